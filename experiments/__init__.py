@@ -1,0 +1,1 @@
+"""Many runs: configs, the command line, batch runs, siting, analysis and reports."""

@@ -1,0 +1,1 @@
+"""Sub-commands of ``yingji``, one module each with a ``register(subparsers)``."""

@@ -1,0 +1,47 @@
+"""Saving figures: the one place that writes images, atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from networks.errors import ConfigError
+
+_FORMATS = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], *, dpi: int = 120) -> Path:
+    """Write a matplotlib figure to ``path`` (temp name, then rename) and close it.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    path
+        Target file; its suffix picks the format.
+    dpi
+        Resolution of raster formats.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    import matplotlib.pyplot as plt
+
+    p = Path(path)
+    if p.suffix.lower() not in _FORMATS:
+        raise ConfigError(
+            f"unknown image type {p.suffix!r} (use .png, .svg or .pdf)", source=str(p)
+        )
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.stem}.tmp{p.suffix}")
+    try:
+        fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
+        os.replace(tmp, p)
+    finally:
+        plt.close(fig)
+        if tmp.exists():
+            tmp.unlink()
+    return p

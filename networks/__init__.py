@@ -1,0 +1,36 @@
+"""Road networks: load, generate, disrupt, and answer travel-time questions fast."""
+
+from networks.convert import from_networkx
+from networks.errors import ConfigError, NetworkError, YingjiError
+from networks.osm import download_place, load_graphml, load_network, load_osm, save_graphml
+from networks.roadnet import (
+    CleaningReport,
+    Disruption,
+    EdgeTable,
+    Landmark,
+    NodeTable,
+    RoadNetwork,
+)
+from networks.speeds import DEFAULT_SPEEDS_KPH, speed_table
+from networks.synthetic import synthetic_county
+
+__all__ = [
+    "DEFAULT_SPEEDS_KPH",
+    "CleaningReport",
+    "ConfigError",
+    "Disruption",
+    "EdgeTable",
+    "Landmark",
+    "NetworkError",
+    "NodeTable",
+    "RoadNetwork",
+    "YingjiError",
+    "download_place",
+    "from_networkx",
+    "load_graphml",
+    "load_network",
+    "load_osm",
+    "save_graphml",
+    "speed_table",
+    "synthetic_county",
+]

@@ -1,0 +1,216 @@
+"""Loading real roads: OpenStreetMap XML and PBF, GraphML, and places by name.
+
+Every loader ends in :func:`networks.convert.from_networkx`, so each gives the
+same compiled :class:`~networks.roadnet.RoadNetwork` with its largest strongly
+connected part and a report of what was dropped.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from networks.convert import from_networkx
+from networks.errors import NetworkError
+from networks.roadnet import RoadNetwork
+from networks.speeds import DRIVABLE_HIGHWAYS
+
+#: ``service=*`` values that are not through roads for a rescue vehicle.
+_SERVICE_EXCLUDED = frozenset({"parking", "parking_aisle", "driveway", "private", "drive-through"})
+#: ``access=*`` values that close a road to every vehicle.
+_ACCESS_EXCLUDED = frozenset({"no", "private"})
+
+_XML_SUFFIXES = (".osm", ".xml", ".osm.bz2", ".xml.bz2", ".osm.gz", ".xml.gz")
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    for suf in (".osm.pbf", *_XML_SUFFIXES, ".graphml"):
+        if name.endswith(suf):
+            return suf
+    return path.suffix.lower()
+
+
+def _is_drivable(data: Mapping[str, Any]) -> bool:
+    """Whether an osmnx edge (from an unfiltered OSM file) is a road a rescue truck can use."""
+    hw = data.get("highway")
+    values = hw if isinstance(hw, list) else [hw]
+    if not any(h in DRIVABLE_HIGHWAYS for h in values):
+        return False
+    if str(data.get("area", "no")) == "yes":
+        return False
+    if str(data.get("access", "")) in _ACCESS_EXCLUDED:
+        return False
+    return not (values == ["service"] and str(data.get("service", "")) in _SERVICE_EXCLUDED)
+
+
+def _check_readable(path: Path) -> None:
+    if not path.exists():
+        raise NetworkError(f"{path}: no such file")
+    if path.is_dir():
+        raise NetworkError(f"{path}: is a folder, not a road network file")
+    if path.stat().st_size == 0:
+        raise NetworkError(f"{path}: the file is empty")
+
+
+def _graph_from_osm_xml(path: Path) -> Any:
+    """Parse OSM XML with osmnx, keep drivable ways, then simplify."""
+    import networkx as nx
+    import osmnx as ox
+
+    opener = {".bz2": bz2.open, ".gz": gzip.open}.get(path.suffix.lower())
+    tmp = None
+    try:
+        if opener is gzip.open:
+            # osmnx reads .osm and .bz2 itself but not .gz.
+            fd, tmp = tempfile.mkstemp(suffix=".osm")
+            with os.fdopen(fd, "wb") as out, gzip.open(path, "rb") as src:
+                out.write(src.read())
+            source = Path(tmp)
+        else:
+            source = path
+        try:
+            graph = ox.graph_from_xml(source, simplify=False, retain_all=True)
+        except (ET.ParseError, OSError, EOFError, ValueError, KeyError) as exc:
+            raise NetworkError(f"{path}: not a readable OpenStreetMap XML file ({exc})") from exc
+        except nx.NetworkXPointlessConcept as exc:
+            raise NetworkError(f"{path}: the file holds no roads") from exc
+    finally:
+        if tmp:
+            os.unlink(tmp)
+    drop = [(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True) if not _is_drivable(d)]
+    graph.remove_edges_from(drop)
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    if graph.number_of_edges() == 0:
+        raise NetworkError(f"{path}: the file has no drivable roads")
+    return ox.simplify_graph(graph)
+
+
+def _pbf_to_xml(path: Path, out: Path) -> None:
+    """Write the highway ways of a PBF file (and the nodes they use) as OSM XML."""
+    try:
+        import osmium
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise NetworkError(
+            f"{path}: reading .osm.pbf needs the 'osmium' package (pip install 'yingji[pbf]')"
+        ) from exc
+    try:
+        with osmium.BackReferenceWriter(str(out), ref_src=str(path), remove_tags=False) as writer:
+            ways = osmium.FileProcessor(str(path), osmium.osm.WAY).with_filter(
+                osmium.filter.KeyFilter("highway")
+            )
+            for obj in ways:
+                writer.add(obj)
+    except RuntimeError as exc:
+        raise NetworkError(f"{path}: not a readable OpenStreetMap PBF file ({exc})") from exc
+
+
+def load_osm(
+    path: str | os.PathLike[str], *, speeds: Mapping[str, float] | None = None
+) -> RoadNetwork:
+    """Load drivable roads from an OpenStreetMap file, offline.
+
+    Parameters
+    ----------
+    path
+        ``.osm``/``.xml`` (optionally ``.bz2`` or ``.gz``) or ``.osm.pbf``. Raw
+        exports holding buildings, land use and rivers are fine: only ways a
+        rescue vehicle can drive are kept.
+    speeds
+        km/h by road class for ways without ``maxspeed`` (see
+        :data:`networks.speeds.DEFAULT_SPEEDS_KPH`).
+
+    Returns
+    -------
+    RoadNetwork
+        The largest strongly connected part of the drivable roads.
+    """
+    p = Path(path)
+    _check_readable(p)
+    suffix = _suffix(p)
+    if suffix == ".osm.pbf":
+        with tempfile.TemporaryDirectory() as tmp:
+            xml = Path(tmp) / "roads.osm"
+            _pbf_to_xml(p, xml)
+            graph = _graph_from_osm_xml(xml)
+    elif suffix in _XML_SUFFIXES:
+        graph = _graph_from_osm_xml(p)
+    else:
+        raise NetworkError(
+            f"{p}: unknown road file type (expected .osm, .osm.bz2, .osm.gz, .osm.pbf)"
+        )
+    try:
+        return from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
+    except NetworkError as exc:
+        raise NetworkError(f"{p}: {exc}") from exc
+
+
+def load_graphml(
+    path: str | os.PathLike[str], *, speeds: Mapping[str, float] | None = None
+) -> RoadNetwork:
+    """Load a GraphML road network written by osmnx or by yingji."""
+    import osmnx as ox
+
+    p = Path(path)
+    _check_readable(p)
+    node_dtypes = {"lon": float, "lat": float, "osmid": int}
+    edge_dtypes = {"speed_kph": float, "travel_time": float, "edge_id": int, "closed": _as_bool}
+    try:
+        graph = ox.load_graphml(p, node_dtypes=node_dtypes, edge_dtypes=edge_dtypes)
+    except (ET.ParseError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise NetworkError(f"{p}: not a readable GraphML road network ({exc})") from exc
+    try:
+        return from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
+    except NetworkError as exc:
+        raise NetworkError(f"{p}: {exc}") from exc
+
+
+def _as_bool(text: str) -> bool:
+    return str(text).strip().lower() == "true"
+
+
+def save_graphml(network: RoadNetwork, path: str | os.PathLike[str]) -> Path:
+    """Write a network as GraphML (osmnx-readable), atomically."""
+    import osmnx as ox
+
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp")
+    ox.save_graphml(network.to_networkx(), tmp)
+    os.replace(tmp, p)
+    return p
+
+
+def download_place(place: str, *, speeds: Mapping[str, float] | None = None) -> RoadNetwork:
+    """Download the drivable roads of a named place through osmnx (needs internet)."""
+    import osmnx as ox
+
+    try:
+        graph = ox.graph_from_place(place, network_type="drive")
+    except Exception as exc:  # osmnx raises many types for network and geocoding failures
+        raise NetworkError(f"place {place!r}: download failed ({exc})") from exc
+    return from_networkx(graph, speeds=speeds, name=place)
+
+
+def load_network(
+    path: str | os.PathLike[str], *, speeds: Mapping[str, float] | None = None
+) -> RoadNetwork:
+    """Load a road network from any supported file (by its suffix).
+
+    Parameters
+    ----------
+    path
+        ``.graphml``, ``.osm[.bz2|.gz]``, ``.xml`` or ``.osm.pbf``.
+    speeds
+        Speed overrides by road class, km/h.
+    """
+    p = Path(path)
+    if _suffix(p) == ".graphml":
+        return load_graphml(p, speeds=speeds)
+    return load_osm(p, speeds=speeds)

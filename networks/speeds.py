@@ -1,0 +1,66 @@
+"""Default free-flow speeds by OpenStreetMap road class.
+
+Used where a way carries no ``maxspeed`` tag. The figures are typical
+Chinese design speeds for emergency vehicles in normal traffic (GB 50220
+urban classes, JTG B01 rural classes), rounded; a user overrides any of them
+with ``speeds={"residential": 25, ...}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+#: km/h by ``highway`` value; ``*_link`` roads take 70 % of their parent.
+DEFAULT_SPEEDS_KPH: dict[str, float] = {
+    "motorway": 100.0,
+    "trunk": 80.0,
+    "primary": 60.0,
+    "secondary": 50.0,
+    "tertiary": 40.0,
+    "unclassified": 30.0,
+    "residential": 30.0,
+    "living_street": 15.0,
+    "service": 20.0,
+    "road": 30.0,
+    "track": 15.0,
+    "busway": 40.0,
+}
+
+#: Speed for a road class absent from the table.
+FALLBACK_SPEED_KPH = 30.0
+
+#: ``highway`` values a fire engine or rescue truck can use.
+DRIVABLE_HIGHWAYS = frozenset(DEFAULT_SPEEDS_KPH) | frozenset(
+    f"{k}_link" for k in ("motorway", "trunk", "primary", "secondary", "tertiary")
+)
+
+
+def speed_table(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Return the speed table with ``*_link`` classes filled in and overrides applied.
+
+    Parameters
+    ----------
+    overrides
+        km/h by road class, replacing the defaults.
+
+    Returns
+    -------
+    dict
+        km/h by ``highway`` value.
+    """
+    table = dict(DEFAULT_SPEEDS_KPH)
+    for k in ("motorway", "trunk", "primary", "secondary", "tertiary"):
+        table[f"{k}_link"] = round(0.7 * table[k], 1)
+    for key, value in (overrides or {}).items():
+        if not value > 0:
+            raise ValueError(f"speed for {key!r} must be positive, got {value!r}")
+        table[key] = float(value)
+    return table
+
+
+def speed_for(highway: object, table: Mapping[str, float]) -> float:
+    """Speed for one edge's ``highway`` value (a string or an osmnx list of strings)."""
+    if isinstance(highway, list | tuple):
+        known = [table[h] for h in highway if h in table]
+        return max(known) if known else FALLBACK_SPEED_KPH
+    return table.get(str(highway), FALLBACK_SPEED_KPH)

@@ -1,0 +1,287 @@
+"""The built-in synthetic county: a seeded road network generated in code.
+
+It stands in for a real county when no file is at hand (``yingji demo``, the
+tests, the benchmarks). The layout follows a typical Chinese county: a
+county-seat grid with arterials and a ring road, township centres 6-20 km out
+on county roads, and villages on slower rural roads, some of them joined to a
+neighbour so that a few routes have alternatives and some do not (bridges).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from networks.roadnet import EdgeTable, Landmark, NodeTable, RoadNetwork, largest_strongly_connected
+from networks.speeds import speed_table
+
+#: Township names (pinyin); more townships than names get a number.
+_TOWNSHIP_NAMES = (
+    "Dongcun", "Xiba", "Nanshan", "Beihe", "Qingshui", "Huangtu", "Baiyun", "Shiqiao",
+    "Longtan", "Gaoping", "Liushu", "Hongqi", "Sanjiang", "Meiling", "Taohua", "Jinsha",
+)  # fmt: skip
+
+#: Default geographic origin of the county seat (a Jiangxi county), for lon/lat output.
+DEFAULT_ORIGIN = (117.2, 28.3)
+
+
+@dataclass
+class _Builder:
+    """Accumulates nodes and two-way or one-way road segments."""
+
+    xs: list[np.ndarray]
+    ys: list[np.ndarray]
+    us: list[np.ndarray]
+    vs: list[np.ndarray]
+    cls: list[np.ndarray]
+    names: list[np.ndarray]
+    n: int = 0
+
+    def __post_init__(self) -> None:
+        self.starts: list[int] = []
+
+    def add_nodes(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ids = np.arange(self.n, self.n + len(x))
+        self.starts.append(self.n)
+        self.xs.append(np.asarray(x, float))
+        self.ys.append(np.asarray(y, float))
+        self.n += len(x)
+        return ids
+
+    def xy(self, ids: np.ndarray | list[int] | int) -> np.ndarray:
+        """Coordinates of some nodes, as an ``(n, 2)`` array (without concatenating all)."""
+        ids = np.atleast_1d(np.asarray(ids, dtype=np.int64))
+        chunk = np.searchsorted(self.starts, ids, side="right") - 1
+        out = np.empty((ids.size, 2))
+        for c in np.unique(chunk):
+            sel = chunk == c
+            local = ids[sel] - self.starts[c]
+            out[sel, 0], out[sel, 1] = self.xs[c][local], self.ys[c][local]
+        return out
+
+    def add_edges(
+        self,
+        u: np.ndarray,
+        v: np.ndarray,
+        highway: str,
+        name: str | np.ndarray,
+        *,
+        oneway: bool = False,
+    ) -> None:
+        u, v = np.asarray(u), np.asarray(v)
+        names = np.broadcast_to(np.asarray(name, dtype=object), u.shape)
+        pairs = [(u, v)] if oneway else [(u, v), (v, u)]
+        for a, b in pairs:
+            self.us.append(a)
+            self.vs.append(b)
+            self.cls.append(np.full(len(a), highway, dtype=object))
+            self.names.append(names)
+
+    def add_road(
+        self,
+        a: int,
+        b: int,
+        *,
+        step: float,
+        highway: str,
+        name: str,
+        rng: np.random.Generator,
+        wiggle: float,
+    ) -> None:
+        """A road from node ``a`` to node ``b`` with intermediate nodes every ``step`` m."""
+        p, q = self.xy([a, b])
+        dist = float(np.hypot(*(q - p)))
+        k = max(int(dist // step), 1)
+        t = np.linspace(0.0, 1.0, k + 1)[1:-1]
+        if t.size:
+            normal = np.array([-(q - p)[1], (q - p)[0]]) / max(dist, 1e-9)
+            # Rural roads bend: a smooth random sideways offset, zero at both ends.
+            bend = rng.normal(0.0, wiggle * dist, size=2)
+            off = bend[0] * np.sin(np.pi * t) + bend[1] * np.sin(2 * np.pi * t)
+            pts = p + np.outer(t, q - p) + np.outer(off, normal)
+            mid = self.add_nodes(pts[:, 0], pts[:, 1])
+            chain = np.concatenate([[a], mid, [b]])
+        else:
+            chain = np.array([a, b])
+        self.add_edges(chain[:-1], chain[1:], highway, name)
+
+
+def _grid(b: _Builder, cx: float, cy: float, size: int, spacing: float) -> np.ndarray:
+    """Add a ``size x size`` grid of nodes centred on (cx, cy); return ids as [row, col]."""
+    off = (np.arange(size) - (size - 1) / 2) * spacing
+    gx, gy = np.meshgrid(cx + off, cy + off)
+    return b.add_nodes(gx.ravel(), gy.ravel()).reshape(size, size)
+
+
+def synthetic_county(
+    *,
+    seed: int = 0,
+    townships: int = 10,
+    villages: int = 100,
+    grid: int = 24,
+    township_grid: int = 6,
+    origin: tuple[float, float] = DEFAULT_ORIGIN,
+) -> RoadNetwork:
+    """Generate the built-in synthetic county road network.
+
+    Parameters
+    ----------
+    seed
+        Seed of the layout (township and village placement, road bends).
+    townships
+        Township centres around the county seat.
+    villages
+        Villages, shared out among townships.
+    grid
+        Streets per side of the county-seat grid (``grid**2`` nodes); 300 gives
+        about 100,000 nodes, 440 about 200,000.
+    township_grid
+        Streets per side of each township centre's grid.
+    origin
+        Longitude and latitude of the county seat, for geographic output.
+
+    Returns
+    -------
+    RoadNetwork
+        Nodes in metres (azimuthal equidistant around ``origin``), with
+        landmarks for the county seat, each township and each village.
+
+    Examples
+    --------
+    >>> net = synthetic_county(seed=1, townships=4, villages=12)
+    >>> net.n_nodes > 500
+    True
+    """
+    if townships < 0 or villages < 0 or grid < 2 or township_grid < 2:
+        raise ValueError("townships and villages must be >= 0, grids >= 2")
+    rng = np.random.default_rng(seed)
+    b = _Builder([], [], [], [], [], [])
+    marks: list[Landmark] = []
+
+    # County seat: 250 m blocks; every 5th street an arterial; some streets one-way.
+    spacing = 250.0
+    core = _grid(b, 0.0, 0.0, grid, spacing)
+    for j in range(grid):
+        row, col = core[j], core[:, j]
+        arterial = j % 5 == 0 or j == grid - 1
+        hw = "primary" if arterial else "residential"
+        if not arterial and j % 5 == 1:
+            b.add_edges(row[:-1], row[1:], hw, f"East Street {j}", oneway=True)
+        elif not arterial and j % 5 == 3:
+            b.add_edges(row[1:], row[:-1], hw, f"West Street {j}", oneway=True)
+        else:
+            b.add_edges(row[:-1], row[1:], hw, f"{'Avenue' if arterial else 'Street'} {j}")
+        b.add_edges(col[:-1], col[1:], hw, f"{'Road' if arterial else 'Lane'} {j}")
+    centre = int(core[grid // 2, grid // 2])
+    marks.append(Landmark(centre, "County Seat", "city"))
+
+    # Ring road around the grid, joined to every arterial end.
+    half = (grid - 1) / 2 * spacing
+    ring_r = half * 1.25 + 600.0
+    n_ring = max(16, int(2 * np.pi * ring_r // 400))
+    ang = np.linspace(0, 2 * np.pi, n_ring, endpoint=False)
+    ring = b.add_nodes(ring_r * np.cos(ang), ring_r * np.sin(ang))
+    b.add_edges(ring, np.roll(ring, -1), "trunk", "Ring Road")
+    ring_xy = np.column_stack([ring_r * np.cos(ang), ring_r * np.sin(ang)])
+    ends = {int(core[j, k]) for j in range(grid) for k in (0, grid - 1) if j % 5 == 0}
+    ends |= {int(core[k, j]) for j in range(grid) for k in (0, grid - 1) if j % 5 == 0}
+    for e in sorted(ends):
+        nearest = int(ring[np.argmin(np.hypot(*(ring_xy - b.xy(e)[0]).T))])
+        b.add_road(
+            e, nearest, step=400, highway="primary_link", name="Ring Connector", rng=rng, wiggle=0
+        )
+
+    # Townships on county roads from the ring, and joined to their neighbours.
+    t_centres: list[int] = []
+    t_grids: list[np.ndarray] = []
+    base_angle = rng.uniform(0, 2 * np.pi)
+    for k in range(townships):
+        name = _TOWNSHIP_NAMES[k % len(_TOWNSHIP_NAMES)] + (
+            f" {k // len(_TOWNSHIP_NAMES) + 1}" if k >= len(_TOWNSHIP_NAMES) else ""
+        )
+        a = base_angle + 2 * np.pi * k / max(townships, 1) + rng.normal(0, 0.15)
+        d = ring_r + rng.uniform(6000, 18000)
+        tg = _grid(b, d * np.cos(a), d * np.sin(a), township_grid, 200.0)
+        for j in range(township_grid):
+            b.add_edges(tg[j, :-1], tg[j, 1:], "residential", f"{name} Street {j}")
+            b.add_edges(tg[:-1, j], tg[1:, j], "residential", f"{name} Lane {j}")
+        mid = int(tg[township_grid // 2, township_grid // 2])
+        t_centres.append(mid)
+        t_grids.append(tg)
+        marks.append(Landmark(mid, f"{name} Town", "township"))
+        near_ring = int(ring[np.argmin(np.abs(np.angle(np.exp(1j * (ang - a)))))])
+        b.add_road(
+            near_ring, mid, step=500, highway="secondary", name=f"{name} Road", rng=rng, wiggle=0.04
+        )
+    for k in range(townships if townships > 2 else 0):
+        a_, b_ = t_centres[k], t_centres[(k + 1) % townships]
+        b.add_road(
+            a_, b_, step=500, highway="tertiary", name=f"County Road {k + 1}", rng=rng, wiggle=0.06
+        )
+
+    # Villages on rural roads from their township (or from a nearer village).
+    placed: list[list[int]] = [[] for _ in range(max(townships, 1))]
+    hubs = t_centres or [centre]
+    for k in range(villages):
+        t = k % len(hubs)
+        hx, hy = b.xy(hubs[t])[0]
+        a, d = rng.uniform(0, 2 * np.pi), rng.uniform(1500, 5000)
+        vx, vy = hx + d * np.cos(a), hy + d * np.sin(a)
+        v = int(b.add_nodes(np.array([vx]), np.array([vy]))[0])
+        town = marks[t + 1].name.removesuffix(" Town") if t_centres else "Seat"
+        vname = f"{town} Village {len(placed[t]) + 1}"
+        marks.append(Landmark(v, vname, "village"))
+        # Join to the nearest of: the township grid, or a village of the same township.
+        pool = np.concatenate([t_grids[t].ravel() if t_centres else [centre], placed[t]]).astype(
+            int
+        )
+        dist = np.hypot(*(b.xy(pool) - [vx, vy]).T)
+        order = np.argsort(dist)
+        b.add_road(
+            int(pool[order[0]]),
+            v,
+            step=300,
+            highway="unclassified",
+            name=f"{vname} Road",
+            rng=rng,
+            wiggle=0.08,
+        )
+        if len(placed[t]) >= 2 and k % 3 == 0 and len(order) > 1:
+            # A second link makes a loop, so this village is not at the end of a bridge.
+            b.add_road(
+                int(pool[order[1]]),
+                v,
+                step=300,
+                highway="unclassified",
+                name=f"{vname} Link",
+                rng=rng,
+                wiggle=0.08,
+            )
+        placed[t].append(v)
+
+    x, y = np.concatenate(b.xs), np.concatenate(b.ys)
+    u = np.concatenate(b.us).astype(np.int32)
+    v = np.concatenate(b.vs).astype(np.int32)
+    highway = np.concatenate(b.cls).astype(str)
+    names = np.concatenate(b.names).astype(str)
+    length = np.maximum(np.hypot(x[u] - x[v], y[u] - y[v]), 1.0)
+    classes, inverse = np.unique(highway, return_inverse=True)
+    table = speed_table()
+    speed = np.array([table[c] for c in classes])[inverse]
+    crs = (
+        f"+proj=aeqd +lat_0={origin[1]} +lon_0={origin[0]} +x_0=0 +y_0=0 "
+        "+ellps=WGS84 +units=m +no_defs"
+    )
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
+    nodes = NodeTable(np.arange(len(x), dtype=np.int64), x, y, np.asarray(lon), np.asarray(lat))
+    edges = EdgeTable(u, v, length, speed, highway, names)
+    nodes, edges, report, kept = largest_strongly_connected(nodes, edges)
+    remap = np.full(len(x), -1)
+    remap[kept] = np.arange(len(kept))
+    marks = [Landmark(int(remap[m.node]), m.name, m.kind) for m in marks if remap[m.node] >= 0]
+    return RoadNetwork(
+        nodes, edges, crs=crs, landmarks=marks, name=f"synthetic-county-{seed}", cleaning=report
+    )

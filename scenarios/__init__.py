@@ -1,0 +1,1 @@
+"""What happens: hazards, incident streams, cascades, road damage and blind drills."""

@@ -1,0 +1,1 @@
+"""How the response plays out: the SimPy model of dispatch, teams and depots."""
