@@ -63,6 +63,7 @@ def _graph_from_osm_xml(path: Path) -> Any:
     """Parse OSM XML with osmnx, keep drivable ways, then simplify."""
     import networkx as nx
     import osmnx as ox
+    from osmnx._errors import InsufficientResponseError  # osmnx exports no public name
 
     opener = {".bz2": bz2.open, ".gz": gzip.open}.get(path.suffix.lower())
     tmp = None
@@ -77,6 +78,8 @@ def _graph_from_osm_xml(path: Path) -> Any:
             source = path
         try:
             graph = ox.graph_from_xml(source, simplify=False, retain_all=True)
+        except InsufficientResponseError as exc:
+            raise NetworkError(f"{path}: the file holds no roads") from exc
         except (ET.ParseError, OSError, EOFError, ValueError, KeyError) as exc:
             raise NetworkError(f"{path}: not a readable OpenStreetMap XML file ({exc})") from exc
         except nx.NetworkXPointlessConcept as exc:

@@ -270,6 +270,7 @@ class RoadNetwork:
         *,
         reverse: bool = False,
         limit: float | None = None,
+        workers: int = 1,
     ) -> np.ndarray:
         """Shortest travel seconds between ``sources`` and every node.
 
@@ -282,6 +283,9 @@ class RoadNetwork:
             if true, the time from node ``j`` to ``sources[i]``.
         limit
             Stop searching beyond this many seconds; farther nodes read ``inf``.
+        workers
+            Processes to share the sources among (Linux ``fork`` only; elsewhere,
+            or for small requests, one). Results are identical whatever the number.
 
         Returns
         -------
@@ -298,12 +302,8 @@ class RoadNetwork:
             self._cache.move_to_end(key)
             return hit
         graph = self.csr_reverse if reverse else self.csr
-        out = np.empty((src.size, self.n_nodes), dtype=np.float32)
-        step = max(1, _CHUNK_BYTES // (8 * max(self.n_nodes, 1)))
         lim = np.inf if limit is None else float(limit)
-        for lo in range(0, src.size, step):
-            chunk = src[lo : lo + step]
-            out[lo : lo + chunk.size] = csgraph.dijkstra(graph, indices=chunk, limit=lim)
+        out = _dijkstra_float32(graph, src, lim, workers)
         out.flags.writeable = False
         self._cache[key] = out
         if len(self._cache) > _CACHE_ENTRIES:
@@ -547,6 +547,45 @@ class RoadNetwork:
                 edge_id=k,
             )
         return g
+
+
+def _dijkstra_chunks(graph: sparse.csr_matrix, src: np.ndarray, limit: float) -> np.ndarray:
+    """Dijkstra from ``src`` as float32, in chunks that bound the float64 scratch memory."""
+    out = np.empty((src.size, graph.shape[0]), dtype=np.float32)
+    step = max(1, _CHUNK_BYTES // (8 * max(graph.shape[0], 1)))
+    for lo in range(0, src.size, step):
+        chunk = src[lo : lo + step]
+        out[lo : lo + chunk.size] = csgraph.dijkstra(graph, indices=chunk, limit=limit)
+    return out
+
+
+#: The graph a forked worker reads (inherited, never pickled).
+_FORKED: dict[str, Any] = {}
+
+
+def _forked_chunk(src: np.ndarray, limit: float) -> np.ndarray:
+    return _dijkstra_chunks(_FORKED["graph"], src, limit)
+
+
+def _dijkstra_float32(
+    graph: sparse.csr_matrix, src: np.ndarray, limit: float, workers: int
+) -> np.ndarray:
+    """Dijkstra from ``src``, shared among ``workers`` forked processes when worth it."""
+    import multiprocessing as mp
+    import sys
+
+    # scipy holds the GIL, so threads do not help; forked processes inherit the graph.
+    if workers <= 1 or src.size < 2 * workers or not sys.platform.startswith("linux"):
+        return _dijkstra_chunks(graph, src, limit)
+    from concurrent.futures import ProcessPoolExecutor
+
+    _FORKED["graph"] = graph
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            parts = list(pool.map(_forked_chunk, np.array_split(src, workers), [limit] * workers))
+    finally:
+        _FORKED.clear()
+    return np.concatenate(parts)
 
 
 def largest_strongly_connected(
