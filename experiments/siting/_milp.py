@@ -1,0 +1,96 @@
+"""A thin wrapper around :func:`scipy.optimize.milp` (HiGHS) with honest reporting."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import LinearConstraint, milp
+
+from experiments.siting.errors import SitingError
+
+
+@dataclass(frozen=True)
+class MilpOutcome:
+    """What HiGHS returned, in the minimisation sense.
+
+    ``x`` is ``None`` when no feasible point was found. ``bound`` is a valid
+    lower bound on the optimum (the dual bound), ``-inf`` if none is known.
+    ``status`` is ``"optimal"``, ``"time_limit"`` or ``"infeasible"``.
+    """
+
+    x: np.ndarray | None
+    objective: float
+    bound: float
+    status: str
+    seconds: float
+
+
+def run_milp(
+    c: np.ndarray,
+    *,
+    integrality: np.ndarray,
+    lb: np.ndarray,
+    ub: np.ndarray,
+    a: sparse.spmatrix | None,
+    row_lo: np.ndarray | None,
+    row_hi: np.ndarray | None,
+    time_limit: float | None,
+    mip_rel_gap: float,
+) -> MilpOutcome:
+    """Minimise ``c @ x`` subject to ``row_lo <= a @ x <= row_hi`` and bounds.
+
+    Parameters
+    ----------
+    c
+        Objective coefficients.
+    integrality
+        1 for integer variables, 0 for continuous ones.
+    lb, ub
+        Variable bounds.
+    a, row_lo, row_hi
+        Constraint matrix (sparse) and row bounds; ``a=None`` for none.
+    time_limit
+        Seconds for HiGHS, or ``None`` for no limit.
+    mip_rel_gap
+        Relative gap at which HiGHS may stop (0 proves optimality).
+
+    Returns
+    -------
+    MilpOutcome
+        Solution, objective, dual bound, status and wall seconds.
+    """
+    options: dict[str, float | bool] = {"disp": False, "mip_rel_gap": float(mip_rel_gap)}
+    if time_limit is not None:
+        # HiGHS needs a positive limit; a spent budget still gets a token try.
+        options["time_limit"] = max(float(time_limit), 0.01)
+    constraints = []
+    if a is not None and a.shape[0] > 0:
+        constraints.append(LinearConstraint(sparse.csr_array(a), row_lo, row_hi))
+    t0 = time.perf_counter()
+    res = milp(
+        np.asarray(c, dtype=float),
+        integrality=integrality,
+        bounds=(lb, ub),
+        constraints=constraints,
+        options=options,
+    )
+    seconds = time.perf_counter() - t0
+    if res.status == 2:
+        return MilpOutcome(None, float("nan"), float("inf"), "infeasible", seconds)
+    if res.status not in (0, 1) or (res.status == 0 and res.x is None):
+        raise SitingError(f"the MILP solver failed: {res.message}")
+    bound = getattr(res, "mip_dual_bound", None)
+    bound = -np.inf if bound is None or not np.isfinite(bound) else float(bound)
+    if res.x is None:
+        return MilpOutcome(None, float("nan"), bound, "time_limit", seconds)
+    x = np.array(res.x, dtype=float)
+    ints = np.asarray(integrality, dtype=bool)
+    x[ints] = np.round(x[ints])
+    status = "optimal" if res.status == 0 else "time_limit"
+    objective = float(res.fun)
+    if status == "optimal":
+        bound = max(min(bound, objective), -np.inf) if np.isfinite(bound) else objective
+    return MilpOutcome(x, objective, bound, status, seconds)
