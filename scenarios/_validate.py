@@ -1,0 +1,147 @@
+"""Checking raw TOML values in one place; every failure names the file and the dotted key."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from networks.errors import ConfigError
+
+
+class Reader:
+    """Typed access to one table of a config file.
+
+    Parameters
+    ----------
+    data
+        The table.
+    source
+        File (or other origin) it came from, for error messages.
+    key
+        Dotted key of the table inside the file (``""`` at the top).
+    """
+
+    def __init__(self, data: Any, *, source: str | None, key: str = "") -> None:
+        if not isinstance(data, Mapping):
+            raise ConfigError(
+                f"expected a table, got {type(data).__name__}", source=source, key=key
+            )
+        self.data = data
+        self.source = source
+        self.key = key
+
+    def path(self, name: str) -> str:
+        """Dotted key of ``name`` inside this table."""
+        return f"{self.key}.{name}" if self.key else str(name)
+
+    def error(self, name: str, message: str) -> ConfigError:
+        """A :class:`ConfigError` for key ``name`` of this table."""
+        return ConfigError(message, source=self.source, key=self.path(name))
+
+    def has(self, name: str) -> bool:
+        """Whether the table holds ``name``."""
+        return name in self.data
+
+    def allow(self, names: set[str] | frozenset[str]) -> None:
+        """Reject keys outside ``names`` (typos must not pass silently)."""
+        for k in self.data:
+            if k not in names:
+                raise self.error(
+                    str(k), f"unknown key (expected one of {', '.join(sorted(names))})"
+                )
+
+    def get(self, name: str, default: Any = ...) -> Any:
+        """The raw value of ``name``; missing and no default is an error."""
+        if name in self.data:
+            return self.data[name]
+        if default is ...:
+            raise self.error(name, "missing")
+        return default
+
+    def table(self, name: str, default: Any = ...) -> Reader:
+        """A sub-table as a :class:`Reader`."""
+        return Reader(self.get(name, default), source=self.source, key=self.path(name))
+
+    def str(self, name: str, default: Any = ..., *, choices: Any = None) -> str:
+        """A string, optionally one of ``choices``."""
+        v = self.get(name, default)
+        if not isinstance(v, str):
+            raise self.error(name, f"expected a string, got {v!r}")
+        if choices is not None and v not in choices:
+            raise self.error(name, f"{v!r} is not one of {', '.join(sorted(choices))}")
+        return v
+
+    def num(
+        self,
+        name: str,
+        default: Any = ...,
+        *,
+        lo: float | None = None,
+        hi: float | None = None,
+        lo_open: bool = False,
+    ) -> float:
+        """A finite number within ``[lo, hi]`` (``(lo, hi]`` if ``lo_open``)."""
+        v = self.get(name, default)
+        return check_num(v, lambda m: self.error(name, m), lo=lo, hi=hi, lo_open=lo_open)
+
+    def int(self, name: str, default: Any = ..., *, lo: int | None = None) -> int:
+        """An integer, at least ``lo``."""
+        v = self.get(name, default)
+        if isinstance(v, bool) or not isinstance(v, int):
+            raise self.error(name, f"expected an integer, got {v!r}")
+        if lo is not None and v < lo:
+            raise self.error(name, f"must be >= {lo}, got {v}")
+        return v
+
+    def bool(self, name: str, default: Any = ...) -> bool:
+        """A boolean."""
+        v = self.get(name, default)
+        if not isinstance(v, bool):
+            raise self.error(name, f"expected true or false, got {v!r}")
+        return v
+
+
+def check_num(
+    v: Any,
+    fail: Any,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+) -> float:
+    """Validate a number; ``fail(message)`` builds the exception to raise."""
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        raise fail(f"expected a finite number, got {v!r}")
+    if lo is not None and (v <= lo if lo_open else v < lo):
+        raise fail(f"must be {'>' if lo_open else '>='} {lo}, got {v}")
+    if hi is not None and v > hi:
+        raise fail(f"must be <= {hi}, got {v}")
+    return float(v)
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; unreadable or malformed files raise :class:`ConfigError`."""
+    p = Path(path)
+    try:
+        with p.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError("file not found", source=str(p)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", source=str(p)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", source=str(p)) from None
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``over`` laid on top; tables merge key by key, other values replace."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out

@@ -1,0 +1,223 @@
+"""Hazard catalogue: shipped content, round trips, overrides and error messages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from networks.errors import ConfigError
+from scenarios.catalogue import (
+    CAPABILITIES,
+    SUPPLY_ITEMS,
+    HazardCatalogue,
+    load_catalogue,
+    shipped_catalogue_path,
+)
+from scenarios.distributions import Dist, GradedDist
+from scenarios.stream import CATEGORIES
+
+
+@pytest.fixture(scope="module")
+def cat() -> HazardCatalogue:
+    return load_catalogue()
+
+
+def test_shipped_catalogue_covers_the_four_categories(cat):
+    assert len(cat) >= 12
+    cats = {h.category for h in cat}
+    assert cats == set(CATEGORIES)
+    for key in (
+        "waterlogging",
+        "flood",
+        "typhoon",
+        "earthquake",
+        "landslide",
+        "forest_fire",
+        "building_fire",
+        "hazmat_leak",
+        "traffic_accident",
+        "mine_accident",
+    ):
+        assert key in cat
+
+
+def test_every_hazard_is_complete(cat):
+    for h in cat:
+        assert sum(h.grade_probs) == pytest.approx(1.0)
+        assert all(m for m in h.meaning) and h.under_control
+        for g in (1, 2, 3, 4):
+            req = h.requirement(g)
+            assert req.teams, (h.key, g)
+            assert {c for c, _ in req.teams} <= set(CAPABILITIES)
+            assert {s for s, _ in req.supplies} <= set(SUPPLY_ITEMS)
+            assert h.control_work(g).mean > 0
+        # Worse grades never need fewer teams of a capability.
+        for _, counts in h.teams:
+            assert list(counts) == sorted(counts, reverse=True), h.key
+        for c in h.cascade:
+            assert c.hazard in cat
+
+
+def test_round_trip(cat):
+    again = HazardCatalogue.from_dict(cat.to_dict())
+    assert again.hazards == cat.hazards
+    assert again.profiles == cat.profiles
+
+
+def test_requirements_rows_follow_hazard_and_grade(cat):
+    reqs = cat.requirements()
+    for i, h in enumerate(cat.hazards):
+        for g in (1, 2, 3, 4):
+            assert (reqs[4 * i + g - 1].hazard, reqs[4 * i + g - 1].grade) == (h.key, g)
+
+
+def test_user_file_overrides_and_adds(tmp_path, cat):
+    f = tmp_path / "mine.toml"
+    f.write_text(
+        """
+[hazards.building_fire]
+grade_probs = [0.0, 0.0, 0.5, 0.5]
+teams = { fire = [20, 10, 5, 3] }
+
+[hazards.dam_break]
+name = "Dam break"
+category = "natural_disaster"
+cap_category = "Met"
+under_control = "Flow stopped"
+grade_probs = [0.5, 0.5, 0, 0]
+meaning = ["a", "b", "c", "d"]
+teams = { water_rescue = 10 }
+control_work = { dist = "exponential", mean = 600 }
+clear_work = { dist = "fixed", value = 60 }
+cascade = [{ hazard = "flood", probability = 1.0, delay = { dist = "fixed", value = 30 } }]
+"""
+    )
+    user = load_catalogue(f)
+    bf = user["building_fire"]
+    assert bf.grade_probs == (0.0, 0.0, 0.5, 0.5)
+    assert dict(bf.teams)["fire"] == (20, 10, 5, 3)
+    # Untouched keys of an overridden hazard stay as shipped.
+    assert bf.control_work == cat["building_fire"].control_work
+    assert user["dam_break"].requirement(1).teams == (("water_rescue", 10),)
+    assert len(user) == len(cat) + 1
+    assert user.sources[-1] == str(f)
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        (
+            "[hazards.building_fire]\ngrade_probs = [0.5, 0.5, 0.5, 0.5]",
+            "hazards.building_fire.grade_probs",
+            "sum to 1",
+        ),
+        (
+            "[hazards.building_fire]\nteams = { firefighters = 3 }",
+            "hazards.building_fire.teams.firefighters",
+            "unknown key",
+        ),
+        (
+            "[hazards.building_fire]\ncategory = 'disaster'",
+            "hazards.building_fire.category",
+            "not one of",
+        ),
+        (
+            "[hazards.building_fire]\ncontrol_work = { dist = 'lognormal', mean = -3, cv = 1 }",
+            "hazards.building_fire.control_work.mean",
+            ">= 0",
+        ),
+        (
+            "[hazards.building_fire]\ncontrol_work = { dist = 'lognormal', mean = [1, 2], cv = 1 }",
+            "hazards.building_fire.control_work.mean",
+            "list of 4",
+        ),
+        (
+            "[[hazards.flood.cascade]]\nhazard = 'meteor'\nprobability = 0.1\n"
+            "delay = { dist = 'fixed', value = 1 }",
+            "hazards.flood.cascade[0].hazard",
+            "unknown hazard",
+        ),
+        (
+            "[[hazards.flood.roads]]\neffect = 'close'\nfactor = 2\nradius_m = 10\n"
+            "duration = { dist = 'fixed', value = 1 }",
+            "hazards.flood.roads[0].factor",
+            "no factor",
+        ),
+        ("[hazards.new_one]\nname = 'x'", "hazards.new_one.grade_probs", "missing"),
+        ("[profiles]\nnight = [1, 2]", "profiles.night", "24 hourly"),
+        ("[hazards.flood]\nprofile = 'lunar'", "hazards.flood.profile", "unknown profile"),
+        ("hazard = 1", "hazard", "unknown key"),
+    ],
+)
+def test_mistakes_name_file_and_key(tmp_path, text, key, words):
+    f = tmp_path / "bad.toml"
+    f.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_catalogue(f)
+    msg = str(info.value)
+    assert msg.startswith(f"{f}: {key}:"), msg
+    assert words in msg
+    assert "\n" not in msg
+
+
+def test_broken_toml_names_the_file(tmp_path):
+    f = tmp_path / "broken.toml"
+    f.write_text("[hazards\n")
+    with pytest.raises(ConfigError, match="broken.toml: not valid TOML"):
+        load_catalogue(f)
+    with pytest.raises(ConfigError, match="file not found"):
+        load_catalogue(tmp_path / "missing.toml")
+
+
+def test_shipped_file_is_package_data():
+    assert shipped_catalogue_path().is_file()
+
+
+# ----------------------------------------------------------------- distributions
+DISTS = [
+    Dist("exponential", (30.0,)),
+    Dist("lognormal", (90.0, 0.5)),
+    Dist("gamma", (60.0, 0.8)),
+    Dist("uniform", (10.0, 50.0)),
+    Dist("triangular", (5.0, 10.0, 40.0)),
+    Dist("fixed", (7.0,)),
+]
+
+
+@pytest.mark.parametrize("d", DISTS, ids=lambda d: d.kind)
+def test_sample_moments_match_theory(d):
+    rng = np.random.default_rng(11)
+    n = 200_000
+    x = d.sample(rng, n)
+    assert x.min() >= 0
+    # Mean within 4 standard errors; variance within 5 % (all have finite 4th moments).
+    assert abs(x.mean() - d.mean) <= 4 * np.sqrt(d.variance / n) + 1e-12
+    assert x.var() == pytest.approx(d.variance, rel=0.05, abs=1e-12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    kind=st.sampled_from(["exponential", "lognormal", "gamma", "uniform", "triangular"]),
+    vals=st.lists(st.floats(0.1, 1000), min_size=3, max_size=3),
+    graded=st.booleans(),
+)
+def test_graded_dist_round_trip(kind, vals, graded):
+    a, b, c = sorted(vals)
+    params = {
+        "exponential": {"mean": a},
+        "lognormal": {"mean": b, "cv": a / 1000},
+        "gamma": {"mean": c, "cv": a / 100},
+        "uniform": {"low": a, "high": c},
+        "triangular": {"low": a, "mode": b, "high": c},
+    }[kind]
+    if graded:
+        first = next(iter(params))
+        params[first] = (
+            [params[first]] * 3 + [params[first] / 2]
+            if kind in ("exponential", "lognormal", "gamma")
+            else params[first]
+        )
+    g = GradedDist.from_dict({"dist": kind, **params})
+    assert GradedDist.from_dict(g.to_dict()) == g
