@@ -1,0 +1,432 @@
+"""Where things happen on a road network: demand weights, hazard sources, road sets, locations.
+
+A :class:`Geography` is built once per stream from a network. It holds
+
+* population weights per node: user-given, or a proxy (the number of nodes
+  within 1 km, which tracks built-up density on both the synthetic county and
+  OSM extracts);
+* road weights per node for traffic: the sum over the node's outgoing edges of
+  length x free-flow speed (a vehicle-kilometre proxy);
+* hazard sources by kind (``river``, ``forest``, ``chemical_plant``, ``mine``,
+  ``school``, ``venue``): user-given node indices, else the deterministic
+  defaults of :func:`default_sources`;
+* road sets (``low_lying``, ``river``, ``forest``) derived from the sources.
+
+Event locations are written relative to the network (:class:`Location`) so the
+same scenario runs on any network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from networks.errors import ConfigError
+from networks.roadnet import RoadNetwork
+
+#: Hazard-source kinds known to the defaults.
+SOURCE_KINDS = ("river", "forest", "chemical_plant", "mine", "school", "venue")
+#: Radius of the population proxy (nodes counted within it).
+DENSITY_RADIUS_M = 1000.0
+#: Nodes within this distance of a river node are low-lying.
+LOW_LYING_M = 600.0
+#: Half-width of the river band (edges within it are ``river`` roads).
+RIVER_BAND_M = 250.0
+#: Edges within this distance of a forest source are ``forest`` roads.
+FOREST_EDGE_M = 1500.0
+
+
+def _angle_diff(a: np.ndarray, b: float) -> np.ndarray:
+    return np.abs(np.angle(np.exp(1j * (a - b))))
+
+
+def default_sources(network: RoadNetwork, *, population: np.ndarray) -> dict[str, np.ndarray]:
+    """Deterministic hazard sources for a network without a region config.
+
+    With ``c`` the centre (the ``city`` landmark, else the node nearest the
+    median x/y) and ``R`` the 95th percentile of node distances from ``c``:
+
+    * ``river``: nodes within 250 m of a straight river running at 20 degrees
+      through a point 0.1 R north-west of ``c`` (so it crosses the built-up
+      core, as rivers do in most Chinese county seats);
+    * ``forest``: the farthest 30 % of village landmarks, else nodes beyond 0.8 R;
+    * ``chemical_plant``: two nodes 0.3-0.5 R out, towards the north-east and the
+      south-west (industrial parks at the edge of town);
+    * ``mine``: two far villages (or nodes beyond 0.7 R), north-west and south-east;
+    * ``school``: the city and township landmarks, else the centre and six nodes
+      0.3 R out;
+    * ``venue``: the centre and two nodes 0.15 R north and south of it.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    population
+        Population weights per node (used for nothing but ties; kept for
+        future density-based siting).
+
+    Returns
+    -------
+    dict
+        Sorted unique node indices per kind.
+    """
+    nd = network.nodes
+    x, y = np.asarray(nd.x, float), np.asarray(nd.y, float)
+    c = centre_node(network)
+    dx, dy = x - x[c], y - y[c]
+    r = np.hypot(dx, dy)
+    ang = np.arctan2(dy, dx)
+    big_r = float(np.percentile(r, 95)) or 1.0
+    marks = {k: np.array([m.node for m in network.landmarks if m.kind == k], dtype=np.int64)
+             for k in ("city", "township", "village")}  # fmt: skip
+
+    def towards(cands: np.ndarray, angles: Sequence[float]) -> np.ndarray:
+        if cands.size == 0:
+            cands = np.arange(len(x))
+        return np.unique([int(cands[np.argmin(_angle_diff(ang[cands], a))]) for a in angles])
+
+    def nearest(px: float, py: float) -> int:
+        return int(np.argmin(np.hypot(x - px, y - py)))
+
+    out: dict[str, np.ndarray] = {}
+    theta = np.deg2rad(20.0)
+    d = np.array([np.cos(theta), np.sin(theta)])
+    p0 = np.array([x[c], y[c]]) + 0.1 * big_r * np.array([-d[1], d[0]])
+    dist_line = np.abs((x - p0[0]) * d[1] - (y - p0[1]) * d[0])
+    river = np.flatnonzero(dist_line <= RIVER_BAND_M)
+    if river.size < 2:  # a sparse network: the closest 1 % of nodes to the line
+        river = np.argsort(dist_line, kind="stable")[: max(2, len(x) // 100)]
+    out["river"] = np.sort(river)
+    vil = marks["village"]
+    if vil.size >= 3:
+        out["forest"] = np.sort(vil[r[vil] >= np.percentile(r[vil], 70)])
+    else:
+        out["forest"] = np.flatnonzero(r >= 0.8 * big_r)
+    band = np.flatnonzero((r >= 0.3 * big_r) & (r <= 0.5 * big_r))
+    out["chemical_plant"] = towards(band, (np.pi / 4, -3 * np.pi / 4))
+    far = vil[r[vil] >= 0.6 * big_r] if vil.size else np.flatnonzero(r >= 0.7 * big_r)
+    out["mine"] = towards(far, (3 * np.pi / 4, -np.pi / 4))
+    if marks["township"].size or marks["city"].size:
+        out["school"] = np.unique(np.concatenate([marks["city"], marks["township"], [c]]))
+    else:
+        pts = [(x[c] + 0.3 * big_r * np.cos(a), y[c] + 0.3 * big_r * np.sin(a))
+               for a in np.arange(6) * np.pi / 3]  # fmt: skip
+        out["school"] = np.unique([c] + [nearest(px, py) for px, py in pts])
+    out["venue"] = np.unique(
+        [c, nearest(x[c], y[c] + 0.15 * big_r), nearest(x[c], y[c] - 0.15 * big_r)]
+    )
+    return {k: np.asarray(v, dtype=np.int64) for k, v in out.items()}
+
+
+def centre_node(network: RoadNetwork) -> int:
+    """The ``city`` landmark, else the node nearest the median of node coordinates."""
+    for m in network.landmarks:
+        if m.kind == "city":
+            return int(m.node)
+    x, y = network.nodes.x, network.nodes.y
+    return int(np.argmin(np.hypot(x - np.median(x), y - np.median(y))))
+
+
+class Geography:
+    """Weights, sources and road sets of one network, computed once.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    weights
+        Population weights per node (non-negative, not all zero); the
+        density proxy if ``None``.
+    sources
+        Hazard-source node indices by kind; kinds not given take the
+        defaults of :func:`default_sources`.
+    """
+
+    def __init__(
+        self,
+        network: RoadNetwork,
+        *,
+        weights: np.ndarray | None = None,
+        sources: Mapping[str, Sequence[int]] | None = None,
+    ) -> None:
+        self.network = network
+        n = network.n_nodes
+        self.xy = np.column_stack([network.nodes.x, network.nodes.y]).astype(float)
+        self.tree = cKDTree(self.xy)
+        if weights is None:
+            pop = self.tree.query_ball_point(self.xy, DENSITY_RADIUS_M, return_length=True)
+            pop = np.asarray(pop, dtype=np.float64)
+        else:
+            pop = np.asarray(weights, dtype=np.float64)
+            if pop.shape != (n,) or not np.all(np.isfinite(pop)) or pop.min() < 0 or pop.sum() <= 0:
+                raise ConfigError(
+                    f"weights must be {n} finite non-negative numbers, not all zero",
+                    key="weights",
+                )
+        self.population = pop / pop.mean()
+        e = network.edges
+        road = np.bincount(e.u, weights=e.length * e.speed_kph, minlength=n).astype(float)
+        self.roads = road / road.mean() if road.sum() > 0 else np.ones(n)
+        self.centre = centre_node(network)
+        given = {k: np.asarray(v, dtype=np.int64).ravel() for k, v in (sources or {}).items()}
+        for k, v in given.items():
+            if v.size == 0 or v.min() < 0 or v.max() >= n:
+                raise ConfigError(f"source nodes must be indices 0..{n - 1}", key=f"sources.{k}")
+        defaults = default_sources(network, population=self.population)
+        self.sources: dict[str, np.ndarray] = {
+            **defaults,
+            **{k: np.unique(v) for k, v in given.items()},
+        }
+        self._kernel_cache: dict[tuple[str, float], np.ndarray] = {}
+
+    # ------------------------------------------------------------------ nodes
+    def source_nodes(self, kind: str) -> np.ndarray:
+        """Source nodes of a kind; unknown kinds raise :class:`ConfigError`."""
+        if kind not in self.sources:
+            raise ConfigError(
+                f"no hazard sources of kind {kind!r} (known: {', '.join(sorted(self.sources))})",
+                key=f"sources.{kind}",
+            )
+        return self.sources[kind]
+
+    def distance_to(self, kind: str) -> np.ndarray:
+        """Metres from every node to the nearest source of ``kind``."""
+        key = (kind, -1.0)
+        if key not in self._kernel_cache:
+            src = self.source_nodes(kind)
+            d, _ = cKDTree(self.xy[src]).query(self.xy)
+            self._kernel_cache[key] = np.asarray(d, dtype=np.float64)
+        return self._kernel_cache[key]
+
+    def hazard_weights(
+        self, *, weight: str, source: str = "", source_m: float = 500.0
+    ) -> np.ndarray:
+        """Spatial weights of a hazard, normalised to sum 1.
+
+        The base (``population``, ``roads`` or ``uniform``) times
+        ``exp(-d / source_m)``, ``d`` the distance to the nearest source of the
+        hazard's kind.
+        """
+        base = {"population": self.population, "roads": self.roads}.get(weight)
+        w = np.ones(self.network.n_nodes) if base is None else base.copy()
+        if source:
+            w = w * np.exp(-self.distance_to(source) / source_m)
+        total = w.sum()
+        return w / total if total > 0 else np.full(w.size, 1.0 / w.size)
+
+    def nodes_within(self, x: float, y: float, radius: float) -> np.ndarray:
+        """Sorted node indices within ``radius`` metres of (x, y)."""
+        if not np.isfinite(radius):
+            return np.arange(self.network.n_nodes)
+        return np.sort(np.asarray(self.tree.query_ball_point([x, y], radius), dtype=np.int64))
+
+    # ------------------------------------------------------------------ edges
+    @cached_property
+    def _edge_geom(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, cKDTree, float]:
+        e = self.network.edges
+        a, b = self.xy[e.u], self.xy[e.v]
+        mid = (a + b) / 2
+        half = float(np.max(np.hypot(*(b - a).T)) / 2) if len(e) else 0.0
+        return a, b, mid, cKDTree(mid), half
+
+    def segment_distance(self, x: float, y: float, edges: np.ndarray | None = None) -> np.ndarray:
+        """Metres from (x, y) to each edge's straight segment (all edges if ``None``)."""
+        a, b, _, _, _ = self._edge_geom
+        if edges is not None:
+            a, b = a[edges], b[edges]
+        ab = b - a
+        ll = np.einsum("ij,ij->i", ab, ab)
+        t = np.clip(np.einsum("ij,ij->i", np.array([x, y]) - a, ab) / np.where(ll > 0, ll, 1), 0, 1)
+        p = a + ab * t[:, None]
+        return np.hypot(p[:, 0] - x, p[:, 1] - y)
+
+    def edges_within(self, x: float, y: float, radius: float, *, along: str = "any") -> np.ndarray:
+        """Sorted edge indices whose segment passes within ``radius`` m of (x, y), in a road set."""
+        if radius <= 0:
+            return np.zeros(0, dtype=np.int64)
+        if not np.isfinite(radius):
+            cand = np.arange(self.network.n_edges)
+        else:
+            _, _, _, tree, half = self._edge_geom
+            cand = np.sort(np.asarray(tree.query_ball_point([x, y], radius + half), dtype=np.int64))
+            cand = cand[self.segment_distance(x, y, cand) <= radius]
+        if along != "any":
+            cand = cand[self.road_set(along)[cand]]
+        return cand
+
+    def road_set(self, name: str) -> np.ndarray:
+        """Boolean mask of edges in a road set: ``any``, ``low_lying``, ``river`` or ``forest``.
+
+        An edge belongs to ``low_lying`` if its midpoint is within 600 m of a
+        river node, to ``river`` within 250 m, to ``forest`` within 1.5 km of a
+        forest source.
+        """
+        key = ("road:" + name, 0.0)
+        if key in self._kernel_cache:
+            return self._kernel_cache[key]
+        _, _, mid, _, _ = self._edge_geom
+        if name == "any":
+            mask = np.ones(len(mid), dtype=bool)
+        else:
+            kind, lim = {
+                "low_lying": ("river", LOW_LYING_M),
+                "river": ("river", RIVER_BAND_M),
+                "forest": ("forest", FOREST_EDGE_M),
+            }[name]
+            d, _ = cKDTree(self.xy[self.source_nodes(kind)]).query(mid)
+            mask = np.asarray(d) <= lim
+        self._kernel_cache[key] = mask
+        return mask
+
+    def undirected_pairs(self, edges: np.ndarray) -> np.ndarray:
+        """Edges plus their reverse twins (so a closed road is closed both ways)."""
+        e = self.network.edges
+        n = self.network.n_nodes
+        key_all = np.minimum(e.u, e.v).astype(np.int64) * n + np.maximum(e.u, e.v)
+        want = np.unique(key_all[edges])
+        return np.flatnonzero(np.isin(key_all, want))
+
+
+# ------------------------------------------------------------------ locations
+@dataclass(frozen=True)
+class Location:
+    """A place written relative to the network, resolved to a node per stream.
+
+    Written in TOML as a string or a table:
+
+    * ``"centre"``: the county seat (``city`` landmark) or the middle of the network;
+    * ``"random"``: a node drawn by population weight;
+    * ``"landmark:Xiba Town"``: a named landmark;
+    * ``"source:chemical_plant"``: one of the hazard sources of that kind (drawn);
+    * ``"node:123"``: a node index;
+    * ``"bbox:0.25,0.75"``: fractions of the bounding box from the south-west corner;
+    * ``{ x = 1200.0, y = -300.0 }`` projected metres, ``{ lon = 121.48, lat = 31.23 }``;
+    * ``{ at = "centre", dx = 3000, dy = 0 }``: any of the above shifted by metres.
+    """
+
+    at: str = "centre"
+    x: float | None = None
+    y: float | None = None
+    dx: float = 0.0
+    dy: float = 0.0
+
+    @classmethod
+    def from_value(cls, value: Any, *, source: str | None = None, key: str = "") -> Location:
+        """Validate a string or table (see the class docstring)."""
+        from scenarios._validate import Reader
+
+        def fail(msg: str) -> ConfigError:
+            return ConfigError(msg, source=source, key=key)
+
+        if isinstance(value, str):
+            loc = cls(at=value)
+        else:
+            r = Reader(value, source=source, key=key)
+            r.allow({"at", "x", "y", "lon", "lat", "dx", "dy"})
+            dx, dy = r.num("dx", 0.0), r.num("dy", 0.0)
+            if r.has("x") or r.has("y"):
+                loc = cls("xy", r.num("x"), r.num("y"), dx, dy)
+            elif r.has("lon") or r.has("lat"):
+                loc = cls(
+                    "lonlat", r.num("lon", lo=-180, hi=180), r.num("lat", lo=-90, hi=90), dx, dy
+                )
+            else:
+                loc = cls(r.str("at"), None, None, dx, dy)
+        head, _, arg = loc.at.partition(":")
+        if head not in ("centre", "center", "random", "landmark", "source", "node", "bbox", "xy",
+                        "lonlat"):  # fmt: skip
+            raise fail(
+                f"unknown location {loc.at!r} (use centre, random, landmark:NAME, "
+                "source:KIND, node:N, bbox:FX,FY, {x, y} or {lon, lat})"
+            )
+        if head in ("landmark", "source") and not arg:
+            raise fail(f"{head}: needs a name, e.g. '{head}:...'")
+        if head == "node" and not arg.isdigit():
+            raise fail("node: needs a node index, e.g. 'node:12'")
+        if head == "bbox":
+            try:
+                fx, fy = (float(s) for s in arg.split(","))
+            except ValueError:
+                raise fail("bbox: needs two fractions, e.g. 'bbox:0.25,0.75'") from None
+            if not (0 <= fx <= 1 and 0 <= fy <= 1):
+                raise fail("bbox fractions must be within 0..1")
+        return loc
+
+    def to_value(self) -> Any:
+        """TOML-ready string or table."""
+        if self.at == "xy":
+            base: dict[str, Any] = {"x": self.x, "y": self.y}
+        elif self.at == "lonlat":
+            base = {"lon": self.x, "lat": self.y}
+        elif self.dx or self.dy:
+            base = {"at": self.at}
+        else:
+            return self.at
+        if self.dx or self.dy:
+            base.update(dx=self.dx, dy=self.dy)
+        return base
+
+    def resolve(
+        self,
+        geo: Geography,
+        *,
+        rng: np.random.Generator,
+        source: str | None = None,
+        key: str = "",
+    ) -> int:
+        """The node of this location on ``geo``'s network.
+
+        Raises
+        ------
+        ConfigError
+            If a landmark, source kind or node is not on this network.
+        """
+        net = geo.network
+        head, _, arg = self.at.partition(":")
+        if head in ("centre", "center"):
+            node = geo.centre
+        elif head == "random":
+            node = int(rng.choice(net.n_nodes, p=geo.population / geo.population.sum()))
+        elif head == "landmark":
+            hits = [m.node for m in net.landmarks if m.name.lower() == arg.lower()]
+            if not hits:
+                names = ", ".join(m.name for m in net.landmarks[:5])
+                raise ConfigError(
+                    f"no landmark {arg!r} on network {net.name!r}"
+                    + (f" (e.g. {names})" if names else " (it has no landmarks)"),
+                    source=source,
+                    key=key,
+                )
+            node = int(hits[0])
+        elif head == "source":
+            if arg not in geo.sources:
+                raise ConfigError(f"no hazard sources of kind {arg!r}", source=source, key=key)
+            cands = geo.sources[arg]
+            node = int(cands[rng.integers(cands.size)])
+        elif head == "node":
+            node = int(arg)
+            if node >= net.n_nodes:
+                raise ConfigError(
+                    f"node {node} is not on network {net.name!r} ({net.n_nodes} nodes)",
+                    source=source,
+                    key=key,
+                )
+        elif head == "bbox":
+            fx, fy = (float(s) for s in arg.split(","))
+            x0, y0 = geo.xy.min(axis=0)
+            x1, y1 = geo.xy.max(axis=0)
+            node = int(geo.tree.query([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])[1])
+        elif head == "xy":
+            node = int(geo.tree.query([self.x, self.y])[1])
+        else:  # lonlat
+            px, py = net.project(np.array([self.x]), np.array([self.y]))
+            node = int(geo.tree.query([float(px[0]), float(py[0])])[1])
+        if self.dx or self.dy:
+            px, py = geo.xy[node] + (self.dx, self.dy)
+            node = int(geo.tree.query([px, py])[1])
+        return node
