@@ -1,0 +1,253 @@
+"""Scenario specs: duration, background rates, disaster events and catalogue overrides.
+
+A scenario is a TOML file::
+
+    name = "rainstorm_72h"
+    description = "..."
+    duration_h = 72
+    start_hour = 0            # clock hour at t = 0 (for time-of-day profiles)
+    max_cascade_depth = 4
+    catalogue = "my_hazards.toml"   # optional, relative to this file
+
+    [background]
+    scale = 1.0               # multiplies every rate
+    [background.rates]        # incidents per day over the whole network
+    building_fire = 3.0
+    [background.profiles]     # optional per-hazard time-of-day profile names
+    traffic_accident = "traffic"
+
+    [[events]]
+    type = "rainstorm"        # rainstorm | typhoon | earthquake | chemical_leak | incident
+    ...
+
+    [overrides.hazards.waterlogging]   # catalogue overrides for this scenario only
+    grade_probs = [0.01, 0.04, 0.25, 0.7]
+
+Shipped scenarios live in ``scenarios/data/scenarios/`` and are loaded by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from networks.errors import ConfigError
+from scenarios._validate import Reader, read_toml
+from scenarios.catalogue import HazardCatalogue, load_catalogue
+from scenarios.events import Event, event_from_dict
+
+
+@dataclass(frozen=True)
+class BackgroundSpec:
+    """Background incident rates.
+
+    Attributes
+    ----------
+    rates
+        ``(hazard, incidents per day over the whole network)`` pairs, sorted.
+    scale
+        Multiplier of every rate (a busier or quieter period).
+    profiles
+        ``(hazard, profile name)`` pairs overriding the catalogue's profiles.
+    """
+
+    rates: tuple[tuple[str, float], ...] = ()
+    scale: float = 1.0
+    profiles: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str | None = None, key: str = "background"):
+        """Validate the ``[background]`` table."""
+        r = Reader(data, source=source, key=key)
+        r.allow({"rates", "scale", "profiles"})
+        rt = r.table("rates", {})
+        pt = r.table("profiles", {})
+        return cls(
+            rates=tuple(sorted((str(k), rt.num(str(k), lo=0)) for k in rt.data)),
+            scale=r.num("scale", 1.0, lo=0),
+            profiles=tuple(sorted((str(k), pt.str(str(k))) for k in pt.data)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """TOML-ready table."""
+        return {"rates": dict(self.rates), "scale": self.scale, "profiles": dict(self.profiles)}
+
+    def per_day(self) -> dict[str, float]:
+        """Scaled daily rates by hazard."""
+        return {h: r * self.scale for h, r in self.rates}
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A scenario: what happens over ``duration_h`` hours, independent of the network.
+
+    Attributes
+    ----------
+    name, description
+        Identity and a sentence for listings.
+    duration_h
+        Length of the scenario; the stream covers ``[0, 60 * duration_h]`` minutes.
+    start_hour
+        Clock hour (0-23) at the scenario's start.
+    background
+        Background rates.
+    events
+        Disaster events (see :mod:`scenarios.events`).
+    overrides
+        Catalogue overrides (same shape as a catalogue file) for this scenario.
+    catalogue
+        Extra catalogue file laid over the shipped one before ``overrides``
+        (absolute, or relative to the scenario file when read).
+    max_cascade_depth
+        Generations of secondary incidents.
+    source
+        File the spec was read from (for messages; not part of equality).
+    """
+
+    name: str
+    duration_h: float
+    description: str = ""
+    start_hour: int = 0
+    background: BackgroundSpec = field(default_factory=BackgroundSpec)
+    events: tuple[Event, ...] = ()
+    overrides: dict[str, Any] = field(default_factory=dict)
+    catalogue: str = ""
+    max_cascade_depth: int = 4
+    source: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str | None = None) -> ScenarioSpec:
+        """Validate a scenario table; errors name ``source`` and the dotted key."""
+        r = Reader(data, source=source)
+        r.allow({"name", "description", "duration_h", "start_hour", "background", "events",
+                 "overrides", "catalogue", "max_cascade_depth"})  # fmt: skip
+        start = r.int("start_hour", 0, lo=0)
+        if start > 23:
+            raise r.error("start_hour", f"must be 0-23, got {start}")
+        events = r.get("events", [])
+        if not isinstance(events, list):
+            raise r.error("events", "expected an array of tables ([[events]])")
+        overrides = r.table("overrides", {})
+        overrides.allow({"hazards", "profiles"})
+        return cls(
+            name=r.str("name"),
+            duration_h=r.num("duration_h", lo=0, lo_open=True),
+            description=r.str("description", ""),
+            start_hour=start,
+            background=BackgroundSpec.from_dict(r.get("background", {}), source=source),
+            events=tuple(
+                event_from_dict(e, source=source, key=f"events[{i}]") for i, e in enumerate(events)
+            ),
+            overrides=dict(overrides.data),
+            catalogue=r.str("catalogue", ""),
+            max_cascade_depth=r.int("max_cascade_depth", 4, lo=0),
+            source=source,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """TOML-ready table."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "duration_h": self.duration_h,
+            "start_hour": self.start_hour,
+            "max_cascade_depth": self.max_cascade_depth,
+            "background": self.background.to_dict(),
+            "events": [e.to_dict() for e in self.events],
+        }
+        if self.overrides:
+            out["overrides"] = self.overrides
+        if self.catalogue:
+            out["catalogue"] = self.catalogue
+        return out
+
+    def hazard_catalogue(self, base: HazardCatalogue | None = None) -> HazardCatalogue:
+        """The catalogue this scenario runs with, every hazard it names checked to exist.
+
+        ``base`` (default: the shipped catalogue plus the ``catalogue`` file) with
+        ``overrides`` laid on top.
+        """
+        cat = base
+        if cat is None:
+            cat = load_catalogue(self.catalogue or None)
+        if self.overrides:
+            cat = cat.merged(self.overrides, source=self.source)
+        self._check(cat)
+        return cat
+
+    def _check(self, cat: HazardCatalogue) -> None:
+        profiles = dict(cat.profiles)
+        for h, _ in self.background.rates:
+            if h not in cat:
+                raise ConfigError(
+                    f"unknown hazard (known: {', '.join(cat.keys)})",
+                    source=self.source,
+                    key=f"background.rates.{h}",
+                )
+        for h, p in self.background.profiles:
+            if h not in cat:
+                raise ConfigError(
+                    "unknown hazard", source=self.source, key=f"background.profiles.{h}"
+                )
+            if p not in profiles:
+                raise ConfigError(
+                    f"unknown profile {p!r} (known: {', '.join(sorted(profiles))})",
+                    source=self.source,
+                    key=f"background.profiles.{h}",
+                )
+        for i, e in enumerate(self.events):
+            names: list[tuple[str, str]] = []
+            if hasattr(e, "hazard"):
+                names.append((e.hazard, "hazard"))
+            for attr in ("extra_per_day", "rate_multiplier"):
+                names += [(h, f"{attr}.{h}") for h, _ in getattr(e, attr, ())]
+            for h, k in names:
+                if h not in cat:
+                    raise ConfigError("unknown hazard", source=self.source, key=f"events[{i}].{k}")
+
+
+def scenario_dir() -> Path:
+    """Folder of the shipped scenarios."""
+    return Path(str(resources.files("scenarios") / "data" / "scenarios"))
+
+
+def list_scenarios() -> list[str]:
+    """Names of the shipped scenarios, sorted."""
+    return sorted(p.stem for p in scenario_dir().glob("*.toml"))
+
+
+def load_scenario(name_or_path: str | Path) -> ScenarioSpec:
+    """A shipped scenario by name (``"typical_week"``) or a scenario TOML file.
+
+    The scenario's hazards are checked against its catalogue (shipped, plus
+    its ``catalogue`` file and ``overrides``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the dotted key of the first mistake, or listing the
+        shipped names when ``name_or_path`` is neither.
+    """
+    text = str(name_or_path)
+    path = Path(text)
+    if not (path.suffix == ".toml" or path.exists()):
+        shipped = scenario_dir() / f"{text}.toml"
+        if not shipped.is_file():
+            raise ConfigError(
+                f"no such scenario (shipped: {', '.join(list_scenarios())}; or give a .toml file)",
+                source=text,
+            )
+        path = shipped
+    spec = ScenarioSpec.from_dict(read_toml(path), source=str(path))
+    if spec.catalogue and not Path(spec.catalogue).is_absolute():
+        spec = _replace(spec, catalogue=str((path.parent / spec.catalogue).resolve()))
+    spec.hazard_catalogue()
+    return spec
+
+
+def _replace(spec: ScenarioSpec, **changes: Any) -> ScenarioSpec:
+    from dataclasses import replace
+
+    return replace(spec, **changes)
