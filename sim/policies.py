@@ -1,0 +1,163 @@
+"""Dispatch policies: which free team goes to which incident, and who waits first.
+
+A policy is any object with a ``name``, a ``queue_key(grade, call_taken)``
+that orders waiting requests (smallest first), and a ``choose(view, node,
+capability, grade)`` that returns a :data:`Candidate` from the
+:class:`DispatchView` the engine passes in, or ``None`` to leave the request
+waiting. The view answers "nearest free team" questions from precomputed
+travel-time arrays, so a policy never touches numpy or the road network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+#: ``(team, travel_seconds, from_node, from_scene)``: a free team and how it would get there.
+Candidate = tuple[int, float, int, bool]
+
+
+class DispatchView(Protocol):
+    """What the engine tells a policy (see :class:`sim.model.Engine`)."""
+
+    #: Capability names; policies get capabilities as indices into this tuple.
+    capabilities: tuple[str, ...]
+
+    def nearest(
+        self, node: int, capability: int, *, allow: Callable[[int], bool] | None = None
+    ) -> Candidate | None:
+        """The free team of ``capability`` with the shortest travel time to ``node``."""
+        ...
+
+    def free_in_area(self, team: int) -> int:
+        """Free teams of ``team``'s capability based in ``team``'s area.
+
+        Counts teams at their station and teams dispatchable on their way back,
+        ``team`` itself included if it is free.
+        """
+        ...
+
+
+class DispatchPolicy(Protocol):
+    """The interface every dispatch policy implements."""
+
+    name: str
+
+    def queue_key(self, grade: int, call_taken: float) -> Any:
+        """Order of waiting requests: smallest key is served first."""
+        ...
+
+    def choose(
+        self, view: DispatchView, node: int, capability: int, grade: int
+    ) -> Candidate | None:
+        """A team for one unit of ``capability`` at ``node``, or ``None`` to wait."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-data description (name and parameters)."""
+        ...
+
+
+class NearestAvailable:
+    """Send the free team with the shortest travel time; waiting requests first come, first served.
+
+    Teams on their way back count as free (see :mod:`sim.model` for where
+    they are taken to be). Nothing is held back: a grade IV incident may take
+    the last team of a county.
+    """
+
+    name = "nearest_available"
+
+    def queue_key(self, grade: int, call_taken: float) -> float:
+        """First come, first served."""
+        return call_taken
+
+    def choose(
+        self, view: DispatchView, node: int, capability: int, grade: int
+    ) -> Candidate | None:
+        """The nearest free team of the capability, wherever it is."""
+        return view.nearest(node, capability)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"name": "nearest_available"}``."""
+        return {"name": self.name}
+
+
+class SeverityPriority:
+    """Serve the most severe first and keep a reserve for grade I-II incidents.
+
+    Waiting requests are ordered by grade (I first), then by call time. A team
+    may go to an incident of a grade outside ``protected`` only if at least
+    ``reserve`` free teams of its capability stay in its home area afterwards;
+    grade I-II incidents may take any free team.
+
+    Parameters
+    ----------
+    reserve
+        Teams to keep free per area, one number for every capability or a
+        mapping capability -> number (missing capabilities keep none).
+    protected
+        Grades that may use the reserve.
+    """
+
+    name = "severity_priority"
+
+    def __init__(self, reserve: int | Mapping[str, int] = 1, protected: tuple[int, ...] = (1, 2)):
+        if isinstance(reserve, Mapping):
+            if any(v < 0 for v in reserve.values()):
+                raise ValueError("reserve must be >= 0")
+        elif reserve < 0:
+            raise ValueError("reserve must be >= 0")
+        self.reserve = reserve
+        self.protected = frozenset(protected)
+
+    def _reserve(self, view: DispatchView, capability: int) -> int:
+        if isinstance(self.reserve, Mapping):
+            return int(self.reserve.get(view.capabilities[capability], 0))
+        return int(self.reserve)
+
+    def queue_key(self, grade: int, call_taken: float) -> tuple[int, float]:
+        """Grade first (I before IV), then call time."""
+        return (grade, call_taken)
+
+    def choose(
+        self, view: DispatchView, node: int, capability: int, grade: int
+    ) -> Candidate | None:
+        """The nearest free team whose area keeps its reserve (any team for protected grades)."""
+        k = self._reserve(view, capability)
+        if grade in self.protected or k == 0:
+            return view.nearest(node, capability)
+        return view.nearest(node, capability, allow=lambda team: view.free_in_area(team) > k)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Name and parameters."""
+        reserve = dict(self.reserve) if isinstance(self.reserve, Mapping) else self.reserve
+        return {"name": self.name, "reserve": reserve, "protected": sorted(self.protected)}
+
+
+def policy_from_dict(data: Mapping[str, Any]) -> DispatchPolicy:
+    """Build a shipped policy from ``{"name": ..., <parameters>}``.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Unknown name or bad parameters.
+    """
+    from networks.errors import ConfigError
+
+    name = data.get("name")
+    params = {k: v for k, v in data.items() if k != "name"}
+    try:
+        if name == NearestAvailable.name and not params:
+            return NearestAvailable()
+        if name == SeverityPriority.name:
+            if "protected" in params:
+                params["protected"] = tuple(params["protected"])
+            return SeverityPriority(**params)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"bad parameters for policy {name!r}: {exc}", key="policy") from None
+    raise ConfigError(
+        f"unknown policy {name!r} (or unexpected parameters); expected "
+        f"{NearestAvailable.name!r} or {SeverityPriority.name!r}",
+        key="policy.name",
+    )

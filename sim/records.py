@@ -1,0 +1,143 @@
+"""Columnar records of one run: incidents, dispatches, supply movements, stock-outs.
+
+Every table is a dict of equal-length numpy arrays. Times are minutes from
+the run's start; ``nan`` means "did not happen (within the run)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: Columns of :attr:`RunRecords.incidents`.
+INCIDENT_COLUMNS = (
+    "id", "call", "call_taken", "first_dispatch", "first_arrival", "on_scene",
+    "under_control", "cleared", "hazard", "grade", "node", "requirement", "teams_needed",
+    "teams_sent", "mutual_aid", "supply_short", "served", "reason",
+)  # fmt: skip
+#: Columns of :attr:`RunRecords.dispatches`.
+DISPATCH_COLUMNS = (
+    "incident", "team", "station", "capability", "dispatched", "turnout", "travel",
+    "distance_m", "arrival", "released", "returned", "available", "from_node", "from_scene",
+    "mutual_aid",
+)  # fmt: skip
+#: Columns of :attr:`RunRecords.supplies`.
+SUPPLY_COLUMNS = ("time", "arrive", "kind", "item", "quantity", "source", "target", "incident")
+#: Columns of :attr:`RunRecords.stockouts`.
+STOCKOUT_COLUMNS = ("time", "depot", "tier", "item", "short", "kind", "incident")
+
+
+@dataclass(eq=False)
+class RunRecords:
+    """What happened in one run.
+
+    Attributes
+    ----------
+    incidents
+        One row per stream incident (row = incident id). ``call`` -> ``call_taken``
+        -> ``first_dispatch`` -> ``first_arrival`` -> ``on_scene`` (full complement)
+        -> ``under_control`` -> ``cleared``; ``served`` is true when the full
+        complement was on scene by the end of the run, otherwise ``reason``
+        says why not (``no_capability``, ``after_horizon``, ``horizon``,
+        ``unreachable``, ``stalled``).
+    dispatches
+        One row per team sent: ``travel`` minutes (with noise), ``distance_m``
+        along the fastest route, ``released`` (incident cleared), ``returned``
+        (home, or re-dispatched on the way), ``available`` (after resupply),
+        ``from_scene`` (re-dispatched on the way back from an earlier scene),
+        ``mutual_aid`` (travel beyond the arrival target).
+    supplies
+        One row per movement: ``kind`` ``issue`` (depot -> incident) or
+        ``transfer`` (parent -> child replenishment); ``source``/``target`` are
+        depot rows (``-1`` for the incident).
+    stockouts
+        One row per request a depot could not fill in full: ``kind`` ``issue``
+        (the shortfall escalates to the parent) or ``replenish``.
+    teams
+        One row per team: ``station``, ``capability``, ``size``.
+    stations, depots
+        Names, tiers, areas and nodes of the facilities (``depots`` also
+        ``initial`` and ``final`` stock per item, in :attr:`stock`).
+    stock
+        ``{"items": [...], "initial": (n_depots, n_items), "final": ..., "in_transit": ...}``.
+    start, end
+        Run window in minutes (``end`` is the horizon, or the last event).
+    meta
+        Policy, seeds, options; JSON-ready.
+    """
+
+    incidents: dict[str, np.ndarray]
+    dispatches: dict[str, np.ndarray]
+    supplies: dict[str, np.ndarray]
+    stockouts: dict[str, np.ndarray]
+    teams: dict[str, np.ndarray]
+    stations: dict[str, np.ndarray]
+    depots: dict[str, np.ndarray]
+    stock: dict[str, Any]
+    start: float
+    end: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.incidents["id"])
+
+    def tables(self) -> dict[str, dict[str, np.ndarray]]:
+        """The row tables by name (for CSV or DataFrame export)."""
+        return {
+            "incidents": self.incidents,
+            "dispatches": self.dispatches,
+            "supplies": self.supplies,
+            "stockouts": self.stockouts,
+            "teams": self.teams,
+            "stations": self.stations,
+            "depots": self.depots,
+        }
+
+    def to_frames(self) -> dict[str, Any]:
+        """The tables as pandas DataFrames (pandas imported lazily)."""
+        import pandas as pd
+
+        return {k: pd.DataFrame(v) for k, v in self.tables().items()}
+
+    def equals(self, other: RunRecords) -> bool:
+        """Whether two runs recorded exactly the same rows (nan equal to nan)."""
+        a, b = self.tables(), other.tables()
+        for name, tab in a.items():
+            if tab.keys() != b[name].keys():
+                return False
+            for col, x in tab.items():
+                y = b[name][col]
+                if x.dtype != y.dtype or x.shape != y.shape:
+                    return False
+                if x.dtype.kind == "f":
+                    if not np.array_equal(x, y, equal_nan=True):
+                        return False
+                elif not np.array_equal(x, y):
+                    return False
+        return all(
+            np.array_equal(self.stock[k], other.stock[k])
+            for k in ("initial", "final", "in_transit")
+        )
+
+    def team_state(self, team: int, t: float) -> str:
+        """State of a team at time ``t``, derived from the dispatch rows.
+
+        One of ``available``, ``en_route``, ``on_scene``, ``returning`` or ``resupplying``.
+        """
+        d = self.dispatches
+        rows = np.flatnonzero(d["team"] == team)
+        for r in rows[::-1]:
+            if d["dispatched"][r] <= t:
+                if t < d["arrival"][r]:
+                    return "en_route"
+                rel = d["released"][r]
+                if np.isnan(rel) or t < rel:
+                    return "on_scene"
+                if t < d["returned"][r]:
+                    return "returning"
+                if t < d["available"][r]:
+                    return "resupplying"
+                return "available"
+        return "available"

@@ -1,0 +1,57 @@
+"""The response standard: call taken, first arrival and control within target minutes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from networks.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ResponseTargets:
+    """The "1 / 10 / 15 minute" standard as three consecutive intervals.
+
+    Attributes
+    ----------
+    call_taking
+        Call -> call taken, minutes.
+    arrival
+        Call taken -> first team on scene, minutes.
+    control
+        First team on scene -> under control, minutes. Under control is
+        ``control_work`` minutes after the *full* required complement is on
+        scene, so slow mutual aid makes control late.
+    """
+
+    call_taking: float = 1.0
+    arrival: float = 10.0
+    control: float = 15.0
+
+    def __post_init__(self) -> None:
+        for k, v in asdict(self).items():
+            if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0):
+                raise ValueError(f"target {k} must be a number >= 0, got {v!r}")
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
+    ) -> ResponseTargets:
+        """Validate and build from plain data (missing keys take the defaults)."""
+        extra = set(data) - {"call_taking", "arrival", "control"}
+        if extra:
+            raise ConfigError(f"unknown targets {sorted(extra)}", source=source, key=key)
+        for k, v in data.items():
+            if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
+                raise ConfigError(
+                    f"expected minutes >= 0, got {v!r}",
+                    source=source,
+                    key=f"{key}.{k}" if key else k,
+                )
+        return cls(**{k: float(v) for k, v in data.items()})
+
+    def to_dict(self) -> dict[str, float]:
+        """Plain data; inverse of :meth:`from_dict`."""
+        return asdict(self)

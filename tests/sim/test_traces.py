@@ -1,0 +1,226 @@
+"""Exact traces on tiny deterministic cases: every time is worked out by hand."""
+
+import numpy as np
+import pytest
+
+import sim
+from networks.roadnet import Disruption
+from scenarios.stream import Requirement, ScheduledDisruption
+from sim.distributions import Fixed
+from sim.facilities import Depot, Station, TeamSpec
+from tests.sim.helpers import road_network, stream_from
+
+FIRE = Requirement("fire", 3, (("fire", 1),))
+FIRE2 = Requirement("fire", 2, (("fire", 2),))
+ZERO = Fixed(0.0)
+
+
+def line():
+    # 0 - 1 - 2 - 3, one minute per link, 600 m per link.
+    return road_network(4, [(0, 1, 60), (1, 2, 60), (2, 3, 60)])
+
+
+def station(name, node, teams=1, turnout=2.0, area=""):
+    return Station(
+        name, node, "city", (TeamSpec("fire", 6, count=teams, turnout=Fixed(turnout)),), area=area
+    )
+
+
+def go(net, stations, stream, depots=(), **kw):
+    kw.setdefault("call_taking", Fixed(1.0))
+    return sim.run(net, stations, depots, stream, rng=np.random.default_rng(0), **kw)
+
+
+def test_single_incident_timeline():
+    s = stream_from([0.0], [3], requirements=[FIRE], control=[10.0], clear=[5.0])
+    r = go(line(), [station("A", 0)], s)
+    inc, d = r.incidents, r.dispatches
+    assert inc["call_taken"][0] == 1.0
+    assert inc["first_dispatch"][0] == 1.0
+    assert inc["first_arrival"][0] == pytest.approx(6.0)  # 1 + turnout 2 + 3 links
+    assert inc["under_control"][0] == pytest.approx(16.0)
+    assert inc["cleared"][0] == pytest.approx(21.0)
+    assert inc["served"][0] and inc["reason"][0] == ""
+    assert d["travel"][0] == pytest.approx(3.0)
+    assert d["distance_m"][0] == pytest.approx(1800.0)
+    assert d["returned"][0] == pytest.approx(24.0)
+    assert r.end == pytest.approx(21.0)  # the last event; the return needs none
+    assert r.team_state(0, 0.5) == "available"
+    assert r.team_state(0, 2.0) == "en_route"
+    assert r.team_state(0, 10.0) == "on_scene"
+    assert r.team_state(0, 22.0) == "returning"
+    assert r.team_state(0, 25.0) == "available"
+
+
+def test_full_complement_sets_control():
+    s = stream_from([0.0], [2], requirements=[FIRE2], control=[10.0], clear=[0.0])
+    r = go(line(), [station("A", 0), station("B", 3)], s)
+    inc = r.incidents
+    assert sorted(r.dispatches["arrival"]) == pytest.approx([4.0, 5.0])
+    assert inc["first_arrival"][0] == pytest.approx(4.0)
+    assert inc["on_scene"][0] == pytest.approx(5.0)
+    assert inc["under_control"][0] == pytest.approx(15.0)  # after the *last* arrival
+
+
+def test_queue_then_redispatch_from_scene_and_from_station():
+    # A at node 3 keeps the only team until 1 + 2 + 3 + 10 = 16; its return takes 3 min.
+    # B (node 1) waits in the queue and gets the team at 16 from A's scene: 2 links, no turnout.
+    # C (node 3) is taken at 21.9 by the team on its way back from B (cleared 18, back at 19):
+    # more than half of that return has elapsed, so it counts from the station: 3 links.
+    s = stream_from(
+        [0.0, 5.0, 20.9], [3, 1, 3], requirements=[FIRE],
+        control=[10.0, 0.0, 0.0], clear=[0.0, 0.0, 0.0],
+    )  # fmt: skip
+    r = go(line(), [station("A", 0)], s)
+    inc, d = r.incidents, r.dispatches
+    assert inc["first_dispatch"].tolist() == pytest.approx([1.0, 16.0, 21.9])
+    assert d["from_scene"].tolist() == [False, True, False]
+    assert d["from_node"].tolist() == [0, 3, 0]
+    assert d["turnout"].tolist() == pytest.approx([2.0, 0.0, 2.0])  # C: back home by 21.9
+    assert inc["first_arrival"].tolist() == pytest.approx([6.0, 18.0, 26.9])
+    assert d["distance_m"].tolist() == pytest.approx([1800.0, 1200.0, 1800.0])
+    assert d["returned"][0] == pytest.approx(16.0)  # re-dispatched the moment it was released
+
+
+def test_redispatch_mid_return_uses_half_rule():
+    # Team released at node 3 at 16 heading home (3 min). D at node 2 taken at 17.0 (1 of 3 min
+    # elapsed: still "at the scene", 1 link); E at node 2 taken at 17.6 for a second team case.
+    s = stream_from([0.0, 16.0], [3, 2], requirements=[FIRE], control=[10.0, 0.0], clear=[0.0, 0.0])
+    r = go(line(), [station("A", 0)], s)
+    d = r.dispatches
+    assert d["from_node"].tolist() == [0, 3]
+    assert d["travel"][1] == pytest.approx(1.0)
+    s = stream_from([0.0, 16.6], [3, 2], requirements=[FIRE], control=[10.0, 0.0], clear=[0.0, 0.0])
+    r = go(line(), [station("A", 0)], s)
+    d = r.dispatches
+    assert d["from_node"].tolist() == [0, 0]  # 1.6 of 3 min elapsed: counted from the station
+    assert d["travel"][1] == pytest.approx(2.0)
+    assert d["turnout"][1] == 0.0  # but it is on the road, so no turnout
+
+
+def test_disruption_changes_travel_after_its_start_only():
+    # 0-1-2 one minute per link; detour 0-3-2 five minutes per link. Close 1->2 from 5 to 20.
+    net = road_network(4, [(0, 1, 60), (1, 2, 60), (0, 3, 300), (3, 2, 300)])
+    e12 = int(np.flatnonzero((net.edges.u == 1) & (net.edges.v == 2))[0])
+    closure = ScheduledDisruption(5.0, 20.0, Disruption((e12,)))
+    s = stream_from([0.0, 6.0, 25.0], [2, 2, 2], requirements=[FIRE], disruptions=[closure])
+    r = go(net, [station("A", 0, teams=3, turnout=0.0)], s)
+    assert r.dispatches["travel"].tolist() == pytest.approx([2.0, 10.0, 2.0])
+    assert r.dispatches["distance_m"].tolist() == pytest.approx([1200.0, 6000.0, 1200.0])
+    assert r.dispatches["mutual_aid"].tolist() == [False, False, False]
+
+
+def test_severity_priority_reorders_queue():
+    # One team, busy with the first call until 1 + 10 = 11; then grade IV (t=1) and grade I (t=2)
+    # wait. FIFO serves the grade IV first; severity priority the grade I.
+    s = stream_from(
+        [0.0, 1.0, 2.0], [0, 0, 0], requirements=[FIRE], grade=[3, 4, 1], control=[10.0, 10.0, 10.0]
+    )
+    fifo = go(line(), [station("A", 0, turnout=0.0)], s)
+    sev = go(line(), [station("A", 0, turnout=0.0)], s, policy=sim.SeverityPriority(reserve=0))
+    assert fifo.incidents["first_dispatch"].tolist() == pytest.approx([1.0, 11.0, 21.0])
+    assert sev.incidents["first_dispatch"].tolist() == pytest.approx([1.0, 21.0, 11.0])
+
+
+def test_reserve_keeping():
+    # Area "a" has two fire teams; k = 1 keeps one back from grade III-IV incidents.
+    s = stream_from(
+        [0.0, 1.0, 2.0],
+        [1, 1, 1],
+        requirements=[FIRE],
+        grade=[3, 3, 2],
+        control=[100.0, 100.0, 100.0],
+    )
+    r = go(
+        line(),
+        [station("A", 0, teams=2, turnout=0.0, area="a")],
+        s,
+        policy=sim.SeverityPriority(reserve=1),
+        horizon=50.0,
+    )
+    inc = r.incidents
+    assert inc["first_dispatch"].tolist()[0] == 1.0
+    assert np.isnan(inc["first_dispatch"][1])  # held back for grade I-II
+    assert inc["first_dispatch"][2] == 3.0
+    assert inc["reason"].tolist() == ["", "horizon", ""]
+    plain = go(line(), [station("A", 0, teams=2, turnout=0.0, area="a")], s, horizon=50.0)
+    assert plain.incidents["first_dispatch"].tolist()[:2] == [1.0, 2.0]
+
+
+def test_unserved_reasons():
+    req = [FIRE, Requirement("chem", 2, (("hazmat", 1),)), FIRE2]
+    s = stream_from(
+        [0.0, 0.0, 1.0, 90.0],
+        [3, 3, 3, 3],
+        requirements=req,
+        requirement=[1, 2, 0, 0],
+        control=[0.0, 0.0, 30.0, 0.0],
+    )
+    r = go(line(), [station("A", 0)], s, horizon=20.0)
+    assert r.incidents["reason"].tolist() == ["no_capability", "no_capability", "", "after_horizon"]
+    assert r.incidents["served"].tolist() == [False, False, True, False]
+    # The only team is cut off from node 3: recorded unreachable, not silently dropped.
+    net = line()
+    cut = [int(k) for k in np.flatnonzero((net.edges.u == 2) & (net.edges.v == 3))]
+    s = stream_from(
+        [0.0],
+        [3],
+        requirements=[FIRE],
+        disruptions=[ScheduledDisruption(0.0, float("inf"), Disruption(tuple(cut)))],
+    )
+    r = go(net, [station("A", 0)], s)
+    assert r.incidents["reason"].tolist() == ["unreachable"]
+
+
+def test_supplies_escalate_and_replenish():
+    water = Requirement("flood", 2, (), (("drinking_water", 50),))
+    depots = [
+        Depot("V", 3, "village", (("drinking_water", 10),), parent="T", lead_time_min=30),
+        Depot("T", 2, "township", (("drinking_water", 30),), parent="C", lead_time_min=60),
+        Depot("C", 0, "city", (("drinking_water", 100),)),
+    ]
+    s = stream_from([0.0], [3], requirements=[water], control=[5.0])
+    r = go(line(), [station("A", 0)], s, depots=depots)
+    sup, out = r.supplies, r.stockouts
+    issue = sup["kind"] == "issue"
+    assert sup["source"][issue].tolist() == [0, 1, 2]
+    assert sup["quantity"][issue].tolist() == [10, 30, 10]
+    assert sup["arrive"][issue].tolist() == pytest.approx([1.0, 2.0, 4.0])
+    assert out["tier"].tolist()[:2] == ["village", "township"]
+    assert out["short"].tolist()[:2] == [40, 10]
+    # T reorders 30 from C (at 61); then V gets 10 from T (at 91) and T 10 more from C (121).
+    tr = ~issue
+    assert list(zip(sup["source"][tr].tolist(), sup["target"][tr].tolist(),
+                    sup["quantity"][tr].tolist(), sup["arrive"][tr].tolist(), strict=True)) == [
+        (2, 1, 30, 61.0), (1, 0, 10, 91.0), (2, 1, 10, 121.0)]  # fmt: skip
+    assert r.incidents["served"][0] and r.incidents["supply_short"][0] == 0
+    assert (
+        r.stock["final"].sum() + r.stock["in_transit"].sum() + sup["quantity"][issue].sum()
+        == r.stock["initial"].sum()
+    )
+    assert r.stock["final"][:, 0].tolist() == [10, 30, 50]
+
+
+def test_same_seed_same_records_and_policy_keeps_call_times():
+    from sim.distributions import Lognormal
+
+    net = line()
+    s = stream_from(
+        np.arange(20) * 3.0, [0, 1, 2, 3] * 5, requirements=[FIRE], control=np.full(20, 7.0)
+    )
+    st = [Station("A", 0, "city", (TeamSpec("fire", 6, count=2, turnout=Lognormal(1, 0.5)),))]
+    a = sim.run(net, st, (), s, rng=np.random.default_rng(9), travel_noise=0.3)
+    b = sim.run(net, st, (), s, rng=np.random.default_rng(9), travel_noise=0.3)
+    c = sim.run(
+        net,
+        st,
+        (),
+        s,
+        rng=np.random.default_rng(9),
+        travel_noise=0.3,
+        policy=sim.SeverityPriority(),
+    )
+    d = sim.run(net, st, (), s, rng=np.random.default_rng(10), travel_noise=0.3)
+    assert a.equals(b)
+    assert not a.equals(d)
+    assert np.array_equal(a.incidents["call_taken"], c.incidents["call_taken"])
