@@ -432,14 +432,15 @@ class HazardCatalogue:
             "hazards": {h.key: h.to_dict() for h in self.hazards},
         }
 
-    def merged(self, data: Any, *, source: str | None = None) -> HazardCatalogue:
+    def merged(self, data: Any, *, source: str | None = None, key: str = "") -> HazardCatalogue:
         """This catalogue with hazards and profiles added or overridden by ``data``.
 
         A hazard already present is overridden key by key (tables merge, other
         values such as ``cascade`` arrays replace); a new one must be complete.
-        Errors name ``source`` and the dotted key.
+        Errors name ``source`` and the dotted key (under ``key`` if the table
+        sits inside a bigger file, e.g. a scenario's ``overrides``).
         """
-        r = Reader(data, source=source)
+        r = Reader(data, source=source, key=key)
         r.allow({"hazards", "profiles"})
         profiles = dict(self.profiles)
         pr = r.table("profiles", {})
@@ -458,10 +459,10 @@ class HazardCatalogue:
             tuple(sorted(profiles.items())),
             self.sources + ((source,) if source else ()),
         )
-        cat._check_links(touched=set(hr.data), source=source)
+        cat._check_links(touched=set(hr.data), source=source, prefix=hr.path(""))
         return cat
 
-    def _check_links(self, *, touched: set[str], source: str | None) -> None:
+    def _check_links(self, *, touched: set[str], source: str | None, prefix: str) -> None:
         """Cascade targets and profiles must exist (checked for hazards just read)."""
         names = dict(self.profiles)
         for h in self.hazards:
@@ -471,14 +472,14 @@ class HazardCatalogue:
                 raise ConfigError(
                     f"unknown profile {h.profile!r} (known: {', '.join(sorted(names))})",
                     source=source,
-                    key=f"hazards.{h.key}.profile",
+                    key=f"{prefix}{h.key}.profile",
                 )
             for i, c in enumerate(h.cascade):
                 if c.hazard not in self:
                     raise ConfigError(
                         f"unknown hazard {c.hazard!r}",
                         source=source,
-                        key=f"hazards.{h.key}.cascade[{i}].hazard",
+                        key=f"{prefix}{h.key}.cascade[{i}].hazard",
                     )
 
     def describe(self) -> Mapping[str, Any]:

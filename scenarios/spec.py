@@ -173,7 +173,7 @@ class ScenarioSpec:
         if cat is None:
             cat = load_catalogue(self.catalogue or None)
         if self.overrides:
-            cat = cat.merged(self.overrides, source=self.source)
+            cat = cat.merged(self.overrides, source=self.source, key="overrides")
         self._check(cat)
         return cat
 
