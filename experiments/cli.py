@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from networks.errors import YingjiError
 
 #: Modules with a ``register(subparsers)`` function, in help order.
-COMMANDS = ("experiments.commands.network",)
+COMMANDS = ("experiments.commands.network", "experiments.commands.scenario")
 
 
 def build_parser() -> argparse.ArgumentParser:

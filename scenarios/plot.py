@@ -1,0 +1,57 @@
+"""A map of an incident stream: incidents by category over the roads it closes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from networks.roadnet import RoadNetwork
+from scenarios.stream import CATEGORIES, IncidentStream
+
+_STYLE = {
+    "natural_disaster": {"marker": "o", "color": "#1f77b4"},
+    "accident": {"marker": "^", "color": "#d62728"},
+    "public_health": {"marker": "P", "color": "#2ca02c"},
+    "social_safety": {"marker": "s", "color": "#9467bd"},
+}
+
+
+def plot_stream(
+    stream: IncidentStream,
+    network: RoadNetwork,
+    *,
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """Draw incidents by category on the network, with every road the stream closes dashed red.
+
+    Parameters
+    ----------
+    stream
+        The incident stream.
+    network
+        Its road network.
+    ax
+        Axes to draw on; a new figure if ``None``.
+    title
+        Axes title; default: the network's name and the incident count.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from networks.plot import plot_network
+
+    closures = [d.disruption for d in stream.disruptions if np.isinf(d.disruption.factor)]
+    state = network.under(closures) if closures else network
+    layers = {c: np.unique(stream.node[stream.category == c]) for c in CATEGORIES}
+    layers = {c.replace("_", " "): v for c, v in layers.items() if v.size}
+    styles = {c.replace("_", " "): dict(_STYLE[c], s=22) for c in CATEGORIES}
+    return plot_network(
+        state,
+        ax=ax,
+        layers=layers,
+        layer_styles=styles,
+        title=title if title is not None else f"{network.name}: {len(stream)} incidents",
+    )
