@@ -430,7 +430,14 @@ class Engine:
             if (now - start) * 2.0 < end - start:
                 scene = self.ret_scene[team]
                 # Triangle-inequality lower bounds through the home station skip most trees.
-                lb = max(tt[h, node] - tt[h, scene], tt_back[h, scene] - tt_back[h, node])
+                # (inf - inf is no bound, so each term is used only when it is one.)
+                lb = 0.0
+                via = float(tt[h, scene])
+                if via < _INF:
+                    lb = float(tt[h, node]) - via
+                via = float(tt_back[h, node])
+                if via < _INF:
+                    lb = max(lb, float(tt_back[h, scene]) - via)
                 if lb >= best_t:
                     continue
                 t = tb.scene_row(scene)[node]
