@@ -1,0 +1,310 @@
+"""The batch runner: every (design point, replication) of an experiment, resumable.
+
+:func:`run_experiment` expands the design, skips what the output folder
+already holds, submits the rest to an executor (serial, processes or Dask;
+:mod:`experiments.executors`), and stores each result as it arrives
+(:mod:`experiments.store`). Results are keyed by (point, replication) and
+sorted on output, so neither the executor nor the completion order can change
+them. Replications are submitted replication-major (all points of
+replication 0 first), so a run stopped early already holds paired
+comparisons.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from experiments.design import DesignPoint, ExperimentSpec
+from experiments.executors import ExecutorPlan, open_executor, plan_executor
+from experiments.store import ResultStore, plain_summary, plain_tables
+from networks.errors import YingjiError
+
+#: ``replicate(config, *, replication, root_seed)`` -> an object with ``.summary`` and ``.records``.
+Replicate = Callable[..., Any]
+
+
+def default_replicate() -> Replicate:
+    """The simulation's replication function (imported lazily: it pulls in the simulator)."""
+    from experiments.runner import run_replication
+
+    return run_replication
+
+
+def qualified_name(fn: Callable[..., Any]) -> str:
+    """``module.qualname`` of a function (part of an experiment's identity)."""
+    return f"{getattr(fn, '__module__', '?')}.{getattr(fn, '__qualname__', repr(fn))}"
+
+
+def run_task(
+    replicate: Replicate,
+    config: Any,
+    replication: int,
+    root_seed: int,
+    keep_records: bool,
+) -> dict[str, Any]:
+    """One replication, as a worker runs it; returns plain data for the store.
+
+    Module-level so that process pools and Dask pickle it by reference.
+    """
+    t0 = time.perf_counter()
+    result = replicate(config, replication=replication, root_seed=root_seed)
+    elapsed = time.perf_counter() - t0
+    return {
+        "summary": plain_summary(result.summary),
+        "records": plain_tables(result.records.tables()) if keep_records else None,
+        "elapsed_s": elapsed,
+    }
+
+
+@dataclass
+class Progress:
+    """Design points and replications done, with an ETA, on one stderr line.
+
+    Quiet unless ``enabled`` (by default: when the stream is a terminal).
+    """
+
+    total: int
+    points: int
+    per_point: dict[int, int]
+    stream: TextIO = field(default_factory=lambda: sys.stderr)
+    enabled: bool | None = None
+    done: int = 0
+    _start: float = field(default_factory=time.monotonic)
+    _last: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.enabled is None:
+            isatty = getattr(self.stream, "isatty", None)
+            self.enabled = bool(isatty and isatty())
+
+    def points_done(self) -> int:
+        """Design points with every replication finished."""
+        return sum(1 for left in self.per_point.values() if left == 0)
+
+    def advance(self, point: int) -> None:
+        """Count one replication of ``point`` as done and redraw (at most 10 times a second)."""
+        self.done += 1
+        self.per_point[point] -= 1
+        now = time.monotonic()
+        if self.enabled and (now - self._last > 0.1 or self.done == self.total):
+            self._last = now
+            self.stream.write("\r" + self.line(now - self._start))
+            self.stream.flush()
+
+    def line(self, elapsed: float) -> str:
+        """The progress text after ``elapsed`` seconds."""
+        width = 24
+        frac = self.done / self.total if self.total else 1.0
+        bar = "#" * int(round(width * frac))
+        eta = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
+        return (
+            f"[{bar:<{width}}] {self.done}/{self.total} replications, "
+            f"{self.points_done()}/{self.points} points, "
+            f"{_clock(elapsed)} elapsed, ETA {_clock(eta)} "
+        )
+
+    def close(self) -> None:
+        """End the line."""
+        if self.enabled and self.total:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    if seconds != seconds:  # nan
+        return "--:--"
+    s = int(round(seconds))
+    return (
+        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+        if s >= 3600
+        else f"{s // 60:02d}:{s % 60:02d}"
+    )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a call of :func:`run_experiment` did.
+
+    Attributes
+    ----------
+    out
+        The output folder.
+    ran
+        Replications computed by this call.
+    skipped
+        Replications already in the folder.
+    summary
+        Path of the tidy summary table.
+    records
+        Paths of the tidy record tables (empty without ``records=True``).
+    elapsed_s
+        Wall-clock seconds of this call.
+    executor
+        Which executor ran the replications.
+    """
+
+    out: Path
+    ran: int
+    skipped: int
+    summary: Path
+    records: tuple[Path, ...]
+    elapsed_s: float
+    executor: str
+
+
+def run_experiment(
+    spec: ExperimentSpec | str | Path,
+    out: str | Path,
+    *,
+    workers: int = 1,
+    dask: str | None = None,
+    executor: Executor | None = None,
+    records: bool = False,
+    table_format: str = "auto",
+    progress: bool | None = None,
+    replicate: Replicate | None = None,
+    start_method: str = "spawn",
+    stream: TextIO | None = None,
+) -> BatchResult:
+    """Run (or resume) an experiment into an output folder.
+
+    Parameters
+    ----------
+    spec
+        The experiment, or the path of its TOML file.
+    out
+        Output folder; created, or resumed when it holds this experiment.
+    workers
+        Local worker processes (1: serial in this process).
+    dask
+        ``tcp://HOST:PORT`` of a Dask scheduler, or ``local:N`` for a local cluster.
+    executor
+        An already open executor to use instead (``workers``/``dask`` then unused).
+    records
+        Also keep the per-incident records of every replication.
+    table_format
+        ``"auto"`` (Parquet when pyarrow is installed, else CSV), ``"parquet"`` or ``"csv"``.
+    progress
+        Show a progress line on stderr; by default only when stderr is a terminal.
+    replicate
+        Replication function ``(config, *, replication, root_seed) -> result`` with
+        ``.summary`` and ``.records``; :func:`experiments.runner.run_replication` by default.
+    start_method
+        Start method of local worker processes.
+    stream
+        Where the progress line goes (stderr by default).
+
+    Returns
+    -------
+    BatchResult
+
+    Raises
+    ------
+    ConfigError
+        Bad experiment file or options, or a folder holding another experiment.
+    """
+    t0 = time.perf_counter()
+    if not isinstance(spec, ExperimentSpec):
+        spec = ExperimentSpec.from_file(spec)
+    plan = (
+        ExecutorPlan(kind="given")
+        if executor is not None
+        else plan_executor(workers=workers, dask=dask, start_method=start_method)
+    )
+    fn = replicate or default_replicate()
+    store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
+    points = spec.points()
+    with store.lock():
+        done = store.done(records=records)
+        todo = [
+            (r, p) for r in range(spec.replications) for p in points if (p.index, r) not in done
+        ]
+        skipped = spec.replications * len(points) - len(todo)
+        bar = Progress(
+            total=len(todo),
+            points=len(points),
+            per_point={p.index: sum(1 for _, q in todo if q is p) for p in points},
+            stream=stream or sys.stderr,
+            enabled=progress,
+        )
+        try:
+            if todo:
+                if executor is not None:
+                    _drain(executor, 2, todo, fn, spec, store, records, bar)
+                else:
+                    with open_executor(plan) as (pool, parallel):
+                        _drain(pool, parallel, todo, fn, spec, store, records, bar)
+        finally:
+            bar.close()
+        summary = store.write_summary(fmt=table_format)
+        record_paths = tuple(store.write_records(fmt=table_format)) if records else ()
+    return BatchResult(
+        out=Path(out),
+        ran=len(todo),
+        skipped=skipped,
+        summary=summary,
+        records=record_paths,
+        elapsed_s=time.perf_counter() - t0,
+        executor=plan.describe() if executor is None else type(executor).__name__,
+    )
+
+
+def _drain(
+    pool: Executor,
+    parallel: int,
+    todo: list[tuple[int, DesignPoint]],
+    fn: Replicate,
+    spec: ExperimentSpec,
+    store: ResultStore,
+    records: bool,
+    bar: Progress,
+) -> None:
+    """Keep about ``2 * parallel`` tasks in flight; store each result as it arrives."""
+    window = max(2 * parallel, 2)
+    queue = iter(todo)
+    pending: dict[Future, tuple[int, DesignPoint]] = {}
+
+    def top_up() -> None:
+        while len(pending) < window:
+            item = next(queue, None)
+            if item is None:
+                return
+            r, p = item
+            fut = pool.submit(run_task, fn, p.config, r, spec.root_seed, records)
+            pending[fut] = item
+
+    top_up()
+    try:
+        while pending:
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            # Store in (point, replication) order within a batch: tidy, not required.
+            for fut in sorted(finished, key=lambda f: (pending[f][1].index, pending[f][0])):
+                r, p = pending.pop(fut)
+                try:
+                    out = fut.result()
+                except YingjiError as exc:
+                    raise _located(exc, p, r) from None
+                store.save(
+                    p, r, summary=out["summary"], records=out["records"], elapsed_s=out["elapsed_s"]
+                )
+                bar.advance(p.index)
+            top_up()
+    finally:
+        for fut in pending:
+            fut.cancel()
+
+
+def _located(exc: YingjiError, point: DesignPoint, replication: int) -> YingjiError:
+    """The same error, saying which design point and replication raised it."""
+    try:
+        return type(exc)(
+            f"design point {point.id} ({point.label}), replication {replication}: {exc}"
+        )
+    except TypeError:  # pragma: no cover - a subclass with another constructor
+        return exc

@@ -1,0 +1,661 @@
+"""Experiment specs: a base run config, factors, replications and a root seed.
+
+An experiment is a TOML file::
+
+    name = "policies-by-stations"
+    replications = 4
+    root_seed = 20240601
+    metrics = ["share_arrival", "arrival_mean", "arrival_p90"]   # what the report shows
+    baseline = { "policy.name" = "nearest_available", "network.townships" = 10 }
+
+    [base]                      # a run config: a file, inline tables, or both
+    config = "county.toml"      # relative to this file; inline keys below override it
+    [base.run]
+    travel_noise = 0.1
+
+    [[factors]]                 # levels listed ...
+    key = "policy.name"
+    levels = ["nearest_available", "severity_priority"]
+
+    [[factors]]                 # ... or a range, start..stop inclusive
+    key = "network.townships"
+    range = [6, 10, 4]
+
+    [[factors]]                 # ... or a Latin hypercube over [low, high]
+    key = "run.travel_noise"
+    lhs = [0.0, 0.3]            # integer = true for whole numbers
+    lhs_samples = 8             # at top level: how many hypercube points
+
+A factor's ``key`` is a dotted path into the run config
+(:meth:`experiments.config.RunConfig.to_dict`). Listed and ranged factors are
+crossed (full factorial, the last factor varying fastest); the hypercube
+factors are sampled jointly (``scipy.stats.qmc.LatinHypercube``, seeded from
+the root seed or ``lhs_seed``) and that sample is crossed with the grid. Every
+design point is re-validated as a run config, so a bad level is reported with
+the experiment file and the factor's key.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from experiments.config import RunConfig
+from experiments.seeding import check_root_seed, design_rng
+from networks.errors import ConfigError
+
+_TOP = {
+    "name", "description", "base", "factors", "replications", "root_seed", "metrics",
+    "baseline", "lhs_samples", "lhs_seed",
+}  # fmt: skip
+#: Keys a factor may not vary: the experiment owns seeds and replication counts.
+_RESERVED = {"run.seed", "run.replications", "run", "name"}
+
+
+def package_version() -> str:
+    """The installed version of yingji (``0+unknown`` when not installed)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("yingji")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0+unknown"
+
+
+def canonical_json(data: Any) -> str:
+    """JSON with sorted keys and no whitespace: equal data, equal text."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def config_hash(config: Mapping[str, Any], *, version: str | None = None) -> str:
+    """sha256 of a run config's canonical JSON together with the package version.
+
+    Parameters
+    ----------
+    config
+        Plain config data, as :meth:`RunConfig.to_dict` gives it.
+    version
+        Package version; the installed one if ``None``.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
+    text = canonical_json({"config": config, "version": version or package_version()})
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def format_value(value: Any) -> str:
+    """Short text of a factor level for labels and table cells."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, Mapping | list | tuple):
+        return canonical_json(value)
+    return str(value)
+
+
+# --------------------------------------------------------------------------- factors
+@dataclass(frozen=True)
+class Factor:
+    """One varied key: listed levels, or a Latin-hypercube range.
+
+    Attributes
+    ----------
+    key
+        Dotted path into the run config, e.g. ``"policy.name"``.
+    levels
+        The levels of a listed or ranged factor (empty for a hypercube factor).
+    low, high
+        Bounds of a hypercube factor (``None`` otherwise).
+    integer
+        Whether hypercube values are whole numbers (``low..high`` inclusive).
+    """
+
+    key: str
+    levels: tuple[Any, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    integer: bool = False
+
+    @property
+    def is_lhs(self) -> bool:
+        """Whether the factor is sampled by the Latin hypercube."""
+        return self.low is not None
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str, key: str) -> Factor:
+        """Validate one ``[[factors]]`` table (``key`` is e.g. ``factors[1]``)."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("expected a table", source=source, key=key)
+        extra = sorted(set(data) - {"key", "levels", "range", "lhs", "integer"})
+        if extra:
+            raise ConfigError(
+                f"unknown key {extra[0]!r}; expected key, levels, range or lhs (+ integer)",
+                source=source,
+                key=f"{key}.{extra[0]}",
+            )
+        path = data.get("key")
+        if not isinstance(path, str) or not path or any(not p for p in path.split(".")):
+            raise ConfigError(
+                f'expected a dotted config key such as "policy.name", got {path!r}',
+                source=source,
+                key=f"{key}.key",
+            )
+        if path in _RESERVED or path.startswith("run.seed"):
+            raise ConfigError(
+                f"{path!r} is set by the experiment (replications, root_seed), not a factor",
+                source=source,
+                key=f"{key}.key",
+            )
+        given = [k for k in ("levels", "range", "lhs") if k in data]
+        if len(given) != 1:
+            raise ConfigError(
+                "give exactly one of levels = [...], range = [start, stop, step] "
+                "or lhs = [low, high]",
+                source=source,
+                key=key,
+            )
+        kind = given[0]
+        integer = data.get("integer", False)
+        if not isinstance(integer, bool):
+            raise ConfigError("expected true or false", source=source, key=f"{key}.integer")
+        if kind == "levels":
+            levels = data["levels"]
+            if not isinstance(levels, list) or not levels:
+                raise ConfigError(
+                    "expected a non-empty list of levels", source=source, key=f"{key}.levels"
+                )
+            texts = [canonical_json(v) for v in levels]
+            if len(set(texts)) != len(texts):
+                raise ConfigError("levels repeat", source=source, key=f"{key}.levels")
+            return cls(key=path, levels=tuple(levels))
+        if kind == "range":
+            return cls(key=path, levels=_range_levels(data["range"], source, f"{key}.range"))
+        bounds = data["lhs"]
+        if (
+            not isinstance(bounds, list)
+            or len(bounds) != 2
+            or not all(_is_number(b) for b in bounds)
+            or not bounds[0] < bounds[1]
+        ):
+            raise ConfigError(
+                f"expected [low, high] numbers with low < high, got {bounds!r}",
+                source=source,
+                key=f"{key}.lhs",
+            )
+        low, high = float(bounds[0]), float(bounds[1])
+        if integer and not (low.is_integer() and high.is_integer()):
+            raise ConfigError(
+                "integer hypercube bounds must be whole numbers", source=source, key=f"{key}.lhs"
+            )
+        return cls(key=path, low=low, high=high, integer=integer)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; inverse of :meth:`from_dict` (a range comes back as levels)."""
+        if self.is_lhs:
+            out: dict[str, Any] = {"key": self.key, "lhs": [self.low, self.high]}
+            if self.integer:
+                out["integer"] = True
+            return out
+        return {"key": self.key, "levels": list(self.levels)}
+
+
+def _is_number(v: Any) -> bool:
+    return not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
+
+
+def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
+    """``[start, stop, step]`` -> start, start + step, ... up to stop inclusive."""
+    if not isinstance(value, list) or len(value) not in (2, 3) or not all(map(_is_number, value)):
+        raise ConfigError(
+            f"expected [start, stop] or [start, stop, step] numbers, got {value!r}",
+            source=source,
+            key=key,
+        )
+    start, stop = value[0], value[1]
+    step = value[2] if len(value) == 3 else 1
+    if step <= 0 or stop < start:
+        raise ConfigError(
+            f"expected start <= stop and a positive step, got {value!r}", source=source, key=key
+        )
+    if all(isinstance(v, int) for v in (start, stop, step)):
+        return tuple(range(start, stop + 1, step))
+    n = math.floor((stop - start) / step + 1e-9) + 1
+    if n > 100_000:
+        raise ConfigError(f"range gives {n} levels; too many", source=source, key=key)
+    # Multiply, do not accumulate, so 0.1 steps do not drift.
+    return tuple(round(start + i * step, 12) for i in range(n))
+
+
+# --------------------------------------------------------------------------- points
+@dataclass(frozen=True, eq=False)
+class DesignPoint:
+    """One combination of factor levels, validated as a run config.
+
+    Attributes
+    ----------
+    index
+        Position in the design (0-based); results are sorted by it.
+    values
+        ``(key, level)`` per factor, in factor order.
+    config
+        The validated run config of this point.
+    config_hash
+        :func:`config_hash` of ``config.to_dict()``.
+    """
+
+    index: int
+    values: tuple[tuple[str, Any], ...]
+    config: RunConfig
+    config_hash: str
+
+    @property
+    def id(self) -> str:
+        """Stable short name, ``p000``, ``p001``, ..."""
+        return f"p{self.index:03d}"
+
+    @property
+    def label(self) -> str:
+        """``key=level, key=level`` (or ``base`` for a design without factors)."""
+        return ", ".join(f"{k}={format_value(v)}" for k, v in self.values) or "base"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description (id, factor levels, hash, config)."""
+        return {
+            "index": self.index,
+            "id": self.id,
+            "label": self.label,
+            "values": {k: v for k, v in self.values},
+            "config_hash": self.config_hash,
+            "config": self.config.to_dict(),
+        }
+
+
+def set_path(data: dict[str, Any], key: str, value: Any) -> None:
+    """Set ``data[a][b][c] = value`` for ``key = "a.b.c"``, creating tables as needed."""
+    parts = key.split(".")
+    node = data
+    for i, part in enumerate(parts[:-1]):
+        nxt = node.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            raise ValueError(f"{'.'.join(parts[: i + 1])} is not a table")
+        node = nxt
+    node[parts[-1]] = copy.deepcopy(value)
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+# --------------------------------------------------------------------------- spec
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """A validated experiment (see the module docstring for the file format).
+
+    Attributes
+    ----------
+    name, description
+        For the report.
+    source
+        The experiment file (for error messages and as the design points' source).
+    base_dir
+        Folder that relative paths in factor levels are read from.
+    base
+        The base run config as plain data (paths absolute).
+    factors
+        The varied keys.
+    replications
+        Replications per design point.
+    root_seed
+        Root of the seed tree (:mod:`experiments.seeding`).
+    metrics
+        Summary metrics the report shows (all numeric ones when empty).
+    baseline
+        ``(key, level)`` pairs naming the baseline design point, or ``(("id", "p003"),)``.
+    lhs_samples
+        Latin-hypercube points (needed when a factor has ``lhs``).
+    lhs_seed
+        Seed of the hypercube draw (``root_seed`` when ``None``).
+    """
+
+    name: str
+    source: str
+    base_dir: Path
+    base: Mapping[str, Any]
+    factors: tuple[Factor, ...] = ()
+    replications: int = 1
+    root_seed: int = 2024
+    metrics: tuple[str, ...] = ()
+    baseline: tuple[tuple[str, Any], ...] = ()
+    lhs_samples: int = 0
+    lhs_seed: int | None = None
+    description: str = ""
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    # ------------------------------------------------------------------ load
+    @classmethod
+    def from_file(cls, path: str | Path) -> ExperimentSpec:
+        """Read and validate an experiment TOML file."""
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError("no such file", source=str(p))
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"not valid TOML ({exc})", source=str(p)) from None
+        except UnicodeDecodeError:
+            raise ConfigError("not a UTF-8 text file", source=str(p)) from None
+        return cls.from_dict(data, source=str(p), base_dir=p.resolve().parent)
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        source: str = "<experiment>",
+        base_dir: Path | None = None,
+    ) -> ExperimentSpec:
+        """Validate plain data (as read from TOML); see the module docstring."""
+        base_dir = Path(base_dir or Path.cwd())
+        extra = sorted(set(data) - _TOP)
+        if extra:
+            raise ConfigError(
+                f"unknown key {extra[0]!r}; expected one of {sorted(_TOP)}",
+                source=source,
+                key=extra[0],
+            )
+        base = _load_base(data.get("base"), source=source, base_dir=base_dir)
+
+        raw_factors = data.get("factors", [])
+        if not isinstance(raw_factors, list):
+            raise ConfigError(
+                "expected an array of tables [[factors]]", source=source, key="factors"
+            )
+        factors = tuple(
+            Factor.from_dict(f, source=source, key=f"factors[{i}]")
+            for i, f in enumerate(raw_factors)
+        )
+        keys = [f.key for f in factors]
+        for i, k in enumerate(keys):
+            for j, other in enumerate(keys[:i]):
+                if k == other or k.startswith(other + ".") or other.startswith(k + "."):
+                    raise ConfigError(
+                        f"{k!r} overlaps factors[{j}] {other!r}", source=source, key=f"factors[{i}]"
+                    )
+
+        def integer(name: str, default: int, low: int) -> int:
+            v = data.get(name, default)
+            if isinstance(v, bool) or not isinstance(v, int) or v < low:
+                raise ConfigError(
+                    f"expected an integer >= {low}, got {v!r}", source=source, key=name
+                )
+            return v
+
+        replications = integer("replications", 1, 1)
+        root_seed = check_root_seed(data.get("root_seed", 2024), source=source, key="root_seed")
+        has_lhs = any(f.is_lhs for f in factors)
+        lhs_samples = integer("lhs_samples", 0, 0)
+        if has_lhs and lhs_samples < 1:
+            raise ConfigError(
+                "a factor has lhs = [low, high]; give lhs_samples = N (N >= 1)",
+                source=source,
+                key="lhs_samples",
+            )
+        if not has_lhs and lhs_samples:
+            raise ConfigError(
+                "lhs_samples given but no factor has lhs = [low, high]",
+                source=source,
+                key="lhs_samples",
+            )
+        lhs_seed = data.get("lhs_seed")
+        if lhs_seed is not None:
+            lhs_seed = check_root_seed(lhs_seed, source=source, key="lhs_seed")
+
+        metrics = data.get("metrics", [])
+        if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
+            raise ConfigError("expected a list of metric names", source=source, key="metrics")
+        if len(set(metrics)) != len(metrics):
+            raise ConfigError("metrics repeat", source=source, key="metrics")
+
+        baseline = data.get("baseline", {})
+        if isinstance(baseline, str):
+            baseline_items: tuple[tuple[str, Any], ...] = (("id", baseline),)
+        elif isinstance(baseline, Mapping):
+            for k in baseline:
+                if k not in keys:
+                    raise ConfigError(
+                        f"{k!r} is not a factor key (factors: {keys})",
+                        source=source,
+                        key=f"baseline.{k}",
+                    )
+            baseline_items = tuple(baseline.items())
+        else:
+            raise ConfigError(
+                'expected a table of factor levels or a point id such as "p000"',
+                source=source,
+                key="baseline",
+            )
+        for name in ("name", "description"):
+            if not isinstance(data.get(name, ""), str):
+                raise ConfigError("expected a string", source=source, key=name)
+        spec = cls(
+            name=data.get("name") or Path(source).stem,
+            description=data.get("description", ""),
+            source=source,
+            base_dir=base_dir,
+            base=base,
+            factors=factors,
+            replications=replications,
+            root_seed=root_seed,
+            metrics=tuple(metrics),
+            baseline=baseline_items,
+            lhs_samples=lhs_samples,
+            lhs_seed=lhs_seed,
+        )
+        spec.points()  # validate every design point now, not halfway through a run
+        if spec.baseline:
+            spec.baseline_point()
+        return spec
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; :meth:`from_dict` of it gives an equal spec (base inline)."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "replications": self.replications,
+            "root_seed": self.root_seed,
+            "base": copy.deepcopy(dict(self.base)),
+            "factors": [f.to_dict() for f in self.factors],
+        }
+        if self.description:
+            out["description"] = self.description
+        if self.metrics:
+            out["metrics"] = list(self.metrics)
+        if self.baseline:
+            b = dict(self.baseline)
+            out["baseline"] = b["id"] if set(b) == {"id"} else b
+        if self.lhs_samples:
+            out["lhs_samples"] = self.lhs_samples
+        if self.lhs_seed is not None:
+            out["lhs_seed"] = self.lhs_seed
+        return out
+
+    # ---------------------------------------------------------------- design
+    def lhs_table(self) -> list[tuple[Any, ...]]:
+        """The Latin-hypercube sample: one tuple of values per sample (empty design: ``[()]``)."""
+        lhs = [f for f in self.factors if f.is_lhs]
+        if not lhs:
+            return [()]
+        from scipy.stats import qmc
+
+        sampler = qmc.LatinHypercube(d=len(lhs), rng=design_rng(self.root_seed, self.lhs_seed))
+        unit = sampler.random(self.lhs_samples)
+        rows = []
+        for u in unit:
+            row = []
+            for f, x in zip(lhs, u, strict=True):
+                assert f.low is not None and f.high is not None
+                if f.integer:
+                    # Equal-width bins over low..high inclusive keep the stratification.
+                    row.append(int(min(f.low + math.floor(x * (f.high - f.low + 1)), f.high)))
+                else:
+                    row.append(float(f.low + x * (f.high - f.low)))
+            rows.append(tuple(row))
+        return rows
+
+    def points(self) -> list[DesignPoint]:
+        """Every design point, validated, in design order (grid outer, hypercube inner)."""
+        hit = self._cache.get("points")
+        if hit is not None:
+            return hit
+        grid = [f for f in self.factors if not f.is_lhs]
+        lhs = [f for f in self.factors if f.is_lhs]
+        order = {f.key: i for i, f in enumerate(self.factors)}
+        combos = itertools.product(itertools.product(*(f.levels for f in grid)), self.lhs_table())
+        points = []
+        for index, (g, h) in enumerate(combos):
+            chosen = dict(zip([f.key for f in grid], g, strict=True))
+            chosen.update(zip([f.key for f in lhs], h, strict=True))
+            values = tuple(sorted(chosen.items(), key=lambda kv: order[kv[0]]))
+            config = self._point_config(values)
+            points.append(
+                DesignPoint(
+                    index=index,
+                    values=values,
+                    config=config,
+                    config_hash=config_hash(config.to_dict()),
+                )
+            )
+        self._cache["points"] = points
+        return points
+
+    def _point_config(self, values: Sequence[tuple[str, Any]]) -> RunConfig:
+        data = copy.deepcopy(dict(self.base))
+        for key, level in values:
+            try:
+                set_path(data, key, level)
+            except ValueError as exc:
+                i = [f.key for f in self.factors].index(key)
+                raise ConfigError(str(exc), source=self.source, key=f"factors[{i}].key") from None
+        # The experiment owns the seed tree; the run's own seed and count are fixed here.
+        data.setdefault("run", {})
+        data["run"]["seed"] = self.root_seed
+        data["run"]["replications"] = 1
+        label = ", ".join(f"{k}={format_value(v)}" for k, v in values) or "base"
+        try:
+            return RunConfig.from_dict(data, source=self.source, base_dir=self.base_dir)
+        except ConfigError as exc:
+            raise ConfigError(
+                f"{_bare(exc)} (design point {label})",
+                source=self.source,
+                key=self._blame(exc.key),
+            ) from None
+
+    def _blame(self, key: str | None) -> str:
+        """The experiment-file key to blame for a run-config error at ``key``."""
+        for i, f in enumerate(self.factors):
+            if key and (key == f.key or key.startswith(f.key + ".") or f.key.startswith(key)):
+                return f"factors[{i}]"
+        return f"base.{key}" if key else "base"
+
+    def baseline_point(self) -> DesignPoint | None:
+        """The design point named by :attr:`baseline` (``None`` when not given)."""
+        if not self.baseline:
+            return None
+        return find_point(self.points(), dict(self.baseline), source=self.source)
+
+    @cached_property
+    def factor_keys(self) -> tuple[str, ...]:
+        """Keys of the factors, in order."""
+        return tuple(f.key for f in self.factors)
+
+
+def find_point(
+    points: Sequence[DesignPoint], want: Mapping[str, Any], *, source: str | None = None
+) -> DesignPoint:
+    """The one design point matching ``want`` (``{"id": "p003"}`` or factor levels).
+
+    Factor levels given as text (from the command line) match a point whose
+    level formats to the same text.
+    """
+    if set(want) == {"id"}:
+        for p in points:
+            if p.id == want["id"] or str(p.index) == str(want["id"]):
+                return p
+        raise ConfigError(
+            f"no design point {want['id']!r} (p000..p{len(points) - 1:03d})",
+            source=source,
+            key="baseline",
+        )
+    hits = [
+        p
+        for p in points
+        if all(
+            k in dict(p.values)
+            and (
+                dict(p.values)[k] == v
+                or (isinstance(v, str) and format_value(dict(p.values)[k]) == v)
+            )
+            for k, v in want.items()
+        )
+    ]
+    if len(hits) != 1:
+        what = ", ".join(f"{k}={format_value(v)}" for k, v in want.items())
+        raise ConfigError(
+            f"{what} matches {len(hits)} design points; name exactly one",
+            source=source,
+            key="baseline",
+        )
+    return hits[0]
+
+
+def _bare(exc: ConfigError) -> str:
+    """The message of a ConfigError without its ``source: key:`` prefix."""
+    text = str(exc)
+    prefix = ": ".join(p for p in (exc.source, exc.key) if p)
+    return text[len(prefix) + 2 :] if prefix and text.startswith(prefix + ": ") else text
+
+
+def _load_base(value: Any, *, source: str, base_dir: Path) -> dict[str, Any]:
+    """The base run config as validated plain data (a file, inline tables, or both)."""
+    if value is None:
+        raise ConfigError(
+            'missing [base]: give config = "run.toml" or inline run-config tables',
+            source=source,
+            key="base",
+        )
+    if not isinstance(value, Mapping):
+        raise ConfigError("expected a table", source=source, key="base")
+    inline = {k: v for k, v in value.items() if k != "config"}
+    data: dict[str, Any] = {}
+    if "config" in value:
+        ref = value["config"]
+        if not isinstance(ref, str):
+            raise ConfigError("expected a path to a run config", source=source, key="base.config")
+        path = Path(ref) if Path(ref).is_absolute() else base_dir / ref
+        data = RunConfig.from_file(path).to_dict()
+    data = _merge(data, inline)
+    try:
+        cfg = RunConfig.from_dict(data, source=source, base_dir=base_dir)
+    except ConfigError as exc:
+        raise ConfigError(
+            _bare(exc), source=source, key=f"base.{exc.key}" if exc.key else "base"
+        ) from None
+    return cfg.to_dict()

@@ -1,0 +1,173 @@
+"""Where replications run: in-process, local processes, or a Dask cluster.
+
+All three are :class:`concurrent.futures.Executor` objects, so the batch
+runner submits the same tasks to each and sorts what comes back; the choice
+changes the speed, never the results.
+
+* serial: :class:`SerialExecutor` runs each task when it is submitted;
+* local processes: :class:`concurrent.futures.ProcessPoolExecutor` with an
+  explicit start method (``spawn`` by default: safe with threads, the same on
+  every platform, no global ``set_start_method``);
+* Dask: ``distributed.Client(address).get_executor()`` for an existing
+  cluster (``tcp://host:8786``; dask-jobqueue clusters on SLURM/PBS give such
+  an address), or a :class:`distributed.LocalCluster` for ``local:N``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from networks.errors import ConfigError
+
+#: Start method of local worker processes.
+DEFAULT_START_METHOD = "spawn"
+
+
+class SerialExecutor(Executor):
+    """Run every task at once in the calling process (no pickling, easy debugging)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)`` now and return its finished future."""
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - delivered through the future
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            future.set_exception(exc)
+        return future
+
+
+@dataclass(frozen=True)
+class ExecutorPlan:
+    """Which executor to open: ``kind`` is ``serial``, ``processes`` or ``dask``.
+
+    Attributes
+    ----------
+    kind
+        The kind of executor.
+    workers
+        Worker processes (``processes``, ``dask`` with a local cluster).
+    address
+        Scheduler address of an existing Dask cluster (``None`` for a local one).
+    start_method
+        multiprocessing start method of local processes.
+    """
+
+    kind: str
+    workers: int = 1
+    address: str | None = None
+    start_method: str = DEFAULT_START_METHOD
+
+    def describe(self) -> str:
+        """Short text for progress lines and logs."""
+        if self.kind == "serial":
+            return "serial"
+        if self.kind == "processes":
+            return f"{self.workers} processes"
+        return f"dask {self.address}" if self.address else f"dask local cluster ({self.workers})"
+
+
+def plan_executor(
+    *, workers: int = 1, dask: str | None = None, start_method: str = DEFAULT_START_METHOD
+) -> ExecutorPlan:
+    """Check the executor options of the command line.
+
+    Parameters
+    ----------
+    workers
+        Local worker processes; 1 means serial in this process.
+    dask
+        ``tcp://HOST:PORT`` (or another scheduler address) for an existing Dask
+        cluster, or ``local:N`` for a local cluster of N single-threaded processes.
+    start_method
+        Start method of local processes (``spawn``, ``forkserver`` or ``fork``).
+
+    Returns
+    -------
+    ExecutorPlan
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ConfigError(f"--workers must be a positive integer, got {workers!r}", key="workers")
+    if start_method not in multiprocessing.get_all_start_methods():
+        raise ConfigError(
+            f"start method {start_method!r} not available here "
+            f"({', '.join(multiprocessing.get_all_start_methods())})",
+            key="start_method",
+        )
+    if dask is None:
+        kind = "serial" if workers == 1 else "processes"
+        return ExecutorPlan(kind=kind, workers=workers, start_method=start_method)
+    if workers != 1:
+        raise ConfigError("give either --workers or --dask, not both", key="dask")
+    text = dask.strip()
+    if text.startswith("local:") or text == "local":
+        n = text.partition(":")[2] or "0"
+        if not n.isdigit() or int(n) < 1:
+            raise ConfigError(
+                f"expected --dask local:N with N >= 1 workers, got {dask!r}", key="dask"
+            )
+        return ExecutorPlan(kind="dask", workers=int(n), start_method=start_method)
+    if "://" not in text:
+        raise ConfigError(f"expected --dask tcp://HOST:PORT or local:N, got {dask!r}", key="dask")
+    return ExecutorPlan(kind="dask", address=text, start_method=start_method)
+
+
+@contextmanager
+def open_executor(plan: ExecutorPlan) -> Iterator[tuple[Executor, int]]:
+    """Open the planned executor; yields ``(executor, parallelism)`` and shuts it down.
+
+    ``parallelism`` is how many tasks can run at once (the runner keeps about
+    twice that many submitted, so results stream back to the store).
+    """
+    if plan.kind == "serial":
+        yield SerialExecutor(), 1
+        return
+    if plan.kind == "processes":
+        ctx = multiprocessing.get_context(plan.start_method)
+        pool = ProcessPoolExecutor(max_workers=plan.workers, mp_context=ctx)
+        try:
+            yield pool, plan.workers
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+    with _dask_client(plan) as client:
+        threads = sum(client.nthreads().values()) or 1
+        yield client.get_executor(), threads
+
+
+@contextmanager
+def _dask_client(plan: ExecutorPlan) -> Iterator[Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ConfigError(
+            "--dask needs dask.distributed: pip install 'yingji[dask]'", key="dask"
+        ) from None
+    if plan.address is None:
+        # One single-threaded process per worker: the simulation holds the GIL.
+        cluster = LocalCluster(
+            n_workers=plan.workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        try:
+            with Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+        return
+    try:
+        client = Client(plan.address, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(
+            f"cannot reach the Dask scheduler at {plan.address} ({exc})", key="dask"
+        ) from None
+    with client:
+        yield client
