@@ -235,3 +235,65 @@ def test_typhoon_slows_roads_under_its_eye(small, catalogue):
         assert d.disruption.factor == 1.5
     wind = st.hazard == "typhoon"
     assert wind.any() and np.all((st.time[wind] >= 120) & (st.time[wind] <= 480))
+
+
+def test_quake_collapses_and_fires_match_their_expected_counts(small, catalogue):
+    from scenarios.events import fragility
+
+    eq = {
+        "type": "earthquake",
+        "at": "centre",
+        "time_h": 0,
+        "magnitude": 6.8,
+        "aftershocks": False,
+        "collapse_per_node": 0.2,
+        "fire_per_node": 1.0,
+    }
+    geo = Geography(small)
+    spec_eq = Earthquake.from_dict(eq)
+    d_km = np.hypot(*(geo.xy - geo.xy[geo.centre]).T) / 1000
+    pga = pga_g(6.8, d_km, spec_eq.depth_km)
+    pga = np.where(pga >= spec_eq.footprint_g, pga, 0)
+    lam_c = 0.2 * geo.population * fragility(pga, 0.35, 0.6)
+    lam_f = 1.0 * geo.population * np.maximum(0, 0.5819 * pga**2 - 0.0294 * pga)
+    near = d_km <= np.median(d_km)
+    nc, nf, nc_near = [], [], []
+    reps = 80
+    for seed in range(reps):
+        st = run(small, catalogue, [eq], hours=48, seed=seed)
+        kids = st.parent >= 0
+        col = kids & (st.hazard == "building_collapse")
+        nc.append(int(col.sum()))
+        nc_near.append(int(near[st.node[col]].sum()))
+        nf.append(int((kids & (st.hazard == "building_fire")).sum()))
+    for obs, lam in ((nc, lam_c.sum()), (nf, lam_f.sum()), (nc_near, lam_c[near].sum())):
+        assert abs(np.mean(obs) - lam) < 4 * np.sqrt(lam / reps), (np.mean(obs), lam)
+    # Distance decay: per unit of population, the nearer half is hit harder.
+    far = np.mean(nc) - np.mean(nc_near)
+    assert np.mean(nc_near) / geo.population[near].sum() > 1.5 * far / geo.population[~near].sum()
+
+
+def test_staging_nodes_lie_outside_the_isolation_zone(county, catalogue):
+    from scenarios.zones import isolation_zones, staging_nodes
+
+    ev = {
+        "type": "chemical_leak",
+        "time_h": 1,
+        "grade": 1,
+        "at": "centre",
+        "isolation_m": 600,
+        "isolation_h": 6,
+    }
+    st = run(county, catalogue, [ev], hours=12)
+    z = isolation_zones(st)
+    assert z["incident"].size == 1 and st.hazard[z["incident"][0]] == "hazmat_leak"
+    stage = staging_nodes(st, county)
+    d = st.disruptions[z["row"][0]].disruption
+    state = county.under([d])
+    scene = st.node[z["incident"][0]]
+    town = next(m.node for m in county.landmarks if m.kind == "township")
+    t = state.travel_times([town])[0]
+    assert np.isinf(t[scene]), "the scene is inside the closed zone"
+    assert np.isfinite(t[stage[0]]), "the staging node is reachable on open roads"
+    e = county.edges
+    assert stage[0] not in set(e.u[list(d.edges)]) | set(e.v[list(d.edges)])
