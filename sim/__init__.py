@@ -11,6 +11,7 @@ from sim.facilities import Depot, Station, TeamSpec, check_facilities
 from sim.model import run
 from sim.policies import DispatchPolicy, NearestAvailable, SeverityPriority, policy_from_dict
 from sim.records import RunRecords
+from sim.summary import summarise
 from sim.targets import ResponseTargets
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "default_facilities",
     "policy_from_dict",
     "run",
+    "summarise",
 ]

@@ -1,0 +1,165 @@
+"""Figures of one run: response-time histograms, an incident map, team utilisation.
+
+Each function returns a matplotlib figure and never shows or saves it
+(save with ``experiments.figures.save_figure``). matplotlib is imported lazily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from networks.roadnet import RoadNetwork
+from sim.records import RunRecords
+from sim.summary import interval, utilisation
+from sim.targets import ResponseTargets
+
+_LABELS = {
+    "call_taking": "call -> call taken",
+    "arrival": "call taken -> first arrival",
+    "control": "first arrival -> under control",
+    "response": "call -> first arrival",
+}
+
+
+def plot_response_times(
+    records: RunRecords,
+    *,
+    targets: ResponseTargets | None = None,
+    intervals: Sequence[str] = ("call_taking", "arrival", "control"),
+    axes: Sequence[Any] | None = None,
+    bins: int = 40,
+) -> Any:
+    """Histograms of the standard's intervals, each with its target as a line.
+
+    Parameters
+    ----------
+    records
+        A run's records.
+    targets
+        The standard; 1 / 10 / 15 minutes if ``None``.
+    intervals
+        Which intervals to draw, one panel each.
+    axes
+        One axes per interval; a new figure with a row of panels if ``None``.
+    bins
+        Histogram bins.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    targets = targets or ResponseTargets()
+    if axes is None:
+        fig, made = plt.subplots(1, len(intervals), figsize=(4.2 * len(intervals), 3.4))
+        axes = list(np.atleast_1d(made))
+    if len(axes) != len(intervals):
+        raise ValueError("give one axes per interval")
+    fig = axes[0].figure
+    limits = targets.to_dict()
+    for ax, name in zip(axes, intervals, strict=True):
+        x = interval(records, name)
+        x = x[np.isfinite(x)]
+        ax.hist(x, bins=bins, color="#4c72b0", alpha=0.85)
+        limit = limits.get(name)
+        if limit is not None:
+            share = float(np.mean(x <= limit)) if x.size else float("nan")
+            ax.axvline(limit, color="#c0392b", lw=1.5, ls="--", label=f"{limit:g} min: {share:.0%}")
+            ax.legend(fontsize=8)
+        ax.set_title(_LABELS.get(name, name), fontsize=10)
+        ax.set_xlabel("minutes")
+        ax.set_ylabel("incidents")
+    return fig
+
+
+def plot_incident_map(
+    network: RoadNetwork,
+    records: RunRecords,
+    *,
+    ax: Any = None,
+    max_minutes: float = 30.0,
+    title: str | None = None,
+) -> Any:
+    """Incidents on the road map, coloured by minutes from call taken to first arrival.
+
+    Stations are drawn as triangles; unserved incidents as red crosses.
+
+    Parameters
+    ----------
+    network
+        The network the run used.
+    records
+        The run's records.
+    ax
+        Axes to draw on; a new figure if ``None``.
+    max_minutes
+        Top of the colour scale.
+    title
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from networks.plot import plot_network
+
+    fig = plot_network(
+        network,
+        ax=ax,
+        layers={"stations": records.stations["node"]},
+        layer_styles={"stations": {"c": "k", "s": 70}},
+        title=title if title is not None else "Incidents by arrival time",
+    )
+    ax = fig.axes[0] if ax is None else ax
+    inc = records.incidents
+    nx, ny = network.nodes.x[inc["node"]], network.nodes.y[inc["node"]]
+    t = inc["first_arrival"] - inc["call_taken"]
+    ok = np.isfinite(t)
+    sc = ax.scatter(
+        nx[ok], ny[ok], c=np.minimum(t[ok], max_minutes), s=6, cmap="plasma", vmin=0,
+        vmax=max_minutes, zorder=5, alpha=0.8,
+    )  # fmt: skip
+    fig.colorbar(sc, ax=ax, shrink=0.7, label="call taken -> first arrival (min)")
+    bad = ~inc["served"] & (inc["reason"] != "after_horizon")
+    if bad.any():
+        ax.scatter(nx[bad], ny[bad], marker="x", c="#d00000", s=18, zorder=6, label="unserved")
+    return fig
+
+
+def plot_utilisation(records: RunRecords, *, ax: Any = None) -> Any:
+    """Bar chart of team utilisation by station (committed, and away including returns).
+
+    Parameters
+    ----------
+    records
+        A run's records.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    use = utilisation(records)
+    names = list(use)
+    committed = [use[n]["committed"] or 0.0 for n in names]
+    away = [use[n]["away"] or 0.0 for n in names]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(max(5.0, 0.5 * len(names) + 2), 3.6))
+    else:
+        fig = ax.figure
+    pos = np.arange(len(names))
+    ax.bar(pos, away, color="#a6bddb", label="away (incl. return)")
+    ax.bar(pos, committed, color="#2b8cbe", label="committed to incidents")
+    ax.set_xticks(pos, names, rotation=60, ha="right", fontsize=8)
+    ax.set_ylabel("share of team time")
+    ax.set_ylim(0, max(1.0, max(away, default=0.0)))
+    ax.set_title("Team utilisation by station")
+    ax.legend(fontsize=8)
+    return fig

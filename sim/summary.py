@@ -1,0 +1,163 @@
+"""Summaries of a run's records: compliance with the standard, intervals, use, stock-outs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from sim.records import RunRecords
+from sim.targets import ResponseTargets
+
+#: The three intervals of the standard: (name, start column, end column).
+INTERVALS = (
+    ("call_taking", "call", "call_taken"),
+    ("arrival", "call_taken", "first_arrival"),
+    ("control", "first_arrival", "under_control"),
+)
+
+
+def _num(x: float) -> float | None:
+    """A JSON-ready float (``None`` for nan)."""
+    x = float(x)
+    return None if math.isnan(x) else round(x, 6)
+
+
+def interval(records: RunRecords, name: str) -> np.ndarray:
+    """Minutes of one interval per incident (``nan`` where it did not happen).
+
+    Parameters
+    ----------
+    records
+        A run's records.
+    name
+        ``call_taking``, ``arrival``, ``control`` or ``response`` (call -> first arrival).
+    """
+    inc = records.incidents
+    if name == "response":
+        return inc["first_arrival"] - inc["call"]
+    for key, a, b in INTERVALS:
+        if key == name:
+            return inc[b] - inc[a]
+    raise ValueError(f"unknown interval {name!r}")
+
+
+def _stats(x: np.ndarray) -> dict[str, Any]:
+    x = x[~np.isnan(x)]
+    if not x.size:
+        return {"n": 0, "mean": None, "median": None, "p90": None}
+    return {
+        "n": int(x.size),
+        "mean": _num(x.mean()),
+        "median": _num(np.median(x)),
+        "p90": _num(np.percentile(x, 90)),
+    }
+
+
+def utilisation(records: RunRecords) -> dict[str, dict[str, Any]]:
+    """Share of team time committed to incidents, by station.
+
+    ``committed`` counts dispatch -> released (en route and on scene);
+    ``away`` also counts the way back and any resupply. Both are clipped to the
+    run window and divided by teams x window length.
+    """
+    d, teams, st = records.dispatches, records.teams, records.stations
+    start, end = records.start, records.end
+    span = max(end - start, 1e-12)
+    t0 = np.clip(d["dispatched"], start, end)
+    rel = np.where(np.isnan(d["released"]), end, d["released"])
+    back = np.where(np.isnan(d["available"]), end, d["available"])
+    committed = np.clip(rel, start, end) - t0
+    away = np.clip(np.maximum(back, rel), start, end) - t0
+    out: dict[str, dict[str, Any]] = {}
+    for s, name in enumerate(st["name"].tolist()):
+        n_teams = int(np.sum(teams["station"] == s))
+        mine = d["station"] == s
+        out[name] = {
+            "teams": n_teams,
+            "dispatches": int(mine.sum()),
+            "committed": _num(committed[mine].sum() / (n_teams * span)) if n_teams else None,
+            "away": _num(away[mine].sum() / (n_teams * span)) if n_teams else None,
+        }
+    return out
+
+
+def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> dict[str, Any]:
+    """JSON-ready metrics of one run.
+
+    Shares meeting each target are over incidents called within the run that
+    need teams (for call taking: all called within the run); an interval that
+    never happened (unserved) counts as a miss.
+
+    Parameters
+    ----------
+    records
+        A run's records.
+    targets
+        The standard; the 1 / 10 / 15 minute defaults if ``None``.
+
+    Returns
+    -------
+    dict
+        ``incidents``, ``served``, ``unserved`` (by reason), ``targets``,
+        ``compliance`` (share per interval and all three), ``intervals``
+        (n / mean / median / p90 per interval plus ``response``), ``by_grade``,
+        ``utilisation`` (by station), ``stockouts`` (by depot tier),
+        ``supply_short_units``, ``mutual_aid_share`` (of dispatches), ``window``.
+    """
+    targets = targets or ResponseTargets()
+    inc = records.incidents
+    within = inc["reason"] != "after_horizon"
+    needs = within & (inc["teams_needed"] > 0)
+    limits = {
+        "call_taking": targets.call_taking,
+        "arrival": targets.arrival,
+        "control": targets.control,
+    }
+    ok: dict[str, np.ndarray] = {}
+    compliance: dict[str, float | None] = {}
+    intervals: dict[str, Any] = {}
+    for name, limit in limits.items():
+        x = interval(records, name)
+        with np.errstate(invalid="ignore"):
+            ok[name] = x <= limit + 1e-9  # nan compares false: a miss
+        base = within if name == "call_taking" else needs
+        compliance[name] = _num(ok[name][base].mean()) if base.any() else None
+        intervals[name] = _stats(x[base])
+    all3 = ok["call_taking"] & ok["arrival"] & ok["control"]
+    compliance["all_three"] = _num(all3[needs].mean()) if needs.any() else None
+    intervals["response"] = _stats(interval(records, "response")[needs])
+    by_grade = {}
+    for g in np.unique(inc["grade"][needs]).tolist():
+        sel = needs & (inc["grade"] == g)
+        by_grade[str(g)] = {
+            "incidents": int(sel.sum()),
+            "arrival_share": _num(ok["arrival"][sel].mean()),
+            "all_three_share": _num(all3[sel].mean()),
+        }
+    reasons, counts = np.unique(inc["reason"][~inc["served"]], return_counts=True)
+    so = records.stockouts
+    tiers: dict[str, Any] = {}
+    for tier in ("city", "county", "township", "village", "none"):
+        for kind in ("issue", "replenish"):
+            sel = (so["tier"] == tier) & (so["kind"] == kind)
+            if sel.any():
+                t = tiers.setdefault(tier, {})
+                t[f"{kind}_events"] = int(sel.sum())
+                t[f"{kind}_units_short"] = int(so["short"][sel].sum())
+    d = records.dispatches
+    return {
+        "incidents": int(len(records)),
+        "served": int(inc["served"].sum()),
+        "unserved": {str(r): int(c) for r, c in zip(reasons, counts, strict=True)},
+        "targets": targets.to_dict(),
+        "compliance": compliance,
+        "intervals": intervals,
+        "by_grade": by_grade,
+        "utilisation": utilisation(records),
+        "stockouts": tiers,
+        "supply_short_units": int(inc["supply_short"].sum()),
+        "mutual_aid_share": _num(d["mutual_aid"].mean()) if len(d["team"]) else None,
+        "window": [records.start, records.end],
+    }
