@@ -405,7 +405,9 @@ class Earthquake:
       scale; they are ``earthquake`` incidents whose catalogue cascades and
       road rules apply.
 
-    Every secondary carries the mainshock's id as parent.
+    The mainshock's grade follows :func:`quake_grade`, with the epicentre
+    counted as densely populated when its population weight is at least 1.5
+    times the network mean. Every secondary carries the mainshock's id as parent.
     """
 
     type: ClassVar[str] = "earthquake"

@@ -54,7 +54,8 @@ def default_sources(network: RoadNetwork, *, population: np.ndarray) -> dict[str
     * ``river``: nodes within 250 m of a straight river running at 20 degrees
       through a point 0.1 R north-west of ``c`` (so it crosses the built-up
       core, as rivers do in most Chinese county seats);
-    * ``forest``: the farthest 30 % of village landmarks, else nodes beyond 0.8 R;
+    * ``forest``: the farthest 30 % of village landmarks, else nodes beyond
+      0.75 R within 60 degrees of south-west (hills on one side of a city);
     * ``chemical_plant``: two nodes 0.3-0.5 R out, towards the north-east and the
       south-west (industrial parks at the edge of town);
     * ``mine``: two far villages (or nodes beyond 0.7 R), north-west and south-east;
@@ -105,8 +106,9 @@ def default_sources(network: RoadNetwork, *, population: np.ndarray) -> dict[str
     vil = marks["village"]
     if vil.size >= 3:
         out["forest"] = np.sort(vil[r[vil] >= np.percentile(r[vil], 70)])
-    else:
-        out["forest"] = np.flatnonzero(r >= 0.8 * big_r)
+    else:  # hills on one side only: the outer quarter of the network towards the south-west
+        sector = (r >= 0.75 * big_r) & (_angle_diff(ang, -3 * np.pi / 4) <= np.pi / 3)
+        out["forest"] = np.flatnonzero(sector if sector.any() else r >= 0.8 * big_r)
     band = np.flatnonzero((r >= 0.3 * big_r) & (r <= 0.5 * big_r))
     out["chemical_plant"] = towards(band, (np.pi / 4, -3 * np.pi / 4))
     far = vil[r[vil] >= 0.6 * big_r] if vil.size else np.flatnonzero(r >= 0.7 * big_r)

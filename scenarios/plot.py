@@ -55,3 +55,46 @@ def plot_stream(
         layer_styles=styles,
         title=title if title is not None else f"{network.name}: {len(stream)} incidents",
     )
+
+
+def plot_sources(
+    network: RoadNetwork,
+    *,
+    sources: dict[str, Any] | None = None,
+    ax: Any = None,
+    title: str | None = None,
+) -> Any:
+    """Draw the hazard sources and derived road sets a stream would use on a network.
+
+    Low-lying roads are drawn dashed red (as closed) so the flood-prone band
+    stands out; sources are point layers by kind.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    sources
+        Hazard-source node indices by kind; missing kinds take the defaults
+        of :func:`scenarios.places.default_sources`.
+    ax
+        Axes to draw on; a new figure if ``None``.
+    title
+        Axes title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from networks.plot import plot_network
+    from networks.roadnet import Disruption
+    from scenarios.places import Geography
+
+    geo = Geography(network, sources=sources)
+    low = np.flatnonzero(geo.road_set("low_lying"))
+    state = network.under([Disruption(tuple(int(e) for e in low))]) if low.size else network
+    return plot_network(
+        state,
+        ax=ax,
+        layers={k: v for k, v in sorted(geo.sources.items())},
+        title=title if title is not None else f"{network.name}: hazard sources, low-lying roads",
+    )

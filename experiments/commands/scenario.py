@@ -89,6 +89,26 @@ def cmd_scenario_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scenario_sources(args: argparse.Namespace) -> int:
+    """``yingji scenario sources``: the hazard sources a network gets by default."""
+    from networks import load_network, synthetic_county
+    from scenarios.places import Geography
+
+    net = load_network(args.network) if args.network else synthetic_county()
+    geo = Geography(net)
+    for kind, nodes in sorted(geo.sources.items()):
+        shown = " ".join(str(int(n)) for n in nodes[:8]) + (" ..." if nodes.size > 8 else "")
+        print(f"{kind:<15} {nodes.size:>5} nodes  {shown}")
+    for name in ("low_lying", "river", "forest"):
+        print(f"{name + ' roads':<15} {int(geo.road_set(name).sum()):>5} edges")
+    if args.plot:
+        from experiments.figures import save_figure
+        from scenarios.plot import plot_sources
+
+        print(f"wrote {save_figure(plot_sources(net), args.plot)}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``scenario`` to the ``yingji`` parser."""
     p = sub.add_parser("scenario", help="list, show and sample disaster scenarios")
@@ -120,3 +140,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     sample.add_argument("--plot", metavar="IMAGE", help="also draw a map (.png, .svg, .pdf)")
     sample.set_defaults(func=cmd_scenario_sample)
+    src = ssub.add_parser("sources", help="default hazard sources and low-lying roads of a network")
+    src.add_argument("--network", metavar="FILE", help="road network; default: the built-in county")
+    src.add_argument("--plot", metavar="IMAGE", help="also draw them (.png, .svg, .pdf)")
+    src.set_defaults(func=cmd_scenario_sources)

@@ -70,3 +70,12 @@ def test_mistakes_exit_2_with_one_line(tmp_path, capsys, text, key):
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and f"{f}: {key}:" in err
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_sources_lists_every_kind_and_draws_them(tmp_path, capsys):
+    img = tmp_path / "sources.png"
+    assert main(["scenario", "sources", "--plot", str(img)]) == 0
+    out = capsys.readouterr().out
+    for kind in ("river", "forest", "chemical_plant", "mine", "school", "venue", "low_lying"):
+        assert kind in out
+    assert img.stat().st_size > 10_000
