@@ -1,22 +1,11 @@
-from __future__ import annotations
+"""Fixtures of the scenario tests; ``county`` and ``shanghai`` come from tests/conftest.py."""
 
-from pathlib import Path
+from __future__ import annotations
 
 import pytest
 
 import networks
 from scenarios.catalogue import HazardCatalogue, load_catalogue
-
-SHANGHAI = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared" / "data" / "osm" / "cn_shanghai_center_overpass2025.osm.bz2"
-)  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def county() -> networks.RoadNetwork:
-    """The built-in county (the default network)."""
-    return networks.synthetic_county()
 
 
 @pytest.fixture(scope="session")
@@ -26,12 +15,6 @@ def small() -> networks.RoadNetwork:
 
 
 @pytest.fixture(scope="session")
-def shanghai() -> networks.RoadNetwork:
-    if not SHANGHAI.is_file():
-        pytest.skip(f"Shanghai extract not found at {SHANGHAI}")
-    return networks.load_network(SHANGHAI)
-
-
-@pytest.fixture(scope="session")
 def catalogue() -> HazardCatalogue:
+    """The shipped hazard catalogue."""
     return load_catalogue()
