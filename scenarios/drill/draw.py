@@ -1,0 +1,350 @@
+"""Drawing a blind drill: hazard, place, time, grade, alarm and inject timeline.
+
+Given the organiser's :class:`~scenarios.drill.spec.DrillSpec`, a road network,
+the hazard catalogue and the participating units and depots, a
+:class:`DrillDrawer` precomputes what does not depend on chance (areas,
+spatial weights, travel times from every unit and depot) and then draws as
+many drills as asked, each from a ``numpy.random.Generator``:
+
+1. the hazard, with probability proportional to its regional risk among the
+   allowed hazards that still have a place to happen;
+2. the scene node, by the hazard's spatial weights (population, roads,
+   hazard sources; :meth:`scenarios.places.Geography.hazard_weights`)
+   restricted to the allowed areas minus the areas where this hazard was
+   drilled in the last ``no_repeat`` drills;
+3. the start time, uniform over the window (to the second);
+4. the grade, by the hazard's grade probabilities restricted to the allowed grades;
+5. the alarm and the injects (:mod:`scenarios.drill.injects`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from networks.errors import ConfigError
+from networks.roadnet import RoadNetwork
+from scenarios.catalogue import HazardCatalogue
+from scenarios.drill.injects import CAPABILITY, InjectContext, Store, Unit, build_injects
+from scenarios.drill.script import Alarm, DrillScript, Scene
+from scenarios.drill.sites import Namer, node_areas
+from scenarios.drill.spec import DrillSpec, iso
+from scenarios.stream import GRADE_NAMES
+
+#: Version of the drawing rules; part of every script and commitment.
+GENERATOR_VERSION = "yingji-drill-draw/1"
+
+#: What a caller says about how bad it looks, by grade.
+_CALLER_SAYS = {
+    1: "It looks catastrophic; a great many people are hurt or missing.",
+    2: "It looks very serious; many people seem to be hurt.",
+    3: "Several people are hurt and some may be trapped.",
+    4: "One or two people may be hurt.",
+}
+#: Emergency number a member of the public would ring, by category.
+_NUMBER = {"natural_disaster": "119", "accident": "119", "public_health": "120",
+           "social_safety": "110"}  # fmt: skip
+#: Scoring scales: level labels, best first.
+SCALE_LEVELS = {
+    "PSMU": [
+        "P: performed without challenges",
+        "S: performed with some challenges",
+        "M: performed with major challenges",
+        "U: unable to be performed",
+    ],
+    "0-10": [
+        "10: fully as planned",
+        "7-9: minor gaps",
+        "4-6: major gaps",
+        "1-3: barely done",
+        "0: not done",
+    ],  # fmt: skip
+}
+
+
+@dataclass(frozen=True)
+class PastDrill:
+    """One row of the drill history: which hazard was drilled in which area, and when."""
+
+    hazard: str
+    area: str
+    drawn_at: str = ""
+    exercise_id: str = ""
+
+
+class DrillDrawer:
+    """Draws drills under one spec on one region.
+
+    Parameters
+    ----------
+    spec
+        The organiser's constraints.
+    network
+        The road network.
+    catalogue
+        Hazard catalogue.
+    units
+        Every station of the region (the spec's ``units`` picks participants).
+    stores
+        Supply depots.
+    history
+        Past drills, oldest first; the last ``spec.no_repeat`` are avoided.
+    weights
+        Spatial weights per hazard key (sum 1 over nodes); computed with
+        :class:`scenarios.places.Geography` when not given.
+
+    Raises
+    ------
+    ConfigError
+        For unknown areas or units, or when nothing is left to draw.
+    """
+
+    def __init__(
+        self,
+        spec: DrillSpec,
+        network: RoadNetwork,
+        catalogue: HazardCatalogue,
+        *,
+        units: Sequence[Unit],
+        stores: Sequence[Store] = (),
+        history: Sequence[PastDrill] = (),
+        weights: dict[str, np.ndarray] | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.spec, self.network, self.catalogue = spec, network, catalogue
+        self.areas = node_areas(network)
+        known = set(self.areas.tolist())
+        for key, names in (("include_areas", spec.include_areas),
+                           ("exclude_areas", spec.exclude_areas)):  # fmt: skip
+            for a in names:
+                if a not in known:
+                    raise ConfigError(
+                        f"unknown area {a!r} (areas: {', '.join(sorted(known))})",
+                        source=source,
+                        key=f"drill.{key}",
+                    )
+        ok = np.ones(network.n_nodes, dtype=bool)
+        if spec.include_areas:
+            ok &= np.isin(self.areas, list(spec.include_areas))
+        ok &= ~np.isin(self.areas, list(spec.exclude_areas))
+        if spec.units:
+            by_name = {u.name: u for u in units}
+            for u in spec.units:
+                if u not in by_name:
+                    raise ConfigError(
+                        f"unknown unit {u!r} (stations: {', '.join(sorted(by_name))})",
+                        source=source,
+                        key="drill.units",
+                    )
+            units = [by_name[u] for u in spec.units]
+        self.units = tuple(units)
+        self.stores = tuple(stores)
+        recent = list(history)[-spec.no_repeat :] if spec.no_repeat else []
+        self.recent = {(p.hazard, p.area) for p in recent}
+
+        allowed = spec.hazards or catalogue.keys
+        if weights is None:
+            from scenarios.places import Geography
+
+            geo = Geography(network)
+            weights = {
+                h: geo.hazard_weights(
+                    weight=catalogue[h].weight,
+                    source=catalogue[h].source,
+                    source_m=catalogue[h].source_m,
+                )
+                for h in allowed
+            }
+        self.node_probs: dict[str, np.ndarray] = {}
+        risk = []
+        for h in allowed:
+            w = np.where(ok, weights[h], 0.0)
+            banned = [a for hz, a in self.recent if hz == h]
+            if banned:
+                w = np.where(np.isin(self.areas, banned), 0.0, w)
+            total = w.sum()
+            if total > 0 and spec.risk_of(h) > 0:
+                self.node_probs[h] = w / total
+                risk.append((h, spec.risk_of(h)))
+        if not risk:
+            raise ConfigError(
+                "no hazard and place left to draw: the allowed areas and hazards are all "
+                "excluded or were drilled recently",
+                source=source,
+                key="drill",
+            )
+        self.hazards = tuple(h for h, _ in risk)
+        r = np.array([w for _, w in risk])
+        self.hazard_probs = r / r.sum()
+        self.namer = Namer(network)
+        self._xy = np.column_stack([network.nodes.x, network.nodes.y]).astype(float)
+        self._tree = cKDTree(self._xy)
+        self.unit_times = (
+            network.travel_times([u.node for u in self.units])
+            if self.units
+            else np.zeros((0, network.n_nodes), np.float32)
+        )
+        self.store_times = (
+            network.travel_times([s.node for s in self.stores], reverse=False)
+            if self.stores
+            else np.zeros((0, network.n_nodes), np.float32)
+        )
+
+    def grade_probs(self, hazard: str) -> np.ndarray:
+        """Probabilities of grades I-IV for ``hazard`` restricted to the allowed grades."""
+        p = np.asarray(self.catalogue[hazard].grade_probs, dtype=float).copy()
+        mask = np.isin(np.arange(1, 5), self.spec.grades)
+        p = np.where(mask, p, 0.0)
+        return p / p.sum() if p.sum() > 0 else mask / mask.sum()
+
+    def _near(self, node: int, radius: float) -> np.ndarray:
+        if radius <= 0:
+            return np.array([node])
+        return np.sort(np.asarray(self._tree.query_ball_point(self._xy[node], radius), np.int64))
+
+    def draw(
+        self,
+        *,
+        rng: np.random.Generator,
+        exercise_id: str,
+        drawn_at: str,
+        audit: dict | None = None,
+    ) -> DrillScript:
+        """One drill.
+
+        Parameters
+        ----------
+        rng
+            The draw's generator (from :func:`scenarios.drill.entropy.generator_from_seed`).
+        exercise_id
+            Identifier printed on every message.
+        drawn_at
+            Time of the draw (ISO 8601).
+        audit
+            Seed and contributions to record in the script.
+
+        Returns
+        -------
+        DrillScript
+            Without a benchmark timeline (the application layer adds it).
+        """
+        spec, cat = self.spec, self.catalogue
+        hazard = self.hazards[int(rng.choice(len(self.hazards), p=self.hazard_probs))]
+        h = cat[hazard]
+        node = int(rng.choice(self.network.n_nodes, p=self.node_probs[hazard]))
+        seconds = int(np.floor(rng.random() * spec.window_minutes * 60.0))
+        start = spec.start + timedelta(seconds=seconds)
+        grade = int(rng.choice(4, p=self.grade_probs(hazard))) + 1
+        name = self.namer.name(node)
+        area = str(self.areas[node])
+        nd = self.network.nodes
+        jurisdiction = spec.jurisdiction or self.network.name
+        reporting = {k: v[grade - 1] for k, v in spec.reporting}
+        scene = Scene(
+            hazard=hazard,
+            hazard_name=h.name,
+            category=h.category,
+            cap_category=h.cap_category,
+            grade=grade,
+            grade_meaning=h.meaning[grade - 1],
+            node=node,
+            x=round(float(nd.x[node]), 2),
+            y=round(float(nd.y[node]), 2),
+            lon=round(float(nd.lon[node]), 6),
+            lat=round(float(nd.lat[node]), 6),
+            area=area,
+            road=name.road,
+            landmark=name.landmark,
+            place=name.text,
+            start=iso(start),
+            under_control=h.under_control,
+        )
+        alarm = Alarm(
+            sent=iso(start),
+            sender="Caller, member of the public (simulated)",
+            recipient=f"Duty officer, {jurisdiction} emergency command centre",
+            channel=f"phone ({_NUMBER.get(h.category, '110')})",
+            headline=f"EXERCISE - {h.name} reported, {name.text}",
+            message=f"THIS IS A DRILL. A caller reports a {h.name.lower()} at {name.text} "
+            f"({area}). {_CALLER_SAYS[grade]}",
+            instruction="Handle it as a real call: take the details, grade the incident, "
+            "dispatch, report upward. Start and end every drill message with 'this is a "
+            "drill'. A real emergency stops the drill.",
+        )
+        ctx = InjectContext(
+            network=self.network,
+            namer=self.namer,
+            catalogue=cat,
+            hazard=h,
+            grade=grade,
+            node=node,
+            area=area,
+            place=name.text,
+            jurisdiction=jurisdiction,
+            units=self.units,
+            unit_times=self.unit_times,
+            stores=self.stores,
+            store_times=self.store_times,
+            near=self._near,
+            reporting=dict(spec.reporting),
+            rng=rng,
+        )
+        injects = build_injects(ctx, spec.injects)
+        levels = SCALE_LEVELS[spec.scale]
+        call, arrive, control = spec.targets
+        evaluation = {
+            "targets": {"call_taking": call, "arrival": arrive, "control": control},
+            "standard": [
+                {"item": "Call taken", "target_min": call, "capability": CAPABILITY["alarm"]},
+                {
+                    "item": "First team on scene",
+                    "target_min": call + arrive,
+                    "capability": "Operational Coordination",
+                },
+                {
+                    "item": f"Under control: {h.under_control}",
+                    "target_min": call + arrive + control,
+                    "capability": "Operational Coordination",
+                },
+            ],  # fmt: skip
+            "reporting": {
+                "grade": GRADE_NAMES[grade],
+                "deadlines_min": reporting,
+                "escalated": {
+                    GRADE_NAMES[int(i.truth["grade"])]: {
+                        k: v[int(i.truth["grade"]) - 1] for k, v in spec.reporting
+                    }
+                    for i in injects
+                    if i.kind == "escalation"
+                },
+            },
+            "scale": {"name": spec.scale, "levels": levels},
+            "items": [
+                {
+                    "inject": i.no,
+                    "offset_min": i.offset_min,
+                    "expected_action": i.expected_action,
+                    "capability": i.capability,
+                }
+                for i in injects
+            ],  # fmt: skip
+        }
+        return DrillScript(
+            exercise_id=exercise_id,
+            name=spec.name,
+            jurisdiction=jurisdiction,
+            drill_type=spec.drill_type,
+            blind_level=spec.blind_level,
+            generator_version=GENERATOR_VERSION,
+            drawn_at=drawn_at,
+            scene=scene,
+            participants=tuple(u.name for u in self.units),
+            alarm=alarm,
+            injects=injects,
+            evaluation=evaluation,
+            audit=dict(audit or {}),
+        )

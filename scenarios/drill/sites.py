@@ -1,0 +1,126 @@
+"""Areas and place names on a road network, for drawing and describing a drill's scene.
+
+An *area* is what the "no repeats" rule and the include/exclude lists speak
+of: the county seat or township a node belongs to (its nearest ``city`` or
+``township`` landmark, straight line). On a network without such landmarks
+(most OSM extracts) areas are 2 km grid squares named ``"E3"`` (column
+letter, row number from the south-west corner).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from networks.roadnet import RoadNetwork
+
+#: Side of the fallback grid squares, metres.
+GRID_M = 2000.0
+_COMPASS = (
+    "east",
+    "north-east",
+    "north",
+    "north-west",
+    "west",
+    "south-west",
+    "south",
+    "south-east",
+)
+
+
+def node_areas(network: RoadNetwork) -> np.ndarray:
+    """The area name of every node (object array of ``str``)."""
+    x, y = np.asarray(network.nodes.x, float), np.asarray(network.nodes.y, float)
+    centres = [lm for lm in network.landmarks if lm.kind in ("city", "township")]
+    if centres:
+        pts = np.column_stack([x[[c.node for c in centres]], y[[c.node for c in centres]]])
+        _, idx = cKDTree(pts).query(np.column_stack([x, y]))
+        names = np.array([c.name for c in centres], dtype=object)
+        return names[np.asarray(idx)]
+    col = ((x - x.min()) // GRID_M).astype(int)
+    row = ((y - y.min()) // GRID_M).astype(int)
+    letters = np.array([_col_name(c) for c in range(col.max() + 1)], dtype=object)
+    return np.array([f"{letters[c]}{r + 1}" for c, r in zip(col, row, strict=True)], dtype=object)
+
+
+def _col_name(c: int) -> str:
+    s = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+@dataclass(frozen=True)
+class PlaceName:
+    """How people would name a node: its road, the nearest landmark, a sentence."""
+
+    road: str
+    landmark: str
+    text: str
+
+
+def compass(dx: float, dy: float) -> str:
+    """Eight-point compass direction of a vector (x east, y north)."""
+    k = int(np.round(np.arctan2(dy, dx) / (np.pi / 4))) % 8
+    return _COMPASS[k]
+
+
+class Namer:
+    """Names nodes of one network by their roads and landmarks (indexes built once)."""
+
+    def __init__(self, network: RoadNetwork) -> None:
+        self.network = network
+        nd, e = network.nodes, network.edges
+        self.x, self.y = np.asarray(nd.x, float), np.asarray(nd.y, float)
+        named = np.flatnonzero(np.asarray([bool(s) for s in e.name]))
+        self._named = named
+        if named.size:
+            mid = np.column_stack(
+                [(self.x[e.u[named]] + self.x[e.v[named]]) / 2,
+                 (self.y[e.u[named]] + self.y[e.v[named]]) / 2]
+            )  # fmt: skip
+            self._road_tree = cKDTree(mid)
+        self._marks = network.landmarks
+        if self._marks:
+            pts = np.column_stack([self.x[[m.node for m in self._marks]],
+                                   self.y[[m.node for m in self._marks]]])  # fmt: skip
+            self._mark_tree = cKDTree(pts)
+
+    def road(self, node: int) -> str:
+        """Name of a road at the node (the fastest named one), else the nearest named road."""
+        e = self.network.edges
+        at = np.flatnonzero((e.u == node) | (e.v == node))
+        at = at[[bool(e.name[i]) for i in at]] if at.size else at
+        if at.size:
+            best = at[np.argmax(np.asarray(e.speed_kph)[at])]
+            return str(e.name[best])
+        if not self._named.size:
+            return ""
+        _, i = self._road_tree.query([self.x[node], self.y[node]])
+        return str(e.name[self._named[int(i)]])
+
+    def name(self, node: int) -> PlaceName:
+        """Road, landmark and a sentence (``"Baiyun Road, 1.2 km north-east of Xiba Town"``)."""
+        road = self.road(node)
+        mark, text = "", ""
+        if self._marks:
+            d, i = self._mark_tree.query([self.x[node], self.y[node]])
+            m = self._marks[int(i)]
+            mark = m.name
+            if d < 150:
+                text = f"in {m.name}"
+            else:
+                dx, dy = self.x[node] - self.x[m.node], self.y[node] - self.y[m.node]
+                text = f"{d / 1000:.1f} km {compass(dx, dy)} of {m.name}"
+        if road and text:
+            text = f"{road} {text}" if text.startswith("in ") else f"{road}, {text}"
+        elif road:
+            text = road
+        elif not text:
+            lon, lat = self.network.nodes.lon[node], self.network.nodes.lat[node]
+            text = f"node {self.network.nodes.osmid[node]} ({lat:.5f} N, {lon:.5f} E)"
+        return PlaceName(road=road, landmark=mark, text=text)

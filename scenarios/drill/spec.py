@@ -1,0 +1,319 @@
+"""What an organiser constrains about a blind drill (the draw does the rest).
+
+A :class:`DrillSpec` is read from the drill TOML's ``[drill]``, ``[risk]``,
+``[reporting]``, ``[targets]`` and ``[evaluation]`` tables; the region tables
+(``[network]``, ``[facilities]``, ...) are the application's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+
+from networks.errors import ConfigError
+from scenarios._validate import Reader
+
+DRILL_TYPES = ("field", "tabletop")
+#: Blind levels: single (time not announced), double (time and scenario not
+#: announced), six-no (no script, notice, scenario, roles, method or rehearsal).
+BLIND_LEVELS = ("single", "double", "six-no")
+#: Inject kinds the draw can schedule.
+INJECT_KINDS = (
+    "cascade", "escalation", "road_closed", "depot_short", "casualty_update", "media_enquiry",
+)  # fmt: skip
+#: Scoring scales of the evaluation sheet.
+SCALES = ("PSMU", "0-10")
+
+#: Relative risk of each hazard in a typical county (design values, not
+#: statistics: everyday emergencies far more often than disasters). Override
+#: in ``[risk]`` with the region's own incident counts.
+DEFAULT_RISK: dict[str, float] = {
+    "traffic_accident": 30.0, "building_fire": 20.0, "waterlogging": 8.0, "forest_fire": 4.0,
+    "landslide": 3.0, "flood": 3.0, "typhoon": 2.0, "hazmat_leak": 2.0, "mass_poisoning": 2.0,
+    "mass_gathering": 2.0, "building_collapse": 1.0, "mine_accident": 1.0,
+    "epidemic_cluster": 1.0, "earthquake": 0.5, "crowd_crush": 0.5,
+}  # fmt: skip
+#: Reporting deadlines (minutes from the call) by grade I-IV; typical of
+#: provincial rules (e.g. Henan: grade I/II by phone within 15 min, in writing
+#: within 35 min; III in writing within 1 h; IV within 6 h). Set your
+#: jurisdiction's in ``[reporting]``.
+DEFAULT_REPORTING: dict[str, tuple[float, float, float, float]] = {
+    "first_phone": (15.0, 15.0, 30.0, 60.0),
+    "first_written": (35.0, 35.0, 60.0, 360.0),
+    "follow_up_every": (720.0, 720.0, 720.0, 720.0),
+}
+_DRILL_KEYS = {
+    "id", "name", "jurisdiction", "type", "blind", "start", "end", "timezone", "hazards",
+    "grades", "include_areas", "exclude_areas", "units", "history", "no_repeat", "injects",
+}  # fmt: skip
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def _parse_tz(value: str, fail: Any) -> timezone:
+    """``"+08:00"`` / ``"-05:30"`` / ``"UTC"`` as a fixed-offset timezone."""
+    if value.upper() in ("UTC", "Z"):
+        return UTC
+    try:
+        sign = {"+": 1, "-": -1}[value[0]]
+        hh, mm = value[1:].split(":")
+        return timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
+    except (KeyError, ValueError, IndexError):
+        raise fail(f"expected a UTC offset like '+08:00', got {value!r}") from None
+
+
+def _when(r: Reader, name: str, tz: timezone) -> datetime:
+    """A TOML date-time (or ISO string); a local time takes ``tz``."""
+    v = r.get(name)
+    if isinstance(v, str):
+        try:
+            v = datetime.fromisoformat(v)
+        except ValueError:
+            raise r.error(name, f"expected a date-time like 2026-12-01T08:00, got {v!r}") from None
+    elif isinstance(v, date) and not isinstance(v, datetime):
+        v = datetime(v.year, v.month, v.day)
+    if not isinstance(v, datetime):
+        raise r.error(name, f"expected a date-time, got {v!r}")
+    return v if v.tzinfo is not None else v.replace(tzinfo=tz)
+
+
+def _strs(r: Reader, name: str) -> tuple[str, ...]:
+    v = r.get(name, [])
+    if not isinstance(v, list) or not all(isinstance(s, str) and s for s in v):
+        raise r.error(name, "expected a list of names")
+    if len(set(v)) != len(v):
+        raise r.error(name, "names must not repeat")
+    return tuple(v)
+
+
+def iso(t: datetime) -> str:
+    """ISO 8601 with the UTC offset, to the second (the form every drill file uses)."""
+    return t.replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class DrillSpec:
+    """Constraints of a blind drill.
+
+    Attributes
+    ----------
+    exercise_id
+        Identifier printed on every exercise message ("" = derived from the seed).
+    name, jurisdiction
+        For headers (the jurisdiction defaults to the network's name).
+    drill_type
+        ``"field"`` or ``"tabletop"``.
+    blind_level
+        One of :data:`BLIND_LEVELS`.
+    start, end
+        The window the drill starts in (aware date-times).
+    hazards
+        Hazards that may be drawn (empty: the whole catalogue).
+    grades
+        Grades (1-4 = I-IV) that may be drawn.
+    include_areas, exclude_areas
+        Areas (township or seat names) the scene must lie in / must avoid.
+    units
+        Participating stations by name (empty: all).
+    history
+        File of past drills (CSV ``drawn_at, exercise_id, hazard, area``), or "".
+    no_repeat
+        A draw avoids the hazard+area pairs of the last ``no_repeat`` drills.
+    injects
+        Inject kinds to schedule (see :data:`INJECT_KINDS`).
+    risk
+        Relative risk per hazard (weights of the hazard draw): :data:`DEFAULT_RISK`,
+        or a scenario's background rates (``[risk] scenario = "typical_week"``),
+        with any hazard set explicitly in ``[risk]``.
+    reporting
+        Reporting deadlines: name -> minutes from the call by grade I-IV.
+    targets
+        ``(call_taking, arrival, control)`` minutes: the response standard.
+    scale
+        Scoring scale of the evaluation sheet (:data:`SCALES`).
+    """
+
+    start: datetime
+    end: datetime
+    exercise_id: str = ""
+    name: str = "Blind drill"
+    jurisdiction: str = ""
+    drill_type: str = "field"
+    blind_level: str = "six-no"
+    hazards: tuple[str, ...] = ()
+    grades: tuple[int, ...] = (1, 2, 3, 4)
+    include_areas: tuple[str, ...] = ()
+    exclude_areas: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    history: str = ""
+    no_repeat: int = 3
+    injects: tuple[str, ...] = INJECT_KINDS
+    risk: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_RISK.items()))
+    reporting: tuple[tuple[str, tuple[float, float, float, float]], ...] = tuple(
+        sorted(DEFAULT_REPORTING.items())
+    )
+    targets: tuple[float, float, float] = (1.0, 10.0, 15.0)
+    scale: str = "PSMU"
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("drill window times must carry a UTC offset")
+        if not self.end > self.start:
+            raise ValueError("drill window must end after it starts")
+
+    @property
+    def window_minutes(self) -> float:
+        """Length of the window in minutes."""
+        return (self.end - self.start).total_seconds() / 60.0
+
+    def risk_of(self, hazard: str) -> float:
+        """Relative risk of a hazard (1 for hazards the table does not list)."""
+        return dict(self.risk).get(hazard, 1.0)
+
+    # ----------------------------------------------------------------- I/O
+    @classmethod
+    def from_dict(
+        cls,
+        data: Mapping[str, Any],
+        *,
+        source: str | None = None,
+        hazards: tuple[str, ...] | None = None,
+    ) -> DrillSpec:
+        """Validate the drill tables of a drill TOML.
+
+        Parameters
+        ----------
+        data
+            The whole file (tables other than ``drill``, ``risk``,
+            ``reporting``, ``targets`` and ``evaluation`` are ignored).
+        source
+            File name for messages.
+        hazards
+            Known hazard keys (the catalogue's) to check names against.
+
+        Raises
+        ------
+        ConfigError
+            Naming ``source`` and the dotted key.
+        """
+        top = Reader(data, source=source)
+        r = top.table("drill")
+        r.allow(_DRILL_KEYS)
+        tz = _parse_tz(r.str("timezone", "+08:00"), lambda m: r.error("timezone", m))
+        start, end = _when(r, "start", tz), _when(r, "end", tz)
+        if not end > start:
+            raise r.error("end", f"window must end after it starts ({iso(start)})")
+
+        def known(name: str, names: tuple[str, ...], key: str) -> None:
+            if hazards is not None:
+                for h in names:
+                    if h not in hazards:
+                        raise r.error(key, f"unknown hazard {h!r} (known: {', '.join(hazards)})")
+
+        allowed = _strs(r, "hazards")
+        known("", allowed, "hazards")
+        grades_raw = r.get("grades", [1, 2, 3, 4])
+        if not isinstance(grades_raw, list) or not grades_raw:
+            raise r.error("grades", "expected a non-empty list of grades (1-4 or 'I'-'IV')")
+        grades = []
+        for g in grades_raw:
+            g = _ROMAN.get(g, g) if isinstance(g, str) else g
+            if isinstance(g, bool) or g not in (1, 2, 3, 4):
+                raise r.error("grades", f"unknown grade {g!r} (use 1-4 or 'I'-'IV')")
+            grades.append(int(g))
+        kinds = _strs(r, "injects") if r.has("injects") else INJECT_KINDS
+        for k in kinds:
+            if k not in INJECT_KINDS:
+                raise r.error("injects", f"unknown inject kind {k!r} ({', '.join(INJECT_KINDS)})")
+        history = r.str("history", "")
+
+        rk = top.table("risk", {})
+        risk = dict(DEFAULT_RISK)
+        if rk.has("scenario"):
+            # The region's own incident rates: a scenario's background rates per day.
+            from scenarios.spec import load_scenario
+
+            try:
+                rates = load_scenario(rk.str("scenario")).background.per_day()
+            except ConfigError as exc:
+                raise rk.error("scenario", str(exc)) from None
+            risk = {h: 0.0 for h in (hazards or ())} | rates
+        for h in rk.data:
+            if h == "scenario":
+                continue
+            known("", (str(h),), f"risk.{h}")
+            risk[str(h)] = rk.num(str(h), lo=0)
+        if allowed and not any(risk.get(h, 1.0) > 0 for h in allowed):
+            raise r.error("hazards", "every allowed hazard has risk 0")
+
+        rp = top.table("reporting", {})
+        reporting = dict(DEFAULT_REPORTING)
+        for name in rp.data:
+            v = rp.get(str(name))
+            vals = v if isinstance(v, list) else [v] * 4
+            if len(vals) != 4:
+                raise rp.error(str(name), "expected minutes, or a list of 4 (grades I-IV)")
+            reporting[str(name)] = tuple(
+                Reader({"v": x}, source=source, key=rp.path(str(name))).num("v", lo=0) for x in vals
+            )  # type: ignore[assignment]
+
+        tg = top.table("targets", {})
+        tg.allow({"call_taking", "arrival", "control"})
+        targets = tuple(
+            tg.num(k, d, lo=0) for k, d in (("call_taking", 1), ("arrival", 10), ("control", 15))
+        )
+        ev = top.table("evaluation", {})
+        ev.allow({"scale"})
+
+        try:
+            return cls(
+                start=start,
+                end=end,
+                exercise_id=r.str("id", ""),
+                name=r.str("name", "Blind drill"),
+                jurisdiction=r.str("jurisdiction", ""),
+                drill_type=r.str("type", "field", choices=DRILL_TYPES),
+                blind_level=r.str("blind", "six-no", choices=BLIND_LEVELS),
+                hazards=allowed,
+                grades=tuple(sorted(set(grades))),
+                include_areas=_strs(r, "include_areas"),
+                exclude_areas=_strs(r, "exclude_areas"),
+                units=_strs(r, "units"),
+                history=history,
+                no_repeat=r.int("no_repeat", 3, lo=0),
+                injects=kinds,
+                risk=tuple(sorted(risk.items())),
+                reporting=tuple(sorted(reporting.items())),  # type: ignore[arg-type]
+                targets=targets,  # type: ignore[arg-type]
+                scale=ev.str("scale", "PSMU", choices=SCALES),
+            )
+        except ValueError as exc:
+            raise ConfigError(str(exc), source=source, key="drill") from None
+
+    def to_dict(self) -> dict[str, Any]:
+        """TOML-ready tables; :meth:`from_dict` of this gives an equal spec."""
+        drill: dict[str, Any] = {
+            "id": self.exercise_id,
+            "name": self.name,
+            "jurisdiction": self.jurisdiction,
+            "type": self.drill_type,
+            "blind": self.blind_level,
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "hazards": list(self.hazards),
+            "grades": list(self.grades),
+            "include_areas": list(self.include_areas),
+            "exclude_areas": list(self.exclude_areas),
+            "units": list(self.units),
+            "history": self.history,
+            "no_repeat": self.no_repeat,
+            "injects": list(self.injects),
+        }
+        return {
+            "drill": drill,
+            "risk": dict(self.risk),
+            "reporting": {k: list(v) for k, v in self.reporting},
+            "targets": dict(zip(("call_taking", "arrival", "control"), self.targets, strict=True)),
+            "evaluation": {"scale": self.scale},
+        }

@@ -1,0 +1,220 @@
+"""Drawing blind drills: the randomness follows its stated laws, constraints always hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from networks.errors import ConfigError
+from scenarios.catalogue import load_catalogue
+from scenarios.drill import (
+    DrillDrawer,
+    DrillScript,
+    DrillSpec,
+    PastDrill,
+    SealError,
+    Store,
+    Unit,
+    canonical_json,
+    generator_from_seed,
+    seed_from_int,
+)
+
+WINDOW = {"start": "2026-12-01T08:00:00+08:00", "end": "2026-12-08T20:00:00+08:00"}
+
+
+def county_facilities(network) -> tuple[tuple[Unit, ...], tuple[Store, ...]]:
+    """The default stations and depots of the county, as the draw sees them."""
+    from sim.defaults import default_facilities
+
+    stations, depots = default_facilities(network)
+    units = tuple(
+        Unit(s.name, s.node, tuple((t.capability, t.count, t.turnout.mean) for t in s.teams))
+        for s in stations
+    )
+    stores = tuple(Store(d.name, d.node, d.tier, d.stock, d.parent) for d in depots)
+    return units, stores
+
+
+def make_drawer(county, history=(), **drill) -> DrillDrawer:
+    extra = {k: drill.pop(k) for k in ("risk",) if k in drill}
+    spec = DrillSpec.from_dict({"drill": {**WINDOW, **drill}, **extra})
+    units, stores = county_facilities(county)
+    return DrillDrawer(spec, county, load_catalogue(), units=units, stores=stores, history=history)
+
+
+def draws(drawer: DrillDrawer, n: int, first: int = 0) -> list[DrillScript]:
+    return [
+        drawer.draw(rng=generator_from_seed(seed_from_int(i)), exercise_id="T", drawn_at="t0")
+        for i in range(first, first + n)
+    ]
+
+
+RISK = {"building_fire": 5.0, "traffic_accident": 3.0, "hazmat_leak": 1.5, "landslide": 0.5}
+
+
+@pytest.fixture(scope="module")
+def plain(county):
+    """1500 draws over four hazards, no injects (the statistics are about the draw itself)."""
+    d = make_drawer(county, hazards=list(RISK), injects=[], risk=RISK)
+    return d, draws(d, 1500)
+
+
+def test_hazard_frequencies_follow_the_regional_risk(plain):
+    drawer, scripts = plain
+    counts = np.array([sum(s.scene.hazard == h for s in scripts) for h in RISK])
+    p = np.array(list(RISK.values())) / sum(RISK.values())
+    assert stats.chisquare(counts, p * len(scripts)).pvalue > 1e-3
+
+
+def test_start_times_are_uniform_in_the_window(plain):
+    _, scripts = plain
+    t0 = datetime.fromisoformat(WINDOW["start"])
+    span = (datetime.fromisoformat(WINDOW["end"]) - t0).total_seconds()
+    u = np.array([(datetime.fromisoformat(s.scene.start) - t0).total_seconds() for s in scripts])
+    assert u.min() >= 0 and u.max() < span
+    assert stats.kstest(u / span, "uniform").pvalue > 1e-3
+
+
+def test_areas_follow_the_hazards_spatial_weights(plain):
+    drawer, scripts = plain
+    fires = [s for s in scripts if s.scene.hazard == "building_fire"]
+    areas = sorted(set(drawer.areas.tolist()))
+    p = np.array([drawer.node_probs["building_fire"][drawer.areas == a].sum() for a in areas])
+    got = np.array([sum(s.scene.area == a for s in fires) for a in areas])
+    keep = p * len(fires) >= 5  # chi-square needs expected counts >= 5; pool the rest
+    exp, obs = p[keep] * len(fires), got[keep]
+    if (~keep).any():
+        exp, obs = np.append(exp, p[~keep].sum() * len(fires)), np.append(obs, got[~keep].sum())
+    assert stats.chisquare(obs, exp).pvalue > 1e-3
+    assert all(drawer.areas[s.scene.node] == s.scene.area for s in scripts)
+
+
+def test_grades_follow_the_catalogue_restricted_to_the_allowed(county):
+    d = make_drawer(county, hazards=["building_fire"], grades=["II", "III"], injects=[])
+    scripts = draws(d, 600)
+    g = np.array([s.scene.grade for s in scripts])
+    assert set(g) <= {2, 3}
+    probs = np.asarray(load_catalogue()["building_fire"].grade_probs)[[1, 2]]
+    exp = probs / probs.sum() * len(g)
+    assert stats.chisquare([np.sum(g == 2), np.sum(g == 3)], exp).pvalue > 1e-3
+
+
+def test_no_repeat_avoids_exactly_the_last_n_drills(county):
+    history = [
+        PastDrill("building_fire", "County Seat"),  # older than the last two: allowed again
+        PastDrill("building_fire", "Xiba Town"),
+        PastDrill("traffic_accident", "County Seat"),
+    ]
+    d = make_drawer(
+        county, history, hazards=["building_fire", "traffic_accident"], no_repeat=2, injects=[]
+    )
+    assert d.recent == {("building_fire", "Xiba Town"), ("traffic_accident", "County Seat")}
+    pairs = [(s.scene.hazard, s.scene.area) for s in draws(d, 400)]
+    assert not set(pairs) & d.recent
+    # the seat holds about a third of the fire weight: it must come back after N drills
+    assert ("building_fire", "County Seat") in pairs
+
+
+def test_areas_excluded_and_included_are_honoured(county):
+    d = make_drawer(county, exclude_areas=["County Seat", "Xiba Town"], injects=[])
+    assert {s.scene.area for s in draws(d, 200)}.isdisjoint({"County Seat", "Xiba Town"})
+    d = make_drawer(county, include_areas=["Beihe Town"], injects=[])
+    assert {s.scene.area for s in draws(d, 100)} == {"Beihe Town"}
+
+
+def test_nothing_left_to_draw_is_a_config_error(county):
+    history = [PastDrill("building_fire", "Beihe Town")]
+    with pytest.raises(ConfigError, match="nothing|no hazard"):
+        make_drawer(county, history, hazards=["building_fire"], include_areas=["Beihe Town"])
+    with pytest.raises(ConfigError, match="drill.include_areas.*unknown area"):
+        make_drawer(county, include_areas=["Atlantis"])
+    with pytest.raises(ConfigError, match="drill.units.*unknown unit"):
+        make_drawer(county, units=["No Such Station"])
+
+
+def test_same_seed_same_script_and_seeds_differ(county):
+    d = make_drawer(county)
+    a, b = draws(d, 1, 7)[0], draws(d, 1, 7)[0]
+    assert canonical_json(a.to_dict()) == canonical_json(b.to_dict())
+    others = {canonical_json(s.to_dict()) for s in draws(d, 20, 100)}
+    assert len(others) == 20
+
+
+@pytest.fixture(scope="module")
+def full(county):
+    d = make_drawer(county, grades=[2, 3, 4])
+    return d, draws(d, 150)
+
+
+def test_injects_are_numbered_in_time_order_and_complete(full):
+    _, scripts = full
+    for s in scripts:
+        offsets = [i.offset_min for i in s.injects]
+        assert [i.no for i in s.injects] == list(range(1, len(s.injects) + 1))
+        assert offsets == sorted(offsets) and min(offsets, default=0) >= 0
+        assert max(offsets, default=0) <= 180
+        assert all(i.message.startswith("THIS IS A DRILL") for i in s.injects)
+        assert all(
+            i.expected_action and i.capability and i.sender and i.recipient for i in s.injects
+        )
+        kinds = [i.kind for i in s.injects]
+        assert len(kinds) == len(set(kinds))
+        assert {"media_enquiry", "casualty_update"} <= set(kinds)
+        assert ("escalation" in kinds) == (s.scene.grade > 1)
+        assert [x["inject"] for x in s.evaluation["items"]] == [i.no for i in s.injects]
+
+
+def test_escalation_and_casualties_agree(full):
+    from scenarios.drill.injects import DEAD_BY_GRADE
+
+    for s in (s for s in full[1] if s.scene.grade > 1):
+        by = {i.kind: i for i in s.injects}
+        g2 = by["escalation"].truth["grade"]
+        assert g2 == s.scene.grade - 1
+        up = by["casualty_update"]
+        expect = g2 if by["escalation"].offset_min <= up.offset_min else s.scene.grade
+        lo, hi = DEAD_BY_GRADE[expect]
+        assert up.truth["grade"] == expect and lo <= up.truth["dead"] <= hi
+
+
+def test_closed_road_lies_on_the_first_teams_route(full, county):
+    drawer, scripts = full
+    e = county.edges
+    seen = 0
+    for s in scripts:
+        inj = next((i for i in s.injects if i.kind == "road_closed"), None)
+        if inj is None:
+            continue
+        seen += 1
+        unit = next(u for u in drawer.units if u.name == inj.truth["unit"])
+        path = county.route(unit.node, s.scene.node)
+        a, b = inj.truth["from_node"], inj.truth["to_node"]
+        assert (a, b) in set(zip(path[:-1], path[1:], strict=True))
+        for k in inj.truth["edges"]:
+            assert {int(e.u[k]), int(e.v[k])} == {a, b}
+    assert seen > 100
+
+
+def test_depot_short_names_a_real_shortfall(full):
+    drawer, scripts = full
+    stock = {st.name: dict(st.stock) for st in drawer.stores}
+    for s in scripts:
+        for i in (i for i in s.injects if i.kind == "depot_short"):
+            t = i.truth
+            assert stock[t["depot"]][t["item"]] == t["booked"] > 0
+            assert 0 <= t["available"] < t["need"]
+
+
+def test_script_round_trips_and_rejects_garbage(full):
+    s = full[1][0]
+    back = DrillScript.from_dict(s.to_dict())
+    assert back == s
+    assert canonical_json(back.to_dict()) == canonical_json(s.to_dict())
+    with pytest.raises(SealError):
+        DrillScript.from_dict({"format": "something else"})
+    with pytest.raises(SealError):
+        DrillScript.from_dict({**s.to_dict(), "scene": {"hazard": "x"}})
