@@ -103,6 +103,16 @@ class Context:
         """Spatial weights of a hazard's incidents (sum 1)."""
         if hazard not in self._weights:
             h = self.catalogue[hazard]
+            if h.source and h.source not in self.geo.sources:
+                from networks.errors import ConfigError
+
+                raise ConfigError(
+                    f"no hazard sources of kind {h.source!r} on network "
+                    f"{self.geo.network.name!r} (known: {', '.join(sorted(self.geo.sources))}); "
+                    "give their nodes in the region's sources",
+                    source=self.catalogue.sources[-1] if self.catalogue.sources else None,
+                    key=f"hazards.{hazard}.source",
+                )
             self._weights[hazard] = self.geo.hazard_weights(
                 weight=h.weight, source=h.source, source_m=h.source_m
             )

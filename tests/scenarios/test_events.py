@@ -297,3 +297,65 @@ def test_staging_nodes_lie_outside_the_isolation_zone(county, catalogue):
     assert np.isfinite(t[stage[0]]), "the staging node is reachable on open roads"
     e = county.edges
     assert stage[0] not in set(e.u[list(d.edges)]) | set(e.v[list(d.edges)])
+
+
+def test_protective_zone_lies_downwind_outside_the_isolation_zone(county, catalogue):
+    ev = {
+        "type": "chemical_leak",
+        "time_h": 1,
+        "grade": 2,
+        "at": "centre",
+        "isolation_m": 500,
+        "isolation_h": 4,
+        "wind_from_deg": 270,
+        "protective_m": 2500,
+    }  # wind from the west
+    st = run(county, catalogue, [ev], hours=8)
+    leak = int(np.flatnonzero((st.hazard == "hazmat_leak") & (st.parent == -1))[0])
+    by_label = {d.disruption.label: d for d in st.disruptions if d.incident == leak}
+    iso, pro = by_label["isolation: hazmat_leak"], by_label["protective: hazmat_leak"]
+    assert (pro.start, pro.end) == (iso.start, iso.end) and pro.disruption.factor == 3.0
+    assert not set(pro.disruption.edges) & set(iso.disruption.edges)
+    geo = Geography(county)
+    _, _, mid, _, _ = geo._edge_geom
+    v = mid[list(pro.disruption.edges)] - geo.xy[st.node[leak]]
+    # Downwind is east: every midpoint within 2.5 km and 30 degrees of due east.
+    assert np.all(np.hypot(*v.T) <= 2500)
+    assert np.all(np.abs(np.degrees(np.arctan2(v[:, 1], v[:, 0]))) <= 30 + 1e-9)
+    assert len(pro.disruption.edges) > 10
+
+
+def test_protective_zone_needs_the_wind(tmp_path):
+    from networks.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"events\[0\]\.wind_from_deg"):
+        ScenarioSpec.from_dict(
+            {
+                "name": "x",
+                "duration_h": 1,
+                "events": [{"type": "chemical_leak", "time_h": 0, "protective_m": 100}],
+            },
+            source="s.toml",
+        )
+
+
+def test_a_hazard_source_missing_from_the_network_is_named(small, catalogue):
+    from networks.errors import ConfigError
+
+    over = {"hazards": {"mine_accident": {"source": "volcano"}}}
+    with pytest.raises(ConfigError, match=r"hazards\.mine_accident\.source: no hazard sources"):
+        run(small, catalogue, [], rates={"mine_accident": 1.0}, overrides=over)
+    # ... unless the region gives them.
+    s = ScenarioSpec.from_dict(
+        {
+            "name": "x",
+            "duration_h": 24,
+            "overrides": over,
+            "background": {"rates": {"mine_accident": 100.0}},
+        }
+    )
+    st = generate_stream(
+        s, small, rng=np.random.default_rng(0), catalogue=catalogue, sources={"volcano": [3]}
+    )
+    geo = Geography(small, sources={"volcano": [3]})
+    assert np.median(geo.distance_to("volcano")[st.node]) < np.median(geo.distance_to("volcano"))
