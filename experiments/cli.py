@@ -17,7 +17,11 @@ from collections.abc import Sequence
 from networks.errors import YingjiError
 
 #: Modules with a ``register(subparsers)`` function, in help order.
-COMMANDS = ("experiments.commands.network", "experiments.commands.scenario")
+COMMANDS = (
+    "experiments.commands.network",
+    "experiments.commands.scenario",
+    "experiments.commands.experiment",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -476,7 +476,9 @@ def _column_kind(values: Sequence[Any]) -> str:
     """``int``, ``float``, ``str`` or ``json`` for a column of plain values."""
     kinds = set()
     for v in values:
-        if isinstance(v, bool | np.bool_) or isinstance(v, int | np.integer):
+        if isinstance(v, bool | np.bool_):
+            kinds.add("bool")
+        elif isinstance(v, int | np.integer):
             kinds.add("int")
         elif isinstance(v, float | np.floating):
             kinds.add("float")
@@ -484,7 +486,9 @@ def _column_kind(values: Sequence[Any]) -> str:
             kinds.add("str")
         else:
             kinds.add("json")
-    if kinds <= {"int"}:
+    if kinds == {"bool"}:
+        return "bool"
+    if kinds <= {"int", "bool"}:
         return "int"
     if kinds <= {"int", "float"}:
         return "float"
@@ -495,13 +499,15 @@ def _column_kind(values: Sequence[Any]) -> str:
 
 def _normalise(values: Any) -> tuple[str, list[Any] | np.ndarray]:
     if isinstance(values, np.ndarray):
-        kind = {"b": "int", "i": "int", "u": "int", "f": "float", "U": "str", "S": "str"}.get(
+        kind = {"b": "bool", "i": "int", "u": "int", "f": "float", "U": "str", "S": "str"}.get(
             values.dtype.kind, "json"
         )
         if kind != "json":
             return kind, values
         values = values.tolist()
     kind = _column_kind(values)
+    if kind == "bool":
+        return kind, [bool(v) for v in values]
     if kind == "int":
         return kind, [int(v) for v in values]
     if kind == "float":
@@ -545,14 +551,14 @@ def write_table(columns: Mapping[str, Any], stem: Path, *, fmt: str = "auto") ->
         other.unlink()
     if use_parquet:
         pyarrow, parquet = pa
-        types = {"int": pyarrow.int64(), "float": pyarrow.float64(), "str": pyarrow.string()}
+        types = {
+            "bool": pyarrow.bool_(),
+            "int": pyarrow.int64(),
+            "float": pyarrow.float64(),
+            "str": pyarrow.string(),
+        }
         table = pyarrow.table(
-            {
-                name: pyarrow.array(
-                    np.asarray(v).tolist() if isinstance(v, np.ndarray) else v, type=types[kind]
-                )
-                for name, (kind, v) in norm.items()
-            }
+            {name: pyarrow.array(v, type=types[kind]) for name, (kind, v) in norm.items()}
         )
         buf = pyarrow.BufferOutputStream()
         parquet.write_table(table, buf)
@@ -571,6 +577,8 @@ def _cells(kind: str, values: Iterable[Any]) -> Iterator[str]:
             yield repr(float(v))  # shortest text that reads back to the same float
         elif kind == "int":
             yield str(int(v))
+        elif kind == "bool":
+            yield "true" if v else "false"
         else:
             yield str(v)
 

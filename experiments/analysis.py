@@ -1,0 +1,251 @@
+"""Confidence intervals of experiment results: per design point and paired against a baseline.
+
+Per design point and metric the report gives the mean over replications and
+a Student-t confidence interval, ``mean ± t(1 - a/2, n - 1) s / sqrt(n)``.
+Because replication ``r`` of every design point sees the same incidents
+(common random numbers), a comparison with the baseline point is paired:
+the interval is the t interval of the per-replication differences over the
+replications both points have (``scipy.stats.ttest_rel`` gives the same
+numbers), usually far narrower than the difference of two independent
+intervals. Replications where a metric is undefined (``nan``, such as a mean
+arrival time with no arrivals) are left out of that metric.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from networks.errors import ConfigError
+
+#: Summary keys that identify a row rather than measure it.
+ID_KEYS = frozenset({"replication", "root_seed", "point", "seed"})
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Mean of ``n`` values with a two-sided confidence interval.
+
+    ``low``/``high`` are ``nan`` for fewer than two values; equal to ``mean``
+    when every value is the same.
+    """
+
+    mean: float
+    low: float
+    high: float
+    n: int
+    sd: float
+    level: float
+
+    @property
+    def half_width(self) -> float:
+        """Half the interval's width."""
+        return (self.high - self.low) / 2
+
+
+@dataclass(frozen=True)
+class PairedInterval(Interval):
+    """Mean paired difference with its t interval, t statistic and two-sided p-value."""
+
+    t: float = math.nan
+    p_value: float = math.nan
+
+
+def _finite(values: Any) -> np.ndarray:
+    x = np.asarray(values, dtype=float).ravel()
+    return x[np.isfinite(x)]
+
+
+def mean_ci(values: Any, *, level: float = 0.95) -> Interval:
+    """Mean and Student-t confidence interval of independent replications.
+
+    Parameters
+    ----------
+    values
+        One value per replication; non-finite values are left out.
+    level
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    Interval
+    """
+    from scipy import stats
+
+    if not 0.0 < level < 1.0:
+        raise ConfigError(f"confidence level must be in (0, 1), got {level}", key="level")
+    x = _finite(values)
+    n = len(x)
+    if n == 0:
+        return Interval(math.nan, math.nan, math.nan, 0, math.nan, level)
+    mean = float(x.mean())
+    if n == 1:
+        return Interval(mean, math.nan, math.nan, 1, math.nan, level)
+    sd = float(x.std(ddof=1))
+    half = float(stats.t.ppf(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
+    return Interval(mean, mean - half, mean + half, n, sd, level)
+
+
+def paired_ci(values: Any, baseline: Any, *, level: float = 0.95) -> PairedInterval:
+    """Paired t interval of ``values - baseline`` over pairs where both are finite.
+
+    Parameters
+    ----------
+    values, baseline
+        Equal-length arrays, element ``r`` of each from replication ``r``.
+    level
+        Confidence level, in (0, 1).
+
+    Returns
+    -------
+    PairedInterval
+        With the t statistic and two-sided p-value of ``mean difference = 0``
+        (``nan`` when the differences have no spread).
+    """
+    from scipy import stats
+
+    a, b = np.asarray(values, dtype=float).ravel(), np.asarray(baseline, dtype=float).ravel()
+    if a.shape != b.shape:
+        raise ValueError(f"paired arrays differ in length: {a.shape} vs {b.shape}")
+    ok = np.isfinite(a) & np.isfinite(b)
+    iv = mean_ci(a[ok] - b[ok], level=level)
+    t = p = math.nan
+    if iv.n >= 2 and iv.sd > 0:
+        t = iv.mean / (iv.sd / math.sqrt(iv.n))
+        p = float(2 * stats.t.sf(abs(t), iv.n - 1))
+    return PairedInterval(iv.mean, iv.low, iv.high, iv.n, iv.sd, level, t=t, p_value=p)
+
+
+# --------------------------------------------------------------------------- tables
+def numeric_metrics(rows: Sequence[Any]) -> list[str]:
+    """Summary keys that are numbers in every row that has them, in first-seen order."""
+    seen: dict[str, bool] = {}
+    for row in rows:
+        for k, v in row.summary.items():
+            ok = not isinstance(v, bool) and isinstance(v, int | float)
+            seen[k] = seen.get(k, True) and ok
+    return [k for k, ok in seen.items() if ok and k not in ID_KEYS]
+
+
+def choose_metrics(
+    rows: Sequence[Any], wanted: Sequence[str] | None, *, source: str | None = None
+) -> list[str]:
+    """The metrics to analyse: ``wanted`` (checked against the results) or all numeric ones."""
+    available = numeric_metrics(rows)
+    if not wanted:
+        return available
+    for i, m in enumerate(wanted):
+        if m not in available:
+            raise ConfigError(
+                f"no numeric metric {m!r} in the results; available: {', '.join(available)}",
+                source=source,
+                key=f"metrics[{i}]",
+            )
+    return list(wanted)
+
+
+def _by_point(rows: Sequence[Any], metric: str) -> dict[int, dict[int, float]]:
+    out: dict[int, dict[int, float]] = {}
+    for row in rows:
+        v = row.summary.get(metric, math.nan)
+        out.setdefault(row.point, {})[row.replication] = float(v)
+    return out
+
+
+def point_intervals(
+    rows: Sequence[Any], points: Sequence[Any], metrics: Sequence[str], *, level: float = 0.95
+) -> dict[str, list[Any]]:
+    """Mean and t interval per design point and metric, as a column table.
+
+    Parameters
+    ----------
+    rows
+        Stored replications (:meth:`experiments.store.ResultStore.rows`).
+    points
+        The design points (with ``index``, ``id``, ``label``).
+    metrics
+        Metrics to summarise.
+    level
+        Confidence level.
+
+    Returns
+    -------
+    dict
+        Columns ``point, point_id, label, metric, n, mean, sd, ci_low, ci_high``,
+        rows ordered by point then metric order.
+    """
+    cols: dict[str, list[Any]] = {
+        k: []
+        for k in ("point", "point_id", "label", "metric", "n", "mean", "sd", "ci_low", "ci_high")
+    }
+    per_metric = {m: _by_point(rows, m) for m in metrics}
+    for p in points:
+        for m in metrics:
+            values = list(per_metric[m].get(p.index, {}).values())
+            iv = mean_ci(values, level=level)
+            for k, v in zip(
+                cols,
+                (p.index, p.id, p.label, m, iv.n, iv.mean, iv.sd, iv.low, iv.high),
+                strict=True,
+            ):
+                cols[k].append(v)
+    return cols
+
+
+def paired_intervals(
+    rows: Sequence[Any],
+    points: Sequence[Any],
+    metrics: Sequence[str],
+    *,
+    baseline: int,
+    level: float = 0.95,
+) -> dict[str, list[Any]]:
+    """Paired difference (point - baseline) per design point and metric, as a column table.
+
+    Only replications that both points finished are paired.
+
+    Returns
+    -------
+    dict
+        Columns ``point, point_id, label, metric, baseline, n, diff, ci_low, ci_high,
+        t, p_value``.
+    """
+    names = ("point", "point_id", "label", "metric", "baseline", "n", "diff", "ci_low", "ci_high")
+    cols: dict[str, list[Any]] = {k: [] for k in (*names, "t", "p_value")}
+    base_id = next(p.id for p in points if p.index == baseline)
+    for m in metrics:
+        by_point = _by_point(rows, m)
+        base = by_point.get(baseline, {})
+        for p in points:
+            mine = by_point.get(p.index, {})
+            common = sorted(set(mine) & set(base))
+            iv = paired_ci([mine[r] for r in common], [base[r] for r in common], level=level)
+            values = (p.index, p.id, p.label, m, base_id, iv.n, iv.mean, iv.low, iv.high)
+            for k, v in zip(names, values, strict=True):
+                cols[k].append(v)
+            cols["t"].append(iv.t)
+            cols["p_value"].append(iv.p_value)
+    return cols
+
+
+def metric_matrix(
+    rows: Sequence[Any], points: Sequence[Any], metric: str
+) -> tuple[np.ndarray, list[int]]:
+    """``(points x replications)`` values of one metric (``nan`` where missing)."""
+    reps = sorted({row.replication for row in rows})
+    col = {r: i for i, r in enumerate(reps)}
+    pos = {p.index: i for i, p in enumerate(points)}
+    out = np.full((len(points), len(reps)), np.nan)
+    for row in rows:
+        if row.point in pos:
+            out[pos[row.point], col[row.replication]] = float(row.summary.get(metric, math.nan))
+    return out, reps
+
+
+def group_values(values: Mapping[str, Any], keys: Sequence[str]) -> tuple[Any, ...]:
+    """The levels of ``keys`` in a point's values (for grouping series in plots)."""
+    return tuple(values.get(k) for k in keys)

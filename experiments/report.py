@@ -1,0 +1,504 @@
+"""The experiment report: tables, plots and one self-contained HTML file.
+
+``write_report(out)`` reads an output folder (finished or not), computes per
+design point and metric the mean with its Student-t interval and the paired
+difference against a baseline point (:mod:`experiments.analysis`), draws
+
+* each metric against each factor, with CI bars, one line per combination of
+  the other factors;
+* the paired differences against the baseline, with CI bars;
+* response-time CDFs per design point. With records saved (``--records``) the
+  curve is the exact empirical CDF of ``first_arrival - call`` pooled over
+  replications; without, it is sketched through the replication means of the
+  response-time quantiles the summary reports (``arrival_p50``,
+  ``arrival_p90``, ...), joined by straight lines, which is all a summary
+  knows;
+
+and writes ``report.html`` (figures embedded as base64 PNG: opens from disk,
+no server), ``figures/*.png`` and ``analysis/points.csv`` /
+``analysis/paired.csv``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.analysis import (
+    choose_metrics,
+    mean_ci,
+    numeric_metrics,
+    paired_intervals,
+    point_intervals,
+)
+from experiments.design import find_point, format_value
+from experiments.figures import save_figure
+from experiments.store import ResultStore, StoredPoint, atomic_write_text, write_table
+from networks.errors import ConfigError
+
+_QUANTILE = re.compile(r"^(?P<base>.+)_(?:p(?P<q>\d{1,2}(?:\.\d+)?)|(?P<median>median))$")
+#: Metrics the report shows when neither the experiment nor the command names any
+#: (those present in the results; every numeric metric still goes to analysis/*.csv).
+DEFAULT_METRICS = (
+    "compliance_call_taking", "compliance_arrival", "compliance_control",
+    "compliance_all_three", "intervals_arrival_mean", "intervals_arrival_p90", "served",
+    "mutual_aid_share",
+)  # fmt: skip
+
+
+def _axes(ax: Any, size: tuple[float, float] = (6.0, 4.0)) -> tuple[Any, Any]:
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=size)
+        return fig, ax
+    return ax.figure, ax
+
+
+def _is_numeric(values: Sequence[Any]) -> bool:
+    return all(not isinstance(v, bool) and isinstance(v, int | float) for v in values)
+
+
+# --------------------------------------------------------------------------- plots
+def plot_metric_by_factor(
+    rows: Sequence[Any],
+    points: Sequence[StoredPoint],
+    factor: str,
+    metric: str,
+    *,
+    level: float = 0.95,
+    ax: Any = None,
+) -> Any:
+    """Mean of ``metric`` against the levels of ``factor`` with CI bars.
+
+    One series per combination of the other factors' levels. Numeric levels
+    sit at their values, other levels at evenly spaced positions.
+
+    Parameters
+    ----------
+    rows
+        Stored replications.
+    points
+        The design points.
+    factor, metric
+        What to put on the x and y axes.
+    level
+        Confidence level of the bars.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _axes(ax)
+    others = [k for k in points[0].values if k != factor] if points else []
+    levels = list(dict.fromkeys(json.dumps(p.values[factor], sort_keys=True) for p in points))
+    raw = [json.loads(t) for t in levels]
+    numeric = _is_numeric(raw)
+    pos = {
+        t: (float(v) if numeric else float(i))
+        for i, (t, v) in enumerate(zip(levels, raw, strict=True))
+    }
+    values = {p.index: [] for p in points}
+    for row in rows:
+        if row.point in values:
+            values[row.point].append(row.summary.get(metric, math.nan))
+    groups: dict[tuple[str, ...], list[StoredPoint]] = {}
+    for p in points:
+        groups.setdefault(tuple(format_value(p.values[k]) for k in others), []).append(p)
+    span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
+    dodge = 0.02 * span if len(groups) > 1 else 0.0
+    many = len(groups) > 8
+    for g, (key, members) in enumerate(groups.items()):
+        xs, ys, lo, hi = [], [], [], []
+        for p in members:
+            iv = mean_ci(values[p.index], level=level)
+            xs.append(
+                pos[json.dumps(p.values[factor], sort_keys=True)] + dodge * (g - len(groups) / 2)
+            )
+            ys.append(iv.mean)
+            lo.append(iv.mean - iv.low if iv.n > 1 else 0.0)
+            hi.append(iv.high - iv.mean if iv.n > 1 else 0.0)
+        order = np.argsort(xs)
+        label = ", ".join(f"{k}={v}" for k, v in zip(others, key, strict=True)) or None
+        ax.errorbar(
+            np.asarray(xs)[order],
+            np.asarray(ys)[order],
+            yerr=[np.asarray(lo)[order], np.asarray(hi)[order]],
+            marker="o",
+            capsize=3,
+            linestyle="-" if len(xs) <= 12 else "none",
+            label=None if many else label,
+        )
+    if not numeric:
+        ax.set_xticks([pos[t] for t in levels], [format_value(v) for v in raw])
+    ax.set_xlabel(factor)
+    ax.set_ylabel(metric)
+    ax.set_title(f"{metric} by {factor} (mean, {level:.0%} CI)")
+    if len(groups) > 1 and not many:
+        ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def plot_paired_differences(
+    paired: Mapping[str, Sequence[Any]], metric: str, *, ax: Any = None
+) -> Any:
+    """Paired differences of ``metric`` against the baseline, one CI bar per design point.
+
+    Parameters
+    ----------
+    paired
+        Table from :func:`experiments.analysis.paired_intervals`.
+    metric
+        Which metric.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    rows = [i for i, m in enumerate(paired["metric"]) if m == metric]
+    fig, ax = _axes(ax, (6.0, 0.5 + 0.35 * max(len(rows), 2)))
+    y = np.arange(len(rows))
+    d = np.array([paired["diff"][i] for i in rows], dtype=float)
+    lo = np.array([paired["ci_low"][i] for i in rows], dtype=float)
+    hi = np.array([paired["ci_high"][i] for i in rows], dtype=float)
+    err = np.nan_to_num(np.vstack([d - lo, hi - d]))
+    ax.errorbar(d, y, xerr=err, fmt="o", capsize=3)
+    ax.axvline(0.0, color="grey", linewidth=1)
+    ax.set_yticks(y, [paired["label"][i] for i in rows], fontsize="small")
+    ax.invert_yaxis()
+    base = paired["baseline"][rows[0]] if rows else ""
+    ax.set_xlabel(f"{metric}: point - baseline {base}")
+    ax.set_title(f"Paired differences in {metric}")
+    ax.grid(alpha=0.3, axis="x")
+    return fig
+
+
+def response_cdfs(
+    store: ResultStore, rows: Sequence[Any], *, measure: str = "arrival"
+) -> tuple[str, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """Response-time CDF per design point: ``(how, {point: (minutes, probability)})``.
+
+    ``how`` is ``"records"`` (exact pooled empirical CDF of
+    ``first_<measure> - call``), ``"quantiles"`` (means of the summary's
+    ``<measure>_pNN`` values) or ``"none"``.
+    """
+    points = {p.index: p for p in store.points}
+    pooled: dict[int, list[np.ndarray]] = {}
+    for row in rows:
+        rec = store.load_records(points[row.point].id, row.replication).get("incidents")
+        if rec is None or "call" not in rec or f"first_{measure}" not in rec:
+            pooled = {}
+            break
+        delay = rec[f"first_{measure}"] - rec["call"]
+        pooled.setdefault(row.point, []).append(delay[np.isfinite(delay)])
+    if pooled and rows:
+        out = {}
+        for point, parts in pooled.items():
+            x = np.sort(np.concatenate(parts))
+            out[point] = (x, np.arange(1, len(x) + 1) / max(len(x), 1))
+        return "records", out
+    found: dict[str, dict[float, str]] = {}
+    for row in rows[:1]:
+        for k in row.summary:
+            m = _QUANTILE.match(k)
+            if m:
+                q = 0.5 if m["median"] else float(m["q"]) / 100.0
+                found.setdefault(m["base"], {})[q] = k
+    # The simulator's summary says "intervals_arrival_p90"; accept "arrival_p90" too.
+    qs = found.get(f"intervals_{measure}") or found.get(measure)
+    if not qs:
+        return "none", {}
+    out = {}
+    for point in points:
+        mine = [row for row in rows if row.point == point]
+        if not mine:
+            continue
+        probs = sorted(qs)
+        x = np.array([mean_ci([r.summary.get(qs[q], math.nan) for r in mine]).mean for q in probs])
+        out[point] = (x, np.array(probs))
+    return "quantiles", out
+
+
+def plot_response_cdf(
+    store: ResultStore,
+    rows: Sequence[Any],
+    *,
+    measure: str = "arrival",
+    target: float | None = None,
+    ax: Any = None,
+) -> Any:
+    """Response-time CDFs per design point (see :func:`response_cdfs` for the source).
+
+    Parameters
+    ----------
+    store
+        The output folder.
+    rows
+        Stored replications to use.
+    measure
+        ``arrival`` (first team on scene) or another ``first_*`` column.
+    target
+        Target in minutes, drawn as a vertical line.
+    ax
+        Axes to draw on; a new figure if ``None``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _axes(ax, (6.5, 4.2))
+    how, curves = response_cdfs(store, rows, measure=measure)
+    labels = {p.index: f"{p.id} {p.label}" for p in store.points}
+    for point, (x, prob) in curves.items():
+        if how == "records":
+            ax.step(x, prob, where="post", label=labels[point])
+        else:
+            ax.plot(x, prob, marker="o", label=labels[point])
+    if target is not None:
+        ax.axvline(
+            target, color="grey", linestyle="--", linewidth=1, label=f"target {target:g} min"
+        )
+    ax.set_xlabel(f"{measure} time after the call (min)")
+    ax.set_ylabel("share of incidents")
+    ax.set_ylim(0, 1.02)
+    src = {
+        "records": "pooled records",
+        "quantiles": "mean summary quantiles",
+        "none": "no response times in the results",
+    }[how]
+    ax.set_title(f"Response-time CDF per design point ({src})")
+    if curves and len(curves) <= 12:
+        ax.legend(fontsize="x-small")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+# --------------------------------------------------------------------------- report
+def _fmt(v: Any, digits: int = 4) -> str:
+    if isinstance(v, float):
+        return "–" if not math.isfinite(v) else f"{v:.{digits}g}"
+    return html.escape(str(v))
+
+
+def _table_html(header: Sequence[str], body: Sequence[Sequence[str]], cls: str = "") -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in body)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def _target(store: ResultStore, measure: str) -> float | None:
+    path = store.root / "points" / "p000.json"
+    try:
+        cfg = json.loads(path.read_text(encoding="utf-8"))["config"]
+        return float(cfg.get("targets", {})[measure])
+    except (OSError, KeyError, ValueError, TypeError):
+        return None
+
+
+def parse_baseline(text: str | None) -> dict[str, Any] | None:
+    """``p003``, ``3`` or ``key=level,key=level`` from the command line."""
+    if text is None:
+        return None
+    if "=" not in text:
+        return {"id": text.strip()}
+    out = {}
+    for part in text.split(","):
+        k, sep, v = part.partition("=")
+        if not sep or not k.strip():
+            raise ConfigError(f"expected key=level pairs, got {part!r}", key="baseline")
+        out[k.strip()] = v.strip()
+    return out
+
+
+def write_report(
+    out: str | Path,
+    *,
+    baseline: Mapping[str, Any] | str | None = None,
+    metrics: Sequence[str] | None = None,
+    level: float = 0.95,
+    measure: str = "arrival",
+) -> Path:
+    """Analyse an output folder and write ``report.html`` beside the results.
+
+    Parameters
+    ----------
+    out
+        Output folder of :func:`experiments.batch.run_experiment`.
+    baseline
+        Baseline design point: ``{"id": "p000"}``, factor levels, or text as
+        :func:`parse_baseline` reads it; the experiment's own, else the first point.
+    metrics
+        Metrics to report; the experiment's list, else every numeric one.
+    level
+        Confidence level.
+    measure
+        Response measure of the CDF plot (``arrival``).
+
+    Returns
+    -------
+    pathlib.Path
+        The HTML file.
+    """
+    store = ResultStore.open(out)
+    root = store.root
+    rows = store.rows()
+    if not rows:
+        raise ConfigError("no finished replications to report yet", source=str(root))
+    points = store.points
+    man = store.manifest
+    everything = numeric_metrics(rows)
+    wanted = metrics or man.get("metrics") or [m for m in DEFAULT_METRICS if m in everything]
+    metrics = choose_metrics(rows, wanted or everything[:8], source=str(root))
+    if isinstance(baseline, str):
+        baseline = parse_baseline(baseline)
+    want = baseline or man.get("baseline") or {"id": points[0].id}
+    base = find_point(points, want, source=str(root))  # type: ignore[arg-type]
+
+    # Tables of every numeric metric go to analysis/; the page shows the chosen ones.
+    shown = set(metrics)
+    per_all = point_intervals(rows, points, everything, level=level)
+    paired_all = paired_intervals(rows, points, everything, baseline=base.index, level=level)
+    write_table(per_all, root / "analysis" / "points", fmt="csv")
+    write_table(paired_all, root / "analysis" / "paired", fmt="csv")
+    per_point = _subset(per_all, shown)
+    paired = _subset(paired_all, shown)
+
+    figures: list[tuple[str, Path]] = []
+    keys = [f["key"] for f in man["factors"]]
+    for m in metrics:
+        for k in keys:
+            fig = plot_metric_by_factor(rows, points, k, m, level=level)
+            figures.append(
+                (f"{m} by {k}", save_figure(fig, root / "figures" / f"{m}__{_slug(k)}.png"))
+            )
+        if len(points) > 1:
+            fig = plot_paired_differences(paired, m)
+            figures.append(
+                (
+                    f"{m}: paired differences",
+                    save_figure(fig, root / "figures" / f"{m}__paired.png"),
+                )
+            )
+    fig = plot_response_cdf(store, rows, measure=measure, target=_target(store, measure))
+    figures.append(("response-time CDF", save_figure(fig, root / "figures" / "response_cdf.png")))
+
+    page = _page(store, rows, points, metrics, per_point, paired, base, level, figures)
+    return atomic_write_text(root / "report.html", page)
+
+
+def _subset(table: Mapping[str, Sequence[Any]], metrics: set[str]) -> dict[str, list[Any]]:
+    keep = [i for i, m in enumerate(table["metric"]) if m in metrics]
+    return {k: [v[i] for i in keep] for k, v in table.items()}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
+
+
+def _page(
+    store: ResultStore,
+    rows: Sequence[Any],
+    points: Sequence[StoredPoint],
+    metrics: Sequence[str],
+    per_point: Mapping[str, Sequence[Any]],
+    paired: Mapping[str, Sequence[Any]],
+    base: StoredPoint,
+    level: float,
+    figures: Sequence[tuple[str, Path]],
+) -> str:
+    man = store.manifest
+    keys = [f["key"] for f in man["factors"]]
+    done = {p.index: 0 for p in points}
+    for row in rows:
+        done[row.point] += 1
+    design = _table_html(
+        ["point", *keys, "replications", "config hash"],
+        [
+            [p.id, *(_fmt(format_value(p.values[k])) for k in keys),
+             f"{done[p.index]}/{store.replications}", f"<code>{p.config_hash[:12]}</code>"]
+            for p in points
+        ],
+    )  # fmt: skip
+    idx = {
+        (per_point["point"][i], per_point["metric"][i]): i for i in range(len(per_point["point"]))
+    }
+    means = _table_html(
+        ["point", *metrics],
+        [
+            [p.id + (" (baseline)" if p.index == base.index else "")]
+            + [
+                f"{_fmt(per_point['mean'][i])} <small>[{_fmt(per_point['ci_low'][i])}, "
+                f"{_fmt(per_point['ci_high'][i])}]</small>"
+                for i in (idx[(p.index, m)] for m in metrics)
+            ]
+            for p in points
+        ],
+    )
+    pidx = {(paired["point"][i], paired["metric"][i]): i for i in range(len(paired["point"]))}
+    diff_rows = []
+    for p in points:
+        if p.index == base.index:
+            continue
+        cells = [p.id]
+        for m in metrics:
+            i = pidx[(p.index, m)]
+            lo, hi = paired["ci_low"][i], paired["ci_high"][i]
+            sig = math.isfinite(lo) and (lo > 0 or hi < 0)
+            cell = (
+                f"{_fmt(paired['diff'][i])} <small>[{_fmt(lo)}, {_fmt(hi)}] "
+                f"n={paired['n'][i]}</small>"
+            )
+            cells.append(f"<b>{cell}</b>" if sig else cell)
+        diff_rows.append(cells)
+    diffs = (
+        _table_html(["point", *metrics], diff_rows)
+        if diff_rows
+        else "<p>Only one design point.</p>"
+    )
+    imgs = "\n".join(
+        f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,'
+        f'{base64.b64encode(path.read_bytes()).decode("ascii")}"><figcaption>'
+        f"{html.escape(title)}</figcaption></figure>"
+        for title, path in figures
+    )
+    labels = _table_html(["point", "design point"], [[p.id, html.escape(p.label)] for p in points])
+    title = html.escape(man.get("experiment", "experiment"))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{title} — yingji experiment</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
+th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }}
+th {{ background: #f3f3f3; }} small {{ color: #666; }}
+figure {{ display: inline-block; margin: 0.5em; vertical-align: top; }}
+img {{ max-width: 34em; }} figcaption {{ font-size: 0.85em; color: #555; }}
+</style></head><body>
+<h1>{title}</h1>
+<p>{html.escape(man.get("description", ""))}</p>
+<p>yingji {html.escape(man["package_version"])} · root seed {man["root_seed"]} ·
+{len(points)} design points × {store.replications} replications ({len(rows)} finished) ·
+replication function <code>{html.escape(man["replicate"])}</code></p>
+<h2>Design</h2>{design}
+<h2>Means and {level:.0%} confidence intervals</h2>
+<p>Student-t interval over replications of each design point.</p>{means}
+<h2>Paired differences against {html.escape(base.id)} ({html.escape(base.label)})</h2>
+<p>Replication <i>r</i> of every design point sees the same incidents (common random
+numbers), so each difference is a paired t interval over the replications both points
+finished; bold when the interval excludes zero.</p>{diffs}
+<h2>Figures</h2>{imgs}
+<h2>Design point labels</h2>{labels}
+</body></html>
+"""
