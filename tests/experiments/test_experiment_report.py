@@ -1,0 +1,138 @@
+"""The report on a fake experiment: plotted numbers, CDF sources, partial runs, mistakes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments.analysis import mean_ci
+from experiments.batch import run_experiment
+from experiments.report import (
+    parse_baseline,
+    plot_metric_by_factor,
+    plot_paired_differences,
+    response_cdfs,
+    write_report,
+)
+from experiments.store import ResultStore, read_table
+from networks.errors import ConfigError
+from tests.experiments.test_experiment_batch import fake_replicate, make_spec
+
+
+@pytest.fixture
+def fake_run(tmp_path):
+    spec = make_spec(tmp_path, replications=4)
+    run_experiment(spec, tmp_path / "out", replicate=fake_replicate, records=True)
+    return spec, ResultStore.open(tmp_path / "out")
+
+
+def test_metric_plot_shows_means_and_t_bars(fake_run):
+    spec, store = fake_run
+    rows = store.rows()
+    fig = plot_metric_by_factor(rows, store.points, "network.townships", "arrival_mean")
+    ax = fig.axes[0]
+    assert len(ax.containers) == 2  # one series per policy
+    for container, policy in zip(
+        ax.containers, ["nearest_available", "severity_priority"], strict=True
+    ):
+        line = container.lines[0]
+        xs, ys = line.get_xdata(), line.get_ydata()
+        for x, y in zip(xs, ys, strict=True):
+            pts = [
+                p for p in store.points
+                if p.values["policy.name"] == policy and abs(p.values["network.townships"] - x) < 1
+            ]  # fmt: skip
+            assert len(pts) == 1
+            vals = [r.summary["arrival_mean"] for r in rows if r.point == pts[0].index]
+            assert y == pytest.approx(mean_ci(vals).mean)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_cdf_from_records_is_the_pooled_empirical_cdf(fake_run):
+    spec, store = fake_run
+    how, curves = response_cdfs(store, store.rows())
+    assert how == "records"
+    p = spec.points()[3]
+    want = np.sort(
+        np.concatenate(
+            [
+                (lambda inc: inc["first_arrival"] - inc["call"])(
+                    fake_replicate(p.config, replication=r, root_seed=99).records.incidents
+                )
+                for r in range(4)
+            ]
+        )
+    )
+    x, prob = curves[3]
+    assert np.array_equal(x, want)
+    assert prob[-1] == 1.0 and np.all(np.diff(prob) > 0)
+
+
+def test_cdf_without_records_goes_through_mean_summary_quantiles(tmp_path):
+    spec = make_spec(tmp_path, replications=3)
+    run_experiment(spec, tmp_path / "out", replicate=fake_replicate)
+    store = ResultStore.open(tmp_path / "out")
+    rows = store.rows()
+    how, curves = response_cdfs(store, rows)
+    assert how == "quantiles"
+    x, prob = curves[1]
+    assert prob.tolist() == [0.5, 0.9]
+    mine = [r for r in rows if r.point == 1]
+    assert x[1] == pytest.approx(np.mean([r.summary["arrival_p90"] for r in mine]))
+    assert response_cdfs(store, rows, measure="control")[0] == "none"
+
+
+def test_report_on_a_partial_run_pairs_common_replications(fake_run):
+    spec, store = fake_run
+    store.summary_path("p000", 3).unlink()  # the baseline lost replication 3
+    path = write_report(store.root, baseline="p000", metrics=["share_arrival"])
+    page = path.read_text()
+    assert "3/4" in page and "(15 finished)" in page
+    paired = read_table(store.root / "analysis" / "paired.csv")
+    sel = [
+        i
+        for i, (p, m) in enumerate(zip(paired["point_id"], paired["metric"], strict=True))
+        if p == "p003" and m == "share_arrival"
+    ]
+    assert [paired["n"][i] for i in sel] == ["3"]
+
+
+def test_report_mistakes_are_config_errors(fake_run, tmp_path):
+    spec, store = fake_run
+    with pytest.raises(ConfigError, match="no numeric metric 'wait'"):
+        write_report(store.root, metrics=["wait"])
+    with pytest.raises(ConfigError, match="matches 0 design points"):
+        write_report(store.root, baseline="policy.name=fastest")
+    with pytest.raises(ConfigError, match="not an experiment output folder"):
+        write_report(tmp_path)
+    for r in range(4):
+        for p in store.points:
+            store.summary_path(p.id, r).unlink()
+    with pytest.raises(ConfigError, match="no finished replications"):
+        write_report(store.root)
+
+
+def test_paired_plot_draws_one_bar_per_point():
+    table = {
+        "metric": ["m", "m", "other"],
+        "label": ["a", "b", "c"],
+        "baseline": ["p000"] * 3,
+        "diff": [0.0, 1.5, 9.0],
+        "ci_low": [0.0, 0.5, 8.0],
+        "ci_high": [0.0, 2.5, 10.0],
+    }
+    fig = plot_paired_differences(table, "m")
+    line = fig.axes[0].containers[0].lines[0]
+    assert line.get_xdata().tolist() == [0.0, 1.5]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_parse_baseline():
+    assert parse_baseline("p002") == {"id": "p002"}
+    assert parse_baseline("a.b=1, c=x") == {"a.b": "1", "c": "x"}
+    with pytest.raises(ConfigError, match="key=level"):
+        parse_baseline("a=1,oops")
