@@ -8,7 +8,7 @@ written once or as a list of four values for grades I-IV.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -481,13 +481,6 @@ class HazardCatalogue:
                         source=source,
                         key=f"{prefix}{h.key}.cascade[{i}].hazard",
                     )
-
-    def describe(self) -> Mapping[str, Any]:
-        """One line of facts per hazard, for listings."""
-        return {
-            h.key: {"name": h.name, "category": h.category, "cap": h.cap_category}
-            for h in self.hazards
-        }
 
 
 def shipped_catalogue_path() -> Path:

@@ -45,7 +45,7 @@ def _angle_diff(a: np.ndarray, b: float) -> np.ndarray:
     return np.abs(np.angle(np.exp(1j * (a - b))))
 
 
-def default_sources(network: RoadNetwork, *, population: np.ndarray) -> dict[str, np.ndarray]:
+def default_sources(network: RoadNetwork) -> dict[str, np.ndarray]:
     """Deterministic hazard sources for a network without a region config.
 
     With ``c`` the centre (the ``city`` landmark, else the node nearest the
@@ -67,9 +67,6 @@ def default_sources(network: RoadNetwork, *, population: np.ndarray) -> dict[str
     ----------
     network
         The road network.
-    population
-        Population weights per node (used for nothing but ties; kept for
-        future density-based siting).
 
     Returns
     -------
@@ -179,7 +176,7 @@ class Geography:
         for k, v in given.items():
             if v.size == 0 or v.min() < 0 or v.max() >= n:
                 raise ConfigError(f"source nodes must be indices 0..{n - 1}", key=f"sources.{k}")
-        defaults = default_sources(network, population=self.population)
+        defaults = default_sources(network)
         self.sources: dict[str, np.ndarray] = {
             **defaults,
             **{k: np.unique(v) for k, v in given.items()},
