@@ -20,6 +20,7 @@ from networks.errors import YingjiError
 COMMANDS = (
     "experiments.commands.network",
     "experiments.commands.scenario",
+    "experiments.commands.drill",
     "experiments.commands.experiment",
 )
 

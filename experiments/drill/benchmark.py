@@ -1,0 +1,235 @@
+"""The benchmark timeline of a drill: what the plan allows, minute by minute.
+
+Evaluators compare what happened with what the region's resources make
+possible. The benchmark is computed directly from the road network, not
+simulated: for each capability the incident needs (by its hazard and grade),
+
+    arrival = call-taking allowance + mean turnout of the team + free-flow travel
+
+over the participating stations' teams, nearest first (a station with ``k``
+teams of a capability supplies up to ``k`` of them, all leaving together).
+"Full complement" is when the last required team arrives; "under control
+(plan)" adds the hazard's mean control work for the grade. Supplies leave the
+nearest depots holding the item after a loading allowance and arrive after
+free-flow travel, depot by depot until the quantity is met. If the script
+closes a road, the first team's arrival is also given re-routed around it.
+
+This is a best case (every team free, no travel noise, no queueing), which is
+what a plan promises; the simulator (``sim.run``) gives the distribution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from networks.roadnet import RoadNetwork
+from scenarios.catalogue import HazardCatalogue
+from scenarios.drill.injects import Store, Unit
+from scenarios.drill.script import DrillScript
+from scenarios.drill.spec import iso
+
+
+def _row(
+    start: datetime,
+    at: float,
+    event: str,
+    detail: str,
+    target: float | None = None,
+    nodes: Sequence[int] = (),
+) -> dict[str, Any]:
+    at_r = round(float(at), 1)
+    known = bool(np.isfinite(at_r))
+    return {
+        "at_min": at_r,
+        "clock": iso(start + timedelta(minutes=at_r)) if known else "",
+        "event": event,
+        "detail": detail,
+        "target_min": None if target is None else round(float(target), 1),
+        "within_target": None if target is None or not known else bool(at_r <= target),
+        "nodes": [int(n) for n in nodes],
+    }
+
+
+def benchmark_timeline(
+    script: DrillScript,
+    network: RoadNetwork,
+    catalogue: HazardCatalogue,
+    *,
+    units: Sequence[Unit],
+    stores: Sequence[Store],
+    call_taking_min: float = 1.0,
+    loading_min: float = 30.0,
+) -> list[dict[str, Any]]:
+    """Rows of the benchmark timeline, by minutes after the alarm.
+
+    Parameters
+    ----------
+    script
+        The drawn drill (scene, grade, participants, injects).
+    network
+        Its road network.
+    catalogue
+        Hazard catalogue (teams, supplies and control work by grade).
+    units, stores
+        Participating stations and all depots.
+    call_taking_min, loading_min
+        Allowances: call to call taken; supply order to departure.
+
+    Returns
+    -------
+    list of dict
+        ``at_min``, ``clock``, ``event``, ``detail``, ``target_min``,
+        ``within_target`` and the ``nodes`` of the facilities involved.
+    """
+    sc = script.scene
+    start = datetime.fromisoformat(sc.start)
+    h = catalogue[sc.hazard]
+    req = h.requirement(sc.grade)
+    call, arrive, control = (
+        script.evaluation["targets"][k] for k in ("call_taking", "arrival", "control")
+    )
+    rows = [_row(start, call_taking_min, "Call taken", "call-taking allowance", call)]
+    part = [u for u in units if u.name in set(script.participants)]
+    times = (
+        network.travel_times([u.node for u in part], reverse=False)[:, sc.node] / 60.0
+        if part
+        else np.zeros(0)
+    )
+    first: tuple[float, str, int] | None = None
+    complement = call_taking_min
+    for cap, need in req.teams:
+        arrivals = []
+        for u, tt in zip(part, times, strict=True):
+            for c, count, turnout in u.teams:
+                if c == cap and np.isfinite(tt):
+                    arrivals += [(call_taking_min + turnout + float(tt), u.name, u.node)] * count
+        arrivals.sort()
+        label = cap.replace("_", " ")
+        if not arrivals:
+            rows.append(
+                _row(
+                    start,
+                    float("nan"),
+                    f"No {label} team among the participants",
+                    f"{need} needed: mutual aid required",
+                )
+            )
+            continue
+        a0 = arrivals[0]
+        if first is None or a0 < first:
+            first = a0
+        rows.append(_row(start, a0[0], f"First {label} team arrives", a0[1], nodes=[a0[2]]))
+        got = arrivals[: min(need, len(arrivals))]
+        if need > 1 or len(arrivals) < need:
+            last = got[-1]
+            names = sorted({g[1] for g in got})
+            short = "" if len(got) == need else f"; only {len(got)} of {need} available"
+            rows.append(
+                _row(
+                    start,
+                    last[0],
+                    f"{len(got)} {label} teams on scene",
+                    ", ".join(names) + short,
+                    nodes=sorted({g[2] for g in got}),
+                )
+            )
+        complement = max(complement, got[-1][0])
+    if first is not None:
+        rows.append(
+            _row(start, first[0], "First team on scene", first[1], call + arrive, nodes=[first[2]])
+        )
+        rows.append(
+            _row(
+                start,
+                complement,
+                "Full required complement on scene",
+                ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in req.teams),
+            )
+        )
+        work = h.control_work(sc.grade).mean
+        rows.append(
+            _row(
+                start,
+                complement + work,
+                "Under control (plan)",
+                f"full complement + {work:.0f} min mean control work; {h.under_control}",
+                call + arrive + control,
+            )
+        )
+    rows += _supply_rows(
+        start, req.supplies, network, sc.node, stores, call_taking_min, loading_min
+    )
+    rows += _reroute_rows(start, script, network, part, call_taking_min)
+    rows.sort(key=lambda r: (np.inf if np.isnan(r["at_min"]) else r["at_min"], r["event"]))
+    for r in rows:
+        if np.isnan(r["at_min"]):
+            r["at_min"] = None
+    return rows
+
+
+def _supply_rows(start, supplies, network, node, stores, call_taking_min, loading_min):
+    if not supplies or not stores:
+        return []
+    tt = network.travel_times([s.node for s in stores])[:, node] / 60.0
+    order = np.argsort(tt, kind="stable")
+    rows = []
+    for item, need in supplies:
+        got, used, t_last = 0, [], float("nan")
+        for i in order:
+            have = dict(stores[i].stock).get(item, 0)
+            if have <= 0 or not np.isfinite(tt[i]):
+                continue
+            take = min(have, need - got)
+            got += take
+            used.append((stores[i].name, take, stores[i].node))
+            t_last = call_taking_min + loading_min + float(tt[i])
+            if got >= need:
+                break
+        label = item.replace("_", " ")
+        detail = ", ".join(f"{n} {name}" for name, n, _ in used)
+        if got < need:
+            detail += f"; short by {need - got}"
+        rows.append(
+            _row(
+                start,
+                t_last,
+                f"{got} of {need} {label} delivered",
+                f"from {detail}" if used else "no depot holds it",
+                nodes=[u[2] for u in used],
+            )
+        )
+    return rows
+
+
+def _reroute_rows(start, script, network, part, call_taking_min):
+    rows = []
+    for inj in script.injects:
+        if inj.kind != "road_closed" or not inj.truth.get("edges"):
+            continue
+        unit = next((u for u in part if u.name == inj.truth["unit"]), None)
+        if unit is None:
+            continue
+        turnout = unit.turnout(inj.truth["capability"]) or 0.0
+        state = network.with_closed(inj.truth["edges"])
+        before = network.travel_time(unit.node, script.scene.node) / 60.0
+        after = state.travel_time(unit.node, script.scene.node) / 60.0
+        detail = (
+            f"{unit.name} around the closure of {inj.truth['road'] or 'the road'} "
+            f"(+{after - before:.1f} min)"
+            if np.isfinite(after)
+            else f"{unit.name}: no way round the closure"
+        )
+        rows.append(
+            _row(
+                start,
+                call_taking_min + turnout + after if np.isfinite(after) else float("nan"),
+                f"Inject {inj.no}: first team re-routed",
+                detail,
+                nodes=[unit.node],
+            )
+        )
+    return rows

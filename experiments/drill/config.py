@@ -1,0 +1,247 @@
+"""The drill TOML: constraints, region, history and seal settings, validated in one place.
+
+::
+
+    [drill]                       # what may be drawn (scenarios.drill.spec.DrillSpec)
+    id = "SC-2026-Q4"
+    type = "field"                # or "tabletop"
+    blind = "six-no"              # single | double | six-no
+    start = 2026-12-01T08:00:00+08:00
+    end = 2026-12-12T18:00:00+08:00
+    hazards = ["building_fire", "traffic_accident", "hazmat_leak"]
+    grades = ["III", "IV"]
+    exclude_areas = ["Longtan Town"]
+    history = "drill_history.csv" # past drills; the last no_repeat are avoided
+    no_repeat = 3
+
+    [network]                     # the region, as in a run config
+    synthetic = "county"
+    [facilities]
+    stations = "default"
+    depots = "default"
+
+    [seal]                        # passphrase KDF cost (scrypt)
+    scrypt_n = 131072
+    [benchmark]
+    call_taking_min = 1.0         # call -> call taken
+    loading_min = 30.0            # supplies: order -> lorry leaves the depot
+
+A missing ``[network]`` means the built-in county with its default facilities.
+Paths are relative to the TOML file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.drill.seal import ScryptParams
+from networks.errors import ConfigError
+from networks.roadnet import RoadNetwork
+from scenarios._validate import Reader, read_toml
+from scenarios.catalogue import HazardCatalogue, load_catalogue
+from scenarios.drill.draw import PastDrill
+from scenarios.drill.injects import Store, Unit
+from scenarios.drill.spec import DrillSpec
+
+_REGION = ("network", "facilities", "stations", "depots", "sources")
+_TOP = {"drill", "risk", "reporting", "targets", "evaluation", "seal", "benchmark", "catalogue",
+        *_REGION}  # fmt: skip
+HISTORY_COLUMNS = ("drawn_at", "exercise_id", "hazard", "area")
+
+
+@dataclass(frozen=True)
+class BenchmarkParams:
+    """Allowances of the benchmark timeline (minutes)."""
+
+    call_taking_min: float = 1.0
+    loading_min: float = 30.0
+
+
+@dataclass(frozen=True)
+class Region:
+    """Network and facilities of a drill (facilities as simulator specs)."""
+
+    network: RoadNetwork
+    stations: tuple[Any, ...]
+    depots: tuple[Any, ...]
+    spec: dict[str, Any]
+
+    def units(self) -> tuple[Unit, ...]:
+        """Stations as the draw sees them."""
+        return tuple(
+            Unit(
+                s.name,
+                int(s.node),
+                tuple((t.capability, t.count, float(t.turnout.mean)) for t in s.teams),
+            )  # fmt: skip
+            for s in self.stations
+        )
+
+    def stores(self) -> tuple[Store, ...]:
+        """Depots as the draw sees them."""
+        return tuple(
+            Store(d.name, int(d.node), d.tier, tuple(d.stock), d.parent) for d in self.depots
+        )
+
+
+def network_fingerprint(network: RoadNetwork) -> str:
+    """Short hash of a network's nodes and edges (to check a rebuilt network is the same)."""
+    h = hashlib.sha256()
+    for a in (network.nodes.x, network.nodes.y, network.edges.u, network.edges.v,
+              network.edges.travel_time):  # fmt: skip
+        h.update(np.ascontiguousarray(a, dtype=np.float64).tobytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class DrillConfig:
+    """A validated drill TOML."""
+
+    source: str
+    spec: DrillSpec
+    region_tables: dict[str, Any]
+    base_dir: Path
+    scrypt: ScryptParams
+    benchmark: BenchmarkParams
+    catalogue_file: str | None = None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> DrillConfig:
+        """Read and validate a drill TOML."""
+        p = Path(path)
+        data = read_toml(p)
+        src = str(p)
+        top = Reader(data, source=src)
+        top.allow(_TOP)
+        cat_file = top.str("catalogue", "") or None
+        if cat_file:
+            cat_file = str(p.parent / cat_file)
+        catalogue = load_catalogue(cat_file)
+        spec = DrillSpec.from_dict(data, source=src, hazards=catalogue.keys)
+        seal = top.table("seal", {})
+        seal.allow({"scrypt_n", "scrypt_r", "scrypt_p"})
+        try:
+            scrypt = ScryptParams(
+                seal.int("scrypt_n", 2**17, lo=2), seal.int("scrypt_r", 8, lo=1),
+                seal.int("scrypt_p", 1, lo=1),
+            )  # fmt: skip
+        except Exception as exc:  # SealError from the checks: a config mistake here
+            raise ConfigError(str(exc), source=src, key="seal") from None
+        b = top.table("benchmark", {})
+        b.allow({"call_taking_min", "loading_min"})
+        bench = BenchmarkParams(
+            b.num("call_taking_min", spec.targets[0], lo=0), b.num("loading_min", 30.0, lo=0)
+        )
+        return cls(
+            source=src,
+            spec=spec,
+            region_tables={k: data[k] for k in _REGION if k in data},
+            base_dir=p.parent,
+            scrypt=scrypt,
+            benchmark=bench,
+            catalogue_file=cat_file,
+        )
+
+    def catalogue(self) -> HazardCatalogue:
+        """The hazard catalogue (shipped, plus the file named by ``catalogue``)."""
+        return load_catalogue(self.catalogue_file)
+
+    def region(self) -> Region:
+        """Build the network and place the facilities.
+
+        Uses :class:`experiments.config.RunConfig` for ``[network]`` and
+        ``[facilities]``; without them, the built-in county and its default
+        facilities.
+        """
+        tables = dict(self.region_tables)
+        if "network" not in tables:
+            tables["network"] = {"synthetic": "county"}
+        try:
+            from experiments.config import RunConfig
+        except ImportError:  # the run-config module has not landed: the built-in county only
+            return self._builtin_region(tables)
+        cfg = RunConfig.from_dict(tables, source=self.source, base_dir=self.base_dir)
+        reg = cfg.region()
+        return Region(
+            network=reg.network,
+            stations=tuple(reg.stations),
+            depots=tuple(reg.depots),
+            spec={"network": cfg.network.to_dict()},
+        )
+
+    def _builtin_region(self, tables: dict[str, Any]) -> Region:
+        net_t = dict(tables.get("network", {}))
+        fac = dict(tables.get("facilities", {}))
+        spec = {"synthetic": "county", "seed": 0, "townships": 10, "villages": 100, "grid": 24}
+        if (
+            net_t.pop("synthetic", None) != "county"
+            or set(net_t) - set(spec)
+            or set(tables) - {"network", "facilities"}
+            or any(v != "default" for v in fac.values())
+        ):
+            raise ConfigError(
+                "only the built-in county with default facilities is available in this version",
+                source=self.source,
+                key="network",
+            )
+        from networks import synthetic_county
+        from sim.defaults import default_facilities
+
+        spec.update(net_t)
+        net = synthetic_county(**{k: spec[k] for k in ("seed", "townships", "villages", "grid")})
+        stations, depots = default_facilities(net)
+        return Region(net, tuple(stations), tuple(depots), {"network": spec})
+
+    def history(self) -> list[PastDrill]:
+        """Past drills from the history file (oldest first), or none."""
+        if not self.spec.history:
+            return []
+        return read_history(self.base_dir / self.spec.history)
+
+
+def read_history(path: str | Path) -> list[PastDrill]:
+    """Rows of a drill-history CSV (``drawn_at, exercise_id, hazard, area``), file order."""
+    p = Path(path)
+    try:
+        with p.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"history file not found (create it with the header {','.join(HISTORY_COLUMNS)})",
+            source=str(p),
+        ) from None
+    out = []
+    for i, row in enumerate(rows):
+        if not row.get("hazard") or not row.get("area"):
+            raise ConfigError("needs hazard and area", source=str(p), key=f"row {i + 2}")
+        out.append(
+            PastDrill(
+                row["hazard"], row["area"], row.get("drawn_at") or "", row.get("exercise_id") or ""
+            )  # fmt: skip
+        )
+    return out
+
+
+def history_row(script_dict: Mapping[str, Any]) -> str:
+    """The CSV line (with header) to append to the history file after a reveal."""
+    s = script_dict
+    return (
+        ",".join(HISTORY_COLUMNS)
+        + "\n"
+        + ",".join(
+            _csv_cell(v)
+            for v in (s["drawn_at"], s["exercise_id"], s["scene"]["hazard"], s["scene"]["area"])
+        )
+        + "\n"
+    )
+
+
+def _csv_cell(v: str) -> str:
+    return f'"{v.replace(chr(34), chr(34) * 2)}"' if any(c in v for c in ',"\n') else v

@@ -1,0 +1,191 @@
+"""Benchmark timeline: an exact trace on a five-node road, and the evaluators' map."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from experiments.drill.benchmark import benchmark_timeline
+from networks.roadnet import EdgeTable, NodeTable, RoadNetwork
+from scenarios.catalogue import HazardCatalogue
+from scenarios.drill import Alarm, DrillScript, Inject, Scene, Store, Unit
+
+
+@pytest.fixture(scope="module")
+def road() -> RoadNetwork:
+    """0-1-2-3-4 along x, 1 km apart at 36 km/h (100 s each); a detour 1-5-2 of 150 s + 150 s."""
+    x = np.array([0, 1000, 2000, 3000, 4000, 1500], float)
+    y = np.array([0, 0, 0, 0, 0, 1000], float)
+    pairs = [(0, 1, 1000), (1, 2, 1000), (2, 3, 1000), (3, 4, 1000), (1, 5, 1500), (5, 2, 1500)]
+    u, v, length = [], [], []
+    for a, b, m in pairs:
+        u += [a, b]
+        v += [b, a]
+        length += [m, m]
+    n = len(u)
+    edges = EdgeTable(
+        np.array(u, np.int32),
+        np.array(v, np.int32),
+        np.array(length, float),
+        np.full(n, 36.0),
+        np.full(n, "residential", dtype=object),
+        np.array([f"Road {a}{b}" for a, b in zip(u, v, strict=True)], dtype=object),
+    )
+    nodes = NodeTable(np.arange(6), x, y, x / 1e5, y / 1e5)
+    return RoadNetwork(nodes, edges, crs="EPSG:3857", name="line")
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> HazardCatalogue:
+    return HazardCatalogue.from_dict(
+        {
+            "profiles": {"flat": [1] * 24},
+            "hazards": {
+                "test_fire": {
+                    "name": "Test fire",
+                    "category": "accident",
+                    "cap_category": "Fire",
+                    "under_control": "out",
+                    "grade_probs": [0, 0, 0, 1],
+                    "meaning": ["a", "b", "c", "d"],
+                    "teams": {"fire": 3, "medical": 1},
+                    "supplies": {"blankets": 50},
+                    "control_work": {"dist": "fixed", "value": 20},
+                    "clear_work": {"dist": "fixed", "value": 5},
+                }
+            },
+        }
+    )
+
+
+UNITS = (
+    Unit("A", 0, (("fire", 2, 2.0), ("medical", 1, 1.0))),
+    Unit("B", 4, (("fire", 1, 0.5),)),
+    Unit("Not taking part", 2, (("fire", 9, 0.0),)),
+)
+STORES = (
+    Store("D1", 3, "township", (("blankets", 30),)),
+    Store("D2", 0, "county", (("blankets", 100), ("tents", 5))),
+)
+
+
+def script(road: RoadNetwork, closed: list[int]) -> DrillScript:
+    scene = Scene(
+        "test_fire",
+        "Test fire",
+        "accident",
+        "Fire",
+        4,
+        "d",
+        2,
+        2000.0,
+        0.0,
+        0.02,
+        0.0,
+        "X",
+        "Road 12",
+        "",
+        "Road 12",
+        "2026-12-01T08:00:00+08:00",
+        "out",
+    )
+    inj = Inject(
+        1,
+        "road_closed",
+        3.0,
+        "",
+        "police",
+        "A",
+        "phone",
+        "m",
+        "a",
+        "c",
+        {"edges": closed, "unit": "A", "capability": "fire", "road": "Road 12"},
+    )
+    return DrillScript(
+        "T",
+        "t",
+        "j",
+        "field",
+        "six-no",
+        "g",
+        "t0",
+        scene,
+        ("A", "B"),
+        Alarm("s", "a", "b", "c", "h", "m", "i"),
+        (inj,),
+        {"targets": {"call_taking": 1.0, "arrival": 10.0, "control": 15.0}},
+    )
+
+
+def test_benchmark_is_call_taking_plus_turnout_plus_travel(road, catalogue):
+    e = road.edges
+    closed = [int(i) for i in np.flatnonzero(((e.u == 1) & (e.v == 2)) | ((e.u == 2) & (e.v == 1)))]
+    rows = benchmark_timeline(
+        script(road, closed),
+        road,
+        catalogue,
+        units=UNITS,
+        stores=STORES,
+        call_taking_min=1.0,
+        loading_min=30.0,
+    )
+    by = {r["event"]: r for r in rows}
+    # B: 1 + 0.5 + 200 s; A's fire teams: 1 + 2 + 200 s; A's medical: 1 + 1 + 200 s
+    assert by["First fire team arrives"]["at_min"] == round(1 + 0.5 + 200 / 60, 1)
+    assert by["First fire team arrives"]["detail"] == "B"
+    assert by["3 fire teams on scene"]["at_min"] == round(1 + 2 + 200 / 60, 1)
+    assert by["3 fire teams on scene"]["detail"] == "A, B"
+    assert by["First medical team arrives"]["at_min"] == round(1 + 1 + 200 / 60, 1)
+    first = by["First team on scene"]
+    assert first["at_min"] == round(1 + 0.5 + 200 / 60, 1) and first["within_target"] is True
+    ctrl = by["Under control (plan)"]
+    assert ctrl["at_min"] == round(1 + 2 + 200 / 60 + 20, 1)
+    assert ctrl["target_min"] == 26 and ctrl["within_target"] is False
+    # blankets: 30 from D1 (100 s away), the other 20 from D2 (200 s away), after 30 min loading
+    sup = by["50 of 50 blankets delivered"]
+    assert sup["at_min"] == round(1 + 30 + 200 / 60, 1)
+    assert sup["detail"] == "from 30 D1, 20 D2" and sup["nodes"] == [3, 0]
+    # closing 1-2 sends A round 1-5-2: 100 + 150 + 150 s
+    assert by["Inject 1: first team re-routed"]["at_min"] == round(1 + 2 + 400 / 60, 1)
+    assert "+3.3 min" in by["Inject 1: first team re-routed"]["detail"]
+    ats = [r["at_min"] for r in rows]
+    assert ats == sorted(ats)
+    assert by["First team on scene"]["clock"] == "2026-12-01T08:04:48+08:00"
+
+
+def test_missing_capability_and_short_supplies_are_reported(road, catalogue):
+    units = (Unit("B", 4, (("fire", 1, 0.5),)),)
+    s = script(road, [])
+    s = DrillScript(**{**s.__dict__, "participants": ("B",)})
+    rows = benchmark_timeline(s, road, catalogue, units=units, stores=STORES[:1])
+    by = {r["event"]: r for r in rows}
+    assert by["1 fire teams on scene"]["detail"] == "B; only 1 of 3 available"
+    assert by["No medical team among the participants"]["at_min"] is None
+    assert by["30 of 50 blankets delivered"]["detail"] == "from 30 D1; short by 20"
+
+
+def test_drill_map_draws_the_scene_and_the_facilities_used(road, catalogue):
+    import matplotlib
+
+    from experiments.drill.maps import plot_drill_map
+
+    matplotlib.use("Agg")
+    s = script(road, [2, 3])
+    rows = benchmark_timeline(s, road, catalogue, units=UNITS, stores=STORES)
+    s = s.with_evaluation(benchmark=rows)
+    s = DrillScript(
+        **{
+            **s.__dict__,
+            "region": {"stations": [["A", 0], ["B", 4]], "depots": [["D1", 3], ["D2", 0]]},
+        }
+    )
+    fig = plot_drill_map(s, road)
+    ax = fig.axes[0]
+    labels = ax.get_legend().get_texts()
+    names = " ".join(t.get_text() for t in labels)
+    assert "scene (1)" in names and "stations (benchmark) (2)" in names
+    assert "depots (benchmark) (2)" in names and "closed" in names
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)

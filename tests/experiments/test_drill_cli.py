@@ -1,0 +1,314 @@
+"""The blind-drill round through the CLI: draw -> reveal -> verify, and every way it must fail."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "drill.toml"
+CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    } | {str(p.relative_to(folder)) + "/": "" for p in folder.rglob("*") if p.is_dir()}
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fails_cleanly(capsys, *argv) -> str:
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("yingji: error: ")
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    """The example drawn with secrets-entropy and a fresh key file; not yet revealed."""
+    base = tmp_path_factory.mktemp("drill")
+    assert (
+        main(
+            ["drill", "draw", str(EXAMPLE), "--out", str(base / "d"), "--key", str(base / "k.key")]
+        )
+        == 0
+    )
+    return base / "d", base / "k.key"
+
+
+def fresh_copy(drawn, tmp_path) -> Path:
+    d = tmp_path / "d"
+    shutil.copytree(drawn[0], d)
+    return d
+
+
+def test_example_round_draw_reveal_verify(drawn, tmp_path, capsys):
+    d = fresh_copy(drawn, tmp_path)
+    assert sorted(p.name for p in d.iterdir()) == ["commitment.json", "script.sealed"]
+    hist = tmp_path / "history.csv"
+    shutil.copy(REPO / "examples" / "drill_history.csv", hist)
+    code, out, _ = run(capsys, "drill", "reveal", d, "--key", drawn[1], "--append-history", hist)
+    assert code == 0 and "revealed SC-2026-Q4" in out
+    r = d / "revealed"
+    assert sorted(p.name for p in (r / "participants").iterdir()) == ["alarm.cap.xml", "alarm.txt"]
+    for f in (
+        "controllers/injects.csv",
+        "controllers/injects.md",
+        "controllers/injects.html",
+        "evaluators/evaluation.md",
+        "evaluators/evaluation.html",
+        "evaluators/benchmark.csv",
+        "evaluators/map.png",
+    ):
+        assert (r / f).stat().st_size > 0, f
+    script = json.loads((r / "script.json").read_bytes())
+    past = read_csv(REPO / "examples" / "drill_history.csv")
+    # the example avoids its last three drills, and the reveal appended this one
+    assert (script["scene"]["hazard"], script["scene"]["area"]) not in {
+        (p["hazard"], p["area"]) for p in past
+    }
+    rows = read_csv(hist)
+    assert rows[:-1] == past and rows[-1]["exercise_id"] == "SC-2026-Q4"
+    assert rows[-1]["hazard"] == script["scene"]["hazard"]
+    injects = read_csv(r / "controllers/injects.csv")
+    assert [int(i["no"]) for i in injects] == [i["no"] for i in script["injects"]]
+    code, out, _ = run(capsys, "drill", "verify", d, "--redraw", EXAMPLE)
+    assert code == 0
+    assert "matches the commitment" in out and "re-drawing from the seed gives the same" in out
+
+
+def test_sealed_folder_tells_nothing_before_the_reveal(tmp_path, capsys):
+    from datetime import datetime
+
+    for seed in (1, 2, 3):
+        d, key = tmp_path / f"d{seed}", tmp_path / f"k{seed}"
+        code, out, _ = run(
+            capsys, "drill", "draw", EXAMPLE, "--out", d, "--key", key, "--seed", seed
+        )
+        assert code == 0
+        public = (
+            b"".join(p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()) + out.encode()
+        )
+        assert run(capsys, "drill", "reveal", d, "--key", key)[0] == 0
+        sc = json.loads((d / "revealed" / "script.json").read_bytes())["scene"]
+        start = datetime.fromisoformat(sc["start"])
+        needles = [
+            sc["hazard"],
+            sc["hazard_name"],
+            sc["place"],
+            sc["area"],
+            sc["start"],
+            start.strftime("%Y-%m-%d %H:%M"),
+            start.strftime("%H:%M:%S"),
+            f'"node":{sc["node"]}',
+            f"node {sc['node']}",
+            f'"grade":{sc["grade"]}',
+            f"{sc['lat']:.5f}",
+            sc["under_control"][:20],
+        ]
+        needles += [sc["landmark"]] if sc["landmark"] else []
+        needles += [sc["road"]] if len(sc["road"]) >= 6 else []
+        for n in needles:
+            assert n.encode() not in public, n
+        assert b'"grade"' not in public and b'"hazard"' not in public
+
+
+def test_cap_alert_is_an_exercise_and_only_the_alarm(drawn, tmp_path, capsys):
+    d = fresh_copy(drawn, tmp_path)
+    assert run(capsys, "drill", "reveal", d, "--key", drawn[1])[0] == 0
+    script = json.loads((d / "revealed" / "script.json").read_bytes())
+    root = ET.parse(d / "revealed" / "participants" / "alarm.cap.xml").getroot()
+    assert root.tag == f"{CAP}alert"
+    assert root.findtext(f"{CAP}status") == "Exercise"
+    assert root.findtext(f"{CAP}msgType") == "Alert"
+    assert script["exercise_id"] in root.findtext(f"{CAP}note")
+    assert root.findtext(f"{CAP}sent") == script["scene"]["start"]
+    info = root.find(f"{CAP}info")
+    assert info.findtext(f"{CAP}category") == script["scene"]["cap_category"]
+    assert info.findtext(f"{CAP}severity") == "Unknown"  # grading is the players' job
+    lat, lon = info.find(f"{CAP}area").findtext(f"{CAP}circle").split()[0].split(",")
+    assert abs(float(lat) - script["scene"]["lat"]) < 1e-5
+    text = (d / "revealed" / "participants" / "alarm.txt").read_text()
+    assert "THIS IS A DRILL" in text and script["exercise_id"] in text
+    for inj in script["injects"]:  # nothing of the timeline reaches the participants
+        assert inj["message"] not in text and inj["message"].encode() not in ET.tostring(root)
+
+
+def test_tampered_sealed_file_is_refused_and_nothing_changes(drawn, tmp_path, capsys):
+    size = (drawn[0] / "script.sealed").stat().st_size
+    for k, pos in enumerate((5, 40, size // 2, size - 1)):
+        d = tmp_path / f"t{k}"
+        shutil.copytree(drawn[0], d)
+        raw = bytearray((d / "script.sealed").read_bytes())
+        raw[pos] ^= 0x10
+        (d / "script.sealed").write_bytes(bytes(raw))
+        before = snapshot(d)
+        fails_cleanly(capsys, "drill", "reveal", d, "--key", drawn[1])
+        assert snapshot(d) == before
+
+
+def test_wrong_key_or_passphrase_is_refused(drawn, tmp_path, capsys):
+    d = fresh_copy(drawn, tmp_path)
+    before = snapshot(d)
+    other = tmp_path / "other.key"
+    other.write_text("ab" * 32)
+    assert "wrong key" in fails_cleanly(capsys, "drill", "reveal", d, "--key", other)
+    assert snapshot(d) == before
+    pw, bad = tmp_path / "pw.txt", tmp_path / "bad.txt"
+    pw.write_text("our drill passphrase\n")
+    bad.write_text("not our passphrase\n")
+    p = tmp_path / "p"
+    assert (
+        run(
+            capsys,
+            "drill",
+            "draw",
+            EXAMPLE,
+            "--out",
+            p,
+            "--passphrase-file",
+            pw,
+            "--scrypt-n",
+            1024,
+            "--seed",
+            4,
+        )[0]
+        == 0
+    )
+    before = snapshot(p)
+    fails_cleanly(capsys, "drill", "reveal", p, "--passphrase-file", bad)
+    fails_cleanly(capsys, "drill", "reveal", p, "--key", other)
+    assert snapshot(p) == before
+    assert run(capsys, "drill", "reveal", p, "--passphrase-file", pw)[0] == 0
+
+
+def test_verify_catches_a_changed_revealed_script(drawn, tmp_path, capsys):
+    d = fresh_copy(drawn, tmp_path)
+    assert run(capsys, "drill", "reveal", d, "--key", drawn[1])[0] == 0
+    assert run(capsys, "drill", "verify", d)[0] == 0
+    script = d / "revealed" / "script.json"
+    good = script.read_bytes()
+    # one byte inside a value, one in the structure, and a re-formatted but equal file
+    i = good.index(b'"grade":') + len(b'"grade":')
+    for bad in (
+        good[:i] + bytes([good[i] ^ 0x01]) + good[i + 1 :],
+        good.replace(b'"hazard":', b'"hazard" :', 1),
+        json.dumps(json.loads(good), indent=1).encode(),
+    ):
+        script.write_bytes(bad)
+        fails_cleanly(capsys, "drill", "verify", d)
+    script.write_bytes(good)
+    opening = d / "revealed" / "opening.json"
+    o = json.loads(opening.read_text())
+    opening.write_text(json.dumps({**o, "salt": "00" * 32}))
+    assert "does not match" in fails_cleanly(capsys, "drill", "verify", d)
+    opening.write_text(json.dumps(o))
+    sealed = d / "script.sealed"
+    sealed.write_bytes(sealed.read_bytes() + b"\0")
+    assert "changed since the draw" in fails_cleanly(capsys, "drill", "verify", d)
+
+
+def test_nothing_is_ever_overwritten(drawn, tmp_path, capsys):
+    d = fresh_copy(drawn, tmp_path)
+    before = snapshot(d)
+    fails_cleanly(capsys, "drill", "draw", EXAMPLE, "--out", d, "--key", tmp_path / "new.key")
+    assert snapshot(d) == before and not (tmp_path / "new.key").exists()
+    assert run(capsys, "drill", "reveal", d, "--key", drawn[1])[0] == 0
+    after = snapshot(d)
+    assert "already exists" in fails_cleanly(capsys, "drill", "reveal", d, "--key", drawn[1])
+    assert snapshot(d) == after
+    inside = tmp_path / "e"
+    fails_cleanly(capsys, "drill", "draw", EXAMPLE, "--out", inside, "--key", inside / "k.key")
+    assert not inside.exists()
+
+
+def test_multi_party_draw_and_a_forged_contribution(tmp_path, capsys):
+    pub = tmp_path / "commitments.json"
+    for who in ("alice", "bob"):
+        code, out, _ = run(
+            capsys,
+            "drill",
+            "contribute",
+            "--party",
+            who,
+            "--secret",
+            tmp_path / f"{who}.json",
+            "--commitments",
+            pub,
+        )
+        assert code == 0
+    fails_cleanly(
+        capsys,
+        "drill",
+        "contribute",
+        "--party",
+        "bob",
+        "--secret",
+        tmp_path / "bob2.json",
+        "--commitments",
+        pub,
+    )
+    args = ["--commitments", pub, "--contribution", tmp_path / "alice.json"]
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps({"party": "bob", "contribution": "ab" * 32}))
+    assert "bob does not match" in fails_cleanly(
+        capsys,
+        "drill",
+        "draw",
+        EXAMPLE,
+        "--out",
+        tmp_path / "x",
+        "--key",
+        tmp_path / "k",
+        *args,
+        "--contribution",
+        forged,
+    )
+    assert "no contribution revealed by bob" in fails_cleanly(
+        capsys, "drill", "draw", EXAMPLE, "--out", tmp_path / "x", "--key", tmp_path / "k", *args
+    )
+    assert not (tmp_path / "x").exists() and not (tmp_path / "k").exists()
+    d = tmp_path / "d"
+    assert (
+        run(
+            capsys,
+            "drill",
+            "draw",
+            EXAMPLE,
+            "--out",
+            d,
+            "--key",
+            tmp_path / "k",
+            *args,
+            "--contribution",
+            tmp_path / "bob.json",
+        )[0]
+        == 0
+    )
+    public = json.loads((d / "commitment.json").read_text())
+    assert public["organisers"] == json.loads(pub.read_text())
+    assert run(capsys, "drill", "reveal", d, "--key", tmp_path / "k")[0] == 0
+    code, out, _ = run(capsys, "drill", "verify", d)
+    assert code == 0 and "contributions of alice, bob" in out

@@ -1,0 +1,92 @@
+"""AES-GCM seals: every changed byte and every wrong secret is refused."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from experiments.drill.seal import (
+    MAGIC,
+    ScryptParams,
+    Secret,
+    new_key_file,
+    read_key,
+    read_passphrase,
+    seal,
+    unseal,
+)
+from scenarios.drill import SealError
+
+FAST = ScryptParams(n=2**10, r=8, p=1)
+KEY = Secret(key=bytes(range(32)))
+
+
+def test_key_seal_round_trips_and_every_flipped_byte_is_refused():
+    payload = b'{"script":"secret scene at node 1234"}'
+    sealed = seal(payload, KEY)
+    assert sealed.startswith(MAGIC) and payload not in sealed and b"1234" not in sealed
+    assert unseal(sealed, KEY) == payload
+    for i in range(len(sealed)):  # header, nonce, ciphertext and tag alike
+        bad = bytearray(sealed)
+        bad[i] ^= 0x01
+        with pytest.raises(SealError):
+            unseal(bytes(bad), KEY)
+    with pytest.raises(SealError):
+        unseal(sealed[:-1], KEY)
+    with pytest.raises(SealError):
+        unseal(sealed + b"\0", KEY)
+
+
+def test_seals_of_the_same_payload_differ():
+    assert seal(b"same", KEY) != seal(b"same", KEY)  # fresh nonce every time
+
+
+def test_wrong_key_and_wrong_kind_of_secret_are_refused():
+    sealed = seal(b"x", KEY)
+    with pytest.raises(SealError, match="wrong key or passphrase"):
+        unseal(sealed, Secret(key=bytes(32)))
+    with pytest.raises(SealError, match="sealed with a key file"):
+        unseal(sealed, Secret(passphrase=b"long enough phrase"))
+
+
+def test_passphrase_seal_uses_scrypt_with_the_parameters_given():
+    good = Secret(passphrase=b"correct horse battery")
+    sealed = seal(b"payload", good, scrypt=FAST)
+    assert b'"n":1024' in sealed and b'"name":"scrypt"' in sealed
+    assert unseal(sealed, good) == b"payload"
+    with pytest.raises(SealError, match="wrong key or passphrase"):
+        unseal(sealed, Secret(passphrase=b"correct horse battery!"))
+    with pytest.raises(SealError, match="passphrase"):
+        unseal(sealed, KEY)
+
+
+def test_default_kdf_is_strong_and_parameters_are_checked():
+    d = ScryptParams()
+    assert d.n >= 2**17 and d.r >= 8 and 128 * d.r * d.n >= 128 * 2**20
+    for bad in ({"n": 1000}, {"n": 1}, {"r": 0}, {"n": 2**24, "r": 16}):
+        with pytest.raises(SealError):
+            ScryptParams(**bad)
+
+
+def test_key_and_passphrase_files(tmp_path):
+    k = tmp_path / "k.key"
+    key = new_key_file(k)
+    assert read_key(k) == key and len(key) == 32
+    assert (os.stat(k).st_mode & 0o777) == 0o600
+    with pytest.raises(SealError, match="already exists"):
+        new_key_file(k)
+    raw = tmp_path / "raw.key"
+    raw.write_bytes(b"\n" * 32)
+    assert read_key(raw) == b"\n" * 32
+    (tmp_path / "short.key").write_text("abcd")
+    with pytest.raises(SealError, match="64 hex digits"):
+        read_key(tmp_path / "short.key")
+    with pytest.raises(SealError, match="cannot read"):
+        read_key(tmp_path / "missing.key")
+    p = tmp_path / "pass.txt"
+    p.write_bytes(b"a long passphrase\n")
+    assert read_passphrase(p) == b"a long passphrase"
+    p.write_bytes(b"short\n")
+    with pytest.raises(SealError, match="shorter"):
+        read_passphrase(p)
