@@ -235,6 +235,19 @@ def test_typhoon_slows_roads_under_its_eye(small, catalogue):
         assert d.disruption.factor == 1.5
     wind = st.hazard == "typhoon"
     assert wind.any() and np.all((st.time[wind] >= 120) & (st.time[wind] <= 480))
+    # Flooding: 25 mm/h needs two hours under the eye to reach closure_mm = 50.
+    flood = [d for d in st.disruptions if d.disruption.label.startswith("typhoon: low-lying")]
+    assert flood
+    _, _, mid, _, _ = geo._edge_geom
+    centres = np.array([pa + (k + 0.5) / 6 * (pb - pa) for k in range(6)])
+    for d in flood:
+        e = np.asarray(d.disruption.edges)
+        assert np.all(geo.road_set("low_lying")[e])
+        hours_under = (
+            np.hypot(*(mid[e][:, None, :] - centres[None]).transpose(2, 0, 1)) <= 5000
+        ).sum(axis=1)
+        assert np.all(hours_under >= 2)
+        assert d.start >= 240 and d.end == 480 + 6 * 60
 
 
 def test_quake_collapses_and_fires_match_their_expected_counts(small, catalogue):
