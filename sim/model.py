@@ -48,7 +48,9 @@ from __future__ import annotations
 import heapq
 import math
 import weakref
+from array import array
 from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -68,19 +70,42 @@ _INF = math.inf
 _NAN = math.nan
 #: Team status codes.
 _HOME, _RETURNING, _BUSY, _HOMEWARD, _RESUPPLY = 0, 1, 2, 3, 4
-#: Route-length arrays per network state and source set (shared between runs).
-_LENGTHS: weakref.WeakKeyDictionary[RoadNetwork, dict[bytes, np.ndarray]] = (
-    weakref.WeakKeyDictionary()
-)
+#: Per network state: fastest-parallel-edge length lookup and station route lengths.
+_LENGTHS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, Any]] = weakref.WeakKeyDictionary()
 #: Queued requests scanned past a head that cannot be served, per attempt.
 _SCAN_LIMIT = 256
+
+
+def _edge_lengths(state: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted arc codes ``u * n + v`` and the length of the fastest such arc (open arcs)."""
+    cache = _LENGTHS.setdefault(state, {})
+    hit = cache.get("edges")
+    if hit is None:
+        n = state.n_nodes
+        t = state.edge_time
+        open_ = np.isfinite(t)
+        u = state.edges.u[open_].astype(np.int64)
+        v = state.edges.v[open_].astype(np.int64)
+        length, t = state.edges.length[open_], t[open_]
+        order = np.lexsort((t, v, u))
+        codes = u[order] * n + v[order]
+        first = np.ones(codes.size, dtype=bool)
+        first[1:] = codes[1:] != codes[:-1]
+        hit = cache["edges"] = (codes[first], length[order][first])
+    return hit
+
+
+def _arc_length(state: RoadNetwork, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    codes, length = _edge_lengths(state)
+    return length[np.searchsorted(codes, u * state.n_nodes + v)]
 
 
 def route_lengths(state: RoadNetwork, sources: Sequence[int] | np.ndarray) -> np.ndarray:
     """Metres along the fastest route from each source to every node.
 
     One shortest-path tree per source (with predecessors), then path lengths
-    summed by pointer doubling; cached per network state and source set.
+    summed by pointer doubling; cached per network state and source set, so
+    meant for few sources (stations).
 
     Returns
     -------
@@ -94,26 +119,15 @@ def route_lengths(state: RoadNetwork, sources: Sequence[int] | np.ndarray) -> np
     if hit is not None:
         return hit
     n = state.n_nodes
-    # Length of the fastest of parallel edges, looked up by u * n + v.
-    t = state.edge_time
-    open_ = np.isfinite(t)
-    u = state.edges.u[open_].astype(np.int64)
-    v = state.edges.v[open_].astype(np.int64)
-    length, t = state.edges.length[open_], t[open_]
-    order = np.lexsort((t, v, u))
-    codes = u[order] * n + v[order]
-    first = np.ones(codes.size, dtype=bool)
-    first[1:] = codes[1:] != codes[:-1]
-    codes, length = codes[first], length[order][first]
     _, pred = csgraph.dijkstra(state.csr, indices=src, return_predecessors=True)
     out = np.empty((src.size, n), dtype=np.float32)
     idx = np.arange(n, dtype=np.int64)
-    step = max(1, 2**22 // max(n, 1))  # rows per chunk: bounded scratch
+    step = max(1, 2**19 // max(n, 1))  # rows per chunk: bounded scratch
     for lo in range(0, src.size, step):
         p = pred[lo : lo + step].astype(np.int64)
         has = p >= 0
         w = np.zeros(p.shape)
-        w[has] = length[np.searchsorted(codes, (p * n + idx)[has])]
+        w[has] = _arc_length(state, p[has], np.broadcast_to(idx, p.shape)[has])
         # Pointer doubling: after k rounds acc holds the length of the first 2**k edges.
         anc = np.where(has, p, -1)
         acc = w
@@ -125,12 +139,33 @@ def route_lengths(state: RoadNetwork, sources: Sequence[int] | np.ndarray) -> np
             acc = np.where(m, acc + np.take_along_axis(acc, a, 1), acc)
             anc = np.where(m, np.take_along_axis(anc, a, 1), -1)
         acc[~has] = np.inf
-        rows = np.arange(p.shape[0])
-        acc[rows, src[lo : lo + step]] = 0.0
+        acc[np.arange(p.shape[0]), src[lo : lo + step]] = 0.0
         out[lo : lo + p.shape[0]] = acc
     out.flags.writeable = False
     cache[key] = out
     return out
+
+
+def _walk_lengths(
+    state: RoadNetwork, pred: np.ndarray, row: np.ndarray, source: np.ndarray, target: np.ndarray
+) -> np.ndarray:
+    """Metres from ``source[k]`` to ``target[k]`` along predecessor rows ``pred[row[k]]``.
+
+    All pairs walk back towards their source together, one arc per round.
+    """
+    acc = np.zeros(target.size)
+    cur = target.astype(np.int64).copy()
+    live = np.flatnonzero(cur != source)
+    while live.size:
+        p = pred[row[live], cur[live]].astype(np.int64)
+        bad = p < 0
+        if bad.any():  # unreachable (cannot happen for a dispatched team; kept explicit)
+            acc[live[bad]] = np.inf
+            live, p = live[~bad], p[~bad]
+        acc[live] += _arc_length(state, p, cur[live])
+        cur[live] = p
+        live = live[p != source[live]]
+    return acc
 
 
 class _Tables:
@@ -142,11 +177,9 @@ class _Tables:
         self.tt = state.travel_times(engine.station_nodes)  # station -> node, s
         self.tt_back = state.travel_times(engine.station_nodes, reverse=True)  # node -> station
         self._dist: np.ndarray | None = None
-        self._dtt: np.ndarray | None = None
         self.orders: list[dict[int, list[tuple[int, float]]]] = [{} for _ in CAPABILITIES]
-        self.depot_orders: dict[int, list[tuple[int, float]]] = {}
-        self.depot_secs: dict[int, dict[int, float]] = {}
-        self.scene: dict[int, list[float]] = {}
+        self.depot_orders: dict[int, array] = {}
+        self.scene: dict[int, tuple[array, np.ndarray]] = {}
         # Per capability: stations holding it, sorted by time to each node ((n_nodes, k) arrays).
         self._sorted: list[tuple[np.ndarray, np.ndarray]] = []
         for st in engine.cap_stations:
@@ -172,27 +205,31 @@ class _Tables:
             self.orders[cap][node] = hit
         return hit
 
-    def scene_row(self, node: int) -> list[float]:
-        """Seconds from a scene node to every node (one shortest-path tree per node, cached)."""
+    def scene_row(self, node: int) -> array:
+        """Seconds from a scene node to every node (one shortest-path tree per node, cached).
+
+        The tree's predecessors are kept to measure route lengths after the run.
+        """
         hit = self.scene.get(node)
         if hit is None:
-            hit = csgraph.dijkstra(self.state.csr, indices=[node])[0].astype(np.float32).tolist()
+            sec, pred = csgraph.dijkstra(self.state.csr, indices=node, return_predecessors=True)
+            hit = (array("f", sec.astype(np.float32).tobytes()), pred.astype(np.int32))
             self.scene[node] = hit
-        return hit
+        return hit[0]
 
-    def depot_order(self, node: int) -> list[tuple[int, float]]:
-        """Depots that can reach ``node``, nearest first, with seconds."""
+    def depot_order(self, node: int) -> array:
+        """Depots that can reach ``node``, nearest first (a compact array, cached per node)."""
         hit = self.depot_orders.get(node)
         if hit is None:
-            if self._dtt is None:
-                self._dtt = self.state.travel_times(self.e.depot_nodes)
-            col = self._dtt[:, node]
+            col = self.depot_tt[:, node]
             o = np.argsort(col, kind="stable")
-            o = o[np.isfinite(col[o])]
-            hit = list(zip(o.tolist(), col[o].tolist(), strict=True))
-            self.depot_orders[node] = hit
-            self.depot_secs[node] = dict(hit)
+            hit = self.depot_orders[node] = array("i", o[np.isfinite(col[o])].astype(np.int32))
         return hit
+
+    @cached_property
+    def depot_tt(self) -> np.ndarray:
+        """Seconds from each depot to every node."""
+        return self.state.travel_times(self.e.depot_nodes)
 
 
 class _Draws:
@@ -670,12 +707,12 @@ class Engine:
         order = self.tables.depot_order(node)
         for item, qty in self.req_supplies[req]:
             rem = qty
-            d = next((k for k, _ in order if self.stock[k].get(item, 0) > 0), -1)
+            d = next((k for k in order if self.stock[k].get(item, 0) > 0), -1)
             if d < 0:
-                d = next((k for k, _ in order if item in self.initial[k]), -1)
+                d = next((k for k in order if item in self.initial[k]), -1)
             if d < 0:
                 self._stockout(now, -1, item, rem, "issue", i)
-            sec = self.tables.depot_secs[node]
+            dtt = self.tables.depot_tt
             touched = []
             while rem > 0 and d >= 0:
                 take = min(self.stock[d].get(item, 0), rem)
@@ -683,7 +720,7 @@ class Engine:
                     self.stock[d][item] -= take
                     rem -= take
                     self._movement(
-                        now, now + sec.get(d, _INF) / 60.0, "issue", item, take, d, -1, i
+                        now, now + float(dtt[d, node]) / 60.0, "issue", item, take, d, -1, i
                     )
                     touched.append(d)
                 if rem > 0:
@@ -775,13 +812,14 @@ class Engine:
         target = np.asarray(self.s_node, dtype=np.int64)[inc]
         at_station = from_node == self.station_nodes[station]
         for v in np.unique(version).tolist():
-            state = self._tables[v].state
+            tb = self._tables[v]
             sel = (version == v) & at_station
-            out[sel] = route_lengths(state, self.station_nodes)[station[sel], target[sel]]
-            sel = (version == v) & ~at_station
-            if sel.any():
+            out[sel] = route_lengths(tb.state, self.station_nodes)[station[sel], target[sel]]
+            sel = np.flatnonzero((version == v) & ~at_station)
+            if sel.size:
                 src, row = np.unique(from_node[sel], return_inverse=True)
-                out[sel] = route_lengths(state, src)[row, target[sel]]
+                pred = np.stack([tb.scene[k][1] for k in src.tolist()])
+                out[sel] = _walk_lengths(tb.state, pred, row, from_node[sel], target[sel])
         return out
 
     def _unserved_reason(self, i: int) -> str:
@@ -934,6 +972,7 @@ class Engine:
                 "horizon": self.horizon,
                 "travel_noise": None if self.noise is None else self.noise.dist.cv,
                 "targets": self.targets.to_dict(),
+                "events": next(self.env._eid),  # SimPy events scheduled in the run
             },
         )
 
