@@ -33,6 +33,14 @@ CAPABILITY = {
     "casualty_update": "Public Health, Healthcare, and Emergency Medical Services",
     "media_enquiry": "Public Information and Warning",
 }
+#: Why a road is blocked, by the hazard's CAP category.
+_BLOCKED_BY = {
+    "Met": "under water",
+    "Geo": "landslide debris",
+    "Fire": "smoke and fallen trees",
+    "CBRNE": "police cordon downwind of the leak",
+    "Infra": "collapsed wall across the road",
+}
 #: Dead by grade I-IV used for casualty updates (inclusive ranges).
 DEAD_BY_GRADE = {1: (30, 45), 2: (10, 29), 3: (3, 9), 4: (0, 2)}
 
@@ -228,7 +236,7 @@ def road_closed(ctx: InjectContext) -> Inject | None:
         channel="phone",
         message=f"THIS IS A DRILL. {road or 'The road'} is blocked "
         f"{np.hypot(dx, dy) / 1000:.1f} km {compass(dx, dy)} of the scene "
-        "(fallen debris, no way through).",
+        f"({_BLOCKED_BY.get(ctx.hazard.cap_category, 'a crash and debris')}, no way through).",
         expected_action="Re-route the team, tell every other responding unit, ask for the "
         "blockage to be cleared, update the expected arrival time at the command centre.",
         capability=CAPABILITY["road_closed"],
