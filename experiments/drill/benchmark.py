@@ -14,8 +14,12 @@ nearest depots holding the item after a loading allowance and arrive after
 free-flow travel, depot by depot until the quantity is met. If the script
 closes a road, the first team's arrival is also given re-routed around it.
 
-This is a best case (every team free, no travel noise, no queueing), which is
-what a plan promises; the simulator (``sim.run``) gives the distribution.
+If the participants cannot field the requirement, the full complement and
+control rows carry no time ("not reachable"), as ``sim.run`` reports
+``no_capability``. This is a best case (every team free, no travel noise, no
+queueing), which is what a plan promises; it equals a one-incident
+``sim.run`` with fixed turnout and call-taking (tested), and the simulator
+gives the distribution under load.
 """
 
 from __future__ import annotations
@@ -101,6 +105,7 @@ def benchmark_timeline(
     )
     first: tuple[float, str, int] | None = None
     complement = call_taking_min
+    missing: list[str] = []
     for cap, need in req.teams:
         arrivals = []
         for u, tt in zip(part, times, strict=True):
@@ -118,6 +123,7 @@ def benchmark_timeline(
                     f"{need} needed: mutual aid required",
                 )
             )
+            missing.append(f"{need} {cap.replace('_', ' ')}")
             continue
         a0 = arrivals[0]
         if first is None or a0 < first:
@@ -138,6 +144,10 @@ def benchmark_timeline(
                 )
             )
         complement = max(complement, got[-1][0])
+        if len(got) < need:
+            missing.append(f"{need - len(got)} {label}")
+    if missing:  # the participants cannot field the requirement: no plan time to promise
+        complement = float("nan")
     if first is not None:
         rows.append(
             _row(start, first[0], "First team on scene", first[1], call + arrive, nodes=[first[2]])
@@ -147,7 +157,12 @@ def benchmark_timeline(
                 start,
                 complement,
                 "Full required complement on scene",
-                ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in req.teams),
+                ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in req.teams)
+                + (
+                    f"; not reachable: short of {', '.join(missing)} (mutual aid)"
+                    if missing
+                    else ""
+                ),
             )
         )
         work = h.control_work(sc.grade).mean

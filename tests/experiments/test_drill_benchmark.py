@@ -161,6 +161,9 @@ def test_missing_capability_and_short_supplies_are_reported(road, catalogue):
     rows = benchmark_timeline(s, road, catalogue, units=units, stores=STORES[:1])
     by = {r["event"]: r for r in rows}
     assert by["1 fire teams on scene"]["detail"] == "B; only 1 of 3 available"
+    assert by["Full required complement on scene"]["at_min"] is None
+    assert "short of 2 fire, 1 medical" in by["Full required complement on scene"]["detail"]
+    assert by["Under control (plan)"]["at_min"] is None
     assert by["No medical team among the participants"]["at_min"] is None
     assert by["30 of 50 blankets delivered"]["detail"] == "from 30 D1; short by 20"
 
@@ -189,3 +192,72 @@ def test_drill_map_draws_the_scene_and_the_facilities_used(road, catalogue):
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_benchmark_equals_a_one_incident_simulation(county):
+    """With fixed turnouts and call-taking, ``sim.run`` on the drill's incident agrees."""
+    import dataclasses
+
+    from scenarios.catalogue import load_catalogue
+    from scenarios.stream import IncidentStream
+    from sim import Fixed, NearestAvailable, run
+    from sim.defaults import default_facilities
+    from tests.scenarios.test_drill_draw import draws, make_drawer
+
+    cat = load_catalogue()
+    stations, depots = default_facilities(county)
+    stations = [
+        dataclasses.replace(
+            s, teams=tuple(dataclasses.replace(t, turnout=Fixed(t.turnout.mean)) for t in s.teams)
+        )
+        for s in stations
+    ]
+    drawer = make_drawer(
+        county,
+        hazards=["building_fire", "traffic_accident", "hazmat_leak", "building_collapse"],
+        grades=[2, 3],
+        injects=[],
+    )
+    short = 0
+    for s in draws(drawer, 12, first=300):
+        sc, h = s.scene, cat[s.scene.hazard]
+        stream = IncidentStream.from_rows(
+            time=[0.0],
+            node=[sc.node],
+            hazard=[sc.hazard],
+            category=[h.category],
+            grade=[sc.grade],
+            requirement=[0],
+            control_work=[h.control_work(sc.grade).mean],
+            clear_work=[10.0],
+            requirements=[h.requirement(sc.grade)],
+        )
+        inc = run(
+            county,
+            stations,
+            depots,
+            stream,
+            rng=np.random.default_rng(0),
+            call_taking=Fixed(1.0),
+            policy=NearestAvailable(),
+        ).incidents
+        rows = {
+            r["event"]: r
+            for r in benchmark_timeline(s, county, cat, units=drawer.units, stores=drawer.stores)
+        }
+        if inc["reason"][0] == "no_capability":  # the region cannot field the requirement
+            assert rows["Full required complement on scene"]["at_min"] is None
+            assert rows["Under control (plan)"]["at_min"] is None
+            short += 1
+            continue
+        assert inc["served"][0]
+        assert rows["First team on scene"]["at_min"] == pytest.approx(
+            inc["first_arrival"][0], abs=0.051
+        )
+        assert rows["Full required complement on scene"]["at_min"] == pytest.approx(
+            inc["on_scene"][0], abs=0.051
+        )
+        assert rows["Under control (plan)"]["at_min"] == pytest.approx(
+            inc["under_control"][0], abs=0.051
+        )
+    assert 0 < short < 12
