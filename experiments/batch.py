@@ -62,6 +62,53 @@ def run_task(
     }
 
 
+def run_chunk(
+    replicate: Replicate,
+    configs: list[Any],
+    replication: int,
+    root_seed: int,
+    keep_records: bool,
+) -> list[dict[str, Any]]:
+    """Replication ``replication`` of several design points in one worker, in order.
+
+    The points of one replication share their incidents (common random
+    numbers) and usually their network, so the network and the travel times
+    of every disrupted road state, cached in the worker, are computed once for
+    all of them instead of once per worker that happens to draw one.
+    """
+    out = []
+    for c in configs:
+        try:
+            out.append(run_task(replicate, c, replication, root_seed, keep_records))
+        except YingjiError as exc:
+            # Hand back what is done, then the user's mistake, so both reach the store.
+            out.append({"error": exc})
+            break
+    return out
+
+
+def plan_chunks(
+    todo: list[tuple[int, DesignPoint]], *, tasks_wanted: int
+) -> list[list[tuple[int, DesignPoint]]]:
+    """Group ``(replication, point)`` items into tasks: same replication and network together.
+
+    Groups are split (largest first) until there are at least ``tasks_wanted``
+    tasks or every task holds one item, so that few replications of many
+    points still keep every worker busy. Order is replication-major.
+    """
+    groups: dict[tuple[int, Any], list[tuple[int, DesignPoint]]] = {}
+    for r, p in todo:
+        groups.setdefault((r, p.config.network), []).append((r, p))
+    chunks = list(groups.values())
+    while len(chunks) < tasks_wanted:
+        big = max(range(len(chunks)), key=lambda i: len(chunks[i]), default=None)
+        if big is None or len(chunks[big]) < 2:
+            break
+        c = chunks[big]
+        chunks[big : big + 1] = [c[: len(c) // 2], c[len(c) // 2 :]]
+    return chunks
+
+
 @dataclass
 class Progress:
     """Design points and replications done, with an ETA, on one stderr line.
@@ -267,33 +314,40 @@ def _drain(
 ) -> None:
     """Keep about ``2 * parallel`` tasks in flight; store each result as it arrives."""
     window = max(2 * parallel, 2)
-    queue = iter(todo)
-    pending: dict[Future, tuple[int, DesignPoint]] = {}
+    chunks = plan_chunks(todo, tasks_wanted=1 if parallel == 1 else 2 * parallel)
+    if parallel == 1:
+        chunks = [[item] for item in todo]  # in-process: one at a time, nothing to share
+    queue = iter(chunks)
+    pending: dict[Future, list[tuple[int, DesignPoint]]] = {}
 
     def top_up() -> None:
         while len(pending) < window:
-            item = next(queue, None)
-            if item is None:
+            chunk = next(queue, None)
+            if chunk is None:
                 return
-            r, p = item
-            fut = pool.submit(run_task, fn, p.config, r, spec.root_seed, records)
-            pending[fut] = item
+            r = chunk[0][0]
+            configs = [p.config for _, p in chunk]
+            fut = pool.submit(run_chunk, fn, configs, r, spec.root_seed, records)
+            pending[fut] = chunk
 
     top_up()
     try:
         while pending:
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            # Store in (point, replication) order within a batch: tidy, not required.
-            for fut in sorted(finished, key=lambda f: (pending[f][1].index, pending[f][0])):
-                r, p = pending.pop(fut)
-                try:
-                    out = fut.result()
-                except YingjiError as exc:
-                    raise _located(exc, p, r) from None
-                store.save(
-                    p, r, summary=out["summary"], records=out["records"], elapsed_s=out["elapsed_s"]
-                )
-                bar.advance(p.index)
+            # Store in (replication, point) order within a batch: tidy, not required.
+            for fut in sorted(finished, key=lambda f: (pending[f][0][0], pending[f][0][1].index)):
+                chunk = pending.pop(fut)
+                for (r, p), out in zip(chunk, fut.result(), strict=False):
+                    if "error" in out:
+                        raise _located(out["error"], p, r) from None
+                    store.save(
+                        p,
+                        r,
+                        summary=out["summary"],
+                        records=out["records"],
+                        elapsed_s=out["elapsed_s"],
+                    )
+                    bar.advance(p.index)
             top_up()
     finally:
         for fut in pending:

@@ -381,3 +381,40 @@ def test_sigkill_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path):
     fresh = run_experiment(spec, tmp_path / "fresh", replicate=slow_fake_replicate)
     assert table_bytes(out) == table_bytes(fresh.out)
     assert len(read_table(find_summary(out))["point"]) == 24
+
+
+def broken_replicate(config, *, replication: int, root_seed: int) -> FakeResult:
+    """The fake, but severity-priority replication 1 is a user's mistake."""
+    if replication == 1 and config.to_dict()["policy"]["name"] == "severity_priority":
+        raise ConfigError("no such station", source="stations.csv", key="row 4")
+    return fake_replicate(config, replication=replication, root_seed=root_seed)
+
+
+def test_chunks_group_one_replication_on_one_network(tmp_path):
+    from experiments.batch import plan_chunks
+
+    points = make_spec(tmp_path).points()
+    todo = [(r, p) for r in range(3) for p in points]
+    chunks = plan_chunks(todo, tasks_wanted=4)
+    assert sorted((r, p.index) for c in chunks for r, p in c) == sorted(
+        (r, p.index) for r, p in todo
+    )
+    assert len(chunks) == 6
+    for c in chunks:
+        assert len({r for r, _ in c}) == 1 and len({p.config.network for _, p in c}) == 1
+    assert [c[0][0] for c in chunks] == [0, 0, 1, 1, 2, 2]  # replication-major
+    # Too few groups for the workers: split until every worker has work.
+    one_net = make_spec(tmp_path, factors=[experiment_dict()["factors"][0]], baseline={})
+    todo = [(0, p) for p in one_net.points()]
+    assert [len(c) for c in plan_chunks(todo, tasks_wanted=4)] == [1, 1]
+    assert [len(c) for c in plan_chunks(todo, tasks_wanted=1)] == [2]
+
+
+def test_an_error_in_a_worker_keeps_the_rest_of_its_chunk_and_names_the_point(tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError, match=r"design point p00[23] .*replication 1: stations.csv"):
+        run_experiment(make_spec(tmp_path), out, replicate=broken_replicate, workers=2)
+    done = ResultStore.open(out).done()
+    # Nearest-available replication 1 ran in the same chunk before the failure, or alone.
+    assert (0, 1) in done or (1, 1) in done
+    assert not {(2, 1), (3, 1)} & done
