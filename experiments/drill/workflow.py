@@ -60,6 +60,9 @@ PUBLIC = "commitment.json"
 REVEALED = "revealed"
 PUBLIC_FORMAT = "yingji-drill-commitment/1"
 PAYLOAD_FORMAT = "yingji-drill-payload/1"
+#: The plaintext is padded with spaces to a multiple of this many bytes, so the
+#: size of the sealed file does not hint at the hazard, the place or the injects.
+PAD_BYTES = 64 * 1024
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -282,6 +285,7 @@ def draw_drill(
     salt = secrets.token_bytes(SALT_BYTES)
     commit = commitment(salt, canonical_json(body))
     payload = canonical_json({"format": PAYLOAD_FORMAT, "salt": salt.hex(), "script": body})
+    payload += b" " * (-len(payload) % PAD_BYTES)  # JSON allows trailing whitespace
 
     created = None
     if passphrase_file is not None and key_file is not None:

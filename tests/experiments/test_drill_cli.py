@@ -102,6 +102,7 @@ def test_example_round_draw_reveal_verify(drawn, tmp_path, capsys):
 def test_sealed_folder_tells_nothing_before_the_reveal(tmp_path, capsys):
     from datetime import datetime
 
+    sizes = set()
     for seed in (1, 2, 3):
         d, key = tmp_path / f"d{seed}", tmp_path / f"k{seed}"
         code, out, _ = run(
@@ -133,6 +134,8 @@ def test_sealed_folder_tells_nothing_before_the_reveal(tmp_path, capsys):
         for n in needles:
             assert n.encode() not in public, n
         assert b'"grade"' not in public and b'"hazard"' not in public
+        sizes.add((d / "script.sealed").stat().st_size)
+    assert len(sizes) == 1  # padded: the size tells nothing either
 
 
 def test_cap_alert_is_an_exercise_and_only_the_alarm(drawn, tmp_path, capsys):
