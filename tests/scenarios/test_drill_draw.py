@@ -218,3 +218,20 @@ def test_script_round_trips_and_rejects_garbage(full):
         DrillScript.from_dict({"format": "something else"})
     with pytest.raises(SealError):
         DrillScript.from_dict({**s.to_dict(), "scene": {"hazard": "x"}})
+
+
+@pytest.mark.slow
+def test_draw_on_a_real_osm_network_uses_grid_areas_and_road_names(shanghai):
+    spec = DrillSpec.from_dict({"drill": WINDOW})
+    units = (
+        Unit("A", 10, (("fire", 2, 1.0), ("medical", 1, 1.0))),
+        Unit("B", 2000, (("fire", 1, 1.0), ("general", 1, 2.0))),
+    )
+    d = DrillDrawer(spec, shanghai, load_catalogue(), units=units)
+    assert all(a[0].isalpha() and a[1:].isdigit() for a in set(d.areas.tolist()))
+    e = shanghai.edges
+    for s in draws(d, 20):
+        sc = s.scene
+        assert d.areas[sc.node] == sc.area and sc.landmark == ""
+        assert sc.road and sc.road in set(e.name.tolist()) and sc.place.startswith(sc.road)
+        assert sc.area in s.alarm.message and sc.road in s.alarm.message
