@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from experiments.design import DesignPoint, ExperimentSpec
+from experiments.design import DesignPoint, ExperimentSpec, package_version
 from experiments.executors import ExecutorPlan, open_executor, plan_executor
 from experiments.store import ResultStore, plain_summary, plain_tables
-from networks.errors import YingjiError
+from networks.errors import ConfigError, YingjiError
 
 #: ``replicate(config, *, replication, root_seed)`` -> an object with ``.summary`` and ``.records``.
 Replicate = Callable[..., Any]
@@ -59,6 +59,7 @@ def run_task(
         "summary": plain_summary(result.summary),
         "records": plain_tables(result.records.tables()) if keep_records else None,
         "elapsed_s": elapsed,
+        "version": package_version(),
     }
 
 
@@ -340,6 +341,14 @@ def _drain(
                 for (r, p), out in zip(chunk, fut.result(), strict=False):
                     if "error" in out:
                         raise _located(out["error"], p, r) from None
+                    if out["version"] != store.manifest["package_version"]:
+                        # A cluster worker with another install would mix versions.
+                        raise ConfigError(
+                            f"a worker runs yingji {out['version']}, this process "
+                            f"{store.manifest['package_version']}; install the same version "
+                            "on every worker",
+                            key="dask",
+                        )
                     store.save(
                         p,
                         r,

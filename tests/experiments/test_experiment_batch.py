@@ -418,3 +418,12 @@ def test_an_error_in_a_worker_keeps_the_rest_of_its_chunk_and_names_the_point(tm
     # Nearest-available replication 1 ran in the same chunk before the failure, or alone.
     assert (0, 1) in done or (1, 1) in done
     assert not {(2, 1), (3, 1)} & done
+
+
+def test_a_worker_with_another_version_is_refused(tmp_path, monkeypatch):
+    import experiments.batch
+
+    monkeypatch.setattr(experiments.batch, "package_version", lambda: "9.9.9")
+    with pytest.raises(ConfigError, match="a worker runs yingji 9.9.9"):
+        run_experiment(make_spec(tmp_path), tmp_path / "out", replicate=fake_replicate)
+    assert not ResultStore.open(tmp_path / "out").done()
