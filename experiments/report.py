@@ -10,9 +10,9 @@ difference against a baseline point (:mod:`experiments.analysis`), draws
 * response-time CDFs per design point. With records saved (``--records``) the
   curve is the exact empirical CDF of ``first_arrival - call`` pooled over
   replications; without, it is sketched through the replication means of the
-  response-time quantiles the summary reports (``arrival_p50``,
-  ``arrival_p90``, ...), joined by straight lines, which is all a summary
-  knows;
+  response-time quantiles the summary reports (``intervals_arrival_median``,
+  ``intervals_arrival_p90``, or ``arrival_pNN``), joined by straight lines,
+  which is all a summary knows;
 
 and writes ``report.html`` (figures embedded as base64 PNG: opens from disk,
 no server), ``figures/*.png`` and ``analysis/points.csv`` /
