@@ -46,10 +46,11 @@ Modelling choices (documented in the issue)
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import weakref
 from array import array
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -147,25 +148,39 @@ def route_lengths(state: RoadNetwork, sources: Sequence[int] | np.ndarray) -> np
 
 
 def _walk_lengths(
-    state: RoadNetwork, pred: np.ndarray, row: np.ndarray, source: np.ndarray, target: np.ndarray
+    pred: np.ndarray, plen: np.ndarray, row: np.ndarray, source: np.ndarray, target: np.ndarray
 ) -> np.ndarray:
-    """Metres from ``source[k]`` to ``target[k]`` along predecessor rows ``pred[row[k]]``.
+    """Metres from ``source[k]`` to ``target[k]`` in the trees ``pred[row[k]]``.
 
-    All pairs walk back towards their source together, one arc per round.
+    ``plen`` holds each node's parent-arc length; all pairs walk back towards
+    their source together, one arc per round.
     """
     acc = np.zeros(target.size)
     cur = target.astype(np.int64).copy()
     live = np.flatnonzero(cur != source)
     while live.size:
-        p = pred[row[live], cur[live]].astype(np.int64)
+        r, c = row[live], cur[live]
+        p = pred[r, c].astype(np.int64)
         bad = p < 0
         if bad.any():  # unreachable (cannot happen for a dispatched team; kept explicit)
             acc[live[bad]] = np.inf
-            live, p = live[~bad], p[~bad]
-        acc[live] += _arc_length(state, p, cur[live])
+            live, p, r, c = live[~bad], p[~bad], r[~bad], c[~bad]
+        acc[live] += plen[r, c]
         cur[live] = p
         live = live[p != source[live]]
     return acc
+
+
+#: Bytes of scene rows (seconds + predecessors from incident nodes) kept per network state.
+_SCENE_BYTES = 128 * 2**20
+_SCENES: weakref.WeakKeyDictionary[RoadNetwork, dict[int, tuple[array, np.ndarray, np.ndarray]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _scene_cache(state: RoadNetwork) -> dict[int, tuple[array, np.ndarray, np.ndarray]]:
+    """Scene rows of a network state, shared by all runs on it (they depend on nothing else)."""
+    return _SCENES.setdefault(state, {})
 
 
 class _Tables:
@@ -178,8 +193,8 @@ class _Tables:
         self.tt_back = state.travel_times(engine.station_nodes, reverse=True)  # node -> station
         self._dist: np.ndarray | None = None
         self.orders: list[dict[int, list[tuple[int, float]]]] = [{} for _ in CAPABILITIES]
-        self.depot_orders: dict[int, array] = {}
-        self.scene: dict[int, tuple[array, np.ndarray]] = {}
+        self.depot_orders: dict[int, np.ndarray] = {}
+        self.scene = _scene_cache(state)
         # Per capability: stations holding it, sorted by time to each node ((n_nodes, k) arrays).
         self._sorted: list[tuple[np.ndarray, np.ndarray]] = []
         for st in engine.cap_stations:
@@ -212,18 +227,32 @@ class _Tables:
         """
         hit = self.scene.get(node)
         if hit is None:
-            sec, pred = csgraph.dijkstra(self.state.csr, indices=node, return_predecessors=True)
-            hit = (array("f", sec.astype(np.float32).tobytes()), pred.astype(np.int32))
-            self.scene[node] = hit
+            hit = self._scene_tree(node)
         return hit[0]
 
-    def depot_order(self, node: int) -> array:
-        """Depots that can reach ``node``, nearest first (a compact array, cached per node)."""
+    def scene_tree(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Predecessors and parent-arc metres of the tree from a scene node."""
+        hit = self.scene.get(node) or self._scene_tree(node)
+        return hit[1], hit[2]
+
+    def _scene_tree(self, node: int) -> tuple[array, np.ndarray, np.ndarray]:
+        sec, pred = csgraph.dijkstra(self.state.csr, indices=node, return_predecessors=True)
+        has = pred >= 0
+        plen = np.zeros(pred.size, dtype=np.float32)
+        plen[has] = _arc_length(self.state, pred[has].astype(np.int64), np.flatnonzero(has))
+        hit = (array("f", sec.astype(np.float32).tobytes()), pred.astype(np.int32), plen)
+        if len(self.scene) >= max(64, _SCENE_BYTES // (12 * self.state.n_nodes)):
+            del self.scene[next(iter(self.scene))]  # oldest first
+        self.scene[node] = hit
+        return hit
+
+    def depot_order(self, node: int) -> np.ndarray:
+        """Depots that can reach ``node``, nearest first (cached per node)."""
         hit = self.depot_orders.get(node)
         if hit is None:
             col = self.depot_tt[:, node]
             o = np.argsort(col, kind="stable")
-            hit = self.depot_orders[node] = array("i", o[np.isfinite(col[o])].astype(np.int32))
+            hit = self.depot_orders[node] = o[np.isfinite(col[o])]
         return hit
 
     @cached_property
@@ -232,26 +261,19 @@ class _Tables:
         return self.state.travel_times(self.e.depot_nodes)
 
 
-class _Draws:
-    """Buffered draws from one distribution and one generator (avoids per-draw numpy calls)."""
+def _draws(dist: Distribution, rng: np.random.Generator, block: int = 64) -> Iterator[float]:
+    """Endless draws from one distribution and one generator, buffered in blocks.
 
-    __slots__ = ("dist", "rng", "buf", "i", "block", "const")
+    ``next()`` on the result is a C-level call, so a draw costs no numpy call.
+    """
+    if isinstance(dist, Fixed):
+        return itertools.repeat(float(dist.value))
 
-    def __init__(self, dist: Distribution, rng: np.random.Generator, block: int = 64):
-        self.dist, self.rng, self.block = dist, rng, block
-        self.const = dist.value if isinstance(dist, Fixed) else None
-        self.buf: list[float] = []
-        self.i = 0
+    def gen() -> Iterator[float]:
+        while True:
+            yield from dist.sample(rng, block).tolist()
 
-    def __call__(self) -> float:
-        if self.const is not None:
-            return self.const
-        if self.i >= len(self.buf):
-            self.buf = self.dist.sample(self.rng, self.block).tolist()
-            self.i = 0
-        x = self.buf[self.i]
-        self.i += 1
-        return x
+    return gen()
 
 
 class Engine:
@@ -295,7 +317,8 @@ class Engine:
         # so that a different policy sees the same call-taking times.
         call_rng, noise_rng, team_root = rng.spawn(3)
         self.call_taken = (stream.time + call_taking.sample(call_rng, len(stream))).tolist()
-        self.noise = _Draws(Lognormal(1.0, travel_noise), noise_rng) if travel_noise > 0 else None
+        self.travel_noise = travel_noise
+        self.noise = _draws(Lognormal(1.0, travel_noise), noise_rng) if travel_noise > 0 else None
 
         # Teams, flattened.
         cap_index = {c: k for k, c in enumerate(CAPABILITIES)}
@@ -307,8 +330,8 @@ class Engine:
         self.team_cap: list[int] = []
         self.team_size: list[int] = []
         self.team_area: list[int] = []
-        self.team_turnout: list[_Draws] = []
-        self.team_resupply: list[_Draws | None] = []
+        self.team_turnout: list[Iterator[float]] = []
+        self.team_resupply: list[Iterator[float] | None] = []
         specs = [(si, ts) for si, s in enumerate(self.stations) for ts in s.teams]
         n_teams = sum(ts.count for _, ts in specs)
         team_rngs = team_root.spawn(n_teams)
@@ -320,10 +343,11 @@ class Engine:
                 self.team_cap.append(cap_index[ts.capability])
                 self.team_size.append(ts.size)
                 self.team_area.append(area_index[self.stations[si].area])
-                self.team_turnout.append(_Draws(ts.turnout, team_rngs[t]))
+                turnout_rng, resupply_rng = team_rngs[t].spawn(2)
+                self.team_turnout.append(_draws(ts.turnout, turnout_rng))
                 no_resupply = isinstance(ts.resupply, Fixed) and ts.resupply.value == 0
                 self.team_resupply.append(
-                    None if no_resupply else _Draws(ts.resupply, team_rngs[t])
+                    None if no_resupply else _draws(ts.resupply, resupply_rng)
                 )
                 self.free_home[si][self.team_cap[t]].insert(0, t)  # pop() takes the first listed
         self.n_teams = n_teams
@@ -343,6 +367,8 @@ class Engine:
             for c in range(len(CAPABILITIES))
         ]
         self.returning: list[list[int]] = [[] for _ in CAPABILITIES]
+        # Earliest end of a return per capability (a lower bound: entries may have left).
+        self.home_at = [_INF] * len(CAPABILITIES)
         self.ret_start = [0.0] * n_teams
         self.ret_end = [0.0] * n_teams
         self.ret_scene = [0] * n_teams
@@ -373,6 +399,16 @@ class Engine:
         self.initial = [dict(d.stock) for d in self.depots]
         self.stock = [dict(d.stock) for d in self.depots]
         self.on_order: list[dict[str, int]] = [{} for _ in self.depots]
+        # Per item, which depots carry it and which have some now (for vectorised "nearest
+        # depot that has it" look-ups; kept in step with ``stock``).
+        items = sorted(
+            {k for d in self.initial for k in d} | {i for r in self.req_supplies for i, _ in r}
+        )
+        self.items = items
+        self.carries = {it: np.array([it in d for d in self.initial], dtype=bool) for it in items}
+        self.has = {
+            it: np.array([d.get(it, 0) > 0 for d in self.initial], dtype=bool) for it in items
+        }
         self.sup_rows: dict[str, list[Any]] = {k: [] for k in SUPPLY_COLUMNS}
         self.out_rows: dict[str, list[Any]] = {k: [] for k in STOCKOUT_COLUMNS}
 
@@ -431,17 +467,17 @@ class Engine:
         now = self.env._now
         tb = self.tables
         ret = self.returning[capability]
-        if ret:
+        if ret and now >= self.home_at[capability]:
             ret_end = self.ret_end
-            if any(now >= ret_end[team] for team in ret):
-                keep = []
-                for team in ret:
-                    if now >= ret_end[team]:  # home by now: a station team again
-                        self.status[team] = _HOME
-                        self.free_home[self.team_station[team]][capability].append(team)
-                    else:
-                        keep.append(team)
-                self.returning[capability] = ret = keep
+            keep = []
+            for team in ret:
+                if now >= ret_end[team]:  # home by now: a station team again
+                    self.status[team] = _HOME
+                    self.free_home[self.team_station[team]][capability].append(team)
+                else:
+                    keep.append(team)
+            self.returning[capability] = ret = keep
+            self.home_at[capability] = min((ret_end[t] for t in keep), default=_INF)
         best: Candidate | None = None
         best_t = _INF
         home = self.free_home
@@ -527,13 +563,13 @@ class Engine:
                 lst.pop()
             else:
                 lst.remove(team)
-            turnout = self.team_turnout[team]()
+            turnout = next(self.team_turnout[team])
         self.status[team] = _BUSY
         self.n_free[cap] -= 1
         self.free_area[self.team_area[team]][cap] -= 1
         travel = sec / 60.0
         if self.noise is not None:
-            travel *= self.noise()
+            travel *= next(self.noise)
         arrival = now + turnout + travel
         r = len(self.d_team)
         self.last_row[team] = r
@@ -618,7 +654,7 @@ class Engine:
             s = self.team_station[team]
             back = float(tb.tt_back[s, node]) / 60.0
             if self.noise is not None and back > 0:
-                back *= self.noise()
+                back *= next(self.noise)
             end = now + back
             self.d_ret[r] = end
             cap = self.team_cap[team]
@@ -630,6 +666,8 @@ class Engine:
                 self.ret_end[team] = end
                 self.ret_scene[team] = node
                 self.returning[cap].append(team)
+                if end < self.home_at[cap]:
+                    self.home_at[cap] = end
                 self.n_free[cap] += 1
                 self.free_area[self.team_area[team]][cap] += 1
                 if cap not in freed:
@@ -637,7 +675,7 @@ class Engine:
             else:
                 self.status[team] = _HOMEWARD
                 if end < _INF:
-                    avail = end + res()
+                    avail = end + next(res)
                     self.d_avail[r] = avail
                     done = Timeout(self.env, avail - now, team)
                     done.callbacks.append(self._resupplied)
@@ -707,9 +745,15 @@ class Engine:
         order = self.tables.depot_order(node)
         for item, qty in self.req_supplies[req]:
             rem = qty
-            d = next((k for k in order if self.stock[k].get(item, 0) > 0), -1)
-            if d < 0:
-                d = next((k for k in order if item in self.initial[k]), -1)
+            d = -1
+            if order.size:
+                h = self.has[item][order]
+                k = int(h.argmax())
+                if not h[k]:
+                    h = self.carries[item][order]
+                    k = int(h.argmax())
+                if h[k]:
+                    d = int(order[k])
             if d < 0:
                 self._stockout(now, -1, item, rem, "issue", i)
             dtt = self.tables.depot_tt
@@ -718,6 +762,8 @@ class Engine:
                 take = min(self.stock[d].get(item, 0), rem)
                 if take > 0:
                     self.stock[d][item] -= take
+                    if self.stock[d][item] == 0:
+                        self.has[item][d] = False
                     rem -= take
                     self._movement(
                         now, now + float(dtt[d, node]) / 60.0, "issue", item, take, d, -1, i
@@ -749,6 +795,8 @@ class Engine:
             self._stockout(now, p, item, deficit - q, "replenish", -1)
         if q > 0:
             self.stock[p][item] -= q
+            if self.stock[p][item] == 0:
+                self.has[item][p] = False
             self.on_order[d][item] = self.on_order[d].get(item, 0) + q
             lead = self.depots[d].lead_time_min
             self._movement(now, now + lead, "transfer", item, q, p, d, -1)
@@ -759,6 +807,7 @@ class Engine:
     def _replenished(self, ev: Timeout) -> None:
         d, item, q = ev._value
         self.stock[d][item] = self.stock[d].get(item, 0) + q
+        self.has[item][d] = True
         self.on_order[d][item] -= q
         self._reorder(d, item)
         for c in self.depot_children[d]:  # children left short while this depot was empty
@@ -818,8 +867,10 @@ class Engine:
             sel = np.flatnonzero((version == v) & ~at_station)
             if sel.size:
                 src, row = np.unique(from_node[sel], return_inverse=True)
-                pred = np.stack([tb.scene[k][1] for k in src.tolist()])
-                out[sel] = _walk_lengths(tb.state, pred, row, from_node[sel], target[sel])
+                trees = [tb.scene_tree(k) for k in src.tolist()]
+                pred = np.stack([t[0] for t in trees])
+                plen = np.stack([t[1] for t in trees])
+                out[sel] = _walk_lengths(pred, plen, row, from_node[sel], target[sel])
         return out
 
     def _unserved_reason(self, i: int) -> str:
@@ -842,29 +893,25 @@ class Engine:
         call_taken = masked(self.call_taken) if n else np.zeros(0)
         on_scene = masked(self.on_scene)
         needed = np.asarray([self.req_total[r] for r in self.s_req], dtype=np.int64)
-        served = np.zeros(n, dtype=bool)
         reason = list(self.reason)
-        for i in range(n):
-            if reason[i]:
-                continue
-            if needed[i] == 0 and self.req_ok[self.s_req[i]]:
-                served[i] = not np.isnan(call_taken[i])
-            else:
-                served[i] = not np.isnan(on_scene[i])
-            if not served[i]:
-                reason[i] = self._unserved_reason(i)
+        marked = np.asarray([bool(r) for r in reason], dtype=bool)
+        ok = np.asarray(self.req_ok, dtype=bool)[st.requirement] if n else np.zeros(0, bool)
+        served = ~marked & np.where((needed == 0) & ok, ~np.isnan(call_taken), ~np.isnan(on_scene))
+        for i in np.flatnonzero(~marked & ~served).tolist():
+            reason[i] = self._unserved_reason(i)
         control = np.asarray(self.under_control, dtype=f64)
         cleared = np.asarray(self.cleared, dtype=f64)
         control[~served] = np.nan
         cleared[~served] = np.nan
         d_team = np.asarray(self.d_team, dtype=np.int64)
-        cols = list(zip(*self.d_fixed, strict=True)) if self.d_fixed else [()] * 8
-        d_inc = np.asarray(cols[0], dtype=np.int64)
-        d_arr = np.asarray(cols[4], dtype=f64)
-        d_travel = np.asarray(cols[3], dtype=f64)
-        d_from = np.asarray(cols[5], dtype=np.int64)
-        d_scene = np.asarray(cols[6], dtype=bool)
-        d_version = np.asarray(cols[7], dtype=np.int64)
+        # One C-level conversion of the row tuples; ints and bools are exact in float64.
+        cols = np.array(self.d_fixed, dtype=f64).reshape(-1, 8).T
+        d_inc = cols[0].astype(np.int64)
+        d_arr = cols[4].copy()
+        d_travel = cols[3].copy()
+        d_from = cols[5].astype(np.int64)
+        d_scene = cols[6].astype(bool)
+        d_version = cols[7].astype(np.int64)
         team_station = np.asarray(self.team_station, dtype=np.int64)
         team_cap = np.asarray([CAPABILITIES[c] for c in self.team_cap], dtype=str)
         d_station = team_station[d_team] if d_team.size else np.zeros(0, np.int64)
@@ -897,8 +944,8 @@ class Engine:
             "team": d_team,
             "station": d_station,
             "capability": team_cap[d_team] if d_team.size else np.zeros(0, dtype=str),
-            "dispatched": np.asarray(cols[1], dtype=f64),
-            "turnout": np.asarray(cols[2], dtype=f64),
+            "dispatched": cols[1].copy(),
+            "turnout": cols[2].copy(),
             "travel": d_travel,
             "distance_m": d_dist,
             "arrival": d_arr,
@@ -930,7 +977,7 @@ class Engine:
             "kind": np.asarray(out["kind"], dtype=str),
             "incident": np.asarray(out["incident"], dtype=np.int64),
         }
-        items = sorted({k for d in self.initial for k in d} | set(supplies["item"].tolist()))
+        items = self.items
 
         def table(dicts: list[dict[str, int]]) -> np.ndarray:
             return np.array([[d.get(k, 0) for k in items] for d in dicts], dtype=np.int64).reshape(
@@ -970,7 +1017,7 @@ class Engine:
             meta={
                 "policy": self.policy.to_dict(),
                 "horizon": self.horizon,
-                "travel_noise": None if self.noise is None else self.noise.dist.cv,
+                "travel_noise": self.travel_noise,
                 "targets": self.targets.to_dict(),
                 "events": next(self.env._eid),  # SimPy events scheduled in the run
             },
