@@ -427,3 +427,33 @@ def test_a_worker_with_another_version_is_refused(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match="a worker runs yingji 9.9.9"):
         run_experiment(make_spec(tmp_path), tmp_path / "out", replicate=fake_replicate)
     assert not ResultStore.open(tmp_path / "out").done()
+
+
+def test_dask_scheduler_address_gives_the_serial_table(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    spec = make_spec(tmp_path, replications=2)
+    a = run_experiment(spec, tmp_path / "a", replicate=fake_replicate)
+    # An in-process cluster reached over TCP stands for an existing (e.g. SLURM) one.
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
+        dashboard_address=None,
+    ) as cluster:  # fmt: skip
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        b = run_experiment(spec, tmp_path / "b", replicate=fake_replicate, dask=address)
+    assert b.executor == f"dask {address}"
+    assert a.summary.read_bytes() == b.summary.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"workers": 0}, "positive integer"),
+        ({"workers": 2, "dask": "local:2"}, "either --workers or --dask"),
+        ({"dask": "local:0"}, "local:N with N >= 1"),
+        ({"dask": "myhost:8786"}, "tcp://HOST:PORT or local:N"),
+    ],
+)
+def test_bad_executor_options_are_config_errors(tmp_path, options, message):
+    with pytest.raises(ConfigError, match=message):
+        run_experiment(make_spec(tmp_path), tmp_path / "out", replicate=fake_replicate, **options)
