@@ -457,3 +457,10 @@ def test_dask_scheduler_address_gives_the_serial_table(tmp_path):
 def test_bad_executor_options_are_config_errors(tmp_path, options, message):
     with pytest.raises(ConfigError, match=message):
         run_experiment(make_spec(tmp_path), tmp_path / "out", replicate=fake_replicate, **options)
+
+
+def test_dask_without_the_extra_says_how_to_install_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(ConfigError, match=r"yingji\[dask\]"):
+        run_experiment(make_spec(tmp_path), tmp_path / "out", replicate=fake_replicate,
+                       dask="local:2")  # fmt: skip
