@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
@@ -22,7 +23,13 @@ from typing import Any, TextIO
 
 from experiments.design import DesignPoint, ExperimentSpec, package_version
 from experiments.executors import ExecutorPlan, open_executor, plan_executor
-from experiments.store import ResultStore, plain_summary, plain_tables
+from experiments.store import (
+    ResultStore,
+    check_output_folder,
+    folder_lock,
+    plain_summary,
+    plain_tables,
+)
 from networks.errors import ConfigError, YingjiError
 
 #: ``replicate(config, *, replication, root_seed)`` -> an object with ``.summary`` and ``.records``.
@@ -266,18 +273,21 @@ def run_experiment(
         else plan_executor(workers=workers, dask=dask, start_method=start_method)
     )
     fn = replicate or default_replicate()
-    store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
     points = spec.points()
-    with store.lock():
+    check_output_folder(Path(out))  # before the lock file lands in someone's own folder
+    # Lock first: the identity check and the manifest belong to one run at a time.
+    with folder_lock(Path(out)):
+        store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
         done = store.done(records=records)
         todo = [
             (r, p) for r in range(spec.replications) for p in points if (p.index, r) not in done
         ]
         skipped = spec.replications * len(points) - len(todo)
+        left = Counter(p.index for _, p in todo)
         bar = Progress(
             total=len(todo),
             points=len(points),
-            per_point={p.index: sum(1 for _, q in todo if q is p) for p in points},
+            per_point={p.index: left.get(p.index, 0) for p in points},
             stream=stream or sys.stderr,
             enabled=progress,
         )

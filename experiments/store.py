@@ -97,6 +97,46 @@ def plain_tables(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str,
     return out
 
 
+def check_output_folder(root: Path) -> None:
+    """Refuse a folder that holds files but no experiment manifest (a user's own folder)."""
+    root = Path(root)
+    if (root / "manifest.json").exists() or not root.is_dir():
+        return
+    if any(not p.name.startswith(".") for p in root.iterdir()):
+        raise ConfigError(
+            "exists, is not empty and has no manifest.json: not an experiment folder; "
+            "use a new --out folder",
+            source=str(root),
+        )
+
+
+@contextmanager
+def folder_lock(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on an output folder (creating it), refusing a second run.
+
+    The operating system drops the lock when the process dies, even by SIGKILL.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks, run anyway
+        yield
+        return
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(
+                "another run is writing to this folder; wait for it or use another --out",
+                source=str(root),
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 # --------------------------------------------------------------------------- rows
 @dataclass(frozen=True)
 class ReplicationRow:
@@ -215,12 +255,8 @@ class ResultStore:
                     "results are never mixed: use another --out folder or remove this one",
                     source=str(root),
                 )
-        elif root.exists() and any(not p.name.startswith(".") for p in root.iterdir()):
-            raise ConfigError(
-                "exists, is not empty and has no manifest.json: not an experiment folder; "
-                "use a new --out folder",
-                source=str(root),
-            )
+        else:
+            check_output_folder(root)
         store = cls(root, manifest)
         # Rewritten on every run: replication count, metrics and baseline may change.
         atomic_write_text(path, json.dumps(manifest, indent=2, allow_nan=False) + "\n")
@@ -236,30 +272,9 @@ class ResultStore:
         root = Path(root)
         return cls(root, _read_manifest(root))
 
-    @contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold an exclusive lock on the folder (refuses a second concurrent run).
-
-        The operating system drops the lock when the process dies, even by SIGKILL.
-        """
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows: no advisory locks, run anyway
-            yield
-            return
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "a+b") as fh:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ConfigError(
-                    "another run is writing to this folder; wait for it or use another --out",
-                    source=str(self.root),
-                ) from None
-            try:
-                yield
-            finally:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    def lock(self) -> Any:
+        """:func:`folder_lock` on this store's folder."""
+        return folder_lock(self.root)
 
     # ------------------------------------------------------------------ design
     @property

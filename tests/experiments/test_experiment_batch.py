@@ -230,6 +230,7 @@ def test_a_folder_of_other_files_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="not an experiment folder"):
         run_experiment(make_spec(tmp_path), out, replicate=fake_replicate)
     assert (out / "thesis.tex").read_text() == "precious"
+    assert sorted(p.name for p in out.iterdir()) == ["thesis.tex"]
 
 
 def test_manifest_records_hash_version_and_seed(tmp_path):
@@ -464,3 +465,14 @@ def test_dask_without_the_extra_says_how_to_install_it(tmp_path, monkeypatch):
     with pytest.raises(ConfigError, match=r"yingji\[dask\]"):
         run_experiment(make_spec(tmp_path), tmp_path / "out", replicate=fake_replicate,
                        dask="local:2")  # fmt: skip
+
+
+def test_a_second_concurrent_run_into_one_folder_is_refused(tmp_path):
+    from experiments.store import folder_lock
+
+    out = tmp_path / "out"
+    with folder_lock(out):
+        with pytest.raises(ConfigError, match="another run is writing to this folder"):
+            run_experiment(make_spec(tmp_path), out, replicate=fake_replicate)
+    assert not (out / "manifest.json").exists()
+    assert run_experiment(make_spec(tmp_path), out, replicate=fake_replicate).ran == 12
