@@ -136,3 +136,23 @@ def test_parse_baseline():
     assert parse_baseline("a.b=1, c=x") == {"a.b": "1", "c": "x"}
     with pytest.raises(ConfigError, match="key=level"):
         parse_baseline("a=1,oops")
+
+
+def test_hypercube_experiment_reports_numeric_factor_at_its_values(tmp_path):
+    factors = [
+        {"key": "policy.name", "levels": ["nearest_available", "severity_priority"]},
+        {"key": "run.travel_noise", "lhs": [0.0, 0.4]},
+    ]
+    spec = make_spec(tmp_path, replications=2, lhs_samples=5, factors=factors, baseline="p000")
+    run_experiment(spec, tmp_path / "out", replicate=fake_replicate)
+    store = ResultStore.open(tmp_path / "out")
+    fig = plot_metric_by_factor(store.rows(), store.points, "run.travel_noise", "arrival_mean")
+    xs = sorted(x for c in fig.axes[0].containers for x in c.lines[0].get_xdata())
+    noise = sorted(p.values["run.travel_noise"] for p in store.points)
+    assert xs == pytest.approx(noise, abs=0.02)  # at the sampled values (dodged a little)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    page = write_report(store.root, metrics=["arrival_mean"]).read_text()
+    # 1 metric x (2 factors + paired) + CDF.
+    assert page.count("data:image/png;base64,") == 4
