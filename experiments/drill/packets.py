@@ -310,7 +310,14 @@ def _sheet_parts(script: DrillScript) -> dict[str, Any]:
         [it["inject"], f"+{it['offset_min']:g}", it["expected_action"], it["capability"], "", ""]
         for it in ev["items"]
     ]
-    return {"standard": standard, "reporting": reporting, "items": items, "scale": ev["scale"]}
+    roles = [[r, "", "", ""] for r in ev.get("roles", [])]
+    return {
+        "standard": standard,
+        "reporting": reporting,
+        "items": items,
+        "scale": ev["scale"],
+        "roles": roles,
+    }
 
 
 def evaluation_markdown(script: DrillScript, map_file: str | None = "map.png") -> str:
@@ -338,6 +345,16 @@ def evaluation_markdown(script: DrillScript, map_file: str | None = "map.png") -
             ["Inject", "Offset", "Expected action", "Capability", "Score", "Notes"], p["items"]
         ),
         "",
+        *(
+            [
+                "## Roles (six-no: none assigned in advance; record who took each, and when)",
+                "",
+                _md_table(["Role", "Taken by", "At (clock)", "Notes"], p["roles"]),
+                "",
+            ]
+            if p["roles"]
+            else []
+        ),
         "## Benchmark timeline (what the plan allows; free-flow roads, every team free)",
         "",
         _md_table(
@@ -365,6 +382,12 @@ def evaluation_html(script: DrillScript, map_file: str | None = "map.png") -> st
         + "</p>"
         + _html_table(
             ["Inject", "Offset", "Expected action", "Capability", "Score", "Notes"], p["items"]
+        )
+        + (
+            "<h2>Roles</h2><p>Six-no: none assigned in advance; record who took each, and "
+            "when.</p>" + _html_table(["Role", "Taken by", "At (clock)", "Notes"], p["roles"])
+            if p["roles"]
+            else ""
         )
         + "<h2>Benchmark timeline</h2><p>What the plan allows: free-flow roads, every team "
         "free, mean turnout.</p>"

@@ -48,6 +48,15 @@ _CALLER_SAYS = {
 #: Emergency number a member of the public would ring, by category.
 _NUMBER = {"natural_disaster": "119", "accident": "119", "public_health": "120",
            "social_safety": "110"}  # fmt: skip
+#: Roles evaluators watch being taken up in a six-no drill (no roles assigned in advance).
+SIX_NO_ROLES = (
+    "Duty officer taking the first call",
+    "Incident commander",
+    "Safety officer (isolation zone, responders out of danger)",
+    "Information officer",
+    "Logistics (supplies and depots)",
+    "Liaison with the next level up (reports)",
+)
 #: Scoring scales: level labels, best first.
 SCALE_LEVELS = {
     "PSMU": [
@@ -323,6 +332,8 @@ class DrillDrawer:
                 },
             },
             "scale": {"name": spec.scale, "levels": levels},
+            # Six-no: nobody is given a role in advance; evaluators record who took which.
+            "roles": list(SIX_NO_ROLES) if spec.blind_level == "six-no" else [],
             "items": [
                 {
                     "inject": i.no,
