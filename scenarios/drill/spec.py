@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from networks.errors import ConfigError
-from scenarios._validate import Reader
+from scenarios._validate import Reader, check_num
 
 DRILL_TYPES = ("field", "tabletop")
 #: Blind levels: single (time not announced), double (time and scenario not
@@ -205,14 +205,16 @@ class DrillSpec:
         if not end > start:
             raise r.error("end", f"window must end after it starts ({iso(start)})")
 
-        def known(name: str, names: tuple[str, ...], key: str) -> None:
+        def known(table: Reader, names: tuple[str, ...], key: str) -> None:
             if hazards is not None:
                 for h in names:
                     if h not in hazards:
-                        raise r.error(key, f"unknown hazard {h!r} (known: {', '.join(hazards)})")
+                        raise table.error(
+                            key, f"unknown hazard {h!r} (known: {', '.join(hazards)})"
+                        )
 
         allowed = _strs(r, "hazards")
-        known("", allowed, "hazards")
+        known(r, allowed, "hazards")
         grades_raw = r.get("grades", [1, 2, 3, 4])
         if not isinstance(grades_raw, list) or not grades_raw:
             raise r.error("grades", "expected a non-empty list of grades (1-4 or 'I'-'IV')")
@@ -242,7 +244,7 @@ class DrillSpec:
         for h in rk.data:
             if h == "scenario":
                 continue
-            known("", (str(h),), f"risk.{h}")
+            known(rk, (str(h),), str(h))
             risk[str(h)] = rk.num(str(h), lo=0)
         if allowed and not any(risk.get(h, 1.0) > 0 for h in allowed):
             raise r.error("hazards", "every allowed hazard has risk 0")
@@ -255,7 +257,7 @@ class DrillSpec:
             if len(vals) != 4:
                 raise rp.error(str(name), "expected minutes, or a list of 4 (grades I-IV)")
             reporting[str(name)] = tuple(
-                Reader({"v": x}, source=source, key=rp.path(str(name))).num("v", lo=0) for x in vals
+                check_num(x, lambda m, n=str(name): rp.error(n, m), lo=0) for x in vals
             )  # type: ignore[assignment]
 
         tg = top.table("targets", {})

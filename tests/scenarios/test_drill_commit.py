@@ -143,3 +143,21 @@ def test_spec_errors_name_file_and_key(drill, key):
             {"drill": {**BASE["drill"], **drill}}, source="d.toml", hazards=load_catalogue().keys
         )
     assert str(err.value).startswith(f"d.toml: {key}")
+
+
+@pytest.mark.parametrize(
+    ("tables", "key"),
+    [
+        ({"risk": {"alien_invasion": 1}}, "risk.alien_invasion"),
+        ({"risk": {"flood": -1}}, "risk.flood"),
+        ({"risk": {"scenario": "no_such_scenario"}}, "risk.scenario"),
+        ({"reporting": {"first_phone": [15, 15, -1, 60]}}, "reporting.first_phone"),
+        ({"reporting": {"first_phone": [15, 15]}}, "reporting.first_phone"),
+        ({"targets": {"arrival": "soon"}}, "targets.arrival"),
+        ({"evaluation": {"scale": "stars"}}, "evaluation.scale"),
+    ],
+)
+def test_other_tables_errors_name_file_and_key(tables, key):
+    with pytest.raises(ConfigError) as err:
+        DrillSpec.from_dict({**BASE, **tables}, source="d.toml", hazards=load_catalogue().keys)
+    assert str(err.value).startswith(f"d.toml: {key}")
