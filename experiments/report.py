@@ -300,11 +300,15 @@ def _table_html(header: Sequence[str], body: Sequence[Sequence[str]], cls: str =
 
 
 def _target(store: ResultStore, measure: str) -> float | None:
-    path = store.root / "points" / "p000.json"
+    """The response target of ``measure`` in minutes (the config's, else the default)."""
+    from sim.targets import ResponseTargets
+
+    path = store.root / "points" / f"{store.points[0].id}.json"
     try:
         cfg = json.loads(path.read_text(encoding="utf-8"))["config"]
-        return float(cfg.get("targets", {})[measure])
-    except (OSError, KeyError, ValueError, TypeError):
+        targets = ResponseTargets.from_dict(cfg.get("targets", {}), source=str(path))
+        return float(getattr(targets, measure))
+    except (OSError, KeyError, ValueError, TypeError, AttributeError, ConfigError):
         return None
 
 
