@@ -6,6 +6,8 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from networks.errors import ConfigError
@@ -235,3 +237,40 @@ def test_draw_on_a_real_osm_network_uses_grid_areas_and_road_names(shanghai):
         assert d.areas[sc.node] == sc.area and sc.landmark == ""
         assert sc.road and sc.road in set(e.name.tolist()) and sc.place.startswith(sc.road)
         assert sc.area in s.alarm.message and sc.road in s.alarm.message
+
+
+AREAS = ["County Seat", "Xiba Town", "Beihe Town", "Dongcun Town", "Longtan Town"]
+HAZARDS = ["building_fire", "traffic_accident", "hazmat_leak", "forest_fire", "mass_poisoning"]
+
+
+@given(
+    hazards=st.lists(st.sampled_from(HAZARDS), min_size=1, max_size=4, unique=True),
+    grades=st.lists(st.integers(1, 4), min_size=1, max_size=4, unique=True),
+    excluded=st.lists(st.sampled_from(AREAS), max_size=3, unique=True),
+    past=st.lists(st.tuples(st.sampled_from(HAZARDS), st.sampled_from(AREAS)), max_size=5),
+    no_repeat=st.integers(0, 5),
+    seed=st.integers(0, 2**32),
+)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_draw_honours_every_constraint(
+    county, hazards, grades, excluded, past, no_repeat, seed
+):
+    history = [PastDrill(h, a) for h, a in past]
+    recent = set(past[-no_repeat:]) if no_repeat else set()
+    # at most 3 + 5 of the 11 areas are closed to a hazard, and spatial weights are
+    # positive everywhere, so something is always left to draw
+    d = make_drawer(
+        county,
+        history,
+        hazards=hazards,
+        grades=grades,
+        exclude_areas=excluded,
+        no_repeat=no_repeat,
+        injects=[],
+    )
+    assert d.recent == recent
+    s = d.draw(rng=generator_from_seed(seed_from_int(seed)), exercise_id="T", drawn_at="t0")
+    sc = s.scene
+    assert sc.hazard in hazards and sc.grade in grades and sc.area not in excluded
+    assert (sc.hazard, sc.area) not in recent
+    assert WINDOW["start"] <= sc.start < WINDOW["end"]  # same offset: string order is time order
