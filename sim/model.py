@@ -178,6 +178,22 @@ _SCENES: weakref.WeakKeyDictionary[RoadNetwork, dict[int, tuple[array, np.ndarra
 )
 
 
+#: Per network state: dispatch orders per facility layout (a few layouts kept).
+_ORDERS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, Any]] = weakref.WeakKeyDictionary()
+_LAYOUTS_KEPT = 8
+
+
+def _shared(state: RoadNetwork, key: Any, make: Callable[[], Any]) -> Any:
+    """A per-state value shared between runs, made on first use (oldest layouts dropped)."""
+    d = _ORDERS.setdefault(state, {})
+    hit = d.get(key)
+    if hit is None:
+        if len(d) >= 2 * _LAYOUTS_KEPT:
+            del d[next(iter(d))]
+        hit = d[key] = make()
+    return hit
+
+
 def _scene_cache(state: RoadNetwork) -> dict[int, tuple[array, np.ndarray, np.ndarray]]:
     """Scene rows of a network state, shared by all runs on it (they depend on nothing else)."""
     return _SCENES.setdefault(state, {})
@@ -192,20 +208,31 @@ class _Tables:
         self.tt = state.travel_times(engine.station_nodes)  # station -> node, s
         self.tt_back = state.travel_times(engine.station_nodes, reverse=True)  # node -> station
         self._dist: np.ndarray | None = None
-        self.orders: list[dict[int, list[tuple[int, float]]]] = [{} for _ in CAPABILITIES]
-        self.depot_orders: dict[int, np.ndarray] = {}
+        # Orders depend only on the state and the facility layout: shared between runs.
+        skey = (
+            "stations",
+            engine.station_nodes.tobytes(),
+            tuple(c.tobytes() for c in engine.cap_stations),
+        )
+        self.orders, self._sorted = _shared(state, skey, self._sort_stations)
+        self.depot_orders: dict[int, np.ndarray] = _shared(
+            state, ("depots", engine.depot_nodes.tobytes()), dict
+        )
         self.scene = _scene_cache(state)
+
+    def _sort_stations(self) -> tuple[list[dict[int, list[tuple[int, float]]]], list]:
         # Per capability: stations holding it, sorted by time to each node ((n_nodes, k) arrays).
-        self._sorted: list[tuple[np.ndarray, np.ndarray]] = []
-        for st in engine.cap_stations:
+        out = []
+        for st in self.e.cap_stations:
             sub = self.tt[st]
             o = np.argsort(sub, axis=0, kind="stable")
-            self._sorted.append(
+            out.append(
                 (
                     np.ascontiguousarray(st[o].T),
                     np.ascontiguousarray(np.take_along_axis(sub, o, 0).T),
                 )
             )
+        return [{} for _ in CAPABILITIES], out
 
     def order(self, cap: int, node: int) -> list[tuple[int, float]]:
         """Stations holding ``cap`` that can reach ``node``, nearest first, with seconds."""
