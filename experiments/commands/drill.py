@@ -13,8 +13,16 @@ def _scrypt(args: argparse.Namespace):  # noqa: ANN202 - ScryptParams, imported 
 
 def cmd_draw(args: argparse.Namespace) -> int:
     """``yingji drill draw``: draw a drill and seal it."""
+    import sys
+
     from experiments.drill import draw_drill
 
+    if args.seed is not None:
+        print(
+            "yingji: warning: --seed makes the draw foreseeable; use it only to test "
+            "the generator, never for a real drill",
+            file=sys.stderr,
+        )
     res = draw_drill(
         args.config,
         args.out,
