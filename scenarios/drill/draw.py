@@ -12,7 +12,7 @@ many drills as asked, each from a ``numpy.random.Generator``:
    hazard sources; :meth:`scenarios.places.Geography.hazard_weights`)
    restricted to the allowed areas minus the areas where this hazard was
    drilled in the last ``no_repeat`` drills;
-3. the start time, uniform over the window (to the second);
+3. the start time, uniform over the window's allowed hours (to the second);
 4. the grade, by the hazard's grade probabilities restricted to the allowed grades;
 5. the alarm and the injects (:mod:`scenarios.drill.injects`).
 """
@@ -189,6 +189,7 @@ class DrillDrawer:
         self.hazards = tuple(h for h, _ in risk)
         r = np.array([w for _, w in risk])
         self.hazard_probs = r / r.sum()
+        self._intervals = spec.allowed_intervals()
         self.namer = Namer(network)
         self._xy = np.column_stack([network.nodes.x, network.nodes.y]).astype(float)
         self._tree = cKDTree(self._xy)
@@ -245,8 +246,12 @@ class DrillDrawer:
         hazard = self.hazards[int(rng.choice(len(self.hazards), p=self.hazard_probs))]
         h = cat[hazard]
         node = int(rng.choice(self.network.n_nodes, p=self.node_probs[hazard]))
-        seconds = int(np.floor(rng.random() * spec.window_minutes * 60.0))
-        start = spec.start + timedelta(seconds=seconds)
+        # uniform over the allowed hours of the window: a point on their total length
+        ends = np.cumsum([t1 - t0 for t0, t1 in self._intervals])
+        u = rng.random() * ends[-1]
+        k = int(np.searchsorted(ends, u, side="right"))
+        t0 = self._intervals[k][0] + u - (ends[k - 1] if k else 0.0)
+        start = spec.start + timedelta(seconds=int(np.floor(t0)))
         grade = int(rng.choice(4, p=self.grade_probs(hazard))) + 1
         name = self.namer.name(node)
         area = str(self.areas[node])

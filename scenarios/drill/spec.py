@@ -47,6 +47,7 @@ DEFAULT_REPORTING: dict[str, tuple[float, float, float, float]] = {
 _DRILL_KEYS = {
     "id", "name", "jurisdiction", "type", "blind", "start", "end", "timezone", "hazards",
     "grades", "include_areas", "exclude_areas", "units", "history", "no_repeat", "injects",
+    "hours",
 }  # fmt: skip
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 
@@ -108,6 +109,9 @@ class DrillSpec:
         One of :data:`BLIND_LEVELS`.
     start, end
         The window the drill starts in (aware date-times).
+    hours
+        Clock hours ``(from, to)`` the drill may start in each day (local time
+        of ``start``), ``(0, 24)`` for any time.
     hazards
         Hazards that may be drawn (empty: the whole catalogue).
     grades
@@ -141,6 +145,7 @@ class DrillSpec:
     jurisdiction: str = ""
     drill_type: str = "field"
     blind_level: str = "six-no"
+    hours: tuple[float, float] = (0.0, 24.0)
     hazards: tuple[str, ...] = ()
     grades: tuple[int, ...] = (1, 2, 3, 4)
     include_areas: tuple[str, ...] = ()
@@ -161,11 +166,33 @@ class DrillSpec:
             raise ValueError("drill window times must carry a UTC offset")
         if not self.end > self.start:
             raise ValueError("drill window must end after it starts")
+        if not 0 <= self.hours[0] < self.hours[1] <= 24:
+            raise ValueError("drill hours must be (from, to) with 0 <= from < to <= 24")
+        if not self.allowed_intervals():
+            raise ValueError("no allowed hour falls inside the drill window")
 
     @property
     def window_minutes(self) -> float:
         """Length of the window in minutes."""
         return (self.end - self.start).total_seconds() / 60.0
+
+    def allowed_intervals(self) -> list[tuple[float, float]]:
+        """Seconds after ``start`` at which the drill may begin, as ``[t0, t1)`` intervals."""
+        total = (self.end - self.start).total_seconds()
+        if self.hours == (0.0, 24.0):
+            return [(0.0, total)]
+        a, b = self.hours
+        midnight = self.start.replace(hour=0, minute=0, second=0, microsecond=0)
+        out = []
+        day = midnight
+        while day < self.end:
+            t0 = (day + timedelta(hours=a) - self.start).total_seconds()
+            t1 = (day + timedelta(hours=b) - self.start).total_seconds()
+            t0, t1 = max(t0, 0.0), min(t1, total)
+            if t1 > t0:
+                out.append((t0, t1))
+            day += timedelta(days=1)
+        return out
 
     def risk_of(self, hazard: str) -> float:
         """Relative risk of a hazard (1 for hazards the table does not list)."""
@@ -229,6 +256,12 @@ class DrillSpec:
             if k not in INJECT_KINDS:
                 raise r.error("injects", f"unknown inject kind {k!r} ({', '.join(INJECT_KINDS)})")
         history = r.str("history", "")
+        hours = r.get("hours", [0, 24])
+        if not (isinstance(hours, list) and len(hours) == 2):
+            raise r.error("hours", "expected [from, to] clock hours, e.g. [8, 18]")
+        hours = tuple(check_num(h, lambda m: r.error("hours", m), lo=0, hi=24) for h in hours)
+        if not hours[0] < hours[1]:
+            raise r.error("hours", f"from must be before to, got {list(hours)}")
 
         rk = top.table("risk", {})
         risk = dict(DEFAULT_RISK)
@@ -277,6 +310,7 @@ class DrillSpec:
                 jurisdiction=r.str("jurisdiction", ""),
                 drill_type=r.str("type", "field", choices=DRILL_TYPES),
                 blind_level=r.str("blind", "six-no", choices=BLIND_LEVELS),
+                hours=hours,  # type: ignore[arg-type]
                 hazards=allowed,
                 grades=tuple(sorted(set(grades))),
                 include_areas=_strs(r, "include_areas"),
@@ -303,6 +337,7 @@ class DrillSpec:
             "blind": self.blind_level,
             "start": iso(self.start),
             "end": iso(self.end),
+            "hours": list(self.hours),
             "hazards": list(self.hazards),
             "grades": list(self.grades),
             "include_areas": list(self.include_areas),

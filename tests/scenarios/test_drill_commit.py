@@ -135,6 +135,10 @@ def test_risk_can_come_from_a_scenarios_background_rates():
         ({"timezone": "Mars"}, "drill.timezone"),
         ({"colour": "red"}, "drill.colour"),
         ({"no_repeat": -1}, "drill.no_repeat"),
+        ({"hours": [18, 8]}, "drill.hours"),
+        ({"hours": [8, 25]}, "drill.hours"),
+        ({"hours": [8]}, "drill.hours"),
+        ({"hours": [1, 2], "start": "2026-12-01T08:00", "end": "2026-12-01T20:00"}, "drill"),
     ],
 )
 def test_spec_errors_name_file_and_key(drill, key):

@@ -81,6 +81,26 @@ def test_start_times_are_uniform_in_the_window(plain):
     assert stats.kstest(u / span, "uniform").pvalue > 1e-3
 
 
+def test_start_times_are_uniform_over_the_allowed_hours(county):
+    window = {"start": "2026-12-01T12:30:00+08:00", "end": "2026-12-05T09:00:00+08:00"}
+    d = make_drawer(county, **window, hours=[8, 18], injects=[])
+    spec = d.spec
+    # allowed: Dec 1 12:30-18:00, Dec 2-4 08:00-18:00, Dec 5 08:00-09:00
+    assert [round((b - a) / 3600, 2) for a, b in spec.allowed_intervals()] == [5.5, 10, 10, 10, 1]
+    t0 = datetime.fromisoformat(window["start"])
+    starts = [datetime.fromisoformat(s.scene.start) for s in draws(d, 800)]
+    assert all(8 <= t.hour < 18 for t in starts)
+    # position of each start on the allowed time line, as a fraction of its length
+    iv = spec.allowed_intervals()
+    ends = np.cumsum([b - a for a, b in iv])
+    pos = []
+    for t in starts:
+        x = (t - t0).total_seconds()
+        k = next(i for i, (a, b) in enumerate(iv) if a <= x < b)
+        pos.append(((ends[k - 1] if k else 0.0) + x - iv[k][0]) / ends[-1])
+    assert stats.kstest(pos, "uniform").pvalue > 1e-3
+
+
 def test_areas_follow_the_hazards_spatial_weights(plain):
     drawer, scripts = plain
     fires = [s for s in scripts if s.scene.hazard == "building_fire"]
