@@ -313,7 +313,11 @@ def draw_drill(
     }
     out.mkdir(parents=True, exist_ok=True)
     _write_atomic(out / SEALED, sealed)
-    _write_atomic(out / PUBLIC, (json.dumps(public, indent=2, sort_keys=True) + "\n").encode())
+    try:
+        _write_atomic(out / PUBLIC, (json.dumps(public, indent=2, sort_keys=True) + "\n").encode())
+    except BaseException:  # no sealed drill without its public commitment
+        (out / SEALED).unlink()
+        raise
     return DrawResult(out, exercise_id, commit, created)
 
 
