@@ -1,9 +1,11 @@
 """Batch runner: speed-up of 2 local workers over 1, and the runner's per-replication overhead.
 
-Run:  python benchmarks/bench_experiments.py [--replications 16] [--scenario multi_hazard]
+Run:  python benchmarks/bench_experiments.py [--replications 12] [--scenario multi_hazard]
+                                             [--repeat 1]
 
 One experiment (two dispatch policies on the built-in county, N replications
-each) is timed three ways in one run:
+each) is timed three ways, each in a fresh Python process so that all three
+start equally cold (imports, network, travel-time caches):
 
 (1) ``run_replication`` called directly in a loop (the simulation alone);
 (2) ``run_experiment(workers=1)``: the same replications through the runner
@@ -11,44 +13,37 @@ each) is timed three ways in one run:
 (3) ``run_experiment(workers=2)``: two spawned worker processes (their start-up,
     imports and network build included: that is what a user waits for).
 
-Every measurement starts cold: the process's network cache is emptied
-before (1) and (2), and the workers of (3) start empty anyway, so each pays
-for its network and for the travel times of every disrupted road state once.
-Prints wall times, the speed-up (2) / (3) (target >= 1.8x on 2 cores) and the
-overhead ((2) - (1)) / replications.
+Prints wall times (median of ``--repeat``), the speed-up (2) / (3) (target
+>= 1.8x on 2 cores), the overhead ((2) - (1)) / replications, and the
+runner's own time: wall time of (2) outside the replication function. On a
+machine busy with other work the speed-up says more about the load than about
+the runner: check ``uptime`` first.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from experiments.batch import run_experiment
-from experiments.config import _NETWORKS
-from experiments.design import ExperimentSpec
-from experiments.runner import run_replication
-from experiments.store import ResultStore
 
+def experiment(replications: int, scenario: str, seed: int):  # noqa: ANN201
+    from experiments.design import ExperimentSpec
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--replications", type=int, default=16)
-    ap.add_argument("--scenario", default="multi_hazard")
-    ap.add_argument("--seed", type=int, default=7)
-    args = ap.parse_args()
-
-    spec = ExperimentSpec.from_dict(
+    return ExperimentSpec.from_dict(
         {
             "name": "bench",
-            "replications": args.replications,
-            "root_seed": args.seed,
+            "replications": replications,
+            "root_seed": seed,
             "base": {
                 "network": {"synthetic": "county"},
-                "scenario": {"name": args.scenario},
+                "scenario": {"name": scenario},
                 "policy": {"name": "nearest_available"},
                 "run": {"travel_noise": 0.1},
             },
@@ -58,53 +53,87 @@ def main() -> None:
         },
         source="bench",
     )
+
+
+def measure(mode: str, replications: int, scenario: str, seed: int) -> dict:
+    """One timing, in this (fresh) process."""
+    t0 = time.perf_counter()
+    spec = experiment(replications, scenario, seed)
     points = spec.points()
-    n = len(points) * spec.replications
-    print(
-        f"{len(points)} design points x {spec.replications} replications = {n} runs "
-        f"({args.scenario}, built-in county), {os.cpu_count()} CPUs"
-    )
+    if mode == "direct":
+        from experiments.runner import run_replication
 
-    t0 = time.perf_counter()
-    points[0].config.region()
-    print(f"network build (once per process): {time.perf_counter() - t0:.2f} s")
-
-    _NETWORKS.clear()  # cold start, like the runner below
-    t0 = time.perf_counter()
-    per_run = []
-    for r in range(spec.replications):
-        for p in points:
-            t1 = time.perf_counter()
-            run_replication(p.config, replication=r, root_seed=spec.root_seed)
-            per_run.append(time.perf_counter() - t1)
-    direct = time.perf_counter() - t0
-    print(
-        f"(1) direct loop:        {direct:7.2f} s  "
-        f"(median {statistics.median(per_run):.3f} s per replication)"
-    )
+        per_run = []
+        for r in range(spec.replications):
+            for p in points:
+                t1 = time.perf_counter()
+                run_replication(p.config, replication=r, root_seed=spec.root_seed)
+                per_run.append(time.perf_counter() - t1)
+        return {"wall": time.perf_counter() - t0, "median": statistics.median(per_run)}
+    from experiments.batch import run_experiment
+    from experiments.store import ResultStore
 
     with tempfile.TemporaryDirectory() as tmp:
-        _NETWORKS.clear()
-        one = run_experiment(spec, Path(tmp) / "one", workers=1, progress=False)
-        # Time inside the replication function, as the runner measured it.
-        inside = sum(row.elapsed_s for row in ResultStore.open(one.out).rows())
-        print(f"(2) runner, 1 worker:   {one.elapsed_s:7.2f} s")
-        two = run_experiment(spec, Path(tmp) / "two", workers=2, progress=False)
-        print(f"(3) runner, 2 workers:  {two.elapsed_s:7.2f} s")
-        same = one.summary.read_bytes() == two.summary.read_bytes()
+        workers = 1 if mode == "runner1" else 2
+        res = run_experiment(spec, Path(tmp) / "out", workers=workers, progress=False)
+        inside = sum(row.elapsed_s for row in ResultStore.open(res.out).rows())
+        return {
+            "wall": time.perf_counter() - t0,
+            "inside": inside,
+            "table": res.summary.read_bytes().hex()[:4096],
+        }
 
-    print(f"speed-up 2 workers vs 1:   {one.elapsed_s / two.elapsed_s:.2f}x (target >= 1.8x)")
-    overhead_ms = (one.elapsed_s - direct) / n * 1000
-    own_ms = (one.elapsed_s - inside) / n * 1000
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--replications", type=int, default=12)
+    ap.add_argument("--scenario", default="multi_hazard")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--mode", choices=["direct", "runner1", "runner2"], help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.mode:
+        print(json.dumps(measure(args.mode, args.replications, args.scenario, args.seed)))
+        return
+
+    n = 2 * args.replications
     print(
-        f"runner overhead:           {overhead_ms:.1f} ms per replication vs the direct loop "
-        f"({overhead_ms / 10 / statistics.median(per_run):.1f} % of a replication)"
+        f"2 design points x {args.replications} replications = {n} runs "
+        f"({args.scenario}, built-in county), {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    runs: dict[str, list[dict]] = {"direct": [], "runner1": [], "runner2": []}
+    for _ in range(args.repeat):
+        for mode in runs:
+            cmd = [
+                sys.executable, __file__, "--mode", mode, "--replications",
+                str(args.replications), "--scenario", args.scenario, "--seed", str(args.seed),
+            ]  # fmt: skip
+            out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+            runs[mode].append(json.loads(out.strip().splitlines()[-1]))
+
+    def wall(mode: str) -> float:
+        return statistics.median(r["wall"] for r in runs[mode])
+
+    direct, one, two = wall("direct"), wall("runner1"), wall("runner2")
+    per_rep = statistics.median(r["median"] for r in runs["direct"])
+    inside = statistics.median(r["inside"] for r in runs["runner1"])
+    print(f"(1) direct loop:        {direct:7.2f} s  (median {per_rep:.3f} s per replication)")
+    print(f"(2) runner, 1 worker:   {one:7.2f} s")
+    print(f"(3) runner, 2 workers:  {two:7.2f} s")
+    print(f"speed-up 2 workers vs 1:   {one / two:.2f}x (target >= 1.8x)")
+    overhead_ms = (one - direct) / n * 1000
+    print(
+        f"runner overhead:           {overhead_ms:+.1f} ms per replication vs the direct loop "
+        f"({overhead_ms / 10 / per_rep:+.1f} % of a replication)"
     )
     print(
-        f"runner's own time:         {own_ms:.1f} ms per replication (wall time of (2) "
-        "outside the replication function: storing, manifest, summary table)"
+        f"runner's own time:         {(one - inside) / n * 1000:.1f} ms per replication "
+        "(wall time of (2) outside the replication function, start-up included)"
     )
-    print(f"identical summary tables:  {same}")
+    same = {r["table"] for r in runs["runner1"] + runs["runner2"]}
+    print(f"identical summary tables:  {len(same) == 1}")
+    print(f"load average after:        {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
