@@ -386,6 +386,7 @@ class Engine:
         self.free_area = [[0] * len(CAPABILITIES) for _ in areas]
         for t in range(n_teams):
             self.free_area[self.team_area[t]][self.team_cap[t]] += 1
+        self.area_total = [list(row) for row in self.free_area]
         self.cap_stations = [
             np.array(
                 sorted({self.team_station[t] for t in range(n_teams) if self.team_cap[t] == c}),
@@ -548,6 +549,10 @@ class Engine:
                 if t < best_t:
                     best_t, best = t, (team, t, self.station_nodes_list[h], True)
         return best
+
+    def teams_in_area(self, team: int) -> int:
+        """All teams of ``team``'s capability based in ``team``'s area."""
+        return self.area_total[self.team_area[team]][self.team_cap[team]]
 
     def free_in_area(self, team: int) -> int:
         """Free teams of ``team``'s capability based in ``team``'s area."""

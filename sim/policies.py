@@ -29,6 +29,10 @@ class DispatchView(Protocol):
         """The free team of ``capability`` with the shortest travel time to ``node``."""
         ...
 
+    def teams_in_area(self, team: int) -> int:
+        """All teams of ``team``'s capability based in ``team``'s area, busy or not."""
+        ...
+
     def free_in_area(self, team: int) -> int:
         """Free teams of ``team``'s capability based in ``team``'s area.
 
@@ -89,7 +93,10 @@ class SeverityPriority:
     Waiting requests are ordered by grade (I first), then by call time. A team
     may go to an incident of a grade outside ``protected`` only if at least
     ``reserve`` free teams of its capability stay in its home area afterwards;
-    grade I-II incidents may take any free team.
+    grade I-II incidents may take any free team. An area never holds back all
+    of its teams: with ``n`` teams of a capability it keeps ``min(reserve, n - 1)``
+    free, so a township with one fire team still answers its grade IV fires
+    (otherwise they would wait for ever).
 
     Parameters
     ----------
@@ -127,7 +134,11 @@ class SeverityPriority:
         k = self._reserve(view, capability)
         if grade in self.protected or k == 0:
             return view.nearest(node, capability)
-        return view.nearest(node, capability, allow=lambda team: view.free_in_area(team) > k)
+        return view.nearest(
+            node,
+            capability,
+            allow=lambda team: view.free_in_area(team) > min(k, view.teams_in_area(team) - 1),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Name and parameters."""

@@ -224,3 +224,11 @@ def test_same_seed_same_records_and_policy_keeps_call_times():
     assert a.equals(b)
     assert not a.equals(d)
     assert np.array_equal(a.incidents["call_taken"], c.incidents["call_taken"])
+
+
+def test_reserve_never_holds_back_an_areas_last_team():
+    # A one-team area keeps min(k, 1 - 1) = 0 in reserve: its grade IV call is answered.
+    s = stream_from([0.0], [1], requirements=[FIRE], grade=[4], control=[5.0])
+    r = go(line(), [station("A", 0, turnout=0.0, area="a")], s,
+           policy=sim.SeverityPriority(reserve=1))  # fmt: skip
+    assert r.incidents["first_dispatch"].tolist() == [1.0]
