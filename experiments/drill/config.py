@@ -111,6 +111,7 @@ class DrillConfig:
     scrypt: ScryptParams
     benchmark: BenchmarkParams
     catalogue_file: str | None = None
+    sha256: str = ""
 
     @classmethod
     def from_file(cls, path: str | Path) -> DrillConfig:
@@ -147,6 +148,7 @@ class DrillConfig:
             scrypt=scrypt,
             benchmark=bench,
             catalogue_file=cat_file,
+            sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
         )
 
     def catalogue(self) -> HazardCatalogue:

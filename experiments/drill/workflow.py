@@ -268,6 +268,8 @@ def draw_drill(
     else:
         seed_bytes = fresh_seed()
         audit = {"seed_source": "secrets"}
+    # sealed, so the drill TOML stays private but cannot be swapped afterwards
+    audit["config_sha256"] = cfg.sha256
     exercise_id = cfg.spec.exercise_id or (
         "DRILL-" + hashlib.sha256(b"yingji-drill-id\0" + seed_bytes).hexdigest()[:8].upper()
     )
@@ -519,6 +521,10 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
         checks.append(f"seed = hash of the contributions of {', '.join(sorted(organisers))}")
     if redraw is not None:
         cfg = DrillConfig.from_file(redraw)
+        if cfg.sha256 != script.audit.get("config_sha256"):
+            raise SealError(
+                f"{redraw} is not the drill file used at the draw (its SHA-256 differs)"
+            )
         audit = {k: v for k, v in script.audit.items() if k not in ("seed", "recent")}
         again = compose(
             cfg,

@@ -97,6 +97,11 @@ def test_example_round_draw_reveal_verify(drawn, tmp_path, capsys):
     code, out, _ = run(capsys, "drill", "verify", d, "--redraw", EXAMPLE)
     assert code == 0
     assert "matches the commitment" in out and "re-drawing from the seed gives the same" in out
+    assert script["audit"]["config_sha256"] == hashlib.sha256(EXAMPLE.read_bytes()).hexdigest()
+    # a different drill file (one changed constraint) cannot pass for the one drawn with
+    other = tmp_path / "other.toml"
+    other.write_text(EXAMPLE.read_text().replace("no_repeat = 3", "no_repeat = 2"))
+    assert "not the drill file" in fails_cleanly(capsys, "drill", "verify", d, "--redraw", other)
 
 
 def test_sealed_folder_tells_nothing_before_the_reveal(tmp_path, capsys):
