@@ -1,0 +1,136 @@
+"""Run configs and locations: validation names the file and the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from experiments.config import RunConfig
+from experiments.locations import read_table, resolve_location
+from networks import ConfigError
+
+
+def test_every_location_form_finds_the_same_node(county):
+    node = county.landmarks[5].node
+    x, y = float(county.nodes.x[node]), float(county.nodes.y[node])
+    lon, lat = float(county.nodes.lon[node]), float(county.nodes.lat[node])
+    forms = [
+        {"node": node},
+        {"osmid": int(county.nodes.osmid[node])},
+        {"lon": lon, "lat": lat},
+        [lon, lat],
+        {"x": x + 3.0, "y": y - 3.0},
+        f"landmark:{county.landmarks[5].name}",
+    ]
+    for form in forms:
+        assert resolve_location(form, county) == node, form
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"node": -1}, "not on the network"),
+        ({"lon": 0.0, "lat": 0.0}, "km from the nearest road node"),
+        ("landmark:Atlantis", "no landmark 'Atlantis'"),
+        ({"lon": "east"}, "no location"),
+        ({"x": "a", "y": 1}, "expected a number"),
+    ],
+)
+def test_bad_locations_name_file_and_key(county, value, message):
+    with pytest.raises(ConfigError, match=message) as info:
+        resolve_location(value, county, source="region.toml", key="stations[3].location")
+    assert str(info.value).startswith("region.toml: stations[3].location")
+
+
+def _write(tmp_path, text, name="run.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_minimal_config_round_trips(tmp_path):
+    path = _write(
+        tmp_path, '[network]\nsynthetic = "county"\n[run]\nseed = 7\ntravel_noise = 0.1\n'
+    )
+    cfg = RunConfig.from_file(path)
+    assert cfg.seed == 7 and cfg.travel_noise == 0.1 and cfg.stations == "default"
+    again = RunConfig.from_dict(cfg.to_dict(), source=str(path), base_dir=tmp_path)
+    assert again.to_dict() == cfg.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        ('[network]\nsynthetic = "county"\n[run]\nseeed = 1\n', "run.seeed", "unknown key"),
+        (
+            '[network]\nsynthetic = "county"\n[run]\ntravel_noise = -0.5\n',
+            "run.travel_noise",
+            ">= 0",
+        ),
+        ('[network]\nsynthetic = "town"\n', "network.synthetic", "unknown synthetic"),
+        ("[network]\n", "network", "exactly one"),
+        ('[network]\nsynthetic = "county"\n[run]\nreplications = 0\n', "run.replications", ">= 1"),
+        ('[network]\nsynthetic = "county"\n[targets]\narrival = -10\n', "targets.arrival", ">= 0"),
+        ('[network]\nsynthetic = "county"\n[policy]\nname = "random"\n', "policy", "random"),
+        (
+            '[network]\nsynthetic = "county"\n[network.speeds]\nresidential = -5\n',
+            "network.speeds.residential",
+            "> 0",
+        ),  # fmt: skip
+    ],
+)
+def test_config_mistakes_name_file_and_key(tmp_path, text, key, message):
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        RunConfig.from_file(path)
+    text_ = str(info.value)
+    assert text_.startswith(f"{path}: {key}"), text_
+    assert message.strip("> ") in text_ or message in text_
+
+
+def test_malformed_toml_names_the_file(tmp_path):
+    path = _write(tmp_path, "[network\nsynthetic = county")
+    with pytest.raises(ConfigError, match="not valid TOML") as info:
+        RunConfig.from_file(path)
+    assert str(path) in str(info.value)
+
+
+def test_station_table_rows_group_into_stations(tmp_path, county):
+    town = next(lm for lm in county.landmarks if lm.kind == "township")
+    lon, lat = county.nodes.lon[town.node], county.nodes.lat[town.node]
+    csv_path = tmp_path / "stations.csv"
+    csv_path.write_text(
+        "name,tier,lon,lat,capability,size,count,turnout_min\n"
+        f"T1,township,{lon},{lat},general,32,1,2.0\n"
+        f"T1,township,{lon},{lat},fire,8,2,\n"
+        f"Seat,city,,,fire,6,3,\n".replace(",,,fire", ",,,fire")
+    )
+    rows = read_table(csv_path)
+    assert len(rows) == 3
+    cfg_path = _write(
+        tmp_path,
+        '[network]\nsynthetic = "county"\n[facilities]\nstations = "stations.csv"\n',
+    )
+    cfg = RunConfig.from_file(cfg_path)
+    with pytest.raises(ConfigError, match="no location") as info:
+        cfg.region()
+    assert "stations.csv: row 4" in str(info.value)
+    csv_path.write_text(csv_path.read_text().replace("Seat,city,,", "Seat,city,117.2,28.3"))
+    region = RunConfig.from_file(cfg_path).region()
+    by_name = {s.name: s for s in region.stations}
+    assert by_name["T1"].node == town.node
+    assert [(t.capability, t.size, t.count) for t in by_name["T1"].teams] == [
+        ("general", 32, 1),
+        ("fire", 8, 2),
+    ]
+
+
+def test_station_off_the_network_is_refused(tmp_path):
+    cfg_path = _write(
+        tmp_path,
+        '[network]\nsynthetic = "county"\n'
+        '[[stations]]\nname = "Sea"\ntier = "city"\nlocation = [120.0, 20.0]\n'
+        '[[stations.teams]]\ncapability = "fire"\nsize = 6\n',
+    )
+    with pytest.raises(ConfigError, match="not on the network") as info:
+        RunConfig.from_file(cfg_path).region()
+    assert str(info.value).startswith(f"{cfg_path}: stations[0].location")
