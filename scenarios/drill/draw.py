@@ -20,7 +20,7 @@ many drills as asked, each from a ``numpy.random.Generator``:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import numpy as np
@@ -46,8 +46,12 @@ _CALLER_SAYS = {
     4: "One or two people may be hurt.",
 }
 #: Emergency number a member of the public would ring, by category.
-_NUMBER = {"natural_disaster": "119", "accident": "119", "public_health": "120",
-           "social_safety": "110"}  # fmt: skip
+_NUMBER = {
+    "natural_disaster": "119",
+    "accident": "119",
+    "public_health": "120",
+    "social_safety": "110",
+}
 #: Roles evaluators watch being taken up in a six-no drill (no roles assigned in advance).
 SIX_NO_ROLES = (
     "Duty officer taking the first call",
@@ -71,7 +75,7 @@ SCALE_LEVELS = {
         "4-6: major gaps",
         "1-3: barely done",
         "0: not done",
-    ],  # fmt: skip
+    ],
 }
 
 
@@ -127,8 +131,10 @@ class DrillDrawer:
         self.spec, self.network, self.catalogue = spec, network, catalogue
         self.areas = node_areas(network)
         known = set(self.areas.tolist())
-        for key, names in (("include_areas", spec.include_areas),
-                           ("exclude_areas", spec.exclude_areas)):  # fmt: skip
+        for key, names in (
+            ("include_areas", spec.include_areas),
+            ("exclude_areas", spec.exclude_areas),
+        ):
             for a in names:
                 if a not in known:
                     raise ConfigError(
@@ -308,6 +314,10 @@ class DrillDrawer:
             rng=rng,
         )
         injects = build_injects(ctx, spec.injects)
+        if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards
+            injects = tuple(
+                replace(i, channel=f"written card (as if by {i.channel})") for i in injects
+            )
         levels = SCALE_LEVELS[spec.scale]
         call, arrive, control = spec.targets
         evaluation = {
@@ -324,7 +334,7 @@ class DrillDrawer:
                     "target_min": call + arrive + control,
                     "capability": "Operational Coordination",
                 },
-            ],  # fmt: skip
+            ],
             "reporting": {
                 "grade": GRADE_NAMES[grade],
                 "deadlines_min": reporting,
@@ -347,7 +357,7 @@ class DrillDrawer:
                     "capability": i.capability,
                 }
                 for i in injects
-            ],  # fmt: skip
+            ],
         }
         return DrillScript(
             exercise_id=exercise_id,

@@ -190,6 +190,13 @@ def test_injects_are_numbered_in_time_order_and_complete(full):
         assert [x["inject"] for x in s.evaluation["items"]] == [i.no for i in s.injects]
 
 
+def test_tabletop_injects_arrive_as_written_cards(county):
+    field, table = (draws(make_drawer(county, type=t), 1, 11)[0] for t in ("field", "tabletop"))
+    assert table.scene == field.scene and len(table.injects) == len(field.injects)
+    for a, b in zip(field.injects, table.injects, strict=True):
+        assert b.channel == f"written card (as if by {a.channel})" and b.message == a.message
+
+
 def test_escalation_and_casualties_agree(full):
     from scenarios.drill.injects import DEAD_BY_GRADE
 
