@@ -35,7 +35,7 @@ from __future__ import annotations
 import csv
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,7 @@ class Region:
     stations: tuple[Any, ...]
     depots: tuple[Any, ...]
     spec: dict[str, Any]
+    sources: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def units(self) -> tuple[Unit, ...]:
         """Stations as the draw sees them."""
@@ -176,6 +177,7 @@ class DrillConfig:
             stations=tuple(reg.stations),
             depots=tuple(reg.depots),
             spec={"network": cfg.network.to_dict()},
+            sources={k: tuple(int(n) for n in v) for k, v in reg.sources.items()},
         )
 
     def _builtin_region(self, tables: dict[str, Any]) -> Region:

@@ -170,6 +170,7 @@ def compose(
         units=units,
         stores=stores,
         history=history,
+        sources=dict(region.sources),
         source=cfg.source,
     )
     audit = {**audit, "seed": seed.hex(), "recent": sorted([h, a] for h, a in drawer.recent)}

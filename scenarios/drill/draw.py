@@ -109,6 +109,12 @@ class DrillDrawer:
     weights
         Spatial weights per hazard key (sum 1 over nodes); computed with
         :class:`scenarios.places.Geography` when not given.
+    sources
+        Hazard-source nodes by kind (``chemical_plant``, ``forest``, ...) for
+        those weights; the defaults of :func:`scenarios.places.default_sources`
+        for kinds not given.
+    source
+        The drill file, for messages.
 
     Raises
     ------
@@ -126,6 +132,7 @@ class DrillDrawer:
         stores: Sequence[Store] = (),
         history: Sequence[PastDrill] = (),
         weights: dict[str, np.ndarray] | None = None,
+        sources: dict[str, Sequence[int]] | None = None,
         source: str | None = None,
     ) -> None:
         self.spec, self.network, self.catalogue = spec, network, catalogue
@@ -165,7 +172,7 @@ class DrillDrawer:
         if weights is None:
             from scenarios.places import Geography
 
-            geo = Geography(network)
+            geo = Geography(network, sources=sources or None)
             weights = {
                 h: geo.hazard_weights(
                     weight=catalogue[h].weight,

@@ -301,3 +301,17 @@ def test_every_draw_honours_every_constraint(
     assert sc.hazard in hazards and sc.grade in grades and sc.area not in excluded
     assert (sc.hazard, sc.area) not in recent
     assert WINDOW["start"] <= sc.start < WINDOW["end"]  # same offset: string order is time order
+
+
+def test_hazard_sources_given_by_the_region_pull_the_place(county):
+    xiba = next(m.node for m in county.landmarks if m.name == "Xiba Town")
+    spec = DrillSpec.from_dict({"drill": {**WINDOW, "hazards": ["hazmat_leak"], "injects": []}})
+    units, stores = county_facilities(county)
+    near = DrillDrawer(
+        spec, county, load_catalogue(), units=units, sources={"chemical_plant": [xiba]}
+    )
+    default = DrillDrawer(spec, county, load_catalogue(), units=units)
+    d = np.hypot(county.nodes.x - county.nodes.x[xiba], county.nodes.y - county.nodes.y[xiba])
+    mass = near.node_probs["hazmat_leak"][d <= 2000].sum()
+    assert mass > 0.9 > default.node_probs["hazmat_leak"][d <= 2000].sum()
+    assert {s.scene.area for s in draws(near, 30)} >= {"Xiba Town"}
