@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -109,8 +110,13 @@ def main() -> None:
                 sys.executable, __file__, "--mode", mode, "--replications",
                 str(args.replications), "--scenario", args.scenario, "--seed", str(args.seed),
             ]  # fmt: skip
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-            runs[mode].append(json.loads(out.strip().splitlines()[-1]))
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            row = json.loads(out.strip().splitlines()[-1])
+            # CPU seconds of the measurement and its workers: cpu / wall = cores it got.
+            row["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            runs[mode].append(row)
 
     def wall(mode: str) -> float:
         return statistics.median(r["wall"] for r in runs[mode])
@@ -118,9 +124,18 @@ def main() -> None:
     direct, one, two = wall("direct"), wall("runner1"), wall("runner2")
     per_rep = statistics.median(r["median"] for r in runs["direct"])
     inside = statistics.median(r["inside"] for r in runs["runner1"])
-    print(f"(1) direct loop:        {direct:7.2f} s  (median {per_rep:.3f} s per replication)")
-    print(f"(2) runner, 1 worker:   {one:7.2f} s")
-    print(f"(3) runner, 2 workers:  {two:7.2f} s")
+
+    def cores(mode: str) -> str:
+        return f"{statistics.median(r['cpu'] / r['wall'] for r in runs[mode]):.2f} cores busy"
+
+    print(
+        f"(1) direct loop:        {direct:7.2f} s  ({cores('direct')}; "
+        f"median {per_rep:.3f} s per replication)"
+    )
+    print(f"(2) runner, 1 worker:   {one:7.2f} s  ({cores('runner1')})")
+    print(
+        f"(3) runner, 2 workers:  {two:7.2f} s  ({cores('runner2')}; < 2 when others load the CPUs)"
+    )
     print(f"speed-up 2 workers vs 1:   {one / two:.2f}x (target >= 1.8x)")
     overhead_ms = (one - direct) / n * 1000
     print(
