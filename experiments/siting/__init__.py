@@ -9,6 +9,8 @@ the model with results in attributes ending in ``_`` (``selected_``,
 from experiments.siting.base import LocationModel
 from experiments.siting.coverage import LSCP, MCLP, BackupCoverage
 from experiments.siting.errors import InfeasibleError, SitingError
+from experiments.siting.median import PCenter, PMedian
+from experiments.siting.orlib import read_pmed
 
 __all__ = [
     "LSCP",
@@ -16,5 +18,8 @@ __all__ = [
     "BackupCoverage",
     "InfeasibleError",
     "LocationModel",
+    "PCenter",
+    "PMedian",
     "SitingError",
+    "read_pmed",
 ]

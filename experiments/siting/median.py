@@ -1,0 +1,527 @@
+"""Median and center models: p-median (with optional capacities) and p-center."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from experiments.siting._milp import run_milp
+from experiments.siting.base import LocationModel, check_p
+from experiments.siting.coverage import solve_set_cover
+from experiments.siting.errors import InfeasibleError, SitingError
+from experiments.siting.heuristics import median_greedy_interchange
+
+
+class _Levels:
+    """Each demand row's candidates sorted by time, with distinct-time level numbers.
+
+    ``order`` (candidate at each sorted position), ``vals`` (sorted times), ``lev``
+    (0-based level of each position; unreachable positions get the level count),
+    ``n_lev`` (distinct finite times per row), ``has_inf`` (some candidate cannot
+    reach the row).
+    """
+
+    def __init__(self, d: np.ndarray, w: np.ndarray) -> None:
+        self.w = w
+        self.order = np.argsort(d, axis=1, kind="stable")
+        self.vals = np.take_along_axis(d, self.order, axis=1)
+        step = np.zeros(self.vals.shape, dtype=np.int64)
+        with np.errstate(invalid="ignore"):
+            step[:, 1:] = self.vals[:, 1:] != self.vals[:, :-1]
+        lev = np.cumsum(step, axis=1)
+        finite = np.isfinite(self.vals)
+        self.n_lev = np.where(finite, lev + 1, 0).max(axis=1)
+        self.lev = np.where(finite, lev, self.n_lev[:, None])
+        self.has_inf = ~finite[:, -1]
+        # Time of each level: the first sorted position carrying it.
+        n = d.shape[0]
+        self.level_val = np.full((n, int(self.n_lev.max()) + 1), np.inf)
+        starts = np.diff(self.lev, axis=1, prepend=-1) > 0
+        si, sr = np.nonzero(starts & finite)
+        self.level_val[si, self.lev[si, sr]] = self.vals[si, sr]
+
+    def level_of(self, dist: np.ndarray) -> np.ndarray:
+        """Level of ``dist[i]`` in row ``i`` (the level count when ``inf``)."""
+        # ``dist[i]`` is one of row i's times (or inf): its first position gives the level.
+        pos = np.minimum((self.vals < dist[:, None]).sum(axis=1), self.vals.shape[1] - 1)
+        return self.lev[np.arange(self.vals.shape[0]), pos]
+
+    def steps(self) -> np.ndarray:
+        """``w_i (D^{k+1} - D^k)`` per row and level (``inf`` past the last level)."""
+        with np.errstate(invalid="ignore"):  # inf - inf past the last level
+            diff = np.diff(self.level_val, axis=1)
+        return self.w[:, None] * np.where(np.isnan(diff), np.inf, diff)
+
+    def model(
+        self, trunc: np.ndarray, forced: np.ndarray, p: int
+    ) -> tuple[np.ndarray, sparse.csr_array, np.ndarray, np.ndarray, float]:
+        """The sorted-distance model cut at ``trunc[i]`` levels per row.
+
+        Row ``i`` gets ``z_i^0..z_i^{T-1}`` and rows ``z_i^k - z_i^{k-1} +
+        sum_{level k} x >= 0`` (``z_i^{-1} = 1``); with ``forced[i]`` one more row
+        at level ``T`` with ``z_i^T = 0`` (some open site within level ``T``),
+        otherwise times beyond level ``T`` are charged as level ``T``. The last
+        constraint row is the budget ``sum x = p``. Returns ``c, a, row_lo,
+        row_hi, constant`` for variables ``x`` (candidates) then ``z``.
+        """
+        n, m = self.order.shape
+        n_rows_i = trunc + forced
+        row_base = np.concatenate([[0], np.cumsum(n_rows_i)[:-1]])
+        z_base = m + np.concatenate([[0], np.cumsum(trunc)[:-1]])
+        n_z = int(trunc.sum())
+        n_rows = int(n_rows_i.sum())
+        keep = (self.lev < trunc[:, None]) | (forced[:, None] & (self.lev == trunc[:, None]))
+        ii, rr = np.nonzero(keep)
+        x_rows = row_base[ii] + self.lev[ii, rr]
+        x_cols = self.order[ii, rr]
+        zi = np.repeat(np.arange(n), trunc)
+        zk = np.arange(n_z) - np.repeat(z_base - m, trunc)
+        z_cols = z_base[zi] + zk
+        nxt = zk + 1 < n_rows_i[zi]
+        rows = np.concatenate(
+            [x_rows, row_base[zi] + zk, row_base[zi[nxt]] + zk[nxt] + 1, np.full(m, n_rows)]
+        )
+        cols = np.concatenate([x_cols, z_cols, z_cols[nxt], np.arange(m)])
+        data = np.concatenate(
+            [np.ones(x_rows.size), np.ones(n_z), -np.ones(int(nxt.sum())), np.ones(m)]
+        )
+        a = sparse.csr_array((data, (rows, cols)), shape=(n_rows + 1, m + n_z))
+        row_lo = np.zeros(n_rows + 1)
+        row_lo[row_base[n_rows_i > 0]] = 1.0  # level 0 (or the forced row if it is alone)
+        row_lo[-1] = p
+        row_hi = np.full(n_rows + 1, np.inf)
+        row_hi[-1] = p
+        step = self.level_val[zi, zk + 1] - self.level_val[zi, zk]
+        c = np.concatenate([np.zeros(m), self.w[zi] * step])
+        constant = float(self.w @ self.vals[:, 0])
+        return c, a, row_lo, row_hi, constant
+
+
+class PMedian(LocationModel):
+    r"""p-median: p sites minimising demand-weighted travel time to the nearest site.
+
+    Uncapacitated, it is solved in the radius (sorted-distance) formulation of
+    Elloumi (2010) and García, Labbé & Marín (2011). For demand point :math:`i`
+    let :math:`D_i^1 < D_i^2 < \dots < D_i^{K_i}` be its distinct travel times
+    from the candidates; :math:`z_i^k = 1` when no open site is within
+    :math:`D_i^k`:
+
+    .. math::
+
+        \min \sum_i w_i \Big(D_i^1 + \sum_{k=1}^{K_i - 1} (D_i^{k+1} - D_i^k)\, z_i^k\Big)
+        \quad \text{s.t.} \quad z_i^k \ge z_i^{k-1} - \sum_{j : t_{ij} = D_i^k} x_j,
+        \;\; z_i^0 = 1, \qquad \sum_j x_j = p, \qquad x_j = 1 \;\; \forall j \in F
+
+    with :math:`x_j \in \{0,1\}`, :math:`z \ge 0` continuous (its LP relaxation
+    is much tighter than the classic assignment model's and it has far fewer
+    nonzeros). Only the first :math:`T_i` levels of each row are built, charging
+    :math:`D_i^{T_i}` beyond them, which is a relaxation; :math:`T_i` starts just
+    past a greedy + interchange solution's level and grows for the rows whose
+    relaxed optimum is served beyond :math:`T_i`, until none is (then the
+    relaxed optimum is exact).
+
+    With ``capacity``, the classic assignment formulation is used:
+
+    .. math::
+
+        \min \sum_{ij} w_i t_{ij} y_{ij} \quad \text{s.t.} \quad \sum_j y_{ij} = 1,
+        \quad y_{ij} \le x_j, \quad \sum_i w_i y_{ij} \le Q_j x_j, \quad \sum_j x_j = p
+
+    with :math:`y_{ij} \in \{0,1\}` (``single_source``) or :math:`[0,1]`.
+
+    Parameters
+    ----------
+    times, weights, fixed, time_limit, mip_rel_gap
+        See :class:`~experiments.siting.base.LocationModel`.
+    p
+        Number of open sites, fixed ones included.
+    capacity
+        Demand weight each candidate can serve (scalar or one per candidate;
+        ``inf`` = unlimited); ``None`` for the uncapacitated model.
+    single_source
+        With capacities: serve each demand point from one site only.
+    margin
+        Extra levels built past the heuristic's, per demand point.
+
+    Attributes
+    ----------
+    objective_
+        Demand-weighted travel time (seconds x weight).
+    mean_time_
+        ``objective_`` per unit of demand.
+    allocation_
+        With capacities: share of each demand point served by each candidate,
+        shape ``(n_demand, n_candidates)``.
+    iterations_
+        Relaxations solved (uncapacitated).
+    """
+
+    def __init__(
+        self,
+        times: Any,
+        *,
+        p: int,
+        capacity: Any = None,
+        single_source: bool = True,
+        margin: int = 2,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(times, **kwargs)
+        self.p = check_p(p, self.n_candidates, self.fixed.size)
+        if capacity is None:
+            self.capacity = None
+        else:
+            cap = np.broadcast_to(np.asarray(capacity, dtype=np.float64), (self.n_candidates,))
+            if np.isnan(cap).any() or (cap < 0).any():
+                raise SitingError("capacity must be non-negative (inf for unlimited)")
+            self.capacity = cap.copy()
+        self.single_source = bool(single_source)
+        if int(margin) != margin or margin < 0:
+            raise SitingError(f"margin must be a non-negative integer, got {margin!r}")
+        self.margin = int(margin)
+
+    def cost_of(self, selected: np.ndarray) -> float:
+        """Demand-weighted time to the nearest of ``selected`` (uncapacitated)."""
+        nearest = self.times[:, np.asarray(selected, dtype=np.int64)].min(axis=1)
+        active = self.weights > 0
+        return float(self.weights[active] @ nearest[active])
+
+    def _check_reachable(self, d: np.ndarray, active: np.ndarray) -> None:
+        bad = active[~np.isfinite(d).any(axis=1)]
+        if bad.size:
+            raise InfeasibleError(
+                f"p-median infeasible: {self._describe_demand(bad)} cannot be reached "
+                "from any candidate site"
+            )
+
+    def _solve(self, t0: float) -> None:
+        if self.capacity is None:
+            self._solve_radius(t0)
+        else:
+            self._solve_capacitated(t0)
+        total = self.weights.sum()
+        self.mean_time_ = self.objective_ / total if total > 0 else 0.0
+
+    # ---------------------------------------------------------- uncapacitated
+    def _solve_radius(self, t0: float) -> None:
+        active = np.flatnonzero(self.weights > 0)
+        m = self.n_candidates
+        if active.size == 0:
+            sel = median_greedy_interchange(self.times, np.ones(self.n_demand), self.p, self.fixed)
+            self.iterations_ = 0
+            self._finish(sel, 0.0, 0.0, "optimal")
+            return
+        d, w = self.times[active], self.weights[active]
+        self._check_reachable(d, active)
+        heur = median_greedy_interchange(d, w, self.p, self.fixed)
+        upper = float(w @ d[:, heur].min(axis=1))
+        lv = _Levels(d, w)
+        lb_x = np.zeros(m)
+        lb_x[self.fixed] = 1.0
+        ub_x = np.ones(m)
+        best_sel, best = heur, upper
+        if not np.isfinite(upper):
+            # No reachable-everywhere start: solve the whole model, no bounding.
+            trunc, forced, lower, iterations = lv.n_lev - 1, lv.has_inf, -np.inf, 0
+        else:
+            trunc, forced, lower, iterations, ub_x, lag_sel = self._bound_by_lagrange(
+                lv, d, w, upper, t0
+            )
+            if lag_sel is not None:
+                best_sel, best = lag_sel, float(w @ d[:, lag_sel].min(axis=1))
+        self.reduction_.update(
+            rows=self.n_demand,
+            candidates=m,
+            reduced_rows=int((trunc + forced).sum()),
+            full_rows=int(lv.n_lev.sum()),
+            reduced_candidates=int(ub_x.sum()),
+        )
+        status = "optimal"
+        tol = self.mip_rel_gap * abs(best) + 1e-9 * max(1.0, abs(best))
+        if not np.isfinite(best) or lower < best - tol:
+            c, a, row_lo, row_hi, constant = lv.model(trunc, forced, self.p)
+            n_z = c.size - m
+            out = run_milp(
+                c,
+                integrality=np.concatenate([np.ones(m), np.zeros(n_z)]),
+                lb=np.concatenate([lb_x, np.zeros(n_z)]),
+                ub=np.concatenate([ub_x, np.full(n_z, np.inf)]),
+                a=a,
+                row_lo=row_lo,
+                row_hi=row_hi,
+                time_limit=self._remaining(t0),
+                mip_rel_gap=self.mip_rel_gap,
+            )
+            iterations += 1
+            if out.status == "infeasible" and not np.isfinite(best):
+                raise InfeasibleError(
+                    f"p-median infeasible: no {self.p} sites reach every demand point"
+                )
+            if out.x is not None:
+                sel = np.flatnonzero(out.x[:m] > 0.5)
+                cost = float(w @ d[:, sel].min(axis=1))
+                if cost < best:
+                    best_sel, best = sel, cost
+            # The restricted model holds every solution better than ``upper``.
+            if out.status != "infeasible":
+                lower = max(lower, min(best, out.bound + constant))
+            status = "optimal" if out.status != "time_limit" else "time_limit"
+        self.iterations_ = iterations
+        self._finish(best_sel, best, lower, status)
+
+    def _bound_by_lagrange(
+        self, lv: _Levels, d: np.ndarray, w: np.ndarray, upper: float, t0: float
+    ) -> tuple[np.ndarray, np.ndarray, float, int, np.ndarray, np.ndarray | None]:
+        r"""Lagrangian bound and exact reductions for the sorted-distance model.
+
+        Relaxing "each point served once" with multipliers :math:`\lambda_i`
+        (Beasley 1993) gives :math:`L(\lambda) = \sum_i \lambda_i + \min_{|S|=p}
+        \sum_{j \in S} \rho_j` with :math:`\rho_j = \sum_i \min(0, w_i t_{ij} -
+        \lambda_i)`, maximised by subgradient steps. Any solution serving point
+        ``i`` from ``j`` costs at least :math:`L + (w_i t_{ij} - \lambda_i)^+ +
+        \delta_j` (:math:`\delta_j` the price of opening ``j`` when the bound
+        would not); where that exceeds ``upper`` no better solution uses the pair,
+        so each row is cut at the farthest level still allowed, with "served
+        within it" enforced, and sites no better solution can open are closed.
+        Returns the cut, the forced mask, the bound, the iterations, the open
+        upper bounds of ``x`` and the best Lagrangian open set (a candidate
+        solution) if it beat the start.
+        """
+        n, m = d.shape
+        cost = w[:, None] * d  # inf stays inf: min(0, inf - lam) = 0
+        free = np.ones(m, dtype=bool)
+        free[self.fixed] = False
+        k_free = self.p - self.fixed.size
+        lam = np.where(np.isfinite(d), cost, -np.inf).max(axis=1)
+        lam = np.minimum(lam, cost.min(axis=1) * 2 + 1.0)
+        best_l, best_lam, theta, stall, it = -np.inf, lam.copy(), 2.0, 0, 0
+        best_sel: np.ndarray | None = None
+        best_ub = upper
+        while it < 600 and theta > 1e-4:
+            it += 1
+            red = np.minimum(cost - lam[:, None], 0.0)
+            rho = red.sum(axis=0)
+            chosen = self._pick(rho, free, k_free)
+            value = float(lam.sum() + rho[chosen].sum())
+            if value > best_l + 1e-12 * abs(value):
+                best_l, best_lam, stall = value, lam.copy(), 0
+            else:
+                stall += 1
+                if stall >= 20:
+                    theta, stall = theta / 2, 0
+            if it % 10 == 0:  # the relaxation's open set is a candidate solution
+                near = d[:, chosen].min(axis=1)
+                if np.isfinite(near).all() and float(w @ near) < best_ub:
+                    best_ub, best_sel = float(w @ near), np.sort(chosen)
+            if best_l >= best_ub * (1 - max(self.mip_rel_gap, 1e-9)):
+                break
+            remaining = self._remaining(t0)
+            if remaining is not None and remaining <= 0:
+                break
+            g = 1.0 - (red[:, chosen] < 0).sum(axis=1)
+            norm = float(g @ g)
+            if norm == 0:
+                break  # the relaxation's solution is feasible: optimal
+            lam = lam + theta * (best_ub - value) / norm * g
+        lam = best_lam
+        red = np.minimum(cost - lam[:, None], 0.0)
+        rho = red.sum(axis=0)
+        chosen = self._pick(rho, free, k_free)
+        lower = float(lam.sum() + rho[chosen].sum())
+        slack = best_ub * (1 + 1e-9) + 1e-6 - lower
+        is_chosen = np.zeros(m, dtype=bool)
+        is_chosen[chosen] = True
+        worst = rho[chosen & free[chosen]].max(initial=-np.inf) if k_free else np.inf
+        delta = np.where(is_chosen, 0.0, np.maximum(rho - worst, 0.0))
+        ub_x = np.ones(m)
+        ub_x[free & (delta > slack)] = 0.0
+        with np.errstate(invalid="ignore"):
+            pair = np.maximum(cost - lam[:, None], 0.0) + delta[None, :]
+        allowed = (pair <= slack) & np.isfinite(d) & (ub_x[None, :] > 0)
+        lev_of = np.empty_like(lv.lev)
+        np.put_along_axis(lev_of, lv.order, lv.lev, axis=1)  # level of each (i, j)
+        far = np.where(allowed, lev_of, -1).max(axis=1)
+        # A row with no allowed site cannot be served better than ``upper``: any
+        # cut is exact then; level 0 with "served within" makes the model infeasible.
+        far = np.maximum(far, 0)
+        forced = (far < lv.n_lev - 1) | lv.has_inf
+        return far, forced, lower, it, ub_x, best_sel
+
+    @staticmethod
+    def _pick(rho: np.ndarray, free: np.ndarray, k: int) -> np.ndarray:
+        """Fixed sites plus the ``k`` free ones with the smallest ``rho``."""
+        idx = np.flatnonzero(free)
+        if k <= 0:
+            return np.flatnonzero(~free)
+        part = idx[np.argpartition(rho[idx], k - 1)[:k]] if k < idx.size else idx
+        return np.concatenate([np.flatnonzero(~free), part])
+
+    # ------------------------------------------------------------ capacitated
+    def _solve_capacitated(self, t0: float) -> None:
+        assert self.capacity is not None
+        active = np.flatnonzero(self.weights > 0)
+        m = self.n_candidates
+        d, w = self.times[active], self.weights[active]
+        self._check_reachable(d, active)
+        cap = self.capacity
+        free_caps = np.sort(np.delete(cap, self.fixed))[::-1][: self.p - self.fixed.size]
+        best_total = cap[self.fixed].sum() + free_caps.sum()
+        if best_total < w.sum() - 1e-9:
+            raise InfeasibleError(
+                f"capacitated p-median infeasible: the {self.p} largest capacities sum to "
+                f"{best_total:g}, less than the total demand {w.sum():g}"
+            )
+        n = d.shape[0]
+        pi, pj = np.nonzero(np.isfinite(d))
+        k = pi.size
+        # Variables: x (m), then y for every reachable pair.
+        y = m + np.arange(k)
+        c = np.concatenate([np.zeros(m), w[pi] * d[pi, pj]])
+        big = np.where(np.isfinite(cap), cap, w.sum())
+        blocks = [
+            sparse.csr_array((np.ones(k), (pi, y)), shape=(n, m + k)),  # assign once
+            sparse.csr_array(  # y_ij <= x_j
+                (np.r_[np.ones(k), -np.ones(k)], (np.r_[np.arange(k), np.arange(k)], np.r_[y, pj])),
+                shape=(k, m + k),
+            ),
+            sparse.csr_array(  # load <= capacity
+                (np.r_[w[pi], -big], (np.r_[pj, np.arange(m)], np.r_[y, np.arange(m)])),
+                shape=(m, m + k),
+            ),
+            sparse.csr_array(np.r_[np.ones(m), np.zeros(k)][None, :]),
+        ]
+        lb = np.zeros(m + k)
+        lb[self.fixed] = 1.0
+        out = run_milp(
+            c,
+            integrality=np.r_[np.ones(m), np.full(k, 1.0 if self.single_source else 0.0)],
+            lb=lb,
+            ub=np.ones(m + k),
+            a=sparse.vstack(blocks).tocsr(),
+            row_lo=np.r_[np.ones(n), np.full(k + m, -np.inf), self.p],
+            row_hi=np.r_[np.ones(n), np.zeros(k + m), self.p],
+            time_limit=self._remaining(t0),
+            mip_rel_gap=self.mip_rel_gap,
+        )
+        if out.status == "infeasible":
+            raise InfeasibleError(
+                f"capacitated p-median infeasible: no {self.p} sites can serve every "
+                "demand point within their capacities"
+                + (" from single sites" if self.single_source else "")
+            )
+        if out.x is None:
+            raise SitingError(
+                f"capacitated p-median found no solution within {self.time_limit:g} s"
+            )
+        alloc = np.zeros((self.n_demand, m))
+        alloc[active[pi], pj] = out.x[m:]
+        selected = np.flatnonzero(out.x[:m] > 0.5)
+        self._finish(selected, out.objective, out.bound, out.status)
+        self.allocation_ = alloc
+        assign = np.argmax(alloc, axis=1)
+        assign[alloc.max(axis=1) <= 0] = -1
+        self.assignment_ = np.where(self.weights > 0, assign, self.assignment_)
+        self.iterations_ = 1
+
+
+class PCenter(LocationModel):
+    r"""p-center: p sites minimising the longest travel time to any demand point.
+
+    .. math::
+
+        \min r \quad \text{s.t.} \quad \min_{j : x_j = 1} t_{ij} \le r \;\; \forall i,
+        \qquad \sum_j x_j = p, \qquad x_j = 1 \;\; \forall j \in F
+
+    Solved exactly by bisection over the distinct travel times (Minieka 1970):
+    :math:`r` is feasible when the set-covering problem (LSCP, with its exact
+    reductions) at standard :math:`r` needs at most :math:`p` sites. The search
+    runs between the largest nearest-candidate time (a lower bound) and the
+    radius of a heuristic solution. Weights only mark which points are demand
+    (weight > 0). Spare sites, if the cover needs fewer than :math:`p`, are added
+    greedily to cut the demand-weighted time.
+
+    Parameters
+    ----------
+    times, weights, fixed, time_limit, mip_rel_gap
+        See :class:`~experiments.siting.base.LocationModel`.
+    p
+        Number of open sites, fixed ones included.
+
+    Attributes
+    ----------
+    objective_
+        The longest travel time from an open site to a demand point.
+    iterations_
+        Set-covering problems solved.
+    """
+
+    def __init__(self, times: Any, *, p: int, **kwargs: Any) -> None:
+        super().__init__(times, **kwargs)
+        self.p = check_p(p, self.n_candidates, self.fixed.size)
+
+    def radius_of(self, selected: np.ndarray) -> float:
+        """Longest time from the nearest of ``selected`` to a demand point."""
+        near = self.times[:, np.asarray(selected, dtype=np.int64)].min(axis=1)
+        return float(near[self.weights > 0].max(initial=0.0))
+
+    def _solve(self, t0: float) -> None:
+        active = np.flatnonzero(self.weights > 0)
+        d = self.times[active]
+        if active.size == 0:
+            self.iterations_ = 0
+            self._finish(self._pad(self.fixed), 0.0, 0.0, "optimal")
+            return
+        bad = active[~np.isfinite(d).any(axis=1)]
+        if bad.size:
+            raise InfeasibleError(
+                f"p-center infeasible: {self._describe_demand(bad)} cannot be reached "
+                "from any candidate site"
+            )
+        heur = median_greedy_interchange(d, np.ones(active.size), self.p, self.fixed)
+        best_sel, best_r = heur, float(d[:, heur].min(axis=1).max())
+        radii = np.unique(d[np.isfinite(d)])
+        lo = int(np.searchsorted(radii, d.min(axis=1).max()))
+        hi = int(np.searchsorted(radii, best_r)) if np.isfinite(best_r) else radii.size - 1
+        status, iterations = "optimal", 0
+        feasible_hi = np.isfinite(best_r)
+        while lo < hi or not feasible_hi:
+            mid = (lo + hi) // 2 if feasible_hi else hi
+            remaining = self._remaining(t0)
+            if remaining is not None and remaining <= 0:
+                status = "time_limit"
+                break
+            iterations += 1
+            sel, bound, st = solve_set_cover(
+                d <= radii[mid], self.fixed, time_limit=remaining, mip_rel_gap=0.0
+            )
+            if sel.size <= self.p:
+                best_sel, best_r, hi, feasible_hi = sel, float(radii[mid]), mid, True
+            elif bound > self.p or st == "optimal":
+                lo = mid + 1
+                if not feasible_hi and lo > hi:
+                    raise InfeasibleError("p-center infeasible: p sites cannot reach every point")
+            else:
+                status = "time_limit"
+                break
+        lower = float(radii[min(lo, radii.size - 1)]) if status == "time_limit" else best_r
+        self.iterations_ = iterations
+        selected = self._pad(best_sel)
+        self._finish(selected, self.radius_of(selected), lower, status)
+
+    def _pad(self, selected: np.ndarray) -> np.ndarray:
+        """Add sites greedily (least weighted time) until ``p`` are open."""
+        is_open = np.zeros(self.n_candidates, dtype=bool)
+        is_open[np.asarray(selected, dtype=np.int64)] = True
+        active = self.weights > 0
+        d, w = self.times[active], self.weights[active]
+        d = np.where(np.isfinite(d), d, np.finfo(np.float64).max / (d.shape[0] + 1))
+        best = d[:, is_open].min(axis=1) if is_open.any() else np.full(d.shape[0], np.inf)
+        while is_open.sum() < self.p:
+            cost = w @ np.minimum(best[:, None], d) if d.shape[0] else np.zeros(d.shape[1])
+            cost[is_open] = np.inf
+            k = int(np.argmin(cost))
+            is_open[k] = True
+            best = np.minimum(best, d[:, k])
+        return np.flatnonzero(is_open)
