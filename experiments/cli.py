@@ -19,6 +19,7 @@ from networks.errors import YingjiError
 #: Modules with a ``register(subparsers)`` function, in help order.
 COMMANDS = (
     "experiments.commands.network",
+    "experiments.commands.run",
     "experiments.commands.scenario",
     "experiments.commands.drill",
     "experiments.commands.experiment",

@@ -224,13 +224,23 @@ class RunConfig:
 
         scen = _table(data, "scenario", source)
         _no_extra(scen, {"name", "file"}, source, "scenario")
+        from scenarios import list_scenarios, load_scenario
+
         if "file" in scen:
             f = Path(str(scen["file"]))
             scenario = str(f if f.is_absolute() else base / f)
+            if not Path(scenario).exists():
+                raise ConfigError(f"no such file {scenario}", source=source, key="scenario.file")
+            load_scenario(scenario)  # errors inside it name that file
         else:
             scenario = scen.get("name", "multi_hazard")
-            if not isinstance(scenario, str):
-                raise ConfigError("expected a scenario name", source=source, key="scenario.name")
+            if not isinstance(scenario, str) or scenario not in list_scenarios():
+                raise ConfigError(
+                    f"no shipped scenario {scenario!r}; expected one of {list_scenarios()} "
+                    "or scenario.file",
+                    source=source,
+                    key="scenario.name",
+                )
 
         srcs = _table(data, "sources", source)
         sources = []

@@ -2,45 +2,72 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
-from experiments.figures import save_figure
+from experiments.config import RunConfig
+
+#: The demo's config: the built-in county, its default stations and depots,
+#: the shipped multi-hazard scenario, severity priority with reserve keeping.
+DEMO_CONFIG = {
+    "name": "demo",
+    "network": {"synthetic": "county"},
+    "scenario": {"name": "multi_hazard"},
+    "policy": {"name": "severity_priority", "reserve": 1},
+    "run": {"seed": 2024, "replications": 5, "travel_noise": 0.15},
+}
 
 
-def run_demo(*, out: Path, seed: int = 2024) -> int:
-    """Build the built-in county, print its summary and write a map and ``network.json``.
+def demo_config(*, seed: int = 2024, replications: int = 5) -> RunConfig:
+    """The demo's run config."""
+    data = {
+        **DEMO_CONFIG,
+        "run": {**DEMO_CONFIG["run"], "seed": seed, "replications": replications},
+    }
+    return RunConfig.from_dict(data, source="<built-in demo>")
+
+
+def run_demo(*, out: Path, seed: int = 2024, replications: int = 5) -> int:
+    """Run the demo: print the network and the response summary, write everything ``run`` writes.
 
     Parameters
     ----------
     out
-        Output folder (created if missing).
+        Output folder (created if missing); also gets ``map.png`` and ``network.json``.
     seed
-        Seed of the run (the county layout itself is fixed).
+        Root seed.
+    replications
+        Replications of the scenario.
 
     Returns
     -------
     int
         Exit status.
     """
+    import json
+
     from experiments.commands.network import format_network_info
-    from networks import synthetic_county
+    from experiments.commands.run import run_and_report
+    from experiments.figures import save_figure
+    from experiments.store import atomic_write_text
     from networks.plot import plot_network
 
-    net = synthetic_county()
-    out.mkdir(parents=True, exist_ok=True)
-    summary = net.summary()
-    print(format_network_info(summary))
-    tmp = out / ".network.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=2))
-    os.replace(tmp, out / "network.json")
-    layers = {
-        k: [lm.node for lm in net.landmarks if lm.kind == k]
-        for k in ("city", "township", "village")
-    }
-    path = save_figure(
-        plot_network(net, layers=layers, title="Built-in synthetic county"), out / "map.png"
+    cfg = demo_config(seed=seed, replications=replications)
+    region = cfg.region()
+    net = region.network
+    print(format_network_info(net.summary()))
+    print(
+        f"stations     {len(region.stations)} "
+        f"({sum(t.count for s in region.stations for t in s.teams)} teams); "
+        f"depots {len(region.depots)} in four tiers\n"
     )
-    print(f"wrote {out / 'network.json'} and {path}")
-    return 0
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out / "network.json", json.dumps(net.summary(), indent=2) + "\n")
+    layers = {
+        "stations": [s.node for s in region.stations],
+        "depots": [d.node for d in region.depots if d.tier != "village"],
+        "village points": [d.node for d in region.depots if d.tier == "village"],
+    }
+    styles = {"village points": {"s": 12, "marker": "."}}
+    fig = plot_network(net, layers=layers, layer_styles=styles, title="Built-in synthetic county")
+    save_figure(fig, out / "map.png")
+    return run_and_report(None, out=out, config=cfg)

@@ -77,7 +77,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """``yingji demo``: the built-in synthetic county end to end."""
     from experiments.demo import run_demo
 
-    return run_demo(out=Path(args.out), seed=args.seed)
+    return run_demo(out=Path(args.out), seed=args.seed, replications=args.replications)
 
 
 def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None:
@@ -99,6 +99,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="run the built-in synthetic county end to end")
     demo.add_argument("--out", default="yingji-demo", help="output folder (default: yingji-demo)")
     demo.add_argument("--seed", type=int, default=2024)
+    demo.add_argument("--replications", type=int, default=5)
     demo.set_defaults(func=cmd_demo)
 
     net = sub.add_parser("network", help="build, inspect and draw road networks")
