@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -54,6 +55,30 @@ def experiment(replications: int, scenario: str, seed: int):  # noqa: ANN201
         },
         source="bench",
     )
+
+
+@dataclass
+class _Nothing:
+    summary: dict
+    records: object = None
+
+
+def noop_replicate(config, *, replication: int, root_seed: int) -> _Nothing:  # noqa: ANN001
+    """A replication that does nothing: what is left is the runner's own cost."""
+    return _Nothing({"replication": replication, "x": 0.5})
+
+
+def noop_overhead(runs: int = 400) -> float:
+    """Milliseconds per replication of the serial runner around a no-op replication."""
+    from experiments.batch import run_experiment
+
+    spec = experiment(runs // 2, "typical_week", 1)
+    spec.points()
+    with tempfile.TemporaryDirectory() as tmp:
+        run_experiment(spec, Path(tmp) / "warm", replicate=noop_replicate)  # imports, pyarrow
+        t0 = time.perf_counter()
+        run_experiment(spec, Path(tmp) / "out", replicate=noop_replicate)
+        return (time.perf_counter() - t0) / runs * 1000
 
 
 def measure(mode: str, replications: int, scenario: str, seed: int) -> dict:
@@ -145,6 +170,10 @@ def main() -> None:
     print(
         f"runner's own time:         {(one - inside) / n * 1000:.1f} ms per replication "
         "(wall time of (2) outside the replication function, start-up included)"
+    )
+    print(
+        f"runner's marginal cost:    {noop_overhead():.2f} ms per replication "
+        "(serial, no-op replication function: task, atomic JSON, summary table row)"
     )
     same = {r["table"] for r in runs["runner1"] + runs["runner2"]}
     print(f"identical summary tables:  {len(same) == 1}")
