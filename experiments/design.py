@@ -177,7 +177,14 @@ class Factor:
                 raise ConfigError(
                     "expected a non-empty list of levels", source=source, key=f"{key}.levels"
                 )
-            texts = [canonical_json(v) for v in levels]
+            try:
+                texts = [canonical_json(v) for v in levels]
+            except (TypeError, ValueError):
+                raise ConfigError(
+                    "levels must be numbers, text, booleans, lists or tables (not dates or times)",
+                    source=source,
+                    key=f"{key}.levels",
+                ) from None
             if len(set(texts)) != len(texts):
                 raise ConfigError("levels repeat", source=source, key=f"{key}.levels")
             return cls(key=path, levels=tuple(levels))

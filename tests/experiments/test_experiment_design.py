@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -185,6 +187,12 @@ def test_table_valued_levels(tmp_path):
             "matches 0 design points",
         ),
         ({"baseline": "p009"}, "baseline", "no design point 'p009'"),
+        ({"factors": [{"key": "name", "levels": [1]}]}, "factors[0].key", "set by the experiment"),
+        (
+            {"factors": [{"key": "run.horizon_min", "levels": [datetime.date(2024, 1, 1)]}]},
+            "factors[0].levels",
+            "not dates",
+        ),
     ],
 )  # fmt: skip
 def test_mistakes_name_the_file_and_key(tmp_path, data, key, message):
