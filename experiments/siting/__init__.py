@@ -9,6 +9,7 @@ the model with results in attributes ending in ``_`` (``selected_``,
 from experiments.siting.base import LocationModel
 from experiments.siting.coverage import LSCP, MCLP, BackupCoverage
 from experiments.siting.errors import InfeasibleError, SitingError
+from experiments.siting.hierarchy import SupplyHierarchy
 from experiments.siting.median import PCenter, PMedian
 from experiments.siting.orlib import read_pmed
 
@@ -21,5 +22,6 @@ __all__ = [
     "PCenter",
     "PMedian",
     "SitingError",
+    "SupplyHierarchy",
     "read_pmed",
 ]
