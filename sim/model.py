@@ -70,7 +70,7 @@ from sim.targets import ResponseTargets
 _INF = math.inf
 _NAN = math.nan
 #: Team status codes.
-_HOME, _RETURNING, _BUSY, _HOMEWARD, _RESUPPLY = 0, 1, 2, 3, 4
+_HOME, _RETURNING, _BUSY, _HOMEWARD, _DIVERTED = 0, 1, 2, 3, 4
 #: Per network state: fastest-parallel-edge length lookup and station route lengths.
 _LENGTHS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, Any]] = weakref.WeakKeyDictionary()
 #: Queued requests scanned past a head that cannot be served, per attempt.
@@ -403,15 +403,19 @@ class Engine:
         self.last_row = [-1] * n_teams
 
         # Requirements, resolved once per (hazard, grade) row.
+        # A count above what the whole region has is capped there (everyone goes; the
+        # shortfall is recorded); a capability nobody has makes the incident unserved.
         self.req_teams: list[list[tuple[int, int]]] = []
         self.req_total: list[int] = []
+        self.req_short: list[int] = []
         self.req_ok: list[bool] = []
         for r in stream.requirements:
-            teams = [(cap_index[c], int(k)) for c, k in r.teams if k > 0 and c in cap_index]
-            unknown = [c for c, k in r.teams if k > 0 and c not in cap_index]
-            self.req_teams.append(teams)
+            asked = [(cap_index.get(c, -1), int(k)) for c, k in r.teams if k > 0]
+            teams = [(c, min(k, self.total_cap[c])) for c, k in asked if c >= 0]
+            self.req_teams.append([(c, k) for c, k in teams if k > 0])
             self.req_total.append(sum(k for _, k in teams))
-            self.req_ok.append(not unknown and all(self.total_cap[c] >= k for c, k in teams))
+            self.req_short.append(sum(k for _, k in asked) - self.req_total[-1])
+            self.req_ok.append(all(c >= 0 and self.total_cap[c] > 0 for c, _ in asked))
         self.req_supplies = [
             tuple((str(i), int(q)) for i, q in r.supplies) for r in stream.requirements
         ]
@@ -458,8 +462,14 @@ class Engine:
         self.supply_short = [0] * n
         self.reason = [""] * n
         self.waiting: list[dict[int, int]] = [{} for _ in CAPABILITIES]
+        # Rows of teams sent to incidents still short of their complement (may be diverted),
+        # and the time each diverted row was diverted.
+        self.staged: list[dict[int, int]] = [{} for _ in CAPABILITIES]
+        self.diverted: dict[int, float] = {}
         self.queues: list[list[tuple[Any, int, int]]] = [[] for _ in CAPABILITIES]
         self.seq = 0
+        #: Minutes after call taken at which the policy may relent (see SeverityPriority).
+        self.recheck: float | None = getattr(policy, "recheck_after", None)
         self.mutual_limit = targets.arrival * 60.0  # seconds
         # Dispatch rows: fixed fields as one tuple per row; returned/available change later.
         self.d_fixed: list[tuple] = []
@@ -550,6 +560,11 @@ class Engine:
                     best_t, best = t, (team, t, self.station_nodes_list[h], True)
         return best
 
+    @property
+    def now(self) -> float:
+        """Current simulation time, minutes."""
+        return self.env._now
+
     def teams_in_area(self, team: int) -> int:
         """All teams of ``team``'s capability based in ``team``'s area."""
         return self.area_total[self.team_area[team]][self.team_cap[team]]
@@ -589,6 +604,8 @@ class Engine:
             self.d_ret[self.last_row[team]] = now
             self.d_avail[self.last_row[team]] = now
             turnout = 0.0
+        elif status == _DIVERTED:  # already out: no turnout, in no free list
+            turnout = 0.0
         else:
             lst = self.free_home[self.team_station[team]][cap]
             if lst[-1] == team:
@@ -625,7 +642,12 @@ class Engine:
                 self.last_arrival[i] = arrival
         left = self.need_left[i] - 1
         self.need_left[i] = left
-        if left == 0:
+        if left:
+            self.staged[cap][r] = i
+        else:
+            if len(self.rows[i]) > 1:  # type: ignore[arg-type]
+                for row in self.rows[i]:  # type: ignore[union-attr]
+                    self.staged[self.team_cap[self.d_team[row]]].pop(row, None)
             full = self.last_arrival[i]
             ctrl = full + self.s_control[i]
             clr = ctrl + self.s_clear[i]
@@ -657,11 +679,14 @@ class Engine:
             return
         self.need_left[i] = total
         node, grade = self.s_node[i], self.s_grade[i]
+        since = self.call_taken[i]
         choose = self.policy.choose
         for cap, count in self.req_teams[req]:
             sent = 0
             while sent < count:
-                cand = choose(self, node, cap, grade)
+                cand = choose(self, node, cap, grade, since)
+                if cand is None and self.staged[cap]:
+                    cand = self._divert(i, cap)
                 if cand is None:
                     break
                 self._assign(i, cap, cand)
@@ -669,10 +694,54 @@ class Engine:
             if sent < count:
                 self.waiting[cap][i] = count - sent
                 self.seq += 1
-                heapq.heappush(
-                    self.queues[cap],
-                    (self.policy.queue_key(grade, self.call_taken[i]), self.seq, i),
-                )
+                heapq.heappush(self.queues[cap], (self.policy.queue_key(grade, since), self.seq, i))
+                if self.recheck is not None:  # the policy may relent after a while: look again
+                    ev = Timeout(self.env, max(since + self.recheck - self.env._now, 0.0), cap)
+                    ev.callbacks.append(self._recheck)
+
+    def _divert(self, i: int, cap: int) -> Candidate | None:
+        """Take a team of ``cap`` from a lower-priority incident still short of its complement.
+
+        Without this, two incidents each holding part of what the other needs
+        would wait for ever (the more urgent one came later and the queue order
+        puts it first). The team is taken to be at its origin while less than
+        half of its trip there has elapsed, else at that incident's scene.
+        """
+        now = self.env._now
+        key = self.policy.queue_key(self.s_grade[i], self.call_taken[i])
+        node = self.s_node[i]
+        tb = self.tables
+        best: tuple[float, int, int] | None = None
+        for r, y in self.staged[cap].items():
+            if not key < self.policy.queue_key(self.s_grade[y], self.call_taken[y]):
+                continue
+            _, disp, _, _, arr, origin, _, _ = self.d_fixed[r]
+            at = self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin
+            t = tb.scene_row(at)[node]
+            if t < _INF and (best is None or t < best[0]):
+                best = (t, r, at)
+        if best is None:
+            return None
+        t, r, at = best
+        y = self.staged[cap].pop(r)
+        team = self.d_team[r]
+        self.diverted[r] = now
+        self.d_ret[r] = self.d_avail[r] = now
+        rows = self.rows[y]
+        rows.remove(r)  # type: ignore[union-attr]
+        self.last_arrival[y] = max((self.d_fixed[k][4] for k in rows), default=0.0)  # type: ignore[union-attr]
+        self.need_left[y] += 1
+        waiting = self.waiting[cap]
+        if waiting.get(y, 0) == 0:
+            self.seq += 1
+            key_y = self.policy.queue_key(self.s_grade[y], self.call_taken[y])
+            heapq.heappush(self.queues[cap], (key_y, self.seq, y))
+        waiting[y] = waiting.get(y, 0) + 1
+        # _assign counts the team out of the free pool: it never was in it.
+        self.status[team] = _DIVERTED
+        self.n_free[cap] += 1
+        self.free_area[self.team_area[team]][cap] += 1
+        return (team, t, at, True)
 
     def _cleared(self, ev: Timeout) -> None:
         """Release the teams of a cleared incident and send them home (or on)."""
@@ -715,6 +784,11 @@ class Engine:
             if self.queues[cap]:
                 self._serve(cap)
 
+    def _recheck(self, ev: Timeout) -> None:
+        cap = ev._value
+        if self.queues[cap]:
+            self._serve(cap)
+
     def _resupplied(self, ev: Timeout) -> None:
         team = ev._value
         cap = self.team_cap[team]
@@ -736,16 +810,45 @@ class Engine:
             if need == 0:
                 heapq.heappop(q)
                 continue
-            cand = choose(self, self.s_node[i], cap, self.s_grade[i])
+            cand = choose(self, self.s_node[i], cap, self.s_grade[i], self.call_taken[i])
             if cand is None:
                 self._serve_scan(cap)
-                return
+                break
             self._assign(i, cap, cand)
             if need == 1:
                 del waiting[i]
                 heapq.heappop(q)
             else:
                 waiting[i] = need - 1
+        if q and self.staged[cap]:
+            self._divert_for_queue(cap)
+
+    def _divert_for_queue(self, cap: int) -> None:
+        """Let waiting requests take staged teams from lower-priority incidents.
+
+        A request passed over (its scene cut off, or a reserve kept) can find
+        the teams it needs staged at later, lower-priority incidents that are
+        themselves waiting: without diversion those would never move.
+        """
+        q = self.queues[cap]
+        waiting = self.waiting[cap]
+        for entry in heapq.nsmallest(_SCAN_LIMIT, q):
+            if not self.staged[cap]:
+                break
+            i = entry[2]
+            need = waiting.get(i, 0)
+            while need and self.staged[cap]:
+                cand = self._divert(i, cap)
+                if cand is None:
+                    break
+                self._assign(i, cap, cand)
+                need -= 1
+            if need:
+                waiting[i] = need
+            else:
+                waiting.pop(i, None)
+        q[:] = [e for e in q if waiting.get(e[2], 0)]
+        heapq.heapify(q)
 
     def _serve_scan(self, cap: int) -> None:
         """The head cannot be served (out of reach, or reserve kept): try those behind it."""
@@ -756,7 +859,7 @@ class Engine:
             i = entry[2]
             need = waiting.get(i, 0)
             while need and self.n_free[cap]:
-                cand = choose(self, self.s_node[i], cap, self.s_grade[i])
+                cand = choose(self, self.s_node[i], cap, self.s_grade[i], self.call_taken[i])
                 if cand is None:
                     break
                 self._assign(i, cap, cand)
@@ -949,7 +1052,13 @@ class Engine:
         d_station = team_station[d_team] if d_team.size else np.zeros(0, np.int64)
         d_mutual = d_travel * 60.0 > self.mutual_limit
         d_dist = self._distances(d_station, d_from, d_inc, d_version)
-        teams_sent = np.bincount(d_inc, minlength=n).astype(np.int64)
+        d_div = np.zeros(d_team.size, dtype=bool)
+        div_time = np.full(d_team.size, np.nan)
+        if self.diverted:
+            rows = np.fromiter(self.diverted, dtype=np.int64, count=len(self.diverted))
+            d_div[rows] = True
+            div_time[rows] = np.fromiter(self.diverted.values(), dtype=f64, count=rows.size)
+        teams_sent = np.bincount(d_inc[~d_div], minlength=n).astype(np.int64)
         mutual_any = np.bincount(d_inc, weights=d_mutual, minlength=n) > 0
         incidents = {
             "id": np.arange(n, dtype=np.int64),
@@ -965,6 +1074,7 @@ class Engine:
             "node": st.node.astype(np.int64),
             "requirement": st.requirement.astype(np.int32),
             "teams_needed": needed,
+            "teams_short": np.asarray([self.req_short[r] for r in self.s_req], dtype=np.int64),
             "teams_sent": teams_sent,
             "mutual_aid": mutual_any,
             "supply_short": np.asarray(self.supply_short, dtype=np.int64),
@@ -981,12 +1091,13 @@ class Engine:
             "travel": d_travel,
             "distance_m": d_dist,
             "arrival": d_arr,
-            "released": cleared[d_inc] if d_inc.size else np.zeros(0),
+            "released": np.where(d_div, div_time, cleared[d_inc]) if d_inc.size else np.zeros(0),
             "returned": np.asarray(self.d_ret, dtype=f64),
             "available": np.asarray(self.d_avail, dtype=f64),
             "from_node": d_from,
             "from_scene": d_scene,
             "mutual_aid": d_mutual,
+            "diverted": d_div,
         }
         sup = self.sup_rows
         supplies = {

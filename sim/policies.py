@@ -2,10 +2,11 @@
 
 A policy is any object with a ``name``, a ``queue_key(grade, call_taken)``
 that orders waiting requests (smallest first), and a ``choose(view, node,
-capability, grade)`` that returns a :data:`Candidate` from the
-:class:`DispatchView` the engine passes in, or ``None`` to leave the request
-waiting. The view answers "nearest free team" questions from precomputed
-travel-time arrays, so a policy never touches numpy or the road network.
+capability, grade, since)`` (``since``: when the call was taken) that returns
+a :data:`Candidate` from the :class:`DispatchView` the engine passes in, or
+``None`` to leave the request waiting. The view answers "nearest free team"
+questions from precomputed travel-time arrays, so a policy never touches numpy
+or the road network.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ class DispatchView(Protocol):
 
     #: Capability names; policies get capabilities as indices into this tuple.
     capabilities: tuple[str, ...]
+
+    @property
+    def now(self) -> float:
+        """Current simulation time, minutes."""
+        ...
 
     def nearest(
         self, node: int, capability: int, *, allow: Callable[[int], bool] | None = None
@@ -52,9 +58,14 @@ class DispatchPolicy(Protocol):
         ...
 
     def choose(
-        self, view: DispatchView, node: int, capability: int, grade: int
+        self, view: DispatchView, node: int, capability: int, grade: int, since: float
     ) -> Candidate | None:
-        """A team for one unit of ``capability`` at ``node``, or ``None`` to wait."""
+        """A team for one unit of ``capability`` at ``node``, or ``None`` to wait.
+
+        ``since`` is when the call was taken. A policy that may hold a request
+        back and relent later sets ``recheck_after`` (minutes after ``since``)
+        so that the engine asks again then.
+        """
         ...
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,7 +88,7 @@ class NearestAvailable:
         return call_taken
 
     def choose(
-        self, view: DispatchView, node: int, capability: int, grade: int
+        self, view: DispatchView, node: int, capability: int, grade: int, since: float
     ) -> Candidate | None:
         """The nearest free team of the capability, wherever it is."""
         return view.nearest(node, capability)
@@ -105,11 +116,24 @@ class SeverityPriority:
         mapping capability -> number (missing capabilities keep none).
     protected
         Grades that may use the reserve.
+    max_hold
+        Minutes after call taken after which a held-back request may use the
+        reserve after all (so that a held call cannot wait for ever, e.g. while
+        the reserve team is itself waiting on scene for the rest of a complement).
     """
 
     name = "severity_priority"
 
-    def __init__(self, reserve: int | Mapping[str, int] = 1, protected: tuple[int, ...] = (1, 2)):
+    def __init__(
+        self,
+        reserve: int | Mapping[str, int] = 1,
+        protected: tuple[int, ...] = (1, 2),
+        max_hold: float = 15.0,
+    ):
+        if not max_hold >= 0:
+            raise ValueError("max_hold must be >= 0")
+        self.max_hold = float(max_hold)
+        self.recheck_after = self.max_hold
         if isinstance(reserve, Mapping):
             if any(v < 0 for v in reserve.values()):
                 raise ValueError("reserve must be >= 0")
@@ -128,11 +152,14 @@ class SeverityPriority:
         return (grade, call_taken)
 
     def choose(
-        self, view: DispatchView, node: int, capability: int, grade: int
+        self, view: DispatchView, node: int, capability: int, grade: int, since: float
     ) -> Candidate | None:
-        """The nearest free team whose area keeps its reserve (any team for protected grades)."""
+        """The nearest free team whose area keeps its reserve.
+
+        Any team for protected grades, or once the call has been held ``max_hold`` minutes.
+        """
         k = self._reserve(view, capability)
-        if grade in self.protected or k == 0:
+        if grade in self.protected or k == 0 or view.now - since >= self.max_hold - 1e-9:
             return view.nearest(node, capability)
         return view.nearest(
             node,
@@ -143,7 +170,12 @@ class SeverityPriority:
     def to_dict(self) -> dict[str, Any]:
         """Name and parameters."""
         reserve = dict(self.reserve) if isinstance(self.reserve, Mapping) else self.reserve
-        return {"name": self.name, "reserve": reserve, "protected": sorted(self.protected)}
+        return {
+            "name": self.name,
+            "reserve": reserve,
+            "protected": sorted(self.protected),
+            "max_hold": self.max_hold,
+        }
 
 
 def policy_from_dict(data: Mapping[str, Any]) -> DispatchPolicy:

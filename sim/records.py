@@ -15,13 +15,13 @@ import numpy as np
 INCIDENT_COLUMNS = (
     "id", "call", "call_taken", "first_dispatch", "first_arrival", "on_scene",
     "under_control", "cleared", "hazard", "grade", "node", "requirement", "teams_needed",
-    "teams_sent", "mutual_aid", "supply_short", "served", "reason",
+    "teams_short", "teams_sent", "mutual_aid", "supply_short", "served", "reason",
 )  # fmt: skip
 #: Columns of :attr:`RunRecords.dispatches`.
 DISPATCH_COLUMNS = (
     "incident", "team", "station", "capability", "dispatched", "turnout", "travel",
     "distance_m", "arrival", "released", "returned", "available", "from_node", "from_scene",
-    "mutual_aid",
+    "mutual_aid", "diverted",
 )  # fmt: skip
 #: Columns of :attr:`RunRecords.supplies`.
 SUPPLY_COLUMNS = ("time", "arrive", "kind", "item", "quantity", "source", "target", "incident")
@@ -40,14 +40,19 @@ class RunRecords:
         -> ``first_dispatch`` -> ``first_arrival`` -> ``on_scene`` (full complement)
         -> ``under_control`` -> ``cleared``; ``served`` is true when the full
         complement was on scene by the end of the run, otherwise ``reason``
-        says why not (``no_capability``, ``after_horizon``, ``horizon``,
-        ``unreachable``, ``stalled``).
+        says why not (``no_capability``: a required capability exists nowhere;
+        ``after_horizon``; ``horizon``: still short at the end; ``unreachable``:
+        roads cut; ``stalled``: nothing left to happen). ``teams_needed`` is the
+        complement asked for, capped at what the region has (``teams_short`` is
+        the excess).
     dispatches
         One row per team sent: ``travel`` minutes (with noise), ``distance_m``
         along the fastest route, ``released`` (incident cleared), ``returned``
         (home, or re-dispatched on the way), ``available`` (after resupply),
         ``from_scene`` (re-dispatched on the way back from an earlier scene),
-        ``mutual_aid`` (travel beyond the arrival target).
+        ``mutual_aid`` (travel beyond the arrival target), ``diverted`` (taken
+        from an incident still short of its complement by a more urgent one;
+        ``released`` is then the time of diversion).
     supplies
         One row per movement: ``kind`` ``issue`` (depot -> incident) or
         ``transfer`` (parent -> child replenishment); ``source``/``target`` are

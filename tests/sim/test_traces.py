@@ -124,27 +124,27 @@ def test_severity_priority_reorders_queue():
 
 def test_reserve_keeping():
     # Area "a" has two fire teams; k = 1 keeps one back from grade III-IV incidents.
-    s = stream_from(
-        [0.0, 1.0, 2.0],
-        [1, 1, 1],
-        requirements=[FIRE],
-        grade=[3, 3, 2],
-        control=[100.0, 100.0, 100.0],
-    )
-    r = go(
-        line(),
-        [station("A", 0, teams=2, turnout=0.0, area="a")],
-        s,
-        policy=sim.SeverityPriority(reserve=1),
-        horizon=50.0,
-    )
+    s = stream_from([0.0, 1.0, 2.0], [1, 1, 1], requirements=[FIRE], grade=[3, 3, 2],
+                    control=[100.0, 100.0, 100.0])  # fmt: skip
+    st = [station("A", 0, teams=2, turnout=0.0, area="a")]
+    never = sim.SeverityPriority(reserve=1, max_hold=float("inf"))
+    r = go(line(), st, s, policy=never, horizon=50.0)
     inc = r.incidents
     assert inc["first_dispatch"].tolist()[0] == 1.0
     assert np.isnan(inc["first_dispatch"][1])  # held back for grade I-II
     assert inc["first_dispatch"][2] == 3.0
     assert inc["reason"].tolist() == ["", "horizon", ""]
-    plain = go(line(), [station("A", 0, teams=2, turnout=0.0, area="a")], s, horizon=50.0)
+    plain = go(line(), st, s, horizon=50.0)
     assert plain.incidents["first_dispatch"].tolist()[:2] == [1.0, 2.0]
+
+
+def test_reserve_is_held_at_most_max_hold():
+    # The second grade III call (taken at 2) is held back, then gets the reserve team at 2 + 15.
+    s = stream_from([0.0, 1.0], [1, 1], requirements=[FIRE], grade=[3, 3], control=[100.0, 5.0])
+    st = [station("A", 0, teams=2, turnout=0.0, area="a")]
+    r = go(line(), st, s, policy=sim.SeverityPriority(reserve=1, max_hold=15.0))
+    assert r.incidents["first_dispatch"].tolist() == pytest.approx([1.0, 17.0])
+    assert r.incidents["served"].all()
 
 
 def test_unserved_reasons():
@@ -157,8 +157,11 @@ def test_unserved_reasons():
         control=[0.0, 0.0, 30.0, 0.0],
     )
     r = go(line(), [station("A", 0)], s, horizon=20.0)
-    assert r.incidents["reason"].tolist() == ["no_capability", "no_capability", "", "after_horizon"]
-    assert r.incidents["served"].tolist() == [False, False, True, False]
+    # Hazmat exists nowhere: unserved. Two fire teams asked, one exists: capped, served.
+    assert r.incidents["reason"].tolist() == ["no_capability", "", "", "after_horizon"]
+    assert r.incidents["served"].tolist() == [False, True, True, False]
+    assert r.incidents["teams_needed"].tolist() == [0, 1, 1, 1]
+    assert r.incidents["teams_short"].tolist() == [1, 1, 0, 0]
     # The only team is cut off from node 3: recorded unreachable, not silently dropped.
     net = line()
     cut = [int(k) for k in np.flatnonzero((net.edges.u == 2) & (net.edges.v == 3))]
@@ -232,3 +235,33 @@ def test_reserve_never_holds_back_an_areas_last_team():
     r = go(line(), [station("A", 0, turnout=0.0, area="a")], s,
            policy=sim.SeverityPriority(reserve=1))  # fmt: skip
     assert r.incidents["first_dispatch"].tolist() == [1.0]
+
+
+def test_urgent_incident_diverts_a_staged_team_instead_of_deadlocking():
+    # One fire and one medical team at node 0, no turnout. X (grade IV) holds the medic until
+    # 51. A (grade III, node 1) gets the fire team at 2 (on scene at 3) and waits for the medic.
+    # B (grade I, node 2) at 3 needs both: the medic will go to B first (severity order), so
+    # without diversion A and B would each hold what the other needs for ever. B takes the
+    # fire team from A's scene (1 min away); A is queued again and served after B.
+    both = [
+        Requirement("x", 4, (("medical", 1),)),
+        Requirement("fire", 3, (("fire", 1), ("medical", 1))),
+        Requirement("fire", 1, (("fire", 1), ("medical", 1))),
+    ]
+    st = [Station("S", 0, "city", (TeamSpec("fire", 6, turnout=ZERO),
+                                   TeamSpec("medical", 4, turnout=ZERO)))]  # fmt: skip
+    s = stream_from([0.0, 1.0, 2.0], [0, 1, 2], requirements=both, requirement=[0, 1, 2],
+                    grade=[4, 3, 1], control=[50.0, 10.0, 10.0])  # fmt: skip
+    r = go(line(), st, s, policy=sim.SeverityPriority(reserve=0))
+    inc, d = r.incidents, r.dispatches
+    assert inc["served"].all()
+    assert inc["on_scene"].tolist() == pytest.approx([1.0, 64.0, 53.0])
+    assert inc["first_arrival"].tolist() == pytest.approx([1.0, 3.0, 4.0])
+    assert d["diverted"].tolist() == [False, True, False, False, False, False]
+    assert d["released"][1] == 3.0 and d["returned"][1] == 3.0
+    assert d["from_node"][2] == 1 and d["incident"][2] == 2  # from A's scene to B
+    assert inc["teams_sent"].tolist() == [1, 2, 2]
+    # First come, first served never diverts: A completes first, then B.
+    f = go(line(), st, s)
+    assert not f.dispatches["diverted"].any()
+    assert f.incidents["on_scene"][1] < f.incidents["on_scene"][2]
