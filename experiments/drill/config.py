@@ -159,55 +159,37 @@ class DrillConfig:
     def region(self) -> Region:
         """Build the network and place the facilities.
 
-        Uses :class:`experiments.config.RunConfig` for ``[network]`` and
-        ``[facilities]``; without them, the built-in county and its default
-        facilities.
+        Uses :class:`experiments.config.RunConfig` for ``[network]``,
+        ``[facilities]`` (or inline ``[[stations]]``, ``[[depots]]``) and
+        ``[sources]``; without ``[network]``, the built-in county.
         """
         tables = dict(self.region_tables)
         if "network" not in tables:
             tables["network"] = {"synthetic": "county"}
-        try:
-            from experiments.config import RunConfig
-        except ImportError:  # the run-config module has not landed: the built-in county only
-            return self._builtin_region(tables)
+        from experiments.config import RunConfig
+
         cfg = RunConfig.from_dict(tables, source=self.source, base_dir=self.base_dir)
         reg = cfg.region()
         return Region(
             network=reg.network,
             stations=tuple(reg.stations),
             depots=tuple(reg.depots),
-            spec={"network": cfg.network.to_dict()},
+            spec={"network": _absolute(cfg.network.to_dict())},
             sources={k: tuple(int(n) for n in v) for k, v in reg.sources.items()},
         )
-
-    def _builtin_region(self, tables: dict[str, Any]) -> Region:
-        net_t = dict(tables.get("network", {}))
-        fac = dict(tables.get("facilities", {}))
-        spec = {"synthetic": "county", "seed": 0, "townships": 10, "villages": 100, "grid": 24}
-        if (
-            net_t.pop("synthetic", None) != "county"
-            or set(net_t) - set(spec)
-            or set(tables) - {"network", "facilities"}
-            or any(v != "default" for v in fac.values())
-        ):
-            raise ConfigError(
-                "only the built-in county with default facilities is available in this version",
-                source=self.source,
-                key="network",
-            )
-        from networks import synthetic_county
-        from sim.defaults import default_facilities
-
-        spec.update(net_t)
-        net = synthetic_county(**{k: spec[k] for k in ("seed", "townships", "villages", "grid")})
-        stations, depots = default_facilities(net)
-        return Region(net, tuple(stations), tuple(depots), {"network": spec})
 
     def history(self) -> list[PastDrill]:
         """Past drills from the history file (oldest first), or none."""
         if not self.spec.history:
             return []
         return read_history(self.base_dir / self.spec.history)
+
+
+def _absolute(network: dict[str, Any]) -> dict[str, Any]:
+    """A network spec with its file as an absolute path (the reveal may run elsewhere)."""
+    if network.get("file"):
+        network = {**network, "file": str(Path(network["file"]).resolve())}
+    return network
 
 
 def read_history(path: str | Path) -> list[PastDrill]:

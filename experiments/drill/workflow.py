@@ -338,21 +338,10 @@ class RevealResult:
 def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
     """The drill's network for the map, or None and why not."""
     spec = dict(script.region.get("network", {}))
-    try:
-        try:
-            from experiments.config import NetworkSpec
-        except ImportError:  # the run-config module has not landed yet
-            NetworkSpec = None  # noqa: N806
-        if NetworkSpec is not None:
-            net = NetworkSpec.from_dict(spec, source="script.json", base_dir=Path("/")).build()
-        elif spec.get("synthetic") == "county":
-            from networks import synthetic_county
+    from experiments.config import NetworkSpec
 
-            net = synthetic_county(
-                **{k: spec[k] for k in ("seed", "townships", "villages", "grid")}
-            )
-        else:
-            return None, "map not drawn: cannot rebuild this network"
+    try:
+        net = NetworkSpec.from_dict(spec, source="script.json", base_dir=Path("/")).build()
     except (YingjiError, OSError, KeyError, TypeError) as exc:
         return None, f"map not drawn: network not available ({exc})"
     if network_fingerprint(net) != script.region.get("fingerprint"):

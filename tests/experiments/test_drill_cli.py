@@ -320,3 +320,29 @@ def test_multi_party_draw_and_a_forged_contribution(tmp_path, capsys):
     assert run(capsys, "drill", "reveal", d, "--key", tmp_path / "k")[0] == 0
     code, out, _ = run(capsys, "drill", "verify", d)
     assert code == 0 and "contributions of alice, bob" in out
+
+
+def test_reveal_without_the_network_file_still_writes_every_packet_but_the_map(
+    tmp_path, capsys, monkeypatch
+):
+    """The map needs the network; everything else is in the sealed script."""
+    from collections import OrderedDict
+
+    from networks import save_graphml, synthetic_county
+
+    save_graphml(synthetic_county(), tmp_path / "county.graphml")
+    toml = tmp_path / "d.toml"
+    toml.write_text(
+        "[drill]\nstart = 2026-12-01T08:00:00+08:00\nend = 2026-12-02T08:00:00+08:00\n"
+        '[network]\nfile = "county.graphml"\n'
+    )
+    d, key = tmp_path / "d", tmp_path / "k"
+    assert run(capsys, "drill", "draw", toml, "--out", d, "--key", key, "--seed", 1)[0] == 0
+    (tmp_path / "county.graphml").rename(tmp_path / "moved.graphml")
+    monkeypatch.setattr("experiments.config._NETWORKS", OrderedDict())  # as in a new process
+    code, out, _ = run(capsys, "drill", "reveal", d, "--key", key)
+    assert code == 0 and "map not drawn" in out
+    ev = d / "revealed" / "evaluators"
+    assert not (ev / "map.png").exists() and "map.png" not in (ev / "evaluation.md").read_text()
+    assert (ev / "benchmark.csv").exists()
+    assert run(capsys, "drill", "verify", d)[0] == 0
