@@ -71,6 +71,26 @@ def package_version() -> str:
         return "0+unknown"
 
 
+def code_digest() -> str:
+    """sha256 of yingji's own source (``*.py``, ``*.toml``, ``*.csv`` of its four packages).
+
+    An editable install keeps its version number while the code changes; the
+    digest tells the store that results were made by different code.
+    """
+    import importlib
+
+    h = hashlib.sha256()
+    for name in ("networks", "scenarios", "sim", "experiments"):
+        root = Path(importlib.import_module(name).__file__ or "").parent
+        files = sorted(
+            f for f in root.rglob("*") if f.suffix in (".py", ".toml", ".csv") and f.is_file()
+        )
+        for f in files:
+            h.update(f"{name}/{f.relative_to(root).as_posix()}\0".encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def canonical_json(data: Any) -> str:
     """JSON with sorted keys and no whitespace: equal data, equal text."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

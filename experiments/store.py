@@ -25,6 +25,7 @@ import json
 import math
 import os
 import secrets
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,7 +34,13 @@ from typing import Any
 
 import numpy as np
 
-from experiments.design import DesignPoint, ExperimentSpec, canonical_json, package_version
+from experiments.design import (
+    DesignPoint,
+    ExperimentSpec,
+    canonical_json,
+    code_digest,
+    package_version,
+)
 from networks.errors import ConfigError
 
 #: Format tag of ``manifest.json``.
@@ -229,6 +236,7 @@ class ResultStore:
             "description": spec.description,
             "source": str(spec.source),
             "package_version": version,
+            "code_digest": code_digest(),
             "root_seed": spec.root_seed,
             "replicate": replicate,
             "replications": spec.replications,
@@ -254,6 +262,14 @@ class ResultStore:
                     f"holds results of a different experiment ({_difference(old, manifest)}); "
                     "results are never mixed: use another --out folder or remove this one",
                     source=str(root),
+                )
+            if old.get("code_digest") != manifest["code_digest"]:
+                # Same version, other code (an editable install being worked on): say so.
+                print(
+                    f"yingji: warning: {root}: yingji's code changed since this folder was "
+                    "started (same version); finished replications are kept. Use a new "
+                    "--out folder for results from one code state only.",
+                    file=sys.stderr,
                 )
         else:
             check_output_folder(root)
