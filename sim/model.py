@@ -1011,8 +1011,11 @@ class Engine:
     def _unserved_reason(self, i: int) -> str:
         node = self.s_node[i]
         for cap in range(len(CAPABILITIES)):
-            if self.waiting[cap].get(i) and not self.tables.order(cap, node):
-                return "unreachable"
+            if self.waiting[cap].get(i) and (
+                not self.tables.order(cap, node)
+                or (self.n_free[cap] and self.nearest(node, cap) is None)
+            ):
+                return "unreachable"  # no station, or no free team, can get there
         return "horizon" if self.horizon is not None else "stalled"
 
     def _records(self, end: float) -> RunRecords:
