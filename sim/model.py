@@ -31,9 +31,19 @@ Modelling choices (documented in the issue)
 * Teams with a non-zero ``resupply`` time are not re-dispatchable on their way
   back; they restock at the station first.
 * Teams wait on scene until the full complement has arrived; under control
-  is ``control_work`` after the last arrival. If any required capability has
-  fewer teams in the whole region than needed, nothing is sent and the
-  incident is unserved (``no_capability``).
+  is ``control_work`` after the last arrival. A count above what the whole
+  region has is capped there (everyone of that capability goes; the excess is
+  recorded as ``teams_short``). If a required capability exists nowhere,
+  nothing is sent and the incident is unserved (``no_capability``).
+* Partial complements are sent at once and the rest waits in a queue ordered
+  by the policy. A more urgent waiting incident may divert a team staged at a
+  less urgent incident that is itself still short of its complement (taken to
+  be at its origin while less than half of its trip has elapsed, else at that
+  scene); without this two incidents holding what the other needs would wait
+  for ever.
+* Travel to a scene ranks teams by drive time only (turnout is drawn per
+  dispatch); ``mutual_aid`` marks a dispatch whose drive alone exceeds the
+  arrival target, i.e. nothing nearer was free.
 * A disruption changes the travel times of every dispatch and return that
   starts after it; teams already on the road keep their drawn times.
 * Supplies are drawn at call taken from the nearest depot (by road) that has
