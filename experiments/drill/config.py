@@ -25,6 +25,8 @@
     [benchmark]
     call_taking_min = 1.0         # call -> call taken
     loading_min = 30.0            # supplies: order -> lorry leaves the depot
+    replications = 200            # one-incident simulations for the spread (0: none)
+    travel_noise = 0.15           # their travel-time coefficient of variation
 
 A missing ``[network]`` means the built-in county with its default facilities.
 Paths are relative to the TOML file.
@@ -62,6 +64,8 @@ class BenchmarkParams:
 
     call_taking_min: float = 1.0
     loading_min: float = 30.0
+    replications: int = 200
+    travel_noise: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -137,9 +141,12 @@ class DrillConfig:
         except Exception as exc:  # SealError from the checks: a config mistake here
             raise ConfigError(str(exc), source=src, key="seal") from None
         b = top.table("benchmark", {})
-        b.allow({"call_taking_min", "loading_min"})
+        b.allow({"call_taking_min", "loading_min", "replications", "travel_noise"})
         bench = BenchmarkParams(
-            b.num("call_taking_min", spec.targets[0], lo=0), b.num("loading_min", 30.0, lo=0)
+            b.num("call_taking_min", spec.targets[0], lo=0),
+            b.num("loading_min", 30.0, lo=0),
+            b.int("replications", 200, lo=0),
+            b.num("travel_noise", 0.15, lo=0),
         )
         return cls(
             source=src,

@@ -285,6 +285,37 @@ def _bench_rows(script: DrillScript) -> list[list[Any]]:
     return out
 
 
+_MILESTONES = (
+    ("first_arrival", "First team on scene"),
+    ("on_scene", "Full required complement on scene"),
+    ("under_control", "Under control"),
+)
+
+
+def _spread_rows(script: DrillScript) -> list[list[Any]]:
+    sim = script.evaluation.get("simulated")
+    if not sim:
+        return []
+    out = []
+    for key, label in _MILESTONES:
+        m = sim[key]
+        share = "" if m["within_target"] is None else f"{100 * m['within_target']:.0f} %"
+        tgt = "" if m["target_min"] is None else f"{m['target_min']:g}"
+        med = "-" if m["median"] is None else f"{m['median']:g}"
+        p90 = "-" if m["p90"] is None else f"{m['p90']:g}"
+        out.append([label, med, p90, tgt, share])
+    return out
+
+
+def _spread_caption(script: DrillScript) -> str:
+    sim = script.evaluation["simulated"]
+    return (
+        f"{sim['replications']} simulated responses to this incident alone (random call-taking, "
+        f"turnout and work times, travel noise cv {sim['travel_noise']:g}); full complement "
+        f"reached in {100 * sim['served']:.0f} % of them. Minutes after the call."
+    )
+
+
 def benchmark_csv(script: DrillScript) -> str:
     """The benchmark timeline as CSV."""
     buf = io.StringIO()
@@ -362,6 +393,21 @@ def evaluation_markdown(script: DrillScript, map_file: str | None = "map.png") -
             _bench_rows(script),
         ),
         "",
+        *(
+            [
+                "## Simulated spread",
+                "",
+                _spread_caption(script),
+                "",
+                _md_table(
+                    ["Milestone", "Median", "90th percentile", "Target", "Within target"],
+                    _spread_rows(script),
+                ),
+                "",
+            ]
+            if _spread_rows(script)
+            else []
+        ),
     ]
     if map_file:
         out += ["## Map", "", f"![Scene, nearest stations and depots]({map_file})", ""]
@@ -396,6 +442,14 @@ def evaluation_html(script: DrillScript, map_file: str | None = "map.png") -> st
             _bench_rows(script),
         )
     )
+    if _spread_rows(script):
+        body += (
+            f"<h2>Simulated spread</h2><p>{html.escape(_spread_caption(script))}</p>"
+            + _html_table(
+                ["Milestone", "Median", "90th percentile", "Target", "Within target"],
+                _spread_rows(script),
+            )
+        )
     if map_file:
         body += (
             f'<h2>Map</h2><img src="{html.escape(map_file)}" alt="scene map" '

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from experiments.drill.benchmark import benchmark_timeline
+from experiments.drill.benchmark import benchmark_timeline, simulated_spread
 from experiments.drill.config import (
     DrillConfig,
     Region,
@@ -186,13 +186,26 @@ def compose(
         call_taking_min=cfg.benchmark.call_taking_min,
         loading_min=cfg.benchmark.loading_min,
     )
+    evaluation: dict[str, Any] = {"benchmark": rows}
+    if cfg.benchmark.replications:
+        names = {u.name for u in drawer.units}
+        evaluation["simulated"] = simulated_spread(
+            script,
+            region.network,
+            catalogue,
+            stations=[s for s in region.stations if s.name in names],
+            depots=region.depots,
+            replications=cfg.benchmark.replications,
+            travel_noise=cfg.benchmark.travel_noise,
+            rng=generator_from_seed(hashlib.sha256(b"yingji-drill-benchmark\0" + seed).digest()),
+        )
     record = {
         **region.spec,
         "fingerprint": network_fingerprint(region.network),
         "stations": [[u.name, u.node] for u in drawer.units],
         "depots": [[s.name, s.node] for s in stores],
     }
-    return replace(script.with_evaluation(benchmark=rows), region=record)
+    return replace(script.with_evaluation(**evaluation), region=record)
 
 
 @dataclass(frozen=True)

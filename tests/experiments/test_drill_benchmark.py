@@ -264,3 +264,57 @@ def test_benchmark_equals_a_one_incident_simulation(county):
             inc["under_control"][0], abs=0.051
         )
     assert 0 < short < 12
+
+
+def test_simulated_spread_collapses_to_the_benchmark_without_randomness(road, catalogue):
+    from experiments.drill.benchmark import simulated_spread
+    from sim import Depot, Fixed, Station, TeamSpec
+
+    stations = [
+        Station(
+            "A",
+            0,
+            "county",
+            (
+                TeamSpec("fire", 6, 2, turnout=Fixed(2.0)),
+                TeamSpec("medical", 4, 1, turnout=Fixed(1.0)),
+            ),
+        ),
+        Station("B", 4, "county", (TeamSpec("fire", 6, 1, turnout=Fixed(0.5)),)),
+    ]
+    depots = [Depot("D2", 0, "county", (("blankets", 100),))]
+    s = script(road, [])
+    by = {r["event"]: r for r in benchmark_timeline(s, road, catalogue, units=UNITS, stores=STORES)}
+    spread = simulated_spread(
+        s,
+        road,
+        catalogue,
+        stations=stations,
+        depots=depots,
+        replications=5,
+        travel_noise=0.0,
+        call_taking=Fixed(1.0),
+        rng=np.random.default_rng(1),
+    )
+    assert spread["replications"] == 5 and spread["served"] == 1.0
+    for key, event in (
+        ("first_arrival", "First team on scene"),
+        ("on_scene", "Full required complement on scene"),
+        ("under_control", "Under control (plan)"),
+    ):
+        m = spread[key]
+        assert m["median"] == m["p90"] == pytest.approx(by[event]["at_min"], abs=0.051)
+    assert spread["first_arrival"]["within_target"] == 1.0  # 4.8 <= 11
+    assert spread["under_control"]["within_target"] == 0.0  # 26.3 > 26
+    noisy = simulated_spread(
+        s,
+        road,
+        catalogue,
+        stations=stations,
+        depots=depots,
+        replications=40,
+        travel_noise=0.3,
+        rng=np.random.default_rng(2),
+    )
+    fa = noisy["first_arrival"]
+    assert fa["median"] < fa["p90"] and noisy["served"] == 1.0
