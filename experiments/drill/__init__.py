@@ -4,7 +4,7 @@ The draw itself is :mod:`scenarios.drill`; this package adds what needs
 files, the region and the simulator's facilities.
 """
 
-from experiments.drill.benchmark import benchmark_timeline
+from experiments.drill.benchmark import benchmark_timeline, simulated_spread
 from experiments.drill.config import DrillConfig, read_history
 from experiments.drill.maps import plot_drill_map
 from experiments.drill.seal import ScryptParams, Secret, seal, unseal
@@ -29,6 +29,7 @@ __all__ = [
     "read_history",
     "reveal_drill",
     "seal",
+    "simulated_spread",
     "unseal",
     "verify_drill",
     "write_packets",
