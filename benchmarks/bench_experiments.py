@@ -162,6 +162,12 @@ def main() -> None:
         f"(3) runner, 2 workers:  {two:7.2f} s  ({cores('runner2')}; < 2 when others load the CPUs)"
     )
     print(f"speed-up 2 workers vs 1:   {one / two:.2f}x (target >= 1.8x)")
+    cpu1 = statistics.median(r["cpu"] for r in runs["runner1"])
+    cpu2 = statistics.median(r["cpu"] for r in runs["runner2"])
+    print(
+        f"CPU seconds:               {cpu1:.1f} (1 worker), {cpu2:.1f} (2 workers): "
+        f"at most {2 * cpu1 / cpu2:.2f}x on two otherwise idle cores"
+    )
     overhead_ms = (one - direct) / n * 1000
     print(
         f"runner overhead:           {overhead_ms:+.1f} ms per replication vs the direct loop "
