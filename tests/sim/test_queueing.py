@@ -10,7 +10,7 @@ import sim
 from scenarios.stream import Requirement
 from sim.distributions import Exponential, Fixed
 from sim.facilities import Station, TeamSpec
-from tests.sim.helpers import poisson_stream, road_network
+from tests.sim.helpers import poisson_stream, road_network, stream_from
 
 FIRE = Requirement("fire", 3, (("fire", 1),))
 
@@ -111,3 +111,18 @@ def test_low_load_arrival_share_equals_coverage(county):
     # And the demand-weighted share of nodes, within binomial noise.
     p = float(np.sum(w * (nearest <= 10.0)) / w.sum())
     assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / len(arrive))
+
+
+def test_travel_noise_is_lognormal_with_mean_one():
+    # Far apart calls at node 3 of a line with 3-minute drives: every dispatch starts at home.
+    net = road_network(4, [(0, 1, 60), (1, 2, 60), (2, 3, 60)])
+    st = [Station("S", 0, "city", (TeamSpec("fire", 6, turnout=Fixed(0)),))]
+    n = 4000
+    stream = stream_from(np.arange(n) * 100.0, np.full(n, 3), requirements=[FIRE])
+    rec = sim.run(net, st, (), stream, rng=np.random.default_rng(8), travel_noise=0.5)
+    factor = rec.dispatches["travel"] / 3.0
+    assert not rec.dispatches["from_scene"].any()
+    assert abs(factor.mean() - 1.0) < 4 * 0.5 / math.sqrt(n)
+    assert factor.std() == pytest.approx(0.5, rel=0.08)
+    # Log-normal: the log of the factor is normal with variance log(1 + cv^2).
+    assert np.log(factor).var() == pytest.approx(math.log1p(0.25), rel=0.08)
