@@ -11,7 +11,7 @@ The header carries nothing about the scenario; the associated data binds it
 to the ciphertext, so changing any byte of the file makes decryption fail.
 A key file holds 32 random bytes as 64 hex digits. A passphrase is stretched
 with scrypt (memory-hard; by default n = 2**17, r = 8, p = 1: 128 MiB and
-about half a second, so guessing is expensive).
+under a second, so guessing is expensive).
 """
 
 from __future__ import annotations

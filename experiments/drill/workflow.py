@@ -445,7 +445,10 @@ def reveal_drill(
         (tmp / "opening.json").write_bytes((json.dumps(opening, indent=2) + "\n").encode())
         (tmp / "history_row.csv").write_bytes(history_row(script.to_dict()).encode())
         write_packets(script, tmp, network)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError:  # another reveal got there first
+            raise SealError(f"{target} already exists; not overwriting an earlier reveal") from None
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
