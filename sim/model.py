@@ -342,7 +342,10 @@ class Engine:
             raise ValueError("travel_noise must be >= 0")
         if horizon is not None and not horizon >= 0:
             raise ValueError("horizon must be >= 0")
+        # The state passed in is the baseline (a what-if closure stays closed); the stream's
+        # disruptions come and go on top of it.
         self.network = network.base
+        self.baseline = tuple(network.disruptions)
         self.stations = tuple(stations)
         self.depots = tuple(depots)
         self.stream = stream
@@ -490,7 +493,7 @@ class Engine:
         # Network states.
         self.active: set[int] = set()
         self._tables: dict[int, _Tables] = {}
-        self.tables = self._tables_for(self.network)
+        self.tables = self._tables_for(network)
 
     # ------------------------------------------------------------ view API
     def nearest(
@@ -597,7 +600,9 @@ class Engine:
         else:
             self.active.discard(k)
         ds = self.stream.disruptions
-        state = self.network.under(ds[j].disruption for j in sorted(self.active))
+        state = self.network.under(
+            self.baseline + tuple(ds[j].disruption for j in sorted(self.active))
+        )
         self.tables = self._tables_for(state)
         for c in range(len(CAPABILITIES)):
             if self.queues[c]:
@@ -1198,8 +1203,8 @@ def run(
     Parameters
     ----------
     network
-        The road network (its undisrupted state is used; the stream's
-        disruptions are applied during the run).
+        The road network; a disrupted state stays disrupted throughout, and
+        the stream's disruptions are applied on top of it as they start and end.
     stations, depots
         Facilities (see :mod:`sim.facilities`).
     stream

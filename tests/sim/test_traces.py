@@ -265,3 +265,16 @@ def test_urgent_incident_diverts_a_staged_team_instead_of_deadlocking():
     f = go(line(), st, s)
     assert not f.dispatches["diverted"].any()
     assert f.incidents["on_scene"][1] < f.incidents["on_scene"][2]
+
+
+def test_a_disrupted_network_state_is_the_baseline():
+    # 0-1-2 one minute per link; detour 0-3-2 five minutes per link; 1->2 closed before the run.
+    net = road_network(4, [(0, 1, 60), (1, 2, 60), (0, 3, 300), (3, 2, 300)])
+    e12 = int(np.flatnonzero((net.edges.u == 1) & (net.edges.v == 2))[0])
+    closed = net.with_closed([e12])
+    e03 = int(np.flatnonzero((net.edges.u == 0) & (net.edges.v == 3))[0])
+    slow = ScheduledDisruption(5.0, 20.0, Disruption((e03,), factor=2.0))
+    s = stream_from([0.0, 6.0, 25.0], [2, 2, 2], requirements=[FIRE], disruptions=[slow])
+    r = go(closed, [station("A", 0, teams=3, turnout=0.0)], s)
+    # Closed all along; the detour's first link is also twice as slow from 5 to 20.
+    assert r.dispatches["travel"].tolist() == pytest.approx([10.0, 15.0, 10.0])
