@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -296,6 +296,9 @@ def run_experiment(
                 if executor is not None:
                     _drain(executor, 2, todo, fn, spec, store, records, bar)
                 else:
+                    if plan.kind == "processes" and len(todo) < plan.workers:
+                        # No point starting workers that would get nothing to do.
+                        plan = replace(plan, workers=len(todo))
                     with open_executor(plan) as (pool, parallel):
                         _drain(pool, parallel, todo, fn, spec, store, records, bar)
         finally:

@@ -69,7 +69,7 @@ class ExecutorPlan:
         if self.kind == "serial":
             return "serial"
         if self.kind == "processes":
-            return f"{self.workers} processes"
+            return f"{self.workers} process{'es' if self.workers != 1 else ''}"
         return f"dask {self.address}" if self.address else f"dask local cluster ({self.workers})"
 
 
