@@ -159,6 +159,13 @@ class Station:
         if self.tier not in STATION_TIERS:
             raise ValueError(f"unknown station tier {self.tier!r}")
         object.__setattr__(self, "teams", tuple(self.teams))
+        if not self.teams:
+            raise ValueError(f"station {self.name!r} has no teams")
+        if self.tier == "township" and max(t.size for t in self.teams) < TOWNSHIP_TEAM_MIN_SIZE:
+            raise ValueError(
+                f"township station {self.name!r} needs a team of at least "
+                f"{TOWNSHIP_TEAM_MIN_SIZE} people"
+            )
         if not self.area:
             object.__setattr__(self, "area", self.name)
 

@@ -278,3 +278,17 @@ def test_a_disrupted_network_state_is_the_baseline():
     r = go(closed, [station("A", 0, teams=3, turnout=0.0)], s)
     # Closed all along; the detour's first link is also twice as slow from 5 to 20.
     assert r.dispatches["travel"].tolist() == pytest.approx([10.0, 15.0, 10.0])
+
+
+def test_resupplying_team_is_not_sent_on_its_way_back():
+    # Released at node 3 at 16, home at 19, restocked at 24: the call taken at 17 waits till 24.
+    st = [Station("A", 0, "city", (TeamSpec("hazmat", 8, turnout=ZERO, resupply=Fixed(5.0)),))]
+    chem = Requirement("chem", 3, (("hazmat", 1),))
+    s = stream_from([0.0, 16.0], [3, 2], requirements=[chem], control=[12.0, 0.0])
+    r = go(line(), st, s)
+    d = r.dispatches
+    assert d["returned"][0] == pytest.approx(19.0) and d["available"][0] == pytest.approx(24.0)
+    assert r.incidents["first_dispatch"].tolist() == pytest.approx([1.0, 24.0])
+    assert d["turnout"][1] == 0.0 and d["travel"][1] == pytest.approx(2.0)  # from the station
+    assert [r.team_state(0, t) for t in (2.0, 10.0, 17.0, 20.0, 25.0)] == [
+        "en_route", "on_scene", "returning", "resupplying", "en_route"]  # fmt: skip

@@ -1,0 +1,42 @@
+import pytest
+
+import sim
+from networks.errors import ConfigError
+from sim.facilities import Station, TeamSpec
+from sim.policies import NearestAvailable, SeverityPriority, policy_from_dict
+from sim.targets import ResponseTargets
+
+
+def test_policy_round_trip():
+    p = SeverityPriority(reserve={"fire": 2}, protected=(1,), max_hold=7.5)
+    q = policy_from_dict(p.to_dict())
+    assert isinstance(q, SeverityPriority) and q.to_dict() == p.to_dict()
+    assert isinstance(policy_from_dict({"name": "nearest_available"}), NearestAvailable)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"name": "fastest"}, {"name": "nearest_available", "reserve": 1},
+     {"name": "severity_priority", "reserve": -1}, {"name": "severity_priority", "colour": 1}],
+)  # fmt: skip
+def test_bad_policy_is_config_error(data):
+    with pytest.raises(ConfigError):
+        policy_from_dict(data)
+
+
+def test_targets():
+    assert ResponseTargets() == ResponseTargets(1.0, 10.0, 15.0)
+    t = ResponseTargets.from_dict({"arrival": 8})
+    assert t.arrival == 8.0 and ResponseTargets.from_dict(t.to_dict()) == t
+    with pytest.raises(ConfigError) as exc:
+        ResponseTargets.from_dict({"arrival": -1}, source="c.toml", key="targets")
+    assert exc.value.key == "targets.arrival"
+    with pytest.raises(ConfigError):
+        ResponseTargets.from_dict({"arrive": 5})
+
+
+def test_township_station_needs_a_30_person_team():
+    with pytest.raises(ValueError, match="at least 30"):
+        Station("T", 0, "township", (TeamSpec("fire", 6),))
+    assert Station("T", 0, "township", (TeamSpec("general", 30), TeamSpec("fire", 6))).area == "T"
+    assert sim.Station("C", 0, "city", (TeamSpec("fire", 6),)).tier == "city"
