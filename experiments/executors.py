@@ -155,7 +155,7 @@ def _dask_client(plan: ExecutorPlan) -> Iterator[Any]:
             n_workers=plan.workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         )
         try:
             with Client(cluster) as client:

@@ -437,7 +437,7 @@ def test_dask_scheduler_address_gives_the_serial_table(tmp_path):
     # An in-process cluster reached over TCP stands for an existing (e.g. SLURM) one.
     with distributed.LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
-        dashboard_address=None,
+        dashboard_address=":0",
     ) as cluster:  # fmt: skip
         address = cluster.scheduler_address
         assert address.startswith("tcp://")
