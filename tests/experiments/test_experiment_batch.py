@@ -136,11 +136,16 @@ def test_serial_run_stores_every_replication_sorted(tmp_path):
 
 
 def test_serial_and_two_processes_give_identical_tables(tmp_path):
+    import multiprocessing
+
+    method = multiprocessing.get_start_method(allow_none=True)
     spec = make_spec(tmp_path, replications=4)
     a = run_experiment(spec, tmp_path / "a", replicate=fake_replicate, progress=False)
     b = run_experiment(spec, tmp_path / "b", replicate=fake_replicate, workers=2, progress=False)
     assert b.executor == "2 processes"
     assert a.summary.read_bytes() == b.summary.read_bytes()
+    # The pool got its start method through mp_context; the global one is untouched.
+    assert multiprocessing.get_start_method(allow_none=True) == method
 
 
 @pytest.mark.slow
