@@ -144,8 +144,10 @@ def test_serial_and_two_processes_give_identical_tables(tmp_path):
     b = run_experiment(spec, tmp_path / "b", replicate=fake_replicate, workers=2, progress=False)
     assert b.executor == "2 processes"
     assert a.summary.read_bytes() == b.summary.read_bytes()
-    # The pool got its start method through mp_context; the global one is untouched.
-    assert multiprocessing.get_start_method(allow_none=True) == method
+    # The pool got its start method through mp_context; the global one is at most fixed
+    # to the platform default (the standard library's spawn code does that), never ours.
+    default = multiprocessing.get_all_start_methods()[0]
+    assert multiprocessing.get_start_method(allow_none=True) in (method, default)
 
 
 @pytest.mark.slow
