@@ -60,6 +60,7 @@ import itertools
 import math
 import weakref
 from array import array
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from functools import cached_property
 from typing import Any
@@ -182,10 +183,28 @@ def _walk_lengths(
 
 
 #: Bytes of scene rows (seconds + predecessors from incident nodes) kept per network state.
-_SCENE_BYTES = 128 * 2**20
+_SCENE_BYTES = 256 * 2**20
 _SCENES: weakref.WeakKeyDictionary[RoadNetwork, dict[int, tuple[array, np.ndarray, np.ndarray]]] = (
     weakref.WeakKeyDictionary()
 )
+#: Scene rows in the order they were made, across all states: (state ref, node, bytes).
+_SCENE_ORDER: deque[tuple[weakref.ref[RoadNetwork], int, int]] = deque()
+_scene_bytes = 0
+
+
+def _remember_scene(state: RoadNetwork, node: int, row: tuple[array, np.ndarray, np.ndarray]):
+    """Keep a scene row; drop the oldest rows of any state beyond the global byte budget."""
+    global _scene_bytes
+    size = 12 * state.n_nodes
+    _SCENES.setdefault(state, {})[node] = row
+    _SCENE_ORDER.append((weakref.ref(state), node, size))
+    _scene_bytes += size
+    while _scene_bytes > _SCENE_BYTES and len(_SCENE_ORDER) > 1:
+        ref, old, nbytes = _SCENE_ORDER.popleft()
+        _scene_bytes -= nbytes
+        owner = ref()
+        if owner is not None:
+            _SCENES.get(owner, {}).pop(old, None)
 
 
 #: Per network state: dispatch orders per facility layout (a few layouts kept).
@@ -205,7 +224,11 @@ def _shared(state: RoadNetwork, key: Any, make: Callable[[], Any]) -> Any:
 
 
 def _scene_cache(state: RoadNetwork) -> dict[int, tuple[array, np.ndarray, np.ndarray]]:
-    """Scene rows of a network state, shared by all runs on it (they depend on nothing else)."""
+    """Scene rows of a network state, shared by all runs on it (they depend on nothing else).
+
+    Rows made are remembered through :func:`_remember_scene`, which bounds the
+    bytes held over all states (states live as long as their network).
+    """
     return _SCENES.setdefault(state, {})
 
 
@@ -278,9 +301,7 @@ class _Tables:
         plen = np.zeros(pred.size, dtype=np.float32)
         plen[has] = _arc_length(self.state, pred[has].astype(np.int64), np.flatnonzero(has))
         hit = (array("f", sec.astype(np.float32).tobytes()), pred.astype(np.int32), plen)
-        if len(self.scene) >= max(64, _SCENE_BYTES // (12 * self.state.n_nodes)):
-            del self.scene[next(iter(self.scene))]  # oldest first
-        self.scene[node] = hit
+        _remember_scene(self.state, node, hit)
         return hit
 
     def depot_order(self, node: int) -> np.ndarray:

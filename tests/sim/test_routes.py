@@ -41,3 +41,23 @@ def test_dispatch_distances_match_paths(county):
             county, int(d["from_node"][r]), int(rec.incidents["node"][d["incident"][r]])
         )
         assert np.isclose(d["distance_m"][r], want, rtol=1e-5), r
+
+
+def test_results_do_not_depend_on_shared_caches(county, monkeypatch):
+    import sim.model as model
+
+    stations, _ = sim.default_facilities(county)
+    fire = Requirement("fire", 3, (("fire", 1),))
+    stream = poisson_stream(
+        np.arange(county.n_nodes), None, rate=0.15, n=400, rng=np.random.default_rng(3),
+        requirements=[fire], control=Exponential(30.0), clear=Exponential(10.0),
+    )  # fmt: skip
+    a = sim.run(county, stations, (), stream, rng=np.random.default_rng(4))
+    # Scene rows evicted as soon as they are made, and every shared cache emptied.
+    monkeypatch.setattr(model, "_SCENE_BYTES", 1)
+    model._SCENES.clear()
+    model._ORDERS.clear()
+    model._LENGTHS.clear()
+    b = sim.run(county, stations, (), stream, rng=np.random.default_rng(4))
+    assert b.dispatches["from_scene"].any()
+    assert a.equals(b)
