@@ -74,8 +74,8 @@ def county_stream(network, n: int, *, rate: float, rng: np.random.Generator) -> 
     )
 
 
-def bare_simpy(n: int, *, c: int = 10, rho: float = 0.8, seed: int = 0) -> tuple[float, float]:
-    """Bare SimPy M/M/c: returns (seconds, mean wait)."""
+def bare_simpy(n: int, *, c: int = 10, rho: float = 0.8, seed: int = 0) -> tuple[float, float, int]:
+    """Bare SimPy M/M/c: returns (seconds, mean wait, events scheduled)."""
     rng = np.random.default_rng(seed)
     lam, mu = 1.0, 1.0 / (c * rho)
     gaps = rng.exponential(1.0 / lam, n).tolist()
@@ -99,7 +99,7 @@ def bare_simpy(n: int, *, c: int = 10, rho: float = 0.8, seed: int = 0) -> tuple
     env.process(source())
     t = time.perf_counter()
     env.run()
-    return time.perf_counter() - t, float(np.mean(waits))
+    return time.perf_counter() - t, float(np.mean(waits)), next(env._eid)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         sim.run(net, stations, depots, stream, rng=np.random.default_rng(2), travel_noise=0.2)
         warm.append(time.perf_counter() - t)
         gc.collect()
-        secs, wait = bare_simpy(n, seed=k)
+        secs, wait, bare_events = bare_simpy(n, seed=k)
         bare.append(secs)
     # Timings alternate between the two models so that load from other processes hits both;
     # the best of the repeats is the least disturbed measurement, the median is shown too.
@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
           f"cold first run {n / cold:,.0f}/s), {rec.meta['events'] / n:.2f} SimPy events and "
           f"{len(rec.dispatches['team']) / n:.2f} dispatches per incident")  # fmt: skip
     print(f"bare SimPy : {n / b:10,.0f} incidents/s best of {args.repeat} (median {n / bm:,.0f}/s; "
-          f"M/M/10, rho 0.8, mean wait {wait:.2f})")  # fmt: skip
+          f"M/M/10, rho 0.8, mean wait {wait:.2f}), "
+          f"{bare_events / n:.2f} SimPy events per customer")  # fmt: skip
     print(f"ratio      : yingji runs at {b / y:.2f}x bare SimPy speed, best vs best "
           f"({bm / ym:.2f}x median vs median); {y / b:.2f}x the time per incident "
           f"(target <= 3x)")  # fmt: skip
