@@ -166,7 +166,8 @@ class LocationModel:
 
         Travel times run from each candidate to every node (forward Dijkstra from
         the candidates, one call for all of them), since a response goes from the
-        site to the demand.
+        site to the demand. Covering models search only up to their standard, so
+        their ``times`` read ``inf`` beyond it.
 
         Parameters
         ----------

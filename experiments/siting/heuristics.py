@@ -72,7 +72,11 @@ def _capped(times: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def median_greedy_interchange(
-    times: np.ndarray, weights: np.ndarray, p: int, fixed: np.ndarray
+    times: np.ndarray,
+    weights: np.ndarray,
+    p: int,
+    fixed: np.ndarray,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
     """Greedy-add then best-swap (Teitz-Bart) p-median heuristic.
 
@@ -86,6 +90,8 @@ def median_greedy_interchange(
         Number of open sites, fixed ones included.
     fixed
         Candidate positions that stay open.
+    start
+        Sites to start the interchange from (completed greedily); default greedy.
 
     Returns
     -------
@@ -96,6 +102,8 @@ def median_greedy_interchange(
     n, m = d.shape
     is_open = np.zeros(m, dtype=bool)
     is_open[fixed] = True
+    if start is not None:
+        is_open[np.asarray(start, dtype=np.int64)] = True  # at most p sites, fixed included
     best = d[:, is_open].min(axis=1) if is_open.any() else np.full(n, np.inf)
     while is_open.sum() < p:
         cost = weights @ np.minimum(best[:, None], d)

@@ -115,12 +115,18 @@ class PMedian(LocationModel):
         \;\; z_i^0 = 1, \qquad \sum_j x_j = p, \qquad x_j = 1 \;\; \forall j \in F
 
     with :math:`x_j \in \{0,1\}`, :math:`z \ge 0` continuous (its LP relaxation
-    is much tighter than the classic assignment model's and it has far fewer
-    nonzeros). Only the first :math:`T_i` levels of each row are built, charging
-    :math:`D_i^{T_i}` beyond them, which is a relaxation; :math:`T_i` starts just
-    past a greedy + interchange solution's level and grows for the rows whose
-    relaxed optimum is served beyond :math:`T_i`, until none is (then the
-    relaxed optimum is exact).
+    equals the classic assignment model's, with far fewer nonzeros).
+
+    Before the MILP: a greedy + interchange incumbent, restarted from the open
+    sets of a Lagrangian relaxation (Beasley 1993) solved by subgradient steps;
+    the Lagrangian bound's reduced costs then prove, pair by pair, which sites
+    no solution better than the incumbent can serve each demand point from, so
+    each row is cut at the farthest level still possible (with "served within
+    it" enforced) and sites no better solution opens are closed. The cut model
+    holds every better solution, so its optimum (or the incumbent, if it has
+    none better) is the optimum. ``status_ == "time_limit"`` means the limit
+    stopped the search, or left clearly too little time for a MILP of the cut
+    model's size; ``bound_`` and ``gap_`` are then the proven ones.
 
     With ``capacity``, the classic assignment formulation is used:
 
@@ -142,8 +148,6 @@ class PMedian(LocationModel):
         ``inf`` = unlimited); ``None`` for the uncapacitated model.
     single_source
         With capacities: serve each demand point from one site only.
-    margin
-        Extra levels built past the heuristic's, per demand point.
 
     Attributes
     ----------
@@ -155,7 +159,7 @@ class PMedian(LocationModel):
         With capacities: share of each demand point served by each candidate,
         shape ``(n_demand, n_candidates)``.
     iterations_
-        Relaxations solved (uncapacitated).
+        Subgradient iterations plus MILPs solved (uncapacitated).
     """
 
     def __init__(
@@ -165,7 +169,6 @@ class PMedian(LocationModel):
         p: int,
         capacity: Any = None,
         single_source: bool = True,
-        margin: int = 2,
         **kwargs: Any,
     ) -> None:
         super().__init__(times, **kwargs)
@@ -178,9 +181,6 @@ class PMedian(LocationModel):
                 raise SitingError("capacity must be non-negative (inf for unlimited)")
             self.capacity = cap.copy()
         self.single_source = bool(single_source)
-        if int(margin) != margin or margin < 0:
-            raise SitingError(f"margin must be a non-negative integer, got {margin!r}")
-        self.margin = int(margin)
 
     def cost_of(self, selected: np.ndarray) -> float:
         """Demand-weighted time to the nearest of ``selected`` (uncapacitated)."""
@@ -240,7 +240,11 @@ class PMedian(LocationModel):
         )
         status = "optimal"
         tol = self.mip_rel_gap * abs(best) + 1e-9 * max(1.0, abs(best))
-        if not np.isfinite(best) or lower < best - tol:
+        remaining = self._remaining(t0)
+        # HiGHS needs roughly a second per few thousand rows before it can help:
+        # with less time left than that, keep the bound and the incumbent.
+        hopeless = remaining is not None and remaining < (trunc + forced).sum() / 2000
+        if not np.isfinite(best) or (lower < best - tol and not hopeless):
             c, a, row_lo, row_hi, constant = lv.model(trunc, forced, self.p)
             n_z = c.size - m
             out = run_milp(
@@ -268,6 +272,8 @@ class PMedian(LocationModel):
             if out.status != "infeasible":
                 lower = max(lower, min(best, out.bound + constant))
             status = "optimal" if out.status != "time_limit" else "time_limit"
+        elif lower < best - tol:
+            status = "time_limit"
         self.iterations_ = iterations
         self._finish(best_sel, best, lower, status)
 
@@ -299,6 +305,7 @@ class PMedian(LocationModel):
         best_l, best_lam, theta, stall, it = -np.inf, lam.copy(), 2.0, 0, 0
         best_sel: np.ndarray | None = None
         best_ub = upper
+        tried: set[bytes] = set()
         while it < 600 and theta > 1e-4:
             it += 1
             red = np.minimum(cost - lam[:, None], 0.0)
@@ -311,10 +318,16 @@ class PMedian(LocationModel):
                 stall += 1
                 if stall >= 20:
                     theta, stall = theta / 2, 0
-            if it % 10 == 0:  # the relaxation's open set is a candidate solution
-                near = d[:, chosen].min(axis=1)
-                if np.isfinite(near).all() and float(w @ near) < best_ub:
-                    best_ub, best_sel = float(w @ near), np.sort(chosen)
+            if it % 75 == 0:
+                # The relaxation's open set is a good place to restart the
+                # interchange from: it escapes the greedy start's local optimum.
+                key = np.sort(chosen).tobytes()
+                if key not in tried:
+                    tried.add(key)
+                    sel = median_greedy_interchange(d, w, self.p, self.fixed, start=chosen)
+                    near = d[:, sel].min(axis=1)
+                    if np.isfinite(near).all() and float(w @ near) < best_ub:
+                        best_ub, best_sel = float(w @ near), sel
             if best_l >= best_ub * (1 - max(self.mip_rel_gap, 1e-9)):
                 break
             remaining = self._remaining(t0)
