@@ -28,6 +28,10 @@ class MilpOutcome:
     seconds: float
 
 
+def _since(t0: float) -> float:
+    return time.perf_counter() - t0
+
+
 def run_milp(
     c: np.ndarray,
     *,
@@ -39,6 +43,8 @@ def run_milp(
     row_hi: np.ndarray | None,
     time_limit: float | None,
     mip_rel_gap: float,
+    incumbent: float | None = None,
+    lp_first: bool = True,
 ) -> MilpOutcome:
     """Minimise ``c @ x`` subject to ``row_lo <= a @ x <= row_hi`` and bounds.
 
@@ -56,6 +62,14 @@ def run_milp(
         Seconds for HiGHS, or ``None`` for no limit.
     mip_rel_gap
         Relative gap at which HiGHS may stop (0 proves optimality).
+    incumbent
+        Objective of a known feasible solution (minimisation sense), if any.
+    lp_first
+        Solve the LP relaxation first: covering models often have an integral
+        LP optimum, or one no better than the incumbent, and HiGHS's MIP
+        machinery (presolve, cuts, heuristics) costs several times the LP. If
+        the LP proves the incumbent optimal, ``x`` is ``None`` with status
+        ``"optimal"`` and ``objective`` the incumbent's.
 
     Returns
     -------
@@ -70,6 +84,28 @@ def run_milp(
     if a is not None and a.shape[0] > 0:
         constraints.append(LinearConstraint(sparse.csr_array(a), row_lo, row_hi))
     t0 = time.perf_counter()
+    ints = np.asarray(integrality, dtype=bool)
+    if lp_first and ints.any():
+        lp = milp(
+            np.asarray(c, dtype=float),
+            integrality=np.zeros_like(integrality),
+            bounds=(lb, ub),
+            constraints=constraints,
+            options={"disp": False},
+        )
+        if lp.status == 2:
+            return MilpOutcome(None, float("nan"), float("inf"), "infeasible", _since(t0))
+        if lp.status == 0 and lp.x is not None:
+            scale = max(1.0, abs(float(lp.fun)))
+            frac = np.abs(lp.x[ints] - np.round(lp.x[ints]))
+            if frac.max(initial=0.0) <= 1e-9:
+                x = np.array(lp.x, dtype=float)
+                x[ints] = np.round(x[ints])
+                return MilpOutcome(x, float(lp.fun), float(lp.fun), "optimal", _since(t0))
+            if incumbent is not None and lp.fun >= incumbent - 1e-9 * scale:
+                return MilpOutcome(None, float(incumbent), float(lp.fun), "optimal", _since(t0))
+        if time_limit is not None:
+            options["time_limit"] = max(float(time_limit) - _since(t0), 0.01)
     res = milp(
         np.asarray(c, dtype=float),
         integrality=integrality,
@@ -77,7 +113,7 @@ def run_milp(
         constraints=constraints,
         options=options,
     )
-    seconds = time.perf_counter() - t0
+    seconds = _since(t0)
     if res.status == 2:
         return MilpOutcome(None, float("nan"), float("inf"), "infeasible", seconds)
     if res.status not in (0, 1) or (res.status == 0 and res.x is None):
@@ -87,7 +123,6 @@ def run_milp(
     if res.x is None:
         return MilpOutcome(None, float("nan"), bound, "time_limit", seconds)
     x = np.array(res.x, dtype=float)
-    ints = np.asarray(integrality, dtype=bool)
     x[ints] = np.round(x[ints])
     status = "optimal" if res.status == 0 else "time_limit"
     objective = float(res.fun)

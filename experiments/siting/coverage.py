@@ -99,6 +99,7 @@ def solve_set_cover(
         return np.sort(fixed), float(fixed.size), "optimal"
     k = cols.size
     a = sparse.csr_array(work.astype(np.float64))
+    greedy = _greedy_set_cover(work)
     out = run_milp(
         np.ones(k),
         integrality=np.ones(k),
@@ -109,10 +110,10 @@ def solve_set_cover(
         row_hi=np.full(work.shape[0], np.inf),
         time_limit=time_limit,
         mip_rel_gap=mip_rel_gap,
+        incumbent=float(greedy.size),
     )
     if out.status == "infeasible":  # pragma: no cover - rows were checked coverable
         raise InfeasibleError("the set-covering problem has no solution")
-    greedy = _greedy_set_cover(work)
     if out.x is None or greedy.size < out.objective - 0.5:
         pick = greedy
     else:
@@ -280,6 +281,7 @@ class MCLP(LocationModel):
                 row_hi=np.concatenate([np.zeros(n_r), [budget]]),
                 time_limit=self._remaining(t0),
                 mip_rel_gap=self.mip_rel_gap,
+                incumbent=-heur_value,
             )
             status = out.status
             bound_gain = -out.bound if np.isfinite(out.bound) else float(w.sum())
