@@ -500,6 +500,7 @@ class Engine:
         # and the time each diverted row was diverted.
         self.staged: list[dict[int, int]] = [{} for _ in CAPABILITIES]
         self.diverted: dict[int, float] = {}
+        self.keys: dict[int, Any] = {}
         self.queues: list[list[tuple[Any, int, int]]] = [[] for _ in CAPABILITIES]
         self.seq = 0
         #: Minutes after call taken at which the policy may relent (see SeverityPriority).
@@ -735,6 +736,13 @@ class Engine:
                     ev = Timeout(self.env, max(since + self.recheck - self.env._now, 0.0), cap)
                     ev.callbacks.append(self._recheck)
 
+    def _key(self, i: int) -> Any:
+        """The policy's queue key of incident ``i`` (cached)."""
+        k = self.keys.get(i)
+        if k is None:
+            k = self.keys[i] = self.policy.queue_key(self.s_grade[i], self.call_taken[i])
+        return k
+
     def _divert(self, i: int, cap: int) -> Candidate | None:
         """Take a team of ``cap`` from a lower-priority incident still short of its complement.
 
@@ -744,12 +752,12 @@ class Engine:
         half of its trip there has elapsed, else at that incident's scene.
         """
         now = self.env._now
-        key = self.policy.queue_key(self.s_grade[i], self.call_taken[i])
+        key = self._key(i)
         node = self.s_node[i]
         tb = self.tables
         best: tuple[float, int, int] | None = None
         for r, y in self.staged[cap].items():
-            if not key < self.policy.queue_key(self.s_grade[y], self.call_taken[y]):
+            if not key < self._key(y):
                 continue
             _, disp, _, _, arr, origin, _, _ = self.d_fixed[r]
             at = self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin
@@ -770,8 +778,7 @@ class Engine:
         waiting = self.waiting[cap]
         if waiting.get(y, 0) == 0:
             self.seq += 1
-            key_y = self.policy.queue_key(self.s_grade[y], self.call_taken[y])
-            heapq.heappush(self.queues[cap], (key_y, self.seq, y))
+            heapq.heappush(self.queues[cap], (self._key(y), self.seq, y))
         waiting[y] = waiting.get(y, 0) + 1
         # _assign counts the team out of the free pool: it never was in it.
         self.status[team] = _DIVERTED
@@ -860,31 +867,31 @@ class Engine:
             self._divert_for_queue(cap)
 
     def _divert_for_queue(self, cap: int) -> None:
-        """Let waiting requests take staged teams from lower-priority incidents.
+        """Let the head of the queue take staged teams from lower-priority incidents.
 
         A request passed over (its scene cut off, or a reserve kept) can find
         the teams it needs staged at later, lower-priority incidents that are
-        themselves waiting: without diversion those would never move.
+        themselves waiting: without diversion those would never move. Only the
+        head is tried (those behind it have no more donors than it has), so a
+        long queue costs nothing here.
         """
         q = self.queues[cap]
         waiting = self.waiting[cap]
-        for entry in heapq.nsmallest(_SCAN_LIMIT, q):
-            if not self.staged[cap]:
-                break
-            i = entry[2]
+        while q and self.staged[cap]:
+            i = q[0][2]
             need = waiting.get(i, 0)
-            while need and self.staged[cap]:
-                cand = self._divert(i, cap)
-                if cand is None:
-                    break
-                self._assign(i, cap, cand)
-                need -= 1
-            if need:
-                waiting[i] = need
+            if need == 0:
+                heapq.heappop(q)
+                continue
+            cand = self._divert(i, cap)
+            if cand is None:
+                break
+            self._assign(i, cap, cand)
+            if need == 1:
+                del waiting[i]
+                heapq.heappop(q)
             else:
-                waiting.pop(i, None)
-        q[:] = [e for e in q if waiting.get(e[2], 0)]
-        heapq.heapify(q)
+                waiting[i] = need - 1
 
     def _serve_scan(self, cap: int) -> None:
         """The head cannot be served (out of reach, or reserve kept): try those behind it."""
