@@ -159,7 +159,7 @@ class LSCP(LocationModel):
 
     @classmethod
     def _network_limit(cls, kwargs: dict[str, Any]) -> float | None:
-        return float(kwargs["standard"])
+        return None if kwargs.get("standard") is None else float(kwargs["standard"])
 
     def _solve(self, t0: float) -> None:
         active = np.flatnonzero(self.weights > 0)
@@ -236,7 +236,7 @@ class MCLP(LocationModel):
 
     @classmethod
     def _network_limit(cls, kwargs: dict[str, Any]) -> float | None:
-        return float(kwargs["standard"])
+        return None if kwargs.get("standard") is None else float(kwargs["standard"])
 
     def _solve(self, t0: float) -> None:
         m = self.n_candidates
@@ -367,7 +367,7 @@ class BackupCoverage(LocationModel):
 
     @classmethod
     def _network_limit(cls, kwargs: dict[str, Any]) -> float | None:
-        return float(kwargs["standard"])
+        return None if kwargs.get("standard") is None else float(kwargs["standard"])
 
     def _solve(self, t0: float) -> None:
         m, beta = self.n_candidates, self.backup_weight
