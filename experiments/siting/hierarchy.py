@@ -252,6 +252,20 @@ class SupplyHierarchy:
         model.demand_nodes, model.township_nodes, model.village_nodes = dem, tn, vn
         return model
 
+    @property
+    def selected_township_nodes_(self) -> np.ndarray:
+        """Node indices of the open township depots (models built from a network)."""
+        if self.township_nodes is None:
+            raise SitingError("the model was built from matrices; use selected_townships_")
+        return self.township_nodes[self.selected_townships_]
+
+    @property
+    def selected_village_nodes_(self) -> np.ndarray:
+        """Node indices of the open village points (models built from a network)."""
+        if self.village_nodes is None:
+            raise SitingError("the model has no village nodes; use selected_villages_")
+        return self.village_nodes[self.selected_villages_]
+
     # ----------------------------------------------------------------- routes
     def _routes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every route worth having: demand, township (-1), village (-1), time."""

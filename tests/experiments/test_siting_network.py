@@ -63,3 +63,5 @@ def test_hierarchy_on_the_synthetic_county(county):
     )
     assert model.objective_ == pytest.approx(best)
     assert model.status_ == "optimal"
+    picked = model.selected_township_nodes_
+    assert picked.size == 2 and set(picked.tolist()) <= set(marks["township"])
