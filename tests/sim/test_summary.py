@@ -63,6 +63,10 @@ def test_summary_figures(case):
     assert out["utilisation"]["A"]["away"] == pytest.approx((19 + 33 + 32) / 400)
     assert out["stockouts"]["city"] == {"issue_events": 1, "issue_units_short": 10}
     assert out["supply_short_units"] == 10
+    assert out["by_grade"] == {
+        "3": {"incidents": 3, "arrival_share": pytest.approx(1 / 3),
+              "all_three_share": pytest.approx(1 / 3)}}  # fmt: skip
+    assert out["intervals"]["response"]["mean"] == pytest.approx(np.mean([5.5, 13.5, 44.5]))
     strict = summarise(rec, sim.ResponseTargets(arrival=4.0, control=20.0))
     assert strict["compliance"]["arrival"] == 0.0
     assert strict["compliance"]["control"] == 1.0
