@@ -6,12 +6,13 @@ from pathlib import Path
 
 from experiments.config import RunConfig
 
-#: The demo's config: the built-in county, its default stations and depots,
-#: the shipped multi-hazard scenario, severity priority with reserve keeping.
+#: The demo's config: the built-in county, its default stations and depots, a
+#: typical week of incidents (the standard's home ground; examples/county.toml
+#: runs the multi-hazard stress scenario), severity priority with reserves.
 DEMO_CONFIG = {
     "name": "demo",
     "network": {"synthetic": "county"},
-    "scenario": {"name": "multi_hazard"},
+    "scenario": {"name": "typical_week"},
     "policy": {"name": "severity_priority", "reserve": 1},
     "run": {"seed": 2024, "replications": 5, "travel_noise": 0.15},
 }

@@ -32,14 +32,19 @@ DEFAULT_LEAD_TIME = {"county": 480.0, "township": 240.0, "village": 120.0}
 
 
 def default_facilities(
-    network: RoadNetwork, *, townships_per_county_depot: int = 5
+    network: RoadNetwork,
+    *,
+    townships_per_county_depot: int = 5,
+    township_stations: int | None = None,
 ) -> tuple[tuple[Station, ...], tuple[Depot, ...]]:
     """Stations and depots for a network with city/township/village landmarks.
 
-    One city station at the city landmark (the county seat) with fire,
-    technical rescue, hazmat, medical, water-rescue and a 40-person general
-    team; in every township a township station with a 30-person general team
-    and a fire team. Depots: a city depot at the seat; county depots at one
+    A county-seat station (the county fire brigade, the county hospital's
+    ambulances and the county's specialist teams): 4 fire, 2 technical-rescue,
+    1 hazmat, 4 medical, 2 water-rescue teams and a 40-person general team.
+    In every township a township station (a comprehensive rescue team of 30+
+    people, a fire engine and the health centre's ambulance). Depots: a city
+    depot at the seat; county depots at one
     township in every ``townships_per_county_depot`` (by angle around the
     seat), each parent of the township depots nearest to it by road; a
     township depot in every township; a village storage point in every
@@ -51,6 +56,10 @@ def default_facilities(
         A network with landmarks, such as :func:`networks.synthetic_county`.
     townships_per_county_depot
         Townships served per county depot.
+    township_stations
+        Build stations in only this many townships (the first ones in
+        landmark order), to compare station counts on the same map; all
+        townships if ``None``. Depots are unaffected.
 
     Returns
     -------
@@ -78,16 +87,18 @@ def default_facilities(
             tier="city",
             area="County Seat",
             teams=(
-                TeamSpec("fire", 6, count=3, turnout=quick),
-                TeamSpec("technical_rescue", 12, count=1, turnout=quick),
+                TeamSpec("fire", 6, count=4, turnout=quick),
+                TeamSpec("technical_rescue", 12, count=2, turnout=quick),
                 TeamSpec("hazmat", 8, count=1, turnout=Lognormal(2.0, 0.3)),
-                TeamSpec("medical", 4, count=2, turnout=quick),
-                TeamSpec("water_rescue", 8, count=1, turnout=Lognormal(2.0, 0.3)),
+                TeamSpec("medical", 4, count=4, turnout=quick),
+                TeamSpec("water_rescue", 8, count=2, turnout=Lognormal(2.0, 0.3)),
                 TeamSpec("general", 40, count=1, turnout=slow),
             ),
         )
     ]
-    for t in marks["township"]:
+    if township_stations is not None and township_stations < 0:
+        raise ValueError("township_stations must be >= 0")
+    for t in marks["township"][:township_stations]:
         town = t.name.removesuffix(" Town")
         stations.append(
             Station(
@@ -98,6 +109,7 @@ def default_facilities(
                 teams=(
                     TeamSpec("general", 30, count=1, turnout=Lognormal(5.0, 0.4)),
                     TeamSpec("fire", 6, count=1, turnout=Lognormal(1.5, 0.3)),
+                    TeamSpec("medical", 3, count=1, turnout=Lognormal(1.5, 0.3)),
                 ),
             )
         )

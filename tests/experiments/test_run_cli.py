@@ -43,7 +43,7 @@ def test_run_writes_records_summary_and_plots(county_run):
     assert across["ci_low"] <= across["mean"] <= across["ci_high"]
     for name in ("response_times.png", "incident_map.png", "utilisation.png"):
         assert (county_run / name).read_bytes()[:4] == b"\x89PNG"
-    assert summary["config"]["scenario"]["name"] == "multi_hazard"
+    assert summary["config"]["scenario"]["name"] == "multi_hazard"  # examples/county.toml
 
 
 def test_same_seed_same_records_other_seed_other_records(county_run, tmp_path):

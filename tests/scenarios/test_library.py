@@ -60,14 +60,15 @@ def test_shipped_scenarios_sample_on_shanghai(name, shanghai, catalogue):
     check_stream(st, shanghai, spec)
 
 
-def test_multi_hazard_is_a_few_hundred_incidents(county, catalogue):
+def test_multi_hazard_is_a_demo_sized_stream(county, catalogue):
     spec = load_scenario("multi_hazard")
     assert 24 <= spec.duration_h <= 72
     n = [
         len(generate_stream(spec, county, rng=np.random.default_rng(s), catalogue=catalogue))
         for s in range(3)
     ]
-    assert all(150 <= k <= 600 for k in n), n
+    # Big enough to stress the county, small enough for the demo to run in seconds.
+    assert all(60 <= k <= 400 for k in n), n
     st = generate_stream(spec, county, rng=np.random.default_rng(0), catalogue=catalogue)
     assert set(st.category) >= {"natural_disaster", "accident"}
 
