@@ -11,6 +11,7 @@ the file and the dotted key. Paths inside it are relative to the file::
     [facilities]
     stations = "default"          # or a CSV/GeoJSON table, or inline [[stations]]
     depots = "default"            # or a CSV/GeoJSON table, or inline [[depots]]
+    township_stations = 6         # default stations in only the first 6 townships
 
     [scenario]
     name = "multi_hazard"         # a shipped scenario, or: file = "my_scenario.toml"
@@ -191,6 +192,7 @@ class RunConfig:
     replications: int = 1
     travel_noise: float = 0.0
     horizon_min: float | None = None
+    township_stations: int | None = None
     name: str = ""
     extras: tuple[tuple[str, Any], ...] = field(default=())
 
@@ -218,7 +220,12 @@ class RunConfig:
         _no_extra(data, _SECTIONS, source, "")
         net = NetworkSpec.from_dict(_table(data, "network", source), source=source, base_dir=base)
         fac = _table(data, "facilities", source)
-        _no_extra(fac, {"stations", "depots"}, source, "facilities")
+        _no_extra(fac, {"stations", "depots", "township_stations"}, source, "facilities")
+        township_stations = fac.get("township_stations")
+        if township_stations is not None:
+            township_stations = _int(
+                township_stations, source, "facilities.township_stations", low=0
+            )
         stations = cls._facility_source(data, fac, "stations", source, base)
         depots = cls._facility_source(data, fac, "depots", source, base)
 
@@ -282,6 +289,7 @@ class RunConfig:
             horizon_min=None
             if horizon is None
             else _float(horizon, source, "run.horizon_min", low=0.0),
+            township_stations=township_stations,
             name=str(data.get("name", Path(source).stem)),
         )
 
@@ -330,6 +338,8 @@ class RunConfig:
         }
         if self.horizon_min is not None:
             out["run"]["horizon_min"] = self.horizon_min
+        if self.township_stations is not None:
+            out.setdefault("facilities", {})["township_stations"] = self.township_stations
         if self.sources:
             out["sources"] = {k: list(v) for k, v in self.sources}
         for kind in ("stations", "depots"):
@@ -368,7 +378,9 @@ class RunConfig:
         spec = getattr(self, kind)
         if spec == "default":
             try:
-                stations, depots = default_facilities(network)
+                stations, depots = default_facilities(
+                    network, township_stations=self.township_stations
+                )
             except NetworkError as exc:
                 raise ConfigError(
                     f"{exc}; list {kind} explicitly", source=self.source, key=f"facilities.{kind}"

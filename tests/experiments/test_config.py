@@ -134,3 +134,18 @@ def test_station_off_the_network_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="not on the network") as info:
         RunConfig.from_file(cfg_path).region()
     assert str(info.value).startswith(f"{cfg_path}: stations[0].location")
+
+
+def test_township_stations_vary_stations_on_the_same_map(tmp_path):
+    base = '[network]\nsynthetic = "county"\n'
+    full = RunConfig.from_file(_write(tmp_path, base, "full.toml")).region()
+    few_cfg = RunConfig.from_file(
+        _write(tmp_path, base + "[facilities]\ntownship_stations = 4\n", "few.toml")
+    )
+    few = few_cfg.region()
+    assert len(full.stations) == 11 and len(few.stations) == 5
+    assert few.network is full.network  # same map: the network is built once
+    assert {s.name for s in few.stations} < {s.name for s in full.stations}
+    assert len(few.depots) == len(full.depots)
+    again = RunConfig.from_dict(few_cfg.to_dict(), source="x", base_dir=tmp_path)
+    assert again.township_stations == 4
