@@ -127,7 +127,9 @@ def format_summary(config: RunConfig, results: Sequence[ReplicationResult]) -> s
         lines.append(
             "stock-outs (mean per run): "
             + ", ".join(
-                f"{k.removeprefix('stockouts_')} {v['mean']:.1f}" for k, v in stockouts.items()
+                # tier "none": no depot anywhere had the item when it was asked for
+                f"{k.removeprefix('stockouts_').replace('none_', 'nowhere_')} {v['mean']:.1f}"
+                for k, v in stockouts.items()
             )
         )
     busiest = sorted(
