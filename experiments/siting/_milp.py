@@ -91,7 +91,7 @@ def run_milp(
             integrality=np.zeros_like(integrality),
             bounds=(lb, ub),
             constraints=constraints,
-            options={"disp": False},
+            options={k: v for k, v in options.items() if k != "mip_rel_gap"},
         )
         if lp.status == 2:
             return MilpOutcome(None, float("nan"), float("inf"), "infeasible", _since(t0))

@@ -241,9 +241,9 @@ class PMedian(LocationModel):
         status = "optimal"
         tol = self.mip_rel_gap * abs(best) + 1e-9 * max(1.0, abs(best))
         remaining = self._remaining(t0)
-        # HiGHS needs roughly a second per few thousand rows before it can help:
+        # HiGHS needs roughly a second per 500 rows of this model before it helps:
         # with less time left than that, keep the bound and the incumbent.
-        hopeless = remaining is not None and remaining < (trunc + forced).sum() / 2000
+        hopeless = remaining is not None and remaining < (trunc + forced).sum() / 500
         if not np.isfinite(best) or (lower < best - tol and not hopeless):
             c, a, row_lo, row_hi, constant = lv.model(trunc, forced, self.p)
             n_z = c.size - m
