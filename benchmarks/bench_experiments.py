@@ -81,6 +81,27 @@ def noop_overhead(runs: int = 400) -> float:
         return (time.perf_counter() - t0) / runs * 1000
 
 
+def _burn(n: int) -> float:
+    t0 = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i * i
+    return time.perf_counter() - t0
+
+
+def machine_ceiling(n: int = 10_000_000) -> float:
+    """Speed-up two spawned processes of pure Python arithmetic get right now (ideal: 2)."""
+    import multiprocessing
+
+    one = _burn(n)
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        pool.map(_burn, [1000, 1000])  # start the workers before timing
+        t0 = time.perf_counter()
+        pool.map(_burn, [n, n])
+        two = time.perf_counter() - t0
+    return 2 * one / two
+
+
 def measure(mode: str, replications: int, scenario: str, seed: int) -> dict:
     """One timing, in this (fresh) process."""
     t0 = time.perf_counter()
@@ -162,6 +183,10 @@ def main() -> None:
         f"(3) runner, 2 workers:  {two:7.2f} s  ({cores('runner2')}; < 2 when others load the CPUs)"
     )
     print(f"speed-up 2 workers vs 1:   {one / two:.2f}x (target >= 1.8x)")
+    print(
+        f"machine ceiling now:       {machine_ceiling():.2f}x for two processes of pure "
+        "arithmetic (2.00 on two idle cores)"
+    )
     cpu1 = statistics.median(r["cpu"] for r in runs["runner1"])
     cpu2 = statistics.median(r["cpu"] for r in runs["runner2"])
     print(
