@@ -6,9 +6,11 @@ An incident costs two SimPy events, however many teams it needs: one when
 its call has been taken (dispatch happens in the callback) and one when it
 is cleared. Everything between is arithmetic, because nothing can interrupt
 it: a dispatched team's turnout and travel are drawn at dispatch, so its
-arrival time is known; once the last required team is dispatched the full
-complement time is known, hence under control (``control_work`` later) and
-cleared (``clear_work`` after that). A returning team needs no event either:
+arrival time is known, and with the arrivals of the teams dispatched so far
+the times of control and clearing follow (:func:`work_done_at`). Only an
+incident that gets more teams later (from a queue) or loses one to a more
+urgent call is rescheduled; its earlier clearing event is then ignored. A
+returning team needs no event either:
 it becomes dispatchable at clearing and its position is a function of time.
 Events are bare :class:`simpy.events.Timeout` objects with a callback; there
 are no generator processes.
@@ -30,17 +32,21 @@ Modelling choices (documented in the issue)
   shortest-path tree per (scene node, network state), cached.
 * Teams with a non-zero ``resupply`` time are not re-dispatchable on their way
   back; they restock at the station first.
-* Teams wait on scene until the full complement has arrived; under control
-  is ``control_work`` after the last arrival. A count above what the whole
+* Work on scene is shared: an incident needing ``n`` teams needs
+  ``n * control_work`` team-minutes to come under control and ``n *
+  (control_work + clear_work)`` to clear, and each team works from its
+  arrival. A full complement arriving together therefore takes exactly
+  ``control_work``; a partial one makes progress (slower) instead of standing
+  idle, and an incident that clears before its last teams are free stops
+  asking for them. A count above what the whole
   region has is capped there (everyone of that capability goes; the excess is
   recorded as ``teams_short``). If a required capability exists nowhere,
   nothing is sent and the incident is unserved (``no_capability``).
 * Partial complements are sent at once and the rest waits in a queue ordered
-  by the policy. A more urgent waiting incident may divert a team staged at a
-  less urgent incident that is itself still short of its complement (taken to
-  be at its origin while less than half of its trip has elapsed, else at that
-  scene); without this two incidents holding what the other needs would wait
-  for ever.
+  by the policy. A more urgent waiting incident may divert a team still on
+  its way to a less urgent incident that is itself short of its complement
+  (taken to be at its origin while less than half of its trip has elapsed,
+  else at that scene); teams already on scene are working and stay.
 * Travel to a scene ranks teams by drive time only (turnout is drawn per
   dispatch); ``mutual_aid`` marks a dispatch whose drive alone exceeds the
   arrival target, i.e. nothing nearer was free.
@@ -319,6 +325,22 @@ class _Tables:
         return self.state.travel_times(self.e.depot_nodes)
 
 
+def work_done_at(arrivals: list[float], work: float) -> float:
+    """When ``work`` team-minutes are done by teams that each start at their arrival.
+
+    ``arrivals`` must be sorted; with ``k`` teams on scene the work goes ``k``
+    times as fast as with one.
+    """
+    done = 0.0
+    for k in range(1, len(arrivals) + 1):
+        start = arrivals[k - 1]
+        end = arrivals[k] if k < len(arrivals) else _INF
+        if done + k * (end - start) >= work:
+            return start + (work - done) / k
+        done += k * (end - start)
+    return _INF  # pragma: no cover - the last segment is unbounded
+
+
 def _draws(dist: Distribution, rng: np.random.Generator, block: int = 64) -> Iterator[float]:
     """Endless draws from one distribution and one generator, buffered in blocks.
 
@@ -491,6 +513,10 @@ class Engine:
         self.under_control = [_NAN] * n
         self.cleared = [_NAN] * n
         self.need_left = [0] * n
+        self.need_total = [0] * n
+        # Bumped whenever an incident's clearing time is recomputed: older events are stale.
+        self.token = [0] * n
+        self._batch = -1  # incident whose first dispatches are being made (schedule once)
         self.last_arrival = [0.0] * n
         self.rows: list[list[int] | None] = [None] * n
         self.supply_short = [0] * n
@@ -673,7 +699,7 @@ class Engine:
             self.last_arrival[i] = arrival
         else:
             rows.append(r)
-            if arrival < self.first_arrival[i]:
+            if not arrival >= self.first_arrival[i]:  # also when nan (its team was diverted)
                 self.first_arrival[i] = arrival
             if arrival > self.last_arrival[i]:
                 self.last_arrival[i] = arrival
@@ -685,14 +711,25 @@ class Engine:
             if len(self.rows[i]) > 1:  # type: ignore[arg-type]
                 for row in self.rows[i]:  # type: ignore[union-attr]
                     self.staged[self.team_cap[self.d_team[row]]].pop(row, None)
-            full = self.last_arrival[i]
-            ctrl = full + self.s_control[i]
-            clr = ctrl + self.s_clear[i]
-            self.on_scene[i] = full
-            self.under_control[i] = ctrl
-            self.cleared[i] = clr
-            ev = Timeout(self.env, clr - now, i)
-            ev.callbacks.append(self._cleared)
+            self.on_scene[i] = self.last_arrival[i]
+        if i != self._batch:
+            self._schedule(i)
+
+    def _schedule(self, i: int) -> None:
+        """(Re)compute when incident ``i`` comes under control and clears; schedule clearing."""
+        rows = self.rows[i]
+        self.token[i] += 1
+        if not rows:
+            self.under_control[i] = self.cleared[i] = _NAN
+            return
+        arrivals = sorted(self.d_fixed[r][4] for r in rows)
+        n = self.need_total[i]
+        ctrl = work_done_at(arrivals, n * self.s_control[i])
+        clr = work_done_at(arrivals, n * (self.s_control[i] + self.s_clear[i]))
+        self.under_control[i] = ctrl
+        self.cleared[i] = clr
+        ev = Timeout(self.env, clr - self.env._now, (i, self.token[i]))
+        ev.callbacks.append(self._cleared)
 
     def _call_taken(self, ev: Timeout) -> None:
         """Dispatch for the incident whose call was just taken, then schedule the next."""
@@ -715,9 +752,11 @@ class Engine:
             self.cleared[i] = self.under_control[i] + self.s_clear[i]
             return
         self.need_left[i] = total
+        self.need_total[i] = total
         node, grade = self.s_node[i], self.s_grade[i]
         since = self.call_taken[i]
         choose = self.policy.choose
+        self._batch = i
         for cap, count in self.req_teams[req]:
             sent = 0
             while sent < count:
@@ -735,6 +774,9 @@ class Engine:
                 if self.recheck is not None:  # the policy may relent after a while: look again
                     ev = Timeout(self.env, max(since + self.recheck - self.env._now, 0.0), cap)
                     ev.callbacks.append(self._recheck)
+        self._batch = -1
+        if self.rows[i]:
+            self._schedule(i)
 
     def _key(self, i: int) -> Any:
         """The policy's queue key of incident ``i`` (cached)."""
@@ -760,6 +802,8 @@ class Engine:
             if not key < self._key(y):
                 continue
             _, disp, _, _, arr, origin, _, _ = self.d_fixed[r]
+            if arr <= now:  # on scene and working: it stays
+                continue
             at = self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin
             t = tb.scene_row(at)[node]
             if t < _INF and (best is None or t < best[0]):
@@ -774,7 +818,9 @@ class Engine:
         rows = self.rows[y]
         rows.remove(r)  # type: ignore[union-attr]
         self.last_arrival[y] = max((self.d_fixed[k][4] for k in rows), default=0.0)  # type: ignore[union-attr]
+        self.first_arrival[y] = min((self.d_fixed[k][4] for k in rows), default=_NAN)  # type: ignore[union-attr]
         self.need_left[y] += 1
+        self._schedule(y)  # one team fewer: y clears later (or waits, if none is left)
         waiting = self.waiting[cap]
         if waiting.get(y, 0) == 0:
             self.seq += 1
@@ -788,10 +834,20 @@ class Engine:
 
     def _cleared(self, ev: Timeout) -> None:
         """Release the teams of a cleared incident and send them home (or on)."""
-        i = ev._value
+        i, token = ev._value
+        if token != self.token[i]:  # rescheduled since: a stale event
+            return
         now = self.env._now
         node = self.s_node[i]
         tb = self.tables
+        if self.need_left[i]:
+            # Cleared with fewer teams than asked for: stop asking for the rest.
+            self.need_left[i] = 0
+            for cap in range(len(CAPABILITIES)):
+                self.waiting[cap].pop(i, None)
+            for r in self.rows[i]:  # type: ignore[union-attr]
+                self.staged[self.team_cap[self.d_team[r]]].pop(r, None)
+            self.on_scene[i] = max(self.d_fixed[r][4] for r in self.rows[i])  # type: ignore[union-attr]
         freed: list[int] = []
         for r in self.rows[i]:  # type: ignore[union-attr]
             team = self.d_team[r]
@@ -799,14 +855,16 @@ class Engine:
             back = float(tb.tt_back[s, node]) / 60.0
             if self.noise is not None and back > 0:
                 back *= next(self.noise)
-            end = now + back
+            # A team still on its way turns back when it reaches the scene.
+            start = max(now, self.d_fixed[r][4])
+            end = start + back
             self.d_ret[r] = end
             cap = self.team_cap[team]
             res = self.team_resupply[team]
             if res is None:
                 self.d_avail[r] = end
                 self.status[team] = _RETURNING
-                self.ret_start[team] = now
+                self.ret_start[team] = start
                 self.ret_end[team] = end
                 self.ret_scene[team] = node
                 self.returning[cap].append(team)

@@ -9,7 +9,9 @@ simulated: for each capability the incident needs (by its hazard and grade),
 over the participating stations' teams, nearest first (a station with ``k``
 teams of a capability supplies up to ``k`` of them, all leaving together).
 "Full complement" is when the last required team arrives; "under control
-(plan)" adds the hazard's mean control work for the grade. Supplies leave the
+(plan)" is when the teams, each working from its arrival, have done the
+hazard's mean control work for the grade times the teams required (the
+simulator's shared-work rule, :func:`sim.model.work_done_at`). Supplies leave the
 nearest depots holding the item after a loading allowance and arrive after
 free-flow travel, depot by depot until the quantity is met. If the script
 closes a road, the first team's arrival is also given re-routed around it.
@@ -105,6 +107,7 @@ def benchmark_timeline(
     )
     first: tuple[float, str, int] | None = None
     complement = call_taking_min
+    on_scene: list[float] = []  # arrival of every team counted toward the requirement
     missing: list[str] = []
     for cap, need in req.teams:
         arrivals = []
@@ -144,6 +147,7 @@ def benchmark_timeline(
                 )
             )
         complement = max(complement, got[-1][0])
+        on_scene += [g[0] for g in got]
         if len(got) < need:
             missing.append(f"{need - len(got)} {label}")
     if missing:  # the participants cannot field the requirement: no plan time to promise
@@ -165,13 +169,18 @@ def benchmark_timeline(
                 ),
             )
         )
+        from sim.model import work_done_at
+
         work = h.control_work(sc.grade).mean
+        n_teams = sum(n for _, n in req.teams)
+        control_at = work_done_at(sorted(on_scene), n_teams * work) if not missing else float("nan")
         rows.append(
             _row(
                 start,
-                complement + work,
+                control_at,
                 "Under control (plan)",
-                f"full complement + {work:.0f} min mean control work; {h.under_control}",
+                f"{work:.0f} min mean control work per team, teams working from arrival; "
+                f"{h.under_control}",
                 call + arrive + control,
             )
         )

@@ -128,16 +128,18 @@ def test_invariants(case):
     assert set(inc["reason"][~inc["served"]].tolist()) <= REASONS
 
     # Event times never go backwards per incident.
-    chain = ["call", "call_taken", "first_dispatch", "first_arrival", "on_scene",
-             "under_control", "cleared"]  # fmt: skip
-    for a, b in zip(chain[:-1], chain[1:], strict=True):
+    # (Work is shared from each arrival, so control may come before the last team is there.)
+    chain = ["call", "call_taken", "first_dispatch", "first_arrival", "under_control", "cleared"]
+    for a, b in [*zip(chain[:-1], chain[1:], strict=True), ("first_arrival", "on_scene")]:
         x, y = inc[a], inc[b]
         ok = np.isnan(x) | np.isnan(y) | (y >= x - 1e-9)
         assert ok.all(), (a, b)
     needs = inc["teams_needed"] > 0
     assert not np.isnan(inc["on_scene"][inc["served"] & needs]).any()
     assert not np.isnan(inc["cleared"][inc["served"]]).any()
-    assert np.all(inc["teams_sent"][inc["served"]] == inc["teams_needed"][inc["served"]])
+    # A served incident got at least one team; fewer than asked only if it cleared before
+    # the rest could come, and then it has no team left on the way.
+    assert np.all(inc["teams_sent"][inc["served"] & needs] >= 1)
     assert np.all(inc["teams_sent"] <= inc["teams_needed"])
 
     # No team in two places at once: a team's dispatches never overlap.

@@ -52,14 +52,36 @@ def test_single_incident_timeline():
     assert r.team_state(0, 25.0) == "available"
 
 
-def test_full_complement_sets_control():
-    s = stream_from([0.0], [2], requirements=[FIRE2], control=[10.0], clear=[0.0])
+def test_teams_share_the_work_from_their_arrival():
+    # Two teams needed, 10 min of control work each: 20 team-minutes. A's team arrives at 4 and
+    # works alone until B's arrives at 5 (1 done); the other 19 take two teams 9.5 min.
+    s = stream_from([0.0], [2], requirements=[FIRE2], control=[10.0], clear=[6.0])
     r = go(line(), [station("A", 0), station("B", 3)], s)
     inc = r.incidents
     assert sorted(r.dispatches["arrival"]) == pytest.approx([4.0, 5.0])
     assert inc["first_arrival"][0] == pytest.approx(4.0)
     assert inc["on_scene"][0] == pytest.approx(5.0)
-    assert inc["under_control"][0] == pytest.approx(15.0)  # after the *last* arrival
+    assert inc["under_control"][0] == pytest.approx(14.5)
+    assert inc["cleared"][0] == pytest.approx(20.5)  # 12 more team-minutes by two teams
+    # Arriving together, a full complement takes exactly control_work.
+    both = go(line(), [station("A", 1, teams=2)], s)
+    assert both.incidents["under_control"][0] == pytest.approx(both.incidents["on_scene"][0] + 10.0)
+
+
+def test_an_incident_cleared_short_of_teams_stops_asking():
+    # Fire teams at nodes 0 and 3. X (node 0) keeps A's team until 51. Y (node 3) needs two:
+    # B's team is there at 1.5 and works alone, 2 x 5 = 10 team-minutes, clearing at 11.5,
+    # long before A's team is free; the request for a second team is dropped.
+    s = stream_from([0.0, 0.5], [0, 3], requirements=[FIRE, FIRE2], requirement=[0, 1],
+                    control=[50.0, 5.0], clear=[0.0, 0.0])  # fmt: skip
+    r = go(line(), [station("A", 0, turnout=0.0), station("B", 3, turnout=0.0)], s)
+    inc = r.incidents
+    assert inc["served"].all()
+    assert inc["teams_needed"].tolist() == [1, 2]
+    assert inc["teams_sent"].tolist() == [1, 1]
+    assert inc["under_control"].tolist() == pytest.approx([51.0, 11.5])
+    assert inc["cleared"][1] == pytest.approx(11.5)
+    assert len(r.dispatches["team"]) == 2
 
 
 def test_queue_then_redispatch_from_scene_and_from_station():
@@ -237,12 +259,13 @@ def test_reserve_never_holds_back_an_areas_last_team():
     assert r.incidents["first_dispatch"].tolist() == [1.0]
 
 
-def test_urgent_incident_diverts_a_staged_team_instead_of_deadlocking():
+def test_urgent_incident_diverts_a_team_still_on_its_way():
     # One fire and one medical team at node 0, no turnout. X (grade IV) holds the medic until
-    # 51. A (grade III, node 1) gets the fire team at 2 (on scene at 3) and waits for the medic.
-    # B (grade I, node 2) at 3 needs both: the medic will go to B first (severity order), so
-    # without diversion A and B would each hold what the other needs for ever. B takes the
-    # fire team from A's scene (1 min away); A is queued again and served after B.
+    # 51. A (grade III, node 3) gets the fire team at 2 (due at 5) and waits for the medic.
+    # B (grade I, node 2) is taken at 3: the fire team is still on its way to A, less than
+    # half-way, so B takes it from node 0 (due at 5). B works alone (2 x 10 team-minutes)
+    # and clears at 25 without the medic; the team then goes on to A (1 min), which works
+    # alone from 26 and clears at 46. Nobody waits for the medic.
     both = [
         Requirement("x", 4, (("medical", 1),)),
         Requirement("fire", 3, (("fire", 1), ("medical", 1))),
@@ -250,21 +273,23 @@ def test_urgent_incident_diverts_a_staged_team_instead_of_deadlocking():
     ]
     st = [Station("S", 0, "city", (TeamSpec("fire", 6, turnout=ZERO),
                                    TeamSpec("medical", 4, turnout=ZERO)))]  # fmt: skip
-    s = stream_from([0.0, 1.0, 2.0], [0, 1, 2], requirements=both, requirement=[0, 1, 2],
-                    grade=[4, 3, 1], control=[50.0, 10.0, 10.0])  # fmt: skip
+    s = stream_from([0.0, 1.0, 2.0], [0, 3, 2], requirements=both, requirement=[0, 1, 2],
+                    grade=[4, 3, 1], control=[50.0, 10.0, 10.0], clear=[0.0, 0.0, 0.0])  # fmt: skip
     r = go(line(), st, s, policy=sim.SeverityPriority(reserve=0))
     inc, d = r.incidents, r.dispatches
     assert inc["served"].all()
-    assert inc["on_scene"].tolist() == pytest.approx([1.0, 64.0, 53.0])
-    assert inc["first_arrival"].tolist() == pytest.approx([1.0, 3.0, 4.0])
-    assert d["diverted"].tolist() == [False, True, False, False, False, False]
-    assert d["released"][1] == 3.0 and d["returned"][1] == 3.0
-    assert d["from_node"][2] == 1 and d["incident"][2] == 2  # from A's scene to B
-    assert inc["teams_sent"].tolist() == [1, 2, 2]
-    # First come, first served never diverts: A completes first, then B.
-    f = go(line(), st, s)
-    assert not f.dispatches["diverted"].any()
-    assert f.incidents["on_scene"][1] < f.incidents["on_scene"][2]
+    assert inc["first_arrival"].tolist() == pytest.approx([1.0, 26.0, 5.0])
+    assert inc["under_control"].tolist() == pytest.approx([51.0, 46.0, 25.0])
+    assert d["diverted"].tolist() == [False, True, False, False]
+    assert d["from_node"][2] == 0 and d["incident"][2] == 2  # from the station to B
+    assert d["from_node"][3] == 2 and d["incident"][3] == 1  # from B's scene on to A
+    assert inc["teams_sent"].tolist() == [1, 1, 1]
+    # A team already on scene is working and is never taken away.
+    s2 = stream_from([0.0, 1.0, 5.0], [0, 3, 2], requirements=both, requirement=[0, 1, 2],
+                     grade=[4, 3, 1], control=[50.0, 10.0, 10.0],
+                     clear=[0.0, 0.0, 0.0])  # fmt: skip
+    r2 = go(line(), st, s2, policy=sim.SeverityPriority(reserve=0))
+    assert not r2.dispatches["diverted"].any()
 
 
 def test_a_disrupted_network_state_is_the_baseline():
