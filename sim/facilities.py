@@ -283,6 +283,15 @@ class Depot:
             raise ConfigError(
                 "expected a table item -> quantity", source=source, key=_key(key, "stock")
             )
+        from scenarios.catalogue import SUPPLY_ITEMS
+
+        for k in stock:
+            if k not in SUPPLY_ITEMS:
+                raise ConfigError(
+                    f"unknown supply item {k!r}; expected one of {list(SUPPLY_ITEMS)}",
+                    source=source,
+                    key=_key(key, f"stock.{k}"),
+                )
         items = {
             _as_str(k, source, _key(key, "stock")): _as_int(v, source, _key(key, f"stock.{k}"))
             for k, v in stock.items()

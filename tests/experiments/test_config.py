@@ -149,3 +149,18 @@ def test_township_stations_vary_stations_on_the_same_map(tmp_path):
     assert len(few.depots) == len(full.depots)
     again = RunConfig.from_dict(few_cfg.to_dict(), source="x", base_dir=tmp_path)
     assert again.township_stations == 4
+
+
+def test_depot_item_unknown_names_the_table_row(tmp_path):
+    csv_path = tmp_path / "depots.csv"
+    csv_path.write_text(
+        "name,tier,landmark,parent,lead_time_min,item,quantity\n"
+        "Seat Depot,city,County Seat,,0,tents,100\n"
+        "Seat Depot,city,County Seat,,0,sandbag,500\n"
+    )
+    cfg = RunConfig.from_file(
+        _write(tmp_path, '[network]\nsynthetic = "county"\n[facilities]\ndepots = "depots.csv"\n')
+    )
+    with pytest.raises(ConfigError, match="unknown supply item 'sandbag'") as info:
+        cfg.region()
+    assert str(info.value).startswith(f"{csv_path}: depots[0].stock.sandbag")
