@@ -1,6 +1,6 @@
 """Batch runner: speed-up of 2 local workers over 1, and the runner's per-replication overhead.
 
-Run:  python benchmarks/bench_experiments.py [--replications 24] [--scenario multi_hazard]
+Run:  python benchmarks/bench_experiments.py [--replications 48] [--scenario multi_hazard]
                                              [--repeat 1]
 
 One experiment (two dispatch policies on the built-in county, N replications
@@ -133,7 +133,7 @@ def measure(mode: str, replications: int, scenario: str, seed: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--replications", type=int, default=24)
+    ap.add_argument("--replications", type=int, default=48)
     ap.add_argument("--scenario", default="multi_hazard")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--repeat", type=int, default=1)
