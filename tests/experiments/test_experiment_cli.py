@@ -35,16 +35,13 @@ def test_example_runs_every_point_and_replication(serial_run):
     n = len(spec.points()) * spec.replications
     assert len(spec.points()) == 4 and len(table["point"]) == n
     assert table["policy.name"] == ["nearest_available"] * 6 + ["severity_priority"] * 6
-    assert table["network.townships"] == ([6] * 3 + [10] * 3) * 2
-    # Common random numbers: on the same map, both policies face the same incidents.
-    count = {
-        (t, r): set() for t, r in zip(table["network.townships"], table["replication"], strict=True)
-    }
-    for t, r, k in zip(
-        table["network.townships"], table["replication"], table["incidents"], strict=True
-    ):
-        count[(t, r)].add(k)
-    assert all(len(v) == 1 for v in count.values())
+    assert table["facilities.township_stations"] == ([6] * 3 + [10] * 3) * 2
+    # Common random numbers on one map: every design point of replication r faces the same
+    # incidents, whatever the policy or the number of stations.
+    count: dict[int, set] = {}
+    for r, k in zip(table["replication"], table["incidents"], strict=True):
+        count.setdefault(r, set()).add(k)
+    assert len(count) == 3 and all(len(v) == 1 for v in count.values())
     # The policies do differ in some metric (else the pairing would prove nothing).
     metrics = [k for k in table if k.startswith(("compliance_", "intervals_", "utilisation_"))]
     assert any(table[m][:6] != table[m][6:] for m in metrics)
@@ -85,7 +82,7 @@ def test_report_is_self_contained_html(serial_run, capsys):
 
 def test_report_baseline_from_the_command_line(serial_run):
     args = ["experiment", "report", str(serial_run), "--metrics", "compliance_arrival"]
-    assert main([*args, "--baseline", "policy.name=severity_priority,network.townships=6"]) == 0
+    assert main([*args, "--baseline", "policy.name=severity_priority,facilities.township_stations=6"]) == 0
     paired = read_table(serial_run / "analysis" / "paired.csv")
     assert set(paired["baseline"]) == {"p002"}
     rows = [i for i, m in enumerate(paired["point_id"]) if m == "p002"]
