@@ -82,7 +82,8 @@ def test_report_is_self_contained_html(serial_run, capsys):
 
 def test_report_baseline_from_the_command_line(serial_run):
     args = ["experiment", "report", str(serial_run), "--metrics", "compliance_arrival"]
-    assert main([*args, "--baseline", "policy.name=severity_priority,facilities.township_stations=6"]) == 0
+    baseline = "policy.name=severity_priority,facilities.township_stations=6"
+    assert main([*args, "--baseline", baseline]) == 0
     paired = read_table(serial_run / "analysis" / "paired.csv")
     assert set(paired["baseline"]) == {"p002"}
     rows = [i for i, m in enumerate(paired["point_id"]) if m == "p002"]
