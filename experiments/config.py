@@ -36,7 +36,6 @@ the file and the dotted key. Paths inside it are relative to the file::
 
 from __future__ import annotations
 
-import tomllib
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from typing import Any
 from experiments.locations import LOCATION_COLUMNS, read_table, resolve_location
 from networks.errors import ConfigError, NetworkError
 from networks.roadnet import RoadNetwork
+from scenarios.validate import read_toml
 
 _SECTIONS = {
     "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
@@ -203,12 +203,7 @@ class RunConfig:
         p = Path(path)
         if not p.exists():
             raise ConfigError("no such file", source=str(p))
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"not valid TOML ({exc})", source=str(p)) from None
-        except UnicodeDecodeError:
-            raise ConfigError("not a UTF-8 text file", source=str(p)) from None
+        data = read_toml(p)
         return cls.from_dict(data, source=str(p), base_dir=p.parent)
 
     @classmethod

@@ -42,7 +42,6 @@ import hashlib
 import itertools
 import json
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -52,6 +51,7 @@ from typing import Any
 from experiments.config import RunConfig
 from experiments.seeding import check_root_seed, design_rng
 from networks.errors import ConfigError
+from scenarios.validate import read_toml
 
 _TOP = {
     "name", "description", "base", "factors", "replications", "root_seed", "metrics",
@@ -384,12 +384,7 @@ class ExperimentSpec:
         p = Path(path)
         if not p.is_file():
             raise ConfigError("no such file", source=str(p))
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"not valid TOML ({exc})", source=str(p)) from None
-        except UnicodeDecodeError:
-            raise ConfigError("not a UTF-8 text file", source=str(p)) from None
+        data = read_toml(p)
         return cls.from_dict(data, source=str(p), base_dir=p.resolve().parent)
 
     @classmethod

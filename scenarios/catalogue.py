@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from networks.errors import ConfigError
-from scenarios._validate import Reader, check_num, deep_merge, read_toml
 from scenarios.distributions import GradedDist
 from scenarios.stream import CATEGORIES, Requirement
+from scenarios.validate import Reader, check_num, deep_merge, read_toml
 
 #: Team capabilities (shared vocabulary with ``sim``).
 CAPABILITIES = ("fire", "technical_rescue", "hazmat", "medical", "water_rescue", "general")

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from scenarios._validate import Reader, check_num
+from scenarios.validate import Reader, check_num
 
 #: Parameter names of each family, in order.
 FAMILIES: dict[str, tuple[str, ...]] = {

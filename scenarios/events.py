@@ -17,12 +17,12 @@ import numpy as np
 from scipy.special import ndtr
 
 from networks.roadnet import Disruption
-from scenarios._validate import Reader
 from scenarios.background import expected_per_bin, sample_poisson
 from scenarios.batch import Context
 from scenarios.distributions import Dist
 from scenarios.places import Location
 from scenarios.stream import ScheduledDisruption
+from scenarios.validate import Reader
 
 
 def _rates(r: Reader, name: str, default: Mapping[str, float]) -> tuple[tuple[str, float], ...]:

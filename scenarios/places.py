@@ -317,7 +317,7 @@ class Location:
     @classmethod
     def from_value(cls, value: Any, *, source: str | None = None, key: str = "") -> Location:
         """Validate a string or table (see the class docstring)."""
-        from scenarios._validate import Reader
+        from scenarios.validate import Reader
 
         def fail(msg: str) -> ConfigError:
             return ConfigError(msg, source=source, key=key)

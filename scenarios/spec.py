@@ -34,9 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
-from scenarios._validate import Reader, read_toml
 from scenarios.catalogue import HazardCatalogue, load_catalogue
 from scenarios.events import Event, event_from_dict
+from scenarios.validate import Reader, read_toml
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,11 @@ import numpy as np
 from experiments.drill.seal import ScryptParams
 from networks.errors import ConfigError
 from networks.roadnet import RoadNetwork
-from scenarios._validate import Reader, read_toml
 from scenarios.catalogue import HazardCatalogue, load_catalogue
 from scenarios.drill.draw import PastDrill
 from scenarios.drill.injects import Store, Unit
 from scenarios.drill.spec import DrillSpec
+from scenarios.validate import Reader, read_toml
 
 _REGION = ("network", "facilities", "stations", "depots", "sources")
 _TOP = {"drill", "risk", "reporting", "targets", "evaluation", "seal", "benchmark", "catalogue",

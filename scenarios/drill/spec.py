@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from networks.errors import ConfigError
-from scenarios._validate import Reader, check_num
+from scenarios.validate import Reader, check_num
 
 DRILL_TYPES = ("field", "tabletop")
 #: Blind levels: single (time not announced), double (time and scenario not
