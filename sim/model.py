@@ -503,6 +503,7 @@ class Engine:
         # Incident bookkeeping (plain lists: cheaper to write than numpy scalars).
         n = len(stream)
         self.s_node = stream.node.tolist()
+        self._stage_isolated(stream, network)
         self.s_grade = stream.grade.tolist()
         self.s_req = stream.requirement.tolist()
         self.s_control = stream.control_work.tolist()
@@ -542,6 +543,35 @@ class Engine:
         self.active: set[int] = set()
         self._tables: dict[int, _Tables] = {}
         self.tables = self._tables_for(network)
+
+    def _stage_isolated(self, stream: IncidentStream, network: RoadNetwork) -> None:
+        """Avoid danger first: send responders to a zone's staging node, not into the zone.
+
+        An isolation zone (a disruption labelled ``isolation...``) closes the
+        roads around a leak. The leak itself, and any incident called at a node
+        inside the zone while it stands, is answered at the zone's staging
+        node (:func:`scenarios.zones.staging_nodes`: the nearest node outside
+        it that can be reached); records keep the real scene node.
+        """
+        if not any(d.disruption.label.startswith("isolation") for d in stream.disruptions):
+            return
+        from scenarios.zones import isolation_zones, staging_nodes
+
+        zones = isolation_zones(stream)
+        e = network.edges
+        for row, inc, stage in zip(
+            zones["row"].tolist(),
+            zones["incident"].tolist(),
+            staging_nodes(stream, network).tolist(),
+            strict=True,
+        ):
+            d = stream.disruptions[row]
+            edges = np.asarray(d.disruption.edges, dtype=np.int64)
+            inside = np.zeros(network.n_nodes, dtype=bool)
+            inside[e.u[edges]] = inside[e.v[edges]] = True
+            during = (stream.time >= d.start) & (stream.time < d.end) & inside[stream.node]
+            for i in np.flatnonzero(during).tolist() + ([inc] if inc >= 0 else []):
+                self.s_node[i] = stage
 
     # ------------------------------------------------------------ view API
     def nearest(

@@ -317,3 +317,24 @@ def test_resupplying_team_is_not_sent_on_its_way_back():
     assert d["turnout"][1] == 0.0 and d["travel"][1] == pytest.approx(2.0)  # from the station
     assert [r.team_state(0, t) for t in (2.0, 10.0, 17.0, 20.0, 25.0)] == [
         "en_route", "on_scene", "returning", "resupplying", "en_route"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("label", "arrival"), [("isolation 800 m", 2.0), ("flood", None)])
+def test_avoid_danger_first_responders_stage_outside_an_isolation_zone(label, arrival):
+    # 0-1-2-3 one minute per link. A leak at node 3 at time 0 closes the links around it
+    # (2-3) for 100 min. An isolation zone is answered at its staging node (node 1: the
+    # nearest node not touched by the zone), reached at 1 + 1 = 2; an ordinary closure
+    # keeps the scene out of reach until it reopens.
+    net = line()
+    e = net.edges
+    zone = tuple(int(k) for k in np.flatnonzero((e.u == 3) | (e.v == 3)))
+    d = ScheduledDisruption(0.0, 100.0, Disruption(zone, label=label), incident=0)
+    s = stream_from([0.0], [3], requirements=[FIRE], control=[5.0], disruptions=[d])
+    r = go(net, [station("A", 0, turnout=0.0)], s)
+    inc = r.incidents
+    assert inc["node"][0] == 3  # the record keeps the real scene
+    if arrival is not None:
+        assert inc["first_arrival"][0] == pytest.approx(arrival)
+        assert r.dispatches["distance_m"][0] == pytest.approx(600.0)  # one 600 m link
+    else:
+        assert np.isnan(inc["first_arrival"][0]) or inc["first_arrival"][0] >= 100.0
