@@ -63,6 +63,30 @@ def _no_extra(data: Mapping[str, Any], allowed: set[str], source: str | None, ke
         )
 
 
+def _placed(
+    data: Any,
+    allowed: set[str],
+    tiers: Sequence[str],
+    kind: str,
+    source: str | None,
+    key: str | None,
+) -> tuple[str, int, str]:
+    """Check a facility table's keys and read its ``name``, ``node`` and ``tier``."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"expected a table, got {data!r}", source=source, key=key)
+    _no_extra(data, allowed, source, key)
+    name = _as_str(_need(data, "name", source, key), source, _key(key, "name"))
+    node = _as_int(_need(data, "node", source, key), source, _key(key, "node"))
+    tier = _need(data, "tier", source, key)
+    if tier not in tiers:
+        raise ConfigError(
+            f"unknown {kind} tier {tier!r}; expected one of {list(tiers)}",
+            source=source,
+            key=_key(key, "tier"),
+        )
+    return name, node, tier
+
+
 @dataclass(frozen=True)
 class TeamSpec:
     """``count`` identical teams of one capability at a station.
@@ -174,18 +198,9 @@ class Station:
         cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
     ) -> Station:
         """Validate and build from plain data."""
-        if not isinstance(data, Mapping):
-            raise ConfigError(f"expected a table, got {data!r}", source=source, key=key)
-        _no_extra(data, {"name", "node", "tier", "teams", "area"}, source, key)
-        name = _as_str(_need(data, "name", source, key), source, _key(key, "name"))
-        node = _as_int(_need(data, "node", source, key), source, _key(key, "node"))
-        tier = _need(data, "tier", source, key)
-        if tier not in STATION_TIERS:
-            raise ConfigError(
-                f"unknown station tier {tier!r}; expected one of {list(STATION_TIERS)}",
-                source=source,
-                key=_key(key, "tier"),
-            )
+        name, node, tier = _placed(
+            data, {"name", "node", "tier", "teams", "area"}, STATION_TIERS, "station", source, key
+        )
         teams_data = _need(data, "teams", source, key)
         if not isinstance(teams_data, Sequence) or isinstance(teams_data, str) or not teams_data:
             raise ConfigError(
@@ -266,18 +281,14 @@ class Depot:
         cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
     ) -> Depot:
         """Validate and build from plain data (``stock`` as a table item -> quantity)."""
-        if not isinstance(data, Mapping):
-            raise ConfigError(f"expected a table, got {data!r}", source=source, key=key)
-        _no_extra(data, {"name", "node", "tier", "stock", "parent", "lead_time_min"}, source, key)
-        name = _as_str(_need(data, "name", source, key), source, _key(key, "name"))
-        node = _as_int(_need(data, "node", source, key), source, _key(key, "node"))
-        tier = _need(data, "tier", source, key)
-        if tier not in DEPOT_TIERS:
-            raise ConfigError(
-                f"unknown depot tier {tier!r}; expected one of {list(DEPOT_TIERS)}",
-                source=source,
-                key=_key(key, "tier"),
-            )
+        name, node, tier = _placed(
+            data,
+            {"name", "node", "tier", "stock", "parent", "lead_time_min"},
+            DEPOT_TIERS,
+            "depot",
+            source,
+            key,
+        )
         stock = _need(data, "stock", source, key)
         if not isinstance(stock, Mapping):
             raise ConfigError(
