@@ -49,7 +49,7 @@ from scenarios.validate import read_toml
 
 _SECTIONS = {
     "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
-    "targets", "run", "name", "description",
+    "targets", "run", "name", "description", "siting",
 }  # fmt: skip
 
 
