@@ -71,7 +71,11 @@ def draw_incidents(config: RunConfig, region: Region, *, rng: np.random.Generato
 
 
 def run_replication(
-    config: RunConfig, *, replication: int, root_seed: int | None = None
+    config: RunConfig,
+    *,
+    replication: int,
+    root_seed: int | None = None,
+    region: Region | None = None,
 ) -> ReplicationResult:
     """Run replication ``replication`` of a config.
 
@@ -83,6 +87,9 @@ def run_replication(
         Replication index (0-based).
     root_seed
         Root of the seed tree; the config's ``run.seed`` if ``None``.
+    region
+        The region to run on instead of the config's (same network): another
+        siting of the facilities faces the same incidents.
 
     Returns
     -------
@@ -93,7 +100,7 @@ def run_replication(
 
     root = config.seed if root_seed is None else root_seed
     incidents_seed, response_seed = replication_seeds(root, replication)
-    region = config.region()
+    region = config.region() if region is None else region
     stream = draw_incidents(config, region, rng=np.random.default_rng(incidents_seed))
     targets = ResponseTargets.from_dict(dict(config.targets), source=config.source, key="targets")
     records = sim.run(
