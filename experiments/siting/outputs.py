@@ -1,0 +1,198 @@
+"""Files of a siting task: sites (CSV, GeoJSON), coverage, the proposed facilities, plots.
+
+Everything is written through a temporary file and a rename, so a failed run
+leaves earlier files whole.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.config import Region
+from experiments.siting.evaluate import Evaluation
+from experiments.siting.plan import SitingResult
+from experiments.store import atomic_write_text, write_table
+
+
+def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
+    """One row per site of the tier, current or proposed.
+
+    Columns: ``name``, ``status`` (``kept``, ``new``, ``closed``; ``fixed``
+    for sites fixed open), ``tier``, ``node``, ``osmid``, ``lon``, ``lat``,
+    ``x``, ``y``, ``demand_served`` (demand weight nearer to this site than to
+    any other proposed site) and ``demand_within_standard`` (of that, the part
+    within the travel standard).
+    """
+    prob = result.problem
+    net, task = prob.network, prob.task
+    facilities = proposed.stations if task.facility == "stations" else proposed.depots
+    name_at = {f.node: f.name for f in facilities if f.tier == task.tier}
+    name_at.update({n: nm for n, nm in zip(prob.current, prob.current_names, strict=True)})
+    sel, cur, fixed = result.selected, prob.current, prob.fixed
+    nodes = np.union1d(sel, cur)
+    served = np.zeros(nodes.size)
+    within = np.zeros(nodes.size)
+    open_sites = np.union1d(sel, prob.background)
+    tt = net.travel_times(open_sites)[:, prob.demand_nodes] / 60.0
+    best = np.argmin(tt, axis=0)
+    reach = tt[best, np.arange(best.size)]
+    for k, node in enumerate(nodes):
+        if node in sel:
+            mine = open_sites[best] == node
+            served[k] = prob.weights[mine].sum()
+            within[k] = prob.weights[mine & (reach <= prob.budget_min)].sum()
+    status = [
+        "fixed" if n in fixed else "kept" if n in cur and n in sel else "new" if n in sel else
+        "closed"
+        for n in nodes
+    ]  # fmt: skip
+    return {
+        "name": [name_at.get(int(n), f"Node {n}") for n in nodes],
+        "status": status,
+        "tier": [task.tier] * nodes.size,
+        "node": nodes.tolist(),
+        "osmid": net.nodes.osmid[nodes].tolist(),
+        "lon": np.round(net.nodes.lon[nodes], 7).tolist(),
+        "lat": np.round(net.nodes.lat[nodes], 7).tolist(),
+        "x": np.round(net.nodes.x[nodes], 2).tolist(),
+        "y": np.round(net.nodes.y[nodes], 2).tolist(),
+        "demand_served": served.tolist(),
+        "demand_within_standard": within.tolist(),
+    }
+
+
+def sites_geojson(table: dict[str, list[Any]]) -> dict[str, Any]:
+    """The site table as a GeoJSON FeatureCollection of points (WGS84 lon/lat)."""
+    keys = [k for k in table if k not in ("lon", "lat")]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [table["lon"][i], table["lat"][i]]},
+            "properties": {k: table[k][i] for k in keys},
+        }
+        for i in range(len(table["node"]))
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def facility_rows(facilities: Any, network: Any, kind: str) -> dict[str, list[Any]]:
+    """Facilities as the tidy table ``facilities.stations``/``depots`` reads back.
+
+    Stations: one row per team type (``turnout_min`` is the turnout's mean;
+    read back, it becomes a lognormal with cv 0.3). Depots: one row per item.
+    """
+    cols: dict[str, list[Any]] = {}
+
+    def add(**row: Any) -> None:
+        for k, v in row.items():
+            cols.setdefault(k, []).append(v)
+
+    for f in facilities:
+        where = {
+            "node": int(f.node),
+            "lon": round(float(network.nodes.lon[f.node]), 7),
+            "lat": round(float(network.nodes.lat[f.node]), 7),
+        }
+        if kind == "stations":
+            for t in f.teams:
+                add(name=f.name, tier=f.tier, **where, capability=t.capability, size=t.size,
+                    count=t.count, turnout_min=round(float(t.turnout.mean), 3),
+                    area=f.area)  # fmt: skip
+        else:
+            for item, qty in f.stock:
+                add(name=f.name, tier=f.tier, **where, item=item, quantity=int(qty),
+                    parent=f.parent or "", lead_time_min=f.lead_time_min)  # fmt: skip
+    return cols
+
+
+def coverage_summary(result: SitingResult, evaluation: Evaluation | None = None) -> dict[str, Any]:
+    """JSON-ready account of the task, the solver's report and the coverage before/after."""
+    prob = result.problem
+    out: dict[str, Any] = {
+        "task": {
+            "name": prob.task.name,
+            "facility": prob.task.facility,
+            "tier": prob.task.tier,
+            "model": prob.task.model,
+            "p": prob.p,
+            "standard_min": prob.standard_min,
+            "turnout_min": prob.task.turnout_min,
+            "travel_standard_min": prob.budget_min,
+            "demand": str(prob.task.demand),
+            "candidates": str(prob.task.candidates),
+            "fix": str(prob.task.fix),
+        },
+        "sizes": {
+            "demand_points": int(prob.demand_nodes.size),
+            "demand_weight": float(prob.weights.sum()),
+            "candidates": int(prob.candidates.size),
+            "other_tier_sites": int(prob.background.size),
+            "fixed": int(prob.fixed.size),
+        },
+        "solver": result.report,
+        "before": result.before,
+        "after": result.after,
+        "selected_nodes": result.selected.tolist(),
+    }
+    if evaluation is not None:
+        t = evaluation.table()
+        out["evaluation"] = {
+            "replications": evaluation.replications,
+            "rows": [{k: _plain(t[k][i]) for k in t} for i in range(len(t["metric"]))],
+        }
+    return out
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, float | np.floating):
+        return None if not np.isfinite(v) else float(v)
+    return v
+
+
+def write_siting_outputs(
+    result: SitingResult,
+    proposed: Region,
+    out: Path,
+    *,
+    evaluation: Evaluation | None = None,
+    plots: bool = True,
+) -> list[Path]:
+    """Write one task's files into ``out`` (created if missing).
+
+    Files: ``sites.csv``, ``sites.geojson``, ``coverage.json``,
+    ``proposed_<facility>.csv`` (the whole proposed set, readable as
+    ``facilities.<facility>`` of a run config), ``coverage_map.png``; with an
+    evaluation also ``evaluation.csv`` and ``evaluation.png``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Files written.
+    """
+    from experiments.figures import save_figure
+    from experiments.siting.plots import plot_coverage_map, plot_evaluation
+
+    out.mkdir(parents=True, exist_ok=True)
+    task = result.problem.task
+    table = site_table(result, proposed)
+    written = [write_table(table, out / "sites", fmt="csv")]
+    written.append(
+        atomic_write_text(out / "sites.geojson", json.dumps(sites_geojson(table), indent=1) + "\n")
+    )
+    summary = coverage_summary(result, evaluation)
+    written.append(atomic_write_text(out / "coverage.json", json.dumps(summary, indent=2) + "\n"))
+    facilities = proposed.stations if task.facility == "stations" else proposed.depots
+    rows = facility_rows(facilities, proposed.network, task.facility)
+    written.append(write_table(rows, out / f"proposed_{task.facility}", fmt="csv"))
+    if evaluation is not None:
+        written.append(write_table(evaluation.table(), out / "evaluation", fmt="csv"))
+    if plots:
+        written.append(save_figure(plot_coverage_map(result), out / "coverage_map.png"))
+        if evaluation is not None:
+            fig = plot_evaluation(evaluation, title=f"{task.name}: proposed vs current siting")
+            written.append(save_figure(fig, out / "evaluation.png"))
+    return written

@@ -1,0 +1,419 @@
+"""A siting task on a configured region: demand, candidates, the model, before and after.
+
+The tier being sited is the *current* siting; facilities of the other tiers
+stay where they are and keep serving demand (for depots, only the tiers above:
+the ones below are restocked from the tier being sited). They enter the models
+as fixed sites that do not count towards ``p``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.config import Region, RunConfig
+from experiments.locations import read_table, resolve_location
+from experiments.siting.errors import InfeasibleError, SitingError
+from experiments.siting.task import SitingTask
+from networks.errors import ConfigError
+from networks.roadnet import RoadNetwork
+
+#: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
+MAX_ALL_NODES = 3000
+#: First spawn-key entry of the incident streams sampled for demand; replications use
+#: spawn keys ``(r,)``, so the model never sees the incidents it is evaluated on.
+DEMAND_SPAWN_KEY = 2**31 - 1
+
+
+@dataclass
+class SitingProblem:
+    """The inputs of one siting task, as node indices of one network.
+
+    Attributes
+    ----------
+    task
+        The task.
+    network
+        The road network.
+    standard_min, budget_min
+        The standard, and the travel it leaves after turnout, minutes.
+    demand_nodes, weights
+        Demand points and their demand (all weights positive).
+    candidates
+        Candidate site nodes (sorted, distinct; current, fixed and background sites included).
+    current, current_names
+        Nodes and names of the facilities of the tier now.
+    background
+        Nodes of the other facilities that keep serving (fixed, outside ``p``).
+    fixed
+        Nodes of this tier that must stay open.
+    p
+        Sites of this tier to open (``None`` for LSCP, which finds the fewest).
+    """
+
+    task: SitingTask
+    network: RoadNetwork
+    standard_min: float
+    budget_min: float
+    demand_nodes: np.ndarray
+    weights: np.ndarray
+    candidates: np.ndarray
+    current: np.ndarray
+    current_names: tuple[str, ...]
+    background: np.ndarray
+    fixed: np.ndarray
+    p: int | None
+
+
+@dataclass
+class SitingResult:
+    """A solved siting task.
+
+    Attributes
+    ----------
+    problem
+        What was solved.
+    model
+        The solved location model (its ``_`` attributes hold the solver's report).
+    selected
+        Nodes of the tier's sites in the solution (sorted).
+    before, after
+        Coverage statistics of the current and the proposed siting
+        (:func:`coverage_stats`).
+    """
+
+    problem: SitingProblem
+    model: Any
+    selected: np.ndarray
+    before: dict[str, float] = field(default_factory=dict)
+    after: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The solver's status, objective, gap and time as plain values."""
+        m = self.model
+        return {
+            "status": str(m.status_),
+            "objective": float(m.objective_),
+            "bound": float(m.bound_),
+            "gap": float(m.gap_),
+            "solve_time_s": float(m.solve_time_),
+        }
+
+
+def _err(task: SitingTask, name: str, message: str) -> ConfigError:
+    key = f"{task.key}.{name}" if task.key else name
+    return ConfigError(message, source=task.source, key=key)
+
+
+def _table_nodes(path: Path, network: RoadNetwork) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    rows = read_table(path)
+    if not rows:
+        raise ConfigError("the table has no rows", source=str(path))
+    nodes = [
+        resolve_location(row, network, source=str(path), key=f"row {i + 2}")
+        for i, row in enumerate(rows)
+    ]
+    return np.asarray(nodes, dtype=np.int64), rows
+
+
+def grid_nodes(network: RoadNetwork, spacing_m: float) -> np.ndarray:
+    """One node per ``spacing_m`` grid cell: the one nearest the cell's centre.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    spacing_m
+        Cell size, metres.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted node indices.
+    """
+    x, y = network.nodes.x, network.nodes.y
+    cx, cy = np.floor(x / spacing_m), np.floor(y / spacing_m)
+    d2 = (x - (cx + 0.5) * spacing_m) ** 2 + (y - (cy + 0.5) * spacing_m) ** 2
+    order = np.lexsort((d2, cy, cx))
+    cells = np.column_stack([cx[order], cy[order]])
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = np.any(cells[1:] != cells[:-1], axis=1)
+    return np.sort(order[first])
+
+
+def demand_weights(
+    task: SitingTask, config: RunConfig, region: Region
+) -> tuple[np.ndarray, np.ndarray]:
+    """Demand nodes and weights of a task (only nodes with positive demand).
+
+    ``scenario`` counts incidents over ``demand_samples`` streams of the
+    config's scenario (for depots, incidents that need supplies, if any do),
+    drawn from seeds the evaluation's replications never use.
+    """
+    net = region.network
+    n = net.n_nodes
+    if isinstance(task.demand, Path):
+        nodes, rows = _table_nodes(task.demand, net)
+        w = np.zeros(n)
+        for i, (node, row) in enumerate(zip(nodes, rows, strict=True)):
+            raw = row.get("weight", 1.0)
+            try:
+                value = float(1.0 if raw in (None, "") else raw)
+            except (TypeError, ValueError):
+                value = float("nan")
+            if not (np.isfinite(value) and value >= 0):
+                raise ConfigError(
+                    f"weight must be a non-negative number, got {raw!r}",
+                    source=str(task.demand),
+                    key=f"row {i + 2}.weight",
+                )
+            w[node] += value
+    elif task.demand == "nodes":
+        w = np.ones(n)
+    elif task.demand == "population":
+        from scenarios.places import Geography
+
+        w = Geography(net).population
+    else:
+        from experiments.runner import draw_incidents
+
+        w = np.zeros(n)
+        for k in range(task.demand_samples):
+            seed = np.random.SeedSequence(config.seed, spawn_key=(DEMAND_SPAWN_KEY, k))
+            stream = draw_incidents(config, region, rng=np.random.default_rng(seed))
+            nodes = np.asarray(stream.node, dtype=np.int64)
+            if task.facility == "depots":
+                needs = np.array([bool(r.supplies) for r in stream.requirements])
+                if needs.size and needs.any():
+                    nodes = nodes[needs[np.asarray(stream.requirement, dtype=np.int64)]]
+            w += np.bincount(nodes, minlength=n)
+    dem = np.flatnonzero(w > 0)
+    if dem.size == 0:
+        raise _err(task, "demand", "no demand: every weight is zero")
+    return dem, w[dem]
+
+
+def _candidates(task: SitingTask, network: RoadNetwork, current: np.ndarray) -> np.ndarray:
+    if isinstance(task.candidates, Path):
+        return _table_nodes(task.candidates, network)[0]
+    kind = task.candidates
+    if kind == "auto":
+        kind = "landmarks" if network.landmarks else "nodes"
+    if kind == "landmarks":
+        if not network.landmarks:
+            raise _err(task, "candidates", f"network {network.name!r} has no landmarks; use nodes")
+        return np.array([lm.node for lm in network.landmarks], dtype=np.int64)
+    if kind == "nodes":
+        if network.n_nodes <= MAX_ALL_NODES:
+            return np.arange(network.n_nodes)
+        return grid_nodes(network, task.candidate_spacing_m)
+    return current  # "current": keep or close existing sites only
+
+
+def build_problem(task: SitingTask, config: RunConfig, region: Region) -> SitingProblem:
+    """Demand, candidates, current and fixed sites of a task on a region.
+
+    Parameters
+    ----------
+    task
+        The siting task.
+    config
+        The run config (scenario, seed and targets for the defaults).
+    region
+        The config's region (network and placed facilities).
+
+    Returns
+    -------
+    SitingProblem
+    """
+    net = region.network
+    facilities = region.stations if task.facility == "stations" else region.depots
+    mine = [f for f in facilities if f.tier == task.tier]
+    current = np.array([f.node for f in mine], dtype=np.int64)
+    if task.facility == "stations":
+        others = [f for f in facilities if f.tier != task.tier]
+    else:
+        from sim.facilities import DEPOT_TIERS
+
+        rank = DEPOT_TIERS.index(task.tier)
+        others = [f for f in facilities if DEPOT_TIERS.index(f.tier) < rank]
+    background = np.unique(np.array([f.node for f in others], dtype=np.int64))
+    if task.model == "hierarchy" and background.size == 0:
+        raise _err(task, "model", "the hierarchy model needs depots of a higher tier to stay")
+
+    if isinstance(task.fix, Path):
+        fixed = np.unique(_table_nodes(task.fix, net)[0])
+    elif task.fix == "current":
+        fixed = np.unique(current)
+    else:
+        fixed = np.zeros(0, dtype=np.int64)
+    fixed = np.setdiff1d(fixed, background)  # a fixed site already there is background
+
+    cand = np.union1d(_candidates(task, net, current), np.union1d(current, fixed))
+    if task.model != "hierarchy":
+        cand = np.union1d(cand, background)
+    else:
+        cand = np.setdiff1d(cand, background)
+    if cand.size == 0:
+        raise _err(task, "candidates", "no candidate sites")
+
+    p = None
+    if task.model != "lscp":
+        p = task.p if task.p is not None else int(current.size)
+        key = "p" if task.p is not None else "tier"
+        if p < 1:
+            raise _err(task, key, f"no {task.tier} {task.facility} now; give p")
+        if fixed.size > p:
+            raise _err(task, "p", f"{fixed.size} sites are fixed open, more than p = {p}")
+        free = cand.size - (background.size if task.model != "hierarchy" else 0)
+        if p > free:
+            raise _err(task, "p", f"p = {p} exceeds the {free} candidate sites")
+    targets = dict(config.targets)
+    dem, w = demand_weights(task, config, region)
+    return SitingProblem(
+        task=task,
+        network=net,
+        standard_min=task.standard(targets),
+        budget_min=task.travel_budget_min(targets),
+        demand_nodes=dem,
+        weights=w,
+        candidates=cand,
+        current=current,
+        current_names=tuple(f.name for f in mine),
+        background=background,
+        fixed=fixed,
+        p=p,
+    )
+
+
+def _model(problem: SitingProblem) -> Any:
+    from experiments.siting import LSCP, MCLP, BackupCoverage, PCenter, PMedian, SupplyHierarchy
+
+    t = problem.task
+    net, dem, w, cand = problem.network, problem.demand_nodes, problem.weights, problem.candidates
+    standard_s = problem.budget_min * 60.0
+    if t.model == "hierarchy":
+        return SupplyHierarchy.from_network(
+            net, dem, w, cand, problem.background,
+            fixed_townships=problem.fixed, p_township=problem.p, standard=standard_s,
+            min_coverage=t.min_coverage, upstream_weight=t.upstream_weight,
+            time_limit=t.time_limit_s,
+        )  # fmt: skip
+    fixed = np.union1d(problem.background, problem.fixed)
+    common: dict[str, Any] = {"fixed": fixed, "time_limit": t.time_limit_s}
+    p = None if problem.p is None else problem.p + problem.background.size
+    if t.model == "lscp":
+        return LSCP.from_network(net, dem, w, cand, standard=standard_s, **common)
+    if t.model == "mclp":
+        return MCLP.from_network(net, dem, w, cand, standard=standard_s, p=p, **common)
+    if t.model == "backup":
+        return BackupCoverage.from_network(
+            net, dem, w, cand, standard=standard_s, p=p, backup_weight=t.backup_weight, **common
+        )
+    if t.model == "pmedian":
+        return PMedian.from_network(net, dem, w, cand, p=p, **common)
+    return PCenter.from_network(net, dem, w, cand, p=p, **common)
+
+
+def nearest_minutes(network: RoadNetwork, sites: np.ndarray) -> np.ndarray:
+    """Minutes from the nearest of ``sites`` to every node (``inf`` if none reaches it)."""
+    sites = np.unique(np.asarray(sites, dtype=np.int64))
+    if sites.size == 0:
+        return np.full(network.n_nodes, np.inf)
+    return network.travel_times(sites).min(axis=0).astype(np.float64) / 60.0
+
+
+def coverage_stats(
+    minutes: np.ndarray, demand_nodes: np.ndarray, weights: np.ndarray, budget_min: float
+) -> dict[str, float]:
+    """Demand-weighted coverage and travel-time statistics of one siting.
+
+    Parameters
+    ----------
+    minutes
+        Minutes from the nearest open site to every node.
+    demand_nodes, weights
+        Demand points and their demand.
+    budget_min
+        Travel standard, minutes.
+
+    Returns
+    -------
+    dict
+        ``covered_share`` (of demand within the standard), ``mean_min``,
+        ``median_min``, ``p90_min`` and ``max_min`` of the reachable demand,
+        ``unreachable_share``, and ``nodes_covered_share`` (of all nodes, unweighted).
+    """
+    t = minutes[demand_nodes]
+    w = np.asarray(weights, dtype=np.float64)
+    total = w.sum()
+    ok = np.isfinite(t)
+    out = {
+        "covered_share": float(w[t <= budget_min].sum() / total),
+        "unreachable_share": float(w[~ok].sum() / total),
+        "nodes_covered_share": float(np.mean(minutes <= budget_min)),
+    }
+    if ok.any():
+        out["mean_min"] = float(np.average(t[ok], weights=w[ok]))
+        q = np.quantile(t[ok], [0.5, 0.9], weights=w[ok], method="inverted_cdf")
+        out["median_min"], out["p90_min"] = float(q[0]), float(q[1])
+        out["max_min"] = float(t[ok].max())
+    return out
+
+
+def solve_problem(problem: SitingProblem) -> SitingResult:
+    """Solve a siting problem and measure the current and proposed siting.
+
+    Returns
+    -------
+    SitingResult
+
+    Raises
+    ------
+    SitingError
+        If the model cannot be solved (for instance LSCP with demand no
+        candidate reaches within the standard).
+    """
+    model = _model(problem).solve()
+    if problem.task.model == "hierarchy":
+        chosen = model.selected_township_nodes_
+    else:
+        chosen = np.setdiff1d(model.selected_nodes_, problem.background)
+    selected = np.sort(np.asarray(chosen, dtype=np.int64))
+    result = SitingResult(problem=problem, model=model, selected=selected)
+    for name, sites in (("before", problem.current), ("after", selected)):
+        minutes = nearest_minutes(problem.network, np.union1d(sites, problem.background))
+        stats = coverage_stats(minutes, problem.demand_nodes, problem.weights, problem.budget_min)
+        stats["sites"] = int(np.unique(sites).size)
+        setattr(result, name, stats)
+    return result
+
+
+def site(task: SitingTask, config: RunConfig, region: Region | None = None) -> SitingResult:
+    """Build and solve one task (the whole job of ``yingji site`` without the files).
+
+    Parameters
+    ----------
+    task
+        The siting task.
+    config
+        The run config.
+    region
+        Its region, if already built.
+
+    Returns
+    -------
+    SitingResult
+    """
+    region = config.region() if region is None else region
+    try:
+        return solve_problem(build_problem(task, config, region))
+    except InfeasibleError as exc:
+        hint = 'add candidates (candidates = "nodes") or relax standard_min'
+        raise ConfigError(f"{exc}; {hint}", source=task.source, key=task.key or None) from None
+    except SitingError as exc:
+        raise ConfigError(str(exc), source=task.source, key=task.key or None) from None

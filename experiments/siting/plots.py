@@ -1,0 +1,156 @@
+"""Pictures of a siting: before/after coverage maps and the simulated difference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from experiments.siting.evaluate import Evaluation
+from experiments.siting.plan import SitingResult, nearest_minutes
+
+
+def _isochrone(ax: Any, network: Any, minutes: np.ndarray, level: float, colour: str) -> Any:
+    """Underlay the road links within ``level`` minutes of a site (the network isochrone).
+
+    A contour drawn through a triangulation of the nodes would claim the fields
+    between roads; on a road network the isochrone is the set of links one can
+    drive within the time, so those are drawn, wide and translucent.
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    x, y, e = network.nodes.x, network.nodes.y, network.edges
+    inside = (minutes[e.u] <= level) & (minutes[e.v] <= level)
+    segs = np.stack([np.column_stack([x[e.u], y[e.u]]), np.column_stack([x[e.v], y[e.v]])], axis=1)[
+        inside
+    ]
+    ax.add_collection(LineCollection(segs, colors=colour, linewidths=5, alpha=0.25, zorder=0))
+    return Line2D([], [], color=colour, lw=5, alpha=0.4, label=f"within {level:g} min")
+
+
+def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None) -> Any:
+    """Nodes coloured by minutes from the nearest site, current beside proposed.
+
+    Each panel draws the roads, every node coloured by travel minutes from the
+    nearest open site (the other tiers included), the isochrone of the travel
+    standard, and the sites: kept (black triangles), new (red stars), closed
+    (hollow triangles, left panel).
+
+    Parameters
+    ----------
+    result
+        A solved siting task.
+    max_minutes
+        Top of the colour scale (default three times the travel standard).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from networks.plot import plot_network
+
+    prob = result.problem
+    net, budget = prob.network, prob.budget_min
+    top = 3 * budget if max_minutes is None else max_minutes
+    fig, axes = plt.subplots(1, 2, figsize=(15, 7.5), layout="constrained")
+    kept = np.intersect1d(prob.current, result.selected)
+    panels = (
+        ("current", prob.current, result.before,
+         {"kept": kept, "closed": np.setdiff1d(prob.current, result.selected)}),
+        ("proposed", result.selected, result.after,
+         {"kept": kept, "new": np.setdiff1d(result.selected, prob.current)}),
+    )  # fmt: skip
+    styles = {
+        "other tiers": {"marker": "s", "c": "#555555", "s": 45},
+        "kept": {"marker": "^", "c": "k", "s": 80},
+        "closed": {"marker": "^", "c": "none", "edgecolors": "k", "s": 80},
+        "new": {"marker": "*", "c": "#d00000", "s": 160},
+    }
+    sc = None
+    for ax, (label, sites, stats, layers) in zip(axes, panels, strict=True):
+        minutes = nearest_minutes(net, np.union1d(sites, prob.background))
+        title = (
+            f"{label}: {stats['sites']} {prob.task.tier} {prob.task.facility}, "
+            f"{stats['covered_share']:.1%} of demand within {budget:g} min"
+        )
+        shown = {"other tiers": prob.background, **layers}
+        plot_network(net, ax=ax, layers=shown, layer_styles=styles, title=title)
+        ok = np.isfinite(minutes)
+        sc = ax.scatter(
+            net.nodes.x[ok], net.nodes.y[ok], c=np.minimum(minutes[ok], top), s=5,
+            cmap="viridis_r", vmin=0, vmax=top, zorder=3,
+        )  # fmt: skip
+        if (~ok).any():
+            ax.scatter(net.nodes.x[~ok], net.nodes.y[~ok], s=8, c="#d00000", marker="x", zorder=3)
+        handle = _isochrone(ax, net, minutes, budget, "#0050a0")
+        legend = ax.get_legend()
+        ax.legend(
+            handles=[*legend.legend_handles, handle], loc="upper right", fontsize=7,
+            framealpha=0.85,
+        )  # fmt: skip
+    fig.colorbar(sc, ax=axes, shrink=0.75, label=f"minutes from the nearest site (capped {top:g})")
+    fig.suptitle(
+        f"{prob.task.name}: {prob.task.model.upper()} siting, "
+        f"roads within {budget:g} min of a site shaded blue"
+    )
+    return fig
+
+
+def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
+    """Current vs proposed per metric, and the paired difference with its interval.
+
+    Left: each metric's mean under both sitings with 95% intervals. Right: the
+    paired difference (proposed - current) with its interval; an interval that
+    misses zero is a difference the replications support.
+
+    Parameters
+    ----------
+    evaluation
+        The result of :func:`experiments.siting.evaluate.evaluate_siting`.
+    title
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    t = evaluation.table()
+    n = len(t["metric"])
+    # One row per metric: shares and minutes do not belong on one axis.
+    fig, axes = plt.subplots(
+        n, 2, figsize=(11, 0.4 + 1.05 * n), squeeze=False, layout="constrained"
+    )
+    colours = {"better": "#2a9d3a", "worse": "#d00000"}
+    for i, metric in enumerate(t["metric"]):
+        left, right = axes[i]
+        for k, (which, colour) in enumerate((("current", "#555555"), ("proposed", "#1f5fa0"))):
+            m, lo, hi = t[which][i], t[f"{which}_low"][i], t[f"{which}_high"][i]
+            left.errorbar(
+                [m], [k], xerr=np.nan_to_num([[m - lo], [hi - m]]), fmt="o", capsize=3,
+                color=colour,
+            )  # fmt: skip
+        left.set_yticks([0, 1], ["current", "proposed"], fontsize="small")
+        left.set_ylim(1.6, -0.6)
+        left.set_ylabel(metric, rotation=0, ha="right", va="center", fontsize="small")
+        d, lo, hi = t["diff"][i], t["diff_low"][i], t["diff_high"][i]
+        right.errorbar(
+            [d], [0], xerr=np.nan_to_num([[d - lo], [hi - d]]), fmt="o", capsize=4,
+            color=colours.get(t["verdict"][i], "#555555"),
+        )  # fmt: skip
+        right.axvline(0.0, color="grey", linewidth=1)
+        right.set_yticks([])
+        right.yaxis.set_label_position("right")
+        right.set_ylabel(t["verdict"][i], rotation=0, ha="left", va="center", fontsize="small")
+        for ax in (left, right):
+            ax.grid(alpha=0.3, axis="x")
+            ax.tick_params(axis="x", labelsize="small")
+    axes[0, 0].set_title(f"Mean over {evaluation.replications} replications (95% CI)")
+    axes[0, 1].set_title("Proposed - current, paired (95% CI)")
+    if title:
+        fig.suptitle(title)
+    return fig

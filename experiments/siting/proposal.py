@@ -1,0 +1,125 @@
+"""The proposed siting as facilities the simulator can run.
+
+Sites kept from the current siting keep their facility as it is. A new site
+gets the teams (stations) or the stock and lead time (depots) of the tier's
+first current facility, so current and proposed differ only in where they
+stand. New depots are restocked by the nearest depot of a higher tier, and
+depots of lower tiers whose parent was in the re-sited tier are re-parented to
+the nearest proposed one (all by road).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from experiments.config import Region
+from experiments.siting.plan import SitingResult
+from networks.roadnet import RoadNetwork
+
+#: Teams of a new station when its tier has no station to copy (a township station:
+#: a 30-person comprehensive team, a fire engine and an ambulance).
+FALLBACK_TEAMS = (("general", 30), ("fire", 6), ("medical", 3))
+
+
+def _label(network: RoadNetwork, node: int) -> str:
+    for lm in network.landmarks:
+        if lm.node == node:
+            return lm.name.removesuffix(" Town").removesuffix(" Village")
+    return f"Node {node}"
+
+
+def _unique(name: str, taken: set[str], node: int) -> str:
+    out = name if name not in taken else f"{name} {node}"
+    taken.add(out)
+    return out
+
+
+def proposed_region(result: SitingResult, region: Region) -> Region:
+    """The region with the re-sited tier moved to the proposed sites.
+
+    Parameters
+    ----------
+    result
+        A solved siting task.
+    region
+        The region it was solved on (the current siting).
+
+    Returns
+    -------
+    Region
+        Same network and hazard sources; facilities of the task's kind replaced.
+    """
+    task = result.problem.task
+    if task.facility == "stations":
+        stations = _stations(result, region)
+        return Region(region.network, stations, region.depots, region.sources)
+    return Region(region.network, region.stations, _depots(result, region), region.sources)
+
+
+def _stations(result: SitingResult, region: Region) -> tuple[Any, ...]:
+    from sim.facilities import Station, TeamSpec
+
+    task, net = result.problem.task, region.network
+    mine = [s for s in region.stations if s.tier == task.tier]
+    others = [s for s in region.stations if s.tier != task.tier]
+    at = {s.node: s for s in mine}
+    teams = mine[0].teams if mine else tuple(TeamSpec(c, n) for c, n in FALLBACK_TEAMS)
+    taken = {s.name for s in others}
+    out = list(others)
+    for node in result.selected.tolist():
+        if node in at:
+            out.append(at[node])
+            taken.add(at[node].name)
+            continue
+        label = _label(net, node)
+        name = _unique(f"{label} Station (proposed)", taken, node)
+        out.append(Station(name=name, node=node, tier=task.tier, teams=teams, area=label))
+    return tuple(out)
+
+
+def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
+    from sim.defaults import DEFAULT_LEAD_TIME, DEFAULT_STOCK
+    from sim.facilities import DEPOT_TIERS, Depot
+
+    task, net = result.problem.task, region.network
+    rank = DEPOT_TIERS.index(task.tier)
+    upper = [d for d in region.depots if DEPOT_TIERS.index(d.tier) < rank]
+    mine = [d for d in region.depots if d.tier == task.tier]
+    lower = [d for d in region.depots if DEPOT_TIERS.index(d.tier) > rank]
+    at = {d.node: d for d in mine}
+    if mine:
+        stock, lead = mine[0].stock, mine[0].lead_time_min
+    else:
+        stock, lead = tuple(DEFAULT_STOCK[task.tier].items()), DEFAULT_LEAD_TIME.get(task.tier, 0.0)
+    selected = result.selected
+    parents: list[str | None] = [None] * selected.size
+    if upper:
+        tt = net.travel_times([d.node for d in upper])[:, selected]
+        parents = [upper[int(k)].name for k in np.argmin(tt, axis=0)]
+    taken = {d.name for d in upper + lower}
+    proposed = []
+    for node, parent in zip(selected.tolist(), parents, strict=True):
+        if node in at:
+            proposed.append(at[node])
+            taken.add(at[node].name)
+            continue
+        label = _label(net, node)
+        name = _unique(f"{label} Depot (proposed)", taken, node)
+        proposed.append(Depot(name, node, task.tier, stock, parent=parent, lead_time_min=lead))
+    # Lower tiers restocked from the old tier now look to the nearest proposed depot.
+    old = {d.name for d in mine}
+    if not proposed:
+        lower = [replace(d, parent=None) if d.parent in old else d for d in lower]
+    elif lower:
+        tt = net.travel_times([d.node for d in proposed])
+        moved = []
+        for d in lower:
+            if d.parent in old:
+                k = int(np.argmin(tt[:, d.node]))
+                d = replace(d, parent=proposed[k].name)
+            moved.append(d)
+        lower = moved
+    return tuple(upper + proposed + lower)

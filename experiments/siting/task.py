@@ -1,0 +1,279 @@
+"""What ``yingji site`` is asked to do: the ``[siting]`` section of a run config.
+
+One task sites one tier of one kind of facility::
+
+    [[siting]]
+    name = "stations"        # output sub-folder (default: the facility)
+    facility = "stations"    # or "depots"
+    tier = "township"        # the tier being re-sited; other tiers stay where they are
+    model = "mclp"           # lscp, mclp, backup, pmedian, pcenter; depots also hierarchy
+    p = 10                   # sites of this tier (default: as many as there are now)
+    standard_min = 10        # default: targets.arrival for stations, 30 for depots
+    turnout_min = 0          # part of the standard spent before the wheels roll
+    candidates = "auto"      # auto, landmarks, nodes, current, or a CSV/GeoJSON table
+    demand = "scenario"      # scenario (sampled incidents), population, nodes, or a table
+    demand_samples = 20      # incident streams sampled for the demand
+    fix = "none"             # none, current, or a table of sites that must stay open
+    time_limit_s = 60        # solver time limit; the gap is reported when it runs out
+
+``[siting]`` may be one table (one task) or an array of tables (several).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from networks.errors import ConfigError
+
+#: Models ``yingji site`` can run, by name.
+MODELS = ("lscp", "mclp", "backup", "pmedian", "pcenter", "hierarchy")
+#: Models that take a number of sites ``p``.
+P_MODELS = frozenset({"mclp", "backup", "pmedian", "pcenter", "hierarchy"})
+#: Default delivery-time standard for depots, minutes (a choice: the relief plans set
+#: 12 hours for the first relief of the affected people, not a drive time).
+DEPOT_STANDARD_MIN = 30.0
+_KEYWORDS = {
+    "candidates": ("auto", "landmarks", "nodes", "current"),
+    "demand": ("scenario", "population", "nodes"),
+    "fix": ("none", "current"),
+}
+_KEYS = frozenset({
+    "name", "facility", "tier", "model", "p", "standard_min", "turnout_min", "candidates",
+    "candidate_spacing_m", "demand", "demand_samples", "fix", "time_limit_s",
+    "backup_weight", "min_coverage", "upstream_weight",
+})  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SitingTask:
+    """One siting question, validated.
+
+    Attributes
+    ----------
+    name
+        Output sub-folder and label.
+    facility
+        ``"stations"`` or ``"depots"``.
+    tier
+        Tier of the facilities being sited.
+    model
+        One of :data:`MODELS`.
+    p
+        Sites of this tier to open; ``None`` for as many as the tier has now.
+    standard_min
+        Response (stations) or delivery (depots) standard, minutes; ``None`` for
+        the default (``targets.arrival`` or :data:`DEPOT_STANDARD_MIN`).
+    turnout_min
+        Minutes of the standard used before travel starts; the models cover
+        travel within ``standard_min - turnout_min``.
+    candidates, demand, fix
+        A keyword (see the module docstring) or a table :class:`~pathlib.Path`.
+    candidate_spacing_m
+        With ``candidates = "nodes"`` on a network of more than 3,000 nodes, one
+        candidate per grid cell of this size.
+    demand_samples
+        Incident streams drawn for ``demand = "scenario"``.
+    time_limit_s
+        Solver time limit, seconds.
+    backup_weight
+        ``backup`` model: value of a second cover relative to a first.
+    min_coverage
+        ``hierarchy`` model: share of demand to deliver within the standard.
+    upstream_weight
+        ``hierarchy`` model: weight of the restocking legs (1: the whole chain
+        counts; 0: stock is pre-positioned, only the last leg counts).
+    source
+        File the task came from, for error messages.
+    key
+        Its dotted key there.
+    """
+
+    name: str
+    facility: str = "stations"
+    tier: str = "township"
+    model: str = "mclp"
+    p: int | None = None
+    standard_min: float | None = None
+    turnout_min: float = 0.0
+    candidates: str | Path = "auto"
+    candidate_spacing_m: float = 1000.0
+    demand: str | Path = "scenario"
+    demand_samples: int = 20
+    fix: str | Path = "none"
+    time_limit_s: float = 60.0
+    backup_weight: float = 0.5
+    min_coverage: float = 0.0
+    upstream_weight: float = 1.0
+    source: str = "<config>"
+    key: str = "siting"
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str, key: str, base_dir: Path
+    ) -> SitingTask:
+        """Validate one ``[siting]`` table (paths are relative to ``base_dir``)."""
+        from scenarios.validate import Reader
+        from sim.facilities import DEPOT_TIERS, STATION_TIERS
+
+        r = Reader(data, source=source, key=key)
+        r.allow(_KEYS)
+        facility = r.str("facility", "stations", choices=("stations", "depots"))
+        tiers = STATION_TIERS if facility == "stations" else DEPOT_TIERS
+        tier = r.str("tier", "township", choices=tiers)
+        model = r.str("model", "mclp", choices=MODELS)
+        if model == "hierarchy" and facility != "depots":
+            raise r.error("model", 'the hierarchy model sites depots; use facility = "depots"')
+        p = r.int("p", None, lo=1) if r.get("p", None) is not None else None
+        standard = r.get("standard_min", None)
+        if standard is not None:
+            standard = r.num("standard_min", lo=0.0, lo_open=True)
+        turnout = r.num("turnout_min", 0.0, lo=0.0)
+        if standard is not None and turnout >= standard:
+            raise r.error("turnout_min", f"must be below standard_min ({standard:g})")
+
+        def choice(name: str, default: str) -> str | Path:
+            v = r.str(name, default)
+            if v in _KEYWORDS[name]:
+                return v
+            if not Path(v).suffix:
+                raise r.error(
+                    name, f"{v!r} is neither one of {', '.join(_KEYWORDS[name])} nor a table file"
+                )
+            path = Path(v) if Path(v).is_absolute() else base_dir / v
+            if not path.exists():
+                raise r.error(name, f"no such file {path}")
+            return path
+
+        return cls(
+            name=r.str("name", facility),
+            facility=facility,
+            tier=tier,
+            model=model,
+            p=p,
+            standard_min=standard,
+            turnout_min=turnout,
+            candidates=choice("candidates", "auto"),
+            candidate_spacing_m=r.num("candidate_spacing_m", 1000.0, lo=0.0, lo_open=True),
+            demand=choice("demand", "scenario"),
+            demand_samples=r.int("demand_samples", 20, lo=1),
+            fix=choice("fix", "none"),
+            time_limit_s=r.num("time_limit_s", 60.0, lo=0.0, lo_open=True),
+            backup_weight=r.num("backup_weight", 0.5, lo=0.0, hi=1.0),
+            min_coverage=r.num("min_coverage", 0.0, lo=0.0, hi=1.0),
+            upstream_weight=r.num("upstream_weight", 1.0, lo=0.0, hi=1.0),
+            source=source,
+            key=key,
+        )
+
+    def standard(self, targets: Mapping[str, float]) -> float:
+        """The standard in minutes, defaults applied."""
+        if self.standard_min is not None:
+            return self.standard_min
+        if self.facility == "stations":
+            return float(targets.get("arrival", 10.0))
+        return DEPOT_STANDARD_MIN
+
+    def travel_budget_min(self, targets: Mapping[str, float]) -> float:
+        """Minutes of travel the covering models allow (standard less turnout)."""
+        budget = self.standard(targets) - self.turnout_min
+        if budget <= 0:
+            raise ConfigError(
+                f"turnout_min {self.turnout_min:g} leaves no travel time within the "
+                f"standard {self.standard(targets):g} min",
+                source=self.source,
+                key=f"{self.key}.turnout_min",
+            )
+        return budget
+
+
+def read_tasks(
+    data: Mapping[str, Any],
+    *,
+    source: str,
+    base_dir: Path,
+    overrides: Mapping[str, Any] | None = None,
+    only: Sequence[str] | None = None,
+) -> list[SitingTask]:
+    """The siting tasks of a run config (plain TOML data), command-line overrides applied.
+
+    Parameters
+    ----------
+    data
+        The whole run config as read from TOML.
+    source
+        Its file, for error messages.
+    base_dir
+        Folder that relative paths start from.
+    overrides
+        Task keys set on the command line (``model``, ``p``, ``standard_min``,
+        ``fix``...), applied to every task; a ``fix`` path is relative to the
+        current folder.
+    only
+        Names of the tasks to keep (all if ``None``).
+
+    Returns
+    -------
+    list of SitingTask
+        One stations task (MCLP on the township tier) if the config has no
+        ``[siting]`` section.
+    """
+    raw = data.get("siting", {})
+    if isinstance(raw, Mapping):
+        tables, keys = [raw], ["siting"]
+    elif isinstance(raw, list) and raw and all(isinstance(t, Mapping) for t in raw):
+        tables, keys = raw, [f"siting[{i}]" for i in range(len(raw))]
+    else:
+        raise ConfigError("expected a table or an array of tables", source=source, key="siting")
+    tasks = [
+        SitingTask.from_dict(t, source=source, key=k, base_dir=base_dir)
+        for t, k in zip(tables, keys, strict=True)
+    ]
+    names = [t.name for t in tasks]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"task names repeat: {names}", source=source, key="siting")
+    if only:
+        missing = [n for n in only if n not in names]
+        if missing:
+            raise ConfigError(
+                f"no siting task named {missing[0]!r} (tasks: {', '.join(names)})",
+                source=source,
+                key="siting",
+            )
+        tasks = [t for t in tasks if t.name in only]
+    if overrides:
+        merged = []
+        for t in tasks:
+            table = {**_as_table(t), **dict(overrides)}
+            merged.append(
+                SitingTask.from_dict(table, source="command line", key="", base_dir=Path.cwd())
+            )
+            merged[-1] = replace(merged[-1], source=t.source, key=t.key)
+        tasks = merged
+    return tasks
+
+
+def _as_table(task: SitingTask) -> dict[str, Any]:
+    """A task as the TOML table it came from (paths absolute)."""
+    out: dict[str, Any] = {
+        "name": task.name,
+        "facility": task.facility,
+        "tier": task.tier,
+        "model": task.model,
+        "turnout_min": task.turnout_min,
+        "candidate_spacing_m": task.candidate_spacing_m,
+        "demand_samples": task.demand_samples,
+        "time_limit_s": task.time_limit_s,
+        "backup_weight": task.backup_weight,
+        "min_coverage": task.min_coverage,
+        "upstream_weight": task.upstream_weight,
+    }
+    for name in ("candidates", "demand", "fix"):
+        out[name] = str(getattr(task, name))
+    if task.p is not None:
+        out["p"] = task.p
+    if task.standard_min is not None:
+        out["standard_min"] = task.standard_min
+    return out
