@@ -23,6 +23,7 @@ COMMANDS = (
     "experiments.commands.scenario",
     "experiments.commands.drill",
     "experiments.commands.experiment",
+    "experiments.commands.site",
 )
 
 

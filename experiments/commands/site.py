@@ -1,0 +1,153 @@
+"""``yingji site CONFIG.toml``: where stations or depots should stand, and whether it helps."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+
+def _pct(v: float) -> str:
+    return "-" if not math.isfinite(v) else f"{v:.1%}"
+
+
+def _num(v: float, unit: str = "") -> str:
+    return "-" if v is None or not math.isfinite(v) else f"{v:.1f}{unit}"
+
+
+def format_result(result: Any) -> str:
+    """The plain-text account of one solved task printed by ``yingji site``."""
+    prob = result.problem
+    t = prob.task
+    rep = result.report
+    p = "fewest sites" if prob.p is None else f"p = {prob.p}"
+    lines = [
+        f"{t.name}: {t.model.upper()} on the {t.tier} {t.facility}, {p}, "
+        f"travel standard {prob.budget_min:g} min "
+        f"({prob.standard_min:g} min standard - {t.turnout_min:g} min turnout)",
+        f"  {prob.demand_nodes.size} demand points ({Path(str(t.demand)).name}), "
+        f"{prob.candidates.size} candidate sites, {prob.background.size} of other tiers "
+        f"kept as they are, {prob.fixed.size} fixed open",
+        f"  solver: {rep['status']}, objective {rep['objective']:.6g}, gap {rep['gap']:.3%}, "
+        f"{rep['solve_time_s']:.2f} s",
+        f"  {'':34}{'current':>10}{'proposed':>10}",
+    ]
+    b, a = result.before, result.after
+    rows = [
+        (f"{t.tier} sites", str(b["sites"]), str(a["sites"])),
+        (f"demand within {prob.budget_min:g} min", _pct(b["covered_share"]),
+         _pct(a["covered_share"])),
+        ("mean travel to demand (min)", _num(b.get("mean_min")), _num(a.get("mean_min"))),
+        ("90th percentile (min)", _num(b.get("p90_min")), _num(a.get("p90_min"))),
+        ("worst demand point (min)", _num(b.get("max_min")), _num(a.get("max_min"))),
+    ]  # fmt: skip
+    lines += [f"  {k:34}{x:>10}{y:>10}" for k, x, y in rows]
+    return "\n".join(lines)
+
+
+def format_evaluation(evaluation: Any) -> str:
+    """The paired comparison table printed by ``yingji site --evaluate``."""
+    t = evaluation.table()
+    lines = [
+        f"  simulated, {evaluation.replications} paired replications "
+        "(same incidents for both sitings), 95% CI:",
+        f"  {'metric':26}{'current':>10}{'proposed':>10}  {'difference [95% CI]':28}verdict",
+    ]
+    for i, m in enumerate(t["metric"]):
+        share = m.startswith(("compliance_", "supply_within"))
+        f = (lambda v: "-" if not math.isfinite(v) else f"{100 * v:.1f}%") if share else (
+            lambda v: "-" if not math.isfinite(v) else f"{v:.2f}"
+        )  # fmt: skip
+        diff = f"{f(t['diff'][i])} [{f(t['diff_low'][i])}, {f(t['diff_high'][i])}]"
+        if share:
+            diff = diff.replace("%", "") + " pts"
+        lines.append(
+            f"  {m:26}{f(t['current'][i]):>10}{f(t['proposed'][i]):>10}  {diff:28}{t['verdict'][i]}"
+        )
+    return "\n".join(lines)
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    """``yingji site``."""
+    from experiments.config import RunConfig
+    from experiments.siting.evaluate import evaluate_siting
+    from experiments.siting.outputs import write_siting_outputs
+    from experiments.siting.plan import site
+    from experiments.siting.proposal import proposed_region
+    from experiments.siting.task import read_tasks
+    from networks.errors import ConfigError
+    from scenarios.validate import read_toml
+
+    path = Path(args.config)
+    if not path.exists():
+        raise ConfigError("no such file", source=str(path))
+    if args.evaluate is not None and args.evaluate < 2:
+        raise ConfigError("needs at least 2 replications for an interval", key="--evaluate")
+    data = read_toml(path)
+    config = RunConfig.from_dict(data, source=str(path), base_dir=path.parent)
+    overrides = {
+        k: v
+        for k, v in (
+            ("model", args.model),
+            ("p", args.p),
+            ("standard_min", args.standard_min),
+            ("fix", args.fix),
+            ("time_limit_s", args.time_limit),
+        )
+        if v is not None
+    }
+    tasks = read_tasks(
+        data, source=str(path), base_dir=path.parent, overrides=overrides, only=args.task
+    )
+    region = config.region()
+    # Solve every task before writing anything: a mistake in the second task must not
+    # leave the first one's folder half-replaced.
+    solved = [(t, site(t, config, region)) for t in tasks]
+    out = Path(args.out)
+    for task, result in solved:
+        proposed = proposed_region(result, region)
+        print(format_result(result))
+        evaluation = None
+        if args.evaluate:
+            evaluation = evaluate_siting(
+                config, region, proposed, args.evaluate, facility=task.facility,
+                standard_min=result.problem.standard_min, seed=args.seed,
+            )  # fmt: skip
+            print(format_evaluation(evaluation))
+        written = write_siting_outputs(
+            result, proposed, out / task.name, evaluation=evaluation, plots=not args.no_plots
+        )
+        print(f"  wrote {len(written)} files to {out / task.name}/\n")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``site`` to the ``yingji`` parser."""
+    from experiments.siting.task import MODELS
+
+    p = sub.add_parser(
+        "site",
+        help="choose where stations or depots should stand, and test it by simulation",
+        description=(
+            "Solve a location model for one tier of stations or depots of a run config "
+            "(its [siting] section, or township stations by default), write the sites, "
+            "coverage before/after and a map; with --evaluate, simulate current and "
+            "proposed sitings on the same incidents and report the differences."
+        ),
+    )
+    p.add_argument("config", help="run config (TOML), optionally with a [siting] section")
+    p.add_argument("--model", choices=MODELS, default=None, help="location model")
+    p.add_argument("--p", type=int, default=None, help="sites of the tier to open")
+    p.add_argument("--standard-min", type=float, default=None, help="standard, minutes")
+    p.add_argument("--fix", default=None, help="CSV/GeoJSON of sites that stay open, or 'current'")
+    p.add_argument("--time-limit", type=float, default=None, help="solver limit, s (default 60)")
+    p.add_argument("--task", action="append", default=None, help="only this [[siting]] task")
+    p.add_argument(
+        "--evaluate", type=int, default=None, metavar="R",
+        help="simulate R paired replications of current vs proposed",
+    )  # fmt: skip
+    p.add_argument("--seed", type=int, default=None, help="root seed (default: the config's)")
+    p.add_argument("--out", default="yingji-site", help="output folder (default: yingji-site)")
+    p.add_argument("--no-plots", action="store_true", help="skip the plots")
+    p.set_defaults(func=cmd_site)
