@@ -1,0 +1,206 @@
+"""``yingji site`` end to end on examples/siting.toml, its files, and its refusals."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from experiments.cli import main
+from experiments.config import RunConfig
+from experiments.siting.task import read_tasks
+from scenarios.validate import read_toml
+from tests.conftest import REPO
+
+EXAMPLE = REPO / "examples" / "siting.toml"
+
+
+def _rows(path):
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def sited(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    assert main(["site", str(EXAMPLE), "--out", str(out), "--evaluate", "3"]) == 0
+    return out
+
+
+def test_example_writes_every_file_of_both_tasks(sited):
+    for task, facility in (("stations", "stations"), ("depots", "depots")):
+        names = {p.name for p in (sited / task).iterdir()}
+        assert names == {
+            "sites.csv", "sites.geojson", "coverage.json", f"proposed_{facility}.csv",
+            "coverage_map.png", "evaluation.csv", "evaluation.png",
+        }  # fmt: skip
+        for png in ("coverage_map.png", "evaluation.png"):
+            assert (sited / task / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sites_csv_and_geojson_agree_and_count_p(sited):
+    cov = json.loads((sited / "stations" / "coverage.json").read_text())
+    rows = _rows(sited / "stations" / "sites.csv")
+    status = [r["status"] for r in rows]
+    open_rows = [r for r in rows if r["status"] != "closed"]
+    assert len(open_rows) == cov["task"]["p"] == 6
+    assert sorted(int(r["node"]) for r in open_rows) == cov["selected_nodes"]
+    assert status.count("closed") == status.count("new")  # as many moved as closed
+    geo = json.loads((sited / "stations" / "sites.geojson").read_text())
+    assert len(geo["features"]) == len(rows)
+    for f, r in zip(geo["features"], rows, strict=True):
+        assert f["geometry"]["coordinates"] == pytest.approx([float(r["lon"]), float(r["lat"])])
+        assert f["properties"]["node"] == int(r["node"])
+    # Demand served by the open sites adds up to the demand the model was given.
+    served = sum(float(r["demand_served"]) for r in open_rows)
+    assert served <= cov["sizes"]["demand_weight"] + 1e-9
+
+
+def test_mclp_never_covers_less_than_the_current_siting(sited):
+    # The current township stations are among the candidates, so the optimum is at least
+    # as good as what stands today, and the solver proves it optimal.
+    cov = json.loads((sited / "stations" / "coverage.json").read_text())
+    assert cov["solver"]["status"] == "optimal" and cov["solver"]["gap"] == 0
+    assert cov["after"]["covered_share"] >= cov["before"]["covered_share"]
+    # The objective is the covered demand weight, the county-seat station's included.
+    covered = cov["solver"]["objective"] / cov["sizes"]["demand_weight"]
+    assert cov["after"]["covered_share"] == pytest.approx(covered, abs=1e-9)
+
+
+def test_hierarchy_delivers_no_slower_than_the_current_depots(sited):
+    cov = json.loads((sited / "depots" / "coverage.json").read_text())
+    assert cov["task"]["model"] == "hierarchy"
+    assert cov["after"]["covered_share"] >= 0.95  # the model's min_coverage
+    rows = _rows(sited / "depots" / "sites.csv")
+    assert sum(r["status"] != "closed" for r in rows) == 10
+
+
+def test_evaluation_table_is_paired_and_consistent(sited):
+    rows = _rows(sited / "stations" / "evaluation.csv")
+    metrics = [r["metric"] for r in rows]
+    assert "compliance_arrival" in metrics and "compliance_all_three" in metrics
+    for r in rows:
+        cur, prop, diff = float(r["current"]), float(r["proposed"]), float(r["diff"])
+        assert diff == pytest.approx(prop - cur, abs=1e-9)
+        lo, hi = float(r["diff_low"]), float(r["diff_high"])
+        assert lo <= diff <= hi
+        clear = lo > 0 or hi < 0
+        assert (r["verdict"] != "no clear difference") == clear
+    # Call taking does not depend on where stations stand: identical in both sitings.
+    call = next(r for r in rows if r["metric"] == "compliance_call_taking")
+    assert float(call["diff"]) == 0.0 and float(call["diff_low"]) == 0.0
+
+
+def test_proposed_stations_read_back_as_a_run_config(sited, tmp_path):
+    table = sited / "stations" / "proposed_stations.csv"
+    cfg = RunConfig.from_dict(
+        {"network": {"synthetic": "county"}, "facilities": {"stations": str(table)},
+         "scenario": {"name": "typical_week"}},
+        source="test", base_dir=tmp_path,
+    )  # fmt: skip
+    region = cfg.region()
+    cov = json.loads((sited / "stations" / "coverage.json").read_text())
+    township = sorted(s.node for s in region.stations if s.tier == "township")
+    assert township == cov["selected_nodes"]
+    assert all(max(t.size for t in s.teams) >= 30 for s in region.stations)
+
+
+def test_fix_current_keeps_every_existing_site(tmp_path, capsys):
+    out = tmp_path / "fixed"
+    code = main(["site", str(EXAMPLE), "--task", "stations", "--fix", "current", "--p", "8",
+                 "--out", str(out), "--no-plots"])  # fmt: skip
+    assert code == 0
+    rows = _rows(out / "stations" / "sites.csv")
+    assert sum(r["status"] == "fixed" for r in rows) == 6
+    assert sum(r["status"] == "new" for r in rows) == 2
+    assert not any(r["status"] == "closed" for r in rows)
+    assert "p = 8" in capsys.readouterr().out
+
+
+def test_fix_table_is_read_from_the_command_line(tmp_path):
+    fix = tmp_path / "existing.csv"
+    fix.write_text("name,landmark\nkeep,Xiba Town\n")
+    out = tmp_path / "o"
+    assert main(["site", str(EXAMPLE), "--task", "stations", "--fix", str(fix), "--model",
+                 "pmedian", "--p", "4", "--out", str(out), "--no-plots"]) == 0  # fmt: skip
+    cov = json.loads((out / "stations" / "coverage.json").read_text())
+    data = read_toml(EXAMPLE)
+    cfg = RunConfig.from_dict(data, source=str(EXAMPLE), base_dir=EXAMPLE.parent)
+    xiba = next(lm.node for lm in cfg.region().network.landmarks if lm.name == "Xiba Town")
+    assert xiba in cov["selected_nodes"] and len(cov["selected_nodes"]) == 4
+
+
+def test_command_line_overrides_and_task_selection():
+    data = read_toml(EXAMPLE)
+    tasks = read_tasks(data, source=str(EXAMPLE), base_dir=EXAMPLE.parent,
+                       overrides={"model": "pcenter", "p": 3}, only=["stations"])  # fmt: skip
+    assert [(t.name, t.model, t.p, t.turnout_min) for t in tasks] == [
+        ("stations", "pcenter", 3, 2.0)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "edit", "needle"),
+    [
+        ([], ('model = "mclp"', 'model = "mclpp"'), "siting[0].model"),
+        ([], ("p = 6", "p = -1"), "siting[0].p"),
+        ([], ("turnout_min = 2", "turnout_min = 12"), "siting[0].turnout_min"),
+        ([], ('candidates = "landmarks"', 'candidates = "everywhere"'), "candidates"),
+        ([], ("p = 6", "p = 600"), "p = 600 exceeds"),
+        (["--task", "nope"], None, "no siting task named 'nope'"),
+        (["--evaluate", "1"], None, "--evaluate"),
+        (["--model", "lscp", "--standard-min", "4"], None, "LSCP infeasible"),
+        (["--standard-min", "1"], None, "turnout_min: must be below standard_min"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, edit, needle):
+    cfg = tmp_path / "siting.toml"
+    text = EXAMPLE.read_text()
+    if edit:
+        assert edit[0] in text
+        text = text.replace(edit[0], edit[1], 1)
+    cfg.write_text(text)
+    out = tmp_path / "out"
+    (out / "stations").mkdir(parents=True)
+    keep = out / "stations" / "sites.csv"
+    keep.write_text("earlier,run\n")
+    assert main(["site", str(cfg), "--task", "stations", "--out", str(out), *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and needle in err
+    assert str(cfg) in err or "command line" in err or "--" in err
+    assert keep.read_text() == "earlier,run\n"  # nothing already written is touched
+
+
+def test_off_network_fixed_site_names_the_file_and_row(tmp_path, capsys):
+    fix = tmp_path / "existing.csv"
+    fix.write_text("name,lon,lat\nfar,100.0,10.0\n")
+    assert main(["site", str(EXAMPLE), "--fix", str(fix), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(fix) in err and "row 2" in err and len(err.splitlines()) == 1
+
+
+def test_same_seed_same_sites_and_numbers(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        assert main(["site", str(EXAMPLE), "--task", "stations", "--evaluate", "2",
+                     "--no-plots", "--out", str(out)]) == 0  # fmt: skip
+    for name in ("sites.csv", "evaluation.csv", "proposed_stations.csv"):
+        assert (a / "stations" / name).read_bytes() == (b / "stations" / name).read_bytes()
+    ca = json.loads((a / "stations" / "coverage.json").read_text())
+    cb = json.loads((b / "stations" / "coverage.json").read_text())
+    ca["solver"].pop("solve_time_s"), cb["solver"].pop("solve_time_s")
+    assert ca == cb
+
+
+def test_default_task_on_a_plain_run_config(tmp_path):
+    # A run config without [siting] sites its township stations with MCLP at targets.arrival.
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('[network]\nsynthetic = "county"\n[scenario]\nname = "typical_week"\n'
+                   "[targets]\narrival = 12\n")  # fmt: skip
+    out = tmp_path / "o"
+    assert main(["site", str(cfg), "--p", "7", "--out", str(out), "--no-plots"]) == 0
+    cov = json.loads((out / "stations" / "coverage.json").read_text())
+    assert cov["task"]["model"] == "mclp" and cov["task"]["standard_min"] == 12
+    assert len(cov["selected_nodes"]) == 7
+    assert cov["task"]["demand"] == "scenario"
