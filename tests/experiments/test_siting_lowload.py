@@ -15,7 +15,7 @@ import pytest
 import sim
 from experiments.siting import MCLP, BackupCoverage, PMedian
 from scenarios.stream import Requirement
-from sim.distributions import Fixed
+from sim import Fixed
 from sim.facilities import Station, TeamSpec
 from tests.sim.helpers import poisson_stream
 
