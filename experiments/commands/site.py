@@ -36,6 +36,7 @@ def format_result(result: Any) -> str:
     b, a = result.before, result.after
     rows = [
         (f"{t.tier} sites", str(b["sites"]), str(a["sites"])),
+        ("of them new (moved or added)", "-", str(a["new_sites"])),
         (f"demand within {prob.budget_min:g} min", _pct(b["covered_share"]),
          _pct(a["covered_share"])),
         ("mean travel to demand (min)", _num(b.get("mean_min")), _num(a.get("mean_min"))),

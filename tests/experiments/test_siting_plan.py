@@ -108,6 +108,25 @@ def test_more_sites_never_cover_less(config, region):
     assert shares == sorted(shares)
 
 
+@pytest.mark.parametrize("model", ["mclp", "backup", "pcenter", "pmedian"])
+def test_no_station_moves_without_a_gain(config, region, model):
+    # With a standard every site meets, the covering models are indifferent: the current
+    # stations stay. p-median and p-center move only when the objective strictly improves.
+    task = _task(model=model, p=6, demand="population", standard_min=120)
+    res = site(task, config, region)
+    if model in ("mclp", "backup"):
+        np.testing.assert_array_equal(res.selected, np.sort(res.problem.current))
+        assert res.after["new_sites"] == 0
+    score = {"pmedian": "cost_of", "pcenter": "radius_of"}.get(model)
+    if score:
+        cand = res.problem.candidates
+        pos = np.searchsorted(cand, np.union1d(res.selected, res.problem.background))
+        now = np.searchsorted(cand, np.union1d(res.problem.current, res.problem.background))
+        got, cur = getattr(res.model, score)(pos), getattr(res.model, score)(now)
+        assert got == pytest.approx(res.model.objective_)
+        assert (res.after["new_sites"] == 0) == (got >= cur)
+
+
 def test_lscp_opens_the_fewest_sites_that_cover_everything(config, region):
     res = site(_task(model="lscp", demand="nodes", candidates="nodes", standard_min=20),
                config, region)  # fmt: skip
