@@ -460,7 +460,7 @@ def _group_rows(
             }
             if row.get("turnout_min") not in (None, ""):
                 mean = _num_cell(row["turnout_min"], source, f"{key}.turnout_min")
-                team["turnout"] = {"kind": "lognormal", "mean": mean, "cv": 0.3}
+                team["turnout"] = {"dist": "lognormal", "mean": mean, "cv": 0.3}
             entry["teams"].append(team)
         else:
             item = row.get("item")

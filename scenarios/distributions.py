@@ -1,21 +1,34 @@
-"""Duration distributions: objects with ``sample(rng, size)`` and analytic moments.
+"""Distributions of non-negative quantities (minutes, metres, ...), for the whole project.
 
-Written in TOML as a small table, e.g. ``{ dist = "lognormal", mean = 90, cv = 0.5 }``.
-Any parameter may be a list of four values, one per grade I-IV, which makes a
-:class:`GradedDist`.
+Each family is a small frozen dataclass with ``sample(rng, size=None)``, analytic
+:attr:`~Distribution.mean` and :attr:`~Distribution.variance`, and ``to_dict``;
+:func:`from_dict` is the one validating reader. In TOML a distribution is a small
+table whose ``dist`` key names the family::
+
+    turnout = { dist = "lognormal", mean = 1.5, cv = 0.3 }
+    delay = { dist = "exponential", mean = 45 }
+    resupply = 10                      # a bare number: always 10
+
+:class:`GradedDist` lets any parameter be a list of four values, one per grade
+I-IV (``mean = [240, 120, 60, 30]``). ``lognormal`` and ``gamma`` are given by
+their own mean and coefficient of variation, which is how people state
+durations ("about 90 minutes, give or take half"). Sampling uses the methods of
+the ``numpy.random.Generator`` passed in; nothing here keeps random state.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
 
 import numpy as np
 
+from networks.errors import ConfigError
 from scenarios.validate import Reader, check_num
 
-#: Parameter names of each family, in order.
+#: Parameter names of each family as written in TOML, in constructor order.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "fixed": ("value",),
     "exponential": ("mean",),
@@ -26,101 +39,349 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Dist:
-    """A non-negative continuous distribution (minutes, metres, ...).
+def _const(value: float, size: int | None) -> Any:
+    # A degenerate distribution consumes no random numbers.
+    return float(value) if size is None else np.full(size, float(value))
 
-    Parameters
-    ----------
-    kind
-        One of :data:`FAMILIES`.
-    params
-        Parameter values in the order of ``FAMILIES[kind]``. ``lognormal`` and
-        ``gamma`` are given by mean and coefficient of variation, which is how
-        people state durations ("about 90 minutes, give or take half").
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)
+
+
+def _finite(*values: float) -> bool:
+    return all(math.isfinite(v) for v in values)
+
+
+class Distribution:
+    """Base class: a non-negative continuous distribution.
+
+    Subclasses are frozen dataclasses whose fields are the parameters of
+    ``FAMILIES[kind]`` in order; they implement :meth:`sample`, :attr:`mean`
+    and :attr:`variance`.
     """
 
-    kind: str
-    params: tuple[float, ...]
+    #: Family name, the value of the ``dist`` key.
+    kind: ClassVar[str] = ""
 
-    def __post_init__(self) -> None:
-        names = FAMILIES.get(self.kind)
-        if names is None or len(self.params) != len(names):
-            raise ValueError(f"bad distribution {self.kind}{self.params}")
-        p = dict(zip(names, self.params, strict=True))
-        if any(v < 0 for v in self.params):
-            raise ValueError(f"{self.kind}: parameters must be >= 0, got {self.params}")
-        if self.kind == "uniform" and p["low"] > p["high"]:
-            raise ValueError("uniform: low > high")
-        if self.kind == "triangular" and not p["low"] <= p["mode"] <= p["high"]:
-            raise ValueError("triangular: need low <= mode <= high")
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """Draw values.
+
+        Parameters
+        ----------
+        rng
+            The generator to draw from.
+        size
+            Number of values; None for a single float.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            One float if ``size`` is None, else a float64 array of ``size``
+            values, all >= 0.
+        """
+        raise NotImplementedError
 
     @property
     def mean(self) -> float:
         """Analytic mean."""
-        k, p = self.kind, self.params
-        if k == "fixed":
-            return p[0]
-        if k in ("exponential", "lognormal", "gamma"):
-            return p[0]
-        if k == "uniform":
-            return (p[0] + p[1]) / 2
-        return sum(p) / 3
+        raise NotImplementedError
 
     @property
     def variance(self) -> float:
         """Analytic variance."""
-        k, p = self.kind, self.params
-        if k == "fixed":
-            return 0.0
-        if k == "exponential":
-            return p[0] ** 2
-        if k in ("lognormal", "gamma"):
-            return (p[0] * p[1]) ** 2
-        if k == "uniform":
-            return (p[1] - p[0]) ** 2 / 12
-        a, c, b = p
-        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+        raise NotImplementedError
 
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Draw ``size`` values (float64, all >= 0)."""
-        k, p = self.kind, self.params
-        if k == "fixed" or (k in ("lognormal", "gamma") and p[1] == 0):
-            return np.full(size, p[0], dtype=np.float64)
-        if k == "exponential":
-            return rng.exponential(p[0], size)
-        if k == "lognormal":
-            s2 = math.log1p(p[1] ** 2)
-            return rng.lognormal(math.log(max(p[0], 1e-300)) - s2 / 2, math.sqrt(s2), size)
-        if k == "gamma":
-            shape = 1.0 / p[1] ** 2
-            return rng.gamma(shape, p[0] / shape, size)
-        if k == "uniform":
-            return rng.uniform(p[0], p[1], size)
-        return rng.triangular(p[0], p[1], p[2], size) if p[0] < p[2] else np.full(size, p[0])
+    @property
+    def params(self) -> tuple[float, ...]:
+        """Parameter values in the order of ``FAMILIES[kind]``."""
+        return tuple(float(getattr(self, f.name)) for f in fields(self))  # type: ignore[arg-type]
 
     def to_dict(self) -> dict[str, Any]:
-        """TOML-ready table."""
+        """TOML-ready table ``{"dist": kind, <parameters>}``; inverse of :func:`from_dict`."""
         return {"dist": self.kind, **dict(zip(FAMILIES[self.kind], self.params, strict=True))}
 
-    @classmethod
-    def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> Dist:
-        """Validate a table such as ``{dist = "exponential", mean = 30}``."""
-        g = GradedDist.from_dict(data, source=source, key=key)
-        if len(set(g.by_grade)) != 1:
-            raise Reader(data, source=source, key=key).error(
-                "dist", "expected one value per parameter here, not a list per grade"
-            )
-        return g.by_grade[0]
+
+@dataclass(frozen=True)
+class Fixed(Distribution):
+    """Always ``value``."""
+
+    value: float
+    kind: ClassVar[str] = "fixed"
+
+    def __post_init__(self) -> None:
+        _check(_finite(self.value) and self.value >= 0, f"fixed: value {self.value} < 0")
+
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """See :meth:`Distribution.sample`; consumes no random numbers."""
+        return _const(self.value, size)
+
+    @property
+    def mean(self) -> float:
+        """``value``."""
+        return float(self.value)
+
+    @property
+    def variance(self) -> float:
+        """Zero."""
+        return 0.0
+
+
+@dataclass(frozen=True)
+class Exponential(Distribution):
+    """Exponential with the given mean."""
+
+    mean_: float
+    kind: ClassVar[str] = "exponential"
+
+    def __post_init__(self) -> None:
+        _check(_finite(self.mean_) and self.mean_ > 0, f"exponential: mean {self.mean_} <= 0")
+
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """See :meth:`Distribution.sample`."""
+        return rng.exponential(self.mean_, size)
+
+    @property
+    def mean(self) -> float:
+        """The mean."""
+        return float(self.mean_)
+
+    @property
+    def variance(self) -> float:
+        """``mean**2``."""
+        return float(self.mean_) ** 2
+
+
+@dataclass(frozen=True)
+class Lognormal(Distribution):
+    """Lognormal given by its own mean and coefficient of variation (not the log's)."""
+
+    mean_: float
+    cv: float
+    kind: ClassVar[str] = "lognormal"
+
+    def __post_init__(self) -> None:
+        _check(_finite(self.mean_) and self.mean_ > 0, f"lognormal: mean {self.mean_} <= 0")
+        _check(_finite(self.cv) and self.cv >= 0, f"lognormal: cv {self.cv} < 0")
+
+    @property
+    def sigma(self) -> float:
+        """Standard deviation of the logarithm."""
+        return math.sqrt(math.log1p(self.cv**2))
+
+    @property
+    def mu(self) -> float:
+        """Mean of the logarithm."""
+        # Written as sigma**2 (not log1p(cv**2)) on purpose: the same floats as
+        # before the two distribution modules merged, so seeded runs reproduce.
+        return math.log(self.mean_) - self.sigma**2 / 2
+
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """See :meth:`Distribution.sample`; ``cv == 0`` consumes no random numbers."""
+        if self.cv == 0:
+            return _const(self.mean_, size)
+        return rng.lognormal(self.mu, self.sigma, size)
+
+    @property
+    def mean(self) -> float:
+        """The mean."""
+        return float(self.mean_)
+
+    @property
+    def variance(self) -> float:
+        """``(cv * mean)**2``."""
+        return (self.cv * self.mean_) ** 2
+
+
+@dataclass(frozen=True)
+class Gamma(Distribution):
+    """Gamma given by its mean and coefficient of variation (shape ``1 / cv**2``)."""
+
+    mean_: float
+    cv: float
+    kind: ClassVar[str] = "gamma"
+
+    def __post_init__(self) -> None:
+        _check(_finite(self.mean_) and self.mean_ > 0, f"gamma: mean {self.mean_} <= 0")
+        _check(_finite(self.cv) and self.cv >= 0, f"gamma: cv {self.cv} < 0")
+
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """See :meth:`Distribution.sample`; ``cv == 0`` consumes no random numbers."""
+        if self.cv == 0:
+            return _const(self.mean_, size)
+        shape = 1.0 / self.cv**2
+        return rng.gamma(shape, self.mean_ / shape, size)
+
+    @property
+    def mean(self) -> float:
+        """The mean."""
+        return float(self.mean_)
+
+    @property
+    def variance(self) -> float:
+        """``(cv * mean)**2``."""
+        return (self.cv * self.mean_) ** 2
+
+
+@dataclass(frozen=True)
+class Uniform(Distribution):
+    """Uniform on ``[low, high]``."""
+
+    low: float
+    high: float
+    kind: ClassVar[str] = "uniform"
+
+    def __post_init__(self) -> None:
+        _check(
+            0 <= self.low <= self.high < math.inf,
+            f"uniform: need 0 <= low <= high, got low {self.low}, high {self.high}",
+        )
+
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """See :meth:`Distribution.sample`."""
+        return rng.uniform(self.low, self.high, size)
+
+    @property
+    def mean(self) -> float:
+        """``(low + high) / 2``."""
+        return (self.low + self.high) / 2
+
+    @property
+    def variance(self) -> float:
+        """``(high - low)**2 / 12``."""
+        return (self.high - self.low) ** 2 / 12
+
+
+@dataclass(frozen=True)
+class Triangular(Distribution):
+    """Triangular on ``[low, high]`` with the given mode (``low == high`` is a constant)."""
+
+    low: float
+    mode: float
+    high: float
+    kind: ClassVar[str] = "triangular"
+
+    def __post_init__(self) -> None:
+        _check(
+            0 <= self.low <= self.mode <= self.high < math.inf,
+            f"triangular: need 0 <= low <= mode <= high, "
+            f"got low {self.low}, mode {self.mode}, high {self.high}",
+        )
+
+    def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
+        """See :meth:`Distribution.sample`; ``low == high`` consumes no random numbers."""
+        if self.low == self.high:
+            return _const(self.low, size)
+        return rng.triangular(self.low, self.mode, self.high, size)
+
+    @property
+    def mean(self) -> float:
+        """``(low + mode + high) / 3``."""
+        return (self.low + self.mode + self.high) / 3
+
+    @property
+    def variance(self) -> float:
+        """The triangular variance."""
+        a, c, b = self.low, self.mode, self.high
+        return (a * a + b * b + c * c - a * b - a * c - b * c) / 18
+
+
+#: The class of each family.
+CLASSES: dict[str, type[Distribution]] = {
+    c.kind: c for c in (Fixed, Exponential, Lognormal, Gamma, Uniform, Triangular)
+}
+#: Parameters that must be strictly positive (a constant is ``dist = "fixed"``).
+_POSITIVE = {("exponential", "mean"), ("lognormal", "mean"), ("gamma", "mean")}
+_GRADES = ("I", "II", "III", "IV")
+
+
+def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Distribution]:
+    """Validate ``data``; four distributions (grades I-IV) if ``graded``, else one."""
+    n = 4 if graded else 1
+    if isinstance(data, bool):
+        raise ConfigError(
+            f"expected a distribution (a table or a number), got {data!r}", source=source, key=key
+        )
+    if isinstance(data, int | float):  # a bare number is a fixed value
+        v = check_num(data, lambda m: ConfigError(m, source=source, key=key), lo=0)
+        return [Fixed(v)] * n
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            f'expected a distribution table such as {{ dist = "exponential", mean = 30 }}, '
+            f"got {data!r}",
+            source=source,
+            key=key,
+        )
+    r = Reader(data, source=source, key=key)
+    if r.has("kind"):  # the pre-release key; no silent alias
+        raise r.error(
+            "kind", f'the family is named by "dist", not "kind": write dist = "{data["kind"]}"'
+        )
+    if not r.has("dist"):
+        raise r.error("dist", f"missing: name the family, one of {', '.join(FAMILIES)}")
+    kind = r.str("dist", choices=FAMILIES)
+    names = FAMILIES[kind]
+    r.allow({"dist", *names})
+    cols = []
+    for name in names:
+        v = r.get(name)
+        if isinstance(v, list) and not graded:
+            raise r.error(name, f"expected one number here, not a list per grade: {v!r}")
+        if isinstance(v, list) and len(v) != 4:
+            raise r.error(name, f"expected a number or a list of 4 (grades I-IV), got {v!r}")
+        vals = v if isinstance(v, list) else [v] * n
+        positive = (kind, name) in _POSITIVE
+        col = []
+        for j, x in enumerate(vals):
+            sub = f"{name}[{j}]" if isinstance(v, list) else name
+            col.append(check_num(x, lambda m, s=sub: r.error(s, m), lo=0, lo_open=positive))
+        cols.append(col)
+    out = []
+    for g in range(n):
+        try:
+            out.append(CLASSES[kind](*(c[g] for c in cols)))
+        except ValueError as exc:
+            where = f"grade {_GRADES[g]}: " if graded and any(len(set(c)) > 1 for c in cols) else ""
+            raise ConfigError(f"{where}{exc}", source=source, key=key) from None
+    return out
+
+
+def from_dict(data: Any, *, source: str | None = None, key: str = "") -> Distribution:
+    """Build a distribution from plain data.
+
+    Parameters
+    ----------
+    data
+        A table such as ``{"dist": "lognormal", "mean": 2.0, "cv": 0.5}``, or a
+        bare number for a fixed value.
+    source, key
+        File and dotted key the data came from, for error messages.
+
+    Returns
+    -------
+    Distribution
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Unknown family, missing or extra parameter, the old ``kind`` key, a list
+        per grade, or a value that would allow negative draws. The message names
+        ``source`` and the dotted key of the offending value.
+    """
+    return _read(data, source, key, graded=False)[0]
 
 
 @dataclass(frozen=True)
 class GradedDist:
-    """One :class:`Dist` per grade I-IV (``by_grade[0]`` is grade I)."""
+    """One :class:`Distribution` per grade I-IV (``by_grade[0]`` is grade I)."""
 
-    by_grade: tuple[Dist, Dist, Dist, Dist]
+    by_grade: tuple[Distribution, Distribution, Distribution, Distribution]
 
-    def __call__(self, grade: int) -> Dist:
+    def __post_init__(self) -> None:
+        if len(self.by_grade) != 4 or len({d.kind for d in self.by_grade}) != 1:
+            raise ValueError("GradedDist needs four distributions of one family")
+
+    def __call__(self, grade: int) -> Distribution:
         """The distribution of grade ``grade`` (1-4)."""
         return self.by_grade[grade - 1]
 
@@ -135,29 +396,5 @@ class GradedDist:
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> GradedDist:
-        """Validate a table; any parameter may be a list of four values (grades I-IV)."""
-        r = Reader(data, source=source, key=key)
-        kind = r.str("dist", choices=FAMILIES)
-        names = FAMILIES[kind]
-        r.allow({"dist", *names})
-        cols = []
-        for name in names:
-            v = r.get(name)
-            vals = v if isinstance(v, list) else [v] * 4
-            if len(vals) != 4:
-                raise r.error(name, f"expected a number or a list of 4 (grades I-IV), got {v!r}")
-            for j, x in enumerate(vals):
-                fail = (
-                    (lambda m, j=j, name=name: r.error(f"{name}[{j}]", m))
-                    if isinstance(v, list)
-                    else (lambda m, name=name: r.error(name, m))
-                )
-                check_num(x, fail, lo=0)
-            cols.append([float(x) for x in vals])
-        dists = []
-        for g in range(4):
-            try:
-                dists.append(Dist(kind, tuple(c[g] for c in cols)))
-            except ValueError as exc:
-                raise r.error("dist", str(exc)) from None
-        return cls(tuple(dists))  # type: ignore[arg-type]
+        """Validate a table as :func:`from_dict` does; any parameter may be a list of four."""
+        return cls(tuple(_read(data, source, key, graded=True)))  # type: ignore[arg-type]

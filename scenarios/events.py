@@ -19,7 +19,8 @@ from scipy.special import ndtr
 from networks.roadnet import Disruption
 from scenarios.background import expected_per_bin, sample_poisson
 from scenarios.batch import Context
-from scenarios.distributions import Dist
+from scenarios.distributions import Distribution, Lognormal
+from scenarios.distributions import from_dict as dist_from_dict
 from scenarios.places import Location
 from scenarios.stream import ScheduledDisruption
 from scenarios.validate import Reader
@@ -423,7 +424,7 @@ class Earthquake:
     landslide_per_node: float = 0.02
     road_median_g: float = 0.6
     road_beta: float = 0.6
-    repair: Dist = Dist("lognormal", (1440.0, 0.8))
+    repair: Distribution = Lognormal(1440.0, 0.8)
     repair_step_h: float = 6.0
     aftershocks: bool = True
     aftershock_min_m: float = 4.0
@@ -452,7 +453,7 @@ class Earthquake:
             time_h=r.num("time_h", lo=0),
             magnitude=r.num("magnitude", lo=3, hi=9.5),
             at=_loc(r, "at"),
-            repair=Dist.from_dict(
+            repair=dist_from_dict(
                 r.get("repair", d.repair.to_dict()), source=source, key=r.path("repair")
             ),  # fmt: skip
             aftershocks=r.bool("aftershocks", True),

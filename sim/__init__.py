@@ -2,11 +2,21 @@
 
 Entry points: :func:`run` (one run -> :class:`RunRecords`), :func:`summarise`
 (records -> JSON-ready metrics) and :func:`default_facilities` (stations and
-depots on the built-in synthetic county).
+depots on the built-in synthetic county). The distribution classes used for
+turnout, resupply and call-taking times live in :mod:`scenarios.distributions`
+and are re-exported here for convenience.
 """
 
+from scenarios.distributions import (
+    Distribution,
+    Exponential,
+    Fixed,
+    Gamma,
+    Lognormal,
+    Triangular,
+    Uniform,
+)
 from sim.defaults import default_facilities
-from sim.distributions import Distribution, Exponential, Fixed, Lognormal, Triangular, Uniform
 from sim.facilities import Depot, Station, TeamSpec, check_facilities
 from sim.model import run
 from sim.policies import DispatchPolicy, NearestAvailable, SeverityPriority, policy_from_dict
@@ -20,6 +30,7 @@ __all__ = [
     "Distribution",
     "Exponential",
     "Fixed",
+    "Gamma",
     "Lognormal",
     "NearestAvailable",
     "ResponseTargets",

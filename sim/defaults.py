@@ -6,7 +6,7 @@ import numpy as np
 
 from networks.errors import NetworkError
 from networks.roadnet import RoadNetwork
-from sim.distributions import Lognormal
+from scenarios.distributions import Lognormal
 from sim.facilities import Depot, Station, TeamSpec
 
 #: Stock of one depot per tier (item -> units); the city depot is the county's main reserve.

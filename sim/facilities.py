@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from networks.errors import ConfigError
-from sim.distributions import Distribution, Fixed, Lognormal
-from sim.distributions import from_dict as distribution_from_dict
+from scenarios.distributions import Distribution, Fixed, Lognormal
+from scenarios.distributions import from_dict as distribution_from_dict
 
 #: Team capabilities known to the simulator.
 CAPABILITIES = ("fire", "technical_rescue", "hazmat", "medical", "water_rescue", "general")

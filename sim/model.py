@@ -77,8 +77,8 @@ from scipy.sparse import csgraph
 from simpy.events import Timeout
 
 from networks.roadnet import RoadNetwork
+from scenarios.distributions import Distribution, Fixed, Lognormal
 from scenarios.stream import IncidentStream
-from sim.distributions import Distribution, Fixed, Lognormal
 from sim.facilities import CAPABILITIES, Depot, Station, check_facilities
 from sim.policies import Candidate, DispatchPolicy, NearestAvailable
 from sim.records import STOCKOUT_COLUMNS, SUPPLY_COLUMNS, RunRecords

@@ -294,7 +294,7 @@ def simulated_spread(
     rng
         Generator of the runs (children are spawned per replication).
     call_taking
-        Call-taking time distribution (:mod:`sim.distributions`); the
+        Call-taking time distribution (:mod:`scenarios.distributions`); the
         simulator's default if ``None``.
 
     Returns

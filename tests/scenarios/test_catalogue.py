@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from networks.errors import ConfigError
 from scenarios.catalogue import (
@@ -15,7 +12,6 @@ from scenarios.catalogue import (
     load_catalogue,
     shipped_catalogue_path,
 )
-from scenarios.distributions import Dist, GradedDist
 from scenarios.stream import CATEGORIES
 
 
@@ -126,7 +122,7 @@ cascade = [{ hazard = "flood", probability = 1.0, delay = { dist = "fixed", valu
         (
             "[hazards.building_fire]\ncontrol_work = { dist = 'lognormal', mean = -3, cv = 1 }",
             "hazards.building_fire.control_work.mean",
-            ">= 0",
+            "must be > 0",
         ),
         (
             "[hazards.building_fire]\ncontrol_work = { dist = 'lognormal', mean = [1, 2], cv = 1 }",
@@ -173,51 +169,3 @@ def test_broken_toml_names_the_file(tmp_path):
 
 def test_shipped_file_is_package_data():
     assert shipped_catalogue_path().is_file()
-
-
-# ----------------------------------------------------------------- distributions
-DISTS = [
-    Dist("exponential", (30.0,)),
-    Dist("lognormal", (90.0, 0.5)),
-    Dist("gamma", (60.0, 0.8)),
-    Dist("uniform", (10.0, 50.0)),
-    Dist("triangular", (5.0, 10.0, 40.0)),
-    Dist("fixed", (7.0,)),
-]
-
-
-@pytest.mark.parametrize("d", DISTS, ids=lambda d: d.kind)
-def test_sample_moments_match_theory(d):
-    rng = np.random.default_rng(11)
-    n = 200_000
-    x = d.sample(rng, n)
-    assert x.min() >= 0
-    # Mean within 4 standard errors; variance within 5 % (all have finite 4th moments).
-    assert abs(x.mean() - d.mean) <= 4 * np.sqrt(d.variance / n) + 1e-12
-    assert x.var() == pytest.approx(d.variance, rel=0.05, abs=1e-12)
-
-
-@settings(max_examples=50, deadline=None)
-@given(
-    kind=st.sampled_from(["exponential", "lognormal", "gamma", "uniform", "triangular"]),
-    vals=st.lists(st.floats(0.1, 1000), min_size=3, max_size=3),
-    graded=st.booleans(),
-)
-def test_graded_dist_round_trip(kind, vals, graded):
-    a, b, c = sorted(vals)
-    params = {
-        "exponential": {"mean": a},
-        "lognormal": {"mean": b, "cv": a / 1000},
-        "gamma": {"mean": c, "cv": a / 100},
-        "uniform": {"low": a, "high": c},
-        "triangular": {"low": a, "mode": b, "high": c},
-    }[kind]
-    if graded:
-        first = next(iter(params))
-        params[first] = (
-            [params[first]] * 3 + [params[first] / 2]
-            if kind in ("exponential", "lognormal", "gamma")
-            else params[first]
-        )
-    g = GradedDist.from_dict({"dist": kind, **params})
-    assert GradedDist.from_dict(g.to_dict()) == g

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from networks.roadnet import Disruption, EdgeTable, NodeTable, RoadNetwork
+from scenarios.distributions import Distribution
 from scenarios.stream import IncidentStream, Requirement, ScheduledDisruption
-from sim.distributions import Distribution
 
 
 def road_network(n: int, arcs: Sequence[tuple[int, int, float]], *, two_way: bool = True):

@@ -2,8 +2,8 @@ import pytest
 
 from networks import synthetic_county
 from networks.errors import ConfigError
+from scenarios.distributions import Exponential
 from sim.defaults import default_facilities
-from sim.distributions import Exponential
 from sim.facilities import (
     CAPABILITIES,
     DEPOT_TIERS,
@@ -21,7 +21,7 @@ def station_dict(**kw):
         "tier": "township",
         "area": "east",
         "teams": [
-            {"capability": "general", "size": 30, "turnout": {"kind": "exponential", "mean": 2}},
+            {"capability": "general", "size": 30, "turnout": {"dist": "exponential", "mean": 2}},
             {"capability": "fire", "size": 6, "count": 2},
         ],
     }
@@ -63,6 +63,14 @@ def test_depot_round_trip():
         (
             {"teams": [{"capability": "general", "size": 30, "turnout": -2}]},
             "stations[2].teams[0].turnout",
+        ),
+        (
+            {
+                "teams": [
+                    {"capability": "fire", "size": 6, "turnout": {"kind": "fixed", "value": 1}}
+                ]
+            },
+            "stations[2].teams[0].turnout.kind",
         ),
         ({"colour": "red"}, "stations[2]"),
     ],

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 import sim
 from networks.roadnet import Disruption
+from scenarios.distributions import Exponential, Fixed, Uniform
 from scenarios.stream import Requirement, ScheduledDisruption
-from sim.distributions import Exponential, Fixed, Uniform
 from sim.facilities import Depot, Station, TeamSpec
 from tests.sim.helpers import grid_network, stream_from
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import sim
+from scenarios.distributions import Exponential, Fixed
 from scenarios.stream import Requirement
-from sim.distributions import Exponential, Fixed
 from sim.facilities import Station, TeamSpec
 from tests.sim.helpers import poisson_stream, road_network, stream_from
 

@@ -3,8 +3,8 @@
 import numpy as np
 
 import sim
+from scenarios.distributions import Exponential
 from scenarios.stream import Requirement
-from sim.distributions import Exponential
 from sim.model import route_lengths
 from tests.sim.helpers import poisson_stream
 

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import sim
+from scenarios.distributions import Fixed
 from scenarios.stream import Requirement
-from sim.distributions import Fixed
 from sim.facilities import Depot, Station, TeamSpec
 from sim.plots import plot_incident_map, plot_response_times, plot_utilisation
 from sim.summary import summarise

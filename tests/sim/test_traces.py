@@ -5,8 +5,8 @@ import pytest
 
 import sim
 from networks.roadnet import Disruption
+from scenarios.distributions import Fixed
 from scenarios.stream import Requirement, ScheduledDisruption
-from sim.distributions import Fixed
 from sim.facilities import Depot, Station, TeamSpec
 from tests.sim.helpers import road_network, stream_from
 
@@ -227,7 +227,7 @@ def test_supplies_escalate_and_replenish():
 
 
 def test_same_seed_same_records_and_policy_keeps_call_times():
-    from sim.distributions import Lognormal
+    from scenarios.distributions import Lognormal
 
     net = line()
     s = stream_from(
