@@ -423,7 +423,8 @@ def _group_rows(
     """Tidy table rows (one per team or stock item) grouped into facility entries.
 
     Stations: columns ``name, tier, <location>, capability, size, count`` and
-    optional ``area``, ``turnout_min`` (mean of a lognormal, cv 0.3).
+    optional ``area``, ``turnout_min`` (mean of a lognormal) and ``turnout_cv``
+    (its coefficient of variation, default 0.3).
     Depots: ``name, tier, <location>, item, quantity`` and optional
     ``parent``, ``lead_time_min``.
     """
@@ -460,7 +461,9 @@ def _group_rows(
             }
             if row.get("turnout_min") not in (None, ""):
                 mean = _num_cell(row["turnout_min"], source, f"{key}.turnout_min")
-                team["turnout"] = {"dist": "lognormal", "mean": mean, "cv": 0.3}
+                cv = row.get("turnout_cv")
+                cv = 0.3 if cv in (None, "") else _num_cell(cv, source, f"{key}.turnout_cv")
+                team["turnout"] = {"dist": "lognormal", "mean": mean, "cv": cv}
             entry["teams"].append(team)
         else:
             item = row.get("item")

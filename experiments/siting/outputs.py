@@ -21,11 +21,12 @@ from experiments.store import atomic_write_text, write_table
 def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
     """One row per site of the tier, current or proposed.
 
-    Columns: ``name``, ``status`` (``kept``, ``new``, ``closed``; ``fixed``
-    for sites fixed open), ``tier``, ``node``, ``osmid``, ``lon``, ``lat``,
-    ``x``, ``y``, ``demand_served`` (demand weight nearer to this site than to
-    any other proposed site) and ``demand_within_standard`` (of that, the part
-    within the travel standard).
+    Columns: ``name``; ``status`` (``kept``, ``new``, ``closed``, ``fixed`` for
+    sites fixed open, ``merged`` for a current site that shares its node with a
+    facility of another tier, which serves there instead); ``tier``, ``node``,
+    ``osmid``, ``lon``, ``lat``, ``x``, ``y``; ``demand_served`` (demand weight
+    nearer to this site than to any other open site) and
+    ``demand_within_standard`` (of that, the part within the travel standard).
     """
     prob = result.problem
     net, task = prob.network, prob.task
@@ -45,11 +46,16 @@ def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
             mine = open_sites[best] == node
             served[k] = prob.weights[mine].sum()
             within[k] = prob.weights[mine & (reach <= prob.budget_min)].sum()
-    status = [
-        "fixed" if n in fixed else "kept" if n in cur and n in sel else "new" if n in sel else
-        "closed"
-        for n in nodes
-    ]  # fmt: skip
+    bg = prob.background
+
+    def state(n: int) -> str:
+        if n in sel:
+            return "fixed" if n in fixed else "kept" if n in cur else "new"
+        # A current site on the node of a facility of another tier: the model counts that
+        # facility as serving there already, so it spends no site of this tier on it.
+        return "merged" if n in bg else "closed"
+
+    status = [state(int(n)) for n in nodes]
     return {
         "name": [name_at.get(int(n), f"Node {n}") for n in nodes],
         "status": status,
@@ -82,8 +88,10 @@ def sites_geojson(table: dict[str, list[Any]]) -> dict[str, Any]:
 def facility_rows(facilities: Any, network: Any, kind: str) -> dict[str, list[Any]]:
     """Facilities as the tidy table ``facilities.stations``/``depots`` reads back.
 
-    Stations: one row per team type (``turnout_min`` is the turnout's mean;
-    read back, it becomes a lognormal with cv 0.3). Depots: one row per item.
+    Stations: one row per team type; the turnout is written as its mean and
+    coefficient of variation (``turnout_min``, ``turnout_cv``), which read back
+    as a lognormal: exact for lognormal and fixed turnouts, the same first two
+    moments for others. Depots: one row per item.
     """
     cols: dict[str, list[Any]] = {}
 
@@ -99,8 +107,10 @@ def facility_rows(facilities: Any, network: Any, kind: str) -> dict[str, list[An
         }
         if kind == "stations":
             for t in f.teams:
+                mean = float(t.turnout.mean)
+                cv = float(np.sqrt(t.turnout.variance)) / mean if mean > 0 else 0.0
                 add(name=f.name, tier=f.tier, **where, capability=t.capability, size=t.size,
-                    count=t.count, turnout_min=round(float(t.turnout.mean), 3),
+                    count=t.count, turnout_min=round(mean, 6), turnout_cv=round(cv, 6),
                     area=f.area)  # fmt: skip
         else:
             for item, qty in f.stock:
