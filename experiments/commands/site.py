@@ -16,6 +16,28 @@ def _num(v: float, unit: str = "") -> str:
     return "-" if v is None or not math.isfinite(v) else f"{v:.1f}{unit}"
 
 
+def objective_text(result: Any) -> str:
+    """The model's objective in the planner's units (minutes, shares, sites)."""
+    prob, m = result.problem, result.model
+    obj, total = float(m.objective_), float(prob.weights.sum())
+    kind = prob.task.model
+    if kind == "mclp":
+        return f"objective {obj:.6g} of {total:.6g} demand within the standard ({obj / total:.1%})"
+    if kind == "backup":
+        return (
+            f"objective {obj:.6g} (demand covered, plus {prob.task.backup_weight:g} x "
+            "demand covered twice)"
+        )
+    if kind == "lscp":
+        bg = prob.background.size
+        return f"objective {obj:g} sites ({obj - bg:g} {prob.task.tier} + {bg} of other tiers)"
+    if kind == "pmedian":
+        return f"objective: mean travel {obj / total / 60:.2f} min (demand-weighted)"
+    if kind == "pcenter":
+        return f"objective: longest travel {obj / 60:.2f} min"
+    return f"objective: mean delivery through the supply chain {obj / total / 60:.2f} min"
+
+
 def format_result(result: Any) -> str:
     """The plain-text account of one solved task printed by ``yingji site``."""
     prob = result.problem
@@ -27,9 +49,9 @@ def format_result(result: Any) -> str:
         f"travel standard {prob.budget_min:g} min "
         f"({prob.standard_min:g} min standard - {t.turnout_min:g} min turnout)",
         f"  {prob.demand_nodes.size} demand points ({Path(str(t.demand)).name}), "
-        f"{prob.candidates.size} candidate sites, {prob.background.size} of other tiers "
-        f"kept as they are, {prob.fixed.size} fixed open",
-        f"  solver: {rep['status']}, objective {rep['objective']:.6g}, gap {rep['gap']:.3%}, "
+        f"{prob.candidates.size} candidate sites, {prob.fixed.size} fixed open; "
+        f"{prob.background.size} site(s) of other tiers stay and serve",
+        f"  solver: {rep['status']}, {objective_text(result)}, gap {rep['gap']:.3%}, "
         f"{rep['solve_time_s']:.2f} s",
         f"  {'':34}{'current':>10}{'proposed':>10}",
     ]
@@ -43,6 +65,9 @@ def format_result(result: Any) -> str:
         ("90th percentile (min)", _num(b.get("p90_min")), _num(a.get("p90_min"))),
         ("worst demand point (min)", _num(b.get("max_min")), _num(a.get("max_min"))),
     ]  # fmt: skip
+    if "chain_mean_min" in a:
+        rows.append(("delivery through the chain (min)", _num(b["chain_mean_min"]),
+                     _num(a["chain_mean_min"])))  # fmt: skip
     lines += [f"  {k:34}{x:>10}{y:>10}" for k, x, y in rows]
     return "\n".join(lines)
 

@@ -105,8 +105,7 @@ class SitingResult:
 
 
 def _err(task: SitingTask, name: str, message: str) -> ConfigError:
-    key = f"{task.key}.{name}" if task.key else name
-    return ConfigError(message, source=task.source, key=key)
+    return task.error(name, message)
 
 
 def _table_nodes(path: Path, network: RoadNetwork) -> tuple[np.ndarray, list[dict[str, Any]]]:
@@ -256,8 +255,6 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
     cand = np.union1d(_candidates(task, net, current), np.union1d(current, fixed))
     if task.model != "hierarchy":
         cand = np.union1d(cand, background)
-    else:
-        cand = np.setdiff1d(cand, background)
     if cand.size == 0:
         raise _err(task, "candidates", "no candidate sites")
 
@@ -269,7 +266,7 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
             raise _err(task, key, f"no {task.tier} {task.facility} now; give p")
         if fixed.size > p:
             raise _err(task, "p", f"{fixed.size} sites are fixed open, more than p = {p}")
-        free = cand.size - (background.size if task.model != "hierarchy" else 0)
+        free = cand.size - (np.isin(cand, background).sum() if task.model != "hierarchy" else 0)
         if p > free:
             raise _err(task, "p", f"p = {p} exceeds the {free} candidate sites")
     targets = dict(config.targets)
@@ -468,6 +465,14 @@ def solve_problem(problem: SitingProblem) -> SitingResult:
         stats["sites"] = int(np.unique(sites).size)
         stats["new_sites"] = int(np.setdiff1d(sites, problem.current).size)
         setattr(result, name, stats)
+    if problem.task.model == "hierarchy":
+        # What the hierarchy model optimises: delivery time along the supply chain.
+        pos = {int(n): k for k, n in enumerate(model.township_nodes)}
+        w = model.weights
+        for name, sites in (("before", problem.current), ("after", selected)):
+            cols = np.array([pos[int(n)] for n in sites if int(n) in pos], dtype=np.int64)
+            t = model.evaluate(cols)[0]
+            getattr(result, name)["chain_mean_min"] = float(w @ t / w.sum() / 60.0)
     return result
 
 

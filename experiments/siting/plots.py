@@ -128,16 +128,19 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
     colours = {"better": "#2a9d3a", "worse": "#d00000"}
     for i, metric in enumerate(t["metric"]):
         left, right = axes[i]
+        # Shares in percent, their differences in percentage points, as the table prints.
+        scale = 100.0 if metric.startswith(("compliance_", "supply_within")) else 1.0
         for k, (which, colour) in enumerate((("current", "#555555"), ("proposed", "#1f5fa0"))):
-            m, lo, hi = t[which][i], t[f"{which}_low"][i], t[f"{which}_high"][i]
+            m, lo, hi = (scale * t[c][i] for c in (which, f"{which}_low", f"{which}_high"))
             left.errorbar(
                 [m], [k], xerr=np.nan_to_num([[m - lo], [hi - m]]), fmt="o", capsize=3,
                 color=colour,
             )  # fmt: skip
         left.set_yticks([0, 1], ["current", "proposed"], fontsize="small")
         left.set_ylim(1.6, -0.6)
-        left.set_ylabel(metric, rotation=0, ha="right", va="center", fontsize="small")
-        d, lo, hi = t["diff"][i], t["diff_low"][i], t["diff_high"][i]
+        label = f"{metric} (%)" if scale == 100.0 else metric
+        left.set_ylabel(label, rotation=0, ha="right", va="center", fontsize="small")
+        d, lo, hi = (scale * t[c][i] for c in ("diff", "diff_low", "diff_high"))
         right.errorbar(
             [d], [0], xerr=np.nan_to_num([[d - lo], [hi - d]]), fmt="o", capsize=4,
             color=colours.get(t["verdict"][i], "#555555"),

@@ -89,6 +89,8 @@ class SitingTask:
         File the task came from, for error messages.
     key
         Its dotted key there.
+    cli
+        Keys set on the command line (their errors name the option, not the file).
     """
 
     name: str
@@ -109,6 +111,7 @@ class SitingTask:
     upstream_weight: float = 1.0
     source: str = "<config>"
     key: str = "siting"
+    cli: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(
@@ -168,6 +171,15 @@ class SitingTask:
             key=key,
         )
 
+    def error(self, name: str, message: str) -> ConfigError:
+        """A :class:`ConfigError` about key ``name``, naming its file or its option."""
+        if name in self.cli:
+            option = {"time_limit_s": "time-limit"}.get(name, name.replace("_", "-"))
+            return ConfigError(message, source="command line", key=f"--{option}")
+        return ConfigError(
+            message, source=self.source, key=f"{self.key}.{name}" if self.key else name
+        )
+
     def standard(self, targets: Mapping[str, float]) -> float:
         """The standard in minutes, defaults applied."""
         if self.standard_min is not None:
@@ -180,11 +192,10 @@ class SitingTask:
         """Minutes of travel the covering models allow (standard less turnout)."""
         budget = self.standard(targets) - self.turnout_min
         if budget <= 0:
-            raise ConfigError(
+            raise self.error(
+                "turnout_min",
                 f"turnout_min {self.turnout_min:g} leaves no travel time within the "
                 f"standard {self.standard(targets):g} min",
-                source=self.source,
-                key=f"{self.key}.turnout_min",
             )
         return budget
 
@@ -250,7 +261,9 @@ def read_tasks(
             merged.append(
                 SitingTask.from_dict(table, source="command line", key="", base_dir=Path.cwd())
             )
-            merged[-1] = replace(merged[-1], source=t.source, key=t.key)
+            merged[-1] = replace(
+                merged[-1], source=t.source, key=t.key, cli=tuple(sorted(overrides))
+            )
         tasks = merged
     return tasks
 
