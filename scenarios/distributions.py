@@ -153,16 +153,32 @@ class Exponential(Distribution):
 
 
 @dataclass(frozen=True)
-class Lognormal(Distribution):
-    """Lognormal given by its own mean and coefficient of variation (not the log's)."""
+class _MeanCV(Distribution):
+    """A positive distribution given by its mean and coefficient of variation."""
 
     mean_: float
     cv: float
-    kind: ClassVar[str] = "lognormal"
 
     def __post_init__(self) -> None:
-        _check(_finite(self.mean_) and self.mean_ > 0, f"lognormal: mean {self.mean_} <= 0")
-        _check(_finite(self.cv) and self.cv >= 0, f"lognormal: cv {self.cv} < 0")
+        _check(_finite(self.mean_) and self.mean_ > 0, f"{self.kind}: mean {self.mean_} <= 0")
+        _check(_finite(self.cv) and self.cv >= 0, f"{self.kind}: cv {self.cv} < 0")
+
+    @property
+    def mean(self) -> float:
+        """The mean."""
+        return float(self.mean_)
+
+    @property
+    def variance(self) -> float:
+        """``(cv * mean)**2``."""
+        return (self.cv * self.mean_) ** 2
+
+
+@dataclass(frozen=True)
+class Lognormal(_MeanCV):
+    """Lognormal given by its own mean and coefficient of variation (not the log's)."""
+
+    kind: ClassVar[str] = "lognormal"
 
     @property
     def sigma(self) -> float:
@@ -182,28 +198,12 @@ class Lognormal(Distribution):
             return _const(self.mean_, size)
         return rng.lognormal(self.mu, self.sigma, size)
 
-    @property
-    def mean(self) -> float:
-        """The mean."""
-        return float(self.mean_)
-
-    @property
-    def variance(self) -> float:
-        """``(cv * mean)**2``."""
-        return (self.cv * self.mean_) ** 2
-
 
 @dataclass(frozen=True)
-class Gamma(Distribution):
+class Gamma(_MeanCV):
     """Gamma given by its mean and coefficient of variation (shape ``1 / cv**2``)."""
 
-    mean_: float
-    cv: float
     kind: ClassVar[str] = "gamma"
-
-    def __post_init__(self) -> None:
-        _check(_finite(self.mean_) and self.mean_ > 0, f"gamma: mean {self.mean_} <= 0")
-        _check(_finite(self.cv) and self.cv >= 0, f"gamma: cv {self.cv} < 0")
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
         """See :meth:`Distribution.sample`; ``cv == 0`` consumes no random numbers."""
@@ -211,16 +211,6 @@ class Gamma(Distribution):
             return _const(self.mean_, size)
         shape = 1.0 / self.cv**2
         return rng.gamma(shape, self.mean_ / shape, size)
-
-    @property
-    def mean(self) -> float:
-        """The mean."""
-        return float(self.mean_)
-
-    @property
-    def variance(self) -> float:
-        """``(cv * mean)**2``."""
-        return (self.cv * self.mean_) ** 2
 
 
 @dataclass(frozen=True)
