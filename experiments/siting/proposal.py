@@ -37,6 +37,24 @@ def _unique(name: str, taken: set[str], node: int) -> str:
     return out
 
 
+def _place(
+    selected: np.ndarray, current: list[Any], taken: set[str], make: Any, network: RoadNetwork
+) -> list[Any]:
+    """A facility per selected node: the current one standing there, or ``make(k, name, node)``.
+
+    ``k`` is the node's position in ``selected``; new names are unique among ``taken``.
+    """
+    at = {f.node: f for f in current}
+    out = []
+    for k, node in enumerate(selected.tolist()):
+        if node in at:
+            out.append(at[node])
+            taken.add(at[node].name)
+        else:
+            out.append(make(k, _label(network, node), node))
+    return out
+
+
 def proposed_region(result: SitingResult, region: Region) -> Region:
     """The region with the re-sited tier moved to the proposed sites.
 
@@ -65,19 +83,14 @@ def _stations(result: SitingResult, region: Region) -> tuple[Any, ...]:
     task, net = result.problem.task, region.network
     mine = [s for s in region.stations if s.tier == task.tier]
     others = [s for s in region.stations if s.tier != task.tier]
-    at = {s.node: s for s in mine}
     teams = mine[0].teams if mine else tuple(TeamSpec(c, n) for c, n in FALLBACK_TEAMS)
     taken = {s.name for s in others}
-    out = list(others)
-    for node in result.selected.tolist():
-        if node in at:
-            out.append(at[node])
-            taken.add(at[node].name)
-            continue
-        label = _label(net, node)
+
+    def make(k: int, label: str, node: int) -> Any:
         name = _unique(f"{label} Station (proposed)", taken, node)
-        out.append(Station(name=name, node=node, tier=task.tier, teams=teams, area=label))
-    return tuple(out)
+        return Station(name=name, node=node, tier=task.tier, teams=teams, area=label)
+
+    return tuple(others + _place(result.selected, mine, taken, make, net))
 
 
 def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
@@ -89,7 +102,6 @@ def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
     upper = [d for d in region.depots if DEPOT_TIERS.index(d.tier) < rank]
     mine = [d for d in region.depots if d.tier == task.tier]
     lower = [d for d in region.depots if DEPOT_TIERS.index(d.tier) > rank]
-    at = {d.node: d for d in mine}
     if mine:
         stock, lead = mine[0].stock, mine[0].lead_time_min
     else:
@@ -100,15 +112,12 @@ def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
         tt = net.travel_times([d.node for d in upper])[:, selected]
         parents = [upper[int(k)].name for k in np.argmin(tt, axis=0)]
     taken = {d.name for d in upper + lower}
-    proposed = []
-    for node, parent in zip(selected.tolist(), parents, strict=True):
-        if node in at:
-            proposed.append(at[node])
-            taken.add(at[node].name)
-            continue
-        label = _label(net, node)
+
+    def make(k: int, label: str, node: int) -> Any:
         name = _unique(f"{label} Depot (proposed)", taken, node)
-        proposed.append(Depot(name, node, task.tier, stock, parent=parent, lead_time_min=lead))
+        return Depot(name, node, task.tier, stock, parent=parents[k], lead_time_min=lead)
+
+    proposed = _place(selected, mine, taken, make, net)
     # Lower tiers restocked from the old tier now look to the nearest proposed depot.
     old = {d.name for d in mine}
     if not proposed:
