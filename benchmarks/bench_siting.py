@@ -131,10 +131,12 @@ def main() -> None:
         )
         print(line)
         total = sp["build"] + sp["solve"]
-        same = ""
-        if sp["objective"] is not None:
-            diff = abs(sp["objective"] - mine.objective_)
-            same = f"; objectives equal: {diff <= 1e-6 * abs(mine.objective_)}"
+        if sp["objective"] is None:
+            # No solution: a time ratio would compare a failure with a result.
+            print(f"  no spopt solution within {args.spopt_time_limit:g} s: no ratio")
+            continue
+        diff = abs(sp["objective"] - mine.objective_)
+        same = f"; objectives equal: {diff <= 1e-6 * abs(mine.objective_)}"
         print(f"  ratio spopt (build+solve) / yingji solve: {total / mine.solve_time_:.1f}x{same}")
 
 
