@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 
 def _pct(v: float) -> str:
@@ -44,14 +47,18 @@ def format_result(result: Any) -> str:
     t = prob.task
     rep = result.report
     p = "fewest sites" if prob.p is None else f"p = {prob.p}"
+    n_other = int(np.isin(prob.candidates, prob.background).sum())
+    status = rep["status"]
+    if status == "time_limit" and rep["solve_time_s"] < 0.9 * t.time_limit_s:
+        status = "stopped early (the exact model would not finish in the time left)"
     lines = [
         f"{t.name}: {t.model.upper()} on the {t.tier} {t.facility}, {p}, "
         f"travel standard {prob.budget_min:g} min "
         f"({prob.standard_min:g} min standard - {t.turnout_min:g} min turnout)",
         f"  {prob.demand_nodes.size} demand points ({Path(str(t.demand)).name}), "
-        f"{prob.candidates.size} candidate sites, {prob.fixed.size} fixed open; "
+        f"{prob.candidates.size - n_other} candidate sites, {prob.fixed.size} fixed open; "
         f"{prob.background.size} site(s) of other tiers stay and serve",
-        f"  solver: {rep['status']}, {objective_text(result)}, gap {rep['gap']:.3%}, "
+        f"  solver: {status}, {objective_text(result)}, gap {rep['gap']:.3%}, "
         f"{rep['solve_time_s']:.2f} s",
         f"  {'':34}{'current':>10}{'proposed':>10}",
     ]
@@ -98,7 +105,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     """``yingji site``."""
     from experiments.config import RunConfig
     from experiments.siting.evaluate import evaluate_siting
-    from experiments.siting.outputs import write_siting_outputs
+    from experiments.siting.outputs import check_site_folder, write_siting_outputs
     from experiments.siting.plan import site
     from experiments.siting.proposal import proposed_region
     from experiments.siting.task import read_tasks
@@ -126,11 +133,22 @@ def cmd_site(args: argparse.Namespace) -> int:
     tasks = read_tasks(
         data, source=str(path), base_dir=path.parent, overrides=overrides, only=args.task
     )
+    out = Path(args.out)
+    for task in tasks:
+        check_site_folder(out / task.name)
     region = config.region()
     # Solve every task before writing anything: a mistake in the second task must not
     # leave the first one's folder half-replaced.
     solved = [(t, site(t, config, region)) for t in tasks]
-    out = Path(args.out)
+    given = ", ".join(f"--{k.replace('_', '-')}" for k in overrides)
+    if given and len(tasks) > 1:
+        names = ", ".join(t.name for t in tasks)
+        verb = "applies" if len(overrides) == 1 else "apply"
+        print(
+            f"note: {given} {verb} to every task ({names}); pick one with --task", file=sys.stderr
+        )
+    if args.p is not None and any(t.model == "lscp" for t in tasks):
+        print("note: --p is not used by lscp, which finds the fewest sites", file=sys.stderr)
     for task, result in solved:
         proposed = proposed_region(result, region)
         print(format_result(result))

@@ -16,6 +16,38 @@ from experiments.config import Region
 from experiments.siting.evaluate import Evaluation
 from experiments.siting.plan import SitingResult
 from experiments.store import atomic_write_text, write_table
+from networks.errors import ConfigError
+
+#: Every file ``yingji site`` may write into a task's folder.
+SITE_FILES = (
+    "sites.csv", "sites.geojson", "coverage.json", "proposed_stations.csv",
+    "proposed_depots.csv", "coverage_map.png", "evaluation.csv", "evaluation.png",
+)  # fmt: skip
+
+
+def check_site_folder(out: Path) -> None:
+    """Refuse, before any work, an output folder that the files cannot be written into.
+
+    Parameters
+    ----------
+    out
+        A task's output folder (it may not exist yet).
+
+    Raises
+    ------
+    ConfigError
+        If ``out`` or one of its parents is a file, or one of :data:`SITE_FILES`
+        is a folder there.
+    """
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise ConfigError("is a file, not a folder; choose another --out", source=str(parent))
+    for name in SITE_FILES:
+        if (out / name).is_dir():
+            raise ConfigError(
+                "is a folder where yingji site writes a file; choose another --out",
+                source=str(out / name),
+            )
 
 
 def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
@@ -33,7 +65,7 @@ def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
     facilities = proposed.stations if task.facility == "stations" else proposed.depots
     name_at = {f.node: f.name for f in facilities if f.tier == task.tier}
     name_at.update({n: nm for n, nm in zip(prob.current, prob.current_names, strict=True)})
-    sel, cur, fixed = result.selected, prob.current, prob.fixed
+    sel, cur = result.selected, prob.current
     nodes = np.union1d(sel, cur)
     served = np.zeros(nodes.size)
     within = np.zeros(nodes.size)
@@ -46,16 +78,8 @@ def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
             mine = open_sites[best] == node
             served[k] = prob.weights[mine].sum()
             within[k] = prob.weights[mine & (reach <= prob.budget_min)].sum()
-    bg = prob.background
-
-    def state(n: int) -> str:
-        if n in sel:
-            return "fixed" if n in fixed else "kept" if n in cur else "new"
-        # A current site on the node of a facility of another tier: the model counts that
-        # facility as serving there already, so it spends no site of this tier on it.
-        return "merged" if n in bg else "closed"
-
-    status = [state(int(n)) for n in nodes]
+    status_at = result.statuses()
+    status = [status_at[int(n)] for n in nodes]
     return {
         "name": [name_at.get(int(n), f"Node {n}") for n in nodes],
         "status": status,
@@ -176,7 +200,9 @@ def write_siting_outputs(
     Files: ``sites.csv``, ``sites.geojson``, ``coverage.json``,
     ``proposed_<facility>.csv`` (the whole proposed set, readable as
     ``facilities.<facility>`` of a run config), ``coverage_map.png``; with an
-    evaluation also ``evaluation.csv`` and ``evaluation.png``.
+    evaluation also ``evaluation.csv`` and ``evaluation.png``. Files of
+    :data:`SITE_FILES` that this run does not write are removed, so the folder
+    describes one run; other files are left alone.
 
     Returns
     -------
@@ -205,4 +231,8 @@ def write_siting_outputs(
         if evaluation is not None:
             fig = plot_evaluation(evaluation, title=f"{task.name}: proposed vs current siting")
             written.append(save_figure(fig, out / "evaluation.png"))
+    # Files an earlier run left (an evaluation, plots, the other facility's table) would
+    # sit beside this run's as if they belonged to it.
+    for name in set(SITE_FILES) - {p.name for p in written}:
+        (out / name).unlink(missing_ok=True)
     return written
