@@ -52,6 +52,8 @@ class SitingProblem:
         Nodes of this tier that must stay open.
     p
         Sites of this tier to open (``None`` for LSCP, which finds the fewest).
+    names
+        Names given to sites by the ``fix`` table (node -> name).
     """
 
     task: SitingTask
@@ -66,6 +68,7 @@ class SitingProblem:
     background: np.ndarray
     fixed: np.ndarray
     p: int | None
+    names: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -91,6 +94,23 @@ class SitingResult:
     before: dict[str, float] = field(default_factory=dict)
     after: dict[str, float] = field(default_factory=dict)
 
+    def statuses(self) -> dict[int, str]:
+        """What happens at each current or selected site of the tier (node -> status).
+
+        ``kept``, ``new``, ``fixed`` (selected and fixed open), ``closed``, or
+        ``merged``: a current site on the node of a facility of another tier,
+        which the model counts as serving there already.
+        """
+        prob, sel = self.problem, set(self.selected.tolist())
+        cur, fixed, bg = (set(a.tolist()) for a in (prob.current, prob.fixed, prob.background))
+        out = {}
+        for n in sorted(sel | cur):
+            if n in sel:
+                out[n] = "fixed" if n in fixed else "kept" if n in cur else "new"
+            else:
+                out[n] = "merged" if n in bg else "closed"
+        return out
+
     @property
     def report(self) -> dict[str, Any]:
         """The solver's status, objective, gap and time as plain values."""
@@ -108,10 +128,12 @@ def _err(task: SitingTask, name: str, message: str) -> ConfigError:
     return task.error(name, message)
 
 
-def _table_nodes(path: Path, network: RoadNetwork) -> tuple[np.ndarray, list[dict[str, Any]]]:
+def _table_nodes(
+    path: Path, network: RoadNetwork, task: SitingTask, name: str
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
     rows = read_table(path)
     if not rows:
-        raise ConfigError("the table has no rows", source=str(path))
+        raise task.error(name, f"the table {path} has no rows")
     nodes = [
         resolve_location(row, network, source=str(path), key=f"row {i + 2}")
         for i, row in enumerate(rows)
@@ -156,7 +178,7 @@ def demand_weights(
     net = region.network
     n = net.n_nodes
     if isinstance(task.demand, Path):
-        nodes, rows = _table_nodes(task.demand, net)
+        nodes, rows = _table_nodes(task.demand, net, task, "demand")
         w = np.zeros(n)
         for i, (node, row) in enumerate(zip(nodes, rows, strict=True)):
             raw = row.get("weight", 1.0)
@@ -198,7 +220,7 @@ def demand_weights(
 
 def _candidates(task: SitingTask, network: RoadNetwork, current: np.ndarray) -> np.ndarray:
     if isinstance(task.candidates, Path):
-        return _table_nodes(task.candidates, network)[0]
+        return _table_nodes(task.candidates, network, task, "candidates")[0]
     kind = task.candidates
     if kind == "auto":
         kind = "landmarks" if network.landmarks else "nodes"
@@ -245,11 +267,14 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         raise _err(task, "model", "the hierarchy model needs depots of a higher tier to stay")
 
     if isinstance(task.fix, Path):
-        fixed = np.unique(_table_nodes(task.fix, net)[0])
+        nodes, rows = _table_nodes(task.fix, net, task, "fix")
+        fixed = np.unique(nodes)
+        # A fixed site that is not a facility yet keeps the name its table gives it.
+        names = {int(n): str(r["name"]) for n, r in zip(nodes, rows, strict=True) if r.get("name")}
     elif task.fix == "current":
-        fixed = np.unique(current)
+        fixed, names = np.unique(current), {}
     else:
-        fixed = np.zeros(0, dtype=np.int64)
+        fixed, names = np.zeros(0, dtype=np.int64), {}
     fixed = np.setdiff1d(fixed, background)  # a fixed site already there is background
 
     cand = np.union1d(_candidates(task, net, current), np.union1d(current, fixed))
@@ -284,6 +309,7 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         background=background,
         fixed=fixed,
         p=p,
+        names=names,
     )
 
 

@@ -34,8 +34,9 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
 
     Each panel draws the roads, every node coloured by travel minutes from the
     nearest open site (the other tiers included), the isochrone of the travel
-    standard, and the sites: kept (black triangles), new (red stars), closed
-    (hollow triangles, left panel).
+    standard, and the sites with the statuses of ``sites.csv``: kept (black
+    triangles), fixed (blue crosses), new (red stars), closed (hollow
+    triangles) and merged into another tier's site (large grey hollow triangles).
 
     Parameters
     ----------
@@ -56,17 +57,24 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
     net, budget = prob.network, prob.budget_min
     top = 3 * budget if max_minutes is None else max_minutes
     fig, axes = plt.subplots(1, 2, figsize=(15, 7.5), layout="constrained")
-    kept = np.intersect1d(prob.current, result.selected)
+    status = result.statuses()
+
+    def having(*names: str) -> np.ndarray:
+        return np.array([n for n, st in status.items() if st in names], dtype=np.int64)
+
+    stayed = np.intersect1d(prob.current, result.selected)
     panels = (
         ("current", prob.current, result.before,
-         {"kept": kept, "closed": np.setdiff1d(prob.current, result.selected)}),
+         {"kept": stayed, "closed": having("closed"), "merged": having("merged")}),
         ("proposed", result.selected, result.after,
-         {"kept": kept, "new": np.setdiff1d(result.selected, prob.current)}),
+         {"kept": having("kept"), "fixed": having("fixed"), "new": having("new")}),
     )  # fmt: skip
     styles = {
         "other tiers": {"marker": "s", "c": "#555555", "s": 45},
         "kept": {"marker": "^", "c": "k", "s": 80},
         "closed": {"marker": "^", "c": "none", "edgecolors": "k", "s": 80},
+        "merged": {"marker": "^", "c": "none", "edgecolors": "#555555", "s": 130},
+        "fixed": {"marker": "P", "c": "#1f5fa0", "s": 110},
         "new": {"marker": "*", "c": "#d00000", "s": 160},
     }
     sc = None
@@ -76,7 +84,7 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
             f"{label}: {stats['sites']} {prob.task.tier} {prob.task.facility}, "
             f"{stats['covered_share']:.1%} of demand within {budget:g} min"
         )
-        shown = {"other tiers": prob.background, **layers}
+        shown = {"other tiers": prob.background, **{k: v for k, v in layers.items() if v.size}}
         plot_network(net, ax=ax, layers=shown, layer_styles=styles, title=title)
         ok = np.isfinite(minutes)
         sc = ax.scatter(

@@ -31,18 +31,25 @@ def _label(network: RoadNetwork, node: int) -> str:
     return f"Node {node}"
 
 
-def _unique(name: str, taken: set[str], node: int) -> str:
-    out = name if name not in taken else f"{name} {node}"
-    taken.add(out)
-    return out
+def _name(
+    result: SitingResult, network: RoadNetwork, node: int, kind: str, taken: set[str]
+) -> tuple[str, str]:
+    """A unique name and an area label for a new facility at ``node``.
+
+    The name a ``fix`` table gives the site, else the place's name plus ``(proposed)``.
+    """
+    given = result.problem.names.get(node)
+    label = given or _label(network, node)
+    name = given or f"{label} {kind} (proposed)"
+    name = name if name not in taken else f"{name} {node}"
+    taken.add(name)
+    return name, label
 
 
-def _place(
-    selected: np.ndarray, current: list[Any], taken: set[str], make: Any, network: RoadNetwork
-) -> list[Any]:
-    """A facility per selected node: the current one standing there, or ``make(k, name, node)``.
+def _place(selected: np.ndarray, current: list[Any], taken: set[str], make: Any) -> list[Any]:
+    """A facility per selected node: the current one standing there, or ``make(k, node)``.
 
-    ``k`` is the node's position in ``selected``; new names are unique among ``taken``.
+    ``k`` is the node's position in ``selected``.
     """
     at = {f.node: f for f in current}
     out = []
@@ -51,7 +58,7 @@ def _place(
             out.append(at[node])
             taken.add(at[node].name)
         else:
-            out.append(make(k, _label(network, node), node))
+            out.append(make(k, node))
     return out
 
 
@@ -86,11 +93,11 @@ def _stations(result: SitingResult, region: Region) -> tuple[Any, ...]:
     teams = mine[0].teams if mine else tuple(TeamSpec(c, n) for c, n in FALLBACK_TEAMS)
     taken = {s.name for s in others}
 
-    def make(k: int, label: str, node: int) -> Any:
-        name = _unique(f"{label} Station (proposed)", taken, node)
+    def make(k: int, node: int) -> Any:
+        name, label = _name(result, net, node, "Station", taken)
         return Station(name=name, node=node, tier=task.tier, teams=teams, area=label)
 
-    return tuple(others + _place(result.selected, mine, taken, make, net))
+    return tuple(others + _place(result.selected, mine, taken, make))
 
 
 def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
@@ -113,11 +120,11 @@ def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
         parents = [upper[int(k)].name for k in np.argmin(tt, axis=0)]
     taken = {d.name for d in upper + lower}
 
-    def make(k: int, label: str, node: int) -> Any:
-        name = _unique(f"{label} Depot (proposed)", taken, node)
+    def make(k: int, node: int) -> Any:
+        name = _name(result, net, node, "Depot", taken)[0]
         return Depot(name, node, task.tier, stock, parent=parents[k], lead_time_min=lead)
 
-    proposed = _place(selected, mine, taken, make, net)
+    proposed = _place(selected, mine, taken, make)
     # Lower tiers restocked from the old tier now look to the nearest proposed depot.
     old = {d.name for d in mine}
     if not proposed:
