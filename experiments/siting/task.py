@@ -255,15 +255,22 @@ def read_tasks(
             )
         tasks = [t for t in tasks if t.name in only]
     if overrides:
+        cli = tuple(sorted(overrides))
         merged = []
         for t in tasks:
             table = {**_as_table(t), **dict(overrides)}
-            merged.append(
-                SitingTask.from_dict(table, source="command line", key="", base_dir=Path.cwd())
-            )
-            merged[-1] = replace(
-                merged[-1], source=t.source, key=t.key, cli=tuple(sorted(overrides))
-            )
+            try:
+                task = SitingTask.from_dict(table, source=t.source, key="", base_dir=Path.cwd())
+            except ConfigError as exc:
+                # Name the option if the bad value came from the command line, else the key.
+                name = str(exc.key or "")
+                message = str(exc).removeprefix(f"{exc.source}: {exc.key}: ")
+                if name == "turnout_min" and "standard_min" in overrides:
+                    # The file's turnout no longer fits the standard given on the command line.
+                    name = "standard_min"
+                    message = f"must exceed turnout_min ({t.turnout_min:g} in {t.source})"
+                raise replace(t, cli=cli).error(name, message) from None
+            merged.append(replace(task, source=t.source, key=t.key, cli=cli))
         tasks = merged
     return tasks
 
