@@ -174,8 +174,9 @@ def test_command_line_overrides_and_task_selection():
         (["--task", "nope"], None, "no siting task named 'nope'"),
         (["--evaluate", "1"], None, "--evaluate"),
         (["--model", "lscp", "--standard-min", "4"], None, "LSCP infeasible"),
-        (["--standard-min", "1"], None, "turnout_min: must be below standard_min"),
         (["--fix", "current", "--p", "2"], None, "command line: --p: 6 sites are fixed open"),
+        (["--p", "-3"], None, "command line: --p: must be >= 1"),
+        (["--standard-min", "2"], None, "--standard-min: must exceed turnout_min (2 in"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, edit, needle):
@@ -228,3 +229,52 @@ def test_default_task_on_a_plain_run_config(tmp_path):
     assert cov["task"]["model"] == "mclp" and cov["task"]["standard_min"] == 12
     assert len(cov["selected_nodes"]) == 7
     assert cov["task"]["demand"] == "scenario"
+
+
+def test_an_output_path_that_cannot_be_a_folder_is_refused_before_work(tmp_path, capsys):
+    blocker = tmp_path / "taken"
+    blocker.write_text("mine\n")
+    assert main(["site", str(EXAMPLE), "--out", str(blocker)]) == 2
+    assert blocker.read_text() == "mine\n"
+    (tmp_path / "o" / "depots" / "coverage.json").mkdir(parents=True)
+    assert main(["site", str(EXAMPLE), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "is a file" in err[0] and "is a folder" in err[1]
+    # Refused before any task was written, the stations task included.
+    assert not (tmp_path / "o" / "stations").exists()
+
+
+def test_a_rerun_leaves_no_stale_files_but_keeps_the_users(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["site", str(EXAMPLE), "--task", "stations", "--evaluate", "2",
+                 "--out", str(out)]) == 0  # fmt: skip
+    (out / "stations" / "my_notes.txt").write_text("keep me\n")
+    assert main(["site", str(EXAMPLE), "--task", "stations", "--no-plots", "--p", "7",
+                 "--out", str(out)]) == 0  # fmt: skip
+    names = {p.name for p in (out / "stations").iterdir()}
+    assert names == {"sites.csv", "sites.geojson", "coverage.json", "proposed_stations.csv",
+                     "my_notes.txt"}  # fmt: skip
+    cov = json.loads((out / "stations" / "coverage.json").read_text())
+    assert cov["task"]["p"] == 7 and "evaluation" not in cov
+
+
+def test_overrides_on_several_tasks_are_announced(tmp_path, capsys):
+    assert main(["site", str(EXAMPLE), "--model", "pmedian", "--p", "5", "--no-plots",
+                 "--out", str(tmp_path)]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "--model, --p apply to every task (stations, depots)" in err
+    for task in ("stations", "depots"):
+        cov = json.loads((tmp_path / task / "coverage.json").read_text())
+        assert cov["task"]["model"] == "pmedian" and len(cov["selected_nodes"]) == 5
+
+
+def test_a_fixed_site_keeps_the_name_its_table_gives(tmp_path):
+    fix = tmp_path / "existing.csv"
+    fix.write_text("name,landmark\nRiverside Post,Longtan Village 1\n")
+    out = tmp_path / "o"
+    assert main(["site", str(EXAMPLE), "--task", "stations", "--fix", str(fix), "--no-plots",
+                 "--out", str(out)]) == 0  # fmt: skip
+    rows = {r["name"]: r for r in _rows(out / "stations" / "sites.csv")}
+    assert rows["Riverside Post"]["status"] == "fixed"
+    stations = {r["name"] for r in _rows(out / "stations" / "proposed_stations.csv")}
+    assert "Riverside Post" in stations
