@@ -338,7 +338,10 @@ def _model(problem: SitingProblem) -> Any:
             net, dem, w, cand, standard=standard_s, p=p, backup_weight=t.backup_weight, **common
         )
     if t.model == "pmedian":
-        return PMedian.from_network(net, dem, w, cand, p=p, **common)
+        cap = None
+        if t.capacity is not None:  # other tiers' sites keep serving without a limit
+            cap = np.where(np.isin(cand, problem.background), np.inf, t.capacity)
+        return PMedian.from_network(net, dem, w, cand, p=p, capacity=cap, **common)
     return PCenter.from_network(net, dem, w, cand, p=p, **common)
 
 

@@ -15,6 +15,7 @@ One task sites one tier of one kind of facility::
     demand_samples = 20      # incident streams sampled for the demand
     fix = "none"             # none, current, or a table of sites that must stay open
     time_limit_s = 60        # solver time limit; the gap is reported when it runs out
+    capacity = 400           # pmedian only: demand one site can serve (default unlimited)
 
 ``[siting]`` may be one table (one task) or an array of tables (several).
 """
@@ -43,7 +44,7 @@ _KEYWORDS = {
 _KEYS = frozenset({
     "name", "facility", "tier", "model", "p", "standard_min", "turnout_min", "candidates",
     "candidate_spacing_m", "demand", "demand_samples", "fix", "time_limit_s",
-    "backup_weight", "min_coverage", "upstream_weight",
+    "backup_weight", "min_coverage", "upstream_weight", "capacity",
 })  # fmt: skip
 
 
@@ -80,6 +81,9 @@ class SitingTask:
         Solver time limit, seconds.
     backup_weight
         ``backup`` model: value of a second cover relative to a first.
+    capacity
+        ``pmedian`` model: demand weight one site of this tier can serve
+        (``None``: unlimited); other tiers' sites are unlimited.
     min_coverage
         ``hierarchy`` model: share of demand to deliver within the standard.
     upstream_weight
@@ -107,6 +111,7 @@ class SitingTask:
     fix: str | Path = "none"
     time_limit_s: float = 60.0
     backup_weight: float = 0.5
+    capacity: float | None = None
     min_coverage: float = 0.0
     upstream_weight: float = 1.0
     source: str = "<config>"
@@ -150,6 +155,11 @@ class SitingTask:
                 raise r.error(name, f"no such file {path}")
             return path
 
+        capacity = None
+        if r.get("capacity", None) is not None:
+            if model != "pmedian":
+                raise r.error("capacity", "only the pmedian model takes capacities")
+            capacity = r.num("capacity", lo=0.0, lo_open=True)
         return cls(
             name=r.str("name", facility),
             facility=facility,
@@ -165,6 +175,7 @@ class SitingTask:
             fix=choice("fix", "none"),
             time_limit_s=r.num("time_limit_s", 60.0, lo=0.0, lo_open=True),
             backup_weight=r.num("backup_weight", 0.5, lo=0.0, hi=1.0),
+            capacity=capacity,
             min_coverage=r.num("min_coverage", 0.0, lo=0.0, hi=1.0),
             upstream_weight=r.num("upstream_weight", 1.0, lo=0.0, hi=1.0),
             source=source,
@@ -296,4 +307,6 @@ def _as_table(task: SitingTask) -> dict[str, Any]:
         out["p"] = task.p
     if task.standard_min is not None:
         out["standard_min"] = task.standard_min
+    if task.capacity is not None:
+        out["capacity"] = task.capacity
     return out

@@ -23,6 +23,7 @@ from experiments.siting.plan import (
 )
 from experiments.siting.proposal import proposed_region
 from experiments.siting.task import SitingTask, read_tasks
+from networks.errors import ConfigError
 
 BASE = {
     "network": {"synthetic": "county"},
@@ -196,3 +197,19 @@ def test_task_defaults_follow_the_facility():
     assert t.standard({"arrival": 12}) == 12 and t.travel_budget_min({"arrival": 12}) == 12
     d = SitingTask(name="d", facility="depots", turnout_min=5)
     assert d.standard({}) == 30 and d.travel_budget_min({}) == 25
+
+
+def test_capacities_cost_travel_and_are_respected(config, region):
+    free = site(_task(model="pmedian", p=6, demand_samples=2), config, region)
+    total = free.problem.weights.sum()
+    tight = site(
+        _task(model="pmedian", p=6, demand_samples=2, capacity=float(total / 8)),
+        config, region,
+    )  # fmt: skip
+    assert tight.model.objective_ >= free.model.objective_ - 1e-6
+    served = tight.model.allocation_.T @ tight.problem.weights  # per candidate
+    cand = tight.problem.candidates
+    township = ~np.isin(cand, tight.problem.background)
+    assert (served[township] <= total / 8 + 1e-6).all()
+    with pytest.raises(ConfigError, match="only the pmedian model takes capacities"):
+        _task(model="mclp", capacity=10.0)
