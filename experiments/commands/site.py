@@ -108,7 +108,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     from experiments.siting.outputs import check_site_folder, write_siting_outputs
     from experiments.siting.plan import site
     from experiments.siting.proposal import proposed_region
-    from experiments.siting.task import read_tasks
+    from experiments.siting.task import option_name, read_tasks
     from networks.errors import ConfigError
     from scenarios.validate import read_toml
 
@@ -140,7 +140,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     # Solve every task before writing anything: a mistake in the second task must not
     # leave the first one's folder half-replaced.
     solved = [(t, site(t, config, region)) for t in tasks]
-    given = ", ".join(f"--{k.replace('_', '-')}" for k in overrides)
+    given = ", ".join(option_name(k) for k in overrides)
     if given and len(tasks) > 1:
         names = ", ".join(t.name for t in tasks)
         verb = "applies" if len(overrides) == 1 else "apply"

@@ -525,7 +525,10 @@ def site(task: SitingTask, config: RunConfig, region: Region | None = None) -> S
     try:
         return solve_problem(build_problem(task, config, region))
     except InfeasibleError as exc:
-        hint = 'add candidates (candidates = "nodes") or relax standard_min'
+        hint = (
+            f'add candidates (candidates = "nodes") or relax standard_min (travel standard '
+            f"{task.travel_budget_min(dict(config.targets)):g} min)"
+        )
         raise ConfigError(f"{exc}; {hint}", source=task.source, key=task.key or None) from None
     except SitingError as exc:
         raise ConfigError(str(exc), source=task.source, key=task.key or None) from None

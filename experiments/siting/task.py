@@ -185,8 +185,7 @@ class SitingTask:
     def error(self, name: str, message: str) -> ConfigError:
         """A :class:`ConfigError` about key ``name``, naming its file or its option."""
         if name in self.cli:
-            option = {"time_limit_s": "time-limit"}.get(name, name.replace("_", "-"))
-            return ConfigError(message, source="command line", key=f"--{option}")
+            return ConfigError(message, source="command line", key=option_name(name))
         return ConfigError(
             message, source=self.source, key=f"{self.key}.{name}" if self.key else name
         )
@@ -209,6 +208,11 @@ class SitingTask:
                 f"standard {self.standard(targets):g} min",
             )
         return budget
+
+
+def option_name(key: str) -> str:
+    """The ``yingji site`` option that sets task key ``key`` (``time_limit_s``: --time-limit)."""
+    return "--" + {"time_limit_s": "time-limit"}.get(key, key.replace("_", "-"))
 
 
 def read_tasks(

@@ -260,9 +260,9 @@ def test_a_rerun_leaves_no_stale_files_but_keeps_the_users(tmp_path, capsys):
 
 def test_overrides_on_several_tasks_are_announced(tmp_path, capsys):
     assert main(["site", str(EXAMPLE), "--model", "pmedian", "--p", "5", "--no-plots",
-                 "--out", str(tmp_path)]) == 0  # fmt: skip
+                 "--time-limit", "30", "--out", str(tmp_path)]) == 0  # fmt: skip
     err = capsys.readouterr().err
-    assert "--model, --p apply to every task (stations, depots)" in err
+    assert "--model, --p, --time-limit apply to every task (stations, depots)" in err
     for task in ("stations", "depots"):
         cov = json.loads((tmp_path / task / "coverage.json").read_text())
         assert cov["task"]["model"] == "pmedian" and len(cov["selected_nodes"]) == 5
