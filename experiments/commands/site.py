@@ -49,7 +49,7 @@ def format_result(result: Any) -> str:
     p = "fewest sites" if prob.p is None else f"p = {prob.p}"
     n_other = int(np.isin(prob.candidates, prob.background).sum())
     status = rep["status"]
-    if status == "time_limit" and rep["solve_time_s"] < 0.9 * t.time_limit_s:
+    if status == "too_large":
         status = "stopped early (the exact model would not finish in the time left)"
     lines = [
         f"{t.name}: {t.model.upper()} on the {t.tier} {t.facility}, {p}, "

@@ -93,7 +93,8 @@ class LocationModel:
     gap_
         Relative optimality gap between ``objective_`` and ``bound_``.
     status_
-        ``"optimal"`` or ``"time_limit"``.
+        ``"optimal"``, ``"time_limit"``, or (p-median) ``"too_large"``: the
+        exact model would not finish in the time left, so it was not started.
     assignment_
         For each demand point, the candidate position that serves it (the nearest
         open site unless the model assigns otherwise; -1 if none can reach it).

@@ -125,8 +125,9 @@ class PMedian(LocationModel):
     it" enforced) and sites no better solution opens are closed. The cut model
     holds every better solution, so its optimum (or the incumbent, if it has
     none better) is the optimum. ``status_ == "time_limit"`` means the limit
-    stopped the search, or left clearly too little time for a MILP of the cut
-    model's size; ``bound_`` and ``gap_`` are then the proven ones.
+    stopped the search; ``"too_large"`` that the time left was clearly too
+    little for a MILP of the cut model's size (about a second per 500 rows),
+    so it was not started; ``bound_`` and ``gap_`` are then the proven ones.
 
     With ``capacity``, the classic assignment formulation is used:
 
@@ -273,7 +274,8 @@ class PMedian(LocationModel):
                 lower = max(lower, min(best, out.bound + constant))
             status = "optimal" if out.status != "time_limit" else "time_limit"
         elif lower < best - tol:
-            status = "time_limit"
+            # Out of time, or too little left for a MILP this size: say which.
+            status = "time_limit" if remaining is None or remaining <= 1.0 else "too_large"
         self.iterations_ = iterations
         self._finish(best_sel, best, lower, status)
 
