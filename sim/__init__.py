@@ -17,7 +17,7 @@ from scenarios.distributions import (
     Uniform,
 )
 from sim.defaults import default_facilities
-from sim.facilities import Depot, Station, TeamSpec, check_facilities
+from sim.facilities import Depot, Reinforcement, Station, TeamSpec, check_facilities
 from sim.model import run
 from sim.policies import DispatchPolicy, NearestAvailable, SeverityPriority, policy_from_dict
 from sim.records import RunRecords
@@ -34,6 +34,7 @@ __all__ = [
     "Lognormal",
     "NearestAvailable",
     "ResponseTargets",
+    "Reinforcement",
     "RunRecords",
     "SeverityPriority",
     "Station",

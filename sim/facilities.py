@@ -19,8 +19,8 @@ from scenarios.distributions import from_dict as distribution_from_dict
 
 #: Team capabilities known to the simulator.
 CAPABILITIES = ("fire", "technical_rescue", "hazmat", "medical", "water_rescue", "general")
-#: Station tiers, highest first.
-STATION_TIERS = ("city", "county", "township")
+#: Station tiers, highest first (``provincial``: outside reinforcement, see :class:`Reinforcement`).
+STATION_TIERS = ("provincial", "city", "county", "township")
 #: Depot tiers, highest first; requests escalate towards the front.
 DEPOT_TIERS = ("city", "county", "township", "village")
 #: Minimum people in the emergency team of a township station (the 30-person township team).
@@ -332,6 +332,76 @@ class Depot:
         if self.parent is not None:
             out["parent"] = self.parent
         return out
+
+
+@dataclass(frozen=True)
+class Reinforcement:
+    """Outside teams (a provincial rescue corps, a neighbouring city) called in by a major event.
+
+    Grade I and II events are answered above the county: the reinforcement's
+    teams enter the map at ``station.node`` ``delay`` minutes after the call
+    of the first incident of grade ``max_grade`` or graver has been taken
+    (mobilisation and the drive in), and from then on serve like any other
+    station until the end of the run. Before that nobody can dispatch them. A
+    team complement larger than the county has is capped at the county's for
+    incidents of lesser grades, but at county plus reinforcement for the
+    grave ones, which call it in.
+
+    Attributes
+    ----------
+    station
+        The teams and where they arrive (tier ``provincial`` by default).
+    max_grade
+        Incidents of this grade or graver (1 = I, especially major) call it in.
+    delay
+        Minutes from that call being taken to the teams' arrival at ``station.node``.
+    """
+
+    station: Station
+    max_grade: int = 2
+    delay: Distribution = field(default_factory=lambda: Lognormal(240.0, 0.3))
+
+    def __post_init__(self) -> None:
+        if self.max_grade not in (1, 2, 3, 4):
+            raise ValueError(f"max_grade must be 1-4, got {self.max_grade!r}")
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
+    ) -> Reinforcement:
+        """Validate and build from plain data (a station table plus ``max_grade``, ``delay_min``).
+
+        ``tier`` defaults to ``provincial``.
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"expected a table, got {data!r}", source=source, key=key)
+        own = {"max_grade", "delay_min"}
+        station = Station.from_dict(
+            {"tier": "provincial", **{k: v for k, v in data.items() if k not in own}},
+            source=source,
+            key=key,
+        )
+        grade = data.get("max_grade", 2)
+        if isinstance(grade, bool) or grade not in (1, 2, 3, 4):
+            raise ConfigError(
+                f"expected a grade 1-4 (I-IV), got {grade!r}",
+                source=source,
+                key=_key(key, "max_grade"),
+            )
+        delay = data.get("delay_min", {"dist": "lognormal", "mean": 240.0, "cv": 0.3})
+        return cls(
+            station=station,
+            max_grade=int(grade),
+            delay=distribution_from_dict(delay, source=source, key=_key(key, "delay_min")),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; inverse of :meth:`from_dict`."""
+        return {
+            **self.station.to_dict(),
+            "max_grade": self.max_grade,
+            "delay_min": self.delay.to_dict(),
+        }
 
 
 def check_facilities(

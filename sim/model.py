@@ -79,15 +79,15 @@ from simpy.events import Timeout
 from networks.roadnet import RoadNetwork
 from scenarios.distributions import Distribution, Fixed, Lognormal
 from scenarios.stream import IncidentStream
-from sim.facilities import CAPABILITIES, Depot, Station, check_facilities
+from sim.facilities import CAPABILITIES, Depot, Reinforcement, Station, check_facilities
 from sim.policies import Candidate, DispatchPolicy, NearestAvailable
 from sim.records import STOCKOUT_COLUMNS, SUPPLY_COLUMNS, RunRecords
 from sim.targets import ResponseTargets
 
 _INF = math.inf
 _NAN = math.nan
-#: Team status codes.
-_HOME, _RETURNING, _BUSY, _HOMEWARD, _DIVERTED = 0, 1, 2, 3, 4
+#: Team status codes (``_STANDBY``: a reinforcement team not yet called in).
+_HOME, _RETURNING, _BUSY, _HOMEWARD, _DIVERTED, _STANDBY = 0, 1, 2, 3, 4, 5
 #: Per network state: fastest-parallel-edge length lookup and station route lengths.
 _LENGTHS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, Any]] = weakref.WeakKeyDictionary()
 #: Queued requests scanned past a head that cannot be served, per attempt.
@@ -377,7 +377,11 @@ class Engine:
         targets: ResponseTargets,
         travel_noise: float,
         call_taking: Distribution,
+        reinforcement: Reinforcement | None = None,
     ) -> None:
+        if reinforcement is not None:
+            # Its station goes last, so every other team keeps its index and its seed.
+            stations = (*stations, reinforcement.station)
         check_facilities(network.n_nodes, stations, depots, source="sim.run")
         if len(stream) and (stream.node.min() < 0 or stream.node.max() >= network.n_nodes):
             raise ValueError("incident stream has nodes outside the network")
@@ -398,7 +402,7 @@ class Engine:
         self.env = simpy.Environment()
         # Independent streams: call taking, travel noise, and one per team (turnout, resupply),
         # so that a different policy sees the same call-taking times.
-        call_rng, noise_rng, team_root = rng.spawn(3)
+        call_rng, noise_rng, team_root, reinf_rng = rng.spawn(4)
         self.call_taken = (stream.time + call_taking.sample(call_rng, len(stream))).tolist()
         self.travel_noise = travel_noise
         self.noise = _draws(Lognormal(1.0, travel_noise), noise_rng) if travel_noise > 0 else None
@@ -443,6 +447,23 @@ class Engine:
         for t in range(n_teams):
             self.free_area[self.team_area[t]][self.team_cap[t]] += 1
         self.area_total = [list(row) for row in self.free_area]
+        # Reinforcement teams stand by, off the free lists, until a grave incident calls them.
+        self.reinforcement = reinforcement
+        self.reinforced_at = _NAN  # when they arrived (minutes)
+        self.called_at = _NAN  # when the call that brought them in was taken
+        self.local_cap = list(self.total_cap)
+        self._standby: list[list[int]] = []
+        if reinforcement is not None:
+            si = len(self.stations) - 1
+            self._standby = self.free_home[si]
+            self.free_home[si] = [[] for _ in CAPABILITIES]
+            for lst in self._standby:
+                for t in lst:
+                    self.status[t] = _STANDBY
+                    self.n_free[self.team_cap[t]] -= 1
+                    self.free_area[self.team_area[t]][self.team_cap[t]] -= 1
+                    self.local_cap[self.team_cap[t]] -= 1
+            self.reinforce_delay = float(reinforcement.delay.sample(reinf_rng))
         self.cap_stations = [
             np.array(
                 sorted({self.team_station[t] for t in range(n_teams) if self.team_cap[t] == c}),
@@ -467,11 +488,14 @@ class Engine:
         self.req_ok: list[bool] = []
         for r in stream.requirements:
             asked = [(cap_index.get(c, -1), int(k)) for c, k in r.teams if k > 0]
-            teams = [(c, min(k, self.total_cap[c])) for c, k in asked if c >= 0]
+            # A grave incident calls the reinforcement in, so it may wait for those teams too.
+            grave = reinforcement is not None and r.grade <= reinforcement.max_grade
+            have = self.total_cap if grave else self.local_cap
+            teams = [(c, min(k, have[c])) for c, k in asked if c >= 0]
             self.req_teams.append([(c, k) for c, k in teams if k > 0])
             self.req_total.append(sum(k for _, k in teams))
             self.req_short.append(sum(k for _, k in asked) - self.req_total[-1])
-            self.req_ok.append(all(c >= 0 and self.total_cap[c] > 0 for c, _ in asked))
+            self.req_ok.append(all(c >= 0 and have[c] > 0 for c, _ in asked))
         self.req_supplies = [
             tuple((str(i), int(q)) for i, q in r.supplies) for r in stream.requirements
         ]
@@ -770,6 +794,8 @@ class Engine:
             nxt = Timeout(self.env, self.call_taken[self._order[k + 1]] - self.env._now)
             nxt.callbacks.append(self._call_taken)
         req = self.s_req[i]
+        if self._standby and self.s_grade[i] <= self.reinforcement.max_grade:
+            self._call_in()
         if self.req_supplies[req]:
             self._draw_supplies(i, req)
         if not self.req_ok[req]:
@@ -912,6 +938,28 @@ class Engine:
                     done = Timeout(self.env, avail - now, team)
                     done.callbacks.append(self._resupplied)
         for cap in freed:
+            if self.queues[cap]:
+                self._serve(cap)
+
+    def _call_in(self) -> None:
+        """A grave incident's call was taken: the reinforcement sets off (once)."""
+        if math.isnan(self.called_at):
+            self.called_at = self.env._now
+            ev = Timeout(self.env, self.reinforce_delay)
+            ev.callbacks.append(self._reinforced)
+
+    def _reinforced(self, ev: Timeout) -> None:
+        """The reinforcement has arrived: its teams join the free lists and the queues move."""
+        self.reinforced_at = self.env._now
+        si = len(self.stations) - 1
+        self.free_home[si], standby, self._standby = self._standby, self._standby, []
+        for lst in standby:
+            for t in lst:
+                cap = self.team_cap[t]
+                self.status[t] = _HOME
+                self.n_free[cap] += 1
+                self.free_area[self.team_area[t]][cap] += 1
+        for cap in range(len(CAPABILITIES)):
             if self.queues[cap]:
                 self._serve(cap)
 
@@ -1297,6 +1345,13 @@ class Engine:
                 "travel_noise": self.travel_noise,
                 "targets": self.targets.to_dict(),
                 "events": next(self.env._eid),  # SimPy events scheduled in the run
+                "reinforcement": None
+                if self.reinforcement is None
+                else {
+                    **self.reinforcement.to_dict(),
+                    "called_min": None if math.isnan(self.called_at) else self.called_at,
+                    "arrived_min": None if math.isnan(self.reinforced_at) else self.reinforced_at,
+                },
             },
         )
 
@@ -1313,6 +1368,7 @@ def run(
     targets: ResponseTargets | None = None,
     travel_noise: float = 0.0,
     call_taking: Distribution | None = None,
+    reinforcement: Reinforcement | None = None,
 ) -> RunRecords:
     """Simulate the response to an incident stream.
 
@@ -1341,6 +1397,11 @@ def run(
         0 for none.
     call_taking
         Minutes to take a call; default lognormal, mean 0.75 min, cv 0.5.
+    reinforcement
+        Outside teams that a grade I/II incident calls in
+        (:class:`~sim.facilities.Reinforcement`); none if ``None``. Its station
+        is recorded last among the stations; ``meta["reinforcement"]`` says
+        when it was called and when it arrived.
 
     Returns
     -------
@@ -1358,5 +1419,6 @@ def run(
         targets=targets or ResponseTargets(),
         travel_noise=travel_noise,
         call_taking=call_taking or Lognormal(0.75, 0.5),
+        reinforcement=reinforcement,
     )
     return eng.run()

@@ -104,7 +104,8 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
         ``compliance`` (share per interval and all three), ``intervals``
         (n / mean / median / p90 per interval plus ``response``), ``by_grade``,
         ``utilisation`` (by station), ``stockouts`` (by depot tier),
-        ``supply_short_units``, ``mutual_aid_share`` (of dispatches), ``window``.
+        ``supply_short_units``, ``mutual_aid_share`` (of dispatches), ``window``;
+        with a reinforcement, ``reinforcement`` (``called_min``, ``arrived_min``).
     """
     targets = targets or ResponseTargets()
     inc = records.incidents
@@ -147,7 +148,7 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
                 t[f"{kind}_events"] = int(sel.sum())
                 t[f"{kind}_units_short"] = int(so["short"][sel].sum())
     d = records.dispatches
-    return {
+    out = {
         "incidents": int(len(records)),
         "served": int(inc["served"].sum()),
         "unserved": {str(r): int(c) for r, c in zip(reasons, counts, strict=True)},
@@ -161,3 +162,10 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
         "mutual_aid_share": _num(d["mutual_aid"].mean()) if len(d["team"]) else None,
         "window": [records.start, records.end],
     }
+    reinf = records.meta.get("reinforcement")
+    if reinf is not None:  # when the outside teams were called and when they arrived
+        out["reinforcement"] = {
+            "called_min": reinf["called_min"],
+            "arrived_min": reinf["arrived_min"],
+        }
+    return out
