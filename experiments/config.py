@@ -23,6 +23,12 @@ the file and the dotted key. Paths inside it are relative to the file::
     name = "severity_priority"    # or "nearest_available"
     reserve = 1
 
+    [reinforcement]               # outside teams a grade I/II incident calls in (optional)
+    location = "landmark:County Seat"   # where they enter the map
+    max_grade = 2                 # incidents of grade II or graver call them
+    delay_min = { dist = "lognormal", mean = 240, cv = 0.3 }  # call taken -> arrival
+    teams = [{ capability = "general", size = 50, count = 4 }]
+
     [targets]                     # the response standard, minutes
     call_taking = 1
     arrival = 10
@@ -49,7 +55,7 @@ from scenarios.validate import read_toml
 
 _SECTIONS = {
     "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
-    "targets", "run", "name", "description", "siting",
+    "targets", "run", "name", "description", "siting", "reinforcement",
 }  # fmt: skip
 
 
@@ -193,6 +199,7 @@ class RunConfig:
     travel_noise: float = 0.0
     horizon_min: float | None = None
     township_stations: int | None = None
+    reinforcement: tuple[tuple[str, Any], ...] | None = None
     name: str = ""
     extras: tuple[tuple[str, Any], ...] = field(default=())
 
@@ -266,6 +273,26 @@ class RunConfig:
 
         ResponseTargets.from_dict(targets, source=source, key="targets")
 
+        reinforcement = None
+        if "reinforcement" in data:
+            raw = _table(data, "reinforcement", source)
+            _no_extra(
+                raw, {"name", "location", "teams", "max_grade", "delay_min", "area"}, source,
+                "reinforcement",
+            )  # fmt: skip
+            if "location" not in raw:
+                raise ConfigError("missing (where the teams enter the map)", source=source,
+                                  key="reinforcement.location")  # fmt: skip
+            from sim.facilities import Reinforcement
+
+            # Validate all but the location now (it needs the network).
+            Reinforcement.from_dict(
+                {"name": "Provincial Reinforcement", **{k: v for k, v in raw.items()
+                                                         if k != "location"}, "node": 0},
+                source=source, key="reinforcement",
+            )  # fmt: skip
+            reinforcement = tuple(raw.items())
+
         run = _table(data, "run", source)
         _no_extra(run, {"seed", "replications", "travel_noise", "horizon_min"}, source, "run")
         horizon = run.get("horizon_min")
@@ -285,6 +312,7 @@ class RunConfig:
             if horizon is None
             else _float(horizon, source, "run.horizon_min", low=0.0),
             township_stations=township_stations,
+            reinforcement=reinforcement,
             name=str(data.get("name", Path(source).stem)),
         )
 
@@ -335,6 +363,8 @@ class RunConfig:
             out["run"]["horizon_min"] = self.horizon_min
         if self.township_stations is not None:
             out.setdefault("facilities", {})["township_stations"] = self.township_stations
+        if self.reinforcement is not None:
+            out["reinforcement"] = dict(self.reinforcement)
         if self.sources:
             out["sources"] = {k: list(v) for k, v in self.sources}
         for kind in ("stations", "depots"):
@@ -364,7 +394,25 @@ class RunConfig:
             )
             for kind, locs in self.sources
         }
-        return Region(network=network, stations=stations, depots=depots, sources=sources)
+        reinforcement = None
+        if self.reinforcement is not None:
+            from sim.facilities import Reinforcement
+
+            raw = dict(self.reinforcement)
+            node = resolve_location(
+                raw.pop("location"), network, source=self.source, key="reinforcement.location"
+            )
+            reinforcement = Reinforcement.from_dict(
+                {"name": "Provincial Reinforcement", **raw, "node": node},
+                source=self.source, key="reinforcement",
+            )  # fmt: skip
+            check_facilities(
+                network.n_nodes, (*stations, reinforcement.station), (), source=self.source
+            )
+        return Region(
+            network=network, stations=stations, depots=depots, sources=sources,
+            reinforcement=reinforcement,
+        )  # fmt: skip
 
     def _place(self, kind: str, network: RoadNetwork) -> tuple[Any, ...]:
         from sim.defaults import default_facilities
@@ -415,6 +463,7 @@ class Region:
     stations: tuple[Any, ...]
     depots: tuple[Any, ...]
     sources: Mapping[str, tuple[int, ...]]
+    reinforcement: Any = None
 
 
 def _group_rows(

@@ -113,6 +113,7 @@ def run_replication(
         horizon=config.horizon_min,
         targets=targets,
         travel_noise=config.travel_noise,
+        reinforcement=region.reinforcement,
     )
     summary = flatten(sim.summarise(records, targets=targets))
     summary = {"replication": replication, "root_seed": root, **summary}

@@ -80,8 +80,8 @@ def proposed_region(result: SitingResult, region: Region) -> Region:
     task = result.problem.task
     if task.facility == "stations":
         stations = _stations(result, region)
-        return Region(region.network, stations, region.depots, region.sources)
-    return Region(region.network, region.stations, _depots(result, region), region.sources)
+        return replace(region, stations=stations)
+    return replace(region, depots=_depots(result, region))
 
 
 def _stations(result: SitingResult, region: Region) -> tuple[Any, ...]:

@@ -164,3 +164,62 @@ def test_depot_item_unknown_names_the_table_row(tmp_path):
     with pytest.raises(ConfigError, match="unknown supply item 'sandbag'") as info:
         cfg.region()
     assert str(info.value).startswith(f"{csv_path}: depots[0].stock.sandbag")
+
+
+REINFORCED = """
+[network]
+synthetic = "county"
+[scenario]
+name = "earthquake_m6"
+[reinforcement]
+name = "Provincial Rescue Corps"
+location = "landmark:County Seat"
+max_grade = 2
+delay_min = 180
+teams = [{ capability = "general", size = 50, count = 3 }]
+"""
+
+
+def test_reinforcement_is_placed_and_called_in_by_a_grave_event(tmp_path):
+    from experiments.runner import run_replication
+
+    path = tmp_path / "r.toml"
+    path.write_text(REINFORCED)
+    cfg = RunConfig.from_file(path)
+    region = cfg.region()
+    seat = next(lm.node for lm in region.network.landmarks if lm.name == "County Seat")
+    assert region.reinforcement.station.node == seat
+    assert region.reinforcement.station.tier == "provincial"
+    res = run_replication(cfg, replication=0)
+    stream_grades = res.records.incidents["grade"]
+    called = res.summary["reinforcement_called_min"]
+    if (stream_grades <= 2).any():
+        first = res.records.incidents["call_taken"][stream_grades <= 2].min()
+        assert called == first
+        assert res.summary["reinforcement_arrived_min"] == first + 180
+    else:
+        assert called is None
+    again = RunConfig.from_dict(cfg.to_dict(), source=str(path), base_dir=tmp_path)
+    assert again.reinforcement == cfg.reinforcement and again == cfg
+
+
+@pytest.mark.parametrize(
+    ("edit", "key"),
+    [
+        (('location = "landmark:County Seat"\n', ""), "reinforcement.location"),
+        (("max_grade = 2", "max_grade = 0"), "reinforcement.max_grade"),
+        (("delay_min = 180", "delay_min = -1"), "reinforcement.delay_min"),
+        (("count = 3", "count = -3"), "reinforcement.teams[0].count"),
+        (
+            ('location = "landmark:County Seat"', "location = [100.0, 10.0]"),
+            "reinforcement.location",
+        ),
+        (("max_grade = 2", "grade = 2"), "reinforcement"),
+    ],
+)
+def test_reinforcement_mistakes_name_file_and_key(tmp_path, edit, key):
+    path = tmp_path / "r.toml"
+    path.write_text(REINFORCED.replace(*edit))
+    with pytest.raises(ConfigError) as err:
+        RunConfig.from_file(path).region()
+    assert str(err.value).startswith(f"{path}: {key}")
