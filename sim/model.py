@@ -51,7 +51,9 @@ Modelling choices (documented in the issue)
   dispatch); ``mutual_aid`` marks a dispatch whose drive alone exceeds the
   arrival target, i.e. nothing nearer was free.
 * A disruption changes the travel times of every dispatch and return that
-  starts after it; teams already on the road keep their drawn times.
+  starts after it; teams already on the road keep their drawn times. A team
+  whose road home is cut stays at the scene (and can be sent on from there)
+  until a road reopens, then drives home.
 * Supplies are drawn at call taken from the nearest depot (by road) that has
   the item in stock; what it cannot give escalates up the parent chain
   (village -> township -> county -> city). Each draw reorders the depot's
@@ -706,9 +708,47 @@ class Engine:
             self.baseline + tuple(ds[j].disruption for j in sorted(self.active))
         )
         self.tables = self._tables_for(state)
+        if not on:
+            self._home_again()
         for c in range(len(CAPABILITIES)):
             if self.queues[c]:
                 self._serve(c)
+
+    def _home_again(self) -> None:
+        """Teams stranded at a scene by a cut road set off home once a road reopens."""
+        now = self.env._now
+        tb = self.tables
+        for cap in range(len(CAPABILITIES)):
+            for team in self.returning[cap]:
+                if self.ret_end[team] < _INF:
+                    continue
+                back = float(tb.tt_back[self.team_station[team], self.ret_scene[team]]) / 60.0
+                if back == _INF:
+                    continue  # still cut off
+                if self.noise is not None and back > 0:
+                    back *= next(self.noise)
+                # The way home starts now; for its first half the team still counts as
+                # at the scene (see nearest()).
+                self.ret_start[team] = now
+                self.ret_end[team] = end = now + back
+                r = self.last_row[team]
+                self.d_ret[r] = self.d_avail[r] = end
+                if end < self.home_at[cap]:
+                    self.home_at[cap] = end
+        for team, st in enumerate(self.status):
+            if st != _HOMEWARD or self.d_ret[self.last_row[team]] < _INF:
+                continue
+            scene = self.s_node[self.d_fixed[self.last_row[team]][0]]
+            back = float(tb.tt_back[self.team_station[team], scene]) / 60.0
+            if back == _INF:
+                continue
+            if self.noise is not None and back > 0:
+                back *= next(self.noise)
+            r = self.last_row[team]
+            self.d_ret[r] = now + back
+            self.d_avail[r] = avail = now + back + next(self.team_resupply[team])
+            done = Timeout(self.env, avail - now, team)
+            done.callbacks.append(self._resupplied)
 
     # ------------------------------------------------------------ dispatch
     def _assign(self, i: int, cap: int, cand: Candidate) -> None:

@@ -338,3 +338,23 @@ def test_avoid_danger_first_responders_stage_outside_an_isolation_zone(label, ar
         assert r.dispatches["distance_m"][0] == pytest.approx(600.0)  # one 600 m link
     else:
         assert np.isnan(inc["first_arrival"][0]) or inc["first_arrival"][0] >= 100.0
+
+
+def test_a_team_cut_off_at_the_scene_goes_home_when_the_road_reopens():
+    # 0 - 1 - 2; the link 0-1 (arcs 0 and 1) is closed from minute 5 to 100. With no call
+    # taking and no turnout the team reaches node 2 at 2, clears at 12 and is cut off.
+    net = road_network(3, [(0, 1, 60), (1, 2, 60)])
+    cut = ScheduledDisruption(5.0, 100.0, Disruption((0, 1)))
+    s = stream_from([0.0, 150.0], [2, 0], requirements=[FIRE], control=[10.0, 5.0],
+                    clear=[0.0, 0.0], disruptions=[cut])  # fmt: skip
+    r = go(net, [station("A", 0, turnout=0.0)], s, call_taking=ZERO)
+    d = r.dispatches
+    assert d["arrival"][0] == pytest.approx(2.0)
+    assert d["released"][0] == pytest.approx(12.0)
+    # Stranded from 12 until the road reopens at 100, then two minutes home.
+    assert d["returned"][0] == pytest.approx(102.0)
+    assert r.team_state(0, 50.0) == "returning"
+    assert r.team_state(0, 120.0) == "available"
+    # The next call finds the team at its station, not at the old scene.
+    assert not d["from_scene"][1] and d["dispatched"][1] == pytest.approx(150.0)
+    assert d["travel"][1] == pytest.approx(0.0)
