@@ -15,6 +15,7 @@ number and the same cached travel times.
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -152,12 +153,44 @@ class CleaningReport:
     components_dropped: int = 0
 
 
+#: States of one network kept alive after their last user lets go (most recent first out).
+_RECENT_STATES = 32
+
+
 class _Shared:
     """Everything the states of one network have in common."""
 
     def __init__(self) -> None:
-        self.states: dict[bytes, RoadNetwork] = {}
+        # Weak: a state lives while something uses it (a run, the recent list below), so
+        # the travel-time caches of states nobody needs any more are freed; experiments
+        # with random closures would otherwise keep every state they ever made.
+        self.states: weakref.WeakValueDictionary[bytes, RoadNetwork] = weakref.WeakValueDictionary()
+        # The last few stay alive anyway, so consecutive runs with the same closures share.
+        self.recent: OrderedDict[bytes, RoadNetwork] = OrderedDict()
+        self.n_versions = 0
+        self.base: RoadNetwork | None = None
         self.kdtree: Any = None
+
+    def new_version(self) -> int:
+        """A version number no state of this network has had."""
+        self.n_versions += 1
+        return self.n_versions - 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A pickled network carries its undisrupted state only (weak references do not
+        # pickle); other states are made again on demand, with new versions.
+        return {"base": self.base, "n_versions": self.n_versions}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()
+        self.base, self.n_versions = state["base"], state["n_versions"]
+
+    def remember(self, key: bytes, state: RoadNetwork) -> None:
+        """Keep ``state`` among the recent ones."""
+        self.recent[key] = state
+        self.recent.move_to_end(key)
+        while len(self.recent) > _RECENT_STATES:
+            self.recent.popitem(last=False)
 
 
 class RoadNetwork:
@@ -193,7 +226,7 @@ class RoadNetwork:
         cleaning: CleaningReport | None = None,
         _factor: np.ndarray | None = None,
         _shared: _Shared | None = None,
-        _version: int = 0,
+        _version: int | None = None,
         _disruptions: tuple[Disruption, ...] = (),
     ) -> None:
         self.nodes = nodes
@@ -204,9 +237,11 @@ class RoadNetwork:
         self.cleaning = cleaning or CleaningReport(len(nodes), len(edges))
         self.factor = np.ones(len(edges)) if _factor is None else _factor
         self.factor.flags.writeable = False
-        self.version = _version
         self.disruptions = _disruptions
         self._shared = _shared or _Shared()
+        if _shared is None:  # a new network: this is its undisrupted state
+            self._shared.base = self
+        self.version = self._shared.new_version() if _version is None else _version
         self._shared.states.setdefault(self._state_key(self.factor), self)
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
 
@@ -341,14 +376,17 @@ class RoadNetwork:
     @property
     def base(self) -> RoadNetwork:
         """The undisrupted state of this network."""
-        return self._shared.states[self._state_key(np.ones(self.n_edges))]
+        base = self._shared.base
+        assert base is not None  # set by the constructor of every network
+        return base
 
     def under(self, disruptions: Iterable[Disruption]) -> RoadNetwork:
         """The state of the *undisrupted* roads under a set of disruptions.
 
         Overlapping disruptions multiply (a closure wins). The same set of
-        disruptions always returns the same state object, so its cached
-        travel times are reused.
+        disruptions returns the same state object while it is in use or among
+        the 32 most recent, so its cached travel times are reused; versions are
+        never reused.
 
         Parameters
         ----------
@@ -367,6 +405,8 @@ class RoadNetwork:
             if idx.size and (idx.min() < 0 or idx.max() >= self.n_edges):
                 raise NetworkError(f"disruption {d.label!r}: edge index out of range")
             factor[idx] *= d.factor
+        if (factor == 1.0).all():
+            return self.base
         key = self._state_key(factor)
         state = self._shared.states.get(key)
         if state is None:
@@ -379,9 +419,10 @@ class RoadNetwork:
                 cleaning=self.cleaning,
                 _factor=factor,
                 _shared=self._shared,
-                _version=len(self._shared.states),
+                _version=self._shared.new_version(),
                 _disruptions=active,
             )
+        self._shared.remember(key, state)
         return state
 
     def with_closed(self, edges: Iterable[int], *, factor: float = float("inf")) -> RoadNetwork:

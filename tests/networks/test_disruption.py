@@ -110,3 +110,36 @@ def test_bad_disruptions_are_refused(county):
         Disruption(edges=(0,), factor=0.5)
     with pytest.raises(NetworkError, match="out of range"):
         county.under([Disruption(edges=(county.n_edges,))])
+
+
+def test_unused_states_are_freed_and_versions_never_repeat():
+    import gc
+
+    net = synthetic_county(seed=5, townships=3, villages=10, grid=8)
+    held = net.under([Disruption((0,))])
+    versions = {net.version, held.version}
+    for k in range(1, 120):
+        state = net.under([Disruption((k,))])
+        state.travel_times([0])  # give it a cache worth freeing
+        versions.add(state.version)
+    assert len(versions) == 121  # every state its own version
+    del state
+    gc.collect()
+    # Only the states still used (net, held) and the most recent ones stay alive.
+    assert len(net._shared.states) <= 2 + 32
+    assert net.under([Disruption((0,))]) is held  # in use: the same object
+    again = net.under([Disruption((1,))])  # long gone: made again, with a new version
+    assert again.version not in versions
+    np.testing.assert_array_equal(again.travel_times([0]), net.with_closed([1]).travel_times([0]))
+
+
+def test_a_pickled_network_travels_the_same(county):
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(county))
+    assert copy.base is copy and copy.under([]) is copy
+    np.testing.assert_array_equal(copy.travel_times([0, 5]), county.travel_times([0, 5]))
+    cut = [Disruption(tuple(range(20)))]
+    np.testing.assert_array_equal(
+        copy.under(cut).travel_times([3]), county.under(cut).travel_times([3])
+    )
