@@ -15,17 +15,12 @@ from typing import Any
 import numpy as np
 
 from experiments.config import Region, RunConfig
-from experiments.locations import read_table, resolve_location
 from experiments.siting.errors import InfeasibleError, SitingError
+from experiments.siting.moves import fewest_moves
+from experiments.siting.places import candidate_nodes, demand_weights, table_nodes
 from experiments.siting.task import SitingTask
 from networks.errors import ConfigError
 from networks.roadnet import RoadNetwork
-
-#: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
-MAX_ALL_NODES = 3000
-#: First spawn-key entry of the incident streams sampled for demand; replications use
-#: spawn keys ``(r,)``, so the model never sees the incidents it is evaluated on.
-DEMAND_SPAWN_KEY = 2**31 - 1
 
 
 @dataclass
@@ -124,117 +119,6 @@ class SitingResult:
         }
 
 
-def _err(task: SitingTask, name: str, message: str) -> ConfigError:
-    return task.error(name, message)
-
-
-def _table_nodes(
-    path: Path, network: RoadNetwork, task: SitingTask, name: str
-) -> tuple[np.ndarray, list[dict[str, Any]]]:
-    rows = read_table(path)
-    if not rows:
-        raise task.error(name, f"the table {path} has no rows")
-    nodes = [
-        resolve_location(row, network, source=str(path), key=f"row {i + 2}")
-        for i, row in enumerate(rows)
-    ]
-    return np.asarray(nodes, dtype=np.int64), rows
-
-
-def grid_nodes(network: RoadNetwork, spacing_m: float) -> np.ndarray:
-    """One node per ``spacing_m`` grid cell: the one nearest the cell's centre.
-
-    Parameters
-    ----------
-    network
-        The road network.
-    spacing_m
-        Cell size, metres.
-
-    Returns
-    -------
-    numpy.ndarray
-        Sorted node indices.
-    """
-    x, y = network.nodes.x, network.nodes.y
-    cx, cy = np.floor(x / spacing_m), np.floor(y / spacing_m)
-    d2 = (x - (cx + 0.5) * spacing_m) ** 2 + (y - (cy + 0.5) * spacing_m) ** 2
-    order = np.lexsort((d2, cy, cx))
-    cells = np.column_stack([cx[order], cy[order]])
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = np.any(cells[1:] != cells[:-1], axis=1)
-    return np.sort(order[first])
-
-
-def demand_weights(
-    task: SitingTask, config: RunConfig, region: Region
-) -> tuple[np.ndarray, np.ndarray]:
-    """Demand nodes and weights of a task (only nodes with positive demand).
-
-    ``scenario`` counts incidents over ``demand_samples`` streams of the
-    config's scenario (for depots, incidents that need supplies, if any do),
-    drawn from seeds the evaluation's replications never use.
-    """
-    net = region.network
-    n = net.n_nodes
-    if isinstance(task.demand, Path):
-        nodes, rows = _table_nodes(task.demand, net, task, "demand")
-        w = np.zeros(n)
-        for i, (node, row) in enumerate(zip(nodes, rows, strict=True)):
-            raw = row.get("weight", 1.0)
-            try:
-                value = float(1.0 if raw in (None, "") else raw)
-            except (TypeError, ValueError):
-                value = float("nan")
-            if not (np.isfinite(value) and value >= 0):
-                raise ConfigError(
-                    f"weight must be a non-negative number, got {raw!r}",
-                    source=str(task.demand),
-                    key=f"row {i + 2}.weight",
-                )
-            w[node] += value
-    elif task.demand == "nodes":
-        w = np.ones(n)
-    elif task.demand == "population":
-        from scenarios.places import Geography
-
-        w = Geography(net).population
-    else:
-        from experiments.runner import draw_incidents
-
-        w = np.zeros(n)
-        for k in range(task.demand_samples):
-            seed = np.random.SeedSequence(config.seed, spawn_key=(DEMAND_SPAWN_KEY, k))
-            stream = draw_incidents(config, region, rng=np.random.default_rng(seed))
-            nodes = np.asarray(stream.node, dtype=np.int64)
-            if task.facility == "depots":
-                needs = np.array([bool(r.supplies) for r in stream.requirements])
-                if needs.size and needs.any():
-                    nodes = nodes[needs[np.asarray(stream.requirement, dtype=np.int64)]]
-            w += np.bincount(nodes, minlength=n)
-    dem = np.flatnonzero(w > 0)
-    if dem.size == 0:
-        raise _err(task, "demand", "no demand: every weight is zero")
-    return dem, w[dem]
-
-
-def _candidates(task: SitingTask, network: RoadNetwork, current: np.ndarray) -> np.ndarray:
-    if isinstance(task.candidates, Path):
-        return _table_nodes(task.candidates, network, task, "candidates")[0]
-    kind = task.candidates
-    if kind == "auto":
-        kind = "landmarks" if network.landmarks else "nodes"
-    if kind == "landmarks":
-        if not network.landmarks:
-            raise _err(task, "candidates", f"network {network.name!r} has no landmarks; use nodes")
-        return np.array([lm.node for lm in network.landmarks], dtype=np.int64)
-    if kind == "nodes":
-        if network.n_nodes <= MAX_ALL_NODES:
-            return np.arange(network.n_nodes)
-        return grid_nodes(network, task.candidate_spacing_m)
-    return current  # "current": keep or close existing sites only
-
-
 def build_problem(task: SitingTask, config: RunConfig, region: Region) -> SitingProblem:
     """Demand, candidates, current and fixed sites of a task on a region.
 
@@ -264,10 +148,10 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         others = [f for f in facilities if DEPOT_TIERS.index(f.tier) < rank]
     background = np.unique(np.array([f.node for f in others], dtype=np.int64))
     if task.model == "hierarchy" and background.size == 0:
-        raise _err(task, "model", "the hierarchy model needs depots of a higher tier to stay")
+        raise task.error("model", "the hierarchy model needs depots of a higher tier to stay")
 
     if isinstance(task.fix, Path):
-        nodes, rows = _table_nodes(task.fix, net, task, "fix")
+        nodes, rows = table_nodes(task.fix, net, task, "fix")
         fixed = np.unique(nodes)
         # A fixed site that is not a facility yet keeps the name its table gives it.
         names = {int(n): str(r["name"]) for n, r in zip(nodes, rows, strict=True) if r.get("name")}
@@ -277,23 +161,23 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         fixed, names = np.zeros(0, dtype=np.int64), {}
     fixed = np.setdiff1d(fixed, background)  # a fixed site already there is background
 
-    cand = np.union1d(_candidates(task, net, current), np.union1d(current, fixed))
+    cand = np.union1d(candidate_nodes(task, net, current), np.union1d(current, fixed))
     if task.model != "hierarchy":
         cand = np.union1d(cand, background)
     if cand.size == 0:
-        raise _err(task, "candidates", "no candidate sites")
+        raise task.error("candidates", "no candidate sites")
 
     p = None
     if task.model != "lscp":
         p = task.p if task.p is not None else int(current.size)
         key = "p" if task.p is not None else "tier"
         if p < 1:
-            raise _err(task, key, f"no {task.tier} {task.facility} now; give p")
+            raise task.error(key, f"no {task.tier} {task.facility} now; give p")
         if fixed.size > p:
-            raise _err(task, "p", f"{fixed.size} sites are fixed open, more than p = {p}")
+            raise task.error("p", f"{fixed.size} sites are fixed open, more than p = {p}")
         free = cand.size - (np.isin(cand, background).sum() if task.model != "hierarchy" else 0)
         if p > free:
-            raise _err(task, "p", f"p = {p} exceeds the {free} candidate sites")
+            raise task.error("p", f"p = {p} exceeds the {free} candidate sites")
     targets = dict(config.targets)
     dem, w = demand_weights(task, config, region)
     return SitingProblem(
@@ -389,81 +273,6 @@ def coverage_stats(
         out["median_min"], out["p90_min"] = float(q[0]), float(q[1])
         out["max_min"] = float(t[ok].max())
     return out
-
-
-def _score(problem: SitingProblem, model: Any) -> Any:
-    """``score(positions)`` of a solved model: larger is better, feasibility included."""
-    kind = problem.task.model
-    if kind == "mclp":
-        return lambda s: float(model.weights @ (model.times[:, s] <= model.standard).any(axis=1))
-    if kind == "backup":
-        return lambda s: model.objective_of(s)
-    if kind == "pmedian" and model.capacity is None:
-        return lambda s: -model.cost_of(s)
-    if kind == "pcenter":
-        return lambda s: -model.radius_of(s)
-    if kind == "lscp":
-        need = model.weights > 0
-        return lambda s: (
-            0.0 if (model.times[need][:, s] <= model.standard).any(axis=1).all() else -1.0
-        )
-    if kind == "hierarchy":
-        total = model.weights.sum()
-
-        def score(s: np.ndarray) -> float:
-            t = model.evaluate(s)[0]
-            if model.weights[t <= model.standard].sum() < model.min_coverage * total - 1e-9:
-                return -np.inf
-            return -float(model.weights @ t)
-
-        return score
-    return None
-
-
-def fewest_moves(problem: SitingProblem, model: Any, positions: np.ndarray) -> np.ndarray:
-    """Among solutions as good as ``positions``, one that moves fewer current sites.
-
-    Location models are often indifferent between many optima (every point
-    already covered, equal radii); a planner is not: a station that need not move
-    should stay. Each new site is swapped for a closed current site whenever
-    the model's objective (and feasibility) stays as good, until no swap does.
-
-    Parameters
-    ----------
-    problem
-        The problem.
-    model
-        Its solved model.
-    positions
-        Open candidate positions (model columns) of the solution.
-
-    Returns
-    -------
-    numpy.ndarray
-        Open positions, same objective, no more moves than ``positions``.
-    """
-    score = _score(problem, model)
-    if score is None:
-        return positions
-    cols = model.township_nodes if problem.task.model == "hierarchy" else problem.candidates
-    pos_of = {int(n): k for k, n in enumerate(cols)}
-    current = {pos_of[int(n)] for n in problem.current if int(n) in pos_of}
-    chosen = [int(k) for k in positions]
-    best = score(np.asarray(chosen))
-    tol = 1e-9 * max(1.0, abs(best)) if np.isfinite(best) else 0.0
-    changed = True
-    while changed:
-        changed = False
-        for i, k in enumerate(chosen):
-            if k in current or cols[k] in problem.fixed or cols[k] in problem.background:
-                continue
-            for c in sorted(current - set(chosen)):
-                trial = np.asarray(chosen[:i] + [c] + chosen[i + 1 :])
-                if score(trial) >= best - tol:
-                    chosen[i] = c
-                    changed = True
-                    break
-    return np.sort(np.asarray(chosen, dtype=np.int64))
 
 
 def solve_problem(problem: SitingProblem) -> SitingResult:

@@ -13,14 +13,8 @@ from hypothesis import strategies as st
 from experiments.config import RunConfig
 from experiments.runner import run_replication
 from experiments.siting.evaluate import evaluate_siting, supply_metrics
-from experiments.siting.plan import (
-    DEMAND_SPAWN_KEY,
-    build_problem,
-    coverage_stats,
-    grid_nodes,
-    nearest_minutes,
-    site,
-)
+from experiments.siting.places import DEMAND_SPAWN_KEY, grid_nodes
+from experiments.siting.plan import build_problem, coverage_stats, nearest_minutes, site
 from experiments.siting.proposal import proposed_region
 from experiments.siting.task import SitingTask, read_tasks
 from networks.errors import ConfigError

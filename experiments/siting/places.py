@@ -1,0 +1,137 @@
+"""Where demand is and where sites may stand, for a siting task on a region."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.config import Region, RunConfig
+from experiments.locations import read_table, resolve_location
+from experiments.siting.task import SitingTask
+from networks.errors import ConfigError
+from networks.roadnet import RoadNetwork
+
+#: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
+MAX_ALL_NODES = 3000
+#: First spawn-key entry of the incident streams sampled for demand; replications use
+#: spawn keys ``(r,)``, so the model never sees the incidents it is evaluated on.
+DEMAND_SPAWN_KEY = 2**31 - 1
+
+
+def table_nodes(
+    path: Path, network: RoadNetwork, task: SitingTask, name: str
+) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Nodes of the rows of a location table (CSV/GeoJSON) and the rows themselves.
+
+    ``name`` is the task key the table was given for (``fix``, ``candidates``,
+    ``demand``), for the error if it has no rows.
+    """
+    rows = read_table(path)
+    if not rows:
+        raise task.error(name, f"the table {path} has no rows")
+    nodes = [
+        resolve_location(row, network, source=str(path), key=f"row {i + 2}")
+        for i, row in enumerate(rows)
+    ]
+    return np.asarray(nodes, dtype=np.int64), rows
+
+
+def grid_nodes(network: RoadNetwork, spacing_m: float) -> np.ndarray:
+    """One node per ``spacing_m`` grid cell: the one nearest the cell's centre.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    spacing_m
+        Cell size, metres.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted node indices.
+    """
+    x, y = network.nodes.x, network.nodes.y
+    cx, cy = np.floor(x / spacing_m), np.floor(y / spacing_m)
+    d2 = (x - (cx + 0.5) * spacing_m) ** 2 + (y - (cy + 0.5) * spacing_m) ** 2
+    order = np.lexsort((d2, cy, cx))
+    cells = np.column_stack([cx[order], cy[order]])
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = np.any(cells[1:] != cells[:-1], axis=1)
+    return np.sort(order[first])
+
+
+def demand_weights(
+    task: SitingTask, config: RunConfig, region: Region
+) -> tuple[np.ndarray, np.ndarray]:
+    """Demand nodes and weights of a task (only nodes with positive demand).
+
+    ``scenario`` counts incidents over ``demand_samples`` streams of the
+    config's scenario (for depots, incidents that need supplies, if any do),
+    drawn from seeds the evaluation's replications never use.
+    """
+    net = region.network
+    n = net.n_nodes
+    if isinstance(task.demand, Path):
+        nodes, rows = table_nodes(task.demand, net, task, "demand")
+        w = np.zeros(n)
+        for i, (node, row) in enumerate(zip(nodes, rows, strict=True)):
+            raw = row.get("weight", 1.0)
+            try:
+                value = float(1.0 if raw in (None, "") else raw)
+            except (TypeError, ValueError):
+                value = float("nan")
+            if not (np.isfinite(value) and value >= 0):
+                raise ConfigError(
+                    f"weight must be a non-negative number, got {raw!r}",
+                    source=str(task.demand),
+                    key=f"row {i + 2}.weight",
+                )
+            w[node] += value
+    elif task.demand == "nodes":
+        w = np.ones(n)
+    elif task.demand == "population":
+        from scenarios.places import Geography
+
+        w = Geography(net).population
+    else:
+        from experiments.runner import draw_incidents
+
+        w = np.zeros(n)
+        for k in range(task.demand_samples):
+            seed = np.random.SeedSequence(config.seed, spawn_key=(DEMAND_SPAWN_KEY, k))
+            stream = draw_incidents(config, region, rng=np.random.default_rng(seed))
+            nodes = np.asarray(stream.node, dtype=np.int64)
+            if task.facility == "depots":
+                needs = np.array([bool(r.supplies) for r in stream.requirements])
+                if needs.size and needs.any():
+                    nodes = nodes[needs[np.asarray(stream.requirement, dtype=np.int64)]]
+            w += np.bincount(nodes, minlength=n)
+    dem = np.flatnonzero(w > 0)
+    if dem.size == 0:
+        raise task.error("demand", "no demand: every weight is zero")
+    return dem, w[dem]
+
+
+def candidate_nodes(task: SitingTask, network: RoadNetwork, current: np.ndarray) -> np.ndarray:
+    """Candidate site nodes of a task (``current``: the tier's sites now), before extras.
+
+    ``auto`` is the landmarks if the network has any, else ``nodes``; ``nodes``
+    is every node, or one per grid cell on networks above :data:`MAX_ALL_NODES`.
+    """
+    if isinstance(task.candidates, Path):
+        return table_nodes(task.candidates, network, task, "candidates")[0]
+    kind = task.candidates
+    if kind == "auto":
+        kind = "landmarks" if network.landmarks else "nodes"
+    if kind == "landmarks":
+        if not network.landmarks:
+            raise task.error("candidates", f"network {network.name!r} has no landmarks; use nodes")
+        return np.array([lm.node for lm in network.landmarks], dtype=np.int64)
+    if kind == "nodes":
+        if network.n_nodes <= MAX_ALL_NODES:
+            return np.arange(network.n_nodes)
+        return grid_nodes(network, task.candidate_spacing_m)
+    return current  # "current": keep or close existing sites only
