@@ -342,10 +342,11 @@ class Reinforcement:
     teams enter the map at ``station.node`` ``delay`` minutes after the call
     of the first incident of grade ``max_grade`` or graver has been taken
     (mobilisation and the drive in), and from then on serve like any other
-    station until the end of the run. Before that nobody can dispatch them. A
-    team complement larger than the county has is capped at the county's for
-    incidents of lesser grades, but at county plus reinforcement for the
-    grave ones, which call it in.
+    station until the end of the run. Before that nobody can dispatch them, and
+    they count in no area's reserve. A team complement larger than the county
+    has is capped at county plus reinforcement for the grave incidents (which
+    call it in) and for every incident called after it has arrived; at the
+    county's own for lesser incidents before then.
 
     Attributes
     ----------

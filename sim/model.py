@@ -464,6 +464,8 @@ class Engine:
                     self.status[t] = _STANDBY
                     self.n_free[self.team_cap[t]] -= 1
                     self.free_area[self.team_area[t]][self.team_cap[t]] -= 1
+                    # Nor do they count for an area's reserve until they come.
+                    self.area_total[self.team_area[t]][self.team_cap[t]] -= 1
                     self.local_cap[self.team_cap[t]] -= 1
             self.reinforce_delay = float(reinforcement.delay.sample(reinf_rng))
         self.cap_stations = [
@@ -484,23 +486,25 @@ class Engine:
         # Requirements, resolved once per (hazard, grade) row.
         # A count above what the whole region has is capped there (everyone goes; the
         # shortfall is recorded); a capability nobody has makes the incident unserved.
+        # With a reinforcement, rows ``R..2R-1`` are the same requirements resolved against
+        # the county plus the reinforcement: used by an incident that calls it in, or that
+        # is called after it has arrived.
         self.req_teams: list[list[tuple[int, int]]] = []
         self.req_total: list[int] = []
         self.req_short: list[int] = []
         self.req_ok: list[bool] = []
-        for r in stream.requirements:
-            asked = [(cap_index.get(c, -1), int(k)) for c, k in r.teams if k > 0]
-            # A grave incident calls the reinforcement in, so it may wait for those teams too.
-            grave = reinforcement is not None and r.grade <= reinforcement.max_grade
-            have = self.total_cap if grave else self.local_cap
-            teams = [(c, min(k, have[c])) for c, k in asked if c >= 0]
-            self.req_teams.append([(c, k) for c, k in teams if k > 0])
-            self.req_total.append(sum(k for _, k in teams))
-            self.req_short.append(sum(k for _, k in asked) - self.req_total[-1])
-            self.req_ok.append(all(c >= 0 and have[c] > 0 for c, _ in asked))
+        self.n_req = len(stream.requirements)
+        for have in [self.local_cap] + ([self.total_cap] if reinforcement is not None else []):
+            for r in stream.requirements:
+                asked = [(cap_index.get(c, -1), int(k)) for c, k in r.teams if k > 0]
+                teams = [(c, min(k, have[c])) for c, k in asked if c >= 0]
+                self.req_teams.append([(c, k) for c, k in teams if k > 0])
+                self.req_total.append(sum(k for _, k in teams))
+                self.req_short.append(sum(k for _, k in asked) - self.req_total[-1])
+                self.req_ok.append(all(c >= 0 and have[c] > 0 for c, _ in asked))
         self.req_supplies = [
             tuple((str(i), int(q)) for i, q in r.supplies) for r in stream.requirements
-        ]
+        ] * (2 if reinforcement is not None else 1)
 
         # Depots.
         self.depot_nodes = np.array([d.node for d in self.depots], dtype=np.int64)
@@ -727,11 +731,12 @@ class Engine:
                     continue  # still cut off
                 if self.noise is not None and back > 0:
                     back *= next(self.noise)
-                # The way home starts now; for its first half the team still counts as
-                # at the scene (see nearest()).
-                self.ret_start[team] = now
-                self.ret_end[team] = end = now + back
+                # The way home starts now (or when the team reaches the scene, if it is
+                # still driving there); for its first half it counts as at the scene.
                 r = self.last_row[team]
+                start = max(now, self.d_fixed[r][4])
+                self.ret_start[team] = start
+                self.ret_end[team] = end = start + back
                 self.d_ret[r] = self.d_avail[r] = end
                 if end < self.home_at[cap]:
                     self.home_at[cap] = end
@@ -745,8 +750,8 @@ class Engine:
             if self.noise is not None and back > 0:
                 back *= next(self.noise)
             r = self.last_row[team]
-            self.d_ret[r] = now + back
-            self.d_avail[r] = avail = now + back + next(self.team_resupply[team])
+            self.d_ret[r] = max(now, self.d_fixed[r][4]) + back
+            self.d_avail[r] = avail = self.d_ret[r] + next(self.team_resupply[team])
             done = Timeout(self.env, avail - now, team)
             done.callbacks.append(self._resupplied)
 
@@ -834,8 +839,14 @@ class Engine:
             nxt = Timeout(self.env, self.call_taken[self._order[k + 1]] - self.env._now)
             nxt.callbacks.append(self._call_taken)
         req = self.s_req[i]
-        if self._standby and self.s_grade[i] <= self.reinforcement.max_grade:
-            self._call_in()
+        if self.reinforcement is not None:
+            if self._standby and self.s_grade[i] <= self.reinforcement.max_grade:
+                self._call_in()  # so this incident may wait for the reinforcement's teams
+            if not math.isnan(self.called_at) and (
+                self.s_grade[i] <= self.reinforcement.max_grade or not self._standby
+            ):
+                req += self.n_req
+                self.s_req[i] = req
         if self.req_supplies[req]:
             self._draw_supplies(i, req)
         if not self.req_ok[req]:
@@ -999,6 +1010,7 @@ class Engine:
                 self.status[t] = _HOME
                 self.n_free[cap] += 1
                 self.free_area[self.team_area[t]][cap] += 1
+                self.area_total[self.team_area[t]][cap] += 1
         for cap in range(len(CAPABILITIES)):
             if self.queues[cap]:
                 self._serve(cap)
@@ -1252,7 +1264,7 @@ class Engine:
         needed = np.asarray([self.req_total[r] for r in self.s_req], dtype=np.int64)
         reason = list(self.reason)
         marked = np.asarray([bool(r) for r in reason], dtype=bool)
-        ok = np.asarray(self.req_ok, dtype=bool)[st.requirement] if n else np.zeros(0, bool)
+        ok = np.asarray([self.req_ok[r] for r in self.s_req], dtype=bool)
         served = ~marked & np.where((needed == 0) & ok, ~np.isnan(call_taken), ~np.isnan(on_scene))
         for i in np.flatnonzero(~marked & ~served).tolist():
             reason[i] = self._unserved_reason(i)

@@ -141,3 +141,40 @@ def test_spec_round_trips_and_refuses_bad_input():
         Reinforcement.from_dict({**spec, "max_grade": 5}, source="r.toml", key="reinforcement")
     with pytest.raises(ConfigError, match="r.toml: reinforcement.delay_min"):
         Reinforcement.from_dict({**spec, "delay_min": -3}, source="r.toml", key="reinforcement")
+
+
+def test_an_uncalled_corps_in_a_county_area_does_not_hold_its_reserve():
+    # Reserve 1 per area: the township's one team may go to a grade III call only if the
+    # area has another. A corps that has not come must not count as that other team.
+    town = [Station("Town", 0, "township", (TeamSpec("general", 30, turnout=ZERO),),
+                    area="Town")]  # fmt: skip
+    one = Requirement("collapse", 3, (("general", 1),))
+    s = stream_from([5.0], [1], requirements=[one], grade=[3], control=[10.0], clear=[0.0])
+    shared = Reinforcement(
+        Station("Corps", 2, "provincial", (TeamSpec("general", 50, turnout=ZERO),), area="Town"),
+        delay=Fixed(60.0),
+    )
+    runs = [
+        sim.run(line(), town, (), s, rng=np.random.default_rng(0), call_taking=ZERO,
+                policy=sim.SeverityPriority(reserve=1), reinforcement=extra)
+        for extra in (None, shared)
+    ]  # fmt: skip
+    assert runs[0].dispatches["dispatched"].tolist() == runs[1].dispatches["dispatched"].tolist()
+
+
+def test_once_arrived_the_corps_serves_lesser_incidents_too():
+    # Only the corps has water rescue. A grade I collapse calls it in at 5 (arrives 65);
+    # a grade III flood at 200 is then served by it, not refused as "no capability".
+    flood = Requirement("flood", 3, (("water_rescue", 1),))
+    quake = Requirement("collapse", 1, (("general", 1),))
+    s = stream_from([5.0, 200.0], [1, 1], requirements=[quake, flood], requirement=[0, 1],
+                    grade=[1, 3], control=[10.0, 10.0], clear=[0.0, 0.0])  # fmt: skip
+    teams = (TeamSpec("general", 50, turnout=ZERO), TeamSpec("water_rescue", 8, turnout=ZERO))
+    extra = Reinforcement(Station("Corps", 2, "provincial", teams), delay=Fixed(60.0))
+    r = go(s, extra)
+    assert r.incidents["served"].tolist() == [True, True]
+    assert r.incidents["teams_short"].tolist() == [0, 0]
+    # Before it arrives, the same flood would be refused: the county has no such team.
+    early = stream_from([5.0, 20.0], [1, 1], requirements=[quake, flood], requirement=[0, 1],
+                        grade=[1, 3], control=[10.0, 10.0], clear=[0.0, 0.0])  # fmt: skip
+    assert go(early, extra).incidents["reason"].tolist() == ["", "no_capability"]

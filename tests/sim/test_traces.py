@@ -358,3 +358,23 @@ def test_a_team_cut_off_at_the_scene_goes_home_when_the_road_reopens():
     # The next call finds the team at its station, not at the old scene.
     assert not d["from_scene"][1] and d["dispatched"][1] == pytest.approx(150.0)
     assert d["travel"][1] == pytest.approx(0.0)
+
+
+def test_a_team_still_driving_when_the_road_reopens_returns_from_the_scene():
+    # 0 -1 min- 1 -10 min- 2; teams at 0 and 2, two needed at 1. The near team clears the
+    # work alone by 3; the far one is still on its way (arrives 10), then turns back. Its
+    # road home (1-2) is cut from 2 to 5: it still drives home from the scene from 10.
+    net = road_network(3, [(0, 1, 60), (1, 2, 600)])
+    two = Requirement("fire", 3, (("fire", 2),))
+    cut = ScheduledDisruption(2.0, 5.0, Disruption((2, 3)))
+    for resupply in (0.0, 3.0):
+        teams = [
+            Station(n, k, "county", (TeamSpec("fire", 10, turnout=ZERO, resupply=Fixed(resupply)),))
+            for n, k in (("A", 0), ("B", 2))
+        ]
+        s = stream_from([0.0], [1], requirements=[two], control=[1.0], clear=[0.0],
+                        disruptions=[cut])  # fmt: skip
+        d = go(net, teams, s, call_taking=ZERO).dispatches
+        assert d["arrival"].tolist() == pytest.approx([1.0, 10.0])
+        assert d["returned"][1] == pytest.approx(20.0)
+        assert d["available"][1] == pytest.approx(20.0 + resupply)
