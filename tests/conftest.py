@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -13,6 +14,12 @@ REPO = Path(__file__).resolve().parents[1]
 #: Real OpenStreetMap extracts (ODbL), kept outside the repository; CI has ../shared beside it.
 OSM_DIR = REPO.parent / "shared" / "data" / "osm"
 SHANGHAI = OSM_DIR / "cn_shanghai_center_overpass2025.osm.bz2"
+
+
+def read_csv(path: str | os.PathLike[str]) -> list[dict[str, str]]:
+    """Rows of a CSV file as dicts (the tests read the files the commands write)."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
 
 
 def osm_file(name: str) -> Path:

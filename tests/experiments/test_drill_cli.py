@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import shutil
@@ -12,15 +11,11 @@ from pathlib import Path
 import pytest
 
 from experiments.cli import main
+from tests.conftest import read_csv
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "drill.toml"
 CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -11,12 +10,7 @@ import numpy as np
 import pytest
 
 from experiments.cli import main
-from tests.conftest import REPO
-
-
-def _read_csv(path):
-    with path.open(newline="") as fh:
-        return list(csv.DictReader(fh))
+from tests.conftest import REPO, read_csv
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +26,7 @@ def test_run_writes_records_summary_and_plots(county_run):
     reps = summary["replications"]
     assert [r["replication"] for r in reps] == [0, 1]
     for r in reps:
-        rows = _read_csv(county_run / "records" / f"rep-{r['replication']:03d}" / "incidents.csv")
+        rows = read_csv(county_run / "records" / f"rep-{r['replication']:03d}" / "incidents.csv")
         assert len(rows) == r["incidents"]
         ids = [int(row["id"]) for row in rows] if rows and "id" in rows[0] else None
         if ids is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
@@ -11,14 +10,9 @@ from experiments.cli import main
 from experiments.config import RunConfig
 from experiments.siting.task import read_tasks
 from scenarios.validate import read_toml
-from tests.conftest import REPO
+from tests.conftest import REPO, read_csv
 
 EXAMPLE = REPO / "examples" / "siting.toml"
-
-
-def _rows(path):
-    with path.open(newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +35,7 @@ def test_example_writes_every_file_of_both_tasks(sited):
 
 def test_sites_csv_and_geojson_agree_and_count_p(sited):
     cov = json.loads((sited / "stations" / "coverage.json").read_text())
-    rows = _rows(sited / "stations" / "sites.csv")
+    rows = read_csv(sited / "stations" / "sites.csv")
     status = [r["status"] for r in rows]
     open_rows = [r for r in rows if r["status"] != "closed"]
     assert len(open_rows) == cov["task"]["p"] == 6
@@ -75,10 +69,10 @@ def test_hierarchy_delivers_no_slower_than_the_current_depots(sited):
     # The current depots meet the coverage floor, so the optimum delivers no slower.
     assert cov["before"]["covered_share"] >= 0.95
     assert cov["after"]["chain_mean_min"] <= cov["before"]["chain_mean_min"] + 1e-9
-    rows = _rows(sited / "depots" / "sites.csv")
+    rows = read_csv(sited / "depots" / "sites.csv")
     assert sum(r["status"] in ("kept", "new", "fixed") for r in rows) == 10
     # A township depot on a county depot's node is "merged", never proposed for closing.
-    county_nodes = {d["node"] for d in _rows(sited / "depots" / "proposed_depots.csv")
+    county_nodes = {d["node"] for d in read_csv(sited / "depots" / "proposed_depots.csv")
                     if d["tier"] in ("city", "county")}  # fmt: skip
     for r in rows:
         if r["status"] == "merged":
@@ -88,7 +82,7 @@ def test_hierarchy_delivers_no_slower_than_the_current_depots(sited):
 
 
 def test_evaluation_table_is_paired_and_consistent(sited):
-    rows = _rows(sited / "stations" / "evaluation.csv")
+    rows = read_csv(sited / "stations" / "evaluation.csv")
     metrics = [r["metric"] for r in rows]
     assert "compliance_arrival" in metrics and "compliance_all_three" in metrics
     for r in rows:
@@ -134,7 +128,7 @@ def test_fix_current_keeps_every_existing_site(tmp_path, capsys):
     code = main(["site", str(EXAMPLE), "--task", "stations", "--fix", "current", "--p", "8",
                  "--out", str(out), "--no-plots"])  # fmt: skip
     assert code == 0
-    rows = _rows(out / "stations" / "sites.csv")
+    rows = read_csv(out / "stations" / "sites.csv")
     assert sum(r["status"] == "fixed" for r in rows) == 6
     assert sum(r["status"] == "new" for r in rows) == 2
     assert not any(r["status"] == "closed" for r in rows)
@@ -274,7 +268,7 @@ def test_a_fixed_site_keeps_the_name_its_table_gives(tmp_path):
     out = tmp_path / "o"
     assert main(["site", str(EXAMPLE), "--task", "stations", "--fix", str(fix), "--no-plots",
                  "--out", str(out)]) == 0  # fmt: skip
-    rows = {r["name"]: r for r in _rows(out / "stations" / "sites.csv")}
+    rows = {r["name"]: r for r in read_csv(out / "stations" / "sites.csv")}
     assert rows["Riverside Post"]["status"] == "fixed"
-    stations = {r["name"] for r in _rows(out / "stations" / "proposed_stations.csv")}
+    stations = {r["name"] for r in read_csv(out / "stations" / "proposed_stations.csv")}
     assert "Riverside Post" in stations

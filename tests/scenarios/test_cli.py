@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
 
 from experiments.cli import main
 from scenarios import generate_stream, load_scenario
 from scenarios.export import DISRUPTION_COLUMNS, INCIDENT_COLUMNS
-
-
-def read(path):
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
+from tests.conftest import read_csv
 
 
 def test_sample_writes_the_stream_and_its_disruptions(tmp_path, county, capsys):
     out = tmp_path / "inc.csv"
     assert main(["scenario", "sample", "chemical_leak", "--seed", "5", "-o", str(out)]) == 0
-    rows = read(out)
+    rows = read_csv(out)
     with open(out, encoding="utf-8") as fh:
         assert tuple(fh.readline().strip().split(",")) == INCIDENT_COLUMNS
     st = generate_stream(load_scenario("chemical_leak"), county, rng=np.random.default_rng(5))
@@ -32,7 +26,7 @@ def test_sample_writes_the_stream_and_its_disruptions(tmp_path, county, capsys):
         teams = dict(p.split(":") for p in r["teams"].split(";"))
         assert {k: int(v) for k, v in teams.items()} == dict(st.requirements[req].teams)
     assert float(rows[0]["lon"]) == pytest.approx(county.nodes.lon[st.node[0]], abs=1e-6)
-    dis = read(tmp_path / "inc.disruptions.csv")
+    dis = read_csv(tmp_path / "inc.disruptions.csv")
     assert len(dis) == len(st.disruptions) and tuple(dis[0]) == DISRUPTION_COLUMNS
     iso = [d for d in dis if d["label"] == "isolation: hazmat_leak"]
     assert len(iso) == 1 and float(iso[0]["end_min"]) - float(iso[0]["start_min"]) == 720
