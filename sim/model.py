@@ -28,8 +28,10 @@ Modelling choices (documented in the issue)
   a team re-dispatched on its way back has no turnout.
 * A returning team is taken to be at the previous scene while less than half
   of its return trip has elapsed, and at its station afterwards (the return
-  trip is not tracked edge by edge). Travel from a scene node uses one
-  shortest-path tree per (scene node, network state), cached.
+  trip is not tracked edge by edge). A team whose incident cleared while it
+  was still on its way there first finishes that drive, then turns: sent on,
+  its new trip includes the rest of the old one. Travel from a scene node
+  uses one shortest-path tree per (scene node, network state), cached.
 * Teams with a non-zero ``resupply`` time are not re-dispatchable on their way
   back; they restock at the station first.
 * Work on scene is shared: an incident needing ``n`` teams needs
@@ -661,6 +663,9 @@ class Engine:
             h = team_station[team]
             if (now - start) * 2.0 < end - start:
                 scene = self.ret_scene[team]
+                # A team still driving to a scene that has cleared turns there (start is
+                # its arrival): it must finish that drive first.
+                ahead = (start - now) * 60.0 if start > now else 0.0
                 # Triangle-inequality lower bounds through the home station skip most trees.
                 # (inf - inf is no bound, so each term is used only when it is one.)
                 lb = 0.0
@@ -670,9 +675,9 @@ class Engine:
                 via = float(tt_back[h, node])
                 if via < _INF:
                     lb = max(lb, float(tt_back[h, scene]) - via)
-                if lb >= best_t:
+                if lb + ahead >= best_t:
                     continue
-                t = tb.scene_row(scene)[node]
+                t = ahead + tb.scene_row(scene)[node]
                 if t < best_t:
                     best_t, best = t, (team, t, scene, True)
             else:
@@ -761,11 +766,16 @@ class Engine:
         team, sec, from_node, from_scene = cand
         now = self.env._now
         status = self.status[team]
+        ahead = 0.0
         if status == _RETURNING:
             self.returning[cap].remove(team)
             self.d_ret[self.last_row[team]] = now
             self.d_avail[self.last_row[team]] = now
             turnout = 0.0
+            if from_scene and self.ret_start[team] > now:
+                # Still driving to the old scene: ``sec`` includes the rest of that drive
+                # (see nearest()), which is not re-drawn with travel noise.
+                ahead = self.ret_start[team] - now
         elif status == _DIVERTED:  # already out: no turnout, in no free list
             turnout = 0.0
         else:
@@ -778,9 +788,10 @@ class Engine:
         self.status[team] = _BUSY
         self.n_free[cap] -= 1
         self.free_area[self.team_area[team]][cap] -= 1
-        travel = sec / 60.0
+        travel = sec / 60.0 - ahead
         if self.noise is not None:
             travel *= next(self.noise)
+        travel += ahead
         arrival = now + turnout + travel
         r = len(self.d_team)
         self.last_row[team] = r

@@ -142,8 +142,19 @@ def test_invariants(case):
     assert np.all(inc["teams_sent"][inc["served"] & needs] >= 1)
     assert np.all(inc["teams_sent"] <= inc["teams_needed"])
 
-    # No team in two places at once: a team's dispatches never overlap.
+    # No team in two places at once: a team's dispatches never overlap, and a team that was
+    # not diverted goes on (or home) only from a scene it has reached.
     assert np.all(d["arrival"] >= d["dispatched"])
+    early = ~d["diverted"] & (d["returned"] < d["arrival"] - 1e-9)
+    for r0 in np.flatnonzero(early):
+        # Sent on before reaching a scene that cleared: the next trip starts at once, from
+        # that scene, and includes the rest of the drive there.
+        later = np.flatnonzero(
+            (d["team"] == d["team"][r0]) & (d["dispatched"] > d["dispatched"][r0])
+        )
+        r1 = later[np.argmin(d["dispatched"][later])]
+        assert d["dispatched"][r1] == d["returned"][r0] and d["from_scene"][r1]
+        assert d["travel"][r1] >= d["arrival"][r0] - d["returned"][r0] - 1e-9
     for team in np.unique(d["team"]):
         rows = np.flatnonzero(d["team"] == team)
         rows = rows[np.argsort(d["dispatched"][rows], kind="stable")]

@@ -378,3 +378,22 @@ def test_a_team_still_driving_when_the_road_reopens_returns_from_the_scene():
         assert d["arrival"].tolist() == pytest.approx([1.0, 10.0])
         assert d["returned"][1] == pytest.approx(20.0)
         assert d["available"][1] == pytest.approx(20.0 + resupply)
+
+
+def test_a_team_sent_on_before_reaching_a_cleared_scene_finishes_that_drive_first():
+    # 0 -1- 1 -10- 2 -10- 3 (minutes). X at 1 needs two teams: A's (from 0) arrives at 1
+    # and finishes the work alone at 3; B's (from 3) is still 17 min short of node 1. At 4
+    # a call at node 3: B would need 16 more minutes to reach 1, then 20 back to 3 (36);
+    # A drives 0 -> 3 in 21 (its way home has passed half), so A goes.
+    net = road_network(4, [(0, 1, 60), (1, 2, 600), (2, 3, 600)])
+    s = stream_from([0.0, 4.0], [1, 3], requirements=[FIRE2, FIRE], requirement=[0, 1],
+                    control=[1.0, 5.0], clear=[0.0, 0.0])  # fmt: skip
+    r = go(net, [station("A", 0, turnout=0.0), station("B", 3, turnout=0.0)], s,
+           call_taking=ZERO)  # fmt: skip
+    d = r.dispatches
+    second = d["incident"] == 1
+    assert r.stations["name"][d["station"][second]].tolist() == ["A"]
+    assert r.incidents["first_arrival"][1] == pytest.approx(25.0)
+    # B's trip to the cleared scene ends there (20), then it drives home (40).
+    b = np.flatnonzero((d["incident"] == 0) & (r.stations["name"][d["station"]] == "B"))[0]
+    assert d["returned"][b] == pytest.approx(40.0)
