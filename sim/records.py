@@ -129,8 +129,17 @@ class RunRecords:
     def team_state(self, team: int, t: float) -> str:
         """State of a team at time ``t``, derived from the dispatch rows.
 
-        One of ``available``, ``en_route``, ``on_scene``, ``returning`` or ``resupplying``.
+        One of ``available``, ``en_route``, ``on_scene``, ``returning``,
+        ``resupplying``, or ``standby`` (a reinforcement team before it arrives).
         """
+        reinf = self.meta.get("reinforcement")
+        if (
+            reinf is not None
+            and self.stations["name"][self.teams["station"][team]] == reinf["name"]
+        ):
+            arrived = reinf["arrived_min"]
+            if arrived is None or t < arrived:
+                return "standby"
         d = self.dispatches
         rows = np.flatnonzero(d["team"] == team)
         for r in rows[::-1]:

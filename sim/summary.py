@@ -60,11 +60,12 @@ def utilisation(records: RunRecords) -> dict[str, dict[str, Any]]:
 
     ``committed`` counts dispatch -> released (en route and on scene);
     ``away`` also counts the way back and any resupply. Both are clipped to the
-    run window and divided by teams x window length.
+    run window and divided by teams x window length; for a reinforcement, the
+    window starts when it arrives (``None`` if it never did).
     """
     d, teams, st = records.dispatches, records.teams, records.stations
     start, end = records.start, records.end
-    span = max(end - start, 1e-12)
+    reinf = records.meta.get("reinforcement")
     t0 = np.clip(d["dispatched"], start, end)
     rel = np.where(np.isnan(d["released"]), end, d["released"])
     back = np.where(np.isnan(d["available"]), end, d["available"])
@@ -74,11 +75,17 @@ def utilisation(records: RunRecords) -> dict[str, dict[str, Any]]:
     for s, name in enumerate(st["name"].tolist()):
         n_teams = int(np.sum(teams["station"] == s))
         mine = d["station"] == s
+        span = max(end - start, 1e-12)
+        if reinf is not None and name == reinf["name"]:
+            # Standing by is not idle capacity: count from the arrival.
+            came = reinf["arrived_min"]
+            span = max(end - max(came, start), 1e-12) if came is not None and came < end else 0.0
+        ok = n_teams and span > 0
         out[name] = {
             "teams": n_teams,
             "dispatches": int(mine.sum()),
-            "committed": _num(committed[mine].sum() / (n_teams * span)) if n_teams else None,
-            "away": _num(away[mine].sum() / (n_teams * span)) if n_teams else None,
+            "committed": _num(committed[mine].sum() / (n_teams * span)) if ok else None,
+            "away": _num(away[mine].sum() / (n_teams * span)) if ok else None,
         }
     return out
 

@@ -178,3 +178,19 @@ def test_once_arrived_the_corps_serves_lesser_incidents_too():
     early = stream_from([5.0, 20.0], [1, 1], requirements=[quake, flood], requirement=[0, 1],
                         grade=[1, 3], control=[10.0, 10.0], clear=[0.0, 0.0])  # fmt: skip
     assert go(early, extra).incidents["reason"].tolist() == ["", "no_capability"]
+
+
+def test_corps_teams_stand_by_until_they_come_and_count_time_from_then():
+    s = stream_from([5.0], [1], requirements=[GRAVE], grade=[1], control=[30.0], clear=[0.0])
+    r = go(s, corps(delay=60.0))
+    corps_team = int(np.flatnonzero(r.stations["name"][r.teams["station"]] == "Corps")[0])
+    assert r.team_state(corps_team, 30.0) == "standby"
+    assert r.team_state(corps_team, 65.5) == "en_route"
+    u = sim.summary.utilisation(r)["Corps"]
+    d = r.dispatches
+    row = np.flatnonzero(r.stations["name"][d["station"]] == "Corps")[0]
+    committed = min(d["released"][row], r.end) - d["dispatched"][row]
+    assert u["committed"] == pytest.approx(committed / (r.end - 65.0))
+    # Never called: no window, no share (standing by is not idle capacity).
+    minor = stream_from([5.0], [1], requirements=[MINOR], grade=[3], control=[30.0], clear=[0.0])
+    assert sim.summary.utilisation(go(minor, corps()))["Corps"]["committed"] is None
