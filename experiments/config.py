@@ -10,7 +10,7 @@ the file and the dotted key. Paths inside it are relative to the file::
 
     [facilities]
     stations = "default"          # or a CSV/GeoJSON table, or inline [[stations]]
-    depots = "default"            # or a CSV/GeoJSON table, or inline [[depots]]
+    depots = "default"            # or a CSV/GeoJSON table, inline [[depots]], or "none"
     township_stations = 6         # default stations in only the first 6 townships
 
     [scenario]
@@ -334,10 +334,14 @@ class RunConfig:
             return tuple(inline)
         if ref is None or ref == "default":
             return "default"
+        if ref == "none" and kind == "depots":
+            return ()  # a run of teams alone: no supplies are drawn
         if not isinstance(ref, str):
+            hint = ', "none"' if kind == "depots" else ""
             raise ConfigError(
-                'expected "default" or a table file', source=source, key=f"facilities.{kind}"
-            )
+                f'expected "default"{hint} or a table file', source=source,
+                key=f"facilities.{kind}",
+            )  # fmt: skip
         p = Path(ref)
         return p if p.is_absolute() else base / p
 

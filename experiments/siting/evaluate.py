@@ -183,7 +183,8 @@ def evaluate_siting(
             res = run_replication(config, replication=r, root_seed=seed, region=region)
             row = {**res.summary, **supply_metrics(res.records, standard_min)}
             for m in metrics:
-                values[which].setdefault(m, []).append(float(row.get(m, np.nan)))
+                v = row.get(m)  # None: nothing to measure in this replication (no incidents)
+                values[which].setdefault(m, []).append(np.nan if v is None else float(v))
     return Evaluation(
         metrics=tuple(metrics),
         current={m: np.asarray(v) for m, v in values["current"].items()},

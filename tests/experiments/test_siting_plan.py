@@ -207,3 +207,25 @@ def test_capacities_cost_travel_and_are_respected(config, region):
     assert (served[township] <= total / 8 + 1e-6).all()
     with pytest.raises(ConfigError, match="only the pmedian model takes capacities"):
         _task(model="mclp", capacity=10.0)
+
+
+def test_evaluation_tolerates_runs_with_nothing_to_measure(tmp_path):
+    # One water-rescue team at the seat: every typical-week incident lacks a capability, so a
+    # replication has no arrival interval at all; the comparison says so instead of failing.
+    cfg = RunConfig.from_dict(
+        {
+            "network": {"synthetic": "county"},
+            "scenario": {"name": "typical_week"},
+            "stations": [{"name": "Seat", "tier": "city", "location": "landmark:County Seat",
+                          "teams": [{"capability": "water_rescue", "size": 8}]}],
+            "facilities": {"depots": "none"},
+        },
+        source="t", base_dir=tmp_path,
+    )  # fmt: skip
+    region = cfg.region()
+    assert region.depots == ()
+    ev = evaluate_siting(cfg, region, region, 2)
+    t = ev.table()
+    row = t["metric"].index("intervals_arrival_mean")
+    assert np.isnan(t["current"][row]) and t["verdict"][row] == "no clear difference"
+    assert set(t["verdict"]) == {"no clear difference"}
