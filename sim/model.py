@@ -577,32 +577,40 @@ class Engine:
         self.tables = self._tables_for(network)
 
     def _stage_isolated(self, stream: IncidentStream, network: RoadNetwork) -> None:
-        """Avoid danger first: send responders to a zone's staging node, not into the zone.
+        """Avoid danger first, and work from the edge of a cut: stage outside closures.
 
         An isolation zone (a disruption labelled ``isolation...``) closes the
         roads around a leak. The leak itself, and any incident called at a node
         inside the zone while it stands, is answered at the zone's staging
         node (:func:`scenarios.zones.staging_nodes`: the nearest node outside
-        it that can be reached); records keep the real scene node.
+        it that can be reached). Likewise an incident's own road closure (a
+        landslide's cut, flooded streets): an incident whose scene it cuts
+        off from the rest of the network, itself or one called there while it
+        stands, is answered at the nearest node responders can reach, instead
+        of waiting for the road to reopen. Records keep the real scene node.
         """
-        if not any(d.disruption.label.startswith("isolation") for d in stream.disruptions):
-            return
-        from scenarios.zones import isolation_zones, staging_nodes
+        from scenarios.zones import cut_off, scene_closures, staging_nodes
 
-        zones = isolation_zones(stream)
+        rows = scene_closures(stream)
+        if not rows.size:
+            return
         e = network.edges
-        for row, inc, stage in zip(
-            zones["row"].tolist(),
-            zones["incident"].tolist(),
-            staging_nodes(stream, network).tolist(),
-            strict=True,
-        ):
+        cut = [cut_off(network, stream.disruptions[row].disruption) for row in rows.tolist()]
+        stages = staging_nodes(stream, network, rows, cut=cut).tolist()
+        for row, stage, cut_row in zip(rows.tolist(), stages, cut, strict=True):
             d = stream.disruptions[row]
-            edges = np.asarray(d.disruption.edges, dtype=np.int64)
-            inside = np.zeros(network.n_nodes, dtype=bool)
-            inside[e.u[edges]] = inside[e.v[edges]] = True
+            if d.disruption.label.startswith("isolation"):
+                # Danger: nobody drives into the zone, even where a road would lead.
+                edges = np.asarray(d.disruption.edges, dtype=np.int64)
+                inside = np.zeros(network.n_nodes, dtype=bool)
+                inside[e.u[edges]] = inside[e.v[edges]] = True
+            else:
+                inside = cut_row
             during = (stream.time >= d.start) & (stream.time < d.end) & inside[stream.node]
-            for i in np.flatnonzero(during).tolist() + ([inc] if inc >= 0 else []):
+            own = [d.incident] if d.incident >= 0 and inside[stream.node[d.incident]] else []
+            if d.disruption.label.startswith("isolation") and d.incident >= 0:
+                own = [d.incident]
+            for i in np.flatnonzero(during).tolist() + own:
                 self.s_node[i] = stage
 
     # ------------------------------------------------------------ view API
@@ -1461,7 +1469,7 @@ def run(
     call_taking
         Minutes to take a call; default lognormal, mean 0.75 min, cv 0.5.
     reinforcement
-        Outside teams that a grade I/II incident calls in
+        Outside teams that an incident of grade ``max_grade`` or graver calls in
         (:class:`~sim.facilities.Reinforcement`); none if ``None``. Its station
         is recorded last among the stations; ``meta["reinforcement"]`` says
         when it was called and when it arrived.

@@ -319,12 +319,14 @@ def test_resupplying_team_is_not_sent_on_its_way_back():
         "en_route", "on_scene", "returning", "resupplying", "en_route"]  # fmt: skip
 
 
-@pytest.mark.parametrize(("label", "arrival"), [("isolation 800 m", 2.0), ("flood", None)])
-def test_avoid_danger_first_responders_stage_outside_an_isolation_zone(label, arrival):
-    # 0-1-2-3 one minute per link. A leak at node 3 at time 0 closes the links around it
-    # (2-3) for 100 min. An isolation zone is answered at its staging node (node 1: the
-    # nearest node not touched by the zone), reached at 1 + 1 = 2; an ordinary closure
-    # keeps the scene out of reach until it reopens.
+@pytest.mark.parametrize(("label", "arrival", "metres"),
+                         [("isolation 800 m", 2.0, 600.0), ("flood", 3.0, 1200.0)])  # fmt: skip
+def test_avoid_danger_first_responders_stage_outside_an_isolation_zone(label, arrival, metres):
+    # 0-1-2-3 one minute per link. An incident at node 3 at time 0 closes the links around
+    # it (2-3) for 100 min. An isolation zone is answered at its staging node (node 1: the
+    # nearest node not touched by the zone), reached at 1 + 1 = 2; an ordinary closure that
+    # cuts the scene off is worked from the edge of the cut (node 2), reached at 1 + 2 = 3,
+    # rather than waiting 100 min for the road to reopen.
     net = line()
     e = net.edges
     zone = tuple(int(k) for k in np.flatnonzero((e.u == 3) | (e.v == 3)))
@@ -333,11 +335,8 @@ def test_avoid_danger_first_responders_stage_outside_an_isolation_zone(label, ar
     r = go(net, [station("A", 0, turnout=0.0)], s)
     inc = r.incidents
     assert inc["node"][0] == 3  # the record keeps the real scene
-    if arrival is not None:
-        assert inc["first_arrival"][0] == pytest.approx(arrival)
-        assert r.dispatches["distance_m"][0] == pytest.approx(600.0)  # one 600 m link
-    else:
-        assert np.isnan(inc["first_arrival"][0]) or inc["first_arrival"][0] >= 100.0
+    assert inc["first_arrival"][0] == pytest.approx(arrival)
+    assert r.dispatches["distance_m"][0] == pytest.approx(metres)  # 600 m links
 
 
 def test_a_team_cut_off_at_the_scene_goes_home_when_the_road_reopens():
@@ -397,3 +396,18 @@ def test_a_team_sent_on_before_reaching_a_cleared_scene_finishes_that_drive_firs
     # B's trip to the cleared scene ends there (20), then it drives home (40).
     b = np.flatnonzero((d["incident"] == 0) & (r.stations["name"][d["station"]] == "B"))[0]
     assert d["returned"][b] == pytest.approx(40.0)
+
+
+def test_a_closure_that_leaves_another_way_in_is_driven_around_not_staged():
+    # Two ways from 0 to 2: via 1 (2 min) or via 3 (4 min). The incident closes 1-2; its
+    # scene stays reachable, so the team drives round by 3 to the real scene.
+    net = road_network(4, [(0, 1, 60), (1, 2, 60), (0, 3, 120), (3, 2, 120)])
+    e = net.edges
+    cut = tuple(
+        int(k) for k in np.flatnonzero(((e.u == 1) & (e.v == 2)) | ((e.u == 2) & (e.v == 1)))
+    )
+    d = ScheduledDisruption(0.0, 100.0, Disruption(cut, label="road cut"), incident=0)
+    s = stream_from([0.0], [2], requirements=[FIRE], control=[5.0], disruptions=[d])
+    r = go(net, [station("A", 0, turnout=0.0)], s)
+    assert r.incidents["first_arrival"][0] == pytest.approx(1.0 + 4.0)
+    assert r.dispatches["distance_m"][0] == pytest.approx(2400.0)
