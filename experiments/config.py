@@ -23,7 +23,7 @@ the file and the dotted key. Paths inside it are relative to the file::
     name = "severity_priority"    # or "nearest_available"
     reserve = 1
 
-    [reinforcement]               # outside teams a grade I/II incident calls in (optional)
+    [reinforcement]               # outside teams a grave incident calls in (optional)
     location = "landmark:County Seat"   # where they enter the map
     max_grade = 2                 # incidents of grade II or graver call them
     delay_min = { dist = "lognormal", mean = 240, cv = 0.3 }  # call taken -> arrival

@@ -127,7 +127,7 @@ def format_summary(config: RunConfig, results: Sequence[ReplicationResult]) -> s
         lines.append(
             "stock-outs (mean per run): "
             + ", ".join(
-                # tier "none": no depot anywhere had the item when it was asked for
+                # tier "none": no depot that could reach the scene carried the item
                 f"{k.removeprefix('stockouts_').replace('none_', 'nowhere_')} {v['mean']:.1f}"
                 for k, v in stockouts.items()
             )

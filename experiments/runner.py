@@ -31,7 +31,7 @@ class ReplicationResult:
     replication
         Replication index ``r``.
     summary
-        Flat JSON-ready metrics (``share_arrival``, ``arrival_p90``, ...).
+        Flat JSON-ready metrics (``compliance_arrival``, ``intervals_arrival_p90``, ...).
     records
         The run's columnar records (:class:`sim.RunRecords`).
     """

@@ -39,7 +39,8 @@ class RunRecords:
         One row per stream incident (row = incident id). ``call`` -> ``call_taken``
         -> ``first_dispatch`` -> ``first_arrival`` -> ``on_scene`` (full complement)
         -> ``under_control`` -> ``cleared``; ``served`` is true when the full
-        complement was on scene by the end of the run, otherwise ``reason``
+        complement was on scene by the end of the run (or the incident cleared
+        with fewer, its work done before the rest was needed), otherwise ``reason``
         says why not (``no_capability``: a required capability exists nowhere;
         ``after_horizon``; ``horizon``: still short at the end; ``unreachable``:
         roads cut; ``stalled``: nothing left to happen). ``teams_needed`` is the

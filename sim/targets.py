@@ -21,9 +21,9 @@ class ResponseTargets:
     arrival
         Call taken -> first team on scene, minutes.
     control
-        First team on scene -> under control, minutes. Under control is
-        ``control_work`` minutes after the *full* required complement is on
-        scene, so slow mutual aid makes control late.
+        First team on scene -> under control, minutes. Work is shared: each
+        team works from its own arrival until ``n x control_work`` team-minutes
+        are done, so a short-handed start or slow mutual aid makes control late.
     """
 
     call_taking: float = 1.0
