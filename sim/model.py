@@ -1051,26 +1051,16 @@ class Engine:
 
     def _serve(self, cap: int) -> None:
         """Give free teams of ``cap`` to waiting requests, in the policy's order."""
-        q = self.queues[cap]
-        waiting = self.waiting[cap]
         choose = self.policy.choose
-        while q and self.n_free[cap]:
-            i = q[0][2]
-            need = waiting.get(i, 0)
-            if need == 0:
-                heapq.heappop(q)
-                continue
-            cand = choose(self, self.s_node[i], cap, self.s_grade[i], self.call_taken[i])
-            if cand is None:
-                self._serve_scan(cap)
-                break
-            self._assign(i, cap, cand)
-            if need == 1:
-                del waiting[i]
-                heapq.heappop(q)
-            else:
-                waiting[i] = need - 1
-        if q and self.staged[cap]:
+        free = self.n_free
+        blocked = self._feed_head(
+            cap,
+            lambda i: choose(self, self.s_node[i], cap, self.s_grade[i], self.call_taken[i]),
+            lambda: free[cap],
+        )
+        if blocked:
+            self._serve_scan(cap)
+        if self.queues[cap] and self.staged[cap]:
             self._divert_for_queue(cap)
 
     def _divert_for_queue(self, cap: int) -> None:
@@ -1082,23 +1072,37 @@ class Engine:
         head is tried (those behind it have no more donors than it has), so a
         long queue costs nothing here.
         """
+        staged = self.staged
+        self._feed_head(cap, lambda i: self._divert(i, cap), lambda: staged[cap])
+
+    def _feed_head(
+        self,
+        cap: int,
+        pick: Callable[[int], Candidate | None],
+        more: Callable[[], Any],
+    ) -> bool:
+        """Give the head of ``cap``'s queue a team from ``pick`` while ``more()`` holds.
+
+        Returns whether a head was left that ``pick`` found nothing for.
+        """
         q = self.queues[cap]
         waiting = self.waiting[cap]
-        while q and self.staged[cap]:
+        while q and more():
             i = q[0][2]
             need = waiting.get(i, 0)
             if need == 0:
                 heapq.heappop(q)
                 continue
-            cand = self._divert(i, cap)
+            cand = pick(i)
             if cand is None:
-                break
+                return True
             self._assign(i, cap, cand)
             if need == 1:
                 del waiting[i]
                 heapq.heappop(q)
             else:
                 waiting[i] = need - 1
+        return False
 
     def _serve_scan(self, cap: int) -> None:
         """The head cannot be served (out of reach, or reserve kept): try those behind it."""
