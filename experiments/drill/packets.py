@@ -150,9 +150,9 @@ def _scene_lines(script: DrillScript) -> list[str]:
     ]
 
 
-def injects_markdown(script: DrillScript) -> str:
-    """The controllers' inject timeline, printable Markdown."""
-    rows = [
+def _inject_rows(script: DrillScript) -> list[list[object]]:
+    """One row per inject for the controllers' timeline (Markdown and HTML alike)."""
+    return [
         [
             i.no,
             f"+{i.offset_min:g} min",
@@ -166,6 +166,11 @@ def injects_markdown(script: DrillScript) -> str:
         ]
         for i in script.injects
     ]
+
+
+def injects_markdown(script: DrillScript) -> str:
+    """The controllers' inject timeline, printable Markdown."""
+    rows = _inject_rows(script)
     return (
         f"# Controller timeline - EXERCISE {script.exercise_id}\n\n"
         "Restricted: controllers only. Release each inject at its time or trigger.\n\n"
@@ -237,20 +242,7 @@ def _scene_html(script: DrillScript) -> str:
 
 def injects_html(script: DrillScript) -> str:
     """The controllers' inject timeline, a printable HTML page."""
-    rows = [
-        [
-            i.no,
-            f"+{i.offset_min:g} min",
-            _clock(script, i.offset_min),
-            i.trigger or "-",
-            f"{i.sender} -> {i.recipient}",
-            i.channel,
-            i.message,
-            i.expected_action,
-            i.capability,
-        ]
-        for i in script.injects
-    ]
+    rows = _inject_rows(script)
     a = script.alarm
     body = (
         _scene_html(script)
