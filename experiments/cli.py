@@ -11,8 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
+from typing import NoReturn
 
 from networks.errors import YingjiError
 
@@ -27,9 +30,27 @@ COMMANDS = (
 )
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line naming the option, exit status 2.
+
+    argparse prints the usage before the error; a user reads the one line that
+    says what is wrong (``--help`` still shows the usage).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: MESSAGE`` on one line and exit with status 2."""
+        sys.stderr.write(f"{self.prog}: error: {' '.join(message.split())}\n")
+        sys.exit(2)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C, so staging folders and temporary files are removed.
+    raise KeyboardInterrupt
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``yingji`` with every sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="yingji",
         description="Emergency-response simulation, siting and blind drills on road networks.",
     )
@@ -54,19 +75,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     args = build_parser().parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         return int(args.func(args) or 0)
     except YingjiError as exc:
-        print(f"yingji: error: {exc}", file=sys.stderr)
+        print(f"yingji: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("yingji: interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except OSError as exc:
+        # The machine refused a file (permissions, disk full, a file in a folder's
+        # place): the user's to fix, so one line naming the file, not a traceback.
+        where = exc.filename if exc.filename is not None else "yingji"
+        print(f"yingji: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("yingji: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.files import atomic_path
 
 _FORMATS = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
 
@@ -35,13 +36,9 @@ def save_figure(fig: Any, path: str | os.PathLike[str], *, dpi: int = 120) -> Pa
         raise ConfigError(
             f"unknown image type {p.suffix!r} (use .png, .svg or .pdf)", source=str(p)
         )
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.stem}.tmp{p.suffix}")
     try:
-        fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
-        os.replace(tmp, p)
+        with atomic_path(p) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight")
     finally:
         plt.close(fig)
-        if tmp.exists():
-            tmp.unlink()
     return p

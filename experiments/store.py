@@ -23,8 +23,6 @@ import csv
 import io
 import json
 import math
-import os
-import secrets
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -42,32 +40,13 @@ from experiments.design import (
     package_version,
 )
 from networks.errors import ConfigError
+from networks.files import atomic_write_bytes, atomic_write_text
 
 #: Format tag of ``manifest.json``.
 FORMAT = "yingji-experiment/1"
 #: Leading columns of the summary table (factor columns follow ``point_id``).
 ID_COLUMNS = ("point", "point_id")
 RUN_COLUMNS = ("replication", "root_seed", "config_hash")
-
-
-# --------------------------------------------------------------------------- atomic files
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a unique temporary name and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
-
-
-def atomic_write_text(path: Path, text: str) -> Path:
-    """Text version of :func:`atomic_write_bytes` (UTF-8)."""
-    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _json_scalar(v: Any) -> Any:

@@ -18,6 +18,7 @@ from typing import Any
 
 from networks.convert import from_networkx
 from networks.errors import NetworkError
+from networks.files import atomic_path
 from networks.roadnet import RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
 
@@ -183,10 +184,8 @@ def save_graphml(network: RoadNetwork, path: str | os.PathLike[str]) -> Path:
     import osmnx as ox
 
     p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    tmp = p.with_name(f".{p.name}.tmp")
-    ox.save_graphml(network.to_networkx(), tmp)
-    os.replace(tmp, p)
+    with atomic_path(p) as tmp:
+        ox.save_graphml(network.to_networkx(), tmp)
     return p
 
 

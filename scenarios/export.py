@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from networks.files import atomic_path
 from networks.roadnet import RoadNetwork
 from scenarios.stream import IncidentStream
 
@@ -69,19 +70,12 @@ def _fmt(v: object) -> str:
 
 
 def _write_csv(path: Path, table: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(columns)
-            cols = [table[c] for c in columns]
-            for row in zip(*cols, strict=True):
-                w.writerow([_fmt(v) for v in row])
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(columns)
+        cols = [table[c] for c in columns]
+        for row in zip(*cols, strict=True):
+            w.writerow([_fmt(v) for v in row])
 
 
 def disruptions_path(path: str | os.PathLike[str]) -> Path:

@@ -10,6 +10,12 @@ from typing import Any
 
 from networks.errors import ConfigError
 
+#: Largest root seed: seeds are stored in int64 table columns (Parquet, numpy).
+MAX_SEED = 2**63 - 1
+#: Most replications of one run or design point: each holds its records until the
+#: run ends, and a count beyond a machine's memory must be refused, not attempted.
+MAX_REPLICATIONS = 10_000
+
 
 class Reader:
     """Typed access to one table of a config file.
@@ -87,14 +93,12 @@ class Reader:
         v = self.get(name, default)
         return check_num(v, lambda m: self.error(name, m), lo=lo, hi=hi, lo_open=lo_open)
 
-    def int(self, name: str, default: Any = ..., *, lo: int | None = None) -> int:
-        """An integer, at least ``lo``."""
+    def int(
+        self, name: str, default: Any = ..., *, lo: int | None = None, hi: int | None = None
+    ) -> int:
+        """An integer within ``[lo, hi]``."""
         v = self.get(name, default)
-        if isinstance(v, bool) or not isinstance(v, int):
-            raise self.error(name, f"expected an integer, got {v!r}")
-        if lo is not None and v < lo:
-            raise self.error(name, f"must be >= {lo}, got {v}")
-        return v
+        return check_int(v, lambda m: self.error(name, m), lo=lo, hi=hi)
 
     def bool(self, name: str, default: Any = ...) -> bool:
         """A boolean."""
@@ -120,6 +124,17 @@ def check_num(
     if hi is not None and v > hi:
         raise fail(f"must be <= {hi}, got {v}")
     return float(v)
+
+
+def check_int(v: Any, fail: Any, *, lo: int | None = None, hi: int | None = None) -> int:
+    """Validate an integer within ``[lo, hi]``; ``fail(message)`` builds the exception."""
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise fail(f"expected an integer, got {v!r}")
+    if lo is not None and v < lo:
+        raise fail(f"must be >= {lo}, got {v}")
+    if hi is not None and v > hi:
+        raise fail(f"must be <= {hi}, got {v}")
+    return v
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

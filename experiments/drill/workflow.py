@@ -37,6 +37,7 @@ from experiments.drill.config import (
 )
 from experiments.drill.seal import ScryptParams, Secret, new_key_file, read_key, seal, unseal
 from networks.errors import YingjiError
+from networks.files import atomic_write_bytes
 from networks.roadnet import RoadNetwork
 from scenarios.drill import (
     DrillDrawer,
@@ -63,16 +64,6 @@ PAYLOAD_FORMAT = "yingji-drill-payload/1"
 #: The plaintext is padded with spaces to a multiple of this many bytes, so the
 #: size of the sealed file does not hint at the hazard, the place or the injects.
 PAD_BYTES = 64 * 1024
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _version() -> str:
@@ -145,7 +136,7 @@ def contribute(party: str, *, secret_file: str | Path, commitments_file: str | P
     with os.fdopen(fd, "w") as fh:
         fh.write(json.dumps({"party": party, "contribution": c.hex()}) + "\n")
     published[party] = h
-    _write_atomic(cpath, (json.dumps(published, indent=2, sort_keys=True) + "\n").encode())
+    atomic_write_bytes(cpath, (json.dumps(published, indent=2, sort_keys=True) + "\n").encode())
     return h
 
 
@@ -328,9 +319,11 @@ def draw_drill(
         "organisers": audit.get("organisers", {}),
     }
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out / SEALED, sealed)
+    atomic_write_bytes(out / SEALED, sealed)
     try:
-        _write_atomic(out / PUBLIC, (json.dumps(public, indent=2, sort_keys=True) + "\n").encode())
+        atomic_write_bytes(
+            out / PUBLIC, (json.dumps(public, indent=2, sort_keys=True) + "\n").encode()
+        )
     except BaseException:  # no sealed drill without its public commitment
         (out / SEALED).unlink()
         raise
@@ -465,7 +458,7 @@ def append_history(path: str | Path, script: DrillScript) -> None:
     old = p.read_bytes().decode("utf-8") if p.exists() else head
     if old and not old.endswith("\n"):
         old += "\n"
-    _write_atomic(p, (old + row).encode("utf-8"))
+    atomic_write_bytes(p, (old + row).encode("utf-8"))
 
 
 # ---------------------------------------------------------------------- verify

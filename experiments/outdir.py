@@ -1,0 +1,242 @@
+"""Where commands write: checked before any work, and one run's folder swapped in whole.
+
+Two helpers, used by every command that writes:
+
+* :func:`check_file_target` for a single output file (``network build -o``,
+  ``--plot IMAGE``...): refuses a folder in its place, a path under a file and
+  a folder that cannot be written, before any work is done.
+* :func:`staged_folder` for an output folder (``run``, ``demo``, ``site``):
+  the run writes into a hidden staging folder beside the target, and only a
+  finished run is swapped in, in one rename. A folder that already holds
+  something is refused unless the user says ``--overwrite``, and then only
+  if it is a yingji output folder (it carries :data:`MARKER`). A run killed
+  at any instant leaves the old folder as it was; its staging folder is
+  removed by the next run into the same place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from networks.errors import ConfigError
+from networks.files import atomic_write_text, fsync_dir
+
+#: Hidden file that marks a folder written by a yingji command.
+MARKER = ".yingji-output"
+_STAGE = ".yj-stage-"
+_OLD = ".yj-old-"
+
+
+def _nearest_existing(path: Path) -> Path:
+    p = path
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return p
+
+
+def _check_parent(path: Path, option: str) -> None:
+    """The part of ``path`` that exists must be a writable folder."""
+    base = _nearest_existing(path.parent if path.parent != path else path)
+    if not base.is_dir():
+        raise ConfigError(f"{base} is a file, not a folder", source=str(path), key=option)
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"cannot write in {base} (permission denied)", source=str(path), key=option
+        )
+
+
+def check_file_target(path: str | os.PathLike[str], *, option: str) -> Path:
+    """Check that a single output file can be written at ``path``, before any work.
+
+    Parameters
+    ----------
+    path
+        The file to write.
+    option
+        The command-line option that named it (for the error message).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a path.
+
+    Raises
+    ------
+    ConfigError
+        If ``path`` is a folder, lies under a file, or its folder cannot be written.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise ConfigError("is a folder; expected a file name", source=str(p), key=option)
+    _check_parent(p, option)
+    return p
+
+
+def _is_empty_dir(p: Path) -> bool:
+    return p.is_dir() and not any(p.iterdir())
+
+
+def check_folder_target(
+    path: str | os.PathLike[str], *, option: str = "--out", overwrite: bool = False
+) -> Path:
+    """Check that a command may write its output folder at ``path``, before any work.
+
+    Parameters
+    ----------
+    path
+        The output folder.
+    option
+        The option that named it.
+    overwrite
+        Whether an earlier yingji output there may be replaced (as a whole).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a path.
+
+    Raises
+    ------
+    ConfigError
+        If ``path`` is a file, lies under a file, cannot be written, holds an
+        earlier output and ``overwrite`` is false, or holds files yingji did not write.
+    """
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise ConfigError("is a file; expected a folder", source=str(p), key=option)
+    _check_parent(p, option)
+    if p.is_dir() and not _is_empty_dir(p):
+        if not (p / MARKER).is_file():
+            raise ConfigError(
+                "is not empty and was not written by yingji; not replacing it "
+                f"(use a new {option} folder)",
+                source=str(p),
+                key=option,
+            )
+        if not overwrite:
+            raise ConfigError(
+                f"holds an earlier run; add --overwrite to replace it whole, or use another "
+                f"{option} folder",
+                source=str(p),
+                key=option,
+            )
+    return p
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's live process
+        return True
+    return True
+
+
+def sweep_stale(target: Path) -> None:
+    """Remove staging folders beside ``target`` left by runs that were killed."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for entry in parent.iterdir():
+        for prefix in (_STAGE, _OLD):
+            if not entry.name.startswith(prefix) or not entry.name.endswith(f"-{target.name}"):
+                continue
+            pid_text = entry.name[len(prefix) :].split("-", 1)[0]
+            if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2``); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _swap_in(stage: Path, target: Path) -> None:
+    """Put ``stage`` at ``target``, replacing whatever is there as a whole."""
+    if not target.exists():
+        os.replace(stage, target)
+        return
+    if _exchange(stage, target):
+        shutil.rmtree(stage)  # now holds the old output
+        return
+    # No atomic exchange: move the old aside, the new in, then drop the old. A kill
+    # between the two renames leaves the old folder under its hidden name.
+    old = target.with_name(f"{_OLD}{os.getpid()}-{secrets.token_hex(4)}-{target.name}")
+    os.replace(target, old)
+    os.replace(stage, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged_folder(
+    path: str | os.PathLike[str],
+    *,
+    command: str,
+    option: str = "--out",
+    overwrite: bool = False,
+) -> Iterator[Path]:
+    """Write a command's output folder as one unit.
+
+    Yields a hidden staging folder beside ``path``; when the block ends without
+    an exception the staging folder becomes ``path`` in one step (replacing an
+    earlier output only with ``overwrite``). On an exception, or a kill, the
+    staging folder is dropped and ``path`` is left exactly as it was.
+
+    Parameters
+    ----------
+    path
+        The output folder.
+    command
+        The command writing it (recorded in :data:`MARKER`).
+    option
+        The option that named the folder, for error messages.
+    overwrite
+        Whether an earlier yingji output at ``path`` may be replaced.
+
+    Yields
+    ------
+    pathlib.Path
+        The folder to write into.
+    """
+    target = check_folder_target(path, option=option, overwrite=overwrite)
+    sweep_stale(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = target.with_name(f"{_STAGE}{os.getpid()}-{secrets.token_hex(4)}-{target.name}")
+    try:
+        stage.mkdir()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write here ({exc.strerror})", source=str(target), key=option
+        ) from None
+    try:
+        yield stage
+        atomic_write_text(stage / MARKER, json.dumps({"command": command}) + "\n")
+        fsync_dir(stage)
+        # Something may have appeared at the target while we ran: check again.
+        check_folder_target(target, option=option, overwrite=overwrite)
+        _swap_in(stage, target)
+        fsync_dir(target.parent)
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
