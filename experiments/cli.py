@@ -73,7 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status: 0 on success, 2 on a user's mistake.
     """
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version or a bad option (already printed)
+        return exc.code if isinstance(exc.code, int) else 2
     os.environ.setdefault("MPLBACKEND", "Agg")
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None

@@ -27,17 +27,19 @@ def demo_config(*, seed: int = 2024, replications: int = 5) -> RunConfig:
     return RunConfig.from_dict(data, source="<built-in demo>")
 
 
-def run_demo(*, out: Path, seed: int = 2024, replications: int = 5) -> int:
+def run_demo(*, out: Path, seed: int = 2024, replications: int = 5, overwrite: bool = False) -> int:
     """Run the demo: print the network and the response summary, write everything ``run`` writes.
 
     Parameters
     ----------
     out
-        Output folder (created if missing); also gets ``map.png`` and ``network.json``.
+        Output folder (written as one unit); also gets ``map.png`` and ``network.json``.
     seed
         Root seed.
     replications
         Replications of the scenario.
+    overwrite
+        Whether an earlier output in ``out`` may be replaced.
 
     Returns
     -------
@@ -49,9 +51,11 @@ def run_demo(*, out: Path, seed: int = 2024, replications: int = 5) -> int:
     from experiments.commands.network import format_network_info
     from experiments.commands.run import run_and_report
     from experiments.figures import save_figure
-    from experiments.store import atomic_write_text
+    from experiments.outdir import check_folder_target
+    from networks.files import atomic_write_text
     from networks.plot import plot_network
 
+    check_folder_target(out, overwrite=overwrite)
     cfg = demo_config(seed=seed, replications=replications)
     region = cfg.region()
     net = region.network
@@ -61,14 +65,22 @@ def run_demo(*, out: Path, seed: int = 2024, replications: int = 5) -> int:
         f"({sum(t.count for s in region.stations for t in s.teams)} teams); "
         f"depots {len(region.depots)} in four tiers\n"
     )
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out / "network.json", json.dumps(net.summary(), indent=2) + "\n")
-    layers = {
-        "stations": [s.node for s in region.stations],
-        "depots": [d.node for d in region.depots if d.tier != "village"],
-        "village points": [d.node for d in region.depots if d.tier == "village"],
-    }
-    styles = {"village points": {"s": 12, "marker": "."}}
-    fig = plot_network(net, layers=layers, layer_styles=styles, title="Built-in synthetic county")
-    save_figure(fig, out / "map.png")
-    return run_and_report(None, out=out, config=cfg)
+
+    def network_files(folder: Path) -> list[Path]:
+        layers = {
+            "stations": [s.node for s in region.stations],
+            "depots": [d.node for d in region.depots if d.tier != "village"],
+            "village points": [d.node for d in region.depots if d.tier == "village"],
+        }
+        styles = {"village points": {"s": 12, "marker": "."}}
+        fig = plot_network(
+            net, layers=layers, layer_styles=styles, title="Built-in synthetic county"
+        )
+        return [
+            atomic_write_text(folder / "network.json", json.dumps(net.summary(), indent=2) + "\n"),
+            save_figure(fig, folder / "map.png"),
+        ]
+
+    return run_and_report(
+        None, out=out, config=cfg, overwrite=overwrite, command="demo", extra=network_files
+    )

@@ -12,6 +12,16 @@ from networks.files import atomic_path
 _FORMATS = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
 
 
+def check_image_suffix(path: str | os.PathLike[str], *, option: str | None = None) -> Path:
+    """Refuse an image file name whose suffix names no format matplotlib writes."""
+    p = Path(path)
+    if p.suffix.lower() not in _FORMATS:
+        raise ConfigError(
+            f"unknown image type {p.suffix!r} (use .png, .svg or .pdf)", source=str(p), key=option
+        )
+    return p
+
+
 def save_figure(fig: Any, path: str | os.PathLike[str], *, dpi: int = 120) -> Path:
     """Write a matplotlib figure to ``path`` (temp name, then rename) and close it.
 
@@ -31,11 +41,7 @@ def save_figure(fig: Any, path: str | os.PathLike[str], *, dpi: int = 120) -> Pa
     """
     import matplotlib.pyplot as plt
 
-    p = Path(path)
-    if p.suffix.lower() not in _FORMATS:
-        raise ConfigError(
-            f"unknown image type {p.suffix!r} (use .png, .svg or .pdf)", source=str(p)
-        )
+    p = check_image_suffix(path)
     try:
         with atomic_path(p) as tmp:
             fig.savefig(tmp, dpi=dpi, bbox_inches="tight")

@@ -9,7 +9,8 @@ Two helpers, used by every command that writes:
   the run writes into a hidden staging folder beside the target, and only a
   finished run is swapped in, in one rename. A folder that already holds
   something is refused unless the user says ``--overwrite``, and then only
-  if it is a yingji output folder (it carries :data:`MARKER`). A run killed
+  if it is a yingji output folder (its :data:`MARKER` lists the files it wrote)
+  and holds nothing else. A run killed
   at any instant leaves the old folder as it was; its staging folder is
   removed by the next run into the same place.
 """
@@ -114,7 +115,8 @@ def check_folder_target(
         raise ConfigError("is a file; expected a folder", source=str(p), key=option)
     _check_parent(p, option)
     if p.is_dir() and not _is_empty_dir(p):
-        if not (p / MARKER).is_file():
+        written = _marked_files(p)
+        if written is None:
             raise ConfigError(
                 "is not empty and was not written by yingji; not replacing it "
                 f"(use a new {option} folder)",
@@ -128,7 +130,28 @@ def check_folder_target(
                 source=str(p),
                 key=option,
             )
+        foreign = sorted(set(_files(p)) - written - {MARKER})
+        if foreign:
+            raise ConfigError(
+                f"holds {foreign[0]!r}, which yingji did not write; move it away before "
+                "--overwrite replaces the folder",
+                source=str(p),
+                key=option,
+            )
     return p
+
+
+def _files(folder: Path) -> list[str]:
+    return [str(f.relative_to(folder)) for f in folder.rglob("*") if not f.is_dir()]
+
+
+def _marked_files(folder: Path) -> set[str] | None:
+    """The files a yingji command wrote into ``folder`` (``None``: not a yingji folder)."""
+    try:
+        data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+        return set(data["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -231,7 +254,8 @@ def staged_folder(
         ) from None
     try:
         yield stage
-        atomic_write_text(stage / MARKER, json.dumps({"command": command}) + "\n")
+        marker = {"command": command, "files": sorted(_files(stage))}
+        atomic_write_text(stage / MARKER, json.dumps(marker, indent=1) + "\n")
         fsync_dir(stage)
         # Something may have appeared at the target while we ran: check again.
         check_folder_target(target, option=option, overwrite=overwrite)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from scenarios.validate import MAX_REPLICATIONS, MAX_SEED
 
+__all__ = ["MAX_REPLICATIONS", "integer", "number", "positive", "replications", "seed"]
+
 
 def integer(lo: int, hi: int | None = None) -> Callable[[str], int]:
     """An argparse type: a whole number within ``[lo, hi]``."""

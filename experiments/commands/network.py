@@ -6,6 +6,8 @@ import argparse
 import json
 from pathlib import Path
 
+from experiments.commands import argtypes
+
 
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
     from networks import download_place, load_network, synthetic_county
@@ -23,8 +25,10 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
 
 def cmd_network_build(args: argparse.Namespace) -> int:
     """``yingji network build``: make a GraphML road network."""
+    from experiments.outdir import check_file_target
     from networks import save_graphml
 
+    check_file_target(args.output, option="--output")
     net = _network_from_args(args)
     path = save_graphml(net, args.output)
     s = net.summary()
@@ -61,8 +65,10 @@ def cmd_network_info(args: argparse.Namespace) -> int:
 def cmd_network_plot(args: argparse.Namespace) -> int:
     """``yingji network plot``: draw the network to an image file."""
     from experiments.figures import save_figure
+    from experiments.outdir import check_file_target
     from networks.plot import plot_network
 
+    check_file_target(args.output, option="--output")
     net = _network_from_args(args)
     layers = {
         kind: [lm.node for lm in net.landmarks if lm.kind == kind]
@@ -77,7 +83,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """``yingji demo``: the built-in synthetic county end to end."""
     from experiments.demo import run_demo
 
-    return run_demo(out=Path(args.out), seed=args.seed, replications=args.replications)
+    return run_demo(
+        out=Path(args.out),
+        seed=args.seed,
+        replications=args.replications,
+        overwrite=args.overwrite,
+    )
 
 
 def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None:
@@ -88,18 +99,29 @@ def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None
     src.add_argument("--synthetic", choices=["county"], help="the built-in synthetic county")
     src.add_argument("--osm", metavar="FILE", help="OpenStreetMap file (.osm, .osm.bz2, .osm.pbf)")
     src.add_argument("--place", metavar="NAME", help="download a place through osmnx (online)")
-    p.add_argument("--seed", type=int, default=0, help="layout seed of the synthetic county")
-    p.add_argument("--townships", type=int, default=10)
-    p.add_argument("--villages", type=int, default=100)
-    p.add_argument("--grid", type=int, default=24, help="streets per side of the county seat")
+    p.add_argument(
+        "--seed", type=argtypes.seed, default=0, help="layout seed of the synthetic county"
+    )
+    # Bounds keep a typo from asking for more roads than a machine holds (grid 420 is
+    # about 190,000 nodes).
+    p.add_argument("--townships", type=argtypes.integer(0, 500), default=10)
+    p.add_argument("--villages", type=argtypes.integer(0, 20_000), default=100)
+    p.add_argument(
+        "--grid",
+        type=argtypes.integer(2, 1_000),
+        default=24,
+        help="streets per side of the county seat",
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``demo`` and ``network`` to the ``yingji`` parser."""
+    from experiments.commands.run import add_output_options
+
     demo = sub.add_parser("demo", help="run the built-in synthetic county end to end")
-    demo.add_argument("--out", default="yingji-demo", help="output folder (default: yingji-demo)")
-    demo.add_argument("--seed", type=int, default=2024)
-    demo.add_argument("--replications", type=int, default=5)
+    add_output_options(demo, "yingji-demo")
+    demo.add_argument("--seed", type=argtypes.seed, default=2024)
+    demo.add_argument("--replications", type=argtypes.replications, default=5)
     demo.set_defaults(func=cmd_demo)
 
     net = sub.add_parser("network", help="build, inspect and draw road networks")

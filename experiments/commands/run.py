@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
+
+from experiments.commands import argtypes
 
 
 def run_and_report(
@@ -14,8 +18,14 @@ def run_and_report(
     replications: int | None = None,
     plots: bool = True,
     config: object = None,
+    overwrite: bool = False,
+    command: str = "run",
+    extra: Callable[[Path], list[Path]] | None = None,
 ) -> int:
     """Run a config's replications, print the summary table and write the outputs.
+
+    The output folder is checked before any work and written as one unit: an
+    earlier run there is replaced whole (with ``overwrite``) or left untouched.
 
     Parameters
     ----------
@@ -24,11 +34,18 @@ def run_and_report(
     out
         Output folder.
     seed, replications
-        Override the config's ``run.seed`` and ``run.replications``.
+        Override the config's ``run.seed`` and ``run.replications``; the summary
+        records the values the run used.
     plots
         Whether to draw plots.
     config
         An already built :class:`experiments.config.RunConfig`.
+    overwrite
+        Whether an earlier yingji output in ``out`` may be replaced.
+    command
+        The command name recorded in the folder's marker.
+    extra
+        Writes further files into the (staging) output folder; returns them.
 
     Returns
     -------
@@ -36,14 +53,21 @@ def run_and_report(
         Exit status.
     """
     from experiments.config import RunConfig
+    from experiments.outdir import check_folder_target, staged_folder
     from experiments.outputs import format_summary, write_run_outputs
     from experiments.runner import run_config
 
     cfg = config if isinstance(config, RunConfig) else RunConfig.from_file(config_path)
+    check_folder_target(out, overwrite=overwrite)
     region = cfg.region()  # validate placements before any work
-    results = run_config(cfg, seed=seed, replications=replications)
+    # The summary describes the run that produced it: overrides become the config's values.
+    changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
+    cfg = dataclasses.replace(cfg, **changes)
+    results = run_config(cfg)
     print(format_summary(cfg, results))
-    written = write_run_outputs(cfg, region, results, out, plots=plots)
+    with staged_folder(out, command=command, overwrite=overwrite) as stage:
+        written = list(extra(stage)) if extra is not None else []
+        written += write_run_outputs(cfg, region, results, stage, plots=plots)
     print(f"\nwrote {len(written)} files to {out}/ (summary.json, records/, plots)")
     return 0
 
@@ -56,6 +80,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         seed=args.seed,
         replications=args.replications,
         plots=not args.no_plots,
+        overwrite=args.overwrite,
+    )
+
+
+def add_output_options(p: argparse.ArgumentParser, default: str) -> None:
+    """``--out`` and ``--overwrite``, shared by the commands that write a run folder."""
+    p.add_argument("--out", default=default, help=f"output folder (default: {default})")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace an earlier output in --out as a whole (default: refuse)",
     )
 
 
@@ -63,8 +98,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``run`` to the ``yingji`` parser."""
     p = sub.add_parser("run", help="simulate a configured region and scenario")
     p.add_argument("config", help="run config (TOML)")
-    p.add_argument("--seed", type=int, default=None, help="root seed (default: the config's)")
-    p.add_argument("--replications", type=int, default=None, help="default: the config's")
-    p.add_argument("--out", default="yingji-run", help="output folder (default: yingji-run)")
+    p.add_argument(
+        "--seed", type=argtypes.seed, default=None, help="root seed (default: the config's)"
+    )
+    p.add_argument(
+        "--replications", type=argtypes.replications, default=None, help="default: the config's"
+    )
+    add_output_options(p, "yingji-run")
     p.add_argument("--no-plots", action="store_true", help="skip the plots")
     p.set_defaults(func=cmd_run)

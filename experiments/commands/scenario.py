@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from experiments.commands import argtypes
+
 
 def cmd_scenario_list(args: argparse.Namespace) -> int:
     """``yingji scenario list``: the shipped scenarios, one line each."""
@@ -60,14 +62,28 @@ def cmd_scenario_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_image_target(path: str) -> None:
+    """Refuse, before any work, an image path that cannot be written (``--plot``)."""
+    from experiments.figures import check_image_suffix
+    from experiments.outdir import check_file_target
+
+    check_file_target(path, option="--plot")
+    check_image_suffix(path, option="--plot")
+
+
 def cmd_scenario_sample(args: argparse.Namespace) -> int:
     """``yingji scenario sample NAME``: draw one incident stream and write it as CSV."""
     import numpy as np
 
+    from experiments.outdir import check_file_target
     from networks import load_network, synthetic_county
     from scenarios import generate_stream, load_catalogue, load_scenario
-    from scenarios.export import summarise, write_stream_csv
+    from scenarios.export import disruptions_path, summarise, write_stream_csv
 
+    check_file_target(args.output, option="--output")
+    check_file_target(disruptions_path(args.output), option="--output")
+    if args.plot:
+        check_image_target(args.plot)
     spec = load_scenario(args.name)
     net = load_network(args.network) if args.network else synthetic_county()
     cat = load_catalogue(args.catalogue) if args.catalogue else None
@@ -94,6 +110,8 @@ def cmd_scenario_sources(args: argparse.Namespace) -> int:
     from networks import load_network, synthetic_county
     from scenarios.places import Geography
 
+    if args.plot:
+        check_image_target(args.plot)
     net = load_network(args.network) if args.network else synthetic_county()
     geo = Geography(net)
     for kind, nodes in sorted(geo.sources.items()):
@@ -131,7 +149,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "default: the built-in synthetic county",
     )
     sample.add_argument("--catalogue", metavar="FILE", help="your hazard overrides (TOML)")
-    sample.add_argument("--seed", type=int, required=True, help="random seed")
+    sample.add_argument("--seed", type=argtypes.seed, required=True, help="random seed")
     sample.add_argument(
         "-o",
         "--output",

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from experiments.commands import argtypes
+
 
 def _pct(v: float) -> str:
     return "-" if not math.isfinite(v) else f"{v:.1%}"
@@ -104,8 +106,9 @@ def format_evaluation(evaluation: Any) -> str:
 def cmd_site(args: argparse.Namespace) -> int:
     """``yingji site``."""
     from experiments.config import RunConfig
+    from experiments.outdir import check_folder_target, staged_folder
     from experiments.siting.evaluate import evaluate_siting
-    from experiments.siting.outputs import check_site_folder, write_siting_outputs
+    from experiments.siting.outputs import write_siting_outputs
     from experiments.siting.plan import site
     from experiments.siting.proposal import proposed_region
     from experiments.siting.task import option_name, read_tasks
@@ -115,8 +118,6 @@ def cmd_site(args: argparse.Namespace) -> int:
     path = Path(args.config)
     if not path.exists():
         raise ConfigError("no such file", source=str(path))
-    if args.evaluate is not None and args.evaluate < 2:
-        raise ConfigError("needs at least 2 replications for an interval", key="--evaluate")
     data = read_toml(path)
     config = RunConfig.from_dict(data, source=str(path), base_dir=path.parent)
     overrides = {
@@ -135,7 +136,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     for task in tasks:
-        check_site_folder(out / task.name)
+        check_folder_target(out / task.name, overwrite=args.overwrite)
     region = config.region()
     # Solve every task before writing anything: a mistake in the second task must not
     # leave the first one's folder half-replaced.
@@ -159,15 +160,18 @@ def cmd_site(args: argparse.Namespace) -> int:
                 standard_min=result.problem.standard_min, seed=args.seed,
             )  # fmt: skip
             print(format_evaluation(evaluation))
-        written = write_siting_outputs(
-            result, proposed, out / task.name, evaluation=evaluation, plots=not args.no_plots
-        )
+        # Each task's folder is one unit: replaced whole or left as it was.
+        with staged_folder(out / task.name, command="site", overwrite=args.overwrite) as stage:
+            written = write_siting_outputs(
+                result, proposed, stage, evaluation=evaluation, plots=not args.no_plots
+            )
         print(f"  wrote {len(written)} files to {out / task.name}/\n")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``site`` to the ``yingji`` parser."""
+    from experiments.commands.run import add_output_options
     from experiments.siting.task import MODELS
 
     p = sub.add_parser(
@@ -182,16 +186,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("config", help="run config (TOML), optionally with a [siting] section")
     p.add_argument("--model", choices=MODELS, default=None, help="location model")
-    p.add_argument("--p", type=int, default=None, help="sites of the tier to open")
-    p.add_argument("--standard-min", type=float, default=None, help="standard, minutes")
+    p.add_argument("--p", type=argtypes.positive, default=None, help="sites of the tier to open")
+    p.add_argument(
+        "--standard-min",
+        type=argtypes.number(0, 24 * 60, lo_open=True),
+        default=None,
+        help="standard, minutes",
+    )
     p.add_argument("--fix", default=None, help="CSV/GeoJSON of sites that stay open, or 'current'")
-    p.add_argument("--time-limit", type=float, default=None, help="solver limit, s (default 60)")
+    p.add_argument(
+        "--time-limit",
+        type=argtypes.number(0, 7 * 24 * 3600, lo_open=True),
+        default=None,
+        help="solver limit, s (default 60)",
+    )
     p.add_argument("--task", action="append", default=None, help="only this [[siting]] task")
     p.add_argument(
-        "--evaluate", type=int, default=None, metavar="R",
-        help="simulate R paired replications of current vs proposed",
+        "--evaluate", type=argtypes.integer(2, argtypes.MAX_REPLICATIONS), default=None,
+        metavar="R", help="simulate R paired replications of current vs proposed (R >= 2)",
     )  # fmt: skip
-    p.add_argument("--seed", type=int, default=None, help="root seed (default: the config's)")
-    p.add_argument("--out", default="yingji-site", help="output folder (default: yingji-site)")
+    p.add_argument(
+        "--seed", type=argtypes.seed, default=None, help="root seed (default: the config's)"
+    )
+    add_output_options(p, "yingji-site")
     p.add_argument("--no-plots", action="store_true", help="skip the plots")
     p.set_defaults(func=cmd_site)

@@ -16,38 +16,12 @@ from experiments.config import Region
 from experiments.siting.evaluate import Evaluation
 from experiments.siting.plan import SitingResult
 from experiments.store import atomic_write_text, write_table
-from networks.errors import ConfigError
 
 #: Every file ``yingji site`` may write into a task's folder.
 SITE_FILES = (
     "sites.csv", "sites.geojson", "coverage.json", "proposed_stations.csv",
     "proposed_depots.csv", "coverage_map.png", "evaluation.csv", "evaluation.png",
 )  # fmt: skip
-
-
-def check_site_folder(out: Path) -> None:
-    """Refuse, before any work, an output folder that the files cannot be written into.
-
-    Parameters
-    ----------
-    out
-        A task's output folder (it may not exist yet).
-
-    Raises
-    ------
-    ConfigError
-        If ``out`` or one of its parents is a file, or one of :data:`SITE_FILES`
-        is a folder there.
-    """
-    for parent in (out, *out.parents):
-        if parent.exists() and not parent.is_dir():
-            raise ConfigError("is a file, not a folder; choose another --out", source=str(parent))
-    for name in SITE_FILES:
-        if (out / name).is_dir():
-            raise ConfigError(
-                "is a folder where yingji site writes a file; choose another --out",
-                source=str(out / name),
-            )
 
 
 def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:

@@ -24,7 +24,7 @@ def sited(tmp_path_factory):
 
 def test_example_writes_every_file_of_both_tasks(sited):
     for task, facility in (("stations", "stations"), ("depots", "depots")):
-        names = {p.name for p in (sited / task).iterdir()}
+        names = {p.name for p in (sited / task).iterdir() if not p.name.startswith(".")}
         assert names == {
             "sites.csv", "sites.geojson", "coverage.json", f"proposed_{facility}.csv",
             "coverage_map.png", "evaluation.csv", "evaluation.png",
@@ -169,7 +169,7 @@ def test_command_line_overrides_and_task_selection():
         (["--evaluate", "1"], None, "--evaluate"),
         (["--model", "lscp", "--standard-min", "4"], None, "LSCP infeasible"),
         (["--fix", "current", "--p", "2"], None, "command line: --p: 6 sites are fixed open"),
-        (["--p", "-3"], None, "command line: --p: must be >= 1"),
+        (["--p", "-3"], None, "argument --p: expected a whole number >= 1, got -3"),
         (["--standard-min", "2"], None, "--standard-min: must exceed turnout_min (2 in"),
     ],
 )
@@ -184,7 +184,9 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, edit, needle):
     (out / "stations").mkdir(parents=True)
     keep = out / "stations" / "sites.csv"
     keep.write_text("earlier,run\n")
-    assert main(["site", str(cfg), "--task", "stations", "--out", str(out), *args]) == 2
+    (out / "stations" / ".yingji-output").write_text('{"command": "site", "files": ["sites.csv"]}')
+    argv = ["site", str(cfg), "--task", "stations", "--out", str(out), "--overwrite", *args]
+    assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and needle in err
     assert str(cfg) in err or "command line" in err or "--" in err
@@ -233,23 +235,31 @@ def test_an_output_path_that_cannot_be_a_folder_is_refused_before_work(tmp_path,
     (tmp_path / "o" / "depots" / "coverage.json").mkdir(parents=True)
     assert main(["site", str(EXAMPLE), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 2 and "is a file" in err[0] and "is a folder" in err[1]
+    assert len(err) == 2 and "is a file" in err[0] and "was not written by yingji" in err[1]
     # Refused before any task was written, the stations task included.
     assert not (tmp_path / "o" / "stations").exists()
 
 
-def test_a_rerun_leaves_no_stale_files_but_keeps_the_users(tmp_path, capsys):
+def test_a_rerun_replaces_a_task_folder_whole_and_only_when_asked(tmp_path, capsys):
     out = tmp_path / "o"
     assert main(["site", str(EXAMPLE), "--task", "stations", "--evaluate", "2",
                  "--out", str(out)]) == 0  # fmt: skip
+    before = {p: p.read_bytes() for p in (out / "stations").iterdir()}
+    rerun = ["site", str(EXAMPLE), "--task", "stations", "--no-plots", "--p", "7",
+             "--out", str(out)]  # fmt: skip
+    assert main(rerun) == 2
+    assert "--overwrite" in capsys.readouterr().err
     (out / "stations" / "my_notes.txt").write_text("keep me\n")
-    assert main(["site", str(EXAMPLE), "--task", "stations", "--no-plots", "--p", "7",
-                 "--out", str(out)]) == 0  # fmt: skip
-    names = {p.name for p in (out / "stations").iterdir()}
-    assert names == {"sites.csv", "sites.geojson", "coverage.json", "proposed_stations.csv",
-                     "my_notes.txt"}  # fmt: skip
+    assert main([*rerun, "--overwrite"]) == 2
+    assert "my_notes.txt" in capsys.readouterr().err
+    (out / "stations" / "my_notes.txt").unlink()
+    assert {p: p.read_bytes() for p in (out / "stations").iterdir()} == before
+    assert main([*rerun, "--overwrite"]) == 0
+    names = {p.name for p in (out / "stations").iterdir() if not p.name.startswith(".")}
+    assert names == {"sites.csv", "sites.geojson", "coverage.json", "proposed_stations.csv"}
     cov = json.loads((out / "stations" / "coverage.json").read_text())
     assert cov["task"]["p"] == 7 and "evaluation" not in cov
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
 def test_overrides_on_several_tasks_are_announced(tmp_path, capsys):

@@ -1,0 +1,145 @@
+"""Bad output paths and command-line numbers for run, demo, site, network and scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.bad_inputs.harness import Case, write
+
+#: A small, fast run config (the built-in county, a typical week, one replication).
+SMALL_RUN = """name = "small"
+[network]
+synthetic = "county"
+[scenario]
+name = "typical_week"
+[run]
+seed = 1
+replications = 1
+"""
+
+
+def small(tmp: Path) -> None:
+    write(tmp, "run.toml", SMALL_RUN)
+
+
+def small_and_file(tmp: Path) -> None:
+    small(tmp)
+    write(tmp, "afile", "not a folder\n")
+
+
+def small_and_user_folder(tmp: Path) -> None:
+    small(tmp)
+    write(tmp, "mine/notes.txt", "my own notes\n")
+
+
+def small_and_earlier_run(tmp: Path) -> None:
+    small(tmp)
+    write(tmp, "out/.yingji-output", '{"command": "run", "files": ["summary.json"]}\n')
+    write(tmp, "out/summary.json", "{}\n")
+
+
+CASES = [
+    Case(
+        "run-out-is-file", ("run", "run.toml", "--out", "afile"), ("afile", "--out"), small_and_file
+    ),
+    Case(
+        "run-out-under-file",
+        ("run", "run.toml", "--out", "afile/sub"),
+        ("afile", "--out"),
+        small_and_file,
+    ),
+    Case(
+        "run-out-user-folder",
+        ("run", "run.toml", "--out", "mine"),
+        ("mine", "--out"),
+        small_and_user_folder,
+    ),
+    Case(
+        "run-out-earlier-run",
+        ("run", "run.toml", "--out", "out"),
+        ("out", "--overwrite"),
+        small_and_earlier_run,
+    ),
+    Case(
+        "run-replications-zero",
+        ("run", "run.toml", "--replications", "0"),
+        ("--replications",),
+        small,
+    ),
+    Case(
+        "run-replications-huge",
+        ("run", "run.toml", "--replications", str(10**12)),
+        ("--replications",),
+        small,
+    ),
+    Case("run-seed-negative", ("run", "run.toml", "--seed", "-3"), ("--seed",), small),
+    Case("run-seed-huge", ("run", "run.toml", "--seed", str(2**70)), ("--seed",), small),
+    Case("run-seed-text", ("run", "run.toml", "--seed", "abc"), ("--seed",), small),
+    Case("demo-replications-zero", ("demo", "--replications", "0"), ("--replications",)),
+    Case("demo-out-is-file", ("demo", "--out", "afile"), ("afile", "--out"), small_and_file),
+    Case(
+        "demo-out-earlier-run",
+        ("demo", "--out", "out"),
+        ("out", "--overwrite"),
+        small_and_earlier_run,
+    ),
+    Case(
+        "site-out-is-file",
+        ("site", "run.toml", "--out", "afile"),
+        ("afile", "--out"),
+        small_and_file,
+    ),
+    Case("site-evaluate-zero", ("site", "run.toml", "--evaluate", "0"), ("--evaluate",), small),
+    Case("site-p-negative", ("site", "run.toml", "--p", "-1"), ("--p",), small),
+    Case(
+        "site-time-limit-inf", ("site", "run.toml", "--time-limit", "inf"), ("--time-limit",), small
+    ),
+    Case(
+        "site-standard-nan",
+        ("site", "run.toml", "--standard-min", "nan"),
+        ("--standard-min",),
+        small,
+    ),
+    Case(
+        "network-build-output-dir",
+        ("network", "build", "--synthetic", "county", "-o", "."),
+        ("--output",),
+    ),
+    Case(
+        "network-build-under-file",
+        ("network", "build", "--synthetic", "county", "-o", "afile/x.graphml"),
+        ("afile", "--output"),
+        small_and_file,
+    ),
+    Case(
+        "network-build-grid-one",
+        ("network", "build", "--synthetic", "county", "--grid", "1", "-o", "x.graphml"),
+        ("--grid",),
+    ),
+    Case(
+        "scenario-sample-seed-negative",
+        ("scenario", "sample", "typical_week", "--seed", "-1", "-o", "s.csv"),
+        ("--seed",),
+    ),
+    Case(
+        "scenario-sample-out-dir",
+        ("scenario", "sample", "typical_week", "--seed", "1", "--out", "."),
+        ("--out",),
+    ),
+    Case(
+        "scenario-sample-plot-under-file",
+        (
+            "scenario",
+            "sample",
+            "typical_week",
+            "--seed",
+            "1",
+            "--out",
+            "s.csv",
+            "--plot",
+            "afile/m.png",
+        ),
+        ("afile", "--plot"),
+        small_and_file,
+    ),
+]
