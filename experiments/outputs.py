@@ -11,8 +11,9 @@ Layout of the output folder::
     incident_map.png              incidents coloured by minutes to first arrival
     utilisation.png               team utilisation by station
 
-Every file is written under a temporary name and renamed, so a folder never
-holds half a file, and a failed run leaves earlier files as they were.
+The commands write this into a staging folder that
+:func:`experiments.outdir.staged_folder` swaps in whole, so a folder never
+holds parts of two runs, and a failed run leaves the earlier folder as it was.
 """
 
 from __future__ import annotations
