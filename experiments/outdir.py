@@ -32,8 +32,9 @@ from networks.files import atomic_write_text, fsync_dir
 
 #: Hidden file that marks a folder written by a yingji command.
 MARKER = ".yingji-output"
-_STAGE = ".yj-stage-"
-_OLD = ".yj-old-"
+#: Prefixes of the hidden folders a run writes beside its target (swept once dead).
+STAGE_PREFIX = ".yj-stage-"
+OLD_PREFIX = ".yj-old-"
 
 
 def _nearest_existing(path: Path) -> Path:
@@ -170,7 +171,7 @@ def sweep_stale(target: Path) -> None:
     if not parent.is_dir():
         return
     for entry in parent.iterdir():
-        for prefix in (_STAGE, _OLD):
+        for prefix in (STAGE_PREFIX, OLD_PREFIX):
             if not entry.name.startswith(prefix) or not entry.name.endswith(f"-{target.name}"):
                 continue
             pid_text = entry.name[len(prefix) :].split("-", 1)[0]
@@ -205,7 +206,7 @@ def _swap_in(stage: Path, target: Path) -> None:
         return
     # No atomic exchange: move the old aside, the new in, then drop the old. A kill
     # between the two renames leaves the old folder under its hidden name.
-    old = target.with_name(f"{_OLD}{os.getpid()}-{secrets.token_hex(4)}-{target.name}")
+    old = target.with_name(f"{OLD_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{target.name}")
     os.replace(target, old)
     os.replace(stage, target)
     shutil.rmtree(old, ignore_errors=True)
@@ -245,7 +246,7 @@ def staged_folder(
     target = check_folder_target(path, option=option, overwrite=overwrite)
     sweep_stale(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    stage = target.with_name(f"{_STAGE}{os.getpid()}-{secrets.token_hex(4)}-{target.name}")
+    stage = target.with_name(f"{STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{target.name}")
     try:
         stage.mkdir()
     except OSError as exc:

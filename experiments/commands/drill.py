@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import argparse
 
+from experiments.commands import argtypes
+
+#: Largest ``--scrypt-n`` (with r = 8: 2 GiB of memory).
+MAX_SCRYPT_N = 2**24
+
+
+def _power_of_two(text: str) -> int:
+    """An argparse type: a power of two between 2 and :data:`MAX_SCRYPT_N`."""
+    n = argtypes.integer(2, MAX_SCRYPT_N)(text)
+    if n & (n - 1):
+        raise argparse.ArgumentTypeError(f"expected a power of two, got {n}")
+    return n
+
 
 def _scrypt(args: argparse.Namespace):  # noqa: ANN202 - ScryptParams, imported lazily
     from experiments.drill import ScryptParams
@@ -17,12 +30,6 @@ def cmd_draw(args: argparse.Namespace) -> int:
 
     from experiments.drill import draw_drill
 
-    if args.seed is not None:
-        print(
-            "yingji: warning: --seed makes the draw foreseeable; use it only to test "
-            "the generator, never for a real drill",
-            file=sys.stderr,
-        )
     res = draw_drill(
         args.config,
         args.out,
@@ -38,6 +45,12 @@ def cmd_draw(args: argparse.Namespace) -> int:
     print(f"sealed drill {res.exercise_id} in {res.folder}")
     print(f"commitment {res.commitment}")
     print(f"publish {res.folder / 'commitment.json'} now; reveal only after the drill starts")
+    if args.seed is not None:  # after the draw, so a refused draw still prints one line
+        print(
+            "yingji: warning: --seed makes the draw foreseeable; use it only to test "
+            "the generator, never for a real drill",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -95,14 +108,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     draw.add_argument("--out", required=True, metavar="DIR", help="drill folder to create")
     secret_args(draw)
     draw.add_argument(
-        "--seed", type=int, help="fixed seed, ONLY for testing the generator (default: secrets)"
+        "--seed",
+        type=argtypes.seed,
+        help="fixed seed, ONLY for testing the generator (default: secrets)",
     )
     draw.add_argument("--commitments", metavar="FILE", help="organisers' published commitments")
     draw.add_argument(
         "--contribution", action="append", metavar="FILE", help="an organiser's contribution"
     )
     draw.add_argument(
-        "--scrypt-n", type=int, metavar="N", help="passphrase KDF cost (default 2**17)"
+        "--scrypt-n", type=_power_of_two, metavar="N", help="passphrase KDF cost (default 2**17)"
     )
     draw.set_defaults(func=cmd_draw)
 

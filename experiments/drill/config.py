@@ -48,14 +48,19 @@ from networks.errors import ConfigError
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue, load_catalogue
 from scenarios.drill.draw import PastDrill
+from scenarios.drill.errors import SealError
 from scenarios.drill.injects import Store, Unit
-from scenarios.drill.spec import DrillSpec
-from scenarios.validate import Reader, read_toml
+from scenarios.drill.spec import MAX_MINUTES, DrillSpec
+from scenarios.validate import MAX_REPLICATIONS, Reader, read_toml
 
 _REGION = ("network", "facilities", "stations", "depots", "sources")
 _TOP = {"drill", "risk", "reporting", "targets", "evaluation", "seal", "benchmark", "catalogue",
         *_REGION}  # fmt: skip
 HISTORY_COLUMNS = ("drawn_at", "exercise_id", "hazard", "area")
+#: Largest scrypt cost accepted in ``[seal]`` (2**24 with r = 8 is 2 GiB of memory).
+MAX_SCRYPT_N = 2**24
+#: Largest travel-time coefficient of variation of the simulated spread.
+MAX_TRAVEL_NOISE = 10.0
 
 
 @dataclass(frozen=True)
@@ -129,24 +134,28 @@ class DrillConfig:
         cat_file = top.str("catalogue", "") or None
         if cat_file:
             cat_file = str(p.parent / cat_file)
+            if not Path(cat_file).is_file():
+                raise top.error("catalogue", f"no catalogue file {cat_file}")
         catalogue = load_catalogue(cat_file)
         spec = DrillSpec.from_dict(data, source=src, hazards=catalogue.keys)
         seal = top.table("seal", {})
         seal.allow({"scrypt_n", "scrypt_r", "scrypt_p"})
+        n = seal.int("scrypt_n", 2**17, lo=2, hi=MAX_SCRYPT_N)
+        if n & (n - 1):
+            raise seal.error("scrypt_n", f"must be a power of two, got {n}")
         try:
             scrypt = ScryptParams(
-                seal.int("scrypt_n", 2**17, lo=2), seal.int("scrypt_r", 8, lo=1),
-                seal.int("scrypt_p", 1, lo=1),
-            )  # fmt: skip
-        except Exception as exc:  # SealError from the checks: a config mistake here
+                n, seal.int("scrypt_r", 8, lo=1, hi=1024), seal.int("scrypt_p", 1, lo=1, hi=64)
+            )
+        except SealError as exc:  # the memory bound: a config mistake here
             raise ConfigError(str(exc), source=src, key="seal") from None
         b = top.table("benchmark", {})
         b.allow({"call_taking_min", "loading_min", "replications", "travel_noise"})
         bench = BenchmarkParams(
-            b.num("call_taking_min", spec.targets[0], lo=0),
-            b.num("loading_min", 30.0, lo=0),
-            b.int("replications", 200, lo=0),
-            b.num("travel_noise", 0.15, lo=0),
+            b.num("call_taking_min", spec.targets[0], lo=0, hi=MAX_MINUTES),
+            b.num("loading_min", 30.0, lo=0, hi=MAX_MINUTES),
+            b.int("replications", 200, lo=0, hi=MAX_REPLICATIONS),
+            b.num("travel_noise", 0.15, lo=0, hi=MAX_TRAVEL_NOISE),
         )
         return cls(
             source=src,
@@ -189,7 +198,10 @@ class DrillConfig:
         """Past drills from the history file (oldest first), or none."""
         if not self.spec.history:
             return []
-        return read_history(self.base_dir / self.spec.history)
+        try:
+            return read_history(self.base_dir / self.spec.history)
+        except ConfigError as exc:
+            raise ConfigError(str(exc), source=self.source, key="drill.history") from None
 
 
 def _absolute(network: dict[str, Any]) -> dict[str, Any]:
@@ -203,13 +215,28 @@ def read_history(path: str | Path) -> list[PastDrill]:
     """Rows of a drill-history CSV (``drawn_at, exercise_id, hazard, area``), file order."""
     p = Path(path)
     try:
-        with p.open(newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            header = reader.fieldnames or []
     except FileNotFoundError:
         raise ConfigError(
             f"history file not found (create it with the header {','.join(HISTORY_COLUMNS)})",
             source=str(p),
         ) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the history file ({exc.strerror})", source=str(p)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("history file is not UTF-8 text", source=str(p)) from None
+    except csv.Error as exc:
+        raise ConfigError(f"history file is not a CSV file ({exc})", source=str(p)) from None
+    missing = [c for c in ("hazard", "area") if c not in header]
+    if rows and missing:
+        raise ConfigError(
+            f"history file has no {' or '.join(missing)} column (header: "
+            f"{','.join(HISTORY_COLUMNS)})",
+            source=str(p),
+        )
     out = []
     for i, row in enumerate(rows):
         if not row.get("hazard") or not row.get("area"):

@@ -95,8 +95,12 @@ def read_key(path: str | Path) -> bytes:
         key = b""
     if len(key) != KEY_BYTES:
         key = raw  # 32 raw bytes
+    if len(key) != KEY_BYTES and not raw.strip():
+        raise SealError(f"{p}: key file is empty (a key file holds 64 hex digits)")
     if len(key) != KEY_BYTES:
-        raise SealError(f"{p}: a key file holds 64 hex digits (32 bytes)")
+        raise SealError(
+            f"{p}: not a key file (a key file holds 64 hex digits, this one {len(raw)} bytes)"
+        )
     return key
 
 
@@ -109,6 +113,8 @@ def read_passphrase(path: str | Path) -> bytes:
         raise SealError(f"{p}: cannot read passphrase file ({exc.strerror})") from None
     raw = raw[:-1] if raw.endswith(b"\n") else raw
     raw = raw[:-1] if raw.endswith(b"\r") else raw
+    if not raw.strip():
+        raise SealError(f"{p}: passphrase file is empty (or holds only spaces)")
     if len(raw) < MIN_PASSPHRASE:
         raise SealError(f"{p}: passphrase shorter than {MIN_PASSPHRASE} characters")
     return raw
@@ -117,22 +123,65 @@ def read_passphrase(path: str | Path) -> bytes:
 def new_key_file(path: str | Path) -> bytes:
     """Create a key file with a fresh random key (readable by the owner only).
 
+    Parameters
+    ----------
+    path
+        The key file to create.
+
+    Returns
+    -------
+    bytes
+        The key.
+
     Raises
     ------
     SealError
-        If the file already exists (a key is never overwritten).
+        If the file already exists (a key is never overwritten) or cannot be created.
+    """
+    key = secrets.token_bytes(KEY_BYTES)
+    write_key_file(path, key)
+    return key
+
+
+def write_key_file(path: str | Path, key: bytes) -> Path:
+    """Write ``key`` as 64 hex digits to a new file readable by the owner only.
+
+    Missing folders on the way are created (readable by the owner only).
+
+    Parameters
+    ----------
+    path
+        The key file to create; it must not exist.
+    key
+        The 32-byte key.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a path.
+
+    Raises
+    ------
+    SealError
+        If the file already exists (a key is never overwritten) or cannot be created.
     """
     p = Path(path)
-    key = secrets.token_bytes(KEY_BYTES)
     try:
+        p.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise SealError(f"{p}: already exists; not overwriting a key") from None
     except OSError as exc:
         raise SealError(f"{p}: cannot create key file ({exc.strerror})") from None
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key.hex() + "\n")
-    return key
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key.hex() + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        p.unlink(missing_ok=True)
+        raise
+    return p
 
 
 def _derive(secret: Secret, kdf: dict[str, Any]) -> bytes:

@@ -14,6 +14,15 @@ packets per role. ``verify`` lets anyone check afterwards that the revealed
 script is the one committed to before the drill (and, with the drill TOML,
 that the seed really produces it). Nothing already in the folder is ever
 overwritten; a failed reveal leaves the folder as it was.
+
+Every command checks its paths and inputs before any work, and writes as one
+unit: ``draw`` builds the drill folder in a hidden staging folder beside it
+and renames it into place (creating a new key file only just before); a
+``reveal`` decrypts into a private (0700) staging folder beside the drill
+folder, so no decrypted byte is ever inside the drill folder unless the reveal
+completed, and renames it to ``revealed/`` in one step (the history row is
+appended right after, from a temporary file written beforehand). A staging
+folder left by a killed command is removed by the next draw, reveal or verify.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import json
 import os
 import secrets
 import shutil
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,14 +40,26 @@ from typing import Any
 
 from experiments.drill.benchmark import benchmark_timeline, simulated_spread
 from experiments.drill.config import (
+    HISTORY_COLUMNS,
     DrillConfig,
     Region,
     history_row,
     network_fingerprint,
+    read_history,
 )
-from experiments.drill.seal import ScryptParams, Secret, new_key_file, read_key, seal, unseal
-from networks.errors import YingjiError
-from networks.files import atomic_write_bytes
+from experiments.drill.seal import (
+    KEY_BYTES,
+    ScryptParams,
+    Secret,
+    read_key,
+    read_passphrase,
+    seal,
+    unseal,
+    write_key_file,
+)
+from experiments.outdir import STAGE_PREFIX, check_file_target, check_folder_target, sweep_stale
+from networks.errors import ConfigError
+from networks.files import atomic_path, atomic_write_bytes, fsync_dir
 from networks.roadnet import RoadNetwork
 from scenarios.drill import (
     DrillDrawer,
@@ -64,6 +86,8 @@ PAYLOAD_FORMAT = "yingji-drill-payload/1"
 #: The plaintext is padded with spaces to a multiple of this many bytes, so the
 #: size of the sealed file does not hint at the hazard, the place or the injects.
 PAD_BYTES = 64 * 1024
+#: Temporary reveal folders of older versions (inside the drill folder); swept.
+_LEGACY_TMP = ".revealed.tmp-"
 
 
 def _version() -> str:
@@ -80,11 +104,36 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         raise SealError(f"{path}: no {what} here") from None
-    except (UnicodeDecodeError, ValueError):
+    except OSError as exc:
+        raise SealError(f"{path}: cannot read {what} ({exc.strerror})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise SealError(f"{path}: {what} is damaged (not JSON)") from None
     if not isinstance(data, dict):
         raise SealError(f"{path}: {what} is damaged")
     return data
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        bytes.fromhex(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Whether two paths name the same place (as far as can be told before creating them)."""
+    return Path(os.path.abspath(a)) == Path(os.path.abspath(b)) or (
+        a.exists() and b.exists() and os.path.samefile(a, b)
+    )
+
+
+def _new_file_target(path: str | Path, *, option: str, what: str) -> Path:
+    """Check a file to be created (never overwritten) at ``path``, before any work."""
+    p = Path(path)
+    if os.path.lexists(p) and not p.is_dir():
+        raise ConfigError(f"already exists; not overwriting {what}", source=str(p), key=option)
+    return check_file_target(p, option=option)
 
 
 # ------------------------------------------------------------------ organisers
@@ -92,8 +141,11 @@ def read_commitments(path: str | Path) -> dict[str, str]:
     """Organisers' published commitments (JSON object: name -> hex)."""
     data = _read_json(Path(path), "commitments file")
     for party, h in data.items():
-        check_party(party)
-        if not (isinstance(h, str) and len(h) == 64):
+        try:
+            check_party(party)
+        except SealError as exc:
+            raise SealError(f"{path}: {exc}") from None
+        if not (isinstance(h, str) and len(h) == 64 and _is_hex(h)):
             raise SealError(f"{path}: commitment of {party} is not 64 hex digits")
     return dict(data)
 
@@ -103,7 +155,7 @@ def read_contribution(path: str | Path) -> tuple[str, bytes]:
     data = _read_json(Path(path), "contribution file")
     try:
         return check_party(data["party"]), bytes.fromhex(data["contribution"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, SealError):
         raise SealError(f"{path}: expected party and contribution (hex)") from None
 
 
@@ -112,31 +164,65 @@ def contribute(party: str, *, secret_file: str | Path, commitments_file: str | P
 
     Writes the secret contribution to ``secret_file`` (which must not exist;
     keep it private until the draw) and adds ``party``'s commitment to the
-    public ``commitments_file`` (created if absent).
+    public ``commitments_file`` (created if absent). Both paths are checked
+    before anything is written; if publishing fails, the secret is removed.
+
+    Parameters
+    ----------
+    party
+        The organiser's name.
+    secret_file
+        The private contribution file to create.
+    commitments_file
+        The public commitments file to add to.
 
     Returns
     -------
     str
         The commitment (hex).
+
+    Raises
+    ------
+    SealError
+        A commitments file that is not one, or a party already listed.
+    ConfigError
+        A bad name (``--party``) or a path that cannot be written (naming
+        ``--secret`` or ``--commitments``).
     """
     from scenarios.drill import contribution_commitment, new_contribution
 
-    check_party(party)
-    cpath = Path(commitments_file)
+    try:
+        check_party(party)
+    except SealError as exc:
+        raise ConfigError(str(exc), key="--party") from None
+    spath = _new_file_target(secret_file, option="--secret", what="a contribution")
+    cpath = check_file_target(commitments_file, option="--commitments")
+    if _same(spath, cpath):
+        raise ConfigError(
+            "the secret and the public commitments must be different files",
+            source=str(spath),
+            key="--secret",
+        )
     published = read_commitments(cpath) if cpath.exists() else {}
     if party in published:
         raise SealError(f"{cpath}: {party} has already published a commitment")
     c = new_contribution()
     h = contribution_commitment(party, c)
-    spath = Path(secret_file)
+    spath.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(spath, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise SealError(f"{spath}: already exists; not overwriting a contribution") from None
-    with os.fdopen(fd, "w") as fh:
-        fh.write(json.dumps({"party": party, "contribution": c.hex()}) + "\n")
-    published[party] = h
-    atomic_write_bytes(cpath, (json.dumps(published, indent=2, sort_keys=True) + "\n").encode())
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(json.dumps({"party": party, "contribution": c.hex()}) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        published[party] = h
+        atomic_write_bytes(cpath, (json.dumps(published, indent=2, sort_keys=True) + "\n").encode())
+    except BaseException:  # no secret without its published commitment
+        spath.unlink(missing_ok=True)
+        raise
     return h
 
 
@@ -209,6 +295,101 @@ class DrawResult:
     key_created: Path | None
 
 
+def _check_out(out: Path) -> Path:
+    """The drill folder must be new or empty, and writable; checked before any work."""
+    if out.is_dir() and any(out.iterdir()):
+        for name in (SEALED, PUBLIC, REVEALED):
+            if os.path.lexists(out / name):
+                raise SealError(f"{out} already holds a drill ({name}); not overwriting it")
+        raise ConfigError(
+            "is not empty; a drill goes into a new or an empty folder", source=str(out), key="--out"
+        )
+    check_folder_target(out, option="--out")
+    if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+        raise ConfigError(
+            "cannot write in this folder (permission denied)", source=str(out), key="--out"
+        )
+    return out
+
+
+def _check_key_target(key: Path, out: Path) -> None:
+    """A key file lies outside the drill folder; a new one must be creatable."""
+    kp, op = Path(os.path.abspath(key)), Path(os.path.abspath(out))
+    inside = kp == op or op in kp.parents
+    if not inside and key.parent.exists() and out.exists():
+        inside = os.path.samefile(key.parent, out)  # the same folder by another name
+    if inside:
+        raise ConfigError(
+            f"the key file must not be kept in the drill folder {out}", source=str(key), key="--key"
+        )
+    if key.is_dir():
+        raise ConfigError("is a folder; expected a key file", source=str(key), key="--key")
+    if not os.path.lexists(key):
+        check_file_target(key, option="--key")
+
+
+def _stage_name(folder: Path) -> Path:
+    """A hidden staging folder beside ``folder`` (same file system; swept if left behind)."""
+    return folder.parent / f"{STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{folder.name}"
+
+
+def _sweep(folder: Path) -> None:
+    """Remove staging folders left beside (or, by older versions, inside) ``folder``."""
+    with suppress(OSError):
+        sweep_stale(folder)
+    with suppress(OSError):
+        for entry in folder.iterdir():
+            if entry.name.startswith(_LEGACY_TMP) and entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+
+
+def _write_drill(out: Path, files: dict[str, bytes], new_key: tuple[Path, bytes] | None) -> None:
+    """Put the sealed drill at ``out`` as one unit; create the new key file only with it."""
+    created: list[Path] = []
+    if out.is_dir():  # an empty folder made by the user: write into it, undo on failure
+        try:
+            if new_key is not None:
+                created.append(write_key_file(*new_key))
+            for name, data in files.items():
+                created.append(atomic_write_bytes(out / name, data))
+        except BaseException:
+            for f in reversed(created):
+                f.unlink(missing_ok=True)
+            raise
+        return
+    absolute = Path(os.path.abspath(out))
+    absolute.parent.mkdir(parents=True, exist_ok=True)
+    _sweep(absolute)
+    stage = _stage_name(absolute)
+    try:
+        stage.mkdir()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write beside it ({exc.strerror})", source=str(out), key="--out"
+        ) from None
+    try:
+        for name, data in files.items():
+            atomic_write_bytes(stage / name, data)
+        if new_key is not None:
+            created.append(write_key_file(*new_key))
+        try:
+            os.rename(stage, absolute)
+        except OSError as exc:
+            if absolute.exists():
+                raise SealError(f"{out} appeared during the draw; not overwriting it") from None
+            raise ConfigError(
+                f"cannot create ({exc.strerror})", source=str(out), key="--out"
+            ) from None
+        fsync_dir(absolute.parent)
+    except BaseException:
+        for f in created:
+            f.unlink(missing_ok=True)
+        raise
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+
+
 def draw_drill(
     config: str | Path,
     out: str | Path,
@@ -222,12 +403,15 @@ def draw_drill(
 ) -> DrawResult:
     """Draw a drill and seal it into ``out``.
 
+    Every path and input is checked before the draw; the drill folder appears
+    whole or not at all, and a new key file is created only with it.
+
     Parameters
     ----------
     config
         The drill TOML.
     out
-        Drill folder (created; must not already hold a drill).
+        Drill folder (created; must be new or empty).
     key_file
         Key file; created with a fresh key if it does not exist. Must lie
         outside ``out``.
@@ -240,23 +424,45 @@ def draw_drill(
         revealed contributions; the seed is the hash of all contributions.
     scrypt
         Passphrase KDF cost (default: the config's ``[seal]``).
+
+    Returns
+    -------
+    DrawResult
+        The folder, exercise id, commitment and the key file created (if any).
+
+    Raises
+    ------
+    ConfigError, SealError
+        A path that cannot be written, a mistake in the drill TOML, a bad key,
+        passphrase or contribution. Nothing is written then.
     """
     out = Path(out)
-    for name in (SEALED, PUBLIC, REVEALED):
-        if (out / name).exists():
-            raise SealError(f"{out} already holds a drill ({name}); not overwriting it")
+    if (key_file is None) == (passphrase_file is None):
+        raise SealError("give exactly one of --key FILE or --passphrase-file FILE")
+    if commitments_file is not None and seed is not None:
+        raise SealError("give either --seed or organiser contributions, not both")
+    if contribution_files and commitments_file is None:
+        raise SealError("contributions need the organisers' --commitments file")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise ConfigError(f"must be between 0 and 2**63 - 1, got {seed}", key="--seed")
+    _check_out(out)
+    new_key: tuple[Path, bytes] | None = None
     if key_file is not None:
-        kp = Path(key_file).resolve()
-        if kp.parent == out.resolve() or out.resolve() in kp.parents:
-            raise SealError("the key file must not be kept in the drill folder")
+        key_path = Path(key_file)
+        _check_key_target(key_path, out)
+        if os.path.lexists(key_path):
+            secret = Secret(key=read_key(key_path))
+        else:
+            new_key = (key_path, secrets.token_bytes(KEY_BYTES))
+            secret = Secret(key=new_key[1])
+    else:
+        secret = Secret(passphrase=read_passphrase(passphrase_file))  # type: ignore[arg-type]
     cfg = DrillConfig.from_file(config)
     region = cfg.region()
     history = cfg.history()
 
     audit: dict[str, Any]
     if commitments_file is not None:
-        if seed is not None:
-            raise SealError("give either --seed or organiser contributions, not both")
         published = read_commitments(commitments_file)
         revealed = dict(read_contribution(f) for f in contribution_files)
         seed_bytes = combine(published, revealed)
@@ -265,8 +471,6 @@ def draw_drill(
             "organisers": published,
             "contributions": {p: c.hex() for p, c in sorted(revealed.items())},
         }
-    elif contribution_files:
-        raise SealError("contributions need the organisers' --commitments file")
     elif seed is not None:
         seed_bytes = seed_from_int(seed)
         audit = {"seed_source": f"test seed {seed} (not for real drills)"}
@@ -294,17 +498,6 @@ def draw_drill(
     payload = canonical_json({"format": PAYLOAD_FORMAT, "salt": salt.hex(), "script": body})
     payload += b" " * (-len(payload) % PAD_BYTES)  # JSON allows trailing whitespace
 
-    created = None
-    if passphrase_file is not None and key_file is not None:
-        raise SealError("give exactly one of --key FILE or --passphrase-file FILE")
-    if key_file is not None and not Path(key_file).exists():
-        key = new_key_file(key_file)
-        created = Path(key_file)
-        secret = Secret(key=key)
-    elif key_file is not None:
-        secret = Secret(key=read_key(key_file))
-    else:
-        secret = Secret.from_files(key_file=None, passphrase_file=passphrase_file)
     sealed = seal(payload, secret, scrypt=scrypt or cfg.scrypt)
     public = {
         "format": PUBLIC_FORMAT,
@@ -318,16 +511,12 @@ def draw_drill(
         "sealed_sha256": hashlib.sha256(sealed).hexdigest(),
         "organisers": audit.get("organisers", {}),
     }
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(out / SEALED, sealed)
-    try:
-        atomic_write_bytes(
-            out / PUBLIC, (json.dumps(public, indent=2, sort_keys=True) + "\n").encode()
-        )
-    except BaseException:  # no sealed drill without its public commitment
-        (out / SEALED).unlink()
-        raise
-    return DrawResult(out, exercise_id, commit, created)
+    files = {
+        SEALED: sealed,
+        PUBLIC: (json.dumps(public, indent=2, sort_keys=True) + "\n").encode(),
+    }
+    _write_drill(out, files, new_key)
+    return DrawResult(out, exercise_id, commit, new_key[0] if new_key else None)
 
 
 # ---------------------------------------------------------------------- reveal
@@ -348,7 +537,7 @@ def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
 
     try:
         net = NetworkSpec.from_dict(spec, source="script.json", base_dir=Path("/")).build()
-    except (YingjiError, OSError, KeyError, TypeError) as exc:
+    except Exception as exc:  # the map is optional: any failure only leaves it out
         return None, f"map not drawn: network not available ({exc})"
     if network_fingerprint(net) != script.region.get("fingerprint"):
         return None, "map not drawn: the network file changed since the draw"
@@ -357,26 +546,39 @@ def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
 
 def _open_sealed(folder: Path, secret: Secret) -> tuple[dict[str, Any], DrillScript, bytes, bytes]:
     public = _read_json(folder / PUBLIC, "public commitment")
+    path = folder / SEALED
     try:
-        data = (folder / SEALED).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise SealError(f"{folder / SEALED}: no sealed drill here") from None
-    payload = json.loads(unseal(data, secret).decode("utf-8"))
-    if payload.get("format") != PAYLOAD_FORMAT:
-        raise SealError("sealed payload has an unknown format")
-    salt = bytes.fromhex(payload["salt"])
-    body = canonical_json(payload["script"])
+        raise SealError(f"{path}: no sealed drill here") from None
+    except OSError as exc:
+        raise SealError(f"{path}: cannot read the sealed drill ({exc.strerror})") from None
+    try:
+        plain = unseal(data, secret)
+    except SealError as exc:
+        raise SealError(f"{path}: {exc}") from None
+    try:
+        payload = json.loads(plain.decode("utf-8"))
+        if payload.get("format") != PAYLOAD_FORMAT:
+            raise ValueError
+        salt = bytes.fromhex(payload["salt"])
+        body = canonical_json(payload["script"])
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
+        raise SealError(f"{path}: sealed payload has an unknown format") from None
     if not matches(str(public.get("commitment", "")), salt, body):
-        raise SealError("the sealed script does not match the public commitment")
-    script = DrillScript.from_dict(payload["script"])
-    _check_header(public, script)
+        raise SealError(f"{path}: the sealed script does not match the public commitment")
+    try:
+        script = DrillScript.from_dict(payload["script"])
+    except SealError as exc:
+        raise SealError(f"{path}: {exc}") from None
+    _check_header(public, script, folder / PUBLIC)
     return public, script, body, salt
 
 
-def _check_header(public: dict[str, Any], script: DrillScript) -> None:
+def _check_header(public: dict[str, Any], script: DrillScript, path: Path) -> None:
     for k in ("exercise_id", "generator_version", "drawn_at"):
         if public.get(k) != getattr(script, k):
-            raise SealError(f"public commitment and script disagree on {k}")
+            raise SealError(f"{path}: public commitment and script disagree on {k}")
 
 
 def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None) -> list[Path]:
@@ -396,16 +598,67 @@ def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None
     files["evaluators/evaluation.html"] = packets.evaluation_html(script, map_name).encode()
     out = []
     for rel, data in files.items():
-        p = folder / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(data)
-        out.append(p)
+        out.append(atomic_write_bytes(folder / rel, data))
     if network is not None:
         from experiments.drill.maps import plot_drill_map
         from experiments.figures import save_figure
 
         out.append(save_figure(plot_drill_map(script, network), folder / "evaluators/map.png"))
     return out
+
+
+def _check_drill_folder(folder: Path) -> None:
+    if not folder.exists():
+        raise SealError(f"{folder}: no such drill folder")
+    if not folder.is_dir():
+        raise SealError(f"{folder}: is a file, not a drill folder")
+
+
+def _check_history(path: Path, folder: Path | None = None) -> str:
+    """Check the ``--append-history`` file before anything is decrypted; its text now."""
+    p = check_file_target(path, option="--append-history")
+    revealed = Path(os.path.abspath(folder / REVEALED)) if folder is not None else None
+    absolute = Path(os.path.abspath(p))
+    if revealed is not None and (absolute == revealed or revealed in absolute.parents):
+        raise ConfigError(
+            "must not lie inside the revealed folder", source=str(p), key="--append-history"
+        )
+    if not p.exists():
+        return ""
+    if not os.access(p, os.R_OK | os.W_OK):
+        raise ConfigError(
+            "cannot read and write it (permission denied)", source=str(p), key="--append-history"
+        )
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read: {exc.strerror}", source=str(p), key="--append-history"
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not a UTF-8 text file", source=str(p), key="--append-history") from None
+    if text.strip():
+        head = text.lstrip("\ufeff").splitlines()[0].strip()
+        if [c.strip() for c in head.split(",")] != list(HISTORY_COLUMNS):
+            raise ConfigError(
+                f"not a drill history (header {head[:60]!r}, expected {','.join(HISTORY_COLUMNS)})",
+                source=str(p),
+                key="--append-history",
+            )
+        try:
+            read_history(p)  # every row readable
+        except ConfigError as exc:
+            raise ConfigError(str(exc), key="--append-history") from None
+    return text
+
+
+def _history_text(old: str, script: DrillScript) -> bytes:
+    """The history file after appending ``script``'s row (header added if it is new)."""
+    head, row = history_row(script.to_dict()).splitlines(keepends=True)
+    text = old if old.strip() else head
+    if not text.endswith("\n"):
+        text += "\n"
+    return (text + row).encode("utf-8")
 
 
 def reveal_drill(
@@ -417,48 +670,115 @@ def reveal_drill(
 ) -> RevealResult:
     """Open a sealed drill, check its commitment and write the packets.
 
+    The packets are built in a private (0700) staging folder beside the drill
+    folder and renamed to ``revealed/`` in one step, so no decrypted byte is
+    in the drill folder unless the reveal completed. ``history_file`` is
+    checked before anything is decrypted and appended right after the rename.
+
+    Parameters
+    ----------
+    folder
+        The drill folder.
+    key_file, passphrase_file
+        What opens the seal (exactly one).
+    history_file
+        Optionally a drill-history CSV to append this drill to (created if absent).
+
+    Returns
+    -------
+    RevealResult
+        The ``revealed`` folder, the script and the files written.
+
     Raises
     ------
     SealError
         Wrong key or passphrase, a changed byte, a commitment mismatch, or a
         drill already revealed. Nothing in ``folder`` changes on failure.
+    ConfigError
+        A history file that cannot be appended to (nothing is revealed then).
     """
     folder = Path(folder)
+    _check_drill_folder(folder)
     target = folder / REVEALED
-    if target.exists():
+    if os.path.lexists(target):
         raise SealError(f"{target} already exists; not overwriting an earlier reveal")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SealError(f"{folder}: cannot write in the drill folder (permission denied)")
+    history = Path(history_file) if history_file is not None else None
+    old_history = _check_history(history, folder) if history is not None else ""
     secret = Secret.from_files(key_file=key_file, passphrase_file=passphrase_file)
+    real = folder.resolve()
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        raise SealError(
+            f"{real.parent}: cannot write there (the reveal builds revealed/ beside the drill "
+            "folder, then moves it in)"
+        )
+    _sweep(real)
     _, script, body, salt = _open_sealed(folder, secret)
     network, note = _rebuild_network(script)
-    tmp = folder / f".revealed.tmp-{secrets.token_hex(4)}"
-    tmp.mkdir()
+    stage = _stage_name(real)
+    stage.mkdir(mode=0o700)
     try:
-        (tmp / "script.json").write_bytes(body)
+        atomic_write_bytes(stage / "script.json", body)
         opening = {"commitment": commitment(salt, body), "salt": salt.hex()}
-        (tmp / "opening.json").write_bytes((json.dumps(opening, indent=2) + "\n").encode())
-        (tmp / "history_row.csv").write_bytes(history_row(script.to_dict()).encode())
-        write_packets(script, tmp, network)
-        try:
-            os.replace(tmp, target)
-        except OSError:  # another reveal got there first
-            raise SealError(f"{target} already exists; not overwriting an earlier reveal") from None
+        atomic_write_bytes(stage / "opening.json", (json.dumps(opening, indent=2) + "\n").encode())
+        atomic_write_bytes(stage / "history_row.csv", history_row(script.to_dict()).encode())
+        written = write_packets(script, stage, network)
+        # revealed/ gets the mode of any new folder (the staging folder was private)
+        os.chmod(stage, written[0].parent.stat().st_mode & 0o7777)
+        fsync_dir(stage)
+        if history is None:
+            _move_in(stage, real / REVEALED)
+        else:
+            moved = False
+            try:
+                with atomic_path(history) as tmp:
+                    tmp.write_bytes(_history_text(old_history, script))
+                    _move_in(stage, real / REVEALED)
+                    moved = True
+            except OSError as exc:
+                if not moved:
+                    raise
+                raise SealError(
+                    f"{history}: revealed, but could not append to the history "
+                    f"({exc.strerror}); add {target / 'history_row.csv'} by hand"
+                ) from None
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
-    if history_file is not None:
-        append_history(history_file, script)
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
     files = tuple(sorted(p for p in target.rglob("*") if p.is_file()))
     return RevealResult(target, script, files, note)
 
 
+def _move_in(stage: Path, target: Path) -> None:
+    """Rename the finished staging folder to ``target`` (never over an earlier reveal)."""
+    try:
+        os.rename(stage, target)
+    except OSError as exc:
+        if os.path.lexists(target):  # another reveal got there first
+            raise SealError(f"{target} already exists; not overwriting an earlier reveal") from None
+        raise SealError(f"{target}: cannot move the revealed folder in ({exc.strerror})") from None
+    fsync_dir(target.parent)
+
+
 def append_history(path: str | Path, script: DrillScript) -> None:
-    """Append a revealed drill to a history CSV (atomically; header added if new)."""
+    """Append a revealed drill to a history CSV (atomically; header added if new or empty).
+
+    Parameters
+    ----------
+    path
+        The history CSV (``drawn_at, exercise_id, hazard, area``).
+    script
+        The revealed drill.
+
+    Raises
+    ------
+    ConfigError
+        If ``path`` cannot be written or is not a drill history.
+    """
     p = Path(path)
-    head, row = history_row(script.to_dict()).splitlines(keepends=True)
-    old = p.read_bytes().decode("utf-8") if p.exists() else head
-    if old and not old.endswith("\n"):
-        old += "\n"
-    atomic_write_bytes(p, (old + row).encode("utf-8"))
+    old = _check_history(p)
+    atomic_write_bytes(p, _history_text(old, script))
 
 
 # ---------------------------------------------------------------------- verify
@@ -489,29 +809,40 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
         On any mismatch.
     """
     folder = Path(folder)
+    _check_drill_folder(folder)
+    _sweep(folder.resolve())
     public = _read_json(folder / PUBLIC, "public commitment")
+    path = folder / REVEALED / "script.json"
     try:
-        body = (folder / REVEALED / "script.json").read_bytes()
+        body = path.read_bytes()
     except FileNotFoundError:
-        raise SealError(f"{folder / REVEALED / 'script.json'}: not revealed yet") from None
-    opening = _read_json(folder / REVEALED / "opening.json", "opening")
+        raise SealError(f"{path}: not revealed yet") from None
+    except OSError as exc:
+        raise SealError(f"{path}: cannot read the revealed script ({exc.strerror})") from None
+    opening_path = folder / REVEALED / "opening.json"
+    opening = _read_json(opening_path, "opening")
     checks = []
     if not is_canonical(body):
-        raise SealError("revealed script.json was changed (it is no longer canonical JSON)")
+        raise SealError(f"{path}: changed since the reveal (it is no longer canonical JSON)")
     try:
         salt = bytes.fromhex(str(opening["salt"]))
     except (KeyError, ValueError):
-        raise SealError("revealed opening.json is damaged") from None
+        raise SealError(f"{opening_path}: opening is damaged (no hex salt)") from None
     if not matches(str(public.get("commitment", "")), salt, body):
-        raise SealError("revealed script does not match the commitment published at the draw")
+        raise SealError(f"{path}: does not match the commitment published at the draw")
     checks.append("revealed script matches the commitment")
-    script = DrillScript.from_dict(json.loads(body))
-    _check_header(public, script)
+    try:
+        script = DrillScript.from_dict(json.loads(body))
+    except SealError as exc:
+        raise SealError(f"{path}: {exc}") from None
+    _check_header(public, script, folder / PUBLIC)
     sealed = folder / SEALED
-    if sealed.exists():
+    if sealed.is_file():
         if hashlib.sha256(sealed.read_bytes()).hexdigest() != public.get("sealed_sha256"):
             raise SealError(f"{sealed} changed since the draw")
         checks.append("sealed file unchanged since the draw")
+    elif os.path.lexists(sealed):
+        raise SealError(f"{sealed}: not a file")
     organisers = public.get("organisers") or {}
     if organisers:
         given = {p: bytes.fromhex(c) for p, c in script.audit.get("contributions", {}).items()}

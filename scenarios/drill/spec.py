@@ -50,6 +50,14 @@ _DRILL_KEYS = {
     "hours",
 }  # fmt: skip
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+#: Longest time in minutes any deadline, target or allowance may take (a year).
+MAX_MINUTES = 366 * 24 * 60
+#: Largest relative risk of a hazard (weights are relative; this keeps their sum finite).
+MAX_RISK = 1e9
+#: Most past drills a draw may avoid.
+MAX_NO_REPEAT = 100_000
+#: Years a drill window may lie in (date arithmetic stays far from its limits).
+YEARS = (1900, 2999)
 
 
 def _parse_tz(value: str, fail: Any) -> timezone:
@@ -76,7 +84,19 @@ def _when(r: Reader, name: str, tz: timezone) -> datetime:
         v = datetime(v.year, v.month, v.day)
     if not isinstance(v, datetime):
         raise r.error(name, f"expected a date-time, got {v!r}")
+    if not YEARS[0] <= v.year <= YEARS[1]:
+        raise r.error(name, f"expected a year between {YEARS[0]} and {YEARS[1]}, got {v.year}")
     return v if v.tzinfo is not None else v.replace(tzinfo=tz)
+
+
+def _text(r: Reader, name: str, default: str) -> str:
+    """A one-line text for headers and messages (it goes into XML, CSV and HTML)."""
+    v = r.str(name, default)
+    if any(ord(c) < 32 or ord(c) == 127 for c in v):
+        raise r.error(name, f"must be one line of printable text, got {v!r}")
+    if len(v) > 200:
+        raise r.error(name, f"at most 200 characters, got {len(v)}")
+    return v
 
 
 def _strs(r: Reader, name: str) -> tuple[str, ...]:
@@ -278,7 +298,7 @@ class DrillSpec:
             if h == "scenario":
                 continue
             known(rk, (str(h),), str(h))
-            risk[str(h)] = rk.num(str(h), lo=0)
+            risk[str(h)] = rk.num(str(h), lo=0, hi=MAX_RISK)
         if allowed and not any(risk.get(h, 1.0) > 0 for h in allowed):
             raise r.error("hazards", "every allowed hazard has risk 0")
 
@@ -290,13 +310,15 @@ class DrillSpec:
             if len(vals) != 4:
                 raise rp.error(str(name), "expected minutes, or a list of 4 (grades I-IV)")
             reporting[str(name)] = tuple(
-                check_num(x, lambda m, n=str(name): rp.error(n, m), lo=0) for x in vals
+                check_num(x, lambda m, n=str(name): rp.error(n, m), lo=0, hi=MAX_MINUTES)
+                for x in vals
             )  # type: ignore[assignment]
 
         tg = top.table("targets", {})
         tg.allow({"call_taking", "arrival", "control"})
         targets = tuple(
-            tg.num(k, d, lo=0) for k, d in (("call_taking", 1), ("arrival", 10), ("control", 15))
+            tg.num(k, d, lo=0, hi=MAX_MINUTES)
+            for k, d in (("call_taking", 1), ("arrival", 10), ("control", 15))
         )
         ev = top.table("evaluation", {})
         ev.allow({"scale"})
@@ -305,9 +327,9 @@ class DrillSpec:
             return cls(
                 start=start,
                 end=end,
-                exercise_id=r.str("id", ""),
-                name=r.str("name", "Blind drill"),
-                jurisdiction=r.str("jurisdiction", ""),
+                exercise_id=_text(r, "id", ""),
+                name=_text(r, "name", "Blind drill"),
+                jurisdiction=_text(r, "jurisdiction", ""),
                 drill_type=r.str("type", "field", choices=DRILL_TYPES),
                 blind_level=r.str("blind", "six-no", choices=BLIND_LEVELS),
                 hours=hours,  # type: ignore[arg-type]
@@ -317,7 +339,7 @@ class DrillSpec:
                 exclude_areas=_strs(r, "exclude_areas"),
                 units=_strs(r, "units"),
                 history=history,
-                no_repeat=r.int("no_repeat", 3, lo=0),
+                no_repeat=r.int("no_repeat", 3, lo=0, hi=MAX_NO_REPEAT),
                 injects=kinds,
                 risk=tuple(sorted(risk.items())),
                 reporting=tuple(sorted(reporting.items())),  # type: ignore[arg-type]
