@@ -43,52 +43,38 @@ the file and the dotted key. Paths inside it are relative to the file::
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from experiments.locations import LOCATION_COLUMNS, read_table, resolve_location
+from experiments.locations import (
+    LOCATION_COLUMNS,
+    TableRow,
+    integer,
+    number,
+    read_rows,
+    resolve_location,
+)
 from networks.errors import ConfigError, NetworkError
 from networks.roadnet import RoadNetwork
-from scenarios.validate import read_toml
+from networks.speeds import DRIVABLE_HIGHWAYS
+from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
+from scenarios.limits import MAX_DURATION_MIN
+from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml
 
 _SECTIONS = {
     "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
     "targets", "run", "name", "description", "siting", "reinforcement",
 }  # fmt: skip
+#: Largest ``run.travel_noise`` (coefficient of variation of travel times).
+MAX_TRAVEL_NOISE = 10.0
+#: Highest road speed, km/h.
+MAX_SPEED_KPH = 300.0
 
-
-def _table(data: Mapping[str, Any], name: str, source: str) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"expected a table, got {value!r}", source=source, key=name)
-    return dict(value)
-
-
-def _no_extra(data: Mapping[str, Any], allowed: set[str], source: str, key: str) -> None:
-    extra = sorted(set(data) - allowed)
-    if extra:
-        where = f"{key}.{extra[0]}" if key else extra[0]
-        raise ConfigError(
-            f"unknown key {extra[0]!r}; expected one of {sorted(allowed)}", source=source, key=where
-        )
-
-
-def _int(value: Any, source: str, key: str, *, low: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ConfigError(f"expected an integer, got {value!r}", source=source, key=key)
-    if low is not None and value < low:
-        raise ConfigError(f"expected an integer >= {low}, got {value}", source=source, key=key)
-    return value
-
-
-def _float(value: Any, source: str, key: str, *, low: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"expected a number, got {value!r}", source=source, key=key)
-    if low is not None and not value >= low:
-        raise ConfigError(f"expected a number >= {low}, got {value}", source=source, key=key)
-    return float(value)
+#: Where a placed facility came from: ``where(field)`` gives the file and key of one of
+#: its fields, so a check across facilities names the right file and row.
+Where = Callable[[str], tuple[str | None, str]]
 
 
 @dataclass(frozen=True)
@@ -105,38 +91,38 @@ class NetworkSpec:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str, base_dir: Path) -> NetworkSpec:
         """Validate the ``[network]`` table."""
-        allowed = {"synthetic", "file", "seed", "townships", "villages", "grid", "speeds"}
-        _no_extra(data, allowed, source, "network")
-        has_file, synthetic = "file" in data, data.get("synthetic")
-        if has_file == (synthetic is not None):
+        r = Reader(data, source=source, key="network")
+        r.allow({"synthetic", "file", "seed", "townships", "villages", "grid", "speeds"})
+        if r.has("file") == r.has("synthetic"):
             raise ConfigError(
                 'give exactly one of synthetic = "county" or file = "..."',
                 source=source,
                 key="network",
             )
-        if synthetic is not None and synthetic != "county":
-            raise ConfigError(
-                f'unknown synthetic network {synthetic!r}; expected "county"',
-                source=source,
-                key="network.synthetic",
-            )
-        speeds = data.get("speeds", {})
-        if not isinstance(speeds, Mapping):
-            raise ConfigError("expected a table", source=source, key="network.speeds")
+        if r.has("synthetic"):
+            synthetic = r.get("synthetic")
+            if synthetic != "county":
+                raise r.error(
+                    "synthetic", f'unknown synthetic network {synthetic!r}; expected "county"'
+                )
+        sp = r.table("speeds", {})
+        sp.allow(DRIVABLE_HIGHWAYS)
         kw: dict[str, Any] = {
             "speeds": tuple(
-                (str(k), _float(v, source, f"network.speeds.{k}", low=1e-9))
-                for k, v in speeds.items()
+                (str(k), sp.num(str(k), lo=0, lo_open=True, hi=MAX_SPEED_KPH)) for k in sp.data
             )
         }
-        if has_file:
-            if not isinstance(data["file"], str):
-                raise ConfigError("expected a path", source=source, key="network.file")
-            path = Path(data["file"])
+        if r.has("file"):
+            path = Path(r.str("file"))
             kw["file"] = str(path if path.is_absolute() else (base_dir / path))
-        for name, low in (("seed", 0), ("townships", 0), ("villages", 0), ("grid", 2)):
-            if name in data:
-                kw[name] = _int(data[name], source, f"network.{name}", low=low)
+        for name, lo, hi in (
+            ("seed", 0, MAX_SEED),
+            ("townships", 0, MAX_TOWNSHIPS),
+            ("villages", 0, MAX_VILLAGES),
+            ("grid", 2, MAX_GRID),
+        ):
+            if r.has(name):
+                kw[name] = r.int(name, lo=lo, hi=hi)
         return cls(**kw)
 
     def to_dict(self) -> dict[str, Any]:
@@ -219,131 +205,141 @@ class RunConfig:
     ) -> RunConfig:
         """Validate plain data (as read from TOML)."""
         base = base_dir or Path.cwd()
-        _no_extra(data, _SECTIONS, source, "")
-        net = NetworkSpec.from_dict(_table(data, "network", source), source=source, base_dir=base)
-        fac = _table(data, "facilities", source)
-        _no_extra(fac, {"stations", "depots", "township_stations"}, source, "facilities")
-        township_stations = fac.get("township_stations")
-        if township_stations is not None:
-            township_stations = _int(
-                township_stations, source, "facilities.township_stations", low=0
-            )
-        stations = cls._facility_source(data, fac, "stations", source, base)
-        depots = cls._facility_source(data, fac, "depots", source, base)
+        r = Reader(data, source=source)
+        r.allow(_SECTIONS)
+        net = NetworkSpec.from_dict(r.get("network", {}), source=source, base_dir=base)
+        fac = r.table("facilities", {})
+        fac.allow({"stations", "depots", "township_stations"})
+        township_stations = (
+            fac.int("township_stations", lo=0, hi=MAX_TOWNSHIPS)
+            if fac.has("township_stations")
+            else None
+        )
+        stations = cls._facility_source(r, fac, "stations", base)
+        depots = cls._facility_source(r, fac, "depots", base)
 
-        scen = _table(data, "scenario", source)
-        _no_extra(scen, {"name", "file"}, source, "scenario")
+        scen = r.table("scenario", {})
+        scen.allow({"name", "file"})
         from scenarios import list_scenarios, load_scenario
 
-        if "file" in scen:
-            f = Path(str(scen["file"]))
+        if scen.has("file"):
+            f = Path(scen.str("file"))
             scenario = str(f if f.is_absolute() else base / f)
             if not Path(scenario).exists():
-                raise ConfigError(f"no such file {scenario}", source=source, key="scenario.file")
-            load_scenario(scenario)  # errors inside it name that file
+                raise scen.error("file", f"no such file {scenario}")
+            spec = load_scenario(scenario)  # errors inside it name that file
         else:
-            scenario = scen.get("name", "multi_hazard")
-            if not isinstance(scenario, str) or scenario not in list_scenarios():
-                raise ConfigError(
+            scenario = scen.str("name", "multi_hazard")
+            if scenario not in list_scenarios():
+                raise scen.error(
+                    "name",
                     f"no shipped scenario {scenario!r}; expected one of {list_scenarios()} "
                     "or scenario.file",
-                    source=source,
-                    key="scenario.name",
                 )
+            spec = load_scenario(scenario)
 
-        srcs = _table(data, "sources", source)
-        sources = []
-        for kind, locs in srcs.items():
-            if not isinstance(locs, list):
-                raise ConfigError(
-                    "expected a list of locations", source=source, key=f"sources.{kind}"
-                )
-            sources.append((str(kind), tuple(locs)))
+        sources = cls._sources(r, spec)
 
-        policy = _table(data, "policy", source) or {"name": "severity_priority"}
         from sim.policies import policy_from_dict
 
-        try:
-            policy_from_dict(policy)
-        except (ConfigError, ValueError, TypeError) as exc:
-            raise ConfigError(str(exc), source=source, key="policy") from None
+        policy = dict(r.table("policy", {}).data) or {"name": "severity_priority"}
+        policy_from_dict(policy, source=source, key="policy")
 
-        targets = _table(data, "targets", source)
+        tr = r.table("targets", {})
+        tr.allow({"call_taking", "arrival", "control"})
+        targets = tuple((str(k), tr.num(str(k), lo=0, hi=MAX_DURATION_MIN)) for k in tr.data)
         from sim.targets import ResponseTargets
 
-        ResponseTargets.from_dict(targets, source=source, key="targets")
+        ResponseTargets.from_dict(dict(targets), source=source, key="targets")
 
         reinforcement = None
-        if "reinforcement" in data:
-            raw = _table(data, "reinforcement", source)
-            _no_extra(
-                raw, {"name", "location", "teams", "max_grade", "delay_min", "area"}, source,
-                "reinforcement",
-            )  # fmt: skip
-            if "location" not in raw:
-                raise ConfigError("missing (where the teams enter the map)", source=source,
-                                  key="reinforcement.location")  # fmt: skip
+        if r.has("reinforcement"):
+            rr = r.table("reinforcement")
+            rr.allow({"name", "location", "teams", "max_grade", "delay_min", "area"})
+            if not rr.has("location"):
+                raise rr.error("location", "missing (where the teams enter the map)")
             from sim.facilities import Reinforcement
 
             # Validate all but the location now (it needs the network).
             Reinforcement.from_dict(
-                {"name": "Provincial Reinforcement", **{k: v for k, v in raw.items()
+                {"name": "Provincial Reinforcement", **{k: v for k, v in rr.data.items()
                                                          if k != "location"}, "node": 0},
                 source=source, key="reinforcement",
             )  # fmt: skip
-            reinforcement = tuple(raw.items())
+            reinforcement = tuple(rr.data.items())
 
-        run = _table(data, "run", source)
-        _no_extra(run, {"seed", "replications", "travel_noise", "horizon_min"}, source, "run")
-        horizon = run.get("horizon_min")
+        run = r.table("run", {})
+        run.allow({"seed", "replications", "travel_noise", "horizon_min"})
+        name = r.str("name", Path(source).stem)
+        r.str("description", "")
+        # [siting] (a table) or [[siting]] (a list of tables) is read by `yingji site`.
+        siting = r.get("siting", {})
+        for i, t in enumerate(siting if isinstance(siting, list) else [siting]):
+            Reader(t, source=source, key=f"siting[{i}]" if isinstance(siting, list) else "siting")
         return cls(
             source=source,
             network=net,
             stations=stations,
             depots=depots,
             scenario=scenario,
-            sources=tuple(sources),
+            sources=sources,
             policy=tuple(policy.items()),
-            targets=tuple((k, float(v)) for k, v in targets.items()),
-            seed=_int(run.get("seed", 2024), source, "run.seed", low=0),
-            replications=_int(run.get("replications", 1), source, "run.replications", low=1),
-            travel_noise=_float(run.get("travel_noise", 0.0), source, "run.travel_noise", low=0.0),
-            horizon_min=None
-            if horizon is None
-            else _float(horizon, source, "run.horizon_min", low=0.0),
+            targets=targets,
+            seed=run.int("seed", 2024, lo=0, hi=MAX_SEED),
+            replications=run.int("replications", 1, lo=1, hi=MAX_REPLICATIONS),
+            travel_noise=run.num("travel_noise", 0.0, lo=0, hi=MAX_TRAVEL_NOISE),
+            horizon_min=(
+                run.num("horizon_min", lo=0, lo_open=True, hi=MAX_DURATION_MIN)
+                if run.has("horizon_min")
+                else None
+            ),
             township_stations=township_stations,
             reinforcement=reinforcement,
-            name=str(data.get("name", Path(source).stem)),
+            name=name,
         )
 
     @staticmethod
-    def _facility_source(
-        data: Mapping[str, Any], fac: Mapping[str, Any], kind: str, source: str, base: Path
-    ) -> Any:
-        inline = data.get(kind)
-        ref = fac.get(kind)
+    def _sources(r: Reader, spec: Any) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+        """The ``[sources]`` table: kinds the defaults or the scenario's hazards know."""
+        from scenarios.places import SOURCE_KINDS
+
+        st = r.table("sources", {})
+        if any(k not in SOURCE_KINDS for k in st.data):  # a kind only a catalogue may know
+            cat = spec.hazard_catalogue()
+            st.allow(set(SOURCE_KINDS) | {cat[h].source for h in cat.keys if cat[h].source})
+        out = []
+        for kind in st.data:
+            locs = st.get(str(kind))
+            if not isinstance(locs, list) or not locs:
+                raise st.error(str(kind), "expected a non-empty list of locations")
+            out.append((str(kind), tuple(locs)))
+        return tuple(out)
+
+    @staticmethod
+    def _facility_source(r: Reader, fac: Reader, kind: str, base: Path) -> Any:
+        inline = r.get(kind, None)
+        ref = fac.get(kind, None)
         if inline is not None and ref is not None:
-            raise ConfigError(
-                f"give {kind} either inline [[{kind}]] or as facilities.{kind}, not both",
-                source=source,
-                key=kind,
+            raise r.error(
+                kind, f"give {kind} either inline [[{kind}]] or as facilities.{kind}, not both"
             )
         if inline is not None:
-            if not isinstance(inline, list):
-                raise ConfigError("expected an array of tables", source=source, key=kind)
+            if not isinstance(inline, list) or (kind == "stations" and not inline):
+                raise r.error(kind, "expected a non-empty array of tables")
             return tuple(inline)
         if ref is None or ref == "default":
             return "default"
         if ref == "none" and kind == "depots":
             return ()  # a run of teams alone: no supplies are drawn
-        if not isinstance(ref, str):
+        if not isinstance(ref, str) or not ref:
             hint = ', "none"' if kind == "depots" else ""
-            raise ConfigError(
-                f'expected "default"{hint} or a table file', source=source,
-                key=f"facilities.{kind}",
-            )  # fmt: skip
+            raise fac.error(kind, f'expected "default"{hint} or a table file')
         p = Path(ref)
-        return p if p.is_absolute() else base / p
+        p = p if p.is_absolute() else base / p
+        if not p.is_file():
+            what = "is a folder, not a table file" if p.is_dir() else "no such file"
+            raise fac.error(kind, f"{what}: {p}")
+        return p
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (TOML-ready) equivalent to this config."""
@@ -388,9 +384,14 @@ class RunConfig:
             raise ConfigError(str(exc), source=self.source, key="network") from None
         from sim.facilities import check_facilities
 
-        stations = self._place("stations", network)
-        depots = self._place("depots", network)
-        check_facilities(network.n_nodes, stations, depots, source=self.source)
+        stations, s_where = self._place("stations", network)
+        depots, d_where = self._place("depots", network)
+        origins = {"stations": s_where, "depots": d_where}
+
+        def where(kind: str, i: int, name: str) -> tuple[str | None, str]:
+            return origins[kind][i](name)
+
+        check_facilities(network.n_nodes, stations, depots, source=self.source, where=where)
         sources = {
             kind: tuple(
                 resolve_location(loc, network, source=self.source, key=f"sources.{kind}[{i}]")
@@ -410,15 +411,21 @@ class RunConfig:
                 {"name": "Provincial Reinforcement", **raw, "node": node},
                 source=self.source, key="reinforcement",
             )  # fmt: skip
+            origins["stations"] = (*s_where, self._inline_where("reinforcement"))
             check_facilities(
-                network.n_nodes, (*stations, reinforcement.station), (), source=self.source
-            )
+                network.n_nodes, (*stations, reinforcement.station), (), source=self.source,
+                where=where,
+            )  # fmt: skip
         return Region(
             network=network, stations=stations, depots=depots, sources=sources,
             reinforcement=reinforcement,
         )  # fmt: skip
 
-    def _place(self, kind: str, network: RoadNetwork) -> tuple[Any, ...]:
+    def _inline_where(self, key: str) -> Where:
+        return lambda name: (self.source, f"{key}.{name}")
+
+    def _place(self, kind: str, network: RoadNetwork) -> tuple[tuple[Any, ...], tuple[Where, ...]]:
+        """The stations or depots on ``network``, and where each was given."""
         from sim.defaults import default_facilities
         from sim.facilities import Depot, Station
 
@@ -432,14 +439,11 @@ class RunConfig:
                 raise ConfigError(
                     f"{exc}; list {kind} explicitly", source=self.source, key=f"facilities.{kind}"
                 ) from None
-            return stations if kind == "stations" else depots
+            placed = stations if kind == "stations" else depots
+            return placed, tuple(self._inline_where(f"facilities.{kind}") for _ in placed)
         cls = Station if kind == "stations" else Depot
         if isinstance(spec, Path):
-            rows = read_table(spec)
-            return tuple(
-                cls.from_dict(entry, source=str(spec), key=f"{kind}[{i}]")
-                for i, entry in enumerate(_group_rows(rows, kind, network, source=str(spec)))
-            )
+            return _table_facilities(spec, kind, network)
         out = []
         for i, entry in enumerate(spec):
             key = f"{kind}[{i}]"
@@ -456,7 +460,7 @@ class RunConfig:
                 loc, network, source=self.source, key=f"{key}.location"
             )
             out.append(cls.from_dict(entry, source=self.source, key=key))
-        return tuple(out)
+        return tuple(out), tuple(self._inline_where(f"{kind}[{i}]") for i in range(len(out)))
 
 
 @dataclass(frozen=True)
@@ -470,9 +474,58 @@ class Region:
     reinforcement: Any = None
 
 
+#: Columns of a stations table (besides :data:`~experiments.locations.LOCATION_COLUMNS`).
+STATION_COLUMNS = ("name", "tier", "capability", "size", "count", "area", "turnout_min",
+                   "turnout_cv")  # fmt: skip
+#: Columns of a depots table (besides the location columns).
+DEPOT_COLUMNS = ("name", "tier", "parent", "lead_time_min", "item", "quantity")
+#: Columns that must be the same on every row of one facility.
+_SAME = {"stations": ("tier", "area"), "depots": ("tier", "parent", "lead_time_min")}
+
+
+def _table_facilities(
+    path: Path, kind: str, network: RoadNetwork
+) -> tuple[tuple[Any, ...], tuple[Where, ...]]:
+    """Stations or depots of a table file (see :func:`_group_rows`), and where each starts."""
+    from sim.facilities import Depot, Station
+
+    src = str(path)
+    cols = STATION_COLUMNS if kind == "stations" else DEPOT_COLUMNS
+    rows = read_rows(path, columns=(*cols, *LOCATION_COLUMNS))
+    if not rows:
+        raise ConfigError(f"the table has no rows (no {kind}); give at least one", source=src)
+    groups = _group_rows(rows, kind, network, source=src)
+    cls = Station if kind == "stations" else Depot
+    out = []
+    for entry, first in groups:
+        try:
+            out.append(cls.from_dict(entry, source=src))
+        except ConfigError as exc:
+            # Rows are checked one by one above; what is left is a check on the whole
+            # facility (a township station's biggest team): name its first row.
+            prefix = ": ".join(p for p in (exc.source, exc.key) if p) + ": "
+            text = str(exc).removeprefix(prefix)
+            raise ConfigError(
+                f"{kind[:-1]} {entry['name']!r}: {text}", source=src, key=first.key()
+            ) from None
+    wheres = tuple(_row_where(src, first) for _, first in groups)
+    if kind == "depots":
+        names = {d.name: first for d, (_, first) in zip(out, groups, strict=True)}
+        for d, (_, first) in zip(out, groups, strict=True):
+            if d.parent is not None and d.parent not in names:
+                raise ConfigError(
+                    f"no depot {d.parent!r} in this table", source=src, key=first.key("parent")
+                )
+    return tuple(out), wheres
+
+
+def _row_where(source: str, row: TableRow) -> Where:
+    return lambda name: (source, row.key(name))
+
+
 def _group_rows(
-    rows: list[dict[str, Any]], kind: str, network: RoadNetwork, *, source: str
-) -> list[dict[str, Any]]:
+    rows: list[TableRow], kind: str, network: RoadNetwork, *, source: str
+) -> list[tuple[dict[str, Any], TableRow]]:
     """Tidy table rows (one per team or stock item) grouped into facility entries.
 
     Stations: columns ``name, tier, <location>, capability, size, count`` and
@@ -480,54 +533,134 @@ def _group_rows(
     (its coefficient of variation, default 0.3).
     Depots: ``name, tier, <location>, item, quantity`` and optional
     ``parent``, ``lead_time_min``.
+
+    Rows of one facility share its name; they must agree on its place, tier
+    and the other per-facility columns. Returns each entry with its first row.
     """
-    grouped: dict[str, dict[str, Any]] = {}
-    for i, row in enumerate(rows):
-        key = f"row {i + 2}"  # a CSV's first data row is line 2
-        name = row.get("name")
-        if not name:
-            raise ConfigError("missing name", source=source, key=f"{key}.name")
-        entry = grouped.get(name)
-        if entry is None:
-            loc = {k: row[k] for k in LOCATION_COLUMNS if row.get(k) not in (None, "")}
-            entry = {
-                "name": name,
-                "tier": row.get("tier"),
-                "node": resolve_location(loc, network, source=source, key=key),
-            }
+    from scenarios.catalogue import SUPPLY_ITEMS
+    from sim.facilities import (
+        CAPABILITIES,
+        DEPOT_TIERS,
+        MAX_STOCK,
+        MAX_TEAM_COUNT,
+        MAX_TEAM_SIZE,
+        STATION_TIERS,
+    )
+
+    tiers = STATION_TIERS if kind == "stations" else DEPOT_TIERS
+    grouped: dict[str, tuple[dict[str, Any], TableRow]] = {}
+    item_rows: dict[tuple[str, str], TableRow] = {}
+
+    def cell(row: TableRow, col: str) -> Any:
+        v = row.cells.get(col)
+        return None if v is None or (isinstance(v, str) and not v.strip()) else v
+
+    def need(row: TableRow, col: str) -> Any:
+        v = cell(row, col)
+        if v is None:
+            what = "empty (a value is needed)" if col in row.cells else "missing (a needed column)"
+            raise ConfigError(what, source=source, key=row.key(col))
+        return v
+
+    def num(row: TableRow, col: str, *, hi: float) -> float:
+        return number(need(row, col), source=source, key=row.key(col), lo=0, hi=hi)
+
+    def whole(row: TableRow, col: str, *, lo: int, hi: int) -> int:
+        return integer(need(row, col), source=source, key=row.key(col), lo=lo, hi=hi)
+
+    for row in rows:
+        name = str(need(row, "name"))
+        tier = need(row, "tier")
+        if tier not in tiers:
+            raise ConfigError(
+                f"unknown tier {tier!r}; expected one of {', '.join(tiers)}",
+                source=source,
+                key=row.key("tier"),
+            )
+        loc = {k: v for k in LOCATION_COLUMNS if (v := cell(row, k)) is not None}
+        for col, lo, hi in (
+            ("lon", -180, 180),
+            ("lat", -90, 90),
+            ("x", None, None),
+            ("y", None, None),
+        ):
+            if col in loc:  # checked here, so that the error names the column
+                loc[col] = number(loc[col], source=source, key=row.key(col), lo=lo, hi=hi)
+        for col in ("node", "osmid"):
+            if col in loc:
+                loc[col] = integer(loc[col], source=source, key=row.key(col))
+        node = resolve_location(loc, network, source=source, key=row.key(), field_key=row.key)
+        hit = grouped.get(name)
+        if hit is None:
+            entry: dict[str, Any] = {"name": name, "tier": tier, "node": node}
             if kind == "stations":
                 entry["teams"] = []
-                if row.get("area"):
-                    entry["area"] = row["area"]
+                if cell(row, "area") is not None:
+                    entry["area"] = str(cell(row, "area"))
             else:
                 entry["stock"] = {}
-                if row.get("parent"):
-                    entry["parent"] = row["parent"]
-                if row.get("lead_time_min") not in (None, ""):
-                    entry["lead_time_min"] = _num_cell(row["lead_time_min"], source, key)
-            grouped[name] = entry
+                if cell(row, "parent") is not None:
+                    entry["parent"] = str(cell(row, "parent"))
+                if cell(row, "lead_time_min") is not None:
+                    entry["lead_time_min"] = num(row, "lead_time_min", hi=MAX_DURATION_MIN)
+            grouped[name] = hit = (entry, row)
+        else:
+            entry, first = hit
+            if node != entry["node"]:
+                raise ConfigError(
+                    f"{kind[:-1]} {name!r} is at another place on {first.where}; "
+                    "one name, one place (rename one of them)",
+                    source=source,
+                    key=row.key("name"),
+                )
+            for col in _SAME[kind]:
+                if cell(row, col) is not None and cell(row, col) != cell(first, col):
+                    raise ConfigError(
+                        f"{cell(row, col)!r} differs from {cell(first, col)!r} on {first.where} "
+                        f"for the same {kind[:-1]} {name!r}",
+                        source=source,
+                        key=row.key(col),
+                    )
         if kind == "stations":
+            cap = need(row, "capability")
+            if cap not in CAPABILITIES:
+                raise ConfigError(
+                    f"unknown capability {cap!r}; expected one of {', '.join(CAPABILITIES)}",
+                    source=source,
+                    key=row.key("capability"),
+                )
             team: dict[str, Any] = {
-                "capability": row.get("capability"),
-                "size": int(_num_cell(row.get("size"), source, f"{key}.size")),
-                "count": int(_num_cell(row.get("count") or 1, source, f"{key}.count")),
+                "capability": cap,
+                "size": whole(row, "size", lo=1, hi=MAX_TEAM_SIZE),
+                "count": (
+                    whole(row, "count", lo=1, hi=MAX_TEAM_COUNT)
+                    if cell(row, "count") is not None
+                    else 1
+                ),
             }
-            if row.get("turnout_min") not in (None, ""):
-                mean = _num_cell(row["turnout_min"], source, f"{key}.turnout_min")
-                cv = row.get("turnout_cv")
-                cv = 0.3 if cv in (None, "") else _num_cell(cv, source, f"{key}.turnout_cv")
+            if cell(row, "turnout_min") is not None:
+                mean = number(
+                    cell(row, "turnout_min"), source=source, key=row.key("turnout_min"),
+                    lo=0, lo_open=True, hi=MAX_DURATION_MIN,
+                )  # fmt: skip
+                cv = cell(row, "turnout_cv")
+                cv = 0.3 if cv is None else num(row, "turnout_cv", hi=100)
                 team["turnout"] = {"dist": "lognormal", "mean": mean, "cv": cv}
             entry["teams"].append(team)
         else:
-            item = row.get("item")
-            if not item:
-                raise ConfigError("missing item", source=source, key=f"{key}.item")
-            entry["stock"][item] = int(_num_cell(row.get("quantity"), source, f"{key}.quantity"))
+            item = need(row, "item")
+            if item not in SUPPLY_ITEMS:
+                raise ConfigError(
+                    f"unknown supply item {item!r}; expected one of {', '.join(SUPPLY_ITEMS)}",
+                    source=source,
+                    key=row.key("item"),
+                )
+            if (name, item) in item_rows:
+                raise ConfigError(
+                    f"{item!r} is already stocked at {name!r} on {item_rows[name, item].where}",
+                    source=source,
+                    key=row.key("item"),
+                )
+            item_rows[name, item] = row
+            entry["stock"][item] = whole(row, "quantity", lo=0, hi=MAX_STOCK)
     return list(grouped.values())
-
-
-def _num_cell(value: Any, source: str, key: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"expected a number, got {value!r}", source=source, key=key) from None

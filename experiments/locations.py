@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
 from networks.roadnet import RoadNetwork
+from scenarios.validate import check_int, check_num
 
 #: Farthest a snapped point may lie from its node, metres.
 MAX_SNAP_M = 500.0
@@ -30,14 +33,78 @@ MAX_SNAP_M = 500.0
 LOCATION_COLUMNS = ("node", "osmid", "lon", "lat", "x", "y", "landmark")
 
 
-def _num(value: Any, *, source: str | None, key: str) -> float:
+def _parsed(value: Any) -> Any:
+    """A table cell's text as an int or float where it reads as one; anything else as is."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
     try:
-        out = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"expected a number, got {value!r}", source=source, key=key) from None
-    if out != out or out in (float("inf"), float("-inf")):
-        raise ConfigError(f"expected a finite number, got {value!r}", source=source, key=key)
-    return out
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return value
+
+
+def number(
+    value: Any,
+    *,
+    source: str | None,
+    key: str,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+) -> float:
+    """A finite number from a config value or a table cell (text such as ``"1.5"``).
+
+    Parameters
+    ----------
+    value
+        The value; text is parsed first.
+    source, key
+        File and key (or line and column), for the error.
+    lo, hi, lo_open
+        Bounds, as in :func:`scenarios.validate.check_num`.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Not a number, not finite, or out of bounds.
+    """
+    return check_num(
+        _parsed(value),
+        lambda m: ConfigError(m, source=source, key=key),
+        lo=lo,
+        hi=hi,
+        lo_open=lo_open,
+    )
+
+
+def integer(
+    value: Any, *, source: str | None, key: str, lo: int | None = None, hi: int | None = None
+) -> int:
+    """A whole number from a config value or a table cell (``"3"`` or ``"3.0"``).
+
+    Parameters
+    ----------
+    value
+        The value; text is parsed first.
+    source, key
+        File and key (or line and column), for the error.
+    lo, hi
+        Bounds, as in :func:`scenarios.validate.check_int`.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Not a whole number, or out of bounds.
+    """
+    v = _parsed(value)
+    if isinstance(value, str) and isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        v = int(v)  # spreadsheets write counts as "3.0"
+    return check_int(v, lambda m: ConfigError(m, source=source, key=key), lo=lo, hi=hi)
 
 
 def _snap(
@@ -69,6 +136,7 @@ def resolve_location(
     source: str | None = None,
     key: str = "location",
     max_snap_m: float = MAX_SNAP_M,
+    field_key: Callable[[str], str] | None = None,
 ) -> int:
     """Node index of a location given in any of the accepted forms.
 
@@ -82,6 +150,9 @@ def resolve_location(
         File and dotted key, for error messages.
     max_snap_m
         Farthest a coordinate may lie from its nearest node.
+    field_key
+        Key of one field of the location (``lon``, ``node``...), for messages;
+        default ``f"{key}.{field}"`` (a table row passes its column's key).
 
     Returns
     -------
@@ -89,6 +160,7 @@ def resolve_location(
         Node index.
     """
     net = network
+    fkey = field_key or (lambda name: f"{key}.{name}")
     if isinstance(value, str):
         if value.startswith("landmark:"):
             name = value.removeprefix("landmark:").strip()
@@ -108,29 +180,32 @@ def resolve_location(
         raise ConfigError(f"expected a location, got {value!r}", source=source, key=key)
     given = {k: v for k, v in value.items() if k in LOCATION_COLUMNS and v not in (None, "")}
     if "landmark" in given:
-        return resolve_location(f"landmark:{given['landmark']}", net, source=source, key=key)
+        return resolve_location(
+            f"landmark:{given['landmark']}", net, source=source, key=fkey("landmark")
+        )
     if "node" in given:
-        node = int(_num(given["node"], source=source, key=f"{key}.node"))
+        node = integer(given["node"], source=source, key=fkey("node"))
         if not 0 <= node < net.n_nodes:
             raise ConfigError(
                 f"node {node} is not on the network (0..{net.n_nodes - 1})",
                 source=source,
-                key=f"{key}.node",
+                key=fkey("node"),
             )
         return node
     if "osmid" in given:
         from networks.errors import NetworkError
 
         try:
-            return net.node_index(int(_num(given["osmid"], source=source, key=f"{key}.osmid")))
+            return net.node_index(integer(given["osmid"], source=source, key=fkey("osmid")))
         except NetworkError as exc:
-            raise ConfigError(str(exc), source=source, key=f"{key}.osmid") from None
+            raise ConfigError(str(exc), source=source, key=fkey("osmid")) from None
+    bounds = {"lon": (-180, 180), "lat": (-90, 90), "x": (None, None), "y": (None, None)}
     for a, b, lonlat in (("lon", "lat", True), ("x", "y", False)):
         if a in given and b in given:
             return _snap(
                 net,
-                _num(given[a], source=source, key=f"{key}.{a}"),
-                _num(given[b], source=source, key=f"{key}.{b}"),
+                number(given[a], source=source, key=fkey(a), lo=bounds[a][0], hi=bounds[a][1]),
+                number(given[b], source=source, key=fkey(b), lo=bounds[b][0], hi=bounds[b][1]),
                 lonlat=lonlat,
                 source=source,
                 key=key,
@@ -141,33 +216,157 @@ def resolve_location(
     )
 
 
-def read_table(path: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV or GeoJSON (Point features) table as plain dicts.
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a location table, with where it stands in its file.
 
-    GeoJSON point geometry becomes ``lon``/``lat`` columns.
+    Attributes
+    ----------
+    cells
+        Column -> value (CSV cells as stripped text, ``""`` when empty).
+    where
+        ``"line N"`` (the line of a CSV file, the header being line 1) or
+        ``"features[i]"`` (a GeoJSON feature, counted from 0).
     """
+
+    cells: dict[str, Any]
+    where: str
+
+    def key(self, column: str | None = None) -> str:
+        """The error key of this row, or of one of its cells."""
+        if column is None:
+            return self.where
+        if self.where.startswith("features["):
+            return f"{self.where}.properties.{column}"
+        return f"{self.where}, column {column}"
+
+
+def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[TableRow]:
+    """Rows of a CSV or GeoJSON (Point features) table, each with its line or feature.
+
+    GeoJSON point geometry becomes ``lon``/``lat`` cells. A CSV row with more
+    non-empty cells than the header has columns, or fewer cells, is refused, as
+    are duplicate or unnamed header columns; blank lines are skipped.
+
+    Parameters
+    ----------
+    path
+        The table.
+    columns
+        If given, the columns a row may have; any other is refused.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Naming the file and the line (or feature) and column.
+    """
+    src = str(path)
     if not path.exists():
-        raise ConfigError("no such file", source=str(path))
+        raise ConfigError("no such file", source=src)
+    if path.is_dir():
+        raise ConfigError("is a folder, not a table", source=src)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            with path.open(newline="", encoding="utf-8-sig") as fh:
-                return [
-                    {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in row.items()}
-                    for row in csv.DictReader(fh)
-                ]
-        if suffix in (".geojson", ".json"):
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            rows = []
-            for i, feat in enumerate(doc.get("features", [])):
-                geom = feat.get("geometry") or {}
-                if geom.get("type") != "Point":
+            rows = _csv_rows(path)
+        elif suffix in (".geojson", ".json"):
+            rows = _geojson_rows(path)
+        else:
+            raise ConfigError(f"unknown table type {suffix!r} (use .csv or .geojson)", source=src)
+    except UnicodeDecodeError:
+        raise ConfigError("not a UTF-8 text file", source=src) from None
+    except (json.JSONDecodeError, csv.Error) as exc:
+        raise ConfigError(f"unreadable table ({exc})", source=src) from None
+    if columns is not None:
+        allowed = set(columns)
+        for row in rows:
+            for c in row.cells:
+                if c not in allowed:
+                    where = "line 1" if suffix == ".csv" else row.where
+                    key = TableRow({}, where).key(c)
                     raise ConfigError(
-                        "expected Point geometry", source=str(path), key=f"features[{i}].geometry"
+                        f"unknown column (expected some of {', '.join(sorted(allowed))})",
+                        source=src,
+                        key=key,
                     )
-                lon, lat = geom["coordinates"][:2]
-                rows.append({**feat.get("properties", {}), "lon": lon, "lat": lat})
-            return rows
-    except (UnicodeDecodeError, json.JSONDecodeError, csv.Error, KeyError, TypeError) as exc:
-        raise ConfigError(f"unreadable table ({exc})", source=str(path)) from None
-    raise ConfigError(f"unknown table type {suffix!r} (use .csv or .geojson)", source=str(path))
+    return rows
+
+
+def _csv_rows(path: Path) -> list[TableRow]:
+    src = str(path)
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            return []
+        names = [h.strip() for h in header]
+        seen: set[str] = set()
+        for j, name in enumerate(names):
+            if not name and j < len(names) - 1:
+                raise ConfigError(f"column {j + 1} has no name", source=src, key="line 1")
+            if name in seen:
+                raise ConfigError(
+                    "appears twice in the header", source=src, key=f"line 1, column {name}"
+                )
+            seen.add(name)
+        if names and not names[-1]:
+            names.pop()  # a trailing comma, as spreadsheets write
+        rows = []
+        for cells in reader:
+            where = f"line {reader.line_num}"
+            if not any(c.strip() for c in cells):
+                continue
+            values = [c.strip() for c in cells]
+            if len(values) > len(names) and any(values[len(names) :]):
+                raise ConfigError(
+                    f"{len(values)} cells, but the header names {len(names)} columns",
+                    source=src,
+                    key=where,
+                )
+            if len(values) < len(names):
+                raise ConfigError(
+                    f"{len(values)} cells, but the header names {len(names)} columns "
+                    "(leave a cell empty, but keep its comma)",
+                    source=src,
+                    key=where,
+                )
+            rows.append(TableRow(dict(zip(names, values, strict=False)), where))
+    return rows
+
+
+def _geojson_rows(path: Path) -> list[TableRow]:
+    src = str(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    feats = doc.get("features") if isinstance(doc, Mapping) else None
+    if not isinstance(feats, list):
+        raise ConfigError("expected a GeoJSON FeatureCollection with a features list", source=src)
+    rows = []
+    for i, feat in enumerate(feats):
+        where = f"features[{i}]"
+        if not isinstance(feat, Mapping):
+            raise ConfigError("expected a GeoJSON Feature", source=src, key=where)
+        geom = feat.get("geometry") or {}
+        if not isinstance(geom, Mapping) or geom.get("type") != "Point":
+            raise ConfigError("expected Point geometry", source=src, key=f"{where}.geometry")
+        coords = geom.get("coordinates")
+        key = f"{where}.geometry.coordinates"
+        if not isinstance(coords, list) or len(coords) < 2:
+            raise ConfigError("expected [lon, lat]", source=src, key=key)
+        lon = number(coords[0], source=src, key=key, lo=-180, hi=180)
+        lat = number(coords[1], source=src, key=key, lo=-90, hi=90)
+        props = feat.get("properties") or {}
+        if not isinstance(props, Mapping):
+            raise ConfigError("expected a table", source=src, key=f"{where}.properties")
+        rows.append(
+            TableRow({**{str(k): v for k, v in props.items()}, "lon": lon, "lat": lat}, where)
+        )
+    return rows
+
+
+def read_table(path: Path) -> list[dict[str, Any]]:
+    """Rows of a CSV or GeoJSON (Point features) table as plain dicts.
+
+    GeoJSON point geometry becomes ``lon``/``lat`` columns. See :func:`read_rows`
+    for what is refused.
+    """
+    return [row.cells for row in read_rows(path)]

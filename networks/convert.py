@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,9 @@ from networks.roadnet import (
     largest_strongly_connected,
 )
 from networks.speeds import speed_for, speed_table
+
+#: Fastest speed an edge may carry, km/h (a typo must not make a road instant).
+MAX_SPEED_KPH = 1_000.0
 
 
 def _is_geographic(crs: str) -> bool:
@@ -48,9 +52,42 @@ def _maxspeed_kph(value: Any) -> float | None:
             v = float(num)
         except ValueError:
             continue
-        if v > 0:
+        if 0 < v <= MAX_SPEED_KPH:  # "none", "signals", typos and "inf" are unusable
             found.append(v * 1.609344 if mph else v)
     return max(found) if found else None
+
+
+def _node_column(graph: Any, ids: list[Any], name: str) -> np.ndarray:
+    """A finite numeric node attribute of every node, or :class:`NetworkError` naming the node."""
+    nd = graph.nodes
+    out = np.empty(len(ids))
+    for i, n in enumerate(ids):
+        value = nd[n].get(name)
+        if value is None:
+            raise NetworkError(f"node {n} has no {name} coordinate")
+        try:
+            out[i] = float(value)
+        except (TypeError, ValueError):
+            raise NetworkError(f"node {n}: {name} {value!r} is not a number") from None
+        if not math.isfinite(out[i]):
+            raise NetworkError(f"node {n}: {name} {value!r} is not a finite number")
+    return out
+
+
+def _edge_number(
+    value: Any, a: Any, b: Any, name: str, unit: str, *, hi: float = math.inf
+) -> float:
+    """A finite number >= 0 (and <= ``hi``) of an edge, or :class:`NetworkError` naming it."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        raise NetworkError(f"edge {a}->{b}: {name} {value!r} is not a number") from None
+    if not (math.isfinite(out) and 0 <= out <= hi):
+        bound = f"and <= {hi:g} " if math.isfinite(hi) else ""
+        raise NetworkError(
+            f"edge {a}->{b}: {name} {value!r} is not a finite number >= 0 {bound}({unit})"
+        )
+    return out
 
 
 def from_networkx(
@@ -85,20 +122,28 @@ def from_networkx(
     ids = list(graph.nodes)
     index = {n: i for i, n in enumerate(ids)}
     nd = graph.nodes
+    x = _node_column(graph, ids, "x")
+    y = _node_column(graph, ids, "y")
     try:
-        x = np.fromiter((nd[n]["x"] for n in ids), float, len(ids))
-        y = np.fromiter((nd[n]["y"] for n in ids), float, len(ids))
-    except KeyError as exc:
-        raise NetworkError("a node has no x/y coordinate") from exc
-    if _is_geographic(crs):
+        geographic = _is_geographic(crs)
+    except Exception as exc:  # pyproj raises CRSError and others for a bad string
+        raise NetworkError(f"graph attribute crs {crs!r} is not a coordinate system") from exc
+    if geographic:
+        for name, col, lim in (("x", x, 180), ("y", y, 90)):
+            bad = np.flatnonzero(np.abs(col) > lim)
+            if bad.size:
+                raise NetworkError(
+                    f"node {ids[bad[0]]}: {name} {col[bad[0]]} is not a "
+                    f"{'longitude' if name == 'x' else 'latitude'} (crs {crs})"
+                )
         lon, lat = x, y
         crs = utm_crs(lon, lat)
         from pyproj import Transformer
 
         x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
     elif all("lon" in nd[n] for n in ids[:1]):
-        lon = np.fromiter((nd[n]["lon"] for n in ids), float, len(ids))
-        lat = np.fromiter((nd[n]["lat"] for n in ids), float, len(ids))
+        lon = _node_column(graph, ids, "lon")
+        lat = _node_column(graph, ids, "lat")
     else:
         from pyproj import Transformer
 
@@ -119,10 +164,11 @@ def from_networkx(
         u[k], v[k] = index[a], index[b]
         if d.get("length") is None:
             raise NetworkError(f"edge {a}->{b} has no length")
-        length[k] = float(d["length"])
+        length[k] = _edge_number(d["length"], a, b, "length", "metres")
         hw = d.get("highway", "road")
         s = d.get("speed_kph")
-        if s is None or not float(s) > 0:
+        s = None if s is None else _edge_number(s, a, b, "speed_kph", "km/h", hi=MAX_SPEED_KPH)
+        if not s:
             s = _maxspeed_kph(d["maxspeed"]) if d.get("maxspeed") is not None else None
         speed[k] = float(s) if s else speed_for(hw, table)
         highway.append(str(_first(hw)))

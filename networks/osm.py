@@ -7,11 +7,14 @@ connected part and a report of what was dropped.
 
 from __future__ import annotations
 
+import ast
 import bz2
 import gzip
 import os
+import shutil
 import tempfile
 import xml.etree.ElementTree as ET
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -72,8 +75,13 @@ def _graph_from_osm_xml(path: Path) -> Any:
         if opener is gzip.open:
             # osmnx reads .osm and .bz2 itself but not .gz.
             fd, tmp = tempfile.mkstemp(suffix=".osm")
-            with os.fdopen(fd, "wb") as out, gzip.open(path, "rb") as src:
-                out.write(src.read())
+            try:
+                with os.fdopen(fd, "wb") as out, gzip.open(path, "rb") as src:
+                    shutil.copyfileobj(src, out, 2**20)
+            except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+                raise NetworkError(
+                    f"{path}: not a readable gzip file ({exc or type(exc).__name__})"
+                ) from exc
             source = Path(tmp)
         else:
             source = path
@@ -81,8 +89,10 @@ def _graph_from_osm_xml(path: Path) -> Any:
             graph = ox.graph_from_xml(source, simplify=False, retain_all=True)
         except InsufficientResponseError as exc:
             raise NetworkError(f"{path}: the file holds no roads") from exc
-        except (ET.ParseError, OSError, EOFError, ValueError, KeyError) as exc:
-            raise NetworkError(f"{path}: not a readable OpenStreetMap XML file ({exc})") from exc
+        except (ET.ParseError, OSError, EOFError, ValueError, KeyError, zlib.error) as exc:
+            raise NetworkError(
+                f"{path}: not a readable OpenStreetMap XML file ({exc or type(exc).__name__})"
+            ) from exc
         except nx.NetworkXPointlessConcept as exc:
             raise NetworkError(f"{path}: the file holds no roads") from exc
     finally:
@@ -155,28 +165,100 @@ def load_osm(
         raise NetworkError(f"{p}: {exc}") from exc
 
 
-def load_graphml(
-    path: str | os.PathLike[str], *, speeds: Mapping[str, float] | None = None
-) -> RoadNetwork:
-    """Load a GraphML road network written by osmnx or by yingji."""
-    import osmnx as ox
+#: Numeric attributes of GraphML nodes and edges (osmnx writes every value as text).
+_NODE_FLOATS = ("x", "y", "lon", "lat")
+_EDGE_FLOATS = ("length", "speed_kph", "travel_time")
+
+
+def _typed(value: Any, name: str, what: str) -> Any:
+    """A GraphML value as a number where the attribute is numeric (text in osmnx files)."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise NetworkError(f"{what}: {name} {value!r} is not a number") from None
+    return value
+
+
+def _untext(value: Any) -> Any:
+    """A tag list that osmnx wrote as text (``"['a', 'b']"``), back as a list."""
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return value
+        return parsed if isinstance(parsed, list) else value
+    return value
+
+
+def read_graphml(path: str | os.PathLike[str]) -> Any:
+    """Read a GraphML road network as a :class:`networkx.MultiDiGraph`.
+
+    Files written by osmnx or yingji (every value as text) and by plain
+    networkx (typed attributes) both work: node ``x``, ``y``, ``lon``, ``lat``
+    and edge ``length``, ``speed_kph``, ``travel_time`` become floats, list
+    tags written as text become lists again.
+
+    Parameters
+    ----------
+    path
+        The ``.graphml`` file.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
+    Raises
+    ------
+    networks.errors.NetworkError
+        Unreadable file or a non-numeric value of a numeric attribute, naming the file.
+    """
+    import networkx as nx
 
     p = Path(path)
     _check_readable(p)
-    node_dtypes = {"lon": float, "lat": float, "osmid": int}
-    edge_dtypes = {"speed_kph": float, "travel_time": float, "edge_id": int, "closed": _as_bool}
     try:
-        graph = ox.load_graphml(p, node_dtypes=node_dtypes, edge_dtypes=edge_dtypes)
-    except (ET.ParseError, OSError, ValueError, KeyError, TypeError) as exc:
+        graph = nx.read_graphml(p, node_type=str, force_multigraph=True)
+    except (ET.ParseError, nx.NetworkXError, OSError, ValueError, KeyError, TypeError) as exc:
         raise NetworkError(f"{p}: not a readable GraphML road network ({exc})") from exc
+    if not graph.is_directed():
+        graph = graph.to_directed()
+    try:
+        for n, d in graph.nodes(data=True):
+            for k in _NODE_FLOATS:
+                if k in d:
+                    d[k] = _typed(d[k], k, f"node {n}")
+        for u, v, d in graph.edges(data=True):
+            for k in list(d):
+                d[k] = _typed(d[k], k, f"edge {u}->{v}") if k in _EDGE_FLOATS else _untext(d[k])
+    except NetworkError as exc:
+        raise NetworkError(f"{p}: {exc}") from None
+    return graph
+
+
+def load_graphml(
+    path: str | os.PathLike[str], *, speeds: Mapping[str, float] | None = None
+) -> RoadNetwork:
+    """Load a GraphML road network written by osmnx, by yingji or by plain networkx.
+
+    Parameters
+    ----------
+    path
+        The ``.graphml`` file (see :func:`read_graphml`).
+    speeds
+        km/h by road class for edges without ``speed_kph`` or ``maxspeed``.
+
+    Returns
+    -------
+    RoadNetwork
+        The largest strongly connected part.
+    """
+    p = Path(path)
+    graph = read_graphml(p)
     try:
         return from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
     except NetworkError as exc:
         raise NetworkError(f"{p}: {exc}") from exc
-
-
-def _as_bool(text: str) -> bool:
-    return str(text).strip().lower() == "true"
 
 
 def save_graphml(network: RoadNetwork, path: str | os.PathLike[str]) -> Path:

@@ -229,6 +229,8 @@ class RoadNetwork:
         _version: int | None = None,
         _disruptions: tuple[Disruption, ...] = (),
     ) -> None:
+        if _shared is None:  # a new network, not a state of one
+            _check_tables(nodes, edges)
         self.nodes = nodes
         self.edges = edges
         self.crs = crs
@@ -588,6 +590,37 @@ class RoadNetwork:
                 edge_id=k,
             )
         return g
+
+
+def _check_tables(nodes: NodeTable, edges: EdgeTable) -> None:
+    """Refuse coordinates, lengths and speeds that would poison every travel time."""
+    for name in ("x", "y", "lon", "lat"):
+        bad = np.flatnonzero(~np.isfinite(np.asarray(getattr(nodes, name), dtype=float)))
+        if bad.size:
+            i = int(bad[0])
+            raise NetworkError(
+                f"node {nodes.osmid[i]}: {name} {getattr(nodes, name)[i]} is not finite"
+            )
+    if len(edges) and (
+        np.min(edges.u) < 0
+        or np.min(edges.v) < 0
+        or max(np.max(edges.u), np.max(edges.v)) >= len(nodes)
+    ):
+        raise NetworkError(f"an edge joins a node index outside 0..{len(nodes) - 1}")
+    length = np.asarray(edges.length, dtype=float)
+    speed = np.asarray(edges.speed_kph, dtype=float)
+    for name, values, ok in (
+        ("length", length, np.isfinite(length) & (length >= 0)),
+        ("speed_kph", speed, np.isfinite(speed) & (speed > 0)),
+    ):
+        bad = np.flatnonzero(~ok)
+        if bad.size:
+            k = int(bad[0])
+            a, b = nodes.osmid[edges.u[k]], nodes.osmid[edges.v[k]]
+            raise NetworkError(
+                f"edge {a}->{b}: {name} {values[k]} is not a finite number "
+                f"{'>= 0' if name == 'length' else '> 0'}"
+            )
 
 
 def _dijkstra_chunks(graph: sparse.csr_matrix, src: np.ndarray, limit: float) -> np.ndarray:

@@ -22,6 +22,12 @@ _TOWNSHIP_NAMES = (
     "Longtan", "Gaoping", "Liushu", "Hongqi", "Sanjiang", "Meiling", "Taohua", "Jinsha",
 )  # fmt: skip
 
+#: Most townships, villages and county-seat streets per side a county may have: a typo
+#: must not ask for more roads than a machine holds (grid 1000 is about a million nodes).
+MAX_TOWNSHIPS = 500
+MAX_VILLAGES = 20_000
+MAX_GRID = 1_000
+
 #: Default geographic origin of the county seat (a Jiangxi county), for lon/lat output.
 DEFAULT_ORIGIN = (117.2, 28.3)
 
@@ -153,8 +159,16 @@ def synthetic_county(
     >>> net.n_nodes > 500
     True
     """
-    if townships < 0 or villages < 0 or grid < 2 or township_grid < 2:
-        raise ValueError("townships and villages must be >= 0, grids >= 2")
+    for name, value, lo, hi in (
+        ("townships", townships, 0, MAX_TOWNSHIPS),
+        ("villages", villages, 0, MAX_VILLAGES),
+        ("grid", grid, 2, MAX_GRID),
+        ("township_grid", township_grid, 2, MAX_GRID),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(f"{name} must be an integer, got {value!r}")
+        if not lo <= value <= hi:
+            raise ValueError(f"{name} must be {lo}..{hi}, got {value}")
     rng = np.random.default_rng(seed)
     b = _Builder([], [], [], [], [], [])
     marks: list[Landmark] = []

@@ -18,6 +18,7 @@ import numpy as np
 
 from networks.errors import ConfigError
 from scenarios.distributions import GradedDist
+from scenarios.limits import MAX_SUPPLIES_PER_INCIDENT, MAX_TEAMS_PER_INCIDENT
 from scenarios.stream import CATEGORIES, Requirement
 from scenarios.validate import Reader, check_num, deep_merge, read_toml
 
@@ -282,19 +283,19 @@ class HazardSpec:
         ):
             raise r.error("meaning", "expected a list of 4 strings (grades I-IV)")
 
-        def counts(name: str, vocab: tuple[str, ...]) -> tuple:
+        def counts(name: str, vocab: tuple[str, ...], hi: int) -> tuple:
             t = r.table(name, {})
             t.allow(set(vocab))
             out = []
             for item in vocab:  # vocabulary order: stable, comparable specs
                 if t.has(item):
-                    vals = _four(t, item)
+                    vals = _four(t, item, hi=hi)
                     if any(v != int(v) for v in vals):
                         raise t.error(item, "counts must be whole numbers")
                     out.append((item, tuple(int(v) for v in vals)))
             return tuple(out)
 
-        teams = counts("teams", CAPABILITIES)
+        teams = counts("teams", CAPABILITIES, MAX_TEAMS_PER_INCIDENT)
         if not teams:
             raise r.error("teams", "at least one capability with a count is needed")
         cascade = r.get("cascade", [])
@@ -311,7 +312,7 @@ class HazardSpec:
             grade_probs=probs,
             meaning=tuple(meaning),  # type: ignore[arg-type]
             teams=teams,
-            supplies=counts("supplies", SUPPLY_ITEMS),
+            supplies=counts("supplies", SUPPLY_ITEMS, MAX_SUPPLIES_PER_INCIDENT),
             control_work=GradedDist.from_dict(
                 r.get("control_work"), source=source, key=r.path("control_work")
             ),

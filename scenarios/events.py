@@ -21,14 +21,39 @@ from scenarios.background import expected_per_bin, sample_poisson
 from scenarios.batch import Context
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.distributions import from_dict as dist_from_dict
+from scenarios.limits import MAX_DURATION_H, MAX_MULTIPLIER, MAX_PER_NODE, MAX_RATE_PER_DAY
 from scenarios.places import Location
 from scenarios.stream import ScheduledDisruption
 from scenarios.validate import Reader
 
+#: Highest rain intensity, mm/h (the world record is about 300 mm in an hour).
+MAX_INTENSITY_MM_H = 1_000.0
 
-def _rates(r: Reader, name: str, default: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+
+def _rates(
+    r: Reader, name: str, default: Mapping[str, float], *, hi: float = MAX_RATE_PER_DAY
+) -> tuple[tuple[str, float], ...]:
     t = r.table(name, dict(default))
-    return tuple(sorted((str(k), t.num(str(k), lo=0)) for k in t.data))
+    return tuple(sorted((str(k), t.num(str(k), lo=0, hi=hi)) for k in t.data))
+
+
+def _hours(r: Reader, name: str, default: Any = ..., *, positive: bool = False) -> float:
+    """A time or duration in hours, at most :data:`~scenarios.limits.MAX_DURATION_H`."""
+    return r.num(name, default, lo=0, lo_open=positive, hi=MAX_DURATION_H)
+
+
+def _extra_expected(
+    extra: tuple[tuple[str, float], ...],
+    multiplier: tuple[tuple[str, float], ...],
+    background: Mapping[str, float],
+    scale: float,
+    days: float,
+) -> float:
+    """Most incidents a storm's ``extra_per_day`` and ``rate_multiplier`` can add."""
+    added = sum(v for _, v in extra) + sum(
+        (m - 1) * background.get(h, 0.0) for h, m in multiplier if m > 1
+    )
+    return added * scale * days
 
 
 def _loc(r: Reader, name: str, default: str = "centre") -> Location:
@@ -160,18 +185,39 @@ class Rainstorm:
                  "close_along", *_RAIN_KEYS})  # fmt: skip
         d = cls(0, 1, 1)
         return cls(
-            start_h=r.num("start_h", lo=0),
-            duration_h=r.num("duration_h", lo=0, lo_open=True),
-            intensity_mm_h=r.num("intensity_mm_h", lo=0, lo_open=True),
+            start_h=_hours(r, "start_h"),
+            duration_h=_hours(r, "duration_h", positive=True),
+            intensity_mm_h=r.num("intensity_mm_h", lo=0, lo_open=True, hi=MAX_INTENSITY_MM_H),
             at=_loc(r, "at"),
             radius_m=_radius(r, "radius_m"),
             extra_per_day=_rates(r, "extra_per_day", dict(d.extra_per_day)),
-            rate_multiplier=_rates(r, "rate_multiplier", dict(d.rate_multiplier)),
-            reference_mm_h=r.num("reference_mm_h", d.reference_mm_h, lo=0, lo_open=True),
+            rate_multiplier=_rates(
+                r, "rate_multiplier", dict(d.rate_multiplier), hi=MAX_MULTIPLIER
+            ),
+            reference_mm_h=r.num("reference_mm_h", d.reference_mm_h, lo=1, hi=MAX_INTENSITY_MM_H),
             closure_mm=r.num("closure_mm", d.closure_mm, lo=0),
-            drain_h=r.num("drain_h", d.drain_h, lo=0),
-            lag_h=r.num("lag_h", d.lag_h, lo=0),
+            drain_h=_hours(r, "drain_h", d.drain_h),
+            lag_h=_hours(r, "lag_h", d.lag_h),
             close_along=r.str("close_along", d.close_along, choices=("any", "low_lying", "river")),
+        )
+
+    def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
+        """Most incidents this storm can add (as if its footprint covered the network).
+
+        Parameters
+        ----------
+        background
+            Scaled background rates per day by hazard.
+        horizon_h
+            The scenario's duration.
+        """
+        hours = max(0.0, min(self.start_h + self.duration_h + self.lag_h, horizon_h) - self.start_h)
+        return _extra_expected(
+            self.extra_per_day,
+            self.rate_multiplier,
+            background,
+            self.intensity_mm_h / self.reference_mm_h,
+            hours / 24,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -264,20 +310,44 @@ class Typhoon:
                  "intensity_mm_h", "wind_per_day", "slow_factor", *_RAIN_KEYS})  # fmt: skip
         d = cls(0, 1)
         return cls(
-            start_h=r.num("start_h", lo=0),
-            duration_h=r.num("duration_h", lo=0, lo_open=True),
+            start_h=_hours(r, "start_h"),
+            duration_h=_hours(r, "duration_h", positive=True),
             path_from=_loc(r, "path_from", d.path_from.at),
             path_to=_loc(r, "path_to", d.path_to.at),
             radius_m=_radius(r, "radius_m", d.radius_m),
-            intensity_mm_h=r.num("intensity_mm_h", d.intensity_mm_h, lo=0, lo_open=True),
-            wind_per_day=r.num("wind_per_day", d.wind_per_day, lo=0),
-            slow_factor=r.num("slow_factor", d.slow_factor, lo=1),
+            intensity_mm_h=r.num(
+                "intensity_mm_h", d.intensity_mm_h, lo=0, lo_open=True, hi=MAX_INTENSITY_MM_H
+            ),
+            wind_per_day=r.num("wind_per_day", d.wind_per_day, lo=0, hi=MAX_RATE_PER_DAY),
+            slow_factor=r.num("slow_factor", d.slow_factor, lo=1, hi=MAX_MULTIPLIER),
             extra_per_day=_rates(r, "extra_per_day", dict(d.extra_per_day)),
-            rate_multiplier=_rates(r, "rate_multiplier", dict(d.rate_multiplier)),
-            reference_mm_h=r.num("reference_mm_h", d.reference_mm_h, lo=0, lo_open=True),
+            rate_multiplier=_rates(
+                r, "rate_multiplier", dict(d.rate_multiplier), hi=MAX_MULTIPLIER
+            ),
+            reference_mm_h=r.num("reference_mm_h", d.reference_mm_h, lo=1, hi=MAX_INTENSITY_MM_H),
             closure_mm=r.num("closure_mm", d.closure_mm, lo=0),
-            drain_h=r.num("drain_h", d.drain_h, lo=0),
+            drain_h=_hours(r, "drain_h", d.drain_h),
         )
+
+    def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
+        """Most incidents this typhoon can add (as if its footprint covered the network).
+
+        Parameters
+        ----------
+        background
+            Scaled background rates per day by hazard.
+        horizon_h
+            The scenario's duration.
+        """
+        hours = max(0.0, min(self.start_h + self.duration_h, horizon_h) - self.start_h)
+        rain = _extra_expected(
+            self.extra_per_day,
+            self.rate_multiplier,
+            background,
+            self.intensity_mm_h / self.reference_mm_h,
+            hours / 24,
+        )
+        return rain + self.wind_per_day * hours / 24
 
     def to_dict(self) -> dict[str, Any]:
         """TOML-ready table."""
@@ -438,6 +508,12 @@ class Earthquake:
         "fire_per_node", "landslide_per_node", "road_median_g", "road_beta", "repair_step_h",
         "aftershock_min_m", "omori_b", "omori_p", "omori_c_days",
     )  # fmt: skip
+    #: Upper bounds of some of ``_NUM`` (the deepest earthquakes are about 700 km down).
+    _HI: ClassVar[dict[str, float]] = {
+        "depth_km": 700.0, "footprint_g": 10.0, "collapse_median_g": 10.0, "collapse_beta": 10.0,
+        "road_median_g": 10.0, "road_beta": 10.0, "repair_step_h": MAX_DURATION_H,
+        "aftershock_min_m": 9.5, "omori_b": 3.0, "omori_p": 3.0, "omori_c_days": 10.0,
+    }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> Earthquake:
@@ -446,20 +522,35 @@ class Earthquake:
         r.allow({"type", "at", "time_h", "magnitude", "repair", "aftershocks", "omori_a",
                  *cls._NUM})  # fmt: skip
         d = cls(0, 5)
-        nums = {n: r.num(n, getattr(d, n), lo=0, lo_open=True) for n in cls._NUM}
+        nums = {n: r.num(n, getattr(d, n), lo=0, lo_open=True, hi=cls._HI.get(n)) for n in cls._NUM}
         for n in ("collapse_per_node", "fire_per_node", "landslide_per_node"):
-            nums[n] = r.num(n, getattr(d, n), lo=0)
+            nums[n] = r.num(n, getattr(d, n), lo=0, hi=MAX_PER_NODE)
         return cls(
-            time_h=r.num("time_h", lo=0),
+            time_h=_hours(r, "time_h"),
             magnitude=r.num("magnitude", lo=3, hi=9.5),
             at=_loc(r, "at"),
             repair=dist_from_dict(
                 r.get("repair", d.repair.to_dict()), source=source, key=r.path("repair")
             ),  # fmt: skip
             aftershocks=r.bool("aftershocks", True),
-            omori_a=r.num("omori_a", d.omori_a),
+            omori_a=r.num("omori_a", d.omori_a, lo=-10, hi=10),
             **nums,
         )
+
+    def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
+        """Expected aftershocks within the scenario (the other secondaries scale with nodes).
+
+        Parameters
+        ----------
+        background
+            Scaled background rates per day by hazard (unused).
+        horizon_h
+            The scenario's duration.
+        """
+        days = (horizon_h - self.time_h) / 24
+        if not self.aftershocks or days <= 0 or self.magnitude <= self.aftershock_min_m:
+            return 1.0
+        return 1.0 + self.expected_aftershocks(days)
 
     def to_dict(self) -> dict[str, Any]:
         """TOML-ready table."""
@@ -661,11 +752,11 @@ class ChemicalLeak:
         if not (isinstance(factor, float) and math.isinf(factor) and factor > 0):
             factor = r.num("protective_factor", 3.0, lo=1)
         return cls(
-            time_h=r.num("time_h", lo=0),
+            time_h=_hours(r, "time_h"),
             grade=grade,
             at=_loc(r, "at", "source:chemical_plant"),
             isolation_m=r.num("isolation_m", lo=0, lo_open=True) if r.has("isolation_m") else None,
-            isolation_h=r.num("isolation_h", lo=0, lo_open=True) if r.has("isolation_h") else None,
+            isolation_h=_hours(r, "isolation_h", positive=True) if r.has("isolation_h") else None,
             wind_from_deg=wind,
             protective_m=protective,
             protective_half_angle_deg=r.num("protective_half_angle_deg", 30.0, lo=0, hi=180),
@@ -783,7 +874,7 @@ class SetIncident:
         grade = r.int("grade", 0, lo=0)
         if grade > 4:
             raise r.error("grade", f"must be 1-4 (I-IV) or 0 to draw, got {grade}")
-        return cls(hazard=r.str("hazard"), time_h=r.num("time_h", lo=0), at=_loc(r, "at", "random"),
+        return cls(hazard=r.str("hazard"), time_h=_hours(r, "time_h"), at=_loc(r, "at", "random"),
                    grade=grade)  # fmt: skip
 
     def to_dict(self) -> dict[str, Any]:

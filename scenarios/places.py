@@ -345,7 +345,7 @@ class Location:
             )
         if head in ("landmark", "source") and not arg:
             raise fail(f"{head}: needs a name, e.g. '{head}:...'")
-        if head == "node" and not arg.isdigit():
+        if head == "node" and not (arg.isascii() and arg.isdigit()):
             raise fail("node: needs a node index, e.g. 'node:12'")
         if head == "bbox":
             try:

@@ -36,6 +36,13 @@ from typing import Any
 from networks.errors import ConfigError
 from scenarios.catalogue import HazardCatalogue, load_catalogue
 from scenarios.events import Event, event_from_dict
+from scenarios.limits import (
+    MAX_CASCADE_DEPTH,
+    MAX_DURATION_H,
+    MAX_INCIDENTS,
+    MAX_MULTIPLIER,
+    MAX_RATE_PER_DAY,
+)
 from scenarios.validate import Reader, read_toml
 
 
@@ -65,8 +72,10 @@ class BackgroundSpec:
         rt = r.table("rates", {})
         pt = r.table("profiles", {})
         return cls(
-            rates=tuple(sorted((str(k), rt.num(str(k), lo=0)) for k in rt.data)),
-            scale=r.num("scale", 1.0, lo=0),
+            rates=tuple(
+                sorted((str(k), rt.num(str(k), lo=0, hi=MAX_RATE_PER_DAY)) for k in rt.data)
+            ),
+            scale=r.num("scale", 1.0, lo=0, hi=MAX_MULTIPLIER),
             profiles=tuple(sorted((str(k), pt.str(str(k))) for k in pt.data)),
         )
 
@@ -131,9 +140,9 @@ class ScenarioSpec:
             raise r.error("events", "expected an array of tables ([[events]])")
         overrides = r.table("overrides", {})
         overrides.allow({"hazards", "profiles"})
-        return cls(
+        spec = cls(
             name=r.str("name"),
-            duration_h=r.num("duration_h", lo=0, lo_open=True),
+            duration_h=r.num("duration_h", lo=0, lo_open=True, hi=MAX_DURATION_H),
             description=r.str("description", ""),
             start_hour=start,
             background=BackgroundSpec.from_dict(r.get("background", {}), source=source),
@@ -142,9 +151,28 @@ class ScenarioSpec:
             ),
             overrides=dict(overrides.data),
             catalogue=r.str("catalogue", ""),
-            max_cascade_depth=r.int("max_cascade_depth", 4, lo=0),
+            max_cascade_depth=r.int("max_cascade_depth", 4, lo=0, hi=MAX_CASCADE_DEPTH),
             source=source,
         )
+        spec._check_size()
+        return spec
+
+    def _check_size(self) -> None:
+        """Refuse a scenario whose background or an event is expected to flood memory."""
+        per_day = self.background.per_day()
+        parts = [("background", sum(per_day.values()) * self.duration_h / 24)]
+        for i, e in enumerate(self.events):
+            expected = getattr(e, "expected_incidents", None)
+            if expected is not None:
+                parts.append((f"events[{i}]", expected(per_day, self.duration_h)))
+        for key, n in parts:
+            if n > MAX_INCIDENTS:
+                raise ConfigError(
+                    f"expects about {n:.3g} incidents over {self.duration_h:g} h, more than "
+                    f"the {MAX_INCIDENTS:,} a scenario part may hold: lower its rates or duration",
+                    source=self.source,
+                    key=key,
+                )
 
     def to_dict(self) -> dict[str, Any]:
         """TOML-ready table."""
@@ -243,6 +271,11 @@ def load_scenario(name_or_path: str | Path) -> ScenarioSpec:
     spec = ScenarioSpec.from_dict(read_toml(path), source=str(path))
     if spec.catalogue and not Path(spec.catalogue).is_absolute():
         spec = _replace(spec, catalogue=str((path.parent / spec.catalogue).resolve()))
+    if spec.catalogue and not Path(spec.catalogue).is_file():
+        what = (
+            "is a folder, not a catalogue file" if Path(spec.catalogue).is_dir() else "no such file"
+        )
+        raise ConfigError(f"{what}: {spec.catalogue}", source=str(path), key="catalogue")
     spec.hazard_catalogue()
     return spec
 

@@ -9,13 +9,15 @@ facilities against a road network before a run.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from networks.errors import ConfigError
 from scenarios.distributions import Distribution, Fixed, Lognormal
 from scenarios.distributions import from_dict as distribution_from_dict
+from scenarios.limits import MAX_DURATION_MIN
+from scenarios.validate import Reader
 
 #: Team capabilities known to the simulator.
 CAPABILITIES = ("fire", "technical_rescue", "hazmat", "medical", "water_rescue", "general")
@@ -27,40 +29,24 @@ DEPOT_TIERS = ("city", "county", "township", "village")
 TOWNSHIP_TEAM_MIN_SIZE = 30
 
 
+#: Most people in one team.
+MAX_TEAM_SIZE = 10_000
+#: Most identical teams one entry may declare.
+MAX_TEAM_COUNT = 1_000
+#: Largest stock of one item at one depot.
+MAX_STOCK = 10**9
+
+
 def _key(parent: str | None, child: str) -> str:
     return f"{parent}.{child}" if parent else child
 
 
-def _need(data: Mapping[str, Any], name: str, source: str | None, key: str | None) -> Any:
-    if name not in data:
-        raise ConfigError("missing required key", source=source, key=_key(key, name))
-    return data[name]
-
-
-def _as_str(v: Any, source: str | None, key: str) -> str:
-    if not isinstance(v, str) or not v:
-        raise ConfigError(f"expected a non-empty string, got {v!r}", source=source, key=key)
+def _name(r: Reader, name: str) -> str:
+    """A required non-empty string."""
+    v = r.str(name)
+    if not v:
+        raise r.error(name, "expected a non-empty string")
     return v
-
-
-def _as_int(v: Any, source: str | None, key: str, *, low: int = 0) -> int:
-    if isinstance(v, bool) or not isinstance(v, int) or v < low:
-        raise ConfigError(f"expected an integer >= {low}, got {v!r}", source=source, key=key)
-    return int(v)
-
-
-def _as_float(v: Any, source: str | None, key: str) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
-        raise ConfigError(f"expected a number >= 0, got {v!r}", source=source, key=key)
-    return float(v)
-
-
-def _no_extra(data: Mapping[str, Any], allowed: set[str], source: str | None, key: str | None):
-    extra = sorted(set(data) - allowed)
-    if extra:
-        raise ConfigError(
-            f"unknown keys {extra}; expected some of {sorted(allowed)}", source=source, key=key
-        )
 
 
 def _placed(
@@ -70,21 +56,16 @@ def _placed(
     kind: str,
     source: str | None,
     key: str | None,
-) -> tuple[str, int, str]:
+) -> tuple[Reader, str, int, str]:
     """Check a facility table's keys and read its ``name``, ``node`` and ``tier``."""
-    if not isinstance(data, Mapping):
-        raise ConfigError(f"expected a table, got {data!r}", source=source, key=key)
-    _no_extra(data, allowed, source, key)
-    name = _as_str(_need(data, "name", source, key), source, _key(key, "name"))
-    node = _as_int(_need(data, "node", source, key), source, _key(key, "node"))
-    tier = _need(data, "tier", source, key)
+    r = Reader(data, source=source, key=key or "")
+    r.allow(allowed)
+    name = _name(r, "name")
+    node = r.int("node", lo=0)
+    tier = r.get("tier")
     if tier not in tiers:
-        raise ConfigError(
-            f"unknown {kind} tier {tier!r}; expected one of {list(tiers)}",
-            source=source,
-            key=_key(key, "tier"),
-        )
-    return name, node, tier
+        raise r.error("tier", f"unknown {kind} tier {tier!r}; expected one of {list(tiers)}")
+    return r, name, node, tier
 
 
 @dataclass(frozen=True)
@@ -124,20 +105,17 @@ class TeamSpec:
         cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
     ) -> TeamSpec:
         """Validate and build from plain data (``turnout`` etc. as distribution tables)."""
-        if not isinstance(data, Mapping):
-            raise ConfigError(f"expected a table, got {data!r}", source=source, key=key)
-        _no_extra(data, {"capability", "size", "count", "turnout", "resupply"}, source, key)
-        cap = _as_str(_need(data, "capability", source, key), source, _key(key, "capability"))
+        r = Reader(data, source=source, key=key or "")
+        r.allow({"capability", "size", "count", "turnout", "resupply"})
+        cap = _name(r, "capability")
         if cap not in CAPABILITIES:
-            raise ConfigError(
-                f"unknown capability {cap!r}; expected one of {list(CAPABILITIES)}",
-                source=source,
-                key=_key(key, "capability"),
+            raise r.error(
+                "capability", f"unknown capability {cap!r}; expected one of {list(CAPABILITIES)}"
             )
         kw: dict[str, Any] = {
             "capability": cap,
-            "size": _as_int(_need(data, "size", source, key), source, _key(key, "size"), low=1),
-            "count": _as_int(data.get("count", 1), source, _key(key, "count"), low=1),
+            "size": r.int("size", lo=1, hi=MAX_TEAM_SIZE),
+            "count": r.int("count", 1, lo=1, hi=MAX_TEAM_COUNT),
         }
         for name in ("turnout", "resupply"):
             if name in data:
@@ -198,23 +176,17 @@ class Station:
         cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
     ) -> Station:
         """Validate and build from plain data."""
-        name, node, tier = _placed(
+        r, name, node, tier = _placed(
             data, {"name", "node", "tier", "teams", "area"}, STATION_TIERS, "station", source, key
         )
-        teams_data = _need(data, "teams", source, key)
+        teams_data = r.get("teams")
         if not isinstance(teams_data, Sequence) or isinstance(teams_data, str) or not teams_data:
-            raise ConfigError(
-                "expected a non-empty list of teams", source=source, key=_key(key, "teams")
-            )
+            raise r.error("teams", "expected a non-empty list of teams")
         teams = tuple(
             TeamSpec.from_dict(t, source=source, key=_key(key, f"teams[{i}]"))
             for i, t in enumerate(teams_data)
         )
-        area = data.get("area", "")
-        if not isinstance(area, str):
-            raise ConfigError(
-                f"expected a string, got {area!r}", source=source, key=_key(key, "area")
-            )
+        area = r.str("area", "")
         if tier == "township" and max(t.size for t in teams) < TOWNSHIP_TEAM_MIN_SIZE:
             raise ConfigError(
                 f"a township station needs a team of at least {TOWNSHIP_TEAM_MIN_SIZE} people",
@@ -281,7 +253,7 @@ class Depot:
         cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
     ) -> Depot:
         """Validate and build from plain data (``stock`` as a table item -> quantity)."""
-        name, node, tier = _placed(
+        r, name, node, tier = _placed(
             data,
             {"name", "node", "tier", "stock", "parent", "lead_time_min"},
             DEPOT_TIERS,
@@ -289,28 +261,19 @@ class Depot:
             source,
             key,
         )
-        stock = _need(data, "stock", source, key)
-        if not isinstance(stock, Mapping):
-            raise ConfigError(
-                "expected a table item -> quantity", source=source, key=_key(key, "stock")
-            )
+        if not isinstance(r.get("stock"), Mapping):
+            raise r.error("stock", "expected a table item -> quantity")
+        stock = r.table("stock")
         from scenarios.catalogue import SUPPLY_ITEMS
 
-        for k in stock:
+        for k in stock.data:
             if k not in SUPPLY_ITEMS:
-                raise ConfigError(
-                    f"unknown supply item {k!r}; expected one of {list(SUPPLY_ITEMS)}",
-                    source=source,
-                    key=_key(key, f"stock.{k}"),
+                raise stock.error(
+                    str(k), f"unknown supply item {k!r}; expected one of {list(SUPPLY_ITEMS)}"
                 )
-        items = {
-            _as_str(k, source, _key(key, "stock")): _as_int(v, source, _key(key, f"stock.{k}"))
-            for k, v in stock.items()
-        }
-        parent = data.get("parent")
-        if parent is not None:
-            parent = _as_str(parent, source, _key(key, "parent"))
-        lead = _as_float(data.get("lead_time_min", 0.0), source, _key(key, "lead_time_min"))
+        items = {str(k): stock.int(str(k), lo=0, hi=MAX_STOCK) for k in stock.data}
+        parent = _name(r, "parent") if r.get("parent", None) is not None else None
+        lead = r.num("lead_time_min", 0.0, lo=0, hi=MAX_DURATION_MIN)
         return cls(
             name=name,
             node=node,
@@ -374,22 +337,15 @@ class Reinforcement:
 
         ``tier`` defaults to ``provincial``.
         """
-        if not isinstance(data, Mapping):
-            raise ConfigError(f"expected a table, got {data!r}", source=source, key=key)
+        r = Reader(data, source=source, key=key or "")
         own = {"max_grade", "delay_min"}
         station = Station.from_dict(
             {"tier": "provincial", **{k: v for k, v in data.items() if k not in own}},
             source=source,
             key=key,
         )
-        grade = data.get("max_grade", 2)
-        if isinstance(grade, bool) or grade not in (1, 2, 3, 4):
-            raise ConfigError(
-                f"expected a grade 1-4 (I-IV), got {grade!r}",
-                source=source,
-                key=_key(key, "max_grade"),
-            )
-        delay = data.get("delay_min", {"dist": "lognormal", "mean": 240.0, "cv": 0.3})
+        grade = r.int("max_grade", 2, lo=1, hi=4)
+        delay = r.get("delay_min", {"dist": "lognormal", "mean": 240.0, "cv": 0.3})
         return cls(
             station=station,
             max_grade=int(grade),
@@ -411,54 +367,63 @@ def check_facilities(
     depots: Sequence[Depot] = (),
     *,
     source: str | None = None,
+    where: Callable[[str, int, str], tuple[str | None, str]] | None = None,
 ) -> None:
     """Check facilities against a network of ``n_nodes`` nodes and against each other.
 
     Checks node indices, unique names, that depot parents exist, are of a
     strictly higher tier, and form no cycle.
 
+    Parameters
+    ----------
+    n_nodes
+        Nodes of the network.
+    stations, depots
+        The facilities.
+    source
+        File they came from, for error messages.
+    where
+        ``where(kind, i, field)`` gives the file and key of a field of
+        ``stations[i]`` or ``depots[i]`` (``kind`` is ``"stations"`` or
+        ``"depots"``) where the facilities came from several files or tables;
+        default ``(source, f"{kind}[{i}].{field}")``.
+
     Raises
     ------
     networks.errors.ConfigError
-        Naming ``stations[i].key`` or ``depots[i].key``.
+        Naming the file and key of the offending field.
     """
+
+    def fail(message: str, kind: str, i: int, name: str) -> ConfigError:
+        src, key = where(kind, i, name) if where is not None else (source, f"{kind}[{i}].{name}")
+        return ConfigError(message, source=src, key=key)
+
     seen: set[str] = set()
     for i, s in enumerate(stations):
         if not 0 <= s.node < n_nodes:
-            raise ConfigError(
-                f"node {s.node} is not on the network (0..{n_nodes - 1})",
-                source=source,
-                key=f"stations[{i}].node",
-            )
+            raise fail(f"node {s.node} is not on the network (0..{n_nodes - 1})", "stations", i,
+                       "node")  # fmt: skip
         if s.name in seen:
-            raise ConfigError(
-                f"duplicate station name {s.name!r}", source=source, key=f"stations[{i}].name"
-            )
+            raise fail(f"duplicate station name {s.name!r}", "stations", i, "name")
         seen.add(s.name)
     by_name: dict[str, Depot] = {}
     for i, d in enumerate(depots):
         if not 0 <= d.node < n_nodes:
-            raise ConfigError(
-                f"node {d.node} is not on the network (0..{n_nodes - 1})",
-                source=source,
-                key=f"depots[{i}].node",
-            )
+            raise fail(f"node {d.node} is not on the network (0..{n_nodes - 1})", "depots", i,
+                       "node")  # fmt: skip
         if d.name in by_name:
-            raise ConfigError(
-                f"duplicate depot name {d.name!r}", source=source, key=f"depots[{i}].name"
-            )
+            raise fail(f"duplicate depot name {d.name!r}", "depots", i, "name")
         by_name[d.name] = d
     for i, d in enumerate(depots):
         if d.parent is None:
             continue
         p = by_name.get(d.parent)
         if p is None:
-            raise ConfigError(
-                f"unknown parent depot {d.parent!r}", source=source, key=f"depots[{i}].parent"
-            )
+            raise fail(f"unknown parent depot {d.parent!r}", "depots", i, "parent")
         if DEPOT_TIERS.index(p.tier) >= DEPOT_TIERS.index(d.tier):
-            raise ConfigError(
+            raise fail(
                 f"parent {p.name!r} ({p.tier}) must be of a higher tier than {d.tier}",
-                source=source,
-                key=f"depots[{i}].parent",
+                "depots",
+                i,
+                "parent",
             )

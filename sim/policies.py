@@ -178,29 +178,56 @@ class SeverityPriority:
         }
 
 
-def policy_from_dict(data: Mapping[str, Any]) -> DispatchPolicy:
+#: Most teams of one capability an area may keep in reserve.
+MAX_RESERVE = 1_000
+
+
+def policy_from_dict(
+    data: Mapping[str, Any], *, source: str | None = None, key: str = "policy"
+) -> DispatchPolicy:
     """Build a shipped policy from ``{"name": ..., <parameters>}``.
+
+    ``nearest_available`` takes no parameters. ``severity_priority`` takes
+    ``reserve`` (a count, or a table capability -> count), ``protected`` (a list
+    of grades 1-4) and ``max_hold`` (minutes; ``inf``: never relent).
+
+    Parameters
+    ----------
+    data
+        The ``[policy]`` table.
+    source, key
+        File and dotted key of the table, for error messages.
 
     Raises
     ------
     networks.errors.ConfigError
-        Unknown name or bad parameters.
+        Unknown name, unknown key or bad parameter, naming ``source`` and the dotted key.
     """
-    from networks.errors import ConfigError
+    import math
 
-    name = data.get("name")
-    params = {k: v for k, v in data.items() if k != "name"}
-    try:
-        if name == NearestAvailable.name and not params:
-            return NearestAvailable()
-        if name == SeverityPriority.name:
-            if "protected" in params:
-                params["protected"] = tuple(params["protected"])
-            return SeverityPriority(**params)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"bad parameters for policy {name!r}: {exc}", key="policy") from None
-    raise ConfigError(
-        f"unknown policy {name!r} (or unexpected parameters); expected "
-        f"{NearestAvailable.name!r} or {SeverityPriority.name!r}",
-        key="policy.name",
-    )
+    from scenarios.limits import MAX_DURATION_MIN
+    from scenarios.validate import Reader
+    from sim.facilities import CAPABILITIES
+
+    r = Reader(data, source=source, key=key)
+    name = r.str("name", choices=(NearestAvailable.name, SeverityPriority.name))
+    if name == NearestAvailable.name:
+        r.allow({"name"})
+        return NearestAvailable()
+    r.allow({"name", "reserve", "protected", "max_hold"})
+    reserve: int | dict[str, int]
+    if isinstance(r.get("reserve", 1), Mapping):
+        t = r.table("reserve")
+        t.allow(frozenset(CAPABILITIES))
+        reserve = {str(k): t.int(str(k), lo=0, hi=MAX_RESERVE) for k in t.data}
+    else:
+        reserve = r.int("reserve", 1, lo=0, hi=MAX_RESERVE)
+    grades = r.get("protected", [1, 2])
+    if not isinstance(grades, list | tuple) or not all(
+        isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 4 for g in grades
+    ):
+        raise r.error("protected", f"expected a list of grades 1-4, got {grades!r}")
+    hold = r.get("max_hold", 15.0)
+    if not (isinstance(hold, float) and math.isinf(hold) and hold > 0):
+        hold = r.num("max_hold", 15.0, lo=0, hi=MAX_DURATION_MIN)
+    return SeverityPriority(reserve=reserve, protected=tuple(grades), max_hold=hold)

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from networks.errors import ConfigError
+from scenarios.limits import MAX_DURATION_MIN
+from scenarios.validate import check_num
 
 
 @dataclass(frozen=True)
@@ -43,14 +45,16 @@ class ResponseTargets:
         extra = set(data) - {"call_taking", "arrival", "control"}
         if extra:
             raise ConfigError(f"unknown targets {sorted(extra)}", source=source, key=key)
+        values = {}
         for k, v in data.items():
-            if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0:
-                raise ConfigError(
-                    f"expected minutes >= 0, got {v!r}",
-                    source=source,
-                    key=f"{key}.{k}" if key else k,
-                )
-        return cls(**{k: float(v) for k, v in data.items()})
+            where = f"{key}.{k}" if key else k
+            values[k] = check_num(
+                v,
+                lambda m, where=where: ConfigError(f"minutes: {m}", source=source, key=where),
+                lo=0.0,
+                hi=MAX_DURATION_MIN,
+            )
+        return cls(**values)
 
     def to_dict(self) -> dict[str, float]:
         """Plain data; inverse of :meth:`from_dict`."""

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from experiments.commands import argtypes
+from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
 
 
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
@@ -102,13 +103,12 @@ def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None
     p.add_argument(
         "--seed", type=argtypes.seed, default=0, help="layout seed of the synthetic county"
     )
-    # Bounds keep a typo from asking for more roads than a machine holds (grid 420 is
-    # about 190,000 nodes).
-    p.add_argument("--townships", type=argtypes.integer(0, 500), default=10)
-    p.add_argument("--villages", type=argtypes.integer(0, 20_000), default=100)
+    # The generator's own bounds: a typo must not ask for more roads than a machine holds.
+    p.add_argument("--townships", type=argtypes.integer(0, MAX_TOWNSHIPS), default=10)
+    p.add_argument("--villages", type=argtypes.integer(0, MAX_VILLAGES), default=100)
     p.add_argument(
         "--grid",
-        type=argtypes.integer(2, 1_000),
+        type=argtypes.integer(2, MAX_GRID),
         default=24,
         help="streets per side of the county seat",
     )

@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 
 from experiments.config import Region, RunConfig
-from experiments.locations import read_table, resolve_location
+from experiments.locations import number, read_rows, resolve_location
 from experiments.siting.task import SitingTask
-from networks.errors import ConfigError
 from networks.roadnet import RoadNetwork
 
 #: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
@@ -28,14 +27,11 @@ def table_nodes(
     ``name`` is the task key the table was given for (``fix``, ``candidates``,
     ``demand``), for the error if it has no rows.
     """
-    rows = read_table(path)
-    if not rows:
+    table = read_rows(path)
+    if not table:
         raise task.error(name, f"the table {path} has no rows")
-    nodes = [
-        resolve_location(row, network, source=str(path), key=f"row {i + 2}")
-        for i, row in enumerate(rows)
-    ]
-    return np.asarray(nodes, dtype=np.int64), rows
+    nodes = [resolve_location(r.cells, network, source=str(path), key=r.key()) for r in table]
+    return np.asarray(nodes, dtype=np.int64), [r.cells for r in table]
 
 
 def grid_nodes(network: RoadNetwork, spacing_m: float) -> np.ndarray:
@@ -77,19 +73,12 @@ def demand_weights(
     if isinstance(task.demand, Path):
         nodes, rows = table_nodes(task.demand, net, task, "demand")
         w = np.zeros(n)
-        for i, (node, row) in enumerate(zip(nodes, rows, strict=True)):
+        where = [r.key("weight") for r in read_rows(Path(task.demand))]
+        for node, row, key in zip(nodes, rows, where, strict=True):
             raw = row.get("weight", 1.0)
-            try:
-                value = float(1.0 if raw in (None, "") else raw)
-            except (TypeError, ValueError):
-                value = float("nan")
-            if not (np.isfinite(value) and value >= 0):
-                raise ConfigError(
-                    f"weight must be a non-negative number, got {raw!r}",
-                    source=str(task.demand),
-                    key=f"row {i + 2}.weight",
-                )
-            w[node] += value
+            w[node] += number(
+                1.0 if raw in (None, "") else raw, source=str(task.demand), key=key, lo=0.0
+            )
     elif task.demand == "nodes":
         w = np.ones(n)
     elif task.demand == "population":

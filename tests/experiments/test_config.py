@@ -32,7 +32,7 @@ def test_every_location_form_finds_the_same_node(county):
         ({"lon": 0.0, "lat": 0.0}, "km from the nearest road node"),
         ("landmark:Atlantis", "no landmark 'Atlantis'"),
         ({"lon": "east"}, "no location"),
-        ({"x": "a", "y": 1}, "expected a number"),
+        ({"x": "a", "y": 1}, "expected a finite number"),
     ],
 )
 def test_bad_locations_name_file_and_key(county, value, message):
@@ -113,7 +113,7 @@ def test_station_table_rows_group_into_stations(tmp_path, county):
     cfg = RunConfig.from_file(cfg_path)
     with pytest.raises(ConfigError, match="no location") as info:
         cfg.region()
-    assert "stations.csv: row 4" in str(info.value)
+    assert "stations.csv: line 4" in str(info.value)
     csv_path.write_text(csv_path.read_text().replace("Seat,city,,", "Seat,city,117.2,28.3"))
     region = RunConfig.from_file(cfg_path).region()
     by_name = {s.name: s for s in region.stations}
@@ -163,7 +163,7 @@ def test_depot_item_unknown_names_the_table_row(tmp_path):
     )
     with pytest.raises(ConfigError, match="unknown supply item 'sandbag'") as info:
         cfg.region()
-    assert str(info.value).startswith(f"{csv_path}: depots[0].stock.sandbag")
+    assert str(info.value).startswith(f"{csv_path}: line 3, column item")
 
 
 REINFORCED = """

@@ -198,7 +198,7 @@ def test_off_network_fixed_site_names_the_file_and_row(tmp_path, capsys):
     fix.write_text("name,lon,lat\nfar,100.0,10.0\n")
     assert main(["site", str(EXAMPLE), "--fix", str(fix), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
-    assert str(fix) in err and "row 2" in err and len(err.splitlines()) == 1
+    assert str(fix) in err and "line 2" in err and len(err.splitlines()) == 1
 
 
 def test_same_seed_same_sites_and_numbers(tmp_path):

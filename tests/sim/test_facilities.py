@@ -72,7 +72,7 @@ def test_depot_round_trip():
             },
             "stations[2].teams[0].turnout.kind",
         ),
-        ({"colour": "red"}, "stations[2]"),
+        ({"colour": "red"}, "stations[2].colour"),
     ],
 )
 def test_bad_station_names_key(patch, key):

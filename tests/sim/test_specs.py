@@ -40,3 +40,31 @@ def test_township_station_needs_a_30_person_team():
         Station("T", 0, "township", (TeamSpec("fire", 6),))
     assert Station("T", 0, "township", (TeamSpec("general", 30), TeamSpec("fire", 6))).area == "T"
     assert sim.Station("C", 0, "city", (TeamSpec("fire", 6),)).tier == "city"
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "words"),
+    [
+        ({"name": "severity_priority", "reserv": 1}, "policy.reserv", "unknown key"),
+        ({"name": "nearest_available", "reserve": 1}, "policy.reserve", "unknown key"),
+        ({"name": "severity_priority", "reserve": {"fier": 1}}, "policy.reserve.fier", "unknown"),
+        ({"name": "severity_priority", "reserve": 0.5}, "policy.reserve", "integer"),
+        ({"name": "severity_priority", "reserve": 10**9}, "policy.reserve", "<="),
+        ({"name": "severity_priority", "max_hold": float("nan")}, "policy.max_hold", "finite"),
+        ({"name": "severity_priority", "max_hold": -1}, "policy.max_hold", ">= 0"),
+        ({"name": "severity_priority", "protected": [1, "II"]}, "policy.protected", "grades"),
+        ({"name": "fastest"}, "policy.name", "'fastest' is not one of"),
+        ({"reserve": 1}, "policy.name", "missing"),
+    ],
+)
+def test_policy_mistakes_name_the_key_itself(data, key, words):
+    with pytest.raises(ConfigError) as exc:
+        policy_from_dict(data, source="run.toml")
+    assert exc.value.source == "run.toml" and exc.value.key == key
+    assert words in str(exc.value)
+
+
+def test_policy_max_hold_inf_never_relents():
+    p = policy_from_dict({"name": "severity_priority", "max_hold": float("inf")})
+    assert p.max_hold == float("inf")
+    assert policy_from_dict(p.to_dict()).to_dict() == p.to_dict()
