@@ -26,6 +26,7 @@ from experiments.executors import ExecutorPlan, open_executor, plan_executor
 from experiments.store import (
     ResultStore,
     check_output_folder,
+    check_table_format,
     folder_lock,
     plain_summary,
     plain_tables,
@@ -267,6 +268,9 @@ def run_experiment(
     t0 = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):
         spec = ExperimentSpec.from_file(spec)
+    if replicate is None:
+        spec.check_metrics()  # the simulation's metric names, before any work
+    check_table_format(table_format)
     plan = (
         ExecutorPlan(kind="given")
         if executor is not None
@@ -278,7 +282,16 @@ def run_experiment(
     # Lock first: the identity check and the manifest belong to one run at a time.
     with folder_lock(Path(out)):
         store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
-        done = store.done(records=records)
+        found, damaged = store.scan(records=records)
+        done = set(found)
+        if damaged:
+            names = ", ".join(str(f.relative_to(store.root)) for f in damaged[:3])
+            more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
+            print(
+                f"yingji: warning: {store.root}: damaged replication files ({names}{more}), "
+                "left by a crash or a full disk; those replications are run again",
+                file=sys.stderr,
+            )
         todo = [
             (r, p) for r in range(spec.replications) for p in points if (p.index, r) not in done
         ]

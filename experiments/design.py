@@ -51,7 +51,7 @@ from typing import Any
 from experiments.config import RunConfig
 from experiments.seeding import check_root_seed, design_rng
 from networks.errors import ConfigError
-from scenarios.validate import read_toml
+from scenarios.validate import MAX_REPLICATIONS, read_toml
 
 _TOP = {
     "name", "description", "base", "factors", "replications", "root_seed", "metrics",
@@ -59,6 +59,13 @@ _TOP = {
 }  # fmt: skip
 #: Keys a factor may not vary: the experiment owns seeds and replication counts.
 _RESERVED = {"run.seed", "run.replications", "run", "name"}
+#: Most design points of one experiment (levels of a factor, hypercube samples, their
+#: product): every point is validated up front, so a count beyond this would hang.
+MAX_POINTS = 10_000
+#: Most runs (design points x replications) of one experiment.
+MAX_RUNS = 1_000_000
+#: Summary keys that identify a replication rather than measure it (never metrics).
+ID_METRICS = frozenset({"replication", "root_seed", "point", "seed"})
 
 
 def package_version() -> str:
@@ -91,6 +98,65 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+_METRICS_CACHE: dict[str, Any] = {}
+
+
+def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """Metric names the simulation's summary can hold: fixed names and prefixes of the rest.
+
+    Derived from :func:`sim.summary.summarise` of an empty run, so it follows the
+    simulator: nested tables that are empty there (per station, per grade, per
+    unserved reason, per depot tier) become prefixes such as ``utilisation_``.
+
+    Returns
+    -------
+    tuple or None
+        ``(names, prefixes)``; ``None`` if the summary cannot be derived (then no
+        metric name is refused before the run).
+    """
+    hit = _METRICS_CACHE.get("sim")
+    if hit is not None or "sim" in _METRICS_CACHE:
+        return hit
+    out: tuple[frozenset[str], tuple[str, ...]] | None
+    try:
+        import numpy as np
+
+        from experiments.runner import flatten
+        from sim import records as rec
+        from sim.summary import summarise
+
+        flags = {"served", "mutual_aid", "diverted", "from_scene"}
+        text = {"reason", "tier", "kind", "hazard", "capability", "name", "item", "requirement"}
+
+        def table(cols: Sequence[str]) -> dict[str, Any]:
+            kinds = {c: bool if c in flags else str if c in text else float for c in cols}
+            return {c: np.array([], dtype=k) for c, k in kinds.items()}
+
+        empty = rec.RunRecords(
+            incidents=table(rec.INCIDENT_COLUMNS),
+            dispatches=table(rec.DISPATCH_COLUMNS),
+            supplies=table(rec.SUPPLY_COLUMNS),
+            stockouts=table(rec.STOCKOUT_COLUMNS),
+            teams=table(("station", "capability", "size")),
+            stations=table(("name",)),
+            depots=table(("name",)),
+            stock={},
+            start=0.0,
+            end=1.0,
+            meta={"reinforcement": {"called_min": None, "arrived_min": None}},
+        )
+        summary = summarise(empty)
+        names = frozenset(flatten(summary)) - ID_METRICS
+        prefixes = tuple(
+            sorted(f"{k}_" for k, v in summary.items() if isinstance(v, Mapping) and not v)
+        )
+        out = (names, prefixes)
+    except Exception:  # noqa: BLE001 - a simulator change must not stop experiments
+        out = None
+    _METRICS_CACHE["sim"] = out
+    return out
+
+
 def canonical_json(data: Any) -> str:
     """JSON with sorted keys and no whitespace: equal data, equal text."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -98,6 +164,9 @@ def canonical_json(data: Any) -> str:
 
 def config_hash(config: Mapping[str, Any], *, version: str | None = None) -> str:
     """sha256 of a run config's canonical JSON together with the package version.
+
+    The config's ``name`` is a label, not part of what is run, so it is left out:
+    renaming (or copying) an experiment file does not change its design points.
 
     Parameters
     ----------
@@ -111,7 +180,8 @@ def config_hash(config: Mapping[str, Any], *, version: str | None = None) -> str
     str
         64 hex digits.
     """
-    text = canonical_json({"config": config, "version": version or package_version()})
+    what = {k: v for k, v in config.items() if k != "name"}
+    text = canonical_json({"config": what, "version": version or package_version()})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -258,10 +328,19 @@ def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
             f"expected start <= stop and a positive step, got {value!r}", source=source, key=key
         )
     if all(isinstance(v, int) for v in (start, stop, step)):
+        n: int | None = (stop - start) // step + 1
+    else:
+        ratio = (stop - start) / step
+        n = math.floor(ratio + 1e-9) + 1 if ratio < 10**15 else None
+    if n is None or n > MAX_POINTS:
+        count = f"{n:,}" if n is not None and n < 10**15 else "more than 10**15"
+        raise ConfigError(
+            f"range gives {count} levels; at most {MAX_POINTS:,} design points",
+            source=source,
+            key=key,
+        )
+    if all(isinstance(v, int) for v in (start, stop, step)):
         return tuple(range(start, stop + 1, step))
-    n = math.floor((stop - start) / step + 1e-9) + 1
-    if n > 100_000:
-        raise ConfigError(f"range gives {n} levels; too many", source=source, key=key)
     # Multiply, do not accumulate, so 0.1 steps do not drift.
     return tuple(round(start + i * step, 12) for i in range(n))
 
@@ -382,6 +461,8 @@ class ExperimentSpec:
     def from_file(cls, path: str | Path) -> ExperimentSpec:
         """Read and validate an experiment TOML file."""
         p = Path(path)
+        if p.is_dir():
+            raise ConfigError("is a folder; expected an experiment TOML file", source=str(p))
         if not p.is_file():
             raise ConfigError("no such file", source=str(p))
         data = read_toml(p)
@@ -404,7 +485,13 @@ class ExperimentSpec:
                 source=source,
                 key=extra[0],
             )
-        base = _load_base(data.get("base"), source=source, base_dir=base_dir)
+        name = data.get("name")
+        base = _load_base(
+            data.get("base"),
+            source=source,
+            base_dir=base_dir,
+            name=name if isinstance(name, str) and name else "experiment",
+        )
 
         raw_factors = data.get("factors", [])
         if not isinstance(raw_factors, list):
@@ -423,18 +510,20 @@ class ExperimentSpec:
                         f"{k!r} overlaps factors[{j}] {other!r}", source=source, key=f"factors[{i}]"
                     )
 
-        def integer(name: str, default: int, low: int) -> int:
+        def integer(name: str, default: int, low: int, high: int) -> int:
             v = data.get(name, default)
-            if isinstance(v, bool) or not isinstance(v, int) or v < low:
+            if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
                 raise ConfigError(
-                    f"expected an integer >= {low}, got {v!r}", source=source, key=name
+                    f"expected an integer from {low} to {high:,}, got {v!r}",
+                    source=source,
+                    key=name,
                 )
             return v
 
-        replications = integer("replications", 1, 1)
+        replications = integer("replications", 1, 1, MAX_REPLICATIONS)
         root_seed = check_root_seed(data.get("root_seed", 2024), source=source, key="root_seed")
         has_lhs = any(f.is_lhs for f in factors)
-        lhs_samples = integer("lhs_samples", 0, 0)
+        lhs_samples = integer("lhs_samples", 0, 0, MAX_POINTS)
         if has_lhs and lhs_samples < 1:
             raise ConfigError(
                 "a factor has lhs = [low, high]; give lhs_samples = N (N >= 1)",
@@ -451,11 +540,34 @@ class ExperimentSpec:
         if lhs_seed is not None:
             lhs_seed = check_root_seed(lhs_seed, source=source, key="lhs_seed")
 
+        # Count the design before expanding it: a product of long level lists would hang.
+        n_points = math.prod(len(f.levels) for f in factors if not f.is_lhs) * max(lhs_samples, 1)
+        if n_points > MAX_POINTS:
+            raise ConfigError(
+                f"the factors give {n_points:,} design points; at most {MAX_POINTS:,}",
+                source=source,
+                key="factors",
+            )
+        if n_points * replications > MAX_RUNS:
+            raise ConfigError(
+                f"{n_points:,} design points x {replications:,} replications = "
+                f"{n_points * replications:,} runs; at most {MAX_RUNS:,}",
+                source=source,
+                key="replications",
+            )
+
         metrics = data.get("metrics", [])
         if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
             raise ConfigError("expected a list of metric names", source=source, key="metrics")
         if len(set(metrics)) != len(metrics):
             raise ConfigError("metrics repeat", source=source, key="metrics")
+        for i, m in enumerate(metrics):
+            if m in ID_METRICS:
+                raise ConfigError(
+                    f"{m!r} identifies a replication; it is not a metric",
+                    source=source,
+                    key=f"metrics[{i}]",
+                )
 
         baseline = data.get("baseline", {})
         if isinstance(baseline, str):
@@ -518,6 +630,35 @@ class ExperimentSpec:
         if self.lhs_seed is not None:
             out["lhs_seed"] = self.lhs_seed
         return out
+
+    def check_metrics(self) -> None:
+        """Refuse a metric the simulation's summary never has, before any replication runs.
+
+        Only for the simulation's own replication function: another one (a test's
+        fake) has its own summary keys.
+
+        Raises
+        ------
+        ConfigError
+            Naming the experiment file and ``metrics[i]``.
+        """
+        known = simulation_metrics()
+        if known is None:
+            return
+        names, prefixes = known
+        for i, m in enumerate(self.metrics):
+            if m in names or m.startswith(prefixes):
+                continue
+            import difflib
+
+            close = difflib.get_close_matches(m, sorted(names), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(
+                f"unknown metric {m!r}; {hint}metrics are summary keys such as "
+                "compliance_arrival or intervals_arrival_p90",
+                source=self.source,
+                key=f"metrics[{i}]",
+            )
 
     # ---------------------------------------------------------------- design
     def lhs_table(self) -> list[tuple[Any, ...]]:
@@ -655,8 +796,12 @@ def _bare(exc: ConfigError) -> str:
     return text[len(prefix) + 2 :] if prefix and text.startswith(prefix + ": ") else text
 
 
-def _load_base(value: Any, *, source: str, base_dir: Path) -> dict[str, Any]:
-    """The base run config as validated plain data (a file, inline tables, or both)."""
+def _load_base(value: Any, *, source: str, base_dir: Path, name: str) -> dict[str, Any]:
+    """The base run config as validated plain data (a file, inline tables, or both).
+
+    Without a ``name`` of its own the run config is named ``name`` (the experiment's),
+    never after the experiment file, so a renamed copy of the file is the same experiment.
+    """
     if value is None:
         raise ConfigError(
             'missing [base]: give config = "run.toml" or inline run-config tables',
@@ -672,8 +817,11 @@ def _load_base(value: Any, *, source: str, base_dir: Path) -> dict[str, Any]:
         if not isinstance(ref, str):
             raise ConfigError("expected a path to a run config", source=source, key="base.config")
         path = Path(ref) if Path(ref).is_absolute() else base_dir / ref
+        if not path.is_file():
+            raise ConfigError(f"no such run config file: {path}", source=source, key="base.config")
         data = RunConfig.from_file(path).to_dict()
     data = _merge(data, inline)
+    data.setdefault("name", name)
     try:
         cfg = RunConfig.from_dict(data, source=source, base_dir=base_dir)
     except ConfigError as exc:

@@ -7,7 +7,11 @@ changes the speed, never the results.
 * serial: :class:`SerialExecutor` runs each task when it is submitted;
 * local processes: :class:`concurrent.futures.ProcessPoolExecutor` with an
   explicit start method (``spawn`` by default: safe with threads, the same on
-  every platform, no global ``set_start_method``);
+  every platform, no global ``set_start_method``). Workers never outlive the
+  run: each asks the kernel to kill it when its parent dies (Linux
+  ``PR_SET_PDEATHSIG``; elsewhere a thread watches the parent's pid), ignores
+  Ctrl-C (the parent handles it), and a run stopped by an error, Ctrl-C or
+  ``SIGTERM`` terminates its workers instead of waiting for their tasks;
 * Dask: ``distributed.Client(address).get_executor()`` for an existing
   cluster (``tcp://host:8786``; dask-jobqueue clusters on SLURM/PBS give such
   an address), or a :class:`distributed.LocalCluster` for ``local:N``.
@@ -16,6 +20,11 @@ changes the speed, never the results.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -26,6 +35,54 @@ from networks.errors import ConfigError
 
 #: Start method of local worker processes.
 DEFAULT_START_METHOD = "spawn"
+#: Most local worker processes (``--workers``, ``--dask local:N``).
+MAX_WORKERS = 256
+#: ``prctl`` option: signal this process when its parent dies (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int) -> None:
+    """Initializer of a local worker: die with the parent process, leave Ctrl-C to it.
+
+    A worker blocked on its task queue would otherwise live on forever after the
+    parent is killed (``SIGKILL`` runs no clean-up).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):  # pragma: no cover - no prctl in this libc
+            armed = False
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the watch was set up
+    if not armed:  # pragma: no cover - macOS and others: poll the parent's pid
+
+        def poll() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=poll, name="yingji-parent-watch", daemon=True).start()
+
+
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: terminate its workers rather than wait for their tasks."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        try:
+            proc.terminate()
+        except (OSError, ValueError, AttributeError):  # pragma: no cover - already gone
+            pass
+    pool.shutdown(wait=True, cancel_futures=True)
+    for proc in procs:
+        try:
+            proc.join(timeout=5)
+        except (OSError, ValueError, AssertionError):  # pragma: no cover
+            pass
 
 
 class SerialExecutor(Executor):
@@ -93,7 +150,9 @@ def plan_executor(
     ExecutorPlan
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ConfigError(f"--workers must be a positive integer, got {workers!r}", key="workers")
+        raise ConfigError(f"must be a positive integer, got {workers!r}", key="--workers")
+    if workers > MAX_WORKERS:
+        raise ConfigError(f"must be at most {MAX_WORKERS}, got {workers}", key="--workers")
     if start_method not in multiprocessing.get_all_start_methods():
         raise ConfigError(
             f"start method {start_method!r} not available here "
@@ -104,17 +163,18 @@ def plan_executor(
         kind = "serial" if workers == 1 else "processes"
         return ExecutorPlan(kind=kind, workers=workers, start_method=start_method)
     if workers != 1:
-        raise ConfigError("give either --workers or --dask, not both", key="dask")
+        raise ConfigError("give either --workers or --dask, not both", key="--dask")
     text = dask.strip()
     if text.startswith("local:") or text == "local":
         n = text.partition(":")[2] or "0"
-        if not n.isdigit() or int(n) < 1:
+        if not n.isascii() or not n.isdigit() or not 1 <= int(n) <= MAX_WORKERS:
             raise ConfigError(
-                f"expected --dask local:N with N >= 1 workers, got {dask!r}", key="dask"
+                f"expected --dask local:N with N from 1 to {MAX_WORKERS} workers, got {dask!r}",
+                key="--dask",
             )
         return ExecutorPlan(kind="dask", workers=int(n), start_method=start_method)
     if "://" not in text:
-        raise ConfigError(f"expected --dask tcp://HOST:PORT or local:N, got {dask!r}", key="dask")
+        raise ConfigError(f"expected --dask tcp://HOST:PORT or local:N, got {dask!r}", key="--dask")
     return ExecutorPlan(kind="dask", address=text, start_method=start_method)
 
 
@@ -130,11 +190,19 @@ def open_executor(plan: ExecutorPlan) -> Iterator[tuple[Executor, int]]:
         return
     if plan.kind == "processes":
         ctx = multiprocessing.get_context(plan.start_method)
-        pool = ProcessPoolExecutor(max_workers=plan.workers, mp_context=ctx)
+        pool = ProcessPoolExecutor(
+            max_workers=plan.workers,
+            mp_context=ctx,
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
         try:
             yield pool, plan.workers
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:
+            # An error, Ctrl-C or SIGTERM: what the workers are doing is not wanted.
+            _kill_workers(pool)
+            raise
+        pool.shutdown(wait=True)
         return
     with _dask_client(plan) as client:
         threads = sum(client.nthreads().values()) or 1

@@ -317,12 +317,14 @@ def parse_baseline(text: str | None) -> dict[str, Any] | None:
     if text is None:
         return None
     if "=" not in text:
+        if not text.strip():
+            raise ConfigError("expected a point id such as p003 or key=level", key="--baseline")
         return {"id": text.strip()}
     out = {}
     for part in text.split(","):
         k, sep, v = part.partition("=")
         if not sep or not k.strip():
-            raise ConfigError(f"expected key=level pairs, got {part!r}", key="baseline")
+            raise ConfigError(f"expected key=level pairs, got {part!r}", key="--baseline")
         out[k.strip()] = v.strip()
     return out
 
@@ -356,20 +358,31 @@ def write_report(
     pathlib.Path
         The HTML file.
     """
+    if not 0.0 < level < 1.0:
+        raise ConfigError(f"confidence level must be in (0, 1), got {level}", key="--level")
     store = ResultStore.open(out)
     root = store.root
+    manifest = str(root / "manifest.json")
     rows = store.rows()
     if not rows:
         raise ConfigError("no finished replications to report yet", source=str(root))
     points = store.points
     man = store.manifest
     everything = numeric_metrics(rows)
-    wanted = metrics or man.get("metrics") or [m for m in DEFAULT_METRICS if m in everything]
-    metrics = choose_metrics(rows, wanted or everything[:8], source=str(root))
+    if metrics:
+        metrics = _check_metrics(rows, metrics, source=str(root), key="--metrics")
+    elif man.get("metrics"):
+        metrics = _check_metrics(rows, man["metrics"], source=manifest, key="metrics")
+    else:
+        metrics = [m for m in DEFAULT_METRICS if m in everything] or everything[:8]
     if isinstance(baseline, str):
         baseline = parse_baseline(baseline)
-    want = baseline or man.get("baseline") or {"id": points[0].id}
-    base = find_point(points, want, source=str(root))  # type: ignore[arg-type]
+    if baseline:
+        base = _point(points, baseline, source=str(root), key="--baseline")
+    elif man.get("baseline"):
+        base = _point(points, man["baseline"], source=manifest, key="baseline")
+    else:
+        base = points[0]
 
     # Tables of every numeric metric go to analysis/; the page shows the chosen ones.
     shown = set(metrics)
@@ -401,6 +414,37 @@ def write_report(
 
     page = _page(store, rows, points, metrics, per_point, paired, base, level, figures)
     return atomic_write_text(root / "report.html", page)
+
+
+def _check_metrics(
+    rows: Sequence[Any], metrics: Sequence[str], *, source: str, key: str
+) -> list[str]:
+    """``metrics`` if every one is a numeric metric of the results, else one clear error."""
+    try:
+        return choose_metrics(rows, metrics, source=source)
+    except ConfigError:
+        available = numeric_metrics(rows)
+        shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
+        bad = next(m for m in metrics if m not in available)
+        raise ConfigError(
+            f"no numeric metric {bad!r} in the results (available: {shown})",
+            source=source,
+            key=key,
+        ) from None
+
+
+def _point(
+    points: Sequence[StoredPoint], want: Mapping[str, Any], *, source: str, key: str
+) -> StoredPoint:
+    """The baseline design point, or one error naming ``key`` (an option or manifest key)."""
+    try:
+        return find_point(points, want, source=source)  # type: ignore[arg-type]
+    except ConfigError as exc:
+        text = str(exc)
+        prefix = f"{source}: baseline: "
+        raise ConfigError(
+            text[len(prefix) :] if text.startswith(prefix) else text, source=source, key=key
+        ) from None
 
 
 def _subset(table: Mapping[str, Sequence[Any]], metrics: set[str]) -> dict[str, list[Any]]:
@@ -479,7 +523,7 @@ def _page(
         for title, path in figures
     )
     labels = _table_html(["point", "design point"], [[p.id, html.escape(p.label)] for p in points])
-    title = html.escape(man.get("experiment", "experiment"))
+    title = html.escape(str(man.get("experiment", "experiment")))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} — yingji experiment</title>
 <style>
@@ -491,7 +535,7 @@ figure {{ display: inline-block; margin: 0.5em; vertical-align: top; }}
 img {{ max-width: 34em; }} figcaption {{ font-size: 0.85em; color: #555; }}
 </style></head><body>
 <h1>{title}</h1>
-<p>{html.escape(man.get("description", ""))}</p>
+<p>{html.escape(str(man.get("description", "")))}</p>
 <p>yingji {html.escape(man["package_version"])} · root seed {man["root_seed"]} ·
 {len(points)} design points × {store.replications} replications ({len(rows)} finished) ·
 replication function <code>{html.escape(man["replicate"])}</code></p>

@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from networks.errors import ConfigError
+from scenarios.validate import MAX_SEED
 
-#: Largest root seed accepted (SeedSequence takes any non-negative int; keep it JSON-safe).
-MAX_SEED = 2**63 - 1
+__all__ = ["MAX_SEED", "check_root_seed", "design_rng", "replication_seed", "replication_seeds"]
 
 
 def check_root_seed(value: object, *, source: str | None = None, key: str = "root_seed") -> int:

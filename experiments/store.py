@@ -8,13 +8,22 @@ Layout of an output folder::
     runs/p000/r00000.npz          its records (with ``--records``), numpy arrays, no pickles
     summary.parquet | .csv        tidy table: one row per (point, replication)
     records/incidents.parquet ... tidy record tables (with ``--records``)
+    timings.csv                   wall-clock seconds per replication (not a result)
 
 Every file is written to a temporary name and renamed into place, so a run
 killed at any instant leaves only whole files; the summary JSON of a
 replication is written after its records, so its presence means the
-replication is done. A folder holding results of a different experiment
-(other design, root seed, package version or replication function) is
-refused, never mixed.
+replication is done. A replication file that is nevertheless damaged (cut
+short, empty, not JSON, or a records archive that does not unzip) is not
+counted as done, so a resumed run redoes it. A folder holding results of a
+different experiment (other design, root seed, package version or
+replication function) is refused, never mixed.
+
+The result files hold no wall-clock times, so a resumed experiment's folder is
+byte-identical to an uninterrupted one. How long each replication took is
+appended to ``timings.csv`` (``point_id,replication,elapsed_s``; a redone
+replication appears again, the last line wins); it differs from run to run,
+is not part of the results and may be deleted.
 """
 
 from __future__ import annotations
@@ -23,7 +32,11 @@ import csv
 import io
 import json
 import math
+import os
+import re
 import sys
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,6 +57,12 @@ from networks.files import atomic_write_bytes, atomic_write_text
 
 #: Format tag of ``manifest.json``.
 FORMAT = "yingji-experiment/1"
+#: Wall-clock seconds per replication: not a result (see the module docstring).
+TIMINGS = "timings.csv"
+#: Name of a replication's files: ``r`` and the replication index, at least 5 digits.
+_RUN_FILE = re.compile(r"^r(\d{5,})\.json$")
+#: Fixed zip entry time of a records archive: equal records, equal bytes.
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: Leading columns of the summary table (factor columns follow ``point_id``).
 ID_COLUMNS = ("point", "point_id")
 RUN_COLUMNS = ("replication", "root_seed", "config_hash")
@@ -83,16 +102,40 @@ def plain_tables(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str,
     return out
 
 
-def check_output_folder(root: Path) -> None:
-    """Refuse a folder that holds files but no experiment manifest (a user's own folder)."""
+def check_output_folder(root: Path, *, option: str = "--out") -> None:
+    """Check an output folder before any work: it must be a folder yingji can write.
+
+    Refuses a file in the folder's place, a path under a file, a folder that
+    cannot be written, and a folder that holds files but no experiment
+    manifest (a user's own folder).
+
+    Parameters
+    ----------
+    root
+        The output folder (it need not exist yet).
+    option
+        The command-line option that named it, for the error message.
+    """
     root = Path(root)
-    if (root / "manifest.json").exists() or not root.is_dir():
+    if root.exists() and not root.is_dir():
+        raise ConfigError("is a file, not a folder", source=str(root), key=option)
+    base = root
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise ConfigError(f"{base} is a file, not a folder", source=str(root), key=option)
+    if not os.access(base, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"cannot write in {base} (permission denied)", source=str(root), key=option
+        )
+    if base != root or (root / "manifest.json").exists():
         return
     if any(not p.name.startswith(".") for p in root.iterdir()):
         raise ConfigError(
             "exists, is not empty and has no manifest.json: not an experiment folder; "
             "use a new --out folder",
             source=str(root),
+            key=option,
         )
 
 
@@ -100,7 +143,10 @@ def check_output_folder(root: Path) -> None:
 def folder_lock(root: Path) -> Iterator[None]:
     """Hold an exclusive lock on an output folder (creating it), refusing a second run.
 
-    The operating system drops the lock when the process dies, even by SIGKILL.
+    The lock is taken on the folder itself, so nothing is added to a folder a
+    refused command leaves alone (a ``.lock`` file is used only where folders
+    cannot be locked). The operating system drops the lock when the process
+    dies, even by SIGKILL.
     """
     try:
         import fcntl
@@ -109,24 +155,39 @@ def folder_lock(root: Path) -> Iterator[None]:
         return
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / ".lock", "a+b") as fh:
+    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise ConfigError(
                 "another run is writing to this folder; wait for it or use another --out",
                 source=str(root),
             ) from None
+        except OSError:  # pragma: no cover - a file system that cannot lock folders
+            os.close(fd)
+            fd = -1
+            fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ConfigError(
+                    "another run is writing to this folder; wait for it or use another --out",
+                    source=str(root),
+                ) from None
         try:
             yield
         finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 # --------------------------------------------------------------------------- rows
 @dataclass(frozen=True)
 class ReplicationRow:
-    """One finished replication as stored."""
+    """One finished replication as stored (``elapsed_s`` from ``timings.csv``, else nan)."""
 
     point: int
     replication: int
@@ -241,6 +302,7 @@ class ResultStore:
                     f"holds results of a different experiment ({_difference(old, manifest)}); "
                     "results are never mixed: use another --out folder or remove this one",
                     source=str(root),
+                    key="--out",
                 )
             if old.get("code_digest") != manifest["code_digest"]:
                 # Same version, other code (an editable install being worked on): say so.
@@ -257,8 +319,9 @@ class ResultStore:
         atomic_write_text(path, json.dumps(manifest, indent=2, allow_nan=False) + "\n")
         for p in points:
             target = root / "points" / f"{p.id}.json"
-            if not target.exists():
-                atomic_write_text(target, json.dumps(p.to_dict(), indent=2) + "\n")
+            text = json.dumps(p.to_dict(), indent=2) + "\n"
+            if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
+                atomic_write_text(target, text)
         return store
 
     @classmethod
@@ -299,22 +362,62 @@ class ResultStore:
         """Where a replication's records (``.npz``) live."""
         return self.root / _point_dir(point_id) / f"{_run_name(replication)}.npz"
 
-    # ------------------------------------------------------------------ write
-    def done(self, *, records: bool = False) -> set[tuple[int, int]]:
-        """``(point, replication)`` pairs already finished (with records, if asked)."""
-        out = set()
+    # ------------------------------------------------------------------ scan
+    def scan(self, *, records: bool = False) -> tuple[dict[tuple[int, int], dict], list[Path]]:
+        """Read every stored replication, telling finished from damaged files.
+
+        Parameters
+        ----------
+        records
+            Count a replication as finished only if its records archive is whole too.
+
+        Returns
+        -------
+        tuple
+            ``{(point, replication): stored row}`` of finished replications and the
+            damaged files found (a resumed run redoes those replications).
+
+        Raises
+        ------
+        ConfigError
+            If a replication file was made from another config (results are never mixed).
+        """
+        found: dict[tuple[int, int], dict] = {}
+        damaged: list[Path] = []
         for p in self.points:
             folder = self.root / _point_dir(p.id)
             if not folder.is_dir():
                 continue
-            names = {f.name for f in folder.iterdir()}
-            for name in names:
-                if name.startswith("r") and name.endswith(".json"):
-                    r = int(name[1:-5])
-                    if not records or f"{name[:-5]}.npz" in names:
-                        out.add((p.index, r))
-        return out
+            for f in sorted(folder.iterdir()):
+                m = _RUN_FILE.match(f.name)
+                if m is None:
+                    continue
+                r = int(m.group(1))
+                row = _read_run(f, p, r)
+                if row is None:
+                    damaged.append(f)
+                    continue
+                if row["config_hash"] != p.config_hash:
+                    raise ConfigError(
+                        f"was made from another config (hash {row['config_hash'][:12]}, "
+                        f"expected {p.config_hash[:12]}); results are never mixed",
+                        source=str(f),
+                    )
+                if records:
+                    npz = self.records_path(p.id, r)
+                    if not npz.is_file():
+                        continue
+                    if not records_ok(npz):
+                        damaged.append(npz)
+                        continue
+                found[(p.index, r)] = row
+        return found, damaged
 
+    def done(self, *, records: bool = False) -> set[tuple[int, int]]:
+        """``(point, replication)`` pairs already finished (with whole records, if asked)."""
+        return set(self.scan(records=records)[0])
+
+    # ------------------------------------------------------------------ write
     def save(
         self,
         point: DesignPoint | StoredPoint,
@@ -324,18 +427,18 @@ class ResultStore:
         records: Mapping[str, Mapping[str, np.ndarray]] | None = None,
         elapsed_s: float = math.nan,
     ) -> None:
-        """Store one finished replication: records first, then the summary that marks it done."""
+        """Store one finished replication: records first, then the summary that marks it done.
+
+        ``elapsed_s`` goes to :data:`TIMINGS`, not into the result files.
+        """
+        npz = self.records_path(point.id, replication)
         if records is not None:
-            buf = io.BytesIO()
-            np.savez_compressed(
-                buf,
-                **{
-                    f"{t}/{c}": a
-                    for t, cols in plain_tables(records).items()
-                    for c, a in cols.items()
-                },
-            )
-            atomic_write_bytes(self.records_path(point.id, replication), buf.getvalue())
+            arrays = {
+                f"{t}/{c}": a for t, cols in plain_tables(records).items() for c, a in cols.items()
+            }
+            atomic_write_bytes(npz, npz_bytes(arrays))
+        elif npz.exists() and not records_ok(npz):
+            npz.unlink()  # a damaged archive of an earlier run: redone only with --records
         row = {
             "point": point.index,
             "point_id": point.id,
@@ -343,36 +446,63 @@ class ResultStore:
             "config_hash": point.config_hash,
             "root_seed": self.manifest["root_seed"],
             "package_version": self.manifest["package_version"],
-            "elapsed_s": elapsed_s,
             "summary": plain_summary(summary),
         }
         atomic_write_text(
-            self.summary_path(point.id, replication), json.dumps(row, indent=1) + "\n"
+            self.summary_path(point.id, replication),
+            json.dumps(row, indent=1, allow_nan=True) + "\n",
         )
+        if math.isfinite(elapsed_s):
+            self._log_time(point.id, replication, elapsed_s)
+
+    def _log_time(self, point_id: str, replication: int, elapsed_s: float) -> None:
+        """Append one line to :data:`TIMINGS` (after a cut-off last line, on a new line)."""
+        with open(self.root / TIMINGS, "a+b") as fh:
+            fh.seek(0, os.SEEK_END)
+            lead = b""
+            if fh.tell() == 0:
+                lead = b"point_id,replication,elapsed_s\n"
+            else:
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":
+                    lead = b"\n"
+            fh.write(lead + f"{point_id},{replication},{elapsed_s:.6f}\n".encode("ascii"))
+
+    def timings(self) -> dict[tuple[str, int], float]:
+        """Seconds per ``(point_id, replication)`` from :data:`TIMINGS` (bad lines skipped)."""
+        out: dict[tuple[str, int], float] = {}
+        try:
+            text = (self.root / TIMINGS).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return out
+        for line in text.splitlines():
+            parts = line.split(",")
+            if len(parts) == 3 and parts[1].isdigit():
+                try:
+                    out[(parts[0], int(parts[1]))] = float(parts[2])
+                except ValueError:
+                    continue
+        return out
 
     # ------------------------------------------------------------------ read
     def rows(self, *, all_replications: bool = False) -> list[ReplicationRow]:
         """Finished replications sorted by design point, then replication.
+
+        Damaged replication files are left out (a resumed run redoes them).
 
         Parameters
         ----------
         all_replications
             Include replications beyond the latest run's count (left from a larger run).
         """
-        out = []
+        found, _ = self.scan()
+        times = self.timings()
         points = {p.index: p for p in self.points}
-        for point, r in sorted(self.done()):
+        out = []
+        for (point, r), data in sorted(found.items()):
             if r >= self.replications and not all_replications:
                 continue
             p = points[point]
-            data = json.loads(self.summary_path(p.id, r).read_text(encoding="utf-8"))
-            if data.get("config_hash") != p.config_hash:
-                raise ConfigError(
-                    f"{p.id}/{_run_name(r)} was made from another config (hash "
-                    f"{str(data.get('config_hash'))[:12]}, expected {p.config_hash[:12]}); "
-                    "results are never mixed",
-                    source=str(self.root),
-                )
             out.append(
                 ReplicationRow(
                     point=point,
@@ -380,7 +510,7 @@ class ResultStore:
                     config_hash=p.config_hash,
                     root_seed=int(data["root_seed"]),
                     summary=dict(data["summary"]),
-                    elapsed_s=float(data.get("elapsed_s", math.nan)),
+                    elapsed_s=times.get((p.id, r), math.nan),
                 )
             )
         return out
@@ -391,10 +521,21 @@ class ResultStore:
         if not path.exists():
             return {}
         out: dict[str, dict[str, np.ndarray]] = {}
-        with np.load(path, allow_pickle=False) as z:
-            for key in z.files:
-                table, col = key.split("/", 1)
-                out.setdefault(table, {})[col] = z[key]
+        try:
+            if not records_ok(path):
+                raise ValueError("not a whole .npz archive")
+            with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
+                for key in z.files:
+                    table, sep, col = key.partition("/")
+                    if not sep:
+                        raise ValueError(f"unexpected entry {key!r}")
+                    out.setdefault(table, {})[col] = z[key]
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+            raise ConfigError(
+                f"damaged records archive ({exc}); rerun 'yingji experiment run ... "
+                "--records' into this folder to redo it",
+                source=str(path),
+            ) from None
         return out
 
     # ------------------------------------------------------------------ tidy tables
@@ -471,6 +612,51 @@ def _id_value(row: ReplicationRow, points: Mapping[int, StoredPoint], name: str)
     return ids[name] if name in ids else p.values.get(name)
 
 
+# --------------------------------------------------------------------------- run files
+def _read_run(path: Path, point: StoredPoint, replication: int) -> dict[str, Any] | None:
+    """A replication file's row, or ``None`` when it is damaged (cut short, not JSON...)."""
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    ok = (
+        data.get("point_id") == point.id
+        and data.get("replication") == replication
+        and isinstance(data.get("config_hash"), str)
+        and isinstance(data.get("root_seed"), int)
+        and isinstance(data.get("summary"), dict)
+    )
+    return data if ok else None
+
+
+def npz_bytes(arrays: Mapping[str, np.ndarray]) -> bytes:
+    """A ``.npz`` archive (what :func:`numpy.savez_compressed` writes) with fixed entry times.
+
+    ``numpy.savez_compressed`` stamps each entry with the current time, so the
+    same arrays saved a minute apart differ; here equal arrays give equal bytes.
+    """
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, arr in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with zf.open(info, "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(arr), allow_pickle=False)
+    return buf.getvalue()
+
+
+def records_ok(path: Path) -> bool:
+    """Whether a records archive is whole: it unzips and every entry passes its CRC check."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.testzip() is None and all(n.endswith(".npy") for n in zf.namelist())
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error):
+        return False
+
+
 # --------------------------------------------------------------------------- table files
 def _pyarrow() -> Any:
     """``(pyarrow, pyarrow.parquet)`` or ``None`` when pyarrow is not installed."""
@@ -527,6 +713,24 @@ def _normalise(values: Any) -> tuple[str, list[Any] | np.ndarray]:
     return "str", [v if isinstance(v, str) else canonical_json(v) for v in values]
 
 
+def check_table_format(fmt: str) -> None:
+    """Refuse a table format that cannot be written here, before any work.
+
+    Parameters
+    ----------
+    fmt
+        ``"auto"``, ``"parquet"`` or ``"csv"``.
+    """
+    if fmt not in ("auto", "parquet", "csv"):
+        raise ConfigError(
+            f"unknown table format {fmt!r}; expected auto, parquet or csv", key="--format"
+        )
+    if fmt == "parquet" and _pyarrow() is None:
+        raise ConfigError(
+            "Parquet output needs pyarrow: pip install 'yingji[parquet]'", key="--format"
+        )
+
+
 def write_table(columns: Mapping[str, Any], stem: Path, *, fmt: str = "auto") -> Path:
     """Write a column table as ``stem.parquet`` or ``stem.csv`` atomically.
 
@@ -548,11 +752,8 @@ def write_table(columns: Mapping[str, Any], stem: Path, *, fmt: str = "auto") ->
     pathlib.Path
         The file written.
     """
-    if fmt not in ("auto", "parquet", "csv"):
-        raise ConfigError(f"unknown table format {fmt!r}; expected auto, parquet or csv")
+    check_table_format(fmt)
     pa = _pyarrow()
-    if fmt == "parquet" and pa is None:
-        raise ConfigError("Parquet output needs pyarrow: pip install 'yingji[parquet]'")
     use_parquet = pa is not None and fmt != "csv"
     norm = {name: _normalise(values) for name, values in columns.items()}
     # A table of a different format from an earlier run would be stale: remove it.
@@ -619,17 +820,52 @@ def find_summary(root: str | Path) -> Path:
 # --------------------------------------------------------------------------- manifest
 def _read_manifest(root: Path) -> dict[str, Any]:
     path = root / "manifest.json"
-    if not path.exists():
+    if not path.is_file():
         raise ConfigError("no manifest.json: not an experiment output folder", source=str(root))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"unreadable manifest.json ({exc})", source=str(root)) from None
-    if data.get("format") != FORMAT:
-        raise ConfigError(
-            f"manifest format {data.get('format')!r}, expected {FORMAT!r}", source=str(root)
-        )
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"unreadable manifest ({exc})", source=str(path)) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        got = data.get("format") if isinstance(data, dict) else None
+        raise ConfigError(f"manifest format {got!r}, expected {FORMAT!r}", source=str(path))
+    problem = _manifest_problem(data)
+    if problem:
+        raise ConfigError(f"damaged manifest: {problem}", source=str(path))
     return data
+
+
+def _manifest_problem(data: Mapping[str, Any]) -> str | None:
+    """What is wrong with a manifest's structure (``None`` when it reads as written)."""
+    for key, kind in (
+        ("identity", str), ("package_version", str), ("replicate", str), ("root_seed", int),
+        ("replications", int), ("factors", list), ("metrics", list), ("baseline", dict),
+        ("points", list),
+    ):  # fmt: skip
+        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+            return f"{key} missing or not of type {kind.__name__}"
+    if data["replications"] < 1:
+        return "replications < 1"
+    for i, f in enumerate(data["factors"]):
+        if not isinstance(f, dict) or not isinstance(f.get("key"), str):
+            return f"factors[{i}] has no key"
+    if not all(isinstance(m, str) for m in data["metrics"]):
+        return "metrics are not names"
+    keys = {f["key"] for f in data["factors"]}
+    if not data["points"]:
+        return "no design points"
+    for i, p in enumerate(data["points"]):
+        if not (
+            isinstance(p, dict)
+            and p.get("index") == i
+            and p.get("id") == f"p{i:03d}"
+            and isinstance(p.get("label"), str)
+            and isinstance(p.get("values"), dict)
+            and set(p["values"]) == keys
+            and isinstance(p.get("config_hash"), str)
+        ):
+            return f"points[{i}] is not a design point of the factors"
+    return None
 
 
 def _difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from experiments.commands.argtypes import integer
+from experiments.executors import MAX_WORKERS
+
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``yingji experiment run EXP.toml --out DIR``: run or resume an experiment."""
@@ -47,6 +50,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from experiments.design import ExperimentSpec
 
     spec = ExperimentSpec.from_file(args.experiment)
+    spec.check_metrics()
     points = spec.points()
     base = spec.baseline_point()
     print(
@@ -60,19 +64,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _level(text: str) -> float:
+    """An argparse type: a confidence level strictly between 0 and 1."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}") from None
-    if not 0.0 < value < 1.0:
+    if not 0.0 < value < 1.0:  # also refuses nan and inf
         raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}")
     return value
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return int(text)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -90,7 +89,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--out", required=True, help="output folder (created or resumed)")
     where = run.add_mutually_exclusive_group()
     where.add_argument(
-        "--workers", type=_positive, default=1, help="local worker processes (default 1: serial)"
+        "--workers",
+        type=integer(1, MAX_WORKERS),
+        default=1,
+        help=f"local worker processes, 1 to {MAX_WORKERS} (default 1: serial)",
     )
     where.add_argument(
         "--dask",

@@ -277,6 +277,21 @@ def test_parquet_requested_without_pyarrow_is_a_clear_error(tmp_path, monkeypatc
         write_table({"a": [1]}, tmp_path / "t", fmt="parquet")
 
 
+def test_parquet_without_pyarrow_is_refused_before_any_replication(tmp_path, monkeypatch):
+    calls = []
+
+    def counting(config, *, replication, root_seed):
+        calls.append(replication)
+        return fake_replicate(config, replication=replication, root_seed=root_seed)
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(ConfigError, match=r"--format: Parquet output needs pyarrow"):
+        run_experiment(
+            make_spec(tmp_path), tmp_path / "out", replicate=counting, table_format="parquet"
+        )
+    assert not calls and not (tmp_path / "out").exists()
+
+
 def test_table_columns_keep_their_types(tmp_path):
     cols = {
         "i": [1, 2],
@@ -458,7 +473,9 @@ def test_dask_scheduler_address_gives_the_serial_table(tmp_path):
     [
         ({"workers": 0}, "positive integer"),
         ({"workers": 2, "dask": "local:2"}, "either --workers or --dask"),
-        ({"dask": "local:0"}, "local:N with N >= 1"),
+        ({"dask": "local:0"}, "local:N with N from 1 to 256"),
+        ({"dask": "local:100000"}, "local:N with N from 1 to 256"),
+        ({"workers": 10**6}, "--workers: must be at most 256"),
         ({"dask": "myhost:8786"}, "tcp://HOST:PORT or local:N"),
     ],
 )
