@@ -24,6 +24,7 @@ import json
 import os
 import secrets
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,15 +45,23 @@ def _nearest_existing(path: Path) -> Path:
     return p
 
 
-def _check_parent(path: Path, option: str) -> None:
-    """The part of ``path`` that exists must be a writable folder."""
-    base = _nearest_existing(path.parent if path.parent != path else path)
+def check_parent_writable(path: Path, option: str, *, inside: bool = False) -> None:
+    """Refuse ``path`` unless the part of its folder that exists is a writable folder.
+
+    With ``inside``, ``path`` is a folder whose own contents will be written.
+    """
+    base = _nearest_existing(path if inside else path.parent)
     if not base.is_dir():
         raise ConfigError(f"{base} is a file, not a folder", source=str(path), key=option)
-    if not os.access(base, os.W_OK | os.X_OK):
+    # A real probe, not os.access: root passes permission checks but not a read-only
+    # file system, and the run must fail here, before the work, not after it.
+    try:
+        probe = tempfile.mkdtemp(prefix=".yj-probe-", dir=base)
+    except OSError as exc:
         raise ConfigError(
-            f"cannot write in {base} (permission denied)", source=str(path), key=option
-        )
+            f"cannot write in {base} ({exc.strerror})", source=str(path), key=option
+        ) from None
+    os.rmdir(probe)
 
 
 def check_file_target(path: str | os.PathLike[str], *, option: str) -> Path:
@@ -78,7 +87,7 @@ def check_file_target(path: str | os.PathLike[str], *, option: str) -> Path:
     p = Path(path)
     if p.is_dir():
         raise ConfigError("is a folder; expected a file name", source=str(p), key=option)
-    _check_parent(p, option)
+    check_parent_writable(p, option)
     return p
 
 
@@ -114,7 +123,7 @@ def check_folder_target(
     p = Path(path)
     if p.exists() and not p.is_dir():
         raise ConfigError("is a file; expected a folder", source=str(p), key=option)
-    _check_parent(p, option)
+    check_parent_writable(p, option)
     if p.is_dir() and not _is_empty_dir(p):
         written = _marked_files(p)
         if written is None:

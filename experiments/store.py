@@ -52,6 +52,7 @@ from experiments.design import (
     code_digest,
     package_version,
 )
+from experiments.outdir import check_parent_writable
 from networks.errors import ConfigError
 from networks.files import atomic_write_bytes, atomic_write_text
 
@@ -119,16 +120,8 @@ def check_output_folder(root: Path, *, option: str = "--out") -> None:
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise ConfigError("is a file, not a folder", source=str(root), key=option)
-    base = root
-    while not base.exists() and base != base.parent:
-        base = base.parent
-    if not base.is_dir():
-        raise ConfigError(f"{base} is a file, not a folder", source=str(root), key=option)
-    if not os.access(base, os.W_OK | os.X_OK):
-        raise ConfigError(
-            f"cannot write in {base} (permission denied)", source=str(root), key=option
-        )
-    if base != root or (root / "manifest.json").exists():
+    check_parent_writable(root, option, inside=True)
+    if not root.is_dir() or (root / "manifest.json").exists():
         return
     if any(not p.name.startswith(".") for p in root.iterdir()):
         raise ConfigError(

@@ -38,7 +38,38 @@ def small_and_earlier_run(tmp: Path) -> None:
     write(tmp, "out/summary.json", "{}\n")
 
 
+def small_and_read_only(tmp: Path) -> None:
+    small(tmp)
+    (tmp / "ro").mkdir()
+    (tmp / "ro").chmod(0o555)
+
+
 CASES = [
+    Case(
+        "run-out-read-only-fs",
+        ("run", "run.toml", "--out", "/sys/yingji-out"),
+        ("/sys", "--out"),
+        small,
+    ),
+    Case(
+        "run-out-read-only-folder",
+        ("run", "run.toml", "--out", "ro/out"),
+        ("ro", "--out"),
+        small_and_read_only,
+        extra={"not_as_root": True},
+    ),
+    Case("demo-out-read-only-fs", ("demo", "--out", "/sys/yingji-demo"), ("/sys", "--out")),
+    Case(
+        "site-out-read-only-fs",
+        ("site", "run.toml", "--out", "/sys/yingji-site"),
+        ("/sys", "--out"),
+        small,
+    ),
+    Case(
+        "network-build-read-only-fs",
+        ("network", "build", "--synthetic", "county", "-o", "/sys/x.graphml"),
+        ("/sys", "--output"),
+    ),
     Case(
         "run-out-is-file", ("run", "run.toml", "--out", "afile"), ("afile", "--out"), small_and_file
     ),
