@@ -58,6 +58,11 @@ CASES = [
         small_and_read_only,
         extra={"not_as_root": True},
     ),
+    Case(
+        "experiment-out-read-only-fs",
+        ("experiment", "run", "{ex}/experiment.toml", "--out", "/sys/yingji-exp"),
+        ("/sys", "--out"),
+    ),
     Case("demo-out-read-only-fs", ("demo", "--out", "/sys/yingji-demo"), ("/sys", "--out")),
     Case(
         "site-out-read-only-fs",
