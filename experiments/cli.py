@@ -17,7 +17,9 @@ import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
+from networks import i18n
 from networks.errors import YingjiError
+from networks.i18n import N_, _
 
 #: Modules with a ``register(subparsers)`` function, in help order.
 COMMANDS = (
@@ -39,8 +41,57 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``PROG: error: MESSAGE`` on one line and exit with status 2."""
-        sys.stderr.write(f"{self.prog}: error: {' '.join(message.split())}\n")
+        line = _("{prog}: error: {message}").format(prog=self.prog, message=message)
+        sys.stderr.write(" ".join(line.split()) + "\n")
         sys.exit(2)
+
+
+#: argparse's own messages, marked so that the catalogue carries their Chinese
+#: (argparse looks them up through its module's ``_`` at the moment it shows them).
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("ignored explicit argument %r"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+
+
+def _argparse_speaks_our_language() -> None:
+    # argparse translates through module-level gettext functions; point them at ours.
+    argparse._ = i18n._  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
+class _QuietParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise ValueError(message)
+
+
+def _early_language(argv: Sequence[str]) -> str | None:
+    """The ``--lang`` of a command line, read first: the parser's help is in that language."""
+    pre = _QuietParser(add_help=False)
+    pre.add_argument("--lang", default=None)
+    try:
+        known, _rest = pre.parse_known_args(list(argv))
+    except ValueError:  # the real parser says what is wrong, in one line
+        return None
+    return known.lang
+
+
+def _error_line(message: str) -> str:
+    """``yingji: error: MESSAGE`` on one line, in the language in use."""
+    return " ".join(_("yingji: error: {message}").format(message=message).split())
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -52,8 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``yingji`` with every sub-command."""
     parser = OneLineParser(
         prog="yingji",
-        description="Emergency-response simulation, siting and blind drills on road networks.",
+        description=_("Emergency-response simulation, siting and blind drills on road networks."),
     )
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=None,
+        help=_("language of everything yingji shows: zh or en (default: YINGJI_LANG, "
+               "the config's language key, then the locale)"),
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(name).register(sub)
@@ -73,6 +131,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status: 0 on success, 2 on a user's mistake.
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        lang, explicit = i18n.from_environment()
+    except ValueError as exc:
+        print(f"yingji: error: {exc}", file=sys.stderr)
+        return 2
+    early = _early_language(argv)
+    if early in i18n.LANGUAGES:
+        lang, explicit = early, True
+    i18n.set_language(lang, explicit=explicit)
+    _argparse_speaks_our_language()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, --version or a bad option (already printed)
@@ -83,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except YingjiError as exc:
-        print(f"yingji: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(_error_line(str(exc)), file=sys.stderr)
         return 2
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
@@ -94,10 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The machine refused a file (permissions, disk full, a file in a folder's
         # place): the user's to fix, so one line naming the file, not a traceback.
         where = exc.filename if exc.filename is not None else "yingji"
-        print(f"yingji: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(_error_line(f"{where}: {exc.strerror or exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("yingji: interrupted", file=sys.stderr)
+        print(_("yingji: interrupted"), file=sys.stderr)
         return 130
     finally:
         if previous is not None:

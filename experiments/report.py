@@ -57,6 +57,9 @@ DEFAULT_METRICS = (
 def _axes(ax: Any, size: tuple[float, float] = (6.0, 4.0)) -> tuple[Any, Any]:
     import matplotlib.pyplot as plt
 
+    from networks.fonts import use_cjk_fonts
+
+    use_cjk_fonts()
     if ax is None:
         fig, ax = plt.subplots(figsize=size)
         return fig, ax

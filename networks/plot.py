@@ -66,6 +66,9 @@ def plot_network(
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
+    from networks.fonts import use_cjk_fonts
+
+    use_cjk_fonts()
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 8))
     else:

@@ -53,6 +53,9 @@ def plot_response_times(
     """
     import matplotlib.pyplot as plt
 
+    from networks.fonts import use_cjk_fonts
+
+    use_cjk_fonts()
     targets = targets or ResponseTargets()
     if axes is None:
         fig, made = plt.subplots(1, len(intervals), figsize=(4.2 * len(intervals), 3.4))
@@ -149,6 +152,9 @@ def plot_utilisation(records: RunRecords, *, ax: Any = None) -> Any:
     """
     import matplotlib.pyplot as plt
 
+    from networks.fonts import use_cjk_fonts
+
+    use_cjk_fonts()
     use = utilisation(records)
     names = list(use)
     committed = [use[n]["committed"] or 0.0 for n in names]

@@ -51,8 +51,10 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
     """
     import matplotlib.pyplot as plt
 
+    from networks.fonts import use_cjk_fonts
     from networks.plot import plot_network
 
+    use_cjk_fonts()
     prob = result.problem
     net, budget = prob.network, prob.budget_min
     top = 3 * budget if max_minutes is None else max_minutes
@@ -127,6 +129,9 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
     """
     import matplotlib.pyplot as plt
 
+    from networks.fonts import use_cjk_fonts
+
+    use_cjk_fonts()
     t = evaluation.table()
     n = len(t["metric"])
     # One row per metric: shares and minutes do not belong on one axis.
