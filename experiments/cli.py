@@ -140,7 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     early = _early_language(argv)
     if early in i18n.LANGUAGES:
         lang, explicit = early, True
-    i18n.set_language(lang, explicit=explicit)
+    # The language holds for this command only (main may run many times in one process).
+    with i18n.language(lang, explicit=explicit):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     _argparse_speaks_our_language()
     try:
         args = build_parser().parse_args(argv)

@@ -32,9 +32,13 @@ def cjk_family() -> str | None:
         names = {f.name for f in font_manager.fontManager.ttflist}
         found = next((n for n in SYSTEM_CJK if n in names), None)
         if found is None:
+            from networks.i18n import _
+
             logger.warning(
-                "no Chinese font: plots show boxes for Chinese text; "
-                "pip install pylopdf-fonts-zh-cn (or a Noto Sans CJK system font)"
+                _(
+                    "no Chinese font: plots show boxes for Chinese text; "
+                    "pip install pylopdf-fonts-zh-cn (or a Noto Sans CJK system font)"
+                )
             )
         return found
     path = str(sans_path())

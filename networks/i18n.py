@@ -172,10 +172,10 @@ def both(en: str, zh: str | None) -> str:
 
 
 @contextlib.contextmanager
-def language(lang: str) -> Iterator[None]:
+def language(lang: str, *, explicit: bool = True) -> Iterator[None]:
     """Use ``lang`` inside a ``with`` block, then go back to the previous language."""
     before = (_state.language, _state.explicit, _state.translations)
-    set_language(lang)
+    set_language(lang, explicit=explicit)
     try:
         yield
     finally:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# English unless a test asks for Chinese (--lang zh): results must not hang on the machine's locale.
+os.environ["YINGJI_LANG"] = "en"
 
 REPO = Path(__file__).resolve().parents[1]
 #: Real OpenStreetMap extracts (ODbL), kept outside the repository; CI has ../shared beside it.
