@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from networks.errors import NetworkError
+from networks.i18n import _
 from networks.roadnet import (
     EdgeTable,
     Landmark,
@@ -40,6 +41,48 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list | tuple) and value else value
 
 
+def _has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese characters (CJK unified ideographs)."""
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+#: Tags of a Chinese name, best first (yingji's own attribute, then OpenStreetMap's).
+ZH_NAME_KEYS = ("name_zh", "name:zh", "name:zh-Hans", "name:zh-CN")
+#: Tags of a name for English output, best first (English, then pinyin).
+EN_NAME_KEYS = ("name:en", "name:zh-Latn-pinyin", "name:zh_pinyin")
+
+
+def names(data: Mapping[str, Any], key: str = "name") -> tuple[str, str]:
+    """English-facing and Chinese name of an OSM-style element.
+
+    The first is ``name:en`` (or pinyin, ``name:zh-Latn-pinyin``) where tagged,
+    so English output reads English, else ``name``. The second is
+    ``name_zh``/``name:zh``/``name:zh-Hans``, else ``name`` when it is written
+    in Chinese, else ``""``.
+
+    Parameters
+    ----------
+    data
+        Tags or graph attributes (osmnx keeps merged ways' tags as lists).
+    key
+        The plain name's key: ``"name"``, or ``"landmark"`` for yingji's node
+        attribute (whose Chinese name is ``landmark_zh``).
+    """
+
+    def text(k: str) -> str:
+        return str(_first(data.get(k, "")) or "").strip()
+
+    plain = text(key)
+    if key == "name":
+        en = next((text(k) for k in EN_NAME_KEYS if text(k)), "")
+        zh = next((text(k) for k in ZH_NAME_KEYS if text(k)), "")
+    else:
+        en, zh = "", text(f"{key}_zh")
+    if not zh and _has_cjk(plain):
+        zh = plain
+    return en or plain, zh
+
+
 def _maxspeed_kph(value: Any) -> float | None:
     """Parse an OSM ``maxspeed`` tag (``"50"``, ``"30 mph"``, lists); ``None`` if unusable."""
     values = value if isinstance(value, list | tuple) else [value]
@@ -64,13 +107,21 @@ def _node_column(graph: Any, ids: list[Any], name: str) -> np.ndarray:
     for i, n in enumerate(ids):
         value = nd[n].get(name)
         if value is None:
-            raise NetworkError(f"node {n} has no {name} coordinate")
+            raise NetworkError(_("node {node} has no {name} coordinate").format(node=n, name=name))
         try:
             out[i] = float(value)
         except (TypeError, ValueError):
-            raise NetworkError(f"node {n}: {name} {value!r} is not a number") from None
+            raise NetworkError(
+                _("node {node}: {name} {value!r} is not a number").format(
+                    node=n, name=name, value=value
+                )
+            ) from None
         if not math.isfinite(out[i]):
-            raise NetworkError(f"node {n}: {name} {value!r} is not a finite number")
+            raise NetworkError(
+                _("node {node}: {name} {value!r} is not a finite number").format(
+                    node=n, name=name, value=value
+                )
+            )
     return out
 
 
@@ -81,12 +132,18 @@ def _edge_number(
     try:
         out = float(value)
     except (TypeError, ValueError):
-        raise NetworkError(f"edge {a}->{b}: {name} {value!r} is not a number") from None
-    if not (math.isfinite(out) and 0 <= out <= hi):
-        bound = f"and <= {hi:g} " if math.isfinite(hi) else ""
         raise NetworkError(
-            f"edge {a}->{b}: {name} {value!r} is not a finite number >= 0 {bound}({unit})"
+            _("edge {u}->{v}: {name} {value!r} is not a number").format(
+                u=a, v=b, name=name, value=value
+            )
+        ) from None
+    if not (math.isfinite(out) and 0 <= out <= hi):
+        message = (
+            _("edge {u}->{v}: {name} {value!r} is not a finite number >= 0 and <= {hi:g} ({unit})")
+            if math.isfinite(hi)
+            else _("edge {u}->{v}: {name} {value!r} is not a finite number >= 0 ({unit})")
         )
+        raise NetworkError(message.format(u=a, v=b, name=name, value=value, hi=hi, unit=unit))
     return out
 
 
@@ -116,7 +173,7 @@ def from_networkx(
         Its largest strongly connected part; ``cleaning`` says what was dropped.
     """
     if graph.number_of_nodes() == 0 or graph.number_of_edges() == 0:
-        raise NetworkError("the network has no drivable roads")
+        raise NetworkError(_("the network has no drivable roads"))
     table = speed_table(speeds)
     crs = str(graph.graph.get("crs", "EPSG:4326"))
     ids = list(graph.nodes)
@@ -127,14 +184,20 @@ def from_networkx(
     try:
         geographic = _is_geographic(crs)
     except Exception as exc:  # pyproj raises CRSError and others for a bad string
-        raise NetworkError(f"graph attribute crs {crs!r} is not a coordinate system") from exc
+        raise NetworkError(
+            _("graph attribute crs {crs!r} is not a coordinate system").format(crs=crs)
+        ) from exc
     if geographic:
         for name, col, lim in (("x", x, 180), ("y", y, 90)):
             bad = np.flatnonzero(np.abs(col) > lim)
             if bad.size:
+                message = (
+                    _("node {node}: {name} {value} is not a longitude (crs {crs})")
+                    if name == "x"
+                    else _("node {node}: {name} {value} is not a latitude (crs {crs})")
+                )
                 raise NetworkError(
-                    f"node {ids[bad[0]]}: {name} {col[bad[0]]} is not a "
-                    f"{'longitude' if name == 'x' else 'latitude'} (crs {crs})"
+                    message.format(node=ids[bad[0]], name=name, value=col[bad[0]], crs=crs)
                 )
         lon, lat = x, y
         crs = utm_crs(lon, lat)
@@ -159,12 +222,13 @@ def from_networkx(
     length = np.empty(m)
     speed = np.empty(m)
     highway: list[str] = []
-    names: list[str] = []
+    names_en: list[str] = []
+    names_zh: list[str] = []
     for k, (a, b, d) in enumerate(graph.edges(data=True)):
         u[k], v[k] = index[a], index[b]
         if d.get("length") is None:
-            raise NetworkError(f"edge {a}->{b} has no length")
-        length[k] = _edge_number(d["length"], a, b, "length", "metres")
+            raise NetworkError(_("edge {u}->{v} has no length").format(u=a, v=b))
+        length[k] = _edge_number(d["length"], a, b, "length", _("metres"))
         hw = d.get("highway", "road")
         s = d.get("speed_kph")
         s = None if s is None else _edge_number(s, a, b, "speed_kph", "km/h", hi=MAX_SPEED_KPH)
@@ -172,18 +236,29 @@ def from_networkx(
             s = _maxspeed_kph(d["maxspeed"]) if d.get("maxspeed") is not None else None
         speed[k] = float(s) if s else speed_for(hw, table)
         highway.append(str(_first(hw)))
-        names.append(str(_first(d.get("name", "")) or ""))
+        en, zh = names(d)
+        names_en.append(en)
+        names_zh.append(zh)
     nodes = NodeTable(
         osmid, np.asarray(x, float), np.asarray(y, float), np.asarray(lon), np.asarray(lat)
     )
-    edges = EdgeTable(u, v, length, speed, np.asarray(highway), np.asarray(names))
+    edges = EdgeTable(
+        u,
+        v,
+        length,
+        speed,
+        np.asarray(highway),
+        np.asarray(names_en, dtype=str),
+        np.asarray(names_zh, dtype=str),
+    )
     nodes, edges, report, kept = largest_strongly_connected(nodes, edges)
     new_index = {int(old): i for i, old in enumerate(kept)}
-    landmarks = [
-        Landmark(new_index[index[n]], str(nd[n]["landmark"]), str(nd[n].get("landmark_kind", "")))
-        for n in ids
-        if "landmark" in nd[n] and index[n] in new_index
-    ]
+    landmarks = []
+    for n in ids:
+        if "landmark" in nd[n] and index[n] in new_index:
+            en, zh = names(nd[n], "landmark")
+            kind = str(nd[n].get("landmark_kind", ""))
+            landmarks.append(Landmark(new_index[index[n]], en, kind, zh))
     return RoadNetwork(
         nodes,
         edges,

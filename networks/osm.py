@@ -19,10 +19,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from networks.convert import from_networkx
+from networks.convert import EN_NAME_KEYS, ZH_NAME_KEYS, from_networkx, names
 from networks.errors import NetworkError
 from networks.files import atomic_path
-from networks.roadnet import RoadNetwork
+from networks.i18n import _
+from networks.roadnet import Landmark, RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
 
 #: ``service=*`` values that are not through roads for a rescue vehicle.
@@ -31,6 +32,17 @@ _SERVICE_EXCLUDED = frozenset({"parking", "parking_aisle", "driveway", "private"
 _ACCESS_EXCLUDED = frozenset({"no", "private"})
 
 _XML_SUFFIXES = (".osm", ".xml", ".osm.bz2", ".xml.bz2", ".osm.gz", ".xml.gz")
+
+#: Way tags osmnx keeps besides its own: the names in Chinese and English.
+_NAME_TAGS = (*ZH_NAME_KEYS[1:], *EN_NAME_KEYS)
+#: OpenStreetMap ``place=*`` values read as landmarks, and the landmark kind of each
+#: (a town is a township-level seat; a Chinese 街道 is usually tagged town too).
+PLACE_KINDS = {
+    "city": "city", "town": "township", "village": "village", "suburb": "suburb",
+    "quarter": "quarter", "neighbourhood": "neighbourhood", "hamlet": "hamlet",
+}  # fmt: skip
+#: A place node farther than this from every road node is not a landmark of the network.
+PLACE_SNAP_M = 1500.0
 
 
 def _suffix(path: Path) -> str:
@@ -56,15 +68,18 @@ def _is_drivable(data: Mapping[str, Any]) -> bool:
 
 def _check_readable(path: Path) -> None:
     if not path.exists():
-        raise NetworkError(f"{path}: no such file")
+        raise NetworkError(_("{path}: no such file").format(path=path))
     if path.is_dir():
-        raise NetworkError(f"{path}: is a folder, not a road network file")
+        raise NetworkError(_("{path}: is a folder, not a road network file").format(path=path))
     if path.stat().st_size == 0:
-        raise NetworkError(f"{path}: the file is empty")
+        raise NetworkError(_("{path}: the file is empty").format(path=path))
 
 
-def _graph_from_osm_xml(path: Path) -> Any:
-    """Parse OSM XML with osmnx, keep drivable ways, then simplify."""
+def _graph_from_osm_xml(path: Path, places: list[dict[str, Any]] | None = None) -> Any:
+    """Parse OSM XML with osmnx, keep drivable ways, then simplify.
+
+    The named ``place=*`` nodes of the file are appended to ``places`` if given.
+    """
     import networkx as nx
     import osmnx as ox
     from osmnx._errors import InsufficientResponseError  # osmnx exports no public name
@@ -80,21 +95,31 @@ def _graph_from_osm_xml(path: Path) -> Any:
                     shutil.copyfileobj(src, out, 2**20)
             except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
                 raise NetworkError(
-                    f"{path}: not a readable gzip file ({exc or type(exc).__name__})"
+                    _("{path}: not a readable gzip file ({error})").format(
+                        path=path, error=exc or type(exc).__name__
+                    )
                 ) from exc
             source = Path(tmp)
         else:
             source = path
+        tags = list(ox.settings.useful_tags_way)
+        ox.settings.useful_tags_way = tags + [t for t in _NAME_TAGS if t not in tags]
         try:
             graph = ox.graph_from_xml(source, simplify=False, retain_all=True)
+            if places is not None:
+                places += _places_from_xml(source)
         except InsufficientResponseError as exc:
-            raise NetworkError(f"{path}: the file holds no roads") from exc
+            raise NetworkError(_("{path}: the file holds no roads").format(path=path)) from exc
         except (ET.ParseError, OSError, EOFError, ValueError, KeyError, zlib.error) as exc:
             raise NetworkError(
-                f"{path}: not a readable OpenStreetMap XML file ({exc or type(exc).__name__})"
+                _("{path}: not a readable OpenStreetMap XML file ({error})").format(
+                    path=path, error=exc or type(exc).__name__
+                )
             ) from exc
         except nx.NetworkXPointlessConcept as exc:
-            raise NetworkError(f"{path}: the file holds no roads") from exc
+            raise NetworkError(_("{path}: the file holds no roads").format(path=path)) from exc
+        finally:
+            ox.settings.useful_tags_way = tags
     finally:
         if tmp:
             os.unlink(tmp)
@@ -102,17 +127,73 @@ def _graph_from_osm_xml(path: Path) -> Any:
     graph.remove_edges_from(drop)
     graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
     if graph.number_of_edges() == 0:
-        raise NetworkError(f"{path}: the file has no drivable roads")
+        raise NetworkError(_("{path}: the file has no drivable roads").format(path=path))
     return ox.simplify_graph(graph)
 
 
+def _places_from_xml(path: Path) -> list[dict[str, Any]]:
+    """Tags, ``lon`` and ``lat`` of the named ``place=*`` nodes of an OSM XML file."""
+    opener = bz2.open if path.suffix.lower() == ".bz2" else open
+    out = []
+    with opener(path, "rb") as fh:
+        for _event, el in ET.iterparse(fh):
+            if el.tag == "node":
+                tags = {t.get("k"): t.get("v") for t in el.iter("tag")}
+                if tags.get("place") in PLACE_KINDS and (tags.get("name") or tags.get("name:zh")):
+                    lon, lat = float(el.get("lon", "nan")), float(el.get("lat", "nan"))
+                    out.append({**tags, "lon": lon, "lat": lat})
+                el.clear()
+            elif el.tag in ("way", "relation"):
+                el.clear()
+    return out
+
+
+def with_places(network: RoadNetwork, places: list[dict[str, Any]]) -> RoadNetwork:
+    """``network`` with OpenStreetMap places as landmarks, each at its nearest road node.
+
+    Places farther than :data:`PLACE_SNAP_M` from every node are left out; one
+    landmark per node (cities first, then townships, villages, the rest).
+    Names follow :func:`networks.convert.names`: ``name:en``/``name`` for
+    English output, ``name:zh``/a Chinese ``name`` for Chinese.
+    """
+    import math
+
+    ranked = sorted(
+        (p for p in places if math.isfinite(p["lon"]) and math.isfinite(p["lat"])),
+        key=lambda p: (list(PLACE_KINDS).index(p["place"]), str(p.get("name", ""))),
+    )
+    if not ranked:
+        return network
+    nodes, dist = network.snap([p["lon"] for p in ranked], [p["lat"] for p in ranked], lonlat=True)
+    marks = list(network.landmarks)
+    taken = {m.node for m in marks}
+    for p, node, d in zip(ranked, nodes, dist, strict=True):
+        if d > PLACE_SNAP_M or int(node) in taken:
+            continue
+        en, zh = names(p)
+        marks.append(Landmark(int(node), en or zh, PLACE_KINDS[p["place"]], zh))
+        taken.add(int(node))
+    if len(marks) == len(network.landmarks):
+        return network
+    return RoadNetwork(
+        network.nodes,
+        network.edges,
+        crs=network.crs,
+        landmarks=marks,
+        name=network.name,
+        cleaning=network.cleaning,
+    )
+
+
 def _pbf_to_xml(path: Path, out: Path) -> None:
-    """Write the highway ways of a PBF file (and the nodes they use) as OSM XML."""
+    """Write the highway ways of a PBF file (the nodes they use, and places) as OSM XML."""
     try:
         import osmium
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise NetworkError(
-            f"{path}: reading .osm.pbf needs the 'osmium' package (pip install 'yingji[pbf]')"
+            _(
+                "{path}: reading .osm.pbf needs the 'osmium' package (pip install 'yingji[pbf]')"
+            ).format(path=path)
         ) from exc
     try:
         with osmium.BackReferenceWriter(str(out), ref_src=str(path), remove_tags=False) as writer:
@@ -121,8 +202,18 @@ def _pbf_to_xml(path: Path, out: Path) -> None:
             )
             for obj in ways:
                 writer.add(obj)
+            places = osmium.FileProcessor(str(path), osmium.osm.NODE).with_filter(
+                osmium.filter.KeyFilter("place")
+            )
+            for obj in places:
+                if obj.tags.get("place") in PLACE_KINDS:
+                    writer.add(obj)
     except RuntimeError as exc:
-        raise NetworkError(f"{path}: not a readable OpenStreetMap PBF file ({exc})") from exc
+        raise NetworkError(
+            _("{path}: not a readable OpenStreetMap PBF file ({error})").format(
+                path=path, error=exc
+            )
+        ) from exc
 
 
 def load_osm(
@@ -143,26 +234,33 @@ def load_osm(
     Returns
     -------
     RoadNetwork
-        The largest strongly connected part of the drivable roads.
+        The largest strongly connected part of the drivable roads. Road names
+        and the landmarks (``place=*`` nodes, see :func:`with_places`) carry
+        ``name:zh`` (or a Chinese ``name``) as their Chinese name and
+        ``name:en`` (else ``name``) for English output.
     """
     p = Path(path)
     _check_readable(p)
     suffix = _suffix(p)
+    places: list[dict[str, Any]] = []
     if suffix == ".osm.pbf":
         with tempfile.TemporaryDirectory() as tmp:
             xml = Path(tmp) / "roads.osm"
             _pbf_to_xml(p, xml)
-            graph = _graph_from_osm_xml(xml)
+            graph = _graph_from_osm_xml(xml, places)
     elif suffix in _XML_SUFFIXES:
-        graph = _graph_from_osm_xml(p)
+        graph = _graph_from_osm_xml(p, places)
     else:
         raise NetworkError(
-            f"{p}: unknown road file type (expected .osm, .osm.bz2, .osm.gz, .osm.pbf)"
+            _("{path}: unknown road file type (expected .osm, .osm.bz2, .osm.gz, .osm.pbf)").format(
+                path=p
+            )
         )
     try:
-        return from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
+        net = from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
     except NetworkError as exc:
         raise NetworkError(f"{p}: {exc}") from exc
+    return with_places(net, places)
 
 
 #: Numeric attributes of GraphML nodes and edges (osmnx writes every value as text).
@@ -176,7 +274,11 @@ def _typed(value: Any, name: str, what: str) -> Any:
         try:
             return float(value)
         except ValueError:
-            raise NetworkError(f"{what}: {name} {value!r} is not a number") from None
+            raise NetworkError(
+                _("{what}: {name} {value!r} is not a number").format(
+                    what=what, name=name, value=value
+                )
+            ) from None
     return value
 
 
@@ -220,17 +322,22 @@ def read_graphml(path: str | os.PathLike[str]) -> Any:
     try:
         graph = nx.read_graphml(p, node_type=str, force_multigraph=True)
     except (ET.ParseError, nx.NetworkXError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise NetworkError(f"{p}: not a readable GraphML road network ({exc})") from exc
+        raise NetworkError(
+            _("{path}: not a readable GraphML road network ({error})").format(path=p, error=exc)
+        ) from exc
     if not graph.is_directed():
         graph = graph.to_directed()
     try:
         for n, d in graph.nodes(data=True):
             for k in _NODE_FLOATS:
                 if k in d:
-                    d[k] = _typed(d[k], k, f"node {n}")
+                    d[k] = _typed(d[k], k, _("node {node}").format(node=n))
         for u, v, d in graph.edges(data=True):
             for k in list(d):
-                d[k] = _typed(d[k], k, f"edge {u}->{v}") if k in _EDGE_FLOATS else _untext(d[k])
+                if k in _EDGE_FLOATS:
+                    d[k] = _typed(d[k], k, _("edge {u}->{v}").format(u=u, v=v))
+                else:
+                    d[k] = _untext(d[k])
     except NetworkError as exc:
         raise NetworkError(f"{p}: {exc}") from None
     return graph
@@ -278,7 +385,9 @@ def download_place(place: str, *, speeds: Mapping[str, float] | None = None) -> 
     try:
         graph = ox.graph_from_place(place, network_type="drive")
     except Exception as exc:  # osmnx raises many types for network and geocoding failures
-        raise NetworkError(f"place {place!r}: download failed ({exc})") from exc
+        raise NetworkError(
+            _("place {place!r}: download failed ({error})").format(place=place, error=exc)
+        ) from exc
     return from_networkx(graph, speeds=speeds, name=place)
 
 

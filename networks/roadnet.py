@@ -27,6 +27,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from networks.errors import NetworkError
+from networks.i18n import _, both
 
 #: Peak bytes of float64 scratch allowed per dijkstra call; sources are chunked to fit.
 _CHUNK_BYTES = 64 * 2**20
@@ -77,7 +78,11 @@ class EdgeTable:
     highway
         Road class (OpenStreetMap ``highway`` value).
     name
-        Road name, ``""`` where unknown.
+        Road name for English output (OpenStreetMap ``name:en``, else ``name``;
+        pinyin on the synthetic county), ``""`` where unknown.
+    name_zh
+        Chinese road name (``name:zh``, else a Chinese ``name``), ``""`` where
+        unknown; all ``""`` if not given. :meth:`road_name` picks between them.
     """
 
     u: np.ndarray
@@ -86,9 +91,19 @@ class EdgeTable:
     speed_kph: np.ndarray
     highway: np.ndarray
     name: np.ndarray
+    name_zh: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.name_zh is None:
+            object.__setattr__(self, "name_zh", np.full(len(self.u), "", dtype="<U1"))
 
     def __len__(self) -> int:
         return len(self.u)
+
+    def road_name(self, k: int) -> str:
+        """Name of edge ``k`` in the language in use (English name where no Chinese one)."""
+        assert self.name_zh is not None
+        return both(str(self.name[k]), str(self.name_zh[k]))
 
     @cached_property
     def travel_time(self) -> np.ndarray:
@@ -107,16 +122,39 @@ class EdgeTable:
             self.speed_kph[keep],
             self.highway[keep],
             self.name[keep],
+            None if self.name_zh is None else self.name_zh[keep],
         )
 
 
 @dataclass(frozen=True)
 class Landmark:
-    """A named place at a node (a township centre, a village, a plant)."""
+    """A named place at a node (a township centre, a village, a plant).
+
+    Attributes
+    ----------
+    node
+        Node index.
+    name
+        Name for English output (pinyin, OpenStreetMap ``name:en``).
+    kind
+        ``city``, ``township``, ``village`` or another place kind.
+    name_zh
+        Chinese name, ``""`` if none; :meth:`label` picks between them.
+    """
 
     node: int
     name: str
     kind: str
+    name_zh: str = ""
+
+    def label(self) -> str:
+        """The name in the language in use (the English name where no Chinese one is given)."""
+        return both(self.name, self.name_zh)
+
+    def matches(self, text: str) -> bool:
+        """Whether ``text`` names this landmark in either language (case-insensitive)."""
+        t = text.strip().lower()
+        return t in (self.name.lower(), self.name_zh.lower()) and t != ""
 
 
 @dataclass(frozen=True)
@@ -139,7 +177,11 @@ class Disruption:
 
     def __post_init__(self) -> None:
         if not self.factor >= 1.0:
-            raise ValueError(f"disruption factor must be >= 1 (inf closes), got {self.factor}")
+            raise ValueError(
+                _("disruption factor must be >= 1 (inf closes), got {factor}").format(
+                    factor=self.factor
+                )
+            )
 
 
 @dataclass
@@ -332,7 +374,9 @@ class RoadNetwork:
         """
         src = np.asarray(sources, dtype=np.int64).ravel()
         if src.size and (src.min() < 0 or src.max() >= self.n_nodes):
-            raise NetworkError(f"source node index out of range 0..{self.n_nodes - 1}")
+            raise NetworkError(
+                _("source node index out of range 0..{last}").format(last=self.n_nodes - 1)
+            )
         key = (bool(reverse), None if limit is None else float(limit), src.tobytes())
         hit = self._cache.get(key)
         if hit is not None:
@@ -353,7 +397,7 @@ class RoadNetwork:
 
     def route(self, source: int, target: int) -> list[int]:
         """Node indices of a fastest route, for drawing; ``[]`` if unreachable."""
-        _, pred = csgraph.dijkstra(self.csr, indices=int(source), return_predecessors=True)
+        _dist, pred = csgraph.dijkstra(self.csr, indices=int(source), return_predecessors=True)
         if source != target and pred[target] < 0:
             return []
         path = [int(target)]
@@ -405,7 +449,9 @@ class RoadNetwork:
         for d in active:
             idx = np.asarray(d.edges, dtype=np.int64)
             if idx.size and (idx.min() < 0 or idx.max() >= self.n_edges):
-                raise NetworkError(f"disruption {d.label!r}: edge index out of range")
+                raise NetworkError(
+                    _("disruption {label!r}: edge index out of range").format(label=d.label)
+                )
             factor[idx] *= d.factor
         if (factor == 1.0).all():
             return self.base
@@ -511,7 +557,11 @@ class RoadNetwork:
         """Row of the node with external id ``osmid``."""
         hit = np.flatnonzero(self.nodes.osmid == osmid)
         if hit.size == 0:
-            raise NetworkError(f"node id {osmid} is not on the network {self.name!r}")
+            raise NetworkError(
+                _("node id {osmid} is not on the network {network!r}").format(
+                    osmid=osmid, network=self.name
+                )
+            )
         return int(hit[0])
 
     # ---------------------------------------------------------------- summary
@@ -555,8 +605,9 @@ class RoadNetwork:
         """This state as an osmnx-style :class:`networkx.MultiDiGraph`.
 
         Node attributes: ``x``, ``y`` (projected m), ``lon``, ``lat``, ``osmid``
-        and ``landmark`` where one stands. Edge attributes: ``length`` (m),
-        ``speed_kph``, ``travel_time`` (s, this state), ``highway``, ``name``,
+        and ``landmark``, ``landmark_kind`` (and ``landmark_zh``) where one
+        stands. Edge attributes: ``length`` (m), ``speed_kph``, ``travel_time``
+        (s, this state), ``highway``, ``name`` (and ``name_zh`` where known),
         ``closed`` and ``edge_id`` (row in :attr:`edges`).
         """
         import networkx as nx
@@ -574,10 +625,14 @@ class RoadNetwork:
             if i in marks:
                 attrs["landmark"] = marks[i].name
                 attrs["landmark_kind"] = marks[i].kind
+                if marks[i].name_zh:
+                    attrs["landmark_zh"] = marks[i].name_zh
             g.add_node(int(nd.osmid[i]), **attrs)
         tt = self.edge_time
         ids = nd.osmid
+        assert e.name_zh is not None
         for k in range(self.n_edges):
+            zh = {"name_zh": str(e.name_zh[k])} if e.name_zh[k] else {}
             g.add_edge(
                 int(ids[e.u[k]]),
                 int(ids[e.v[k]]),
@@ -586,6 +641,7 @@ class RoadNetwork:
                 travel_time=float(tt[k]),
                 highway=str(e.highway[k]),
                 name=str(e.name[k]),
+                **zh,
                 closed=bool(np.isinf(tt[k])),
                 edge_id=k,
             )
@@ -599,14 +655,18 @@ def _check_tables(nodes: NodeTable, edges: EdgeTable) -> None:
         if bad.size:
             i = int(bad[0])
             raise NetworkError(
-                f"node {nodes.osmid[i]}: {name} {getattr(nodes, name)[i]} is not finite"
+                _("node {node}: {name} {value} is not finite").format(
+                    node=nodes.osmid[i], name=name, value=getattr(nodes, name)[i]
+                )
             )
     if len(edges) and (
         np.min(edges.u) < 0
         or np.min(edges.v) < 0
         or max(np.max(edges.u), np.max(edges.v)) >= len(nodes)
     ):
-        raise NetworkError(f"an edge joins a node index outside 0..{len(nodes) - 1}")
+        raise NetworkError(
+            _("an edge joins a node index outside 0..{last}").format(last=len(nodes) - 1)
+        )
     length = np.asarray(edges.length, dtype=float)
     speed = np.asarray(edges.speed_kph, dtype=float)
     for name, values, ok in (
@@ -617,10 +677,12 @@ def _check_tables(nodes: NodeTable, edges: EdgeTable) -> None:
         if bad.size:
             k = int(bad[0])
             a, b = nodes.osmid[edges.u[k]], nodes.osmid[edges.v[k]]
-            raise NetworkError(
-                f"edge {a}->{b}: {name} {values[k]} is not a finite number "
-                f"{'>= 0' if name == 'length' else '> 0'}"
+            message = (
+                _("edge {u}->{v}: {name} {value} is not a finite number >= 0")
+                if name == "length"
+                else _("edge {u}->{v}: {name} {value} is not a finite number > 0")
             )
+            raise NetworkError(message.format(u=a, v=b, name=name, value=values[k]))
 
 
 def _dijkstra_chunks(graph: sparse.csr_matrix, src: np.ndarray, limit: float) -> np.ndarray:
@@ -675,14 +737,14 @@ def largest_strongly_connected(
     n = len(nodes)
     report = CleaningReport(nodes_in=n, edges_in=len(edges))
     if n == 0 or len(edges) == 0:
-        raise NetworkError("the network has no drivable roads")
+        raise NetworkError(_("the network has no drivable roads"))
     adj = sparse.csr_matrix((np.ones(len(edges)), (edges.u, edges.v)), shape=(n, n))
     ncomp, labels = csgraph.connected_components(adj, directed=True, connection="strong")
     sizes = np.bincount(labels)
     main = int(np.argmax(sizes))
     keep_nodes = np.flatnonzero(labels == main)
     if sizes[main] < 2:
-        raise NetworkError("the network has no two nodes joined in both directions")
+        raise NetworkError(_("the network has no two nodes joined in both directions"))
     node_map = np.full(n, -1, dtype=np.int64)
     node_map[keep_nodes] = np.arange(keep_nodes.size)
     keep_edges = (labels[edges.u] == main) & (labels[edges.v] == main)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from networks.i18n import _
+
 #: km/h by ``highway`` value; ``*_link`` roads take 70 % of their parent.
 DEFAULT_SPEEDS_KPH: dict[str, float] = {
     "motorway": 100.0,
@@ -53,7 +55,11 @@ def speed_table(overrides: Mapping[str, float] | None = None) -> dict[str, float
         table[f"{k}_link"] = round(0.7 * table[k], 1)
     for key, value in (overrides or {}).items():
         if not value > 0:
-            raise ValueError(f"speed for {key!r} must be positive, got {value!r}")
+            raise ValueError(
+                _("speed for {road_class!r} must be positive, got {value!r}").format(
+                    road_class=key, value=value
+                )
+            )
         table[key] = float(value)
     return table
 

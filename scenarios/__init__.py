@@ -6,6 +6,13 @@ Public API::
     load_scenario(name_or_path) -> ScenarioSpec
     generate_stream(spec, network, *, rng, weights=None, sources=None, catalogue=None)
         -> IncidentStream
+
+Texts people read follow the language in use (:mod:`networks.i18n`):
+``HazardSpec.label()/about()/control_text()/grade_meaning(g)/category_label()``,
+``ScenarioSpec.label()/about()``, and the vocabulary in :mod:`scenarios.terms`
+(``grade_name``, ``grade_label``, ``category_name``, ``warning_name``,
+``capability_name``, ``supply_name``, ``event_name``, ``source_name``,
+``road_set_name``).
 """
 
 from scenarios.catalogue import HazardCatalogue, HazardSpec, load_catalogue

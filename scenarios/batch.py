@@ -7,6 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
+from networks.i18n import _
 from scenarios.catalogue import HazardCatalogue
 from scenarios.places import Geography
 from scenarios.stream import ScheduledDisruption
@@ -107,9 +108,14 @@ class Context:
                 from networks.errors import ConfigError
 
                 raise ConfigError(
-                    f"no hazard sources of kind {h.source!r} on network "
-                    f"{self.geo.network.name!r} (known: {', '.join(sorted(self.geo.sources))}); "
-                    "give their nodes in the region's sources",
+                    _(
+                        "no hazard sources of kind {kind!r} on network {network!r} "
+                        "(known: {known}); give their nodes in the region's sources"
+                    ).format(
+                        kind=h.source,
+                        network=self.geo.network.name,
+                        known=", ".join(sorted(self.geo.sources)),
+                    ),
                     source=self.catalogue.sources[-1] if self.catalogue.sources else None,
                     key=f"hazards.{hazard}.source",
                 )

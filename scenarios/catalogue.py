@@ -4,6 +4,22 @@ The catalogue ships as ``scenarios/data/hazards.toml``; users add or override
 hazards (and time-of-day profiles) in their own TOML file of the same shape,
 passed to :func:`load_catalogue`. Every number that depends on the grade may be
 written once or as a list of four values for grades I-IV.
+
+Texts people read come in two languages: ``name``, ``description``,
+``under_control`` and ``meaning`` in English, and optional twins
+``name_zh``, ``description_zh``, ``under_control_zh`` and ``meaning_zh`` in
+Chinese. A user catalogue may leave the twins out (English is shown then).
+Read them through the accessors, which follow the language in use
+(:mod:`networks.i18n`)::
+
+    h = load_catalogue()["earthquake"]
+    h.label()            # 地震 / Earthquake
+    h.about()            # the description
+    h.control_text()     # when an incident counts as under control
+    h.grade_meaning(1)   # what grade I means for this hazard
+    h.category_label()   # 自然灾害 / natural disaster
+
+Grade and category names alone are in :mod:`scenarios.terms`.
 """
 
 from __future__ import annotations
@@ -17,9 +33,11 @@ from typing import Any
 import numpy as np
 
 from networks.errors import ConfigError
+from networks.i18n import _, both
 from scenarios.distributions import GradedDist
 from scenarios.limits import MAX_SUPPLIES_PER_INCIDENT, MAX_TEAMS_PER_INCIDENT
 from scenarios.stream import CATEGORIES, Requirement
+from scenarios.terms import category_name
 from scenarios.validate import Reader, check_num, deep_merge, read_toml
 
 #: Team capabilities (shared vocabulary with ``sim``).
@@ -48,7 +66,9 @@ def _four(r: Reader, name: str, default: Any = ..., *, lo: float = 0, hi: float 
     v = r.get(name, default)
     vals = v if isinstance(v, list) else [v] * 4
     if len(vals) != 4:
-        raise r.error(name, f"expected a number or a list of 4 (grades I-IV), got {v!r}")
+        raise r.error(
+            name, _("expected a number or a list of 4 (grades I-IV), got {value!r}").format(value=v)
+        )
     out = []
     for j, x in enumerate(vals):
         key = f"{name}[{j}]" if isinstance(v, list) else name
@@ -151,7 +171,7 @@ class RoadEffect:
         effect = r.str("effect", choices=("close", "slow"))
         if effect == "close":
             if r.has("factor"):
-                raise r.error("factor", "a closure has no factor (use effect = 'slow')")
+                raise r.error("factor", _("a closure has no factor (use effect = 'slow')"))
             factor = float("inf")
         else:
             factor = r.num("factor", lo=1, lo_open=True)
@@ -180,13 +200,30 @@ class RoadEffect:
         return out
 
 
+#: Texts with a Chinese twin ``<key>_zh`` (``meaning``: a list of four).
+TEXT_KEYS = ("name", "description", "under_control", "meaning")
+
 _HAZARD_KEYS = frozenset(
     {
         "name", "category", "cap_category", "description", "under_control", "weight", "source",
         "source_m", "profile", "grade_probs", "meaning", "teams", "supplies", "control_work",
-        "clear_work", "cascade", "roads",
+        "clear_work", "cascade", "roads", *(f"{k}_zh" for k in TEXT_KEYS),
     }
 )  # fmt: skip
+
+
+def _meaning(r: Reader, name: str, default: Any = ...) -> tuple[str, ...]:
+    """Four strings, one per grade I-IV (``()`` for an absent optional list)."""
+    meaning = r.get(name, default)
+    if meaning == ():
+        return ()
+    if (
+        not isinstance(meaning, list)
+        or len(meaning) != 4
+        or not all(isinstance(m, str) for m in meaning)
+    ):
+        raise r.error(name, _("expected a list of 4 strings (grades I-IV)"))
+    return tuple(meaning)
 
 
 @dataclass(frozen=True)
@@ -198,7 +235,7 @@ class HazardSpec:
     key
         Identifier (``"building_fire"``).
     name
-        Human-readable name.
+        Human-readable name (English; :meth:`label` gives it in the language in use).
     category
         One of :data:`scenarios.stream.CATEGORIES`.
     cap_category
@@ -232,6 +269,9 @@ class HazardSpec:
         Secondary hazards this one may set off.
     roads
         Road closures and slowdowns around the scene.
+    name_zh, description_zh, under_control_zh, meaning_zh
+        Chinese twins of ``name``, ``description``, ``under_control`` and
+        ``meaning`` (``""`` or ``()`` where the catalogue gives none).
     """
 
     key: str
@@ -252,6 +292,32 @@ class HazardSpec:
     profile: str = "flat"
     cascade: tuple[CascadeRule, ...] = ()
     roads: tuple[RoadEffect, ...] = ()
+    name_zh: str = ""
+    description_zh: str = ""
+    under_control_zh: str = ""
+    meaning_zh: tuple[str, ...] = ()
+
+    # ------------------------------------------------------- display texts
+    def label(self) -> str:
+        """The hazard's name in the language in use (English where no Chinese is given)."""
+        return both(self.name, self.name_zh)
+
+    def about(self) -> str:
+        """The description in the language in use."""
+        return both(self.description, self.description_zh)
+
+    def control_text(self) -> str:
+        """When an incident of this hazard counts as under control, in the language in use."""
+        return both(self.under_control, self.under_control_zh)
+
+    def grade_meaning(self, grade: int) -> str:
+        """What ``grade`` (1-4, I-IV) means for this hazard, in the language in use."""
+        g = int(grade) - 1
+        return both(self.meaning[g], self.meaning_zh[g] if self.meaning_zh else None)
+
+    def category_label(self) -> str:
+        """The category's name (自然灾害 / 事故灾难 / 公共卫生事件 / 社会安全事件)."""
+        return category_name(self.category)
 
     def requirement(self, grade: int) -> Requirement:
         """Teams and supplies an incident of ``grade`` (1-4) needs."""
@@ -272,16 +338,12 @@ class HazardSpec:
         r.allow(_HAZARD_KEYS)
         probs = _four(r, "grade_probs", hi=1)
         if not isinstance(r.get("grade_probs"), list):
-            raise r.error("grade_probs", "expected a list of 4 probabilities (grades I-IV)")
+            raise r.error("grade_probs", _("expected a list of 4 probabilities (grades I-IV)"))
         if abs(sum(probs) - 1.0) > 1e-6:
-            raise r.error("grade_probs", f"must sum to 1, sums to {sum(probs):.6g}")
-        meaning = r.get("meaning")
-        if (
-            not isinstance(meaning, list)
-            or len(meaning) != 4
-            or not all(isinstance(m, str) for m in meaning)
-        ):
-            raise r.error("meaning", "expected a list of 4 strings (grades I-IV)")
+            raise r.error(
+                "grade_probs", _("must sum to 1, sums to {total:.6g}").format(total=sum(probs))
+            )
+        meaning = _meaning(r, "meaning")
 
         def counts(name: str, vocab: tuple[str, ...], hi: int) -> tuple:
             t = r.table(name, {})
@@ -291,18 +353,18 @@ class HazardSpec:
                 if t.has(item):
                     vals = _four(t, item, hi=hi)
                     if any(v != int(v) for v in vals):
-                        raise t.error(item, "counts must be whole numbers")
+                        raise t.error(item, _("counts must be whole numbers"))
                     out.append((item, tuple(int(v) for v in vals)))
             return tuple(out)
 
         teams = counts("teams", CAPABILITIES, MAX_TEAMS_PER_INCIDENT)
         if not teams:
-            raise r.error("teams", "at least one capability with a count is needed")
+            raise r.error("teams", _("at least one capability with a count is needed"))
         cascade = r.get("cascade", [])
         roads = r.get("roads", [])
         for name, v in (("cascade", cascade), ("roads", roads)):
             if not isinstance(v, list):
-                raise r.error(name, "expected an array of tables ([[...]])")
+                raise r.error(name, _("expected an array of tables ([[...]])"))
         return cls(
             key=key,
             name=r.str("name"),
@@ -310,7 +372,7 @@ class HazardSpec:
             cap_category=r.str("cap_category", choices=CAP_CATEGORIES),
             under_control=r.str("under_control"),
             grade_probs=probs,
-            meaning=tuple(meaning),  # type: ignore[arg-type]
+            meaning=meaning,  # type: ignore[arg-type]
             teams=teams,
             supplies=counts("supplies", SUPPLY_ITEMS, MAX_SUPPLIES_PER_INCIDENT),
             control_work=GradedDist.from_dict(
@@ -332,6 +394,10 @@ class HazardSpec:
                 RoadEffect.from_dict(c, source=source, key=r.path(f"roads[{i}]"))
                 for i, c in enumerate(roads)
             ),
+            name_zh=r.str("name_zh", ""),
+            description_zh=r.str("description_zh", ""),
+            under_control_zh=r.str("under_control_zh", ""),
+            meaning_zh=_meaning(r, "meaning_zh", ()),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -357,18 +423,22 @@ class HazardSpec:
             out["cascade"] = [c.to_dict() for c in self.cascade]
         if self.roads:
             out["roads"] = [e.to_dict() for e in self.roads]
+        for k in TEXT_KEYS:  # Chinese twins only where given: English-only specs stay as they were
+            zh = getattr(self, f"{k}_zh")
+            if zh:
+                out[f"{k}_zh"] = list(zh) if k == "meaning" else zh
         return out
 
 
 def _profile(r: Reader, name: str) -> tuple[float, ...]:
     v = r.get(name)
     if not isinstance(v, list) or len(v) != 24:
-        raise r.error(name, "expected a list of 24 hourly rate multipliers (hour 0 first)")
+        raise r.error(name, _("expected a list of 24 hourly rate multipliers (hour 0 first)"))
     vals = tuple(
         check_num(x, lambda m, j=j: r.error(f"{name}[{j}]", m), lo=0) for j, x in enumerate(v)
     )
     if sum(vals) <= 0:
-        raise r.error(name, "at least one hour must have a positive rate")
+        raise r.error(name, _("at least one hour must have a positive rate"))
     return vals
 
 
@@ -438,6 +508,8 @@ class HazardCatalogue:
 
         A hazard already present is overridden key by key (tables merge, other
         values such as ``cascade`` arrays replace); a new one must be complete.
+        An English text overridden without its ``_zh`` twin drops the old twin,
+        so Chinese output shows the new English rather than a stale translation.
         Errors name ``source`` and the dotted key (under ``key`` if the table
         sits inside a bigger file, e.g. a scenario's ``overrides``).
         """
@@ -452,6 +524,9 @@ class HazardCatalogue:
         for key, raw in hr.data.items():
             base = hazards[key].to_dict() if key in hazards else {}
             Reader(raw, source=source, key=hr.path(key))  # a table, not a value
+            for k in TEXT_KEYS:
+                if k in raw and f"{k}_zh" not in raw:
+                    base.pop(f"{k}_zh", None)
             hazards[key] = HazardSpec.from_dict(
                 key, deep_merge(base, raw), source=source, path=hr.path(key)
             )
@@ -471,14 +546,16 @@ class HazardCatalogue:
                 continue
             if h.profile not in names:
                 raise ConfigError(
-                    f"unknown profile {h.profile!r} (known: {', '.join(sorted(names))})",
+                    _("unknown profile {profile!r} (known: {known})").format(
+                        profile=h.profile, known=", ".join(sorted(names))
+                    ),
                     source=source,
                     key=f"{prefix}{h.key}.profile",
                 )
             for i, c in enumerate(h.cascade):
                 if c.hazard not in self:
                     raise ConfigError(
-                        f"unknown hazard {c.hazard!r}",
+                        _("unknown hazard {hazard!r}").format(hazard=c.hazard),
                         source=source,
                         key=f"{prefix}{h.key}.cascade[{i}].hazard",
                     )

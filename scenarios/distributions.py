@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from networks.errors import ConfigError
+from networks.i18n import _
 from scenarios.validate import Reader, check_num
 
 #: Parameter names of each family as written in TOML, in constructor order.
@@ -42,11 +43,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 def _const(value: float, size: int | None) -> Any:
     # A degenerate distribution consumes no random numbers.
     return float(value) if size is None else np.full(size, float(value))
-
-
-def _check(ok: bool, message: str) -> None:
-    if not ok:
-        raise ValueError(message)
 
 
 def _finite(*values: float) -> bool:
@@ -110,7 +106,8 @@ class Fixed(Distribution):
     kind: ClassVar[str] = "fixed"
 
     def __post_init__(self) -> None:
-        _check(_finite(self.value) and self.value >= 0, f"fixed: value {self.value} < 0")
+        if not (_finite(self.value) and self.value >= 0):
+            raise ValueError(_("fixed: value {value} < 0").format(value=self.value))
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
         """See :meth:`Distribution.sample`; consumes no random numbers."""
@@ -135,7 +132,8 @@ class Exponential(Distribution):
     kind: ClassVar[str] = "exponential"
 
     def __post_init__(self) -> None:
-        _check(_finite(self.mean_) and self.mean_ > 0, f"exponential: mean {self.mean_} <= 0")
+        if not (_finite(self.mean_) and self.mean_ > 0):
+            raise ValueError(_("exponential: mean {mean} <= 0").format(mean=self.mean_))
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
         """See :meth:`Distribution.sample`."""
@@ -160,8 +158,12 @@ class _MeanCV(Distribution):
     cv: float
 
     def __post_init__(self) -> None:
-        _check(_finite(self.mean_) and self.mean_ > 0, f"{self.kind}: mean {self.mean_} <= 0")
-        _check(_finite(self.cv) and self.cv >= 0, f"{self.kind}: cv {self.cv} < 0")
+        if not (_finite(self.mean_) and self.mean_ > 0):
+            raise ValueError(
+                _("{family}: mean {mean} <= 0").format(family=self.kind, mean=self.mean_)
+            )
+        if not (_finite(self.cv) and self.cv >= 0):
+            raise ValueError(_("{family}: cv {cv} < 0").format(family=self.kind, cv=self.cv))
 
     @property
     def mean(self) -> float:
@@ -222,10 +224,12 @@ class Uniform(Distribution):
     kind: ClassVar[str] = "uniform"
 
     def __post_init__(self) -> None:
-        _check(
-            0 <= self.low <= self.high < math.inf,
-            f"uniform: need 0 <= low <= high, got low {self.low}, high {self.high}",
-        )
+        if not 0 <= self.low <= self.high < math.inf:
+            raise ValueError(
+                _("uniform: need 0 <= low <= high, got low {low}, high {high}").format(
+                    low=self.low, high=self.high
+                )
+            )
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
         """See :meth:`Distribution.sample`."""
@@ -252,11 +256,13 @@ class Triangular(Distribution):
     kind: ClassVar[str] = "triangular"
 
     def __post_init__(self) -> None:
-        _check(
-            0 <= self.low <= self.mode <= self.high < math.inf,
-            f"triangular: need 0 <= low <= mode <= high, "
-            f"got low {self.low}, mode {self.mode}, high {self.high}",
-        )
+        if not 0 <= self.low <= self.mode <= self.high < math.inf:
+            raise ValueError(
+                _(
+                    "triangular: need 0 <= low <= mode <= high, "
+                    "got low {low}, mode {mode}, high {high}"
+                ).format(low=self.low, mode=self.mode, high=self.high)
+            )
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
         """See :meth:`Distribution.sample`; ``low == high`` consumes no random numbers."""
@@ -290,25 +296,35 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
     n = 4 if graded else 1
     if isinstance(data, bool):
         raise ConfigError(
-            f"expected a distribution (a table or a number), got {data!r}", source=source, key=key
+            _("expected a distribution (a table or a number), got {value!r}").format(value=data),
+            source=source,
+            key=key,
         )
     if isinstance(data, int | float):  # a bare number is a fixed value
         v = check_num(data, lambda m: ConfigError(m, source=source, key=key), lo=0)
         return [Fixed(v)] * n
     if not isinstance(data, Mapping):
         raise ConfigError(
-            f'expected a distribution table such as {{ dist = "exponential", mean = 30 }}, '
-            f"got {data!r}",
+            _(
+                'expected a distribution table such as {{ dist = "exponential", mean = 30 }}, '
+                "got {value!r}"
+            ).format(value=data),
             source=source,
             key=key,
         )
     r = Reader(data, source=source, key=key)
     if r.has("kind"):  # the pre-release key; no silent alias
         raise r.error(
-            "kind", f'the family is named by "dist", not "kind": write dist = "{data["kind"]}"'
+            "kind",
+            _('the family is named by "dist", not "kind": write dist = "{family}"').format(
+                family=data["kind"]
+            ),
         )
     if not r.has("dist"):
-        raise r.error("dist", f"missing: name the family, one of {', '.join(FAMILIES)}")
+        raise r.error(
+            "dist",
+            _("missing: name the family, one of {families}").format(families=", ".join(FAMILIES)),
+        )
     kind = r.str("dist", choices=FAMILIES)
     names = FAMILIES[kind]
     r.allow({"dist", *names})
@@ -316,9 +332,14 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
     for name in names:
         v = r.get(name)
         if isinstance(v, list) and not graded:
-            raise r.error(name, f"expected one number here, not a list per grade: {v!r}")
+            raise r.error(
+                name, _("expected one number here, not a list per grade: {value!r}").format(value=v)
+            )
         if isinstance(v, list) and len(v) != 4:
-            raise r.error(name, f"expected a number or a list of 4 (grades I-IV), got {v!r}")
+            raise r.error(
+                name,
+                _("expected a number or a list of 4 (grades I-IV), got {value!r}").format(value=v),
+            )
         vals = v if isinstance(v, list) else [v] * n
         positive = (kind, name) in _POSITIVE
         col = []
@@ -331,8 +352,10 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
         try:
             out.append(CLASSES[kind](*(c[g] for c in cols)))
         except ValueError as exc:
-            where = f"grade {_GRADES[g]}: " if graded and any(len(set(c)) > 1 for c in cols) else ""
-            raise ConfigError(f"{where}{exc}", source=source, key=key) from None
+            message = str(exc)
+            if graded and any(len(set(c)) > 1 for c in cols):
+                message = _("grade {grade}: {error}").format(grade=_GRADES[g], error=message)
+            raise ConfigError(message, source=source, key=key) from None
     return out
 
 
@@ -369,7 +392,7 @@ class GradedDist:
 
     def __post_init__(self) -> None:
         if len(self.by_grade) != 4 or len({d.kind for d in self.by_grade}) != 1:
-            raise ValueError("GradedDist needs four distributions of one family")
+            raise ValueError(_("GradedDist needs four distributions of one family"))
 
     def __call__(self, grade: int) -> Distribution:
         """The distribution of grade ``grade`` (1-4)."""

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy.special import ndtr
 
+from networks.i18n import _
 from networks.roadnet import Disruption
 from scenarios.background import expected_per_bin, sample_poisson
 from scenarios.batch import Context
@@ -65,7 +66,11 @@ def _check_hazards(ctx: Context, names: Any, what: str, key: str) -> None:
 
     for h in names:
         if h not in ctx.catalogue:
-            raise ConfigError(f"unknown hazard {h!r} in {what}", source=ctx.source, key=key)
+            raise ConfigError(
+                _("unknown hazard {hazard!r} in {table}").format(hazard=h, table=what),
+                source=ctx.source,
+                key=key,
+            )
 
 
 # ---------------------------------------------------------------------- rain
@@ -443,10 +448,11 @@ def fragility(pga: np.ndarray, median: float, beta: float) -> np.ndarray:
 
 
 def quake_grade(magnitude: float, dense: bool) -> int:
-    """Initial grade from magnitude and population density (2012 national plan).
+    """Initial grade from magnitude and population density (国家地震应急预案 2012).
 
-    Dense areas: M>=6 I, 5-6 II, 4-5 III; elsewhere M>=7 I, 6-7 II, 5-6 III,
-    4-5 IV. Anything weaker is IV.
+    Densely populated areas (人口密集地区): M>=6 I, 5-6 II, 4-5 III; elsewhere,
+    read as the plan's fairly densely populated areas (人口较密集地区): M>=7 I,
+    6-7 II, 5-6 III, 4-5 IV. Anything weaker is IV.
     """
     cuts = (6.0, 5.0, 4.0) if dense else (7.0, 6.0, 5.0)
     for grade, m in enumerate(cuts, start=1):
@@ -572,7 +578,7 @@ class Earthquake:
         lo, hi = 0.0, 2000.0
         if pga_g(m, np.array([0.0]), self.depth_km)[0] < self.footprint_g:
             return 0.0
-        for _ in range(60):
+        for _step in range(60):
             mid = (lo + hi) / 2
             if pga_g(m, np.array([mid]), self.depth_km)[0] >= self.footprint_g:
                 lo = mid
@@ -743,11 +749,11 @@ class ChemicalLeak:
                  "protective_m", "protective_half_angle_deg", "protective_factor"})  # fmt: skip
         grade = r.int("grade", 3, lo=1)
         if grade > 4:
-            raise r.error("grade", f"must be 1-4 (I-IV), got {grade}")
+            raise r.error("grade", _("must be 1-4 (I-IV), got {value}").format(value=grade))
         wind = r.num("wind_from_deg", lo=0, hi=360) if r.has("wind_from_deg") else None
         protective = r.num("protective_m", 0.0, lo=0)
         if protective > 0 and wind is None:
-            raise r.error("wind_from_deg", "a protective zone needs the wind direction")
+            raise r.error("wind_from_deg", _("a protective zone needs the wind direction"))
         factor = r.get("protective_factor", 3.0)
         if not (isinstance(factor, float) and math.isinf(factor) and factor > 0):
             factor = r.num("protective_factor", 3.0, lo=1)
@@ -873,7 +879,9 @@ class SetIncident:
         r.allow({"type", "hazard", "at", "time_h", "grade"})
         grade = r.int("grade", 0, lo=0)
         if grade > 4:
-            raise r.error("grade", f"must be 1-4 (I-IV) or 0 to draw, got {grade}")
+            raise r.error(
+                "grade", _("must be 1-4 (I-IV) or 0 to draw, got {value}").format(value=grade)
+            )
         return cls(hazard=r.str("hazard"), time_h=_hours(r, "time_h"), at=_loc(r, "at", "random"),
                    grade=grade)  # fmt: skip
 

@@ -27,6 +27,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from networks.errors import ConfigError
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 
 #: Hazard-source kinds known to the defaults.
@@ -164,7 +165,7 @@ class Geography:
             pop = np.asarray(weights, dtype=np.float64)
             if pop.shape != (n,) or not np.all(np.isfinite(pop)) or pop.min() < 0 or pop.sum() <= 0:
                 raise ConfigError(
-                    f"weights must be {n} finite non-negative numbers, not all zero",
+                    _("weights must be {n} finite non-negative numbers, not all zero").format(n=n),
                     key="weights",
                 )
         self.population = pop / pop.mean()
@@ -175,7 +176,10 @@ class Geography:
         given = {k: np.asarray(v, dtype=np.int64).ravel() for k, v in (sources or {}).items()}
         for k, v in given.items():
             if v.size == 0 or v.min() < 0 or v.max() >= n:
-                raise ConfigError(f"source nodes must be indices 0..{n - 1}", key=f"sources.{k}")
+                raise ConfigError(
+                    _("source nodes must be indices 0..{last}").format(last=n - 1),
+                    key=f"sources.{k}",
+                )
         defaults = default_sources(network)
         self.sources: dict[str, np.ndarray] = {
             **defaults,
@@ -188,7 +192,9 @@ class Geography:
         """Source nodes of a kind; unknown kinds raise :class:`ConfigError`."""
         if kind not in self.sources:
             raise ConfigError(
-                f"no hazard sources of kind {kind!r} (known: {', '.join(sorted(self.sources))})",
+                _("no hazard sources of kind {kind!r} (known: {known})").format(
+                    kind=kind, known=", ".join(sorted(self.sources))
+                ),
                 key=f"sources.{kind}",
             )
         return self.sources[kind]
@@ -198,7 +204,7 @@ class Geography:
         key = (kind, -1.0)
         if key not in self._kernel_cache:
             src = self.source_nodes(kind)
-            d, _ = cKDTree(self.xy[src]).query(self.xy)
+            d, _i = cKDTree(self.xy[src]).query(self.xy)
             self._kernel_cache[key] = np.asarray(d, dtype=np.float64)
         return self._kernel_cache[key]
 
@@ -235,7 +241,7 @@ class Geography:
 
     def segment_distance(self, x: float, y: float, edges: np.ndarray | None = None) -> np.ndarray:
         """Metres from (x, y) to each edge's straight segment (all edges if ``None``)."""
-        a, b, _, _, _ = self._edge_geom
+        a, b, *_rest = self._edge_geom
         if edges is not None:
             a, b = a[edges], b[edges]
         ab = b - a
@@ -251,7 +257,7 @@ class Geography:
         if not np.isfinite(radius):
             cand = np.arange(self.network.n_edges)
         else:
-            _, _, _, tree, half = self._edge_geom
+            *_rest, tree, half = self._edge_geom
             cand = np.sort(np.asarray(tree.query_ball_point([x, y], radius + half), dtype=np.int64))
             cand = cand[self.segment_distance(x, y, cand) <= radius]
         if along != "any":
@@ -268,7 +274,7 @@ class Geography:
         key = ("road:" + name, 0.0)
         if key in self._kernel_cache:
             return self._kernel_cache[key]
-        _, _, mid, _, _ = self._edge_geom
+        _a, _b, mid, *_rest = self._edge_geom
         if name == "any":
             mask = np.ones(len(mid), dtype=bool)
         else:
@@ -277,7 +283,7 @@ class Geography:
                 "river": ("river", RIVER_BAND_M),
                 "forest": ("forest", FOREST_EDGE_M),
             }[name]
-            d, _ = cKDTree(self.xy[self.source_nodes(kind)]).query(mid)
+            d, _i = cKDTree(self.xy[self.source_nodes(kind)]).query(mid)
             mask = np.asarray(d) <= lim
         self._kernel_cache[key] = mask
         return mask
@@ -300,7 +306,7 @@ class Location:
 
     * ``"centre"``: the county seat (``city`` landmark) or the middle of the network;
     * ``"random"``: a node drawn by population weight;
-    * ``"landmark:Xiba Town"``: a named landmark;
+    * ``"landmark:Xiba Town"``: a named landmark (its English or Chinese name);
     * ``"source:chemical_plant"``: one of the hazard sources of that kind (drawn);
     * ``"node:123"``: a node index;
     * ``"bbox:0.25,0.75"``: fractions of the bounding box from the south-west corner;
@@ -336,24 +342,26 @@ class Location:
                 )
             else:
                 loc = cls(r.str("at"), None, None, dx, dy)
-        head, _, arg = loc.at.partition(":")
+        head, _sep, arg = loc.at.partition(":")
         if head not in ("centre", "center", "random", "landmark", "source", "node", "bbox", "xy",
                         "lonlat"):  # fmt: skip
             raise fail(
-                f"unknown location {loc.at!r} (use centre, random, landmark:NAME, "
-                "source:KIND, node:N, bbox:FX,FY, {x, y} or {lon, lat})"
+                _(
+                    "unknown location {location!r} (use centre, random, landmark:NAME, "
+                    "source:KIND, node:N, bbox:FX,FY, {{x, y}} or {{lon, lat}})"
+                ).format(location=loc.at)
             )
         if head in ("landmark", "source") and not arg:
-            raise fail(f"{head}: needs a name, e.g. '{head}:...'")
+            raise fail(_("{kind}: needs a name, e.g. '{kind}:...'").format(kind=head))
         if head == "node" and not (arg.isascii() and arg.isdigit()):
-            raise fail("node: needs a node index, e.g. 'node:12'")
+            raise fail(_("node: needs a node index, e.g. 'node:12'"))
         if head == "bbox":
             try:
                 fx, fy = (float(s) for s in arg.split(","))
             except ValueError:
-                raise fail("bbox: needs two fractions, e.g. 'bbox:0.25,0.75'") from None
+                raise fail(_("bbox: needs two fractions, e.g. 'bbox:0.25,0.75'")) from None
             if not (0 <= fx <= 1 and 0 <= fy <= 1):
-                raise fail("bbox fractions must be within 0..1")
+                raise fail(_("bbox fractions must be within 0..1"))
         return loc
 
     def to_value(self) -> Any:
@@ -386,32 +394,42 @@ class Location:
             If a landmark, source kind or node is not on this network.
         """
         net = geo.network
-        head, _, arg = self.at.partition(":")
+        head, _sep, arg = self.at.partition(":")
         if head in ("centre", "center"):
             node = geo.centre
         elif head == "random":
             node = int(rng.choice(net.n_nodes, p=geo.population / geo.population.sum()))
         elif head == "landmark":
-            hits = [m.node for m in net.landmarks if m.name.lower() == arg.lower()]
+            hits = [m.node for m in net.landmarks if m.matches(arg)]
             if not hits:
-                names = ", ".join(m.name for m in net.landmarks[:5])
+                names = ", ".join(m.label() for m in net.landmarks[:5])
+                message = (
+                    _("no landmark {name!r} on network {network!r} (e.g. {names})")
+                    if names
+                    else _("no landmark {name!r} on network {network!r} (it has no landmarks)")
+                )
                 raise ConfigError(
-                    f"no landmark {arg!r} on network {net.name!r}"
-                    + (f" (e.g. {names})" if names else " (it has no landmarks)"),
+                    message.format(name=arg, network=net.name, names=names),
                     source=source,
                     key=key,
                 )
             node = int(hits[0])
         elif head == "source":
             if arg not in geo.sources:
-                raise ConfigError(f"no hazard sources of kind {arg!r}", source=source, key=key)
+                raise ConfigError(
+                    _("no hazard sources of kind {kind!r}").format(kind=arg),
+                    source=source,
+                    key=key,
+                )
             cands = geo.sources[arg]
             node = int(cands[rng.integers(cands.size)])
         elif head == "node":
             node = int(arg)
             if node >= net.n_nodes:
                 raise ConfigError(
-                    f"node {node} is not on network {net.name!r} ({net.n_nodes} nodes)",
+                    _("node {node} is not on network {network!r} ({n} nodes)").format(
+                        node=node, network=net.name, n=net.n_nodes
+                    ),
                     source=source,
                     key=key,
                 )

@@ -6,8 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from networks.i18n import _, both
 from networks.roadnet import RoadNetwork
 from scenarios.stream import CATEGORIES, IncidentStream
+from scenarios.terms import category_name, source_name
 
 _STYLE = {
     "natural_disaster": {"marker": "o", "color": "#1f77b4"},
@@ -45,16 +47,13 @@ def plot_stream(
 
     closures = [d.disruption for d in stream.disruptions if np.isinf(d.disruption.factor)]
     state = network.under(closures) if closures else network
+    names = {c: both(c.replace("_", " "), category_name(c)) for c in CATEGORIES}
     layers = {c: np.unique(stream.node[stream.category == c]) for c in CATEGORIES}
-    layers = {c.replace("_", " "): v for c, v in layers.items() if v.size}
-    styles = {c.replace("_", " "): dict(_STYLE[c], s=22) for c in CATEGORIES}
-    return plot_network(
-        state,
-        ax=ax,
-        layers=layers,
-        layer_styles=styles,
-        title=title if title is not None else f"{network.name}: {len(stream)} incidents",
-    )
+    layers = {names[c]: v for c, v in layers.items() if v.size}
+    styles = {names[c]: dict(_STYLE[c], s=22) for c in CATEGORIES}
+    if title is None:
+        title = _("{network}: {n} incidents").format(network=network.name, n=len(stream))
+    return plot_network(state, ax=ax, layers=layers, layer_styles=styles, title=title)
 
 
 def plot_sources(
@@ -92,9 +91,11 @@ def plot_sources(
     geo = Geography(network, sources=sources)
     low = np.flatnonzero(geo.road_set("low_lying"))
     state = network.under([Disruption(tuple(int(e) for e in low))]) if low.size else network
+    if title is None:
+        title = _("{network}: hazard sources, low-lying roads").format(network=network.name)
     return plot_network(
         state,
         ax=ax,
-        layers={k: v for k, v in sorted(geo.sources.items())},
-        title=title if title is not None else f"{network.name}: hazard sources, low-lying roads",
+        layers={both(k, source_name(k)): v for k, v in sorted(geo.sources.items())},
+        title=title,
     )

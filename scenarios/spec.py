@@ -3,7 +3,9 @@
 A scenario is a TOML file::
 
     name = "rainstorm_72h"
+    name_zh = "72小时暴雨"        # optional Chinese display name
     description = "..."
+    description_zh = "..."        # optional Chinese description (English shown without it)
     duration_h = 72
     start_hour = 0            # clock hour at t = 0 (for time-of-day profiles)
     max_cascade_depth = 4
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import _, both
 from scenarios.catalogue import HazardCatalogue, load_catalogue
 from scenarios.events import Event, event_from_dict
 from scenarios.limits import (
@@ -96,6 +99,9 @@ class ScenarioSpec:
     ----------
     name, description
         Identity and a sentence for listings.
+    name_zh, description_zh
+        Chinese display name and description (``""``: the English ones are
+        shown); :meth:`label` and :meth:`about` follow the language in use.
     duration_h
         Length of the scenario; the stream covers ``[0, 60 * duration_h]`` minutes.
     start_hour
@@ -125,19 +131,30 @@ class ScenarioSpec:
     catalogue: str = ""
     max_cascade_depth: int = 4
     source: str | None = field(default=None, compare=False)
+    name_zh: str = ""
+    description_zh: str = ""
+
+    def label(self) -> str:
+        """The scenario's display name in the language in use (its ``name`` in English)."""
+        return both(self.name, self.name_zh)
+
+    def about(self) -> str:
+        """The description in the language in use."""
+        return both(self.description, self.description_zh)
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None) -> ScenarioSpec:
         """Validate a scenario table; errors name ``source`` and the dotted key."""
         r = Reader(data, source=source)
         r.allow({"name", "description", "duration_h", "start_hour", "background", "events",
-                 "overrides", "catalogue", "max_cascade_depth"})  # fmt: skip
+                 "overrides", "catalogue", "max_cascade_depth", "name_zh",
+                 "description_zh"})  # fmt: skip
         start = r.int("start_hour", 0, lo=0)
         if start > 23:
-            raise r.error("start_hour", f"must be 0-23, got {start}")
+            raise r.error("start_hour", _("must be 0-23, got {value}").format(value=start))
         events = r.get("events", [])
         if not isinstance(events, list):
-            raise r.error("events", "expected an array of tables ([[events]])")
+            raise r.error("events", _("expected an array of tables ([[events]])"))
         overrides = r.table("overrides", {})
         overrides.allow({"hazards", "profiles"})
         spec = cls(
@@ -153,6 +170,8 @@ class ScenarioSpec:
             catalogue=r.str("catalogue", ""),
             max_cascade_depth=r.int("max_cascade_depth", 4, lo=0, hi=MAX_CASCADE_DEPTH),
             source=source,
+            name_zh=r.str("name_zh", ""),
+            description_zh=r.str("description_zh", ""),
         )
         spec._check_size()
         return spec
@@ -168,8 +187,10 @@ class ScenarioSpec:
         for key, n in parts:
             if n > MAX_INCIDENTS:
                 raise ConfigError(
-                    f"expects about {n:.3g} incidents over {self.duration_h:g} h, more than "
-                    f"the {MAX_INCIDENTS:,} a scenario part may hold: lower its rates or duration",
+                    _(
+                        "expects about {n:.3g} incidents over {hours:g} h, more than the "
+                        "{limit:,} a scenario part may hold: lower its rates or duration"
+                    ).format(n=n, hours=self.duration_h, limit=MAX_INCIDENTS),
                     source=self.source,
                     key=key,
                 )
@@ -189,6 +210,9 @@ class ScenarioSpec:
             out["overrides"] = self.overrides
         if self.catalogue:
             out["catalogue"] = self.catalogue
+        for k in ("name_zh", "description_zh"):  # only where given
+            if getattr(self, k):
+                out[k] = getattr(self, k)
         return out
 
     def hazard_catalogue(self, base: HazardCatalogue | None = None) -> HazardCatalogue:
@@ -207,21 +231,23 @@ class ScenarioSpec:
 
     def _check(self, cat: HazardCatalogue) -> None:
         profiles = dict(cat.profiles)
-        for h, _ in self.background.rates:
+        for h, _rate in self.background.rates:
             if h not in cat:
                 raise ConfigError(
-                    f"unknown hazard (known: {', '.join(cat.keys)})",
+                    _("unknown hazard (known: {known})").format(known=", ".join(cat.keys)),
                     source=self.source,
                     key=f"background.rates.{h}",
                 )
         for h, p in self.background.profiles:
             if h not in cat:
                 raise ConfigError(
-                    "unknown hazard", source=self.source, key=f"background.profiles.{h}"
+                    _("unknown hazard"), source=self.source, key=f"background.profiles.{h}"
                 )
             if p not in profiles:
                 raise ConfigError(
-                    f"unknown profile {p!r} (known: {', '.join(sorted(profiles))})",
+                    _("unknown profile {profile!r} (known: {known})").format(
+                        profile=p, known=", ".join(sorted(profiles))
+                    ),
                     source=self.source,
                     key=f"background.profiles.{h}",
                 )
@@ -230,10 +256,12 @@ class ScenarioSpec:
             if hasattr(e, "hazard"):
                 names.append((e.hazard, "hazard"))
             for attr in ("extra_per_day", "rate_multiplier"):
-                names += [(h, f"{attr}.{h}") for h, _ in getattr(e, attr, ())]
+                names += [(h, f"{attr}.{h}") for h, _value in getattr(e, attr, ())]
             for h, k in names:
                 if h not in cat:
-                    raise ConfigError("unknown hazard", source=self.source, key=f"events[{i}].{k}")
+                    raise ConfigError(
+                        _("unknown hazard"), source=self.source, key=f"events[{i}].{k}"
+                    )
 
 
 def scenario_dir() -> Path:
@@ -264,7 +292,9 @@ def load_scenario(name_or_path: str | Path) -> ScenarioSpec:
         shipped = scenario_dir() / f"{text}.toml"
         if not shipped.is_file():
             raise ConfigError(
-                f"no such scenario (shipped: {', '.join(list_scenarios())}; or give a .toml file)",
+                _("no such scenario (shipped: {names}; or give a .toml file)").format(
+                    names=", ".join(list_scenarios())
+                ),
                 source=text,
             )
         path = shipped
@@ -272,10 +302,12 @@ def load_scenario(name_or_path: str | Path) -> ScenarioSpec:
     if spec.catalogue and not Path(spec.catalogue).is_absolute():
         spec = _replace(spec, catalogue=str((path.parent / spec.catalogue).resolve()))
     if spec.catalogue and not Path(spec.catalogue).is_file():
-        what = (
-            "is a folder, not a catalogue file" if Path(spec.catalogue).is_dir() else "no such file"
+        message = (
+            _("is a folder, not a catalogue file: {path}")
+            if Path(spec.catalogue).is_dir()
+            else _("no such file: {path}")
         )
-        raise ConfigError(f"{what}: {spec.catalogue}", source=str(path), key="catalogue")
+        raise ConfigError(message.format(path=spec.catalogue), source=str(path), key="catalogue")
     spec.hazard_catalogue()
     return spec
 

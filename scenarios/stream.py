@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from networks.i18n import _
 from networks.roadnet import Disruption
 
 #: Severity grades: I especially major, II major, III larger, IV general.
@@ -106,14 +107,16 @@ class IncidentStream:
                      "control_work", "clear_work", "parent"):  # fmt: skip
             if len(getattr(self, name)) != n:
                 raise ValueError(
-                    f"IncidentStream.{name} has {len(getattr(self, name))} rows, not {n}"
+                    _("IncidentStream.{name} has {rows} rows, not {n}").format(
+                        name=name, rows=len(getattr(self, name)), n=n
+                    )
                 )
         if n and np.any(np.diff(self.time) < 0):
-            raise ValueError("IncidentStream.time must be sorted")
+            raise ValueError(_("IncidentStream.time must be sorted"))
         if n and (np.min(self.control_work) < 0 or np.min(self.clear_work) < 0):
-            raise ValueError("IncidentStream work times must be >= 0")
+            raise ValueError(_("IncidentStream work times must be >= 0"))
         if n and (self.requirement.min() < 0 or self.requirement.max() >= len(self.requirements)):
-            raise ValueError("IncidentStream.requirement points outside requirements")
+            raise ValueError(_("IncidentStream.requirement points outside requirements"))
 
     def __len__(self) -> int:
         return len(self.time)

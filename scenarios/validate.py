@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import _
 
 #: Largest root seed: seeds are stored in int64 table columns (Parquet, numpy).
 MAX_SEED = 2**63 - 1
@@ -33,7 +34,9 @@ class Reader:
     def __init__(self, data: Any, *, source: str | None, key: str = "") -> None:
         if not isinstance(data, Mapping):
             raise ConfigError(
-                f"expected a table, got {type(data).__name__}", source=source, key=key
+                _("expected a table, got {type}").format(type=type(data).__name__),
+                source=source,
+                key=key,
             )
         self.data = data
         self.source = source
@@ -56,7 +59,8 @@ class Reader:
         for k in self.data:
             if k not in names:
                 raise self.error(
-                    str(k), f"unknown key (expected one of {', '.join(sorted(names))})"
+                    str(k),
+                    _("unknown key (expected one of {keys})").format(keys=", ".join(sorted(names))),
                 )
 
     def get(self, name: str, default: Any = ...) -> Any:
@@ -64,7 +68,7 @@ class Reader:
         if name in self.data:
             return self.data[name]
         if default is ...:
-            raise self.error(name, "missing")
+            raise self.error(name, _("missing"))
         return default
 
     def table(self, name: str, default: Any = ...) -> Reader:
@@ -75,9 +79,14 @@ class Reader:
         """A string, optionally one of ``choices``."""
         v = self.get(name, default)
         if not isinstance(v, str):
-            raise self.error(name, f"expected a string, got {v!r}")
+            raise self.error(name, _("expected a string, got {value!r}").format(value=v))
         if choices is not None and v not in choices:
-            raise self.error(name, f"{v!r} is not one of {', '.join(sorted(choices))}")
+            raise self.error(
+                name,
+                _("{value!r} is not one of {choices}").format(
+                    value=v, choices=", ".join(sorted(choices))
+                ),
+            )
         return v
 
     def num(
@@ -104,7 +113,7 @@ class Reader:
         """A boolean."""
         v = self.get(name, default)
         if not isinstance(v, bool):
-            raise self.error(name, f"expected true or false, got {v!r}")
+            raise self.error(name, _("expected true or false, got {value!r}").format(value=v))
         return v
 
 
@@ -118,22 +127,23 @@ def check_num(
 ) -> float:
     """Validate a number; ``fail(message)`` builds the exception to raise."""
     if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-        raise fail(f"expected a finite number, got {v!r}")
+        raise fail(_("expected a finite number, got {value!r}").format(value=v))
     if lo is not None and (v <= lo if lo_open else v < lo):
-        raise fail(f"must be {'>' if lo_open else '>='} {lo}, got {v}")
+        message = _("must be > {lo}, got {value}") if lo_open else _("must be >= {lo}, got {value}")
+        raise fail(message.format(lo=lo, value=v))
     if hi is not None and v > hi:
-        raise fail(f"must be <= {hi}, got {v}")
+        raise fail(_("must be <= {hi}, got {value}").format(hi=hi, value=v))
     return float(v)
 
 
 def check_int(v: Any, fail: Any, *, lo: int | None = None, hi: int | None = None) -> int:
     """Validate an integer within ``[lo, hi]``; ``fail(message)`` builds the exception."""
     if isinstance(v, bool) or not isinstance(v, int):
-        raise fail(f"expected an integer, got {v!r}")
+        raise fail(_("expected an integer, got {value!r}").format(value=v))
     if lo is not None and v < lo:
-        raise fail(f"must be >= {lo}, got {v}")
+        raise fail(_("must be >= {lo}, got {value}").format(lo=lo, value=v))
     if hi is not None and v > hi:
-        raise fail(f"must be <= {hi}, got {v}")
+        raise fail(_("must be <= {hi}, got {value}").format(hi=hi, value=v))
     return v
 
 
@@ -144,13 +154,15 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         with p.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError("file not found", source=str(p)) from None
+        raise ConfigError(_("file not found"), source=str(p)) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", source=str(p)) from None
+        raise ConfigError(
+            _("cannot read: {reason}").format(reason=exc.strerror), source=str(p)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=str(p)) from None
+        raise ConfigError(_("not valid TOML: {error}").format(error=exc), source=str(p)) from None
     except UnicodeDecodeError:
-        raise ConfigError("not a UTF-8 text file", source=str(p)) from None
+        raise ConfigError(_("not a UTF-8 text file"), source=str(p)) from None
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

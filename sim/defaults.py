@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from networks.errors import NetworkError
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.distributions import Lognormal
 from sim.facilities import Depot, Station, TeamSpec
@@ -75,7 +76,9 @@ def default_facilities(
     }
     if not marks["city"]:
         raise NetworkError(
-            f"network {network.name!r} has no city landmark for the default facilities"
+            _("network {network!r} has no city landmark for the default facilities").format(
+                network=network.name
+            )
         )
     seat = marks["city"][0]
     quick = Lognormal(1.0, 0.3)
@@ -97,7 +100,7 @@ def default_facilities(
         )
     ]
     if township_stations is not None and township_stations < 0:
-        raise ValueError("township_stations must be >= 0")
+        raise ValueError(_("township_stations must be >= 0"))
     for t in marks["township"][:township_stations]:
         town = t.name.removesuffix(" Town")
         stations.append(

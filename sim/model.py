@@ -80,6 +80,7 @@ import simpy
 from scipy.sparse import csgraph
 from simpy.events import Timeout
 
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.distributions import Distribution, Fixed, Lognormal
 from scenarios.stream import IncidentStream
@@ -388,11 +389,11 @@ class Engine:
             stations = (*stations, reinforcement.station)
         check_facilities(network.n_nodes, stations, depots, source="sim.run")
         if len(stream) and (stream.node.min() < 0 or stream.node.max() >= network.n_nodes):
-            raise ValueError("incident stream has nodes outside the network")
+            raise ValueError(_("incident stream has nodes outside the network"))
         if not travel_noise >= 0:
-            raise ValueError("travel_noise must be >= 0")
+            raise ValueError(_("travel_noise must be >= 0"))
         if horizon is not None and not horizon >= 0:
-            raise ValueError("horizon must be >= 0")
+            raise ValueError(_("horizon must be >= 0"))
         # The state passed in is the baseline (a what-if closure stays closed); the stream's
         # disruptions come and go on top of it.
         self.network = network.base
@@ -428,7 +429,7 @@ class Engine:
         team_rngs = team_root.spawn(n_teams)
         self.free_home: list[list[list[int]]] = [[[] for _ in CAPABILITIES] for _ in self.stations]
         for si, ts in specs:
-            for _ in range(ts.count):
+            for _copy in range(ts.count):
                 t = len(self.team_station)
                 self.team_station.append(si)
                 self.team_cap.append(cap_index[ts.capability])

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from networks.i18n import _
+
 #: ``(team, travel_seconds, from_node, from_scene)``: a free team and how it would get there.
 Candidate = tuple[int, float, int, bool]
 
@@ -131,14 +133,14 @@ class SeverityPriority:
         max_hold: float = 15.0,
     ):
         if not max_hold >= 0:
-            raise ValueError("max_hold must be >= 0")
+            raise ValueError(_("max_hold must be >= 0"))
         self.max_hold = float(max_hold)
         self.recheck_after = self.max_hold
         if isinstance(reserve, Mapping):
             if any(v < 0 for v in reserve.values()):
-                raise ValueError("reserve must be >= 0")
+                raise ValueError(_("reserve must be >= 0"))
         elif reserve < 0:
-            raise ValueError("reserve must be >= 0")
+            raise ValueError(_("reserve must be >= 0"))
         self.reserve = reserve
         self.protected = frozenset(protected)
 
@@ -226,7 +228,9 @@ def policy_from_dict(
     if not isinstance(grades, list | tuple) or not all(
         isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 4 for g in grades
     ):
-        raise r.error("protected", f"expected a list of grades 1-4, got {grades!r}")
+        raise r.error(
+            "protected", _("expected a list of grades 1-4, got {value!r}").format(value=grades)
+        )
     hold = r.get("max_hold", 15.0)
     if not (isinstance(hold, float) and math.isinf(hold) and hold > 0):
         hold = r.num("max_hold", 15.0, lo=0, hi=MAX_DURATION_MIN)

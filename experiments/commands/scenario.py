@@ -6,47 +6,113 @@ import argparse
 import json
 
 from experiments.commands import argtypes
+from networks.i18n import _, both, pad, width
+
+#: Width of the label column of ``scenario show``.
+_LABEL = 13
+
+
+def _line(label: str, value: str) -> str:
+    """``label`` padded to the label column, then ``value``."""
+    return f"{pad(label, _LABEL)}{value}"
+
+
+def _listed(items) -> str:  # noqa: ANN001 - an iterable of strings
+    """Items joined with the language's list separator."""
+    return _(", ").join(items)
 
 
 def cmd_scenario_list(args: argparse.Namespace) -> int:
     """``yingji scenario list``: the shipped scenarios, one line each."""
     from scenarios import list_scenarios, load_scenario
+    from scenarios.terms import event_name
 
+    rows = []
     for name in list_scenarios():
         s = load_scenario(name)
-        events = ", ".join(e.type for e in s.events) or "background only"
-        print(f"{name:<18} {s.duration_h:>5g} h  {events:<40} {s.description}")
+        events = _listed(both(e.type, event_name(e.type)) for e in s.events)
+        about = s.about()
+        if s.label() != s.name:
+            about = _("{title}: {text}").format(title=s.label(), text=about)
+        rows.append((name, _("{hours:g} h").format(hours=s.duration_h), events, about))
+    hours_w = max([7] + [width(r[1]) for r in rows])  # 7: "  168 h"
+    for name, hours, events, about in rows:
+        events = events or _("background only")
+        print(f"{name:<18} {pad(hours, hours_w, '>')}  {pad(events, 40)} {about}")
     return 0
 
 
 def cmd_scenario_hazards(args: argparse.Namespace) -> int:
     """``yingji scenario hazards``: the hazard catalogue, one line per hazard."""
     from scenarios import load_catalogue
+    from scenarios.terms import capability_name
 
     cat = load_catalogue(args.catalogue)
     for h in cat:
-        teams = ", ".join(f"{c} {n[3]}" for c, n in h.teams if n[3])
-        print(f"{h.key:<18} {h.category:<17} {h.cap_category:<9} IV needs: {teams}")
+        teams = _listed(
+            _("{capability} {n}").format(capability=both(c, capability_name(c)), n=n[3])
+            for c, n in h.teams
+            if n[3]
+        )
+        # English lists the keys; Chinese adds the hazard's name and uses the bureaus' terms.
+        name = both("", pad(h.label(), 32) + " ")
+        category = both(h.category, h.category_label())
+        print(
+            f"{h.key:<18} {name}{pad(category, 17)} {h.cap_category:<9} "
+            + _("IV needs: {teams}").format(teams=teams)
+        )
     return 0
 
 
 def format_scenario(spec, catalogue) -> str:  # noqa: ANN001 - ScenarioSpec, HazardCatalogue
-    """Human-readable lines describing a scenario."""
+    """Human-readable lines describing a scenario (in the language in use)."""
+    from scenarios.terms import event_name
+
     rates = spec.background.per_day()
+    title = spec.name
+    if spec.label() != spec.name:
+        title = _("{name} ({title})").format(name=spec.name, title=spec.label())
     lines = [
-        f"scenario     {spec.name}",
-        f"about        {spec.description}",
-        f"duration     {spec.duration_h:g} h from {spec.start_hour:02d}:00",
-        f"background   {sum(rates.values()):.2f} incidents/day (x{spec.background.scale:g})",
+        _line(_("scenario"), title),
+        _line(_("about"), spec.about()),
+        _line(
+            _("duration"),
+            _("{hours:g} h from {start:02d}:00").format(
+                hours=spec.duration_h, start=spec.start_hour
+            ),
+        ),
+        _line(
+            _("background"),
+            _("{total:.2f} incidents/day (x{scale:g})").format(
+                total=sum(rates.values()), scale=spec.background.scale
+            ),
+        ),
     ]
+    shown = {h: both(h, catalogue[h].label()) for h in rates}
+    name_w = max([18] + [width(v) for k, v in shown.items() if v != k])
     for h, r in sorted(rates.items(), key=lambda kv: -kv[1]):
         if r > 0:
-            lines.append(f"  {h:<18} {r:8.3f}/day  {catalogue[h].category}")
+            hz = catalogue[h]
+            lines.append(
+                f"  {pad(shown[h], name_w)} "
+                + _("{rate:8.3f}/day").format(rate=r)
+                + f"  {both(hz.category, hz.category_label())}"
+            )
     for i, e in enumerate(spec.events):
         d = {k: v for k, v in e.to_dict().items() if k != "type"}
-        lines.append(f"event {i}      {e.type}: " + ", ".join(f"{k}={v}" for k, v in d.items()))
+        params = _listed(f"{k}={v}" for k, v in d.items())
+        lines.append(
+            _line(
+                _("event {i}").format(i=i),
+                _("{type}: {params}").format(type=both(e.type, event_name(e.type)), params=params),
+            )
+        )
     if spec.overrides:
-        lines.append(f"overrides    {', '.join(spec.overrides.get('hazards', {}))}")
+        names = _listed(
+            both(h, catalogue[h].label()) if h in catalogue else h
+            for h in spec.overrides.get("hazards", {})
+        )
+        lines.append(_line(_("overrides"), names))
     return "\n".join(lines)
 
 
@@ -79,6 +145,7 @@ def cmd_scenario_sample(args: argparse.Namespace) -> int:
     from networks import load_network, synthetic_county
     from scenarios import generate_stream, load_catalogue, load_scenario
     from scenarios.export import disruptions_path, summarise, write_stream_csv
+    from scenarios.terms import category_name
 
     check_file_target(args.output, option="--output")
     check_file_target(disruptions_path(args.output), option="--output")
@@ -90,18 +157,33 @@ def cmd_scenario_sample(args: argparse.Namespace) -> int:
     stream = generate_stream(spec, net, rng=np.random.default_rng(args.seed), catalogue=cat)
     inc, dis = write_stream_csv(stream, net, args.output)
     s = summarise(stream)
-    cats = ", ".join(f"{k} {v}" for k, v in s["by_category"].items())
-    print(
-        f"{spec.name} on {net.name}, seed {args.seed}: {s['incidents']} incidents ({cats}); "
-        f"{s['secondary']} secondary; {s['disruptions']} road disruptions "
-        f"({s['closures']} closures, {s['isolation_zones']} isolation zones)"
+    cats = _listed(
+        _("{category} {n}").format(category=both(k, category_name(k)), n=v)
+        for k, v in s["by_category"].items()
     )
-    print(f"wrote {inc} and {dis}")
+    print(
+        _(
+            "{scenario} on {network}, seed {seed}: {incidents} incidents ({categories}); "
+            "{secondary} secondary; {disruptions} road disruptions "
+            "({closures} closures, {isolation} isolation zones)"
+        ).format(
+            scenario=spec.label(),
+            network=net.name,
+            seed=args.seed,
+            incidents=s["incidents"],
+            categories=cats,
+            secondary=s["secondary"],
+            disruptions=s["disruptions"],
+            closures=s["closures"],
+            isolation=s["isolation_zones"],
+        )
+    )
+    print(_("wrote {path} and {other}").format(path=inc, other=dis))
     if args.plot:
         from experiments.figures import save_figure
         from scenarios.plot import plot_stream
 
-        print(f"wrote {save_figure(plot_stream(stream, net), args.plot)}")
+        print(_("wrote {path}").format(path=save_figure(plot_stream(stream, net), args.plot)))
     return 0
 
 
@@ -109,6 +191,7 @@ def cmd_scenario_sources(args: argparse.Namespace) -> int:
     """``yingji scenario sources``: the hazard sources a network gets by default."""
     from networks import load_network, synthetic_county
     from scenarios.places import Geography
+    from scenarios.terms import road_set_name, source_name
 
     if args.plot:
         check_image_target(args.plot)
@@ -116,49 +199,57 @@ def cmd_scenario_sources(args: argparse.Namespace) -> int:
     geo = Geography(net)
     for kind, nodes in sorted(geo.sources.items()):
         shown = " ".join(str(int(n)) for n in nodes[:8]) + (" ..." if nodes.size > 8 else "")
-        print(f"{kind:<15} {nodes.size:>5} nodes  {shown}")
+        label = pad(both(kind, source_name(kind)), 15)
+        print(f"{label} " + _("{n:>5} nodes  {shown}").format(n=nodes.size, shown=shown))
     for name in ("low_lying", "river", "forest"):
-        print(f"{name + ' roads':<15} {int(geo.road_set(name).sum()):>5} edges")
+        label = pad(both(name + " roads", road_set_name(name)), 15)
+        print(f"{label} " + _("{n:>5} edges").format(n=int(geo.road_set(name).sum())))
     if args.plot:
         from experiments.figures import save_figure
         from scenarios.plot import plot_sources
 
-        print(f"wrote {save_figure(plot_sources(net), args.plot)}")
+        print(_("wrote {path}").format(path=save_figure(plot_sources(net), args.plot)))
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``scenario`` to the ``yingji`` parser."""
-    p = sub.add_parser("scenario", help="list, show and sample disaster scenarios")
+    p = sub.add_parser("scenario", help=_("list, show and sample disaster scenarios"))
     ssub = p.add_subparsers(dest="scenario_command", required=True, metavar="ACTION")
-    ls = ssub.add_parser("list", help="the shipped scenarios")
+    ls = ssub.add_parser("list", help=_("the shipped scenarios"))
     ls.set_defaults(func=cmd_scenario_list)
-    hz = ssub.add_parser("hazards", help="the hazard catalogue")
-    hz.add_argument("--catalogue", metavar="FILE", help="your hazard overrides (TOML)")
+    hz = ssub.add_parser("hazards", help=_("the hazard catalogue"))
+    hz.add_argument("--catalogue", metavar="FILE", help=_("your hazard overrides (TOML)"))
     hz.set_defaults(func=cmd_scenario_hazards)
-    show = ssub.add_parser("show", help="what a scenario holds")
-    show.add_argument("name", help="shipped scenario name or a scenario .toml file")
-    show.add_argument("--json", action="store_true", help="machine-readable output")
+    show = ssub.add_parser("show", help=_("what a scenario holds"))
+    show.add_argument("name", help=_("shipped scenario name or a scenario .toml file"))
+    show.add_argument("--json", action="store_true", help=_("machine-readable output"))
     show.set_defaults(func=cmd_scenario_show)
-    sample = ssub.add_parser("sample", help="draw an incident stream and write it as CSV")
-    sample.add_argument("name", help="shipped scenario name or a scenario .toml file")
+    sample = ssub.add_parser("sample", help=_("draw an incident stream and write it as CSV"))
+    sample.add_argument("name", help=_("shipped scenario name or a scenario .toml file"))
     sample.add_argument(
         "--network",
         metavar="FILE",
-        help="road network (.graphml, .osm, .osm.bz2, .osm.pbf); "
-        "default: the built-in synthetic county",
+        help=_(
+            "road network (.graphml, .osm, .osm.bz2, .osm.pbf); "
+            "default: the built-in synthetic county"
+        ),
     )
-    sample.add_argument("--catalogue", metavar="FILE", help="your hazard overrides (TOML)")
-    sample.add_argument("--seed", type=argtypes.seed, required=True, help="random seed")
+    sample.add_argument("--catalogue", metavar="FILE", help=_("your hazard overrides (TOML)"))
+    sample.add_argument("--seed", type=argtypes.seed, required=True, help=_("random seed"))
     sample.add_argument(
         "-o",
         "--output",
         required=True,
-        help="incident CSV (the disruption schedule goes beside it as NAME.disruptions.csv)",
+        help=_("incident CSV (the disruption schedule goes beside it as NAME.disruptions.csv)"),
     )
-    sample.add_argument("--plot", metavar="IMAGE", help="also draw a map (.png, .svg, .pdf)")
+    sample.add_argument("--plot", metavar="IMAGE", help=_("also draw a map (.png, .svg, .pdf)"))
     sample.set_defaults(func=cmd_scenario_sample)
-    src = ssub.add_parser("sources", help="default hazard sources and low-lying roads of a network")
-    src.add_argument("--network", metavar="FILE", help="road network; default: the built-in county")
-    src.add_argument("--plot", metavar="IMAGE", help="also draw them (.png, .svg, .pdf)")
+    src = ssub.add_parser(
+        "sources", help=_("default hazard sources and low-lying roads of a network")
+    )
+    src.add_argument(
+        "--network", metavar="FILE", help=_("road network; default: the built-in county")
+    )
+    src.add_argument("--plot", metavar="IMAGE", help=_("also draw them (.png, .svg, .pdf)"))
     src.set_defaults(func=cmd_scenario_sources)
