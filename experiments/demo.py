@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from experiments.config import RunConfig
+from networks.i18n import _, adopt
 
 #: The demo's config: the built-in county, its default stations and depots, a
 #: typical week of incidents (the standard's home ground; examples/county.toml
@@ -57,24 +58,25 @@ def run_demo(*, out: Path, seed: int = 2024, replications: int = 5, overwrite: b
 
     check_folder_target(out, overwrite=overwrite)
     cfg = demo_config(seed=seed, replications=replications)
+    adopt(getattr(cfg, "language", None))  # the config's language, unless --lang chose one
     region = cfg.region()
     net = region.network
-    print(format_network_info(net.summary()))
-    print(
-        f"stations     {len(region.stations)} "
-        f"({sum(t.count for s in region.stations for t in s.teams)} teams); "
-        f"depots {len(region.depots)} in four tiers\n"
+    facilities = _("{stations} ({teams} teams); depots {depots} in four tiers").format(
+        stations=len(region.stations),
+        teams=sum(t.count for s in region.stations for t in s.teams),
+        depots=len(region.depots),
     )
+    print(format_network_info(net.summary(), extra=[(_("stations"), facilities)]) + "\n")
 
     def network_files(folder: Path) -> list[Path]:
         layers = {
-            "stations": [s.node for s in region.stations],
-            "depots": [d.node for d in region.depots if d.tier != "village"],
-            "village points": [d.node for d in region.depots if d.tier == "village"],
+            _("stations"): [s.node for s in region.stations],
+            _("depots"): [d.node for d in region.depots if d.tier != "village"],
+            _("village points"): [d.node for d in region.depots if d.tier == "village"],
         }
-        styles = {"village points": {"s": 12, "marker": "."}}
+        styles = {_("village points"): {"s": 12, "marker": "."}}
         fig = plot_network(
-            net, layers=layers, layer_styles=styles, title="Built-in synthetic county"
+            net, layers=layers, layer_styles=styles, title=_("Built-in synthetic county")
         )
         return [
             atomic_write_text(folder / "network.json", json.dumps(net.summary(), indent=2) + "\n"),
@@ -82,5 +84,11 @@ def run_demo(*, out: Path, seed: int = 2024, replications: int = 5, overwrite: b
         ]
 
     return run_and_report(
-        None, out=out, config=cfg, overwrite=overwrite, command="demo", extra=network_files
+        None,
+        out=out,
+        config=cfg,
+        overwrite=overwrite,
+        command="demo",
+        extra=network_files,
+        title=_("demo"),
     )

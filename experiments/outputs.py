@@ -29,21 +29,60 @@ from experiments.analysis import mean_ci
 from experiments.config import Region, RunConfig
 from experiments.runner import ReplicationResult
 from experiments.store import atomic_write_text, write_table
+from networks.i18n import N_, _, both, get_language, pad, width
 
-#: Metrics shown in the printed summary, with labels.
+#: Metrics shown in the printed summary, with labels (translated where shown).
 HEADLINE = (
-    ("compliance_call_taking", "call taken within target", "share"),
-    ("compliance_arrival", "first team on scene within target", "share"),
-    ("compliance_control", "under control within target", "share"),
-    ("compliance_all_three", "all three targets met", "share"),
-    ("intervals_call_taking_mean", "call taking, mean", "min"),
-    ("intervals_arrival_mean", "call taken -> first arrival, mean", "min"),
-    ("intervals_arrival_median", "call taken -> first arrival, median", "min"),
-    ("intervals_arrival_p90", "call taken -> first arrival, 90th pct", "min"),
-    ("intervals_control_mean", "first arrival -> under control, mean", "min"),
-    ("incidents", "incidents", "count"),
-    ("served", "served", "count"),
+    ("compliance_call_taking", N_("call taken within target"), "share"),
+    ("compliance_arrival", N_("first team on scene within target"), "share"),
+    ("compliance_control", N_("under control within target"), "share"),
+    ("compliance_all_three", N_("all three targets met"), "share"),
+    ("intervals_call_taking_mean", N_("call taking, mean"), "min"),
+    ("intervals_arrival_mean", N_("call taken -> first arrival, mean"), "min"),
+    ("intervals_arrival_median", N_("call taken -> first arrival, median"), "min"),
+    ("intervals_arrival_p90", N_("call taken -> first arrival, 90th pct"), "min"),
+    ("intervals_control_mean", N_("first arrival -> under control, mean"), "min"),
+    ("incidents", N_("incidents"), "count"),
+    ("served", N_("served"), "count"),
 )
+
+#: The shipped dispatch policies as a person reads them (the key itself in English).
+POLICY_LABELS = {
+    "nearest_available": N_("nearest_available"),
+    "severity_priority": N_("severity_priority"),
+}
+#: Why an incident went unserved (``reason`` in the records), as a person reads it.
+UNSERVED_LABELS = {
+    "no_capability": N_("no_capability"),
+    "after_horizon": N_("after_horizon"),
+    "horizon": N_("horizon"),
+    "unreachable": N_("unreachable"),
+    "stalled": N_("stalled"),
+}
+#: Stock-out counts in the summary (``stockouts_<tier>_<what>``) as a person reads them;
+#: tier ``none`` (no depot in reach carried the item) reads "nowhere".
+STOCKOUT_LABELS = {
+    "city_issue_events": N_("city_issue_events"),
+    "city_issue_units_short": N_("city_issue_units_short"),
+    "city_replenish_events": N_("city_replenish_events"),
+    "city_replenish_units_short": N_("city_replenish_units_short"),
+    "county_issue_events": N_("county_issue_events"),
+    "county_issue_units_short": N_("county_issue_units_short"),
+    "county_replenish_events": N_("county_replenish_events"),
+    "county_replenish_units_short": N_("county_replenish_units_short"),
+    "township_issue_events": N_("township_issue_events"),
+    "township_issue_units_short": N_("township_issue_units_short"),
+    "township_replenish_events": N_("township_replenish_events"),
+    "township_replenish_units_short": N_("township_replenish_units_short"),
+    "village_issue_events": N_("village_issue_events"),
+    "village_issue_units_short": N_("village_issue_units_short"),
+    "village_replenish_events": N_("village_replenish_events"),
+    "village_replenish_units_short": N_("village_replenish_units_short"),
+    "none_issue_events": N_("nowhere_issue_events"),
+    "none_issue_units_short": N_("nowhere_issue_units_short"),
+    "none_replenish_events": N_("nowhere_replenish_events"),
+    "none_replenish_units_short": N_("nowhere_replenish_units_short"),
+}
 
 
 def _version() -> str:
@@ -83,8 +122,60 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def format_summary(config: RunConfig, results: Sequence[ReplicationResult]) -> str:
-    """A readable table of the headline metrics (mean and 95 % CI over replications)."""
+def _join(items: Sequence[str]) -> str:
+    """Items of a list in running text (``a, b`` / ``a，b``)."""
+    return _(", ").join(items)
+
+
+def scenario_label(scenario: str) -> str:
+    """A run config's scenario as shown: the catalogue's Chinese name in Chinese, else as given."""
+    from networks.errors import YingjiError
+    from scenarios.spec import scenario_dir
+    from scenarios.validate import read_toml
+
+    path = Path(scenario)
+    if path.suffix != ".toml" and not path.exists():
+        path = scenario_dir() / f"{scenario}.toml"
+    try:
+        zh = read_toml(path).get("name_zh")
+    except YingjiError:  # a label never fails a run (the run read the file already)
+        zh = None
+    return both(scenario, zh if isinstance(zh, str) else None)
+
+
+def policy_label(name: str | None) -> str:
+    """A dispatch policy's name as shown (the config's name if not a shipped one)."""
+    label = POLICY_LABELS.get(str(name))
+    return _(label) if label else str(name)
+
+
+def _stockout_label(key: str) -> str:
+    """``stockouts_county_issue_events`` as shown."""
+    what = key.removeprefix("stockouts_")
+    return _(STOCKOUT_LABELS[what]) if what in STOCKOUT_LABELS else what
+
+
+def format_summary(
+    config: RunConfig, results: Sequence[ReplicationResult], *, title: str | None = None
+) -> str:
+    """A readable table of the headline metrics (mean and 95 % CI over replications).
+
+    Parameters
+    ----------
+    config
+        The run's config.
+    results
+        One result per replication.
+    title
+        Name of the run in the first line; the config's ``name`` (or "run") if ``None``.
+
+    Returns
+    -------
+    str
+        The table, in the language in use, columns aligned by terminal width.
+    """
+    from sim.facilities import facility_label
+
     across = across_replications(results)
     first = results[0].summary
     t = (
@@ -93,14 +184,12 @@ def format_summary(config: RunConfig, results: Sequence[ReplicationResult]) -> s
         first.get("targets_control"),
     )
     policy = dict(config.policy).get("name")
-    lines = [
-        f"{config.name or 'run'}: scenario {config.scenario}, policy {policy}, "
-        f"{len(results)} replication(s), seed {results[0].summary.get('root_seed')}",
-        f"standard: call taken <= {t[0]:g} min, first arrival <= {t[1]:g} min after, "
-        f"under control <= {t[2]:g} min after arrival",
-        "",
-        f"{'metric':<40}{'mean':>10}{'95% CI':>22}",
-    ]
+    head = _("{name}: scenario {scenario}, policy {policy}, {n} replication(s), seed {seed}")
+    standard = _(
+        "standard: call taken <= {call_taking} min, first arrival <= {arrival} min after, "
+        "under control <= {control} min after arrival"
+    )
+    rows = []
     for key, label, unit in HEADLINE:
         if key not in across:
             continue
@@ -114,25 +203,35 @@ def format_summary(config: RunConfig, results: Sequence[ReplicationResult]) -> s
             mean, lo, hi = a["mean"], a["ci_low"], a["ci_high"]
             cell = f"{mean:10.1f}" if math.isfinite(mean) else f"{'-':>10}"
             ci = f"{lo:.1f} - {hi:.1f}" if math.isfinite(lo) else "-"
-        lines.append(f"{label:<40}{cell}{ci:>22}")
+        rows.append((_(label), cell, ci))
+    # 40 columns of labels, or more where a translation is wider.
+    first_col = max([40, *(width(label) + 2 for label, _c, _i in rows)])
+    lines = [
+        head.format(
+            name=title or config.name or _("run"),
+            scenario=scenario_label(config.scenario),
+            policy=policy_label(policy),
+            n=len(results),
+            seed=results[0].summary.get("root_seed"),
+        ),
+        standard.format(call_taking=f"{t[0]:g}", arrival=f"{t[1]:g}", control=f"{t[2]:g}"),
+        "",
+        pad(_("metric"), first_col) + pad(_("mean"), 10, ">") + pad(_("95% CI"), 22, ">"),
+    ]
+    lines += [pad(label, first_col) + cell + pad(ci, 22, ">") for label, cell, ci in rows]
     unserved = {
         k.removeprefix("unserved_"): v for k, v in across.items() if k.startswith("unserved_")
     }
     if unserved:
-        lines.append(
-            "unserved (mean per run): "
-            + ", ".join(f"{k} {v['mean']:.1f}" for k, v in sorted(unserved.items()))
-        )
+        items = [
+            f"{_(UNSERVED_LABELS[k]) if k in UNSERVED_LABELS else k} {v['mean']:.1f}"
+            for k, v in sorted(unserved.items())
+        ]
+        lines.append(_("unserved (mean per run): {items}").format(items=_join(items)))
     stockouts = {k: v for k, v in across.items() if k.startswith("stockouts_") and v["mean"]}
     if stockouts:
-        lines.append(
-            "stock-outs (mean per run): "
-            + ", ".join(
-                # tier "none": no depot that could reach the scene carried the item
-                f"{k.removeprefix('stockouts_').replace('none_', 'nowhere_')} {v['mean']:.1f}"
-                for k, v in stockouts.items()
-            )
-        )
+        items = [f"{_stockout_label(k)} {v['mean']:.1f}" for k, v in stockouts.items()]
+        lines.append(_("stock-outs (mean per run): {items}").format(items=_join(items)))
     busiest = sorted(
         (
             (v["mean"], k.removeprefix("utilisation_").removesuffix("_committed"))
@@ -142,9 +241,9 @@ def format_summary(config: RunConfig, results: Sequence[ReplicationResult]) -> s
         reverse=True,
     )[:3]
     if busiest:
+        items = [f"{facility_label(name)} {100 * u:.1f}%" for u, name in busiest]
         lines.append(
-            "busiest stations (share of team time committed): "
-            + ", ".join(f"{name} {100 * u:.1f}%" for u, name in busiest)
+            _("busiest stations (share of team time committed): {items}").format(items=_join(items))
         )
     return "\n".join(lines)
 
@@ -196,6 +295,8 @@ def write_run_outputs(
                 written.append(write_table(tables[name], stem, fmt="parquet"))
     summary = {
         "yingji_version": _version(),
+        # The language a report regenerated from this folder speaks.
+        "language": get_language(),
         "config": config.to_dict(),
         "replications": [r.summary for r in results],
         "across_replications": across_replications(results),

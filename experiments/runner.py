@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from experiments.config import Region, RunConfig
+from networks.i18n import _
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class ReplicationResult:
 def replication_seeds(root_seed: int, replication: int) -> tuple[np.random.SeedSequence, ...]:
     """The (incidents, response) seed sequences of replication ``replication``."""
     if replication < 0:
-        raise ValueError("replication must be >= 0")
+        raise ValueError(_("replication must be >= 0"))
     # SeedSequence(root, spawn_key=(r,)) is exactly SeedSequence(root).spawn(r + 1)[r].
     rep = np.random.SeedSequence(root_seed, spawn_key=(replication,))
     return tuple(rep.spawn(2))

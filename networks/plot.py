@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 
 #: Colour and line width by road class, from fast to slow.
@@ -20,6 +21,30 @@ ROAD_STYLE: dict[str, tuple[str, float]] = {
     "residential": ("#95a5a6", 0.6),
 }
 _OTHER = ("#bdc3c7", 0.5)
+
+#: Road classes (OSM ``highway`` tags) as a person reads them; the tag itself in English.
+ROAD_CLASS_LABELS = {
+    "motorway": N_("motorway"),
+    "trunk": N_("trunk"),
+    "primary": N_("primary"),
+    "secondary": N_("secondary"),
+    "tertiary": N_("tertiary"),
+    "unclassified": N_("unclassified"),
+    "residential": N_("residential"),
+    "motorway_link": N_("motorway_link"),
+    "trunk_link": N_("trunk_link"),
+    "primary_link": N_("primary_link"),
+    "secondary_link": N_("secondary_link"),
+    "tertiary_link": N_("tertiary_link"),
+    "living_street": N_("living_street"),
+    "service": N_("service"),
+}
+
+
+def road_class_label(highway: str) -> str:
+    """A road class as shown (Chinese road grades in Chinese; other tags as given)."""
+    label = ROAD_CLASS_LABELS.get(highway)
+    return _(label) if label else highway
 
 
 def _style(highway: str) -> tuple[str, float]:
@@ -86,7 +111,8 @@ def plot_network(
         sel = e.highway == cls
         ax.add_collection(LineCollection(segs[sel], colors=colour, linewidths=width, zorder=1))
         if not str(cls).endswith("_link"):
-            handles.append(Line2D([], [], color=colour, lw=width + 0.5, label=str(cls)))
+            label = road_class_label(str(cls))
+            handles.append(Line2D([], [], color=colour, lw=width + 0.5, label=label))
     closed = network.closed
     if show_closed and closed.any():
         ax.add_collection(
@@ -94,7 +120,7 @@ def plot_network(
                 segs[closed], colors="#d00000", linewidths=2.5, linestyles="--", zorder=2
             )
         )
-        handles.append(Line2D([], [], color="#d00000", lw=2.5, ls="--", label="closed"))
+        handles.append(Line2D([], [], color="#d00000", lw=2.5, ls="--", label=_("closed")))
     if node_values is not None:
         vals = np.asarray(node_values, float)
         finite = np.isfinite(vals)
@@ -113,13 +139,14 @@ def plot_network(
             "linewidths": 0.5,
         }
         style.update((layer_styles or {}).get(name, {}))
-        h = ax.scatter(nd.x[idx], nd.y[idx], label=f"{name} ({idx.size})", **style)
+        label = _("{layer} ({n})").format(layer=name, n=idx.size)
+        h = ax.scatter(nd.x[idx], nd.y[idx], label=label, **style)
         handles.append(h)
     ax.set_xlim(nd.x.min() - 200, nd.x.max() + 200)
     ax.set_ylim(nd.y.min() - 200, nd.y.max() + 200)
     ax.set_aspect("equal")
-    ax.set_xlabel("x (m)")
-    ax.set_ylabel("y (m)")
+    ax.set_xlabel(_("x (m)"))
+    ax.set_ylabel(_("y (m)"))
     ax.set_title(title if title is not None else network.name)
     ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85)
     return fig

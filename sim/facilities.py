@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import _
 from scenarios.distributions import Distribution, Fixed, Lognormal
 from scenarios.distributions import from_dict as distribution_from_dict
 from scenarios.limits import MAX_DURATION_MIN
@@ -45,7 +46,7 @@ def _name(r: Reader, name: str) -> str:
     """A required non-empty string."""
     v = r.str(name)
     if not v:
-        raise r.error(name, "expected a non-empty string")
+        raise r.error(name, _("expected a non-empty string"))
     return v
 
 
@@ -64,7 +65,11 @@ def _placed(
     node = r.int("node", lo=0)
     tier = r.get("tier")
     if tier not in tiers:
-        raise r.error("tier", f"unknown {kind} tier {tier!r}; expected one of {list(tiers)}")
+        message = {
+            "station": _("unknown station tier {tier!r}; expected one of {tiers}"),
+            "depot": _("unknown depot tier {tier!r}; expected one of {tiers}"),
+        }[kind]
+        raise r.error("tier", message.format(tier=tier, tiers=list(tiers)))
     return r, name, node, tier
 
 
@@ -96,9 +101,11 @@ class TeamSpec:
 
     def __post_init__(self) -> None:
         if self.capability not in CAPABILITIES:
-            raise ValueError(f"unknown capability {self.capability!r}")
+            raise ValueError(
+                _("unknown capability {capability!r}").format(capability=self.capability)
+            )
         if self.size < 1 or self.count < 1:
-            raise ValueError("team size and count must be >= 1")
+            raise ValueError(_("team size and count must be >= 1"))
 
     @classmethod
     def from_dict(
@@ -110,7 +117,10 @@ class TeamSpec:
         cap = _name(r, "capability")
         if cap not in CAPABILITIES:
             raise r.error(
-                "capability", f"unknown capability {cap!r}; expected one of {list(CAPABILITIES)}"
+                "capability",
+                _("unknown capability {capability!r}; expected one of {known}").format(
+                    capability=cap, known=list(CAPABILITIES)
+                ),
             )
         kw: dict[str, Any] = {
             "capability": cap,
@@ -159,14 +169,15 @@ class Station:
 
     def __post_init__(self) -> None:
         if self.tier not in STATION_TIERS:
-            raise ValueError(f"unknown station tier {self.tier!r}")
+            raise ValueError(_("unknown station tier {tier!r}").format(tier=self.tier))
         object.__setattr__(self, "teams", tuple(self.teams))
         if not self.teams:
-            raise ValueError(f"station {self.name!r} has no teams")
+            raise ValueError(_("station {name!r} has no teams").format(name=self.name))
         if self.tier == "township" and max(t.size for t in self.teams) < TOWNSHIP_TEAM_MIN_SIZE:
             raise ValueError(
-                f"township station {self.name!r} needs a team of at least "
-                f"{TOWNSHIP_TEAM_MIN_SIZE} people"
+                _("township station {name!r} needs a team of at least {n} people").format(
+                    name=self.name, n=TOWNSHIP_TEAM_MIN_SIZE
+                )
             )
         if not self.area:
             object.__setattr__(self, "area", self.name)
@@ -181,7 +192,7 @@ class Station:
         )
         teams_data = r.get("teams")
         if not isinstance(teams_data, Sequence) or isinstance(teams_data, str) or not teams_data:
-            raise r.error("teams", "expected a non-empty list of teams")
+            raise r.error("teams", _("expected a non-empty list of teams"))
         teams = tuple(
             TeamSpec.from_dict(t, source=source, key=_key(key, f"teams[{i}]"))
             for i, t in enumerate(teams_data)
@@ -189,7 +200,9 @@ class Station:
         area = r.str("area", "")
         if tier == "township" and max(t.size for t in teams) < TOWNSHIP_TEAM_MIN_SIZE:
             raise ConfigError(
-                f"a township station needs a team of at least {TOWNSHIP_TEAM_MIN_SIZE} people",
+                _("a township station needs a team of at least {n} people").format(
+                    n=TOWNSHIP_TEAM_MIN_SIZE
+                ),
                 source=source,
                 key=_key(key, "teams"),
             )
@@ -235,12 +248,12 @@ class Depot:
 
     def __post_init__(self) -> None:
         if self.tier not in DEPOT_TIERS:
-            raise ValueError(f"unknown depot tier {self.tier!r}")
+            raise ValueError(_("unknown depot tier {tier!r}").format(tier=self.tier))
         items = dict(self.stock.items() if isinstance(self.stock, Mapping) else self.stock)
         if any(q < 0 for q in items.values()):
-            raise ValueError(f"depot {self.name!r}: negative stock")
+            raise ValueError(_("depot {name!r}: negative stock").format(name=self.name))
         if not (math.isfinite(self.lead_time_min) and self.lead_time_min >= 0):
-            raise ValueError(f"depot {self.name!r}: lead time must be >= 0")
+            raise ValueError(_("depot {name!r}: lead time must be >= 0").format(name=self.name))
         object.__setattr__(self, "stock", tuple(sorted((str(k), int(v)) for k, v in items.items())))
 
     @property
@@ -262,14 +275,17 @@ class Depot:
             key,
         )
         if not isinstance(r.get("stock"), Mapping):
-            raise r.error("stock", "expected a table item -> quantity")
+            raise r.error("stock", _("expected a table item -> quantity"))
         stock = r.table("stock")
         from scenarios.catalogue import SUPPLY_ITEMS
 
         for k in stock.data:
             if k not in SUPPLY_ITEMS:
                 raise stock.error(
-                    str(k), f"unknown supply item {k!r}; expected one of {list(SUPPLY_ITEMS)}"
+                    str(k),
+                    _("unknown supply item {item!r}; expected one of {known}").format(
+                        item=k, known=list(SUPPLY_ITEMS)
+                    ),
                 )
         items = {str(k): stock.int(str(k), lo=0, hi=MAX_STOCK) for k in stock.data}
         parent = _name(r, "parent") if r.get("parent", None) is not None else None
@@ -327,7 +343,7 @@ class Reinforcement:
 
     def __post_init__(self) -> None:
         if self.max_grade not in (1, 2, 3, 4):
-            raise ValueError(f"max_grade must be 1-4, got {self.max_grade!r}")
+            raise ValueError(_("max_grade must be 1-4, got {value!r}").format(value=self.max_grade))
 
     @classmethod
     def from_dict(
@@ -401,29 +417,70 @@ def check_facilities(
     seen: set[str] = set()
     for i, s in enumerate(stations):
         if not 0 <= s.node < n_nodes:
-            raise fail(f"node {s.node} is not on the network (0..{n_nodes - 1})", "stations", i,
-                       "node")  # fmt: skip
+            message = _("node {node} is not on the network (0..{last})")
+            raise fail(message.format(node=s.node, last=n_nodes - 1), "stations", i, "node")
         if s.name in seen:
-            raise fail(f"duplicate station name {s.name!r}", "stations", i, "name")
+            message = _("duplicate station name {name!r}")
+            raise fail(message.format(name=s.name), "stations", i, "name")
         seen.add(s.name)
     by_name: dict[str, Depot] = {}
     for i, d in enumerate(depots):
         if not 0 <= d.node < n_nodes:
-            raise fail(f"node {d.node} is not on the network (0..{n_nodes - 1})", "depots", i,
-                       "node")  # fmt: skip
+            message = _("node {node} is not on the network (0..{last})")
+            raise fail(message.format(node=d.node, last=n_nodes - 1), "depots", i, "node")
         if d.name in by_name:
-            raise fail(f"duplicate depot name {d.name!r}", "depots", i, "name")
+            message = _("duplicate depot name {name!r}")
+            raise fail(message.format(name=d.name), "depots", i, "name")
         by_name[d.name] = d
     for i, d in enumerate(depots):
         if d.parent is None:
             continue
         p = by_name.get(d.parent)
         if p is None:
-            raise fail(f"unknown parent depot {d.parent!r}", "depots", i, "parent")
+            message = _("unknown parent depot {name!r}")
+            raise fail(message.format(name=d.parent), "depots", i, "parent")
         if DEPOT_TIERS.index(p.tier) >= DEPOT_TIERS.index(d.tier):
             raise fail(
-                f"parent {p.name!r} ({p.tier}) must be of a higher tier than {d.tier}",
+                _("parent {name!r} ({tier}) must be of a higher tier than {child_tier}").format(
+                    name=p.name, tier=p.tier, child_tier=d.tier
+                ),
                 "depots",
                 i,
                 "parent",
             )
+
+
+def facility_label(name: str) -> str:
+    """A station's or depot's name as a person reads it, in the language in use.
+
+    The default facilities of :func:`sim.defaults.default_facilities` carry
+    pinyin names (``"Baiyun Station"``, ``"City Depot"``, ``"Baiyun Village 3
+    Store"``) that records and ``summary.json`` keys use whatever the language;
+    in Chinese they read 白云镇应急救援站, 市级应急物资储备库, 杨家坪村物资储备点.
+    Any other name is shown as given.
+    """
+    import re
+
+    from networks.i18n import _
+    from networks.synthetic import chinese_place_name, place_name
+
+    fixed = {
+        "City Station": _("City Station"),
+        "City Depot": _("City Depot"),
+    }
+    if name in fixed:
+        return fixed[name]
+    county = re.fullmatch(r"County Depot (\d+)", name)
+    if county:
+        return _("County Depot {number}").format(number=county.group(1))
+    for suffix, template in (
+        (" Station", _("{township} Station")),
+        (" Depot", _("{township} Depot")),
+    ):
+        stem = name.removesuffix(suffix)
+        if stem != name and " Village " not in stem and chinese_place_name(stem):
+            return template.format(township=place_name(stem))
+    stem = name.removesuffix(" Store")
+    if stem != name and " Village " in stem and chinese_place_name(stem):
+        return _("{village} Store").format(village=place_name(stem))
+    return name

@@ -11,16 +11,18 @@ from typing import Any
 
 import numpy as np
 
+from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
+from sim.facilities import facility_label
 from sim.records import RunRecords
 from sim.summary import interval, utilisation
 from sim.targets import ResponseTargets
 
 _LABELS = {
-    "call_taking": "call -> call taken",
-    "arrival": "call taken -> first arrival",
-    "control": "first arrival -> under control",
-    "response": "call -> first arrival",
+    "call_taking": N_("call -> call taken"),
+    "arrival": N_("call taken -> first arrival"),
+    "control": N_("first arrival -> under control"),
+    "response": N_("call -> first arrival"),
 }
 
 
@@ -74,11 +76,12 @@ def plot_response_times(
         ax.hist(np.minimum(x, top), bins=bins, range=(0.0, top), color="#4c72b0", alpha=0.85)
         if limit is not None:
             share = float(np.mean(x <= limit)) if x.size else float("nan")
-            ax.axvline(limit, color="#c0392b", lw=1.5, ls="--", label=f"{limit:g} min: {share:.0%}")
+            label = _("{limit} min: {share}").format(limit=f"{limit:g}", share=f"{share:.0%}")
+            ax.axvline(limit, color="#c0392b", lw=1.5, ls="--", label=label)
             ax.legend(fontsize=8)
-        ax.set_title(_LABELS.get(name, name), fontsize=10)
-        ax.set_xlabel("minutes")
-        ax.set_ylabel("incidents")
+        ax.set_title(_(_LABELS[name]) if name in _LABELS else name, fontsize=10)
+        ax.set_xlabel(_("minutes"))
+        ax.set_ylabel(_("incidents"))
     return fig
 
 
@@ -116,9 +119,9 @@ def plot_incident_map(
     fig = plot_network(
         network,
         ax=ax,
-        layers={"stations": records.stations["node"]},
-        layer_styles={"stations": {"c": "k", "s": 70}},
-        title=title if title is not None else "Incidents by arrival time",
+        layers={_("stations"): records.stations["node"]},
+        layer_styles={_("stations"): {"c": "k", "s": 70}},
+        title=title if title is not None else _("Incidents by arrival time"),
     )
     ax = fig.axes[0] if ax is None else ax
     inc = records.incidents
@@ -129,10 +132,10 @@ def plot_incident_map(
         nx[ok], ny[ok], c=np.minimum(t[ok], max_minutes), s=6, cmap="plasma", vmin=0,
         vmax=max_minutes, zorder=5, alpha=0.8,
     )  # fmt: skip
-    fig.colorbar(sc, ax=ax, shrink=0.7, label="call taken -> first arrival (min)")
+    fig.colorbar(sc, ax=ax, shrink=0.7, label=_("call taken -> first arrival (min)"))
     bad = ~inc["served"] & (inc["reason"] != "after_horizon")
     if bad.any():
-        ax.scatter(nx[bad], ny[bad], marker="x", c="#d00000", s=18, zorder=6, label="unserved")
+        ax.scatter(nx[bad], ny[bad], marker="x", c="#d00000", s=18, zorder=6, label=_("unserved"))
     return fig
 
 
@@ -164,11 +167,11 @@ def plot_utilisation(records: RunRecords, *, ax: Any = None) -> Any:
     else:
         fig = ax.figure
     pos = np.arange(len(names))
-    ax.bar(pos, away, color="#a6bddb", label="away (incl. return)")
-    ax.bar(pos, committed, color="#2b8cbe", label="committed to incidents")
-    ax.set_xticks(pos, names, rotation=60, ha="right", fontsize=8)
-    ax.set_ylabel("share of team time")
+    ax.bar(pos, away, color="#a6bddb", label=_("away (incl. return)"))
+    ax.bar(pos, committed, color="#2b8cbe", label=_("committed to incidents"))
+    ax.set_xticks(pos, [facility_label(n) for n in names], rotation=60, ha="right", fontsize=8)
+    ax.set_ylabel(_("share of team time"))
     ax.set_ylim(0, max(1.0, max(away, default=0.0)))
-    ax.set_title("Team utilisation by station")
+    ax.set_title(_("Team utilisation by station"))
     ax.legend(fontsize=8)
     return fig

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from networks.i18n import _
 from sim.records import RunRecords
 from sim.targets import ResponseTargets
 
@@ -40,7 +41,7 @@ def interval(records: RunRecords, name: str) -> np.ndarray:
     for key, a, b in INTERVALS:
         if key == name:
             return inc[b] - inc[a]
-    raise ValueError(f"unknown interval {name!r}")
+    raise ValueError(_("unknown interval {name!r}").format(name=name))
 
 
 def _stats(x: np.ndarray) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import _
 from scenarios.limits import MAX_DURATION_MIN
 from scenarios.validate import check_num
 
@@ -35,7 +36,9 @@ class ResponseTargets:
     def __post_init__(self) -> None:
         for k, v in asdict(self).items():
             if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0):
-                raise ValueError(f"target {k} must be a number >= 0, got {v!r}")
+                raise ValueError(
+                    _("target {name} must be a number >= 0, got {value!r}").format(name=k, value=v)
+                )
 
     @classmethod
     def from_dict(
@@ -44,13 +47,17 @@ class ResponseTargets:
         """Validate and build from plain data (missing keys take the defaults)."""
         extra = set(data) - {"call_taking", "arrival", "control"}
         if extra:
-            raise ConfigError(f"unknown targets {sorted(extra)}", source=source, key=key)
+            raise ConfigError(
+                _("unknown targets {names}").format(names=sorted(extra)), source=source, key=key
+            )
         values = {}
         for k, v in data.items():
             where = f"{key}.{k}" if key else k
             values[k] = check_num(
                 v,
-                lambda m, where=where: ConfigError(f"minutes: {m}", source=source, key=where),
+                lambda m, where=where: ConfigError(
+                    _("minutes: {message}").format(message=m), source=source, key=where
+                ),
                 lo=0.0,
                 hi=MAX_DURATION_MIN,
             )

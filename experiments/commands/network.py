@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 from experiments.commands import argtypes
+from networks.i18n import _, pad, width
 from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
 
 
@@ -33,26 +35,60 @@ def cmd_network_build(args: argparse.Namespace) -> int:
     net = _network_from_args(args)
     path = save_graphml(net, args.output)
     s = net.summary()
-    print(f"wrote {path}: {s['nodes']} nodes, {s['edges']} edges, {s['total_km']} km")
+    print(
+        _("wrote {path}: {nodes} nodes, {edges} edges, {km} km").format(
+            path=path, nodes=s["nodes"], edges=s["edges"], km=s["total_km"]
+        )
+    )
     return 0
 
 
-def format_network_info(summary: dict) -> str:
-    """Human-readable lines for :meth:`networks.RoadNetwork.summary`."""
+def format_network_info(summary: dict, extra: Sequence[tuple[str, str]] = ()) -> str:
+    """Human-readable lines for :meth:`networks.RoadNetwork.summary`.
+
+    Parameters
+    ----------
+    summary
+        The network's summary.
+    extra
+        Further (label, value) lines, aligned with the rest.
+
+    Returns
+    -------
+    str
+        One line per figure, labels padded to one column by terminal width.
+    """
+    from networks.plot import road_class_label
+
     d = summary["dropped"]
     lon0, lat0, lon1, lat1 = summary["bbox_lonlat"]
-    lines = [
-        f"network      {summary['name']}",
-        f"nodes        {summary['nodes']:,}",
-        f"edges        {summary['edges']:,} (directed)",
-        f"length       {summary['total_km']:,.1f} km of directed edges",
-        f"dropped      {d['nodes']} nodes, {d['edges']} edges in "
-        f"{d['strongly_connected_parts']} parts not strongly connected to the main one",
-        f"bbox lon/lat {lon0:.5f}, {lat0:.5f} .. {lon1:.5f}, {lat1:.5f}",
-        f"landmarks    {summary['landmarks']}",
-        "road classes " + ", ".join(f"{k} {v:,.1f} km" for k, v in summary["km_by_class"].items()),
+    roads = [
+        _("{road} {km} km").format(road=road_class_label(k), km=f"{v:,.1f}")
+        for k, v in summary["km_by_class"].items()
     ]
-    return "\n".join(lines)
+    rows = [
+        (_("network"), str(summary["name"])),
+        (_("nodes"), f"{summary['nodes']:,}"),
+        (_("edges"), _("{edges} (directed)").format(edges=f"{summary['edges']:,}")),
+        (_("length"), _("{km} km of directed edges").format(km=f"{summary['total_km']:,.1f}")),
+        (
+            _("dropped"),
+            _(
+                "{nodes} nodes, {edges} edges in {parts} parts not strongly connected "
+                "to the main one"
+            ).format(nodes=d["nodes"], edges=d["edges"], parts=d["strongly_connected_parts"]),
+        ),
+        (
+            _("bbox lon/lat"),
+            f"{lon0:.5f}, {lat0:.5f} .. {lon1:.5f}, {lat1:.5f}",
+        ),
+        (_("landmarks"), str(summary["landmarks"])),
+        (_("road classes"), _(", ").join(roads)),
+        *extra,
+    ]
+    # One space after the widest label ("bbox lon/lat" in English).
+    column = max(width(label) for label, _value in rows) + 1
+    return "\n".join(pad(label, column) + value for label, value in rows)
 
 
 def cmd_network_info(args: argparse.Namespace) -> int:
@@ -71,12 +107,12 @@ def cmd_network_plot(args: argparse.Namespace) -> int:
 
     check_file_target(args.output, option="--output")
     net = _network_from_args(args)
+    kinds = {"city": _("city"), "township": _("township"), "village": _("village")}
     layers = {
-        kind: [lm.node for lm in net.landmarks if lm.kind == kind]
-        for kind in ("city", "township", "village")
+        label: [lm.node for lm in net.landmarks if lm.kind == kind] for kind, label in kinds.items()
     }
     fig = plot_network(net, layers={k: v for k, v in layers.items() if v})
-    print(f"wrote {save_figure(fig, args.output)}")
+    print(_("wrote {path}").format(path=save_figure(fig, args.output)))
     return 0
 
 
@@ -94,14 +130,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None:
     if positional:
-        p.add_argument("file", help="road network file (.graphml, .osm, .osm.bz2, .osm.pbf)")
+        p.add_argument("file", help=_("road network file (.graphml, .osm, .osm.bz2, .osm.pbf)"))
         return
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--synthetic", choices=["county"], help="the built-in synthetic county")
-    src.add_argument("--osm", metavar="FILE", help="OpenStreetMap file (.osm, .osm.bz2, .osm.pbf)")
-    src.add_argument("--place", metavar="NAME", help="download a place through osmnx (online)")
+    src.add_argument("--synthetic", choices=["county"], help=_("the built-in synthetic county"))
+    src.add_argument(
+        "--osm", metavar="FILE", help=_("OpenStreetMap file (.osm, .osm.bz2, .osm.pbf)")
+    )
+    src.add_argument("--place", metavar="NAME", help=_("download a place through osmnx (online)"))
     p.add_argument(
-        "--seed", type=argtypes.seed, default=0, help="layout seed of the synthetic county"
+        "--seed", type=argtypes.seed, default=0, help=_("layout seed of the synthetic county")
     )
     # The generator's own bounds: a typo must not ask for more roads than a machine holds.
     p.add_argument("--townships", type=argtypes.integer(0, MAX_TOWNSHIPS), default=10)
@@ -110,7 +148,7 @@ def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None
         "--grid",
         type=argtypes.integer(2, MAX_GRID),
         default=24,
-        help="streets per side of the county seat",
+        help=_("streets per side of the county seat"),
     )
 
 
@@ -118,25 +156,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``demo`` and ``network`` to the ``yingji`` parser."""
     from experiments.commands.run import add_output_options
 
-    demo = sub.add_parser("demo", help="run the built-in synthetic county end to end")
+    demo = sub.add_parser("demo", help=_("run the built-in synthetic county end to end"))
     add_output_options(demo, "yingji-demo")
     demo.add_argument("--seed", type=argtypes.seed, default=2024)
     demo.add_argument("--replications", type=argtypes.replications, default=5)
     demo.set_defaults(func=cmd_demo)
 
-    net = sub.add_parser("network", help="build, inspect and draw road networks")
+    net = sub.add_parser("network", help=_("build, inspect and draw road networks"))
     nsub = net.add_subparsers(dest="network_command", required=True, metavar="ACTION")
     build = nsub.add_parser(
-        "build", help="make a GraphML network from OSM, a place or the synthetic county"
+        "build", help=_("make a GraphML network from OSM, a place or the synthetic county")
     )
     _add_network_source(build, positional=False)
-    build.add_argument("-o", "--output", required=True, help="GraphML file to write")
+    build.add_argument("-o", "--output", required=True, help=_("GraphML file to write"))
     build.set_defaults(func=cmd_network_build)
-    info = nsub.add_parser("info", help="nodes, edges, km, dropped parts, bounding box")
+    info = nsub.add_parser("info", help=_("nodes, edges, km, dropped parts, bounding box"))
     _add_network_source(info, positional=True)
-    info.add_argument("--json", action="store_true", help="machine-readable output")
+    info.add_argument("--json", action="store_true", help=_("machine-readable output"))
     info.set_defaults(func=cmd_network_info)
-    plot = nsub.add_parser("plot", help="draw a network coloured by road class")
+    plot = nsub.add_parser("plot", help=_("draw a network coloured by road class"))
     _add_network_source(plot, positional=True)
-    plot.add_argument("-o", "--output", required=True, help="image file (.png, .svg, .pdf)")
+    plot.add_argument("-o", "--output", required=True, help=_("image file (.png, .svg, .pdf)"))
     plot.set_defaults(func=cmd_network_plot)

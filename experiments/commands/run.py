@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from experiments.commands import argtypes
+from networks.i18n import _, adopt
 
 
 def run_and_report(
@@ -21,6 +22,7 @@ def run_and_report(
     overwrite: bool = False,
     command: str = "run",
     extra: Callable[[Path], list[Path]] | None = None,
+    title: str | None = None,
 ) -> int:
     """Run a config's replications, print the summary table and write the outputs.
 
@@ -46,6 +48,8 @@ def run_and_report(
         The command name recorded in the folder's marker.
     extra
         Writes further files into the (staging) output folder; returns them.
+    title
+        Name of the run in the summary table (the config's ``name`` if ``None``).
 
     Returns
     -------
@@ -58,17 +62,23 @@ def run_and_report(
     from experiments.runner import run_config
 
     cfg = config if isinstance(config, RunConfig) else RunConfig.from_file(config_path)
+    adopt(getattr(cfg, "language", None))  # the config's language, unless --lang chose one
     check_folder_target(out, overwrite=overwrite)
     region = cfg.region()  # validate placements before any work
     # The summary describes the run that produced it: overrides become the config's values.
     changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
     cfg = dataclasses.replace(cfg, **changes)
     results = run_config(cfg)
-    print(format_summary(cfg, results))
+    print(format_summary(cfg, results, title=title))
     with staged_folder(out, command=command, overwrite=overwrite) as stage:
         written = list(extra(stage)) if extra is not None else []
         written += write_run_outputs(cfg, region, results, stage, plots=plots)
-    print(f"\nwrote {len(written)} files to {out}/ (summary.json, records/, plots)")
+    print()
+    print(
+        _("wrote {n} files to {out}/ (summary.json, records/, plots)").format(
+            n=len(written), out=out
+        )
+    )
     return 0
 
 
@@ -86,24 +96,31 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def add_output_options(p: argparse.ArgumentParser, default: str) -> None:
     """``--out`` and ``--overwrite``, shared by the commands that write a run folder."""
-    p.add_argument("--out", default=default, help=f"output folder (default: {default})")
+    p.add_argument(
+        "--out",
+        default=default,
+        help=_("output folder (default: {default})").format(default=default),
+    )
     p.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace an earlier output in --out as a whole (default: refuse)",
+        help=_("replace an earlier output in --out as a whole (default: refuse)"),
     )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``run`` to the ``yingji`` parser."""
-    p = sub.add_parser("run", help="simulate a configured region and scenario")
-    p.add_argument("config", help="run config (TOML)")
+    p = sub.add_parser("run", help=_("simulate a configured region and scenario"))
+    p.add_argument("config", help=_("run config (TOML)"))
     p.add_argument(
-        "--seed", type=argtypes.seed, default=None, help="root seed (default: the config's)"
+        "--seed", type=argtypes.seed, default=None, help=_("root seed (default: the config's)")
     )
     p.add_argument(
-        "--replications", type=argtypes.replications, default=None, help="default: the config's"
+        "--replications",
+        type=argtypes.replications,
+        default=None,
+        help=_("default: the config's"),
     )
     add_output_options(p, "yingji-run")
-    p.add_argument("--no-plots", action="store_true", help="skip the plots")
+    p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))
     p.set_defaults(func=cmd_run)
