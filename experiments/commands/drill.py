@@ -1,10 +1,18 @@
-"""``yingji drill ...``: draw, reveal and verify blind drills; organisers' contributions."""
+"""``yingji drill ...``: draw, reveal and verify blind drills; organisers' contributions.
+
+Every line is in the language in use. ``draw`` (and ``verify --redraw``) follow
+the drill file's ``language`` key unless ``--lang`` or ``YINGJI_LANG`` chose
+one; ``reveal`` writes the packets, and speaks, in the language the drill was
+drawn in unless ``--lang`` or ``YINGJI_LANG`` is given then.
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from experiments.commands import argtypes
+from networks import i18n
+from networks.i18n import N_, _
 
 #: Largest ``--scrypt-n`` (with r = 8: 2 GiB of memory).
 MAX_SCRYPT_N = 2**24
@@ -14,7 +22,7 @@ def _power_of_two(text: str) -> int:
     """An argparse type: a power of two between 2 and :data:`MAX_SCRYPT_N`."""
     n = argtypes.integer(2, MAX_SCRYPT_N)(text)
     if n & (n - 1):
-        raise argparse.ArgumentTypeError(f"expected a power of two, got {n}")
+        raise argparse.ArgumentTypeError(_("expected a power of two, got {n}").format(n=n))
     return n
 
 
@@ -29,7 +37,9 @@ def cmd_draw(args: argparse.Namespace) -> int:
     import sys
 
     from experiments.drill import draw_drill
+    from experiments.drill.config import drill_language
 
+    i18n.adopt(drill_language(args.config))  # the drill file's language, unless --lang chose one
     res = draw_drill(
         args.config,
         args.out,
@@ -41,17 +51,37 @@ def cmd_draw(args: argparse.Namespace) -> int:
         scrypt=_scrypt(args),
     )
     if res.key_created:
-        print(f"created key file {res.key_created} (keep it secret, away from {res.folder})")
-    print(f"sealed drill {res.exercise_id} in {res.folder}")
-    print(f"commitment {res.commitment}")
-    print(f"publish {res.folder / 'commitment.json'} now; reveal only after the drill starts")
+        print(
+            _("created key file {key} (keep it secret, away from {folder})").format(
+                key=res.key_created, folder=res.folder
+            )
+        )
+    print(
+        _("sealed drill {exercise} in {folder}").format(exercise=res.exercise_id, folder=res.folder)
+    )
+    print(_("commitment {commitment}").format(commitment=res.commitment))
+    print(
+        _("publish {file} now; reveal only after the drill starts").format(
+            file=res.folder / "commitment.json"
+        )
+    )
     if args.seed is not None:  # after the draw, so a refused draw still prints one line
         print(
-            "yingji: warning: --seed makes the draw foreseeable; use it only to test "
-            "the generator, never for a real drill",
+            _(
+                "yingji: warning: --seed makes the draw foreseeable; use it only to test "
+                "the generator, never for a real drill"
+            ),
             file=sys.stderr,
         )
     return 0
+
+
+#: The role folders of a reveal, as the reveal lists them.
+_ROLES = (
+    ("participants", N_("participants")),
+    ("controllers", N_("controllers")),
+    ("evaluators", N_("evaluators")),
+)
 
 
 def cmd_reveal(args: argparse.Namespace) -> int:
@@ -64,11 +94,15 @@ def cmd_reveal(args: argparse.Namespace) -> int:
         passphrase_file=args.passphrase_file,
         history_file=args.append_history,
     )
-    print(f"revealed {res.script.exercise_id}: {len(res.files)} files in {res.folder}")
-    for role in ("participants", "controllers", "evaluators"):
-        print(f"  {role:<13} {res.folder / role}")
+    print(
+        _("revealed {exercise}: {n} files in {folder}").format(
+            exercise=res.script.exercise_id, n=len(res.files), folder=res.folder
+        )
+    )
+    for folder, role in _ROLES:
+        print(f"  {i18n.pad(_(role), 13)} {res.folder / folder}")
     if res.note:
-        print(f"note: {res.note}")
+        print(_("note: {note}").format(note=res.note))
     return 0
 
 
@@ -76,10 +110,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
     """``yingji drill verify``: check a revealed script against the commitment."""
     from experiments.drill import verify_drill
 
+    if args.redraw is not None:
+        from experiments.drill.config import drill_language
+
+        i18n.adopt(drill_language(args.redraw))
     res = verify_drill(args.folder, redraw=args.redraw)
-    print(f"verified {res.exercise_id} (drawn {res.drawn_at}, commitment {res.commitment})")
+    print(
+        _("verified {exercise} (drawn {drawn_at}, commitment {commitment})").format(
+            exercise=res.exercise_id, drawn_at=res.drawn_at, commitment=res.commitment
+        )
+    )
     for c in res.checks:
-        print(f"  ok: {c}")
+        print(_("  ok: {check}").format(check=c))
     return 0
 
 
@@ -88,54 +130,65 @@ def cmd_contribute(args: argparse.Namespace) -> int:
     from experiments.drill import contribute
 
     h = contribute(args.party, secret_file=args.secret, commitments_file=args.commitments)
-    print(f"{args.party}: commitment {h} added to {args.commitments}")
-    print(f"keep {args.secret} private; hand it to the drawing machine at the draw")
+    print(
+        _("{party}: commitment {commitment} added to {file}").format(
+            party=args.party, commitment=h, file=args.commitments
+        )
+    )
+    print(
+        _("keep {file} private; hand it to the drawing machine at the draw").format(
+            file=args.secret
+        )
+    )
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``drill`` to the ``yingji`` parser."""
-    drill = sub.add_parser("drill", help="draw, seal, reveal and verify blind drills")
+    drill = sub.add_parser("drill", help=_("draw, seal, reveal and verify blind drills"))
     dsub = drill.add_subparsers(dest="drill_command", required=True, metavar="ACTION")
 
     def secret_args(p: argparse.ArgumentParser) -> None:
         g = p.add_mutually_exclusive_group(required=True)
-        g.add_argument("--key", metavar="FILE", help="key file (64 hex digits)")
-        g.add_argument("--passphrase-file", metavar="FILE", help="file holding a passphrase")
+        g.add_argument("--key", metavar="FILE", help=_("key file (64 hex digits)"))
+        g.add_argument("--passphrase-file", metavar="FILE", help=_("file holding a passphrase"))
 
-    draw = dsub.add_parser("draw", help="draw a drill from DRILL.toml and seal it into DIR")
+    draw = dsub.add_parser("draw", help=_("draw a drill from DRILL.toml and seal it into DIR"))
     draw.add_argument("config", metavar="DRILL.toml")
-    draw.add_argument("--out", required=True, metavar="DIR", help="drill folder to create")
+    draw.add_argument("--out", required=True, metavar="DIR", help=_("drill folder to create"))
     secret_args(draw)
     draw.add_argument(
         "--seed",
         type=argtypes.seed,
-        help="fixed seed, ONLY for testing the generator (default: secrets)",
+        help=_("fixed seed, ONLY for testing the generator (default: secrets)"),
     )
-    draw.add_argument("--commitments", metavar="FILE", help="organisers' published commitments")
+    draw.add_argument("--commitments", metavar="FILE", help=_("organisers' published commitments"))
     draw.add_argument(
-        "--contribution", action="append", metavar="FILE", help="an organiser's contribution"
+        "--contribution", action="append", metavar="FILE", help=_("an organiser's contribution")
     )
     draw.add_argument(
-        "--scrypt-n", type=_power_of_two, metavar="N", help="passphrase KDF cost (default 2**17)"
+        "--scrypt-n",
+        type=_power_of_two,
+        metavar="N",
+        help=_("passphrase KDF cost (default 2**17)"),
     )
     draw.set_defaults(func=cmd_draw)
 
-    rev = dsub.add_parser("reveal", help="decrypt DIR, check the commitment, write packets")
+    rev = dsub.add_parser("reveal", help=_("decrypt DIR, check the commitment, write packets"))
     rev.add_argument("folder", metavar="DIR")
     secret_args(rev)
-    rev.add_argument("--append-history", metavar="FILE", help="add this drill to a history CSV")
+    rev.add_argument("--append-history", metavar="FILE", help=_("add this drill to a history CSV"))
     rev.set_defaults(func=cmd_reveal)
 
-    ver = dsub.add_parser("verify", help="check a revealed drill against its commitment")
+    ver = dsub.add_parser("verify", help=_("check a revealed drill against its commitment"))
     ver.add_argument("folder", metavar="DIR")
     ver.add_argument(
-        "--redraw", metavar="DRILL.toml", help="also re-draw from the seed and compare"
+        "--redraw", metavar="DRILL.toml", help=_("also re-draw from the seed and compare")
     )
     ver.set_defaults(func=cmd_verify)
 
-    con = dsub.add_parser("contribute", help="an organiser's entropy for a multi-party draw")
-    con.add_argument("--party", required=True, help="organiser's name")
-    con.add_argument("--secret", required=True, metavar="FILE", help="private file to create")
-    con.add_argument("--commitments", required=True, metavar="FILE", help="public commitments")
+    con = dsub.add_parser("contribute", help=_("an organiser's entropy for a multi-party draw"))
+    con.add_argument("--party", required=True, help=_("organiser's name"))
+    con.add_argument("--secret", required=True, metavar="FILE", help=_("private file to create"))
+    con.add_argument("--commitments", required=True, metavar="FILE", help=_("public commitments"))
     con.set_defaults(func=cmd_contribute)

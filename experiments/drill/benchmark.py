@@ -32,8 +32,10 @@ from typing import Any
 
 import numpy as np
 
+from networks.i18n import N_
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
+from scenarios.drill import texts
 from scenarios.drill.injects import Store, Unit
 from scenarios.drill.script import DrillScript
 from scenarios.drill.spec import iso
@@ -42,22 +44,31 @@ from scenarios.drill.spec import iso
 def _row(
     start: datetime,
     at: float,
-    event: str,
-    detail: str,
+    event: Any,
+    detail: Any,
     target: float | None = None,
     nodes: Sequence[int] = (),
 ) -> dict[str, Any]:
+    """A row; ``event`` and ``detail`` are text specs (:mod:`scenarios.drill.texts`)."""
     at_r = round(float(at), 1)
     known = bool(np.isfinite(at_r))
     return {
         "at_min": at_r,
         "clock": iso(start + timedelta(minutes=at_r)) if known else "",
-        "event": event,
-        "detail": detail,
+        "event": texts.english(event),
+        "detail": texts.english(detail),
         "target_min": None if target is None else round(float(target), 1),
         "within_target": None if target is None or not known else bool(at_r <= target),
         "nodes": [int(n) for n in nodes],
+        "texts": {"event": event, "detail": detail},
     }
+
+
+def _teams(counts: Sequence[tuple[str, int]]) -> Any:
+    """``"2 fire, 1 medical"`` as a text spec."""
+    return texts.listing(
+        [texts.msg("teams.count", n=n, capability=texts.vocab("capability", c)) for c, n in counts]
+    )
 
 
 def benchmark_timeline(
@@ -98,7 +109,15 @@ def benchmark_timeline(
     call, arrive, control = (
         script.evaluation["targets"][k] for k in ("call_taking", "arrival", "control")
     )
-    rows = [_row(start, call_taking_min, "Call taken", "call-taking allowance", call)]
+    rows = [
+        _row(
+            start,
+            call_taking_min,
+            texts.term(N_("Call taken")),
+            texts.term(N_("call-taking allowance")),
+            call,
+        )
+    ]
     part = [u for u in units if u.name in set(script.participants)]
     times = (
         network.travel_times([u.node for u in part], reverse=False)[:, sc.node] / 60.0
@@ -108,7 +127,7 @@ def benchmark_timeline(
     first: tuple[float, str, int] | None = None
     complement = call_taking_min
     on_scene: list[float] = []  # arrival of every team counted toward the requirement
-    missing: list[str] = []
+    missing: list[tuple[str, int]] = []
     for cap, need in req.teams:
         arrivals = []
         for u, tt in zip(part, times, strict=True):
@@ -116,57 +135,70 @@ def benchmark_timeline(
                 if c == cap and np.isfinite(tt):
                     arrivals += [(call_taking_min + turnout + float(tt), u.name, u.node)] * count
         arrivals.sort()
-        label = cap.replace("_", " ")
+        label = texts.vocab("capability", cap)
         if not arrivals:
             rows.append(
                 _row(
                     start,
                     float("nan"),
-                    f"No {label} team among the participants",
-                    f"{need} needed: mutual aid required",
+                    texts.msg("bench.no_team", capability=label),
+                    texts.msg("bench.no_team_detail", n=need),
                 )
             )
-            missing.append(f"{need} {cap.replace('_', ' ')}")
+            missing.append((cap, need))
             continue
         a0 = arrivals[0]
         if first is None or a0 < first:
             first = a0
-        rows.append(_row(start, a0[0], f"First {label} team arrives", a0[1], nodes=[a0[2]]))
+        rows.append(
+            _row(
+                start,
+                a0[0],
+                texts.msg("bench.first_of", capability=label),
+                texts.facility(a0[1]),
+                nodes=[a0[2]],
+            )
+        )
         got = arrivals[: min(need, len(arrivals))]
         if need > 1 or len(arrivals) < need:
             last = got[-1]
-            names = sorted({g[1] for g in got})
-            short = "" if len(got) == need else f"; only {len(got)} of {need} available"
+            names = texts.listing([texts.facility(n) for n in sorted({g[1] for g in got})])
             rows.append(
                 _row(
                     start,
                     last[0],
-                    f"{len(got)} {label} teams on scene",
-                    ", ".join(names) + short,
+                    texts.msg("bench.teams_on_scene", n=len(got), capability=label),
+                    names
+                    if len(got) == need
+                    else texts.msg("bench.short_units", units=names, got=len(got), need=need),
                     nodes=sorted({g[2] for g in got}),
                 )
             )
         complement = max(complement, got[-1][0])
         on_scene += [g[0] for g in got]
         if len(got) < need:
-            missing.append(f"{need - len(got)} {label}")
+            missing.append((cap, need - len(got)))
     if missing:  # the participants cannot field the requirement: no plan time to promise
         complement = float("nan")
     if first is not None:
         rows.append(
-            _row(start, first[0], "First team on scene", first[1], call + arrive, nodes=[first[2]])
+            _row(
+                start,
+                first[0],
+                texts.term(N_("First team on scene")),
+                texts.facility(first[1]),
+                call + arrive,
+                nodes=[first[2]],
+            )
         )
         rows.append(
             _row(
                 start,
                 complement,
-                "Full required complement on scene",
-                ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in req.teams)
-                + (
-                    f"; not reachable: short of {', '.join(missing)} (mutual aid)"
-                    if missing
-                    else ""
-                ),
+                texts.term(N_("Full required complement on scene")),
+                texts.msg("bench.unreachable", teams=_teams(req.teams), missing=_teams(missing))
+                if missing
+                else _teams(req.teams),
             )
         )
         from sim.model import work_done_at
@@ -178,9 +210,12 @@ def benchmark_timeline(
             _row(
                 start,
                 control_at,
-                "Under control (plan)",
-                f"{work:.0f} min mean control work per team, teams working from arrival; "
-                f"{h.under_control}",
+                texts.term(N_("Under control (plan)")),
+                texts.msg(
+                    "bench.control_detail",
+                    work=float(work),
+                    definition=texts.hazard_text(h, "under_control"),
+                ),
                 call + arrive + control,
             )
         )
@@ -213,16 +248,21 @@ def _supply_rows(start, supplies, network, node, stores, call_taking_min, loadin
             t_last = call_taking_min + loading_min + float(tt[i])
             if got >= need:
                 break
-        label = item.replace("_", " ")
-        detail = ", ".join(f"{n} {name}" for name, n, _ in used)
-        if got < need:
-            detail += f"; short by {need - got}"
+        sources = texts.listing(
+            [texts.msg("bench.source", n=n, depot=texts.facility(name)) for name, n, _ in used]
+        )
+        if not used:
+            detail: Any = texts.term(N_("no depot holds it"))
+        elif got < need:
+            detail = texts.msg("bench.from_short", sources=sources, short=need - got)
+        else:
+            detail = texts.msg("bench.from", sources=sources)
         rows.append(
             _row(
                 start,
                 t_last,
-                f"{got} of {need} {label} delivered",
-                f"from {detail}" if used else "no depot holds it",
+                texts.msg("bench.delivered", got=got, need=need, item=texts.vocab("item", item)),
+                detail,
                 nodes=[u[2] for u in used],
             )
         )
@@ -241,17 +281,19 @@ def _reroute_rows(start, script, network, part, call_taking_min):
         state = network.with_closed(inj.truth["edges"])
         before = network.travel_time(unit.node, script.scene.node) / 60.0
         after = state.travel_time(unit.node, script.scene.node) / 60.0
-        detail = (
-            f"{unit.name} around the closure of {inj.truth['road'] or 'the road'} "
-            f"(+{after - before:.1f} min)"
-            if np.isfinite(after)
-            else f"{unit.name}: no way round the closure"
-        )
+        road = (inj.texts.get("message") or {}).get("args", {}).get("road") or inj.truth["road"]
+        name = texts.facility(unit.name)
+        if not np.isfinite(after):
+            detail: Any = texts.msg("bench.no_way", unit=name)
+        elif inj.truth["road"]:
+            detail = texts.msg("bench.around", unit=name, road=road, delay=float(after - before))
+        else:
+            detail = texts.msg("bench.around_unnamed", unit=name, delay=float(after - before))
         rows.append(
             _row(
                 start,
                 call_taking_min + turnout + after if np.isfinite(after) else float("nan"),
-                f"Inject {inj.no}: first team re-routed",
+                texts.msg("bench.rerouted", no=inj.no),
                 detail,
                 nodes=[unit.node],
             )

@@ -20,6 +20,8 @@
     stations = "default"
     depots = "default"
 
+    language = "zh"               # packets and messages: zh or en (default: the locale)
+
     [seal]                        # passphrase KDF cost (scrypt)
     scrypt_n = 131072
     [benchmark]
@@ -29,7 +31,10 @@
     travel_noise = 0.15           # their travel-time coefficient of variation
 
 A missing ``[network]`` means the built-in county with its default facilities.
-Paths are relative to the TOML file.
+Paths are relative to the TOML file. ``language`` is followed unless the user
+chose one (``yingji --lang``, ``YINGJI_LANG``); the draw records the language in
+the sealed payload (not in the committed script) and the reveal writes the
+packets in it, unless ``--lang`` is given at the reveal.
 """
 
 from __future__ import annotations
@@ -44,7 +49,9 @@ from typing import Any
 import numpy as np
 
 from experiments.drill.seal import ScryptParams
+from networks import i18n
 from networks.errors import ConfigError
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue, load_catalogue
 from scenarios.drill.draw import PastDrill
@@ -55,7 +62,7 @@ from scenarios.validate import MAX_REPLICATIONS, Reader, read_toml
 
 _REGION = ("network", "facilities", "stations", "depots", "sources")
 _TOP = {"drill", "risk", "reporting", "targets", "evaluation", "seal", "benchmark", "catalogue",
-        *_REGION}  # fmt: skip
+        "language", *_REGION}  # fmt: skip
 HISTORY_COLUMNS = ("drawn_at", "exercise_id", "hazard", "area")
 #: Largest scrypt cost accepted in ``[seal]`` (2**24 with r = 8 is 2 GiB of memory).
 MAX_SCRYPT_N = 2**24
@@ -122,6 +129,7 @@ class DrillConfig:
     benchmark: BenchmarkParams
     catalogue_file: str | None = None
     sha256: str = ""
+    language: str | None = None
 
     @classmethod
     def from_file(cls, path: str | Path) -> DrillConfig:
@@ -131,18 +139,19 @@ class DrillConfig:
         src = str(p)
         top = Reader(data, source=src)
         top.allow(_TOP)
+        language = top.str("language", choices=i18n.LANGUAGES) if top.has("language") else None
         cat_file = top.str("catalogue", "") or None
         if cat_file:
             cat_file = str(p.parent / cat_file)
             if not Path(cat_file).is_file():
-                raise top.error("catalogue", f"no catalogue file {cat_file}")
+                raise top.error("catalogue", _("no catalogue file {file}").format(file=cat_file))
         catalogue = load_catalogue(cat_file)
         spec = DrillSpec.from_dict(data, source=src, hazards=catalogue.keys)
         seal = top.table("seal", {})
         seal.allow({"scrypt_n", "scrypt_r", "scrypt_p"})
         n = seal.int("scrypt_n", 2**17, lo=2, hi=MAX_SCRYPT_N)
         if n & (n - 1):
-            raise seal.error("scrypt_n", f"must be a power of two, got {n}")
+            raise seal.error("scrypt_n", _("must be a power of two, got {n}").format(n=n))
         try:
             scrypt = ScryptParams(
                 n, seal.int("scrypt_r", 8, lo=1, hi=1024), seal.int("scrypt_p", 1, lo=1, hi=64)
@@ -166,6 +175,7 @@ class DrillConfig:
             benchmark=bench,
             catalogue_file=cat_file,
             sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
+            language=language,
         )
 
     def catalogue(self) -> HazardCatalogue:
@@ -204,6 +214,20 @@ class DrillConfig:
             raise ConfigError(str(exc), source=self.source, key="drill.history") from None
 
 
+def drill_language(path: str | Path) -> str | None:
+    """The ``language`` key of a drill TOML, read before it is validated (None if unreadable).
+
+    The drill commands adopt it first, so that the file's own errors are
+    already in its language; :meth:`DrillConfig.from_file` reports a bad value.
+    """
+    from experiments.config import config_language
+
+    try:
+        return config_language(read_toml(path))
+    except ConfigError:
+        return None
+
+
 def _absolute(network: dict[str, Any]) -> dict[str, Any]:
     """A network spec with its file as an absolute path (the reveal may run elsewhere)."""
     if network.get("file"):
@@ -221,26 +245,33 @@ def read_history(path: str | Path) -> list[PastDrill]:
             header = reader.fieldnames or []
     except FileNotFoundError:
         raise ConfigError(
-            f"history file not found (create it with the header {','.join(HISTORY_COLUMNS)})",
+            _("history file not found (create it with the header {header})").format(
+                header=",".join(HISTORY_COLUMNS)
+            ),
             source=str(p),
         ) from None
     except OSError as exc:
-        raise ConfigError(f"cannot read the history file ({exc.strerror})", source=str(p)) from None
+        raise ConfigError(
+            _("cannot read the history file ({reason})").format(reason=exc.strerror), source=str(p)
+        ) from None
     except UnicodeDecodeError:
-        raise ConfigError("history file is not UTF-8 text", source=str(p)) from None
+        raise ConfigError(_("history file is not UTF-8 text"), source=str(p)) from None
     except csv.Error as exc:
-        raise ConfigError(f"history file is not a CSV file ({exc})", source=str(p)) from None
+        raise ConfigError(
+            _("history file is not a CSV file ({reason})").format(reason=exc), source=str(p)
+        ) from None
     missing = [c for c in ("hazard", "area") if c not in header]
     if rows and missing:
         raise ConfigError(
-            f"history file has no {' or '.join(missing)} column (header: "
-            f"{','.join(HISTORY_COLUMNS)})",
+            _("history file has no {columns} column (header: {header})").format(
+                columns=" or ".join(missing), header=",".join(HISTORY_COLUMNS)
+            ),
             source=str(p),
         )
     out = []
     for i, row in enumerate(rows):
         if not row.get("hazard") or not row.get("area"):
-            raise ConfigError("needs hazard and area", source=str(p), key=f"row {i + 2}")
+            raise ConfigError(_("needs hazard and area"), source=str(p), key=f"row {i + 2}")
         out.append(
             PastDrill(
                 row["hazard"], row["area"], row.get("drawn_at") or "", row.get("exercise_id") or ""

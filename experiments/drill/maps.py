@@ -6,8 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from networks.i18n import _
 from networks.plot import plot_network
 from networks.roadnet import RoadNetwork
+from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
 
 
@@ -26,41 +28,53 @@ def plot_drill_map(script: DrillScript, network: RoadNetwork, *, ax: Any = None)
     Returns
     -------
     matplotlib.figure.Figure
+
+    Title and legend are in the language in use.
     """
     sc = script.scene
     region = script.region
-    stations = {n for _, n in region.get("stations", [])}
-    depots = {n for _, n in region.get("depots", [])}
+    stations = {n for _name, n in region.get("stations", [])}
+    depots = {n for _name, n in region.get("depots", [])}
     used = {n for r in script.evaluation.get("benchmark", []) for n in r["nodes"]}
     closed = [e for i in script.injects if i.kind == "road_closed" for e in i.truth["edges"]]
     secondary = [int(i.truth["node"]) for i in script.injects if i.kind == "cascade"]
     state = network.with_closed(closed) if closed else network
+    other, depots_b, stations_b = (
+        _("other stations"),
+        _("depots (benchmark)"),
+        _("stations (benchmark)"),
+    )
+    second, scene = _("secondary scene"), _("scene")
     layers = {
-        "other stations": sorted(stations - used),
-        "depots (benchmark)": sorted(depots & used),
-        "stations (benchmark)": sorted(stations & used),
-        "secondary scene": secondary,
-        "scene": [sc.node],
+        other: sorted(stations - used),
+        depots_b: sorted(depots & used),
+        stations_b: sorted(stations & used),
+        second: secondary,
+        scene: [sc.node],
     }
     styles = {
-        "scene": {"marker": "*", "s": 320, "c": "red", "edgecolors": "black", "zorder": 6},
-        "secondary scene": {
+        scene: {"marker": "*", "s": 320, "c": "red", "edgecolors": "black", "zorder": 6},
+        second: {
             "marker": "*",
             "s": 160,
             "c": "orange",
             "edgecolors": "black",
             "zorder": 6,
         },
-        "stations (benchmark)": {"marker": "^", "s": 90, "c": "blue", "zorder": 5},
-        "depots (benchmark)": {"marker": "s", "s": 140, "c": "green", "zorder": 5},
-        "other stations": {"marker": "^", "s": 30, "c": "lightsteelblue", "zorder": 4},
+        stations_b: {"marker": "^", "s": 90, "c": "blue", "zorder": 5},
+        depots_b: {"marker": "s", "s": 140, "c": "green", "zorder": 5},
+        other: {"marker": "^", "s": 30, "c": "lightsteelblue", "zorder": 4},
     }
     fig = plot_network(
         state,
         ax=ax,
         layers={k: v for k, v in layers.items() if v},
         layer_styles=styles,
-        title=f"EXERCISE {script.exercise_id}: {sc.hazard_name}, {sc.place}",
+        title=_("EXERCISE {exercise}: {hazard}, {place}").format(
+            exercise=script.exercise_id,
+            hazard=texts.text(sc, "hazard_name"),
+            place=texts.text(sc, "place"),
+        ),
     )
     axes = fig.axes[0] if ax is None else ax
     first = next(
@@ -81,7 +95,7 @@ def plot_drill_map(script: DrillScript, network: RoadNetwork, *, ax: Any = None)
                 lw=2.5,
                 alpha=0.6,
                 zorder=3,
-                label="first team's route",
+                label=_("first team's route"),
             )
     focus = np.array(sorted(used | {sc.node} | set(secondary)))
     x, y = network.nodes.x[focus], network.nodes.y[focus]

@@ -6,6 +6,12 @@
 * evaluators: the evaluation sheet (Markdown and HTML) with targets,
   reporting deadlines, per-inject expected actions with a scoring column,
   the benchmark timeline (also CSV) and a map of the scene.
+
+Every packet is written in the language in use (:mod:`networks.i18n`): the
+script's text specs (:mod:`scenarios.drill.texts`) are rendered now, so the
+same sealed script gives Chinese or English packets. Numbers, times, file
+names and CSV column names are the same in both. The Chinese CAP alert
+carries a second ``<info>`` block in English after the Chinese one.
 """
 
 from __future__ import annotations
@@ -16,52 +22,161 @@ import io
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from networks import i18n
+from networks.i18n import N_, _
+from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
-from scenarios.stream import GRADE_NAMES
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 #: CAP sender of drill traffic (a placeholder address that can never be real).
 CAP_SENDER = "drill-control@yingji.invalid"
+#: How the type and blind level of a drill read in a header: "(field, six-no blind)".
+_TYPE = {"field": N_("field, {blind}"), "tabletop": N_("tabletop, {blind}")}
+_BLIND = {
+    "single": N_("single blind"),
+    "double": N_("double blind"),
+    "six-no": N_("six-no blind"),
+}
+#: Reporting deadlines of the default table, as a person reads them.
+_REPORTS = {
+    "first_phone": N_("first phone"),
+    "first_written": N_("first written"),
+    "follow_up_every": N_("follow up every"),
+}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+# ---------------------------------------------------------------- text pieces
+def _kind(script: DrillScript) -> str:
+    """``field, six-no blind``: the drill's type and blind level."""
+    blind = _BLIND.get(script.blind_level)
+    blind_text = _(blind) if blind else f"{script.blind_level} blind"
+    form = _TYPE.get(script.drill_type)
+    return _(form).format(blind=blind_text) if form else f"{script.drill_type}, {blind_text}"
+
+
+def _grade(roman_or_number: Any) -> str:
+    """A grade (1-4 or ``"I"``-``"IV"``) as shown: ``IV`` (Chinese: ``IV 级（一般）``)."""
+    g = _ROMAN.get(roman_or_number, roman_or_number)
+    return texts.word("grade", g) if g in (1, 2, 3, 4) else str(roman_or_number)
+
+
+def _report(name: str) -> str:
+    label = _REPORTS.get(name)
+    return _(label) if label else name.replace("_", " ")
+
+
+def _joined(items: list[str]) -> str:
+    """``a; b; c`` (Chinese: ``a；b；c``)."""
+    out = items[0] if items else ""
+    for item in items[1:]:
+        out = _("{items}; {item}").format(items=out, item=item)
+    return out
+
+
+def _units(script: DrillScript) -> str:
+    return texts.render(texts.listing([texts.facility(u) for u in script.participants]))
+
+
+def _scene(script: DrillScript) -> dict[str, Any]:
+    """The scene's words in the language in use (numbers as they are)."""
+    sc = script.scene
+    return {
+        "exercise": script.exercise_id,
+        "name": texts.text(script, "name"),
+        "kind": _kind(script),
+        "start": sc.start,
+        "hazard": texts.text(sc, "hazard_name"),
+        "category": texts.word("category", sc.category),
+        "grade": _grade(sc.grade),
+        "meaning": texts.text(sc, "grade_meaning"),
+        "place": texts.text(sc, "place"),
+        "area": texts.text(sc, "area"),
+        "node": sc.node,
+        "lat": sc.lat,
+        "lon": sc.lon,
+        "definition": texts.text(sc, "under_control"),
+        "units": _units(script),
+    }
+
+
+def _cap_time(t: str) -> str:
+    """A time as CAP 1.2 writes it: UTC as ``-00:00`` (never ``+00:00`` or ``Z``)."""
+    if t.endswith("Z"):
+        return t[:-1] + "-00:00"
+    if t.endswith("+00:00"):
+        return t[:-6] + "-00:00"
+    return t
+
+
+# ---------------------------------------------------------------- the alarm
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{CAP_NS}}}{tag}")
+    el.text = text
+    return el
+
+
+def _cap_info(alert: ET.Element, script: DrillScript) -> None:
+    """One ``<info>`` block in the language in use."""
+    a, sc = script.alarm, script.scene
+    info = ET.SubElement(alert, f"{{{CAP_NS}}}info")
+    _sub(info, "language", i18n.tag())
+    _sub(info, "category", sc.cap_category)
+    _sub(info, "event", texts.text(sc, "hazard_name"))
+    _sub(info, "responseType", "Assess")
+    _sub(info, "urgency", "Immediate")
+    _sub(info, "severity", "Unknown")
+    _sub(info, "certainty", "Observed")
+    _sub(info, "senderName", texts.text(a, "sender"))
+    _sub(info, "headline", texts.text(a, "headline"))
+    _sub(info, "description", texts.text(a, "message"))
+    _sub(info, "instruction", texts.text(a, "instruction"))
+    area = ET.SubElement(info, f"{{{CAP_NS}}}area")
+    _sub(
+        area,
+        "areaDesc",
+        _("{place} ({area})").format(place=texts.text(sc, "place"), area=texts.text(sc, "area")),
+    )
+    _sub(area, "circle", f"{sc.lat:.6f},{sc.lon:.6f} 0.2")
+
+
+def _cap_note(script: DrillScript) -> str:
+    return _("EXERCISE {exercise}. THIS IS A DRILL. {name}.").format(
+        exercise=script.exercise_id, name=texts.text(script, "name")
+    )
 
 
 def cap_alert(script: DrillScript) -> bytes:
     """The initial alarm as a CAP 1.2 alert (UTF-8 XML bytes).
 
-    Severity is ``Unknown``: grading the incident is the players' job.
+    Severity is ``Unknown``: grading the incident is the players' job. The
+    ``<info>`` block is in the language in use (``<language>zh-CN`` or
+    ``en-US``); a Chinese alert adds an English block after it, and its
+    restriction and note give both languages. UTC times are written
+    ``-00:00``, as CAP 1.2 asks.
     """
     ET.register_namespace("", CAP_NS)
-    a, sc = script.alarm, script.scene
-
-    def sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{CAP_NS}}}{tag}")
-        el.text = text
-        return el
-
+    a = script.alarm
+    english = i18n.get_language() == "en"
+    restriction, note = _("Drill participants only"), _cap_note(script)
+    if not english:
+        with i18n.language("en"):
+            restriction = f"{restriction} / {_('Drill participants only')}"
+            note = f"{note} / {_cap_note(script)}"
     alert = ET.Element(f"{{{CAP_NS}}}alert")
-    sub(alert, "identifier", f"{script.exercise_id}-alarm")
-    sub(alert, "sender", CAP_SENDER)
-    sub(alert, "sent", a.sent)
-    sub(alert, "status", "Exercise")
-    sub(alert, "msgType", "Alert")
-    sub(alert, "scope", "Restricted")
-    sub(alert, "restriction", "Drill participants only")
-    sub(alert, "note", f"EXERCISE {script.exercise_id}. THIS IS A DRILL. {script.name}.")
-    sub(alert, "incidents", script.exercise_id)
-    info = ET.SubElement(alert, f"{{{CAP_NS}}}info")
-    sub(info, "language", "en")
-    sub(info, "category", sc.cap_category)
-    sub(info, "event", sc.hazard_name)
-    sub(info, "responseType", "Assess")
-    sub(info, "urgency", "Immediate")
-    sub(info, "severity", "Unknown")
-    sub(info, "certainty", "Observed")
-    sub(info, "senderName", a.sender)
-    sub(info, "headline", a.headline)
-    sub(info, "description", a.message)
-    sub(info, "instruction", a.instruction)
-    area = ET.SubElement(info, f"{{{CAP_NS}}}area")
-    sub(area, "areaDesc", f"{sc.place} ({sc.area})")
-    sub(area, "circle", f"{sc.lat:.6f},{sc.lon:.6f} 0.2")
+    _sub(alert, "identifier", f"{script.exercise_id}-alarm")
+    _sub(alert, "sender", CAP_SENDER)
+    _sub(alert, "sent", _cap_time(a.sent))
+    _sub(alert, "status", "Exercise")
+    _sub(alert, "msgType", "Alert")
+    _sub(alert, "scope", "Restricted")
+    _sub(alert, "restriction", restriction)
+    _sub(alert, "note", note)
+    _sub(alert, "incidents", script.exercise_id)
+    _cap_info(alert, script)
+    if not english:  # a receiver that reads no Chinese still gets the alert
+        with i18n.language("en"):
+            _cap_info(alert, script)
     ET.indent(alert)
     return ET.tostring(alert, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -70,17 +185,24 @@ def alarm_text(script: DrillScript) -> str:
     """The initial alarm as plain text for whoever answers the call."""
     a = script.alarm
     return (
-        f"*** EXERCISE {script.exercise_id} - THIS IS A DRILL ***\n\n"
-        f"Time:    {a.sent}\n"
-        f"From:    {a.sender}\n"
-        f"To:      {a.recipient}\n"
-        f"Channel: {a.channel}\n\n"
-        f"{a.message}\n\n"
-        f"{a.instruction}\n\n"
-        "*** THIS IS A DRILL ***\n"
+        _("*** EXERCISE {exercise} - THIS IS A DRILL ***").format(exercise=script.exercise_id)
+        + "\n\n"
+        + _("Time:    {time}").format(time=a.sent)
+        + "\n"
+        + _("From:    {sender}").format(sender=texts.text(a, "sender"))
+        + "\n"
+        + _("To:      {recipient}").format(recipient=texts.text(a, "recipient"))
+        + "\n"
+        + _("Channel: {channel}").format(channel=texts.text(a, "channel"))
+        + "\n\n"
+        + f"{texts.text(a, 'message')}\n\n"
+        + f"{texts.text(a, 'instruction')}\n\n"
+        + _("*** THIS IS A DRILL ***")
+        + "\n"
     )
 
 
+# ---------------------------------------------------------------- the injects
 _INJECT_COLS = (
     "no",
     "offset_min",
@@ -103,7 +225,11 @@ def _clock(script: DrillScript, offset: float) -> str:
 
 
 def injects_csv(script: DrillScript) -> str:
-    """The inject timeline as CSV (one row per inject, with its planned clock time)."""
+    """The inject timeline as CSV (one row per inject, with its planned clock time).
+
+    Column names and ``kind`` are the same in every language; the texts are
+    in the language in use.
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["no", "offset_min", "planned_time", *_INJECT_COLS[2:]])
@@ -113,14 +239,14 @@ def injects_csv(script: DrillScript) -> str:
                 i.no,
                 i.offset_min,
                 _clock(script, i.offset_min),
-                i.trigger,
+                texts.text(i, "trigger"),
                 i.kind,
-                i.sender,
-                i.recipient,
-                i.channel,
-                i.message,
-                i.expected_action,
-                i.capability,
+                texts.text(i, "sender"),
+                texts.text(i, "recipient"),
+                texts.text(i, "channel"),
+                texts.text(i, "message"),
+                texts.text(i, "expected_action"),
+                texts.text(i, "capability"),
             ]
         )
     return buf.getvalue()
@@ -137,16 +263,14 @@ def _md_table(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def _scene_lines(script: DrillScript) -> list[str]:
-    sc = script.scene
+    s = _scene(script)
     return [
-        f"- Exercise: **{script.exercise_id}** - {script.name} ({script.drill_type}, "
-        f"{script.blind_level} blind)",
-        f"- Start (alarm): **{sc.start}**",
-        f"- Hazard: **{sc.hazard_name}** ({sc.category}), grade **{GRADE_NAMES[sc.grade]}**: "
-        f"{sc.grade_meaning}",
-        f"- Place: **{sc.place}** (area {sc.area}; node {sc.node}; {sc.lat:.5f} N, {sc.lon:.5f} E)",
-        f"- Under control means: {sc.under_control}",
-        f"- Participating units: {', '.join(script.participants)}",
+        _("- Exercise: **{exercise}** - {name} ({kind})").format(**s),
+        _("- Start (alarm): **{start}**").format(**s),
+        _("- Hazard: **{hazard}** ({category}), grade **{grade}**: {meaning}").format(**s),
+        _("- Place: **{place}** (area {area}; node {node}; {lat:.5f} N, {lon:.5f} E)").format(**s),
+        _("- Under control means: {definition}").format(**s),
+        _("- Participating units: {units}").format(**s),
     ]
 
 
@@ -155,43 +279,64 @@ def _inject_rows(script: DrillScript) -> list[list[object]]:
     return [
         [
             i.no,
-            f"+{i.offset_min:g} min",
+            _("+{offset:g} min").format(offset=i.offset_min),
             _clock(script, i.offset_min),
-            i.trigger or "-",
-            f"{i.sender} -> {i.recipient}",
-            i.channel,
-            i.message,
-            i.expected_action,
-            i.capability,
+            texts.text(i, "trigger") or "-",
+            f"{texts.text(i, 'sender')} -> {texts.text(i, 'recipient')}",
+            texts.text(i, "channel"),
+            texts.text(i, "message"),
+            texts.text(i, "expected_action"),
+            texts.text(i, "capability"),
         ]
         for i in script.injects
     ]
+
+
+def _inject_header() -> list[str]:
+    return [
+        _("No"),
+        _("Offset"),
+        _("Planned"),
+        _("Trigger"),
+        _("From -> to"),
+        _("Channel"),
+        _("Message"),
+        _("Expected action"),
+        _("Capability"),
+    ]
+
+
+def _alarm_line(script: DrillScript) -> dict[str, str]:
+    a = script.alarm
+    return {
+        "time": a.sent,
+        "sender": texts.text(a, "sender"),
+        "recipient": texts.text(a, "recipient"),
+        "channel": texts.text(a, "channel"),
+        "message": texts.text(a, "message"),
+    }
+
+
+_ALARM_LINE = N_("{time} - {sender} -> {recipient} ({channel}): {message}")
 
 
 def injects_markdown(script: DrillScript) -> str:
     """The controllers' inject timeline, printable Markdown."""
     rows = _inject_rows(script)
     return (
-        f"# Controller timeline - EXERCISE {script.exercise_id}\n\n"
-        "Restricted: controllers only. Release each inject at its time or trigger.\n\n"
+        _("# Controller timeline - EXERCISE {exercise}").format(exercise=script.exercise_id)
+        + "\n\n"
+        + _("Restricted: controllers only. Release each inject at its time or trigger.")
+        + "\n\n"
         + "\n".join(_scene_lines(script))
-        + "\n\n## Initial alarm\n\n"
-        + f"{script.alarm.sent} - {script.alarm.sender} -> {script.alarm.recipient} "
-        f"({script.alarm.channel}): {script.alarm.message}\n\n## Injects\n\n"
-        + _md_table(
-            [
-                "No",
-                "Offset",
-                "Planned",
-                "Trigger",
-                "From -> to",
-                "Channel",
-                "Message",
-                "Expected action",
-                "Capability",
-            ],
-            rows,
-        )
+        + "\n\n"
+        + _("## Initial alarm")
+        + "\n\n"
+        + _(_ALARM_LINE).format(**_alarm_line(script))
+        + "\n\n"
+        + _("## Injects")
+        + "\n\n"
+        + _md_table(_inject_header(), rows)
         + "\n"
     )
 
@@ -214,28 +359,28 @@ _CSS = (
 
 
 def _html_page(title: str, body: str) -> str:
+    banner = _("EXERCISE - THIS IS A DRILL - RESTRICTED")
     return (
-        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{i18n.tag()}"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>"
-        f'<p class="banner">EXERCISE - THIS IS A DRILL - RESTRICTED</p>'
+        f'<p class="banner">{html.escape(banner)}</p>'
         f"<h1>{html.escape(title)}</h1>{body}</body></html>\n"
     )
 
 
 def _scene_html(script: DrillScript) -> str:
-    sc = script.scene
+    s = _scene(script)
     rows = [
+        [_("Exercise"), _("{exercise} - {name} ({kind})").format(**s)],
+        [_("Start (alarm)"), s["start"]],
+        [_("Hazard"), _("{hazard} ({category})").format(**s)],
+        [_("Grade"), _("{grade}: {meaning}").format(**s)],
         [
-            "Exercise",
-            f"{script.exercise_id} - {script.name} ({script.drill_type}, "
-            f"{script.blind_level} blind)",
+            _("Place"),
+            _("{place} (area {area}; node {node}; {lat:.5f} N, {lon:.5f} E)").format(**s),
         ],
-        ["Start (alarm)", sc.start],
-        ["Hazard", f"{sc.hazard_name} ({sc.category})"],
-        ["Grade", f"{GRADE_NAMES[sc.grade]}: {sc.grade_meaning}"],
-        ["Place", f"{sc.place} (area {sc.area}; node {sc.node}; {sc.lat:.5f} N, {sc.lon:.5f} E)"],
-        ["Under control means", sc.under_control],
-        ["Participating units", ", ".join(script.participants)],
+        [_("Under control means"), s["definition"]],
+        [_("Participating units"), s["units"]],
     ]
     return _html_table(["", ""], rows)
 
@@ -243,44 +388,33 @@ def _scene_html(script: DrillScript) -> str:
 def injects_html(script: DrillScript) -> str:
     """The controllers' inject timeline, a printable HTML page."""
     rows = _inject_rows(script)
-    a = script.alarm
+    line = {k: html.escape(v) for k, v in _alarm_line(script).items()}
     body = (
         _scene_html(script)
-        + "<h2>Initial alarm</h2>"
-        + f"<p>{html.escape(a.sent)} - {html.escape(a.sender)} -> {html.escape(a.recipient)} "
-        f"({html.escape(a.channel)}): {html.escape(a.message)}</p><h2>Injects</h2>"
-        + _html_table(
-            [
-                "No",
-                "Offset",
-                "Planned",
-                "Trigger",
-                "From -> to",
-                "Channel",
-                "Message",
-                "Expected action",
-                "Capability",
-            ],
-            rows,
-        )
+        + f"<h2>{html.escape(_('Initial alarm'))}</h2>"
+        + f"<p>{_(_ALARM_LINE).format(**line)}</p>"
+        + f"<h2>{html.escape(_('Injects'))}</h2>"
+        + _html_table(_inject_header(), rows)
     )
-    return _html_page(f"Controller timeline - EXERCISE {script.exercise_id}", body)
+    title = _("Controller timeline - EXERCISE {exercise}").format(exercise=script.exercise_id)
+    return _html_page(title, body)
 
 
+# ---------------------------------------------------------------- the evaluation
 def _bench_rows(script: DrillScript) -> list[list[Any]]:
     out = []
     for r in script.evaluation.get("benchmark", []):
         tgt = "" if r["target_min"] is None else f"{r['target_min']:g}"
-        ok = {None: "", True: "yes", False: "NO"}[r["within_target"]]
+        ok = {None: "", True: _("yes"), False: _("NO")}[r["within_target"]]
         at = "-" if r["at_min"] is None else f"{r['at_min']:g}"
-        out.append([at, r["clock"], r["event"], r["detail"], tgt, ok, ""])
+        out.append([at, r["clock"], texts.text(r, "event"), texts.text(r, "detail"), tgt, ok, ""])
     return out
 
 
 _MILESTONES = (
-    ("first_arrival", "First team on scene"),
-    ("on_scene", "Full required complement on scene"),
-    ("under_control", "Under control"),
+    ("first_arrival", N_("First team on scene")),
+    ("on_scene", N_("Full required complement on scene")),
+    ("under_control", N_("Under control")),
 )
 
 
@@ -295,156 +429,210 @@ def _spread_rows(script: DrillScript) -> list[list[Any]]:
         tgt = "" if m["target_min"] is None else f"{m['target_min']:g}"
         med = "-" if m["median"] is None else f"{m['median']:g}"
         p90 = "-" if m["p90"] is None else f"{m['p90']:g}"
-        out.append([label, med, p90, tgt, share])
+        out.append([_(label), med, p90, tgt, share])
     return out
 
 
 def _spread_caption(script: DrillScript) -> str:
     sim = script.evaluation["simulated"]
-    return (
-        f"{sim['replications']} simulated responses to this incident alone (random call-taking, "
-        f"turnout and work times, travel noise cv {sim['travel_noise']:g}); full complement "
-        f"reached in {100 * sim['served']:.0f} % of them. Minutes after the call."
+    return _(
+        "{replications} simulated responses to this incident alone (random call-taking, "
+        "turnout and work times, travel noise cv {noise:g}); full complement reached in "
+        "{served:.0f} % of them. Minutes after the call."
+    ).format(
+        replications=sim["replications"], noise=sim["travel_noise"], served=100 * sim["served"]
     )
 
 
+def _spread_header() -> list[str]:
+    return [_("Milestone"), _("Median"), _("90th percentile"), _("Target"), _("Within target")]
+
+
 def benchmark_csv(script: DrillScript) -> str:
-    """The benchmark timeline as CSV."""
+    """The benchmark timeline as CSV (``event`` and ``detail`` in the language in use)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = ["at_min", "clock", "event", "detail", "target_min", "within_target"]
     w.writerow(cols)
     for r in script.evaluation.get("benchmark", []):
-        w.writerow(["" if r[c] is None else r[c] for c in cols])
+        row = {**r, "event": texts.text(r, "event"), "detail": texts.text(r, "detail")}
+        w.writerow(["" if row[c] is None else row[c] for c in cols])
     return buf.getvalue()
 
 
 def _sheet_parts(script: DrillScript) -> dict[str, Any]:
     ev = script.evaluation
-    standard = [[s["item"], f"{s['target_min']:g}", "", ""] for s in ev["standard"]]
+    standard = [[texts.text(s, "item"), f"{s['target_min']:g}", "", ""] for s in ev["standard"]]
     rep = ev["reporting"]
-    reporting = [[k.replace("_", " "), f"{v:g}", "", ""] for k, v in rep["deadlines_min"].items()]
+    reporting = [[_report(k), f"{v:g}", "", ""] for k, v in rep["deadlines_min"].items()]
     for g, d in rep.get("escalated", {}).items():
         reporting += [
-            [f"{k.replace('_', ' ')} (after upgrade to grade {g})", f"{v:g}", "", ""]
+            [
+                _("{report} (after upgrade to grade {grade})").format(
+                    report=_report(k), grade=_grade(g)
+                ),
+                f"{v:g}",
+                "",
+                "",
+            ]
             for k, v in d.items()
         ]
-    items = [
-        [it["inject"], f"+{it['offset_min']:g}", it["expected_action"], it["capability"], "", ""]
-        for it in ev["items"]
-    ]
-    roles = [[r, "", "", ""] for r in ev.get("roles", [])]
+    injects = {i.no: i for i in script.injects}
+    items = []
+    for it in ev["items"]:
+        inj = injects.get(it["inject"])
+        action = texts.text(inj, "expected_action") if inj else it["expected_action"]
+        capability = texts.text(inj, "capability") if inj else it["capability"]
+        items.append([it["inject"], f"+{it['offset_min']:g}", action, capability, "", ""])
+    roles = [[_(r), "", "", ""] for r in ev.get("roles", [])]
+    scale = ev["scale"]
     return {
         "standard": standard,
         "reporting": reporting,
         "items": items,
-        "scale": ev["scale"],
+        "scale": scale["name"],
+        "levels": _joined([_(level) for level in scale["levels"]]),
         "roles": roles,
+        "grade": _grade(rep["grade"]),
     }
+
+
+def _bench_header() -> list[str]:
+    return [
+        _("Minute"),
+        _("Clock"),
+        _("Event"),
+        _("Detail"),
+        _("Target"),
+        _("Within?"),
+        _("Observed"),
+    ]
+
+
+def _items_header() -> list[str]:
+    return [
+        _("Inject"),
+        _("Offset"),
+        _("Expected action"),
+        _("Capability"),
+        _("Score"),
+        _("Notes"),
+    ]
+
+
+def _roles_header() -> list[str]:
+    return [_("Role"), _("Taken by"), _("At (clock)"), _("Notes")]
 
 
 def evaluation_markdown(script: DrillScript, map_file: str | None = "map.png") -> str:
     """The evaluators' sheet, printable Markdown."""
     p = _sheet_parts(script)
+    spread = _spread_rows(script)
     out = [
-        f"# Evaluation sheet - EXERCISE {script.exercise_id}",
+        _("# Evaluation sheet - EXERCISE {exercise}").format(exercise=script.exercise_id),
         "",
-        "Restricted: evaluators only. Record observed times; score every expected action.",
+        _("Restricted: evaluators only. Record observed times; score every expected action."),
         "",
         *_scene_lines(script),
         "",
-        "## Response standard (minutes after the call)",
+        _("## Response standard (minutes after the call)"),
         "",
-        _md_table(["Item", "Target", "Observed", "Met?"], p["standard"]),
+        _md_table([_("Item"), _("Target"), _("Observed"), _("Met?")], p["standard"]),
         "",
-        f"## Reporting deadlines (grade {script.evaluation['reporting']['grade']}, minutes "
-        "after the call)",
-        "",
-        _md_table(["Report", "Deadline", "Observed", "Met?"], p["reporting"]),
-        "",
-        f"## Expected actions (scale {p['scale']['name']}: {'; '.join(p['scale']['levels'])})",
-        "",
-        _md_table(
-            ["Inject", "Offset", "Expected action", "Capability", "Score", "Notes"], p["items"]
+        _("## Reporting deadlines (grade {grade}, minutes after the call)").format(
+            grade=p["grade"]
         ),
+        "",
+        _md_table([_("Report"), _("Deadline"), _("Observed"), _("Met?")], p["reporting"]),
+        "",
+        _("## Expected actions (scale {scale}: {levels})").format(
+            scale=p["scale"], levels=p["levels"]
+        ),
+        "",
+        _md_table(_items_header(), p["items"]),
         "",
         *(
             [
-                "## Roles (six-no: none assigned in advance; record who took each, and when)",
+                _("## Roles (six-no: none assigned in advance; record who took each, and when)"),
                 "",
-                _md_table(["Role", "Taken by", "At (clock)", "Notes"], p["roles"]),
+                _md_table(_roles_header(), p["roles"]),
                 "",
             ]
             if p["roles"]
             else []
         ),
-        "## Benchmark timeline (what the plan allows; free-flow roads, every team free)",
+        _("## Benchmark timeline (what the plan allows; free-flow roads, every team free)"),
         "",
-        _md_table(
-            ["Minute", "Clock", "Event", "Detail", "Target", "Within?", "Observed"],
-            _bench_rows(script),
-        ),
+        _md_table(_bench_header(), _bench_rows(script)),
         "",
         *(
             [
-                "## Simulated spread",
+                _("## Simulated spread"),
                 "",
                 _spread_caption(script),
                 "",
-                _md_table(
-                    ["Milestone", "Median", "90th percentile", "Target", "Within target"],
-                    _spread_rows(script),
-                ),
+                _md_table(_spread_header(), spread),
                 "",
             ]
-            if _spread_rows(script)
+            if spread
             else []
         ),
     ]
     if map_file:
-        out += ["## Map", "", f"![Scene, nearest stations and depots]({map_file})", ""]
+        out += [
+            _("## Map"),
+            "",
+            _("![Scene, nearest stations and depots]({file})").format(file=map_file),
+            "",
+        ]
     return "\n".join(out)
 
 
 def evaluation_html(script: DrillScript, map_file: str | None = "map.png") -> str:
     """The evaluators' sheet, a printable HTML page."""
     p = _sheet_parts(script)
+
+    def h2(text: str) -> str:
+        return f"<h2>{html.escape(text)}</h2>"
+
     body = (
         _scene_html(script)
-        + "<h2>Response standard (minutes after the call)</h2>"
-        + _html_table(["Item", "Target", "Observed", "Met?"], p["standard"])
-        + f"<h2>Reporting deadlines (grade {script.evaluation['reporting']['grade']})</h2>"
-        + _html_table(["Report", "Deadline (min)", "Observed", "Met?"], p["reporting"])
-        + f"<h2>Expected actions</h2><p>Scale {html.escape(p['scale']['name'])}: "
-        + html.escape("; ".join(p["scale"]["levels"]))
+        + h2(_("Response standard (minutes after the call)"))
+        + _html_table([_("Item"), _("Target"), _("Observed"), _("Met?")], p["standard"])
+        + h2(_("Reporting deadlines (grade {grade})").format(grade=p["grade"]))
+        + _html_table([_("Report"), _("Deadline (min)"), _("Observed"), _("Met?")], p["reporting"])
+        + h2(_("Expected actions"))
+        + "<p>"
+        + html.escape(_("Scale {scale}: {levels}").format(scale=p["scale"], levels=p["levels"]))
         + "</p>"
-        + _html_table(
-            ["Inject", "Offset", "Expected action", "Capability", "Score", "Notes"], p["items"]
-        )
+        + _html_table(_items_header(), p["items"])
         + (
-            "<h2>Roles</h2><p>Six-no: none assigned in advance; record who took each, and "
-            "when.</p>" + _html_table(["Role", "Taken by", "At (clock)", "Notes"], p["roles"])
+            h2(_("Roles"))
+            + "<p>"
+            + html.escape(_("Six-no: none assigned in advance; record who took each, and when."))
+            + "</p>"
+            + _html_table(_roles_header(), p["roles"])
             if p["roles"]
             else ""
         )
-        + "<h2>Benchmark timeline</h2><p>What the plan allows: free-flow roads, every team "
-        "free, mean turnout.</p>"
-        + _html_table(
-            ["Minute", "Clock", "Event", "Detail", "Target", "Within?", "Observed"],
-            _bench_rows(script),
-        )
+        + h2(_("Benchmark timeline"))
+        + "<p>"
+        + html.escape(_("What the plan allows: free-flow roads, every team free, mean turnout."))
+        + "</p>"
+        + _html_table(_bench_header(), _bench_rows(script))
     )
-    if _spread_rows(script):
+    spread = _spread_rows(script)
+    if spread:
         body += (
-            f"<h2>Simulated spread</h2><p>{html.escape(_spread_caption(script))}</p>"
-            + _html_table(
-                ["Milestone", "Median", "90th percentile", "Target", "Within target"],
-                _spread_rows(script),
-            )
+            h2(_("Simulated spread"))
+            + f"<p>{html.escape(_spread_caption(script))}</p>"
+            + _html_table(_spread_header(), spread)
         )
     if map_file:
         body += (
-            f'<h2>Map</h2><img src="{html.escape(map_file)}" alt="scene map" '
+            h2(_("Map"))
+            + f'<img src="{html.escape(map_file)}" alt="{html.escape(_("scene map"))}" '
             'style="max-width:100%">'
         )
-    return _html_page(f"Evaluation sheet - EXERCISE {script.exercise_id}", body)
+    title = _("Evaluation sheet - EXERCISE {exercise}").format(exercise=script.exercise_id)
+    return _html_page(title, body)

@@ -27,6 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from networks.i18n import _
 from scenarios.drill.canonical import canonical_json
 from scenarios.drill.errors import SealError
 
@@ -58,11 +59,11 @@ class ScryptParams:
 
     def __post_init__(self) -> None:
         if self.n < 2 or self.n & (self.n - 1):
-            raise SealError(f"scrypt n must be a power of two >= 2, got {self.n}")
+            raise SealError(_("scrypt n must be a power of two >= 2, got {n}").format(n=self.n))
         if self.r < 1 or self.p < 1:
-            raise SealError("scrypt r and p must be >= 1")
+            raise SealError(_("scrypt r and p must be >= 1"))
         if 128 * self.r * self.n > 2**31:
-            raise SealError("scrypt parameters need more than 2 GiB of memory")
+            raise SealError(_("scrypt parameters need more than 2 GiB of memory"))
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Secret:
     def from_files(cls, *, key_file: str | Path | None, passphrase_file: str | Path | None):
         """Read a key file (64 hex digits or 32 raw bytes) or a passphrase file."""
         if (key_file is None) == (passphrase_file is None):
-            raise SealError("give exactly one of --key FILE or --passphrase-file FILE")
+            raise SealError(_("give exactly one of --key FILE or --passphrase-file FILE"))
         if key_file is not None:
             return cls(key=read_key(key_file))
         return cls(passphrase=read_passphrase(passphrase_file))  # type: ignore[arg-type]
@@ -88,7 +89,9 @@ def read_key(path: str | Path) -> bytes:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise SealError(f"{p}: cannot read key file ({exc.strerror})") from None
+        raise SealError(
+            _("{path}: cannot read key file ({reason})").format(path=p, reason=exc.strerror)
+        ) from None
     try:
         key = bytes.fromhex(raw.strip().decode("ascii"))
     except (UnicodeDecodeError, ValueError):
@@ -96,10 +99,14 @@ def read_key(path: str | Path) -> bytes:
     if len(key) != KEY_BYTES:
         key = raw  # 32 raw bytes
     if len(key) != KEY_BYTES and not raw.strip():
-        raise SealError(f"{p}: key file is empty (a key file holds 64 hex digits)")
+        raise SealError(
+            _("{path}: key file is empty (a key file holds 64 hex digits)").format(path=p)
+        )
     if len(key) != KEY_BYTES:
         raise SealError(
-            f"{p}: not a key file (a key file holds 64 hex digits, this one {len(raw)} bytes)"
+            _(
+                "{path}: not a key file (a key file holds 64 hex digits, this one {size} bytes)"
+            ).format(path=p, size=len(raw))
         )
     return key
 
@@ -110,13 +117,17 @@ def read_passphrase(path: str | Path) -> bytes:
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise SealError(f"{p}: cannot read passphrase file ({exc.strerror})") from None
+        raise SealError(
+            _("{path}: cannot read passphrase file ({reason})").format(path=p, reason=exc.strerror)
+        ) from None
     raw = raw[:-1] if raw.endswith(b"\n") else raw
     raw = raw[:-1] if raw.endswith(b"\r") else raw
     if not raw.strip():
-        raise SealError(f"{p}: passphrase file is empty (or holds only spaces)")
+        raise SealError(_("{path}: passphrase file is empty (or holds only spaces)").format(path=p))
     if len(raw) < MIN_PASSPHRASE:
-        raise SealError(f"{p}: passphrase shorter than {MIN_PASSPHRASE} characters")
+        raise SealError(
+            _("{path}: passphrase shorter than {n} characters").format(path=p, n=MIN_PASSPHRASE)
+        )
     return raw
 
 
@@ -170,9 +181,11 @@ def write_key_file(path: str | Path, key: bytes) -> Path:
         p.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise SealError(f"{p}: already exists; not overwriting a key") from None
+        raise SealError(_("{path}: already exists; not overwriting a key").format(path=p)) from None
     except OSError as exc:
-        raise SealError(f"{p}: cannot create key file ({exc.strerror})") from None
+        raise SealError(
+            _("{path}: cannot create key file ({reason})").format(path=p, reason=exc.strerror)
+        ) from None
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(key.hex() + "\n")
@@ -187,10 +200,10 @@ def write_key_file(path: str | Path, key: bytes) -> Path:
 def _derive(secret: Secret, kdf: dict[str, Any]) -> bytes:
     if kdf["name"] == "none":
         if secret.key is None:
-            raise SealError("this drill was sealed with a key file; give --key FILE")
+            raise SealError(_("this drill was sealed with a key file; give --key FILE"))
         return secret.key
     if secret.passphrase is None:
-        raise SealError("this drill was sealed with a passphrase; give --passphrase-file FILE")
+        raise SealError(_("this drill was sealed with a passphrase; give --passphrase-file FILE"))
     params = ScryptParams(int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
     return Scrypt(
         salt=bytes.fromhex(kdf["salt"]), length=KEY_BYTES, n=params.n, r=params.r, p=params.p
@@ -232,7 +245,7 @@ def unseal(data: bytes, secret: Secret) -> bytes:
         If the file is not a sealed drill, or the key is wrong, or any byte changed.
     """
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
-        raise SealError("not a sealed yingji drill (bad magic bytes)")
+        raise SealError(_("not a sealed yingji drill (bad magic bytes)"))
     n = int.from_bytes(data[len(MAGIC) : len(MAGIC) + 4], "big")
     start = len(MAGIC) + 4
     try:
@@ -247,12 +260,15 @@ def unseal(data: bytes, secret: Secret) -> bytes:
             bytes.fromhex(kdf["salt"])
             ScryptParams(int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, SealError):
-        raise SealError("sealed file header is damaged") from None
+        raise SealError(_("sealed file header is damaged")) from None
     key = _derive(secret, kdf)
     aad = data[: start + n]
     try:
         return AESGCM(key).decrypt(nonce, data[start + n :], aad)
     except (InvalidTag, ValueError):
         raise SealError(
-            "cannot open the sealed drill: wrong key or passphrase, or the sealed file was changed"
+            _(
+                "cannot open the sealed drill: wrong key or passphrase, or the sealed file was "
+                "changed"
+            )
         ) from None

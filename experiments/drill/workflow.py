@@ -58,8 +58,10 @@ from experiments.drill.seal import (
     write_key_file,
 )
 from experiments.outdir import STAGE_PREFIX, check_file_target, check_folder_target, sweep_stale
+from networks import i18n
 from networks.errors import ConfigError
 from networks.files import atomic_path, atomic_write_bytes, fsync_dir
+from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 from scenarios.drill import (
     DrillDrawer,
@@ -99,17 +101,32 @@ def _version() -> str:
         return "unknown"
 
 
+#: What a JSON file of a drill is, for messages.
+_PUBLIC_COMMITMENT = N_("public commitment")
+_COMMITMENTS_FILE = N_("commitments file")
+_CONTRIBUTION_FILE = N_("contribution file")
+_OPENING = N_("opening")
+
+
 def _read_json(path: Path, what: str) -> dict[str, Any]:
+    """A JSON object from ``path``; ``what`` (a marked noun) names it in messages."""
+    w = _(what)
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
-        raise SealError(f"{path}: no {what} here") from None
+        raise SealError(_("{path}: no {what} here").format(path=path, what=w)) from None
     except OSError as exc:
-        raise SealError(f"{path}: cannot read {what} ({exc.strerror})") from None
+        raise SealError(
+            _("{path}: cannot read {what} ({reason})").format(
+                path=path, what=w, reason=exc.strerror
+            )
+        ) from None
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise SealError(f"{path}: {what} is damaged (not JSON)") from None
+        raise SealError(
+            _("{path}: {what} is damaged (not JSON)").format(path=path, what=w)
+        ) from None
     if not isinstance(data, dict):
-        raise SealError(f"{path}: {what} is damaged")
+        raise SealError(_("{path}: {what} is damaged").format(path=path, what=w))
     return data
 
 
@@ -132,31 +149,41 @@ def _new_file_target(path: str | Path, *, option: str, what: str) -> Path:
     """Check a file to be created (never overwritten) at ``path``, before any work."""
     p = Path(path)
     if os.path.lexists(p) and not p.is_dir():
-        raise ConfigError(f"already exists; not overwriting {what}", source=str(p), key=option)
+        raise ConfigError(
+            _("already exists; not overwriting {what}").format(what=_(what)),
+            source=str(p),
+            key=option,
+        )
     return check_file_target(p, option=option)
 
 
 # ------------------------------------------------------------------ organisers
 def read_commitments(path: str | Path) -> dict[str, str]:
     """Organisers' published commitments (JSON object: name -> hex)."""
-    data = _read_json(Path(path), "commitments file")
+    data = _read_json(Path(path), _COMMITMENTS_FILE)
     for party, h in data.items():
         try:
             check_party(party)
         except SealError as exc:
             raise SealError(f"{path}: {exc}") from None
         if not (isinstance(h, str) and len(h) == 64 and _is_hex(h)):
-            raise SealError(f"{path}: commitment of {party} is not 64 hex digits")
+            raise SealError(
+                _("{path}: commitment of {party} is not 64 hex digits").format(
+                    path=path, party=party
+                )
+            )
     return dict(data)
 
 
 def read_contribution(path: str | Path) -> tuple[str, bytes]:
     """An organiser's revealed contribution (JSON: ``party``, ``contribution`` hex)."""
-    data = _read_json(Path(path), "contribution file")
+    data = _read_json(Path(path), _CONTRIBUTION_FILE)
     try:
         return check_party(data["party"]), bytes.fromhex(data["contribution"])
     except (KeyError, TypeError, ValueError, SealError):
-        raise SealError(f"{path}: expected party and contribution (hex)") from None
+        raise SealError(
+            _("{path}: expected party and contribution (hex)").format(path=path)
+        ) from None
 
 
 def contribute(party: str, *, secret_file: str | Path, commitments_file: str | Path) -> str:
@@ -195,24 +222,28 @@ def contribute(party: str, *, secret_file: str | Path, commitments_file: str | P
         check_party(party)
     except SealError as exc:
         raise ConfigError(str(exc), key="--party") from None
-    spath = _new_file_target(secret_file, option="--secret", what="a contribution")
+    spath = _new_file_target(secret_file, option="--secret", what=N_("a contribution"))
     cpath = check_file_target(commitments_file, option="--commitments")
     if _same(spath, cpath):
         raise ConfigError(
-            "the secret and the public commitments must be different files",
+            _("the secret and the public commitments must be different files"),
             source=str(spath),
             key="--secret",
         )
     published = read_commitments(cpath) if cpath.exists() else {}
     if party in published:
-        raise SealError(f"{cpath}: {party} has already published a commitment")
+        raise SealError(
+            _("{path}: {party} has already published a commitment").format(path=cpath, party=party)
+        )
     c = new_contribution()
     h = contribution_commitment(party, c)
     spath.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(spath, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise SealError(f"{spath}: already exists; not overwriting a contribution") from None
+        raise SealError(
+            _("{path}: already exists; not overwriting a contribution").format(path=spath)
+        ) from None
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(json.dumps({"party": party, "contribution": c.hex()}) + "\n")
@@ -300,14 +331,20 @@ def _check_out(out: Path) -> Path:
     if out.is_dir() and any(out.iterdir()):
         for name in (SEALED, PUBLIC, REVEALED):
             if os.path.lexists(out / name):
-                raise SealError(f"{out} already holds a drill ({name}); not overwriting it")
+                raise SealError(
+                    _("{folder} already holds a drill ({name}); not overwriting it").format(
+                        folder=out, name=name
+                    )
+                )
         raise ConfigError(
-            "is not empty; a drill goes into a new or an empty folder", source=str(out), key="--out"
+            _("is not empty; a drill goes into a new or an empty folder"),
+            source=str(out),
+            key="--out",
         )
     check_folder_target(out, option="--out")
     if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
         raise ConfigError(
-            "cannot write in this folder (permission denied)", source=str(out), key="--out"
+            _("cannot write in this folder (permission denied)"), source=str(out), key="--out"
         )
     return out
 
@@ -320,10 +357,12 @@ def _check_key_target(key: Path, out: Path) -> None:
         inside = os.path.samefile(key.parent, out)  # the same folder by another name
     if inside:
         raise ConfigError(
-            f"the key file must not be kept in the drill folder {out}", source=str(key), key="--key"
+            _("the key file must not be kept in the drill folder {folder}").format(folder=out),
+            source=str(key),
+            key="--key",
         )
     if key.is_dir():
-        raise ConfigError("is a folder; expected a key file", source=str(key), key="--key")
+        raise ConfigError(_("is a folder; expected a key file"), source=str(key), key="--key")
     if not os.path.lexists(key):
         check_file_target(key, option="--key")
 
@@ -365,7 +404,9 @@ def _write_drill(out: Path, files: dict[str, bytes], new_key: tuple[Path, bytes]
         stage.mkdir()
     except OSError as exc:
         raise ConfigError(
-            f"cannot write beside it ({exc.strerror})", source=str(out), key="--out"
+            _("cannot write beside it ({reason})").format(reason=exc.strerror),
+            source=str(out),
+            key="--out",
         ) from None
     try:
         for name, data in files.items():
@@ -376,9 +417,13 @@ def _write_drill(out: Path, files: dict[str, bytes], new_key: tuple[Path, bytes]
             os.rename(stage, absolute)
         except OSError as exc:
             if absolute.exists():
-                raise SealError(f"{out} appeared during the draw; not overwriting it") from None
+                raise SealError(
+                    _("{folder} appeared during the draw; not overwriting it").format(folder=out)
+                ) from None
             raise ConfigError(
-                f"cannot create ({exc.strerror})", source=str(out), key="--out"
+                _("cannot create ({reason})").format(reason=exc.strerror),
+                source=str(out),
+                key="--out",
             ) from None
         fsync_dir(absolute.parent)
     except BaseException:
@@ -400,6 +445,7 @@ def draw_drill(
     commitments_file: str | Path | None = None,
     contribution_files: tuple[str | Path, ...] = (),
     scrypt: ScryptParams | None = None,
+    language: str | None = None,
 ) -> DrawResult:
     """Draw a drill and seal it into ``out``.
 
@@ -424,6 +470,10 @@ def draw_drill(
         revealed contributions; the seed is the hash of all contributions.
     scrypt
         Passphrase KDF cost (default: the config's ``[seal]``).
+    language
+        Language of the packets at the reveal, ``"zh"`` or ``"en"`` (default:
+        the language in use). Recorded in the sealed payload beside the
+        script, not in the script: the commitment does not depend on it.
 
     Returns
     -------
@@ -438,13 +488,15 @@ def draw_drill(
     """
     out = Path(out)
     if (key_file is None) == (passphrase_file is None):
-        raise SealError("give exactly one of --key FILE or --passphrase-file FILE")
+        raise SealError(_("give exactly one of --key FILE or --passphrase-file FILE"))
     if commitments_file is not None and seed is not None:
-        raise SealError("give either --seed or organiser contributions, not both")
+        raise SealError(_("give either --seed or organiser contributions, not both"))
     if contribution_files and commitments_file is None:
-        raise SealError("contributions need the organisers' --commitments file")
+        raise SealError(_("contributions need the organisers' --commitments file"))
     if seed is not None and not 0 <= seed < 2**63:
-        raise ConfigError(f"must be between 0 and 2**63 - 1, got {seed}", key="--seed")
+        raise ConfigError(
+            _("must be between 0 and 2**63 - 1, got {seed}").format(seed=seed), key="--seed"
+        )
     _check_out(out)
     new_key: tuple[Path, bytes] | None = None
     if key_file is not None:
@@ -495,7 +547,10 @@ def draw_drill(
     body = script.to_dict()
     salt = secrets.token_bytes(SALT_BYTES)
     commit = commitment(salt, canonical_json(body))
-    payload = canonical_json({"format": PAYLOAD_FORMAT, "salt": salt.hex(), "script": body})
+    lang = i18n.normalise(language) if language else i18n.get_language()
+    payload = canonical_json(
+        {"format": PAYLOAD_FORMAT, "salt": salt.hex(), "script": body, "language": lang}
+    )
     payload += b" " * (-len(payload) % PAD_BYTES)  # JSON allows trailing whitespace
 
     sealed = seal(payload, secret, scrypt=scrypt or cfg.scrypt)
@@ -528,6 +583,7 @@ class RevealResult:
     script: DrillScript
     files: tuple[Path, ...]
     note: str = ""
+    language: str = "en"
 
 
 def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
@@ -538,21 +594,27 @@ def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
     try:
         net = NetworkSpec.from_dict(spec, source="script.json", base_dir=Path("/")).build()
     except Exception as exc:  # the map is optional: any failure only leaves it out
-        return None, f"map not drawn: network not available ({exc})"
+        return None, _("map not drawn: network not available ({reason})").format(reason=exc)
     if network_fingerprint(net) != script.region.get("fingerprint"):
-        return None, "map not drawn: the network file changed since the draw"
+        return None, _("map not drawn: the network file changed since the draw")
     return net, ""
 
 
-def _open_sealed(folder: Path, secret: Secret) -> tuple[dict[str, Any], DrillScript, bytes, bytes]:
-    public = _read_json(folder / PUBLIC, "public commitment")
+def _open_sealed(
+    folder: Path, secret: Secret
+) -> tuple[dict[str, Any], DrillScript, bytes, bytes, str | None]:
+    public = _read_json(folder / PUBLIC, _PUBLIC_COMMITMENT)
     path = folder / SEALED
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SealError(f"{path}: no sealed drill here") from None
+        raise SealError(_("{path}: no sealed drill here").format(path=path)) from None
     except OSError as exc:
-        raise SealError(f"{path}: cannot read the sealed drill ({exc.strerror})") from None
+        raise SealError(
+            _("{path}: cannot read the sealed drill ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
     try:
         plain = unseal(data, secret)
     except SealError as exc:
@@ -563,22 +625,30 @@ def _open_sealed(folder: Path, secret: Secret) -> tuple[dict[str, Any], DrillScr
             raise ValueError
         salt = bytes.fromhex(payload["salt"])
         body = canonical_json(payload["script"])
+        drawn_in = payload.get("language")  # drills sealed by earlier versions have none
+        drawn_in = drawn_in if drawn_in in i18n.LANGUAGES else None
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
-        raise SealError(f"{path}: sealed payload has an unknown format") from None
+        raise SealError(
+            _("{path}: sealed payload has an unknown format").format(path=path)
+        ) from None
     if not matches(str(public.get("commitment", "")), salt, body):
-        raise SealError(f"{path}: the sealed script does not match the public commitment")
+        raise SealError(
+            _("{path}: the sealed script does not match the public commitment").format(path=path)
+        )
     try:
         script = DrillScript.from_dict(payload["script"])
     except SealError as exc:
         raise SealError(f"{path}: {exc}") from None
     _check_header(public, script, folder / PUBLIC)
-    return public, script, body, salt
+    return public, script, body, salt, drawn_in
 
 
 def _check_header(public: dict[str, Any], script: DrillScript, path: Path) -> None:
     for k in ("exercise_id", "generator_version", "drawn_at"):
         if public.get(k) != getattr(script, k):
-            raise SealError(f"{path}: public commitment and script disagree on {k}")
+            raise SealError(
+                _("{path}: public commitment and script disagree on {key}").format(path=path, key=k)
+            )
 
 
 def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None) -> list[Path]:
@@ -609,9 +679,9 @@ def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None
 
 def _check_drill_folder(folder: Path) -> None:
     if not folder.exists():
-        raise SealError(f"{folder}: no such drill folder")
+        raise SealError(_("{folder}: no such drill folder").format(folder=folder))
     if not folder.is_dir():
-        raise SealError(f"{folder}: is a file, not a drill folder")
+        raise SealError(_("{folder}: is a file, not a drill folder").format(folder=folder))
 
 
 def _check_history(path: Path, folder: Path | None = None) -> str:
@@ -621,27 +691,35 @@ def _check_history(path: Path, folder: Path | None = None) -> str:
     absolute = Path(os.path.abspath(p))
     if revealed is not None and (absolute == revealed or revealed in absolute.parents):
         raise ConfigError(
-            "must not lie inside the revealed folder", source=str(p), key="--append-history"
+            _("must not lie inside the revealed folder"), source=str(p), key="--append-history"
         )
     if not p.exists():
         return ""
     if not os.access(p, os.R_OK | os.W_OK):
         raise ConfigError(
-            "cannot read and write it (permission denied)", source=str(p), key="--append-history"
+            _("cannot read and write it (permission denied)"),
+            source=str(p),
+            key="--append-history",
         )
     try:
         text = p.read_bytes().decode("utf-8")
     except OSError as exc:
         raise ConfigError(
-            f"cannot read: {exc.strerror}", source=str(p), key="--append-history"
+            _("cannot read: {reason}").format(reason=exc.strerror),
+            source=str(p),
+            key="--append-history",
         ) from None
     except UnicodeDecodeError:
-        raise ConfigError("not a UTF-8 text file", source=str(p), key="--append-history") from None
+        raise ConfigError(
+            _("not a UTF-8 text file"), source=str(p), key="--append-history"
+        ) from None
     if text.strip():
         head = text.lstrip("\ufeff").splitlines()[0].strip()
         if [c.strip() for c in head.split(",")] != list(HISTORY_COLUMNS):
             raise ConfigError(
-                f"not a drill history (header {head[:60]!r}, expected {','.join(HISTORY_COLUMNS)})",
+                _("not a drill history (header {header!r}, expected {expected})").format(
+                    header=head[:60], expected=",".join(HISTORY_COLUMNS)
+                ),
                 source=str(p),
                 key="--append-history",
             )
@@ -675,6 +753,12 @@ def reveal_drill(
     in the drill folder unless the reveal completed. ``history_file`` is
     checked before anything is decrypted and appended right after the rename.
 
+    The packets are written in the language the drill was drawn in, which
+    the reveal adopts like a config's ``language`` key
+    (:func:`networks.i18n.adopt`): a language the user chose explicitly
+    (``yingji --lang``, ``YINGJI_LANG``, :func:`networks.i18n.set_language`)
+    wins. Drills sealed by earlier versions record none: the language in use.
+
     Parameters
     ----------
     folder
@@ -687,7 +771,8 @@ def reveal_drill(
     Returns
     -------
     RevealResult
-        The ``revealed`` folder, the script and the files written.
+        The ``revealed`` folder, the script, the files written and the
+        language of the packets.
 
     Raises
     ------
@@ -701,20 +786,32 @@ def reveal_drill(
     _check_drill_folder(folder)
     target = folder / REVEALED
     if os.path.lexists(target):
-        raise SealError(f"{target} already exists; not overwriting an earlier reveal")
+        raise SealError(
+            _("{folder} already exists; not overwriting an earlier reveal").format(folder=target)
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise SealError(f"{folder}: cannot write in the drill folder (permission denied)")
+        raise SealError(
+            _("{folder}: cannot write in the drill folder (permission denied)").format(
+                folder=folder
+            )
+        )
     history = Path(history_file) if history_file is not None else None
     old_history = _check_history(history, folder) if history is not None else ""
     secret = Secret.from_files(key_file=key_file, passphrase_file=passphrase_file)
     real = folder.resolve()
     if not os.access(real.parent, os.W_OK | os.X_OK):
         raise SealError(
-            f"{real.parent}: cannot write there (the reveal builds revealed/ beside the drill "
-            "folder, then moves it in)"
+            _(
+                "{folder}: cannot write there (the reveal builds revealed/ beside the drill "
+                "folder, then moves it in)"
+            ).format(folder=real.parent)
         )
     _sweep(real)
-    _, script, body, salt = _open_sealed(folder, secret)
+    _public, script, body, salt, drawn_in = _open_sealed(folder, secret)
+    # The packets speak the language the drill was drawn in, unless the user
+    # chose one for this reveal (--lang, YINGJI_LANG): it is followed like a
+    # config's language key.
+    i18n.adopt(drawn_in)
     network, note = _rebuild_network(script)
     stage = _stage_name(real)
     stage.mkdir(mode=0o700)
@@ -740,14 +837,16 @@ def reveal_drill(
                 if not moved:
                     raise
                 raise SealError(
-                    f"{history}: revealed, but could not append to the history "
-                    f"({exc.strerror}); add {target / 'history_row.csv'} by hand"
+                    _(
+                        "{path}: revealed, but could not append to the history ({reason}); add "
+                        "{row} by hand"
+                    ).format(path=history, reason=exc.strerror, row=target / "history_row.csv")
                 ) from None
     finally:
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
     files = tuple(sorted(p for p in target.rglob("*") if p.is_file()))
-    return RevealResult(target, script, files, note)
+    return RevealResult(target, script, files, note, i18n.get_language())
 
 
 def _move_in(stage: Path, target: Path) -> None:
@@ -756,8 +855,16 @@ def _move_in(stage: Path, target: Path) -> None:
         os.rename(stage, target)
     except OSError as exc:
         if os.path.lexists(target):  # another reveal got there first
-            raise SealError(f"{target} already exists; not overwriting an earlier reveal") from None
-        raise SealError(f"{target}: cannot move the revealed folder in ({exc.strerror})") from None
+            raise SealError(
+                _("{folder} already exists; not overwriting an earlier reveal").format(
+                    folder=target
+                )
+            ) from None
+        raise SealError(
+            _("{folder}: cannot move the revealed folder in ({reason})").format(
+                folder=target, reason=exc.strerror
+            )
+        ) from None
     fsync_dir(target.parent)
 
 
@@ -811,26 +918,36 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
     folder = Path(folder)
     _check_drill_folder(folder)
     _sweep(folder.resolve())
-    public = _read_json(folder / PUBLIC, "public commitment")
+    public = _read_json(folder / PUBLIC, _PUBLIC_COMMITMENT)
     path = folder / REVEALED / "script.json"
     try:
         body = path.read_bytes()
     except FileNotFoundError:
-        raise SealError(f"{path}: not revealed yet") from None
+        raise SealError(_("{path}: not revealed yet").format(path=path)) from None
     except OSError as exc:
-        raise SealError(f"{path}: cannot read the revealed script ({exc.strerror})") from None
+        raise SealError(
+            _("{path}: cannot read the revealed script ({reason})").format(
+                path=path, reason=exc.strerror
+            )
+        ) from None
     opening_path = folder / REVEALED / "opening.json"
-    opening = _read_json(opening_path, "opening")
+    opening = _read_json(opening_path, _OPENING)
     checks = []
     if not is_canonical(body):
-        raise SealError(f"{path}: changed since the reveal (it is no longer canonical JSON)")
+        raise SealError(
+            _("{path}: changed since the reveal (it is no longer canonical JSON)").format(path=path)
+        )
     try:
         salt = bytes.fromhex(str(opening["salt"]))
     except (KeyError, ValueError):
-        raise SealError(f"{opening_path}: opening is damaged (no hex salt)") from None
+        raise SealError(
+            _("{path}: opening is damaged (no hex salt)").format(path=opening_path)
+        ) from None
     if not matches(str(public.get("commitment", "")), salt, body):
-        raise SealError(f"{path}: does not match the commitment published at the draw")
-    checks.append("revealed script matches the commitment")
+        raise SealError(
+            _("{path}: does not match the commitment published at the draw").format(path=path)
+        )
+    checks.append(_("revealed script matches the commitment"))
     try:
         script = DrillScript.from_dict(json.loads(body))
     except SealError as exc:
@@ -839,21 +956,27 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
     sealed = folder / SEALED
     if sealed.is_file():
         if hashlib.sha256(sealed.read_bytes()).hexdigest() != public.get("sealed_sha256"):
-            raise SealError(f"{sealed} changed since the draw")
-        checks.append("sealed file unchanged since the draw")
+            raise SealError(_("{path} changed since the draw").format(path=sealed))
+        checks.append(_("sealed file unchanged since the draw"))
     elif os.path.lexists(sealed):
-        raise SealError(f"{sealed}: not a file")
+        raise SealError(_("{path}: not a file").format(path=sealed))
     organisers = public.get("organisers") or {}
     if organisers:
         given = {p: bytes.fromhex(c) for p, c in script.audit.get("contributions", {}).items()}
         if combine(organisers, given).hex() != script.audit.get("seed"):
-            raise SealError("the seed is not the hash of the organisers' contributions")
-        checks.append(f"seed = hash of the contributions of {', '.join(sorted(organisers))}")
+            raise SealError(_("the seed is not the hash of the organisers' contributions"))
+        checks.append(
+            _("seed = hash of the contributions of {parties}").format(
+                parties=", ".join(sorted(organisers))
+            )
+        )
     if redraw is not None:
         cfg = DrillConfig.from_file(redraw)
         if cfg.sha256 != script.audit.get("config_sha256"):
             raise SealError(
-                f"{redraw} is not the drill file used at the draw (its SHA-256 differs)"
+                _("{path} is not the drill file used at the draw (its SHA-256 differs)").format(
+                    path=redraw
+                )
             )
         audit = {k: v for k, v in script.audit.items() if k not in ("seed", "recent")}
         again = compose(
@@ -866,8 +989,8 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
             audit=audit,
         )
         if canonical_json(again.to_dict()) != body:
-            raise SealError("re-drawing from the revealed seed gives a different script")
-        checks.append("re-drawing from the seed gives the same script")
+            raise SealError(_("re-drawing from the revealed seed gives a different script"))
+        checks.append(_("re-drawing from the seed gives the same script"))
     return VerifyResult(
         script.exercise_id, str(public["commitment"]), script.drawn_at, tuple(checks)
     )

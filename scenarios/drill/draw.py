@@ -22,28 +22,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from networks.errors import ConfigError
+from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
+from scenarios.drill import texts
 from scenarios.drill.injects import CAPABILITY, InjectContext, Store, Unit, build_injects
-from scenarios.drill.script import Alarm, DrillScript, Scene
+from scenarios.drill.script import Alarm, DrillScript, Inject, Scene
 from scenarios.drill.sites import Namer, node_areas
-from scenarios.drill.spec import DrillSpec, iso
+from scenarios.drill.spec import DEFAULT_NAME, DrillSpec, iso
 from scenarios.stream import GRADE_NAMES
 
-#: Version of the drawing rules; part of every script and commitment.
-GENERATOR_VERSION = "yingji-drill-draw/1"
+#: Version of the drawing rules; part of every script and commitment. /2 draws as /1
+#: did and adds the text specs (``texts``) that packets in any language are written from.
+GENERATOR_VERSION = "yingji-drill-draw/2"
 
 #: What a caller says about how bad it looks, by grade.
 _CALLER_SAYS = {
-    1: "It looks catastrophic; a great many people are hurt or missing.",
-    2: "It looks very serious; many people seem to be hurt.",
-    3: "Several people are hurt and some may be trapped.",
-    4: "One or two people may be hurt.",
+    1: N_("It looks catastrophic; a great many people are hurt or missing."),
+    2: N_("It looks very serious; many people seem to be hurt."),
+    3: N_("Several people are hurt and some may be trapped."),
+    4: N_("One or two people may be hurt."),
 }
 #: Emergency number a member of the public would ring, by category.
 _NUMBER = {
@@ -54,29 +58,36 @@ _NUMBER = {
 }
 #: Roles evaluators watch being taken up in a six-no drill (no roles assigned in advance).
 SIX_NO_ROLES = (
-    "Duty officer taking the first call",
-    "Incident commander",
-    "Safety officer (isolation zone, responders out of danger)",
-    "Information officer",
-    "Logistics (supplies and depots)",
-    "Liaison with the next level up (reports)",
+    N_("Duty officer taking the first call"),
+    N_("Incident commander"),
+    N_("Safety officer (isolation zone, responders out of danger)"),
+    N_("Information officer"),
+    N_("Logistics (supplies and depots)"),
+    N_("Liaison with the next level up (reports)"),
 )
 #: Scoring scales: level labels, best first.
 SCALE_LEVELS = {
     "PSMU": [
-        "P: performed without challenges",
-        "S: performed with some challenges",
-        "M: performed with major challenges",
-        "U: unable to be performed",
+        N_("P: performed without challenges"),
+        N_("S: performed with some challenges"),
+        N_("M: performed with major challenges"),
+        N_("U: unable to be performed"),
     ],
     "0-10": [
-        "10: fully as planned",
-        "7-9: minor gaps",
-        "4-6: major gaps",
-        "1-3: barely done",
-        "0: not done",
+        N_("10: fully as planned"),
+        N_("7-9: minor gaps"),
+        N_("4-6: major gaps"),
+        N_("1-3: barely done"),
+        N_("0: not done"),
     ],
 }
+_CALLER = N_("Caller, member of the public (simulated)")
+_INSTRUCTION = N_(
+    "Handle it as a real call: take the details, grade the incident, dispatch, report upward. "
+    "Start and end every drill message with 'this is a drill'. A real emergency stops the drill."
+)
+_CALL_TAKEN = N_("Call taken")
+_FIRST_ON_SCENE = N_("First team on scene")
 
 
 @dataclass(frozen=True)
@@ -145,7 +156,9 @@ class DrillDrawer:
             for a in names:
                 if a not in known:
                     raise ConfigError(
-                        f"unknown area {a!r} (areas: {', '.join(sorted(known))})",
+                        _("unknown area {area!r} (areas: {areas})").format(
+                            area=a, areas=", ".join(sorted(known))
+                        ),
                         source=source,
                         key=f"drill.{key}",
                     )
@@ -158,7 +171,9 @@ class DrillDrawer:
             for u in spec.units:
                 if u not in by_name:
                     raise ConfigError(
-                        f"unknown unit {u!r} (stations: {', '.join(sorted(by_name))})",
+                        _("unknown unit {unit!r} (stations: {stations})").format(
+                            unit=u, stations=", ".join(sorted(by_name))
+                        ),
                         source=source,
                         key="drill.units",
                     )
@@ -194,13 +209,15 @@ class DrillDrawer:
                 risk.append((h, spec.risk_of(h)))
         if not risk:
             raise ConfigError(
-                "no hazard and place left to draw: the allowed areas and hazards are all "
-                "excluded or were drilled recently",
+                _(
+                    "no hazard and place left to draw: the allowed areas and hazards are all "
+                    "excluded or were drilled recently"
+                ),
                 source=source,
                 key="drill",
             )
-        self.hazards = tuple(h for h, _ in risk)
-        r = np.array([w for _, w in risk])
+        self.hazards = tuple(h for h, _w in risk)
+        r = np.array([w for _h, w in risk])
         self.hazard_probs = r / r.sum()
         self._intervals = spec.allowed_intervals()
         self.namer = Namer(network)
@@ -270,7 +287,15 @@ class DrillDrawer:
         area = str(self.areas[node])
         nd = self.network.nodes
         jurisdiction = spec.jurisdiction or self.network.name
+        jurisdiction_t = texts.pair(jurisdiction, spec.jurisdiction_zh or None)
+        name_t = (
+            texts.term(DEFAULT_NAME)
+            if spec.name == DEFAULT_NAME and not spec.name_zh
+            else texts.pair(spec.name, spec.name_zh or None)
+        )
         reporting = {k: v[grade - 1] for k, v in spec.reporting}
+        area_t = self.namer.area_text(area)
+        under_control = texts.hazard_text(h, "under_control")
         scene = Scene(
             hazard=hazard,
             hazard_name=h.name,
@@ -289,18 +314,34 @@ class DrillDrawer:
             place=name.text,
             start=iso(start),
             under_control=h.under_control,
+            texts={
+                "hazard_name": texts.hazard_text(h, "name"),
+                "grade_meaning": texts.hazard_text(h, "meaning", grade - 1),
+                "area": area_t,
+                "place": name.spec,
+                "under_control": under_control,
+            },
         )
+        specs = {
+            "sender": texts.term(_CALLER),
+            "recipient": texts.msg("alarm.recipient", jurisdiction=jurisdiction_t),
+            "channel": texts.msg("alarm.channel", number=_NUMBER.get(h.category, "110")),
+            "headline": texts.msg(
+                "alarm.headline", hazard=texts.hazard_text(h, "name"), place=name.spec
+            ),
+            "message": texts.msg(
+                "alarm.message",
+                hazard=texts.hazard_text(h, "name", lower=True),
+                place=name.spec,
+                area=area_t,
+                says=texts.term(_CALLER_SAYS[grade]),
+            ),
+            "instruction": texts.term(_INSTRUCTION),
+        }
         alarm = Alarm(
             sent=iso(start),
-            sender="Caller, member of the public (simulated)",
-            recipient=f"Duty officer, {jurisdiction} emergency command centre",
-            channel=f"phone ({_NUMBER.get(h.category, '110')})",
-            headline=f"EXERCISE - {h.name} reported, {name.text}",
-            message=f"THIS IS A DRILL. A caller reports a {h.name.lower()} at {name.text} "
-            f"({area}). {_CALLER_SAYS[grade]}",
-            instruction="Handle it as a real call: take the details, grade the incident, "
-            "dispatch, report upward. Start and end every drill message with 'this is a "
-            "drill'. A real emergency stops the drill.",
+            **{k: texts.english(v) for k, v in specs.items()},  # type: ignore[arg-type]
+            texts=specs,
         )
         ctx = InjectContext(
             network=self.network,
@@ -319,28 +360,23 @@ class DrillDrawer:
             near=self._near,
             reporting=dict(spec.reporting),
             rng=rng,
+            jurisdiction_text=jurisdiction_t,
         )
         injects = build_injects(ctx, spec.injects)
         if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards
-            injects = tuple(
-                replace(i, channel=f"written card (as if by {i.channel})") for i in injects
-            )
+            injects = tuple(_as_card(i) for i in injects)
         levels = SCALE_LEVELS[spec.scale]
         call, arrive, control = spec.targets
         evaluation = {
             "targets": {"call_taking": call, "arrival": arrive, "control": control},
             "standard": [
-                {"item": "Call taken", "target_min": call, "capability": CAPABILITY["alarm"]},
-                {
-                    "item": "First team on scene",
-                    "target_min": call + arrive,
-                    "capability": "Operational Coordination",
-                },
-                {
-                    "item": f"Under control: {h.under_control}",
-                    "target_min": call + arrive + control,
-                    "capability": "Operational Coordination",
-                },
+                _standard(texts.term(_CALL_TAKEN), call, CAPABILITY["alarm"]),
+                _standard(texts.term(_FIRST_ON_SCENE), call + arrive, CAPABILITY["escalation"]),
+                _standard(
+                    texts.msg("standard.control", definition=under_control),
+                    call + arrive + control,
+                    CAPABILITY["escalation"],
+                ),
             ],
             "reporting": {
                 "grade": GRADE_NAMES[grade],
@@ -380,4 +416,22 @@ class DrillDrawer:
             injects=injects,
             evaluation=evaluation,
             audit=dict(audit or {}),
+            texts={"name": name_t, "jurisdiction": jurisdiction_t},
         )
+
+
+def _as_card(inject: Inject) -> Inject:
+    """An inject of a tabletop drill: it arrives as a written card."""
+    channel = inject.texts.get("channel", inject.channel)
+    card = texts.msg("channel.card", channel=channel)
+    return replace(inject, channel=texts.english(card), texts={**inject.texts, "channel": card})
+
+
+def _standard(item: Any, target_min: float, capability: str) -> dict[str, Any]:
+    """One row of the response standard (English, and as text specs)."""
+    return {
+        "item": texts.english(item),
+        "target_min": target_min,
+        "capability": capability,
+        "texts": {"item": item, "capability": texts.term(capability)},
+    }

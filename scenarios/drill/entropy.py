@@ -24,6 +24,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from networks.i18n import _
 from scenarios.drill.errors import SealError
 
 #: Bytes of a seed and of a contribution.
@@ -51,7 +52,9 @@ def generator_from_seed(seed: bytes) -> np.random.Generator:
 def check_party(party: str) -> str:
     """Validate an organiser's name (letters, digits, space, ``_ . @ -``; up to 64)."""
     if not isinstance(party, str) or not _PARTY.match(party):
-        raise SealError(f"bad organiser name {party!r} (letters, digits, space, _ . @ -)")
+        raise SealError(
+            _("bad organiser name {party!r} (letters, digits, space, _ . @ -)").format(party=party)
+        )
     return party
 
 
@@ -90,22 +93,36 @@ def combine(commitments: Mapping[str, str], contributions: Mapping[str, bytes]) 
         match its commitment.
     """
     if not commitments:
-        raise SealError("no organiser commitments given")
+        raise SealError(_("no organiser commitments given"))
     missing = sorted(set(commitments) - set(contributions))
     extra = sorted(set(contributions) - set(commitments))
     if missing:
-        raise SealError(f"no contribution revealed by {', '.join(missing)}")
+        raise SealError(
+            _("no contribution revealed by {parties}").format(parties=", ".join(missing))
+        )
     if extra:
-        raise SealError(f"contribution from {', '.join(extra)} who published no commitment")
+        raise SealError(
+            _("contribution from {parties} who published no commitment").format(
+                parties=", ".join(extra)
+            )
+        )
     h = hashlib.sha256(b"yingji-drill-seed/1\0")
     for party in sorted(commitments):
         c = contributions[party]
         if len(c) < 16:
-            raise SealError(f"contribution of {party} is too short ({len(c)} bytes, need >= 16)")
+            raise SealError(
+                _("contribution of {party} is too short ({size} bytes, need >= 16)").format(
+                    party=party, size=len(c)
+                )
+            )
         if not hmac.compare_digest(
             contribution_commitment(party, c), str(commitments[party]).lower()
         ):
-            raise SealError(f"contribution of {party} does not match the commitment published")
+            raise SealError(
+                _("contribution of {party} does not match the commitment published").format(
+                    party=party
+                )
+            )
         name = party.encode("utf-8")
         h.update(len(name).to_bytes(2, "big") + name + len(c).to_bytes(2, "big") + c)
     return h.digest()

@@ -15,34 +15,80 @@ from typing import Any
 
 import numpy as np
 
+from networks.i18n import N_
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue, HazardSpec
+from scenarios.drill import texts
 from scenarios.drill.script import Inject
 from scenarios.drill.sites import Namer, compass
-from scenarios.stream import GRADE_NAMES
 
 #: Latest planned inject, minutes after the alarm.
 MAX_OFFSET_MIN = 180.0
 #: HSEEP core capability each inject kind tests.
 CAPABILITY = {
-    "alarm": "Operational Communications",
-    "cascade": "Situational Assessment",
-    "escalation": "Operational Coordination",
-    "road_closed": "Critical Transportation",
-    "depot_short": "Logistics and Supply Chain Management",
-    "casualty_update": "Public Health, Healthcare, and Emergency Medical Services",
-    "media_enquiry": "Public Information and Warning",
+    "alarm": N_("Operational Communications"),
+    "cascade": N_("Situational Assessment"),
+    "escalation": N_("Operational Coordination"),
+    "road_closed": N_("Critical Transportation"),
+    "depot_short": N_("Logistics and Supply Chain Management"),
+    "casualty_update": N_("Public Health, Healthcare, and Emergency Medical Services"),
+    "media_enquiry": N_("Public Information and Warning"),
 }
 #: Why a road is blocked, by the hazard's CAP category.
 _BLOCKED_BY = {
-    "Met": "under water",
-    "Geo": "landslide debris",
-    "Fire": "smoke and fallen trees",
-    "CBRNE": "police cordon downwind of the leak",
-    "Infra": "collapsed wall across the road",
+    "Met": N_("under water"),
+    "Geo": N_("landslide debris"),
+    "Fire": N_("smoke and fallen trees"),
+    "CBRNE": N_("police cordon downwind of the leak"),
+    "Infra": N_("collapsed wall across the road"),
 }
+_BLOCKED_OTHERWISE = N_("a crash and debris")
 #: Dead by grade I-IV used for casualty updates (inclusive ranges).
 DEAD_BY_GRADE = {1: (30, 45), 2: (10, 29), 3: (3, 9), 4: (0, 2)}
+#: Who sends and receives injects, and how (fixed texts).
+_INCIDENT_COMMANDER = N_("Incident commander")
+_RADIO = N_("radio")
+_PHONE = N_("phone")
+
+
+def make_inject(
+    *,
+    kind: str,
+    offset_min: float,
+    sender: Any,
+    recipient: Any,
+    channel: Any,
+    message: Any,
+    expected_action: Any,
+    capability: Any,
+    trigger: Any = "",
+    truth: dict[str, Any] | None = None,
+) -> Inject:
+    """An inject (numbered later) from text specs: English fields, specs in ``texts``."""
+    specs = {
+        "trigger": trigger,
+        "sender": sender,
+        "recipient": recipient,
+        "channel": channel,
+        "message": message,
+        "expected_action": expected_action,
+        "capability": capability,
+    }
+    specs = {k: v for k, v in specs.items() if v != ""}
+    return Inject(
+        no=0,
+        kind=kind,
+        offset_min=offset_min,
+        trigger=texts.english(trigger) if trigger else "",
+        sender=texts.english(sender),
+        recipient=texts.english(recipient),
+        channel=texts.english(channel),
+        message=texts.english(message),
+        expected_action=texts.english(expected_action),
+        capability=texts.english(capability),
+        truth=dict(truth or {}),
+        texts=specs,
+    )
 
 
 @dataclass(frozen=True)
@@ -100,6 +146,7 @@ class InjectContext:
     near: Callable[[int, float], np.ndarray]
     reporting: dict[str, tuple[float, float, float, float]]
     rng: np.random.Generator
+    jurisdiction_text: Any = None  # the jurisdiction as a text spec (default: as it is)
 
     def deadline(self, name: str, grade: int) -> float | None:
         """Reporting deadline ``name`` (minutes) for ``grade``, if the jurisdiction sets one."""
@@ -129,9 +176,17 @@ def _offset(ctx: InjectContext, lo: float, hi: float) -> float:
     return round(float(ctx.rng.uniform(lo, hi)), 1)
 
 
-def _teams_text(h: HazardSpec, grade: int) -> str:
+def teams_text(h: HazardSpec, grade: int) -> Any:
+    """The teams ``h`` needs at ``grade`` as a text spec ("2 fire, 1 medical")."""
     req = h.requirement(grade)
-    return ", ".join(f"{n} {c.replace('_', ' ')}" for c, n in req.teams) or "no teams"
+    if not req.teams:
+        return texts.term(N_("no teams"))
+    return texts.listing(
+        [
+            texts.msg("teams.count", n=n, capability=texts.vocab("capability", c))
+            for c, n in req.teams
+        ]
+    )
 
 
 def cascade(ctx: InjectContext) -> Inject | None:
@@ -153,25 +208,31 @@ def cascade(ctx: InjectContext) -> Inject | None:
     cands = ctx.near(ctx.node, rule.spread_m)
     cands = cands[cands != ctx.node] if cands.size > 1 else cands
     node2 = int(ctx.rng.choice(cands)) if cands.size else ctx.node
-    place2 = ctx.namer.name(node2).text
+    place2 = ctx.namer.name(node2)
     nd = ctx.network.nodes
     gap = float(np.hypot(nd.x[node2] - nd.x[ctx.node], nd.y[node2] - nd.y[ctx.node]))
-    return Inject(
-        no=0,
+    return make_inject(
         kind="cascade",
         offset_min=offset,
-        trigger="",
-        sender="Field team leader at the first scene (simulated)",
-        recipient="Incident commander",
-        channel="radio",
-        message=f"THIS IS A DRILL. Secondary incident: {sec.name.lower()} at {place2}, "
-        f"{gap:.0f} m from the first scene. "
-        f"{sec.description}",
-        expected_action=f"Assess the new scene and grade it (plan: grade {GRADE_NAMES[g2]}); "
-        f"dispatch {_teams_text(sec, g2)}; keep responders out of danger first; "
-        "report the secondary incident upward as a follow-up report.",
-        capability=f"{CAPABILITY['cascade']}; {sec.key}",
-        truth={"hazard": sec.key, "grade": g2, "node": node2, "place": place2},
+        sender=texts.term(N_("Field team leader at the first scene (simulated)")),
+        recipient=texts.term(_INCIDENT_COMMANDER),
+        channel=texts.term(_RADIO),
+        message=texts.msg(
+            "cascade.message",
+            hazard=texts.hazard_text(sec, "name", lower=True),
+            place=place2.spec,
+            gap=gap,
+            description=texts.hazard_text(sec, "description"),
+        ),
+        expected_action=texts.msg(
+            "cascade.action", grade=texts.vocab("grade", g2), teams=teams_text(sec, g2)
+        ),
+        capability=texts.msg(
+            "cascade.capability",
+            capability=texts.term(CAPABILITY["cascade"]),
+            hazard=texts.pair(sec.key, texts.chinese(texts.hazard_text(sec, "name"))),
+        ),
+        truth={"hazard": sec.key, "grade": g2, "node": node2, "place": place2.text},
     )
 
 
@@ -184,23 +245,32 @@ def escalation(ctx: InjectContext) -> Inject | None:
     for c, n in ctx.hazard.teams:
         extra = n[g2 - 1] - n[ctx.grade - 1]
         if extra > 0:
-            need_more.append(f"{extra} more {c.replace('_', ' ')}")
+            need_more.append(
+                texts.msg("teams.more", n=extra, capability=texts.vocab("capability", c))
+            )
     deadline = ctx.deadline("first_phone", g2)
-    return Inject(
-        no=0,
+    more = texts.listing(need_more) if need_more else texts.term(N_("reinforcement"))
+    action = (
+        texts.msg(
+            "escalation.action_deadline",
+            grade=texts.vocab("grade", g2),
+            more=more,
+            deadline=deadline,
+        )
+        if deadline
+        else texts.msg("escalation.action", grade=texts.vocab("grade", g2), more=more)
+    )
+    return make_inject(
         kind="escalation",
         offset_min=_offset(ctx, 20.0, 45.0),
-        trigger="",
-        sender="Field team leader (simulated)",
-        recipient="Incident commander",
-        channel="radio",
-        message=f"THIS IS A DRILL. The situation is worse than first reported: "
-        f"{ctx.hazard.meaning[g2 - 1]}.",
-        expected_action=f"Re-grade the incident as grade {GRADE_NAMES[g2]}, raise the response "
-        f"level, request {', '.join(need_more) or 'reinforcement'}"
-        + (f"; report the upgrade upward within {deadline:g} min" if deadline else "")
-        + ".",
-        capability=CAPABILITY["escalation"],
+        sender=texts.term(N_("Field team leader (simulated)")),
+        recipient=texts.term(_INCIDENT_COMMANDER),
+        channel=texts.term(_RADIO),
+        message=texts.msg(
+            "escalation.message", meaning=texts.hazard_text(ctx.hazard, "meaning", g2 - 1)
+        ),
+        expected_action=action,
+        capability=texts.term(CAPABILITY["escalation"]),
         truth={"grade": g2},
     )
 
@@ -220,26 +290,41 @@ def road_closed(ctx: InjectContext) -> Inject | None:
     e = ctx.network.edges
     both = np.flatnonzero(((e.u == a) & (e.v == b)) | ((e.u == b) & (e.v == a)))
     road = str(e.name[both[0]]) if both.size else ""
-    road = road or ctx.namer.road(a)
+    road_t: Any = ctx.namer.edge_text(int(both[0])) if road else ""
+    if not road:
+        road = ctx.namer.road(a)
+        road_t = ctx.namer.road_text(a)
     dx, dy = (
         ctx.network.nodes.x[a] - ctx.network.nodes.x[ctx.node],
         (ctx.network.nodes.y[a] - ctx.network.nodes.y[ctx.node]),
     )
     turnout = unit.turnout(cap) or 0.0
-    return Inject(
-        no=0,
+    where = {
+        "km": float(np.hypot(dx, dy)) / 1000,
+        "direction": texts.vocab("compass", compass(dx, dy)),
+        "reason": texts.term(_BLOCKED_BY.get(ctx.hazard.cap_category, _BLOCKED_OTHERWISE)),
+    }
+    return make_inject(
         kind="road_closed",
         offset_min=round(turnout + 0.4 * (eta - turnout), 1),
-        trigger=f"when the first {cap.replace('_', ' ')} team from {unit.name} is en route",
-        sender="Traffic police (simulated)",
-        recipient=f"Team leader, {unit.name}; dispatch desk",
-        channel="phone",
-        message=f"THIS IS A DRILL. {road or 'The road'} is blocked "
-        f"{np.hypot(dx, dy) / 1000:.1f} km {compass(dx, dy)} of the scene "
-        f"({_BLOCKED_BY.get(ctx.hazard.cap_category, 'a crash and debris')}, no way through).",
-        expected_action="Re-route the team, tell every other responding unit, ask for the "
-        "blockage to be cleared, update the expected arrival time at the command centre.",
-        capability=CAPABILITY["road_closed"],
+        trigger=texts.msg(
+            "road.trigger",
+            capability=texts.vocab("capability", cap),
+            unit=texts.facility(unit.name),
+        ),
+        sender=texts.term(N_("Traffic police (simulated)")),
+        recipient=texts.msg("road.recipient", unit=texts.facility(unit.name)),
+        channel=texts.term(_PHONE),
+        message=texts.msg("road.message", road=road_t, **where)
+        if road
+        else texts.msg("road.message_unnamed", **where),
+        expected_action=texts.term(
+            N_(
+                "Re-route the team, tell every other responding unit, ask for the blockage to be "
+                "cleared, update the expected arrival time at the command centre."
+            )
+        ),
+        capability=texts.term(CAPABILITY["road_closed"]),
         truth={
             "edges": [int(i) for i in both],
             "road": road,
@@ -265,21 +350,26 @@ def depot_short(ctx: InjectContext) -> Inject | None:
     booked = dict(depot.stock)[item]
     available = int(np.floor(min(booked, need) * ctx.rng.uniform(0.2, 0.6)))
     fallback = depot.parent or (holders[1].name if len(holders) > 1 else "")
-    return Inject(
-        no=0,
+    item_t = texts.vocab("item", item)
+    depot_t = texts.facility(depot.name)
+    return make_inject(
         kind="depot_short",
         offset_min=_offset(ctx, 15.0, 40.0),
-        trigger="when supplies are requested from the nearest depot",
-        sender=f"Keeper, {depot.name} (simulated)",
-        recipient="Logistics section",
-        channel="phone",
-        message=f"THIS IS A DRILL. {depot.name} "
-        + (f"can release only {available}" if available else "cannot release any")
-        + f" {item.replace('_', ' ')} (books say {booked}; the rest is damaged or already out).",
-        expected_action=f"Find the remaining {need - available} {item.replace('_', ' ')}"
-        + (f" from {fallback}" if fallback else "")
-        + ", confirm the delivery time, record the shortfall for the after-action review.",
-        capability=CAPABILITY["depot_short"],
+        trigger=texts.term(N_("when supplies are requested from the nearest depot")),
+        sender=texts.msg("depot.sender", depot=depot_t),
+        recipient=texts.term(N_("Logistics section")),
+        channel=texts.term(_PHONE),
+        message=texts.msg(
+            "depot.message", depot=depot_t, available=available, item=item_t, booked=booked
+        )
+        if available
+        else texts.msg("depot.message_none", depot=depot_t, item=item_t, booked=booked),
+        expected_action=texts.msg(
+            "depot.action_from", n=need - available, item=item_t, fallback=texts.facility(fallback)
+        )
+        if fallback
+        else texts.msg("depot.action", n=need - available, item=item_t),
+        capability=texts.term(CAPABILITY["depot_short"]),
         truth={
             "depot": depot.name,
             "item": item,
@@ -299,42 +389,42 @@ def casualty_update(ctx: InjectContext, grade: int | None = None) -> Inject:
     injured = int(dead * ctx.rng.uniform(1.5, 4.0) + ctx.rng.integers(1, 7))
     missing = int(ctx.rng.integers(0, 3 if g >= 3 else 8))
     deadline = ctx.deadline("first_written", g)
-    return Inject(
-        no=0,
+    return make_inject(
         kind="casualty_update",
         offset_min=_offset(ctx, 30.0, 75.0),
-        trigger="",
-        sender="Medical team at the scene (simulated)",
-        recipient="Incident commander; command centre duty officer",
-        channel="radio",
-        message=f"THIS IS A DRILL. Casualty count update: {dead} dead, {injured} injured, "
-        f"{missing} unaccounted for.",
-        expected_action="Send a follow-up report with the new figures"
-        + (f" (written report due {deadline:g} min after the call)" if deadline else "")
-        + "; request ambulances and hospital beds to match; start a list of the missing.",
-        capability=CAPABILITY["casualty_update"],
+        sender=texts.term(N_("Medical team at the scene (simulated)")),
+        recipient=texts.term(N_("Incident commander; command centre duty officer")),
+        channel=texts.term(_RADIO),
+        message=texts.msg("casualty.message", dead=dead, injured=injured, missing=missing),
+        expected_action=texts.msg("casualty.action_deadline", deadline=deadline)
+        if deadline
+        else texts.msg("casualty.action"),
+        capability=texts.term(CAPABILITY["casualty_update"]),
         truth={"dead": dead, "injured": injured, "missing": missing, "grade": g},
     )
 
 
 def media_enquiry(ctx: InjectContext) -> Inject:
     """A journalist calls with a video and a rumour."""
-    return Inject(
-        no=0,
+    return make_inject(
         kind="media_enquiry",
         offset_min=_offset(ctx, 15.0, 60.0),
-        trigger="",
-        sender=f"Reporter, {ctx.jurisdiction} TV (simulated)",
-        recipient="Information officer (or the duty officer if none is named)",
-        channel="phone",
-        message=f"THIS IS A DRILL. A video of the {ctx.hazard.name.lower()} near {ctx.area} "
-        "is spreading online; people say many are dead and the authorities are hiding it. "
-        "Can you confirm the numbers?",
-        expected_action="Refer the call to the information officer; give a holding statement "
-        "with confirmed facts only (no casualty guesses); publish the first official "
-        "statement and correct the rumour.",
-        capability=CAPABILITY["media_enquiry"],
-        truth={},
+        sender=texts.msg("media.sender", jurisdiction=ctx.jurisdiction_text or ctx.jurisdiction),
+        recipient=texts.term(N_("Information officer (or the duty officer if none is named)")),
+        channel=texts.term(_PHONE),
+        message=texts.msg(
+            "media.message",
+            hazard=texts.hazard_text(ctx.hazard, "name", lower=True),
+            area=ctx.namer.area_text(ctx.area),
+        ),
+        expected_action=texts.term(
+            N_(
+                "Refer the call to the information officer; give a holding statement with "
+                "confirmed facts only (no casualty guesses); publish the first official "
+                "statement and correct the rumour."
+            )
+        ),
+        capability=texts.term(CAPABILITY["media_enquiry"]),
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from networks.i18n import _
 from scenarios.drill.errors import SealError
 
 #: Format tag of a script; bump when fields change meaning.
@@ -21,7 +22,10 @@ SCRIPT_FORMAT = "yingji-drill-script/1"
 
 
 def _plain(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+    out = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    if "texts" in out and not out["texts"]:  # scripts of earlier versions have none
+        del out["texts"]
+    return out
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,9 @@ class Scene:
         Start (alarm) time, ISO 8601 with offset.
     under_control
         What "under control" means for this hazard.
+    texts
+        The human-readable fields as text specs, for packets in any
+        language (:mod:`scenarios.drill.texts`); the fields hold the English.
     """
 
     hazard: str
@@ -65,11 +72,16 @@ class Scene:
     place: str
     start: str
     under_control: str
+    texts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Alarm:
-    """The first call that starts the drill (the participants' only packet)."""
+    """The first call that starts the drill (the participants' only packet).
+
+    ``texts`` holds the human-readable fields as text specs
+    (:mod:`scenarios.drill.texts`); the fields hold the English.
+    """
 
     sent: str
     sender: str
@@ -78,6 +90,7 @@ class Alarm:
     headline: str
     message: str
     instruction: str
+    texts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,9 @@ class Inject:
         Core capability it tests.
     truth
         Ground truth for controllers (secondary hazard, closed edges, ...).
+    texts
+        The human-readable fields as text specs, for packets in any
+        language (:mod:`scenarios.drill.texts`); the fields hold the English.
     """
 
     no: int
@@ -119,6 +135,7 @@ class Inject:
     expected_action: str
     capability: str
     truth: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -146,6 +163,9 @@ class DrillScript:
         Seed (hex), organiser contributions and their commitments.
     region
         How to rebuild the network (for the map) and its fingerprint.
+    texts
+        ``name`` and ``jurisdiction`` as text specs, for packets in any
+        language (:mod:`scenarios.drill.texts`).
     """
 
     exercise_id: str
@@ -162,6 +182,7 @@ class DrillScript:
     evaluation: dict[str, Any]
     audit: dict[str, Any] = field(default_factory=dict)
     region: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, Any] = field(default_factory=dict)
 
     def with_evaluation(self, **items: Any) -> DrillScript:
         """A copy with entries added to :attr:`evaluation`."""
@@ -190,4 +211,4 @@ class DrillScript:
             d["injects"] = tuple(Inject(**i) for i in d["injects"])
             return cls(**d)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise SealError(f"not a yingji drill script ({exc})") from None
+            raise SealError(_("not a yingji drill script ({reason})").format(reason=exc)) from None

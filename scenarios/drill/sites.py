@@ -9,12 +9,14 @@ letter, row number from the south-west corner).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from networks.roadnet import RoadNetwork
+from scenarios.drill import texts
 
 #: Side of the fallback grid squares, metres.
 GRID_M = 2000.0
@@ -56,11 +58,16 @@ def _col_name(c: int) -> str:
 
 @dataclass(frozen=True)
 class PlaceName:
-    """How people would name a node: its road, the nearest landmark, a sentence."""
+    """How people would name a node: its road, the nearest landmark, a sentence.
+
+    ``text`` is the English sentence; ``spec`` the same as a text spec
+    (:mod:`scenarios.drill.texts`), with the Chinese names where the network has them.
+    """
 
     road: str
     landmark: str
     text: str
+    spec: Any = field(default="", compare=False)
 
 
 def compass(dx: float, dy: float) -> str:
@@ -90,37 +97,75 @@ class Namer:
                                    self.y[[m.node for m in self._marks]]])  # fmt: skip
             self._mark_tree = cKDTree(pts)
 
-    def road(self, node: int) -> str:
-        """Name of a road at the node (the fastest named one), else the nearest named road."""
+    def _road_edge(self, node: int) -> int | None:
         e = self.network.edges
         at = np.flatnonzero((e.u == node) | (e.v == node))
         at = at[[bool(e.name[i]) for i in at]] if at.size else at
         if at.size:
-            best = at[np.argmax(np.asarray(e.speed_kph)[at])]
-            return str(e.name[best])
+            return int(at[np.argmax(np.asarray(e.speed_kph)[at])])
         if not self._named.size:
-            return ""
+            return None
         _, i = self._road_tree.query([self.x[node], self.y[node]])
-        return str(e.name[self._named[int(i)]])
+        return int(self._named[int(i)])
+
+    def road(self, node: int) -> str:
+        """Name of a road at the node (the fastest named one), else the nearest named road."""
+        k = self._road_edge(node)
+        return "" if k is None else str(self.network.edges.name[k])
+
+    def road_text(self, node: int) -> Any:
+        """:meth:`road` as a text spec (with its Chinese name where the network has one)."""
+        k = self._road_edge(node)
+        return "" if k is None else self.edge_text(k)
+
+    def edge_text(self, k: int) -> Any:
+        """The name of edge ``k`` as a text spec."""
+        e = self.network.edges
+        zh = getattr(e, "name_zh", None)
+        return texts.place(str(e.name[k]), str(zh[k]) if zh is not None else None)
+
+    def area_text(self, area: str) -> Any:
+        """An area (a township or seat landmark, or a grid square) as a text spec."""
+        for m in self._marks:
+            if m.name == area:
+                return texts.place(m.name, getattr(m, "name_zh", "") or None)
+        return area
 
     def name(self, node: int) -> PlaceName:
         """Road, landmark and a sentence (``"Baiyun Road, 1.2 km north-east of Xiba Town"``)."""
         road = self.road(node)
-        mark, text = "", ""
+        road_t = self.road_text(node)
+        mark, spec = "", None
         if self._marks:
             d, i = self._mark_tree.query([self.x[node], self.y[node]])
             m = self._marks[int(i)]
             mark = m.name
+            mark_t = texts.place(m.name, getattr(m, "name_zh", "") or None)
             if d < 150:
-                text = f"in {m.name}"
+                spec = (
+                    texts.msg("place.road_in", road=road_t, landmark=mark_t)
+                    if road
+                    else texts.msg("place.in", landmark=mark_t)
+                )
             else:
                 dx, dy = self.x[node] - self.x[m.node], self.y[node] - self.y[m.node]
-                text = f"{d / 1000:.1f} km {compass(dx, dy)} of {m.name}"
-        if road and text:
-            text = f"{road} {text}" if text.startswith("in ") else f"{road}, {text}"
-        elif road:
-            text = road
-        elif not text:
-            lon, lat = self.network.nodes.lon[node], self.network.nodes.lat[node]
-            text = f"node {self.network.nodes.osmid[node]} ({lat:.5f} N, {lon:.5f} E)"
-        return PlaceName(road=road, landmark=mark, text=text)
+                where = {
+                    "km": float(d) / 1000,
+                    "direction": texts.vocab("compass", compass(dx, dy)),
+                    "landmark": mark_t,
+                }
+                spec = (
+                    texts.msg("place.road_near", road=road_t, **where)
+                    if road
+                    else texts.msg("place.near", **where)
+                )
+        if spec is None and road:
+            spec = road_t
+        elif spec is None:
+            spec = texts.msg(
+                "place.node",
+                osmid=int(self.network.nodes.osmid[node]),
+                lat=float(self.network.nodes.lat[node]),
+                lon=float(self.network.nodes.lon[node]),
+            )
+        return PlaceName(road=road, landmark=mark, text=texts.english(spec), spec=spec)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import N_, _
 from scenarios.validate import Reader, check_num
 
 DRILL_TYPES = ("field", "tabletop")
@@ -45,7 +46,8 @@ DEFAULT_REPORTING: dict[str, tuple[float, float, float, float]] = {
     "follow_up_every": (720.0, 720.0, 720.0, 720.0),
 }
 _DRILL_KEYS = {
-    "id", "name", "jurisdiction", "type", "blind", "start", "end", "timezone", "hazards",
+    "id", "name", "name_zh", "jurisdiction", "jurisdiction_zh", "type", "blind", "start", "end",
+    "timezone", "hazards",
     "grades", "include_areas", "exclude_areas", "units", "history", "no_repeat", "injects",
     "hours",
 }  # fmt: skip
@@ -69,7 +71,9 @@ def _parse_tz(value: str, fail: Any) -> timezone:
         hh, mm = value[1:].split(":")
         return timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
     except (KeyError, ValueError, IndexError):
-        raise fail(f"expected a UTC offset like '+08:00', got {value!r}") from None
+        raise fail(
+            _("expected a UTC offset like '+08:00', got {value!r}").format(value=value)
+        ) from None
 
 
 def _when(r: Reader, name: str, tz: timezone) -> datetime:
@@ -79,32 +83,43 @@ def _when(r: Reader, name: str, tz: timezone) -> datetime:
         try:
             v = datetime.fromisoformat(v)
         except ValueError:
-            raise r.error(name, f"expected a date-time like 2026-12-01T08:00, got {v!r}") from None
+            raise r.error(
+                name, _("expected a date-time like 2026-12-01T08:00, got {value!r}").format(value=v)
+            ) from None
     elif isinstance(v, date) and not isinstance(v, datetime):
         v = datetime(v.year, v.month, v.day)
     if not isinstance(v, datetime):
-        raise r.error(name, f"expected a date-time, got {v!r}")
+        raise r.error(name, _("expected a date-time, got {value!r}").format(value=v))
     if not YEARS[0] <= v.year <= YEARS[1]:
-        raise r.error(name, f"expected a year between {YEARS[0]} and {YEARS[1]}, got {v.year}")
+        raise r.error(
+            name,
+            _("expected a year between {first} and {last}, got {year}").format(
+                first=YEARS[0], last=YEARS[1], year=v.year
+            ),
+        )
     return v if v.tzinfo is not None else v.replace(tzinfo=tz)
+
+
+#: Name of a drill whose file gives none (shown translated).
+DEFAULT_NAME = N_("Blind drill")
 
 
 def _text(r: Reader, name: str, default: str) -> str:
     """A one-line text for headers and messages (it goes into XML, CSV and HTML)."""
     v = r.str(name, default)
     if any(ord(c) < 32 or ord(c) == 127 for c in v):
-        raise r.error(name, f"must be one line of printable text, got {v!r}")
+        raise r.error(name, _("must be one line of printable text, got {value!r}").format(value=v))
     if len(v) > 200:
-        raise r.error(name, f"at most 200 characters, got {len(v)}")
+        raise r.error(name, _("at most 200 characters, got {n}").format(n=len(v)))
     return v
 
 
 def _strs(r: Reader, name: str) -> tuple[str, ...]:
     v = r.get(name, [])
     if not isinstance(v, list) or not all(isinstance(s, str) and s for s in v):
-        raise r.error(name, "expected a list of names")
+        raise r.error(name, _("expected a list of names"))
     if len(set(v)) != len(v):
-        raise r.error(name, "names must not repeat")
+        raise r.error(name, _("names must not repeat"))
     return tuple(v)
 
 
@@ -123,6 +138,8 @@ class DrillSpec:
         Identifier printed on every exercise message ("" = derived from the seed).
     name, jurisdiction
         For headers (the jurisdiction defaults to the network's name).
+    name_zh, jurisdiction_zh
+        Their Chinese, for packets in Chinese ("" = the English is shown).
     drill_type
         ``"field"`` or ``"tabletop"``.
     blind_level
@@ -161,8 +178,10 @@ class DrillSpec:
     start: datetime
     end: datetime
     exercise_id: str = ""
-    name: str = "Blind drill"
+    name: str = DEFAULT_NAME
     jurisdiction: str = ""
+    name_zh: str = ""
+    jurisdiction_zh: str = ""
     drill_type: str = "field"
     blind_level: str = "six-no"
     hours: tuple[float, float] = (0.0, 24.0)
@@ -183,13 +202,13 @@ class DrillSpec:
 
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or self.end.tzinfo is None:
-            raise ValueError("drill window times must carry a UTC offset")
+            raise ValueError(_("drill window times must carry a UTC offset"))
         if not self.end > self.start:
-            raise ValueError("drill window must end after it starts")
+            raise ValueError(_("drill window must end after it starts"))
         if not 0 <= self.hours[0] < self.hours[1] <= 24:
-            raise ValueError("drill hours must be (from, to) with 0 <= from < to <= 24")
+            raise ValueError(_("drill hours must be (from, to) with 0 <= from < to <= 24"))
         if not self.allowed_intervals():
-            raise ValueError("no allowed hour falls inside the drill window")
+            raise ValueError(_("no allowed hour falls inside the drill window"))
 
     @property
     def window_minutes(self) -> float:
@@ -250,38 +269,52 @@ class DrillSpec:
         tz = _parse_tz(r.str("timezone", "+08:00"), lambda m: r.error("timezone", m))
         start, end = _when(r, "start", tz), _when(r, "end", tz)
         if not end > start:
-            raise r.error("end", f"window must end after it starts ({iso(start)})")
+            raise r.error(
+                "end", _("window must end after it starts ({start})").format(start=iso(start))
+            )
 
         def known(table: Reader, names: tuple[str, ...], key: str) -> None:
             if hazards is not None:
                 for h in names:
                     if h not in hazards:
                         raise table.error(
-                            key, f"unknown hazard {h!r} (known: {', '.join(hazards)})"
+                            key,
+                            _("unknown hazard {hazard!r} (known: {known})").format(
+                                hazard=h, known=", ".join(hazards)
+                            ),
                         )
 
         allowed = _strs(r, "hazards")
         known(r, allowed, "hazards")
         grades_raw = r.get("grades", [1, 2, 3, 4])
         if not isinstance(grades_raw, list) or not grades_raw:
-            raise r.error("grades", "expected a non-empty list of grades (1-4 or 'I'-'IV')")
+            raise r.error("grades", _("expected a non-empty list of grades (1-4 or 'I'-'IV')"))
         grades = []
         for g in grades_raw:
             g = _ROMAN.get(g, g) if isinstance(g, str) else g
             if isinstance(g, bool) or g not in (1, 2, 3, 4):
-                raise r.error("grades", f"unknown grade {g!r} (use 1-4 or 'I'-'IV')")
+                raise r.error(
+                    "grades", _("unknown grade {grade!r} (use 1-4 or 'I'-'IV')").format(grade=g)
+                )
             grades.append(int(g))
         kinds = _strs(r, "injects") if r.has("injects") else INJECT_KINDS
         for k in kinds:
             if k not in INJECT_KINDS:
-                raise r.error("injects", f"unknown inject kind {k!r} ({', '.join(INJECT_KINDS)})")
+                raise r.error(
+                    "injects",
+                    _("unknown inject kind {kind!r} ({kinds})").format(
+                        kind=k, kinds=", ".join(INJECT_KINDS)
+                    ),
+                )
         history = r.str("history", "")
         hours = r.get("hours", [0, 24])
         if not (isinstance(hours, list) and len(hours) == 2):
-            raise r.error("hours", "expected [from, to] clock hours, e.g. [8, 18]")
+            raise r.error("hours", _("expected [from, to] clock hours, e.g. [8, 18]"))
         hours = tuple(check_num(h, lambda m: r.error("hours", m), lo=0, hi=24) for h in hours)
         if not hours[0] < hours[1]:
-            raise r.error("hours", f"from must be before to, got {list(hours)}")
+            raise r.error(
+                "hours", _("from must be before to, got {hours}").format(hours=list(hours))
+            )
 
         rk = top.table("risk", {})
         risk = dict(DEFAULT_RISK)
@@ -300,7 +333,7 @@ class DrillSpec:
             known(rk, (str(h),), str(h))
             risk[str(h)] = rk.num(str(h), lo=0, hi=MAX_RISK)
         if allowed and not any(risk.get(h, 1.0) > 0 for h in allowed):
-            raise r.error("hazards", "every allowed hazard has risk 0")
+            raise r.error("hazards", _("every allowed hazard has risk 0"))
 
         rp = top.table("reporting", {})
         reporting = dict(DEFAULT_REPORTING)
@@ -308,7 +341,7 @@ class DrillSpec:
             v = rp.get(str(name))
             vals = v if isinstance(v, list) else [v] * 4
             if len(vals) != 4:
-                raise rp.error(str(name), "expected minutes, or a list of 4 (grades I-IV)")
+                raise rp.error(str(name), _("expected minutes, or a list of 4 (grades I-IV)"))
             reporting[str(name)] = tuple(
                 check_num(x, lambda m, n=str(name): rp.error(n, m), lo=0, hi=MAX_MINUTES)
                 for x in vals
@@ -328,8 +361,10 @@ class DrillSpec:
                 start=start,
                 end=end,
                 exercise_id=_text(r, "id", ""),
-                name=_text(r, "name", "Blind drill"),
+                name=_text(r, "name", DEFAULT_NAME),
                 jurisdiction=_text(r, "jurisdiction", ""),
+                name_zh=_text(r, "name_zh", ""),
+                jurisdiction_zh=_text(r, "jurisdiction_zh", ""),
                 drill_type=r.str("type", "field", choices=DRILL_TYPES),
                 blind_level=r.str("blind", "six-no", choices=BLIND_LEVELS),
                 hours=hours,  # type: ignore[arg-type]
@@ -354,7 +389,9 @@ class DrillSpec:
         drill: dict[str, Any] = {
             "id": self.exercise_id,
             "name": self.name,
+            "name_zh": self.name_zh,
             "jurisdiction": self.jurisdiction,
+            "jurisdiction_zh": self.jurisdiction_zh,
             "type": self.drill_type,
             "blind": self.blind_level,
             "start": iso(self.start),

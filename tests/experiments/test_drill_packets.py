@@ -78,9 +78,9 @@ class _Text(HTMLParser):
 def test_html_pages_escape_what_they_print(scripts):
     s = scripts[0]
     evil = "<script>alert('x')</script> & <b>"
-    bad = dataclasses.replace(
-        s, injects=(dataclasses.replace(s.injects[0], message=evil),) + s.injects[1:]
-    )
+    first = s.injects[0]
+    first = dataclasses.replace(first, message=evil, texts={**first.texts, "message": evil})
+    bad = dataclasses.replace(s, injects=(first,) + s.injects[1:])
     for page in (packets.injects_html(bad), packets.evaluation_html(bad)):
         p = _Text()
         p.feed(page)
