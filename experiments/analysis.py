@@ -21,9 +21,32 @@ from typing import Any
 import numpy as np
 
 from networks.errors import ConfigError
+from networks.i18n import N_, _
 
 #: Summary keys that identify a row rather than measure it.
 ID_KEYS = frozenset({"replication", "root_seed", "point", "seed"})
+#: Metrics as a person reads them. In English a metric is shown by its summary key (the
+#: name ``--metrics`` and the CSV columns use); in Chinese by its name (到场达标率).
+METRIC_LABELS = {
+    "compliance_call_taking": N_("compliance_call_taking"),
+    "compliance_arrival": N_("compliance_arrival"),
+    "compliance_control": N_("compliance_control"),
+    "compliance_all_three": N_("compliance_all_three"),
+    "intervals_arrival_mean": N_("intervals_arrival_mean"),
+    "intervals_arrival_p90": N_("intervals_arrival_p90"),
+    "served": N_("served"),
+    "mutual_aid_share": N_("mutual_aid_share"),
+    "supply_within_standard": N_("supply_within_standard"),
+    "supply_delivery_mean": N_("supply_delivery_mean"),
+    "supply_delivery_p90": N_("supply_delivery_p90"),
+    "supply_short_units": N_("supply_short_units"),
+}
+
+
+def metric_text(metric: str) -> str:
+    """A metric as a person reads it, in the language in use (its key when it has no name)."""
+    text = METRIC_LABELS.get(metric)
+    return _(text) if text else metric
 
 
 @dataclass(frozen=True)
@@ -77,7 +100,9 @@ def mean_ci(values: Any, *, level: float = 0.95) -> Interval:
     from scipy import stats
 
     if not 0.0 < level < 1.0:
-        raise ConfigError(f"confidence level must be in (0, 1), got {level}", key="level")
+        raise ConfigError(
+            _("confidence level must be in (0, 1), got {level}").format(level=level), key="level"
+        )
     x = _finite(values)
     n = len(x)
     if n == 0:
@@ -110,7 +135,9 @@ def paired_ci(values: Any, baseline: Any, *, level: float = 0.95) -> PairedInter
 
     a, b = np.asarray(values, dtype=float).ravel(), np.asarray(baseline, dtype=float).ravel()
     if a.shape != b.shape:
-        raise ValueError(f"paired arrays differ in length: {a.shape} vs {b.shape}")
+        raise ValueError(
+            _("paired arrays differ in length: {a} vs {b}").format(a=a.shape, b=b.shape)
+        )
     ok = np.isfinite(a) & np.isfinite(b)
     iv = mean_ci(a[ok] - b[ok], level=level)
     t = p = math.nan
@@ -141,7 +168,9 @@ def choose_metrics(
     for i, m in enumerate(wanted):
         if m not in available:
             raise ConfigError(
-                f"no numeric metric {m!r} in the results; available: {', '.join(available)}",
+                _("no numeric metric {metric!r} in the results; available: {available}").format(
+                    metric=m, available=", ".join(available)
+                ),
                 source=source,
                 key=f"metrics[{i}]",
             )

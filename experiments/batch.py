@@ -31,7 +31,9 @@ from experiments.store import (
     plain_summary,
     plain_tables,
 )
+from networks import i18n
 from networks.errors import ConfigError, YingjiError
+from networks.i18n import _
 
 #: ``replicate(config, *, replication, root_seed)`` -> an object with ``.summary`` and ``.records``.
 Replicate = Callable[..., Any]
@@ -77,22 +79,25 @@ def run_chunk(
     replication: int,
     root_seed: int,
     keep_records: bool,
+    language: str | None = None,
 ) -> list[dict[str, Any]]:
     """Replication ``replication`` of several design points in one worker, in order.
 
     The points of one replication share their incidents (common random
     numbers) and usually their network, so the network and the travel times
     of every disrupted road state, cached in the worker, are computed once for
-    all of them instead of once per worker that happens to draw one.
+    all of them instead of once per worker that happens to draw one. A worker
+    process speaks ``language`` (the run's), so its errors read as the run's do.
     """
-    out = []
-    for c in configs:
-        try:
-            out.append(run_task(replicate, c, replication, root_seed, keep_records))
-        except YingjiError as exc:
-            # Hand back what is done, then the user's mistake, so both reach the store.
-            out.append({"error": exc})
-            break
+    out: list[dict[str, Any]] = []
+    with i18n.language(language or i18n.get_language()):
+        for c in configs:
+            try:
+                out.append(run_task(replicate, c, replication, root_seed, keep_records))
+            except YingjiError as exc:
+                # Hand back what is done, then the user's mistake, so both reach the store.
+                out.append({"error": exc})
+                break
     return out
 
 
@@ -159,11 +164,18 @@ class Progress:
         frac = self.done / self.total if self.total else 1.0
         bar = "#" * int(round(width * frac))
         eta = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
-        return (
-            f"[{bar:<{width}}] {self.done}/{self.total} replications, "
-            f"{self.points_done()}/{self.points} points, "
-            f"{_clock(elapsed)} elapsed, ETA {_clock(eta)} "
+        text = _(
+            "{done}/{total} replications, {points_done}/{points} points, "
+            "{elapsed} elapsed, ETA {eta}"
+        ).format(
+            done=self.done,
+            total=self.total,
+            points_done=self.points_done(),
+            points=self.points,
+            elapsed=_clock(elapsed),
+            eta=_clock(eta),
         )
+        return f"[{bar:<{width}}] {text} "
 
     def close(self) -> None:
         """End the line."""
@@ -286,10 +298,20 @@ def run_experiment(
         done = set(found)
         if damaged:
             names = ", ".join(str(f.relative_to(store.root)) for f in damaged[:3])
-            more = f" and {len(damaged) - 3} more" if len(damaged) > 3 else ""
+            more = len(damaged) > 3
+            message = (
+                _(
+                    "yingji: warning: {folder}: damaged replication files ({names} and {more} "
+                    "more), left by a crash or a full disk; those replications are run again"
+                )
+                if more
+                else _(
+                    "yingji: warning: {folder}: damaged replication files ({names}), "
+                    "left by a crash or a full disk; those replications are run again"
+                )
+            )
             print(
-                f"yingji: warning: {store.root}: damaged replication files ({names}{more}), "
-                "left by a crash or a full disk; those replications are run again",
+                message.format(folder=store.root, names=names, more=len(damaged) - 3),
                 file=sys.stderr,
             )
         todo = [
@@ -346,6 +368,7 @@ def _drain(
         chunks = [[item] for item in todo]  # in-process: one at a time, nothing to share
     queue = iter(chunks)
     pending: dict[Future, list[tuple[int, DesignPoint]]] = {}
+    language = i18n.get_language()
 
     def top_up() -> None:
         while len(pending) < window:
@@ -354,13 +377,13 @@ def _drain(
                 return
             r = chunk[0][0]
             configs = [p.config for _, p in chunk]
-            fut = pool.submit(run_chunk, fn, configs, r, spec.root_seed, records)
+            fut = pool.submit(run_chunk, fn, configs, r, spec.root_seed, records, language)
             pending[fut] = chunk
 
     top_up()
     try:
         while pending:
-            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            finished, _running = wait(list(pending), return_when=FIRST_COMPLETED)
             # Store in (replication, point) order within a batch: tidy, not required.
             for fut in sorted(finished, key=lambda f: (pending[f][0][0], pending[f][0][1].index)):
                 chunk = pending.pop(fut)
@@ -370,9 +393,10 @@ def _drain(
                     if out["version"] != store.manifest["package_version"]:
                         # A cluster worker with another install would mix versions.
                         raise ConfigError(
-                            f"a worker runs yingji {out['version']}, this process "
-                            f"{store.manifest['package_version']}; install the same version "
-                            "on every worker",
+                            _(
+                                "a worker runs yingji {worker}, this process {here}; "
+                                "install the same version on every worker"
+                            ).format(worker=out["version"], here=store.manifest["package_version"]),
                             key="dask",
                         )
                     store.save(
@@ -393,7 +417,9 @@ def _located(exc: YingjiError, point: DesignPoint, replication: int) -> YingjiEr
     """The same error, saying which design point and replication raised it."""
     try:
         return type(exc)(
-            f"design point {point.id} ({point.label}), replication {replication}: {exc}"
+            _("design point {id} ({label}), replication {replication}: {error}").format(
+                id=point.id, label=point.label, replication=replication, error=exc
+            )
         )
     except TypeError:  # pragma: no cover - a subclass with another constructor
         return exc

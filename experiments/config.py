@@ -38,6 +38,10 @@ the file and the dotted key. Paths inside it are relative to the file::
     seed = 2024
     replications = 1
     travel_noise = 0.1            # coefficient of variation of travel times
+
+A top-level ``language = "zh"`` (or ``"en"``) picks the language the commands
+speak when the user has not chosen one (``yingji --lang``, ``YINGJI_LANG``); it
+changes words only, never results.
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ from experiments.locations import (
     resolve_location,
 )
 from networks.errors import ConfigError, NetworkError
+from networks.i18n import LANGUAGES, N_, _
 from networks.roadnet import RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
 from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
@@ -65,7 +70,7 @@ from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml
 
 _SECTIONS = {
     "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
-    "targets", "run", "name", "description", "siting", "reinforcement",
+    "targets", "run", "name", "description", "siting", "reinforcement", "language",
 }  # fmt: skip
 #: Largest ``run.travel_noise`` (coefficient of variation of travel times).
 MAX_TRAVEL_NOISE = 10.0
@@ -75,6 +80,16 @@ MAX_SPEED_KPH = 300.0
 #: Where a placed facility came from: ``where(field)`` gives the file and key of one of
 #: its fields, so a check across facilities names the right file and row.
 Where = Callable[[str], tuple[str | None, str]]
+
+
+def config_language(data: Any) -> str | None:
+    """The ``language`` key of plain config data when it names a language yingji speaks.
+
+    Read before the config is validated, so that the config's own errors are
+    already in its language; a bad value is reported by the validation.
+    """
+    lang = data.get("language") if isinstance(data, Mapping) else None
+    return lang if isinstance(lang, str) and lang in LANGUAGES else None
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,7 @@ class NetworkSpec:
         r.allow({"synthetic", "file", "seed", "townships", "villages", "grid", "speeds"})
         if r.has("file") == r.has("synthetic"):
             raise ConfigError(
-                'give exactly one of synthetic = "county" or file = "..."',
+                _('give exactly one of synthetic = "county" or file = "..."'),
                 source=source,
                 key="network",
             )
@@ -103,7 +118,10 @@ class NetworkSpec:
             synthetic = r.get("synthetic")
             if synthetic != "county":
                 raise r.error(
-                    "synthetic", f'unknown synthetic network {synthetic!r}; expected "county"'
+                    "synthetic",
+                    _('unknown synthetic network {name!r}; expected "county"').format(
+                        name=synthetic
+                    ),
                 )
         sp = r.table("speeds", {})
         sp.allow(DRIVABLE_HIGHWAYS)
@@ -188,6 +206,7 @@ class RunConfig:
     reinforcement: tuple[tuple[str, Any], ...] | None = None
     name: str = ""
     extras: tuple[tuple[str, Any], ...] = field(default=())
+    language: str | None = None
 
     # ------------------------------------------------------------------ load
     @classmethod
@@ -195,7 +214,7 @@ class RunConfig:
         """Read and validate a TOML run config."""
         p = Path(path)
         if not p.exists():
-            raise ConfigError("no such file", source=str(p))
+            raise ConfigError(_("no such file"), source=str(p))
         data = read_toml(p)
         return cls.from_dict(data, source=str(p), base_dir=p.parent)
 
@@ -226,16 +245,16 @@ class RunConfig:
             f = Path(scen.str("file"))
             scenario = str(f if f.is_absolute() else base / f)
             if not Path(scenario).exists():
-                raise scen.error("file", f"no such file {scenario}")
+                raise scen.error("file", _("no such file {path}").format(path=scenario))
             spec = load_scenario(scenario)  # errors inside it name that file
         else:
             scenario = scen.str("name", "multi_hazard")
             if scenario not in list_scenarios():
                 raise scen.error(
                     "name",
-                    f"no shipped scenario {scenario!r}; expected one of {list_scenarios()} "
-                    "or scenario.file",
-                )
+                    _("no shipped scenario {name!r}; expected one of {names} or scenario.file")
+                    .format(name=scenario, names=list_scenarios()),
+                )  # fmt: skip
             spec = load_scenario(scenario)
 
         sources = cls._sources(r, spec)
@@ -257,7 +276,7 @@ class RunConfig:
             rr = r.table("reinforcement")
             rr.allow({"name", "location", "teams", "max_grade", "delay_min", "area"})
             if not rr.has("location"):
-                raise rr.error("location", "missing (where the teams enter the map)")
+                raise rr.error("location", _("missing (where the teams enter the map)"))
             from sim.facilities import Reinforcement
 
             # Validate all but the location now (it needs the network).
@@ -272,6 +291,7 @@ class RunConfig:
         run.allow({"seed", "replications", "travel_noise", "horizon_min"})
         name = r.str("name", Path(source).stem)
         r.str("description", "")
+        language = r.str("language", choices=LANGUAGES) if r.has("language") else None
         # [siting] (a table) or [[siting]] (a list of tables) is read by `yingji site`.
         siting = r.get("siting", {})
         for i, t in enumerate(siting if isinstance(siting, list) else [siting]):
@@ -296,6 +316,7 @@ class RunConfig:
             township_stations=township_stations,
             reinforcement=reinforcement,
             name=name,
+            language=language,
         )
 
     @staticmethod
@@ -311,7 +332,7 @@ class RunConfig:
         for kind in st.data:
             locs = st.get(str(kind))
             if not isinstance(locs, list) or not locs:
-                raise st.error(str(kind), "expected a non-empty list of locations")
+                raise st.error(str(kind), _("expected a non-empty list of locations"))
             out.append((str(kind), tuple(locs)))
         return tuple(out)
 
@@ -321,24 +342,35 @@ class RunConfig:
         ref = fac.get(kind, None)
         if inline is not None and ref is not None:
             raise r.error(
-                kind, f"give {kind} either inline [[{kind}]] or as facilities.{kind}, not both"
+                kind,
+                _("give {kind} either inline [[{kind}]] or as facilities.{kind}, not both").format(
+                    kind=kind
+                ),
             )
         if inline is not None:
             if not isinstance(inline, list) or (kind == "stations" and not inline):
-                raise r.error(kind, "expected a non-empty array of tables")
+                raise r.error(kind, _("expected a non-empty array of tables"))
             return tuple(inline)
         if ref is None or ref == "default":
             return "default"
         if ref == "none" and kind == "depots":
             return ()  # a run of teams alone: no supplies are drawn
         if not isinstance(ref, str) or not ref:
-            hint = ', "none"' if kind == "depots" else ""
-            raise fac.error(kind, f'expected "default"{hint} or a table file')
+            raise fac.error(
+                kind,
+                _('expected "default", "none" or a table file')
+                if kind == "depots"
+                else _('expected "default" or a table file'),
+            )
         p = Path(ref)
         p = p if p.is_absolute() else base / p
         if not p.is_file():
-            what = "is a folder, not a table file" if p.is_dir() else "no such file"
-            raise fac.error(kind, f"{what}: {p}")
+            what = (
+                _("is a folder, not a table file: {path}")
+                if p.is_dir()
+                else _("no such file: {path}")
+            )
+            raise fac.error(kind, what.format(path=p))
         return p
 
     def to_dict(self) -> dict[str, Any]:
@@ -365,6 +397,8 @@ class RunConfig:
             out.setdefault("facilities", {})["township_stations"] = self.township_stations
         if self.reinforcement is not None:
             out["reinforcement"] = dict(self.reinforcement)
+        if self.language is not None:
+            out["language"] = self.language
         if self.sources:
             out["sources"] = {k: list(v) for k, v in self.sources}
         for kind in ("stations", "depots"):
@@ -437,7 +471,9 @@ class RunConfig:
                 )
             except NetworkError as exc:
                 raise ConfigError(
-                    f"{exc}; list {kind} explicitly", source=self.source, key=f"facilities.{kind}"
+                    _("{error}; list {kind} explicitly").format(error=exc, kind=kind),
+                    source=self.source,
+                    key=f"facilities.{kind}",
                 ) from None
             placed = stations if kind == "stations" else depots
             return placed, tuple(self._inline_where(f"facilities.{kind}") for _ in placed)
@@ -448,7 +484,7 @@ class RunConfig:
         for i, entry in enumerate(spec):
             key = f"{kind}[{i}]"
             if not isinstance(entry, Mapping):
-                raise ConfigError("expected a table", source=self.source, key=key)
+                raise ConfigError(_("expected a table"), source=self.source, key=key)
             entry = dict(entry)
             loc = entry.pop("location", None)
             loc = (
@@ -481,6 +517,27 @@ STATION_COLUMNS = ("name", "tier", "capability", "size", "count", "area", "turno
 DEPOT_COLUMNS = ("name", "tier", "parent", "lead_time_min", "item", "quantity")
 #: Columns that must be the same on every row of one facility.
 _SAME = {"stations": ("tier", "area"), "depots": ("tier", "parent", "lead_time_min")}
+#: Messages about one facility of a table, by kind (a sentence each: word order differs).
+_NO_ROWS = {
+    "stations": N_("the table has no rows (no stations); give at least one"),
+    "depots": N_("the table has no rows (no depots); give at least one"),
+}
+_FACILITY_ERROR = {
+    "stations": N_("station {name!r}: {error}"),
+    "depots": N_("depot {name!r}: {error}"),
+}
+_ELSEWHERE = {
+    "stations": N_(
+        "station {name!r} is at another place on {where}; one name, one place (rename one of them)"
+    ),
+    "depots": N_(
+        "depot {name!r} is at another place on {where}; one name, one place (rename one of them)"
+    ),
+}
+_DIFFERS = {
+    "stations": N_("{value!r} differs from {first!r} on {where} for the same station {name!r}"),
+    "depots": N_("{value!r} differs from {first!r} on {where} for the same depot {name!r}"),
+}
 
 
 def _table_facilities(
@@ -493,7 +550,7 @@ def _table_facilities(
     cols = STATION_COLUMNS if kind == "stations" else DEPOT_COLUMNS
     rows = read_rows(path, columns=(*cols, *LOCATION_COLUMNS))
     if not rows:
-        raise ConfigError(f"the table has no rows (no {kind}); give at least one", source=src)
+        raise ConfigError(_(_NO_ROWS[kind]), source=src)
     groups = _group_rows(rows, kind, network, source=src)
     cls = Station if kind == "stations" else Depot
     out = []
@@ -506,15 +563,19 @@ def _table_facilities(
             prefix = ": ".join(p for p in (exc.source, exc.key) if p) + ": "
             text = str(exc).removeprefix(prefix)
             raise ConfigError(
-                f"{kind[:-1]} {entry['name']!r}: {text}", source=src, key=first.key()
+                _(_FACILITY_ERROR[kind]).format(name=entry["name"], error=text),
+                source=src,
+                key=first.key(),
             ) from None
-    wheres = tuple(_row_where(src, first) for _, first in groups)
+    wheres = tuple(_row_where(src, first) for _entry, first in groups)
     if kind == "depots":
-        names = {d.name: first for d, (_, first) in zip(out, groups, strict=True)}
-        for d, (_, first) in zip(out, groups, strict=True):
+        names = {d.name: first for d, (_entry, first) in zip(out, groups, strict=True)}
+        for d, (_entry, first) in zip(out, groups, strict=True):
             if d.parent is not None and d.parent not in names:
                 raise ConfigError(
-                    f"no depot {d.parent!r} in this table", source=src, key=first.key("parent")
+                    _("no depot {name!r} in this table").format(name=d.parent),
+                    source=src,
+                    key=first.key("parent"),
                 )
     return tuple(out), wheres
 
@@ -558,7 +619,11 @@ def _group_rows(
     def need(row: TableRow, col: str) -> Any:
         v = cell(row, col)
         if v is None:
-            what = "empty (a value is needed)" if col in row.cells else "missing (a needed column)"
+            what = (
+                _("empty (a value is needed)")
+                if col in row.cells
+                else _("missing (a needed column)")
+            )
             raise ConfigError(what, source=source, key=row.key(col))
         return v
 
@@ -573,7 +638,9 @@ def _group_rows(
         tier = need(row, "tier")
         if tier not in tiers:
             raise ConfigError(
-                f"unknown tier {tier!r}; expected one of {', '.join(tiers)}",
+                _("unknown tier {tier!r}; expected one of {tiers}").format(
+                    tier=tier, tiers=", ".join(tiers)
+                ),
                 source=source,
                 key=row.key("tier"),
             )
@@ -608,16 +675,19 @@ def _group_rows(
             entry, first = hit
             if node != entry["node"]:
                 raise ConfigError(
-                    f"{kind[:-1]} {name!r} is at another place on {first.where}; "
-                    "one name, one place (rename one of them)",
+                    _(_ELSEWHERE[kind]).format(name=name, where=first.where),
                     source=source,
                     key=row.key("name"),
                 )
             for col in _SAME[kind]:
                 if cell(row, col) is not None and cell(row, col) != cell(first, col):
                     raise ConfigError(
-                        f"{cell(row, col)!r} differs from {cell(first, col)!r} on {first.where} "
-                        f"for the same {kind[:-1]} {name!r}",
+                        _(_DIFFERS[kind]).format(
+                            value=cell(row, col),
+                            first=cell(first, col),
+                            where=first.where,
+                            name=name,
+                        ),  # fmt: skip
                         source=source,
                         key=row.key(col),
                     )
@@ -625,7 +695,9 @@ def _group_rows(
             cap = need(row, "capability")
             if cap not in CAPABILITIES:
                 raise ConfigError(
-                    f"unknown capability {cap!r}; expected one of {', '.join(CAPABILITIES)}",
+                    _("unknown capability {capability!r}; expected one of {capabilities}").format(
+                        capability=cap, capabilities=", ".join(CAPABILITIES)
+                    ),
                     source=source,
                     key=row.key("capability"),
                 )
@@ -651,13 +723,17 @@ def _group_rows(
             item = need(row, "item")
             if item not in SUPPLY_ITEMS:
                 raise ConfigError(
-                    f"unknown supply item {item!r}; expected one of {', '.join(SUPPLY_ITEMS)}",
+                    _("unknown supply item {item!r}; expected one of {items}").format(
+                        item=item, items=", ".join(SUPPLY_ITEMS)
+                    ),
                     source=source,
                     key=row.key("item"),
                 )
             if (name, item) in item_rows:
                 raise ConfigError(
-                    f"{item!r} is already stocked at {name!r} on {item_rows[name, item].where}",
+                    _("{item!r} is already stocked at {name!r} on {where}").format(
+                        item=item, name=name, where=item_rows[name, item].where
+                    ),
                     source=source,
                     key=row.key("item"),
                 )

@@ -26,6 +26,10 @@ An experiment is a TOML file::
     lhs = [0.0, 0.3]            # integer = true for whole numbers
     lhs_samples = 8             # at top level: how many hypercube points
 
+A top-level ``language = "zh"`` (or the base run config's) picks the language
+the commands speak; it is recorded in the output folder's manifest but is not
+part of any design point: results do not depend on it.
+
 A factor's ``key`` is a dotted path into the run config
 (:meth:`experiments.config.RunConfig.to_dict`). Listed and ranged factors are
 crossed (full factorial, the last factor varying fastest); the hypercube
@@ -51,14 +55,17 @@ from typing import Any
 from experiments.config import RunConfig
 from experiments.seeding import check_root_seed, design_rng
 from networks.errors import ConfigError
+from networks.i18n import LANGUAGES, _
 from scenarios.validate import MAX_REPLICATIONS, read_toml
 
 _TOP = {
     "name", "description", "base", "factors", "replications", "root_seed", "metrics",
-    "baseline", "lhs_samples", "lhs_seed",
+    "baseline", "lhs_samples", "lhs_seed", "language",
 }  # fmt: skip
-#: Keys a factor may not vary: the experiment owns seeds and replication counts.
-_RESERVED = {"run.seed", "run.replications", "run", "name"}
+#: Keys a factor may not vary: the experiment owns seeds, replication counts and language.
+_RESERVED = {"run.seed", "run.replications", "run", "name", "language"}
+#: Keys of a run config that label it rather than change what runs (not hashed).
+_UNHASHED = frozenset({"name", "language"})
 #: Most design points of one experiment (levels of a factor, hypercube samples, their
 #: product): every point is validated up front, so a count beyond this would hang.
 MAX_POINTS = 10_000
@@ -165,8 +172,9 @@ def canonical_json(data: Any) -> str:
 def config_hash(config: Mapping[str, Any], *, version: str | None = None) -> str:
     """sha256 of a run config's canonical JSON together with the package version.
 
-    The config's ``name`` is a label, not part of what is run, so it is left out:
-    renaming (or copying) an experiment file does not change its design points.
+    The config's ``name`` is a label and its ``language`` changes only words, not
+    what is run, so both are left out: renaming (or copying) an experiment file, or
+    reading it in another language, does not change its design points.
 
     Parameters
     ----------
@@ -180,7 +188,7 @@ def config_hash(config: Mapping[str, Any], *, version: str | None = None) -> str
     str
         64 hex digits.
     """
-    what = {k: v for k, v in config.items() if k != "name"}
+    what = {k: v for k, v in config.items() if k not in _UNHASHED}
     text = canonical_json({"config": what, "version": version or package_version()})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -228,55 +236,67 @@ class Factor:
     def from_dict(cls, data: Any, *, source: str, key: str) -> Factor:
         """Validate one ``[[factors]]`` table (``key`` is e.g. ``factors[1]``)."""
         if not isinstance(data, Mapping):
-            raise ConfigError("expected a table", source=source, key=key)
+            raise ConfigError(_("expected a table"), source=source, key=key)
         extra = sorted(set(data) - {"key", "levels", "range", "lhs", "integer"})
         if extra:
             raise ConfigError(
-                f"unknown key {extra[0]!r}; expected key, levels, range or lhs (+ integer)",
+                _("unknown key {key!r}; expected key, levels, range or lhs (+ integer)").format(
+                    key=extra[0]
+                ),
                 source=source,
                 key=f"{key}.{extra[0]}",
             )
         path = data.get("key")
         if not isinstance(path, str) or not path or any(not p for p in path.split(".")):
             raise ConfigError(
-                f'expected a dotted config key such as "policy.name", got {path!r}',
+                _('expected a dotted config key such as "policy.name", got {value!r}').format(
+                    value=path
+                ),
                 source=source,
                 key=f"{key}.key",
             )
         if path in _RESERVED or path.startswith("run.seed"):
             raise ConfigError(
-                f"{path!r} is set by the experiment (replications, root_seed), not a factor",
+                _(
+                    "{key!r} is set by the experiment (replications, root_seed, language), "
+                    "not a factor"
+                ).format(key=path),
                 source=source,
                 key=f"{key}.key",
             )
         given = [k for k in ("levels", "range", "lhs") if k in data]
         if len(given) != 1:
             raise ConfigError(
-                "give exactly one of levels = [...], range = [start, stop, step] "
-                "or lhs = [low, high]",
+                _(
+                    "give exactly one of levels = [...], range = [start, stop, step] "
+                    "or lhs = [low, high]"
+                ),
                 source=source,
                 key=key,
             )
         kind = given[0]
         integer = data.get("integer", False)
         if not isinstance(integer, bool):
-            raise ConfigError("expected true or false", source=source, key=f"{key}.integer")
+            raise ConfigError(_("expected true or false"), source=source, key=f"{key}.integer")
         if kind == "levels":
             levels = data["levels"]
             if not isinstance(levels, list) or not levels:
                 raise ConfigError(
-                    "expected a non-empty list of levels", source=source, key=f"{key}.levels"
+                    _("expected a non-empty list of levels"), source=source, key=f"{key}.levels"
                 )
             try:
                 texts = [canonical_json(v) for v in levels]
             except (TypeError, ValueError):
                 raise ConfigError(
-                    "levels must be numbers, text, booleans, lists or tables (not dates or times)",
+                    _(
+                        "levels must be numbers, text, booleans, lists or tables "
+                        "(not dates or times)"
+                    ),
                     source=source,
                     key=f"{key}.levels",
                 ) from None
             if len(set(texts)) != len(texts):
-                raise ConfigError("levels repeat", source=source, key=f"{key}.levels")
+                raise ConfigError(_("levels repeat"), source=source, key=f"{key}.levels")
             return cls(key=path, levels=tuple(levels))
         if kind == "range":
             return cls(key=path, levels=_range_levels(data["range"], source, f"{key}.range"))
@@ -288,14 +308,18 @@ class Factor:
             or not bounds[0] < bounds[1]
         ):
             raise ConfigError(
-                f"expected [low, high] numbers with low < high, got {bounds!r}",
+                _("expected [low, high] numbers with low < high, got {value!r}").format(
+                    value=bounds
+                ),
                 source=source,
                 key=f"{key}.lhs",
             )
         low, high = float(bounds[0]), float(bounds[1])
         if integer and not (low.is_integer() and high.is_integer()):
             raise ConfigError(
-                "integer hypercube bounds must be whole numbers", source=source, key=f"{key}.lhs"
+                _("integer hypercube bounds must be whole numbers"),
+                source=source,
+                key=f"{key}.lhs",
             )
         return cls(key=path, low=low, high=high, integer=integer)
 
@@ -317,7 +341,9 @@ def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
     """``[start, stop, step]`` -> start, start + step, ... up to stop inclusive."""
     if not isinstance(value, list) or len(value) not in (2, 3) or not all(map(_is_number, value)):
         raise ConfigError(
-            f"expected [start, stop] or [start, stop, step] numbers, got {value!r}",
+            _("expected [start, stop] or [start, stop, step] numbers, got {value!r}").format(
+                value=value
+            ),
             source=source,
             key=key,
         )
@@ -325,7 +351,9 @@ def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
     step = value[2] if len(value) == 3 else 1
     if step <= 0 or stop < start:
         raise ConfigError(
-            f"expected start <= stop and a positive step, got {value!r}", source=source, key=key
+            _("expected start <= stop and a positive step, got {value!r}").format(value=value),
+            source=source,
+            key=key,
         )
     if all(isinstance(v, int) for v in (start, stop, step)):
         n: int | None = (stop - start) // step + 1
@@ -333,9 +361,13 @@ def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
         ratio = (stop - start) / step
         n = math.floor(ratio + 1e-9) + 1 if ratio < 10**15 else None
     if n is None or n > MAX_POINTS:
-        count = f"{n:,}" if n is not None and n < 10**15 else "more than 10**15"
+        message = (
+            _("range gives {count} levels; at most {most} design points")
+            if n is not None and n < 10**15
+            else _("range gives more than 10**15 levels; at most {most} design points")
+        )
         raise ConfigError(
-            f"range gives {count} levels; at most {MAX_POINTS:,} design points",
+            message.format(count=f"{n:,}" if n is not None else "", most=f"{MAX_POINTS:,}"),
             source=source,
             key=key,
         )
@@ -396,7 +428,7 @@ def set_path(data: dict[str, Any], key: str, value: Any) -> None:
     for i, part in enumerate(parts[:-1]):
         nxt = node.setdefault(part, {})
         if not isinstance(nxt, dict):
-            raise ValueError(f"{'.'.join(parts[: i + 1])} is not a table")
+            raise ValueError(_("{key} is not a table").format(key=".".join(parts[: i + 1])))
         node = nxt
     node[parts[-1]] = copy.deepcopy(value)
 
@@ -440,6 +472,8 @@ class ExperimentSpec:
         Latin-hypercube points (needed when a factor has ``lhs``).
     lhs_seed
         Seed of the hypercube draw (``root_seed`` when ``None``).
+    language
+        The language the experiment's commands speak (``None``: the user's choice).
     """
 
     name: str
@@ -454,6 +488,7 @@ class ExperimentSpec:
     lhs_samples: int = 0
     lhs_seed: int | None = None
     description: str = ""
+    language: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------------ load
@@ -462,9 +497,9 @@ class ExperimentSpec:
         """Read and validate an experiment TOML file."""
         p = Path(path)
         if p.is_dir():
-            raise ConfigError("is a folder; expected an experiment TOML file", source=str(p))
+            raise ConfigError(_("is a folder; expected an experiment TOML file"), source=str(p))
         if not p.is_file():
-            raise ConfigError("no such file", source=str(p))
+            raise ConfigError(_("no such file"), source=str(p))
         data = read_toml(p)
         return cls.from_dict(data, source=str(p), base_dir=p.resolve().parent)
 
@@ -481,12 +516,23 @@ class ExperimentSpec:
         extra = sorted(set(data) - _TOP)
         if extra:
             raise ConfigError(
-                f"unknown key {extra[0]!r}; expected one of {sorted(_TOP)}",
+                _("unknown key {key!r}; expected one of {keys}").format(
+                    key=extra[0], keys=sorted(_TOP)
+                ),
                 source=source,
                 key=extra[0],
             )
+        language = data.get("language")
+        if language is not None and language not in LANGUAGES:
+            raise ConfigError(
+                _("{value!r} is not one of {choices}").format(
+                    value=language, choices=", ".join(LANGUAGES)
+                ),
+                source=source,
+                key="language",
+            )
         name = data.get("name")
-        base = _load_base(
+        base, base_language = _load_base(
             data.get("base"),
             source=source,
             base_dir=base_dir,
@@ -496,7 +542,7 @@ class ExperimentSpec:
         raw_factors = data.get("factors", [])
         if not isinstance(raw_factors, list):
             raise ConfigError(
-                "expected an array of tables [[factors]]", source=source, key="factors"
+                _("expected an array of tables [[factors]]"), source=source, key="factors"
             )
         factors = tuple(
             Factor.from_dict(f, source=source, key=f"factors[{i}]")
@@ -507,14 +553,20 @@ class ExperimentSpec:
             for j, other in enumerate(keys[:i]):
                 if k == other or k.startswith(other + ".") or other.startswith(k + "."):
                     raise ConfigError(
-                        f"{k!r} overlaps factors[{j}] {other!r}", source=source, key=f"factors[{i}]"
+                        _("{key!r} overlaps factors[{j}] {other!r}").format(
+                            key=k, j=j, other=other
+                        ),
+                        source=source,
+                        key=f"factors[{i}]",
                     )
 
         def integer(name: str, default: int, low: int, high: int) -> int:
             v = data.get(name, default)
             if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
                 raise ConfigError(
-                    f"expected an integer from {low} to {high:,}, got {v!r}",
+                    _("expected an integer from {low} to {high}, got {value!r}").format(
+                        low=low, high=f"{high:,}", value=v
+                    ),
                     source=source,
                     key=name,
                 )
@@ -526,13 +578,13 @@ class ExperimentSpec:
         lhs_samples = integer("lhs_samples", 0, 0, MAX_POINTS)
         if has_lhs and lhs_samples < 1:
             raise ConfigError(
-                "a factor has lhs = [low, high]; give lhs_samples = N (N >= 1)",
+                _("a factor has lhs = [low, high]; give lhs_samples = N (N >= 1)"),
                 source=source,
                 key="lhs_samples",
             )
         if not has_lhs and lhs_samples:
             raise ConfigError(
-                "lhs_samples given but no factor has lhs = [low, high]",
+                _("lhs_samples given but no factor has lhs = [low, high]"),
                 source=source,
                 key="lhs_samples",
             )
@@ -544,27 +596,36 @@ class ExperimentSpec:
         n_points = math.prod(len(f.levels) for f in factors if not f.is_lhs) * max(lhs_samples, 1)
         if n_points > MAX_POINTS:
             raise ConfigError(
-                f"the factors give {n_points:,} design points; at most {MAX_POINTS:,}",
+                _("the factors give {n} design points; at most {most}").format(
+                    n=f"{n_points:,}", most=f"{MAX_POINTS:,}"
+                ),
                 source=source,
                 key="factors",
             )
         if n_points * replications > MAX_RUNS:
             raise ConfigError(
-                f"{n_points:,} design points x {replications:,} replications = "
-                f"{n_points * replications:,} runs; at most {MAX_RUNS:,}",
+                _(
+                    "{points} design points x {replications} replications = {runs} runs; "
+                    "at most {most}"
+                ).format(
+                    points=f"{n_points:,}",
+                    replications=f"{replications:,}",
+                    runs=f"{n_points * replications:,}",
+                    most=f"{MAX_RUNS:,}",
+                ),
                 source=source,
                 key="replications",
             )
 
         metrics = data.get("metrics", [])
         if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
-            raise ConfigError("expected a list of metric names", source=source, key="metrics")
+            raise ConfigError(_("expected a list of metric names"), source=source, key="metrics")
         if len(set(metrics)) != len(metrics):
-            raise ConfigError("metrics repeat", source=source, key="metrics")
+            raise ConfigError(_("metrics repeat"), source=source, key="metrics")
         for i, m in enumerate(metrics):
             if m in ID_METRICS:
                 raise ConfigError(
-                    f"{m!r} identifies a replication; it is not a metric",
+                    _("{metric!r} identifies a replication; it is not a metric").format(metric=m),
                     source=source,
                     key=f"metrics[{i}]",
                 )
@@ -576,20 +637,20 @@ class ExperimentSpec:
             for k in baseline:
                 if k not in keys:
                     raise ConfigError(
-                        f"{k!r} is not a factor key (factors: {keys})",
+                        _("{key!r} is not a factor key (factors: {keys})").format(key=k, keys=keys),
                         source=source,
                         key=f"baseline.{k}",
                     )
             baseline_items = tuple(baseline.items())
         else:
             raise ConfigError(
-                'expected a table of factor levels or a point id such as "p000"',
+                _('expected a table of factor levels or a point id such as "p000"'),
                 source=source,
                 key="baseline",
             )
         for name in ("name", "description"):
             if not isinstance(data.get(name, ""), str):
-                raise ConfigError("expected a string", source=source, key=name)
+                raise ConfigError(_("expected a string"), source=source, key=name)
         spec = cls(
             name=data.get("name") or Path(source).stem,
             description=data.get("description", ""),
@@ -603,6 +664,7 @@ class ExperimentSpec:
             baseline=baseline_items,
             lhs_samples=lhs_samples,
             lhs_seed=lhs_seed,
+            language=language if language is not None else base_language,
         )
         spec.points()  # validate every design point now, not halfway through a run
         if spec.baseline:
@@ -629,6 +691,8 @@ class ExperimentSpec:
             out["lhs_samples"] = self.lhs_samples
         if self.lhs_seed is not None:
             out["lhs_seed"] = self.lhs_seed
+        if self.language is not None:
+            out["language"] = self.language
         return out
 
     def check_metrics(self) -> None:
@@ -652,10 +716,19 @@ class ExperimentSpec:
             import difflib
 
             close = difflib.get_close_matches(m, sorted(names), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            message = (
+                _(
+                    "unknown metric {metric!r}; did you mean {close!r}? metrics are summary "
+                    "keys such as compliance_arrival or intervals_arrival_p90"
+                )
+                if close
+                else _(
+                    "unknown metric {metric!r}; metrics are summary keys such as "
+                    "compliance_arrival or intervals_arrival_p90"
+                )
+            )
             raise ConfigError(
-                f"unknown metric {m!r}; {hint}metrics are summary keys such as "
-                "compliance_arrival or intervals_arrival_p90",
+                message.format(metric=m, close=close[0] if close else ""),
                 source=self.source,
                 key=f"metrics[{i}]",
             )
@@ -726,7 +799,7 @@ class ExperimentSpec:
             return RunConfig.from_dict(data, source=self.source, base_dir=self.base_dir)
         except ConfigError as exc:
             raise ConfigError(
-                f"{_bare(exc)} (design point {label})",
+                _("{error} (design point {label})").format(error=_bare(exc), label=label),
                 source=self.source,
                 key=self._blame(exc.key),
             ) from None
@@ -763,7 +836,9 @@ def find_point(
             if p.id == want["id"] or str(p.index) == str(want["id"]):
                 return p
         raise ConfigError(
-            f"no design point {want['id']!r} (p000..p{len(points) - 1:03d})",
+            _("no design point {id!r} ({first}..{last})").format(
+                id=want["id"], first="p000", last=f"p{len(points) - 1:03d}"
+            ),
             source=source,
             key="baseline",
         )
@@ -782,7 +857,9 @@ def find_point(
     if len(hits) != 1:
         what = ", ".join(f"{k}={format_value(v)}" for k, v in want.items())
         raise ConfigError(
-            f"{what} matches {len(hits)} design points; name exactly one",
+            _("{levels} matches {n} design points; name exactly one").format(
+                levels=what, n=len(hits)
+            ),
             source=source,
             key="baseline",
         )
@@ -796,29 +873,39 @@ def _bare(exc: ConfigError) -> str:
     return text[len(prefix) + 2 :] if prefix and text.startswith(prefix + ": ") else text
 
 
-def _load_base(value: Any, *, source: str, base_dir: Path, name: str) -> dict[str, Any]:
+def _load_base(
+    value: Any, *, source: str, base_dir: Path, name: str
+) -> tuple[dict[str, Any], str | None]:
     """The base run config as validated plain data (a file, inline tables, or both).
 
     Without a ``name`` of its own the run config is named ``name`` (the experiment's),
     never after the experiment file, so a renamed copy of the file is the same experiment.
+    Its ``language`` is returned apart (the experiment's, when it has none of its own):
+    the design points never carry it.
     """
     if value is None:
         raise ConfigError(
-            'missing [base]: give config = "run.toml" or inline run-config tables',
+            _('missing [base]: give config = "run.toml" or inline run-config tables'),
             source=source,
             key="base",
         )
     if not isinstance(value, Mapping):
-        raise ConfigError("expected a table", source=source, key="base")
+        raise ConfigError(_("expected a table"), source=source, key="base")
     inline = {k: v for k, v in value.items() if k != "config"}
     data: dict[str, Any] = {}
     if "config" in value:
         ref = value["config"]
         if not isinstance(ref, str):
-            raise ConfigError("expected a path to a run config", source=source, key="base.config")
+            raise ConfigError(
+                _("expected a path to a run config"), source=source, key="base.config"
+            )
         path = Path(ref) if Path(ref).is_absolute() else base_dir / ref
         if not path.is_file():
-            raise ConfigError(f"no such run config file: {path}", source=source, key="base.config")
+            raise ConfigError(
+                _("no such run config file: {path}").format(path=path),
+                source=source,
+                key="base.config",
+            )
         data = RunConfig.from_file(path).to_dict()
     data = _merge(data, inline)
     data.setdefault("name", name)
@@ -828,4 +915,5 @@ def _load_base(value: Any, *, source: str, base_dir: Path, name: str) -> dict[st
         raise ConfigError(
             _bare(exc), source=source, key=f"base.{exc.key}" if exc.key else "base"
         ) from None
-    return cfg.to_dict()
+    out = cfg.to_dict()
+    return out, out.pop("language", None)

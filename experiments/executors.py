@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import _
 
 #: Start method of local worker processes.
 DEFAULT_START_METHOD = "spawn"
@@ -124,10 +125,13 @@ class ExecutorPlan:
     def describe(self) -> str:
         """Short text for progress lines and logs."""
         if self.kind == "serial":
-            return "serial"
+            return _("serial")
         if self.kind == "processes":
-            return f"{self.workers} process{'es' if self.workers != 1 else ''}"
-        return f"dask {self.address}" if self.address else f"dask local cluster ({self.workers})"
+            text = _("{n} process") if self.workers == 1 else _("{n} processes")
+            return text.format(n=self.workers)
+        if self.address:
+            return _("dask {address}").format(address=self.address)
+        return _("dask local cluster ({n})").format(n=self.workers)
 
 
 def plan_executor(
@@ -150,31 +154,42 @@ def plan_executor(
     ExecutorPlan
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ConfigError(f"must be a positive integer, got {workers!r}", key="--workers")
+        raise ConfigError(
+            _("must be a positive integer, got {value!r}").format(value=workers), key="--workers"
+        )
     if workers > MAX_WORKERS:
-        raise ConfigError(f"must be at most {MAX_WORKERS}, got {workers}", key="--workers")
+        raise ConfigError(
+            _("must be at most {most}, got {value}").format(most=MAX_WORKERS, value=workers),
+            key="--workers",
+        )
     if start_method not in multiprocessing.get_all_start_methods():
         raise ConfigError(
-            f"start method {start_method!r} not available here "
-            f"({', '.join(multiprocessing.get_all_start_methods())})",
+            _("start method {method!r} not available here ({methods})").format(
+                method=start_method, methods=", ".join(multiprocessing.get_all_start_methods())
+            ),
             key="start_method",
         )
     if dask is None:
         kind = "serial" if workers == 1 else "processes"
         return ExecutorPlan(kind=kind, workers=workers, start_method=start_method)
     if workers != 1:
-        raise ConfigError("give either --workers or --dask, not both", key="--dask")
+        raise ConfigError(_("give either --workers or --dask, not both"), key="--dask")
     text = dask.strip()
     if text.startswith("local:") or text == "local":
         n = text.partition(":")[2] or "0"
         if not n.isascii() or not n.isdigit() or not 1 <= int(n) <= MAX_WORKERS:
             raise ConfigError(
-                f"expected --dask local:N with N from 1 to {MAX_WORKERS} workers, got {dask!r}",
+                _("expected --dask local:N with N from 1 to {most} workers, got {value!r}").format(
+                    most=MAX_WORKERS, value=dask
+                ),
                 key="--dask",
             )
         return ExecutorPlan(kind="dask", workers=int(n), start_method=start_method)
     if "://" not in text:
-        raise ConfigError(f"expected --dask tcp://HOST:PORT or local:N, got {dask!r}", key="--dask")
+        raise ConfigError(
+            _("expected --dask tcp://HOST:PORT or local:N, got {value!r}").format(value=dask),
+            key="--dask",
+        )
     return ExecutorPlan(kind="dask", address=text, start_method=start_method)
 
 
@@ -215,7 +230,7 @@ def _dask_client(plan: ExecutorPlan) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ConfigError(
-            "--dask needs dask.distributed: pip install 'yingji[dask]'", key="dask"
+            _("--dask needs dask.distributed: pip install 'yingji[dask]'"), key="dask"
         ) from None
     if plan.address is None:
         # One single-threaded process per worker: the simulation holds the GIL.
@@ -235,7 +250,10 @@ def _dask_client(plan: ExecutorPlan) -> Iterator[Any]:
         client = Client(plan.address, timeout="20s")
     except (OSError, TimeoutError) as exc:
         raise ConfigError(
-            f"cannot reach the Dask scheduler at {plan.address} ({exc})", key="dask"
+            _("cannot reach the Dask scheduler at {address} ({error})").format(
+                address=plan.address, error=exc
+            ),
+            key="dask",
         ) from None
     with client:
         yield client

@@ -8,6 +8,7 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.files import atomic_path
+from networks.i18n import _
 
 _FORMATS = {".png", ".svg", ".pdf", ".jpg", ".jpeg"}
 
@@ -17,7 +18,9 @@ def check_image_suffix(path: str | os.PathLike[str], *, option: str | None = Non
     p = Path(path)
     if p.suffix.lower() not in _FORMATS:
         raise ConfigError(
-            f"unknown image type {p.suffix!r} (use .png, .svg or .pdf)", source=str(p), key=option
+            _("unknown image type {suffix!r} (use .png, .svg or .pdf)").format(suffix=p.suffix),
+            source=str(p),
+            key=option,
         )
     return p
 

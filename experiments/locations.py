@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.validate import check_int, check_num
 
@@ -119,10 +120,15 @@ def _snap(
 ) -> int:
     node, dist = net.snap([a], [b], lonlat=lonlat)
     if dist[0] > max_m:
-        what = f"lon {a}, lat {b}" if lonlat else f"x {a}, y {b}"
+        what = (
+            _("lon {a}, lat {b} is {km} km from the nearest road node (at most {m} m allowed): "
+              "not on the network {network!r}")
+            if lonlat
+            else _("x {a}, y {b} is {km} km from the nearest road node (at most {m} m allowed): "
+                   "not on the network {network!r}")
+        )  # fmt: skip
         raise ConfigError(
-            f"{what} is {dist[0] / 1000:.2f} km from the nearest road node "
-            f"(at most {max_m:.0f} m allowed): not on the network {net.name!r}",
+            what.format(a=a, b=b, km=f"{dist[0] / 1000:.2f}", m=f"{max_m:.0f}", network=net.name),
             source=source,
             key=key,
         )
@@ -169,15 +175,23 @@ def resolve_location(
                     return lm.node
             known = ", ".join(lm.name for lm in net.landmarks[:8])
             raise ConfigError(
-                f"no landmark {name!r} on the network (some: {known})", source=source, key=key
+                _("no landmark {name!r} on the network (some: {known})").format(
+                    name=name, known=known
+                ),
+                source=source,
+                key=key,
             )
         raise ConfigError(
-            f"expected a location table or 'landmark:NAME', got {value!r}", source=source, key=key
+            _("expected a location table or 'landmark:NAME', got {value!r}").format(value=value),
+            source=source,
+            key=key,
         )
     if isinstance(value, Sequence) and len(value) == 2:
         value = {"lon": value[0], "lat": value[1]}
     if not isinstance(value, Mapping):
-        raise ConfigError(f"expected a location, got {value!r}", source=source, key=key)
+        raise ConfigError(
+            _("expected a location, got {value!r}").format(value=value), source=source, key=key
+        )
     given = {k: v for k, v in value.items() if k in LOCATION_COLUMNS and v not in (None, "")}
     if "landmark" in given:
         return resolve_location(
@@ -187,7 +201,9 @@ def resolve_location(
         node = integer(given["node"], source=source, key=fkey("node"))
         if not 0 <= node < net.n_nodes:
             raise ConfigError(
-                f"node {node} is not on the network (0..{net.n_nodes - 1})",
+                _("node {node} is not on the network (0..{last})").format(
+                    node=node, last=net.n_nodes - 1
+                ),
                 source=source,
                 key=fkey("node"),
             )
@@ -212,7 +228,7 @@ def resolve_location(
                 max_m=max_snap_m,
             )
     raise ConfigError(
-        "no location: give node, osmid, lon+lat, x+y or landmark", source=source, key=key
+        _("no location: give node, osmid, lon+lat, x+y or landmark"), source=source, key=key
     )
 
 
@@ -262,9 +278,9 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
     """
     src = str(path)
     if not path.exists():
-        raise ConfigError("no such file", source=src)
+        raise ConfigError(_("no such file"), source=src)
     if path.is_dir():
-        raise ConfigError("is a folder, not a table", source=src)
+        raise ConfigError(_("is a folder, not a table"), source=src)
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -272,11 +288,14 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
         elif suffix in (".geojson", ".json"):
             rows = _geojson_rows(path)
         else:
-            raise ConfigError(f"unknown table type {suffix!r} (use .csv or .geojson)", source=src)
+            raise ConfigError(
+                _("unknown table type {suffix!r} (use .csv or .geojson)").format(suffix=suffix),
+                source=src,
+            )
     except UnicodeDecodeError:
-        raise ConfigError("not a UTF-8 text file", source=src) from None
+        raise ConfigError(_("not a UTF-8 text file"), source=src) from None
     except (json.JSONDecodeError, csv.Error) as exc:
-        raise ConfigError(f"unreadable table ({exc})", source=src) from None
+        raise ConfigError(_("unreadable table ({error})").format(error=exc), source=src) from None
     if columns is not None:
         allowed = set(columns)
         for row in rows:
@@ -285,7 +304,9 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
                     where = "line 1" if suffix == ".csv" else row.where
                     key = TableRow({}, where).key(c)
                     raise ConfigError(
-                        f"unknown column (expected some of {', '.join(sorted(allowed))})",
+                        _("unknown column (expected some of {columns})").format(
+                            columns=", ".join(sorted(allowed))
+                        ),
                         source=src,
                         key=key,
                     )
@@ -303,10 +324,12 @@ def _csv_rows(path: Path) -> list[TableRow]:
         seen: set[str] = set()
         for j, name in enumerate(names):
             if not name and j < len(names) - 1:
-                raise ConfigError(f"column {j + 1} has no name", source=src, key="line 1")
+                raise ConfigError(
+                    _("column {n} has no name").format(n=j + 1), source=src, key="line 1"
+                )
             if name in seen:
                 raise ConfigError(
-                    "appears twice in the header", source=src, key=f"line 1, column {name}"
+                    _("appears twice in the header"), source=src, key=f"line 1, column {name}"
                 )
             seen.add(name)
         if names and not names[-1]:
@@ -319,14 +342,18 @@ def _csv_rows(path: Path) -> list[TableRow]:
             values = [c.strip() for c in cells]
             if len(values) > len(names) and any(values[len(names) :]):
                 raise ConfigError(
-                    f"{len(values)} cells, but the header names {len(names)} columns",
+                    _("{cells} cells, but the header names {columns} columns").format(
+                        cells=len(values), columns=len(names)
+                    ),
                     source=src,
                     key=where,
                 )
             if len(values) < len(names):
                 raise ConfigError(
-                    f"{len(values)} cells, but the header names {len(names)} columns "
-                    "(leave a cell empty, but keep its comma)",
+                    _(
+                        "{cells} cells, but the header names {columns} columns "
+                        "(leave a cell empty, but keep its comma)"
+                    ).format(cells=len(values), columns=len(names)),
                     source=src,
                     key=where,
                 )
@@ -339,24 +366,26 @@ def _geojson_rows(path: Path) -> list[TableRow]:
     doc = json.loads(path.read_text(encoding="utf-8"))
     feats = doc.get("features") if isinstance(doc, Mapping) else None
     if not isinstance(feats, list):
-        raise ConfigError("expected a GeoJSON FeatureCollection with a features list", source=src)
+        raise ConfigError(
+            _("expected a GeoJSON FeatureCollection with a features list"), source=src
+        )
     rows = []
     for i, feat in enumerate(feats):
         where = f"features[{i}]"
         if not isinstance(feat, Mapping):
-            raise ConfigError("expected a GeoJSON Feature", source=src, key=where)
+            raise ConfigError(_("expected a GeoJSON Feature"), source=src, key=where)
         geom = feat.get("geometry") or {}
         if not isinstance(geom, Mapping) or geom.get("type") != "Point":
-            raise ConfigError("expected Point geometry", source=src, key=f"{where}.geometry")
+            raise ConfigError(_("expected Point geometry"), source=src, key=f"{where}.geometry")
         coords = geom.get("coordinates")
         key = f"{where}.geometry.coordinates"
         if not isinstance(coords, list) or len(coords) < 2:
-            raise ConfigError("expected [lon, lat]", source=src, key=key)
+            raise ConfigError(_("expected [lon, lat]"), source=src, key=key)
         lon = number(coords[0], source=src, key=key, lo=-180, hi=180)
         lat = number(coords[1], source=src, key=key, lo=-90, hi=90)
         props = feat.get("properties") or {}
         if not isinstance(props, Mapping):
-            raise ConfigError("expected a table", source=src, key=f"{where}.properties")
+            raise ConfigError(_("expected a table"), source=src, key=f"{where}.properties")
         rows.append(
             TableRow({**{str(k): v for k, v in props.items()}, "lon": lon, "lat": lat}, where)
         )

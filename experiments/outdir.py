@@ -30,6 +30,7 @@ from pathlib import Path
 
 from networks.errors import ConfigError
 from networks.files import atomic_write_text, fsync_dir
+from networks.i18n import _
 
 #: Hidden file that marks a folder written by a yingji command.
 MARKER = ".yingji-output"
@@ -52,14 +53,18 @@ def check_parent_writable(path: Path, option: str, *, inside: bool = False) -> N
     """
     base = _nearest_existing(path if inside else path.parent)
     if not base.is_dir():
-        raise ConfigError(f"{base} is a file, not a folder", source=str(path), key=option)
+        raise ConfigError(
+            _("{path} is a file, not a folder").format(path=base), source=str(path), key=option
+        )
     # A real probe, not os.access: root passes permission checks but not a read-only
     # file system, and the run must fail here, before the work, not after it.
     try:
         probe = tempfile.mkdtemp(prefix=".yj-probe-", dir=base)
     except OSError as exc:
         raise ConfigError(
-            f"cannot write in {base} ({exc.strerror})", source=str(path), key=option
+            _("cannot write in {path} ({error})").format(path=base, error=exc.strerror),
+            source=str(path),
+            key=option,
         ) from None
     os.rmdir(probe)
 
@@ -86,7 +91,7 @@ def check_file_target(path: str | os.PathLike[str], *, option: str) -> Path:
     """
     p = Path(path)
     if p.is_dir():
-        raise ConfigError("is a folder; expected a file name", source=str(p), key=option)
+        raise ConfigError(_("is a folder; expected a file name"), source=str(p), key=option)
     check_parent_writable(p, option)
     return p
 
@@ -122,29 +127,35 @@ def check_folder_target(
     """
     p = Path(path)
     if p.exists() and not p.is_dir():
-        raise ConfigError("is a file; expected a folder", source=str(p), key=option)
+        raise ConfigError(_("is a file; expected a folder"), source=str(p), key=option)
     check_parent_writable(p, option)
     if p.is_dir() and not _is_empty_dir(p):
         written = _marked_files(p)
         if written is None:
             raise ConfigError(
-                "is not empty and was not written by yingji; not replacing it "
-                f"(use a new {option} folder)",
+                _(
+                    "is not empty and was not written by yingji; not replacing it "
+                    "(use a new {option} folder)"
+                ).format(option=option),
                 source=str(p),
                 key=option,
             )
         if not overwrite:
             raise ConfigError(
-                f"holds an earlier run; add --overwrite to replace it whole, or use another "
-                f"{option} folder",
+                _(
+                    "holds an earlier run; add --overwrite to replace it whole, or use another "
+                    "{option} folder"
+                ).format(option=option),
                 source=str(p),
                 key=option,
             )
         foreign = sorted(set(_files(p)) - written - {MARKER})
         if foreign:
             raise ConfigError(
-                f"holds {foreign[0]!r}, which yingji did not write; move it away before "
-                "--overwrite replaces the folder",
+                _(
+                    "holds {file!r}, which yingji did not write; move it away before "
+                    "--overwrite replaces the folder"
+                ).format(file=foreign[0]),
                 source=str(p),
                 key=option,
             )
@@ -260,7 +271,9 @@ def staged_folder(
         stage.mkdir()
     except OSError as exc:
         raise ConfigError(
-            f"cannot write here ({exc.strerror})", source=str(target), key=option
+            _("cannot write here ({error})").format(error=exc.strerror),
+            source=str(target),
+            key=option,
         ) from None
     try:
         yield stage

@@ -16,7 +16,9 @@ difference against a baseline point (:mod:`experiments.analysis`), draws
 
 and writes ``report.html`` (figures embedded as base64 PNG: opens from disk,
 no server), ``figures/*.png`` and ``analysis/points.csv`` /
-``analysis/paired.csv``.
+``analysis/paired.csv``. The page and the figures speak the language in use
+(``<html lang="zh-CN">`` in Chinese); the CSV tables are the same in every
+language.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import numpy as np
 from experiments.analysis import (
     choose_metrics,
     mean_ci,
+    metric_text,
     numeric_metrics,
     paired_intervals,
     point_intervals,
@@ -43,6 +46,7 @@ from experiments.design import find_point, format_value
 from experiments.figures import save_figure
 from experiments.store import ResultStore, StoredPoint, atomic_write_text, write_table
 from networks.errors import ConfigError
+from networks.i18n import N_, _, tag
 
 _QUANTILE = re.compile(r"^(?P<base>.+)_(?:p(?P<q>\d{1,2}(?:\.\d+)?)|(?P<median>median))$")
 #: Metrics the report shows when neither the experiment nor the command names any
@@ -52,6 +56,14 @@ DEFAULT_METRICS = (
     "compliance_all_three", "intervals_arrival_mean", "intervals_arrival_p90", "served",
     "mutual_aid_share",
 )  # fmt: skip
+#: Where the response-time CDF comes from (:func:`response_cdfs`), for its title.
+_CDF_SOURCES = {
+    "records": N_("pooled records"),
+    "quantiles": N_("mean summary quantiles"),
+    "none": N_("no response times in the results"),
+}
+#: Axis label of the response-time CDF by measure (any other: the generic label).
+_CDF_AXES = {"arrival": N_("first team on scene, minutes after the call")}
 
 
 def _axes(ax: Any, size: tuple[float, float] = (6.0, 4.0)) -> tuple[Any, Any]:
@@ -145,8 +157,12 @@ def plot_metric_by_factor(
     if not numeric:
         ax.set_xticks([pos[t] for t in levels], [format_value(v) for v in raw])
     ax.set_xlabel(factor)
-    ax.set_ylabel(metric)
-    ax.set_title(f"{metric} by {factor} (mean, {level:.0%} CI)")
+    ax.set_ylabel(metric_text(metric))
+    ax.set_title(
+        _("{metric} by {factor} (mean, {level} CI)").format(
+            metric=metric_text(metric), factor=factor, level=f"{level:.0%}"
+        )
+    )
     if len(groups) > 1 and not many:
         ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
@@ -183,8 +199,9 @@ def plot_paired_differences(
     ax.set_yticks(y, [paired["label"][i] for i in rows], fontsize="small")
     ax.invert_yaxis()
     base = paired["baseline"][rows[0]] if rows else ""
-    ax.set_xlabel(f"{metric}: point - baseline {base}")
-    ax.set_title(f"Paired differences in {metric}")
+    name = metric_text(metric)
+    ax.set_xlabel(_("{metric}: point - baseline {baseline}").format(metric=name, baseline=base))
+    ax.set_title(_("Paired differences in {metric}").format(metric=name))
     ax.grid(alpha=0.3, axis="x")
     return fig
 
@@ -272,17 +289,21 @@ def plot_response_cdf(
             ax.plot(x, prob, marker="o", label=labels[point])
     if target is not None:
         ax.axvline(
-            target, color="grey", linestyle="--", linewidth=1, label=f"target {target:g} min"
+            target,
+            color="grey",
+            linestyle="--",
+            linewidth=1,
+            label=_("target {minutes} min").format(minutes=f"{target:g}"),
         )
-    ax.set_xlabel(f"{measure} time after the call (min)")
-    ax.set_ylabel("share of incidents")
+    axis = _CDF_AXES.get(measure)
+    ax.set_xlabel(
+        _(axis) if axis else _("{measure} time after the call (min)").format(measure=measure)
+    )
+    ax.set_ylabel(_("share of incidents"))
     ax.set_ylim(0, 1.02)
-    src = {
-        "records": "pooled records",
-        "quantiles": "mean summary quantiles",
-        "none": "no response times in the results",
-    }[how]
-    ax.set_title(f"Response-time CDF per design point ({src})")
+    ax.set_title(
+        _("Response-time CDF per design point ({source})").format(source=_(_CDF_SOURCES[how]))
+    )
     if curves and len(curves) <= 12:
         ax.legend(fontsize="x-small")
     ax.grid(alpha=0.3)
@@ -297,7 +318,8 @@ def _fmt(v: Any, digits: int = 4) -> str:
 
 
 def _table_html(header: Sequence[str], body: Sequence[Sequence[str]], cls: str = "") -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    """A table of HTML cells; header cells are text (escaped here) unless they start with ``<``."""
+    head = "".join(f"<th>{h if h.startswith('<') else html.escape(h)}</th>" for h in header)
     rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in body)
     return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
@@ -321,13 +343,15 @@ def parse_baseline(text: str | None) -> dict[str, Any] | None:
         return None
     if "=" not in text:
         if not text.strip():
-            raise ConfigError("expected a point id such as p003 or key=level", key="--baseline")
+            raise ConfigError(_("expected a point id such as p003 or key=level"), key="--baseline")
         return {"id": text.strip()}
     out = {}
     for part in text.split(","):
         k, sep, v = part.partition("=")
         if not sep or not k.strip():
-            raise ConfigError(f"expected key=level pairs, got {part!r}", key="--baseline")
+            raise ConfigError(
+                _("expected key=level pairs, got {text!r}").format(text=part), key="--baseline"
+            )
         out[k.strip()] = v.strip()
     return out
 
@@ -360,15 +384,20 @@ def write_report(
     -------
     pathlib.Path
         The HTML file.
+
+    The page and the figures are in the language in use (:mod:`networks.i18n`);
+    ``yingji experiment report`` uses the language recorded in the manifest.
     """
     if not 0.0 < level < 1.0:
-        raise ConfigError(f"confidence level must be in (0, 1), got {level}", key="--level")
+        raise ConfigError(
+            _("confidence level must be in (0, 1), got {level}").format(level=level), key="--level"
+        )
     store = ResultStore.open(out)
     root = store.root
     manifest = str(root / "manifest.json")
     rows = store.rows()
     if not rows:
-        raise ConfigError("no finished replications to report yet", source=str(root))
+        raise ConfigError(_("no finished replications to report yet"), source=str(root))
     points = store.points
     man = store.manifest
     everything = numeric_metrics(rows)
@@ -402,18 +431,23 @@ def write_report(
         for k in keys:
             fig = plot_metric_by_factor(rows, points, k, m, level=level)
             figures.append(
-                (f"{m} by {k}", save_figure(fig, root / "figures" / f"{m}__{_slug(k)}.png"))
+                (
+                    _("{metric} by {factor}").format(metric=metric_text(m), factor=k),
+                    save_figure(fig, root / "figures" / f"{m}__{_slug(k)}.png"),
+                )
             )
         if len(points) > 1:
             fig = plot_paired_differences(paired, m)
             figures.append(
                 (
-                    f"{m}: paired differences",
+                    _("{metric}: paired differences").format(metric=metric_text(m)),
                     save_figure(fig, root / "figures" / f"{m}__paired.png"),
                 )
             )
     fig = plot_response_cdf(store, rows, measure=measure, target=_target(store, measure))
-    figures.append(("response-time CDF", save_figure(fig, root / "figures" / "response_cdf.png")))
+    figures.append(
+        (_("response-time CDF"), save_figure(fig, root / "figures" / "response_cdf.png"))
+    )
 
     page = _page(store, rows, points, metrics, per_point, paired, base, level, figures)
     return atomic_write_text(root / "report.html", page)
@@ -430,7 +464,9 @@ def _check_metrics(
         shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
         bad = next(m for m in metrics if m not in available)
         raise ConfigError(
-            f"no numeric metric {bad!r} in the results (available: {shown})",
+            _("no numeric metric {metric!r} in the results (available: {available})").format(
+                metric=bad, available=shown
+            ),
             source=source,
             key=key,
         ) from None
@@ -459,6 +495,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text)
 
 
+def _html(template: str, **values: str) -> str:
+    """A translated template escaped for HTML, filled with ``values`` (HTML already)."""
+    return html.escape(template, quote=False).format(**values)
+
+
 def _page(
     store: ResultStore,
     rows: Sequence[Any],
@@ -475,8 +516,16 @@ def _page(
     done = {p.index: 0 for p in points}
     for row in rows:
         done[row.point] += 1
+    point = _("point")
+    # A metric's column: its name, with the key it goes by (--metrics, CSV) where they differ.
+    heads = [
+        f"<span>{html.escape(metric_text(m))}<br><small>{html.escape(m)}</small></span>"
+        if metric_text(m) != m
+        else m
+        for m in metrics
+    ]
     design = _table_html(
-        ["point", *keys, "replications", "config hash"],
+        [point, *keys, _("replications"), _("config hash")],
         [
             [p.id, *(_fmt(format_value(p.values[k])) for k in keys),
              f"{done[p.index]}/{store.replications}", f"<code>{p.config_hash[:12]}</code>"]
@@ -486,10 +535,11 @@ def _page(
     idx = {
         (per_point["point"][i], per_point["metric"][i]): i for i in range(len(per_point["point"]))
     }
+    baseline_mark = html.escape(_("{id} (baseline)"))
     means = _table_html(
-        ["point", *metrics],
+        [point, *heads],
         [
-            [p.id + (" (baseline)" if p.index == base.index else "")]
+            [baseline_mark.format(id=p.id) if p.index == base.index else p.id]
             + [
                 f"{_fmt(per_point['mean'][i])} <small>[{_fmt(per_point['ci_low'][i])}, "
                 f"{_fmt(per_point['ci_high'][i])}]</small>"
@@ -515,9 +565,9 @@ def _page(
             cells.append(f"<b>{cell}</b>" if sig else cell)
         diff_rows.append(cells)
     diffs = (
-        _table_html(["point", *metrics], diff_rows)
+        _table_html([point, *heads], diff_rows)
         if diff_rows
-        else "<p>Only one design point.</p>"
+        else "<p>" + _html(_("Only one design point.")) + "</p>"
     )
     imgs = "\n".join(
         f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,'
@@ -525,12 +575,44 @@ def _page(
         f"{html.escape(title)}</figcaption></figure>"
         for title, path in figures
     )
-    labels = _table_html(["point", "design point"], [[p.id, html.escape(p.label)] for p in points])
+    labels = _table_html([point, _("design point")], [[p.id, html.escape(p.label)] for p in points])
     title = html.escape(str(man.get("experiment", "experiment")))
+    head = _html(_("{title} — yingji experiment"), title=title)
+    facts = _html(
+        _(
+            "yingji {version} · root seed {seed} · {points} design points × {replications} "
+            "replications ({finished} finished) · replication function {function}"
+        ),
+        version=html.escape(man["package_version"]),
+        seed=str(man["root_seed"]),
+        points=str(len(points)),
+        replications=str(store.replications),
+        finished=str(len(rows)),
+        function=f"<code>{html.escape(man['replicate'])}</code>",
+    )
+    means_head = _html(_("Means and {level} confidence intervals"), level=f"{level:.0%}")
+    means_note = _html(_("Student-t interval over replications of each design point."))
+    diffs_head = _html(
+        _("Paired differences against {id} ({label})"),
+        id=html.escape(base.id),
+        label=html.escape(base.label),
+    )
+    diffs_note = _html(
+        _(
+            "Replication {r} of every design point sees the same incidents (common random "
+            "numbers), so each difference is a paired t interval over the replications both "
+            "points finished; bold when the interval excludes zero."
+        ),
+        r="<i>r</i>",
+    )
+    design_head = _html(_("Design"))
+    figures_head = _html(_("Figures"))
+    labels_head = _html(_("Design point labels"))
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title} — yingji experiment</title>
+<html lang="{tag()}"><head><meta charset="utf-8"><title>{head}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }}
+body {{ font-family: system-ui, "Noto Sans CJK SC", "Microsoft YaHei", sans-serif;
+       margin: 2em auto; max-width: 70em; color: #222; }}
 table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }}
 th {{ background: #f3f3f3; }} small {{ color: #666; }}
@@ -539,17 +621,13 @@ img {{ max-width: 34em; }} figcaption {{ font-size: 0.85em; color: #555; }}
 </style></head><body>
 <h1>{title}</h1>
 <p>{html.escape(str(man.get("description", "")))}</p>
-<p>yingji {html.escape(man["package_version"])} · root seed {man["root_seed"]} ·
-{len(points)} design points × {store.replications} replications ({len(rows)} finished) ·
-replication function <code>{html.escape(man["replicate"])}</code></p>
-<h2>Design</h2>{design}
-<h2>Means and {level:.0%} confidence intervals</h2>
-<p>Student-t interval over replications of each design point.</p>{means}
-<h2>Paired differences against {html.escape(base.id)} ({html.escape(base.label)})</h2>
-<p>Replication <i>r</i> of every design point sees the same incidents (common random
-numbers), so each difference is a paired t interval over the replications both points
-finished; bold when the interval excludes zero.</p>{diffs}
-<h2>Figures</h2>{imgs}
-<h2>Design point labels</h2>{labels}
+<p>{facts}</p>
+<h2>{design_head}</h2>{design}
+<h2>{means_head}</h2>
+<p>{means_note}</p>{means}
+<h2>{diffs_head}</h2>
+<p>{diffs_note}</p>{diffs}
+<h2>{figures_head}</h2>{imgs}
+<h2>{labels_head}</h2>{labels}
 </body></html>
 """

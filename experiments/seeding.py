@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from networks.errors import ConfigError
+from networks.i18n import _
 from scenarios.validate import MAX_SEED
 
 __all__ = ["MAX_SEED", "check_root_seed", "design_rng", "replication_seed", "replication_seeds"]
@@ -35,7 +36,9 @@ def check_root_seed(value: object, *, source: str | None = None, key: str = "roo
     """
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
         raise ConfigError(
-            f"expected an integer seed in 0..2**63-1, got {value!r}", source=source, key=key
+            _("expected an integer seed in 0..2**63-1, got {value!r}").format(value=value),
+            source=source,
+            key=key,
         )
     return value
 
@@ -56,7 +59,7 @@ def replication_seed(root_seed: int, replication: int) -> np.random.SeedSequence
         The child sequence; spawn it again for independent streams inside the run.
     """
     if replication < 0:
-        raise ValueError(f"replication must be >= 0, got {replication}")
+        raise ValueError(_("replication must be >= 0, got {value}").format(value=replication))
     # Equal to the spawned child: spawn() sets spawn_key = parent key + (index,).
     return np.random.SeedSequence(root_seed, spawn_key=(replication,))
 

@@ -2,7 +2,8 @@
 
 Layout of an output folder::
 
-    manifest.json                 experiment identity, package version, root seed, design
+    manifest.json                 experiment identity, package version, root seed, design,
+                                  language of the latest run (not part of the identity)
     points/p000.json              the run config of each design point
     runs/p000/r00000.json         summary of replication 0 of point p000 (the "done" mark)
     runs/p000/r00000.npz          its records (with ``--records``), numpy arrays, no pickles
@@ -55,6 +56,7 @@ from experiments.design import (
 from experiments.outdir import check_parent_writable
 from networks.errors import ConfigError
 from networks.files import atomic_write_bytes, atomic_write_text
+from networks.i18n import LANGUAGES, N_, _, get_language
 
 #: Format tag of ``manifest.json``.
 FORMAT = "yingji-experiment/1"
@@ -81,7 +83,11 @@ def _json_scalar(v: Any) -> Any:
         return float(v)
     if isinstance(v, str):
         return v
-    raise TypeError(f"summary values must be numbers or text, got {type(v).__name__} {v!r}")
+    raise TypeError(
+        _("summary values must be numbers or text, got {type} {value!r}").format(
+            type=type(v).__name__, value=v
+        )
+    )
 
 
 def plain_summary(summary: Mapping[str, Any]) -> dict[str, int | float | str]:
@@ -119,17 +125,23 @@ def check_output_folder(root: Path, *, option: str = "--out") -> None:
     """
     root = Path(root)
     if root.exists() and not root.is_dir():
-        raise ConfigError("is a file, not a folder", source=str(root), key=option)
+        raise ConfigError(_("is a file, not a folder"), source=str(root), key=option)
     check_parent_writable(root, option, inside=True)
     if not root.is_dir() or (root / "manifest.json").exists():
         return
     if any(not p.name.startswith(".") for p in root.iterdir()):
         raise ConfigError(
-            "exists, is not empty and has no manifest.json: not an experiment folder; "
-            "use a new --out folder",
+            _(
+                "exists, is not empty and has no manifest.json: not an experiment folder; "
+                "use a new --out folder"
+            ),
             source=str(root),
             key=option,
         )
+
+
+#: The error of a second run into a folder being written.
+_BUSY = N_("another run is writing to this folder; wait for it or use another --out")
 
 
 @contextmanager
@@ -153,10 +165,7 @@ def folder_lock(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise ConfigError(
-                "another run is writing to this folder; wait for it or use another --out",
-                source=str(root),
-            ) from None
+            raise ConfigError(_(_BUSY), source=str(root)) from None
         except OSError:  # pragma: no cover - a file system that cannot lock folders
             os.close(fd)
             fd = -1
@@ -164,10 +173,7 @@ def folder_lock(root: Path) -> Iterator[None]:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise ConfigError(
-                    "another run is writing to this folder; wait for it or use another --out",
-                    source=str(root),
-                ) from None
+                raise ConfigError(_(_BUSY), source=str(root)) from None
         try:
             yield
         finally:
@@ -247,6 +253,10 @@ class ResultStore:
         replicate
             Qualified name of the replication function (part of the identity).
 
+        The manifest records the language in use (``language``); it is rewritten by
+        every run, like the replication count, and is not part of the identity, so a
+        folder started in one language is resumed in the other.
+
         Raises
         ------
         ConfigError
@@ -276,6 +286,7 @@ class ResultStore:
             "factors": [f.to_dict() for f in spec.factors],
             "metrics": list(spec.metrics),
             "baseline": dict(spec.baseline),
+            "language": get_language(),
             "points": [
                 {
                     "index": p.index,
@@ -292,17 +303,21 @@ class ResultStore:
             old = _read_manifest(root)
             if old.get("identity") != identity:
                 raise ConfigError(
-                    f"holds results of a different experiment ({_difference(old, manifest)}); "
-                    "results are never mixed: use another --out folder or remove this one",
+                    _(
+                        "holds results of a different experiment ({difference}); "
+                        "results are never mixed: use another --out folder or remove this one"
+                    ).format(difference=_difference(old, manifest)),
                     source=str(root),
                     key="--out",
                 )
             if old.get("code_digest") != manifest["code_digest"]:
                 # Same version, other code (an editable install being worked on): say so.
                 print(
-                    f"yingji: warning: {root}: yingji's code changed since this folder was "
-                    "started (same version); finished replications are kept. Use a new "
-                    "--out folder for results from one code state only.",
+                    _(
+                        "yingji: warning: {folder}: yingji's code changed since this folder was "
+                        "started (same version); finished replications are kept. Use a new "
+                        "--out folder for results from one code state only."
+                    ).format(folder=root),
                     file=sys.stderr,
                 )
         else:
@@ -392,8 +407,10 @@ class ResultStore:
                     continue
                 if row["config_hash"] != p.config_hash:
                     raise ConfigError(
-                        f"was made from another config (hash {row['config_hash'][:12]}, "
-                        f"expected {p.config_hash[:12]}); results are never mixed",
+                        _(
+                            "was made from another config (hash {found}, expected {expected}); "
+                            "results are never mixed"
+                        ).format(found=row["config_hash"][:12], expected=p.config_hash[:12]),
                         source=str(f),
                     )
                 if records:
@@ -516,17 +533,19 @@ class ResultStore:
         out: dict[str, dict[str, np.ndarray]] = {}
         try:
             if not records_ok(path):
-                raise ValueError("not a whole .npz archive")
+                raise ValueError(_("not a whole .npz archive"))
             with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as z:
                 for key in z.files:
                     table, sep, col = key.partition("/")
                     if not sep:
-                        raise ValueError(f"unexpected entry {key!r}")
+                        raise ValueError(_("unexpected entry {entry!r}").format(entry=key))
                     out.setdefault(table, {})[col] = z[key]
         except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise ConfigError(
-                f"damaged records archive ({exc}); rerun 'yingji experiment run ... "
-                "--records' into this folder to redo it",
+                _(
+                    "damaged records archive ({error}); rerun 'yingji experiment run ... "
+                    "--records' into this folder to redo it"
+                ).format(error=exc),
                 source=str(path),
             ) from None
         return out
@@ -716,11 +735,12 @@ def check_table_format(fmt: str) -> None:
     """
     if fmt not in ("auto", "parquet", "csv"):
         raise ConfigError(
-            f"unknown table format {fmt!r}; expected auto, parquet or csv", key="--format"
+            _("unknown table format {format!r}; expected auto, parquet or csv").format(format=fmt),
+            key="--format",
         )
     if fmt == "parquet" and _pyarrow() is None:
         raise ConfigError(
-            "Parquet output needs pyarrow: pip install 'yingji[parquet]'", key="--format"
+            _("Parquet output needs pyarrow: pip install 'yingji[parquet]'"), key="--format"
         )
 
 
@@ -793,7 +813,7 @@ def read_table(path: str | Path) -> dict[str, list[Any]]:
     if p.suffix == ".parquet":
         pa = _pyarrow()
         if pa is None:
-            raise ConfigError("reading Parquet needs pyarrow", source=str(p))
+            raise ConfigError(_("reading Parquet needs pyarrow"), source=str(p))
         return pa[1].read_table(p).to_pydict()
     with p.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -807,25 +827,40 @@ def find_summary(root: str | Path) -> Path:
         p = Path(root) / f"summary{suffix}"
         if p.exists():
             return p
-    raise ConfigError("no summary table (run the experiment first)", source=str(root))
+    raise ConfigError(_("no summary table (run the experiment first)"), source=str(root))
 
 
 # --------------------------------------------------------------------------- manifest
 def _read_manifest(root: Path) -> dict[str, Any]:
     path = root / "manifest.json"
     if not path.is_file():
-        raise ConfigError("no manifest.json: not an experiment output folder", source=str(root))
+        raise ConfigError(_("no manifest.json: not an experiment output folder"), source=str(root))
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"unreadable manifest ({exc})", source=str(path)) from None
+        raise ConfigError(
+            _("unreadable manifest ({error})").format(error=exc), source=str(path)
+        ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         got = data.get("format") if isinstance(data, dict) else None
-        raise ConfigError(f"manifest format {got!r}, expected {FORMAT!r}", source=str(path))
+        raise ConfigError(
+            _("manifest format {found!r}, expected {expected!r}").format(
+                found=got, expected=FORMAT
+            ),
+            source=str(path),
+        )
     problem = _manifest_problem(data)
     if problem:
-        raise ConfigError(f"damaged manifest: {problem}", source=str(path))
+        raise ConfigError(
+            _("damaged manifest: {problem}").format(problem=problem), source=str(path)
+        )
     return data
+
+
+def manifest_language(manifest: Mapping[str, Any]) -> str | None:
+    """The language an output folder was last run in (``None``: not recorded, or unknown)."""
+    lang = manifest.get("language")
+    return lang if isinstance(lang, str) and lang in LANGUAGES else None
 
 
 def _manifest_problem(data: Mapping[str, Any]) -> str | None:
@@ -836,17 +871,17 @@ def _manifest_problem(data: Mapping[str, Any]) -> str | None:
         ("points", list),
     ):  # fmt: skip
         if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
-            return f"{key} missing or not of type {kind.__name__}"
+            return _("{key} missing or not of type {type}").format(key=key, type=kind.__name__)
     if data["replications"] < 1:
-        return "replications < 1"
+        return _("replications < 1")
     for i, f in enumerate(data["factors"]):
         if not isinstance(f, dict) or not isinstance(f.get("key"), str):
-            return f"factors[{i}] has no key"
+            return _("factors[{i}] has no key").format(i=i)
     if not all(isinstance(m, str) for m in data["metrics"]):
-        return "metrics are not names"
+        return _("metrics are not names")
     keys = {f["key"] for f in data["factors"]}
     if not data["points"]:
-        return "no design points"
+        return _("no design points")
     for i, p in enumerate(data["points"]):
         if not (
             isinstance(p, dict)
@@ -857,23 +892,31 @@ def _manifest_problem(data: Mapping[str, Any]) -> str | None:
             and set(p["values"]) == keys
             and isinstance(p.get("config_hash"), str)
         ):
-            return f"points[{i}] is not a design point of the factors"
+            return _("points[{i}] is not a design point of the factors").format(i=i)
     return None
 
 
 def _difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     """Say what makes two manifests different experiments."""
     if old.get("package_version") != new["package_version"]:
-        return f"package version {old.get('package_version')} there, {new['package_version']} now"
+        return _("package version {there} there, {now} now").format(
+            there=old.get("package_version"), now=new["package_version"]
+        )
     if old.get("root_seed") != new["root_seed"]:
-        return f"root seed {old.get('root_seed')} there, {new['root_seed']} now"
+        return _("root seed {there} there, {now} now").format(
+            there=old.get("root_seed"), now=new["root_seed"]
+        )
     if old.get("replicate") != new["replicate"]:
-        return f"replication function {old.get('replicate')} there, {new['replicate']} now"
+        return _("replication function {there} there, {now} now").format(
+            there=old.get("replicate"), now=new["replicate"]
+        )
     a = [p["config_hash"] for p in old.get("points", [])]
     b = [p["config_hash"] for p in new["points"]]
     if len(a) != len(b):
-        return f"{len(a)} design points there, {len(b)} now"
+        return _("{there} design points there, {now} now").format(there=len(a), now=len(b))
     for pa, pb, hold in zip(a, b, old["points"], strict=True):
         if pa != pb:
-            return f"design point {hold['id']} config hash {pa[:12]} there, {pb[:12]} now"
-    return "different identity"  # pragma: no cover
+            return _("design point {id} config hash {there} there, {now} now").format(
+                id=hold["id"], there=pa[:12], now=pb[:12]
+            )
+    return _("different identity")  # pragma: no cover

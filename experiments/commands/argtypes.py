@@ -9,6 +9,7 @@ import argparse
 import math
 from collections.abc import Callable
 
+from networks.i18n import _
 from scenarios.validate import MAX_REPLICATIONS, MAX_SEED
 
 __all__ = ["MAX_REPLICATIONS", "integer", "number", "positive", "replications", "seed"]
@@ -21,10 +22,16 @@ def integer(lo: int, hi: int | None = None) -> Callable[[str], int]:
         try:
             value = int(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                _("expected a whole number, got {text!r}").format(text=text)
+            ) from None
         if value < lo or (hi is not None and value > hi):
-            bound = f">= {lo}" if hi is None else f"between {lo} and {hi}"
-            raise argparse.ArgumentTypeError(f"expected a whole number {bound}, got {text}")
+            message = (
+                _("expected a whole number >= {lo}, got {text}")
+                if hi is None
+                else _("expected a whole number between {lo} and {hi}, got {text}")
+            )
+            raise argparse.ArgumentTypeError(message.format(lo=lo, hi=hi, text=text))
         return value
 
     parse.__name__ = "integer"
@@ -38,12 +45,18 @@ def number(lo: float, hi: float | None = None, *, lo_open: bool = False) -> Call
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                _("expected a number, got {text!r}").format(text=text)
+            ) from None
         low_ok = value > lo if lo_open else value >= lo
         if not math.isfinite(value) or not low_ok or (hi is not None and value > hi):
             low = f"> {lo}" if lo_open else f">= {lo}"
-            bound = low if hi is None else f"{low} and <= {hi}"
-            raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {text}")
+            message = (
+                _("expected a finite number {low}, got {text}")
+                if hi is None
+                else _("expected a finite number {low} and <= {hi}, got {text}")
+            )
+            raise argparse.ArgumentTypeError(message.format(low=low, hi=hi, text=text))
         return value
 
     parse.__name__ = "number"

@@ -7,14 +7,19 @@ from pathlib import Path
 
 from experiments.commands.argtypes import integer
 from experiments.executors import MAX_WORKERS
+from networks import i18n
+from networks.i18n import _
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """``yingji experiment run EXP.toml --out DIR``: run or resume an experiment."""
     from experiments.batch import run_experiment
+    from experiments.design import ExperimentSpec
 
+    spec = ExperimentSpec.from_file(args.experiment)
+    i18n.adopt(spec.language)
     res = run_experiment(
-        Path(args.experiment),
+        spec,
         Path(args.out),
         workers=args.workers,
         dask=args.dask,
@@ -23,25 +28,39 @@ def cmd_run(args: argparse.Namespace) -> int:
         progress=False if args.quiet else None,
     )
     print(
-        f"{res.ran} replications run, {res.skipped} already done ({res.executor}, "
-        f"{res.elapsed_s:.1f} s); summary: {res.summary}"
+        _(
+            "{ran} replications run, {skipped} already done ({executor}, {seconds} s); "
+            "summary: {summary}"
+        ).format(
+            ran=res.ran,
+            skipped=res.skipped,
+            executor=res.executor,
+            seconds=f"{res.elapsed_s:.1f}",
+            summary=res.summary,
+        )
     )
     for path in res.records:
-        print(f"records: {path}")
+        print(_("records: {path}").format(path=path))
     if args.report:
         from experiments.report import write_report
 
-        print(f"report: {write_report(Path(args.out))}")
+        print(_("report: {path}").format(path=write_report(Path(args.out))))
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """``yingji experiment report DIR``: confidence intervals, paired differences, HTML."""
-    from experiments.report import write_report
+    """``yingji experiment report DIR``: confidence intervals, paired differences, HTML.
 
+    The report speaks the language the folder was run in (its manifest's
+    ``language``) unless the user chose one (``--lang``, ``YINGJI_LANG``).
+    """
+    from experiments.report import write_report
+    from experiments.store import ResultStore, manifest_language
+
+    i18n.adopt(manifest_language(ResultStore.open(Path(args.out)).manifest))
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
     path = write_report(Path(args.out), baseline=args.baseline, metrics=metrics, level=args.level)
-    print(f"report: {path}")
+    print(_("report: {path}").format(path=path))
     return 0
 
 
@@ -50,82 +69,99 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from experiments.design import ExperimentSpec
 
     spec = ExperimentSpec.from_file(args.experiment)
+    i18n.adopt(spec.language)
     spec.check_metrics()
     points = spec.points()
     base = spec.baseline_point()
     print(
-        f"{spec.name}: {len(points)} design points x {spec.replications} replications "
-        f"= {len(points) * spec.replications} runs, root seed {spec.root_seed}"
+        _(
+            "{name}: {points} design points x {replications} replications = {runs} runs, "
+            "root seed {seed}"
+        ).format(
+            name=spec.name,
+            points=len(points),
+            replications=spec.replications,
+            runs=len(points) * spec.replications,
+            seed=spec.root_seed,
+        )
     )
     for p in points:
-        mark = "  (baseline)" if base is not None and p.index == base.index else ""
+        mark = "  " + _("(baseline)") if base is not None and p.index == base.index else ""
         print(f"{p.id}  {p.config_hash[:12]}  {p.label}{mark}")
     return 0
 
 
 def _level(text: str) -> float:
     """An argparse type: a confidence level strictly between 0 and 1."""
+    message = _("expected a number in (0, 1), got {text!r}")
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}") from None
+        raise argparse.ArgumentTypeError(message.format(text=text)) from None
     if not 0.0 < value < 1.0:  # also refuses nan and inf
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}")
+        raise argparse.ArgumentTypeError(message.format(text=text))
     return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``experiment`` to the ``yingji`` parser."""
-    exp = sub.add_parser("experiment", help="run designed experiments and report on them")
+    exp = sub.add_parser("experiment", help=_("run designed experiments and report on them"))
     esub = exp.add_subparsers(dest="experiment_command", required=True, metavar="ACTION")
 
     run = esub.add_parser(
         "run",
-        help="run (or resume) an experiment",
-        description="Run every design point x replication of an experiment TOML into an "
-        "output folder. Re-running resumes; a folder of another experiment is refused.",
+        help=_("run (or resume) an experiment"),
+        description=_(
+            "Run every design point x replication of an experiment TOML into an "
+            "output folder. Re-running resumes; a folder of another experiment is refused."
+        ),
     )
-    run.add_argument("experiment", help="experiment TOML file")
-    run.add_argument("--out", required=True, help="output folder (created or resumed)")
+    run.add_argument("experiment", help=_("experiment TOML file"))
+    run.add_argument("--out", required=True, help=_("output folder (created or resumed)"))
     where = run.add_mutually_exclusive_group()
     where.add_argument(
         "--workers",
         type=integer(1, MAX_WORKERS),
         default=1,
-        help=f"local worker processes, 1 to {MAX_WORKERS} (default 1: serial)",
+        help=_("local worker processes, 1 to {most} (default 1: serial)").format(most=MAX_WORKERS),
     )
     where.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="Dask scheduler (tcp://HOST:PORT) or local:N for a local cluster of N workers",
+        help=_("Dask scheduler (tcp://HOST:PORT) or local:N for a local cluster of N workers"),
     )
-    run.add_argument("--records", action="store_true", help="also keep per-incident records")
+    run.add_argument("--records", action="store_true", help=_("also keep per-incident records"))
     run.add_argument(
         "--format",
         choices=["auto", "parquet", "csv"],
         default="auto",
-        help="table format (auto: Parquet when pyarrow is installed)",
+        help=_("table format (auto: Parquet when pyarrow is installed)"),
     )
-    run.add_argument("--quiet", action="store_true", help="no progress bar")
-    run.add_argument("--report", action="store_true", help="write the HTML report when done")
+    run.add_argument("--quiet", action="store_true", help=_("no progress bar"))
+    run.add_argument("--report", action="store_true", help=_("write the HTML report when done"))
     run.set_defaults(func=cmd_run)
 
     rep = esub.add_parser(
         "report",
-        help="confidence intervals, paired differences and an HTML report",
-        description="Analyse an experiment's output folder (finished or not) and write "
-        "report.html, figures/ and analysis/ into it.",
+        help=_("confidence intervals, paired differences and an HTML report"),
+        description=_(
+            "Analyse an experiment's output folder (finished or not) and write "
+            "report.html, figures/ and analysis/ into it, in the language it was run in "
+            "unless --lang says otherwise."
+        ),
     )
-    rep.add_argument("out", help="output folder of 'yingji experiment run'")
+    rep.add_argument("out", help=_("output folder of 'yingji experiment run'"))
     rep.add_argument(
         "--baseline",
-        help="baseline design point: p003, or key=level[,key=level] (default: the "
-        "experiment's baseline, else p000)",
+        help=_(
+            "baseline design point: p003, or key=level[,key=level] (default: the "
+            "experiment's baseline, else p000)"
+        ),
     )
-    rep.add_argument("--metrics", help="comma-separated metrics (default: the experiment's)")
-    rep.add_argument("--level", type=_level, default=0.95, help="confidence level (0.95)")
+    rep.add_argument("--metrics", help=_("comma-separated metrics (default: the experiment's)"))
+    rep.add_argument("--level", type=_level, default=0.95, help=_("confidence level (0.95)"))
     rep.set_defaults(func=cmd_report)
 
-    plan = esub.add_parser("plan", help="list the design points of an experiment")
-    plan.add_argument("experiment", help="experiment TOML file")
+    plan = esub.add_parser("plan", help=_("list the design points of an experiment"))
+    plan.add_argument("experiment", help=_("experiment TOML file"))
     plan.set_defaults(func=cmd_plan)

@@ -11,6 +11,35 @@ from typing import Any
 import numpy as np
 
 from experiments.commands import argtypes
+from networks import i18n
+from networks.i18n import N_, _
+
+#: Where the demand came from, for the keywords of ``demand`` (a table: its file name).
+DEMAND_SOURCES = {
+    "scenario": N_("(scenario)"),
+    "population": N_("(population)"),
+    "nodes": N_("(nodes)"),
+}
+#: The sites of one tier, whatever the facility (a row of the account).
+TIER_SITES = {
+    "provincial": N_("provincial sites"),
+    "city": N_("city sites"),
+    "county": N_("county sites"),
+    "township": N_("township sites"),
+    "village": N_("village sites"),
+}
+#: The solver's status (``coverage.json`` keeps the value itself).
+STATUSES = {
+    "optimal": N_("optimal"),
+    "time_limit": N_("stopped at the time limit (best found)"),
+    "too_large": N_("stopped early (the exact model would not finish in the time left)"),
+}
+
+
+def _word(table: dict[Any, str], key: Any, default: str) -> str:
+    """The translated entry of ``table`` for ``key``, else ``default`` as it is."""
+    text = table.get(key)
+    return _(text) if text else default
 
 
 def _pct(v: float) -> str:
@@ -27,68 +56,111 @@ def objective_text(result: Any) -> str:
     obj, total = float(m.objective_), float(prob.weights.sum())
     kind = prob.task.model
     if kind == "mclp":
-        return f"objective {obj:.6g} of {total:.6g} demand within the standard ({obj / total:.1%})"
+        return _("objective {value} of {total} demand within the standard ({share})").format(
+            value=f"{obj:.6g}", total=f"{total:.6g}", share=f"{obj / total:.1%}"
+        )
     if kind == "backup":
-        return (
-            f"objective {obj:.6g} (demand covered, plus {prob.task.backup_weight:g} x "
-            "demand covered twice)"
+        return _("objective {value} (demand covered, plus {weight} x demand covered twice)").format(
+            value=f"{obj:.6g}", weight=f"{prob.task.backup_weight:g}"
         )
     if kind == "lscp":
         bg = prob.background.size
-        return f"objective {obj:g} sites ({obj - bg:g} {prob.task.tier} + {bg} of other tiers)"
+        return _("objective {value} sites ({n} {tier_sites} + {others} of other tiers)").format(
+            value=f"{obj:g}",
+            n=f"{obj - bg:g}",
+            tier_sites=_word(TIER_SITES, prob.task.tier, f"{prob.task.tier} sites"),
+            others=bg,
+        )
     if kind == "pmedian":
-        return f"objective: mean travel {obj / total / 60:.2f} min (demand-weighted)"
+        return _("objective: mean travel {minutes} min (demand-weighted)").format(
+            minutes=f"{obj / total / 60:.2f}"
+        )
     if kind == "pcenter":
-        return f"objective: longest travel {obj / 60:.2f} min"
-    return f"objective: mean delivery through the supply chain {obj / total / 60:.2f} min"
+        return _("objective: longest travel {minutes} min").format(minutes=f"{obj / 60:.2f}")
+    return _("objective: mean delivery through the supply chain {minutes} min").format(
+        minutes=f"{obj / total / 60:.2f}"
+    )
+
+
+def _rows(rows: list[tuple[str, str, str]], label: int) -> list[str]:
+    """Table rows: a label padded to ``label`` terminal columns, two right-aligned values."""
+    return [
+        f"  {i18n.pad(k, label)}{i18n.pad(x, 10, '>')}{i18n.pad(y, 10, '>')}" for k, x, y in rows
+    ]
 
 
 def format_result(result: Any) -> str:
     """The plain-text account of one solved task printed by ``yingji site``."""
+    from experiments.siting.task import facilities_text, model_text
+
     prob = result.problem
     t = prob.task
     rep = result.report
-    p = "fewest sites" if prob.p is None else f"p = {prob.p}"
+    p = _("fewest sites") if prob.p is None else _("p = {p}").format(p=prob.p)
     n_other = int(np.isin(prob.candidates, prob.background).sum())
-    status = rep["status"]
-    if status == "too_large":
-        status = "stopped early (the exact model would not finish in the time left)"
+    what = facilities_text(t.facility, t.tier)
+    demand = t.demand if isinstance(t.demand, Path) else None
     lines = [
-        f"{t.name}: {t.model.upper()} on the {t.tier} {t.facility}, {p}, "
-        f"travel standard {prob.budget_min:g} min "
-        f"({prob.standard_min:g} min standard - {t.turnout_min:g} min turnout)",
-        f"  {prob.demand_nodes.size} demand points ({Path(str(t.demand)).name}), "
-        f"{prob.candidates.size - n_other} candidate sites, {prob.fixed.size} fixed open; "
-        f"{prob.background.size} site(s) of other tiers stay and serve",
-        f"  solver: {status}, {objective_text(result)}, gap {rep['gap']:.3%}, "
-        f"{rep['solve_time_s']:.2f} s",
-        f"  {'':34}{'current':>10}{'proposed':>10}",
+        _(
+            "{name}: {model} on the {facilities}, {p}, travel standard {budget} min "
+            "({standard} min standard - {turnout} min turnout)"
+        ).format(
+            name=t.name,
+            model=model_text(t.model),
+            facilities=what,
+            p=p,
+            budget=f"{prob.budget_min:g}",
+            standard=f"{prob.standard_min:g}",
+            turnout=f"{t.turnout_min:g}",
+        ),
+        "  "
+        + _(
+            "{demand} demand points {source}, {candidates} candidate sites, {fixed} fixed "
+            "open; {others} site(s) of other tiers stay and serve"
+        ).format(
+            demand=prob.demand_nodes.size,
+            source=_("({file})").format(file=demand.name)
+            if demand
+            else _word(DEMAND_SOURCES, t.demand, f"({t.demand})"),
+            candidates=prob.candidates.size - n_other,
+            fixed=prob.fixed.size,
+            others=prob.background.size,
+        ),
+        "  "
+        + _("solver: {status}, {objective}, gap {gap}, {seconds} s").format(
+            status=_word(STATUSES, rep["status"], rep["status"]),
+            objective=objective_text(result),
+            gap=f"{rep['gap']:.3%}",
+            seconds=f"{rep['solve_time_s']:.2f}",
+        ),
     ]
     b, a = result.before, result.after
     rows = [
-        (f"{t.tier} sites", str(b["sites"]), str(a["sites"])),
-        ("of them new (moved or added)", "-", str(a["new_sites"])),
-        (f"demand within {prob.budget_min:g} min", _pct(b["covered_share"]),
-         _pct(a["covered_share"])),
-        ("mean travel to demand (min)", _num(b.get("mean_min")), _num(a.get("mean_min"))),
-        ("90th percentile (min)", _num(b.get("p90_min")), _num(a.get("p90_min"))),
-        ("worst demand point (min)", _num(b.get("max_min")), _num(a.get("max_min"))),
+        (_word(TIER_SITES, t.tier, f"{t.tier} sites"), str(b["sites"]), str(a["sites"])),
+        (_("of them new (moved or added)"), "-", str(a["new_sites"])),
+        (_("demand within {minutes} min").format(minutes=f"{prob.budget_min:g}"),
+         _pct(b["covered_share"]), _pct(a["covered_share"])),
+        (_("mean travel to demand (min)"), _num(b.get("mean_min")), _num(a.get("mean_min"))),
+        (_("90th percentile (min)"), _num(b.get("p90_min")), _num(a.get("p90_min"))),
+        (_("worst demand point (min)"), _num(b.get("max_min")), _num(a.get("max_min"))),
     ]  # fmt: skip
     if "chain_mean_min" in a:
-        rows.append(("delivery through the chain (min)", _num(b["chain_mean_min"]),
+        rows.append((_("delivery through the chain (min)"), _num(b["chain_mean_min"]),
                      _num(a["chain_mean_min"])))  # fmt: skip
-    lines += [f"  {k:34}{x:>10}{y:>10}" for k, x, y in rows]
+    label = max(34, *(i18n.width(k) + 2 for k, _x, _y in rows))
+    lines.append(_rows([("", _("current"), _("proposed"))], label)[0])
+    lines += _rows(rows, label)
     return "\n".join(lines)
 
 
 def format_evaluation(evaluation: Any) -> str:
     """The paired comparison table printed by ``yingji site --evaluate``."""
+    from experiments.analysis import metric_text
+    from experiments.siting.evaluate import verdict_text
+
     t = evaluation.table()
-    lines = [
-        f"  simulated, {evaluation.replications} paired replications "
-        "(same incidents for both sitings), 95% CI:",
-        f"  {'metric':26}{'current':>10}{'proposed':>10}  {'difference [95% CI]':28}verdict",
-    ]
+    names = [metric_text(m) for m in t["metric"]]
+    rows = []
     for i, m in enumerate(t["metric"]):
         share = m.startswith(("compliance_", "supply_within"))
         f = (lambda v: "-" if not math.isfinite(v) else f"{100 * v:.1f}%") if share else (
@@ -96,16 +168,37 @@ def format_evaluation(evaluation: Any) -> str:
         )  # fmt: skip
         diff = f"{f(t['diff'][i])} [{f(t['diff_low'][i])}, {f(t['diff_high'][i])}]"
         if share:
-            diff = diff.replace("%", "") + " pts"
+            diff = _("{difference} pts").format(difference=diff.replace("%", ""))
+        rows.append((names[i], f(t["current"][i]), f(t["proposed"][i]), diff,
+                     verdict_text(t["verdict"][i])))  # fmt: skip
+    # Columns wide enough for the words of the language in use (a Chinese character: two).
+    label = max(26, *(i18n.width(r[0]) + 2 for r in rows))
+    gap = max(28, *(i18n.width(r[3]) + 2 for r in rows))
+    pad = i18n.pad
+    lines = [
+        "  "
+        + _("simulated, {n} paired replications (same incidents for both sitings), 95% CI:").format(
+            n=evaluation.replications
+        ),
+        "  "
+        + pad(_("metric"), label)
+        + pad(_("current"), 10, ">")
+        + pad(_("proposed"), 10, ">")
+        + "  "
+        + pad(_("difference [95% CI]"), gap)
+        + _("verdict"),
+    ]
+    for name, current, proposed, diff, verdict in rows:
         lines.append(
-            f"  {m:26}{f(t['current'][i]):>10}{f(t['proposed'][i]):>10}  {diff:28}{t['verdict'][i]}"
+            f"  {pad(name, label)}{pad(current, 10, '>')}{pad(proposed, 10, '>')}  "
+            f"{pad(diff, gap)}{verdict}"
         )
     return "\n".join(lines)
 
 
 def cmd_site(args: argparse.Namespace) -> int:
     """``yingji site``."""
-    from experiments.config import RunConfig
+    from experiments.config import RunConfig, config_language
     from experiments.outdir import check_folder_target, staged_folder
     from experiments.siting.evaluate import evaluate_siting
     from experiments.siting.outputs import write_siting_outputs
@@ -117,9 +210,11 @@ def cmd_site(args: argparse.Namespace) -> int:
 
     path = Path(args.config)
     if not path.exists():
-        raise ConfigError("no such file", source=str(path))
+        raise ConfigError(_("no such file"), source=str(path))
     data = read_toml(path)
+    i18n.adopt(config_language(data))  # the config's own errors already in its language
     config = RunConfig.from_dict(data, source=str(path), base_dir=path.parent)
+    i18n.adopt(config.language)
     overrides = {
         k: v
         for k, v in (
@@ -144,12 +239,14 @@ def cmd_site(args: argparse.Namespace) -> int:
     given = ", ".join(option_name(k) for k in overrides)
     if given and len(tasks) > 1:
         names = ", ".join(t.name for t in tasks)
-        verb = "applies" if len(overrides) == 1 else "apply"
-        print(
-            f"note: {given} {verb} to every task ({names}); pick one with --task", file=sys.stderr
+        note = (
+            _("note: {options} applies to every task ({tasks}); pick one with --task")
+            if len(overrides) == 1
+            else _("note: {options} apply to every task ({tasks}); pick one with --task")
         )
+        print(note.format(options=given, tasks=names), file=sys.stderr)
     if args.p is not None and any(t.model == "lscp" for t in tasks):
-        print("note: --p is not used by lscp, which finds the fewest sites", file=sys.stderr)
+        print(_("note: --p is not used by lscp, which finds the fewest sites"), file=sys.stderr)
     for task, result in solved:
         proposed = proposed_region(result, region)
         print(format_result(result))
@@ -165,7 +262,8 @@ def cmd_site(args: argparse.Namespace) -> int:
             written = write_siting_outputs(
                 result, proposed, stage, evaluation=evaluation, plots=not args.no_plots
             )
-        print(f"  wrote {len(written)} files to {out / task.name}/\n")
+        folder = out / task.name
+        print("  " + _("wrote {n} files to {folder}/").format(n=len(written), folder=folder) + "\n")
     return 0
 
 
@@ -176,38 +274,40 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "site",
-        help="choose where stations or depots should stand, and test it by simulation",
-        description=(
+        help=_("choose where stations or depots should stand, and test it by simulation"),
+        description=_(
             "Solve a location model for one tier of stations or depots of a run config "
             "(its [siting] section, or township stations by default), write the sites, "
             "coverage before/after and a map; with --evaluate, simulate current and "
             "proposed sitings on the same incidents and report the differences."
         ),
     )
-    p.add_argument("config", help="run config (TOML), optionally with a [siting] section")
-    p.add_argument("--model", choices=MODELS, default=None, help="location model")
-    p.add_argument("--p", type=argtypes.positive, default=None, help="sites of the tier to open")
+    p.add_argument("config", help=_("run config (TOML), optionally with a [siting] section"))
+    p.add_argument("--model", choices=MODELS, default=None, help=_("location model"))
+    p.add_argument("--p", type=argtypes.positive, default=None, help=_("sites of the tier to open"))
     p.add_argument(
         "--standard-min",
         type=argtypes.number(0, 24 * 60, lo_open=True),
         default=None,
-        help="standard, minutes",
+        help=_("standard, minutes"),
     )
-    p.add_argument("--fix", default=None, help="CSV/GeoJSON of sites that stay open, or 'current'")
+    p.add_argument(
+        "--fix", default=None, help=_("CSV/GeoJSON of sites that stay open, or 'current'")
+    )
     p.add_argument(
         "--time-limit",
         type=argtypes.number(0, 7 * 24 * 3600, lo_open=True),
         default=None,
-        help="solver limit, s (default 60)",
+        help=_("solver limit, s (default 60)"),
     )
-    p.add_argument("--task", action="append", default=None, help="only this [[siting]] task")
+    p.add_argument("--task", action="append", default=None, help=_("only this [[siting]] task"))
     p.add_argument(
         "--evaluate", type=argtypes.integer(2, argtypes.MAX_REPLICATIONS), default=None,
-        metavar="R", help="simulate R paired replications of current vs proposed (R >= 2)",
+        metavar="R", help=_("simulate R paired replications of current vs proposed (R >= 2)"),
     )  # fmt: skip
     p.add_argument(
-        "--seed", type=argtypes.seed, default=None, help="root seed (default: the config's)"
+        "--seed", type=argtypes.seed, default=None, help=_("root seed (default: the config's)")
     )
     add_output_options(p, "yingji-site")
-    p.add_argument("--no-plots", action="store_true", help="skip the plots")
+    p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))
     p.set_defaults(func=cmd_site)

@@ -10,6 +10,7 @@ from scipy import sparse
 from scipy.optimize import LinearConstraint, milp
 
 from experiments.siting.errors import SitingError
+from networks.i18n import _
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def run_milp(
     if res.status == 2:
         return MilpOutcome(None, float("nan"), float("inf"), "infeasible", seconds)
     if res.status not in (0, 1) or (res.status == 0 and res.x is None):
-        raise SitingError(f"the MILP solver failed: {res.message}")
+        raise SitingError(_("the MILP solver failed: {error}").format(error=res.message))
     bound = getattr(res, "mip_dual_bound", None)
     bound = -np.inf if bound is None or not np.isfinite(bound) else float(bound)
     if res.x is None:

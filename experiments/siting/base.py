@@ -9,17 +9,22 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from experiments.siting.errors import SitingError
+from networks.i18n import _
 
 
 def as_times(times: Any, *, what: str = "times") -> np.ndarray:
     """Validate a travel-time matrix and return it as float64 (``inf`` = unreachable)."""
     arr = np.asarray(times, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
-        raise SitingError(f"{what} must be a non-empty 2-d matrix, got shape {arr.shape}")
+        raise SitingError(
+            _("{name} must be a non-empty 2-d matrix, got shape {shape}").format(
+                name=what, shape=arr.shape
+            )
+        )
     if np.isnan(arr).any():
-        raise SitingError(f"{what} contains NaN; use inf for unreachable pairs")
+        raise SitingError(_("{name} contains NaN; use inf for unreachable pairs").format(name=what))
     if (arr < 0).any():
-        raise SitingError(f"{what} contains negative travel times")
+        raise SitingError(_("{name} contains negative travel times").format(name=what))
     return arr
 
 
@@ -29,9 +34,13 @@ def as_weights(weights: Any, n: int) -> np.ndarray:
         return np.ones(n)
     w = np.asarray(weights, dtype=np.float64).ravel()
     if w.shape != (n,):
-        raise SitingError(f"weights must have one value per demand point ({n}), got {w.size}")
+        raise SitingError(
+            _("weights must have one value per demand point ({n}), got {got}").format(
+                n=n, got=w.size
+            )
+        )
     if not np.isfinite(w).all() or (w < 0).any():
-        raise SitingError("weights must be finite and non-negative")
+        raise SitingError(_("weights must be finite and non-negative"))
     return w
 
 
@@ -39,19 +48,25 @@ def as_fixed(fixed: Sequence[int] | np.ndarray, m: int) -> np.ndarray:
     """Validate the candidate positions that must stay open."""
     f = np.unique(np.asarray(fixed, dtype=np.int64).ravel())
     if f.size and (f.min() < 0 or f.max() >= m):
-        raise SitingError(f"fixed sites must be candidate positions in 0..{m - 1}")
+        raise SitingError(
+            _("fixed sites must be candidate positions in 0..{last}").format(last=m - 1)
+        )
     return f
 
 
 def check_p(p: int, m: int, n_fixed: int, *, name: str = "p") -> int:
     """Validate a number of sites against the candidates and the fixed sites."""
     if int(p) != p or p < 1:
-        raise SitingError(f"{name} must be a positive integer, got {p!r}")
+        raise SitingError(
+            _("{name} must be a positive integer, got {value!r}").format(name=name, value=p)
+        )
     p = int(p)
     if p > m:
-        raise SitingError(f"{name}={p} exceeds the {m} candidate sites")
+        raise SitingError(
+            _("{name}={p} exceeds the {m} candidate sites").format(name=name, p=p, m=m)
+        )
     if n_fixed > p:
-        raise SitingError(f"{n_fixed} fixed sites exceed {name}={p}")
+        raise SitingError(_("{n} fixed sites exceed {name}={p}").format(n=n_fixed, name=name, p=p))
     return p
 
 
@@ -120,9 +135,13 @@ class LocationModel:
         self.weights = as_weights(weights, self.n_demand)
         self.fixed = as_fixed(fixed, self.n_candidates)
         if time_limit is not None and not time_limit > 0:
-            raise SitingError(f"time_limit must be positive seconds, got {time_limit!r}")
+            raise SitingError(
+                _("time_limit must be positive seconds, got {value!r}").format(value=time_limit)
+            )
         if not 0 <= mip_rel_gap < 1:
-            raise SitingError(f"mip_rel_gap must be in [0, 1), got {mip_rel_gap!r}")
+            raise SitingError(
+                _("mip_rel_gap must be in [0, 1), got {value!r}").format(value=mip_rel_gap)
+            )
         self.time_limit = None if time_limit is None else float(time_limit)
         self.mip_rel_gap = float(mip_rel_gap)
         self.demand_nodes: np.ndarray | None = None
@@ -193,16 +212,22 @@ class LocationModel:
         dem = np.asarray(demand_nodes, dtype=np.int64).ravel()
         cand = np.asarray(candidate_nodes, dtype=np.int64).ravel()
         if np.unique(cand).size != cand.size:
-            raise SitingError("candidate_nodes must be distinct")
+            raise SitingError(_("candidate_nodes must be distinct"))
         n_nodes = network.n_nodes
         for name, arr in (("demand_nodes", dem), ("candidate_nodes", cand)):
             if arr.size == 0 or arr.min() < 0 or arr.max() >= n_nodes:
-                raise SitingError(f"{name} must be node indices in 0..{n_nodes - 1}")
+                raise SitingError(
+                    _("{name} must be node indices in 0..{last}").format(
+                        name=name, last=n_nodes - 1
+                    )
+                )
         fixed_nodes = np.asarray(fixed, dtype=np.int64).ravel()
         pos = {int(v): k for k, v in enumerate(cand)}
         missing = [int(v) for v in fixed_nodes if int(v) not in pos]
         if missing:
-            raise SitingError(f"fixed sites {missing[:10]} are not among candidate_nodes")
+            raise SitingError(
+                _("fixed sites {nodes} are not among candidate_nodes").format(nodes=missing[:10])
+            )
         tt = network.travel_times(cand, limit=cls._network_limit(kwargs))
         times = np.asarray(tt[:, dem], dtype=np.float64).T
         model = cls(times, weights=weights, fixed=[pos[int(v)] for v in fixed_nodes], **kwargs)
@@ -265,15 +290,25 @@ class LocationModel:
     def selected_nodes_(self) -> np.ndarray:
         """Node indices of the open sites (models built with :meth:`from_network`)."""
         if self.candidate_nodes is None:
-            raise SitingError("the model was built from a matrix; use selected_")
+            raise SitingError(_("the model was built from a matrix; use selected_"))
         return self.candidate_nodes[self.selected_]
 
     def _describe_demand(self, idx: np.ndarray) -> str:
         """Name up to ten demand points, by node when the model knows nodes."""
         idx = np.asarray(idx, dtype=np.int64)
-        if self.demand_nodes is not None:
-            shown, what = self.demand_nodes[idx[:10]].tolist(), "nodes"
+        nodes = self.demand_nodes
+        by_node = nodes is not None
+        shown = (nodes[idx[:10]] if nodes is not None else idx[:10]).tolist()
+        if idx.size > 10:
+            text = (
+                _("{n} demand points (nodes {shown} and {more} more)")
+                if by_node
+                else _("{n} demand points (demand rows {shown} and {more} more)")
+            )
         else:
-            shown, what = idx[:10].tolist(), "demand rows"
-        more = f" and {idx.size - 10} more" if idx.size > 10 else ""
-        return f"{idx.size} demand points ({what} {shown}{more})"
+            text = (
+                _("{n} demand points (nodes {shown})")
+                if by_node
+                else _("{n} demand points (demand rows {shown})")
+            )
+        return text.format(n=idx.size, shown=shown, more=idx.size - 10)

@@ -12,6 +12,7 @@ from experiments.siting.base import LocationModel, check_p
 from experiments.siting.errors import InfeasibleError, SitingError
 from experiments.siting.heuristics import cover_greedy_interchange
 from experiments.siting.reductions import dominated_columns, merge_rows
+from networks.i18n import _
 
 # Row dominance costs rows**2 * candidates; above this many rows it is skipped.
 _ROW_DOMINANCE_MAX_ROWS = 2500
@@ -20,7 +21,9 @@ _ROW_DOMINANCE_MAX_ROWS = 2500
 def _check_standard(standard: Any) -> float:
     s = float(standard)
     if not np.isfinite(s) or s < 0:
-        raise SitingError(f"standard must be finite, non-negative seconds, got {standard!r}")
+        raise SitingError(
+            _("standard must be finite, non-negative seconds, got {value!r}").format(value=standard)
+        )
     return s
 
 
@@ -88,7 +91,7 @@ def solve_set_cover(
         keep_c = dominated_columns(work)
         work, cols = work[:, keep_c], cols[keep_c]
         # Dropping columns can make rows equal: merge before row dominance.
-        work, _, _ = merge_rows(work, np.ones(work.shape[0]))
+        work, _weights, _rows = merge_rows(work, np.ones(work.shape[0]))
         if work.shape[0] <= _ROW_DOMINANCE_MAX_ROWS and work.shape[0] > 1:
             work = work[_dominated_rows(work)]
         if work.shape == before:
@@ -113,7 +116,7 @@ def solve_set_cover(
         incumbent=float(greedy.size),
     )
     if out.status == "infeasible":  # pragma: no cover - rows were checked coverable
-        raise InfeasibleError("the set-covering problem has no solution")
+        raise InfeasibleError(_("the set-covering problem has no solution"))
     if out.x is None or greedy.size < out.objective - 0.5:
         pick = greedy
     else:
@@ -167,8 +170,10 @@ class LSCP(LocationModel):
         bad = active[~cover.any(axis=1)]
         if bad.size:
             raise InfeasibleError(
-                f"LSCP infeasible: {self._describe_demand(bad)} are not within the "
-                f"standard of {self.standard:g} s from any candidate site"
+                _(
+                    "LSCP infeasible: {demand} are not within the standard of {seconds} s "
+                    "from any candidate site"
+                ).format(demand=self._describe_demand(bad), seconds=f"{self.standard:g}")
             )
         selected, bound, status = solve_set_cover(
             cover,
@@ -248,7 +253,7 @@ class MCLP(LocationModel):
         free = np.ones(m, dtype=bool)
         free[self.fixed] = False
         cols = np.flatnonzero(free)
-        work, w, _ = merge_rows(cover_all[active][:, cols], self.weights[active])
+        work, w, _rows = merge_rows(cover_all[active][:, cols], self.weights[active])
         keep = dominated_columns(work)
         work, cols = work[:, keep], cols[keep]
         budget = self.p - self.fixed.size
@@ -361,7 +366,9 @@ class BackupCoverage(LocationModel):
         self.standard = _check_standard(standard)
         self.p = check_p(p, self.n_candidates, self.fixed.size)
         if not 0 <= backup_weight <= 1:
-            raise SitingError(f"backup_weight must be in [0, 1], got {backup_weight!r}")
+            raise SitingError(
+                _("backup_weight must be in [0, 1], got {value!r}").format(value=backup_weight)
+            )
         self.backup_weight = float(backup_weight)
         self.require_coverage = bool(require_coverage)
 
@@ -377,11 +384,13 @@ class BackupCoverage(LocationModel):
         if self.require_coverage and (positive & ~coverable).any():
             bad = np.flatnonzero(positive & ~coverable)
             raise InfeasibleError(
-                f"backup coverage with require_coverage: {self._describe_demand(bad)} are "
-                f"not within the standard of {self.standard:g} s from any candidate site"
+                _(
+                    "backup coverage with require_coverage: {demand} are not within the "
+                    "standard of {seconds} s from any candidate site"
+                ).format(demand=self._describe_demand(bad), seconds=f"{self.standard:g}")
             )
         active = positive & coverable
-        work, w, _ = merge_rows(cover_all[active], self.weights[active])
+        work, w, _rows = merge_rows(cover_all[active], self.weights[active])
         n_r = work.shape[0]
         self.reduction_.update(
             rows=self.n_demand, candidates=m, reduced_rows=n_r, reduced_candidates=m
@@ -414,13 +423,17 @@ class BackupCoverage(LocationModel):
         )
         if out.status == "infeasible":
             raise InfeasibleError(
-                f"backup coverage with require_coverage: p={self.p} sites cannot cover "
-                f"every demand point within {self.standard:g} s"
+                _(
+                    "backup coverage with require_coverage: p={p} sites cannot cover "
+                    "every demand point within {seconds} s"
+                ).format(p=self.p, seconds=f"{self.standard:g}")
             )
         if out.x is None:
             raise SitingError(
-                f"backup coverage found no solution within the time limit of "
-                f"{self.time_limit:g} s; raise time_limit"
+                _(
+                    "backup coverage found no solution within the time limit of {seconds} s; "
+                    "raise time_limit"
+                ).format(seconds=f"{self.time_limit:g}")
             )
         selected = np.flatnonzero(out.x[:m] > 0.5)
         count = cover_all[:, selected].sum(axis=1)

@@ -17,6 +17,7 @@ import numpy as np
 
 from experiments.analysis import mean_ci, paired_ci
 from experiments.config import Region, RunConfig
+from networks.i18n import N_, _
 
 #: Metrics compared for a station siting: the three standard targets, all three
 #: together, and the arrival interval.
@@ -34,6 +35,23 @@ HIGHER_IS_BETTER = frozenset({
     "compliance_call_taking", "compliance_arrival", "compliance_control",
     "compliance_all_three", "supply_within_standard",
 })  # fmt: skip
+
+#: The evaluation's verdicts (``evaluation.csv`` keeps the value itself).
+VERDICTS = {
+    "better": N_("better"),
+    "worse": N_("worse"),
+    "no clear difference": N_("no clear difference"),
+}
+
+
+def _word(table: dict[str, str], key: str) -> str:
+    text = table.get(key)
+    return _(text) if text else key
+
+
+def verdict_text(verdict: str) -> str:
+    """An evaluation verdict (``better``, ``worse``, ``no clear difference``) in words."""
+    return _word(VERDICTS, verdict)
 
 
 def supply_metrics(records: Any, standard_min: float) -> dict[str, float]:
@@ -174,7 +192,7 @@ def evaluate_siting(
     from experiments.runner import run_replication
 
     if replications < 2:
-        raise ValueError("a confidence interval needs at least 2 replications")
+        raise ValueError(_("a confidence interval needs at least 2 replications"))
     if metrics is None:
         metrics = STATION_METRICS if facility == "stations" else DEPOT_METRICS
     values: dict[str, dict[str, list[float]]] = {"current": {}, "proposed": {}}

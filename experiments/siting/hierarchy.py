@@ -12,12 +12,17 @@ from scipy import sparse
 from experiments.siting._milp import run_milp
 from experiments.siting.base import as_fixed, as_times, as_weights, check_p, relative_gap
 from experiments.siting.errors import InfeasibleError, SitingError
+from networks.i18n import _
 
 
 def _shape(arr: Any, rows: int, cols: int, name: str) -> np.ndarray:
     t = as_times(arr, what=name)
     if t.shape != (rows, cols):
-        raise SitingError(f"{name} must have shape ({rows}, {cols}), got {t.shape}")
+        raise SitingError(
+            _("{name} must have shape ({rows}, {cols}), got {shape}").format(
+                name=name, rows=rows, cols=cols, shape=t.shape
+            )
+        )
     return t
 
 
@@ -131,7 +136,7 @@ class SupplyHierarchy:
         village = (upper_to_village, township_to_village, village_to_demand)
         if any(v is not None for v in village) and not all(v is not None for v in village):
             raise SitingError(
-                "village points need upper_to_village, township_to_village and village_to_demand"
+                _("village points need upper_to_village, township_to_village and village_to_demand")
             )
         if upper_to_village is not None:
             uv = as_times(upper_to_village, what="upper_to_village")
@@ -152,20 +157,30 @@ class SupplyHierarchy:
         if p_village:
             self.p_village = check_p(p_village, n_v, self.fixed_villages.size, name="p_village")
         elif self.fixed_villages.size:
-            raise SitingError("fixed village points exceed p_village=0")
+            raise SitingError(_("fixed village points exceed p_village=0"))
         else:
             self.p_village = 0
         self.standard = float(standard)
         if not np.isfinite(self.standard) or self.standard < 0:
-            raise SitingError(f"standard must be finite, non-negative seconds, got {standard!r}")
+            raise SitingError(
+                _("standard must be finite, non-negative seconds, got {value!r}").format(
+                    value=standard
+                )
+            )
         if not 0 <= min_coverage <= 1:
-            raise SitingError(f"min_coverage must be in [0, 1], got {min_coverage!r}")
+            raise SitingError(
+                _("min_coverage must be in [0, 1], got {value!r}").format(value=min_coverage)
+            )
         self.min_coverage = float(min_coverage)
         if not 0 <= upstream_weight <= 1:
-            raise SitingError(f"upstream_weight must be in [0, 1], got {upstream_weight!r}")
+            raise SitingError(
+                _("upstream_weight must be in [0, 1], got {value!r}").format(value=upstream_weight)
+            )
         self.upstream_weight = float(upstream_weight)
         if time_limit is not None and not time_limit > 0:
-            raise SitingError(f"time_limit must be positive seconds, got {time_limit!r}")
+            raise SitingError(
+                _("time_limit must be positive seconds, got {value!r}").format(value=time_limit)
+            )
         self.time_limit = time_limit
         self.mip_rel_gap = float(mip_rel_gap)
         self.demand_nodes: np.ndarray | None = None
@@ -225,7 +240,12 @@ class SupplyHierarchy:
             out = []
             for v in np.asarray(nodes, dtype=np.int64).ravel():
                 if int(v) not in pos:
-                    raise SitingError(f"fixed {what} node {int(v)} is not a candidate")
+                    message = (
+                        _("fixed village node {node} is not a candidate")
+                        if what == "village"
+                        else _("fixed township node {node} is not a candidate")
+                    )
+                    raise SitingError(message.format(node=int(v)))
                 out.append(pos[int(v)])
             return out
 
@@ -256,14 +276,14 @@ class SupplyHierarchy:
     def selected_township_nodes_(self) -> np.ndarray:
         """Node indices of the open township depots (models built from a network)."""
         if self.township_nodes is None:
-            raise SitingError("the model was built from matrices; use selected_townships_")
+            raise SitingError(_("the model was built from matrices; use selected_townships_"))
         return self.township_nodes[self.selected_townships_]
 
     @property
     def selected_village_nodes_(self) -> np.ndarray:
         """Node indices of the open village points (models built from a network)."""
         if self.village_nodes is None:
-            raise SitingError("the model has no village nodes; use selected_villages_")
+            raise SitingError(_("the model has no village nodes; use selected_villages_"))
         return self.village_nodes[self.selected_villages_]
 
     # ----------------------------------------------------------------- routes
@@ -342,8 +362,10 @@ class SupplyHierarchy:
         if not np.isfinite(direct[w > 0]).all():
             bad = np.flatnonzero((w > 0) & ~np.isfinite(direct))
             raise InfeasibleError(
-                f"supply hierarchy: {bad.size} demand points (rows {bad[:10].tolist()}) cannot "
-                "be reached from any upper-tier depot"
+                _(
+                    "supply hierarchy: {n} demand points (rows {rows}) cannot be reached from "
+                    "any upper-tier depot"
+                ).format(n=bad.size, rows=bad[:10].tolist())
             )
         ri, rj, rv, rt = self._routes()
         keep = w[ri] > 0
@@ -419,13 +441,23 @@ class SupplyHierarchy:
             everything = self.evaluate(np.arange(n_j), np.arange(n_v))[0]
             best = float(w[everything <= s_std].sum()) / total if total > 0 else 1.0
             raise InfeasibleError(
-                f"supply hierarchy infeasible: {self.min_coverage:.1%} of demand within "
-                f"{s_std:g} s cannot be reached with {self.p_township} township depots and "
-                f"{self.p_village} village points (with every candidate open: {best:.1%})"
+                _(
+                    "supply hierarchy infeasible: {share} of demand within {seconds} s cannot be "
+                    "reached with {townships} township depots and {villages} village points "
+                    "(with every candidate open: {best})"
+                ).format(
+                    share=f"{self.min_coverage:.1%}",
+                    seconds=f"{s_std:g}",
+                    townships=self.p_township,
+                    villages=self.p_village,
+                    best=f"{best:.1%}",
+                )
             )
         if out.x is None:
             raise SitingError(
-                f"supply hierarchy found no solution within {self.time_limit:g} s; raise time_limit"
+                _("supply hierarchy found no solution within {seconds} s; raise time_limit").format(
+                    seconds=f"{self.time_limit:g}"
+                )
             )
         self.selected_townships_ = np.flatnonzero(out.x[:n_j] > 0.5)
         self.selected_villages_ = np.flatnonzero(out.x[n_j:n_x] > 0.5)

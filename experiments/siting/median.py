@@ -12,6 +12,7 @@ from experiments.siting.base import LocationModel, check_p
 from experiments.siting.coverage import solve_set_cover
 from experiments.siting.errors import InfeasibleError, SitingError
 from experiments.siting.heuristics import median_greedy_interchange
+from networks.i18n import _
 
 
 class _Levels:
@@ -179,7 +180,7 @@ class PMedian(LocationModel):
         else:
             cap = np.broadcast_to(np.asarray(capacity, dtype=np.float64), (self.n_candidates,))
             if np.isnan(cap).any() or (cap < 0).any():
-                raise SitingError("capacity must be non-negative (inf for unlimited)")
+                raise SitingError(_("capacity must be non-negative (inf for unlimited)"))
             self.capacity = cap.copy()
         self.single_source = bool(single_source)
 
@@ -193,8 +194,9 @@ class PMedian(LocationModel):
         bad = active[~np.isfinite(d).any(axis=1)]
         if bad.size:
             raise InfeasibleError(
-                f"p-median infeasible: {self._describe_demand(bad)} cannot be reached "
-                "from any candidate site"
+                _("p-median infeasible: {demand} cannot be reached from any candidate site").format(
+                    demand=self._describe_demand(bad)
+                )
             )
 
     def _solve(self, t0: float) -> None:
@@ -262,7 +264,7 @@ class PMedian(LocationModel):
             iterations += 1
             if out.status == "infeasible" and not np.isfinite(best):
                 raise InfeasibleError(
-                    f"p-median infeasible: no {self.p} sites reach every demand point"
+                    _("p-median infeasible: no {p} sites reach every demand point").format(p=self.p)
                 )
             if out.x is not None:
                 sel = np.flatnonzero(out.x[:m] > 0.5)
@@ -385,8 +387,10 @@ class PMedian(LocationModel):
         best_total = cap[self.fixed].sum() + free_caps.sum()
         if best_total < w.sum() - 1e-9:
             raise InfeasibleError(
-                f"capacitated p-median infeasible: the {self.p} largest capacities sum to "
-                f"{best_total:g}, less than the total demand {w.sum():g}"
+                _(
+                    "capacitated p-median infeasible: the {p} largest capacities sum to "
+                    "{total}, less than the total demand {demand}"
+                ).format(p=self.p, total=f"{best_total:g}", demand=f"{w.sum():g}")
             )
         n = d.shape[0]
         pi, pj = np.nonzero(np.isfinite(d))
@@ -421,14 +425,23 @@ class PMedian(LocationModel):
             mip_rel_gap=self.mip_rel_gap,
         )
         if out.status == "infeasible":
-            raise InfeasibleError(
-                f"capacitated p-median infeasible: no {self.p} sites can serve every "
-                "demand point within their capacities"
-                + (" from single sites" if self.single_source else "")
+            message = (
+                _(
+                    "capacitated p-median infeasible: no {p} sites can serve every "
+                    "demand point within their capacities from single sites"
+                )
+                if self.single_source
+                else _(
+                    "capacitated p-median infeasible: no {p} sites can serve every "
+                    "demand point within their capacities"
+                )
             )
+            raise InfeasibleError(message.format(p=self.p))
         if out.x is None:
             raise SitingError(
-                f"capacitated p-median found no solution within {self.time_limit:g} s"
+                _("capacitated p-median found no solution within {seconds} s").format(
+                    seconds=f"{self.time_limit:g}"
+                )
             )
         alloc = np.zeros((self.n_demand, m))
         alloc[active[pi], pj] = out.x[m:]
@@ -491,8 +504,9 @@ class PCenter(LocationModel):
         bad = active[~np.isfinite(d).any(axis=1)]
         if bad.size:
             raise InfeasibleError(
-                f"p-center infeasible: {self._describe_demand(bad)} cannot be reached "
-                "from any candidate site"
+                _("p-center infeasible: {demand} cannot be reached from any candidate site").format(
+                    demand=self._describe_demand(bad)
+                )
             )
         heur = median_greedy_interchange(d, np.ones(active.size), self.p, self.fixed)
         best_sel, best_r = heur, float(d[:, heur].min(axis=1).max())
@@ -516,7 +530,9 @@ class PCenter(LocationModel):
             elif bound > self.p or st == "optimal":
                 lo = mid + 1
                 if not feasible_hi and lo > hi:
-                    raise InfeasibleError("p-center infeasible: p sites cannot reach every point")
+                    raise InfeasibleError(
+                        _("p-center infeasible: p sites cannot reach every point")
+                    )
             else:
                 status = "time_limit"
                 break

@@ -15,6 +15,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from experiments.siting.errors import SitingError
+from networks.i18n import _
 
 
 def read_pmed(path: str | Path) -> tuple[np.ndarray, int]:
@@ -35,7 +36,9 @@ def read_pmed(path: str | Path) -> tuple[np.ndarray, int]:
         n, n_edges, p = (int(t) for t in tokens[:3])
         body = np.array(tokens[3 : 3 + 3 * n_edges], dtype=np.int64).reshape(n_edges, 3)
     except ValueError as exc:
-        raise SitingError(f"{path}: not an OR-Library p-median file ({exc})") from exc
+        raise SitingError(
+            _("{path}: not an OR-Library p-median file ({error})").format(path=path, error=exc)
+        ) from exc
     cost: dict[tuple[int, int], int] = {}
     for u, v, c in body.tolist():
         cost[(min(u, v) - 1, max(u, v) - 1)] = c  # the last listing wins

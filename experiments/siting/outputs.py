@@ -16,6 +16,7 @@ from experiments.config import Region
 from experiments.siting.evaluate import Evaluation
 from experiments.siting.plan import SitingResult
 from experiments.store import atomic_write_text, write_table
+from networks.i18n import _
 
 #: Every file ``yingji site`` may write into a task's folder.
 SITE_FILES = (
@@ -203,7 +204,8 @@ def write_siting_outputs(
     if plots:
         written.append(save_figure(plot_coverage_map(result), out / "coverage_map.png"))
         if evaluation is not None:
-            fig = plot_evaluation(evaluation, title=f"{task.name}: proposed vs current siting")
+            title = _("{task}: proposed vs current siting").format(task=task.name)
+            fig = plot_evaluation(evaluation, title=title)
             written.append(save_figure(fig, out / "evaluation.png"))
     # Files an earlier run left (an evaluation, plots, the other facility's table) would
     # sit beside this run's as if they belonged to it.

@@ -10,6 +10,7 @@ import numpy as np
 from experiments.config import Region, RunConfig
 from experiments.locations import number, read_rows, resolve_location
 from experiments.siting.task import SitingTask
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 
 #: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
@@ -29,7 +30,7 @@ def table_nodes(
     """
     table = read_rows(path)
     if not table:
-        raise task.error(name, f"the table {path} has no rows")
+        raise task.error(name, _("the table {path} has no rows").format(path=path))
     nodes = [resolve_location(r.cells, network, source=str(path), key=r.key()) for r in table]
     return np.asarray(nodes, dtype=np.int64), [r.cells for r in table]
 
@@ -100,7 +101,7 @@ def demand_weights(
             w += np.bincount(nodes, minlength=n)
     dem = np.flatnonzero(w > 0)
     if dem.size == 0:
-        raise task.error("demand", "no demand: every weight is zero")
+        raise task.error("demand", _("no demand: every weight is zero"))
     return dem, w[dem]
 
 
@@ -117,7 +118,10 @@ def candidate_nodes(task: SitingTask, network: RoadNetwork, current: np.ndarray)
         kind = "landmarks" if network.landmarks else "nodes"
     if kind == "landmarks":
         if not network.landmarks:
-            raise task.error("candidates", f"network {network.name!r} has no landmarks; use nodes")
+            raise task.error(
+                "candidates",
+                _("network {name!r} has no landmarks; use nodes").format(name=network.name),
+            )
         return np.array([lm.node for lm in network.landmarks], dtype=np.int64)
     if kind == "nodes":
         if network.n_nodes <= MAX_ALL_NODES:

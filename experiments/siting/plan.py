@@ -18,8 +18,9 @@ from experiments.config import Region, RunConfig
 from experiments.siting.errors import InfeasibleError, SitingError
 from experiments.siting.moves import fewest_moves
 from experiments.siting.places import candidate_nodes, demand_weights, table_nodes
-from experiments.siting.task import SitingTask
+from experiments.siting.task import SitingTask, facilities_text
 from networks.errors import ConfigError
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 
 
@@ -148,7 +149,7 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         others = [f for f in facilities if DEPOT_TIERS.index(f.tier) < rank]
     background = np.unique(np.array([f.node for f in others], dtype=np.int64))
     if task.model == "hierarchy" and background.size == 0:
-        raise task.error("model", "the hierarchy model needs depots of a higher tier to stay")
+        raise task.error("model", _("the hierarchy model needs depots of a higher tier to stay"))
 
     if isinstance(task.fix, Path):
         nodes, rows = table_nodes(task.fix, net, task, "fix")
@@ -165,19 +166,26 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
     if task.model != "hierarchy":
         cand = np.union1d(cand, background)
     if cand.size == 0:
-        raise task.error("candidates", "no candidate sites")
+        raise task.error("candidates", _("no candidate sites"))
 
     p = None
     if task.model != "lscp":
         p = task.p if task.p is not None else int(current.size)
         key = "p" if task.p is not None else "tier"
         if p < 1:
-            raise task.error(key, f"no {task.tier} {task.facility} now; give p")
+            raise task.error(
+                key,
+                _("no {facilities} now; give p").format(
+                    facilities=facilities_text(task.facility, task.tier)
+                ),
+            )
         if fixed.size > p:
-            raise task.error("p", f"{fixed.size} sites are fixed open, more than p = {p}")
+            raise task.error(
+                "p", _("{n} sites are fixed open, more than p = {p}").format(n=fixed.size, p=p)
+            )
         free = cand.size - (np.isin(cand, background).sum() if task.model != "hierarchy" else 0)
         if p > free:
-            raise task.error("p", f"p = {p} exceeds the {free} candidate sites")
+            raise task.error("p", _("p = {p} exceeds the {n} candidate sites").format(p=p, n=free))
     targets = dict(config.targets)
     dem, w = demand_weights(task, config, region)
     return SitingProblem(
@@ -334,10 +342,10 @@ def site(task: SitingTask, config: RunConfig, region: Region | None = None) -> S
     try:
         return solve_problem(build_problem(task, config, region))
     except InfeasibleError as exc:
-        hint = (
-            f'add candidates (candidates = "nodes") or relax standard_min (travel standard '
-            f"{task.travel_budget_min(dict(config.targets)):g} min)"
-        )
-        raise ConfigError(f"{exc}; {hint}", source=task.source, key=task.key or None) from None
+        message = _(
+            '{error}; add candidates (candidates = "nodes") or relax standard_min '
+            "(travel standard {minutes} min)"
+        ).format(error=exc, minutes=f"{task.travel_budget_min(dict(config.targets)):g}")
+        raise ConfigError(message, source=task.source, key=task.key or None) from None
     except SitingError as exc:
         raise ConfigError(str(exc), source=task.source, key=task.key or None) from None

@@ -1,4 +1,7 @@
-"""Pictures of a siting: before/after coverage maps and the simulated difference."""
+"""Pictures of a siting: before/after coverage maps and the simulated difference.
+
+Titles, legends and axis labels are in the language in use (:mod:`networks.i18n`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,21 @@ from typing import Any
 
 import numpy as np
 
-from experiments.siting.evaluate import Evaluation
+from experiments.analysis import metric_text
+from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
+from experiments.siting.task import facilities_text, model_text
+from networks.i18n import N_, _
+
+#: Legend names of the site layers (the statuses of ``sites.csv``, which stay as they are).
+LAYER_NAMES = {
+    "other tiers": N_("other tiers"),
+    "kept": N_("sites kept"),
+    "closed": N_("sites closed"),
+    "merged": N_("sites merged into another tier's"),
+    "fixed": N_("sites fixed open"),
+    "new": N_("new sites"),
+}
 
 
 def _isochrone(ax: Any, network: Any, minutes: np.ndarray, level: float, colour: str) -> Any:
@@ -26,7 +42,10 @@ def _isochrone(ax: Any, network: Any, minutes: np.ndarray, level: float, colour:
         inside
     ]
     ax.add_collection(LineCollection(segs, colors=colour, linewidths=5, alpha=0.25, zorder=0))
-    return Line2D([], [], color=colour, lw=5, alpha=0.4, label=f"within {level:g} min")
+    return Line2D(
+        [], [], color=colour, lw=5, alpha=0.4,
+        label=_("within {minutes} min").format(minutes=f"{level:g}"),
+    )  # fmt: skip
 
 
 def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None) -> Any:
@@ -66,9 +85,9 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
 
     stayed = np.intersect1d(prob.current, result.selected)
     panels = (
-        ("current", prob.current, result.before,
+        (_("current"), prob.current, result.before,
          {"kept": stayed, "closed": having("closed"), "merged": having("merged")}),
-        ("proposed", result.selected, result.after,
+        (_("proposed"), result.selected, result.after,
          {"kept": having("kept"), "fixed": having("fixed"), "new": having("new")}),
     )  # fmt: skip
     styles = {
@@ -80,13 +99,20 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
         "new": {"marker": "*", "c": "#d00000", "s": 160},
     }
     sc = None
+    # Layers are named in the language in use; their styles follow the names.
+    styles = {_(LAYER_NAMES[k]): v for k, v in styles.items()}
+    what = facilities_text(prob.task.facility, prob.task.tier)
     for ax, (label, sites, stats, layers) in zip(axes, panels, strict=True):
         minutes = nearest_minutes(net, np.union1d(sites, prob.background))
-        title = (
-            f"{label}: {stats['sites']} {prob.task.tier} {prob.task.facility}, "
-            f"{stats['covered_share']:.1%} of demand within {budget:g} min"
+        title = _("{siting}: {n} {facilities}, {share} of demand within {minutes} min").format(
+            siting=label,
+            n=stats["sites"],
+            facilities=what,
+            share=f"{stats['covered_share']:.1%}",
+            minutes=f"{budget:g}",
         )
         shown = {"other tiers": prob.background, **{k: v for k, v in layers.items() if v.size}}
+        shown = {_(LAYER_NAMES[k]): v for k, v in shown.items()}
         plot_network(net, ax=ax, layers=shown, layer_styles=styles, title=title)
         ok = np.isfinite(minutes)
         sc = ax.scatter(
@@ -101,10 +127,16 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
             handles=[*legend.legend_handles, handle], loc="upper right", fontsize=7,
             framealpha=0.85,
         )  # fmt: skip
-    fig.colorbar(sc, ax=axes, shrink=0.75, label=f"minutes from the nearest site (capped {top:g})")
+    fig.colorbar(
+        sc,
+        ax=axes,
+        shrink=0.75,
+        label=_("minutes from the nearest site (capped {minutes})").format(minutes=f"{top:g}"),
+    )
     fig.suptitle(
-        f"{prob.task.name}: {prob.task.model.upper()} siting, "
-        f"roads within {budget:g} min of a site shaded blue"
+        _("{task}: {model} siting, roads within {minutes} min of a site shaded blue").format(
+            task=prob.task.name, model=model_text(prob.task.model), minutes=f"{budget:g}"
+        )
     )
     return fig
 
@@ -149,9 +181,10 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
                 [m], [k], xerr=np.nan_to_num([[m - lo], [hi - m]]), fmt="o", capsize=3,
                 color=colour,
             )  # fmt: skip
-        left.set_yticks([0, 1], ["current", "proposed"], fontsize="small")
+        left.set_yticks([0, 1], [_("current"), _("proposed")], fontsize="small")
         left.set_ylim(1.6, -0.6)
-        label = f"{metric} (%)" if scale == 100.0 else metric
+        name = metric_text(metric)
+        label = f"{name} (%)" if scale == 100.0 else name
         left.set_ylabel(label, rotation=0, ha="right", va="center", fontsize="small")
         d, lo, hi = (scale * t[c][i] for c in ("diff", "diff_low", "diff_high"))
         right.errorbar(
@@ -161,12 +194,14 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
         right.axvline(0.0, color="grey", linewidth=1)
         right.set_yticks([])
         right.yaxis.set_label_position("right")
-        right.set_ylabel(t["verdict"][i], rotation=0, ha="left", va="center", fontsize="small")
+        right.set_ylabel(
+            verdict_text(t["verdict"][i]), rotation=0, ha="left", va="center", fontsize="small"
+        )
         for ax in (left, right):
             ax.grid(alpha=0.3, axis="x")
             ax.tick_params(axis="x", labelsize="small")
-    axes[0, 0].set_title(f"Mean over {evaluation.replications} replications (95% CI)")
-    axes[0, 1].set_title("Proposed - current, paired (95% CI)")
+    axes[0, 0].set_title(_("Mean over {n} replications (95% CI)").format(n=evaluation.replications))
+    axes[0, 1].set_title(_("Proposed - current, paired (95% CI)"))
     if title:
         fig.suptitle(title)
     return fig

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
+from networks.i18n import N_, _
 
 #: Models ``yingji site`` can run, by name.
 MODELS = ("lscp", "mclp", "backup", "pmedian", "pcenter", "hierarchy")
@@ -40,6 +41,26 @@ _KEYWORDS = {
     "candidates": ("auto", "landmarks", "nodes", "current"),
     "demand": ("scenario", "population", "nodes"),
     "fix": ("none", "current"),
+}
+#: The facilities of one tier as a person names them (tier and facility are config values).
+FACILITIES = {
+    ("stations", "provincial"): N_("provincial stations"),
+    ("stations", "city"): N_("city stations"),
+    ("stations", "county"): N_("county stations"),
+    ("stations", "township"): N_("township stations"),
+    ("depots", "city"): N_("city depots"),
+    ("depots", "county"): N_("county depots"),
+    ("depots", "township"): N_("township depots"),
+    ("depots", "village"): N_("village depots"),
+}
+#: Location models as the account names them.
+MODEL_NAMES = {
+    "lscp": N_("LSCP"),
+    "mclp": N_("MCLP"),
+    "backup": N_("BACKUP"),
+    "pmedian": N_("PMEDIAN"),
+    "pcenter": N_("PCENTER"),
+    "hierarchy": N_("HIERARCHY"),
 }
 _KEYS = frozenset({
     "name", "facility", "tier", "model", "p", "standard_min", "turnout_min", "candidates",
@@ -133,14 +154,17 @@ class SitingTask:
         tier = r.str("tier", "township", choices=tiers)
         model = r.str("model", "mclp", choices=MODELS)
         if model == "hierarchy" and facility != "depots":
-            raise r.error("model", 'the hierarchy model sites depots; use facility = "depots"')
+            raise r.error("model", _('the hierarchy model sites depots; use facility = "depots"'))
         p = r.int("p", None, lo=1) if r.get("p", None) is not None else None
         standard = r.get("standard_min", None)
         if standard is not None:
             standard = r.num("standard_min", lo=0.0, lo_open=True)
         turnout = r.num("turnout_min", 0.0, lo=0.0)
         if standard is not None and turnout >= standard:
-            raise r.error("turnout_min", f"must be below standard_min ({standard:g})")
+            raise r.error(
+                "turnout_min",
+                _("must be below standard_min ({minutes})").format(minutes=f"{standard:g}"),
+            )
 
         def choice(name: str, default: str) -> str | Path:
             v = r.str(name, default)
@@ -148,17 +172,20 @@ class SitingTask:
                 return v
             if not Path(v).suffix:
                 raise r.error(
-                    name, f"{v!r} is neither one of {', '.join(_KEYWORDS[name])} nor a table file"
+                    name,
+                    _("{value!r} is neither one of {keywords} nor a table file").format(
+                        value=v, keywords=", ".join(_KEYWORDS[name])
+                    ),
                 )
             path = Path(v) if Path(v).is_absolute() else base_dir / v
             if not path.exists():
-                raise r.error(name, f"no such file {path}")
+                raise r.error(name, _("no such file {path}").format(path=path))
             return path
 
         capacity = None
         if r.get("capacity", None) is not None:
             if model != "pmedian":
-                raise r.error("capacity", "only the pmedian model takes capacities")
+                raise r.error("capacity", _("only the pmedian model takes capacities"))
             capacity = r.num("capacity", lo=0.0, lo_open=True)
         return cls(
             name=r.str("name", facility),
@@ -185,7 +212,7 @@ class SitingTask:
     def error(self, name: str, message: str) -> ConfigError:
         """A :class:`ConfigError` about key ``name``, naming its file or its option."""
         if name in self.cli:
-            return ConfigError(message, source="command line", key=option_name(name))
+            return ConfigError(message, source=_("command line"), key=option_name(name))
         return ConfigError(
             message, source=self.source, key=f"{self.key}.{name}" if self.key else name
         )
@@ -204,10 +231,23 @@ class SitingTask:
         if budget <= 0:
             raise self.error(
                 "turnout_min",
-                f"turnout_min {self.turnout_min:g} leaves no travel time within the "
-                f"standard {self.standard(targets):g} min",
+                _(
+                    "turnout_min {turnout} leaves no travel time within the standard {standard} min"
+                ).format(turnout=f"{self.turnout_min:g}", standard=f"{self.standard(targets):g}"),
             )
         return budget
+
+
+def facilities_text(facility: str, tier: str) -> str:
+    """The facilities of one tier as a person names them: ``township stations`` (乡镇应急救援站)."""
+    text = FACILITIES.get((facility, tier))
+    return _(text) if text else f"{tier} {facility}"
+
+
+def model_text(model: str) -> str:
+    """A location model as the account names it (``MCLP``; 最大覆盖模型 in Chinese)."""
+    text = MODEL_NAMES.get(model)
+    return _(text) if text else model.upper()
 
 
 def option_name(key: str) -> str:
@@ -252,19 +292,23 @@ def read_tasks(
     elif isinstance(raw, list) and raw and all(isinstance(t, Mapping) for t in raw):
         tables, keys = raw, [f"siting[{i}]" for i in range(len(raw))]
     else:
-        raise ConfigError("expected a table or an array of tables", source=source, key="siting")
+        raise ConfigError(_("expected a table or an array of tables"), source=source, key="siting")
     tasks = [
         SitingTask.from_dict(t, source=source, key=k, base_dir=base_dir)
         for t, k in zip(tables, keys, strict=True)
     ]
     names = [t.name for t in tasks]
     if len(set(names)) != len(names):
-        raise ConfigError(f"task names repeat: {names}", source=source, key="siting")
+        raise ConfigError(
+            _("task names repeat: {names}").format(names=names), source=source, key="siting"
+        )
     if only:
         missing = [n for n in only if n not in names]
         if missing:
             raise ConfigError(
-                f"no siting task named {missing[0]!r} (tasks: {', '.join(names)})",
+                _("no siting task named {name!r} (tasks: {tasks})").format(
+                    name=missing[0], tasks=", ".join(names)
+                ),
                 source=source,
                 key="siting",
             )
@@ -283,7 +327,9 @@ def read_tasks(
                 if name == "turnout_min" and "standard_min" in overrides:
                     # The file's turnout no longer fits the standard given on the command line.
                     name = "standard_min"
-                    message = f"must exceed turnout_min ({t.turnout_min:g} in {t.source})"
+                    message = _("must exceed turnout_min ({minutes} in {file})").format(
+                        minutes=f"{t.turnout_min:g}", file=t.source
+                    )
                 raise replace(t, cli=cli).error(name, message) from None
             merged.append(replace(task, source=t.source, key=t.key, cli=cli))
         tasks = merged
