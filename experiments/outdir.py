@@ -125,7 +125,17 @@ def check_folder_target(
         If ``path`` is a file, lies under a file, cannot be written, holds an
         earlier output and ``overwrite`` is false, or holds files yingji did not write.
     """
+    if not str(path).strip():
+        raise ConfigError(_("is empty; name a folder"), source=repr(str(path)), key=option)
     p = Path(path)
+    # The folder is swapped in whole, so it cannot be the folder we stand in (or hold it).
+    here, whole = Path.cwd().resolve(), p.resolve()
+    if here == whole or whole in here.parents:
+        raise ConfigError(
+            _("is the current folder or holds it; name a new folder for the output"),
+            source=str(path),
+            key=option,
+        )
     if p.exists() and not p.is_dir():
         raise ConfigError(_("is a file; expected a folder"), source=str(p), key=option)
     check_parent_writable(p, option)

@@ -30,8 +30,14 @@ def cmd_network_build(args: argparse.Namespace) -> int:
     """``yingji network build``: make a GraphML road network."""
     from experiments.outdir import check_file_target
     from networks import save_graphml
+    from networks.errors import ConfigError
 
     check_file_target(args.output, option="--output")
+    if not str(args.output).lower().endswith(".graphml"):
+        # Only a .graphml name reads back with `network info` and `[network] file`.
+        raise ConfigError(
+            _("expected a file name ending in .graphml"), source=str(args.output), key="--output"
+        )
     net = _network_from_args(args)
     path = save_graphml(net, args.output)
     s = net.summary()
@@ -101,11 +107,12 @@ def cmd_network_info(args: argparse.Namespace) -> int:
 
 def cmd_network_plot(args: argparse.Namespace) -> int:
     """``yingji network plot``: draw the network to an image file."""
-    from experiments.figures import save_figure
+    from experiments.figures import check_image_suffix, save_figure
     from experiments.outdir import check_file_target
     from networks.plot import plot_network
 
     check_file_target(args.output, option="--output")
+    check_image_suffix(args.output, option="--output")
     net = _network_from_args(args)
     kinds = {"city": _("city"), "township": _("township"), "village": _("village")}
     layers = {

@@ -230,8 +230,7 @@ def cmd_site(args: argparse.Namespace) -> int:
         data, source=str(path), base_dir=path.parent, overrides=overrides, only=args.task
     )
     out = Path(args.out)
-    for task in tasks:
-        check_folder_target(out / task.name, overwrite=args.overwrite)
+    check_folder_target(out, overwrite=args.overwrite)
     region = config.region()
     # Solve every task before writing anything: a mistake in the second task must not
     # leave the first one's folder half-replaced.
@@ -247,24 +246,45 @@ def cmd_site(args: argparse.Namespace) -> int:
         print(note.format(options=given, tasks=names), file=sys.stderr)
     if args.p is not None and any(t.model == "lscp" for t in tasks):
         print(_("note: --p is not used by lscp, which finds the fewest sites"), file=sys.stderr)
-    for task, result in solved:
-        proposed = proposed_region(result, region)
-        print(format_result(result))
-        evaluation = None
-        if args.evaluate:
-            evaluation = evaluate_siting(
-                config, region, proposed, args.evaluate, facility=task.facility,
-                standard_min=result.problem.standard_min, seed=args.seed,
-            )  # fmt: skip
-            print(format_evaluation(evaluation))
-        # Each task's folder is one unit: replaced whole or left as it was.
-        with staged_folder(out / task.name, command="site", overwrite=args.overwrite) as stage:
+    # The whole --out is one unit: every task of this run, and the folders of other tasks
+    # an earlier run left there (copied across), swapped in together or not at all.
+    with staged_folder(out, command="site", overwrite=args.overwrite) as stage:
+        _keep_other_tasks(out, stage, {t.name for t in tasks})
+        for task, result in solved:
+            proposed = proposed_region(result, region)
+            print(format_result(result))
+            evaluation = None
+            if args.evaluate:
+                evaluation = evaluate_siting(
+                    config, region, proposed, args.evaluate, facility=task.facility,
+                    standard_min=result.problem.standard_min, seed=args.seed,
+                )  # fmt: skip
+                print(format_evaluation(evaluation))
             written = write_siting_outputs(
-                result, proposed, stage, evaluation=evaluation, plots=not args.no_plots
-            )
-        folder = out / task.name
-        print("  " + _("wrote {n} files to {folder}/").format(n=len(written), folder=folder) + "\n")
+                result, proposed, stage / task.name, evaluation=evaluation,
+                plots=not args.no_plots,
+            )  # fmt: skip
+            folder = out / task.name
+            line = _("wrote {n} files to {folder}/").format(n=len(written), folder=folder)
+            print("  " + line + "\n")
     return 0
+
+
+def _keep_other_tasks(out: Path, stage: Path, names: set[str]) -> None:
+    """Copy an earlier run's task folders that this run does not write into ``stage``."""
+    import shutil
+
+    from experiments.outdir import MARKER
+
+    if not out.is_dir():
+        return
+    for entry in sorted(out.iterdir()):
+        if entry.name in names or entry.name == MARKER:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, stage / entry.name)
+        else:
+            shutil.copy2(entry, stage / entry.name)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import N_, _
+from scenarios.validate import MAX_REPLICATIONS
 
 #: Models ``yingji site`` can run, by name.
 MODELS = ("lscp", "mclp", "backup", "pmedian", "pcenter", "hierarchy")
@@ -187,8 +188,23 @@ class SitingTask:
             if model != "pmedian":
                 raise r.error("capacity", _("only the pmedian model takes capacities"))
             capacity = r.num("capacity", lo=0.0, lo_open=True)
+        name = r.str("name", facility)
+        # The name is the task's output sub-folder: a plain folder name, never a path.
+        if (
+            not name.strip()
+            or name in (".", "..")
+            or name.startswith(".")
+            or any(c in name for c in "/\\:")
+            or not name.isprintable()
+        ):
+            raise r.error(
+                "name",
+                _("{name!r} cannot name an output sub-folder: use letters, digits, - or _").format(
+                    name=name
+                ),
+            )
         return cls(
-            name=r.str("name", facility),
+            name=name,
             facility=facility,
             tier=tier,
             model=model,
@@ -198,7 +214,8 @@ class SitingTask:
             candidates=choice("candidates", "auto"),
             candidate_spacing_m=r.num("candidate_spacing_m", 1000.0, lo=0.0, lo_open=True),
             demand=choice("demand", "scenario"),
-            demand_samples=r.int("demand_samples", 20, lo=1),
+            # Each sample is a whole incident stream: bounded like replications.
+            demand_samples=r.int("demand_samples", 20, lo=1, hi=MAX_REPLICATIONS),
             fix=choice("fix", "none"),
             time_limit_s=r.num("time_limit_s", 60.0, lo=0.0, lo_open=True),
             backup_weight=r.num("backup_weight", 0.5, lo=0.0, hi=1.0),
@@ -309,8 +326,8 @@ def read_tasks(
                 _("no siting task named {name!r} (tasks: {tasks})").format(
                     name=missing[0], tasks=", ".join(names)
                 ),
-                source=source,
-                key="siting",
+                source=_("command line"),
+                key="--task",
             )
         tasks = [t for t in tasks if t.name in only]
     if overrides:

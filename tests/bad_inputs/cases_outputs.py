@@ -44,7 +44,75 @@ def small_and_read_only(tmp: Path) -> None:
     (tmp / "ro").chmod(0o555)
 
 
+def siting_named(name: str):
+    def setup(tmp: Path) -> None:
+        small(tmp)
+        with open(tmp / "run.toml", "a") as fh:
+            fh.write(f'[siting]\nname = "{name}"\nfacility = "stations"\n')
+        write(tmp, "victim/keep.txt", "mine\n")
+
+    return setup
+
+
+def siting_samples(tmp: Path) -> None:
+    small(tmp)
+    with open(tmp / "run.toml", "a") as fh:
+        fh.write('[siting]\nfacility = "stations"\ndemand_samples = 100000000\n')
+
+
 CASES = [
+    Case("run-out-dot", ("run", "run.toml", "--out", "."), ("--out",), small),
+    Case("run-out-dot-slash", ("run", "run.toml", "--out", "./"), ("--out",), small),
+    Case("run-out-empty", ("run", "run.toml", "--out", ""), ("--out",), small),
+    Case("run-out-parent-of-here", ("run", "run.toml", "--out", "sub/.."), ("--out",), small),
+    Case("demo-out-dot", ("demo", "--out", "."), ("--out",)),
+    Case("site-out-empty", ("site", "run.toml", "--out", ""), ("--out",), small),
+    Case(
+        "site-task-name-escapes",
+        ("site", "run.toml", "--out", "o"),
+        ("run.toml", "siting.name"),
+        siting_named("../victim"),
+    ),
+    Case(
+        "site-task-name-absolute",
+        ("site", "run.toml", "--out", "o"),
+        ("run.toml", "siting.name"),
+        siting_named("/tmp/victim"),
+    ),
+    Case(
+        "site-task-name-dot",
+        ("site", "run.toml", "--out", "o"),
+        ("run.toml", "siting.name"),
+        siting_named("."),
+    ),
+    Case(
+        "site-task-name-empty",
+        ("site", "run.toml", "--out", "o"),
+        ("run.toml", "siting.name"),
+        siting_named(""),
+    ),
+    Case(
+        "site-task-unknown",
+        ("site", "run.toml", "--task", "nope", "--out", "o"),
+        ("--task", "nope"),
+        small,
+    ),
+    Case(
+        "site-demand-samples-huge",
+        ("site", "run.toml", "--out", "o"),
+        ("run.toml", "siting.demand_samples"),
+        siting_samples,
+    ),
+    Case(
+        "network-build-not-graphml",
+        ("network", "build", "--synthetic", "county", "-o", "x.txt"),
+        ("x.txt", "--output"),
+    ),
+    Case(
+        "network-plot-not-image",
+        ("network", "plot", "x.graphml", "-o", "x.txt"),
+        ("x.txt", "--output"),
+    ),
     Case(
         "run-out-read-only-fs",
         ("run", "run.toml", "--out", "/sys/yingji-out"),

@@ -184,7 +184,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, args, edit, needle):
     (out / "stations").mkdir(parents=True)
     keep = out / "stations" / "sites.csv"
     keep.write_text("earlier,run\n")
-    (out / "stations" / ".yingji-output").write_text('{"command": "site", "files": ["sites.csv"]}')
+    (out / ".yingji-output").write_text('{"command": "site", "files": ["stations/sites.csv"]}')
     argv = ["site", str(cfg), "--task", "stations", "--out", str(out), "--overwrite", *args]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
@@ -282,3 +282,34 @@ def test_a_fixed_site_keeps_the_name_its_table_gives(tmp_path):
     assert rows["Riverside Post"]["status"] == "fixed"
     stations = {r["name"] for r in read_csv(out / "stations" / "proposed_stations.csv")}
     assert "Riverside Post" in stations
+
+
+def test_a_site_run_killed_after_its_first_task_leaves_the_old_folder(tmp_path):
+    import hashlib
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    def tree(folder):
+        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+
+    out = tmp_path / "o"
+    assert main(["site", str(EXAMPLE), "--no-plots", "--out", str(out)]) == 0
+    old = tree(out)
+    argv = [sys.executable, "-m", "experiments", "site", str(EXAMPLE), "--out", str(out),
+            "--overwrite", "--evaluate", "2", "--p", "7"]  # fmt: skip
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    assert proc.stdout is not None
+    for line in proc.stdout:  # the first task is written (into the staging folder) ...
+        if "wrote" in line:
+            break
+    proc.send_signal(signal.SIGKILL)  # ... and the run dies before the second
+    proc.communicate(timeout=60)
+    assert tree(out) == old
+    assert main(["site", str(EXAMPLE), "--task", "depots", "--no-plots", "--out", str(out),
+                 "--overwrite"]) == 0  # fmt: skip
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
