@@ -161,10 +161,19 @@ def numeric_metrics(rows: Sequence[Any]) -> list[str]:
 def choose_metrics(
     rows: Sequence[Any], wanted: Sequence[str] | None, *, source: str | None = None
 ) -> list[str]:
-    """The metrics to analyse: ``wanted`` (checked against the results) or all numeric ones."""
+    """The metrics to analyse: ``wanted`` (checked against the results) or all numeric ones.
+
+    ``wanted`` of ``None`` means all numeric ones; an empty list is refused.
+    """
     available = numeric_metrics(rows)
-    if not wanted:
+    if wanted is None:
         return available
+    if not wanted:
+        raise ConfigError(
+            _("expected at least one metric name (leave metrics out for the default ones)"),
+            source=source,
+            key="metrics",
+        )
     for i, m in enumerate(wanted):
         if m not in available:
             raise ConfigError(

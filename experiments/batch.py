@@ -12,6 +12,7 @@ comparisons.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections import Counter
@@ -291,8 +292,13 @@ def run_experiment(
     fn = replicate or default_replicate()
     points = spec.points()
     check_output_folder(Path(out))  # before the lock file lands in someone's own folder
-    # Lock first: the identity check and the manifest belong to one run at a time.
-    with folder_lock(Path(out)):
+    with contextlib.ExitStack() as stack:
+        cluster: tuple[Executor, int] | None = None
+        if executor is None and plan.kind == "dask":
+            # Connect before the folder is made: an unreachable scheduler leaves nothing.
+            cluster = stack.enter_context(open_executor(plan))
+        # Lock first: the identity check and the manifest belong to one run at a time.
+        stack.enter_context(folder_lock(Path(out)))
         store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
         found, damaged = store.scan(records=records)
         done = set(found)
@@ -330,6 +336,8 @@ def run_experiment(
             if todo:
                 if executor is not None:
                     _drain(executor, 2, todo, fn, spec, store, records, bar)
+                elif cluster is not None:
+                    _drain(*cluster, todo, fn, spec, store, records, bar)
                 else:
                     if plan.kind == "processes" and len(todo) < plan.workers:
                         # No point starting workers that would get nothing to do.
@@ -397,7 +405,7 @@ def _drain(
                                 "a worker runs yingji {worker}, this process {here}; "
                                 "install the same version on every worker"
                             ).format(worker=out["version"], here=store.manifest["package_version"]),
-                            key="dask",
+                            key="--dask",
                         )
                     store.save(
                         p,

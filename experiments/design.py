@@ -56,7 +56,7 @@ from experiments.config import RunConfig
 from experiments.seeding import check_root_seed, design_rng
 from networks.errors import ConfigError
 from networks.i18n import LANGUAGES, _
-from scenarios.validate import MAX_REPLICATIONS, read_toml
+from scenarios.validate import MAX_REPLICATIONS, Reader, check_num, read_toml
 
 _TOP = {
     "name", "description", "base", "factors", "replications", "root_seed", "metrics",
@@ -235,17 +235,8 @@ class Factor:
     @classmethod
     def from_dict(cls, data: Any, *, source: str, key: str) -> Factor:
         """Validate one ``[[factors]]`` table (``key`` is e.g. ``factors[1]``)."""
-        if not isinstance(data, Mapping):
-            raise ConfigError(_("expected a table"), source=source, key=key)
-        extra = sorted(set(data) - {"key", "levels", "range", "lhs", "integer"})
-        if extra:
-            raise ConfigError(
-                _("unknown key {key!r}; expected key, levels, range or lhs (+ integer)").format(
-                    key=extra[0]
-                ),
-                source=source,
-                key=f"{key}.{extra[0]}",
-            )
+        r = Reader(data, source=source, key=key)
+        r.allow({"key", "levels", "range", "lhs", "integer"})
         path = data.get("key")
         if not isinstance(path, str) or not path or any(not p for p in path.split(".")):
             raise ConfigError(
@@ -275,9 +266,7 @@ class Factor:
                 key=key,
             )
         kind = given[0]
-        integer = data.get("integer", False)
-        if not isinstance(integer, bool):
-            raise ConfigError(_("expected true or false"), source=source, key=f"{key}.integer")
+        integer = r.bool("integer", False)
         if kind == "levels":
             levels = data["levels"]
             if not isinstance(levels, list) or not levels:
@@ -301,20 +290,17 @@ class Factor:
         if kind == "range":
             return cls(key=path, levels=_range_levels(data["range"], source, f"{key}.range"))
         bounds = data["lhs"]
-        if (
-            not isinstance(bounds, list)
-            or len(bounds) != 2
-            or not all(_is_number(b) for b in bounds)
-            or not bounds[0] < bounds[1]
-        ):
+        where = f"{key}.lhs"
+        pair = isinstance(bounds, list) and len(bounds) == 2
+        low, high = (_number(b, source, where) for b in bounds) if pair else (0.0, 0.0)
+        if not low < high:
             raise ConfigError(
                 _("expected [low, high] numbers with low < high, got {value!r}").format(
                     value=bounds
                 ),
                 source=source,
-                key=f"{key}.lhs",
+                key=where,
             )
-        low, high = float(bounds[0]), float(bounds[1])
         if integer and not (low.is_integer() and high.is_integer()):
             raise ConfigError(
                 _("integer hypercube bounds must be whole numbers"),
@@ -333,13 +319,14 @@ class Factor:
         return {"key": self.key, "levels": list(self.levels)}
 
 
-def _is_number(v: Any) -> bool:
-    return not isinstance(v, bool) and isinstance(v, int | float) and math.isfinite(v)
+def _number(v: Any, source: str, key: str) -> float:
+    """A finite number of a list (range, lhs bounds), checked the shared way."""
+    return check_num(v, lambda m: ConfigError(m, source=source, key=key))
 
 
 def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
     """``[start, stop, step]`` -> start, start + step, ... up to stop inclusive."""
-    if not isinstance(value, list) or len(value) not in (2, 3) or not all(map(_is_number, value)):
+    if not isinstance(value, list) or len(value) not in (2, 3):
         raise ConfigError(
             _("expected [start, stop] or [start, stop, step] numbers, got {value!r}").format(
                 value=value
@@ -347,6 +334,8 @@ def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
             source=source,
             key=key,
         )
+    for v in value:
+        _number(v, source, key)  # the levels keep their own type (whole numbers stay int)
     start, stop = value[0], value[1]
     step = value[2] if len(value) == 3 else 1
     if step <= 0 or stop < start:
@@ -513,24 +502,9 @@ class ExperimentSpec:
     ) -> ExperimentSpec:
         """Validate plain data (as read from TOML); see the module docstring."""
         base_dir = Path(base_dir or Path.cwd())
-        extra = sorted(set(data) - _TOP)
-        if extra:
-            raise ConfigError(
-                _("unknown key {key!r}; expected one of {keys}").format(
-                    key=extra[0], keys=sorted(_TOP)
-                ),
-                source=source,
-                key=extra[0],
-            )
-        language = data.get("language")
-        if language is not None and language not in LANGUAGES:
-            raise ConfigError(
-                _("{value!r} is not one of {choices}").format(
-                    value=language, choices=", ".join(LANGUAGES)
-                ),
-                source=source,
-                key="language",
-            )
+        top = Reader(data, source=source)
+        top.allow(_TOP)
+        language = top.str("language", choices=LANGUAGES) if top.has("language") else None
         name = data.get("name")
         base, base_language = _load_base(
             data.get("base"),
@@ -560,22 +534,10 @@ class ExperimentSpec:
                         key=f"factors[{i}]",
                     )
 
-        def integer(name: str, default: int, low: int, high: int) -> int:
-            v = data.get(name, default)
-            if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
-                raise ConfigError(
-                    _("expected an integer from {low} to {high}, got {value!r}").format(
-                        low=low, high=f"{high:,}", value=v
-                    ),
-                    source=source,
-                    key=name,
-                )
-            return v
-
-        replications = integer("replications", 1, 1, MAX_REPLICATIONS)
+        replications = top.int("replications", 1, lo=1, hi=MAX_REPLICATIONS)
         root_seed = check_root_seed(data.get("root_seed", 2024), source=source, key="root_seed")
         has_lhs = any(f.is_lhs for f in factors)
-        lhs_samples = integer("lhs_samples", 0, 0, MAX_POINTS)
+        lhs_samples = top.int("lhs_samples", 0, lo=0, hi=MAX_POINTS)
         if has_lhs and lhs_samples < 1:
             raise ConfigError(
                 _("a factor has lhs = [low, high]; give lhs_samples = N (N >= 1)"),
@@ -620,6 +582,13 @@ class ExperimentSpec:
         metrics = data.get("metrics", [])
         if not isinstance(metrics, list) or not all(isinstance(m, str) and m for m in metrics):
             raise ConfigError(_("expected a list of metric names"), source=source, key="metrics")
+        if not metrics and "metrics" in data:
+            # An empty list must not quietly mean "the default metrics".
+            raise ConfigError(
+                _("expected at least one metric name (leave metrics out for the default ones)"),
+                source=source,
+                key="metrics",
+            )
         if len(set(metrics)) != len(metrics):
             raise ConfigError(_("metrics repeat"), source=source, key="metrics")
         for i, m in enumerate(metrics):
@@ -648,12 +617,9 @@ class ExperimentSpec:
                 source=source,
                 key="baseline",
             )
-        for name in ("name", "description"):
-            if not isinstance(data.get(name, ""), str):
-                raise ConfigError(_("expected a string"), source=source, key=name)
         spec = cls(
-            name=data.get("name") or Path(source).stem,
-            description=data.get("description", ""),
+            name=top.str("name", "") or Path(source).stem,
+            description=top.str("description", ""),
             source=source,
             base_dir=base_dir,
             base=base,

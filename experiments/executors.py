@@ -38,6 +38,9 @@ from networks.i18n import _
 DEFAULT_START_METHOD = "spawn"
 #: Most local worker processes (``--workers``, ``--dask local:N``).
 MAX_WORKERS = 256
+#: Seconds to wait for a Dask scheduler to answer (``--dask tcp://...``): a wrong or
+#: unreachable address is refused this soon, before anything is written.
+DASK_CONNECT_TIMEOUT_S = 5
 #: ``prctl`` option: signal this process when its parent dies (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
 
@@ -230,7 +233,7 @@ def _dask_client(plan: ExecutorPlan) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ConfigError(
-            _("--dask needs dask.distributed: pip install 'yingji[dask]'"), key="dask"
+            _("--dask needs dask.distributed: pip install 'yingji[dask]'"), key="--dask"
         ) from None
     if plan.address is None:
         # One single-threaded process per worker: the simulation holds the GIL.
@@ -247,13 +250,14 @@ def _dask_client(plan: ExecutorPlan) -> Iterator[Any]:
             cluster.close()
         return
     try:
-        client = Client(plan.address, timeout="20s")
-    except (OSError, TimeoutError) as exc:
+        client = Client(plan.address, timeout=f"{DASK_CONNECT_TIMEOUT_S}s")
+    except Exception as exc:  # noqa: BLE001 - timeouts, refused connections, bad addresses
+        error = " ".join(str(exc).split()) or type(exc).__name__
         raise ConfigError(
             _("cannot reach the Dask scheduler at {address} ({error})").format(
-                address=plan.address, error=exc
+                address=plan.address, error=error
             ),
-            key="dask",
+            key="--dask",
         ) from None
     with client:
         yield client

@@ -374,7 +374,8 @@ def write_report(
         Baseline design point: ``{"id": "p000"}``, factor levels, or text as
         :func:`parse_baseline` reads it; the experiment's own, else the first point.
     metrics
-        Metrics to report; the experiment's list, else every numeric one.
+        Metrics to report (``None``: the experiment's list, else every numeric one;
+        an empty list is refused).
     level
         Confidence level.
     measure
@@ -401,7 +402,7 @@ def write_report(
     points = store.points
     man = store.manifest
     everything = numeric_metrics(rows)
-    if metrics:
+    if metrics is not None:
         metrics = _check_metrics(rows, metrics, source=str(root), key="--metrics")
     elif man.get("metrics"):
         metrics = _check_metrics(rows, man["metrics"], source=manifest, key="metrics")
@@ -457,6 +458,12 @@ def _check_metrics(
     rows: Sequence[Any], metrics: Sequence[str], *, source: str, key: str
 ) -> list[str]:
     """``metrics`` if every one is a numeric metric of the results, else one clear error."""
+    if not metrics:  # an empty choice must not quietly mean "the default metrics"
+        raise ConfigError(
+            _("names no metric; give metric names separated by commas (or leave it out)"),
+            source=source,
+            key=key,
+        )
     try:
         return choose_metrics(rows, metrics, source=source)
     except ConfigError:

@@ -16,7 +16,9 @@ killed at any instant leaves only whole files; the summary JSON of a
 replication is written after its records, so its presence means the
 replication is done. A replication file that is nevertheless damaged (cut
 short, empty, not JSON, or a records archive that does not unzip) is not
-counted as done, so a resumed run redoes it. A folder holding results of a
+counted as done, so a resumed run redoes it, and the temporary files a killed
+run leaves (``.yj-tmp-<pid>-...``, see :mod:`networks.files`) are removed
+once their writer is dead. A folder holding results of a
 different experiment (other design, root seed, package version or
 replication function) is refused, never mixed.
 
@@ -55,7 +57,7 @@ from experiments.design import (
 )
 from experiments.outdir import check_parent_writable
 from networks.errors import ConfigError
-from networks.files import atomic_write_bytes, atomic_write_text
+from networks.files import TMP_PREFIX, atomic_write_bytes, atomic_write_text
 from networks.i18n import LANGUAGES, N_, _, get_language
 
 #: Format tag of ``manifest.json``.
@@ -183,6 +185,46 @@ def folder_lock(root: Path) -> Iterator[None]:
             os.close(fd)
 
 
+def _pid_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (someone else's live process counts)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # pragma: no cover - another user's live process
+        return True
+    return True
+
+
+def sweep_temp_files(root: Path) -> list[Path]:
+    """Remove temporary files under ``root`` whose writer process is no longer alive.
+
+    :func:`networks.files.atomic_path` names them ``.yj-tmp-<pid>-<hex>-<name>``; a
+    run killed (``SIGKILL``) between writing one and renaming it leaves it behind,
+    so a resumed folder would differ from an uninterrupted one. Files of a live
+    process (a report being written into the folder) are left alone.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files removed.
+    """
+    removed = []
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            if not name.startswith(TMP_PREFIX):
+                continue
+            pid = name[len(TMP_PREFIX) :].split("-", 1)[0]
+            if pid.isascii() and pid.isdigit() and not _pid_alive(int(pid)):
+                path = Path(folder) / name
+                try:
+                    path.unlink()
+                except FileNotFoundError:  # pragma: no cover - removed meanwhile
+                    continue
+                removed.append(path)
+    return removed
+
+
 # --------------------------------------------------------------------------- rows
 @dataclass(frozen=True)
 class ReplicationRow:
@@ -255,7 +297,8 @@ class ResultStore:
 
         The manifest records the language in use (``language``); it is rewritten by
         every run, like the replication count, and is not part of the identity, so a
-        folder started in one language is resumed in the other.
+        folder started in one language is resumed in the other. Temporary files left
+        by a killed run are removed (:func:`sweep_temp_files`).
 
         Raises
         ------
@@ -322,6 +365,8 @@ class ResultStore:
                 )
         else:
             check_output_folder(root)
+        # What a killed run was writing: never a result (only renamed files are).
+        sweep_temp_files(root)
         store = cls(root, manifest)
         # Rewritten on every run: replication count, metrics and baseline may change.
         atomic_write_text(path, json.dumps(manifest, indent=2, allow_nan=False) + "\n")

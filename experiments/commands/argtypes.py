@@ -1,38 +1,35 @@
 """Types of command-line values, checked by the same bounds as config keys.
 
-A bad value becomes argparse's one-line error naming the option, before any work.
+The text is parsed, then checked by :func:`scenarios.validate.check_int` or
+:func:`scenarios.validate.check_num`, so a bad value reads as it would in a
+config file; it becomes argparse's one-line error naming the option, before any work.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable
+from typing import Any
 
-from networks.i18n import _
-from scenarios.validate import MAX_REPLICATIONS, MAX_SEED
+from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, check_int, check_num
 
 __all__ = ["MAX_REPLICATIONS", "integer", "number", "positive", "replications", "seed"]
+
+
+def _fail(message: str) -> argparse.ArgumentTypeError:
+    return argparse.ArgumentTypeError(message)
 
 
 def integer(lo: int, hi: int | None = None) -> Callable[[str], int]:
     """An argparse type: a whole number within ``[lo, hi]``."""
 
     def parse(text: str) -> int:
+        value: Any = text  # if it does not parse, check_int refuses it with the shared message
         try:
             value = int(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                _("expected a whole number, got {text!r}").format(text=text)
-            ) from None
-        if value < lo or (hi is not None and value > hi):
-            message = (
-                _("expected a whole number >= {lo}, got {text}")
-                if hi is None
-                else _("expected a whole number between {lo} and {hi}, got {text}")
-            )
-            raise argparse.ArgumentTypeError(message.format(lo=lo, hi=hi, text=text))
-        return value
+            pass
+        return check_int(value, _fail, lo=lo, hi=hi)
 
     parse.__name__ = "integer"
     return parse
@@ -42,22 +39,14 @@ def number(lo: float, hi: float | None = None, *, lo_open: bool = False) -> Call
     """An argparse type: a finite number within ``[lo, hi]`` (``(lo, hi]`` if ``lo_open``)."""
 
     def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                _("expected a number, got {text!r}").format(text=text)
-            ) from None
-        low_ok = value > lo if lo_open else value >= lo
-        if not math.isfinite(value) or not low_ok or (hi is not None and value > hi):
-            low = f"> {lo}" if lo_open else f">= {lo}"
-            message = (
-                _("expected a finite number {low}, got {text}")
-                if hi is None
-                else _("expected a finite number {low} and <= {hi}, got {text}")
-            )
-            raise argparse.ArgumentTypeError(message.format(low=low, hi=hi, text=text))
-        return value
+        value: Any = text  # if it does not parse, check_num refuses it with the shared message
+        for kind in (int, float):  # "3" reads as 3, as a config file's 3 would
+            try:
+                value = kind(text.strip())
+                break
+            except ValueError:
+                continue
+        return check_num(value, _fail, lo=lo, hi=hi, lo_open=lo_open)
 
     parse.__name__ = "number"
     return parse

@@ -58,7 +58,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from experiments.store import ResultStore, manifest_language
 
     i18n.adopt(manifest_language(ResultStore.open(Path(args.out)).manifest))
-    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] if args.metrics else None
+    metrics = None
+    if args.metrics is not None:  # "--metrics ''" names none: refused, not the default
+        metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
     path = write_report(Path(args.out), baseline=args.baseline, metrics=metrics, level=args.level)
     print(_("report: {path}").format(path=path))
     return 0

@@ -147,6 +147,12 @@ class DrillConfig:
                 raise top.error("catalogue", _("no catalogue file {file}").format(file=cat_file))
         catalogue = load_catalogue(cat_file)
         spec = DrillSpec.from_dict(data, source=src, hazards=catalogue.keys)
+        if not spec.hazards and top.table("drill").has("hazards"):
+            # Left out, every hazard may be drawn; an empty list must not mean the same.
+            raise top.table("drill").error(
+                "hazards",
+                _("expected a non-empty list of hazards (leave hazards out to allow every one)"),
+            )
         seal = top.table("seal", {})
         seal.allow({"scrypt_n", "scrypt_r", "scrypt_p"})
         n = seal.int("scrypt_n", 2**17, lo=2, hi=MAX_SCRYPT_N)

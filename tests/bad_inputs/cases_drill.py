@@ -310,6 +310,18 @@ CASES = [
         small_with(risk="building_fire = 1e308\ntraffic_accident = 1e308"),
     ),
     Case(
+        "drill-draw-hazards-empty",
+        (*DRAW, "--out", "d", "--key", "k"),
+        ("drill.toml", "drill.hazards", "non-empty"),
+        small_with(drill="hazards = []"),
+    ),
+    Case(
+        "drill-draw-grades-empty",
+        (*DRAW, "--out", "d", "--key", "k"),
+        ("drill.toml", "drill.grades", "non-empty"),
+        small_with(drill="grades = []"),
+    ),
+    Case(
         "drill-draw-no-repeat-negative",
         (*DRAW, "--out", "d", "--key", "k"),
         ("drill.toml", "drill.no_repeat"),

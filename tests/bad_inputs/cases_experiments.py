@@ -130,6 +130,36 @@ CASES = [
         exp_with('"compliance_arrival"', '"replication"'),
     ),
     Case(
+        "exp-run-metrics-empty",
+        ("experiment", "run", "exp.toml", "--out", "out"),
+        ("exp.toml", "metrics", "at least one metric"),
+        exp_with('metrics = ["compliance_arrival"]', "metrics = []"),
+    ),
+    Case(
+        "exp-run-unknown-key-wording",
+        ("experiment", "run", "exp.toml", "--out", "out"),
+        ("exp.toml", "nmae", "unknown key (expected one of base, baseline, "),
+        exp_plus('nmae = "x"\n'),
+    ),
+    Case(
+        "exp-run-unknown-factor-key-wording",
+        ("experiment", "run", "exp.toml", "--out", "out"),
+        ("exp.toml", "factors[0].lvls", "unknown key (expected one of integer, key, levels"),
+        exp_with("levels = [", "lvls = ["),
+    ),
+    Case(
+        "exp-run-lhs-bound-text",
+        ("experiment", "run", "exp.toml", "--out", "out"),
+        ("exp.toml", "factors[1].lhs", "expected a finite number, got '0.3'"),
+        lambda tmp: write(
+            tmp,
+            "exp.toml",
+            "lhs_samples = 2\n"
+            + TINY
+            + '[[factors]]\nkey = "run.travel_noise"\nlhs = [0.0, "0.3"]\n',
+        ),
+    ),
+    Case(
         "exp-run-replications-zero",
         ("experiment", "run", "exp.toml", "--out", "out"),
         ("exp.toml", "replications"),
@@ -138,7 +168,7 @@ CASES = [
     Case(
         "exp-run-replications-huge",
         ("experiment", "run", "exp.toml", "--out", "out"),
-        ("exp.toml", "replications", "10,000"),
+        ("exp.toml", "replications", "must be <= 10000"),
         exp_with("replications = 1", f"replications = {10**12}"),
     ),
     Case(
@@ -278,6 +308,24 @@ CASES = [
         tiny,
     ),
     Case(
+        "exp-run-dask-unreachable",
+        ("experiment", "run", "exp.toml", "--out", "out", "--dask", "tcp://127.0.0.1:9"),
+        ("--dask", "cannot reach the Dask scheduler at tcp://127.0.0.1:9"),
+        tiny,
+    ),
+    Case(
+        "exp-run-dask-no-port",
+        ("experiment", "run", "exp.toml", "--out", "out", "--dask", "tcp://"),
+        ("--dask", "cannot reach the Dask scheduler"),
+        tiny,
+    ),
+    Case(
+        "exp-run-workers-text",
+        ("experiment", "run", "exp.toml", "--out", "out", "--workers", "two"),
+        ("--workers", "expected an integer, got 'two'"),
+        tiny,
+    ),
+    Case(
         "exp-run-format-bad",
         ("experiment", "run", "exp.toml", "--out", "out", "--format", "xlsx"),
         ("--format",),
@@ -311,6 +359,18 @@ CASES = [
         "exp-report-unknown-metric",
         ("experiment", "report", "out", "--metrics", "share_arrival,nope"),
         ("out", "--metrics", "nope"),
+        finished,
+    ),
+    Case(
+        "exp-report-metrics-empty",
+        ("experiment", "report", "out", "--metrics", ""),
+        ("out", "--metrics", "names no metric"),
+        finished,
+    ),
+    Case(
+        "exp-report-metrics-only-commas",
+        ("experiment", "report", "out", "--metrics", " , "),
+        ("out", "--metrics", "names no metric"),
         finished,
     ),
     Case(

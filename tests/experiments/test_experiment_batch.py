@@ -486,9 +486,35 @@ def test_bad_executor_options_are_config_errors(tmp_path, options, message):
 
 def test_dask_without_the_extra_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(ConfigError, match=r"yingji\[dask\]"):
+    with pytest.raises(ConfigError, match=r"yingji\[dask\]") as info:
         run_experiment(make_spec(tmp_path), tmp_path / "out", replicate=fake_replicate,
                        dask="local:2")  # fmt: skip
+    assert info.value.key == "--dask"
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("address", ["unused", "tcp://", "tcp://127.0.0.1:99999"])
+def test_an_unreachable_scheduler_is_refused_soon_with_nothing_written(
+    tmp_path, monkeypatch, address
+):
+    pytest.importorskip("distributed")
+    import socket
+
+    import experiments.executors
+
+    if address == "unused":
+        with socket.socket() as sock:  # a port nobody listens on (once closed)
+            sock.bind(("127.0.0.1", 0))
+            address = f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+    monkeypatch.setattr(experiments.executors, "DASK_CONNECT_TIMEOUT_S", 1)
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    with pytest.raises(ConfigError, match="cannot reach the Dask scheduler") as info:
+        run_experiment(make_spec(tmp_path), out, replicate=fake_replicate, dask=address)
+    assert time.monotonic() - t0 < 15
+    assert info.value.key == "--dask"
+    assert "\n" not in str(info.value)
+    assert not out.exists(), "the folder was made before the scheduler answered"
 
 
 def test_a_second_concurrent_run_into_one_folder_is_refused(tmp_path):

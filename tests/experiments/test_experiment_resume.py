@@ -26,6 +26,7 @@ from experiments.batch import run_experiment
 from experiments.cli import main
 from experiments.design import ExperimentSpec, simulation_metrics
 from experiments.store import TIMINGS, ResultStore, npz_bytes, records_ok
+from networks.files import TMP_PREFIX
 from tests.experiments.test_experiment_batch import fake_replicate, make_spec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -61,6 +62,13 @@ def result_files(root: Path) -> dict[str, str]:
     return out
 
 
+def _dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    with subprocess.Popen([sys.executable, "-c", "pass"]) as proc:
+        proc.wait()
+    return proc.pid
+
+
 def assert_same_results(a: Path, b: Path) -> None:
     fa, fb = result_files(a), result_files(b)
     assert sorted(fa) == sorted(fb)
@@ -80,10 +88,29 @@ def test_resumed_folder_is_byte_identical_to_an_uninterrupted_one(tmp_path):
     store.summary_path("p001", 1).unlink()
     store.records_path("p002", 0).unlink()
     (b / "summary.parquet").unlink()
-    time.sleep(2.1)  # zip entries carry 2-second times: a later write must not differ
-    # ... and the full count resumes it.
-    res = run_experiment(spec, b, replicate=fake_replicate, records=True, progress=False)
+    # ... and leaves the temporary files it was writing (what SIGKILL leaves) ...
+    dead = _dead_pid()
+    stale = [
+        b / "runs" / "p000" / f"{TMP_PREFIX}{dead}-0a1b2c3d-r00008.npz",
+        b / "runs" / "p001" / f"{TMP_PREFIX}{dead}-4e5f6a7b-r00001.json",
+        b / f"{TMP_PREFIX}{dead}-8c9d0e1f-summary.parquet",
+    ]
+    for f in stale:
+        f.write_bytes(b"PK\x03\x04 cut short")
+    # ... while another live process (a report, say) is writing into the folder.
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as live:
+        busy = b / "figures" / f"{TMP_PREFIX}{live.pid}-11223344-response_cdf.png"
+        busy.parent.mkdir()
+        busy.write_bytes(b"half a picture")
+        time.sleep(2.1)  # zip entries carry 2-second times: a later write must not differ
+        # ... and the full count resumes it.
+        res = run_experiment(spec, b, replicate=fake_replicate, records=True, progress=False)
+        live.kill()
     assert (res.ran, res.skipped) == (6, 6)
+    assert not [f for f in stale if f.exists()], "a dead run's temporary file survived"
+    assert busy.exists(), "a live writer's temporary file was removed"
+    busy.unlink()
+    busy.parent.rmdir()
     assert_same_results(a, b)
     # No wall-clock time in any result; the timings live apart.
     for f in a.rglob("runs/*/r*.json"):

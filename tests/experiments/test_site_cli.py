@@ -169,7 +169,7 @@ def test_command_line_overrides_and_task_selection():
         (["--evaluate", "1"], None, "--evaluate"),
         (["--model", "lscp", "--standard-min", "4"], None, "LSCP infeasible"),
         (["--fix", "current", "--p", "2"], None, "command line: --p: 6 sites are fixed open"),
-        (["--p", "-3"], None, "argument --p: expected a whole number >= 1, got -3"),
+        (["--p", "-3"], None, "argument --p: must be >= 1, got -3"),
         (["--standard-min", "2"], None, "--standard-min: must exceed turnout_min (2 in"),
     ],
 )
