@@ -265,6 +265,7 @@ def test_site_in_chinese_prints_chinese_tables_and_writes_the_same_files(tmp_pat
     covers = [json.loads((d / "coverage.json").read_text()) for d in (en_dir, zh_dir)]
     for c in covers:
         c["solver"].pop("solve_time_s")  # wall-clock seconds, different on every run
+    assert [c.pop("language") for c in covers] == ["en", "zh"]
     assert covers[0] == covers[1]
     # The numbers printed are the same too, in the same order.
     number = re.compile(r"-?\d+(?:\.\d+)?%?")
