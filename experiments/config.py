@@ -66,7 +66,7 @@ from networks.roadnet import RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
 from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
 from scenarios.limits import MAX_DURATION_MIN
-from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml
+from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml, shown
 
 _SECTIONS = {
     "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
@@ -605,12 +605,15 @@ def _group_rows(
         MAX_STOCK,
         MAX_TEAM_COUNT,
         MAX_TEAM_SIZE,
+        NOT_ONE_LINE,
         STATION_TIERS,
+        one_line,
     )
 
     tiers = STATION_TIERS if kind == "stations" else DEPOT_TIERS
     grouped: dict[str, tuple[dict[str, Any], TableRow]] = {}
     item_rows: dict[tuple[str, str], TableRow] = {}
+    team_rows: dict[tuple[str, str], TableRow] = {}
 
     def cell(row: TableRow, col: str) -> Any:
         v = row.cells.get(col)
@@ -635,6 +638,14 @@ def _group_rows(
 
     for row in rows:
         name = str(need(row, "name"))
+        for col in ("name", "area"):
+            text = cell(row, col)
+            if text is not None and not one_line(str(text)):
+                raise ConfigError(
+                    _(NOT_ONE_LINE).format(value=shown(str(text))),
+                    source=source,
+                    key=row.key(col),
+                )
         tier = need(row, "tier")
         if tier not in tiers:
             raise ConfigError(
@@ -701,6 +712,16 @@ def _group_rows(
                     source=source,
                     key=row.key("capability"),
                 )
+            if (name, cap) in team_rows:
+                raise ConfigError(
+                    _(
+                        "station {name!r} already has {capability!r} teams on {where}: "
+                        "give one row per capability (its count says how many teams)"
+                    ).format(name=name, capability=cap, where=team_rows[name, cap].where),
+                    source=source,
+                    key=row.key("capability"),
+                )
+            team_rows[name, cap] = row
             team: dict[str, Any] = {
                 "capability": cap,
                 "size": whole(row, "size", lo=1, hi=MAX_TEAM_SIZE),

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from networks.errors import ConfigError
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
@@ -193,11 +195,63 @@ def resolve_location(
             _("expected a location, got {value!r}").format(value=value), source=source, key=key
         )
     given = {k: v for k, v in value.items() if k in LOCATION_COLUMNS and v not in (None, "")}
-    if "landmark" in given:
+    forms = [cols for cols in _LOCATION_FORMS if all(c in given for c in cols)]
+    if not forms:
+        raise ConfigError(
+            _("no location: give node, osmid, lon+lat, x+y or landmark"), source=source, key=key
+        )
+    for cols in _LOCATION_FORMS:  # half a pair beside a whole location was silently ignored
+        have = [c for c in cols if c in given]
+        if have and cols not in forms:
+            missing = next(c for c in cols if c not in given)
+            raise ConfigError(
+                _("{given} is given without {missing}").format(given=have[0], missing=missing),
+                source=source,
+                key=fkey(missing),
+            )
+    # The first form given wins, as it always has; any other must name the same place.
+    nodes = [
+        _node_of(cols, given, net, source=source, key=key, fkey=fkey, max_snap_m=max_snap_m)
+        for cols in forms
+    ]
+    for cols, node in zip(forms[1:], nodes[1:], strict=True):
+        nd = net.nodes
+        apart = float(np.hypot(nd.x[node] - nd.x[nodes[0]], nd.y[node] - nd.y[nodes[0]]))
+        if node != nodes[0] and apart > SAME_PLACE_M:
+            raise ConfigError(
+                _(
+                    "{first} and {second} give places {km} km apart: "
+                    "give one location (or ones that agree)"
+                ).format(first="+".join(forms[0]), second="+".join(cols), km=f"{apart / 1000:.2f}"),
+                source=source,
+                key=key,
+            )
+    return nodes[0]
+
+
+#: Ways to give a location, in the order in which they are used.
+_LOCATION_FORMS = (("landmark",), ("node",), ("osmid",), ("lon", "lat"), ("x", "y"))
+#: Two locations of one thing closer than this (m) are the same place (nodes that share
+#: coordinates, rounded coordinates written with their node).
+SAME_PLACE_M = 1.0
+
+
+def _node_of(
+    cols: tuple[str, ...],
+    given: Mapping[str, Any],
+    net: RoadNetwork,
+    *,
+    source: str | None,
+    key: str,
+    fkey: Callable[[str], str],
+    max_snap_m: float,
+) -> int:
+    """Node index of one form of a location (``cols`` as in :data:`_LOCATION_FORMS`)."""
+    if cols == ("landmark",):
         return resolve_location(
             f"landmark:{given['landmark']}", net, source=source, key=fkey("landmark")
         )
-    if "node" in given:
+    if cols == ("node",):
         node = integer(given["node"], source=source, key=fkey("node"))
         if not 0 <= node < net.n_nodes:
             raise ConfigError(
@@ -208,27 +262,23 @@ def resolve_location(
                 key=fkey("node"),
             )
         return node
-    if "osmid" in given:
+    if cols == ("osmid",):
         from networks.errors import NetworkError
 
         try:
             return net.node_index(integer(given["osmid"], source=source, key=fkey("osmid")))
         except NetworkError as exc:
             raise ConfigError(str(exc), source=source, key=fkey("osmid")) from None
+    a, b = cols
     bounds = {"lon": (-180, 180), "lat": (-90, 90), "x": (None, None), "y": (None, None)}
-    for a, b, lonlat in (("lon", "lat", True), ("x", "y", False)):
-        if a in given and b in given:
-            return _snap(
-                net,
-                number(given[a], source=source, key=fkey(a), lo=bounds[a][0], hi=bounds[a][1]),
-                number(given[b], source=source, key=fkey(b), lo=bounds[b][0], hi=bounds[b][1]),
-                lonlat=lonlat,
-                source=source,
-                key=key,
-                max_m=max_snap_m,
-            )
-    raise ConfigError(
-        _("no location: give node, osmid, lon+lat, x+y or landmark"), source=source, key=key
+    return _snap(
+        net,
+        number(given[a], source=source, key=fkey(a), lo=bounds[a][0], hi=bounds[a][1]),
+        number(given[b], source=source, key=fkey(b), lo=bounds[b][0], hi=bounds[b][1]),
+        lonlat=a == "lon",
+        source=source,
+        key=key,
+        max_m=max_snap_m,
     )
 
 
@@ -335,8 +385,10 @@ def _csv_rows(path: Path) -> list[TableRow]:
         if names and not names[-1]:
             names.pop()  # a trailing comma, as spreadsheets write
         rows = []
+        end = reader.line_num  # a quoted cell may span lines: name the line a row starts on
         for cells in reader:
-            where = f"line {reader.line_num}"
+            where = f"line {end + 1}"
+            end = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
             values = [c.strip() for c in cells]

@@ -188,16 +188,16 @@ def from_networkx(
             _("graph attribute crs {crs!r} is not a coordinate system").format(crs=crs)
         ) from exc
     if geographic:
-        for name, col, lim in (("x", x, 180), ("y", y, 90)):
+        for axis, col, lim in (("x", x, 180), ("y", y, 90)):
             bad = np.flatnonzero(np.abs(col) > lim)
             if bad.size:
                 message = (
                     _("node {node}: {name} {value} is not a longitude (crs {crs})")
-                    if name == "x"
+                    if axis == "x"
                     else _("node {node}: {name} {value} is not a latitude (crs {crs})")
                 )
                 raise NetworkError(
-                    message.format(node=ids[bad[0]], name=name, value=col[bad[0]], crs=crs)
+                    message.format(node=ids[bad[0]], name=axis, value=col[bad[0]], crs=crs)
                 )
         lon, lat = x, y
         crs = utm_crs(lon, lat)

@@ -25,7 +25,7 @@ Grade and category names alone are in :mod:`scenarios.terms`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -272,6 +272,9 @@ class HazardSpec:
     name_zh, description_zh, under_control_zh, meaning_zh
         Chinese twins of ``name``, ``description``, ``under_control`` and
         ``meaning`` (``""`` or ``()`` where the catalogue gives none).
+    cascade_origin
+        File and dotted key the ``cascade`` rules were read from, for messages
+        about them (not part of equality).
     """
 
     key: str
@@ -296,6 +299,7 @@ class HazardSpec:
     description_zh: str = ""
     under_control_zh: str = ""
     meaning_zh: tuple[str, ...] = ()
+    cascade_origin: tuple[str | None, str] = field(default=(None, ""), compare=False)
 
     # ------------------------------------------------------- display texts
     def label(self) -> str:
@@ -398,6 +402,7 @@ class HazardSpec:
             description_zh=r.str("description_zh", ""),
             under_control_zh=r.str("under_control_zh", ""),
             meaning_zh=_meaning(r, "meaning_zh", ()),
+            cascade_origin=(source, r.path("cascade")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -527,9 +532,12 @@ class HazardCatalogue:
             for k in TEXT_KEYS:
                 if k in raw and f"{k}_zh" not in raw:
                     base.pop(f"{k}_zh", None)
-            hazards[key] = HazardSpec.from_dict(
+            spec = HazardSpec.from_dict(
                 key, deep_merge(base, raw), source=source, path=hr.path(key)
             )
+            if key in hazards and "cascade" not in raw:
+                spec = replace(spec, cascade_origin=hazards[key].cascade_origin)
+            hazards[key] = spec
         cat = HazardCatalogue(
             tuple(hazards[k] for k in sorted(hazards)),
             tuple(sorted(profiles.items())),

@@ -45,8 +45,21 @@ def _const(value: float, size: int | None) -> Any:
     return float(value) if size is None else np.full(size, float(value))
 
 
-def _finite(*values: float) -> bool:
-    return all(math.isfinite(v) for v in values)
+def _param(family: str, name: str, value: float, *, positive: bool = False) -> None:
+    """Refuse a parameter that allows negative or infinite draws (``ValueError``).
+
+    A guard for code that builds distributions directly: files and configs go
+    through :func:`from_dict`, which checks every parameter with the same
+    :func:`~scenarios.validate.check_num` and names the key.
+    """
+    check_num(
+        value,
+        lambda m: ValueError(
+            _("{family}: {name}: {error}").format(family=family, name=name, error=m)
+        ),
+        lo=0,
+        lo_open=positive,
+    )
 
 
 class Distribution:
@@ -106,8 +119,7 @@ class Fixed(Distribution):
     kind: ClassVar[str] = "fixed"
 
     def __post_init__(self) -> None:
-        if not (_finite(self.value) and self.value >= 0):
-            raise ValueError(_("fixed: value {value} < 0").format(value=self.value))
+        _param(self.kind, "value", self.value)
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
         """See :meth:`Distribution.sample`; consumes no random numbers."""
@@ -132,8 +144,7 @@ class Exponential(Distribution):
     kind: ClassVar[str] = "exponential"
 
     def __post_init__(self) -> None:
-        if not (_finite(self.mean_) and self.mean_ > 0):
-            raise ValueError(_("exponential: mean {mean} <= 0").format(mean=self.mean_))
+        _param(self.kind, "mean", self.mean_, positive=True)
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:
         """See :meth:`Distribution.sample`."""
@@ -158,12 +169,8 @@ class _MeanCV(Distribution):
     cv: float
 
     def __post_init__(self) -> None:
-        if not (_finite(self.mean_) and self.mean_ > 0):
-            raise ValueError(
-                _("{family}: mean {mean} <= 0").format(family=self.kind, mean=self.mean_)
-            )
-        if not (_finite(self.cv) and self.cv >= 0):
-            raise ValueError(_("{family}: cv {cv} < 0").format(family=self.kind, cv=self.cv))
+        _param(self.kind, "mean", self.mean_, positive=True)
+        _param(self.kind, "cv", self.cv)
 
     @property
     def mean(self) -> float:

@@ -35,6 +35,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from networks.errors import ConfigError
 from networks.i18n import _, both
 from scenarios.catalogue import HazardCatalogue, load_catalogue
@@ -173,8 +175,24 @@ class ScenarioSpec:
             name_zh=r.str("name_zh", ""),
             description_zh=r.str("description_zh", ""),
         )
+        spec._check_times()
         spec._check_size()
         return spec
+
+    def _check_times(self) -> None:
+        """Refuse an event that starts at or after the scenario's end (it would never happen)."""
+        for i, e in enumerate(self.events):
+            for attr in ("time_h", "start_h"):
+                t = getattr(e, attr, None)
+                if t is not None and t >= self.duration_h:
+                    raise ConfigError(
+                        _(
+                            "the event starts at {time:g} h, at or after the end of the "
+                            "scenario ({end:g} h): it would never happen"
+                        ).format(time=t, end=self.duration_h),
+                        source=self.source,
+                        key=f"events[{i}].{attr}",
+                    )
 
     def _check_size(self) -> None:
         """Refuse a scenario whose background or an event is expected to flood memory."""
@@ -227,7 +245,44 @@ class ScenarioSpec:
         if self.overrides:
             cat = cat.merged(self.overrides, source=self.source, key="overrides")
         self._check(cat)
+        self._check_cascades(cat)
         return cat
+
+    def _check_cascades(self, cat: HazardCatalogue) -> None:
+        """Refuse cascade rules expected to add more incidents than a scenario may hold.
+
+        Rules adding one child or more per parent grow the stream like
+        ``b ** max_cascade_depth``. The expectation is an upper bound: background
+        incidents count by hazard, an event's incidents as the most prolific
+        hazard's, and the horizon is ignored.
+        """
+        from scenarios.cascade import expected_secondaries
+
+        if self.max_cascade_depth == 0 or not any(h.cascade for h in cat):
+            return
+        growth = expected_secondaries(cat, self.max_cascade_depth)
+        grade_probs = np.array([h.grade_probs for h in cat], dtype=np.float64)
+        per_hazard = (growth * grade_probs).sum(axis=1) / grade_probs.sum(axis=1)
+        index = {k: i for i, k in enumerate(cat.keys)}
+        per_day = self.background.per_day()
+        n = sum(r * self.duration_h / 24 * per_hazard[index[h]] for h, r in per_day.items())
+        for e in self.events:
+            expected = getattr(e, "expected_incidents", None)
+            count = expected(per_day, self.duration_h) if expected is not None else 1.0
+            n += count * float(growth.max())
+        if n > MAX_INCIDENTS:
+            worst = cat.hazards[int(np.argmax(growth.max(axis=1)))]
+            source, key = worst.cascade_origin
+            raise ConfigError(
+                _(
+                    "cascades are expected to add about {n:.3g} incidents over "
+                    "{depth} generations (max_cascade_depth), more than the {limit:,} a "
+                    "scenario may hold: lower the probabilities of these rules or "
+                    "max_cascade_depth"
+                ).format(n=n, depth=self.max_cascade_depth, limit=MAX_INCIDENTS),
+                source=source,
+                key=key or f"hazards.{worst.key}.cascade",
+            )
 
     def _check(self, cat: HazardCatalogue) -> None:
         profiles = dict(cat.profiles)

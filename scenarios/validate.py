@@ -79,12 +79,12 @@ class Reader:
         """A string, optionally one of ``choices``."""
         v = self.get(name, default)
         if not isinstance(v, str):
-            raise self.error(name, _("expected a string, got {value!r}").format(value=v))
+            raise self.error(name, _("expected a string, got {value!r}").format(value=shown(v)))
         if choices is not None and v not in choices:
             raise self.error(
                 name,
                 _("{value!r} is not one of {choices}").format(
-                    value=v, choices=", ".join(sorted(choices))
+                    value=shown(v), choices=", ".join(sorted(choices))
                 ),
             )
         return v
@@ -113,7 +113,9 @@ class Reader:
         """A boolean."""
         v = self.get(name, default)
         if not isinstance(v, bool):
-            raise self.error(name, _("expected true or false, got {value!r}").format(value=v))
+            raise self.error(
+                name, _("expected true or false, got {value!r}").format(value=shown(v))
+            )
         return v
 
 
@@ -126,24 +128,64 @@ def check_num(
     lo_open: bool = False,
 ) -> float:
     """Validate a number; ``fail(message)`` builds the exception to raise."""
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
-        raise fail(_("expected a finite number, got {value!r}").format(value=v))
+    if isinstance(v, bool) or not isinstance(v, int | float) or not _finite(v):
+        raise fail(_("expected a finite number, got {value!r}").format(value=shown(v)))
     if lo is not None and (v <= lo if lo_open else v < lo):
         message = _("must be > {lo}, got {value}") if lo_open else _("must be >= {lo}, got {value}")
-        raise fail(message.format(lo=lo, value=v))
+        raise fail(message.format(lo=shown(lo), value=shown(v)))
     if hi is not None and v > hi:
-        raise fail(_("must be <= {hi}, got {value}").format(hi=hi, value=v))
+        raise fail(_("must be <= {hi}, got {value}").format(hi=shown(hi), value=shown(v)))
     return float(v)
 
 
 def check_int(v: Any, fail: Any, *, lo: int | None = None, hi: int | None = None) -> int:
     """Validate an integer within ``[lo, hi]``; ``fail(message)`` builds the exception."""
     if isinstance(v, bool) or not isinstance(v, int):
-        raise fail(_("expected an integer, got {value!r}").format(value=v))
+        raise fail(_("expected an integer, got {value!r}").format(value=shown(v)))
     if lo is not None and v < lo:
-        raise fail(_("must be >= {lo}, got {value}").format(lo=lo, value=v))
+        raise fail(_("must be >= {lo}, got {value}").format(lo=shown(lo), value=shown(v)))
     if hi is not None and v > hi:
-        raise fail(_("must be <= {hi}, got {value}").format(hi=hi, value=v))
+        raise fail(_("must be <= {hi}, got {value}").format(hi=shown(hi), value=shown(v)))
+    return v
+
+
+#: Longest text of a value in a message; longer ones are cut (a whole file pasted
+#: into a key must not become a megabyte-long error line).
+_SHOWN_CHARS = 60
+
+
+class _Shown(str):
+    """Text standing for a value in a message: ``{x}`` and ``{x!r}`` both print it as is."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _finite(v: int | float) -> bool:
+    """Whether a number is finite (an int too big for a float counts as not)."""
+    try:
+        return math.isfinite(v)
+    except OverflowError:
+        return False
+
+
+def shown(v: Any) -> Any:
+    """``v`` as a message should print it: huge numbers in short scientific form.
+
+    An integer of more than 21 digits prints as ``1e+300`` rather than three
+    hundred digits, and a long value is cut to its first characters; anything
+    else is returned unchanged, so ``{value}`` and ``{value!r}`` read as before.
+    """
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**21:
+        try:
+            return _Shown(f"{float(v):.6g}")
+        except OverflowError:
+            from decimal import Decimal
+
+            return _Shown(f"{Decimal(v).normalize():.6g}".lower())
+    text = repr(v)
+    if len(text) > _SHOWN_CHARS:
+        return _Shown(text[: _SHOWN_CHARS - 1] + "…")
     return v
 
 
@@ -163,6 +205,8 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError(_("not valid TOML: {error}").format(error=exc), source=str(p)) from None
     except UnicodeDecodeError:
         raise ConfigError(_("not a UTF-8 text file"), source=str(p)) from None
+    except ValueError as exc:  # an integer of over 4,300 digits (Python's limit)
+        raise ConfigError(_("not valid TOML: {error}").format(error=exc), source=str(p)) from None
 
 
 def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,16 +9,17 @@ facilities against a road network before a run.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from networks.errors import ConfigError
-from networks.i18n import _
+from networks.i18n import N_, _
 from scenarios.distributions import Distribution, Fixed, Lognormal
 from scenarios.distributions import from_dict as distribution_from_dict
 from scenarios.limits import MAX_DURATION_MIN
-from scenarios.validate import Reader
+from scenarios.validate import Reader, shown
 
 #: Team capabilities known to the simulator.
 CAPABILITIES = ("fire", "technical_rescue", "hazmat", "medical", "water_rescue", "general")
@@ -38,13 +39,33 @@ MAX_TEAM_COUNT = 1_000
 MAX_STOCK = 10**9
 
 
+#: Why a name or label is refused (see :func:`one_line`).
+NOT_ONE_LINE = N_("expected one line of printable text, got {value!r}")
+#: Unicode categories a name must not hold: control and format characters, line and
+#: paragraph separators (a name is printed in tables, maps and one-line messages).
+_NOT_PRINTABLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def one_line(text: str) -> bool:
+    """Whether ``text`` is one line of printable text (no line break or control character)."""
+    return not any(unicodedata.category(c) in _NOT_PRINTABLE for c in text)
+
+
 def _key(parent: str | None, child: str) -> str:
     return f"{parent}.{child}" if parent else child
 
 
+def _label(r: Reader, name: str, default: Any = ...) -> str:
+    """A string of one printable line."""
+    v = r.str(name, default)
+    if not one_line(v):
+        raise r.error(name, _(NOT_ONE_LINE).format(value=shown(v)))
+    return v
+
+
 def _name(r: Reader, name: str) -> str:
-    """A required non-empty string."""
-    v = r.str(name)
+    """A required non-empty string of one printable line."""
+    v = _label(r, name)
     if not v:
         raise r.error(name, _("expected a non-empty string"))
     return v
@@ -197,7 +218,7 @@ class Station:
             TeamSpec.from_dict(t, source=source, key=_key(key, f"teams[{i}]"))
             for i, t in enumerate(teams_data)
         )
-        area = r.str("area", "")
+        area = _label(r, "area", "")
         if tier == "township" and max(t.size for t in teams) < TOWNSHIP_TEAM_MIN_SIZE:
             raise ConfigError(
                 _("a township station needs a team of at least {n} people").format(

@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.limits import MAX_DURATION_MIN
-from scenarios.validate import check_num
+from scenarios.validate import Reader, check_num
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,7 @@ class ResponseTargets:
     control: float = 15.0
 
     def __post_init__(self) -> None:
+        # A guard for code that builds targets directly; configs go through from_dict.
         for k, v in asdict(self).items():
             if not (isinstance(v, int | float) and math.isfinite(v) and v >= 0):
                 raise ValueError(
@@ -45,19 +45,13 @@ class ResponseTargets:
         cls, data: Mapping[str, Any], *, source: str | None = None, key: str | None = None
     ) -> ResponseTargets:
         """Validate and build from plain data (missing keys take the defaults)."""
-        extra = set(data) - {"call_taking", "arrival", "control"}
-        if extra:
-            raise ConfigError(
-                _("unknown targets {names}").format(names=sorted(extra)), source=source, key=key
-            )
+        r = Reader(data, source=source, key=key or "")
+        r.allow({"call_taking", "arrival", "control"})
         values = {}
-        for k, v in data.items():
-            where = f"{key}.{k}" if key else k
+        for k, v in r.data.items():
             values[k] = check_num(
                 v,
-                lambda m, where=where: ConfigError(
-                    _("minutes: {message}").format(message=m), source=source, key=where
-                ),
+                lambda m, k=k: r.error(k, _("minutes: {message}").format(message=m)),
                 lo=0.0,
                 hi=MAX_DURATION_MIN,
             )

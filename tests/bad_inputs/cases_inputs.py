@@ -82,6 +82,16 @@ def scenario_file(text: str) -> Callable[[Path], None]:
 
 
 SCENARIO = 'name = "mine"\nduration_h = 24\n'
+#: Two certain rules of a fire setting off fires: 2**100 generations deep unless refused.
+EXPLOSIVE_CASCADE = (
+    '[[hazards.building_fire.cascade]]\nhazard = "building_fire"\nprobability = 1\ndelay = 1\n'
+    '[[hazards.building_fire.cascade]]\nhazard = "building_fire"\nprobability = 1\ndelay = 1\n'
+)
+#: A scenario of fires that uses ``cat.toml`` and cascades 100 generations deep.
+SCENARIO_CASCADING = (
+    'name = "mine"\nduration_h = 24\nmax_cascade_depth = 100\ncatalogue = "cat.toml"\n'
+    "[background.rates]\nbuilding_fire = 2\n"
+)
 
 
 def geojson(geometry: str, properties: str = "{}") -> str:
@@ -722,6 +732,171 @@ CASES = [
         "run-network-file-missing",
         config(head=HEAD.replace('synthetic = "county"', 'file = "nowhere.graphml"')),
         "nowhere.graphml",
+    ),
+    # ------------------------------------------------- review fixes (inputs)
+    run_case(
+        "run-stations-landmark-and-lonlat-disagree",
+        stations("Xiba,township,Xiba Town,117.2013,28.3011,general,32,1,2.0\n"),
+        "stations.csv",
+        "line 2",
+        "landmark and lon+lat",
+    ),
+    run_case(
+        "run-stations-landmark-and-lonlat-450km-apart",
+        stations("Xiba,township,Xiba Town,117.2,32.3,general,32,1,2.0\n"),
+        "stations.csv",
+        "line 2",
+    ),
+    run_case(
+        "run-stations-landmark-and-node-disagree",
+        stations(
+            "Seat,city,County Seat,0,fire,6,1\n",
+            head="name,tier,landmark,node,capability,size,count\n",
+        ),
+        "stations.csv",
+        "line 2",
+        "landmark and node",
+    ),
+    run_case(
+        "run-stations-landmark-and-lon-without-lat",
+        stations("Seat,city,County Seat,117.2,,fire,6,1,\n"),
+        "stations.csv",
+        "line 2, column lat",
+    ),
+    run_case(
+        "run-stations-same-capability-twice",
+        stations(STATION_ROW + STATION_ROW),
+        "stations.csv",
+        "line 3, column capability",
+    ),
+    run_case(
+        "run-stations-name-with-newline",
+        stations('"Xi\nba",township,Xiba Town,,,general,32,1,2.0\n'),
+        "stations.csv",
+        "line 2, column name",
+    ),
+    run_case(
+        "run-stations-name-with-control-character",
+        stations("Xi\x07ba,township,Xiba Town,,,general,32,1,2.0\n"),
+        "stations.csv",
+        "line 2, column name",
+    ),
+    run_case(
+        "run-depots-name-with-newline",
+        depots(DEPOT_ROWS.replace("Xiba Depot,township", '"Xiba\nDepot",township')),
+        "depots.csv",
+        "line 3, column name",
+    ),
+    run_case(
+        "run-inline-station-name-with-newline",
+        config(
+            '[[stations]]\nname = "S\\nT"\ntier = "city"\nlocation = "landmark:County Seat"\n'
+            'teams = [{ capability = "fire", size = 6 }]\n'
+        ),
+        "run.toml",
+        "stations[0].name",
+    ),
+    run_case(
+        "run-depots-quantity-1e300-reads-short",
+        depots(DEPOT_ROWS.replace("tents,10\n", "tents,1e300\n")),
+        "depots.csv",
+        "line 3, column quantity",
+        "got 1e+300",
+    ),
+    run_case(
+        "run-seed-400-digits-reads-short",
+        config(run=f"[run]\nseed = {10**400}\nreplications = 1\n"),
+        "run.toml",
+        "run.seed",
+        "got 1e+400",
+    ),
+    run_case(
+        "run-targets-key-misspelt",
+        config("[targets]\narive = 5\n"),
+        "run.toml",
+        "targets.arive",
+        "unknown key",
+    ),
+    run_case(
+        "run-network-grid-over-max",
+        config(head=HEAD.replace('"county"\n', '"county"\ngrid = 801\n')),
+        "run.toml",
+        "network.grid",
+    ),
+    Case(
+        "network-build-grid-over-max",
+        ("network", "build", "--synthetic", "county", "--grid", "801", "-o", "x.graphml"),
+        ("--grid",),
+    ),
+    Case(
+        "scenario-sample-event-after-the-end",
+        ("scenario", "sample", "s.toml", "--seed", "1", "--out", "x.csv"),
+        ("s.toml", "events[0].time_h"),
+        lambda tmp: (
+            write(
+                tmp,
+                "s.toml",
+                SCENARIO + '[[events]]\ntype = "earthquake"\ntime_h = 100\nmagnitude = 6\n',
+            )
+            and None
+        ),
+    ),
+    run_case(
+        "run-scenario-storm-after-the-end",
+        scenario_file(
+            SCENARIO + '[[events]]\ntype = "rainstorm"\nstart_h = 24\nduration_h = 3\n'
+            "intensity_mm_h = 40\n"
+        ),
+        "s.toml",
+        "events[0].start_h",
+    ),
+    Case(
+        "scenario-sample-cascade-explodes",
+        ("scenario", "sample", "s.toml", "--seed", "1", "--out", "x.csv"),
+        ("cat.toml", "hazards.building_fire.cascade"),
+        lambda tmp: (
+            write(tmp, "s.toml", SCENARIO_CASCADING)
+            and write(tmp, "cat.toml", EXPLOSIVE_CASCADE)
+            and None
+        ),
+    ),
+    Case(
+        "scenario-sample-cascade-explodes-catalogue-option",
+        (
+            "scenario",
+            "sample",
+            "s.toml",
+            "--catalogue",
+            "cat.toml",
+            "--seed",
+            "1",
+            "--out",
+            "x.csv",
+        ),  # fmt: skip
+        ("cat.toml", "hazards.building_fire.cascade"),
+        lambda tmp: (
+            write(tmp, "s.toml", SCENARIO_CASCADING.replace('catalogue = "cat.toml"\n', ""))
+            and write(tmp, "cat.toml", EXPLOSIVE_CASCADE)
+            and None
+        ),
+    ),
+    run_case(
+        "run-scenario-cascade-explodes",
+        with_files(
+            scenario_file(SCENARIO_CASCADING),
+            {"cat.toml": EXPLOSIVE_CASCADE},
+        ),
+        "cat.toml",
+        "hazards.building_fire.cascade",
+    ),
+    run_case(
+        "run-scenario-overrides-cascade-explodes",
+        scenario_file(
+            SCENARIO_CASCADING.replace('catalogue = "cat.toml"\n', "")
+            + EXPLOSIVE_CASCADE.replace("[[hazards.", "[[overrides.hazards.")
+        ),
+        "s.toml",
+        "overrides.hazards.building_fire.cascade",
     ),
     # ------------------------------------------------------------------ site
     Case(

@@ -12,7 +12,7 @@ from scipy.sparse import csgraph
 from networks import NetworkError, load_network, save_graphml, synthetic_county
 from networks.convert import _maxspeed_kph
 from networks.speeds import DRIVABLE_HIGHWAYS
-from tests.conftest import OSM_DIR, osm_file
+from tests.conftest import OSM_DIR, REPO, osm_file
 
 ALL_FILES = sorted(p.name for p in OSM_DIR.glob("*.osm*")) if OSM_DIR.exists() else []
 
@@ -82,6 +82,38 @@ def test_graphml_round_trip_keeps_times_and_landmarks(tmp_path):
     np.testing.assert_allclose(
         back.travel_times(src_back)[:, order[ids]], net.travel_times(src), rtol=1e-6
     )
+
+
+def test_a_loaded_network_is_named_after_its_file():
+    net = load_network(REPO / "examples" / "data" / "shanghai_center.osm.bz2")
+    assert net.name == "shanghai_center"
+
+
+def test_save_graphml_writes_what_osmnx_writes(tmp_path):
+    """The streamed writer gives osmnx's bytes: names that need escaping, closures, parallels."""
+    import osmnx as ox
+
+    from networks.roadnet import EdgeTable, Landmark, RoadNetwork
+
+    base = synthetic_county(seed=3, townships=3, villages=20).with_closed([0, 5, 7])
+    e = base.edges
+    e.name[:3] = ["A & B <Rd>", "", "C\rD"]
+    marks = [*base.landmarks[:2], Landmark(base.landmarks[2].node, "Q&A <town>", "village")]
+    # A second road between the same two nodes (a parallel edge, key 1).
+    u, v = np.append(e.u, e.u[4]), np.append(e.v, e.v[4])
+    edges = EdgeTable(
+        u, v, np.append(e.length, 99.0), np.append(e.speed_kph, 20.0),
+        np.append(e.highway, "service"), np.append(e.name, "Side"), np.append(e.name_zh, ""),
+    )  # fmt: skip
+    for net in (
+        base,
+        RoadNetwork(base.nodes, edges, crs=base.crs, landmarks=marks, name="x&y"),
+        load_network(REPO / "examples" / "data" / "shanghai_center.osm.bz2"),
+    ):
+        ox.save_graphml(net.to_networkx(), tmp_path / "osmnx.graphml")
+        save_graphml(net, tmp_path / "yingji.graphml")
+        want = (tmp_path / "osmnx.graphml").read_bytes()
+        assert (tmp_path / "yingji.graphml").read_bytes() == want
 
 
 @pytest.mark.parametrize(

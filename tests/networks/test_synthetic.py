@@ -8,6 +8,7 @@ from scipy.sparse import csgraph
 
 from networks import synthetic_county
 from networks.speeds import speed_table
+from networks.synthetic import MAX_GRID, MAX_TOWNSHIP_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
 
 
 def test_same_seed_same_county_other_seed_other_county():
@@ -54,6 +55,31 @@ def test_scales_past_100k_nodes():
 def test_parameters_are_validated():
     with pytest.raises(ValueError):
         synthetic_county(grid=1)
+    for too_many in (
+        {"grid": MAX_GRID + 1},
+        {"villages": MAX_VILLAGES + 1},
+        {"townships": MAX_TOWNSHIPS + 1},
+        {"township_grid": MAX_TOWNSHIP_GRID + 1},
+    ):
+        with pytest.raises(ValueError):
+            synthetic_county(**too_many)
+
+
+def test_a_200k_node_city_stays_within_the_bounds():
+    """grid 440, 1,000 villages, 50 townships: the size another study needs."""
+    assert 440 <= MAX_GRID and 1_000 <= MAX_VILLAGES and 50 <= MAX_TOWNSHIPS
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_many_villages_build_in_seconds():
+    """Villages join their nearest neighbour: quadratic in Python once took minutes."""
+    import time
+
+    t0 = time.perf_counter()
+    net = synthetic_county(townships=0, villages=MAX_VILLAGES // 4)
+    assert time.perf_counter() - t0 < 30
+    assert sum(lm.kind == "village" for lm in net.landmarks) > MAX_VILLAGES // 5
 
 
 def test_snap_returns_the_node_itself(county):

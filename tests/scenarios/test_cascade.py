@@ -170,3 +170,47 @@ def test_certain_and_impossible_rules(small, catalogue, p):
     )
     n_fire = int((st.hazard == "building_fire").sum())
     assert int((st.hazard == "flood").sum()) == (n_fire if p else 0)
+
+
+#: A fire that certainly sets off two more fires: 2**depth incidents per primary.
+DOUBLING = [
+    {"hazard": "building_fire", "probability": 1.0, "delay": {"dist": "fixed", "value": 1}},
+    {"hazard": "building_fire", "probability": 1.0, "delay": {"dist": "fixed", "value": 1}},
+]
+
+
+def test_expected_secondaries_follow_the_branching(catalogue):
+    from scenarios.cascade import expected_secondaries
+
+    cat = catalogue.merged({"hazards": {"building_fire": {"cascade": DOUBLING}}})
+    i = cat.keys.index("building_fire")
+    growth = expected_secondaries(cat, 5)
+    assert growth[i] == pytest.approx([2 + 4 + 8 + 16 + 32] * 4)
+    assert expected_secondaries(cat, 0)[i] == pytest.approx([0] * 4)
+    assert np.isfinite(expected_secondaries(cat, 100)).all()
+
+
+@pytest.mark.timeout(60)
+def test_an_exploding_cascade_is_refused_when_read():
+    from networks.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="max_cascade_depth") as info:
+        one_hazard(2.0, hours=24, depth=100, cascade=DOUBLING).hazard_catalogue()
+    assert info.value.key == "overrides.hazards.building_fire.cascade"
+    # Twenty generations of doubling from two fires a day: about 4 million, refused too.
+    with pytest.raises(ConfigError, match="expected to add about 4.19e\\+06"):
+        one_hazard(2.0, hours=24, depth=20, cascade=DOUBLING).hazard_catalogue()
+    one_hazard(2.0, hours=24, depth=10, cascade=DOUBLING).hazard_catalogue()  # about 4,000
+
+
+@pytest.mark.timeout(60)
+def test_a_cascade_past_the_limit_stops_naming_the_rule(small, catalogue, monkeypatch):
+    """Expected sizes are read-time bounds; the draw itself stops at MAX_INCIDENTS too."""
+    from networks.errors import ConfigError
+    from scenarios import cascade
+
+    monkeypatch.setattr(cascade, "MAX_INCIDENTS", 500)
+    spec = one_hazard(100.0, hours=24, depth=6, cascade=DOUBLING)  # ~12,600 secondaries
+    with pytest.raises(ConfigError, match="more than 500 incidents") as info:
+        generate_stream(spec, small, rng=np.random.default_rng(1), catalogue=catalogue)
+    assert info.value.key in {f"overrides.hazards.building_fire.cascade[{j}]" for j in (0, 1)}

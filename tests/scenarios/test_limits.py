@@ -38,6 +38,10 @@ def _spec(**over: object) -> dict:
         (_spec(events=[{**QUAKE, "depth_km": 1e6}]), "events[0].depth_km", "<="),
         (_spec(events=[{"type": "incident", "hazard": "building_fire", "time_h": 1e300}]),
          "events[0].time_h", "<="),
+        (_spec(events=[{**QUAKE, "time_h": 100}]), "events[0].time_h", "at or after the end"),
+        (_spec(events=[RAIN, {**RAIN, "start_h": 24}]), "events[1].start_h", "never happen"),
+        (_spec(events=[{"type": "incident", "hazard": "building_fire", "time_h": 24}]),
+         "events[0].time_h", "(24 h)"),
     ],
 )  # fmt: skip
 def test_numbers_at_the_edges_name_the_key(data, key, words):
@@ -87,3 +91,8 @@ def test_catalogue_counts_are_bounded(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_scenario(path)
     assert "overrides.hazards.building_fire.teams.fire" in str(info.value)
+
+
+def test_an_event_just_before_the_end_is_kept():
+    spec = ScenarioSpec.from_dict(_spec(events=[{**QUAKE, "time_h": 23.9}]))
+    assert spec.events[0].time_h == 23.9

@@ -2,7 +2,7 @@ import pytest
 
 import sim
 from networks.errors import ConfigError
-from sim.facilities import Station, TeamSpec
+from sim.facilities import Depot, Station, TeamSpec
 from sim.policies import NearestAvailable, SeverityPriority, policy_from_dict
 from sim.targets import ResponseTargets
 
@@ -31,8 +31,21 @@ def test_targets():
     with pytest.raises(ConfigError) as exc:
         ResponseTargets.from_dict({"arrival": -1}, source="c.toml", key="targets")
     assert exc.value.key == "targets.arrival"
-    with pytest.raises(ConfigError):
-        ResponseTargets.from_dict({"arrive": 5})
+    with pytest.raises(ConfigError, match="unknown key") as exc:
+        ResponseTargets.from_dict({"arrive": 5}, source="c.toml", key="targets")
+    assert exc.value.key == "targets.arrive"
+
+
+@pytest.mark.parametrize("name", ["Fire\nStation", "Fire\x07", "A\u2028B", "\u202eevil"])
+def test_facility_names_are_one_printable_line(name):
+    team = {"capability": "fire", "size": 6}
+    with pytest.raises(ConfigError, match="one line") as exc:
+        Station.from_dict({"name": name, "node": 0, "tier": "city", "teams": [team]}, key="s")
+    assert exc.value.key == "s.name" and "\n" not in str(exc.value)
+    with pytest.raises(ConfigError, match="one line"):
+        Depot.from_dict({"name": name, "node": 0, "tier": "city", "stock": {}})
+    ok = Station.from_dict({"name": "消防站 1", "node": 0, "tier": "city", "teams": [team]})
+    assert ok.name == "消防站 1"
 
 
 def test_township_station_needs_a_30_person_team():
