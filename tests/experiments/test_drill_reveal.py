@@ -72,7 +72,7 @@ def test_reveal_killed_mid_way_leaves_no_decrypted_byte_in_the_drill_folder(dril
     child = textwrap.dedent(
         f"""
         import os, signal, sys
-        import experiments.drill.workflow as w
+        import experiments.drill.reveal as w
         real = w.write_packets
         def write_then_die(*args, **kwargs):
             real(*args, **kwargs)
@@ -157,7 +157,7 @@ def test_a_failure_at_the_last_step_leaves_drill_and_history_as_they_were(
     hist = tmp_path / "history.csv"
     hist.write_text(HISTORY)
     before = snapshot(tmp_path)
-    import experiments.drill.workflow as w
+    import experiments.drill.reveal as w
 
     def refuse(src, dst):
         raise OSError(28, "No space left on device", str(dst))
@@ -183,7 +183,7 @@ def test_an_empty_history_file_gets_its_header(drill, tmp_path, capsys):
 
 def test_draw_creates_the_key_only_with_the_drill(tmp_path, capsys, monkeypatch):
     (tmp_path / "drill.toml").write_text(SMALL)
-    import experiments.drill.workflow as w
+    import experiments.drill.draw as w
 
     def refuse(src, dst):
         raise OSError(28, "No space left on device", str(dst))
@@ -227,7 +227,7 @@ def test_draw_creates_the_key_only_with_the_drill(tmp_path, capsys, monkeypatch)
 
 
 def test_contribute_keeps_no_secret_when_publishing_fails(tmp_path, capsys, monkeypatch):
-    import experiments.drill.workflow as w
+    import experiments.drill.organisers as w
 
     def refuse(path, data):
         raise OSError(28, "No space left on device", str(path))
