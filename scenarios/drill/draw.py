@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
+from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
@@ -100,6 +101,62 @@ class PastDrill:
     exercise_id: str = ""
 
 
+def _area_zh(network: RoadNetwork, area: str) -> str | None:
+    """The Chinese name of an area (a city or township landmark), None if it has none."""
+    from networks.synthetic import chinese_place_name
+
+    for lm in network.landmarks:
+        if lm.name == area and lm.kind in ("city", "township") and lm.name_zh:
+            return lm.name_zh
+    return chinese_place_name(area)
+
+
+def _facility_zh(name: str) -> str | None:
+    """The Chinese label of a station (:func:`sim.facilities.facility_label`), None if none."""
+    try:
+        from sim.facilities import facility_label
+    except ImportError:  # pragma: no cover - the simulator is part of yingji
+        return None
+    with i18n.language("zh"):
+        label = facility_label(name)
+    return label if label != name else None
+
+
+def _aliases(names: dict[str, str | None]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Every name a drill file may use (the record's name or its Chinese) -> the record's name."""
+    lookup = {zh: n for n, zh in names.items() if zh}
+    lookup.update({n: n for n in names})
+    return lookup, names
+
+
+def _resolve(
+    given: str,
+    names: tuple[dict[str, str], dict[str, str | None]],
+    source: str | None,
+    key: str,
+    message: str,
+) -> str:
+    """The record name ``given`` stands for, or a ConfigError listing the names to choose from.
+
+    In Chinese the list gives each Chinese name with the record's name in brackets.
+    """
+    lookup, zh = names
+    if given in lookup:
+        return lookup[given]
+    shown = [
+        _("{name_zh} ({name})").format(name_zh=zh[n], name=n)
+        if i18n.get_language() == "zh" and zh[n]
+        else n
+        for n in zh
+    ]
+    listed = texts.render(texts.listing(shown))
+    raise ConfigError(
+        _(message).format(area=given, unit=given, areas=listed, stations=listed),
+        source=source,
+        key=key,
+    )
+
+
 class DrillDrawer:
     """Draws drills under one spec on one region.
 
@@ -148,36 +205,36 @@ class DrillDrawer:
     ) -> None:
         self.spec, self.network, self.catalogue = spec, network, catalogue
         self.areas = node_areas(network)
-        known = set(self.areas.tolist())
+        areas = _aliases({a: _area_zh(network, a) for a in sorted(set(self.areas.tolist()))})
+        chosen: dict[str, list[str]] = {}
         for key, names in (
             ("include_areas", spec.include_areas),
             ("exclude_areas", spec.exclude_areas),
         ):
-            for a in names:
-                if a not in known:
-                    raise ConfigError(
-                        _("unknown area {area!r} (areas: {areas})").format(
-                            area=a, areas=", ".join(sorted(known))
-                        ),
-                        source=source,
-                        key=f"drill.{key}",
-                    )
+            chosen[key] = [
+                _resolve(
+                    a, areas, source, f"drill.{key}", N_("unknown area {area!r} (areas: {areas})")
+                )
+                for a in names
+            ]
         ok = np.ones(network.n_nodes, dtype=bool)
-        if spec.include_areas:
-            ok &= np.isin(self.areas, list(spec.include_areas))
-        ok &= ~np.isin(self.areas, list(spec.exclude_areas))
+        if chosen["include_areas"]:
+            ok &= np.isin(self.areas, chosen["include_areas"])
+        ok &= ~np.isin(self.areas, chosen["exclude_areas"])
         if spec.units:
             by_name = {u.name: u for u in units}
-            for u in spec.units:
-                if u not in by_name:
-                    raise ConfigError(
-                        _("unknown unit {unit!r} (stations: {stations})").format(
-                            unit=u, stations=", ".join(sorted(by_name))
-                        ),
-                        source=source,
-                        key="drill.units",
-                    )
-            units = [by_name[u] for u in spec.units]
+            stations = _aliases({n: _facility_zh(n) for n in sorted(by_name)})
+            picked = [
+                _resolve(
+                    u,
+                    stations,
+                    source,
+                    "drill.units",
+                    N_("unknown unit {unit!r} (stations: {stations})"),
+                )
+                for u in spec.units
+            ]
+            units = [by_name[u] for u in dict.fromkeys(picked)]
         self.units = tuple(units)
         self.stores = tuple(stores)
         recent = list(history)[-spec.no_repeat :] if spec.no_repeat else []

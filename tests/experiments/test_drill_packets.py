@@ -43,6 +43,19 @@ def test_inject_csv_round_trips_every_field(scripts):
                 "capability",
             ):
                 assert r[f] == getattr(i, f)
+        # each text column has a Chinese companion, whatever the language
+        assert {c for c in rows[0] if c.endswith("_zh")} == {
+            f"{c}_zh"
+            for c in (
+                "trigger",
+                "sender",
+                "recipient",
+                "channel",
+                "message",
+                "expected_action",
+                "capability",
+            )
+        }
 
 
 def test_evaluation_sheet_lists_targets_deadlines_actions_and_benchmark(scripts):

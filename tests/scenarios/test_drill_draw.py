@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import numpy as np
@@ -146,6 +147,32 @@ def test_areas_excluded_and_included_are_honoured(county):
     assert {s.scene.area for s in draws(d, 200)}.isdisjoint({"County Seat", "Xiba Town"})
     d = make_drawer(county, include_areas=["Beihe Town"], injects=[])
     assert {s.scene.area for s in draws(d, 100)} == {"Beihe Town"}
+
+
+def test_areas_and_units_may_be_named_in_chinese(county):
+    from networks import i18n
+
+    d = make_drawer(county, exclude_areas=["龙潭镇", "Xiba Town"], injects=[])
+    assert {s.scene.area for s in draws(d, 200)}.isdisjoint({"Longtan Town", "Xiba Town"})
+    d = make_drawer(county, include_areas=["北河镇"], injects=[])
+    assert {s.scene.area for s in draws(d, 50)} == {"Beihe Town"}
+    # a station by its Chinese name or its record name: the record name is kept, once
+    d = make_drawer(county, units=["龙潭镇应急救援站", "Baiyun Station", "Longtan Station"])
+    assert [u.name for u in d.units] == ["Longtan Station", "Baiyun Station"]
+    same = make_drawer(county, units=["Longtan Station", "白云镇应急救援站"])
+    assert canonical_json(draws(d, 1)[0].to_dict()) == canonical_json(draws(same, 1)[0].to_dict())
+    # a Chinese message lists the Chinese names, each with its record name in brackets
+    with i18n.language("zh"):
+        with pytest.raises(ConfigError, match="drill.exclude_areas") as area:
+            make_drawer(county, exclude_areas=["亚特兰蒂斯"])
+        with pytest.raises(ConfigError, match="drill.units") as unit:
+            make_drawer(county, units=["无此站"])
+    assert re.search(r"龙潭镇 ?[（(]Longtan Town[）)]", str(area.value)), area.value
+    assert re.search(r"龙潭镇应急救援站 ?[（(]Longtan Station[）)]", str(unit.value)), unit.value
+    with i18n.language("en"):
+        with pytest.raises(ConfigError, match="unknown area") as area:
+            make_drawer(county, exclude_areas=["Atlantis"])
+    assert "Longtan Town, " in str(area.value) and "龙潭镇" not in str(area.value)
 
 
 def test_nothing_left_to_draw_is_a_config_error(county):
