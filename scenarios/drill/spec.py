@@ -114,6 +114,19 @@ def _text(r: Reader, name: str, default: str) -> str:
     return v
 
 
+def _exercise_id(r: Reader) -> str:
+    """The exercise id: it becomes a CAP identifier, which allows no spaces, commas, < or &."""
+    v = _text(r, "id", "")
+    if v and (any(c.isspace() or c in ",<>&\"'" for c in v)):
+        raise r.error(
+            "id",
+            _("{value!r}: an exercise id may not hold spaces, commas, quotes, < > or &").format(
+                value=v
+            ),
+        )
+    return v
+
+
 def _strs(r: Reader, name: str) -> tuple[str, ...]:
     v = r.get(name, [])
     if not isinstance(v, list) or not all(isinstance(s, str) and s for s in v):
@@ -360,7 +373,7 @@ class DrillSpec:
             return cls(
                 start=start,
                 end=end,
-                exercise_id=_text(r, "id", ""),
+                exercise_id=_exercise_id(r),
                 name=_text(r, "name", DEFAULT_NAME),
                 jurisdiction=_text(r, "jurisdiction", ""),
                 name_zh=_text(r, "name_zh", ""),

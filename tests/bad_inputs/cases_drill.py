@@ -150,6 +150,12 @@ REVEAL = ("drill", "reveal", "d", "--key", "k.key")
 CONTRIB = ("drill", "contribute", "--party", "bob")
 
 CASES = [
+    Case(
+        "drill-draw-id-not-a-cap-identifier",
+        (*DRAW, "--out", "d", "--key", "new.key"),
+        ("drill.toml", "drill.id"),
+        small_with(drill='id = "SC 2026, <Q4> & co"'),
+    ),
     # --- draw: where it writes
     Case(
         "drill-draw-out-is-file",
