@@ -92,6 +92,22 @@ def config_language(data: Any) -> str | None:
     return lang if isinstance(lang, str) and lang in LANGUAGES else None
 
 
+def adopt_file_language(path: str | Path) -> None:
+    """Follow a config file's ``language`` key before the file is validated.
+
+    The file's own errors are then shown in its language (unless ``--lang`` or
+    ``YINGJI_LANG`` chose one); a file that cannot be read is left to the real
+    reading to report.
+    """
+    from networks.i18n import adopt
+
+    try:
+        data = read_toml(path)
+    except ConfigError:
+        return
+    adopt(config_language(data))
+
+
 @dataclass(frozen=True)
 class NetworkSpec:
     """Where the roads come from: the built-in county or a file."""

@@ -304,7 +304,7 @@ class TableRow:
             return self.where
         if self.where.startswith("features["):
             return f"{self.where}.properties.{column}"
-        return f"{self.where}, column {column}"
+        return _("{where}, column {column}").format(where=self.where, column=column)
 
 
 def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[TableRow]:
@@ -351,7 +351,7 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
         for row in rows:
             for c in row.cells:
                 if c not in allowed:
-                    where = "line 1" if suffix == ".csv" else row.where
+                    where = _("line {n}").format(n=1) if suffix == ".csv" else row.where
                     key = TableRow({}, where).key(c)
                     raise ConfigError(
                         _("unknown column (expected some of {columns})").format(
@@ -375,11 +375,17 @@ def _csv_rows(path: Path) -> list[TableRow]:
         for j, name in enumerate(names):
             if not name and j < len(names) - 1:
                 raise ConfigError(
-                    _("column {n} has no name").format(n=j + 1), source=src, key="line 1"
+                    _("column {n} has no name").format(n=j + 1),
+                    source=src,
+                    key=_("line {n}").format(n=1),
                 )
             if name in seen:
                 raise ConfigError(
-                    _("appears twice in the header"), source=src, key=f"line 1, column {name}"
+                    _("appears twice in the header"),
+                    source=src,
+                    key=_("{where}, column {column}").format(
+                        where=_("line {n}").format(n=1), column=name
+                    ),
                 )
             seen.add(name)
         if names and not names[-1]:
@@ -387,7 +393,7 @@ def _csv_rows(path: Path) -> list[TableRow]:
         rows = []
         end = reader.line_num  # a quoted cell may span lines: name the line a row starts on
         for cells in reader:
-            where = f"line {end + 1}"
+            where = _("line {n}").format(n=end + 1)
             end = reader.line_num
             if not any(c.strip() for c in cells):
                 continue

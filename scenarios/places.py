@@ -298,6 +298,10 @@ class Geography:
 
 
 # ------------------------------------------------------------------ locations
+#: Farthest an event's place may lie from a road node, metres (as for stations and sources).
+MAX_EVENT_SNAP_M = 500.0
+
+
 @dataclass(frozen=True)
 class Location:
     """A place written relative to the network, resolved to a node per stream.
@@ -439,11 +443,36 @@ class Location:
             x1, y1 = geo.xy.max(axis=0)
             node = int(geo.tree.query([x0 + fx * (x1 - x0), y0 + fy * (y1 - y0)])[1])
         elif head == "xy":
-            node = int(geo.tree.query([self.x, self.y])[1])
+            node = self._snap(geo, self.x, self.y, source=source, key=key)
         else:  # lonlat
             px, py = net.project(np.array([self.x]), np.array([self.y]))
-            node = int(geo.tree.query([float(px[0]), float(py[0])])[1])
+            node = self._snap(geo, float(px[0]), float(py[0]), source=source, key=key)
         if self.dx or self.dy:
             px, py = geo.xy[node] + (self.dx, self.dy)
+            # An offset is relative: shipped scenarios use them on any network, so a place
+            # pushed past the network's edge is clamped to its nearest node, not refused.
             node = int(geo.tree.query([px, py])[1])
         return node
+
+    @staticmethod
+    def _snap(
+        geo: Geography,
+        x: float,
+        y: float,
+        *,
+        source: str | None,
+        key: str,
+        limit: float = MAX_EVENT_SNAP_M,
+    ) -> int:
+        """The nearest node to a point, refusing a point off the network (a place elsewhere)."""
+        dist, node = geo.tree.query([x, y])
+        if not dist <= limit:
+            raise ConfigError(
+                _("the place lies {km:.2f} km from the nearest road node (at most {limit} m); "
+                  "it is not on network {network!r}").format(
+                    km=float(dist) / 1000, limit=int(limit), network=geo.network.name
+                ),
+                source=source,
+                key=key,
+            )  # fmt: skip
+        return int(node)

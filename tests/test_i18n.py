@@ -56,6 +56,29 @@ def test_every_marked_message_has_a_chinese_translation():
     assert missing == [], f"{len(missing)} untranslated, e.g. {missing[:5]}"
 
 
+def test_no_marked_message_hides_where_the_extractor_cannot_see_it():
+    # Babel does not look inside f-strings on Python 3.11: walk the syntax tree instead,
+    # so a _("...") nested in an f-string still has to be in the catalogue.
+    import ast
+
+    cat = _catalogue()
+    hidden = []
+    for pkg in PACKAGES:
+        for path in sorted((REPO / pkg).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_")
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and node.args[0].value not in cat
+                ):
+                    hidden.append(f"{path.relative_to(REPO)}:{node.lineno}")
+    assert hidden == []
+
+
 def test_the_catalogue_holds_no_message_the_code_no_longer_has():
     marked = _marked()
     stale = [m.id for m in _catalogue() if m.id and m.id not in marked]
@@ -139,3 +162,22 @@ def test_chinese_text_draws_without_missing_glyphs(tmp_path):
     # filterwarnings = error turns matplotlib's "Glyph ... missing" warning into a failure.
     fig.savefig(Path(tmp_path) / "zh.png")
     plt.close(fig)
+
+
+@pytest.mark.parametrize("command", ["run", "experiment"])
+def test_a_files_language_key_speaks_for_its_own_errors(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.delenv("YINGJI_LANG")  # YINGJI_LANG, like --lang, would outrank the file
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    run = tmp_path / "run.toml"
+    run.write_text('language = "zh"\n[network]\nsynthetic = "county"\n[run]\nreplications = 0\n')
+    exp = tmp_path / "exp.toml"
+    exp.write_text('language = "zh"\nname = "x"\nreplications = 0\n[base]\nconfig = "run.toml"\n')
+    argv = (["run", str(run), "--out", str(tmp_path / "o")] if command == "run"
+            else ["experiment", "plan", str(exp)])  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "replications" in err[0] and re.search(r"[\u4e00-\u9fff]", err[0])
+    assert main(["--lang", "en", *argv]) == 2  # an explicit choice wins over the file
+    assert not re.search(r"[\u4e00-\u9fff]", capsys.readouterr().err)

@@ -138,7 +138,7 @@ def test_a_bad_table_row_is_named_in_chinese_by_line_and_column(tmp_path, capsys
     assert main(["--lang", "zh", "site", str(cfg), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
-    assert f"{table}: line 2, column tier: " in err[0]
+    assert f"{table}: 第 2 行，tier 列: " in err[0]  # the place in the file reads Chinese too
     assert CJK.search(err[0]) and "unknown tier" not in err[0]
 
 

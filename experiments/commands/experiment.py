@@ -14,8 +14,10 @@ from networks.i18n import _
 def cmd_run(args: argparse.Namespace) -> int:
     """``yingji experiment run EXP.toml --out DIR``: run or resume an experiment."""
     from experiments.batch import run_experiment
+    from experiments.config import adopt_file_language
     from experiments.design import ExperimentSpec
 
+    adopt_file_language(args.experiment)  # the file's own errors in its language
     spec = ExperimentSpec.from_file(args.experiment)
     i18n.adopt(spec.language)
     res = run_experiment(
@@ -68,8 +70,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     """``yingji experiment plan EXP.toml``: list the design points without running them."""
+    from experiments.config import adopt_file_language
     from experiments.design import ExperimentSpec
 
+    adopt_file_language(args.experiment)  # the file's own errors in its language
     spec = ExperimentSpec.from_file(args.experiment)
     i18n.adopt(spec.language)
     spec.check_metrics()

@@ -56,11 +56,13 @@ def run_and_report(
     int
         Exit status.
     """
-    from experiments.config import RunConfig
+    from experiments.config import RunConfig, adopt_file_language
     from experiments.outdir import check_folder_target, staged_folder
     from experiments.outputs import format_summary, write_run_outputs
     from experiments.runner import run_config
 
+    if not isinstance(config, RunConfig):
+        adopt_file_language(config_path)  # the config's own errors in its language
     cfg = config if isinstance(config, RunConfig) else RunConfig.from_file(config_path)
     adopt(getattr(cfg, "language", None))  # the config's language, unless --lang chose one
     check_folder_target(out, overwrite=overwrite)

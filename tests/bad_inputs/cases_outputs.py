@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from tests.bad_inputs.harness import Case, write
+from tests.bad_inputs.harness import EXAMPLES, Case, write
 
 #: A small, fast run config (the built-in county, a typical week, one replication).
 SMALL_RUN = """name = "small"
@@ -60,7 +61,21 @@ def siting_samples(tmp: Path) -> None:
         fh.write('[siting]\nfacility = "stations"\ndemand_samples = 100000000\n')
 
 
+def event_elsewhere(tmp: Path) -> None:
+    text = (EXAMPLES / "scenarios" / "dam_break_drill.toml").read_text(encoding="utf-8")
+    old = 'at = { at = "centre", dx = 8000, dy = 8000 }'
+    assert old in text
+    write(tmp, "s.toml", text.replace(old, "at = { lon = 121.50, lat = 31.23 }", 1))
+    shutil.copy(EXAMPLES / "scenarios" / "my_hazards.toml", tmp / "my_hazards.toml")
+
+
 CASES = [
+    Case(
+        "scenario-event-off-network",
+        ("scenario", "sample", "s.toml", "--seed", "1", "-o", "x.csv"),
+        ("s.toml", "events[0].at"),
+        event_elsewhere,
+    ),
     Case("run-out-dot", ("run", "run.toml", "--out", "."), ("--out",), small),
     Case("run-out-dot-slash", ("run", "run.toml", "--out", "./"), ("--out",), small),
     Case("run-out-empty", ("run", "run.toml", "--out", ""), ("--out",), small),
