@@ -113,13 +113,15 @@ def test_production_safety_grades_are_those_of_state_council_decree_493(key):
     assert en[1].startswith("10-29 dead, or 50-99 seriously injured") and "50-100M" in en[1]
     assert en[2].startswith("3-9 dead, or 10-49 seriously injured") and "10-50M" in en[2]
     assert (
-        en[3].startswith("fewer than 3 dead, fewer than 10 seriously injured") and "<10M" in en[3]
+        en[3].startswith("fewer than 3 dead, or fewer than 10 seriously injured")
+        and "<10M" in en[3]
     )
     zh = h.meaning_zh
     assert zh[0].startswith("造成30人以上死亡，或者100人以上重伤") and "1亿元以上" in zh[0]
     assert "10人以上30人以下死亡" in zh[1] and "5000万元以上1亿元以下" in zh[1]
     assert "3人以上10人以下死亡" in zh[2] and "1000万元以上5000万元以下" in zh[2]
-    assert zh[3].startswith("造成3人以下死亡") and "1000万元以下" in zh[3]
+    # Decree 493 art. 3 joins grade IV's three bounds with 或者, as the other grades.
+    assert zh[3].startswith("造成3人以下死亡，或者10人以下重伤，或者") and "1000万元以下" in zh[3]
 
 
 def test_environmental_and_geological_thresholds_follow_their_plans():
