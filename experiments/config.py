@@ -290,7 +290,7 @@ class RunConfig:
         reinforcement = None
         if r.has("reinforcement"):
             rr = r.table("reinforcement")
-            rr.allow({"name", "location", "teams", "max_grade", "delay_min", "area"})
+            rr.allow({"name", "name_zh", "location", "teams", "max_grade", "delay_min", "area"})
             if not rr.has("location"):
                 raise rr.error("location", _("missing (where the teams enter the map)"))
             from sim.facilities import Reinforcement
@@ -525,12 +525,19 @@ class Region:
     sources: Mapping[str, tuple[int, ...]]
     reinforcement: Any = None
 
+    @property
+    def names_zh(self) -> dict[str, str]:
+        """``name -> name_zh`` of the facilities given a Chinese name (for display only)."""
+        from sim.facilities import chinese_names
+
+        return chinese_names(self.stations, self.depots, (self.reinforcement,))
+
 
 #: Columns of a stations table (besides :data:`~experiments.locations.LOCATION_COLUMNS`).
-STATION_COLUMNS = ("name", "tier", "capability", "size", "count", "area", "turnout_min",
-                   "turnout_cv")  # fmt: skip
+STATION_COLUMNS = ("name", "name_zh", "tier", "capability", "size", "count", "area",
+                   "turnout_min", "turnout_cv")  # fmt: skip
 #: Columns of a depots table (besides the location columns).
-DEPOT_COLUMNS = ("name", "tier", "parent", "lead_time_min", "item", "quantity")
+DEPOT_COLUMNS = ("name", "name_zh", "tier", "parent", "lead_time_min", "item", "quantity")
 #: Columns that must be the same on every row of one facility.
 _SAME = {"stations": ("tier", "area"), "depots": ("tier", "parent", "lead_time_min")}
 #: Messages about one facility of a table, by kind (a sentence each: word order differs).
@@ -609,7 +616,8 @@ def _group_rows(
     optional ``area``, ``turnout_min`` (mean of a lognormal) and ``turnout_cv``
     (its coefficient of variation, default 0.3).
     Depots: ``name, tier, <location>, item, quantity`` and optional
-    ``parent``, ``lead_time_min``.
+    ``parent``, ``lead_time_min``. Both: optional ``name_zh`` (the Chinese name
+    shown to a person; given on any of the facility's rows, the same on each).
 
     Rows of one facility share its name; they must agree on its place, tier
     and the other per-facility columns. Returns each entry with its first row.
@@ -630,6 +638,7 @@ def _group_rows(
     grouped: dict[str, tuple[dict[str, Any], TableRow]] = {}
     item_rows: dict[tuple[str, str], TableRow] = {}
     team_rows: dict[tuple[str, str], TableRow] = {}
+    zh_rows: dict[str, TableRow] = {}  # the first row giving each facility's name_zh
 
     def cell(row: TableRow, col: str) -> Any:
         v = row.cells.get(col)
@@ -654,7 +663,7 @@ def _group_rows(
 
     for row in rows:
         name = str(need(row, "name"))
-        for col in ("name", "area"):
+        for col in ("name", "name_zh", "area"):
             text = cell(row, col)
             if text is not None and not one_line(str(text)):
                 raise ConfigError(
@@ -718,6 +727,19 @@ def _group_rows(
                         source=source,
                         key=row.key(col),
                     )
+        zh = cell(row, "name_zh")
+        if zh is not None:
+            zh = str(zh)
+            given = zh_rows.setdefault(name, row)
+            if given is not row and zh != str(cell(given, "name_zh")):
+                raise ConfigError(
+                    _(_DIFFERS[kind]).format(
+                        value=zh, first=str(cell(given, "name_zh")), where=given.where, name=name
+                    ),
+                    source=source,
+                    key=row.key("name_zh"),
+                )
+            entry["name_zh"] = zh
         if kind == "stations":
             cap = need(row, "capability")
             if cap not in CAPABILITIES:

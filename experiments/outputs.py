@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +156,11 @@ def _stockout_label(key: str) -> str:
 
 
 def format_summary(
-    config: RunConfig, results: Sequence[ReplicationResult], *, title: str | None = None
+    config: RunConfig,
+    results: Sequence[ReplicationResult],
+    *,
+    title: str | None = None,
+    names_zh: Mapping[str, str] | None = None,
 ) -> str:
     """A readable table of the headline metrics (mean and 95 % CI over replications).
 
@@ -168,6 +172,9 @@ def format_summary(
         One result per replication.
     title
         Name of the run in the first line; the config's ``name`` (or "run") if ``None``.
+    names_zh
+        Chinese names of facilities (:attr:`experiments.config.Region.names_zh`),
+        shown in Chinese instead of the ``name``.
 
     Returns
     -------
@@ -241,7 +248,7 @@ def format_summary(
         reverse=True,
     )[:3]
     if busiest:
-        items = [f"{facility_label(name)} {100 * u:.1f}%" for u, name in busiest]
+        items = [f"{facility_label(name, names_zh)} {100 * u:.1f}%" for u, name in busiest]
         lines.append(
             _("busiest stations (share of team time committed): {items}").format(items=_join(items))
         )
@@ -313,5 +320,7 @@ def write_run_outputs(
         written.append(
             save_figure(plot_incident_map(region.network, rec), out / "incident_map.png")
         )
-        written.append(save_figure(plot_utilisation(rec), out / "utilisation.png"))
+        written.append(
+            save_figure(plot_utilisation(rec, names_zh=region.names_zh), out / "utilisation.png")
+        )
     return written

@@ -180,6 +180,9 @@ class Station:
         The teams based here.
     area
         Area the station covers, for reserve keeping (defaults to ``name``).
+    name_zh
+        Chinese name shown to a person reading Chinese (``""``: none; records
+        and ``summary.json`` keys always use ``name``).
     """
 
     name: str
@@ -187,6 +190,7 @@ class Station:
     tier: str
     teams: tuple[TeamSpec, ...]
     area: str = ""
+    name_zh: str = ""
 
     def __post_init__(self) -> None:
         if self.tier not in STATION_TIERS:
@@ -209,7 +213,12 @@ class Station:
     ) -> Station:
         """Validate and build from plain data."""
         r, name, node, tier = _placed(
-            data, {"name", "node", "tier", "teams", "area"}, STATION_TIERS, "station", source, key
+            data,
+            {"name", "name_zh", "node", "tier", "teams", "area"},
+            STATION_TIERS,
+            "station",
+            source,
+            key,
         )
         teams_data = r.get("teams")
         if not isinstance(teams_data, Sequence) or isinstance(teams_data, str) or not teams_data:
@@ -219,6 +228,7 @@ class Station:
             for i, t in enumerate(teams_data)
         )
         area = _label(r, "area", "")
+        name_zh = _label(r, "name_zh", "")
         if tier == "township" and max(t.size for t in teams) < TOWNSHIP_TEAM_MIN_SIZE:
             raise ConfigError(
                 _("a township station needs a team of at least {n} people").format(
@@ -227,17 +237,20 @@ class Station:
                 source=source,
                 key=_key(key, "teams"),
             )
-        return cls(name=name, node=node, tier=tier, teams=teams, area=area)
+        return cls(name=name, node=node, tier=tier, teams=teams, area=area, name_zh=name_zh)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data; inverse of :meth:`from_dict`."""
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "node": self.node,
             "tier": self.tier,
             "teams": [t.to_dict() for t in self.teams],
             "area": self.area,
         }
+        if self.name_zh:
+            out["name_zh"] = self.name_zh
+        return out
 
 
 @dataclass(frozen=True)
@@ -258,6 +271,8 @@ class Depot:
         Name of the depot that replenishes this one (a higher tier), or ``None``.
     lead_time_min
         Minutes from ordering a replenishment from the parent to its arrival.
+    name_zh
+        Chinese name shown to a person reading Chinese (``""``: none).
     """
 
     name: str
@@ -266,6 +281,7 @@ class Depot:
     stock: tuple[tuple[str, int], ...]
     parent: str | None = None
     lead_time_min: float = 0.0
+    name_zh: str = ""
 
     def __post_init__(self) -> None:
         if self.tier not in DEPOT_TIERS:
@@ -289,7 +305,7 @@ class Depot:
         """Validate and build from plain data (``stock`` as a table item -> quantity)."""
         r, name, node, tier = _placed(
             data,
-            {"name", "node", "tier", "stock", "parent", "lead_time_min"},
+            {"name", "name_zh", "node", "tier", "stock", "parent", "lead_time_min"},
             DEPOT_TIERS,
             "depot",
             source,
@@ -311,6 +327,7 @@ class Depot:
         items = {str(k): stock.int(str(k), lo=0, hi=MAX_STOCK) for k in stock.data}
         parent = _name(r, "parent") if r.get("parent", None) is not None else None
         lead = r.num("lead_time_min", 0.0, lo=0, hi=MAX_DURATION_MIN)
+        name_zh = _label(r, "name_zh", "")
         return cls(
             name=name,
             node=node,
@@ -318,6 +335,7 @@ class Depot:
             stock=tuple(items.items()),
             parent=parent,
             lead_time_min=lead,
+            name_zh=name_zh,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -331,6 +349,8 @@ class Depot:
         }
         if self.parent is not None:
             out["parent"] = self.parent
+        if self.name_zh:
+            out["name_zh"] = self.name_zh
         return out
 
 
@@ -471,8 +491,28 @@ def check_facilities(
             )
 
 
-def facility_label(name: str) -> str:
+def chinese_names(*groups: Sequence[Any]) -> dict[str, str]:
+    """``name -> name_zh`` of the facilities in ``groups`` that were given a Chinese name.
+
+    Each group is a sequence of :class:`Station`, :class:`Depot` or
+    :class:`Reinforcement` (``None`` entries are skipped); pass the result to
+    :func:`facility_label`.
+    """
+    out: dict[str, str] = {}
+    for group in groups:
+        for f in group:
+            f = getattr(f, "station", f)  # a Reinforcement names its station
+            if f is not None and getattr(f, "name_zh", ""):
+                out[f.name] = f.name_zh
+    return out
+
+
+def facility_label(name: str, names_zh: Mapping[str, str] | None = None) -> str:
     """A station's or depot's name as a person reads it, in the language in use.
+
+    In Chinese a name given a Chinese name by the user (``names_zh``, from
+    :func:`chinese_names`, e.g. :attr:`experiments.config.Region.names_zh`)
+    reads as that.
 
     The default facilities of :func:`sim.defaults.default_facilities` carry
     pinyin names (``"Baiyun Station"``, ``"City Depot"``, ``"Baiyun Village 3
@@ -482,9 +522,11 @@ def facility_label(name: str) -> str:
     """
     import re
 
-    from networks.i18n import _
+    from networks.i18n import _, get_language
     from networks.synthetic import chinese_place_name, place_name
 
+    if names_zh and name in names_zh and get_language() == "zh":
+        return names_zh[name]
     fixed = {
         "City Station": _("City Station"),
         "City Depot": _("City Depot"),

@@ -6,7 +6,7 @@ Each function returns a matplotlib figure and never shows or saves it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -139,7 +139,9 @@ def plot_incident_map(
     return fig
 
 
-def plot_utilisation(records: RunRecords, *, ax: Any = None) -> Any:
+def plot_utilisation(
+    records: RunRecords, *, ax: Any = None, names_zh: Mapping[str, str] | None = None
+) -> Any:
     """Bar chart of team utilisation by station (committed, and away including returns).
 
     Parameters
@@ -148,6 +150,9 @@ def plot_utilisation(records: RunRecords, *, ax: Any = None) -> Any:
         A run's records.
     ax
         Axes to draw on; a new figure if ``None``.
+    names_zh
+        Chinese names of stations (:attr:`experiments.config.Region.names_zh`),
+        shown in Chinese instead of the ``name``.
 
     Returns
     -------
@@ -169,7 +174,9 @@ def plot_utilisation(records: RunRecords, *, ax: Any = None) -> Any:
     pos = np.arange(len(names))
     ax.bar(pos, away, color="#a6bddb", label=_("away (incl. return)"))
     ax.bar(pos, committed, color="#2b8cbe", label=_("committed to incidents"))
-    ax.set_xticks(pos, [facility_label(n) for n in names], rotation=60, ha="right", fontsize=8)
+    ax.set_xticks(
+        pos, [facility_label(n, names_zh) for n in names], rotation=60, ha="right", fontsize=8
+    )
     ax.set_ylabel(_("share of team time"))
     ax.set_ylim(0, max(1.0, max(away, default=0.0)))
     ax.set_title(_("Team utilisation by station"))

@@ -71,7 +71,7 @@ def run_and_report(
     changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
     cfg = dataclasses.replace(cfg, **changes)
     results = run_config(cfg)
-    print(format_summary(cfg, results, title=title))
+    print(format_summary(cfg, results, title=title, names_zh=region.names_zh))
     with staged_folder(out, command=command, overwrite=overwrite) as stage:
         written = list(extra(stage)) if extra is not None else []
         written += write_run_outputs(cfg, region, results, stage, plots=plots)

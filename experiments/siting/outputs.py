@@ -90,7 +90,8 @@ def facility_rows(facilities: Any, network: Any, kind: str) -> dict[str, list[An
     Stations: one row per team type; the turnout is written as its mean and
     coefficient of variation (``turnout_min``, ``turnout_cv``), which read back
     as a lognormal: exact for lognormal and fixed turnouts, the same first two
-    moments for others. Depots: one row per item.
+    moments for others. Depots: one row per item. A ``name_zh`` column follows
+    ``name`` when some facility has a Chinese name.
     """
     cols: dict[str, list[Any]] = {}
 
@@ -98,7 +99,10 @@ def facility_rows(facilities: Any, network: Any, kind: str) -> dict[str, list[An
         for k, v in row.items():
             cols.setdefault(k, []).append(v)
 
+    # A Chinese name column only where some facility has one (the table reads back either way).
+    zh = any(getattr(f, "name_zh", "") for f in facilities)
     for f in facilities:
+        names = {"name": f.name, **({"name_zh": f.name_zh} if zh else {})}
         where = {
             "node": int(f.node),
             "lon": round(float(network.nodes.lon[f.node]), 7),
@@ -108,12 +112,12 @@ def facility_rows(facilities: Any, network: Any, kind: str) -> dict[str, list[An
             for t in f.teams:
                 mean = float(t.turnout.mean)
                 cv = float(np.sqrt(t.turnout.variance)) / mean if mean > 0 else 0.0
-                add(name=f.name, tier=f.tier, **where, capability=t.capability, size=t.size,
+                add(**names, tier=f.tier, **where, capability=t.capability, size=t.size,
                     count=t.count, turnout_min=round(mean, 6), turnout_cv=round(cv, 6),
                     area=f.area)  # fmt: skip
         else:
             for item, qty in f.stock:
-                add(name=f.name, tier=f.tier, **where, item=item, quantity=int(qty),
+                add(**names, tier=f.tier, **where, item=item, quantity=int(qty),
                     parent=f.parent or "", lead_time_min=f.lead_time_min)  # fmt: skip
     return cols
 
