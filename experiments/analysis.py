@@ -49,6 +49,42 @@ def metric_text(metric: str) -> str:
     return _(text) if text else metric
 
 
+#: Factor keys as a person reads them: the key itself in English, its name in Chinese
+#: (乡镇应急救援站数量). Any other key is shown as written.
+FACTOR_LABELS = {
+    "facilities.township_stations": N_("facilities.township_stations"),
+    "run.travel_noise": N_("run.travel_noise"),
+    "policy.name": N_("policy.name"),
+    "policy.reserve": N_("policy.reserve"),
+}
+
+
+def factor_text(key: str) -> str:
+    """A factor key as a person reads it, in the language in use (the key when unknown)."""
+    text = FACTOR_LABELS.get(key)
+    return _(text) if text else key
+
+
+def level_text(key: str, value: Any) -> str:
+    """A factor level as a person reads it: a shipped policy by its name, else as written."""
+    from experiments.design import format_value
+
+    if key == "policy.name" and isinstance(value, str):
+        from experiments.outputs import policy_label
+
+        return policy_label(value)
+    return format_value(value)
+
+
+def point_text(values: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> str:
+    """A design point's levels as a person reads them (in English: its label as stored)."""
+    pairs = values.items() if isinstance(values, Mapping) else values
+    shown = [
+        _("{key}={value}").format(key=factor_text(k), value=level_text(k, v)) for k, v in pairs
+    ]
+    return _(", ").join(shown) or _("base")
+
+
 @dataclass(frozen=True)
 class Interval:
     """Mean of ``n`` values with a two-sided confidence interval.

@@ -26,6 +26,11 @@ An experiment is a TOML file::
     lhs = [0.0, 0.3]            # integer = true for whole numbers
     lhs_samples = 8             # at top level: how many hypercube points
 
+Optional ``name_zh`` and ``description_zh`` (one line of printable text each)
+give the title and description in Chinese: the Chinese report and ``experiment
+plan`` show them. Like ``name`` and ``description`` they are labels: recorded in
+the manifest, never part of a design point or its hash.
+
 A top-level ``language = "zh"`` (or the base run config's) picks the language
 the commands speak; it is recorded in the output folder's manifest but is not
 part of any design point: results do not depend on it.
@@ -55,12 +60,12 @@ from typing import Any
 from experiments.config import RunConfig
 from experiments.seeding import check_root_seed, design_rng
 from networks.errors import ConfigError
-from networks.i18n import LANGUAGES, _
+from networks.i18n import LANGUAGES, _, both
 from scenarios.validate import MAX_REPLICATIONS, Reader, check_num, read_toml
 
 _TOP = {
     "name", "description", "base", "factors", "replications", "root_seed", "metrics",
-    "baseline", "lhs_samples", "lhs_seed", "language",
+    "baseline", "lhs_samples", "lhs_seed", "language", "name_zh", "description_zh",
 }  # fmt: skip
 #: Keys a factor may not vary: the experiment owns seeds, replication counts and language.
 _RESERVED = {"run.seed", "run.replications", "run", "name", "language"}
@@ -441,6 +446,8 @@ class ExperimentSpec:
     ----------
     name, description
         For the report.
+    name_zh, description_zh
+        Chinese title and description (``""``: none), shown in Chinese.
     source
         The experiment file (for error messages and as the design points' source).
     base_dir
@@ -478,6 +485,8 @@ class ExperimentSpec:
     lhs_seed: int | None = None
     description: str = ""
     language: str | None = None
+    name_zh: str = ""
+    description_zh: str = ""
     _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------------ load
@@ -620,6 +629,8 @@ class ExperimentSpec:
         spec = cls(
             name=top.str("name", "") or Path(source).stem,
             description=top.str("description", ""),
+            name_zh=_one_line(top, "name_zh"),
+            description_zh=_one_line(top, "description_zh"),
             source=source,
             base_dir=base_dir,
             base=base,
@@ -648,6 +659,9 @@ class ExperimentSpec:
         }
         if self.description:
             out["description"] = self.description
+        for key in ("name_zh", "description_zh"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
         if self.metrics:
             out["metrics"] = list(self.metrics)
         if self.baseline:
@@ -783,6 +797,14 @@ class ExperimentSpec:
             return None
         return find_point(self.points(), dict(self.baseline), source=self.source)
 
+    def title(self) -> str:
+        """The experiment's name in the language in use (``name_zh`` in Chinese)."""
+        return both(self.name, self.name_zh)
+
+    def about(self) -> str:
+        """The description in the language in use (``description_zh`` in Chinese)."""
+        return both(self.description, self.description_zh)
+
     @cached_property
     def factor_keys(self) -> tuple[str, ...]:
         """Keys of the factors, in order."""
@@ -830,6 +852,16 @@ def find_point(
             key="baseline",
         )
     return hits[0]
+
+
+def _one_line(top: Reader, name: str) -> str:
+    """An optional label of one printable line (``""`` when not given)."""
+    text = top.str(name, "")
+    if text and not text.isprintable():
+        raise top.error(
+            name, _("must be one line of printable text, got {value!r}").format(value=text)
+        )
+    return text
 
 
 def _bare(exc: ConfigError) -> str:

@@ -36,17 +36,20 @@ import numpy as np
 
 from experiments.analysis import (
     choose_metrics,
+    factor_text,
+    level_text,
     mean_ci,
     metric_text,
     numeric_metrics,
     paired_intervals,
     point_intervals,
+    point_text,
 )
 from experiments.design import find_point, format_value
 from experiments.figures import save_figure
 from experiments.store import ResultStore, StoredPoint, atomic_write_text, write_table
 from networks.errors import ConfigError
-from networks.i18n import N_, _, tag
+from networks.i18n import N_, _, both, tag
 
 _QUANTILE = re.compile(r"^(?P<base>.+)_(?:p(?P<q>\d{1,2}(?:\.\d+)?)|(?P<median>median))$")
 #: Metrics the report shows when neither the experiment nor the command names any
@@ -130,6 +133,11 @@ def plot_metric_by_factor(
     groups: dict[tuple[str, ...], list[StoredPoint]] = {}
     for p in points:
         groups.setdefault(tuple(format_value(p.values[k]) for k in others), []).append(p)
+    # What a person reads: factor names and levels in the language in use.
+    shown = {
+        key: point_text([(k, members[0].values[k]) for k in others]) if others else None
+        for key, members in groups.items()
+    }
     span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
     dodge = 0.02 * span if len(groups) > 1 else 0.0
     many = len(groups) > 8
@@ -144,7 +152,7 @@ def plot_metric_by_factor(
             lo.append(iv.mean - iv.low if iv.n > 1 else 0.0)
             hi.append(iv.high - iv.mean if iv.n > 1 else 0.0)
         order = np.argsort(xs)
-        label = ", ".join(f"{k}={v}" for k, v in zip(others, key, strict=True)) or None
+        label = shown[key]
         ax.errorbar(
             np.asarray(xs)[order],
             np.asarray(ys)[order],
@@ -155,12 +163,12 @@ def plot_metric_by_factor(
             label=None if many else label,
         )
     if not numeric:
-        ax.set_xticks([pos[t] for t in levels], [format_value(v) for v in raw])
-    ax.set_xlabel(factor)
+        ax.set_xticks([pos[t] for t in levels], [level_text(factor, v) for v in raw])
+    ax.set_xlabel(factor_text(factor))
     ax.set_ylabel(metric_text(metric))
     ax.set_title(
         _("{metric} by {factor} (mean, {level} CI)").format(
-            metric=metric_text(metric), factor=factor, level=f"{level:.0%}"
+            metric=metric_text(metric), factor=factor_text(factor), level=f"{level:.0%}"
         )
     )
     if len(groups) > 1 and not many:
@@ -170,7 +178,11 @@ def plot_metric_by_factor(
 
 
 def plot_paired_differences(
-    paired: Mapping[str, Sequence[Any]], metric: str, *, ax: Any = None
+    paired: Mapping[str, Sequence[Any]],
+    metric: str,
+    *,
+    ax: Any = None,
+    labels: Mapping[int, str] | None = None,
 ) -> Any:
     """Paired differences of ``metric`` against the baseline, one CI bar per design point.
 
@@ -182,6 +194,9 @@ def plot_paired_differences(
         Which metric.
     ax
         Axes to draw on; a new figure if ``None``.
+    labels
+        Design point (``point`` column) -> the text on its tick; the table's
+        ``label`` where not given.
 
     Returns
     -------
@@ -196,7 +211,12 @@ def plot_paired_differences(
     err = np.nan_to_num(np.vstack([d - lo, hi - d]))
     ax.errorbar(d, y, xerr=err, fmt="o", capsize=3)
     ax.axvline(0.0, color="grey", linewidth=1)
-    ax.set_yticks(y, [paired["label"][i] for i in rows], fontsize="small")
+    points = paired.get("point") if labels else None
+    ticks = [
+        labels.get(points[i], paired["label"][i]) if labels and points else paired["label"][i]
+        for i in rows
+    ]
+    ax.set_yticks(y, ticks, fontsize="small")
     ax.invert_yaxis()
     base = paired["baseline"][rows[0]] if rows else ""
     name = metric_text(metric)
@@ -281,7 +301,7 @@ def plot_response_cdf(
     """
     fig, ax = _axes(ax, (6.5, 4.2))
     how, curves = response_cdfs(store, rows, measure=measure)
-    labels = {p.index: f"{p.id} {p.label}" for p in store.points}
+    labels = {p.index: f"{p.id} {point_text(p.values)}" for p in store.points}
     for point, (x, prob) in curves.items():
         if how == "records":
             ax.step(x, prob, where="post", label=labels[point])
@@ -433,12 +453,14 @@ def write_report(
             fig = plot_metric_by_factor(rows, points, k, m, level=level)
             figures.append(
                 (
-                    _("{metric} by {factor}").format(metric=metric_text(m), factor=k),
+                    _("{metric} by {factor}").format(metric=metric_text(m), factor=factor_text(k)),
                     save_figure(fig, root / "figures" / f"{m}__{_slug(k)}.png"),
                 )
             )
         if len(points) > 1:
-            fig = plot_paired_differences(paired, m)
+            fig = plot_paired_differences(
+                paired, m, labels={p.index: point_text(p.values) for p in points}
+            )
             figures.append(
                 (
                     _("{metric}: paired differences").format(metric=metric_text(m)),
@@ -532,9 +554,9 @@ def _page(
         for m in metrics
     ]
     design = _table_html(
-        [point, *keys, _("replications"), _("config hash")],
+        [point, *(factor_text(k) for k in keys), _("replications"), _("config hash")],
         [
-            [p.id, *(_fmt(format_value(p.values[k])) for k in keys),
+            [p.id, *(_fmt(level_text(k, p.values[k])) for k in keys),
              f"{done[p.index]}/{store.replications}", f"<code>{p.config_hash[:12]}</code>"]
             for p in points
         ],
@@ -582,8 +604,11 @@ def _page(
         f"{html.escape(title)}</figcaption></figure>"
         for title, path in figures
     )
-    labels = _table_html([point, _("design point")], [[p.id, html.escape(p.label)] for p in points])
-    title = html.escape(str(man.get("experiment", "experiment")))
+    labels = _table_html(
+        [point, _("design point")], [[p.id, html.escape(point_text(p.values))] for p in points]
+    )
+    title = html.escape(str(both(man.get("experiment", "experiment"), man.get("name_zh"))))
+    about = html.escape(str(both(man.get("description", ""), man.get("description_zh"))))
     head = _html(_("{title} — yingji experiment"), title=title)
     facts = _html(
         _(
@@ -602,7 +627,7 @@ def _page(
     diffs_head = _html(
         _("Paired differences against {id} ({label})"),
         id=html.escape(base.id),
-        label=html.escape(base.label),
+        label=html.escape(point_text(base.values)),
     )
     diffs_note = _html(
         _(
@@ -627,7 +652,7 @@ figure {{ display: inline-block; margin: 0.5em; vertical-align: top; }}
 img {{ max-width: 34em; }} figcaption {{ font-size: 0.85em; color: #555; }}
 </style></head><body>
 <h1>{title}</h1>
-<p>{html.escape(str(man.get("description", "")))}</p>
+<p>{about}</p>
 <p>{facts}</p>
 <h2>{design_head}</h2>{design}
 <h2>{means_head}</h2>

@@ -341,6 +341,10 @@ class ResultStore:
                 for p in points
             ],  # fmt: skip
         }
+        # Chinese labels, when given: words only, like the language (not in the identity).
+        manifest.update(
+            {k: getattr(spec, k) for k in ("name_zh", "description_zh") if getattr(spec, k, "")}
+        )
         path = root / "manifest.json"
         if path.exists():
             old = _read_manifest(root)

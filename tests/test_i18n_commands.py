@@ -49,7 +49,8 @@ def english_sentences() -> tuple[str, ...]:
             continue
         for piece in PLACEHOLDER.split(m.id):
             piece = piece.strip(" .,:;()-\n")
-            words = re.findall(r"[A-Za-z]{2,}", piece)
+            # Three words apart, not an identifier such as facilities.township_stations.
+            words = [w for w in piece.split() if re.search(r"[A-Za-z]{2,}", w)]
             if len(words) >= 3 and piece not in m.string:
                 found.add(piece)
     return tuple(sorted(found))

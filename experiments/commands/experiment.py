@@ -84,13 +84,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
             "{name}: {points} design points x {replications} replications = {runs} runs, "
             "root seed {seed}"
         ).format(
-            name=spec.name,
+            name=spec.title(),
             points=len(points),
             replications=spec.replications,
             runs=len(points) * spec.replications,
             seed=spec.root_seed,
         )
     )
+    if spec.about():
+        print(spec.about())
     for p in points:
         mark = "  " + _("(baseline)") if base is not None and p.index == base.index else ""
         print(f"{p.id}  {p.config_hash[:12]}  {p.label}{mark}")

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from experiments.commands import argtypes
-from networks.i18n import _, both, pad, width
+from networks.i18n import N_, _, both, pad, width
 
 #: Width of the label column of ``scenario show``.
 _LABEL = 13
@@ -20,6 +20,91 @@ def _line(label: str, value: str) -> str:
 def _listed(items) -> str:  # noqa: ANN001 - an iterable of strings
     """Items joined with the language's list separator."""
     return _(", ").join(items)
+
+
+#: Event settings that name a place (:class:`scenarios.places.Location` values).
+_PLACE_KEYS = frozenset({"at", "path_from", "path_to"})
+#: Event settings as a person reads them: the key itself in English, a name in Chinese.
+_SETTING_LABELS = {
+    "at": N_("at"),
+    "path_from": N_("path_from"),
+    "path_to": N_("path_to"),
+}
+#: A place shifted by metres: (offset, English-style template) per direction.
+_OFFSETS = (
+    ("dx", N_("+{km} km E"), N_("+{km} km W")),
+    ("dy", N_("+{km} km N"), N_("+{km} km S")),
+)
+
+
+def _enumerate(items) -> str:  # noqa: ANN001 - an iterable of strings
+    """Values of one setting joined: ", " in English, "、" in Chinese."""
+    return both(", ", "、").join(items)
+
+
+def _place(value) -> str:  # noqa: ANN001 - a location as the scenario file gives it
+    """A location readably: ``centre +3.0 km E, +2.5 km N`` (中心以东 3.0 公里、以北 2.5 公里)."""
+    from scenarios.terms import source_name
+
+    if isinstance(value, str):
+        head, _sep, arg = value.partition(":")
+        if head in ("centre", "center") and not arg:
+            return _("centre")
+        if head == "random" and not arg:
+            return _("random")
+        if head == "source" and arg:
+            return _("source:{kind}").format(kind=both(arg, source_name(arg)))
+        if head == "landmark" and arg:
+            return _("landmark:{name}").format(name=arg)
+        if head == "node" and arg:
+            return _("node:{node}").format(node=arg)
+        if head == "bbox" and arg:
+            fx, _sep, fy = arg.partition(",")
+            return _("bbox:{fx},{fy}").format(fx=fx, fy=fy)
+        return value
+    if not isinstance(value, dict):
+        return str(value)
+    if "x" in value or "y" in value:
+        place = _("x={x} m, y={y} m").format(x=value.get("x"), y=value.get("y"))
+    elif "lon" in value or "lat" in value:
+        place = _("lon {lon}, lat {lat}").format(lon=value.get("lon"), lat=value.get("lat"))
+    else:
+        place = _place(value.get("at", "centre"))
+    offsets = []
+    for key, plus, minus in _OFFSETS:
+        metres = value.get(key) or 0.0
+        if metres:
+            km = f"{abs(float(metres)) / 1000:.1f}"
+            offsets.append(_(plus if metres > 0 else minus).format(km=km))
+    if not offsets:
+        return place
+    return _("{place} {offsets}").format(place=place, offsets=_enumerate(offsets))
+
+
+def _setting_value(value, catalogue) -> str:  # noqa: ANN001 - a setting's value, HazardCatalogue
+    """An event setting's value readably (booleans, lists and tables in words)."""
+    if isinstance(value, bool):
+        return both("true", _("yes")) if value else both("false", _("no"))
+    if isinstance(value, list | tuple):
+        return _enumerate(_setting_value(v, catalogue) for v in value)
+    if isinstance(value, dict):
+        # "；" in Chinese: a hazard's name may itself hold "、".
+        inner = both(", ", "；").join(
+            _("{key}={value}").format(
+                key=both(k, catalogue[k].label()) if k in catalogue else k,
+                value=_setting_value(v, catalogue),
+            )
+            for k, v in value.items()
+        )
+        return _("({settings})").format(settings=inner)
+    return str(value)
+
+
+def _setting(key: str, value, catalogue) -> str:  # noqa: ANN001 - a setting's value, HazardCatalogue
+    """One event setting, ``key=value``, readably in the language in use."""
+    label = _SETTING_LABELS.get(key)
+    shown = _place(value) if key in _PLACE_KEYS else _setting_value(value, catalogue)
+    return _("{key}={value}").format(key=_(label) if label else key, value=shown)
 
 
 def cmd_scenario_list(args: argparse.Namespace) -> int:
@@ -100,7 +185,7 @@ def format_scenario(spec, catalogue) -> str:  # noqa: ANN001 - ScenarioSpec, Haz
             )
     for i, e in enumerate(spec.events):
         d = {k: v for k, v in e.to_dict().items() if k != "type"}
-        params = _listed(f"{k}={v}" for k, v in d.items())
+        params = _listed(_setting(k, v, catalogue) for k, v in d.items())
         lines.append(
             _line(
                 _("event {i}").format(i=i),
