@@ -395,3 +395,19 @@ def test_english_cap_alert_has_one_english_info(county):
     assert [i["language"] for i in infos] == ["en-US"]
     assert infos[0]["description"] == script.alarm.message
     validate_cap_schema(data)
+
+
+def test_verify_speaks_the_language_of_the_reveal(fast_example, tmp_path, monkeypatch, capsys):
+    d, key = tmp_path / "d", tmp_path / "d.key"
+    assert main(["--lang", "zh", "drill", "draw", str(fast_example), "--out", str(d),
+                 "--key", str(key)]) == 0  # fmt: skip
+    assert main(["--lang", "zh", "drill", "reveal", str(d), "--key", str(key)]) == 0
+    assert json.loads((d / "revealed" / "opening.json").read_text())["language"] == "zh"
+    monkeypatch.delenv("YINGJI_LANG")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    capsys.readouterr()
+    assert main(["drill", "verify", str(d)]) == 0
+    assert HAN.search(capsys.readouterr().out)
+    assert main(["--lang", "en", "drill", "verify", str(d)]) == 0
+    assert not HAN.search(capsys.readouterr().out)

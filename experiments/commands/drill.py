@@ -109,7 +109,9 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """``yingji drill verify``: check a revealed script against the commitment."""
     from experiments.drill import verify_drill
+    from experiments.drill.verify import revealed_language
 
+    i18n.adopt(revealed_language(args.folder))  # the language of the reveal, unless chosen
     if args.redraw is not None:
         from experiments.drill.config import drill_language
 

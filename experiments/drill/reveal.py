@@ -268,7 +268,12 @@ def reveal_drill(
     stage.mkdir(mode=0o700)
     try:
         atomic_write_bytes(stage / "script.json", body)
-        opening = {"commitment": commitment(salt, body), "salt": salt.hex()}
+        # The language the packets were written in, so verify can speak it too.
+        opening = {
+            "commitment": commitment(salt, body),
+            "salt": salt.hex(),
+            "language": i18n.get_language(),
+        }
         atomic_write_bytes(stage / "opening.json", (json.dumps(opening, indent=2) + "\n").encode())
         atomic_write_bytes(stage / "history_row.csv", history_row(script.to_dict()).encode())
         written = write_packets(script, stage, network)

@@ -147,3 +147,17 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
     return VerifyResult(
         script.exercise_id, str(public["commitment"]), script.drawn_at, tuple(checks)
     )
+
+
+def revealed_language(folder: str | Path) -> str | None:
+    """The language a drill's packets were revealed in (``None`` if unknown or unreadable).
+
+    ``verify`` adopts it like a config's ``language`` key, so a drill revealed in
+    Chinese is verified in Chinese unless ``--lang`` or ``YINGJI_LANG`` says otherwise.
+    """
+    try:
+        data = json.loads((Path(folder) / REVEALED / "opening.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    lang = data.get("language") if isinstance(data, dict) else None
+    return lang if lang in ("zh", "en") else None
