@@ -181,7 +181,7 @@ def format_summary(
     str
         The table, in the language in use, columns aligned by terminal width.
     """
-    from sim.facilities import facility_label
+    from networks.names import facility_label
 
     across = across_replications(results)
     first = results[0].summary

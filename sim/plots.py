@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from networks.i18n import N_, _
+from networks.names import facility_label
 from networks.roadnet import RoadNetwork
-from sim.facilities import facility_label
 from sim.records import RunRecords
 from sim.summary import interval, utilisation
 from sim.targets import ResponseTargets

@@ -12,7 +12,8 @@ from experiments.cli import main
 from experiments.config import RunConfig
 from networks import i18n
 from networks.errors import ConfigError
-from sim.facilities import Depot, Station, facility_label
+from networks.names import facility_label
+from sim.facilities import Depot, Station
 
 #: Three stations on the small county, each with a Chinese name.
 STATIONS = """\

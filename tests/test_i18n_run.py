@@ -208,9 +208,9 @@ def test_every_plot_draws_in_chinese_without_missing_glyphs(tmp_path):
 
 
 def test_default_facilities_and_places_have_chinese_names_and_keep_pinyin_in_english():
-    from networks.synthetic import place_name, synthetic_county
+    from networks import synthetic_county
+    from networks.names import facility_label, place_name
     from sim.defaults import default_facilities
-    from sim.facilities import facility_label
 
     net = synthetic_county()
     stations, depots = default_facilities(net)

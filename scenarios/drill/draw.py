@@ -103,7 +103,7 @@ class PastDrill:
 
 def _area_zh(network: RoadNetwork, area: str) -> str | None:
     """The Chinese name of an area (a city or township landmark), None if it has none."""
-    from networks.synthetic import chinese_place_name
+    from networks.names import chinese_place_name
 
     for lm in network.landmarks:
         if lm.name == area and lm.kind in ("city", "township") and lm.name_zh:
@@ -112,9 +112,9 @@ def _area_zh(network: RoadNetwork, area: str) -> str | None:
 
 
 def _facility_zh(name: str) -> str | None:
-    """The Chinese label of a station (:func:`sim.facilities.facility_label`), None if none."""
+    """The Chinese label of a station (:func:`networks.names.facility_label`), None if none."""
     try:
-        from sim.facilities import facility_label
+        from networks.names import facility_label
     except ImportError:  # pragma: no cover - the simulator is part of yingji
         return None
     with i18n.language("zh"):

@@ -19,9 +19,9 @@ A text spec is plain JSON:
 * ``{"en": TEXT, "zh": TEXT}``: a name or catalogue text given in both
   languages (``zh`` may be missing: English is shown then);
 * ``{"facility": NAME}``: a station or depot, by its record name
-  (:func:`sim.facilities.facility_label`);
+  (:func:`networks.names.facility_label`);
 * ``{"place": NAME}``: a road or place of a network that gives no Chinese
-  name (:func:`networks.synthetic.place_name` names the built-in county's);
+  name (:func:`networks.names.place_name` names the built-in county's);
 * ``{"list": [...]}``: specs joined with the language's list separator;
 * a string or a number: shown as it is (numbers keep their format specs, so
   they are byte-identical in every language).
@@ -229,7 +229,7 @@ def _facility(name: str, english: bool) -> str:
     if english:
         return name
     try:
-        from sim.facilities import facility_label
+        from networks.names import facility_label
     except ImportError:  # pragma: no cover - the simulator is part of yingji
         return name
     return facility_label(name)
@@ -238,7 +238,7 @@ def _facility(name: str, english: bool) -> str:
 def _place(name: str, english: bool) -> str:
     if english:
         return name
-    from networks.synthetic import place_name
+    from networks.names import place_name
 
     return place_name(name)
 
