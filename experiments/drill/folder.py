@@ -49,19 +49,31 @@ def yingji_version() -> str:
 PUBLIC_COMMITMENT = N_("public commitment")
 
 
+def read_bytes(path: Path, *, missing: str, unreadable: str, **fields: Any) -> bytes:
+    """The bytes of a drill file; a missing or unreadable one is a :class:`SealError`.
+
+    ``missing`` and ``unreadable`` are translated messages with a ``{path}``
+    placeholder (``unreadable`` also ``{reason}``) and any of ``fields``.
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SealError(missing.format(path=path, **fields)) from None
+    except OSError as exc:
+        raise SealError(unreadable.format(path=path, reason=exc.strerror, **fields)) from None
+
+
 def read_json(path: Path, what: str) -> dict[str, Any]:
     """A JSON object from ``path``; ``what`` (a marked noun) names it in messages."""
     w = _(what)
+    raw = read_bytes(
+        path,
+        missing=_("{path}: no {what} here"),
+        unreadable=_("{path}: cannot read {what} ({reason})"),
+        what=w,
+    )
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise SealError(_("{path}: no {what} here").format(path=path, what=w)) from None
-    except OSError as exc:
-        raise SealError(
-            _("{path}: cannot read {what} ({reason})").format(
-                path=path, what=w, reason=exc.strerror
-            )
-        ) from None
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise SealError(
             _("{path}: {what} is damaged (not JSON)").format(path=path, what=w)

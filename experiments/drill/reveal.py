@@ -27,6 +27,7 @@ from experiments.drill.folder import (
     SEALED,
     check_drill_folder,
     check_header,
+    read_bytes,
     read_json,
     stage_name,
     sweep,
@@ -71,16 +72,11 @@ def _open_sealed(
 ) -> tuple[dict[str, Any], DrillScript, bytes, bytes, str | None]:
     public = read_json(folder / PUBLIC, PUBLIC_COMMITMENT)
     path = folder / SEALED
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SealError(_("{path}: no sealed drill here").format(path=path)) from None
-    except OSError as exc:
-        raise SealError(
-            _("{path}: cannot read the sealed drill ({reason})").format(
-                path=path, reason=exc.strerror
-            )
-        ) from None
+    data = read_bytes(
+        path,
+        missing=_("{path}: no sealed drill here"),
+        unreadable=_("{path}: cannot read the sealed drill ({reason})"),
+    )
     try:
         plain = unseal(data, secret)
     except SealError as exc:

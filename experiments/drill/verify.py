@@ -24,6 +24,7 @@ from experiments.drill.folder import (
     SEALED,
     check_drill_folder,
     check_header,
+    read_bytes,
     read_json,
     sweep,
 )
@@ -73,16 +74,11 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
     sweep(folder.resolve())
     public = read_json(folder / PUBLIC, PUBLIC_COMMITMENT)
     path = folder / REVEALED / "script.json"
-    try:
-        body = path.read_bytes()
-    except FileNotFoundError:
-        raise SealError(_("{path}: not revealed yet").format(path=path)) from None
-    except OSError as exc:
-        raise SealError(
-            _("{path}: cannot read the revealed script ({reason})").format(
-                path=path, reason=exc.strerror
-            )
-        ) from None
+    body = read_bytes(
+        path,
+        missing=_("{path}: not revealed yet"),
+        unreadable=_("{path}: cannot read the revealed script ({reason})"),
+    )
     opening_path = folder / REVEALED / "opening.json"
     opening = read_json(opening_path, _OPENING)
     checks = []
