@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from experiments.config import Region, RunConfig
-from experiments.locations import number, read_rows, resolve_location
+from experiments.locations import TableRow, number, read_rows, resolve_location
 from experiments.siting.task import SitingTask
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
@@ -22,7 +21,7 @@ DEMAND_SPAWN_KEY = 2**31 - 1
 
 def table_nodes(
     path: Path, network: RoadNetwork, task: SitingTask, name: str
-) -> tuple[np.ndarray, list[dict[str, Any]]]:
+) -> tuple[np.ndarray, list[TableRow]]:
     """Nodes of the rows of a location table (CSV/GeoJSON) and the rows themselves.
 
     ``name`` is the task key the table was given for (``fix``, ``candidates``,
@@ -32,7 +31,7 @@ def table_nodes(
     if not table:
         raise task.error(name, _("the table {path} has no rows").format(path=path))
     nodes = [resolve_location(r.cells, network, source=str(path), key=r.key()) for r in table]
-    return np.asarray(nodes, dtype=np.int64), [r.cells for r in table]
+    return np.asarray(nodes, dtype=np.int64), table
 
 
 def grid_nodes(network: RoadNetwork, spacing_m: float) -> np.ndarray:
@@ -74,11 +73,13 @@ def demand_weights(
     if isinstance(task.demand, Path):
         nodes, rows = table_nodes(task.demand, net, task, "demand")
         w = np.zeros(n)
-        where = [r.key("weight") for r in read_rows(Path(task.demand))]
-        for node, row, key in zip(nodes, rows, where, strict=True):
-            raw = row.get("weight", 1.0)
+        for node, row in zip(nodes, rows, strict=True):
+            raw = row.cells.get("weight", 1.0)
             w[node] += number(
-                1.0 if raw in (None, "") else raw, source=str(task.demand), key=key, lo=0.0
+                1.0 if raw in (None, "") else raw,
+                source=str(task.demand),
+                key=row.key("weight"),
+                lo=0.0,
             )
     elif task.demand == "nodes":
         w = np.ones(n)

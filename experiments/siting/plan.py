@@ -155,7 +155,11 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         nodes, rows = table_nodes(task.fix, net, task, "fix")
         fixed = np.unique(nodes)
         # A fixed site that is not a facility yet keeps the name its table gives it.
-        names = {int(n): str(r["name"]) for n, r in zip(nodes, rows, strict=True) if r.get("name")}
+        names = {
+            int(n): str(r.cells["name"])
+            for n, r in zip(nodes, rows, strict=True)
+            if r.cells.get("name")
+        }
     elif task.fix == "current":
         fixed, names = np.unique(current), {}
     else:
