@@ -2,23 +2,17 @@
 
 ``write_report(out)`` reads an output folder (finished or not), computes per
 design point and metric the mean with its Student-t interval and the paired
-difference against a baseline point (:mod:`experiments.analysis`), draws
-
-* each metric against each factor, with CI bars, one line per combination of
-  the other factors;
-* the paired differences against the baseline, with CI bars;
-* response-time CDFs per design point. With records saved (``--records``) the
-  curve is the exact empirical CDF of ``first_arrival - call`` pooled over
-  replications; without, it is sketched through the replication means of the
-  response-time quantiles the summary reports (``intervals_arrival_median``,
-  ``intervals_arrival_p90``, or ``arrival_pNN``), joined by straight lines,
-  which is all a summary knows;
-
-and writes ``report.html`` (figures embedded as base64 PNG: opens from disk,
-no server), ``figures/*.png`` and ``analysis/points.csv`` /
+difference against a baseline point (:mod:`experiments.analysis`), draws the
+figures of :mod:`experiments.report_figures` (each metric against each factor,
+the paired differences against the baseline, response-time CDFs per design
+point), and writes ``report.html`` (figures embedded as base64 PNG: opens from
+disk, no server), ``figures/*.png`` and ``analysis/points.csv`` /
 ``analysis/paired.csv``. The page and the figures speak the language in use
 (``<html lang="zh-CN">`` in Chinese); the CSV tables are the same in every
 language.
+
+Here: choosing metrics and the baseline, the tables, the page; the plotting
+functions are re-exported from :mod:`experiments.report_figures`.
 """
 
 from __future__ import annotations
@@ -32,26 +26,38 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from experiments.analysis import (
     choose_metrics,
     factor_text,
     level_text,
-    mean_ci,
     metric_text,
     numeric_metrics,
     paired_intervals,
     point_intervals,
     point_text,
 )
-from experiments.design import find_point, format_value
+from experiments.design import find_point
 from experiments.figures import save_figure
+from experiments.report_figures import (
+    plot_metric_by_factor,
+    plot_paired_differences,
+    plot_response_cdf,
+    response_cdfs,
+)
 from experiments.store import ResultStore, StoredPoint, atomic_write_text, write_table
 from networks.errors import ConfigError
-from networks.i18n import N_, _, both, tag
+from networks.i18n import _, both, tag
 
-_QUANTILE = re.compile(r"^(?P<base>.+)_(?:p(?P<q>\d{1,2}(?:\.\d+)?)|(?P<median>median))$")
+__all__ = [
+    "DEFAULT_METRICS",
+    "parse_baseline",
+    "plot_metric_by_factor",
+    "plot_paired_differences",
+    "plot_response_cdf",
+    "response_cdfs",
+    "write_report",
+]
+
 #: Metrics the report shows when neither the experiment nor the command names any
 #: (those present in the results; every numeric metric still goes to analysis/*.csv).
 DEFAULT_METRICS = (
@@ -59,275 +65,6 @@ DEFAULT_METRICS = (
     "compliance_all_three", "intervals_arrival_mean", "intervals_arrival_p90", "served",
     "mutual_aid_share",
 )  # fmt: skip
-#: Where the response-time CDF comes from (:func:`response_cdfs`), for its title.
-_CDF_SOURCES = {
-    "records": N_("pooled records"),
-    "quantiles": N_("mean summary quantiles"),
-    "none": N_("no response times in the results"),
-}
-#: Axis label of the response-time CDF by measure (any other: the generic label).
-_CDF_AXES = {"arrival": N_("first team on scene, minutes after the call")}
-
-
-def _axes(ax: Any, size: tuple[float, float] = (6.0, 4.0)) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    from networks.fonts import use_cjk_fonts
-
-    use_cjk_fonts()
-    if ax is None:
-        fig, ax = plt.subplots(figsize=size)
-        return fig, ax
-    return ax.figure, ax
-
-
-def _is_numeric(values: Sequence[Any]) -> bool:
-    return all(not isinstance(v, bool) and isinstance(v, int | float) for v in values)
-
-
-# --------------------------------------------------------------------------- plots
-def plot_metric_by_factor(
-    rows: Sequence[Any],
-    points: Sequence[StoredPoint],
-    factor: str,
-    metric: str,
-    *,
-    level: float = 0.95,
-    ax: Any = None,
-) -> Any:
-    """Mean of ``metric`` against the levels of ``factor`` with CI bars.
-
-    One series per combination of the other factors' levels. Numeric levels
-    sit at their values, other levels at evenly spaced positions.
-
-    Parameters
-    ----------
-    rows
-        Stored replications.
-    points
-        The design points.
-    factor, metric
-        What to put on the x and y axes.
-    level
-        Confidence level of the bars.
-    ax
-        Axes to draw on; a new figure if ``None``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    fig, ax = _axes(ax)
-    others = [k for k in points[0].values if k != factor] if points else []
-    levels = list(dict.fromkeys(json.dumps(p.values[factor], sort_keys=True) for p in points))
-    raw = [json.loads(t) for t in levels]
-    numeric = _is_numeric(raw)
-    pos = {
-        t: (float(v) if numeric else float(i))
-        for i, (t, v) in enumerate(zip(levels, raw, strict=True))
-    }
-    values = {p.index: [] for p in points}
-    for row in rows:
-        if row.point in values:
-            values[row.point].append(row.summary.get(metric, math.nan))
-    groups: dict[tuple[str, ...], list[StoredPoint]] = {}
-    for p in points:
-        groups.setdefault(tuple(format_value(p.values[k]) for k in others), []).append(p)
-    # What a person reads: factor names and levels in the language in use.
-    shown = {
-        key: point_text([(k, members[0].values[k]) for k in others]) if others else None
-        for key, members in groups.items()
-    }
-    span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
-    dodge = 0.02 * span if len(groups) > 1 else 0.0
-    many = len(groups) > 8
-    for g, (key, members) in enumerate(groups.items()):
-        xs, ys, lo, hi = [], [], [], []
-        for p in members:
-            iv = mean_ci(values[p.index], level=level)
-            xs.append(
-                pos[json.dumps(p.values[factor], sort_keys=True)] + dodge * (g - len(groups) / 2)
-            )
-            ys.append(iv.mean)
-            lo.append(iv.mean - iv.low if iv.n > 1 else 0.0)
-            hi.append(iv.high - iv.mean if iv.n > 1 else 0.0)
-        order = np.argsort(xs)
-        label = shown[key]
-        ax.errorbar(
-            np.asarray(xs)[order],
-            np.asarray(ys)[order],
-            yerr=[np.asarray(lo)[order], np.asarray(hi)[order]],
-            marker="o",
-            capsize=3,
-            linestyle="-" if len(xs) <= 12 else "none",
-            label=None if many else label,
-        )
-    if not numeric:
-        ax.set_xticks([pos[t] for t in levels], [level_text(factor, v) for v in raw])
-    ax.set_xlabel(factor_text(factor))
-    ax.set_ylabel(metric_text(metric))
-    ax.set_title(
-        _("{metric} by {factor} (mean, {level} CI)").format(
-            metric=metric_text(metric), factor=factor_text(factor), level=f"{level:.0%}"
-        )
-    )
-    if len(groups) > 1 and not many:
-        ax.legend(fontsize="small")
-    ax.grid(alpha=0.3)
-    return fig
-
-
-def plot_paired_differences(
-    paired: Mapping[str, Sequence[Any]],
-    metric: str,
-    *,
-    ax: Any = None,
-    labels: Mapping[int, str] | None = None,
-) -> Any:
-    """Paired differences of ``metric`` against the baseline, one CI bar per design point.
-
-    Parameters
-    ----------
-    paired
-        Table from :func:`experiments.analysis.paired_intervals`.
-    metric
-        Which metric.
-    ax
-        Axes to draw on; a new figure if ``None``.
-    labels
-        Design point (``point`` column) -> the text on its tick; the table's
-        ``label`` where not given.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    rows = [i for i, m in enumerate(paired["metric"]) if m == metric]
-    fig, ax = _axes(ax, (6.0, 0.5 + 0.35 * max(len(rows), 2)))
-    y = np.arange(len(rows))
-    d = np.array([paired["diff"][i] for i in rows], dtype=float)
-    lo = np.array([paired["ci_low"][i] for i in rows], dtype=float)
-    hi = np.array([paired["ci_high"][i] for i in rows], dtype=float)
-    err = np.nan_to_num(np.vstack([d - lo, hi - d]))
-    ax.errorbar(d, y, xerr=err, fmt="o", capsize=3)
-    ax.axvline(0.0, color="grey", linewidth=1)
-    points = paired.get("point") if labels else None
-    ticks = [
-        labels.get(points[i], paired["label"][i]) if labels and points else paired["label"][i]
-        for i in rows
-    ]
-    ax.set_yticks(y, ticks, fontsize="small")
-    ax.invert_yaxis()
-    base = paired["baseline"][rows[0]] if rows else ""
-    name = metric_text(metric)
-    ax.set_xlabel(_("{metric}: point - baseline {baseline}").format(metric=name, baseline=base))
-    ax.set_title(_("Paired differences in {metric}").format(metric=name))
-    ax.grid(alpha=0.3, axis="x")
-    return fig
-
-
-def response_cdfs(
-    store: ResultStore, rows: Sequence[Any], *, measure: str = "arrival"
-) -> tuple[str, dict[int, tuple[np.ndarray, np.ndarray]]]:
-    """Response-time CDF per design point: ``(how, {point: (minutes, probability)})``.
-
-    ``how`` is ``"records"`` (exact pooled empirical CDF of
-    ``first_<measure> - call``), ``"quantiles"`` (means of the summary's
-    ``<measure>_pNN`` values) or ``"none"``.
-    """
-    points = {p.index: p for p in store.points}
-    pooled: dict[int, list[np.ndarray]] = {}
-    for row in rows:
-        rec = store.load_records(points[row.point].id, row.replication).get("incidents")
-        if rec is None or "call" not in rec or f"first_{measure}" not in rec:
-            pooled = {}
-            break
-        delay = rec[f"first_{measure}"] - rec["call"]
-        pooled.setdefault(row.point, []).append(delay[np.isfinite(delay)])
-    if pooled and rows:
-        out = {}
-        for point, parts in pooled.items():
-            x = np.sort(np.concatenate(parts))
-            out[point] = (x, np.arange(1, len(x) + 1) / max(len(x), 1))
-        return "records", out
-    found: dict[str, dict[float, str]] = {}
-    for row in rows[:1]:
-        for k in row.summary:
-            m = _QUANTILE.match(k)
-            if m:
-                q = 0.5 if m["median"] else float(m["q"]) / 100.0
-                found.setdefault(m["base"], {})[q] = k
-    # The simulator's summary says "intervals_arrival_p90"; accept "arrival_p90" too.
-    qs = found.get(f"intervals_{measure}") or found.get(measure)
-    if not qs:
-        return "none", {}
-    out = {}
-    for point in points:
-        mine = [row for row in rows if row.point == point]
-        if not mine:
-            continue
-        probs = sorted(qs)
-        x = np.array([mean_ci([r.summary.get(qs[q], math.nan) for r in mine]).mean for q in probs])
-        out[point] = (x, np.array(probs))
-    return "quantiles", out
-
-
-def plot_response_cdf(
-    store: ResultStore,
-    rows: Sequence[Any],
-    *,
-    measure: str = "arrival",
-    target: float | None = None,
-    ax: Any = None,
-) -> Any:
-    """Response-time CDFs per design point (see :func:`response_cdfs` for the source).
-
-    Parameters
-    ----------
-    store
-        The output folder.
-    rows
-        Stored replications to use.
-    measure
-        ``arrival`` (first team on scene) or another ``first_*`` column.
-    target
-        Target in minutes, drawn as a vertical line.
-    ax
-        Axes to draw on; a new figure if ``None``.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    fig, ax = _axes(ax, (6.5, 4.2))
-    how, curves = response_cdfs(store, rows, measure=measure)
-    labels = {p.index: f"{p.id} {point_text(p.values)}" for p in store.points}
-    for point, (x, prob) in curves.items():
-        if how == "records":
-            ax.step(x, prob, where="post", label=labels[point])
-        else:
-            ax.plot(x, prob, marker="o", label=labels[point])
-    if target is not None:
-        ax.axvline(
-            target,
-            color="grey",
-            linestyle="--",
-            linewidth=1,
-            label=_("target {minutes} min").format(minutes=f"{target:g}"),
-        )
-    axis = _CDF_AXES.get(measure)
-    ax.set_xlabel(
-        _(axis) if axis else _("{measure} time after the call (min)").format(measure=measure)
-    )
-    ax.set_ylabel(_("share of incidents"))
-    ax.set_ylim(0, 1.02)
-    ax.set_title(
-        _("Response-time CDF per design point ({source})").format(source=_(_CDF_SOURCES[how]))
-    )
-    if curves and len(curves) <= 12:
-        ax.legend(fontsize="x-small")
-    ax.grid(alpha=0.3)
-    return fig
 
 
 # --------------------------------------------------------------------------- report

@@ -1,0 +1,122 @@
+"""The participants' packet: the initial alarm as CAP 1.2 XML and as plain text.
+
+The CAP alert has status ``Exercise`` and the exercise id in ``<note>``; its
+``<info>`` block is in the language in use, and a Chinese alert carries a
+second ``<info>`` block in English after the Chinese one.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from networks import i18n
+from networks.i18n import _
+from scenarios.drill import texts
+from scenarios.drill.script import DrillScript
+
+CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
+#: CAP sender of drill traffic (a placeholder address that can never be real).
+CAP_SENDER = "drill-control@yingji.invalid"
+
+
+def _cap_time(t: str) -> str:
+    """A time as CAP 1.2 writes it: UTC as ``-00:00`` (never ``+00:00`` or ``Z``)."""
+    if t.endswith("Z"):
+        return t[:-1] + "-00:00"
+    if t.endswith("+00:00"):
+        return t[:-6] + "-00:00"
+    return t
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    el = ET.SubElement(parent, f"{{{CAP_NS}}}{tag}")
+    el.text = text
+    return el
+
+
+def _cap_info(alert: ET.Element, script: DrillScript) -> None:
+    """One ``<info>`` block in the language in use."""
+    a, sc = script.alarm, script.scene
+    info = ET.SubElement(alert, f"{{{CAP_NS}}}info")
+    _sub(info, "language", i18n.tag())
+    _sub(info, "category", sc.cap_category)
+    _sub(info, "event", texts.text(sc, "hazard_name"))
+    _sub(info, "responseType", "Assess")
+    _sub(info, "urgency", "Immediate")
+    _sub(info, "severity", "Unknown")
+    _sub(info, "certainty", "Observed")
+    _sub(info, "senderName", texts.text(a, "sender"))
+    _sub(info, "headline", texts.text(a, "headline"))
+    _sub(info, "description", texts.text(a, "message"))
+    _sub(info, "instruction", texts.text(a, "instruction"))
+    area = ET.SubElement(info, f"{{{CAP_NS}}}area")
+    _sub(
+        area,
+        "areaDesc",
+        _("{place} ({area})").format(place=texts.text(sc, "place"), area=texts.text(sc, "area")),
+    )
+    _sub(area, "circle", f"{sc.lat:.6f},{sc.lon:.6f} 0.2")
+
+
+def _cap_note(script: DrillScript) -> str:
+    return _("EXERCISE {exercise}. THIS IS A DRILL. {name}.").format(
+        exercise=script.exercise_id, name=texts.text(script, "name")
+    )
+
+
+def cap_alert(script: DrillScript) -> bytes:
+    """The initial alarm as a CAP 1.2 alert (UTF-8 XML bytes).
+
+    Severity is ``Unknown``: grading the incident is the players' job. The
+    ``<info>`` block is in the language in use (``<language>zh-CN`` or
+    ``en-US``); a Chinese alert adds an English block after it, and its
+    restriction and note give both languages. UTC times are written
+    ``-00:00``, as CAP 1.2 asks.
+    """
+    ET.register_namespace("", CAP_NS)
+    a = script.alarm
+    english = i18n.get_language() == "en"
+    restriction, note = _("Drill participants only"), _cap_note(script)
+    if not english:
+        with i18n.language("en"):
+            restriction_en = _("Drill participants only")
+            note_en = _cap_note(script)
+        restriction = f"{restriction} / {restriction_en}"
+        note = f"{note} / {note_en}"
+    alert = ET.Element(f"{{{CAP_NS}}}alert")
+    _sub(alert, "identifier", f"{script.exercise_id}-alarm")
+    _sub(alert, "sender", CAP_SENDER)
+    _sub(alert, "sent", _cap_time(a.sent))
+    _sub(alert, "status", "Exercise")
+    _sub(alert, "msgType", "Alert")
+    _sub(alert, "scope", "Restricted")
+    _sub(alert, "restriction", restriction)
+    _sub(alert, "note", note)
+    _sub(alert, "incidents", script.exercise_id)
+    _cap_info(alert, script)
+    if not english:  # a receiver that reads no Chinese still gets the alert
+        with i18n.language("en"):
+            _cap_info(alert, script)
+    ET.indent(alert)
+    return ET.tostring(alert, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def alarm_text(script: DrillScript) -> str:
+    """The initial alarm as plain text for whoever answers the call."""
+    a = script.alarm
+    return (
+        _("*** EXERCISE {exercise} - THIS IS A DRILL ***").format(exercise=script.exercise_id)
+        + "\n\n"
+        + _("Time:    {time}").format(time=a.sent)
+        + "\n"
+        + _("From:    {sender}").format(sender=texts.text(a, "sender"))
+        + "\n"
+        + _("To:      {recipient}").format(recipient=texts.text(a, "recipient"))
+        + "\n"
+        + _("Channel: {channel}").format(channel=texts.text(a, "channel"))
+        + "\n\n"
+        + f"{texts.text(a, 'message')}\n\n"
+        + f"{texts.text(a, 'instruction')}\n\n"
+        + _("*** THIS IS A DRILL ***")
+        + "\n"
+    )
