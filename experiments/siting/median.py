@@ -1,4 +1,10 @@
-"""Median and center models: p-median (with optional capacities) and p-center."""
+"""Median and center models: p-median (with optional capacities) and p-center.
+
+This module holds :class:`PMedian` (its Lagrangian bound and reductions
+included); the sorted-distance model it solves is built by
+:class:`experiments.siting.radius.Levels`, and :class:`PCenter` lives in
+:mod:`experiments.siting.center` and is re-exported here.
+"""
 
 from __future__ import annotations
 
@@ -9,95 +15,13 @@ from scipy import sparse
 
 from experiments.siting._milp import run_milp
 from experiments.siting.base import LocationModel, check_p
-from experiments.siting.coverage import solve_set_cover
+from experiments.siting.center import PCenter
 from experiments.siting.errors import InfeasibleError, SitingError
 from experiments.siting.heuristics import median_greedy_interchange
+from experiments.siting.radius import Levels
 from networks.i18n import _
 
-
-class _Levels:
-    """Each demand row's candidates sorted by time, with distinct-time level numbers.
-
-    ``order`` (candidate at each sorted position), ``vals`` (sorted times), ``lev``
-    (0-based level of each position; unreachable positions get the level count),
-    ``n_lev`` (distinct finite times per row), ``has_inf`` (some candidate cannot
-    reach the row).
-    """
-
-    def __init__(self, d: np.ndarray, w: np.ndarray) -> None:
-        self.w = w
-        self.order = np.argsort(d, axis=1, kind="stable")
-        self.vals = np.take_along_axis(d, self.order, axis=1)
-        step = np.zeros(self.vals.shape, dtype=np.int64)
-        with np.errstate(invalid="ignore"):
-            step[:, 1:] = self.vals[:, 1:] != self.vals[:, :-1]
-        lev = np.cumsum(step, axis=1)
-        finite = np.isfinite(self.vals)
-        self.n_lev = np.where(finite, lev + 1, 0).max(axis=1)
-        self.lev = np.where(finite, lev, self.n_lev[:, None])
-        self.has_inf = ~finite[:, -1]
-        # Time of each level: the first sorted position carrying it.
-        n = d.shape[0]
-        self.level_val = np.full((n, int(self.n_lev.max()) + 1), np.inf)
-        starts = np.diff(self.lev, axis=1, prepend=-1) > 0
-        si, sr = np.nonzero(starts & finite)
-        self.level_val[si, self.lev[si, sr]] = self.vals[si, sr]
-
-    def level_of(self, dist: np.ndarray) -> np.ndarray:
-        """Level of ``dist[i]`` in row ``i`` (the level count when ``inf``)."""
-        # ``dist[i]`` is one of row i's times (or inf): its first position gives the level.
-        pos = np.minimum((self.vals < dist[:, None]).sum(axis=1), self.vals.shape[1] - 1)
-        return self.lev[np.arange(self.vals.shape[0]), pos]
-
-    def steps(self) -> np.ndarray:
-        """``w_i (D^{k+1} - D^k)`` per row and level (``inf`` past the last level)."""
-        with np.errstate(invalid="ignore"):  # inf - inf past the last level
-            diff = np.diff(self.level_val, axis=1)
-        return self.w[:, None] * np.where(np.isnan(diff), np.inf, diff)
-
-    def model(
-        self, trunc: np.ndarray, forced: np.ndarray, p: int
-    ) -> tuple[np.ndarray, sparse.csr_array, np.ndarray, np.ndarray, float]:
-        """The sorted-distance model cut at ``trunc[i]`` levels per row.
-
-        Row ``i`` gets ``z_i^0..z_i^{T-1}`` and rows ``z_i^k - z_i^{k-1} +
-        sum_{level k} x >= 0`` (``z_i^{-1} = 1``); with ``forced[i]`` one more row
-        at level ``T`` with ``z_i^T = 0`` (some open site within level ``T``),
-        otherwise times beyond level ``T`` are charged as level ``T``. The last
-        constraint row is the budget ``sum x = p``. Returns ``c, a, row_lo,
-        row_hi, constant`` for variables ``x`` (candidates) then ``z``.
-        """
-        n, m = self.order.shape
-        n_rows_i = trunc + forced
-        row_base = np.concatenate([[0], np.cumsum(n_rows_i)[:-1]])
-        z_base = m + np.concatenate([[0], np.cumsum(trunc)[:-1]])
-        n_z = int(trunc.sum())
-        n_rows = int(n_rows_i.sum())
-        keep = (self.lev < trunc[:, None]) | (forced[:, None] & (self.lev == trunc[:, None]))
-        ii, rr = np.nonzero(keep)
-        x_rows = row_base[ii] + self.lev[ii, rr]
-        x_cols = self.order[ii, rr]
-        zi = np.repeat(np.arange(n), trunc)
-        zk = np.arange(n_z) - np.repeat(z_base - m, trunc)
-        z_cols = z_base[zi] + zk
-        nxt = zk + 1 < n_rows_i[zi]
-        rows = np.concatenate(
-            [x_rows, row_base[zi] + zk, row_base[zi[nxt]] + zk[nxt] + 1, np.full(m, n_rows)]
-        )
-        cols = np.concatenate([x_cols, z_cols, z_cols[nxt], np.arange(m)])
-        data = np.concatenate(
-            [np.ones(x_rows.size), np.ones(n_z), -np.ones(int(nxt.sum())), np.ones(m)]
-        )
-        a = sparse.csr_array((data, (rows, cols)), shape=(n_rows + 1, m + n_z))
-        row_lo = np.zeros(n_rows + 1)
-        row_lo[row_base[n_rows_i > 0]] = 1.0  # level 0 (or the forced row if it is alone)
-        row_lo[-1] = p
-        row_hi = np.full(n_rows + 1, np.inf)
-        row_hi[-1] = p
-        step = self.level_val[zi, zk + 1] - self.level_val[zi, zk]
-        c = np.concatenate([np.zeros(m), self.w[zi] * step])
-        constant = float(self.w @ self.vals[:, 0])
-        return c, a, row_lo, row_hi, constant
+__all__ = ["PCenter", "PMedian"]
 
 
 class PMedian(LocationModel):
@@ -220,7 +144,7 @@ class PMedian(LocationModel):
         self._check_reachable(d, active)
         heur = median_greedy_interchange(d, w, self.p, self.fixed)
         upper = float(w @ d[:, heur].min(axis=1))
-        lv = _Levels(d, w)
+        lv = Levels(d, w)
         lb_x = np.zeros(m)
         lb_x[self.fixed] = 1.0
         ub_x = np.ones(m)
@@ -282,7 +206,7 @@ class PMedian(LocationModel):
         self._finish(best_sel, best, lower, status)
 
     def _bound_by_lagrange(
-        self, lv: _Levels, d: np.ndarray, w: np.ndarray, upper: float, t0: float
+        self, lv: Levels, d: np.ndarray, w: np.ndarray, upper: float, t0: float
     ) -> tuple[np.ndarray, np.ndarray, float, int, np.ndarray, np.ndarray | None]:
         r"""Lagrangian bound and exact reductions for the sorted-distance model.
 
@@ -452,107 +376,3 @@ class PMedian(LocationModel):
         assign[alloc.max(axis=1) <= 0] = -1
         self.assignment_ = np.where(self.weights > 0, assign, self.assignment_)
         self.iterations_ = 1
-
-
-class PCenter(LocationModel):
-    r"""p-center: p sites minimising the longest travel time to any demand point.
-
-    .. math::
-
-        \min r \quad \text{s.t.} \quad \min_{j : x_j = 1} t_{ij} \le r \;\; \forall i,
-        \qquad \sum_j x_j = p, \qquad x_j = 1 \;\; \forall j \in F
-
-    Solved exactly by bisection over the distinct travel times (Minieka 1970):
-    :math:`r` is feasible when the set-covering problem (LSCP, with its exact
-    reductions) at standard :math:`r` needs at most :math:`p` sites. The search
-    runs between the largest nearest-candidate time (a lower bound) and the
-    radius of a heuristic solution. Weights only mark which points are demand
-    (weight > 0). Spare sites, if the cover needs fewer than :math:`p`, are added
-    greedily to cut the demand-weighted time.
-
-    Parameters
-    ----------
-    times, weights, fixed, time_limit, mip_rel_gap
-        See :class:`~experiments.siting.base.LocationModel`.
-    p
-        Number of open sites, fixed ones included.
-
-    Attributes
-    ----------
-    objective_
-        The longest travel time from an open site to a demand point.
-    iterations_
-        Set-covering problems solved.
-    """
-
-    def __init__(self, times: Any, *, p: int, **kwargs: Any) -> None:
-        super().__init__(times, **kwargs)
-        self.p = check_p(p, self.n_candidates, self.fixed.size)
-
-    def radius_of(self, selected: np.ndarray) -> float:
-        """Longest time from the nearest of ``selected`` to a demand point."""
-        near = self.times[:, np.asarray(selected, dtype=np.int64)].min(axis=1)
-        return float(near[self.weights > 0].max(initial=0.0))
-
-    def _solve(self, t0: float) -> None:
-        active = np.flatnonzero(self.weights > 0)
-        d = self.times[active]
-        if active.size == 0:
-            self.iterations_ = 0
-            self._finish(self._pad(self.fixed), 0.0, 0.0, "optimal")
-            return
-        bad = active[~np.isfinite(d).any(axis=1)]
-        if bad.size:
-            raise InfeasibleError(
-                _("p-center infeasible: {demand} cannot be reached from any candidate site").format(
-                    demand=self._describe_demand(bad)
-                )
-            )
-        heur = median_greedy_interchange(d, np.ones(active.size), self.p, self.fixed)
-        best_sel, best_r = heur, float(d[:, heur].min(axis=1).max())
-        radii = np.unique(d[np.isfinite(d)])
-        lo = int(np.searchsorted(radii, d.min(axis=1).max()))
-        hi = int(np.searchsorted(radii, best_r)) if np.isfinite(best_r) else radii.size - 1
-        status, iterations = "optimal", 0
-        feasible_hi = np.isfinite(best_r)
-        while lo < hi or not feasible_hi:
-            mid = (lo + hi) // 2 if feasible_hi else hi
-            remaining = self._remaining(t0)
-            if remaining is not None and remaining <= 0:
-                status = "time_limit"
-                break
-            iterations += 1
-            sel, bound, st = solve_set_cover(
-                d <= radii[mid], self.fixed, time_limit=remaining, mip_rel_gap=0.0
-            )
-            if sel.size <= self.p:
-                best_sel, best_r, hi, feasible_hi = sel, float(radii[mid]), mid, True
-            elif bound > self.p or st == "optimal":
-                lo = mid + 1
-                if not feasible_hi and lo > hi:
-                    raise InfeasibleError(
-                        _("p-center infeasible: p sites cannot reach every point")
-                    )
-            else:
-                status = "time_limit"
-                break
-        lower = float(radii[min(lo, radii.size - 1)]) if status == "time_limit" else best_r
-        self.iterations_ = iterations
-        selected = self._pad(best_sel)
-        self._finish(selected, self.radius_of(selected), lower, status)
-
-    def _pad(self, selected: np.ndarray) -> np.ndarray:
-        """Add sites greedily (least weighted time) until ``p`` are open."""
-        is_open = np.zeros(self.n_candidates, dtype=bool)
-        is_open[np.asarray(selected, dtype=np.int64)] = True
-        active = self.weights > 0
-        d, w = self.times[active], self.weights[active]
-        d = np.where(np.isfinite(d), d, np.finfo(np.float64).max / (d.shape[0] + 1))
-        best = d[:, is_open].min(axis=1) if is_open.any() else np.full(d.shape[0], np.inf)
-        while is_open.sum() < self.p:
-            cost = w @ np.minimum(best[:, None], d) if d.shape[0] else np.zeros(d.shape[1])
-            cost[is_open] = np.inf
-            k = int(np.argmin(cost))
-            is_open[k] = True
-            best = np.minimum(best, d[:, k])
-        return np.flatnonzero(is_open)
