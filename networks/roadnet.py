@@ -10,15 +10,18 @@ A network *state* is the same roads under a set of disruptions (closed or
 slowed edges). States share geometry, the KD-tree and a registry, so the
 same disruptions always give the same state object, with the same version
 number and the same cached travel times.
+
+The tables live in :mod:`networks.tables`, disruptions and the state registry
+in :mod:`networks.states`, the Dijkstra runs in :mod:`networks.dijkstra` and
+cleaning in :mod:`networks.cleaning`; their public names are importable from
+here too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -26,213 +29,25 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from networks.cleaning import CleaningReport, largest_strongly_connected
+from networks.dijkstra import dijkstra_float32
 from networks.errors import NetworkError
-from networks.i18n import _, both
+from networks.i18n import _
+from networks.states import Disruption, Shared
+from networks.tables import EdgeTable, Landmark, NodeTable, check_tables
 
-#: Peak bytes of float64 scratch allowed per dijkstra call; sources are chunked to fit.
-_CHUNK_BYTES = 64 * 2**20
+__all__ = [
+    "CleaningReport",
+    "Disruption",
+    "EdgeTable",
+    "Landmark",
+    "NodeTable",
+    "RoadNetwork",
+    "largest_strongly_connected",
+]
+
 #: Travel-time arrays kept per state (least recently used are dropped).
 _CACHE_ENTRIES = 16
-
-
-@dataclass(frozen=True, eq=False)
-class NodeTable:
-    """Nodes of a road network, one row per node.
-
-    Attributes
-    ----------
-    osmid
-        External id (OpenStreetMap node id, or a running number for synthetic networks).
-    x, y
-        Projected coordinates in metres (in the network's ``crs``).
-    lon, lat
-        Geographic coordinates in degrees (WGS 84).
-    """
-
-    osmid: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.x)
-
-    def take(self, keep: np.ndarray) -> NodeTable:
-        """Return the rows at ``keep``."""
-        return NodeTable(*(getattr(self, f)[keep] for f in ("osmid", "x", "y", "lon", "lat")))
-
-
-@dataclass(frozen=True, eq=False)
-class EdgeTable:
-    """Directed edges of a road network, one row per edge.
-
-    Attributes
-    ----------
-    u, v
-        Tail and head node indices (rows of the :class:`NodeTable`).
-    length
-        Length in metres.
-    speed_kph
-        Free-flow speed in km/h.
-    highway
-        Road class (OpenStreetMap ``highway`` value).
-    name
-        Road name for English output (OpenStreetMap ``name:en``, else ``name``;
-        pinyin on the synthetic county), ``""`` where unknown.
-    name_zh
-        Chinese road name (``name:zh``, else a Chinese ``name``), ``""`` where
-        unknown; all ``""`` if not given. :meth:`road_name` picks between them.
-    """
-
-    u: np.ndarray
-    v: np.ndarray
-    length: np.ndarray
-    speed_kph: np.ndarray
-    highway: np.ndarray
-    name: np.ndarray
-    name_zh: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        if self.name_zh is None:
-            object.__setattr__(self, "name_zh", np.full(len(self.u), "", dtype="<U1"))
-
-    def __len__(self) -> int:
-        return len(self.u)
-
-    def road_name(self, k: int) -> str:
-        """Name of edge ``k`` in the language in use (English name where no Chinese one)."""
-        assert self.name_zh is not None
-        return both(str(self.name[k]), str(self.name_zh[k]))
-
-    @cached_property
-    def travel_time(self) -> np.ndarray:
-        """Free-flow travel time in seconds."""
-        return self.length / (self.speed_kph / 3.6)
-
-    def take(self, keep: np.ndarray, node_map: np.ndarray | None = None) -> EdgeTable:
-        """Return the rows at ``keep``, renumbering nodes through ``node_map`` if given."""
-        u, v = self.u[keep], self.v[keep]
-        if node_map is not None:
-            u, v = node_map[u], node_map[v]
-        return EdgeTable(
-            u.astype(np.int32),
-            v.astype(np.int32),
-            self.length[keep],
-            self.speed_kph[keep],
-            self.highway[keep],
-            self.name[keep],
-            None if self.name_zh is None else self.name_zh[keep],
-        )
-
-
-@dataclass(frozen=True)
-class Landmark:
-    """A named place at a node (a township centre, a village, a plant).
-
-    Attributes
-    ----------
-    node
-        Node index.
-    name
-        Name for English output (pinyin, OpenStreetMap ``name:en``).
-    kind
-        ``city``, ``township``, ``village`` or another place kind.
-    name_zh
-        Chinese name, ``""`` if none; :meth:`label` picks between them.
-    """
-
-    node: int
-    name: str
-    kind: str
-    name_zh: str = ""
-
-    def label(self) -> str:
-        """The name in the language in use (the English name where no Chinese one is given)."""
-        return both(self.name, self.name_zh)
-
-    def matches(self, text: str) -> bool:
-        """Whether ``text`` names this landmark in either language (case-insensitive)."""
-        t = text.strip().lower()
-        return t in (self.name.lower(), self.name_zh.lower()) and t != ""
-
-
-@dataclass(frozen=True)
-class Disruption:
-    """A change to some edges' travel times.
-
-    Parameters
-    ----------
-    edges
-        Edge indices affected.
-    factor
-        Travel-time multiplier: ``inf`` closes the edges, ``2.0`` halves their speed.
-    label
-        Free text for reports (``"flood, Township 3"``).
-    """
-
-    edges: tuple[int, ...]
-    factor: float = float("inf")
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.factor >= 1.0:
-            raise ValueError(
-                _("disruption factor must be >= 1 (inf closes), got {factor}").format(
-                    factor=self.factor
-                )
-            )
-
-
-@dataclass
-class CleaningReport:
-    """What was dropped when the network was reduced to its largest strongly connected part."""
-
-    nodes_in: int
-    edges_in: int
-    nodes_dropped: int = 0
-    edges_dropped: int = 0
-    components_dropped: int = 0
-
-
-#: States of one network kept alive after their last user lets go (most recent first out).
-_RECENT_STATES = 32
-
-
-class _Shared:
-    """Everything the states of one network have in common."""
-
-    def __init__(self) -> None:
-        # Weak: a state lives while something uses it (a run, the recent list below), so
-        # the travel-time caches of states nobody needs any more are freed; experiments
-        # with random closures would otherwise keep every state they ever made.
-        self.states: weakref.WeakValueDictionary[bytes, RoadNetwork] = weakref.WeakValueDictionary()
-        # The last few stay alive anyway, so consecutive runs with the same closures share.
-        self.recent: OrderedDict[bytes, RoadNetwork] = OrderedDict()
-        self.n_versions = 0
-        self.base: RoadNetwork | None = None
-        self.kdtree: Any = None
-
-    def new_version(self) -> int:
-        """A version number no state of this network has had."""
-        self.n_versions += 1
-        return self.n_versions - 1
-
-    def __getstate__(self) -> dict[str, Any]:
-        # A pickled network carries its undisrupted state only (weak references do not
-        # pickle); other states are made again on demand, with new versions.
-        return {"base": self.base, "n_versions": self.n_versions}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__()
-        self.base, self.n_versions = state["base"], state["n_versions"]
-
-    def remember(self, key: bytes, state: RoadNetwork) -> None:
-        """Keep ``state`` among the recent ones."""
-        self.recent[key] = state
-        self.recent.move_to_end(key)
-        while len(self.recent) > _RECENT_STATES:
-            self.recent.popitem(last=False)
 
 
 class RoadNetwork:
@@ -267,12 +82,12 @@ class RoadNetwork:
         name: str = "",
         cleaning: CleaningReport | None = None,
         _factor: np.ndarray | None = None,
-        _shared: _Shared | None = None,
+        _shared: Shared | None = None,
         _version: int | None = None,
         _disruptions: tuple[Disruption, ...] = (),
     ) -> None:
         if _shared is None:  # a new network, not a state of one
-            _check_tables(nodes, edges)
+            check_tables(nodes, edges)
         self.nodes = nodes
         self.edges = edges
         self.crs = crs
@@ -282,7 +97,7 @@ class RoadNetwork:
         self.factor = np.ones(len(edges)) if _factor is None else _factor
         self.factor.flags.writeable = False
         self.disruptions = _disruptions
-        self._shared = _shared or _Shared()
+        self._shared = _shared or Shared()
         if _shared is None:  # a new network: this is its undisrupted state
             self._shared.base = self
         self.version = self._shared.new_version() if _version is None else _version
@@ -384,7 +199,7 @@ class RoadNetwork:
             return hit
         graph = self.csr_reverse if reverse else self.csr
         lim = np.inf if limit is None else float(limit)
-        out = _dijkstra_float32(graph, src, lim, workers)
+        out = dijkstra_float32(graph, src, lim, workers)
         out.flags.writeable = False
         self._cache[key] = out
         if len(self._cache) > _CACHE_ENTRIES:
@@ -646,109 +461,3 @@ class RoadNetwork:
                 edge_id=k,
             )
         return g
-
-
-def _check_tables(nodes: NodeTable, edges: EdgeTable) -> None:
-    """Refuse coordinates, lengths and speeds that would poison every travel time."""
-    for name in ("x", "y", "lon", "lat"):
-        bad = np.flatnonzero(~np.isfinite(np.asarray(getattr(nodes, name), dtype=float)))
-        if bad.size:
-            i = int(bad[0])
-            raise NetworkError(
-                _("node {node}: {name} {value} is not finite").format(
-                    node=nodes.osmid[i], name=name, value=getattr(nodes, name)[i]
-                )
-            )
-    if len(edges) and (
-        np.min(edges.u) < 0
-        or np.min(edges.v) < 0
-        or max(np.max(edges.u), np.max(edges.v)) >= len(nodes)
-    ):
-        raise NetworkError(
-            _("an edge joins a node index outside 0..{last}").format(last=len(nodes) - 1)
-        )
-    length = np.asarray(edges.length, dtype=float)
-    speed = np.asarray(edges.speed_kph, dtype=float)
-    for name, values, ok in (
-        ("length", length, np.isfinite(length) & (length >= 0)),
-        ("speed_kph", speed, np.isfinite(speed) & (speed > 0)),
-    ):
-        bad = np.flatnonzero(~ok)
-        if bad.size:
-            k = int(bad[0])
-            a, b = nodes.osmid[edges.u[k]], nodes.osmid[edges.v[k]]
-            message = (
-                _("edge {u}->{v}: {name} {value} is not a finite number >= 0")
-                if name == "length"
-                else _("edge {u}->{v}: {name} {value} is not a finite number > 0")
-            )
-            raise NetworkError(message.format(u=a, v=b, name=name, value=values[k]))
-
-
-def _dijkstra_chunks(graph: sparse.csr_matrix, src: np.ndarray, limit: float) -> np.ndarray:
-    """Dijkstra from ``src`` as float32, in chunks that bound the float64 scratch memory."""
-    out = np.empty((src.size, graph.shape[0]), dtype=np.float32)
-    step = max(1, _CHUNK_BYTES // (8 * max(graph.shape[0], 1)))
-    for lo in range(0, src.size, step):
-        chunk = src[lo : lo + step]
-        out[lo : lo + chunk.size] = csgraph.dijkstra(graph, indices=chunk, limit=limit)
-    return out
-
-
-#: The graph a forked worker reads (inherited, never pickled).
-_FORKED: dict[str, Any] = {}
-
-
-def _forked_chunk(src: np.ndarray, limit: float) -> np.ndarray:
-    return _dijkstra_chunks(_FORKED["graph"], src, limit)
-
-
-def _dijkstra_float32(
-    graph: sparse.csr_matrix, src: np.ndarray, limit: float, workers: int
-) -> np.ndarray:
-    """Dijkstra from ``src``, shared among ``workers`` forked processes when worth it."""
-    import multiprocessing as mp
-    import sys
-
-    # scipy holds the GIL, so threads do not help; forked processes inherit the graph.
-    if workers <= 1 or src.size < 2 * workers or not sys.platform.startswith("linux"):
-        return _dijkstra_chunks(graph, src, limit)
-    from concurrent.futures import ProcessPoolExecutor
-
-    _FORKED["graph"] = graph
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            parts = list(pool.map(_forked_chunk, np.array_split(src, workers), [limit] * workers))
-    finally:
-        _FORKED.clear()
-    return np.concatenate(parts)
-
-
-def largest_strongly_connected(
-    nodes: NodeTable, edges: EdgeTable
-) -> tuple[NodeTable, EdgeTable, CleaningReport, np.ndarray]:
-    """Keep the largest strongly connected part of a network.
-
-    Returns
-    -------
-    nodes, edges, report, kept
-        The reduced tables, what was dropped, and the old indices of kept nodes.
-    """
-    n = len(nodes)
-    report = CleaningReport(nodes_in=n, edges_in=len(edges))
-    if n == 0 or len(edges) == 0:
-        raise NetworkError(_("the network has no drivable roads"))
-    adj = sparse.csr_matrix((np.ones(len(edges)), (edges.u, edges.v)), shape=(n, n))
-    ncomp, labels = csgraph.connected_components(adj, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    main = int(np.argmax(sizes))
-    keep_nodes = np.flatnonzero(labels == main)
-    if sizes[main] < 2:
-        raise NetworkError(_("the network has no two nodes joined in both directions"))
-    node_map = np.full(n, -1, dtype=np.int64)
-    node_map[keep_nodes] = np.arange(keep_nodes.size)
-    keep_edges = (labels[edges.u] == main) & (labels[edges.v] == main)
-    report.nodes_dropped = int(n - keep_nodes.size)
-    report.edges_dropped = int(len(edges) - keep_edges.sum())
-    report.components_dropped = int(ncomp - 1)
-    return nodes.take(keep_nodes), edges.take(keep_edges, node_map), report, keep_nodes

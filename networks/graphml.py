@@ -1,0 +1,280 @@
+"""GraphML road networks: reading osmnx, yingji and networkx files, and a streaming writer.
+
+Notes
+-----
+Holds :func:`read_graphml` (a :class:`networkx.MultiDiGraph` with numbers and
+tag lists restored), :func:`load_graphml` (a compiled network) and
+:func:`save_graphml`, which writes what osmnx writes, streamed from the
+network's tables by :func:`_graphml_chunks`.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from networks.convert import from_networkx
+from networks.errors import NetworkError
+from networks.files import atomic_path
+from networks.filetypes import check_readable
+from networks.i18n import _
+from networks.roadnet import RoadNetwork
+
+#: Numeric attributes of GraphML nodes and edges (osmnx writes every value as text).
+_NODE_FLOATS = ("x", "y", "lon", "lat")
+_EDGE_FLOATS = ("length", "speed_kph", "travel_time")
+
+
+def _typed(value: Any, name: str, what: str) -> Any:
+    """A GraphML value as a number where the attribute is numeric (text in osmnx files)."""
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            raise NetworkError(
+                _("{what}: {name} {value!r} is not a number").format(
+                    what=what, name=name, value=value
+                )
+            ) from None
+    return value
+
+
+def _untext(value: Any) -> Any:
+    """A tag list that osmnx wrote as text (``"['a', 'b']"``), back as a list."""
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError, MemoryError, RecursionError):
+            return value
+        return parsed if isinstance(parsed, list) else value
+    return value
+
+
+def read_graphml(path: str | os.PathLike[str]) -> Any:
+    """Read a GraphML road network as a :class:`networkx.MultiDiGraph`.
+
+    Files written by osmnx or yingji (every value as text) and by plain
+    networkx (typed attributes) both work: node ``x``, ``y``, ``lon``, ``lat``
+    and edge ``length``, ``speed_kph``, ``travel_time`` become floats, list
+    tags written as text become lists again.
+
+    Parameters
+    ----------
+    path
+        The ``.graphml`` file.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+
+    Raises
+    ------
+    networks.errors.NetworkError
+        Unreadable file or a non-numeric value of a numeric attribute, naming the file.
+    """
+    import networkx as nx
+
+    p = Path(path)
+    check_readable(p)
+    try:
+        graph = nx.read_graphml(p, node_type=str, force_multigraph=True)
+    except (ET.ParseError, nx.NetworkXError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise NetworkError(
+            _("{path}: not a readable GraphML road network ({error})").format(path=p, error=exc)
+        ) from exc
+    if not graph.is_directed():
+        graph = graph.to_directed()
+    try:
+        for n, d in graph.nodes(data=True):
+            for k in _NODE_FLOATS:
+                if k in d:
+                    d[k] = _typed(d[k], k, _("node {node}").format(node=n))
+        for u, v, d in graph.edges(data=True):
+            for k in list(d):
+                if k in _EDGE_FLOATS:
+                    d[k] = _typed(d[k], k, _("edge {u}->{v}").format(u=u, v=v))
+                else:
+                    d[k] = _untext(d[k])
+    except NetworkError as exc:
+        raise NetworkError(f"{p}: {exc}") from None
+    return graph
+
+
+def load_graphml(
+    path: str | os.PathLike[str], *, speeds: Mapping[str, float] | None = None
+) -> RoadNetwork:
+    """Load a GraphML road network written by osmnx, by yingji or by plain networkx.
+
+    Parameters
+    ----------
+    path
+        The ``.graphml`` file (see :func:`read_graphml`).
+    speeds
+        km/h by road class for edges without ``speed_kph`` or ``maxspeed``.
+
+    Returns
+    -------
+    RoadNetwork
+        The largest strongly connected part.
+    """
+    p = Path(path)
+    graph = read_graphml(p)
+    try:
+        return from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
+    except NetworkError as exc:
+        raise NetworkError(f"{p}: {exc}") from exc
+
+
+def save_graphml(network: RoadNetwork, path: str | os.PathLike[str]) -> Path:
+    """Write a network as GraphML (osmnx-readable), atomically.
+
+    The file is what ``osmnx.save_graphml(network.to_networkx())`` writes, byte
+    for byte, but streamed from the network's tables: a million-edge network is
+    written in seconds and without a networkx graph in memory.
+    """
+    p = Path(path)
+    with atomic_path(p) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        for chunk in _graphml_chunks(network):
+            fh.write(chunk)
+    return p
+
+
+#: Rows of nodes or edges formatted at a time by :func:`_graphml_chunks`.
+_GRAPHML_CHUNK = 50_000
+
+
+def _xml_text(value: str) -> str:
+    """``value`` escaped as XML element text (as lxml writes it)."""
+    if any(c in value for c in "&<>\r"):
+        value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        value = value.replace("\r", "&#13;")
+    return value
+
+
+def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
+    """The text of :func:`save_graphml`'s file, in pieces.
+
+    Node, edge and attribute order follow networkx's writer: nodes in row order,
+    edges grouped by source node, then by target in order of first appearance,
+    parallel edges numbered 0, 1, ... in row order; attribute keys numbered in
+    order of first use and declared last first.
+    """
+    import numpy as np
+
+    nd, e = network.nodes, network.edges
+    marks = {lm.node: lm for lm in network.landmarks}
+    node_keys = ["x", "y", "lon", "lat"]
+    if marks:
+        node_keys += ["landmark", "landmark_kind"]
+        if any(lm.name_zh for lm in network.landmarks):
+            node_keys.append("landmark_zh")
+    # Edges in networkx's adjacency order, and each one's key among parallel edges.
+    n_e = len(e.u)
+    pair = e.u.astype(np.int64) * max(network.n_nodes, 1) + e.v.astype(np.int64)
+    _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+    first_of = first[inverse.ravel()]
+    order = np.lexsort((np.arange(n_e), first_of, e.u))
+    by_pair = np.argsort(inverse.ravel(), kind="stable")
+    starts = np.searchsorted(inverse.ravel()[by_pair], inverse.ravel()[by_pair])
+    multi_key = np.empty(n_e, dtype=np.int64)
+    multi_key[by_pair] = np.arange(n_e) - starts
+    zh = e.name_zh if e.name_zh is not None else np.full(n_e, "")
+    has_zh = zh != ""
+    edge_keys = ["length", "speed_kph", "travel_time", "highway", "name"]
+    if n_e and has_zh[order[0]]:
+        edge_keys += ["name_zh", "closed", "edge_id"]
+    else:
+        edge_keys += ["closed", "edge_id"] + (["name_zh"] if has_zh.any() else [])
+    graph_keys = ["crs", "name", "created_by"]
+    ids: dict[tuple[str, str], str] = {}
+    for scope, keys in (("graph", graph_keys), ("node", node_keys), ("edge", edge_keys)):
+        for k in keys:
+            ids[(scope, k)] = f"d{len(ids)}"
+    declared = "\n".join(
+        f'<key id="{kid}" for="{scope}" attr.name="{k}" attr.type="string"/>'
+        for (scope, k), kid in reversed(ids.items())
+    )
+    yield (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+        f"{declared}\n"
+        '<graph edgedefault="directed">'
+        + "\n".join(
+            f'<data key="{ids[("graph", k)]}">{_xml_text(str(v))}</data>'
+            for k, v in (("crs", network.crs), ("name", network.name), ("created_by", "yingji"))
+        )
+        + "\n"
+    )
+
+    def data(scope: str, k: str, v: str) -> str:
+        return f'  <data key="{ids[(scope, k)]}">{v}</data>\n'
+
+    osmid = nd.osmid.tolist()
+    for lo in range(0, network.n_nodes, _GRAPHML_CHUNK):
+        hi = min(lo + _GRAPHML_CHUNK, network.n_nodes)
+        cols = [
+            list(map(repr, c[lo:hi].astype(float).tolist())) for c in (nd.x, nd.y, nd.lon, nd.lat)
+        ]
+        out = []
+        for j, i in enumerate(range(lo, hi)):
+            out.append(f'<node id="{osmid[i]}">\n')
+            for k, col in zip(("x", "y", "lon", "lat"), cols, strict=True):
+                out.append(data("node", k, col[j]))
+            lm = marks.get(i)
+            if lm is not None:
+                out.append(data("node", "landmark", _xml_text(lm.name)))
+                out.append(data("node", "landmark_kind", _xml_text(lm.kind)))
+                if lm.name_zh:
+                    out.append(data("node", "landmark_zh", _xml_text(lm.name_zh)))
+            out.append("</node>\n")
+        yield "".join(out)
+
+    tt = network.edge_time
+    k_len, k_spd, k_tt, k_hw, k_name, k_zh, k_closed, k_id = (
+        ids.get(("edge", k), "")
+        for k in (
+            "length",
+            "speed_kph",
+            "travel_time",
+            "highway",
+            "name",
+            "name_zh",
+            "closed",
+            "edge_id",
+        )
+    )
+    for lo in range(0, n_e, _GRAPHML_CHUNK):
+        rows = order[lo : lo + _GRAPHML_CHUNK]
+        src = [osmid[i] for i in e.u[rows].tolist()]
+        dst = [osmid[i] for i in e.v[rows].tolist()]
+        length = list(map(repr, e.length[rows].astype(float).tolist()))
+        speed = list(map(repr, e.speed_kph[rows].astype(float).tolist()))
+        times = list(map(repr, tt[rows].astype(float).tolist()))
+        highway = [_xml_text(str(h)) for h in e.highway[rows].tolist()]
+        name = [_xml_text(str(h)) for h in e.name[rows].tolist()]
+        zhs = [_xml_text(str(h)) for h in zh[rows].tolist()]
+        closed = np.isinf(tt[rows]).tolist()
+        keys = multi_key[rows].tolist()
+        out = []
+        for j, k in enumerate(rows.tolist()):
+            out.append(
+                f'<edge source="{src[j]}" target="{dst[j]}" id="{keys[j]}">\n'
+                f'  <data key="{k_len}">{length[j]}</data>\n'
+                f'  <data key="{k_spd}">{speed[j]}</data>\n'
+                f'  <data key="{k_tt}">{times[j]}</data>\n'
+                f'  <data key="{k_hw}">{highway[j]}</data>\n'
+                f'  <data key="{k_name}">{name[j]}</data>\n'
+                + (f'  <data key="{k_zh}">{zhs[j]}</data>\n' if zhs[j] else "")
+                + f'  <data key="{k_closed}">{closed[j]}</data>\n'
+                f'  <data key="{k_id}">{k}</data>\n'
+                "</edge>\n"
+            )
+        yield "".join(out)
+    yield "</graph></graphml>"
