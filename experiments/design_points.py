@@ -1,0 +1,114 @@
+"""Design points: one combination of factor levels as a validated run config, and finding one.
+
+:class:`DesignPoint` carries its levels, run config and config hash;
+:func:`format_value` is the short text of a level; :func:`find_point` picks the
+point named by an id or by factor levels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from experiments.config import RunConfig
+from experiments.hashing import canonical_json
+from networks.errors import ConfigError
+from networks.i18n import _
+
+
+def format_value(value: Any) -> str:
+    """Short text of a factor level for labels and table cells."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, Mapping | list | tuple):
+        return canonical_json(value)
+    return str(value)
+
+
+@dataclass(frozen=True, eq=False)
+class DesignPoint:
+    """One combination of factor levels, validated as a run config.
+
+    Attributes
+    ----------
+    index
+        Position in the design (0-based); results are sorted by it.
+    values
+        ``(key, level)`` per factor, in factor order.
+    config
+        The validated run config of this point.
+    config_hash
+        :func:`config_hash` of ``config.to_dict()``.
+    """
+
+    index: int
+    values: tuple[tuple[str, Any], ...]
+    config: RunConfig
+    config_hash: str
+
+    @property
+    def id(self) -> str:
+        """Stable short name, ``p000``, ``p001``, ..."""
+        return f"p{self.index:03d}"
+
+    @property
+    def label(self) -> str:
+        """``key=level, key=level`` (or ``base`` for a design without factors)."""
+        return ", ".join(f"{k}={format_value(v)}" for k, v in self.values) or "base"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready description (id, factor levels, hash, config)."""
+        return {
+            "index": self.index,
+            "id": self.id,
+            "label": self.label,
+            "values": {k: v for k, v in self.values},
+            "config_hash": self.config_hash,
+            "config": self.config.to_dict(),
+        }
+
+
+def find_point(
+    points: Sequence[DesignPoint], want: Mapping[str, Any], *, source: str | None = None
+) -> DesignPoint:
+    """The one design point matching ``want`` (``{"id": "p003"}`` or factor levels).
+
+    Factor levels given as text (from the command line) match a point whose
+    level formats to the same text.
+    """
+    if set(want) == {"id"}:
+        for p in points:
+            if p.id == want["id"] or str(p.index) == str(want["id"]):
+                return p
+        raise ConfigError(
+            _("no design point {id!r} ({first}..{last})").format(
+                id=want["id"], first="p000", last=f"p{len(points) - 1:03d}"
+            ),
+            source=source,
+            key="baseline",
+        )
+    hits = [
+        p
+        for p in points
+        if all(
+            k in dict(p.values)
+            and (
+                dict(p.values)[k] == v
+                or (isinstance(v, str) and format_value(dict(p.values)[k]) == v)
+            )
+            for k, v in want.items()
+        )
+    ]
+    if len(hits) != 1:
+        what = ", ".join(f"{k}={format_value(v)}" for k, v in want.items())
+        raise ConfigError(
+            _("{levels} matches {n} design points; name exactly one").format(
+                levels=what, n=len(hits)
+            ),
+            source=source,
+            key="baseline",
+        )
+    return hits[0]

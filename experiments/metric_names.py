@@ -1,0 +1,113 @@
+"""Metric names of an experiment: which summary keys exist, and the check of a metrics list.
+
+:data:`ID_METRICS` are summary keys that identify a replication (never metrics);
+:func:`simulation_metrics` derives the names the simulation's summary can hold;
+:func:`check_metric_names` refuses a metric it never has, before any run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from networks.errors import ConfigError
+from networks.i18n import _
+
+#: Summary keys that identify a replication rather than measure it (never metrics).
+ID_METRICS = frozenset({"replication", "root_seed", "point", "seed"})
+
+_METRICS_CACHE: dict[str, Any] = {}
+
+
+def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
+    """Metric names the simulation's summary can hold: fixed names and prefixes of the rest.
+
+    Derived from :func:`sim.summary.summarise` of an empty run, so it follows the
+    simulator: nested tables that are empty there (per station, per grade, per
+    unserved reason, per depot tier) become prefixes such as ``utilisation_``.
+
+    Returns
+    -------
+    tuple or None
+        ``(names, prefixes)``; ``None`` if the summary cannot be derived (then no
+        metric name is refused before the run).
+    """
+    hit = _METRICS_CACHE.get("sim")
+    if hit is not None or "sim" in _METRICS_CACHE:
+        return hit
+    out: tuple[frozenset[str], tuple[str, ...]] | None
+    try:
+        import numpy as np
+
+        from experiments.runner import flatten
+        from sim import records as rec
+        from sim.summary import summarise
+
+        flags = {"served", "mutual_aid", "diverted", "from_scene"}
+        text = {"reason", "tier", "kind", "hazard", "capability", "name", "item", "requirement"}
+
+        def table(cols: Sequence[str]) -> dict[str, Any]:
+            kinds = {c: bool if c in flags else str if c in text else float for c in cols}
+            return {c: np.array([], dtype=k) for c, k in kinds.items()}
+
+        empty = rec.RunRecords(
+            incidents=table(rec.INCIDENT_COLUMNS),
+            dispatches=table(rec.DISPATCH_COLUMNS),
+            supplies=table(rec.SUPPLY_COLUMNS),
+            stockouts=table(rec.STOCKOUT_COLUMNS),
+            teams=table(("station", "capability", "size")),
+            stations=table(("name",)),
+            depots=table(("name",)),
+            stock={},
+            start=0.0,
+            end=1.0,
+            meta={"reinforcement": {"called_min": None, "arrived_min": None}},
+        )
+        summary = summarise(empty)
+        names = frozenset(flatten(summary)) - ID_METRICS
+        prefixes = tuple(
+            sorted(f"{k}_" for k, v in summary.items() if isinstance(v, Mapping) and not v)
+        )
+        out = (names, prefixes)
+    except Exception:  # noqa: BLE001 - a simulator change must not stop experiments
+        out = None
+    _METRICS_CACHE["sim"] = out
+    return out
+
+
+def check_metric_names(metrics: Sequence[str], *, source: str) -> None:
+    """Refuse a metric the simulation's summary never has, before any replication runs.
+
+    Used by :meth:`experiments.spec.ExperimentSpec.check_metrics`.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``source`` and ``metrics[i]``.
+    """
+    known = simulation_metrics()
+    if known is None:
+        return
+    names, prefixes = known
+    for i, m in enumerate(metrics):
+        if m in names or m.startswith(prefixes):
+            continue
+        import difflib
+
+        close = difflib.get_close_matches(m, sorted(names), n=1)
+        message = (
+            _(
+                "unknown metric {metric!r}; did you mean {close!r}? metrics are summary "
+                "keys such as compliance_arrival or intervals_arrival_p90"
+            )
+            if close
+            else _(
+                "unknown metric {metric!r}; metrics are summary keys such as "
+                "compliance_arrival or intervals_arrival_p90"
+            )
+        )
+        raise ConfigError(
+            message.format(metric=m, close=close[0] if close else ""),
+            source=source,
+            key=f"metrics[{i}]",
+        )
