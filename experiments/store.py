@@ -31,8 +31,6 @@ is not part of the results and may be deleted.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -40,225 +38,57 @@ import re
 import sys
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from experiments.design import (
-    DesignPoint,
-    ExperimentSpec,
-    canonical_json,
-    code_digest,
-    package_version,
+from experiments.archives import (
+    ReplicationRow,
+    npz_bytes,
+    plain_summary,
+    plain_tables,
+    read_run,
+    records_ok,
 )
-from experiments.outdir import check_parent_writable
+from experiments.design import DesignPoint, ExperimentSpec
+from experiments.folders import check_output_folder, folder_lock, sweep_temp_files
+from experiments.manifest import (
+    FORMAT,
+    StoredPoint,
+    difference,
+    experiment_identity,
+    manifest_language,
+    new_manifest,
+    read_manifest,
+)
+from experiments.tables import (
+    ID_COLUMNS,
+    RUN_COLUMNS,
+    check_table_format,
+    find_summary,
+    id_value,
+    read_table,
+    write_table,
+)
 from networks.errors import ConfigError
-from networks.files import TMP_PREFIX, atomic_write_bytes, atomic_write_text
-from networks.i18n import LANGUAGES, N_, _, get_language
+from networks.files import atomic_write_bytes, atomic_write_text
+from networks.i18n import _
 
-#: Format tag of ``manifest.json``.
-FORMAT = "yingji-experiment/1"
+# Re-exported: callers and tests import these from ``experiments.store``.
+__all__ = [
+    "FORMAT", "ID_COLUMNS", "RUN_COLUMNS", "TIMINGS", "ReplicationRow", "ResultStore",
+    "StoredPoint", "atomic_write_bytes", "atomic_write_text", "check_output_folder",
+    "check_table_format", "experiment_identity", "find_summary", "folder_lock",
+    "manifest_language", "npz_bytes", "plain_summary", "plain_tables", "read_table",
+    "records_ok", "sweep_temp_files", "write_table",
+]  # fmt: skip
+
 #: Wall-clock seconds per replication: not a result (see the module docstring).
 TIMINGS = "timings.csv"
 #: Name of a replication's files: ``r`` and the replication index, at least 5 digits.
 _RUN_FILE = re.compile(r"^r(\d{5,})\.json$")
-#: Fixed zip entry time of a records archive: equal records, equal bytes.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-#: Leading columns of the summary table (factor columns follow ``point_id``).
-ID_COLUMNS = ("point", "point_id")
-RUN_COLUMNS = ("replication", "root_seed", "config_hash")
-
-
-def _json_scalar(v: Any) -> Any:
-    """Python scalar of a summary value (numpy scalars and bools become int/float, None nan)."""
-    if v is None:
-        return math.nan
-    if isinstance(v, bool | np.bool_):
-        return int(v)
-    if isinstance(v, int | np.integer):
-        return int(v)
-    if isinstance(v, float | np.floating):
-        return float(v)
-    if isinstance(v, str):
-        return v
-    raise TypeError(
-        _("summary values must be numbers or text, got {type} {value!r}").format(
-            type=type(v).__name__, value=v
-        )
-    )
-
-
-def plain_summary(summary: Mapping[str, Any]) -> dict[str, int | float | str]:
-    """A replication summary as a flat JSON-ready dict (keys kept in order)."""
-    return {str(k): _json_scalar(v) for k, v in summary.items()}
-
-
-def plain_tables(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, np.ndarray]]:
-    """Record tables as numpy arrays that load without pickle (object columns become text)."""
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for name, table in tables.items():
-        cols = {}
-        for col, values in table.items():
-            arr = np.asarray(values)
-            if arr.dtype.kind == "O":
-                arr = np.array(["" if v is None else str(v) for v in arr.ravel()], dtype=str)
-            cols[str(col)] = arr
-        out[str(name)] = cols
-    return out
-
-
-def check_output_folder(root: Path, *, option: str = "--out") -> None:
-    """Check an output folder before any work: it must be a folder yingji can write.
-
-    Refuses a file in the folder's place, a path under a file, a folder that
-    cannot be written, and a folder that holds files but no experiment
-    manifest (a user's own folder).
-
-    Parameters
-    ----------
-    root
-        The output folder (it need not exist yet).
-    option
-        The command-line option that named it, for the error message.
-    """
-    root = Path(root)
-    if root.exists() and not root.is_dir():
-        raise ConfigError(_("is a file, not a folder"), source=str(root), key=option)
-    check_parent_writable(root, option, inside=True)
-    if not root.is_dir() or (root / "manifest.json").exists():
-        return
-    if any(not p.name.startswith(".") for p in root.iterdir()):
-        raise ConfigError(
-            _(
-                "exists, is not empty and has no manifest.json: not an experiment folder; "
-                "use a new --out folder"
-            ),
-            source=str(root),
-            key=option,
-        )
-
-
-#: The error of a second run into a folder being written.
-_BUSY = N_("another run is writing to this folder; wait for it or use another --out")
-
-
-@contextmanager
-def folder_lock(root: Path) -> Iterator[None]:
-    """Hold an exclusive lock on an output folder (creating it), refusing a second run.
-
-    The lock is taken on the folder itself, so nothing is added to a folder a
-    refused command leaves alone (a ``.lock`` file is used only where folders
-    cannot be locked). The operating system drops the lock when the process
-    dies, even by SIGKILL.
-    """
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no advisory locks, run anyway
-        yield
-        return
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise ConfigError(_(_BUSY), source=str(root)) from None
-        except OSError:  # pragma: no cover - a file system that cannot lock folders
-            os.close(fd)
-            fd = -1
-            fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ConfigError(_(_BUSY), source=str(root)) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        if fd >= 0:
-            os.close(fd)
-
-
-def _pid_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (someone else's live process counts)."""
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:  # pragma: no cover - another user's live process
-        return True
-    return True
-
-
-def sweep_temp_files(root: Path) -> list[Path]:
-    """Remove temporary files under ``root`` whose writer process is no longer alive.
-
-    :func:`networks.files.atomic_path` names them ``.yj-tmp-<pid>-<hex>-<name>``; a
-    run killed (``SIGKILL``) between writing one and renaming it leaves it behind,
-    so a resumed folder would differ from an uninterrupted one. Files of a live
-    process (a report being written into the folder) are left alone.
-
-    Returns
-    -------
-    list of pathlib.Path
-        The files removed.
-    """
-    removed = []
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            if not name.startswith(TMP_PREFIX):
-                continue
-            pid = name[len(TMP_PREFIX) :].split("-", 1)[0]
-            if pid.isascii() and pid.isdigit() and not _pid_alive(int(pid)):
-                path = Path(folder) / name
-                try:
-                    path.unlink()
-                except FileNotFoundError:  # pragma: no cover - removed meanwhile
-                    continue
-                removed.append(path)
-    return removed
-
-
-# --------------------------------------------------------------------------- rows
-@dataclass(frozen=True)
-class ReplicationRow:
-    """One finished replication as stored (``elapsed_s`` from ``timings.csv``, else nan)."""
-
-    point: int
-    replication: int
-    config_hash: str
-    root_seed: int
-    summary: dict[str, int | float | str]
-    elapsed_s: float
-
-
-@dataclass(frozen=True)
-class StoredPoint:
-    """A design point as the manifest records it."""
-
-    index: int
-    id: str
-    label: str
-    values: dict[str, Any]
-    config_hash: str
-
-
-def experiment_identity(
-    hashes: Sequence[str], *, root_seed: int, version: str, replicate: str
-) -> str:
-    """What makes two runs the same experiment (not the replication count)."""
-    import hashlib
-
-    text = canonical_json(
-        {"points": list(hashes), "root_seed": root_seed, "version": version, "replicate": replicate}
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _point_dir(point_id: str) -> str:
@@ -308,52 +138,17 @@ class ResultStore:
         """
         root = Path(root)
         points = spec.points()
-        version = package_version()
-        identity = experiment_identity(
-            [p.config_hash for p in points],
-            root_seed=spec.root_seed,
-            version=version,
-            replicate=replicate,
-        )
-        manifest = {
-            "format": FORMAT,
-            "identity": identity,
-            "experiment": spec.name,
-            "description": spec.description,
-            "source": str(spec.source),
-            "package_version": version,
-            "code_digest": code_digest(),
-            "root_seed": spec.root_seed,
-            "replicate": replicate,
-            "replications": spec.replications,
-            "factors": [f.to_dict() for f in spec.factors],
-            "metrics": list(spec.metrics),
-            "baseline": dict(spec.baseline),
-            "language": get_language(),
-            "points": [
-                {
-                    "index": p.index,
-                    "id": p.id,
-                    "label": p.label,
-                    "values": dict(p.values),
-                    "config_hash": p.config_hash,
-                }
-                for p in points
-            ],  # fmt: skip
-        }
-        # Chinese labels, when given: words only, like the language (not in the identity).
-        manifest.update(
-            {k: getattr(spec, k) for k in ("name_zh", "description_zh") if getattr(spec, k, "")}
-        )
+        manifest = new_manifest(spec, points, replicate=replicate)
+        identity = manifest["identity"]
         path = root / "manifest.json"
         if path.exists():
-            old = _read_manifest(root)
+            old = read_manifest(root)
             if old.get("identity") != identity:
                 raise ConfigError(
                     _(
                         "holds results of a different experiment ({difference}); "
                         "results are never mixed: use another --out folder or remove this one"
-                    ).format(difference=_difference(old, manifest)),
+                    ).format(difference=difference(old, manifest)),
                     source=str(root),
                     key="--out",
                 )
@@ -385,7 +180,7 @@ class ResultStore:
     def open(cls, root: str | Path) -> ResultStore:
         """Open an existing output folder for reading."""
         root = Path(root)
-        return cls(root, _read_manifest(root))
+        return cls(root, read_manifest(root))
 
     def lock(self) -> Any:
         """:func:`folder_lock` on this store's folder."""
@@ -450,7 +245,7 @@ class ResultStore:
                 if m is None:
                     continue
                 r = int(m.group(1))
-                row = _read_run(f, p, r)
+                row = read_run(f, p, r)
                 if row is None:
                     damaged.append(f)
                     continue
@@ -615,7 +410,7 @@ class ResultStore:
         for m in metrics:
             if m not in cols:
                 names[m] = m
-            elif any(row.summary.get(m) != _id_value(row, points, m) for row in rows):
+            elif any(row.summary.get(m) != id_value(row, points, m) for row in rows):
                 names[m] = f"summary.{m}"
         cols.update({name: [] for name in names.values()})
         for row in rows:
@@ -664,308 +459,3 @@ class ResultStore:
             table = {c: np.concatenate(parts) for c, parts in cols.items()}
             paths.append(write_table(table, self.root / "records" / name, fmt=fmt))
         return paths
-
-
-def _id_value(row: ReplicationRow, points: Mapping[int, StoredPoint], name: str) -> Any:
-    p = points[row.point]
-    ids = {"point": row.point, "point_id": p.id, "replication": row.replication,
-           "root_seed": row.root_seed, "config_hash": row.config_hash}  # fmt: skip
-    return ids[name] if name in ids else p.values.get(name)
-
-
-# --------------------------------------------------------------------------- run files
-def _read_run(path: Path, point: StoredPoint, replication: int) -> dict[str, Any] | None:
-    """A replication file's row, or ``None`` when it is damaged (cut short, not JSON...)."""
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    if not isinstance(data, dict):
-        return None
-    ok = (
-        data.get("point_id") == point.id
-        and data.get("replication") == replication
-        and isinstance(data.get("config_hash"), str)
-        and isinstance(data.get("root_seed"), int)
-        and isinstance(data.get("summary"), dict)
-    )
-    return data if ok else None
-
-
-def npz_bytes(arrays: Mapping[str, np.ndarray]) -> bytes:
-    """A ``.npz`` archive (what :func:`numpy.savez_compressed` writes) with fixed entry times.
-
-    ``numpy.savez_compressed`` stamps each entry with the current time, so the
-    same arrays saved a minute apart differ; here equal arrays give equal bytes.
-    """
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, arr in arrays.items():
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            with zf.open(info, "w", force_zip64=True) as fh:
-                np.lib.format.write_array(fh, np.asanyarray(arr), allow_pickle=False)
-    return buf.getvalue()
-
-
-def records_ok(path: Path) -> bool:
-    """Whether a records archive is whole: it unzips and every entry passes its CRC check."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return zf.testzip() is None and all(n.endswith(".npy") for n in zf.namelist())
-    except (OSError, EOFError, ValueError, zipfile.BadZipFile, zlib.error):
-        return False
-
-
-# --------------------------------------------------------------------------- table files
-def _pyarrow() -> Any:
-    """``(pyarrow, pyarrow.parquet)`` or ``None`` when pyarrow is not installed."""
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError:
-        return None
-    return pyarrow, pyarrow.parquet
-
-
-def _column_kind(values: Sequence[Any]) -> str:
-    """``int``, ``float``, ``str`` or ``json`` for a column of plain values."""
-    kinds = set()
-    for v in values:
-        if isinstance(v, bool | np.bool_):
-            kinds.add("bool")
-        elif isinstance(v, int | np.integer):
-            kinds.add("int")
-        elif isinstance(v, float | np.floating):
-            kinds.add("float")
-        elif isinstance(v, str | np.str_):
-            kinds.add("str")
-        else:
-            kinds.add("json")
-    if kinds == {"bool"}:
-        return "bool"
-    if kinds <= {"int", "bool"}:
-        return "int"
-    if kinds <= {"int", "float"}:
-        return "float"
-    if kinds == {"str"}:
-        return "str"
-    return "json"
-
-
-def _normalise(values: Any) -> tuple[str, list[Any] | np.ndarray]:
-    if isinstance(values, np.ndarray):
-        kind = {"b": "bool", "i": "int", "u": "int", "f": "float", "U": "str", "S": "str"}.get(
-            values.dtype.kind, "json"
-        )
-        if kind != "json":
-            return kind, values
-        values = values.tolist()
-    kind = _column_kind(values)
-    if kind == "bool":
-        return kind, [bool(v) for v in values]
-    if kind == "int":
-        return kind, [int(v) for v in values]
-    if kind == "float":
-        return kind, [float(v) for v in values]
-    if kind == "str":
-        return kind, [str(v) for v in values]
-    return "str", [v if isinstance(v, str) else canonical_json(v) for v in values]
-
-
-def check_table_format(fmt: str) -> None:
-    """Refuse a table format that cannot be written here, before any work.
-
-    Parameters
-    ----------
-    fmt
-        ``"auto"``, ``"parquet"`` or ``"csv"``.
-    """
-    if fmt not in ("auto", "parquet", "csv"):
-        raise ConfigError(
-            _("unknown table format {format!r}; expected auto, parquet or csv").format(format=fmt),
-            key="--format",
-        )
-    if fmt == "parquet" and _pyarrow() is None:
-        raise ConfigError(
-            _("Parquet output needs pyarrow: pip install 'yingji[parquet]'"), key="--format"
-        )
-
-
-def write_table(columns: Mapping[str, Any], stem: Path, *, fmt: str = "auto") -> Path:
-    """Write a column table as ``stem.parquet`` or ``stem.csv`` atomically.
-
-    Integer columns stay integers, number columns become float64, text stays
-    text; any other value (a table used as a factor level) is written as
-    canonical JSON text. Equal columns give byte-identical files.
-
-    Parameters
-    ----------
-    columns
-        Column name -> values (lists or numpy arrays of equal length).
-    stem
-        Path without suffix.
-    fmt
-        ``"parquet"``, ``"csv"`` or ``"auto"`` (Parquet when pyarrow is installed).
-
-    Returns
-    -------
-    pathlib.Path
-        The file written.
-    """
-    check_table_format(fmt)
-    pa = _pyarrow()
-    use_parquet = pa is not None and fmt != "csv"
-    norm = {name: _normalise(values) for name, values in columns.items()}
-    # A table of a different format from an earlier run would be stale: remove it.
-    other = stem.with_suffix(".csv" if use_parquet else ".parquet")
-    if other.exists():
-        other.unlink()
-    if use_parquet:
-        pyarrow, parquet = pa
-        types = {
-            "bool": pyarrow.bool_(),
-            "int": pyarrow.int64(),
-            "float": pyarrow.float64(),
-            "str": pyarrow.string(),
-        }
-        table = pyarrow.table(
-            {name: pyarrow.array(v, type=types[kind]) for name, (kind, v) in norm.items()}
-        )
-        buf = pyarrow.BufferOutputStream()
-        parquet.write_table(table, buf)
-        return atomic_write_bytes(stem.with_suffix(".parquet"), buf.getvalue().to_pybytes())
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(list(norm))
-    for row in zip(*(_cells(kind, v) for kind, v in norm.values()), strict=True):
-        writer.writerow(row)
-    return atomic_write_text(stem.with_suffix(".csv"), text.getvalue())
-
-
-def _cells(kind: str, values: Iterable[Any]) -> Iterator[str]:
-    for v in values:
-        if kind == "float":
-            yield repr(float(v))  # shortest text that reads back to the same float
-        elif kind == "int":
-            yield str(int(v))
-        elif kind == "bool":
-            yield "true" if v else "false"
-        else:
-            yield str(v)
-
-
-def read_table(path: str | Path) -> dict[str, list[Any]]:
-    """Read a table written by :func:`write_table` back into columns (for tests and users)."""
-    p = Path(path)
-    if p.suffix == ".parquet":
-        pa = _pyarrow()
-        if pa is None:
-            raise ConfigError(_("reading Parquet needs pyarrow"), source=str(p))
-        return pa[1].read_table(p).to_pydict()
-    with p.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    header, body = rows[0], rows[1:]
-    return {h: [r[i] for r in body] for i, h in enumerate(header)}
-
-
-def find_summary(root: str | Path) -> Path:
-    """Path of the summary table in an output folder (Parquet or CSV)."""
-    for suffix in (".parquet", ".csv"):
-        p = Path(root) / f"summary{suffix}"
-        if p.exists():
-            return p
-    raise ConfigError(_("no summary table (run the experiment first)"), source=str(root))
-
-
-# --------------------------------------------------------------------------- manifest
-def _read_manifest(root: Path) -> dict[str, Any]:
-    path = root / "manifest.json"
-    if not path.is_file():
-        raise ConfigError(_("no manifest.json: not an experiment output folder"), source=str(root))
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(
-            _("unreadable manifest ({error})").format(error=exc), source=str(path)
-        ) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        got = data.get("format") if isinstance(data, dict) else None
-        raise ConfigError(
-            _("manifest format {found!r}, expected {expected!r}").format(
-                found=got, expected=FORMAT
-            ),
-            source=str(path),
-        )
-    problem = _manifest_problem(data)
-    if problem:
-        raise ConfigError(
-            _("damaged manifest: {problem}").format(problem=problem), source=str(path)
-        )
-    return data
-
-
-def manifest_language(manifest: Mapping[str, Any]) -> str | None:
-    """The language an output folder was last run in (``None``: not recorded, or unknown)."""
-    lang = manifest.get("language")
-    return lang if isinstance(lang, str) and lang in LANGUAGES else None
-
-
-def _manifest_problem(data: Mapping[str, Any]) -> str | None:
-    """What is wrong with a manifest's structure (``None`` when it reads as written)."""
-    for key, kind in (
-        ("identity", str), ("package_version", str), ("replicate", str), ("root_seed", int),
-        ("replications", int), ("factors", list), ("metrics", list), ("baseline", dict),
-        ("points", list),
-    ):  # fmt: skip
-        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
-            return _("{key} missing or not of type {type}").format(key=key, type=kind.__name__)
-    if data["replications"] < 1:
-        return _("replications < 1")
-    for i, f in enumerate(data["factors"]):
-        if not isinstance(f, dict) or not isinstance(f.get("key"), str):
-            return _("factors[{i}] has no key").format(i=i)
-    if not all(isinstance(m, str) for m in data["metrics"]):
-        return _("metrics are not names")
-    keys = {f["key"] for f in data["factors"]}
-    if not data["points"]:
-        return _("no design points")
-    for i, p in enumerate(data["points"]):
-        if not (
-            isinstance(p, dict)
-            and p.get("index") == i
-            and p.get("id") == f"p{i:03d}"
-            and isinstance(p.get("label"), str)
-            and isinstance(p.get("values"), dict)
-            and set(p["values"]) == keys
-            and isinstance(p.get("config_hash"), str)
-        ):
-            return _("points[{i}] is not a design point of the factors").format(i=i)
-    return None
-
-
-def _difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
-    """Say what makes two manifests different experiments."""
-    if old.get("package_version") != new["package_version"]:
-        return _("package version {there} there, {now} now").format(
-            there=old.get("package_version"), now=new["package_version"]
-        )
-    if old.get("root_seed") != new["root_seed"]:
-        return _("root seed {there} there, {now} now").format(
-            there=old.get("root_seed"), now=new["root_seed"]
-        )
-    if old.get("replicate") != new["replicate"]:
-        return _("replication function {there} there, {now} now").format(
-            there=old.get("replicate"), now=new["replicate"]
-        )
-    a = [p["config_hash"] for p in old.get("points", [])]
-    b = [p["config_hash"] for p in new["points"]]
-    if len(a) != len(b):
-        return _("{there} design points there, {now} now").format(there=len(a), now=len(b))
-    for pa, pb, hold in zip(a, b, old["points"], strict=True):
-        if pa != pb:
-            return _("design point {id} config hash {there} there, {now} now").format(
-                id=hold["id"], there=pa[:12], now=pb[:12]
-            )
-    return _("different identity")  # pragma: no cover

@@ -1,0 +1,198 @@
+"""The manifest of an experiment output folder: its identity and its checks.
+
+``manifest.json`` names the experiment a folder holds (format tag, identity,
+package version, root seed, design points) and the language of the latest run.
+This module holds the identity of an experiment, the design point as the
+manifest records it, reading a manifest with its structure checked, and saying
+what makes two manifests different experiments (see :mod:`experiments.store`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from experiments.design import (
+    DesignPoint,
+    ExperimentSpec,
+    canonical_json,
+    code_digest,
+    package_version,
+)
+from networks.errors import ConfigError
+from networks.i18n import LANGUAGES, _, get_language
+
+#: Format tag of ``manifest.json``.
+FORMAT = "yingji-experiment/1"
+
+
+@dataclass(frozen=True)
+class StoredPoint:
+    """A design point as the manifest records it."""
+
+    index: int
+    id: str
+    label: str
+    values: dict[str, Any]
+    config_hash: str
+
+
+def experiment_identity(
+    hashes: Sequence[str], *, root_seed: int, version: str, replicate: str
+) -> str:
+    """What makes two runs the same experiment (not the replication count)."""
+    import hashlib
+
+    text = canonical_json(
+        {"points": list(hashes), "root_seed": root_seed, "version": version, "replicate": replicate}
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def new_manifest(
+    spec: ExperimentSpec, points: Sequence[DesignPoint], *, replicate: str
+) -> dict[str, Any]:
+    """The manifest of a run of ``spec`` (:meth:`~experiments.store.ResultStore.create_or_resume`).
+
+    Parameters
+    ----------
+    spec
+        The experiment.
+    points
+        Its design points (``spec.points()``).
+    replicate
+        Qualified name of the replication function (part of the identity).
+    """
+    version = package_version()
+    identity = experiment_identity(
+        [p.config_hash for p in points],
+        root_seed=spec.root_seed,
+        version=version,
+        replicate=replicate,
+    )
+    manifest = {
+        "format": FORMAT,
+        "identity": identity,
+        "experiment": spec.name,
+        "description": spec.description,
+        "source": str(spec.source),
+        "package_version": version,
+        "code_digest": code_digest(),
+        "root_seed": spec.root_seed,
+        "replicate": replicate,
+        "replications": spec.replications,
+        "factors": [f.to_dict() for f in spec.factors],
+        "metrics": list(spec.metrics),
+        "baseline": dict(spec.baseline),
+        "language": get_language(),
+        "points": [
+            {
+                "index": p.index,
+                "id": p.id,
+                "label": p.label,
+                "values": dict(p.values),
+                "config_hash": p.config_hash,
+            }
+            for p in points
+        ],  # fmt: skip
+    }
+    # Chinese labels, when given: words only, like the language (not in the identity).
+    manifest.update(
+        {k: getattr(spec, k) for k in ("name_zh", "description_zh") if getattr(spec, k, "")}
+    )
+    return manifest
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The manifest of an output folder, its structure checked (else :class:`ConfigError`)."""
+    path = root / "manifest.json"
+    if not path.is_file():
+        raise ConfigError(_("no manifest.json: not an experiment output folder"), source=str(root))
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(
+            _("unreadable manifest ({error})").format(error=exc), source=str(path)
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        got = data.get("format") if isinstance(data, dict) else None
+        raise ConfigError(
+            _("manifest format {found!r}, expected {expected!r}").format(
+                found=got, expected=FORMAT
+            ),
+            source=str(path),
+        )
+    problem = _manifest_problem(data)
+    if problem:
+        raise ConfigError(
+            _("damaged manifest: {problem}").format(problem=problem), source=str(path)
+        )
+    return data
+
+
+def manifest_language(manifest: Mapping[str, Any]) -> str | None:
+    """The language an output folder was last run in (``None``: not recorded, or unknown)."""
+    lang = manifest.get("language")
+    return lang if isinstance(lang, str) and lang in LANGUAGES else None
+
+
+def _manifest_problem(data: Mapping[str, Any]) -> str | None:
+    """What is wrong with a manifest's structure (``None`` when it reads as written)."""
+    for key, kind in (
+        ("identity", str), ("package_version", str), ("replicate", str), ("root_seed", int),
+        ("replications", int), ("factors", list), ("metrics", list), ("baseline", dict),
+        ("points", list),
+    ):  # fmt: skip
+        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+            return _("{key} missing or not of type {type}").format(key=key, type=kind.__name__)
+    if data["replications"] < 1:
+        return _("replications < 1")
+    for i, f in enumerate(data["factors"]):
+        if not isinstance(f, dict) or not isinstance(f.get("key"), str):
+            return _("factors[{i}] has no key").format(i=i)
+    if not all(isinstance(m, str) for m in data["metrics"]):
+        return _("metrics are not names")
+    keys = {f["key"] for f in data["factors"]}
+    if not data["points"]:
+        return _("no design points")
+    for i, p in enumerate(data["points"]):
+        if not (
+            isinstance(p, dict)
+            and p.get("index") == i
+            and p.get("id") == f"p{i:03d}"
+            and isinstance(p.get("label"), str)
+            and isinstance(p.get("values"), dict)
+            and set(p["values"]) == keys
+            and isinstance(p.get("config_hash"), str)
+        ):
+            return _("points[{i}] is not a design point of the factors").format(i=i)
+    return None
+
+
+def difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
+    """Say what makes two manifests different experiments."""
+    if old.get("package_version") != new["package_version"]:
+        return _("package version {there} there, {now} now").format(
+            there=old.get("package_version"), now=new["package_version"]
+        )
+    if old.get("root_seed") != new["root_seed"]:
+        return _("root seed {there} there, {now} now").format(
+            there=old.get("root_seed"), now=new["root_seed"]
+        )
+    if old.get("replicate") != new["replicate"]:
+        return _("replication function {there} there, {now} now").format(
+            there=old.get("replicate"), now=new["replicate"]
+        )
+    a = [p["config_hash"] for p in old.get("points", [])]
+    b = [p["config_hash"] for p in new["points"]]
+    if len(a) != len(b):
+        return _("{there} design points there, {now} now").format(there=len(a), now=len(b))
+    for pa, pb, hold in zip(a, b, old["points"], strict=True):
+        if pa != pb:
+            return _("design point {id} config hash {there} there, {now} now").format(
+                id=hold["id"], there=pa[:12], now=pb[:12]
+            )
+    return _("different identity")  # pragma: no cover
