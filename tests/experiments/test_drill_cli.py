@@ -339,7 +339,7 @@ def test_reveal_without_the_network_file_still_writes_every_packet_but_the_map(
     d, key = tmp_path / "d", tmp_path / "k"
     assert run(capsys, "drill", "draw", toml, "--out", d, "--key", key, "--seed", 1)[0] == 0
     (tmp_path / "county.graphml").rename(tmp_path / "moved.graphml")
-    monkeypatch.setattr("experiments.config._NETWORKS", OrderedDict())  # as in a new process
+    monkeypatch.setattr("experiments.network_spec._NETWORKS", OrderedDict())  # as in a new process
     code, out, _ = run(capsys, "drill", "reveal", d, "--key", key)
     assert code == 0 and "map not drawn" in out
     ev = d / "revealed" / "evaluators"

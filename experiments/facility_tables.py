@@ -1,0 +1,304 @@
+"""Stations and depots read from a table file (CSV or GeoJSON), one row per team or stock item.
+
+:func:`table_facilities` reads a ``facilities.stations`` / ``facilities.depots``
+table of a run config, groups its rows into facilities and places them on the
+network; every mistake names the file, row and column. Also :data:`Where`, how a
+placed facility tells where it was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from experiments.locations import (
+    LOCATION_COLUMNS,
+    TableRow,
+    integer,
+    number,
+    read_rows,
+    resolve_location,
+)
+from networks.errors import ConfigError
+from networks.i18n import N_, _
+from networks.roadnet import RoadNetwork
+from scenarios.limits import MAX_DURATION_MIN
+from scenarios.validate import shown
+
+#: Where a placed facility came from: ``where(field)`` gives the file and key of one of
+#: its fields, so a check across facilities names the right file and row.
+Where = Callable[[str], tuple[str | None, str]]
+
+#: Columns of a stations table (besides :data:`~experiments.locations.LOCATION_COLUMNS`).
+STATION_COLUMNS = ("name", "name_zh", "tier", "capability", "size", "count", "area",
+                   "turnout_min", "turnout_cv")  # fmt: skip
+#: Columns of a depots table (besides the location columns).
+DEPOT_COLUMNS = ("name", "name_zh", "tier", "parent", "lead_time_min", "item", "quantity")
+#: Columns that must be the same on every row of one facility.
+_SAME = {"stations": ("tier", "area"), "depots": ("tier", "parent", "lead_time_min")}
+#: Messages about one facility of a table, by kind (a sentence each: word order differs).
+_NO_ROWS = {
+    "stations": N_("the table has no rows (no stations); give at least one"),
+    "depots": N_("the table has no rows (no depots); give at least one"),
+}
+_FACILITY_ERROR = {
+    "stations": N_("station {name!r}: {error}"),
+    "depots": N_("depot {name!r}: {error}"),
+}
+_ELSEWHERE = {
+    "stations": N_(
+        "station {name!r} is at another place on {where}; one name, one place (rename one of them)"
+    ),
+    "depots": N_(
+        "depot {name!r} is at another place on {where}; one name, one place (rename one of them)"
+    ),
+}
+_DIFFERS = {
+    "stations": N_("{value!r} differs from {first!r} on {where} for the same station {name!r}"),
+    "depots": N_("{value!r} differs from {first!r} on {where} for the same depot {name!r}"),
+}
+
+
+def table_facilities(
+    path: Path, kind: str, network: RoadNetwork
+) -> tuple[tuple[Any, ...], tuple[Where, ...]]:
+    """Stations or depots of a table file (see :func:`_group_rows`), and where each starts."""
+    from sim.facilities import Depot, Station
+
+    src = str(path)
+    cols = STATION_COLUMNS if kind == "stations" else DEPOT_COLUMNS
+    rows = read_rows(path, columns=(*cols, *LOCATION_COLUMNS))
+    if not rows:
+        raise ConfigError(_(_NO_ROWS[kind]), source=src)
+    groups = _group_rows(rows, kind, network, source=src)
+    cls = Station if kind == "stations" else Depot
+    out = []
+    for entry, first in groups:
+        try:
+            out.append(cls.from_dict(entry, source=src))
+        except ConfigError as exc:
+            # Rows are checked one by one above; what is left is a check on the whole
+            # facility (a township station's biggest team): name its first row.
+            prefix = ": ".join(p for p in (exc.source, exc.key) if p) + ": "
+            text = str(exc).removeprefix(prefix)
+            raise ConfigError(
+                _(_FACILITY_ERROR[kind]).format(name=entry["name"], error=text),
+                source=src,
+                key=first.key(),
+            ) from None
+    wheres = tuple(_row_where(src, first) for _entry, first in groups)
+    if kind == "depots":
+        names = {d.name: first for d, (_entry, first) in zip(out, groups, strict=True)}
+        for d, (_entry, first) in zip(out, groups, strict=True):
+            if d.parent is not None and d.parent not in names:
+                raise ConfigError(
+                    _("no depot {name!r} in this table").format(name=d.parent),
+                    source=src,
+                    key=first.key("parent"),
+                )
+    return tuple(out), wheres
+
+
+def _row_where(source: str, row: TableRow) -> Where:
+    return lambda name: (source, row.key(name))
+
+
+def _group_rows(
+    rows: list[TableRow], kind: str, network: RoadNetwork, *, source: str
+) -> list[tuple[dict[str, Any], TableRow]]:
+    """Tidy table rows (one per team or stock item) grouped into facility entries.
+
+    Stations: columns ``name, tier, <location>, capability, size, count`` and
+    optional ``area``, ``turnout_min`` (mean of a lognormal) and ``turnout_cv``
+    (its coefficient of variation, default 0.3).
+    Depots: ``name, tier, <location>, item, quantity`` and optional
+    ``parent``, ``lead_time_min``. Both: optional ``name_zh`` (the Chinese name
+    shown to a person; given on any of the facility's rows, the same on each).
+
+    Rows of one facility share its name; they must agree on its place, tier
+    and the other per-facility columns. Returns each entry with its first row.
+    """
+    from scenarios.catalogue import SUPPLY_ITEMS
+    from sim.facilities import (
+        CAPABILITIES,
+        DEPOT_TIERS,
+        MAX_STOCK,
+        MAX_TEAM_COUNT,
+        MAX_TEAM_SIZE,
+        NOT_ONE_LINE,
+        STATION_TIERS,
+        one_line,
+    )
+
+    tiers = STATION_TIERS if kind == "stations" else DEPOT_TIERS
+    grouped: dict[str, tuple[dict[str, Any], TableRow]] = {}
+    item_rows: dict[tuple[str, str], TableRow] = {}
+    team_rows: dict[tuple[str, str], TableRow] = {}
+    zh_rows: dict[str, TableRow] = {}  # the first row giving each facility's name_zh
+
+    def cell(row: TableRow, col: str) -> Any:
+        v = row.cells.get(col)
+        return None if v is None or (isinstance(v, str) and not v.strip()) else v
+
+    def need(row: TableRow, col: str) -> Any:
+        v = cell(row, col)
+        if v is None:
+            what = (
+                _("empty (a value is needed)")
+                if col in row.cells
+                else _("missing (a needed column)")
+            )
+            raise ConfigError(what, source=source, key=row.key(col))
+        return v
+
+    def num(row: TableRow, col: str, *, hi: float) -> float:
+        return number(need(row, col), source=source, key=row.key(col), lo=0, hi=hi)
+
+    def whole(row: TableRow, col: str, *, lo: int, hi: int) -> int:
+        return integer(need(row, col), source=source, key=row.key(col), lo=lo, hi=hi)
+
+    def one_of(
+        row: TableRow, col: str, choices: Sequence[str], message: Callable[[Any, str], str]
+    ) -> Any:
+        """The cell ``col``, one of ``choices``; else ``message(value, choices listed)``."""
+        v = need(row, col)
+        if v not in choices:
+            raise ConfigError(message(v, ", ".join(choices)), source=source, key=row.key(col))
+        return v
+
+    for row in rows:
+        name = str(need(row, "name"))
+        for col in ("name", "name_zh", "area"):
+            text = cell(row, col)
+            if text is not None and not one_line(str(text)):
+                raise ConfigError(
+                    _(NOT_ONE_LINE).format(value=shown(str(text))),
+                    source=source,
+                    key=row.key(col),
+                )
+        tier = one_of(
+            row,
+            "tier",
+            tiers,
+            lambda v, listed: _("unknown tier {tier!r}; expected one of {tiers}").format(
+                tier=v, tiers=listed
+            ),
+        )
+        loc = {k: v for k in LOCATION_COLUMNS if (v := cell(row, k)) is not None}
+        for col, lo, hi in (
+            ("lon", -180, 180),
+            ("lat", -90, 90),
+            ("x", None, None),
+            ("y", None, None),
+        ):
+            if col in loc:  # checked here, so that the error names the column
+                loc[col] = number(loc[col], source=source, key=row.key(col), lo=lo, hi=hi)
+        for col in ("node", "osmid"):
+            if col in loc:
+                loc[col] = integer(loc[col], source=source, key=row.key(col))
+        node = resolve_location(loc, network, source=source, key=row.key(), field_key=row.key)
+        hit = grouped.get(name)
+        if hit is None:
+            entry: dict[str, Any] = {"name": name, "tier": tier, "node": node}
+            if kind == "stations":
+                entry["teams"] = []
+                if cell(row, "area") is not None:
+                    entry["area"] = str(cell(row, "area"))
+            else:
+                entry["stock"] = {}
+                if cell(row, "parent") is not None:
+                    entry["parent"] = str(cell(row, "parent"))
+                if cell(row, "lead_time_min") is not None:
+                    entry["lead_time_min"] = num(row, "lead_time_min", hi=MAX_DURATION_MIN)
+            grouped[name] = hit = (entry, row)
+        else:
+            entry, first = hit
+            if node != entry["node"]:
+                raise ConfigError(
+                    _(_ELSEWHERE[kind]).format(name=name, where=first.where),
+                    source=source,
+                    key=row.key("name"),
+                )
+            for col in _SAME[kind]:
+                if cell(row, col) is not None and cell(row, col) != cell(first, col):
+                    raise ConfigError(
+                        _(_DIFFERS[kind]).format(
+                            value=cell(row, col),
+                            first=cell(first, col),
+                            where=first.where,
+                            name=name,
+                        ),  # fmt: skip
+                        source=source,
+                        key=row.key(col),
+                    )
+        zh = cell(row, "name_zh")
+        if zh is not None:
+            zh = str(zh)
+            given = zh_rows.setdefault(name, row)
+            if given is not row and zh != str(cell(given, "name_zh")):
+                raise ConfigError(
+                    _(_DIFFERS[kind]).format(
+                        value=zh, first=str(cell(given, "name_zh")), where=given.where, name=name
+                    ),
+                    source=source,
+                    key=row.key("name_zh"),
+                )
+            entry["name_zh"] = zh
+        if kind == "stations":
+            cap = one_of(
+                row,
+                "capability",
+                CAPABILITIES,
+                lambda v, listed: _(
+                    "unknown capability {capability!r}; expected one of {capabilities}"
+                ).format(capability=v, capabilities=listed),
+            )
+            if (name, cap) in team_rows:
+                raise ConfigError(
+                    _(
+                        "station {name!r} already has {capability!r} teams on {where}: "
+                        "give one row per capability (its count says how many teams)"
+                    ).format(name=name, capability=cap, where=team_rows[name, cap].where),
+                    source=source,
+                    key=row.key("capability"),
+                )
+            team_rows[name, cap] = row
+            team: dict[str, Any] = {
+                "capability": cap,
+                "size": whole(row, "size", lo=1, hi=MAX_TEAM_SIZE),
+                "count": (
+                    whole(row, "count", lo=1, hi=MAX_TEAM_COUNT)
+                    if cell(row, "count") is not None
+                    else 1
+                ),
+            }
+            if cell(row, "turnout_min") is not None:
+                mean = number(
+                    cell(row, "turnout_min"), source=source, key=row.key("turnout_min"),
+                    lo=0, lo_open=True, hi=MAX_DURATION_MIN,
+                )  # fmt: skip
+                cv = cell(row, "turnout_cv")
+                cv = 0.3 if cv is None else num(row, "turnout_cv", hi=100)
+                team["turnout"] = {"dist": "lognormal", "mean": mean, "cv": cv}
+            entry["teams"].append(team)
+        else:
+            item = one_of(
+                row,
+                "item",
+                SUPPLY_ITEMS,
+                lambda v, listed: _("unknown supply item {item!r}; expected one of {items}").format(
+                    item=v, items=listed
+                ),
+            )
+            if (name, item) in item_rows:
+                raise ConfigError(
+                    _("{item!r} is already stocked at {name!r} on {where}").format(
+                        item=item, name=name, where=item_rows[name, item].where
+                    ),
+                    source=source,
+                    key=row.key("item"),
+                )
+            item_rows[name, item] = row
+            entry["stock"][item] = whole(row, "quantity", lo=0, hi=MAX_STOCK)
+    return list(grouped.values())
