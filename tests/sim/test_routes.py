@@ -44,7 +44,7 @@ def test_dispatch_distances_match_paths(county):
 
 
 def test_results_do_not_depend_on_shared_caches(county, monkeypatch):
-    import sim.model as model
+    import sim.travel as travel
 
     stations, _ = sim.default_facilities(county)
     fire = Requirement("fire", 3, (("fire", 1),))
@@ -54,10 +54,10 @@ def test_results_do_not_depend_on_shared_caches(county, monkeypatch):
     )  # fmt: skip
     a = sim.run(county, stations, (), stream, rng=np.random.default_rng(4))
     # Scene rows evicted as soon as they are made, and every shared cache emptied.
-    monkeypatch.setattr(model, "_SCENE_BYTES", 1)
-    model._SCENES.clear()
-    model._ORDERS.clear()
-    model._LENGTHS.clear()
+    monkeypatch.setattr(travel, "_SCENE_BYTES", 1)
+    travel._SCENES.clear()
+    travel._ORDERS.clear()
+    travel._LENGTHS.clear()
     b = sim.run(county, stations, (), stream, rng=np.random.default_rng(4))
     assert b.dispatches["from_scene"].any()
     assert a.equals(b)

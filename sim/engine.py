@@ -1,0 +1,121 @@
+"""The SimPy engine of one run, assembled from its parts.
+
+:class:`Engine` checks the inputs, draws the run's independent random
+streams and runs the SimPy environment; the work is done by its parts, one
+module each, which share the engine's state as attributes of one object (so a
+hot loop reads ``self.status`` rather than ``self.fleet.status``, and no call
+is added per team):
+
+* :class:`sim.fleet.Fleet`: the teams, who is free where, :meth:`~sim.fleet.Fleet.nearest`
+  (with :attr:`~sim.fleet.Fleet.now` and the area counters, the
+  :class:`~sim.policies.DispatchView` that policies see);
+* :class:`sim.standby.Standby`: the outside reinforcement, on standby until called in;
+* :class:`sim.dispatch.Dispatch`: requirements, call taken, sending teams, clearing;
+* :class:`sim.queues.Queues`: requests waiting for teams, and diversion;
+* :class:`sim.supplies.Supplies`: depots, draws, reorders, stock-outs;
+* :class:`sim.roads.RoadStates`: the current travel tables (:mod:`sim.travel`) and
+  disruptions;
+* :class:`sim.recording.Recording`: the records at the end.
+
+The design and the modelling choices are described in :mod:`sim.model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import simpy
+from simpy.events import Timeout
+
+from networks.i18n import _
+from networks.roadnet import RoadNetwork
+from scenarios.distributions import Distribution, Lognormal
+from scenarios.stream import IncidentStream
+from sim.dispatch import Dispatch
+from sim.facilities import Depot, Reinforcement, Station, check_facilities
+from sim.fleet import Fleet, draws
+from sim.policies import DispatchPolicy
+from sim.queues import Queues
+from sim.recording import Recording
+from sim.records import RunRecords
+from sim.roads import RoadStates
+from sim.standby import Standby
+from sim.supplies import Supplies
+from sim.targets import ResponseTargets
+
+
+class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
+    """One run of the response model; use :func:`sim.model.run` rather than this class.
+
+    It is also the :class:`~sim.policies.DispatchView` handed to policies.
+    """
+
+    def __init__(
+        self,
+        network: RoadNetwork,
+        stations: Sequence[Station],
+        depots: Sequence[Depot],
+        stream: IncidentStream,
+        *,
+        policy: DispatchPolicy,
+        rng: np.random.Generator,
+        horizon: float | None,
+        targets: ResponseTargets,
+        travel_noise: float,
+        call_taking: Distribution,
+        reinforcement: Reinforcement | None = None,
+    ) -> None:
+        if reinforcement is not None:
+            # Its station goes last, so every other team keeps its index and its seed.
+            stations = (*stations, reinforcement.station)
+        check_facilities(network.n_nodes, stations, depots, source="sim.run")
+        if len(stream) and (stream.node.min() < 0 or stream.node.max() >= network.n_nodes):
+            raise ValueError(_("incident stream has nodes outside the network"))
+        if not travel_noise >= 0:
+            raise ValueError(_("travel_noise must be >= 0"))
+        if horizon is not None and not horizon >= 0:
+            raise ValueError(_("horizon must be >= 0"))
+        self.stations = tuple(stations)
+        self.stream = stream
+        self.policy = policy
+        self.horizon = horizon
+        self.targets = targets
+        self.env = simpy.Environment()
+        # Independent streams: call taking, travel noise, and one per team (turnout, resupply),
+        # so that a different policy sees the same call-taking times.
+        call_rng, noise_rng, team_root, reinf_rng = rng.spawn(4)
+        self.call_taken = (stream.time + call_taking.sample(call_rng, len(stream))).tolist()
+        self.travel_noise = travel_noise
+        self.noise = draws(Lognormal(1.0, travel_noise), noise_rng) if travel_noise > 0 else None
+        # The parts, in the order their state depends on each other: the requirements are
+        # resolved against the fleet (with or without the reinforcement), the depots' items
+        # include those requirements ask for, and the travel tables need the layout.
+        self._init_fleet(self.stations, team_root)
+        self._init_standby(reinforcement, reinf_rng)
+        self._init_dispatch(stream)
+        self._init_queues(policy)
+        self._init_supplies(depots)
+        self._stage_isolated(stream, network)
+        self._init_roads(network)
+
+    def run(self) -> RunRecords:
+        """Simulate and collect the records."""
+        env = self.env
+        self._schedule_disruptions(self.horizon)
+        ct = np.asarray(self.call_taken)
+        times = self.stream.time
+        fed = np.ones(len(ct), bool) if self.horizon is None else times < self.horizon
+        self._order = np.flatnonzero(fed)[np.argsort(ct[fed], kind="stable")].tolist()
+        self._next = 0
+        if self._order:
+            first = Timeout(env, ct[self._order[0]])
+            first.callbacks.append(self._call_taken)
+        for i in np.flatnonzero(~fed).tolist():
+            self.reason[i] = "after_horizon"
+        if self.horizon is None:
+            env.run()
+        else:
+            env.run(until=self.horizon) if self.horizon > 0 else None
+        end = env.now if self.horizon is None else float(self.horizon)
+        return self._records(end)

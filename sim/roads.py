@@ -1,0 +1,177 @@
+"""Road states during a run: the travel tables per state, disruptions, stranded teams.
+
+This is the engine's one door to :mod:`sim.travel`. The engine reads the
+current :class:`~sim.travel.TravelTables` as ``self.tables`` (set here only:
+at the start and at each disruption's start and end, :meth:`RoadStates._disruption`),
+keeps one per network state version (``_tables``; each dispatch records the
+version it was made in), and gets the route metres of its dispatches from
+:meth:`RoadStates._distances` after the run.
+
+A disruption changes the travel of every dispatch and return that starts after
+it; teams already on the road keep their drawn times. A team whose road home
+is cut stays at the scene until a road reopens (:meth:`RoadStates._home_again`).
+Incidents in an isolation zone, or cut off by their own closure, are answered
+at a staging node outside it (:meth:`RoadStates._stage_isolated`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from simpy.events import Timeout
+
+from networks.roadnet import RoadNetwork
+from scenarios.stream import IncidentStream
+from sim.facilities import CAPABILITIES
+from sim.fleet import HOMEWARD
+from sim.travel import TravelTables, dispatch_lengths
+
+_INF = math.inf
+
+
+class RoadStates:
+    """The road state the engine sees now, the travel tables per state, and disruptions.
+
+    A part of :class:`sim.engine.Engine`. :meth:`_init_roads` runs last in
+    its construction (the tables need the station and depot layout).
+    """
+
+    def _init_roads(self, network: RoadNetwork) -> None:
+        """Start in ``network``'s state: the baseline that the stream's disruptions add to."""
+        # The state passed in is the baseline (a what-if closure stays closed); the stream's
+        # disruptions come and go on top of it.
+        self.network = network.base
+        self.baseline = tuple(network.disruptions)
+        self.active: set[int] = set()  # stream disruptions in force
+        self._tables: dict[int, TravelTables] = {}
+        self.tables = self._tables_for(network)
+
+    def _tables_for(self, state: RoadNetwork) -> TravelTables:
+        """The travel tables of ``state`` (made on its first use in this run)."""
+        tb = self._tables.get(state.version)
+        if tb is None:
+            tb = self._tables[state.version] = TravelTables(
+                state,
+                station_nodes=self.station_nodes,
+                cap_stations=self.cap_stations,
+                depot_nodes=self.depot_nodes,
+            )
+        return tb
+
+    def _switch_roads(self, k: int, on: bool) -> None:
+        """Put the stream's disruption ``k`` in force (or out): ``tables`` follows the state."""
+        if on:
+            self.active.add(k)
+        else:
+            self.active.discard(k)
+        ds = self.stream.disruptions
+        state = self.network.under(
+            self.baseline + tuple(ds[j].disruption for j in sorted(self.active))
+        )
+        self.tables = self._tables_for(state)
+
+    def _schedule_disruptions(self, horizon: float | None) -> None:
+        """One event at each start and end of the stream's disruptions (within ``horizon``)."""
+        env = self.env
+        for k, d in enumerate(self.stream.disruptions):
+            if horizon is not None and d.start >= horizon:
+                continue
+            on = Timeout(env, max(d.start, 0.0), (k, True))
+            on.callbacks.append(self._disruption)
+            if d.end < _INF:
+                off = Timeout(env, max(d.end, 0.0), (k, False))
+                off.callbacks.append(self._disruption)
+
+    def _disruption(self, ev: Timeout) -> None:
+        """A disruption starts or ends: switch the tables, free stranded teams, serve queues."""
+        k, on = ev._value
+        self._switch_roads(k, on)
+        if not on:
+            self._home_again()
+        for c in range(len(CAPABILITIES)):
+            if self.queues[c]:
+                self._serve(c)
+
+    def _home_again(self) -> None:
+        """Teams stranded at a scene by a cut road set off home once a road reopens."""
+        now = self.env._now
+        tb = self.tables
+        for cap in range(len(CAPABILITIES)):
+            for team in self.returning[cap]:
+                if self.ret_end[team] < _INF:
+                    continue
+                back = float(tb.tt_back[self.team_station[team], self.ret_scene[team]]) / 60.0
+                if back == _INF:
+                    continue  # still cut off
+                if self.noise is not None and back > 0:
+                    back *= next(self.noise)
+                # The way home starts now (or when the team reaches the scene, if it is
+                # still driving there); for its first half it counts as at the scene.
+                r = self.last_row[team]
+                start = max(now, self.d_fixed[r][4])
+                self.ret_start[team] = start
+                self.ret_end[team] = end = start + back
+                self.d_ret[r] = self.d_avail[r] = end
+                if end < self.home_at[cap]:
+                    self.home_at[cap] = end
+        for team, st in enumerate(self.status):
+            if st != HOMEWARD or self.d_ret[self.last_row[team]] < _INF:
+                continue
+            scene = self.s_node[self.d_fixed[self.last_row[team]][0]]
+            back = float(tb.tt_back[self.team_station[team], scene]) / 60.0
+            if back == _INF:
+                continue
+            if self.noise is not None and back > 0:
+                back *= next(self.noise)
+            r = self.last_row[team]
+            self.d_ret[r] = max(now, self.d_fixed[r][4]) + back
+            self.d_avail[r] = avail = self.d_ret[r] + next(self.team_resupply[team])
+            done = Timeout(self.env, avail - now, team)
+            done.callbacks.append(self._resupplied)
+
+    def _stage_isolated(self, stream: IncidentStream, network: RoadNetwork) -> None:
+        """Avoid danger first, and work from the edge of a cut: stage outside closures.
+
+        An isolation zone (a disruption labelled ``isolation...``) closes the
+        roads around a leak. The leak itself, and any incident called at a node
+        inside the zone while it stands, is answered at the zone's staging
+        node (:func:`scenarios.zones.staging_nodes`: the nearest node outside
+        it that can be reached). Likewise an incident's own road closure (a
+        landslide's cut, flooded streets): an incident whose scene it cuts
+        off from the rest of the network, itself or one called there while it
+        stands, is answered at the nearest node responders can reach, instead
+        of waiting for the road to reopen. Records keep the real scene node.
+        """
+        from scenarios.zones import cut_off, scene_closures, staging_nodes
+
+        rows = scene_closures(stream)
+        if not rows.size:
+            return
+        e = network.edges
+        cut = [cut_off(network, stream.disruptions[row].disruption) for row in rows.tolist()]
+        stages = staging_nodes(stream, network, rows, cut=cut).tolist()
+        for row, stage, cut_row in zip(rows.tolist(), stages, cut, strict=True):
+            d = stream.disruptions[row]
+            if d.disruption.label.startswith("isolation"):
+                # Danger: nobody drives into the zone, even where a road would lead.
+                edges = np.asarray(d.disruption.edges, dtype=np.int64)
+                inside = np.zeros(network.n_nodes, dtype=bool)
+                inside[e.u[edges]] = inside[e.v[edges]] = True
+            else:
+                inside = cut_row
+            during = (stream.time >= d.start) & (stream.time < d.end) & inside[stream.node]
+            own = [d.incident] if d.incident >= 0 and inside[stream.node[d.incident]] else []
+            if d.disruption.label.startswith("isolation") and d.incident >= 0:
+                own = [d.incident]
+            for i in np.flatnonzero(during).tolist() + own:
+                self.s_node[i] = stage
+
+    def _distances(
+        self, station: np.ndarray, from_node: np.ndarray, inc: np.ndarray, version: np.ndarray
+    ) -> np.ndarray:
+        """Route metres of every dispatch, vectorised per network state at dispatch."""
+        target = np.asarray(self.s_node, dtype=np.int64)[inc]
+        return dispatch_lengths(
+            self._tables, self.station_nodes, station, from_node, target, version
+        )
