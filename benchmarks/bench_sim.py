@@ -56,7 +56,9 @@ def county_stream(network, n: int, *, rate: float, rng: np.random.Generator) -> 
     # Demand: every node a little, landmarks (town and village centres) a lot more.
     w = np.ones(network.n_nodes)
     for lm in network.landmarks:
-        w[lm.node] += {"city": 200.0, "township": 60.0, "village": 10.0}[lm.kind]
+        w[lm.node] += {"city": 200.0, "county": 120.0, "township": 60.0, "village": 10.0}.get(
+            lm.kind, 0.0
+        )
     nodes = n_rng.choice(network.n_nodes, size=n, p=w / w.sum())
     reqs = [r for r, _ in MIX]
     p = np.array([s for _, s in MIX])

@@ -4,8 +4,9 @@ A run config is a TOML file; every mistake raises :class:`ConfigError` naming
 the file and the dotted key. Paths inside it are relative to the file::
 
     [network]
-    synthetic = "county"          # or: file = "data/shanghai_center.osm.bz2"
-    seed = 0                      # synthetic layout seed (also townships, villages, grid)
+    synthetic = "county"          # or "city"; or: file = "data/shanghai_center.osm.bz2"
+    seed = 0                      # synthetic layout seed (also townships, villages, grid;
+                                  # a city also counties, county_grid)
     speeds = { residential = 25 } # km/h by road class, for ways without maxspeed
 
     [facilities]

@@ -1,8 +1,8 @@
 """Where a run's roads come from: :class:`NetworkSpec`, the ``[network]`` table of a run config.
 
-The built-in synthetic county (with its layout seed and size) or a road file, and
-road speeds by class; :meth:`NetworkSpec.build` loads or generates the network,
-keeping the last few built in this process.
+A built-in synthetic network (the county or the city, with a layout seed and
+sizes) or a road file, and road speeds by class; :meth:`NetworkSpec.build`
+loads or generates the network, keeping the last few built in this process.
 """
 
 from __future__ import annotations
@@ -18,62 +18,104 @@ from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
 from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
+from networks.synthetic_city import MAX_CITY_GRID, MAX_COUNTIES, MAX_COUNTY_GRID
 from scenarios.validate import MAX_SEED, Reader
 
 #: Highest road speed, km/h.
 MAX_SPEED_KPH = 300.0
+#: The built-in networks and the sizes each takes, ``key -> (default, lo, hi)``: the
+#: generator's own defaults and bounds (and a city has a township in every county).
+SYNTHETIC: dict[str, dict[str, tuple[int, int, int]]] = {
+    "county": {
+        "townships": (10, 0, MAX_TOWNSHIPS),
+        "villages": (100, 0, MAX_VILLAGES),
+        "grid": (24, 2, MAX_GRID),
+    },
+    "city": {
+        "counties": (10, 1, MAX_COUNTIES),
+        "townships": (91, 1, MAX_TOWNSHIPS),
+        "villages": (1000, 0, MAX_VILLAGES),
+        "grid": (260, 2, MAX_CITY_GRID),
+        "county_grid": (100, 2, MAX_COUNTY_GRID),
+    },
+}
+#: Every size key of any built-in network.
+_SIZE_KEYS = ("counties", "townships", "villages", "grid", "county_grid")
 
 
 @dataclass(frozen=True)
 class NetworkSpec:
-    """Where the roads come from: the built-in county or a file."""
+    """Where the roads come from: a built-in network (``synthetic``) or a file.
+
+    Sizes left at ``None`` take the default of the built-in network named by
+    ``synthetic`` (see :data:`SYNTHETIC`); sizes it does not take stay ``None``.
+    """
 
     file: str | None = None
     seed: int = 0
-    townships: int = 10
-    villages: int = 100
-    grid: int = 24
+    townships: int | None = None
+    villages: int | None = None
+    grid: int | None = None
     speeds: tuple[tuple[str, float], ...] = ()
+    synthetic: str = "county"
+    counties: int | None = None
+    county_grid: int | None = None
+
+    def __post_init__(self) -> None:
+        for name, (default, _lo, _hi) in SYNTHETIC[self.synthetic].items():
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, default)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str, base_dir: Path) -> NetworkSpec:
         """Validate the ``[network]`` table."""
         r = Reader(data, source=source, key="network")
-        r.allow({"synthetic", "file", "seed", "townships", "villages", "grid", "speeds"})
+        r.allow({"synthetic", "file", "seed", "speeds", *_SIZE_KEYS})
         if r.has("file") == r.has("synthetic"):
             raise ConfigError(
                 _('give exactly one of synthetic = "county" or file = "..."'),
                 source=source,
                 key="network",
             )
+        kind = "county"
         if r.has("synthetic"):
-            synthetic = r.get("synthetic")
-            if synthetic != "county":
+            kind = r.get("synthetic")
+            if kind not in SYNTHETIC:
                 raise r.error(
                     "synthetic",
-                    _('unknown synthetic network {name!r}; expected "county"').format(
-                        name=synthetic
+                    _('unknown synthetic network {name!r}; expected "county" or "city"').format(
+                        name=kind
                     ),
                 )
         sp = r.table("speeds", {})
         sp.allow(DRIVABLE_HIGHWAYS)
         kw: dict[str, Any] = {
+            "synthetic": kind,
             "speeds": tuple(
                 (str(k), sp.num(str(k), lo=0, lo_open=True, hi=MAX_SPEED_KPH)) for k in sp.data
-            )
+            ),
         }
         if r.has("file"):
             path = Path(r.str("file"))
             kw["file"] = str(path if path.is_absolute() else (base_dir / path))
-        for name, lo, hi in (
-            ("seed", 0, MAX_SEED),
-            ("townships", 0, MAX_TOWNSHIPS),
-            ("villages", 0, MAX_VILLAGES),
-            ("grid", 2, MAX_GRID),
-        ):
-            if r.has(name):
-                kw[name] = r.int(name, lo=lo, hi=hi)
-        return cls(**kw)
+        if r.has("seed"):
+            kw["seed"] = r.int("seed", lo=0, hi=MAX_SEED)
+        sizes = SYNTHETIC[kind]
+        for name in _SIZE_KEYS:
+            if not r.has(name):
+                continue
+            if name not in sizes:
+                raise r.error(name, _('only synthetic = "city" takes this key'))
+            _default, lo, hi = sizes[name]
+            kw[name] = r.int(name, lo=lo, hi=hi)
+        spec = cls(**kw)
+        if spec.counties is not None and spec.townships < spec.counties:
+            raise r.error(
+                "townships",
+                _("a city needs a township in every county: must be >= {counties}, got {value}")
+                .format(counties=spec.counties, value=spec.townships),
+            )  # fmt: skip
+        return spec
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data; inverse of :meth:`from_dict` (paths absolute)."""
@@ -81,12 +123,10 @@ class NetworkSpec:
             {"file": self.file}
             if self.file
             else {
-                "synthetic": "county",
+                "synthetic": self.synthetic,
                 "seed": self.seed,
-                "townships": self.townships,
-                "villages": self.villages,
-                "grid": self.grid,
-            }  # fmt: skip
+                **{name: getattr(self, name) for name in SYNTHETIC[self.synthetic]},
+            }
         )
         if self.speeds:
             out["speeds"] = dict(self.speeds)
@@ -97,9 +137,19 @@ class NetworkSpec:
         hit = _NETWORKS.get(self)
         if hit is None:
             from networks import load_network, synthetic_county
+            from networks.synthetic_city import synthetic_city
 
             if self.file:
                 hit = load_network(self.file, speeds=dict(self.speeds) or None)
+            elif self.synthetic == "city":
+                hit = synthetic_city(
+                    seed=self.seed,
+                    counties=self.counties,
+                    townships=self.townships,
+                    villages=self.villages,
+                    grid=self.grid,
+                    county_grid=self.county_grid,
+                )
             else:
                 hit = synthetic_county(
                     seed=self.seed, townships=self.townships, villages=self.villages, grid=self.grid

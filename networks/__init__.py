@@ -13,6 +13,7 @@ from networks.roadnet import (
 )
 from networks.speeds import DEFAULT_SPEEDS_KPH, speed_table
 from networks.synthetic import synthetic_county
+from networks.synthetic_city import synthetic_city
 
 __all__ = [
     "DEFAULT_SPEEDS_KPH",
@@ -32,5 +33,6 @@ __all__ = [
     "load_osm",
     "save_graphml",
     "speed_table",
+    "synthetic_city",
     "synthetic_county",
 ]

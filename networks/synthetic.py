@@ -5,6 +5,10 @@ tests, the benchmarks). The layout follows a typical Chinese county: a
 county-seat grid with arterials and a ring road, township centres 6-20 km out
 on county roads, and villages on slower rural roads, some of them joined to a
 neighbour so that a few routes have alternatives and some do not (bridges).
+
+The pieces (:class:`_Builder`, a seat's grid and ring road, townships around a
+seat, villages around townships, the finished network) are shared with the
+built-in city, :mod:`networks.synthetic_city`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from networks.names import _TOWNSHIP_NAMES, chinese_place_name
+from networks.i18n import _
+from networks.names import _TOWNSHIP_NAMES, chinese_place_name, numbered_name
 from networks.roadnet import EdgeTable, Landmark, NodeTable, RoadNetwork, largest_strongly_connected
 from networks.speeds import speed_table
 
@@ -120,6 +125,193 @@ def _grid(b: _Builder, cx: float, cy: float, size: int, spacing: float) -> np.nd
     return b.add_nodes(gx.ravel(), gy.ravel()).reshape(size, size)
 
 
+@dataclass(frozen=True)
+class _Seat:
+    """A seat's street grid and ring road: where the roads out of town start."""
+
+    cx: float
+    cy: float
+    centre: int
+    ring: np.ndarray
+    ang: np.ndarray  # angle of each ring node around (cx, cy)
+    radius: float
+
+    def towards(self, a: float) -> int:
+        """The ring node nearest to direction ``a`` (radians) from the seat."""
+        return int(self.ring[np.argmin(np.abs(np.angle(np.exp(1j * (self.ang - a)))))])
+
+
+def _seat(
+    b: _Builder,
+    rng: np.random.Generator,
+    *,
+    cx: float,
+    cy: float,
+    grid: int,
+    spacing: float,
+    prefix: str = "",
+) -> _Seat:
+    """A seat of ``grid`` streets a side: every 5th an arterial, some one-way, a ring road.
+
+    Street names start with ``prefix`` (``"Anping "`` for a county seat of the city).
+    """
+    core = _grid(b, cx, cy, grid, spacing)
+    for j in range(grid):
+        row, col = core[j], core[:, j]
+        arterial = j % 5 == 0 or j == grid - 1
+        hw = "primary" if arterial else "residential"
+        if not arterial and j % 5 == 1:
+            b.add_edges(row[:-1], row[1:], hw, f"{prefix}East Street {j}", oneway=True)
+        elif not arterial and j % 5 == 3:
+            b.add_edges(row[1:], row[:-1], hw, f"{prefix}West Street {j}", oneway=True)
+        else:
+            b.add_edges(row[:-1], row[1:], hw, f"{prefix}{'Avenue' if arterial else 'Street'} {j}")
+        b.add_edges(col[:-1], col[1:], hw, f"{prefix}{'Road' if arterial else 'Lane'} {j}")
+    centre = int(core[grid // 2, grid // 2])
+
+    # Ring road around the grid, joined to every arterial end.
+    half = (grid - 1) / 2 * spacing
+    ring_r = half * 1.25 + 600.0
+    n_ring = max(16, int(2 * np.pi * ring_r // 400))
+    ang = np.linspace(0, 2 * np.pi, n_ring, endpoint=False)
+    ring_xy = np.column_stack([cx + ring_r * np.cos(ang), cy + ring_r * np.sin(ang)])
+    ring = b.add_nodes(ring_xy[:, 0], ring_xy[:, 1])
+    b.add_edges(ring, np.roll(ring, -1), "trunk", f"{prefix}Ring Road")
+    ends = {int(core[j, k]) for j in range(grid) for k in (0, grid - 1) if j % 5 == 0}
+    ends |= {int(core[k, j]) for j in range(grid) for k in (0, grid - 1) if j % 5 == 0}
+    for e in sorted(ends):
+        nearest = int(ring[np.argmin(np.hypot(*(ring_xy - b.xy(e)[0]).T))])
+        b.add_road(
+            e,
+            nearest,
+            step=400,
+            highway="primary_link",
+            name=f"{prefix}Ring Connector",
+            rng=rng,
+            wiggle=0,
+        )
+    return _Seat(cx, cy, centre, ring, ang, ring_r)
+
+
+def _townships(
+    b: _Builder,
+    rng: np.random.Generator,
+    seat: _Seat,
+    stems: list[str],
+    *,
+    township_grid: int,
+    spacing: float,
+    reach: tuple[float, float],
+    prefix: str = "",
+) -> tuple[list[int], list[np.ndarray], list[Landmark]]:
+    """Townships around ``seat`` on county roads, joined to their neighbours.
+
+    Township ``k`` stands ``reach`` metres beyond the ring, about ``k / len(stems)``
+    of the way round; returns the centre node, grid and landmark of each.
+    """
+    centres: list[int] = []
+    grids: list[np.ndarray] = []
+    marks: list[Landmark] = []
+    n = len(stems)
+    base_angle = rng.uniform(0, 2 * np.pi)
+    for k, name in enumerate(stems):
+        a = base_angle + 2 * np.pi * k / max(n, 1) + rng.normal(0, 0.15)
+        d = seat.radius + rng.uniform(*reach)
+        tg = _grid(b, seat.cx + d * np.cos(a), seat.cy + d * np.sin(a), township_grid, spacing)
+        for j in range(township_grid):
+            b.add_edges(tg[j, :-1], tg[j, 1:], "residential", f"{name} Street {j}")
+            b.add_edges(tg[:-1, j], tg[1:, j], "residential", f"{name} Lane {j}")
+        mid = int(tg[township_grid // 2, township_grid // 2])
+        centres.append(mid)
+        grids.append(tg)
+        marks.append(Landmark(mid, f"{name} Town", "township"))
+        b.add_road(
+            seat.towards(a),
+            mid,
+            step=500,
+            highway="secondary",
+            name=f"{name} Road",
+            rng=rng,
+            wiggle=0.04,
+        )
+    for k in range(n if n > 2 else 0):
+        b.add_road(
+            centres[k],
+            centres[(k + 1) % n],
+            step=500,
+            highway="tertiary",
+            name=f"{prefix}County Road {k + 1}",
+            rng=rng,
+            wiggle=0.06,
+        )
+    return centres, grids, marks
+
+
+def _villages(
+    b: _Builder,
+    rng: np.random.Generator,
+    hubs: list[int],
+    pools: list[np.ndarray],
+    stems: list[str],
+    villages: int,
+) -> list[Landmark]:
+    """Villages shared out among ``hubs`` (village ``k`` to hub ``k % len(hubs)``).
+
+    A village stands 1.5-5 km from its hub and joins, on a rural road, the nearest
+    node of its hub's ``pools`` entry (the township grid) or an earlier village of the
+    same hub; every third village gets a second link. Villages are named after the
+    hub's stem: ``"Baiyun Village 3"``.
+    """
+    marks: list[Landmark] = []
+    placed: list[list[int]] = [[] for _ in hubs]
+    # Where each township's grid and villages are: the pool a new village joins, kept
+    # as arrays so that placing many villages stays linear in numpy, not in Python.
+    sizes = [g.size + len(range(t, villages, len(hubs))) for t, g in enumerate(pools)]
+    pool_ids = [np.empty(n, dtype=np.int64) for n in sizes]
+    pool_xy = [np.empty((n, 2)) for n in sizes]
+    for t, g in enumerate(pools):
+        pool_ids[t][: g.size] = g
+        pool_xy[t][: g.size] = b.xy(g)
+    for k in range(villages):
+        t = k % len(hubs)
+        hx, hy = b.xy(hubs[t])[0]
+        a, d = rng.uniform(0, 2 * np.pi), rng.uniform(1500, 5000)
+        vx, vy = hx + d * np.cos(a), hy + d * np.sin(a)
+        v = int(b.add_nodes(np.array([vx]), np.array([vy]))[0])
+        vname = f"{stems[t]} Village {len(placed[t]) + 1}"
+        marks.append(Landmark(v, vname, "village"))
+        # Join to the nearest of: the township grid, or a village of the same township.
+        n_pool = pools[t].size + len(placed[t])
+        pool = pool_ids[t][:n_pool]
+        dist = np.hypot(*(pool_xy[t][:n_pool] - [vx, vy]).T)
+        pool_ids[t][n_pool] = v
+        pool_xy[t][n_pool] = vx, vy
+        nearest = int(np.argmin(dist))
+        road = {"step": 300, "highway": "unclassified", "rng": rng, "wiggle": 0.08}
+        b.add_road(int(pool[nearest]), v, name=f"{vname} Road", **road)
+        if len(placed[t]) >= 2 and k % 3 == 0 and n_pool > 1:
+            # A second link makes a loop, so this village is not at the end of a bridge.
+            dist[nearest] = np.inf
+            b.add_road(int(pool[np.argmin(dist)]), v, name=f"{vname} Link", **road)
+        placed[t].append(v)
+    return marks
+
+
+def _check_sizes(*limits: tuple[str, object, int, int]) -> None:
+    """Refuse a size that is not an integer within its bounds (``(name, value, lo, hi)``)."""
+    for name, value, lo, hi in limits:
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(
+                _("{name} must be an integer, got {value!r}").format(name=name, value=value)
+            )
+        if not lo <= value <= hi:
+            raise ValueError(
+                _("{name} must be {lo}..{hi}, got {value}").format(
+                    name=name, lo=lo, hi=hi, value=value
+                )
+            )
+
+
 def synthetic_county(
     *,
     seed: int = 0,
@@ -153,138 +345,42 @@ def synthetic_county(
         Nodes in metres (azimuthal equidistant around ``origin``), with
         landmarks for the county seat, each township and each village.
 
+    See Also
+    --------
+    networks.synthetic_city.synthetic_city : a prefecture-level city of ten such counties.
+
     Examples
     --------
     >>> net = synthetic_county(seed=1, townships=4, villages=12)
     >>> net.n_nodes > 500
     True
     """
-    for name, value, lo, hi in (
+    _check_sizes(
         ("townships", townships, 0, MAX_TOWNSHIPS),
         ("villages", villages, 0, MAX_VILLAGES),
         ("grid", grid, 2, MAX_GRID),
         ("township_grid", township_grid, 2, MAX_TOWNSHIP_GRID),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
-        if not lo <= value <= hi:
-            raise ValueError(f"{name} must be {lo}..{hi}, got {value}")
+    )
     rng = np.random.default_rng(seed)
     b = _Builder([], [], [], [], [], [])
-    marks: list[Landmark] = []
+    # County seat: 250 m blocks; townships 6-20 km out; villages around them.
+    seat = _seat(b, rng, cx=0.0, cy=0.0, grid=grid, spacing=250.0)
+    stems = [numbered_name(_TOWNSHIP_NAMES, k) for k in range(townships)]
+    centres, grids, t_marks = _townships(
+        b, rng, seat, stems, township_grid=township_grid, spacing=200.0, reach=(6000, 18000)
+    )
+    marks = [Landmark(seat.centre, "County Seat", "city"), *t_marks]
+    if centres:
+        marks += _villages(b, rng, centres, [g.ravel() for g in grids], stems, villages)
+    else:
+        marks += _villages(b, rng, [seat.centre], [np.array([seat.centre])], ["Seat"], villages)
+    return _network(b, marks, origin=origin, name=f"synthetic-county-{seed}")
 
-    # County seat: 250 m blocks; every 5th street an arterial; some streets one-way.
-    spacing = 250.0
-    core = _grid(b, 0.0, 0.0, grid, spacing)
-    for j in range(grid):
-        row, col = core[j], core[:, j]
-        arterial = j % 5 == 0 or j == grid - 1
-        hw = "primary" if arterial else "residential"
-        if not arterial and j % 5 == 1:
-            b.add_edges(row[:-1], row[1:], hw, f"East Street {j}", oneway=True)
-        elif not arterial and j % 5 == 3:
-            b.add_edges(row[1:], row[:-1], hw, f"West Street {j}", oneway=True)
-        else:
-            b.add_edges(row[:-1], row[1:], hw, f"{'Avenue' if arterial else 'Street'} {j}")
-        b.add_edges(col[:-1], col[1:], hw, f"{'Road' if arterial else 'Lane'} {j}")
-    centre = int(core[grid // 2, grid // 2])
-    marks.append(Landmark(centre, "County Seat", "city"))
 
-    # Ring road around the grid, joined to every arterial end.
-    half = (grid - 1) / 2 * spacing
-    ring_r = half * 1.25 + 600.0
-    n_ring = max(16, int(2 * np.pi * ring_r // 400))
-    ang = np.linspace(0, 2 * np.pi, n_ring, endpoint=False)
-    ring = b.add_nodes(ring_r * np.cos(ang), ring_r * np.sin(ang))
-    b.add_edges(ring, np.roll(ring, -1), "trunk", "Ring Road")
-    ring_xy = np.column_stack([ring_r * np.cos(ang), ring_r * np.sin(ang)])
-    ends = {int(core[j, k]) for j in range(grid) for k in (0, grid - 1) if j % 5 == 0}
-    ends |= {int(core[k, j]) for j in range(grid) for k in (0, grid - 1) if j % 5 == 0}
-    for e in sorted(ends):
-        nearest = int(ring[np.argmin(np.hypot(*(ring_xy - b.xy(e)[0]).T))])
-        b.add_road(
-            e, nearest, step=400, highway="primary_link", name="Ring Connector", rng=rng, wiggle=0
-        )
-
-    # Townships on county roads from the ring, and joined to their neighbours.
-    t_centres: list[int] = []
-    t_grids: list[np.ndarray] = []
-    base_angle = rng.uniform(0, 2 * np.pi)
-    for k in range(townships):
-        name = _TOWNSHIP_NAMES[k % len(_TOWNSHIP_NAMES)] + (
-            f" {k // len(_TOWNSHIP_NAMES) + 1}" if k >= len(_TOWNSHIP_NAMES) else ""
-        )
-        a = base_angle + 2 * np.pi * k / max(townships, 1) + rng.normal(0, 0.15)
-        d = ring_r + rng.uniform(6000, 18000)
-        tg = _grid(b, d * np.cos(a), d * np.sin(a), township_grid, 200.0)
-        for j in range(township_grid):
-            b.add_edges(tg[j, :-1], tg[j, 1:], "residential", f"{name} Street {j}")
-            b.add_edges(tg[:-1, j], tg[1:, j], "residential", f"{name} Lane {j}")
-        mid = int(tg[township_grid // 2, township_grid // 2])
-        t_centres.append(mid)
-        t_grids.append(tg)
-        marks.append(Landmark(mid, f"{name} Town", "township"))
-        near_ring = int(ring[np.argmin(np.abs(np.angle(np.exp(1j * (ang - a)))))])
-        b.add_road(
-            near_ring, mid, step=500, highway="secondary", name=f"{name} Road", rng=rng, wiggle=0.04
-        )
-    for k in range(townships if townships > 2 else 0):
-        a_, b_ = t_centres[k], t_centres[(k + 1) % townships]
-        b.add_road(
-            a_, b_, step=500, highway="tertiary", name=f"County Road {k + 1}", rng=rng, wiggle=0.06
-        )
-
-    # Villages on rural roads from their township (or from a nearer village).
-    placed: list[list[int]] = [[] for _ in range(max(townships, 1))]
-    hubs = t_centres or [centre]
-    # Where each township's grid and villages are: the pool a new village joins, kept
-    # as arrays so that placing many villages stays linear in numpy, not in Python.
-    grid_ids = [t_grids[t].ravel() if t_centres else np.array([centre]) for t in range(len(hubs))]
-    sizes = [g.size + len(range(t, villages, len(hubs))) for t, g in enumerate(grid_ids)]
-    pool_ids = [np.empty(n, dtype=np.int64) for n in sizes]
-    pool_xy = [np.empty((n, 2)) for n in sizes]
-    for t, g in enumerate(grid_ids):
-        pool_ids[t][: g.size] = g
-        pool_xy[t][: g.size] = b.xy(g)
-    for k in range(villages):
-        t = k % len(hubs)
-        hx, hy = b.xy(hubs[t])[0]
-        a, d = rng.uniform(0, 2 * np.pi), rng.uniform(1500, 5000)
-        vx, vy = hx + d * np.cos(a), hy + d * np.sin(a)
-        v = int(b.add_nodes(np.array([vx]), np.array([vy]))[0])
-        town = marks[t + 1].name.removesuffix(" Town") if t_centres else "Seat"
-        vname = f"{town} Village {len(placed[t]) + 1}"
-        marks.append(Landmark(v, vname, "village"))
-        # Join to the nearest of: the township grid, or a village of the same township.
-        n_pool = grid_ids[t].size + len(placed[t])
-        pool = pool_ids[t][:n_pool]
-        dist = np.hypot(*(pool_xy[t][:n_pool] - [vx, vy]).T)
-        pool_ids[t][n_pool] = v
-        pool_xy[t][n_pool] = vx, vy
-        nearest = int(np.argmin(dist))
-        b.add_road(
-            int(pool[nearest]),
-            v,
-            step=300,
-            highway="unclassified",
-            name=f"{vname} Road",
-            rng=rng,
-            wiggle=0.08,
-        )
-        if len(placed[t]) >= 2 and k % 3 == 0 and n_pool > 1:
-            # A second link makes a loop, so this village is not at the end of a bridge.
-            dist[nearest] = np.inf
-            b.add_road(
-                int(pool[np.argmin(dist)]),
-                v,
-                step=300,
-                highway="unclassified",
-                name=f"{vname} Link",
-                rng=rng,
-                wiggle=0.08,
-            )
-        placed[t].append(v)
-
+def _network(
+    b: _Builder, marks: list[Landmark], *, origin: tuple[float, float], name: str
+) -> RoadNetwork:
+    """The built network: speeds by class, lon/lat, Chinese names, largest strong part."""
     x, y = np.concatenate(b.xs), np.concatenate(b.ys)
     u = np.concatenate(b.us).astype(np.int32)
     v = np.concatenate(b.vs).astype(np.int32)
@@ -313,6 +409,4 @@ def synthetic_county(
         for m in marks
         if remap[m.node] >= 0
     ]
-    return RoadNetwork(
-        nodes, edges, crs=crs, landmarks=marks, name=f"synthetic-county-{seed}", cleaning=report
-    )
+    return RoadNetwork(nodes, edges, crs=crs, landmarks=marks, name=name, cleaning=report)

@@ -60,8 +60,8 @@ def default_sources(network: RoadNetwork) -> dict[str, np.ndarray]:
     * ``chemical_plant``: two nodes 0.3-0.5 R out, towards the north-east and the
       south-west (industrial parks at the edge of town);
     * ``mine``: two far villages (or nodes beyond 0.7 R), north-west and south-east;
-    * ``school``: the city and township landmarks, else the centre and six nodes
-      0.3 R out;
+    * ``school``: the city, county and township landmarks, else the centre and six
+      nodes 0.3 R out;
     * ``venue``: the centre and two nodes 0.15 R north and south of it.
 
     Parameters
@@ -82,7 +82,7 @@ def default_sources(network: RoadNetwork) -> dict[str, np.ndarray]:
     ang = np.arctan2(dy, dx)
     big_r = float(np.percentile(r, 95)) or 1.0
     marks = {k: np.array([m.node for m in network.landmarks if m.kind == k], dtype=np.int64)
-             for k in ("city", "township", "village")}  # fmt: skip
+             for k in ("city", "county", "township", "village")}  # fmt: skip
 
     def towards(cands: np.ndarray, angles: Sequence[float]) -> np.ndarray:
         if cands.size == 0:
@@ -111,8 +111,9 @@ def default_sources(network: RoadNetwork) -> dict[str, np.ndarray]:
     out["chemical_plant"] = towards(band, (np.pi / 4, -3 * np.pi / 4))
     far = vil[r[vil] >= 0.6 * big_r] if vil.size else np.flatnonzero(r >= 0.7 * big_r)
     out["mine"] = towards(far, (3 * np.pi / 4, -np.pi / 4))
-    if marks["township"].size or marks["city"].size:
-        out["school"] = np.unique(np.concatenate([marks["city"], marks["township"], [c]]))
+    seats = np.concatenate([marks["city"], marks["county"], marks["township"]])
+    if seats.size:
+        out["school"] = np.unique(np.concatenate([seats, [c]]))
     else:
         pts = [(x[c] + 0.3 * big_r * np.cos(a), y[c] + 0.3 * big_r * np.sin(a))
                for a in np.arange(6) * np.pi / 3]  # fmt: skip

@@ -6,11 +6,12 @@ import numpy as np
 
 from networks.errors import NetworkError
 from networks.i18n import _
-from networks.roadnet import RoadNetwork
+from networks.roadnet import Landmark, RoadNetwork
 from scenarios.distributions import Lognormal
 from sim.facilities import Depot, Station, TeamSpec
 
-#: Stock of one depot per tier (item -> units); the city depot is the county's main reserve.
+#: Stock of one depot per tier (item -> units); the city depot is the county's main reserve
+#: (on the built-in city, the city's).
 DEFAULT_STOCK: dict[str, dict[str, int]] = {
     "city": {
         "tents": 600, "drinking_water": 24000, "food": 12000, "sandbags": 60000,
@@ -32,6 +33,48 @@ DEFAULT_STOCK: dict[str, dict[str, int]] = {
 DEFAULT_LEAD_TIME = {"county": 480.0, "township": 240.0, "village": 120.0}
 
 
+def _seat_station(name: str, node: int, tier: str, area: str) -> Station:
+    """A county-seat station: the county fire brigade, hospital ambulances, specialists."""
+    quick = Lognormal(1.0, 0.3)
+    return Station(
+        name=name,
+        node=node,
+        tier=tier,
+        area=area,
+        teams=(
+            TeamSpec("fire", 6, count=4, turnout=quick),
+            TeamSpec("technical_rescue", 12, count=2, turnout=quick),
+            TeamSpec("hazmat", 8, count=1, turnout=Lognormal(2.0, 0.3)),
+            TeamSpec("medical", 4, count=4, turnout=quick),
+            TeamSpec("water_rescue", 8, count=2, turnout=Lognormal(2.0, 0.3)),
+            TeamSpec("general", 40, count=1, turnout=Lognormal(3.0, 0.4)),
+        ),
+    )
+
+
+def _township_station(town: str, node: int) -> Station:
+    """A township station: a 30-person comprehensive team, a fire engine, an ambulance."""
+    return Station(
+        name=f"{town} Station",
+        node=node,
+        tier="township",
+        area=town,
+        teams=(
+            TeamSpec("general", 30, count=1, turnout=Lognormal(5.0, 0.4)),
+            TeamSpec("fire", 6, count=1, turnout=Lognormal(1.5, 0.3)),
+            TeamSpec("medical", 3, count=1, turnout=Lognormal(1.5, 0.3)),
+        ),
+    )
+
+
+def _depot(name: str, node: int, tier: str, parent: str | None = None) -> Depot:
+    """A depot with its tier's default stock and lead time."""
+    stock = tuple(DEFAULT_STOCK[tier].items())
+    if parent is None:
+        return Depot(name, node, tier, stock)
+    return Depot(name, node, tier, stock, parent=parent, lead_time_min=DEFAULT_LEAD_TIME[tier])
+
+
 def default_facilities(
     network: RoadNetwork,
     *,
@@ -50,6 +93,15 @@ def default_facilities(
     seat), each parent of the township depots nearest to it by road; a
     township depot in every township; a village storage point in every
     village, parented by the nearest township depot by road.
+
+    A network with ``county`` landmarks (the built-in city,
+    :func:`networks.synthetic_city.synthetic_city`) gets the city's layout
+    instead, one level up: a municipal station at the city centre, a
+    county-seat station at every county seat and a township station in every
+    township; the city depot, a county depot at every county seat, a township
+    depot in every township (parent: its county's depot) and a village storage
+    point in every village (parent: its township's depot).
+    ``townships_per_county_depot`` does not apply there.
 
     Parameters
     ----------
@@ -72,7 +124,8 @@ def default_facilities(
         If the network has no ``city`` landmark.
     """
     marks = {
-        k: [lm for lm in network.landmarks if lm.kind == k] for k in ("city", "township", "village")
+        k: [lm for lm in network.landmarks if lm.kind == k]
+        for k in ("city", "county", "township", "village")
     }
     if not marks["city"]:
         raise NetworkError(
@@ -80,44 +133,16 @@ def default_facilities(
                 network=network.name
             )
         )
-    seat = marks["city"][0]
-    quick = Lognormal(1.0, 0.3)
-    slow = Lognormal(3.0, 0.4)
-    stations = [
-        Station(
-            name="City Station",
-            node=seat.node,
-            tier="city",
-            area="County Seat",
-            teams=(
-                TeamSpec("fire", 6, count=4, turnout=quick),
-                TeamSpec("technical_rescue", 12, count=2, turnout=quick),
-                TeamSpec("hazmat", 8, count=1, turnout=Lognormal(2.0, 0.3)),
-                TeamSpec("medical", 4, count=4, turnout=quick),
-                TeamSpec("water_rescue", 8, count=2, turnout=Lognormal(2.0, 0.3)),
-                TeamSpec("general", 40, count=1, turnout=slow),
-            ),
-        )
-    ]
     if township_stations is not None and township_stations < 0:
         raise ValueError(_("township_stations must be >= 0"))
+    if marks["county"]:
+        return _city_facilities(network, marks, township_stations=township_stations)
+    seat = marks["city"][0]
+    stations = [_seat_station("City Station", seat.node, "city", "County Seat")]
     for t in marks["township"][:township_stations]:
-        town = t.name.removesuffix(" Town")
-        stations.append(
-            Station(
-                name=f"{town} Station",
-                node=t.node,
-                tier="township",
-                area=town,
-                teams=(
-                    TeamSpec("general", 30, count=1, turnout=Lognormal(5.0, 0.4)),
-                    TeamSpec("fire", 6, count=1, turnout=Lognormal(1.5, 0.3)),
-                    TeamSpec("medical", 3, count=1, turnout=Lognormal(1.5, 0.3)),
-                ),
-            )
-        )
+        stations.append(_township_station(t.name.removesuffix(" Town"), t.node))
 
-    depots = [Depot("City Depot", seat.node, "city", tuple(DEFAULT_STOCK["city"].items()))]
+    depots = [_depot("City Depot", seat.node, "city")]
     towns = marks["township"]
     if towns:
         xs, ys = network.nodes.x, network.nodes.y
@@ -131,41 +156,82 @@ def default_facilities(
         ]
         county_nodes = [c.node for c in county_towns]
         for k, c in enumerate(county_towns):
-            depots.append(
-                Depot(
-                    f"County Depot {k + 1}",
-                    c.node,
-                    "county",
-                    tuple(DEFAULT_STOCK["county"].items()),
-                    parent="City Depot",
-                    lead_time_min=DEFAULT_LEAD_TIME["county"],
-                )
-            )
+            depots.append(_depot(f"County Depot {k + 1}", c.node, "county", "City Depot"))
         # Parents are the nearest by road in the direction stock moves (parent -> child).
         to_county = network.travel_times(county_nodes)
         for t in towns:
             k = int(np.argmin(to_county[:, t.node]))
-            depots.append(
-                Depot(
-                    f"{t.name.removesuffix(' Town')} Depot",
-                    t.node,
-                    "township",
-                    tuple(DEFAULT_STOCK["township"].items()),
-                    parent=f"County Depot {k + 1}",
-                    lead_time_min=DEFAULT_LEAD_TIME["township"],
-                )
-            )
+            name = f"{t.name.removesuffix(' Town')} Depot"
+            depots.append(_depot(name, t.node, "township", f"County Depot {k + 1}"))
         to_town = network.travel_times([t.node for t in towns])
         for v in marks["village"]:
             k = int(np.argmin(to_town[:, v.node]))
-            depots.append(
-                Depot(
-                    f"{v.name} Store",
-                    v.node,
-                    "village",
-                    tuple(DEFAULT_STOCK["village"].items()),
-                    parent=f"{towns[k].name.removesuffix(' Town')} Depot",
-                    lead_time_min=DEFAULT_LEAD_TIME["village"],
-                )
-            )
+            parent = f"{towns[k].name.removesuffix(' Town')} Depot"
+            depots.append(_depot(f"{v.name} Store", v.node, "village", parent))
     return tuple(stations), tuple(depots)
+
+
+def _city_facilities(
+    network: RoadNetwork, marks: dict[str, list[Landmark]], *, township_stations: int | None
+) -> tuple[tuple[Station, ...], tuple[Depot, ...]]:
+    """The default facilities of a city of counties (see :func:`default_facilities`)."""
+    centre, counties, towns = marks["city"][0], marks["county"], marks["township"]
+    quick = Lognormal(1.0, 0.3)
+    stations = [
+        # The city's fire-rescue detachment, emergency centre and specialist teams.
+        Station(
+            name="Municipal Station",
+            node=centre.node,
+            tier="city",
+            area=centre.name,
+            teams=(
+                TeamSpec("fire", 6, count=8, turnout=quick),
+                TeamSpec("technical_rescue", 12, count=4, turnout=quick),
+                TeamSpec("hazmat", 8, count=2, turnout=Lognormal(2.0, 0.3)),
+                TeamSpec("medical", 4, count=8, turnout=quick),
+                TeamSpec("water_rescue", 8, count=3, turnout=Lognormal(2.0, 0.3)),
+                TeamSpec("general", 50, count=2, turnout=Lognormal(3.0, 0.4)),
+            ),
+        )
+    ]
+    stations += [_seat_station(f"{c.name} Station", c.node, "county", c.name) for c in counties]
+    stations += [
+        _township_station(t.name.removesuffix(" Town"), t.node) for t in towns[:township_stations]
+    ]
+    depots = [_depot("City Depot", centre.node, "city")]
+    depots += [_depot(f"{c.name} Depot", c.node, "county", "City Depot") for c in counties]
+    # A township's county is the county seat nearest to it by road (the built-in city
+    # reaches a township only through its own seat); one search from all seats at once.
+    county_of = _nearest_source(network, [c.node for c in counties])
+    for t in towns:
+        parent = f"{counties[county_of[t.node]].name} Depot"
+        depots.append(_depot(f"{t.name.removesuffix(' Town')} Depot", t.node, "township", parent))
+    # A village's township is in its name ("Baiyun Village 3"), else the nearest by road.
+    stems = {t.name.removesuffix(" Town"): t for t in towns}
+    town_of: np.ndarray | None = None
+    for v in marks["village"]:
+        stem = v.name.rpartition(" Village ")[0]
+        if stem not in stems and towns:
+            if town_of is None:
+                town_of = _nearest_source(network, [t.node for t in towns])
+            stem = towns[town_of[v.node]].name.removesuffix(" Town")
+        if stem in stems:
+            depots.append(_depot(f"{v.name} Store", v.node, "village", f"{stem} Depot"))
+    return tuple(stations), tuple(depots)
+
+
+def _nearest_source(network: RoadNetwork, sources: list[int]) -> np.ndarray:
+    """For every node, the index in ``sources`` of the nearest source by road (from it).
+
+    One multi-source Dijkstra (``min_only``): memory linear in the nodes, where a
+    sources x nodes table of a 200,000-node city would take gigabytes.
+    """
+    from scipy.sparse import csgraph
+
+    _dist, _pred, nearest = csgraph.dijkstra(
+        network.csr, directed=True, indices=sources, min_only=True, return_predecessors=True
+    )
+    index = np.zeros(network.n_nodes, dtype=np.int64)
+    index[np.asarray(sources, dtype=np.int64)] = np.arange(len(sources))
+    # Every node is reached on a strongly connected network; -9999 marks one that is not.
+    return index[np.maximum(nearest, 0)]

@@ -1,4 +1,4 @@
-"""Shared fixtures: the built-in county and the real OSM extracts beside the repository."""
+"""Shared fixtures: the built-in county and city, the real OSM extracts beside the repository."""
 
 from __future__ import annotations
 
@@ -38,6 +38,14 @@ def county():
     from networks import synthetic_county
 
     return synthetic_county()
+
+
+@pytest.fixture(scope="session")
+def city():
+    """The built-in synthetic city (default parameters: about 198,000 nodes, a second)."""
+    from networks import synthetic_city
+
+    return synthetic_city()
 
 
 @pytest.fixture(scope="session")

@@ -102,11 +102,11 @@ class PastDrill:
 
 
 def _area_zh(network: RoadNetwork, area: str) -> str | None:
-    """The Chinese name of an area (a city or township landmark), None if it has none."""
+    """The Chinese name of an area (a city, county or township landmark), None if it has none."""
     from networks.names import chinese_place_name
 
     for lm in network.landmarks:
-        if lm.name == area and lm.kind in ("city", "township") and lm.name_zh:
+        if lm.name == area and lm.kind in ("city", "county", "township") and lm.name_zh:
             return lm.name_zh
     return chinese_place_name(area)
 

@@ -1,10 +1,10 @@
 """Areas and place names on a road network, for drawing and describing a drill's scene.
 
 An *area* is what the "no repeats" rule and the include/exclude lists speak
-of: the county seat or township a node belongs to (its nearest ``city`` or
-``township`` landmark, straight line). On a network without such landmarks
-(most OSM extracts) areas are 2 km grid squares named ``"E3"`` (column
-letter, row number from the south-west corner).
+of: the city centre, county seat or township a node belongs to (its nearest
+``city``, ``county`` or ``township`` landmark, straight line). On a network
+without such landmarks (most OSM extracts) areas are 2 km grid squares named
+``"E3"`` (column letter, row number from the south-west corner).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ _COMPASS = (
 def node_areas(network: RoadNetwork) -> np.ndarray:
     """The area name of every node (object array of ``str``)."""
     x, y = np.asarray(network.nodes.x, float), np.asarray(network.nodes.y, float)
-    centres = [lm for lm in network.landmarks if lm.kind in ("city", "township")]
+    centres = [lm for lm in network.landmarks if lm.kind in ("city", "county", "township")]
     if centres:
         pts = np.column_stack([x[[c.node for c in centres]], y[[c.node for c in centres]]])
         _, idx = cKDTree(pts).query(np.column_stack([x, y]))

@@ -216,6 +216,31 @@ CASES = [
         "run.toml",
         "network.grid",
     ),
+    # The built-in city: counts within the generator's bounds, a township in every county.
+    run_case(
+        "run-city-counties-zero",
+        config(head=HEAD.replace('"county"\n', '"city"\ncounties = 0\n')),
+        "run.toml",
+        "network.counties",
+    ),
+    run_case(
+        "run-city-villages-huge",
+        config(head=HEAD.replace('"county"\n', '"city"\nvillages = 10000000\n')),
+        "run.toml",
+        "network.villages",
+    ),
+    run_case(
+        "run-city-fewer-townships-than-counties",
+        config(head=HEAD.replace('"county"\n', '"city"\ncounties = 12\ntownships = 11\n')),
+        "run.toml",
+        "network.townships",
+    ),
+    run_case(
+        "run-county-given-counties",
+        config(head=HEAD.replace('"county"\n', '"county"\ncounties = 3\n')),
+        "run.toml",
+        "network.counties",
+    ),
     run_case(
         "run-network-speed-nan",
         config("[network.speeds]\nresidential = nan\n"),
