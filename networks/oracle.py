@@ -1,0 +1,183 @@
+"""Travel answers that follow a network from road state to road state.
+
+Notes
+-----
+Holds :class:`TravelOracle`: the shortest-path trees from and to a fixed set
+of sources (a region's stations), kept exact as the roads close and reopen by
+repairing only what changed (:mod:`networks.trees`), and searches outward
+from single nodes (a scene) on the current state, bounded when a near answer
+is enough. :func:`checkout` hands out oracles kept between runs in this
+process (building the trees of a city takes seconds; moving them to another
+state takes milliseconds), each to one user at a time.
+
+Memory: an oracle holds its arcs (about 370 bytes per node on a road
+network) and, per source, 16 bytes per node for the two trees' float64 and
+float32 distances and int32 predecessors, in each direction. For 102 sources
+on 191,000 nodes that is 0.7 GB; :data:`KEEP_BYTES` bounds what idle oracles
+may hold.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import OrderedDict
+
+import numpy as np
+from scipy.sparse import csgraph, csr_matrix
+
+from networks.roadnet import RoadNetwork
+from networks.trees import ArcGraph, TreeSet
+
+#: Bytes that oracles not in use may hold between runs (least recently used go first).
+KEEP_BYTES = 1 << 30
+
+
+class TravelOracle:
+    """Trees from and to ``sources`` on one network, moved between its states.
+
+    Parameters
+    ----------
+    network
+        Any state of the network; the oracle starts in its undisrupted state.
+    sources
+        Node indices (stations).
+
+    Attributes
+    ----------
+    state : RoadNetwork
+        The state the trees and searches answer for.
+    out_times : numpy.ndarray
+        float32 ``(len(sources), n_nodes)``: seconds from each source to every node.
+    in_times : numpy.ndarray
+        float32 ``(len(sources), n_nodes)``: seconds from every node to each source.
+        Both are rewritten in place by :meth:`move_to`.
+    """
+
+    def __init__(self, network: RoadNetwork, sources: np.ndarray) -> None:
+        self.state = network.base
+        self.sources = np.asarray(sources, dtype=np.int64).ravel()
+        self.graph = ArcGraph(self.state)
+        self.outward = TreeSet(self.graph, self.sources)
+        self.inward = TreeSet(self.graph, self.sources, reverse=True)
+        self.out_times = self.outward.dist32
+        self.in_times = self.inward.dist32
+        self.in_use = False
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the trees and the arcs."""
+        return self.graph.nbytes + self.outward.nbytes + self.inward.nbytes
+
+    def move_to(self, state: RoadNetwork) -> int:
+        """Answer for ``state`` from now on (a state of the same network).
+
+        Returns
+        -------
+        int
+            Tree entries rewritten (0 if the state has the same travel times).
+        """
+        if state is self.state:
+            return 0
+        if state.base is not self.state.base:
+            raise ValueError("a travel oracle moves between states of one network only")
+        arcs, old, new = self.graph.move_to(state.factor)
+        self.state = state
+        return self.outward.update(arcs, old, new) + self.inward.update(arcs, old, new)
+
+    def tree_from(self, node: int) -> tuple[np.ndarray, np.ndarray]:
+        """Seconds from ``node`` to every node on the current state, and the predecessors."""
+        return csgraph.dijkstra(self.graph.forward, indices=int(node), return_predecessors=True)
+
+    def times_to(self, node: int, limit: float = np.inf) -> np.ndarray:
+        """Seconds from every node to ``node`` on the current state.
+
+        The search stops beyond ``limit`` seconds: farther nodes read ``inf``,
+        so its cost grows with the area it covers, not the network.
+        """
+        return csgraph.dijkstra(self.graph.reverse, indices=int(node), limit=float(limit))
+
+    def release(self) -> None:
+        """Give the oracle back to :func:`checkout` for the next run."""
+        self.in_use = False
+        _trim()
+
+
+#: Arcs of each network, never moved: for CSR matrices of any state (see :func:`state_csr`).
+_ARCS: weakref.WeakKeyDictionary[RoadNetwork, ArcGraph] = weakref.WeakKeyDictionary()
+#: CSR matrices of the last few states asked for: (state, reverse) -> matrix.
+_CSRS: OrderedDict[tuple[int, int, bool], tuple[weakref.ref[RoadNetwork], csr_matrix]] = (
+    OrderedDict()
+)
+_CSRS_KEPT = 6
+
+
+def arcs_of(network: RoadNetwork) -> ArcGraph:
+    """The arcs of ``network`` (shared by all its states; do not move it)."""
+    base = network.base
+    hit = _ARCS.get(base)
+    if hit is None:
+        hit = _ARCS[base] = ArcGraph(base)
+    return hit
+
+
+def state_csr(state: RoadNetwork, *, reverse: bool = False) -> csr_matrix:
+    """Travel seconds of ``state`` as a CSR matrix (closed arcs stored as ``inf``).
+
+    Equal, for every search, to the state's own :attr:`RoadNetwork.csr`, but
+    made in milliseconds from the network's fixed arc structure, and only
+    the last few are kept, so states that come and go do not each hold one.
+    """
+    key = (id(state.base), state.version, reverse)
+    hit = _CSRS.get(key)
+    if hit is not None and hit[0]() is state:
+        _CSRS.move_to_end(key)
+        return hit[1]
+    m = arcs_of(state).csr_for(state.factor, reverse=reverse)
+    _CSRS[key] = (weakref.ref(state), m)
+    while len(_CSRS) > _CSRS_KEPT:
+        _CSRS.popitem(last=False)
+    return m
+
+
+#: Idle and busy oracles per network (weak: a network nobody holds frees its oracles).
+_KEPT: weakref.WeakKeyDictionary[RoadNetwork, OrderedDict[bytes, list[TravelOracle]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def checkout(network: RoadNetwork, sources: np.ndarray) -> TravelOracle:
+    """An oracle for ``sources`` on ``network``, reused if an idle one exists.
+
+    The caller owns it until :meth:`TravelOracle.release`; its state is
+    whatever the last user left, so move it before reading.
+    """
+    src = np.asarray(sources, dtype=np.int64).ravel()
+    per_net = _KEPT.setdefault(network.base, OrderedDict())
+    key = src.tobytes()
+    pool = per_net.setdefault(key, [])
+    per_net.move_to_end(key)
+    for oracle in pool:
+        if not oracle.in_use:
+            oracle.in_use = True
+            return oracle
+    oracle = TravelOracle(network, src)
+    oracle.in_use = True
+    pool.append(oracle)
+    _trim()
+    return oracle
+
+
+def _trim() -> None:
+    """Drop the least recently used idle oracles beyond :data:`KEEP_BYTES`."""
+    idle: list[tuple[OrderedDict[bytes, list[TravelOracle]], bytes, TravelOracle]] = []
+    for per_net in list(_KEPT.values()):
+        for key, pool in per_net.items():
+            idle.extend((per_net, key, o) for o in pool if not o.in_use)
+    held = sum(o.nbytes for _, _, o in idle)
+    for per_net, key, oracle in idle:  # oldest layouts first (OrderedDict order)
+        if held <= KEEP_BYTES:
+            break
+        per_net[key].remove(oracle)
+        held -= oracle.nbytes
+        if not per_net[key]:
+            del per_net[key]
