@@ -139,6 +139,18 @@ def state_csr(state: RoadNetwork, *, reverse: bool = False) -> csr_matrix:
     return m
 
 
+def open_graph(state: RoadNetwork) -> csr_matrix:
+    """The arcs open in ``state`` as a CSR matrix of ones (for connectivity questions).
+
+    Unlike :attr:`RoadNetwork.csr` it is not kept on the state, so asking
+    about many states does not leave a matrix on each.
+    """
+    g = arcs_of(state)
+    open_ = np.isfinite(g.weights_for(state.factor))
+    n = state.n_nodes
+    return csr_matrix((np.ones(int(open_.sum())), (g.arc_u[open_], g.arc_v[open_])), shape=(n, n))
+
+
 #: Idle and busy oracles per network (weak: a network nobody holds frees its oracles).
 _KEPT: weakref.WeakKeyDictionary[RoadNetwork, OrderedDict[bytes, list[TravelOracle]]] = (
     weakref.WeakKeyDictionary()

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: scipy's predecessor value for "none" (a source, or unreachable).
 NO_PRED = -9999
+#: Share of a tree's nodes beyond which a repair gives way to growing the tree again.
+REDO_SHARE = 0.2
 
 
 def _ragged(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -227,10 +229,14 @@ class TreeSet:
     def update(self, arcs: np.ndarray, old: np.ndarray, new: np.ndarray) -> int:
         """Repair the trees after the weights of ``arcs`` went from ``old`` to ``new``.
 
+        A tree whose repair would reach more than :data:`REDO_SHARE` of the
+        nodes is grown again from scratch instead (a road cut next to its
+        source changes most of it, and scipy's Dijkstra is then cheaper).
+
         Returns
         -------
         int
-            Tree entries (tree, node) whose distance was rewritten.
+            Tree entries (tree, node) written, counting a tree grown again as all of its.
         """
         m, n = self.dist.shape
         if not arcs.size or not m:
@@ -239,10 +245,10 @@ class TreeSet:
         tail, head = self.graph.arc_u[arcs], self.graph.arc_v[arcs]
         if self.reverse:
             tail, head = head, tail
-        D = self.dist.reshape(-1)
-        P = self.pred.reshape(-1)
         rows = np.arange(m, dtype=np.int64)[:, None] * n
-        touched: list[np.ndarray] = []
+        self._budget = np.full(m, max(int(REDO_SHARE * n), 1), dtype=np.int64)
+        self._redo = np.zeros(m, dtype=bool)
+        self._written = 0
         frontier = np.zeros(0, np.int64)
 
         # Slower arcs: clear the subtrees hanging below any tree arc among them.
@@ -250,20 +256,18 @@ class TreeSet:
         if up.any():
             t, h = tail[up], head[up]
             roots = (rows + h[None, :]).ravel()
-            uses = P[roots] == np.broadcast_to(t, (m, t.size)).ravel()
-            cleared = self._subtrees(np.unique(roots[uses]), out)
+            uses = self.pred.reshape(-1)[roots] == np.broadcast_to(t, (m, t.size)).ravel()
+            cleared = self._subtrees(roots[uses], out)
             if cleared.size:
-                D[cleared] = np.inf
-                P[cleared] = NO_PRED
-                touched.append(cleared)
+                self.dist.reshape(-1)[cleared] = np.inf
+                self.dist32.reshape(-1)[cleared] = np.inf
+                self.pred.reshape(-1)[cleared] = NO_PRED
                 # Each cleared node's best entry from its in-arcs (cleared tails read inf).
                 s, x = np.divmod(cleared, n)
                 pos, owner = _ragged(inn.indptr[x], inn.indptr[x + 1] - inn.indptr[x])
                 frm = inn.indices[pos].astype(np.int64)
-                cand = D[s[owner] * n + frm] + inn.data[pos]
-                seeds: list[np.ndarray] = []
-                self._settle(cleared[owner], cand, frm, seeds)
-                frontier = seeds[0] if seeds else frontier
+                cand = self.dist.reshape(-1)[s[owner] * n + frm] + inn.data[pos]
+                frontier = self._settle(cleared[owner], cand, frm)
 
         # Faster arcs: relax them from their tails in every tree.
         down = new < old
@@ -271,63 +275,83 @@ class TreeSet:
             t, h, w = tail[down], head[down], new[down]
             src = (rows + t[None, :]).ravel()
             dst = (rows + h[None, :]).ravel()
-            cand = D[src] + np.broadcast_to(w, (m, w.size)).ravel()
-            better = cand < D[dst]
-            relaxed: list[np.ndarray] = []
-            self._settle(dst[better], cand[better], (src[better] % n), relaxed)
-            if relaxed:
-                frontier = np.union1d(frontier, relaxed[0])
+            cand = self.dist.reshape(-1)[src] + np.broadcast_to(w, (m, w.size)).ravel()
+            relaxed = self._settle(dst, cand, src % n)
+            frontier = np.union1d(frontier, relaxed) if frontier.size else relaxed
 
         # Spread the improvements, one hop per round.
         while frontier.size:
-            touched.append(frontier)
+            frontier = self._within_budget(frontier)
             s, x = np.divmod(frontier, n)
             pos, owner = _ragged(out.indptr[x], out.indptr[x + 1] - out.indptr[x])
             to = s[owner] * n + out.indices[pos]
-            cand = D[frontier[owner]] + out.data[pos]
-            better = cand < D[to]
-            nxt: list[np.ndarray] = []
-            self._settle(to[better], cand[better], x[owner][better], nxt)
-            frontier = nxt[0] if nxt else np.zeros(0, np.int64)
+            cand = self.dist.reshape(-1)[frontier[owner]] + out.data[pos]
+            frontier = self._settle(to, cand, x[owner])
 
-        if not touched:
-            return 0
-        done = np.unique(np.concatenate(touched))
-        self.dist32.reshape(-1)[done] = D[done]
-        return int(done.size)
+        redo = np.flatnonzero(self._redo)
+        if redo.size:  # grown again from scratch: exact, and cheaper than a wide repair
+            g = self.graph.reverse if self.reverse else self.graph.forward
+            for lo in range(0, redo.size, 16):
+                k = redo[lo : lo + 16]
+                d, p = csgraph.dijkstra(g, indices=self.sources[k], return_predecessors=True)
+                self.dist[k], self.pred[k], self.dist32[k] = d, p, d
+            self._written += redo.size * n
+        return int(self._written)
 
-    def _settle(
-        self, target: np.ndarray, cand: np.ndarray, frm: np.ndarray, out: list[np.ndarray]
-    ) -> None:
-        """Write the least ``cand`` per ``target`` where it beats the current distance."""
-        if not target.size:
-            return
+    def _within_budget(self, flat: np.ndarray) -> np.ndarray:
+        """Charge entries to their trees' budgets; drop trees gone over (grown again later)."""
+        n = self.dist.shape[1]
+        tree = flat // n
+        self._budget -= np.bincount(tree, minlength=self._budget.size)
+        over = self._budget < 0
+        if over.any():
+            self._redo |= over
+            flat = flat[~over[tree]]
+        return flat
+
+    def _settle(self, target: np.ndarray, cand: np.ndarray, frm: np.ndarray) -> np.ndarray:
+        """Write the least ``cand`` per ``target`` where it beats the current distance.
+
+        Returns the targets improved (each once, sorted).
+        """
         D = self.dist.reshape(-1)
-        P = self.pred.reshape(-1)
-        order = np.lexsort((cand, target))
-        target, cand, frm = target[order], cand[order], frm[order]
-        first = np.ones(target.size, dtype=bool)
-        first[1:] = target[1:] != target[:-1]
-        target, cand, frm = target[first], cand[first], frm[first]
-        keep = cand < D[target]
+        better = cand < D[target]
+        if not better.any():
+            return np.zeros(0, np.int64)
+        target, cand, frm = target[better], cand[better], frm[better]
+        np.minimum.at(D, target, cand)
+        win = cand == D[target]  # the least candidate of each target (ties: the last wins)
+        target = target[win]
+        self.pred.reshape(-1)[target] = frm[win]
+        self.dist32.reshape(-1)[target] = cand[win]
+        target = np.sort(target)
+        keep = np.ones(target.size, dtype=bool)
+        keep[1:] = target[1:] != target[:-1]
         target = target[keep]
-        if target.size:
-            D[target] = cand[keep]
-            P[target] = frm[keep]
-            out.append(target)
+        self._written += target.size
+        return target
 
     def _subtrees(self, roots: np.ndarray, out: sparse.csr_matrix) -> np.ndarray:
-        """Flat (tree, node) indices of ``roots`` and everything below them."""
+        """Flat (tree, node) indices of ``roots`` and everything below them.
+
+        Trees whose subtrees outgrow their budget are left to be grown again.
+        """
         if not roots.size:
             return roots
         n = self.dist.shape[1]
         P = self.pred.reshape(-1)
-        found = [roots]
+        found = []
         frontier = roots
         while frontier.size:
+            frontier = self._within_budget(frontier)
+            found.append(frontier)
             s, x = np.divmod(frontier, n)
             pos, owner = _ragged(out.indptr[x], out.indptr[x + 1] - out.indptr[x])
             to = s[owner] * n + out.indices[pos]
             frontier = to[P[to] == x[owner]]
-            found.append(frontier)
-        return np.unique(np.concatenate(found))
+        cleared = np.sort(np.concatenate(found))
+        keep = np.ones(cleared.size, dtype=bool)
+        keep[1:] = cleared[1:] != cleared[:-1]
+        cleared = cleared[keep]
+        # A tree that went over budget late may have entries found before: drop them too.
+        return cleared[~self._redo[cleared // n]]

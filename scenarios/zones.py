@@ -58,8 +58,10 @@ def cut_off(network: RoadNetwork, disruption: object) -> np.ndarray:
     """
     from scipy.sparse import csgraph
 
+    from networks.oracle import open_graph
+
     state = network.under([disruption])  # type: ignore[list-item]
-    _, part = csgraph.connected_components(state.csr, directed=True, connection="strong")
+    _, part = csgraph.connected_components(open_graph(state), directed=True, connection="strong")
     return part != np.argmax(np.bincount(part))
 
 

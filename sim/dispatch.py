@@ -10,7 +10,7 @@ wait in the queues of :class:`sim.queues.Queues`.
 Per incident, the facts are plain lists indexed by incident id; per dispatch,
 lists indexed by dispatch row (``d_fixed`` holds the fields fixed at dispatch:
 incident, dispatched, turnout, travel, arrival, from node, from scene, network
-state version).
+state version, and the noiseless road seconds the choice was made on).
 """
 
 from __future__ import annotations
@@ -141,7 +141,17 @@ class Dispatch:
         r = len(self.d_team)
         self.last_row[team] = r
         self.d_fixed.append(
-            (i, now, turnout, travel, arrival, from_node, from_scene, self.tables.state.version)
+            (
+                i,
+                now,
+                turnout,
+                travel,
+                arrival,
+                from_node,
+                from_scene,
+                self.tables.state.version,
+                sec,
+            )  # fmt: skip
         )
         self.d_team.append(team)
         self.d_ret.append(_NAN)

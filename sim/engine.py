@@ -101,6 +101,13 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
 
     def run(self) -> RunRecords:
         """Simulate and collect the records."""
+        self._open_roads()
+        try:
+            return self._simulate()
+        finally:
+            self._close_roads()
+
+    def _simulate(self) -> RunRecords:
         env = self.env
         self._schedule_disruptions(self.horizon)
         ct = np.asarray(self.call_taken)

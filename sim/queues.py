@@ -80,7 +80,7 @@ class Queues:
         for r, y in self.staged[cap].items():
             if not key < self._key(y):
                 continue
-            _, disp, _, _, arr, origin, _, _ = self.d_fixed[r]
+            _, disp, _, _, arr, origin, _, _, _ = self.d_fixed[r]
             if arr <= now:  # on scene and working: it stays
                 continue
             at = self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin

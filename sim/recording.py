@@ -62,7 +62,7 @@ class Recording:
         cleared[~served] = np.nan
         d_team = np.asarray(self.d_team, dtype=np.int64)
         # One C-level conversion of the row tuples; ints and bools are exact in float64.
-        cols = np.array(self.d_fixed, dtype=f64).reshape(-1, 8).T
+        cols = np.array(self.d_fixed, dtype=f64).reshape(-1, 9).T
         d_inc = cols[0].astype(np.int64)
         d_arr = cols[4].copy()
         d_travel = cols[3].copy()
@@ -73,7 +73,7 @@ class Recording:
         team_cap = np.asarray([CAPABILITIES[c] for c in self.team_cap], dtype=str)
         d_station = team_station[d_team] if d_team.size else np.zeros(0, np.int64)
         d_mutual = d_travel * 60.0 > self.targets.arrival * 60.0  # seconds
-        d_dist = self._distances(d_station, d_from, d_inc, d_version)
+        d_dist = self._distances(d_station, d_from, d_inc, d_version, cols[8])
         d_div = np.zeros(d_team.size, dtype=bool)
         div_time = np.full(d_team.size, np.nan)
         if self.diverted:

@@ -3,9 +3,11 @@
 This is the engine's one door to :mod:`sim.travel`. The engine reads the
 current :class:`~sim.travel.TravelTables` as ``self.tables`` (set here only:
 at the start and at each disruption's start and end, :meth:`RoadStates._disruption`),
-keeps one per network state version (``_tables``; each dispatch records the
-version it was made in), and gets the route metres of its dispatches from
-:meth:`RoadStates._distances` after the run.
+remembers the disruptions of every state by version (``_states``; each
+dispatch records the version it was made in; the states themselves are made
+again after the run, so a run through thousands of states does not hold them),
+and gets the route metres of its dispatches from :meth:`RoadStates._distances`
+after the run.
 
 A disruption changes the travel of every dispatch and return that starts after
 it; teams already on the road keep their drawn times. A team whose road home
@@ -22,10 +24,11 @@ import numpy as np
 from simpy.events import Timeout
 
 from networks.roadnet import RoadNetwork
+from networks.states import Disruption
 from scenarios.stream import IncidentStream
 from sim.facilities import CAPABILITIES
 from sim.fleet import HOMEWARD
-from sim.travel import TravelTables, dispatch_lengths
+from sim.travel import Travel, TravelTables, dispatch_lengths
 
 _INF = math.inf
 
@@ -44,20 +47,28 @@ class RoadStates:
         self.network = network.base
         self.baseline = tuple(network.disruptions)
         self.active: set[int] = set()  # stream disruptions in force
-        self._tables: dict[int, TravelTables] = {}
-        self.tables = self._tables_for(network)
+        self._start_state = network
+        # The disruptions of every state a dispatch may be made in, by version.
+        self._states: dict[int, tuple[Disruption, ...]] = {}
+
+    def _open_roads(self) -> None:
+        """Take a travel oracle for the run (see :meth:`_close_roads`)."""
+        self._travel = Travel(
+            self.network,
+            station_nodes=self.station_nodes,
+            cap_stations=self.cap_stations,
+            depot_nodes=self.depot_nodes,
+        )
+        self.tables = self._tables_for(self._start_state)
+
+    def _close_roads(self) -> None:
+        """Hand the oracle on: the tables are not read after the run."""
+        self._travel.close()
 
     def _tables_for(self, state: RoadNetwork) -> TravelTables:
-        """The travel tables of ``state`` (made on its first use in this run)."""
-        tb = self._tables.get(state.version)
-        if tb is None:
-            tb = self._tables[state.version] = TravelTables(
-                state,
-                station_nodes=self.station_nodes,
-                cap_stations=self.cap_stations,
-                depot_nodes=self.depot_nodes,
-            )
-        return tb
+        """The travel tables of ``state``, which becomes current."""
+        self._states[state.version] = state.disruptions
+        return self._travel.at(state)
 
     def _switch_roads(self, k: int, on: bool) -> None:
         """Put the stream's disruption ``k`` in force (or out): ``tables`` follows the state."""
@@ -168,10 +179,21 @@ class RoadStates:
                 self.s_node[i] = stage
 
     def _distances(
-        self, station: np.ndarray, from_node: np.ndarray, inc: np.ndarray, version: np.ndarray
+        self,
+        station: np.ndarray,
+        from_node: np.ndarray,
+        inc: np.ndarray,
+        version: np.ndarray,
+        seconds: np.ndarray,
     ) -> np.ndarray:
         """Route metres of every dispatch, vectorised per network state at dispatch."""
         target = np.asarray(self.s_node, dtype=np.int64)[inc]
         return dispatch_lengths(
-            self._tables, self.station_nodes, station, from_node, target, version
+            lambda v: self.network.under(self._states[v]),
+            self.station_nodes,
+            station,
+            from_node,
+            target,
+            version,
+            seconds,
         )

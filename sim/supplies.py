@@ -61,21 +61,15 @@ class Supplies:
         """Draw the supplies of incident ``i`` (requirement row ``req``), escalating as needed."""
         now = self.env._now
         node = self.s_node[i]
-        order = self.tables.depot_order(node)
+        tb = self.tables
         for item, qty in self.req_supplies[req]:
             rem = qty
-            d = -1
-            if order.size:
-                h = self.has[item][order]
-                k = int(h.argmax())
-                if not h[k]:
-                    h = self.carries[item][order]
-                    k = int(h.argmax())
-                if h[k]:
-                    d = int(order[k])
+            # The nearest depot that has the item, else the nearest that stocks it.
+            d = tb.depot_first(node, self.has[item])
+            if d < 0:
+                d = tb.depot_first(node, self.carries[item])
             if d < 0:
                 self._stockout(now, -1, item, rem, "issue", i)
-            dtt = self.tables.depot_tt
             touched = []
             while rem > 0 and d >= 0:
                 take = min(self.stock[d].get(item, 0), rem)
@@ -85,7 +79,7 @@ class Supplies:
                         self.has[item][d] = False
                     rem -= take
                     self._movement(
-                        now, now + float(dtt[d, node]) / 60.0, "issue", item, take, d, -1, i
+                        now, now + tb.depot_seconds(d, node) / 60.0, "issue", item, take, d, -1, i
                     )
                     touched.append(d)
                 if rem > 0:

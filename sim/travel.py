@@ -1,18 +1,28 @@
-"""Travel answers per road state: travel-time tables, dispatch orders, scene rows, route metres.
+"""Travel answers for one run: station trees, dispatch orders, scene rows, depots, route metres.
 
-Everything the engine knows about roads it asks a :class:`TravelTables`, one
-per network state: seconds from the stations (:attr:`~TravelTables.tt`) and
-back to them (:attr:`~TravelTables.tt_back`), stations per capability sorted by
-travel time to a node (:meth:`~TravelTables.order`), seconds from a scene node
+Everything the engine knows about roads it asks a :class:`TravelTables`, the
+view of the current road state that :class:`Travel` gives it: seconds from
+the stations (:attr:`~TravelTables.tt`) and back to them
+(:attr:`~TravelTables.tt_back`), stations per capability sorted by travel time
+to a node (:meth:`~TravelTables.order`), seconds from a scene node
 (:meth:`~TravelTables.scene_row`) and the depots nearest a node
-(:meth:`~TravelTables.depot_order`, :attr:`~TravelTables.depot_tt`). After a
-run, :func:`dispatch_lengths` turns the dispatches into route metres.
+(:meth:`~TravelTables.depot_first`, :meth:`~TravelTables.depot_seconds`).
+After a run, :func:`dispatch_lengths` turns the dispatches into route metres.
 
-What depends only on a network state (and the facility layout) is cached per
-state and shared between runs: edge lengths and station route lengths
-(``_LENGTHS``), dispatch orders (``_ORDERS``) and scene rows (``_SCENES``,
-bounded in bytes over all states). States live as long as their network, so
-the caches are keyed weakly.
+What is kept, and for how long (see also ``docs/simulation.md``):
+
+* the station trees, one :class:`~networks.oracle.TravelOracle` per run,
+  moved from state to state by repairing only what a closure or reopening
+  changed, and handed to the next run in the process afterwards;
+* dispatch orders per (state, layout): the nearest :data:`ORDER_PREFIX`
+  stations per node and capability (the rest worked out when a dispatch
+  walks past them), at most :data:`ORDERS_KEPT` nodes per state and layout;
+* scene rows (seconds from an incident node, searched only as far as could
+  still beat the best team found) per state, at most :data:`SCENE_BYTES`
+  over all states;
+* depot searches (:mod:`sim.depot_search`) per layout, bounded in count;
+* route metres of station trees per (state, station), at most
+  :data:`LENGTH_BYTES`, and arc metres of the last few states.
 
 The engine uses this module only through :class:`sim.roads.RoadStates`.
 """
@@ -22,52 +32,107 @@ from __future__ import annotations
 import math
 import weakref
 from array import array
-from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from functools import cached_property
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 from scipy.sparse import csgraph
 
+from networks.oracle import TravelOracle, arcs_of, checkout, state_csr
 from networks.roadnet import RoadNetwork
+from sim.depot_search import DepotSearch
 from sim.facilities import CAPABILITIES
 
 _INF = math.inf
-#: Per network state: fastest-parallel-edge length lookup and station route lengths.
-_LENGTHS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, Any]] = weakref.WeakKeyDictionary()
+#: Stations kept per node in a dispatch order; a walk past them works out the rest.
+ORDER_PREFIX = 16
+#: Nodes whose dispatch orders are kept per state and layout (oldest first out).
+ORDERS_KEPT = 1 << 16
+#: Bytes of scene rows (float32 seconds from incident nodes), all states.
+SCENE_BYTES = 128 * 2**20
+#: Bytes of station route-metre rows kept, all states.
+LENGTH_BYTES = 128 * 2**20
+#: Sources per Dijkstra call when measuring routes (bounds the float64 scratch).
+_CHUNK = 16
 
 
-def _edge_lengths(state: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted arc codes ``u * n + v`` and the length of the fastest such arc (open arcs)."""
-    cache = _LENGTHS.setdefault(state, {})
-    hit = cache.get("edges")
+class _Kept:
+    """Rows kept per (state, key) within a byte budget, oldest first out."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.rows: OrderedDict[tuple[int, int, Any], tuple[weakref.ref, Any, int]] = OrderedDict()
+        self.held = 0
+
+    def get(self, state: RoadNetwork, key: Any) -> Any:
+        hit = self.rows.get((id(state.base), state.version, key))
+        return hit[1] if hit is not None and hit[0]() is state else None
+
+    def put(self, state: RoadNetwork, key: Any, value: Any, nbytes: int) -> None:
+        k = (id(state.base), state.version, key)
+        old = self.rows.pop(k, None)
+        if old is not None:
+            self.held -= old[2]
+        self.rows[k] = (weakref.ref(state), value, nbytes)
+        self.held += nbytes
+        while self.held > self.budget and len(self.rows) > 1:
+            _, (_, _, size) = self.rows.popitem(last=False)
+            self.held -= size
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.held = 0
+
+
+_SCENES = _Kept(SCENE_BYTES)
+_LENGTHS = _Kept(LENGTH_BYTES)
+_ARC_METRES = _Kept(4 * 8 * 2**20)  # a few states' arc metres (8 bytes per arc)
+
+
+def _arc_metres(state: RoadNetwork, dtype: Any = np.float64) -> np.ndarray:
+    """Metres of every arc's fastest edge in ``state``."""
+    key = ("arcs", np.dtype(dtype).str)
+    hit = _ARC_METRES.get(state, key)
     if hit is None:
-        n = state.n_nodes
-        t = state.edge_time
-        open_ = np.isfinite(t)
-        u = state.edges.u[open_].astype(np.int64)
-        v = state.edges.v[open_].astype(np.int64)
-        length, t = state.edges.length[open_], t[open_]
-        order = np.lexsort((t, v, u))
-        codes = u[order] * n + v[order]
-        first = np.ones(codes.size, dtype=bool)
-        first[1:] = codes[1:] != codes[:-1]
-        hit = cache["edges"] = (codes[first], length[order][first])
+        hit = arcs_of(state).lengths_for(state.factor).astype(dtype)
+        _ARC_METRES.put(state, key, hit, hit.nbytes)
     return hit
 
 
-def _arc_length(state: RoadNetwork, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    codes, length = _edge_lengths(state)
-    return length[np.searchsorted(codes, u * state.n_nodes + v)]
+def _parent_metres(state: RoadNetwork, pred: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
+    """Metres of each node's parent arc in trees ``pred`` (0 where none)."""
+    has = pred >= 0
+    out = np.zeros(pred.shape, dtype=dtype)
+    child = np.broadcast_to(np.arange(pred.shape[-1]), pred.shape)[has]
+    out[has] = _arc_metres(state)[arcs_of(state).arc_index(pred[has], child)]
+    return out
+
+
+def _tree_metres(pred: np.ndarray, plen: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """Metres from each tree's source to every node, by pointer doubling (``inf`` unreached)."""
+    has = pred >= 0
+    anc = np.where(has, pred, -1).astype(np.int64)
+    acc = plen
+    # After k rounds acc holds the length of the first 2**k arcs up from each node.
+    while True:
+        m = anc >= 0
+        if not m.any():
+            break
+        a = np.where(m, anc, 0)
+        acc = np.where(m, acc + np.take_along_axis(acc, a, 1), acc)
+        anc = np.where(m, np.take_along_axis(anc, a, 1), -1)
+    acc[~has] = np.inf
+    acc[np.arange(pred.shape[0]), src] = 0.0
+    return acc.astype(np.float32)
 
 
 def route_lengths(state: RoadNetwork, sources: Sequence[int] | np.ndarray) -> np.ndarray:
     """Metres along the fastest route from each source to every node.
 
     One shortest-path tree per source (with predecessors), then path lengths
-    summed by pointer doubling; cached per network state and source set, so
-    meant for few sources (stations).
+    summed by pointer doubling; rows are kept per state and source node
+    (within :data:`LENGTH_BYTES`), so meant for few sources (stations).
 
     Returns
     -------
@@ -75,120 +140,158 @@ def route_lengths(state: RoadNetwork, sources: Sequence[int] | np.ndarray) -> np
         float32 ``(len(sources), n_nodes)``; ``inf`` where unreachable.
     """
     src = np.asarray(sources, dtype=np.int64).ravel()
-    cache = _LENGTHS.setdefault(state, {})
-    key = src.tobytes()
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    n = state.n_nodes
-    _, pred = csgraph.dijkstra(state.csr, indices=src, return_predecessors=True)
-    out = np.empty((src.size, n), dtype=np.float32)
-    idx = np.arange(n, dtype=np.int64)
-    step = max(1, 2**19 // max(n, 1))  # rows per chunk: bounded scratch
-    for lo in range(0, src.size, step):
-        p = pred[lo : lo + step].astype(np.int64)
-        has = p >= 0
-        w = np.zeros(p.shape)
-        w[has] = _arc_length(state, p[has], np.broadcast_to(idx, p.shape)[has])
-        # Pointer doubling: after k rounds acc holds the length of the first 2**k edges.
-        anc = np.where(has, p, -1)
-        acc = w
-        while True:
-            m = anc >= 0
-            if not m.any():
-                break
-            a = np.where(m, anc, 0)
-            acc = np.where(m, acc + np.take_along_axis(acc, a, 1), acc)
-            anc = np.where(m, np.take_along_axis(anc, a, 1), -1)
-        acc[~has] = np.inf
-        acc[np.arange(p.shape[0]), src[lo : lo + step]] = 0.0
-        out[lo : lo + p.shape[0]] = acc
+    rows = {k: _LENGTHS.get(state, k) for k in np.unique(src).tolist()}
+    missing = np.array([k for k, r in rows.items() if r is None], dtype=np.int64)
+    for lo in range(0, missing.size, _CHUNK):
+        chunk = missing[lo : lo + _CHUNK]
+        _, pred = csgraph.dijkstra(state_csr(state), indices=chunk, return_predecessors=True)
+        metres = _tree_metres(pred, _parent_metres(state, pred, np.float64), chunk)
+        for k, row in zip(chunk.tolist(), metres, strict=True):
+            row.flags.writeable = False
+            rows[k] = row
+            _LENGTHS.put(state, k, row, row.nbytes)
+    out = np.empty((src.size, state.n_nodes), dtype=np.float32)
+    for i, k in enumerate(src.tolist()):
+        out[i] = rows[k]
     out.flags.writeable = False
-    cache[key] = out
     return out
 
 
-def _walk_lengths(
-    pred: np.ndarray, plen: np.ndarray, row: np.ndarray, source: np.ndarray, target: np.ndarray
-) -> np.ndarray:
-    """Metres from ``source[k]`` to ``target[k]`` in the trees ``pred[row[k]]``.
+def scene_row(state: RoadNetwork, node: int, limit: float = _INF) -> array:
+    """float32 seconds from ``node`` to every node in ``state`` (``inf`` beyond ``limit``).
 
-    ``plen`` holds each node's parent-arc length; all pairs walk back towards
-    their source together, one arc per round.
+    Exact within ``limit`` (a bounded search costs what it covers, not the
+    network); kept within :data:`SCENE_BYTES` over all states, a kept row
+    serving any later ask with a limit no larger than its own.
     """
+    hit = _SCENES.get(state, node)
+    if hit is None or hit[1] < limit:
+        sec = csgraph.dijkstra(state_csr(state), indices=node, limit=limit)
+        hit = (array("f", sec.astype(np.float32).tobytes()), limit)
+        _SCENES.put(state, node, hit, 4 * state.n_nodes)
+    return hit[0]
+
+
+def _scene_metres(
+    state: RoadNetwork, source: int, target: np.ndarray, seconds: float
+) -> np.ndarray:
+    """Metres along the fastest routes from ``source`` to ``target`` (``seconds`` away at most)."""
+    # Bounded at what the drives took: the search covers the ball they lie in, no more.
+    limit = seconds * (1 + 1e-6) + 1e-3
+    _, pred = csgraph.dijkstra(
+        state_csr(state), indices=source, limit=limit, return_predecessors=True
+    )
+    # Arc metres summed as float32 (as route metres from scenes always were).
+    arcs, metres = arcs_of(state), _arc_metres(state, np.float32)
     acc = np.zeros(target.size)
     cur = target.astype(np.int64).copy()
     live = np.flatnonzero(cur != source)
-    while live.size:
-        r, c = row[live], cur[live]
-        p = pred[r, c].astype(np.int64)
+    while live.size:  # all routes walk back towards the source together, one arc per round
+        c = cur[live]
+        p = pred[c].astype(np.int64)
         bad = p < 0
-        if bad.any():  # unreachable (cannot happen for a dispatched team; kept explicit)
+        if bad.any():  # beyond the bound: cannot happen for a dispatched team; kept explicit
             acc[live[bad]] = np.inf
-            live, p, r, c = live[~bad], p[~bad], r[~bad], c[~bad]
-        acc[live] += plen[r, c]
+            live, p, c = live[~bad], p[~bad], c[~bad]
+        acc[live] += metres[arcs.arc_index(p, c)]
         cur[live] = p
-        live = live[p != source[live]]
+        live = live[p != source]
     return acc
 
 
-#: Bytes of scene rows (seconds + predecessors from incident nodes) kept per network state.
-_SCENE_BYTES = 256 * 2**20
-_SCENES: weakref.WeakKeyDictionary[RoadNetwork, dict[int, tuple[array, np.ndarray, np.ndarray]]] = (
-    weakref.WeakKeyDictionary()
-)
-#: Scene rows in the order they were made, across all states: (state ref, node, bytes).
-_SCENE_ORDER: deque[tuple[weakref.ref[RoadNetwork], int, int]] = deque()
-_scene_bytes = 0
+class _Prefix(list):
+    """The nearest stations of a dispatch order; iterating goes on to the rest when needed."""
 
+    __slots__ = ("tables", "cap", "node")
 
-def _remember_scene(state: RoadNetwork, node: int, row: tuple[array, np.ndarray, np.ndarray]):
-    """Keep a scene row; drop the oldest rows of any state beyond the global byte budget."""
-    global _scene_bytes
-    size = 12 * state.n_nodes
-    _SCENES.setdefault(state, {})[node] = row
-    _SCENE_ORDER.append((weakref.ref(state), node, size))
-    _scene_bytes += size
-    while _scene_bytes > _SCENE_BYTES and len(_SCENE_ORDER) > 1:
-        ref, old, nbytes = _SCENE_ORDER.popleft()
-        _scene_bytes -= nbytes
-        owner = ref()
-        if owner is not None:
-            _SCENES.get(owner, {}).pop(old, None)
-
-
-#: Per network state: dispatch orders per facility layout (a few layouts kept).
-_ORDERS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, Any]] = weakref.WeakKeyDictionary()
-_LAYOUTS_KEPT = 8
-
-
-def _shared(state: RoadNetwork, key: Any, make: Callable[[], Any]) -> Any:
-    """A per-state value shared between runs, made on first use (oldest layouts dropped)."""
-    d = _ORDERS.setdefault(state, {})
-    hit = d.get(key)
-    if hit is None:
-        if len(d) >= 2 * _LAYOUTS_KEPT:
-            del d[next(iter(d))]
-        hit = d[key] = make()
-    return hit
-
-
-def _scene_cache(state: RoadNetwork) -> dict[int, tuple[array, np.ndarray, np.ndarray]]:
-    """Scene rows of a network state, shared by all runs on it (they depend on nothing else).
-
-    Rows made are remembered through :func:`_remember_scene`, which bounds the
-    bytes held over all states (states live as long as their network).
-    """
-    return _SCENES.setdefault(state, {})
+    def __iter__(self) -> Iterator[tuple[int, float]]:
+        yield from list.__iter__(self)
+        yield from self.tables._order(self.cap, self.node)[ORDER_PREFIX:]
 
 
 class TravelTables:
-    """Travel answers for one network state: station and depot rows, orders, scene rows.
+    """Travel answers for the current road state of a run (see :class:`Travel`).
+
+    Attributes
+    ----------
+    state
+        The network state (its ``version`` tags each dispatch).
+    tt
+        float32 seconds from each station to every node, ``(n_stations, n_nodes)``.
+    tt_back
+        float32 seconds from every node back to each station, same shape.
+        Both are the run's oracle arrays: valid while this state is current.
+    """
+
+    def __init__(self, state: RoadNetwork, travel: Travel) -> None:
+        self.state = state
+        self.travel = travel
+        self.tt = travel.oracle.out_times
+        self.tt_back = travel.oracle.in_times
+        self.cap_stations = travel.cap_stations
+        # Orders depend only on the state and the layout: shared between runs.
+        self.orders: list[dict[int, list[tuple[int, float]]]] = _shared_orders(state, travel)
+
+    def _order(self, cap: int, node: int) -> list[tuple[int, float]]:
+        st = self.cap_stations[cap]
+        sec = self.tt[st, node]
+        o = np.argsort(sec, kind="stable")
+        return [(a, b) for a, b in zip(st[o].tolist(), sec[o].tolist(), strict=True) if b < _INF]
+
+    def order(self, cap: int, node: int) -> list[tuple[int, float]]:
+        """Stations holding ``cap`` that can reach ``node``, nearest first, with seconds."""
+        kept = self.orders[cap]
+        hit = kept.get(node)
+        if hit is None:
+            hit = self._order(cap, node)
+            if len(hit) > ORDER_PREFIX:
+                prefix = _Prefix(hit[:ORDER_PREFIX])
+                prefix.tables, prefix.cap, prefix.node = self, cap, node
+                hit = prefix
+            if len(kept) >= ORDERS_KEPT:
+                del kept[next(iter(kept))]
+            kept[node] = hit
+        return hit
+
+    def scene_row(self, node: int, limit: float = _INF) -> array:
+        """Seconds from a scene node to every node (``inf`` beyond ``limit``; kept)."""
+        return scene_row(self.state, node, limit)
+
+    def depot_first(self, node: int, wanted: np.ndarray) -> int:
+        """The nearest depot with ``wanted[depot]`` that can reach ``node``; -1 if none."""
+        return self.travel.depots.first(self.state, node, wanted)
+
+    def depot_seconds(self, depot: int, node: int) -> float:
+        """Road seconds from ``depot`` to ``node``."""
+        return self.travel.depots.seconds(self.state, depot, node)
+
+
+#: Per network state: dispatch orders per layout (a few layouts kept).
+_ORDERS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, Any]] = weakref.WeakKeyDictionary()
+_LAYOUTS_KEPT = 8
+#: Depot searches per network and depot layout.
+_DEPOTS: weakref.WeakKeyDictionary[RoadNetwork, dict[bytes, DepotSearch]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _shared_orders(state: RoadNetwork, travel: Travel) -> list[dict[int, Any]]:
+    d = _ORDERS.setdefault(state, {})
+    hit = d.get(travel.layout)
+    if hit is None:
+        if len(d) >= _LAYOUTS_KEPT:
+            del d[next(iter(d))]
+        hit = d[travel.layout] = [{} for _ in CAPABILITIES]
+    return hit
+
+
+class Travel:
+    """The travel side of one run: its oracle, its views of road states, its depot search.
 
     Parameters
     ----------
-    state
-        The network state.
+    network
+        The network (any state).
     station_nodes
         Node of each station.
     cap_stations
@@ -197,127 +300,66 @@ class TravelTables:
     depot_nodes
         Node of each depot.
 
-    Attributes
-    ----------
-    state
-        The network state (its ``version`` tags each dispatch).
-    tt
-        Seconds from each station to every node, ``(n_stations, n_nodes)``.
-    tt_back
-        Seconds from every node back to each station, same shape.
+    Notes
+    -----
+    Call :meth:`close` when the run is over: the oracle goes back to the
+    pool for the next run in this process.
     """
 
     def __init__(
         self,
-        state: RoadNetwork,
+        network: RoadNetwork,
         *,
         station_nodes: np.ndarray,
         cap_stations: Sequence[np.ndarray],
         depot_nodes: np.ndarray,
     ) -> None:
-        self.state = state
         self.cap_stations = cap_stations
-        self.depot_nodes = depot_nodes
-        self.tt = state.travel_times(station_nodes)  # station -> node, s
-        self.tt_back = state.travel_times(station_nodes, reverse=True)  # node -> station
-        # Orders depend only on the state and the facility layout: shared between runs.
-        skey = (
-            "stations",
-            station_nodes.tobytes(),
-            tuple(c.tobytes() for c in cap_stations),
-        )
-        self.orders, self._sorted = _shared(state, skey, self._sort_stations)
-        self.depot_orders: dict[int, np.ndarray] = _shared(
-            state, ("depots", depot_nodes.tobytes()), dict
-        )
-        self.scene = _scene_cache(state)
+        self.layout = (station_nodes.tobytes(), tuple(c.tobytes() for c in cap_stations))
+        per_net = _DEPOTS.setdefault(network.base, {})
+        self.depots = per_net.get(depot_nodes.tobytes())
+        if self.depots is None:
+            if len(per_net) >= _LAYOUTS_KEPT:
+                del per_net[next(iter(per_net))]
+            self.depots = per_net[depot_nodes.tobytes()] = DepotSearch(depot_nodes)
+        self.oracle: TravelOracle = checkout(network, station_nodes)
+        self._views: dict[int, TravelTables] = {}
 
-    def _sort_stations(self) -> tuple[list[dict[int, list[tuple[int, float]]]], list]:
-        # Per capability: stations holding it, sorted by time to each node ((n_nodes, k) arrays).
-        out = []
-        for st in self.cap_stations:
-            sub = self.tt[st]
-            o = np.argsort(sub, axis=0, kind="stable")
-            out.append(
-                (
-                    np.ascontiguousarray(st[o].T),
-                    np.ascontiguousarray(np.take_along_axis(sub, o, 0).T),
-                )
-            )
-        return [{} for _ in CAPABILITIES], out
+    def at(self, state: RoadNetwork) -> TravelTables:
+        """The tables of ``state``, which becomes the current one."""
+        self.oracle.move_to(state)
+        view = self._views.get(state.version)
+        if view is None:
+            view = self._views[state.version] = TravelTables(state, self)
+        return view
 
-    def order(self, cap: int, node: int) -> list[tuple[int, float]]:
-        """Stations holding ``cap`` that can reach ``node``, nearest first, with seconds."""
-        hit = self.orders[cap].get(node)
-        if hit is None:
-            st, sec = self._sorted[cap]
-            hit = [
-                (a, b)
-                for a, b in zip(st[node].tolist(), sec[node].tolist(), strict=True)
-                if b < _INF
-            ]
-            self.orders[cap][node] = hit
-        return hit
-
-    def scene_row(self, node: int) -> array:
-        """Seconds from a scene node to every node (one shortest-path tree per node, cached).
-
-        The tree's predecessors are kept to measure route lengths after the run.
-        """
-        hit = self.scene.get(node)
-        if hit is None:
-            hit = self._scene_tree(node)
-        return hit[0]
-
-    def scene_tree(self, node: int) -> tuple[np.ndarray, np.ndarray]:
-        """Predecessors and parent-arc metres of the tree from a scene node."""
-        hit = self.scene.get(node) or self._scene_tree(node)
-        return hit[1], hit[2]
-
-    def _scene_tree(self, node: int) -> tuple[array, np.ndarray, np.ndarray]:
-        sec, pred = csgraph.dijkstra(self.state.csr, indices=node, return_predecessors=True)
-        has = pred >= 0
-        plen = np.zeros(pred.size, dtype=np.float32)
-        plen[has] = _arc_length(self.state, pred[has].astype(np.int64), np.flatnonzero(has))
-        hit = (array("f", sec.astype(np.float32).tobytes()), pred.astype(np.int32), plen)
-        _remember_scene(self.state, node, hit)
-        return hit
-
-    def depot_order(self, node: int) -> np.ndarray:
-        """Depots that can reach ``node``, nearest first (cached per node)."""
-        hit = self.depot_orders.get(node)
-        if hit is None:
-            col = self.depot_tt[:, node]
-            o = np.argsort(col, kind="stable")
-            hit = self.depot_orders[node] = o[np.isfinite(col[o])]
-        return hit
-
-    @cached_property
-    def depot_tt(self) -> np.ndarray:
-        """Seconds from each depot to every node."""
-        return self.state.travel_times(self.depot_nodes)
+    def close(self) -> None:
+        """Hand the oracle back (the tables must not be read afterwards)."""
+        self.oracle.release()
 
 
 def dispatch_lengths(
-    tables: Mapping[int, TravelTables],
+    state_of: Callable[[int], RoadNetwork],
     station_nodes: np.ndarray,
     station: np.ndarray,
     from_node: np.ndarray,
     target: np.ndarray,
     version: np.ndarray,
+    seconds: np.ndarray,
 ) -> np.ndarray:
     """Route metres of every dispatch, vectorised per network state at dispatch.
 
     Parameters
     ----------
-    tables
-        The tables of every network state a dispatch was made in, by state version.
+    state_of
+        The network state of a version a dispatch was made in.
     station_nodes
         Node of each station.
-    station, from_node, target, version
+    station, from_node, target, version, seconds
         Per dispatch: the team's station, where it set off from (its station
-        or a previous scene), the scene node it drove to and the version of the
-        network state it was dispatched in.
+        or a previous scene), the scene node it drove to, the version of the
+        network state it was dispatched in, and the road seconds of the drive
+        (at least those from ``from_node``; bounds the search from a scene).
 
     Returns
     -------
@@ -329,14 +371,13 @@ def dispatch_lengths(
         return out
     at_station = from_node == station_nodes[station]
     for v in np.unique(version).tolist():
-        tb = tables[v]
-        sel = (version == v) & at_station
-        out[sel] = route_lengths(tb.state, station_nodes)[station[sel], target[sel]]
-        sel = np.flatnonzero((version == v) & ~at_station)
+        state = state_of(v)
+        sel = np.flatnonzero((version == v) & at_station)
         if sel.size:
-            src, row = np.unique(from_node[sel], return_inverse=True)
-            trees = [tb.scene_tree(k) for k in src.tolist()]
-            pred = np.stack([t[0] for t in trees])
-            plen = np.stack([t[1] for t in trees])
-            out[sel] = _walk_lengths(pred, plen, row, from_node[sel], target[sel])
+            src, row = np.unique(station_nodes[station[sel]], return_inverse=True)
+            out[sel] = route_lengths(state, src)[row, target[sel]]
+        sel = np.flatnonzero((version == v) & ~at_station)
+        for k in np.unique(from_node[sel]).tolist():
+            idx = sel[from_node[sel] == k]
+            out[idx] = _scene_metres(state, k, target[idx], float(seconds[idx].max()))
     return out

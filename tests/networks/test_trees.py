@@ -66,8 +66,12 @@ changes = st.lists(
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(steps=changes)
-def test_repair_equals_from_scratch(small, steps):
+@given(steps=changes, share=st.sampled_from([0.0, 0.2, 1.0]))
+def test_repair_equals_from_scratch(small, steps, share, monkeypatch):
+    """Whether trees are repaired (share 1), grown again (0) or a mix, they are exact."""
+    import networks.trees as trees
+
+    monkeypatch.setattr(trees, "REDO_SHARE", share)
     net = small
     g = ArcGraph(net)
     src = np.random.default_rng(0).choice(net.n_nodes, 7, replace=False)

@@ -44,6 +44,7 @@ def test_dispatch_distances_match_paths(county):
 
 
 def test_results_do_not_depend_on_shared_caches(county, monkeypatch):
+    import networks.oracle as oracle
     import sim.travel as travel
 
     stations, _ = sim.default_facilities(county)
@@ -53,11 +54,15 @@ def test_results_do_not_depend_on_shared_caches(county, monkeypatch):
         requirements=[fire], control=Exponential(30.0), clear=Exponential(10.0),
     )  # fmt: skip
     a = sim.run(county, stations, (), stream, rng=np.random.default_rng(4))
-    # Scene rows evicted as soon as they are made, and every shared cache emptied.
-    monkeypatch.setattr(travel, "_SCENE_BYTES", 1)
+    # Scene rows evicted as soon as they are made, every shared cache emptied, dispatch
+    # orders cut short (so walks go on past the kept prefix), and no oracle to reuse.
+    monkeypatch.setattr(travel._SCENES, "budget", 1)
+    monkeypatch.setattr(travel, "ORDER_PREFIX", 1)
     travel._SCENES.clear()
     travel._ORDERS.clear()
     travel._LENGTHS.clear()
+    travel._DEPOTS.clear()
+    oracle._KEPT.clear()
     b = sim.run(county, stations, (), stream, rng=np.random.default_rng(4))
     assert b.dispatches["from_scene"].any()
     assert a.equals(b)

@@ -1,0 +1,109 @@
+"""Depots by road time to a scene, found by searching outward from the scene.
+
+Notes
+-----
+Holds :class:`DepotSearch`. A supply request needs the nearest depot that has
+the item, and the road times of the depots it then escalates to. With a
+thousand village points on a city's roads a depots x nodes table would hold
+hundreds of millions of numbers per road state; instead one search runs
+backwards from the scene, first within :data:`FIRST_LIMIT` seconds (village
+and township depots are usually that near) and over the whole network only
+when what is wanted lies farther out. Answers are kept per road state and
+scene node, the most recent :data:`SCENES_KEPT` of them.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csgraph
+
+from networks.oracle import state_csr
+from networks.roadnet import RoadNetwork
+
+#: Seconds the first search from a scene covers.
+FIRST_LIMIT = 1800.0
+#: (state, scene node) answers kept.
+SCENES_KEPT = 4096
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The depots a search from one scene found.
+
+    Attributes
+    ----------
+    order
+        Depot indices, nearest first (ties by index), those found only.
+    seconds
+        float32 road seconds from each of ``order`` to the scene.
+    complete
+        Whether the search covered the whole network (else depots not in
+        ``order`` are farther than :data:`FIRST_LIMIT` or unreachable).
+    """
+
+    order: np.ndarray
+    seconds: np.ndarray
+    complete: bool
+
+
+class DepotSearch:
+    """Nearest depots to scene nodes, per road state.
+
+    Parameters
+    ----------
+    depot_nodes
+        Node of each depot.
+    """
+
+    def __init__(self, depot_nodes: np.ndarray) -> None:
+        self.depot_nodes = np.asarray(depot_nodes, dtype=np.int64)
+        self._kept: OrderedDict[tuple[int, int, bool], Reach] = OrderedDict()
+
+    def reach(self, state: RoadNetwork, node: int, *, full: bool = False) -> Reach:
+        """The depots within reach of ``node`` (all of them if ``full``)."""
+        key = (state.version, node, full)
+        hit = self._kept.get(key)
+        if hit is not None:
+            self._kept.move_to_end(key)
+            return hit
+        if not full and self.depot_nodes.size:
+            hit = self._search(state, node, FIRST_LIMIT)
+        if hit is None or not hit.order.size and not hit.complete:
+            hit = self._search(state, node, np.inf)
+        self._kept[key] = hit
+        if len(self._kept) > SCENES_KEPT:
+            self._kept.popitem(last=False)
+        return hit
+
+    def _search(self, state: RoadNetwork, node: int, limit: float) -> Reach:
+        times = csgraph.dijkstra(state_csr(state, reverse=True), indices=node, limit=limit)
+        sec = times[self.depot_nodes].astype(np.float32)
+        order = np.argsort(sec, kind="stable")
+        order = order[np.isfinite(sec[order])]
+        return Reach(order, sec[order], complete=limit == np.inf)
+
+    def first(self, state: RoadNetwork, node: int, wanted: np.ndarray) -> int:
+        """The nearest depot with ``wanted[depot]`` true that can reach ``node``; -1 if none."""
+        r = self.reach(state, node)
+        while True:
+            ok = wanted[r.order]
+            k = int(ok.argmax()) if ok.size else 0
+            if ok.size and ok[k]:
+                return int(r.order[k])
+            if r.complete:
+                return -1
+            r = self.reach(state, node, full=True)
+
+    def seconds(self, state: RoadNetwork, depot: int, node: int) -> float:
+        """Road seconds from ``depot`` to ``node`` (``inf`` if unreachable)."""
+        r = self.reach(state, node)
+        while True:
+            at = np.flatnonzero(r.order == depot)
+            if at.size:
+                return float(r.seconds[at[0]])
+            if r.complete:
+                return np.inf
+            r = self.reach(state, node, full=True)
