@@ -10,15 +10,16 @@ is enough. :func:`checkout` hands out oracles kept between runs in this
 process (building the trees of a city takes seconds; moving them to another
 state takes milliseconds), each to one user at a time.
 
-Memory: an oracle holds its arcs (about 370 bytes per node on a road
-network) and, per source, 16 bytes per node for the two trees' float64 and
-float32 distances and int32 predecessors, in each direction. For 102 sources
-on 191,000 nodes that is 0.7 GB; :data:`KEEP_BYTES` bounds what idle oracles
-may hold.
+Memory: an oracle holds its arcs (about 380 bytes per node on a road
+network) and, per source, 16 bytes per node in each direction (float64 and
+float32 seconds, int32 predecessors): 32 bytes per source per node. For 102
+sources on 198,000 nodes that is 0.68 GB; :data:`KEEP_BYTES` bounds what idle
+oracles may hold.
 """
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections import OrderedDict
 
@@ -30,6 +31,8 @@ from networks.trees import ArcGraph, TreeSet
 
 #: Bytes that oracles not in use may hold between runs (least recently used go first).
 KEEP_BYTES = 1 << 30
+#: Guards the pool (checkout and release may come from several threads).
+_LOCK = threading.Lock()
 
 
 class TravelOracle:
@@ -62,6 +65,7 @@ class TravelOracle:
         self.out_times = self.outward.dist32
         self.in_times = self.inward.dist32
         self.in_use = False
+        self.broken = False
 
     @property
     def nbytes(self) -> int:
@@ -80,9 +84,14 @@ class TravelOracle:
             return 0
         if state.base is not self.state.base:
             raise ValueError("a travel oracle moves between states of one network only")
+        # Broken until the repair is done: an error or an interrupt half-way leaves trees
+        # that match no state, and such an oracle is dropped, never handed out again.
+        self.broken = True
         arcs, old, new = self.graph.move_to(state.factor)
         self.state = state
-        return self.outward.update(arcs, old, new) + self.inward.update(arcs, old, new)
+        written = self.outward.update(arcs, old, new) + self.inward.update(arcs, old, new)
+        self.broken = False
+        return written
 
     def tree_from(self, node: int) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from ``node`` to every node on the current state, and the predecessors."""
@@ -97,9 +106,15 @@ class TravelOracle:
         return csgraph.dijkstra(self.graph.reverse, indices=int(node), limit=float(limit))
 
     def release(self) -> None:
-        """Give the oracle back to :func:`checkout` for the next run."""
-        self.in_use = False
-        _trim()
+        """Give the oracle back to :func:`checkout` for the next run (dropped if broken)."""
+        with _LOCK:
+            self.in_use = False
+            if self.broken:
+                for per_net in list(_KEPT.values()):
+                    for pool in per_net.values():
+                        if self in pool:
+                            pool.remove(self)
+            _trim()
 
 
 #: Arcs of each network, never moved: for CSR matrices of any state (see :func:`state_csr`).
@@ -164,18 +179,21 @@ def checkout(network: RoadNetwork, sources: np.ndarray) -> TravelOracle:
     whatever the last user left, so move it before reading.
     """
     src = np.asarray(sources, dtype=np.int64).ravel()
-    per_net = _KEPT.setdefault(network.base, OrderedDict())
     key = src.tobytes()
-    pool = per_net.setdefault(key, [])
-    per_net.move_to_end(key)
-    for oracle in pool:
-        if not oracle.in_use:
-            oracle.in_use = True
-            return oracle
-    oracle = TravelOracle(network, src)
+    with _LOCK:  # threaded workers must not get the same oracle
+        per_net = _KEPT.setdefault(network.base, OrderedDict())
+        pool = per_net.setdefault(key, [])
+        per_net.move_to_end(key)
+        for oracle in pool:
+            if not oracle.in_use and not oracle.broken:
+                oracle.in_use = True
+                return oracle
+    oracle = TravelOracle(network, src)  # seconds on a city: outside the lock
     oracle.in_use = True
-    pool.append(oracle)
-    _trim()
+    with _LOCK:
+        per_net = _KEPT.setdefault(network.base, OrderedDict())
+        per_net.setdefault(key, []).append(oracle)
+        _trim()
     return oracle
 
 

@@ -101,8 +101,8 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
 
     def run(self) -> RunRecords:
         """Simulate and collect the records."""
-        self._open_roads()
         try:
+            self._open_roads()
             return self._simulate()
         finally:
             self._close_roads()

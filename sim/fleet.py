@@ -191,7 +191,7 @@ class Fleet:
                     continue
                 # Only a scene nearer than the best so far matters: search no farther
                 # (a margin above float32 rounding keeps the answer of a full search).
-                reach = (best_t - ahead) * 1.000001 + 1e-3
+                reach = max(best_t - ahead, 0.0) * 1.000001 + 1e-3
                 t = ahead + tb.scene_row(scene, reach)[node]
                 if t < best_t:
                     best_t, best = t, (team, t, scene, True)

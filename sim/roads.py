@@ -53,6 +53,7 @@ class RoadStates:
 
     def _open_roads(self) -> None:
         """Take a travel oracle for the run (see :meth:`_close_roads`)."""
+        self._travel = None
         self._travel = Travel(
             self.network,
             station_nodes=self.station_nodes,
@@ -63,7 +64,9 @@ class RoadStates:
 
     def _close_roads(self) -> None:
         """Hand the oracle on: the tables are not read after the run."""
-        self._travel.close()
+        travel = getattr(self, "_travel", None)
+        if travel is not None:
+            travel.close()
 
     def _tables_for(self, state: RoadNetwork) -> TravelTables:
         """The travel tables of ``state``, which becomes current."""

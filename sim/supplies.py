@@ -25,7 +25,7 @@ class Supplies:
 
     A part of :class:`sim.engine.Engine`; :meth:`_draw_supplies` is called at
     call taken. Depot look-ups go through the current travel tables
-    (``tables.depot_order``, ``tables.depot_tt``).
+    (``tables.depot_first``, ``tables.depot_seconds``: searches from the scene).
     """
 
     def _init_supplies(self, depots: Sequence[Depot]) -> None:

@@ -51,6 +51,9 @@ ORDER_PREFIX = 16
 ORDERS_KEPT = 1 << 16
 #: Bytes of scene rows (float32 seconds from incident nodes), all states.
 SCENE_BYTES = 128 * 2**20
+#: Networks up to this many nodes keep whole scene trees (cheap there, and reused for
+#: route metres); larger ones search from a scene only as far as asked.
+FULL_TREE_NODES = 50_000
 #: Bytes of station route-metre rows kept, all states.
 LENGTH_BYTES = 128 * 2**20
 #: Sources per Dijkstra call when measuring routes (bounds the float64 scratch).
@@ -166,10 +169,34 @@ def scene_row(state: RoadNetwork, node: int, limit: float = _INF) -> array:
     """
     hit = _SCENES.get(state, node)
     if hit is None or hit[1] < limit:
-        sec = csgraph.dijkstra(state_csr(state), indices=node, limit=limit)
-        hit = (array("f", sec.astype(np.float32).tobytes()), limit)
-        _SCENES.put(state, node, hit, 4 * state.n_nodes)
+        if state.n_nodes <= FULL_TREE_NODES:  # whole trees, kept for the route metres too
+            sec, pred = csgraph.dijkstra(state_csr(state), indices=node, return_predecessors=True)
+            hit = (array("f", sec.astype(np.float32).tobytes()), _INF, pred.astype(np.int32))
+        else:
+            sec = csgraph.dijkstra(state_csr(state), indices=node, limit=limit)
+            hit = (array("f", sec.astype(np.float32).tobytes()), limit, None)
+        _SCENES.put(state, node, hit, (4 if hit[2] is None else 8) * state.n_nodes)
     return hit[0]
+
+
+def _scene_pred(state: RoadNetwork, node: int, limit: float) -> np.ndarray:
+    """Predecessors of the search from ``node``: a whole tree on small networks, else bounded.
+
+    Which one depends only on the network's size, so route metres never depend
+    on what happened to be kept.
+    """
+    if state.n_nodes <= FULL_TREE_NODES:
+        hit = _SCENES.get(state, node)
+        if hit is None or hit[2] is None:
+            scene_row(state, node)
+            hit = _SCENES.get(state, node)
+        if hit is not None:
+            return hit[2]
+        limit = _INF
+    _, pred = csgraph.dijkstra(
+        state_csr(state), indices=node, limit=limit, return_predecessors=True
+    )
+    return pred
 
 
 def _scene_metres(
@@ -177,10 +204,7 @@ def _scene_metres(
 ) -> np.ndarray:
     """Metres along the fastest routes from ``source`` to ``target`` (``seconds`` away at most)."""
     # Bounded at what the drives took: the search covers the ball they lie in, no more.
-    limit = seconds * (1 + 1e-6) + 1e-3
-    _, pred = csgraph.dijkstra(
-        state_csr(state), indices=source, limit=limit, return_predecessors=True
-    )
+    pred = _scene_pred(state, source, seconds * (1 + 1e-6) + 1e-3)
     # Arc metres summed as float32 (as route metres from scenes always were).
     arcs, metres = arcs_of(state), _arc_metres(state, np.float32)
     acc = np.zeros(target.size)
@@ -200,13 +224,17 @@ def _scene_metres(
 
 
 class _Prefix(list):
-    """The nearest stations of a dispatch order; iterating goes on to the rest when needed."""
+    """The nearest stations of a dispatch order as a list; iterating goes on to the rest.
 
-    __slots__ = ("tables", "cap", "node")
+    The rest is kept as two small arrays (8 bytes a station, not a Python
+    tuple each) and turned into pairs only when a walk gets that far.
+    """
+
+    __slots__ = ("tail_station", "tail_seconds")
 
     def __iter__(self) -> Iterator[tuple[int, float]]:
         yield from list.__iter__(self)
-        yield from self.tables._order(self.cap, self.node)[ORDER_PREFIX:]
+        yield from zip(self.tail_station.tolist(), self.tail_seconds.tolist(), strict=True)
 
 
 class TravelTables:
@@ -232,22 +260,21 @@ class TravelTables:
         # Orders depend only on the state and the layout: shared between runs.
         self.orders: list[dict[int, list[tuple[int, float]]]] = _shared_orders(state, travel)
 
-    def _order(self, cap: int, node: int) -> list[tuple[int, float]]:
-        st = self.cap_stations[cap]
-        sec = self.tt[st, node]
-        o = np.argsort(sec, kind="stable")
-        return [(a, b) for a, b in zip(st[o].tolist(), sec[o].tolist(), strict=True) if b < _INF]
-
     def order(self, cap: int, node: int) -> list[tuple[int, float]]:
         """Stations holding ``cap`` that can reach ``node``, nearest first, with seconds."""
         kept = self.orders[cap]
         hit = kept.get(node)
         if hit is None:
-            hit = self._order(cap, node)
-            if len(hit) > ORDER_PREFIX:
-                prefix = _Prefix(hit[:ORDER_PREFIX])
-                prefix.tables, prefix.cap, prefix.node = self, cap, node
-                hit = prefix
+            st = self.cap_stations[cap]
+            sec = self.tt[st, node]
+            o = np.argsort(sec, kind="stable")
+            o = o[np.isfinite(sec[o])]
+            st, sec = st[o], sec[o]
+            p = ORDER_PREFIX
+            hit = list(zip(st[:p].tolist(), sec[:p].tolist(), strict=True))
+            if st.size > p:
+                hit = _Prefix(hit)
+                hit.tail_station, hit.tail_seconds = st[p:].astype(np.int32), sec[p:]
             if len(kept) >= ORDERS_KEPT:
                 del kept[next(iter(kept))]
             kept[node] = hit
@@ -377,7 +404,41 @@ def dispatch_lengths(
             src, row = np.unique(station_nodes[station[sel]], return_inverse=True)
             out[sel] = route_lengths(state, src)[row, target[sel]]
         sel = np.flatnonzero((version == v) & ~at_station)
+        if state.n_nodes <= FULL_TREE_NODES:  # small trees: walk all routes together
+            src, row = np.unique(from_node[sel], return_inverse=True)
+            for lo in range(0, src.size, 256):
+                part = np.flatnonzero((row >= lo) & (row < lo + 256))
+                pred = np.stack([_scene_pred(state, k, _INF) for k in src[lo : lo + 256].tolist()])
+                idx = sel[part]
+                out[idx] = _walk_lengths(
+                    pred, _parent_metres(state, pred), row[part] - lo, from_node[idx], target[idx]
+                )
+            continue
         for k in np.unique(from_node[sel]).tolist():
             idx = sel[from_node[sel] == k]
             out[idx] = _scene_metres(state, k, target[idx], float(seconds[idx].max()))
     return out
+
+
+def _walk_lengths(
+    pred: np.ndarray, plen: np.ndarray, row: np.ndarray, source: np.ndarray, target: np.ndarray
+) -> np.ndarray:
+    """Metres from ``source[k]`` to ``target[k]`` in the trees ``pred[row[k]]``.
+
+    ``plen`` holds each node's parent-arc metres; all pairs walk back towards
+    their source together, one arc per round.
+    """
+    acc = np.zeros(target.size)
+    cur = target.astype(np.int64).copy()
+    live = np.flatnonzero(cur != source)
+    while live.size:
+        r, c = row[live], cur[live]
+        p = pred[r, c].astype(np.int64)
+        bad = p < 0
+        if bad.any():  # unreachable (cannot happen for a dispatched team; kept explicit)
+            acc[live[bad]] = np.inf
+            live, p, r, c = live[~bad], p[~bad], r[~bad], c[~bad]
+        acc[live] += plen[r, c]
+        cur[live] = p
+        live = live[p != source[live]]
+    return acc
