@@ -187,10 +187,15 @@ class Dispatch:
         if not rows:
             self.under_control[i] = self.cleared[i] = _NAN
             return
-        arrivals = sorted(self.d_fixed[r][4] for r in rows)
         n = self.need_total[i]
-        ctrl = work_done_at(arrivals, n * self.s_control[i])
-        clr = work_done_at(arrivals, n * (self.s_control[i] + self.s_clear[i]))
+        if len(rows) == 1:  # one team works alone from its arrival: work_done_at's first step
+            a = self.d_fixed[rows[0]][4]
+            ctrl = a + n * self.s_control[i]
+            clr = a + n * (self.s_control[i] + self.s_clear[i])
+        else:
+            arrivals = sorted(self.d_fixed[r][4] for r in rows)
+            ctrl = work_done_at(arrivals, n * self.s_control[i])
+            clr = work_done_at(arrivals, n * (self.s_control[i] + self.s_clear[i]))
         self.under_control[i] = ctrl
         self.cleared[i] = clr
         ev = Timeout(self.env, clr - self.env._now, (i, self.token[i]))
