@@ -13,12 +13,13 @@ from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
 
 
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
-    from networks import download_place, load_network, synthetic_county
+    from networks import download_place, load_network, synthetic_city, synthetic_county
 
     if getattr(args, "synthetic", None):
-        return synthetic_county(
-            seed=args.seed, townships=args.townships, villages=args.villages, grid=args.grid
-        )
+        # Sizes not given keep the generator's own defaults (the city's are not the county's).
+        sizes = {k: getattr(args, k) for k in ("townships", "villages", "grid")}
+        make = synthetic_city if args.synthetic == "city" else synthetic_county
+        return make(seed=args.seed, **{k: v for k, v in sizes.items() if v is not None})
     if getattr(args, "osm", None):
         return load_network(args.osm)
     if getattr(args, "place", None):
@@ -140,7 +141,11 @@ def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None
         p.add_argument("file", help=_("road network file (.graphml, .osm, .osm.bz2, .osm.pbf)"))
         return
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--synthetic", choices=["county"], help=_("the built-in synthetic county"))
+    src.add_argument(
+        "--synthetic",
+        choices=["county", "city"],
+        help=_("the built-in synthetic county, or the seed-scale city"),
+    )
     src.add_argument(
         "--osm", metavar="FILE", help=_("OpenStreetMap file (.osm, .osm.bz2, .osm.pbf)")
     )
@@ -149,12 +154,11 @@ def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None
         "--seed", type=argtypes.seed, default=0, help=_("layout seed of the synthetic county")
     )
     # The generator's own bounds: a typo must not ask for more roads than a machine holds.
-    p.add_argument("--townships", type=argtypes.integer(0, MAX_TOWNSHIPS), default=10)
-    p.add_argument("--villages", type=argtypes.integer(0, MAX_VILLAGES), default=100)
+    p.add_argument("--townships", type=argtypes.integer(0, MAX_TOWNSHIPS))
+    p.add_argument("--villages", type=argtypes.integer(0, MAX_VILLAGES))
     p.add_argument(
         "--grid",
         type=argtypes.integer(2, MAX_GRID),
-        default=24,
         help=_("streets per side of the county seat"),
     )
 

@@ -26,6 +26,24 @@ def test_network_build_then_info_json(tmp_path, capsys):
     assert lon0 < lon1 and lat0 < lat1
 
 
+def test_network_build_synthetic_city_keeps_its_counties(tmp_path, capsys):
+    """A small city written as GraphML reads back with its county seats and city defaults."""
+    from networks import load_network
+
+    out = tmp_path / "city.graphml"
+    assert main(["network", "build", "--synthetic", "city", "--townships", "12",
+                 "--villages", "30", "--grid", "20", "-o", str(out)]) == 0  # fmt: skip
+    net = load_network(out)
+    kinds = [lm.kind for lm in net.landmarks]
+    assert kinds.count("city") == 1 and kinds.count("county") == 10
+    assert kinds.count("township") == 12 and kinds.count("village") == 30
+    # Sizes not given keep the county's own defaults, not the city's.
+    county = tmp_path / "county.graphml"
+    assert main(["network", "build", "--synthetic", "county", "-o", str(county)]) == 0
+    kinds = [lm.kind for lm in load_network(county).landmarks]
+    assert kinds.count("township") == 10 and kinds.count("village") == 100
+
+
 def test_network_info_reports_what_cleaning_dropped(capsys):
     path = osm_file("cn_jiangxi_guixi_osmapi_export.osm.bz2")
     assert main(["network", "info", str(path)]) == 0
