@@ -48,7 +48,7 @@ _INF = math.inf
 #: Stations kept per node in a dispatch order; a walk past them works out the rest.
 ORDER_PREFIX = 16
 #: Nodes whose dispatch orders are kept per state and layout (oldest first out).
-ORDERS_KEPT = 1 << 16
+ORDERS_KEPT = 1 << 14
 #: Bytes of scene rows (float32 seconds from incident nodes), all states.
 SCENE_BYTES = 128 * 2**20
 #: Networks up to this many nodes keep whole scene trees (cheap there, and reused for
