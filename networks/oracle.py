@@ -4,9 +4,9 @@ Notes
 -----
 Holds :class:`TravelOracle`: the shortest-path trees from and to a fixed set
 of sources (a region's stations), kept exact as the roads close and reopen by
-repairing only what changed (:mod:`networks.trees`), and searches outward
-from single nodes (a scene) on the current state, bounded when a near answer
-is enough. :func:`checkout` hands out oracles kept between runs in this
+repairing only what changed (:mod:`networks.trees`). :func:`state_csr` gives
+any state's CSR matrix for searches from single nodes (a scene).
+:func:`checkout` hands out oracles kept between runs in this
 process (building the trees of a city takes seconds; moving them to another
 state takes milliseconds), each to one user at a time.
 
@@ -24,7 +24,7 @@ import weakref
 from collections import OrderedDict
 
 import numpy as np
-from scipy.sparse import csgraph, csr_matrix
+from scipy.sparse import csr_matrix
 
 from networks.roadnet import RoadNetwork
 from networks.trees import ArcGraph, TreeSet
@@ -92,18 +92,6 @@ class TravelOracle:
         written = self.outward.update(arcs, old, new) + self.inward.update(arcs, old, new)
         self.broken = False
         return written
-
-    def tree_from(self, node: int) -> tuple[np.ndarray, np.ndarray]:
-        """Seconds from ``node`` to every node on the current state, and the predecessors."""
-        return csgraph.dijkstra(self.graph.forward, indices=int(node), return_predecessors=True)
-
-    def times_to(self, node: int, limit: float = np.inf) -> np.ndarray:
-        """Seconds from every node to ``node`` on the current state.
-
-        The search stops beyond ``limit`` seconds: farther nodes read ``inf``,
-        so its cost grows with the area it covers, not the network.
-        """
-        return csgraph.dijkstra(self.graph.reverse, indices=int(node), limit=float(limit))
 
     def release(self) -> None:
         """Give the oracle back to :func:`checkout` for the next run (dropped if broken)."""

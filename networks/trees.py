@@ -106,11 +106,6 @@ class ArcGraph:
         )
 
     @property
-    def n_arcs(self) -> int:
-        """Number of distinct arcs."""
-        return self.arc_u.size
-
-    @property
     def nbytes(self) -> int:
         """Bytes held (both CSR matrices and the edge grouping)."""
         arrays = (self._edge_order, self._edge_arc, self._group, self.arc_u, self.arc_v)

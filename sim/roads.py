@@ -50,10 +50,10 @@ class RoadStates:
         self._start_state = network
         # The disruptions of every state a dispatch may be made in, by version.
         self._states: dict[int, tuple[Disruption, ...]] = {}
+        self._travel: Travel | None = None  # taken by _open_roads for the run
 
     def _open_roads(self) -> None:
         """Take a travel oracle for the run (see :meth:`_close_roads`)."""
-        self._travel = None
         self._travel = Travel(
             self.network,
             station_nodes=self.station_nodes,
@@ -64,9 +64,8 @@ class RoadStates:
 
     def _close_roads(self) -> None:
         """Hand the oracle on: the tables are not read after the run."""
-        travel = getattr(self, "_travel", None)
-        if travel is not None:
-            travel.close()
+        if self._travel is not None:
+            self._travel.close()
 
     def _tables_for(self, state: RoadNetwork) -> TravelTables:
         """The travel tables of ``state``, which becomes current."""
