@@ -34,6 +34,14 @@ the file and the dotted key. Paths inside it are relative to the file::
     call_taking = 1
     arrival = 10
     control = 15
+    control_reading = "after_arrival"   # or "after_call" (see sim.targets)
+
+    [duty]                        # duty desks: who answers calls and writes reports
+    receiving = "township"
+    township = { officers = 1 }   # or by shift: { officers = { "08:00" = 2, "20:00" = 1 } }
+
+    [reporting]                   # the reporting chain (sim.reporting_rules)
+    rules = "national"            # or "henan", "guizhou", or "off"
 
     [run]
     seed = 2024
@@ -81,7 +89,8 @@ __all__ = [
 
 _SECTIONS = {
     "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
-    "targets", "run", "name", "description", "siting", "reinforcement", "language",
+    "targets", "run", "name", "description", "siting", "reinforcement", "language", "duty",
+    "reporting",
 }  # fmt: skip
 #: Largest ``run.travel_noise`` (coefficient of variation of travel times).
 MAX_TRAVEL_NOISE = 10.0
@@ -135,6 +144,8 @@ class RunConfig:
     horizon_min: float | None = None
     township_stations: int | None = None
     reinforcement: tuple[tuple[str, Any], ...] | None = None
+    duty: tuple[tuple[str, Any], ...] | None = None
+    reporting: tuple[tuple[str, Any], ...] | None = None
     name: str = ""
     extras: tuple[tuple[str, Any], ...] = field(default=())
     language: str | None = None
@@ -196,11 +207,22 @@ class RunConfig:
         policy_from_dict(policy, source=source, key="policy")
 
         tr = r.table("targets", {})
-        tr.allow({"call_taking", "arrival", "control"})
-        targets = tuple((str(k), tr.num(str(k), lo=0, hi=MAX_DURATION_MIN)) for k in tr.data)
         from sim.targets import ResponseTargets
 
-        ResponseTargets.from_dict(dict(targets), source=source, key="targets")
+        ResponseTargets.from_dict(tr.data, source=source, key="targets")
+        targets = tuple((str(k), v) for k, v in tr.data.items())
+
+        # [duty] desks and the [reporting] chain: checked now, built for each run.
+        from sim.duty import DutyDesks
+        from sim.reporting_rules import ReportingRules
+
+        duty = reporting = None
+        if r.has("duty"):
+            DutyDesks.from_dict(r.get("duty"), source=source, key="duty")
+            duty = tuple(r.table("duty").data.items())
+        if r.has("reporting"):
+            ReportingRules.from_dict(r.get("reporting"), source=source, key="reporting")
+            reporting = tuple(r.table("reporting").data.items())
 
         reinforcement = None
         if r.has("reinforcement"):
@@ -246,6 +268,8 @@ class RunConfig:
             ),
             township_stations=township_stations,
             reinforcement=reinforcement,
+            duty=duty,
+            reporting=reporting,
             name=name,
             language=language,
         )
@@ -328,6 +352,10 @@ class RunConfig:
             out.setdefault("facilities", {})["township_stations"] = self.township_stations
         if self.reinforcement is not None:
             out["reinforcement"] = dict(self.reinforcement)
+        if self.duty is not None:
+            out["duty"] = dict(self.duty)
+        if self.reporting is not None:
+            out["reporting"] = dict(self.reporting)
         if self.language is not None:
             out["language"] = self.language
         if self.sources:

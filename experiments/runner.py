@@ -104,6 +104,7 @@ def run_replication(
     region = config.region() if region is None else region
     stream = draw_incidents(config, region, rng=np.random.default_rng(incidents_seed))
     targets = ResponseTargets.from_dict(dict(config.targets), source=config.source, key="targets")
+    duty, reporting = desks_and_rules(config, region)
     records = sim.run(
         region.network,
         region.stations,
@@ -115,10 +116,42 @@ def run_replication(
         targets=targets,
         travel_noise=config.travel_noise,
         reinforcement=region.reinforcement,
+        duty=duty,
+        reporting=reporting,
     )
     summary = flatten(sim.summarise(records, targets=targets))
     summary = {"replication": replication, "root_seed": root, **summary}
     return ReplicationResult(replication=replication, summary=summary, records=records)
+
+
+def desks_and_rules(config: RunConfig, region: Region) -> tuple[Any, Any]:
+    """The config's duty desks and reporting rules (``None`` where it has none).
+
+    A drone station the region does not have is an error naming the key.
+    """
+    from networks.errors import ConfigError
+    from sim.duty import DutyDesks
+    from sim.reporting_rules import rules_from_config
+
+    duty = (
+        DutyDesks.from_dict(dict(config.duty), source=config.source)
+        if config.duty is not None
+        else None
+    )
+    rules = rules_from_config(
+        dict(config.reporting) if config.reporting is not None else None, source=config.source
+    )
+    if rules is not None:
+        names = {s.name for s in region.stations}
+        tiers = {s.tier for s in region.stations}
+        for k, d in enumerate(rules.drones):
+            if d not in names and not (d.startswith("tier:") and d[5:] in tiers):
+                raise ConfigError(
+                    _("no station {name!r} (nor a tier of stations) in the region").format(name=d),
+                    source=config.source,
+                    key=f"reporting.video.drones[{k}]",
+                )
+    return duty, rules
 
 
 def run_config(

@@ -33,12 +33,14 @@ from networks.roadnet import RoadNetwork
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.stream import IncidentStream
 from sim.dispatch import Dispatch
+from sim.duty import DutyDesks, assign_desks, take_calls
 from sim.facilities import Depot, Reinforcement, Station, check_facilities
 from sim.fleet import Fleet, draws
 from sim.policies import DispatchPolicy
 from sim.queues import Queues
 from sim.recording import Recording
 from sim.records import RunRecords
+from sim.reporting_rules import ReportingRules
 from sim.roads import RoadStates
 from sim.standby import Standby
 from sim.supplies import Supplies
@@ -65,6 +67,8 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         travel_noise: float,
         call_taking: Distribution,
         reinforcement: Reinforcement | None = None,
+        duty: DutyDesks | None = None,
+        reporting: ReportingRules | None = None,
     ) -> None:
         if reinforcement is not None:
             # Its station goes last, so every other team keeps its index and its seed.
@@ -85,7 +89,22 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         # Independent streams: call taking, travel noise, and one per team (turnout, resupply),
         # so that a different policy sees the same call-taking times.
         call_rng, noise_rng, team_root, reinf_rng = rng.spawn(4)
-        self.call_taken = (stream.time + call_taking.sample(call_rng, len(stream))).tolist()
+        call_work = call_taking.sample(call_rng, len(stream))
+        if reporting is not None and duty is None:
+            duty = DutyDesks()
+        self.duty, self.reporting = duty, reporting
+        # The chain's own stream, spawned after the others so that they keep their draws.
+        self.report_rng = rng.spawn(1)[0] if reporting is not None else None
+        if duty is None:  # call taking without a limit on who answers
+            self.call_taken = (stream.time + call_work).tolist()
+        else:
+            self.desks = assign_desks(network, stations, stream.node, duty.levels)
+            self.answered, taken = take_calls(
+                stream.time, call_work, self.desks.desk[0], len(self.desks.units[0]),
+                duty.staff[duty.receiving], start_hour=duty.start_hour,
+            )  # fmt: skip
+            self.call_taken = taken.tolist()
+        self.network = network
         self.travel_noise = travel_noise
         self.noise = draws(Lognormal(1.0, travel_noise), noise_rng) if travel_noise > 0 else None
         # The parts, in the order their state depends on each other: the requirements are
@@ -103,9 +122,39 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         """Simulate and collect the records."""
         try:
             self._open_roads()
-            return self._simulate()
+            records = self._simulate()
         finally:
             self._close_roads()
+        if self.duty is not None:
+            self._report(records)
+        return records
+
+    def _report(self, records: RunRecords) -> None:
+        """Add the duty desks' and the reporting chain's tables (they change no other record)."""
+        from sim.reporting import report_chain
+        from sim.reporting_rules import ReportingRules
+
+        answered = np.asarray(self.answered, dtype=np.float64)
+        answered[answered > records.end] = np.nan
+        rules = self.reporting
+        tables = report_chain(
+            records,
+            network=self.network,
+            stations=self.stations,
+            desks=self.duty,  # type: ignore[arg-type]
+            layout=self.desks,
+            answered=answered,
+            parent=self.stream.parent,
+            rules=rules if rules is not None else ReportingRules(),
+            rng=self.report_rng if self.report_rng is not None else np.random.default_rng(0),
+            reports=rules is not None,
+        )
+        records.duty = tables["duty"]
+        records.scene = tables["scene"]
+        records.meta["duty"] = self.duty.to_dict()  # type: ignore[union-attr]
+        if rules is not None:
+            records.reports = tables["reports"]
+            records.meta["reporting"] = rules.to_dict()
 
     def _simulate(self) -> RunRecords:
         env = self.env

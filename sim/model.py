@@ -84,10 +84,12 @@ from networks.roadnet import RoadNetwork
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.stream import IncidentStream
 from sim.dispatch import work_done_at
+from sim.duty import DutyDesks
 from sim.engine import Engine
 from sim.facilities import Depot, Reinforcement, Station
 from sim.policies import DispatchPolicy, NearestAvailable
 from sim.records import RunRecords
+from sim.reporting_rules import ReportingRules
 from sim.targets import ResponseTargets
 from sim.travel import route_lengths
 
@@ -107,6 +109,8 @@ def run(
     travel_noise: float = 0.0,
     call_taking: Distribution | None = None,
     reinforcement: Reinforcement | None = None,
+    duty: DutyDesks | None = None,
+    reporting: ReportingRules | None = None,
 ) -> RunRecords:
     """Simulate the response to an incident stream.
 
@@ -140,6 +144,16 @@ def run(
         (:class:`~sim.facilities.Reinforcement`); none if ``None``. Its station
         is recorded last among the stations; ``meta["reinforcement"]`` says
         when it was called and when it arrived.
+    duty
+        Duty desks (:class:`~sim.duty.DutyDesks`): calls are answered by the
+        officers on duty at the receiving level and queue when all are on a
+        call. ``None``: every call is answered at once, as by a desk without
+        limit. Adds the ``duty`` and ``scene`` tables.
+    reporting
+        The reporting chain's rules (:class:`~sim.reporting_rules.ReportingRules`);
+        adds the ``reports`` table (with default desks if ``duty`` is ``None``).
+        Calls come before reports at a desk, and the chain draws from its own
+        stream, so it changes no other record.
 
     Returns
     -------
@@ -158,5 +172,7 @@ def run(
         travel_noise=travel_noise,
         call_taking=call_taking or Lognormal(0.75, 0.5),
         reinforcement=reinforcement,
+        duty=duty,
+        reporting=reporting,
     )
     return eng.run()

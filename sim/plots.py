@@ -67,7 +67,7 @@ def plot_response_times(
     fig = axes[0].figure
     limits = targets.to_dict()
     for ax, name in zip(axes, intervals, strict=True):
-        x = interval(records, name)
+        x = interval(records, name, targets)
         x = x[np.isfinite(x)]
         limit = limits.get(name)
         # Long tails (queued calls) would squash the bulk: the axis stops at the 99th

@@ -72,6 +72,14 @@ class RunRecords:
         Run window in minutes (``end`` is the horizon, or the last event).
     meta
         Policy, seeds, options; JSON-ready.
+    reports
+        With the reporting chain (:mod:`sim.reporting`): one row per report.
+    duty
+        With duty desks (:mod:`sim.duty`): officer-minutes on calls and on
+        reports per desk and hour.
+    scene
+        With duty desks: per incident, its receiving desk, the call's wait,
+        live video from the scene, and the changes and missed follow-ups.
     """
 
     incidents: dict[str, np.ndarray]
@@ -85,6 +93,9 @@ class RunRecords:
     start: float
     end: float
     meta: dict[str, Any] = field(default_factory=dict)
+    reports: dict[str, np.ndarray] | None = None
+    duty: dict[str, np.ndarray] | None = None
+    scene: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.incidents["id"])
@@ -99,7 +110,9 @@ class RunRecords:
             "teams": self.teams,
             "stations": self.stations,
             "depots": self.depots,
-        }
+            **{k: v for k, v in (("reports", self.reports), ("duty", self.duty),
+                                 ("scene", self.scene)) if v is not None},
+        }  # fmt: skip
 
     def to_frames(self) -> dict[str, Any]:
         """The tables as pandas DataFrames (pandas imported lazily)."""
@@ -110,6 +123,8 @@ class RunRecords:
     def equals(self, other: RunRecords) -> bool:
         """Whether two runs recorded exactly the same rows (nan equal to nan)."""
         a, b = self.tables(), other.tables()
+        if a.keys() != b.keys():
+            return False
         for name, tab in a.items():
             if tab.keys() != b[name].keys():
                 return False

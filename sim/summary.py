@@ -25,7 +25,7 @@ def _num(x: float) -> float | None:
     return None if math.isnan(x) else round(x, 6)
 
 
-def interval(records: RunRecords, name: str) -> np.ndarray:
+def interval(records: RunRecords, name: str, targets: ResponseTargets | None = None) -> np.ndarray:
     """Minutes of one interval per incident (``nan`` where it did not happen).
 
     Parameters
@@ -34,9 +34,14 @@ def interval(records: RunRecords, name: str) -> np.ndarray:
         A run's records.
     name
         ``call_taking``, ``arrival``, ``control`` or ``response`` (call -> first arrival).
+    targets
+        With ``control_reading = "after_call"``, ``control`` is measured from
+        the call to the first team at work on scene.
     """
     inc = records.incidents
-    if name == "response":
+    if name == "response" or (
+        name == "control" and targets is not None and targets.control_reading == "after_call"
+    ):
         return inc["first_arrival"] - inc["call"]
     for key, a, b in INTERVALS:
         if key == name:
@@ -119,7 +124,7 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
     inc = records.incidents
     within = inc["reason"] != "after_horizon"
     needs = within & (inc["teams_needed"] > 0)
-    limits = {
+    limits: dict[str, Any] = {
         "call_taking": targets.call_taking,
         "arrival": targets.arrival,
         "control": targets.control,
@@ -127,8 +132,11 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
     ok: dict[str, np.ndarray] = {}
     compliance: dict[str, float | None] = {}
     intervals: dict[str, Any] = {}
+    if any(v is not None for v in targets.control_by_grade):
+        by_grade_limit = np.array([targets.control_limit(g) for g in range(1, 5)])
+        limits["control"] = by_grade_limit[np.clip(inc["grade"].astype(int), 1, 4) - 1]
     for name, limit in limits.items():
-        x = interval(records, name)
+        x = interval(records, name, targets)
         with np.errstate(invalid="ignore"):
             ok[name] = x <= limit + 1e-9  # nan compares false: a miss
         base = within if name == "call_taking" else needs
@@ -176,4 +184,10 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
             "called_min": reinf["called_min"],
             "arrived_min": reinf["arrived_min"],
         }
+    if records.duty is not None:
+        from sim.report_summary import duty_summary, reporting_summary
+
+        out["duty"] = duty_summary(records)
+        if records.reports is not None:
+            out["reporting"] = reporting_summary(records)
     return out

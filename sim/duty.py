@@ -1,0 +1,297 @@
+"""Duty desks (值班): the officers who take the calls and write the reports, as capacity.
+
+A desk is one level's duty room for one area: each township, each county, the
+city. Its officers take the emergency calls of its area first, and write
+reports in the time calls leave them (see :mod:`sim.reporting`). Calls queue
+when every officer on duty is on a call, first come first served; the
+officers on duty may change by shift (a day and a night watch).
+
+A call is answered at the desk of the receiving level (``receiving``,
+township by default) whose station of that tier is nearest to the scene in a
+straight line (a stand-in for the administrative boundary, which a road
+network does not carry); the same rule gives each incident its county and
+city desk. A level with no station of its tier has one desk for the region.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from networks.i18n import _
+from networks.roadnet import RoadNetwork
+from scenarios.validate import Reader
+
+#: The levels of government a report climbs, lowest first. Desks are modelled for
+#: those with staffing; the province and the state only receive.
+LEVELS = ("township", "county", "city", "province", "state")
+#: Levels whose desks can be staffed in a region.
+DESK_LEVELS = ("township", "county", "city")
+#: Officers on duty per desk when a config does not say (a township's duty
+#: officer, a county's and a city's duty room with one leader on watch).
+DEFAULT_OFFICERS = {"township": 1, "county": 2, "city": 3}
+#: Most officers on one desk.
+MAX_OFFICERS = 100
+_DAY = 1440.0
+
+
+@dataclass(frozen=True)
+class DeskStaff:
+    """Officers on duty at each desk of one level, by shift.
+
+    Attributes
+    ----------
+    shifts
+        ``(start minute of the day, officers)`` pairs, sorted by start; the
+        last shift runs on past midnight until the first begins. One pair means
+        the same staffing all day.
+    """
+
+    shifts: tuple[tuple[float, int], ...] = ((0.0, 1),)
+
+    def __post_init__(self) -> None:
+        if not self.shifts or any(not 1 <= k <= MAX_OFFICERS for _, k in self.shifts):
+            raise ValueError(_("a desk needs 1 to {n} officers per shift").format(n=MAX_OFFICERS))
+
+    @property
+    def most(self) -> int:
+        """The most officers on duty at once."""
+        return max(k for _, k in self.shifts)
+
+    def officers_at(self, minute_of_day: float) -> int:
+        """Officers on duty at a minute of the day."""
+        k = self.shifts[-1][1]
+        for start, n in self.shifts:
+            if start <= minute_of_day:
+                k = n
+        return k
+
+    def changes(self, start_hour: float, end: float) -> list[tuple[float, int]]:
+        """``(run minute, officers)`` at minute 0 and at every change of shift before ``end``."""
+        off = start_hour * 60.0
+        out = [(0.0, self.officers_at(off % _DAY))]
+        if len(self.shifts) == 1:
+            return out
+        midnight = -(off % _DAY)
+        while midnight < end:
+            for start, n in self.shifts:
+                t = midnight + start
+                if 0.0 < t < end and n != out[-1][1]:
+                    out.append((t, n))
+            midnight += _DAY
+        return out
+
+    def to_dict(self) -> Any:
+        """An officer count, or ``{"HH:MM" = officers}`` per shift."""
+        if len(self.shifts) == 1:
+            return self.shifts[0][1]
+        return {f"{int(s) // 60:02d}:{int(s) % 60:02d}": k for s, k in self.shifts}
+
+
+def _read_staff(r: Reader, level: str) -> DeskStaff:
+    v = r.get("officers")
+    if isinstance(v, Mapping):
+        shifts = []
+        for clock, k in v.items():
+            try:
+                hh, mm = str(clock).split(":")
+                start = int(hh) * 60 + int(mm)
+                if not (0 <= int(hh) < 24 and 0 <= int(mm) < 60):
+                    raise ValueError
+            except ValueError:
+                raise r.error(
+                    f"officers.{clock}", _('expected a clock time such as "08:00"')
+                ) from None
+            shifts.append(
+                (float(start), Reader({"k": k}, source=r.source, key=r.path(f"officers.{clock}"))
+                 .int("k", lo=1, hi=MAX_OFFICERS))
+            )  # fmt: skip
+        if not shifts:
+            raise r.error("officers", _("expected at least one shift"))
+        return DeskStaff(tuple(sorted(shifts)))
+    return DeskStaff(((0.0, r.int("officers", lo=1, hi=MAX_OFFICERS)),))
+
+
+@dataclass(frozen=True)
+class DutyDesks:
+    """The duty desks of a region: which level takes the calls, and the officers per level.
+
+    Attributes
+    ----------
+    receiving
+        The level whose desks take the emergency calls (``township``, ``county``
+        or ``city``).
+    staff
+        Officers per desk, by level; every level from ``receiving`` up to the
+        city has desks.
+    start_hour
+        Clock hour at minute 0 of the run (for the shifts).
+    """
+
+    receiving: str = "township"
+    staff: Mapping[str, DeskStaff] = field(
+        default_factory=lambda: {k: DeskStaff(((0.0, n),)) for k, n in DEFAULT_OFFICERS.items()}
+    )
+    start_hour: float = 0.0
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The levels with desks, lowest first."""
+        return DESK_LEVELS[DESK_LEVELS.index(self.receiving) :]
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str | None = None, key: str = "duty"
+    ) -> DutyDesks:
+        """Validate a ``[duty]`` table.
+
+        For example::
+
+            receiving = "township"
+            start_hour = 0
+            township = { officers = 1 }
+            county = { officers = { "08:00" = 3, "20:00" = 2 } }
+        """
+        r = Reader(data, source=source, key=key)
+        r.allow({"receiving", "start_hour", *DESK_LEVELS})
+        receiving = r.str("receiving", "township", choices=DESK_LEVELS)
+        staff = {k: DeskStaff(((0.0, n),)) for k, n in DEFAULT_OFFICERS.items()}
+        for level in DESK_LEVELS:
+            if r.has(level):
+                t = r.table(level)
+                t.allow({"officers"})
+                staff[level] = _read_staff(t, level)
+        return cls(
+            receiving=receiving, staff=staff, start_hour=r.num("start_hour", 0.0, lo=0, hi=24)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data; inverse of :meth:`from_dict`."""
+        out: dict[str, Any] = {"receiving": self.receiving, "start_hour": self.start_hour}
+        for level in self.levels:
+            out[level] = {"officers": self.staff[level].to_dict()}
+        return out
+
+
+@dataclass(frozen=True)
+class DeskLayout:
+    """Which desk of each level serves each incident.
+
+    Attributes
+    ----------
+    levels
+        Levels with desks, lowest first.
+    units
+        Per level, the desk names (a station's area, or the level's name).
+    desk
+        Per level, the desk index of each incident (``int64``).
+    """
+
+    levels: tuple[str, ...]
+    units: tuple[tuple[str, ...], ...]
+    desk: tuple[np.ndarray, ...]
+
+
+def assign_desks(
+    network: RoadNetwork, stations: Sequence[Any], nodes: np.ndarray, levels: Sequence[str]
+) -> DeskLayout:
+    """The desk of every level for incidents at ``nodes``: the nearest station of that tier.
+
+    Distances are straight lines between projected node coordinates.
+    """
+    xy = np.column_stack([network.nodes.x, network.nodes.y])
+    units, desks = [], []
+    for level in levels:
+        mine = [s for s in stations if s.tier == level]
+        if not mine:
+            units.append((level,))
+            desks.append(np.zeros(len(nodes), dtype=np.int64))
+            continue
+        names = sorted({s.area for s in mine})
+        index = {a: k for k, a in enumerate(names)}
+        at = np.array([index[s.area] for s in mine], dtype=np.int64)
+        tree = cKDTree(xy[[s.node for s in mine]])
+        _, nearest = tree.query(xy[np.asarray(nodes, dtype=np.int64)]) if len(nodes) else (0, [])
+        units.append(tuple(names))
+        desks.append(at[np.asarray(nearest, dtype=np.int64)] if len(nodes) else at[:0])
+    return DeskLayout(levels=tuple(levels), units=tuple(units), desk=tuple(desks))
+
+
+def take_calls(
+    arrive: np.ndarray,
+    work: np.ndarray,
+    desk: np.ndarray,
+    n_desks: int,
+    staff: DeskStaff,
+    *,
+    start_hour: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Answer calls at their desks, first come first served, by the officers on duty.
+
+    Parameters
+    ----------
+    arrive, work
+        Call times and call-taking minutes per call.
+    desk
+        The desk of each call (``0 .. n_desks-1``).
+    staff
+        Officers per desk, by shift. An officer starts a call only while on
+        duty, and finishes one begun before the shift ends.
+    start_hour
+        Clock hour at minute 0.
+
+    Returns
+    -------
+    (answered, taken)
+        When an officer picked up, and when the call was taken, per call.
+    """
+    n = len(arrive)
+    answered = np.empty(n)
+    order = np.lexsort((np.arange(n), arrive, desk)).tolist()
+    arrive_l, work_l, desk_l = arrive.tolist(), work.tolist(), desk.tolist()
+    fixed = len(staff.shifts) == 1
+    c = staff.most
+    free: list[float] = []
+    busy: list[float] = []
+    cur = -1
+    for i in order:
+        d = desk_l[i]
+        if d != cur:
+            cur = d
+            free = [0.0] * c  # a heap of when each officer is free
+            busy = [0.0] * c
+        a = arrive_l[i]
+        if fixed:
+            t = free[0]
+            start = a if a > t else t
+            heapq.heapreplace(free, start + work_l[i])
+        else:
+            best, slot = math.inf, 0
+            for k in range(c):
+                t = busy[k] if busy[k] > a else a
+                t = _on_duty(staff, k, t, start_hour)
+                if t < best:
+                    best, slot = t, k
+            start = best
+            busy[slot] = start + work_l[i]
+        answered[i] = start
+    return answered, answered + work
+
+
+def _on_duty(staff: DeskStaff, k: int, t: float, start_hour: float) -> float:
+    """The first time at or after ``t`` when officer slot ``k`` is on duty."""
+    off = start_hour * 60.0
+    if staff.officers_at((t + off) % _DAY) > k:
+        return t
+    midnight = math.floor((t + off) / _DAY) * _DAY - off
+    for day in (0.0, _DAY):
+        for start, n in staff.shifts:
+            if n > k and midnight + day + start > t:
+                return midnight + day + start
+    raise ValueError(_("officer slot {k} is never on duty").format(k=k))  # pragma: no cover
