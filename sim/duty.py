@@ -26,7 +26,9 @@ from scipy.spatial import cKDTree
 
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
-from scenarios.validate import Reader
+from scenarios.distributions import Distribution
+from scenarios.distributions import from_dict as dist_from_dict
+from scenarios.validate import Reader, check_int
 
 #: The levels of government a report climbs, lowest first. Desks are modelled for
 #: those with staffing; the province and the state only receive.
@@ -108,10 +110,10 @@ def _read_staff(r: Reader, level: str) -> DeskStaff:
                 raise r.error(
                     f"officers.{clock}", _('expected a clock time such as "08:00"')
                 ) from None
-            shifts.append(
-                (float(start), Reader({"k": k}, source=r.source, key=r.path(f"officers.{clock}"))
-                 .int("k", lo=1, hi=MAX_OFFICERS))
-            )  # fmt: skip
+            officers = check_int(
+                k, lambda m, c=clock: r.error(f"officers.{c}", m), lo=1, hi=MAX_OFFICERS
+            )
+            shifts.append((float(start), officers))
         if not shifts:
             raise r.error("officers", _("expected at least one shift"))
         return DeskStaff(tuple(sorted(shifts)))
@@ -132,6 +134,9 @@ class DutyDesks:
         city has desks.
     start_hour
         Clock hour at minute 0 of the run (for the shifts).
+    call_taking
+        Minutes an officer takes to take a call; ``None`` keeps the run's
+        (:func:`sim.model.run`'s ``call_taking``).
     """
 
     receiving: str = "township"
@@ -139,6 +144,7 @@ class DutyDesks:
         default_factory=lambda: {k: DeskStaff(((0.0, n),)) for k, n in DEFAULT_OFFICERS.items()}
     )
     start_hour: float = 0.0
+    call_taking: Distribution | None = None
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -155,11 +161,12 @@ class DutyDesks:
 
             receiving = "township"
             start_hour = 0
+            call_taking = { dist = "lognormal", mean = 0.75, cv = 0.5 }
             township = { officers = 1 }
             county = { officers = { "08:00" = 3, "20:00" = 2 } }
         """
         r = Reader(data, source=source, key=key)
-        r.allow({"receiving", "start_hour", *DESK_LEVELS})
+        r.allow({"receiving", "start_hour", "call_taking", *DESK_LEVELS})
         receiving = r.str("receiving", "township", choices=DESK_LEVELS)
         staff = {k: DeskStaff(((0.0, n),)) for k, n in DEFAULT_OFFICERS.items()}
         for level in DESK_LEVELS:
@@ -167,8 +174,14 @@ class DutyDesks:
                 t = r.table(level)
                 t.allow({"officers"})
                 staff[level] = _read_staff(t, level)
+        call = r.get("call_taking", None)
         return cls(
-            receiving=receiving, staff=staff, start_hour=r.num("start_hour", 0.0, lo=0, hi=24)
+            receiving=receiving,
+            staff=staff,
+            start_hour=r.num("start_hour", 0.0, lo=0, hi=24),
+            call_taking=None
+            if call is None
+            else dist_from_dict(call, source=source, key=r.path("call_taking")),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -176,6 +189,8 @@ class DutyDesks:
         out: dict[str, Any] = {"receiving": self.receiving, "start_hour": self.start_hour}
         for level in self.levels:
             out[level] = {"officers": self.staff[level].to_dict()}
+        if self.call_taking is not None:
+            out["call_taking"] = self.call_taking.to_dict()
         return out
 
 

@@ -89,9 +89,11 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         # Independent streams: call taking, travel noise, and one per team (turnout, resupply),
         # so that a different policy sees the same call-taking times.
         call_rng, noise_rng, team_root, reinf_rng = rng.spawn(4)
-        call_work = call_taking.sample(call_rng, len(stream))
         if reporting is not None and duty is None:
             duty = DutyDesks()
+        if duty is not None and duty.call_taking is not None:
+            call_taking = duty.call_taking
+        call_work = call_taking.sample(call_rng, len(stream))
         self.duty, self.reporting = duty, reporting
         # The chain's own stream, spawned after the others so that they keep their draws.
         self.report_rng = rng.spawn(1)[0] if reporting is not None else None
@@ -148,6 +150,7 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
             rules=rules if rules is not None else ReportingRules(),
             rng=self.report_rng if self.report_rng is not None else np.random.default_rng(0),
             reports=rules is not None,
+            cuts=self._scene_cuts(),
         )
         records.duty = tables["duty"]
         records.scene = tables["scene"]
@@ -155,6 +158,16 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         if rules is not None:
             records.reports = tables["reports"]
             records.meta["reporting"] = rules.to_dict()
+
+    def _scene_cuts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Road closures incidents bring with them: ``(incident, start)``."""
+        rows = [
+            d for d in self.stream.disruptions if d.incident >= 0 and d.disruption.factor == np.inf
+        ]
+        return (
+            np.asarray([d.incident for d in rows], dtype=np.int64),
+            np.asarray([d.start for d in rows], dtype=float),
+        )
 
     def _simulate(self) -> RunRecords:
         env = self.env

@@ -7,7 +7,8 @@ from ``[reporting]`` in a run config on top of a shipped preset:
     《生产安全事故报告和调查处理条例》(国务院令第493号): the unit reports to the
     county within 1 hour (art. 9); every level reports on within 2 hours
     (art. 11); 一般 events go up to the city (设区的市), 较大 to the province,
-    重大 and 特别重大 to the State Council (art. 10); new facts are reported as
+    重大 and 特别重大 to the State Council (art. 10), which yingji also reports
+    straight to the top (art. 10 allows 越级上报); new facts are reported as
     they arise (art. 13: "及时补报", read here as within 60 minutes). The
     regulation does not set apart phone and written reports; yingji adds the
     common rule that the written report follows the phone report within 30
@@ -18,10 +19,12 @@ from ``[reporting]`` in a run config on top of a shipped preset:
     of learning of the event, grade III in writing within 1 hour, grade IV
     within 6 hours; follow-ups twice a day (every 12 hours) while it lasts.
 ``guizhou``
-    The provincial plan of seed 001 (贵州): a written report within 30 minutes
-    of the phone report; for 较大 and graver events, a first report to the
-    province within 2 hours of the event at the latest, and the receiving
-    level reports directly to the province as well as step by step.
+    The provincial plan of seed 001 (贵州): for 重大 and graver events a
+    written report within 30 minutes of the phone report; for 较大 and graver
+    events, a first report to the province within 2 hours of the event at the
+    latest, and the receiving level reports directly to the province as well
+    as step by step. (The plan sets the 30 minutes for reports to the
+    province; yingji applies it on every link of those grades.)
 
 Times are minutes; a grade with no limit (``None``) is never late.
 """
@@ -67,14 +70,17 @@ class ReportingRules:
     by_level
         Per receiving level, limits that replace ``deadlines`` for reports into it.
     written_after_phone
-        The written first report is due this long after the phone report
-        (besides its own limit); ``None`` for no such rule.
+        Minutes by grade: the written first report is due this long after
+        the phone report (besides its own limit); ``None`` for no such rule.
     first_report
         Per level, minutes by grade from the call within which the first
         report must reach that level.
     direct_grades
         Grades up to this one (1 = I only, 0 = none) are also reported
         directly from the receiving level to the top of their reach.
+    direct_to
+        The level direct reports go to when it is below the top of the reach
+        (``None``: the top).
     follow_up_interval
         Minutes between follow-ups while an event lasts; ``None`` for
         follow-ups on changes only.
@@ -110,9 +116,10 @@ class ReportingRules:
             for lv in ("city", "province", "state")
         }
     )
-    written_after_phone: float | None = 30.0
+    written_after_phone: Limits = _all(30.0)
     first_report: Mapping[str, Limits] = field(default_factory=dict)
-    direct_grades: int = 0
+    direct_grades: int = 2
+    direct_to: str | None = None
     follow_up_interval: float | None = None
     writing: Mapping[str, Distribution] = field(
         default_factory=lambda: {
@@ -143,7 +150,7 @@ class ReportingRules:
         r = Reader(data, source=source, key=key)
         r.allow({
             "rules", "reach", "deadlines", "written_after_phone", "first_report",
-            "direct_grades", "follow_up_interval", "writing", "video",
+            "direct_grades", "direct_to", "follow_up_interval", "writing", "video",
         })  # fmt: skip
         preset = r.str("rules", "national", choices=(*PRESETS, "off"))
         base = PRESETS["national" if preset == "off" else preset]
@@ -168,13 +175,15 @@ class ReportingRules:
                     by_level.setdefault(str(k), {}).update({q: _limits(lv, q) for q in lv.data})
             kw["deadlines"], kw["by_level"] = deadlines, by_level
         if r.has("written_after_phone"):
-            kw["written_after_phone"] = _optional(r, "written_after_phone")
+            kw["written_after_phone"] = _limits(r, "written_after_phone")
         if r.has("first_report"):
             f = r.table("first_report")
             f.allow(set(LEVELS[1:]))
             kw["first_report"] = {str(k): _limits(f, str(k)) for k in f.data}
         if r.has("direct_grades"):
             kw["direct_grades"] = r.int("direct_grades", lo=0, hi=4)
+        if r.has("direct_to"):
+            kw["direct_to"] = r.str("direct_to", choices=LEVELS[1:])
         if r.has("follow_up_interval"):
             kw["follow_up_interval"] = _optional(r, "follow_up_interval", positive=True)
         if r.has("writing"):
@@ -205,8 +214,9 @@ class ReportingRules:
                 kw["drone_speed_kph"] = v.num("speed_kph", lo=0, lo_open=True, hi=1000)
             if v.has("target"):
                 kw["video_target"] = v.num("target", lo=0, hi=MAX_DURATION_MIN)
-        name = base.name if not set(r.data) - {"rules"} else f"{base.name}+custom"
-        return replace(base, name=name, **kw)
+        rules = replace(base, **kw)
+        # Keys that repeat the preset leave its name; anything else marks the rules custom.
+        return rules if rules == base else replace(rules, name=f"{base.name}+custom")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready) describing the rules in full."""
@@ -215,17 +225,16 @@ class ReportingRules:
             return [False if v is None else v for v in x]
 
         return {
-            "rules": self.name,
+            "rules": self.name.removesuffix("+custom"),
             "reach": list(self.reach),
             "deadlines": {
                 **{k: lim(v) for k, v in self.deadlines.items()},
                 **{lv: {k: lim(v) for k, v in t.items()} for lv, t in self.by_level.items()},
             },
-            "written_after_phone": False
-            if self.written_after_phone is None
-            else self.written_after_phone,
+            "written_after_phone": lim(self.written_after_phone),
             "first_report": {k: lim(v) for k, v in self.first_report.items()},
             "direct_grades": self.direct_grades,
+            **({} if self.direct_to is None else {"direct_to": self.direct_to}),
             "follow_up_interval": False
             if self.follow_up_interval is None
             else self.follow_up_interval,
@@ -279,6 +288,7 @@ PRESETS: dict[str, ReportingRules] = {
     "national": ReportingRules(),
     "henan": ReportingRules(
         name="henan",
+        direct_grades=0,
         deadlines={
             "phone_first": (15.0, 15.0, None, None),
             "written_first": (35.0, 35.0, 60.0, 360.0),
@@ -286,7 +296,7 @@ PRESETS: dict[str, ReportingRules] = {
             "final": _NONE,
         },
         by_level={},
-        written_after_phone=None,
+        written_after_phone=_NONE,
         follow_up_interval=720.0,
     ),
     "guizhou": ReportingRules(
@@ -298,8 +308,9 @@ PRESETS: dict[str, ReportingRules] = {
             "final": _NONE,
         },
         by_level={},
-        written_after_phone=30.0,
+        written_after_phone=(30.0, 30.0, None, None),
         first_report={"province": (120.0, 120.0, 120.0, None)},
         direct_grades=3,
+        direct_to="province",
     ),
 }
