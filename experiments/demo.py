@@ -9,12 +9,15 @@ from networks.i18n import _, adopt
 
 #: The demo's config: the built-in county, its default stations and depots, a
 #: typical week of incidents (the standard's home ground; examples/county.toml
-#: runs the multi-hazard stress scenario), severity priority with reserves.
+#: runs the multi-hazard stress scenario), severity priority with reserves, and
+#: the reporting chain under the national rules at the default duty desks
+#: (:data:`sim.duty.DEFAULT_OFFICERS`).
 DEMO_CONFIG = {
     "name": "demo",
     "network": {"synthetic": "county"},
     "scenario": {"name": "typical_week"},
     "policy": {"name": "severity_priority", "reserve": 1},
+    "reporting": {"rules": "national"},
     "run": {"seed": 2024, "replications": 5, "travel_noise": 0.15},
 }
 

@@ -22,9 +22,10 @@ _METRICS_CACHE: dict[str, Any] = {}
 def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
     """Metric names the simulation's summary can hold: fixed names and prefixes of the rest.
 
-    Derived from :func:`sim.summary.summarise` of an empty run, so it follows the
-    simulator: nested tables that are empty there (per station, per grade, per
-    unserved reason, per depot tier) become prefixes such as ``utilisation_``.
+    Derived from :func:`sim.summary.summarise` of an empty run with duty desks
+    and the reporting chain, so it follows the simulator: nested tables that are
+    empty there (per station, per grade, per unserved reason, per depot tier, per
+    duty level) become prefixes such as ``utilisation_`` or ``duty_utilisation_``.
 
     Returns
     -------
@@ -41,13 +42,20 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
 
         from experiments.runner import flatten
         from sim import records as rec
+        from sim.reporting import DUTY_COLUMNS, REPORT_COLUMNS, SCENE_COLUMNS
         from sim.summary import summarise
 
         flags = {"served", "mutual_aid", "diverted", "from_scene"}
         text = {"reason", "tier", "kind", "hazard", "capability", "name", "item", "requirement"}
+        text |= {"from_level", "from_desk", "to_level", "change", "level", "desk", "video_source"}
+        ints = {"incident", "number", "changes", "missed"}  # ``missed``: a count in ``scene``
 
-        def table(cols: Sequence[str]) -> dict[str, Any]:
-            kinds = {c: bool if c in flags else str if c in text else float for c in cols}
+        def table(cols: Sequence[str], *, bools: set[str] | None = None) -> dict[str, Any]:
+            yes_no = flags if bools is None else bools
+            kinds = {
+                c: bool if c in yes_no else str if c in text else np.int64 if c in ints else float
+                for c in cols
+            }
             return {c: np.array([], dtype=k) for c, k in kinds.items()}
 
         empty = rec.RunRecords(
@@ -62,16 +70,27 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
             start=0.0,
             end=1.0,
             meta={"reinforcement": {"called_min": None, "arrived_min": None}},
+            # Duty desks and the reporting chain, as :mod:`sim.reporting` builds them.
+            reports=table(REPORT_COLUMNS, bools={"direct", "late", "missed"}),
+            duty=table(DUTY_COLUMNS),
+            scene=table(SCENE_COLUMNS),
         )
         summary = summarise(empty)
         names = frozenset(flatten(summary)) - ID_METRICS
-        prefixes = tuple(
-            sorted(f"{k}_" for k, v in summary.items() if isinstance(v, Mapping) and not v)
-        )
+        prefixes = tuple(sorted(_empty_tables(summary)))
         out = (names, prefixes)
     except Exception:  # noqa: BLE001 - a simulator change must not stop experiments
         out = None
     _METRICS_CACHE["sim"] = out
+    return out
+
+
+def _empty_tables(summary: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """Flattened prefixes (``a_b_``) of the empty mappings in a nested summary, at any depth."""
+    out = []
+    for k, v in summary.items():
+        if isinstance(v, Mapping):
+            out += _empty_tables(v, f"{prefix}{k}_") if v else [f"{prefix}{k}_"]
     return out
 
 

@@ -6,10 +6,14 @@ Layout of the output folder::
     records/rep-000/incidents.csv one row per incident (also .parquet with pyarrow)
     records/rep-000/dispatches.csv
     records/rep-000/supplies.csv
+    records/rep-000/reports.csv   with the reporting chain: one row per report
+    records/rep-000/duty.csv      with duty desks: officer-minutes per desk and hour
+    records/rep-000/scene.csv     with duty desks: per incident, call wait and live video
     records-parquet/rep-000/...   the same tables as Parquet, where pyarrow is installed
     response_times.png            the standard's intervals against their targets
     incident_map.png              incidents coloured by minutes to first arrival
     utilisation.png               team utilisation by station
+    report_timeliness.png         with the reporting chain: first reports against their limits
 
 The commands write this into a staging folder that
 :func:`experiments.outdir.staged_folder` swaps in whole, so a folder never
@@ -45,6 +49,21 @@ HEADLINE = (
     ("incidents", N_("incidents"), "count"),
     ("served", N_("served"), "count"),
 )
+#: Metrics of the duty desks and the reporting chain (:mod:`sim.reporting`), shown after
+#: :data:`HEADLINE` in the same table when a run has them.
+REPORTING_HEADLINE = (
+    ("reporting_on_time_phone_first_share", N_("phone first reports on time"), "share"),
+    ("reporting_on_time_written_first_share", N_("written first reports on time"), "share"),
+    ("reporting_on_time_follow_up_share", N_("follow-up reports on time"), "share"),
+    ("reporting_late", N_("late reports"), "count"),
+    ("reporting_missed", N_("missed reports"), "count"),
+    ("duty_call_wait_mean", N_("call wait for a duty officer, mean"), "min"),
+    ("reporting_video_share", N_("live video from scene within target"), "share"),
+    ("duty_utilisation_township", N_("township duty officers, time busy"), "share"),
+    ("duty_utilisation_county", N_("county duty officers, time busy"), "share"),
+)
+#: Tables of a replication written under ``records/`` when its records have them.
+RECORD_TABLES = ("incidents", "dispatches", "supplies", "reports", "duty", "scene")
 
 #: The shipped dispatch policies as a person reads them (the key itself in English).
 POLICY_LABELS = {
@@ -95,13 +114,21 @@ def _version() -> str:
 
 
 def across_replications(results: Sequence[ReplicationResult]) -> dict[str, dict[str, float]]:
-    """Mean and 95 % Student-t interval of every numeric metric over replications."""
+    """Mean and 95 % Student-t interval of every numeric metric over replications.
+
+    The metrics are the keys of the first replication's summary. One without a
+    value there (``None``: a share of reports with none to count) counts if
+    another replication has a number; ``n`` is the replications with one.
+    """
+
+    def number(v: Any) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
     keys = [
         k
         for k, v in results[0].summary.items()
-        if isinstance(v, int | float)
-        and not isinstance(v, bool)
-        and k not in ("replication", "root_seed")
+        if k not in ("replication", "root_seed")
+        and (number(v) or (v is None and any(number(r.summary.get(k)) for r in results)))
     ]
     out = {}
     for k in keys:
@@ -197,14 +224,17 @@ def format_summary(
         "under control <= {control} min after arrival"
     )
     rows = []
-    for key, label, unit in HEADLINE:
+    for key, label, unit in (*HEADLINE, *REPORTING_HEADLINE):
         if key not in across:
             continue
         a = across[key]
         if unit == "share":
             # A share lies in [0, 1]; the t interval of a few replications may not.
-            mean, lo, hi = (100 * min(max(a[x], 0.0), 1.0) for x in ("mean", "ci_low", "ci_high"))
-            cell = f"{mean:9.1f}%"
+            mean, lo, hi = (
+                100 * min(max(a[x], 0.0), 1.0) if math.isfinite(a[x]) else math.nan
+                for x in ("mean", "ci_low", "ci_high")
+            )
+            cell = f"{mean:9.1f}%" if math.isfinite(mean) else f"{'-':>10}"
             ci = f"{lo:.1f} - {hi:.1f}%" if math.isfinite(lo) else "-"
         else:
             mean, lo, hi = a["mean"], a["ci_low"], a["ci_high"]
@@ -276,7 +306,8 @@ def write_run_outputs(
     out
         Output folder (created if missing).
     plots
-        Whether to draw the three plots (from replication 0).
+        Whether to draw the plots (from replication 0): three, and with the
+        reporting chain a fourth, ``report_timeliness.png``.
 
     Returns
     -------
@@ -293,7 +324,9 @@ def write_run_outputs(
     for res in results:
         rep = f"rep-{res.replication:03d}"
         tables = res.records.tables()
-        for name in ("incidents", "dispatches", "supplies"):
+        for name in RECORD_TABLES:
+            if name not in tables:  # reports, duty, scene: only with desks and the chain
+                continue
             (out / "records" / rep).mkdir(parents=True, exist_ok=True)
             written.append(write_table(tables[name], out / "records" / rep / name, fmt="csv"))
             if parquet:
@@ -323,4 +356,8 @@ def write_run_outputs(
         written.append(
             save_figure(plot_utilisation(rec, names_zh=region.names_zh), out / "utilisation.png")
         )
+        if rec.reports is not None:
+            from sim.report_plots import plot_report_timeliness
+
+            written.append(save_figure(plot_report_timeliness(rec), out / "report_timeliness.png"))
     return written
