@@ -4,12 +4,16 @@ Simulates the default county (``synthetic_county()`` with ``default_facilities``
 for N incidents (default 100,000) and, in the same process, a bare SimPy
 M/M/c queue (``simpy.Resource``, one process per customer, c = 10, rho = 0.8)
 with the same number of customers. Prints incidents per second for both, the
-ratio, SimPy events per incident, and peak memory.
+ratio, SimPy events per incident, and peak memory; then the same run with the
+reporting chain on (national rules; desks staffed for this load: 2 officers
+per township, 8 at the county, 6 at the city, so that no desk's queue grows
+without end) and its rate against the same bare SimPy.
 
-    python benchmarks/bench_sim.py [--incidents 100000] [--repeat 3]
+    python benchmarks/bench_sim.py [--incidents 100000] [--repeat 3] [--no-reporting]
 
 ANCHORS.md: bare SimPy ~77,000/s; a naive SimPy dispatch prototype 0.45x bare.
-Target: yingji within 3x of bare SimPy per incident.
+Targets: yingji within 3x of bare SimPy per incident; with the reporting chain
+on, at least 0.5x bare SimPy's rate.
 """
 
 from __future__ import annotations
@@ -110,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--rate", type=float, default=0.12, help="incidents per minute")
     ap.add_argument("--no-tracemalloc", action="store_true")
+    ap.add_argument("--no-reporting", action="store_true", help="skip the reporting-chain run")
     args = ap.parse_args(argv)
     n = args.incidents
 
@@ -155,6 +160,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"run check  : served {summ['served']}/{summ['incidents']}, arrival<=10 "
           f"{c['arrival']:.1%}, all three {c['all_three']:.1%}, "
           f"City Station teams committed {city:.1%} of the time")  # fmt: skip
+    if not args.no_reporting:
+        from sim.duty import DeskStaff, DutyDesks
+        from sim.reporting_rules import ReportingRules
+
+        desks = DutyDesks(
+            staff={lv: DeskStaff(((0.0, k),)) for lv, k in (("township", 2), ("county", 8),
+                                                              ("city", 6))}
+        )  # fmt: skip
+        on = []
+        for _k in range(args.repeat):
+            gc.collect()
+            t = time.perf_counter()
+            rep = sim.run(net, stations, depots, stream, rng=np.random.default_rng(2),
+                          travel_noise=0.2, duty=desks, reporting=ReportingRules())  # fmt: skip
+            on.append(time.perf_counter() - t)
+        r, rm = min(on), statistics.median(on)
+        rs = sim.summarise(rep)
+        util = rs["duty"]["utilisation"]
+        print(f"reporting  : {n / r:10,.0f} incidents/s best of {args.repeat} (median "
+              f"{n / rm:,.0f}/s), {len(rep.reports['kind']) / n:.2f} reports per incident; "
+              f"chain off {n / y:,.0f}/s")  # fmt: skip
+        print(f"ratio      : with the reporting chain on, yingji runs at {b / r:.2f}x bare SimPy "
+              f"speed, best vs best ({bm / rm:.2f}x median vs median; target >= 0.5x); "
+              f"the chain costs {(r - y) / n * 1e6:.1f} us per incident")  # fmt: skip
+        print(f"chain check: {rs['reporting']['late']} late and {rs['reporting']['missed']} "
+              f"missed of {rs['reporting']['reports']} reports; desk utilisation "
+              + ", ".join(f"{k} {v:.0%}" for k, v in util.items()))  # fmt: skip
     if not args.no_tracemalloc:
         gc.collect()
         tracemalloc.start()
