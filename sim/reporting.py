@@ -384,8 +384,13 @@ def _finish(
     )  # fmt: skip
     direct, missed = col("direct", bool), col("missed", bool)
     trigger, learned, sent, wait = (col(c, float) for c in ("trigger", "learned", "sent", "wait"))
-    desk = [np.asarray(layout.units[b.pos], dtype=str)[b.column("desk").astype(np.int64)]
-            for b in blocks if b.n]  # fmt: skip
+    # Desks as codes into all levels' desk names (strings are made once, in order).
+    first_unit = np.cumsum([0] + [len(u) for u in layout.units])
+    desk = np.concatenate(
+        [b.column("desk").astype(np.int64) + first_unit[b.pos] for b in blocks if b.n]
+        or [np.zeros(0, np.int64)]
+    )
+    unit_names = np.asarray([u for units in layout.units for u in units], dtype=str)
     from_call = call[who] if who.size else np.zeros(0)
     grade = grades[who] if who.size else np.zeros(0, np.int64)
     # Limits as a (kind, level, grade) table, nan where none.
@@ -415,25 +420,28 @@ def _finish(
         new = np.r_[True, np.any(key[:, 1:] != key[:, :-1], axis=0)]
         start = np.maximum.accumulate(np.where(new, np.arange(o.size), 0))
         number[o] = np.arange(o.size) - start + 1
-    levels = np.asarray(LEVELS)
-    names = np.asarray(KINDS)
-    table = {
+    # One incident's reports together, level by level, in the order they were due to start;
+    # numbers are reordered, and the text columns made from the reordered codes.
+    o = np.lexsort((kind, trigger, frm, who))
+    change = col("change", np.int64)
+    who, kind, frm, to, desk, change = who[o], kind[o], frm[o], to[o], desk[o], change[o]
+
+    def text(names: Any, codes: np.ndarray) -> np.ndarray:
+        return np.asarray(names, dtype=str)[codes] if codes.size else np.zeros(0, dtype=str)
+
+    return {
         "incident": who,
-        "kind": names[kind] if who.size else np.zeros(0, dtype=str),
-        "number": number,
-        "from_level": levels[frm] if who.size else np.zeros(0, dtype=str),
-        "from_desk": np.concatenate(desk) if desk else np.zeros(0, dtype=str),
-        "to_level": levels[to] if who.size else np.zeros(0, dtype=str),
-        "direct": direct,
-        "change": np.asarray(CHANGES)[col("change", np.int64)] if who.size
-        else np.zeros(0, dtype=str),
-        "trigger": trigger,
-        "due": due,
-        "sent": sent,
-        "late": late,
-        "missed": missed,
-        "wait": wait,
-    }  # fmt: skip
-    # One incident's reports together, level by level, in the order they were due to start.
-    order = np.lexsort((kind, trigger, frm, who))
-    return {k: v[order] for k, v in table.items()}
+        "kind": text(KINDS, kind),
+        "number": number[o],
+        "from_level": text(LEVELS, frm),
+        "from_desk": unit_names[desk] if desk.size else np.zeros(0, dtype=str),
+        "to_level": text(LEVELS, to),
+        "direct": direct[o],
+        "change": text(CHANGES, change),
+        "trigger": trigger[o],
+        "due": due[o],
+        "sent": sent[o],
+        "late": late[o],
+        "missed": missed[o],
+        "wait": wait[o],
+    }
