@@ -16,7 +16,7 @@ import contextlib
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -291,6 +291,7 @@ def run_experiment(
     )
     fn = replicate or default_replicate()
     points = spec.points()
+    _check_drones(points)
     check_output_folder(Path(out))  # before the lock file lands in someone's own folder
     with contextlib.ExitStack() as stack:
         cluster: tuple[Executor, int] | None = None
@@ -419,6 +420,22 @@ def _drain(
     finally:
         for fut in pending:
             fut.cancel()
+
+
+def _check_drones(points: Sequence[Any]) -> None:
+    """Refuse a drone station a point's region does not have, before the folder is made.
+
+    Only points whose reporting chain flies drones need their region built for this.
+    """
+    from experiments.runner import desks_and_rules
+
+    seen: set[str] = set()
+    for p in points:
+        rep = dict(p.config.reporting or ())
+        if not dict(rep.get("video") or {}).get("drones") or p.config_hash in seen:
+            continue
+        seen.add(p.config_hash)
+        desks_and_rules(p.config, p.config.region())
 
 
 def _located(exc: YingjiError, point: DesignPoint, replication: int) -> YingjiError:

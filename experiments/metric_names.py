@@ -77,7 +77,12 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
         )
         summary = summarise(empty)
         names = frozenset(flatten(summary)) - ID_METRICS
-        prefixes = tuple(sorted(_empty_tables(summary)))
+        # Desk utilisation is per level, and the levels are known: name them.
+        from sim.duty import DESK_LEVELS
+
+        per_level = ("duty_utilisation_", "duty_peak_utilisation_")
+        names = names | {f"{p}{lv}" for p in per_level for lv in DESK_LEVELS}
+        prefixes = tuple(sorted(set(_empty_tables(summary)) - set(per_level)))
         out = (names, prefixes)
     except Exception:  # noqa: BLE001 - a simulator change must not stop experiments
         out = None

@@ -49,6 +49,8 @@ HEADLINE = (
     ("incidents", N_("incidents"), "count"),
     ("served", N_("served"), "count"),
 )
+#: Grades I-IV as shown in running text.
+_GRADE_NAMES = ("I", "II", "III", "IV")
 #: Metrics of the duty desks and the reporting chain (:mod:`sim.reporting`), shown after
 #: :data:`HEADLINE` in the same table when a run has them.
 REPORTING_HEADLINE = (
@@ -223,8 +225,17 @@ def format_summary(
         "standard: call taken <= {call_taking} min, first arrival <= {arrival} min after, "
         "under control <= {control} min after arrival"
     )
+    after_call = first.get("targets_control_reading") == "after_call"
+    if after_call:
+        standard = _(
+            "standard: call taken <= {call_taking} min, first arrival <= {arrival} min after, "
+            "handling under way <= {control} min after the call"
+        )
+    by_grade = dict(config.targets).get("control_by_grade")
     rows = []
     for key, label, unit in (*HEADLINE, *REPORTING_HEADLINE):
+        if key == "intervals_control_mean" and after_call:
+            label = N_("call -> first team at work on scene, mean")
         if key not in across:
             continue
         a = across[key]
@@ -238,6 +249,9 @@ def format_summary(
             ci = f"{lo:.1f} - {hi:.1f}%" if math.isfinite(lo) else "-"
         else:
             mean, lo, hi = a["mean"], a["ci_low"], a["ci_high"]
+            if unit == "count" and math.isfinite(lo):
+                lo = max(lo, 0.0)  # a count is never negative, whatever the t interval says
+            mean, lo, hi = (x + 0.0 for x in (mean, lo, hi))  # no "-0.0"
             cell = f"{mean:10.1f}" if math.isfinite(mean) else f"{'-':>10}"
             ci = f"{lo:.1f} - {hi:.1f}" if math.isfinite(lo) else "-"
         rows.append((_(label), cell, ci))
@@ -252,6 +266,21 @@ def format_summary(
             seed=results[0].summary.get("root_seed"),
         ),
         standard.format(call_taking=f"{t[0]:g}", arrival=f"{t[1]:g}", control=f"{t[2]:g}"),
+        *(
+            [
+                _("control targets by grade: {items}").format(
+                    items=_join(
+                        [
+                            f"{_GRADE_NAMES[g]} {v:g}"
+                            for g, v in enumerate(by_grade)
+                            if v is not False and v is not None
+                        ]
+                    )
+                )
+            ]
+            if isinstance(by_grade, list | tuple) and any(v not in (None, False) for v in by_grade)
+            else []
+        ),
         "",
         pad(_("metric"), first_col) + pad(_("mean"), 10, ">") + pad(_("95% CI"), 22, ">"),
     ]

@@ -3,8 +3,7 @@
 A desk's officers answer calls first (:func:`sim.duty.take_calls`); report
 writing gets the officers calls leave free. :func:`capacity` turns a desk's
 calls and shifts into that number as a step function; :func:`serve` works the
-desk's jobs on it, and :func:`serve_fixed` does the same, without a sweep, for
-a desk that takes no calls and keeps one staffing.
+desk's jobs on it, first reports before the others.
 
 A job is one officer's piece of work: one report, or two written straight
 one after the other (a phone report and then the written first report). Jobs
@@ -18,9 +17,8 @@ ended). The outcome is written into the table's ``sent``, ``wait`` and
 
 from __future__ import annotations
 
-import heapq
 import math
-from bisect import bisect_right
+from bisect import bisect_right, insort
 
 import numpy as np
 
@@ -51,50 +49,6 @@ def capacity(
     return t.tolist(), free.tolist()
 
 
-def serve_fixed(
-    arrive: list[float],
-    w1: list[float],
-    w2: list[float],
-    r1: list[int],
-    r2: list[int],
-    drop: list[float],
-    officers: int,
-    out: tuple[list[float], list[float], list[bool]],
-    end: float,
-    pieces: list[tuple[float, float, int]] | None = None,
-) -> None:
-    """Jobs (sorted by arrival) on ``officers`` who take no calls, first come first served.
-
-    Each job starts when it arrives or when the first officer is free,
-    whichever is later (a heap of when each officer is free).
-    """
-    sent, wait, missed = out
-    free = [0.0] * officers
-    for j in range(len(arrive)):
-        a = arrive[j]
-        t0 = free[0]
-        start = a if a > t0 else t0
-        if start > end:
-            break  # later jobs start later still
-        if start >= drop[j]:
-            missed[r1[j]] = True
-            continue
-        r = r1[j]
-        wait[r] = start - a
-        t = start + w1[j]
-        if t <= end:
-            sent[r] = t
-        r = r2[j]
-        if r >= 0:
-            wait[r] = 0.0  # the same officer goes straight on
-            t += w2[j]
-            if t <= end:
-                sent[r] = t
-        heapq.heapreplace(free, t)
-        if pieces is not None:
-            pieces.append((start, t if t < end else end, 1))
-
-
 def serve(
     arrive: list[float],
     w1: list[float],
@@ -107,16 +61,21 @@ def serve(
     out: tuple[list[float], list[float], list[bool]],
     end: float,
     pieces: list[tuple[float, float, int]] | None = None,
+    urgent: list[bool] | None = None,
 ) -> None:
-    """Jobs (sorted by arrival), first come first served, on the officers calls leave free.
+    """Jobs (sorted by arrival) on the officers calls leave free, urgent ones first.
 
     ``cap_free[k]`` officers are free of calls from ``cap_times[k]`` on. At
-    any moment the oldest unfinished jobs, as many as there are free
-    officers, are worked on; a job pushed out of that set by a call waits
-    with its work done so far (pre-emptive resume).
+    any moment the unfinished jobs first in line, as many as there are free
+    officers, are worked on: urgent jobs (``urgent[j]``: first reports,
+    "首报快") before the others, each class first come first served. A job
+    pushed out of that set, by a call or by an urgent job, waits with its work
+    done so far (pre-emptive resume).
     """
     sent, wait, missed = out
     n = len(arrive)
+    # Jobs in line are kept as keys: j for an urgent job, n + j for another.
+    rank = [0 if urgent is None or urgent[j] else n for j in range(n)]
     left = [0.0] * n
     second = [False] * n
     begun = [False] * n
@@ -154,13 +113,17 @@ def serve(
                     continue
         while ai < n and arrive[ai] <= t:
             left[ai] = w1[ai]
-            pending.append(ai)
+            key = rank[ai] + ai
+            if not pending or key > pending[-1]:
+                pending.append(key)
+            else:
+                insort(pending, key)
             ai += 1
         k = free if free < len(pending) else len(pending)
         # Begin (or drop) what comes into service now.
         i = 0
         while i < k:
-            j = pending[i]
+            j = pending[i] % n
             if not begun[j]:
                 if t >= drop[j]:
                     missed[r1[j]] = True
@@ -175,7 +138,7 @@ def serve(
         if t_cap < t_next:
             t_next = t_cap
         for i in range(k):
-            x = t + left[pending[i]]
+            x = t + left[pending[i] % n]
             if x < t_next:
                 t_next = x
         if t_next == _INF or t_next > end:
@@ -188,7 +151,7 @@ def serve(
         t = t_next
         i = 0
         while i < k:
-            j = pending[i]
+            j = pending[i] % n
             left[j] -= dt
             if left[j] <= 1e-9 * (1.0 + abs(t)):
                 if not second[j]:

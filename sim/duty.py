@@ -113,6 +113,8 @@ def _read_staff(r: Reader, level: str) -> DeskStaff:
             officers = check_int(
                 k, lambda m, c=clock: r.error(f"officers.{c}", m), lo=1, hi=MAX_OFFICERS
             )
+            if any(start == s for s, _k in shifts):
+                raise r.error(f"officers.{clock}", _("two shifts start at this time"))
             shifts.append((float(start), officers))
         if not shifts:
             raise r.error("officers", _("expected at least one shift"))

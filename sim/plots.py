@@ -79,7 +79,10 @@ def plot_response_times(
             label = _("{limit} min: {share}").format(limit=f"{limit:g}", share=f"{share:.0%}")
             ax.axvline(limit, color="#c0392b", lw=1.5, ls="--", label=label)
             ax.legend(fontsize=8)
-        ax.set_title(_(_LABELS[name]) if name in _LABELS else name, fontsize=10)
+        title = _(_LABELS[name]) if name in _LABELS else name
+        if name == "control" and targets.control_reading == "after_call":
+            title = _("call -> first team at work on scene")
+        ax.set_title(title, fontsize=10)
         ax.set_xlabel(_("minutes"))
         ax.set_ylabel(_("incidents"))
     return fig

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from networks.roadnet import RoadNetwork
-from sim.desk_queue import capacity, serve, serve_fixed
+from sim.desk_queue import capacity, serve
 from sim.desk_tables import DUTY_BIN, DUTY_COLUMNS, SCENE_COLUMNS, duty_table, scene_table
 from sim.duty import LEVELS, DeskLayout, DutyDesks
 from sim.records import RunRecords
@@ -232,9 +232,13 @@ def _receiving(
         what.append(np.zeros(rep.size, np.int64))
     cw, ct, cc = changes
     if cw.size:
-        live = ok[cw] & (ct > taken[cw]) & (ct < stop[cw])
+        # A change from the call on is found at the latest when the call is taken (a
+        # depot short, a road cut at the scene) and reported in a follow-up after the
+        # first report.
+        at = np.maximum(ct, taken[cw])
+        live = ok[cw] & (ct >= inc["call"][cw]) & (at < stop[cw])
         who.append(cw[live])
-        when.append(ct[live])
+        when.append(at[live])
         what.append(cc[live])
     if who:
         fw, ft, fc = np.concatenate(who), np.concatenate(when), np.concatenate(what)
@@ -277,15 +281,13 @@ def _serve_level(
         got: list[tuple[float, float, int]] = []
         job = (cols[0][lo:hi], cols[1][lo:hi], cols[2][lo:hi], idx[0][lo:hi], idx[1][lo:hi],
                drop_l[lo:hi])  # fmt: skip
-        if b.pos == 0:
+        if b.pos == 0:  # only the receiving desks take calls
             mine = (layout.desk[0] == d) & ~np.isnan(answered)
             times, free = capacity(answered[mine], taken[mine], shifts)
-            serve(*job, times, free, out, end, got)
-        elif len(shifts) == 1:  # no calls here, one staffing: plain first come first served
-            serve_fixed(*job, shifts[0][1], out, end, got)
         else:
             times, free = capacity(np.zeros(0), np.zeros(0), shifts)
-            serve(*job, times, free, out, end, got)
+        # First reports (a phone report and its written one, r2 >= 0) go first.
+        serve(*job, times, free, out, end, got, [r >= 0 for r in job[4]])
         written[(b.pos, d)] = got
     arrays = (np.asarray(sent, float), np.asarray(wait, float), np.asarray(missed, bool))
     b.cols["sent"], b.cols["wait"], b.cols["missed"] = ([a] for a in arrays)

@@ -44,6 +44,9 @@ from sim.duty import LEVELS
 
 #: The kinds of report, in the order an incident produces them.
 KINDS = ("phone_first", "written_first", "follow_up", "final")
+#: Shortest follow-up interval, minutes (a shorter one is not a reporting rule, and would
+#: make millions of reports in a long event).
+MIN_INTERVAL = 10.0
 #: Limits by grade I..IV (``None``: no limit).
 Limits = tuple[float | None, float | None, float | None, float | None]
 _NONE: Limits = (None, None, None, None)
@@ -185,7 +188,7 @@ class ReportingRules:
         if r.has("direct_to"):
             kw["direct_to"] = r.str("direct_to", choices=LEVELS[1:])
         if r.has("follow_up_interval"):
-            kw["follow_up_interval"] = _optional(r, "follow_up_interval", positive=True)
+            kw["follow_up_interval"] = _optional(r, "follow_up_interval", lo=MIN_INTERVAL)
         if r.has("writing"):
             w = r.table("writing")
             w.allow(set(KINDS))
@@ -259,11 +262,11 @@ def rules_from_config(
     return None if data.get("rules") == "off" else rules
 
 
-def _optional(r: Reader, name: str, *, positive: bool = False) -> float | None:
+def _optional(r: Reader, name: str, *, lo: float = 0.0) -> float | None:
     """Minutes, or ``false`` for none."""
     if r.get(name) is False:
         return None
-    return r.num(name, lo=0, lo_open=positive, hi=MAX_DURATION_MIN)
+    return r.num(name, lo=lo, hi=MAX_DURATION_MIN)
 
 
 def _limits(r: Reader, name: str) -> Limits:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import heapq
 import math
 
 import numpy as np
@@ -16,7 +17,7 @@ from benchmarks.bench_sim import county_stream
 from experiments.config import RunConfig
 from experiments.runner import run_replication
 from networks.errors import ConfigError
-from sim.desk_queue import capacity, serve, serve_fixed
+from sim.desk_queue import capacity, serve
 from sim.duty import DESK_LEVELS, LEVELS, DeskStaff, DutyDesks, assign_desks, take_calls
 from sim.reporting import report_chain
 from sim.reporting_rules import KINDS, PRESETS, ReportingRules, rules_from_config
@@ -175,19 +176,61 @@ def test_serve_drops_a_follow_up_whose_event_ended_first():
     end=st.floats(10, 1000),
 )
 def test_serve_without_calls_is_the_plain_fifo_queue(data, officers, end):
-    # A desk that takes no calls and keeps one staffing: serve_fixed and serve agree.
+    # A desk that takes no calls and keeps one staffing, single-report jobs of one class:
+    # the c-server first-come-first-served queue (a job starts when it arrives or when
+    # the first officer is free; a follow-up not begun before its drop time is missed).
     data = sorted(data)
     arrive, work, drop = ([x[k] for x in data] for k in range(3))
-    jobs, a = _jobs(arrive, work, drop)
-    serve_fixed(*jobs, officers, a, end)
-    times, free = capacity(np.zeros(0), np.zeros(0), [(0.0, officers)])
+    free = [0.0] * officers
+    want_sent, want_missed = [], []
+    for t, w, d in zip(arrive, work, drop, strict=True):
+        start = max(t, free[0])
+        if start > end:
+            want_sent.append(math.nan)
+            want_missed.append(False)
+            continue
+        if start >= d:
+            want_sent.append(math.nan)
+            want_missed.append(True)
+            continue
+        heapq.heapreplace(free, start + w)
+        want_sent.append(start + w if start + w <= end else math.nan)
+        want_missed.append(False)
+    times, free_l = capacity(np.zeros(0), np.zeros(0), [(0.0, officers)])
     jobs, b = _jobs(arrive, work, drop)
-    serve(*jobs, times, free, b, end)
-    assert a[2] == b[2]  # the same follow-ups missed
-    np.testing.assert_allclose(a[0], b[0], rtol=0, atol=1e-6)
-    np.testing.assert_allclose(a[1], b[1], rtol=0, atol=1e-6)
-    for s, t in zip(a[0], arrive, strict=True):
-        assert math.isnan(s) or t < s <= end
+    serve(*jobs, times, free_l, b, end)
+    assert b[2] == want_missed
+    np.testing.assert_allclose(b[0], want_sent, rtol=0, atol=1e-6)
+    for s_, t in zip(b[0], arrive, strict=True):
+        assert math.isnan(s_) or t < s_ <= end
+
+
+def test_a_first_report_goes_before_a_final_report_being_written():
+    # One officer writing a 30-minute final report from minute 0; a first report (phone 3
+    # + written 10) arrives at minute 5: it is worked at once ("首报快"), and the final
+    # report resumes after it, its work done so far kept.
+    arrive, w1, w2, r1, r2, drop = (
+        [0.0, 5.0],
+        [30.0, 3.0],
+        [0.0, 10.0],
+        [0, 1],
+        [-1, 2],
+        [
+            math.inf,
+            math.inf,
+        ],
+    )
+    out = ([math.nan] * 3, [math.nan] * 3, [False] * 3)
+    times, free = capacity(np.zeros(0), np.zeros(0), [(0.0, 1)])
+    serve(arrive, w1, w2, r1, r2, drop, times, free, out, 1000.0, None, [False, True])
+    sent, wait, _missed = out
+    assert sent[1] == pytest.approx(8.0) and sent[2] == pytest.approx(18.0)
+    assert sent[0] == pytest.approx(43.0)  # 5 minutes before, 25 after the first report
+    assert wait[1] == 0.0 and wait[0] == 0.0
+    # First come first served instead: the first report waits for the final one.
+    out = ([math.nan] * 3, [math.nan] * 3, [False] * 3)
+    serve(arrive, w1, w2, r1, r2, drop, times, free, out, 1000.0)
+    assert out[0][1] == pytest.approx(33.0) and out[0][0] == pytest.approx(30.0)
 
 
 # --------------------------------------------------------------- properties of a run
@@ -362,11 +405,15 @@ def test_chain_invariants(s):
     assert np.array_equal(trigger[final], cleared[who[final]])
 
     # Follow-ups while the event lasts: the interval's ticks after the call taken, and the
-    # changes; one that was begun, was begun before the event ended.
+    # changes (one already there at the call is found when the call is taken); one that
+    # was begun, was begun before the event ended.
     stop = np.where(np.isnan(cleared), end, cleared)
     fu_all = rep["kind"] == "follow_up"
     fu_base = fu_all & (lv_from == base)
-    assert np.all(trigger[fu_base] > taken[who[fu_base]])
+    assert np.all(trigger[fu_base] >= taken[who[fu_base]])
+    assert np.all(
+        trigger[fu_base & (rep["change"] == "")] > taken[who[fu_base & (rep["change"] == "")]]
+    )
     assert np.all(trigger[fu_base] < stop[who[fu_base]])
     began = fu_all & ~np.isnan(rep["wait"])
     assert np.all(trigger[began] + rep["wait"][began] < stop[who[began]])
@@ -687,3 +734,25 @@ def test_control_reading_after_call_measures_call_to_first_arrival():
     with np.errstate(invalid="ignore"):
         want = np.mean(((inc["first_arrival"] - inc["call"]) <= lim + 1e-9)[needs])
     assert summarise(records, by_grade)["compliance"]["control"] == pytest.approx(want, abs=1e-6)
+
+
+def test_every_change_an_incident_had_is_followed_up_or_missed():
+    # A depot short or a road cut found when the call is taken, more forces later, a
+    # secondary event: each reaches the next level up as a follow-up (or is missed,
+    # when the event ended before an officer could start it).
+    cfg = _config(
+        "rainstorm_72h", reporting={"rules": "national"}, duty={"township": {"officers": 3}}
+    )
+    rec = run_replication(cfg, replication=0).records
+    rep, inc = rec.reports, rec.incidents
+    so = rec.stockouts
+    short = set(so["incident"][(so["incident"] >= 0) & (so["kind"] == "issue")].tolist())
+    taken = ~np.isnan(inc["call_taken"])
+    short = {i for i in short if taken[i] and inc["cleared"][i] > inc["call_taken"][i]}
+    assert short, "the rainstorm has depots short: the check needs some"
+    first_link = (rep["kind"] == "follow_up") & (rep["from_level"] == "township")
+    for i in short:
+        mine = first_link & (rep["incident"] == i) & (rep["change"] == "supply_short")
+        assert mine.sum() == 1, i
+    kinds = set(rep["change"][first_link].tolist())
+    assert {"supply_short", "road_cut"} <= kinds
