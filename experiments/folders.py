@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from experiments.outdir import check_parent_writable
+from experiments.outdir import check_parent_writable, pid_alive
 from networks.errors import ConfigError
 from networks.files import TMP_PREFIX
 from networks.i18n import N_, _
@@ -92,17 +92,6 @@ def folder_lock(root: Path) -> Iterator[None]:
             os.close(fd)
 
 
-def _pid_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (someone else's live process counts)."""
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:  # pragma: no cover - another user's live process
-        return True
-    return True
-
-
 def sweep_temp_files(root: Path) -> list[Path]:
     """Remove temporary files under ``root`` whose writer process is no longer alive.
 
@@ -122,7 +111,7 @@ def sweep_temp_files(root: Path) -> list[Path]:
             if not name.startswith(TMP_PREFIX):
                 continue
             pid = name[len(TMP_PREFIX) :].split("-", 1)[0]
-            if pid.isascii() and pid.isdigit() and not _pid_alive(int(pid)):
+            if pid.isascii() and pid.isdigit() and not pid_alive(int(pid)):
                 path = Path(folder) / name
                 try:
                     path.unlink()

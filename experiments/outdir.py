@@ -185,7 +185,8 @@ def _marked_files(folder: Path) -> set[str] | None:
         return None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a lock or staging name of a live run)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -205,7 +206,7 @@ def sweep_stale(target: Path) -> None:
             if not entry.name.startswith(prefix) or not entry.name.endswith(f"-{target.name}"):
                 continue
             pid_text = entry.name[len(prefix) :].split("-", 1)[0]
-            if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+            if pid_text.isdigit() and not pid_alive(int(pid_text)):
                 shutil.rmtree(entry, ignore_errors=True)
 
 

@@ -53,6 +53,16 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _draw_before_the_example_window():
+    """Draws happen a week before the example's (fixed) window opens, whatever today is."""
+    from tests.experiments.test_drill_workflow_fixes import freeze_draw_clock
+
+    with pytest.MonkeyPatch.context() as mp:
+        freeze_draw_clock(mp)
+        yield
+
+
 @pytest.fixture(scope="module")
 def fast_example(tmp_path_factory) -> Path:
     """The example drill with a short simulated spread, and its history file beside it."""
@@ -91,6 +101,8 @@ def _script(folder: Path) -> DrillScript:
 def _render(script: DrillScript, lang: str) -> dict[str, str]:
     """Every text packet of ``script`` in ``lang``."""
     with i18n.language(lang):
+        evaluators = {k: v.decode("utf-8") for k, v in packets.evaluator_files(script).items()
+                      if k.endswith((".md", ".html"))}  # fmt: skip
         return {
             "alarm.txt": packets.alarm_text(script),
             "alarm.cap.xml": packets.cap_alert(script).decode("utf-8"),
@@ -98,8 +110,9 @@ def _render(script: DrillScript, lang: str) -> dict[str, str]:
             "injects.md": packets.injects_markdown(script),
             "injects.html": packets.injects_html(script),
             "benchmark.csv": packets.benchmark_csv(script),
-            "evaluation.md": packets.evaluation_markdown(script),
-            "evaluation.html": packets.evaluation_html(script),
+            "evaluation.md": evaluators["evaluation.md"],
+            "evaluation.html": evaluators["evaluation.html"],
+            "observation_sheets.md": evaluators["observation_sheets.md"],
         }
 
 
@@ -123,6 +136,8 @@ def _english_pieces(text: str, names: set[str]) -> set[str]:
 
 
 def _numbers(text: str) -> list[str]:
+    # Section numbers of headings are presentation: "## 1. Purpose" is "## 一、评估目的".
+    text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("#"))
     return sorted(re.findall(r"\d+(?:\.\d+)?", text))
 
 
@@ -217,10 +232,11 @@ def test_chinese_packets_hold_no_english_message(revealed_zh):
         "injects.html": "controllers/injects.html",
         "benchmark.csv": "evaluators/benchmark.csv",
         "evaluation.md": "evaluators/evaluation.md",
+        "observation_sheets.md": "evaluators/observation_sheets.md",
     }
     for name, rel in written.items():
         assert (folder / rel).read_text(encoding="utf-8") == zh[name], name
-    for name in ("alarm.txt", "injects.md", "evaluation.md"):
+    for name in ("alarm.txt", "injects.md", "evaluation.md", "observation_sheets.md"):
         assert HAN.search(zh[name])
         leaked = [p for p in _english_pieces(en[name], names) if p in zh[name]]
         assert leaked == [], f"{name}: English left in the Chinese packet: {leaked[:5]}"
@@ -238,7 +254,8 @@ def test_chinese_packets_hold_no_english_message(revealed_zh):
         strict=True,
     ):
         assert row["event"] == bench["event"] and HAN.search(row["event_zh"]), row
-    assert "## 评估" not in zh["evaluation.md"] and zh["evaluation.md"].startswith("# 评估表")
+    assert "## Evaluation" not in zh["evaluation.md"]
+    assert zh["evaluation.md"].startswith("# 演练评估方案（GB/T 46792-2025）")
     assert "(grade" not in zh["evaluation.md"] and "I 级" in zh["evaluation.md"]
 
 
@@ -258,7 +275,7 @@ def test_numbers_and_times_are_the_same_in_both_languages(revealed_zh):
         ]
     catalogue = _catalogue_texts(json.loads((folder / "script.json").read_bytes()),
                                  {"en": [], "zh": []})  # fmt: skip
-    for name in ("alarm.txt", "injects.md", "evaluation.md"):
+    for name in ("alarm.txt", "injects.md", "evaluation.md", "observation_sheets.md"):
         numbers_en = _numbers(_without(en[name], catalogue["en"]))
         assert numbers_en == _numbers(_without(zh[name], catalogue["zh"])), name
     assert script.scene.start in zh["alarm.txt"] and script.scene.start in en["alarm.txt"]

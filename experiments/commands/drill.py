@@ -1,9 +1,11 @@
-"""``yingji drill ...``: draw, reveal and verify blind drills; organisers' contributions.
+"""``yingji drill ...``: draw, reveal, verify and score blind drills; contributions; history.
 
 Every line is in the language in use. ``draw`` (and ``verify --redraw``) follow
 the drill file's ``language`` key unless ``--lang`` or ``YINGJI_LANG`` chose
 one; ``reveal`` writes the packets, and speaks, in the language the drill was
-drawn in unless ``--lang`` or ``YINGJI_LANG`` is given then.
+drawn in unless ``--lang`` or ``YINGJI_LANG`` is given then; ``score`` writes
+and speaks in the language of the reveal unless they are given; ``history``
+follows a drill file's ``language`` key when given the drill file.
 """
 
 from __future__ import annotations
@@ -101,6 +103,17 @@ def cmd_reveal(args: argparse.Namespace) -> int:
     )
     for folder, role in _ROLES:
         print(f"  {i18n.pad(_(role), 13)} {res.folder / folder}")
+    print(
+        _("manifest {digest}: publish it now; verify checks every revealed file against it").format(
+            digest=res.manifest
+        )
+    )
+    if res.history is not None:
+        print(
+            _("appended {exercise} to the drill history {path}").format(
+                exercise=res.script.exercise_id, path=res.history
+            )
+        )
     if res.note:
         print(_("note: {note}").format(note=res.note))
     return 0
@@ -124,6 +137,65 @@ def cmd_verify(args: argparse.Namespace) -> int:
     )
     for c in res.checks:
         print(_("  ok: {check}").format(check=c))
+    return 0
+
+
+#: The documents of a scoring, as the score lists them.
+_SCORED = (
+    ("evaluation_form.html", N_("form")),
+    ("evaluation_report.html", N_("report")),
+    ("improvements.csv", N_("improvements")),
+)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """``yingji drill score``: score a revealed drill from its observations."""
+    from experiments.drill.score_texts import conclusion_name
+    from experiments.drill.scoring import score_folder
+    from experiments.drill.verify import revealed_language
+
+    i18n.adopt(revealed_language(args.folder))  # the language of the reveal, unless chosen
+    res = score_folder(
+        args.folder,
+        args.observations,
+        out=args.out,
+        history_file=args.append_history,
+        overwrite=args.overwrite,
+    )
+    s = res.score
+    print(
+        _("scored {exercise}: {total:.1f} out of 100, {conclusion}; {n} improvements open").format(
+            exercise=s.script.exercise_id,
+            total=s.total,
+            conclusion=conclusion_name(s.conclusion),
+            n=len(s.shortfalls),
+        )
+    )
+    for name, label in _SCORED:
+        print(f"  {i18n.pad(_(label), 13)} {res.folder / name}")
+    if res.history is not None:
+        print(
+            _("recorded the score of {exercise} in the drill history {path}").format(
+                exercise=s.script.exercise_id, path=res.history
+            )
+        )
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """``yingji drill history``: list past drills with their scores and open improvements."""
+    from experiments.drill.history_list import format_table, history_listing, read_history_table
+    from experiments.drill.reveal import history_target
+
+    if str(args.history).lower().endswith(".toml"):
+        from experiments.drill.config import drill_language
+
+        i18n.adopt(drill_language(args.history))
+    rows = read_history_table(history_target(args.history))
+    if not rows:
+        print(_("no drills in {path} yet").format(path=args.history))
+        return 0
+    print(format_table(*history_listing(rows)))
     return 0
 
 
@@ -179,7 +251,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     rev = dsub.add_parser("reveal", help=_("decrypt DIR, check the commitment, write packets"))
     rev.add_argument("folder", metavar="DIR")
     secret_args(rev)
-    rev.add_argument("--append-history", metavar="FILE", help=_("add this drill to a history CSV"))
+    rev.add_argument(
+        "--append-history",
+        metavar="FILE",
+        help=_(
+            "add this drill to a history CSV, or to the history a drill TOML reads "
+            "([drill] history)"
+        ),
+    )
     rev.set_defaults(func=cmd_reveal)
 
     ver = dsub.add_parser("verify", help=_("check a revealed drill against its commitment"))
@@ -188,6 +267,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--redraw", metavar="DRILL.toml", help=_("also re-draw from the seed and compare")
     )
     ver.set_defaults(func=cmd_verify)
+
+    sc = dsub.add_parser(
+        "score", help=_("score a revealed drill from the evaluators' observations")
+    )
+    sc.add_argument("folder", metavar="DIR")
+    sc.add_argument(
+        "--observations",
+        required=True,
+        metavar="FILE",
+        help=_("what the evaluators observed (CSV or XLSX)"),
+    )
+    sc.add_argument(
+        "--append-history",
+        metavar="FILE",
+        help=_("record the score in a history CSV, or in the history a drill TOML reads"),
+    )
+    sc.add_argument(
+        "--out", metavar="FOLDER", help=_("folder for the scored documents (default DIR/scored)")
+    )
+    sc.add_argument(
+        "--overwrite", action="store_true", help=_("replace an earlier scoring of this drill")
+    )
+    sc.set_defaults(func=cmd_score)
+
+    hist = dsub.add_parser("history", help=_("list past drills with their scores"))
+    hist.add_argument("history", metavar="HISTORY.csv|DRILL.toml")
+    hist.set_defaults(func=cmd_history)
 
     con = dsub.add_parser("contribute", help=_("an organiser's entropy for a multi-party draw"))
     con.add_argument("--party", required=True, help=_("organiser's name"))

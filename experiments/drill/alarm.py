@@ -3,6 +3,13 @@
 The CAP alert has status ``Exercise`` and the exercise id in ``<note>``; its
 ``<info>`` block is in the language in use, and a Chinese alert carries a
 second ``<info>`` block in English after the Chinese one.
+
+What the text adds to the caller's words follows the blind level
+(:data:`scenarios.drill.workgroups.DISCLOSURE`): where participants learn the
+method and their roles by the alarm (double and single blind), the alarm text
+says how the drill is run and gives the command post, its work groups and
+their lead units; at six-no it says neither (no roles assigned, no method
+disclosed). The CAP alert carries the incident alone, at every level.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from networks import i18n
 from networks.i18n import _
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
+from scenarios.drill.workgroups import CommandPost, known_at_alarm
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 #: CAP sender of drill traffic (a placeholder address that can never be real).
@@ -101,9 +109,57 @@ def cap_alert(script: DrillScript) -> bytes:
     return ET.tostring(alert, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+#: How a drill is run, as participants are told where the blind level discloses it.
+METHODS = {
+    "field": ("Field drill: turn out and act for real; the controllers bring further "
+              "information by phone, radio or in person.",
+              "实战演练：实际出动、实际处置；导调人员通过电话、电台或现场通报后续情况。"),
+    "tabletop": ("Tabletop drill: decide and answer at the table; the controllers hand "
+                 "further information out on written cards.",
+                 "桌面推演：在桌面研究决策并作答；导调人员以书面情景卡发布后续情况。"),
+}  # fmt: skip
+
+
+def disclosed_lines(script: DrillScript) -> list[str]:
+    """What the alarm text tells participants beyond the call, by the blind level.
+
+    The method of the drill and the role assignment (the command post, its
+    commander, and each work group with its lead unit), each only where
+    :func:`scenarios.drill.workgroups.known_at_alarm` says participants know
+    it by the alarm; nothing at six-no.
+    """
+    out: list[str] = []
+    level = script.blind_level
+    method = METHODS.get(script.drill_type)
+    if method and known_at_alarm(level, "participants", "method"):
+        out += [i18n.both(*method), ""]
+    if known_at_alarm(level, "participants", "roles"):
+        post = CommandPost.from_record(script.evaluation.get("command_post"))
+        out.append(
+            i18n.both(
+                "Roles: set up the on-site command post (commander: {commander}) with these "
+                "work groups and lead units:",
+                "角色分工：开设现场指挥部（指挥长：{commander}），下设以下工作组及牵头单位：",
+            ).format(commander=i18n.both(post.commander, post.commander_zh))
+        )
+        for g in post.groups:
+            out.append(
+                i18n.both("- {group}: {lead}", "- {group}：{lead}").format(
+                    group=i18n.both(g.name, g.name_zh), lead=i18n.both(g.lead, g.lead_zh)
+                )
+            )
+        out.append("")
+    return out
+
+
 def alarm_text(script: DrillScript) -> str:
-    """The initial alarm as plain text for whoever answers the call."""
+    """The initial alarm as plain text for whoever answers the call.
+
+    The caller's words and the drill instruction; then, where the blind level
+    discloses them at the alarm, the method and the roles (:func:`disclosed_lines`).
+    """
     a = script.alarm
+    extra = disclosed_lines(script)
     return (
         _("*** EXERCISE {exercise} - THIS IS A DRILL ***").format(exercise=script.exercise_id)
         + "\n\n"
@@ -117,6 +173,7 @@ def alarm_text(script: DrillScript) -> str:
         + "\n\n"
         + f"{texts.text(a, 'message')}\n\n"
         + f"{texts.text(a, 'instruction')}\n\n"
+        + "".join(f"{line}\n" for line in extra)
         + _("*** THIS IS A DRILL ***")
         + "\n"
     )

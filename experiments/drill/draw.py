@@ -112,6 +112,14 @@ def compose(
             travel_noise=cfg.benchmark.travel_noise,
             rng=generator_from_seed(hashlib.sha256(b"yingji-drill-benchmark\0" + seed).digest()),
         )
+    # How the drill is evaluated, the reporting deadlines resolved for the drawn grade (and
+    # any grade an escalation leads to) and the command post: the packets read them here.
+    escalated = tuple(int(i.truth["grade"]) for i in script.injects if i.kind == "escalation")
+    evaluation["scheme"] = cfg.evaluation_standard
+    evaluation["reporting_rules"] = cfg.reporting.record(script.scene.grade, escalated)
+    evaluation["command_post"] = cfg.workgroups.to_dict()
+    if cfg.templates is not None:  # a bureau's own report forms travel sealed with the drill
+        evaluation["report_templates"] = cfg.templates.to_dict()
     record = {
         **region.spec,
         "fingerprint": network_fingerprint(region.network),

@@ -113,7 +113,10 @@ def _sheet_parts(script: DrillScript) -> dict[str, Any]:
     ev = script.evaluation
     standard = [[texts.text(s, "item"), f"{s['target_min']:g}", "", ""] for s in ev["standard"]]
     rep = ev["reporting"]
-    reporting = [[_report(k), f"{v:g}", "", ""] for k, v in rep["deadlines_min"].items()]
+    # a deadline the jurisdiction's rules do not set for the grade (None) has no row
+    reporting = [
+        [_report(k), f"{v:g}", "", ""] for k, v in rep["deadlines_min"].items() if v is not None
+    ]
     for g, d in rep.get("escalated", {}).items():
         reporting += [
             [
@@ -125,6 +128,7 @@ def _sheet_parts(script: DrillScript) -> dict[str, Any]:
                 "",
             ]
             for k, v in d.items()
+            if v is not None
         ]
     injects = {i.no: i for i in script.injects}
     items = []

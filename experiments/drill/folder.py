@@ -6,11 +6,27 @@ and the sealed payload; :func:`read_json` for the JSON files of a drill;
 :func:`check_drill_folder` and :func:`check_header`, the checks a reveal and a
 verification share; the hidden staging folders built beside a drill folder
 (:func:`stage_name`) and the sweep that removes those a killed command left
-behind (:func:`sweep`); and :func:`yingji_version`, the version stamped on a draw.
+behind (:func:`sweep`, and :func:`sweep_temp` for a history file's temporary
+copies); :func:`yingji_version`, the version stamped on a draw; and the
+manifest of a revealed folder (:func:`manifest_bytes`, :func:`read_manifest`,
+:func:`revealed_files`).
+
+The manifest
+------------
+``revealed/manifest.json`` lists the SHA-256 of every other file of the
+revealed folder (whatever the reveal wrote: packets, script, opening, history
+row), together with the drill's exercise id and public commitment, and the
+SHA-256 of that list itself. It is canonical JSON, written last, just before
+the staging folder becomes ``revealed/``. :func:`experiments.drill.verify.verify_drill`
+checks it in both directions: a file changed, removed or added after the
+reveal is named in one line. The reveal prints the SHA-256 of the manifest
+file for publication beside the commitment (see :mod:`experiments.drill.verify`
+for what that guards against).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -19,15 +35,18 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from experiments.outdir import STAGE_PREFIX, sweep_stale
+from experiments.outdir import STAGE_PREFIX, pid_alive, sweep_stale
+from networks.files import TMP_PREFIX
 from networks.i18n import N_, _
-from scenarios.drill import DrillScript, SealError
+from scenarios.drill import DrillScript, SealError, canonical_json, is_canonical
 
 SEALED = "script.sealed"
 PUBLIC = "commitment.json"
 REVEALED = "revealed"
+MANIFEST = "manifest.json"
 PUBLIC_FORMAT = "yingji-drill-commitment/1"
 PAYLOAD_FORMAT = "yingji-drill-payload/1"
+MANIFEST_FORMAT = "yingji-drill-manifest/1"
 #: The plaintext is padded with spaces to a multiple of this many bytes, so the
 #: size of the sealed file does not hint at the hazard, the place or the injects.
 PAD_BYTES = 64 * 1024
@@ -113,3 +132,86 @@ def sweep(folder: Path) -> None:
         for entry in folder.iterdir():
             if entry.name.startswith(_LEGACY_TMP) and entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
+
+
+def sweep_temp(path: Path) -> None:
+    """Remove temporary copies of ``path`` left beside it by commands that were killed."""
+    with suppress(OSError):
+        for entry in path.parent.iterdir():
+            name = entry.name
+            if not (name.startswith(TMP_PREFIX) and name.endswith(f"-{path.name}")):
+                continue
+            pid_text = name[len(TMP_PREFIX) :].split("-", 1)[0]
+            if pid_text.isdigit() and not pid_alive(int(pid_text)) and entry.is_file():
+                entry.unlink(missing_ok=True)
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes (of the link text, marked, for a symbolic link)."""
+    if path.is_symlink():
+        return hashlib.sha256(b"symlink\0" + os.fsencode(os.readlink(path))).hexdigest()
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def revealed_files(folder: Path) -> dict[str, Path]:
+    """Every entry of a revealed folder but folders and the manifest: relative POSIX path -> path.
+
+    Symbolic links are entries too (never followed), so nothing can hide behind one.
+    """
+    out: dict[str, Path] = {}
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root)
+        links = [d for d in dirs if (base / d).is_symlink()]
+        for name in [*files, *links]:
+            p = base / name
+            rel = p.relative_to(folder).as_posix()
+            if rel != MANIFEST:
+                out[rel] = p
+    return dict(sorted(out.items()))
+
+
+def manifest_bytes(folder: Path, *, exercise_id: str, commitment: str, language: str) -> bytes:
+    """The canonical manifest of ``folder`` (every file in it now; see the module notes)."""
+    body = {
+        "format": MANIFEST_FORMAT,
+        "exercise_id": exercise_id,
+        "commitment": commitment,
+        "language": language,
+        "yingji_version": yingji_version(),
+        "files": {rel: file_sha256(p) for rel, p in revealed_files(folder).items()},
+    }
+    return canonical_json(
+        {"manifest": body, "sha256": hashlib.sha256(canonical_json(body)).hexdigest()}
+    )
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The body of a revealed folder's manifest; damaged or missing: a SealError naming it."""
+    raw = read_bytes(
+        path,
+        missing=_(
+            "{path}: no manifest of the revealed files (revealed by an older yingji, or "
+            "removed); the packets cannot be checked"
+        ),
+        unreadable=_("{path}: cannot read the manifest ({reason})"),
+    )
+    damaged = SealError(
+        _("{path}: the manifest is damaged or was changed since the reveal").format(path=path)
+    )
+    if not is_canonical(raw):
+        raise damaged
+    data = json.loads(raw)
+    body = data.get("manifest") if isinstance(data, dict) else None
+    if (
+        not isinstance(body, dict)
+        or hashlib.sha256(canonical_json(body)).hexdigest() != data.get("sha256")
+        or body.get("format") != MANIFEST_FORMAT
+        or not isinstance(body.get("files"), dict)
+        or not all(isinstance(v, str) for v in body["files"].values())
+    ):
+        raise damaged
+    return body

@@ -35,6 +35,16 @@ def _kind(script: DrillScript) -> str:
     return _(form).format(blind=blind_text) if form else f"{script.drill_type}, {blind_text}"
 
 
+def kind_text(script: DrillScript) -> str:
+    """The drill's type and blind level as a header reads them (``field, six-no blind``)."""
+    return _kind(script)
+
+
+def units_text(script: DrillScript) -> str:
+    """The participating stations, listed in the language in use."""
+    return _units(script)
+
+
 def grade(roman_or_number: Any) -> str:
     """A grade (1-4 or ``"I"``-``"IV"``) as shown: ``IV`` (Chinese: ``IV 级（一般）``)."""
     g = _ROMAN.get(roman_or_number, roman_or_number)

@@ -3,9 +3,14 @@
 * participants: only the initial alarm, as CAP 1.2 XML (status ``Exercise``,
   the exercise id in ``<note>``) and as plain text;
 * controllers: the inject timeline as CSV, Markdown and printable HTML;
-* evaluators: the evaluation sheet (Markdown and HTML) with targets,
-  reporting deadlines, per-inject expected actions with a scoring column,
-  the benchmark timeline (also CSV) and a map of the scene.
+* evaluators: by the drill's ``[evaluation] standard``, either the packet
+  after GB/T 46792-2025 (the default: evaluation plan, indicator tables with
+  weights and scoring rules, time standards, observation record sheets per
+  position, indicator and time-standard CSVs;
+  :mod:`experiments.drill.evaluation_gbt`) or the HSEEP sheet (Markdown and
+  HTML) with targets, reporting deadlines and per-inject expected actions
+  scored P/S/M/U; both with the benchmark timeline (also CSV) and a map.
+  :func:`evaluator_files` gives the right files for a drill.
 
 Every packet is written in the language in use (:mod:`networks.i18n`): the
 script's text specs (:mod:`scenarios.drill.texts`) are rendered now, so the
@@ -24,7 +29,19 @@ this module gathers their public functions.
 
 from __future__ import annotations
 
-from experiments.drill.alarm import CAP_NS, CAP_SENDER, alarm_text, cap_alert
+from experiments.drill.alarm import CAP_NS, CAP_SENDER, alarm_text, cap_alert, disclosed_lines
+from experiments.drill.evaluation_gbt import (
+    evaluator_files,
+    gbt_files,
+    gbt_html,
+    gbt_markdown,
+    indicators_csv,
+    observation_html,
+    observation_markdown,
+    scheme,
+    time_standards,
+    time_standards_csv,
+)
 from experiments.drill.evaluation_sheet import (
     benchmark_csv,
     evaluation_html,
@@ -39,9 +56,20 @@ __all__ = [
     "alarm_text",
     "benchmark_csv",
     "cap_alert",
+    "disclosed_lines",
     "evaluation_html",
     "evaluation_markdown",
+    "evaluator_files",
+    "gbt_files",
+    "gbt_html",
+    "gbt_markdown",
+    "indicators_csv",
     "injects_csv",
     "injects_html",
     "injects_markdown",
+    "observation_html",
+    "observation_markdown",
+    "scheme",
+    "time_standards",
+    "time_standards_csv",
 ]

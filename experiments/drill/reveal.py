@@ -3,14 +3,29 @@
 :func:`reveal_drill` checks the drill folder, the key or passphrase and any
 ``--append-history`` file before anything is decrypted; opens the seal and
 checks it against the public commitment; builds ``script.json``,
-``opening.json`` and the role packets (:func:`write_packets`) in a private
-staging folder beside the drill folder; and renames it to ``revealed/`` in one
-step, appending the history row right after. :func:`append_history` appends a
-revealed drill to a history CSV on its own.
+``opening.json``, the role packets (:func:`write_packets`) and, last, the
+manifest of every file (:func:`experiments.drill.folder.manifest_bytes`) in a
+private staging folder beside the drill folder; and renames it to
+``revealed/`` in one step, appending the history row right after.
+:func:`append_history` appends a revealed drill to a history CSV on its own.
+
+Where the history goes: ``--append-history`` takes the history CSV itself, or
+the drill TOML, whose ``[drill] history`` (relative to the TOML's folder, as
+the draw reads it) is then the file appended to; either way the reveal
+reports the absolute path it wrote (:attr:`RevealResult.history`).
+
+No decrypted byte is ever inside the drill folder unless the reveal completed:
+the staging folder lies beside the drill folder (removed on any failure; a
+killed reveal's is swept by the next command), and a history file may not lie
+inside the drill folder, since its temporary copy (written just before the
+rename, so that the append cannot fail after it) holds the drawn hazard and
+area. Temporary copies of the history left by a killed reveal are swept too.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import os
 import shutil
@@ -20,6 +35,7 @@ from typing import Any
 
 from experiments.drill.config import HISTORY_COLUMNS, history_row, network_fingerprint, read_history
 from experiments.drill.folder import (
+    MANIFEST,
     PAYLOAD_FORMAT,
     PUBLIC,
     PUBLIC_COMMITMENT,
@@ -27,10 +43,12 @@ from experiments.drill.folder import (
     SEALED,
     check_drill_folder,
     check_header,
+    manifest_bytes,
     read_bytes,
     read_json,
     stage_name,
     sweep,
+    sweep_temp,
 )
 from experiments.drill.seal import Secret, unseal
 from experiments.outdir import check_file_target
@@ -44,13 +62,33 @@ from scenarios.drill import DrillScript, SealError, canonical_json, commitment, 
 
 @dataclass(frozen=True)
 class RevealResult:
-    """What a reveal wrote."""
+    """What a reveal wrote.
+
+    Attributes
+    ----------
+    folder
+        The ``revealed`` folder.
+    script
+        The revealed script.
+    files
+        Every file written under ``folder``.
+    note
+        Why something was left out (the map), or "".
+    language
+        Language of the packets.
+    manifest
+        SHA-256 of ``manifest.json``: publish it, as the commitment was.
+    history
+        The history file appended to (absolute), or None.
+    """
 
     folder: Path
     script: DrillScript
     files: tuple[Path, ...]
     note: str = ""
     language: str = "en"
+    manifest: str = ""
+    history: Path | None = None
 
 
 def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
@@ -115,11 +153,19 @@ def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None
         "controllers/injects.csv": packets.injects_csv(script).encode(),
         "controllers/injects.md": packets.injects_markdown(script).encode(),
         "controllers/injects.html": packets.injects_html(script).encode(),
-        "evaluators/benchmark.csv": packets.benchmark_csv(script).encode(),
     }
+    # The blank report forms (信息报告模板) go to the participants with the alarm.
+    from experiments.drill.report_forms import report_forms
+
+    templates = script.evaluation.get("report_templates")
+    if templates is not None:
+        from scenarios.drill.report_templates import ReportTemplates
+
+        templates = ReportTemplates.from_dict(templates)
+    files.update(report_forms(script, templates=templates))
     map_name = "map.png" if network is not None else None
-    files["evaluators/evaluation.md"] = packets.evaluation_markdown(script, map_name).encode()
-    files["evaluators/evaluation.html"] = packets.evaluation_html(script, map_name).encode()
+    for rel, data in packets.evaluator_files(script, map_name).items():
+        files[f"evaluators/{rel}"] = data
     out = []
     for rel, data in files.items():
         out.append(atomic_write_bytes(folder / rel, data))
@@ -131,15 +177,49 @@ def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None
     return out
 
 
-def _check_history(path: Path, folder: Path | None = None) -> str:
-    """Check the ``--append-history`` file before anything is decrypted; its text now."""
-    p = check_file_target(path, option="--append-history")
-    revealed = Path(os.path.abspath(folder / REVEALED)) if folder is not None else None
-    absolute = Path(os.path.abspath(p))
-    if revealed is not None and (absolute == revealed or revealed in absolute.parents):
+def history_target(path: str | Path) -> Path:
+    """The history CSV that ``--append-history PATH`` means.
+
+    A drill TOML (``*.toml``) stands for the history its ``[drill] history``
+    names, relative to the TOML's folder (the file the next draw reads);
+    anything else is the history CSV itself.
+
+    Raises
+    ------
+    ConfigError
+        A drill TOML that is not valid or names no history file.
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".toml":
+        return p
+    from experiments.drill.config import DrillConfig
+
+    cfg = DrillConfig.from_file(p)
+    if not cfg.spec.history:
         raise ConfigError(
-            _("must not lie inside the revealed folder"), source=str(p), key="--append-history"
+            _('names no history file; add history = "drill_history.csv" or give the CSV'),
+            source=str(p),
+            key="drill.history",
         )
+    return cfg.base_dir / cfg.spec.history
+
+
+def _check_history(path: Path, folder: Path | None = None) -> str:
+    """Check the ``--append-history`` file before anything is decrypted; its text now.
+
+    The file may not lie inside the drill folder ``folder``: its temporary
+    copy, written before the reveal completes, holds the drawn hazard and area.
+    """
+    p = check_file_target(path, option="--append-history")
+    if folder is not None:
+        inside = Path(os.path.realpath(folder))
+        real = Path(os.path.realpath(p))
+        if real == inside or inside in real.parents:
+            raise ConfigError(
+                _("must not lie inside the drill folder {folder}").format(folder=folder),
+                source=str(p),
+                key="--append-history",
+            )
     if not p.exists():
         return ""
     if not os.access(p, os.R_OK | os.W_OK):
@@ -162,7 +242,8 @@ def _check_history(path: Path, folder: Path | None = None) -> str:
         ) from None
     if text.strip():
         head = text.lstrip("\ufeff").splitlines()[0].strip()
-        if [c.strip() for c in head.split(",")] != list(HISTORY_COLUMNS):
+        # The first four columns name a drill history; later ones (start, scores) may vary.
+        if [c.strip() for c in head.split(",")][:4] != list(HISTORY_COLUMNS[:4]):
             raise ConfigError(
                 _("not a drill history (header {header!r}, expected {expected})").format(
                     header=head[:60], expected=",".join(HISTORY_COLUMNS)
@@ -179,8 +260,14 @@ def _check_history(path: Path, folder: Path | None = None) -> str:
 
 def _history_text(old: str, script: DrillScript) -> bytes:
     """The history file after appending ``script``'s row (header added if it is new)."""
-    head, row = history_row(script.to_dict()).splitlines(keepends=True)
-    text = old if old.strip() else head
+    lines = old.splitlines(keepends=True) if old.strip() else []
+    header = next(csv.reader([lines[0].lstrip("\ufeff")])) if lines else None
+    if header is not None and any(c not in header for c in HISTORY_COLUMNS):
+        # An older history gains the new columns (its rows leave them empty).
+        header = header + [c for c in HISTORY_COLUMNS if c not in header]
+        lines[0] = ",".join(header) + "\n"
+    head, row = history_row(script.to_dict(), header).splitlines(keepends=True)
+    text = "".join(lines) if lines else head
     if not text.endswith("\n"):
         text += "\n"
     return (text + row).encode("utf-8")
@@ -213,13 +300,15 @@ def reveal_drill(
     key_file, passphrase_file
         What opens the seal (exactly one).
     history_file
-        Optionally a drill-history CSV to append this drill to (created if absent).
+        Optionally a drill-history CSV to append this drill to (created if
+        absent), or the drill TOML: then the history its ``[drill] history``
+        names (:func:`history_target`). It must lie outside the drill folder.
 
     Returns
     -------
     RevealResult
-        The ``revealed`` folder, the script, the files written and the
-        language of the packets.
+        The ``revealed`` folder, the script, the files written, the language
+        of the packets, the SHA-256 of the manifest and the history written.
 
     Raises
     ------
@@ -242,7 +331,7 @@ def reveal_drill(
                 folder=folder
             )
         )
-    history = Path(history_file) if history_file is not None else None
+    history = history_target(history_file) if history_file is not None else None
     old_history = _check_history(history, folder) if history is not None else ""
     secret = Secret.from_files(key_file=key_file, passphrase_file=passphrase_file)
     real = folder.resolve()
@@ -254,6 +343,8 @@ def reveal_drill(
             ).format(folder=real.parent)
         )
     sweep(real)
+    if history is not None:
+        sweep_temp(history)
     _public, script, body, salt, drawn_in = _open_sealed(folder, secret)
     # The packets speak the language the drill was drawn in, unless the user
     # chose one for this reveal (--lang, YINGJI_LANG): it is followed like a
@@ -273,6 +364,14 @@ def reveal_drill(
         atomic_write_bytes(stage / "opening.json", (json.dumps(opening, indent=2) + "\n").encode())
         atomic_write_bytes(stage / "history_row.csv", history_row(script.to_dict()).encode())
         written = write_packets(script, stage, network)
+        # Last: the manifest of every file now in the staging folder (verify checks it).
+        manifest = manifest_bytes(
+            stage,
+            exercise_id=script.exercise_id,
+            commitment=opening["commitment"],
+            language=opening["language"],
+        )
+        atomic_write_bytes(stage / MANIFEST, manifest)
         # revealed/ gets the mode of any new folder (the staging folder was private)
         os.chmod(stage, written[0].parent.stat().st_mode & 0o7777)
         fsync_dir(stage)
@@ -298,7 +397,15 @@ def reveal_drill(
         if stage.exists():
             shutil.rmtree(stage, ignore_errors=True)
     files = tuple(sorted(p for p in target.rglob("*") if p.is_file()))
-    return RevealResult(target, script, files, note, i18n.get_language())
+    return RevealResult(
+        target,
+        script,
+        files,
+        note,
+        i18n.get_language(),
+        manifest=hashlib.sha256(manifest).hexdigest(),
+        history=Path(os.path.abspath(history)) if history is not None else None,
+    )
 
 
 def _move_in(stage: Path, target: Path) -> None:
@@ -320,21 +427,28 @@ def _move_in(stage: Path, target: Path) -> None:
     fsync_dir(target.parent)
 
 
-def append_history(path: str | Path, script: DrillScript) -> None:
+def append_history(path: str | Path, script: DrillScript) -> Path:
     """Append a revealed drill to a history CSV (atomically; header added if new or empty).
 
     Parameters
     ----------
     path
-        The history CSV (``drawn_at, exercise_id, hazard, area``).
+        The history CSV (``drawn_at, exercise_id, hazard, area``), or the drill
+        TOML whose ``[drill] history`` to append to (:func:`history_target`).
     script
         The revealed drill.
+
+    Returns
+    -------
+    pathlib.Path
+        The history file written (absolute).
 
     Raises
     ------
     ConfigError
         If ``path`` cannot be written or is not a drill history.
     """
-    p = Path(path)
+    p = history_target(path)
     old = _check_history(p)
     atomic_write_bytes(p, _history_text(old, script))
+    return Path(os.path.abspath(p))

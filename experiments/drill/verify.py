@@ -1,10 +1,38 @@
 """Verifying a revealed drill against the commitment published at the draw.
 
-:func:`verify_drill` lets anyone check afterwards that ``revealed/script.json``
-is the script committed to before the drill, that the sealed file is
-unchanged, that a multi-party seed is the hash of the organisers'
-contributions and, given the drill TOML, that the seed really produces the
-script.
+:func:`verify_drill` lets anyone check afterwards that every file of the
+revealed folder is the one the reveal wrote (the manifest), that
+``revealed/script.json`` is the script committed to before the drill, that the
+sealed file is unchanged, that a multi-party seed is the hash of the
+organisers' contributions and, given the drill TOML, that the seed really
+produces the script.
+
+The packets and the threat
+--------------------------
+The threat is someone who edits a packet after the reveal (an evaluation
+sheet, the inject list, the benchmark) to change what the drill is judged
+against. The reveal writes ``revealed/manifest.json`` last: the SHA-256 of
+every other file of the folder, the exercise id and the public commitment,
+plus the SHA-256 of that list (:mod:`experiments.drill.folder`). Verify
+checks it first and both ways, so a changed, removed or added file, the
+manifest included, exits with status 2 and one line naming that file.
+
+What binds the manifest to something the tamperer cannot change:
+
+* the script and its salt (``script.json``, ``opening.json``) are bound to the
+  commitment published before the drill, and the sealed file to the SHA-256
+  published with it; editing them and the manifest together still fails;
+* for the packets, the reveal prints the manifest's SHA-256 to be published
+  beside the commitment (the same trust the commitment itself rests on), and
+  verify prints it: a tamperer who rewrote a packet *and* the manifest
+  consistently is caught by comparing it with the published value.
+
+Two other bindings were weighed and left out. Re-rendering the packets from
+the verified script would need byte-identical rendering across versions of
+yingji, matplotlib and the fonts (the map, and any binary packet, are not),
+and couples verify to every packet writer; a MAC keyed with the drill's
+secret can be checked only by whoever holds the secret, who could forge it
+too, while verify must be runnable by anyone.
 """
 
 from __future__ import annotations
@@ -12,24 +40,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from experiments.drill.config import DrillConfig
 from experiments.drill.draw import compose
 from experiments.drill.folder import (
+    MANIFEST,
     PUBLIC,
     PUBLIC_COMMITMENT,
     REVEALED,
     SEALED,
     check_drill_folder,
     check_header,
+    file_sha256,
     read_bytes,
     read_json,
+    read_manifest,
+    revealed_files,
     sweep,
 )
 from networks.i18n import N_, _
 from scenarios.drill import (
+    GENERATOR_VERSION,
     DrillScript,
     PastDrill,
     SealError,
@@ -45,16 +78,69 @@ _OPENING = N_("opening")
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """What verification established."""
+    """What verification established (``manifest``: the SHA-256 of ``manifest.json``)."""
 
     exercise_id: str
     commitment: str
     drawn_at: str
     checks: tuple[str, ...]
+    manifest: str = ""
+
+
+def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
+    """Check every file of ``revealed`` against its manifest; its SHA-256 and the file count.
+
+    Raises
+    ------
+    SealError
+        Naming the first file (in path order) that was changed, removed or
+        added since the reveal, or the manifest if it is damaged, changed or
+        belongs to another drill.
+    """
+    path = revealed / MANIFEST
+    body = read_manifest(path)
+    if body.get("commitment") != public.get("commitment") or body.get("exercise_id") != public.get(
+        "exercise_id"
+    ):
+        raise SealError(
+            _("{path}: the manifest belongs to another drill (its commitment differs)").format(
+                path=path
+            )
+        )
+    listed: dict[str, str] = body["files"]
+    present = revealed_files(revealed)
+    for rel in sorted(set(listed) | set(present)):
+        p = revealed / rel
+        if rel not in present:
+            raise SealError(
+                _("{path}: missing (the manifest of the reveal lists it)").format(path=p)
+            )
+        if rel not in listed:
+            raise SealError(
+                _("{path}: not in the manifest of the reveal (added after it)").format(path=p)
+            )
+        try:
+            digest = file_sha256(p)
+        except OSError as exc:
+            raise SealError(
+                _("{path}: cannot read ({reason})").format(path=p, reason=exc.strerror)
+            ) from None
+        if digest != listed[rel]:
+            raise SealError(
+                _("{path}: does not match the manifest of the reveal (changed since)").format(
+                    path=p
+                )
+            )
+    return hashlib.sha256(path.read_bytes()).hexdigest(), len(listed)
 
 
 def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> VerifyResult:
     """Check that ``folder/revealed/script.json`` is the script committed to at the draw.
+
+    First every file of ``folder/revealed`` against the reveal's manifest
+    (:func:`check_manifest`), then the script against the public commitment,
+    the sealed file against its published SHA-256 and, for a multi-party draw,
+    the seed against the contributions.
 
     Parameters
     ----------
@@ -73,6 +159,11 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
     check_drill_folder(folder)
     sweep(folder.resolve())
     public = read_json(folder / PUBLIC, PUBLIC_COMMITMENT)
+    revealed = folder / REVEALED
+    if not revealed.is_dir():
+        raise SealError(_("{path}: not revealed yet").format(path=revealed / "script.json"))
+    # First the manifest: a changed byte anywhere is named by its file.
+    manifest, n_files = check_manifest(revealed, public)
     path = folder / REVEALED / "script.json"
     body = read_bytes(
         path,
@@ -97,6 +188,12 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
             _("{path}: does not match the commitment published at the draw").format(path=path)
         )
     checks.append(_("revealed script matches the commitment"))
+    checks.append(
+        _(
+            "all {n} revealed files match the manifest (SHA-256 {digest}; compare it with the "
+            "one published at the reveal)"
+        ).format(n=n_files, digest=manifest)
+    )
     try:
         script = DrillScript.from_dict(json.loads(body))
     except SealError as exc:
@@ -127,22 +224,49 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
                     path=redraw
                 )
             )
-        audit = {k: v for k, v in script.audit.items() if k not in ("seed", "recent")}
+        if script.generator_version != GENERATOR_VERSION:
+            raise SealError(
+                _(
+                    "drawn with the rules {drawn}; this yingji draws with {ours} and cannot "
+                    "re-draw it (use the yingji version recorded in commitment.json)"
+                ).format(drawn=script.generator_version, ours=GENERATOR_VERSION)
+            )
+        cfg, history = redraw_inputs(cfg, script)
+        audit = {k: v for k, v in script.audit.items() if k not in ("seed", "recent", "rehearsal")}
         again = compose(
             cfg,
             cfg.region(),
             seed=bytes.fromhex(script.audit["seed"]),
             exercise_id=script.exercise_id,
             drawn_at=script.drawn_at,
-            history=[PastDrill(h, a) for h, a in script.audit.get("recent", [])],
+            history=history,
             audit=audit,
         )
         if canonical_json(again.to_dict()) != body:
             raise SealError(_("re-drawing from the revealed seed gives a different script"))
         checks.append(_("re-drawing from the seed gives the same script"))
     return VerifyResult(
-        script.exercise_id, str(public["commitment"]), script.drawn_at, tuple(checks)
+        script.exercise_id, str(public["commitment"]), script.drawn_at, tuple(checks), manifest
     )
+
+
+def redraw_inputs(cfg: DrillConfig, script: DrillScript) -> tuple[DrillConfig, list[PastDrill]]:
+    """The drill file and history that re-draw ``script`` as the draw did.
+
+    The script records what the draw used of the history: the hazard+area
+    pairs of the last ``no_repeat`` drills (``audit["recent"]``) and the past
+    drills within the "no rehearsal" horizon (``audit["rehearsal"]``: hazard,
+    area, drawn_at, start). The re-draw gets the latter, then the former last,
+    with ``no_repeat`` set to the number of pairs, so it bars exactly what the
+    draw barred, whatever the history file holds now.
+    """
+    recent = [PastDrill(str(h), str(a)) for h, a in script.audit.get("recent", [])]
+    rehearsal = [
+        PastDrill(str(h), str(a), drawn_at=str(d), start=str(s))
+        for h, a, d, s in script.audit.get("rehearsal", [])
+    ]
+    spec = replace(cfg.spec, no_repeat=len(recent))
+    return replace(cfg, spec=spec), rehearsal + recent
 
 
 def revealed_language(folder: str | Path) -> str | None:

@@ -8,12 +8,25 @@ the hazard, place, time or grade:
   canonical script), the generator version, the time of the draw and, for a
   multi-party draw, every organiser's contribution commitment.
 
+The draw happens at a moment (``drawn_at``, in ``commitment.json``) and the
+drill starts after it: the start is drawn over what is left of the window's
+allowed hours after the draw plus ``[drill] lead_min`` (60 minutes by
+default, the time to publish the commitment); a window with nothing left is
+refused before anything is written. A six-no draw also keeps to "no
+rehearsal": no hazard + area + band of the day drilled in the last
+``no_rehearsal_days`` (365) days (:mod:`scenarios.drill.draw`).
+
 ``reveal`` decrypts, checks the commitment and writes ``revealed/``: the
-canonical ``script.json``, ``opening.json`` (the salt) and one folder of
-packets per role. ``verify`` lets anyone check afterwards that the revealed
-script is the one committed to before the drill (and, with the drill TOML,
-that the seed really produces it). Nothing already in the folder is ever
-overwritten; a failed reveal leaves the folder as it was.
+canonical ``script.json``, ``opening.json`` (the salt), one folder of
+packets per role and, last, ``manifest.json`` (the SHA-256 of every other
+file; the reveal prints the manifest's own SHA-256 for publication).
+``--append-history`` takes the history CSV, or the drill TOML for the history
+its ``[drill] history`` names, and the reveal says which file it wrote.
+``verify`` lets anyone check afterwards that every revealed file is the one
+the reveal wrote (a changed, removed or added file is named), that the
+revealed script is the one committed to before the drill (and, with the
+drill TOML, that the seed really produces it). Nothing already in the
+folder is ever overwritten; a failed reveal leaves the folder as it was.
 
 Every command checks its paths and inputs before any work, and writes as one
 unit: ``draw`` builds the drill folder in a hidden staging folder beside it
@@ -21,8 +34,10 @@ and renames it into place (creating a new key file only just before); a
 ``reveal`` decrypts into a private (0700) staging folder beside the drill
 folder, so no decrypted byte is ever inside the drill folder unless the reveal
 completed, and renames it to ``revealed/`` in one step (the history row is
-appended right after, from a temporary file written beforehand). A staging
-folder left by a killed command is removed by the next draw, reveal or verify.
+appended right after, from a temporary file written beforehand beside the
+history file, which therefore may not lie inside the drill folder). A staging
+folder left by a killed command is removed by the next draw, reveal or verify,
+and a killed reveal's temporary history copy by the next reveal into that history.
 
 This module gathers the public names of the round; the code lives in
 :mod:`experiments.drill.folder` (file names, formats, staging and sweep),

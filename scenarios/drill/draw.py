@@ -11,17 +11,35 @@ many drills as asked, each from a ``numpy.random.Generator``:
 2. the scene node, by the hazard's spatial weights (population, roads,
    hazard sources; :meth:`scenarios.places.Geography.hazard_weights`)
    restricted to the allowed areas minus the areas where this hazard was
-   drilled in the last ``no_repeat`` drills;
-3. the start time, uniform over the window's allowed hours (to the second);
+   drilled in the last ``no_repeat`` drills, and minus the areas where every
+   start time left is barred by the "no rehearsal" rule (below);
+3. the start time, uniform (to the second) over the part of the window's
+   allowed hours that lies after the draw plus ``lead_min`` and outside the
+   barred bands of the day of this hazard and area;
 4. the grade, by the hazard's grade probabilities restricted to the allowed grades;
 5. the alarm and the injects (:mod:`scenarios.drill.injects`).
+
+The time of the draw (``drawn_at``) enters the draw as data: the same seed and
+the same ``drawn_at`` give the same script, which is how ``verify --redraw``
+re-draws it. A window with no allowed start left after the draw is refused
+(:class:`~networks.errors.ConfigError` naming ``drill.end``).
+
+No rehearsal (six-no). Every past drill of the history whose start (or, when
+the history does not give it, whose draw) lies within the last
+``spec.rehearsal_days`` days of the draw bars its hazard + area + band of the
+day (:data:`scenarios.drill.spec.BANDS`, local time of the window); a past
+drill without a start time bars every band of its hazard and area, since its
+band cannot be told. The past drills the rule used are recorded in the
+script's ``audit["rehearsal"]`` (hazard, area, drawn_at, start), so that a
+re-draw can apply the same rule. This is on top of ``no_repeat``, which bars
+the hazard+area pairs of the last ``no_repeat`` drills whatever their time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -36,12 +54,16 @@ from scenarios.drill import texts
 from scenarios.drill.injects import CAPABILITY, InjectContext, Store, Unit, build_injects
 from scenarios.drill.script import Alarm, DrillScript, Inject, Scene
 from scenarios.drill.sites import Namer, node_areas
-from scenarios.drill.spec import DEFAULT_NAME, DrillSpec, iso
+from scenarios.drill.spec import BANDS, DEFAULT_NAME, DrillSpec, clip, iso
 from scenarios.stream import GRADE_NAMES
 
 #: Version of the drawing rules; part of every script and commitment. /2 draws as /1
 #: did and adds the text specs (``texts``) that packets in any language are written from.
-GENERATOR_VERSION = "yingji-drill-draw/2"
+#: /3 draws the start after the draw (plus ``lead_min``), applies the "no rehearsal"
+#: rule and raises a depot shortage only where the depot's shelf is short of the need.
+GENERATOR_VERSION = "yingji-drill-draw/3"
+#: Every band of the day: what a past drill of unknown start time bars.
+ALL_BANDS = frozenset(name for name, _a, _b in BANDS)
 
 #: What a caller says about how bad it looks, by grade.
 _CALLER_SAYS = {
@@ -93,12 +115,35 @@ _FIRST_ON_SCENE = N_("First team on scene")
 
 @dataclass(frozen=True)
 class PastDrill:
-    """One row of the drill history: which hazard was drilled in which area, and when."""
+    """One row of the drill history: which hazard was drilled in which area, and when.
+
+    Attributes
+    ----------
+    hazard, area
+        What was drilled where.
+    drawn_at
+        When it was drawn (ISO 8601; "" if unknown).
+    exercise_id
+        Its exercise id.
+    start
+        When it started (ISO 8601; "" if the history does not say): its band
+        of the day for the "no rehearsal" rule.
+    """
 
     hazard: str
     area: str
     drawn_at: str = ""
     exercise_id: str = ""
+    start: str = ""
+
+
+def parse_moment(text: str, tz: Any = None) -> datetime | None:
+    """An ISO 8601 date-time (a naive one in ``tz``), or None if ``text`` is not one."""
+    try:
+        t = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return t if t.tzinfo is not None or tz is None else t.replace(tzinfo=tz)
 
 
 def _area_zh(network: RoadNetwork, area: str) -> str | None:
@@ -173,7 +218,9 @@ class DrillDrawer:
     stores
         Supply depots.
     history
-        Past drills, oldest first; the last ``spec.no_repeat`` are avoided.
+        Past drills, oldest first; the last ``spec.no_repeat`` are avoided, and
+        those of the last ``spec.rehearsal_days`` days before a draw bar their
+        hazard + area + band of the day ("no rehearsal").
     weights
         Spatial weights per hazard key (sum 1 over nodes); computed with
         :class:`scenarios.places.Geography` when not given.
@@ -204,6 +251,8 @@ class DrillDrawer:
         source: str | None = None,
     ) -> None:
         self.spec, self.network, self.catalogue = spec, network, catalogue
+        self.source = source
+        self.history = tuple(history)
         self.areas = node_areas(network)
         areas = _aliases({a: _area_zh(network, a) for a in sorted(set(self.areas.tolist()))})
         chosen: dict[str, list[str]] = {}
@@ -277,6 +326,7 @@ class DrillDrawer:
         r = np.array([w for _h, w in risk])
         self.hazard_probs = r / r.sum()
         self._intervals = spec.allowed_intervals()
+        self._avoiding: dict[frozenset[str], list[tuple[float, float]]] = {}
         self.namer = Namer(network)
         self._xy = np.column_stack([network.nodes.x, network.nodes.y]).astype(float)
         self._tree = cKDTree(self._xy)
@@ -297,6 +347,75 @@ class DrillDrawer:
         mask = np.isin(np.arange(1, 5), self.spec.grades)
         p = np.where(mask, p, 0.0)
         return p / p.sum() if p.sum() > 0 else mask / mask.sum()
+
+    def rehearsals(self, drawn_at: datetime) -> list[PastDrill]:
+        """Past drills within the "no rehearsal" horizon of a draw at ``drawn_at``.
+
+        A drill counts if its start (else its draw) lies at or after ``drawn_at``
+        minus ``spec.rehearsal_days`` days; rows with neither time are left out.
+        """
+        days = self.spec.rehearsal_days
+        if not days:
+            return []
+        since = drawn_at - timedelta(days=days)
+        tz = self.spec.start.tzinfo
+        out = []
+        for p in self.history:
+            t = parse_moment(p.start, tz) or parse_moment(p.drawn_at, tz)
+            if t is not None and t >= since:
+                out.append(p)
+        return out
+
+    def barred_bands(self, past: Sequence[PastDrill]) -> dict[tuple[str, str], frozenset[str]]:
+        """Bands of the day barred per (hazard, area) by the drills ``past`` (all if unknown)."""
+        out: dict[tuple[str, str], frozenset[str]] = {}
+        tz = self.spec.start.tzinfo
+        for p in past:
+            t = parse_moment(p.start, tz)
+            bands = frozenset({self.spec.band_of(t)}) if t is not None else ALL_BANDS
+            out[p.hazard, p.area] = out.get((p.hazard, p.area), frozenset()) | bands
+        return out
+
+    def start_intervals(self, lo: float, bands: frozenset[str]) -> list[tuple[float, float]]:
+        """Allowed start intervals (seconds after the window start) from ``lo`` outside ``bands``.
+
+        Intervals avoiding a set of bands are computed once per set.
+        """
+        if not bands:
+            return clip(self._intervals, lo)
+        if bands not in self._avoiding:
+            self._avoiding[bands] = self.spec.allowed_intervals(avoid=bands)
+        return clip(self._avoiding[bands], lo)
+
+    def _choices(
+        self, lo: float, barred: dict[tuple[str, str], frozenset[str]]
+    ) -> tuple[tuple[str, ...], np.ndarray, dict[str, np.ndarray]]:
+        """Hazards, their probabilities and node probabilities that leave a start time.
+
+        An area whose every start time left (from ``lo``) lies in a barred band of
+        the day is taken out of its hazard's places; a hazard with no place left
+        is taken out of the draw.
+        """
+        node_probs = dict(self.node_probs)
+        for (h, area), bands in barred.items():
+            if h in node_probs and not self.start_intervals(lo, bands):
+                w = np.where(self.areas == area, 0.0, node_probs[h])
+                node_probs[h] = w / w.sum() if w.sum() > 0 else w
+        hazards = tuple(h for h in self.hazards if node_probs[h].sum() > 0)
+        if not hazards:
+            raise ConfigError(
+                _(
+                    "no hazard, place and time of day left to draw: every one was drilled in the "
+                    "last {days} days (no rehearsal); lower no_rehearsal_days or allow more "
+                    "hazards or areas"
+                ).format(days=self.spec.rehearsal_days),
+                source=self.source,
+                key="drill.no_rehearsal_days",
+            )
+        if hazards == self.hazards:
+            return hazards, self.hazard_probs, node_probs
+        r = np.array([self.spec.risk_of(h) for h in hazards])
+        return hazards, r / r.sum(), node_probs
 
     def _near(self, node: int, radius: float) -> np.ndarray:
         if radius <= 0:
@@ -320,28 +439,62 @@ class DrillDrawer:
         exercise_id
             Identifier printed on every message.
         drawn_at
-            Time of the draw (ISO 8601).
+            Time of the draw (ISO 8601 with a UTC offset). The start is drawn
+            after it (plus ``spec.lead_min``) and the "no rehearsal" horizon
+            ends at it, so the same seed and ``drawn_at`` give the same script.
         audit
-            Seed and contributions to record in the script.
+            Seed and contributions to record in the script; the past drills the
+            "no rehearsal" rule used are added as ``rehearsal``.
 
         Returns
         -------
         DrillScript
             Without a benchmark timeline (the application layer adds it).
+
+        Raises
+        ------
+        ConfigError
+            If no allowed start time is left after the draw (``drill.end``), or
+            every hazard and place left was drilled within the "no rehearsal"
+            horizon (``drill.no_rehearsal_days``).
+        ValueError
+            If ``drawn_at`` is not an ISO 8601 date-time with a UTC offset.
         """
         spec, cat = self.spec, self.catalogue
-        hazard = self.hazards[int(rng.choice(len(self.hazards), p=self.hazard_probs))]
+        moment = parse_moment(drawn_at)
+        if moment is None or moment.tzinfo is None:
+            raise ValueError(
+                _("drawn_at must be an ISO 8601 date-time with a UTC offset, got {value!r}").format(
+                    value=drawn_at
+                )
+            )
+        earliest = moment + timedelta(minutes=spec.lead_min)
+        lo = spec.earliest_offset(earliest)
+        if not self.start_intervals(lo, frozenset()):
+            raise ConfigError(
+                _(
+                    "the window ends before the earliest start this draw allows ({earliest}: "
+                    "drawn {drawn_at} plus {lead} min lead); move start and end into the future"
+                ).format(earliest=iso(earliest), drawn_at=drawn_at, lead=f"{spec.lead_min:g}"),
+                source=self.source,
+                key="drill.end",
+            )
+        past = self.rehearsals(moment)
+        barred = self.barred_bands(past)
+        hazards, hazard_probs, node_probs = self._choices(lo, barred)
+        hazard = hazards[int(rng.choice(len(hazards), p=hazard_probs))]
         h = cat[hazard]
-        node = int(rng.choice(self.network.n_nodes, p=self.node_probs[hazard]))
-        # uniform over the allowed hours of the window: a point on their total length
-        ends = np.cumsum([t1 - t0 for t0, t1 in self._intervals])
+        node = int(rng.choice(self.network.n_nodes, p=node_probs[hazard]))
+        area = str(self.areas[node])
+        # uniform over what is left of the allowed hours: a point on their total length
+        intervals = self.start_intervals(lo, barred.get((hazard, area), frozenset()))
+        ends = np.cumsum([t1 - t0 for t0, t1 in intervals])
         u = rng.random() * ends[-1]
-        k = int(np.searchsorted(ends, u, side="right"))
-        t0 = self._intervals[k][0] + u - (ends[k - 1] if k else 0.0)
-        start = spec.start + timedelta(seconds=int(np.floor(t0)))
+        k = min(int(np.searchsorted(ends, u, side="right")), len(intervals) - 1)
+        t0 = intervals[k][0] + u - (ends[k - 1] if k else 0.0)
+        start = spec.start + timedelta(seconds=int(np.floor(max(t0, intervals[k][0]))))
         grade = int(rng.choice(4, p=self.grade_probs(hazard))) + 1
         name = self.namer.name(node)
-        area = str(self.areas[node])
         nd = self.network.nodes
         jurisdiction = spec.jurisdiction or self.network.name
         jurisdiction_t = texts.pair(jurisdiction, spec.jurisdiction_zh or None)
@@ -472,7 +625,10 @@ class DrillDrawer:
             alarm=alarm,
             injects=injects,
             evaluation=evaluation,
-            audit=dict(audit or {}),
+            audit={
+                **(audit or {}),
+                "rehearsal": [[p.hazard, p.area, p.drawn_at, p.start] for p in past],
+            },
             texts={"name": name_t, "jurisdiction": jurisdiction_t},
         )
 

@@ -337,18 +337,36 @@ def road_closed(ctx: InjectContext) -> Inject | None:
 
 
 def depot_short(ctx: InjectContext) -> Inject | None:
-    """The nearest depot holding the most-needed supply has far less than its books say."""
+    """The nearest depot holding a needed supply has far less on its shelf than its books say.
+
+    The shelf holds a drawn 20-60 % of the books (the rest damaged or already
+    out). The inject arises only where that is really short of the need: the
+    supplies are tried most-needed first, each at its nearest holding depot,
+    and the first whose shelf is below the need is the one the depot keeper
+    calls about. A depot whose shelf still covers the need (250 kits on the
+    books, 1 needed) raises no shortage; when no supply is short, no inject.
+    """
     req = ctx.hazard.requirement(ctx.grade)
     if not req.supplies or not ctx.stores:
         return None
-    item, need = sorted(req.supplies, key=lambda p: (-p[1], p[0]))[0]
+    share = float(ctx.rng.uniform(0.2, 0.6))
     order = np.argsort(ctx.store_times[:, ctx.node], kind="stable")
-    holders = [ctx.stores[i] for i in order if dict(ctx.stores[i].stock).get(item, 0) > 0]
-    if not holders:
-        return None
+    for item, need in sorted(req.supplies, key=lambda p: (-p[1], p[0])):
+        holders = [ctx.stores[i] for i in order if dict(ctx.stores[i].stock).get(item, 0) > 0]
+        if not holders:
+            continue
+        booked = dict(holders[0].stock)[item]
+        available = int(np.floor(booked * share))
+        if available < need:
+            return _depot_inject(ctx, holders, item, need, booked, available)
+    return None
+
+
+def _depot_inject(
+    ctx: InjectContext, holders: list[Store], item: str, need: int, booked: int, available: int
+) -> Inject:
+    """The depot keeper's call: ``holders[0]`` can release ``available`` of ``need`` ``item``."""
     depot = holders[0]
-    booked = dict(depot.stock)[item]
-    available = int(np.floor(min(booked, need) * ctx.rng.uniform(0.2, 0.6)))
     fallback = depot.parent or (holders[1].name if len(holders) > 1 else "")
     item_t = texts.vocab("item", item)
     depot_t = texts.facility(depot.name)

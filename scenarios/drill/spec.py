@@ -3,11 +3,20 @@
 A :class:`DrillSpec` is read from the drill TOML's ``[drill]``, ``[risk]``,
 ``[reporting]``, ``[targets]`` and ``[evaluation]`` tables; the region tables
 (``[network]``, ``[facilities]``, ...) are the application's business.
+
+Times of day. A drill starts in one of four bands of the day, in the local time
+of the window (the ``timezone`` key): ``night`` 00:00-06:00, ``morning``
+06:00-12:00, ``afternoon`` 12:00-18:00 and ``evening`` 18:00-24:00
+(:data:`BANDS`). The "no rehearsal" rule of a six-no drill is stated in them:
+no hazard + area + band drilled in the last ``no_rehearsal_days`` days comes
+back (:meth:`DrillSpec.rehearsal_days`, :class:`scenarios.drill.draw.DrillDrawer`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import bisect
+import math
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -49,7 +58,7 @@ _DRILL_KEYS = {
     "id", "name", "name_zh", "jurisdiction", "jurisdiction_zh", "type", "blind", "start", "end",
     "timezone", "hazards",
     "grades", "include_areas", "exclude_areas", "units", "history", "no_repeat", "injects",
-    "hours",
+    "hours", "no_rehearsal_days", "lead_min",
 }  # fmt: skip
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 #: Longest time in minutes any deadline, target or allowance may take (a year).
@@ -60,6 +69,44 @@ MAX_RISK = 1e9
 MAX_NO_REPEAT = 100_000
 #: Years a drill window may lie in (date arithmetic stays far from its limits).
 YEARS = (1900, 2999)
+#: Bands of the day (local clock hours ``[from, to)``) the "no rehearsal" rule speaks of.
+BANDS: tuple[tuple[str, int, int], ...] = (
+    ("night", 0, 6),
+    ("morning", 6, 12),
+    ("afternoon", 12, 18),
+    ("evening", 18, 24),
+)
+#: Minutes between the draw and the earliest start, by default: time to publish the
+#: commitment before the drill can begin.
+DEFAULT_LEAD_MIN = 60.0
+#: Days a six-no drill's hazard + area + band stays barred, by default (a yearly plan).
+DEFAULT_REHEARSAL_DAYS = 365
+#: Longest "no rehearsal" horizon in days (a century).
+MAX_REHEARSAL_DAYS = 36_600
+
+
+def clip(intervals: list[tuple[float, float]], lo: float) -> list[tuple[float, float]]:
+    """The part of sorted, disjoint ``[t0, t1)`` intervals at or after ``lo``."""
+    k = bisect.bisect_right([t1 for _t0, t1 in intervals], lo)
+    out = intervals[k:]
+    if out and out[0][0] < lo:
+        out = [(lo, out[0][1]), *out[1:]]
+    return out
+
+
+def _minus(
+    span: tuple[float, float], holes: list[tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """Clock hours of ``span`` outside every hole, as ``[from, to)`` ranges."""
+    out = [span]
+    for h0, h1 in holes:
+        out = [
+            piece
+            for a, b in out
+            for piece in ((a, min(b, h0)), (max(a, h1), b))
+            if piece[1] > piece[0]
+        ]
+    return out
 
 
 def _parse_tz(value: str, fail: Any) -> timezone:
@@ -90,6 +137,7 @@ def _when(r: Reader, name: str, tz: timezone) -> datetime:
         v = datetime(v.year, v.month, v.day)
     if not isinstance(v, datetime):
         raise r.error(name, _("expected a date-time, got {value!r}").format(value=v))
+    v = v.replace(microsecond=0)  # drills are drawn to the second
     if not YEARS[0] <= v.year <= YEARS[1]:
         raise r.error(
             name,
@@ -173,7 +221,17 @@ class DrillSpec:
     history
         File of past drills (CSV ``drawn_at, exercise_id, hazard, area``), or "".
     no_repeat
-        A draw avoids the hazard+area pairs of the last ``no_repeat`` drills.
+        A draw avoids the hazard+area pairs of the last ``no_repeat`` drills
+        (a count of drills, whatever their time of day).
+    no_rehearsal_days
+        "No rehearsal": a draw avoids the hazard + area + band of the day
+        (:data:`BANDS`) of every drill of the last ``no_rehearsal_days`` days
+        (a time span; a past drill whose start time is not known bars every
+        band). ``None``: :data:`DEFAULT_REHEARSAL_DAYS` for a six-no drill, 0
+        (off) otherwise; see :attr:`rehearsal_days`.
+    lead_min
+        Minutes from the draw to the earliest start the draw may give (time to
+        publish the commitment); the start is drawn after the draw plus this.
     injects
         Inject kinds to schedule (see :data:`INJECT_KINDS`).
     risk
@@ -205,6 +263,8 @@ class DrillSpec:
     units: tuple[str, ...] = ()
     history: str = ""
     no_repeat: int = 3
+    no_rehearsal_days: int | None = None
+    lead_min: float = DEFAULT_LEAD_MIN
     injects: tuple[str, ...] = INJECT_KINDS
     risk: tuple[tuple[str, float], ...] = tuple(sorted(DEFAULT_RISK.items()))
     reporting: tuple[tuple[str, tuple[float, float, float, float]], ...] = tuple(
@@ -228,23 +288,57 @@ class DrillSpec:
         """Length of the window in minutes."""
         return (self.end - self.start).total_seconds() / 60.0
 
-    def allowed_intervals(self) -> list[tuple[float, float]]:
-        """Seconds after ``start`` at which the drill may begin, as ``[t0, t1)`` intervals."""
+    @property
+    def rehearsal_days(self) -> int:
+        """Days of the "no rehearsal" horizon in force (``no_rehearsal_days`` or its default)."""
+        if self.no_rehearsal_days is not None:
+            return self.no_rehearsal_days
+        return DEFAULT_REHEARSAL_DAYS if self.blind_level == "six-no" else 0
+
+    def band_of(self, t: datetime) -> str:
+        """The band of the day (:data:`BANDS`) of ``t`` in the window's local time.
+
+        A naive ``t`` is taken as local time of the window already.
+        """
+        local = t.astimezone(self.start.tzinfo) if t.tzinfo is not None else t
+        hour = local.hour + local.minute / 60 + local.second / 3600
+        return next(name for name, a, b in BANDS if a <= hour < b)
+
+    def earliest_offset(self, after: datetime) -> float:
+        """Seconds after ``start`` of the first whole second strictly after ``after``."""
+        return max(0.0, float(math.floor((after - self.start).total_seconds()) + 1))
+
+    def allowed_intervals(
+        self, *, after: datetime | None = None, avoid: Collection[str] = ()
+    ) -> list[tuple[float, float]]:
+        """Seconds after ``start`` at which the drill may begin, as ``[t0, t1)`` intervals.
+
+        Parameters
+        ----------
+        after
+            Only times strictly after this moment (to the second), e.g. the draw
+            plus :attr:`lead_min`.
+        avoid
+            Bands of the day (:data:`BANDS` names) the drill may not start in.
+        """
         total = (self.end - self.start).total_seconds()
-        if self.hours == (0.0, 24.0):
-            return [(0.0, total)]
-        a, b = self.hours
-        midnight = self.start.replace(hour=0, minute=0, second=0, microsecond=0)
-        out = []
-        day = midnight
-        while day < self.end:
-            t0 = (day + timedelta(hours=a) - self.start).total_seconds()
-            t1 = (day + timedelta(hours=b) - self.start).total_seconds()
-            t0, t1 = max(t0, 0.0), min(t1, total)
-            if t1 > t0:
-                out.append((t0, t1))
-            day += timedelta(days=1)
-        return out
+        holes = [(float(a), float(b)) for name, a, b in BANDS if name in avoid]
+        hours = _minus((float(self.hours[0]), float(self.hours[1])), holes)
+        if hours == [(0.0, 24.0)]:
+            out = [(0.0, total)]
+        else:
+            midnight = self.start.replace(hour=0, minute=0, second=0, microsecond=0)
+            out = []
+            day = midnight
+            while day < self.end:
+                for a, b in hours:
+                    t0 = (day + timedelta(hours=a) - self.start).total_seconds()
+                    t1 = (day + timedelta(hours=b) - self.start).total_seconds()
+                    t0, t1 = max(t0, 0.0), min(t1, total)
+                    if t1 > t0:
+                        out.append((t0, t1))
+                day += timedelta(days=1)
+        return clip(out, self.earliest_offset(after)) if after is not None else out
 
     def risk_of(self, hazard: str) -> float:
         """Relative risk of a hazard (1 for hazards the table does not list)."""
@@ -388,6 +482,10 @@ class DrillSpec:
                 units=_strs(r, "units"),
                 history=history,
                 no_repeat=r.int("no_repeat", 3, lo=0, hi=MAX_NO_REPEAT),
+                no_rehearsal_days=r.int("no_rehearsal_days", lo=0, hi=MAX_REHEARSAL_DAYS)
+                if r.has("no_rehearsal_days")
+                else None,
+                lead_min=r.num("lead_min", DEFAULT_LEAD_MIN, lo=0, hi=MAX_MINUTES),
                 injects=kinds,
                 risk=tuple(sorted(risk.items())),
                 reporting=tuple(sorted(reporting.items())),  # type: ignore[arg-type]
@@ -417,8 +515,11 @@ class DrillSpec:
             "units": list(self.units),
             "history": self.history,
             "no_repeat": self.no_repeat,
+            "lead_min": self.lead_min,
             "injects": list(self.injects),
         }
+        if self.no_rehearsal_days is not None:
+            drill["no_rehearsal_days"] = self.no_rehearsal_days
         return {
             "drill": drill,
             "risk": dict(self.risk),

@@ -12,8 +12,8 @@ from tests.bad_inputs.harness import Case, write
 
 #: A small drill on the built-in county (no simulated spread: fast).
 SMALL_DRILL = """[drill]
-start = 2026-12-01T08:00:00+08:00
-end = 2026-12-02T08:00:00+08:00
+start = 2099-12-01T08:00:00+08:00
+end = 2099-12-02T08:00:00+08:00
 [benchmark]
 replications = 0
 """
@@ -337,7 +337,7 @@ CASES = [
         "drill-draw-window-year",
         (*DRAW, "--out", "d", "--key", "k"),
         ("drill.toml", "drill.end"),
-        lambda t: write(t, "drill.toml", SMALL_DRILL.replace("2026-12-02", "9999-12-02")),
+        lambda t: write(t, "drill.toml", SMALL_DRILL.replace("2099-12-02", "9999-12-02")),
     ),
     Case(
         "drill-draw-hours-nan",

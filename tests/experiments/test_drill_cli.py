@@ -40,6 +40,16 @@ def fails_cleanly(capsys, *argv) -> str:
     return lines[0]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _draw_before_the_example_window():
+    """Draws happen a week before the example's (fixed) window opens, whatever today is."""
+    from tests.experiments.test_drill_workflow_fixes import freeze_draw_clock
+
+    with pytest.MonkeyPatch.context() as mp:
+        freeze_draw_clock(mp)
+        yield
+
+
 @pytest.fixture(scope="module")
 def drawn(tmp_path_factory):
     """The example drawn with secrets-entropy and a fresh key file; not yet revealed."""
@@ -67,7 +77,10 @@ def test_example_round_draw_reveal_verify(drawn, tmp_path, capsys):
     code, out, _ = run(capsys, "drill", "reveal", d, "--key", drawn[1], "--append-history", hist)
     assert code == 0 and "revealed SC-2026-Q4" in out
     r = d / "revealed"
-    assert sorted(p.name for p in (r / "participants").iterdir()) == ["alarm.cap.xml", "alarm.txt"]
+    assert sorted(p.name for p in (r / "participants").iterdir()) == [
+        "alarm.cap.xml", "alarm.txt", "forms",
+    ]  # fmt: skip
+    assert len(list((r / "participants" / "forms").glob("*.docx"))) == 12
     for f in (
         "controllers/injects.csv",
         "controllers/injects.md",
@@ -89,7 +102,10 @@ def test_example_round_draw_reveal_verify(drawn, tmp_path, capsys):
         (p["hazard"], p["area"]) for p in past
     }
     rows = read_csv(hist)
-    assert rows[:-1] == past and rows[-1]["exercise_id"] == "SC-2026-Q4"
+    # The older history gains an empty start column; its rows are otherwise kept.
+    assert [{k: v for k, v in r.items() if k != "start"} for r in rows[:-1]] == past
+    assert all(not r["start"] for r in rows[:-1]) and rows[-1]["exercise_id"] == "SC-2026-Q4"
+    assert rows[-1]["start"] == script["scene"]["start"]
     assert rows[-1]["hazard"] == script["scene"]["hazard"]
     injects = read_csv(r / "controllers/injects.csv")
     assert [int(i["no"]) for i in injects] == [i["no"] for i in script["injects"]]
@@ -229,10 +245,11 @@ def test_verify_catches_a_changed_revealed_script(drawn, tmp_path, capsys):
         fails_cleanly(capsys, "drill", "verify", d)
     script.write_bytes(good)
     opening = d / "revealed" / "opening.json"
-    o = json.loads(opening.read_text())
+    kept = opening.read_bytes()  # verify now checks every revealed byte: restore it exactly
+    o = json.loads(kept)
     opening.write_text(json.dumps({**o, "salt": "00" * 32}))
     assert "does not match" in fails_cleanly(capsys, "drill", "verify", d)
-    opening.write_text(json.dumps(o))
+    opening.write_bytes(kept)
     sealed = d / "script.sealed"
     sealed.write_bytes(sealed.read_bytes() + b"\0")
     assert "changed since the draw" in fails_cleanly(capsys, "drill", "verify", d)
@@ -333,7 +350,7 @@ def test_reveal_without_the_network_file_still_writes_every_packet_but_the_map(
     save_graphml(synthetic_county(), tmp_path / "county.graphml")
     toml = tmp_path / "d.toml"
     toml.write_text(
-        "[drill]\nstart = 2026-12-01T08:00:00+08:00\nend = 2026-12-02T08:00:00+08:00\n"
+        "[drill]\nstart = 2099-12-01T08:00:00+08:00\nend = 2099-12-02T08:00:00+08:00\n"
         '[network]\nfile = "county.graphml"\n'
     )
     d, key = tmp_path / "d", tmp_path / "k"

@@ -1,0 +1,517 @@
+"""What the evaluators saw: the observations file of a drill, read and checked row by row.
+
+Evaluators fill in one row per observation, in a CSV file or the first sheet
+of an XLSX workbook, with these columns (English names; order free; only
+``kind`` and ``ref`` must be there)::
+
+    kind,ref,time,done,score,fields,evaluator,note
+    milestone,call_taken,2026-12-08T10:31:40+08:00,,,,,
+    milestone,first_arrival,10:44,,,,,
+    milestone,video,,no,,,,no drone on the first team
+    report,phone_first:city,+12,,,,信息报送组,
+    report,written_first,+52,,,report_unit;report_time;time;place,信息报送组,
+    inject,2,+25,yes,,,,
+    indicator,C3,,,B,,指挥协调组,groups formed late
+    indicator,S4,,,3,,,
+
+``kind`` is one of
+
+``milestone``
+    ``ref`` names the moment (:data:`MILESTONES`): the call taken, the first
+    dispatch, the first team on scene, the full required complement on
+    scene, the command post set up, under control, live video from the
+    scene, the end of play; ``time`` when it happened, or ``done`` = ``no``
+    (and no time) if it never happened during play. Every moment a time
+    standard of the drill measures must have its row (``needed``).
+``report``
+    A report sent: ``ref`` is its kind (:data:`REPORT_KINDS`), optionally
+    ``:level`` it went to (``county``, ``city``, ``province``...); ``time``
+    when it was sent; ``fields`` the fields of the report template it filled
+    in, separated by ``;`` (or ``；``, ``、``): the field keys, or their labels
+    in English or Chinese. A report that was not sent has no row.
+``inject``
+    ``ref`` the inject's number; ``done`` whether the expected action was
+    taken (``yes``/``no``, ``是``/``否``); ``time`` when, if taken. Every
+    inject of the drill must have its row.
+``indicator``
+    ``ref`` a rating indicator of the evaluation form; ``score`` the
+    evaluators' rating ``A``-``D`` or their points (0 to the indicator's
+    weight). Time indicators are scored from the times, not from a row.
+
+A ``time`` is an ISO 8601 time with its offset, a clock time (``HH:MM`` or
+``HH:MM:SS``) on the day the drill started, in the drill's own offset (a
+clock time more than 12 hours before the alarm is read as the next day), or
+``+minutes`` after the alarm. Nothing may happen before the alarm. A row
+may be given once (a second row of the same milestone, inject or indicator
+is a mistake). Blank rows, and comment rows whose first cell starts with
+``#``, are skipped; the first other row is the header. Every mistake is one
+line naming the file, the row (as a spreadsheet numbers it) and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from networks.errors import ConfigError
+from networks.i18n import _
+
+#: Columns of an observations file.
+COLUMNS = ("kind", "ref", "time", "done", "score", "fields", "evaluator", "note")
+#: Kinds of observation.
+KINDS = ("milestone", "report", "inject", "indicator")
+#: Moments a milestone row may name.
+MILESTONES = (
+    "call_taken", "dispatch", "first_arrival", "full_complement", "command_post",
+    "under_control", "video", "end_of_play",
+)  # fmt: skip
+#: Kinds of report a report row may name, and the template kind each is written on.
+REPORT_KINDS = {
+    "phone_first": "first",
+    "written_first": "first",
+    "follow_up": "followup",
+    "final": "final",
+}
+#: Levels a report may go to (``phone_first:city``).
+LEVELS = ("township", "county", "city", "province", "state")
+_YES = {"yes", "y", "true", "1", "是", "完成", "已完成"}
+_NO = {"no", "n", "false", "0", "否", "未完成"}
+_RATINGS = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report sent during the drill.
+
+    Attributes
+    ----------
+    kind
+        A key of :data:`REPORT_KINDS`.
+    level
+        The level it went to, or ``""`` if the row does not say.
+    minute
+        When it was sent, in minutes after the alarm.
+    fields
+        Keys of the template fields it filled in.
+    row
+        Its row in the file.
+    """
+
+    kind: str
+    level: str
+    minute: float
+    fields: tuple[str, ...]
+    row: int
+
+
+@dataclass(frozen=True)
+class Rating:
+    """The evaluators' score of a rating indicator.
+
+    Attributes
+    ----------
+    share
+        Share of the indicator's weight (0-1).
+    given
+        As written: a letter ``A``-``D`` or points.
+    row
+        Its row in the file.
+    """
+
+    share: float
+    given: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """A row's note: ``kind``, ``ref``, evaluator and text, with the row number."""
+
+    kind: str
+    ref: str
+    evaluator: str
+    text: str
+    row: int
+
+
+@dataclass(frozen=True)
+class Observations:
+    """A drill's observations, in minutes after the alarm.
+
+    Attributes
+    ----------
+    source
+        The file read.
+    milestones
+        Minute of each moment observed (None: it did not happen during play).
+    milestone_rows
+        The row of each milestone.
+    reports
+        Reports sent, in the order of the file.
+    injects
+        Per inject number: ``(done, minute or None, row)``.
+    ratings
+        Evaluators' scores of rating indicators, by indicator id.
+    notes
+        Every row with a note.
+    evaluators
+        The names in the ``evaluator`` column, in order of first appearance.
+    """
+
+    source: str
+    milestones: dict[str, float | None] = field(default_factory=dict)
+    milestone_rows: dict[str, int] = field(default_factory=dict)
+    reports: tuple[Report, ...] = ()
+    injects: dict[int, tuple[bool, float | None, int]] = field(default_factory=dict)
+    ratings: dict[str, Rating] = field(default_factory=dict)
+    notes: tuple[Note, ...] = ()
+    evaluators: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The file's name, for the documents."""
+        return Path(self.source).name
+
+    def last_minute(self) -> float:
+        """The latest minute observed (0 if none): the end of play when no row names it."""
+        times = [m for m in self.milestones.values() if m is not None]
+        times += [r.minute for r in self.reports]
+        times += [m for _d, m, _r in self.injects.values() if m is not None]
+        return max(times, default=0.0)
+
+    def end_of_play(self) -> float:
+        """The ``end_of_play`` milestone, else the latest minute observed."""
+        end = self.milestones.get("end_of_play")
+        return end if end is not None else self.last_minute()
+
+    def notes_of(self, kind: str, ref: str) -> list[Note]:
+        """The notes of the rows of ``kind`` and ``ref``."""
+        return [n for n in self.notes if n.kind == kind and n.ref == ref]
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file or of an XLSX workbook's first sheet: (row number, text by column).
+
+    Rows are numbered as a spreadsheet numbers them; blank rows and comment rows (the
+    first cell starting with ``#``) are skipped; the first other row is the header.
+    """
+    if not path.is_file():
+        raise ConfigError(_("no such observations file"), source=str(path))
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            import openpyxl
+        except ImportError:  # pragma: no cover - a declared dependency
+            raise ConfigError(_("reading XLSX needs openpyxl"), source=str(path)) from None
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
+            raise ConfigError(
+                _("not a readable XLSX workbook ({reason})").format(reason=exc), source=str(path)
+            ) from None
+        try:
+            sheet = book.worksheets[0]
+            values = [
+                ["" if v is None else _cell(v) for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
+        finally:
+            book.close()
+    else:
+        try:
+            with open(path, newline="", encoding="utf-8-sig") as f:
+                values = list(csv.reader(f))
+        except OSError as exc:
+            raise ConfigError(
+                _("cannot read the observations ({reason})").format(reason=exc.strerror),
+                source=str(path),
+            ) from None
+        except (UnicodeDecodeError, csv.Error):
+            raise ConfigError(_("not a UTF-8 CSV file"), source=str(path)) from None
+    numbered = [
+        (k + 1, line)
+        for k, line in enumerate(values)
+        if any(str(c).strip() for c in line) and not str(line[0]).lstrip().startswith("#")
+    ]
+    if not numbered:
+        raise ConfigError(_("empty file"), source=str(path))
+    first, head = numbered[0]
+    header = [str(h).strip() for h in head]
+    missing = [c for c in ("kind", "ref") if c not in header]
+    if missing:
+        raise ConfigError(
+            _("no column {columns} (expected {header})").format(
+                columns=", ".join(missing), header=",".join(COLUMNS)
+            ),
+            source=str(path),
+            key=f"row {first}",
+        )
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise ConfigError(
+            _("unknown column {columns} (expected {header})").format(
+                columns=", ".join(unknown), header=",".join(COLUMNS)
+            ),
+            source=str(path),
+            key=f"row {first}",
+        )
+    rows = []
+    for n, line in numbered[1:]:
+        cells = [str(c).strip() for c in line] + [""] * (len(header) - len(line))
+        rows.append((n, {h: c for h, c in zip(header, cells, strict=False) if h}))
+    return rows
+
+
+def _cell(v: Any) -> str:
+    """An XLSX cell as text (a datetime keeps its ISO form)."""
+    if isinstance(v, datetime):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+class FieldNames:
+    """The fields of a report template by key and by label (English or Chinese).
+
+    ``None`` for a drill without a template: any field name is then taken as given.
+    """
+
+    def __init__(self, fields: Iterable[tuple[str, str, str]] | None) -> None:
+        self.known = fields is not None
+        self.keys: dict[str, str] = {}
+        for key, label, label_zh in fields or ():
+            for name in (key, label.lower(), label_zh):
+                if name:
+                    self.keys.setdefault(name, key)
+
+    def key(self, name: str) -> str | None:
+        """The field key ``name`` stands for, or None."""
+        if not self.known:
+            return name
+        return self.keys.get(name) or self.keys.get(name.lower())
+
+
+def read_observations(
+    path: str | Path,
+    *,
+    alarm: datetime,
+    injects: Sequence[int],
+    indicators: Mapping[str, tuple[float, str]],
+    fields: FieldNames | None = None,
+    needed: Sequence[str] = ("call_taken",),
+) -> Observations:
+    """Read and check a drill's observations.
+
+    Parameters
+    ----------
+    path
+        CSV or XLSX file.
+    alarm
+        When the alarm was raised (minute 0; its offset reads clock times).
+    injects
+        The drill's inject numbers (each must have a row).
+    indicators
+        The evaluation form's indicators: id -> (weight, rule). Only ``rating``
+        indicators may have a row.
+    fields
+        The report template's fields (None: any field name is accepted).
+    needed
+        Milestones that must have a row (those the drill's time standards measure).
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        One line naming the file, the row (as a spreadsheet numbers it) and
+        the column, for the first mistake; a missing row names the file and
+        what is missing.
+    """
+    p = Path(path)
+    rows = read_rows(p)
+    names = fields or FieldNames(None)
+    milestones: dict[str, float | None] = {}
+    where: dict[str, int] = {}
+    reports: list[Report] = []
+    done: dict[int, tuple[bool, float | None, int]] = {}
+    ratings: dict[str, Rating] = {}
+    notes: list[Note] = []
+    evaluators: dict[str, None] = {}
+    for n, row in rows:
+
+        def fail(column: str, message: str, n: int = n) -> ConfigError:
+            return ConfigError(message, source=str(p), key=f"row {n}, {column}")
+
+        kind, ref = row.get("kind", ""), row.get("ref", "")
+        if kind not in KINDS:
+            raise fail("kind", _("expected one of {names}").format(names=", ".join(KINDS)))
+        if not ref:
+            raise fail("ref", _("missing"))
+        text_time = row.get("time", "")
+        minute = _minute(text_time, alarm, fail) if text_time else None
+        if kind == "milestone":
+            if ref not in MILESTONES:
+                raise fail("ref", _("expected one of {names}").format(names=", ".join(MILESTONES)))
+            if ref in where:
+                raise fail("ref", _("{ref} is already observed in row {row}").format(
+                    ref=ref, row=where[ref]))  # fmt: skip
+            flag = row.get("done", "").lower()
+            if flag and flag not in _YES | _NO:
+                raise fail("done", _("expected yes or no"))
+            if flag in _NO:
+                if minute is not None:
+                    raise fail("time", _("give a time or done = no, not both"))
+            elif minute is None:
+                raise fail("time", _("missing (or done = no if it did not happen)"))
+            milestones[ref], where[ref] = minute, n
+        elif kind == "report":
+            what, _sep, level = ref.partition(":")
+            if what not in REPORT_KINDS:
+                raise fail(
+                    "ref", _("expected one of {names}").format(names=", ".join(REPORT_KINDS))
+                )
+            if level and level not in LEVELS:
+                raise fail(
+                    "ref",
+                    _("unknown level {level!r} (expected one of {names})").format(
+                        level=level, names=", ".join(LEVELS)
+                    ),
+                )
+            if minute is None:
+                raise fail("time", _("missing"))
+            filled = []
+            for name in (f.strip() for f in re.split(r"[;；、]", row.get("fields", ""))):
+                if not name:
+                    continue
+                key = names.key(name)
+                if key is None:
+                    raise fail(
+                        "fields",
+                        _("no field {name!r} on the drill's report template").format(name=name),
+                    )
+                filled.append(key)
+            reports.append(Report(what, level, minute, tuple(dict.fromkeys(filled)), n))
+        elif kind == "inject":
+            try:
+                number = int(ref)
+            except ValueError:
+                raise fail("ref", _("expected an inject number")) from None
+            if number not in injects:
+                raise fail(
+                    "ref",
+                    _("no inject {number} in this drill (it has {numbers})").format(
+                        number=number, numbers=", ".join(str(i) for i in injects)
+                    ),
+                )
+            if number in done:
+                raise fail("ref", _("inject {number} is already observed in row {row}").format(
+                    number=number, row=done[number][2]))  # fmt: skip
+            flag = row.get("done", "").lower()
+            if flag not in _YES | _NO:
+                raise fail("done", _("expected yes or no"))
+            done[number] = (flag in _YES, minute, n)
+        else:
+            if ref not in indicators:
+                raise fail("ref", _("no indicator {ref} on this drill's form").format(ref=ref))
+            weight, rule = indicators[ref]
+            if rule != "rating":
+                raise fail(
+                    "ref",
+                    _("{ref} is scored from the times of the milestones and reports").format(
+                        ref=ref
+                    ),
+                )
+            if ref in ratings:
+                raise fail("ref", _("{ref} is already scored in row {row}").format(
+                    ref=ref, row=ratings[ref].row))  # fmt: skip
+            ratings[ref] = Rating(_share(row.get("score", ""), weight, fail), row["score"], n)
+        if row.get("evaluator"):
+            evaluators.setdefault(row["evaluator"], None)
+        if row.get("note"):
+            notes.append(Note(kind, ref, row.get("evaluator", ""), row["note"], n))
+    for m in needed:
+        if m not in milestones:
+            raise ConfigError(
+                _("no observation of {milestone} (a milestone row: its time, or done = no)").format(
+                    milestone=m
+                ),
+                source=str(p),
+            )
+    for number in injects:
+        if number not in done:
+            raise ConfigError(
+                _("no observation of inject {number} (an inject row: done yes or no)").format(
+                    number=number
+                ),
+                source=str(p),
+            )
+    return Observations(
+        source=str(p),
+        milestones=milestones,
+        milestone_rows=where,
+        reports=tuple(reports),
+        injects=done,
+        ratings=ratings,
+        notes=tuple(notes),
+        evaluators=tuple(evaluators),
+    )
+
+
+def _share(text: str, weight: float, fail: Any) -> float:
+    """The share of its weight a rating earns: a letter A-D, or points out of ``weight``."""
+    from experiments.drill.evaluation_gbt import rating_share
+
+    if text.strip().upper() in _RATINGS:
+        return rating_share(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise fail("score", _("expected a rating A-D or points")) from None
+    if not (math.isfinite(value) and 0 <= value <= weight):
+        raise fail(
+            "score",
+            _("expected 0 to {top:g} points, got {value}").format(top=weight, value=text),
+        )
+    return value / weight
+
+
+def _minute(text: str, alarm: datetime, fail: Any) -> float:
+    """Minutes after the alarm of an ISO time, a clock time that day, or ``+minutes``."""
+    bad = _("expected +minutes, a clock time or an ISO time")
+    if text.startswith("+"):
+        try:
+            value = float(text[1:])
+        except ValueError:
+            raise fail("time", bad) from None
+        if not math.isfinite(value):
+            raise fail("time", bad)
+    else:
+        try:
+            if len(text) <= 8 and ":" in text:
+                parts = [int(x) for x in text.split(":")]
+                if not 2 <= len(parts) <= 3 or not (0 <= parts[0] < 24 and 0 <= parts[1] < 60):
+                    raise ValueError
+                at = alarm.replace(hour=parts[0], minute=parts[1],
+                                   second=parts[2] if len(parts) == 3 else 0,
+                                   microsecond=0)  # fmt: skip
+                if at < alarm - timedelta(hours=12):  # past midnight
+                    at += timedelta(days=1)
+            else:
+                at = datetime.fromisoformat(text)
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=alarm.tzinfo)
+        except ValueError:
+            raise fail("time", bad) from None
+        value = (at - alarm).total_seconds() / 60.0
+    if value < -1e-9:
+        raise fail(
+            "time",
+            _("{minutes:.1f} min before the alarm ({alarm})").format(
+                minutes=-value, alarm=alarm.isoformat()
+            ),
+        )
+    return max(value, 0.0)

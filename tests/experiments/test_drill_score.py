@@ -1,0 +1,373 @@
+"""The score loop (issue 14): ``yingji drill score`` and ``yingji drill history``.
+
+The shipped example ``examples/drill_observations.csv`` pairs with the drill
+``examples/drill.toml`` draws with ``--seed 5`` (the draw's content does not
+depend on the time of the draw; the observations give times as ``+minutes``
+after the alarm): a grade IV rainstorm waterlogging with six injects. The
+expected scores below are computed by hand from the weights and rules of the
+evaluation plan (``experiments.drill.evaluation_gbt``), not by running the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import main
+from tests.conftest import REPO, read_csv
+
+EXAMPLE = REPO / "examples" / "drill.toml"
+OBSERVATIONS = REPO / "examples" / "drill_observations.csv"
+SEED = 5
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): "dir"
+        if p.is_dir()
+        else hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.fixture(scope="module")
+def revealed(tmp_path_factory):
+    """The example drawn with seed 5 a week before its window, and revealed (in English)."""
+    from tests.experiments.test_drill_workflow_fixes import freeze_draw_clock
+
+    base = tmp_path_factory.mktemp("score")
+    d, key = base / "d", base / "k.key"
+    with pytest.MonkeyPatch.context() as mp:
+        freeze_draw_clock(mp)
+        assert main(["drill", "draw", str(EXAMPLE), "--out", str(d), "--key", str(key),
+                     "--seed", str(SEED)]) == 0  # fmt: skip
+    assert main(["--lang", "en", "drill", "reveal", str(d), "--key", str(key)]) == 0
+    return d
+
+
+@pytest.fixture
+def drill(revealed, tmp_path) -> Path:
+    d = tmp_path / "d"
+    shutil.copytree(revealed, d)
+    return d
+
+
+def test_the_example_pairs_with_the_seed_5_draw(revealed):
+    """The premises of the hand computation: what the seed-5 draw of the example holds."""
+    s = json.loads((revealed / "revealed" / "script.json").read_bytes())
+    assert (s["scene"]["hazard"], s["scene"]["grade"], s["drill_type"]) == (
+        "waterlogging",
+        4,
+        "field",
+    )
+    assert [(i["no"], i["kind"], i["offset_min"]) for i in s["injects"]] == [
+        (1, "road_closed", 7.9),
+        (2, "media_enquiry", 18.9),
+        (3, "cascade", 28.1),
+        (4, "depot_short", 32.5),
+        (5, "escalation", 41.3),
+        (6, "casualty_update", 71.1),
+    ]
+    assert s["scene"]["start"].startswith(
+        "2027-06-26T"
+    )  # the drill's date: due dates count from it
+    ts = read_csv(revealed / "revealed" / "evaluators" / "time_standards.csv")
+    assert [(r["id"], r["ref"], r["target_min"], r["inject"]) for r in ts] == [
+        ("T1", "standard:call_taking", "1", ""),
+        ("T2", "standard:arrival", "11", ""),
+        ("T3", "standard:control", "26", ""),
+        ("T4", "standard:command_post", "30", ""),
+        ("T5", "standard:video", "30", ""),
+        ("T6", "report:phone_first", "60", ""),
+        ("T7", "report:written_first", "360", ""),
+        ("T8", "report:follow_up", "60", "1"),
+        ("T9", "report:follow_up", "60", "3"),
+        ("T10", "report:follow_up", "60", "4"),
+        ("T11", "report:follow_up", "60", "5"),
+        ("T12", "report:follow_up", "60", "6"),
+        ("T13", "report:follow_up", "720", ""),
+        ("T14", "report:phone_first", "30", "5"),
+        ("T15", "report:written_first", "60", "5"),
+    ]
+
+
+# Hand computation for the example (times in minutes after the alarm).
+# Ratings earn A 100 %, B 80 %, C 50 %, D 0 % of the weight; a time row 100 % within its
+# target, 50 % within 1.5 times it, else 0; a time indicator takes its lowest row.
+#
+#   T1  call taken 0.8 <= 1                                      -> 1
+#   T2  first arrival 13.5 > 11, <= 16.5                         -> 0.5
+#   T3  under control 34 > 26, <= 39                             -> 0.5
+#   T4  command post 24 <= 30                                    -> 1
+#   T5  video 38 > 30, <= 45                                     -> 0.5
+#   T6  phone first at 12 <= 60                                  -> 1
+#   T7  written first at 118 <= 360                              -> 1
+#   T8  follow-up at 36 after inject 1 (7.9): 28.1 <= 60         -> 1
+#   T9  ... after inject 3 (28.1): 36 - 28.1 = 7.9               -> 1
+#   T10 ... after inject 4 (32.5): 3.5                           -> 1
+#   T11 first follow-up after inject 5 (41.3) is at 125: 83.7 > 60, <= 90 -> 0.5
+#   T12 ... after inject 6 (71.1): 125 - 71.1 = 53.9             -> 1
+#   T13 reports at 12, 36, 58, 118, 125, end of play 150: longest gap 58 -> 118 = 60 <= 720 -> 1
+#   T14 phone first after inject 5: 58 - 41.3 = 16.7 <= 30       -> 1
+#   T15 written first after inject 5: 118 - 41.3 = 76.7 > 60, <= 90 -> 0.5
+#
+#   R1 4 x 1 = 4; R2 6 x min(T6, T7, T14, T15) = 6 x 0.5 = 3;
+#   R3 3 x B: the written first report filled 16 of the 18 required fields (no "needs", no
+#      "contact"), 16/18 = 0.89 >= 0.8 -> B -> 3 x 0.8 = 2.4;
+#   R4 4 x min(T8..T13) = 4 x 0.5 = 2; R5 3 x B = 2.4; R6 4 x A = 4      reporting 17.8
+#   C1 5; C2 5 x T4 = 5; C3 4 x B = 3.2; C4 4 x C = 2; C5 4 x T5 = 2; C6 4    command 21.2
+#   O1 6 x T2 = 3; O2 6 (A, veto item passed); O3 8 x T3 = 4; O4 4 x B = 3.2;
+#   O5 5; O6 5 x B = 4                                                    operations 25.2
+#   S1 5 x C = 2.5; S2 4; S3 3; S4 3 points of 4                             support 12.5
+#   every indicator applies: weight 100; total 17.8 + 21.2 + 25.2 + 12.5 = 76.7
+#   76.7 >= 60 and < 80 -> pass (合格).
+POINTS = {
+    "R1": 4, "R2": 3, "R3": 2.4, "R4": 2, "R5": 2.4, "R6": 4,
+    "C1": 5, "C2": 5, "C3": 3.2, "C4": 2, "C5": 2, "C6": 4,
+    "O1": 3, "O2": 6, "O3": 4, "O4": 3.2, "O5": 5, "O6": 4,
+    "S1": 2.5, "S2": 4, "S3": 3, "S4": 3,
+}  # fmt: skip
+TIME_SHARES = {
+    "T1": 1, "T2": 0.5, "T3": 0.5, "T4": 1, "T5": 0.5, "T6": 1, "T7": 1, "T8": 1, "T9": 1,
+    "T10": 1, "T11": 0.5, "T12": 1, "T13": 1, "T14": 1, "T15": 0.5,
+}  # fmt: skip
+# The improvement list: every time row below full (T2, T3, T5, T11, T15), every rating below
+# full (R5 B, C3 B, C4 C, O4 B, O6 B, S1 C, S4 3/4), inject 6 (no list of the missing), the
+# two reports with blank required fields (rows 15 and 16). Groups by what each tests: arrival,
+# control, cascade, muster -> rescue; video, reporting, information officers, work groups,
+# escalation -> coordination; casualties -> medical; supplies -> logistics. Due: the drill's
+# date 2027-06-26 + 30 days = 2027-07-26.
+IMPROVEMENTS = [
+    ("time", "T2", "O1", "rescue"),
+    ("time", "T3", "O3", "rescue"),
+    ("time", "T5", "C5", "coordination"),
+    ("time", "T11", "R4", "coordination"),
+    ("time", "T15", "R2", "coordination"),
+    ("indicator", "R5", "R5", "coordination"),
+    ("indicator", "C3", "C3", "coordination"),
+    ("indicator", "C4", "C4", "coordination"),
+    ("indicator", "O4", "O4", "rescue"),
+    ("indicator", "O6", "O6", "medical"),
+    ("indicator", "S1", "S1", "logistics"),
+    ("indicator", "S4", "S4", "rescue"),
+    ("inject", "6", "O6", "medical"),
+    ("report", "15", "R3", "coordination"),
+    ("report", "16", "R4", "coordination"),
+]
+
+
+def test_example_scores_as_computed_by_hand(drill, capsys):
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)
+    assert code == 0, err
+    assert "76.7 out of 100, pass; 15 improvements open" in out
+    scored = drill / "scored"
+    assert sorted(p.name for p in scored.iterdir()) == [
+        ".yingji-output", "evaluation_form.csv", "evaluation_form.html", "evaluation_form.md",
+        "evaluation_report.html", "evaluation_report.md", "improvements.csv",
+        "improvements.html", "observations.csv", "score.json",
+    ]  # fmt: skip
+    score = json.loads((scored / "score.json").read_text())
+    assert {k: v["points"] for k, v in score["indicators"].items()} == pytest.approx(POINTS)
+    assert {k: v["share"] for k, v in score["time_standards"].items()} == TIME_SHARES
+    assert score["indicators"]["R3"]["how"] == "completeness"
+    assert score["indicators"]["R3"]["given"] == "B"
+    assert score["counted_weight"] == 100
+    assert score["total"] == pytest.approx(76.7)
+    assert (score["conclusion"], score["veto"]) == ("pass", False)
+    form = read_csv(scored / "evaluation_form.csv")
+    assert {r["id"]: float(r["points"]) for r in form[:-1]} == pytest.approx(POINTS)
+    assert (form[-1]["id"], form[-1]["given"], form[-1]["how"]) == ("total", "76.7", "pass")
+    rows = read_csv(scored / "improvements.csv")
+    assert [(r["kind"], r["ref"], r["indicator_id"], r["group_key"]) for r in rows] == IMPROVEMENTS
+    assert {(r["due"], r["status"]) for r in rows} == {("2027-07-26", "open")}
+    assert rows[0]["lead_unit"] == "Synthetic County fire and rescue brigade"  # drill.toml
+    assert rows[0]["lead_unit_zh"] == "示范县消防救援大队"
+    report = (scored / "evaluation_report.md").read_text()
+    for heading in ("## 1. Overview", "## 2. Basis", "## 3. Results", "## 4. Against the bench",
+                    "## 5. Problems", "## 6. Recommendations", "## 7. Conclusion"):  # fmt: skip
+        assert heading in report
+    assert "Support needed, Contact phone" in report  # the written first report's blanks
+    assert "| First team on scene | Huangtu Station | 13.4 |" in report  # plan vs observed
+    assert (scored / "observations.csv").read_bytes() == OBSERVATIONS.read_bytes()
+    # the revealed folder is untouched: verify still passes
+    code, out, _ = run(capsys, "drill", "verify", drill)
+    assert code == 0 and "match the manifest" in out
+
+
+def test_scored_folder_is_replaced_only_with_overwrite(drill, capsys):
+    assert run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)[0] == 0
+    before = snapshot(drill)
+    code, _, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)
+    assert code == 2 and "--overwrite" in err and snapshot(drill) == before
+    code, _, err = run(capsys, "--lang", "zh", "drill", "score", drill, "--observations",
+                       OBSERVATIONS, "--overwrite")  # fmt: skip
+    assert code == 0, err
+    assert "合格" in (drill / "scored" / "evaluation_report.html").read_text()
+    assert run(capsys, "drill", "verify", drill)[0] == 0
+
+
+def _edit(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+BASE = OBSERVATIONS.read_text(encoding="utf-8")
+MALFORMED = {
+    "unknown kind": (_edit(BASE, "milestone,dispatch", "milestones,dispatch"), "row 5, kind"),
+    "bad time": (_edit(BASE, "dispatch,+3,", "dispatch,3 pm,"), "row 5, time"),
+    "score above the maximum": (_edit(BASE, "S4,,,3,", "S4,,,5,"), "row 36, score"),
+    "unknown inject": (BASE + "inject,7,+80,yes,,,,\n", "row 37, ref"),
+    "missing call_taken": (_edit(BASE, "milestone,call_taken,+0.8,,,,信息报送评估员,\n", ""),
+                           "no observation of call_taken"),
+    "missing rating": (_edit(BASE, "indicator,C1,,,A,,指挥协调评估员,\n", ""),
+                       "no rating of indicator C1"),
+    "unknown template field": (_edit(BASE, "reporter;contact", "reporter;phone_no"),
+                               "row 13, fields"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_malformed_observations_exit_2_and_write_nothing(case, drill, tmp_path, capsys):
+    text, where = MALFORMED[case]
+    obs = tmp_path / "obs.csv"
+    obs.write_text(text, encoding="utf-8")
+    hist = tmp_path / "history.csv"
+    shutil.copy(REPO / "examples" / "drill_history.csv", hist)
+    before, hist_before = snapshot(drill), hist.read_bytes()
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", obs,
+                         "--append-history", hist)  # fmt: skip
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2 and out == ""
+    assert len(lines) == 1 and lines[0].startswith("yingji: error: "), err
+    assert str(obs) in lines[0] and where in lines[0], lines[0]
+    assert snapshot(drill) == before  # no scored/ folder, no staging folder left
+    assert hist.read_bytes() == hist_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d", "history.csv", "obs.csv"]
+
+
+def test_a_changed_revealed_file_is_not_scored(drill, capsys):
+    sheet = drill / "revealed" / "evaluators" / "indicators.csv"
+    sheet.write_bytes(sheet.read_bytes().replace(b"S4,field", b"S4,fielD"))
+    code, _, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)
+    assert code == 2 and "indicators.csv" in err and not (drill / "scored").exists()
+
+
+def test_history_records_the_score_and_lists_past_drills(drill, tmp_path, capsys):
+    hist = tmp_path / "history.csv"
+    shutil.copy(REPO / "examples" / "drill_history.csv", hist)
+    past = read_csv(hist)
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
+                         "--append-history", hist)  # fmt: skip
+    assert code == 0, err
+    assert str(hist.resolve()) in out
+    rows = read_csv(hist)
+    # the drill was not in the history: its row is added; the others keep their values
+    assert [{k: r[k] for k in past[0]} for r in rows[:-1]] == past
+    assert all(r["score"] == r["conclusion"] == r["open_improvements"] == "" for r in rows[:-1])
+    last = rows[-1]
+    got = [last[k] for k in ("exercise_id", "hazard", "score", "conclusion", "open_improvements")]
+    assert got == ["SC-2026-Q4", "waterlogging", "76.7", "pass", "15"]
+    # scored again: the same row is updated, not a second one added
+    last_rated_d = OBSERVATIONS.read_text(encoding="utf-8").replace("O2,,,A,", "O2,,,D,")
+    obs = tmp_path / "obs.csv"
+    obs.write_text(last_rated_d, encoding="utf-8")
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", obs,
+                         "--append-history", hist, "--overwrite")  # fmt: skip
+    assert code == 0, err
+    # the veto item rated D: 76.7 - 6 = 70.7, and the drill fails whatever the total
+    assert "70.7 out of 100, fail; 16 improvements open" in out
+    again = read_csv(hist)
+    assert len(again) == len(rows) and again[:-1] == rows[:-1]
+    assert (again[-1]["score"], again[-1]["conclusion"], again[-1]["open_improvements"]) == (
+        "70.7", "fail", "16",
+    )  # fmt: skip
+    code, out, _ = run(capsys, "drill", "history", hist)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["Exercise", "Drawn", "Hazard", "Area", "Start", "Score",
+                                "Conclusion", "Open", "improvements"]  # fmt: skip
+    assert "SC-2026-Q1" in lines[2] and "Building fire" in lines[2] and "County Seat" in lines[2]
+    assert "SC-2026-Q4" in lines[-1] and "70.7" in lines[-1] and "fail" in lines[-1]
+    assert lines[-1].rstrip().endswith("16")
+    code, out, _ = run(capsys, "--lang", "zh", "drill", "history", hist)
+    assert code == 0 and "县城" in out and "不合格" in out
+
+
+def test_history_through_the_drill_file_updates_the_revealed_row(drill, tmp_path, capsys):
+    """A history the reveal wrote (five columns, this drill's row in it) gains the score columns."""
+    toml = tmp_path / "drill.toml"
+    toml.write_text(EXAMPLE.read_text().replace('"drill_history.csv"', '"h.csv"'))
+    hist = tmp_path / "h.csv"
+    header, mine = (drill / "revealed" / "history_row.csv").read_text().splitlines()
+    hist.write_text(f"{header}\n2026-01-02T00:00:00+00:00,OLD,building_fire,E3,\n{mine}\n")
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
+                         "--append-history", toml)  # fmt: skip
+    assert code == 0, err
+    assert str(hist.resolve()) in out
+    rows = read_csv(hist)
+    assert list(rows[0]) == ["drawn_at", "exercise_id", "hazard", "area", "start", "score",
+                             "conclusion", "open_improvements"]  # fmt: skip
+    assert [(r["exercise_id"], r["score"]) for r in rows] == [("OLD", ""), ("SC-2026-Q4", "76.7")]
+    code, out, _ = run(capsys, "drill", "history", toml)
+    assert code == 0 and "76.7" in out and "OLD" in out
+
+
+def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
+    import csv
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with OBSERVATIONS.open(encoding="utf-8", newline="") as fh:
+        for line in csv.reader(fh):
+            sheet.append([float(c) if c in ("3",) else c for c in line])  # a number cell too
+    path = tmp_path / "obs.xlsx"
+    book.save(path)
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", path)
+    assert code == 0, err
+    assert "76.7 out of 100" in out
+    assert (drill / "scored" / "observations.xlsx").read_bytes() == path.read_bytes()
+
+
+def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(revealed, tmp_path):
+    """Play ends at 100 min, before the written first report and the last follow-up were sent.
+
+    Left out (nothing observed, deadline after the end of play): T7 (360), T11 (41.3 + 60 =
+    101.3), T12 (71.1 + 60 = 131.1), T15 (41.3 + 60 = 101.3); R3 is left out too (no written
+    first report, none due). Now R2 = 6 x min(T6 1, T14 1) = 6, R4 = 4 x min(T8, T9, T10, T13:
+    gaps 24, 22, 100 - 58 = 42 <= 720) = 4. Points 76.7 - (3 + 2.4 + 2) + (6 + 4) = 79.3 over a
+    counted weight of 100 - 3 = 97: total 100 x 79.3 / 97 = 81.75..., good (良好).
+    """
+    from experiments.drill.score import read_drill_observations, score_drill
+    from scenarios.drill import DrillScript
+
+    text = OBSERVATIONS.read_text(encoding="utf-8")
+    late = ("report,written_first", "report,follow_up:city,+125")
+    lines = [ln for ln in text.splitlines() if not ln.startswith(late)]
+    obs = tmp_path / "obs.csv"
+    obs.write_text("\n".join(lines).replace("end_of_play,+150", "end_of_play,+100") + "\n")
+    script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+    score = score_drill(script, read_drill_observations(script, obs))
+    shares = {c.id: c.share for c in score.checks}
+    assert [k for k, v in shares.items() if v is None] == ["T7", "T11", "T12", "T15"]
+    assert score.indicator("R3").share is None and score.indicator("R2").points == 6
+    assert score.indicator("R4").points == 4
+    assert score.counted_weight == 97
+    assert score.total == pytest.approx(100 * 79.3 / 97)
+    assert score.conclusion == "good"
+    # T2, T3, T5; the seven ratings below full; inject 6
+    assert [(s.kind, s.ref) for s in score.shortfalls] == [
+        ("time", "T2"), ("time", "T3"), ("time", "T5"), ("indicator", "R5"),
+        ("indicator", "C3"), ("indicator", "C4"), ("indicator", "O4"), ("indicator", "O6"),
+        ("indicator", "S1"), ("indicator", "S4"), ("inject", "6"),
+    ]  # fmt: skip
