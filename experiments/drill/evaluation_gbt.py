@@ -1054,6 +1054,16 @@ def _plan_doc(script: DrillScript, map_file: str | None) -> _Doc:
             for p in POSITIONS
         ],
     )
+    # Evaluator training (评估人员培训), part of the guide's preparation.
+    d.p(_("Evaluator training, before the drill and without its scenario:"))
+    d.items(
+        [
+            _("this plan, the indicators, the scoring rules and the veto item;"),
+            _("the observation sheet of each position, and taking every time from one clock;"),
+            _("the report templates, the reporting deadlines and the response standard;"),
+            _("staying out of play, safety at the scene, and keeping the drill confidential."),
+        ]
+    )
 
     d.h2(_("4. Basis"))
     rules = rr["rules"]

@@ -82,9 +82,10 @@ def _cover(d: _Doc, score: DrillScore, report_date: date) -> None:
     coordination = post.group("coordination") or (post.groups[0] if post.groups else None)
     organiser = texts.text(script, "jurisdiction")
     if coordination is not None:
-        organiser = _("{unit}, {jurisdiction}").format(
-            unit=_b((coordination.lead, coordination.lead_zh)), jurisdiction=organiser
-        )
+        unit = _b((coordination.lead, coordination.lead_zh))
+        if organiser and unit.startswith(organiser[-1]) and not organiser[-1].isascii():
+            unit = unit[1:]  # 示范县 + 县应急管理局: the level is said once
+        organiser = _("{unit}, {jurisdiction}").format(unit=unit, jurisdiction=organiser)
     group = ", ".join(score.observations.evaluators) or _("(not named in the observations)")
     d.table(
         ["", ""],
