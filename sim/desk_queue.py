@@ -17,8 +17,10 @@ ended). The outcome is written into the table's ``sent``, ``wait`` and
 
 from __future__ import annotations
 
+import heapq
 import math
-from bisect import bisect_right, insort
+from bisect import bisect_right
+from collections import deque
 
 import numpy as np
 
@@ -71,34 +73,52 @@ def serve(
     "首报快") before the others, each class first come first served. A job
     pushed out of that set, by a call or by an urgent job, waits with its work
     done so far (pre-emptive resume).
+
+    The sweep moves from event to event (an arrival, a change in the officers
+    free, the end of a report), with the jobs at work in a heap by when they
+    finish, so a desk of many officers costs little more than one.
     """
     sent, wait, missed = out
     n = len(arrive)
-    # Jobs in line are kept as keys: j for an urgent job, n + j for another.
-    rank = [0 if urgent is None or urgent[j] else n for j in range(n)]
-    left = [0.0] * n
+    cls = [1] * n if urgent is None else [0 if u else 1 for u in urgent]
+    left = [0.0] * n  # work left in the current report while not at work
+    fin = [0.0] * n  # when the current report is done while at work
     second = [False] * n
     begun = [False] * n
-    pending: list[int] = []
+    ver = [0] * n  # bumped when a job stops being worked on: its heap entry is stale
+    waiting: tuple[deque[int], deque[int]] = (deque(), deque())  # by class, in arrival order
+    working: tuple[list[int], list[int]] = ([], [])  # by class, in arrival order
+    heap: list[tuple[float, int, int]] = []
     nb = len(cap_times)
     ai = 0
     t = 0.0
     bi = bisect_right(cap_times, t)
     free = cap_free[bi - 1] if bi else 0
-    while ai < n or pending:
-        if not pending:  # idle: jump to the next arrival
-            t = arrive[ai]
+    busy = 0
+
+    def stop(j: int, c: int) -> None:
+        nonlocal busy
+        left[j] = fin[j] - t
+        ver[j] += 1
+        busy -= 1
+        waiting[c].appendleft(j)  # the latest at work: first of those waiting in its class
+
+    while True:
+        if not busy and not waiting[0] and not waiting[1]:
+            if ai >= n:
+                break
+            t = arrive[ai]  # idle: jump to the next arrival
             if t > end:
                 break
             bi = bisect_right(cap_times, t, bi)
             free = cap_free[bi - 1] if bi else 0
+            j = ai
             # Alone, and done before the next arrival and the next change of officers.
-            if free:
-                j = ai
+            if free and t < drop[j]:
                 done = t + w1[j] + (w2[j] if r2[j] >= 0 else 0.0)
                 nxt = arrive[j + 1] if j + 1 < n else _INF
                 cap = cap_times[bi] if bi < nb else _INF
-                if done <= nxt and done <= cap and done <= end and t < drop[j]:
+                if done <= nxt and done <= cap and done <= end:
                     wait[r1[j]] = 0.0
                     sent[r1[j]] = t + w1[j]
                     if r2[j] >= 0:
@@ -111,63 +131,65 @@ def serve(
                     bi = bisect_right(cap_times, t, bi)
                     free = cap_free[bi - 1] if bi else 0
                     continue
-        while ai < n and arrive[ai] <= t:
-            left[ai] = w1[ai]
-            key = rank[ai] + ai
-            if not pending or key > pending[-1]:
-                pending.append(key)
-            else:
-                insort(pending, key)
-            ai += 1
-        k = free if free < len(pending) else len(pending)
-        # Begin (or drop) what comes into service now.
-        i = 0
-        while i < k:
-            j = pending[i] % n
-            if not begun[j]:
-                if t >= drop[j]:
-                    missed[r1[j]] = True
-                    del pending[i]
-                    k = free if free < len(pending) else len(pending)
+        else:
+            while heap and heap[0][2] != ver[heap[0][1]]:
+                heapq.heappop(heap)
+            t_next = heap[0][0] if heap else _INF
+            if ai < n and arrive[ai] < t_next:
+                t_next = arrive[ai]
+            if bi < nb and cap_times[bi] < t_next:
+                t_next = cap_times[bi]
+            if t_next == _INF or t_next > end:
+                if pieces is not None and busy and end > t:
+                    pieces.append((t, end, busy))
+                break
+            if pieces is not None and busy and t_next > t:
+                pieces.append((t, t_next, busy))
+            t = t_next
+            while heap and heap[0][0] <= t:
+                f, j, v = heapq.heappop(heap)
+                if v != ver[j]:
                     continue
-                begun[j] = True
-                wait[r1[j]] = t - arrive[j]
-            i += 1
-        t_next = arrive[ai] if ai < n else _INF
-        t_cap = cap_times[bi] if bi < nb else _INF
-        if t_cap < t_next:
-            t_next = t_cap
-        for i in range(k):
-            x = t + left[pending[i] % n]
-            if x < t_next:
-                t_next = x
-        if t_next == _INF or t_next > end:
-            if pieces is not None and k and end > t:
-                pieces.append((t, end, k))
-            break
-        dt = t_next - t
-        if pieces is not None and k and dt > 0:
-            pieces.append((t, t_next, k))
-        t = t_next
-        i = 0
-        while i < k:
-            j = pending[i] % n
-            left[j] -= dt
-            if left[j] <= 1e-9 * (1.0 + abs(t)):
                 if not second[j]:
-                    sent[r1[j]] = t
-                    if r2[j] >= 0:
+                    sent[r1[j]] = f
+                    if r2[j] >= 0:  # the same officer goes straight on
                         second[j] = True
-                        left[j] = w2[j]
-                        wait[r2[j]] = 0.0  # the same officer goes straight on
-                        i += 1
+                        wait[r2[j]] = 0.0
+                        fin[j] = f + w2[j]
+                        heapq.heappush(heap, (fin[j], j, v))
                         continue
                 else:
-                    sent[r2[j]] = t
-                del pending[i]
-                k -= 1
-                continue
-            i += 1
+                    sent[r2[j]] = f
+                working[cls[j]].remove(j)
+                ver[j] += 1
+                busy -= 1
+        while ai < n and arrive[ai] <= t:
+            left[ai] = w1[ai]
+            waiting[cls[ai]].append(ai)
+            ai += 1
         while bi < nb and cap_times[bi] <= t:
             free = cap_free[bi]
             bi += 1
+        # The first in line at work: fewer officers push the last out; an urgent job
+        # waiting takes the place of the last other job at work.
+        while busy > free:
+            c = 1 if working[1] else 0
+            stop(working[c].pop(), c)
+        while True:
+            if busy < free and (waiting[0] or waiting[1]):
+                c = 0 if waiting[0] else 1
+                j = waiting[c].popleft()
+                if not begun[j]:
+                    if t >= drop[j]:
+                        missed[r1[j]] = True
+                        continue
+                    begun[j] = True
+                    wait[r1[j]] = t - arrive[j]
+                fin[j] = t + left[j]
+                working[c].append(j)
+                busy += 1
+                heapq.heappush(heap, (fin[j], j, ver[j]))
+            elif waiting[0] and working[1] and busy >= free and free > 0:
+                stop(working[1].pop(), 1)
+            else:
+                break
