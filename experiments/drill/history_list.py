@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 from experiments.drill.config import HISTORY_COLUMNS, HISTORY_SCORE_COLUMNS, history_row
-from experiments.drill.evaluation_gbt import CONCLUSIONS, _b
+from experiments.drill.gbt_indicators import CONCLUSIONS, _b
 from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _

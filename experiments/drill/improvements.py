@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 
-from experiments.drill.evaluation_gbt import _Doc
+from experiments.drill.gbt_documents import _Doc
 from experiments.drill.packet_text import scene_html, scene_lines
 from experiments.drill.score import DrillScore
 from experiments.drill.score_texts import group_name, in_both, lead_unit, shortfall_texts

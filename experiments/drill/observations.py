@@ -463,7 +463,7 @@ def read_observations(
 
 def _share(text: str, weight: float, fail: Any) -> float:
     """The share of its weight a rating earns: a letter A-D, or points out of ``weight``."""
-    from experiments.drill.evaluation_gbt import rating_share
+    from experiments.drill.gbt_indicators import rating_share
 
     if text.strip().upper() in _RATINGS:
         return rating_share(text)

@@ -33,13 +33,7 @@ from experiments.drill.alarm import CAP_NS, CAP_SENDER, alarm_text, cap_alert, d
 from experiments.drill.evaluation_gbt import (
     evaluator_files,
     gbt_files,
-    gbt_html,
-    gbt_markdown,
     indicators_csv,
-    observation_html,
-    observation_markdown,
-    scheme,
-    time_standards,
     time_standards_csv,
 )
 from experiments.drill.evaluation_sheet import (
@@ -47,6 +41,13 @@ from experiments.drill.evaluation_sheet import (
     evaluation_html,
     evaluation_markdown,
 )
+from experiments.drill.gbt_documents import (
+    gbt_html,
+    gbt_markdown,
+    observation_html,
+    observation_markdown,
+)
+from experiments.drill.gbt_standards import scheme, time_standards
 from experiments.drill.injects_packet import injects_csv, injects_html, injects_markdown
 from experiments.drill.packet_tables import md_cell as _md_cell  # noqa: F401  (tests use it)
 

@@ -55,19 +55,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from experiments.drill.evaluation_gbt import (
-    FROM_NAMES,
+from experiments.drill.gbt_indicators import (
     Indicator,
-    TimeStandard,
-    _applies,
-    _reporting,
-    command_post,
     conclusion,
     indicators,
     rating_share,
     time_share,
-    time_standards,
     total_score,
+)
+from experiments.drill.gbt_standards import (
+    FROM_NAMES,
+    TimeStandard,
+    _applies,
+    _reporting,
+    command_post,
+    time_standards,
 )
 from experiments.drill.observations import (
     REPORT_KINDS,

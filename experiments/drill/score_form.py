@@ -18,7 +18,8 @@ import csv
 import io
 from typing import Any
 
-from experiments.drill.evaluation_gbt import CATEGORIES, _b, _Doc, _rule_text
+from experiments.drill.gbt_documents import _Doc, _rule_text
+from experiments.drill.gbt_indicators import CATEGORIES, _b
 from experiments.drill.packet_text import scene_html, scene_lines
 from experiments.drill.score import DrillScore
 from experiments.drill.score_texts import (

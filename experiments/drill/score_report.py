@@ -24,12 +24,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from experiments.drill.evaluation_gbt import (
-    INDICATORS_VERSION,
-    RATINGS,
-    TIME_STEPS,
-    _b,
-    _Doc,
+from experiments.drill.gbt_documents import _Doc
+from experiments.drill.gbt_indicators import INDICATORS_VERSION, RATINGS, TIME_STEPS, _b
+from experiments.drill.gbt_standards import (
     _inject_label,
     _reporting,
     _rules_name,

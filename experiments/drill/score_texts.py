@@ -16,14 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from experiments.drill.evaluation_gbt import (
-    CATEGORIES,
-    CONCLUSIONS,
+from experiments.drill.gbt_indicators import CATEGORIES, CONCLUSIONS, RATINGS, _b
+from experiments.drill.gbt_standards import (
     LEVEL_NAMES,
-    RATINGS,
     REPORT_NAMES,
     TimeStandard,
-    _b,
     _inject_label,
     command_post,
     time_standards,

@@ -36,8 +36,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from experiments.drill.evaluation_gbt import scheme
 from experiments.drill.folder import REVEALED
+from experiments.drill.gbt_standards import scheme
 from experiments.drill.history_list import score_cells, updated_history
 from experiments.drill.improvements import improvements_csv, improvements_html
 from experiments.drill.reveal import _check_history, history_target

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from experiments.drill import evaluation_gbt as gbt
-from experiments.drill import packets
+from experiments.drill import gbt_standards, packets
 from experiments.drill.config import DrillConfig, DrillReporting
 from experiments.drill.draw import compose
 from networks import i18n
@@ -136,7 +136,7 @@ def test_every_time_standard_names_the_inject_or_standard_it_tests(draw, drill_t
     }
     # every inject that changes the picture has its follow-up deadline
     follow = {r.inject for r in rows if r.ref == "report:follow_up" and r.inject}
-    assert follow == {i.no for i in s.injects if i.kind in gbt._CHANGES}
+    assert follow == {i.no for i in s.injects if i.kind in gbt_standards._CHANGES}
     # tabletop: arrival, control and video are judged against the plan
     plan = {r.ref for r in rows if r.measure == "plan"}
     assert plan == (

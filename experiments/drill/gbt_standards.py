@@ -1,0 +1,460 @@
+"""GB/T 46792 evaluation: a drill's time standards, each tied to the inject or standard it tests.
+
+The 1/10/15 standard, the command post, live video and the reporting deadlines of the
+drill's rules (:mod:`sim.reporting_rules`), as rows the evaluators time; and whether an
+indicator applies to a drill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from experiments.drill.gbt_indicators import Indicator, Pair, _b, indicators
+from networks.i18n import _
+from scenarios.drill import texts
+from scenarios.drill.script import DrillScript
+from scenarios.drill.workgroups import (
+    FORCE_KINDS,
+    CommandPost,
+)
+from scenarios.stream import GRADE_NAMES
+
+#: Names of the levels of the reporting chain.
+LEVEL_NAMES: dict[str, Pair] = {
+    "township": ("township", "乡镇"),
+    "county": ("county", "县级"),
+    "city": ("city", "市级"),
+    "province": ("province", "省级"),
+    "state": ("State Council", "国务院"),
+}
+#: Names of the reports.
+REPORT_NAMES: dict[str, Pair] = {
+    "phone_first": ("Phone first report", "电话首报"),
+    "written_first": ("Written first report", "书面首报"),
+    "follow_up": ("Follow-up report", "续报"),
+    "final": ("Final report", "终报"),
+}
+#: What the minutes of a deadline count from.
+FROM_NAMES: dict[str, Pair] = {
+    "call": ("the alarm", "报警"),
+    "phone": ("the phone report", "电话报告"),
+    "change": ("each change", "每次情况变化"),
+    "previous": ("the previous report", "上次报告"),
+    "end": ("the end of the event", "事件结束"),
+}
+#: The shipped reporting rules, as the basis of an evaluation names them.
+RULES_NAMES: dict[str, Pair] = {
+    "national": ("national rules (State Council Decree No. 493)", "国家规定（国务院令第493号）"),
+    "henan": ("Henan provincial rules", "河南省信息报送规定"),
+    "guizhou": ("Guizhou provincial rules", "贵州省信息限时报告规定"),
+}
+#: Inject kinds as the packet names them.
+KIND_NAMES: dict[str, Pair] = {
+    "cascade": ("secondary incident", "次生衍生事件"),
+    "escalation": ("escalation", "事态升级"),
+    "road_closed": ("road closed", "道路中断"),
+    "depot_short": ("depot short", "物资短缺"),
+    "casualty_update": ("casualty update", "伤亡更新"),
+    "media_enquiry": ("media enquiry", "媒体问询"),
+}
+#: Inject kinds that call for a follow-up report, and the position that watches each inject.
+_CHANGES = ("escalation", "casualty_update", "cascade", "depot_short", "road_closed")
+_WATCHED_BY = {
+    "cascade": "field",
+    "escalation": "command",
+    "road_closed": "support",
+    "depot_short": "support",
+    "casualty_update": "field",
+    "media_enquiry": "reporting",
+}
+#: Standards the time rows and indicators test.
+STANDARD_NAMES: dict[str, Pair] = {
+    "call_taking": ("{n:g}-minute call taking", "{n:g}分钟接警"),
+    "arrival": ("{n:g}-minute arrival", "{n:g}分钟到场"),
+    "control": ("{n:g}-minute handling", "{n:g}分钟处置"),
+    "command_post": ("command post within {n:g} min", "{n:g}分钟内开设现场指挥部"),
+    "video": ("live video within {n:g} min", "{n:g}分钟内现场可视化"),
+    "safety_first": ("avoid danger first, then rescue", "先避险、再抢险"),
+    "muster": ("township rescue team of 30 or more", "乡镇救援队伍30人以上"),
+    "report_template": ("the fill-in report templates", "信息报告填空式模板"),
+}
+#: Parts of the jurisdiction's plan the rating indicators test.
+PLAN_PARTS: dict[str, Pair] = {
+    "response_levels": ("the plan's response levels", "预案响应分级"),
+    "workgroups": ("the plan's command post and work groups", "预案现场指挥部及工作组设置"),
+    "forces": ("the plan's participating forces", "预案参与力量"),
+    "security": ("the plan's cordon and evacuation duties", "预案警戒疏散职责"),
+    "medical": ("the plan's medical duties", "预案医疗救治职责"),
+    "logistics": ("the plan's supply duties", "预案物资保障职责"),
+    "communications": ("the plan's communications", "预案通信保障"),
+    "procedures": ("the plan's procedures", "预案处置程序"),
+    "media": ("the plan's news and publicity duties", "预案新闻宣传职责"),
+}
+
+
+#: Labels the tables compose from the terms above.
+LABELS: dict[str, Pair] = {
+    "to": ("{report} to {level}", "{report}（报{level}）"),
+    "direct": ("{report}, direct to {level}", "{report}（直报{level}）"),
+    "upgrade": ("{report}, after the upgrade to grade {grade}", "升级为{grade}后：{report}"),
+    "deadline": ("{report} deadline", "{report}时限"),
+    "inject": ("inject {no} ({kind})", "情景注入{no}（{kind}）"),
+    "no_inject": ("no {kind} inject in this drill", "本次演练无{kind}情景注入"),
+    "file_key": ("drill file [reporting] {key}", "演练文件 [reporting] {key}"),
+    "file_reporting": ("drill file [reporting]", "演练文件 [reporting]"),
+    "post_source": ("drill file [workgroups] command_post_min (default 30)",
+                    "演练文件 [workgroups] command_post_min（默认30）"),
+    "response": ("response standard ([targets])", "响应标准（[targets]）"),
+    "video_source": ("live video within 30 minutes, as the reporting rules set it",
+                     "“30分钟内处突现场可视化”要求（按信息报送规则设定）"),
+    "post_set_up": ("On-site command post set up (commander named)",
+                    "现场指挥部开设（明确指挥长）"),
+    "video": ("Live video from the scene at the command centre", "现场实时视频接入指挥中心"),
+    "time": ("time", "时限"),
+    "rating": ("rating A-D", "等级A-D"),
+    "plan": ("plan (benchmark)", "按基准时间线"),
+    "observed": ("observed", "实测"),
+    "duty_desk": ("duty desk on watch", "当班值班人员"),
+    "commander": ("Commander of the on-site command post", "现场指挥部指挥长"),
+    "lead": ("{group}, lead", "{group}牵头人"),
+}  # fmt: skip
+
+
+def _f(pair: Pair, **args: Any) -> str:
+    """A label of :data:`LABELS` in the language in use, formatted."""
+    return _b(pair).format(**args)
+
+
+@dataclass(frozen=True)
+class TimeStandard:
+    """One timed row of the packet, in the language in use.
+
+    Attributes
+    ----------
+    id
+        ``T1``, ``T2``, ...
+    ref
+        What it tests, as indicators name it (``standard:arrival``, ``report:follow_up``).
+    item
+        What must happen.
+    target_min
+        Minutes allowed, counted from ``start``.
+    start
+        What the minutes count from.
+    inject
+        The inject it tests (its number), or None.
+    tests
+        The inject or the standard it tests, in words.
+    source
+        Where the target comes from.
+    indicator
+        The indicator it scores.
+    measure
+        ``observed`` (a clock time) or ``plan`` (a tabletop decision checked
+        against the benchmark timeline).
+    """
+
+    id: str
+    ref: str
+    item: str
+    target_min: float
+    start: str
+    inject: int | None
+    tests: str
+    source: str
+    indicator: str
+    measure: str
+
+
+def scheme(script: DrillScript) -> str:
+    """How ``script`` is evaluated: ``gbt46792`` or ``hseep``.
+
+    Scripts drawn before the choice existed record none: they were drawn with the HSEEP sheet.
+    """
+    return str(script.evaluation.get("scheme", "hseep"))
+
+
+def command_post(script: DrillScript) -> CommandPost:
+    """The command post the draw recorded (the defaults for a script that records none)."""
+    return CommandPost.from_record(script.evaluation.get("command_post"))
+
+
+def _reporting(script: DrillScript) -> dict[str, Any]:
+    """The resolved reporting deadlines (from the draw, else from the sheet's old table)."""
+    rr = script.evaluation.get("reporting_rules")
+    if rr:
+        return dict(rr)
+    old = script.evaluation.get("reporting", {})
+    grade = old.get("grade", GRADE_NAMES[script.scene.grade])
+    names = {
+        "first_phone": ("phone_first", "call"),
+        "first_written": ("written_first", "call"),
+        "follow_up_every": ("follow_up", "previous"),
+    }
+    rows = []
+    for g, table in ((grade, old.get("deadlines_min", {})), *old.get("escalated", {}).items()):
+        for k, v in table.items():
+            if v is not None:
+                report, frm = names.get(k, (k, "call"))
+                rows.append(
+                    {
+                        "grade": g,
+                        "report": report,
+                        "to": "",
+                        "from": frm,
+                        "limit_min": float(v),
+                        "direct": False,
+                        "source": "config",
+                        "key": k,
+                    }
+                )
+    return {
+        "rules": "",
+        "receiving": "",
+        "to": "",
+        "grade": grade,
+        "limits": rows,
+        "video_min": 30.0,
+        "overrides": [],
+    }
+
+
+def _level(key: str) -> str:
+    return _b(LEVEL_NAMES[key]) if key in LEVEL_NAMES else key
+
+
+def _rules_name(name: str) -> str:
+    base = name.removesuffix("+custom")
+    return _b(RULES_NAMES[base]) if base in RULES_NAMES else base
+
+
+def _grade_word(roman: str) -> str:
+    return texts.word("grade", {"I": 1, "II": 2, "III": 3, "IV": 4}[roman])
+
+
+def _report_item(row: Mapping[str, Any]) -> str:
+    name = (
+        _b(REPORT_NAMES[row["report"]])
+        if row["report"] in REPORT_NAMES
+        else (str(row["report"]).replace("_", " "))
+    )
+    if not row["to"]:
+        return name
+    level = _level(row["to"])
+    if row.get("direct"):
+        return _f(LABELS["direct"], report=name, level=level)
+    return _f(LABELS["to"], report=name, level=level)
+
+
+def _source(row: Mapping[str, Any], rules: str) -> str:
+    if row["source"] == "config":
+        old = {
+            "phone_first": "first_phone",
+            "written_first": "first_written",
+            "follow_up": "follow_up_every",
+        }
+        key = row.get("key") or old.get(row["report"], row["report"])
+        return _f(LABELS["file_key"], key=key)
+    return _rules_name(row["source"] or rules)
+
+
+def _inject_label(no: int, kind: str) -> str:
+    return _f(LABELS["inject"], no=no, kind=_b(KIND_NAMES.get(kind, (kind, kind))))
+
+
+def _targets(script: DrillScript) -> tuple[float, float, float]:
+    t = script.evaluation.get("targets", {})
+    return (
+        float(t.get("call_taking", 1)),
+        float(t.get("arrival", 10)),
+        float(t.get("control", 15)),
+    )
+
+
+def time_standards(script: DrillScript) -> list[TimeStandard]:
+    """The timed rows of the drill, each tied to the inject or the standard it tests.
+
+    The response standard (call taking, first arrival, under control, from
+    ``script.evaluation["targets"]``), the command post, live video, and every
+    reporting deadline of the drawn grade; a follow-up after each inject that
+    changes the picture; after an escalation, the first reports of the new
+    grade counted from that inject. In the language in use.
+    """
+    call, arrive, control = _targets(script)
+    post = command_post(script)
+    rr = _reporting(script)
+    tabletop = script.drill_type == "tabletop"
+    table = {ref: i.id for i in indicators(script.drill_type) for ref in i.tests}
+    response = _b(LABELS["response"])
+    rows: list[dict[str, Any]] = []
+
+    def add(
+        ref: str,
+        item: str,
+        target: float,
+        start: str,
+        tests: str,
+        source: str,
+        *,
+        inject: int | None = None,
+        plan: bool = False,
+    ) -> None:
+        indicator = table.get(ref)
+        if indicator is None and ref.startswith("report:"):  # a deadline of the file's own
+            indicator = table["report:phone_first"]
+        rows.append(
+            {
+                "ref": ref,
+                "item": item,
+                "target_min": float(target),
+                "start": start,
+                "inject": inject,
+                "tests": tests,
+                "source": source,
+                "indicator": indicator or "",
+                "measure": "plan" if plan and tabletop else "observed",
+            }
+        )
+
+    alarm = _b(FROM_NAMES["call"])
+
+    def std(key: str, n: float) -> str:
+        return _b(STANDARD_NAMES[key]).format(n=n)
+
+    add("standard:call_taking", _("Call taken"), call, alarm, std("call_taking", call), response)
+    add(
+        "standard:arrival",
+        _("First team on scene"),
+        call + arrive,
+        alarm,
+        std("arrival", arrive),
+        response,
+        plan=True,
+    )
+    add(
+        "standard:control",
+        _("Under control: {definition}").format(
+            definition=texts.text(script.scene, "under_control")
+        ),
+        call + arrive + control,
+        alarm,
+        std("control", control),
+        response,
+        plan=True,
+    )
+    add(
+        "standard:command_post",
+        _b(LABELS["post_set_up"]),
+        post.target_min,
+        alarm,
+        std("command_post", post.target_min),
+        _b(LABELS["post_source"]),
+    )
+    video = float(rr.get("video_min", 30.0))
+    add(
+        "standard:video",
+        _b(LABELS["video"]),
+        video,
+        alarm,
+        std("video", video),
+        _b(LABELS["video_source"]),
+        plan=True,
+    )
+    grade = rr["grade"]
+    changes = [i for i in script.injects if i.kind in _CHANGES]
+    for row in rr["limits"]:
+        if row["grade"] != grade:
+            continue
+        ref = f"report:{row['report']}"
+        tests = _f(LABELS["deadline"], report=_report_item(row))
+        if row["from"] == "change" and changes:
+            for inj in changes:
+                add(
+                    ref,
+                    _report_item(row),
+                    row["limit_min"],
+                    _inject_label(inj.no, inj.kind),
+                    _inject_label(inj.no, inj.kind),
+                    _source(row, rr["rules"]),
+                    inject=inj.no,
+                )
+            continue
+        add(
+            ref,
+            _report_item(row),
+            row["limit_min"],
+            _b(FROM_NAMES.get(row["from"], (row["from"], row["from"]))),
+            tests,
+            _source(row, rr["rules"]),
+        )
+    for inj in script.injects:
+        if inj.kind != "escalation":
+            continue
+        new = GRADE_NAMES[int(inj.truth["grade"])]
+        for row in rr["limits"]:
+            if row["grade"] == new and row["from"] in ("call", "phone"):
+                item = _f(LABELS["upgrade"], report=_report_item(row), grade=_grade_word(new))
+                start = (
+                    _inject_label(inj.no, inj.kind)
+                    if row["from"] == "call"
+                    else (_b(FROM_NAMES["phone"]))
+                )
+                add(
+                    f"report:{row['report']}",
+                    item,
+                    row["limit_min"],
+                    start,
+                    _inject_label(inj.no, inj.kind),
+                    _source(row, rr["rules"]),
+                    inject=inj.no,
+                )
+    return [TimeStandard(id=f"T{k + 1}", **r) for k, r in enumerate(rows)]
+
+
+def _applies(ind: Indicator, script: DrillScript, rows: list[TimeStandard]) -> bool:
+    """Whether the drill tests the indicator (some inject, row or standing duty it tests)."""
+    kinds = {i.kind for i in script.injects}
+    post = command_post(script)
+    for ref in ind.tests:
+        what, _sep, key = ref.partition(":")
+        if ind.rule == "time":
+            if any(r.ref == ref for r in rows):
+                return True
+            continue
+        if what == "inject" and key in kinds:
+            return True
+        if what == "force" and any(f.kind == key for f in post.forces):
+            return True
+        if what in ("plan", "standard"):
+            return True
+    return False
+
+
+def _tests_text(ind: Indicator, script: DrillScript) -> str:
+    """What an indicator tests, in words (the drill's injects by number)."""
+    call, arrive, control = _targets(script)
+    post = command_post(script)
+    n = {
+        "call_taking": call,
+        "arrival": arrive,
+        "control": control,
+        "command_post": post.target_min,
+        "video": float(_reporting(script).get("video_min", 30.0)),
+    }
+    out = []
+    for ref in ind.tests:
+        what, _sep, key = ref.partition(":")
+        if what == "standard":
+            out.append(_b(STANDARD_NAMES[key]).format(n=n.get(key, 0)))
+        elif what == "plan":
+            out.append(_b(PLAN_PARTS[key]))
+        elif what == "report":
+            out.append(_f(LABELS["deadline"], report=_b(REPORT_NAMES[key])))
+        elif what == "force":
+            out.append(_b(FORCE_KINDS[key]))
+        elif what == "inject":
+            got = [_inject_label(i.no, i.kind) for i in script.injects if i.kind == key]
+            out += got or [_f(LABELS["no_inject"], kind=_b(KIND_NAMES.get(key, (key, key))))]
+    return texts.render(texts.listing(out)) if out else ""
