@@ -208,7 +208,7 @@ def time_table(score: DrillScore) -> tuple[list[str], list[list[str]]]:
 def veto_line(score: DrillScore) -> str:
     """Whether a veto item failed the drill."""
     items = [s for s in score.indicators if s.indicator.veto]
-    names = ", ".join(f"{s.id} {_b(s.indicator.name)}" for s in items)
+    names = _(", ").join(f"{s.id} {_b(s.indicator.name)}" for s in items)
     if score.veto:
         return _("Veto: {items} rated D; the drill fails whatever the total.").format(items=names)
     return _("Veto items passed: {items}.").format(items=names or "-")

@@ -83,7 +83,7 @@ def _cover(d: _Doc, score: DrillScore, report_date: date) -> None:
         if organiser and unit.startswith(organiser[-1]) and not organiser[-1].isascii():
             unit = unit[1:]  # 示范县 + 县应急管理局: the level is said once
         organiser = _("{unit}, {jurisdiction}").format(unit=unit, jurisdiction=organiser)
-    group = ", ".join(score.observations.evaluators) or _("(not named in the observations)")
+    group = _(", ").join(score.observations.evaluators) or _("(not named in the observations)")
     d.table(
         ["", ""],
         [
@@ -169,7 +169,7 @@ def _basis(d: _Doc, score: DrillScore) -> None:
             ),
         ]
     )
-    ratings = ", ".join(f"{k} {100 * share:g} %" for k, (share, _l) in RATINGS.items())
+    ratings = _(", ").join(f"{k} {100 * share:g} %" for k, (share, _l) in RATINGS.items())
     d.items(
         [
             _("Rating indicators earn a share of their weight by their rating: {ratings}.").format(
@@ -212,7 +212,7 @@ def _results(d: _Doc, score: DrillScore) -> None:
         rows.append(
             [
                 report_check_line(score, r),
-                ", ".join(r.deadlines) or "-",
+                _(", ").join(r.deadlines) or "-",
                 _("yes") if not r.missing else _("no"),
             ]
         )
