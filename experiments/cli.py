@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 from typing import NoReturn
 
-from networks import i18n
+from networks import __version__, i18n
 from networks.errors import YingjiError
 from networks.i18n import N_, _
 
@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("language of everything yingji shows: zh or en (default: YINGJI_LANG, "
                "the config's language key, then the locale)"),
     )  # fmt: skip
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"yingji {__version__}",
+        help=_("show yingji's version and exit"),
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(name).register(sub)

@@ -15,6 +15,7 @@ disclosed). The CAP alert carries the incident alone, at every level.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 
 from networks import i18n
 from networks.i18n import _
@@ -28,12 +29,29 @@ CAP_SENDER = "drill-control@yingji.invalid"
 
 
 def _cap_time(t: str) -> str:
-    """A time as CAP 1.2 writes it: UTC as ``-00:00`` (never ``+00:00`` or ``Z``)."""
-    if t.endswith("Z"):
-        return t[:-1] + "-00:00"
-    if t.endswith("+00:00"):
-        return t[:-6] + "-00:00"
-    return t
+    """A time as CAP 1.2 writes it: ``YYYY-MM-DDThh:mm:ss`` and ``+hh:mm`` or ``-hh:mm``.
+
+    A zero offset (UTC, written ``Z`` or ``+00:00`` by ISO 8601 tools) is
+    ``-00:00``, as CAP 1.2 requires; fractional seconds are dropped. An offset
+    that is not whole minutes (a historical local mean time) is written in UTC.
+
+    Raises
+    ------
+    ValueError
+        If ``t`` is not an ISO 8601 date-time with a UTC offset.
+    """
+    moment = datetime.fromisoformat(t).replace(microsecond=0)
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError(f"a CAP time needs a UTC offset, got {t!r}")
+    if offset % timedelta(minutes=1):
+        moment, offset = moment.astimezone(UTC), timedelta(0)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if not offset:
+        return stamp + "-00:00"
+    sign, minutes = ("-", -offset) if offset < timedelta(0) else ("+", offset)
+    hours, mins = divmod(int(minutes.total_seconds()) // 60, 60)
+    return f"{stamp}{sign}{hours:02d}:{mins:02d}"
 
 
 def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
