@@ -49,6 +49,8 @@ HEADLINE = (
     ("incidents", N_("incidents"), "count"),
     ("served", N_("served"), "count"),
 )
+#: Half-width of a share's 95 % interval below which the summary does not warn (5 points).
+SHARE_HALF_WIDTH = 0.05
 #: Grades I-IV as shown in running text.
 _GRADE_NAMES = ("I", "II", "III", "IV")
 #: Metrics of the duty desks and the reporting chain (:mod:`sim.reporting`), shown after
@@ -138,6 +140,76 @@ def across_replications(results: Sequence[ReplicationResult]) -> dict[str, dict[
         ci = mean_ci([math.nan if v is None else v for v in values])
         out[k] = {"mean": ci.mean, "ci_low": ci.low, "ci_high": ci.high, "n": ci.n}
     return out
+
+
+def replications_needed(
+    values: Sequence[float], *, half_width: float, level: float = 0.95
+) -> int | None:
+    """Replications whose Student-t interval would be at most ``half_width`` wide each side.
+
+    Estimated from the standard deviation of ``values`` (one per replication;
+    non-finite ones left out): the smallest ``n >= 2`` with
+    ``t(level, n - 1) * sd / sqrt(n) <= half_width``.
+
+    Returns
+    -------
+    int or None
+        ``None`` with fewer than two finite values (no standard deviation).
+    """
+    import numpy as np
+    from scipy import stats
+
+    x = np.asarray([v for v in values if isinstance(v, int | float) and math.isfinite(v)], float)
+    if x.size < 2:
+        return None
+    sd = float(x.std(ddof=1))
+    q = 0.5 + level / 2
+    # The normal quantile gives a lower bound; t is wider, so step up from there.
+    n = max(2, math.ceil((float(stats.norm.ppf(q)) * sd / half_width) ** 2))
+    while float(stats.t.ppf(q, n - 1)) * sd / math.sqrt(n) > half_width:
+        n += 1
+    return n
+
+
+def replication_warning(
+    results: Sequence[ReplicationResult],
+    across: Mapping[str, Mapping[str, float]] | None = None,
+    *,
+    half_width: float = SHARE_HALF_WIDTH,
+) -> str | None:
+    """One warning line when a headline share's 95 % interval is wider than ``half_width``.
+
+    It names the widest share and how many replications would bring every
+    headline share within ``half_width`` (estimated from the replications'
+    standard deviations); ``None`` when every interval is narrow enough or
+    there are fewer than two replications.
+    """
+    across = across_replications(results) if across is None else across
+    wide = []
+    for key, label, unit in (*HEADLINE, *REPORTING_HEADLINE):
+        a = across.get(key)
+        if unit != "share" or a is None or not math.isfinite(a["ci_low"]):
+            continue
+        half = (a["ci_high"] - a["ci_low"]) / 2
+        if half > half_width:
+            values = [r.summary.get(key) for r in results]
+            needed = replications_needed(
+                [math.nan if v is None else v for v in values], half_width=half_width
+            )
+            wide.append((half, label, needed or 0))
+    if not wide:
+        return None
+    half, label, _n = max(wide)
+    return _(
+        "warning: {n} replications give a 95% CI of ±{half} percentage points ({metric}); "
+        "about {needed} replications would bring every share within ±{target} percentage points"
+    ).format(
+        n=len(results),
+        half=f"{100 * min(half, 1.0):.1f}",  # past 100 points: no information either way
+        metric=_(label),
+        needed=max(n for _h, _l, n in wide),
+        target=f"{100 * half_width:g}",
+    )
 
 
 def _clean(value: Any) -> Any:
@@ -285,6 +357,9 @@ def format_summary(
         pad(_("metric"), first_col) + pad(_("mean"), 10, ">") + pad(_("95% CI"), 22, ">"),
     ]
     lines += [pad(label, first_col) + cell + pad(ci, 22, ">") for label, cell, ci in rows]
+    warning = replication_warning(results, across)  # right under the intervals it is about
+    if warning is not None:
+        lines.append(warning)
     unserved = {
         k.removeprefix("unserved_"): v for k, v in across.items() if k.startswith("unserved_")
     }

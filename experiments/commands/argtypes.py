@@ -11,9 +11,19 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from experiments.executors import MAX_WORKERS
 from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, check_int, check_num
 
-__all__ = ["MAX_REPLICATIONS", "integer", "number", "positive", "replications", "seed"]
+__all__ = [
+    "MAX_REPLICATIONS",
+    "MAX_WORKERS",
+    "integer",
+    "number",
+    "positive",
+    "replications",
+    "seed",
+    "workers",
+]
 
 
 def _fail(message: str) -> argparse.ArgumentTypeError:
@@ -58,3 +68,5 @@ seed = integer(0, MAX_SEED)
 replications = integer(1, MAX_REPLICATIONS)
 #: A count of one or more (workers, sites...).
 positive = integer(1)
+#: Local worker processes (``--workers``).
+workers = integer(1, MAX_WORKERS)

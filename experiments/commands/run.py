@@ -23,6 +23,9 @@ def run_and_report(
     command: str = "run",
     extra: Callable[[Path], list[Path]] | None = None,
     title: str | None = None,
+    workers: int = 1,
+    dask: str | None = None,
+    progress: bool | None = None,
 ) -> int:
     """Run a config's replications, print the summary table and write the outputs.
 
@@ -50,6 +53,11 @@ def run_and_report(
         Writes further files into the (staging) output folder; returns them.
     title
         Name of the run in the summary table (the config's ``name`` if ``None``).
+    workers, dask
+        Where the replications run (:func:`experiments.executors.plan_executor`);
+        the results are the same for any choice.
+    progress
+        Show a progress line on stderr; by default only when stderr is a terminal.
 
     Returns
     -------
@@ -57,20 +65,22 @@ def run_and_report(
         Exit status.
     """
     from experiments.config import RunConfig, adopt_file_language
+    from experiments.executors import plan_executor
     from experiments.outdir import check_folder_target, staged_folder
     from experiments.outputs import format_summary, write_run_outputs
-    from experiments.runner import run_config
+    from experiments.replicate_parallel import run_replications
 
     if not isinstance(config, RunConfig):
         adopt_file_language(config_path)  # the config's own errors in its language
     cfg = config if isinstance(config, RunConfig) else RunConfig.from_file(config_path)
     adopt(getattr(cfg, "language", None))  # the config's language, unless --lang chose one
     check_folder_target(out, overwrite=overwrite)
+    plan_executor(workers=workers, dask=dask)  # a bad --workers/--dask before any work
     region = cfg.region()  # validate placements before any work
     # The summary describes the run that produced it: overrides become the config's values.
     changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
     cfg = dataclasses.replace(cfg, **changes)
-    results = run_config(cfg)
+    results = run_replications(cfg, workers=workers, dask=dask, progress=progress)
     print(format_summary(cfg, results, title=title, names_zh=region.names_zh))
     with staged_folder(out, command=command, overwrite=overwrite) as stage:
         written = list(extra(stage)) if extra is not None else []
@@ -93,7 +103,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         replications=args.replications,
         plots=not args.no_plots,
         overwrite=args.overwrite,
+        workers=args.workers,
+        dask=args.dask,
+        progress=False if args.quiet else None,
     )
+
+
+def add_executor_options(p: argparse.ArgumentParser) -> None:
+    """``--workers``, ``--dask`` and ``--quiet``, shared by the commands that run replications."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=argtypes.workers,
+        default=1,
+        help=_("local worker processes, 1 to {most} (default 1: serial)").format(
+            most=argtypes.MAX_WORKERS
+        ),
+    )
+    where.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help=_("Dask scheduler (tcp://HOST:PORT) or local:N for a local cluster of N workers"),
+    )
+    p.add_argument("--quiet", action="store_true", help=_("no progress bar"))
 
 
 def add_output_options(p: argparse.ArgumentParser, default: str) -> None:
@@ -123,6 +155,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help=_("default: the config's"),
     )
+    add_executor_options(p)
     add_output_options(p, "yingji-run")
     p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))
     p.set_defaults(func=cmd_run)
