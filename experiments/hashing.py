@@ -18,13 +18,10 @@ _UNHASHED = frozenset({"name", "language"})
 
 
 def package_version() -> str:
-    """The installed version of yingji (``0+unknown`` when not installed)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed version of yingji: :data:`networks.__version__` (``0+unknown`` if none)."""
+    from networks import __version__
 
-    try:
-        return version("yingji")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        return "0+unknown"
+    return __version__
 
 
 def code_digest() -> str:

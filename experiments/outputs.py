@@ -109,12 +109,9 @@ STOCKOUT_LABELS = {
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from networks import __version__
 
-    try:
-        return version("yingji")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
+    return __version__
 
 
 def across_replications(results: Sequence[ReplicationResult]) -> dict[str, dict[str, float]]:

@@ -55,13 +55,10 @@ _LEGACY_TMP = ".revealed.tmp-"
 
 
 def yingji_version() -> str:
-    """The installed yingji version (``unknown`` when running from a source tree)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The installed yingji version (``0+unknown`` when not installed): ``networks.__version__``."""
+    from networks import __version__
 
-    try:
-        return version("yingji")
-    except PackageNotFoundError:  # running from a source tree
-        return "unknown"
+    return __version__
 
 
 #: What the public commitment is, for messages (a marked noun for :func:`read_json`).
