@@ -258,6 +258,8 @@ def cmd_site(args: argparse.Namespace) -> int:
                 evaluation = evaluate_siting(
                     config, region, proposed, args.evaluate, facility=task.facility,
                     standard_min=result.problem.standard_min, seed=args.seed,
+                    workers=args.workers, dask=args.dask,
+                    progress=False if args.quiet else None,
                 )  # fmt: skip
                 print(format_evaluation(evaluation))
             written = write_siting_outputs(
@@ -289,7 +291,7 @@ def _keep_other_tasks(out: Path, stage: Path, names: set[str]) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``site`` to the ``yingji`` parser."""
-    from experiments.commands.run import add_output_options
+    from experiments.commands.run import add_executor_options, add_output_options
     from experiments.siting.task import MODELS
 
     p = sub.add_parser(
@@ -328,6 +330,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--seed", type=argtypes.seed, default=None, help=_("root seed (default: the config's)")
     )
+    add_executor_options(p)
     add_output_options(p, "yingji-site")
     p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))
     p.set_defaults(func=cmd_site)

@@ -165,6 +165,9 @@ def evaluate_siting(
     standard_min: float = 30.0,
     seed: int | None = None,
     metrics: Sequence[str] | None = None,
+    workers: int = 1,
+    dask: str | None = None,
+    progress: bool | None = False,
 ) -> Evaluation:
     """Run both sitings over ``replications`` paired replications.
 
@@ -184,21 +187,31 @@ def evaluate_siting(
         Root seed (the config's if ``None``).
     metrics
         Metrics to compare (default :data:`STATION_METRICS` or :data:`DEPOT_METRICS`).
+    workers, dask
+        Where the replications run (:func:`experiments.replicate_parallel.run_paired`);
+        the results are the same for any choice.
+    progress
+        Show a progress line on a terminal (``None``: when stderr is one).
 
     Returns
     -------
     Evaluation
     """
-    from experiments.runner import run_replication
+    from experiments.replicate_parallel import run_paired
 
     if replications < 2:
         raise ValueError(_("a confidence interval needs at least 2 replications"))
     if metrics is None:
         metrics = STATION_METRICS if facility == "stations" else DEPOT_METRICS
     values: dict[str, dict[str, list[float]]] = {"current": {}, "proposed": {}}
+    # Replication r of both sitings sees the same incidents, whatever the worker count.
+    runs = run_paired(
+        config, [current, proposed], replications=replications, seed=seed, workers=workers,
+        dask=dask, progress=progress,
+    )  # fmt: skip
     for r in range(replications):
-        for which, region in (("current", current), ("proposed", proposed)):
-            res = run_replication(config, replication=r, root_seed=seed, region=region)
+        for which, done in (("current", runs[0]), ("proposed", runs[1])):
+            res = done[r]
             row = {**res.summary, **supply_metrics(res.records, standard_min)}
             for m in metrics:
                 v = row.get(m)  # None: nothing to measure in this replication (no incidents)

@@ -178,3 +178,26 @@ def test_summary_warns_when_the_share_interval_is_too_wide():
     assert len(warnings) == 1
     assert "2 replications" in warnings[0] and "5 percentage points" in warnings[0]
     assert "warning" not in narrow
+
+
+def test_siting_evaluation_is_the_same_with_two_workers(config_path):
+    # site --evaluate R --workers N: the paired replications of both sitings give the
+    # same numbers whatever the worker count.
+    import numpy as np
+
+    from experiments.config import RunConfig
+    from experiments.siting.evaluate import evaluate_siting
+
+    config = RunConfig.from_file(config_path)
+    region = config.region()
+    proposed = type(region)(
+        network=region.network, stations=region.stations[::-1], depots=region.depots,
+        sources=region.sources, reinforcement=region.reinforcement,
+    )  # fmt: skip
+    one = evaluate_siting(config, region, proposed, 3, workers=1)
+    two = evaluate_siting(config, region, proposed, 3, workers=2)
+    for side in ("current", "proposed"):
+        a, b = getattr(one, side), getattr(two, side)
+        assert a.keys() == b.keys() and a
+        for m in a:
+            np.testing.assert_array_equal(a[m], b[m])
