@@ -50,7 +50,6 @@ line naming the file, the row (as a spreadsheet numbers it) and the column.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,11 +58,25 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from experiments.drill.observation_files import COLUMNS, read_rows
 from networks.errors import ConfigError
 from networks.i18n import _
 
-#: Columns of an observations file.
-COLUMNS = ("kind", "ref", "time", "done", "score", "fields", "evaluator", "note")
+__all__ = [
+    "COLUMNS",
+    "KINDS",
+    "LEVELS",
+    "MILESTONES",
+    "REPORT_KINDS",
+    "FieldNames",
+    "Note",
+    "Observations",
+    "Rating",
+    "Report",
+    "read_observations",
+    "read_rows",
+]
+
 #: Kinds of observation.
 KINDS = ("milestone", "report", "inject", "indicator")
 #: Moments a milestone row may name.
@@ -193,87 +206,6 @@ class Observations:
     def notes_of(self, kind: str, ref: str) -> list[Note]:
         """The notes of the rows of ``kind`` and ``ref``."""
         return [n for n in self.notes if n.kind == kind and n.ref == ref]
-
-
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows of a CSV file or of an XLSX workbook's first sheet: (row number, text by column).
-
-    Rows are numbered as a spreadsheet numbers them; blank rows and comment rows (the
-    first cell starting with ``#``) are skipped; the first other row is the header.
-    """
-    if not path.is_file():
-        raise ConfigError(_("no such observations file"), source=str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl
-        except ImportError:  # pragma: no cover - a declared dependency
-            raise ConfigError(_("reading XLSX needs openpyxl"), source=str(path)) from None
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file
-            raise ConfigError(
-                _("not a readable XLSX workbook ({reason})").format(reason=exc), source=str(path)
-            ) from None
-        try:
-            sheet = book.worksheets[0]
-            values = [
-                ["" if v is None else _cell(v) for v in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
-        finally:
-            book.close()
-    else:
-        try:
-            with open(path, newline="", encoding="utf-8-sig") as f:
-                values = list(csv.reader(f))
-        except OSError as exc:
-            raise ConfigError(
-                _("cannot read the observations ({reason})").format(reason=exc.strerror),
-                source=str(path),
-            ) from None
-        except (UnicodeDecodeError, csv.Error):
-            raise ConfigError(_("not a UTF-8 CSV file"), source=str(path)) from None
-    numbered = [
-        (k + 1, line)
-        for k, line in enumerate(values)
-        if any(str(c).strip() for c in line) and not str(line[0]).lstrip().startswith("#")
-    ]
-    if not numbered:
-        raise ConfigError(_("empty file"), source=str(path))
-    first, head = numbered[0]
-    header = [str(h).strip() for h in head]
-    missing = [c for c in ("kind", "ref") if c not in header]
-    if missing:
-        raise ConfigError(
-            _("no column {columns} (expected {header})").format(
-                columns=", ".join(missing), header=",".join(COLUMNS)
-            ),
-            source=str(path),
-            key=f"row {first}",
-        )
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if unknown:
-        raise ConfigError(
-            _("unknown column {columns} (expected {header})").format(
-                columns=", ".join(unknown), header=",".join(COLUMNS)
-            ),
-            source=str(path),
-            key=f"row {first}",
-        )
-    rows = []
-    for n, line in numbered[1:]:
-        cells = [str(c).strip() for c in line] + [""] * (len(header) - len(line))
-        rows.append((n, {h: c for h, c in zip(header, cells, strict=False) if h}))
-    return rows
-
-
-def _cell(v: Any) -> str:
-    """An XLSX cell as text (a datetime keeps its ISO form)."""
-    if isinstance(v, datetime):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
 
 
 class FieldNames:

@@ -50,194 +50,53 @@ Each goes to the work group :func:`responsible_group` names, due
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from experiments.drill.gbt_indicators import (
-    Indicator,
-    conclusion,
-    indicators,
-    rating_share,
-    time_share,
-    total_score,
+from experiments.drill.gbt_indicators import conclusion, indicators, total_score
+from experiments.drill.gbt_standards import _applies, command_post
+from experiments.drill.indicator_scores import COMPLETENESS_STEPS, IndicatorScore, _score_indicator
+from experiments.drill.observations import FieldNames, Observations, read_observations
+from experiments.drill.report_checks import ReportCheck, _check_report, report_template
+from experiments.drill.responsibility import (
+    RESPONSIBLE,
+    _indicator_test,
+    _report_indicator,
+    responsible_group,
 )
-from experiments.drill.gbt_standards import (
-    FROM_NAMES,
-    TimeStandard,
-    _applies,
-    _reporting,
-    command_post,
-    time_standards,
+from experiments.drill.time_checks import (
+    STANDARD_MILESTONES,
+    TimeCheck,
+    _en_rows,
+    measure_time_standards,
 )
-from experiments.drill.observations import (
-    REPORT_KINDS,
-    FieldNames,
-    Observations,
-    Report,
-    read_observations,
-)
-from networks import i18n
-from networks.errors import ConfigError
-from networks.i18n import _
-from scenarios.drill.report_templates import ReportTemplate, ReportTemplates, load_templates
+from scenarios.drill.report_templates import ReportTemplate
 from scenarios.drill.script import DrillScript
-from scenarios.drill.workgroups import CommandPost
+
+__all__ = [
+    "COMPLETENESS_STEPS",
+    "IMPROVEMENT_DAYS",
+    "RESPONSIBLE",
+    "STANDARD_MILESTONES",
+    "DrillScore",
+    "IndicatorScore",
+    "ReportCheck",
+    "Shortfall",
+    "TimeCheck",
+    "alarm_time",
+    "measure_time_standards",
+    "read_drill_observations",
+    "report_template",
+    "responsible_group",
+    "score_drill",
+]
 
 #: Days after the drill by which an improvement is due. Seed 001's provincial rule asks for
 #: the evaluation report of a major event within 30 days, and county practice gives a unit
 #: one month to rectify what an inspection or drill found; the improvement list follows it.
 IMPROVEMENT_DAYS = 30
-#: Completeness of the first written report -> rating, when the evaluators leave R3 to the
-#: tool: (at least this share of required fields filled, rating); below the last, D.
-COMPLETENESS_STEPS: tuple[tuple[float, str], ...] = ((1.0, "A"), (0.8, "B"), (0.5, "C"))
-#: The milestone a response-standard row is measured by.
-STANDARD_MILESTONES = {
-    "standard:call_taking": "call_taken",
-    "standard:arrival": "first_arrival",
-    "standard:control": "under_control",
-    "standard:command_post": "command_post",
-    "standard:video": "video",
-}
-#: Work groups answerable for what an indicator tests, most fitting first (keys of the
-#: command post's groups; ``force:`` tests go to the force's own group). Design choices
-#: after the duties of :data:`scenarios.drill.workgroups.DEFAULT_GROUPS`.
-RESPONSIBLE: dict[str, tuple[str, ...]] = {
-    "standard:call_taking": ("coordination",),
-    "standard:arrival": ("rescue",),
-    "standard:control": ("rescue",),
-    "standard:safety_first": ("rescue",),
-    "standard:muster": ("rescue",),
-    "standard:command_post": ("coordination",),
-    "standard:video": ("coordination", "logistics"),
-    "standard:report_template": ("coordination",),
-    "report": ("coordination",),
-    "inject:cascade": ("rescue", "experts"),
-    "inject:escalation": ("coordination",),
-    "inject:road_closed": ("traffic", "security", "logistics"),
-    "inject:depot_short": ("logistics",),
-    "inject:casualty_update": ("medical",),
-    "inject:media_enquiry": ("media",),
-    "plan:response_levels": ("coordination",),
-    "plan:workgroups": ("coordination",),
-    "plan:forces": ("coordination", "rescue"),
-    "plan:procedures": ("coordination",),
-    "plan:security": ("security",),
-    "plan:medical": ("medical",),
-    "plan:logistics": ("logistics",),
-    "plan:communications": ("logistics",),
-    "plan:media": ("media",),
-}
-
-
-@dataclass(frozen=True)
-class TimeCheck:
-    """One time-standard row measured.
-
-    Attributes
-    ----------
-    id, ref, indicator, target_min, inject
-        As the :class:`~experiments.drill.evaluation_gbt.TimeStandard` row.
-    basis
-        What the minutes count from: ``alarm``, ``inject``, ``phone``,
-        ``previous``, ``end`` or ``change`` (a change no inject brought).
-    start_min
-        The minute it counts from (None: nothing to count from).
-    minutes
-        Minutes taken (None: nothing observed).
-    share
-        Share earned (None: not due by the end of play, left out).
-    row
-        The observation row that met it, or None.
-    """
-
-    id: str
-    ref: str
-    indicator: str
-    target_min: float
-    inject: int | None
-    basis: str
-    start_min: float | None
-    minutes: float | None
-    share: float | None
-    row: int | None
-
-    @property
-    def status(self) -> str:
-        """``met``, ``late`` (some share), ``missed`` (too late or not done) or ``not_due``."""
-        if self.share is None:
-            return "not_due"
-        if self.share >= 1.0:
-            return "met"
-        return "late" if self.share > 0 else "missed"
-
-
-@dataclass(frozen=True)
-class IndicatorScore:
-    """One indicator scored.
-
-    Attributes
-    ----------
-    indicator
-        The row of the indicator table.
-    applies
-        Whether the drill tests it.
-    share
-        Share of its weight earned (None: left out of the total).
-    how
-        ``rating`` (the evaluators'), ``completeness`` (from the first written
-        report), ``time`` (from its time standards) or ``none`` (left out).
-    given
-        The rating as written (``B``, ``3``) or derived (``B``); ``""`` for time.
-    row
-        The observation row of the rating, or None.
-    """
-
-    indicator: Indicator
-    applies: bool
-    share: float | None
-    how: str
-    given: str = ""
-    row: int | None = None
-
-    @property
-    def id(self) -> str:
-        """The indicator's id."""
-        return self.indicator.id
-
-    @property
-    def points(self) -> float | None:
-        """Points earned out of the weight (None: left out)."""
-        return None if self.share is None else self.indicator.weight * self.share
-
-
-@dataclass(frozen=True)
-class ReportCheck:
-    """A report sent, against its template.
-
-    Attributes
-    ----------
-    report
-        The report observed.
-    required
-        Keys of the fields its template kind requires (none for a phone report
-        whose fields were not recorded: a call is not checked field by field).
-    missing
-        Those it left blank.
-    deadlines
-        Ids of the time-standard rows it met or counted toward.
-    """
-
-    report: Report
-    required: tuple[str, ...]
-    missing: tuple[str, ...]
-    deadlines: tuple[str, ...]
-
-    @property
-    def filled(self) -> int:
-        """How many required fields it filled in."""
-        return len(self.required) - len(self.missing)
 
 
 @dataclass(frozen=True)
@@ -333,19 +192,6 @@ def alarm_time(script: DrillScript) -> datetime:
     return datetime.fromisoformat(script.scene.start)
 
 
-def report_template(script: DrillScript) -> ReportTemplate | None:
-    """The report form of the drill's hazard (the bureau's own forms sealed with it, or ours)."""
-    own = script.evaluation.get("report_templates")
-    forms = ReportTemplates.from_dict(own) if own is not None else load_templates()
-    return forms.lookup(script.scene.hazard, script.scene.category)
-
-
-def _en_rows(script: DrillScript) -> list[TimeStandard]:
-    """The time-standard rows with their texts in English (read to find what they count from)."""
-    with i18n.language("en"):
-        return time_standards(script)
-
-
 def read_drill_observations(script: DrillScript, path: str | Path) -> Observations:
     """Read an observations file against ``script`` (see :mod:`experiments.drill.observations`).
 
@@ -372,220 +218,6 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
         fields=fields,
         needed=tuple(dict.fromkeys(needed)),
     )
-
-
-# ------------------------------------------------------------------ time standards
-def _basis(row: TimeStandard) -> str:
-    """What an (English) time-standard row counts from."""
-    if row.ref.startswith("standard:"):
-        return "alarm"
-    by_text = {en: key for key, (en, _zh) in FROM_NAMES.items()}
-    key = by_text.get(row.start)
-    if key == "phone":
-        return "phone"
-    if row.inject is not None:
-        return "inject"
-    return {"call": "alarm", None: "alarm"}.get(key, key)  # type: ignore[arg-type]
-
-
-def _levels(script: DrillScript, row: TimeStandard) -> set[str]:
-    """The levels a report must go to for ``row`` (empty: any)."""
-    report = row.ref.partition(":")[2]
-    return {
-        str(x["to"])
-        for x in _reporting(script)["limits"]
-        if x["report"] == report and float(x["limit_min"]) == row.target_min and x.get("to")
-    }
-
-
-def _measure(
-    script: DrillScript, row: TimeStandard, obs: Observations, end: float
-) -> tuple[float | None, float | None, int | None, str]:
-    """(start minute, minutes taken, observation row, basis) of one time-standard row."""
-    basis = _basis(row)
-    if row.ref in STANDARD_MILESTONES:
-        name = STANDARD_MILESTONES[row.ref]
-        return 0.0, obs.milestones.get(name), obs.milestone_rows.get(name), basis
-    kind = row.ref.partition(":")[2]
-    levels = _levels(script, row)
-
-    def sent(what: str | None, after: float) -> list[Report]:
-        return sorted(
-            (
-                r
-                for r in obs.reports
-                if (what is None or r.kind == what)
-                and r.minute >= after - 1e-9
-                and (not r.level or not levels or r.level in levels)
-            ),
-            key=lambda r: (r.minute, r.row),
-        )
-
-    offsets = {i.no: i.offset_min for i in script.injects}
-    if basis == "change":
-        return None, None, None, basis
-    if basis == "previous":
-        reports = sent(None, 0.0)
-        if not reports:
-            return 0.0, None, None, basis
-        times = [r.minute for r in reports] + [end]
-        gaps = [(b - a, k) for k, (a, b) in enumerate(zip(times, times[1:], strict=False))]
-        gap, k = max(gaps, key=lambda g: (g[0], -g[1]))
-        closing = reports[k + 1].row if k + 1 < len(reports) else None
-        return reports[k].minute, gap, closing, basis
-    if basis == "end":
-        ctl = obs.milestones.get("under_control")
-        start = ctl if ctl is not None else end
-    elif basis == "inject":
-        start = offsets[row.inject] if row.inject is not None else 0.0
-    elif basis == "phone":
-        after = offsets[row.inject] if row.inject is not None else 0.0
-        phone = sent("phone_first", after)
-        start = phone[0].minute if phone else after
-    else:
-        start = 0.0
-    got = sent(kind, start)
-    if not got:
-        return start, None, None, basis
-    return start, got[0].minute - start, got[0].row, basis
-
-
-def measure_time_standards(script: DrillScript, obs: Observations) -> tuple[TimeCheck, ...]:
-    """Every time-standard row of the drill, measured from the observations."""
-    end = obs.end_of_play()
-    out = []
-    for row in _en_rows(script):
-        start, minutes, at_row, basis = _measure(script, row, obs, end)
-        if minutes is not None:
-            share: float | None = time_share(minutes, row.target_min)
-        elif start is None or start + row.target_min > end + 1e-9:
-            share = None  # nothing to measure, or the deadline falls after the end of play
-        else:
-            share = 0.0
-        out.append(
-            TimeCheck(
-                id=row.id,
-                ref=row.ref,
-                indicator=row.indicator,
-                target_min=row.target_min,
-                inject=row.inject,
-                basis=basis,
-                start_min=start,
-                minutes=minutes,
-                share=share,
-                row=at_row,
-            )
-        )
-    return tuple(out)
-
-
-# ------------------------------------------------------------------ indicators
-def _completeness_rating(share: float) -> str:
-    for lowest, letter in COMPLETENESS_STEPS:
-        if share >= lowest - 1e-9:
-            return letter
-    return "D"
-
-
-def _check_report(
-    report: Report, template: ReportTemplate | None, checks: Sequence[TimeCheck]
-) -> ReportCheck:
-    required: tuple[str, ...] = ()
-    if template is not None and (report.fields or report.kind != "phone_first"):
-        required = tuple(f.key for f in template.required_fields(REPORT_KINDS[report.kind]))
-    missing = tuple(k for k in required if k not in report.fields)
-    met = tuple(c.id for c in checks if c.row == report.row and c.ref.startswith("report:"))
-    return ReportCheck(report, required, missing, met)
-
-
-def _score_indicator(
-    ind: Indicator,
-    *,
-    applies: bool,
-    obs: Observations,
-    checks: Sequence[TimeCheck],
-    reports: Sequence[ReportCheck],
-    template: ReportTemplate | None,
-) -> IndicatorScore:
-    rating = obs.ratings.get(ind.id)
-    if not applies:
-        if rating is not None:
-            raise ConfigError(
-                _("{id} does not apply to this drill (nothing it tests happened in it)").format(
-                    id=ind.id
-                ),
-                source=obs.source,
-                key=f"row {rating.row}, ref",
-            )
-        return IndicatorScore(ind, False, None, "none")
-    if ind.rule == "time":
-        shares = [c.share for c in checks if c.indicator == ind.id and c.share is not None]
-        return IndicatorScore(ind, True, min(shares) if shares else None, "time")
-    if rating is not None:
-        return IndicatorScore(ind, True, rating.share, "rating", rating.given, rating.row)
-    if "standard:report_template" in ind.tests and template is not None:
-        first = [r for r in reports if r.report.kind == "written_first"]
-        if first:
-            r = first[0]
-            share = r.filled / len(r.required) if r.required else 1.0
-            letter = _completeness_rating(share)
-            return IndicatorScore(
-                ind, True, rating_share(letter), "completeness", letter, r.report.row
-            )
-        due = [c for c in checks if c.ref == "report:written_first" and c.share is not None]
-        if not due:
-            return IndicatorScore(ind, True, None, "completeness")
-        return IndicatorScore(ind, True, rating_share("D"), "completeness", "D")
-    raise ConfigError(
-        _("no rating of indicator {id} (an indicator row: A-D or points out of {weight:g})").format(
-            id=ind.id, weight=ind.weight
-        ),
-        source=obs.source,
-    )
-
-
-# ------------------------------------------------------------------ responsibility
-def responsible_group(test: str, post: CommandPost, *, position: str = "") -> str:
-    """The key of the work group answerable for what ``test`` tests (``""``: the post has none).
-
-    The first of :data:`RESPONSIBLE` the command post has; a ``force:`` test goes to
-    the group that force joins; else the first group observed at ``position``,
-    else the post's first group.
-    """
-    what, _sep, key = test.partition(":")
-    keys = [g.key for g in post.groups]
-    if what == "force":
-        for f in post.forces:
-            if f.kind == key and f.group in keys:
-                return f.group
-    for k in RESPONSIBLE.get(test, RESPONSIBLE.get(what, ())):
-        if k in keys:
-            return k
-    at = [g.key for g in post.groups if g.position == position]
-    return (at or keys or [""])[0]
-
-
-def _indicator_test(ind: Indicator, post: CommandPost) -> str:
-    """The test of an indicator a shortfall is filed under (its first that names a group)."""
-    for t in ind.tests:
-        what = t.partition(":")[0]
-        if t in RESPONSIBLE or what in ("force", "report"):
-            return t
-    return ind.tests[0]
-
-
-def _report_indicator(table: Sequence[Indicator], kind: str) -> str:
-    """The indicator a report's blank fields count against.
-
-    The first report's completeness for a first report, the follow-up indicator for a
-    follow-up or final report.
-    """
-    test = (
-        "standard:report_template"
-        if kind in ("phone_first", "written_first")
-        else (f"report:{kind}")
-    )
-    return next((i.id for i in table if test in i.tests), "")
 
 
 # ------------------------------------------------------------------ the score

@@ -17,7 +17,8 @@ many drills as asked, each from a ``numpy.random.Generator``:
    allowed hours that lies after the draw plus ``lead_min`` and outside the
    barred bands of the day of this hazard and area;
 4. the grade, by the hazard's grade probabilities restricted to the allowed grades;
-5. the alarm and the injects (:mod:`scenarios.drill.injects`).
+5. the alarm (:mod:`scenarios.drill.alarm`) and the injects (:mod:`scenarios.drill.injects`);
+   the evaluation sheet follows from them (:mod:`scenarios.drill.evaluation`).
 
 The time of the draw (``drawn_at``) enters the draw as data: the same seed and
 the same ``drawn_at`` give the same script, which is how ``verify --redraw``
@@ -27,179 +28,53 @@ re-draws it. A window with no allowed start left after the draw is refused
 No rehearsal (six-no). Every past drill of the history whose start (or, when
 the history does not give it, whose draw) lies within the last
 ``spec.rehearsal_days`` days of the draw bars its hazard + area + band of the
-day (:data:`scenarios.drill.spec.BANDS`, local time of the window); a past
+day (:data:`scenarios.drill.rehearsal.BANDS`, local time of the window); a past
 drill without a start time bars every band of its hazard and area, since its
 band cannot be told. The past drills the rule used are recorded in the
 script's ``audit["rehearsal"]`` (hazard, area, drawn_at, start), so that a
 re-draw can apply the same rule. This is on top of ``no_repeat``, which bars
 the hazard+area pairs of the last ``no_repeat`` drills whatever their time.
+The rule itself is in :mod:`scenarios.drill.rehearsal`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
-from scenarios.drill import texts
-from scenarios.drill.injects import CAPABILITY, InjectContext, Store, Unit, build_injects
-from scenarios.drill.script import Alarm, DrillScript, Inject, Scene
+from scenarios.drill import rehearsal, texts
+from scenarios.drill.alarm import build_alarm
+from scenarios.drill.aliases import aliases, area_zh, facility_zh, resolve
+from scenarios.drill.evaluation import SCALE_LEVELS, SIX_NO_ROLES, build_evaluation
+from scenarios.drill.injects import InjectContext, Store, Unit, build_injects
+from scenarios.drill.rehearsal import ALL_BANDS, PastDrill, clip, parse_moment
+from scenarios.drill.script import DrillScript, Inject, Scene
 from scenarios.drill.sites import Namer, node_areas
-from scenarios.drill.spec import BANDS, DEFAULT_NAME, DrillSpec, clip, iso
-from scenarios.stream import GRADE_NAMES
+from scenarios.drill.spec import DEFAULT_NAME, DrillSpec, iso
+
+__all__ = [
+    "ALL_BANDS",
+    "GENERATOR_VERSION",
+    "SCALE_LEVELS",
+    "SIX_NO_ROLES",
+    "DrillDrawer",
+    "PastDrill",
+    "parse_moment",
+]
 
 #: Version of the drawing rules; part of every script and commitment. /2 draws as /1
 #: did and adds the text specs (``texts``) that packets in any language are written from.
 #: /3 draws the start after the draw (plus ``lead_min``), applies the "no rehearsal"
 #: rule and raises a depot shortage only where the depot's shelf is short of the need.
 GENERATOR_VERSION = "yingji-drill-draw/3"
-#: Every band of the day: what a past drill of unknown start time bars.
-ALL_BANDS = frozenset(name for name, _a, _b in BANDS)
-
-#: What a caller says about how bad it looks, by grade.
-_CALLER_SAYS = {
-    1: N_("It looks catastrophic; a great many people are hurt or missing."),
-    2: N_("It looks very serious; many people seem to be hurt."),
-    3: N_("Several people are hurt and some may be trapped."),
-    4: N_("One or two people may be hurt."),
-}
-#: Emergency number a member of the public would ring, by category.
-_NUMBER = {
-    "natural_disaster": "119",
-    "accident": "119",
-    "public_health": "120",
-    "social_safety": "110",
-}
-#: Roles evaluators watch being taken up in a six-no drill (no roles assigned in advance).
-SIX_NO_ROLES = (
-    N_("Duty officer taking the first call"),
-    N_("Incident commander"),
-    N_("Safety officer (isolation zone, responders out of danger)"),
-    N_("Information officer"),
-    N_("Logistics (supplies and depots)"),
-    N_("Liaison with the next level up (reports)"),
-)
-#: Scoring scales: level labels, best first.
-SCALE_LEVELS = {
-    "PSMU": [
-        N_("P: performed without challenges"),
-        N_("S: performed with some challenges"),
-        N_("M: performed with major challenges"),
-        N_("U: unable to be performed"),
-    ],
-    "0-10": [
-        N_("10: fully as planned"),
-        N_("7-9: minor gaps"),
-        N_("4-6: major gaps"),
-        N_("1-3: barely done"),
-        N_("0: not done"),
-    ],
-}
-_CALLER = N_("Caller, member of the public (simulated)")
-_INSTRUCTION = N_(
-    "Handle it as a real call: take the details, grade the incident, dispatch, report upward. "
-    "Start and end every drill message with 'this is a drill'. A real emergency stops the drill."
-)
-_CALL_TAKEN = N_("Call taken")
-_FIRST_ON_SCENE = N_("First team on scene")
-
-
-@dataclass(frozen=True)
-class PastDrill:
-    """One row of the drill history: which hazard was drilled in which area, and when.
-
-    Attributes
-    ----------
-    hazard, area
-        What was drilled where.
-    drawn_at
-        When it was drawn (ISO 8601; "" if unknown).
-    exercise_id
-        Its exercise id.
-    start
-        When it started (ISO 8601; "" if the history does not say): its band
-        of the day for the "no rehearsal" rule.
-    """
-
-    hazard: str
-    area: str
-    drawn_at: str = ""
-    exercise_id: str = ""
-    start: str = ""
-
-
-def parse_moment(text: str, tz: Any = None) -> datetime | None:
-    """An ISO 8601 date-time (a naive one in ``tz``), or None if ``text`` is not one."""
-    try:
-        t = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-    return t if t.tzinfo is not None or tz is None else t.replace(tzinfo=tz)
-
-
-def _area_zh(network: RoadNetwork, area: str) -> str | None:
-    """The Chinese name of an area (a city, county or township landmark), None if it has none."""
-    from networks.names import chinese_place_name
-
-    for lm in network.landmarks:
-        if lm.name == area and lm.kind in ("city", "county", "township") and lm.name_zh:
-            return lm.name_zh
-    return chinese_place_name(area)
-
-
-def _facility_zh(name: str) -> str | None:
-    """The Chinese label of a station (:func:`networks.names.facility_label`), None if none."""
-    try:
-        from networks.names import facility_label
-    except ImportError:  # pragma: no cover - the simulator is part of yingji
-        return None
-    with i18n.language("zh"):
-        label = facility_label(name)
-    return label if label != name else None
-
-
-def _aliases(names: dict[str, str | None]) -> tuple[dict[str, str], dict[str, str | None]]:
-    """Every name a drill file may use (the record's name or its Chinese) -> the record's name."""
-    lookup = {zh: n for n, zh in names.items() if zh}
-    lookup.update({n: n for n in names})
-    return lookup, names
-
-
-def _resolve(
-    given: str,
-    names: tuple[dict[str, str], dict[str, str | None]],
-    source: str | None,
-    key: str,
-    message: str,
-) -> str:
-    """The record name ``given`` stands for, or a ConfigError listing the names to choose from.
-
-    In Chinese the list gives each Chinese name with the record's name in brackets.
-    """
-    lookup, zh = names
-    if given in lookup:
-        return lookup[given]
-    shown = [
-        _("{name_zh} ({name})").format(name_zh=zh[n], name=n)
-        if i18n.get_language() == "zh" and zh[n]
-        else n
-        for n in zh
-    ]
-    listed = texts.render(texts.listing(shown))
-    raise ConfigError(
-        _(message).format(area=given, unit=given, areas=listed, stations=listed),
-        source=source,
-        key=key,
-    )
 
 
 class DrillDrawer:
@@ -254,14 +129,14 @@ class DrillDrawer:
         self.source = source
         self.history = tuple(history)
         self.areas = node_areas(network)
-        areas = _aliases({a: _area_zh(network, a) for a in sorted(set(self.areas.tolist()))})
+        areas = aliases({a: area_zh(network, a) for a in sorted(set(self.areas.tolist()))})
         chosen: dict[str, list[str]] = {}
         for key, names in (
             ("include_areas", spec.include_areas),
             ("exclude_areas", spec.exclude_areas),
         ):
             chosen[key] = [
-                _resolve(
+                resolve(
                     a, areas, source, f"drill.{key}", N_("unknown area {area!r} (areas: {areas})")
                 )
                 for a in names
@@ -272,9 +147,9 @@ class DrillDrawer:
         ok &= ~np.isin(self.areas, chosen["exclude_areas"])
         if spec.units:
             by_name = {u.name: u for u in units}
-            stations = _aliases({n: _facility_zh(n) for n in sorted(by_name)})
+            stations = aliases({n: facility_zh(n) for n in sorted(by_name)})
             picked = [
-                _resolve(
+                resolve(
                     u,
                     stations,
                     source,
@@ -354,27 +229,13 @@ class DrillDrawer:
         A drill counts if its start (else its draw) lies at or after ``drawn_at``
         minus ``spec.rehearsal_days`` days; rows with neither time are left out.
         """
-        days = self.spec.rehearsal_days
-        if not days:
-            return []
-        since = drawn_at - timedelta(days=days)
-        tz = self.spec.start.tzinfo
-        out = []
-        for p in self.history:
-            t = parse_moment(p.start, tz) or parse_moment(p.drawn_at, tz)
-            if t is not None and t >= since:
-                out.append(p)
-        return out
+        return rehearsal.rehearsals(
+            self.history, drawn_at, days=self.spec.rehearsal_days, tz=self.spec.start.tzinfo
+        )
 
     def barred_bands(self, past: Sequence[PastDrill]) -> dict[tuple[str, str], frozenset[str]]:
         """Bands of the day barred per (hazard, area) by the drills ``past`` (all if unknown)."""
-        out: dict[tuple[str, str], frozenset[str]] = {}
-        tz = self.spec.start.tzinfo
-        for p in past:
-            t = parse_moment(p.start, tz)
-            bands = frozenset({self.spec.band_of(t)}) if t is not None else ALL_BANDS
-            out[p.hazard, p.area] = out.get((p.hazard, p.area), frozenset()) | bands
-        return out
+        return rehearsal.barred_bands(past, self.spec.start.tzinfo)
 
     def start_intervals(self, lo: float, bands: frozenset[str]) -> list[tuple[float, float]]:
         """Allowed start intervals (seconds after the window start) from ``lo`` outside ``bands``.
@@ -503,7 +364,6 @@ class DrillDrawer:
             if spec.name == DEFAULT_NAME and not spec.name_zh
             else texts.pair(spec.name, spec.name_zh or None)
         )
-        reporting = {k: v[grade - 1] for k, v in spec.reporting}
         area_t = self.namer.area_text(area)
         under_control = texts.hazard_text(h, "under_control")
         scene = Scene(
@@ -532,26 +392,13 @@ class DrillDrawer:
                 "under_control": under_control,
             },
         )
-        specs = {
-            "sender": texts.term(_CALLER),
-            "recipient": texts.msg("alarm.recipient", jurisdiction=jurisdiction_t),
-            "channel": texts.msg("alarm.channel", number=_NUMBER.get(h.category, "110")),
-            "headline": texts.msg(
-                "alarm.headline", hazard=texts.hazard_text(h, "name"), place=name.spec
-            ),
-            "message": texts.msg(
-                "alarm.message",
-                hazard=texts.hazard_text(h, "name", lower=True),
-                place=name.spec,
-                area=area_t,
-                says=texts.term(_CALLER_SAYS[grade]),
-            ),
-            "instruction": texts.term(_INSTRUCTION),
-        }
-        alarm = Alarm(
+        alarm = build_alarm(
+            h,
+            grade=grade,
             sent=iso(start),
-            **{k: texts.english(v) for k, v in specs.items()},  # type: ignore[arg-type]
-            texts=specs,
+            place=name.spec,
+            area=area_t,
+            jurisdiction=jurisdiction_t,
         )
         ctx = InjectContext(
             network=self.network,
@@ -575,43 +422,9 @@ class DrillDrawer:
         injects = build_injects(ctx, spec.injects)
         if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards
             injects = tuple(_as_card(i) for i in injects)
-        levels = SCALE_LEVELS[spec.scale]
-        call, arrive, control = spec.targets
-        evaluation = {
-            "targets": {"call_taking": call, "arrival": arrive, "control": control},
-            "standard": [
-                _standard(texts.term(_CALL_TAKEN), call, CAPABILITY["alarm"]),
-                _standard(texts.term(_FIRST_ON_SCENE), call + arrive, CAPABILITY["escalation"]),
-                _standard(
-                    texts.msg("standard.control", definition=under_control),
-                    call + arrive + control,
-                    CAPABILITY["escalation"],
-                ),
-            ],
-            "reporting": {
-                "grade": GRADE_NAMES[grade],
-                "deadlines_min": reporting,
-                "escalated": {
-                    GRADE_NAMES[int(i.truth["grade"])]: {
-                        k: v[int(i.truth["grade"]) - 1] for k, v in spec.reporting
-                    }
-                    for i in injects
-                    if i.kind == "escalation"
-                },
-            },
-            "scale": {"name": spec.scale, "levels": levels},
-            # Six-no: nobody is given a role in advance; evaluators record who took which.
-            "roles": list(SIX_NO_ROLES) if spec.blind_level == "six-no" else [],
-            "items": [
-                {
-                    "inject": i.no,
-                    "offset_min": i.offset_min,
-                    "expected_action": i.expected_action,
-                    "capability": i.capability,
-                }
-                for i in injects
-            ],
-        }
+        evaluation = build_evaluation(
+            spec, grade=grade, under_control=under_control, injects=injects
+        )
         return DrillScript(
             exercise_id=exercise_id,
             name=spec.name,
@@ -638,13 +451,3 @@ def _as_card(inject: Inject) -> Inject:
     channel = inject.texts.get("channel", inject.channel)
     card = texts.msg("channel.card", channel=channel)
     return replace(inject, channel=texts.english(card), texts={**inject.texts, "channel": card})
-
-
-def _standard(item: Any, target_min: float, capability: str) -> dict[str, Any]:
-    """One row of the response standard (English, and as text specs)."""
-    return {
-        "item": texts.english(item),
-        "target_min": target_min,
-        "capability": capability,
-        "texts": {"item": item, "capability": texts.term(capability)},
-    }

@@ -10,12 +10,11 @@ of the window (the ``timezone`` key): ``night`` 00:00-06:00, ``morning``
 (:data:`BANDS`). The "no rehearsal" rule of a six-no drill is stated in them:
 no hazard + area + band drilled in the last ``no_rehearsal_days`` days comes
 back (:meth:`DrillSpec.rehearsal_days`, :class:`scenarios.drill.draw.DrillDrawer`).
+The bands, the rule and the start times it leaves are in :mod:`scenarios.drill.rehearsal`.
 """
 
 from __future__ import annotations
 
-import bisect
-import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -23,7 +22,30 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import N_, _
+from scenarios.drill import rehearsal
+from scenarios.drill.rehearsal import BANDS, DEFAULT_REHEARSAL_DAYS, MAX_REHEARSAL_DAYS, clip
 from scenarios.validate import Reader, check_num
+
+__all__ = [
+    "BANDS",
+    "BLIND_LEVELS",
+    "DEFAULT_LEAD_MIN",
+    "DEFAULT_NAME",
+    "DEFAULT_REHEARSAL_DAYS",
+    "DEFAULT_REPORTING",
+    "DEFAULT_RISK",
+    "DRILL_TYPES",
+    "INJECT_KINDS",
+    "MAX_MINUTES",
+    "MAX_NO_REPEAT",
+    "MAX_REHEARSAL_DAYS",
+    "MAX_RISK",
+    "SCALES",
+    "YEARS",
+    "DrillSpec",
+    "clip",
+    "iso",
+]
 
 DRILL_TYPES = ("field", "tabletop")
 #: Blind levels: single (time not announced), double (time and scenario not
@@ -69,44 +91,9 @@ MAX_RISK = 1e9
 MAX_NO_REPEAT = 100_000
 #: Years a drill window may lie in (date arithmetic stays far from its limits).
 YEARS = (1900, 2999)
-#: Bands of the day (local clock hours ``[from, to)``) the "no rehearsal" rule speaks of.
-BANDS: tuple[tuple[str, int, int], ...] = (
-    ("night", 0, 6),
-    ("morning", 6, 12),
-    ("afternoon", 12, 18),
-    ("evening", 18, 24),
-)
 #: Minutes between the draw and the earliest start, by default: time to publish the
 #: commitment before the drill can begin.
 DEFAULT_LEAD_MIN = 60.0
-#: Days a six-no drill's hazard + area + band stays barred, by default (a yearly plan).
-DEFAULT_REHEARSAL_DAYS = 365
-#: Longest "no rehearsal" horizon in days (a century).
-MAX_REHEARSAL_DAYS = 36_600
-
-
-def clip(intervals: list[tuple[float, float]], lo: float) -> list[tuple[float, float]]:
-    """The part of sorted, disjoint ``[t0, t1)`` intervals at or after ``lo``."""
-    k = bisect.bisect_right([t1 for _t0, t1 in intervals], lo)
-    out = intervals[k:]
-    if out and out[0][0] < lo:
-        out = [(lo, out[0][1]), *out[1:]]
-    return out
-
-
-def _minus(
-    span: tuple[float, float], holes: list[tuple[float, float]]
-) -> list[tuple[float, float]]:
-    """Clock hours of ``span`` outside every hole, as ``[from, to)`` ranges."""
-    out = [span]
-    for h0, h1 in holes:
-        out = [
-            piece
-            for a, b in out
-            for piece in ((a, min(b, h0)), (max(a, h1), b))
-            if piece[1] > piece[0]
-        ]
-    return out
 
 
 def _parse_tz(value: str, fail: Any) -> timezone:
@@ -291,22 +278,18 @@ class DrillSpec:
     @property
     def rehearsal_days(self) -> int:
         """Days of the "no rehearsal" horizon in force (``no_rehearsal_days`` or its default)."""
-        if self.no_rehearsal_days is not None:
-            return self.no_rehearsal_days
-        return DEFAULT_REHEARSAL_DAYS if self.blind_level == "six-no" else 0
+        return rehearsal.rehearsal_horizon(self.no_rehearsal_days, self.blind_level)
 
     def band_of(self, t: datetime) -> str:
         """The band of the day (:data:`BANDS`) of ``t`` in the window's local time.
 
         A naive ``t`` is taken as local time of the window already.
         """
-        local = t.astimezone(self.start.tzinfo) if t.tzinfo is not None else t
-        hour = local.hour + local.minute / 60 + local.second / 3600
-        return next(name for name, a, b in BANDS if a <= hour < b)
+        return rehearsal.band_of(t, self.start.tzinfo)
 
     def earliest_offset(self, after: datetime) -> float:
         """Seconds after ``start`` of the first whole second strictly after ``after``."""
-        return max(0.0, float(math.floor((after - self.start).total_seconds()) + 1))
+        return rehearsal.earliest_offset(self.start, after)
 
     def allowed_intervals(
         self, *, after: datetime | None = None, avoid: Collection[str] = ()
@@ -321,24 +304,9 @@ class DrillSpec:
         avoid
             Bands of the day (:data:`BANDS` names) the drill may not start in.
         """
-        total = (self.end - self.start).total_seconds()
-        holes = [(float(a), float(b)) for name, a, b in BANDS if name in avoid]
-        hours = _minus((float(self.hours[0]), float(self.hours[1])), holes)
-        if hours == [(0.0, 24.0)]:
-            out = [(0.0, total)]
-        else:
-            midnight = self.start.replace(hour=0, minute=0, second=0, microsecond=0)
-            out = []
-            day = midnight
-            while day < self.end:
-                for a, b in hours:
-                    t0 = (day + timedelta(hours=a) - self.start).total_seconds()
-                    t1 = (day + timedelta(hours=b) - self.start).total_seconds()
-                    t0, t1 = max(t0, 0.0), min(t1, total)
-                    if t1 > t0:
-                        out.append((t0, t1))
-                day += timedelta(days=1)
-        return clip(out, self.earliest_offset(after)) if after is not None else out
+        return rehearsal.allowed_intervals(
+            self.start, self.end, self.hours, after=after, avoid=avoid
+        )
 
     def risk_of(self, hazard: str) -> float:
         """Relative risk of a hazard (1 for hazards the table does not list)."""

@@ -1,0 +1,112 @@
+"""The drill-history CSV: its columns, reading past drills, and the line a reveal appends.
+
+A history file lists past drills, one a row (``drawn_at, exercise_id, hazard,
+area, start``, and the :data:`HISTORY_SCORE_COLUMNS` a scoring adds); the draw
+avoids the last ``no_repeat`` of them (``[drill] history`` in the drill TOML,
+:mod:`experiments.drill.config`).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from networks.errors import ConfigError
+from networks.i18n import _
+from scenarios.drill.draw import PastDrill
+
+__all__ = ["HISTORY_COLUMNS", "HISTORY_SCORE_COLUMNS", "history_row", "read_history"]
+
+#: Columns of a history file, in the order a new one is written.
+HISTORY_COLUMNS = ("drawn_at", "exercise_id", "hazard", "area", "start")
+#: Columns ``yingji drill score --append-history`` adds to a history file (after the others).
+HISTORY_SCORE_COLUMNS = ("score", "conclusion", "open_improvements")
+
+
+def read_history(path: str | Path) -> list[PastDrill]:
+    """Rows of a drill-history CSV (``drawn_at, exercise_id, hazard, area``), file order.
+
+    Other columns (``start``, and the :data:`HISTORY_SCORE_COLUMNS` a scoring adds) are
+    read where present and ignored where not.
+    """
+    p = Path(path)
+    try:
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            header = reader.fieldnames or []
+    except FileNotFoundError:
+        raise ConfigError(
+            _("history file not found (create it with the header {header})").format(
+                header=",".join(HISTORY_COLUMNS)
+            ),
+            source=str(p),
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            _("cannot read the history file ({reason})").format(reason=exc.strerror), source=str(p)
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(_("history file is not UTF-8 text"), source=str(p)) from None
+    except csv.Error as exc:
+        raise ConfigError(
+            _("history file is not a CSV file ({reason})").format(reason=exc), source=str(p)
+        ) from None
+    missing = [c for c in ("hazard", "area") if c not in header]
+    if rows and missing:
+        raise ConfigError(
+            _("history file has no {columns} column (header: {header})").format(
+                columns=" or ".join(missing), header=",".join(HISTORY_COLUMNS)
+            ),
+            source=str(p),
+        )
+    out = []
+    for i, row in enumerate(rows):
+        if not row.get("hazard") or not row.get("area"):
+            raise ConfigError(_("needs hazard and area"), source=str(p), key=f"row {i + 2}")
+        out.append(
+            PastDrill(
+                row["hazard"],
+                row["area"],
+                row.get("drawn_at") or "",
+                row.get("exercise_id") or "",
+                start=row.get("start") or "",
+            )  # fmt: skip
+        )
+    return out
+
+
+def history_row(
+    script_dict: Mapping[str, Any],
+    header: Sequence[str] | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> str:
+    """The CSV header and line to append to the history file after a reveal.
+
+    ``header`` is the history file's own header, if it has one: the line then
+    fills its columns by name (an older file without ``start`` gets none).
+    ``extra`` fills further columns by name (a scoring's ``score``,
+    ``conclusion`` and ``open_improvements``); columns nobody fills are empty.
+    """
+    s = script_dict
+    cells = {
+        "drawn_at": s["drawn_at"],
+        "exercise_id": s["exercise_id"],
+        "hazard": s["scene"]["hazard"],
+        "area": s["scene"]["area"],
+        "start": s["scene"].get("start", ""),
+        **(extra or {}),
+    }
+    columns = list(header) if header else list(HISTORY_COLUMNS)
+    return (
+        ",".join(_csv_cell(c) for c in columns)
+        + "\n"
+        + ",".join(_csv_cell(str(cells.get(c, ""))) for c in columns)
+        + "\n"
+    )
+
+
+def _csv_cell(v: str) -> str:
+    return f'"{v.replace(chr(34), chr(34) * 2)}"' if any(c in v for c in ',"\n') else v

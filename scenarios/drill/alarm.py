@@ -1,0 +1,78 @@
+"""The alarm of a drawn drill: the first call a member of the public makes.
+
+Who rings (:data:`CALLER`), which number (by the hazard's category), what they
+say (by grade) and the instruction to the players, as English fields and as
+text specs (:mod:`scenarios.drill.texts`) that packets in any language are
+written from. Nothing here is drawn: the draw (:mod:`scenarios.drill.draw`)
+passes in the hazard, grade, place and time it drew.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from networks.i18n import N_
+from scenarios.catalogue import HazardSpec
+from scenarios.drill import texts
+from scenarios.drill.script import Alarm
+
+__all__ = ["CALLER", "CALLER_SAYS", "INSTRUCTION", "NUMBER", "build_alarm"]
+
+#: What a caller says about how bad it looks, by grade.
+CALLER_SAYS = {
+    1: N_("It looks catastrophic; a great many people are hurt or missing."),
+    2: N_("It looks very serious; many people seem to be hurt."),
+    3: N_("Several people are hurt and some may be trapped."),
+    4: N_("One or two people may be hurt."),
+}
+#: Emergency number a member of the public would ring, by category.
+NUMBER = {
+    "natural_disaster": "119",
+    "accident": "119",
+    "public_health": "120",
+    "social_safety": "110",
+}
+#: Who sends the alarm.
+CALLER = N_("Caller, member of the public (simulated)")
+#: What the players are told to do with it.
+INSTRUCTION = N_(
+    "Handle it as a real call: take the details, grade the incident, dispatch, report upward. "
+    "Start and end every drill message with 'this is a drill'. A real emergency stops the drill."
+)
+
+
+def build_alarm(
+    h: HazardSpec, *, grade: int, sent: str, place: Any, area: Any, jurisdiction: Any
+) -> Alarm:
+    """The alarm of a drill of hazard ``h`` at ``grade``, sent at ``sent`` (ISO 8601).
+
+    Parameters
+    ----------
+    h
+        The drawn hazard.
+    grade
+        The drawn grade (1-4 = I-IV): what the caller says.
+    sent
+        When the call comes (the drill's start).
+    place, area, jurisdiction
+        The scene's place, its area and the jurisdiction, as text specs.
+    """
+    specs = {
+        "sender": texts.term(CALLER),
+        "recipient": texts.msg("alarm.recipient", jurisdiction=jurisdiction),
+        "channel": texts.msg("alarm.channel", number=NUMBER.get(h.category, "110")),
+        "headline": texts.msg("alarm.headline", hazard=texts.hazard_text(h, "name"), place=place),
+        "message": texts.msg(
+            "alarm.message",
+            hazard=texts.hazard_text(h, "name", lower=True),
+            place=place,
+            area=area,
+            says=texts.term(CALLER_SAYS[grade]),
+        ),
+        "instruction": texts.term(INSTRUCTION),
+    }
+    return Alarm(
+        sent=sent,
+        **{k: texts.english(v) for k, v in specs.items()},  # type: ignore[arg-type]
+        texts=specs,
+    )
