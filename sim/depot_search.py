@@ -79,6 +79,8 @@ class DepotSearch:
         return hit
 
     def _search(self, state: RoadNetwork, node: int, limit: float) -> Reach:
+        if not self.depot_nodes.size:  # nothing to find: spare the search of the whole network
+            return Reach(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), complete=True)
         times = csgraph.dijkstra(state_csr(state, reverse=True), indices=node, limit=limit)
         sec = times[self.depot_nodes].astype(np.float32)
         order = np.argsort(sec, kind="stable")

@@ -186,5 +186,10 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
             env.run()
         else:
             env.run(until=self.horizon) if self.horizon > 0 else None
-        end = env.now if self.horizon is None else float(self.horizon)
+        if self.horizon is None:
+            # A team still driving to a scene that cleared reaches it after the last event
+            # (nothing marks its arrival): the run lasts until then, or it would read unserved.
+            end = max([env.now, *(a for a in self.last_arrival if a == a)])
+        else:
+            end = float(self.horizon)
         return self._records(end)
