@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from networks.errors import NetworkError
+from networks.geometry import EdgeGeometry, ragged_positions
 from networks.i18n import _
 from networks.roadnet import (
     EdgeTable,
@@ -126,9 +127,19 @@ def _node_column(graph: Any, ids: list[Any], name: str) -> np.ndarray:
 
 
 def _edge_number(
-    value: Any, a: Any, b: Any, name: str, unit: str, *, hi: float = math.inf
+    value: Any,
+    a: Any,
+    b: Any,
+    name: str,
+    unit: str,
+    *,
+    hi: float = math.inf,
+    inf_ok: bool = False,
 ) -> float:
-    """A finite number >= 0 (and <= ``hi``) of an edge, or :class:`NetworkError` naming it."""
+    """A finite number >= 0 (and <= ``hi``) of an edge, or :class:`NetworkError` naming it.
+
+    With ``inf_ok``, ``inf`` is accepted too (a closed road's ``travel_time``).
+    """
     try:
         out = float(value)
     except (TypeError, ValueError):
@@ -137,6 +148,14 @@ def _edge_number(
                 u=a, v=b, name=name, value=value
             )
         ) from None
+    if inf_ok and out == math.inf:
+        return out
+    if inf_ok and not out >= 0:  # nan or negative
+        raise NetworkError(
+            _("edge {u}->{v}: {name} {value!r} is not a number >= 0 ({unit})").format(
+                u=a, v=b, name=name, value=value, unit=unit
+            )
+        )
     if not (math.isfinite(out) and 0 <= out <= hi):
         message = (
             _("edge {u}->{v}: {name} {value!r} is not a finite number >= 0 and <= {hi:g} ({unit})")
@@ -161,7 +180,12 @@ def from_networkx(
         A ``MultiDiGraph`` or ``DiGraph`` with node ``x``/``y`` and a ``crs``
         graph attribute (geographic coordinates are projected to UTM).
         Edges need ``length`` in metres; ``speed_kph`` is taken from the edge,
-        else from ``maxspeed``, else from the road-class table.
+        else from ``maxspeed``, else from the road-class table. An edge's own
+        ``travel_time`` (seconds; ``inf`` closes it) wins over ``length`` and
+        speed, ``closed`` (true or false) closes it in the undisrupted state,
+        ``geometry`` (a :class:`shapely.LineString` or its WKT, in the graph's
+        ``crs``) keeps its bends. When every edge has a distinct integer
+        ``edge_id`` (as yingji writes), edges are numbered in that order.
     speeds
         Overrides for the road-class speed table (km/h).
     name
@@ -187,6 +211,7 @@ def from_networkx(
         raise NetworkError(
             _("graph attribute crs {crs!r} is not a coordinate system").format(crs=crs)
         ) from exc
+    project: Any = None  # geographic degrees to the network's metres, where needed
     if geographic:
         for axis, col, lim in (("x", x, 180), ("y", y, 90)):
             bad = np.flatnonzero(np.abs(col) > lim)
@@ -203,7 +228,8 @@ def from_networkx(
         crs = utm_crs(lon, lat)
         from pyproj import Transformer
 
-        x, y = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lon, lat)
+        project = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform
+        x, y = project(lon, lat)
     elif all("lon" in nd[n] for n in ids[:1]):
         lon = _node_column(graph, ids, "lon")
         lat = _node_column(graph, ids, "lat")
@@ -216,15 +242,19 @@ def from_networkx(
     except (TypeError, ValueError):
         osmid = np.arange(len(ids), dtype=np.int64)
 
-    m = graph.number_of_edges()
+    items = _edges_in_order(graph)
+    m = len(items)
     u = np.empty(m, np.int32)
     v = np.empty(m, np.int32)
     length = np.empty(m)
     speed = np.empty(m)
+    time = np.full(m, np.nan)
+    closed = np.zeros(m, dtype=bool)
     highway: list[str] = []
     names_en: list[str] = []
     names_zh: list[str] = []
-    for k, (a, b, d) in enumerate(graph.edges(data=True)):
+    bent: list[int] = []
+    for k, (a, b, d) in enumerate(items):
         u[k], v[k] = index[a], index[b]
         if d.get("length") is None:
             raise NetworkError(_("edge {u}->{v} has no length").format(u=a, v=b))
@@ -235,6 +265,14 @@ def from_networkx(
         if not s:
             s = _maxspeed_kph(d["maxspeed"]) if d.get("maxspeed") is not None else None
         speed[k] = float(s) if s else speed_for(hw, table)
+        if d.get("travel_time") is not None:
+            t = _edge_number(d["travel_time"], a, b, "travel_time", _("seconds"), inf_ok=True)
+            closed[k] |= t == math.inf  # what yingji writes for a closed road
+            time[k] = t if t < math.inf else np.nan
+        if d.get("closed") is not None:
+            closed[k] |= _edge_flag(d["closed"], a, b, "closed")
+        if d.get("geometry") is not None:
+            bent.append(k)
         highway.append(str(_first(hw)))
         en, zh = names(d)
         names_en.append(en)
@@ -242,6 +280,10 @@ def from_networkx(
     nodes = NodeTable(
         osmid, np.asarray(x, float), np.asarray(y, float), np.asarray(lon), np.asarray(lat)
     )
+    given = ~np.isnan(time)
+    if given.any():  # the graph's own seconds where it has them, length / speed elsewhere
+        time[~given] = length[~given] / (speed[~given] / 3.6)
+    xy = np.column_stack([np.asarray(x, float), np.asarray(y, float)])
     edges = EdgeTable(
         u,
         v,
@@ -250,6 +292,9 @@ def from_networkx(
         np.asarray(highway),
         np.asarray(names_en, dtype=str),
         np.asarray(names_zh, dtype=str),
+        time if given.any() else None,
+        closed if closed.any() else None,
+        _geometry(items, bent, u, v, xy, project),
     )
     nodes, edges, report, kept = largest_strongly_connected(nodes, edges)
     new_index = {int(old): i for i, old in enumerate(kept)}
@@ -267,3 +312,83 @@ def from_networkx(
         name=name or graph.graph.get("name", ""),
         cleaning=report,
     )
+
+
+def _edge_flag(value: Any, a: Any, b: Any, name: str) -> bool:
+    """A true/false edge attribute (``True``, ``"False"``, ``1``, ``"yes"``...), or an error."""
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "1.0"):
+        return True
+    if text in ("false", "no", "0", "0.0"):
+        return False
+    raise NetworkError(
+        _("edge {u}->{v}: {name} {value!r} is not true or false").format(
+            u=a, v=b, name=name, value=value
+        )
+    )
+
+
+def _edges_in_order(graph: Any) -> list[tuple[Any, Any, dict[str, Any]]]:
+    """The graph's edges, by ``edge_id`` when every edge has a distinct integer one."""
+    items = list(graph.edges(data=True))
+    keys = []
+    for *_ends, d in items:
+        value = d.get("edge_id")
+        try:
+            keys.append(int(str(value).strip()))
+        except ValueError:  # absent or not an integer: the graph's own order
+            return items
+    if len(set(keys)) < len(keys):
+        return items
+    return [items[i] for i in np.argsort(keys, kind="stable")]
+
+
+def _geometry(
+    items: list[tuple[Any, Any, dict[str, Any]]],
+    bent: list[int],
+    u: np.ndarray,
+    v: np.ndarray,
+    xy: np.ndarray,
+    project: Any,
+) -> EdgeGeometry | None:
+    """The interior points of the edges at ``bent`` (rows of ``items``), projected to ``xy``'s crs.
+
+    A line drawn from head to tail is turned round; its end points give way to
+    the nodes' own coordinates.
+    """
+    if not bent:
+        return None
+    import shapely
+
+    values = [items[k][2]["geometry"] for k in bent]
+    lines = np.empty(len(values), dtype=object)
+    lines[:] = [g if isinstance(g, shapely.Geometry) else None for g in values]
+    text = np.flatnonzero([isinstance(g, str) for g in values])
+    if text.size:
+        lines[text] = shapely.from_wkt([values[i] for i in text], on_invalid="ignore")
+    counts = shapely.get_num_coordinates(lines).astype(np.int64)
+    starts = np.cumsum(counts) - counts
+    bad = (shapely.get_type_id(lines) != shapely.GeometryType.LINESTRING) | (counts < 2)
+    if not bad.any():
+        coords = shapely.get_coordinates(lines)
+        if project is not None:
+            coords = np.column_stack(project(coords[:, 0], coords[:, 1]))
+        bad = ~np.logical_and.reduceat(np.isfinite(coords).all(axis=1), starts)
+    if bad.any():
+        k = bent[int(np.flatnonzero(bad)[0])]
+        a, b, d = items[k]
+        raise NetworkError(
+            _("edge {u}->{v}: geometry {value} is not a line of finite coordinates").format(
+                u=a, v=b, value=str(d["geometry"])[:80]
+            )
+        )
+    rows = np.asarray(bent, dtype=np.int64)
+    first, last = coords[starts], coords[starts + counts - 1]
+    pu, pv = xy[u[rows]], xy[v[rows]]
+    d_fwd = np.hypot(*(first - pu).T) + np.hypot(*(last - pv).T)
+    d_rev = np.hypot(*(first - pv).T) + np.hypot(*(last - pu).T)
+    inner = np.maximum(counts - 2, 0)
+    pos, owner = ragged_positions(starts + 1, inner)
+    turn = (d_rev < d_fwd)[owner]
+    pos[turn] = (2 * starts + counts - 1)[owner[turn]] - pos[turn]
+    return EdgeGeometry.from_parts(len(items), rows, inner, coords[pos])

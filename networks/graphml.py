@@ -21,6 +21,7 @@ from networks.convert import from_networkx
 from networks.errors import NetworkError
 from networks.files import atomic_path
 from networks.filetypes import check_readable
+from networks.geometry import EdgeGeometry, linestrings
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
 
@@ -60,7 +61,9 @@ def read_graphml(path: str | os.PathLike[str]) -> Any:
     Files written by osmnx or yingji (every value as text) and by plain
     networkx (typed attributes) both work: node ``x``, ``y``, ``lon``, ``lat``
     and edge ``length``, ``speed_kph``, ``travel_time`` become floats, list
-    tags written as text become lists again.
+    tags written as text become lists again, an edge ``geometry`` written as
+    WKT becomes a :class:`shapely.LineString` (as osmnx reads it; text that is
+    not WKT is left for :func:`~networks.convert.from_networkx` to refuse).
 
     Parameters
     ----------
@@ -101,7 +104,21 @@ def read_graphml(path: str | os.PathLike[str]) -> Any:
                     d[k] = _untext(d[k])
     except NetworkError as exc:
         raise NetworkError(f"{p}: {exc}") from None
+    _parse_geometry(graph)
     return graph
+
+
+def _parse_geometry(graph: Any) -> None:
+    """Turn the edges' WKT ``geometry`` text into shapely lines, in one vectorised call."""
+    data = [d for *_ends, d in graph.edges(data=True) if isinstance(d.get("geometry"), str)]
+    if not data:
+        return
+    import shapely
+
+    lines = shapely.from_wkt([d["geometry"] for d in data], on_invalid="ignore")
+    for d, line in zip(data, lines, strict=True):
+        if line is not None:
+            d["geometry"] = line
 
 
 def load_graphml(
@@ -184,11 +201,19 @@ def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
     multi_key[by_pair] = np.arange(n_e) - starts
     zh = e.name_zh if e.name_zh is not None else np.full(n_e, "")
     has_zh = zh != ""
+    geom = e.geometry
+    has_geom = np.zeros(n_e, bool) if geom is None else geom.counts > 0
+    # Keys in order of first use: the first edge's own, then the optional ones as they appear.
+    o0 = order[0] if n_e else 0
     edge_keys = ["length", "speed_kph", "travel_time", "highway", "name"]
-    if n_e and has_zh[order[0]]:
-        edge_keys += ["name_zh", "closed", "edge_id"]
-    else:
-        edge_keys += ["closed", "edge_id"] + (["name_zh"] if has_zh.any() else [])
+    edge_keys += ["name_zh"] if n_e and has_zh[o0] else []
+    edge_keys += ["closed", "edge_id"] + (["geometry"] if n_e and has_geom[o0] else [])
+    later = [
+        (int(np.argmax(mask[order])), rank, key)
+        for rank, (key, mask) in enumerate((("name_zh", has_zh), ("geometry", has_geom)))
+        if key not in edge_keys and mask.any()
+    ]
+    edge_keys += [key for *_pos, key in sorted(later)]
     graph_keys = ["crs", "name", "created_by"]
     ids: dict[tuple[str, str], str] = {}
     for scope, keys in (("graph", graph_keys), ("node", node_keys), ("edge", edge_keys)):
@@ -237,7 +262,7 @@ def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
         yield "".join(out)
 
     tt = network.edge_time
-    k_len, k_spd, k_tt, k_hw, k_name, k_zh, k_closed, k_id = (
+    k_len, k_spd, k_tt, k_hw, k_name, k_zh, k_closed, k_id, k_geom = (
         ids.get(("edge", k), "")
         for k in (
             "length",
@@ -248,8 +273,10 @@ def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
             "name_zh",
             "closed",
             "edge_id",
+            "geometry",
         )
     )
+    ends = network._edge_ends
     for lo in range(0, n_e, _GRAPHML_CHUNK):
         rows = order[lo : lo + _GRAPHML_CHUNK]
         src = [osmid[i] for i in e.u[rows].tolist()]
@@ -262,6 +289,7 @@ def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
         zhs = [_xml_text(str(h)) for h in zh[rows].tolist()]
         closed = np.isinf(tt[rows]).tolist()
         keys = multi_key[rows].tolist()
+        wkt = _wkt(ends, geom, rows[has_geom[rows]])
         out = []
         for j, k in enumerate(rows.tolist()):
             out.append(
@@ -274,7 +302,19 @@ def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
                 + (f'  <data key="{k_zh}">{zhs[j]}</data>\n' if zhs[j] else "")
                 + f'  <data key="{k_closed}">{closed[j]}</data>\n'
                 f'  <data key="{k_id}">{k}</data>\n'
-                "</edge>\n"
+                + (f'  <data key="{k_geom}">{wkt[k]}</data>\n' if k in wkt else "")
+                + "</edge>\n"
             )
         yield "".join(out)
     yield "</graph></graphml>"
+
+
+def _wkt(ends: tuple[Any, Any], geometry: EdgeGeometry | None, rows: Any) -> dict[int, str]:
+    """WKT of the polylines of edges ``rows`` (curved ones), as ``str(LineString)`` writes it."""
+    if geometry is None or not len(rows):
+        return {}
+    import shapely
+
+    a, b = ends
+    lines = linestrings(a[rows], b[rows], geometry.take(rows))
+    return dict(zip(rows.tolist(), shapely.to_wkt(lines, rounding_precision=-1), strict=True))

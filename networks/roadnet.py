@@ -32,6 +32,7 @@ from scipy.sparse import csgraph
 from networks.cleaning import CleaningReport, largest_strongly_connected
 from networks.dijkstra import dijkstra_float32
 from networks.errors import NetworkError
+from networks.geometry import linestrings
 from networks.i18n import _
 from networks.states import Disruption, Shared
 from networks.tables import EdgeTable, Landmark, NodeTable, check_tables
@@ -94,7 +95,11 @@ class RoadNetwork:
         self.landmarks = tuple(landmarks)
         self.name = name
         self.cleaning = cleaning or CleaningReport(len(nodes), len(edges))
-        self.factor = np.ones(len(edges)) if _factor is None else _factor
+        if _factor is None:  # the undisrupted state: open, but for roads closed as loaded
+            _factor = np.ones(len(edges))
+            if edges.closed is not None:
+                _factor[np.asarray(edges.closed, dtype=bool)] = np.inf
+        self.factor = _factor
         self.factor.flags.writeable = False
         self.disruptions = _disruptions
         self._shared = _shared or Shared()
@@ -244,7 +249,8 @@ class RoadNetwork:
     def under(self, disruptions: Iterable[Disruption]) -> RoadNetwork:
         """The state of the *undisrupted* roads under a set of disruptions.
 
-        Overlapping disruptions multiply (a closure wins). The same set of
+        Overlapping disruptions multiply (a closure wins); roads closed as
+        loaded (:attr:`EdgeTable.closed`) stay closed. The same set of
         disruptions returns the same state object while it is in use or among
         the 32 most recent, so its cached travel times are reused; versions are
         never reused.
@@ -260,7 +266,7 @@ class RoadNetwork:
             The state, with a version number unique within this network.
         """
         active = tuple(disruptions)
-        factor = np.ones(self.n_edges)
+        factor = self.base.factor.copy()
         for d in active:
             idx = np.asarray(d.edges, dtype=np.int64)
             if idx.size and (idx.min() < 0 or idx.max() >= self.n_edges):
@@ -268,7 +274,7 @@ class RoadNetwork:
                     _("disruption {label!r}: edge index out of range").format(label=d.label)
                 )
             factor[idx] *= d.factor
-        if (factor == 1.0).all():
+        if np.array_equal(factor, self.base.factor):
             return self.base
         key = self._state_key(factor)
         state = self._shared.states.get(key)
@@ -294,19 +300,24 @@ class RoadNetwork:
 
     # ----------------------------------------------------------- selections
     def edges_near(self, x: float, y: float, radius: float) -> np.ndarray:
-        """Indices of edges whose straight segment passes within ``radius`` m of (x, y)."""
+        """Indices of edges whose road (its polyline) passes within ``radius`` m of (x, y)."""
         import shapely
 
         circle = shapely.Point(x, y).buffer(radius, quad_segs=16)
         return self.edges_in_polygon(circle)
 
     def edges_in_polygon(self, polygon: Any) -> np.ndarray:
-        """Indices of edges whose straight segment meets a polygon (projected metres).
+        """Indices of edges whose road meets a polygon or line (projected metres).
+
+        A road is its polyline (a curved OpenStreetMap way keeps its bends), so
+        a road that bends into the polygon is selected and one whose chord
+        alone crosses it is not; a straight edge is the segment between its nodes.
 
         Parameters
         ----------
         polygon
-            A :class:`shapely.Polygon` or a sequence of (x, y) vertices.
+            Any :class:`shapely.Geometry` (a polygon, a road-cut line) or a
+            sequence of (x, y) polygon vertices.
         """
         import shapely
 
@@ -319,15 +330,15 @@ class RoadNetwork:
     def _edge_lines(self) -> np.ndarray:
         sh = self._shared
         if getattr(sh, "lines", None) is None:
-            import shapely
-
-            e, nd = self.edges, self.nodes
-            coords = np.stack(
-                [np.column_stack([nd.x[e.u], nd.y[e.u]]), np.column_stack([nd.x[e.v], nd.y[e.v]])],
-                axis=1,
-            )
-            sh.lines = shapely.linestrings(coords)
+            a, b = self._edge_ends
+            sh.lines = linestrings(a, b, self.edges.geometry)
         return sh.lines
+
+    @property
+    def _edge_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(n_edges, 2)`` coordinates of every edge's tail and head node."""
+        e, nd = self.edges, self.nodes
+        return np.column_stack([nd.x[e.u], nd.y[e.u]]), np.column_stack([nd.x[e.v], nd.y[e.v]])
 
     # --------------------------------------------------------------- snapping
     def snap(
@@ -423,7 +434,8 @@ class RoadNetwork:
         and ``landmark``, ``landmark_kind`` (and ``landmark_zh``) where one
         stands. Edge attributes: ``length`` (m), ``speed_kph``, ``travel_time``
         (s, this state), ``highway``, ``name`` (and ``name_zh`` where known),
-        ``closed`` and ``edge_id`` (row in :attr:`edges`).
+        ``closed``, ``edge_id`` (row in :attr:`edges`) and, on curved roads,
+        ``geometry`` (a :class:`shapely.LineString` in ``crs``, as osmnx has it).
         """
         import networkx as nx
 
@@ -446,6 +458,12 @@ class RoadNetwork:
         tt = self.edge_time
         ids = nd.osmid
         assert e.name_zh is not None
+        curved: dict[int, Any] = {}
+        if e.geometry is not None:
+            bent = np.flatnonzero(e.geometry.counts > 0)
+            a, b = self._edge_ends
+            lines = linestrings(a[bent], b[bent], e.geometry.take(bent))
+            curved = dict(zip(bent.tolist(), lines, strict=True))
         for k in range(self.n_edges):
             zh = {"name_zh": str(e.name_zh[k])} if e.name_zh[k] else {}
             g.add_edge(
@@ -459,5 +477,6 @@ class RoadNetwork:
                 **zh,
                 closed=bool(np.isinf(tt[k])),
                 edge_id=k,
+                **({"geometry": curved[k]} if k in curved else {}),
             )
         return g

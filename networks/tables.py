@@ -15,6 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from networks.errors import NetworkError
+from networks.geometry import EdgeGeometry
 from networks.i18n import _, both
 
 
@@ -66,6 +67,15 @@ class EdgeTable:
     name_zh
         Chinese road name (``name:zh``, else a Chinese ``name``), ``""`` where
         unknown; all ``""`` if not given. :meth:`road_name` picks between them.
+    time_s
+        Free-flow travel seconds given with the network (a loaded graph's own
+        ``travel_time``); ``None``: ``length / speed_kph``.
+    closed
+        Boolean mask of edges closed as loaded (the undisrupted state keeps them
+        closed); ``None``: none.
+    geometry
+        The bends of curved edges (:class:`~networks.geometry.EdgeGeometry`);
+        ``None``: every edge is the straight segment between its nodes.
     """
 
     u: np.ndarray
@@ -75,6 +85,9 @@ class EdgeTable:
     highway: np.ndarray
     name: np.ndarray
     name_zh: np.ndarray | None = None
+    time_s: np.ndarray | None = None
+    closed: np.ndarray | None = None
+    geometry: EdgeGeometry | None = None
 
     def __post_init__(self) -> None:
         if self.name_zh is None:
@@ -90,7 +103,9 @@ class EdgeTable:
 
     @cached_property
     def travel_time(self) -> np.ndarray:
-        """Free-flow travel time in seconds."""
+        """Free-flow travel time in seconds (the given :attr:`time_s` where there is one)."""
+        if self.time_s is not None:
+            return self.time_s
         return self.length / (self.speed_kph / 3.6)
 
     def take(self, keep: np.ndarray, node_map: np.ndarray | None = None) -> EdgeTable:
@@ -106,6 +121,9 @@ class EdgeTable:
             self.highway[keep],
             self.name[keep],
             None if self.name_zh is None else self.name_zh[keep],
+            None if self.time_s is None else self.time_s[keep],
+            None if self.closed is None else self.closed[keep],
+            None if self.geometry is None else self.geometry.take(keep),
         )
 
 
@@ -161,9 +179,12 @@ def check_tables(nodes: NodeTable, edges: EdgeTable) -> None:
         )
     length = np.asarray(edges.length, dtype=float)
     speed = np.asarray(edges.speed_kph, dtype=float)
+    # A given time must be usable as it stands; a computed one is, once length and speed are.
+    time = np.asarray(edges.time_s if edges.time_s is not None else np.zeros(len(edges)), float)
     for name, values, ok in (
         ("length", length, np.isfinite(length) & (length >= 0)),
         ("speed_kph", speed, np.isfinite(speed) & (speed > 0)),
+        ("travel_time", time, np.isfinite(time) & (time >= 0)),
     ):
         bad = np.flatnonzero(~ok)
         if bad.size:
@@ -171,7 +192,10 @@ def check_tables(nodes: NodeTable, edges: EdgeTable) -> None:
             a, b = nodes.osmid[edges.u[k]], nodes.osmid[edges.v[k]]
             message = (
                 _("edge {u}->{v}: {name} {value} is not a finite number >= 0")
-                if name == "length"
+                if name != "speed_kph"
                 else _("edge {u}->{v}: {name} {value} is not a finite number > 0")
             )
             raise NetworkError(message.format(u=a, v=b, name=name, value=values[k]))
+    geom = edges.geometry
+    if geom is not None and (len(geom) != len(edges) or not np.isfinite(geom.xy).all()):
+        raise NetworkError(_("edge geometry: not one finite polyline per edge"))
