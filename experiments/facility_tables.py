@@ -20,21 +20,80 @@ from experiments.locations import (
     read_rows,
     resolve_location,
 )
+from experiments.run_keys import location_keys
 from networks.errors import ConfigError
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
+from scenarios.catalogue import SUPPLY_ITEMS
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.limits import MAX_DURATION_MIN
 from scenarios.validate import shown
+from sim.depots import DEPOT_TIERS, MAX_STOCK
+from sim.stations import CAPABILITIES, MAX_TEAM_COUNT, MAX_TEAM_SIZE, STATION_TIERS
 
 #: Where a placed facility came from: ``where(field)`` gives the file and key of one of
 #: its fields, so a check across facilities names the right file and row.
 Where = Callable[[str], tuple[str | None, str]]
 
+_PLACE = "location columns: node; osmid; lon and lat; x and y; or landmark"
+_LOCATION_KEYS = location_keys(with_location=False)
+#: A stations table: one row per capability of a station (``facilities.stations``).
+STATIONS_TABLE = Section(
+    "stations table",
+    "Stations table (CSV or GeoJSON)",
+    (
+        Key("name", "string", "The station; rows with one name are one station.", "名称",
+            default=REQUIRED),
+        Key("name_zh", "string", "Its Chinese name (the same on each of its rows).", "中文名称"),
+        Key("tier", "string", "The station's tier.", "层级", default=REQUIRED,
+            choices=STATION_TIERS),
+        Key("capability", "string", "The teams of this row.", "专业类别", default=REQUIRED,
+            choices=CAPABILITIES),
+        Key("size", "integer", "People per team.", "队伍人数", default=REQUIRED, lo=1,
+            hi=MAX_TEAM_SIZE),
+        Key("count", "integer", "Teams of this capability.", "队伍数量", default=1, lo=1,
+            hi=MAX_TEAM_COUNT),
+        Key("area", "string", "Area the station covers, for reserve keeping.", "责任区域",
+            default_text="the name"),
+        Key("turnout_min", "number", "Mean turnout, minutes (a lognormal).", "出动用时",
+            lo=0, lo_open=True, hi=MAX_DURATION_MIN, default_text="lognormal, mean 1.5, cv 0.3"),
+        Key("turnout_cv", "number", "Coefficient of variation of the turnout.", default=0.3,
+            lo=0, hi=100),
+        *_LOCATION_KEYS,
+    ),
+    zh="应急救援站",
+    help="One row per team type of a station; the rows of one station agree on its place, "
+    "tier and area. Place each station by " + _PLACE + ". A GeoJSON table holds Point "
+    "features with these properties.",
+    columns=True,
+)  # fmt: skip
+#: A depots table: one row per stock item of a depot (``facilities.depots``).
+DEPOTS_TABLE = Section(
+    "depots table",
+    "Depots table (CSV or GeoJSON)",
+    (
+        Key("name", "string", "The depot; rows with one name are one depot.", "名称",
+            default=REQUIRED),
+        Key("name_zh", "string", "Its Chinese name (the same on each of its rows).", "中文名称"),
+        Key("tier", "string", "The depot's tier.", "层级", default=REQUIRED, choices=DEPOT_TIERS),
+        Key("parent", "string", "The depot of a higher tier that replenishes it.", "上级储备库"),
+        Key("lead_time_min", "number", "Minutes from ordering a replenishment to its arrival.",
+            "补货时间", default=0.0, lo=0, hi=MAX_DURATION_MIN),
+        Key("item", "string", "The supply item of this row.", "物资品类", default=REQUIRED,
+            choices=SUPPLY_ITEMS),
+        Key("quantity", "integer", "Quantity in stock.", "储备数量", default=REQUIRED, lo=0,
+            hi=MAX_STOCK),
+        *_LOCATION_KEYS,
+    ),
+    zh="应急物资储备库",
+    help="One row per stock item of a depot; the rows of one depot agree on its place, tier, "
+    "parent and lead time. Place each depot by " + _PLACE + ".",
+    columns=True,
+)  # fmt: skip
 #: Columns of a stations table (besides :data:`~experiments.locations.LOCATION_COLUMNS`).
-STATION_COLUMNS = ("name", "name_zh", "tier", "capability", "size", "count", "area",
-                   "turnout_min", "turnout_cv")  # fmt: skip
+STATION_COLUMNS = tuple(c for c in STATIONS_TABLE.ordered if c not in LOCATION_COLUMNS)
 #: Columns of a depots table (besides the location columns).
-DEPOT_COLUMNS = ("name", "name_zh", "tier", "parent", "lead_time_min", "item", "quantity")
+DEPOT_COLUMNS = tuple(c for c in DEPOTS_TABLE.ordered if c not in LOCATION_COLUMNS)
 #: Columns that must be the same on every row of one facility.
 _SAME = {"stations": ("tier", "area"), "depots": ("tier", "parent", "lead_time_min")}
 #: Messages about one facility of a table, by kind (a sentence each: word order differs).

@@ -34,6 +34,16 @@ MAX_SNAP_M = 500.0
 
 #: Columns of a facility table that give its location.
 LOCATION_COLUMNS = ("node", "osmid", "lon", "lat", "x", "y", "landmark")
+#: What each location column means (for the configuration reference).
+LOCATION_HELP = {
+    "node": "Node index of the compiled network.",
+    "osmid": "OpenStreetMap (or GraphML) node id.",
+    "lon": "Longitude, snapped to the nearest node (with lat).",
+    "lat": "Latitude, snapped to the nearest node (with lon).",
+    "x": "Projected metres east, snapped to the nearest node (with y).",
+    "y": "Projected metres north, snapped to the nearest node (with x).",
+    "landmark": "A named place of the network.",
+}
 
 
 def _parsed(value: Any) -> Any:

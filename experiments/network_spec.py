@@ -19,6 +19,7 @@ from networks.roadnet import RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
 from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
 from networks.synthetic_city import MAX_CITY_GRID, MAX_COUNTIES, MAX_COUNTY_GRID
+from scenarios.config_keys import Key, Section
 from scenarios.validate import MAX_SEED, Reader
 
 #: Highest road speed, km/h.
@@ -41,6 +42,58 @@ SYNTHETIC: dict[str, dict[str, tuple[int, int, int]]] = {
 }
 #: Every size key of any built-in network.
 _SIZE_KEYS = ("counties", "townships", "villages", "grid", "county_grid")
+_SIZE_HELP = {
+    "counties": "Counties of the city.",
+    "townships": "Townships (shared out among the counties of a city).",
+    "villages": "Villages (shared out among the townships).",
+    "grid": "Streets per side of the county seat (of the city centre for a city).",
+    "county_grid": "Streets per side of each county seat of a city.",
+}
+_SIZE_ZH = {"counties": "县", "townships": "乡镇", "villages": "村", "grid": "", "county_grid": ""}
+
+
+def _size_key(name: str) -> Key:
+    """The record of one size key: its default and bounds for each built-in network."""
+    given = {kind: sizes[name] for kind, sizes in SYNTHETIC.items() if name in sizes}
+    return Key(
+        name,
+        "integer",
+        _SIZE_HELP[name],
+        _SIZE_ZH[name],
+        default_text="; ".join(f"{kind}: {d}" for kind, (d, _lo, _hi) in given.items()),
+        allowed_text="; ".join(f"{kind}: {lo}-{hi:,}" for kind, (_d, lo, hi) in given.items()),
+    )
+
+
+#: The ``[network]`` table of a run config (what :meth:`NetworkSpec.from_dict` accepts).
+NETWORK = Section(
+    "network",
+    "Road network",
+    (
+        Key("synthetic", "string", "A built-in network, generated in code.", "内置路网",
+            choices=tuple(SYNTHETIC), default_text="none: give synthetic or file"),
+        Key("file", "path",
+            "A road file (OpenStreetMap XML or PBF, or GraphML), relative to the config file.",
+            "路网文件"),
+        Key("seed", "integer", "Layout seed of a built-in network.", default=0, lo=0,
+            hi=MAX_SEED),
+        Key("speeds", "table", "Speeds in km/h by road class, for ways without maxspeed.",
+            "道路限速"),
+        *(_size_key(name) for name in _SIZE_KEYS),
+    ),
+    zh="路网",
+    help='Give exactly one of synthetic = "county" (or "city") and file = "...". '
+    "The size keys apply to a built-in network only.",
+)  # fmt: skip
+#: ``[network.speeds]``: km/h by OSM highway class.
+SPEEDS = Section(
+    "network.speeds",
+    "Road speeds",
+    (Key("<road class>", "number", "Speed in km/h of ways of this OSM highway class.",
+         names=tuple(sorted(DRIVABLE_HIGHWAYS)), lo=0, lo_open=True, hi=MAX_SPEED_KPH,
+         default_text="networks.speeds defaults"),),
+    zh="道路限速",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -70,7 +123,7 @@ class NetworkSpec:
     def from_dict(cls, data: Mapping[str, Any], *, source: str, base_dir: Path) -> NetworkSpec:
         """Validate the ``[network]`` table."""
         r = Reader(data, source=source, key="network")
-        r.allow({"synthetic", "file", "seed", "speeds", *_SIZE_KEYS})
+        NETWORK.allow(r)
         if r.has("file") == r.has("synthetic"):
             raise ConfigError(
                 _('give exactly one of synthetic = "county" or file = "..."'),
@@ -88,18 +141,16 @@ class NetworkSpec:
                     ),
                 )
         sp = r.table("speeds", {})
-        sp.allow(DRIVABLE_HIGHWAYS)
+        SPEEDS.allow(sp)
         kw: dict[str, Any] = {
             "synthetic": kind,
-            "speeds": tuple(
-                (str(k), sp.num(str(k), lo=0, lo_open=True, hi=MAX_SPEED_KPH)) for k in sp.data
-            ),
+            "speeds": tuple((str(k), SPEEDS.read(sp, str(k))) for k in sp.data),
         }
         if r.has("file"):
-            path = Path(r.str("file"))
+            path = Path(NETWORK.read(r, "file"))
             kw["file"] = str(path if path.is_absolute() else (base_dir / path))
         if r.has("seed"):
-            kw["seed"] = r.int("seed", lo=0, hi=MAX_SEED)
+            kw["seed"] = NETWORK.read(r, "seed")
         sizes = SYNTHETIC[kind]
         for name in _SIZE_KEYS:
             if not r.has(name):

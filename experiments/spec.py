@@ -60,18 +60,66 @@ from experiments.design_points import DesignPoint, find_point, format_value
 from experiments.factors import MAX_POINTS, Factor, lhs_table
 from experiments.hashing import config_hash
 from experiments.metric_names import ID_METRICS, check_metric_names
+from experiments.run_keys import RUN_FILE
 from experiments.seeding import check_root_seed
 from experiments.spec_base import bare, load_base, set_path
 from networks.errors import ConfigError
 from networks.i18n import LANGUAGES, _, both
-from scenarios.validate import MAX_REPLICATIONS, Reader, read_toml
+from scenarios.config_keys import REQUIRED, Key, Section
+from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml
 
-_TOP = {
-    "name", "description", "base", "factors", "replications", "root_seed", "metrics",
-    "baseline", "lhs_samples", "lhs_seed", "language", "name_zh", "description_zh",
-}  # fmt: skip
 #: Most runs (design points x replications) of one experiment.
 MAX_RUNS = 1_000_000
+#: ``[base]`` of an experiment file (:func:`experiments.spec_base.load_base`): a run config.
+BASE = RUN_FILE.replace(
+    path="base",
+    title="Base run config",
+    keys=(
+        Key("config", "path", "A run config file, relative to the experiment file; the inline "
+            "tables below override it.", "基准配置文件"),
+        *RUN_FILE.keys,
+    ),
+    zh="基准配置",
+    help="The run config every design point starts from: a file, inline run-config tables "
+    "([base.network], [base.run] ...), or both. Its keys are a run config's.",
+)  # fmt: skip
+#: The top level of an experiment file (what :meth:`ExperimentSpec.from_dict` accepts).
+EXPERIMENT = Section(
+    "",
+    "Experiment",
+    (
+        Key("name", "string", "Name of the experiment, for the report.", "名称",
+            default_text="the file name without .toml"),
+        Key("description", "string", "A sentence for the report.", "说明", default=""),
+        Key("name_zh", "string", "Chinese title (one line), shown in Chinese.", "中文名称",
+            default=""),
+        Key("description_zh", "string", "Chinese description (one line).", "中文说明",
+            default=""),
+        Key("language", "string", "The language the commands speak unless the user chose one.",
+            "语言", choices=LANGUAGES, default_text="the base run config's"),
+        Key("base", "table",
+            'The base run config: config = "run.toml" (relative to this file), inline run-config '
+            "tables, or both (inline keys override the file).", "基准配置", default=REQUIRED),
+        Key("factors", "array of tables", "The varied keys (see [[factors]]).", "试验因素",
+            default=[]),
+        Key("replications", "integer", "Replications per design point (common random numbers).",
+            "重复次数", default=1, lo=1, hi=MAX_REPLICATIONS),
+        Key("root_seed", "integer", "Root of the seed tree.", "随机种子", default=2024,
+            lo=0, hi=MAX_SEED),
+        Key("metrics", "list", "Summary metrics the report shows (at least one).", "指标",
+            default_text="every numeric one"),
+        Key("baseline", "any",
+            'The baseline design point: a table factor key = level, or a point id such as "p000".',
+            "基准方案"),
+        Key("lhs_samples", "integer", "Latin-hypercube points (needed when a factor has lhs).",
+            default=0, lo=0, hi=MAX_POINTS),
+        Key("lhs_seed", "integer", "Seed of the hypercube draw.", lo=0, hi=MAX_SEED,
+            default_text="root_seed"),
+    ),
+    help="A base run config, factors, replications and a root seed. Listed and ranged "
+    "factors are crossed (full factorial); hypercube factors are sampled jointly and crossed "
+    "with the grid. Every design point is validated as a run config.",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -148,8 +196,8 @@ class ExperimentSpec:
         """Validate plain data (as read from TOML); see the module docstring."""
         base_dir = Path(base_dir or Path.cwd())
         top = Reader(data, source=source)
-        top.allow(_TOP)
-        language = top.str("language", choices=LANGUAGES) if top.has("language") else None
+        EXPERIMENT.allow(top)
+        language = EXPERIMENT.read(top, "language")
         name = data.get("name")
         base, base_language = load_base(
             data.get("base"),
@@ -179,10 +227,10 @@ class ExperimentSpec:
                         key=f"factors[{i}]",
                     )
 
-        replications = top.int("replications", 1, lo=1, hi=MAX_REPLICATIONS)
+        replications = EXPERIMENT.read(top, "replications")
         root_seed = check_root_seed(data.get("root_seed", 2024), source=source, key="root_seed")
         has_lhs = any(f.is_lhs for f in factors)
-        lhs_samples = top.int("lhs_samples", 0, lo=0, hi=MAX_POINTS)
+        lhs_samples = EXPERIMENT.read(top, "lhs_samples")
         if has_lhs and lhs_samples < 1:
             raise ConfigError(
                 _("a factor has lhs = [low, high]; give lhs_samples = N (N >= 1)"),

@@ -31,6 +31,7 @@ both are re-exported here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -41,6 +42,7 @@ import numpy as np
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.config_keys import Key, Section
 from scenarios.hazard import (
     CAP_CATEGORIES,
     CAPABILITIES,
@@ -82,6 +84,22 @@ def _profile(r: Reader, name: str) -> tuple[float, ...]:
     if sum(vals) <= 0:
         raise r.error(name, _("at least one hour must have a positive rate"))
     return vals
+
+
+#: The top level of a hazard catalogue file (and of a scenario's ``[overrides]``).
+CATALOGUE = Section(
+    "",
+    "Hazard catalogue",
+    (
+        Key("hazards", "table", "Hazards by key: [hazards.<key>] tables.", "事件类型", default={}),
+        Key("profiles", "table",
+            "Time-of-day profiles by name: 24 hourly rate multipliers, hour 0 first (normalised "
+            "to mean 1).", "时段分布", default={}),
+    ),
+    zh="事件目录",
+    help="Laid over the shipped catalogue: hazards already there are overridden key by key, "
+    "new ones must be complete.",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -156,7 +174,7 @@ class HazardCatalogue:
         sits inside a bigger file, e.g. a scenario's ``overrides``).
         """
         r = Reader(data, source=source, key=key)
-        r.allow({"hazards", "profiles"})
+        CATALOGUE.allow(r)
         profiles = dict(self.profiles)
         pr = r.table("profiles", {})
         for name in pr.data:
@@ -211,6 +229,13 @@ def shipped_catalogue_path() -> Path:
     return Path(str(resources.files("scenarios") / "data" / _SHIPPED))
 
 
+@functools.lru_cache(maxsize=1)
+def _shipped_catalogue() -> HazardCatalogue:
+    # Read once per process: every config check asks for it (a frozen, shared value).
+    shipped = shipped_catalogue_path()
+    return HazardCatalogue.from_dict(read_toml(shipped), source=str(shipped))
+
+
 def load_catalogue(extra: str | Path | None = None) -> HazardCatalogue:
     """The shipped hazard catalogue, with a user's additions and overrides.
 
@@ -229,8 +254,7 @@ def load_catalogue(extra: str | Path | None = None) -> HazardCatalogue:
     ConfigError
         Naming the file and the dotted key of the first mistake.
     """
-    shipped = shipped_catalogue_path()
-    cat = HazardCatalogue.from_dict(read_toml(shipped), source=str(shipped))
+    cat = _shipped_catalogue()
     if extra is not None:
         cat = cat.merged(read_toml(extra), source=str(extra))
     return cat

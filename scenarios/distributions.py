@@ -27,6 +27,7 @@ import numpy as np
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.validate import Reader, check_num
 
 #: Parameter names of each family as written in TOML, in constructor order.
@@ -296,6 +297,33 @@ CLASSES: dict[str, type[Distribution]] = {
 #: Parameters that must be strictly positive (a constant is ``dist = "fixed"``).
 _POSITIVE = {("exponential", "mean"), ("lognormal", "mean"), ("gamma", "mean")}
 _GRADES = ("I", "II", "III", "IV")
+_PARAM_HELP = {
+    "value": "fixed: the value",
+    "mean": "exponential, lognormal, gamma: the mean",
+    "cv": "lognormal, gamma: the coefficient of variation",
+    "low": "uniform, triangular: the least value",
+    "mode": "triangular: the most likely value",
+    "high": "uniform, triangular: the greatest value",
+}
+#: A distribution written as a table (:func:`from_dict`); its keys are :data:`FAMILIES`'.
+DISTRIBUTION = Section(
+    "<distribution>",
+    "Distribution",
+    (
+        Key("dist", "string", "The family.", "分布类型", default=REQUIRED, choices=tuple(FAMILIES)),
+        *(
+            Key(name, "number", _PARAM_HELP[name].capitalize() + ".", lo=0,
+                lo_open=all((f, name) in _POSITIVE for f, ns in FAMILIES.items() if name in ns),
+                default_text="required by those families",
+                allowed_text="in a graded distribution, one value or a list of four (I-IV)")
+            for name in dict.fromkeys(n for names in FAMILIES.values() for n in names)
+        ),
+    ),
+    zh="概率分布",
+    help='Minutes (or another quantity) drawn at random, e.g. { dist = "lognormal", mean = '
+    "30, cv = 0.5 }; a bare number is a fixed value. Each family takes exactly its own "
+    "parameters.",
+)  # fmt: skip
 
 
 def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Distribution]:

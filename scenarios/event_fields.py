@@ -15,6 +15,7 @@ from typing import Any
 
 from networks.i18n import _
 from scenarios.batch import Context
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.limits import MAX_DURATION_H, MAX_RATE_PER_DAY
 from scenarios.places import Location
 from scenarios.validate import Reader
@@ -73,3 +74,47 @@ def read_radius(r: Reader, name: str, default: float = math.inf) -> float:
     if isinstance(v, float) and math.isinf(v) and v > 0:
         return math.inf
     return r.num(name, default, lo=0, lo_open=True)
+
+
+#: Places written relative to the network (strings), for the reference.
+LOCATION_FORMS = (
+    '"centre" (the county seat, else the middle), "random" (by population), '
+    '"landmark:NAME", "source:KIND", "node:N", "bbox:FX,FY" (fractions of the bounding box '
+    "from the south-west), { x, y } (projected metres), { lon, lat }, or any of these "
+    'shifted: { at = "centre", dx = 3000, dy = -2000 }'
+)
+#: A location written as a table (:meth:`scenarios.places.Location.from_value`).
+LOCATION = Section(
+    "<location>",
+    "Location table",
+    (
+        Key("at", "string", "A place as a string (see above).", "位置", default="centre"),
+        Key("x", "number", "Projected metres east (with y)."),
+        Key("y", "number", "Projected metres north (with x)."),
+        Key("lon", "number", "Longitude (with lat).", lo=-180, hi=180),
+        Key("lat", "number", "Latitude (with lon).", lo=-90, hi=90),
+        Key("dx", "number", "Metres east of the place.", default=0.0),
+        Key("dy", "number", "Metres north of the place.", default=0.0),
+    ),
+    zh="位置",
+    help="A place is a string or a table: " + LOCATION_FORMS + ".",
+)  # fmt: skip
+
+
+def time_keys(*names: str) -> tuple[Key, ...]:
+    """Records of the hour keys of an event (times from the scenario's start, durations)."""
+    text = {
+        "time_h": ("Hours from the scenario's start.", "发生时间"),
+        "start_h": ("Hours from the scenario's start until it begins.", "开始时间"),
+        "duration_h": ("How long it lasts, hours.", "持续时间"),
+    }
+    return tuple(
+        Key(n, "number", text[n][0], text[n][1], default=REQUIRED, lo=0,
+            lo_open=n == "duration_h", hi=MAX_DURATION_H)
+        for n in names
+    )  # fmt: skip
+
+
+def type_key(name: str) -> Key:
+    """The ``type`` record of an event table."""
+    return Key("type", "string", "The event type.", "事件类型", default=REQUIRED, choices=(name,))

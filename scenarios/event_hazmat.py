@@ -11,7 +11,8 @@ import numpy as np
 from networks.i18n import _
 from networks.roadnet import Disruption
 from scenarios.batch import Context
-from scenarios.event_fields import read_hours, read_location
+from scenarios.config_keys import Key, Section, field_default
+from scenarios.event_fields import read_hours, read_location, time_keys, type_key
 from scenarios.places import Location
 from scenarios.stream import ScheduledDisruption
 from scenarios.validate import Reader
@@ -52,8 +53,7 @@ class ChemicalLeak:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> ChemicalLeak:
         """Validate an ``[[events]]`` table of type ``chemical_leak``."""
         r = Reader(data, source=source, key=key)
-        r.allow({"type", "at", "time_h", "grade", "isolation_m", "isolation_h", "wind_from_deg",
-                 "protective_m", "protective_half_angle_deg", "protective_factor"})  # fmt: skip
+        CHEMICAL_LEAK.allow(r)
         grade = r.int("grade", 3, lo=1)
         if grade > 4:
             raise r.error("grade", _("must be 1-4 (I-IV), got {value}").format(value=grade))
@@ -164,3 +164,36 @@ class ChemicalLeak:
                     row,
                 )
             )
+
+
+#: An ``[[events]]`` table of type ``chemical_leak``.
+CHEMICAL_LEAK = Section(
+    'events[] type = "chemical_leak"',
+    "Chemical leak",
+    (
+        type_key(ChemicalLeak.type),
+        Key("at", "location", "Where it leaks.", "泄漏位置",
+            default=field_default(ChemicalLeak, "at").at, allowed_text="a location"),
+        *time_keys("time_h"),
+        Key("grade", "integer", "Grade of the hazmat_leak incident (1-4 = I-IV).", "事件等级",
+            default=ChemicalLeak.grade, lo=1, hi=4),
+        Key("isolation_m", "number", "Radius of the isolation zone, metres.", "隔离区半径",
+            lo=0, lo_open=True, default_text="the catalogue's isolation rule for the grade"),
+        Key("isolation_h", "number", "Hours the isolation zone stays closed.", "隔离时长",
+            lo=0, lo_open=True, default_text="the catalogue's isolation rule for the grade"),
+        Key("wind_from_deg", "number",
+            "Where the wind blows from, degrees clockwise from north (needed for a protective "
+            "zone).", "风向", lo=0, hi=360),
+        Key("protective_m", "number", "Reach of the downwind protective-action zone, metres.",
+            "防护区距离", default=ChemicalLeak.protective_m, lo=0),
+        Key("protective_half_angle_deg", "number", "Half-angle of the protective zone, degrees.",
+            default=ChemicalLeak.protective_half_angle_deg, lo=0, hi=180),
+        Key("protective_factor", "number",
+            "Travel-time factor of roads in the protective zone (inf closes them).",
+            default=ChemicalLeak.protective_factor, lo=1),
+    ),
+    zh="危险化学品泄漏",
+    help="A hazmat_leak incident with an isolation zone closing every road within "
+    "isolation_m (avoid danger first, then rescue), and optionally a downwind "
+    "protective-action zone.",
+)  # fmt: skip

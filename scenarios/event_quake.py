@@ -17,9 +17,10 @@ from scipy.special import ndtr
 
 from networks.roadnet import Disruption
 from scenarios.batch import Context
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.distributions import from_dict as dist_from_dict
-from scenarios.event_fields import read_hours, read_location
+from scenarios.event_fields import read_location, time_keys, type_key
 from scenarios.limits import MAX_DURATION_H, MAX_PER_NODE
 from scenarios.places import Location
 from scenarios.stream import ScheduledDisruption
@@ -120,22 +121,16 @@ class Earthquake:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> Earthquake:
         """Validate an ``[[events]]`` table of type ``earthquake``."""
         r = Reader(data, source=source, key=key)
-        r.allow({"type", "at", "time_h", "magnitude", "repair", "aftershocks", "omori_a",
-                 *cls._NUM})  # fmt: skip
-        d = cls(0, 5)
-        nums = {n: r.num(n, getattr(d, n), lo=0, lo_open=True, hi=cls._HI.get(n)) for n in cls._NUM}
-        for n in ("collapse_per_node", "fire_per_node", "landslide_per_node"):
-            nums[n] = r.num(n, getattr(d, n), lo=0, hi=MAX_PER_NODE)
+        k = EARTHQUAKE
+        k.allow(r)
         return cls(
-            time_h=read_hours(r, "time_h"),
-            magnitude=r.num("magnitude", lo=3, hi=9.5),
-            at=read_location(r, "at"),
-            repair=dist_from_dict(
-                r.get("repair", d.repair.to_dict()), source=source, key=r.path("repair")
-            ),  # fmt: skip
-            aftershocks=r.bool("aftershocks", True),
-            omori_a=r.num("omori_a", d.omori_a, lo=-10, hi=10),
-            **nums,
+            time_h=k.read(r, "time_h"),
+            magnitude=k.read(r, "magnitude"),
+            at=read_location(r, "at", k["at"].default),
+            repair=dist_from_dict(k.read(r, "repair"), source=source, key=r.path("repair")),
+            aftershocks=k.read(r, "aftershocks"),
+            omori_a=k.read(r, "omori_a"),
+            **{n: k.read(r, n) for n in cls._NUM},
         )
 
     def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
@@ -302,3 +297,49 @@ class Earthquake:
 
 def _mean1(w: np.ndarray) -> np.ndarray:
     return w / w.mean() if w.mean() > 0 else w
+
+
+_QUAKE_HELP = {
+    "depth_km": ("Focal depth, km.", "震源深度"),
+    "footprint_g": ("The footprint is where the peak ground acceleration reaches this, g.", ""),
+    "collapse_per_node": ("Expected building collapses per node at full fragility.", "房屋倒塌"),
+    "collapse_median_g": ("Median PGA of the collapse fragility, g.", ""),
+    "collapse_beta": ("Log-standard deviation of the collapse fragility.", ""),
+    "fire_per_node": ("Scale of the fire ignitions per node (Scawthorn's equation).", "次生火灾"),
+    "landslide_per_node": ("Expected landslides per forest node at full fragility.", "滑坡"),
+    "road_median_g": ("Median PGA at which a road segment closes, g.", ""),
+    "road_beta": ("Log-standard deviation of the road fragility.", ""),
+    "repair_step_h": ("Repair times are rounded up to this, hours.", ""),
+    "aftershock_min_m": ("Smallest aftershock magnitude simulated.", "余震"),
+    "omori_b": ("Reasenberg-Jones b (Gutenberg-Richter).", ""),
+    "omori_p": ("Reasenberg-Jones p (Omori decay).", ""),
+    "omori_c_days": ("Reasenberg-Jones c, days.", ""),
+}
+_PER_NODE = ("collapse_per_node", "fire_per_node", "landslide_per_node")
+#: An ``[[events]]`` table of type ``earthquake``.
+EARTHQUAKE = Section(
+    'events[] type = "earthquake"',
+    "Earthquake",
+    (
+        type_key(Earthquake.type),
+        Key("at", "location", "The epicentre.", "震中", default="centre",
+            allowed_text="a location"),
+        *time_keys("time_h"),
+        Key("magnitude", "number", "Magnitude.", "震级", default=REQUIRED, lo=3, hi=9.5),
+        *(
+            Key(n, "number", _QUAKE_HELP[n][0], _QUAKE_HELP[n][1],
+                default=getattr(Earthquake, n), lo=0, lo_open=n not in _PER_NODE,
+                hi=MAX_PER_NODE if n in _PER_NODE else Earthquake._HI.get(n))
+            for n in Earthquake._NUM
+        ),
+        Key("repair", "distribution", "Minutes until a closed road segment reopens.", "抢通时间",
+            default=Earthquake.repair.to_dict()),
+        Key("aftershocks", "boolean", "Whether aftershocks are simulated.", "余震",
+            default=Earthquake.aftershocks),
+        Key("omori_a", "number", "Reasenberg-Jones a.", default=Earthquake.omori_a, lo=-10, hi=10),
+    ),
+    zh="地震",
+    help="Shaking by Joyner-Boore PGA; collapses, fires and landslides as Poisson counts per "
+    "node; roads close by a lognormal fragility for a repair time; Reasenberg-Jones "
+    "aftershocks. The mainshock's grade follows the 2012 national plan.",
+)  # fmt: skip

@@ -18,15 +18,18 @@ import numpy as np
 from networks.roadnet import Disruption
 from scenarios.background import expected_per_bin, sample_poisson
 from scenarios.batch import Context
+from scenarios.config_keys import REQUIRED, Key, Section, field_default
 from scenarios.event_fields import (
+    LOCATION_FORMS,
     check_hazards,
     extra_expected,
-    read_hours,
     read_location,
     read_radius,
     read_rates,
+    time_keys,
+    type_key,
 )
-from scenarios.limits import MAX_MULTIPLIER, MAX_RATE_PER_DAY
+from scenarios.limits import MAX_DURATION_H, MAX_MULTIPLIER, MAX_RATE_PER_DAY
 from scenarios.places import Location
 from scenarios.stream import ScheduledDisruption
 from scenarios.validate import Reader
@@ -115,9 +118,6 @@ def _rain(
         )
 
 
-_RAIN_KEYS = {"extra_per_day", "rate_multiplier", "closure_mm", "drain_h", "reference_mm_h"}
-
-
 @dataclass(frozen=True)
 class Rainstorm:
     """A rainstorm of given duration and intensity over a circular footprint.
@@ -147,24 +147,23 @@ class Rainstorm:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> Rainstorm:
         """Validate an ``[[events]]`` table of type ``rainstorm``."""
         r = Reader(data, source=source, key=key)
-        r.allow({"type", "at", "start_h", "duration_h", "intensity_mm_h", "radius_m", "lag_h",
-                 "close_along", *_RAIN_KEYS})  # fmt: skip
-        d = cls(0, 1, 1)
+        RAINSTORM.allow(r)
+        k = RAINSTORM
         return cls(
-            start_h=read_hours(r, "start_h"),
-            duration_h=read_hours(r, "duration_h", positive=True),
-            intensity_mm_h=r.num("intensity_mm_h", lo=0, lo_open=True, hi=MAX_INTENSITY_MM_H),
-            at=read_location(r, "at"),
+            start_h=k.read(r, "start_h"),
+            duration_h=k.read(r, "duration_h"),
+            intensity_mm_h=k.read(r, "intensity_mm_h"),
+            at=read_location(r, "at", k["at"].default),
             radius_m=read_radius(r, "radius_m"),
-            extra_per_day=read_rates(r, "extra_per_day", dict(d.extra_per_day)),
+            extra_per_day=read_rates(r, "extra_per_day", k["extra_per_day"].default),
             rate_multiplier=read_rates(
-                r, "rate_multiplier", dict(d.rate_multiplier), hi=MAX_MULTIPLIER
+                r, "rate_multiplier", k["rate_multiplier"].default, hi=MAX_MULTIPLIER
             ),
-            reference_mm_h=r.num("reference_mm_h", d.reference_mm_h, lo=1, hi=MAX_INTENSITY_MM_H),
-            closure_mm=r.num("closure_mm", d.closure_mm, lo=0),
-            drain_h=read_hours(r, "drain_h", d.drain_h),
-            lag_h=read_hours(r, "lag_h", d.lag_h),
-            close_along=r.str("close_along", d.close_along, choices=("any", "low_lying", "river")),
+            reference_mm_h=k.read(r, "reference_mm_h"),
+            closure_mm=k.read(r, "closure_mm"),
+            drain_h=k.read(r, "drain_h"),
+            lag_h=k.read(r, "lag_h"),
+            close_along=k.read(r, "close_along"),
         )
 
     def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
@@ -263,27 +262,24 @@ class Typhoon:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> Typhoon:
         """Validate an ``[[events]]`` table of type ``typhoon``."""
         r = Reader(data, source=source, key=key)
-        r.allow({"type", "path_from", "path_to", "start_h", "duration_h", "radius_m",
-                 "intensity_mm_h", "wind_per_day", "slow_factor", *_RAIN_KEYS})  # fmt: skip
-        d = cls(0, 1)
+        TYPHOON.allow(r)
+        k = TYPHOON
         return cls(
-            start_h=read_hours(r, "start_h"),
-            duration_h=read_hours(r, "duration_h", positive=True),
-            path_from=read_location(r, "path_from", d.path_from.at),
-            path_to=read_location(r, "path_to", d.path_to.at),
-            radius_m=read_radius(r, "radius_m", d.radius_m),
-            intensity_mm_h=r.num(
-                "intensity_mm_h", d.intensity_mm_h, lo=0, lo_open=True, hi=MAX_INTENSITY_MM_H
-            ),
-            wind_per_day=r.num("wind_per_day", d.wind_per_day, lo=0, hi=MAX_RATE_PER_DAY),
-            slow_factor=r.num("slow_factor", d.slow_factor, lo=1, hi=MAX_MULTIPLIER),
-            extra_per_day=read_rates(r, "extra_per_day", dict(d.extra_per_day)),
+            start_h=k.read(r, "start_h"),
+            duration_h=k.read(r, "duration_h"),
+            path_from=read_location(r, "path_from", k["path_from"].default),
+            path_to=read_location(r, "path_to", k["path_to"].default),
+            radius_m=read_radius(r, "radius_m", k["radius_m"].default),
+            intensity_mm_h=k.read(r, "intensity_mm_h"),
+            wind_per_day=k.read(r, "wind_per_day"),
+            slow_factor=k.read(r, "slow_factor"),
+            extra_per_day=read_rates(r, "extra_per_day", k["extra_per_day"].default),
             rate_multiplier=read_rates(
-                r, "rate_multiplier", dict(d.rate_multiplier), hi=MAX_MULTIPLIER
+                r, "rate_multiplier", k["rate_multiplier"].default, hi=MAX_MULTIPLIER
             ),
-            reference_mm_h=r.num("reference_mm_h", d.reference_mm_h, lo=1, hi=MAX_INTENSITY_MM_H),
-            closure_mm=r.num("closure_mm", d.closure_mm, lo=0),
-            drain_h=read_hours(r, "drain_h", d.drain_h),
+            reference_mm_h=k.read(r, "reference_mm_h"),
+            closure_mm=k.read(r, "closure_mm"),
+            drain_h=k.read(r, "drain_h"),
         )
 
     def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
@@ -380,3 +376,80 @@ class Typhoon:
                             ),
                         )
                     )
+
+
+def _rain_keys(cls: type) -> tuple[Key, ...]:
+    """The rain keys a rainstorm and a typhoon share, with ``cls``'s defaults."""
+
+    def d(name: str) -> Any:
+        return field_default(cls, name)
+
+    return (
+        Key("extra_per_day", "table",
+            "Extra incidents per day by hazard at the reference intensity, over the footprint.",
+            default=dict(d("extra_per_day")),
+            allowed_text=f"hazard = 0 to {MAX_RATE_PER_DAY:,.0f}"),
+        Key("rate_multiplier", "table",
+            "Background-rate multipliers by hazard at the reference intensity.",
+            default=dict(d("rate_multiplier")),
+            allowed_text=f"hazard = 0 to {MAX_MULTIPLIER:,.0f}"),
+        Key("reference_mm_h", "number", "The intensity the rates above are given at, mm/h.",
+            default=d("reference_mm_h"), lo=1, hi=MAX_INTENSITY_MM_H),
+        Key("closure_mm", "number",
+            "Rain that closes a low-lying road in the footprint, mm.", "道路积水封闭",
+            default=d("closure_mm"), lo=0),
+        Key("drain_h", "number", "Hours after the rain until closed roads reopen.",
+            default=d("drain_h"), lo=0, hi=MAX_DURATION_H),
+    )  # fmt: skip
+
+
+_RADIUS = '"all" (the whole network) or metres > 0'
+#: An ``[[events]]`` table of type ``rainstorm``.
+RAINSTORM = Section(
+    'events[] type = "rainstorm"',
+    "Rainstorm",
+    (
+        type_key(Rainstorm.type),
+        Key("at", "location", "Centre of the footprint.", "中心位置", default="centre",
+            allowed_text="a location"),
+        *time_keys("start_h", "duration_h"),
+        Key("intensity_mm_h", "number", "Rain intensity, mm/h.", "降雨强度", default=REQUIRED,
+            lo=0, lo_open=True, hi=MAX_INTENSITY_MM_H),
+        Key("radius_m", "any", "Radius of the footprint.", "影响半径", default="all",
+            allowed_text=_RADIUS),
+        Key("lag_h", "number", "Hours waterlogging keeps coming after the rain.",
+            default=Rainstorm.lag_h, lo=0, hi=MAX_DURATION_H),
+        Key("close_along", "string", "The roads the rain may close.",
+            default=Rainstorm.close_along, choices=("any", "low_lying", "river")),
+        *_rain_keys(Rainstorm),
+    ),
+    zh="暴雨",
+    help="Extra incidents in the footprint in proportion to intensity / reference; "
+    "low-lying roads close once closure_mm has fallen.",
+)  # fmt: skip
+#: An ``[[events]]`` table of type ``typhoon``.
+TYPHOON = Section(
+    'events[] type = "typhoon"',
+    "Typhoon",
+    (
+        type_key(Typhoon.type),
+        Key("path_from", "location", "Where the eye enters.", "路径起点",
+            default=field_default(Typhoon, "path_from").at, allowed_text="a location"),
+        Key("path_to", "location", "Where the eye leaves.", "路径终点",
+            default=field_default(Typhoon, "path_to").at, allowed_text="a location"),
+        *time_keys("start_h", "duration_h"),
+        Key("radius_m", "any", "Radius of the footprint.", "影响半径", default=Typhoon.radius_m,
+            allowed_text=_RADIUS),
+        Key("intensity_mm_h", "number", "Rain intensity under the footprint, mm/h.", "降雨强度",
+            default=Typhoon.intensity_mm_h, lo=0, lo_open=True, hi=MAX_INTENSITY_MM_H),
+        Key("wind_per_day", "number", "Wind-damage incidents per day over the footprint.",
+            default=Typhoon.wind_per_day, lo=0, hi=MAX_RATE_PER_DAY),
+        Key("slow_factor", "number", "Travel-time factor of roads under the footprint.",
+            default=Typhoon.slow_factor, lo=1, hi=MAX_MULTIPLIER),
+        *_rain_keys(Typhoon),
+    ),
+    zh="台风",
+    help="The eye moves along a straight track in hourly steps, with rain, wind damage "
+    "(hazard typhoon) and slowed roads under the moving footprint. Locations: "
+    + LOCATION_FORMS + ".",
+)  # fmt: skip

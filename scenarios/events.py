@@ -22,7 +22,8 @@ import numpy as np
 
 from networks.i18n import _
 from scenarios.batch import Context
-from scenarios.event_fields import check_hazards, read_hours, read_location
+from scenarios.config_keys import REQUIRED, Key, Section, field_default
+from scenarios.event_fields import check_hazards, read_hours, read_location, time_keys, type_key
 from scenarios.event_hazmat import ChemicalLeak
 from scenarios.event_quake import Earthquake, fragility, pga_g, quake_grade
 from scenarios.event_weather import MAX_INTENSITY_MM_H, Rainstorm, Typhoon
@@ -64,7 +65,7 @@ class SetIncident:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> SetIncident:
         """Validate an ``[[events]]`` table of type ``incident``."""
         r = Reader(data, source=source, key=key)
-        r.allow({"type", "hazard", "at", "time_h", "grade"})
+        SET_INCIDENT.allow(r)
         grade = r.int("grade", 0, lo=0)
         if grade > 4:
             raise r.error(
@@ -87,6 +88,24 @@ class SetIncident:
         node = self.at.resolve(ctx.geo, rng=rng, source=ctx.source, key=f"{key}.at")
         ctx.batch.add(time=t, node=node, hazard=self.hazard, grade=self.grade)
 
+
+#: An ``[[events]]`` table of type ``incident``.
+SET_INCIDENT = Section(
+    'events[] type = "incident"',
+    "Set incident",
+    (
+        type_key(SetIncident.type),
+        Key("hazard", "string", "The hazard (a key of the catalogue).", "事件类型",
+            default=REQUIRED),
+        *time_keys("time_h"),
+        Key("at", "location", "Where it happens.", "发生位置",
+            default=field_default(SetIncident, "at").at, allowed_text="a location"),
+        Key("grade", "integer", "Its grade (1-4 = I-IV); 0 draws it from the catalogue.",
+            "事件等级", default=SetIncident.grade, lo=0, hi=4),
+    ),
+    zh="指定事件",
+    help="One incident of any hazard at a set place and time (a drill's opening inject).",
+)  # fmt: skip
 
 #: Event classes by their TOML ``type``.
 EVENT_TYPES = {c.type: c for c in (Rainstorm, Typhoon, Earthquake, ChemicalLeak, SetIncident)}

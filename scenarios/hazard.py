@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from networks.i18n import _, both
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.distributions import GradedDist
 from scenarios.hazard_effects import CascadeRule, RoadEffect, four, four_out
 from scenarios.limits import MAX_SUPPLIES_PER_INCIDENT, MAX_TEAMS_PER_INCIDENT
@@ -39,14 +40,6 @@ WEIGHT_BASES = ("population", "roads", "uniform")
 
 #: Texts with a Chinese twin ``<key>_zh`` (``meaning``: a list of four).
 TEXT_KEYS = ("name", "description", "under_control", "meaning")
-
-_HAZARD_KEYS = frozenset(
-    {
-        "name", "category", "cap_category", "description", "under_control", "weight", "source",
-        "source_m", "profile", "grade_probs", "meaning", "teams", "supplies", "control_work",
-        "clear_work", "cascade", "roads", *(f"{k}_zh" for k in TEXT_KEYS),
-    }
-)  # fmt: skip
 
 
 def _meaning(r: Reader, name: str, default: Any = ...) -> tuple[str, ...]:
@@ -176,7 +169,7 @@ class HazardSpec:
     ) -> HazardSpec:
         """Validate one ``[hazards.KEY]`` table (``path`` is its dotted key)."""
         r = Reader(data, source=source, key=path or f"hazards.{key}")
-        r.allow(_HAZARD_KEYS)
+        HAZARD.allow(r)
         probs = four(r, "grade_probs", hi=1)
         if not isinstance(r.get("grade_probs"), list):
             raise r.error("grade_probs", _("expected a list of 4 probabilities (grades I-IV)"))
@@ -186,11 +179,11 @@ class HazardSpec:
             )
         meaning = _meaning(r, "meaning")
 
-        def counts(name: str, vocab: tuple[str, ...], hi: int) -> tuple:
+        def counts(name: str, section: Section, hi: int) -> tuple:
             t = r.table(name, {})
-            t.allow(set(vocab))
+            section.allow(t)
             out = []
-            for item in vocab:  # vocabulary order: stable, comparable specs
+            for item in section.ordered:  # vocabulary order: stable, comparable specs
                 if t.has(item):
                     vals = four(t, item, hi=hi)
                     if any(v != int(v) for v in vals):
@@ -198,7 +191,7 @@ class HazardSpec:
                     out.append((item, tuple(int(v) for v in vals)))
             return tuple(out)
 
-        teams = counts("teams", CAPABILITIES, MAX_TEAMS_PER_INCIDENT)
+        teams = counts("teams", HAZARD_TEAMS, MAX_TEAMS_PER_INCIDENT)
         if not teams:
             raise r.error("teams", _("at least one capability with a count is needed"))
         cascade = r.get("cascade", [])
@@ -208,25 +201,25 @@ class HazardSpec:
                 raise r.error(name, _("expected an array of tables ([[...]])"))
         return cls(
             key=key,
-            name=r.str("name"),
-            category=r.str("category", choices=CATEGORIES),
-            cap_category=r.str("cap_category", choices=CAP_CATEGORIES),
-            under_control=r.str("under_control"),
+            name=HAZARD.read(r, "name"),
+            category=HAZARD.read(r, "category"),
+            cap_category=HAZARD.read(r, "cap_category"),
+            under_control=HAZARD.read(r, "under_control"),
             grade_probs=probs,
             meaning=meaning,  # type: ignore[arg-type]
             teams=teams,
-            supplies=counts("supplies", SUPPLY_ITEMS, MAX_SUPPLIES_PER_INCIDENT),
+            supplies=counts("supplies", HAZARD_SUPPLIES, MAX_SUPPLIES_PER_INCIDENT),
             control_work=GradedDist.from_dict(
                 r.get("control_work"), source=source, key=r.path("control_work")
             ),
             clear_work=GradedDist.from_dict(
                 r.get("clear_work"), source=source, key=r.path("clear_work")
             ),
-            description=r.str("description", ""),
-            weight=r.str("weight", "population", choices=WEIGHT_BASES),
-            source=r.str("source", ""),
-            source_m=r.num("source_m", 500.0, lo=0, lo_open=True),
-            profile=r.str("profile", "flat"),
+            description=HAZARD.read(r, "description"),
+            weight=HAZARD.read(r, "weight"),
+            source=HAZARD.read(r, "source"),
+            source_m=HAZARD.read(r, "source_m"),
+            profile=HAZARD.read(r, "profile"),
             cascade=tuple(
                 CascadeRule.from_dict(c, source=source, key=r.path(f"cascade[{i}]"))
                 for i, c in enumerate(cascade)
@@ -235,9 +228,9 @@ class HazardSpec:
                 RoadEffect.from_dict(c, source=source, key=r.path(f"roads[{i}]"))
                 for i, c in enumerate(roads)
             ),
-            name_zh=r.str("name_zh", ""),
-            description_zh=r.str("description_zh", ""),
-            under_control_zh=r.str("under_control_zh", ""),
+            name_zh=HAZARD.read(r, "name_zh"),
+            description_zh=HAZARD.read(r, "description_zh"),
+            under_control_zh=HAZARD.read(r, "under_control_zh"),
             meaning_zh=_meaning(r, "meaning_zh", ()),
             cascade_origin=(source, r.path("cascade")),
         )
@@ -270,3 +263,68 @@ class HazardSpec:
             if zh:
                 out[f"{k}_zh"] = list(zh) if k == "meaning" else zh
         return out
+
+
+_GRADED = "one value, or a list of four for grades I-IV"
+#: One ``[hazards.<key>]`` table of a catalogue (:meth:`HazardSpec.from_dict`).
+HAZARD = Section(
+    "hazards.<key>",
+    "Hazard",
+    (
+        Key("name", "string", "Human-readable name.", "名称", default=REQUIRED),
+        Key("name_zh", "string", "Its Chinese name.", "中文名称", default=""),
+        Key("category", "string", "The category of emergency.", "事件类别", default=REQUIRED,
+            choices=CATEGORIES),
+        Key("cap_category", "string", "CAP 1.2 info.category.", default=REQUIRED,
+            choices=CAP_CATEGORIES),
+        Key("description", "string", "What the hazard is.", "说明", default=""),
+        Key("description_zh", "string", "Its Chinese description.", default=""),
+        Key("under_control", "string", "When an incident counts as under control.", "处置完成标志",
+            default=REQUIRED),
+        Key("under_control_zh", "string", "The same in Chinese.", default=""),
+        Key("weight", "string", "Spatial basis of background incidents.", "空间分布",
+            default=HazardSpec.weight, choices=WEIGHT_BASES),
+        Key("source", "string", "Hazard-source kind near which background incidents happen.",
+            "危险源", default=HazardSpec.source),
+        Key("source_m", "number", "Length scale of the kernel around the sources, metres.",
+            default=HazardSpec.source_m, lo=0, lo_open=True),
+        Key("profile", "string", "Name of the time-of-day profile of background incidents.",
+            "时段分布", default=HazardSpec.profile),
+        Key("grade_probs", "list", "Probabilities of grades I-IV (summing to 1).", "分级概率",
+            default=REQUIRED, allowed_text="four numbers 0-1"),
+        Key("meaning", "list", "What each grade I-IV means for this hazard.", "分级标准",
+            default=REQUIRED, allowed_text="four strings"),
+        Key("meaning_zh", "list", "The same in Chinese.", default=[], allowed_text="four strings"),
+        Key("teams", "table", "Teams needed by capability (at least one).", "救援力量需求",
+            default=REQUIRED),
+        Key("supplies", "table", "Supplies needed by item.", "物资需求", default={}),
+        Key("control_work", "distribution",
+            "On-scene minutes until under control (graded; team-minutes per team needed).",
+            "处置用时", default=REQUIRED),
+        Key("clear_work", "distribution", "On-scene minutes from control until release (graded).",
+            "清场用时", default=REQUIRED),
+        Key("cascade", "array of tables", "Secondary hazards this one may set off.",
+            "次生衍生事件", default=[]),
+        Key("roads", "array of tables", "Road closures and slowdowns around the scene.",
+            "道路影响", default=[]),
+    ),
+    zh="事件类型",
+    help="A hazard already in the catalogue is overridden key by key; a new one must be "
+    "complete. Any grade-dependent number is " + _GRADED + ".",
+)  # fmt: skip
+#: ``[hazards.<key>.teams]``: teams by capability.
+HAZARD_TEAMS = Section(
+    "hazards.<key>.teams",
+    "Teams needed",
+    (Key("<capability>", "integer", "Teams of this capability an incident needs.",
+         names=CAPABILITIES, lo=0, hi=MAX_TEAMS_PER_INCIDENT, allowed_text=_GRADED),),
+    zh="救援力量需求",
+)  # fmt: skip
+#: ``[hazards.<key>.supplies]``: supplies by item.
+HAZARD_SUPPLIES = Section(
+    "hazards.<key>.supplies",
+    "Supplies needed",
+    (Key("<item>", "integer", "Quantity of this item an incident needs.", names=SUPPLY_ITEMS,
+         lo=0, hi=MAX_SUPPLIES_PER_INCIDENT, allowed_text=_GRADED),),
+    zh="物资需求",
+)  # fmt: skip

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from networks.i18n import _
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.distributions import GradedDist
 from scenarios.validate import Reader, check_num
 
@@ -71,13 +72,13 @@ class CascadeRule:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> CascadeRule:
         """Validate one ``[[hazards.X.cascade]]`` table."""
         r = Reader(data, source=source, key=key)
-        r.allow({"hazard", "probability", "delay", "spread_m", "grade"})
+        CASCADE.allow(r)
         return cls(
-            hazard=r.str("hazard"),
+            hazard=CASCADE.read(r, "hazard"),
             probability=four(r, "probability", hi=1),
             delay=GradedDist.from_dict(r.get("delay"), source=source, key=r.path("delay")),
-            spread_m=r.num("spread_m", 0.0, lo=0),
-            grade=r.str("grade", "draw", choices=CASCADE_GRADES),
+            spread_m=CASCADE.read(r, "spread_m"),
+            grade=CASCADE.read(r, "grade"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,8 +128,8 @@ class RoadEffect:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> RoadEffect:
         """Validate one ``[[hazards.X.roads]]`` table."""
         r = Reader(data, source=source, key=key)
-        r.allow({"effect", "factor", "radius_m", "along", "duration", "probability", "label"})
-        effect = r.str("effect", choices=("close", "slow"))
+        ROAD_EFFECT.allow(r)
+        effect = ROAD_EFFECT.read(r, "effect")
         if effect == "close":
             if r.has("factor"):
                 raise r.error("factor", _("a closure has no factor (use effect = 'slow')"))
@@ -140,9 +141,9 @@ class RoadEffect:
             radius_m=four(r, "radius_m"),
             duration=GradedDist.from_dict(r.get("duration"), source=source, key=r.path("duration")),
             factor=factor,
-            along=r.str("along", "any", choices=ROAD_SETS),
+            along=ROAD_EFFECT.read(r, "along"),
             probability=four(r, "probability", 1.0, hi=1),
-            label=r.str("label", ""),
+            label=ROAD_EFFECT.read(r, "label"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,3 +159,48 @@ class RoadEffect:
             label=self.label,
         )
         return out
+
+
+_GRADED = "one value, or a list of four for grades I-IV"
+#: One ``[[hazards.<key>.cascade]]`` table (:meth:`CascadeRule.from_dict`).
+CASCADE = Section(
+    "hazards.<key>.cascade[]",
+    "Cascade rule",
+    (
+        Key("hazard", "string", "Key of the secondary hazard.", "次生事件", default=REQUIRED),
+        Key("probability", "number", "Chance per parent incident, by the parent's grade.",
+            "发生概率", default=REQUIRED, allowed_text="0-1; " + _GRADED),
+        Key("delay", "distribution", "Minutes from the parent's call to the secondary's call "
+            "(graded).", "间隔时间", default=REQUIRED),
+        Key("spread_m", "number",
+            "The secondary happens within this distance of the parent's node; 0: the same node.",
+            default=CascadeRule.spread_m, lo=0),
+        Key("grade", "string",
+            "The secondary's grade: drawn, the parent's, or one grade milder.", "事件等级",
+            default=CascadeRule.grade, choices=CASCADE_GRADES),
+    ),
+    zh="次生衍生事件",
+)  # fmt: skip
+#: One ``[[hazards.<key>.roads]]`` table (:meth:`RoadEffect.from_dict`).
+ROAD_EFFECT = Section(
+    "hazards.<key>.roads[]",
+    "Road effect",
+    (
+        Key("effect", "string", "Close the roads, or slow them.", "道路影响", default=REQUIRED,
+            choices=("close", "slow")),
+        Key("factor", "number", "Travel-time multiplier of a slowdown (slow only).", lo=1,
+            lo_open=True, default_text="inf (closed)"),
+        Key("radius_m", "number", "Edges passing within this distance of the scene, metres.",
+            "影响半径", default=REQUIRED, allowed_text=">= 0; " + _GRADED),
+        Key("along", "string", "Only roads of this set.", default=RoadEffect.along,
+            choices=ROAD_SETS),
+        Key("duration", "distribution", "Minutes from the call until the road reopens (graded).",
+            "持续时间", default=REQUIRED),
+        Key("probability", "number", "Chance that an incident of each grade has this effect.",
+            default=1.0, allowed_text="0-1; " + _GRADED),
+        Key("label", "string",
+            'Prefix of the disruption\'s label; "isolation" marks a zone responders must not '
+            "enter.", default=RoadEffect.label),
+    ),
+    zh="道路影响",
+)  # fmt: skip

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from scipy.spatial import cKDTree
 
+from networks import geometry as road_geometry
 from networks.errors import ConfigError
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
@@ -234,33 +235,51 @@ class Geography:
     # ------------------------------------------------------------------ edges
     @cached_property
     def _edge_geom(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, cKDTree, float]:
+        # Ends, road midpoints, a KD-tree of the straight pieces and the longest half-piece.
         e = self.network.edges
         a, b = self.xy[e.u], self.xy[e.v]
-        mid = (a + b) / 2
-        half = float(np.max(np.hypot(*(b - a).T)) / 2) if len(e) else 0.0
-        return a, b, mid, cKDTree(mid), half
+        mid = road_geometry.road_midpoints(a, b, e.geometry)
+        sa, sb, smid = a, b, mid
+        if e.geometry is not None:
+            sa, sb, _owner = self._segments
+            smid = (sa + sb) / 2
+        half = float(np.max(np.hypot(*(sb - sa).T)) / 2) if len(sa) else 0.0
+        return a, b, mid, cKDTree(smid), half
+
+    @cached_property
+    def _segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        e = self.network.edges
+        if e.geometry is None:  # the edges themselves: no copies
+            a, b, *_rest = self._edge_geom
+            return a, b, np.arange(len(a))
+        return road_geometry.edge_segments(self.xy[e.u], self.xy[e.v], e.geometry)
 
     def segment_distance(self, x: float, y: float, edges: np.ndarray | None = None) -> np.ndarray:
-        """Metres from (x, y) to each edge's straight segment (all edges if ``None``)."""
+        """Metres from (x, y) to each edge's road, its polyline (all edges if ``None``)."""
+        e = self.network.edges
         a, b, *_rest = self._edge_geom
+        geom = e.geometry
         if edges is not None:
             a, b = a[edges], b[edges]
-        ab = b - a
-        ll = np.einsum("ij,ij->i", ab, ab)
-        t = np.clip(np.einsum("ij,ij->i", np.array([x, y]) - a, ab) / np.where(ll > 0, ll, 1), 0, 1)
-        p = a + ab * t[:, None]
-        return np.hypot(p[:, 0] - x, p[:, 1] - y)
+            geom = None if geom is None else geom.take(edges)
+        return road_geometry.polyline_distance(x, y, a, b, geom)
 
     def edges_within(self, x: float, y: float, radius: float, *, along: str = "any") -> np.ndarray:
-        """Sorted edge indices whose segment passes within ``radius`` m of (x, y), in a road set."""
+        """Sorted edge indices whose road passes within ``radius`` m of (x, y), in a road set.
+
+        A road is its polyline: a curved road that bends into the circle is in,
+        one whose chord alone crosses it is not.
+        """
         if radius <= 0:
             return np.zeros(0, dtype=np.int64)
         if not np.isfinite(radius):
             cand = np.arange(self.network.n_edges)
         else:
             *_rest, tree, half = self._edge_geom
-            cand = np.sort(np.asarray(tree.query_ball_point([x, y], radius + half), dtype=np.int64))
-            cand = cand[self.segment_distance(x, y, cand) <= radius]
+            sa, sb, owner = self._segments
+            seg = np.sort(np.asarray(tree.query_ball_point([x, y], radius + half), dtype=np.int64))
+            seg = seg[road_geometry.point_segment_distance(x, y, sa[seg], sb[seg]) <= radius]
+            cand = np.unique(owner[seg])
         if along != "any":
             cand = cand[self.road_set(along)[cand]]
         return cand
@@ -268,9 +287,9 @@ class Geography:
     def road_set(self, name: str) -> np.ndarray:
         """Boolean mask of edges in a road set: ``any``, ``low_lying``, ``river`` or ``forest``.
 
-        An edge belongs to ``low_lying`` if its midpoint is within 600 m of a
-        river node, to ``river`` within 250 m, to ``forest`` within 1.5 km of a
-        forest source.
+        An edge belongs to ``low_lying`` if its midpoint (halfway along the road)
+        is within 600 m of a river node, to ``river`` within 250 m, to ``forest``
+        within 1.5 km of a forest source.
         """
         key = ("road:" + name, 0.0)
         if key in self._kernel_cache:
@@ -336,8 +355,10 @@ class Location:
         if isinstance(value, str):
             loc = cls(at=value)
         else:
+            from scenarios.event_fields import LOCATION
+
             r = Reader(value, source=source, key=key)
-            r.allow({"at", "x", "y", "lon", "lat", "dx", "dy"})
+            LOCATION.allow(r)
             dx, dy = r.num("dx", 0.0), r.num("dy", 0.0)
             if r.has("x") or r.has("y"):
                 loc = cls("xy", r.num("x"), r.num("y"), dx, dy)

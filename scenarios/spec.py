@@ -39,8 +39,9 @@ import numpy as np
 
 from networks.errors import ConfigError
 from networks.i18n import _, both
-from scenarios.catalogue import HazardCatalogue, load_catalogue
-from scenarios.events import Event, event_from_dict
+from scenarios.catalogue import CATALOGUE, HazardCatalogue, load_catalogue
+from scenarios.config_keys import REQUIRED, Key, Section
+from scenarios.events import EVENT_TYPES, Event, event_from_dict
 from scenarios.limits import (
     MAX_CASCADE_DEPTH,
     MAX_DURATION_H,
@@ -73,14 +74,12 @@ class BackgroundSpec:
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "background"):
         """Validate the ``[background]`` table."""
         r = Reader(data, source=source, key=key)
-        r.allow({"rates", "scale", "profiles"})
+        BACKGROUND.allow(r)
         rt = r.table("rates", {})
         pt = r.table("profiles", {})
         return cls(
-            rates=tuple(
-                sorted((str(k), rt.num(str(k), lo=0, hi=MAX_RATE_PER_DAY)) for k in rt.data)
-            ),
-            scale=r.num("scale", 1.0, lo=0, hi=MAX_MULTIPLIER),
+            rates=tuple(sorted((str(k), RATES.read(rt, str(k))) for k in rt.data)),
+            scale=BACKGROUND.read(r, "scale"),
             profiles=tuple(sorted((str(k), pt.str(str(k))) for k in pt.data)),
         )
 
@@ -91,6 +90,32 @@ class BackgroundSpec:
     def per_day(self) -> dict[str, float]:
         """Scaled daily rates by hazard."""
         return {h: r * self.scale for h, r in self.rates}
+
+
+#: ``[background]`` of a scenario file.
+BACKGROUND = Section(
+    "background",
+    "Background incidents",
+    (
+        Key("scale", "number", "Multiplies every rate (a busier or quieter period).", "倍率",
+            default=1.0, lo=0, hi=MAX_MULTIPLIER),
+        Key("rates", "table", "Incidents per day over the whole network, by hazard.", "日均起数",
+            default={}),
+        Key("profiles", "table", "Time-of-day profile names by hazard, overriding the "
+            "catalogue's.", "时段分布", default={}),
+    ),
+    zh="日常突发事件",
+    help="Background incidents of each hazard form a Poisson process whose rate is the daily "
+    "rate times the hour's profile value, spread over the nodes by the hazard's weights.",
+)  # fmt: skip
+#: ``[background.rates]``: incidents per day by hazard.
+RATES = Section(
+    "background.rates",
+    "Background rates",
+    (Key("<hazard>", "number", "Incidents per day of this hazard over the whole network.",
+         lo=0, hi=MAX_RATE_PER_DAY, allowed_text="hazards of the catalogue"),),
+    zh="日均起数",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -148,9 +173,7 @@ class ScenarioSpec:
     def from_dict(cls, data: Any, *, source: str | None = None) -> ScenarioSpec:
         """Validate a scenario table; errors name ``source`` and the dotted key."""
         r = Reader(data, source=source)
-        r.allow({"name", "description", "duration_h", "start_hour", "background", "events",
-                 "overrides", "catalogue", "max_cascade_depth", "name_zh",
-                 "description_zh"})  # fmt: skip
+        SCENARIO_FILE.allow(r)
         start = r.int("start_hour", 0, lo=0)
         if start > 23:
             raise r.error("start_hour", _("must be 0-23, got {value}").format(value=start))
@@ -158,22 +181,22 @@ class ScenarioSpec:
         if not isinstance(events, list):
             raise r.error("events", _("expected an array of tables ([[events]])"))
         overrides = r.table("overrides", {})
-        overrides.allow({"hazards", "profiles"})
+        CATALOGUE.allow(overrides)
         spec = cls(
-            name=r.str("name"),
-            duration_h=r.num("duration_h", lo=0, lo_open=True, hi=MAX_DURATION_H),
-            description=r.str("description", ""),
+            name=SCENARIO_FILE.read(r, "name"),
+            duration_h=SCENARIO_FILE.read(r, "duration_h"),
+            description=SCENARIO_FILE.read(r, "description"),
             start_hour=start,
             background=BackgroundSpec.from_dict(r.get("background", {}), source=source),
             events=tuple(
                 event_from_dict(e, source=source, key=f"events[{i}]") for i, e in enumerate(events)
             ),
             overrides=dict(overrides.data),
-            catalogue=r.str("catalogue", ""),
-            max_cascade_depth=r.int("max_cascade_depth", 4, lo=0, hi=MAX_CASCADE_DEPTH),
+            catalogue=SCENARIO_FILE.read(r, "catalogue"),
+            max_cascade_depth=SCENARIO_FILE.read(r, "max_cascade_depth"),
             source=source,
-            name_zh=r.str("name_zh", ""),
-            description_zh=r.str("description_zh", ""),
+            name_zh=SCENARIO_FILE.read(r, "name_zh"),
+            description_zh=SCENARIO_FILE.read(r, "description_zh"),
         )
         spec._check_times()
         spec._check_size()
@@ -371,3 +394,33 @@ def _replace(spec: ScenarioSpec, **changes: Any) -> ScenarioSpec:
     from dataclasses import replace
 
     return replace(spec, **changes)
+
+
+#: The top level of a scenario file (what :meth:`ScenarioSpec.from_dict` accepts).
+SCENARIO_FILE = Section(
+    "",
+    "Scenario file",
+    (
+        Key("name", "string", "Name of the scenario.", "情景名称", default=REQUIRED),
+        Key("name_zh", "string", "Chinese display name.", "中文名称", default=""),
+        Key("description", "string", "One sentence for listings.", "说明", default=""),
+        Key("description_zh", "string", "Chinese description.", default=""),
+        Key("duration_h", "number", "Length of the scenario, hours.", "持续时间",
+            default=REQUIRED, lo=0, lo_open=True, hi=MAX_DURATION_H),
+        Key("start_hour", "integer", "Clock hour at the start (for time-of-day profiles).",
+            "开始时刻", default=ScenarioSpec.start_hour, lo=0, hi=23),
+        Key("max_cascade_depth", "integer", "Generations of secondary incidents.",
+            "次生衍生层数", default=ScenarioSpec.max_cascade_depth, lo=0, hi=MAX_CASCADE_DEPTH),
+        Key("catalogue", "path", "A hazard catalogue file laid over the shipped one, relative "
+            "to this file.", "事件目录", default=""),
+        Key("background", "table", "Background incident rates.", "日常突发事件", default={}),
+        Key("events", "array of tables", "Disaster events: [[events]] with a type.", "灾害事件",
+            default=[], allowed_text=", ".join(EVENT_TYPES)),
+        Key("overrides", "table",
+            "Catalogue changes for this scenario only (the shape of a catalogue file).",
+            "目录调整", default={}),
+    ),
+    zh="情景",
+    help="What happens over duration_h hours, independent of the network. Times of events are "
+    "hours from the start.",
+)  # fmt: skip

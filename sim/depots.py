@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from networks.i18n import _
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.limits import MAX_DURATION_MIN
 from sim.facility_fields import read_label, read_name, read_placed
 
@@ -74,7 +75,7 @@ class Depot:
         """Validate and build from plain data (``stock`` as a table item -> quantity)."""
         r, name, node, tier = read_placed(
             data,
-            {"name", "name_zh", "node", "tier", "stock", "parent", "lead_time_min"},
+            DEPOT.names,
             DEPOT_TIERS,
             "depot",
             source,
@@ -95,7 +96,7 @@ class Depot:
                 )
         items = {str(k): stock.int(str(k), lo=0, hi=MAX_STOCK) for k in stock.data}
         parent = read_name(r, "parent") if r.get("parent", None) is not None else None
-        lead = r.num("lead_time_min", 0.0, lo=0, hi=MAX_DURATION_MIN)
+        lead = DEPOT.read(r, "lead_time_min")
         name_zh = read_label(r, "name_zh", "")
         return cls(
             name=name,
@@ -121,3 +122,26 @@ class Depot:
         if self.name_zh:
             out["name_zh"] = self.name_zh
         return out
+
+
+#: A depot as plain data (:meth:`Depot.from_dict`); a run config places it by location.
+DEPOT = Section(
+    "depots[]",
+    "Depot",
+    (
+        Key("name", "string", "Unique name.", "名称", default=REQUIRED),
+        Key("name_zh", "string", "Chinese name shown to a person reading Chinese.", "中文名称",
+            default=""),
+        Key("node", "integer", "Node index of the compiled network.", "节点", default=REQUIRED,
+            lo=0),
+        Key("tier", "string", "The depot's tier.", "层级", default=REQUIRED, choices=DEPOT_TIERS),
+        Key("stock", "table", "Initial (and target) quantity per supply item, item = quantity.",
+            "储备物资", default=REQUIRED, allowed_text=f"items of the catalogue, 0-{MAX_STOCK:,}"),
+        Key("parent", "string", "Name of the depot of a higher tier that replenishes this one.",
+            "上级储备库"),
+        Key("lead_time_min", "number",
+            "Minutes from ordering a replenishment from the parent to its arrival.", "补货时间",
+            default=Depot.lead_time_min, lo=0, hi=MAX_DURATION_MIN),
+    ),
+    zh="应急物资储备库",
+)  # fmt: skip

@@ -26,6 +26,7 @@ from scipy.spatial import cKDTree
 
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.distributions import Distribution
 from scenarios.distributions import from_dict as dist_from_dict
 from scenarios.validate import Reader, check_int
@@ -168,19 +169,19 @@ class DutyDesks:
             county = { officers = { "08:00" = 3, "20:00" = 2 } }
         """
         r = Reader(data, source=source, key=key)
-        r.allow({"receiving", "start_hour", "call_taking", *DESK_LEVELS})
-        receiving = r.str("receiving", "township", choices=DESK_LEVELS)
+        DUTY.allow(r)
+        receiving = DUTY.read(r, "receiving")
         staff = {k: DeskStaff(((0.0, n),)) for k, n in DEFAULT_OFFICERS.items()}
         for level in DESK_LEVELS:
             if r.has(level):
                 t = r.table(level)
-                t.allow({"officers"})
+                DUTY_DESK.allow(t)
                 staff[level] = _read_staff(t, level)
         call = r.get("call_taking", None)
         return cls(
             receiving=receiving,
             staff=staff,
-            start_hour=r.num("start_hour", 0.0, lo=0, hi=24),
+            start_hour=DUTY.read(r, "start_hour"),
             call_taking=None
             if call is None
             else dist_from_dict(call, source=source, key=r.path("call_taking")),
@@ -194,6 +195,42 @@ class DutyDesks:
         if self.call_taking is not None:
             out["call_taking"] = self.call_taking.to_dict()
         return out
+
+
+#: The ``[duty]`` table of a run config (what :meth:`DutyDesks.from_dict` accepts).
+DUTY = Section(
+    "duty",
+    "Duty desks",
+    (
+        Key("receiving", "string", "The level whose desks take the emergency calls.", "接警层级",
+            default=DutyDesks.receiving, choices=DESK_LEVELS),
+        Key("start_hour", "number", "Clock hour at minute 0 of the run (for the shifts).",
+            default=DutyDesks.start_hour, lo=0, hi=24),
+        Key("call_taking", "distribution",
+            "Minutes an officer takes to take a call.", "接警用时",
+            default_text="the run's call-taking time"),
+        Key("<level>", "table", "The desks of one level: { officers = N } or officers by shift.",
+            "值班室", names=DESK_LEVELS),
+    ),
+    zh="值班值守",
+    help="Duty desks: the officers who take the calls and write the reports, as capacity. "
+    "Every level from receiving up to the city has desks.",
+)  # fmt: skip
+#: One level's desks, ``[duty.<level>]``.
+DUTY_DESK = Section(
+    "duty.<level>",
+    "Desks of one level",
+    (
+        Key("officers", "any",
+            'Officers on duty per desk: a number, or by shift { "08:00" = 3, "20:00" = 2 }.',
+            "值班人员", default=REQUIRED,
+            allowed_text=f"1-{MAX_OFFICERS}, or a table of clock times to 1-{MAX_OFFICERS}"),
+    ),
+    zh="值班室",
+    help="Levels left out keep their default officers: "
+    + ", ".join(f"{k} {n}" for k, n in DEFAULT_OFFICERS.items())
+    + ".",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from networks.i18n import _
+from scenarios.config_keys import Key, Section, field_default
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.distributions import from_dict as distribution_from_dict
 from scenarios.validate import Reader
@@ -58,14 +59,13 @@ class Reinforcement:
         ``tier`` defaults to ``provincial``.
         """
         r = Reader(data, source=source, key=key or "")
-        own = {"max_grade", "delay_min"}
         station = Station.from_dict(
-            {"tier": "provincial", **{k: v for k, v in data.items() if k not in own}},
+            {"tier": "provincial", **{k: v for k, v in data.items() if k not in CALL_IN.names}},
             source=source,
             key=key,
         )
-        grade = r.int("max_grade", 2, lo=1, hi=4)
-        delay = r.get("delay_min", {"dist": "lognormal", "mean": 240.0, "cv": 0.3})
+        grade = CALL_IN.read(r, "max_grade")
+        delay = CALL_IN.read(r, "delay_min")
         return cls(
             station=station,
             max_grade=int(grade),
@@ -79,3 +79,19 @@ class Reinforcement:
             "max_grade": self.max_grade,
             "delay_min": self.delay.to_dict(),
         }
+
+
+#: The keys a reinforcement adds to a station's (:meth:`Reinforcement.from_dict`).
+CALL_IN = Section(
+    "reinforcement",
+    "Reinforcement call-in",
+    (
+        Key("max_grade", "integer",
+            "Incidents of this grade or graver (1 = I, especially major) call it in.", "响应等级",
+            default=Reinforcement.max_grade, lo=1, hi=4),
+        Key("delay_min", "distribution",
+            "Minutes from that call being taken to the teams' arrival.", "增援到达时间",
+            default=field_default(Reinforcement, "delay").to_dict()),
+    ),
+    zh="增援力量",
+)  # fmt: skip

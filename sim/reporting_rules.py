@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from networks.i18n import _
+from scenarios.config_keys import Key, Section, field_default
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.distributions import from_dict as dist_from_dict
 from scenarios.limits import MAX_DURATION_MIN
@@ -151,11 +152,8 @@ class ReportingRules:
     ) -> ReportingRules:
         """Validate a ``[reporting]`` table on top of its preset (``rules``, default national)."""
         r = Reader(data, source=source, key=key)
-        r.allow({
-            "rules", "reach", "deadlines", "written_after_phone", "first_report",
-            "direct_grades", "direct_to", "follow_up_interval", "writing", "video",
-        })  # fmt: skip
-        preset = r.str("rules", "national", choices=(*PRESETS, "off"))
+        REPORTING.allow(r)
+        preset = REPORTING.read(r, "rules")
         base = PRESETS["national" if preset == "off" else preset]
         kw: dict[str, Any] = {}
         if r.has("reach"):
@@ -166,7 +164,7 @@ class ReportingRules:
             kw["reach"] = tuple(v)
         if r.has("deadlines"):
             d = r.table("deadlines")
-            d.allow({*KINDS, *LEVELS[1:]})
+            REPORTING_DEADLINES.allow(d)
             deadlines = dict(base.deadlines)
             by_level = {k: dict(v) for k, v in base.by_level.items()}
             for k in d.data:
@@ -174,24 +172,24 @@ class ReportingRules:
                     deadlines[k] = _limits(d, str(k))
                 else:
                     lv = d.table(str(k))
-                    lv.allow(set(KINDS))
+                    REPORTING_LEVEL_DEADLINES.allow(lv)
                     by_level.setdefault(str(k), {}).update({q: _limits(lv, q) for q in lv.data})
             kw["deadlines"], kw["by_level"] = deadlines, by_level
         if r.has("written_after_phone"):
             kw["written_after_phone"] = _limits(r, "written_after_phone")
         if r.has("first_report"):
             f = r.table("first_report")
-            f.allow(set(LEVELS[1:]))
+            REPORTING_FIRST.allow(f)
             kw["first_report"] = {str(k): _limits(f, str(k)) for k in f.data}
         if r.has("direct_grades"):
-            kw["direct_grades"] = r.int("direct_grades", lo=0, hi=4)
+            kw["direct_grades"] = REPORTING.read(r, "direct_grades")
         if r.has("direct_to"):
-            kw["direct_to"] = r.str("direct_to", choices=LEVELS[1:])
+            kw["direct_to"] = REPORTING.read(r, "direct_to")
         if r.has("follow_up_interval"):
             kw["follow_up_interval"] = _optional(r, "follow_up_interval", lo=MIN_INTERVAL)
         if r.has("writing"):
             w = r.table("writing")
-            w.allow(set(KINDS))
+            REPORTING_WRITING.allow(w)
             kw["writing"] = {
                 **base.writing,
                 **{str(k): dist_from_dict(w.get(str(k)), source=source, key=w.path(str(k)))
@@ -199,7 +197,7 @@ class ReportingRules:
             }  # fmt: skip
         if r.has("video"):
             v = r.table("video")
-            v.allow({"setup", "drones", "launch", "speed_kph", "target"})
+            REPORTING_VIDEO.allow(v)
             if v.has("setup"):
                 kw["video_setup"] = dist_from_dict(
                     v.get("setup"), source=source, key=v.path("setup")
@@ -212,11 +210,11 @@ class ReportingRules:
                     raise v.error("drones", _('expected a list of station names or "tier:<tier>"'))
                 kw["drones"] = tuple(drones)
             if v.has("launch"):
-                kw["drone_launch"] = v.num("launch", lo=0, hi=MAX_DURATION_MIN)
+                kw["drone_launch"] = REPORTING_VIDEO.read(v, "launch")
             if v.has("speed_kph"):
-                kw["drone_speed_kph"] = v.num("speed_kph", lo=0, lo_open=True, hi=1000)
+                kw["drone_speed_kph"] = REPORTING_VIDEO.read(v, "speed_kph")
             if v.has("target"):
-                kw["video_target"] = v.num("target", lo=0, hi=MAX_DURATION_MIN)
+                kw["video_target"] = REPORTING_VIDEO.read(v, "target")
         rules = replace(base, **kw)
         # Keys that repeat the preset leave its name; anything else marks the rules custom.
         return rules if rules == base else replace(rules, name=f"{base.name}+custom")
@@ -317,3 +315,97 @@ PRESETS: dict[str, ReportingRules] = {
         direct_to="province",
     ),
 }
+
+_LIMITS = "minutes (> 0), or a list of four for grades I-IV; false: no limit"
+#: The ``[reporting]`` table of a run config (what :meth:`ReportingRules.from_dict` accepts).
+REPORTING = Section(
+    "reporting",
+    "Reporting chain",
+    (
+        Key("rules", "string", 'The preset the other keys change; "off" reports nothing.',
+            "报送规则", default="national", choices=(*PRESETS, "off")),
+        Key("reach", "list", "The level each grade (I-IV) is reported up to.", "报送层级",
+            default=list(PRESETS["national"].reach),
+            allowed_text="four of " + ", ".join(LEVELS[1:])),
+        Key("deadlines", "table", "Time limits per report kind, and per receiving level.",
+            "报送时限", default_text="the preset's"),
+        Key("written_after_phone", "minutes by grade",
+            "The written first report is due this long after the phone report.",
+            default_text="the preset's", allowed_text=_LIMITS),
+        Key("first_report", "table",
+            "Per level, minutes from the call within which the first report must reach it.",
+            "首报时限", default_text="the preset's"),
+        Key("direct_grades", "integer",
+            "Grades up to this one (1 = I only, 0 = none) are also reported directly to the "
+            "top of their reach.", "越级上报", default_text="the preset's", lo=0, hi=4),
+        Key("direct_to", "string",
+            "The level direct reports go to when below the top of the reach.",
+            default_text="the top of the reach", choices=LEVELS[1:]),
+        Key("follow_up_interval", "number",
+            "Minutes between follow-ups while an event lasts; false: on changes only.",
+            "续报间隔", default_text="the preset's",
+            allowed_text=f">= {MIN_INTERVAL:g}, or false"),
+        Key("writing", "table", "Officer minutes to write each report kind (distributions).",
+            "报告撰写用时", default_text="the preset's"),
+        Key("video", "table", "Live video from the scene and drones.", "视频回传"),
+    ),
+    zh="信息报送",
+    help="The reporting chain (信息报送时限) on top of a shipped preset: national "
+    "(国务院令第493号), henan or guizhou. Limits are minutes by grade I-IV.",
+)  # fmt: skip
+#: ``[reporting.deadlines]``: limits by report kind, and by receiving level.
+REPORTING_DEADLINES = Section(
+    "reporting.deadlines",
+    "Reporting deadlines",
+    (
+        Key("<kind>", "minutes by grade",
+            "The limit of one report kind: phone_first and written_first from when the sending "
+            "level learned of the event, follow_up from the change, final from the end.",
+            names=KINDS, allowed_text=_LIMITS),
+        Key("<level>", "table", "Limits by kind for reports into one level, replacing the above.",
+            names=LEVELS[1:]),
+    ),
+    zh="报送时限",
+)  # fmt: skip
+#: ``[reporting.deadlines.<level>]``.
+REPORTING_LEVEL_DEADLINES = Section(
+    "reporting.deadlines.<level>",
+    "Deadlines into one level",
+    (Key("<kind>", "minutes by grade", "The limit of one report kind into this level.",
+         names=KINDS, allowed_text=_LIMITS),),
+)  # fmt: skip
+#: ``[reporting.first_report]``.
+REPORTING_FIRST = Section(
+    "reporting.first_report",
+    "First report by level",
+    (Key("<level>", "minutes by grade",
+         "Minutes from the call within which the first report must reach this level.",
+         names=LEVELS[1:], allowed_text=_LIMITS),),
+    zh="首报时限",
+)  # fmt: skip
+#: ``[reporting.writing]``.
+REPORTING_WRITING = Section(
+    "reporting.writing",
+    "Writing times",
+    (Key("<kind>", "distribution", "Officer minutes to write one report of this kind.",
+         names=KINDS, default_text="lognormal, mean 3 / 10 / 8 / 30, cv 0.3"),),
+)  # fmt: skip
+#: ``[reporting.video]``.
+REPORTING_VIDEO = Section(
+    "reporting.video",
+    "Live video and drones",
+    (
+        Key("setup", "distribution", "Minutes from the first arrival to live video from the scene.",
+            default=field_default(ReportingRules, "video_setup")),
+        Key("drones", "list",
+            'Stations that fly a drone on the call: station names, or "tier:<tier>".', "无人机",
+            default=[]),
+        Key("launch", "number", "Minutes from the call taken to take-off.",
+            default=ReportingRules.drone_launch, lo=0, hi=MAX_DURATION_MIN),
+        Key("speed_kph", "number", "Drone cruising speed, km/h (straight line).",
+            default=ReportingRules.drone_speed_kph, lo=0, lo_open=True, hi=1000),
+        Key("target", "number", "Minutes from the call within which live video is expected.",
+            "可视化", default=ReportingRules.video_target, lo=0, hi=MAX_DURATION_MIN),
+    ),
+    zh="视频回传",
+)  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.config_keys import REQUIRED, Key, Section, field_default
 from scenarios.distributions import Distribution, Fixed, Lognormal
 from scenarios.distributions import from_dict as distribution_from_dict
 from scenarios.validate import Reader
@@ -76,7 +77,7 @@ class TeamSpec:
     ) -> TeamSpec:
         """Validate and build from plain data (``turnout`` etc. as distribution tables)."""
         r = Reader(data, source=source, key=key or "")
-        r.allow({"capability", "size", "count", "turnout", "resupply"})
+        TEAM.allow(r)
         cap = read_name(r, "capability")
         if cap not in CAPABILITIES:
             raise r.error(
@@ -87,8 +88,8 @@ class TeamSpec:
             )
         kw: dict[str, Any] = {
             "capability": cap,
-            "size": r.int("size", lo=1, hi=MAX_TEAM_SIZE),
-            "count": r.int("count", 1, lo=1, hi=MAX_TEAM_COUNT),
+            "size": TEAM.read(r, "size"),
+            "count": TEAM.read(r, "count"),
         }
         for name in ("turnout", "resupply"):
             if name in data:
@@ -158,7 +159,7 @@ class Station:
         """Validate and build from plain data."""
         r, name, node, tier = read_placed(
             data,
-            {"name", "name_zh", "node", "tier", "teams", "area"},
+            STATION.names,
             STATION_TIERS,
             "station",
             source,
@@ -195,3 +196,45 @@ class Station:
         if self.name_zh:
             out["name_zh"] = self.name_zh
         return out
+
+
+#: A team entry, ``teams = [{ capability = ..., size = ... }]`` (:meth:`TeamSpec.from_dict`).
+TEAM = Section(
+    "stations[].teams[]",
+    "Team",
+    (
+        Key("capability", "string", "What the team does.", "专业类别", default=REQUIRED,
+            choices=CAPABILITIES),
+        Key("size", "integer", "People per team.", "队伍人数", default=REQUIRED,
+            lo=1, hi=MAX_TEAM_SIZE),
+        Key("count", "integer", "Number of such teams.", "队伍数量",
+            default=TeamSpec.count, lo=1, hi=MAX_TEAM_COUNT),
+        Key("turnout", "distribution", "Minutes from dispatch to leaving the station.", "出动用时",
+            default=field_default(TeamSpec, "turnout")),
+        Key("resupply", "distribution",
+            "Minutes at the station after returning before the team is available again.",
+            "归队补给用时", default=field_default(TeamSpec, "resupply")),
+    ),
+    zh="救援队伍",
+    help=f"A township station needs a team of at least {TOWNSHIP_TEAM_MIN_SIZE} people.",
+)  # fmt: skip
+#: A station as plain data (:meth:`Station.from_dict`); a run config places it by location.
+STATION = Section(
+    "stations[]",
+    "Station",
+    (
+        Key("name", "string", "Unique name (records and summary keys use it).", "名称",
+            default=REQUIRED),
+        Key("name_zh", "string", "Chinese name shown to a person reading Chinese.", "中文名称",
+            default=""),
+        Key("node", "integer", "Node index of the compiled network.", "节点", default=REQUIRED,
+            lo=0),
+        Key("tier", "string", "The station's tier.", "层级", default=REQUIRED,
+            choices=STATION_TIERS),
+        Key("teams", "array of tables", "The teams based here (see [[stations.teams]]).",
+            "救援队伍", default=REQUIRED),
+        Key("area", "string", "Area the station covers, for reserve keeping.", "责任区域",
+            default_text="the name"),
+    ),
+    zh="应急救援站",
+)  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from networks.i18n import _
+from scenarios.config_keys import Key, Section
 from scenarios.limits import MAX_DURATION_MIN
 from scenarios.validate import Reader, check_num
 
@@ -70,10 +71,10 @@ class ResponseTargets:
     ) -> ResponseTargets:
         """Validate and build from plain data (missing keys take the defaults)."""
         r = Reader(data, source=source, key=key or "")
-        r.allow({"call_taking", "arrival", "control", "control_reading", "control_by_grade"})
+        TARGETS.allow(r)
         values: dict[str, Any] = {}
         if r.has("control_reading"):
-            values["control_reading"] = r.str("control_reading", choices=READINGS)
+            values["control_reading"] = TARGETS.read(r, "control_reading")
         if r.has("control_by_grade"):
             v = r.get("control_by_grade")
             if not isinstance(v, list) or len(v) != 4:
@@ -90,8 +91,8 @@ class ResponseTargets:
             values[k] = check_num(
                 v,
                 lambda m, k=k: r.error(k, _("minutes: {message}").format(message=m)),
-                lo=0.0,
-                hi=MAX_DURATION_MIN,
+                lo=TARGETS[k].lo,
+                hi=TARGETS[k].hi,
             )
         return cls(**values)
 
@@ -105,3 +106,28 @@ class ResponseTargets:
         out = asdict(self)
         out["control_by_grade"] = [False if v is None else v for v in self.control_by_grade]
         return out
+
+
+#: The ``[targets]`` table of a run config (what :meth:`ResponseTargets.from_dict` accepts).
+TARGETS = Section(
+    "targets",
+    "Response targets",
+    (
+        Key("call_taking", "number", "Call -> call taken, minutes.", "接警",
+            default=ResponseTargets.call_taking, lo=0.0, hi=MAX_DURATION_MIN),
+        Key("arrival", "number", "Call taken -> first team on scene, minutes.", "到达现场",
+            default=ResponseTargets.arrival, lo=0.0, hi=MAX_DURATION_MIN),
+        Key("control", "number", "The control target, minutes, read as control_reading says.",
+            "处置", default=ResponseTargets.control, lo=0.0, hi=MAX_DURATION_MIN),
+        Key("control_reading", "string",
+            "after_arrival: under control within control minutes of the first arrival; "
+            "after_call: the first team on scene and at work within control minutes of the call.",
+            default=ResponseTargets.control_reading, choices=READINGS),
+        Key("control_by_grade", "list",
+            "Control targets for grades I-IV replacing control (false keeps it), minutes.",
+            default_text="control for every grade", allowed_text="four minutes >= 0 or false"),
+    ),
+    zh="响应时限标准",
+    help="The township response standard as three consecutive intervals "
+    "(1 minute to take the call, 10 to arrive, 15 to bring it under control).",
+)  # fmt: skip

@@ -71,15 +71,23 @@ from experiments.drill.history_file import (
     read_history,
 )
 from experiments.drill.region import Region, network_fingerprint
-from experiments.drill.reporting_deadlines import OLD_KEYS, RULE_KEYS, DrillReporting, Grades
+from experiments.drill.reporting_deadlines import (
+    DRILL_REPORTING,
+    OLD_KEYS,
+    RULE_KEYS,
+    DrillReporting,
+    Grades,
+)
 from experiments.drill.seal import ScryptParams
 from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.catalogue import HazardCatalogue, load_catalogue
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.draw import PastDrill
 from scenarios.drill.errors import SealError
 from scenarios.drill.spec import MAX_MINUTES, DrillSpec
+from scenarios.drill.spec_keys import DRILL_EVALUATION
 from scenarios.drill.workgroups import CommandPost
 from scenarios.validate import MAX_REPLICATIONS, Reader, read_toml
 
@@ -102,14 +110,68 @@ __all__ = [
 ]
 
 _REGION = ("network", "facilities", "stations", "depots", "sources")
-_TOP = {"drill", "risk", "reporting", "targets", "evaluation", "seal", "benchmark", "catalogue",
-        "language", "workgroups", *_REGION}  # fmt: skip
 #: How a drill is evaluated: the national guide (GB/T 46792-2025, the default) or HSEEP.
 EVALUATION_STANDARDS = ("gbt46792", "hseep")
 #: Largest scrypt cost accepted in ``[seal]`` (2**24 with r = 8 is 2 GiB of memory).
 MAX_SCRYPT_N = 2**24
 #: Largest travel-time coefficient of variation of the simulated spread.
 MAX_TRAVEL_NOISE = 10.0
+_AS_RUN = "as in a run config"
+#: The top level of a drill file (what :meth:`DrillConfig.from_file` accepts).
+DRILL_FILE = Section(
+    "",
+    "Drill file",
+    (
+        Key("drill", "table", "What may be drawn: window, hazards, grades, areas, blind level.",
+            "演练", default=REQUIRED),
+        Key("risk", "table", "Relative risk by hazard (the weights of the hazard draw).",
+            "风险权重"),
+        Key("reporting", "table", "The reporting chain and its deadlines.", "信息报送"),
+        Key("targets", "table", "The 1 / 10 / 15 minute standard.", "响应时限标准"),
+        Key("evaluation", "table", "How the drill is evaluated.", "演练评估"),
+        Key("workgroups", "table", "The command post and its work groups.", "现场指挥部"),
+        Key("seal", "table", "Passphrase key-derivation cost (scrypt).", "封存"),
+        Key("benchmark", "table", "Allowances of the benchmark timeline.", "基准时间线"),
+        Key("catalogue", "path", "A hazard catalogue file laid over the shipped one.",
+            "事件目录", default=""),
+        Key("language", "string", "The language of packets and messages unless the user chose "
+            "one.", "语言", choices=i18n.LANGUAGES, default_text="the user's locale"),
+        Key("network", "table", f"The region's roads, {_AS_RUN}.", "路网",
+            default_text="the built-in county"),
+        Key("facilities", "table", f"Stations and depots, {_AS_RUN}.", "应急力量与物资"),
+        Key("stations", "array of tables", f"Inline stations, {_AS_RUN}.", "应急救援站"),
+        Key("depots", "array of tables", f"Inline depots, {_AS_RUN}.", "应急物资储备库"),
+        Key("sources", "table", f"Hazard sources, {_AS_RUN}.", "危险源"),
+    ),
+    zh="演练",
+    help="A blind drill: the constraints of the draw, the region, the reporting chain, the "
+    "evaluation and the seal. Paths are relative to the file.",
+)  # fmt: skip
+#: ``[evaluation]`` of a drill file.
+EVALUATION = Section(
+    "evaluation",
+    "Evaluation",
+    (
+        Key("standard", "string",
+            "gbt46792: the GB/T 46792-2025 packet; hseep: the P/S/M/U evaluation sheet.",
+            "评估标准", default=EVALUATION_STANDARDS[0], choices=EVALUATION_STANDARDS),
+        *DRILL_EVALUATION.keys,
+    ),
+    zh="演练评估",
+)  # fmt: skip
+#: ``[seal]`` of a drill file.
+SEAL = Section(
+    "seal",
+    "Seal",
+    (
+        Key("scrypt_n", "integer", "scrypt cost N (a power of two).", default=2**17, lo=2,
+            hi=MAX_SCRYPT_N),
+        Key("scrypt_r", "integer", "scrypt block size r.", default=8, lo=1, hi=1024),
+        Key("scrypt_p", "integer", "scrypt parallelism p.", default=1, lo=1, hi=64),
+    ),
+    zh="封存",
+    help="The cost of deriving the sealing key from a passphrase (memory 128 x N x r bytes).",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,6 +182,24 @@ class BenchmarkParams:
     loading_min: float = 30.0
     replications: int = 200
     travel_noise: float = 0.15
+
+
+#: ``[benchmark]`` of a drill file.
+BENCHMARK = Section(
+    "benchmark",
+    "Benchmark timeline",
+    (
+        Key("call_taking_min", "number", "Call -> call taken, minutes.", "接警",
+            lo=0, hi=MAX_MINUTES, default_text="targets.call_taking"),
+        Key("loading_min", "number", "Supplies: order -> lorry leaves the depot, minutes.",
+            "装车用时", default=BenchmarkParams.loading_min, lo=0, hi=MAX_MINUTES),
+        Key("replications", "integer", "One-incident simulations for the spread (0: none).",
+            default=BenchmarkParams.replications, lo=0, hi=MAX_REPLICATIONS),
+        Key("travel_noise", "number", "Their travel-time coefficient of variation.",
+            default=BenchmarkParams.travel_noise, lo=0, hi=MAX_TRAVEL_NOISE),
+    ),
+    zh="基准时间线",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -147,17 +227,17 @@ class DrillConfig:
         data = read_toml(p)
         src = str(p)
         top = Reader(data, source=src)
-        top.allow(_TOP)
-        language = top.str("language", choices=i18n.LANGUAGES) if top.has("language") else None
-        cat_file = top.str("catalogue", "") or None
+        DRILL_FILE.allow(top)
+        language = DRILL_FILE.read(top, "language")
+        cat_file = DRILL_FILE.read(top, "catalogue") or None
         if cat_file:
             cat_file = str(p.parent / cat_file)
             if not Path(cat_file).is_file():
                 raise top.error("catalogue", _("no catalogue file {file}").format(file=cat_file))
         catalogue = load_catalogue(cat_file)
         ev = top.table("evaluation", {})
-        ev.allow({"scale", "standard"})
-        standard = ev.str("standard", "gbt46792", choices=EVALUATION_STANDARDS)
+        EVALUATION.allow(ev)
+        standard = EVALUATION.read(ev, "standard")
         rp = top.table("reporting", {})
         reporting = DrillReporting.from_dict(rp.data, source=src)
         workgroups = CommandPost.from_dict(data.get("workgroups"), source=src)
@@ -165,7 +245,7 @@ class DrillConfig:
         if rp.has("templates"):  # a bureau's own report forms, sealed with the drill
             from scenarios.drill.report_templates import load_templates
 
-            t_file = Path(rp.str("templates"))
+            t_file = Path(DRILL_REPORTING.read(rp, "templates"))
             t_file = t_file if t_file.is_absolute() else p.parent / t_file
             if not t_file.is_file():
                 raise rp.error("templates", _("no such file {path}").format(path=t_file))
@@ -184,23 +264,21 @@ class DrillConfig:
                 _("expected a non-empty list of hazards (leave hazards out to allow every one)"),
             )
         seal = top.table("seal", {})
-        seal.allow({"scrypt_n", "scrypt_r", "scrypt_p"})
-        n = seal.int("scrypt_n", 2**17, lo=2, hi=MAX_SCRYPT_N)
+        SEAL.allow(seal)
+        n = SEAL.read(seal, "scrypt_n")
         if n & (n - 1):
             raise seal.error("scrypt_n", _("must be a power of two, got {n}").format(n=n))
         try:
-            scrypt = ScryptParams(
-                n, seal.int("scrypt_r", 8, lo=1, hi=1024), seal.int("scrypt_p", 1, lo=1, hi=64)
-            )
+            scrypt = ScryptParams(n, SEAL.read(seal, "scrypt_r"), SEAL.read(seal, "scrypt_p"))
         except SealError as exc:  # the memory bound: a config mistake here
             raise ConfigError(str(exc), source=src, key="seal") from None
         b = top.table("benchmark", {})
-        b.allow({"call_taking_min", "loading_min", "replications", "travel_noise"})
+        BENCHMARK.allow(b)
         bench = BenchmarkParams(
             b.num("call_taking_min", spec.targets[0], lo=0, hi=MAX_MINUTES),
-            b.num("loading_min", 30.0, lo=0, hi=MAX_MINUTES),
-            b.int("replications", 200, lo=0, hi=MAX_REPLICATIONS),
-            b.num("travel_noise", 0.15, lo=0, hi=MAX_TRAVEL_NOISE),
+            BENCHMARK.read(b, "loading_min"),
+            BENCHMARK.read(b, "replications"),
+            BENCHMARK.read(b, "travel_noise"),
         )
         return cls(
             source=src,

@@ -15,14 +15,39 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.draw import PastDrill
 
 __all__ = ["HISTORY_COLUMNS", "HISTORY_SCORE_COLUMNS", "history_row", "read_history"]
 
+_DRAW_KEYS = (
+    Key("drawn_at", "date-time", "When the drill was drawn.", "抽取时间"),
+    Key("exercise_id", "string", "The exercise identifier.", "演练编号"),
+    Key("hazard", "string", "The hazard drilled.", "事件类型", default=REQUIRED),
+    Key("area", "string", "The area drilled (township or seat).", "区域", default=REQUIRED),
+    Key("start", "date-time", "When the drill started (for the no-rehearsal rule).", "开始时间",
+        default_text="unknown: every band of the day is barred"),
+)  # fmt: skip
+_SCORE_KEYS = (
+    Key("score", "number", "The drill's score out of 100.", "评估得分"),
+    Key("conclusion", "string", "The evaluation's conclusion.", "评估结论"),
+    Key("open_improvements", "integer", "Improvements still open.", "待整改事项"),
+)  # fmt: skip
+#: A drill-history CSV (``[drill] history``).
+HISTORY_TABLE = Section(
+    "drill history table",
+    "Drill history (CSV)",
+    _DRAW_KEYS + _SCORE_KEYS,
+    zh="演练历史",
+    help="One row per past drill, oldest first; the draw avoids the hazard and area of the "
+    "last no_repeat drills. A reveal appends a row; yingji drill score --append-history adds "
+    "the score columns. Other columns are ignored.",
+    columns=True,
+)
 #: Columns of a history file, in the order a new one is written.
-HISTORY_COLUMNS = ("drawn_at", "exercise_id", "hazard", "area", "start")
+HISTORY_COLUMNS = tuple(k.name for k in _DRAW_KEYS)
 #: Columns ``yingji drill score --append-history`` adds to a history file (after the others).
-HISTORY_SCORE_COLUMNS = ("score", "conclusion", "open_improvements")
+HISTORY_SCORE_COLUMNS = tuple(k.name for k in _SCORE_KEYS)
 
 
 def read_history(path: str | Path) -> list[PastDrill]:

@@ -61,6 +61,7 @@ from typing import Any
 from experiments.drill.observation_files import COLUMNS, read_rows
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.config_keys import REQUIRED, Key, Section
 
 __all__ = [
     "COLUMNS",
@@ -93,6 +94,31 @@ REPORT_KINDS = {
 }
 #: Levels a report may go to (``phone_first:city``).
 LEVELS = ("township", "county", "city", "province", "state")
+#: An observations file, CSV or the first sheet of an XLSX workbook (``--observations``).
+OBSERVATIONS_TABLE = Section(
+    "observations table",
+    "Drill observations (CSV or XLSX)",
+    (
+        Key("kind", "string", "What the row records.", "记录类型", default=REQUIRED, choices=KINDS),
+        Key("ref", "string",
+            "milestone: the moment (" + ", ".join(MILESTONES) + "); report: its kind ("
+            + ", ".join(REPORT_KINDS) + "), optionally :level; inject: its number; indicator: "
+            "a rating indicator of the form.", "对象", default=REQUIRED),
+        Key("time", "string",
+            "When: an ISO 8601 time with offset, a clock time HH:MM on the drill's day, or "
+            "+minutes after the alarm.", "时间"),
+        Key("done", "string", "Whether it happened (yes/no, 是/否).", "是否完成"),
+        Key("score", "string", "indicator: the rating A-D, or points.", "评分"),
+        Key("fields", "string", "report: the template fields filled in, separated by ;.",
+            "填报要素"),
+        Key("evaluator", "string", "Who observed it.", "评估人员"),
+        Key("note", "string", "A remark.", "备注"),
+    ),
+    zh="评估记录",
+    help="One row per observation; only kind and ref must be there, order free. Blank rows "
+    "and rows whose first cell starts with # are skipped.",
+    columns=True,
+)  # fmt: skip
 _YES = {"yes", "y", "true", "1", "是", "完成", "已完成"}
 _NO = {"no", "n", "false", "0", "否", "未完成"}
 _RATINGS = ("A", "B", "C", "D")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from networks.i18n import _
+from scenarios.config_keys import Key, Section
 from scenarios.drill.spec import DrillSpec
 from scenarios.stream import GRADE_NAMES
 from scenarios.validate import Reader
@@ -183,14 +184,14 @@ class DrillReporting:
         r = Reader(data or {}, source=source, key="reporting")
         for k in r.data:
             # A typo must not pass as a new deadline: only the known names are deadlines.
-            if k not in RULE_KEYS and k not in OLD_KEYS:
+            if k not in DRILL_REPORTING.names:
                 raise r.error(
                     str(k),
                     _("unknown key (expected rules, receiving, templates, or a deadline in "
                       "minutes: {keys})").format(keys=", ".join(OLD_KEYS)),
                 )  # fmt: skip
-        rules = PRESETS[r.str("rules", "national", choices=tuple(PRESETS))]
-        return cls(rules=rules, receiving=r.str("receiving", "county", choices=DESK_LEVELS))
+        rules = PRESETS[DRILL_REPORTING.read(r, "rules")]
+        return cls(rules=rules, receiving=DRILL_REPORTING.read(r, "receiving"))
 
     def with_overrides(self, spec: DrillSpec, given: Mapping[str, Any]) -> DrillReporting:
         """With the deadlines of ``spec`` the drill file gives (names in ``given``) as overrides."""
@@ -201,3 +202,34 @@ def _least(*values: float | None) -> float | None:
     """The smallest of the limits given (None: no limit)."""
     got = [v for v in values if v is not None]
     return min(got) if got else None
+
+
+_OLD_HELP = {
+    "first_phone": "The first report by phone, minutes from the call.",
+    "first_written": "The first written report, minutes from the call.",
+    "follow_up_every": "Minutes between follow-up reports.",
+}
+_OLD_ZH = {"first_phone": "电话首报", "first_written": "书面首报", "follow_up_every": "续报间隔"}
+#: The ``[reporting]`` table of a drill file (what :meth:`DrillReporting.from_dict` accepts).
+DRILL_REPORTING = Section(
+    "reporting",
+    "Reporting deadlines",
+    (
+        Key("rules", "string", "The preset of the reporting chain.", "报送规则",
+            default=DrillReporting.rules.name, choices=tuple(PRESETS)),
+        Key("receiving", "string",
+            "The level whose desk takes the alarm; first reports go one level up.", "接警层级",
+            default=DrillReporting.receiving, choices=DESK_LEVELS),
+        Key("templates", "path",
+            "A TOML file of the bureau's own report forms, sealed with the drill.", "报告模板"),
+        *(
+            Key(old, "minutes by grade", f"{_OLD_HELP[old]} Overrides the preset's {new}.",
+                _OLD_ZH[old], default_text="from the rules",
+                allowed_text="minutes, or a list of four for grades I-IV")
+            for old, new in OLD_KEYS.items()
+        ),
+    ),
+    zh="信息报送",
+    help="The reporting chain's preset resolved at the level one above receiving; the "
+    "deadlines given here override it.",
+)  # fmt: skip

@@ -8,10 +8,26 @@ import numpy as np
 
 from experiments.config import Region, RunConfig
 from experiments.locations import TableRow, number, read_rows, resolve_location
+from experiments.run_keys import location_keys
 from experiments.siting.task import SitingTask
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
+from scenarios.config_keys import Key, Section
 
+#: A table given as a siting task's ``candidates``, ``demand`` or ``fix`` (CSV or GeoJSON).
+SITING_TABLE = Section(
+    "siting table",
+    "Siting table (CSV or GeoJSON)",
+    (
+        *location_keys(with_location=False),
+        Key("weight", "number", "demand only: the demand of the row's node (rows add up).",
+            "需求权重", default=1.0, lo=0.0),
+    ),
+    zh="选址表",
+    help="One row per place, given by node; osmid; lon and lat; x and y; or landmark. Other "
+    "columns (a name, say) are ignored.",
+    columns=True,
+)  # fmt: skip
 #: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
 MAX_ALL_NODES = 3000
 #: First spawn-key entry of the incident streams sampled for demand; replications use
@@ -74,12 +90,13 @@ def demand_weights(
         nodes, rows = table_nodes(task.demand, net, task, "demand")
         w = np.zeros(n)
         for node, row in zip(nodes, rows, strict=True):
-            raw = row.cells.get("weight", 1.0)
+            weight = SITING_TABLE["weight"]
+            raw = row.cells.get("weight", weight.default)
             w[node] += number(
-                1.0 if raw in (None, "") else raw,
+                weight.default if raw in (None, "") else raw,
                 source=str(task.demand),
                 key=row.key("weight"),
-                lo=0.0,
+                lo=weight.lo,
             )
     elif task.demand == "nodes":
         w = np.ones(n)

@@ -29,6 +29,7 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import N_, _
+from scenarios.config_keys import Key, Section
 from scenarios.validate import MAX_REPLICATIONS
 
 #: Models ``yingji site`` can run, by name.
@@ -63,11 +64,6 @@ MODEL_NAMES = {
     "pcenter": N_("PCENTER"),
     "hierarchy": N_("HIERARCHY"),
 }
-_KEYS = frozenset({
-    "name", "facility", "tier", "model", "p", "standard_min", "turnout_min", "candidates",
-    "candidate_spacing_m", "demand", "demand_samples", "fix", "time_limit_s",
-    "backup_weight", "min_coverage", "upstream_weight", "capacity",
-})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -149,26 +145,24 @@ class SitingTask:
         from sim.facilities import DEPOT_TIERS, STATION_TIERS
 
         r = Reader(data, source=source, key=key)
-        r.allow(_KEYS)
-        facility = r.str("facility", "stations", choices=("stations", "depots"))
+        SITING.allow(r)
+        facility = SITING.read(r, "facility")
         tiers = STATION_TIERS if facility == "stations" else DEPOT_TIERS
-        tier = r.str("tier", "township", choices=tiers)
-        model = r.str("model", "mclp", choices=MODELS)
+        tier = r.str("tier", SITING["tier"].default, choices=tiers)
+        model = SITING.read(r, "model")
         if model == "hierarchy" and facility != "depots":
             raise r.error("model", _('the hierarchy model sites depots; use facility = "depots"'))
-        p = r.int("p", None, lo=1) if r.get("p", None) is not None else None
-        standard = r.get("standard_min", None)
-        if standard is not None:
-            standard = r.num("standard_min", lo=0.0, lo_open=True)
-        turnout = r.num("turnout_min", 0.0, lo=0.0)
+        p = SITING.read(r, "p")
+        standard = SITING.read(r, "standard_min")
+        turnout = SITING.read(r, "turnout_min")
         if standard is not None and turnout >= standard:
             raise r.error(
                 "turnout_min",
                 _("must be below standard_min ({minutes})").format(minutes=f"{standard:g}"),
             )
 
-        def choice(name: str, default: str) -> str | Path:
-            v = r.str(name, default)
+        def choice(name: str) -> str | Path:
+            v = SITING.read(r, name)
             if v in _KEYWORDS[name]:
                 return v
             if not Path(v).suffix:
@@ -187,7 +181,7 @@ class SitingTask:
         if r.get("capacity", None) is not None:
             if model != "pmedian":
                 raise r.error("capacity", _("only the pmedian model takes capacities"))
-            capacity = r.num("capacity", lo=0.0, lo_open=True)
+            capacity = SITING.read(r, "capacity")
         name = r.str("name", facility)
         # The name is the task's output sub-folder: a plain folder name, never a path.
         if (
@@ -211,17 +205,16 @@ class SitingTask:
             p=p,
             standard_min=standard,
             turnout_min=turnout,
-            candidates=choice("candidates", "auto"),
-            candidate_spacing_m=r.num("candidate_spacing_m", 1000.0, lo=0.0, lo_open=True),
-            demand=choice("demand", "scenario"),
-            # Each sample is a whole incident stream: bounded like replications.
-            demand_samples=r.int("demand_samples", 20, lo=1, hi=MAX_REPLICATIONS),
-            fix=choice("fix", "none"),
-            time_limit_s=r.num("time_limit_s", 60.0, lo=0.0, lo_open=True),
-            backup_weight=r.num("backup_weight", 0.5, lo=0.0, hi=1.0),
+            candidates=choice("candidates"),
+            candidate_spacing_m=SITING.read(r, "candidate_spacing_m"),
+            demand=choice("demand"),
+            demand_samples=SITING.read(r, "demand_samples"),
+            fix=choice("fix"),
+            time_limit_s=SITING.read(r, "time_limit_s"),
+            backup_weight=SITING.read(r, "backup_weight"),
             capacity=capacity,
-            min_coverage=r.num("min_coverage", 0.0, lo=0.0, hi=1.0),
-            upstream_weight=r.num("upstream_weight", 1.0, lo=0.0, hi=1.0),
+            min_coverage=SITING.read(r, "min_coverage"),
+            upstream_weight=SITING.read(r, "upstream_weight"),
             source=source,
             key=key,
         )
@@ -253,6 +246,72 @@ class SitingTask:
                 ).format(turnout=f"{self.turnout_min:g}", standard=f"{self.standard(targets):g}"),
             )
         return budget
+
+
+def _tiers_text() -> str:
+    from sim.facilities import DEPOT_TIERS, STATION_TIERS
+
+    return f"stations: {', '.join(STATION_TIERS)}; depots: {', '.join(DEPOT_TIERS)}"
+
+
+def _keyword_text(name: str) -> str:
+    return ", ".join(_KEYWORDS[name]) + ", or a CSV/GeoJSON table file"
+
+
+#: One ``[[siting]]`` table of a run config (what :meth:`SitingTask.from_dict` accepts).
+SITING = Section(
+    "siting[]",
+    "Siting task",
+    (
+        Key("name", "string", "Output sub-folder and label (a plain folder name).", "名称",
+            default_text="the facility"),
+        Key("facility", "string", "What is sited.", "设施类型", default=SitingTask.facility,
+            choices=("stations", "depots")),
+        Key("tier", "string", "The tier being re-sited; the other tiers stay where they are.",
+            "层级", default=SitingTask.tier, allowed_text=_tiers_text()),
+        Key("model", "string", "The location model; hierarchy sites depots only.", "选址模型",
+            default=SitingTask.model, choices=MODELS),
+        Key("p", "integer", "Sites of this tier to open.", "站点数量", lo=1,
+            default_text="as many as the tier has now"),
+        Key("standard_min", "number", "Response (stations) or delivery (depots) standard, minutes.",
+            "时限标准", lo=0.0, lo_open=True,
+            default_text=f"targets.arrival for stations, {DEPOT_STANDARD_MIN:g} for depots"),
+        Key("turnout_min", "number",
+            "Minutes of the standard used before travel starts (below standard_min).", "出动用时",
+            default=SitingTask.turnout_min, lo=0.0),
+        Key("candidates", "string", "Where sites may stand.", "候选点",
+            default=SitingTask.candidates, allowed_text=_keyword_text("candidates")),
+        Key("candidate_spacing_m", "number",
+            'With candidates = "nodes" on a network of over 3,000 nodes: one candidate per grid '
+            "cell of this size, metres.", default=SitingTask.candidate_spacing_m,
+            lo=0.0, lo_open=True),
+        Key("demand", "string",
+            "Where demand is: sampled incidents, population, every node, or a table "
+            "(column weight, default 1).", "需求", default=SitingTask.demand,
+            allowed_text=_keyword_text("demand")),
+        # Each sample is a whole incident stream: bounded like replications.
+        Key("demand_samples", "integer", 'Incident streams drawn for demand = "scenario".',
+            default=SitingTask.demand_samples, lo=1, hi=MAX_REPLICATIONS),
+        Key("fix", "string", "Sites that must stay open.", "保留站点", default=SitingTask.fix,
+            allowed_text=_keyword_text("fix")),
+        Key("time_limit_s", "number", "Solver time limit, seconds; the gap is reported.",
+            default=SitingTask.time_limit_s, lo=0.0, lo_open=True),
+        Key("backup_weight", "number", "backup model: value of a second cover relative to a first.",
+            default=SitingTask.backup_weight, lo=0.0, hi=1.0),
+        Key("min_coverage", "number",
+            "hierarchy model: share of demand to deliver within the standard.",
+            default=SitingTask.min_coverage, lo=0.0, hi=1.0),
+        Key("upstream_weight", "number",
+            "hierarchy model: weight of the restocking legs (1: the whole chain; 0: the last leg).",
+            default=SitingTask.upstream_weight, lo=0.0, hi=1.0),
+        Key("capacity", "number", "pmedian model only: demand one site of this tier can serve.",
+            "服务能力", lo=0.0, lo_open=True, default_text="unlimited"),
+    ),
+    zh="选址",
+    help="[siting] may be one table (one task) or an array of tables [[siting]]; each task "
+    "re-sites one tier of one kind of facility (yingji site). Command-line options override "
+    "the same keys.",
+)  # fmt: skip
 
 
 def facilities_text(facility: str, tier: str) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from networks.i18n import N_, _
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.report_template_model import (
     CHOICE_TYPES,
     FIELD_TYPES,
@@ -33,17 +34,96 @@ _KEY = re.compile(r"[a-z][a-z0-9_]*\Z")
 _KEY_MESSAGE = N_(
     "expected a key of lower-case letters, digits and underscores, starting with a letter"
 )
-#: Texts of a field with a ``_zh`` twin.
-_FIELD_TEXTS = ("label", "hint", "unit", "options")
-_FIELD_KEYS = frozenset(
-    {*_FIELD_TEXTS, *(f"{k}_zh" for k in _FIELD_TEXTS), "type", "on"}
-    | {f"{k}_required" for k in KINDS}
-)
-_TEMPLATE_KEYS = frozenset(
-    {
-        "title", "title_zh", "purpose", "category", "hazards", "note", "note_zh",
-        "sentence", "sentence_zh", "fields", "define",
-    }
+#: The top level of a report templates file (``[reporting] templates`` of a drill file).
+TEMPLATES_FILE = Section(
+    "",
+    "Report templates file",
+    (
+        Key("format", "string", "The file format.", default=FORMAT, choices=(FORMAT,)),
+        Key("fields", "table", "Shared fields by key: [fields.<key>] tables.", "填报要素",
+            default={}),
+        Key("templates", "table", "The forms by key, [templates.<key>], in print order (at "
+            "least one).", "报告模板", default=REQUIRED),
+    ),
+    zh="信息报告模板",
+    help="A bureau's own fill-in-the-blank report forms (把问答题变为填空题), replacing the "
+    "shipped set: each form serves the first report, the follow-ups and the final report.",
+)  # fmt: skip
+#: ``[fields]``: shared fields by key.
+SHARED_FIELDS = Section(
+    "fields",
+    "Shared fields",
+    (Key("<key>", "table", "A field any form may list (lower-case letters, digits, _).",
+         allowed_text="whole on its own: label and type"),),
+    zh="填报要素",
+)  # fmt: skip
+#: One field, ``[fields.<key>]`` or ``[templates.<key>.define.<field>]``.
+FIELD = Section(
+    "fields.<key>",
+    "Field",
+    (
+        Key("label", "string", "What the form asks.", "填报项", default=REQUIRED),
+        Key("label_zh", "string", "The same in Chinese.", default=""),
+        Key("type", "string", "What the blank takes.", "类型", default=REQUIRED,
+            choices=FIELD_TYPES),
+        Key("options", "list", "The boxes to tick (choice and multichoice only).", "选项",
+            default=[]),
+        Key("options_zh", "list", "One Chinese text per option.", default=[]),
+        Key("unit", "string", "Printed after a number's blank.", "单位", default=""),
+        Key("unit_zh", "string", "The same in Chinese.", default=""),
+        Key("hint", "string", "A short prompt printed under the blank.", "填写提示",
+            default=""),
+        Key("hint_zh", "string", "The same in Chinese.", default=""),
+        Key("on", "list", "The reports whose form has this field.", default=list(KINDS),
+            allowed_text="any of " + ", ".join(KINDS)),
+        *(
+            Key(f"{k}_required", "boolean", f"Whether the {k} report must fill it in.",
+                default=False)
+            for k in KINDS
+        ),
+    ),
+    zh="填报要素",
+    help="In [templates.<key>.define.<field>], the attributes given replace those of the "
+    "shared field for that form; an English text replaced without its _zh twin drops the "
+    "shared twin.",
+)  # fmt: skip
+#: ``[templates]``: the forms by key.
+TEMPLATES = Section(
+    "templates",
+    "Forms",
+    (Key("<key>", "table", "One form (lower-case letters, digits, _)."),),
+    zh="报告模板",
+)  # fmt: skip
+#: One form, ``[templates.<key>]``.
+TEMPLATE = Section(
+    "templates.<key>",
+    "Form",
+    (
+        Key("title", "string", "The form's name.", "标题", default=REQUIRED),
+        Key("title_zh", "string", "The same in Chinese.", default=""),
+        Key("purpose", "string", "An incident report, or the public-opinion bulletin.", "用途",
+            default=PURPOSES[0], choices=PURPOSES),
+        Key("category", "string", "Incident forms: the category of emergency it serves.",
+            "事件类别", choices=CATEGORIES, default_text="required for an incident form"),
+        Key("hazards", "list", "Hazard keys this form is for (a key in one form only).",
+            "事件类型", default=[]),
+        Key("note", "string", "Guidance printed under the form.", "填报说明", default=""),
+        Key("note_zh", "string", "The same in Chinese.", default=""),
+        Key("sentence", "string", "The first report as one sentence with {field} blanks.",
+            "首报句式", default=""),
+        Key("sentence_zh", "string", "The same in Chinese.", default=""),
+        Key("fields", "list", "The form's field keys, in order (no key twice).", "填报要素",
+            default=REQUIRED),
+        Key("define", "table", "Fields only this form has, or attributes replacing a shared "
+            "field's: [templates.<key>.define.<field>].", default={}),
+    ),
+    zh="报告模板",
+)  # fmt: skip
+#: ``[templates.<key>.define]``: the form's own fields.
+DEFINE = Section(
+    "templates.<key>.define",
+    "Form's own fields",
+    (Key("<field>", "table", "A field of this form's fields list (see Field)."),),
 )  # fmt: skip
 
 
@@ -56,9 +136,8 @@ def read_templates(data: Any, *, source: str | None = None) -> tuple[ReportTempl
         Naming ``source`` and the dotted key of the first mistake.
     """
     r = Reader(data, source=source)
-    r.allow({"format", "fields", "templates"})
-    if r.has("format"):
-        r.str("format", choices=(FORMAT,))
+    TEMPLATES_FILE.allow(r)
+    TEMPLATES_FILE.read(r, "format")
     lib = r.table("fields", {})
     for key in lib.data:
         _check_key(lib, key)
@@ -125,9 +204,9 @@ class _Layers:
 def _read_field(key: str, layers: list[Reader], missing: Reader) -> TemplateField:
     """Validate one field from its layers (most specific first)."""
     for layer in layers:
-        layer.allow(_FIELD_KEYS)
+        FIELD.allow(layer)
     look = _Layers(layers, missing)
-    type_ = look.at("type").str("type", choices=FIELD_TYPES)
+    type_ = look.at("type").str("type", choices=FIELD["type"].choices)
     label = _text(look.at("label"), "label", required=True)
     texts = {k: _text(look.at(k), k) for k in ("label_zh", "unit", "unit_zh", "hint", "hint_zh")}
     options = _strings(look.at("options"), "options")
@@ -190,8 +269,8 @@ def _without_stale_twins(shared: Mapping[str, Any], own: Mapping[str, Any]) -> d
 
 
 def _read_template(key: str, r: Reader, lib: Reader) -> ReportTemplate:
-    r.allow(_TEMPLATE_KEYS)
-    purpose = r.str("purpose", "incident", choices=PURPOSES)
+    TEMPLATE.allow(r)
+    purpose = TEMPLATE.read(r, "purpose")
     if purpose == "incident":
         category = r.str("category", choices=CATEGORIES)
     else:

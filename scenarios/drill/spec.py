@@ -76,12 +76,6 @@ DEFAULT_REPORTING: dict[str, tuple[float, float, float, float]] = {
     "first_written": (35.0, 35.0, 60.0, 360.0),
     "follow_up_every": (720.0, 720.0, 720.0, 720.0),
 }
-_DRILL_KEYS = {
-    "id", "name", "name_zh", "jurisdiction", "jurisdiction_zh", "type", "blind", "start", "end",
-    "timezone", "hazards",
-    "grades", "include_areas", "exclude_areas", "units", "history", "no_repeat", "injects",
-    "hours", "no_rehearsal_days", "lead_min",
-}  # fmt: skip
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 #: Longest time in minutes any deadline, target or allowance may take (a year).
 MAX_MINUTES = 366 * 24 * 60
@@ -338,10 +332,12 @@ class DrillSpec:
         ConfigError
             Naming ``source`` and the dotted key.
         """
+        from scenarios.drill.spec_keys import DRILL, DRILL_EVALUATION, DRILL_RISK, DRILL_TARGETS
+
         top = Reader(data, source=source)
         r = top.table("drill")
-        r.allow(_DRILL_KEYS)
-        tz = _parse_tz(r.str("timezone", "+08:00"), lambda m: r.error("timezone", m))
+        DRILL.allow(r)
+        tz = _parse_tz(DRILL.read(r, "timezone"), lambda m: r.error("timezone", m))
         start, end = _when(r, "start", tz), _when(r, "end", tz)
         if not end > start:
             raise r.error(
@@ -381,7 +377,7 @@ class DrillSpec:
                         kind=k, kinds=", ".join(INJECT_KINDS)
                     ),
                 )
-        history = r.str("history", "")
+        history = DRILL.read(r, "history")
         hours = r.get("hours", [0, 24])
         if not (isinstance(hours, list) and len(hours) == 2):
             raise r.error("hours", _("expected [from, to] clock hours, e.g. [8, 18]"))
@@ -398,7 +394,7 @@ class DrillSpec:
             from scenarios.spec import load_scenario
 
             try:
-                rates = load_scenario(rk.str("scenario")).background.per_day()
+                rates = load_scenario(DRILL_RISK.read(rk, "scenario")).background.per_day()
             except ConfigError as exc:
                 raise rk.error("scenario", str(exc)) from None
             risk = {h: 0.0 for h in (hazards or ())} | rates
@@ -406,7 +402,7 @@ class DrillSpec:
             if h == "scenario":
                 continue
             known(rk, (str(h),), str(h))
-            risk[str(h)] = rk.num(str(h), lo=0, hi=MAX_RISK)
+            risk[str(h)] = DRILL_RISK.read(rk, str(h))
         if allowed and not any(risk.get(h, 1.0) > 0 for h in allowed):
             raise r.error("hazards", _("every allowed hazard has risk 0"))
 
@@ -423,13 +419,10 @@ class DrillSpec:
             )  # type: ignore[assignment]
 
         tg = top.table("targets", {})
-        tg.allow({"call_taking", "arrival", "control"})
-        targets = tuple(
-            tg.num(k, d, lo=0, hi=MAX_MINUTES)
-            for k, d in (("call_taking", 1), ("arrival", 10), ("control", 15))
-        )
+        DRILL_TARGETS.allow(tg)
+        targets = tuple(DRILL_TARGETS.read(tg, k) for k in DRILL_TARGETS.ordered)
         ev = top.table("evaluation", {})
-        ev.allow({"scale"})
+        DRILL_EVALUATION.allow(ev)
 
         try:
             return cls(
@@ -440,8 +433,8 @@ class DrillSpec:
                 jurisdiction=_text(r, "jurisdiction", ""),
                 name_zh=_text(r, "name_zh", ""),
                 jurisdiction_zh=_text(r, "jurisdiction_zh", ""),
-                drill_type=r.str("type", "field", choices=DRILL_TYPES),
-                blind_level=r.str("blind", "six-no", choices=BLIND_LEVELS),
+                drill_type=DRILL.read(r, "type"),
+                blind_level=DRILL.read(r, "blind"),
                 hours=hours,  # type: ignore[arg-type]
                 hazards=allowed,
                 grades=tuple(sorted(set(grades))),
@@ -449,16 +442,14 @@ class DrillSpec:
                 exclude_areas=_strs(r, "exclude_areas"),
                 units=_strs(r, "units"),
                 history=history,
-                no_repeat=r.int("no_repeat", 3, lo=0, hi=MAX_NO_REPEAT),
-                no_rehearsal_days=r.int("no_rehearsal_days", lo=0, hi=MAX_REHEARSAL_DAYS)
-                if r.has("no_rehearsal_days")
-                else None,
-                lead_min=r.num("lead_min", DEFAULT_LEAD_MIN, lo=0, hi=MAX_MINUTES),
+                no_repeat=DRILL.read(r, "no_repeat"),
+                no_rehearsal_days=DRILL.read(r, "no_rehearsal_days"),
+                lead_min=DRILL.read(r, "lead_min"),
                 injects=kinds,
                 risk=tuple(sorted(risk.items())),
                 reporting=tuple(sorted(reporting.items())),  # type: ignore[arg-type]
                 targets=targets,  # type: ignore[arg-type]
-                scale=ev.str("scale", "PSMU", choices=SCALES),
+                scale=DRILL_EVALUATION.read(ev, "scale"),
             )
         except ValueError as exc:
             raise ConfigError(str(exc), source=source, key="drill") from None

@@ -333,15 +333,16 @@ class CommandPost:
         """
         if data is None:
             return cls()
+        from scenarios.drill.workgroup_keys import FORCE, WORK_GROUP, WORKGROUPS
+
         r = Reader(data, source=source, key=key)
-        r.allow({"command_post_min", "commander", "commander_zh", "groups", "group", "force"})
-        target = r.num("command_post_min", COMMAND_POST_MIN, lo=0, lo_open=True,
-                       hi=MAX_COMMAND_POST_MIN)  # fmt: skip
+        WORKGROUPS.allow(r)
+        target = WORKGROUPS.read(r, "command_post_min")
         defined = dict(_BUILT_IN)
         own: list[str] = []
         for i, g in enumerate(_entries(r, "group")):
             gr = Reader(g, source=source, key=f"{r.path('group')}[{i + 1}]")
-            gr.allow(set(WorkGroup.__dataclass_fields__))
+            WORK_GROUP.allow(gr)
             k = _line(gr, "key", "")
             if not k or not k.isidentifier():
                 raise gr.error("key", _("expected a key of letters, digits and _, e.g. traffic"))
@@ -354,7 +355,7 @@ class CommandPost:
             values = {f: _line(gr, f, getattr(base, f) if base else "") for f in _GROUP_TEXTS}
             values["name_zh"] = values["name_zh"] or values["name"]
             position = gr.str("position", base.position if base else "command",
-                              choices=tuple(POSITIONS))  # fmt: skip
+                              choices=WORK_GROUP["position"].choices)  # fmt: skip
             defined[k] = WorkGroup(key=k, position=position, **values)
         if r.has("groups"):
             keys = r.get("groups")
@@ -382,8 +383,8 @@ class CommandPost:
             forces = []
             for i, f in enumerate(_entries(r, "force")):
                 fr = Reader(f, source=source, key=f"{r.path('force')}[{i + 1}]")
-                fr.allow(set(Force.__dataclass_fields__))
-                kind = fr.str("kind", choices=tuple(FORCE_KINDS))
+                FORCE.allow(fr)
+                kind = FORCE.read(fr, "kind")
                 group = fr.str("group", _FORCE_GROUP[kind])
                 if group not in keys:
                     raise fr.error(
