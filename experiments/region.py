@@ -32,6 +32,8 @@ class Region:
     depots: tuple[Any, ...]
     sources: Mapping[str, tuple[int, ...]]
     reinforcement: Any = None
+    #: The config's incident log placed on the network (``[scenario] incidents``), if any.
+    incidents: Any = None
 
     @property
     def names_zh(self) -> dict[str, str]:
@@ -81,9 +83,11 @@ def place_region(config: RunConfig) -> Region:
             network.n_nodes, (*stations, reinforcement.station), (), source=config.source,
             where=where,
         )  # fmt: skip
+    from experiments.incident_source import config_log
+
     return Region(
         network=network, stations=stations, depots=depots, sources=sources,
-        reinforcement=reinforcement,
+        reinforcement=reinforcement, incidents=config_log(config, network),
     )  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from experiments.runner import ReplicationResult
 from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
+from networks.seeds import SeedLike, as_root_seed
 
 __all__ = ["ReplicationProgress", "run_paired", "run_replications"]
 
@@ -70,7 +71,7 @@ def run_replications(
     config: Any,
     *,
     replications: int | None = None,
-    seed: int | None = None,
+    seed: SeedLike = None,
     region: Any = None,
     workers: int = 1,
     dask: str | None = None,
@@ -88,7 +89,9 @@ def run_replications(
     replications
         How many (the config's ``run.replications`` if ``None``).
     seed
-        Root of the seed tree (the config's ``run.seed`` if ``None``).
+        Root of the seed tree: an int, or a Generator or SeedSequence made an
+        int once (:func:`networks.seeds.as_root_seed`); the config's ``run.seed``
+        if ``None``.
     region
         Region to run on instead of the config's (sent to every worker); ``None``:
         each worker builds the config's own.
@@ -130,7 +133,7 @@ def run_paired(
     regions: Sequence[Any],
     *,
     replications: int,
-    seed: int | None = None,
+    seed: SeedLike = None,
     workers: int = 1,
     dask: str | None = None,
     executor: Executor | None = None,
@@ -154,6 +157,7 @@ def run_paired(
         if executor is not None
         else plan_executor(workers=workers, dask=dask, start_method=start_method)
     )
+    seed = as_root_seed(seed, default=config.seed)  # once: a Generator is drawn from once
     todo = [(r, i) for r in range(replications) for i in range(len(regions))]
     out: dict[tuple[int, int], ReplicationResult] = {}
     bar = ReplicationProgress(

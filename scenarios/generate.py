@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from networks.roadnet import RoadNetwork
+from networks.seeds import SeedLike, as_generator
 from scenarios.background import add_background
 from scenarios.batch import Context
 from scenarios.cascade import fill_grades, resolve_cascades
@@ -24,7 +25,7 @@ def generate_stream(
     spec: ScenarioSpec,
     network: RoadNetwork,
     *,
-    rng: np.random.Generator,
+    rng: SeedLike,
     weights: np.ndarray | None = None,
     sources: Mapping[str, Sequence[int]] | None = None,
     catalogue: HazardCatalogue | None = None,
@@ -38,9 +39,10 @@ def generate_stream(
     network
         The road network (its undisrupted state is used for geometry).
     rng
-        Random generator. Six independent child streams are spawned from it
-        (:data:`STREAMS`), so e.g. adding an event leaves the background
-        incidents unchanged.
+        Random generator (or a seed: int, SeedSequence, ``None`` for fresh
+        entropy; see :func:`networks.seeds.as_generator`). Six independent
+        child streams are spawned from it (:data:`STREAMS`), so e.g. adding an
+        event leaves the background incidents unchanged.
     weights
         Population weights per node; default: the density proxy of
         :class:`scenarios.places.Geography`.
@@ -70,7 +72,7 @@ def generate_stream(
         profiles=dict(spec.background.profiles),
         source=spec.source,
     )
-    r_bg, r_ev, r_grade, r_casc, r_work, r_road = rng.spawn(len(STREAMS))
+    r_bg, r_ev, r_grade, r_casc, r_work, r_road = as_generator(rng).spawn(len(STREAMS))
     add_background(ctx, rng=r_bg)
     for i, (event, er) in enumerate(zip(spec.events, r_ev.spawn(len(spec.events)), strict=True)):
         event.apply(ctx, rng=er, key=f"events[{i}]")

@@ -6,17 +6,29 @@ incident, sorted by call time. What an incident needs (teams by capability,
 supplies) depends only on its hazard and grade, so it is stored once per
 (hazard, grade) in :attr:`IncidentStream.requirements` and referenced by
 index, so that 100,000 incidents do not mean 100,000 Python dicts.
+
+Your own incidents come in through :meth:`IncidentStream.from_frame` (a
+pandas DataFrame or a mapping of columns) and :meth:`IncidentStream.from_csv`,
+checked row by row by :mod:`scenarios.incident_log`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from networks.i18n import _
 from networks.roadnet import Disruption
+from networks.seeds import SeedLike
+
+if TYPE_CHECKING:
+    from networks.roadnet import RoadNetwork
+    from scenarios.catalogue import HazardCatalogue
 
 #: Severity grades: I especially major, II major, III larger, IV general.
 GRADE_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -170,3 +182,84 @@ class IncidentStream:
                 for d in sorted(disruptions, key=lambda d: (d.start, d.end))
             ),
         )
+
+    @classmethod
+    def from_frame(
+        cls,
+        frame: Any,
+        network: RoadNetwork,
+        *,
+        rng: SeedLike = None,
+        catalogue: HazardCatalogue | None = None,
+        start: datetime | str | None = None,
+        max_snap_m: float | None = None,
+        source: str = "<frame>",
+    ) -> IncidentStream:
+        """A stream from your own incidents: a pandas DataFrame or a mapping of columns.
+
+        Columns: ``time`` (minutes or ISO date-times), ``lon``/``lat`` (or
+        ``node``, ``osmid``), ``hazard``, ``grade``, optionally ``teams``,
+        ``supplies``, ``control_work``, ``clear_work``, ``id``, ``parent``
+        (:mod:`scenarios.incident_log` has the whole contract). Every row is
+        checked; the first mistake raises one :class:`networks.errors.ConfigError`
+        naming the row and column.
+
+        Parameters
+        ----------
+        frame
+            The incidents, one row each.
+        network
+            The road network they happened on (``lon``/``lat`` are snapped to it).
+        rng
+            Generator (or seed) of the work on scene the frame leaves out, drawn
+            as :func:`scenarios.generate_stream` draws it. To replay one log in
+            many replications, build an :class:`scenarios.incident_log.IncidentLog`
+            once and call its ``stream(rng=...)`` per replication.
+        catalogue
+            Hazards the frame may name (default: the shipped catalogue).
+        start
+            The run's start when times are date-times (default: the earliest incident).
+        max_snap_m
+            Farthest a ``lon``/``lat`` may lie from its road node, metres
+            (default :data:`scenarios.incident_log.MAX_LOG_SNAP_M`).
+        source
+            What error messages call the frame.
+
+        Returns
+        -------
+        IncidentStream
+        """
+        from scenarios.incident_log import MAX_LOG_SNAP_M, IncidentLog
+
+        log = IncidentLog.from_frame(
+            frame, network, catalogue=catalogue, start=start, source=source,
+            max_snap_m=MAX_LOG_SNAP_M if max_snap_m is None else max_snap_m,
+        )  # fmt: skip
+        return log.stream(rng=rng)
+
+    @classmethod
+    def from_csv(
+        cls,
+        path: str | os.PathLike[str],
+        network: RoadNetwork,
+        *,
+        rng: SeedLike = None,
+        catalogue: HazardCatalogue | None = None,
+        start: datetime | str | None = None,
+        max_snap_m: float | None = None,
+        disruptions: str | os.PathLike[str] | None = None,
+    ) -> IncidentStream:
+        """A stream from an incident log CSV file (UTF-8), as :meth:`from_frame` reads a frame.
+
+        What ``yingji scenario sample`` writes reads back unchanged: give its
+        incident file, and its ``NAME.disruptions.csv`` as ``disruptions`` for
+        the road closures too. Errors name the file, the row (the header is
+        row 1) and the column. Other parameters as in :meth:`from_frame`.
+        """
+        from scenarios.incident_log import MAX_LOG_SNAP_M, IncidentLog
+
+        log = IncidentLog.from_csv(
+            path, network, catalogue=catalogue, start=start, disruptions=disruptions,
+            max_snap_m=MAX_LOG_SNAP_M if max_snap_m is None else max_snap_m,
+        )  # fmt: skip
+        return log.stream(rng=rng)

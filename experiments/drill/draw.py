@@ -48,6 +48,7 @@ from networks import i18n
 from networks.errors import ConfigError
 from networks.files import atomic_write_bytes, fsync_dir
 from networks.i18n import _
+from networks.seeds import SeedLike, as_root_seed
 from scenarios.drill import (
     DrillDrawer,
     DrillScript,
@@ -239,7 +240,7 @@ def draw_drill(
     *,
     key_file: str | Path | None = None,
     passphrase_file: str | Path | None = None,
-    seed: int | None = None,
+    seed: SeedLike = None,
     commitments_file: str | Path | None = None,
     contribution_files: tuple[str | Path, ...] = (),
     scrypt: ScryptParams | None = None,
@@ -262,7 +263,9 @@ def draw_drill(
     passphrase_file
         Instead of a key: a file holding a passphrase (stretched with scrypt).
     seed
-        Only for testing the generator: a fixed seed instead of ``secrets``.
+        Only for testing the generator: a fixed seed instead of ``secrets`` (an
+        int, or a Generator or SeedSequence made one int once by
+        :func:`networks.seeds.as_root_seed`; the int is recorded in the audit).
     commitments_file, contribution_files
         Multi-party draw: the organisers' published commitments and their
         revealed contributions; the seed is the hash of all contributions.
@@ -291,6 +294,8 @@ def draw_drill(
         raise SealError(_("give either --seed or organiser contributions, not both"))
     if contribution_files and commitments_file is None:
         raise SealError(_("contributions need the organisers' --commitments file"))
+    if seed is not None and not isinstance(seed, int):
+        seed = as_root_seed(seed)
     if seed is not None and not 0 <= seed < 2**63:
         raise ConfigError(
             _("must be between 0 and 2**63 - 1, got {seed}").format(seed=seed), key="--seed"
