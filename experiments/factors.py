@@ -15,6 +15,7 @@ from experiments.hashing import canonical_json
 from experiments.seeding import design_rng
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.validate import Reader, check_num
 
 #: Keys a factor may not vary: the experiment owns seeds, replication counts and language.
@@ -22,6 +23,26 @@ _RESERVED = {"run.seed", "run.replications", "run", "name", "language"}
 #: Most design points of one experiment (levels of a factor, hypercube samples, their
 #: product): every point is validated up front, so a count beyond this would hang.
 MAX_POINTS = 10_000
+#: One ``[[factors]]`` table (what :meth:`Factor.from_dict` accepts).
+FACTOR = Section(
+    "factors[]",
+    "Factor",
+    (
+        Key("key", "string",
+            'Dotted path into the run config, e.g. "policy.name" (not run.seed, '
+            "run.replications, name or language: the experiment sets those).", "因素",
+            default=REQUIRED),
+        Key("levels", "list", "The levels, listed (numbers, text, booleans, lists or tables).",
+            "水平"),
+        Key("range", "list", "[start, stop] or [start, stop, step]: levels start..stop inclusive.",
+            "水平范围"),
+        Key("lhs", "list", "[low, high]: a Latin-hypercube factor (with top-level lhs_samples).",
+            "拉丁超立方"),
+        Key("integer", "boolean", "Whether hypercube values are whole numbers.", default=False),
+    ),
+    zh="试验因素",
+    help="Give exactly one of levels, range and lhs.",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -55,7 +76,7 @@ class Factor:
     def from_dict(cls, data: Any, *, source: str, key: str) -> Factor:
         """Validate one ``[[factors]]`` table (``key`` is e.g. ``factors[1]``)."""
         r = Reader(data, source=source, key=key)
-        r.allow({"key", "levels", "range", "lhs", "integer"})
+        FACTOR.allow(r)
         path = data.get("key")
         if not isinstance(path, str) or not path or any(not p for p in path.split(".")):
             raise ConfigError(
@@ -85,7 +106,7 @@ class Factor:
                 key=key,
             )
         kind = given[0]
-        integer = r.bool("integer", False)
+        integer = FACTOR.read(r, "integer")
         if kind == "levels":
             levels = data["levels"]
             if not isinstance(levels, list) or not levels:

@@ -9,8 +9,8 @@ capability), whose position is a function of time (see :mod:`sim.model`).
 
 :class:`Fleet` is the part of the engine that is also the
 :class:`~sim.policies.DispatchView` handed to policies: :meth:`Fleet.nearest`,
-:attr:`Fleet.now`, :meth:`Fleet.teams_in_area`, :meth:`Fleet.free_in_area` and
-:attr:`Fleet.capabilities`.
+:attr:`Fleet.now`, :meth:`Fleet.teams_in_area`, :meth:`Fleet.free_in_area`,
+:meth:`Fleet.area_of` and :attr:`Fleet.capabilities`.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ class Fleet:
         """Flatten the stations' teams; one child generator per team (turnout, resupply)."""
         areas = sorted({s.area for s in stations})
         area_index = {a: k for k, a in enumerate(areas)}
+        self.area_names = areas
         self.station_nodes = np.array([s.node for s in stations], dtype=np.int64)
         self.station_nodes_list = self.station_nodes.tolist()
         self.team_station: list[int] = []
@@ -213,3 +214,7 @@ class Fleet:
     def free_in_area(self, team: int) -> int:
         """Free teams of ``team``'s capability based in ``team``'s area."""
         return self.free_area[self.team_area[team]][self.team_cap[team]]
+
+    def area_of(self, team: int) -> str:
+        """The area ``team``'s station serves."""
+        return self.area_names[self.team_area[team]]

@@ -1,20 +1,30 @@
 """Dispatch policies: which free team goes to which incident, and who waits first.
 
 A policy is any object with a ``name``, a ``queue_key(grade, call_taken)``
-that orders waiting requests (smallest first), and a ``choose(view, node,
+that orders waiting requests (smallest first), a ``choose(view, node,
 capability, grade, since)`` (``since``: when the call was taken) that returns
 a :data:`Candidate` from the :class:`DispatchView` the engine passes in, or
-``None`` to leave the request waiting. The view answers "nearest free team"
-questions from precomputed travel-time arrays, so a policy never touches numpy
-or the road network.
+``None`` to leave the request waiting, and a ``to_dict()`` that describes it
+for the records: :class:`DispatchPolicy`, which the shipped policies satisfy.
+The view answers "nearest free team" questions from precomputed travel-time
+arrays, so a policy never touches numpy or the road network.
+
+A run config names a shipped policy (``nearest_available``,
+``severity_priority``) or any class or factory by import path
+(``name = "package.module:Class"``, its keyword arguments beside it; see
+:mod:`sim.policy_import`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from networks.i18n import _
+from scenarios.config_keys import Key, Section
+from scenarios.limits import MAX_DURATION_MIN
+from sim.stations import CAPABILITIES
 
 #: ``(team, travel_seconds, from_node, from_scene)``: a free team and how it would get there.
 Candidate = tuple[int, float, int, bool]
@@ -49,9 +59,19 @@ class DispatchView(Protocol):
         """
         ...
 
+    def area_of(self, team: int) -> str:
+        """The area ``team``'s station serves (its ``area``, by default the station's name)."""
+        ...
 
+
+@runtime_checkable
 class DispatchPolicy(Protocol):
-    """The interface every dispatch policy implements."""
+    """The interface every dispatch policy implements.
+
+    ``isinstance(obj, DispatchPolicy)`` checks that ``obj`` has the four
+    members below; a policy may also set ``recheck_after`` (see :meth:`choose`).
+    Policies named by import path in a config are checked against it.
+    """
 
     name: str
 
@@ -185,13 +205,20 @@ MAX_RESERVE = 1_000
 
 
 def policy_from_dict(
-    data: Mapping[str, Any], *, source: str | None = None, key: str = "policy"
+    data: Mapping[str, Any],
+    *,
+    source: str | None = None,
+    key: str = "policy",
+    search_path: str | Path | None = None,
 ) -> DispatchPolicy:
-    """Build a shipped policy from ``{"name": ..., <parameters>}``.
+    """Build a policy from ``{"name": ..., <parameters>}``.
 
     ``nearest_available`` takes no parameters. ``severity_priority`` takes
     ``reserve`` (a count, or a table capability -> count), ``protected`` (a list
-    of grades 1-4) and ``max_hold`` (minutes; ``inf``: never relent).
+    of grades 1-4) and ``max_hold`` (minutes; ``inf``: never relent). Any other
+    name is an import path ``"package.module:Class"`` (or, from Python, the
+    class or factory itself), called with the other keys as keyword arguments
+    (:func:`sim.policy_import.policy_from_path`): this runs the named code.
 
     Parameters
     ----------
@@ -199,6 +226,8 @@ def policy_from_dict(
         The ``[policy]`` table.
     source, key
         File and dotted key of the table, for error messages.
+    search_path
+        Folder searched first for an import path's module (a config's folder).
 
     Raises
     ------
@@ -209,21 +238,31 @@ def policy_from_dict(
 
     from scenarios.limits import MAX_DURATION_MIN
     from scenarios.validate import Reader
-    from sim.facilities import CAPABILITIES
+    from sim.policy_import import is_import_path, policy_from_path
 
     r = Reader(data, source=source, key=key)
-    name = r.str("name", choices=(NearestAvailable.name, SeverityPriority.name))
+    shipped = (NearestAvailable.name, SeverityPriority.name)
+    name = r.get("name", None)
+    if callable(name) or is_import_path(name):
+        return policy_from_path(data, source=source, key=key, search_path=search_path)
+    name = r.str("name")
+    if name not in shipped:
+        raise r.error(
+            "name",
+            _("{value!r} is neither a shipped policy ({names}) nor an import path "
+              '"package.module:Class"').format(value=name, names=", ".join(shipped)),
+        )  # fmt: skip
     if name == NearestAvailable.name:
         r.allow({"name"})
         return NearestAvailable()
-    r.allow({"name", "reserve", "protected", "max_hold"})
+    POLICY.allow(r)
     reserve: int | dict[str, int]
     if isinstance(r.get("reserve", 1), Mapping):
         t = r.table("reserve")
-        t.allow(frozenset(CAPABILITIES))
-        reserve = {str(k): t.int(str(k), lo=0, hi=MAX_RESERVE) for k in t.data}
+        POLICY_RESERVE.allow(t)
+        reserve = {str(k): POLICY_RESERVE.read(t, str(k)) for k in t.data}
     else:
-        reserve = r.int("reserve", 1, lo=0, hi=MAX_RESERVE)
+        reserve = r.int("reserve", POLICY["reserve"].default, lo=0, hi=MAX_RESERVE)
     grades = r.get("protected", [1, 2])
     if not isinstance(grades, list | tuple) or not all(
         isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 4 for g in grades
@@ -235,3 +274,41 @@ def policy_from_dict(
     if not (isinstance(hold, float) and math.isinf(hold) and hold > 0):
         hold = r.num("max_hold", 15.0, lo=0, hi=MAX_DURATION_MIN)
     return SeverityPriority(reserve=reserve, protected=tuple(grades), max_hold=hold)
+
+
+_SHIPPED = f"{NearestAvailable.name}, {SeverityPriority.name}"
+#: The ``[policy]`` table of a run config (the keys of the shipped policies).
+POLICY = Section(
+    "policy",
+    "Dispatch policy",
+    (
+        Key("name", "string",
+            "The policy: a shipped one, or any class or factory by import path (this runs its "
+            "code; its module is looked for first beside the config).", "调派策略",
+            default_text=f"{SeverityPriority.name} (when [policy] is left out)",
+            allowed_text=f'{_SHIPPED}, or "package.module:Class"'),
+        Key("reserve", "any",
+            f"{SeverityPriority.name}: teams kept free per area for grade I-II incidents; a "
+            "count, or a table capability = count.", "预留力量", default=1,
+            allowed_text=f"0-{MAX_RESERVE:,}"),
+        Key("protected", "list", f"{SeverityPriority.name}: the grades the reserve is kept for.",
+            default=[1, 2], allowed_text="grades 1-4"),
+        Key("max_hold", "number",
+            f"{SeverityPriority.name}: minutes a lesser incident may be held back before the "
+            "reserve relents (inf: never).", default=15.0, lo=0, hi=MAX_DURATION_MIN,
+            allowed_text="or inf"),
+        Key("<argument>", "any",
+            "With an import-path name: the keyword arguments of the class or factory."),
+    ),
+    zh="调派策略",
+    help=f"{NearestAvailable.name} takes no other key; {SeverityPriority.name} takes reserve, "
+    "protected and max_hold.",
+)  # fmt: skip
+#: ``[policy.reserve]``: teams kept free by capability.
+POLICY_RESERVE = Section(
+    "policy.reserve",
+    "Reserve by capability",
+    (Key("<capability>", "integer", "Teams of this capability kept free per area.",
+         names=CAPABILITIES, lo=0, hi=MAX_RESERVE),),
+    zh="预留力量",
+)  # fmt: skip

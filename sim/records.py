@@ -80,6 +80,12 @@ class RunRecords:
     scene
         With duty desks: per incident, its receiving desk, the call's wait,
         live video from the scene, and the changes and missed follow-ups.
+    people
+        With people at the scene (:mod:`sim.people`): per incident with anyone
+        trapped, injured or to evacuate, who was rescued alive, who died
+        waiting and because of the delay, care and evacuation.
+    shelters
+        With people at the scene: per shelter, its capacity and who it took.
     """
 
     incidents: dict[str, np.ndarray]
@@ -96,6 +102,8 @@ class RunRecords:
     reports: dict[str, np.ndarray] | None = None
     duty: dict[str, np.ndarray] | None = None
     scene: dict[str, np.ndarray] | None = None
+    people: dict[str, np.ndarray] | None = None
+    shelters: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.incidents["id"])
@@ -111,14 +119,31 @@ class RunRecords:
             "stations": self.stations,
             "depots": self.depots,
             **{k: v for k, v in (("reports", self.reports), ("duty", self.duty),
-                                 ("scene", self.scene)) if v is not None},
+                                 ("scene", self.scene), ("people", self.people),
+                                 ("shelters", self.shelters)) if v is not None},
         }  # fmt: skip
 
-    def to_frames(self) -> dict[str, Any]:
-        """The tables as pandas DataFrames (pandas imported lazily)."""
-        import pandas as pd
+    def to_frames(self, *, network: Any = None, start: Any = None) -> dict[str, Any]:
+        """The tables as pandas DataFrames (pandas imported lazily).
 
-        return {k: pd.DataFrame(v) for k, v in self.tables().items()}
+        Parameters
+        ----------
+        network
+            The road network the run was on: rows naming a node gain its ``lon``
+            and ``lat`` (dispatches: ``from_lon``/``from_lat`` and the scene's).
+        start
+            When the run began (datetime or ISO text): every time column ``t``
+            gains ``t_at``, a timestamp. ``None``: ``meta["start"]`` if the run
+            recorded one; else the times stay minutes from the start.
+
+        Returns
+        -------
+        dict
+            Table name -> DataFrame (see :func:`sim.frames.record_frames`).
+        """
+        from sim.frames import record_frames
+
+        return record_frames(self, network=network, start=start)
 
     def equals(self, other: RunRecords) -> bool:
         """Whether two runs recorded exactly the same rows (nan equal to nan)."""

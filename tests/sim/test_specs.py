@@ -66,7 +66,7 @@ def test_township_station_needs_a_30_person_team():
         ({"name": "severity_priority", "max_hold": float("nan")}, "policy.max_hold", "finite"),
         ({"name": "severity_priority", "max_hold": -1}, "policy.max_hold", ">= 0"),
         ({"name": "severity_priority", "protected": [1, "II"]}, "policy.protected", "grades"),
-        ({"name": "fastest"}, "policy.name", "'fastest' is not one of"),
+        ({"name": "fastest"}, "policy.name", "'fastest' is neither a shipped policy"),
         ({"reserve": 1}, "policy.name", "missing"),
     ],
 )
