@@ -40,6 +40,13 @@ METRIC_LABELS = {
     "supply_delivery_mean": N_("supply_delivery_mean"),
     "supply_delivery_p90": N_("supply_delivery_p90"),
     "supply_short_units": N_("supply_short_units"),
+    "people_rescued_alive": N_("people_rescued_alive"),
+    "people_delay_deaths": N_("people_delay_deaths"),
+    "people_alive_share": N_("people_alive_share"),
+    "people_rescue_min": N_("people_rescue_min"),
+    "people_not_reached": N_("people_not_reached"),
+    "people_shelter_overflow": N_("people_shelter_overflow"),
+    "people_evacuation_min_mean": N_("people_evacuation_min_mean"),
 }
 
 

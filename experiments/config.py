@@ -16,13 +16,14 @@ the file and the dotted key. Paths inside it are relative to the file::
 
     [scenario]
     name = "multi_hazard"         # a shipped scenario, or: file = "my_scenario.toml"
+    # incidents = "log.csv"       # or replay your own incidents (experiments.incident_source)
 
     [sources]                     # hazard sources by kind, as locations
     chemical_plant = ["landmark:Xiba Town", [117.31, 28.25]]
 
     [policy]
-    name = "severity_priority"    # or "nearest_available"
-    reserve = 1
+    name = "severity_priority"    # or "nearest_available", or "package.module:Class" (runs
+    reserve = 1                   # that code; see sim.policy_import); other keys: its arguments
 
     [reinforcement]               # outside teams a grave incident calls in (optional)
     location = "landmark:County Seat"   # where they enter the map
@@ -42,6 +43,9 @@ the file and the dotted key. Paths inside it are relative to the file::
 
     [reporting]                   # the reporting chain (sim.reporting_rules)
     rules = "national"            # or "henan", "guizhou", or "off"
+
+    [people]                      # people at the scene: rescue, survival, shelters (sim.people)
+    shelters = "stations"
 
     [run]
     seed = 2024
@@ -66,13 +70,21 @@ from pathlib import Path
 from typing import Any
 
 from experiments.facility_tables import DEPOT_COLUMNS, STATION_COLUMNS, Where
+from experiments.incident_source import INCIDENT_KEYS, IncidentSource
 from experiments.network_spec import MAX_SPEED_KPH, NetworkSpec
 from experiments.region import Region, place_region
+from experiments.run_keys import (
+    FACILITIES,
+    MAX_TRAVEL_NOISE,
+    REINFORCEMENT,
+    RUN,
+    RUN_FILE,
+    SCENARIO,
+    SOURCES,
+)
 from networks.errors import ConfigError
 from networks.i18n import LANGUAGES, _
-from networks.synthetic import MAX_TOWNSHIPS
-from scenarios.limits import MAX_DURATION_MIN
-from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml
+from scenarios.validate import Reader, read_toml
 
 __all__ = [
     "DEPOT_COLUMNS",
@@ -86,14 +98,6 @@ __all__ = [
     "adopt_file_language",
     "config_language",
 ]
-
-_SECTIONS = {
-    "network", "facilities", "stations", "depots", "scenario", "sources", "policy",
-    "targets", "run", "name", "description", "siting", "reinforcement", "language", "duty",
-    "reporting",
-}  # fmt: skip
-#: Largest ``run.travel_noise`` (coefficient of variation of travel times).
-MAX_TRAVEL_NOISE = 10.0
 
 
 def config_language(data: Any) -> str | None:
@@ -146,9 +150,15 @@ class RunConfig:
     reinforcement: tuple[tuple[str, Any], ...] | None = None
     duty: tuple[tuple[str, Any], ...] | None = None
     reporting: tuple[tuple[str, Any], ...] | None = None
+    #: ``[people]`` as given (checked; shelters are placed for each run).
+    people: tuple[tuple[str, Any], ...] | None = None
     name: str = ""
     extras: tuple[tuple[str, Any], ...] = field(default=())
     language: str | None = None
+    #: Your own incidents replayed instead of the scenario (``[scenario] incidents``).
+    incidents: IncidentSource | None = None
+    #: Folder a policy named by import path was imported from (for worker processes).
+    policy_path: str | None = field(default=None, compare=False)
 
     # ------------------------------------------------------------------ load
     @classmethod
@@ -167,30 +177,26 @@ class RunConfig:
         """Validate plain data (as read from TOML)."""
         base = base_dir or Path.cwd()
         r = Reader(data, source=source)
-        r.allow(_SECTIONS)
+        RUN_FILE.allow(r)
         net = NetworkSpec.from_dict(r.get("network", {}), source=source, base_dir=base)
         fac = r.table("facilities", {})
-        fac.allow({"stations", "depots", "township_stations"})
-        township_stations = (
-            fac.int("township_stations", lo=0, hi=MAX_TOWNSHIPS)
-            if fac.has("township_stations")
-            else None
-        )
+        FACILITIES.allow(fac)
+        township_stations = FACILITIES.read(fac, "township_stations")
         stations = cls._facility_source(r, fac, "stations", base)
         depots = cls._facility_source(r, fac, "depots", base)
 
         scen = r.table("scenario", {})
-        scen.allow({"name", "file"})
+        SCENARIO.allow(scen, (k.name for k in INCIDENT_KEYS))
         from scenarios import list_scenarios, load_scenario
 
         if scen.has("file"):
-            f = Path(scen.str("file"))
+            f = Path(SCENARIO.read(scen, "file"))
             scenario = str(f if f.is_absolute() else base / f)
             if not Path(scenario).exists():
                 raise scen.error("file", _("no such file {path}").format(path=scenario))
             spec = load_scenario(scenario)  # errors inside it name that file
         else:
-            scenario = scen.str("name", "multi_hazard")
+            scenario = SCENARIO.read(scen, "name")
             if scenario not in list_scenarios():
                 raise scen.error(
                     "name",
@@ -198,13 +204,12 @@ class RunConfig:
                     .format(name=scenario, names=list_scenarios()),
                 )  # fmt: skip
             spec = load_scenario(scenario)
+        cat = spec.hazard_catalogue()
+        incidents = IncidentSource.from_table(scen, base_dir=base, catalogue=cat)
 
         sources = cls._sources(r, spec)
 
-        from sim.policies import policy_from_dict
-
-        policy = dict(r.table("policy", {}).data) or {"name": "severity_priority"}
-        policy_from_dict(policy, source=source, key="policy")
+        policy, policy_path = cls._policy(r, source, base)
 
         tr = r.table("targets", {})
         from sim.targets import ResponseTargets
@@ -223,11 +228,18 @@ class RunConfig:
         if r.has("reporting"):
             ReportingRules.from_dict(r.get("reporting"), source=source, key="reporting")
             reporting = tuple(r.table("reporting").data.items())
+        people = None
+        if r.has("people"):  # checked now; its shelters are placed with the region
+            from sim.people_spec import PeopleSpec
+
+            PeopleSpec.from_dict(r.get("people"), source=source, hazards=cat.keys,
+                                 place=lambda _loc, _key: 0)  # fmt: skip
+            people = tuple(r.table("people").data.items())
 
         reinforcement = None
         if r.has("reinforcement"):
             rr = r.table("reinforcement")
-            rr.allow({"name", "name_zh", "location", "teams", "max_grade", "delay_min", "area"})
+            REINFORCEMENT.allow(rr)
             if not rr.has("location"):
                 raise rr.error("location", _("missing (where the teams enter the map)"))
             from sim.facilities import Reinforcement
@@ -241,10 +253,10 @@ class RunConfig:
             reinforcement = tuple(rr.data.items())
 
         run = r.table("run", {})
-        run.allow({"seed", "replications", "travel_noise", "horizon_min"})
+        RUN.allow(run)
         name = r.str("name", Path(source).stem)
         r.str("description", "")
-        language = r.str("language", choices=LANGUAGES) if r.has("language") else None
+        language = RUN_FILE.read(r, "language")
         # [siting] (a table) or [[siting]] (a list of tables) is read by `yingji site`.
         siting = r.get("siting", {})
         for i, t in enumerate(siting if isinstance(siting, list) else [siting]):
@@ -255,23 +267,64 @@ class RunConfig:
             stations=stations,
             depots=depots,
             scenario=scenario,
+            incidents=incidents,
             sources=sources,
             policy=tuple(policy.items()),
+            policy_path=policy_path,
             targets=targets,
-            seed=run.int("seed", 2024, lo=0, hi=MAX_SEED),
-            replications=run.int("replications", 1, lo=1, hi=MAX_REPLICATIONS),
-            travel_noise=run.num("travel_noise", 0.0, lo=0, hi=MAX_TRAVEL_NOISE),
-            horizon_min=(
-                run.num("horizon_min", lo=0, lo_open=True, hi=MAX_DURATION_MIN)
-                if run.has("horizon_min")
-                else None
-            ),
+            seed=RUN.read(run, "seed"),
+            replications=RUN.read(run, "replications"),
+            travel_noise=RUN.read(run, "travel_noise"),
+            horizon_min=RUN.read(run, "horizon_min"),
             township_stations=township_stations,
             reinforcement=reinforcement,
             duty=duty,
             reporting=reporting,
+            people=people,
             name=name,
             language=language,
+        )
+
+    @staticmethod
+    def _policy(r: Reader, source: str, base: Path) -> tuple[dict[str, Any], str | None]:
+        """The ``[policy]`` table, checked by building it, and where its module came from.
+
+        A policy named by import path is imported with the config's folder first
+        on the path (this runs its code); the folder its module was found under
+        goes with the config to worker processes. A class or factory given from
+        Python is kept as its import path, so that workers can import it too.
+        """
+        import os
+
+        from sim.policies import policy_from_dict
+        from sim.policy_import import import_path_of, import_root, is_import_path
+
+        policy = dict(r.table("policy", {}).data) or {"name": "severity_priority"}
+        name = policy.get("name")
+        if callable(name):
+            path = import_path_of(name)
+            if path is None:
+                raise r.error(
+                    "policy.name",
+                    _("{what} has no import path; define it at the top level of a module")
+                    .format(what=repr(name)),
+                )  # fmt: skip
+            policy["name"] = name = path
+        policy_from_dict(
+            policy, source=source, key="policy", search_path=Path(os.path.abspath(base))
+        )
+        return policy, (import_root(name) if is_import_path(name) else None)
+
+    def dispatch_policy(self) -> Any:
+        """A new :class:`sim.policies.DispatchPolicy` of ``[policy]`` (one per run).
+
+        A policy named by import path is imported again from :attr:`policy_path`
+        first, as a worker process that never read the config file must.
+        """
+        from sim.policies import policy_from_dict
+
+        return policy_from_dict(
+            dict(self.policy), source=self.source, key="policy", search_path=self.policy_path
         )
 
     @staticmethod
@@ -282,7 +335,7 @@ class RunConfig:
         st = r.table("sources", {})
         if any(k not in SOURCE_KINDS for k in st.data):  # a kind only a catalogue may know
             cat = spec.hazard_catalogue()
-            st.allow(set(SOURCE_KINDS) | {cat[h].source for h in cat.keys if cat[h].source})
+            SOURCES.allow(st, {cat[h].source for h in cat.keys if cat[h].source})
         out = []
         for kind in st.data:
             locs = st.get(str(kind))
@@ -337,7 +390,10 @@ class RunConfig:
         out: dict[str, Any] = {
             "name": self.name,
             "network": self.network.to_dict(),
-            "scenario": {"name": self.scenario},
+            "scenario": {
+                "file" if Path(self.scenario).suffix == ".toml" else "name": self.scenario,
+                **(self.incidents.to_dict() if self.incidents is not None else {}),
+            },
             "policy": dict(self.policy),
             "targets": dict(self.targets),
             "run": {
@@ -356,6 +412,8 @@ class RunConfig:
             out["duty"] = dict(self.duty)
         if self.reporting is not None:
             out["reporting"] = dict(self.reporting)
+        if self.people is not None:
+            out["people"] = dict(self.people)
         if self.language is not None:
             out["language"] = self.language
         if self.sources:

@@ -22,8 +22,8 @@ _METRICS_CACHE: dict[str, Any] = {}
 def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
     """Metric names the simulation's summary can hold: fixed names and prefixes of the rest.
 
-    Derived from :func:`sim.summary.summarise` of an empty run with duty desks
-    and the reporting chain, so it follows the simulator: nested tables that are
+    Derived from :func:`sim.summary.summarise` of an empty run with duty desks,
+    the reporting chain and people at the scene, so it follows the simulator: nested tables that are
     empty there (per station, per grade, per unserved reason, per depot tier, per
     duty level) become prefixes such as ``utilisation_`` or ``duty_utilisation_``.
 
@@ -42,6 +42,7 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
 
         from experiments.runner import flatten
         from sim import records as rec
+        from sim.people import PEOPLE_COLUMNS, SHELTER_COLUMNS
         from sim.reporting import DUTY_COLUMNS, REPORT_COLUMNS, SCENE_COLUMNS
         from sim.summary import summarise
 
@@ -74,6 +75,9 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
             reports=table(REPORT_COLUMNS, bools={"direct", "late", "missed"}),
             duty=table(DUTY_COLUMNS),
             scene=table(SCENE_COLUMNS),
+            # People at the scene, as :mod:`sim.people` builds them.
+            people=table(PEOPLE_COLUMNS),
+            shelters=table(SHELTER_COLUMNS),
         )
         summary = summarise(empty)
         names = frozenset(flatten(summary)) - ID_METRICS

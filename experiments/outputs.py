@@ -9,6 +9,8 @@ Layout of the output folder::
     records/rep-000/reports.csv   with the reporting chain: one row per report
     records/rep-000/duty.csv      with duty desks: officer-minutes per desk and hour
     records/rep-000/scene.csv     with duty desks: per incident, call wait and live video
+    records/rep-000/people.csv    with [people]: per incident, trapped, rescued, evacuated
+    records/rep-000/shelters.csv  with [people]: per shelter, who it took
     records-parquet/rep-000/...   the same tables as Parquet, where pyarrow is installed
     response_times.png            the standard's intervals against their targets
     incident_map.png              incidents coloured by minutes to first arrival
@@ -66,8 +68,22 @@ REPORTING_HEADLINE = (
     ("duty_utilisation_township", N_("township duty officers, time busy"), "share"),
     ("duty_utilisation_county", N_("county duty officers, time busy"), "share"),
 )
+#: Metrics of the people at the scene (:mod:`sim.people`), shown after the others.
+PEOPLE_HEADLINE = (
+    ("people_trapped", N_("people trapped"), "count"),
+    ("people_rescued_alive", N_("people rescued alive"), "count"),
+    ("people_alive_share", N_("rescued people alive"), "share"),
+    ("people_delay_deaths", N_("deaths due to delay"), "count"),
+    ("people_not_reached", N_("trapped people not reached"), "count"),
+    ("people_rescue_min", N_("call -> rescue, mean"), "min"),
+    ("people_evacuated", N_("people to evacuate"), "count"),
+    ("people_shelter_overflow", N_("evacuees without shelter room"), "count"),
+    ("people_evacuation_min_mean", N_("call -> evacuees in shelter, mean"), "min"),
+)
 #: Tables of a replication written under ``records/`` when its records have them.
-RECORD_TABLES = ("incidents", "dispatches", "supplies", "reports", "duty", "scene")
+RECORD_TABLES = (
+    "incidents", "dispatches", "supplies", "reports", "duty", "scene", "people", "shelters",
+)  # fmt: skip
 
 #: The shipped dispatch policies as a person reads them (the key itself in English).
 POLICY_LABELS = {
@@ -302,7 +318,7 @@ def format_summary(
         )
     by_grade = dict(config.targets).get("control_by_grade")
     rows = []
-    for key, label, unit in (*HEADLINE, *REPORTING_HEADLINE):
+    for key, label, unit in (*HEADLINE, *REPORTING_HEADLINE, *PEOPLE_HEADLINE):
         if key == "intervals_control_mean" and after_call:
             label = N_("call -> first team at work on scene, mean")
         if key not in across:
@@ -329,7 +345,11 @@ def format_summary(
     lines = [
         head.format(
             name=title or config.name or _("run"),
-            scenario=scenario_label(config.scenario),
+            scenario=(
+                config.incidents.path.name  # a replayed log: its file, not the catalogue
+                if getattr(config, "incidents", None) is not None
+                else scenario_label(config.scenario)
+            ),
             policy=policy_label(policy),
             n=len(results),
             seed=results[0].summary.get("root_seed"),
@@ -426,7 +446,7 @@ def write_run_outputs(
         rep = f"rep-{res.replication:03d}"
         tables = res.records.tables()
         for name in RECORD_TABLES:
-            if name not in tables:  # reports, duty, scene: only with desks and the chain
+            if name not in tables:  # reports, duty, scene, people, shelters: only when modelled
                 continue
             (out / "records" / rep).mkdir(parents=True, exist_ok=True)
             written.append(write_table(tables[name], out / "records" / rep / name, fmt="csv"))
@@ -447,18 +467,15 @@ def write_run_outputs(
     )
     if plots:
         targets = ResponseTargets.from_dict(dict(config.targets))
-        rec = results[0].records
-        written.append(
-            save_figure(plot_response_times(rec, targets=targets), out / "response_times.png")
-        )
-        written.append(
-            save_figure(plot_incident_map(region.network, rec), out / "incident_map.png")
-        )
-        written.append(
-            save_figure(plot_utilisation(rec, names_zh=region.names_zh), out / "utilisation.png")
-        )
+        rec, r, zh = results[0].records, results[0].replication, region.names_zh
+        figures = {
+            "response_times.png": plot_response_times(rec, targets=targets, replication=r),
+            "incident_map.png": plot_incident_map(region.network, rec, replication=r, names_zh=zh),
+            "utilisation.png": plot_utilisation(rec, names_zh=zh, replication=r),
+        }
         if rec.reports is not None:
             from sim.report_plots import plot_report_timeliness
 
-            written.append(save_figure(plot_report_timeliness(rec), out / "report_timeliness.png"))
+            figures["report_timeliness.png"] = plot_report_timeliness(rec, replication=r)
+        written += [save_figure(fig, out / name) for name, fig in figures.items()]
     return written

@@ -8,7 +8,14 @@ Seeds follow one tree so that results are reproducible and paired::
 
 The incident stream of replication ``r`` depends only on the root seed, ``r``
 and the scenario, never on the policy or the stations, so two designs compared
-on the same replication see the same incidents (common random numbers).
+on the same replication see the same incidents (common random numbers). A
+config that replays an incident log (``[scenario] incidents``) replays the same
+incidents in every replication; what the log leaves out (work on scene) is
+drawn from the replication's incidents stream.
+
+A root seed may be given as an int, a numpy Generator, a SeedSequence or
+``None`` (the config's ``run.seed``); it is made an int once, by
+:func:`networks.seeds.as_root_seed`, and that int is recorded in the summary.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import numpy as np
 
 from experiments.config import Region, RunConfig
 from networks.i18n import _
+from networks.seeds import SeedLike, as_root_seed
 
 
 @dataclass(frozen=True)
@@ -64,9 +72,16 @@ def flatten(summary: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def draw_incidents(config: RunConfig, region: Region, *, rng: np.random.Generator) -> Any:
-    """The incident stream of one replication (scenario drawn on the region)."""
+    """The incident stream of one replication (scenario drawn, or log replayed, on the region)."""
     from scenarios import generate_stream, load_scenario
 
+    if config.incidents is not None:
+        log = getattr(region, "incidents", None)
+        if log is None:  # a region built without the config's log (e.g. by hand)
+            from experiments.incident_source import config_log
+
+            log = config_log(config, region.network)
+        return log.stream(rng=rng)
     spec = load_scenario(config.scenario)
     return generate_stream(spec, region.network, rng=rng, sources=dict(region.sources) or None)
 
@@ -75,7 +90,7 @@ def run_replication(
     config: RunConfig,
     *,
     replication: int,
-    root_seed: int | None = None,
+    root_seed: SeedLike = None,
     region: Region | None = None,
 ) -> ReplicationResult:
     """Run replication ``replication`` of a config.
@@ -87,7 +102,8 @@ def run_replication(
     replication
         Replication index (0-based).
     root_seed
-        Root of the seed tree; the config's ``run.seed`` if ``None``.
+        Root of the seed tree (int, Generator or SeedSequence, see
+        :func:`networks.seeds.as_root_seed`); the config's ``run.seed`` if ``None``.
     region
         The region to run on instead of the config's (same network): another
         siting of the facilities faces the same incidents.
@@ -99,7 +115,7 @@ def run_replication(
     import sim
     from sim.targets import ResponseTargets
 
-    root = config.seed if root_seed is None else root_seed
+    root = as_root_seed(root_seed, default=config.seed)
     incidents_seed, response_seed = replication_seeds(root, replication)
     region = config.region() if region is None else region
     stream = draw_incidents(config, region, rng=np.random.default_rng(incidents_seed))
@@ -111,13 +127,14 @@ def run_replication(
         region.depots,
         stream,
         rng=np.random.default_rng(response_seed),
-        policy=sim.policy_from_dict(dict(config.policy)),
+        policy=config.dispatch_policy(),
         horizon=config.horizon_min,
         targets=targets,
         travel_noise=config.travel_noise,
         reinforcement=region.reinforcement,
         duty=duty,
         reporting=reporting,
+        people=people_spec(config, region),
     )
     summary = flatten(sim.summarise(records, targets=targets))
     summary = {"replication": replication, "root_seed": root, **summary}
@@ -154,9 +171,34 @@ def desks_and_rules(config: RunConfig, region: Region) -> tuple[Any, Any]:
     return duty, rules
 
 
+def people_spec(config: RunConfig, region: Region) -> Any:
+    """The config's ``[people]`` as a :class:`sim.people_spec.PeopleSpec` (``None``: none).
+
+    Its shelters are placed on the region's network.
+
+    A shelter's location off the network is an error naming its key.
+    """
+    if config.people is None:
+        return None
+    from experiments.locations import resolve_location
+    from sim.people_spec import PeopleSpec
+
+    def place(location: Any, key: str) -> int:
+        return resolve_location(location, region.network, source=config.source, key=key)
+
+    # The hazards were checked against the catalogue when the config was read.
+    return PeopleSpec.from_dict(dict(config.people), source=config.source, place=place)
+
+
 def run_config(
-    config: RunConfig, *, seed: int | None = None, replications: int | None = None
+    config: RunConfig, *, seed: SeedLike = None, replications: int | None = None
 ) -> list[ReplicationResult]:
-    """Run every replication of a config, serially, in replication order."""
+    """Run every replication of a config, serially, in replication order.
+
+    ``seed`` is made a root once (a Generator is drawn from once), so every
+    replication hangs off the same root.
+    """
     n = config.replications if replications is None else replications
-    return [run_replication(config, replication=r, root_seed=seed) for r in range(n)]
+    root = as_root_seed(seed, default=config.seed)
+    region = config.region()  # once: the network, the facilities and any incident log
+    return [run_replication(config, replication=r, root_seed=root, region=region) for r in range(n)]

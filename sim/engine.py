@@ -36,6 +36,7 @@ from sim.dispatch import Dispatch
 from sim.duty import DutyDesks, assign_desks, take_calls
 from sim.facilities import Depot, Reinforcement, Station, check_facilities
 from sim.fleet import Fleet, draws
+from sim.people_spec import PeopleSpec
 from sim.policies import DispatchPolicy
 from sim.queues import Queues
 from sim.recording import Recording
@@ -69,6 +70,7 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         reinforcement: Reinforcement | None = None,
         duty: DutyDesks | None = None,
         reporting: ReportingRules | None = None,
+        people: PeopleSpec | None = None,
     ) -> None:
         if reinforcement is not None:
             # Its station goes last, so every other team keeps its index and its seed.
@@ -97,6 +99,9 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         self.duty, self.reporting = duty, reporting
         # The chain's own stream, spawned after the others so that they keep their draws.
         self.report_rng = rng.spawn(1)[0] if reporting is not None else None
+        # People at the scene: their own stream, spawned last, so every other draw stays.
+        self.people = people
+        self.people_rng = rng.spawn(1)[0] if people is not None else None
         if duty is None:  # call taking without a limit on who answers
             self.call_taken = (stream.time + call_work).tolist()
         else:
@@ -129,7 +134,21 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
             self._close_roads()
         if self.duty is not None:
             self._report(records)
+        if self.people is not None:
+            self._people(records)
         return records
+
+    def _people(self, records: RunRecords) -> None:
+        """Add the ``people`` and ``shelters`` tables (:mod:`sim.people`); nothing else changes."""
+        from sim.people import people_tables
+
+        local = self.stations[:-1] if self.reinforcement is not None else self.stations
+        tables = people_tables(
+            records, spec=self.people, network=self.network, stations=local,  # type: ignore[arg-type]
+            rng=self.people_rng,  # type: ignore[arg-type]
+        )  # fmt: skip
+        records.people, records.shelters = tables["people"], tables["shelters"]
+        records.meta["people"] = self.people.to_dict()  # type: ignore[union-attr]
 
     def _report(self, records: RunRecords) -> None:
         """Add the duty desks' and the reporting chain's tables (they change no other record)."""

@@ -78,15 +78,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from networks.roadnet import RoadNetwork
+from networks.seeds import SeedLike, as_generator
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.stream import IncidentStream
 from sim.dispatch import work_done_at
 from sim.duty import DutyDesks
 from sim.engine import Engine
 from sim.facilities import Depot, Reinforcement, Station
+from sim.people_spec import PeopleSpec
 from sim.policies import DispatchPolicy, NearestAvailable
 from sim.records import RunRecords
 from sim.reporting_rules import ReportingRules
@@ -102,7 +102,7 @@ def run(
     depots: Sequence[Depot],
     stream: IncidentStream,
     *,
-    rng: np.random.Generator,
+    rng: SeedLike,
     policy: DispatchPolicy | None = None,
     horizon: float | None = None,
     targets: ResponseTargets | None = None,
@@ -111,6 +111,7 @@ def run(
     reinforcement: Reinforcement | None = None,
     duty: DutyDesks | None = None,
     reporting: ReportingRules | None = None,
+    people: PeopleSpec | None = None,
 ) -> RunRecords:
     """Simulate the response to an incident stream.
 
@@ -124,8 +125,9 @@ def run(
     stream
         The incidents, with their requirements and road disruptions.
     rng
-        Generator of this run; independent child streams are spawned from it
-        for call taking, travel noise and each team.
+        Generator of this run (or a seed: int, SeedSequence, ``None`` for fresh
+        entropy; see :func:`networks.seeds.as_generator`); independent child
+        streams are spawned from it for call taking, travel noise and each team.
     policy
         Dispatch policy; :class:`~sim.policies.NearestAvailable` if ``None``.
     horizon
@@ -154,6 +156,12 @@ def run(
         adds the ``reports`` table (with default desks if ``duty`` is ``None``).
         Calls come before reports at a desk, and the chain draws from its own
         stream, so it changes no other record.
+    people
+        People at the scene (:class:`~sim.people_spec.PeopleSpec`): trapped,
+        injured and evacuated people per incident, their rescue, survival and
+        shelters (:mod:`sim.people`); adds the ``people`` and ``shelters``
+        tables. Computed after the run from the records, with draws from a
+        stream of its own, so it changes no other record.
 
     Returns
     -------
@@ -166,7 +174,7 @@ def run(
         depots,
         stream,
         policy=policy or NearestAvailable(),
-        rng=rng,
+        rng=as_generator(rng),
         horizon=horizon,
         targets=targets or ResponseTargets(),
         travel_noise=travel_noise,
@@ -174,5 +182,6 @@ def run(
         reinforcement=reinforcement,
         duty=duty,
         reporting=reporting,
+        people=people,
     )
     return eng.run()

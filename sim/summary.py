@@ -118,7 +118,8 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
         (n / mean / median / p90 per interval plus ``response``), ``by_grade``,
         ``utilisation`` (by station), ``stockouts`` (by depot tier),
         ``supply_short_units``, ``mutual_aid_share`` (of dispatches), ``window``;
-        with a reinforcement, ``reinforcement`` (``called_min``, ``arrived_min``).
+        with a reinforcement, ``reinforcement`` (``called_min``, ``arrived_min``);
+        with people at the scene, ``people`` (:func:`sim.people_summary.people_summary`).
     """
     targets = targets or ResponseTargets()
     inc = records.incidents
@@ -190,4 +191,8 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
         out["duty"] = duty_summary(records)
         if records.reports is not None:
             out["reporting"] = reporting_summary(records)
+    if records.people is not None:
+        from sim.people_summary import people_summary
+
+        out["people"] = people_summary(records)
     return out

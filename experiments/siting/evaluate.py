@@ -18,6 +18,7 @@ import numpy as np
 from experiments.analysis import mean_ci, paired_ci
 from experiments.config import Region, RunConfig
 from networks.i18n import N_, _
+from networks.seeds import SeedLike
 
 #: Metrics compared for a station siting: the three standard targets, all three
 #: together, and the arrival interval.
@@ -30,10 +31,14 @@ DEPOT_METRICS = (
     "supply_within_standard", "supply_delivery_mean", "supply_delivery_p90",
     "supply_short_units", "compliance_all_three",
 )  # fmt: skip
+#: Lives, added to a station siting's metrics when the config has ``[people]`` (so that
+#: sitings are compared by lives, not only minutes).
+PEOPLE_METRICS = ("people_rescued_alive", "people_delay_deaths", "people_rescue_min")
 #: Metrics where a larger value is better.
 HIGHER_IS_BETTER = frozenset({
     "compliance_call_taking", "compliance_arrival", "compliance_control",
-    "compliance_all_three", "supply_within_standard",
+    "compliance_all_three", "supply_within_standard", "people_rescued_alive",
+    "people_alive_share",
 })  # fmt: skip
 
 #: The evaluation's verdicts (``evaluation.csv`` keeps the value itself).
@@ -163,7 +168,7 @@ def evaluate_siting(
     *,
     facility: str = "stations",
     standard_min: float = 30.0,
-    seed: int | None = None,
+    seed: SeedLike = None,
     metrics: Sequence[str] | None = None,
     workers: int = 1,
     dask: str | None = None,
@@ -184,9 +189,11 @@ def evaluate_siting(
     standard_min
         Delivery standard for the supply metrics, minutes.
     seed
-        Root seed (the config's if ``None``).
+        Root seed (the config's if ``None``): an int, or a Generator or
+        SeedSequence made one once (:func:`networks.seeds.as_root_seed`).
     metrics
-        Metrics to compare (default :data:`STATION_METRICS` or :data:`DEPOT_METRICS`).
+        Metrics to compare (default :data:`STATION_METRICS` or :data:`DEPOT_METRICS`;
+        for stations with ``[people]`` in the config, :data:`PEOPLE_METRICS` too).
     workers, dask
         Where the replications run (:func:`experiments.replicate_parallel.run_paired`);
         the results are the same for any choice.
@@ -203,6 +210,8 @@ def evaluate_siting(
         raise ValueError(_("a confidence interval needs at least 2 replications"))
     if metrics is None:
         metrics = STATION_METRICS if facility == "stations" else DEPOT_METRICS
+        if facility == "stations" and getattr(config, "people", None) is not None:
+            metrics = (*metrics, *PEOPLE_METRICS)
     values: dict[str, dict[str, list[float]]] = {"current": {}, "proposed": {}}
     # Replication r of both sitings sees the same incidents, whatever the worker count.
     runs = run_paired(
