@@ -11,8 +11,10 @@
   the summary reports (``intervals_arrival_median``, ``intervals_arrival_p90``,
   or ``arrival_pNN``), joined by straight lines, which is all a summary knows.
 
-Titles, axis labels and legends speak the language in use. The page that shows
-them is :mod:`experiments.report`.
+Titles, axis labels and legends speak the language in use; every axis names its
+unit (:mod:`experiments.metric_units`: shares in %, their differences in
+percentage points, times in minutes). The page that shows them is
+:mod:`experiments.report`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import numpy as np
 
 from experiments.analysis import factor_text, level_text, mean_ci, metric_text, point_text
 from experiments.design import format_value
+from experiments.metric_units import metric_axis_label, metric_unit
 from experiments.store import ResultStore, StoredPoint
 from networks.i18n import N_, _
 
@@ -70,7 +73,8 @@ def plot_metric_by_factor(
     """Mean of ``metric`` against the levels of ``factor`` with CI bars.
 
     One series per combination of the other factors' levels. Numeric levels
-    sit at their values, other levels at evenly spaced positions.
+    sit at their values, other levels at evenly spaced positions. A share is
+    shown in percent; the axis names the unit.
 
     Parameters
     ----------
@@ -113,6 +117,7 @@ def plot_metric_by_factor(
     span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
     dodge = 0.02 * span if len(groups) > 1 else 0.0
     many = len(groups) > 8
+    scale = metric_unit(metric).scale
     for g, (key, members) in enumerate(groups.items()):
         xs, ys, lo, hi = [], [], [], []
         for p in members:
@@ -120,9 +125,9 @@ def plot_metric_by_factor(
             xs.append(
                 pos[json.dumps(p.values[factor], sort_keys=True)] + dodge * (g - len(groups) / 2)
             )
-            ys.append(iv.mean)
-            lo.append(iv.mean - iv.low if iv.n > 1 else 0.0)
-            hi.append(iv.high - iv.mean if iv.n > 1 else 0.0)
+            ys.append(scale * iv.mean)
+            lo.append(scale * (iv.mean - iv.low) if iv.n > 1 else 0.0)
+            hi.append(scale * (iv.high - iv.mean) if iv.n > 1 else 0.0)
         order = np.argsort(xs)
         label = shown[key]
         ax.errorbar(
@@ -136,8 +141,10 @@ def plot_metric_by_factor(
         )
     if not numeric:
         ax.set_xticks([pos[t] for t in levels], [level_text(factor, v) for v in raw])
-    ax.set_xlabel(factor_text(factor))
-    ax.set_ylabel(metric_text(metric))
+    elif len(levels) <= 12:  # ticks at the levels run, not at values no point has
+        ax.set_xticks([pos[t] for t in levels], [format_value(v) for v in raw])
+    ax.set_xlabel(factor_text(factor))  # a factor's name says what its levels count
+    ax.set_ylabel(metric_axis_label(metric_text(metric), metric))
     ax.set_title(
         _("{metric} by {factor} (mean, {level} CI)").format(
             metric=metric_text(metric), factor=factor_text(factor), level=f"{level:.0%}"
@@ -158,6 +165,8 @@ def plot_paired_differences(
 ) -> Any:
     """Paired differences of ``metric`` against the baseline, one CI bar per design point.
 
+    Differences of a share are in percentage points; the axis names the unit.
+
     Parameters
     ----------
     paired
@@ -177,9 +186,10 @@ def plot_paired_differences(
     rows = [i for i, m in enumerate(paired["metric"]) if m == metric]
     fig, ax = _axes(ax, (6.0, 0.5 + 0.35 * max(len(rows), 2)))
     y = np.arange(len(rows))
-    d = np.array([paired["diff"][i] for i in rows], dtype=float)
-    lo = np.array([paired["ci_low"][i] for i in rows], dtype=float)
-    hi = np.array([paired["ci_high"][i] for i in rows], dtype=float)
+    scale = metric_unit(metric).scale
+    d = scale * np.array([paired["diff"][i] for i in rows], dtype=float)
+    lo = scale * np.array([paired["ci_low"][i] for i in rows], dtype=float)
+    hi = scale * np.array([paired["ci_high"][i] for i in rows], dtype=float)
     err = np.nan_to_num(np.vstack([d - lo, hi - d]))
     ax.errorbar(d, y, xerr=err, fmt="o", capsize=3)
     ax.axvline(0.0, color="grey", linewidth=1)
@@ -192,7 +202,8 @@ def plot_paired_differences(
     ax.invert_yaxis()
     base = paired["baseline"][rows[0]] if rows else ""
     name = metric_text(metric)
-    ax.set_xlabel(_("{metric}: point - baseline {baseline}").format(metric=name, baseline=base))
+    text = _("{metric}: point - baseline {baseline}").format(metric=name, baseline=base)
+    ax.set_xlabel(metric_axis_label(text, metric, difference=True))
     ax.set_title(_("Paired differences in {metric}").format(metric=name))
     ax.grid(alpha=0.3, axis="x")
     return fig
@@ -251,8 +262,15 @@ def plot_response_cdf(
     measure: str = "arrival",
     target: float | None = None,
     ax: Any = None,
+    quantile: float = 0.99,
+    log_tail: float = 10.0,
 ) -> Any:
     """Response-time CDFs per design point (see :func:`response_cdfs` for the source).
+
+    Queued calls give long tails. When the pooled ``quantile`` of the times
+    exceeds ``log_tail`` times the larger of their median and the target, the
+    time axis is logarithmic; otherwise it ends at that quantile and says how
+    many times lie beyond. The share axis is in percent.
 
     Parameters
     ----------
@@ -266,11 +284,17 @@ def plot_response_cdf(
         Target in minutes, drawn as a vertical line.
     ax
         Axes to draw on; a new figure if ``None``.
+    quantile
+        Where a linear time axis ends.
+    log_tail
+        How long a tail (as a multiple of the median or target) asks for a log axis.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib.ticker import PercentFormatter
+
     fig, ax = _axes(ax, (6.5, 4.2))
     how, curves = response_cdfs(store, rows, measure=measure)
     labels = {p.index: f"{p.id} {point_text(p.values)}" for p in store.points}
@@ -288,10 +312,11 @@ def plot_response_cdf(
             label=_("target {minutes} min").format(minutes=f"{target:g}"),
         )
     axis = _CDF_AXES.get(measure)
-    ax.set_xlabel(
-        _(axis) if axis else _("{measure} time after the call (min)").format(measure=measure)
-    )
-    ax.set_ylabel(_("share of incidents"))
+    label = _(axis) if axis else _("{measure} time after the call (min)").format(measure=measure)
+    ax.set_xlabel(_time_axis(ax, curves, how=how, target=target, quantile=quantile,
+                             log_tail=log_tail, label=label))  # fmt: skip
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_ylabel(_("share of incidents (%)"))
     ax.set_ylim(0, 1.02)
     ax.set_title(
         _("Response-time CDF per design point ({source})").format(source=_(_CDF_SOURCES[how]))
@@ -300,3 +325,35 @@ def plot_response_cdf(
         ax.legend(fontsize="x-small")
     ax.grid(alpha=0.3)
     return fig
+
+
+def _time_axis(
+    ax: Any,
+    curves: Mapping[int, tuple[np.ndarray, np.ndarray]],
+    *,
+    how: str,
+    target: float | None,
+    quantile: float,
+    log_tail: float,
+    label: str,
+) -> str:
+    """Fit the time axis of the CDFs to a long tail; the axis label, with any note."""
+    if how != "records" or not curves:
+        return label
+    x = np.concatenate([c[0] for c in curves.values()])
+    if x.size == 0:
+        return label
+    top = float(np.quantile(x, quantile))
+    if x[x > 0].size and top > log_tail * max(float(np.median(x)), target or 0.0):
+        ax.set_xscale("log")
+        return _("{label}, log scale").format(label=label)
+    q, top = top, max(top, 1.2 * (target or 0.0), 1e-9)  # the target stays in view
+    ax.set_xlim(0.0, top)
+    hidden = int(np.sum(x > top))
+    if not hidden:
+        return label
+    if top == q:
+        note = _("axis ends at the {pct}th percentile, {top} min; {n} longer not shown")
+    else:
+        note = _("axis ends at {top} min; {n} longer not shown")
+    return label + "\n" + note.format(pct=f"{100 * quantile:g}", top=f"{top:.3g}", n=hidden)

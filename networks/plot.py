@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from networks.geometry import edge_lines
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 
@@ -61,6 +62,8 @@ def plot_network(
     value_label: str = "",
     show_closed: bool = True,
     title: str | None = None,
+    labels: Mapping[int, str] | Sequence[tuple[int, str]] | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> Any:
     """Draw a network coloured by road class, with point layers on top.
 
@@ -75,13 +78,19 @@ def plot_network(
     layer_styles
         Keyword arguments for ``ax.scatter`` per layer.
     node_values
-        A value per node (e.g. minutes to the nearest station) drawn as coloured dots.
+        A value per node (e.g. minutes to the nearest station) drawn as coloured dots,
+        the colours spanning the 2nd to 98th percentile (:func:`fitted_norm`).
     value_label
-        Colour-bar label for ``node_values``.
+        Colour-bar label for ``node_values``, with its unit.
     show_closed
         Whether to mark closed edges.
     title
         Axes title; defaults to the network's name.
+    labels
+        Names beside nodes (node -> name, or ``(node, name)`` pairs), see :func:`label_nodes`.
+    counts
+        The number the legend shows per layer (e.g. incidents, several at one node);
+        the number of node indices given where missing.
 
     Returns
     -------
@@ -90,6 +99,7 @@ def plot_network(
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter
 
     from networks.fonts import use_cjk_fonts
 
@@ -99,8 +109,9 @@ def plot_network(
     else:
         fig = ax.figure
     nd, e = network.nodes, network.edges
-    segs = np.stack(
-        [np.column_stack([nd.x[e.u], nd.y[e.u]]), np.column_stack([nd.x[e.v], nd.y[e.v]])], axis=1
+    # Each road as drawn: its OSM bends where kept, else the segment between its nodes.
+    segs = edge_lines(
+        np.column_stack([nd.x[e.u], nd.y[e.u]]), np.column_stack([nd.x[e.v], nd.y[e.v]]), e.geometry
     )
     classes = np.unique(e.highway)
     # Slow roads first so fast ones draw on top.
@@ -124,8 +135,11 @@ def plot_network(
     if node_values is not None:
         vals = np.asarray(node_values, float)
         finite = np.isfinite(vals)
-        sc = ax.scatter(nd.x[finite], nd.y[finite], c=vals[finite], s=4, cmap="viridis_r", zorder=3)
-        fig.colorbar(sc, ax=ax, shrink=0.7, label=value_label)
+        norm = fitted_norm(vals[finite])
+        sc = ax.scatter(
+            nd.x[finite], nd.y[finite], c=vals[finite], s=4, cmap="viridis_r", norm=norm, zorder=3
+        )
+        colour_bar(sc, vals[finite], ax=ax, label=value_label)
         if (~finite).any():
             ax.scatter(nd.x[~finite], nd.y[~finite], s=6, c="k", marker="x", zorder=3)
     default_markers = ["^", "s", "o", "D", "v", "P"]
@@ -139,14 +153,149 @@ def plot_network(
             "linewidths": 0.5,
         }
         style.update((layer_styles or {}).get(name, {}))
-        label = _("{layer} ({n})").format(layer=name, n=idx.size)
+        n = (counts or {}).get(name, idx.size)
+        label = _("{layer} ({n})").format(layer=name, n=n)
         h = ax.scatter(nd.x[idx], nd.y[idx], label=label, **style)
         handles.append(h)
     ax.set_xlim(nd.x.min() - 200, nd.x.max() + 200)
     ax.set_ylim(nd.y.min() - 200, nd.y.max() + 200)
+    if labels:
+        label_nodes(ax, network, labels)
     ax.set_aspect("equal")
-    ax.set_xlabel(_("x (m)"))
-    ax.set_ylabel(_("y (m)"))
+    # Coordinates stay in metres (layers drawn later use them); the ticks read in km.
+    km = FuncFormatter(lambda v, _pos: f"{v / 1000:g}".replace("-", "\N{MINUS SIGN}"))
+    ax.xaxis.set_major_formatter(km)
+    ax.yaxis.set_major_formatter(km)
+    ax.set_xlabel(_("x (km)"))
+    ax.set_ylabel(_("y (km)"))
     ax.set_title(title if title is not None else network.name)
     ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85)
     return fig
+
+
+def fitted_norm(
+    values: np.ndarray,
+    *,
+    quantiles: tuple[float, float] = (0.02, 0.98),
+    log_tail: float | None = None,
+) -> Any:
+    """A colour scale fitted to the data: from one quantile of ``values`` to another.
+
+    A fixed scale either washes every point into one colour or caps the bulk;
+    the quantiles keep a few extreme values from setting it (the colour bar
+    drawn by :func:`colour_bar` shows them as arrows).
+
+    Parameters
+    ----------
+    values
+        The values coloured (non-finite ones are ignored).
+    quantiles
+        Lower and upper quantile, the ends of the scale.
+    log_tail
+        With a long tail, when the upper end exceeds ``log_tail`` times the
+        median and the lower end is positive, the scale is logarithmic; never if ``None``.
+
+    Returns
+    -------
+    matplotlib.colors.Normalize
+        ``Normalize``, or ``LogNorm`` for a long tail; ``vmin`` and ``vmax`` are
+        the quantiles (a constant gets a unit-wide scale around it).
+    """
+    from matplotlib.colors import LogNorm, Normalize
+
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return Normalize(0.0, 1.0)
+    lo, hi = (float(q) for q in np.quantile(v, quantiles))
+    if hi <= lo:
+        return Normalize(lo - 0.5, hi + 0.5)
+    if log_tail is not None and lo > 0 and hi > log_tail * float(np.median(v)):
+        return LogNorm(lo, hi)
+    return Normalize(lo, hi)
+
+
+def colour_bar(mappable: Any, values: np.ndarray, *, ax: Any, label: str) -> Any:
+    """A labelled colour bar whose ends point on where values lie beyond the scale.
+
+    Parameters
+    ----------
+    mappable
+        What was drawn (a scatter with a norm).
+    values
+        The values drawn.
+    ax
+        The axes (or list of axes) the bar takes room from.
+    label
+        What the colours mean, with the unit; a logarithmic scale says so.
+
+    Returns
+    -------
+    matplotlib.colorbar.Colorbar
+    """
+    from matplotlib.colors import LogNorm
+
+    norm = mappable.norm
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    below = bool(v.size and v.min() < norm.vmin)
+    above = bool(v.size and v.max() > norm.vmax)
+    extend = {(False, False): "neither", (True, False): "min", (False, True): "max"}.get(
+        (below, above), "both"
+    )
+    if isinstance(norm, LogNorm):
+        label = _("{label}, log scale").format(label=label)
+    fig = mappable.axes.figure
+    return fig.colorbar(mappable, ax=ax, shrink=0.7, extend=extend, label=label)
+
+
+def label_nodes(
+    ax: Any,
+    network: RoadNetwork,
+    labels: Mapping[int, str] | Sequence[tuple[int, str]],
+    *,
+    limit: int = 60,
+) -> list[Any]:
+    """Write names beside nodes (station names on a map), one text per node.
+
+    Names at the same node are joined with " / ". The text has a white halo so it
+    reads over roads.
+
+    Parameters
+    ----------
+    ax
+        The axes of the map.
+    network
+        The network the nodes belong to.
+    labels
+        Node index -> name, or ``(node, name)`` pairs (several may share a node).
+    limit
+        More nodes than this are not labelled (the names would cover the map).
+
+    Returns
+    -------
+    list of matplotlib.text.Annotation
+        The texts drawn.
+    """
+    from matplotlib import patheffects
+
+    by_node: dict[int, list[str]] = {}
+    pairs = labels.items() if isinstance(labels, Mapping) else labels
+    for node, name in pairs:
+        by_node.setdefault(int(node), []).append(str(name))
+    if len(by_node) > limit:
+        return []
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    return [
+        ax.annotate(
+            " / ".join(dict.fromkeys(names)),
+            (network.nodes.x[node], network.nodes.y[node]),
+            xytext=(5, 4),
+            textcoords="offset points",
+            fontsize=7,
+            zorder=7,
+            path_effects=halo,
+            gid="node-label",
+        )
+        for node, names in by_node.items()
+    ]

@@ -28,6 +28,9 @@ def plot_stream(
 ) -> Any:
     """Draw incidents by category on the network, with every road the stream closes dashed red.
 
+    The legend counts incidents per category, so the counts add up to the
+    stream's length even where incidents share a node.
+
     Parameters
     ----------
     stream
@@ -48,12 +51,16 @@ def plot_stream(
     closures = [d.disruption for d in stream.disruptions if np.isinf(d.disruption.factor)]
     state = network.under(closures) if closures else network
     names = {c: both(c.replace("_", " "), category_name(c)) for c in CATEGORIES}
-    layers = {c: np.unique(stream.node[stream.category == c]) for c in CATEGORIES}
-    layers = {names[c]: v for c, v in layers.items() if v.size}
+    of = {c: stream.node[stream.category == c] for c in CATEGORIES}
+    # One marker per node, but the legend counts incidents (several may share a node).
+    layers = {names[c]: np.unique(v) for c, v in of.items() if v.size}
+    counts = {names[c]: int(v.size) for c, v in of.items() if v.size}
     styles = {names[c]: dict(_STYLE[c], s=22) for c in CATEGORIES}
     if title is None:
         title = _("{network}: {n} incidents").format(network=network.name, n=len(stream))
-    return plot_network(state, ax=ax, layers=layers, layer_styles=styles, title=title)
+    return plot_network(
+        state, ax=ax, layers=layers, layer_styles=styles, title=title, counts=counts
+    )
 
 
 def plot_sources(

@@ -66,7 +66,9 @@ def first_report_delays(records: RunRecords) -> dict[tuple[int, str], dict[str, 
     return out
 
 
-def plot_report_timeliness(records: RunRecords, *, ax: Any = None) -> Any:
+def plot_report_timeliness(
+    records: RunRecords, *, ax: Any = None, replication: int | None = None
+) -> Any:
     """Box plots of first reports against their limits, by incident grade.
 
     For each grade (I..IV along the x axis) one box per kind of first report
@@ -83,6 +85,8 @@ def plot_report_timeliness(records: RunRecords, *, ax: Any = None) -> Any:
         A run's records, with the reporting chain (``records.reports``).
     ax
         Axes to draw on; a new figure if ``None``.
+    replication
+        The replication the records are from, named in the title.
 
     Returns
     -------
@@ -100,6 +104,7 @@ def plot_report_timeliness(records: RunRecords, *, ax: Any = None) -> Any:
 
     from networks.fonts import use_cjk_fonts
     from scenarios.terms import grade_label
+    from sim.plots import with_replication
 
     use_cjk_fonts()
     delays = first_report_delays(records)
@@ -146,7 +151,7 @@ def plot_report_timeliness(records: RunRecords, *, ax: Any = None) -> Any:
     ax.set_xlabel(_("incident grade"))
     ax.set_ylabel(_("minutes sent after the limit (negative: before it)"))
     ax.set_title(
-        _("First reports against their limits, by grade")
+        with_replication(_("First reports against their limits, by grade"), replication)
         + "\n"
         + _("above each box: share sent on time, and n reports"),
         fontsize=10,

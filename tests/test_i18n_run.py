@@ -200,8 +200,8 @@ def test_every_plot_draws_in_chinese_without_missing_glyphs(tmp_path):
             legend = fig.axes[0].get_legend()
             if legend is not None:
                 assert any(CJK.search(t.get_text()) for t in legend.get_texts()), name
-            if name == "utilisation":
-                ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+            if name == "utilisation":  # station names along the y axis
+                ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
                 assert all(CJK.search(t) and not LATIN.search(t) for t in ticks), ticks
             save_figure(fig, tmp_path / f"{name}.png")
     assert all((tmp_path / f"{n}.png").stat().st_size > 0 for n in figs)

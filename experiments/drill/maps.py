@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from networks.i18n import _
+from networks.names import facility_label
 from networks.plot import plot_network
 from networks.roadnet import RoadNetwork
 from scenarios.drill import texts
@@ -70,6 +71,13 @@ def plot_drill_map(script: DrillScript, network: RoadNetwork, *, ax: Any = None)
         ax=ax,
         layers={k: v for k, v in layers.items() if v},
         layer_styles=styles,
+        labels=[  # every station; of the many depots, those the benchmark uses
+            (int(n), facility_label(str(name)))
+            for name, n in [
+                *region.get("stations", []),
+                *(d for d in region.get("depots", []) if d[1] in used),
+            ]
+        ],
         title=_("EXERCISE {exercise}: {hazard}, {place}").format(
             exercise=script.exercise_id,
             hazard=texts.text(sc, "hazard_name"),

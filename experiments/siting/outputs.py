@@ -209,7 +209,9 @@ def write_siting_outputs(
     if evaluation is not None:
         written.append(write_table(evaluation.table(), out / "evaluation", fmt="csv"))
     if plots:
-        written.append(save_figure(plot_coverage_map(result), out / "coverage_map.png"))
+        names = dict(zip(table["node"], table["name"], strict=True))
+        fig = plot_coverage_map(result, names=names, names_zh=proposed.names_zh)
+        written.append(save_figure(fig, out / "coverage_map.png"))
         if evaluation is not None:
             title = _("{task}: proposed vs current siting").format(task=task.name)
             fig = plot_evaluation(evaluation, title=title)

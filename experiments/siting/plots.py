@@ -1,15 +1,18 @@
 """Pictures of a siting: before/after coverage maps and the simulated difference.
 
-Titles, legends and axis labels are in the language in use (:mod:`networks.i18n`).
+Titles, legends and axis labels are in the language in use (:mod:`networks.i18n`);
+every axis names its unit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from experiments.analysis import metric_text
+from experiments.metric_units import UNIT_LABELS, metric_unit
 from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
 from experiments.siting.task import facilities_text, model_text
@@ -48,35 +51,83 @@ def _isochrone(ax: Any, network: Any, minutes: np.ndarray, level: float, colour:
     )  # fmt: skip
 
 
-def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None) -> Any:
+def site_labels(
+    result: SitingResult,
+    *,
+    names: Mapping[int, str] | None = None,
+    names_zh: Mapping[str, str] | None = None,
+) -> dict[int, str]:
+    """The name shown beside each current or selected site of a siting (node -> name).
+
+    Parameters
+    ----------
+    result
+        A solved siting task.
+    names
+        Site names by node (the ``name`` column of ``sites.csv``); where missing,
+        the current facility's name or the one a ``fix`` table gives.
+    names_zh
+        Chinese names of facilities (:attr:`experiments.region.Region.names_zh`).
+
+    Returns
+    -------
+    dict
+        Node -> name as a person reads it; a site without a name is left out.
+    """
+    from networks.names import facility_label
+
+    prob = result.problem
+    known = {int(n): nm for n, nm in zip(prob.current, prob.current_names, strict=True)}
+    known.update(prob.names)
+    known.update({int(n): nm for n, nm in (names or {}).items()})
+    out = {}
+    for node in result.statuses():
+        name = known.get(int(node))
+        if name:
+            # A proposed site is named after its place; the star already says it is new.
+            out[int(node)] = facility_label(name.removesuffix(" (proposed)"), names_zh)
+    return out
+
+
+def plot_coverage_map(
+    result: SitingResult,
+    *,
+    max_minutes: float | None = None,
+    names: Mapping[int, str] | None = None,
+    names_zh: Mapping[str, str] | None = None,
+) -> Any:
     """Nodes coloured by minutes from the nearest site, current beside proposed.
 
     Each panel draws the roads, every node coloured by travel minutes from the
     nearest open site (the other tiers included), the isochrone of the travel
     standard, and the sites with the statuses of ``sites.csv``: kept (black
     triangles), fixed (blue crosses), new (red stars), closed (hollow
-    triangles) and merged into another tier's site (large grey hollow triangles).
+    triangles) and merged into another tier's site (large grey hollow
+    triangles), each with its name. Both panels share one colour scale, fitted
+    to the 2nd to 98th percentile of their minutes.
 
     Parameters
     ----------
     result
         A solved siting task.
     max_minutes
-        Top of the colour scale (default three times the travel standard).
+        A fixed top of the colour scale (from 0); fitted to the data if ``None``.
+    names, names_zh
+        Site names, see :func:`site_labels`.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
+    from matplotlib.colors import Normalize
 
     from networks.fonts import use_cjk_fonts
-    from networks.plot import plot_network
+    from networks.plot import colour_bar, fitted_norm, plot_network
 
     use_cjk_fonts()
     prob = result.problem
     net, budget = prob.network, prob.budget_min
-    top = 3 * budget if max_minutes is None else max_minutes
     fig, axes = plt.subplots(1, 2, figsize=(15, 7.5), layout="constrained")
     status = result.statuses()
 
@@ -102,8 +153,13 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
     # Layers are named in the language in use; their styles follow the names.
     styles = {_(LAYER_NAMES[k]): v for k, v in styles.items()}
     what = facilities_text(prob.task.facility, prob.task.tier)
-    for ax, (label, sites, stats, layers) in zip(axes, panels, strict=True):
-        minutes = nearest_minutes(net, np.union1d(sites, prob.background))
+    minutes_of = [nearest_minutes(net, np.union1d(p[1], prob.background)) for p in panels]
+    pooled = np.concatenate(minutes_of)
+    pooled = pooled[np.isfinite(pooled)]
+    # One scale for both panels, so a colour means the same minutes in each.
+    norm = Normalize(0.0, max_minutes) if max_minutes else fitted_norm(pooled)
+    labels = site_labels(result, names=names, names_zh=names_zh)
+    for ax, (label, sites, stats, layers), minutes in zip(axes, panels, minutes_of, strict=True):
         title = _("{siting}: {n} {facilities}, {share} of demand within {minutes} min").format(
             siting=label,
             n=stats["sites"],
@@ -113,11 +169,12 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
         )
         shown = {"other tiers": prob.background, **{k: v for k, v in layers.items() if v.size}}
         shown = {_(LAYER_NAMES[k]): v for k, v in shown.items()}
-        plot_network(net, ax=ax, layers=shown, layer_styles=styles, title=title)
+        mine = [(n, labels[n]) for n in map(int, sites) if n in labels]
+        plot_network(net, ax=ax, layers=shown, layer_styles=styles, title=title, labels=mine)
         ok = np.isfinite(minutes)
         sc = ax.scatter(
-            net.nodes.x[ok], net.nodes.y[ok], c=np.minimum(minutes[ok], top), s=5,
-            cmap="viridis_r", vmin=0, vmax=top, zorder=3,
+            net.nodes.x[ok], net.nodes.y[ok], c=minutes[ok], s=5, cmap="viridis_r", norm=norm,
+            zorder=3,
         )  # fmt: skip
         if (~ok).any():
             ax.scatter(net.nodes.x[~ok], net.nodes.y[~ok], s=8, c="#d00000", marker="x", zorder=3)
@@ -127,12 +184,7 @@ def plot_coverage_map(result: SitingResult, *, max_minutes: float | None = None)
             handles=[*legend.legend_handles, handle], loc="upper right", fontsize=7,
             framealpha=0.85,
         )  # fmt: skip
-    fig.colorbar(
-        sc,
-        ax=axes,
-        shrink=0.75,
-        label=_("minutes from the nearest site (capped {minutes})").format(minutes=f"{top:g}"),
-    )
+    colour_bar(sc, pooled, ax=axes, label=_("travel from the nearest site (min)"))
     fig.suptitle(
         _("{task}: {model} siting, roads within {minutes} min of a site shaded blue").format(
             task=prob.task.name, model=model_text(prob.task.model), minutes=f"{budget:g}"
@@ -167,14 +219,13 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
     t = evaluation.table()
     n = len(t["metric"])
     # One row per metric: shares and minutes do not belong on one axis.
-    fig, axes = plt.subplots(
-        n, 2, figsize=(11, 0.4 + 1.05 * n), squeeze=False, layout="constrained"
-    )
+    fig, axes = plt.subplots(n, 2, figsize=(11, 0.4 + 1.3 * n), squeeze=False, layout="constrained")
     colours = {"better": "#2a9d3a", "worse": "#d00000"}
     for i, metric in enumerate(t["metric"]):
         left, right = axes[i]
         # Shares in percent, their differences in percentage points, as the table prints.
-        scale = 100.0 if metric.startswith(("compliance_", "supply_within")) else 1.0
+        unit = metric_unit(metric)
+        scale = unit.scale
         for k, (which, colour) in enumerate((("current", "#555555"), ("proposed", "#1f5fa0"))):
             m, lo, hi = (scale * t[c][i] for c in (which, f"{which}_low", f"{which}_high"))
             left.errorbar(
@@ -183,9 +234,7 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
             )  # fmt: skip
         left.set_yticks([0, 1], [_("current"), _("proposed")], fontsize="small")
         left.set_ylim(1.6, -0.6)
-        name = metric_text(metric)
-        label = f"{name} (%)" if scale == 100.0 else name
-        left.set_ylabel(label, rotation=0, ha="right", va="center", fontsize="small")
+        left.set_ylabel(metric_text(metric), rotation=0, ha="right", va="center", fontsize="small")
         d, lo, hi = (scale * t[c][i] for c in ("diff", "diff_low", "diff_high"))
         right.errorbar(
             [d], [0], xerr=np.nan_to_num([[d - lo], [hi - d]]), fmt="o", capsize=4,
@@ -197,9 +246,10 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
         right.set_ylabel(
             verdict_text(t["verdict"][i]), rotation=0, ha="left", va="center", fontsize="small"
         )
-        for ax in (left, right):
+        for ax, u in ((left, unit.unit), (right, unit.diff_unit)):
             ax.grid(alpha=0.3, axis="x")
             ax.tick_params(axis="x", labelsize="small")
+            ax.set_xlabel(_(UNIT_LABELS[u]) if u in UNIT_LABELS else u, fontsize="x-small")
     axes[0, 0].set_title(_("Mean over {n} replications (95% CI)").format(n=evaluation.replications))
     axes[0, 1].set_title(_("Proposed - current, paired (95% CI)"))
     if title:

@@ -81,5 +81,5 @@ def test_plots_return_figures(case):
         plt.close(fig)
     fig, ax = plt.subplots()
     assert plot_utilisation(rec, ax=ax) is fig
-    assert [p.get_height() for p in ax.patches][-1] == pytest.approx(80 / 400)
+    assert [p.get_width() for p in ax.patches][-1] == pytest.approx(100 * 80 / 400)  # in %
     plt.close(fig)
