@@ -26,6 +26,7 @@ def run_and_report(
     workers: int = 1,
     dask: str | None = None,
     progress: bool | None = None,
+    web_map: bool = False,
 ) -> int:
     """Run a config's replications, print the summary table and write the outputs.
 
@@ -58,6 +59,9 @@ def run_and_report(
         the results are the same for any choice.
     progress
         Show a progress line on stderr; by default only when stderr is a terminal.
+    web_map
+        Also write ``map.html``, the interactive map of replication 0
+        (:func:`experiments.webmap.write_run_map`).
 
     Returns
     -------
@@ -85,6 +89,10 @@ def run_and_report(
     with staged_folder(out, command=command, overwrite=overwrite) as stage:
         written = list(extra(stage)) if extra is not None else []
         written += write_run_outputs(cfg, region, results, stage, plots=plots)
+        if web_map:
+            from experiments.webmap import write_run_map
+
+            written.append(write_run_map(cfg, region, results, stage / "map.html"))
     print()
     print(
         _("wrote {n} files to {out}/ (summary.json, records/, plots)").format(
@@ -106,6 +114,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers=args.workers,
         dask=args.dask,
         progress=False if args.quiet else None,
+        web_map=args.map,
     )
 
 
@@ -142,6 +151,11 @@ def add_output_options(p: argparse.ArgumentParser, default: str) -> None:
     )
 
 
+def add_map_option(p: argparse.ArgumentParser, text: str) -> None:
+    """``--map``: also write the interactive map (``map.html``)."""
+    p.add_argument("--map", action="store_true", help=text)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``run`` to the ``yingji`` parser."""
     p = sub.add_parser("run", help=_("simulate a configured region and scenario"))
@@ -158,4 +172,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_executor_options(p)
     add_output_options(p, "yingji-run")
     p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))
+    add_map_option(p, _("also write map.html, an interactive map of replication 0 (opens offline)"))
     p.set_defaults(func=cmd_run)

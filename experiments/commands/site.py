@@ -266,6 +266,12 @@ def cmd_site(args: argparse.Namespace) -> int:
                 result, proposed, stage / task.name, evaluation=evaluation,
                 plots=not args.no_plots,
             )  # fmt: skip
+            if args.map:
+                from experiments.webmap import osm_network, write_site_map
+
+                written.append(write_site_map(
+                    result, proposed, stage / task.name / "map.html", osm=osm_network(config)
+                ))  # fmt: skip
             folder = out / task.name
             line = _("wrote {n} files to {folder}/").format(n=len(written), folder=folder)
             print("  " + line + "\n")
@@ -291,7 +297,7 @@ def _keep_other_tasks(out: Path, stage: Path, names: set[str]) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``site`` to the ``yingji`` parser."""
-    from experiments.commands.run import add_executor_options, add_output_options
+    from experiments.commands.run import add_executor_options, add_map_option, add_output_options
     from experiments.siting.task import MODELS
 
     p = sub.add_parser(
@@ -333,4 +339,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_executor_options(p)
     add_output_options(p, "yingji-site")
     p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))
+    add_map_option(p, _("also write map.html per task, an interactive map of the sites (opens "
+                        "offline)"))  # fmt: skip
     p.set_defaults(func=cmd_site)
