@@ -1,0 +1,245 @@
+"""Fit team turnout and road speeds to a log by matching quantiles of arrival.
+
+The call-taken to first-arrival interval is turnout plus travel. Turnout adds
+the same minutes to every trip; a road group's speed factor stretches the part
+of each trip driven on that group. Quantiles of the interval taken within
+strata (the road group a trip mostly drives on, crossed with its length)
+separate the two:
+short trips show turnout, long trips on main roads show the major-road speed
+(:func:`experiments.replay.simulate.trip_strata`).
+
+The objective is the squared difference between simulated and observed
+quantiles summed over strata, each weighted by its share of incidents, with
+the simulation re-run on the same random numbers at every trial (so the
+objective is a deterministic function of the factors). A bounded least-squares
+search (``scipy.optimize.least_squares``) works on the logarithms of the
+factors, with finite-difference steps of a few per cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from experiments.replay.compare import QUANTILES
+from networks.errors import ConfigError
+from networks.i18n import _
+
+__all__ = ["Calibration", "calibrate", "quantile_loss", "quantile_residuals"]
+
+#: Signature of the simulation calibration drives: factors in, one row per
+#: replication and one column per incident of the arrival interval out.
+Simulate = Callable[[float, Mapping[str, float]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Fitted factors and the fit before and after.
+
+    Attributes
+    ----------
+    turnout
+        Factor on every team's turnout time.
+    speed
+        Road group to speed factor.
+    loss_before, loss_after
+        Quantile loss (minutes squared) at factors 1 and at the fit.
+    evaluations
+        Simulations run.
+    converged
+        Whether the search met its tolerance within its budget.
+    """
+
+    turnout: float
+    speed: dict[str, float]
+    loss_before: float
+    loss_after: float
+    evaluations: int
+    converged: bool
+    history: list[tuple[float, ...]] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (``calibration.json``)."""
+        return {
+            "turnout": self.turnout,
+            "speed": dict(self.speed),
+            "loss_before": self.loss_before,
+            "loss_after": self.loss_after,
+            "evaluations": self.evaluations,
+            "converged": self.converged,
+        }
+
+
+def _strata_masks(
+    observed: np.ndarray, strata: Any, min_count: int
+) -> list[tuple[str, np.ndarray]]:
+    """Stratum masks over known observations; strata under ``min_count`` pooled into one."""
+    labels = np.asarray(strata, dtype=object)
+    known = np.isfinite(observed)
+    counts = {s: int((known & (labels == s)).sum()) for s in set(labels.tolist())}
+    small = [s for s, c in counts.items() if c < min_count]
+    labels = np.where(np.isin(labels, small), "(pooled)", labels)
+    return [(s, known & (labels == s)) for s in sorted(set(labels[known].tolist()))]
+
+
+def quantile_residuals(
+    observed: np.ndarray,
+    simulated: np.ndarray,
+    strata: Any,
+    *,
+    quantiles: Sequence[float] = QUANTILES,
+    min_count: int = 10,
+) -> np.ndarray:
+    """Simulated minus observed quantiles per stratum, weighted by sqrt(incident share).
+
+    The vector's layout depends on the observed values and strata only, so it
+    is the same at every trial of a calibration. Its sum of squares is
+    :func:`quantile_loss`.
+
+    Parameters
+    ----------
+    observed, simulated, strata, quantiles, min_count
+        As in :func:`quantile_loss`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``strata x quantiles`` residuals in minutes (0 where a stratum has no
+        simulated value).
+    """
+    obs = np.asarray(observed, dtype=np.float64)
+    sim = np.atleast_2d(np.asarray(simulated, dtype=np.float64))
+    qs = np.asarray(quantiles, dtype=np.float64)
+    masks = _strata_masks(obs, strata, min_count)
+    total = sum(int(m.sum()) for _label, m in masks)
+    out = np.zeros((len(masks), qs.size))
+    for k, (_label, mask) in enumerate(masks):
+        s_vals = sim[:, mask]
+        if not np.isfinite(s_vals).any():
+            continue
+        diff = np.nanquantile(s_vals, qs) - np.quantile(obs[mask], qs)
+        out[k] = np.sqrt(mask.sum() / total) * diff
+    return out.ravel()
+
+
+def quantile_loss(
+    observed: np.ndarray,
+    simulated: np.ndarray,
+    strata: Any,
+    *,
+    quantiles: Sequence[float] = QUANTILES,
+    min_count: int = 10,
+) -> float:
+    """Squared quantile differences summed over strata, weighted by incident share.
+
+    Parameters
+    ----------
+    observed
+        One value per incident (NaN: unknown).
+    simulated
+        One row per replication, one column per incident.
+    strata
+        A label per incident; strata with fewer than ``min_count`` known
+        observed values are pooled into one.
+    quantiles
+        Probabilities compared.
+    min_count
+        Smallest stratum kept on its own.
+
+    Returns
+    -------
+    float
+        The loss in minutes squared (NaN when no incident is known).
+    """
+    if not np.isfinite(np.asarray(observed, dtype=np.float64)).any():
+        return float("nan")
+    r = quantile_residuals(observed, simulated, strata, quantiles=quantiles, min_count=min_count)
+    return float(np.sum(r**2))
+
+
+def calibrate(
+    observed: np.ndarray,
+    simulate: Simulate,
+    strata: np.ndarray,
+    *,
+    groups: Sequence[str] = ("major", "minor", "local"),
+    fit_turnout: bool = True,
+    bounds: tuple[float, float] = (0.25, 4.0),
+    quantiles: Sequence[float] = QUANTILES,
+    max_evaluations: int = 200,
+) -> Calibration:
+    """Fit the turnout factor and a speed factor per road group to observed arrivals.
+
+    Parameters
+    ----------
+    observed
+        Observed call-taken to first-arrival minutes, one per incident.
+    simulate
+        Runs the replay at ``(turnout, speed)`` on the same random numbers
+        every time and returns the simulated interval (replications x incidents).
+    strata
+        Stratum label per incident (see :func:`quantile_loss`).
+    groups
+        Road groups given a factor of their own (the others stay at 1).
+    fit_turnout
+        Whether the turnout factor is fitted (else kept at 1).
+    bounds
+        Lowest and highest factor tried.
+    quantiles
+        Probabilities compared.
+    max_evaluations
+        Budget of simulations.
+
+    Returns
+    -------
+    Calibration
+    """
+    from scipy import optimize
+
+    lo, hi = bounds
+    if not 0 < lo < 1 < hi:
+        raise ConfigError(_("calibration bounds must satisfy 0 < low < 1 < high"), key="bounds")
+    names = (["turnout"] if fit_turnout else []) + [f"speed.{g}" for g in groups]
+    if not names:
+        raise ConfigError(_("nothing to calibrate"), key="groups")
+    history: list[tuple[float, ...]] = []
+
+    def factors(x: np.ndarray) -> tuple[float, dict[str, float]]:
+        f = np.exp(x)
+        turnout = float(f[0]) if fit_turnout else 1.0
+        speed = {g: float(v) for g, v in zip(groups, f[int(fit_turnout) :], strict=True)}
+        return turnout, speed
+
+    def residuals(x: np.ndarray) -> np.ndarray:
+        turnout, speed = factors(x)
+        r = quantile_residuals(observed, simulate(turnout, speed), strata, quantiles=quantiles)
+        history.append((*np.exp(x).tolist(), float(np.sum(r**2))))
+        return r
+
+    x0 = np.zeros(len(names))
+    before = float(np.sum(residuals(x0) ** 2))
+    res = optimize.least_squares(
+        residuals,
+        x0,
+        bounds=(np.full(len(names), np.log(lo)), np.full(len(names), np.log(hi))),
+        # Steps of a few per cent: finer ones would see only the jumps of
+        # discrete dispatch decisions, not the slope.
+        diff_step=0.03,
+        max_nfev=max_evaluations,
+        # Stop at 1 % steps: finer than a year of logs can tell apart.
+        xtol=1e-2,
+        ftol=1e-3,
+    )
+    turnout, speed = factors(res.x)
+    return Calibration(
+        turnout=turnout,
+        speed=speed,
+        loss_before=before,
+        loss_after=float(np.sum(res.fun**2)),
+        evaluations=len(history),
+        converged=bool(res.status > 0),
+        history=history,
+    )

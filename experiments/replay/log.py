@@ -1,0 +1,205 @@
+"""A historical log for replay: the incidents, and the times the bureau observed.
+
+A replay log is an incident log (:mod:`scenarios.incident_log`: ``time``,
+``lon``/``lat`` or ``node``, ``hazard``, ``grade``, ...) with up to three more
+columns, the observed times, written the same way as ``time`` (minutes since
+the start, or ISO 8601 date-times):
+
+``call_taken`` (or ``dispatch``)
+    The call was answered and the first team alerted.
+``first_arrival`` (or ``arrival``)
+    The first team arrived on scene.
+``under_control`` (or ``control``)
+    The incident was under control.
+
+An empty cell is unknown (that incident drops out of that interval). The
+names are those of a run's ``records/incidents`` table, so a table yingji
+wrote replays as it is. Each time must not come before the one it follows.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from networks.errors import ConfigError
+from networks.i18n import _
+
+__all__ = ["OBSERVED_COLUMNS", "ReplayLog", "read_replay_log"]
+
+#: Observed time columns, in the order of the response, with their aliases.
+OBSERVED_COLUMNS = {
+    "call_taken": ("call_taken", "dispatch"),
+    "first_arrival": ("first_arrival", "arrival"),
+    "under_control": ("under_control", "control"),
+}
+
+
+@dataclass(frozen=True)
+class ReplayLog:
+    """A log ready to replay.
+
+    Attributes
+    ----------
+    incidents
+        The incidents (:class:`scenarios.incident_log.IncidentLog`), time-sorted.
+    times
+        ``call``, ``call_taken``, ``first_arrival``, ``under_control`` in
+        minutes from the start, in the incidents' order (NaN: unknown).
+    start
+        The date-time of minute 0 (``None`` when the log counts minutes).
+    source
+        The log's file, for messages.
+    """
+
+    incidents: Any
+    times: dict[str, np.ndarray]
+    start: datetime | None
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.incidents)
+
+
+def _split(table: Any) -> tuple[Any, dict[str, str]]:
+    """The incident columns as a table of their own, and observed name -> column."""
+    from scenarios.log_table import LogTable
+
+    observed: dict[str, str] = {}
+    for name, aliases in OBSERVED_COLUMNS.items():
+        given = [c for c in aliases if c in table.columns]
+        if len(given) > 1:
+            raise ConfigError(
+                _("give {a} or {b}, not both").format(a=given[0], b=given[1]),
+                source=table.source,
+                key=table.column_key(given[1]),
+            )
+        if given:
+            observed[name] = given[0]
+    rest = {c: v for c, v in table.columns.items() if c not in observed.values()}
+    return LogTable(table.source, rest, table.rows, table.header), observed
+
+
+def _minutes(table: Any, column: str, start: datetime | None) -> np.ndarray:
+    """A time column as minutes from ``start`` (NaN for empty cells)."""
+    from scenarios import incident_cells as cells
+
+    out = np.full(len(table), np.nan)
+    for i, raw in enumerate(table.columns[column]):
+        value = cells.plain(raw)
+        if value is None:
+            continue
+        try:
+            t = cells.time_cell(value)
+        except cells.CellError as e:
+            raise table.error(i, column, str(e)) from None
+        if isinstance(t, datetime) != (start is not None):
+            raise table.error(i, column, _("give every time one way (as the time column does)"))
+        if isinstance(t, datetime):
+            assert start is not None
+            if (t.tzinfo is None) != (start.tzinfo is None):
+                raise table.error(
+                    i,
+                    column,
+                    _("date-times with and without a UTC offset: give every time one way"),
+                )
+            out[i] = (t - start).total_seconds() / 60.0
+        else:
+            out[i] = float(t)
+    return out
+
+
+def _start(table: Any, given: datetime | str | None) -> datetime | None:
+    """Minute 0: the given start, or the earliest date-time of ``time`` (None for minutes)."""
+    from scenarios import incident_cells as cells
+
+    if given is not None:
+        return cells.parse_start(given)
+    column = "time" if "time" in table.columns else "time_min"
+    stamps = []
+    for raw in table.columns.get(column, []):
+        value = cells.plain(raw)
+        try:
+            t = cells.time_cell(value) if value is not None else None
+        except cells.CellError:
+            return None  # the incident reader names the bad cell
+        if isinstance(t, datetime):
+            stamps.append(t)
+    try:
+        return min(stamps) if stamps else None
+    except TypeError:  # aware and naive mixed: the incident reader names the cell
+        return None
+
+
+def read_replay_log(
+    source: str | os.PathLike[str] | Any,
+    network: Any,
+    *,
+    start: datetime | str | None = None,
+    max_snap_m: float | None = None,
+) -> ReplayLog:
+    """Read and check a replay log (a CSV file, a data frame or a mapping of columns).
+
+    Parameters
+    ----------
+    source
+        Path of a UTF-8 CSV file, or a :class:`pandas.DataFrame` / mapping.
+    network
+        The region's road network.
+    start
+        Minute 0 for date-times (default: the earliest alarm).
+    max_snap_m
+        Farthest a ``lon``/``lat`` may lie from its road node, metres.
+
+    Returns
+    -------
+    ReplayLog
+
+    Raises
+    ------
+    ConfigError
+        The first bad cell, naming the file, row and column; an observed time
+        before the one it follows.
+    """
+    from scenarios.incident_log import MAX_LOG_SNAP_M, IncidentLog
+    from scenarios.log_table import frame_table, read_csv_table
+
+    if isinstance(source, str | os.PathLike):
+        table = read_csv_table(Path(source))
+    else:
+        table = frame_table(source)
+    incidents_table, observed = _split(table)
+    t0 = _start(incidents_table, start)
+    log = IncidentLog.from_table(
+        incidents_table,
+        network,
+        start=t0,
+        max_snap_m=MAX_LOG_SNAP_M if max_snap_m is None else max_snap_m,
+    )
+    time_col = "time" if "time" in incidents_table.columns else "time_min"
+    call = _minutes(incidents_table, time_col, t0)
+    raw = {"call": call}
+    for name, column in observed.items():
+        raw[name] = _minutes(table, column, t0)
+    # Each observed time follows the one before it (where both are known).
+    chain = ["call", *[c for c in OBSERVED_COLUMNS if c in raw]]
+    for before, after in zip(chain, chain[1:], strict=False):
+        bad = np.flatnonzero(raw[after] < raw[before] - 1e-9)
+        if bad.size:
+            i = int(bad[0])
+            raise table.error(
+                i,
+                observed[after],
+                _("{after} comes before {before}").format(after=after, before=before),
+            )
+    order = np.argsort(call, kind="stable")  # the order the incident log sorts by
+    times = {
+        c: (raw[c][order] if c in raw else np.full(len(order), np.nan))
+        for c in ("call", *OBSERVED_COLUMNS)
+    }
+    return ReplayLog(log, times, t0, table.source)

@@ -1,0 +1,207 @@
+"""A replay's printed table and its output folder.
+
+Files (``yingji replay ... --out DIR``):
+
+``replay.json``
+    What was run and every comparison (and the calibration, if asked).
+``quantiles.csv``, ``tests.csv``, ``areas.csv``
+    The comparison tables (columns: :class:`~experiments.replay.compare.QuantileRow`,
+    :class:`~experiments.replay.compare.TwoSampleRow`,
+    :class:`~experiments.replay.compare.AreaRow`).
+``intervals.csv``
+    Per incident: the observed intervals and the simulated ones (mean over
+    replications), with node and first-due area.
+``qq.png``, ``histograms.png``, ``area_map.png``
+    The figures of :mod:`experiments.replay.plots`.
+``calibrated/``
+    With ``--calibrate``: the same tables and figures at the fitted factors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments.replay.adjust import road_group_label
+from experiments.replay.compare import INTERVALS, interval_label
+from networks.i18n import _, pad
+from networks.names import facility_label
+
+
+def _fmt(x: float, digits: int = 1) -> str:
+    return "-" if not np.isfinite(x) else f"{x:.{digits}f}"
+
+
+def _ci(low: float, high: float) -> str:
+    return f"[{_fmt(low)}, {_fmt(high)}]"
+
+
+def format_replay(
+    result: Any,
+    *,
+    title: str = "",
+    calibration: Any = None,
+    names_zh: Mapping[str, str] | None = None,
+) -> str:
+    """The comparison as a table for people (minutes; simulated - observed).
+
+    Parameters
+    ----------
+    result
+        A :class:`~experiments.replay.simulate.ReplayResult`.
+    title
+        First line (the log's name).
+    calibration
+        A :class:`~experiments.replay.calibrate.Calibration` to report, if any.
+    names_zh
+        Chinese station names (areas are named after their first-due station).
+
+    Returns
+    -------
+    str
+    """
+    lines = []
+    if title:
+        lines.append(title)
+    lines.append(
+        _("{n} incidents from the log, {r} replications each, seed {seed}").format(
+            n=int(result.area.size), r=result.replications, seed=result.seed
+        )
+    )
+    lines.append("")
+    head = (
+        pad(_("interval"), 36)
+        + pad(_("quantile"), 8, ">")
+        + pad(_("observed"), 26, ">")
+        + pad(_("simulated"), 26, ">")
+        + pad(_("difference"), 27, ">")
+    )
+    lines.append(head)
+    for row in result.quantiles:
+        lines.append(
+            pad(interval_label(row.interval), 36)
+            + pad("P" + str(round(row.q * 100)), 8, ">")
+            + f"{_fmt(row.observed):>10}{_ci(row.observed_low, row.observed_high):>16}"
+            f"{_fmt(row.simulated):>10}{_ci(row.simulated_low, row.simulated_high):>16}"
+            f"{_fmt(row.difference):>11}{_ci(row.difference_low, row.difference_high):>16}"
+        )
+    lines.append(_("minutes; difference = simulated - observed, 95 % paired bootstrap intervals"))
+    lines.append("")
+    for t in result.tests:
+        verdict = (
+            _("distributions differ")
+            if np.isfinite(t.ks_p_value) and t.ks_p_value < 0.01
+            else _("no clear difference")
+        )
+        lines.append(
+            _("{interval}: Kolmogorov-Smirnov D = {d}, p = {p} ({verdict})").format(
+                interval=interval_label(t.interval),
+                d=_fmt(t.ks_statistic, 3),
+                p=_fmt(t.ks_p_value, 4),
+                verdict=verdict,
+            )
+        )
+    if result.areas:
+        fast, slow = result.areas[0], result.areas[-1]
+        lines.append(
+            _(
+                "arrival by area: most too fast {fast} ({df:+.1f} min), "
+                "most too slow {slow} ({ds:+.1f} min)"
+            ).format(
+                fast=facility_label(fast.area, names_zh),
+                df=fast.difference,
+                slow=facility_label(slow.area, names_zh),
+                ds=slow.difference,
+            )
+        )
+    if calibration is not None:
+        lines.append("")
+        speeds = ", ".join(f"{road_group_label(g)} x{f:.2f}" for g, f in calibration.speed.items())
+        lines.append(
+            _(
+                "calibrated: turnout x{t:.2f}, road speed {speeds}; quantile loss "
+                "{before:.2f} -> {after:.2f} min² ({n} simulations)"
+            ).format(
+                t=calibration.turnout,
+                speeds=speeds,
+                before=calibration.loss_before,
+                after=calibration.loss_after,
+                n=calibration.evaluations,
+            )
+        )
+    return "\n".join(lines)
+
+
+def _rows_table(rows: Sequence[Any]) -> dict[str, list[Any]]:
+    dicts = [r.to_dict() for r in rows]
+    if not dicts:
+        return {}
+    return {k: [d[k] for d in dicts] for k in dicts[0]}
+
+
+def write_replay(result: Any, region: Any, folder: Path, *, plots: bool = True) -> list[Path]:
+    """Write a replay's tables, summary and figures into ``folder``.
+
+    Parameters
+    ----------
+    result
+        The replay.
+    region
+        The region replayed (for the map).
+    folder
+        An existing (staging) folder.
+    plots
+        Whether to draw the figures.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    from experiments.figures import save_figure
+    from experiments.replay.plots import plot_area_map, plot_histograms, plot_qq
+    from experiments.tables import write_table
+    from networks.files import atomic_write_text
+
+    written = [
+        atomic_write_text(
+            folder / "replay.json",
+            json.dumps(result.summary(), ensure_ascii=False, indent=2, allow_nan=True) + "\n",
+        )
+    ]
+    for name, rows in (
+        ("quantiles", result.quantiles),
+        ("tests", result.tests),
+        ("areas", result.areas),
+    ):
+        table = _rows_table(rows)
+        if table:
+            written.append(write_table(table, folder / name, fmt="csv"))
+    per_incident: dict[str, Any] = {
+        "incident": np.arange(result.area.size),
+        "node": result.nodes,
+        "area": [str(a) for a in result.area],
+        "free_flow_min": result.trip_minutes,
+    }
+    for k in INTERVALS:
+        per_incident[f"{k}_observed"] = result.observed[k]
+        sim = result.simulated[k]
+        with np.errstate(invalid="ignore"):
+            known = np.isfinite(sim).any(axis=0)
+            mean = np.full(sim.shape[1], np.nan)
+            mean[known] = np.nanmean(sim[:, known], axis=0)
+        per_incident[f"{k}_simulated_mean"] = mean
+    written.append(write_table(per_incident, folder / "intervals", fmt="csv"))
+    if plots:
+        written.append(save_figure(plot_qq(result.observed, result.simulated), folder / "qq.png"))
+        written.append(
+            save_figure(
+                plot_histograms(result.observed, result.simulated), folder / "histograms.png"
+            )
+        )
+        written.append(save_figure(plot_area_map(result, region), folder / "area_map.png"))
+    return written
