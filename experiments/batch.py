@@ -13,6 +13,7 @@ comparisons.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 import time
 from collections import Counter
@@ -35,6 +36,8 @@ from experiments.store import (
 from networks import i18n
 from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
+
+logger = logging.getLogger(__name__)
 
 #: ``replicate(config, *, replication, root_seed)`` -> an object with ``.summary`` and ``.records``.
 Replicate = Callable[..., Any]
@@ -203,33 +206,40 @@ class BatchResult:
     Attributes
     ----------
     out
-        The output folder.
+        The output folder (``None``: run in memory).
     ran
         Replications computed by this call.
     skipped
         Replications already in the folder.
     summary
-        Path of the tidy summary table.
+        Path of the tidy summary table (``None`` in memory).
     records
-        Paths of the tidy record tables (empty without ``records=True``).
+        Paths of the tidy record tables (empty without ``records=True``, or in memory).
     elapsed_s
         Wall-clock seconds of this call.
     executor
         Which executor ran the replications.
+    table
+        In memory (``out=None``): the tidy summary table as a pandas DataFrame, one
+        row per (point, replication), as ``summary.parquet`` would hold it.
+    record_tables
+        In memory with ``records=True``: the tidy record tables as DataFrames, by name.
     """
 
-    out: Path
+    out: Path | None
     ran: int
     skipped: int
-    summary: Path
+    summary: Path | None
     records: tuple[Path, ...]
     elapsed_s: float
     executor: str
+    table: Any = None
+    record_tables: dict[str, Any] | None = None
 
 
 def run_experiment(
     spec: ExperimentSpec | str | Path,
-    out: str | Path,
+    out: str | Path | None = None,
     *,
     workers: int = 1,
     dask: str | None = None,
@@ -248,7 +258,8 @@ def run_experiment(
     spec
         The experiment, or the path of its TOML file.
     out
-        Output folder; created, or resumed when it holds this experiment.
+        Output folder; created, or resumed when it holds this experiment. ``None``:
+        write nothing and return the tables in memory (:class:`BatchResult` ``table``).
     workers
         Local worker processes (1: serial in this process).
     dask
@@ -292,15 +303,21 @@ def run_experiment(
     fn = replicate or default_replicate()
     points = spec.points()
     _check_drones(points)
-    check_output_folder(Path(out))  # before the lock file lands in someone's own folder
+    if out is not None:
+        check_output_folder(Path(out))  # before the lock file lands in someone's own folder
     with contextlib.ExitStack() as stack:
         cluster: tuple[Executor, int] | None = None
         if executor is None and plan.kind == "dask":
             # Connect before the folder is made: an unreachable scheduler leaves nothing.
             cluster = stack.enter_context(open_executor(plan))
         # Lock first: the identity check and the manifest belong to one run at a time.
-        stack.enter_context(folder_lock(Path(out)))
-        store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
+        if out is None:  # in memory: no folder, no lock, no file
+            from experiments.batch_memory import MemoryStore
+
+            store: ResultStore = MemoryStore(spec, replicate=qualified_name(fn))
+        else:
+            stack.enter_context(folder_lock(Path(out)))
+            store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
         found, damaged = store.scan(records=records)
         done = set(found)
         if damaged:
@@ -308,19 +325,16 @@ def run_experiment(
             more = len(damaged) > 3
             message = (
                 _(
-                    "yingji: warning: {folder}: damaged replication files ({names} and {more} "
-                    "more), left by a crash or a full disk; those replications are run again"
+                    "{folder}: damaged replication files ({names} and {more} more), "
+                    "left by a crash or a full disk; those replications are run again"
                 )
                 if more
                 else _(
-                    "yingji: warning: {folder}: damaged replication files ({names}), "
+                    "{folder}: damaged replication files ({names}), "
                     "left by a crash or a full disk; those replications are run again"
                 )
             )
-            print(
-                message.format(folder=store.root, names=names, more=len(damaged) - 3),
-                file=sys.stderr,
-            )
+            logger.warning(message.format(folder=store.root, names=names, more=len(damaged) - 3))
         todo = [
             (r, p) for r in range(spec.replications) for p in points if (p.index, r) not in done
         ]
@@ -350,13 +364,15 @@ def run_experiment(
         summary = store.write_summary(fmt=table_format)
         record_paths = tuple(store.write_records(fmt=table_format)) if records else ()
     return BatchResult(
-        out=Path(out),
+        out=None if out is None else Path(out),
         ran=len(todo),
         skipped=skipped,
         summary=summary,
         records=record_paths,
         elapsed_s=time.perf_counter() - t0,
         executor=plan.describe() if executor is None else type(executor).__name__,
+        table=getattr(store, "table", None),
+        record_tables=getattr(store, "record_tables", None) if records else None,
     )
 
 

@@ -3,18 +3,23 @@
 Each sub-command lives in a module of :mod:`experiments.commands` that
 registers its parser and calls one library function. A
 :class:`networks.errors.YingjiError` (a user's mistake) becomes one line on
-stderr and exit status 2, never a traceback.
+stderr and exit status 2, never a traceback. Library modules log through
+:mod:`logging`; for the length of a command, :func:`main` shows their
+messages on stderr (``yingji: warning: ...`` for warnings, the bare message
+for information) and leaves logging as it found it afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import logging
 import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NoReturn
 
 from networks import __version__, i18n
@@ -25,11 +30,16 @@ from networks.i18n import N_, _
 COMMANDS = (
     "experiments.commands.network",
     "experiments.commands.run",
+    "experiments.commands.replay",
     "experiments.commands.scenario",
     "experiments.commands.drill",
     "experiments.commands.experiment",
     "experiments.commands.site",
+    "experiments.commands.examples",
 )
+
+#: Packages whose log messages a command shows (other libraries' loggers are left alone).
+LOGGED_PACKAGES = ("networks", "scenarios", "sim", "experiments")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -92,6 +102,55 @@ def _early_language(argv: Sequence[str]) -> str | None:
 def _error_line(message: str) -> str:
     """``yingji: error: MESSAGE`` on one line, in the language in use."""
     return " ".join(_("yingji: error: {message}").format(message=message).split())
+
+
+class _LevelPrefix(logging.Formatter):
+    """A log record as a user reads it: warnings and errors say so, information is bare."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """One line (plus a traceback, if the record carries one) in the language in use."""
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            message = _error_line(message)
+        elif record.levelno >= logging.WARNING:
+            message = _("yingji: warning: {message}").format(message=message)
+        if record.exc_info:
+            message += "\n" + self.formatException(record.exc_info)
+        return message
+
+
+@contextlib.contextmanager
+def show_log_messages(*, level: int = logging.INFO) -> Iterator[logging.Handler]:
+    """Show yingji's log messages on stderr while the block runs.
+
+    A handler on the loggers of :data:`LOGGED_PACKAGES` (not the root logger, so
+    other libraries and an embedding application keep their settings); the
+    loggers' levels and handlers are restored afterwards, as ``main`` may run
+    many times in one process.
+
+    Parameters
+    ----------
+    level
+        The least severe level shown.
+
+    Yields
+    ------
+    logging.Handler
+        The handler (writing to the ``sys.stderr`` of the moment the block starts).
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LevelPrefix())
+    loggers = [logging.getLogger(name) for name in LOGGED_PACKAGES]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.setLevel(level)
+    try:
+        yield handler
+    finally:
+        for lg, old in zip(loggers, levels, strict=True):
+            lg.removeHandler(handler)
+            lg.setLevel(old)
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -161,7 +220,8 @@ def _main(argv: list[str]) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
-        return int(args.func(args) or 0)
+        with show_log_messages():
+            return int(args.func(args) or 0)
     except YingjiError as exc:
         print(_error_line(str(exc)), file=sys.stderr)
         return 2

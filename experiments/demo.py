@@ -69,6 +69,8 @@ def run_demo(*, out: Path, seed: int = 2024, replications: int = 5, overwrite: b
         teams=sum(t.count for s in region.stations for t in s.teams),
         depots=len(region.depots),
     )
+    # The command's report, not a log message: run_demo is the body of `yingji demo`, and
+    # the network block heads the summary table run_and_report prints to stdout after it.
     print(format_network_info(net.summary(), extra=[(_("stations"), facilities)]) + "\n")
 
     def network_files(folder: Path) -> list[Path]:

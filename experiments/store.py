@@ -32,10 +32,10 @@ is not part of the results and may be deleted.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
-import sys
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -84,6 +84,8 @@ __all__ = [
     "manifest_language", "npz_bytes", "plain_summary", "plain_tables", "read_table",
     "records_ok", "sweep_temp_files", "write_table",
 ]  # fmt: skip
+
+logger = logging.getLogger(__name__)
 
 #: Wall-clock seconds per replication: not a result (see the module docstring).
 TIMINGS = "timings.csv"
@@ -154,13 +156,12 @@ class ResultStore:
                 )
             if old.get("code_digest") != manifest["code_digest"]:
                 # Same version, other code (an editable install being worked on): say so.
-                print(
+                logger.warning(
                     _(
-                        "yingji: warning: {folder}: yingji's code changed since this folder was "
-                        "started (same version); finished replications are kept. Use a new "
-                        "--out folder for results from one code state only."
-                    ).format(folder=root),
-                    file=sys.stderr,
+                        "{folder}: yingji's code changed since this folder was started (same "
+                        "version); finished replications are kept. Use a new --out folder for "
+                        "results from one code state only."
+                    ).format(folder=root)
                 )
         else:
             check_output_folder(root)

@@ -72,8 +72,8 @@ def test_py_typed_is_declared_as_package_data():
     data = PYPROJECT["tool"]["setuptools"]["package-data"]
     for pkg in PACKAGES:
         assert "py.typed" in data.get(pkg, []) + data.get("*", []), pkg
-    found = PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]
-    assert all(f"{pkg}*" in found for pkg in PACKAGES)
+    listed = PYPROJECT["tool"]["setuptools"]["packages"]
+    assert all(pkg in listed for pkg in PACKAGES)
 
 
 def test_the_installed_distribution_lists_py_typed():

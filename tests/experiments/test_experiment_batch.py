@@ -528,13 +528,15 @@ def test_a_second_concurrent_run_into_one_folder_is_refused(tmp_path):
     assert run_experiment(make_spec(tmp_path), out, replicate=fake_replicate).ran == 12
 
 
-def test_changed_code_under_the_same_version_is_reported_on_resume(tmp_path, capsys):
+def test_changed_code_under_the_same_version_is_reported_on_resume(tmp_path, caplog):
     out = tmp_path / "out"
     run_experiment(make_spec(tmp_path, replications=1), out, replicate=fake_replicate)
     manifest = json.loads((out / "manifest.json").read_text())
     manifest["code_digest"] = "0" * 64  # as if made before an edit of an editable install
     (out / "manifest.json").write_text(json.dumps(manifest))
-    capsys.readouterr()
+    caplog.clear()
     res = run_experiment(make_spec(tmp_path, replications=2), out, replicate=fake_replicate)
-    assert "code changed since this folder was started" in capsys.readouterr().err
+    (warning,) = [r for r in caplog.records if r.name == "experiments.store"]
+    assert warning.levelname == "WARNING"
+    assert "code changed since this folder was started" in warning.getMessage()
     assert (res.ran, res.skipped) == (4, 4)
