@@ -94,11 +94,12 @@ def run_and_report(
 
             written.append(write_run_map(cfg, region, results, stage / "map.html"))
     print()
-    print(
-        _("wrote {n} files to {out}/ (summary.json, records/, plots)").format(
-            n=len(written), out=out
-        )
+    done = (
+        _("wrote {n} files to {out}/ (summary.json, records/, plots, map.html)")
+        if web_map
+        else _("wrote {n} files to {out}/ (summary.json, records/, plots)")
     )
+    print(done.format(n=len(written), out=out))
     return 0
 
 

@@ -193,7 +193,47 @@ def format_evaluation(evaluation: Any) -> str:
             f"  {pad(name, label)}{pad(current, 10, '>')}{pad(proposed, 10, '>')}  "
             f"{pad(diff, gap)}{verdict}"
         )
+    warning = evaluation_warning(evaluation)
+    if warning:
+        lines.append("  " + warning)
     return "\n".join(lines)
+
+
+def evaluation_warning(evaluation: Any) -> str | None:
+    """A warning when a share's paired difference is known to less than ±5 points.
+
+    Names the widest interval and how many paired replications would bring
+    every share's difference within ±5 points (from the differences' spread).
+    """
+    from experiments.outputs import SHARE_HALF_WIDTH, replications_needed
+
+    t = evaluation.table()
+    wide = []
+    for i, m in enumerate(t["metric"]):
+        if not m.startswith(("compliance_", "supply_within")):
+            continue
+        half = (t["diff_high"][i] - t["diff_low"][i]) / 2
+        if math.isfinite(half) and half > SHARE_HALF_WIDTH:
+            diffs = np.asarray(evaluation.proposed[m], float) - np.asarray(
+                evaluation.current[m], float
+            )
+            wide.append((half, m, replications_needed(diffs.tolist(), half_width=SHARE_HALF_WIDTH)))
+    if not wide:
+        return None
+    from experiments.analysis import metric_text
+
+    half, metric, _n = max(wide, key=lambda w: w[0])
+    needed = max((n or 0) for _h, _m, n in wide)
+    return _(
+        "warning: {n} paired replications give a 95% CI of ±{half} percentage points "
+        "({metric}); about {needed} would bring every share's difference within ±{target}"
+    ).format(
+        n=evaluation.replications,
+        half=f"{100 * min(half, 1.0):.1f}",
+        metric=metric_text(metric),
+        needed=needed,
+        target=f"{100 * SHARE_HALF_WIDTH:g}",
+    )
 
 
 def cmd_site(args: argparse.Namespace) -> int:

@@ -125,9 +125,11 @@ def facility_rows(facilities: Any, network: Any, kind: str) -> dict[str, list[An
 def coverage_summary(result: SitingResult, evaluation: Evaluation | None = None) -> dict[str, Any]:
     """JSON-ready account of the task, the solver's report and the coverage before/after."""
     prob = result.problem
+    from networks import __version__
     from networks.i18n import get_language
 
     out: dict[str, Any] = {
+        "yingji_version": __version__,
         "language": get_language(),  # of the tables and maps; numbers do not depend on it
         "task": {
             "name": prob.task.name,
