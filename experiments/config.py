@@ -10,8 +10,8 @@ the file and the dotted key. Paths inside it are relative to the file::
     speeds = { residential = 25 } # km/h by road class, for ways without maxspeed
 
     [facilities]
-    stations = "default"          # or a CSV/GeoJSON table, or inline [[stations]]
-    depots = "default"            # or a CSV/GeoJSON table, inline [[depots]], or "none"
+    stations = "default"          # or a table (CSV, GeoJSON...), or inline [[stations]]
+    depots = "default"            # or a table (CSV, GeoJSON...), inline [[depots]], or "none"
     township_stations = 6         # default stations in only the first 6 townships
 
     [scenario]
@@ -47,6 +47,9 @@ the file and the dotted key. Paths inside it are relative to the file::
     [people]                      # people at the scene: rescue, survival, shelters (sim.people)
     shelters = "stations"
 
+    [travel]                      # a bureau's own travel times (sim.travel_matrix)
+    matrix = "od.csv"             # origin,destination,minutes[,minutes_back]; gaps use roads
+
     [run]
     seed = 2024
     replications = 1
@@ -81,6 +84,7 @@ from experiments.run_keys import (
     RUN_FILE,
     SCENARIO,
     SOURCES,
+    TRAVEL,
 )
 from networks.errors import ConfigError
 from networks.i18n import LANGUAGES, _
@@ -159,6 +163,8 @@ class RunConfig:
     incidents: IncidentSource | None = None
     #: Folder a policy named by import path was imported from (for worker processes).
     policy_path: str | None = field(default=None, compare=False)
+    #: A bureau's travel-time matrix file (``[travel] matrix``), checked with the region.
+    travel_matrix: Path | None = None
 
     # ------------------------------------------------------------------ load
     @classmethod
@@ -254,6 +260,7 @@ class RunConfig:
 
         run = r.table("run", {})
         RUN.allow(run)
+        travel_matrix = cls._travel_matrix(r, base)
         name = r.str("name", Path(source).stem)
         r.str("description", "")
         language = RUN_FILE.read(r, "language")
@@ -283,7 +290,27 @@ class RunConfig:
             people=people,
             name=name,
             language=language,
+            travel_matrix=travel_matrix,
         )
+
+    @staticmethod
+    def _travel_matrix(r: Reader, base: Path) -> Path | None:
+        """The ``[travel]`` table's matrix file (its rows are read with the region)."""
+        tr = r.table("travel", {})
+        TRAVEL.allow(tr)
+        ref = TRAVEL.read(tr, "matrix")
+        if ref is None:
+            return None
+        p = Path(ref)
+        p = p if p.is_absolute() else base / p
+        if not p.is_file():
+            what = (
+                _("is a folder, not a table file: {path}")
+                if p.is_dir()
+                else _("no such file: {path}")
+            )
+            raise tr.error("matrix", what.format(path=p))
+        return p
 
     @staticmethod
     def _policy(r: Reader, source: str, base: Path) -> tuple[dict[str, Any], str | None]:
@@ -416,6 +443,8 @@ class RunConfig:
             out["people"] = dict(self.people)
         if self.language is not None:
             out["language"] = self.language
+        if self.travel_matrix is not None:
+            out["travel"] = {"matrix": str(self.travel_matrix)}
         if self.sources:
             out["sources"] = {k: list(v) for k, v in self.sources}
         for kind in ("stations", "depots"):

@@ -65,6 +65,7 @@ def _run_file() -> FileKind:
         RUN_FILE,
         SCENARIO,
         SOURCES,
+        TRAVEL,
     )
     from sim.duty import DUTY, DUTY_DESK
     from sim.people_spec import (
@@ -96,8 +97,8 @@ def _run_file() -> FileKind:
         "response targets and the run settings. Only [network] is required.",
         (
             RUN_FILE, NETWORK, SPEEDS, FACILITIES, INLINE_STATIONS, TEAM, INLINE_DEPOTS,
-            SCENARIO, SOURCES, POLICY, POLICY_RESERVE, TARGETS, RUN, REINFORCEMENT, DUTY,
-            DUTY_DESK, REPORTING, REPORTING_DEADLINES, REPORTING_LEVEL_DEADLINES,
+            SCENARIO, SOURCES, POLICY, POLICY_RESERVE, TARGETS, RUN, TRAVEL, REINFORCEMENT,
+            DUTY, DUTY_DESK, REPORTING, REPORTING_DEADLINES, REPORTING_LEVEL_DEADLINES,
             REPORTING_FIRST, REPORTING_WRITING, REPORTING_VIDEO, PEOPLE, PEOPLE_RESCUE, SURVIVAL,
             PEOPLE_SHELTER, PEOPLE_HAZARDS, PEOPLE_HAZARD,
         ),
@@ -215,16 +216,18 @@ def _tables() -> FileKind:
     from experiments.facility_tables import DEPOTS_TABLE, STATIONS_TABLE
     from experiments.log_columns import DISRUPTIONS_TABLE, INCIDENT_LOG_TABLE
     from experiments.siting.places import SITING_TABLE
+    from sim.travel_matrix import OD_MATRIX_TABLE
 
     return FileKind(
         "tables",
         "Tables",
         "数据表",
-        "Table files (CSV with a header row, or GeoJSON Point features whose properties are "
-        "the columns) that configs point to. Column names are English in every language.",
+        "Table files (CSV with a header row; or GeoJSON, GeoPackage or Shapefile Point features, "
+        "in any coordinate reference system, whose attributes are the columns) that configs "
+        "point to. Column names are English in every language.",
         (
             STATIONS_TABLE, DEPOTS_TABLE, SITING_TABLE, INCIDENT_LOG_TABLE, DISRUPTIONS_TABLE,
-            HISTORY_TABLE, OBSERVATIONS_TABLE,
+            HISTORY_TABLE, OBSERVATIONS_TABLE, OD_MATRIX_TABLE,
         ),
     )  # fmt: skip
 

@@ -34,6 +34,9 @@ class Region:
     reinforcement: Any = None
     #: The config's incident log placed on the network (``[scenario] incidents``), if any.
     incidents: Any = None
+    #: The config's travel-time matrix (``[travel] matrix``, a
+    #: :class:`sim.travel_matrix.OdMatrix` checked against these facilities), if any.
+    travel: Any = None
 
     @property
     def names_zh(self) -> dict[str, str]:
@@ -85,9 +88,18 @@ def place_region(config: RunConfig) -> Region:
         )  # fmt: skip
     from experiments.incident_source import config_log
 
+    travel = None
+    if config.travel_matrix is not None:
+        from sim.travel_matrix import read_od_matrix
+
+        travel = read_od_matrix(config.travel_matrix)
+        names = [f.name for f in (*stations, *depots)]
+        if reinforcement is not None:
+            names.append(reinforcement.station.name)
+        travel.check(names=names, n_nodes=network.n_nodes)
     return Region(
         network=network, stations=stations, depots=depots, sources=sources,
-        reinforcement=reinforcement, incidents=config_log(config, network),
+        reinforcement=reinforcement, incidents=config_log(config, network), travel=travel,
     )  # fmt: skip
 
 

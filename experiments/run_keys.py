@@ -1,7 +1,7 @@
 """The keys of a run config's own tables, as records :class:`experiments.config.RunConfig` reads.
 
 The top level, ``[facilities]``, ``[scenario]``, ``[sources]``, ``[run]``,
-``[reinforcement]`` and the inline ``[[stations]]`` / ``[[depots]]`` rows; the
+``[travel]``, ``[reinforcement]`` and the inline ``[[stations]]`` / ``[[depots]]`` rows; the
 tables other modules validate declare their keys beside their validators
 (``[network]`` in :mod:`experiments.network_spec`, ``[targets]`` in
 :mod:`sim.targets`, ``[duty]`` in :mod:`sim.duty`, ``[reporting]`` in
@@ -74,6 +74,8 @@ RUN_FILE = Section(
         Key("policy", "table", "The dispatch policy.", "调派策略"),
         Key("targets", "table", "The response standard, minutes.", "响应时限标准"),
         Key("run", "table", "Seed, replications and travel-time noise.", "运行参数"),
+        Key("travel", "table", "A bureau's own travel-time matrix instead of the roads.",
+            "行驶时间"),
         Key("reinforcement", "table", "Outside teams a grave incident calls in.", "增援力量"),
         Key("duty", "table", "Duty desks: who answers calls and writes reports.", "值班值守"),
         Key("reporting", "table", "The reporting chain.", "信息报送"),
@@ -91,9 +93,10 @@ FACILITIES = Section(
     "Facilities",
     (
         Key("stations", "any", "The stations.", "应急救援站", default="default",
-            allowed_text='"default" or a CSV/GeoJSON table file'),
+            allowed_text='"default" or a table file (CSV, GeoJSON, GeoPackage, Shapefile)'),
         Key("depots", "any", "The depots; none for a run of teams alone.", "应急物资储备库",
-            default="default", allowed_text='"default", "none" or a CSV/GeoJSON table file'),
+            default="default",
+            allowed_text='"default", "none" or a table file (CSV, GeoJSON, GeoPackage, Shapefile)'),
         Key("township_stations", "integer",
             "Default stations in only the first N townships.", "乡镇救援站数量",
             lo=0, hi=MAX_TOWNSHIPS, default_text="every township"),
@@ -140,6 +143,21 @@ RUN = Section(
             lo=0, lo_open=True, hi=MAX_DURATION_MIN, default_text="the scenario's duration"),
     ),
     zh="运行参数",
+)  # fmt: skip
+#: ``[travel]``: a bureau's own station/depot travel times (:mod:`sim.travel_matrix`).
+TRAVEL = Section(
+    "travel",
+    "Travel-time matrix",
+    (
+        Key("matrix", "path",
+            "A CSV file of minutes from stations and depots to network nodes and back "
+            "(see the travel matrix table), relative to the config.", "行驶时间矩阵",
+            default_text="none: road times only"),
+    ),
+    zh="行驶时间",
+    help="Where the matrix has a (station or depot, node) pair, the simulation ranks "
+    "stations and times drives by it instead of the network's shortest path; pairs it "
+    "lacks use the network. Matrix times ignore road closures.",
 )  # fmt: skip
 #: ``[reinforcement]``: a station of the provincial tier that enters the map when called.
 REINFORCEMENT = Section(

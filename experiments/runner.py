@@ -135,6 +135,7 @@ def run_replication(
         duty=duty,
         reporting=reporting,
         people=people_spec(config, region),
+        travel_matrix=travel_matrix(region),
     )
     summary = flatten(sim.summarise(records, targets=targets))
     summary = {"replication": replication, "root_seed": root, **summary}
@@ -169,6 +170,20 @@ def desks_and_rules(config: RunConfig, region: Region) -> tuple[Any, Any]:
                     key=f"reporting.video.drones[{k}]",
                 )
     return duty, rules
+
+
+def travel_matrix(region: Region) -> Any:
+    """The region's travel-time matrix for its stations and depots (``None``: none).
+
+    Rows of a station or depot the region no longer has (another siting) are
+    left out; those sites use the roads.
+    """
+    if region.travel is None:
+        return None
+    stations = [s.name for s in region.stations]
+    if region.reinforcement is not None:  # it runs as the last station
+        stations.append(region.reinforcement.station.name)
+    return region.travel.resolve(stations=stations, depots=[d.name for d in region.depots])
 
 
 def people_spec(config: RunConfig, region: Region) -> Any:

@@ -22,6 +22,7 @@ from scipy.sparse import csgraph
 
 from networks.oracle import state_csr
 from networks.roadnet import RoadNetwork
+from sim.travel_matrix import TravelMatrix
 
 #: Seconds the first search from a scene covers.
 FIRST_LIMIT = 1800.0
@@ -56,10 +57,14 @@ class DepotSearch:
     ----------
     depot_nodes
         Node of each depot.
+    matrix
+        A bureau's travel times: its depot pairs replace the road times (in
+        every state); ``None`` for the roads alone.
     """
 
-    def __init__(self, depot_nodes: np.ndarray) -> None:
+    def __init__(self, depot_nodes: np.ndarray, *, matrix: TravelMatrix | None = None) -> None:
         self.depot_nodes = np.asarray(depot_nodes, dtype=np.int64)
+        self.matrix = matrix
         self._kept: OrderedDict[tuple[int, int, bool], Reach] = OrderedDict()
 
     def reach(self, state: RoadNetwork, node: int, *, full: bool = False) -> Reach:
@@ -83,8 +88,13 @@ class DepotSearch:
             return Reach(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), complete=True)
         times = csgraph.dijkstra(state_csr(state, reverse=True), indices=node, limit=limit)
         sec = times[self.depot_nodes].astype(np.float32)
+        row = None if self.matrix is None else self.matrix.depot_row(sec.size, node)
+        if row is not None:
+            given = ~np.isnan(row)
+            sec[given] = row[given]
         order = np.argsort(sec, kind="stable")
-        order = order[np.isfinite(sec[order])]
+        # Within the limit only: a matrix time beyond it may be beaten by a depot not searched.
+        order = order[np.isfinite(sec[order]) & (sec[order] <= limit)]
         return Reach(order, sec[order], complete=limit == np.inf)
 
     def first(self, state: RoadNetwork, node: int, wanted: np.ndarray) -> int:

@@ -46,6 +46,7 @@ from sim.roads import RoadStates
 from sim.standby import Standby
 from sim.supplies import Supplies
 from sim.targets import ResponseTargets
+from sim.travel_matrix import TravelMatrix
 
 
 class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
@@ -71,6 +72,7 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         duty: DutyDesks | None = None,
         reporting: ReportingRules | None = None,
         people: PeopleSpec | None = None,
+        travel_matrix: TravelMatrix | None = None,
     ) -> None:
         if reinforcement is not None:
             # Its station goes last, so every other team keeps its index and its seed.
@@ -113,6 +115,7 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
             self.call_taken = taken.tolist()
         self.network = network
         self.travel_noise = travel_noise
+        self.travel_matrix = travel_matrix
         self.noise = draws(Lognormal(1.0, travel_noise), noise_rng) if travel_noise > 0 else None
         # The parts, in the order their state depends on each other: the requirements are
         # resolved against the fleet (with or without the reinforcement), the depots' items

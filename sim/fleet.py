@@ -181,11 +181,12 @@ class Fleet:
                 ahead = (start - now) * 60.0 if start > now else 0.0
                 # Triangle-inequality lower bounds through the home station skip most trees.
                 # (inf - inf is no bound, so each term is used only when it is one.)
+                # A travel matrix need not keep the inequality: no bound then.
                 lb = 0.0
-                via = float(tt[h, scene])
+                via = float(tt[h, scene]) if tb.bounds else _INF
                 if via < _INF:
                     lb = float(tt[h, node]) - via
-                via = float(tt_back[h, node])
+                via = float(tt_back[h, node]) if tb.bounds else _INF
                 if via < _INF:
                     lb = max(lb, float(tt_back[h, scene]) - via)
                 if lb + ahead >= best_t:

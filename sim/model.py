@@ -92,6 +92,7 @@ from sim.records import RunRecords
 from sim.reporting_rules import ReportingRules
 from sim.targets import ResponseTargets
 from sim.travel import route_lengths
+from sim.travel_matrix import TravelMatrix
 
 __all__ = ["Engine", "route_lengths", "run", "work_done_at"]
 
@@ -112,6 +113,7 @@ def run(
     duty: DutyDesks | None = None,
     reporting: ReportingRules | None = None,
     people: PeopleSpec | None = None,
+    travel_matrix: TravelMatrix | None = None,
 ) -> RunRecords:
     """Simulate the response to an incident stream.
 
@@ -162,6 +164,11 @@ def run(
         shelters (:mod:`sim.people`); adds the ``people`` and ``shelters``
         tables. Computed after the run from the records, with draws from a
         stream of its own, so it changes no other record.
+    travel_matrix
+        A bureau's own travel times (:class:`~sim.travel_matrix.TravelMatrix`,
+        from :meth:`~sim.travel_matrix.OdMatrix.resolve`): where it has a
+        station-node or depot-node pair, dispatch ranking and drive times use it
+        instead of the roads, in every road state; ``None`` for the roads alone.
 
     Returns
     -------
@@ -183,5 +190,6 @@ def run(
         duty=duty,
         reporting=reporting,
         people=people,
+        travel_matrix=travel_matrix,
     )
     return eng.run()

@@ -59,6 +59,7 @@ class RoadStates:
             station_nodes=self.station_nodes,
             cap_stations=self.cap_stations,
             depot_nodes=self.depot_nodes,
+            matrix=self.travel_matrix,
         )
         self.tables = self._tables_for(self._start_state)
 

@@ -43,6 +43,7 @@ from networks.oracle import TravelOracle, arcs_of, checkout, state_csr
 from networks.roadnet import RoadNetwork
 from sim.depot_search import DepotSearch
 from sim.facilities import CAPABILITIES
+from sim.travel_matrix import TravelMatrix
 
 _INF = math.inf
 #: Stations kept per node in a dispatch order; a walk past them works out the rest.
@@ -248,14 +249,18 @@ class TravelTables:
         float32 seconds from each station to every node, ``(n_stations, n_nodes)``.
     tt_back
         float32 seconds from every node back to each station, same shape.
-        Both are the run's oracle arrays: valid while this state is current.
+        Both are the run's oracle arrays (or, with a travel matrix, copies with
+        the matrix pairs written over them): valid while this state is current.
+    bounds
+        Whether ``tt`` and ``tt_back`` are road times, so that the triangle
+        inequality bounds drives through a station (not with a travel matrix).
     """
 
     def __init__(self, state: RoadNetwork, travel: Travel) -> None:
         self.state = state
         self.travel = travel
-        self.tt = travel.oracle.out_times
-        self.tt_back = travel.oracle.in_times
+        self.tt, self.tt_back = travel.times
+        self.bounds = travel.matrix is None
         self.cap_stations = travel.cap_stations
         # Orders depend only on the state and the layout: shared between runs.
         self.orders: list[dict[int, list[tuple[int, float]]]] = _shared_orders(state, travel)
@@ -326,6 +331,10 @@ class Travel:
         stations that hold teams of it.
     depot_nodes
         Node of each depot.
+    matrix
+        A bureau's own travel times (:class:`~sim.travel_matrix.TravelMatrix`):
+        its station and depot pairs replace the road times in every state;
+        ``None`` for the roads alone.
 
     Notes
     -----
@@ -340,21 +349,36 @@ class Travel:
         station_nodes: np.ndarray,
         cap_stations: Sequence[np.ndarray],
         depot_nodes: np.ndarray,
+        matrix: TravelMatrix | None = None,
     ) -> None:
         self.cap_stations = cap_stations
-        self.layout = (station_nodes.tobytes(), tuple(c.tobytes() for c in cap_stations))
+        self.matrix = matrix
+        mkey = b"" if matrix is None else matrix.key
+        self.layout = (station_nodes.tobytes(), tuple(c.tobytes() for c in cap_stations), mkey)
         per_net = _DEPOTS.setdefault(network.base, {})
-        self.depots = per_net.get(depot_nodes.tobytes())
+        dkey = depot_nodes.tobytes() + mkey
+        self.depots = per_net.get(dkey)
         if self.depots is None:
             if len(per_net) >= _LAYOUTS_KEPT:
                 del per_net[next(iter(per_net))]
-            self.depots = per_net[depot_nodes.tobytes()] = DepotSearch(depot_nodes)
+            self.depots = per_net[dkey] = DepotSearch(depot_nodes, matrix=matrix)
         self.oracle: TravelOracle = checkout(network, station_nodes)
+        # Without a matrix the tables are the oracle's own arrays; with one, copies
+        # rewritten at each move (the oracle's arrays are its trees' and go to the next run).
+        o = self.oracle
+        self.times = (
+            (o.out_times, o.in_times) if matrix is None else (o.out_times.copy(), o.in_times.copy())
+        )
         self._views: dict[int, TravelTables] = {}
 
     def at(self, state: RoadNetwork) -> TravelTables:
         """The tables of ``state``, which becomes the current one."""
         self.oracle.move_to(state)
+        if self.matrix is not None:
+            out, back = self.times
+            np.copyto(out, self.oracle.out_times)
+            np.copyto(back, self.oracle.in_times)
+            self.matrix.overlay(out, back)
         view = self._views.get(state.version)
         if view is None:
             view = self._views[state.version] = TravelTables(state, self)

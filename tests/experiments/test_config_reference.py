@@ -128,6 +128,7 @@ PROBES: dict[str, Probe] = {
     ),
     "run:targets": (_run, RUN, ("targets",), {}),
     "run:run": (_run, RUN, ("run",), {}),
+    "run:travel": (_run, RUN, ("travel",), {}),
     "run:reinforcement": (_run, RUN, ("reinforcement",), dict(REINFORCEMENT)),
     "run:duty": (_run, RUN, ("duty",), {}),
     "run:duty.<level>": (_run, RUN, ("duty", "county"), {"officers": 2}),
