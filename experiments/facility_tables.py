@@ -1,9 +1,9 @@
-"""Stations and depots read from a table file (CSV or GeoJSON), one row per team or stock item.
+"""Stations and depots read from a table file (CSV, GeoJSON...), one row per team or stock item.
 
 :func:`table_facilities` reads a ``facilities.stations`` / ``facilities.depots``
-table of a run config, groups its rows into facilities and places them on the
-network; every mistake names the file, row and column. Also :data:`Where`, how a
-placed facility tells where it was given.
+table of a run config (CSV, GeoJSON, GeoPackage or Shapefile), groups its rows into
+facilities and places them on the network; every mistake names the file, row and
+column. Also :data:`Where`, how a placed facility tells where it was given.
 """
 
 from __future__ import annotations
@@ -37,10 +37,15 @@ Where = Callable[[str], tuple[str | None, str]]
 
 _PLACE = "location columns: node; osmid; lon and lat; x and y; or landmark"
 _LOCATION_KEYS = location_keys(with_location=False)
+_GEO = (
+    " A GeoJSON, GeoPackage or Shapefile table holds Point features with these attributes, "
+    "in any coordinate reference system (reprojected to WGS84; a GeoJSON without one is WGS84). "
+    "A Shapefile column name cut to 10 characters (turnout_mi) is read as the column it begins."
+)
 #: A stations table: one row per capability of a station (``facilities.stations``).
 STATIONS_TABLE = Section(
     "stations table",
-    "Stations table (CSV or GeoJSON)",
+    "Stations table (CSV, GeoJSON, GeoPackage or Shapefile)",
     (
         Key("name", "string", "The station; rows with one name are one station.", "名称",
             default=REQUIRED),
@@ -63,14 +68,13 @@ STATIONS_TABLE = Section(
     ),
     zh="应急救援站",
     help="One row per team type of a station; the rows of one station agree on its place, "
-    "tier and area. Place each station by " + _PLACE + ". A GeoJSON table holds Point "
-    "features with these properties.",
+    "tier and area. Place each station by " + _PLACE + "." + _GEO,
     columns=True,
 )  # fmt: skip
 #: A depots table: one row per stock item of a depot (``facilities.depots``).
 DEPOTS_TABLE = Section(
     "depots table",
-    "Depots table (CSV or GeoJSON)",
+    "Depots table (CSV, GeoJSON, GeoPackage or Shapefile)",
     (
         Key("name", "string", "The depot; rows with one name are one depot.", "名称",
             default=REQUIRED),
@@ -87,7 +91,7 @@ DEPOTS_TABLE = Section(
     ),
     zh="应急物资储备库",
     help="One row per stock item of a depot; the rows of one depot agree on its place, tier, "
-    "parent and lead time. Place each depot by " + _PLACE + ".",
+    "parent and lead time. Place each depot by " + _PLACE + "." + _GEO,
     columns=True,
 )  # fmt: skip
 #: Columns of a stations table (besides :data:`~experiments.locations.LOCATION_COLUMNS`).

@@ -157,7 +157,7 @@ class Section:
     help
         A paragraph on the table as a whole.
     columns
-        Whether the records are the columns of a CSV/GeoJSON table.
+        Whether the records are the columns of a table file (CSV, GeoJSON...).
     """
 
     path: str

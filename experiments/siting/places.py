@@ -14,10 +14,10 @@ from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.config_keys import Key, Section
 
-#: A table given as a siting task's ``candidates``, ``demand`` or ``fix`` (CSV or GeoJSON).
+#: A table given as a siting task's ``candidates``, ``demand`` or ``fix`` (CSV or GIS file).
 SITING_TABLE = Section(
     "siting table",
-    "Siting table (CSV or GeoJSON)",
+    "Siting table (CSV, GeoJSON, GeoPackage or Shapefile)",
     (
         *location_keys(with_location=False),
         Key("weight", "number", "demand only: the demand of the row's node (rows add up).",
@@ -38,7 +38,7 @@ DEMAND_SPAWN_KEY = 2**31 - 1
 def table_nodes(
     path: Path, network: RoadNetwork, task: SitingTask, name: str
 ) -> tuple[np.ndarray, list[TableRow]]:
-    """Nodes of the rows of a location table (CSV/GeoJSON) and the rows themselves.
+    """Nodes of the rows of a location table (CSV, GeoJSON...) and the rows themselves.
 
     ``name`` is the task key the table was given for (``fix``, ``candidates``,
     ``demand``), for the error if it has no rows.

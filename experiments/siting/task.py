@@ -10,7 +10,7 @@ One task sites one tier of one kind of facility::
     p = 10                   # sites of this tier (default: as many as there are now)
     standard_min = 10        # default: targets.arrival for stations, 30 for depots
     turnout_min = 0          # part of the standard spent before the wheels roll
-    candidates = "auto"      # auto, landmarks, nodes, current, or a CSV/GeoJSON table
+    candidates = "auto"      # auto, landmarks, nodes, current, or a table file
     demand = "scenario"      # scenario (sampled incidents), population, nodes, or a table
     demand_samples = 20      # incident streams sampled for the demand
     fix = "none"             # none, current, or a table of sites that must stay open
@@ -255,7 +255,7 @@ def _tiers_text() -> str:
 
 
 def _keyword_text(name: str) -> str:
-    return ", ".join(_KEYWORDS[name]) + ", or a CSV/GeoJSON table file"
+    return ", ".join(_KEYWORDS[name]) + ", or a table file (CSV, GeoJSON, GeoPackage, Shapefile)"
 
 
 #: One ``[[siting]]`` table of a run config (what :meth:`SitingTask.from_dict` accepts).
