@@ -149,14 +149,16 @@ def test_invariants(case):
     for r0 in np.flatnonzero(early):
         # Sent on before reaching a scene that cleared: the next trip starts at once, from
         # that scene, and includes the rest of the drive there.
-        later = np.flatnonzero(
-            (d["team"] == d["team"][r0]) & (d["dispatched"] > d["dispatched"][r0])
-        )
-        r1 = later[np.argmin(d["dispatched"][later])]
+        # Rows are in dispatch order, so the team's next row is its next trip, even when
+        # it was sent and sent on at the same instant (a scene cleared as the team left).
+        later = np.flatnonzero((d["team"] == d["team"][r0]) & (np.arange(d["team"].size) > r0))
+        assert later.size, "a team turned back before its scene has no next trip"
+        r1 = later[0]
         assert d["dispatched"][r1] == d["returned"][r0] and d["from_scene"][r1]
         assert d["travel"][r1] >= d["arrival"][r0] - d["returned"][r0] - 1e-9
     for team in np.unique(d["team"]):
         rows = np.flatnonzero(d["team"] == team)
+        assert np.all(np.diff(d["dispatched"][rows]) >= 0)  # rows in dispatch order
         rows = rows[np.argsort(d["dispatched"][rows], kind="stable")]
         for r0, r1 in zip(rows[:-1], rows[1:], strict=True):
             assert d["released"][r0] <= d["dispatched"][r1] + 1e-9
