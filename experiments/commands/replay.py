@@ -18,6 +18,7 @@ def replay_and_report(
     replications: int = 20,
     seed: int | None = None,
     calibrate: bool = False,
+    calibrate_by: str = "group",
     plots: bool = True,
     overwrite: bool = False,
 ) -> int:
@@ -41,6 +42,8 @@ def replay_and_report(
         Root seed (the config's ``run.seed`` if ``None``).
     calibrate
         Also fit turnout and road speeds, and compare again at the fit.
+    calibrate_by
+        One speed factor per road ``"group"`` (major, minor, local) or per road ``"class"``.
     plots
         Whether to draw the figures.
     overwrite
@@ -73,7 +76,7 @@ def replay_and_report(
     print(format_replay(result, title=str(log_path), names_zh=region.names_zh))
     fit = after = None
     if calibrate:
-        fit = calibrate_replay(cfg, log, region=region)
+        fit = calibrate_replay(cfg, log, region=region, by=calibrate_by)
         tuned = adjusted_region(region, speed=fit.speed, turnout=fit.turnout)
         after = replay(cfg, log, region=tuned, replications=replications)
         print()
@@ -104,6 +107,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         replications=args.replications,
         seed=args.seed,
         calibrate=args.calibrate,
+        calibrate_by=args.calibrate_by,
         plots=not args.no_plots,
         overwrite=args.overwrite,
     )
@@ -132,6 +136,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--calibrate",
         action="store_true",
         help=_("fit turnout and road speeds to the log, then compare again"),
+    )
+    p.add_argument(
+        "--calibrate-by",
+        choices=("group", "class"),
+        default="group",
+        help=_("one speed factor per road group (major, minor, local; default) or per road class"),
     )
     add_output_options(p, "yingji-replay")
     p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))

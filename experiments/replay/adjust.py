@@ -49,7 +49,11 @@ def road_group_label(group: str) -> str:
         "minor": _("secondary and tertiary roads"),
         "local": _("local roads"),
     }
-    return labels.get(group, group)
+    if group in labels:
+        return labels[group]
+    from networks.plot import road_class_label
+
+    return road_class_label(group)  # a road class (calibration by class)
 
 
 def road_group(highway: Any) -> np.ndarray:
@@ -104,14 +108,16 @@ def scale_distribution(dist: Any, factor: float) -> Any:
 def adjusted_region(
     region: Any, *, speed: Mapping[str, float] | None = None, turnout: float = 1.0
 ) -> Any:
-    """A region with road speeds scaled by group and team turnout stretched.
+    """A region with road speeds scaled by group (or class) and team turnout stretched.
 
     Parameters
     ----------
     region
         An :class:`experiments.region.Region`.
     speed
-        Road group to speed factor (missing groups: 1).
+        Road group (``major``, ``minor``, ``local``) or OpenStreetMap road class
+        (``primary``, ``residential``, ...) to speed factor; missing ones: 1. A
+        class's factor multiplies its group's.
     turnout
         Factor on every team's turnout time.
 
@@ -123,11 +129,12 @@ def adjusted_region(
     from networks.roadnet import RoadNetwork
 
     speed = dict(speed or {})
+    classes = set(np.unique(np.asarray(region.network.edges.highway).astype(str)).tolist())
     for group, f in speed.items():
-        if group not in ROAD_GROUPS:
+        if group not in ROAD_GROUPS and group not in classes:
             raise ConfigError(
                 _("unknown road group {g!r} (known: {known})").format(
-                    g=group, known=", ".join(ROAD_GROUPS)
+                    g=group, known=", ".join([*ROAD_GROUPS, *sorted(classes)])
                 ),
                 key="speed",
             )
@@ -139,9 +146,10 @@ def adjusted_region(
     if any(f != 1.0 for f in speed.values()):
         net = region.network
         groups = road_group(net.edges.highway)
+        cls = np.asarray(net.edges.highway).astype(str)
         mult = np.ones(net.n_edges)
         for group, f in speed.items():
-            mult[groups == group] = f
+            mult[groups == group if group in ROAD_GROUPS else cls == group] *= f
         e = net.edges
         # A network's own travel seconds (a loaded travel_time) stretch with the speed.
         time_s = None if e.time_s is None else e.time_s / mult

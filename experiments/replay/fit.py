@@ -20,6 +20,8 @@ from experiments.replay.simulate import (
     simulate_intervals,
     trip_strata,
 )
+from networks.errors import ConfigError
+from networks.i18n import _
 
 __all__ = ["calibrate_replay"]
 
@@ -32,6 +34,7 @@ def calibrate_replay(
     replications: int = 3,
     seed: int | None = None,
     groups: Sequence[str] | None = None,
+    by: str = "group",
     max_evaluations: int = 150,
 ) -> Calibration:
     """Fit the turnout factor and road-group speed factors to a log's arrival times.
@@ -49,7 +52,11 @@ def calibrate_replay(
     seed
         Root seed; the config's if ``None``.
     groups
-        Road groups to fit; by default every group the network has roads of.
+        Road groups (or classes) to fit; by default every one the network has roads of.
+    by
+        ``"group"``: one speed factor per road group (major, minor, local), what a
+        few months of calls can tell apart; ``"class"``: one per OpenStreetMap road
+        class, for long logs.
     max_evaluations
         Budget of trials.
 
@@ -60,11 +67,15 @@ def calibrate_replay(
     """
     region = config.region() if region is None else region
     root = config.seed if seed is None else int(seed)
-    if groups is None:
+    if by not in ("group", "class"):
+        raise ConfigError(_("calibrate by group or class, not {by!r}").format(by=by), key="by")
+    if groups is None and by == "group":
         present = set(road_group(region.network.edges.highway).tolist())
         groups = tuple(g for g in ROAD_GROUPS if g in present)
+    elif groups is None:
+        groups = tuple(sorted(set(np.asarray(region.network.edges.highway).astype(str).tolist())))
     fast = dataclasses.replace(region, depots=())
-    strata = trip_strata(region, log.incidents.template.node)
+    strata = trip_strata(region, log.incidents.template.node, by=by)
     observed = intervals_from_times(log.times)["arrival"]
 
     def simulate(turnout: float, speed: Mapping[str, float]) -> np.ndarray:

@@ -95,7 +95,9 @@ def first_due(region: Any, nodes: Any) -> tuple[np.ndarray, np.ndarray]:
     return labels[best], tt[best, np.arange(node.size)].astype(np.float64) / 60.0
 
 
-def trip_minutes_by_group(region: Any, nodes: Any) -> tuple[np.ndarray, np.ndarray]:
+def trip_minutes_by_group(
+    region: Any, nodes: Any, *, by: str = "group"
+) -> tuple[np.ndarray, np.ndarray]:
     """Free-flow minutes of each incident's first-due trip, split by road group.
 
     The trip is the fastest route from the station that reaches the incident
@@ -109,12 +111,14 @@ def trip_minutes_by_group(region: Any, nodes: Any) -> tuple[np.ndarray, np.ndarr
         An :class:`experiments.region.Region`.
     nodes
         Node index per incident.
+    by
+        ``"group"`` (:data:`experiments.replay.adjust.ROAD_GROUPS`) or ``"class"``
+        (the network's OpenStreetMap road classes).
 
     Returns
     -------
     minutes, groups
-        ``(len(groups), len(nodes))`` minutes and the group names
-        (:data:`experiments.replay.adjust.ROAD_GROUPS` order).
+        ``(len(groups), len(nodes))`` minutes and the group (or class) names.
     """
     from scipy.sparse import csgraph
 
@@ -122,9 +126,14 @@ def trip_minutes_by_group(region: Any, nodes: Any) -> tuple[np.ndarray, np.ndarr
 
     net = region.network
     node = np.asarray(nodes, dtype=np.int64)
-    groups = tuple(ROAD_GROUPS)
+    labels = (
+        road_group(net.edges.highway)
+        if by == "group"
+        else np.asarray(net.edges.highway).astype(str)
+    )
+    groups = tuple(ROAD_GROUPS) if by == "group" else tuple(sorted(set(labels.tolist())))
     index = {g: k for k, g in enumerate(groups)}
-    code = np.array([index[g] for g in road_group(net.edges.highway)], dtype=np.int64)
+    code = np.array([index[g] for g in labels], dtype=np.int64)
     # The group of the fastest edge between each pair of nodes (what the router takes).
     t = net.edge_time
     ok = np.isfinite(t)
@@ -156,7 +165,7 @@ def trip_minutes_by_group(region: Any, nodes: Any) -> tuple[np.ndarray, np.ndarr
     return out, np.array(groups)
 
 
-def trip_strata(region: Any, nodes: Any, *, bands: int = 3) -> np.ndarray:
+def trip_strata(region: Any, nodes: Any, *, bands: int = 3, by: str = "group") -> np.ndarray:
     """Calibration strata: the road group a first-due trip mostly drives on, by length.
 
     Parameters
@@ -167,13 +176,15 @@ def trip_strata(region: Any, nodes: Any, *, bands: int = 3) -> np.ndarray:
         Node index per incident.
     bands
         Trip-length bands (quantiles of free-flow minutes over all incidents).
+    by
+        Label trips by road ``"group"`` or road ``"class"``.
 
     Returns
     -------
     numpy.ndarray
         Labels like ``"major|2"``, one per incident.
     """
-    minutes, groups = trip_minutes_by_group(region, nodes)
+    minutes, groups = trip_minutes_by_group(region, nodes, by=by)
     total = minutes.sum(axis=0)
     edges = np.quantile(total, np.linspace(0, 1, bands + 1)[1:-1]) if total.size else []
     band = np.searchsorted(edges, total, side="right")

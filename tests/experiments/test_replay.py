@@ -208,3 +208,21 @@ def test_a_bad_row_is_one_line_and_exit_2_from_the_command_line(short_log, tmp_p
     assert len(err) == 1
     assert "bad.csv" in err[0] and "row 6" in err[0] and "grade" in err[0]
     assert not out.exists()
+
+
+def test_calibration_by_road_class_fits_one_factor_per_class(county, short_log):
+    cfg, region = county
+    log = read_replay_log(short_log, region.network)
+    fit = calibrate_replay(cfg, log, region=region, replications=1, by="class",
+                           max_evaluations=30)  # fmt: skip
+    classes = set(np.asarray(region.network.edges.highway).astype(str).tolist())
+    assert set(fit.speed) == classes
+    assert fit.loss_after < fit.loss_before
+    # A class factor stretches exactly that class's roads.
+    one = adjusted_region(region, speed={"residential": 0.5})
+    cls = np.asarray(region.network.edges.highway).astype(str)
+    ratio = one.network.edges.travel_time / region.network.edges.travel_time
+    np.testing.assert_allclose(ratio[cls == "residential"], 2.0)
+    np.testing.assert_allclose(ratio[cls != "residential"], 1.0)
+    with pytest.raises(ConfigError):
+        calibrate_replay(cfg, log, region=region, by="lane")
