@@ -338,7 +338,7 @@ def test_chain_invariants(s):
     rng = np.random.default_rng(seed)
     rng.spawn(4)
     layout = assign_desks(county, stations, stream.node, desks.levels)
-    pieces: dict[tuple[int, int], list[tuple[float, float, int]]] = {}
+    pieces: dict[tuple[int, int], np.ndarray] = {}
     again = report_chain(
         records, network=county, stations=stations, desks=desks, layout=layout,
         answered=records.scene["answered"], parent=stream.parent, rules=rules,
@@ -454,7 +454,7 @@ def test_chain_invariants(s):
     answered = records.scene["answered"]
     off = desks.start_hour * 60.0
     for (pos, d), got in pieces.items():
-        if not got:
+        if not len(got):
             continue
         staff = desks.staff[layout.levels[pos]]
         if pos == 0:

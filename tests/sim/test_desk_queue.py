@@ -1,0 +1,80 @@
+"""The compiled desk sweep agrees with the same code run as plain Python."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import desk_queue
+from sim.desk_queue import capacity
+
+
+def _inputs(data: st.DataObject) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, np.ndarray]]:
+    """Jobs of both classes, pairs and droppable follow-ups, and a desk that takes calls."""
+    n = data.draw(st.integers(1, 40))
+    arrive = np.sort(np.asarray(data.draw(st.lists(st.floats(0, 300), min_size=n, max_size=n))))
+    w1 = np.asarray(data.draw(st.lists(st.floats(0.0, 30), min_size=n, max_size=n)))
+    pair = np.asarray(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    w2 = np.where(
+        pair, np.asarray(data.draw(st.lists(st.floats(0.1, 30), min_size=n, max_size=n))), 0.0
+    )
+    drop = np.asarray(
+        data.draw(st.lists(st.one_of(st.just(np.inf), st.floats(0, 400)), min_size=n, max_size=n))
+    )
+    drop = np.where(pair, np.inf, drop)  # only single follow-ups are ever dropped
+    r1 = np.arange(n, dtype=np.int64)
+    r2 = np.where(pair, n + np.arange(n), -1).astype(np.int64)
+    cls = np.where(pair, 0, 1).astype(np.int8)
+    m = data.draw(st.integers(0, 15))
+    picked = np.sort(np.asarray(data.draw(st.lists(st.floats(0, 300), min_size=m, max_size=m))))
+    took = picked + np.asarray(data.draw(st.lists(st.floats(0.1, 5), min_size=m, max_size=m)))
+    shifts = [(0.0, data.draw(st.integers(1, 3)))]
+    if data.draw(st.booleans()):
+        shifts.append((data.draw(st.floats(1, 300)), data.draw(st.integers(0, 4))))
+    times, free = capacity(picked, took, shifts)
+    return (arrive, w1, w2, r1, r2, drop, cls), (times, free)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), end=st.floats(50, 1000))
+def test_compiled_sweep_equals_the_plain_python_sweep(data, end):
+    if desk_queue.njit is None:  # pragma: no cover - numba is a dependency
+        pytest.skip("numba is not installed: only the plain sweep runs")
+    jobs, (times, free) = _inputs(data)
+    n = jobs[0].size
+    results = []
+    for fn in (desk_queue._SWEEP, desk_queue._sweep):
+        sent, wait, missed = np.full(2 * n, np.nan), np.full(2 * n, np.nan), np.zeros(2 * n, bool)
+        pieces = np.zeros((4 * n + times.size + 8, 3))
+        m = fn(*jobs, times, free, end, sent, wait, missed, pieces)
+        results.append((sent, wait, missed, pieces[:m]))
+    for got, want in zip(results[0], results[1], strict=True):
+        np.testing.assert_array_equal(got, want)
+    sent, _wait, missed, pieces = results[0]
+    # Work is written only between arrival and the end of the run, never by more officers
+    # than the desk has, and in pieces that follow one another in time.
+    assert np.all((pieces[:, 0] <= pieces[:, 1]) & (pieces[:, 1] <= end))
+    assert np.all(pieces[1:, 0] >= pieces[:-1, 1] - 1e-9)
+    assert np.all(pieces[:, 2] <= free.max())
+    done = ~np.isnan(sent[:n])
+    assert np.all(sent[:n][done] >= jobs[0][done])
+    assert not np.any(missed[:n] & done)
+
+
+def test_the_sweep_counts_pieces_past_a_buffer_too_small():
+    # Three jobs on one officer with a call in between: more pieces than the buffer holds;
+    # the count goes on, and sweep() runs again with room for all of them.
+    arrive, w1 = np.array([0.0, 1.0, 2.0]), np.array([4.0, 4.0, 4.0])
+    jobs = (arrive, w1, np.zeros(3), np.arange(3), np.full(3, -1), np.full(3, np.inf),
+            np.ones(3, np.int8))  # fmt: skip
+    times, free = capacity(np.array([2.0]), np.array([3.0]), [(0.0, 1)])
+    out = np.full(3, np.nan), np.full(3, np.nan), np.zeros(3, bool)
+    small = np.zeros((1, 3))
+    m = desk_queue._SWEEP(*jobs, times, free, 100.0, *out, small)
+    assert m > 1
+    got = desk_queue.sweep(*jobs, times, free, 100.0, *out, True)
+    assert len(got) == m
+    assert np.isclose(((got[:, 1] - got[:, 0]) * got[:, 2]).sum(), w1.sum())
+    assert out[0].tolist() == [5.0, 9.0, 13.0]
