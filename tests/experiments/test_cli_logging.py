@@ -41,7 +41,8 @@ def test_the_cli_shows_information_bare_and_warnings_marked(level, message, name
     elif level == logging.WARNING:
         assert shown == f"yingji: warning: {message}\n"
     else:
-        assert shown == "yingji: error: " + " ".join(message.split()) + "\n"
+        # One line: the whole line's whitespace collapsed (a blank message leaves none).
+        assert shown == " ".join(f"yingji: error: {message}".split()) + "\n"
 
 
 def test_logging_is_left_as_it_was_and_other_libraries_are_not_shown(capsys):
