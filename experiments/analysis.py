@@ -47,6 +47,27 @@ METRIC_LABELS = {
     "people_not_reached": N_("people_not_reached"),
     "people_shelter_overflow": N_("people_shelter_overflow"),
     "people_evacuation_min_mean": N_("people_evacuation_min_mean"),
+    "warning_compliance_arrival": N_("warning_compliance_arrival"),
+    "warning_arrival_mean": N_("warning_arrival_mean"),
+    "warning_arrival_p90": N_("warning_arrival_p90"),
+    "warning_call_taking_mean": N_("warning_call_taking_mean"),
+    "warning_supply_delivery_mean": N_("warning_supply_delivery_mean"),
+    "warning_supply_short_units": N_("warning_supply_short_units"),
+    "warning_supply_short_incidents": N_("warning_supply_short_incidents"),
+    "warning_teams_staged": N_("warning_teams_staged"),
+    "warning_stock_units": N_("warning_stock_units"),
+    "moveup_coverage_share": N_("moveup_coverage_share"),
+    "moveup_moves_per_day": N_("moveup_moves_per_day"),
+    "moveup_moves": N_("moveup_moves"),
+    "moveup_move_min_mean": N_("moveup_move_min_mean"),
+    "rush_hour_arrival_share": N_("rush_hour_arrival_share"),
+    "rush_hour_arrival_mean": N_("rush_hour_arrival_mean"),
+    "rush_hour_arrival_p90": N_("rush_hour_arrival_p90"),
+    "rush_hour_incidents": N_("rush_hour_incidents"),
+    "off_peak_arrival_share": N_("off_peak_arrival_share"),
+    "off_peak_arrival_mean": N_("off_peak_arrival_mean"),
+    "off_peak_arrival_p90": N_("off_peak_arrival_p90"),
+    "off_peak_incidents": N_("off_peak_incidents"),
 }
 
 
@@ -63,6 +84,9 @@ FACTOR_LABELS = {
     "run.travel_noise": N_("run.travel_noise"),
     "policy.name": N_("policy.name"),
     "policy.reserve": N_("policy.reserve"),
+    "warnings.lead_h": N_("warnings.lead_h"),
+    "moveup.policy": N_("moveup.policy"),
+    "congestion.profile": N_("congestion.profile"),
 }
 
 
@@ -80,6 +104,14 @@ def level_text(key: str, value: Any) -> str:
         from experiments.outputs import policy_label
 
         return policy_label(value)
+    if key == "moveup.policy" and isinstance(value, str):
+        from sim.moveup_spec import POLICY_LABELS
+
+        return _(POLICY_LABELS[value]) if value in POLICY_LABELS else value
+    if key == "congestion.profile" and isinstance(value, str):
+        from sim.congestion import PROFILE_LABELS
+
+        return _(PROFILE_LABELS[value]) if value in PROFILE_LABELS else value
     return format_value(value)
 
 

@@ -47,6 +47,9 @@ the file and the dotted key. Paths inside it are relative to the file::
     [people]                      # people at the scene: rescue, survival, shelters (sim.people)
     shelters = "stations"
 
+    [warnings]                    # the warning plan: teams staged, stock pushed down (sim.warnings)
+    lead_h = 6                    # every rainstorm and typhoon warned 6 h ahead
+
     [travel]                      # a bureau's own travel times (sim.travel_matrix)
     matrix = "od.csv"             # origin,destination,minutes[,minutes_back]; gaps use roads
 
@@ -165,6 +168,12 @@ class RunConfig:
     policy_path: str | None = field(default=None, compare=False)
     #: A bureau's travel-time matrix file (``[travel] matrix``), checked with the region.
     travel_matrix: Path | None = None
+    #: ``[warnings]`` as given (checked; :func:`experiments.runner.warning_plan` builds it).
+    warnings: tuple[tuple[str, Any], ...] | None = None
+    #: ``[moveup]`` as given (checked; :func:`experiments.runner.moveup_spec` builds it).
+    moveup: tuple[tuple[str, Any], ...] | None = None
+    #: ``[congestion]`` as given (checked; :func:`experiments.runner.congestion_spec` builds it).
+    congestion: tuple[tuple[str, Any], ...] | None = None
 
     # ------------------------------------------------------------------ load
     @classmethod
@@ -241,6 +250,18 @@ class RunConfig:
             PeopleSpec.from_dict(r.get("people"), source=source, hazards=cat.keys,
                                  place=lambda _loc, _key: 0)  # fmt: skip
             people = tuple(r.table("people").data.items())
+        from sim.warnings import plan_table  # [warnings]: checked now, built for each run
+
+        warnings = plan_table(r)
+        moveup = None
+        if r.has("moveup"):  # checked now; compliance tables' stations with the region
+            from sim.moveup_spec import MoveupSpec
+
+            MoveupSpec.from_dict(r.get("moveup"), source=source)
+            moveup = tuple(r.table("moveup").data.items())
+        from sim.congestion import congestion_table
+
+        congestion = congestion_table(r)  # by road class and clock hour, checked now
 
         reinforcement = None
         if r.has("reinforcement"):
@@ -291,6 +312,9 @@ class RunConfig:
             name=name,
             language=language,
             travel_matrix=travel_matrix,
+            warnings=warnings,
+            moveup=moveup,
+            congestion=congestion,
         )
 
     @staticmethod
@@ -441,6 +465,12 @@ class RunConfig:
             out["reporting"] = dict(self.reporting)
         if self.people is not None:
             out["people"] = dict(self.people)
+        if self.warnings is not None:
+            out["warnings"] = dict(self.warnings)
+        if self.moveup is not None:
+            out["moveup"] = dict(self.moveup)
+        if self.congestion is not None:
+            out["congestion"] = dict(self.congestion)
         if self.language is not None:
             out["language"] = self.language
         if self.travel_matrix is not None:

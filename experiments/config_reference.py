@@ -67,7 +67,9 @@ def _run_file() -> FileKind:
         SOURCES,
         TRAVEL,
     )
+    from sim.congestion import CONGESTION, CONGESTION_HOURS
     from sim.duty import DUTY, DUTY_DESK
+    from sim.moveup_spec import MOVEUP, MOVEUP_TABLES
     from sim.people_spec import (
         PEOPLE,
         PEOPLE_HAZARD,
@@ -87,6 +89,7 @@ def _run_file() -> FileKind:
     from sim.stations import TEAM
     from sim.survival import SURVIVAL
     from sim.targets import TARGETS
+    from sim.warnings import WARNINGS, WARNINGS_DESKS, WARNINGS_LEVEL
 
     return FileKind(
         "run",
@@ -100,7 +103,8 @@ def _run_file() -> FileKind:
             SCENARIO, SOURCES, POLICY, POLICY_RESERVE, TARGETS, RUN, TRAVEL, REINFORCEMENT,
             DUTY, DUTY_DESK, REPORTING, REPORTING_DEADLINES, REPORTING_LEVEL_DEADLINES,
             REPORTING_FIRST, REPORTING_WRITING, REPORTING_VIDEO, PEOPLE, PEOPLE_RESCUE, SURVIVAL,
-            PEOPLE_SHELTER, PEOPLE_HAZARDS, PEOPLE_HAZARD,
+            PEOPLE_SHELTER, PEOPLE_HAZARDS, PEOPLE_HAZARD, WARNINGS, WARNINGS_LEVEL,
+            WARNINGS_DESKS, MOVEUP, MOVEUP_TABLES, CONGESTION, CONGESTION_HOURS,
         ),
     )  # fmt: skip
 
@@ -127,6 +131,7 @@ def _scenario_file() -> FileKind:
     from scenarios.event_weather import RAINSTORM, TYPHOON
     from scenarios.events import SET_INCIDENT
     from scenarios.spec import BACKGROUND, RATES, SCENARIO_FILE
+    from scenarios.warnings import WARNING, WARNING_AREA
 
     return FileKind(
         "scenario",
@@ -136,8 +141,8 @@ def _scenario_file() -> FileKind:
         "FILE): background incident rates, disaster events and catalogue overrides. Its "
         "[overrides] table has the shape of a hazard catalogue file.",
         (
-            SCENARIO_FILE, BACKGROUND, RATES, RAINSTORM, TYPHOON, EARTHQUAKE, CHEMICAL_LEAK,
-            SET_INCIDENT, LOCATION, DISTRIBUTION,
+            SCENARIO_FILE, BACKGROUND, RATES, RAINSTORM, TYPHOON, WARNING, WARNING_AREA,
+            EARTHQUAKE, CHEMICAL_LEAK, SET_INCIDENT, LOCATION, DISTRIBUTION,
         ),
     )  # fmt: skip
 
@@ -306,6 +311,13 @@ _RUN_LINKS: dict[tuple[str, str], Link] = {
     ("people", "shelters"): "run:people.shelters[]",
     ("people", "hazards"): "run:people.hazards",
     ("people.hazards", "<hazard>"): "run:people.hazards.<hazard>",
+    ("", "warnings"): "run:warnings",
+    ("warnings", "<level>"): "run:warnings.<level>",
+    ("warnings.<level>", "desk_officers"): "run:warnings.<level>.desk_officers",
+    ("", "moveup"): "run:moveup",
+    ("moveup", "tables"): "run:moveup.tables",
+    ("", "congestion"): "run:congestion",
+    ("congestion", "hours"): "run:congestion.hours",
     ("", "siting"): "run:siting[]",
 }
 #: Which key of which table holds which table: ``(section id, key) -> link``.
@@ -318,6 +330,9 @@ LINKS: dict[tuple[str, str], Link] = {
     ("scenario:background", "rates"): "scenario:background.rates",
     ("scenario:", "events"): _event,
     ("scenario:", "overrides"): "catalogue:",
+    **{(f'scenario:events[] type = "{t}"', "warning"): "scenario:events[].warning"
+       for t in ("rainstorm", "typhoon")},
+    ("scenario:events[].warning", "area"): "scenario:events[].warning.area",
     ("catalogue:", "hazards"): "catalogue:hazards",
     ("catalogue:hazards", "<key>"): "catalogue:hazards.<key>",
     ("catalogue:hazards.<key>", "teams"): "catalogue:hazards.<key>.teams",

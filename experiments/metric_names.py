@@ -23,9 +23,10 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
     """Metric names the simulation's summary can hold: fixed names and prefixes of the rest.
 
     Derived from :func:`sim.summary.summarise` of an empty run with duty desks,
-    the reporting chain and people at the scene, so it follows the simulator: nested tables that are
-    empty there (per station, per grade, per unserved reason, per depot tier, per
-    duty level) become prefixes such as ``utilisation_`` or ``duty_utilisation_``.
+    the reporting chain, people at the scene, a warning plan and move-up, so it
+    follows the simulator: nested tables that are empty there (per station, per
+    grade, per unserved reason, per depot tier, per duty level, per capability)
+    become prefixes such as ``utilisation_`` or ``duty_utilisation_``.
 
     Returns
     -------
@@ -42,7 +43,10 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
 
         from experiments.runner import flatten
         from sim import records as rec
+        from sim.moveup_records import COVERAGE_COLUMNS
         from sim.people import PEOPLE_COLUMNS, SHELTER_COLUMNS
+        from sim.prepositioning import WARNING_COLUMNS
+        from sim.relocate import MOVE_COLUMNS
         from sim.reporting import DUTY_COLUMNS, REPORT_COLUMNS, SCENE_COLUMNS
         from sim.summary import summarise
 
@@ -50,6 +54,7 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
         text = {"reason", "tier", "kind", "hazard", "capability", "name", "item", "requirement"}
         text |= {"from_level", "from_desk", "to_level", "change", "level", "desk", "video_source"}
         ints = {"incident", "number", "changes", "missed"}  # ``missed``: a count in ``scene``
+        ints |= {"warning", "teams_staged", "stock_units", "stock_short", "officers_added"}
 
         def table(cols: Sequence[str], *, bools: set[str] | None = None) -> dict[str, Any]:
             yes_no = flags if bools is None else bools
@@ -70,7 +75,10 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
             stock={},
             start=0.0,
             end=1.0,
-            meta={"reinforcement": {"called_min": None, "arrived_min": None}},
+            meta={
+                "reinforcement": {"called_min": None, "arrived_min": None},
+                "congestion": {"start_hour": 0.0},
+            },  # rush-hour metrics (sim.congestion)
             # Duty desks and the reporting chain, as :mod:`sim.reporting` builds them.
             reports=table(REPORT_COLUMNS, bools={"direct", "late", "missed"}),
             duty=table(DUTY_COLUMNS),
@@ -78,6 +86,12 @@ def simulation_metrics() -> tuple[frozenset[str], tuple[str, ...]] | None:
             # People at the scene, as :mod:`sim.people` builds them.
             people=table(PEOPLE_COLUMNS),
             shelters=table(SHELTER_COLUMNS),
+            # A warning plan, as :mod:`sim.prepositioning` builds it.
+            warnings=table(WARNING_COLUMNS),
+            warned=table(("incident", "warning")),
+            # Move-up, as :mod:`sim.moveup` builds it.
+            moves=table(MOVE_COLUMNS),
+            coverage=table(COVERAGE_COLUMNS),
         )
         summary = summarise(empty)
         names = frozenset(flatten(summary)) - ID_METRICS

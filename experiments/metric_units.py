@@ -25,10 +25,15 @@ UNIT_LABELS = {
     "supply units": N_("supply units"),
     "people": N_("people"),
     "shelters": N_("shelters"),
+    "warnings": N_("warnings"),
+    "officers": N_("officers"),
+    "moves": N_("moves"),
 }
 
 # Key patterns, first match wins: (pattern, unit, scale).
 _RULES: tuple[tuple[str, str, float], ...] = (
+    (r"^moveup_moves(_per_day)?$", "moves", 1.0),
+    (r"^moveup_coverage_", "%", 100.0),
     (
         r"^people_(trapped|rescued_alive|died_waiting|delay_deaths|not_reached|injured"
         r"|evacuated|sheltered|shelter_overflow|not_moved|alive_n)$",
@@ -37,6 +42,12 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     ),
     (r"^people_(care|evacuation|rescue_last)_min_n$", "incidents", 1.0),
     (r"^people_shelters_full$", "shelters", 1.0),
+    (r"^warning_issued$", "warnings", 1.0),
+    (r"^warning_officers_added$", "officers", 1.0),
+    (r"^warning_teams_staged$", "teams", 1.0),
+    (r"^warning_stock_units$", "supply units", 1.0),
+    (r"^warning_(arrival|supply_delivery)_n$", "incidents", 1.0),
+    (r"^warning_compliance_arrival$", "%", 100.0),
     (r"^people_alive_(low|high)$|^people_shelter_use$", "%", 100.0),
     (r"^intervals_.*_n$|^duty_call_wait_n$|^reporting_video_n$", "incidents", 1.0),
     (r"^reporting_.*_n$|^reporting_(reports|late|missed)$", "reports", 1.0),

@@ -11,6 +11,8 @@ Layout of the output folder::
     records/rep-000/scene.csv     with duty desks: per incident, call wait and live video
     records/rep-000/people.csv    with [people]: per incident, trapped, rescued, evacuated
     records/rep-000/shelters.csv  with [people]: per shelter, who it took
+    records/rep-000/warnings.csv  with [warnings]: per warning, what its plan did (warned.csv)
+    records/rep-000/moves.csv     with [moveup]: per move (coverage.csv: coverage over time)
     records-parquet/rep-000/...   the same tables as Parquet, where pyarrow is installed
     response_times.png            the standard's intervals against their targets
     incident_map.png              incidents coloured by minutes to first arrival
@@ -36,6 +38,8 @@ from experiments.config import Region, RunConfig
 from experiments.runner import ReplicationResult
 from experiments.store import atomic_write_text, write_table
 from networks.i18n import N_, _, both, get_language, pad, width
+from sim.moveup_records import MOVEUP_HEADLINE
+from sim.warning_summary import WARNING_HEADLINE
 
 #: Metrics shown in the printed summary, with labels (translated where shown).
 HEADLINE = (
@@ -83,6 +87,7 @@ PEOPLE_HEADLINE = (
 #: Tables of a replication written under ``records/`` when its records have them.
 RECORD_TABLES = (
     "incidents", "dispatches", "supplies", "reports", "duty", "scene", "people", "shelters",
+    "warnings", "warned", "moves", "coverage",
 )  # fmt: skip
 
 #: The shipped dispatch policies as a person reads them (the key itself in English).
@@ -318,7 +323,8 @@ def format_summary(
         )
     by_grade = dict(config.targets).get("control_by_grade")
     rows = []
-    for key, label, unit in (*HEADLINE, *REPORTING_HEADLINE, *PEOPLE_HEADLINE):
+    shown = (*HEADLINE, *REPORTING_HEADLINE, *PEOPLE_HEADLINE, *MOVEUP_HEADLINE, *WARNING_HEADLINE)
+    for key, label, unit in shown:
         if key == "intervals_control_mean" and after_call:
             label = N_("call -> first team at work on scene, mean")
         if key not in across:

@@ -81,6 +81,12 @@ RUN_FILE = Section(
         Key("reporting", "table", "The reporting chain.", "信息报送"),
         Key("people", "table", "People at the scene: trapped, injured, evacuated; rescue, "
             "survival and shelters.", "现场人员"),
+        Key("warnings", "table", "The warning plan: what a warning of each level triggers "
+            "(teams staged, stock pushed down, duty desks reinforced).", "预警响应"),
+        Key("moveup", "table", "Move-up: free teams moved to cover for busy ones (a compliance "
+            "table or a MEXCLP re-solve).", "动态调度（补位）"),
+        Key("congestion", "table", "Roads slower in the rush hours: travel-time multipliers "
+            "by road class and clock hour.", "分时段拥堵"),
         Key("siting", "array of tables",
             "Siting tasks for yingji site (one table, or an array of tables).", "选址"),
     ),

@@ -83,6 +83,11 @@ def draw_incidents(config: RunConfig, region: Region, *, rng: np.random.Generato
             log = config_log(config, region.network)
         return log.stream(rng=rng)
     spec = load_scenario(config.scenario)
+    plan = warning_plan(config)
+    if plan is not None and plan.lead_h is not None:  # the what-if lead time of every event
+        from scenarios.warnings import with_lead
+
+        spec = with_lead(spec, plan.lead_h)
     return generate_stream(spec, region.network, rng=rng, sources=dict(region.sources) or None)
 
 
@@ -136,6 +141,9 @@ def run_replication(
         reporting=reporting,
         people=people_spec(config, region),
         travel_matrix=travel_matrix(region),
+        warnings=warning_plan(config),
+        moveup=moveup_spec(config, region),
+        congestion=congestion_spec(config),
     )
     summary = flatten(sim.summarise(records, targets=targets))
     summary = {"replication": replication, "root_seed": root, **summary}
@@ -203,6 +211,52 @@ def people_spec(config: RunConfig, region: Region) -> Any:
 
     # The hazards were checked against the catalogue when the config was read.
     return PeopleSpec.from_dict(dict(config.people), source=config.source, place=place)
+
+
+def warning_plan(config: RunConfig) -> Any:
+    """The config's ``[warnings]`` as a :class:`sim.warnings.WarningPlan` (``None``: none)."""
+    if config.warnings is None:
+        return None
+    from sim.warnings import WarningPlan
+
+    return WarningPlan.from_dict(dict(config.warnings), source=config.source)
+
+
+def moveup_spec(config: RunConfig, region: Region) -> Any:
+    """The config's ``[moveup]`` as a :class:`sim.moveup_spec.MoveupSpec` (``None``: none).
+
+    Compliance tables must name the region's stations (an error names the key).
+    """
+    if config.moveup is None:
+        return None
+    from sim.moveup_spec import MoveupSpec
+
+    names = [s.name for s in region.stations]
+    return MoveupSpec.from_dict(dict(config.moveup), source=config.source, stations=names)
+
+
+def congestion_spec(config: RunConfig) -> Any:
+    """The config's ``[congestion]`` as a :class:`sim.congestion.Congestion` (``None``: none).
+
+    Without its own ``start_hour``, minute 0 is the incident log's ``start``
+    (when the config replays a log that gives one), else the scenario's ``start_hour``.
+    """
+    if config.congestion is None:
+        return None
+    from sim.congestion import Congestion
+
+    spec = Congestion.from_dict(dict(config.congestion), source=config.source)
+    if spec.start_hour is not None:
+        return spec
+    start = config.incidents.start if config.incidents is not None else None
+    if start is not None:
+        from datetime import datetime
+
+        t = datetime.fromisoformat(start)
+        return spec.with_start(t.hour + t.minute / 60 + t.second / 3600)
+    from scenarios import load_scenario
+
+    return spec.with_start(load_scenario(config.scenario).start_hour)
 
 
 def run_config(

@@ -10,11 +10,21 @@ any state's CSR matrix for searches from single nodes (a scene).
 process (building the trees of a city takes seconds; moving them to another
 state takes milliseconds), each to one user at a time.
 
+A run that comes back to states it has left (the hour bands of a congestion
+profile, :mod:`sim.congestion`, each a state of its own) asks
+:meth:`TravelOracle.kept_times` instead: read-only copies of the seconds per
+state, kept by the oracle (and so for the next run in the process too), so
+that each (road state, hour band) is worked out once, by a move that repairs
+only the arcs whose weight differs, and a band that comes back costs a
+look-up.
+
 Memory: an oracle holds its arcs (about 380 bytes per node on a road
 network) and, per source, 16 bytes per node in each direction (float64 and
 float32 seconds, int32 predecessors): 32 bytes per source per node. For 102
 sources on 198,000 nodes that is 0.68 GB; :data:`KEEP_BYTES` bounds what idle
-oracles may hold.
+oracles may hold. Kept copies take 8 bytes per source per node and state,
+at most :data:`KEPT_TIMES_BYTES` per oracle; idle oracles give theirs up
+before any oracle is dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +41,8 @@ from networks.trees import ArcGraph, TreeSet
 
 #: Bytes that oracles not in use may hold between runs (least recently used go first).
 KEEP_BYTES = 1 << 30
+#: Bytes of per-state copies of the seconds one oracle may keep (see ``kept_times``).
+KEPT_TIMES_BYTES = 1 << 30
 #: Guards the pool (checkout and release may come from several threads).
 _LOCK = threading.Lock()
 
@@ -66,11 +78,62 @@ class TravelOracle:
         self.in_times = self.inward.dist32
         self.in_use = False
         self.broken = False
+        # Read-only copies of the seconds per state: version -> (state, out, in).
+        self._kept: OrderedDict[int, tuple[weakref.ref[RoadNetwork], np.ndarray, np.ndarray]] = (
+            OrderedDict()
+        )
+        self._kept_bytes = 0
+        #: States whose seconds :meth:`kept_times` worked out (not found kept).
+        self.computed = 0
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the trees and the arcs."""
-        return self.graph.nbytes + self.outward.nbytes + self.inward.nbytes
+        """Bytes held by the trees, the arcs and the kept copies."""
+        return self.graph.nbytes + self.outward.nbytes + self.inward.nbytes + self._kept_bytes
+
+    def kept_times(self, state: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
+        """Seconds from and to the sources in ``state``, as read-only copies kept per state.
+
+        The first ask for a state moves the oracle there (repairing only what
+        differs from where it was) and keeps copies of :attr:`out_times` and
+        :attr:`in_times`; later asks, in this run or a later one, return them
+        without moving. At most :data:`KEPT_TIMES_BYTES` are kept, the least
+        recently asked for going first.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(out, in)``, float32, read-only, equal to :attr:`out_times` and
+            :attr:`in_times` after ``move_to(state)``.
+        """
+        if state.base is not self.state.base:
+            raise ValueError("a travel oracle answers for states of one network only")
+        hit = self._kept.get(state.version)
+        if hit is not None and hit[0]() is state:
+            self._kept.move_to_end(state.version)
+            return hit[1], hit[2]
+        self.move_to(state)
+        out, inn = self.out_times.copy(), self.in_times.copy()
+        out.flags.writeable = inn.flags.writeable = False
+        self.computed += 1
+        self._drop_kept(state.version)
+        self._kept[state.version] = (weakref.ref(state), out, inn)
+        self._kept_bytes += out.nbytes + inn.nbytes
+        while self._kept_bytes > KEPT_TIMES_BYTES and len(self._kept) > 1:
+            self._drop_kept(next(iter(self._kept)))
+        return out, inn
+
+    def _drop_kept(self, version: int) -> None:
+        old = self._kept.pop(version, None)
+        if old is not None:
+            self._kept_bytes -= old[1].nbytes + old[2].nbytes
+
+    def drop_kept(self) -> int:
+        """Give up every kept copy; returns the bytes freed."""
+        freed = self._kept_bytes
+        self._kept.clear()
+        self._kept_bytes = 0
+        return freed
 
     def move_to(self, state: RoadNetwork) -> int:
         """Answer for ``state`` from now on (a state of the same network).
@@ -192,6 +255,10 @@ def _trim() -> None:
         for key, pool in per_net.items():
             idle.extend((per_net, key, o) for o in pool if not o.in_use)
     held = sum(o.nbytes for _, _, o in idle)
+    for _per_net, _key, oracle in idle:  # kept copies are cheap to make again: they go first
+        if held <= KEEP_BYTES:
+            break
+        held -= oracle.drop_kept()
     for per_net, key, oracle in idle:  # oldest layouts first (OrderedDict order)
         if held <= KEEP_BYTES:
             break

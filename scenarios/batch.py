@@ -11,6 +11,7 @@ from networks.i18n import _
 from scenarios.catalogue import HazardCatalogue
 from scenarios.places import Geography
 from scenarios.stream import ScheduledDisruption
+from scenarios.warnings import ScheduledWarning
 
 
 class Batch:
@@ -29,6 +30,7 @@ class Batch:
         self._n = 0
         self._cache: dict[str, np.ndarray] | None = None
         self.disruptions: list[ScheduledDisruption] = []
+        self.warnings: list[ScheduledWarning] = []  # early warnings of weather events
 
     def __len__(self) -> int:
         return self._n

@@ -33,6 +33,7 @@ from scenarios.limits import MAX_DURATION_H, MAX_MULTIPLIER, MAX_RATE_PER_DAY
 from scenarios.places import Location
 from scenarios.stream import ScheduledDisruption
 from scenarios.validate import Reader
+from scenarios.warnings import WARNING_KEY, EarlyWarning, read_warning
 
 #: Highest rain intensity, mm/h (the world record is about 300 mm in an hour).
 MAX_INTENSITY_MM_H = 1_000.0
@@ -142,6 +143,7 @@ class Rainstorm:
     drain_h: float = 6.0
     lag_h: float = 3.0
     close_along: str = "low_lying"
+    warning: EarlyWarning | None = None
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> Rainstorm:
@@ -164,6 +166,7 @@ class Rainstorm:
             drain_h=k.read(r, "drain_h"),
             lag_h=k.read(r, "lag_h"),
             close_along=k.read(r, "close_along"),
+            warning=read_warning(r),
         )
 
     def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
@@ -201,6 +204,7 @@ class Rainstorm:
             "drain_h": self.drain_h,
             "lag_h": self.lag_h,
             "close_along": self.close_along,
+            **({"warning": self.warning.to_dict()} if self.warning is not None else {}),
         }
 
     def footprint(self, ctx: Context, node: int) -> tuple[float, float, float]:
@@ -230,6 +234,10 @@ class Rainstorm:
             close_along=self.close_along,
             label="rainstorm: low-lying roads flooded",
         )
+        if self.warning is not None:  # after the storm's draws: they stay as they were
+            self.warning.issue(ctx, rng=rng, start_h=self.start_h, duration_h=self.duration_h,
+                               footprint=ctx.geo.nodes_within(cx, cy, radius),
+                               hazard=self.type, key=key)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -257,6 +265,7 @@ class Typhoon:
     reference_mm_h: float = 30.0
     closure_mm: float = 50.0
     drain_h: float = 6.0
+    warning: EarlyWarning | None = None
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str | None = None, key: str = "") -> Typhoon:
@@ -280,6 +289,7 @@ class Typhoon:
             reference_mm_h=k.read(r, "reference_mm_h"),
             closure_mm=k.read(r, "closure_mm"),
             drain_h=k.read(r, "drain_h"),
+            warning=read_warning(r),
         )
 
     def expected_incidents(self, background: Mapping[str, float], horizon_h: float) -> float:
@@ -319,6 +329,7 @@ class Typhoon:
             "reference_mm_h": self.reference_mm_h,
             "closure_mm": self.closure_mm,
             "drain_h": self.drain_h,
+            **({"warning": self.warning.to_dict()} if self.warning is not None else {}),
         }
 
     def steps(self, ctx: Context, a: int, b: int) -> list[tuple[float, float, float, float]]:
@@ -376,6 +387,11 @@ class Typhoon:
                             ),
                         )
                     )
+        if self.warning is not None:  # after the typhoon's draws: they stay as they were
+            near = [ctx.geo.nodes_within(cx, cy, self.radius_m) for _t0, _t1, cx, cy in steps]
+            self.warning.issue(ctx, rng=rng, start_h=self.start_h, duration_h=self.duration_h,
+                               footprint=np.unique(np.concatenate(near)),
+                               hazard=self.type, key=key)  # fmt: skip
 
 
 def _rain_keys(cls: type) -> tuple[Key, ...]:
@@ -422,6 +438,7 @@ RAINSTORM = Section(
         Key("close_along", "string", "The roads the rain may close.",
             default=Rainstorm.close_along, choices=("any", "low_lying", "river")),
         *_rain_keys(Rainstorm),
+        WARNING_KEY,
     ),
     zh="暴雨",
     help="Extra incidents in the footprint in proportion to intensity / reference; "
@@ -447,6 +464,7 @@ TYPHOON = Section(
         Key("slow_factor", "number", "Travel-time factor of roads under the footprint.",
             default=Typhoon.slow_factor, lo=1, hi=MAX_MULTIPLIER),
         *_rain_keys(Typhoon),
+        WARNING_KEY,
     ),
     zh="台风",
     help="The eye moves along a straight track in hourly steps, with rain, wind damage "

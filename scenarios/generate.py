@@ -107,4 +107,5 @@ def generate_stream(
         requirements=cat.requirements(),
         parent=b.col("parent"),
         disruptions=b.disruptions,
+        warnings=b.warnings,
     )

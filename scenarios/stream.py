@@ -29,6 +29,7 @@ from networks.seeds import SeedLike
 if TYPE_CHECKING:
     from networks.roadnet import RoadNetwork
     from scenarios.catalogue import HazardCatalogue
+    from scenarios.warnings import ScheduledWarning
 
 #: Severity grades: I especially major, II major, III larger, IV general.
 GRADE_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -99,6 +100,8 @@ class IncidentStream:
         What each (hazard, grade) needs.
     disruptions
         Road closures and slowdowns, by start time.
+    warnings
+        Early warnings of weather events (:mod:`scenarios.warnings`), by issue time.
     """
 
     time: np.ndarray
@@ -112,6 +115,7 @@ class IncidentStream:
     parent: np.ndarray
     requirements: tuple[Requirement, ...]
     disruptions: tuple[ScheduledDisruption, ...] = field(default=())
+    warnings: tuple[ScheduledWarning, ...] = field(default=())
 
     def __post_init__(self) -> None:
         n = len(self.time)
@@ -153,6 +157,7 @@ class IncidentStream:
         requirements: Sequence[Requirement],
         parent: Sequence[int] | None = None,
         disruptions: Sequence[ScheduledDisruption] = (),
+        warnings: Sequence[ScheduledWarning] = (),
     ) -> IncidentStream:
         """Build a stream from unsorted rows; rows are sorted by time (stable).
 
@@ -181,6 +186,7 @@ class IncidentStream:
                 )
                 for d in sorted(disruptions, key=lambda d: (d.start, d.end))
             ),
+            warnings=tuple(sorted(warnings, key=lambda w: (w.issue, w.start))),
         )
 
     @classmethod

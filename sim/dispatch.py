@@ -114,8 +114,10 @@ class Dispatch:
         ahead = 0.0
         if status == RETURNING:
             self.returning[cap].remove(team)
-            self.d_ret[self.last_row[team]] = now
-            self.d_avail[self.last_row[team]] = now
+            r = self.last_row[team]
+            if r >= 0:  # a team on a move (sim.relocate) has no dispatch row to close
+                self.d_ret[r] = now
+                self.d_avail[r] = now
             turnout = 0.0
             if from_scene and self.ret_start[team] > now:
                 # Still driving to the old scene: ``sec`` includes the rest of that drive
@@ -244,6 +246,8 @@ class Dispatch:
         self._batch = -1
         if self.rows[i]:
             self._schedule(i)
+        if self.moveup_active:  # free teams may move to cover for those sent
+            self._moveup_dispatched(req)
 
     def _cleared(self, ev: Timeout) -> None:
         """Release the teams of a cleared incident and send them home (or on)."""
@@ -297,6 +301,8 @@ class Dispatch:
         for cap in freed:
             if self.queues[cap]:
                 self._serve(cap)
+        if self.moveup_active and freed:
+            self._moveup_freed(freed)
 
     def _resupplied(self, ev: Timeout) -> None:
         """A team has restocked at its station: it is free there again."""
@@ -308,3 +314,5 @@ class Dispatch:
         self.free_area[self.team_area[team]][cap] += 1
         if self.queues[cap]:
             self._serve(cap)
+        if self.moveup_active:
+            self._moveup_freed([cap])

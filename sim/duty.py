@@ -67,6 +67,15 @@ class DeskStaff:
         """The most officers on duty at once."""
         return max(k for _, k in self.shifts)
 
+    @property
+    def constant(self) -> bool:
+        """Whether the same officers are on duty all the time (one shift, no change)."""
+        return len(self.shifts) == 1
+
+    def on_duty(self, k: int, t: float, start_hour: float) -> float:
+        """The first run minute at or after ``t`` when officer slot ``k`` is on duty."""
+        return _on_duty(self, k, t, start_hour)
+
     def officers_at(self, minute_of_day: float) -> int:
         """Officers on duty at a minute of the day."""
         k = self.shifts[-1][1]
@@ -309,7 +318,7 @@ def take_calls(
     answered = np.empty(n)
     order = np.lexsort((np.arange(n), arrive, desk)).tolist()
     arrive_l, work_l, desk_l = arrive.tolist(), work.tolist(), desk.tolist()
-    fixed = len(staff.shifts) == 1
+    fixed = staff.constant
     c = staff.most
     free: list[float] = []
     busy: list[float] = []
@@ -329,7 +338,7 @@ def take_calls(
             best, slot = math.inf, 0
             for k in range(c):
                 t = busy[k] if busy[k] > a else a
-                t = _on_duty(staff, k, t, start_hour)
+                t = staff.on_duty(k, t, start_hour)
                 if t < best:
                     best, slot = t, k
             start = best

@@ -15,6 +15,9 @@ is added per team):
 * :class:`sim.supplies.Supplies`: depots, draws, reorders, stock-outs;
 * :class:`sim.roads.RoadStates`: the current travel tables (:mod:`sim.travel`) and
   disruptions;
+* :class:`sim.relocate.Relocation`: free teams moved to another station (move-up);
+* :class:`sim.moveup.MoveUp`: the move-up policy that moves them, and coverage;
+* :class:`sim.prepositioning.Prepositioning`: a warning plan's staged teams and stock;
 * :class:`sim.recording.Recording`: the records at the end.
 
 The design and the modelling choices are described in :mod:`sim.model`.
@@ -32,24 +35,41 @@ from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.stream import IncidentStream
+from sim.congestion import Congestion
 from sim.dispatch import Dispatch
 from sim.duty import DutyDesks, assign_desks, take_calls
 from sim.facilities import Depot, Reinforcement, Station, check_facilities
 from sim.fleet import Fleet, draws
+from sim.moveup import MoveUp
+from sim.moveup_spec import MoveupSpec
 from sim.people_spec import PeopleSpec
 from sim.policies import DispatchPolicy
+from sim.prepositioning import Prepositioning
 from sim.queues import Queues
 from sim.recording import Recording
 from sim.records import RunRecords
+from sim.relocate import Relocation
 from sim.reporting_rules import ReportingRules
 from sim.roads import RoadStates
 from sim.standby import Standby
 from sim.supplies import Supplies
 from sim.targets import ResponseTargets
 from sim.travel_matrix import TravelMatrix
+from sim.warnings import WarningPlan
 
 
-class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
+class Engine(
+    Fleet,
+    Standby,
+    Dispatch,
+    Queues,
+    Supplies,
+    RoadStates,
+    Relocation,
+    Prepositioning,
+    MoveUp,
+    Recording,
+):
     """One run of the response model; use :func:`sim.model.run` rather than this class.
 
     It is also the :class:`~sim.policies.DispatchView` handed to policies.
@@ -73,6 +93,9 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         reporting: ReportingRules | None = None,
         people: PeopleSpec | None = None,
         travel_matrix: TravelMatrix | None = None,
+        congestion: Congestion | None = None,
+        warnings: WarningPlan | None = None,
+        moveup: MoveupSpec | None = None,
     ) -> None:
         if reinforcement is not None:
             # Its station goes last, so every other team keeps its index and its seed.
@@ -98,6 +121,10 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         if duty is not None and duty.call_taking is not None:
             call_taking = duty.call_taking
         call_work = call_taking.sample(call_rng, len(stream))
+        if warnings is not None and duty is not None and stream.warnings:
+            from sim.duty_boost import boost_desks  # extra officers while a warning holds
+
+            duty = boost_desks(duty, stream.warnings, warnings)
         self.duty, self.reporting = duty, reporting
         # The chain's own stream, spawned after the others so that they keep their draws.
         self.report_rng = rng.spawn(1)[0] if reporting is not None else None
@@ -121,24 +148,37 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         # resolved against the fleet (with or without the reinforcement), the depots' items
         # include those requirements ask for, and the travel tables need the layout.
         self._init_fleet(self.stations, team_root)
+        self._init_relocation()
         self._init_standby(reinforcement, reinf_rng)
         self._init_dispatch(stream)
         self._init_queues(policy)
+        self._init_moveup(moveup, stream)
         self._init_supplies(depots)
         self._stage_isolated(stream, network)
-        self._init_roads(network)
+        self._init_roads(network, congestion)
+        self._init_warnings(warnings)  # after every part its actions use
 
     def run(self) -> RunRecords:
         """Simulate and collect the records."""
         try:
             self._open_roads()
+            if self.moveup is not None:
+                self._moveup_start()
             records = self._simulate()
         finally:
             self._close_roads()
+        if self.moveup is not None:
+            self._moveup_tables(records)
+        if self.congestion is not None:
+            records.meta["congestion"] = self._congestion_meta()
         if self.duty is not None:
             self._report(records)
         if self.people is not None:
             self._people(records)
+        if self.warning_plan is not None:
+            records.warnings = self._warning_table(records.end)
+            records.warned = self._warned_table()
+            records.meta["warnings"] = self.warning_plan.to_dict()
         return records
 
     def _people(self, records: RunRecords) -> None:
@@ -205,9 +245,9 @@ class Engine(Fleet, Standby, Dispatch, Queues, Supplies, RoadStates, Recording):
         for i in np.flatnonzero(~fed).tolist():
             self.reason[i] = "after_horizon"
         if self.horizon is None:
-            env.run()
+            self._run_roads(None)  # env.run(), switching hour bands (if any) between events
         else:
-            env.run(until=self.horizon) if self.horizon > 0 else None
+            self._run_roads(self.horizon) if self.horizon > 0 else None
         if self.horizon is None:
             # A team still driving to a scene that cleared reaches it after the last event
             # (nothing marks its arrival): the run lasts until then, or it would read unserved.

@@ -36,6 +36,9 @@ TIME_COLUMNS = {
     "reports": ("trigger", "due", "sent"),
     "duty": ("start", "end"),
     "scene": ("answered",),
+    "moves": ("depart", "arrive", "dispatched"),
+    "coverage": ("time",),
+    "warnings": ("issue", "start", "end", "stand_down", "staged", "pushed", "reinforced"),
 }  # fmt: skip
 #: Node columns of each table and the prefix of the lon/lat columns they give.
 PLACE_COLUMNS = {

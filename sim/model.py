@@ -53,7 +53,9 @@ Modelling choices (documented in the issue)
   dispatch); ``mutual_aid`` marks a dispatch whose drive alone exceeds the
   arrival target, i.e. nothing nearer was free.
 * A disruption changes the travel times of every dispatch and return that
-  starts after it; teams already on the road keep their drawn times. A team
+  starts after it; teams already on the road keep their drawn times.
+  Congestion by time of day (``congestion``) does the same at each change of
+  hour band: a trip is timed by the band in force when it starts. A team
   whose road home is cut stays at the scene (and can be sent on from there)
   until a road reopens, then drives home.
 * Supplies are drawn at call taken from the nearest depot (by road) that has
@@ -61,6 +63,16 @@ Modelling choices (documented in the issue)
   (village -> township -> county -> city). Each draw reorders the depot's
   deficit from its parent, which arrives after the depot's lead time. Supplies
   do not hold up control.
+* A warning plan (``warnings``) acts once per warning of the stream, each
+  action after its own delay from the issue and only if that is before the
+  hazard starts: teams move to staging stations as by a return trip
+  (:mod:`sim.relocate`), stock moves down the depot chain as transfers, and
+  desks get extra officers (:mod:`sim.prepositioning`, :mod:`sim.duty_boost`).
+* Move-up (``moveup``) is decided at events the engine has anyway (a call's
+  dispatches, a team released or restocked), never by polling: free teams
+  at their stations move to other stations by a compliance table or a MEXCLP
+  re-solve, dispatchable on the way, and return to their new post after an
+  incident (:mod:`sim.moveup`).
 
 Where the code lives
 --------------------
@@ -82,10 +94,12 @@ from networks.roadnet import RoadNetwork
 from networks.seeds import SeedLike, as_generator
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.stream import IncidentStream
+from sim.congestion import Congestion
 from sim.dispatch import work_done_at
 from sim.duty import DutyDesks
 from sim.engine import Engine
 from sim.facilities import Depot, Reinforcement, Station
+from sim.moveup_spec import MoveupSpec
 from sim.people_spec import PeopleSpec
 from sim.policies import DispatchPolicy, NearestAvailable
 from sim.records import RunRecords
@@ -93,6 +107,7 @@ from sim.reporting_rules import ReportingRules
 from sim.targets import ResponseTargets
 from sim.travel import route_lengths
 from sim.travel_matrix import TravelMatrix
+from sim.warnings import WarningPlan
 
 __all__ = ["Engine", "route_lengths", "run", "work_done_at"]
 
@@ -114,6 +129,9 @@ def run(
     reporting: ReportingRules | None = None,
     people: PeopleSpec | None = None,
     travel_matrix: TravelMatrix | None = None,
+    congestion: Congestion | None = None,
+    warnings: WarningPlan | None = None,
+    moveup: MoveupSpec | None = None,
 ) -> RunRecords:
     """Simulate the response to an incident stream.
 
@@ -169,6 +187,24 @@ def run(
         from :meth:`~sim.travel_matrix.OdMatrix.resolve`): where it has a
         station-node or depot-node pair, dispatch ranking and drive times use it
         instead of the roads, in every road state; ``None`` for the roads alone.
+    congestion
+        Travel-time multipliers by road class and clock hour
+        (:class:`~sim.congestion.Congestion`): dispatch ranks teams, and drives,
+        returns and depot deliveries are timed, on the roads of the hour a trip
+        starts in (matrix pairs are not scaled); adds ``meta["congestion"]``.
+        ``None`` (or a flat profile) gives today's records.
+    warnings
+        The region's warning plan (:class:`~sim.warnings.WarningPlan`): each
+        warning of the stream (``stream.warnings``) stages teams in its area,
+        pushes stock down to its township depots and village points and
+        reinforces the duty desks (:mod:`sim.prepositioning`); adds the
+        ``warnings`` table. ``None``, or warnings without lead time, give
+        today's records.
+    moveup
+        Move-up (:class:`~sim.moveup_spec.MoveupSpec`): free teams move to other
+        stations to cover for busy ones, by a compliance table or a MEXCLP
+        re-solve (:mod:`sim.moveup`); adds the ``moves`` and ``coverage`` tables.
+        ``None``: nobody moves (the records are those of a run without it).
 
     Returns
     -------
@@ -191,5 +227,8 @@ def run(
         reporting=reporting,
         people=people,
         travel_matrix=travel_matrix,
+        congestion=congestion,
+        warnings=warnings,
+        moveup=moveup,
     )
     return eng.run()

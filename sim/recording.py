@@ -69,9 +69,12 @@ class Recording:
         d_from = cols[5].astype(np.int64)
         d_scene = cols[6].astype(bool)
         d_version = cols[7].astype(np.int64)
-        team_station = np.asarray(self.team_station, dtype=np.int64)
+        # Teams keep the station they were built at; a moved team's dispatches, its post then.
+        team_station = np.asarray(self.team_base, dtype=np.int64)
         team_cap = np.asarray([CAPABILITIES[c] for c in self.team_cap], dtype=str)
         d_station = team_station[d_team] if d_team.size else np.zeros(0, np.int64)
+        if self.mv_rows and d_team.size:
+            d_station = self._post_at_rows(d_team)
         d_mutual = d_travel * 60.0 > self.targets.arrival * 60.0  # seconds
         d_dist = self._distances(d_station, d_from, d_inc, d_version, cols[8])
         d_div = np.zeros(d_team.size, dtype=bool)
@@ -150,6 +153,7 @@ class Recording:
             )
 
         return RunRecords(
+            moves=self._move_table(end) if self.record_moves or self.mv_rows else None,
             incidents=incidents,
             dispatches=dispatches,
             supplies=supplies,

@@ -56,7 +56,8 @@ class RunRecords:
         ``released`` is then the time of diversion).
     supplies
         One row per movement: ``kind`` ``issue`` (depot -> incident) or
-        ``transfer`` (parent -> child replenishment); ``source``/``target`` are
+        ``transfer`` (parent -> child replenishment) or ``preposition`` (a
+        warning plan's push-down, :mod:`sim.prepositioning`); ``source``/``target`` are
         depot rows (``-1`` for the incident).
     stockouts
         One row per request a depot could not fill in full: ``kind`` ``issue``
@@ -86,6 +87,25 @@ class RunRecords:
         waiting and because of the delay, care and evacuation.
     shelters
         With people at the scene: per shelter, its capacity and who it took.
+    moves
+        With move-up or pre-positioning (:mod:`sim.relocate`): one row per free
+        team moved to another station (``team``, ``capability``,
+        ``from_station``, ``to_station``, ``depart``, ``arrive``, ``reason``,
+        and ``dispatched``: when it was sent to an incident before arriving).
+        A moved team's dispatch rows name the station that was its post then.
+    coverage
+        With move-up (:mod:`sim.moveup_records`): per capability, the share of
+        its demand within reach of a free team at a station, from the start
+        and after every change (``time``, ``capability``, ``free_at_posts``,
+        ``share``).
+    warnings
+        With a warning plan (:mod:`sim.prepositioning`): one row per warning of
+        the stream, its level, issue, hazard window, stand-down, and what its
+        plan did (teams staged, stock pushed down, officers added, and when).
+    warned
+        With a warning plan: the incidents called in a warned area from its
+        hazard's start until the stand-down (``incident``, ``warning``), the
+        same whatever the lead time (the ``warning_*`` metrics are over them).
     """
 
     incidents: dict[str, np.ndarray]
@@ -104,6 +124,10 @@ class RunRecords:
     scene: dict[str, np.ndarray] | None = None
     people: dict[str, np.ndarray] | None = None
     shelters: dict[str, np.ndarray] | None = None
+    moves: dict[str, np.ndarray] | None = None
+    warnings: dict[str, np.ndarray] | None = None
+    warned: dict[str, np.ndarray] | None = None
+    coverage: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.incidents["id"])
@@ -120,7 +144,10 @@ class RunRecords:
             "depots": self.depots,
             **{k: v for k, v in (("reports", self.reports), ("duty", self.duty),
                                  ("scene", self.scene), ("people", self.people),
-                                 ("shelters", self.shelters)) if v is not None},
+                                 ("shelters", self.shelters), ("moves", self.moves),
+                                 ("warnings", self.warnings), ("warned", self.warned),
+                                 ("coverage", self.coverage))
+               if v is not None},
         }  # fmt: skip
 
     def to_frames(self, *, network: Any = None, start: Any = None) -> dict[str, Any]:

@@ -1,8 +1,9 @@
-"""Road states during a run: the travel tables per state, disruptions, stranded teams.
+"""Road states during a run: the travel tables per state, disruptions, hour bands, stranded teams.
 
 This is the engine's one door to :mod:`sim.travel`. The engine reads the
 current :class:`~sim.travel.TravelTables` as ``self.tables`` (set here only:
-at the start and at each disruption's start and end, :meth:`RoadStates._disruption`),
+at the start, at each disruption's start and end, :meth:`RoadStates._disruption`,
+and, with congestion, at each change of hour band, :meth:`RoadStates._run_roads`),
 remembers the disruptions of every state by version (``_states``; each
 dispatch records the version it was made in; the states themselves are made
 again after the run, so a run through thousands of states does not hold them),
@@ -14,6 +15,14 @@ it; teams already on the road keep their drawn times. A team whose road home
 is cut stays at the scene until a road reopens (:meth:`RoadStates._home_again`).
 Incidents in an isolation zone, or cut off by their own closure, are answered
 at a staging node outside it (:meth:`RoadStates._stage_isolated`).
+
+Congestion (:mod:`sim.congestion`) works like a disruption that comes and goes
+with the clock: the road state is the baseline, the stream's disruptions in
+force and the current hour band's slowdowns, laid over one another; the run
+loop switches the tables before the first event of each new band (before
+anything else at that minute), so a trip is timed by the band it starts in. The tables of each state
+are kept by the oracle (:meth:`networks.oracle.TravelOracle.kept_times`), so a
+band that comes back costs a look-up. Without congestion none of this runs.
 """
 
 from __future__ import annotations
@@ -26,9 +35,11 @@ from simpy.events import Timeout
 from networks.roadnet import RoadNetwork
 from networks.states import Disruption
 from scenarios.stream import IncidentStream
+from sim.congestion import Congestion, band_disruptions
 from sim.facilities import CAPABILITIES
 from sim.fleet import HOMEWARD
-from sim.travel import Travel, TravelTables, dispatch_lengths
+from sim.travel import Travel, TravelTables
+from sim.travel_routes import dispatch_lengths
 
 _INF = math.inf
 
@@ -40,8 +51,11 @@ class RoadStates:
     its construction (the tables need the station and depot layout).
     """
 
-    def _init_roads(self, network: RoadNetwork) -> None:
-        """Start in ``network``'s state: the baseline that the stream's disruptions add to."""
+    def _init_roads(self, network: RoadNetwork, congestion: Congestion | None = None) -> None:
+        """Start in ``network``'s state: the baseline that the stream's disruptions add to.
+
+        With ``congestion`` (not flat), the hour band of minute 0 is laid over it too.
+        """
         # The state passed in is the baseline (a what-if closure stays closed); the stream's
         # disruptions come and go on top of it.
         self.network = network.base
@@ -51,6 +65,16 @@ class RoadStates:
         # The disruptions of every state a dispatch may be made in, by version.
         self._states: dict[int, tuple[Disruption, ...]] = {}
         self._travel: Travel | None = None  # taken by _open_roads for the run
+        # Hour bands (sim.congestion); None: no congestion, and no band event ever runs.
+        self.congestion = congestion
+        self._bands = None if congestion is None or congestion.flat else congestion.plan()
+        if self._bands is not None:
+            self._band_dis = band_disruptions(network, self._bands)
+            self._band = self._bands.band_at(0.0)
+            self._band_since = 0.0  # minute of the event the current band was switched for
+            # (disruptions in force, band) -> state: a band that comes back finds its state.
+            self._band_states: dict[tuple[tuple[int, ...], int], RoadNetwork] = {}
+            self._start_state = self._state_now()
 
     def _open_roads(self) -> None:
         """Take a travel oracle for the run (see :meth:`_close_roads`)."""
@@ -60,6 +84,7 @@ class RoadStates:
             cap_stations=self.cap_stations,
             depot_nodes=self.depot_nodes,
             matrix=self.travel_matrix,
+            keep=self._bands is not None,
         )
         self.tables = self._tables_for(self._start_state)
 
@@ -79,11 +104,70 @@ class RoadStates:
             self.active.add(k)
         else:
             self.active.discard(k)
+        if self._bands is not None:
+            self.tables = self._tables_for(self._state_now())
+            return
         ds = self.stream.disruptions
         state = self.network.under(
             self.baseline + tuple(ds[j].disruption for j in sorted(self.active))
         )
         self.tables = self._tables_for(state)
+
+    # ------------------------------------------------------------ hour bands
+    def _state_now(self) -> RoadNetwork:
+        """The state of the disruptions in force under the current hour band's slowdowns."""
+        active = tuple(sorted(self.active))
+        key = (active, self._band)
+        state = self._band_states.get(key)
+        if state is None:
+            ds = self.stream.disruptions
+            state = self.network.under(
+                self.baseline + tuple(ds[j].disruption for j in active) + self._band_dis[self._band]
+            )
+            self._band_states[key] = state
+        return state
+
+    def _run_roads(self, until: float | None) -> None:
+        """``env.run()`` (to ``until`` if given), switching hour bands between events.
+
+        Without bands this is ``env.run`` itself. With them, before the next
+        event at or after a change of band the tables switch to the band of
+        that event's minute (so a trip starting at a band's first minute is
+        timed by it); no event stands in the queue for it, so the run ends
+        with its last real event, and code that asks whether anything else is
+        still to happen (``env._queue``) sees only real events.
+        """
+        env = self.env
+        due = self._bands.next_change(0.0) if self._bands is not None else _INF
+        if due == _INF:
+            env.run() if until is None else env.run(until=until)
+            return
+        queue, step = env._queue, env.step
+        stop = _INF if until is None else until
+        while True:
+            limit = due if due < stop else stop
+            while queue and queue[0][0] < limit:  # the hot loop: one test per event
+                step()
+            if not queue or queue[0][0] >= stop:
+                break
+            t = queue[0][0]  # the next event starts in another band: switch first
+            self._band = self._bands.band_at(t)  # type: ignore[union-attr]
+            self._band_since = t
+            self.tables = self._tables_for(self._state_now())
+            due = self._bands.next_change(t)  # type: ignore[union-attr]
+        if until is not None:
+            env._now = until  # where env.run(until=...) leaves the clock
+
+    def _congestion_meta(self) -> dict | None:
+        """What the records say of the congestion (``meta["congestion"]``), ``None``: none."""
+        if self.congestion is None:
+            return None
+        plan = self.congestion.plan()
+        return {
+            **self.congestion.to_dict(),
+            "start_hour": plan.start_hour,
+            "hour_band": list(plan.hour_band),
+        }
 
     def _schedule_disruptions(self, horizon: float | None) -> None:
         """One event at each start and end of the stream's disruptions (within ``horizon``)."""

@@ -119,7 +119,11 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
         ``utilisation`` (by station), ``stockouts`` (by depot tier),
         ``supply_short_units``, ``mutual_aid_share`` (of dispatches), ``window``;
         with a reinforcement, ``reinforcement`` (``called_min``, ``arrived_min``);
-        with people at the scene, ``people`` (:func:`sim.people_summary.people_summary`).
+        with people at the scene, ``people`` (:func:`sim.people_summary.people_summary`);
+        with a warning plan, ``warning`` (:func:`sim.warning_summary.warning_summary`);
+        with move-up, ``moveup`` (:func:`sim.moveup_records.moveup_summary`);
+        with congestion, ``rush_hour`` and ``off_peak``
+        (:func:`sim.congestion_summary.rush_hour_summary`).
     """
     targets = targets or ResponseTargets()
     inc = records.incidents
@@ -195,4 +199,16 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
         from sim.people_summary import people_summary
 
         out["people"] = people_summary(records)
+    if records.warnings is not None and records.warned is not None:
+        from sim.warning_summary import warning_summary
+
+        out["warning"] = warning_summary(records, targets)
+    if records.moves is not None and records.coverage is not None:
+        from sim.moveup_records import moveup_summary
+
+        out["moveup"] = moveup_summary(records)
+    if records.meta.get("congestion") is not None:  # arrival in and out of the rush hours
+        from sim.congestion_summary import rush_hour_summary
+
+        out.update(rush_hour_summary(records, ok["arrival"], needs))
     return out

@@ -7,13 +7,18 @@ the stations (:attr:`~TravelTables.tt`) and back to them
 to a node (:meth:`~TravelTables.order`), seconds from a scene node
 (:meth:`~TravelTables.scene_row`) and the depots nearest a node
 (:meth:`~TravelTables.depot_first`, :meth:`~TravelTables.depot_seconds`).
-After a run, :func:`dispatch_lengths` turns the dispatches into route metres.
+After a run, :func:`sim.travel_routes.dispatch_lengths` turns the dispatches into
+route metres.
 
 What is kept, and for how long (see also ``docs/simulation.md``):
 
 * the station trees, one :class:`~networks.oracle.TravelOracle` per run,
   moved from state to state by repairing only what a closure or reopening
-  changed, and handed to the next run in the process afterwards;
+  changed, and handed to the next run in the process afterwards; with
+  congestion (hour bands, :mod:`sim.congestion`), read-only copies of the
+  station arrays per state, kept by the oracle within
+  :data:`~networks.oracle.KEPT_TIMES_BYTES`, so that a band coming back
+  moves nothing;
 * dispatch orders per (state, layout): the nearest :data:`ORDER_PREFIX`
   stations per node and capability (the rest worked out when a dispatch
   walks past them), at most :data:`ORDERS_KEPT` nodes per state and layout;
@@ -33,7 +38,7 @@ import math
 import weakref
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,6 +64,8 @@ FULL_TREE_NODES = 50_000
 LENGTH_BYTES = 128 * 2**20
 #: Sources per Dijkstra call when measuring routes (bounds the float64 scratch).
 _CHUNK = 16
+#: Tables of states a run with hour bands keeps at hand (oldest first out).
+_VIEWS_KEPT = 64
 
 
 class _Kept:
@@ -180,50 +187,6 @@ def scene_row(state: RoadNetwork, node: int, limit: float = _INF) -> array:
     return hit[0]
 
 
-def _scene_pred(state: RoadNetwork, node: int, limit: float) -> np.ndarray:
-    """Predecessors of the search from ``node``: a whole tree on small networks, else bounded.
-
-    Which one depends only on the network's size, so route metres never depend
-    on what happened to be kept.
-    """
-    if state.n_nodes <= FULL_TREE_NODES:
-        hit = _SCENES.get(state, node)
-        if hit is None or hit[2] is None:
-            scene_row(state, node)
-            hit = _SCENES.get(state, node)
-        if hit is not None:
-            return hit[2]
-        limit = _INF
-    _, pred = csgraph.dijkstra(
-        state_csr(state), indices=node, limit=limit, return_predecessors=True
-    )
-    return pred
-
-
-def _scene_metres(
-    state: RoadNetwork, source: int, target: np.ndarray, seconds: float
-) -> np.ndarray:
-    """Metres along the fastest routes from ``source`` to ``target`` (``seconds`` away at most)."""
-    # Bounded at what the drives took: the search covers the ball they lie in, no more.
-    pred = _scene_pred(state, source, seconds * (1 + 1e-6) + 1e-3)
-    # Arc metres summed as float32 (as route metres from scenes always were).
-    arcs, metres = arcs_of(state), _arc_metres(state, np.float32)
-    acc = np.zeros(target.size)
-    cur = target.astype(np.int64).copy()
-    live = np.flatnonzero(cur != source)
-    while live.size:  # all routes walk back towards the source together, one arc per round
-        c = cur[live]
-        p = pred[c].astype(np.int64)
-        bad = p < 0
-        if bad.any():  # beyond the bound: cannot happen for a dispatched team; kept explicit
-            acc[live[bad]] = np.inf
-            live, p, c = live[~bad], p[~bad], c[~bad]
-        acc[live] += metres[arcs.arc_index(p, c)]
-        cur[live] = p
-        live = live[p != source]
-    return acc
-
-
 class _Prefix(list):
     """The nearest stations of a dispatch order as a list; iterating goes on to the rest.
 
@@ -256,10 +219,15 @@ class TravelTables:
         inequality bounds drives through a station (not with a travel matrix).
     """
 
-    def __init__(self, state: RoadNetwork, travel: Travel) -> None:
+    def __init__(
+        self,
+        state: RoadNetwork,
+        travel: Travel,
+        times: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.state = state
         self.travel = travel
-        self.tt, self.tt_back = travel.times
+        self.tt, self.tt_back = travel.times if times is None else times
         self.bounds = travel.matrix is None
         self.cap_stations = travel.cap_stations
         # Orders depend only on the state and the layout: shared between runs.
@@ -335,6 +303,11 @@ class Travel:
         A bureau's own travel times (:class:`~sim.travel_matrix.TravelMatrix`):
         its station and depot pairs replace the road times in every state;
         ``None`` for the roads alone.
+    keep
+        Whether the run comes back to states it has left (hour bands): each
+        state's tables are then copies kept by the oracle
+        (:meth:`~networks.oracle.TravelOracle.kept_times`), valid after the
+        oracle moves on, instead of the oracle's own arrays.
 
     Notes
     -----
@@ -350,9 +323,11 @@ class Travel:
         cap_stations: Sequence[np.ndarray],
         depot_nodes: np.ndarray,
         matrix: TravelMatrix | None = None,
+        keep: bool = False,
     ) -> None:
         self.cap_stations = cap_stations
         self.matrix = matrix
+        self.keep = keep
         mkey = b"" if matrix is None else matrix.key
         self.layout = (station_nodes.tobytes(), tuple(c.tobytes() for c in cap_stations), mkey)
         per_net = _DEPOTS.setdefault(network.base, {})
@@ -367,12 +342,16 @@ class Travel:
         # rewritten at each move (the oracle's arrays are its trees' and go to the next run).
         o = self.oracle
         self.times = (
-            (o.out_times, o.in_times) if matrix is None else (o.out_times.copy(), o.in_times.copy())
+            (o.out_times, o.in_times)
+            if matrix is None or keep  # kept tables bring their own arrays
+            else (o.out_times.copy(), o.in_times.copy())
         )
         self._views: dict[int, TravelTables] = {}
 
     def at(self, state: RoadNetwork) -> TravelTables:
         """The tables of ``state``, which becomes the current one."""
+        if self.keep:
+            return self._kept(state)
         self.oracle.move_to(state)
         if self.matrix is not None:
             out, back = self.times
@@ -384,85 +363,20 @@ class Travel:
             view = self._views[state.version] = TravelTables(state, self)
         return view
 
+    def _kept(self, state: RoadNetwork) -> TravelTables:
+        """The tables of ``state`` on arrays kept per state (they stay valid when others follow)."""
+        view = self._views.get(state.version)
+        if view is not None and view.state is state:
+            return view
+        out, back = self.oracle.kept_times(state)
+        if self.matrix is not None:  # the run's own copies: the kept ones are shared
+            out, back = out.copy(), back.copy()
+            self.matrix.overlay(out, back)
+        if len(self._views) >= _VIEWS_KEPT:  # with a matrix each holds arrays: bound them
+            del self._views[next(iter(self._views))]
+        view = self._views[state.version] = TravelTables(state, self, (out, back))
+        return view
+
     def close(self) -> None:
         """Hand the oracle back (the tables must not be read afterwards)."""
         self.oracle.release()
-
-
-def dispatch_lengths(
-    state_of: Callable[[int], RoadNetwork],
-    station_nodes: np.ndarray,
-    station: np.ndarray,
-    from_node: np.ndarray,
-    target: np.ndarray,
-    version: np.ndarray,
-    seconds: np.ndarray,
-) -> np.ndarray:
-    """Route metres of every dispatch, vectorised per network state at dispatch.
-
-    Parameters
-    ----------
-    state_of
-        The network state of a version a dispatch was made in.
-    station_nodes
-        Node of each station.
-    station, from_node, target, version, seconds
-        Per dispatch: the team's station, where it set off from (its station
-        or a previous scene), the scene node it drove to, the version of the
-        network state it was dispatched in, and the road seconds of the drive
-        (at least those from ``from_node``; bounds the search from a scene).
-
-    Returns
-    -------
-    numpy.ndarray
-        Metres along the fastest route from ``from_node`` to ``target``.
-    """
-    out = np.full(station.size, np.nan)
-    if not station.size:
-        return out
-    at_station = from_node == station_nodes[station]
-    for v in np.unique(version).tolist():
-        state = state_of(v)
-        sel = np.flatnonzero((version == v) & at_station)
-        if sel.size:
-            src, row = np.unique(station_nodes[station[sel]], return_inverse=True)
-            out[sel] = route_lengths(state, src)[row, target[sel]]
-        sel = np.flatnonzero((version == v) & ~at_station)
-        if state.n_nodes <= FULL_TREE_NODES:  # small trees: walk all routes together
-            src, row = np.unique(from_node[sel], return_inverse=True)
-            for lo in range(0, src.size, 256):
-                part = np.flatnonzero((row >= lo) & (row < lo + 256))
-                pred = np.stack([_scene_pred(state, k, _INF) for k in src[lo : lo + 256].tolist()])
-                idx = sel[part]
-                out[idx] = _walk_lengths(
-                    pred, _parent_metres(state, pred), row[part] - lo, from_node[idx], target[idx]
-                )
-            continue
-        for k in np.unique(from_node[sel]).tolist():
-            idx = sel[from_node[sel] == k]
-            out[idx] = _scene_metres(state, k, target[idx], float(seconds[idx].max()))
-    return out
-
-
-def _walk_lengths(
-    pred: np.ndarray, plen: np.ndarray, row: np.ndarray, source: np.ndarray, target: np.ndarray
-) -> np.ndarray:
-    """Metres from ``source[k]`` to ``target[k]`` in the trees ``pred[row[k]]``.
-
-    ``plen`` holds each node's parent-arc metres; all pairs walk back towards
-    their source together, one arc per round.
-    """
-    acc = np.zeros(target.size)
-    cur = target.astype(np.int64).copy()
-    live = np.flatnonzero(cur != source)
-    while live.size:
-        r, c = row[live], cur[live]
-        p = pred[r, c].astype(np.int64)
-        bad = p < 0
-        if bad.any():  # unreachable (cannot happen for a dispatched team; kept explicit)
-            acc[live[bad]] = np.inf
-            live, p, r, c = live[~bad], p[~bad], r[~bad], c[~bad]
-        acc[live] += plen[r, c]
-        cur[live] = p
-        live = live[p != source[live]]
-    return acc

@@ -153,6 +153,15 @@ PROBES: dict[str, Probe] = {
     "run:people.hazards.<hazard>": (
         _run, RUN, ("people", "hazards", "building_fire"), {"trapped": 1}
     ),
+    "run:warnings": (_run, RUN, ("warnings",), {}),
+    "run:warnings.<level>": (_run, RUN, ("warnings", "orange"), {}),
+    "run:warnings.<level>.desk_officers": (
+        _run, RUN, ("warnings", "orange", "desk_officers"), {"county": 1}
+    ),
+    "run:congestion": (_run, RUN, ("congestion",), {}),
+    "run:congestion.hours": (_run, RUN, ("congestion", "hours"), {"primary": [1.5] * 24}),
+    "run:moveup": (_run, RUN, ("moveup",), {}),
+    "run:moveup.tables": (_run, RUN, ("moveup", "tables"), {"fire": [["City Station"]]}),
     "siting:siting[]": (_siting, RUN, ("siting", 0), {"facility": "depots"}),
     "scenario:": (_scenario, {}, (), dict(SCENARIO)),
     "scenario:background": (_scenario, SCENARIO, ("background",), {}),
@@ -173,6 +182,14 @@ PROBES: dict[str, Probe] = {
     ),
     "scenario:<location>": (
         _scenario, {**SCENARIO, "events": [RAIN]}, ("events", 0, "at"), {"at": "centre"}
+    ),
+    "scenario:events[].warning": (
+        _scenario, {**SCENARIO, "events": [RAIN]}, ("events", 0, "warning"),
+        {"level": "orange", "lead_h": 6},
+    ),
+    "scenario:events[].warning.area": (
+        _scenario, {**SCENARIO, "events": [{**RAIN, "warning": {"level": "red", "lead_h": 1}}]},
+        ("events", 0, "warning", "area"), {"radius_m": 5000},
     ),
     "scenario:<distribution>": (
         _scenario, {**SCENARIO, "events": [QUAKE]}, ("events", 0, "repair"), dict(DELAY)

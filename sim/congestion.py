@@ -1,0 +1,368 @@
+"""Congestion by time of day: how much longer a road class takes to drive in each clock hour.
+
+:class:`Congestion` is the ``[congestion]`` table of a run config, validated
+in one place (:meth:`Congestion.from_dict`)::
+
+    [congestion]
+    profile = "china_city"        # or "flat": every hour at free flow
+    start_hour = 8                # clock hour at minute 0 (default: the scenario's start_hour)
+    [congestion.hours]            # 24 travel-time multipliers (hours 0-23) per OSM road class
+    primary = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.4, 2.0, 2.0, 1.4, 1.3, 1.3,
+               1.3, 1.3, 1.3, 1.3, 1.4, 2.0, 2.0, 1.4, 1.2, 1.2, 1.0, 1.0]
+
+A multiplier scales the free-flow travel seconds of every road of its class
+(``2.0``: twice as long) for trips that start in that clock hour. The hours
+fall into *bands*: the distinct 24-hour columns of multipliers (hours with the
+same multiplier for every class share a band, wherever they lie in the day), so
+a flat profile is a single band and costs nothing. :meth:`Congestion.plan` gives
+the :class:`BandPlan` (which band is in force at each minute of a run, and when
+it next changes); :func:`band_disruptions` turns each band into the
+:class:`~networks.states.Disruption` records that slow its roads, which the
+engine lays over the road state (:mod:`sim.roads`).
+
+The shipped ``china_city`` profile (:data:`CHINA_CITY`) is a stylised weekday
+of a large Chinese city; where its numbers come from is in ``docs/simulation.md``
+("Time-of-day travel times").
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import math
+import weakref
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from networks.i18n import N_, _
+from networks.roadnet import RoadNetwork
+from networks.speeds import DRIVABLE_HIGHWAYS
+from networks.states import Disruption
+from scenarios.config_keys import Key, Section
+from scenarios.validate import Reader, check_num, shown
+
+__all__ = [
+    "CHINA_CITY",
+    "CONGESTION",
+    "CONGESTION_HOURS",
+    "MAX_MULTIPLIER",
+    "PROFILES",
+    "PROFILE_LABELS",
+    "ROAD_TIERS",
+    "RUSH_HOURS",
+    "BandPlan",
+    "Congestion",
+    "band_disruptions",
+    "congestion_table",
+]
+
+#: Largest multiplier: ten times the free-flow time is gridlock (a closure is a disruption).
+MAX_MULTIPLIER = 10.0
+#: Road tier of each OSM ``highway`` class; a class not listed (or a ``*_link`` of one that
+#: is) counts as ``local``.
+ROAD_TIERS: dict[str, str] = {
+    "motorway": "expressway",
+    "trunk": "expressway",
+    "primary": "arterial",
+    "secondary": "collector",
+    "tertiary": "collector",
+}
+#: The parts of the day of :data:`CHINA_CITY`, by clock hour (hour ``h`` covers ``h:00`` to
+#: ``h:59``), as the traffic reports count them: the commute peaks 07:00-09:00 and
+#: 17:00-19:00, the rest of the day 06:00-22:00, and the night.
+_PERIOD = (
+    "night", "night", "night", "night", "night", "night", "day", "peak", "peak", "day", "day",
+    "day", "day", "day", "day", "day", "day", "peak", "peak", "day", "day", "day", "night",
+    "night",
+)  # fmt: skip
+#: Multipliers of each tier in each part of the day (see docs/simulation.md for the sources).
+_CHINA_CITY_BY_PERIOD = {
+    "expressway": {"night": 1.0, "day": 1.35, "peak": 1.9},
+    "arterial": {"night": 1.0, "day": 1.35, "peak": 1.8},
+    "collector": {"night": 1.0, "day": 1.2, "peak": 1.5},
+    "local": {"night": 1.0, "day": 1.1, "peak": 1.25},
+}
+#: The shipped weekday profile of a large Chinese city: 24 multipliers per road tier.
+CHINA_CITY: dict[str, tuple[float, ...]] = {
+    tier: tuple(by[p] for p in _PERIOD) for tier, by in _CHINA_CITY_BY_PERIOD.items()
+}
+#: Shipped profiles.
+PROFILES = ("china_city", "flat")
+#: The shipped profiles as a person reads them (the key itself in English).
+PROFILE_LABELS = {"china_city": N_("china_city"), "flat": N_("flat")}
+#: The commute peaks of the traffic reports (07:00-09:00 and 17:00-19:00): the clock hours
+#: that the ``rush_hour`` metrics cover (:mod:`sim.congestion_summary`).
+RUSH_HOURS = frozenset({7, 8, 17, 18})
+_FLAT = (1.0,) * 24
+
+
+def tier_of(road_class: str) -> str:
+    """The tier (:data:`ROAD_TIERS`) of an OSM ``highway`` class; ``local`` if unknown."""
+    return ROAD_TIERS.get(road_class.removesuffix("_link"), "local")
+
+
+@dataclass(frozen=True)
+class BandPlan:
+    """Which band of multipliers is in force when.
+
+    Attributes
+    ----------
+    hour_band
+        Band of each clock hour 0-23 (bands are numbered in order of first hour).
+    bands
+        Per band, ``(road class, multiplier)`` for every class whose multiplier is
+        not 1, sorted by class; the class ``""`` stands for every class not named.
+    start_hour
+        Clock hour at minute 0 of the run.
+    """
+
+    hour_band: tuple[int, ...]
+    bands: tuple[tuple[tuple[str, float], ...], ...]
+    start_hour: float = 0.0
+
+    @property
+    def n_bands(self) -> int:
+        """Number of bands."""
+        return len(self.bands)
+
+    def hour_at(self, minute: float) -> int:
+        """Clock hour (0-23) at ``minute`` of the run."""
+        # A hair over: a change of band computed from a fractional start hour may round to
+        # just below the hour it starts (3.6 microseconds is nothing to a drive).
+        return int(math.floor((self.start_hour * 60.0 + minute) / 60.0 + 1e-9)) % 24
+
+    def band_at(self, minute: float) -> int:
+        """The band in force at ``minute`` of the run (a change at ``minute`` counts)."""
+        return self.hour_band[self.hour_at(minute)]
+
+    @functools.cached_property
+    def changes(self) -> tuple[float, ...]:
+        """Minutes into each day of the run (from minute 0) at which the band changes.
+
+        Sorted, in ``[0, 1440)``; empty for a single band.
+        """
+        hb = self.hour_band
+        off = [
+            ((h - self.start_hour) % 24.0) * 60.0 for h in range(24) if hb[h] != hb[(h - 1) % 24]
+        ]
+        return tuple(sorted(off))
+
+    def next_change(self, minute: float) -> float:
+        """The first minute after ``minute`` at which the band changes (``inf``: never)."""
+        offsets = self.changes
+        if not offsets:
+            return math.inf
+        day = math.floor(minute / 1440.0)
+        k = bisect.bisect_right(offsets, minute - day * 1440.0)
+        if k == len(offsets):
+            return (day + 1) * 1440.0 + offsets[0]
+        t = day * 1440.0 + offsets[k]
+        return t if t > minute else (day + 1) * 1440.0 + offsets[0]
+
+
+@dataclass(frozen=True)
+class Congestion:
+    """The ``[congestion]`` table: travel-time multipliers by road class and clock hour.
+
+    Attributes
+    ----------
+    profile
+        A shipped profile (:data:`PROFILES`): ``china_city`` or ``flat``.
+    hours
+        ``(road class, 24 multipliers)`` given over the profile; a ``*_link``
+        class follows its parent unless given itself.
+    start_hour
+        Clock hour at minute 0 of the run; ``None``: 0 (a run config fills in the
+        scenario's ``start_hour``, see :func:`experiments.runner.congestion_spec`).
+    """
+
+    profile: str = "china_city"
+    hours: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    start_hour: float | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def multipliers(self, road_class: str) -> tuple[float, ...]:
+        """The 24 multipliers of one OSM ``highway`` class (hours 0-23)."""
+        given = dict(self.hours)
+        if road_class in given:
+            return given[road_class]
+        parent = road_class.removesuffix("_link")
+        if parent in given:
+            return given[parent]
+        if self.profile == "flat":
+            return _FLAT
+        return CHINA_CITY[tier_of(road_class)]
+
+    def plan(self, classes: Sequence[str] = ()) -> BandPlan:
+        """The bands of this profile for a network with road ``classes``.
+
+        Classes not among ``classes`` still shape the bands when the profile or
+        :attr:`hours` names them (every drivable class and ``""`` for the
+        rest), so that the plan does not depend on which classes a network has.
+        """
+        names = sorted(set(DRIVABLE_HIGHWAYS) | set(classes) | {k for k, _v in self.hours})
+        names.append("")  # every class not named: the local tier (1.0 in a flat profile)
+        cols = {n: self.multipliers(n) if n else self._other() for n in names}
+        seen: dict[tuple[float, ...], int] = {}
+        hour_band = []
+        bands: list[tuple[tuple[str, float], ...]] = []
+        for h in range(24):
+            column = tuple(cols[n][h] for n in names)
+            if column not in seen:
+                seen[column] = len(bands)
+                bands.append(tuple((n, m) for n, m in zip(names, column, strict=True) if m != 1))
+            hour_band.append(seen[column])
+        return BandPlan(tuple(hour_band), tuple(bands), float(self.start_hour or 0.0) % 24.0)
+
+    def _other(self) -> tuple[float, ...]:
+        return _FLAT if self.profile == "flat" else CHINA_CITY["local"]
+
+    @property
+    def flat(self) -> bool:
+        """Whether every multiplier is 1 (the run is then exactly a run without congestion)."""
+        return self.plan().bands == ((),)
+
+    def with_start(self, hour: float) -> Congestion:
+        """This profile with ``start_hour`` set (when it was not given)."""
+        if self.start_hour is not None:
+            return self
+        return Congestion(self.profile, self.hours, float(hour), self.raw)
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, source: str | None = None, key: str = "congestion"
+    ) -> Congestion:
+        """Validate a ``[congestion]`` table (see the module docstring).
+
+        Raises
+        ------
+        networks.errors.ConfigError
+            Naming ``source`` and the dotted key of the first mistake: an unknown
+            key, profile or road class, a list that is not 24 numbers, a
+            multiplier below 1 or above :data:`MAX_MULTIPLIER`.
+        """
+        r = Reader(data, source=source, key=key)
+        CONGESTION.allow(r)
+        profile = CONGESTION.read(r, "profile")
+        start = CONGESTION.read(r, "start_hour")
+        ht = r.table("hours", {})
+        CONGESTION_HOURS.allow(ht)
+        hours = tuple((str(k), _hours(ht, str(k))) for k in sorted(ht.data))
+        return cls(profile, hours, None if start is None else float(start) % 24.0, dict(data))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data: the profile, the start hour and the multipliers given."""
+        return {
+            "profile": self.profile,
+            "start_hour": self.start_hour,
+            "hours": {k: list(v) for k, v in self.hours},
+        }
+
+
+def congestion_table(r: Reader) -> tuple[tuple[str, Any], ...] | None:
+    """A run config's ``[congestion]`` table as given, checked now (``None``: none)."""
+    if not r.has("congestion"):
+        return None
+    Congestion.from_dict(r.get("congestion"), source=r.source, key=r.path("congestion"))
+    return tuple(r.table("congestion").data.items())
+
+
+def _hours(t: Reader, name: str) -> tuple[float, ...]:
+    """One class's 24 multipliers, each in ``[1, MAX_MULTIPLIER]``."""
+    v = t.get(name)
+    if not isinstance(v, list) or len(v) != 24:
+        raise t.error(
+            name,
+            _("expected a list of 24 multipliers (hours 0-23), got {value!r}").format(
+                value=shown(v)
+            ),
+        )
+    out = []
+    for h, x in enumerate(v):
+        out.append(
+            check_num(
+                x,
+                lambda m, h=h: t.error(
+                    f"{name}[{h}]",
+                    _(
+                        "{problem} (a multiplier of free-flow travel time; to make roads "
+                        "faster, raise [network] speeds)"
+                    ).format(problem=m),
+                ),
+                lo=1.0,
+                hi=MAX_MULTIPLIER,
+            )
+        )
+    return tuple(out)
+
+
+#: Disruptions per band, per network and profile (built once per network: a city's
+#: classes take a while to sort).
+_BANDS: weakref.WeakKeyDictionary[RoadNetwork, dict[Any, tuple[tuple[Disruption, ...], ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def band_disruptions(network: RoadNetwork, plan: BandPlan) -> tuple[tuple[Disruption, ...], ...]:
+    """Per band of ``plan``, the disruptions that slow ``network``'s roads by their multipliers.
+
+    Edges of classes with the same multiplier in a band go into one
+    :class:`~networks.states.Disruption` (labelled ``congestion``), in
+    increasing order of multiplier, so that a band always gives the same
+    state. A class the plan does not name takes the plan's ``""`` entry.
+    """
+    base = network.base
+    per_net = _BANDS.setdefault(base, {})
+    key = plan.bands
+    hit = per_net.get(key)
+    if hit is not None:
+        return hit
+    classes, which = np.unique(np.asarray(base.edges.highway, dtype=str), return_inverse=True)
+    out = []
+    for band in plan.bands:
+        by = dict(band)
+        other = by.get("", 1.0)
+        mult = np.asarray([by.get(str(c), other) for c in classes.tolist()], dtype=float)
+        per_edge = mult[which]
+        dis = []
+        for m in np.unique(per_edge[per_edge != 1.0]).tolist():
+            edges = np.flatnonzero(per_edge == m)
+            dis.append(Disruption(tuple(edges.tolist()), float(m), label="congestion"))
+        out.append(tuple(dis))
+    if len(per_net) >= 8:  # a few profiles per network
+        del per_net[next(iter(per_net))]
+    per_net[key] = hit = tuple(out)
+    return hit
+
+
+#: ``[congestion]``.
+CONGESTION = Section(
+    "congestion",
+    "Congestion by time of day",
+    (
+        Key("profile", "string", "Travel-time multipliers by road class and clock hour: the "
+            "shipped weekday of a large Chinese city, or every hour at free flow.",
+            "拥堵时段曲线", choices=PROFILES, default="china_city"),
+        Key("start_hour", "number", "Clock hour at minute 0 of the run (8.5 is 08:30).",
+            "开始时刻", lo=0, hi=24,
+            default_text="the scenario's start_hour (or the incident log's start)"),
+        Key("hours", "table", "24 multipliers (hours 0-23) per OSM road class, over the "
+            "profile.", "分时段系数", default={}),
+    ),
+    zh="分时段拥堵",
+    help="Off unless the table is given. A trip is timed by the clock hour it starts in: "
+    "dispatch ranks teams, and drives, returns and supply deliveries are timed, on the "
+    "roads of that hour. Multipliers are >= 1: the network's speeds are free flow.",
+)  # fmt: skip
+#: ``[congestion.hours]``.
+CONGESTION_HOURS = Section(
+    "congestion.hours",
+    "Multipliers by road class",
+    (Key("<road class>", "list", "24 travel-time multipliers, hours 0-23, each from 1 "
+         f"to {MAX_MULTIPLIER:g}; a *_link class follows its parent unless given.",
+         names=tuple(sorted(DRIVABLE_HIGHWAYS)), default_text="the profile's"),),
+    zh="分时段系数",
+)  # fmt: skip

@@ -1,0 +1,449 @@
+"""Move-up: free teams moved to cover the places busy teams have left uncovered.
+
+When teams are busy, the places their stations covered may be out of reach
+of every free team of that capability. A move-up policy moves free teams
+(at their stations, status ``HOME``) to other stations, with
+:meth:`sim.relocate.Relocation._relocate`. Two policies, both per capability:
+
+* ``compliance``: a compliance table says, for ``k`` free teams, at which
+  stations they should stand. Whenever the number of free teams changes (a
+  dispatch, a team released), the teams standing where the table has too
+  many move to the stations it has too few, nearest first (a team going back
+  to the station it was built at preferred). The table is the user's, or is
+  derived from the stations: all free means every team at its own station,
+  and each team fewer leaves out the station whose loss costs least expected
+  coverage (:meth:`sim.moveup_cover.CoverModel.drop_table`).
+* ``mexclp``: after a dispatch, if the expected coverage of the free teams
+  (MEXCLP, with busy probability ``q``) is below ``threshold`` times that of
+  the best placement found for as many teams, the best single moves are
+  made one after another until it is back above that, each gaining at least
+  ``min_gain`` (a greedy re-solve of the maximal expected covering location
+  model from where the teams stand).
+
+A team counts at its post when it is there, or is driving there (back from
+an incident, or on a move). A move must respect the limits: no team moves
+again within ``min_minutes_between_moves`` of its last move, no move drives
+longer than ``max_travel_min``, at most ``max_moves_per_day`` moves per day,
+and no move while requests of that capability wait for a team. A moved team
+stays dispatchable on the way, and after an incident returns to the station
+it was moved to (its post), from where the policy may move it on.
+
+Decisions use the current road state; the coverage reported afterwards
+(:meth:`MoveUp._moveup_tables`) uses the roads as they were at the start.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from scenarios.stream import IncidentStream
+from sim.facilities import CAPABILITIES
+from sim.moveup_cover import CoverModel, busy_share
+from sim.moveup_spec import MoveupSpec
+from sim.records import RunRecords
+
+_INF = math.inf
+#: Plans kept per capability and road state (hour bands make many states; the latest stay).
+_PLANS_KEPT = 64
+#: Least expected coverage (share of demand) a MEXCLP move must gain.
+_MIN_GAIN = 1e-6
+
+
+class _Plan:
+    """What a capability's policy decides on in one road state.
+
+    ``model`` (:class:`~sim.moveup_cover.CoverModel`), its ``posts`` (station
+    indices) and ``index`` (station -> post), the compliance ``table`` (counts
+    per post by number of free teams), ``best`` (expected coverage of the
+    greedy placement by number of teams), ``minutes`` of driving between posts
+    and ``reach`` (within ``max_travel_min``).
+
+    The rest is for the per-event evaluation, which must cost little:
+    ``version`` (the road state it was made for), ``lists`` (each post's list
+    of free teams of the capability: the fleet's own lists, which are mutated
+    but never replaced), ``post_of`` (station -> post, ``-1`` if none; as a
+    list), ``goal`` (MEXCLP's threshold times ``best`` by number of free
+    teams), ``noreach`` (``~reach``), ``expected`` (expected coverage by
+    placement) and ``diff`` (per placement, what :meth:`MoveUp._comply` needs
+    of it: the posts short of the table's level and those over it, with the
+    moves within reach).
+    """
+
+    __slots__ = (
+        "model", "posts", "index", "table", "best", "minutes", "reach", "minutes_l", "reach_l",
+        "expected", "version", "lists", "post_of", "goal", "noreach", "diff", "weighted",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        model: CoverModel,
+        posts: list[int],
+        table: list[list[int]],
+        best: list[float],
+        minutes: np.ndarray,
+        reach: np.ndarray,
+    ) -> None:
+        self.model, self.posts, self.index = model, posts, model.index
+        self.table, self.best, self.minutes, self.reach = table, best, minutes, reach
+        # Plain lists for the loops of a compliance move (numpy scalars are slow to index).
+        self.minutes_l: list[list[float]] = minutes.tolist()
+        self.reach_l: list[list[bool]] = reach.tolist()
+        # Expected coverage by placement (the few placements a run visits come back often).
+        self.expected: dict[tuple[int, ...], float] = {}
+        self.noreach = ~reach
+        self.weighted = bool(model.weight.size)
+        self.diff: dict[tuple[int, ...], tuple] = {}
+        self.version = -1
+        self.lists: list[list[int]] = []
+        self.post_of: list[int] = []
+        self.goal: list[float] = []
+
+
+class MoveUp:
+    """The move-up policy of a run, and its coverage records.
+
+    A part of :class:`sim.engine.Engine`. :meth:`_init_moveup` runs after the
+    fleet and dispatch are set up; with no spec, ``self.moveup`` is ``None``
+    and the engine asks nothing else of this part.
+    """
+
+    def _init_moveup(self, spec: MoveupSpec | None, stream: IncidentStream) -> None:
+        """Demand per capability; tables and coverage models are made per road state."""
+        self.moveup = spec
+        #: Whether a policy may move teams (the engine asks this part nothing otherwise).
+        self.moveup_active = spec is not None and spec.policy != "none"
+        if spec is None:
+            return
+        self.record_moves = True
+        n_local = len(self.stations) - (1 if self.reinforcement is not None else 0)
+        self._mu_local = n_local
+        have = [c for c in range(len(CAPABILITIES)) if self.local_cap[c] > 0]
+        if spec.capabilities is not None:
+            have = [c for c in have if CAPABILITIES[c] in spec.capabilities]
+        self._mu_caps = have
+        self._mu_on = [False] * len(CAPABILITIES)
+        for c in have:
+            self._mu_on[c] = spec.policy != "none"
+        self._mu_demand = {c: self._demand(spec, stream, c) for c in have}
+        self._mu_q = {c: self._busy(spec, stream, c) for c in have}
+        # Teams of each capability built at each local station.
+        self._mu_bases: dict[int, np.ndarray] = {}
+        for c in have:
+            b = np.zeros(n_local)
+            for t in range(self.n_teams):
+                if self.team_cap[t] == c and self.team_base[t] < n_local:
+                    b[self.team_base[t]] += 1
+            self._mu_bases[c] = b
+        self._mu_last = [-_INF] * self.n_teams  # start of each team's last move
+        self._mu_gap = spec.min_gap_min
+        self._mu_threshold = spec.threshold
+        self._mu_comply = spec.policy == "compliance"
+        self._mu_day = -1
+        self._mu_today = 0
+        self._mu_plans: dict[tuple[int, int], _Plan] = {}
+        self._mu_cur: list[_Plan | None] = [None] * len(CAPABILITIES)  # plan now, per capability
+        self._mu_per_day = spec.max_moves_per_day
+        self._mu_least = max(spec.min_gain, _MIN_GAIN)
+        self._mu_tables = self._user_tables(spec)
+
+    def _demand(self, spec: MoveupSpec, stream: IncidentStream, cap: int) -> np.ndarray:
+        """Demand per node for ``cap``: incidents asking for it, population, or uniform."""
+        n = self.network.n_nodes
+        if spec.demand == "nodes":
+            return np.ones(n)
+        if spec.demand == "population":
+            from scenarios.places import Geography
+
+            return np.asarray(Geography(self.network).population, dtype=np.float64)
+        asks = np.asarray([any(c == cap for c, _k in teams) for teams in self.req_teams],
+                          dtype=bool)  # fmt: skip
+        if not len(stream):
+            return np.zeros(n)
+        mine = asks[np.asarray(stream.requirement, dtype=np.int64)]
+        return np.bincount(stream.node[mine], minlength=n).astype(np.float64)
+
+    def _busy(self, spec: MoveupSpec, stream: IncidentStream, cap: int) -> float:
+        """MEXCLP's busy probability for ``cap``: the spec's, or estimated from the incidents."""
+        if spec.busy_probability is not None:
+            return spec.busy_probability
+        if not len(stream):
+            return 0.0
+        per_req = np.asarray([sum(k for c, k in teams if c == cap) for teams in self.req_teams])
+        asked = per_req[np.asarray(stream.requirement, dtype=np.int64)]
+        cover_min = spec.cover_min if spec.cover_min is not None else self.targets.arrival
+        return busy_share(
+            asked,
+            np.asarray(stream.control_work) + np.asarray(stream.clear_work),
+            teams=int(self.local_cap[cap]),
+            span=float(np.max(stream.time)),
+            round_trip=2.0 * cover_min,
+        )
+
+    def _user_tables(self, spec: MoveupSpec) -> dict[int, list[list[int]]]:
+        """The compliance tables given by name, as counts per local station by level."""
+        names = {s.name: k for k, s in enumerate(self.stations[: self._mu_local])}
+        out = {}
+        for cap, levels in spec.tables:
+            rows = [[0] * self._mu_local]
+            for level in levels:
+                row = [0] * self._mu_local
+                for name in level:
+                    if name not in names:
+                        raise ValueError(f"moveup.tables.{cap}: no station named {name!r}")
+                    row[names[name]] += 1
+                rows.append(row)
+            out[CAPABILITIES.index(cap)] = rows
+        return out
+
+    # ------------------------------------------------------------ plans
+    def _mu_plan(self, cap: int) -> _Plan:
+        """What ``cap``'s policy decides on in the current road state (made once per state)."""
+        version = self.tables.state.version
+        key = (cap, version)
+        hit = self._mu_plans.get(key)
+        if hit is None:
+            if len(self._mu_plans) >= _PLANS_KEPT:  # hour bands come and go: keep the latest
+                del self._mu_plans[next(iter(self._mu_plans))]
+            hit = self._mu_plans[key] = self._make_plan(cap, self.tables.tt)
+            hit.version = version
+            # The fleet's free lists of the posts (local stations: never swapped, unlike the
+            # reinforcement's, see sim.standby), so a placement is a len() per post.
+            hit.lists = [self.free_home[s][cap] for s in hit.posts]
+            post_of = [-1] * len(self.stations)
+            for k, s in enumerate(hit.posts):
+                post_of[s] = k
+            hit.post_of = post_of
+            if hit.best:  # MEXCLP: re-solve below this, by number of free teams
+                last, thr = len(hit.best) - 1, self._mu_threshold
+                hit.goal = [thr * hit.best[min(k, last)] for k in range(self.n_teams + 1)]
+        self._mu_cur[cap] = hit
+        return hit
+
+    def _make_plan(self, cap: int, tt: np.ndarray) -> _Plan:
+        spec = self.moveup
+        assert spec is not None
+        cover_min = spec.cover_min if spec.cover_min is not None else self.targets.arrival
+        bases = self._mu_bases[cap]
+        if spec.policy == "mexclp" and spec.posts == "bases":
+            posts = np.flatnonzero(bases > 0).tolist()
+        else:
+            posts = list(range(self._mu_local))
+        model = CoverModel(tt, posts, self._mu_demand[cap], cover_min * 60.0, self._mu_q[cap])
+        if cap in self._mu_tables:
+            table = [[row[s] for s in posts] for row in self._mu_tables[cap]]
+        elif model.weight.size:
+            table = [[int(x) for x in level] for level in model.drop_table(bases[posts])]
+        else:  # no demand any post covers: nothing to gain, nobody moves
+            table = []
+        best = model.greedy_best(int(bases.sum())) if spec.policy == "mexclp" else []
+        nodes = self.station_nodes[posts]
+        minutes = np.asarray(tt[posts][:, nodes], dtype=np.float64) / 60.0
+        return _Plan(model, posts, table, best, minutes, minutes <= spec.max_travel_min)
+
+    # ------------------------------------------------------------ triggers
+    # These run at every dispatch and release of a capability that may move (a few per
+    # incident): plain lists, no numpy on the way to "nothing to do", no call not needed.
+    def _moveup_dispatched(self, req: int) -> None:
+        """After a call's dispatches: rebalance the capabilities it took teams of."""
+        on = self._mu_on
+        for cap, _count in self.req_teams[req]:
+            if on[cap]:
+                self._moveup_react(cap, True)
+
+    def _moveup_freed(self, caps: list[int]) -> None:
+        """Teams of ``caps`` became free (released, or restocked): compliance looks again."""
+        if not self._mu_comply:
+            return
+        on = self._mu_on
+        for cap in caps:
+            if on[cap]:
+                self._moveup_react(cap, False)
+
+    def _moveup_react(self, cap: int, dispatched: bool) -> None:
+        if self.queues[cap]:  # requests wait: every free team is theirs
+            return
+        if self._mu_per_day is not None and not self._budget():  # today's moves are done
+            return
+        ret = self.returning[cap]
+        if ret and self.env._now >= self.home_at[cap]:
+            self._settle(cap)
+            ret = self.returning[cap]
+        plan = self._mu_cur[cap]
+        if plan is None or plan.version != self.tables.state.version:
+            plan = self._mu_plan(cap)
+        # The placement: free teams per post, at it or on their way to it (back, or moving).
+        have = list(map(len, plan.lists))
+        if ret:
+            post_of, station, ret_end = plan.post_of, self.team_station, self.ret_end
+            for team in ret:
+                p = post_of[station[team]]
+                if p >= 0 and ret_end[team] < _INF:
+                    have[p] += 1
+        k = sum(have)
+        if self._mu_comply:
+            table = plan.table
+            if k < len(table) and have != table[k]:
+                self._comply(cap, plan, have, table[k])
+        elif dispatched and k and plan.weighted:
+            key = tuple(have)
+            ec = plan.expected.get(key)
+            if ec is None:
+                ec = plan.expected[key] = plan.model.expected(np.asarray(have, dtype=np.float64))
+            goal = plan.goal[k]
+            if ec < goal:
+                self._improve(cap, plan, have, goal, ec)
+
+    def _budget(self) -> bool:
+        """Whether today's moves leave room for one more."""
+        cap = self._mu_per_day
+        if cap is None:
+            return True
+        day = int(self.env._now // 1440.0)
+        if day != self._mu_day:
+            self._mu_day, self._mu_today = day, 0
+        return self._mu_today < cap
+
+    def _move(self, team: int, station: int) -> None:
+        # The policies move only teams free at a post to another post: no checks to make.
+        self._relocate_home(team, station, "move_up")
+        self._mu_last[team] = self.env._now
+        self._mu_today += 1
+
+    def _comply(self, cap: int, plan: _Plan, have: list[int], want: list[int]) -> None:
+        """Move teams from posts with more than the table's level to those with fewer.
+
+        Nearest first; a team going back to the station it was built at first
+        among equals (so that a hole left by a team filled in from elsewhere
+        closes the way it opened).
+        """
+        need, surplus = _diff(plan, have, want)
+        if not need:
+            return
+        now = self.env._now
+        base, last, gap, lists = self.team_base, self._mu_last, self._mu_gap, plan.lists
+        # Every allowed (team, short post) pair, ranked: (not going home, minutes, team, p, q).
+        pairs = []
+        for p, targets in surplus:
+            for team in lists[p]:
+                if now - last[team] < gap:
+                    continue
+                b = base[team]
+                for q, post, minutes in targets:
+                    pairs.append((b != post, minutes, team, p, q))
+        if not pairs:
+            return
+        posts = plan.posts
+        if need == 1:  # one team short (the usual case): the best pair, if today allows
+            _home, _minutes, team, p, q = min(pairs)
+            if self._mu_per_day is None or self._budget():
+                self._move(team, posts[q])
+            return
+        pairs.sort()
+        gone: set[int] = set()
+        have = list(have)
+        per_day = self._mu_per_day
+        for _home, _minutes, team, p, q in pairs:
+            if team in gone or have[p] <= want[p] or have[q] >= want[q]:
+                continue
+            if per_day is not None and not self._budget():
+                continue
+            self._move(team, posts[q])
+            gone.add(team)
+            have[p] -= 1
+            have[q] += 1
+            need -= 1
+            if not need:  # every short post is filled: no pair left could move
+                return
+
+    def _improve(self, cap: int, plan: _Plan, have: list[int], goal: float, ec: float) -> None:
+        """Greedy MEXCLP re-solve: the best allowed single moves, until ``goal`` is met.
+
+        Each move must gain at least ``min_gain`` of expected coverage; the
+        re-solve stops when the expected coverage (``ec`` now) is back at
+        ``goal`` (the threshold's share of the best placement), or no move
+        gains enough.
+        """
+        counts = np.asarray(have, dtype=np.float64)
+        least = self._mu_least
+        now, last, gap = self.env._now, self._mu_last, self._mu_gap
+        rested = {}  # post -> its rested free teams (posts without any left out)
+        for p, lst in enumerate(plan.lists):
+            if lst:
+                mine = [t for t in lst if now - last[t] >= gap]
+                if mine:
+                    rested[p] = mine
+        per_day = self._mu_per_day
+        n_posts = len(plan.posts)
+        for _step in range(len(last)):
+            if ec >= goal:
+                return
+            sources = [p for p, lst in rested.items() if lst]
+            if not sources or (per_day is not None and not self._budget()):
+                return
+            gain = plan.model.gains(counts, sources)
+            gain[plan.noreach[sources]] = 0.0
+            best = int(gain.argmax())
+            g = gain.item(best)
+            if g < least:
+                return
+            ec += g
+            i, q = divmod(best, n_posts)
+            p = sources[i]
+            team = rested[p].pop()
+            self._move(team, plan.posts[q])
+            counts[p] -= 1
+            counts[q] += 1
+
+    # ------------------------------------------------------------ records
+    def _moveup_start(self) -> None:
+        """Coverage models of the roads at the start (what the records measure coverage on)."""
+        self._mu_start = {cap: self._mu_plan(cap).model for cap in self._mu_caps}
+
+    def _moveup_tables(self, records: RunRecords) -> None:
+        """Add the ``coverage`` table and the settings to the records (changes no other row)."""
+        from sim.moveup_records import coverage_table
+
+        spec = self.moveup
+        assert spec is not None
+        *_cols, arrive, _reason, move_seq = self._move_columns()
+        records.coverage = coverage_table(
+            records,
+            models={CAPABILITIES[c]: m for c, m in self._mu_start.items()},
+            team_base=np.asarray(self.team_base, dtype=np.int64),
+            arrive=arrive,
+            move_seq=move_seq,
+        )
+        caps = [CAPABILITIES[c] for c in self._mu_caps]
+        records.meta["moveup"] = {
+            **spec.to_dict(),
+            "demand_weights": {
+                n: float(self._mu_demand[c].sum()) for n, c in zip(caps, self._mu_caps, strict=True)
+            },
+            "busy_probability_used": {
+                n: self._mu_q[c] for n, c in zip(caps, self._mu_caps, strict=True)
+            },
+        }
+
+
+def _diff(plan: _Plan, have: list[int], want: list[int]) -> tuple[int, tuple]:
+    """How a placement differs from the table's level: teams short, and the posts over it.
+
+    Returns ``(short, surplus)``: the number of teams the posts under the level
+    lack, and per post over it that has one within reach (in post order) those
+    posts under it, ``(q, station, minutes)`` in post order.
+    """
+    short = [q for q in range(len(have)) if want[q] > have[q]]
+    if not short:
+        return 0, ()
+    posts, minutes, reach = plan.posts, plan.minutes_l, plan.reach_l
+    surplus = []
+    for p in range(len(have)):
+        if have[p] > want[p]:
+            rp, mp = reach[p], minutes[p]
+            targets = tuple((q, posts[q], mp[q]) for q in short if rp[q])
+            if targets:  # a post with nowhere to send its teams adds no pair
+                surplus.append((p, targets))
+    # Tuples of numbers only: the garbage collector stops tracking them.
+    return sum(want[q] - have[q] for q in short), tuple(surplus)

@@ -1,0 +1,220 @@
+"""Move-up's records: coverage over time rebuilt from the dispatches and moves, and its summary.
+
+Coverage is worked out after the run, from the records alone (nothing is
+logged on the engine's hot path). A team covers from where dispatch takes
+it to be: its post from the start until it is sent; on its way back, its
+post from half-way home (after restocking, if it restocks); on a move, the
+old station for the first half of the drive and the new one after.
+:func:`coverage_table` turns those comings and goings into the share of
+demand covered over time, per capability
+(:func:`sim.moveup_cover.coverage_series`); :func:`moveup_summary` gives the
+moves per day and the time-averaged coverage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from networks.i18n import N_
+from sim.moveup_cover import CoverModel, coverage_series, time_average
+from sim.records import RunRecords
+
+#: Columns of the ``coverage`` table.
+COVERAGE_COLUMNS = ("time", "capability", "free_at_posts", "share")
+#: Move-up's metrics in a run's summary table: (key, label, unit kind).
+MOVEUP_HEADLINE = (
+    ("moveup_coverage_share", N_("demand covered by a free team, time average"), "share"),
+    ("moveup_moves_per_day", N_("move-ups per day"), "count"),
+    ("moveup_move_min_mean", N_("drive of a move-up, mean"), "min"),
+)
+
+
+def post_events(
+    records: RunRecords, *, team_base: np.ndarray, arrive: np.ndarray, move_seq: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every team's coming to stand at a station and leaving it.
+
+    A team counts where dispatch takes it to be (:mod:`sim.fleet`): at its
+    post from the start until it is sent from there; on its way back, at its
+    post from half-way home (after restocking, if it restocks); on a move, at
+    its old station for the first half of the drive and at the new one after.
+
+    Parameters
+    ----------
+    records
+        The run's records (``dispatches``, and ``moves`` if any).
+    team_base
+        The station each team was built at.
+    arrive
+        When each move would arrive (not masked at the end of the run).
+    move_seq
+        Per move, the number of dispatch rows made before it (orders moves
+        and dispatches made at the same instant).
+
+    Returns
+    -------
+    tuple
+        ``(team, time, station, step)`` arrays, ``step`` +1 (comes to stand
+        there) or -1 (leaves); unsorted.
+    """
+    d = records.dispatches
+    mv = records.moves or {}
+    n_d = len(d["team"])
+    n_m = len(mv.get("team", ()))
+    end = records.end
+    # One event per dispatch row and per move, each team's in the order they happened.
+    team = np.concatenate([d["team"], mv.get("team", np.zeros(0, np.int64))]).astype(np.int64)
+    seq = np.concatenate([np.arange(n_d), move_seq]).astype(np.int64)
+    is_move = np.concatenate([np.zeros(n_d, bool), np.ones(n_m, bool)])
+    order = np.lexsort((~is_move, seq, team))  # a move before the rows made after it
+    team, is_move = team[order], is_move[order]
+    n = team.size
+    start = np.zeros(n)  # when it leaves (dispatched; a move: departs)
+    back_t = np.zeros(n)  # when it counts at a post again, and which
+    back_s = np.zeros(n, np.int64)
+    from_s = np.zeros(n, np.int64)  # a move's old station
+    dr = order[~is_move]
+    start[~is_move] = d["dispatched"][dr]
+    back_s[~is_move] = d["station"][dr]
+    with np.errstate(invalid="ignore"):
+        ret, avail = d["returned"][dr], d["available"][dr]
+        way = np.fmax(d["released"][dr], d["arrival"][dr])  # the way back starts
+        half = np.where(avail > ret, avail, (way + ret) / 2.0)  # restocking: once restocked
+        back_t[~is_move] = np.where(d["diverted"][dr], np.inf, half)
+    if n_m:
+        mr = order[is_move] - n_d
+        start[is_move] = mv["depart"][mr]
+        back_t[is_move] = (mv["depart"][mr] + arrive[mr]) / 2.0
+        back_s[is_move] = mv["to_station"][mr]
+        from_s[is_move] = mv["from_station"][mr]
+    same_next = np.zeros(n, bool)
+    same_next[:-1] = team[1:] == team[:-1]
+    next_start = np.full(n, np.inf)
+    next_start[:-1] = np.where(same_next[:-1], start[1:], np.inf)
+    with np.errstate(invalid="ignore"):
+        back = np.isfinite(back_t) & (back_t <= np.where(same_next, next_start, end))
+    # Where each event leaves from: the post it was counted at, if it was counted at one.
+    first = np.ones(n, bool)
+    first[1:] = team[1:] != team[:-1]
+    was_at = np.where(first, True, np.roll(back, 1))
+    was_s = np.where(first, team_base[team] if n else 0, np.roll(back_s, 1))
+    leave = ~is_move & was_at
+    move_leave_t = np.minimum(back_t, next_start)
+    n_teams = team_base.size
+    parts = [
+        (np.arange(n_teams), np.zeros(n_teams), team_base, 1.0),  # at its post from the start
+        (team[leave], start[leave], was_s[leave], -1.0),  # sent from its post
+        (team[is_move], move_leave_t[is_move], from_s[is_move], -1.0),  # a move leaves
+        (team[back], back_t[back], back_s[back], 1.0),  # back at a post (or moved in)
+    ]
+    out_team = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    out_time = np.concatenate([p[1] for p in parts]).astype(np.float64)
+    out_station = np.concatenate([p[2] for p in parts]).astype(np.int64)
+    out_step = np.concatenate([np.full(len(p[0]), p[3]) for p in parts])
+    return out_team, out_time, out_station, out_step
+
+
+def coverage_table(
+    records: RunRecords,
+    *,
+    models: Mapping[str, CoverModel],
+    team_base: np.ndarray,
+    arrive: np.ndarray,
+    move_seq: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """The ``coverage`` table: per capability, the share of demand covered after each change.
+
+    Parameters
+    ----------
+    records
+        The run's records.
+    models
+        Coverage model per capability name (the roads at the start).
+    team_base, arrive, move_seq
+        As :func:`post_events` takes them.
+
+    Returns
+    -------
+    dict
+        Columns :data:`COVERAGE_COLUMNS`: ``time`` (minutes), ``capability``,
+        ``free_at_posts`` (free teams standing at candidate posts) and
+        ``share`` (of the capability's demand within reach of one of them).
+    """
+    team, time, station, step = post_events(
+        records, team_base=team_base, arrive=arrive, move_seq=move_seq
+    )
+    # In time order once: each capability's events then come sorted, and coverage_series's
+    # own (stable) sort finds nothing to do. Events at one instant may come in any order:
+    # coverage is counted after the last of them.
+    order = np.argsort(time)
+    team, time, station, step = team[order], time[order], station[order], step[order]
+    team_cap = records.teams["capability"]
+    cols: dict[str, list[np.ndarray]] = {c: [] for c in COVERAGE_COLUMNS}
+    n_stations = len(records.stations["name"])
+    for cap, model in models.items():
+        post_of = np.full(n_stations, -1, dtype=np.int64)
+        post_of[np.asarray(model.posts, dtype=np.int64)] = np.arange(len(model.posts))
+        p = post_of[station]
+        sel = (team_cap == cap)[team] & (p >= 0)
+        ev = np.column_stack([time[sel], p[sel], step[sel]])
+        t, free, share = coverage_series(model, ev, records.end)
+        cols["time"].append(t)
+        cols["free_at_posts"].append(free.astype(np.int64))
+        cols["share"].append(share)
+    if not models:
+        return {
+            "time": np.zeros(0),
+            "capability": np.zeros(0, dtype=str),
+            "free_at_posts": np.zeros(0, np.int64),
+            "share": np.zeros(0),
+        }
+    names = np.asarray(list(models), dtype=str)
+    return {
+        "time": np.concatenate(cols["time"]).astype(np.float64),
+        "capability": np.repeat(names, [t.size for t in cols["time"]]),
+        "free_at_posts": np.concatenate(cols["free_at_posts"]),
+        "share": np.concatenate(cols["share"]).astype(np.float64),
+    }
+
+
+def moveup_summary(records: RunRecords) -> dict[str, Any]:
+    """Moves and coverage of one run.
+
+    Returns
+    -------
+    dict
+        ``moves`` (count), ``moves_per_day``, ``move_min_mean`` (drive minutes
+        per move that arrived within the run), ``coverage_share``
+        (time-averaged share of demand within ``cover_min`` of a free team at
+        its station, over the capabilities weighted by their demand) and
+        ``coverage`` (the same per capability).
+    """
+    from sim.summary import _num
+
+    mv, cov = records.moves, records.coverage
+    assert mv is not None and cov is not None
+    span = records.end - records.start
+    n = int(len(mv["team"]))
+    minutes = mv["arrive"] - mv["depart"] if n else np.zeros(0)
+    minutes = minutes[~np.isnan(minutes)]
+    weights = (records.meta.get("moveup") or {}).get("demand_weights", {})
+    per_cap: dict[str, Any] = {}
+    total_w = acc = 0.0
+    for cap in dict.fromkeys(cov["capability"].tolist()):
+        sel = cov["capability"] == cap
+        avg = time_average(cov["time"][sel], cov["share"][sel], span)
+        per_cap[str(cap)] = _num(avg)
+        w = float(weights.get(cap, 0.0))
+        if avg == avg and w > 0:
+            total_w += w
+            acc += w * avg
+    return {
+        "moves": n,
+        "moves_per_day": _num(n / (span / 1440.0)) if span > 0 else None,
+        "move_min_mean": _num(minutes.mean()) if minutes.size else None,
+        "coverage_share": _num(acc / total_w) if total_w > 0 else None,
+        "coverage": per_cap,
+    }
