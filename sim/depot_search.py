@@ -15,7 +15,7 @@ scene node, the most recent :data:`SCENES_KEPT` of them.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csgraph
@@ -48,6 +48,8 @@ class Reach:
     order: np.ndarray
     seconds: np.ndarray
     complete: bool
+    #: Depot -> seconds, made on the first :meth:`DepotSearch.seconds` asked of it.
+    by_depot: dict[int, float] = field(default_factory=dict, compare=False, repr=False)
 
 
 class DepotSearch:
@@ -113,9 +115,11 @@ class DepotSearch:
         """Road seconds from ``depot`` to ``node`` (``inf`` if unreachable)."""
         r = self.reach(state, node)
         while True:
-            at = np.flatnonzero(r.order == depot)
-            if at.size:
-                return float(r.seconds[at[0]])
+            if not r.by_depot and r.order.size:  # a dict look-up beats a scan of the array
+                r.by_depot.update(zip(r.order.tolist(), r.seconds.tolist(), strict=True))
+            sec = r.by_depot.get(depot)
+            if sec is not None:
+                return sec
             if r.complete:
                 return np.inf
             r = self.reach(state, node, full=True)

@@ -9,6 +9,7 @@ Times after the end of the run are masked to ``nan``.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -49,10 +50,12 @@ class Recording:
 
         call_taken = masked(self.call_taken) if n else np.zeros(0)
         on_scene = masked(self.on_scene)
-        needed = np.asarray([self.req_total[r] for r in self.s_req], dtype=np.int64)
+        # Per-requirement facts gathered by each incident's requirement, in numpy.
+        s_req = np.asarray(self.s_req, dtype=np.int64)  # an incident may call in reinforcement
+        needed = np.asarray(self.req_total, dtype=np.int64)[s_req]
         reason = list(self.reason)
-        marked = np.asarray([bool(r) for r in reason], dtype=bool)
-        ok = np.asarray([self.req_ok[r] for r in self.s_req], dtype=bool)
+        marked = np.asarray(reason, dtype=str) != ""
+        ok = np.asarray(self.req_ok, dtype=bool)[s_req]
         served = ~marked & np.where((needed == 0) & ok, ~np.isnan(call_taken), ~np.isnan(on_scene))
         for i in np.flatnonzero(~marked & ~served).tolist():
             reason[i] = self._unserved_reason(i)
@@ -61,8 +64,9 @@ class Recording:
         control[~served] = np.nan
         cleared[~served] = np.nan
         d_team = np.asarray(self.d_team, dtype=np.int64)
-        # One C-level conversion of the row tuples; ints and bools are exact in float64.
-        cols = np.array(self.d_fixed, dtype=f64).reshape(-1, 9).T
+        # One C-level pass over the row tuples; ints and bools are exact in float64.
+        flat = itertools.chain.from_iterable(self.d_fixed)
+        cols = np.fromiter(flat, dtype=f64, count=9 * len(self.d_fixed)).reshape(-1, 9).T
         d_inc = cols[0].astype(np.int64)
         d_arr = cols[4].copy()
         d_travel = cols[3].copy()
@@ -99,7 +103,7 @@ class Recording:
             "node": st.node.astype(np.int64),
             "requirement": st.requirement.astype(np.int32),
             "teams_needed": needed,
-            "teams_short": np.asarray([self.req_short[r] for r in self.s_req], dtype=np.int64),
+            "teams_short": np.asarray(self.req_short, dtype=np.int64)[s_req],
             "teams_sent": teams_sent,
             "mutual_aid": mutual_any,
             "supply_short": np.asarray(self.supply_short, dtype=np.int64),
