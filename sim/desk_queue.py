@@ -337,9 +337,44 @@ def _sweep(
     return npc
 
 
+def _answer(arrive: np.ndarray, work: np.ndarray, desk: np.ndarray, order: np.ndarray,
+            officers: int) -> np.ndarray:  # fmt: skip
+    """When each call is picked up: per desk, ``officers`` answering first come first served.
+
+    ``order`` lists the calls by desk, then time. The officers' free times are a
+    binary heap per desk: a call goes to the first officer free.
+    """
+    answered = np.empty(arrive.size)
+    free = np.zeros(max(officers, 1))
+    cur = -1
+    for i in order:
+        if desk[i] != cur:
+            cur = desk[i]
+            free[:] = 0.0
+        start = arrive[i] if arrive[i] > free[0] else free[0]
+        answered[i] = start
+        # Replace the root (the officer who takes the call) and sift it down.
+        f = start + work[i]
+        k = 0
+        while True:
+            ch = 2 * k + 1
+            if ch >= officers:
+                break
+            if ch + 1 < officers and free[ch + 1] < free[ch]:
+                ch += 1
+            if f <= free[ch]:
+                break
+            free[k] = free[ch]
+            k = ch
+        free[k] = f
+    return answered
+
+
 #: The sweep as run: compiled (and cached beside this module) where numba is installed.
 if njit is not None:
     _heap_push = njit(cache=True, nogil=True)(_heap_push)
     _heap_pop = njit(cache=True, nogil=True)(_heap_pop)
     _grown = njit(cache=True, nogil=True)(_grown)
 _SWEEP = _sweep if njit is None else njit(cache=True, nogil=True)(_sweep)
+#: Calls answered at desks of a fixed number of officers, compiled likewise.
+ANSWER = _answer if njit is None else njit(cache=True, nogil=True)(_answer)

@@ -122,8 +122,8 @@ def duty_table(
                 reports = _busy_sorted(arr, edges)
             else:
                 reports = np.zeros(nb)
-            out["level"] += [level] * nb
-            out["desk"] += [unit] * nb
+            out["level"].append(level)
+            out["desk"].append(unit)
             out["start"].append(edges[:-1])
             out["end"].append(edges[1:])
             out["officers"].append(on / np.maximum(np.diff(edges), 1e-12))
@@ -132,8 +132,9 @@ def duty_table(
             out["utilisation"].append((calls + reports) / np.maximum(on, 1e-12))
     num = ("start", "end", "officers", "calls", "reports", "utilisation")
     return {
-        "level": np.asarray(out["level"], dtype=str),
-        "desk": np.asarray(out["desk"], dtype=str),
+        # One name per desk, repeated for its bins in numpy rather than in a Python list.
+        "level": np.repeat(np.asarray(out["level"], dtype=str), nb),
+        "desk": np.repeat(np.asarray(out["desk"], dtype=str), nb),
         **{k: (np.concatenate(out[k]) if out[k] else np.zeros(0)) for k in num},
     }
 

@@ -15,7 +15,6 @@ city desk. A level with no station of its tier has one desk for the region.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -280,9 +279,11 @@ def assign_desks(
         index = {a: k for k, a in enumerate(names)}
         at = np.array([index[s.area] for s in mine], dtype=np.int64)
         tree = cKDTree(xy[[s.node for s in mine]])
-        _, nearest = tree.query(xy[np.asarray(nodes, dtype=np.int64)]) if len(nodes) else (0, [])
+        # Many incidents share a node: ask the tree once per distinct node.
+        uniq, back = np.unique(np.asarray(nodes, dtype=np.int64), return_inverse=True)
+        _, nearest = tree.query(xy[uniq]) if len(nodes) else (0, [])
         units.append(tuple(names))
-        desks.append(at[np.asarray(nearest, dtype=np.int64)] if len(nodes) else at[:0])
+        desks.append(at[np.asarray(nearest, dtype=np.int64)][back] if len(nodes) else at[:0])
     return DeskLayout(levels=tuple(levels), units=tuple(units), desk=tuple(desks))
 
 
@@ -315,34 +316,34 @@ def take_calls(
         When an officer picked up, and when the call was taken, per call.
     """
     n = len(arrive)
+    order_a = np.lexsort((np.arange(n), arrive, desk))
+    if staff.constant:  # the same officers all day: the compiled c-server queue
+        from sim.desk_queue import ANSWER
+
+        a = np.asarray(arrive, np.float64)
+        answered = ANSWER(a, np.asarray(work, np.float64), np.asarray(desk, np.int64), order_a,
+                          int(staff.most))  # fmt: skip
+        return answered, answered + work
     answered = np.empty(n)
-    order = np.lexsort((np.arange(n), arrive, desk)).tolist()
+    order = order_a.tolist()
     arrive_l, work_l, desk_l = arrive.tolist(), work.tolist(), desk.tolist()
-    fixed = staff.constant
     c = staff.most
-    free: list[float] = []
     busy: list[float] = []
     cur = -1
-    for i in order:
+    for i in order:  # shifts: each officer slot starts a call only while on duty
         d = desk_l[i]
         if d != cur:
             cur = d
-            free = [0.0] * c  # a heap of when each officer is free
             busy = [0.0] * c
         a = arrive_l[i]
-        if fixed:
-            t = free[0]
-            start = a if a > t else t
-            heapq.heapreplace(free, start + work_l[i])
-        else:
-            best, slot = math.inf, 0
-            for k in range(c):
-                t = busy[k] if busy[k] > a else a
-                t = staff.on_duty(k, t, start_hour)
-                if t < best:
-                    best, slot = t, k
-            start = best
-            busy[slot] = start + work_l[i]
+        best, slot = math.inf, 0
+        for k in range(c):
+            t = busy[k] if busy[k] > a else a
+            t = staff.on_duty(k, t, start_hour)
+            if t < best:
+                best, slot = t, k
+        start = best
+        busy[slot] = start + work_l[i]
         answered[i] = start
     return answered, answered + work
 
