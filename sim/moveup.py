@@ -30,6 +30,17 @@ it was moved to (its post), from where the policy may move it on.
 
 Decisions use the current road state; the coverage reported afterwards
 (:meth:`MoveUp._moveup_tables`) uses the roads as they were at the start.
+
+Cost: a policy looks at every dispatch (and compliance at every release) of a
+capability that may move, a few times per incident, so the look is plain
+Python on lists made once per capability and road state (:class:`_Plan`: the
+table, the minutes and reach between posts, and the fleet's own free lists of
+the posts, so a placement is a ``len`` per post). Compliance's moves follow
+from the few posts where the placement and the table differ; MEXCLP keeps
+the expected coverage of each placement seen, and its re-solve starts from
+the arithmetic of that check. Moves go through
+:meth:`sim.relocate.Relocation._relocate_home` (the checks of ``_relocate``
+are true by construction).
 """
 
 from __future__ import annotations
@@ -43,8 +54,10 @@ from sim.facilities import CAPABILITIES
 from sim.moveup_cover import CoverModel, busy_share
 from sim.moveup_spec import MoveupSpec
 from sim.records import RunRecords
+from sim.relocate import REASONS
 
 _INF = math.inf
+_MOVE_UP = REASONS.index("move_up")
 #: Plans kept per capability and road state (hour bands make many states; the latest stay).
 _PLANS_KEPT = 64
 #: Least expected coverage (share of demand) a MEXCLP move must gain.
@@ -65,15 +78,14 @@ class _Plan:
     of free teams of the capability: the fleet's own lists, which are mutated
     but never replaced), ``post_of`` (station -> post, ``-1`` if none; as a
     list), ``goal`` (MEXCLP's threshold times ``best`` by number of free
-    teams), ``noreach`` (``~reach``), ``expected`` (expected coverage by
-    placement) and ``diff`` (per placement, what :meth:`MoveUp._comply` needs
-    of it: the posts short of the table's level and those over it, with the
-    moves within reach).
+    teams), ``blocked`` (moves out of reach, or to the same post), ``weighted``
+    (whether any demand is covered at all) and ``expected`` (expected coverage
+    by placement).
     """
 
     __slots__ = (
         "model", "posts", "index", "table", "best", "minutes", "reach", "minutes_l", "reach_l",
-        "expected", "version", "lists", "post_of", "goal", "noreach", "diff", "weighted",
+        "expected", "version", "lists", "post_of", "goal", "blocked", "weighted",
     )  # fmt: skip
 
     def __init__(
@@ -92,9 +104,8 @@ class _Plan:
         self.reach_l: list[list[bool]] = reach.tolist()
         # Expected coverage by placement (the few placements a run visits come back often).
         self.expected: dict[tuple[int, ...], float] = {}
-        self.noreach = ~reach
+        self.blocked = ~reach | np.eye(len(posts), dtype=bool)  # moves MEXCLP may not make
         self.weighted = bool(model.weight.size)
-        self.diff: dict[tuple[int, ...], tuple] = {}
         self.version = -1
         self.lists: list[list[int]] = []
         self.post_of: list[int] = []
@@ -140,6 +151,7 @@ class MoveUp:
         self._mu_gap = spec.min_gap_min
         self._mu_threshold = spec.threshold
         self._mu_comply = spec.policy == "compliance"
+        self._mu_react = self._react_comply if self._mu_comply else self._react_mexclp
         self._mu_day = -1
         self._mu_today = 0
         self._mu_plans: dict[tuple[int, int], _Plan] = {}
@@ -244,13 +256,14 @@ class MoveUp:
 
     # ------------------------------------------------------------ triggers
     # These run at every dispatch and release of a capability that may move (a few per
-    # incident): plain lists, no numpy on the way to "nothing to do", no call not needed.
+    # incident): plain lists, no numpy on the way to "nothing to do", no call not needed
+    # (so each policy has its own, with the placement worked out inline).
     def _moveup_dispatched(self, req: int) -> None:
         """After a call's dispatches: rebalance the capabilities it took teams of."""
-        on = self._mu_on
+        on, react = self._mu_on, self._mu_react
         for cap, _count in self.req_teams[req]:
             if on[cap]:
-                self._moveup_react(cap, True)
+                react(cap)
 
     def _moveup_freed(self, caps: list[int]) -> None:
         """Teams of ``caps`` became free (released, or restocked): compliance looks again."""
@@ -259,9 +272,10 @@ class MoveUp:
         on = self._mu_on
         for cap in caps:
             if on[cap]:
-                self._moveup_react(cap, False)
+                self._react_comply(cap)
 
-    def _moveup_react(self, cap: int, dispatched: bool) -> None:
+    def _react_comply(self, cap: int) -> None:
+        """Compliance: if the free teams of ``cap`` stand elsewhere than the table says, move."""
         if self.queues[cap]:  # requests wait: every free team is theirs
             return
         if self._mu_per_day is not None and not self._budget():  # today's moves are done
@@ -282,18 +296,44 @@ class MoveUp:
                 if p >= 0 and ret_end[team] < _INF:
                     have[p] += 1
         k = sum(have)
-        if self._mu_comply:
-            table = plan.table
-            if k < len(table) and have != table[k]:
-                self._comply(cap, plan, have, table[k])
-        elif dispatched and k and plan.weighted:
-            key = tuple(have)
-            ec = plan.expected.get(key)
-            if ec is None:
-                ec = plan.expected[key] = plan.model.expected(np.asarray(have, dtype=np.float64))
-            goal = plan.goal[k]
-            if ec < goal:
-                self._improve(cap, plan, have, goal, ec)
+        table = plan.table
+        if k < len(table) and have != table[k]:
+            self._comply(cap, plan, have, table[k])
+
+    def _react_mexclp(self, cap: int) -> None:
+        """MEXCLP, after a dispatch: if expected coverage fell below the threshold, re-solve."""
+        if self.queues[cap]:
+            return
+        if self._mu_per_day is not None and not self._budget():
+            return
+        ret = self.returning[cap]
+        if ret and self.env._now >= self.home_at[cap]:
+            self._settle(cap)
+            ret = self.returning[cap]
+        plan = self._mu_cur[cap]
+        if plan is None or plan.version != self.tables.state.version:
+            plan = self._mu_plan(cap)
+        have = list(map(len, plan.lists))  # the placement, as in _react_comply
+        if ret:
+            post_of, station, ret_end = plan.post_of, self.team_station, self.ret_end
+            for team in ret:
+                p = post_of[station[team]]
+                if p >= 0 and ret_end[team] < _INF:
+                    have[p] += 1
+        k = sum(have)
+        if not k or not plan.weighted:
+            return
+        key = tuple(have)
+        ec = plan.expected.get(key)
+        if ec is not None:
+            if ec < plan.goal[k]:
+                self._improve(cap, plan, have, plan.goal[k], ec)
+            return
+        counts = np.asarray(have, dtype=np.float64)
+        powers = plan.model.powers(counts)  # what a re-solve's first step starts from too
+        ec = plan.expected[key] = plan.model.expected_at(powers[1])
+        if ec < plan.goal[k]:
+            self._improve(cap, plan, have, plan.goal[k], ec, counts, powers)
 
     def _budget(self) -> bool:
         """Whether today's moves leave room for one more."""
@@ -305,9 +345,10 @@ class MoveUp:
             self._mu_day, self._mu_today = day, 0
         return self._mu_today < cap
 
-    def _move(self, team: int, station: int) -> None:
+    def _move(self, team: int, station: int, minutes: float) -> None:
         # The policies move only teams free at a post to another post: no checks to make.
-        self._relocate_home(team, station, "move_up")
+        # ``minutes`` is the plan's, of the road state now (the same tt / 60 _relocate reads).
+        self._relocate_home(team, station, _MOVE_UP, minutes)
         self._mu_last[team] = self.env._now
         self._mu_today += 1
 
@@ -318,38 +359,50 @@ class MoveUp:
         among equals (so that a hole left by a team filled in from elsewhere
         closes the way it opened).
         """
-        need, surplus = _diff(plan, have, want)
-        if not need:
+        short, over = [], []
+        need = 0  # teams the posts under the level lack
+        for q in range(len(have)):
+            d = want[q] - have[q]
+            if d:
+                if d > 0:
+                    short.append(q)
+                    need += d
+                else:
+                    over.append(q)
+        if not short:
             return
         now = self.env._now
         base, last, gap, lists = self.team_base, self._mu_last, self._mu_gap, plan.lists
+        posts, minutes, reach = plan.posts, plan.minutes_l, plan.reach_l
         # Every allowed (team, short post) pair, ranked: (not going home, minutes, team, p, q).
         pairs = []
-        for p, targets in surplus:
-            for team in lists[p]:
-                if now - last[team] < gap:
-                    continue
-                b = base[team]
-                for q, post, minutes in targets:
-                    pairs.append((b != post, minutes, team, p, q))
+        for p in over:
+            lst = lists[p]
+            if lst:
+                rp, mp = reach[p], minutes[p]
+                for team in lst:
+                    if now - last[team] >= gap:
+                        b = base[team]
+                        for q in short:
+                            if rp[q]:
+                                pairs.append((b != posts[q], mp[q], team, p, q))
         if not pairs:
             return
-        posts = plan.posts
+        per_day = self._mu_per_day
         if need == 1:  # one team short (the usual case): the best pair, if today allows
-            _home, _minutes, team, p, q = min(pairs)
-            if self._mu_per_day is None or self._budget():
-                self._move(team, posts[q])
+            _home, minutes_pq, team, p, q = min(pairs)
+            if per_day is None or self._budget():
+                self._move(team, posts[q], minutes_pq)
             return
         pairs.sort()
         gone: set[int] = set()
         have = list(have)
-        per_day = self._mu_per_day
-        for _home, _minutes, team, p, q in pairs:
+        for _home, minutes_pq, team, p, q in pairs:
             if team in gone or have[p] <= want[p] or have[q] >= want[q]:
                 continue
             if per_day is not None and not self._budget():
                 continue
-            self._move(team, posts[q])
+            self._move(team, posts[q], minutes_pq)
             gone.add(team)
             have[p] -= 1
             have[q] += 1
@@ -357,33 +410,48 @@ class MoveUp:
             if not need:  # every short post is filled: no pair left could move
                 return
 
-    def _improve(self, cap: int, plan: _Plan, have: list[int], goal: float, ec: float) -> None:
+    def _improve(
+        self,
+        cap: int,
+        plan: _Plan,
+        have: list[int],
+        goal: float,
+        ec: float,
+        counts: np.ndarray | None = None,
+        powers: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         """Greedy MEXCLP re-solve: the best allowed single moves, until ``goal`` is met.
 
         Each move must gain at least ``min_gain`` of expected coverage; the
         re-solve stops when the expected coverage (``ec`` now) is back at
         ``goal`` (the threshold's share of the best placement), or no move
-        gains enough.
+        gains enough. ``counts`` (``have`` as floats) and its ``powers``
+        (:meth:`~sim.moveup_cover.CoverModel.powers`) if already worked out.
         """
-        counts = np.asarray(have, dtype=np.float64)
+        if counts is None:
+            counts = np.asarray(have, dtype=np.float64)
         least = self._mu_least
         now, last, gap = self.env._now, self._mu_last, self._mu_gap
         rested = {}  # post -> its rested free teams (posts without any left out)
         for p, lst in enumerate(plan.lists):
             if lst:
+                if len(lst) == 1:  # most posts hold one team of a capability
+                    if now - last[lst[0]] >= gap:
+                        rested[p] = [lst[0]]
+                    continue
                 mine = [t for t in lst if now - last[t] >= gap]
                 if mine:
                     rested[p] = mine
         per_day = self._mu_per_day
         n_posts = len(plan.posts)
+        sources = list(rested)  # in post order; a post leaves when its last rested team has
         for _step in range(len(last)):
             if ec >= goal:
                 return
-            sources = [p for p, lst in rested.items() if lst]
             if not sources or (per_day is not None and not self._budget()):
                 return
-            gain = plan.model.gains(counts, sources)
-            gain[plan.noreach[sources]] = 0.0
+            gain = plan.model.gains(counts, sources, blocked=plan.blocked, powers=powers)
+            powers = None  # the counts change with the move
             best = int(gain.argmax())
             g = gain.item(best)
             if g < least:
@@ -391,8 +459,12 @@ class MoveUp:
             ec += g
             i, q = divmod(best, n_posts)
             p = sources[i]
-            team = rested[p].pop()
-            self._move(team, plan.posts[q])
+            mine = rested[p]
+            team = mine.pop()
+            if not mine:
+                del rested[p]
+                sources = list(rested)
+            self._move(team, plan.posts[q], plan.minutes_l[p][q])
             counts[p] -= 1
             counts[q] += 1
 
@@ -425,25 +497,3 @@ class MoveUp:
                 n: self._mu_q[c] for n, c in zip(caps, self._mu_caps, strict=True)
             },
         }
-
-
-def _diff(plan: _Plan, have: list[int], want: list[int]) -> tuple[int, tuple]:
-    """How a placement differs from the table's level: teams short, and the posts over it.
-
-    Returns ``(short, surplus)``: the number of teams the posts under the level
-    lack, and per post over it that has one within reach (in post order) those
-    posts under it, ``(q, station, minutes)`` in post order.
-    """
-    short = [q for q in range(len(have)) if want[q] > have[q]]
-    if not short:
-        return 0, ()
-    posts, minutes, reach = plan.posts, plan.minutes_l, plan.reach_l
-    surplus = []
-    for p in range(len(have)):
-        if have[p] > want[p]:
-            rp, mp = reach[p], minutes[p]
-            targets = tuple((q, posts[q], mp[q]) for q in short if rp[q])
-            if targets:  # a post with nowhere to send its teams adds no pair
-                surplus.append((p, targets))
-    # Tuples of numbers only: the garbage collector stops tracking them.
-    return sum(want[q] - have[q] for q in short), tuple(surplus)

@@ -78,6 +78,9 @@ class CoverModel:
         self.index = {s: k for k, s in enumerate(self.posts)}
         # q ** cover: a team added at a post multiplies a group's q ** n by this.
         self._qcover = self.q**self.cover
+        # For gains(), made once: the weights as a column, and the moves that stay put.
+        self._wcol = self.weight[:, None]
+        self._stay = np.eye(len(self.posts), dtype=bool)
 
     # ------------------------------------------------------------ coverage
     def expected(self, counts: np.ndarray) -> float:
@@ -85,26 +88,54 @@ class CoverModel:
         n = self.cover @ counts
         return float(self.weight @ (1.0 - self.q**n))
 
+    def powers(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per group, the free teams covering it (``n``) and ``q ** n``, for the two below."""
+        n = self.cover @ counts
+        return n, self.q**n
+
+    def expected_at(self, qn: np.ndarray) -> float:
+        """:meth:`expected` from ``q ** n`` of :meth:`powers` (the same arithmetic)."""
+        return float(self.weight @ (1.0 - qn))
+
     def covered(self, counts: np.ndarray) -> float:
         """Share of demand covered by at least one of ``counts`` free teams per post."""
         n = self.cover @ counts
         return float(self.weight @ (n > 0))
 
-    def gains(self, counts: np.ndarray, sources: Sequence[int]) -> np.ndarray:
+    def gains(
+        self,
+        counts: np.ndarray,
+        sources: Sequence[int],
+        *,
+        blocked: np.ndarray | None = None,
+        powers: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> np.ndarray:
         """Expected coverage gained by moving one team from post ``sources[i]`` to post ``j``.
+
+        Parameters
+        ----------
+        counts
+            Free teams per post.
+        sources
+            Posts a team may leave.
+        blocked
+            ``(n_posts, n_posts)`` booleans: moves not allowed (their gain is 0), the
+            diagonal (staying put) included; default: the diagonal only.
+        powers
+            :meth:`powers` of ``counts``, if already worked out.
 
         Returns
         -------
         numpy.ndarray
             ``(len(sources), n_posts)``; the diagonal entries (same post) are 0.
         """
-        n = self.cover @ counts
-        lost = self.weight * self.q**n  # demand each group fails to cover now
+        n, qn = self.powers(counts) if powers is None else powers
+        lost = self.weight * qn  # demand each group fails to cover now
         src = np.asarray(sources, dtype=np.int64)
         # Without the team at p, a group's q**n is divided by q**cover[g, p].
-        after = (self.weight[:, None] * self.q ** (n[:, None] - self.cover[:, src])).T
+        after = (self._wcol * self.q ** (n[:, None] - self.cover[:, src])).T
         out = lost.sum() - after @ self._qcover
-        out[np.arange(src.size), src] = 0.0
+        out[(self._stay if blocked is None else blocked)[src]] = 0.0
         return out
 
     # ------------------------------------------------------------ placements
@@ -209,15 +240,23 @@ def coverage_series(
     tuple
         ``(time, free_at_posts, share)`` at the start and after every change.
     """
-    n_posts = len(model.posts)
     events = events[events[:, 0] <= end] if events.size else events.reshape(0, 3)
     order = np.argsort(events[:, 0], kind="stable")
     ev = events[order]
-    time = ev[:, 0]
-    if n_posts > 62:  # too many posts for one integer per placement: count in a matrix
+    if len(model.posts) > 62:  # too many posts for one integer per placement: count in a matrix
         return _series_dense(model, ev, end)
-    post = ev[:, 1].astype(np.int64)
-    step = ev[:, 2].astype(np.int64)
+    return series_sorted(model, ev[:, 0], ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64))
+
+
+def series_sorted(
+    model: CoverModel, time: np.ndarray, post: np.ndarray, step: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`coverage_series` of events already in time order and within the run.
+
+    ``post`` (post index) and ``step`` (+1 or -1) are integer arrays; the
+    model has at most 62 posts.
+    """
+    n_posts = len(model.posts)
     # Each post's count after each event: a cumulative sum per post (events in time order;
     # a stable sort of small integers is a radix sort).
     by_post = np.argsort(post.astype(np.int8), kind="stable")

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from networks.i18n import N_
-from sim.moveup_cover import CoverModel, coverage_series, time_average
+from sim.moveup_cover import CoverModel, coverage_series, series_sorted, time_average
 from sim.records import RunRecords
 
 #: Columns of the ``coverage`` table.
@@ -146,21 +146,34 @@ def coverage_table(
     team, time, station, step = post_events(
         records, team_base=team_base, arrive=arrive, move_seq=move_seq
     )
-    # In time order once: each capability's events then come sorted, and coverage_series's
-    # own (stable) sort finds nothing to do. Events at one instant may come in any order:
-    # coverage is counted after the last of them.
-    order = np.argsort(time)
+    # In time order once (stable, as coverage_series sorts), then grouped by capability
+    # (a stable sort again: each capability's events stay in time order).
+    order = np.argsort(time, kind="stable")
     team, time, station, step = team[order], time[order], station[order], step[order]
+    keep = time <= records.end
+    team, time, station, step = team[keep], time[keep], station[keep], step[keep]
     team_cap = records.teams["capability"]
+    which = np.full(team_cap.size, -1, dtype=np.int64)  # each team's capability among models
+    for k, cap in enumerate(models):
+        which[team_cap == cap] = k
+    ev_cap = which[team]
+    order = np.argsort(ev_cap.astype(np.int8 if len(models) < 127 else np.int64), kind="stable")
+    bounds = np.searchsorted(ev_cap[order], np.arange(len(models) + 1))
     cols: dict[str, list[np.ndarray]] = {c: [] for c in COVERAGE_COLUMNS}
     n_stations = len(records.stations["name"])
-    for cap, model in models.items():
+    step = step.astype(np.int64)
+    for k, model in enumerate(models.values()):
+        rows = order[bounds[k] : bounds[k + 1]]
         post_of = np.full(n_stations, -1, dtype=np.int64)
         post_of[np.asarray(model.posts, dtype=np.int64)] = np.arange(len(model.posts))
-        p = post_of[station]
-        sel = (team_cap == cap)[team] & (p >= 0)
-        ev = np.column_stack([time[sel], p[sel], step[sel]])
-        t, free, share = coverage_series(model, ev, records.end)
+        p = post_of[station[rows]]
+        at = p >= 0
+        rows, p = rows[at], p[at]
+        if len(model.posts) > 62:
+            ev = np.column_stack([time[rows], p, step[rows]]).astype(np.float64)
+            t, free, share = coverage_series(model, ev, records.end)
+        else:
+            t, free, share = series_sorted(model, time[rows], p, step[rows])
         cols["time"].append(t)
         cols["free_at_posts"].append(free.astype(np.int64))
         cols["share"].append(share)

@@ -24,6 +24,8 @@ travel tables exist from the run's start). A feature that may move teams sets
 from __future__ import annotations
 
 import math
+from itertools import chain
+
 import numpy as np
 
 from sim.facilities import CAPABILITIES
@@ -52,11 +54,10 @@ class Relocation:
         #: Whether the records get a ``moves`` table even if no team moved (set by a
         #: feature that may move teams, so every replication has the same tables).
         self.record_moves = False
-        # Per move: team, from, to, depart, arrive, reason, and the number of dispatch rows
-        # made before it (rows from there on were sent from the new post).
-        self.mv_rows: list[tuple[int, int, int, float, float, str, int]] = []
-        # Per team, the indices of its moves in mv_rows (to find its post at each dispatch).
-        self.team_moves: dict[int, list[int]] = {}
+        # Per move: team, from, to, depart, arrive, reason (index into REASONS), and the
+        # number of dispatch rows made before it (rows from there on were sent from the new
+        # post). Numbers only: the table is made from them in one conversion.
+        self.mv_rows: list[tuple[int, int, int, float, float, int, int]] = []
         # The stations holding each capability, and each station's area (index).
         self._cap_sets = [set(c.tolist()) for c in self.cap_stations]
         self._station_area = [self.area_names.index(s.area) for s in self.stations]
@@ -71,15 +72,21 @@ class Relocation:
         ret = self.returning[cap]
         if not ret or now < self.home_at[cap]:
             return
+        ret_end, status, free = self.ret_end, self.status, self.free_home
+        station = self.team_station
         keep = []
+        soonest = _INF
         for team in ret:
-            if now >= self.ret_end[team]:
-                self.status[team] = HOME
-                self.free_home[self.team_station[team]][cap].append(team)
+            end = ret_end[team]
+            if now >= end:
+                status[team] = HOME
+                free[station[team]][cap].append(team)
             else:
                 keep.append(team)
+                if end < soonest:
+                    soonest = end
         self.returning[cap] = keep
-        self.home_at[cap] = min((self.ret_end[t] for t in keep), default=_INF)
+        self.home_at[cap] = soonest
 
     def _relocate(self, team: int, station: int, reason: str) -> float:
         """Move a team free at its post (status HOME) to ``station`` as its new post, leaving now.
@@ -110,6 +117,7 @@ class Relocation:
         """
         if reason not in REASONS:
             raise ValueError(f"unknown move reason {reason!r}")
+        why = REASONS.index(reason)
         if not 0 <= station < len(self.stations):
             raise ValueError(f"no station {station}")
         if self.status[team] == RETURNING:  # its return may be over (settled lazily)
@@ -118,23 +126,27 @@ class Relocation:
             raise ValueError(f"team {team} is not free at its station")
         if station == self.team_station[team]:
             return self.env._now
-        return self._relocate_home(team, station, reason)
+        return self._relocate_home(team, station, why)
 
-    def _relocate_home(self, team: int, station: int, reason: str) -> float:
+    def _relocate_home(
+        self, team: int, station: int, reason: int, minutes: float | None = None
+    ) -> float:
         """:meth:`_relocate` without its checks (move-up's moves, many per incident).
 
         ``team`` must be free at its post (in its ``free_home`` list), ``station``
-        another station and ``reason`` one of :data:`REASONS`; returns as
-        :meth:`_relocate` does.
+        another station and ``reason`` an index into :data:`REASONS`; ``minutes``, if
+        given, the drive in the current road state (``tt / 60``, as worked out
+        here otherwise). Returns as :meth:`_relocate` does.
         """
         now = self.env._now
         old = self.team_station[team]
-        minutes = float(self.tables.tt[old, self.station_nodes_list[station]]) / 60.0
+        if minutes is None:
+            minutes = float(self.tables.tt[old, self.station_nodes_list[station]]) / 60.0
         if not minutes < _INF:
             return _INF
         cap = self.team_cap[team]
         lst = self.free_home[old][cap]
-        if lst[-1] == team:
+        if lst and lst[-1] == team:
             lst.pop()
         else:
             lst.remove(team)
@@ -162,11 +174,6 @@ class Relocation:
             self.returning[cap].append(team)
             if arrive < self.home_at[cap]:
                 self.home_at[cap] = arrive
-        moves = self.team_moves.get(team)
-        if moves is None:
-            self.team_moves[team] = [len(self.mv_rows)]
-        else:
-            moves.append(len(self.mv_rows))
         self.mv_rows.append((team, old, station, now, arrive, reason, len(self.d_team)))
         return arrive
 
@@ -202,15 +209,19 @@ class Relocation:
 
     # ------------------------------------------------------------ records
     def _move_columns(self) -> tuple[np.ndarray, ...]:
-        """``mv_rows`` as columns: team, from, to, depart, arrive, (reason: a tuple), row made."""
+        """``mv_rows`` as columns: team, from, to, depart, arrive, reason, rows made before."""
         rows = self.mv_rows
-        if not rows:
-            z, zf = np.zeros(0, np.int64), np.zeros(0, np.float64)
-            return z, z, z, zf, zf, (), z
-        team, old, new, depart, arrive, reason, seq = zip(*rows, strict=True)
-        i64, f64 = np.int64, np.float64
-        return (np.asarray(team, i64), np.asarray(old, i64), np.asarray(new, i64),
-                np.asarray(depart, f64), np.asarray(arrive, f64), reason, np.asarray(seq, i64))  # fmt: skip
+        hit = getattr(self, "_mv_cols", None)
+        if hit is not None and hit[0] == len(rows):  # asked for by each table made at the end
+            return hit[1]
+        # One C-level pass over the number tuples (the integers are exact in float64).
+        flat = np.fromiter(chain.from_iterable(rows), np.float64, count=7 * len(rows))
+        c = flat.reshape(len(rows), 7).T
+        i64 = np.int64
+        cols = (c[0].astype(i64), c[1].astype(i64), c[2].astype(i64), c[3].copy(), c[4].copy(),
+                c[5].astype(i64), c[6].astype(i64))  # fmt: skip
+        self._mv_cols = (len(rows), cols)
+        return cols
 
     def _post_at_rows(self, d_team: np.ndarray) -> np.ndarray:
         """The post each dispatch row's team had when it was sent."""
@@ -253,15 +264,22 @@ class Relocation:
             cut[hit] = np.where(sent < arrive[hit], sent, np.nan)
         arrive_col = arrive.copy()
         arrive_col[arrive_col > end] = np.nan
-        names = CAPABILITIES
-        caps = [names[c] for c in np.asarray(self.team_cap, np.int64)[team].tolist()]
         return {
             "team": team,
-            "capability": np.asarray(caps, dtype=str) if caps else np.zeros(0, dtype=str),
+            "capability": _names(CAPABILITIES, np.asarray(self.team_cap, np.int64)[team]),
             "from_station": old,
             "to_station": new,
             "depart": depart,
             "arrive": arrive_col,
-            "reason": np.asarray(reason, dtype=str) if reason else np.zeros(0, str),
+            "reason": _names(REASONS, reason),
             "dispatched": cut,
         }
+
+
+def _names(names: tuple[str, ...], index: np.ndarray) -> np.ndarray:
+    """``names[index]`` as a string column as wide as its longest entry (as ``np.asarray``)."""
+    if not index.size:
+        return np.zeros(0, dtype=str)
+    present = np.flatnonzero(np.bincount(index, minlength=len(names)))
+    width = max(len(names[k]) for k in present.tolist())
+    return np.asarray(names)[index].astype(f"<U{width}")

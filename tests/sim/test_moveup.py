@@ -11,12 +11,12 @@ import sim
 from scenarios.distributions import Fixed
 from scenarios.stream import Requirement
 from sim.facilities import Station, TeamSpec
-from sim.moveup_cover import CoverModel, coverage_series, time_average
-from sim.moveup_records import moveup_summary
+from sim.moveup_cover import CoverModel, _series_dense, coverage_series, time_average
+from sim.moveup_records import COVERAGE_COLUMNS, moveup_summary, post_events
 from sim.moveup_spec import MoveupSpec
 from tests.sim.helpers import grid_network, road_network, stream_from
 from tests.sim.test_properties import scenario
-from tests.sim.test_relocate import check_fleet
+from tests.sim.test_relocate import check_fleet, check_move_records
 
 FIRE = [Requirement("fire", 4, (("fire", 1),))]
 
@@ -131,6 +131,13 @@ def test_moves_keep_the_limits_and_the_fleet_consistent(case, spec):
         ev.callbacks.append(lambda _e: check_fleet(eng))
     rec = eng.run()
     check_fleet(eng)
+    check_move_records(eng, rec)
+    for col, x in _coverage_by_definition(eng, rec).items():
+        assert rec.coverage[col].dtype == x.dtype
+        if col == "share":  # summed in another order here
+            np.testing.assert_allclose(rec.coverage[col], x, rtol=0, atol=1e-12)
+        else:
+            np.testing.assert_array_equal(rec.coverage[col], x, err_msg=col)
     mv, d = rec.moves, rec.dispatches
     depart = mv["depart"]
     drive = np.asarray([m[4] - m[3] for m in eng.mv_rows])
@@ -234,6 +241,84 @@ def test_a_user_table_is_followed():
 # ------------------------------------------------------------ coverage arithmetic
 
 
+def _series_by_definition(model, events, end):
+    """Coverage over time the long way: a count per post after every event, in time order."""
+    events = events[events[:, 0] <= end]
+    ev = events[np.argsort(events[:, 0], kind="stable")]
+    counts = np.zeros((len(ev), len(model.posts)), dtype=np.int64)
+    now = np.zeros(len(model.posts), dtype=np.int64)
+    for k, (_t, p, step) in enumerate(ev):
+        now[int(p)] += int(step)
+        counts[k] = now
+    time = ev[:, 0]
+    last = np.append(time[1:] != time[:-1], True) if len(time) else np.zeros(0, bool)
+    time, counts = time[last], counts[last]
+    share = np.zeros(len(time))
+    for k, row in enumerate(counts > 0):  # a group is covered when a post covering it has a team
+        if model.weight.size:
+            share[k] = ((row.astype(np.float64) @ model.cover.T) > 0) @ model.weight
+    free = counts.sum(axis=1).astype(np.float64)
+    if not len(time) or time[0] > 0:
+        time, free, share = (np.concatenate([[0.0], x]) for x in (time, free, share))
+    return time, free, share
+
+
+def _coverage_by_definition(eng, rec):
+    """The ``coverage`` table the long way: each capability's events on its own."""
+    *_cols, arrive, _reason, move_seq = eng._move_columns()
+    team, time, station, step = post_events(
+        rec, team_base=np.asarray(eng.team_base), arrive=arrive, move_seq=move_seq
+    )
+    cols = {c: [] for c in COVERAGE_COLUMNS}
+    for cap, model in eng._mu_start.items():
+        name = sim.facilities.CAPABILITIES[cap]
+        post_of = {s: k for k, s in enumerate(model.posts)}
+        sel = [k for k in range(len(team)) if eng.team_cap[team[k]] == cap
+               and station[k] in post_of]  # fmt: skip
+        ev = np.asarray([(time[k], post_of[station[k]], step[k]) for k in sel]).reshape(-1, 3)
+        t, free, share = _series_by_definition(model, ev, rec.end)
+        cols["time"].append(t)
+        cols["capability"].append([name] * len(t))
+        cols["free_at_posts"].append(free.astype(np.int64))
+        cols["share"].append(share)
+    if not eng._mu_start:
+        return {}
+    return {
+        "time": np.concatenate(cols["time"]),
+        "capability": np.asarray(sum(cols["capability"], []), dtype=str),
+        "free_at_posts": np.concatenate(cols["free_at_posts"]),
+        "share": np.concatenate(cols["share"]),
+    }
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    n_posts=st.sampled_from([1, 3, 6, 70]),
+    events=st.lists(st.tuples(st.sampled_from([0.0, 1.0, 2.5, 4.0, 9.0]), st.integers(0, 10**6),
+                              st.sampled_from([-1, 1])), max_size=40),
+    end=st.sampled_from([3.0, 100.0]),
+)  # fmt: skip
+def test_coverage_over_time_is_the_count_per_post_after_each_instant(seed, n_posts, events, end):
+    # Many events share an instant, counts may go below zero: the series must still be the
+    # state after the last event of each instant, counted post by post (70 posts: too many
+    # for one integer per placement, counted in a matrix).
+    rng = np.random.default_rng(seed)
+    model = CoverModel(rng.uniform(0, 1200, (n_posts, 25)), list(range(n_posts)),
+                       rng.uniform(0, 1, 25) * (rng.random(25) < 0.7), 600.0, 0.2)  # fmt: skip
+    ev = np.asarray([(t, p % n_posts, s) for t, p, s in events], dtype=np.float64).reshape(-1, 3)
+    time, free, share = coverage_series(model, ev, end)
+    want = _series_by_definition(model, ev, end)
+    np.testing.assert_array_equal(time, want[0])
+    np.testing.assert_array_equal(free, want[1])
+    np.testing.assert_allclose(share, want[2], rtol=0, atol=1e-12)  # summed in another order
+    # Bit for bit what a count per post and event in a matrix gives (the records' first way).
+    kept = ev[ev[:, 0] <= end]
+    dense = _series_dense(model, kept[np.argsort(kept[:, 0], kind="stable")], end)
+    for x, y in zip((time, free, share), dense, strict=True):
+        np.testing.assert_array_equal(x, y)
+
+
 def test_coverage_over_time_matches_a_hand_count():
     tt = np.array([[0.0, 100.0, 900.0], [900.0, 900.0, 0.0]])  # seconds, 2 posts x 3 nodes
     model = CoverModel(tt, [0, 1], np.array([1.0, 1.0, 2.0]), 600.0, 0.0)
@@ -269,6 +354,15 @@ def test_move_gains_are_the_change_in_expected_coverage(seed, q, counts):
     # MEXCLP with q = 0 is plain coverage.
     if q == 0.0:
         assert model.expected(c) == pytest.approx(model.covered(c))
+    # The shortcuts move-up takes are the same arithmetic: expected coverage from the powers,
+    # gains from powers worked out before, and moves not allowed masked in place.
+    powers = model.powers(c)
+    assert model.expected_at(powers[1]) == model.expected(c)
+    np.testing.assert_array_equal(model.gains(c, sources, powers=powers), gain)
+    blocked = (rng.random((4, 4)) < 0.3) | np.eye(4, dtype=bool)
+    masked = gain.copy()
+    masked[blocked[sources]] = 0.0
+    np.testing.assert_array_equal(model.gains(c, sources, blocked=blocked), masked)
 
 
 def test_the_derived_table_drops_the_team_that_costs_least():

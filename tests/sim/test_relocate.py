@@ -17,6 +17,7 @@ from sim.engine import Engine
 from sim.facilities import CAPABILITIES, Station, TeamSpec
 from sim.fleet import BUSY, DIVERTED, HOME, HOMEWARD, RETURNING, STANDBY
 from sim.policies import NearestAvailable
+from sim.relocate import REASONS
 from sim.targets import ResponseTargets
 from tests.sim.helpers import road_network, stream_from
 from tests.sim.test_properties import scenario
@@ -162,9 +163,40 @@ def check_fleet(eng) -> None:
     assert not any(eng.status[t] == DIVERTED for t in range(eng.n_teams))  # only for a moment
 
 
+def check_move_records(eng, rec) -> None:
+    """The records made from the moves, against their definitions, row by row.
+
+    A dispatch row's ``station`` is the post its team had when sent: the station of
+    its last move made before the row (or the one it was built at); a move's
+    ``dispatched`` is when its team was next sent, if before the move would arrive.
+    """
+    d, mv = rec.dispatches, rec.moves
+    teams = d["team"].tolist()
+    for r, team in enumerate(teams):
+        post = eng.team_base[team]
+        for m in eng.mv_rows:
+            if m[0] == team and m[6] <= r:
+                post = m[2]
+        assert d["station"][r] == post
+    if mv is None:
+        return
+    for k, m in enumerate(eng.mv_rows):
+        later = [r for r, team in enumerate(teams) if team == m[0] and r >= m[6]]
+        sent = d["dispatched"][later[0]] if later else np.nan
+        want = sent if sent < m[4] else np.nan
+        np.testing.assert_array_equal(mv["dispatched"][k], want)
+        assert mv["team"][k] == m[0] and mv["to_station"][k] == m[2] and mv["depart"][k] == m[3]
+        assert mv["capability"][k] == CAPABILITIES[eng.team_cap[m[0]]]
+        assert mv["reason"][k] == REASONS[m[5]]
+    # String columns as wide as their longest entry, as numpy makes them from lists.
+    for col in ("capability", "reason"):
+        assert mv[col].dtype == np.asarray(mv[col].tolist() or [""], dtype=str).dtype
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=scenario(), moves=st.lists(st.tuples(st.floats(0, 300), st.integers(0, 10**6),
-                                                st.integers(0, 10**6)), max_size=8))  # fmt: skip
+                                                st.integers(0, 10**6), st.sampled_from(REASONS)),
+                                      max_size=8))  # fmt: skip
 def test_random_relocations_keep_every_fleet_counter_and_no_team_in_two_places(case, moves):
     net, stations, depots, stream, kw, seed = case
     eng = Engine(
@@ -175,7 +207,7 @@ def test_random_relocations_keep_every_fleet_counter_and_no_team_in_two_places(c
     eng.record_moves = True  # the table even if no move is made
     made = []
 
-    def move(pick_team: int, pick_station: int) -> None:
+    def move(pick_team: int, pick_station: int, reason: str) -> None:
         check_fleet(eng)
         home = [t for t in range(eng.n_teams) if eng.status[t] in (HOME, RETURNING)]
         for cap in range(len(CAPABILITIES)):
@@ -185,16 +217,17 @@ def test_random_relocations_keep_every_fleet_counter_and_no_team_in_two_places(c
             team = home[pick_team % len(home)]
             to = pick_station % len(eng.stations)
             moved = to != eng.team_station[team]
-            arrive = eng._relocate(team, to, "warning")
+            arrive = eng._relocate(team, to, reason)
             made.append(moved and math.isfinite(arrive))
             if made[-1]:
                 assert eng.team_station[team] == to and arrive >= eng.env.now
         check_fleet(eng)
 
-    for t, a, b in moves:
-        _at(eng, t, lambda a=a, b=b: move(a, b))
+    for t, a, b, why in moves:
+        _at(eng, t, lambda a=a, b=b, why=why: move(a, b, why))
     rec = eng.run()
     check_fleet(eng)
+    check_move_records(eng, rec)
     d, mv = rec.dispatches, rec.moves
     assert len(mv["team"]) == sum(made)  # one row per move made
     # No team in two places: a move starts only when the team is free at its station, never
