@@ -61,6 +61,9 @@ class Recording:
             reason[i] = self._unserved_reason(i)
         control = np.asarray(self.under_control, dtype=f64)
         cleared = np.asarray(self.cleared, dtype=f64)
+        # Teams are released when the work is done, even at an incident left unserved (its
+        # full complement due after the horizon): the release stays in its dispatch rows.
+        rel = masked(self.cleared)
         control[~served] = np.nan
         cleared[~served] = np.nan
         d_team = np.asarray(self.d_team, dtype=np.int64)
@@ -120,7 +123,7 @@ class Recording:
             "travel": d_travel,
             "distance_m": d_dist,
             "arrival": d_arr,
-            "released": np.where(d_div, div_time, cleared[d_inc]) if d_inc.size else np.zeros(0),
+            "released": np.where(d_div, div_time, rel[d_inc]) if d_inc.size else np.zeros(0),
             "returned": np.asarray(self.d_ret, dtype=f64),
             "available": np.asarray(self.d_avail, dtype=f64),
             "from_node": d_from,
