@@ -22,16 +22,24 @@ ended). The outcome is written into the table's ``sent``, ``wait`` and
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from networks.i18n import _
+
 try:  # the sweep compiled: a desk's jobs cost ~0.1 us each instead of ~1.5 us in Python
     from numba import njit
-except ImportError:  # pragma: no cover - numba is a dependency; kept runnable without it
+except ImportError as exc:  # pragma: no cover - numba is a dependency; kept runnable without it
     njit = None
+    if not (isinstance(exc, ModuleNotFoundError) and exc.name == "numba"):  # there, but broken
+        logging.getLogger(__name__).warning(
+            _("numba failed to import ({error}): the duty desks run as plain Python, slower"
+              ).format(error=exc)
+        )  # fmt: skip
 
 
 def capacity(
@@ -99,6 +107,8 @@ def serve(
     for o, a in zip(out, (sent, wait, missed), strict=True):
         if isinstance(o, list):
             o[:] = a.tolist()
+        elif a is not o:  # an array of another dtype: written back, cast
+            o[...] = a
     if pieces is not None:
         pieces.extend((a, b, int(k)) for a, b, k in got.tolist())
 
@@ -370,11 +380,21 @@ def _answer(arrive: np.ndarray, work: np.ndarray, desk: np.ndarray, order: np.nd
     return answered
 
 
-#: The sweep as run: compiled (and cached beside this module) where numba is installed.
-if njit is not None:
-    _heap_push = njit(cache=True, nogil=True)(_heap_push)
-    _heap_pop = njit(cache=True, nogil=True)(_heap_pop)
-    _grown = njit(cache=True, nogil=True)(_grown)
-_SWEEP = _sweep if njit is None else njit(cache=True, nogil=True)(_sweep)
+def _compiled(fn: Any) -> Any:
+    """``fn`` compiled by numba (cached on disk where a cache folder can be written)."""
+    if njit is None:
+        return fn
+    try:
+        return njit(cache=True, nogil=True)(fn)
+    except RuntimeError:  # no writable cache folder (a read-only install): compile per process
+        return njit(nogil=True)(fn)
+
+
+# The heap helpers first: the compiled sweep calls them compiled.
+_heap_push = _compiled(_heap_push)
+_heap_pop = _compiled(_heap_pop)
+_grown = _compiled(_grown)
+#: The sweep as run: compiled where numba is installed.
+_SWEEP = _compiled(_sweep)
 #: Calls answered at desks of a fixed number of officers, compiled likewise.
-ANSWER = _answer if njit is None else njit(cache=True, nogil=True)(_answer)
+ANSWER = _compiled(_answer)

@@ -38,6 +38,24 @@ def _inputs(data: st.DataObject) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarr
     return (arrive, w1, w2, r1, r2, drop, cls), (times, free)
 
 
+def _both_sweeps(jobs, times, free, end):
+    """The compiled sweep's outputs, and the same code's run as plain Python throughout."""
+    n = jobs[0].size
+    results = []
+    helpers = ("_heap_push", "_heap_pop", "_grown")
+    for plain in (False, True):
+        sent, wait, missed = np.full(2 * n, np.nan), np.full(2 * n, np.nan), np.zeros(2 * n, bool)
+        pieces = np.zeros((4 * n + times.size + 8, 3))
+        with pytest.MonkeyPatch.context() as mp:
+            if plain:  # the heap helpers as Python too, not their compiled versions
+                for name in helpers:
+                    mp.setattr(desk_queue, name, getattr(desk_queue, name).py_func)
+            fn = desk_queue._sweep if plain else desk_queue._SWEEP
+            m = fn(*jobs, times, free, end, sent, wait, missed, pieces)
+        results.append((sent, wait, missed, pieces[:m]))
+    return results
+
+
 @settings(max_examples=150, deadline=None)
 @given(data=st.data(), end=st.floats(50, 1000))
 def test_compiled_sweep_equals_the_plain_python_sweep(data, end):
@@ -45,12 +63,7 @@ def test_compiled_sweep_equals_the_plain_python_sweep(data, end):
         pytest.skip("numba is not installed: only the plain sweep runs")
     jobs, (times, free) = _inputs(data)
     n = jobs[0].size
-    results = []
-    for fn in (desk_queue._SWEEP, desk_queue._sweep):
-        sent, wait, missed = np.full(2 * n, np.nan), np.full(2 * n, np.nan), np.zeros(2 * n, bool)
-        pieces = np.zeros((4 * n + times.size + 8, 3))
-        m = fn(*jobs, times, free, end, sent, wait, missed, pieces)
-        results.append((sent, wait, missed, pieces[:m]))
+    results = _both_sweeps(jobs, times, free, end)
     for got, want in zip(results[0], results[1], strict=True):
         np.testing.assert_array_equal(got, want)
     sent, _wait, missed, pieces = results[0]
@@ -99,3 +112,60 @@ def test_compiled_call_answering_equals_the_officer_slots_of_a_shift_desk(calls,
     np.testing.assert_allclose(a1, a2, rtol=0, atol=1e-9)
     np.testing.assert_allclose(t1, a1 + work)
     assert np.all(a1 >= arrive)
+
+
+def test_a_crowded_desk_grows_the_heap_and_agrees_with_plain_python():
+    # 400 jobs at once on up to 120 officers whose number keeps changing (calls come and
+    # go): pre-emptions leave stale heap entries, and the heap outgrows its first 64.
+    rng = np.random.default_rng(7)
+    n = 400
+    arrive = np.sort(rng.uniform(0, 20, n))
+    pair = rng.random(n) < 0.5
+    jobs = (arrive, rng.exponential(5, n), np.where(pair, rng.exponential(5, n), 0.0),
+            np.arange(n), np.where(pair, n + np.arange(n), -1), np.full(n, np.inf),
+            np.where(pair, 0, 1).astype(np.int8))  # fmt: skip
+    picked = np.sort(rng.uniform(0, 60, 300))
+    times, free = capacity(picked, picked + rng.exponential(3, 300), [(0.0, 120)])
+    (sent, wait, missed, pieces), want = _both_sweeps(jobs, times, free, 1e9)
+    for got, exp in zip((sent, wait, missed, pieces), want, strict=True):
+        np.testing.assert_array_equal(got, exp)
+    assert pieces[:, 2].max() > 64  # more than the heap's first room at work at once
+    assert not np.isnan(sent[:n]).any() and not np.isnan(sent[n:][pair]).any()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    calls=st.lists(st.tuples(st.floats(0, 600), st.floats(0.05, 20), st.integers(0, 2)),
+                   min_size=1, max_size=60),
+    officers=st.integers(1, 6),
+)  # fmt: skip
+def test_compiled_call_answering_equals_the_plain_python(calls, officers):
+    if desk_queue.njit is None:  # pragma: no cover - numba is a dependency
+        pytest.skip("numba is not installed")
+    arrive, work, desk = (np.asarray([c[k] for c in calls]) for k in range(3))
+    desk = desk.astype(np.int64)
+    order = np.lexsort((np.arange(arrive.size), arrive, desk))
+    got = desk_queue.ANSWER(arrive, work, desk, order, officers)
+    np.testing.assert_array_equal(got, desk_queue._answer(arrive, work, desk, order, officers))
+
+
+def test_a_read_only_install_compiles_without_a_disk_cache(monkeypatch):
+    # numba refuses cache=True where no cache folder can be written: compile per process.
+    asked = []
+
+    def njit(**kw):
+        asked.append(kw)
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return lambda fn: ("compiled", fn)
+
+    monkeypatch.setattr(desk_queue, "njit", njit)
+    assert desk_queue._compiled(len) == ("compiled", len)
+    assert asked == [{"cache": True, "nogil": True}, {"nogil": True}]
+
+
+def test_serve_writes_back_into_arrays_of_another_dtype():
+    out = (np.full(1, np.nan, np.float32), np.full(1, np.nan, np.float32), np.zeros(1, np.int8))
+    times, free = capacity(np.zeros(0), np.zeros(0), [(0.0, 1)])
+    desk_queue.serve([1.0], [2.5], [0.0], [0], [-1], [np.inf], times, free, out, 100.0)
+    assert out[0][0] == 3.5 and out[1][0] == 0.0 and out[2][0] == 0
