@@ -126,7 +126,13 @@ class Relocation:
             raise ValueError(f"team {team} is not free at its station")
         if station == self.team_station[team]:
             return self.env._now
-        return self._relocate_home(team, station, why)
+        arrive = self._relocate_home(team, station, why)
+        last = getattr(self, "_mu_last", None)  # move-up's clock of each team's last move
+        if reason == "warning" and last is not None and arrive < _INF:
+            # A staged team is the warning plan's until it stands down: move-up leaves it
+            # at its staging post (its last move never ends); home again, it may move it.
+            last[team] = _INF if station != self.team_base[team] else self.env._now
+        return arrive
 
     def _relocate_home(
         self, team: int, station: int, reason: int, minutes: float | None = None
