@@ -161,7 +161,7 @@ class MoveUp:
         self._mu_tables = self._user_tables(spec)
 
     def _demand(self, spec: MoveupSpec, stream: IncidentStream, cap: int) -> np.ndarray:
-        """Demand per node for ``cap``: incidents asking for it, population, or uniform."""
+        """Demand per node for ``cap``: population, uniform, or the run's incidents asking it."""
         n = self.network.n_nodes
         if spec.demand == "nodes":
             return np.ones(n)
@@ -177,7 +177,7 @@ class MoveUp:
         return np.bincount(stream.node[mine], minlength=n).astype(np.float64)
 
     def _busy(self, spec: MoveupSpec, stream: IncidentStream, cap: int) -> float:
-        """MEXCLP's busy probability for ``cap``: the spec's, or estimated from the incidents."""
+        """MEXCLP's ``q`` for ``cap``: the spec's, or one rate from the incidents' load."""
         if spec.busy_probability is not None:
             return spec.busy_probability
         if not len(stream):

@@ -317,8 +317,11 @@ def _from_zero(
 
 
 def time_average(time: np.ndarray, value: np.ndarray, end: float) -> float:
-    """Mean of a step function (``value[i]`` from ``time[i]``) over ``[0, end]``."""
+    """Mean of a step function (``value[i]`` from ``time[i]``, in time order) over ``[0, end]``.
+
+    Steps after ``end`` count for nothing.
+    """
     if end <= 0 or not time.size:
         return math.nan
-    span = np.diff(np.concatenate([time, [end]]))
+    span = np.diff(np.minimum(np.concatenate([time, [end]]), end))
     return float(np.sum(value * np.clip(span, 0, None)) / end)

@@ -8,7 +8,10 @@ old station for the first half of the drive and the new one after.
 :func:`coverage_table` turns those comings and goings into the share of
 demand covered over time, per capability
 (:func:`sim.moveup_cover.coverage_series`); :func:`moveup_summary` gives the
-moves per day and the time-averaged coverage.
+moves per day and the time-averaged coverage over the incident period
+(:func:`incident_window`), not the whole run: the run's end is set by what
+follows the last call (restocking can last days), differs between design points
+facing the same incidents, and a quiet tail would dilute the averages.
 """
 
 from __future__ import annotations
@@ -193,24 +196,55 @@ def coverage_table(
     }
 
 
+def incident_window(records: RunRecords) -> float:
+    """End of the window move-up's averages are taken over (minutes; it starts at the start).
+
+    The run's horizon if it has one, else the last incident's call: the
+    incident period, the same for every design point facing the same
+    incidents (the run's end is not: it waits for the last team back and
+    restocked).
+
+    Parameters
+    ----------
+    records
+        The run's records (``meta["horizon"]``, ``incidents["call"]``).
+
+    Returns
+    -------
+    float
+        Minutes; without incidents or horizon, ``records.start`` (an empty window).
+    """
+    horizon = records.meta.get("horizon")
+    if horizon is not None:
+        return float(horizon)
+    call = np.asarray(records.incidents["call"], dtype=np.float64)
+    call = call[~np.isnan(call)]
+    return float(call.max()) if call.size else records.start
+
+
 def moveup_summary(records: RunRecords) -> dict[str, Any]:
     """Moves and coverage of one run.
+
+    Rates and averages are over the incident period (:func:`incident_window`).
 
     Returns
     -------
     dict
-        ``moves`` (count), ``moves_per_day``, ``move_min_mean`` (drive minutes
+        ``moves`` (count, the whole run), ``moves_per_day`` (moves started in
+        the incident period, per day of it), ``move_min_mean`` (drive minutes
         per move that arrived within the run), ``coverage_share``
         (time-averaged share of demand within ``cover_min`` of a free team at
-        its station, over the capabilities weighted by their demand) and
-        ``coverage`` (the same per capability).
+        its station over the incident period, over the capabilities weighted
+        by their demand) and ``coverage`` (the same per capability).
     """
     from sim.summary import _num
 
     mv, cov = records.moves, records.coverage
     assert mv is not None and cov is not None
-    span = records.end - records.start
+    end = incident_window(records)
+    span = end - records.start
     n = int(len(mv["team"]))
+    n_window = int(np.count_nonzero(mv["depart"] <= end)) if n else 0
     minutes = mv["arrive"] - mv["depart"] if n else np.zeros(0)
     minutes = minutes[~np.isnan(minutes)]
     weights = (records.meta.get("moveup") or {}).get("demand_weights", {})
@@ -218,7 +252,7 @@ def moveup_summary(records: RunRecords) -> dict[str, Any]:
     total_w = acc = 0.0
     for cap in dict.fromkeys(cov["capability"].tolist()):
         sel = cov["capability"] == cap
-        avg = time_average(cov["time"][sel], cov["share"][sel], span)
+        avg = time_average(cov["time"][sel] - records.start, cov["share"][sel], span)
         per_cap[str(cap)] = _num(avg)
         w = float(weights.get(cap, 0.0))
         if avg == avg and w > 0:
@@ -226,7 +260,7 @@ def moveup_summary(records: RunRecords) -> dict[str, Any]:
             acc += w * avg
     return {
         "moves": n,
-        "moves_per_day": _num(n / (span / 1440.0)) if span > 0 else None,
+        "moves_per_day": _num(n_window / (span / 1440.0)) if span > 0 else None,
         "move_min_mean": _num(minutes.mean()) if minutes.size else None,
         "coverage_share": _num(acc / total_w) if total_w > 0 else None,
         "coverage": per_cap,

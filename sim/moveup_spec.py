@@ -6,15 +6,15 @@ one place (:meth:`MoveupSpec.from_dict`)::
     [moveup]
     policy = "compliance"            # or "mexclp", or "none" (measure coverage, move nobody)
     capabilities = ["fire", "medical", "general"]   # default: every capability
-    demand = "incidents"             # where coverage counts: the run's incidents, "population"
-                                     # (the network's population proxy) or "nodes" (uniform)
+    demand = "population"            # where coverage counts: the network's population proxy,
+                                     # "nodes" (uniform) or "incidents" (the run's own: foresight)
     cover_min = 10                   # drive minutes that count as covered (default
                                      # targets.arrival)
     min_minutes_between_moves = 60   # per team, from one move's start to the next
     max_travel_min = 30              # longest drive of one move
     max_moves_per_day = 48           # all teams together, per 24 h from the start
-    busy_probability = 0.05          # MEXCLP: chance a team is busy when called (default:
-                                     # estimated from the run's incidents)
+    busy_probability = 0.05          # MEXCLP: chance a team is busy when called (default: a
+                                     # system-wide rate estimated from the run's incidents)
     threshold = 0.9                  # mexclp: re-solve when expected coverage falls below
                                      # this share of the best placement of the free teams
     min_gain = 0.01                  # mexclp: least expected coverage one move must add
@@ -46,8 +46,9 @@ __all__ = [
 POLICIES = ("none", "compliance", "mexclp")
 #: The policies as a person reads them (the key itself in English).
 POLICY_LABELS = {"none": N_("none"), "compliance": N_("compliance"), "mexclp": N_("mexclp")}
-#: Where demand is: the run's own incidents, the population proxy, every node alike.
-DEMANDS = ("incidents", "population", "nodes")
+#: Where demand is: the population proxy, every node alike, or the run's own incidents
+#: (perfect foresight of where the calls will come: an upper bound, not a policy).
+DEMANDS = ("population", "nodes", "incidents")
 #: Stations a MEXCLP move may go to: those holding the capability at the start, or all.
 POSTS = ("bases", "all")
 #: Longest limits accepted (minutes; moves per day).
@@ -70,7 +71,11 @@ class MoveupSpec:
         Capabilities whose teams may move (and whose coverage is measured);
         ``None``: every capability the region has.
     demand
-        Where coverage counts (:data:`DEMANDS`).
+        Where coverage counts (:data:`DEMANDS`): ``"population"`` (the
+        network's population proxy, which the scenarios draw incidents on;
+        no foresight), ``"nodes"`` (every node alike) or ``"incidents"`` (the
+        nodes of this run's own incidents, per capability they ask for: the
+        policy knows where the calls will come, an upper bound).
     cover_min
         Drive minutes from a station within which a node counts as covered;
         ``None``: the arrival target (``targets.arrival``).
@@ -84,7 +89,8 @@ class MoveupSpec:
     busy_probability
         Chance that a team is busy when called (MEXCLP's ``q``): a node covered
         by ``n`` free teams counts ``1 - q**n`` of its demand. ``None``: per
-        capability, estimated from the run's incidents (see
+        capability, a system-wide rate estimated from the run's incidents
+        (their number and work, not where they are; see
         :func:`sim.moveup_cover.busy_share`).
     threshold
         MEXCLP re-solves when the free teams' expected coverage is below this
@@ -105,7 +111,7 @@ class MoveupSpec:
 
     policy: str = "compliance"
     capabilities: tuple[str, ...] | None = None
-    demand: str = "incidents"
+    demand: str = "population"
     cover_min: float | None = None
     min_gap_min: float = 60.0
     max_travel_min: float = 30.0
@@ -249,9 +255,11 @@ MOVEUP = Section(
         Key("capabilities", "list", "Capabilities whose teams may move (and whose coverage "
             "is measured).", "调度力量类型", default_text="every capability of the region",
             allowed_text=", ".join(CAPABILITIES)),
-        Key("demand", "string", 'Where coverage counts: "incidents" (the run\'s incidents, '
-            'per capability they ask for), "population" (the network\'s population proxy) or '
-            '"nodes" (every node alike).', "需求分布", default="incidents", choices=DEMANDS),
+        Key("demand", "string", 'Where coverage counts: "population" (the network\'s '
+            'population proxy, which the scenarios draw incidents on), "nodes" (every node '
+            'alike) or "incidents" (the run\'s own incidents, per capability they ask for: '
+            "perfect foresight of where the calls will come, an upper bound).", "需求分布",
+            default="population", choices=DEMANDS),
         Key("cover_min", "number", "Drive minutes from a station within which a place counts "
             "as covered.", "覆盖时限", lo=0, lo_open=True, hi=MAX_MINUTES,
             default_text="targets.arrival"),
@@ -265,9 +273,9 @@ MOVEUP = Section(
             default_text="no limit"),
         Key("busy_probability", "number", "Chance that a team is busy when called (MEXCLP): a "
             "place covered by n free teams counts 1 - p^n of its demand.", "队伍繁忙概率",
-            lo=0, hi=0.99, default_text="estimated per capability from the run's incidents: "
-            "team-minutes asked (work on scene and a round trip of twice cover_min) over the "
-            "teams' minutes"),
+            lo=0, hi=0.99, default_text="a system-wide rate per capability estimated from the "
+            "run's incidents (how many and how much work, not where): team-minutes asked (work "
+            "on scene and a round trip of twice cover_min) over the teams' minutes"),
         Key("threshold", "number", "mexclp: re-solve when the free teams' expected coverage "
             "falls below this share of the best placement found for as many teams.",
             "重新优化阈值", default=0.9, lo=0, hi=1),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import sim
@@ -12,7 +14,7 @@ from scenarios.distributions import Fixed
 from scenarios.stream import Requirement
 from sim.facilities import Station, TeamSpec
 from sim.moveup_cover import CoverModel, _series_dense, coverage_series, time_average
-from sim.moveup_records import COVERAGE_COLUMNS, moveup_summary, post_events
+from sim.moveup_records import COVERAGE_COLUMNS, incident_window, moveup_summary, post_events
 from sim.moveup_spec import MoveupSpec
 from tests.sim.helpers import grid_network, road_network, stream_from
 from tests.sim.test_properties import scenario
@@ -32,6 +34,10 @@ def _line(*, a_teams: int = 2):
 def _two_calls_at_b():
     """B's team is taken for an hour at minute 0; a second call at B at minute 30."""
     return stream_from([0.0, 30.0], [4, 4], requirements=FIRE, control=[60, 5], clear=[0, 0])
+
+
+#: Demand where the calls of these hand-worked cases are (all at B): the run's own incidents.
+AT_B = "incidents"
 
 
 def _run(net, stations, stream, seed=0, **kw):
@@ -77,7 +83,7 @@ def moveup_spec(draw):
         min_gain=draw(st.sampled_from([0.0, 0.01])),
         posts=draw(st.sampled_from(["bases", "all"])),
         cover_min=draw(st.sampled_from([None, 3.0])),
-        demand=draw(st.sampled_from(["incidents", "nodes"])),
+        demand=draw(st.sampled_from(["population", "incidents", "nodes"])),
     )
 
 
@@ -183,8 +189,9 @@ def test_same_seed_same_moves(case, spec):
 def test_a_team_moved_into_the_hole_answers_the_next_call_sooner(policy):
     net, stations = _line()
     stream = _two_calls_at_b()
-    none = _run(net, stations, stream, moveup=MoveupSpec(policy="none"))
-    moved = _run(net, stations, stream, moveup=MoveupSpec(policy=policy, busy_probability=0.0))
+    none = _run(net, stations, stream, moveup=MoveupSpec(policy="none", demand=AT_B))
+    moved = _run(net, stations, stream, moveup=MoveupSpec(policy=policy, busy_probability=0.0,
+                                                          demand=AT_B))  # fmt: skip
     # Without move-up the second call waits for a team from A: 1 min turnout, 20 min drive.
     wait = lambda r: r.incidents["first_arrival"][1] - r.incidents["call"][1]  # noqa: E731
     assert wait(none) == pytest.approx(0.5 + 1.0 + 20.0)
@@ -207,16 +214,16 @@ def test_a_team_moved_into_the_hole_answers_the_next_call_sooner(policy):
 def test_a_move_too_long_or_too_soon_is_not_made():
     net, stations = _line()
     stream = _two_calls_at_b()
-    far = _run(net, stations, stream, moveup=MoveupSpec(max_travel_min=19.0))
+    far = _run(net, stations, stream, moveup=MoveupSpec(max_travel_min=19.0, demand=AT_B))
     assert len(far.moves["team"]) == 0
-    none_today = _run(net, stations, stream, moveup=MoveupSpec(max_moves_per_day=0))
+    none_today = _run(net, stations, stream, moveup=MoveupSpec(max_moves_per_day=0, demand=AT_B))
     assert len(none_today.moves["team"]) == 0
 
 
 def test_the_derived_table_fills_the_hole_and_restores_the_stations():
     net, stations = _line()
     stream = _two_calls_at_b()
-    rec = _run(net, stations, stream, moveup=MoveupSpec(min_gap_min=0.0))
+    rec = _run(net, stations, stream, moveup=MoveupSpec(min_gap_min=0.0, demand=AT_B))
     mv = rec.moves
     # When everybody is free again the table asks for the stations as built: the team moved
     # to B goes home to A (it was built there), B's own team stays.
@@ -236,6 +243,64 @@ def test_a_user_table_is_followed():
     # table asks for A, A, B: the team moved goes home.
     assert list(mv["to_station"]) == [1, 0] and mv["team"][0] == mv["team"][1]
     assert rec.meta["moveup"]["tables"] == {"fire": [["A"], ["B", "B"], ["A", "A", "B"]]}
+
+
+# ------------------------------------------------------------ averaging window, foresight
+
+
+def test_averages_are_over_the_incident_period_whatever_the_run_end():
+    net, stations = _line()
+    # B's team is out 40 min from 0.5; the second call at B (30) takes 30 min. Without
+    # move-up a team from A drives 20 min each way for it and the run ends at 81.5; with
+    # compliance the team moved to B answers it and the run ends at 61.5.
+    stream = stream_from([0.0, 30.0], [4, 4], requirements=FIRE, control=[40, 30], clear=[0, 0])
+    spec = MoveupSpec(demand=AT_B, busy_probability=0.0)
+    none = _run(net, stations, stream, moveup=replace(spec, policy="none"))
+    moved = _run(net, stations, stream, moveup=spec)
+    assert none.end != moved.end
+    # The same window for both: from the start to the last call (30 min).
+    assert incident_window(none) == incident_window(moved) == 30.0
+    s_none, s_moved = moveup_summary(none), moveup_summary(moved)
+    # B (all the demand) covered until its team is sent (0.5); with the move, again from
+    # half-way through it (10.5) to the window's end.
+    assert s_none["coverage_share"] == pytest.approx(0.5 / 30, abs=1e-6)
+    assert s_moved["coverage_share"] == pytest.approx((0.5 + 19.5) / 30, abs=1e-6)
+    # One move started by minute 30 (more follow as the teams come back): per day of 30 min.
+    assert s_moved["moves"] > 1
+    assert s_moved["moves_per_day"] == pytest.approx(1 / (30 / 1440))
+    # A later end (a longer restock, say) changes nothing; a horizon is the window.
+    for rec in (none, moved):
+        assert moveup_summary(replace(rec, end=rec.end + 5000.0)) == moveup_summary(rec)
+    short = _run(net, stations, stream, moveup=spec, horizon=45.0)
+    assert incident_window(short) == 45.0
+    # Until 30.5 as above; then A's last team moves to B at 30.5 and counts there from 40.5.
+    assert moveup_summary(short)["coverage_share"] == pytest.approx((0.5 + 20 + 4.5) / 45,
+                                                                    abs=1e-6)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=busy_region(), spec=moveup_spec(), demand=st.sampled_from(["population", "nodes"]),
+       cut=st.floats(50, 550))  # fmt: skip
+def test_without_foresight_moves_do_not_depend_on_later_incidents(case, spec, demand, cut):
+    # The default demand (and "nodes") does not know where this run's incidents will come:
+    # the moves made before minute ``cut`` are the same whether or not there are incidents
+    # after it. (The default busy probability is a rate of the whole run's incidents, so it
+    # is given here.)
+    net, stations, depots, stream, kw, seed = case
+    spec = replace(spec, demand=demand, busy_probability=spec.busy_probability or 0.2)
+    k = int(np.searchsorted(stream.time, cut))  # the incidents called before the cut
+    assume(k > 0)
+    cols = ("time", "node", "hazard", "category", "grade", "requirement", "control_work",
+            "clear_work", "parent")  # fmt: skip
+    first = replace(stream, **{c: getattr(stream, c)[:k] for c in cols})
+    moves = []
+    for s in (stream, first):
+        rec = sim.run(net, stations, depots, s, rng=np.random.default_rng(seed),
+                      call_taking=Fixed(0.5), moveup=spec, **kw)  # fmt: skip
+        before = rec.moves["depart"] < cut
+        moves.append([rec.moves[c][before].tolist() for c in ("team", "to_station", "depart")])
+    assert moves[0] == moves[1]
+    assert MoveupSpec().demand == "population"
 
 
 # ------------------------------------------------------------ coverage arithmetic
