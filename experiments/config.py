@@ -457,20 +457,11 @@ class RunConfig:
             out["run"]["horizon_min"] = self.horizon_min
         if self.township_stations is not None:
             out.setdefault("facilities", {})["township_stations"] = self.township_stations
-        if self.reinforcement is not None:
-            out["reinforcement"] = dict(self.reinforcement)
-        if self.duty is not None:
-            out["duty"] = dict(self.duty)
-        if self.reporting is not None:
-            out["reporting"] = dict(self.reporting)
-        if self.people is not None:
-            out["people"] = dict(self.people)
-        if self.warnings is not None:
-            out["warnings"] = dict(self.warnings)
-        if self.moveup is not None:
-            out["moveup"] = dict(self.moveup)
-        if self.congestion is not None:
-            out["congestion"] = dict(self.congestion)
+        # Tables kept as given (checked when read), written back the same way.
+        for name in ("reinforcement", "duty", "reporting", "people", "warnings", "moveup",
+                     "congestion"):  # fmt: skip
+            if getattr(self, name) is not None:
+                out[name] = dict(getattr(self, name))
         if self.language is not None:
             out["language"] = self.language
         if self.travel_matrix is not None:

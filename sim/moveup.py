@@ -274,12 +274,15 @@ class MoveUp:
             if on[cap]:
                 self._react_comply(cap)
 
-    def _react_comply(self, cap: int) -> None:
-        """Compliance: if the free teams of ``cap`` stand elsewhere than the table says, move."""
+    def _placement_now(self, cap: int) -> tuple[_Plan, list[int]] | None:
+        """The plan of ``cap`` and its free teams per post now; ``None``: no move may be made.
+
+        A team counts at its post while there or on its way there (back, or moving).
+        """
         if self.queues[cap]:  # requests wait: every free team is theirs
-            return
+            return None
         if self._mu_per_day is not None and not self._budget():  # today's moves are done
-            return
+            return None
         ret = self.returning[cap]
         if ret and self.env._now >= self.home_at[cap]:
             self._settle(cap)
@@ -287,7 +290,6 @@ class MoveUp:
         plan = self._mu_cur[cap]
         if plan is None or plan.version != self.tables.state.version:
             plan = self._mu_plan(cap)
-        # The placement: free teams per post, at it or on their way to it (back, or moving).
         have = list(map(len, plan.lists))
         if ret:
             post_of, station, ret_end = plan.post_of, self.team_station, self.ret_end
@@ -295,6 +297,14 @@ class MoveUp:
                 p = post_of[station[team]]
                 if p >= 0 and ret_end[team] < _INF:
                     have[p] += 1
+        return plan, have
+
+    def _react_comply(self, cap: int) -> None:
+        """Compliance: if the free teams of ``cap`` stand elsewhere than the table says, move."""
+        now = self._placement_now(cap)
+        if now is None:
+            return
+        plan, have = now
         k = sum(have)
         table = plan.table
         if k < len(table) and have != table[k]:
@@ -302,24 +312,10 @@ class MoveUp:
 
     def _react_mexclp(self, cap: int) -> None:
         """MEXCLP, after a dispatch: if expected coverage fell below the threshold, re-solve."""
-        if self.queues[cap]:
+        now = self._placement_now(cap)
+        if now is None:
             return
-        if self._mu_per_day is not None and not self._budget():
-            return
-        ret = self.returning[cap]
-        if ret and self.env._now >= self.home_at[cap]:
-            self._settle(cap)
-            ret = self.returning[cap]
-        plan = self._mu_cur[cap]
-        if plan is None or plan.version != self.tables.state.version:
-            plan = self._mu_plan(cap)
-        have = list(map(len, plan.lists))  # the placement, as in _react_comply
-        if ret:
-            post_of, station, ret_end = plan.post_of, self.team_station, self.ret_end
-            for team in ret:
-                p = post_of[station[team]]
-                if p >= 0 and ret_end[team] < _INF:
-                    have[p] += 1
+        plan, have = now
         k = sum(have)
         if not k or not plan.weighted:
             return

@@ -15,16 +15,21 @@ from sim.facilities import Depot, Station, TeamSpec
 from tests.sim.helpers import grid_network, stream_from
 
 
-def test_work_done_before_the_last_team_arrives_is_served():
+def _line(far: int):
+    """Two fire teams and a medical team, one fire team ``far`` nodes (20 s each) away."""
     net = grid_network(2, 4, seconds=[20.0] * 10)
     quick = Fixed(0.0)
     stations = [
         Station("S0", 0, "township", (TeamSpec("fire", 30, turnout=quick),
                                       TeamSpec("medical", 30, turnout=quick))),
-        Station("S1", 2, "township", (TeamSpec("fire", 30, turnout=quick),)),
+        Station("S1", far, "township", (TeamSpec("fire", 30, turnout=quick),)),
     ]  # fmt: skip
     depots = [Depot("C", 0, "city", (("blankets", 0),))]
-    need = Requirement("fire", 2, (("fire", 2), ("medical", 1)))
+    return net, stations, depots, Requirement("fire", 2, (("fire", 2), ("medical", 1)))
+
+
+def test_work_done_before_the_last_team_arrives_is_served():
+    net, stations, depots, need = _line(2)
     stream = stream_from([0.0], [0], requirements=[need], control=[0.0], clear=[0.0])
     rec = sim.run(net, stations, depots, stream, rng=np.random.default_rng(0),
                   call_taking=Fixed(0.0))  # fmt: skip
@@ -41,15 +46,7 @@ def test_a_team_released_before_the_horizon_keeps_its_release_in_the_records():
     # incident is unserved (its complement is not on scene in time), but the near teams
     # were released when the work was done, and are sent again to a second call. Found by
     # the relocation property test: their dispatch rows read "released: nan".
-    net = grid_network(2, 4, seconds=[20.0] * 10)
-    quick = Fixed(0.0)
-    stations = [
-        Station("S0", 0, "township", (TeamSpec("fire", 30, turnout=quick),
-                                      TeamSpec("medical", 30, turnout=quick))),
-        Station("S1", 3, "township", (TeamSpec("fire", 30, turnout=quick),)),
-    ]  # fmt: skip
-    depots = [Depot("C", 0, "city", (("blankets", 0),))]
-    need = Requirement("fire", 2, (("fire", 2), ("medical", 1)))
+    net, stations, depots, need = _line(3)
     one = Requirement("fire", 4, (("fire", 1),))
     stream = stream_from([0.0, 0.2], [0, 0], requirements=[need, one], requirement=[0, 1],
                          control=[0.0, 0.0], clear=[0.0, 0.0])  # fmt: skip
