@@ -137,7 +137,12 @@ class MoveUp:
         self._mu_on = [False] * len(CAPABILITIES)
         for c in have:
             self._mu_on[c] = spec.policy != "none"
-        self._mu_demand = {c: self._demand(spec, stream, c) for c in have}
+        pop = None
+        if spec.demand == "population":  # one proxy for every capability (made once)
+            from scenarios.places import Geography
+
+            pop = np.asarray(Geography(self.network).population, dtype=np.float64)
+        self._mu_demand = {c: self._demand(spec, stream, c, pop) for c in have}
         self._mu_q = {c: self._busy(spec, stream, c) for c in have}
         # Teams of each capability built at each local station.
         self._mu_bases: dict[int, np.ndarray] = {}
@@ -160,15 +165,15 @@ class MoveUp:
         self._mu_least = max(spec.min_gain, _MIN_GAIN)
         self._mu_tables = self._user_tables(spec)
 
-    def _demand(self, spec: MoveupSpec, stream: IncidentStream, cap: int) -> np.ndarray:
-        """Demand per node for ``cap``: population, uniform, or the run's incidents asking it."""
+    def _demand(
+        self, spec: MoveupSpec, stream: IncidentStream, cap: int, pop: np.ndarray | None
+    ) -> np.ndarray:
+        """Demand per node for ``cap``: population (``pop``), uniform, or the run's incidents."""
         n = self.network.n_nodes
         if spec.demand == "nodes":
             return np.ones(n)
-        if spec.demand == "population":
-            from scenarios.places import Geography
-
-            return np.asarray(Geography(self.network).population, dtype=np.float64)
+        if pop is not None:
+            return pop
         asks = np.asarray([any(c == cap for c, _k in teams) for teams in self.req_teams],
                           dtype=bool)  # fmt: skip
         if not len(stream):
@@ -267,17 +272,17 @@ class MoveUp:
 
     def _moveup_freed(self, caps: list[int]) -> None:
         """Teams of ``caps`` became free (released, or restocked): compliance looks again."""
-        if not self._mu_comply:
-            return
-        on = self._mu_on
-        for cap in caps:
-            if on[cap]:
-                self._react_comply(cap)
+        if self._mu_comply:
+            on = self._mu_on
+            for cap in caps:
+                if on[cap]:
+                    self._react_comply(cap)
 
     def _placement_now(self, cap: int) -> tuple[_Plan, list[int]] | None:
         """The plan of ``cap`` and its free teams per post now; ``None``: no move may be made.
 
         A team counts at its post while there or on its way there (back, or moving).
+        (:meth:`_react_comply` has this inline: it runs a few times per incident.)
         """
         if self.queues[cap]:  # requests wait: every free team is theirs
             return None
@@ -300,15 +305,34 @@ class MoveUp:
         return plan, have
 
     def _react_comply(self, cap: int) -> None:
-        """Compliance: if the free teams of ``cap`` stand elsewhere than the table says, move."""
-        now = self._placement_now(cap)
-        if now is None:
+        """Compliance: if the free teams of ``cap`` stand elsewhere than the table says, move.
+
+        :meth:`_placement_now` written out (the most frequent call of a move-up run).
+        """
+        if self.queues[cap]:  # requests wait: every free team is theirs
             return
-        plan, have = now
+        if self._mu_per_day is not None and not self._budget():  # today's moves are done
+            return
+        ret = self.returning[cap]
+        if ret and self.env._now >= self.home_at[cap]:
+            self._settle(cap)
+            ret = self.returning[cap]
+        plan = self._mu_cur[cap]
+        if plan is None or plan.version != self.tables.state.version:
+            plan = self._mu_plan(cap)
+        have = list(map(len, plan.lists))
+        if ret:
+            post_of, station, ret_end = plan.post_of, self.team_station, self.ret_end
+            for team in ret:
+                p = post_of[station[team]]
+                if p >= 0 and ret_end[team] < _INF:
+                    have[p] += 1
         k = sum(have)
         table = plan.table
-        if k < len(table) and have != table[k]:
-            self._comply(cap, plan, have, table[k])
+        if k < len(table):
+            want = table[k]
+            if have != want:
+                self._comply(cap, plan, have, want)
 
     def _react_mexclp(self, cap: int) -> None:
         """MEXCLP, after a dispatch: if expected coverage fell below the threshold, re-solve."""
@@ -357,19 +381,36 @@ class MoveUp:
         """
         short, over = [], []
         need = 0  # teams the posts under the level lack
-        for q in range(len(have)):
-            d = want[q] - have[q]
-            if d:
-                if d > 0:
+        q = 0
+        for w, h in zip(want, have, strict=True):
+            if w != h:
+                if w > h:
                     short.append(q)
-                    need += d
+                    need += w - h
                 else:
                     over.append(q)
+            q += 1
         if not short:
             return
         now = self.env._now
         base, last, gap, lists = self.team_base, self._mu_last, self._mu_gap, plan.lists
         posts, minutes, reach = plan.posts, plan.minutes_l, plan.reach_l
+        if need == 1 and len(short) == 1:  # one team short (the usual case): the best team
+            q = short[0]
+            target = posts[q]
+            best = None
+            for p in over:
+                lst = lists[p]
+                if lst and reach[p][q]:
+                    m = minutes[p][q]
+                    for team in lst:
+                        if now - last[team] >= gap:
+                            key = (base[team] != target, m, team)
+                            if best is None or key < best:
+                                best = key
+            if best is not None and (self._mu_per_day is None or self._budget()):
+                self._move(best[2], target, best[1])
+            return
         # Every allowed (team, short post) pair, ranked: (not going home, minutes, team, p, q).
         pairs = []
         for p in over:
@@ -385,11 +426,6 @@ class MoveUp:
         if not pairs:
             return
         per_day = self._mu_per_day
-        if need == 1:  # one team short (the usual case): the best pair, if today allows
-            _home, minutes_pq, team, p, q = min(pairs)
-            if per_day is None or self._budget():
-                self._move(team, posts[q], minutes_pq)
-            return
         pairs.sort()
         gone: set[int] = set()
         have = list(have)
