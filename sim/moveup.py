@@ -18,7 +18,7 @@ of every free team of that capability. A move-up policy moves free teams
   the best placement found for as many teams, the best single moves are
   made one after another until it is back above that, each gaining at least
   ``min_gain`` (a greedy re-solve of the maximal expected covering location
-  model from where the teams stand).
+  model from where the teams stand; :mod:`sim.moveup_mexclp`).
 
 A team counts at its post when it is there, or is driving there (back from
 an incident, or on a move). A move must respect the limits: no team moves
@@ -52,6 +52,7 @@ import numpy as np
 from scenarios.stream import IncidentStream
 from sim.facilities import CAPABILITIES
 from sim.moveup_cover import CoverModel, busy_share
+from sim.moveup_mexclp import MIN_GAIN, MexclpMoves
 from sim.moveup_spec import MoveupSpec
 from sim.records import RunRecords
 from sim.relocate import REASONS
@@ -61,7 +62,6 @@ _MOVE_UP = REASONS.index("move_up")
 #: Plans kept per capability and road state (hour bands make many states; the latest stay).
 _PLANS_KEPT = 64
 #: Least expected coverage (share of demand) a MEXCLP move must gain.
-_MIN_GAIN = 1e-6
 
 
 class _Plan:
@@ -112,7 +112,7 @@ class _Plan:
         self.goal: list[float] = []
 
 
-class MoveUp:
+class MoveUp(MexclpMoves):
     """The move-up policy of a run, and its coverage records.
 
     A part of :class:`sim.engine.Engine`. :meth:`_init_moveup` runs after the
@@ -162,7 +162,7 @@ class MoveUp:
         self._mu_plans: dict[tuple[int, int], _Plan] = {}
         self._mu_cur: list[_Plan | None] = [None] * len(CAPABILITIES)  # plan now, per capability
         self._mu_per_day = spec.max_moves_per_day
-        self._mu_least = max(spec.min_gain, _MIN_GAIN)
+        self._mu_least = max(spec.min_gain, MIN_GAIN)
         self._mu_tables = self._user_tables(spec)
 
     def _demand(
@@ -282,7 +282,6 @@ class MoveUp:
         """The plan of ``cap`` and its free teams per post now; ``None``: no move may be made.
 
         A team counts at its post while there or on its way there (back, or moving).
-        (:meth:`_react_comply` has this inline: it runs a few times per incident.)
         """
         if self.queues[cap]:  # requests wait: every free team is theirs
             return None
@@ -305,55 +304,15 @@ class MoveUp:
         return plan, have
 
     def _react_comply(self, cap: int) -> None:
-        """Compliance: if the free teams of ``cap`` stand elsewhere than the table says, move.
-
-        :meth:`_placement_now` written out (the most frequent call of a move-up run).
-        """
-        if self.queues[cap]:  # requests wait: every free team is theirs
-            return
-        if self._mu_per_day is not None and not self._budget():  # today's moves are done
-            return
-        ret = self.returning[cap]
-        if ret and self.env._now >= self.home_at[cap]:
-            self._settle(cap)
-            ret = self.returning[cap]
-        plan = self._mu_cur[cap]
-        if plan is None or plan.version != self.tables.state.version:
-            plan = self._mu_plan(cap)
-        have = list(map(len, plan.lists))
-        if ret:
-            post_of, station, ret_end = plan.post_of, self.team_station, self.ret_end
-            for team in ret:
-                p = post_of[station[team]]
-                if p >= 0 and ret_end[team] < _INF:
-                    have[p] += 1
-        k = sum(have)
-        table = plan.table
-        if k < len(table):
-            want = table[k]
-            if have != want:
-                self._comply(cap, plan, have, want)
-
-    def _react_mexclp(self, cap: int) -> None:
-        """MEXCLP, after a dispatch: if expected coverage fell below the threshold, re-solve."""
+        """Compliance: if the free teams of ``cap`` stand elsewhere than the table says, move."""
         now = self._placement_now(cap)
         if now is None:
             return
         plan, have = now
         k = sum(have)
-        if not k or not plan.weighted:
-            return
-        key = tuple(have)
-        ec = plan.expected.get(key)
-        if ec is not None:
-            if ec < plan.goal[k]:
-                self._improve(cap, plan, have, plan.goal[k], ec)
-            return
-        counts = np.asarray(have, dtype=np.float64)
-        powers = plan.model.powers(counts)  # what a re-solve's first step starts from too
-        ec = plan.expected[key] = plan.model.expected_at(powers[1])
-        if ec < plan.goal[k]:
-            self._improve(cap, plan, have, plan.goal[k], ec, counts, powers)
+        table = plan.table
+        if k < len(table) and have != table[k]:
+            self._comply(cap, plan, have, table[k])
 
     def _budget(self) -> bool:
         """Whether today's moves leave room for one more."""
@@ -441,64 +400,6 @@ class MoveUp:
             need -= 1
             if not need:  # every short post is filled: no pair left could move
                 return
-
-    def _improve(
-        self,
-        cap: int,
-        plan: _Plan,
-        have: list[int],
-        goal: float,
-        ec: float,
-        counts: np.ndarray | None = None,
-        powers: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
-        """Greedy MEXCLP re-solve: the best allowed single moves, until ``goal`` is met.
-
-        Each move must gain at least ``min_gain`` of expected coverage; the
-        re-solve stops when the expected coverage (``ec`` now) is back at
-        ``goal`` (the threshold's share of the best placement), or no move
-        gains enough. ``counts`` (``have`` as floats) and its ``powers``
-        (:meth:`~sim.moveup_cover.CoverModel.powers`) if already worked out.
-        """
-        if counts is None:
-            counts = np.asarray(have, dtype=np.float64)
-        least = self._mu_least
-        now, last, gap = self.env._now, self._mu_last, self._mu_gap
-        rested = {}  # post -> its rested free teams (posts without any left out)
-        for p, lst in enumerate(plan.lists):
-            if lst:
-                if len(lst) == 1:  # most posts hold one team of a capability
-                    if now - last[lst[0]] >= gap:
-                        rested[p] = [lst[0]]
-                    continue
-                mine = [t for t in lst if now - last[t] >= gap]
-                if mine:
-                    rested[p] = mine
-        per_day = self._mu_per_day
-        n_posts = len(plan.posts)
-        sources = list(rested)  # in post order; a post leaves when its last rested team has
-        for _step in range(len(last)):
-            if ec >= goal:
-                return
-            if not sources or (per_day is not None and not self._budget()):
-                return
-            gain = plan.model.gains(counts, sources, blocked=plan.blocked, powers=powers)
-            powers = None  # the counts change with the move
-            best = int(gain.argmax())
-            g = gain.item(best)
-            if g < least:
-                return
-            ec += g
-            i, q = divmod(best, n_posts)
-            p = sources[i]
-            mine = rested[p]
-            team = mine.pop()
-            if not mine:
-                del rested[p]
-                sources = list(rested)
-            self._move(team, plan.posts[q], plan.minutes_l[p][q])
-            counts[p] -= 1
-            counts[q] += 1
 
     # ------------------------------------------------------------ records
     def _moveup_start(self) -> None:
