@@ -1,7 +1,8 @@
 """Incidents and their dispatch: requirements, call taken, sending teams, clearing.
 
-An incident costs two SimPy events however many teams it needs (see
-:mod:`sim.model`): :meth:`Dispatch._call_taken` sends what is free at once
+An incident costs one SimPy event however many teams it needs (see
+:mod:`sim.model`): :meth:`Dispatch._call_taken` (run by the run loop as the
+sorted calls come due, not a SimPy event) sends what is free at once
 and :meth:`Dispatch._schedule` computes, from the teams' arrivals, when the
 incident comes under control and clears (:func:`work_done_at`);
 :meth:`Dispatch._cleared` sends its teams home (or on). Requests left short
@@ -203,14 +204,23 @@ class Dispatch:
         ev = Timeout(self.env, clr - self.env._now, (i, self.token[i]))
         ev.callbacks.append(self._cleared)
 
-    def _call_taken(self, ev: Timeout) -> None:
-        """Dispatch for the incident whose call was just taken, then schedule the next."""
+    def _call_taken(self) -> None:
+        """Dispatch for the incident whose call is taken now, after setting the next call.
+
+        The run loop (:meth:`sim.roads.RoadStates._run_roads`) calls it at
+        ``self._arrival``; the next call's time and event id are those a
+        ``Timeout`` made here would have (so ties with events run as before).
+        """
         k = self._next
         i = self._order[k]
         self._next = k + 1
+        env = self.env
         if k + 1 < len(self._order):
-            nxt = Timeout(self.env, self.call_taken[self._order[k + 1]] - self.env._now)
-            nxt.callbacks.append(self._call_taken)
+            now = env._now
+            self._arrival = now + (self.call_taken[self._order[k + 1]] - now)
+            self._arrival_eid = next(env._eid)
+        else:
+            self._arrival = _INF
         req = self.s_req[i]
         if self.reinforcement is not None:
             req = self._with_reinforcement(i, req)

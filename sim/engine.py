@@ -26,11 +26,11 @@ The design and the modelling choices are described in :mod:`sim.model`.
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Sequence
 
 import numpy as np
 import simpy
-from simpy.events import Timeout
 
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
@@ -256,9 +256,10 @@ class Engine(
         fed = np.ones(len(ct), bool) if self.horizon is None else times < self.horizon
         self._order = np.flatnonzero(fed)[np.argsort(ct[fed], kind="stable")].tolist()
         self._next = 0
-        if self._order:
-            first = Timeout(env, ct[self._order[0]])
-            first.callbacks.append(self._call_taken)
+        # The first call taken (the run loop merges the calls with SimPy's events): a float
+        # clock, not numpy's, and the event id a Timeout made now would take.
+        self._arrival = env._now + float(ct[self._order[0]]) if self._order else math.inf
+        self._arrival_eid = next(env._eid) if self._order else 0
         for i in np.flatnonzero(~fed).tolist():
             self.reason[i] = "after_horizon"
         if self.horizon is None:

@@ -2,16 +2,18 @@
 
 Design (why it is fast)
 -----------------------
-An incident costs two SimPy events, however many teams it needs: one when
-its call has been taken (dispatch happens in the callback) and one when it
-is cleared. Everything between is arithmetic, because nothing can interrupt
-it: a dispatched team's turnout and travel are drawn at dispatch, so its
-arrival time is known, and with the arrivals of the teams dispatched so far
-the times of control and clearing follow (:func:`work_done_at`). Only an
+An incident costs one SimPy event, however many teams it needs: when it is
+cleared. Its call taken (dispatch happens there) comes from the sorted
+stream, merged with SimPy's queue by the run loop in the order SimPy would
+have run a ``Timeout`` for it (:meth:`sim.roads.RoadStates._run_roads`).
+Everything between is arithmetic, because nothing can interrupt it: a
+dispatched team's turnout and travel are drawn at dispatch, so its arrival
+time is known, and with the arrivals of the teams dispatched so far the
+times of control and clearing follow (:func:`work_done_at`). Only an
 incident that gets more teams later (from a queue) or loses one to a more
 urgent call is rescheduled; its earlier clearing event is then ignored. A
-returning team needs no event either:
-it becomes dispatchable at clearing and its position is a function of time.
+returning team needs no event either: it becomes dispatchable at clearing
+and its position is a function of time.
 Events are bare :class:`simpy.events.Timeout` objects with a callback; there
 are no generator processes.
 

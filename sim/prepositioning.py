@@ -157,9 +157,10 @@ class Prepositioning:
         back = self.ret_end[team] - self.env._now
         if self.status[team] == RETURNING and back < _INF:  # on its way to its post: on arrival
             wait = max(back, 1.0)
-        elif len(self.env._queue) > self.w_retries:
-            # Busy: try again while something other than these tries is still to happen (it
-            # is then freed; a road cut for good would otherwise keep the run going).
+        elif len(self.env._queue) + (self._arrival < _INF) > self.w_retries:
+            # Busy: try again while something other than these tries is still to happen (an
+            # event, or a call to come: it is then freed; a road cut for good would otherwise
+            # keep the run going).
             wait = RETRY_MIN
         else:
             return

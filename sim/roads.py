@@ -128,35 +128,59 @@ class RoadStates:
         return state
 
     def _run_roads(self, until: float | None) -> None:
-        """``env.run()`` (to ``until`` if given), switching hour bands between events.
+        """Run the events and the calls taken (to ``until`` if given), switching hour bands.
 
-        Without bands this is ``env.run`` itself. With them, before the next
-        event at or after a change of band the tables switch to the band of
-        that event's minute (so a trip starting at a band's first minute is
-        timed by it); no event stands in the queue for it, so the run ends
-        with its last real event, and code that asks whether anything else is
-        still to happen (``env._queue``) sees only real events.
+        Calls taken are not SimPy events: the stream is sorted, so the next one
+        is kept in ``self._arrival`` (its time) and ``self._arrival_eid`` (the
+        event id a ``Timeout`` made when it was set would have had) and merged
+        with SimPy's queue in this loop, in the order SimPy would have run them
+        (time, then priority, then event id). That saves making, queueing and
+        popping an event per incident, and changes no record.
+
+        With hour bands, before the next event or call at or after a change of
+        band the tables switch to the band of that minute (so a trip starting
+        at a band's first minute is timed by it); no event stands in the queue
+        for it, so the run ends with its last real event, and code that asks
+        whether anything else is still to happen (``env._queue``, and the next
+        call) sees only real ones. Events at ``until`` or later are not run, as
+        with ``env.run(until=...)``, which leaves the clock at ``until``.
         """
         env = self.env
-        due = self._bands.next_change(0.0) if self._bands is not None else _INF
-        if due == _INF:
-            env.run() if until is None else env.run(until=until)
-            return
         queue, step = env._queue, env.step
+        bands = self._bands
+        due = bands.next_change(0.0) if bands is not None else _INF
         stop = _INF if until is None else until
+        at, aid = self._arrival, self._arrival_eid
         while True:
-            limit = due if due < stop else stop
-            while queue and queue[0][0] < limit:  # the hot loop: one test per event
-                step()
-            if not queue or queue[0][0] >= stop:
+            if queue:
+                head = queue[0]
+                t = head[0]
+                # The call first if SimPy would have popped its Timeout (priority NORMAL = 1) first.
+                call = at < t or (at == t and (head[1] > 1 or (head[1] == 1 and aid < head[2])))
+                if call:
+                    t = at
+            elif at < _INF:
+                call, t = True, at
+            else:
                 break
-            t = queue[0][0]  # the next event starts in another band: switch first
-            self._band = self._bands.band_at(t)  # type: ignore[union-attr]
-            self._band_since = t
-            self.tables = self._tables_for(self._state_now())
-            due = self._bands.next_change(t)  # type: ignore[union-attr]
+            if t >= due:
+                if t >= stop:
+                    break
+                self._band = bands.band_at(t)  # type: ignore[union-attr]
+                self._band_since = t
+                self.tables = self._tables_for(self._state_now())
+                due = bands.next_change(t)  # type: ignore[union-attr]
+            if t >= stop:
+                break
+            if call:
+                env._now = at
+                self._call_taken()
+                at, aid = self._arrival, self._arrival_eid
+            else:
+                step()
         if until is not None:
             env._now = until  # where env.run(until=...) leaves the clock
+            next(env._eid)  # and the event it stops on (the records count the events)
 
     def _congestion_meta(self) -> dict | None:
         """What the records say of the congestion (``meta["congestion"]``), ``None``: none."""

@@ -1,0 +1,111 @@
+"""The run loop merges the sorted calls with SimPy's queue in the order SimPy would run them.
+
+Calls taken are not SimPy events (:meth:`sim.roads.RoadStates._run_roads`).
+Here each call schedules events at chosen delays (zero included, on a coarse
+grid of times, so that calls and events often fall at the same minute), and
+the merged loop must run calls and events in the same order, at the same
+times, as the SimPy model in which each call is a ``Timeout`` made when the
+call before it is taken.
+"""
+
+from __future__ import annotations
+
+import math
+
+import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from simpy.events import Timeout
+
+from sim.roads import RoadStates
+
+# Per call: its minute (sorted below) and the delays of the events it schedules.
+CALLS = st.lists(
+    st.tuples(
+        st.integers(0, 6),
+        st.lists(st.sampled_from([0.0, 1.0, 2.0, 3.0]), max_size=3),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+class _Merged(RoadStates):
+    """The engine's run loop alone: calls from a sorted list, events on SimPy's queue."""
+
+    def __init__(self, calls: list[tuple[float, list[float]]], until: float | None) -> None:
+        self.env = simpy.Environment()
+        self._bands = None
+        self.calls, self.log = calls, []
+        self._next = 0
+        env = self.env
+        self._arrival = env._now + calls[0][0]
+        self._arrival_eid = next(env._eid)
+        self._run_roads(until)
+
+    def _call_taken(self) -> None:  # as Dispatch._call_taken: the next call set first
+        k, env = self._next, self.env
+        self._next = k + 1
+        if k + 1 < len(self.calls):
+            now = env._now
+            self._arrival = now + (self.calls[k + 1][0] - now)
+            self._arrival_eid = next(env._eid)
+        else:
+            self._arrival = math.inf
+        self.log.append(("call", k, env.now))
+        for j, delay in enumerate(self.calls[k][1]):
+            ev = Timeout(env, delay, (k, j))
+            ev.callbacks.append(self._event)
+
+    def _event(self, ev: Timeout) -> None:
+        self.log.append(("event", ev._value, self.env.now))
+
+
+def _simpy(calls: list[tuple[float, list[float]]], until: float | None) -> list[tuple]:
+    """The same model with each call a Timeout, run by ``env.run``."""
+    env = simpy.Environment()
+    log: list[tuple] = []
+    state = {"next": 0}
+
+    def event(ev: Timeout) -> None:
+        log.append(("event", ev._value, env.now))
+
+    def call(ev: Timeout) -> None:
+        k = state["next"]
+        state["next"] = k + 1
+        if k + 1 < len(calls):
+            nxt = Timeout(env, calls[k + 1][0] - env.now)
+            nxt.callbacks.append(call)
+        log.append(("call", k, env.now))
+        for j, delay in enumerate(calls[k][1]):
+            e = Timeout(env, delay, (k, j))
+            e.callbacks.append(event)
+
+    first = Timeout(env, calls[0][0])
+    first.callbacks.append(call)
+    env.run() if until is None else env.run(until=until)
+    return log
+
+
+@settings(max_examples=150, deadline=None)
+@given(CALLS, st.one_of(st.none(), st.integers(1, 8)))
+def test_calls_and_events_run_in_simpy_order(raw, until) -> None:
+    calls = sorted(((float(t), d) for t, d in raw), key=lambda c: c[0])
+    merged = _Merged(calls, None if until is None else float(until))
+    assert merged.log == _simpy(calls, None if until is None else float(until))
+    if until is not None:  # the clock stops where env.run(until=...) leaves it
+        assert merged.env.now == until
+
+
+def test_ties_put_the_call_after_events_made_before_it_was_set() -> None:
+    # Call 0 sets call 1 (minute 2) before it queues its own event at minute 2, so call 1
+    # runs first at minute 2; call 1's zero-delay event was queued after call 0's event.
+    calls = [(0.0, [2.0]), (2.0, [0.0])]
+    merged = _Merged(calls, None)
+    assert merged.log == [
+        ("call", 0, 0.0),
+        ("call", 1, 2.0),
+        ("event", (0, 0), 2.0),
+        ("event", (1, 0), 2.0),
+    ]
+    assert merged.log == _simpy(calls, None)
