@@ -74,6 +74,10 @@ METRIC_LABELS = {
 def metric_text(metric: str) -> str:
     """A metric as a person reads it, in the language in use (its key when it has no name)."""
     text = METRIC_LABELS.get(metric)
+    if text is None and metric.startswith(("reporting_", "duty_")):  # with sim's summary
+        from sim.report_summary import METRIC_LABELS as REPORTING_LABELS
+
+        text = REPORTING_LABELS.get(metric)
     return _(text) if text else metric
 
 

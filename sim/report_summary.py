@@ -2,18 +2,95 @@
 
 Shares come with a 95 % Wilson interval over the reports of the run (scipy's
 ``binomtest``); across replications, experiments add their own intervals.
+
+Planners are judged on "首报快、续报准、终报全" for every kind of report, so the
+on-time share is given per kind of report and incident grade
+(``on_time_by_grade``), besides per kind and, for first reports, per grade.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
+from networks.i18n import N_, _, pad, width
 from sim.records import RunRecords
 from sim.reporting_rules import KINDS
 from sim.summary import _num, _stats
+
+#: Incident grades I..IV, as the summary keys them (``"1"`` .. ``"4"``).
+GRADES = (1, 2, 3, 4)
+#: The kinds of report as a person reads them (in the order of :data:`KINDS`).
+KIND_LABELS = {
+    "phone_first": N_("phone first report"),
+    "written_first": N_("written first report"),
+    "follow_up": N_("follow-up report"),
+    "final": N_("final report"),
+}
+#: Metrics of the duty desks and the reporting chain as a person reads them (what
+#: :func:`experiments.analysis.metric_text` shows): the key itself in English, its name in
+#: Chinese (II 级事件续报及时率).
+METRIC_LABELS = {
+    "reporting_late": N_("reporting_late"),
+    "reporting_missed": N_("reporting_missed"),
+    "reporting_video_share": N_("reporting_video_share"),
+    "duty_call_wait_mean": N_("duty_call_wait_mean"),
+    "duty_utilisation_township": N_("duty_utilisation_township"),
+    "duty_utilisation_county": N_("duty_utilisation_county"),
+    "duty_utilisation_city": N_("duty_utilisation_city"),
+    "reporting_on_time_phone_first_share": N_("reporting_on_time_phone_first_share"),
+    "reporting_on_time_written_first_share": N_("reporting_on_time_written_first_share"),
+    "reporting_on_time_follow_up_share": N_("reporting_on_time_follow_up_share"),
+    "reporting_on_time_final_share": N_("reporting_on_time_final_share"),
+    "reporting_on_time_by_grade_phone_first_1_share": N_(
+        "reporting_on_time_by_grade_phone_first_1_share"
+    ),
+    "reporting_on_time_by_grade_phone_first_2_share": N_(
+        "reporting_on_time_by_grade_phone_first_2_share"
+    ),
+    "reporting_on_time_by_grade_phone_first_3_share": N_(
+        "reporting_on_time_by_grade_phone_first_3_share"
+    ),
+    "reporting_on_time_by_grade_phone_first_4_share": N_(
+        "reporting_on_time_by_grade_phone_first_4_share"
+    ),
+    "reporting_on_time_by_grade_written_first_1_share": N_(
+        "reporting_on_time_by_grade_written_first_1_share"
+    ),
+    "reporting_on_time_by_grade_written_first_2_share": N_(
+        "reporting_on_time_by_grade_written_first_2_share"
+    ),
+    "reporting_on_time_by_grade_written_first_3_share": N_(
+        "reporting_on_time_by_grade_written_first_3_share"
+    ),
+    "reporting_on_time_by_grade_written_first_4_share": N_(
+        "reporting_on_time_by_grade_written_first_4_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_1_share": N_(
+        "reporting_on_time_by_grade_follow_up_1_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_2_share": N_(
+        "reporting_on_time_by_grade_follow_up_2_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_3_share": N_(
+        "reporting_on_time_by_grade_follow_up_3_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_4_share": N_(
+        "reporting_on_time_by_grade_follow_up_4_share"
+    ),
+    "reporting_on_time_by_grade_final_1_share": N_("reporting_on_time_by_grade_final_1_share"),
+    "reporting_on_time_by_grade_final_2_share": N_("reporting_on_time_by_grade_final_2_share"),
+    "reporting_on_time_by_grade_final_3_share": N_("reporting_on_time_by_grade_final_3_share"),
+    "reporting_on_time_by_grade_final_4_share": N_("reporting_on_time_by_grade_final_4_share"),
+}
+
+
+def by_grade_key(kind: str, grade: int) -> str:
+    """The metric of the on-time share of ``kind`` reports for incidents of ``grade`` (1-4)."""
+    return f"reporting_on_time_by_grade_{kind}_{grade}_share"
 
 
 def _share(ok: np.ndarray) -> dict[str, Any]:
@@ -68,9 +145,10 @@ def reporting_summary(records: RunRecords) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``reports``, ``late`` and ``missed`` counts; ``on_time`` per kind and
-        ``first_on_time`` (phone and written first reports) per grade, each
-        ``{n, share, low, high}``; ``minutes`` (median minutes from the trigger
+        ``reports``, ``late`` and ``missed`` counts; ``on_time`` per kind,
+        ``on_time_by_grade`` per kind and grade (``"1"`` .. ``"4"``) and
+        ``first_on_time`` (phone and written first reports together) per grade,
+        each ``{n, share, low, high}``; ``minutes`` (median minutes from the trigger
         to sending) per kind; ``video`` (``share`` within the target with its
         interval, ``median`` minutes after the call, and ``by_grade``).
     """
@@ -86,18 +164,22 @@ def reporting_summary(records: RunRecords) -> dict[str, Any]:
         "late": int(rep["late"].sum()),
         "missed": int(rep["missed"].sum()),
         "on_time": {},
+        "on_time_by_grade": {},
         "first_on_time": {},
         "minutes": {},
     }
+    grade = inc["grade"][rep["incident"]] if len(rep["incident"]) else np.zeros(0, int)
     for kind in KINDS:
         sel = counted & (rep["kind"] == kind)
         out["on_time"][kind] = _share(on_time[sel])
+        out["on_time_by_grade"][kind] = {
+            str(g): _share(on_time[sel & (grade == g)]) for g in GRADES
+        }
         done = (rep["kind"] == kind) & ~np.isnan(rep["sent"])
         took = rep["sent"][done] - rep["trigger"][done]
         out["minutes"][kind] = _num(np.median(took)) if took.size else None
     first = counted & np.isin(rep["kind"], ("phone_first", "written_first"))
-    grade = inc["grade"][rep["incident"]] if len(rep["incident"]) else np.zeros(0, int)
-    for g in range(1, 5):
+    for g in GRADES:
         out["first_on_time"][str(g)] = _share(on_time[first & (grade == g)])
     target = float(records.meta.get("reporting", {}).get("video", {}).get("target", 30.0))
     taken = ~np.isnan(inc["call_taken"]) & (inc["reason"] != "after_horizon")
@@ -119,3 +201,46 @@ def reporting_summary(records: RunRecords) -> dict[str, Any]:
     if not math.isfinite(target):  # pragma: no cover - the rules check the target
         out["video"]["target"] = None
     return out
+
+
+def on_time_by_grade_lines(across: Mapping[str, Mapping[str, float]]) -> list[str]:
+    """The on-time shares by kind of report and incident grade, as lines of a run's summary.
+
+    Parameters
+    ----------
+    across
+        Metric -> ``{"mean", ...}`` over replications
+        (:func:`experiments.outputs.across_replications`).
+
+    Returns
+    -------
+    list of str
+        A heading, a row of grades and one row per kind of report with a
+        share in some grade (mean over replications, ``-`` where no report of
+        that grade had a limit); no lines without such shares.
+    """
+
+    def cell(kind: str, g: int) -> str:
+        v = across.get(by_grade_key(kind, g), {}).get("mean")
+        if v is None or not math.isfinite(v):
+            return "-"
+        return f"{100 * v:.1f}%"
+
+    rows = []
+    for kind in KINDS:
+        cells = [cell(kind, g) for g in GRADES]
+        if any(c != "-" for c in cells):
+            rows.append((_(KIND_LABELS[kind]), cells))
+    if not rows:
+        return []
+    from scenarios.terms import grade_numeral
+
+    labels = ["  " + _("incident grade"), *("  " + label for label, _c in rows)]
+    first = max([24, *(width(label) + 2 for label in labels)])
+    head = pad(labels[0], first) + "".join(pad(grade_numeral(g), 9, ">") for g in GRADES)
+    lines = [_("reports on time by incident grade (mean over replications):"), head]
+    lines += [
+        pad(label, first) + "".join(pad(c, 9, ">") for c in cells)
+        for label, (_l, cells) in zip(labels[1:], rows, strict=True)
+    ]
+    return lines

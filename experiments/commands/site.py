@@ -153,6 +153,13 @@ def format_result(result: Any) -> str:
     return "\n".join(lines)
 
 
+def _is_share(metric: str) -> bool:
+    """Whether a metric is a share (shown in percent; ``warning_compliance_arrival`` too)."""
+    from experiments.metric_units import metric_unit
+
+    return metric_unit(metric).unit == "%"
+
+
 def format_evaluation(evaluation: Any) -> str:
     """The paired comparison table printed by ``yingji site --evaluate``."""
     from experiments.analysis import metric_text
@@ -162,7 +169,7 @@ def format_evaluation(evaluation: Any) -> str:
     names = [metric_text(m) for m in t["metric"]]
     rows = []
     for i, m in enumerate(t["metric"]):
-        share = m.startswith(("compliance_", "supply_within"))
+        share = _is_share(m)
         f = (lambda v: "-" if not math.isfinite(v) else f"{100 * v:.1f}%") if share else (
             lambda v: "-" if not math.isfinite(v) else f"{v:.2f}"
         )  # fmt: skip
@@ -210,7 +217,7 @@ def evaluation_warning(evaluation: Any) -> str | None:
     t = evaluation.table()
     wide = []
     for i, m in enumerate(t["metric"]):
-        if not m.startswith(("compliance_", "supply_within")):
+        if not _is_share(m):
             continue
         half = (t["diff_high"][i] - t["diff_low"][i]) / 2
         if math.isfinite(half) and half > SHARE_HALF_WIDTH:

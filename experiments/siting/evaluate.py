@@ -34,11 +34,24 @@ DEPOT_METRICS = (
 #: Lives, added to a station siting's metrics when the config has ``[people]`` (so that
 #: sitings are compared by lives, not only minutes).
 PEOPLE_METRICS = ("people_rescued_alive", "people_delay_deaths", "people_rescue_min")
-#: Metrics where a larger value is better.
+#: The warning plan's headline metrics (:data:`sim.warning_summary.WARNING_HEADLINE`) a
+#: siting can change, added when the config has ``[warnings]``, by facility: where the
+#: stations stand decides which teams are staged and how soon they reach the warned area's
+#: incidents; where the depots stand, how much stock is pushed down and how soon supplies
+#: arrive there. (The duty officers added do not depend on the siting.)
+WARNING_METRICS = {
+    "stations": ("warning_teams_staged", "warning_compliance_arrival", "warning_arrival_mean"),
+    "depots": (
+        "warning_stock_units", "warning_supply_delivery_mean", "warning_supply_short_incidents",
+    ),
+}  # fmt: skip
+#: Metrics where a larger value is better (more teams staged and stock pushed down before a
+#: warned hazard: more of the plan carried out from the siting).
 HIGHER_IS_BETTER = frozenset({
     "compliance_call_taking", "compliance_arrival", "compliance_control",
     "compliance_all_three", "supply_within_standard", "people_rescued_alive",
-    "people_alive_share",
+    "people_alive_share", "warning_compliance_arrival", "warning_teams_staged",
+    "warning_stock_units",
 })  # fmt: skip
 
 #: The evaluation's verdicts (``evaluation.csv`` keeps the value itself).
@@ -160,6 +173,31 @@ class Evaluation:
         return cols
 
 
+def default_metrics(config: RunConfig, facility: str) -> tuple[str, ...]:
+    """The metrics a siting of ``facility`` is evaluated by, given what the config models.
+
+    Parameters
+    ----------
+    config
+        The run config: with ``[people]``, a station siting adds
+        :data:`PEOPLE_METRICS`; with ``[warnings]``, either siting adds its
+        :data:`WARNING_METRICS`.
+    facility
+        ``"stations"`` or ``"depots"``.
+
+    Returns
+    -------
+    tuple of str
+        :data:`STATION_METRICS` or :data:`DEPOT_METRICS`, then those added.
+    """
+    metrics = STATION_METRICS if facility == "stations" else DEPOT_METRICS
+    if facility == "stations" and getattr(config, "people", None) is not None:
+        metrics = (*metrics, *PEOPLE_METRICS)
+    if getattr(config, "warnings", None) is not None:
+        metrics = (*metrics, *WARNING_METRICS.get(facility, ()))
+    return metrics
+
+
 def evaluate_siting(
     config: RunConfig,
     current: Region,
@@ -192,8 +230,8 @@ def evaluate_siting(
         Root seed (the config's if ``None``): an int, or a Generator or
         SeedSequence made one once (:func:`networks.seeds.as_root_seed`).
     metrics
-        Metrics to compare (default :data:`STATION_METRICS` or :data:`DEPOT_METRICS`;
-        for stations with ``[people]`` in the config, :data:`PEOPLE_METRICS` too).
+        Metrics to compare (default: :func:`default_metrics`, the facility's
+        metrics with those of ``[people]`` and ``[warnings]`` when the config has them).
     workers, dask
         Where the replications run (:func:`experiments.replicate_parallel.run_paired`);
         the results are the same for any choice.
@@ -209,9 +247,7 @@ def evaluate_siting(
     if replications < 2:
         raise ValueError(_("a confidence interval needs at least 2 replications"))
     if metrics is None:
-        metrics = STATION_METRICS if facility == "stations" else DEPOT_METRICS
-        if facility == "stations" and getattr(config, "people", None) is not None:
-            metrics = (*metrics, *PEOPLE_METRICS)
+        metrics = default_metrics(config, facility)
     values: dict[str, dict[str, list[float]]] = {"current": {}, "proposed": {}}
     # Replication r of both sitings sees the same incidents, whatever the worker count.
     runs = run_paired(
