@@ -37,9 +37,14 @@ from experiments.analysis import mean_ci
 from experiments.config import Region, RunConfig
 from experiments.runner import ReplicationResult
 from experiments.store import atomic_write_text, write_table
+from experiments.summary_rows import (
+    OPTIONAL_HEADLINE,
+    REPORTING_HEADLINE,
+    congestion_line,
+    metric_rows,
+)
 from networks.i18n import N_, _, both, get_language, pad, width
-from sim.moveup_records import MOVEUP_HEADLINE
-from sim.warning_summary import WARNING_HEADLINE
+from sim.report_summary import on_time_by_grade_lines
 
 #: Metrics shown in the printed summary, with labels (translated where shown).
 HEADLINE = (
@@ -59,31 +64,6 @@ HEADLINE = (
 SHARE_HALF_WIDTH = 0.05
 #: Grades I-IV as shown in running text.
 _GRADE_NAMES = ("I", "II", "III", "IV")
-#: Metrics of the duty desks and the reporting chain (:mod:`sim.reporting`), shown after
-#: :data:`HEADLINE` in the same table when a run has them.
-REPORTING_HEADLINE = (
-    ("reporting_on_time_phone_first_share", N_("phone first reports on time"), "share"),
-    ("reporting_on_time_written_first_share", N_("written first reports on time"), "share"),
-    ("reporting_on_time_follow_up_share", N_("follow-up reports on time"), "share"),
-    ("reporting_late", N_("late reports"), "count"),
-    ("reporting_missed", N_("missed reports"), "count"),
-    ("duty_call_wait_mean", N_("call wait for a duty officer, mean"), "min"),
-    ("reporting_video_share", N_("live video from scene within target"), "share"),
-    ("duty_utilisation_township", N_("township duty officers, time busy"), "share"),
-    ("duty_utilisation_county", N_("county duty officers, time busy"), "share"),
-)
-#: Metrics of the people at the scene (:mod:`sim.people`), shown after the others.
-PEOPLE_HEADLINE = (
-    ("people_trapped", N_("people trapped"), "count"),
-    ("people_rescued_alive", N_("people rescued alive"), "count"),
-    ("people_alive_share", N_("rescued people alive"), "share"),
-    ("people_delay_deaths", N_("deaths due to delay"), "count"),
-    ("people_not_reached", N_("trapped people not reached"), "count"),
-    ("people_rescue_min", N_("call -> rescue, mean"), "min"),
-    ("people_evacuated", N_("people to evacuate"), "count"),
-    ("people_shelter_overflow", N_("evacuees without shelter room"), "count"),
-    ("people_evacuation_min_mean", N_("call -> evacuees in shelter, mean"), "min"),
-)
 #: Tables of a replication written under ``records/`` when its records have them.
 RECORD_TABLES = (
     "incidents", "dispatches", "supplies", "reports", "duty", "scene", "people", "shelters",
@@ -322,30 +302,10 @@ def format_summary(
             "handling under way <= {control} min after the call"
         )
     by_grade = dict(config.targets).get("control_by_grade")
-    rows = []
-    shown = (*HEADLINE, *REPORTING_HEADLINE, *PEOPLE_HEADLINE, *MOVEUP_HEADLINE, *WARNING_HEADLINE)
-    for key, label, unit in shown:
-        if key == "intervals_control_mean" and after_call:
-            label = N_("call -> first team at work on scene, mean")
-        if key not in across:
-            continue
-        a = across[key]
-        if unit == "share":
-            # A share lies in [0, 1]; the t interval of a few replications may not.
-            mean, lo, hi = (
-                100 * min(max(a[x], 0.0), 1.0) if math.isfinite(a[x]) else math.nan
-                for x in ("mean", "ci_low", "ci_high")
-            )
-            cell = f"{mean:9.1f}%" if math.isfinite(mean) else f"{'-':>10}"
-            ci = f"{lo:.1f} - {hi:.1f}%" if math.isfinite(lo) else "-"
-        else:
-            mean, lo, hi = a["mean"], a["ci_low"], a["ci_high"]
-            if unit == "count" and math.isfinite(lo):
-                lo = max(lo, 0.0)  # a count is never negative, whatever the t interval says
-            mean, lo, hi = (x + 0.0 for x in (mean, lo, hi))  # no "-0.0"
-            cell = f"{mean:10.1f}" if math.isfinite(mean) else f"{'-':>10}"
-            ci = f"{lo:.1f} - {hi:.1f}" if math.isfinite(lo) else "-"
-        rows.append((_(label), cell, ci))
+    # Handling under way counts from the call: its interval row says so.
+    relabel = {"intervals_control_mean": N_("call -> first team at work on scene, mean")}
+    shown = (*HEADLINE, *OPTIONAL_HEADLINE)
+    rows = metric_rows(across, shown, relabel=relabel if after_call else None)
     # 40 columns of labels, or more where a translation is wider.
     first_col = max([40, *(width(label) + 2 for label, _c, _i in rows)])
     lines = [
@@ -376,6 +336,7 @@ def format_summary(
             if isinstance(by_grade, list | tuple) and any(v not in (None, False) for v in by_grade)
             else []
         ),
+        *[line for line in (congestion_line(config),) if line is not None],
         "",
         pad(_("metric"), first_col) + pad(_("mean"), 10, ">") + pad(_("95% CI"), 22, ">"),
     ]
@@ -383,6 +344,7 @@ def format_summary(
     warning = replication_warning(results, across)  # right under the intervals it is about
     if warning is not None:
         lines.append(warning)
+    lines += on_time_by_grade_lines(across)  # 首报快、续报准、终报全, by grade (with reporting)
     unserved = {
         k.removeprefix("unserved_"): v for k, v in across.items() if k.startswith("unserved_")
     }

@@ -23,8 +23,10 @@ WARNING_HEADLINE = (
     ("warning_teams_staged", N_("teams staged before warned hazards"), "count"),
     ("warning_stock_units", N_("supply units pushed down before warned hazards"), "count"),
     ("warning_officers_added", N_("duty officers added while warned"), "count"),
+    ("warning_incidents", N_("warned area: incidents"), "count"),
     ("warning_compliance_arrival", N_("warned area: first team on scene within target"), "share"),
     ("warning_arrival_mean", N_("warned area: call taken -> first arrival, mean"), "min"),
+    ("warning_call_taking_mean", N_("warned area: call taking, mean"), "min"),
     ("warning_supply_delivery_mean", N_("warned area: call taken -> supplies in, mean"), "min"),
     ("warning_supply_short_incidents", N_("warned area: incidents short of supplies"), "count"),
 )
