@@ -13,6 +13,7 @@
   const panel = document.getElementById("panel");
   const view = { s: 1, tx: 0, ty: 0, fit: 1 };
   const markers = [];  // {node, x, y}: point marks, kept at a fixed size on screen
+  const arrows = [];  // {casing, line, head, hit, pair}: move arrows, in screen pixels
   const roads = data.roads;
 
   function svgEl(name, attrs, parent) {
@@ -55,6 +56,7 @@
       const sy = view.ty - view.s * m.y;
       m.node.setAttribute("transform", "translate(" + sx.toFixed(1) + " " + sy.toFixed(1) + ")");
     }
+    for (const a of arrows) placeArrow(a);
     svg.dataset.scale = String(view.s);
   }
   function schedule() {
@@ -206,7 +208,71 @@
     });
     return layer.points.length;
   }
-  const draw = { roads: drawRoads, bands: drawBands, timed: drawTimed, points: drawPoints };
+  // Team moves: an arrow per station pair and direction, bent to its right (so that the
+  // two directions of a pair are apart), in screen pixels so that its width and head keep
+  // their size at any zoom; a wide invisible stroke takes the clicks.
+  const GAP = 9;  // pixels left free at either end: the station's mark
+  function placeArrow(a) {
+    const p = a.pair;
+    const x1 = view.s * p.x1 + view.tx, y1 = view.ty - view.s * p.y1;
+    const x2 = view.s * p.x2 + view.tx, y2 = view.ty - view.s * p.y2;
+    const dx = x2 - x1, dy = y2 - y1;
+    const len = Math.hypot(dx, dy);
+    if (len < 1) {
+      for (const node of [a.casing, a.line, a.head, a.hit]) node.setAttribute("d", "");
+      return;
+    }
+    const cx = (x1 + x2) / 2 - 0.2 * dy, cy = (y1 + y2) / 2 + 0.2 * dx;  // bend to the right
+    const unit = (x, y) => { const l = Math.hypot(x, y) || 1; return [x / l, y / l]; };
+    const [ux, uy] = unit(x2 - cx, y2 - cy);  // direction at the head
+    const [vx, vy] = unit(cx - x1, cy - y1);  // direction at the tail
+    const gap = Math.min(GAP, 0.25 * len);
+    const head = Math.min(6 + 1.5 * p.w, 0.3 * len);
+    const half = Math.min(3 + p.w, 0.6 * head + p.w / 2);
+    const tx = x2 - gap * ux, ty = y2 - gap * uy;  // the tip
+    const bx = tx - head * ux, by = ty - head * uy;  // the middle of the head's base
+    const sx = x1 + gap * vx, sy = y1 + gap * vy;
+    const f = (v) => v.toFixed(1);
+    const body = "M" + f(sx) + " " + f(sy) + "Q" + f(cx) + " " + f(cy) + " " + f(bx) + " " + f(by);
+    a.casing.setAttribute("d", body);
+    a.line.setAttribute("d", body);
+    a.head.setAttribute("d", "M" + f(tx) + " " + f(ty) + "L" + f(bx - half * uy) + " " +
+      f(by + half * ux) + "L" + f(bx + half * uy) + " " + f(by - half * ux) + "Z");
+    a.hit.setAttribute("d", "M" + f(sx) + " " + f(sy) + "Q" + f(cx) + " " + f(cy) + " " +
+      f(tx) + " " + f(ty));
+  }
+  function drawMoves(layer, g) {
+    layer.pairs.forEach((p, i) => {
+      const colour = (layer.groups[p.g] || {}).colour || "#444444";
+      const arrow = svgEl("g", { class: "move", "data-index": i, "data-n": p.n }, g);
+      const casing = svgEl("path", {  // a white edge: the arrow stands out of the roads
+        fill: "none", stroke: "#ffffff", "stroke-width": p.w + 2.5, "stroke-linecap": "round",
+        "stroke-opacity": 0.8, "pointer-events": "none",
+      }, arrow);
+      const line = svgEl("path", {
+        fill: "none", stroke: colour, "stroke-width": p.w, "stroke-linecap": "round",
+        "stroke-opacity": 0.85, "pointer-events": "none",
+      }, arrow);
+      const head = svgEl("path", { fill: colour, "fill-opacity": 0.9, "pointer-events": "none" },
+        arrow);
+      const hit = svgEl("path", {
+        class: "mark", fill: "none", stroke: "#000", "stroke-opacity": 0,
+        "stroke-width": Math.max(12, p.w + 8), "pointer-events": "stroke",
+      }, arrow);
+      svgEl("title", {}, hit).textContent = p.name + " (" + p.n + ")";
+      hit.addEventListener("click", (ev) => {
+        ev.stopPropagation();
+        showPopup(p, ev);
+      });
+      const a = { casing: casing, line: line, head: head, hit: hit, pair: p };
+      arrows.push(a);
+      placeArrow(a);
+    });
+    return layer.pairs.length;
+  }
+  const draw = {
+    roads: drawRoads, bands: drawBands, timed: drawTimed, points: drawPoints, moves: drawMoves,
+  };
 
   // ------------------------------------------------------------------ popup
   const popup = htmlEl("div", { id: "popup", role: "dialog" }, mapbox);
@@ -272,6 +338,18 @@
         swatchLine(row, e.colour, 3, styles[k][1]);
         htmlEl("span", {}, row, e.label);
       });
+    } else if (layer.type === "moves") {
+      for (const grp of layer.groups) {
+        const row = htmlEl("div", {}, box);
+        swatchLine(row, grp.colour, 4);
+        htmlEl("span", {}, row, grp.label);
+      }
+      if (layer.widths.length) htmlEl("div", {}, box, layer.width_title);
+      for (const w of layer.widths) {
+        const row = htmlEl("div", {}, box);
+        swatchLine(row, "#555555", w.width);
+        htmlEl("span", {}, row, w.n);
+      }
     } else if (layer.type === "points") {
       if (layer.scale) {
         const sc = layer.scale;
@@ -301,7 +379,7 @@
 
   htmlEl("h2", {}, panel, L.layers);
   for (const layer of data.layers) {
-    const parent = layer.type === "points" ? marks : lines;
+    const parent = layer.type === "points" || layer.type === "moves" ? marks : lines;
     const g = svgEl("g", { "data-layer": layer.id, "data-type": layer.type }, parent);
     const n = draw[layer.type](layer, g);
     g.dataset.count = String(n);

@@ -10,11 +10,13 @@ class, the travel-time bands from the stations (isochrones, drawn as the road
 segments whose both ends lie within 5, 10 or 15 minutes of free-flow driving
 from the nearest station, turnout not included), the depots and stations, the
 incidents coloured by minutes from call taken to first arrival with a popup
-each, and the road closures and slowdowns of that replication under a time
-slider. A siting result's map shows the proposed sites with their statuses,
-the current sites closed, the other tiers, the candidate sites, the demand
-points coloured by minutes to the nearest proposed site, and the bands of the
-travel standard. Layer data and the thinning that bounds the file size are in
+each, the road closures and slowdowns of that replication under a time
+slider, and with ``[moveup]`` or ``[warnings]`` its team moves between stations
+(an arrow per station pair and direction, :mod:`experiments.webmap_moves`).
+A siting result's map shows the proposed sites with their statuses, the
+current sites closed, the other tiers, the candidate sites, the demand points
+coloured by minutes to the nearest proposed site, and the bands of the travel
+standard. Layer data and the thinning that bounds the file size are in
 :mod:`experiments.webmap_layers`.
 """
 
@@ -216,10 +218,24 @@ def run_map_data(
     st, dep = rec.stations, rec.depots
     teams = np.bincount(rec.teams["station"], minlength=len(st["name"]))
     sent = np.bincount(rec.dispatches["station"], minlength=len(st["name"]))
+    station_xy = wl.node_xy(net, st["node"], origin)
+    moved = []  # with a moves table: the layer, and teams moved out of and into each station
+    if rec.moves is not None:
+        from experiments.webmap_moves import moves_layer
+        from networks.names import facility_label
+
+        names = [facility_label(str(n), region.names_zh) for n in st["name"]]
+        moved = [moves_layer(rec.moves, station_xy, names,
+                             clock=lambda t: clock_text(t, spec.start_hour))]  # fmt: skip
+        out_in = [np.bincount(np.asarray(rec.moves[c], dtype=np.int64), minlength=len(names))
+                  for c in ("from_station", "to_station")]  # fmt: skip
 
     def station_rows(i: int) -> list[list[Any]]:
-        return [[_("teams"), int(teams[i])],
+        rows = [[_("teams"), int(teams[i])],
                 [_("teams sent in this replication"), int(sent[i])]]  # fmt: skip
+        if moved:
+            rows.append([_("team moves out / in"), f"{out_in[0][i]} / {out_in[1][i]}"])
+        return rows
 
     layers = [
         wl.bands_layer(roads, net, np.array([s.node for s in region.stations]), RUN_BANDS,
@@ -227,10 +243,10 @@ def run_map_data(
         {"id": "closures", "type": "timed", "label": _("road closures over time"), "on": True,
          "items": items, "legend": [{"label": _("closed"), "colour": "#d00000"},
                                     {"label": _("slowed"), "colour": "#ff8c00"}]},
+        *moved,  # under the stations, so that the arrows' ends do not hide them
         _facilities("depots", dep, wl.node_xy(net, dep["node"], origin), region.names_zh,
                     lambda i: []),
-        _facilities("stations", st, wl.node_xy(net, st["node"], origin), region.names_zh,
-                    station_rows),
+        _facilities("stations", st, station_xy, region.names_zh, station_rows),
         _incidents(rec, region, wl.node_xy(net, rec.incidents["node"], origin),
                    start_hour=spec.start_hour, hazard_names=hazard_names),
     ]  # fmt: skip

@@ -8,10 +8,11 @@ old station for the first half of the drive and the new one after.
 :func:`coverage_table` turns those comings and goings into the share of
 demand covered over time, per capability
 (:func:`sim.moveup_cover.coverage_series`); :func:`moveup_summary` gives the
-moves per day and the time-averaged coverage over the incident period
-(:func:`incident_window`), not the whole run: the run's end is set by what
-follows the last call (restocking can last days), differs between design points
-facing the same incidents, and a quiet tail would dilute the averages.
+move-ups per day (not a warning plan's moves) and the time-averaged coverage
+over the incident period (:func:`incident_window`), not the whole run: the
+run's end is set by what follows the last call (restocking can last days),
+differs between design points facing the same incidents, and a quiet tail
+would dilute the averages.
 """
 
 from __future__ import annotations
@@ -227,12 +228,17 @@ def moveup_summary(records: RunRecords) -> dict[str, Any]:
 
     Rates and averages are over the incident period (:func:`incident_window`).
 
+    The moves counted are move-ups (reason ``move_up``): a warning plan's
+    staging and stand-down moves (reason ``warning``) are the plan's, reported
+    by :func:`sim.warning_summary.warning_summary` (``teams_staged``), though
+    the coverage counts the teams wherever they are.
+
     Returns
     -------
     dict
-        ``moves`` (count, the whole run), ``moves_per_day`` (moves started in
-        the incident period, per day of it), ``move_min_mean`` (drive minutes
-        per move that arrived within the run), ``coverage_share``
+        ``moves`` (move-ups, the whole run), ``moves_per_day`` (move-ups started
+        in the incident period, per day of it), ``move_min_mean`` (drive minutes
+        per move-up that arrived within the run), ``coverage_share``
         (time-averaged share of demand within ``cover_min`` of a free team at
         its station over the incident period, over the capabilities weighted
         by their demand) and ``coverage`` (the same per capability).
@@ -243,9 +249,11 @@ def moveup_summary(records: RunRecords) -> dict[str, Any]:
     assert mv is not None and cov is not None
     end = incident_window(records)
     span = end - records.start
-    n = int(len(mv["team"]))
-    n_window = int(np.count_nonzero(mv["depart"] <= end)) if n else 0
-    minutes = mv["arrive"] - mv["depart"] if n else np.zeros(0)
+    up = np.asarray(mv["reason"]) == "move_up"  # not a warning's staging or stand-down
+    depart = np.asarray(mv["depart"], dtype=np.float64)[up]
+    n = int(depart.size)
+    n_window = int(np.count_nonzero(depart <= end))
+    minutes = np.asarray(mv["arrive"], dtype=np.float64)[up] - depart
     minutes = minutes[~np.isnan(minutes)]
     weights = (records.meta.get("moveup") or {}).get("demand_weights", {})
     per_cap: dict[str, Any] = {}
