@@ -127,6 +127,18 @@ def move_widths(n: np.ndarray, most: int) -> np.ndarray:
 
     From :data:`MOVE_WIDTH`'s first value for one move to its second for
     ``most``, by the square root (a pair with four times the moves is twice as wide).
+
+    Parameters
+    ----------
+    n
+        Moves along each arrow.
+    most
+        Moves along the busiest arrow of the replication.
+
+    Returns
+    -------
+    numpy.ndarray
+        Width of each arrow in screen pixels.
     """
     lo, hi = MOVE_WIDTH
     if most <= 1:

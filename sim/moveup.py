@@ -61,7 +61,6 @@ _INF = math.inf
 _MOVE_UP = REASONS.index("move_up")
 #: Plans kept per capability and road state (hour bands make many states; the latest stay).
 _PLANS_KEPT = 64
-#: Least expected coverage (share of demand) a MEXCLP move must gain.
 
 
 class _Plan:

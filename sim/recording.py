@@ -195,7 +195,9 @@ class Recording:
                 "horizon": self.horizon,
                 "travel_noise": self.travel_noise,
                 "targets": self.targets.to_dict(),
-                "events": next(self.env._eid),  # SimPy events scheduled in the run
+                # SimPy events scheduled in the run (each call set to be taken drew an event
+                # id too, for its place among them, without being one).
+                "events": next(self.env._eid) - self._next - (self._arrival < math.inf),
                 "reinforcement": None
                 if self.reinforcement is None
                 else {

@@ -89,7 +89,20 @@ METRIC_LABELS = {
 
 
 def by_grade_key(kind: str, grade: int) -> str:
-    """The metric of the on-time share of ``kind`` reports for incidents of ``grade`` (1-4)."""
+    """The metric of the on-time share of ``kind`` reports for incidents of ``grade``.
+
+    Parameters
+    ----------
+    kind
+        A kind of report (:data:`sim.reporting_rules.KINDS`).
+    grade
+        Incident grade, 1-4 for I-IV.
+
+    Returns
+    -------
+    str
+        The flattened summary key, e.g. ``reporting_on_time_by_grade_follow_up_3_share``.
+    """
     return f"reporting_on_time_by_grade_{kind}_{grade}_share"
 
 

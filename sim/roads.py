@@ -180,7 +180,6 @@ class RoadStates:
                 step()
         if until is not None:
             env._now = until  # where env.run(until=...) leaves the clock
-            next(env._eid)  # and the event it stops on (the records count the events)
 
     def _congestion_meta(self) -> dict | None:
         """What the records say of the congestion (``meta["congestion"]``), ``None``: none."""

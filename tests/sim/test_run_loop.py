@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+import pytest
 import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from simpy.events import Timeout
 
+import sim
+from benchmarks.bench_sim import county_stream
+from networks import synthetic_county
 from sim.roads import RoadStates
 
 # Per call: its minute (sorted below) and the delays of the events it schedules.
@@ -109,3 +114,22 @@ def test_ties_put_the_call_after_events_made_before_it_was_set() -> None:
         ("event", (1, 0), 2.0),
     ]
     assert merged.log == _simpy(calls, None)
+
+
+@pytest.mark.parametrize("horizon", [None, 600.0])
+def test_events_counts_the_simpy_events_only(monkeypatch, horizon) -> None:
+    """``meta["events"]``: every event put on SimPy's queue, none for the calls taken."""
+    net = synthetic_county()
+    stations, depots = sim.default_facilities(net)
+    stream = county_stream(net, 300, rate=0.12, rng=np.random.default_rng(5))
+    scheduled = []
+    plain = simpy.Environment.schedule
+
+    def counting(self, event, priority=1, delay=0):
+        scheduled.append(event)
+        return plain(self, event, priority, delay)
+
+    monkeypatch.setattr(simpy.Environment, "schedule", counting)
+    rec = sim.run(net, stations, depots, stream, rng=np.random.default_rng(1), horizon=horizon)
+    assert rec.meta["events"] == len(scheduled)
+    assert 0 < len(scheduled) < 2 * len(stream)  # one event per incident (clearing), not two
