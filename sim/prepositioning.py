@@ -190,6 +190,7 @@ class Prepositioning:
             for c in self.depot_children[d]:
                 for it, q in extra.get(c, {}).items():
                     ask[d][it] = ask[d].get(it, 0) + q
+        gave: dict[tuple[int, str], None] = {}  # (depot, item) that sent stock down, in order
         for d in targets:
             p = self.depot_parent[d]
             for it, q in ask[d].items():
@@ -197,7 +198,12 @@ class Prepositioning:
                 if give > 0:
                     self._transfer_down(p, d, it, give, planned + self.depots[d].lead_time_min)
                     self.w_log["stock_units"][i] += give
+                    gave[(p, it)] = None
                 self.w_log["stock_short"][i] += q - give
+        # A depot that sent stock down orders its deficit from its own parent, as after any
+        # transfer (the county depots are refilled from the city's), once all is sent.
+        for p, it in gave:
+            self._reorder(p, it)
         self.w_log["pushed"][i] = self.env._now
 
     def _transfer_down(self, src: int, d: int, item: str, q: int, arrive: float) -> None:

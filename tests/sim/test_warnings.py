@@ -173,14 +173,20 @@ def test_stock_goes_down_to_the_area_and_the_parent_keeps_what_it_lacks():
     got = {(names[s], names[d], i): q for s, d, i, q in rows}
     # Each township asks its county for half its 100 and half its village's 10 (55 each):
     # the county has 60, so the first gets 55 and the second 5; tents come from nowhere
-    # (the county keeps none). The villages take 5 each from their townships at once.
+    # (the county keeps none). The villages take 5 each from their townships at once. The
+    # county, emptied, orders its 60 back from the city depot, as after any transfer.
     assert got == {("County", "East Depot", "water"): 55, ("County", "Far Depot", "water"): 5,
                    ("East Depot", "East Village", "water"): 5,
-                   ("Far Depot", "Far Village", "water"): 5}  # fmt: skip
+                   ("Far Depot", "Far Village", "water"): 5,
+                   ("City Depot", "County", "water"): 60}  # fmt: skip
+    refill = (sup["kind"] == "transfer") & (sup["target"] == names.index("County"))
+    pushed = sup["kind"] == "preposition"
+    assert sup["time"][refill].min() == sup["time"][pushed].max()  # ordered once all is sent
     assert rec.warnings["stock_short"][0] == 50 + 2  # 50 water and East's 2 tents not sent
     final = dict(zip(names, rec.stock["final"][:, rec.stock["items"].index("water")].tolist(),
                      strict=True))  # fmt: skip
-    assert final["East Depot"] == 150 and final["Far Village"] == 15 and final["County"] == 0
+    assert final["East Depot"] == 150 and final["Far Village"] == 15 and final["County"] == 60
+    assert final["City Depot"] == 1000 - 60
 
 
 # ------------------------------------------------------------------ teams
