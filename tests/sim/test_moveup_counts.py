@@ -9,8 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from experiments.config import RunConfig
-from experiments.runner import run_replication
 from sim.moveup_records import incident_window, moveup_summary
 from sim.moveup_spec import MoveupSpec
 from tests.sim.helpers import stream_from
@@ -29,33 +27,6 @@ def _expected(records, reason: np.ndarray) -> dict[str, float]:
         "moves_per_day": np.sum(mv["depart"][up] <= end) / days,
         "move_min_mean": np.nanmean(drive) if np.any(~np.isnan(drive)) else None,
     }
-
-
-def test_a_run_with_warning_and_move_up_moves_counts_only_the_move_ups():
-    cfg = RunConfig.from_dict(
-        {
-            "network": {"synthetic": "county"},
-            "scenario": {"name": "typhoon_landfall"},
-            "warnings": {"lead_h": 12, "orange": {"stage_share": 1.0}},
-            "moveup": {"policy": "compliance"},
-        },
-        source="t.toml",
-    )
-    result = run_replication(cfg, replication=0)
-    rec, s = result.records, result.summary
-    reason = np.asarray(rec.moves["reason"])
-    warned = reason == "warning"
-    end = incident_window(rec)
-    assert (reason == "move_up").any()
-    assert np.any(warned & (rec.moves["depart"] <= end))  # staging moves in the window
-    want = _expected(rec, reason)
-    assert s["moveup_moves"] == want["moves"] < len(reason)
-    assert s["moveup_moves_per_day"] == pytest.approx(want["moves_per_day"], rel=1e-6)
-    assert s["moveup_move_min_mean"] == pytest.approx(want["move_min_mean"], rel=1e-6)
-    # The warning's moves are its staging (reported as teams staged) and the stand-down
-    # moves home: one of each per staged team.
-    assert s["warning_teams_staged"] == int(np.sum(rec.warnings["teams_staged"]))
-    assert warned.sum() == 2 * s["warning_teams_staged"]
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,19 @@
-"""Move-up and a warning's staging together: move-up leaves staged teams where the plan put them."""
+"""Move-up with a warning's staging: staged teams stay put, and only move-ups are counted."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from experiments.config import RunConfig
-from experiments.runner import run_replication
+from experiments.runner import ReplicationResult, run_replication
+from sim.moveup_records import incident_window
+from tests.sim.test_moveup_counts import _expected
 
 
-def test_move_up_does_not_undo_a_warnings_staging():
-    # Compliance move-up prefers sending a team back to the station it was built at; a team
-    # the plan staged must stay at its staging post until the plan stands it down.
+@pytest.fixture(scope="module")
+def typhoon() -> ReplicationResult:
+    """The typhoon warned 12 h ahead, every orange-level team staged, compliance move-up."""
     cfg = RunConfig.from_dict(
         {
             "network": {"synthetic": "county"},
@@ -20,7 +23,13 @@ def test_move_up_does_not_undo_a_warnings_staging():
         },
         source="t.toml",
     )
-    rec = run_replication(cfg, replication=0).records
+    return run_replication(cfg, replication=0)
+
+
+def test_move_up_does_not_undo_a_warnings_staging(typhoon):
+    # Compliance move-up prefers sending a team back to the station it was built at; a team
+    # the plan staged must stay at its staging post until the plan stands it down.
+    rec = typhoon.records
     mv, w = rec.moves, rec.warnings
     warned = mv["reason"] == "warning"
     staged = np.unique(mv["team"][warned])
@@ -31,3 +40,21 @@ def test_move_up_does_not_undo_a_warnings_staging():
         down = w["stand_down"].max()
         moved_up = mine & (mv["reason"] == "move_up") & (mv["depart"] >= start)
         assert not (mv["depart"][moved_up] < down).any(), team
+
+
+def test_a_run_with_warning_and_move_up_moves_counts_only_the_move_ups(typhoon):
+    result = typhoon
+    rec, s = result.records, result.summary
+    reason = np.asarray(rec.moves["reason"])
+    warned = reason == "warning"
+    end = incident_window(rec)
+    assert (reason == "move_up").any()
+    assert np.any(warned & (rec.moves["depart"] <= end))  # staging moves in the window
+    want = _expected(rec, reason)
+    assert s["moveup_moves"] == want["moves"] < len(reason)
+    assert s["moveup_moves_per_day"] == pytest.approx(want["moves_per_day"], rel=1e-6)
+    assert s["moveup_move_min_mean"] == pytest.approx(want["move_min_mean"], rel=1e-6)
+    # The warning's moves are its staging (reported as teams staged) and the stand-down
+    # moves home: one of each per staged team.
+    assert s["warning_teams_staged"] == int(np.sum(rec.warnings["teams_staged"]))
+    assert warned.sum() == 2 * s["warning_teams_staged"]
