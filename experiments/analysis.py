@@ -68,16 +68,64 @@ METRIC_LABELS = {
     "off_peak_arrival_mean": N_("off_peak_arrival_mean"),
     "off_peak_arrival_p90": N_("off_peak_arrival_p90"),
     "off_peak_incidents": N_("off_peak_incidents"),
+    # Duty desks and the reporting chain (II 级事件续报及时率 in Chinese).
+    "reporting_late": N_("reporting_late"),
+    "reporting_missed": N_("reporting_missed"),
+    "reporting_video_share": N_("reporting_video_share"),
+    "duty_call_wait_mean": N_("duty_call_wait_mean"),
+    "duty_utilisation_township": N_("duty_utilisation_township"),
+    "duty_utilisation_county": N_("duty_utilisation_county"),
+    "duty_utilisation_city": N_("duty_utilisation_city"),
+    "reporting_on_time_phone_first_share": N_("reporting_on_time_phone_first_share"),
+    "reporting_on_time_written_first_share": N_("reporting_on_time_written_first_share"),
+    "reporting_on_time_follow_up_share": N_("reporting_on_time_follow_up_share"),
+    "reporting_on_time_final_share": N_("reporting_on_time_final_share"),
+    "reporting_on_time_by_grade_phone_first_1_share": N_(
+        "reporting_on_time_by_grade_phone_first_1_share"
+    ),
+    "reporting_on_time_by_grade_phone_first_2_share": N_(
+        "reporting_on_time_by_grade_phone_first_2_share"
+    ),
+    "reporting_on_time_by_grade_phone_first_3_share": N_(
+        "reporting_on_time_by_grade_phone_first_3_share"
+    ),
+    "reporting_on_time_by_grade_phone_first_4_share": N_(
+        "reporting_on_time_by_grade_phone_first_4_share"
+    ),
+    "reporting_on_time_by_grade_written_first_1_share": N_(
+        "reporting_on_time_by_grade_written_first_1_share"
+    ),
+    "reporting_on_time_by_grade_written_first_2_share": N_(
+        "reporting_on_time_by_grade_written_first_2_share"
+    ),
+    "reporting_on_time_by_grade_written_first_3_share": N_(
+        "reporting_on_time_by_grade_written_first_3_share"
+    ),
+    "reporting_on_time_by_grade_written_first_4_share": N_(
+        "reporting_on_time_by_grade_written_first_4_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_1_share": N_(
+        "reporting_on_time_by_grade_follow_up_1_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_2_share": N_(
+        "reporting_on_time_by_grade_follow_up_2_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_3_share": N_(
+        "reporting_on_time_by_grade_follow_up_3_share"
+    ),
+    "reporting_on_time_by_grade_follow_up_4_share": N_(
+        "reporting_on_time_by_grade_follow_up_4_share"
+    ),
+    "reporting_on_time_by_grade_final_1_share": N_("reporting_on_time_by_grade_final_1_share"),
+    "reporting_on_time_by_grade_final_2_share": N_("reporting_on_time_by_grade_final_2_share"),
+    "reporting_on_time_by_grade_final_3_share": N_("reporting_on_time_by_grade_final_3_share"),
+    "reporting_on_time_by_grade_final_4_share": N_("reporting_on_time_by_grade_final_4_share"),
 }
 
 
 def metric_text(metric: str) -> str:
     """A metric as a person reads it, in the language in use (its key when it has no name)."""
     text = METRIC_LABELS.get(metric)
-    if text is None and metric.startswith(("reporting_", "duty_")):  # with sim's summary
-        from sim.report_summary import METRIC_LABELS as REPORTING_LABELS
-
-        text = REPORTING_LABELS.get(metric)
     return _(text) if text else metric
 
 

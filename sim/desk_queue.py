@@ -252,20 +252,16 @@ def _sweep(
                 t_next = arrive[ai]
             if bi < nb and cap_times[bi] < t_next:
                 t_next = cap_times[bi]
-            if t_next == inf or t_next > end:
-                if busy and end > t:
-                    if npc < pieces.shape[0]:
-                        pieces[npc, 0] = t
-                        pieces[npc, 1] = end
-                        pieces[npc, 2] = busy
-                    npc += 1
-                break
-            if busy and t_next > t:
+            done = t_next == inf or t_next > end
+            stop = end if done else t_next
+            if busy and stop > t:  # the officers' work since the last change
                 if npc < pieces.shape[0]:
                     pieces[npc, 0] = t
-                    pieces[npc, 1] = t_next
+                    pieces[npc, 1] = stop
                     pieces[npc, 2] = busy
                 npc += 1
+            if done:
+                break
             t = t_next
             while hn and hk[0] <= t:
                 f, j, v = hk[0], hj[0], hv[0]

@@ -183,10 +183,6 @@ class Relocation:
         self.mv_rows.append((team, old, station, now, arrive, reason, len(self.d_team)))
         return arrive
 
-    def _relocate_many(self, moves: list[tuple[int, int]], reason: str) -> list[float]:
-        """:meth:`_relocate` each ``(team, station)`` in turn; their arrival times."""
-        return [self._relocate(team, station, reason) for team, station in moves]
-
     def _free_at(self, station: int, cap: int) -> list[int]:
         """Teams of ``cap`` free at ``station`` now (a copy; settled first)."""
         self._settle(cap)

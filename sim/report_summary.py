@@ -30,62 +30,6 @@ KIND_LABELS = {
     "follow_up": N_("follow-up report"),
     "final": N_("final report"),
 }
-#: Metrics of the duty desks and the reporting chain as a person reads them (what
-#: :func:`experiments.analysis.metric_text` shows): the key itself in English, its name in
-#: Chinese (II 级事件续报及时率).
-METRIC_LABELS = {
-    "reporting_late": N_("reporting_late"),
-    "reporting_missed": N_("reporting_missed"),
-    "reporting_video_share": N_("reporting_video_share"),
-    "duty_call_wait_mean": N_("duty_call_wait_mean"),
-    "duty_utilisation_township": N_("duty_utilisation_township"),
-    "duty_utilisation_county": N_("duty_utilisation_county"),
-    "duty_utilisation_city": N_("duty_utilisation_city"),
-    "reporting_on_time_phone_first_share": N_("reporting_on_time_phone_first_share"),
-    "reporting_on_time_written_first_share": N_("reporting_on_time_written_first_share"),
-    "reporting_on_time_follow_up_share": N_("reporting_on_time_follow_up_share"),
-    "reporting_on_time_final_share": N_("reporting_on_time_final_share"),
-    "reporting_on_time_by_grade_phone_first_1_share": N_(
-        "reporting_on_time_by_grade_phone_first_1_share"
-    ),
-    "reporting_on_time_by_grade_phone_first_2_share": N_(
-        "reporting_on_time_by_grade_phone_first_2_share"
-    ),
-    "reporting_on_time_by_grade_phone_first_3_share": N_(
-        "reporting_on_time_by_grade_phone_first_3_share"
-    ),
-    "reporting_on_time_by_grade_phone_first_4_share": N_(
-        "reporting_on_time_by_grade_phone_first_4_share"
-    ),
-    "reporting_on_time_by_grade_written_first_1_share": N_(
-        "reporting_on_time_by_grade_written_first_1_share"
-    ),
-    "reporting_on_time_by_grade_written_first_2_share": N_(
-        "reporting_on_time_by_grade_written_first_2_share"
-    ),
-    "reporting_on_time_by_grade_written_first_3_share": N_(
-        "reporting_on_time_by_grade_written_first_3_share"
-    ),
-    "reporting_on_time_by_grade_written_first_4_share": N_(
-        "reporting_on_time_by_grade_written_first_4_share"
-    ),
-    "reporting_on_time_by_grade_follow_up_1_share": N_(
-        "reporting_on_time_by_grade_follow_up_1_share"
-    ),
-    "reporting_on_time_by_grade_follow_up_2_share": N_(
-        "reporting_on_time_by_grade_follow_up_2_share"
-    ),
-    "reporting_on_time_by_grade_follow_up_3_share": N_(
-        "reporting_on_time_by_grade_follow_up_3_share"
-    ),
-    "reporting_on_time_by_grade_follow_up_4_share": N_(
-        "reporting_on_time_by_grade_follow_up_4_share"
-    ),
-    "reporting_on_time_by_grade_final_1_share": N_("reporting_on_time_by_grade_final_1_share"),
-    "reporting_on_time_by_grade_final_2_share": N_("reporting_on_time_by_grade_final_2_share"),
-    "reporting_on_time_by_grade_final_3_share": N_("reporting_on_time_by_grade_final_3_share"),
-    "reporting_on_time_by_grade_final_4_share": N_("reporting_on_time_by_grade_final_4_share"),
-}
 
 
 def by_grade_key(kind: str, grade: int) -> str:
