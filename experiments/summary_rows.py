@@ -179,10 +179,10 @@ def congestion_line(config: Any) -> str | None:
     if getattr(config, "congestion", None) is None:
         return None
     from experiments.runner import congestion_spec
-    from sim.congestion import PROFILE_LABELS, RUSH_HOURS
+    from sim.congestion import PROFILE_NAMES, RUSH_HOURS
 
     spec = congestion_spec(config)
-    label = PROFILE_LABELS.get(spec.profile)
+    label = PROFILE_NAMES.get(spec.profile)
     profile = _(label) if label else spec.profile
     if spec.hours:  # multipliers the config gives over the profile's
         classes = _(", ").join(name for name, _h in spec.hours)

@@ -51,6 +51,7 @@ __all__ = [
     "MAX_MULTIPLIER",
     "PROFILES",
     "PROFILE_LABELS",
+    "PROFILE_NAMES",
     "ROAD_TIERS",
     "RUSH_HOURS",
     "BandPlan",
@@ -93,6 +94,11 @@ CHINA_CITY: dict[str, tuple[float, ...]] = {
 PROFILES = ("china_city", "flat")
 #: The shipped profiles as a person reads them (the key itself in English).
 PROFILE_LABELS = {"china_city": N_("china_city"), "flat": N_("flat")}
+#: The shipped profiles named in a sentence (English too: the summary's congestion line).
+PROFILE_NAMES = {
+    "china_city": N_("weekday rush hours of a large Chinese city"),
+    "flat": N_("free flow at every hour"),
+}
 #: The commute peaks of the traffic reports (07:00-09:00 and 17:00-19:00): the clock hours
 #: that the ``rush_hour`` metrics cover (:mod:`sim.congestion_summary`).
 RUSH_HOURS = frozenset({7, 8, 17, 18})

@@ -153,11 +153,27 @@ def format_result(result: Any) -> str:
     return "\n".join(lines)
 
 
-def _is_share(metric: str) -> bool:
-    """Whether a metric is a share (shown in percent; ``warning_compliance_arrival`` too)."""
+def _value_format(metric: str) -> tuple[bool, Any]:
+    """Whether a metric is a share (percent, differences in points), and how its values print.
+
+    Shares print in percent with one decimal; counts (teams, people, incidents,
+    ...: means over replications) whole when they are, else like minutes and
+    anything else with two decimals (paired differences are often that small).
+    """
     from experiments.metric_units import metric_unit
 
-    return metric_unit(metric).unit == "%"
+    unit = metric_unit(metric).unit
+
+    def fmt(v: float) -> str:
+        if not math.isfinite(v):
+            return "-"
+        if unit == "%":
+            return f"{100 * v:.1f}%"
+        if unit and unit != "min" and v == round(v):
+            return f"{v:.0f}"
+        return f"{v:.2f}"
+
+    return unit == "%", fmt
 
 
 def format_evaluation(evaluation: Any) -> str:
@@ -169,10 +185,7 @@ def format_evaluation(evaluation: Any) -> str:
     names = [metric_text(m) for m in t["metric"]]
     rows = []
     for i, m in enumerate(t["metric"]):
-        share = _is_share(m)
-        f = (lambda v: "-" if not math.isfinite(v) else f"{100 * v:.1f}%") if share else (
-            lambda v: "-" if not math.isfinite(v) else f"{v:.2f}"
-        )  # fmt: skip
+        share, f = _value_format(m)
         diff = f"{f(t['diff'][i])} [{f(t['diff_low'][i])}, {f(t['diff_high'][i])}]"
         if share:
             diff = _("{difference} pts").format(difference=diff.replace("%", ""))
@@ -217,7 +230,7 @@ def evaluation_warning(evaluation: Any) -> str | None:
     t = evaluation.table()
     wide = []
     for i, m in enumerate(t["metric"]):
-        if not _is_share(m):
+        if not _value_format(m)[0]:
             continue
         half = (t["diff_high"][i] - t["diff_low"][i]) / 2
         if math.isfinite(half) and half > SHARE_HALF_WIDTH:

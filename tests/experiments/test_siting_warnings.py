@@ -141,15 +141,23 @@ def test_the_example_adds_three_stations_for_a_warned_typhoon():
     assert set(WARNING_METRICS["stations"]) <= set(default_metrics(cfg, task.facility))
 
 
-def test_format_evaluation_shows_any_share_in_percent():
+def test_format_evaluation_shows_shares_in_percent_minutes_and_counts_plainly():
     ev = Evaluation(
-        metrics=("warning_compliance_arrival", "people_rescue_min"),
+        metrics=("warning_compliance_arrival", "people_rescue_min", "warning_teams_staged"),
         current={"warning_compliance_arrival": np.array([0.2, 0.3]),
-                 "people_rescue_min": np.array([50.0, 60.0])},
+                 "people_rescue_min": np.array([50.0, 60.25]),
+                 "warning_teams_staged": np.array([2.0, 2.0])},
         proposed={"warning_compliance_arrival": np.array([0.3, 0.4]),
-                  "people_rescue_min": np.array([40.0, 50.0])},
+                  "people_rescue_min": np.array([40.0, 50.25]),
+                  "warning_teams_staged": np.array([3.0, 4.0])},
         replications=2,
     )  # fmt: skip
     lines = format_evaluation(ev).splitlines()
     assert "25.0%" in lines[2] and "35.0%" in lines[2] and "10.0 [10.0, 10.0] pts" in lines[2]
-    assert "55.00" in lines[3] and "%" not in lines[3]
+    # Minutes with two decimals, no percent.
+    assert "55.12" in lines[3] and "%" not in lines[3]
+    # Teams are counted: a count every replication agrees on prints whole, a mean with two
+    # decimals; so does the difference 1.5 [-4.85, 7.85] of two pairs.
+    cells = lines[4].split()
+    assert cells[1:4] == ["2", "3.50", "1.50"]
+    assert "2.00" not in lines[4]

@@ -212,7 +212,8 @@ def test_without_the_features_there_are_no_rush_hour_or_warning_rows(runs, lang)
 def test_the_congestion_line_names_the_clock_the_split_uses(runs):
     text = _table(*runs["on"][1:], "en")
     line = next(line for line in text.splitlines() if line.startswith("roads by time of day"))
-    assert "china_city" in line
+    # The profile by its name, not its config key.
+    assert "weekday rush hours of a large Chinese city" in line and "china_city" not in line
     assert "07:00-09:00 and 17:00-19:00" in line
     assert line.endswith("starts at 06:30)")
 
