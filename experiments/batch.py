@@ -267,7 +267,9 @@ def run_experiment(
     executor
         An already open executor to use instead (``workers``/``dask`` then unused).
     records
-        Also keep the per-incident records of every replication.
+        Also keep the per-incident records of every replication. A folder that
+        already has ``records/`` (an earlier run with records) keeps recording
+        without it, so that its record tables cover every replication.
     table_format
         ``"auto"`` (Parquet when pyarrow is installed, else CSV), ``"parquet"`` or ``"csv"``.
     progress
@@ -318,6 +320,16 @@ def run_experiment(
         else:
             stack.enter_context(folder_lock(Path(out)))
             store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
+            if not records and (store.root / "records").is_dir():
+                # Without its replications records/ would go stale next to a newer summary:
+                # the folder keeps recording, as it keeps its language.
+                records = True
+                logger.info(
+                    _(
+                        "{folder}: keeps per-incident records (an earlier run had --records), "
+                        "so this run records its replications too"
+                    ).format(folder=store.root)
+                )
         found, damaged = store.scan(records=records)
         done = set(found)
         if damaged:
@@ -361,6 +373,7 @@ def run_experiment(
                         _drain(pool, parallel, todo, fn, spec, store, records, bar)
         finally:
             bar.close()
+        store.count_code_states()
         summary = store.write_summary(fmt=table_format)
         record_paths = tuple(store.write_records(fmt=table_format)) if records else ()
     return BatchResult(

@@ -93,6 +93,28 @@ TIMINGS = "timings.csv"
 _RUN_FILE = re.compile(r"^r(\d{5,})\.json$")
 
 
+def _code_states(
+    states: Any, root: Path, points: Sequence[Any], now: str | None = None
+) -> list[dict[str, Any]]:
+    """``[{"code_digest", "replications"}, ...]``: states of the code, the folder's own first."""
+    # Files not yet counted (damaged ones too) are the latest state's; then ``now``, if new.
+    files = (f.name for p in points for f in (root / _point_dir(p.id)).glob("r*.json"))
+    finished = sum(1 for name in files if _RUN_FILE.match(name))
+    out = [{"code_digest": st["code_digest"], "replications": st["replications"]} for st in states]
+    out[-1]["replications"] += max(finished - sum(st["replications"] for st in out), 0)
+    new = now is not None and now != out[-1]["code_digest"]
+    return [*out, {"code_digest": now, "replications": 0}] if new else out
+
+
+def _states_of(old: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
+    """The code states a manifest lists (one, the folder's own, if it lists none or bad ones)."""
+    states = old.get("code_digests")
+    kinds = [(type(st.get("code_digest")), type(st.get("replications"))) if isinstance(st, dict)
+             else () for st in states] if isinstance(states, list) else []  # fmt: skip
+    ok = bool(kinds) and set(kinds) == {(str, int)}
+    return states if ok else [{"code_digest": old.get("code_digest", now), "replications": 0}]
+
+
 def _point_dir(point_id: str) -> str:
     return f"runs/{point_id}"
 
@@ -129,8 +151,10 @@ class ResultStore:
 
         The manifest records the language in use (``language``); it is rewritten by
         every run, like the replication count, and is not part of the identity, so a
-        folder started in one language is resumed in the other. Temporary files left
-        by a killed run are removed (:func:`sweep_temp_files`).
+        folder started in one language is resumed in the other. ``code_digest`` stays the
+        folder's first; resumed with other code, ``code_digests`` counts the replications
+        of each code state. Temporary files left by a killed run are removed
+        (:func:`sweep_temp_files`).
 
         Raises
         ------
@@ -154,13 +178,17 @@ class ResultStore:
                     source=str(root),
                     key="--out",
                 )
-            if old.get("code_digest") != manifest["code_digest"]:
-                # Same version, other code (an editable install being worked on): say so.
+            # Same version, other code (an editable install): keep the first digest, count each.
+            now = manifest["code_digest"]
+            states = _code_states(_states_of(old, now), root, points, now)
+            manifest["code_digest"] = states[0]["code_digest"]
+            manifest.update({"code_digests": states} if len(states) > 1 else {})
+            if any(st["code_digest"] != now and st["replications"] for st in states):
                 logger.warning(
                     _(
-                        "{folder}: yingji's code changed since this folder was started (same "
-                        "version); finished replications are kept. Use a new --out folder for "
-                        "results from one code state only."
+                        "{folder}: other code of yingji (same version) made some of its "
+                        "replications (code_digests in manifest.json counts them); they are kept. "
+                        "Use a new --out folder for results from one code state only."
                     ).format(folder=root)
                 )
         else:
@@ -176,6 +204,16 @@ class ResultStore:
             if not target.is_file() or target.read_bytes() != text.encode("utf-8"):
                 atomic_write_text(target, text)
         return store
+
+    def count_code_states(self) -> None:
+        """Credit the replications finished in this run to its code (see :func:`_code_states`)."""
+        # Only a folder of more than one code state counts; a killed run's count at the next open.
+        states = self.manifest.get("code_digests")
+        counted = _code_states(states, self.root, self.points) if states else None
+        if counted and counted != states:
+            self.manifest["code_digests"] = counted
+            text = json.dumps(self.manifest, indent=2, allow_nan=False) + "\n"
+            atomic_write_text(self.root / "manifest.json", text)
 
     @classmethod
     def open(cls, root: str | Path) -> ResultStore:

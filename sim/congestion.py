@@ -151,8 +151,12 @@ class BandPlan:
         Sorted, in ``[0, 1440)``; empty for a single band.
         """
         hb = self.hour_band
+        # Rounded to 1e-9 min: a fractional start hour leaves 8.6 * 60 = 515.9999999999999,
+        # and hour_at (a hair over) must read the new band from the same minute as here.
         off = [
-            ((h - self.start_hour) % 24.0) * 60.0 for h in range(24) if hb[h] != hb[(h - 1) % 24]
+            round(((h - self.start_hour) % 24.0) * 60.0, 9) % 1440.0
+            for h in range(24)
+            if hb[h] != hb[(h - 1) % 24]
         ]
         return tuple(sorted(off))
 

@@ -26,6 +26,7 @@ The design and the modelling choices are described in :mod:`sim.model`.
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 from collections.abc import Sequence
 
@@ -268,8 +269,11 @@ class Engine(
             self._run_roads(self.horizon) if self.horizon > 0 else None
         if self.horizon is None:
             # A team still driving to a scene that cleared reaches it after the last event
-            # (nothing marks its arrival): the run lasts until then, or it would read unserved.
-            end = max([env.now, *(a for a in self.last_arrival if a == a)])
+            # (nothing marks its arrival): the run lasts until then, or it would read unserved;
+            # so does an incident without teams (supplies only), or it would read not cleared.
+            # Teams' drives home and restocking after that are in their dispatch rows only.
+            lazy = itertools.chain(self.last_arrival, self.cleared)
+            end = max([env.now, *(a for a in lazy if a == a)])
         else:
             end = float(self.horizon)
         return self._records(end)

@@ -217,9 +217,11 @@ def people_tables(
     np.maximum.at(last_min, who[reached], since[reached])
     last_min[n_reached == 0] = np.nan
 
-    # Care for the injured: the first medical team on scene.
+    # Care for the injured: the first medical team on scene within the run. A diverted row
+    # was taken away before it arrived: its arrival never happened.
     care = np.full(n, np.inf)
-    med = (np.asarray(records.teams["capability"]) == "medical")[team] & np.isfinite(arrive)
+    med = (np.asarray(records.teams["capability"]) == "medical")[team] & (arrive <= end)
+    med &= ~np.asarray(d["diverted"], dtype=bool)
     np.minimum.at(care, row[med], arrive[med])
     injured = counts["injured"]
     care_min = np.where(np.isfinite(care) & (injured > 0), care - call, np.nan)

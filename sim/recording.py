@@ -4,7 +4,12 @@ After the run, :meth:`Recording._records` gathers the per-incident and
 per-dispatch lists, the supply rows and the stock into a
 :class:`~sim.records.RunRecords` (columns in :mod:`sim.records`), and says
 why each incident left unserved was (:meth:`Recording._unserved_reason`).
-Times after the end of the run are masked to ``nan``.
+Times after the end of the run are masked to ``nan``: an incident's times (a
+served incident still being worked at the end has no ``under_control`` or
+``cleared``) and its teams' ``released``. A dispatch row keeps the ``arrival``,
+``returned`` and ``available`` its team was on its way to at the end (after the
+end: its drive home from the last incident of a run without horizon, too), and
+has ``nan`` there when the team never gets home, cut off by a road still closed.
 """
 
 from __future__ import annotations
@@ -48,6 +53,12 @@ class Recording:
             a[a > end] = np.nan
             return a
 
+        def never(values: list[float]) -> np.ndarray:
+            # A team cut off at a scene by a road still closed at the end never gets home.
+            a = np.asarray(values, dtype=f64)
+            a[a == math.inf] = np.nan
+            return a
+
         call_taken = masked(self.call_taken) if n else np.zeros(0)
         on_scene = masked(self.on_scene)
         # Per-requirement facts gathered by each incident's requirement, in numpy.
@@ -59,11 +70,13 @@ class Recording:
         served = ~marked & np.where((needed == 0) & ok, ~np.isnan(call_taken), ~np.isnan(on_scene))
         for i in np.flatnonzero(~marked & ~served).tolist():
             reason[i] = self._unserved_reason(i)
-        control = np.asarray(self.under_control, dtype=f64)
-        cleared = np.asarray(self.cleared, dtype=f64)
+        # A served incident still being worked at the end was not under control (or cleared)
+        # within the run, as its dispatch rows' releases say.
+        control = masked(self.under_control)
+        cleared = masked(self.cleared)
         # Teams are released when the work is done, even at an incident left unserved (its
         # full complement due after the horizon): the release stays in its dispatch rows.
-        rel = masked(self.cleared)
+        rel = cleared.copy()
         control[~served] = np.nan
         cleared[~served] = np.nan
         d_team = np.asarray(self.d_team, dtype=np.int64)
@@ -124,8 +137,8 @@ class Recording:
             "distance_m": d_dist,
             "arrival": d_arr,
             "released": np.where(d_div, div_time, rel[d_inc]) if d_inc.size else np.zeros(0),
-            "returned": np.asarray(self.d_ret, dtype=f64),
-            "available": np.asarray(self.d_avail, dtype=f64),
+            "returned": never(self.d_ret),
+            "available": never(self.d_avail),
             "from_node": d_from,
             "from_scene": d_scene,
             "mutual_aid": d_mutual,

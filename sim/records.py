@@ -217,7 +217,8 @@ class RunRecords:
                 rel = d["released"][r]
                 if np.isnan(rel) or t < rel:
                     return "on_scene"
-                if t < d["returned"][r]:
+                ret = d["returned"][r]
+                if np.isnan(ret) or t < ret:  # nan: cut off at the scene, not home in the run
                     return "returning"
                 if t < d["available"][r]:
                     return "resupplying"

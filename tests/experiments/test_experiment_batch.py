@@ -538,5 +538,5 @@ def test_changed_code_under_the_same_version_is_reported_on_resume(tmp_path, cap
     res = run_experiment(make_spec(tmp_path, replications=2), out, replicate=fake_replicate)
     (warning,) = [r for r in caplog.records if r.name == "experiments.store"]
     assert warning.levelname == "WARNING"
-    assert "code changed since this folder was started" in warning.getMessage()
+    assert "other code of yingji (same version)" in warning.getMessage()
     assert (res.ran, res.skipped) == (4, 4)

@@ -147,9 +147,9 @@ def test_the_kth_person_is_out_when_the_capacity_reaches_k(case):
 SPEC = PeopleSpec.from_dict({"hazards": {"collapse": {"trapped": 4, "injured": 2, "evacuated": 0}}})
 
 
-def _records(call, cleared, rows, *, end=1e4):
+def _records(call, cleared, rows, *, end=1e4, diverted=()):
     """Records of incidents of hazard ``collapse`` and the teams sent: (incident, capability,
-    arrival, released) rows."""
+    arrival, released) rows; the rows numbered in ``diverted`` were diverted."""
     n = len(call)
     caps = [c for _i, c, _a, _r in rows]
     inc = {
@@ -164,6 +164,7 @@ def _records(call, cleared, rows, *, end=1e4):
         "team": np.arange(len(rows), dtype=np.int64),
         "arrival": np.asarray([x for _i, _c, x, _r in rows], float),
         "released": np.asarray([x for *_f, x in rows], float),
+        "diverted": np.isin(np.arange(len(rows)), np.asarray(diverted, np.int64)),
     }
     teams = {"capability": np.asarray(caps, dtype=str)}
     empty: dict[str, np.ndarray] = {}

@@ -136,11 +136,23 @@ def test_invariants(case):
         assert ok.all(), (a, b)
     needs = inc["teams_needed"] > 0
     assert not np.isnan(inc["on_scene"][inc["served"] & needs]).any()
-    assert not np.isnan(inc["cleared"][inc["served"]]).any()
+    # Times after the end of the run are masked, for served incidents too: one still being
+    # worked when a horizon stops the run has no `under_control`/`cleared`; without a horizon
+    # every served incident clears.
+    for col in (*chain[1:], "on_scene"):
+        assert not np.any(inc[col] > rec.end), col
+    if rec.meta["horizon"] is None:
+        assert not np.isnan(inc["cleared"][inc["served"]]).any()
+    # A served incident's teams are released when it clears (nan: not within the run).
+    kept = ~d["diverted"] & inc["served"][d["incident"]]
+    assert np.array_equal(d["released"][kept], inc["cleared"][d["incident"][kept]], equal_nan=True)
     # A served incident got at least one team; fewer than asked only if it cleared before
     # the rest could come, and then it has no team left on the way.
     assert np.all(inc["teams_sent"][inc["served"] & needs] >= 1)
     assert np.all(inc["teams_sent"] <= inc["teams_needed"])
+
+    # A team that never gets home (a road still closed) has no return time: nan, never inf.
+    assert not np.isinf(d["returned"]).any() and not np.isinf(d["available"]).any()
 
     # No team in two places at once: a team's dispatches never overlap, and a team that was
     # not diverted goes on (or home) only from a scene it has reached.
