@@ -228,7 +228,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         g.add_argument("--passphrase-file", metavar="FILE", help=_("file holding a passphrase"))
 
     draw = dsub.add_parser("draw", help=_("draw a drill from DRILL.toml and seal it into DIR"))
-    draw.add_argument("config", metavar="DRILL.toml")
+    draw.add_argument("config", metavar="DRILL.toml", help=_("drill config (TOML)"))
     draw.add_argument("--out", required=True, metavar="DIR", help=_("drill folder to create"))
     secret_args(draw)
     draw.add_argument(
@@ -249,7 +249,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     draw.set_defaults(func=cmd_draw)
 
     rev = dsub.add_parser("reveal", help=_("decrypt DIR, check the commitment, write packets"))
-    rev.add_argument("folder", metavar="DIR")
+    rev.add_argument("folder", metavar="DIR", help=_("drill folder sealed by 'yingji drill draw'"))
     secret_args(rev)
     rev.add_argument(
         "--append-history",
@@ -262,7 +262,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     rev.set_defaults(func=cmd_reveal)
 
     ver = dsub.add_parser("verify", help=_("check a revealed drill against its commitment"))
-    ver.add_argument("folder", metavar="DIR")
+    ver.add_argument(
+        "folder", metavar="DIR", help=_("drill folder opened by 'yingji drill reveal'")
+    )
     ver.add_argument(
         "--redraw", metavar="DRILL.toml", help=_("also re-draw from the seed and compare")
     )
@@ -271,7 +273,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     sc = dsub.add_parser(
         "score", help=_("score a revealed drill from the evaluators' observations")
     )
-    sc.add_argument("folder", metavar="DIR")
+    sc.add_argument("folder", metavar="DIR", help=_("drill folder opened by 'yingji drill reveal'"))
     sc.add_argument(
         "--observations",
         required=True,
@@ -292,7 +294,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     sc.set_defaults(func=cmd_score)
 
     hist = dsub.add_parser("history", help=_("list past drills with their scores"))
-    hist.add_argument("history", metavar="HISTORY.csv|DRILL.toml")
+    hist.add_argument(
+        "history",
+        metavar="HISTORY.csv|DRILL.toml",
+        help=_("drill history CSV, or a drill TOML (the history its [drill] history names)"),
+    )
     hist.set_defaults(func=cmd_history)
 
     con = dsub.add_parser("contribute", help=_("an organiser's entropy for a multi-party draw"))

@@ -249,7 +249,7 @@ class DrillConfig:
             t_file = t_file if t_file.is_absolute() else p.parent / t_file
             if not t_file.is_file():
                 raise rp.error("templates", _("no such file {path}").format(path=t_file))
-            templates = load_templates(t_file)
+            templates = load_templates(t_file, catalogue=catalogue)
         # DrillSpec reads the draw's tables; the keys read here are not its business.
         spec_data = {k: v for k, v in data.items() if k != "workgroups"}
         spec_data["evaluation"] = {k: v for k, v in ev.data.items() if k != "standard"}

@@ -86,6 +86,7 @@ def compose(
         history=history,
         sources=dict(region.sources),
         source=cfg.source,
+        follow_up_min=cfg.reporting.follow_up_on_change(),
     )
     audit = {**audit, "seed": seed.hex(), "recent": sorted([h, a] for h, a in drawer.recent)}
     script = drawer.draw(
@@ -319,8 +320,11 @@ def draw_drill(
     audit: dict[str, Any]
     if commitments_file is not None:
         published = read_commitments(commitments_file)
-        revealed = dict(read_contribution(f) for f in contribution_files)
-        seed_bytes = combine(published, revealed)
+        revealed, files = {}, {}
+        for f in contribution_files:
+            party, c = read_contribution(f)
+            revealed[party], files[party] = c, str(f)
+        seed_bytes = combine(published, revealed, source=str(commitments_file), files=files)
         audit = {
             "seed_source": "organisers",
             "organisers": published,

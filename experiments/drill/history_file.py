@@ -11,20 +11,28 @@ from __future__ import annotations
 import csv
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.draw import PastDrill
+from scenarios.drill.rehearsal import canonical_history
+from scenarios.log_table import _row_name
+
+if TYPE_CHECKING:
+    from networks.roadnet import RoadNetwork
+    from scenarios.catalogue import HazardCatalogue
 
 __all__ = ["HISTORY_COLUMNS", "HISTORY_SCORE_COLUMNS", "history_row", "read_history"]
 
 _DRAW_KEYS = (
     Key("drawn_at", "date-time", "When the drill was drawn.", "抽取时间"),
     Key("exercise_id", "string", "The exercise identifier.", "演练编号"),
-    Key("hazard", "string", "The hazard drilled.", "事件类型", default=REQUIRED),
-    Key("area", "string", "The area drilled (township or seat).", "区域", default=REQUIRED),
+    Key("hazard", "string", "The hazard drilled: its key, or its English or Chinese name.",
+        "事件类型", default=REQUIRED),
+    Key("area", "string", "The area drilled (township or seat), in English or Chinese.", "区域",
+        default=REQUIRED),
     Key("start", "date-time", "When the drill started (for the no-rehearsal rule).", "开始时间",
         default_text="unknown: every band of the day is barred"),
 )  # fmt: skip
@@ -50,18 +58,47 @@ HISTORY_COLUMNS = tuple(k.name for k in _DRAW_KEYS)
 HISTORY_SCORE_COLUMNS = tuple(k.name for k in _SCORE_KEYS)
 
 
-def read_history(path: str | Path) -> list[PastDrill]:
+def read_history(
+    path: str | Path,
+    *,
+    catalogue: HazardCatalogue | None = None,
+    network: RoadNetwork | None = None,
+) -> list[PastDrill]:
     """Rows of a drill-history CSV (``drawn_at, exercise_id, hazard, area``), file order.
 
     Other columns (``start``, and the :data:`HISTORY_SCORE_COLUMNS` a scoring adds) are
-    read where present and ignored where not.
+    read where present and ignored where not. Rows are numbered as a spreadsheet shows
+    them (the header is row 1); blank lines are skipped.
+
+    Parameters
+    ----------
+    path
+        The history CSV.
+    catalogue, network
+        Where known: hazards (by key, English or Chinese name) become catalogue
+        keys and areas (either language, any case) the network's area names,
+        and an unknown one is refused
+        (:func:`scenarios.drill.rehearsal.canonical_history`).
+
+    Raises
+    ------
+    ConfigError
+        A missing or unreadable file, no ``hazard`` or ``area`` column, or a row
+        with an empty hazard or area, a ``drawn_at`` or ``start`` that is not an
+        ISO 8601 date-time (or, given the catalogue and network, an unknown
+        hazard or area): naming the file and ``row N, column X``.
     """
     p = Path(path)
     try:
         with p.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            rows = list(reader)
-            header = reader.fieldnames or []
+            reader = csv.reader(fh)
+            header = [c.strip() for c in next(reader, [])]
+            rows = []
+            start = reader.line_num  # a quoted cell may span lines: name the line a row starts on
+            for cells in reader:
+                n, start = start + 1, reader.line_num
+                if any(c.strip() for c in cells):
+                    rows.append((n, dict(zip(header, (c.strip() for c in cells), strict=False))))
     except FileNotFoundError:
         raise ConfigError(
             _("history file not found (create it with the header {header})").format(
@@ -88,9 +125,14 @@ def read_history(path: str | Path) -> list[PastDrill]:
             source=str(p),
         )
     out = []
-    for i, row in enumerate(rows):
-        if not row.get("hazard") or not row.get("area"):
-            raise ConfigError(_("needs hazard and area"), source=str(p), key=f"row {i + 2}")
+    for n, row in rows:
+        for column in ("hazard", "area"):
+            if not row.get(column):
+                raise ConfigError(
+                    _("missing"),
+                    source=str(p),
+                    key=_("{where}, column {column}").format(where=_row_name(n), column=column),
+                )
         out.append(
             PastDrill(
                 row["hazard"],
@@ -98,9 +140,12 @@ def read_history(path: str | Path) -> list[PastDrill]:
                 row.get("drawn_at") or "",
                 row.get("exercise_id") or "",
                 start=row.get("start") or "",
-            )  # fmt: skip
+                source=str(p),
+                row=n,
+            )
         )
-    return out
+    # times always; hazards and areas where the catalogue and network are known
+    return list(canonical_history(out, catalogue=catalogue, network=network))
 
 
 def history_row(

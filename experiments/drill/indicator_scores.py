@@ -18,6 +18,7 @@ from experiments.drill.time_checks import TimeCheck
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.drill.report_templates import ReportTemplate
+from scenarios.log_table import _row_name
 
 #: Completeness of the first written report -> rating, when the evaluators leave R3 to the
 #: tool: (at least this share of required fields filled, rating); below the last, D.
@@ -87,7 +88,7 @@ def _score_indicator(
                     id=ind.id
                 ),
                 source=obs.source,
-                key=f"row {rating.row}, ref",
+                key=_("{where}, column {column}").format(where=_row_name(rating.row), column="ref"),
             )
         return IndicatorScore(ind, False, None, "none")
     if ind.rule == "time":

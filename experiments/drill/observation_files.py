@@ -14,6 +14,7 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.log_table import _row_name
 
 #: Columns of an observations file.
 COLUMNS = ("kind", "ref", "time", "done", "score", "fields", "evaluator", "note")
@@ -73,7 +74,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                 columns=", ".join(missing), header=",".join(COLUMNS)
             ),
             source=str(path),
-            key=f"row {first}",
+            key=_row_name(first),
         )
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
@@ -82,7 +83,7 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
                 columns=", ".join(unknown), header=",".join(COLUMNS)
             ),
             source=str(path),
-            key=f"row {first}",
+            key=_row_name(first),
         )
     rows = []
     for n, line in numbered[1:]:

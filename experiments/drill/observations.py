@@ -62,6 +62,7 @@ from experiments.drill.observation_files import COLUMNS, read_rows
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
+from scenarios.log_table import _row_name
 
 __all__ = [
     "COLUMNS",
@@ -302,7 +303,8 @@ def read_observations(
     for n, row in rows:
 
         def fail(column: str, message: str, n: int = n) -> ConfigError:
-            return ConfigError(message, source=str(p), key=f"row {n}, {column}")
+            where = _("{where}, column {column}").format(where=_row_name(n), column=column)
+            return ConfigError(message, source=str(p), key=where)
 
         kind, ref = row.get("kind", ""), row.get("ref", "")
         if kind not in KINDS:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import unicodedata
 from pathlib import Path
 
 from experiments.drill.folder import read_json
@@ -92,7 +93,8 @@ def contribute(party: str, *, secret_file: str | Path, commitments_file: str | P
     Parameters
     ----------
     party
-        The organiser's name.
+        The organiser's name (letters of any script, such as 贵溪市应急管理局;
+        see :func:`scenarios.drill.entropy.check_party`), kept in NFC form.
     secret_file
         The private contribution file to create.
     commitments_file
@@ -113,6 +115,8 @@ def contribute(party: str, *, secret_file: str | Path, commitments_file: str | P
     """
     from scenarios.drill import contribution_commitment, new_contribution
 
+    # composed form: a name typed decomposed (é as e + ◌́) is the same organiser
+    party = unicodedata.normalize("NFC", party) if isinstance(party, str) else party
     try:
         check_party(party)
     except SealError as exc:

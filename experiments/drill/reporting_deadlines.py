@@ -155,6 +155,24 @@ class DrillReporting:
             sorted((k, tuple(v)) for k, v in table.items() if any(x is not None for x in v))
         )  # type: ignore[return-value]
 
+    def follow_up_on_change(self) -> Grades:
+        """Minutes by grade (I-IV) for the follow-up report after a change, counted from it.
+
+        The limit the evaluation sheet times the follow-up of each inject that
+        changes the picture by (its rows counted from the inject, see
+        :func:`experiments.drill.gbt_standards.time_standards`); None for a grade
+        without one (the rules report nothing further up, or set no such limit).
+        """
+        out = []
+        for g in range(1, 5):
+            got = [
+                x["limit_min"]
+                for x in self.limits(g)
+                if x["report"] == "follow_up" and x["from"] == "change"
+            ]
+            out.append(_least(*got))
+        return tuple(out)  # type: ignore[return-value]
+
     def record(self, grade: int, escalated: tuple[int, ...] = ()) -> dict[str, Any]:
         """What the sealed script records of the deadlines.
 

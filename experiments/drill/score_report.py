@@ -87,7 +87,12 @@ def _cover(d: _Doc, score: DrillScore, report_date: date) -> None:
     d.table(
         ["", ""],
         [
-            [_("Drill"), f"{texts.text(script, 'name')} ({script.exercise_id})"],
+            [
+                _("Drill"),
+                _("{name} ({exercise})").format(
+                    name=texts.text(script, "name"), exercise=script.exercise_id
+                ),
+            ],
             [_("Type"), kind_text(script)],
             [_("Date of the drill"), alarm_time(script).date().isoformat()],
             [_("Organiser"), organiser],

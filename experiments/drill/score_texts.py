@@ -84,6 +84,25 @@ MEASURES = {
 }
 
 
+def joined(parts: Iterable[str]) -> str:
+    """Parts of one cell or line, each non-empty one joined with the language's ``; `` (；)."""
+    return _("; ").join(p for p in parts if p)
+
+
+def labelled(text: str, label: str) -> str:
+    """``text (label)``, with full-width brackets in Chinese; ``text`` if no label."""
+    return _("{text} ({label})").format(text=text, label=label) if label else text
+
+
+def item_text(item: str) -> str:
+    """A time-standard item as the head of a ``item: ...`` line (its closing full stop dropped).
+
+    The under-control item quotes the hazard's definition, a sentence; a colon
+    after its 。 or . would double the punctuation.
+    """
+    return item.rstrip().rstrip("。.．")
+
+
 def mins(x: float | None) -> str:
     """Minutes as shown: one decimal at most (``-`` for none)."""
     return "-" if x is None else f"{round(x, 1):g}"
@@ -164,7 +183,7 @@ def notes_text(notes: Iterable[Note]) -> str:
         out.append(
             _("{who}: {note}").format(who=n.evaluator, note=n.text) if n.evaluator else n.text
         )
-    return "; ".join(out)
+    return _("; ").join(out)
 
 
 def row_ref(score: DrillScore, row: int | None) -> str:
@@ -190,7 +209,7 @@ def check_line(c: TimeCheck, row: TimeStandard) -> str:
             minutes=mins(c.minutes), target=mins(c.target_min)
         )
     return _("{id} {item}: {what} ({status})").format(
-        id=c.id, item=row.item, what=what, status=status_name(c.status)
+        id=c.id, item=item_text(row.item), what=what, status=status_name(c.status)
     )
 
 
@@ -237,7 +256,7 @@ def indicator_evidence(score: DrillScore, s: IndicatorScore) -> str:
         return _("does not apply to this drill")
     if s.how == "time":
         rows = rows_by_id(score)
-        return "; ".join(check_line(c, rows[c.id]) for c in score.checks if c.indicator == s.id)
+        return joined(check_line(c, rows[c.id]) for c in score.checks if c.indicator == s.id)
     if s.how == "completeness":
         first = [r for r in score.reports if r.report.row == s.row]
         if first:
@@ -247,15 +266,9 @@ def indicator_evidence(score: DrillScore, s: IndicatorScore) -> str:
         if s.share is None:
             return _("no written first report, and none due by the end of play")
         return _("no written first report was sent")
-    parts = [_("rated {rating}").format(rating=rating_text(s))]
-    label = rating_label(s)
-    if label:
-        parts[0] += f" ({label})"
-    parts.append(row_ref(score, s.row))
+    rated = labelled(_("rated {rating}").format(rating=rating_text(s)), rating_label(s))
     notes = notes_text(score.observations.notes_of("indicator", s.id))
-    if notes:
-        parts.append(notes)
-    return "; ".join(p for p in parts if p)
+    return joined((rated, row_ref(score, s.row), notes))
 
 
 def given_text(score: DrillScore, s: IndicatorScore) -> str:
@@ -289,18 +302,21 @@ def shortfall_texts(score: DrillScore, s: Shortfall) -> dict[str, str]:
         row = rows_by_id(score)[s.ref]
         if c.minutes is None:
             what = _("{item}: not done by the end of play ({end} min)").format(
-                item=row.item, end=mins(score.end_min)
+                item=item_text(row.item), end=mins(score.end_min)
             )
         else:
             what = _("{item}: {minutes} min against {target} min, counted from {start}").format(
-                item=row.item, minutes=mins(c.minutes), target=mins(c.target_min), start=row.start
+                item=item_text(row.item),
+                minutes=mins(c.minutes),
+                target=mins(c.target_min),
+                start=row.start,
             )
         notes = ""
         milestone = next((m for m, r in score.observations.milestone_rows.items()
                           if r == c.row), None)  # fmt: skip
         if milestone is not None:
             notes = notes_text(score.observations.notes_of("milestone", milestone))
-        evidence = "; ".join(x for x in (row_ref(score, c.row), notes) if x)
+        evidence = joined((row_ref(score, c.row), notes))
         key = "report" if s.test.startswith("report:") else s.test
         text = _(MEASURES[key]) if key in MEASURES else measure()
         return {
@@ -312,19 +328,17 @@ def shortfall_texts(score: DrillScore, s: Shortfall) -> dict[str, str]:
         }
     if s.kind == "indicator":
         assert ind is not None
-        label = rating_label(ind)
-        what = _("{indicator} rated {rating}").format(
-            indicator=_b(ind.indicator.name), rating=rating_text(ind)
+        what = labelled(
+            _("{indicator} rated {rating}").format(
+                indicator=_b(ind.indicator.name), rating=rating_text(ind)
+            ),
+            rating_label(ind),
         )
-        if label:
-            what += f" ({label})"
-        evidence = "; ".join(
-            x
-            for x in (
+        evidence = joined(
+            (
                 row_ref(score, ind.row),
                 notes_text(score.observations.notes_of("indicator", ind.id)),
             )
-            if x
         )
         return {
             "standard": _b(ind.indicator.criterion),
@@ -337,13 +351,8 @@ def shortfall_texts(score: DrillScore, s: Shortfall) -> dict[str, str]:
         inj = _inject(score, int(s.ref))
         action = texts.text(inj, "expected_action")
         _done, _minute, row = score.observations.injects[inj.no]
-        evidence = "; ".join(
-            x
-            for x in (
-                row_ref(score, row),
-                notes_text(score.observations.notes_of("inject", s.ref)),
-            )
-            if x
+        evidence = joined(
+            (row_ref(score, row), notes_text(score.observations.notes_of("inject", s.ref)))
         )
         return {
             "standard": _inject_label(inj.no, inj.kind),
@@ -361,13 +370,11 @@ def shortfall_texts(score: DrillScore, s: Shortfall) -> dict[str, str]:
         "standard": _("{form} ({kind})").format(form=form, kind=kind),
         "indicator": ind_name,
         "shortfall": report_check_line(score, r),
-        "evidence": "; ".join(
-            x
-            for x in (
+        "evidence": joined(
+            (
                 row_ref(score, r.report.row),
                 notes_text(n for n in score.observations.notes if n.row == r.report.row),
             )
-            if x
         ),
         "measure": _(MEASURES["standard:report_template"]),
     }

@@ -20,7 +20,7 @@ from typing import Any
 #: Roles that receive packets.
 ROLES: dict[str, tuple[str, str]] = {
     "participants": ("Participants (players)", "参演人员"),
-    "controllers": ("Controllers (导调)", "导调人员"),
+    "controllers": ("Controllers", "导调人员"),
     "evaluators": ("Evaluators", "评估人员"),
 }
 #: What a drill may disclose.

@@ -55,7 +55,13 @@ from scenarios.drill.alarm import build_alarm
 from scenarios.drill.aliases import aliases, area_zh, facility_zh, resolve
 from scenarios.drill.evaluation import SCALE_LEVELS, SIX_NO_ROLES, build_evaluation
 from scenarios.drill.injects import InjectContext, Store, Unit, build_injects
-from scenarios.drill.rehearsal import ALL_BANDS, PastDrill, clip, parse_moment
+from scenarios.drill.rehearsal import (
+    ALL_BANDS,
+    PastDrill,
+    canonical_history,
+    clip,
+    parse_moment,
+)
 from scenarios.drill.script import DrillScript, Inject, Scene
 from scenarios.drill.sites import Namer, node_areas
 from scenarios.drill.spec import DEFAULT_NAME, DrillSpec, iso
@@ -74,7 +80,12 @@ __all__ = [
 #: did and adds the text specs (``texts``) that packets in any language are written from.
 #: /3 draws the start after the draw (plus ``lead_min``), applies the "no rehearsal"
 #: rule and raises a depot shortage only where the depot's shelf is short of the need.
-GENERATOR_VERSION = "yingji-drill-draw/3"
+#: /4 draws as /3 did; the casualty update asks for the follow-up within the sheet's
+#: limit counted from the update (not the written first report's, counted from the call,
+#: which may have passed), and a secondary incident's capability names its hazard; the
+#: history's hazards and areas are compared as keys and recorded names (a row may name
+#: them in Chinese), and ``audit`` records them so.
+GENERATOR_VERSION = "yingji-drill-draw/4"
 
 
 class DrillDrawer:
@@ -95,7 +106,10 @@ class DrillDrawer:
     history
         Past drills, oldest first; the last ``spec.no_repeat`` are avoided, and
         those of the last ``spec.rehearsal_days`` days before a draw bar their
-        hazard + area + band of the day ("no rehearsal").
+        hazard + area + band of the day ("no rehearsal"). Hazards may be named
+        by key or English or Chinese name and areas in either language
+        (:func:`scenarios.drill.rehearsal.canonical_history`); the rules compare
+        keys and recorded area names.
     weights
         Spatial weights per hazard key (sum 1 over nodes); computed with
         :class:`scenarios.places.Geography` when not given.
@@ -105,11 +119,17 @@ class DrillDrawer:
         for kinds not given.
     source
         The drill file, for messages.
+    follow_up_min
+        Minutes by grade (I-IV) within which a follow-up report is due after a
+        change, counted from it (the evaluation sheet's rule; None for a grade
+        without one). The casualty update states it; left out, it states none.
 
     Raises
     ------
     ConfigError
-        For unknown areas or units, or when nothing is left to draw.
+        For unknown areas or units, a history row naming an unknown hazard or
+        area or giving a time that is not ISO 8601 (naming its file, row and
+        column), or when nothing is left to draw.
     """
 
     def __init__(
@@ -124,10 +144,11 @@ class DrillDrawer:
         weights: dict[str, np.ndarray] | None = None,
         sources: dict[str, Sequence[int]] | None = None,
         source: str | None = None,
+        follow_up_min: Sequence[float | None] = (),
     ) -> None:
         self.spec, self.network, self.catalogue = spec, network, catalogue
         self.source = source
-        self.history = tuple(history)
+        self.follow_up_min = tuple(follow_up_min)
         self.areas = node_areas(network)
         areas = aliases({a: area_zh(network, a) for a in sorted(set(self.areas.tolist()))})
         chosen: dict[str, list[str]] = {}
@@ -161,7 +182,11 @@ class DrillDrawer:
             units = [by_name[u] for u in dict.fromkeys(picked)]
         self.units = tuple(units)
         self.stores = tuple(stores)
-        recent = list(history)[-spec.no_repeat :] if spec.no_repeat else []
+        # compared as catalogue keys and recorded area names, however the history wrote them
+        self.history = canonical_history(
+            history, catalogue=catalogue, network=network, source=source
+        )
+        recent = list(self.history)[-spec.no_repeat :] if spec.no_repeat else []
         self.recent = {(p.hazard, p.area) for p in recent}
 
         allowed = spec.hazards or catalogue.keys
@@ -416,6 +441,7 @@ class DrillDrawer:
             store_times=self.store_times,
             near=self._near,
             reporting=dict(spec.reporting),
+            follow_up_min=self.follow_up_min,
             rng=rng,
             jurisdiction_text=jurisdiction_t,
         )

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
+import unicodedata
 from collections.abc import Mapping
 
 import numpy as np
@@ -29,7 +29,11 @@ from scenarios.drill.errors import SealError
 
 #: Bytes of a seed and of a contribution.
 SEED_BYTES = 32
-_PARTY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.@-]{0,63}$")
+#: Longest organiser name, in characters.
+PARTY_MAX = 64
+#: Characters an organiser name may hold besides letters, digits and combining marks
+#: (the middle dot of names such as 阿依古丽·买买提).
+_PARTY_PUNCTUATION = frozenset(" _.@-·")
 
 
 def fresh_seed() -> bytes:
@@ -49,11 +53,43 @@ def generator_from_seed(seed: bytes) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(int.from_bytes(seed, "big")))
 
 
+def _letter_or_digit(ch: str) -> bool:
+    """A Unicode letter or digit (甲, é, Ж, ５), not a symbol, space or control character."""
+    return unicodedata.category(ch)[0] in "LN"
+
+
 def check_party(party: str) -> str:
-    """Validate an organiser's name (letters, digits, space, ``_ . @ -``; up to 64)."""
-    if not isinstance(party, str) or not _PARTY.match(party):
+    """Validate an organiser's name, such as ``alice`` or ``贵溪市应急管理局``.
+
+    A name is at most :data:`PARTY_MAX` characters: it starts with a letter
+    or digit of any script, then letters, digits, combining marks, space and
+    ``_ . @ - ·``. The name is hashed into the commitment and the seed as
+    UTF-8 and printed in one-line messages and JSON, so it must be printable
+    on one line (no control characters, line breaks, path separators or
+    other symbols) and in Unicode normal form NFC: the same name typed as
+    composed or decomposed characters would otherwise give two commitments.
+
+    Raises
+    ------
+    SealError
+        For any other name.
+    """
+    ok = (
+        isinstance(party, str)
+        and 0 < len(party) <= PARTY_MAX
+        and _letter_or_digit(party[0])
+        and all(
+            _letter_or_digit(ch) or unicodedata.category(ch)[0] == "M" or ch in _PARTY_PUNCTUATION
+            for ch in party
+        )
+        and unicodedata.is_normalized("NFC", party)
+    )
+    if not ok:
         raise SealError(
-            _("bad organiser name {party!r} (letters, digits, space, _ . @ -)").format(party=party)
+            _(
+                "bad organiser name {party!r} (up to {n} letters (Chinese too), digits, space, "
+                "_ . @ - ·, starting with a letter or digit)"
+            ).format(party=party, n=PARTY_MAX)
         )
     return party
 
@@ -71,7 +107,13 @@ def contribution_commitment(party: str, contribution: bytes) -> str:
     ).hexdigest()
 
 
-def combine(commitments: Mapping[str, str], contributions: Mapping[str, bytes]) -> bytes:
+def combine(
+    commitments: Mapping[str, str],
+    contributions: Mapping[str, bytes],
+    *,
+    source: str | None = None,
+    files: Mapping[str, str] | None = None,
+) -> bytes:
     """The seed of a multi-party draw.
 
     Parameters
@@ -80,6 +122,11 @@ def combine(commitments: Mapping[str, str], contributions: Mapping[str, bytes]) 
         Published commitment (hex) per organiser.
     contributions
         Revealed contribution per organiser.
+    source
+        The commitments file, for messages about a missing or extra organiser.
+    files
+        The contribution file of each organiser, for messages about their
+        contribution (a party without one is named with ``source``).
 
     Returns
     -------
@@ -90,38 +137,46 @@ def combine(commitments: Mapping[str, str], contributions: Mapping[str, bytes]) 
     ------
     SealError
         If an organiser is missing on either side, or a contribution does not
-        match its commitment.
+        match its commitment; the message starts with the file at fault.
     """
+    files = files or {}
+
+    def fail(message: str, path: str | None) -> SealError:
+        return SealError(f"{path}: {message}" if path else message)
+
     if not commitments:
-        raise SealError(_("no organiser commitments given"))
+        raise fail(_("no organiser commitments given"), source)
     missing = sorted(set(commitments) - set(contributions))
     extra = sorted(set(contributions) - set(commitments))
     if missing:
-        raise SealError(
-            _("no contribution revealed by {parties}").format(parties=", ".join(missing))
+        raise fail(
+            _("no contribution revealed by {parties}").format(parties=", ".join(missing)), source
         )
     if extra:
-        raise SealError(
+        raise fail(
             _("contribution from {parties} who published no commitment").format(
                 parties=", ".join(extra)
-            )
+            ),
+            source,
         )
     h = hashlib.sha256(b"yingji-drill-seed/1\0")
     for party in sorted(commitments):
         c = contributions[party]
         if len(c) < 16:
-            raise SealError(
+            raise fail(
                 _("contribution of {party} is too short ({size} bytes, need >= 16)").format(
                     party=party, size=len(c)
-                )
+                ),
+                files.get(party, source),
             )
         if not hmac.compare_digest(
             contribution_commitment(party, c), str(commitments[party]).lower()
         ):
-            raise SealError(
+            raise fail(
                 _("contribution of {party} does not match the commitment published").format(
                     party=party
-                )
+                ),
+                files.get(party, source),
             )
         name = party.encode("utf-8")
         h.update(len(name).to_bytes(2, "big") + name + len(c).to_bytes(2, "big") + c)

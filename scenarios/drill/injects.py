@@ -10,7 +10,7 @@ hours, the length of a typical drill.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -147,11 +147,23 @@ class InjectContext:
     reporting: dict[str, tuple[float, float, float, float]]
     rng: np.random.Generator
     jurisdiction_text: Any = None  # the jurisdiction as a text spec (default: as it is)
+    # minutes by grade for a follow-up after a change, counted from it (empty: none given)
+    follow_up_min: Sequence[float | None] = ()
 
     def deadline(self, name: str, grade: int) -> float | None:
         """Reporting deadline ``name`` (minutes) for ``grade``, if the jurisdiction sets one."""
         v = self.reporting.get(name)
         return None if v is None else v[grade - 1]
+
+    def follow_up_deadline(self) -> float | None:
+        """Minutes after a change within which its follow-up report is due, if any.
+
+        Taken at the drawn grade, as the evaluation sheet times the follow-up
+        of every inject that changes the picture (an escalation included).
+        """
+        if len(self.follow_up_min) < self.grade:
+            return None
+        return self.follow_up_min[self.grade - 1]
 
     def nearest_units(self, capability: str) -> list[tuple[float, Unit]]:
         """Participating units with ``capability``, by turnout + travel minutes to the scene."""
@@ -230,7 +242,7 @@ def cascade(ctx: InjectContext) -> Inject | None:
         capability=texts.msg(
             "cascade.capability",
             capability=texts.term(CAPABILITY["cascade"]),
-            hazard=texts.pair(sec.key, texts.chinese(texts.hazard_text(sec, "name"))),
+            hazard=texts.hazard_text(sec, "name"),
         ),
         truth={"hazard": sec.key, "grade": g2, "node": node2, "place": place2.text},
     )
@@ -400,13 +412,18 @@ def _depot_inject(
 
 
 def casualty_update(ctx: InjectContext, grade: int | None = None) -> Inject:
-    """A new casualty count, consistent with the (possibly escalated) grade."""
+    """A new casualty count, consistent with the (possibly escalated) grade.
+
+    The follow-up it asks for is due within :meth:`InjectContext.follow_up_deadline`
+    of the update (as the evaluation sheet times it), not by a deadline counted from
+    the call, which may have passed before the update arrives.
+    """
     g = grade or ctx.grade
     lo, hi = DEAD_BY_GRADE[g]
     dead = int(ctx.rng.integers(lo, hi + 1))
     injured = int(dead * ctx.rng.uniform(1.5, 4.0) + ctx.rng.integers(1, 7))
     missing = int(ctx.rng.integers(0, 3 if g >= 3 else 8))
-    deadline = ctx.deadline("first_written", g)
+    deadline = ctx.follow_up_deadline()
     return make_inject(
         kind="casualty_update",
         offset_min=_offset(ctx, 30.0, 75.0),
@@ -414,7 +431,7 @@ def casualty_update(ctx: InjectContext, grade: int | None = None) -> Inject:
         recipient=texts.term(N_("Incident commander; command centre duty officer")),
         channel=texts.term(_RADIO),
         message=texts.msg("casualty.message", dead=dead, injured=injured, missing=missing),
-        expected_action=texts.msg("casualty.action_deadline", deadline=deadline)
+        expected_action=texts.msg("casualty.action_follow_up", deadline=deadline)
         if deadline
         else texts.msg("casualty.action"),
         capability=texts.term(CAPABILITY["casualty_update"]),
@@ -479,6 +496,4 @@ def build_injects(ctx: InjectContext, kinds: Sequence[str]) -> tuple[Inject, ...
 
 
 def _with(inj: Inject, **kw: Any) -> Inject:
-    from dataclasses import replace
-
     return replace(inj, **kw)

@@ -10,6 +10,12 @@ last ``days`` days of a draw (:func:`rehearsals`) bars its hazard + area + band
 of the day (:func:`barred_bands`); a past drill without a start time bars every
 band of its hazard and area (:data:`ALL_BANDS`), since its band cannot be told.
 
+Names (:func:`canonical_history`). A history row may name its hazard by its
+catalogue key or its English or Chinese name, and its area as the network
+records it or by its Chinese name (in any case, :meth:`networks.tables.Landmark.matches`);
+the rules compare catalogue keys and recorded area names, so a row written
+``建筑火灾, 西坝镇`` bars the same as ``building_fire, Xiba Town``.
+
 Start times are seconds after the window's start, as sorted, disjoint
 ``[t0, t1)`` intervals (:func:`allowed_intervals`): the window's allowed clock
 hours, minus any barred bands, from the first whole second after the draw plus
@@ -24,9 +30,17 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from networks.errors import ConfigError
+from networks.i18n import N_, _
+from scenarios.log_table import _row_name
+
+if TYPE_CHECKING:
+    from networks.roadnet import RoadNetwork
+    from scenarios.catalogue import HazardCatalogue
 
 __all__ = [
     "ALL_BANDS",
@@ -37,6 +51,7 @@ __all__ = [
     "allowed_intervals",
     "band_of",
     "barred_bands",
+    "canonical_history",
     "clip",
     "earliest_offset",
     "parse_moment",
@@ -74,6 +89,9 @@ class PastDrill:
     start
         When it started (ISO 8601; "" if the history does not say): its band
         of the day for the "no rehearsal" rule.
+    source, row
+        The history file and the row (as a spreadsheet numbers it) it was read
+        from, for messages ("" and 0 if not read from a file); not compared.
     """
 
     hazard: str
@@ -81,6 +99,14 @@ class PastDrill:
     drawn_at: str = ""
     exercise_id: str = ""
     start: str = ""
+    source: str = field(default="", compare=False)
+    row: int = field(default=0, compare=False)
+
+    def cell(self, column: str, position: int = 0) -> str:
+        """The error key of one of its cells: ``row N, column X`` (else ``history[i].X``)."""
+        if self.row:
+            return _("{where}, column {column}").format(where=_row_name(self.row), column=column)
+        return f"history[{position}].{column}"
 
 
 def parse_moment(text: str, tz: Any = None) -> datetime | None:
@@ -90,6 +116,108 @@ def parse_moment(text: str, tz: Any = None) -> datetime | None:
     except (TypeError, ValueError):
         return None
     return t if t.tzinfo is not None or tz is None else t.replace(tzinfo=tz)
+
+
+def _check_moments(drill: PastDrill, position: int = 0, source: str | None = None) -> None:
+    """Refuse a ``drawn_at`` or ``start`` that is given but not an ISO 8601 date-time.
+
+    An unreadable time would silently drop the row from the "no rehearsal" rule.
+
+    Raises
+    ------
+    ConfigError
+        Naming the history file and ``row N, column X``.
+    """
+    for column in ("drawn_at", "start"):
+        text = getattr(drill, column)
+        if text and parse_moment(text) is None:
+            raise ConfigError(
+                _("expected a date-time like 2026-12-01T08:00, got {value!r}").format(value=text),
+                source=drill.source or source,
+                key=drill.cell(column, position),
+            )
+
+
+def canonical_history(
+    history: Sequence[PastDrill],
+    *,
+    catalogue: HazardCatalogue | None = None,
+    network: RoadNetwork | None = None,
+    source: str | None = None,
+) -> tuple[PastDrill, ...]:
+    """The past drills with their hazards as catalogue keys and areas as the network names them.
+
+    Parameters
+    ----------
+    history
+        Past drills, as read from the history file.
+    catalogue
+        Hazard catalogue: a hazard may be given by its key or its English
+        (any case) or Chinese name. None: hazards are left as they are.
+    network
+        Road network: an area may be given as the network records it or by
+        its Chinese name, in any case (:meth:`networks.tables.Landmark.matches`).
+        None: areas are left as they are.
+    source
+        The file named in messages for a drill that does not record its own.
+
+    Returns
+    -------
+    tuple of PastDrill
+        The same drills, in the same order, with canonical hazard and area.
+
+    Raises
+    ------
+    ConfigError
+        An unknown hazard or area, or a ``drawn_at`` or ``start`` that is not
+        an ISO 8601 date-time, naming the file and ``row N, column X``.
+    """
+    from scenarios.incident_cells import CellError, hazard_cell, hazard_index
+
+    hazards = hazard_index(catalogue) if catalogue is not None else None
+    areas = _AreaNames(network) if network is not None else None
+    out = []
+    for i, p in enumerate(history):
+        _check_moments(p, i, source)
+        hazard, area = p.hazard.strip(), p.area.strip()
+        if hazards is not None:
+            try:
+                hazard = hazard_cell(hazard, hazards, catalogue)  # type: ignore[arg-type]
+            except CellError as exc:
+                raise ConfigError(
+                    str(exc), source=p.source or source, key=p.cell("hazard", i)
+                ) from None
+        if areas is not None:
+            area = areas.resolve(area, p.source or source, p.cell("area", i))
+        out.append(replace(p, hazard=hazard, area=area))
+    return tuple(out)
+
+
+class _AreaNames:
+    """A network's areas (:func:`scenarios.drill.sites.node_areas`) and the names they go by."""
+
+    def __init__(self, network: RoadNetwork) -> None:
+        from scenarios.drill.aliases import aliases, area_zh
+        from scenarios.drill.sites import node_areas
+
+        names = sorted(set(node_areas(network).tolist()))
+        self.names = aliases({a: area_zh(network, a) for a in names})
+        self.landmarks = [lm for lm in network.landmarks if lm.name in self.names[1]]
+        self.folded = {a.casefold(): a for a in names}
+
+    def resolve(self, text: str, source: str | None, key: str) -> str:
+        """The recorded name of the area ``text`` names, or a ConfigError listing the areas."""
+        from scenarios.drill.aliases import resolve
+
+        lookup = self.names[0]
+        if text in lookup:
+            return lookup[text]
+        for lm in self.landmarks:
+            if lm.matches(text):
+                return lm.name
+        if text.casefold() in self.folded:  # an area with no landmark (a grid cell)
+            return self.folded[text.casefold()]
+        return resolve(text, self.names, source, key, N_("unknown area {area!r} (areas: {areas})"))
 
 
 def rehearsal_horizon(no_rehearsal_days: int | None, blind_level: str) -> int:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from networks.i18n import N_, _
 from scenarios.config_keys import REQUIRED, Key, Section
@@ -27,6 +28,9 @@ from scenarios.drill.report_template_model import (
 )
 from scenarios.stream import CATEGORIES
 from scenarios.validate import Reader
+
+if TYPE_CHECKING:
+    from scenarios.catalogue import HazardCatalogue
 
 __all__ = ["read_templates"]
 
@@ -127,13 +131,28 @@ DEFINE = Section(
 )  # fmt: skip
 
 
-def read_templates(data: Any, *, source: str | None = None) -> tuple[ReportTemplate, ...]:
+def read_templates(
+    data: Any, *, source: str | None = None, catalogue: HazardCatalogue | None = None
+) -> tuple[ReportTemplate, ...]:
     """Validate a whole templates table; the forms in file order.
+
+    Parameters
+    ----------
+    data
+        The templates table (a parsed TOML file).
+    source
+        The file, for messages.
+    catalogue
+        The drill's hazard catalogue, where known: a form's ``hazards`` may then
+        name a hazard by its key or its English or Chinese name (kept as the
+        key), and a hazard the catalogue does not have is refused, since that
+        form would never be used. None: hazards are kept as written.
 
     Raises
     ------
     ConfigError
-        Naming ``source`` and the dotted key of the first mistake.
+        Naming ``source`` and the dotted key of the first mistake
+        (``templates.KEY.hazards[j]`` for an unknown hazard).
     """
     r = Reader(data, source=source)
     TEMPLATES_FILE.allow(r)
@@ -152,6 +171,8 @@ def read_templates(data: Any, *, source: str | None = None) -> tuple[ReportTempl
         _check_key(tr, key)
         t = _read_template(str(key), tr.table(key), lib)
         hr = tr.table(key)
+        if catalogue is not None:
+            t = replace(t, hazards=_hazard_keys(hr, t.hazards, catalogue))
         for j, h in enumerate(t.hazards):
             if h in owner:
                 raise hr.error(
@@ -162,6 +183,22 @@ def read_templates(data: Any, *, source: str | None = None) -> tuple[ReportTempl
                 )
             owner[h] = t.key
         out.append(t)
+    return tuple(out)
+
+
+def _hazard_keys(
+    r: Reader, hazards: tuple[str, ...], catalogue: HazardCatalogue
+) -> tuple[str, ...]:
+    """A form's hazards as catalogue keys; an unknown one is refused at ``hazards[j]``."""
+    from scenarios.incident_cells import CellError, hazard_cell, hazard_index
+
+    names = hazard_index(catalogue)
+    out = []
+    for j, h in enumerate(hazards):
+        try:
+            out.append(hazard_cell(h.strip(), names, catalogue))
+        except CellError as exc:
+            raise r.error(f"hazards[{j}]", str(exc)) from None
     return tuple(out)
 
 

@@ -135,15 +135,19 @@ class ReportTemplates:
         return {"format": FORMAT, "templates": {t.key: t.to_dict() for t in self.templates}}
 
     @classmethod
-    def from_dict(cls, data: Any, *, source: str | None = None) -> ReportTemplates:
+    def from_dict(
+        cls, data: Any, *, source: str | None = None, catalogue: Any = None
+    ) -> ReportTemplates:
         """Validate a whole templates table (``[fields.*]`` and ``[templates.*]``).
+
+        ``catalogue`` (a hazard catalogue), when given, checks the forms' hazards.
 
         Raises
         ------
         ConfigError
             Naming ``source`` and the dotted key of the first mistake.
         """
-        return cls(read_templates(data, source=source), source)
+        return cls(read_templates(data, source=source, catalogue=catalogue), source)
 
 
 def shipped_templates_path() -> Path:
@@ -151,13 +155,15 @@ def shipped_templates_path() -> Path:
     return Path(str(resources.files("scenarios") / "data" / _SHIPPED))
 
 
-def load_templates(path: str | Path | None = None) -> ReportTemplates:
+def load_templates(path: str | Path | None = None, *, catalogue: Any = None) -> ReportTemplates:
     """The report forms: the shipped twelve, or a bureau's own file of the same shape.
 
     Parameters
     ----------
     path
         A TOML file that replaces the shipped set (None: the shipped file).
+    catalogue
+        The hazard catalogue the forms' ``hazards`` must name (None: not checked).
 
     Returns
     -------
@@ -169,7 +175,7 @@ def load_templates(path: str | Path | None = None) -> ReportTemplates:
         Naming the file and the dotted key of the first mistake.
     """
     p = Path(path) if path is not None else shipped_templates_path()
-    return ReportTemplates.from_dict(read_toml(p), source=str(p))
+    return ReportTemplates.from_dict(read_toml(p), source=str(p), catalogue=catalogue)
 
 
 def _filled(value: Any) -> bool:

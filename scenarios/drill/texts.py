@@ -109,9 +109,14 @@ TEMPLATES: dict[str, str] = {
         "Send a follow-up report with the new figures; request ambulances and hospital beds to "
         "match; start a list of the missing."
     ),
+    # scripts drawn before yingji-drill-draw/4 (a deadline counted from the call)
     "casualty.action_deadline": N_(
         "Send a follow-up report with the new figures (written report due {deadline:g} min after "
         "the call); request ambulances and hospital beds to match; start a list of the missing."
+    ),
+    "casualty.action_follow_up": N_(
+        "Send a follow-up report with the new figures within {deadline:g} min of this update; "
+        "request ambulances and hospital beds to match; start a list of the missing."
     ),
     "media.sender": N_("Reporter, {jurisdiction} TV (simulated)"),
     "media.message": N_(
@@ -166,12 +171,13 @@ def _translated(msgid: str | None) -> str | None:
 
 #: Closed vocabularies: kind -> (the word in the English packets, the word in
 #: the language in use). English keeps the words drill packets have always
-#: used; other languages use the domain's terms (:mod:`scenarios.terms`).
+#: used (a category by its English name, not its key); other languages use the
+#: domain's terms (:mod:`scenarios.terms`).
 VOCAB: dict[str, tuple[Callable[[Any], str], Callable[[Any], str | None]]] = {
     "capability": (_spaced, terms.capability_name),
     "item": (_spaced, terms.supply_name),
     "grade": (GRADE_NAMES.__getitem__, terms.grade_label),
-    "category": (str, terms.category_name),
+    "category": (lambda k: terms.CATEGORY_NAMES.get(k, _spaced(k)), terms.category_name),
     "compass": (str, lambda k: _translated(COMPASS.get(k))),
 }
 

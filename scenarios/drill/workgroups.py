@@ -341,7 +341,7 @@ class CommandPost:
         defined = dict(_BUILT_IN)
         own: list[str] = []
         for i, g in enumerate(_entries(r, "group")):
-            gr = Reader(g, source=source, key=f"{r.path('group')}[{i + 1}]")
+            gr = Reader(g, source=source, key=f"{r.path('group')}[{i}]")
             WORK_GROUP.allow(gr)
             k = _line(gr, "key", "")
             if not k or not k.isidentifier():
@@ -382,7 +382,7 @@ class CommandPost:
         if r.has("force"):
             forces = []
             for i, f in enumerate(_entries(r, "force")):
-                fr = Reader(f, source=source, key=f"{r.path('force')}[{i + 1}]")
+                fr = Reader(f, source=source, key=f"{r.path('force')}[{i}]")
                 FORCE.allow(fr)
                 kind = FORCE.read(fr, "kind")
                 group = fr.str("group", _FORCE_GROUP[kind])

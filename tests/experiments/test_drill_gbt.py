@@ -248,15 +248,20 @@ def test_hseep_standard_gives_the_old_sheet(draw):
         ("[workgroups]\ncommand_post_min = 0\n", "workgroups.command_post_min"),
         ("[workgroups]\ncolour = 1\n", "workgroups.colour"),
         ('[workgroups]\ngroups = ["rescue", "nope"]\n', "workgroups.groups"),
-        ('[[workgroups.group]]\nkey = "traffic"\n', "workgroups.group[1].name"),
+        # array entries count from 0, as every other array key does: [0] is the first
+        ('[[workgroups.group]]\nkey = "traffic"\n', "workgroups.group[0].name"),
         (
             '[[workgroups.group]]\nkey = "rescue"\nposition = "boss"\n',
-            "workgroups.group[1].position",
+            "workgroups.group[0].position",
         ),
-        ('[[workgroups.force]]\nname = "Army"\nkind = "army"\n', "workgroups.force[1].kind"),
+        (
+            '[[workgroups.group]]\nkey = "rescue"\n[[workgroups.group]]\nkey = "liaison"\n',
+            "workgroups.group[1].name",
+        ),
+        ('[[workgroups.force]]\nname = "Army"\nkind = "army"\n', "workgroups.force[0].kind"),
         (
             '[[workgroups.force]]\nname = "X"\nkind = "social"\ngroup = "nope"\n',
-            "workgroups.force[1].group",
+            "workgroups.force[0].group",
         ),
         (
             '[workgroups]\ngroups = ["rescue"]\n[[workgroups.group]]\nkey = "traffic"\n'

@@ -223,16 +223,17 @@ def _edit(text: str, old: str, new: str) -> str:
 
 BASE = OBSERVATIONS.read_text(encoding="utf-8")
 MALFORMED = {
-    "unknown kind": (_edit(BASE, "milestone,dispatch", "milestones,dispatch"), "row 5, kind"),
-    "bad time": (_edit(BASE, "dispatch,+3,", "dispatch,3 pm,"), "row 5, time"),
-    "score above the maximum": (_edit(BASE, "S4,,,3,", "S4,,,5,"), "row 36, score"),
-    "unknown inject": (BASE + "inject,7,+80,yes,,,,\n", "row 37, ref"),
+    "unknown kind": (_edit(BASE, "milestone,dispatch", "milestones,dispatch"),
+                     "row 5, column kind"),
+    "bad time": (_edit(BASE, "dispatch,+3,", "dispatch,3 pm,"), "row 5, column time"),
+    "score above the maximum": (_edit(BASE, "S4,,,3,", "S4,,,5,"), "row 36, column score"),
+    "unknown inject": (BASE + "inject,7,+80,yes,,,,\n", "row 37, column ref"),
     "missing call_taken": (_edit(BASE, "milestone,call_taken,+0.8,,,,信息报送评估员,\n", ""),
                            "no observation of call_taken"),
     "missing rating": (_edit(BASE, "indicator,C1,,,A,,指挥协调评估员,\n", ""),
                        "no rating of indicator C1"),
     "unknown template field": (_edit(BASE, "reporter;contact", "reporter;phone_no"),
-                               "row 13, fields"),
+                               "row 13, column fields"),
 }  # fmt: skip
 
 

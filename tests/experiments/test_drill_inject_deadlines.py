@@ -1,0 +1,135 @@
+"""Deadlines an inject states: counted from the inject, and the ones the evaluators time.
+
+The casualty update used to ask for a report "due 60 min after the call" while it
+arrived 71 minutes after the call, and the evaluation sheet timed that report
+from the inject by another limit. Scripts are composed as a draw does
+(:func:`experiments.drill.draw.compose`) over the reporting presets, receiving
+levels and drawn seeds; the sheet rows are those the scoring measures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from experiments.drill import gbt_standards
+from experiments.drill.config import DrillConfig
+from experiments.drill.draw import compose
+from experiments.drill.time_checks import _basis
+from networks import i18n
+from scenarios.drill import seed_from_int, texts
+from sim.reporting_rules import PRESETS
+
+BASE = """[drill]
+id = "DL-1"
+start = 2026-12-01T08:00:00+08:00
+end = 2026-12-12T18:00:00+08:00
+grades = ["I", "II", "III", "IV"]
+[benchmark]
+replications = 0
+[reporting]
+rules = "{rules}"
+receiving = "{receiving}"
+{extra}
+"""
+DRAWN_AT = "2026-06-01T00:00:00+00:00"
+#: The report an inject's stated deadline is for, as the sheet's rows name it.
+REPORT_OF = {"casualty_update": "report:follow_up", "escalation": "report:phone_first"}
+#: The example's old keys over the Henan rules (the file the audit drew from).
+OLD_KEYS = "first_phone = [15, 15, 30, 60]\nfirst_written = [35, 35, 60, 360]"
+
+
+@pytest.fixture(scope="module")
+def composer(tmp_path_factory):
+    """``make(rules, receiving, extra, seed)``: a composed script (configs built once)."""
+    configs: dict[tuple[str, str, str], DrillConfig] = {}
+    region = None
+
+    def make(rules: str, receiving: str, extra: str, seed: int):
+        nonlocal region
+        key = (rules, receiving, extra)
+        if key not in configs:
+            p = Path(tmp_path_factory.mktemp("dl")) / "drill.toml"
+            p.write_text(BASE.format(rules=rules, receiving=receiving, extra=extra), "utf-8")
+            configs[key] = DrillConfig.from_file(p)
+            region = region or configs[key].region()
+        return compose(
+            configs[key],
+            region,
+            seed=seed_from_int(seed),
+            exercise_id="DL-1",
+            drawn_at=DRAWN_AT,
+            history=[],
+            audit={},
+        )
+
+    return make
+
+
+def stated_deadline(inject) -> float | None:
+    """The deadline (minutes) an inject's expected action states, if any."""
+    spec = inject.texts.get("expected_action", {})
+    return dict(spec.get("args", {})).get("deadline") if isinstance(spec, dict) else None
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rules=st.sampled_from(sorted(PRESETS)),
+    receiving=st.sampled_from(["township", "county", "city"]),
+    extra=st.sampled_from(["", OLD_KEYS]),
+    seed=st.integers(0, 10**6),
+)
+def test_a_stated_deadline_counts_from_the_inject_as_the_sheet_times_it(
+    composer, rules, receiving, extra, seed
+):
+    script = composer(rules, receiving, extra, seed)
+    with i18n.language("en"):
+        rows = gbt_standards.time_standards(script)
+    for inj in script.injects:
+        deadline = stated_deadline(inj)
+        # an inject that states no deadline has none in the sheet to contradict; one that
+        # does is a kind whose report the sheet times
+        if deadline is None:
+            continue
+        assert inj.kind in REPORT_OF, inj.kind
+        tied = [r for r in rows if r.inject == inj.no and r.ref == REPORT_OF[inj.kind]]
+        assert tied, (inj.kind, inj.expected_action)
+        # the sheet measures these rows from the inject, so the deadline is still ahead
+        # when the inject is delivered
+        assert all(_basis(r) == "inject" for r in tied)
+        assert deadline == min(r.target_min for r in tied) > 0
+        assert "after the call" not in inj.expected_action
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rules=st.sampled_from(sorted(PRESETS)),
+    extra=st.sampled_from(["", OLD_KEYS]),
+    seed=st.integers(0, 10**6),
+)
+def test_the_casualty_update_asks_for_the_follow_up_the_sheet_times(composer, rules, extra, seed):
+    script = composer(rules, "county", extra, seed)
+    up = next(i for i in script.injects if i.kind == "casualty_update")
+    with i18n.language("en"):
+        follow = [
+            r.target_min
+            for r in gbt_standards.time_standards(script)
+            if r.inject == up.no and r.ref == "report:follow_up"
+        ]
+    # a sheet that times the update's follow-up has the update state that limit, and
+    # a sheet without one has the update state none
+    assert stated_deadline(up) == (min(follow) if follow else None)
+    if follow:
+        assert f"within {min(follow):g} min of this update" in up.expected_action
+
+
+def test_the_chinese_casualty_update_counts_from_the_update(composer):
+    script = composer("henan", "county", OLD_KEYS, 5)
+    up = next(i for i in script.injects if i.kind == "casualty_update")
+    with i18n.language("zh"):
+        action = texts.text(up, "expected_action")
+    assert f"收到本条伤亡信息后 {stated_deadline(up):g} 分钟内报送续报" in action
+    assert "报警后" not in action
