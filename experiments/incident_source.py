@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from networks.errors import ConfigError
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
@@ -87,8 +88,8 @@ class IncidentSource:
         Raises
         ------
         networks.errors.ConfigError
-            A key out of place (naming the config file), or a bad row (naming
-            the log, the row and the column).
+            A key out of place (naming the config file), a bad row (naming
+            the log, the row and the column), or a log with no rows.
         """
         if not r.has("incidents"):
             for k in INCIDENT_KEYS[1:]:
@@ -114,7 +115,12 @@ class IncidentSource:
             start=start.isoformat() if isinstance(start, datetime) else start,
             max_snap_m=INCIDENT_KEYS[3].read(r),
         )
-        read_log_rows(read_csv_table(src.path), catalogue=catalogue, start=src.start)
+        table = read_csv_table(src.path)
+        read_log_rows(table, catalogue=catalogue, start=src.start)
+        if len(table) == 0:  # after the header's check, as the station tables do
+            raise ConfigError(
+                _("the table has no rows (no incidents); give at least one"), source=table.source
+            )
         return src
 
     def place(self, network: RoadNetwork, *, catalogue: HazardCatalogue) -> IncidentLog:

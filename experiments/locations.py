@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from networks.errors import ConfigError
-from networks.i18n import _
+from networks.i18n import _, both, get_language
 from networks.roadnet import RoadNetwork
 from scenarios.validate import check_int, check_num
 
@@ -138,12 +138,37 @@ def _snap(
             else _("x {a}, y {b} is {km} km from the nearest road node (at most {m} m allowed): "
                    "not on the network {network!r}")
         )  # fmt: skip
+        # A place on roads that loading dropped (a disconnected half of the file) says so.
+        dropped = net.dropped_reason(a, b, lonlat=lonlat, max_m=max_m)
         raise ConfigError(
-            what.format(a=a, b=b, km=f"{dist[0] / 1000:.2f}", m=f"{max_m:.0f}", network=net.name),
+            dropped
+            or what.format(
+                a=a, b=b, km=f"{dist[0] / 1000:.2f}", m=f"{max_m:.0f}", network=net.name
+            ),
             source=source,
             key=key,
         )
     return int(node[0])
+
+
+def _unknown_landmark(name: str, net: RoadNetwork) -> str:
+    """The message for a landmark ``net`` does not have, naming some it has.
+
+    In Chinese each landmark is named as the drill's area error names it: the
+    Chinese name with the English one in brackets.
+    """
+    if not net.landmarks:
+        return _("no landmark {name!r} on network {network!r} (it has no landmarks)").format(
+            name=name, network=net.name
+        )
+    zh = get_language() == "zh"
+    known = both(", ", "、").join(
+        _("{name_zh} ({name})").format(name_zh=lm.name_zh, name=lm.name)
+        if zh and lm.name_zh
+        else lm.name
+        for lm in net.landmarks[:8]
+    )
+    return _("no landmark {name!r} on the network (some: {known})").format(name=name, known=known)
 
 
 def resolve_location(
@@ -181,17 +206,11 @@ def resolve_location(
     if isinstance(value, str):
         if value.startswith("landmark:"):
             name = value.removeprefix("landmark:").strip()
+            # Either language, any case: as a scenario's "landmark:" and a drill's areas.
             for lm in net.landmarks:
-                if lm.name == name:
+                if lm.matches(name):
                     return lm.node
-            known = ", ".join(lm.name for lm in net.landmarks[:8])
-            raise ConfigError(
-                _("no landmark {name!r} on the network (some: {known})").format(
-                    name=name, known=known
-                ),
-                source=source,
-                key=key,
-            )
+            raise ConfigError(_unknown_landmark(name, net), source=source, key=key)
         raise ConfigError(
             _("expected a location table or 'landmark:NAME', got {value!r}").format(value=value),
             source=source,

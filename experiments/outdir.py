@@ -1,10 +1,15 @@
 """Where commands write: checked before any work, and one run's folder swapped in whole.
 
-Two helpers, used by every command that writes:
+Helpers used by every command that writes:
 
-* :func:`check_file_target` for a single output file (``network build -o``,
-  ``--plot IMAGE``...): refuses a folder in its place, a path under a file and
-  a folder that cannot be written, before any work is done.
+* :func:`check_file_target` for a file a command writes or updates in place
+  (``drill contribute --commitments``, ``--append-history``...): refuses a
+  folder in its place, a path under a file and a folder that cannot be
+  written, before any work is done.
+* :func:`check_output_file` for a command's single output file (``network
+  build -o``, ``scenario sample -o``, ``--plot IMAGE``...): the same, and also
+  refuses a file of the wrong type, one of the command's own inputs, and an
+  existing file unless the user says ``--overwrite``.
 * :func:`staged_folder` for an output folder (``run``, ``demo``, ``site``):
   the run writes into a hidden staging folder beside the target, and only a
   finished run is swapped in, in one rename. A folder that already holds
@@ -25,7 +30,7 @@ import os
 import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from networks.errors import ConfigError
@@ -92,6 +97,85 @@ def check_file_target(path: str | os.PathLike[str], *, option: str) -> Path:
     p = Path(path)
     if p.is_dir():
         raise ConfigError(_("is a folder; expected a file name"), source=str(p), key=option)
+    check_parent_writable(p, option)
+    return p
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (also by a link or another spelling)."""
+    if Path(os.path.abspath(a)) == Path(os.path.abspath(b)):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist: not the same file
+        return False
+
+
+def check_output_file(
+    path: str | os.PathLike[str],
+    *,
+    option: str,
+    overwrite: bool = False,
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
+    suffix: str | None = None,
+) -> Path:
+    """Check, before any work, that a command may write its single output file at ``path``.
+
+    Like an output folder, an output file never silently replaces what is
+    there: an existing file is refused unless ``overwrite``; a file the command
+    reads is refused even then (it would be gone before, or while, it is read).
+    The file itself is then written atomically (:func:`networks.files.atomic_path`).
+
+    Parameters
+    ----------
+    path
+        The file to write (or a companion written beside it, such as
+        ``NAME.disruptions.csv``: check each).
+    option
+        The command-line option that named it (for the error message).
+    overwrite
+        Whether an existing file may be replaced (the user said ``--overwrite``).
+    inputs
+        Files the command reads (``None`` entries are skipped).
+    suffix
+        The suffix the file must end in (``".csv"``), any letter case; ``None``
+        when the caller checks the type itself.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path`` as a path.
+
+    Raises
+    ------
+    ConfigError
+        If ``path`` is a folder, one of ``inputs``, lacks ``suffix``, exists
+        and ``overwrite`` is false, lies under a file, or its folder cannot be
+        written.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise ConfigError(_("is a folder; expected a file name"), source=str(p), key=option)
+    for given in inputs:
+        if given is not None and _same_file(p, Path(given)):
+            raise ConfigError(
+                _("is also an input of this command ({input}); write to another file").format(
+                    input=given
+                ),
+                source=str(p),
+                key=option,
+            )
+    if suffix is not None and not p.name.lower().endswith(suffix.lower()):
+        raise ConfigError(
+            _("expected a file name ending in {suffix}").format(suffix=suffix),
+            source=str(p),
+            key=option,
+        )
+    # lexists: a dangling link is something the user made, too.
+    if os.path.lexists(p) and not overwrite:
+        raise ConfigError(
+            _("already exists; add --overwrite to replace it"), source=str(p), key=option
+        )
     check_parent_writable(p, option)
     return p
 

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from experiments.config import RunConfig
 
 
+#: The key of the station count of the default facilities.
+TOWNSHIP_STATIONS = "facilities.township_stations"
+
+
 @dataclass(frozen=True)
 class Region:
     """A network with its stations, depots and hazard sources placed on nodes."""
@@ -103,6 +107,31 @@ def place_region(config: RunConfig) -> Region:
     )  # fmt: skip
 
 
+def check_township_stations(config: RunConfig) -> None:
+    """Refuse ``facilities.township_stations`` above the townships of ``config``'s network.
+
+    Cheap (the network is cached per spec and nothing is placed), so an experiment can
+    check every design point before its folder is made; :func:`place_region` checks it
+    again when it places the default stations.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Naming ``facilities.township_stations`` (or ``network`` if it cannot be built).
+    """
+    if config.township_stations is None or config.stations != "default":
+        return
+    from sim.defaults import TownshipCountError
+    from sim.defaults import check_township_stations as check
+
+    try:
+        check(config.network.build(), config.township_stations)
+    except TownshipCountError as exc:
+        raise ConfigError(str(exc), source=config.source, key=TOWNSHIP_STATIONS) from None
+    except NetworkError as exc:
+        raise ConfigError(str(exc), source=config.source, key="network") from None
+
+
 def _inline_where(config: RunConfig, key: str) -> Where:
     return lambda name: (config.source, f"{key}.{name}")
 
@@ -111,15 +140,17 @@ def _place(
     config: RunConfig, kind: str, network: RoadNetwork
 ) -> tuple[tuple[Any, ...], tuple[Where, ...]]:
     """The stations or depots on ``network``, and where each was given."""
-    from sim.defaults import default_facilities
+    from sim.defaults import TownshipCountError, default_facilities
     from sim.facilities import Depot, Station
 
     spec = getattr(config, kind)
     if spec == "default":
+        # The depots do not depend on the station count: only the stations check it.
+        count = config.township_stations if kind == "stations" else None
         try:
-            stations, depots = default_facilities(
-                network, township_stations=config.township_stations
-            )
+            stations, depots = default_facilities(network, township_stations=count)
+        except TownshipCountError as exc:
+            raise ConfigError(str(exc), source=config.source, key=TOWNSHIP_STATIONS) from None
         except NetworkError as exc:
             raise ConfigError(
                 _("{error}; list {kind} explicitly").format(error=exc, kind=kind),

@@ -60,6 +60,7 @@ from experiments.design_points import DesignPoint, find_point, format_value
 from experiments.factors import MAX_POINTS, Factor, lhs_table
 from experiments.hashing import config_hash
 from experiments.metric_names import ID_METRICS, check_metric_names
+from experiments.region import check_township_stations
 from experiments.run_keys import RUN_FILE
 from experiments.seeding import check_root_seed
 from experiments.spec_base import bare, load_base, set_path
@@ -417,7 +418,10 @@ class ExperimentSpec:
         data["run"]["replications"] = 1
         label = ", ".join(f"{k}={format_value(v)}" for k, v in values) or "base"
         try:
-            return RunConfig.from_dict(data, source=self.source, base_dir=self.base_dir)
+            config = RunConfig.from_dict(data, source=self.source, base_dir=self.base_dir)
+            # Needs the network, not only the file: before any point runs (cached network).
+            check_township_stations(config)
+            return config
         except ConfigError as exc:
             raise ConfigError(
                 _("{error} (design point {label})").format(error=bare(exc), label=label),

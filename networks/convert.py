@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from networks.errors import NetworkError
-from networks.geometry import EdgeGeometry, ragged_positions
+from networks.geometry import EdgeGeometry, linestrings, ragged_positions
 from networks.i18n import _
 from networks.roadnet import (
     EdgeTable,
@@ -392,3 +392,53 @@ def _geometry(
     turn = (d_rev < d_fwd)[owner]
     pos[turn] = (2 * starts + counts - 1)[owner[turn]] - pos[turn]
     return EdgeGeometry.from_parts(len(items), rows, inner, coords[pos])
+
+
+def to_networkx(network: RoadNetwork) -> Any:
+    """A network state as an osmnx-style :class:`networkx.MultiDiGraph`.
+
+    See :meth:`networks.roadnet.RoadNetwork.to_networkx`, which calls it.
+    """
+    import networkx as nx
+
+    g = nx.MultiDiGraph(crs=network.crs, name=network.name, created_by="yingji")
+    nd, e = network.nodes, network.edges
+    marks = {lm.node: lm for lm in network.landmarks}
+    for i in range(network.n_nodes):
+        attrs = {
+            "x": float(nd.x[i]),
+            "y": float(nd.y[i]),
+            "lon": float(nd.lon[i]),
+            "lat": float(nd.lat[i]),
+        }
+        if i in marks:
+            attrs["landmark"] = marks[i].name
+            attrs["landmark_kind"] = marks[i].kind
+            if marks[i].name_zh:
+                attrs["landmark_zh"] = marks[i].name_zh
+        g.add_node(int(nd.osmid[i]), **attrs)
+    tt = network.edge_time
+    ids = nd.osmid
+    assert e.name_zh is not None
+    curved: dict[int, Any] = {}
+    if e.geometry is not None:
+        bent = np.flatnonzero(e.geometry.counts > 0)
+        a, b = network._edge_ends
+        lines = linestrings(a[bent], b[bent], e.geometry.take(bent))
+        curved = dict(zip(bent.tolist(), lines, strict=True))
+    for k in range(network.n_edges):
+        zh = {"name_zh": str(e.name_zh[k])} if e.name_zh[k] else {}
+        g.add_edge(
+            int(ids[e.u[k]]),
+            int(ids[e.v[k]]),
+            length=float(e.length[k]),
+            speed_kph=float(e.speed_kph[k]),
+            travel_time=float(tt[k]),
+            highway=str(e.highway[k]),
+            name=str(e.name[k]),
+            **zh,
+            closed=bool(np.isinf(tt[k])),
+            edge_id=k,
+            **({"geometry": curved[k]} if k in curved else {}),
+        )
+    return g

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from networks.cleaning import note_source
 from networks.convert import from_networkx
 from networks.errors import NetworkError
 from networks.files import atomic_path
@@ -136,14 +137,17 @@ def load_graphml(
     Returns
     -------
     RoadNetwork
-        The largest strongly connected part.
+        The largest strongly connected part (a warning is logged if more than
+        5 % of the nodes were dropped).
     """
     p = Path(path)
     graph = read_graphml(p)
     try:
-        return from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
+        net = from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
     except NetworkError as exc:
         raise NetworkError(f"{p}: {exc}") from exc
+    note_source(net.cleaning, str(p))
+    return net
 
 
 def save_graphml(network: RoadNetwork, path: str | os.PathLike[str]) -> Path:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from networks.cleaning import note_source
 from networks.convert import from_networkx
 from networks.errors import NetworkError
 from networks.filetypes import file_suffix
@@ -50,7 +51,9 @@ def download_place(place: str, *, speeds: Mapping[str, float] | None = None) -> 
         raise NetworkError(
             _("place {place!r}: download failed ({error})").format(place=place, error=exc)
         ) from exc
-    return from_networkx(graph, speeds=speeds, name=place)
+    net = from_networkx(graph, speeds=speeds, name=place)
+    note_source(net.cleaning, place, is_file=False)
+    return net
 
 
 def load_network(

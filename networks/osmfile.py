@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from networks.cleaning import note_source
 from networks.convert import EN_NAME_KEYS, ZH_NAME_KEYS, from_networkx
 from networks.errors import NetworkError
 from networks.filetypes import XML_SUFFIXES, check_readable, file_suffix
@@ -155,7 +156,8 @@ def load_osm(
     Returns
     -------
     RoadNetwork
-        The largest strongly connected part of the drivable roads. Road names
+        The largest strongly connected part of the drivable roads (a warning
+        is logged if more than 5 % of the nodes were dropped). Road names
         and the landmarks (``place=*`` nodes, see :func:`with_places`) carry
         ``name:zh`` (or a Chinese ``name``) as their Chinese name and
         ``name:en`` (else ``name``) for English output.
@@ -181,4 +183,5 @@ def load_osm(
         net = from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
     except NetworkError as exc:
         raise NetworkError(f"{p}: {exc}") from exc
+    note_source(net.cleaning, str(p))
     return with_places(net, places)

@@ -380,15 +380,54 @@ class RoadNetwork:
         return tr.transform(np.asarray(lon, float), np.asarray(lat, float))
 
     def node_index(self, osmid: int) -> int:
-        """Row of the node with external id ``osmid``."""
+        """Row of the node with external id ``osmid``.
+
+        Raises
+        ------
+        networks.errors.NetworkError
+            No such node; saying so if cleaning dropped it (:meth:`dropped_reason`).
+        """
         hit = np.flatnonzero(self.nodes.osmid == osmid)
         if hit.size == 0:
+            reason = self.cleaning.id_reason(osmid, self.name)
             raise NetworkError(
-                _("node id {osmid} is not on the network {network!r}").format(
+                reason
+                or _("node id {osmid} is not on the network {network!r}").format(
                     osmid=osmid, network=self.name
                 )
             )
         return int(hit[0])
+
+    def dropped_reason(
+        self, x: float, y: float, *, lonlat: bool = False, max_m: float, what: str | None = None
+    ) -> str | None:
+        """Why a point with no node within ``max_m`` is off the network, if cleaning is why.
+
+        Parameters
+        ----------
+        x, y
+            The point: projected metres, or longitude and latitude if ``lonlat``.
+        max_m
+            The farthest a point may lie from its node.
+        what
+            The point as the message names it; default ``lon X, lat Y`` or ``x X, y Y``.
+
+        Returns
+        -------
+        str or None
+            One line (``lon A, lat B lies on a part of the roads not connected
+            both ways to the main network ...``) if a node that cleaning dropped
+            lies within ``max_m`` and nearer than every kept node; else ``None``.
+        """
+        if self.cleaning.dropped is None or not len(self.cleaning.dropped):
+            return None  # nothing dropped: the point is simply elsewhere
+        px, py = self.project(np.array([x]), np.array([y])) if lonlat else ([x], [y])
+        if what is None:
+            what = (_("lon {a}, lat {b}") if lonlat else _("x {a}, y {b}")).format(a=x, b=y)
+        return self.cleaning.point_reason(
+            what, float(px[0]), float(py[0]), max_m, self.name,
+            kept_m=float(self.snap(px, py)[1][0]),
+        )  # fmt: skip
 
     # ---------------------------------------------------------------- summary
     def summary(self) -> dict[str, Any]:
@@ -409,6 +448,8 @@ class RoadNetwork:
                 "nodes": self.cleaning.nodes_dropped,
                 "edges": self.cleaning.edges_dropped,
                 "strongly_connected_parts": self.cleaning.components_dropped,
+                # The largest, where any: a clean network's summary is as it always was.
+                **({"parts": self.cleaning.parts()} if self.cleaning.nodes_dropped else {}),
             },
             "bbox_lonlat": [
                 round(float(nd.lon.min()), 6),
@@ -437,46 +478,6 @@ class RoadNetwork:
         ``closed``, ``edge_id`` (row in :attr:`edges`) and, on curved roads,
         ``geometry`` (a :class:`shapely.LineString` in ``crs``, as osmnx has it).
         """
-        import networkx as nx
+        from networks.convert import to_networkx
 
-        g = nx.MultiDiGraph(crs=self.crs, name=self.name, created_by="yingji")
-        nd, e = self.nodes, self.edges
-        marks = {lm.node: lm for lm in self.landmarks}
-        for i in range(self.n_nodes):
-            attrs = {
-                "x": float(nd.x[i]),
-                "y": float(nd.y[i]),
-                "lon": float(nd.lon[i]),
-                "lat": float(nd.lat[i]),
-            }
-            if i in marks:
-                attrs["landmark"] = marks[i].name
-                attrs["landmark_kind"] = marks[i].kind
-                if marks[i].name_zh:
-                    attrs["landmark_zh"] = marks[i].name_zh
-            g.add_node(int(nd.osmid[i]), **attrs)
-        tt = self.edge_time
-        ids = nd.osmid
-        assert e.name_zh is not None
-        curved: dict[int, Any] = {}
-        if e.geometry is not None:
-            bent = np.flatnonzero(e.geometry.counts > 0)
-            a, b = self._edge_ends
-            lines = linestrings(a[bent], b[bent], e.geometry.take(bent))
-            curved = dict(zip(bent.tolist(), lines, strict=True))
-        for k in range(self.n_edges):
-            zh = {"name_zh": str(e.name_zh[k])} if e.name_zh[k] else {}
-            g.add_edge(
-                int(ids[e.u[k]]),
-                int(ids[e.v[k]]),
-                length=float(e.length[k]),
-                speed_kph=float(e.speed_kph[k]),
-                travel_time=float(tt[k]),
-                highway=str(e.highway[k]),
-                name=str(e.name[k]),
-                **zh,
-                closed=bool(np.isinf(tt[k])),
-                edge_id=k,
-                **({"geometry": curved[k]} if k in curved else {}),
-            )
-        return g
+        return to_networkx(self)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
+from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.catalogue import HazardCatalogue
 from scenarios.places import Geography
 from scenarios.stream import ScheduledDisruption
+from scenarios.validate import read_toml
 from scenarios.warnings import ScheduledWarning
 
 
@@ -85,6 +88,45 @@ class Batch:
         self._cache = None
 
 
+def key_origin(catalogue: HazardCatalogue, hazard: str, name: str) -> tuple[str | None, str]:
+    """The file and dotted key that set ``name`` of ``hazard`` last, for a message about it.
+
+    A catalogue is layered (the shipped one, a ``catalogue`` file, a scenario's
+    ``[overrides.hazards.*]``) and a later layer overrides key by key, so the
+    value in use comes from the last layer that gives the key. Only called on
+    the way to an error: the layers' files are read again.
+
+    Parameters
+    ----------
+    catalogue
+        The merged catalogue; :attr:`~HazardCatalogue.sources` are its layers in order.
+    hazard, name
+        The hazard and its key (``"dam_break"``, ``"source"``).
+
+    Returns
+    -------
+    source, key
+        The file and the dotted key inside it (``overrides.hazards.X.source`` in
+        a scenario). Where no layer's file can be read again, the last layer and
+        ``hazards.HAZARD.NAME``.
+    """
+    for source in reversed(catalogue.sources):
+        try:
+            data = read_toml(source)
+        except ConfigError:  # moved or changed since: the fallback below
+            continue
+        for prefix, table in (("overrides.", data.get("overrides")), ("", data)):
+            entry = _table(_table(table).get("hazards")).get(hazard)
+            if name in _table(entry):
+                return source, f"{prefix}hazards.{hazard}.{name}"
+    last = catalogue.sources[-1] if catalogue.sources else None
+    return last, f"hazards.{hazard}.{name}"
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass
 class Context:
     """What event models and cascades need: the place, the catalogue, the horizon, the rows."""
@@ -107,8 +149,7 @@ class Context:
         if hazard not in self._weights:
             h = self.catalogue[hazard]
             if h.source and h.source not in self.geo.sources:
-                from networks.errors import ConfigError
-
+                source, key = key_origin(self.catalogue, hazard, "source")
                 raise ConfigError(
                     _(
                         "no hazard sources of kind {kind!r} on network {network!r} "
@@ -118,8 +159,8 @@ class Context:
                         network=self.geo.network.name,
                         known=", ".join(sorted(self.geo.sources)),
                     ),
-                    source=self.catalogue.sources[-1] if self.catalogue.sources else None,
-                    key=f"hazards.{hazard}.source",
+                    source=source,
+                    key=key,
                 )
             self._weights[hazard] = self.geo.hazard_weights(
                 weight=h.weight, source=h.source, source_m=h.source_m

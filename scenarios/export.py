@@ -82,7 +82,7 @@ def disruptions_path(path: str | os.PathLike[str]) -> Path:
     """The disruption schedule beside an incident CSV: ``x.csv`` -> ``x.disruptions.csv``."""
     p = Path(path)
     return p.with_name(
-        f"{p.stem}.disruptions.csv" if p.suffix == ".csv" else f"{p.name}.disruptions.csv"
+        f"{p.stem}.disruptions.csv" if p.suffix.lower() == ".csv" else f"{p.name}.disruptions.csv"
     )
 
 

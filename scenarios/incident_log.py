@@ -89,9 +89,9 @@ def place_rows(rows: LogRows, network: RoadNetwork, *, max_snap_m: float) -> np.
             if o is None:
                 continue
             if o not in by_id:
-                msg = _("node id {osmid} is not on the network {network!r}").format(
-                    osmid=o, network=network.name
-                )
+                msg = network.cleaning.id_reason(o, network.name) or _(
+                    "node id {osmid} is not on the network {network!r}"
+                ).format(osmid=o, network=network.name)
                 bad.append((i, names["osmid"], msg))
             elif node[i] < 0:
                 node[i] = by_id[o]
@@ -102,6 +102,7 @@ def place_rows(rows: LogRows, network: RoadNetwork, *, max_snap_m: float) -> np.
     if ll.size:
         px, py = _to_crs(network.crs).transform(rows.lon[ll], rows.lat[ll])
         snapped, dist = network.snap(px, py)
+        far_seen = False  # only the first row far off can be reported: it alone is explained
         for k, i in enumerate(ll.tolist()):
             if rows.node[i] >= 0 or rows.osmid[i] is not None:  # the node is given: agree with it
                 if 0 <= node[i] <= last:
@@ -110,7 +111,12 @@ def place_rows(rows: LogRows, network: RoadNetwork, *, max_snap_m: float) -> np.
                         given = "node" if rows.node[i] >= 0 else "osmid"
                         bad.append((i, names["lon"], _km_apart(given, "lon+lat", apart)))
             elif not dist[k] <= max_snap_m:
-                msg = _(
+                if far_seen:
+                    continue
+                far_seen = True
+                msg = network.dropped_reason(
+                    rows.lon[i], rows.lat[i], lonlat=True, max_m=max_snap_m
+                ) or _(
                     "lon {a}, lat {b} is {km} km from the nearest road node "
                     "(at most {m} m allowed): not on the network {network!r}"
                 ).format(

@@ -478,19 +478,16 @@ class Location:
 
     @staticmethod
     def _snap(
-        geo: Geography,
-        x: float,
-        y: float,
-        *,
-        source: str | None,
-        key: str,
+        geo: Geography, x: float, y: float, *, source: str | None, key: str,
         limit: float = MAX_EVENT_SNAP_M,
-    ) -> int:
+    ) -> int:  # fmt: skip
         """The nearest node to a point, refusing a point off the network (a place elsewhere)."""
         dist, node = geo.tree.query([x, y])
         if not dist <= limit:
+            dropped = geo.network.dropped_reason(x, y, max_m=limit, what=_("the place"))
             raise ConfigError(
-                _("the place lies {km:.2f} km from the nearest road node (at most {limit} m); "
+                dropped
+                or _("the place lies {km:.2f} km from the nearest road node (at most {limit} m); "
                   "it is not on network {network!r}").format(
                     km=float(dist) / 1000, limit=int(limit), network=geo.network.name
                 ),

@@ -37,6 +37,7 @@ import numpy as np
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
+from scenarios.limits import MAX_DURATION_MIN
 from scenarios.log_table import LogTable, read_csv_table
 
 __all__ = ["OD_MATRIX_TABLE", "OdMatrix", "TravelMatrix", "read_od_matrix"]
@@ -50,9 +51,9 @@ OD_MATRIX_TABLE = Section(
         Key("destination", "integer", "A network node the drive goes to.", "终点",
             default=REQUIRED),
         Key("minutes", "number", "Minutes from the origin to the node (>= 0).", "行驶时间",
-            default=REQUIRED),
+            default=REQUIRED, lo=0, hi=MAX_DURATION_MIN),
         Key("minutes_back", "number", "Minutes from the node back to the origin (>= 0).",
-            "返程时间", default_text="minutes"),
+            "返程时间", default_text="minutes", lo=0, hi=MAX_DURATION_MIN),
     ),
     zh="起讫点行驶时间矩阵",
     help="One row per (origin, destination) pair, in a CSV file. Where a pair is given it "
@@ -189,6 +190,15 @@ def _number(table: LogTable, i: int, column: str, cell: str) -> float:
         raise table.error(
             i, column, _("minutes must be a finite number >= 0, got {value!r}").format(value=cell)
         )
+    # The times are kept as float32 seconds: 1e300 is finite here but inf there, where it
+    # would read as a road cut. No drive outlasts the longest run a config allows.
+    if v > MAX_DURATION_MIN:
+        raise table.error(
+            i,
+            column,
+            _("minutes must be at most {limit} (the longest run, one leap year), got {value!r}")
+            .format(limit=f"{MAX_DURATION_MIN:,}", value=cell),
+        )  # fmt: skip
     return v
 
 

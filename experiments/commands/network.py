@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 from collections.abc import Sequence
 from pathlib import Path
 
 from experiments.commands import argtypes
 from networks.i18n import _, pad, width
-from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES
+from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES, synthetic_county
+
+#: ``yingji demo``'s root seed and replications unless the command line changes them.
+DEMO_SEED = 2024
+DEMO_REPLICATIONS = 5
 
 
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
@@ -29,16 +34,17 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
 
 def cmd_network_build(args: argparse.Namespace) -> int:
     """``yingji network build``: make a GraphML road network."""
-    from experiments.outdir import check_file_target
+    from experiments.outdir import check_output_file
     from networks import save_graphml
-    from networks.errors import ConfigError
 
-    check_file_target(args.output, option="--output")
-    if not str(args.output).lower().endswith(".graphml"):
-        # Only a .graphml name reads back with `network info` and `[network] file`.
-        raise ConfigError(
-            _("expected a file name ending in .graphml"), source=str(args.output), key="--output"
-        )
+    # Only a .graphml name reads back with `network info` and `[network] file`.
+    check_output_file(
+        args.output,
+        option="--output",
+        overwrite=args.overwrite,
+        inputs=[args.osm],
+        suffix=".graphml",
+    )
     net = _network_from_args(args)
     path = save_graphml(net, args.output)
     s = net.summary()
@@ -85,6 +91,16 @@ def format_network_info(summary: dict, extra: Sequence[tuple[str, str]] = ()) ->
                 "to the main one"
             ).format(nodes=d["nodes"], edges=d["edges"], parts=d["strongly_connected_parts"]),
         ),
+        # The largest dropped parts, numbered as errors about a place on one name them.
+        *(
+            (
+                _("  part {part}").format(part=p["part"]),
+                _("nodes: {nodes}, around lon {lon}, lat {lat}").format(
+                    nodes=f"{p['nodes']:,}", lon=p["lon"], lat=p["lat"]
+                ),
+            )
+            for p in d.get("parts", [])
+        ),
         (
             _("bbox lon/lat"),
             f"{lon0:.5f}, {lat0:.5f} .. {lon1:.5f}, {lat1:.5f}",
@@ -109,11 +125,11 @@ def cmd_network_info(args: argparse.Namespace) -> int:
 def cmd_network_plot(args: argparse.Namespace) -> int:
     """``yingji network plot``: draw the network to an image file."""
     from experiments.figures import check_image_suffix, save_figure
-    from experiments.outdir import check_file_target
+    from experiments.outdir import check_output_file
     from networks.plot import plot_network
 
-    check_file_target(args.output, option="--output")
     check_image_suffix(args.output, option="--output")
+    check_output_file(args.output, option="--output", overwrite=args.overwrite, inputs=[args.file])
     net = _network_from_args(args)
     kinds = {"city": _("city"), "township": _("township"), "village": _("village")}
     layers = {
@@ -136,31 +152,70 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
 
 
+def _generator_defaults() -> dict[str, dict[str, int]]:
+    """The sizes the synthetic county and city have when no option changes them."""
+    from networks.synthetic_city import synthetic_city
+
+    return {
+        kind: {k: v.default for k, v in inspect.signature(make).parameters.items()}
+        for kind, make in (("county", synthetic_county), ("city", synthetic_city))
+    }
+
+
 def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None:
     if positional:
         p.add_argument("file", help=_("road network file (.graphml, .osm, .osm.bz2, .osm.pbf)"))
         return
+    county, city = _generator_defaults().values()
     src = p.add_mutually_exclusive_group(required=True)
+    # What each network holds, so a user can choose without reading the docs (the node
+    # counts are those of the default sizes, docs/networks.md).
     src.add_argument(
         "--synthetic",
         choices=["county", "city"],
-        help=_("the built-in synthetic county, or the seed-scale city"),
+        help=_(
+            "county: the built-in synthetic county (a county seat, {townships} townships and "
+            "{villages} villages; about 2,200 road nodes); city: a synthetic prefecture-level "
+            "city (a city centre, {counties} counties, {city_townships} townships and "
+            "{city_villages} villages; about 198,000 road nodes)"
+        ).format(
+            townships=county["townships"],
+            villages=county["villages"],
+            counties=city["counties"],
+            city_townships=city["townships"],
+            city_villages=city["villages"],
+        ),
     )
     src.add_argument(
         "--osm", metavar="FILE", help=_("OpenStreetMap file (.osm, .osm.bz2, .osm.pbf)")
     )
     src.add_argument("--place", metavar="NAME", help=_("download a place through osmnx (online)"))
     p.add_argument(
-        "--seed", type=argtypes.seed, default=0, help=_("layout seed of the synthetic county")
+        "--seed",
+        type=argtypes.seed,
+        default=0,
+        help=_("layout seed of the synthetic network (default 0)"),
     )
     # The generator's own bounds: a typo must not ask for more roads than a machine holds.
-    p.add_argument("--townships", type=argtypes.integer(0, MAX_TOWNSHIPS))
-    p.add_argument("--villages", type=argtypes.integer(0, MAX_VILLAGES))
+    p.add_argument(
+        "--townships",
+        type=argtypes.integer(0, MAX_TOWNSHIPS),
+        help=_("townships of the synthetic network (default: {county} in the county, {city} in "
+               "the city)").format(county=county["townships"], city=city["townships"]),
+    )  # fmt: skip
+    p.add_argument(
+        "--villages",
+        type=argtypes.integer(0, MAX_VILLAGES),
+        help=_("villages, shared out among the townships (default: {county} in the county, "
+               "{city} in the city)").format(county=county["villages"], city=city["villages"]),
+    )  # fmt: skip
     p.add_argument(
         "--grid",
         type=argtypes.integer(2, MAX_GRID),
-        help=_("streets per side of the county seat"),
-    )
+        help=_("streets per side of the county seat's grid, of the city centre's in the city "
+               "(default: {county} in the county, {city} in the city)"
+               ).format(county=county["grid"], city=city["grid"]),
+    )  # fmt: skip
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -169,8 +224,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     demo = sub.add_parser("demo", help=_("run the built-in synthetic county end to end"))
     add_output_options(demo, "yingji-demo")
-    demo.add_argument("--seed", type=argtypes.seed, default=2024)
-    demo.add_argument("--replications", type=argtypes.replications, default=5)
+    demo.add_argument(
+        "--seed",
+        type=argtypes.seed,
+        default=DEMO_SEED,
+        help=_("root seed (default: {default})").format(default=DEMO_SEED),
+    )
+    demo.add_argument(
+        "--replications",
+        type=argtypes.replications,
+        default=DEMO_REPLICATIONS,
+        help=_("replications, each an independent stream of incidents (default: {default})").format(
+            default=DEMO_REPLICATIONS
+        ),
+    )
     demo.set_defaults(func=cmd_demo)
 
     net = sub.add_parser("network", help=_("build, inspect and draw road networks"))
@@ -179,7 +246,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         "build", help=_("make a GraphML network from OSM, a place or the synthetic county")
     )
     _add_network_source(build, positional=False)
-    build.add_argument("-o", "--output", required=True, help=_("GraphML file to write"))
+    build.add_argument(
+        "-o", "--output", required=True, metavar="FILE.graphml", help=_("GraphML file to write")
+    )
+    build.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=_("replace an existing GraphML file (default: refuse)"),
+    )
     build.set_defaults(func=cmd_network_build)
     info = nsub.add_parser("info", help=_("nodes, edges, km, dropped parts, bounding box"))
     _add_network_source(info, positional=True)
@@ -188,4 +262,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     plot = nsub.add_parser("plot", help=_("draw a network coloured by road class"))
     _add_network_source(plot, positional=True)
     plot.add_argument("-o", "--output", required=True, help=_("image file (.png, .svg, .pdf)"))
+    plot.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=_("replace an existing image file (default: refuse)"),
+    )
     plot.set_defaults(func=cmd_network_plot)

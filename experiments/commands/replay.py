@@ -71,6 +71,10 @@ def replay_and_report(
     check_folder_target(out, overwrite=overwrite)
     region = cfg.region()
     log = read_replay_log(log_path, region.network)
+    if calibrate:  # refuse before any simulation when there is nothing to calibrate on
+        from experiments.replay.calibrate import check_observed
+
+        check_observed(log, source=log.source)
     cfg = dataclasses.replace(cfg, seed=cfg.seed if seed is None else seed)
     result = replay(cfg, log, region=region, replications=replications)
     print(format_replay(result, title=str(log_path), names_zh=region.names_zh))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 
 from experiments.commands import argtypes
 from networks.i18n import N_, _, both, pad, width
@@ -213,30 +214,37 @@ def cmd_scenario_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_image_target(path: str) -> None:
-    """Refuse, before any work, an image path that cannot be written (``--plot``)."""
+def check_image_target(path: str, *, overwrite: bool, inputs: Sequence[str | None] = ()) -> None:
+    """Refuse, before any work, an image path that cannot or may not be written (``--plot``)."""
     from experiments.figures import check_image_suffix
-    from experiments.outdir import check_file_target
+    from experiments.outdir import check_output_file
 
-    check_file_target(path, option="--plot")
     check_image_suffix(path, option="--plot")
+    check_output_file(path, option="--plot", overwrite=overwrite, inputs=inputs)
 
 
 def cmd_scenario_sample(args: argparse.Namespace) -> int:
     """``yingji scenario sample NAME``: draw one incident stream and write it as CSV."""
     import numpy as np
 
-    from experiments.outdir import check_file_target
+    from experiments.outdir import check_output_file
     from networks import load_network, synthetic_county
     from scenarios import generate_stream, load_catalogue, load_scenario
     from scenarios.export import disruptions_path, summarise, write_stream_csv
     from scenarios.terms import category_name
 
-    check_file_target(args.output, option="--output")
-    check_file_target(disruptions_path(args.output), option="--output")
+    spec = load_scenario(args.name)  # cheap; it names the catalogue file it layers
+    # Everything read, so that no output lands on it: NAME is a shipped name or a file.
+    inputs = [args.name, spec.catalogue, args.catalogue, args.network]
+    check_output_file(
+        args.output, option="--output", overwrite=args.overwrite, inputs=inputs, suffix=".csv"
+    )
+    # NAME.disruptions.csv is written too; its name is made from a checked --output.
+    check_output_file(
+        disruptions_path(args.output), option="--output", overwrite=args.overwrite, inputs=inputs
+    )
     if args.plot:
-        check_image_target(args.plot)
-    spec = load_scenario(args.name)
+        check_image_target(args.plot, overwrite=args.overwrite, inputs=inputs)
     net = load_network(args.network) if args.network else synthetic_county()
     cat = load_catalogue(args.catalogue) if args.catalogue else None
     stream = generate_stream(spec, net, rng=np.random.default_rng(args.seed), catalogue=cat)
@@ -279,7 +287,7 @@ def cmd_scenario_sources(args: argparse.Namespace) -> int:
     from scenarios.terms import road_set_name, source_name
 
     if args.plot:
-        check_image_target(args.plot)
+        check_image_target(args.plot, overwrite=args.overwrite, inputs=[args.network])
     net = load_network(args.network) if args.network else synthetic_county()
     geo = Geography(net)
     for kind, nodes in sorted(geo.sources.items()):
@@ -326,9 +334,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "-o",
         "--output",
         required=True,
+        metavar="FILE.csv",
         help=_("incident CSV (the disruption schedule goes beside it as NAME.disruptions.csv)"),
     )
     sample.add_argument("--plot", metavar="IMAGE", help=_("also draw a map (.png, .svg, .pdf)"))
+    sample.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=_(
+            "replace existing output files (the CSV, its NAME.disruptions.csv and the --plot "
+            "image; default: refuse)"
+        ),
+    )
     sample.set_defaults(func=cmd_scenario_sample)
     src = ssub.add_parser(
         "sources", help=_("default hazard sources and low-lying roads of a network")
@@ -337,4 +354,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--network", metavar="FILE", help=_("road network; default: the built-in county")
     )
     src.add_argument("--plot", metavar="IMAGE", help=_("also draw them (.png, .svg, .pdf)"))
+    src.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=_("replace an existing --plot image (default: refuse)"),
+    )
     src.set_defaults(func=cmd_scenario_sources)

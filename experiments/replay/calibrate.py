@@ -50,7 +50,8 @@ class Calibration:
     evaluations
         Simulations run.
     converged
-        Whether the search met its tolerance within its budget.
+        Whether the search met its tolerance within its budget, having compared
+        some simulated arrival with an observed one.
     """
 
     turnout: float
@@ -170,6 +171,7 @@ def calibrate(
     bounds: tuple[float, float] = (0.25, 4.0),
     quantiles: Sequence[float] = QUANTILES,
     max_evaluations: int = 200,
+    source: str | None = None,
 ) -> Calibration:
     """Fit the turnout factor and a speed factor per road group to observed arrivals.
 
@@ -192,10 +194,17 @@ def calibrate(
         Probabilities compared.
     max_evaluations
         Budget of simulations.
+    source
+        The log's file, named by the error when it has no observed arrival.
 
     Returns
     -------
     Calibration
+
+    Raises
+    ------
+    ConfigError
+        Bad bounds, nothing to fit, or no observed arrival to fit to.
     """
     from scipy import optimize
 
@@ -205,7 +214,10 @@ def calibrate(
     names = (["turnout"] if fit_turnout else []) + [f"speed.{g}" for g in groups]
     if not names:
         raise ConfigError(_("nothing to calibrate"), key="groups")
+    _refuse_without_arrivals(observed, source)
+    known = np.isfinite(np.asarray(observed, dtype=np.float64))
     history: list[tuple[float, ...]] = []
+    compared = False  # whether any trial simulated an arrival the log observed
 
     def factors(x: np.ndarray) -> tuple[float, dict[str, float]]:
         f = np.exp(x)
@@ -214,8 +226,11 @@ def calibrate(
         return turnout, speed
 
     def residuals(x: np.ndarray) -> np.ndarray:
+        nonlocal compared
         turnout, speed = factors(x)
-        r = quantile_residuals(observed, simulate(turnout, speed), strata, quantiles=quantiles)
+        sim = simulate(turnout, speed)
+        compared = compared or bool(np.isfinite(np.atleast_2d(sim)[:, known]).any())
+        r = quantile_residuals(observed, sim, strata, quantiles=quantiles)
         history.append((*np.exp(x).tolist(), float(np.sum(r**2))))
         return r
 
@@ -240,6 +255,41 @@ def calibrate(
         loss_before=before,
         loss_after=float(np.sum(res.fun**2)),
         evaluations=len(history),
-        converged=bool(res.status > 0),
+        # A flat zero objective (no simulated arrival to compare) is no fit.
+        converged=bool(res.status > 0) and compared,
         history=history,
     )
+
+
+def _refuse_without_arrivals(observed: Any, source: str | None) -> None:
+    """Refuse observed arrivals that are all missing (one line naming ``source``)."""
+    if not np.isfinite(np.asarray(observed, dtype=np.float64)).any():
+        # Nothing to fit: the search would stop at once on an empty objective
+        # and call factors of 1 "converged".
+        raise ConfigError(
+            _(
+                "no observed arrival to calibrate on: give call_taken and first_arrival "
+                "of the same incidents"
+            ),
+            source=source,
+        )
+
+
+def check_observed(log: Any, *, source: str | None = None) -> None:
+    """Refuse a replay log with no observed arrival before calibrating on it.
+
+    Parameters
+    ----------
+    log
+        A :class:`experiments.replay.log.ReplayLog`.
+    source
+        The log's file, named by the error.
+
+    Raises
+    ------
+    ConfigError
+        No incident has both ``call_taken`` and ``first_arrival``.
+    """
+    from experiments.replay.simulate import intervals_from_times
+
+    _refuse_without_arrivals(intervals_from_times(log.times)["arrival"], source)

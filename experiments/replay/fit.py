@@ -84,4 +84,11 @@ def calibrate_replay(
             "arrival"
         ]
 
-    return calibrate(observed, simulate, strata, groups=groups, max_evaluations=max_evaluations)
+    return calibrate(
+        observed,
+        simulate,
+        strata,
+        groups=groups,
+        max_evaluations=max_evaluations,
+        source=log.source,
+    )

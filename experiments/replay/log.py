@@ -136,6 +136,45 @@ def _start(table: Any, given: datetime | str | None) -> datetime | None:
         return None
 
 
+def _check_something_to_compare(
+    raw: dict[str, np.ndarray], observed: dict[str, str], source: str
+) -> None:
+    """Refuse a log from which no interval can be measured (nothing would be compared).
+
+    The intervals run from each time to the next: alarm -> call_taken ->
+    first_arrival -> under_control, as
+    :func:`experiments.replay.simulate.intervals_from_times` measures them.
+    """
+    if not observed:
+        raise ConfigError(
+            _(
+                "no observed times to compare: add a call_taken, first_arrival or "
+                "under_control column"
+            ),
+            source=source,
+        )
+    if not any(np.isfinite(raw[name]).any() for name in observed):
+        raise ConfigError(
+            _("no observed times to compare: the columns {columns} are empty").format(
+                columns=", ".join(observed.values())
+            ),
+            source=source,
+        )
+    steps = ("call", *OBSERVED_COLUMNS)
+    if not any(
+        (np.isfinite(raw[a]) & np.isfinite(raw[b])).any()
+        for a, b in zip(steps, steps[1:], strict=False)
+        if a in raw and b in raw
+    ):
+        raise ConfigError(
+            _(
+                "no interval to compare: give call_taken, or first_arrival and "
+                "under_control of the same incidents"
+            ),
+            source=source,
+        )
+
+
 def read_replay_log(
     source: str | os.PathLike[str] | Any,
     network: Any,
@@ -164,7 +203,8 @@ def read_replay_log(
     ------
     ConfigError
         The first bad cell, naming the file, row and column; an observed time
-        before the one it follows.
+        before the one it follows; a log with no incidents, or with no observed
+        time that makes an interval to compare.
     """
     from scenarios.incident_log import MAX_LOG_SNAP_M, IncidentLog
     from scenarios.log_table import frame_table, read_csv_table
@@ -181,11 +221,16 @@ def read_replay_log(
         start=t0,
         max_snap_m=MAX_LOG_SNAP_M if max_snap_m is None else max_snap_m,
     )
+    if len(log) == 0:  # after the header's check: a wrong column is named first
+        raise ConfigError(
+            _("the table has no rows (no incidents); give at least one"), source=table.source
+        )
     time_col = "time" if "time" in incidents_table.columns else "time_min"
     call = _minutes(incidents_table, time_col, t0)
     raw = {"call": call}
     for name, column in observed.items():
         raw[name] = _minutes(table, column, t0)
+    _check_something_to_compare(raw, observed, table.source)
     # Each observed time follows the one before it (where both are known).
     chain = ["call", *[c for c in OBSERVED_COLUMNS if c in raw]]
     for before, after in zip(chain, chain[1:], strict=False):

@@ -31,6 +31,9 @@ from experiments.replay.compare import INTERVALS, interval_label
 from networks.i18n import _, pad
 from networks.names import facility_label
 
+#: Significance level of the printed Kolmogorov-Smirnov verdict (a screen, docs/replay.md).
+KS_LEVEL = 0.01
+
 
 def _fmt(x: float, digits: int = 1) -> str:
     return "-" if not np.isfinite(x) else f"{x:.{digits}f}"
@@ -38,6 +41,76 @@ def _fmt(x: float, digits: int = 1) -> str:
 
 def _ci(low: float, high: float) -> str:
     return f"[{_fmt(low)}, {_fmt(high)}]"
+
+
+def ks_verdict(p_value: float) -> str:
+    """The Kolmogorov-Smirnov verdict, naming the level it is read at (:data:`KS_LEVEL`).
+
+    Parameters
+    ----------
+    p_value
+        The test's p-value (NaN when a side has no values).
+
+    Returns
+    -------
+    str
+        ``distributions differ at the 0.01 level`` or ``no clear difference at the 0.01 level``;
+        ``no data`` for a NaN p-value: nothing was compared, so there is no verdict.
+    """
+    if not np.isfinite(p_value):
+        return _("no data")
+    level = f"{KS_LEVEL:g}"
+    if p_value < KS_LEVEL:
+        return _("distributions differ at the {level} level").format(level=level)
+    return _("no clear difference at the {level} level").format(level=level)
+
+
+def format_area_extremes(
+    areas: Sequence[Any], names_zh: Mapping[str, str] | None = None
+) -> str | None:
+    """The areas where the model is most too fast and most too slow on arrival.
+
+    A side is named only when some area's median difference (simulated - observed)
+    has that sign at the printed precision, so a negative difference is never
+    called too slow.
+
+    Parameters
+    ----------
+    areas
+        :class:`~experiments.replay.compare.AreaRow` rows.
+    names_zh
+        Chinese station names (areas are named after their first-due station).
+
+    Returns
+    -------
+    str or None
+        One line, or ``None`` when no area was compared.
+    """
+    if not areas:
+        return None
+    # The printed precision: -0.04 min reads as -0.0 and is neither fast nor slow.
+    fast = min(areas, key=lambda r: (r.difference, r.area))
+    slow = max(areas, key=lambda r: (r.difference, r.area))
+    too_fast = round(fast.difference, 1) < 0
+    too_slow = round(slow.difference, 1) > 0
+    named = {
+        "fast": facility_label(fast.area, names_zh),
+        "df": fast.difference,
+        "slow": facility_label(slow.area, names_zh),
+        "ds": slow.difference,
+    }
+    if too_fast and too_slow:
+        text = _(
+            "arrival by area: most too fast {fast} ({df:+.1f} min), "
+            "most too slow {slow} ({ds:+.1f} min)"
+        )
+    elif too_fast:
+        text = _("arrival by area: most too fast {fast} ({df:+.1f} min), none too slow")
+    elif too_slow:
+        text = _("arrival by area: none too fast, most too slow {slow} ({ds:+.1f} min)")
+    else:
+        text = _("arrival by area: no area too fast or too slow")
+    return text.format(**named)
 
 
 def format_replay(
@@ -92,32 +165,17 @@ def format_replay(
     lines.append(_("minutes; difference = simulated - observed, 95 % paired bootstrap intervals"))
     lines.append("")
     for t in result.tests:
-        verdict = (
-            _("distributions differ")
-            if np.isfinite(t.ks_p_value) and t.ks_p_value < 0.01
-            else _("no clear difference")
-        )
         lines.append(
             _("{interval}: Kolmogorov-Smirnov D = {d}, p = {p} ({verdict})").format(
                 interval=interval_label(t.interval),
                 d=_fmt(t.ks_statistic, 3),
                 p=_fmt(t.ks_p_value, 4),
-                verdict=verdict,
+                verdict=ks_verdict(t.ks_p_value),
             )
         )
-    if result.areas:
-        fast, slow = result.areas[0], result.areas[-1]
-        lines.append(
-            _(
-                "arrival by area: most too fast {fast} ({df:+.1f} min), "
-                "most too slow {slow} ({ds:+.1f} min)"
-            ).format(
-                fast=facility_label(fast.area, names_zh),
-                df=fast.difference,
-                slow=facility_label(slow.area, names_zh),
-                ds=slow.difference,
-            )
-        )
+    area_line = format_area_extremes(result.areas, names_zh)
+    if area_line:
+        lines.append(area_line)
     if calibration is not None:
         lines.append("")
         speeds = ", ".join(f"{road_group_label(g)} x{f:.2f}" for g, f in calibration.speed.items())

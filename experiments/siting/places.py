@@ -19,13 +19,17 @@ SITING_TABLE = Section(
     "siting table",
     "Siting table (CSV, GeoJSON, GeoPackage or Shapefile)",
     (
+        Key("name", "string", "The place's name; a fix table's site that is not a facility "
+            "yet keeps it in sites.csv.", "名称"),
+        Key("name_zh", "string", "Its Chinese name (for people reading the table).", "中文名称"),
         *location_keys(with_location=False),
         Key("weight", "number", "demand only: the demand of the row's node (rows add up).",
             "需求权重", default=1.0, lo=0.0),
     ),
     zh="选址表",
-    help="One row per place, given by node; osmid; lon and lat; x and y; or landmark. Other "
-    "columns (a name, say) are ignored.",
+    help="One row per place, given by node; osmid; lon and lat; x and y; or landmark. Any "
+    "other column is refused, as in the stations and depots tables: a misspelt weight "
+    "would otherwise give every row weight 1.",
     columns=True,
 )  # fmt: skip
 #: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
@@ -41,12 +45,16 @@ def table_nodes(
     """Nodes of the rows of a location table (CSV, GeoJSON...) and the rows themselves.
 
     ``name`` is the task key the table was given for (``fix``, ``candidates``,
-    ``demand``), for the error if it has no rows.
+    ``demand``), for the error if it has no rows. A column :data:`SITING_TABLE` does
+    not declare is refused, as the facility tables refuse one.
     """
-    table = read_rows(path)
+    table = read_rows(path, columns=SITING_TABLE.ordered)
     if not table:
         raise task.error(name, _("the table {path} has no rows").format(path=path))
-    nodes = [resolve_location(r.cells, network, source=str(path), key=r.key()) for r in table]
+    nodes = [
+        resolve_location(r.cells, network, source=str(path), key=r.key(), field_key=r.key)
+        for r in table
+    ]
     return np.asarray(nodes, dtype=np.int64), table
 
 

@@ -9,6 +9,7 @@ import sim
 from networks import synthetic_county
 from networks.errors import ConfigError
 from scenarios.distributions import Exponential, Fixed
+from scenarios.limits import MAX_DURATION_MIN
 from scenarios.stream import Requirement
 from sim.defaults import default_facilities
 from sim.depot_search import FIRST_LIMIT, DepotSearch
@@ -92,6 +93,8 @@ def test_a_slow_matrix_pair_sends_the_other_station(tmp_path):
         ("origin,destination,minutes\nA,2,-1\n", "row 2, column minutes"),
         ("origin,destination,minutes\nA,2,3\nA,4,nan\n", "row 3, column minutes"),
         ("origin,destination,minutes,minutes_back\nA,2,3,inf\n", "row 2, column minutes_back"),
+        ("origin,destination,minutes\nA,2,3\nA,4,1e300\n", "row 3, column minutes"),
+        ("origin,destination,minutes,minutes_back\nA,2,3,1e39\n", "row 2, column minutes_back"),
         ("origin,destination,minutes\nA,x,3\n", "row 2, column destination"),
         ("origin,destination,minutes\nA,2,3\nA,2,4\n", "row 3, column destination"),
         ("origin,destination,minutes\n,2,3\n", "row 2, column origin"),
@@ -106,6 +109,21 @@ def test_bad_rows_name_the_file_row_and_column(tmp_path, text, where):
         read_od_matrix(f)
     msg = str(err.value)
     assert msg.startswith(f"{f}: {where}: ") and "\n" not in msg
+
+
+def test_minutes_beyond_the_longest_run_are_refused_and_the_longest_is_kept(tmp_path):
+    # 1e300 is a finite float64 but inf as float32 seconds, where it read as a road cut.
+    f = tmp_path / "od.csv"
+    f.write_text(f"origin,destination,minutes\nA,2,{MAX_DURATION_MIN + 1}\n")
+    with pytest.raises(
+        ConfigError, match=rf"at most {MAX_DURATION_MIN:,} .*got '{MAX_DURATION_MIN + 1}'$"
+    ):
+        read_od_matrix(f)
+    f.write_text(f"origin,destination,minutes\nA,2,{MAX_DURATION_MIN}\n")
+    with np.errstate(over="raise"):
+        m = read_od_matrix(f).resolve(stations=["A"], depots=["A"])
+    assert m.seconds.tolist() == [MAX_DURATION_MIN * 60.0]
+    assert np.isfinite(m.seconds_back).all() and np.isfinite(m.depot_seconds).all()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,50 @@
+"""Places and counts in run configs and siting tables: refused, never cut or ignored.
+
+A township station count above the network's townships, a misspelt column of a
+siting table and an unknown landmark in a siting table (named by row and column).
+"""
+
+from __future__ import annotations
+
+from tests.bad_inputs.cases_inputs import config, run_case, with_files
+from tests.bad_inputs.harness import Case
+
+#: The built-in county has 10 townships: 11 stations used to be cut to 10 silently.
+TOO_MANY = config("[facilities]\ntownship_stations = 11\n")
+
+
+def siting_demand(table: str):
+    """A run config whose station siting task reads ``demand.csv`` holding ``table``."""
+    return with_files(
+        config('[siting]\nfacility = "stations"\ndemand = "demand.csv"\n'),
+        {"demand.csv": table},
+    )
+
+
+CASES = [
+    run_case(
+        "run-township-stations-above-townships",
+        TOO_MANY,
+        "run.toml",
+        "facilities.township_stations",
+        "10 townships",
+    ),
+    Case(
+        "site-township-stations-above-townships",
+        ("site", "run.toml", "--out", "out"),
+        ("run.toml", "facilities.township_stations", "10 townships"),
+        TOO_MANY,
+    ),
+    Case(
+        "site-demand-weight-misspelt",
+        ("site", "run.toml", "--out", "out"),
+        ("demand.csv", "line 1, column wieght", "weight"),
+        siting_demand("landmark,wieght\nXiba Town,50\nCounty Seat,1\n"),
+    ),
+    Case(
+        "site-demand-unknown-landmark",
+        ("site", "run.toml", "--out", "out"),
+        ("demand.csv", "line 2, column landmark", "Atlantis"),
+        siting_demand("landmark,weight\nAtlantis,1\n"),
+    ),
+]
