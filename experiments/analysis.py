@@ -139,6 +139,12 @@ FACTOR_LABELS = {
     "warnings.lead_h": N_("warnings.lead_h"),
     "moveup.policy": N_("moveup.policy"),
     "congestion.profile": N_("congestion.profile"),
+    # A whole [policy] table (a custom policy with its parameters), examples/custom_policy_*.
+    "policy": N_("policy"),
+    # Officers on duty per desk of each level (examples/reporting.toml varies the township's).
+    "duty.township.officers": N_("duty.township.officers"),
+    "duty.county.officers": N_("duty.county.officers"),
+    "duty.city.officers": N_("duty.city.officers"),
 }
 
 

@@ -4,16 +4,24 @@ Summary shares are fractions (``compliance_arrival = 0.9``); a plot shows them i
 percent and their differences in percentage points. Times are minutes; counts
 are counted in what they count (incidents, reports, supply units, ...). A metric
 whose key says nothing of its unit gets none rather than a wrong one.
+
+In Chinese a unit reads as a measure word (起, 支, 份, 件, 人, 次, 分钟): the unit
+words have their own message context (:func:`unit_text`), apart from the nouns
+that share their English spelling (``incidents`` -> 突发事件数 in a table).
+:func:`format_metric` writes a value in its unit for a table cell.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
-from networks.i18n import N_, _
+from networks.i18n import N_, _, pgettext
 
-#: Units as a person reads them (what ``MetricUnit.unit`` and ``diff_unit`` name; "%" as is).
+#: English names of the units (what ``MetricUnit.unit`` and ``diff_unit`` name; "%" as
+#: is). Kept for callers that translate them with ``_()``, which gives the noun where
+#: one shares the spelling; :func:`unit_text` gives the unit word.
 UNIT_LABELS = {
     "pp": N_("percentage points"),
     "min": N_("min"),
@@ -102,12 +110,77 @@ def metric_unit(metric: str) -> MetricUnit:
     return MetricUnit()
 
 
-def with_unit(label: str, unit: str) -> str:
-    """``label (unit)`` in the language in use; ``label`` alone without a unit."""
+def unit_text(unit: str) -> str:
+    """A unit (``MetricUnit.unit``) as a person reads it after a number, in the language in use.
+
+    Parameters
+    ----------
+    unit
+        ``"min"``, ``"teams"``, ``"pp"``, ... (any other text is returned as is).
+
+    Returns
+    -------
+    str
+        In Chinese the measure word: ``teams`` -> 支, ``incidents`` -> 起.
+    """
+    # Literal pgettext calls, so that pybabel extracts each word with its context.
+    texts = {
+        "pp": pgettext("unit", "percentage points"),
+        "min": pgettext("unit", "min"),
+        "incidents": pgettext("unit", "incidents"),
+        "reports": pgettext("unit", "reports"),
+        "dispatches": pgettext("unit", "dispatches"),
+        "teams": pgettext("unit", "teams"),
+        "stockouts": pgettext("unit", "stockouts"),
+        "supply units": pgettext("unit", "supply units"),
+        "people": pgettext("unit", "people"),
+        "shelters": pgettext("unit", "shelters"),
+        "warnings": pgettext("unit", "warnings"),
+        "officers": pgettext("unit", "officers"),
+        "moves": pgettext("unit", "moves"),
+    }
+    return texts.get(unit, unit)
+
+
+def _unit_suffixes(word: str) -> tuple[str, ...]:
+    """How a label may already end in ``word``: ``（分钟）`` or ``(min)``."""
+    return (f"（{word}）", f"({word})")
+
+
+def strip_unit(label: str, unit: str) -> str:
+    """``label`` without a trailing ``（unit）``/``(unit)`` (``迟报数（份）`` -> ``迟报数``).
+
+    Parameters
+    ----------
+    label
+        A metric as a person reads it.
+    unit
+        Its unit (``MetricUnit.unit``); empty: ``label`` unchanged.
+
+    Returns
+    -------
+    str
+    """
     if not unit:
         return label
-    name = UNIT_LABELS.get(unit)
-    return _("{label} ({unit})").format(label=label, unit=_(name) if name else unit)
+    for suffix in _unit_suffixes(unit_text(unit)):
+        if label.endswith(suffix):
+            return label[: -len(suffix)].rstrip()
+    return label
+
+
+def with_unit(label: str, unit: str) -> str:
+    """``label (unit)`` in the language in use; ``label`` alone without a unit.
+
+    A label that already ends in its unit (the Chinese ``平均到场用时（分钟）``) is
+    returned as it is, so that no axis names its unit twice.
+    """
+    if not unit:
+        return label
+    word = unit_text(unit)
+    if label.endswith(_unit_suffixes(word)):
+        return label
+    return _("{label} ({unit})").format(label=label, unit=word)
 
 
 def metric_axis_label(text: str, metric: str, *, difference: bool = False) -> str:
@@ -127,4 +200,55 @@ def metric_axis_label(text: str, metric: str, *, difference: bool = False) -> st
     str
     """
     u = metric_unit(metric)
-    return with_unit(text, u.diff_unit if difference else u.unit)
+    if difference:  # a share's label in % must not carry "%" beside percentage points
+        return with_unit(strip_unit(text, u.unit), u.diff_unit)
+    return with_unit(text, u.unit)
+
+
+def _number(value: float, spec: str) -> str:
+    """``value`` formatted by ``spec``, without the sign of a negative zero (``-0.0``)."""
+    text = format(value, spec)
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+def format_metric(
+    value: float | None, metric: str, *, difference: bool = False, unit: bool = True
+) -> str:
+    """A value of ``metric`` as a table cell shows it, in its unit (:func:`metric_unit`).
+
+    Shares in percent with one decimal (``29.7%``), their differences in
+    percentage points (``3.2 pp``, 个百分点); counts whole with thousands
+    separators when whole (``60,935``), else with two decimals; minutes with two
+    decimals; a metric of unknown unit with four significant digits.
+
+    Parameters
+    ----------
+    value
+        The value as the summary holds it (a share as a fraction); ``None`` or
+        not finite: ``–``.
+    metric
+        Its summary key.
+    difference
+        Whether ``value`` is a difference of two values.
+    unit
+        Whether to write the unit's sign or word ("%", percentage points);
+        ``False`` for the bounds of an interval after a value that names it.
+
+    Returns
+    -------
+    str
+    """
+    if value is None or not math.isfinite(value):
+        return "–"
+    u = metric_unit(metric)
+    if u.unit == "%":
+        text = _number(u.scale * value, ".1f")
+        if not unit:
+            return text
+        return _("{value} pp").format(value=text) if difference else f"{text}%"
+    if u.unit == "min":
+        return _number(value, ",.2f")
+    if u.unit:  # a count: whole when it is (a mean over replications may not be)
+        whole = abs(value - round(value)) <= 1e-9 * max(1.0, abs(value))
+        return _number(value, ",.0f" if whole else ",.2f")
+    return _number(value, ".4g")

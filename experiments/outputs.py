@@ -35,12 +35,14 @@ from typing import Any
 
 from experiments.analysis import mean_ci
 from experiments.config import Region, RunConfig
+from experiments.metric_units import metric_unit
 from experiments.runner import ReplicationResult
 from experiments.store import atomic_write_text, write_table
 from experiments.summary_rows import (
     OPTIONAL_HEADLINE,
     REPORTING_HEADLINE,
     congestion_line,
+    count_text,
     metric_rows,
 )
 from networks.i18n import N_, _, both, get_language, pad, width
@@ -70,42 +72,49 @@ RECORD_TABLES = (
     "warnings", "warned", "moves", "coverage",
 )  # fmt: skip
 
-#: The shipped dispatch policies as a person reads them (the key itself in English).
+#: The shipped dispatch policies as experiment tables show a factor level: the config
+#: value in English (beside the factor's key, as the point labels store it), named in Chinese.
 POLICY_LABELS = {
     "nearest_available": N_("nearest_available"),
     "severity_priority": N_("severity_priority"),
 }
+#: The shipped dispatch policies named in a sentence (English too: the run summary's head).
+POLICY_NAMES = {
+    "nearest_available": N_("nearest available team"),
+    "severity_priority": N_("severity priority"),
+}
 #: Why an incident went unserved (``reason`` in the records), as a person reads it.
 UNSERVED_LABELS = {
-    "no_capability": N_("no_capability"),
-    "after_horizon": N_("after_horizon"),
-    "horizon": N_("horizon"),
-    "unreachable": N_("unreachable"),
-    "stalled": N_("stalled"),
+    "no_capability": N_("no team with the capability anywhere"),
+    "after_horizon": N_("called after the run's end"),
+    "horizon": N_("teams still short at the run's end"),
+    "unreachable": N_("cut off by closed roads"),
+    "stalled": N_("no team left to send"),
 }
-#: Stock-out counts in the summary (``stockouts_<tier>_<what>``) as a person reads them;
-#: tier ``none`` (no depot in reach carried the item) reads "nowhere".
+#: Stock-out counts in the summary (``stockouts_<tier>_<what>``) as a person reads them,
+#: the tiers named as on the maps; tier ``none``: no depot in reach carried the item.
+#: An issue goes to an incident; a restocking order fills a lower tier's depot.
 STOCKOUT_LABELS = {
-    "city_issue_events": N_("city_issue_events"),
-    "city_issue_units_short": N_("city_issue_units_short"),
-    "city_replenish_events": N_("city_replenish_events"),
-    "city_replenish_units_short": N_("city_replenish_units_short"),
-    "county_issue_events": N_("county_issue_events"),
-    "county_issue_units_short": N_("county_issue_units_short"),
-    "county_replenish_events": N_("county_replenish_events"),
-    "county_replenish_units_short": N_("county_replenish_units_short"),
-    "township_issue_events": N_("township_issue_events"),
-    "township_issue_units_short": N_("township_issue_units_short"),
-    "township_replenish_events": N_("township_replenish_events"),
-    "township_replenish_units_short": N_("township_replenish_units_short"),
-    "village_issue_events": N_("village_issue_events"),
-    "village_issue_units_short": N_("village_issue_units_short"),
-    "village_replenish_events": N_("village_replenish_events"),
-    "village_replenish_units_short": N_("village_replenish_units_short"),
-    "none_issue_events": N_("nowhere_issue_events"),
-    "none_issue_units_short": N_("nowhere_issue_units_short"),
-    "none_replenish_events": N_("nowhere_replenish_events"),
-    "none_replenish_units_short": N_("nowhere_replenish_units_short"),
+    "city_issue_events": N_("city depot: issues short"),
+    "city_issue_units_short": N_("city depot: units short on issue"),
+    "city_replenish_events": N_("city depot: restocking orders short"),
+    "city_replenish_units_short": N_("city depot: units short on restocking"),
+    "county_issue_events": N_("county depot: issues short"),
+    "county_issue_units_short": N_("county depot: units short on issue"),
+    "county_replenish_events": N_("county depot: restocking orders short"),
+    "county_replenish_units_short": N_("county depot: units short on restocking"),
+    "township_issue_events": N_("township depot: issues short"),
+    "township_issue_units_short": N_("township depot: units short on issue"),
+    "township_replenish_events": N_("township depot: restocking orders short"),
+    "township_replenish_units_short": N_("township depot: units short on restocking"),
+    "village_issue_events": N_("village point: issues short"),
+    "village_issue_units_short": N_("village point: units short on issue"),
+    "village_replenish_events": N_("village point: restocking orders short"),
+    "village_replenish_units_short": N_("village point: units short on restocking"),
+    "none_issue_events": N_("no depot with the item: issues short"),
+    "none_issue_units_short": N_("no depot with the item: units short on issue"),
+    "none_replenish_events": N_("no depot with the item: restocking orders short"),
+    "none_replenish_units_short": N_("no depot with the item: units short on restocking"),
 }
 
 
@@ -243,9 +252,22 @@ def scenario_label(scenario: str) -> str:
 
 
 def policy_label(name: str | None) -> str:
-    """A dispatch policy's name as shown (the config's name if not a shipped one)."""
+    """A dispatch policy as a factor level of an experiment (the config's name if not shipped)."""
     label = POLICY_LABELS.get(str(name))
     return _(label) if label else str(name)
+
+
+def policy_name(name: str | None) -> str:
+    """A dispatch policy named in a sentence (the config's name if not a shipped one)."""
+    label = POLICY_NAMES.get(str(name))
+    return _(label) if label else str(name)
+
+
+def _count_item(label: str, key: str, value: float) -> str:
+    """``label value`` of a metric in running text: a count whole where it is, else one decimal."""
+    unit = metric_unit(key).unit
+    number = count_text(value) if unit not in ("", "%", "min") else f"{value:.1f}"
+    return f"{label} {number}"
 
 
 def _stockout_label(key: str) -> str:
@@ -316,7 +338,7 @@ def format_summary(
                 if getattr(config, "incidents", None) is not None
                 else scenario_label(config.scenario)
             ),
-            policy=policy_label(policy),
+            policy=policy_name(policy),
             n=len(results),
             seed=results[0].summary.get("root_seed"),
         ),
@@ -350,13 +372,15 @@ def format_summary(
     }
     if unserved:
         items = [
-            f"{_(UNSERVED_LABELS[k]) if k in UNSERVED_LABELS else k} {v['mean']:.1f}"
+            _count_item(
+                _(UNSERVED_LABELS[k]) if k in UNSERVED_LABELS else k, f"unserved_{k}", v["mean"]
+            )
             for k, v in sorted(unserved.items())
         ]
         lines.append(_("unserved (mean per run): {items}").format(items=_join(items)))
     stockouts = {k: v for k, v in across.items() if k.startswith("stockouts_") and v["mean"]}
     if stockouts:
-        items = [f"{_stockout_label(k)} {v['mean']:.1f}" for k, v in stockouts.items()]
+        items = [_count_item(_stockout_label(k), k, v["mean"]) for k, v in stockouts.items()]
         lines.append(_("stock-outs (mean per run): {items}").format(items=_join(items)))
     busiest = sorted(
         (

@@ -38,6 +38,7 @@ from experiments.analysis import (
 )
 from experiments.design import find_point
 from experiments.figures import save_figure
+from experiments.metric_units import format_metric
 from experiments.report_figures import (
     plot_metric_by_factor,
     plot_paired_differences,
@@ -72,6 +73,15 @@ def _fmt(v: Any, digits: int = 4) -> str:
     if isinstance(v, float):
         return "–" if not math.isfinite(v) else f"{v:.{digits}g}"
     return html.escape(str(v))
+
+
+def _cell(v: Any, metric: str, *, diff: bool = False, unit: bool = True) -> str:
+    """A number of ``metric`` in its unit (:func:`experiments.metric_units.format_metric`)."""
+    if v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
+        return html.escape(
+            format_metric(None if v is None else float(v), metric, difference=diff, unit=unit)
+        )
+    return _fmt(v)
 
 
 def _table_html(header: Sequence[str], body: Sequence[Sequence[str]], cls: str = "") -> str:
@@ -307,9 +317,9 @@ def _page(
         [
             [baseline_mark.format(id=p.id) if p.index == base.index else p.id]
             + [
-                f"{_fmt(per_point['mean'][i])} <small>[{_fmt(per_point['ci_low'][i])}, "
-                f"{_fmt(per_point['ci_high'][i])}]</small>"
-                for i in (idx[(p.index, m)] for m in metrics)
+                f"{_cell(per_point['mean'][i], m)} <small>[{_cell(per_point['ci_low'][i], m)}, "
+                f"{_cell(per_point['ci_high'][i], m)}]</small>"
+                for m, i in ((m, idx[(p.index, m)]) for m in metrics)
             ]
             for p in points
         ],
@@ -324,8 +334,10 @@ def _page(
             i = pidx[(p.index, m)]
             lo, hi = paired["ci_low"][i], paired["ci_high"][i]
             sig = math.isfinite(lo) and (lo > 0 or hi < 0)
+            # The value names its unit (percentage points); its bounds are in the same.
+            low, high = (_cell(b, m, diff=True, unit=False) for b in (lo, hi))
             cell = (
-                f"{_fmt(paired['diff'][i])} <small>[{_fmt(lo)}, {_fmt(hi)}] "
+                f"{_cell(paired['diff'][i], m, diff=True)} <small>[{low}, {high}] "
                 f"n={paired['n'][i]}</small>"
             )
             cells.append(f"<b>{cell}</b>" if sig else cell)

@@ -6,7 +6,8 @@
   with CI bars;
 * :func:`response_cdfs` and :func:`plot_response_cdf`: response-time CDFs per
   design point. With records saved (``--records``) the curve is the exact
-  empirical CDF of ``first_arrival - call`` pooled over replications; without,
+  empirical CDF of ``first_arrival - call_taken`` (the standard's arrival
+  interval, as the summary measures it) pooled over replications; without,
   it is sketched through the replication means of the response-time quantiles
   the summary reports (``intervals_arrival_median``, ``intervals_arrival_p90``,
   or ``arrival_pNN``), joined by straight lines, which is all a summary knows.
@@ -29,9 +30,10 @@ import numpy as np
 
 from experiments.analysis import factor_text, level_text, mean_ci, metric_text, point_text
 from experiments.design import format_value
-from experiments.metric_units import metric_axis_label, metric_unit
+from experiments.metric_units import metric_axis_label, metric_unit, strip_unit, with_unit
 from experiments.store import ResultStore, StoredPoint
 from networks.i18n import N_, _
+from sim.summary import INTERVALS
 
 _QUANTILE = re.compile(r"^(?P<base>.+)_(?:p(?P<q>\d{1,2}(?:\.\d+)?)|(?P<median>median))$")
 #: Where the response-time CDF comes from (:func:`response_cdfs`), for its title.
@@ -40,8 +42,17 @@ _CDF_SOURCES = {
     "quantiles": N_("mean summary quantiles"),
     "none": N_("no response times in the results"),
 }
-#: Axis label of the response-time CDF by measure (any other: the generic label).
-_CDF_AXES = {"arrival": N_("first team on scene, minutes after the call")}
+#: Axis label of the response-time CDF by measure, the interval the summary reports (in
+#: minutes, see :func:`_cdf_axis`); any other measure: the generic label.
+_CDF_AXES = {
+    "call_taking": N_("call -> call taken"),
+    "arrival": N_("call taken -> first arrival"),
+    "control": N_("first arrival -> under control"),
+    "response": N_("call -> first arrival"),
+}
+#: Where the interval ending at a ``first_*`` record column starts: the standard's
+#: (``sim.summary.INTERVALS``: call taken -> first arrival), else when the call was taken.
+_CDF_START = {end: start for _name, start, end in INTERVALS if end.startswith("first_")}
 
 
 def _axes(ax: Any, size: tuple[float, float] = (6.0, 4.0)) -> tuple[Any, Any]:
@@ -201,12 +212,40 @@ def plot_paired_differences(
     ax.set_yticks(y, ticks, fontsize="small")
     ax.invert_yaxis()
     base = paired["baseline"][rows[0]] if rows else ""
-    name = metric_text(metric)
-    text = _("{metric}: point - baseline {baseline}").format(metric=name, baseline=base)
-    ax.set_xlabel(metric_axis_label(text, metric, difference=True))
-    ax.set_title(_("Paired differences in {metric}").format(metric=name))
+    ax.set_xlabel(paired_axis_label(metric, base))
+    ax.set_title(_("Paired differences in {metric}").format(metric=metric_text(metric)))
     ax.grid(alpha=0.3, axis="x")
     return fig
+
+
+def paired_axis_label(metric: str, baseline: str) -> str:
+    """The axis label of the paired differences of ``metric`` against ``baseline``.
+
+    The unit comes last and once: a Chinese metric name that ends in its unit
+    (``平均到场用时（分钟）``) loses it inside the sentence.
+
+    Parameters
+    ----------
+    metric
+        The summary key.
+    baseline
+        The baseline point's id.
+
+    Returns
+    -------
+    str
+    """
+    name = strip_unit(metric_text(metric), metric_unit(metric).unit)
+    text = _("{metric}: point - baseline {baseline}").format(metric=name, baseline=baseline)
+    return metric_axis_label(text, metric, difference=True)
+
+
+def _cdf_axis(measure: str) -> str:
+    """The time axis label of the response-time CDF of ``measure``, in minutes."""
+    axis = _CDF_AXES.get(measure)
+    if axis:
+        return with_unit(_(axis), "min")
+    return _("{measure}: minutes after the call was taken").format(measure=measure)
 
 
 def response_cdfs(
@@ -214,18 +253,21 @@ def response_cdfs(
 ) -> tuple[str, dict[int, tuple[np.ndarray, np.ndarray]]]:
     """Response-time CDF per design point: ``(how, {point: (minutes, probability)})``.
 
-    ``how`` is ``"records"`` (exact pooled empirical CDF of
-    ``first_<measure> - call``), ``"quantiles"`` (means of the summary's
-    ``<measure>_pNN`` values) or ``"none"``.
+    ``how`` is ``"records"`` (exact pooled empirical CDF of ``first_<measure>``
+    minus when the call was taken, the interval the summary's ``intervals_arrival_*``
+    measure), ``"quantiles"`` (means of the summary's ``<measure>_pNN`` values) or
+    ``"none"``.
     """
     points = {p.index: p for p in store.points}
     pooled: dict[int, list[np.ndarray]] = {}
+    end = f"first_{measure}"
+    start = _CDF_START.get(end, "call_taken")
     for row in rows:
         rec = store.load_records(points[row.point].id, row.replication).get("incidents")
-        if rec is None or "call" not in rec or f"first_{measure}" not in rec:
+        if rec is None or start not in rec or end not in rec:
             pooled = {}
             break
-        delay = rec[f"first_{measure}"] - rec["call"]
+        delay = rec[end] - rec[start]
         pooled.setdefault(row.point, []).append(delay[np.isfinite(delay)])
     if pooled and rows:
         out = {}
@@ -311,8 +353,7 @@ def plot_response_cdf(
             linewidth=1,
             label=_("target {minutes} min").format(minutes=f"{target:g}"),
         )
-    axis = _CDF_AXES.get(measure)
-    label = _(axis) if axis else _("{measure} time after the call (min)").format(measure=measure)
+    label = _cdf_axis(measure)
     ax.set_xlabel(_time_axis(ax, curves, how=how, target=target, quantile=quantile,
                              log_tail=log_tail, label=label))  # fmt: skip
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))

@@ -34,6 +34,7 @@ __all__ = [
     "REPORTING_HEADLINE",
     "RUSH_HOUR_HEADLINE",
     "congestion_line",
+    "count_text",
     "metric_rows",
     "row_cells",
 ]
@@ -84,8 +85,33 @@ OPTIONAL_HEADLINE = (
 )
 
 
+def count_text(value: float) -> str:
+    """A count as shown: whole when it is (``96``), else with one decimal (``43.5``).
+
+    A count's mean over replications is whole when they counted alike, and so
+    are the ends of its interval then; a count read ``96.0`` looks measured.
+
+    Parameters
+    ----------
+    value
+        A count, or a mean or interval end of counts; ``nan`` where unknown.
+
+    Returns
+    -------
+    str
+        ``-`` for an unknown value.
+    """
+    if not math.isfinite(value):
+        return "-"
+    value += 0.0  # no "-0"
+    return f"{value:.0f}" if value == round(value) else f"{value:.1f}"
+
+
 def row_cells(a: Mapping[str, float], unit: str) -> tuple[str, str]:
     """The mean cell (10 columns) and the 95 % CI cell of one row.
+
+    Shares show in percent and minutes with one decimal; counts whole where
+    they are (:func:`count_text`).
 
     Parameters
     ----------
@@ -93,7 +119,9 @@ def row_cells(a: Mapping[str, float], unit: str) -> tuple[str, str]:
         ``mean``, ``ci_low`` and ``ci_high`` over replications
         (:func:`experiments.outputs.across_replications`); ``nan`` where unknown.
     unit
-        ``share`` (shown in percent), ``count`` or ``min``.
+        ``share`` (shown in percent), ``count`` or ``min``, as
+        :func:`experiments.metric_units.metric_unit` reads the row's key (a
+        count counts something: incidents, people, teams, ...).
 
     Returns
     -------
@@ -112,8 +140,9 @@ def row_cells(a: Mapping[str, float], unit: str) -> tuple[str, str]:
     if math.isfinite(lo):
         lo = max(lo, 0.0)  # counts and minutes are never negative, whatever the t interval says
     mean, lo, hi = (x + 0.0 for x in (mean, lo, hi))  # no "-0.0"
-    cell = f"{mean:10.1f}" if math.isfinite(mean) else f"{'-':>10}"
-    return cell, f"{lo:.1f} - {hi:.1f}" if math.isfinite(lo) else "-"
+    text = count_text if unit == "count" else (lambda x: f"{x:.1f}")
+    cell = f"{text(mean):>10}" if math.isfinite(mean) else f"{'-':>10}"
+    return cell, f"{text(lo)} - {text(hi)}" if math.isfinite(lo) else "-"
 
 
 def metric_rows(

@@ -200,7 +200,7 @@ def run_map_data(
     dict
         JSON-ready data of :func:`render_page`.
     """
-    from experiments.outputs import policy_label, scenario_label
+    from experiments.outputs import policy_name, scenario_label
     from experiments.runner import draw_incidents, replication_seeds
     from scenarios import load_scenario
 
@@ -259,7 +259,7 @@ def run_map_data(
             "(of replications 0 to {last}), root seed {seed}"
         ).format(
             scenario=scenario_label(config.scenario),
-            policy=policy_label(dict(config.policy).get("name")),
+            policy=policy_name(dict(config.policy).get("name")),
             replication=result.replication, last=last, seed=root,
         ),  # fmt: skip
         "replication": result.replication,

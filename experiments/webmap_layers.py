@@ -26,6 +26,7 @@ import numpy as np
 from networks.i18n import _
 from networks.plot import ROAD_STYLE, road_class_label
 from networks.roadnet import RoadNetwork
+from scenarios.closure_text import closure_text
 
 #: Road segments drawn at most (about 20 bytes each in the page): the synthetic city's
 #: 380,000 roads are drawn on a 256 m grid as 54,000 segments, a page of about 1.3 MB.
@@ -269,7 +270,8 @@ def closure_items(
                 else _("slowed by incident {id}: {hazard}")
             ).format(id=int(d.incident), hazard=hazard_names.get(hazard, hazard))  # fmt: skip
         else:
-            text = d.disruption.label
+            # The label stays machine data in the records; the map shows it in words.
+            text = closure_text(d.disruption.label, hazard_names)
         out.append(
             {"start": round(float(d.start), 2), "end": round(float(d.end), 2),
              "closed": closed, "label": text, "xy": seg.ravel().tolist()}

@@ -57,6 +57,7 @@ def site_map_data(
     from experiments.siting.plots import LAYER_NAMES
     from experiments.siting.task import facilities_text, model_text
     from experiments.webmap import STATUS_STYLE, page_common
+    from networks.names import facility_label
 
     prob = result.problem
     net, task, budget = prob.network, prob.task, prob.budget_min
@@ -85,6 +86,8 @@ def site_map_data(
     )
     notes += _thinned_note(_("candidate sites"), cand_cell, kept.size, cand.size)
     table = site_table(result, proposed)
+    # sites.csv keeps the record names; people read them in the language in use.
+    shown = [facility_label(str(n), proposed.names_zh) for n in table["name"]]
     statuses = ("kept", "fixed", "new", "closed", "merged")
 
     def sites(wanted: tuple[str, ...]) -> dict[str, Any]:
@@ -97,9 +100,9 @@ def site_map_data(
                 continue
             ((x, y),) = wl.node_xy(net, np.array([node]), origin)
             points.append(
-                {"x": int(x), "y": int(y), "g": groups.index(st), "name": table["name"][i],
+                {"x": int(x), "y": int(y), "g": groups.index(st), "name": shown[i],
                  "node": int(node), "status": st,
-                 "popup": [[_("name"), table["name"][i]], [_("status"), _(LAYER_NAMES[st])],
+                 "popup": [[_("name"), shown[i]], [_("status"), _(LAYER_NAMES[st])],
                            [_("demand served"), f"{table['demand_served'][i]:.6g}"],
                            [_("of it within {minutes} min").format(minutes=f"{budget:g}"),
                             f"{table['demand_within_standard'][i]:.6g}"]]}

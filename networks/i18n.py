@@ -17,7 +17,8 @@ How the language is chosen, first match wins:
 5. English.
 
 Code marks text with :func:`_` (translated now) or :func:`N_` (a constant,
-translated where it is shown). Catalogue data (hazards, scenarios, places)
+translated where it is shown); :func:`pgettext` tells apart two meanings of one
+English word. Catalogue data (hazards, scenarios, places)
 carries both languages in its own files as ``name`` and ``name_zh``;
 :func:`pick` chooses between them.
 """
@@ -150,6 +151,16 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, translated."""
     return _translations().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the language in use, as ``context`` means it (gettext ``msgctxt``).
+
+    One English word can need two Chinese ones: ``pgettext("unit", "teams")`` is the
+    measure word 支 where ``_("teams")`` is the noun 救援力量. ``pybabel extract``
+    finds ``pgettext`` calls with its default keywords.
+    """
+    return _translations().pgettext(context, message)
 
 
 def N_(message: str) -> str:

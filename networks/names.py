@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from networks.i18n import _, both, get_language
+from networks.i18n import N_, _, both, get_language
 
 #: Township names (pinyin); more townships than names get a number.
 _TOWNSHIP_NAMES = (
@@ -73,6 +73,16 @@ _VILLAGE_FIRST_ZH = (
 _VILLAGE_LAND_ZH = ("坪", "湾", "岭", "坑", "塘", "源", "垅", "洲")
 #: Villages per township that get a name of their own (the rest a number).
 _NAMED_VILLAGES = 10
+#: Facility names by (at a village?, last word): a township's station and depot
+#: (白云镇应急救援站), a village's store (杨家坪村物资储备点), and a station or depot
+#: the siting puts at a village (:mod:`experiments.siting.proposal`: 陈家坪村应急物资库).
+_FACILITY_NAMES = {
+    (False, "Station"): N_("{township} Station"),
+    (False, "Depot"): N_("{township} Depot"),
+    (True, "Station"): N_("{village} Station"),
+    (True, "Depot"): N_("{village} Depot"),
+    (True, "Store"): N_("{village} Store"),
+}
 
 
 def numbered_name(names: tuple[str, ...], k: int) -> str:
@@ -201,10 +211,19 @@ def facility_label(name: str, names_zh: Mapping[str, str] | None = None) -> str:
     On the built-in city, ``"Municipal Station"``, ``"Anping County Station"``
     and ``"Anping County Depot"`` read 市级应急救援站, 安平县应急救援站 and
     安平县综合物资库.
+    A depot or station the siting proposes at a village (``"Shiqiao Village 3
+    Depot"``, :mod:`experiments.siting.proposal`) reads 陈家坪村应急物资库, and a
+    proposed site's ``" (proposed)"`` reads （拟建）; one at a road node without a name
+    (``"Node 12 Depot"``) reads 12号节点应急物资库.
     Any other name is shown as given.
     """
     if names_zh and name in names_zh and get_language() == "zh":
         return names_zh[name]
+    # A new site of a siting: "<name> (proposed)", numbered if that name was taken.
+    proposed = re.fullmatch(r"(.+) \(proposed\)((?: \d+)?)", name)
+    if proposed:
+        shown = facility_label(proposed.group(1), names_zh)
+        return _("{name} (proposed)").format(name=shown) + proposed.group(2)
     fixed = {
         "City Station": _("City Station"),
         "City Depot": _("City Depot"),
@@ -219,14 +238,14 @@ def facility_label(name: str, names_zh: Mapping[str, str] | None = None) -> str:
     if county and chinese_place_name(county.group(1)):
         template = _("{county} Station") if county.group(2) == "Station" else _("{county} Depot")
         return template.format(county=place_name(county.group(1)))
-    for suffix, template in (
-        (" Station", _("{township} Station")),
-        (" Depot", _("{township} Depot")),
-    ):
-        stem = name.removesuffix(suffix)
-        if stem != name and " Village " not in stem and chinese_place_name(stem):
-            return template.format(township=place_name(stem))
-    stem = name.removesuffix(" Store")
-    if stem != name and " Village " in stem and chinese_place_name(stem):
-        return _("{village} Store").format(village=place_name(stem))
+    node = re.fullmatch(r"Node (\d+) (Station|Depot)", name)
+    if node:  # a site the siting put at a road node without a name
+        station = node.group(2) == "Station"
+        template = _("Node {node} Station") if station else _("Node {node} Depot")
+        return template.format(node=node.group(1))
+    stem, _sep, kind = name.rpartition(" ")
+    template = _FACILITY_NAMES.get((" Village " in stem, kind))
+    if template and chinese_place_name(stem):
+        place = place_name(stem)
+        return _(template).format(township=place, village=place)
     return name

@@ -24,18 +24,18 @@ def _catalogue():
         return read_po(fh, locale="zh_CN")
 
 
-def _marked() -> dict[str, str]:
-    """Every message id marked in the code, with the file it is in."""
+def _marked() -> dict[tuple[str, str | None], str]:
+    """Every message marked in the code, as ``(msgid, context)``, with the file it is in."""
     from babel.messages.extract import extract_from_dir
 
-    found: dict[str, str] = {}
+    found: dict[tuple[str, str | None], str] = {}
     for pkg in PACKAGES:
-        for path, _line, msg, _comments, _ctx in extract_from_dir(
+        for path, _line, msg, _comments, ctx in extract_from_dir(
             REPO / pkg, method_map=[("**.py", "python")]
         ):
             for m in msg if isinstance(msg, tuple) else (msg,):
                 if m:
-                    found.setdefault(m, f"{pkg}/{path}")
+                    found.setdefault((m, ctx), f"{pkg}/{path}")
     return found
 
 
@@ -48,11 +48,11 @@ def _fields(text: str) -> tuple[list[str], list[str]]:
 
 def test_every_marked_message_has_a_chinese_translation():
     cat = _catalogue()
-    missing = [
-        f"{where}: {mid!r}"
-        for mid, where in _marked().items()
-        if mid not in cat or not cat[mid].string or cat[mid].fuzzy
-    ]
+    missing = []
+    for (mid, ctx), where in _marked().items():
+        msg = cat.get(mid, context=ctx)
+        if msg is None or not msg.string or msg.fuzzy:
+            missing.append(f"{where}: {mid!r}" + (f" (context {ctx!r})" if ctx else ""))
     assert missing == [], f"{len(missing)} untranslated, e.g. {missing[:5]}"
 
 
@@ -66,22 +66,28 @@ def test_no_marked_message_hides_where_the_extractor_cannot_see_it():
     for pkg in PACKAGES:
         for path in sorted((REPO / pkg).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id in ("_", "N_")
-                    and node.args
-                    and isinstance(node.args[0], ast.Constant)
-                    and isinstance(node.args[0].value, str)
-                    and node.args[0].value not in cat
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                # _(msgid), N_(msgid), pgettext(context, msgid): constants only.
+                args = [a.value if isinstance(a, ast.Constant) else None for a in node.args]
+                if node.func.id in ("_", "N_") and args and isinstance(args[0], str):
+                    mid, ctx = args[0], None
+                elif (
+                    node.func.id == "pgettext"
+                    and len(args) == 2
+                    and all(isinstance(a, str) for a in args)
                 ):
+                    ctx, mid = args
+                else:
+                    continue
+                if cat.get(mid, context=ctx) is None:
                     hidden.append(f"{path.relative_to(REPO)}:{node.lineno}")
     assert hidden == []
 
 
 def test_the_catalogue_holds_no_message_the_code_no_longer_has():
     marked = _marked()
-    stale = [m.id for m in _catalogue() if m.id and m.id not in marked]
+    stale = [m.id for m in _catalogue() if m.id and (m.id, m.context) not in marked]
     assert stale == []
 
 

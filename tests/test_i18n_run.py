@@ -9,6 +9,7 @@ import pytest
 
 from experiments.cli import main
 from experiments.outputs import HEADLINE, STOCKOUT_LABELS, UNSERVED_LABELS, format_summary
+from experiments.summary_rows import count_text
 from networks import i18n
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -132,7 +133,7 @@ def test_the_english_table_is_the_one_the_code_always_printed(runs):
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     lines = text.splitlines()
     assert lines[0] == (
-        "tiny: scenario typical_week, policy severity_priority, 2 replication(s), seed 5"
+        "tiny: scenario typical_week, policy severity priority, 2 replication(s), seed 5"
     )
     assert lines[1] == (
         "standard: call taken <= 1 min, first arrival <= 10 min after, "
@@ -143,7 +144,13 @@ def test_the_english_table_is_the_one_the_code_always_printed(runs):
     across = summary["across_replications"]
     for (key, label, unit), row in zip(HEADLINE, lines[4 : 4 + len(HEADLINE)], strict=True):
         mean = across[key]["mean"]
-        cell = f"{100 * mean:9.1f}%" if unit == "share" else f"{mean:10.1f}"
+        cell = (
+            f"{100 * mean:9.1f}%"
+            if unit == "share"
+            else f"{count_text(mean):>10}"
+            if unit == "count"
+            else f"{mean:10.1f}"
+        )
         assert row.startswith(f"{label:<40}{cell}"), row
         assert len(row) == 72
     n = sum(1 for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
@@ -251,9 +258,12 @@ def test_unserved_and_stockout_lines_follow_the_language():
         en = format_summary(cfg, results)
     with i18n.language("zh"):
         zh = format_summary(cfg, results)
-    assert "unserved (mean per run): after_horizon 1.0, horizon 1.0" in en
-    assert "stock-outs (mean per run): city_issue_events 2.0" in en
-    assert "nowhere_replenish_units_short 2.0" in en
+    assert (
+        "unserved (mean per run): called after the run's end 1, "
+        "teams still short at the run's end 1, "
+    ) in en
+    assert "stock-outs (mean per run): city depot: issues short 2, " in en
+    assert "no depot with the item: units short on restocking 2" in en
     assert "Baiyun Station 50.0%" in en
     tail = [line for line in zh.splitlines()[4:] if "：" in line]
     assert len(tail) == 3

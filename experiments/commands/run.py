@@ -168,7 +168,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--replications",
         type=argtypes.replications,
         default=None,
-        help=_("default: the config's"),
+        help=_("replications, each an independent stream of incidents (default: the config's)"),
     )
     add_executor_options(p)
     add_output_options(p, "yingji-run")

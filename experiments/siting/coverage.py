@@ -27,6 +27,11 @@ def _check_standard(standard: Any) -> float:
     return s
 
 
+def _minutes(seconds: float) -> str:
+    """A standard in seconds as the minutes a planner sets it in (480 -> ``8``)."""
+    return f"{round(seconds / 60, 2):g}"
+
+
 def _dominated_rows(cover: np.ndarray) -> np.ndarray:
     """Rows worth keeping in a set-covering problem (distinct rows assumed).
 
@@ -171,9 +176,9 @@ class LSCP(LocationModel):
         if bad.size:
             raise InfeasibleError(
                 _(
-                    "LSCP infeasible: {demand} are not within the standard of {seconds} s "
+                    "LSCP infeasible: {demand} are not within the standard of {minutes} min "
                     "from any candidate site"
-                ).format(demand=self._describe_demand(bad), seconds=f"{self.standard:g}")
+                ).format(demand=self._describe_demand(bad), minutes=_minutes(self.standard))
             )
         selected, bound, status = solve_set_cover(
             cover,
@@ -386,8 +391,8 @@ class BackupCoverage(LocationModel):
             raise InfeasibleError(
                 _(
                     "backup coverage with require_coverage: {demand} are not within the "
-                    "standard of {seconds} s from any candidate site"
-                ).format(demand=self._describe_demand(bad), seconds=f"{self.standard:g}")
+                    "standard of {minutes} min from any candidate site"
+                ).format(demand=self._describe_demand(bad), minutes=_minutes(self.standard))
             )
         active = positive & coverable
         work, w, _rows = merge_rows(cover_all[active], self.weights[active])
@@ -425,8 +430,8 @@ class BackupCoverage(LocationModel):
             raise InfeasibleError(
                 _(
                     "backup coverage with require_coverage: p={p} sites cannot cover "
-                    "every demand point within {seconds} s"
-                ).format(p=self.p, seconds=f"{self.standard:g}")
+                    "every demand point within {minutes} min"
+                ).format(p=self.p, minutes=_minutes(self.standard))
             )
         if out.x is None:
             raise SitingError(

@@ -442,12 +442,12 @@ class SupplyHierarchy:
             best = float(w[everything <= s_std].sum()) / total if total > 0 else 1.0
             raise InfeasibleError(
                 _(
-                    "supply hierarchy infeasible: {share} of demand within {seconds} s cannot be "
+                    "supply hierarchy infeasible: {share} of demand within {minutes} min cannot be "
                     "reached with {townships} township depots and {villages} village points "
                     "(with every candidate open: {best})"
                 ).format(
                     share=f"{self.min_coverage:.1%}",
-                    seconds=f"{s_std:g}",
+                    minutes=f"{round(s_std / 60.0, 2):g}",
                     townships=self.p_township,
                     villages=self.p_village,
                     best=f"{best:.1%}",

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from experiments.analysis import metric_text
-from experiments.metric_units import UNIT_LABELS, metric_unit
+from experiments.metric_units import metric_unit, unit_text
 from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
 from experiments.siting.task import facilities_text, model_text
@@ -249,7 +249,7 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
         for ax, u in ((left, unit.unit), (right, unit.diff_unit)):
             ax.grid(alpha=0.3, axis="x")
             ax.tick_params(axis="x", labelsize="small")
-            ax.set_xlabel(_(UNIT_LABELS[u]) if u in UNIT_LABELS else u, fontsize="x-small")
+            ax.set_xlabel(unit_text(u), fontsize="x-small")
     axes[0, 0].set_title(_("Mean over {n} replications (95% CI)").format(n=evaluation.replications))
     axes[0, 1].set_title(_("Proposed - current, paired (95% CI)"))
     if title:

@@ -121,7 +121,9 @@ def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
     taken = {d.name for d in upper + lower}
 
     def make(k: int, node: int) -> Any:
-        name = _name(result, net, node, "Depot", taken)[0]
+        # A village point is a store (物资储备点), as the built region names them.
+        kind = "Store" if task.tier == "village" else "Depot"
+        name = _name(result, net, node, kind, taken)[0]
         return Depot(name, node, task.tier, stock, parent=parents[k], lead_time_min=lead)
 
     proposed = _place(selected, mine, taken, make)

@@ -55,14 +55,14 @@ FACILITIES = {
     ("depots", "township"): N_("township depots"),
     ("depots", "village"): N_("village depots"),
 }
-#: Location models as the account names them.
+#: Location models by the names planners and the literature use (config keys are not names).
 MODEL_NAMES = {
     "lscp": N_("LSCP"),
     "mclp": N_("MCLP"),
-    "backup": N_("BACKUP"),
-    "pmedian": N_("PMEDIAN"),
-    "pcenter": N_("PCENTER"),
-    "hierarchy": N_("HIERARCHY"),
+    "backup": N_("backup coverage"),
+    "pmedian": N_("p-median"),
+    "pcenter": N_("p-center"),
+    "hierarchy": N_("supply hierarchy"),
 }
 
 
@@ -321,9 +321,9 @@ def facilities_text(facility: str, tier: str) -> str:
 
 
 def model_text(model: str) -> str:
-    """A location model as the account names it (``MCLP``; 最大覆盖模型 in Chinese)."""
+    """A location model as the account names it (``p-median``; p-中位模型 in Chinese)."""
     text = MODEL_NAMES.get(model)
-    return _(text) if text else model.upper()
+    return _(text) if text else model
 
 
 def option_name(key: str) -> str:

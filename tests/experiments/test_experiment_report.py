@@ -14,15 +14,25 @@ from experiments.report import (
     response_cdfs,
     write_report,
 )
+from experiments.report_figures import plot_response_cdf
 from experiments.store import ResultStore, read_table
 from networks.errors import ConfigError
+from networks.i18n import _, language
 from tests.experiments.test_experiment_batch import fake_replicate, make_spec
+
+
+def taken_replicate(config, *, replication: int, root_seed: int):
+    """The fake with a call-taking time: each call is taken 0.5-1.7 min after it comes in."""
+    res = fake_replicate(config, replication=replication, root_seed=root_seed)
+    inc = res.records.incidents
+    inc["call_taken"] = inc["call"] + 0.5 + 0.3 * (inc["id"] % 5)
+    return res
 
 
 @pytest.fixture
 def fake_run(tmp_path):
     spec = make_spec(tmp_path, replications=4)
-    run_experiment(spec, tmp_path / "out", replicate=fake_replicate, records=True)
+    run_experiment(spec, tmp_path / "out", replicate=taken_replicate, records=True)
     return spec, ResultStore.open(tmp_path / "out")
 
 
@@ -50,24 +60,33 @@ def test_metric_plot_shows_means_and_t_bars(fake_run):
     plt.close(fig)
 
 
-def test_cdf_from_records_is_the_pooled_empirical_cdf(fake_run):
+def test_cdf_from_records_is_the_pooled_empirical_cdf_from_call_taken(fake_run):
+    # The arrival interval of the standard and of the summary: call taken -> first arrival.
     spec, store = fake_run
     how, curves = response_cdfs(store, store.rows())
     assert how == "records"
     p = spec.points()[3]
-    want = np.sort(
-        np.concatenate(
-            [
-                (lambda inc: inc["first_arrival"] - inc["call"])(
-                    fake_replicate(p.config, replication=r, root_seed=99).records.incidents
-                )
-                for r in range(4)
-            ]
-        )
-    )
+    incidents = [
+        taken_replicate(p.config, replication=r, root_seed=99).records.incidents for r in range(4)
+    ]
+    want = np.sort(np.concatenate([inc["first_arrival"] - inc["call_taken"] for inc in incidents]))
     x, prob = curves[3]
     assert np.array_equal(x, want)
+    from_call = np.sort(np.concatenate([inc["first_arrival"] - inc["call"] for inc in incidents]))
+    assert not np.allclose(x, from_call)
     assert prob[-1] == 1.0 and np.all(np.diff(prob) > 0)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_cdf_axis_says_from_call_taken_as_the_map_does(fake_run, lang):
+    import matplotlib.pyplot as plt
+
+    _spec, store = fake_run
+    with language(lang):
+        fig = plot_response_cdf(store, store.rows(), target=10.0)
+        # The incident map's scale names the same interval: 接警至首支队伍到场（分钟）.
+        assert fig.axes[0].get_xlabel().startswith(_("call taken -> first arrival (min)"))
+    plt.close(fig)
 
 
 def test_cdf_without_records_goes_through_mean_summary_quantiles(tmp_path):

@@ -20,9 +20,16 @@ from scipy import stats
 
 from experiments.cli import main
 from experiments.config import RunConfig
-from experiments.outputs import format_summary
+from experiments.metric_units import metric_unit
+from experiments.outputs import HEADLINE, format_summary
 from experiments.replicate_parallel import run_replications
-from experiments.summary_rows import RUSH_HOUR_HEADLINE, _hour_ranges, row_cells
+from experiments.summary_rows import (
+    OPTIONAL_HEADLINE,
+    RUSH_HOUR_HEADLINE,
+    _hour_ranges,
+    count_text,
+    row_cells,
+)
 from networks.i18n import _, language
 from sim.targets import ResponseTargets
 from sim.warning_summary import WARNING_HEADLINE
@@ -88,7 +95,8 @@ def _rows(text: str) -> dict[str, list[float]]:
     for line in text.splitlines():
         parts = re.split(r"\s{2,}", line.strip(), maxsplit=1)
         if len(parts) == 2 and re.fullmatch(r"[-\d.% ]+", parts[1]):
-            rows[parts[0]] = [float(x) for x in re.findall(r"\d+\.\d", parts[1])]
+            # Counts may print whole ("2 - 2"), anything else with one decimal.
+            rows[parts[0]] = [float(x) for x in re.findall(r"\d+(?:\.\d)?", parts[1])]
     return rows
 
 
@@ -243,6 +251,43 @@ def test_a_share_shows_within_0_and_100_percent(mean, lo, hi):
     cell, ci = row_cells({"mean": mean, "ci_low": lo, "ci_high": hi}, "share")
     shown = [float(cell.rstrip("%")), *(float(x.rstrip("%")) for x in ci.split(" - "))]
     assert all(0.0 <= x <= 100.0 for x in shown)
+
+
+@given(
+    count=st.integers(0, 10**6),
+    reps=st.integers(1, 20),
+    unit=st.sampled_from(["count", "min"]),
+)
+def test_a_count_prints_whole_when_it_is_and_minutes_always_with_one_decimal(count, reps, unit):
+    # The mean of ``reps`` replications that counted ``count`` in all, and an interval
+    # around it; whole only where the replications' total divides evenly.
+    mean = count / reps
+    cell, ci = row_cells({"mean": mean, "ci_low": mean - 0.25, "ci_high": mean + 0.5}, unit)
+    shown = [cell.strip(), *ci.split(" - ")]
+    for text, value in zip(shown, (mean, max(mean - 0.25, 0.0), mean + 0.5), strict=True):
+        whole = unit == "count" and value == int(value)
+        assert ("." not in text) == whole, (text, value)
+        assert re.fullmatch(r"\d+" if whole else r"\d+\.\d", text)
+        assert float(text) == pytest.approx(value, abs=0.051)
+    assert len(cell) == 10
+
+
+@given(st.floats(-1e9, 1e9, allow_nan=False))
+def test_count_text_is_whole_exactly_for_whole_values(value):
+    text = count_text(value)
+    assert ("." in text) == (value != round(value))
+    assert float(text) == pytest.approx(value, abs=0.051)
+    assert text != "-0"
+
+
+def test_the_summary_rows_units_are_the_units_of_their_metrics():
+    # The table and the summary's lines print a count as metric_units reads the key:
+    # a row marked "count" is counted in something (incidents, people, teams, ...).
+    kinds = {"%": "share", "min": "min"}
+    for key, _label, unit in (*HEADLINE, *OPTIONAL_HEADLINE):
+        of_key = metric_unit(key).unit
+        assert of_key, key
+        assert kinds.get(of_key, "count") == unit, key
 
 
 def test_unknown_means_and_intervals_show_a_dash():
