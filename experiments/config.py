@@ -183,6 +183,15 @@ class RunConfig:
         if not p.exists():
             raise ConfigError(_("no such file"), source=str(p))
         data = read_toml(p)
+        if "factors" in data or ("base" in data and "network" not in data):
+            # The shipped examples hold both kinds: say which command reads this one.
+            raise ConfigError(
+                _(
+                    "this is an experiment file ([base], [[factors]]), not a run config: "
+                    "run it with yingji experiment run {path} --out DIR"
+                ).format(path=p),
+                source=str(p),
+            )
         return cls.from_dict(data, source=str(p), base_dir=p.parent)
 
     @classmethod

@@ -38,7 +38,7 @@ from experiments.analysis import (
 )
 from experiments.design import find_point
 from experiments.figures import save_figure
-from experiments.metric_units import format_metric
+from experiments.metric_units import format_metric, metric_unit
 from experiments.report_figures import (
     plot_metric_by_factor,
     plot_paired_differences,
@@ -82,6 +82,19 @@ def _cell(v: Any, metric: str, *, diff: bool = False, unit: bool = True) -> str:
             format_metric(None if v is None else float(v), metric, difference=diff, unit=unit)
         )
     return _fmt(v)
+
+
+def _clipped(metric: str, v: Any, *, diff: bool = False) -> Any:
+    """An interval end within what ``metric`` can be, as the printed run summary shows it.
+
+    A share in [0, 1] (a difference in [-1, 1]); a count or minutes not below 0.
+    """
+    if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
+        return v
+    unit = metric_unit(metric).unit
+    if unit == "%":
+        return min(max(v, -1.0 if diff else 0.0), 1.0)
+    return max(v, 0.0) if unit and not diff else v
 
 
 def _table_html(header: Sequence[str], body: Sequence[Sequence[str]], cls: str = "") -> str:
@@ -317,8 +330,9 @@ def _page(
         [
             [baseline_mark.format(id=p.id) if p.index == base.index else p.id]
             + [
-                f"{_cell(per_point['mean'][i], m)} <small>[{_cell(per_point['ci_low'][i], m)}, "
-                f"{_cell(per_point['ci_high'][i], m)}]</small>"
+                f"{_cell(per_point['mean'][i], m)} "
+                f"<small>[{_cell(_clipped(m, per_point['ci_low'][i]), m)}, "
+                f"{_cell(_clipped(m, per_point['ci_high'][i]), m)}]</small>"
                 for m, i in ((m, idx[(p.index, m)]) for m in metrics)
             ]
             for p in points
@@ -335,7 +349,8 @@ def _page(
             lo, hi = paired["ci_low"][i], paired["ci_high"][i]
             sig = math.isfinite(lo) and (lo > 0 or hi < 0)
             # The value names its unit (percentage points); its bounds are in the same.
-            low, high = (_cell(b, m, diff=True, unit=False) for b in (lo, hi))
+            low, high = (_cell(_clipped(m, b, diff=True), m, diff=True, unit=False)
+                         for b in (lo, hi))  # fmt: skip
             cell = (
                 f"{_cell(paired['diff'][i], m, diff=True)} <small>[{low}, {high}] "
                 f"n={paired['n'][i]}</small>"

@@ -184,6 +184,15 @@ class ExperimentSpec:
         if not p.is_file():
             raise ConfigError(_("no such file"), source=str(p))
         data = read_toml(p)
+        if "base" not in data and "factors" not in data and "network" in data:
+            raise ConfigError(
+                _(
+                    "this is a run config, not an experiment file (no [base] or [[factors]]): "
+                    "run it with yingji run {path} --out DIR, or name it as base.config in "
+                    "an experiment file"
+                ).format(path=p),
+                source=str(p),
+            )
         return cls.from_dict(data, source=str(p), base_dir=p.resolve().parent)
 
     @classmethod

@@ -188,9 +188,16 @@ def cmd_history(args: argparse.Namespace) -> int:
     from experiments.drill.reveal import history_target
 
     if str(args.history).lower().endswith(".toml"):
-        from experiments.drill.config import drill_language
+        from experiments.drill.config import DrillConfig, drill_language
+        from experiments.drill.history_file import read_history
 
         i18n.adopt(drill_language(args.history))
+        # The drill config knows its catalogue and network: check the rows' hazards and
+        # areas as the next draw will, rather than list rows that draw would refuse.
+        cfg = DrillConfig.from_file(args.history)
+        read_history(
+            history_target(args.history), catalogue=cfg.catalogue(), network=cfg.region().network
+        )
     rows = read_history_table(history_target(args.history))
     if not rows:
         print(_("no drills in {path} yet").format(path=args.history))

@@ -116,7 +116,17 @@ def format_network_info(summary: dict, extra: Sequence[tuple[str, str]] = ()) ->
 
 def cmd_network_info(args: argparse.Namespace) -> int:
     """``yingji network info``: print size, length, extent and what cleaning dropped."""
-    net = _network_from_args(args)
+    import logging
+
+    # The loading warning about dropped parts points to this very command, which
+    # prints them below: not said twice.
+    quiet = logging.getLogger("networks.cleaning")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        net = _network_from_args(args)
+    finally:
+        quiet.setLevel(level)
     s = net.summary()
     print(json.dumps(s, indent=2) if args.json else format_network_info(s))
     return 0

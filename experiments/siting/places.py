@@ -48,6 +48,7 @@ def table_nodes(
     ``demand``), for the error if it has no rows. A column :data:`SITING_TABLE` does
     not declare is refused, as the facility tables refuse one.
     """
+    _refuse_own_output(path, task, name)
     table = read_rows(path, columns=SITING_TABLE.ordered)
     if not table:
         raise task.error(name, _("the table {path} has no rows").format(path=path))
@@ -56,6 +57,30 @@ def table_nodes(
         for r in table
     ]
     return np.asarray(nodes, dtype=np.int64), table
+
+
+def _refuse_own_output(path: Path, task: SitingTask, name: str) -> None:
+    """Say what to keep when a table is a ``sites.csv``/``proposed_*.csv`` yingji wrote.
+
+    Their extra columns (``status``, ``tier``, ...) would be refused one by one, and
+    a ``sites.csv`` also lists closed sites, which a ``fix`` table would keep open.
+    """
+    if Path(path).suffix.lower() != ".csv":
+        return
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            head = {c.strip() for c in fh.readline().split(",")}
+    except (OSError, UnicodeDecodeError):
+        return  # the table reader says what is wrong with the file
+    if {"status", "tier"} <= head or "capability" in head:
+        raise task.error(
+            name,
+            _(
+                "{path} is a table yingji wrote (sites or facilities): keep the rows to use "
+                "and only name, name_zh and one location column (node, osmid, lon and lat, "
+                "x and y, or landmark)"
+            ).format(path=path),
+        )
 
 
 def grid_nodes(network: RoadNetwork, spacing_m: float) -> np.ndarray:

@@ -220,3 +220,18 @@ def test_a_multi_party_error_names_the_file_at_fault():
         combine(pub, {**c, "bob": b"0" * 8}, source="commitments.json", files=files)
     # the seed does not depend on where the files are
     assert combine(pub, c) == combine(pub, c, source="x.json", files=files)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_drill_history_of_a_drill_config_checks_hazards_and_areas(tmp_path, capsys, lang):
+    cfg = write(tmp_path / "d.toml", SMALL)
+    good = "2026-03-02T09:00:00+00:00,Q1,建筑火灾,西坝镇\n"
+    write(tmp_path / "h.csv", HEAD + good)
+    code, out, _err = run(capsys, "--lang", lang, "drill", "history", cfg)
+    assert code == 0 and "Q1" in out  # Chinese names are the catalogue's and the map's
+    write(tmp_path / "h.csv", HEAD + good + "2026-09-01T09:00:00+00:00,Q2,dragon,Xiba Town\n")
+    code, out, err = run(capsys, "--lang", lang, "drill", "history", cfg)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1
+    assert "'dragon'" in err and ("row 3, column hazard" in err or "第 3 行，hazard 列" in err)
+    # The bare CSV knows no catalogue: listed as written (a draw will check it).
+    assert run(capsys, "drill", "history", tmp_path / "h.csv")[0] == 0

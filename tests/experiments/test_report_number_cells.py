@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from experiments.batch import run_experiment
 from experiments.metric_units import format_metric
@@ -118,8 +120,25 @@ def test_report_tables_show_percent_points_counts_and_minutes(tmp_path, lang, no
         assert re.fullmatch(
             r"\d{2},\d{3}(\.\d\d)? \[\d{2},\d{3}\.\d\d, \d{2},\d{3}\.\d\d\]", row[3]
         )
-        assert re.fullmatch(r"\d\.\d\d \[-?\d+\.\d\d, \d+\.\d\d\]", row[4]), row[4]
+        # Minutes never below 0, shares within 0-100 %, as the printed summary shows them.
+        assert re.fullmatch(r"\d\.\d\d \[\d+\.\d\d, \d+\.\d\d\]", row[4]), row[4]
+        assert all(0.0 <= float(x) <= 100.0 for x in re.findall(r"(-?[\d.]+)%", row[1]))
     for row in diffs:
         assert re.fullmatch(rf"{pp} \[-?\d+\.\d, -?\d+\.\d\] n=3", row[1]), row[1]
+        bounds = re.findall(r"\[(-?[\d.]+), (-?[\d.]+)\]", row[1])[0]
+        assert all(-100.0 <= float(b) <= 100.0 for b in bounds)
         assert row[2] == "0 [0, 0] n=3"
     assert not [c for row in means + diffs for c in row if re.search(r"\de[+-]\d", c)]
+
+
+@given(v=st.floats(-1e6, 1e6, allow_nan=False), diff=st.booleans())
+def test_interval_ends_are_clipped_to_what_the_metric_can_be(v, diff):
+    from experiments.report import _clipped
+
+    share = _clipped("compliance_arrival", v, diff=diff)
+    assert (-1.0 if diff else 0.0) <= share <= 1.0
+    assert share == v or not ((-1.0 if diff else 0.0) <= v <= 1.0)  # only ends outside move
+    minutes = _clipped("intervals_arrival_mean", v, diff=diff)
+    assert minutes == (v if diff else max(v, 0.0))  # a difference of minutes may be < 0
+    assert _clipped("incidents", v) == max(v, 0.0)
+    assert _clipped("some_unknown_metric", v) == v

@@ -82,3 +82,18 @@ def test_a_bad_location_cell_names_its_row_and_column(tmp_path, config, region, 
     with pytest.raises(ConfigError) as info:
         demand_weights(_task(tmp_path, table, demand="t.csv"), config, region)
     assert info.value.key == key  # not "line 3.landmark"
+
+
+def test_a_sites_table_yingji_wrote_says_what_to_keep(tmp_path, config, region):
+    # The header of `yingji site`'s sites.csv: its closed rows must not be fixed open.
+    table = (
+        "name,status,tier,node,osmid,lon,lat,x,y,demand_served,demand_within_standard\n"
+        "A,closed,township,5,5,117.0,28.0,0.0,0.0,1.0,1.0\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        build_problem(_task(tmp_path, table, fix="t.csv", p=7), config, region)
+    assert info.value.key == "siting.fix"
+    assert "a table yingji wrote" in str(info.value) and "one location column" in str(info.value)
+    # The same rows cut to a name and a location are a fix table.
+    (tmp_path / "t.csv").write_text("name,node\nA,5\n", encoding="utf-8")
+    assert build_problem(_task(tmp_path, "name,node\nA,5\n", fix="t.csv", p=7), config, region)

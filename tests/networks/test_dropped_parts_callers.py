@@ -74,3 +74,14 @@ def test_a_scenario_place_on_the_dropped_part_says_so(tmp_path):
         place.resolve(
             Geography(net), rng=np.random.default_rng(0), source="s.toml", key="events[0].at"
         )
+
+
+def test_network_info_lists_the_dropped_parts_without_pointing_to_itself(tmp_path, capsys):
+    path, _west, _east = _two_towns(tmp_path)
+    assert main(["network", "info", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "network info" not in err  # the loading warning names this command: not here
+    assert "part 1" in out and "dropped" in out
+    # Loading it anywhere else still warns, naming the command that lists the parts.
+    assert main(["network", "plot", str(path), "-o", str(tmp_path / "n.png")]) == 0
+    assert f"yingji network info {path}" in capsys.readouterr().err
