@@ -310,7 +310,7 @@ def test_history_through_the_drill_file_updates_the_revealed_row(drill, tmp_path
     toml.write_text(EXAMPLE.read_text().replace('"drill_history.csv"', '"h.csv"'))
     hist = tmp_path / "h.csv"
     header, mine = (drill / "revealed" / "history_row.csv").read_text().splitlines()
-    hist.write_text(f"{header}\n2026-01-02T00:00:00+00:00,OLD,building_fire,E3,\n{mine}\n")
+    hist.write_text(f"{header}\n2026-01-02T00:00:00+00:00,OLD,building_fire,Xiba Town,\n{mine}\n")
     code, out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
                          "--append-history", toml)  # fmt: skip
     assert code == 0, err
