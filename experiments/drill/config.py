@@ -60,6 +60,7 @@ packets in it, unless ``--lang`` is given at the reveal.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -254,6 +255,7 @@ class DrillConfig:
         spec_data = {k: v for k, v in data.items() if k != "workgroups"}
         spec_data["evaluation"] = {k: v for k, v in ev.data.items() if k != "standard"}
         spec_data["reporting"] = {k: v for k, v in rp.data.items() if k not in RULE_KEYS}
+        spec_data["drill"] = _hazard_keys(spec_data.get("drill"), catalogue)
         spec = DrillSpec.from_dict(spec_data, source=src, hazards=catalogue.keys)
         reporting = reporting.with_overrides(spec, spec_data["reporting"])
         spec = replace(spec, reporting=reporting.deadlines())
@@ -351,3 +353,21 @@ def _absolute(network: dict[str, Any]) -> dict[str, Any]:
     if network.get("file"):
         network = {**network, "file": str(Path(network["file"]).resolve())}
     return network
+
+
+def _hazard_keys(drill: Any, catalogue: HazardCatalogue) -> Any:
+    """``[drill] hazards`` with names (English or Chinese, 森林火灾) as catalogue keys.
+
+    As in incident logs and the drill history; a name the catalogue does not know is
+    left for :meth:`DrillSpec.from_dict` to refuse by key.
+    """
+    if not isinstance(drill, Mapping) or not isinstance(drill.get("hazards"), list):
+        return drill
+    from scenarios.incident_cells import hazard_index
+
+    names = hazard_index(catalogue)
+    keys = [
+        names.get(h) or names.get(h.casefold()) or h if isinstance(h, str) else h
+        for h in drill["hazards"]
+    ]
+    return {**drill, "hazards": keys}

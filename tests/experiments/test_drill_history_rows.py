@@ -235,3 +235,22 @@ def test_drill_history_of_a_drill_config_checks_hazards_and_areas(tmp_path, caps
     assert "'dragon'" in err and ("row 3, column hazard" in err or "第 3 行，hazard 列" in err)
     # The bare CSV knows no catalogue: listed as written (a draw will check it).
     assert run(capsys, "drill", "history", tmp_path / "h.csv")[0] == 0
+
+
+def test_drill_hazards_may_be_named_in_chinese_or_english(tmp_path):
+    from experiments.drill.config import DrillConfig
+
+    write(tmp_path / "h.csv", HEAD)
+    by_key = DrillConfig.from_file(write(tmp_path / "k.toml", SMALL)).spec
+    named = SMALL.replace('hazards = ["building_fire"]', 'hazards = ["建筑火灾"]')
+    zh = DrillConfig.from_file(write(tmp_path / "z.toml", named)).spec
+    assert zh.hazards == ("building_fire",)
+    assert by_key.hazards == ("building_fire",)
+    english = SMALL.replace('hazards = ["building_fire"]', 'hazards = ["building FIRE"]')
+    assert DrillConfig.from_file(write(tmp_path / "e.toml", english)).spec.hazards == (
+        "building_fire",
+    )
+    dragon = SMALL.replace('hazards = ["building_fire"]', 'hazards = ["火龙"]')
+    with pytest.raises(ConfigError) as exc:
+        DrillConfig.from_file(write(tmp_path / "d.toml", dragon))
+    assert exc.value.key == "drill.hazards" and "'火龙'" in str(exc.value)
