@@ -45,6 +45,25 @@ DASK_CONNECT_TIMEOUT_S = 5
 _PR_SET_PDEATHSIG = 1
 
 
+def _show_warnings() -> None:
+    """Show yingji's warnings in a worker as the command line does (``yingji: warning:``).
+
+    A spawned worker has no handler (Python's last resort would print the bare
+    message); a forked one inherits the command's and needs none.
+    """
+    import logging
+
+    from experiments.cli import LOGGED_PACKAGES, _LevelPrefix
+
+    for name in LOGGED_PACKAGES:
+        lg = logging.getLogger(name)
+        if not lg.handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(_LevelPrefix())
+            lg.addHandler(handler)
+            lg.setLevel(logging.WARNING)
+
+
 def _watch_parent(parent: int) -> None:
     """Initializer of a local worker: die with the parent process, leave Ctrl-C to it.
 
@@ -52,6 +71,7 @@ def _watch_parent(parent: int) -> None:
     parent is killed (``SIGKILL`` runs no clean-up).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _show_warnings()
     armed = False
     if sys.platform.startswith("linux"):
         try:

@@ -266,6 +266,10 @@ def _dropped(nodes: NodeTable, labels: np.ndarray, sizes: np.ndarray, main: int)
     )
 
 
+#: Sources already warned about in this process.
+_WARNED: set[str] = set()
+
+
 def note_source(report: CleaningReport, source: str, *, is_file: bool = True) -> None:
     """Record where a network came from, and warn if loading it dropped much of it.
 
@@ -284,8 +288,11 @@ def note_source(report: CleaningReport, source: str, *, is_file: bool = True) ->
     largest part; without a word, a run would answer for half the map.
     """
     report.source = source if is_file else ""
-    if report.share_dropped <= WARN_DROPPED_SHARE:
+    if report.share_dropped <= WARN_DROPPED_SHARE or source in _WARNED:
         return
+    if not logger.isEnabledFor(logging.WARNING):  # silenced (network info): not said yet
+        return
+    _WARNED.add(source)  # once per process: every design point loads the same file
     message = (
         _("{source}: {nodes} of {total} road nodes ({share}) are not connected both ways to the "
           "main network and were dropped; places there are not on the network "

@@ -91,6 +91,11 @@ def test_loading_warns_when_more_than_five_percent_of_the_nodes_are_dropped(tmp_
     share = len(east) / (len(west) + len(east))
     assert share > WARN_DROPPED_SHARE
     assert record.getMessage().startswith(f"{path}: 25 of 61 road nodes ({share:.0%}) are not")
+    # Once per process: every design point of an experiment loads the same file.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="networks"):
+        assert load_network(path).cleaning.nodes_dropped == 25
+    assert not caplog.records
     # One dropped node of 37 (under 5 %) is the usual one-way stub: no warning.
     caplog.clear()
     (tmp_path / "one").mkdir()
@@ -128,3 +133,22 @@ def test_run_with_a_station_on_the_dropped_part_warns_then_names_it(tmp_path, ca
     assert err[0].startswith("yingji: warning: ") and "25 of 61 road nodes (41%)" in err[0]
     assert err[1].startswith(f"yingji: error: {tmp_path / 'stations.csv'}: line 2, column osmid: ")
     assert f"node id {east[3]} lies on a part of the roads not connected both ways" in err[1]
+
+
+def test_a_spawned_worker_shows_warnings_as_the_command_line_does():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import logging\n"
+        "from experiments.executors import _show_warnings\n"
+        "_show_warnings()\n"
+        "logging.getLogger('networks.cleaning').warning('part of the roads dropped')\n"
+        "logging.getLogger('networks.cleaning').info('not shown')\n"
+    )
+    env = {**os.environ, "YINGJI_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stderr.splitlines() == ["yingji: warning: part of the roads dropped"]
