@@ -9,6 +9,7 @@ replications.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,7 @@ VERDICTS = {
     "better": N_("better"),
     "worse": N_("worse"),
     "no clear difference": N_("no clear difference"),
+    "no data": N_("no data"),
 }
 
 
@@ -68,7 +70,7 @@ def _word(table: dict[str, str], key: str) -> str:
 
 
 def verdict_text(verdict: str) -> str:
-    """An evaluation verdict (``better``, ``worse``, ``no clear difference``) in words."""
+    """An evaluation verdict (``better``, ``worse``, ``no clear difference``, ``no data``)."""
     return _word(VERDICTS, verdict)
 
 
@@ -146,7 +148,8 @@ class Evaluation:
             Columns ``metric, current, current_low, current_high, proposed,
             proposed_low, proposed_high, diff, diff_low, diff_high, p_value,
             verdict`` (``better``, ``worse`` or ``no clear difference``: the
-            interval of the difference excludes 0 or not).
+            interval of the difference excludes 0 or not; ``no data`` when no
+            pair measured the metric).
         """
         cols: dict[str, list[Any]] = {
             k: []
@@ -161,7 +164,9 @@ class Evaluation:
             b = mean_ci(self.proposed[m], level=self.level)
             d = paired_ci(self.proposed[m], self.current[m], level=self.level)
             verdict = "no clear difference"
-            if d.n >= 2 and (d.low > 0 or d.high < 0):
+            if not math.isfinite(d.mean):  # nothing measured in any pair (no warned incident)
+                verdict = "no data"
+            elif d.n >= 2 and (d.low > 0 or d.high < 0):
                 up = d.low > 0
                 verdict = "better" if up == (m in HIGHER_IS_BETTER) else "worse"
             row = (
