@@ -119,6 +119,13 @@ class _LevelPrefix(logging.Formatter):
         return message
 
 
+def stderr_handler() -> logging.Handler:
+    """A handler writing yingji's log records to ``sys.stderr`` as the command line shows them."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LevelPrefix())
+    return handler
+
+
 @contextlib.contextmanager
 def show_log_messages(*, level: int = logging.INFO) -> Iterator[logging.Handler]:
     """Show yingji's log messages on stderr while the block runs.
@@ -138,8 +145,7 @@ def show_log_messages(*, level: int = logging.INFO) -> Iterator[logging.Handler]
     logging.Handler
         The handler (writing to the ``sys.stderr`` of the moment the block starts).
     """
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_LevelPrefix())
+    handler = stderr_handler()
     loggers = [logging.getLogger(name) for name in LOGGED_PACKAGES]
     levels = [lg.level for lg in loggers]
     for lg in loggers:

@@ -53,14 +53,12 @@ def _show_warnings() -> None:
     """
     import logging
 
-    from experiments.cli import LOGGED_PACKAGES, _LevelPrefix
+    from experiments.cli import LOGGED_PACKAGES, stderr_handler
 
     for name in LOGGED_PACKAGES:
         lg = logging.getLogger(name)
         if not lg.handlers:
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(_LevelPrefix())
-            lg.addHandler(handler)
+            lg.addHandler(stderr_handler())
             lg.setLevel(logging.WARNING)
 
 

@@ -92,6 +92,21 @@ class MetricUnit:
     diff_unit: str = ""
 
 
+def clip_to_unit(value: float, unit: str, *, difference: bool = False) -> float:
+    """An interval end within what a value in ``unit`` can be.
+
+    A t interval of a few replications may run past it: a share (``"%"``) lies
+    in [0, 1] and a difference of shares in [-1, 1]; a count or minutes (any
+    other unit) are not below 0, a difference of them may be. No unit, or
+    ``nan``: as given.
+    """
+    if not math.isfinite(value):
+        return value
+    if unit == "%":
+        return min(max(value, -1.0 if difference else 0.0), 1.0)
+    return max(value, 0.0) if unit and not difference else value
+
+
 def metric_unit(metric: str) -> MetricUnit:
     """The unit of a summary metric (see :mod:`experiments.metric_units`).
 

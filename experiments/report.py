@@ -38,7 +38,7 @@ from experiments.analysis import (
 )
 from experiments.design import find_point
 from experiments.figures import save_figure
-from experiments.metric_units import format_metric, metric_unit
+from experiments.metric_units import clip_to_unit, format_metric, metric_unit
 from experiments.report_figures import (
     plot_metric_by_factor,
     plot_paired_differences,
@@ -89,12 +89,9 @@ def _clipped(metric: str, v: Any, *, diff: bool = False) -> Any:
 
     A share in [0, 1] (a difference in [-1, 1]); a count or minutes not below 0.
     """
-    if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
+    if not isinstance(v, int | float) or isinstance(v, bool):
         return v
-    unit = metric_unit(metric).unit
-    if unit == "%":
-        return min(max(v, -1.0 if diff else 0.0), 1.0)
-    return max(v, 0.0) if unit and not diff else v
+    return clip_to_unit(float(v), metric_unit(metric).unit, difference=diff)
 
 
 def _table_html(header: Sequence[str], body: Sequence[Sequence[str]], cls: str = "") -> str:

@@ -109,9 +109,9 @@ def _code_states(
 def _states_of(old: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     """The code states a manifest lists (one, the folder's own, if it lists none or bad ones)."""
     states = old.get("code_digests")
-    kinds = [(type(st.get("code_digest")), type(st.get("replications"))) if isinstance(st, dict)
-             else () for st in states] if isinstance(states, list) else []  # fmt: skip
-    ok = bool(kinds) and set(kinds) == {(str, int)}
+    ok = isinstance(states, list) and bool(states) and all(
+        isinstance(st, dict) and type(st.get("code_digest")) is str
+        and type(st.get("replications")) is int for st in states)  # fmt: skip
     return states if ok else [{"code_digest": old.get("code_digest", now), "replications": 0}]
 
 

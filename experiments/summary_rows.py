@@ -24,6 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from experiments.metric_units import clip_to_unit
 from networks.i18n import N_, _
 from sim.moveup_records import MOVEUP_HEADLINE
 from sim.warning_summary import WARNING_HEADLINE
@@ -128,17 +129,13 @@ def row_cells(a: Mapping[str, float], unit: str) -> tuple[str, str]:
     tuple of str
         ``-`` stands for an unknown mean or interval.
     """
+    # Within what the unit can be, whatever the t interval of a few replications says.
+    mean, lo, hi = (clip_to_unit(a[x], "%" if unit == "share" else unit)
+                    for x in ("mean", "ci_low", "ci_high"))  # fmt: skip
     if unit == "share":
-        # A share lies in [0, 1]; the t interval of a few replications may not.
-        mean, lo, hi = (
-            100 * min(max(a[x], 0.0), 1.0) if math.isfinite(a[x]) else math.nan
-            for x in ("mean", "ci_low", "ci_high")
-        )
+        mean, lo, hi = 100 * mean, 100 * lo, 100 * hi
         cell = f"{mean:9.1f}%" if math.isfinite(mean) else f"{'-':>10}"
         return cell, f"{lo:.1f} - {hi:.1f}%" if math.isfinite(lo) else "-"
-    mean, lo, hi = a["mean"], a["ci_low"], a["ci_high"]
-    if math.isfinite(lo):
-        lo = max(lo, 0.0)  # counts and minutes are never negative, whatever the t interval says
     mean, lo, hi = (x + 0.0 for x in (mean, lo, hi))  # no "-0.0"
     text = count_text if unit == "count" else (lambda x: f"{x:.1f}")
     cell = f"{text(mean):>10}" if math.isfinite(mean) else f"{'-':>10}"
