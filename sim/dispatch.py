@@ -105,6 +105,10 @@ class Dispatch:
         self.d_team: list[int] = []
         self.d_ret: list[float] = []
         self.d_avail: list[float] = []
+        # Rows whose drive home is not (released or arrival, returned): sent on from the road,
+        # or stranded at the scene for a while; row -> (start, planned end) of that drive,
+        # so move-up's coverage knows when the team passed half-way (sim.moveup_records).
+        self.d_way: dict[int, tuple[float, float]] = {}
 
     # ------------------------------------------------------------ dispatch
     def _assign(self, i: int, cap: int, cand: Candidate) -> None:
@@ -117,6 +121,7 @@ class Dispatch:
             self.returning[cap].remove(team)
             r = self.last_row[team]
             if r >= 0:  # a team on a move (sim.relocate) has no dispatch row to close
+                self.d_way[r] = (self.ret_start[team], self.ret_end[team])
                 self.d_ret[r] = now
                 self.d_avail[r] = now
             turnout = 0.0

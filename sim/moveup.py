@@ -29,7 +29,8 @@ stays dispatchable on the way, and after an incident returns to the station
 it was moved to (its post), from where the policy may move it on.
 
 Decisions use the current road state; the coverage reported afterwards
-(:meth:`MoveUp._moveup_tables`) uses the roads as they were at the start.
+(:meth:`MoveUp._moveup_tables`) uses the roads as they were at the start, at
+free flow (without minute 0's hour band).
 
 Cost: a policy looks at every dispatch (and compliance at every release) of a
 capability that may move, a few times per incident, so the look is plain
@@ -237,16 +238,23 @@ class MoveUp(MexclpMoves):
         self._mu_cur[cap] = hit
         return hit
 
-    def _make_plan(self, cap: int, tt: np.ndarray) -> _Plan:
+    def _cover_model(self, cap: int, tt: np.ndarray) -> CoverModel:
+        """``cap``'s coverage model on the travel times ``tt`` (its posts: see the spec)."""
         spec = self.moveup
         assert spec is not None
         cover_min = spec.cover_min if spec.cover_min is not None else self.targets.arrival
-        bases = self._mu_bases[cap]
         if spec.policy == "mexclp" and spec.posts == "bases":
-            posts = np.flatnonzero(bases > 0).tolist()
+            posts = np.flatnonzero(self._mu_bases[cap] > 0).tolist()
         else:
             posts = list(range(self._mu_local))
-        model = CoverModel(tt, posts, self._mu_demand[cap], cover_min * 60.0, self._mu_q[cap])
+        return CoverModel(tt, posts, self._mu_demand[cap], cover_min * 60.0, self._mu_q[cap])
+
+    def _make_plan(self, cap: int, tt: np.ndarray) -> _Plan:
+        spec = self.moveup
+        assert spec is not None
+        bases = self._mu_bases[cap]
+        model = self._cover_model(cap, tt)
+        posts = model.posts
         if cap in self._mu_tables:
             table = [[row[s] for s in posts] for row in self._mu_tables[cap]]
         elif model.weight.size:
@@ -402,8 +410,16 @@ class MoveUp(MexclpMoves):
 
     # ------------------------------------------------------------ records
     def _moveup_start(self) -> None:
-        """Coverage models of the roads at the start (what the records measure coverage on)."""
-        self._mu_start = {cap: self._mu_plan(cap).model for cap in self._mu_caps}
+        """Coverage models of the roads at the start (what the records measure coverage on).
+
+        At free flow: with hour bands, the start state carries minute 0's band,
+        and the clock hour of the start must not set the yardstick of a run.
+        """
+        if self._bands is None:
+            self._mu_start = {cap: self._mu_plan(cap).model for cap in self._mu_caps}
+            return
+        tt = self._travel.at(self._free_start).tt
+        self._mu_start = {cap: self._cover_model(cap, tt) for cap in self._mu_caps}
 
     def _moveup_tables(self, records: RunRecords) -> None:
         """Add the ``coverage`` table and the settings to the records (changes no other row)."""
@@ -418,6 +434,7 @@ class MoveUp(MexclpMoves):
             team_base=np.asarray(self.team_base, dtype=np.int64),
             arrive=arrive,
             move_seq=move_seq,
+            way=self.d_way,
         )
         caps = [CAPABILITIES[c] for c in self._mu_caps]
         records.meta["moveup"] = {

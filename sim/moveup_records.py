@@ -37,7 +37,12 @@ MOVEUP_HEADLINE = (
 
 
 def post_events(
-    records: RunRecords, *, team_base: np.ndarray, arrive: np.ndarray, move_seq: np.ndarray
+    records: RunRecords,
+    *,
+    team_base: np.ndarray,
+    arrive: np.ndarray,
+    move_seq: np.ndarray,
+    way: Mapping[int, tuple[float, float]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every team's coming to stand at a station and leaving it.
 
@@ -57,6 +62,12 @@ def post_events(
     move_seq
         Per move, the number of dispatch rows made before it (orders moves
         and dispatches made at the same instant).
+    way
+        Dispatch row -> ``(start, planned end)`` of its drive home, for the rows
+        whose drive is not from ``max(released, arrival)`` to ``returned``: a team
+        sent on from the road (``returned`` is then when it was sent), or one that
+        waited at the scene for a road to reopen. ``end`` is ``inf`` while it
+        cannot get home.
 
     Returns
     -------
@@ -85,8 +96,15 @@ def post_events(
     back_s[~is_move] = d["station"][dr]
     with np.errstate(invalid="ignore"):
         ret, avail = d["returned"][dr], d["available"][dr]
-        way = np.fmax(d["released"][dr], d["arrival"][dr])  # the way back starts
-        half = np.where(avail > ret, avail, (way + ret) / 2.0)  # restocking: once restocked
+        way_start = np.fmax(d["released"][dr], d["arrival"][dr])  # the way back starts
+        half = np.where(avail > ret, avail, (way_start + ret) / 2.0)  # restocking: once restocked
+        if way:  # the drives the records cannot tell (sent on, or stranded a while)
+            at = np.full(n_d, -1, dtype=np.int64)
+            at[np.fromiter(way, np.int64, len(way))] = np.arange(len(way))
+            drive = np.asarray(list(way.values()), dtype=np.float64).reshape(-1, 2)
+            k = at[dr]
+            hit = k >= 0
+            half[hit] = drive[k[hit]].sum(axis=1) / 2.0
         back_t[~is_move] = np.where(d["diverted"][dr], np.inf, half)
     if n_m:
         mr = order[is_move] - n_d
@@ -128,6 +146,7 @@ def coverage_table(
     team_base: np.ndarray,
     arrive: np.ndarray,
     move_seq: np.ndarray,
+    way: Mapping[int, tuple[float, float]] | None = None,
 ) -> dict[str, np.ndarray]:
     """The ``coverage`` table: per capability, the share of demand covered after each change.
 
@@ -137,7 +156,7 @@ def coverage_table(
         The run's records.
     models
         Coverage model per capability name (the roads at the start).
-    team_base, arrive, move_seq
+    team_base, arrive, move_seq, way
         As :func:`post_events` takes them.
 
     Returns
@@ -148,7 +167,7 @@ def coverage_table(
         ``share`` (of the capability's demand within reach of one of them).
     """
     team, time, station, step = post_events(
-        records, team_base=team_base, arrive=arrive, move_seq=move_seq
+        records, team_base=team_base, arrive=arrive, move_seq=move_seq, way=way
     )
     # In time order once (stable, as coverage_series sorts), then grouped by capability
     # (a stable sort again: each capability's events stay in time order).

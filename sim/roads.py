@@ -62,6 +62,8 @@ class RoadStates:
         self.baseline = tuple(network.disruptions)
         self.active: set[int] = set()  # stream disruptions in force
         self._start_state = network
+        #: The start without an hour band's slowdowns (what coverage afterwards is measured on).
+        self._free_start = network
         # The disruptions of every state a dispatch may be made in, by version.
         self._states: dict[int, tuple[Disruption, ...]] = {}
         self._travel: Travel | None = None  # taken by _open_roads for the run
@@ -234,6 +236,7 @@ class RoadStates:
                 self.ret_start[team] = start
                 self.ret_end[team] = end = start + back
                 self.d_ret[r] = self.d_avail[r] = end
+                self.d_way[r] = (start, end)
                 if end < self.home_at[cap]:
                     self.home_at[cap] = end
         for team, st in enumerate(self.status):

@@ -332,7 +332,7 @@ def _coverage_by_definition(eng, rec):
     """The ``coverage`` table the long way: each capability's events on its own."""
     *_cols, arrive, _reason, move_seq = eng._move_columns()
     team, time, station, step = post_events(
-        rec, team_base=np.asarray(eng.team_base), arrive=arrive, move_seq=move_seq
+        rec, team_base=np.asarray(eng.team_base), arrive=arrive, move_seq=move_seq, way=eng.d_way
     )
     cols = {c: [] for c in COVERAGE_COLUMNS}
     for cap, model in eng._mu_start.items():
