@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.replay.compare import QUANTILES
+from experiments.replay.compare import QUANTILES, compared_incidents
 from networks.errors import ConfigError
 from networks.i18n import _
 
@@ -96,9 +96,11 @@ def quantile_residuals(
 ) -> np.ndarray:
     """Simulated minus observed quantiles per stratum, weighted by sqrt(incident share).
 
-    The vector's layout depends on the observed values and strata only, so it
-    is the same at every trial of a calibration. Its sum of squares is
-    :func:`quantile_loss`.
+    The vector's layout and weights depend on the observed values and strata
+    only, so they are the same at every trial of a calibration. Within a
+    stratum both quantiles are taken on the same incidents
+    (:func:`~experiments.replay.compare.compared_incidents`). Its sum of
+    squares is :func:`quantile_loss`.
 
     Parameters
     ----------
@@ -116,12 +118,13 @@ def quantile_residuals(
     qs = np.asarray(quantiles, dtype=np.float64)
     masks = _strata_masks(obs, strata, min_count)
     total = sum(int(m.sum()) for _label, m in masks)
+    compared = compared_incidents(obs, sim)
     out = np.zeros((len(masks), qs.size))
     for k, (_label, mask) in enumerate(masks):
-        s_vals = sim[:, mask]
-        if not np.isfinite(s_vals).any():
+        both = mask & compared
+        if not both.any():
             continue
-        diff = np.nanquantile(s_vals, qs) - np.quantile(obs[mask], qs)
+        diff = np.nanquantile(sim[:, both], qs) - np.quantile(obs[both], qs)
         out[k] = np.sqrt(mask.sum() / total) * diff
     return out.ravel()
 
@@ -215,7 +218,6 @@ def calibrate(
     if not names:
         raise ConfigError(_("nothing to calibrate"), key="groups")
     _refuse_without_arrivals(observed, source)
-    known = np.isfinite(np.asarray(observed, dtype=np.float64))
     history: list[tuple[float, ...]] = []
     compared = False  # whether any trial simulated an arrival the log observed
 
@@ -229,7 +231,7 @@ def calibrate(
         nonlocal compared
         turnout, speed = factors(x)
         sim = simulate(turnout, speed)
-        compared = compared or bool(np.isfinite(np.atleast_2d(sim)[:, known]).any())
+        compared = compared or bool(compared_incidents(observed, sim).any())
         r = quantile_residuals(observed, sim, strata, quantiles=quantiles)
         history.append((*np.exp(x).tolist(), float(np.sum(r**2))))
         return r

@@ -7,6 +7,12 @@ incidents are the same, observed and simulated values pair up by incident:
 the confidence intervals here resample incidents (a paired bootstrap, so the
 observed and simulated quantiles move together), and the simulated side pools
 every replication of an incident.
+
+Every comparison (quantiles, test, areas, figures, calibration) takes its
+incidents from :func:`compared_incidents`: those the log has a value for and
+the run measured at least once. An incident the log leaves empty drops out of
+both sides, so a log that records some hazards only is not compared with the
+simulated values of the others.
 """
 
 from __future__ import annotations
@@ -28,7 +34,9 @@ __all__ = [
     "TwoSampleRow",
     "area_differences",
     "compare_quantiles",
+    "compared_incidents",
     "interval_label",
+    "pooled_samples",
     "two_sample_tests",
 ]
 
@@ -122,6 +130,47 @@ def _shapes(observed: Any, simulated: Any) -> tuple[np.ndarray, np.ndarray]:
     return obs, sim
 
 
+def compared_incidents(observed: Any, simulated: Any) -> np.ndarray:
+    """Which incidents an interval is compared on, observed and simulated alike.
+
+    Parameters
+    ----------
+    observed
+        One value per incident (minutes); NaN where the log does not know it.
+    simulated
+        One row per replication, one column per incident (minutes); NaN where
+        the run has no value.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean, one per incident: the log knows the interval and some
+        replication measured it.
+    """
+    obs, sim = _shapes(observed, simulated)
+    return np.isfinite(obs) & np.isfinite(sim).any(axis=0)
+
+
+def pooled_samples(observed: Any, simulated: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The observed values and the pooled simulated values of the same incidents.
+
+    Parameters
+    ----------
+    observed, simulated
+        As in :func:`compared_incidents`.
+
+    Returns
+    -------
+    observed, simulated
+        The known observed values of :func:`compared_incidents`, and every
+        finite simulated value of those incidents over all replications.
+    """
+    obs, sim = _shapes(observed, simulated)
+    keep = compared_incidents(obs, sim)
+    pooled = sim[:, keep]
+    return obs[keep], pooled[np.isfinite(pooled)]
+
+
 def compare_quantiles(
     interval: str,
     observed: Any,
@@ -165,7 +214,7 @@ def compare_quantiles(
     if qs.size == 0 or np.any((qs <= 0) | (qs >= 1)):
         raise ConfigError(_("quantiles must lie strictly between 0 and 1"), key="quantiles")
     # Incidents the log knows nothing about for this interval carry no information.
-    keep = np.isfinite(obs) & np.isfinite(sim).any(axis=0)
+    keep = compared_incidents(obs, sim)
     obs, sim = obs[keep], sim[:, keep]
     n_obs, n_sim = int(obs.size), int(np.isfinite(sim).sum())
     k = qs.size
@@ -221,7 +270,8 @@ def two_sample_tests(
 ) -> list[TwoSampleRow]:
     """Two-sample Kolmogorov-Smirnov test per interval, observed against pooled simulated.
 
-    The simulated sample pools every replication of the same incidents, so it
+    The simulated sample pools every replication of the same incidents (those
+    of :func:`compared_incidents`, as in :func:`compare_quantiles`), so it
     is not independent of the observed one in the textbook sense; read the
     p-value as a screen (a small value: the shapes differ), not as an exact
     error rate.
@@ -244,9 +294,7 @@ def two_sample_tests(
     for name in INTERVALS:
         if name not in observed or name not in simulated:
             continue
-        obs, sim = _shapes(observed[name], simulated[name])
-        o = obs[np.isfinite(obs)]
-        s = sim[np.isfinite(sim)]
+        o, s = pooled_samples(observed[name], simulated[name])
         if o.size < 2 or s.size < 2:
             rows.append(TwoSampleRow(name, np.nan, np.nan, int(o.size), int(s.size)))
             continue
@@ -271,7 +319,8 @@ def area_differences(
     areas
         The area of each incident (for instance the first-due station's area).
     min_count
-        Areas with fewer known observed values are left out (their median says little).
+        Areas with fewer compared incidents (:func:`compared_incidents`) are left
+        out (their median says little).
 
     Returns
     -------
@@ -282,15 +331,14 @@ def area_differences(
     area = np.asarray(areas, dtype=object)
     if area.shape != obs.shape:
         raise ConfigError(_("one area per incident is needed"), key="areas")
+    keep = compared_incidents(obs, sim)
     rows = []
     for name in sorted(set(area.tolist())):
-        mask = (area == name) & np.isfinite(obs)
+        mask = (area == name) & keep
         n = int(mask.sum())
-        if n < min_count:
+        if n == 0 or n < min_count:
             continue
         s = sim[:, mask]
-        if not np.isfinite(s).any():
-            continue
         o_med = float(np.median(obs[mask]))
         s_med = float(np.nanmedian(s))
         rows.append(AreaRow(str(name), n, o_med, s_med, s_med - o_med))

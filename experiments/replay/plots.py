@@ -11,13 +11,17 @@ from typing import Any
 
 import numpy as np
 
-from experiments.replay.compare import INTERVALS, interval_label
+from experiments.replay.compare import INTERVALS, interval_label, pooled_samples
 from networks.i18n import _
 
 
-def _finite(x: Any) -> np.ndarray:
-    a = np.asarray(x, dtype=np.float64).ravel()
-    return a[np.isfinite(a)]
+def _samples(
+    observed: Mapping[str, Any], simulated: Mapping[str, Any], key: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides of one interval on the same incidents, as the tables compare them."""
+    if key not in observed or key not in simulated:
+        return np.zeros(0), np.zeros(0)
+    return pooled_samples(observed[key], simulated[key])
 
 
 def plot_qq(observed: Mapping[str, Any], simulated: Mapping[str, Any]) -> Any:
@@ -29,9 +33,11 @@ def plot_qq(observed: Mapping[str, Any], simulated: Mapping[str, Any]) -> Any:
     Parameters
     ----------
     observed
-        Interval key to observed minutes.
+        Interval key to observed minutes, one per incident.
     simulated
-        Interval key to simulated minutes (any shape; pooled).
+        Interval key to simulated minutes, one row per replication and one
+        column per incident; pooled over the incidents the log knows
+        (:func:`~experiments.replay.compare.pooled_samples`).
 
     Returns
     -------
@@ -45,7 +51,7 @@ def plot_qq(observed: Mapping[str, Any], simulated: Mapping[str, Any]) -> Any:
     fig, axes = plt.subplots(1, len(INTERVALS), figsize=(4.2 * len(INTERVALS), 4.2))
     probs = np.linspace(0.01, 0.99, 99)
     for ax, key in zip(np.atleast_1d(axes), INTERVALS, strict=True):
-        o, s = _finite(observed.get(key, [])), _finite(simulated.get(key, []))
+        o, s = _samples(observed, simulated, key)
         ax.set_title(interval_label(key), fontsize=10)
         ax.set_xlabel(_("observed quantile (min)"))
         ax.set_ylabel(_("simulated quantile (min)"))
@@ -77,7 +83,8 @@ def plot_histograms(
     Parameters
     ----------
     observed, simulated
-        Interval key to minutes (the simulated side pooled over replications).
+        As for :func:`plot_qq` (the simulated side pooled over replications of
+        the incidents the log knows).
     clip
         The axis ends at this quantile of both; a note counts what lies beyond.
 
@@ -92,7 +99,7 @@ def plot_histograms(
     use_cjk_fonts()
     fig, axes = plt.subplots(1, len(INTERVALS), figsize=(4.2 * len(INTERVALS), 3.6))
     for ax, key in zip(np.atleast_1d(axes), INTERVALS, strict=True):
-        o, s = _finite(observed.get(key, [])), _finite(simulated.get(key, []))
+        o, s = _samples(observed, simulated, key)
         ax.set_title(interval_label(key), fontsize=10)
         ax.set_ylabel(_("share of incidents per minute"))
         if o.size < 2 or s.size < 2:

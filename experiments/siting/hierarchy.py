@@ -40,7 +40,9 @@ class SupplyHierarchy:
       :math:`\beta (a_j + t(j, v)) + t(v, i)`, :math:`b_v = \min_u t(u, v)`.
 
     :math:`\beta` (``upstream_weight``) weighs the restocking legs: 1 counts the
-    whole chain, 0 only the last leg (stock pre-positioned). With route
+    whole chain, 0 only the last leg (stock pre-positioned, so a depot the upper
+    tier cannot reach still delivers: its restocking leg costs 0, not
+    :math:`0 \cdot \infty`). With route
     variables :math:`s_{ir} \in [0, 1]` (a share of :math:`i` sent by route
     :math:`r` instead of straight from the upper tier), :math:`x_j, y_v \in \{0, 1\}`:
 
@@ -287,22 +289,32 @@ class SupplyHierarchy:
         return self.village_nodes[self.selected_villages_]
 
     # ----------------------------------------------------------------- routes
+    def _restock(self, seconds: np.ndarray) -> np.ndarray:
+        r"""Restocking legs weighted by :math:`\beta`, an unreachable leg costing 0 at 0.
+
+        At :math:`\beta = 0` stock is in place and only the last leg counts, so a
+        depot the upper tier cannot reach still delivers (IEEE 0 x inf would be NaN
+        and drop its routes); at :math:`\beta > 0` an unreachable leg stays infinite.
+        """
+        if self.upstream_weight == 0:
+            return np.zeros_like(seconds)
+        return self.upstream_weight * seconds
+
     def _routes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Every route worth having: demand, township (-1), village (-1), time."""
-        beta = self.upstream_weight
         direct = self.upper_to_demand.min(axis=0)
         a = self.upper_to_township.min(axis=0)  # township restock
         b = self.upper_to_village.min(axis=0)  # village restock from the upper tier
         parts = []
-        t_town = beta * a[:, None] + self.township_to_demand  # (J, I)
+        t_town = self._restock(a)[:, None] + self.township_to_demand  # (J, I)
         j, i = np.nonzero(t_town < direct[None, :])
         parts.append((i, j, np.full(i.size, -1), t_town[j, i]))
         if self.n_village:
-            t_vu = beta * b[:, None] + self.village_to_demand  # (V, I)
+            t_vu = self._restock(b)[:, None] + self.village_to_demand  # (V, I)
             v, i = np.nonzero(t_vu < direct[None, :])
             parts.append((i, np.full(i.size, -1), v, t_vu[v, i]))
-            stock = beta * (a[:, None] + self.township_to_village)  # (J, V)
-            useful_j, useful_v = np.nonzero(stock < beta * b[None, :])
+            stock = self._restock(a[:, None] + self.township_to_village)  # (J, V)
+            useful_j, useful_v = np.nonzero(stock < self._restock(b)[None, :])
             for jj, vv in zip(useful_j.tolist(), useful_v.tolist(), strict=True):
                 t = stock[jj, vv] + self.village_to_demand[vv]
                 ii = np.flatnonzero(t < direct)
