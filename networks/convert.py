@@ -38,8 +38,22 @@ def utm_crs(lon: np.ndarray, lat: np.ndarray) -> str:
 
 
 def _first(value: Any) -> Any:
-    # osmnx keeps merged ways' tags as lists; the first is as good a label as any.
-    return value[0] if isinstance(value, list | tuple) and value else value
+    # osmnx keeps merged ways' tags as list(set(...)), whose order changes with the process's
+    # hash seed: choose by value, never by position, or labels differ from run to run.
+    return min(map(str, value)) if isinstance(value, list | tuple) and value else value
+
+
+def _road_class(highway: Any, table: Mapping[str, float]) -> str:
+    """One class for an edge's ``highway`` (a merged way's list): the one its speed came from.
+
+    :func:`networks.speeds.speed_for` takes the fastest known class of a list; the
+    label is that class (the first by name among equally fast ones, or among
+    unknown ones when none is known), so that
+    the hour multipliers of :mod:`sim.congestion` follow the speed.
+    """
+    if not isinstance(highway, list | tuple) or not highway:
+        return str(highway)
+    return min(map(str, highway), key=lambda h: (h not in table, -table.get(h, 0.0), h))
 
 
 def _has_cjk(text: str) -> bool:
@@ -273,7 +287,7 @@ def from_networkx(
             closed[k] |= _edge_flag(d["closed"], a, b, "closed")
         if d.get("geometry") is not None:
             bent.append(k)
-        highway.append(str(_first(hw)))
+        highway.append(_road_class(hw, table))
         en, zh = names(d)
         names_en.append(en)
         names_zh.append(zh)
