@@ -2,7 +2,8 @@
 
 A request's supplies are drawn at call taken from the nearest depot (by road)
 that has the item, else the nearest that carries it; what that depot cannot
-give escalates up the parent chain (village -> township -> county -> city).
+give escalates up the parent chain (village -> township -> county -> city),
+past any depot the roads cut off from the scene.
 Every draw reorders the depot's deficit from its parent, which arrives after
 the depot's lead time. Movements and stock-outs are recorded as rows
 (:data:`~sim.records.SUPPLY_COLUMNS`, :data:`~sim.records.STOCKOUT_COLUMNS`).
@@ -73,14 +74,18 @@ class Supplies:
             touched = []
             while rem > 0 and d >= 0:
                 take = min(self.stock[d].get(item, 0), rem)
+                # The first depot can reach the scene; a parent cut off from it by the roads
+                # gives nothing (its stock stays for scenes it can reach) and the request
+                # escalates past it, so what no depot within reach has ends as supply_short.
+                secs = tb.depot_seconds(d, node) if take > 0 else np.inf
+                if not np.isfinite(secs):
+                    take = 0
                 if take > 0:
                     self.stock[d][item] -= take
                     if self.stock[d][item] == 0:
                         self.has[item][d] = False
                     rem -= take
-                    self._movement(
-                        now, now + tb.depot_seconds(d, node) / 60.0, "issue", item, take, d, -1, i
-                    )
+                    self._movement(now, now + secs / 60.0, "issue", item, take, d, -1, i)
                     touched.append(d)
                 if rem > 0:
                     self._stockout(now, d, item, rem, "issue", i)

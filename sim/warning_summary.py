@@ -32,18 +32,49 @@ WARNING_HEADLINE = (
 )
 
 
-def supply_delivery(records: RunRecords) -> np.ndarray:
-    """Minutes from call taken until the last unit issued to each incident arrived.
+def supply_outcome(records: RunRecords) -> tuple[np.ndarray, np.ndarray]:
+    """Per incident: when the last unit issued to it arrived, and how many units it went without.
 
-    ``nan`` for an incident that asked for no supplies or was left short.
+    A unit issued but never arriving (``arrive = inf``: a depot the roads cut off
+    from the scene, which :mod:`sim.supplies` no longer issues from) is counted
+    short, so the incident is not taken for one that needed no supplies.
+
+    Parameters
+    ----------
+    records
+        A run's records (``incidents`` and ``supplies``).
+
+    Returns
+    -------
+    last : numpy.ndarray
+        Minute the last unit issued arrived; ``-inf`` if none was issued, ``inf``
+        if one never arrives.
+    short : numpy.ndarray
+        Units short: ``supply_short`` plus the units issued that never arrive.
     """
     inc, sup = records.incidents, records.supplies
     issue = np.asarray(sup["kind"]) == "issue"
     who = np.asarray(sup["incident"], dtype=np.int64)[issue]
+    arrive = np.asarray(sup["arrive"], dtype=np.float64)[issue]
     last = np.full(len(inc["call"]), -np.inf)
-    np.maximum.at(last, who, np.asarray(sup["arrive"], dtype=np.float64)[issue])
-    full = np.isfinite(last) & (np.asarray(inc["supply_short"]) == 0)
-    return np.where(full, last - np.asarray(inc["call_taken"], dtype=np.float64), np.nan)
+    np.maximum.at(last, who, arrive)
+    short = np.asarray(inc["supply_short"], dtype=np.int64).copy()
+    lost = ~np.isfinite(arrive)
+    if lost.any():
+        np.add.at(short, who[lost], np.asarray(sup["quantity"], dtype=np.int64)[issue][lost])
+    return last, short
+
+
+def supply_delivery(records: RunRecords) -> np.ndarray:
+    """Minutes from call taken until the last unit issued to each incident arrived.
+
+    ``nan`` for an incident that asked for no supplies or was left short
+    (including units issued that never arrive, :func:`supply_outcome`).
+    """
+    last, short = supply_outcome(records)
+    full = np.isfinite(last) & (short == 0)
+    call_taken = np.asarray(records.incidents["call_taken"], dtype=np.float64)
+    return np.where(full, last - call_taken, np.nan)
 
 
 def warning_summary(records: RunRecords, targets: ResponseTargets) -> dict[str, Any]:
@@ -79,6 +110,7 @@ def warning_summary(records: RunRecords, targets: ResponseTargets) -> dict[str, 
     with np.errstate(invalid="ignore"):
         ok = arrival <= targets.arrival + 1e-9
     delivery = supply_delivery(records)[rows]
+    short = supply_outcome(records)[1]  # units issued that never arrive count as short
     return {
         "issued": int(len(w["warning"])),
         "teams_staged": int(np.sum(w["teams_staged"])),
@@ -91,6 +123,6 @@ def warning_summary(records: RunRecords, targets: ResponseTargets) -> dict[str, 
         if rows.size and np.any(~np.isnan(inc["call_taken"][rows]))
         else None,
         "supply_delivery": _stats(delivery),
-        "supply_short_units": int(np.sum(inc["supply_short"][rows])),
-        "supply_short_incidents": int(np.sum(inc["supply_short"][rows] > 0)),
+        "supply_short_units": int(np.sum(short[rows])),
+        "supply_short_incidents": int(np.sum(short[rows] > 0)),
     }

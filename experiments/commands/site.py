@@ -177,18 +177,31 @@ def _value_format(metric: str) -> tuple[bool, Any]:
 
 
 def format_evaluation(evaluation: Any) -> str:
-    """The paired comparison table printed by ``yingji site --evaluate``."""
+    """The paired comparison table printed by ``yingji site --evaluate``.
+
+    A difference resting on fewer pairs than the replications (a metric undefined
+    in some of them) is followed by ``(n=…)``, explained under the table; interval
+    ends are clipped to what the metric's unit allows (a share's difference to
+    ±100 points).
+    """
     from experiments.analysis import metric_text
+    from experiments.metric_units import clip_to_unit, metric_unit
     from experiments.siting.evaluate import verdict_text
 
     t = evaluation.table()
     names = [metric_text(m) for m in t["metric"]]
     rows = []
+    fewer = False
     for i, m in enumerate(t["metric"]):
         share, f = _value_format(m)
-        diff = f"{f(t['diff'][i])} [{f(t['diff_low'][i])}, {f(t['diff_high'][i])}]"
+        lo, hi = (clip_to_unit(t[c][i], metric_unit(m).unit, difference=True)
+                  for c in ("diff_low", "diff_high"))  # fmt: skip
+        diff = f"{f(t['diff'][i])} [{f(lo)}, {f(hi)}]"
         if share:
             diff = _("{difference} pts").format(difference=diff.replace("%", ""))
+        if 0 < t["n"][i] < evaluation.replications:
+            diff += f" (n={t['n'][i]})"
+            fewer = True
         rows.append((names[i], f(t["current"][i]), f(t["proposed"][i]), diff,
                      verdict_text(t["verdict"][i])))  # fmt: skip
     # Columns wide enough for the words of the language in use (a Chinese character: two).
@@ -213,6 +226,9 @@ def format_evaluation(evaluation: Any) -> str:
             f"  {pad(name, label)}{pad(current, 10, '>')}{pad(proposed, 10, '>')}  "
             f"{pad(diff, gap)}{verdict}"
         )
+    if fewer:
+        lines.append("  " + _("(n=…): the pairs with data; the other replications had nothing "
+                              "to measure for that metric"))  # fmt: skip
     warning = evaluation_warning(evaluation)
     if warning:
         lines.append("  " + warning)
@@ -222,8 +238,10 @@ def format_evaluation(evaluation: Any) -> str:
 def evaluation_warning(evaluation: Any) -> str | None:
     """A warning when a share's paired difference is known to less than ±5 points.
 
-    Names the widest interval and how many paired replications would bring
-    every share's difference within ±5 points (from the differences' spread).
+    Names the widest interval and about how many replications would bring every
+    share's difference within ±5 points (from the differences' spread). A metric
+    measured in only some replications needs proportionally more of them: its
+    pairs needed are scaled by replications / pairs with data.
     """
     from experiments.outputs import SHARE_HALF_WIDTH, replications_needed
 
@@ -237,18 +255,32 @@ def evaluation_warning(evaluation: Any) -> str | None:
             diffs = np.asarray(evaluation.proposed[m], float) - np.asarray(
                 evaluation.current[m], float
             )
-            wide.append((half, m, replications_needed(diffs.tolist(), half_width=SHARE_HALF_WIDTH)))
+            pairs = replications_needed(diffs.tolist(), half_width=SHARE_HALF_WIDTH)
+            # A finite half-width means n >= 2 pairs; each replication gives one with
+            # probability about n / R.
+            n = t["n"][i]
+            needed = math.ceil(pairs * evaluation.replications / n) if pairs else None
+            wide.append((half, m, n, needed))
     if not wide:
         return None
     from experiments.analysis import metric_text
 
-    half, metric, _n = max(wide, key=lambda w: w[0])
-    needed = max((n or 0) for _h, _m, n in wide)
-    return _(
-        "warning: {n} paired replications give a 95% CI of ±{half} percentage points "
-        "({metric}); about {needed} would bring every share's difference within ±{target}"
-    ).format(
-        n=evaluation.replications,
+    half, metric, n, _needed = max(wide, key=lambda w: w[0])
+    needed = max((k or 0) for _h, _m, _n, k in wide)
+    if n < evaluation.replications:
+        text = _(
+            "warning: only {n} of {replications} paired replications had data for {metric}, "
+            "giving a 95% CI of ±{half} percentage points; about {needed} replications would "
+            "bring every share's difference within ±{target}"
+        )
+    else:
+        text = _(
+            "warning: {n} paired replications give a 95% CI of ±{half} percentage points "
+            "({metric}); about {needed} would bring every share's difference within ±{target}"
+        )
+    return text.format(
+        n=n,
+        replications=evaluation.replications,
         half=f"{100 * min(half, 1.0):.1f}",
         metric=metric_text(metric),
         needed=needed,

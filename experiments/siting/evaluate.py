@@ -78,7 +78,8 @@ def supply_metrics(records: Any, standard_min: float) -> dict[str, float]:
     """How fast supplies reached the incidents that needed them.
 
     An incident's supplies are delivered when the last unit issued to it
-    arrives; one left short is never delivered.
+    arrives; one left short, or issued a unit that never arrives, is never
+    delivered (and counts against the standard).
 
     Parameters
     ----------
@@ -93,21 +94,21 @@ def supply_metrics(records: Any, standard_min: float) -> dict[str, float]:
         ``supply_within_standard`` (share of incidents needing supplies that got
         all of them within the standard), ``supply_delivery_mean`` and
         ``supply_delivery_p90`` (minutes, incidents fully supplied),
-        ``supply_short_units``.
+        ``supply_short_units`` (with the units issued that never arrive).
     """
-    inc, sup = records.incidents, records.supplies
-    issue = np.asarray(sup["kind"]) == "issue"
-    who = np.asarray(sup["incident"], dtype=np.int64)[issue]
-    last = np.full(len(inc["call"]), -np.inf)
-    np.maximum.at(last, who, np.asarray(sup["arrive"], dtype=np.float64)[issue])
-    needed = np.isfinite(last) | (np.asarray(inc["supply_short"]) > 0)
-    full = needed & (np.asarray(inc["supply_short"]) == 0)
-    delay = last - np.asarray(inc["call_taken"], dtype=np.float64)
+    from sim.warning_summary import supply_outcome
+
+    last, short = supply_outcome(records)
+    # Anything issued, even if it never arrives, or anything short: the incident needed
+    # supplies, and counts against the standard unless all of it arrived in time.
+    needed = (last > -np.inf) | (short > 0)
+    full = needed & (short == 0) & np.isfinite(last)
+    delay = last - np.asarray(records.incidents["call_taken"], dtype=np.float64)
     out = {
         "supply_within_standard": float(np.mean(full[needed] & (delay[needed] <= standard_min)))
         if needed.any()
         else float("nan"),
-        "supply_short_units": float(np.sum(inc["supply_short"])),
+        "supply_short_units": float(np.sum(short)),
         "supply_delivery_mean": float("nan"),
         "supply_delivery_p90": float("nan"),
     }
@@ -145,16 +146,19 @@ class Evaluation:
         Returns
         -------
         dict of lists
-            Columns ``metric, current, current_low, current_high, proposed,
+            Columns ``metric, n, current, current_low, current_high, proposed,
             proposed_low, proposed_high, diff, diff_low, diff_high, p_value,
-            verdict`` (``better``, ``worse`` or ``no clear difference``: the
-            interval of the difference excludes 0 or not; ``no data`` when no
-            pair measured the metric).
+            verdict``: ``n`` is the pairs the difference rests on (replications
+            where the metric was measured under both sitings; fewer than
+            :attr:`replications` when some had nothing to measure), ``verdict``
+            ``better``, ``worse`` or ``no clear difference`` (the interval of the
+            difference excludes 0 or not) or ``no data`` (no pair measured the
+            metric). The intervals are as computed, not clipped to the unit.
         """
         cols: dict[str, list[Any]] = {
             k: []
             for k in (
-                "metric", "current", "current_low", "current_high", "proposed",
+                "metric", "n", "current", "current_low", "current_high", "proposed",
                 "proposed_low", "proposed_high", "diff", "diff_low", "diff_high",
                 "p_value", "verdict",
             )
@@ -170,7 +174,7 @@ class Evaluation:
                 up = d.low > 0
                 verdict = "better" if up == (m in HIGHER_IS_BETTER) else "worse"
             row = (
-                m, a.mean, a.low, a.high, b.mean, b.low, b.high,
+                m, d.n, a.mean, a.low, a.high, b.mean, b.low, b.high,
                 d.mean, d.low, d.high, d.p_value, verdict,
             )  # fmt: skip
             for k, v in zip(cols, row, strict=True):

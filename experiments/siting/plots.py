@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from experiments.analysis import metric_text
-from experiments.metric_units import metric_unit, unit_text
+from experiments.metric_units import clip_to_unit, metric_unit, unit_text
 from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
 from experiments.siting.task import facilities_text, model_text
@@ -198,7 +198,10 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
 
     Left: each metric's mean under both sitings with 95% intervals. Right: the
     paired difference (proposed - current) with its interval; an interval that
-    misses zero is a difference the replications support.
+    misses zero is a difference the replications support. Interval ends are
+    clipped to what the unit allows (a share to [0, 100] %, its difference to
+    ±100 points); a metric measured in fewer pairs than the replications says
+    ``(n=…)`` under its name.
 
     Parameters
     ----------
@@ -221,21 +224,27 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
     # One row per metric: shares and minutes do not belong on one axis.
     fig, axes = plt.subplots(n, 2, figsize=(11, 0.4 + 1.3 * n), squeeze=False, layout="constrained")
     colours = {"better": "#2a9d3a", "worse": "#d00000"}
+    # Pairs per metric (a table without ``n``: every replication paired).
+    n_pairs = t.get("n", [evaluation.replications] * n)
+    fewer = [0 < pairs < evaluation.replications for pairs in n_pairs]
     for i, metric in enumerate(t["metric"]):
         left, right = axes[i]
         # Shares in percent, their differences in percentage points, as the table prints.
         unit = metric_unit(metric)
-        scale = unit.scale
+        # Interval ends within what the unit allows, then scaled for the axis.
+        ends = {c: unit.scale * clip_to_unit(t[c][i], unit.unit, difference=c.startswith("diff"))
+                for c in t if c.startswith(("current", "proposed", "diff"))}  # fmt: skip
         for k, (which, colour) in enumerate((("current", "#555555"), ("proposed", "#1f5fa0"))):
-            m, lo, hi = (scale * t[c][i] for c in (which, f"{which}_low", f"{which}_high"))
+            m, lo, hi = (ends[c] for c in (which, f"{which}_low", f"{which}_high"))
             left.errorbar(
                 [m], [k], xerr=np.nan_to_num([[m - lo], [hi - m]]), fmt="o", capsize=3,
                 color=colour,
             )  # fmt: skip
         left.set_yticks([0, 1], [_("current"), _("proposed")], fontsize="small")
         left.set_ylim(1.6, -0.6)
-        left.set_ylabel(metric_text(metric), rotation=0, ha="right", va="center", fontsize="small")
-        d, lo, hi = (scale * t[c][i] for c in ("diff", "diff_low", "diff_high"))
+        label = metric_text(metric) + (f"\n(n={n_pairs[i]})" if fewer[i] else "")
+        left.set_ylabel(label, rotation=0, ha="right", va="center", fontsize="small")
+        d, lo, hi = (ends[c] for c in ("diff", "diff_low", "diff_high"))
         right.errorbar(
             [d], [0], xerr=np.nan_to_num([[d - lo], [hi - d]]), fmt="o", capsize=4,
             color=colours.get(t["verdict"][i], "#555555"),
@@ -250,7 +259,12 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
             ax.grid(alpha=0.3, axis="x")
             ax.tick_params(axis="x", labelsize="small")
             ax.set_xlabel(unit_text(u), fontsize="x-small")
-    axes[0, 0].set_title(_("Mean over {n} replications (95% CI)").format(n=evaluation.replications))
+    means = (
+        _("Mean over up to {n} replications (95% CI)")  # a row's (n=…): the pairs with data
+        if any(fewer)
+        else _("Mean over {n} replications (95% CI)")
+    )
+    axes[0, 0].set_title(means.format(n=evaluation.replications))
     axes[0, 1].set_title(_("Proposed - current, paired (95% CI)"))
     if title:
         fig.suptitle(title)
