@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import sys
 import time
 from collections import Counter
@@ -289,7 +290,8 @@ def run_experiment(
     Raises
     ------
     ConfigError
-        Bad experiment file or options, or a folder holding another experiment.
+        Bad experiment file or options, a folder holding another experiment, or
+        ``workers > 1`` asked for inside a worker process (an unguarded script).
     """
     t0 = time.perf_counter()
     if not isinstance(spec, ExperimentSpec):
@@ -302,6 +304,7 @@ def run_experiment(
         if executor is not None
         else plan_executor(workers=workers, dask=dask, start_method=start_method)
     )
+    _refuse_inside_worker(plan)
     fn = replicate or default_replicate()
     points = spec.points()
     _check_drones(points)
@@ -449,6 +452,24 @@ def _drain(
     finally:
         for fut in pending:
             fut.cancel()
+
+
+def _refuse_inside_worker(plan: ExecutorPlan) -> None:
+    """Refuse worker processes while a spawned worker re-runs its parent's script.
+
+    Unguarded by ``if __name__ == "__main__":``, that script would start the whole run
+    again in every worker, on the same folder. ``parent_process()`` is still ``None``
+    there: this is multiprocessing's own test (``spawn._check_not_importing_main``).
+    """
+    if plan.kind == "processes" and getattr(multiprocessing.current_process(), "_inheriting", 0):
+        raise ConfigError(
+            _(
+                "asked for worker processes from inside a worker process: a script that "
+                "runs an experiment with workers > 1 must make that call under "
+                'if __name__ == "__main__": (each worker re-runs the script\'s top level)'
+            ),
+            key="workers",
+        )
 
 
 def _check_drones(points: Sequence[Any]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from collections.abc import Sequence
 
 from experiments.commands import argtypes
@@ -108,15 +109,37 @@ def _setting(key: str, value, catalogue) -> str:  # noqa: ANN001 - a setting's v
     return _("{key}={value}").format(key=_(label) if label else key, value=shown)
 
 
+def _event_kind(kind: str, n: int) -> str:
+    """An event kind in the language in use, with how many there are when more than one.
+
+    Parameters
+    ----------
+    kind
+        The event type (``rainstorm``).
+    n
+        How many events of that type the scenario holds.
+
+    Returns
+    -------
+    str
+        ``rainstorm`` or ``rainstorm (2 events)``.
+    """
+    from scenarios.terms import event_name
+
+    shown = both(kind, event_name(kind))
+    return shown if n == 1 else _("{event} ({n} events)").format(event=shown, n=n)
+
+
 def cmd_scenario_list(args: argparse.Namespace) -> int:
     """``yingji scenario list``: the shipped scenarios, one line each."""
     from scenarios import list_scenarios, load_scenario
-    from scenarios.terms import event_name
 
     rows = []
     for name in list_scenarios():
         s = load_scenario(name)
-        events = _listed(both(e.type, event_name(e.type)) for e in s.events)
+        # Each kind of event once, in the order the scenario first names it.
+        kinds = Counter(e.type for e in s.events)
+        events = _listed(_event_kind(kind, n) for kind, n in kinds.items())
         about = s.about()
         if s.label() != s.name:
             about = _("{title}: {text}").format(title=s.label(), text=about)
@@ -134,6 +157,9 @@ def cmd_scenario_hazards(args: argparse.Namespace) -> int:
     from scenarios.terms import capability_name
 
     cat = load_catalogue(args.catalogue)
+    # The CAP 1.2 info.category is a code (as in a CAP alert), so it stays as it is: labelled.
+    cap = {h.key: _("CAP {category}").format(category=h.cap_category) for h in cat}
+    cap_w = max((width(c) for c in cap.values()), default=0)
     for h in cat:
         teams = _listed(
             _("{capability} {n}").format(capability=both(c, capability_name(c)), n=n[3])
@@ -144,7 +170,7 @@ def cmd_scenario_hazards(args: argparse.Namespace) -> int:
         name = both("", pad(h.label(), 32) + " ")
         category = both(h.category, h.category_label())
         print(
-            f"{h.key:<18} {name}{pad(category, 17)} {h.cap_category:<9} "
+            f"{h.key:<18} {name}{pad(category, 17)} {pad(cap[h.key], cap_w)} "
             + _("IV needs: {teams}").format(teams=teams)
         )
     return 0

@@ -42,9 +42,18 @@ LSCP = Session(
     "site-lscp",
     (
         Command(
-            ("site", "my_siting.toml", "--task", "stations", "--model", "lscp"),
-            shown="yingji site my_siting.toml --task stations --model lscp   "
-            '# examples/siting.toml, candidates = "nodes"',
+            (
+                "site",
+                "my_siting.toml",
+                "--task",
+                "stations",
+                "--model",
+                "lscp",
+                "--out",
+                "yingji-out/lscp",
+            ),
+            shown="yingji site my_siting.toml --task stations --model lscp --out yingji-out/lscp"
+            '   # examples/siting.toml, candidates = "nodes"',
         ),
     ),
     prepare=_nodes_variant,
@@ -79,7 +88,10 @@ EVAL40 = Session(
     (_site(EXAMPLE, *P8, "--evaluate", "40", "--out", "e", shown=False),),
     slow=True,
 )
-DEPOTS10 = Session("site-depots10", (_site(EXAMPLE, "--task", "depots", "--evaluate", "10"),))
+DEPOTS10 = Session(
+    "site-depots10",
+    (_site(EXAMPLE, "--task", "depots", "--evaluate", "10", "--out", "yingji-out/depots10"),),
+)
 STORM10 = Session(
     "site-storm10",
     (_site("storm.toml", "--task", "depots", "--evaluate", "10", "--out", "e", shown=False),),
@@ -328,7 +340,7 @@ def _storm40(runs: Runs) -> str:
 
 
 def _lscp_sites(runs: Runs) -> str:
-    cov, _ = _task(runs[LSCP.name], "yingji-site", "stations")
+    cov, _ = _task(runs[LSCP.name], "yingji-out/lscp", "stations")
     return f"takes {cov['after']['sites']} township stations"
 
 
