@@ -82,7 +82,7 @@ def revealed_zh(fast_example, tmp_path_factory):
     out = []
     for argv in (
         ["--lang", "zh", "drill", "draw", fast_example, "--out", d, "--key", key],
-        ["--lang", "zh", "drill", "reveal", d, "--key", key],
+        ["--lang", "zh", "drill", "reveal", "--early", d, "--key", key],
         ["--lang", "zh", "drill", "verify", d, "--redraw", fast_example],
     ):
         buf = io.StringIO()
@@ -288,8 +288,8 @@ def test_machine_csvs_are_byte_identical_in_both_languages(fast_example, tmp_pat
                  "--key", str(key)]) == 0  # fmt: skip
     copy = tmp_path / "copy"
     shutil.copytree(d, copy)
-    assert main(["--lang", "zh", "drill", "reveal", str(d), "--key", str(key)]) == 0
-    assert main(["--lang", "en", "drill", "reveal", str(copy), "--key", str(key)]) == 0
+    assert main(["--lang", "zh", "drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
+    assert main(["--lang", "en", "drill", "reveal", "--early", str(copy), "--key", str(key)]) == 0
     zh, en = d / "revealed", copy / "revealed"
     assert HAN.search((zh / "participants/alarm.txt").read_text(encoding="utf-8"))
     assert not HAN.search((en / "participants/alarm.txt").read_text(encoding="utf-8"))
@@ -364,9 +364,9 @@ def test_reveal_speaks_the_language_of_the_draw_unless_told(fast_example, tmp_pa
                  "--key", str(key)]) == 0  # fmt: skip
     copy = tmp_path / "copy"
     shutil.copytree(d, copy)
-    assert main(["drill", "reveal", str(d), "--key", str(key)]) == 0  # drawn in Chinese
+    assert main(["drill", "reveal", "--early", str(d), "--key", str(key)]) == 0  # drawn in Chinese
     assert HAN.search((d / "revealed/participants/alarm.txt").read_text(encoding="utf-8"))
-    assert main(["--lang", "en", "drill", "reveal", str(copy), "--key", str(key)]) == 0
+    assert main(["--lang", "en", "drill", "reveal", "--early", str(copy), "--key", str(key)]) == 0
     text = (copy / "revealed/participants/alarm.txt").read_text(encoding="utf-8")
     assert text.startswith("*** EXERCISE") and not HAN.search(text)
     # the same script either way
@@ -384,7 +384,9 @@ def test_drill_file_language_key(fast_example, tmp_path, monkeypatch, capsys):
     code, out, _ = run(capsys, "drill", "draw", zh, "--out", tmp_path / "d", "--key",
                        tmp_path / "k")  # fmt: skip
     assert code == 0 and "已封存" in out
-    code, out, _ = run(capsys, "drill", "reveal", tmp_path / "d", "--key", tmp_path / "k")
+    code, out, _ = run(
+        capsys, "drill", "reveal", "--early", tmp_path / "d", "--key", tmp_path / "k"
+    )
     assert code == 0 and "已揭封" in out
     # a bad value is one line naming the file and the key
     bad = tmp_path / "bad.toml"
@@ -418,7 +420,7 @@ def test_verify_speaks_the_language_of_the_reveal(fast_example, tmp_path, monkey
     d, key = tmp_path / "d", tmp_path / "d.key"
     assert main(["--lang", "zh", "drill", "draw", str(fast_example), "--out", str(d),
                  "--key", str(key)]) == 0  # fmt: skip
-    assert main(["--lang", "zh", "drill", "reveal", str(d), "--key", str(key)]) == 0
+    assert main(["--lang", "zh", "drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
     assert json.loads((d / "revealed" / "opening.json").read_text())["language"] == "zh"
     monkeypatch.delenv("YINGJI_LANG")
     monkeypatch.setenv("LANG", "C.UTF-8")

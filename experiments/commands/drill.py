@@ -16,8 +16,11 @@ from experiments.commands import argtypes
 from networks import i18n
 from networks.i18n import N_, _
 
-#: Largest ``--scrypt-n`` (with r = 8: 2 GiB of memory).
-MAX_SCRYPT_N = 2**24
+#: Largest ``--scrypt-n``: :data:`experiments.drill.seal.MAX_SCRYPT_N` (2**21; with the
+#: default r = 8, 128 * 8 * 2**21 bytes = 2 GiB of memory), the bound of ``[seal] scrypt_n`` too.
+#: Written out here so ``yingji --help`` need not import the cryptography library; a test
+#: checks the two agree.
+MAX_SCRYPT_N = 2**21
 
 
 def _power_of_two(text: str) -> int:
@@ -95,6 +98,7 @@ def cmd_reveal(args: argparse.Namespace) -> int:
         key_file=args.key,
         passphrase_file=args.passphrase_file,
         history_file=args.append_history,
+        early=args.early,
     )
     print(
         _("revealed {exercise}: {n} files in {folder}").format(
@@ -116,6 +120,9 @@ def cmd_reveal(args: argparse.Namespace) -> int:
         )
     if res.note:
         print(_("note: {note}").format(note=res.note))
+    if res.early:  # six-no with --early: a warning; single or double blind: a reminder
+        six_no = res.script.blind_level == "six-no"
+        print((_("warning: {note}") if six_no else _("note: {note}")).format(note=res.early))
     return 0
 
 
@@ -135,6 +142,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             exercise=res.exercise_id, drawn_at=res.drawn_at, commitment=res.commitment
         )
     )
+    for w in res.warnings:  # before the checks: they cannot vouch for a foreseeable draw
+        print(_("  warning: {warning}").format(warning=w))
     for c in res.checks:
         print(_("  ok: {check}").format(check=c))
     return 0
@@ -251,7 +260,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--scrypt-n",
         type=_power_of_two,
         metavar="N",
-        help=_("passphrase KDF cost (default 2**17)"),
+        help=_("passphrase KDF cost, a power of two up to 2**21 (default 2**17)"),
     )
     draw.set_defaults(func=cmd_draw)
 
@@ -264,6 +273,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=_(
             "add this drill to a history CSV, or to the history a drill TOML reads "
             "([drill] history)"
+        ),
+    )
+    rev.add_argument(
+        "--early",
+        action="store_true",
+        help=_(
+            "reveal before the drawn start (a six-no drill is otherwise refused until it "
+            "starts: nobody may hold its script before)"
         ),
     )
     rev.set_defaults(func=cmd_reveal)

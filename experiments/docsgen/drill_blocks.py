@@ -46,6 +46,11 @@ COMMENTS = {
 }
 
 
+#: The examples reveal right after the draw, as if at the drill's start (a six-no drill is
+#: refused before it without --early); the warning --early prints is left out with it.
+EARLY = ("--early",)
+
+
 def _observations(cwd: Path) -> None:
     shutil.copyfile(cwd / "examples/drill_observations.csv", cwd / "observations.csv")
 
@@ -80,10 +85,13 @@ def _readme_session(lang: str) -> Session:
             Command(
                 ("drill", "reveal", "drill-q4", *key),
                 shown=f"yingji drill reveal drill-q4 --key ~/drill-q4.key        {reveal}",
+                hidden=EARLY,
+                drop=EARLY,
             ),
             Command(
                 ("drill", "verify", "drill-q4"),
                 shown=f"yingji drill verify drill-q4                             {verify}",
+                drop=("--seed",),  # the test-seed warning the hidden --seed causes
             ),
             Command(
                 ("drill", "score", "drill-q4", "--observations", "observations.csv"),
@@ -118,10 +126,13 @@ DOCS = Session(
             ),  # fmt: skip
             shown="yingji drill reveal drill-q4 --key ~/keys/drill-q4.key "
             "--append-history drill_history.csv",
+            hidden=EARLY,
+            drop=EARLY,
         ),
         Command(
             ("drill", "verify", "drill-q4", "--redraw", DRILL),
             shown=f"yingji drill verify drill-q4 --redraw {DRILL}",
+            drop=("--seed",),  # the test-seed warning the hidden --seed causes
         ),
         Command(
             ("drill", "score", "drill-q4", "--observations", "examples/drill_observations.csv")

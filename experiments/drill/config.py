@@ -79,7 +79,7 @@ from experiments.drill.reporting_deadlines import (
     DrillReporting,
     Grades,
 )
-from experiments.drill.seal import ScryptParams
+from experiments.drill.seal import MAX_SCRYPT_N, MAX_SCRYPT_P, MAX_SCRYPT_R, ScryptParams
 from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
@@ -113,8 +113,6 @@ __all__ = [
 _REGION = ("network", "facilities", "stations", "depots", "sources")
 #: How a drill is evaluated: the national guide (GB/T 46792-2025, the default) or HSEEP.
 EVALUATION_STANDARDS = ("gbt46792", "hseep")
-#: Largest scrypt cost accepted in ``[seal]`` (2**24 with r = 8 is 2 GiB of memory).
-MAX_SCRYPT_N = 2**24
 #: Largest travel-time coefficient of variation of the simulated spread.
 MAX_TRAVEL_NOISE = 10.0
 _AS_RUN = "as in a run config"
@@ -167,8 +165,8 @@ SEAL = Section(
     (
         Key("scrypt_n", "integer", "scrypt cost N (a power of two).", default=2**17, lo=2,
             hi=MAX_SCRYPT_N),
-        Key("scrypt_r", "integer", "scrypt block size r.", default=8, lo=1, hi=1024),
-        Key("scrypt_p", "integer", "scrypt parallelism p.", default=1, lo=1, hi=64),
+        Key("scrypt_r", "integer", "scrypt block size r.", default=8, lo=1, hi=MAX_SCRYPT_R),
+        Key("scrypt_p", "integer", "scrypt parallelism p.", default=1, lo=1, hi=MAX_SCRYPT_P),
     ),
     zh="封存",
     help="The cost of deriving the sealing key from a passphrase (memory 128 x N x r bytes).",

@@ -50,6 +50,7 @@ from networks.files import atomic_write_bytes, fsync_dir
 from networks.i18n import _
 from networks.seeds import SeedLike, as_root_seed
 from scenarios.drill import (
+    GENERATOR_VERSION,
     DrillDrawer,
     DrillScript,
     PastDrill,
@@ -62,6 +63,7 @@ from scenarios.drill import (
     seed_from_int,
 )
 from scenarios.drill.canonical import SALT_BYTES
+from scenarios.drill.drawing_rules import PLAIN_RULES, rules_number
 
 
 def compose(
@@ -73,10 +75,16 @@ def compose(
     drawn_at: str,
     history: list[PastDrill],
     audit: dict[str, Any],
+    rules: str = GENERATOR_VERSION,
 ) -> DrillScript:
-    """Draw the script from ``seed`` and add the benchmark timeline and region record."""
+    """Draw the script from ``seed`` and add the benchmark timeline and region record.
+
+    ``rules`` are the drawing rules (a re-draw passes those of the script it re-draws).
+    """
     catalogue = cfg.catalogue()
     units, stores = region.units(), region.stores()
+    # Rules before /5 did not time the written report on a direct link (re-draws match them).
+    reporting = replace(cfg.reporting, direct_written=rules_number(rules) >= PLAIN_RULES)
     drawer = DrillDrawer(
         cfg.spec,
         region.network,
@@ -86,11 +94,15 @@ def compose(
         history=history,
         sources=dict(region.sources),
         source=cfg.source,
-        follow_up_min=cfg.reporting.follow_up_on_change(),
+        follow_up_min=reporting.follow_up_on_change(),
     )
     audit = {**audit, "seed": seed.hex(), "recent": sorted([h, a] for h, a in drawer.recent)}
     script = drawer.draw(
-        rng=generator_from_seed(seed), exercise_id=exercise_id, drawn_at=drawn_at, audit=audit
+        rng=generator_from_seed(seed),
+        exercise_id=exercise_id,
+        drawn_at=drawn_at,
+        audit=audit,
+        rules=rules,
     )
     rows = benchmark_timeline(
         script,
@@ -118,7 +130,7 @@ def compose(
     # any grade an escalation leads to) and the command post: the packets read them here.
     escalated = tuple(int(i.truth["grade"]) for i in script.injects if i.kind == "escalation")
     evaluation["scheme"] = cfg.evaluation_standard
-    evaluation["reporting_rules"] = cfg.reporting.record(script.scene.grade, escalated)
+    evaluation["reporting_rules"] = reporting.record(script.scene.grade, escalated)
     evaluation["command_post"] = cfg.workgroups.to_dict()
     if cfg.templates is not None:  # a bureau's own report forms travel sealed with the drill
         evaluation["report_templates"] = cfg.templates.to_dict()

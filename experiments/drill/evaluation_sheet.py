@@ -14,23 +14,12 @@ import html
 import io
 from typing import Any
 
+from experiments.drill.gbt_standards import time_standards
 from experiments.drill.packet_tables import html_page, html_table, md_table
 from experiments.drill.packet_text import grade, scene_html, scene_lines, zh
 from networks.i18n import N_, _
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
-
-#: Reporting deadlines of the default table, as a person reads them.
-_REPORTS = {
-    "first_phone": N_("first phone"),
-    "first_written": N_("first written"),
-    "follow_up_every": N_("follow up every"),
-}
-
-
-def _report(name: str) -> str:
-    label = _REPORTS.get(name)
-    return _(label) if label else name.replace("_", " ")
 
 
 def _joined(items: list[str]) -> str:
@@ -113,23 +102,14 @@ def _sheet_parts(script: DrillScript) -> dict[str, Any]:
     ev = script.evaluation
     standard = [[texts.text(s, "item"), f"{s['target_min']:g}", "", ""] for s in ev["standard"]]
     rep = ev["reporting"]
-    # a deadline the jurisdiction's rules do not set for the grade (None) has no row
+    # The reporting rows of the time standards: the same deadlines, counted from the same
+    # point (after an upgrade, from its inject), the injects quote; a follow-up row for each
+    # inject that changes the picture. A deadline the rules do not set for the grade has none.
     reporting = [
-        [_report(k), f"{v:g}", "", ""] for k, v in rep["deadlines_min"].items() if v is not None
+        [r.item, f"{r.target_min:g}", r.start, "", ""]
+        for r in time_standards(script)
+        if r.ref.startswith("report:")
     ]
-    for g, d in rep.get("escalated", {}).items():
-        reporting += [
-            [
-                _("{report} (after upgrade to grade {grade})").format(
-                    report=_report(k), grade=grade(g)
-                ),
-                f"{v:g}",
-                "",
-                "",
-            ]
-            for k, v in d.items()
-            if v is not None
-        ]
     injects = {i.no: i for i in script.injects}
     items = []
     for it in ev["items"]:
@@ -173,6 +153,10 @@ def _items_header() -> list[str]:
     ]
 
 
+def _reporting_header() -> list[str]:
+    return [_("Report"), _("Deadline (min)"), _("Counted from"), _("Observed"), _("Met?")]
+
+
 def _roles_header() -> list[str]:
     return [_("Role"), _("Taken by"), _("At (clock)"), _("Notes")]
 
@@ -192,11 +176,9 @@ def evaluation_markdown(script: DrillScript, map_file: str | None = "map.png") -
         "",
         md_table([_("Item"), _("Target"), _("Observed"), _("Met?")], p["standard"]),
         "",
-        _("## Reporting deadlines (grade {grade}, minutes after the call)").format(
-            grade=p["grade"]
-        ),
+        "## " + _("Reporting deadlines (grade {grade})").format(grade=p["grade"]),
         "",
-        md_table([_("Report"), _("Deadline"), _("Observed"), _("Met?")], p["reporting"]),
+        md_table(_reporting_header(), p["reporting"]),
         "",
         _("## Expected actions (scale {scale}: {levels})").format(
             scale=p["scale"], levels=p["levels"]
@@ -253,7 +235,7 @@ def evaluation_html(script: DrillScript, map_file: str | None = "map.png") -> st
         + h2(_("Response standard (minutes after the call)"))
         + html_table([_("Item"), _("Target"), _("Observed"), _("Met?")], p["standard"])
         + h2(_("Reporting deadlines (grade {grade})").format(grade=p["grade"]))
-        + html_table([_("Report"), _("Deadline (min)"), _("Observed"), _("Met?")], p["reporting"])
+        + html_table(_reporting_header(), p["reporting"])
         + h2(_("Expected actions"))
         + "<p>"
         + html.escape(_("Scale {scale}: {levels}").format(scale=p["scale"], levels=p["levels"]))

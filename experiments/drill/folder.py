@@ -3,8 +3,8 @@
 Holds the names of the files in a drill folder (:data:`SEALED`,
 :data:`PUBLIC`, :data:`REVEALED`) and the formats of the public commitment
 and the sealed payload; :func:`read_json` for the JSON files of a drill;
-:func:`check_drill_folder` and :func:`check_header`, the checks a reveal and a
-verification share; the hidden staging folders built beside a drill folder
+:func:`check_drill_folder`, :func:`check_header` and :func:`is_sha256_hex`, the
+checks a reveal and a verification share; the hidden staging folders built beside a drill folder
 (:func:`stage_name`) and the sweep that removes those a killed command left
 behind (:func:`sweep`, and :func:`sweep_temp` for a history file's temporary
 copies); :func:`yingji_version`, the version stamped on a draw; and the
@@ -97,6 +97,17 @@ def read_json(path: Path, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SealError(_("{path}: {what} is damaged").format(path=path, what=w))
     return data
+
+
+def is_sha256_hex(value: object) -> bool:
+    """Whether ``value`` is a SHA-256 digest written as 64 hex digits (either case)."""
+    if not (isinstance(value, str) and len(value) == 64):
+        return False
+    try:
+        bytes.fromhex(value)
+    except ValueError:
+        return False
+    return True
 
 
 def check_drill_folder(folder: Path) -> None:

@@ -154,6 +154,10 @@ class TimeStandard:
     measure
         ``observed`` (a clock time) or ``plan`` (a tabletop decision checked
         against the benchmark timeline).
+    to
+        The level a report must go to (``city``, ``state``...), ``""`` for a
+        standard or a deadline that names no level: the report of another level
+        does not meet it, even with the same limit.
     """
 
     id: str
@@ -166,6 +170,7 @@ class TimeStandard:
     source: str
     indicator: str
     measure: str
+    to: str = ""
 
 
 def scheme(script: DrillScript) -> str:
@@ -300,6 +305,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         *,
         inject: int | None = None,
         plan: bool = False,
+        to: str = "",
     ) -> None:
         indicator = table.get(ref)
         if indicator is None and ref.startswith("report:"):  # a deadline of the file's own
@@ -315,6 +321,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
                 "source": source,
                 "indicator": indicator or "",
                 "measure": "plan" if plan and tabletop else "observed",
+                "to": to,
             }
         )
 
@@ -379,6 +386,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
                     _inject_label(inj.no, inj.kind),
                     _source(row, rr["rules"]),
                     inject=inj.no,
+                    to=row["to"],
                 )
             continue
         add(
@@ -388,6 +396,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             _b(FROM_NAMES.get(row["from"], (row["from"], row["from"]))),
             tests,
             _source(row, rr["rules"]),
+            to=row["to"],
         )
     for inj in script.injects:
         if inj.kind != "escalation":
@@ -409,6 +418,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
                     _inject_label(inj.no, inj.kind),
                     _source(row, rr["rules"]),
                     inject=inj.no,
+                    to=row["to"],
                 )
     return [TimeStandard(id=f"T{k + 1}", **r) for k, r in enumerate(rows)]
 

@@ -4,27 +4,46 @@ A history file lists past drills, one a row (``drawn_at, exercise_id, hazard,
 area, start``, and the :data:`HISTORY_SCORE_COLUMNS` a scoring adds); the draw
 avoids the last ``no_repeat`` of them (``[drill] history`` in the drill TOML,
 :mod:`experiments.drill.config`).
+
+A drill is one row: it is known by its exercise id and the moment it was drawn
+(the pair ``commitment.json`` publishes). A reveal refuses to append a drill
+the history already records (a second reveal of a copied drill folder), and
+:func:`read_history` counts a row repeating an earlier one once, so a history
+written by an older version that took a drill twice still bars the last
+``no_repeat`` *drills*. :func:`check_history_file`, :func:`history_target` and
+:func:`history_text` are what ``--append-history`` needs before and at the write.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from experiments.outdir import check_file_target
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.draw import PastDrill
-from scenarios.drill.rehearsal import canonical_history
+from scenarios.drill.rehearsal import canonical_history, parse_moment
 from scenarios.log_table import _row_name
 
 if TYPE_CHECKING:
     from networks.roadnet import RoadNetwork
     from scenarios.catalogue import HazardCatalogue
 
-__all__ = ["HISTORY_COLUMNS", "HISTORY_SCORE_COLUMNS", "history_row", "read_history"]
+__all__ = [
+    "HISTORY_COLUMNS",
+    "HISTORY_SCORE_COLUMNS",
+    "check_history_file",
+    "history_row",
+    "history_target",
+    "history_text",
+    "read_history",
+    "recorded_row",
+]
 
 _DRAW_KEYS = (
     Key("drawn_at", "date-time", "When the drill was drawn.", "抽取时间"),
@@ -145,7 +164,31 @@ def read_history(
             )
         )
     # times always; hazards and areas where the catalogue and network are known
-    return list(canonical_history(out, catalogue=catalogue, network=network))
+    drills = canonical_history(out, catalogue=catalogue, network=network)
+    # A drill taken twice (an older version appended a replayed reveal) counts once,
+    # where it first happened; otherwise it would push a real drill out of no_repeat.
+    return [
+        d
+        for k, d in enumerate(drills)
+        if recorded_row(drills[:k], d.exercise_id, d.drawn_at) is None
+    ]
+
+
+def recorded_row(drills: Iterable[PastDrill], exercise_id: str, drawn_at: str) -> PastDrill | None:
+    """The first of ``drills`` that is the drill ``exercise_id`` drawn at ``drawn_at``, or None.
+
+    A drill is known by its exercise id and the moment it was drawn (the same
+    instant, however the offset is written); a row without either matches nothing.
+    """
+    when = parse_moment(drawn_at) if exercise_id and drawn_at else None
+    if when is None or when.tzinfo is None:
+        return None
+    for d in drills:
+        if d.exercise_id == exercise_id and d.drawn_at:
+            t = parse_moment(d.drawn_at, when.tzinfo)
+            if t is not None and t == when:
+                return d
+    return None
 
 
 def history_row(
@@ -180,3 +223,132 @@ def history_row(
 
 def _csv_cell(v: str) -> str:
     return f'"{v.replace(chr(34), chr(34) * 2)}"' if any(c in v for c in ',"\n') else v
+
+
+def history_target(path: str | Path) -> Path:
+    """The history CSV that ``--append-history PATH`` means.
+
+    A drill TOML (``*.toml``) stands for the history its ``[drill] history``
+    names, relative to the TOML's folder (the file the next draw reads);
+    anything else is the history CSV itself.
+
+    Raises
+    ------
+    ConfigError
+        A drill TOML that is not valid or names no history file.
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".toml":
+        return p
+    from experiments.drill.config import DrillConfig
+
+    cfg = DrillConfig.from_file(p)
+    if not cfg.spec.history:
+        raise ConfigError(
+            _('names no history file; add history = "drill_history.csv" or give the CSV'),
+            source=str(p),
+            key="drill.history",
+        )
+    return cfg.base_dir / cfg.spec.history
+
+
+def check_history_file(
+    path: Path, folder: Path | None = None, *, drill: tuple[str, str] | None = None
+) -> str:
+    """Check an ``--append-history`` file before anything is decrypted; its text now.
+
+    Parameters
+    ----------
+    path
+        The history CSV (created by the append if absent).
+    folder
+        The drill folder: the file may not lie inside it (its temporary copy,
+        written before a reveal completes, holds the drawn hazard and area).
+    drill
+        The ``(exercise_id, drawn_at)`` about to be appended: refused if a row
+        already records it (:func:`recorded_row`). None: not checked (a
+        scoring updates that row).
+
+    Returns
+    -------
+    str
+        The file's text ("" if it does not exist).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and ``--append-history`` (or the row that already
+        records the drill).
+    """
+    p = check_file_target(path, option="--append-history")
+    if folder is not None:
+        inside = Path(os.path.realpath(folder))
+        real = Path(os.path.realpath(p))
+        if real == inside or inside in real.parents:
+            raise ConfigError(
+                _("must not lie inside the drill folder {folder}").format(folder=folder),
+                source=str(p),
+                key="--append-history",
+            )
+    if not p.exists():
+        return ""
+    if not os.access(p, os.R_OK | os.W_OK):
+        raise ConfigError(
+            _("cannot read and write it (permission denied)"),
+            source=str(p),
+            key="--append-history",
+        )
+    try:
+        text = p.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            _("cannot read: {reason}").format(reason=exc.strerror),
+            source=str(p),
+            key="--append-history",
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            _("not a UTF-8 text file"), source=str(p), key="--append-history"
+        ) from None
+    if text.strip():
+        head = text.lstrip("\ufeff").splitlines()[0].strip()
+        # The first four columns name a drill history; later ones (start, scores) may vary.
+        if [c.strip() for c in head.split(",")][:4] != list(HISTORY_COLUMNS[:4]):
+            raise ConfigError(
+                _("not a drill history (header {header!r}, expected {expected})").format(
+                    header=head[:60], expected=",".join(HISTORY_COLUMNS)
+                ),
+                source=str(p),
+                key="--append-history",
+            )
+        try:
+            past = read_history(p)  # every row readable
+        except ConfigError as exc:
+            raise ConfigError(str(exc), key="--append-history") from None
+        row = recorded_row(past, *drill) if drill is not None else None
+        if row is not None:
+            exercise, drawn_at = drill  # type: ignore[misc]  # row is None without a drill
+            raise ConfigError(
+                _(
+                    "already records {exercise} drawn {drawn_at}: this drill was revealed "
+                    "before (a copy of its folder?); a drill goes into the history once"
+                ).format(exercise=exercise, drawn_at=drawn_at),
+                source=str(p),
+                key=_row_name(row.row),
+            )
+    return text
+
+
+def history_text(old: str, script_dict: Mapping[str, Any]) -> bytes:
+    """The history file ``old`` after appending the drill's row (header added if it is new)."""
+    lines = old.splitlines(keepends=True) if old.strip() else []
+    header = next(csv.reader([lines[0].lstrip("\ufeff")])) if lines else None
+    if header is not None and any(c not in header for c in HISTORY_COLUMNS):
+        # An older history gains the new columns (its rows leave them empty).
+        header = header + [c for c in HISTORY_COLUMNS if c not in header]
+        lines[0] = ",".join(header) + "\n"
+    head, row = history_row(script_dict, header).splitlines(keepends=True)
+    text = "".join(lines) if lines else head
+    if not text.endswith("\n"):
+        text += "\n"
+    return (text + row).encode("utf-8")

@@ -14,7 +14,7 @@ import os
 import unicodedata
 from pathlib import Path
 
-from experiments.drill.folder import read_json
+from experiments.drill.folder import is_sha256_hex, read_json
 from experiments.outdir import check_file_target
 from networks.errors import ConfigError
 from networks.files import atomic_write_bytes
@@ -25,14 +25,6 @@ from scenarios.drill.entropy import check_party
 #: What a JSON file of the organisers is, for messages.
 _COMMITMENTS_FILE = N_("commitments file")
 _CONTRIBUTION_FILE = N_("contribution file")
-
-
-def _is_hex(text: str) -> bool:
-    try:
-        bytes.fromhex(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -62,7 +54,7 @@ def read_commitments(path: str | Path) -> dict[str, str]:
             check_party(party)
         except SealError as exc:
             raise SealError(f"{path}: {exc}") from None
-        if not (isinstance(h, str) and len(h) == 64 and _is_hex(h)):
+        if not is_sha256_hex(h):
             raise SealError(
                 _("{path}: commitment of {party} is not 64 hex digits").format(
                     path=path, party=party

@@ -59,11 +59,16 @@ class DrillReporting:
         The level of the desk that takes the alarm.
     overrides
         ``(name, limits by grade)`` given in the drill file.
+    direct_written
+        Whether the written report on a direct link is timed from the phone
+        report (drawing rules /5 on; a re-draw of an earlier script leaves it
+        out, as that script was drawn without it).
     """
 
     rules: ReportingRules = PRESETS["national"]
     receiving: str = "county"
     overrides: tuple[tuple[str, Grades], ...] = ()
+    direct_written: bool = True
 
     @property
     def to_level(self) -> str:
@@ -78,7 +83,9 @@ class DrillReporting:
         the minutes count from: ``call``, ``phone`` (the phone report),
         ``change``, ``previous`` (the previous report), ``end``),
         ``limit_min``, ``direct`` (a direct report past the levels between),
-        ``source`` (the preset's name, or ``config`` for an override).
+        ``source`` (the preset's name, or ``config`` for an override). The
+        written report after the phone report is timed on the direct link as
+        on the link to the next level, as the reporting chain times it.
         """
         r, up, g = self.rules, self.to_level, grade - 1
         over = dict(self.overrides)
@@ -110,6 +117,10 @@ class DrillReporting:
         if top and LEVELS.index(top) > LEVELS.index(up):
             for kind in ("phone_first", "written_first"):
                 add(kind, top, "call", r.limit(kind, top, grade), direct=True)
+            # the written report follows the phone report on the direct link too, as the chain
+            # times it (Guizhou sets it for the province alone: 电话报告30分钟内上报电子书面报告)
+            if self.direct_written:
+                add("written_first", top, "phone", r.written_after_phone[g], direct=True)
         add("follow_up", up, "change", r.limit("follow_up", up, grade))
         add("follow_up", up, "previous", r.follow_up_interval, old="follow_up_every")
         add("final", up, "end", r.limit("final", up, grade))

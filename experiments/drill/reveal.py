@@ -9,6 +9,13 @@ private staging folder beside the drill folder; and renames it to
 ``revealed/`` in one step, appending the history row right after.
 :func:`append_history` appends a revealed drill to a history CSV on its own.
 
+Before anything is decrypted, the sealed file's SHA-256 is compared with the
+one ``commitment.json`` published (a changed file is named as changed, and no
+key derivation runs on a header nobody committed to), and the history must not
+already record the drill (a copied folder revealed again). After decryption,
+still before anything is written, a six-no drill that has not reached its
+drawn start is refused unless ``early`` (``--early``) says otherwise.
+
 Where the history goes: ``--append-history`` takes the history CSV itself, or
 the drill TOML, whose ``[drill] history`` (relative to the TOML's folder, as
 the draw reads it) is then the file appended to; either way the reveal
@@ -24,16 +31,16 @@ area. Temporary copies of the history left by a killed reveal are swept too.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from experiments.drill.config import HISTORY_COLUMNS, history_row, network_fingerprint, read_history
+from experiments.drill.config import history_row, network_fingerprint
 from experiments.drill.folder import (
     MANIFEST,
     PAYLOAD_FORMAT,
@@ -43,6 +50,7 @@ from experiments.drill.folder import (
     SEALED,
     check_drill_folder,
     check_header,
+    is_sha256_hex,
     manifest_bytes,
     read_bytes,
     read_json,
@@ -50,14 +58,23 @@ from experiments.drill.folder import (
     sweep,
     sweep_temp,
 )
-from experiments.drill.seal import Secret, unseal
-from experiments.outdir import check_file_target
+from experiments.drill.history_file import check_history_file, history_target, history_text
+from experiments.drill.seal import Secret, WrongSecret, unseal
 from networks import i18n
-from networks.errors import ConfigError
 from networks.files import atomic_path, atomic_write_bytes, fsync_dir
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
 from scenarios.drill import DrillScript, SealError, canonical_json, commitment, matches
+
+__all__ = [
+    "RevealResult",
+    "append_history",
+    "history_target",
+    "reveal_drill",
+    "write_packets",
+]
+#: Kept under their old names: ``yingji drill score`` checks its history file with them.
+_check_history = check_history_file
 
 
 @dataclass(frozen=True)
@@ -80,6 +97,9 @@ class RevealResult:
         SHA-256 of ``manifest.json``: publish it, as the commitment was.
     history
         The history file appended to (absolute), or None.
+    early
+        Why revealing now, before the drawn start, needs care (the packets of a
+        role must wait), or "" if the drill has started.
     """
 
     folder: Path
@@ -89,6 +109,7 @@ class RevealResult:
     language: str = "en"
     manifest: str = ""
     history: Path | None = None
+    early: str = ""
 
 
 def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
@@ -105,18 +126,52 @@ def _rebuild_network(script: DrillScript) -> tuple[RoadNetwork | None, str]:
     return net, ""
 
 
+def _check_sealed_digest(data: bytes, public: dict[str, Any], path: Path, folder: Path) -> None:
+    """Refuse a sealed file whose SHA-256 is not the one published at the draw.
+
+    Checked before the header is even parsed: a changed file is named as
+    changed (not as a wrong key), and no key derivation runs on a header
+    nobody committed to.
+    """
+    expected = public.get("sealed_sha256")
+    if not is_sha256_hex(expected):
+        raise SealError(
+            _("{path}: sealed_sha256: missing or not 64 hex digits (the file is damaged)").format(
+                path=folder / PUBLIC
+            )
+        )
+    if hashlib.sha256(data).hexdigest() != str(expected).lower():
+        raise SealError(
+            _(
+                "{path}: changed since the draw (its SHA-256 differs from sealed_sha256 in "
+                "{public})"
+            ).format(path=path, public=folder / PUBLIC)
+        )
+
+
+def _wrong_secret(path: Path, secret: Secret) -> SealError:
+    """The line for a key or passphrase that does not open an unchanged sealed file."""
+    if secret.key is not None:
+        msg = _("{path}: wrong key: {key} does not open this drill")
+    else:
+        msg = _("{path}: wrong passphrase: the one in {key} does not open this drill")
+    return SealError(msg.format(path=path, key=secret.source or "?"))
+
+
 def _open_sealed(
-    folder: Path, secret: Secret
-) -> tuple[dict[str, Any], DrillScript, bytes, bytes, str | None]:
-    public = read_json(folder / PUBLIC, PUBLIC_COMMITMENT)
+    folder: Path, secret: Secret, public: dict[str, Any]
+) -> tuple[DrillScript, bytes, bytes, str | None]:
     path = folder / SEALED
     data = read_bytes(
         path,
         missing=_("{path}: no sealed drill here"),
         unreadable=_("{path}: cannot read the sealed drill ({reason})"),
     )
+    _check_sealed_digest(data, public, path, folder)
     try:
         plain = unseal(data, secret)
+    except WrongSecret:  # the file is the one published: the secret is wrong
+        raise _wrong_secret(path, secret) from None
     except SealError as exc:
         raise SealError(f"{path}: {exc}") from None
     try:
@@ -140,7 +195,46 @@ def _open_sealed(
     except SealError as exc:
         raise SealError(f"{path}: {exc}") from None
     check_header(public, script, folder / PUBLIC)
-    return public, script, body, salt, drawn_in
+    return script, body, salt, drawn_in
+
+
+def _before_start(script: DrillScript, folder: Path, now: datetime, *, early: bool) -> str:
+    """Why revealing at ``now`` needs care ("" once the drill has started).
+
+    A six-no drill is revealed at its start: nobody, controllers included,
+    holds the script before (:data:`scenarios.drill.disclosure.DISCLOSURE`),
+    so an earlier reveal is refused unless ``early``. Under single or double
+    blind the controllers and evaluators may hold it before, but the players
+    learn the time at the alarm: a reminder to keep their packets back.
+
+    Raises
+    ------
+    SealError
+        A six-no drill that has not started, without ``early``. The message
+        does not give the start: it is still secret.
+    """
+    try:
+        start = datetime.fromisoformat(script.scene.start)
+    except (TypeError, ValueError):
+        return ""  # the script was checked against its commitment; nothing to compare
+    if start.tzinfo is None or now >= start:
+        return ""
+    if script.blind_level == "six-no":
+        if not early:
+            raise SealError(
+                _(
+                    "{folder}: {exercise} is a six-no drill that has not started yet: it is "
+                    "revealed at its start, since nobody, controllers included, may hold the "
+                    "script before; reveal it then, or give --early to open it now"
+                ).format(folder=folder, exercise=script.exercise_id)
+            )
+        return _(
+            "revealed before the drawn start {start} (--early): under six-no nobody may see "
+            "these packets before the drill starts; keep all of them locked away until then"
+        ).format(start=script.scene.start)
+    return _(
+        "the drill starts {start}: give participants/ to the players only with the alarm"
+    ).format(start=script.scene.start)
 
 
 def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None) -> list[Path]:
@@ -177,108 +271,14 @@ def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None
     return out
 
 
-def history_target(path: str | Path) -> Path:
-    """The history CSV that ``--append-history PATH`` means.
-
-    A drill TOML (``*.toml``) stands for the history its ``[drill] history``
-    names, relative to the TOML's folder (the file the next draw reads);
-    anything else is the history CSV itself.
-
-    Raises
-    ------
-    ConfigError
-        A drill TOML that is not valid or names no history file.
-    """
-    p = Path(path)
-    if p.suffix.lower() != ".toml":
-        return p
-    from experiments.drill.config import DrillConfig
-
-    cfg = DrillConfig.from_file(p)
-    if not cfg.spec.history:
-        raise ConfigError(
-            _('names no history file; add history = "drill_history.csv" or give the CSV'),
-            source=str(p),
-            key="drill.history",
-        )
-    return cfg.base_dir / cfg.spec.history
-
-
-def _check_history(path: Path, folder: Path | None = None) -> str:
-    """Check the ``--append-history`` file before anything is decrypted; its text now.
-
-    The file may not lie inside the drill folder ``folder``: its temporary
-    copy, written before the reveal completes, holds the drawn hazard and area.
-    """
-    p = check_file_target(path, option="--append-history")
-    if folder is not None:
-        inside = Path(os.path.realpath(folder))
-        real = Path(os.path.realpath(p))
-        if real == inside or inside in real.parents:
-            raise ConfigError(
-                _("must not lie inside the drill folder {folder}").format(folder=folder),
-                source=str(p),
-                key="--append-history",
-            )
-    if not p.exists():
-        return ""
-    if not os.access(p, os.R_OK | os.W_OK):
-        raise ConfigError(
-            _("cannot read and write it (permission denied)"),
-            source=str(p),
-            key="--append-history",
-        )
-    try:
-        text = p.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            _("cannot read: {reason}").format(reason=exc.strerror),
-            source=str(p),
-            key="--append-history",
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(
-            _("not a UTF-8 text file"), source=str(p), key="--append-history"
-        ) from None
-    if text.strip():
-        head = text.lstrip("\ufeff").splitlines()[0].strip()
-        # The first four columns name a drill history; later ones (start, scores) may vary.
-        if [c.strip() for c in head.split(",")][:4] != list(HISTORY_COLUMNS[:4]):
-            raise ConfigError(
-                _("not a drill history (header {header!r}, expected {expected})").format(
-                    header=head[:60], expected=",".join(HISTORY_COLUMNS)
-                ),
-                source=str(p),
-                key="--append-history",
-            )
-        try:
-            read_history(p)  # every row readable
-        except ConfigError as exc:
-            raise ConfigError(str(exc), key="--append-history") from None
-    return text
-
-
-def _history_text(old: str, script: DrillScript) -> bytes:
-    """The history file after appending ``script``'s row (header added if it is new)."""
-    lines = old.splitlines(keepends=True) if old.strip() else []
-    header = next(csv.reader([lines[0].lstrip("\ufeff")])) if lines else None
-    if header is not None and any(c not in header for c in HISTORY_COLUMNS):
-        # An older history gains the new columns (its rows leave them empty).
-        header = header + [c for c in HISTORY_COLUMNS if c not in header]
-        lines[0] = ",".join(header) + "\n"
-    head, row = history_row(script.to_dict(), header).splitlines(keepends=True)
-    text = "".join(lines) if lines else head
-    if not text.endswith("\n"):
-        text += "\n"
-    return (text + row).encode("utf-8")
-
-
 def reveal_drill(
     folder: str | Path,
     *,
     key_file: str | Path | None = None,
     passphrase_file: str | Path | None = None,
     history_file: str | Path | None = None,
+    early: bool = False,
+    now: datetime | None = None,
 ) -> RevealResult:
     """Open a sealed drill, check its commitment and write the packets.
 
@@ -302,21 +302,30 @@ def reveal_drill(
     history_file
         Optionally a drill-history CSV to append this drill to (created if
         absent), or the drill TOML: then the history its ``[drill] history``
-        names (:func:`history_target`). It must lie outside the drill folder.
+        names (:func:`history_target`). It must lie outside the drill folder,
+        and may not record this drill already (a copy of a revealed folder).
+    early
+        Reveal a six-no drill before its drawn start (refused otherwise).
+    now
+        The moment of the reveal (default: the clock), compared with the start.
 
     Returns
     -------
     RevealResult
         The ``revealed`` folder, the script, the files written, the language
-        of the packets, the SHA-256 of the manifest and the history written.
+        of the packets, the SHA-256 of the manifest, the history written and,
+        before the start, what to keep back.
 
     Raises
     ------
     SealError
-        Wrong key or passphrase, a changed byte, a commitment mismatch, or a
-        drill already revealed. Nothing in ``folder`` changes on failure.
+        Wrong key or passphrase, a sealed file whose SHA-256 is not the one in
+        ``commitment.json``, a commitment mismatch, a drill already revealed,
+        or a six-no drill that has not started (without ``early``). Nothing in
+        ``folder`` changes on failure.
     ConfigError
-        A history file that cannot be appended to (nothing is revealed then).
+        A history file that cannot be appended to or that already records
+        this drill (nothing is revealed then).
     """
     folder = Path(folder)
     check_drill_folder(folder)
@@ -331,8 +340,10 @@ def reveal_drill(
                 folder=folder
             )
         )
+    public = read_json(folder / PUBLIC, PUBLIC_COMMITMENT)
     history = history_target(history_file) if history_file is not None else None
-    old_history = _check_history(history, folder) if history is not None else ""
+    drill = (str(public.get("exercise_id", "")), str(public.get("drawn_at", "")))
+    old_history = check_history_file(history, folder, drill=drill) if history is not None else ""
     secret = Secret.from_files(key_file=key_file, passphrase_file=passphrase_file)
     real = folder.resolve()
     if not os.access(real.parent, os.W_OK | os.X_OK):
@@ -345,7 +356,9 @@ def reveal_drill(
     sweep(real)
     if history is not None:
         sweep_temp(history)
-    _public, script, body, salt, drawn_in = _open_sealed(folder, secret)
+    script, body, salt, drawn_in = _open_sealed(folder, secret, public)
+    # Still nothing written: a six-no drill that has not started stays sealed.
+    early_note = _before_start(script, folder, now or datetime.now(UTC), early=early)
     # The packets speak the language the drill was drawn in, unless the user
     # chose one for this reveal (--lang, YINGJI_LANG): it is followed like a
     # config's language key.
@@ -381,7 +394,7 @@ def reveal_drill(
             moved = False
             try:
                 with atomic_path(history) as tmp:
-                    tmp.write_bytes(_history_text(old_history, script))
+                    tmp.write_bytes(history_text(old_history, script.to_dict()))
                     _move_in(stage, real / REVEALED)
                     moved = True
             except OSError as exc:
@@ -405,6 +418,7 @@ def reveal_drill(
         i18n.get_language(),
         manifest=hashlib.sha256(manifest).hexdigest(),
         history=Path(os.path.abspath(history)) if history is not None else None,
+        early=early_note,
     )
 
 
@@ -446,9 +460,10 @@ def append_history(path: str | Path, script: DrillScript) -> Path:
     Raises
     ------
     ConfigError
-        If ``path`` cannot be written or is not a drill history.
+        If ``path`` cannot be written, is not a drill history, or already
+        records this drill (same exercise id and time of the draw).
     """
     p = history_target(path)
-    old = _check_history(p)
-    atomic_write_bytes(p, _history_text(old, script))
+    old = check_history_file(p, drill=(script.exercise_id, script.drawn_at))
+    atomic_write_bytes(p, history_text(old, script.to_dict()))
     return Path(os.path.abspath(p))

@@ -15,13 +15,14 @@ How the score is computed (the rules of the evaluation plan,
   first arrival, under control, command post, live video) by its milestone; a
   reporting deadline by the earliest report of its kind, counted from what the
   deadline counts from: the alarm; the inject it follows (its scheduled
-  offset); the phone report (the first phone report at or after the alarm or
-  the inject, else the alarm itself); ``the previous report`` (the longest gap
-  between consecutive reports, or between the last report and the end of
-  play); the end of the event (the ``under_control`` milestone, else the end
-  of play). A report that names its level counts only toward deadlines to
-  that level. Each row earns :func:`~experiments.drill.evaluation_gbt.time_share`
-  of the minutes it took. A row with nothing observed whose deadline falls
+  offset); the phone report (the first phone report to the same level at or
+  after the alarm or the inject, else the alarm itself); ``the previous
+  report`` (the longest gap between consecutive reports, or between the last
+  report and the end of play); the end of the event (the ``under_control``
+  milestone, else the end of play). A report that names its level counts only toward deadlines to
+  that level (the row's own level, whatever other level shares its limit).
+  Each row earns :func:`~experiments.drill.evaluation_gbt.time_share` of the
+  minutes it took. A row with nothing observed whose deadline falls
   after the end of play is **not due** and left out; otherwise it is not
   done (0).
 * **Time indicators** take the lowest share of their rows that count; with

@@ -11,7 +11,9 @@ The header carries nothing about the scenario; the associated data binds it
 to the ciphertext, so changing any byte of the file makes decryption fail.
 A key file holds 32 random bytes as 64 hex digits. A passphrase is stretched
 with scrypt (memory-hard; by default n = 2**17, r = 8, p = 1: 128 MiB and
-under a second, so guessing is expensive).
+under a second, so guessing is expensive). Every scrypt parameter is bounded
+(:func:`scrypt_problem`), the ones a header names included, so no sealed file
+can make the reader work for longer than the largest seal allowed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from networks.i18n import _
 from scenarios.drill.canonical import canonical_json
 from scenarios.drill.errors import SealError
+from scenarios.validate import shown
 
 MAGIC = b"YINGJI-DRILL-SEALED/1\n"
 SEALED_FORMAT = "yingji-drill-sealed/1"
@@ -39,6 +42,68 @@ NONCE_BYTES = 12
 MIN_PASSPHRASE = 8
 
 
+#: Most memory the passphrase KDF may take: scrypt needs ``128 * n * r`` bytes.
+MAX_SCRYPT_MEMORY = 2**31
+#: Largest scrypt ``n`` (``[seal] scrypt_n``, ``--scrypt-n``): 2 GiB of memory at the default
+#: ``r = 8`` (128 * 8 * 2**21 bytes). One number for the config, the option and the reader.
+MAX_SCRYPT_N = MAX_SCRYPT_MEMORY // (128 * 8)
+#: Largest scrypt ``r`` and ``p`` (``[seal] scrypt_r``, ``scrypt_p``).
+MAX_SCRYPT_R = 1024
+MAX_SCRYPT_P = 64
+#: The names of n, r and p in messages about a drill file's ``[seal]``.
+SEAL_KEYS = ("scrypt_n", "scrypt_r", "scrypt_p")
+
+
+def _whole(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def scrypt_problem(
+    n: object, r: object, p: object, *, names: tuple[str, str, str] = SEAL_KEYS
+) -> str:
+    """Why scrypt parameters are refused, or ``""`` if they are within every bound.
+
+    Every parameter is bounded, and so is the memory (``128 * n * r`` bytes at most
+    :data:`MAX_SCRYPT_MEMORY`): a sealed file's header is read before it can be
+    checked, and unbounded parameters would make a reveal run for hours.
+
+    Parameters
+    ----------
+    n, r, p
+        The parameters (anything: a header may hold any JSON value).
+    names
+        What the message calls them (the ``[seal]`` keys, or a header's ``kdf.n``...).
+
+    Returns
+    -------
+    str
+        A one-line message naming the parameter, its value and its range; ``""`` if fine.
+    """
+    n_key, r_key, p_key = names
+    if not _whole(n) or n < 2 or n > MAX_SCRYPT_N or n & (n - 1):  # type: ignore[operator]
+        return _("{key} must be a power of two from 2 to {max}, got {value}").format(
+            key=n_key, max=MAX_SCRYPT_N, value=shown(n)
+        )
+    for key, v, hi in ((r_key, r, MAX_SCRYPT_R), (p_key, p, MAX_SCRYPT_P)):
+        if not _whole(v) or not 1 <= v <= hi:  # type: ignore[operator]
+            return _("{key} must be a whole number from 1 to {max}, got {value}").format(
+                key=key, max=hi, value=shown(v)
+            )
+    if 128 * n * r > MAX_SCRYPT_MEMORY:  # type: ignore[operator]
+        return _(
+            "{n_key} = {n} with {r_key} = {r} needs {mib} MiB of memory (128 x n x r bytes); "
+            "at most {max_mib} MiB"
+        ).format(
+            n_key=n_key,
+            n=n,
+            r_key=r_key,
+            r=r,
+            mib=128 * n * r // 2**20,  # type: ignore[operator]
+            max_mib=MAX_SCRYPT_MEMORY // 2**20,
+        )
+    return ""
+
+
 @dataclass(frozen=True)
 class ScryptParams:
     """Cost of the passphrase KDF (defaults are strong; tests lower ``n``).
@@ -46,11 +111,12 @@ class ScryptParams:
     Attributes
     ----------
     n
-        CPU/memory cost, a power of two (memory is ``128 * r * n`` bytes).
+        CPU/memory cost, a power of two up to :data:`MAX_SCRYPT_N` (memory is
+        ``128 * r * n`` bytes, at most :data:`MAX_SCRYPT_MEMORY`).
     r
-        Block size.
+        Block size, 1 to :data:`MAX_SCRYPT_R`.
     p
-        Parallelism.
+        Parallelism, 1 to :data:`MAX_SCRYPT_P`.
     """
 
     n: int = 2**17
@@ -58,12 +124,9 @@ class ScryptParams:
     p: int = 1
 
     def __post_init__(self) -> None:
-        if self.n < 2 or self.n & (self.n - 1):
-            raise SealError(_("scrypt n must be a power of two >= 2, got {n}").format(n=self.n))
-        if self.r < 1 or self.p < 1:
-            raise SealError(_("scrypt r and p must be >= 1"))
-        if 128 * self.r * self.n > 2**31:
-            raise SealError(_("scrypt parameters need more than 2 GiB of memory"))
+        problem = scrypt_problem(self.n, self.r, self.p)
+        if problem:
+            raise SealError(problem)
 
 
 @dataclass(frozen=True)
@@ -72,6 +135,8 @@ class Secret:
 
     key: bytes | None = None
     passphrase: bytes | None = None
+    #: The file it was read from ("" if not read from a file), for messages; not compared.
+    source: str = field(default="", compare=False, repr=False)
 
     @classmethod
     def from_files(cls, *, key_file: str | Path | None, passphrase_file: str | Path | None):
@@ -79,8 +144,12 @@ class Secret:
         if (key_file is None) == (passphrase_file is None):
             raise SealError(_("give exactly one of --key FILE or --passphrase-file FILE"))
         if key_file is not None:
-            return cls(key=read_key(key_file))
-        return cls(passphrase=read_passphrase(passphrase_file))  # type: ignore[arg-type]
+            return cls(key=read_key(key_file), source=str(key_file))
+        return cls(passphrase=read_passphrase(passphrase_file), source=str(passphrase_file))  # type: ignore[arg-type]
+
+
+class WrongSecret(SealError):
+    """The header was read but the key or passphrase does not open the seal (or a byte changed)."""
 
 
 def read_key(path: str | Path) -> bytes:
@@ -204,7 +273,7 @@ def _derive(secret: Secret, kdf: dict[str, Any]) -> bytes:
         return secret.key
     if secret.passphrase is None:
         raise SealError(_("this drill was sealed with a passphrase; give --passphrase-file FILE"))
-    params = ScryptParams(int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+    params = ScryptParams(kdf["n"], kdf["r"], kdf["p"])  # unseal checked them
     return Scrypt(
         salt=bytes.fromhex(kdf["salt"]), length=KEY_BYTES, n=params.n, r=params.r, p=params.p
     ).derive(secret.passphrase)
@@ -242,7 +311,9 @@ def unseal(data: bytes, secret: Secret) -> bytes:
     Raises
     ------
     SealError
-        If the file is not a sealed drill, or the key is wrong, or any byte changed.
+        If the file is not a sealed drill, or its header is damaged (naming the
+        KDF parameter out of bounds); :class:`WrongSecret` if the key or
+        passphrase is wrong or any byte after the header changed.
     """
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
         raise SealError(_("not a sealed yingji drill (bad magic bytes)"))
@@ -258,15 +329,22 @@ def unseal(data: bytes, secret: Secret) -> bytes:
             raise ValueError
         if kdf["name"] == "scrypt":
             bytes.fromhex(kdf["salt"])
-            ScryptParams(int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, SealError):
+            # Bounded before any work: a header could ask scrypt for hours of CPU.
+            problem = scrypt_problem(
+                kdf.get("n"), kdf.get("r"), kdf.get("p"), names=("kdf.n", "kdf.r", "kdf.p")
+            )
+            if problem:
+                raise SealError(_("sealed file header is damaged: {reason}").format(reason=problem))
+    except SealError:
+        raise
+    except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         raise SealError(_("sealed file header is damaged")) from None
     key = _derive(secret, kdf)
     aad = data[: start + n]
     try:
         return AESGCM(key).decrypt(nonce, data[start + n :], aad)
     except (InvalidTag, ValueError):
-        raise SealError(
+        raise WrongSecret(
             _(
                 "cannot open the sealed drill: wrong key or passphrase, or the sealed file was "
                 "changed"

@@ -3,8 +3,8 @@
 Every row of :func:`~experiments.drill.evaluation_gbt.time_standards` becomes a
 :class:`TimeCheck`: a response-standard row by its milestone
 (:data:`STANDARD_MILESTONES`), a reporting deadline by the earliest report of its
-kind counted from what the deadline counts from (see :mod:`experiments.drill.score`
-for the rules), with the share of its weight it earned.
+kind, sent to its level, counted from what the deadline counts from (see
+:mod:`experiments.drill.score` for the rules), with the share of its weight it earned.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from experiments.drill.gbt_indicators import time_share
-from experiments.drill.gbt_standards import FROM_NAMES, TimeStandard, _reporting, time_standards
+from experiments.drill.gbt_standards import FROM_NAMES, TimeStandard, time_standards
 from experiments.drill.observations import Observations, Report
 from networks import i18n
 from scenarios.drill.script import DrillScript
@@ -88,14 +88,14 @@ def _basis(row: TimeStandard) -> str:
     return {"call": "alarm", None: "alarm"}.get(key, key)  # type: ignore[arg-type]
 
 
-def _levels(script: DrillScript, row: TimeStandard) -> set[str]:
-    """The levels a report must go to for ``row`` (empty: any)."""
-    report = row.ref.partition(":")[2]
-    return {
-        str(x["to"])
-        for x in _reporting(script)["limits"]
-        if x["report"] == report and float(x["limit_min"]) == row.target_min and x.get("to")
-    }
+def _levels(row: TimeStandard) -> set[str]:
+    """The levels a report must go to for ``row`` (empty: any).
+
+    The row's own level, not every level with the same limit: under the national rules
+    the report to the city and the direct one to the State Council are both due in 120
+    minutes, and a report to the city must not meet the State Council's.
+    """
+    return {row.to} if row.to else set()
 
 
 def _measure(
@@ -107,7 +107,7 @@ def _measure(
         name = STANDARD_MILESTONES[row.ref]
         return 0.0, obs.milestones.get(name), obs.milestone_rows.get(name), basis
     kind = row.ref.partition(":")[2]
-    levels = _levels(script, row)
+    levels = _levels(row)
 
     def sent(what: str | None, after: float) -> list[Report]:
         return sorted(

@@ -4,8 +4,11 @@
 revealed folder is the one the reveal wrote (the manifest), that
 ``revealed/script.json`` is the script committed to before the drill, that the
 sealed file is unchanged, that a multi-party seed is the hash of the
-organisers' contributions and, given the drill TOML, that the seed really
-produces the script.
+organisers' contributions (the organisers as the committed script records
+them; ``commitment.json``'s copy must agree) and, given the drill TOML, that
+the seed really produces the script. A drill drawn with a test seed
+(``--seed``) passes every check but gets a warning: it could be computed in
+advance, so it proves no blind draw.
 
 The packets and the threat
 --------------------------
@@ -40,6 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,6 +58,7 @@ from experiments.drill.folder import (
     check_drill_folder,
     check_header,
     file_sha256,
+    is_sha256_hex,
     read_bytes,
     read_json,
     read_manifest,
@@ -62,6 +67,7 @@ from experiments.drill.folder import (
 )
 from networks.i18n import N_, _
 from scenarios.drill import (
+    EARLIER_VERSIONS,
     GENERATOR_VERSION,
     DrillScript,
     PastDrill,
@@ -78,13 +84,115 @@ _OPENING = N_("opening")
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """What verification established (``manifest``: the SHA-256 of ``manifest.json``)."""
+    """What verification established (``manifest``: the SHA-256 of ``manifest.json``).
+
+    ``warnings`` are what the checks cannot vouch for although every file is
+    intact (a drill drawn with a test seed is no blind draw).
+    """
 
     exercise_id: str
     commitment: str
     drawn_at: str
     checks: tuple[str, ...]
     manifest: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+#: How a draw with ``--seed N`` records its seed source (see ``draw_drill``).
+_TEST_SEED = re.compile(r"test seed (\d+)")
+
+
+def _organiser_table(value: object) -> bool:
+    """Whether ``value`` is a table of organiser names and 64-hex-digit commitments."""
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and k and is_sha256_hex(v) for k, v in value.items()
+    )
+
+
+def check_organisers(script: DrillScript, public: dict, folder: Path) -> str | None:
+    """Check a multi-party seed against the organisers the script committed to.
+
+    The organisers and their contributions are read from the revealed script,
+    which the commitment binds; ``commitment.json``'s copy of the organisers
+    (not covered by the commitment) must equal them, so removing or editing it
+    cannot skip or bend the check.
+
+    Returns
+    -------
+    str or None
+        The line for the checks list, or None for a single-party draw.
+
+    Raises
+    ------
+    SealError
+        One line naming the file and key at fault.
+    """
+    script_path = folder / REVEALED / "script.json"
+    public_path = folder / PUBLIC
+    audit = script.audit
+    multi = audit.get("seed_source") == "organisers"
+    committed = audit.get("organisers", {})
+    if not _organiser_table(committed) or (multi and not committed):
+        raise SealError(
+            _("{path}: {key}: expected organiser names with 64-hex-digit commitments").format(
+                path=script_path, key="audit.organisers"
+            )
+        )
+    published = public.get("organisers", {})
+    if not _organiser_table(published):
+        raise SealError(
+            _("{path}: {key}: expected organiser names with 64-hex-digit commitments").format(
+                path=public_path, key="organisers"
+            )
+        )
+    if published != committed:
+        raise SealError(
+            _(
+                "{path}: {key}: not the organisers committed to at the draw (changed since; "
+                "the revealed script lists {parties})"
+            ).format(
+                path=public_path,
+                key="organisers",
+                parties=", ".join(sorted(committed)) or _("none: a single-party draw"),
+            )
+        )
+    if not multi:
+        return None
+    raw = audit.get("contributions")
+    try:
+        if not isinstance(raw, dict):
+            raise TypeError
+        given = {str(party): bytes.fromhex(c) for party, c in raw.items()}
+    except (TypeError, ValueError):
+        raise SealError(
+            _("{path}: {key}: expected organiser names with hex contributions").format(
+                path=script_path, key="audit.contributions"
+            )
+        ) from None
+    if combine(committed, given, source=str(script_path)).hex() != audit.get("seed"):
+        raise SealError(
+            _("{path}: the seed is not the hash of the organisers' contributions").format(
+                path=script_path
+            )
+        )
+    return _("seed = hash of the contributions of {parties}").format(
+        parties=", ".join(sorted(committed))
+    )
+
+
+def seed_warnings(script: DrillScript) -> tuple[str, ...]:
+    """What a verification must say about how the seed was chosen (a test seed)."""
+    source = str(script.audit.get("seed_source", ""))
+    found = _TEST_SEED.match(source)
+    if found is None:
+        return ()
+    return (
+        _(
+            "drawn with the test seed {seed} (--seed): anyone with the drill file could "
+            "compute this drill in advance, and whoever drew it could try seeds until one "
+            "gave the drill they wanted; it is no proof of a blind draw, only a test"
+        ).format(seed=found.group(1)),
+    )
 
 
 def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
@@ -148,12 +256,19 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
         The drill folder (after a reveal).
     redraw
         Optionally the drill TOML: re-draw from the revealed seed and check the
-        same script comes out (proof that the draw was not hand-picked).
+        same script comes out (proof that the draw was not hand-picked, unless
+        the seed was a test seed: see ``warnings``).
+
+    Returns
+    -------
+    VerifyResult
+        The checks passed and, in ``warnings``, what they cannot vouch for: a
+        drill drawn with a test seed (``--seed``) could be computed in advance.
 
     Raises
     ------
     SealError
-        On any mismatch.
+        On any mismatch, naming the file (and key) at fault.
     """
     folder = Path(folder)
     check_drill_folder(folder)
@@ -206,16 +321,10 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
         checks.append(_("sealed file unchanged since the draw"))
     elif os.path.lexists(sealed):
         raise SealError(_("{path}: not a file").format(path=sealed))
-    organisers = public.get("organisers") or {}
-    if organisers:
-        given = {p: bytes.fromhex(c) for p, c in script.audit.get("contributions", {}).items()}
-        if combine(organisers, given).hex() != script.audit.get("seed"):
-            raise SealError(_("the seed is not the hash of the organisers' contributions"))
-        checks.append(
-            _("seed = hash of the contributions of {parties}").format(
-                parties=", ".join(sorted(organisers))
-            )
-        )
+    organisers = check_organisers(script, public, folder)
+    if organisers is not None:
+        checks.append(organisers)
+    warnings = seed_warnings(script)
     if redraw is not None:
         cfg = DrillConfig.from_file(redraw)
         if cfg.sha256 != script.audit.get("config_sha256"):
@@ -224,7 +333,7 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
                     path=redraw
                 )
             )
-        if script.generator_version != GENERATOR_VERSION:
+        if script.generator_version not in (*EARLIER_VERSIONS, GENERATOR_VERSION):
             raise SealError(
                 _(
                     "drawn with the rules {drawn}; this yingji draws with {ours} and cannot "
@@ -241,12 +350,18 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
             drawn_at=script.drawn_at,
             history=history,
             audit=audit,
+            rules=script.generator_version,
         )
         if canonical_json(again.to_dict()) != body:
             raise SealError(_("re-drawing from the revealed seed gives a different script"))
         checks.append(_("re-drawing from the seed gives the same script"))
     return VerifyResult(
-        script.exercise_id, str(public["commitment"]), script.drawn_at, tuple(checks), manifest
+        script.exercise_id,
+        str(public["commitment"]),
+        script.drawn_at,
+        tuple(checks),
+        manifest,
+        warnings,
     )
 
 

@@ -16,8 +16,10 @@ refused before anything is written. A six-no draw also keeps to "no
 rehearsal": no hazard + area + band of the day drilled in the last
 ``no_rehearsal_days`` (365) days (:mod:`scenarios.drill.draw`).
 
-``reveal`` decrypts, checks the commitment and writes ``revealed/``: the
-canonical ``script.json``, ``opening.json`` (the salt), one folder of
+``reveal`` checks the sealed file against its published SHA-256, decrypts,
+checks the commitment and writes ``revealed/`` (a six-no drill only from its
+drawn start, sooner with ``--early``; a history that already records the drill
+is refused): the canonical ``script.json``, ``opening.json`` (the salt), one folder of
 packets per role and, last, ``manifest.json`` (the SHA-256 of every other
 file; the reveal prints the manifest's own SHA-256 for publication).
 ``--append-history`` takes the history CSV, or the drill TOML for the history
@@ -25,7 +27,8 @@ its ``[drill] history`` names, and the reveal says which file it wrote.
 ``verify`` lets anyone check afterwards that every revealed file is the one
 the reveal wrote (a changed, removed or added file is named), that the
 revealed script is the one committed to before the drill (and, with the
-drill TOML, that the seed really produces it). Nothing already in the
+drill TOML, that the seed really produces it; a test seed gets a warning, as
+it proves no blind draw). Nothing already in the
 folder is ever overwritten; a failed reveal leaves the folder as it was.
 
 Every command checks its paths and inputs before any work, and writes as one

@@ -5,7 +5,7 @@ packets and the benchmark timeline live in :mod:`experiments.drill`.
 """
 
 from scenarios.drill.canonical import canonical_json, commitment, is_canonical, matches
-from scenarios.drill.draw import GENERATOR_VERSION, DrillDrawer, PastDrill
+from scenarios.drill.draw import EARLIER_VERSIONS, GENERATOR_VERSION, DrillDrawer, PastDrill
 from scenarios.drill.entropy import (
     combine,
     contribution_commitment,
@@ -23,6 +23,7 @@ from scenarios.drill.spec import BLIND_LEVELS, DRILL_TYPES, INJECT_KINDS, DrillS
 __all__ = [
     "BLIND_LEVELS",
     "DRILL_TYPES",
+    "EARLIER_VERSIONS",
     "GENERATOR_VERSION",
     "INJECT_KINDS",
     "Alarm",

@@ -53,6 +53,7 @@ from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import rehearsal, texts
 from scenarios.drill.alarm import build_alarm
 from scenarios.drill.aliases import aliases, area_zh, facility_zh, resolve
+from scenarios.drill.drawing_rules import rules_number
 from scenarios.drill.evaluation import SCALE_LEVELS, SIX_NO_ROLES, build_evaluation
 from scenarios.drill.injects import InjectContext, Store, Unit, build_injects
 from scenarios.drill.rehearsal import (
@@ -68,6 +69,7 @@ from scenarios.drill.spec import DEFAULT_NAME, DrillSpec, iso
 
 __all__ = [
     "ALL_BANDS",
+    "EARLIER_VERSIONS",
     "GENERATOR_VERSION",
     "SCALE_LEVELS",
     "SIX_NO_ROLES",
@@ -84,8 +86,13 @@ __all__ = [
 #: limit counted from the update (not the written first report's, counted from the call,
 #: which may have passed), and a secondary incident's capability names its hazard; the
 #: history's hazards and areas are compared as keys and recorded names (a row may name
-#: them in Chinese), and ``audit`` records them so.
-GENERATOR_VERSION = "yingji-drill-draw/4"
+#: them in Chinese), and ``audit`` records them so. /5 draws as /4 did; a casualty update
+#: states figures inside the hazard's own grade bands (:mod:`scenarios.drill.casualties`),
+#: a secondary incident at the first scene says so, and a road named after its village is
+#: not followed by the village (:mod:`scenarios.drill.drawing_rules`).
+GENERATOR_VERSION = "yingji-drill-draw/5"
+#: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
+EARLIER_VERSIONS = ("yingji-drill-draw/4",)
 
 
 class DrillDrawer:
@@ -315,6 +322,7 @@ class DrillDrawer:
         exercise_id: str,
         drawn_at: str,
         audit: dict | None = None,
+        rules: str = GENERATOR_VERSION,
     ) -> DrillScript:
         """One drill.
 
@@ -331,6 +339,10 @@ class DrillDrawer:
         audit
             Seed and contributions to record in the script; the past drills the
             "no rehearsal" rule used are added as ``rehearsal``.
+        rules
+            The drawing rules to draw by (:data:`GENERATOR_VERSION`, or one of
+            :data:`EARLIER_VERSIONS` to re-draw a script of those); recorded as the
+            script's ``generator_version``.
 
         Returns
         -------
@@ -344,9 +356,11 @@ class DrillDrawer:
             every hazard and place left was drilled within the "no rehearsal"
             horizon (``drill.no_rehearsal_days``).
         ValueError
-            If ``drawn_at`` is not an ISO 8601 date-time with a UTC offset.
+            If ``drawn_at`` is not an ISO 8601 date-time with a UTC offset, or
+            ``rules`` names rules this drawer does not know.
         """
         spec, cat = self.spec, self.catalogue
+        n_rules = rules_number(rules)
         moment = parse_moment(drawn_at)
         if moment is None or moment.tzinfo is None:
             raise ValueError(
@@ -380,7 +394,7 @@ class DrillDrawer:
         t0 = intervals[k][0] + u - (ends[k - 1] if k else 0.0)
         start = spec.start + timedelta(seconds=int(np.floor(max(t0, intervals[k][0]))))
         grade = int(rng.choice(4, p=self.grade_probs(hazard))) + 1
-        name = self.namer.name(node)
+        name = self.namer.name(node, rules=n_rules)
         nd = self.network.nodes
         jurisdiction = spec.jurisdiction or self.network.name
         jurisdiction_t = texts.pair(jurisdiction, spec.jurisdiction_zh or None)
@@ -444,6 +458,7 @@ class DrillDrawer:
             follow_up_min=self.follow_up_min,
             rng=rng,
             jurisdiction_text=jurisdiction_t,
+            rules=n_rules,
         )
         injects = build_injects(ctx, spec.injects)
         if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards
@@ -457,7 +472,7 @@ class DrillDrawer:
             jurisdiction=jurisdiction,
             drill_type=spec.drill_type,
             blind_level=spec.blind_level,
-            generator_version=GENERATOR_VERSION,
+            generator_version=rules,
             drawn_at=drawn_at,
             scene=scene,
             participants=tuple(u.name for u in self.units),

@@ -4,36 +4,62 @@ Each builder returns one :class:`~scenarios.drill.script.Inject` (numbered
 later, in time order) or ``None`` when it does not apply (no escalation above
 grade I, no supplies to run short of, no cascade rules, a scene next to its
 station). Offsets are minutes after the alarm and stay within the first three
-hours, the length of a typical drill.
+hours, the length of a typical drill. Builders follow the drawing rules of the
+context (``ctx.rules``, :mod:`scenarios.drill.drawing_rules`), so a re-draw of
+an earlier script writes its texts as they were.
+
+What the builders share (:class:`InjectContext`, :class:`Unit`, :class:`Store`,
+:func:`make_inject`) is in :mod:`scenarios.drill.inject_context` and the casualty
+update in :mod:`scenarios.drill.casualties`; both are re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from networks.i18n import N_
-from networks.roadnet import RoadNetwork
-from scenarios.catalogue import HazardCatalogue, HazardSpec
+from scenarios.catalogue import HazardSpec
 from scenarios.drill import texts
+from scenarios.drill.casualties import DEAD_BY_GRADE, casualty_update
+from scenarios.drill.drawing_rules import PLAIN_RULES
+from scenarios.drill.inject_context import (
+    CAPABILITY,
+    INCIDENT_COMMANDER,
+    MAX_OFFSET_MIN,
+    PHONE,
+    RADIO,
+    InjectContext,
+    Store,
+    Unit,
+    draw_offset,
+    make_inject,
+)
 from scenarios.drill.script import Inject
-from scenarios.drill.sites import Namer, compass
+from scenarios.drill.sites import compass
 
-#: Latest planned inject, minutes after the alarm.
-MAX_OFFSET_MIN = 180.0
-#: HSEEP core capability each inject kind tests.
-CAPABILITY = {
-    "alarm": N_("Operational Communications"),
-    "cascade": N_("Situational Assessment"),
-    "escalation": N_("Operational Coordination"),
-    "road_closed": N_("Critical Transportation"),
-    "depot_short": N_("Logistics and Supply Chain Management"),
-    "casualty_update": N_("Public Health, Healthcare, and Emergency Medical Services"),
-    "media_enquiry": N_("Public Information and Warning"),
-}
+__all__ = [
+    "BUILDERS",
+    "CAPABILITY",
+    "DEAD_BY_GRADE",
+    "MAX_OFFSET_MIN",
+    "InjectContext",
+    "Store",
+    "Unit",
+    "build_injects",
+    "casualty_update",
+    "cascade",
+    "depot_short",
+    "escalation",
+    "make_inject",
+    "media_enquiry",
+    "road_closed",
+    "teams_text",
+]
+
 #: Why a road is blocked, by the hazard's CAP category.
 _BLOCKED_BY = {
     "Met": N_("under water"),
@@ -43,149 +69,6 @@ _BLOCKED_BY = {
     "Infra": N_("collapsed wall across the road"),
 }
 _BLOCKED_OTHERWISE = N_("a crash and debris")
-#: Dead by grade I-IV used for casualty updates (inclusive ranges).
-DEAD_BY_GRADE = {1: (30, 45), 2: (10, 29), 3: (3, 9), 4: (0, 2)}
-#: Who sends and receives injects, and how (fixed texts).
-_INCIDENT_COMMANDER = N_("Incident commander")
-_RADIO = N_("radio")
-_PHONE = N_("phone")
-
-
-def make_inject(
-    *,
-    kind: str,
-    offset_min: float,
-    sender: Any,
-    recipient: Any,
-    channel: Any,
-    message: Any,
-    expected_action: Any,
-    capability: Any,
-    trigger: Any = "",
-    truth: dict[str, Any] | None = None,
-) -> Inject:
-    """An inject (numbered later) from text specs: English fields, specs in ``texts``."""
-    specs = {
-        "trigger": trigger,
-        "sender": sender,
-        "recipient": recipient,
-        "channel": channel,
-        "message": message,
-        "expected_action": expected_action,
-        "capability": capability,
-    }
-    specs = {k: v for k, v in specs.items() if v != ""}
-    return Inject(
-        no=0,
-        kind=kind,
-        offset_min=offset_min,
-        trigger=texts.english(trigger) if trigger else "",
-        sender=texts.english(sender),
-        recipient=texts.english(recipient),
-        channel=texts.english(channel),
-        message=texts.english(message),
-        expected_action=texts.english(expected_action),
-        capability=texts.english(capability),
-        truth=dict(truth or {}),
-        texts=specs,
-    )
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A participating station as the draw sees it (plain data, no simulator objects).
-
-    Attributes
-    ----------
-    name, node
-        Station name and node.
-    teams
-        ``(capability, count, mean turnout minutes)`` per team type.
-    """
-
-    name: str
-    node: int
-    teams: tuple[tuple[str, int, float], ...]
-
-    def turnout(self, capability: str) -> float | None:
-        """Mean turnout minutes of this unit's teams of ``capability`` (None if it has none)."""
-        for c, _, t in self.teams:
-            if c == capability:
-                return t
-        return None
-
-
-@dataclass(frozen=True)
-class Store:
-    """A supply depot as the draw sees it."""
-
-    name: str
-    node: int
-    tier: str
-    stock: tuple[tuple[str, int], ...]
-    parent: str | None = None
-
-
-@dataclass
-class InjectContext:
-    """What every inject builder needs; built once per draw."""
-
-    network: RoadNetwork
-    namer: Namer
-    catalogue: HazardCatalogue
-    hazard: HazardSpec
-    grade: int
-    node: int
-    area: str
-    place: str
-    jurisdiction: str
-    units: Sequence[Unit]
-    unit_times: np.ndarray
-    stores: Sequence[Store]
-    store_times: np.ndarray
-    near: Callable[[int, float], np.ndarray]
-    reporting: dict[str, tuple[float, float, float, float]]
-    rng: np.random.Generator
-    jurisdiction_text: Any = None  # the jurisdiction as a text spec (default: as it is)
-    # minutes by grade for a follow-up after a change, counted from it (empty: none given)
-    follow_up_min: Sequence[float | None] = ()
-
-    def deadline(self, name: str, grade: int) -> float | None:
-        """Reporting deadline ``name`` (minutes) for ``grade``, if the jurisdiction sets one."""
-        v = self.reporting.get(name)
-        return None if v is None else v[grade - 1]
-
-    def follow_up_deadline(self) -> float | None:
-        """Minutes after a change within which its follow-up report is due, if any.
-
-        Taken at the drawn grade, as the evaluation sheet times the follow-up
-        of every inject that changes the picture (an escalation included).
-        """
-        if len(self.follow_up_min) < self.grade:
-            return None
-        return self.follow_up_min[self.grade - 1]
-
-    def nearest_units(self, capability: str) -> list[tuple[float, Unit]]:
-        """Participating units with ``capability``, by turnout + travel minutes to the scene."""
-        out = []
-        for i, u in enumerate(self.units):
-            t = u.turnout(capability)
-            tt = float(self.unit_times[i, self.node]) / 60.0
-            if t is not None and np.isfinite(tt):
-                out.append((t + tt, u))
-        return sorted(out, key=lambda p: (p[0], p[1].name))
-
-    def main_capability(self, grade: int | None = None) -> str:
-        """The capability the hazard needs most teams of (ties: catalogue order)."""
-        g = (grade or self.grade) - 1
-        teams = [(c, n[g]) for c, n in self.hazard.teams if n[g] > 0] or [
-            (c, max(n)) for c, n in self.hazard.teams
-        ]
-        return max(teams, key=lambda p: p[1])[0]
-
-
-def _offset(ctx: InjectContext, lo: float, hi: float) -> float:
-    return round(float(ctx.rng.uniform(lo, hi)), 1)
 
 
 def teams_text(h: HazardSpec, grade: int) -> Any:
@@ -220,22 +103,25 @@ def cascade(ctx: InjectContext) -> Inject | None:
     cands = ctx.near(ctx.node, rule.spread_m)
     cands = cands[cands != ctx.node] if cands.size > 1 else cands
     node2 = int(ctx.rng.choice(cands)) if cands.size else ctx.node
-    place2 = ctx.namer.name(node2)
+    place2 = ctx.namer.name(node2, rules=ctx.rules)
     nd = ctx.network.nodes
     gap = float(np.hypot(nd.x[node2] - nd.x[ctx.node], nd.y[node2] - nd.y[ctx.node]))
+    what = {
+        "hazard": texts.hazard_text(sec, "name", lower=True),
+        "place": place2.spec,
+        "description": texts.hazard_text(sec, "description"),
+    }
+    # at the first scene (nothing else within reach): say so, not "0 m from the first scene"
+    here = ctx.rules >= PLAIN_RULES and round(gap) == 0
     return make_inject(
         kind="cascade",
         offset_min=offset,
         sender=texts.term(N_("Field team leader at the first scene (simulated)")),
-        recipient=texts.term(_INCIDENT_COMMANDER),
-        channel=texts.term(_RADIO),
-        message=texts.msg(
-            "cascade.message",
-            hazard=texts.hazard_text(sec, "name", lower=True),
-            place=place2.spec,
-            gap=gap,
-            description=texts.hazard_text(sec, "description"),
-        ),
+        recipient=texts.term(INCIDENT_COMMANDER),
+        channel=texts.term(RADIO),
+        message=texts.msg("cascade.message_here", **what)
+        if here
+        else texts.msg("cascade.message", gap=gap, **what),
         expected_action=texts.msg(
             "cascade.action", grade=texts.vocab("grade", g2), teams=teams_text(sec, g2)
         ),
@@ -274,10 +160,10 @@ def escalation(ctx: InjectContext) -> Inject | None:
     )
     return make_inject(
         kind="escalation",
-        offset_min=_offset(ctx, 20.0, 45.0),
+        offset_min=draw_offset(ctx, 20.0, 45.0),
         sender=texts.term(N_("Field team leader (simulated)")),
-        recipient=texts.term(_INCIDENT_COMMANDER),
-        channel=texts.term(_RADIO),
+        recipient=texts.term(INCIDENT_COMMANDER),
+        channel=texts.term(RADIO),
         message=texts.msg(
             "escalation.message", meaning=texts.hazard_text(ctx.hazard, "meaning", g2 - 1)
         ),
@@ -326,7 +212,7 @@ def road_closed(ctx: InjectContext) -> Inject | None:
         ),
         sender=texts.term(N_("Traffic police (simulated)")),
         recipient=texts.msg("road.recipient", unit=texts.facility(unit.name)),
-        channel=texts.term(_PHONE),
+        channel=texts.term(PHONE),
         message=texts.msg("road.message", road=road_t, **where)
         if road
         else texts.msg("road.message_unnamed", **where),
@@ -384,11 +270,11 @@ def _depot_inject(
     depot_t = texts.facility(depot.name)
     return make_inject(
         kind="depot_short",
-        offset_min=_offset(ctx, 15.0, 40.0),
+        offset_min=draw_offset(ctx, 15.0, 40.0),
         trigger=texts.term(N_("when supplies are requested from the nearest depot")),
         sender=texts.msg("depot.sender", depot=depot_t),
         recipient=texts.term(N_("Logistics section")),
-        channel=texts.term(_PHONE),
+        channel=texts.term(PHONE),
         message=texts.msg(
             "depot.message", depot=depot_t, available=available, item=item_t, booked=booked
         )
@@ -411,42 +297,14 @@ def _depot_inject(
     )
 
 
-def casualty_update(ctx: InjectContext, grade: int | None = None) -> Inject:
-    """A new casualty count, consistent with the (possibly escalated) grade.
-
-    The follow-up it asks for is due within :meth:`InjectContext.follow_up_deadline`
-    of the update (as the evaluation sheet times it), not by a deadline counted from
-    the call, which may have passed before the update arrives.
-    """
-    g = grade or ctx.grade
-    lo, hi = DEAD_BY_GRADE[g]
-    dead = int(ctx.rng.integers(lo, hi + 1))
-    injured = int(dead * ctx.rng.uniform(1.5, 4.0) + ctx.rng.integers(1, 7))
-    missing = int(ctx.rng.integers(0, 3 if g >= 3 else 8))
-    deadline = ctx.follow_up_deadline()
-    return make_inject(
-        kind="casualty_update",
-        offset_min=_offset(ctx, 30.0, 75.0),
-        sender=texts.term(N_("Medical team at the scene (simulated)")),
-        recipient=texts.term(N_("Incident commander; command centre duty officer")),
-        channel=texts.term(_RADIO),
-        message=texts.msg("casualty.message", dead=dead, injured=injured, missing=missing),
-        expected_action=texts.msg("casualty.action_follow_up", deadline=deadline)
-        if deadline
-        else texts.msg("casualty.action"),
-        capability=texts.term(CAPABILITY["casualty_update"]),
-        truth={"dead": dead, "injured": injured, "missing": missing, "grade": g},
-    )
-
-
 def media_enquiry(ctx: InjectContext) -> Inject:
     """A journalist calls with a video and a rumour."""
     return make_inject(
         kind="media_enquiry",
-        offset_min=_offset(ctx, 15.0, 60.0),
+        offset_min=draw_offset(ctx, 15.0, 60.0),
         sender=texts.msg("media.sender", jurisdiction=ctx.jurisdiction_text or ctx.jurisdiction),
         recipient=texts.term(N_("Information officer (or the duty officer if none is named)")),
-        channel=texts.term(_PHONE),
+        channel=texts.term(PHONE),
         message=texts.msg(
             "media.message",
             hazard=texts.hazard_text(ctx.hazard, "name", lower=True),

@@ -17,6 +17,7 @@ from scipy.spatial import cKDTree
 
 from networks.roadnet import RoadNetwork
 from scenarios.drill import texts
+from scenarios.drill.drawing_rules import DEFAULT_RULES, PLAIN_RULES
 
 #: Side of the fallback grid squares, metres.
 GRID_M = 2000.0
@@ -131,8 +132,13 @@ class Namer:
                 return texts.place(m.name, getattr(m, "name_zh", "") or None)
         return area
 
-    def name(self, node: int) -> PlaceName:
-        """Road, landmark and a sentence (``"Baiyun Road, 1.2 km north-east of Xiba Town"``)."""
+    def name(self, node: int, *, rules: int = DEFAULT_RULES) -> PlaceName:
+        """Road, landmark and a sentence (``"Baiyun Road, 1.2 km north-east of Xiba Town"``).
+
+        Under drawing rules ``rules`` >= /5 (:mod:`scenarios.drill.drawing_rules`) a
+        road named after the landmark it lies in is not followed by it
+        ("Huangtu Village 2 Road", not "... in Huangtu Village 2"), in each language.
+        """
         road = self.road(node)
         road_t = self.road_text(node)
         mark, spec = "", None
@@ -142,8 +148,9 @@ class Namer:
             mark = m.name
             mark_t = texts.place(m.name, getattr(m, "name_zh", "") or None)
             if d < 150:
+                road_in = "place.road_at" if rules >= PLAIN_RULES else "place.road_in"
                 spec = (
-                    texts.msg("place.road_in", road=road_t, landmark=mark_t)
+                    texts.msg(road_in, road=road_t, landmark=mark_t)
                     if road
                     else texts.msg("place.in", landmark=mark_t)
                 )

@@ -29,6 +29,7 @@ A text spec is plain JSON:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -40,6 +41,8 @@ from scenarios.stream import GRADE_NAMES
 TEMPLATES: dict[str, str] = {
     # places (scenarios.drill.sites)
     "place.road_in": N_("{road} in {landmark}"),
+    # drawing rules /5 on: the landmark is left out where the road's name carries it
+    "place.road_at": N_("{road} in {landmark}"),
     "place.in": N_("in {landmark}"),
     "place.road_near": N_("{road}, {km:.1f} km {direction} of {landmark}"),
     "place.near": N_("{km:.1f} km {direction} of {landmark}"),
@@ -57,6 +60,9 @@ TEMPLATES: dict[str, str] = {
     "cascade.message": N_(
         "THIS IS A DRILL. Secondary incident: {hazard} at {place}, {gap:.0f} m from the first "
         "scene. {description}"
+    ),
+    "cascade.message_here": N_(
+        "THIS IS A DRILL. Secondary incident at the first scene: {hazard} at {place}. {description}"
     ),
     "cascade.action": N_(
         "Assess the new scene and grade it (plan: grade {grade}); dispatch {teams}; keep "
@@ -273,6 +279,8 @@ def render(spec: Any, *, english: bool = False) -> str:
         if not english:
             template = _(template)
         args = {k: _arg(v, english) for k, v in dict(spec.get("args", {})).items()}
+        if spec["msg"] == "place.road_at" and names(args["road"], args["landmark"]):
+            return str(args["road"])  # 老垅村路, not 老垅村老垅村路
         return template.format(**args)
     if "term" in spec:
         return spec["term"] if english else _(spec["term"])
@@ -292,6 +300,16 @@ def render(spec: Any, *, english: bool = False) -> str:
     if "en" in spec:
         return spec["en"] if english else both(spec["en"], spec.get("zh"))
     raise ValueError(f"not a text spec: {spec!r}")
+
+
+def names(road: str, landmark: str) -> bool:
+    """Whether a road's name carries a landmark's (老垅村路 names 老垅村).
+
+    The landmark's name must stand whole in the road's: "Xiba Village 12 Road"
+    does not name "Xiba Village 1" (no letter or digit may run on from it).
+    """
+    edge = "(?<![0-9A-Za-z])" + re.escape(landmark.strip()) + "(?![0-9A-Za-z])"
+    return bool(landmark.strip()) and re.search(edge, road, re.IGNORECASE) is not None
 
 
 def english(spec: Any) -> str:

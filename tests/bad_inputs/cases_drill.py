@@ -105,7 +105,7 @@ def revealed(tmp: Path) -> None:
     from experiments.drill import reveal_drill
 
     sealed(tmp)
-    reveal_drill(tmp / "d", key_file=tmp / "k.key")
+    reveal_drill(tmp / "d", key_file=tmp / "k.key", early=True)
 
 
 def revealed_then(change):
@@ -146,7 +146,7 @@ def multi(tmp: Path) -> None:
 
 
 DRAW = ("drill", "draw", "drill.toml")
-REVEAL = ("drill", "reveal", "d", "--key", "k.key")
+REVEAL = ("drill", "reveal", "--early", "d", "--key", "k.key")
 CONTRIB = ("drill", "contribute", "--party", "bob")
 
 CASES = [
@@ -441,31 +441,31 @@ CASES = [
     ),
     Case(
         "drill-reveal-key-missing",
-        ("drill", "reveal", "d", "--key", "nope.key"),
+        ("drill", "reveal", "--early", "d", "--key", "nope.key"),
         ("nope.key",),
         sealed,
     ),
     Case(
         "drill-reveal-key-wrong",
-        ("drill", "reveal", "d", "--key", "other.key"),
+        ("drill", "reveal", "--early", "d", "--key", "other.key"),
         ("script.sealed", "wrong key"),
         sealed,
     ),
     Case(
         "drill-reveal-key-wrong-length",
-        ("drill", "reveal", "d", "--key", "short.key"),
+        ("drill", "reveal", "--early", "d", "--key", "short.key"),
         ("short.key", "64 hex"),
         sealed,
     ),
     Case(
         "drill-reveal-key-not-hex",
-        ("drill", "reveal", "d", "--key", "nothex.key"),
+        ("drill", "reveal", "--early", "d", "--key", "nothex.key"),
         ("nothex.key", "64 hex"),
         sealed,
     ),
     Case(
         "drill-reveal-passphrase-empty",
-        ("drill", "reveal", "d", "--passphrase-file", "empty.pw"),
+        ("drill", "reveal", "--early", "d", "--passphrase-file", "empty.pw"),
         ("empty.pw", "empty"),
         sealed,
     ),
@@ -487,12 +487,15 @@ CASES = [
     ),
     Case(
         "drill-reveal-folder-is-file",
-        ("drill", "reveal", "afile", "--key", "k.key"),
+        ("drill", "reveal", "--early", "afile", "--key", "k.key"),
         ("afile",),
         sealed,
     ),
     Case(
-        "drill-reveal-no-folder", ("drill", "reveal", "nope", "--key", "k.key"), ("nope",), sealed
+        "drill-reveal-no-folder",
+        ("drill", "reveal", "--early", "nope", "--key", "k.key"),
+        ("nope",),
+        sealed,
     ),
     Case("drill-reveal-twice", REVEAL, ("d/revealed", "already"), revealed),
     # --- verify

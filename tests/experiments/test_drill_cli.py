@@ -74,7 +74,9 @@ def test_example_round_draw_reveal_verify(drawn, tmp_path, capsys):
     assert sorted(p.name for p in d.iterdir()) == ["commitment.json", "script.sealed"]
     hist = tmp_path / "history.csv"
     shutil.copy(REPO / "examples" / "drill_history.csv", hist)
-    code, out, _ = run(capsys, "drill", "reveal", d, "--key", drawn[1], "--append-history", hist)
+    code, out, _ = run(
+        capsys, "drill", "reveal", "--early", d, "--key", drawn[1], "--append-history", hist
+    )
     assert code == 0 and "revealed SC-2026-Q4" in out
     r = d / "revealed"
     assert sorted(p.name for p in (r / "participants").iterdir()) == [
@@ -133,7 +135,7 @@ def test_sealed_folder_tells_nothing_before_the_reveal(tmp_path, capsys):
         public = (
             b"".join(p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()) + out.encode()
         )
-        assert run(capsys, "drill", "reveal", d, "--key", key)[0] == 0
+        assert run(capsys, "drill", "reveal", "--early", d, "--key", key)[0] == 0
         sc = json.loads((d / "revealed" / "script.json").read_bytes())["scene"]
         start = datetime.fromisoformat(sc["start"])
         needles = [
@@ -161,7 +163,7 @@ def test_sealed_folder_tells_nothing_before_the_reveal(tmp_path, capsys):
 
 def test_cap_alert_is_an_exercise_and_only_the_alarm(drawn, tmp_path, capsys):
     d = fresh_copy(drawn, tmp_path)
-    assert run(capsys, "drill", "reveal", d, "--key", drawn[1])[0] == 0
+    assert run(capsys, "drill", "reveal", "--early", d, "--key", drawn[1])[0] == 0
     script = json.loads((d / "revealed" / "script.json").read_bytes())
     root = ET.parse(d / "revealed" / "participants" / "alarm.cap.xml").getroot()
     assert root.tag == f"{CAP}alert"
@@ -189,7 +191,7 @@ def test_tampered_sealed_file_is_refused_and_nothing_changes(drawn, tmp_path, ca
         raw[pos] ^= 0x10
         (d / "script.sealed").write_bytes(bytes(raw))
         before = snapshot(d)
-        fails_cleanly(capsys, "drill", "reveal", d, "--key", drawn[1])
+        fails_cleanly(capsys, "drill", "reveal", "--early", d, "--key", drawn[1])
         assert snapshot(d) == before
 
 
@@ -198,7 +200,7 @@ def test_wrong_key_or_passphrase_is_refused(drawn, tmp_path, capsys):
     before = snapshot(d)
     other = tmp_path / "other.key"
     other.write_text("ab" * 32)
-    assert "wrong key" in fails_cleanly(capsys, "drill", "reveal", d, "--key", other)
+    assert "wrong key" in fails_cleanly(capsys, "drill", "reveal", "--early", d, "--key", other)
     assert snapshot(d) == before
     pw, bad = tmp_path / "pw.txt", tmp_path / "bad.txt"
     pw.write_text("our drill passphrase\n")
@@ -222,15 +224,15 @@ def test_wrong_key_or_passphrase_is_refused(drawn, tmp_path, capsys):
         == 0
     )
     before = snapshot(p)
-    fails_cleanly(capsys, "drill", "reveal", p, "--passphrase-file", bad)
-    fails_cleanly(capsys, "drill", "reveal", p, "--key", other)
+    fails_cleanly(capsys, "drill", "reveal", "--early", p, "--passphrase-file", bad)
+    fails_cleanly(capsys, "drill", "reveal", "--early", p, "--key", other)
     assert snapshot(p) == before
-    assert run(capsys, "drill", "reveal", p, "--passphrase-file", pw)[0] == 0
+    assert run(capsys, "drill", "reveal", "--early", p, "--passphrase-file", pw)[0] == 0
 
 
 def test_verify_catches_a_changed_revealed_script(drawn, tmp_path, capsys):
     d = fresh_copy(drawn, tmp_path)
-    assert run(capsys, "drill", "reveal", d, "--key", drawn[1])[0] == 0
+    assert run(capsys, "drill", "reveal", "--early", d, "--key", drawn[1])[0] == 0
     assert run(capsys, "drill", "verify", d)[0] == 0
     script = d / "revealed" / "script.json"
     good = script.read_bytes()
@@ -260,9 +262,11 @@ def test_nothing_is_ever_overwritten(drawn, tmp_path, capsys):
     before = snapshot(d)
     fails_cleanly(capsys, "drill", "draw", EXAMPLE, "--out", d, "--key", tmp_path / "new.key")
     assert snapshot(d) == before and not (tmp_path / "new.key").exists()
-    assert run(capsys, "drill", "reveal", d, "--key", drawn[1])[0] == 0
+    assert run(capsys, "drill", "reveal", "--early", d, "--key", drawn[1])[0] == 0
     after = snapshot(d)
-    assert "already exists" in fails_cleanly(capsys, "drill", "reveal", d, "--key", drawn[1])
+    assert "already exists" in fails_cleanly(
+        capsys, "drill", "reveal", "--early", d, "--key", drawn[1]
+    )
     assert snapshot(d) == after
     inside = tmp_path / "e"
     fails_cleanly(capsys, "drill", "draw", EXAMPLE, "--out", inside, "--key", inside / "k.key")
@@ -334,7 +338,7 @@ def test_multi_party_draw_and_a_forged_contribution(tmp_path, capsys):
     )
     public = json.loads((d / "commitment.json").read_text())
     assert public["organisers"] == json.loads(pub.read_text())
-    assert run(capsys, "drill", "reveal", d, "--key", tmp_path / "k")[0] == 0
+    assert run(capsys, "drill", "reveal", "--early", d, "--key", tmp_path / "k")[0] == 0
     code, out, _ = run(capsys, "drill", "verify", d)
     assert code == 0 and "contributions of alice, bob" in out
 
@@ -357,7 +361,7 @@ def test_reveal_without_the_network_file_still_writes_every_packet_but_the_map(
     assert run(capsys, "drill", "draw", toml, "--out", d, "--key", key, "--seed", 1)[0] == 0
     (tmp_path / "county.graphml").rename(tmp_path / "moved.graphml")
     monkeypatch.setattr("experiments.network_spec._NETWORKS", OrderedDict())  # as in a new process
-    code, out, _ = run(capsys, "drill", "reveal", d, "--key", key)
+    code, out, _ = run(capsys, "drill", "reveal", "--early", d, "--key", key)
     assert code == 0 and "map not drawn" in out
     ev = d / "revealed" / "evaluators"
     assert not (ev / "map.png").exists() and "map.png" not in (ev / "evaluation.md").read_text()

@@ -134,7 +134,9 @@ def test_drill_history_and_reveal_refuse_a_date_that_is_not_one(tmp_path, capsys
     d, key = tmp_path / "d", tmp_path / "k.key"
     assert run(capsys, "drill", "draw", cfg, "--out", d, "--key", key, "--seed", 1)[0] == 0
     before = hashlib.sha256(junk.read_bytes()).hexdigest()
-    code, out, err = run(capsys, "drill", "reveal", d, "--key", key, "--append-history", junk)
+    code, out, err = run(
+        capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", junk
+    )
     assert code == 2 and "row 2, column drawn_at" in err and len(err.strip().splitlines()) == 1
     assert not (d / "revealed").exists()
     assert hashlib.sha256(junk.read_bytes()).hexdigest() == before

@@ -129,7 +129,7 @@ def scored_zh(tmp_path_factory):
         freeze_draw_clock(mp)
         argv = ["drill", "draw", str(EXAMPLE), "--out", str(d), "--key", str(key), "--seed", "5"]
         assert main(argv) == 0
-    assert main(["--lang", "zh", "drill", "reveal", str(d), "--key", str(key)]) == 0
+    assert main(["--lang", "zh", "drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
     argv = ["--lang", "zh", "drill", "score", str(d), "--observations", str(OBSERVATIONS)]
     assert main(argv) == 0
     return d / "scored"

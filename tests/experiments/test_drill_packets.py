@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from experiments.drill import packets
+from experiments.drill import gbt_standards, packets
 from experiments.drill.benchmark import benchmark_timeline
 from scenarios.catalogue import load_catalogue
 from tests.scenarios.test_drill_draw import draws, make_drawer
@@ -65,8 +65,13 @@ def test_evaluation_sheet_lists_targets_deadlines_actions_and_benchmark(scripts)
             assert packets._md_cell(i.expected_action) in md
         for level in s.evaluation["scale"]["levels"]:
             assert level in md
-        for name, minutes in s.evaluation["reporting"]["deadlines_min"].items():
-            assert f"| {name.replace('_', ' ')} | {minutes:g} |" in md
+        # the deadlines as the time standards count them, in words, with what they count from
+        rows = [r for r in gbt_standards.time_standards(s) if r.ref.startswith("report:")]
+        quoted = s.evaluation["reporting"]["deadlines_min"].values()
+        assert {v for v in quoted if v is not None} <= {r.target_min for r in rows}
+        for r in rows:
+            cells = (packets._md_cell(r.item), f"{r.target_min:g}", packets._md_cell(r.start))
+            assert "| {} | {} | {} |".format(*cells) in md
         assert "| Call taken | 1 |" in md and "| First team on scene | 11 |" in md
         for r in s.evaluation["benchmark"]:
             assert packets._md_cell(r["event"]) in md

@@ -97,7 +97,7 @@ def test_a_multi_party_draw_by_chinese_bureaus_reveals_and_verifies(tmp_path, ca
         freeze_draw_clock(mp)
         argv = ["drill", "draw", str(EXAMPLE), "--out", str(d), "--key", str(key)]
         assert main([*argv, "--commitments", str(pub), *map(str, given_)]) == 0
-    assert main(["--lang", "en", "drill", "reveal", str(d), "--key", str(key)]) == 0
+    assert main(["--lang", "en", "drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
     capsys.readouterr()
     assert main(["--lang", "en", "drill", "verify", str(d), "--redraw", str(EXAMPLE)]) == 0
     out = capsys.readouterr().out

@@ -79,7 +79,7 @@ def test_reveal_killed_mid_way_leaves_no_decrypted_byte_in_the_drill_folder(dril
             os.kill(os.getpid(), signal.SIGKILL)
         w.write_packets = write_then_die
         from experiments.cli import main
-        sys.exit(main(["drill", "reveal", {str(d)!r}, "--key", {str(key)!r}]))
+        sys.exit(main(["drill", "reveal", "--early", {str(d)!r}, "--key", {str(key)!r}]))
         """
     )
     env = {**os.environ, "MPLBACKEND": "Agg"}
@@ -91,7 +91,7 @@ def test_reveal_killed_mid_way_leaves_no_decrypted_byte_in_the_drill_folder(dril
     assert stat.S_IMODE(left[0].stat().st_mode) == 0o700  # private while it exists
     assert (left[0] / "script.json").exists()
     # the next reveal removes the killed one's staging folder and completes
-    assert main(["drill", "reveal", str(d), "--key", str(key)]) == 0
+    assert main(["drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
     assert sorted(p.name for p in d.parent.iterdir()) == ["d"]
     umask = os.umask(0o022)
     os.umask(umask)
@@ -112,12 +112,12 @@ def test_next_command_sweeps_stale_staging_folders(drill, capsys, command):
     live = d.parent / f".yj-stage-{os.getpid()}-0badf00d-d"  # a running reveal's: kept
     live.mkdir()
     if command == "verify":
-        assert run(capsys, "drill", "reveal", d, "--key", key)[0] == 0
+        assert run(capsys, "drill", "reveal", "--early", d, "--key", key)[0] == 0
         stale.mkdir(parents=True, exist_ok=True)
         legacy.mkdir(parents=True, exist_ok=True)
         code, err = run(capsys, "drill", "verify", d)
     else:
-        code, err = run(capsys, "drill", "reveal", d, "--key", key)
+        code, err = run(capsys, "drill", "reveal", "--early", d, "--key", key)
     assert code == 0, err
     assert not stale.exists() and not legacy.exists() and live.exists()
     live.rmdir()
@@ -143,7 +143,15 @@ def test_bad_history_is_refused_before_anything_is_decrypted(drill, tmp_path, ca
     (tmp_path / "rows.csv").write_text("drawn_at,exercise_id,hazard,area\n2026,Q1,,\n")
     before = snapshot(tmp_path)
     code, err = run(
-        capsys, "drill", "reveal", d, "--key", key, "--append-history", tmp_path / history
+        capsys,
+        "drill",
+        "reveal",
+        "--early",
+        d,
+        "--key",
+        key,
+        "--append-history",
+        tmp_path / history,
     )
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert "--append-history" in err and Path(history).name in err
@@ -163,11 +171,13 @@ def test_a_failure_at_the_last_step_leaves_drill_and_history_as_they_were(
         raise OSError(28, "No space left on device", str(dst))
 
     monkeypatch.setattr(w.os, "rename", refuse)
-    code, err = run(capsys, "drill", "reveal", d, "--key", key, "--append-history", hist)
+    code, err = run(capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", hist)
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert snapshot(tmp_path) == before
     monkeypatch.undo()
-    assert run(capsys, "drill", "reveal", d, "--key", key, "--append-history", hist)[0] == 0
+    assert (
+        run(capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", hist)[0] == 0
+    )
     rows = hist.read_text().splitlines()
     # An older history (no start column) gains it in its header; its rows stay.
     old = HISTORY.splitlines()
@@ -179,7 +189,9 @@ def test_an_empty_history_file_gets_its_header(drill, tmp_path, capsys):
     d, key = drill
     hist = tmp_path / "empty.csv"
     hist.write_text("")
-    assert run(capsys, "drill", "reveal", d, "--key", key, "--append-history", hist)[0] == 0
+    assert (
+        run(capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", hist)[0] == 0
+    )
     assert hist.read_text().splitlines()[0] == "drawn_at,exercise_id,hazard,area,start"
 
 

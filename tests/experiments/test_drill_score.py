@@ -51,7 +51,7 @@ def revealed(tmp_path_factory):
         freeze_draw_clock(mp)
         assert main(["drill", "draw", str(EXAMPLE), "--out", str(d), "--key", str(key),
                      "--seed", str(SEED)]) == 0  # fmt: skip
-    assert main(["--lang", "en", "drill", "reveal", str(d), "--key", str(key)]) == 0
+    assert main(["--lang", "en", "drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
     return d
 
 

@@ -277,7 +277,7 @@ def revealed(tmp_path_factory):
     )
     from experiments.drill import reveal_drill
 
-    res = reveal_drill(d, key_file=key)
+    res = reveal_drill(d, key_file=key, early=True)
     return d, res
 
 
@@ -379,7 +379,15 @@ def test_append_history_to_the_history_the_drill_file_reads(drill, tmp_path, cap
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # the history is relative to the drill file, not to here
     code, out, err = run(
-        capsys, "drill", "reveal", d, "--key", key, "--append-history", cfg / "drill.toml"
+        capsys,
+        "drill",
+        "reveal",
+        "--early",
+        d,
+        "--key",
+        key,
+        "--append-history",
+        cfg / "drill.toml",
     )
     assert code == 0, err
     rows = (cfg / "past.csv").read_text().splitlines()
@@ -393,7 +401,9 @@ def test_append_history_to_the_history_the_drill_file_reads(drill, tmp_path, cap
 def test_append_history_says_where_a_csv_went(drill, tmp_path, capsys, monkeypatch):
     d, key, _ = drill
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run(capsys, "drill", "reveal", d, "--key", key, "--append-history", "h.csv")
+    code, out, _ = run(
+        capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", "h.csv"
+    )
     assert code == 0 and str(tmp_path.resolve() / "h.csv") in out
 
 
@@ -406,7 +416,9 @@ def test_a_history_that_cannot_be_the_drills_is_refused(drill, tmp_path, capsys,
     else:
         target, expect = d / "history.csv", "--append-history"
     before = snapshot(tmp_path)
-    code, _, err = run(capsys, "drill", "reveal", d, "--key", key, "--append-history", target)
+    code, _, err = run(
+        capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", target
+    )
     assert code == 2 and expect in one_line(err) and target.name in err
     assert snapshot(tmp_path) == before
 
@@ -427,12 +439,20 @@ def test_a_write_error_after_decryption_leaves_nothing_decrypted(
 
     monkeypatch.setattr(reveal, "atomic_write_bytes", full_disk)
     code, _, err = run(
-        capsys, "drill", "reveal", d, "--key", key, "--append-history", cfg / "drill.toml"
+        capsys,
+        "drill",
+        "reveal",
+        "--early",
+        d,
+        "--key",
+        key,
+        "--append-history",
+        cfg / "drill.toml",
     )
     assert code == 2 and "No space left" in one_line(err)
     assert snapshot(tmp_path) == before  # drill folder, history, and no staging folder beside
     monkeypatch.undo()
-    assert run(capsys, "drill", "reveal", d, "--key", key)[0] == 0
+    assert run(capsys, "drill", "reveal", "--early", d, "--key", key)[0] == 0
 
 
 def test_a_killed_reveals_history_copy_is_swept(drill, capsys):
@@ -444,7 +464,17 @@ def test_a_killed_reveals_history_copy_is_swept(drill, capsys):
     for f in (stale, live):
         f.write_text("drawn_at,exercise_id,hazard,area\nx,y,building_fire,County Seat\n")
     assert (
-        run(capsys, "drill", "reveal", d, "--key", key, "--append-history", cfg / "past.csv")[0]
+        run(
+            capsys,
+            "drill",
+            "reveal",
+            "--early",
+            d,
+            "--key",
+            key,
+            "--append-history",
+            cfg / "past.csv",
+        )[0]
         == 0
     )
     assert not stale.exists() and live.exists()
@@ -649,7 +679,15 @@ def test_the_round_with_a_history_redraws_the_same(tmp_path, capsys, monkeypatch
     )
     assert (
         run(
-            capsys, "drill", "reveal", d, "--key", key, "--append-history", tmp_path / "drill.toml"
+            capsys,
+            "drill",
+            "reveal",
+            "--early",
+            d,
+            "--key",
+            key,
+            "--append-history",
+            tmp_path / "drill.toml",
         )[0]
         == 0
     )

@@ -227,16 +227,18 @@ def test_tabletop_injects_arrive_as_written_cards(county):
 
 
 def test_escalation_and_casualties_agree(full):
-    from scenarios.drill.injects import DEAD_BY_GRADE
+    from scenarios.drill.casualties import grade_band
 
+    cat = load_catalogue()
     for s in (s for s in full[1] if s.scene.grade > 1):
         by = {i.kind: i for i in s.injects}
         g2 = by["escalation"].truth["grade"]
         assert g2 == s.scene.grade - 1
         up = by["casualty_update"]
         expect = g2 if by["escalation"].offset_min <= up.offset_min else s.scene.grade
-        lo, hi = DEAD_BY_GRADE[expect]
-        assert up.truth["grade"] == expect and lo <= up.truth["dead"] <= hi
+        t = up.truth
+        assert t["grade"] == expect
+        assert grade_band(cat[s.scene.hazard], expect).holds(t["dead"], t["injured"], t["missing"])
 
 
 def test_closed_road_lies_on_the_first_teams_route(full, county):

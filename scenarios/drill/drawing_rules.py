@@ -1,0 +1,47 @@
+"""Which drawing rules a draw follows (``yingji-drill-draw/N``) and what changed with each.
+
+A script records the rules it was drawn by (``generator_version``); ``verify
+--redraw`` re-draws it by the same rules, so a rule that changes what a draw
+writes comes with a new number, and the builders keep the earlier rule for
+the earlier number. The builders take the number ``N`` (an ``int``):
+
+* /4: casualty figures from one table of deaths for every hazard (30-45,
+  10-29, 3-9, 0-2 for grades I-IV, :data:`scenarios.drill.casualties.DEAD_BY_GRADE`);
+  places as the namer first wrote them;
+* /5 (:data:`PLAIN_RULES`): casualty figures inside the hazard's own grade
+  bands (:mod:`scenarios.drill.casualties`); a secondary incident at the first
+  scene says so (not "0 m from the first scene"), and a road named after its
+  village is not followed by the village ("老垅村路", not "老垅村老垅村路").
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Prefix of every drawing-rules version string.
+PREFIX = "yingji-drill-draw/"
+#: The rules a builder follows when the drawer does not say (the scripts labelled /4).
+DEFAULT_RULES = 4
+#: From these rules on: casualty figures in the hazard's grade bands, plain place texts.
+PLAIN_RULES = 5
+#: Rules these builders can draw by (and so re-draw scripts of).
+KNOWN_RULES = (4, 5)
+
+
+def rules_number(version: str) -> int:
+    """The number ``N`` of a version string ``yingji-drill-draw/N``.
+
+    Raises
+    ------
+    ValueError
+        For a string of another form or a number these builders do not know.
+    """
+    m = re.fullmatch(re.escape(PREFIX) + r"(\d+)", version)
+    if m is None or int(m.group(1)) not in KNOWN_RULES:
+        raise ValueError(f"unknown drawing rules {version!r}")
+    return int(m.group(1))
+
+
+def version_name(rules: int) -> str:
+    """The version string of rules number ``rules`` (``yingji-drill-draw/5``)."""
+    return f"{PREFIX}{rules}"
