@@ -67,6 +67,23 @@ ZH_NAME_KEYS = ("name_zh", "name:zh", "name:zh-Hans", "name:zh-CN")
 EN_NAME_KEYS = ("name:en", "name:zh-Latn-pinyin", "name:zh_pinyin")
 
 
+#: Edge attribute holding a way's English-facing and Chinese names, tab-separated (text that
+#: GraphML keeps and osmnx's list-as-text does not confuse with a list), set before osmnx
+#: merges ways (:func:`pair_names`): merged, each name tag would be a separate list.
+NAME_PAIR = "yingji_names"
+
+
+def pair_names(graph: Any) -> None:
+    """Give every edge of an unsimplified osmnx graph its :data:`NAME_PAIR`.
+
+    Simplifying keeps a merged edge's tags as separate lists, so its English
+    and Chinese names could come from different ways; the pair keeps them
+    together (:func:`names` takes the first pair by value).
+    """
+    for _u, _v, data in graph.edges(data=True):
+        data[NAME_PAIR] = "\t".join(" ".join(x.split()) for x in names(data))
+
+
 def names(data: Mapping[str, Any], key: str = "name") -> tuple[str, str]:
     """English-facing and Chinese name of an OSM-style element.
 
@@ -87,6 +104,10 @@ def names(data: Mapping[str, Any], key: str = "name") -> tuple[str, str]:
     def text(k: str) -> str:
         return str(_first(data.get(k, "")) or "").strip()
 
+    pair = str(_first(data.get(NAME_PAIR) or "")) if key == "name" else ""
+    if "\t" in pair:  # set before merging: one way's two names, the first pair by value
+        en, zh = pair.split("\t", 1)
+        return en, zh
     plain = text(key)
     if key == "name":
         en = next((text(k) for k in EN_NAME_KEYS if text(k)), "")

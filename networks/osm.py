@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from networks.cleaning import note_source
-from networks.convert import from_networkx
+from networks.convert import from_networkx, pair_names
 from networks.errors import NetworkError
 from networks.filetypes import file_suffix
 from networks.graphml import load_graphml, read_graphml, save_graphml
@@ -46,12 +46,13 @@ def download_place(place: str, *, speeds: Mapping[str, float] | None = None) -> 
     import osmnx as ox
 
     try:
-        graph = ox.graph_from_place(place, network_type="drive")
+        graph = ox.graph_from_place(place, network_type="drive", simplify=False)
     except Exception as exc:  # osmnx raises many types for network and geocoding failures
         raise NetworkError(
             _("place {place!r}: download failed ({error})").format(place=place, error=exc)
         ) from exc
-    net = from_networkx(graph, speeds=speeds, name=place)
+    pair_names(graph)  # before merging ways: each way's two names stay together
+    net = from_networkx(ox.simplify_graph(graph), speeds=speeds, name=place)
     note_source(net.cleaning, place, is_file=False)
     return net
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.cleaning import note_source
-from networks.convert import EN_NAME_KEYS, ZH_NAME_KEYS, from_networkx
+from networks.convert import EN_NAME_KEYS, ZH_NAME_KEYS, from_networkx, pair_names
 from networks.errors import NetworkError
 from networks.filetypes import XML_SUFFIXES, check_readable, file_suffix
 from networks.i18n import _
@@ -104,6 +104,7 @@ def _graph_from_osm_xml(path: Path, places: list[dict[str, Any]] | None = None) 
     graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
     if graph.number_of_edges() == 0:
         raise NetworkError(_("{path}: the file has no drivable roads").format(path=path))
+    pair_names(graph)  # before merging: each way's two names stay together
     return ox.simplify_graph(graph)
 
 

@@ -11,6 +11,7 @@ follows a drill file's ``language`` key when given the drill file.
 from __future__ import annotations
 
 import argparse
+import sys
 
 from experiments.commands import argtypes
 from networks import i18n
@@ -39,8 +40,6 @@ def _scrypt(args: argparse.Namespace):  # noqa: ANN202 - ScryptParams, imported 
 
 def cmd_draw(args: argparse.Namespace) -> int:
     """``yingji drill draw``: draw a drill and seal it."""
-    import sys
-
     from experiments.drill import draw_drill
     from experiments.drill.config import drill_language
 
@@ -120,9 +119,11 @@ def cmd_reveal(args: argparse.Namespace) -> int:
         )
     if res.note:
         print(_("note: {note}").format(note=res.note))
-    if res.early:  # six-no with --early: a warning; single or double blind: a reminder
-        six_no = res.script.blind_level == "six-no"
-        print((_("warning: {note}") if six_no else _("note: {note}")).format(note=res.early))
+    if res.early:  # six-no with --early: a warning (stderr, as every warning); else a reminder
+        if res.script.blind_level == "six-no":
+            print(_("yingji: warning: {message}").format(message=res.early), file=sys.stderr)
+        else:
+            print(_("note: {note}").format(note=res.early))
     return 0
 
 
@@ -142,8 +143,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             exercise=res.exercise_id, drawn_at=res.drawn_at, commitment=res.commitment
         )
     )
-    for w in res.warnings:  # before the checks: they cannot vouch for a foreseeable draw
-        print(_("  warning: {warning}").format(warning=w))
+    for w in res.warnings:  # on stderr, as every warning: the checks cannot vouch for it
+        print(_("yingji: warning: {message}").format(message=w), file=sys.stderr)
     for c in res.checks:
         print(_("  ok: {check}").format(check=c))
     return 0

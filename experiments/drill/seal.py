@@ -45,8 +45,11 @@ MIN_PASSPHRASE = 8
 #: Most memory the passphrase KDF may take: scrypt needs ``128 * n * r`` bytes.
 MAX_SCRYPT_MEMORY = 2**31
 #: Largest scrypt ``n`` (``[seal] scrypt_n``, ``--scrypt-n``): 2 GiB of memory at the default
-#: ``r = 8`` (128 * 8 * 2**21 bytes). One number for the config, the option and the reader.
+#: ``r = 8`` (128 * 8 * 2**21 bytes). One number for the config and the option.
 MAX_SCRYPT_N = MAX_SCRYPT_MEMORY // (128 * 8)
+#: The largest ``n`` a sealed file's header may hold: earlier versions sealed with any power
+#: of two within 2 GiB of memory (2**24 at r = 1), and such drills must still reveal.
+READ_MAX_SCRYPT_N = MAX_SCRYPT_MEMORY // 128
 #: Largest scrypt ``r`` and ``p`` (``[seal] scrypt_r``, ``scrypt_p``).
 MAX_SCRYPT_R = 1024
 MAX_SCRYPT_P = 64
@@ -59,7 +62,12 @@ def _whole(v: object) -> bool:
 
 
 def scrypt_problem(
-    n: object, r: object, p: object, *, names: tuple[str, str, str] = SEAL_KEYS
+    n: object,
+    r: object,
+    p: object,
+    *,
+    names: tuple[str, str, str] = SEAL_KEYS,
+    max_n: int = MAX_SCRYPT_N,
 ) -> str:
     """Why scrypt parameters are refused, or ``""`` if they are within every bound.
 
@@ -73,6 +81,9 @@ def scrypt_problem(
         The parameters (anything: a header may hold any JSON value).
     names
         What the message calls them (the ``[seal]`` keys, or a header's ``kdf.n``...).
+    max_n
+        The largest ``n``: :data:`MAX_SCRYPT_N` for a new seal; a sealed file's header
+        may hold :data:`READ_MAX_SCRYPT_N` (what earlier versions sealed with, r = 1).
 
     Returns
     -------
@@ -80,15 +91,23 @@ def scrypt_problem(
         A one-line message naming the parameter, its value and its range; ``""`` if fine.
     """
     n_key, r_key, p_key = names
-    if not _whole(n) or n < 2 or n > MAX_SCRYPT_N or n & (n - 1):  # type: ignore[operator]
+    if not _whole(n) or n < 2 or n > max_n or n & (n - 1):  # type: ignore[operator]
         return _("{key} must be a power of two from 2 to {max}, got {value}").format(
-            key=n_key, max=MAX_SCRYPT_N, value=shown(n)
+            key=n_key, max=max_n, value=shown(n)
         )
     for key, v, hi in ((r_key, r, MAX_SCRYPT_R), (p_key, p, MAX_SCRYPT_P)):
         if not _whole(v) or not 1 <= v <= hi:  # type: ignore[operator]
             return _("{key} must be a whole number from 1 to {max}, got {value}").format(
                 key=key, max=hi, value=shown(v)
             )
+    if n >= 2 ** (16 * r):  # type: ignore[operator]  # scrypt's own rule: n < 2**(128 r / 8)
+        return _("{n_key} = {n} needs {r_key} of at least {least}, got {r}").format(
+            n_key=n_key,
+            n=n,
+            r_key=r_key,
+            least=(n.bit_length() - 1) // 16 + 1,
+            r=r,  # type: ignore[union-attr]
+        )
     if 128 * n * r > MAX_SCRYPT_MEMORY:  # type: ignore[operator]
         return _(
             "{n_key} = {n} with {r_key} = {r} needs {mib} MiB of memory (128 x n x r bytes); "
@@ -273,10 +292,18 @@ def _derive(secret: Secret, kdf: dict[str, Any]) -> bytes:
         return secret.key
     if secret.passphrase is None:
         raise SealError(_("this drill was sealed with a passphrase; give --passphrase-file FILE"))
-    params = ScryptParams(kdf["n"], kdf["r"], kdf["p"])  # unseal checked them
-    return Scrypt(
-        salt=bytes.fromhex(kdf["salt"]), length=KEY_BYTES, n=params.n, r=params.r, p=params.p
-    ).derive(secret.passphrase)
+    # unseal checked n, r and p (within what any version sealed with, not ScryptParams's
+    # bound for new seals); the library may still find too little memory.
+    try:
+        return Scrypt(
+            salt=bytes.fromhex(kdf["salt"]), length=KEY_BYTES, n=kdf["n"], r=kdf["r"], p=kdf["p"]
+        ).derive(secret.passphrase)
+    except MemoryError:
+        raise SealError(
+            _("not enough memory for the passphrase KDF (scrypt n = {n}, r = {r})").format(
+                n=kdf["n"], r=kdf["r"]
+            )
+        ) from None
 
 
 def seal(payload: bytes, secret: Secret, *, scrypt: ScryptParams | None = None) -> bytes:
@@ -331,8 +358,9 @@ def unseal(data: bytes, secret: Secret) -> bytes:
             bytes.fromhex(kdf["salt"])
             # Bounded before any work: a header could ask scrypt for hours of CPU.
             problem = scrypt_problem(
-                kdf.get("n"), kdf.get("r"), kdf.get("p"), names=("kdf.n", "kdf.r", "kdf.p")
-            )
+                kdf.get("n"), kdf.get("r"), kdf.get("p"), names=("kdf.n", "kdf.r", "kdf.p"),
+                max_n=READ_MAX_SCRYPT_N,
+            )  # fmt: skip
             if problem:
                 raise SealError(_("sealed file header is damaged: {reason}").format(reason=problem))
     except SealError:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
+import shutil
+from pathlib import Path
 
 import experiments.drill.draw as drawing
 from experiments.cli import main
@@ -83,3 +85,25 @@ def test_a_new_drill_states_the_hazards_own_band(tmp_path, capsys):
     # Grade II reports straight to the State Council: its written report is timed there too.
     (row,) = direct_written_after_phone(new)
     assert row["to"] == "state" and row["limit_min"] == 30
+
+
+#: A drill sealed by the code of 2c028c8 (rules /4): see tests/experiments/data/README.md.
+SEALED_BY_RULES_4 = Path(__file__).parent / "data" / "drill_rules4"
+
+
+def test_a_drill_sealed_by_the_yingji_before_rules_5_reveals_and_redraws(tmp_path, capsys):
+    d, key = tmp_path / "drill", tmp_path / "drill.key"
+    d.mkdir()
+    for name in ("commitment.json", "script.sealed"):
+        shutil.copyfile(SEALED_BY_RULES_4 / name, d / name)
+    shutil.copyfile(SEALED_BY_RULES_4 / "drill.key", key)
+    key.chmod(0o600)
+    code, _, err = run(capsys, "drill", "reveal", d, "--key", key)
+    assert code == 0, err
+    script = json.loads((d / "revealed" / "script.json").read_bytes())
+    assert script["generator_version"] == EARLIER_VERSIONS[0]
+    kinds = {i["kind"] for i in script["injects"]}
+    assert {"cascade", "casualty_update", "escalation"} <= kinds  # what /5 draws otherwise
+    assert direct_written_after_phone(script) == []
+    code, out, err = run(capsys, "drill", "verify", d, "--redraw", SEALED_BY_RULES_4 / "drill.toml")
+    assert code == 0 and "re-drawing from the seed gives the same script" in out, err

@@ -90,7 +90,7 @@ def test_early_opens_a_six_no_drill_with_a_warning(six_no, tmp_path, capsys):
     d = copy_of(six_no, tmp_path)
     code, out, err = run(capsys, "drill", "reveal", d, "--key", six_no[1], "--early")
     assert code == 0, err
-    (warning,) = [ln for ln in out.splitlines() if ln.startswith("warning: ")]
+    (warning,) = [ln for ln in err.splitlines() if ln.startswith("yingji: warning: ")]
     assert "--early" in warning and "six-no" in warning and "2099-12-0" in warning
     assert (d / "revealed" / "script.json").exists()
 

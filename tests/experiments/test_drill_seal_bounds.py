@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sys
 
 import pytest
 
@@ -222,3 +223,47 @@ def test_a_commitment_without_a_usable_sealed_sha256_is_named(sealed, tmp_path, 
     line = one_line(run(capsys, "drill", "reveal", d, "--key", sealed / "k.key")[2])
     assert f"{d / 'commitment.json'}: sealed_sha256:" in line
     assert not (d / "revealed").exists()
+
+
+def test_a_header_an_earlier_version_sealed_with_a_larger_n_still_reaches_the_kdf(
+    good_seal, monkeypatch
+):
+    """Earlier versions sealed with any n within 2 GiB (2**22 at r = 2): such drills must
+    still reveal, though a new seal is refused above 2**21."""
+    asked = []
+
+    class Fake:
+        def __init__(self, **kw):  # noqa: ANN003
+            asked.append(kw)
+
+        def derive(self, material: bytes) -> bytes:
+            return b"\0" * 32  # not the key: decryption fails, after the header was accepted
+
+    # The module (the package's ``seal`` name is the function).
+    monkeypatch.setattr(sys.modules["experiments.drill.seal"], "Scrypt", Fake)
+    old = with_header(good_seal, name="scrypt", salt="00" * 16, n=2**22, r=2, p=1)
+    with pytest.raises(SealError) as caught:
+        unseal(old, Secret(passphrase=b"long enough phrase"))
+    assert "damaged" not in str(caught.value)
+    assert [(k["n"], k["r"], k["p"]) for k in asked] == [(2**22, 2, 1)]
+    with pytest.raises(SealError, match="2097152"):
+        ScryptParams(n=2**22, r=2)
+
+
+def test_an_n_scrypt_cannot_take_with_that_r_is_one_line_naming_r(tmp_path, capsys):
+    """scrypt needs n < 2**(16 r): with r = 1 the default n = 2**17 is refused by name
+    (it escaped as a MemoryError traceback)."""
+    with pytest.raises(SealError, match="scrypt_r of at least 2"):
+        ScryptParams(n=2**17, r=1)
+    assert ScryptParams(n=2**15, r=1).r == 1
+    (tmp_path / "pw.txt").write_text(PASSPHRASE)
+    (tmp_path / "drill.toml").write_text(
+        SMALL.replace("scrypt_n = 1024", "scrypt_n = 131072\nscrypt_r = 1")
+    )
+    code, _, err = run(
+        capsys, "drill", "draw", tmp_path / "drill.toml", "--out", tmp_path / "d",
+        "--passphrase-file", tmp_path / "pw.txt", "--seed", 1,
+    )  # fmt: skip
+    line = one_line(err)
+    assert code == 2 and "drill.toml" in line and "scrypt_r" in line
+    assert not (tmp_path / "d").exists()

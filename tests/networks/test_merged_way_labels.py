@@ -55,3 +55,32 @@ def test_the_shipped_extract_reads_the_same_labels_under_any_hash_seed():
         digests.add(out.stdout.strip())
     assert len(digests) == 1
     assert len(next(iter(digests))) == len(hashlib.sha256().hexdigest())
+
+
+def test_a_merged_edges_english_and_chinese_names_come_from_one_way():
+    """Two ways joined at a node of degree two merge into one edge: its two names must be
+    one way's, whatever order osmnx lists each tag in."""
+    import networkx as nx
+    import osmnx as ox
+
+    from networks.convert import from_networkx, pair_names
+
+    ways = {
+        # The least English name is way a's, the least Chinese one way b's.
+        "a": {"name": "浦东南路", "name:en": "Binjiang Avenue"},
+        "b": {"name": "交通路", "name:en": "Huiwen Road"},
+    }
+    for order in (("a", "b"), ("b", "a")):
+        g = nx.MultiDiGraph(crs="EPSG:4326")
+        for n, x in enumerate((121.50, 121.51, 121.52)):
+            g.add_node(n, x=x, y=31.2)
+        for (u, v), w in zip(((0, 1), (1, 2)), order, strict=True):
+            for a, b in ((u, v), (v, u)):
+                g.add_edge(a, b, osmid=hash(w) % 1000, highway="primary", length=1000.0,
+                           oneway=False, reversed=a != u, **ways[w])  # fmt: skip
+        pair_names(g)
+        merged = ox.simplify_graph(g)
+        assert merged.number_of_edges() == 2  # one edge each way, holding both ways' tags
+        e = from_networkx(merged).edges
+        got = set(zip(map(str, e.name), map(str, e.name_zh), strict=True))
+        assert got == {("Binjiang Avenue", "浦东南路")}  # the first pair by value: way a's
