@@ -27,6 +27,7 @@ from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
 from networks.seeds import SeedLike, as_root_seed
+from sim.policy_checks import PolicyError
 
 __all__ = ["ReplicationProgress", "run_paired", "run_replications"]
 
@@ -215,7 +216,14 @@ def _drain(
             finished, _running = wait(list(pending), return_when=FIRST_COMPLETED)
             for fut in sorted(finished, key=lambda f: pending[f]):
                 item = pending.pop(fut)
-                result, version = fut.result()
+                try:
+                    result, version = fut.result()
+                except PolicyError as exc:  # the minute it names is of one replication's run
+                    raise PolicyError(
+                        _("replication {replication}: {error}").format(
+                            replication=item[0], error=exc
+                        )
+                    ) from exc
                 if version != here:
                     # A cluster worker with another install could return other results.
                     raise ConfigError(

@@ -12,7 +12,9 @@ arrays, so a policy never touches numpy or the road network.
 A run config names a shipped policy (``nearest_available``,
 ``severity_priority``) or any class or factory by import path
 (``name = "package.module:Class"``, its keyword arguments beside it; see
-:mod:`sim.policy_import`).
+:mod:`sim.policy_import`). Such a policy's answers are checked while it runs
+(:mod:`sim.policy_checks`): ``choose`` must return ``None`` or a free team of
+the capability asked for, with a finite travel time >= 0.
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ Naming a module runs its code: a config that names one is as trusted as a
 Python script. A module is imported once per process (``sys.modules``), so
 two policy modules of one program need distinct names.
 
+A policy built this way that is not a shipped one is checked while it runs
+(:class:`sim.policy_checks.CheckedPolicy`): a ``choose`` that raises or
+returns a team the engine cannot send is refused in one line naming it.
+
 Worker processes import the module again by path: a
 :class:`~experiments.config.RunConfig` carries the folder its policy module
 was found under (:func:`import_root`) and builds the policy there.
@@ -37,9 +41,13 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from sim.policies import NearestAvailable, SeverityPriority
+from sim.policy_checks import CheckedPolicy, one_line
 
 #: Methods a dispatch policy has besides its ``name`` (:class:`sim.policies.DispatchPolicy`).
 POLICY_METHODS = ("queue_key", "choose", "to_dict")
+#: Policies built by path that are used unwrapped: shipped, so the engine's own (exact types).
+_TRUSTED = (NearestAvailable, SeverityPriority)
 
 
 def is_import_path(name: Any) -> bool:
@@ -82,12 +90,6 @@ def _importing_from(folder: str | Path | None) -> Iterator[None]:
         sys.dont_write_bytecode = saved
 
 
-def _one_line(exc: BaseException) -> str:
-    """An exception as one line of text (a SyntaxError names its file and line)."""
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def _import(
     module_name: str, *, search_path: str | Path | None, source: str | None, key: str
 ) -> Any:
@@ -112,9 +114,7 @@ def _import(
         except Exception as exc:  # noqa: BLE001 - any failure of the user's module is theirs
             error = exc
     raise ConfigError(
-        _("importing {module!r} failed: {error}").format(
-            module=module_name, error=_one_line(error)
-        ),
+        _("importing {module!r} failed: {error}").format(module=module_name, error=one_line(error)),
         source=source,
         key=key,
     ) from None
@@ -272,7 +272,10 @@ def policy_from_path(
     Returns
     -------
     sim.policies.DispatchPolicy
-        What the factory returned, checked to have the policy's members.
+        What the factory returned, checked to have the policy's members. Unless
+        it is a shipped policy, it comes wrapped in a
+        :class:`sim.policy_checks.CheckedPolicy`, so that a failure or an unusable
+        answer while it runs is one line naming it too.
 
     Raises
     ------
@@ -280,7 +283,8 @@ def policy_from_path(
         One line naming ``source`` and the key, for a module not found or failing
         to import, an attribute missing, keyword arguments the factory does not
         take (or required ones not given) or refuses (``TypeError``/``ValueError``),
-        and a result that is not a dispatch policy.
+        a factory that raises anything else, and a result that is not a dispatch
+        policy (or has a ``recheck_after`` that is not minutes >= 0).
     """
     name = data["name"]
     kwargs = {str(k): v for k, v in data.items() if k != "name"}
@@ -298,13 +302,34 @@ def policy_from_path(
             key=where,
         )
     _check_arguments(factory, kwargs, what=what, source=source, key=key)
+    label = _label(what, factory)
     try:
         policy = factory(**kwargs)
     except (TypeError, ValueError) as exc:
         raise ConfigError(
-            _("{what} refused its arguments: {error}").format(what=what, error=_one_line(exc)),
+            _("{what} refused its arguments: {error}").format(what=what, error=one_line(exc)),
             source=source,
             key=key,
         ) from None
+    except Exception as exc:  # noqa: BLE001 - any failure of the user's code is theirs
+        raise ConfigError(
+            _("{what} failed: {error}").format(what=label, error=one_line(exc)),
+            source=source,
+            key=key,
+        ) from exc
     check_policy(policy, what=what, source=source, key=where)
-    return policy
+    if type(policy) in _TRUSTED:  # a shipped policy by path: nothing to check, no cost
+        return policy
+    return CheckedPolicy(policy, label=label, source=source, key=where)
+
+
+def _label(what: str, factory: Any) -> str:
+    """``what`` and the file of the module defining ``factory`` (relative to here if below)."""
+    module = sys.modules.get(getattr(factory, "__module__", None) or "")
+    file = getattr(module, "__file__", None)
+    if not file:
+        return what
+    path = Path(os.path.abspath(file))
+    with contextlib.suppress(ValueError, OSError):
+        path = path.relative_to(Path.cwd())
+    return f"{what} ({path})"
