@@ -320,10 +320,12 @@ def choose_metrics(
 
 
 def _by_point(rows: Sequence[Any], metric: str) -> dict[int, dict[int, float]]:
+    """Point -> replication -> value; a count left out for being 0 is 0, else ``nan``."""
+    from sim.summary import replication_value
+
     out: dict[int, dict[int, float]] = {}
     for row in rows:
-        v = row.summary.get(metric, math.nan)
-        out.setdefault(row.point, {})[row.replication] = float(v)
+        out.setdefault(row.point, {})[row.replication] = replication_value(row.summary, metric)
     return out
 
 
@@ -406,14 +408,20 @@ def paired_intervals(
 def metric_matrix(
     rows: Sequence[Any], points: Sequence[Any], metric: str
 ) -> tuple[np.ndarray, list[int]]:
-    """``(points x replications)`` values of one metric (``nan`` where missing)."""
+    """``(points x replications)`` values of one metric.
+
+    ``nan`` where a replication did not run or the metric is undefined in it; a
+    count its summary left out for being 0 is 0 (:func:`sim.summary.replication_value`).
+    """
+    from sim.summary import replication_value
+
     reps = sorted({row.replication for row in rows})
     col = {r: i for i, r in enumerate(reps)}
     pos = {p.index: i for i, p in enumerate(points)}
     out = np.full((len(points), len(reps)), np.nan)
     for row in rows:
         if row.point in pos:
-            out[pos[row.point], col[row.replication]] = float(row.summary.get(metric, math.nan))
+            out[pos[row.point], col[row.replication]] = replication_value(row.summary, metric)
     return out, reps
 
 

@@ -47,6 +47,7 @@ from experiments.summary_rows import (
 )
 from networks.i18n import N_, _, both, get_language, pad, width
 from sim.report_summary import on_time_by_grade_lines
+from sim.summary import replication_value
 
 #: Metrics shown in the printed summary, with labels (translated where shown).
 HEADLINE = (
@@ -127,9 +128,12 @@ def _version() -> str:
 def across_replications(results: Sequence[ReplicationResult]) -> dict[str, dict[str, float]]:
     """Mean and 95 % Student-t interval of every numeric metric over replications.
 
-    The metrics are the keys of the first replication's summary. One without a
-    value there (``None``: a share of reports with none to count) counts if
-    another replication has a number; ``n`` is the replications with one.
+    The metrics are the keys of any replication's summary (in the order first
+    seen) that are a number in at least one. A count the summary leaves out for
+    being 0 (a stock-out, an unserved reason, a grade's incidents) is 0 in that
+    replication, so its mean is per run; any other metric without a value there
+    (``None``: a share of reports with none to count) is left out of its mean,
+    and ``n`` is the replications with one (:func:`sim.summary.replication_value`).
     """
 
     def number(v: Any) -> bool:
@@ -137,14 +141,12 @@ def across_replications(results: Sequence[ReplicationResult]) -> dict[str, dict[
 
     keys = [
         k
-        for k, v in results[0].summary.items()
-        if k not in ("replication", "root_seed")
-        and (number(v) or (v is None and any(number(r.summary.get(k)) for r in results)))
+        for k in dict.fromkeys(k for r in results for k in r.summary)
+        if k not in ("replication", "root_seed") and any(number(r.summary.get(k)) for r in results)
     ]
     out = {}
     for k in keys:
-        values = [r.summary.get(k) for r in results]
-        ci = mean_ci([math.nan if v is None else v for v in values])
+        ci = mean_ci([replication_value(r.summary, k) for r in results])
         out[k] = {"mean": ci.mean, "ci_low": ci.low, "ci_high": ci.high, "n": ci.n}
     return out
 
@@ -199,10 +201,8 @@ def replication_warning(
             continue
         half = (a["ci_high"] - a["ci_low"]) / 2
         if half > half_width:
-            values = [r.summary.get(key) for r in results]
-            needed = replications_needed(
-                [math.nan if v is None else v for v in values], half_width=half_width
-            )
+            values = [replication_value(r.summary, key) for r in results]
+            needed = replications_needed(values, half_width=half_width)
             wide.append((half, label, needed or 0))
     if not wide:
         return None
@@ -380,7 +380,12 @@ def format_summary(
         lines.append(_("unserved (mean per run): {items}").format(items=_join(items)))
     stockouts = {k: v for k, v in across.items() if k.startswith("stockouts_") and v["mean"]}
     if stockouts:
-        items = [_count_item(_stockout_label(k), k, v["mean"]) for k, v in stockouts.items()]
+        # By tier and kind, as the labels list them (a later replication's keys come last).
+        order = {f"stockouts_{k}": i for i, k in enumerate(STOCKOUT_LABELS)}
+        items = [
+            _count_item(_stockout_label(k), k, v["mean"])
+            for k, v in sorted(stockouts.items(), key=lambda kv: order.get(kv[0], len(order)))
+        ]
         lines.append(_("stock-outs (mean per run): {items}").format(items=_join(items)))
     busiest = sorted(
         (

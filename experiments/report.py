@@ -30,7 +30,6 @@ from experiments.analysis import (
     choose_metrics,
     factor_text,
     level_text,
-    metric_text,
     numeric_metrics,
     paired_intervals,
     point_intervals,
@@ -38,6 +37,7 @@ from experiments.analysis import (
 )
 from experiments.design import find_point
 from experiments.figures import save_figure
+from experiments.metric_labels import metric_heading, metric_name
 from experiments.metric_units import clip_to_unit, format_metric, metric_unit
 from experiments.report_figures import (
     plot_metric_by_factor,
@@ -210,7 +210,7 @@ def write_report(
             fig = plot_metric_by_factor(rows, points, k, m, level=level)
             figures.append(
                 (
-                    _("{metric} by {factor}").format(metric=metric_text(m), factor=factor_text(k)),
+                    _("{metric} by {factor}").format(metric=metric_name(m), factor=factor_text(k)),
                     save_figure(fig, root / "figures" / f"{m}__{_slug(k)}.png"),
                 )
             )
@@ -220,7 +220,7 @@ def write_report(
             )
             figures.append(
                 (
-                    _("{metric}: paired differences").format(metric=metric_text(m)),
+                    _("{metric}: paired differences").format(metric=metric_name(m)),
                     save_figure(fig, root / "figures" / f"{m}__paired.png"),
                 )
             )
@@ -303,11 +303,12 @@ def _page(
     for row in rows:
         done[row.point] += 1
     point = _("point")
-    # A metric's column: its name, with the key it goes by (--metrics, CSV) where they differ.
+    # A metric's column: its name and the unit its cells do not show (minutes, a count's
+    # measure word), with the key it goes by (--metrics, CSV) where the name is not the key.
     heads = [
-        f"<span>{html.escape(metric_text(m))}<br><small>{html.escape(m)}</small></span>"
-        if metric_text(m) != m
-        else m
+        f"<span>{html.escape(metric_heading(m))}<br><small>{html.escape(m)}</small></span>"
+        if metric_name(m) != m
+        else metric_heading(m)  # _table_html escapes it
         for m in metrics
     ]
     design = _table_html(

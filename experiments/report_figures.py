@@ -21,19 +21,19 @@ percentage points, times in minutes). The page that shows them is
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from experiments.analysis import factor_text, level_text, mean_ci, metric_text, point_text
+from experiments.analysis import factor_text, level_text, mean_ci, point_text
 from experiments.design import format_value
+from experiments.metric_labels import metric_name
 from experiments.metric_units import metric_axis_label, metric_unit, strip_unit, with_unit
 from experiments.store import ResultStore, StoredPoint
 from networks.i18n import N_, _
-from sim.summary import INTERVALS
+from sim.summary import INTERVALS, replication_value
 
 _QUANTILE = re.compile(r"^(?P<base>.+)_(?:p(?P<q>\d{1,2}(?:\.\d+)?)|(?P<median>median))$")
 #: Where the response-time CDF comes from (:func:`response_cdfs`), for its title.
@@ -116,7 +116,7 @@ def plot_metric_by_factor(
     values = {p.index: [] for p in points}
     for row in rows:
         if row.point in values:
-            values[row.point].append(row.summary.get(metric, math.nan))
+            values[row.point].append(replication_value(row.summary, metric))
     groups: dict[tuple[str, ...], list[StoredPoint]] = {}
     for p in points:
         groups.setdefault(tuple(format_value(p.values[k]) for k in others), []).append(p)
@@ -155,10 +155,10 @@ def plot_metric_by_factor(
     elif len(levels) <= 12:  # ticks at the levels run, not at values no point has
         ax.set_xticks([pos[t] for t in levels], [format_value(v) for v in raw])
     ax.set_xlabel(factor_text(factor))  # a factor's name says what its levels count
-    ax.set_ylabel(metric_axis_label(metric_text(metric), metric))
+    ax.set_ylabel(metric_axis_label(metric_name(metric), metric))
     ax.set_title(
         _("{metric} by {factor} (mean, {level} CI)").format(
-            metric=metric_text(metric), factor=factor_text(factor), level=f"{level:.0%}"
+            metric=metric_name(metric), factor=factor_text(factor), level=f"{level:.0%}"
         )
     )
     if len(groups) > 1 and not many:
@@ -213,7 +213,7 @@ def plot_paired_differences(
     ax.invert_yaxis()
     base = paired["baseline"][rows[0]] if rows else ""
     ax.set_xlabel(paired_axis_label(metric, base))
-    ax.set_title(_("Paired differences in {metric}").format(metric=metric_text(metric)))
+    ax.set_title(_("Paired differences in {metric}").format(metric=metric_name(metric)))
     ax.grid(alpha=0.3, axis="x")
     return fig
 
@@ -235,7 +235,7 @@ def paired_axis_label(metric: str, baseline: str) -> str:
     -------
     str
     """
-    name = strip_unit(metric_text(metric), metric_unit(metric).unit)
+    name = strip_unit(metric_name(metric), metric_unit(metric).unit)
     text = _("{metric}: point - baseline {baseline}").format(metric=name, baseline=baseline)
     return metric_axis_label(text, metric, difference=True)
 
@@ -292,7 +292,9 @@ def response_cdfs(
         if not mine:
             continue
         probs = sorted(qs)
-        x = np.array([mean_ci([r.summary.get(qs[q], math.nan) for r in mine]).mean for q in probs])
+        x = np.array(
+            [mean_ci([replication_value(r.summary, qs[q]) for r in mine]).mean for q in probs]
+        )
         out[point] = (x, np.array(probs))
     return "quantiles", out
 

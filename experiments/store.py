@@ -75,6 +75,7 @@ from experiments.tables import (
 from networks.errors import ConfigError
 from networks.files import atomic_write_bytes, atomic_write_text
 from networks.i18n import _
+from sim.summary import missing_value
 
 # Re-exported: callers and tests import these from ``experiments.store``.
 __all__ = [
@@ -288,6 +289,7 @@ class ResultStore:
                 if row is None:
                     damaged.append(f)
                     continue
+                row["summary"] = {k: np.nan if v is None else v for k, v in row["summary"].items()}
                 if row["config_hash"] != p.config_hash:
                     raise ConfigError(
                         _(
@@ -332,6 +334,9 @@ class ResultStore:
             atomic_write_bytes(npz, npz_bytes(arrays))
         elif npz.exists() and not records_ok(npz):
             npz.unlink()  # a damaged archive of an earlier run: redone only with --records
+        plain = plain_summary(summary)
+        # Valid JSON: nan or inf is null; scan reads it (and older files' bare NaN) as nan.
+        nulls = {k: None for k, v in plain.items() if isinstance(v, float) and not math.isfinite(v)}
         row = {
             "point": point.index,
             "point_id": point.id,
@@ -339,12 +344,10 @@ class ResultStore:
             "config_hash": point.config_hash,
             "root_seed": self.manifest["root_seed"],
             "package_version": self.manifest["package_version"],
-            "summary": plain_summary(summary),
+            "summary": {**plain, **nulls},
         }
-        atomic_write_text(
-            self.summary_path(point.id, replication),
-            json.dumps(row, indent=1, allow_nan=True) + "\n",
-        )
+        text = json.dumps(row, indent=1, allow_nan=False) + "\n"
+        atomic_write_text(self.summary_path(point.id, replication), text)
         if math.isfinite(elapsed_s):
             self._log_time(point.id, replication, elapsed_s)
 
@@ -438,13 +441,10 @@ class ResultStore:
         """The tidy summary table as columns (sorted by point, then replication)."""
         rows = self.rows() if rows is None else rows
         points = {p.index: p for p in self.points}
-        metrics: dict[str, None] = {}
-        for row in rows:
-            metrics.update(dict.fromkeys(row.summary))
+        metrics = dict.fromkeys(m for row in rows for m in row.summary)
         keys = self.factor_keys
         cols: dict[str, list[Any]] = {c: [] for c in (*ID_COLUMNS, *keys, *RUN_COLUMNS)}
-        # A metric named like an id or factor column is left out when it repeats that
-        # column (a summary that carries its replication index), else kept as "summary.NAME".
+        # A metric named like an id or factor column: left out if it repeats it, else "summary.X".
         names = {}
         for m in metrics:
             if m not in cols:
@@ -461,8 +461,8 @@ class ResultStore:
             cols["replication"].append(row.replication)
             cols["root_seed"].append(row.root_seed)
             cols["config_hash"].append(row.config_hash)
-            for m, name in names.items():
-                cols[name].append(row.summary.get(m, math.nan))
+            for m, name in names.items():  # a count left out when 0 is 0, else undefined
+                cols[name].append(row.summary.get(m, missing_value(m)))
         return cols
 
     def write_summary(self, *, fmt: str = "auto") -> Path:

@@ -52,6 +52,7 @@ def site_map_data(
     dict
         JSON-ready data of :func:`experiments.webmap.render_page`.
     """
+    from experiments.metric_units import unit_text
     from experiments.siting.outputs import site_table
     from experiments.siting.plan import nearest_minutes
     from experiments.siting.plots import LAYER_NAMES
@@ -72,15 +73,16 @@ def site_map_data(
     notes += _thinned_note(_("demand points"), cell, rows.size, prob.demand_nodes.size)
     xy = wl.node_xy(net, prob.demand_nodes[rows], origin)
     fill = wl.colours(minutes[rows], top)
+    minute = unit_text("min")  # the hover title of a point, in the language in use
     demand = [
         {"x": int(x), "y": int(y), "c": c, "v": round(float(m), 3) if np.isfinite(m) else None,
-         "name": f"{m:.1f} min" if np.isfinite(m) else "-",
+         "name": f"{m:.1f} {minute}" if np.isfinite(m) else "-",
          "popup": [[_("demand"), f"{w:g}"],
                    [_("minutes to the nearest proposed site"),
                     f"{m:.1f}" if np.isfinite(m) else _("unreachable")]]}
         for (x, y), c, m, w in zip(xy, fill, minutes[rows], prob.weights[rows], strict=True)
     ]  # fmt: skip
-    cand = prob.candidates
+    cand = prob.candidate_sites  # the count printed and stored; other tiers have their layer
     kept, cand_cell = wl.thin_points(
         *wl.node_xy(net, cand, origin).T, np.zeros(cand.size), max_points=max_points
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -17,6 +19,70 @@ INTERVALS = (
     ("arrival", "call_taken", "first_arrival"),
     ("control", "first_arrival", "under_control"),
 )
+
+#: Flat keys of the counts :func:`summarise` leaves out when they are 0: unserved
+#: incidents by reason, stock-outs by depot tier and kind, incidents by grade.
+_ZERO_WHEN_LEFT_OUT = re.compile(r"unserved_.+|stockouts_.+|by_grade_\d+_incidents")
+
+
+def left_out_when_zero(key: str) -> bool:
+    """Whether a flat summary key is a count that :func:`summarise` leaves out when it is 0.
+
+    Parameters
+    ----------
+    key
+        A flattened summary key (:func:`experiments.runner.flatten`), e.g.
+        ``stockouts_village_issue_events``.
+
+    Returns
+    -------
+    bool
+        True for ``unserved_<reason>``, ``stockouts_<tier>_<kind>_...`` and
+        ``by_grade_<g>_incidents``; false for everything else, including the
+        shares of a grade (``by_grade_<g>_arrival_share``), which are undefined
+        without incidents rather than 0.
+    """
+    return _ZERO_WHEN_LEFT_OUT.fullmatch(key) is not None
+
+
+def missing_value(key: str) -> int | float:
+    """The value of metric ``key`` in a replication whose flat summary lacks it.
+
+    Parameters
+    ----------
+    key
+        A flattened summary key.
+
+    Returns
+    -------
+    int or float
+        ``0`` for a count :func:`summarise` leaves out when nothing was counted
+        (:func:`left_out_when_zero`); ``nan`` (undefined: left out of means)
+        for any other metric.
+    """
+    return 0 if left_out_when_zero(key) else math.nan
+
+
+def replication_value(summary: Mapping[str, Any], key: str) -> float:
+    """Metric ``key`` of one replication's flat summary, as a number to average over replications.
+
+    Every place that combines replications reads them through this, so that a
+    count left out for being 0 counts as 0, and an undefined metric (``None``
+    or ``nan``, or missing and not such a count) as ``nan``.
+
+    Parameters
+    ----------
+    summary
+        A replication's flat summary.
+    key
+        The metric.
+
+    Returns
+    -------
+    float
+    """
+    value = summary.get(key, missing_value(key))
+    return math.nan if value is None else float(value)
 
 
 def _num(x: float) -> float | None:
@@ -124,6 +190,10 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
         with move-up, ``moveup`` (:func:`sim.moveup_records.moveup_summary`);
         with congestion, ``rush_hour`` and ``off_peak``
         (:func:`sim.congestion_summary.rush_hour_summary`).
+
+        ``unserved`` has only the reasons that occurred, ``by_grade`` only the
+        grades with incidents and ``stockouts`` only the tiers and kinds with
+        stock-outs: a count left out is 0 (:func:`replication_value` reads it so).
     """
     targets = targets or ResponseTargets()
     inc = records.incidents

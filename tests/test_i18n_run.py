@@ -154,7 +154,7 @@ def test_the_english_table_is_the_one_the_code_always_printed(runs):
         assert row.startswith(f"{label:<40}{cell}"), row
         assert len(row) == 72
     n = sum(1 for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-    assert lines[-1] == f"wrote {n} files to {folder}/ (summary.json, records/, plots)"
+    assert lines[-1] == f"wrote {n} files to {folder}/ (summary.json, records/)"  # --no-plots
     busiest = [line for line in lines if line.startswith("busiest stations")]
     assert len(busiest) == 1 and " Station " in busiest[0]
 

@@ -94,11 +94,13 @@ def run_and_report(
 
             written.append(write_run_map(cfg, region, results, stage / "map.html"))
     print()
-    done = (
-        _("wrote {n} files to {out}/ (summary.json, records/, plots, map.html)")
-        if web_map
-        else _("wrote {n} files to {out}/ (summary.json, records/, plots)")
-    )
+    # Name only what was written: --no-plots draws no plot, --map adds the map.
+    done = {
+        (True, True): _("wrote {n} files to {out}/ (summary.json, records/, plots, map.html)"),
+        (True, False): _("wrote {n} files to {out}/ (summary.json, records/, plots)"),
+        (False, True): _("wrote {n} files to {out}/ (summary.json, records/, map.html)"),
+        (False, False): _("wrote {n} files to {out}/ (summary.json, records/)"),
+    }[(bool(plots), bool(web_map))]
     print(done.format(n=len(written), out=out))
     return 0
 

@@ -162,7 +162,8 @@ def _first_spans() -> list[tuple[str, Callable[[Runs], str]]]:
     def depot_candidates(runs: Runs) -> str:
         cov, _ = depots(runs)
         shown = _candidates(runs[FIRST.name].outputs[0])[1]
-        return f"{shown} of\n  the {cov['sizes']['candidates']} landmarks"
+        landmarks = cov["sizes"]["candidates"] + cov["sizes"]["other_tier_sites"]
+        return f"{shown} of\n  the {landmarks} landmarks"
 
     def objective(runs: Runs) -> str:
         cov, _ = stations(runs)

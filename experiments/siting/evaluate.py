@@ -252,6 +252,7 @@ def evaluate_siting(
     Evaluation
     """
     from experiments.replicate_parallel import run_paired
+    from sim.summary import replication_value
 
     if replications < 2:
         raise ValueError(_("a confidence interval needs at least 2 replications"))
@@ -268,8 +269,9 @@ def evaluate_siting(
             res = done[r]
             row = {**res.summary, **supply_metrics(res.records, standard_min)}
             for m in metrics:
-                v = row.get(m)  # None: nothing to measure in this replication (no incidents)
-                values[which].setdefault(m, []).append(np.nan if v is None else float(v))
+                # nan: nothing to measure in this replication (no incidents); a count
+                # its summary leaves out for being 0 is 0.
+                values[which].setdefault(m, []).append(replication_value(row, m))
     return Evaluation(
         metrics=tuple(metrics),
         current={m: np.asarray(v) for m, v in values["current"].items()},

@@ -147,7 +147,7 @@ def coverage_summary(result: SitingResult, evaluation: Evaluation | None = None)
         "sizes": {
             "demand_points": int(prob.demand_nodes.size),
             "demand_weight": float(prob.weights.sum()),
-            "candidates": int(prob.candidates.size),
+            "candidates": int(prob.candidate_sites.size),  # as printed: other tiers' apart
             "other_tier_sites": int(prob.background.size),
             "fixed": int(prob.fixed.size),
         },

@@ -66,6 +66,16 @@ class SitingProblem:
     p: int | None
     names: dict[int, str] = field(default_factory=dict)
 
+    @property
+    def candidate_sites(self) -> np.ndarray:
+        """The candidate sites: :attr:`candidates` without other tiers' sites (:attr:`background`).
+
+        The nodes where a site of another tier already stands serve as they are. This is
+        what ``yingji site`` prints as the candidate sites, ``coverage.json`` stores as
+        ``sizes.candidates`` and the map draws as its candidate layer (docs/siting.md).
+        """
+        return np.setdiff1d(self.candidates, self.background)
+
 
 @dataclass
 class SitingResult:
