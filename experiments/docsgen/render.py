@@ -110,14 +110,19 @@ def after_header(lines: Sequence[str]) -> list[str]:
 
 
 def wrap(line: str, *, columns: int = 90, indent: str = "  ") -> list[str]:
-    """A long printed list (``key value, key value, ...``) wrapped for the page after commas."""
-    items = line.split(", ")
+    """A long printed list (``key value, key value, ...``) wrapped for the page after commas.
+
+    A Chinese list (``…，…``) is wrapped after its full-width commas.
+    """
+    sep = "，" if "，" in line and ", " not in line else ", "
+    comma = sep.rstrip()
+    items = line.split(sep)
     out = [items[0]]
     for item in items[1:]:
-        if width(out[-1]) + 2 + width(item) + 1 <= columns:  # room for the comma after it
-            out[-1] += ", " + item
+        if width(out[-1]) + width(sep) + width(item) + 1 <= columns:  # room for the comma
+            out[-1] += sep + item
         else:
-            out[-1] += ","
+            out[-1] += comma
             out.append(indent + item)
     return out
 

@@ -60,12 +60,20 @@ REPORTING = Session("reporting", (Command(REPORT_RUN), Command(("experiment", "r
 # --- yingji demo -----------------------------------------------------------------------
 
 
+def _wrapped(lines: list[str]) -> list[str]:
+    """The printed lines with the long stock-out list wrapped for the page."""
+    out: list[str] = []
+    for line in lines:
+        out.extend(wrap(line) if line.startswith(("stock-outs", "物资短缺")) else [line])
+    return out
+
+
 def _demo_block(session: Session) -> Callable[[Runs], str]:
-    return lambda runs: fence(after_header(runs[session.name].lines()))
+    return lambda runs: fence(_wrapped(after_header(runs[session.name].lines())))
 
 
 def _sim_demo(runs: Runs) -> str:
-    return fence(runs[SIM_DEMO.name].lines(), lang="")
+    return fence(_wrapped(runs[SIM_DEMO.name].lines()), lang="")
 
 
 def _demo_summary(runs: Runs) -> dict:
@@ -106,10 +114,7 @@ def _demo_spans() -> list[tuple[str, Callable[[dict], str]]]:
 
 
 def _county_block(runs: Runs) -> str:
-    lines: list[str] = []
-    for line in runs[SIM_COUNTY.name].lines(0):
-        lines.extend(wrap(line) if line.startswith("stock-outs") else [line])
-    return fence(lines, lang="")
+    return fence(_wrapped(runs[SIM_COUNTY.name].lines(0)), lang="")
 
 
 def _county_files(runs: Runs) -> tuple[dict, dict]:
