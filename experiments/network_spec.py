@@ -190,8 +190,9 @@ class NetworkSpec:
             from networks import load_network, synthetic_county
             from networks.synthetic_city import synthetic_city
 
+            speeds = dict(self.speeds) or None  # None: the default table, as before
             if self.file:
-                hit = load_network(self.file, speeds=dict(self.speeds) or None)
+                hit = load_network(self.file, speeds=speeds)
             elif self.synthetic == "city":
                 hit = synthetic_city(
                     seed=self.seed,
@@ -200,10 +201,15 @@ class NetworkSpec:
                     villages=self.villages,
                     grid=self.grid,
                     county_grid=self.county_grid,
+                    speeds=speeds,
                 )
             else:
                 hit = synthetic_county(
-                    seed=self.seed, townships=self.townships, villages=self.villages, grid=self.grid
+                    seed=self.seed,
+                    townships=self.townships,
+                    villages=self.villages,
+                    grid=self.grid,
+                    speeds=speeds,
                 )
             _NETWORKS[self] = hit
             while len(_NETWORKS) > 4:

@@ -170,10 +170,12 @@ def _edge_number(
     *,
     hi: float = math.inf,
     inf_ok: bool = False,
+    positive: bool = False,
 ) -> float:
     """A finite number >= 0 (and <= ``hi``) of an edge, or :class:`NetworkError` naming it.
 
-    With ``inf_ok``, ``inf`` is accepted too (a closed road's ``travel_time``).
+    With ``inf_ok``, ``inf`` is accepted too (a closed road's ``travel_time``); with
+    ``positive``, 0 is refused too (a ``speed_kph``).
     """
     try:
         out = float(value)
@@ -191,6 +193,11 @@ def _edge_number(
                 u=a, v=b, name=name, value=value, unit=unit
             )
         )
+    if positive and not (math.isfinite(out) and 0 < out <= hi):  # callers give a finite hi
+        message = _(
+            "edge {u}->{v}: {name} {value!r} is not a finite number > 0 and <= {hi:g} ({unit})"
+        )
+        raise NetworkError(message.format(u=a, v=b, name=name, value=value, hi=hi, unit=unit))
     if not (math.isfinite(out) and 0 <= out <= hi):
         message = (
             _("edge {u}->{v}: {name} {value!r} is not a finite number >= 0 and <= {hi:g} ({unit})")
@@ -296,8 +303,9 @@ def from_networkx(
         length[k] = _edge_number(d["length"], a, b, "length", _("metres"))
         hw = d.get("highway", "road")
         s = d.get("speed_kph")
-        s = None if s is None else _edge_number(s, a, b, "speed_kph", "km/h", hi=MAX_SPEED_KPH)
-        if not s:
+        if s is not None:  # 0 is refused: a road no one can drive is ``closed``
+            s = _edge_number(s, a, b, "speed_kph", "km/h", hi=MAX_SPEED_KPH, positive=True)
+        else:
             s = _maxspeed_kph(d["maxspeed"]) if d.get("maxspeed") is not None else None
         speed[k] = float(s) if s else speed_for(hw, table)
         if d.get("travel_time") is not None:

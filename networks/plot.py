@@ -39,6 +39,10 @@ ROAD_CLASS_LABELS = {
     "tertiary_link": N_("tertiary_link"),
     "living_street": N_("living_street"),
     "service": N_("service"),
+    # Farm and forest roads: forest-fire and flood crews drive them.
+    "track": N_("track"),
+    "road": N_("road"),
+    "busway": N_("busway"),
 }
 
 

@@ -38,12 +38,13 @@ DRIVABLE_HIGHWAYS = frozenset(DEFAULT_SPEEDS_KPH) | frozenset(
 
 
 def speed_table(overrides: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Return the speed table with ``*_link`` classes filled in and overrides applied.
+    """Return the speed table with overrides applied and ``*_link`` classes filled in.
 
     Parameters
     ----------
     overrides
-        km/h by road class, replacing the defaults.
+        km/h by road class, replacing the defaults. A ``*_link`` class not given
+        takes 70 % of its parent class's speed after the overrides.
 
     Returns
     -------
@@ -51,8 +52,6 @@ def speed_table(overrides: Mapping[str, float] | None = None) -> dict[str, float
         km/h by ``highway`` value.
     """
     table = dict(DEFAULT_SPEEDS_KPH)
-    for k in ("motorway", "trunk", "primary", "secondary", "tertiary"):
-        table[f"{k}_link"] = round(0.7 * table[k], 1)
     for key, value in (overrides or {}).items():
         if not value > 0:
             raise ValueError(
@@ -61,6 +60,10 @@ def speed_table(overrides: Mapping[str, float] | None = None) -> dict[str, float
                 )
             )
         table[key] = float(value)
+    # Links after the overrides, so that a slowed road slows its slip roads too;
+    # a link class given itself keeps its own speed.
+    for k in ("motorway", "trunk", "primary", "secondary", "tertiary"):
+        table.setdefault(f"{k}_link", round(0.7 * table[k], 1))
     return table
 
 

@@ -13,6 +13,7 @@ built-in city, :mod:`networks.synthetic_city`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -320,6 +321,7 @@ def synthetic_county(
     grid: int = 24,
     township_grid: int = 6,
     origin: tuple[float, float] = DEFAULT_ORIGIN,
+    speeds: Mapping[str, float] | None = None,
 ) -> RoadNetwork:
     """Generate the built-in synthetic county road network.
 
@@ -338,6 +340,9 @@ def synthetic_county(
         Streets per side of each township centre's grid.
     origin
         Longitude and latitude of the county seat, for geographic output.
+    speeds
+        km/h by road class, replacing the defaults of
+        :func:`networks.speeds.speed_table` (synthetic roads have no ``maxspeed``).
 
     Returns
     -------
@@ -374,11 +379,16 @@ def synthetic_county(
         marks += _villages(b, rng, centres, [g.ravel() for g in grids], stems, villages)
     else:
         marks += _villages(b, rng, [seat.centre], [np.array([seat.centre])], ["Seat"], villages)
-    return _network(b, marks, origin=origin, name=f"synthetic-county-{seed}")
+    return _network(b, marks, origin=origin, name=f"synthetic-county-{seed}", speeds=speeds)
 
 
 def _network(
-    b: _Builder, marks: list[Landmark], *, origin: tuple[float, float], name: str
+    b: _Builder,
+    marks: list[Landmark],
+    *,
+    origin: tuple[float, float],
+    name: str,
+    speeds: Mapping[str, float] | None = None,
 ) -> RoadNetwork:
     """The built network: speeds by class, lon/lat, Chinese names, largest strong part."""
     x, y = np.concatenate(b.xs), np.concatenate(b.ys)
@@ -388,7 +398,7 @@ def _network(
     names = np.concatenate(b.names).astype(str)
     length = np.maximum(np.hypot(x[u] - x[v], y[u] - y[v]), 1.0)
     classes, inverse = np.unique(highway, return_inverse=True)
-    table = speed_table()
+    table = speed_table(speeds)
     speed = np.array([table[c] for c in classes])[inverse]
     crs = (
         f"+proj=aeqd +lat_0={origin[1]} +lon_0={origin[0]} +x_0=0 +y_0=0 "

@@ -21,6 +21,8 @@ seat, so its county seat is also the one nearest to it by road.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from networks.names import CITY_TOWNSHIP_NAMES, COUNTY_NAMES, numbered_name
@@ -60,6 +62,7 @@ def synthetic_city(
     county_grid: int = 100,
     township_grid: int = 14,
     origin: tuple[float, float] = DEFAULT_ORIGIN,
+    speeds: Mapping[str, float] | None = None,
 ) -> RoadNetwork:
     """Generate the built-in synthetic city road network.
 
@@ -85,6 +88,9 @@ def synthetic_city(
         Streets per side of each township centre (120 m blocks).
     origin
         Longitude and latitude of the city centre, for geographic output.
+    speeds
+        km/h by road class, replacing the defaults of
+        :func:`networks.speeds.speed_table` (synthetic roads have no ``maxspeed``).
 
     Returns
     -------
@@ -178,4 +184,4 @@ def synthetic_city(
             wiggle=0.05,
         )
     marks += _villages(b, rng, hubs, pools, stems, villages)
-    return _network(b, marks, origin=origin, name=f"synthetic-city-{seed}")
+    return _network(b, marks, origin=origin, name=f"synthetic-city-{seed}", speeds=speeds)

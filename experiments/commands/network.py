@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from experiments.commands import argtypes
+from networks.errors import ConfigError
 from networks.i18n import _, pad, width
 from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES, synthetic_county
 
@@ -23,6 +24,8 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
     if getattr(args, "synthetic", None):
         # Sizes not given keep the generator's own defaults (the city's are not the county's).
         sizes = {k: getattr(args, k) for k in ("townships", "villages", "grid")}
+        if args.synthetic == "city":
+            _check_city_sizes(sizes)
         make = synthetic_city if args.synthetic == "city" else synthetic_county
         return make(seed=args.seed, **{k: v for k, v in sizes.items() if v is not None})
     if getattr(args, "osm", None):
@@ -30,6 +33,41 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
     if getattr(args, "place", None):
         return download_place(args.place)
     return load_network(args.file)
+
+
+def _check_city_sizes(sizes: dict[str, int | None]) -> None:
+    """Refuse a size outside the city's bounds, naming the option (argparse checks the county's).
+
+    The bounds are the generator's own: its grid limit, and at least one township
+    for each of its default counties (the command line has no ``--counties``).
+    """
+    from networks.synthetic_city import MAX_CITY_GRID
+    from scenarios.validate import check_int
+
+    counties = _generator_defaults()["city"]["counties"]
+    bounds = {"townships": (counties, MAX_TOWNSHIPS), "grid": (2, MAX_CITY_GRID)}
+    for name, (lo, hi) in bounds.items():
+        if sizes[name] is not None:
+            check_int(
+                sizes[name],
+                lambda message, name=name: ConfigError(
+                    _("argument --{option} of the synthetic city: {message}").format(
+                        option=name, message=message
+                    )
+                ),
+                lo=lo,
+                hi=hi,
+            )
+
+
+def format_counts(nodes: int, edges: int) -> str:
+    """``1,234 nodes, 5,678 edges``: thousands grouped, singular or plural as the count needs."""
+    # Chinese has one form and English two: a message each (the catalogue holds no plurals).
+    node = _("{n} node") if nodes == 1 else _("{n} nodes")
+    edge = _("{n} edge") if edges == 1 else _("{n} edges")
+    return _("{nodes}, {edges}").format(
+        nodes=node.format(n=f"{nodes:,}"), edges=edge.format(n=f"{edges:,}")
+    )
 
 
 def cmd_network_build(args: argparse.Namespace) -> int:
@@ -49,8 +87,9 @@ def cmd_network_build(args: argparse.Namespace) -> int:
     path = save_graphml(net, args.output)
     s = net.summary()
     print(
-        _("wrote {path}: {nodes} nodes, {edges} edges, {km} km").format(
-            path=path, nodes=s["nodes"], edges=s["edges"], km=s["total_km"]
+        # The same figures as `network info` gives, in the same form.
+        _("wrote {path}: {counts}, {km} km").format(
+            path=path, counts=format_counts(s["nodes"], s["edges"]), km=f"{s['total_km']:,.1f}"
         )
     )
     return 0
@@ -86,10 +125,14 @@ def format_network_info(summary: dict, extra: Sequence[tuple[str, str]] = ()) ->
         (_("length"), _("{km} km of directed edges").format(km=f"{summary['total_km']:,.1f}")),
         (
             _("dropped"),
-            _(
-                "{nodes} nodes, {edges} edges in {parts} parts not strongly connected "
-                "to the main one"
-            ).format(nodes=d["nodes"], edges=d["edges"], parts=d["strongly_connected_parts"]),
+            (
+                _("{counts} in {parts} part not strongly connected to the main one")
+                if d["strongly_connected_parts"] == 1
+                else _("{counts} in {parts} parts not strongly connected to the main one")
+            ).format(
+                counts=format_counts(d["nodes"], d["edges"]),
+                parts=f"{d['strongly_connected_parts']:,}",
+            ),
         ),
         # The largest dropped parts, numbered as errors about a place on one name them.
         *(
@@ -141,7 +184,15 @@ def cmd_network_plot(args: argparse.Namespace) -> int:
     check_image_suffix(args.output, option="--output")
     check_output_file(args.output, option="--output", overwrite=args.overwrite, inputs=[args.file])
     net = _network_from_args(args)
-    kinds = {"city": _("city"), "township": _("township"), "village": _("village")}
+    counties = any(lm.kind == "county" for lm in net.landmarks)
+    kinds = {
+        # Under county seats the "city" landmark is a city's centre; alone (the synthetic
+        # county) it is the county seat, as before.
+        "city": _("city centre") if counties else _("city"),
+        "county": _("county seat"),
+        "township": _("township"),
+        "village": _("village"),
+    }
     layers = {
         label: [lm.node for lm in net.landmarks if lm.kind == kind] for kind, label in kinds.items()
     }

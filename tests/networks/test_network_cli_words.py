@@ -1,0 +1,134 @@
+"""``yingji network``: the city's size bounds, the plot's landmark layers, road-class
+names and the build line's counts (audit_net findings 3, 6, 8 and 12)."""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import main
+from experiments.commands.network import format_network_info
+from networks import save_graphml, synthetic_city, synthetic_county
+from networks.i18n import _, language
+from networks.plot import ROAD_CLASS_LABELS, road_class_label
+from networks.speeds import DRIVABLE_HIGHWAYS
+from networks.synthetic import MAX_GRID
+from networks.synthetic_city import MAX_CITY_GRID
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--grid", str(MAX_CITY_GRID + 1)),  # within the county's bounds, not the city's
+        ("--townships", "5"),  # fewer than the city's ten counties
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_city_size_out_of_bounds_is_one_line_exit_2(
+    tmp_path: Path, option: str, value: str, lang: str
+) -> None:
+    assert MAX_CITY_GRID < MAX_GRID  # otherwise argparse's county bounds already catch it
+    out = tmp_path / "c.graphml"
+    code, _out, err = _run(
+        "--lang", lang, "network", "build", "--synthetic", "city", option, value, "-o", str(out)
+    )
+    assert code == 2
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert option in err and value in err
+    assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def small_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("city") / "smallcity.graphml"
+    net = synthetic_city(counties=3, townships=6, villages=30, grid=20, county_grid=10)
+    save_graphml(net, path)
+    return path
+
+
+def _plotted_layers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *argv: str) -> dict:
+    seen: dict = {}
+
+    def fake_plot(net, *, layers, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        seen.update({k: len(v) for k, v in layers.items()})
+        import matplotlib.pyplot as plt
+
+        return plt.figure()
+
+    monkeypatch.setattr("networks.plot.plot_network", fake_plot)
+    code, _out, err = _run(*argv, "-o", str(tmp_path / "p.png"))
+    assert code == 0, err
+    return seen
+
+
+def test_city_plot_draws_county_seats_and_names_the_centre(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, small_city: Path
+) -> None:
+    layers = _plotted_layers(
+        monkeypatch, tmp_path, "--lang", "en", "network", "plot", str(small_city)
+    )
+    assert layers == {"city centre": 1, "county seat": 3, "township": 6, "village": 30}
+
+
+def test_county_plot_keeps_its_seat_as_before(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "county.graphml"
+    save_graphml(synthetic_county(townships=2, villages=4, grid=4), path)
+    layers = _plotted_layers(monkeypatch, tmp_path, "--lang", "en", "network", "plot", str(path))
+    assert set(layers) == {"city", "township", "village"} and layers["city"] == 1
+
+
+def test_city_centre_and_county_seat_differ_in_chinese() -> None:
+    with language("zh"):
+        centre, seat = _("city centre"), _("county seat")
+    assert HAN.search(centre) and HAN.search(seat) and centre != seat
+
+
+def test_every_drivable_class_has_a_chinese_name() -> None:
+    assert set(DRIVABLE_HIGHWAYS) <= set(ROAD_CLASS_LABELS)
+    with language("zh"):
+        untranslated = [k for k in DRIVABLE_HIGHWAYS if not HAN.search(road_class_label(k))]
+    assert untranslated == []
+
+
+def test_build_prints_the_figures_as_info_does(tmp_path: Path) -> None:
+    out = tmp_path / "c.graphml"
+    code, built, err = _run(
+        "--lang", "en", "network", "build", "--synthetic", "county", "--grid", "40", "-o", str(out)
+    )
+    assert code == 0, err
+    code, info, err = _run("--lang", "en", "network", "info", str(out))
+    assert code == 0, err
+    rows = dict(line.split(None, 1) for line in info.splitlines())
+    nodes = rows["nodes"]
+    edges = rows["edges"].split()[0]
+    km = rows["length"].split()[0]
+    assert int(nodes.replace(",", "")) > 1000  # big enough to show the thousands separator
+    assert f": {nodes} nodes, {edges} edges, {km} km" in built
+
+
+def test_counts_are_singular_for_one() -> None:
+    summary = synthetic_county(townships=1, villages=2, grid=3).summary()
+    summary["dropped"] = {"nodes": 1, "edges": 1, "strongly_connected_parts": 1, "parts": []}
+    with language("en"):
+        text = format_network_info(summary)
+    assert "1 node, 1 edge in 1 part not strongly connected" in text
+    summary["dropped"] = {"nodes": 2, "edges": 0, "strongly_connected_parts": 2, "parts": []}
+    with language("en"):
+        text = format_network_info(summary)
+    assert "2 nodes, 0 edges in 2 parts not strongly connected" in text
