@@ -9,7 +9,9 @@ A location in a config or table is one of
 * ``"landmark:Xiba Town"`` — a named place of the network.
 
 Snapping refuses points farther than ``max_snap_m`` from every node: a
-station in the sea or in the next county is a mistake, not a station.
+station in the sea or in the next county is a mistake, not a station. A point
+nearer a node that loading dropped (a part not connected both ways) than any kept
+node is refused too, however near the kept roads are.
 """
 
 from __future__ import annotations
@@ -130,6 +132,11 @@ def _snap(
     max_m: float,
 ) -> int:
     node, dist = net.snap([a], [b], lonlat=lonlat)
+    # A place on roads that loading dropped (a disconnected half of the file) is refused even
+    # with a kept node within max_m: moving it there would put it on other roads.
+    dropped = net.dropped_reason(a, b, lonlat=lonlat, max_m=max_m)
+    if dropped:
+        raise ConfigError(dropped, source=source, key=key)
     if dist[0] > max_m:
         what = (
             _("lon {a}, lat {b} is {km} km from the nearest road node (at most {m} m allowed): "
@@ -138,13 +145,8 @@ def _snap(
             else _("x {a}, y {b} is {km} km from the nearest road node (at most {m} m allowed): "
                    "not on the network {network!r}")
         )  # fmt: skip
-        # A place on roads that loading dropped (a disconnected half of the file) says so.
-        dropped = net.dropped_reason(a, b, lonlat=lonlat, max_m=max_m)
         raise ConfigError(
-            dropped
-            or what.format(
-                a=a, b=b, km=f"{dist[0] / 1000:.2f}", m=f"{max_m:.0f}", network=net.name
-            ),
+            what.format(a=a, b=b, km=f"{dist[0] / 1000:.2f}", m=f"{max_m:.0f}", network=net.name),
             source=source,
             key=key,
         )

@@ -147,6 +147,16 @@ class NetworkSpec:
             "speeds": tuple((str(k), SPEEDS.read(sp, str(k))) for k in sp.data),
         }
         if r.has("file"):
+            # A road file has no layout seed or sizes: a kept key would mean nothing.
+            for name in ("seed", *_SIZE_KEYS):
+                if not r.has(name):
+                    continue
+                if name in SYNTHETIC["county"] or name == "seed":
+                    raise r.error(name, _('applies to synthetic = "county" or "city" only; '
+                                          "this config reads a road file"))  # fmt: skip
+                raise r.error(
+                    name, _('applies to synthetic = "city" only; this config reads a road file')
+                )
             path = Path(NETWORK.read(r, "file"))
             kw["file"] = str(path if path.is_absolute() else (base_dir / path))
         if r.has("seed"):

@@ -78,18 +78,21 @@ class DroppedNodes:
             return int(self.part[order[i]])
         return 0
 
-    def part_near(self, x: float, y: float, max_m: float) -> tuple[int, float]:
-        """The dropped part of the nearest dropped node within ``max_m`` of (x, y), or 0.
+    def part_near(
+        self, x: np.ndarray, y: np.ndarray, max_m: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The dropped part of the nearest dropped node within ``max_m`` of each point, or 0.
 
         Returns
         -------
         part, distance
-            The part (0 if no dropped node is that close) and the distance in metres.
+            Per point, the part (0 if no dropped node is that close) and the distance in metres.
         """
+        x, y = np.atleast_1d(np.asarray(x, float)), np.atleast_1d(np.asarray(y, float))
         if not len(self):
-            return 0, float("inf")
-        dist, i = self._tree.query([x, y])
-        return (int(self.part[i]) if dist <= max_m else 0), float(dist)
+            return np.zeros(x.size, np.int64), np.full(x.size, np.inf)
+        dist, i = self._tree.query(np.column_stack([x, y]))
+        return np.where(dist <= max_m, self.part[i], 0).astype(np.int64), dist
 
     def __getstate__(self) -> dict[str, Any]:
         # The lookups are rebuilt on demand: a pickled network (sent to a worker) stays small.
@@ -156,10 +159,34 @@ class CleaningReport:
         str or None
             The message, or ``None`` if no dropped node is within ``max_m`` and nearer.
         """
+        part = self.parts_at(np.array([x]), np.array([y]), max_m, np.array([kept_m]))
+        return self._reason(what, int(part[0]), network)
+
+    def parts_at(
+        self, x: np.ndarray, y: np.ndarray, max_m: float, kept_m: np.ndarray
+    ) -> np.ndarray:
+        """The dropped part each point lies on, or 0: the snapping check, for many points.
+
+        Parameters
+        ----------
+        x, y
+            The points in the network's metres.
+        max_m
+            The farthest a point may lie from its node.
+        kept_m
+            Metres from each point to its nearest kept node.
+
+        Returns
+        -------
+        numpy.ndarray
+            Per point, the part of the nearest dropped node if that node is within
+            ``max_m`` and nearer than every kept node (the point is on that part,
+            however near a kept node is); else 0.
+        """
         if self.dropped is None:
-            return None
+            return np.zeros(np.size(x), np.int64)
         part, dist = self.dropped.part_near(x, y, max_m)
-        return self._reason(what, part if dist < kept_m else 0, network)
+        return np.where(dist < np.asarray(kept_m, float), part, 0)
 
     def _reason(self, what: str, part: int, network: str) -> str | None:
         if not part:

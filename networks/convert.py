@@ -237,7 +237,12 @@ def from_networkx(
     -------
     RoadNetwork
         Its largest strongly connected part; ``cleaning`` says what was dropped.
+        OSM edges no truck drives (footways, ...) are left out first, see
+        :func:`networks.osmfile.drivable_part`.
     """
+    from networks.osmfile import drivable_part  # osmfile imports this module
+
+    graph = drivable_part(graph)  # footways etc. of an osmnx graph, as the OSM reader drops
     if graph.number_of_nodes() == 0 or graph.number_of_edges() == 0:
         raise NetworkError(_("the network has no drivable roads"))
     table = speed_table(speeds)

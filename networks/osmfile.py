@@ -51,6 +51,54 @@ def _is_drivable(data: Mapping[str, Any]) -> bool:
     return not (values == ["service"] and str(data.get("service", "")) in _SERVICE_EXCLUDED)
 
 
+#: OSM ``highway`` values no rescue truck drives on (with :data:`DRIVABLE_HIGHWAYS`, the
+#: classes whose edges :func:`drivable_part` judges; others are a user's own and stay).
+_NOT_DRIVABLE = frozenset(
+    {
+        "footway", "pedestrian", "path", "cycleway", "bridleway", "steps", "corridor",
+        "elevator", "escalator", "ladder", "via_ferrata", "platform", "bus_stop", "crossing",
+        "traffic_island", "bus_guideway", "raceway", "rest_area", "services", "emergency_bay",
+        "proposed", "planned", "construction", "abandoned", "disused", "razed", "no",
+    }
+)  # fmt: skip
+_OSM_HIGHWAYS = DRIVABLE_HIGHWAYS | _NOT_DRIVABLE
+
+
+def drivable_part(graph: Any) -> Any:
+    """The graph without the OSM edges a rescue truck cannot use, as the OSM reader keeps.
+
+    An edge whose ``highway`` values are all OpenStreetMap classes is judged by
+    :func:`_is_drivable` (class, ``area``, ``access``, ``service``), so an osmnx
+    graph of ``network_type="all"`` loses its footways, paths and steps. An edge
+    without ``highway``, or with a class of the user's own, is kept as before.
+
+    Parameters
+    ----------
+    graph
+        A networkx road graph; it is not changed.
+
+    Returns
+    -------
+    networkx graph
+        ``graph`` itself when every edge stays, else a copy without the dropped
+        edges and the nodes they alone reached.
+    """
+    drop = []
+    multi = graph.is_multigraph()
+    for u, v, *k, d in graph.edges(keys=True, data=True) if multi else graph.edges(data=True):
+        hw = d.get("highway")
+        values = hw if isinstance(hw, list) else [hw]
+        if all(h in _OSM_HIGHWAYS for h in values) and not _is_drivable(d):
+            drop.append((u, v, *k))
+    if not drop:
+        return graph
+    touched = {n for u, v, *_k in drop for n in (u, v)}
+    out = graph.copy()
+    out.remove_edges_from(drop)
+    out.remove_nodes_from([n for n in touched if out.degree(n) == 0])
+    return out
+
+
 def _graph_from_osm_xml(path: Path, places: list[dict[str, Any]] | None = None) -> Any:
     """Parse OSM XML with osmnx, keep drivable ways, then simplify.
 

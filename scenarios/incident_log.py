@@ -102,6 +102,8 @@ def place_rows(rows: LogRows, network: RoadNetwork, *, max_snap_m: float) -> np.
     if ll.size:
         px, py = _to_crs(network.crs).transform(rows.lon[ll], rows.lat[ll])
         snapped, dist = network.snap(px, py)
+        # On a part of the roads that loading dropped: refused, however near a kept node is.
+        on_dropped = network.cleaning.parts_at(px, py, max_snap_m, dist) > 0
         far_seen = False  # only the first row far off can be reported: it alone is explained
         for k, i in enumerate(ll.tolist()):
             if rows.node[i] >= 0 or rows.osmid[i] is not None:  # the node is given: agree with it
@@ -110,7 +112,7 @@ def place_rows(rows: LogRows, network: RoadNetwork, *, max_snap_m: float) -> np.
                     if apart > SAME_PLACE_M:
                         given = "node" if rows.node[i] >= 0 else "osmid"
                         bad.append((i, names["lon"], _km_apart(given, "lon+lat", apart)))
-            elif not dist[k] <= max_snap_m:
+            elif on_dropped[k] or not dist[k] <= max_snap_m:
                 if far_seen:
                     continue
                 far_seen = True

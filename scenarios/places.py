@@ -483,11 +483,13 @@ class Location:
     ) -> int:  # fmt: skip
         """The nearest node to a point, refusing a point off the network (a place elsewhere)."""
         dist, node = geo.tree.query([x, y])
+        # On a part of the roads that loading dropped: refused, however near a kept node is.
+        dropped = geo.network.dropped_reason(x, y, max_m=limit, what=_("the place"))
+        if dropped:
+            raise ConfigError(dropped, source=source, key=key)
         if not dist <= limit:
-            dropped = geo.network.dropped_reason(x, y, max_m=limit, what=_("the place"))
             raise ConfigError(
-                dropped
-                or _("the place lies {km:.2f} km from the nearest road node (at most {limit} m); "
+                _("the place lies {km:.2f} km from the nearest road node (at most {limit} m); "
                   "it is not on network {network!r}").format(
                     km=float(dist) / 1000, limit=int(limit), network=geo.network.name
                 ),

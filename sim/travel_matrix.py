@@ -202,6 +202,23 @@ def _number(table: LogTable, i: int, column: str, cell: str) -> float:
     return v
 
 
+def _whole(cell: str) -> int | None:
+    """A node number from a cell, ``"118"`` or ``"118.0"``; None if it is not a whole number.
+
+    Spreadsheets and pandas write a column with a blank in it as floats, so ``118.0``
+    is the node 118, as in the facility tables (``experiments.locations.integer``).
+    """
+    try:
+        return int(cell)
+    except ValueError:
+        pass
+    try:
+        v = float(cell)
+    except ValueError:
+        return None
+    return int(v) if math.isfinite(v) and v.is_integer() else None
+
+
 def read_od_matrix(path: str | Path) -> OdMatrix:
     """Read and check a travel-time matrix file (see :data:`OD_MATRIX_TABLE`).
 
@@ -235,9 +252,8 @@ def read_od_matrix(path: str | Path) -> OdMatrix:
         if not name:
             raise t.error(i, "origin", _("empty (a station or depot name)"))
         cell = cols["destination"][i]
-        try:
-            node = int(cell)
-        except ValueError:
+        node = _whole(cell)
+        if node is None:
             raise t.error(
                 i, "destination", _("expected a node number, got {value!r}").format(value=cell)
             ) from None
