@@ -65,13 +65,16 @@ def supply_outcome(records: RunRecords) -> tuple[np.ndarray, np.ndarray]:
     return last, short
 
 
-def supply_delivery(records: RunRecords) -> np.ndarray:
+def supply_delivery(
+    records: RunRecords, outcome: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """Minutes from call taken until the last unit issued to each incident arrived.
 
     ``nan`` for an incident that asked for no supplies or was left short
-    (including units issued that never arrive, :func:`supply_outcome`).
+    (including units issued that never arrive, :func:`supply_outcome`; pass
+    its result as ``outcome`` if already at hand).
     """
-    last, short = supply_outcome(records)
+    last, short = supply_outcome(records) if outcome is None else outcome
     full = np.isfinite(last) & (short == 0)
     call_taken = np.asarray(records.incidents["call_taken"], dtype=np.float64)
     return np.where(full, last - call_taken, np.nan)
@@ -109,8 +112,9 @@ def warning_summary(records: RunRecords, targets: ResponseTargets) -> dict[str, 
     arrival = inc["first_arrival"][needs] - inc["call_taken"][needs]
     with np.errstate(invalid="ignore"):
         ok = arrival <= targets.arrival + 1e-9
-    delivery = supply_delivery(records)[rows]
-    short = supply_outcome(records)[1]  # units issued that never arrive count as short
+    outcome = supply_outcome(records)  # units issued that never arrive count as short
+    delivery = supply_delivery(records, outcome)[rows]
+    short = outcome[1]
     return {
         "issued": int(len(w["warning"])),
         "teams_staged": int(np.sum(w["teams_staged"])),

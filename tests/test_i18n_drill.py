@@ -25,6 +25,7 @@ from experiments.drill import packets
 from networks import i18n
 from scenarios.drill import DrillScript, canonical_json, texts
 from tests.conftest import REPO
+from tests.experiments.cli_calls import run
 from tests.scenarios.test_drill_draw import draws, make_drawer
 
 EXAMPLE = REPO / "examples" / "drill.toml"
@@ -45,12 +46,6 @@ INFO_REQUIRED = ("category", "event", "urgency", "severity", "certainty")
 AREA_ORDER = ("areaDesc", "polygon", "circle", "geocode", "altitude", "ceiling")
 #: CAP 1.2 date-time: seconds, an explicit offset, UTC written "-00:00".
 CAP_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[-+]\d\d:\d\d$")
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module", autouse=True)

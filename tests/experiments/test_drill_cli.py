@@ -12,6 +12,7 @@ import pytest
 
 from experiments.cli import main
 from tests.conftest import read_csv
+from tests.experiments.cli_calls import run
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "drill.toml"
@@ -24,12 +25,6 @@ def snapshot(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     } | {str(p.relative_to(folder)) + "/": "" for p in folder.rglob("*") if p.is_dir()}
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fails_cleanly(capsys, *argv) -> str:

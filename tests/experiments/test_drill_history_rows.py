@@ -15,12 +15,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from experiments.cli import main
 from experiments.drill.history_file import read_history
 from networks import i18n
 from networks.errors import ConfigError
 from scenarios.catalogue import load_catalogue
 from scenarios.drill import SealError, combine, contribution_commitment
+from tests.experiments.cli_calls import run
 
 HEAD = "drawn_at,exercise_id,hazard,area\n"
 SMALL = """[drill]
@@ -32,12 +32,6 @@ history = "h.csv"
 [benchmark]
 replications = 0
 """
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write(path: Path, text: str) -> Path:

@@ -12,10 +12,10 @@ import shutil
 from pathlib import Path
 
 import experiments.drill.draw as drawing
-from experiments.cli import main
 from scenarios.catalogue import load_catalogue
 from scenarios.drill import EARLIER_VERSIONS, GENERATOR_VERSION
 from scenarios.drill.casualties import DEAD_BY_GRADE, grade_band
+from tests.experiments.cli_calls import run
 
 #: A small earthquake drill of grade II far ahead: a collapse at the first scene follows,
 #: and the casualty update states figures.
@@ -29,12 +29,6 @@ injects = ["casualty_update", "media_enquiry"]
 [benchmark]
 replications = 0
 """
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def round_trip(tmp_path, capsys, name: str, seed: int) -> dict:

@@ -14,6 +14,7 @@ from experiments.drill.config import read_history
 from experiments.drill.reveal import _check_history, append_history, reveal_drill
 from networks.errors import ConfigError
 from scenarios.drill import SealError
+from tests.experiments.cli_calls import one_line, run
 
 SMALL = """[drill]
 start = 2099-12-01T08:00:00+08:00
@@ -26,18 +27,6 @@ HISTORY = (
 )
 #: After every start the small drill can draw.
 AFTER_START = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("yingji: error: "), err
-    return lines[0]
 
 
 def draw_small(base: Path, *, blind: str = "six-no", seed: int = 1) -> tuple[Path, Path]:

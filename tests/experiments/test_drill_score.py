@@ -19,16 +19,11 @@ import pytest
 
 from experiments.cli import main
 from tests.conftest import REPO, read_csv
+from tests.experiments.cli_calls import run
 
 EXAMPLE = REPO / "examples" / "drill.toml"
 OBSERVATIONS = REPO / "examples" / "drill_observations.csv"
 SEED = 5
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def snapshot(folder: Path) -> dict[str, str]:

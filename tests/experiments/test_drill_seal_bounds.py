@@ -14,6 +14,7 @@ import pytest
 from experiments.cli import main
 from experiments.drill.seal import MAGIC, ScryptParams, Secret, seal, unseal
 from scenarios.drill import SealError
+from tests.experiments.cli_calls import one_line, run
 
 SMALL = """[drill]
 start = 2099-12-01T08:00:00+08:00
@@ -24,18 +25,6 @@ replications = 0
 scrypt_n = 1024
 """
 PASSPHRASE = "our drill passphrase\n"
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("yingji: error: "), err
-    return lines[0]
 
 
 def with_header(data: bytes, **kdf: object) -> bytes:

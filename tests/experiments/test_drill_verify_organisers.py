@@ -11,21 +11,10 @@ import pytest
 
 from experiments.cli import main
 from experiments.drill.verify import verify_drill
+from tests.experiments.cli_calls import one_line, run
 from tests.experiments.test_drill_reveal_guards import SMALL, draw_small
 
 ORGANISERS = ("alice", "贵溪市应急管理局")
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("yingji: error: "), err
-    return lines[0]
 
 
 @pytest.fixture(autouse=True)

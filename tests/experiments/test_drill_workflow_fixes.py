@@ -39,6 +39,7 @@ from scenarios.drill import (
     seed_from_int,
 )
 from tests.conftest import REPO
+from tests.experiments.cli_calls import one_line, run
 from tests.scenarios.test_drill_draw import county_facilities
 
 EXAMPLE = REPO / "examples" / "drill.toml"
@@ -67,18 +68,6 @@ def freeze_draw_clock(mp: pytest.MonkeyPatch, when: datetime = BEFORE) -> None:
             return when.astimezone(tz) if tz is not None else when.replace(tzinfo=None)
 
     mp.setattr(drawing, "datetime", Clock)
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def one_line(err: str) -> str:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("yingji: error: "), err
-    return lines[0]
 
 
 def snapshot(folder: Path) -> dict[str, str]:

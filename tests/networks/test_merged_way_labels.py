@@ -7,7 +7,6 @@ hour multipliers, drill place names and written GraphML) differ from run to run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -53,8 +52,7 @@ def test_the_shipped_extract_reads_the_same_labels_under_any_hash_seed():
             env=env, capture_output=True, text=True, check=True, cwd=ROOT,
         )  # fmt: skip
         digests.add(out.stdout.strip())
-    assert len(digests) == 1
-    assert len(next(iter(digests))) == len(hashlib.sha256().hexdigest())
+    assert len(digests) == 1 and "" not in digests  # one digest, and the script printed it
 
 
 def test_a_merged_edges_english_and_chinese_names_come_from_one_way():

@@ -1,0 +1,19 @@
+"""Calling the ``yingji`` command line from a test, and reading its one-line errors."""
+
+from __future__ import annotations
+
+from experiments.cli import main
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    """``yingji ARGV...`` in this process: exit status, stdout and stderr."""
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def one_line(err: str) -> str:
+    """The one error line a refused command prints (fails the test if there is more)."""
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("yingji: error: "), err
+    return lines[0]
