@@ -12,19 +12,22 @@ state takes milliseconds), each to one user at a time.
 
 A run that comes back to states it has left (the hour bands of a congestion
 profile, :mod:`sim.congestion`, each a state of its own) asks
-:meth:`TravelOracle.kept_times` instead: read-only copies of the seconds per
-state, kept by the oracle (and so for the next run in the process too), so
-that each (road state, hour band) is worked out once, by a move that repairs
-only the arcs whose weight differs, and a band that comes back costs a
-look-up.
+:meth:`TravelOracle.kept_times` instead: read-only seconds per state, kept by
+the oracle (and so for the next run in the process too), so that each (road
+state, hour band) is worked out once and a band that comes back costs a
+look-up. The state the trees stand in lends them its arrays instead of a
+copy; they go to that state's entry when the trees move on. A move that
+changes more than :data:`REGROW_SHARE` of the arcs (a band changes whole road
+classes) grows the trees again, in place, instead of repairing them.
 
 Memory: an oracle holds its arcs (about 380 bytes per node on a road
 network) and, per source, 16 bytes per node in each direction (float64 and
 float32 seconds, int32 predecessors): 32 bytes per source per node. For 102
 sources on 198,000 nodes that is 0.68 GB; :data:`KEEP_BYTES` bounds what idle
-oracles may hold. Kept copies take 8 bytes per source per node and state,
-at most :data:`KEPT_TIMES_BYTES` per oracle; idle oracles give theirs up
-before any oracle is dropped.
+oracles may hold. Kept seconds take 8 bytes per source per node and state,
+but none for the state the trees stand in; at most :data:`KEPT_TIMES_BYTES`
+per oracle (counting that state's too); idle oracles give theirs up before any
+oracle is dropped.
 """
 
 from __future__ import annotations
@@ -34,15 +37,24 @@ import weakref
 from collections import OrderedDict
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csgraph, csr_matrix
 
 from networks.roadnet import RoadNetwork
 from networks.trees import ArcGraph, TreeSet
 
 #: Bytes that oracles not in use may hold between runs (least recently used go first).
 KEEP_BYTES = 1 << 30
-#: Bytes of per-state copies of the seconds one oracle may keep (see ``kept_times``).
+#: Bytes of per-state seconds one oracle may keep (see ``kept_times``; the state the trees
+#: stand in counts too, though it shares their arrays).
 KEPT_TIMES_BYTES = 1 << 30
+#: Share of the arcs beyond which a move grows the trees again instead of repairing them.
+#: A band of a congestion profile changes whole road classes (every arc of the built-in
+#: city under ``china_city``): repairing such a move took the city 2 to 4 times as long
+#: as growing the trees again, with 1.4 to 2.8 GB of scratch, and ended by growing every
+#: tree again anyway. A closure changes a few arcs and is repaired.
+REGROW_SHARE = 0.05
+#: Sources per Dijkstra call when growing trees again (bounds the float64 scratch).
+_REGROW_CHUNK = 16
 #: Guards the pool (checkout and release may come from several threads).
 _LOCK = threading.Lock()
 
@@ -61,11 +73,6 @@ class TravelOracle:
     ----------
     state : RoadNetwork
         The state the trees and searches answer for.
-    out_times : numpy.ndarray
-        float32 ``(len(sources), n_nodes)``: seconds from each source to every node.
-    in_times : numpy.ndarray
-        float32 ``(len(sources), n_nodes)``: seconds from every node to each source.
-        Both are rewritten in place by :meth:`move_to`.
     """
 
     def __init__(self, network: RoadNetwork, sources: np.ndarray) -> None:
@@ -74,31 +81,52 @@ class TravelOracle:
         self.graph = ArcGraph(self.state)
         self.outward = TreeSet(self.graph, self.sources)
         self.inward = TreeSet(self.graph, self.sources, reverse=True)
-        self.out_times = self.outward.dist32
-        self.in_times = self.inward.dist32
         self.in_use = False
         self.broken = False
-        # Read-only copies of the seconds per state: version -> (state, out, in).
+        # Read-only seconds per state: version -> (state, out, in).
         self._kept: OrderedDict[int, tuple[weakref.ref[RoadNetwork], np.ndarray, np.ndarray]] = (
             OrderedDict()
         )
+        #: Bytes of every kept entry (the budget counts the lent ones too).
         self._kept_bytes = 0
+        #: Versions whose kept arrays are views of the trees' own (those of :attr:`state`).
+        self._lent: set[int] = set()
         #: States whose seconds :meth:`kept_times` worked out (not found kept).
         self.computed = 0
 
     @property
+    def out_times(self) -> np.ndarray:
+        """float32 ``(len(sources), n_nodes)``: seconds from each source to every node.
+
+        Rewritten in place by :meth:`move_to` (see :meth:`own_times`).
+        """
+        return self.outward.dist32
+
+    @property
+    def in_times(self) -> np.ndarray:
+        """float32 ``(len(sources), n_nodes)``: seconds from every node to each source."""
+        return self.inward.dist32
+
+    @property
     def nbytes(self) -> int:
-        """Bytes held by the trees, the arcs and the kept copies."""
-        return self.graph.nbytes + self.outward.nbytes + self.inward.nbytes + self._kept_bytes
+        """Bytes held by the trees, the arcs and the kept seconds not lent by the trees."""
+        trees = self.graph.nbytes + self.outward.nbytes + self.inward.nbytes
+        return trees + self._kept_bytes - self._lent_bytes()
+
+    def _lent_bytes(self) -> int:
+        return sum(self._kept[v][1].nbytes + self._kept[v][2].nbytes for v in self._lent)
 
     def kept_times(self, state: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
-        """Seconds from and to the sources in ``state``, as read-only copies kept per state.
+        """Seconds from and to the sources in ``state``, read-only, kept per state.
 
         The first ask for a state moves the oracle there (repairing only what
-        differs from where it was) and keeps copies of :attr:`out_times` and
-        :attr:`in_times`; later asks, in this run or a later one, return them
-        without moving. At most :data:`KEPT_TIMES_BYTES` are kept, the least
-        recently asked for going first.
+        differs from where it was, or growing the trees again when most
+        differs) and keeps read-only views of :attr:`out_times` and
+        :attr:`in_times`; when the trees move on, those arrays stay with the
+        state and the trees take new ones, so the views never change. Later
+        asks, in this run or a later one, return them without moving. At most
+        :data:`KEPT_TIMES_BYTES` are kept, the least recently asked for going
+        first.
 
         Returns
         -------
@@ -113,11 +141,12 @@ class TravelOracle:
             self._kept.move_to_end(state.version)
             return hit[1], hit[2]
         self.move_to(state)
-        out, inn = self.out_times.copy(), self.in_times.copy()
+        out, inn = self.out_times.view(), self.in_times.view()
         out.flags.writeable = inn.flags.writeable = False
         self.computed += 1
         self._drop_kept(state.version)
         self._kept[state.version] = (weakref.ref(state), out, inn)
+        self._lent.add(state.version)
         self._kept_bytes += out.nbytes + inn.nbytes
         while self._kept_bytes > KEPT_TIMES_BYTES and len(self._kept) > 1:
             self._drop_kept(next(iter(self._kept)))
@@ -127,13 +156,33 @@ class TravelOracle:
         old = self._kept.pop(version, None)
         if old is not None:
             self._kept_bytes -= old[1].nbytes + old[2].nbytes
+            self._lent.discard(version)
 
     def drop_kept(self) -> int:
-        """Give up every kept copy; returns the bytes freed."""
-        freed = self._kept_bytes
+        """Give up every kept entry; returns the bytes freed (lent arrays stay the trees')."""
+        freed = self._kept_bytes - self._lent_bytes()
         self._kept.clear()
+        self._lent.clear()
         self._kept_bytes = 0
         return freed
+
+    def own_times(self) -> None:
+        """Make :attr:`out_times` and :attr:`in_times` the arrays :meth:`move_to` rewrites.
+
+        For a user that holds on to them across moves instead of asking
+        :meth:`kept_times`: arrays lent to a kept state go to it (kept seconds
+        never change), and the trees take copies.
+        """
+        self._detach(fresh=False)
+
+    def _detach(self, *, fresh: bool) -> None:
+        """Leave lent arrays to their kept states; the trees take copies (``fresh``: new arrays)."""
+        if not self._lent:
+            return
+        for trees in (self.outward, self.inward):
+            lent = trees.dist32
+            trees.dist32 = np.empty_like(lent) if fresh else lent.copy()
+        self._lent.clear()
 
     def move_to(self, state: RoadNetwork) -> int:
         """Answer for ``state`` from now on (a state of the same network).
@@ -152,7 +201,13 @@ class TravelOracle:
         self.broken = True
         arcs, old, new = self.graph.move_to(state.factor)
         self.state = state
-        written = self.outward.update(arcs, old, new) + self.inward.update(arcs, old, new)
+        regrow = arcs.size > REGROW_SHARE * self.graph.arc_u.size
+        if arcs.size:  # trees grown again overwrite every entry: no need to copy
+            self._detach(fresh=regrow)
+        if regrow:
+            written = _regrow(self.outward) + _regrow(self.inward)
+        else:
+            written = self.outward.update(arcs, old, new) + self.inward.update(arcs, old, new)
         self.broken = False
         return written
 
@@ -166,6 +221,21 @@ class TravelOracle:
                         if self in pool:
                             pool.remove(self)
             _trim()
+
+
+def _regrow(trees: TreeSet) -> int:
+    """Grow every tree of ``trees`` again on its graph's weights, in place; entries written.
+
+    The same Dijkstra a :class:`~networks.trees.TreeSet` grows its trees by,
+    a few sources at a time, so the scratch stays small and the arrays keep
+    their identity (a user may hold :attr:`TravelOracle.out_times`).
+    """
+    g = trees.graph.reverse if trees.reverse else trees.graph.forward
+    for lo in range(0, trees.sources.size, _REGROW_CHUNK):
+        k = slice(lo, lo + _REGROW_CHUNK)
+        d, p = csgraph.dijkstra(g, indices=trees.sources[k], return_predecessors=True)
+        trees.dist[k], trees.pred[k], trees.dist32[k] = d, p, d
+    return int(trees.dist.size)
 
 
 #: Arcs of each network, never moved: for CSR matrices of any state (see :func:`state_csr`).

@@ -15,10 +15,10 @@ What is kept, and for how long (see also ``docs/simulation.md``):
 * the station trees, one :class:`~networks.oracle.TravelOracle` per run,
   moved from state to state by repairing only what a closure or reopening
   changed, and handed to the next run in the process afterwards; with
-  congestion (hour bands, :mod:`sim.congestion`), read-only copies of the
-  station arrays per state, kept by the oracle within
-  :data:`~networks.oracle.KEPT_TIMES_BYTES`, so that a band coming back
-  moves nothing;
+  congestion (hour bands, :mod:`sim.congestion`), read-only station arrays
+  per state, kept by the oracle within
+  :data:`~networks.oracle.KEPT_TIMES_BYTES` (the state the trees stand in
+  shares the trees' own), so that a band coming back moves nothing;
 * dispatch orders per (state, layout): the nearest :data:`ORDER_PREFIX`
   stations per node and capability (the rest worked out when a dispatch
   walks past them), at most :data:`ORDERS_KEPT` nodes per state and layout;
@@ -305,9 +305,9 @@ class Travel:
         ``None`` for the roads alone.
     keep
         Whether the run comes back to states it has left (hour bands): each
-        state's tables are then copies kept by the oracle
+        state's tables are then arrays kept by the oracle
         (:meth:`~networks.oracle.TravelOracle.kept_times`), valid after the
-        oracle moves on, instead of the oracle's own arrays.
+        oracle moves on, instead of the arrays its moves rewrite.
 
     Notes
     -----
@@ -341,6 +341,8 @@ class Travel:
         # Without a matrix the tables are the oracle's own arrays; with one, copies
         # rewritten at each move (the oracle's arrays are its trees' and go to the next run).
         o = self.oracle
+        if not keep:  # held across moves: not arrays lent to a kept state by an earlier run
+            o.own_times()
         self.times = (
             (o.out_times, o.in_times)
             if matrix is None or keep  # kept tables bring their own arrays
