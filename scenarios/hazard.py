@@ -4,13 +4,17 @@ This module holds :class:`HazardSpec` (one ``[hazards.KEY]`` table: the
 hazard's needs, growth, cascades, road effects and texts in two languages)
 and the team, supply, CAP-category and spatial-basis vocabularies
 (:data:`CAPABILITIES`, :data:`SUPPLY_ITEMS`, :data:`CAP_CATEGORIES`,
-:data:`WEIGHT_BASES`) and :data:`TEXT_KEYS`. Cascade rules and road effects are
-in :mod:`scenarios.hazard_effects`; the whole catalogue in
-:mod:`scenarios.catalogue`.
+:data:`WEIGHT_BASES`) and :data:`TEXT_KEYS`. A hazard's grade bands (deaths
+and seriously injured by grade, :data:`Band`) are numbers of their own, not
+read from the ``meaning`` sentences, so rewording a sentence changes no draw.
+Cascade rules and road effects are in :mod:`scenarios.hazard_effects`; the
+whole catalogue in :mod:`scenarios.catalogue`.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +25,9 @@ from scenarios.hazard_effects import CascadeRule, RoadEffect, four, four_out
 from scenarios.limits import MAX_SUPPLIES_PER_INCIDENT, MAX_TEAMS_PER_INCIDENT
 from scenarios.stream import CATEGORIES, Requirement
 from scenarios.terms import category_name
-from scenarios.validate import Reader
+from scenarios.validate import Reader, check_int
+
+logger = logging.getLogger(__name__)
 
 #: Team capabilities (shared vocabulary with ``sim``).
 CAPABILITIES = ("fire", "technical_rescue", "hazmat", "medical", "water_rescue", "general")
@@ -37,6 +43,10 @@ CAP_CATEGORIES = (
 #: Spatial bases of background incidents.
 WEIGHT_BASES = ("population", "roads", "uniform")
 
+
+#: An inclusive range of a count at one grade: ``(fewest, most)``, most None when open above.
+Band = tuple[int, int | None]
+_NUMERALS = ("I", "II", "III", "IV")
 
 #: Texts with a Chinese twin ``<key>_zh`` (``meaning``: a list of four).
 TEXT_KEYS = ("name", "description", "under_control", "meaning")
@@ -54,6 +64,55 @@ def _meaning(r: Reader, name: str, default: Any = ...) -> tuple[str, ...]:
     ):
         raise r.error(name, _("expected a list of 4 strings (grades I-IV)"))
     return tuple(meaning)
+
+
+def _band_text(band: Band) -> str:
+    return f"[{band[0]}, {'inf' if band[1] is None else band[1]}]"
+
+
+def _bands(r: Reader, name: str) -> tuple[Band | None, ...]:
+    """Four inclusive ranges, grades I-IV, each wholly above the milder grades' (None: ``[]``)."""
+    v = r.get(name)
+    if not isinstance(v, list) or len(v) != 4:
+        raise r.error(
+            name,
+            _("expected a list of 4 ranges (grades I-IV), each [fewest, most] or []"),
+        )
+    out: list[Band | None] = []
+    for g, band in enumerate(v):
+        key = f"{name}[{g}]"
+        if band == []:
+            out.append(None)
+            continue
+        if not isinstance(band, list) or len(band) != 2:
+            raise r.error(key, _("expected [fewest, most] (most may be inf), or []"))
+        lo = check_int(band[0], lambda m, k=key: r.error(k, m), lo=0)
+        hi = band[1]
+        # inf (TOML's own word) opens the band above: "30 or more"
+        open_above = isinstance(hi, float) and math.isinf(hi) and hi > 0
+        out.append(
+            (lo, None if open_above else check_int(hi, lambda m, k=key: r.error(k, m), lo=lo))
+        )
+    stated = [(g, b) for g, b in enumerate(out) if b is not None]
+    for (g, graver), (m, milder) in zip(stated, stated[1:], strict=False):
+        if milder[1] is None or milder[1] >= graver[0]:
+            raise r.error(
+                f"{name}[{m}]",
+                _(
+                    "grade {milder} {band} is not below grade {graver} {graver_band}: the "
+                    "ranges must fall from grade I to grade IV without overlapping"
+                ).format(
+                    milder=_NUMERALS[m],
+                    band=_band_text(milder),
+                    graver=_NUMERALS[g],
+                    graver_band=_band_text(graver),
+                ),
+            )
+    return tuple(out)
+
+
+def _bands_out(bands: tuple[Band | None, ...]) -> list[list[float]]:
+    return [[b[0], math.inf if b[1] is None else b[1]] if b else [] for b in bands]
 
 
 @dataclass(frozen=True)
@@ -102,6 +161,17 @@ class HazardSpec:
     name_zh, description_zh, under_control_zh, meaning_zh
         Chinese twins of ``name``, ``description``, ``under_control`` and
         ``meaning`` (``""`` or ``()`` where the catalogue gives none).
+    deaths
+        Deaths by grade I-IV, ``(fewest, most)`` inclusive (most None: open
+        above; None for a grade the deaths do not set), as the grading standard
+        cited for the hazard gives them; what a drill's casualty update states
+        (:mod:`scenarios.drill.casualties`). None: the catalogue gives no
+        ``deaths`` and the bands are read from ``meaning`` (deprecated).
+    deaths_include_missing
+        The standard counts the missing with the dead (死亡（含失踪）).
+    seriously_injured
+        The seriously injured (incl. poisoned) by grade I-IV, like ``deaths``;
+        ``()`` where no grade sets them.
     cascade_origin
         File and dotted key the ``cascade`` rules were read from, for messages
         about them (not part of equality).
@@ -129,6 +199,9 @@ class HazardSpec:
     description_zh: str = ""
     under_control_zh: str = ""
     meaning_zh: tuple[str, ...] = ()
+    deaths: tuple[Band | None, ...] | None = None
+    deaths_include_missing: bool = False
+    seriously_injured: tuple[Band | None, ...] = ()
     cascade_origin: tuple[str | None, str] = field(default=(None, ""), compare=False)
 
     # ------------------------------------------------------- display texts
@@ -178,6 +251,10 @@ class HazardSpec:
                 "grade_probs", _("must sum to 1, sums to {total:.6g}").format(total=sum(probs))
             )
         meaning = _meaning(r, "meaning")
+        deaths = _bands(r, "deaths") if r.has("deaths") else None
+        for k in ("seriously_injured", "deaths_include_missing"):
+            if deaths is None and r.has(k):
+                raise r.error("deaths", _("missing (needed with {key})").format(key=k))
 
         def counts(name: str, section: Section, hi: int) -> tuple:
             t = r.table(name, {})
@@ -199,7 +276,7 @@ class HazardSpec:
         for name, v in (("cascade", cascade), ("roads", roads)):
             if not isinstance(v, list):
                 raise r.error(name, _("expected an array of tables ([[...]])"))
-        return cls(
+        spec = cls(
             key=key,
             name=HAZARD.read(r, "name"),
             category=HAZARD.read(r, "category"),
@@ -232,8 +309,14 @@ class HazardSpec:
             description_zh=HAZARD.read(r, "description_zh"),
             under_control_zh=HAZARD.read(r, "under_control_zh"),
             meaning_zh=_meaning(r, "meaning_zh", ()),
+            deaths=deaths,
+            deaths_include_missing=HAZARD.read(r, "deaths_include_missing"),
+            seriously_injured=_bands(r, "seriously_injured") if r.has("seriously_injured") else (),
             cascade_origin=(source, r.path("cascade")),
         )
+        if deaths is None:  # said once the table is known to be good, not before its error
+            _warn_no_bands(r)
+        return spec
 
     def to_dict(self) -> dict[str, Any]:
         """TOML-ready table (without the key)."""
@@ -254,6 +337,11 @@ class HazardSpec:
             "control_work": self.control_work.to_dict(),
             "clear_work": self.clear_work.to_dict(),
         }
+        if self.deaths is not None:  # a catalogue without bands stays without (read as before)
+            out["deaths"] = _bands_out(self.deaths)
+            out["deaths_include_missing"] = self.deaths_include_missing
+        if self.seriously_injured:
+            out["seriously_injured"] = _bands_out(self.seriously_injured)
         if self.cascade:
             out["cascade"] = [c.to_dict() for c in self.cascade]
         if self.roads:
@@ -265,7 +353,28 @@ class HazardSpec:
         return out
 
 
+#: Where :func:`_warn_no_bands` has spoken: one command may read a catalogue several times.
+_WARNED: set[str] = set()
+
+
+def _warn_no_bands(r: Reader) -> None:
+    """A hazard without ``deaths``: its bands come from the sentences, as before; say so once."""
+    where = ": ".join(p for p in (r.source, r.path("deaths")) if p)
+    if where in _WARNED:
+        return
+    _WARNED.add(where)
+    logger.warning(
+        _(
+            "{where}: not given, so drill casualty figures are read from the English "
+            "meaning sentences and change when a sentence is reworded (deprecated); add "
+            "deaths (and seriously_injured, deaths_include_missing where the grading "
+            "standard sets them)"
+        ).format(where=where)
+    )
+
+
 _GRADED = "one value, or a list of four for grades I-IV"
+_BANDS = "four [fewest, most] (most may be inf) or []"
 #: One ``[hazards.<key>]`` table of a catalogue (:meth:`HazardSpec.from_dict`).
 HAZARD = Section(
     "hazards.<key>",
@@ -295,6 +404,18 @@ HAZARD = Section(
         Key("meaning", "list", "What each grade I-IV means for this hazard.", "分级标准",
             default=REQUIRED, allowed_text="four strings"),
         Key("meaning_zh", "list", "The same in Chinese.", default=[], allowed_text="four strings"),
+        Key("deaths", "list",
+            "Deaths by grade I-IV as the grading standard sets them, inclusive, grade I highest "
+            "([] where deaths do not set the grade); the figures a drill's casualty update "
+            "states. Left out: read from meaning (deprecated).", "死亡人数分级",
+            default=None, default_text="from meaning", allowed_text=_BANDS),
+        Key("deaths_include_missing", "boolean",
+            "Whether deaths count the missing too.", "死亡（含失踪）",
+            default=HazardSpec.deaths_include_missing),
+        Key("seriously_injured", "list",
+            "Seriously injured (incl. poisoned) by grade I-IV, like deaths; a casualty "
+            "update states no more injured than its grade's most.", "重伤人数分级",
+            default=[], allowed_text=_BANDS),
         Key("teams", "table", "Teams needed by capability (at least one).", "救援力量需求",
             default=REQUIRED),
         Key("supplies", "table", "Supplies needed by item.", "物资需求", default={}),

@@ -1,26 +1,36 @@
 """Casualty figures of a drill: each hazard's grade bands, and the casualty-update inject.
 
-The catalogue says what each grade means for a hazard (``meaning``, grades
-I-IV, after the national plan that sets the thresholds and cited above each
-list in ``hazards.toml``). :func:`grade_band` reads from those sentences the
-figures a casualty update at a grade must keep to:
+The catalogue gives, for each hazard, the figures that set its grades I-IV
+after the national plan or regulation cited above it in ``hazards.toml``:
+``deaths`` and ``seriously_injured`` (inclusive ranges by grade, ``[]`` where
+the count does not set the grade) and ``deaths_include_missing``.
+:func:`grade_band` turns them into the figures a casualty update at a grade
+must keep to:
+
+* deaths inside the grade's range; dead + missing inside it where the
+  standard counts the missing with the dead;
+* the injured an update states stay below the seriously injured of every
+  graver grade, and within the grade's own range.
+
+A grade's figures are read as the plans read them: meeting any one criterion of
+a grade puts the event there, so a grade's figures also stay below every graver
+grade's thresholds. A grade the deaths do not set (a mass gathering of grade
+III, any epidemic) keeps yingji's earlier bands (:data:`DEAD_BY_GRADE`),
+narrowed to lie below the graver grades and not under the milder ones. A band
+open above (grade I: ``[300, inf]``) is drawn up to half as much again (300-450).
+
+A catalogue hazard without ``deaths`` (a user's catalogue written before the
+key existed) has its bands read, as they were before, from its English
+``meaning`` sentences by :func:`criteria` (deprecated: a reworded sentence
+changes the figures; loading such a catalogue says so):
 
 * deaths: ``">=300 dead (incl. missing)"``, ``"10-29 dead or missing"``,
   ``"fewer than 3 dead"``, ``"<10 dead"``, ``"10 or more dead"``,
-  ``"up to 4 dead"``, ``"any death"``, ``"no deaths"``; a hazard whose
-  meanings count the missing with the dead ("incl. missing", "dead or
-  missing") states dead + missing inside the band;
+  ``"up to 4 dead"``, ``"any death"``, ``"no deaths"``; meanings that count
+  the missing with the dead ("incl. missing", "dead or missing") state
+  dead + missing inside the band;
 * the seriously injured (``"50-99 seriously injured"``, ``">=100 poisoned or
-  seriously injured"``): the injured an update states stay below the
-  threshold of every graver grade.
-
-A grade's meaning is read as the plans read it: meeting any one criterion of a
-grade puts the event there, so a grade's figures also stay below every graver
-grade's thresholds. A grade whose meaning states no deaths (a mass gathering
-of grade III, any epidemic) keeps yingji's earlier bands
-(:data:`DEAD_BY_GRADE`), narrowed to lie below the graver grades and not under
-the milder ones. A band open above (grade I: "``>=300``") is drawn up to half
-as much again (300-450).
+  seriously injured"``).
 
 Drawing rules /4 (:mod:`scenarios.drill.drawing_rules`) drew every hazard's
 figures from :data:`DEAD_BY_GRADE`; :func:`casualty_update` keeps that for
@@ -121,7 +131,7 @@ def criteria(meaning: str, noun: str = "dead") -> list[Range]:
     return out
 
 
-def _own(crit: list[Range]) -> Range | None:
+def _own(crit: Sequence[Range]) -> Range | None:
     """A grade's own band: what meets all its criteria (None if it states none)."""
     if not crit:
         return None
@@ -129,7 +139,7 @@ def _own(crit: list[Range]) -> Range | None:
     return max(lo for lo, _ in crit), (min(his) if his else None)
 
 
-def _threshold(crit: list[Range]) -> int | None:
+def _threshold(crit: Sequence[Range]) -> int | None:
     """The fewest that meet a grade by one criterion ("fewer than 3" meets nothing)."""
     los = [lo for lo, _ in crit if lo > 0]
     return min(los) if los else None
@@ -153,12 +163,13 @@ def _fallback(grade: int, floor: int, cap: int | None) -> Range:
     return lo, hi_
 
 
+Criteria = tuple[tuple[Range, ...], ...]
+
+
 @functools.cache
-def _bands(meaning: tuple[str, ...]) -> tuple[GradeBand, ...]:
-    dead = [criteria(m) for m in meaning]
-    hurt = [criteria(m, "injured") for m in meaning]
+def _resolve(dead: Criteria, hurt: Criteria, with_missing: bool) -> tuple[GradeBand, ...]:
+    """Grade bands from each grade's criteria on deaths and on the seriously injured."""
     own = [_own(c) for c in dead]
-    with_missing = any(_WITH_MISSING.search(m) for m in meaning)
     out = []
     for g in range(1, 5):
         cap = _cap([_threshold(c) for c in dead[: g - 1]])
@@ -185,9 +196,29 @@ def _bands(meaning: tuple[str, ...]) -> tuple[GradeBand, ...]:
     return tuple(out)
 
 
+@functools.cache
+def _from_meaning(meaning: tuple[str, ...]) -> tuple[GradeBand, ...]:
+    """The bands as the ``meaning`` sentences state them (a catalogue without ``deaths``)."""
+    return _resolve(
+        tuple(tuple(criteria(m)) for m in meaning),
+        tuple(tuple(criteria(m, "injured")) for m in meaning),
+        any(_WITH_MISSING.search(m) for m in meaning),
+    )
+
+
+def _stated(bands: Sequence[Range | None]) -> Criteria:
+    """One criterion per grade the bands set (none for ``[]``); four empty for no bands."""
+    return tuple((b,) if b is not None else () for b in bands) if bands else ((),) * 4
+
+
 def grade_band(hazard: HazardSpec, grade: int) -> GradeBand:
-    """The casualty figures ``hazard`` states at ``grade`` (1-4), read from its meanings."""
-    return _bands(tuple(hazard.meaning))[grade - 1]
+    """The casualty figures ``hazard`` states at ``grade`` (1-4), from its catalogue bands."""
+    if hazard.deaths is None:
+        return _from_meaning(tuple(hazard.meaning))[grade - 1]
+    bands = _resolve(
+        _stated(hazard.deaths), _stated(hazard.seriously_injured), hazard.deaths_include_missing
+    )
+    return bands[grade - 1]
 
 
 def figures(ctx: InjectContext, grade: int) -> tuple[int, int, int]:

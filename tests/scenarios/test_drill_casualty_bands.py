@@ -150,6 +150,7 @@ def test_the_bands_follow_the_catalogue_not_a_table():
     quake = replace(
         catalogue()["earthquake"],
         meaning=(">=100 dead", "20-99 dead or missing", "5-19 dead", "fewer than 5 dead"),
+        deaths=((100, None), (20, 99), (5, 19), (0, 4)),
     )
     assert grade_band(quake, 2).dead == (20, 99) and grade_band(quake, 2).with_missing
     ctx = replace(context("earthquake", 2, 0), hazard=quake, catalogue=catalogue())
