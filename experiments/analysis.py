@@ -14,7 +14,7 @@ arrival time with no arrivals) are left out of that metric.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -291,12 +291,35 @@ def numeric_metrics(rows: Sequence[Any]) -> list[str]:
     return [k for k, ok in seen.items() if ok and k not in ID_KEYS]
 
 
+def known_metric(metric: str, available: Collection[str]) -> bool:
+    """Whether ``metric`` can be reported from results whose numeric metrics are ``available``.
+
+    Parameters
+    ----------
+    metric
+        A metric name (a flat summary key).
+    available
+        The numeric metrics of the results (:func:`numeric_metrics`).
+
+    Returns
+    -------
+    bool
+        True for an available metric, and for a count the simulation's summary
+        leaves out when it is 0 (:data:`sim.summary.LEFT_OUT_COUNTS`): no
+        replication recording it means 0 in every one, not an unknown metric.
+    """
+    from sim.summary import LEFT_OUT_COUNTS
+
+    return metric in available or metric in LEFT_OUT_COUNTS
+
+
 def choose_metrics(
     rows: Sequence[Any], wanted: Sequence[str] | None, *, source: str | None = None
 ) -> list[str]:
     """The metrics to analyse: ``wanted`` (checked against the results) or all numeric ones.
 
-    ``wanted`` of ``None`` means all numeric ones; an empty list is refused.
+    ``wanted`` of ``None`` means all numeric ones; an empty list is refused. A
+    wanted count that no replication recorded (:func:`known_metric`) is kept: it is 0.
     """
     available = numeric_metrics(rows)
     if wanted is None:
@@ -308,7 +331,7 @@ def choose_metrics(
             key="metrics",
         )
     for i, m in enumerate(wanted):
-        if m not in available:
+        if not known_metric(m, available):
             raise ConfigError(
                 _("no numeric metric {metric!r} in the results; available: {available}").format(
                     metric=m, available=", ".join(available)

@@ -235,8 +235,8 @@ def _join(items: Sequence[str]) -> str:
     return _(", ").join(items)
 
 
-def scenario_label(scenario: str) -> str:
-    """A run config's scenario as shown: the catalogue's Chinese name in Chinese, else as given."""
+def _scenario_names(scenario: str) -> tuple[str | None, str | None]:
+    """A config's scenario file's ``title`` and ``name_zh`` (``None`` where not given)."""
     from networks.errors import YingjiError
     from scenarios.spec import scenario_dir
     from scenarios.validate import read_toml
@@ -245,10 +245,23 @@ def scenario_label(scenario: str) -> str:
     if path.suffix != ".toml" and not path.exists():
         path = scenario_dir() / f"{scenario}.toml"
     try:
-        zh = read_toml(path).get("name_zh")
+        data = read_toml(path)
     except YingjiError:  # a label never fails a run (the run read the file already)
-        zh = None
-    return both(scenario, zh if isinstance(zh, str) else None)
+        return None, None
+    title, zh = data.get("title"), data.get("name_zh")
+    return (title or None if isinstance(title, str) else None,
+            zh if isinstance(zh, str) else None)  # fmt: skip
+
+
+def scenario_label(scenario: str) -> str:
+    """A run config's scenario as shown: the catalogue's Chinese name in Chinese, else as given."""
+    return both(scenario, _scenario_names(scenario)[1])
+
+
+def scenario_name(scenario: str) -> str:
+    """A run config's scenario named in a sentence: its ``title`` in English (else as given)."""
+    title, zh = _scenario_names(scenario)
+    return both(title or scenario, zh)
 
 
 def policy_label(name: str | None) -> str:
@@ -312,7 +325,12 @@ def format_summary(
         first.get("targets_control"),
     )
     policy = dict(config.policy).get("name")
-    head = _("{name}: scenario {scenario}, policy {policy}, {n} replication(s), seed {seed}")
+    # One message per form, chosen here: the catalogue holds no plural entries.
+    head = (
+        _("{name}: scenario {scenario}, policy {policy}, {n} replication, seed {seed}")
+        if len(results) == 1
+        else _("{name}: scenario {scenario}, policy {policy}, {n} replications, seed {seed}")
+    )
     standard = _(
         "standard: call taken <= {call_taking} min, first arrival <= {arrival} min after, "
         "under control <= {control} min after arrival"
@@ -336,7 +354,7 @@ def format_summary(
             scenario=(
                 config.incidents.path.name  # a replayed log: its file, not the catalogue
                 if getattr(config, "incidents", None) is not None
-                else scenario_label(config.scenario)
+                else scenario_name(config.scenario)
             ),
             policy=policy_name(policy),
             n=len(results),

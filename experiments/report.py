@@ -29,6 +29,7 @@ from typing import Any
 from experiments.analysis import (
     choose_metrics,
     factor_text,
+    known_metric,
     level_text,
     numeric_metrics,
     paired_intervals,
@@ -194,10 +195,12 @@ def write_report(
     else:
         base = points[0]
 
-    # Tables of every numeric metric go to analysis/; the page shows the chosen ones.
+    # Tables of every numeric metric go to analysis/; the page shows the chosen ones. A
+    # chosen count no replication recorded (0 in all) joins the tables after the rest.
     shown = set(metrics)
-    per_all = point_intervals(rows, points, everything, level=level)
-    paired_all = paired_intervals(rows, points, everything, baseline=base.index, level=level)
+    tabled = everything + [m for m in dict.fromkeys(metrics) if m not in everything]
+    per_all = point_intervals(rows, points, tabled, level=level)
+    paired_all = paired_intervals(rows, points, tabled, baseline=base.index, level=level)
     write_table(per_all, root / "analysis" / "points", fmt="csv")
     write_table(paired_all, root / "analysis" / "paired", fmt="csv")
     per_point = _subset(per_all, shown)
@@ -248,7 +251,7 @@ def _check_metrics(
     except ConfigError:
         available = numeric_metrics(rows)
         shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
-        bad = next(m for m in metrics if m not in available)
+        bad = next(m for m in metrics if not known_metric(m, available))
         raise ConfigError(
             _("no numeric metric {metric!r} in the results (available: {available})").format(
                 metric=bad, available=shown

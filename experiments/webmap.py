@@ -200,7 +200,7 @@ def run_map_data(
     dict
         JSON-ready data of :func:`render_page`.
     """
-    from experiments.outputs import policy_name, scenario_label
+    from experiments.outputs import policy_name, scenario_name
     from experiments.runner import draw_incidents, replication_seeds
     from scenarios import load_scenario
 
@@ -258,7 +258,7 @@ def run_map_data(
             "scenario {scenario}, policy {policy}; replication {replication} shown "
             "(of replications 0 to {last}), root seed {seed}"
         ).format(
-            scenario=scenario_label(config.scenario),
+            scenario=scenario_name(config.scenario),
             policy=policy_name(dict(config.policy).get("name")),
             replication=result.replication, last=last, seed=root,
         ),  # fmt: skip

@@ -3,6 +3,7 @@
 A scenario is a TOML file::
 
     name = "rainstorm_72h"
+    title = "72-hour rainstorm"   # optional English display name (default: name)
     name_zh = "72小时暴雨"        # optional Chinese display name
     description = "..."
     description_zh = "..."        # optional Chinese description (English shown without it)
@@ -126,6 +127,8 @@ class ScenarioSpec:
     ----------
     name, description
         Identity and a sentence for listings.
+    title
+        English display name in words (``""``: ``name`` is shown).
     name_zh, description_zh
         Chinese display name and description (``""``: the English ones are
         shown); :meth:`label` and :meth:`about` follow the language in use.
@@ -160,10 +163,11 @@ class ScenarioSpec:
     source: str | None = field(default=None, compare=False)
     name_zh: str = ""
     description_zh: str = ""
+    title: str = ""
 
     def label(self) -> str:
-        """The scenario's display name in the language in use (its ``name`` in English)."""
-        return both(self.name, self.name_zh)
+        """The display name in the language in use (in English ``title``, else ``name``)."""
+        return both(self.title or self.name, self.name_zh)
 
     def about(self) -> str:
         """The description in the language in use."""
@@ -196,6 +200,7 @@ class ScenarioSpec:
             max_cascade_depth=SCENARIO_FILE.read(r, "max_cascade_depth"),
             source=source,
             name_zh=SCENARIO_FILE.read(r, "name_zh"),
+            title=SCENARIO_FILE.read(r, "title"),
             description_zh=SCENARIO_FILE.read(r, "description_zh"),
         )
         spec._check_times()
@@ -251,7 +256,7 @@ class ScenarioSpec:
             out["overrides"] = self.overrides
         if self.catalogue:
             out["catalogue"] = self.catalogue
-        for k in ("name_zh", "description_zh"):  # only where given
+        for k in ("title", "name_zh", "description_zh"):  # only where given
             if getattr(self, k):
                 out[k] = getattr(self, k)
         return out
@@ -402,6 +407,8 @@ SCENARIO_FILE = Section(
     "Scenario file",
     (
         Key("name", "string", "Name of the scenario.", "情景名称", default=REQUIRED),
+        Key("title", "string", "English display name in words (default: the name).",
+            "英文名称", default=""),
         Key("name_zh", "string", "Chinese display name.", "中文名称", default=""),
         Key("description", "string", "One sentence for listings.", "说明", default=""),
         Key("description_zh", "string", "Chinese description.", default=""),

@@ -23,6 +23,25 @@ INTERVALS = (
 #: Flat keys of the counts :func:`summarise` leaves out when they are 0: unserved
 #: incidents by reason, stock-outs by depot tier and kind, incidents by grade.
 _ZERO_WHEN_LEFT_OUT = re.compile(r"unserved_.+|stockouts_.+|by_grade_\d+_incidents")
+#: Depot tiers of the stock-out counts (``none``: no depot in reach carried the item)
+#: and what fell short: an issue to an incident or a restocking order.
+STOCKOUT_TIERS = ("city", "county", "township", "village", "none")
+STOCKOUT_KINDS = ("issue", "replenish")
+#: Why an incident went unserved (``reason`` in the records): set by sim.dispatch,
+#: sim.engine and :meth:`sim.recording.Recording._unserved_reason`.
+UNSERVED_REASONS = ("no_capability", "after_horizon", "horizon", "unreachable", "stalled")
+#: Every flat key :func:`summarise` can leave out for being 0 (the exact names, unlike
+#: :func:`left_out_when_zero`): a metric no replication recorded is 0 if it is one of these.
+LEFT_OUT_COUNTS = frozenset(
+    [f"unserved_{r}" for r in UNSERVED_REASONS]
+    + [f"by_grade_{g}_incidents" for g in range(1, 5)]
+    + [
+        f"stockouts_{tier}_{kind}_{what}"
+        for tier in STOCKOUT_TIERS
+        for kind in STOCKOUT_KINDS
+        for what in ("events", "units_short")
+    ]
+)
 
 
 def left_out_when_zero(key: str) -> bool:
@@ -40,7 +59,8 @@ def left_out_when_zero(key: str) -> bool:
         True for ``unserved_<reason>``, ``stockouts_<tier>_<kind>_...`` and
         ``by_grade_<g>_incidents``; false for everything else, including the
         shares of a grade (``by_grade_<g>_arrival_share``), which are undefined
-        without incidents rather than 0.
+        without incidents rather than 0. :data:`LEFT_OUT_COUNTS` lists the exact
+        keys the simulation writes.
     """
     return _ZERO_WHEN_LEFT_OUT.fullmatch(key) is not None
 
@@ -231,8 +251,8 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
     reasons, counts = np.unique(inc["reason"][~inc["served"]], return_counts=True)
     so = records.stockouts
     tiers: dict[str, Any] = {}
-    for tier in ("city", "county", "township", "village", "none"):
-        for kind in ("issue", "replenish"):
+    for tier in STOCKOUT_TIERS:
+        for kind in STOCKOUT_KINDS:
             sel = (so["tier"] == tier) & (so["kind"] == kind)
             if sel.any():
                 t = tiers.setdefault(tier, {})

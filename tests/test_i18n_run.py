@@ -89,7 +89,7 @@ def test_the_chinese_table_has_chinese_labels_and_no_english_ones(runs):
         assert row.startswith(label), row
         assert CJK.search(label) and not LATIN.search(label), label
     english = [label for _key, label, _unit in HEADLINE]
-    english += ["metric", "95% CI", "scenario", "policy", "replication(s)", "standard:"]
+    english += ["metric", "95% CI", "scenario", "policy", "replication", "standard:"]
     english += ["busiest stations", "call taken", "wrote ", " Station", " min"]
     assert [w for w in english if w in text] == []
     assert "指标" in text and "均值" in text and "95% 置信区间" in text
@@ -133,7 +133,7 @@ def test_the_english_table_is_the_one_the_code_always_printed(runs):
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     lines = text.splitlines()
     assert lines[0] == (
-        "tiny: scenario typical_week, policy severity priority, 2 replication(s), seed 5"
+        "tiny: scenario typical week, policy severity priority, 2 replications, seed 5"
     )
     assert lines[1] == (
         "standard: call taken <= 1 min, first arrival <= 10 min after, "
