@@ -68,6 +68,8 @@ class TravelOracle:
         Any state of the network; the oracle starts in its undisrupted state.
     sources
         Node indices (stations).
+    start
+        A state of the network to start in instead (the trees are grown there).
 
     Attributes
     ----------
@@ -75,10 +77,19 @@ class TravelOracle:
         The state the trees and searches answer for.
     """
 
-    def __init__(self, network: RoadNetwork, sources: np.ndarray) -> None:
+    def __init__(
+        self, network: RoadNetwork, sources: np.ndarray, *, start: RoadNetwork | None = None
+    ) -> None:
         self.state = network.base
         self.sources = np.asarray(sources, dtype=np.int64).ravel()
         self.graph = ArcGraph(self.state)
+        if start is not None and start is not self.state:
+            # Trees grown once, in the state asked for first (a congested run starts in an
+            # hour band: growing them free-flow first cost the city a second full growth).
+            if start.base is not self.state:
+                raise ValueError("a travel oracle answers for states of one network only")
+            self.graph.move_to(start.factor)
+            self.state = start
         self.outward = TreeSet(self.graph, self.sources)
         self.inward = TreeSet(self.graph, self.sources, reverse=True)
         self.in_use = False
@@ -293,11 +304,15 @@ _KEPT: weakref.WeakKeyDictionary[RoadNetwork, OrderedDict[bytes, list[TravelOrac
 )
 
 
-def checkout(network: RoadNetwork, sources: np.ndarray) -> TravelOracle:
+def checkout(
+    network: RoadNetwork, sources: np.ndarray, *, start: RoadNetwork | None = None
+) -> TravelOracle:
     """An oracle for ``sources`` on ``network``, reused if an idle one exists.
 
     The caller owns it until :meth:`TravelOracle.release`; its state is
-    whatever the last user left, so move it before reading.
+    whatever the last user left, so move it before reading. A new one is made
+    in the state ``start`` (default: the undisrupted one), where the caller
+    will read first.
     """
     src = np.asarray(sources, dtype=np.int64).ravel()
     key = src.tobytes()
@@ -309,7 +324,7 @@ def checkout(network: RoadNetwork, sources: np.ndarray) -> TravelOracle:
             if not oracle.in_use and not oracle.broken:
                 oracle.in_use = True
                 return oracle
-    oracle = TravelOracle(network, src)  # seconds on a city: outside the lock
+    oracle = TravelOracle(network, src, start=start)  # seconds on a city: outside the lock
     oracle.in_use = True
     with _LOCK:
         per_net = _KEPT.setdefault(network.base, OrderedDict())

@@ -87,6 +87,8 @@ class RoadStates:
             depot_nodes=self.depot_nodes,
             matrix=self.travel_matrix,
             keep=self._bands is not None,
+            # A new oracle grows its trees in the start's hour band, where the run reads first.
+            start=self._start_state if self._bands is not None else None,
         )
         self.tables = self._tables_for(self._start_state)
 

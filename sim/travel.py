@@ -308,6 +308,9 @@ class Travel:
         state's tables are then arrays kept by the oracle
         (:meth:`~networks.oracle.TravelOracle.kept_times`), valid after the
         oracle moves on, instead of the arrays its moves rewrite.
+    start
+        The state the run reads first: an oracle made for this run grows its
+        trees there (a reused one moves there as usual).
 
     Notes
     -----
@@ -324,6 +327,7 @@ class Travel:
         depot_nodes: np.ndarray,
         matrix: TravelMatrix | None = None,
         keep: bool = False,
+        start: RoadNetwork | None = None,
     ) -> None:
         self.cap_stations = cap_stations
         self.matrix = matrix
@@ -337,7 +341,7 @@ class Travel:
             if len(per_net) >= _LAYOUTS_KEPT:
                 del per_net[next(iter(per_net))]
             self.depots = per_net[dkey] = DepotSearch(depot_nodes, matrix=matrix)
-        self.oracle: TravelOracle = checkout(network, station_nodes)
+        self.oracle: TravelOracle = checkout(network, station_nodes, start=start)
         # Without a matrix the tables are the oracle's own arrays; with one, copies
         # rewritten at each move (the oracle's arrays are its trees' and go to the next run).
         o = self.oracle
