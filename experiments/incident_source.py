@@ -44,7 +44,8 @@ INCIDENT_KEYS = (
     Key("disruptions", "path", "Road disruptions of the log, as yingji scenario sample "
         "writes them (NAME.disruptions.csv).", "道路中断记录"),
     Key("start", "date-time", "The run's start when the log's times are date-times "
-        "(default: the earliest incident).", "起始时间"),
+        "(default: the earliest incident; one without a UTC offset is read in the log's).",
+        "起始时间"),
     Key("max_snap_m", "number", "Farthest a log's lon/lat may lie from a road node, metres.",
         "最大吸附距离", default=MAX_LOG_SNAP_M, lo=0, hi=MAX_SNAP_LIMIT_M),
 )  # fmt: skip

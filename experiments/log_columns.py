@@ -39,7 +39,6 @@ _LOG = {
                  False),
     "control_work": ("number", "Minutes of work on scene until under control; empty: drawn "
                      "per replication.", "处置用时", False),
-    "on_scene": ("number", "Another name of control_work.", "", False),
     "clear_work": ("number", "Minutes on scene after control until the teams leave; empty: "
                    "drawn.", "清场用时", False),
     "parent": ("integer", "Id of the incident it cascaded from (-1 or empty: none).", "", False),

@@ -20,8 +20,12 @@ A root seed may be given as an int, a numpy Generator, a SeedSequence or
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +33,11 @@ import numpy as np
 from experiments.config import Region, RunConfig
 from networks.i18n import _
 from networks.seeds import SeedLike, as_root_seed
+
+#: The clock of rush hours and duty shifts: China's one time zone (UTC+08:00), as the
+#: drills' default. A date-time with an offset is read on it, so the same instants
+#: give the same run whichever offset a log writes; one without is taken as is.
+LOCAL_CLOCK = timezone(timedelta(hours=8))
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,8 @@ def run_replication(
 def desks_and_rules(config: RunConfig, region: Region) -> tuple[Any, Any]:
     """The config's duty desks and reporting rules (``None`` where it has none).
 
+    Desks without their own ``start_hour`` change shifts on the clock of a
+    replayed log of date-times (:func:`log_clock_hour`), else at ``start_hour`` 0.
     A drone station the region does not have is an error naming the key.
     """
     from networks.errors import ConfigError
@@ -164,6 +175,10 @@ def desks_and_rules(config: RunConfig, region: Region) -> tuple[Any, Any]:
         if config.duty is not None
         else None
     )
+    if duty is not None and "start_hour" not in dict(config.duty or ()):
+        hour = log_clock_hour(config)  # shifts on a dated log's own clock (default 0 otherwise)
+        if hour is not None:
+            duty = dataclasses.replace(duty, start_hour=hour)
     rules = rules_from_config(
         dict(config.reporting) if config.reporting is not None else None, source=config.source
     )
@@ -238,8 +253,9 @@ def moveup_spec(config: RunConfig, region: Region) -> Any:
 def congestion_spec(config: RunConfig) -> Any:
     """The config's ``[congestion]`` as a :class:`sim.congestion.Congestion` (``None``: none).
 
-    Without its own ``start_hour``, minute 0 is the incident log's ``start``
-    (when the config replays a log that gives one), else the scenario's ``start_hour``.
+    Without its own ``start_hour``, minute 0 is the clock hour of the incident
+    log's minute 0 (:func:`log_clock_hour`) when the config replays a log of
+    date-times, else the scenario's ``start_hour``.
     """
     if config.congestion is None:
         return None
@@ -248,15 +264,48 @@ def congestion_spec(config: RunConfig) -> Any:
     spec = Congestion.from_dict(dict(config.congestion), source=config.source)
     if spec.start_hour is not None:
         return spec
-    start = config.incidents.start if config.incidents is not None else None
-    if start is not None:
-        from datetime import datetime
-
-        t = datetime.fromisoformat(start)
-        return spec.with_start(t.hour + t.minute / 60 + t.second / 3600)
+    hour = log_clock_hour(config)
+    if hour is not None:
+        return spec.with_start(hour)
     from scenarios import load_scenario
 
     return spec.with_start(load_scenario(config.scenario).start_hour)
+
+
+def log_clock_hour(config: RunConfig) -> float | None:
+    """The clock hour (0-24, on :data:`LOCAL_CLOCK`) of minute 0 of the config's incident log.
+
+    Minute 0 is ``[scenario] start`` if given (one without a UTC offset is read
+    in the log's), else the log's earliest time, as the log reader takes it.
+
+    Returns
+    -------
+    float or None
+        ``None`` when the config draws a scenario or its log counts minutes.
+    """
+    source = config.incidents
+    if source is None:
+        return None
+    start = getattr(source, "start", None)
+    t = None if start is None else datetime.fromisoformat(start)
+    path = getattr(source, "path", None)
+    if (t is None or t.tzinfo is None) and path is not None and Path(path).is_file():
+        p = Path(path)  # the log decides: its earliest time, or the offset a naive start takes
+        t = _minute_zero(str(p.absolute()), p.stat().st_mtime_ns, start) or t
+    if t is None:
+        return None
+    if t.tzinfo is not None:
+        t = t.astimezone(LOCAL_CLOCK)
+    return t.hour + t.minute / 60 + t.second / 3600
+
+
+@lru_cache(maxsize=8)
+def _minute_zero(path: str, mtime_ns: int, start: str | None) -> datetime | None:
+    """A log file's minute 0 (cached per file version: every replication asks)."""
+    from scenarios.incident_rows import minute_zero
+    from scenarios.log_table import read_csv_table
+
+    return minute_zero(read_csv_table(path), start)
 
 
 def run_config(

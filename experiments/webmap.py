@@ -74,14 +74,14 @@ def _labels() -> dict[str, str]:
     }
 
 
-def clock_text(minutes: float, start_hour: int) -> str:
+def clock_text(minutes: float, start_hour: float) -> str:
     """A time of the run as a person reads it: ``day 1 07:05`` (``start_hour`` is t = 0)."""
     total = int(round(start_hour * 60 + minutes))
     day, rest = divmod(total, 24 * 60)
     return _("day {day} {clock}").format(day=day + 1, clock=f"{rest // 60:02d}:{rest % 60:02d}")
 
 
-def _after(t: float, since: float, start_hour: int) -> str:
+def _after(t: float, since: float, start_hour: float) -> str:
     """``day 1 07:05 (+4.6 min)``, or a dash when ``t`` did not happen."""
     if not np.isfinite(t):
         return "-"
@@ -91,7 +91,7 @@ def _after(t: float, since: float, start_hour: int) -> str:
 
 
 def _incidents(
-    records: Any, region: Any, xy: np.ndarray, *, start_hour: int, hazard_names: dict[str, str]
+    records: Any, region: Any, xy: np.ndarray, *, start_hour: float, hazard_names: dict[str, str]
 ) -> dict[str, Any]:
     """The incidents layer: one point each, coloured by minutes to first arrival, with a popup."""
     from experiments.outputs import UNSERVED_LABELS
@@ -201,12 +201,16 @@ def run_map_data(
         JSON-ready data of :func:`render_page`.
     """
     from experiments.outputs import policy_name, scenario_name
-    from experiments.runner import draw_incidents, replication_seeds
+    from experiments.runner import draw_incidents, log_clock_hour, replication_seeds
     from scenarios import load_scenario
 
     rec, net = result.records, region.network
     root = int(result.summary["root_seed"])
     spec = load_scenario(config.scenario)
+    # The clock of minute 0: a dated log's own (as the run's congestion reads it), else the
+    # scenario's start hour.
+    log_hour = log_clock_hour(config)
+    start_hour = spec.start_hour if log_hour is None else log_hour
     hazard_names = {h.key: h.label() for h in spec.hazard_catalogue()}
     origin, extent = wl.frame(net)
     roads, roads_data, notes = wl.road_data(net, origin, max_segments)
@@ -226,7 +230,7 @@ def run_map_data(
 
         names = [facility_label(str(n), region.names_zh) for n in st["name"]]
         moved = [moves_layer(rec.moves, station_xy, names,
-                             clock=lambda t: clock_text(t, spec.start_hour))]  # fmt: skip
+                             clock=lambda t: clock_text(t, start_hour))]  # fmt: skip
         out_in = [np.bincount(np.asarray(rec.moves[c], dtype=np.int64), minlength=len(names))
                   for c in ("from_station", "to_station")]  # fmt: skip
 
@@ -248,7 +252,7 @@ def run_map_data(
                     lambda i: []),
         _facilities("stations", st, station_xy, region.names_zh, station_rows),
         _incidents(rec, region, wl.node_xy(net, rec.incidents["node"], origin),
-                   start_hour=spec.start_hour, hazard_names=hazard_names),
+                   start_hour=start_hour, hazard_names=hazard_names),
     ]  # fmt: skip
     last = replications - 1
     return {
@@ -265,7 +269,7 @@ def run_map_data(
         "replication": result.replication,
         "replications": replications,
         "notes": notes,
-        "time": {"start": float(rec.start), "end": float(rec.end), "start_hour": spec.start_hour,
+        "time": {"start": float(rec.start), "end": float(rec.end), "start_hour": start_hour,
                  "value": wl.busiest_time(items, float(rec.start))} if items else None,
         **page_common(net, extent, roads_data, osm_network(config)),
         "layers": [{"id": "roads", "type": "roads", "label": _("roads by class"), "on": True},

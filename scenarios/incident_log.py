@@ -20,7 +20,7 @@ A log has one row per incident. Columns (English names; any order):
     asks most of for the hazard and grade. Empty: the catalogue's.
 ``supplies``, optional
     ``drinking_water:200;tents:10``. Empty: the catalogue's.
-``control_work`` (or ``on_scene``), ``clear_work``, optional
+``control_work``, ``clear_work``, optional
     Minutes of work on scene to bring the incident under control, and after
     that until the teams leave. Empty: drawn, see below.
 ``id``, ``parent``, ``category``, optional

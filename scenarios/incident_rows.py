@@ -19,19 +19,21 @@ from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios import incident_cells as cells
 from scenarios.catalogue import HazardCatalogue
+from scenarios.limits import MAX_DURATION_MIN
 from scenarios.log_table import LogTable
 from scenarios.stream import Requirement
 
-__all__ = ["LOG_COLUMNS", "LogRows", "read_log_rows"]
+__all__ = ["LOG_COLUMNS", "LogRows", "minute_zero", "read_log_rows"]
 
 #: Columns a log may have, in the order messages list them.
 LOG_COLUMNS = (
     "id", "time", "time_min", "node", "osmid", "lon", "lat", "x", "y", "hazard", "category",
-    "grade", "teams", "teams_needed", "supplies", "control_work", "on_scene", "clear_work",
-    "parent",
+    "grade", "teams", "teams_needed", "supplies", "control_work", "clear_work", "parent",
 )  # fmt: skip
 #: Other names of a column (the issue's and the sample's wording), -> the name read.
-_ALIASES = {"time_min": "time", "teams_needed": "teams", "on_scene": "control_work"}
+_ALIASES = {"time_min": "time", "teams_needed": "teams"}
+#: A run's records name this the clock time the full complement arrived: never minutes of work.
+RECORDS_TIME = "on_scene"
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,7 +42,8 @@ class LogRows:
 
     ``node`` is ``-1``, ``osmid`` ``None`` and ``lon``/``lat`` NaN where not
     given; ``control_work``/``clear_work`` are NaN where they are to be drawn;
-    ``parent`` is a row position (``-1``: none).
+    ``parent`` is a row position (``-1``: none); ``start`` is the date-time of
+    minute 0 (``None`` when the log counts minutes).
     """
 
     table: LogTable
@@ -59,10 +62,20 @@ class LogRows:
     lon: np.ndarray
     lat: np.ndarray
     names: Mapping[str, str]
+    start: datetime | None = None
 
 
 def _name_columns(table: LogTable) -> dict[str, str]:
     """Column read -> its name in the table; an alias beside its column is refused."""
+    if RECORDS_TIME in table.columns:  # it once stood for control_work: say why it no longer does
+        raise ConfigError(
+            _(
+                "on_scene is the time the full complement arrived (as a run's records write "
+                "it), not minutes of work: name the work on scene control_work"
+            ),
+            source=table.source,
+            key=table.column_key(RECORDS_TIME),
+        )
     table.check_columns(LOG_COLUMNS)
     names: dict[str, str] = {}
     for c in table.columns:
@@ -107,7 +120,9 @@ class _Reader:
         self.ids: dict[int, int] = {}
         self.parent_ids: dict[int, int] = {}
         self.dated: bool | None = None  # whether times are date-times (the first row decides)
-        self.aware: bool | None = None if start is None else start.tzinfo is not None
+        # A start with an offset decides; one without takes the log's (see time()).
+        self.start_aware = start is not None and start.tzinfo is not None
+        self.aware: bool | None = True if self.start_aware else None
 
     def cell(self, i: int, col: str, *, need: bool = False) -> Any:
         """Row ``i``'s cell of column ``col`` (as read), ``None`` if empty or absent."""
@@ -172,9 +187,15 @@ class _Reader:
             return
         if self.aware is None:
             self.aware = t.tzinfo is not None
+            if self.aware and self.t0 is not None:  # a start without an offset is on the log's
+                self.t0 = self.t0.replace(tzinfo=t.tzinfo)
         if (t.tzinfo is not None) != self.aware:
             raise cells.CellError(
-                _("date-times with and without a UTC offset: give every time one way")
+                _("no UTC offset, but the start {start} has one: give every time one way").format(
+                    start=self.t0
+                )
+                if self.start_aware and t.tzinfo is None
+                else _("date-times with and without a UTC offset: give every time one way")
             )
         if self.t0 is not None and t < self.t0:
             raise cells.CellError(
@@ -239,10 +260,42 @@ class _Reader:
             t0 = self.t0 or min(self.stamps)  # type: ignore[type-var]
             for i, s in enumerate(self.stamps):
                 self.minutes[i] = (s - t0).total_seconds() / 60.0  # type: ignore[operator]
-                try:
-                    cells.number(self.minutes[i])
-                except cells.CellError as exc:  # more than a leap year after the start
-                    raise t.error(i, self.names["time"], str(exc)) from None
+            self.check_span()
+            self.t0 = t0
+
+    def check_span(self) -> None:
+        """Refuse a log longer than a run may be, naming its two ends (a mistyped year)."""
+        last = int(np.argmax(self.minutes))
+        if self.minutes[last] <= MAX_DURATION_MIN:
+            return
+        t, col, days = self.table, self.names["time"], MAX_DURATION_MIN // 1440
+        if self.t0 is not None:  # the given start is one end; a row before it was refused
+            raise t.error(
+                last,
+                col,
+                _(
+                    "the log runs from the start {first} to {last} ({last_row}), more than "
+                    "{days} days: check the year"
+                ).format(first=self.t0, last=self.stamps[last], last_row=t.rows[last], days=days),
+            )
+        first = int(np.argmin(self.minutes))
+        # The mistyped end is the one far from most incidents: name its row.
+        mid = float(np.median(self.minutes))
+        wrong = first if mid - self.minutes[first] > self.minutes[last] - mid else last
+        raise t.error(
+            wrong,
+            col,
+            _(
+                "the log runs from {first} ({first_row}) to {last} ({last_row}), more than "
+                "{days} days: check the year"
+            ).format(
+                first=self.stamps[first],
+                first_row=t.rows[first],
+                last=self.stamps[last],
+                last_row=t.rows[last],
+                days=days,
+            ),
+        )
 
 
 def read_log_rows(
@@ -257,7 +310,8 @@ def read_log_rows(
     catalogue
         Hazards the log may name.
     start
-        The run's start when times are date-times (default: the earliest).
+        The run's start when times are date-times (default: the earliest). One
+        without a UTC offset is read in the offset of the log's first time.
 
     Raises
     ------
@@ -280,5 +334,45 @@ def read_log_rows(
         category=np.asarray(r.category, dtype=str), grade=r.grade, requirement=r.req,
         requirements=r.base + tuple(r.extra), control_work=r.control, clear_work=r.clear,
         parent=r.parent, ids=r.ids, node=r.node, osmid=tuple(r.osmid), lon=r.lon, lat=r.lat,
-        names=r.names,
+        names=r.names, start=r.t0 if r.dated else None,
     )  # fmt: skip
+
+
+def minute_zero(table: LogTable, start: datetime | str | None = None) -> datetime | None:
+    """The date-time of a log's minute 0, as :func:`read_log_rows` takes it (cells not checked).
+
+    Parameters
+    ----------
+    table
+        The log's raw rows.
+    start
+        The run's start, if given; one without a UTC offset is read in the
+        offset of the log's first time.
+
+    Returns
+    -------
+    datetime or None
+        ``start``, else the earliest time; ``None`` when the log counts minutes
+        (or a cell the reader would refuse leaves it unknown).
+    """
+    column = next((c for c in table.columns if _ALIASES.get(c, c) == "time"), None)
+    stamps = []
+    for raw in table.columns.get(column, []) if column else []:
+        value = cells.plain(raw)
+        try:
+            t = None if value is None else cells.time_cell(value)
+        except cells.CellError:
+            return None
+        if t is not None and not isinstance(t, datetime):
+            return None  # minutes since the start
+        if t is not None:
+            stamps.append(t)
+    if not stamps:
+        return None
+    if start is not None:
+        t0 = cells.parse_start(start)
+        return t0.replace(tzinfo=stamps[0].tzinfo) if t0.tzinfo is None else t0
+    try:
+        return min(stamps)
+    except TypeError:  # with and without offsets: the reader names the cell
+        return None

@@ -5,7 +5,8 @@ in one place (:meth:`Congestion.from_dict`)::
 
     [congestion]
     profile = "china_city"        # or "flat": every hour at free flow
-    start_hour = 8                # clock hour at minute 0 (default: the scenario's start_hour)
+    start_hour = 8                # clock hour at minute 0 (default: a dated log's minute 0,
+                                  # else the scenario's start_hour)
     [congestion.hours]            # 24 travel-time multipliers (hours 0-23) per OSM road class
     primary = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.4, 2.0, 2.0, 1.4, 1.3, 1.3,
                1.3, 1.3, 1.3, 1.3, 1.4, 2.0, 2.0, 1.4, 1.2, 1.2, 1.0, 1.0]
@@ -185,8 +186,9 @@ class Congestion:
         ``(road class, 24 multipliers)`` given over the profile; a ``*_link``
         class follows its parent unless given itself.
     start_hour
-        Clock hour at minute 0 of the run; ``None``: 0 (a run config fills in the
-        scenario's ``start_hour``, see :func:`experiments.runner.congestion_spec`).
+        Clock hour at minute 0 of the run; ``None``: 0 (a run config fills in a
+        dated incident log's minute 0, else the scenario's ``start_hour``, see
+        :func:`experiments.runner.congestion_spec`).
     """
 
     profile: str = "china_city"
@@ -358,7 +360,8 @@ CONGESTION = Section(
             "拥堵时段曲线", choices=PROFILES, default="china_city"),
         Key("start_hour", "number", "Clock hour at minute 0 of the run (8.5 is 08:30).",
             "开始时刻", lo=0, hi=24,
-            default_text="the scenario's start_hour (or the incident log's start)"),
+            default_text="the incident log's minute 0 (its start, else its earliest incident, on "
+            "Beijing time), else the scenario's start_hour"),
         Key("hours", "table", "24 multipliers (hours 0-23) per OSM road class, over the "
             "profile.", "分时段系数", default={}),
     ),

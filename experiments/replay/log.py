@@ -14,11 +14,16 @@ the start, or ISO 8601 date-times):
 
 An empty cell is unknown (that incident drops out of that interval). The
 names are those of a run's ``records/incidents`` table, so a table yingji
-wrote replays as it is. Each time must not come before the one it follows.
+wrote replays as it is: its ``call`` is read as ``time`` (a ``nan`` time is
+unknown), its ``on_scene`` (when the full complement arrived) is checked as a
+time but not compared, and its other columns (:data:`RECORDS_ONLY`, and in
+such a table ``teams_needed``, a count) are left out. Each time must not come
+before the one it follows.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,8 +34,10 @@ import numpy as np
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.incident_rows import LOG_COLUMNS, RECORDS_TIME
+from sim.records import INCIDENT_COLUMNS as RECORDS_COLUMNS
 
-__all__ = ["OBSERVED_COLUMNS", "ReplayLog", "read_replay_log"]
+__all__ = ["OBSERVED_COLUMNS", "RECORDS_ONLY", "ReplayLog", "read_replay_log"]
 
 #: Observed time columns, in the order of the response, with their aliases.
 OBSERVED_COLUMNS = {
@@ -38,6 +45,14 @@ OBSERVED_COLUMNS = {
     "first_arrival": ("first_arrival", "arrival"),
     "under_control": ("under_control", "control"),
 }
+#: The alarm time as a run's records name it (``time`` of an incident log).
+RECORDS_CALL = "call"
+#: Columns of a run's records table that a replay leaves out (outcomes of that run).
+RECORDS_ONLY = tuple(
+    c
+    for c in RECORDS_COLUMNS
+    if c not in {*LOG_COLUMNS, *OBSERVED_COLUMNS, RECORDS_CALL, RECORDS_TIME}
+)
 
 
 @dataclass(frozen=True)
@@ -66,8 +81,33 @@ class ReplayLog:
         return len(self.incidents)
 
 
+def _check_columns(table: Any) -> None:
+    """Refuse a column a replay log cannot have, listing those it can (and the nearest)."""
+    known = list(LOG_COLUMNS)
+    known.insert(known.index("time_min") + 1, RECORDS_CALL)
+    known += [a for aliases in OBSERVED_COLUMNS.values() for a in aliases]
+    for c in table.columns:
+        if c in known or c in RECORDS_ONLY or c == RECORDS_TIME:
+            continue
+        near = difflib.get_close_matches(c, [*known, RECORDS_TIME], n=1)
+        columns = ", ".join(known)
+        raise ConfigError(
+            _("unknown column: did you mean {name}? (expected some of {columns})").format(
+                name=near[0], columns=columns
+            )
+            if near
+            else _("unknown column (expected some of {columns})").format(columns=columns),
+            source=table.source,
+            key=table.column_key(c),
+        )
+
+
 def _split(table: Any) -> tuple[Any, dict[str, str]]:
-    """The incident columns as a table of their own, and observed name -> column."""
+    """The incident columns as a table of their own, and observed name -> column.
+
+    A records table's ``call`` becomes ``time``; its columns of outcomes and
+    ``on_scene`` stay out of the incidents.
+    """
     from scenarios.log_table import LogTable
 
     observed: dict[str, str] = {}
@@ -81,19 +121,36 @@ def _split(table: Any) -> tuple[Any, dict[str, str]]:
             )
         if given:
             observed[name] = given[0]
-    rest = {c: v for c, v in table.columns.items() if c not in observed.values()}
+    records = RECORDS_CALL in table.columns
+    if records:
+        for other in ("time", "time_min"):
+            if other in table.columns:
+                raise ConfigError(
+                    _("give {a} or {b}, not both").format(a=other, b=RECORDS_CALL),
+                    source=table.source,
+                    key=table.column_key(RECORDS_CALL),
+                )
+    # In a records table teams_needed counts the teams sent for; the catalogue names them.
+    left_out = {*observed.values(), RECORDS_TIME, *RECORDS_ONLY}
+    if records:
+        left_out.add("teams_needed")
+    rest = {
+        ("time" if c == RECORDS_CALL else c): v
+        for c, v in table.columns.items()
+        if c not in left_out
+    }
     return LogTable(table.source, rest, table.rows, table.header), observed
 
 
 def _minutes(table: Any, column: str, start: datetime | None) -> np.ndarray:
-    """A time column as minutes from ``start`` (NaN for empty cells)."""
+    """A time column as minutes from ``start`` (NaN for empty cells, and ``nan`` ones)."""
     from scenarios import incident_cells as cells
 
     out = np.full(len(table), np.nan)
     for i, raw in enumerate(table.columns[column]):
         value = cells.plain(raw)
-        if value is None:
-            continue
+        if value is None or (isinstance(value, str) and value.casefold() == "nan"):
+            continue  # a run's records write "nan" for what did not happen
         try:
             t = cells.time_cell(value)
         except cells.CellError as e:
@@ -114,26 +171,23 @@ def _minutes(table: Any, column: str, start: datetime | None) -> np.ndarray:
     return out
 
 
-def _start(table: Any, given: datetime | str | None) -> datetime | None:
-    """Minute 0: the given start, or the earliest date-time of ``time`` (None for minutes)."""
-    from scenarios import incident_cells as cells
+def _check_on_scene(table: Any, start: datetime | None, raw: dict[str, np.ndarray]) -> None:
+    """A records table's ``on_scene``: a time, not before the first arrival (nor the alarm).
 
-    if given is not None:
-        return cells.parse_start(given)
-    column = "time" if "time" in table.columns else "time_min"
-    stamps = []
-    for raw in table.columns.get(column, []):
-        value = cells.plain(raw)
-        try:
-            t = cells.time_cell(value) if value is not None else None
-        except cells.CellError:
-            return None  # the incident reader names the bad cell
-        if isinstance(t, datetime):
-            stamps.append(t)
+    It was once read as minutes of work; such a column fails here, loudly.
+    """
+    text = _(
+        "on_scene is the time the full complement arrived (as a run's records write "
+        "it), not minutes of work: name the work on scene control_work"
+    )
     try:
-        return min(stamps) if stamps else None
-    except TypeError:  # aware and naive mixed: the incident reader names the cell
-        return None
+        scene = _minutes(table, RECORDS_TIME, start)
+    except ConfigError as e:
+        raise ConfigError(text, source=e.source, key=e.key) from None
+    first = raw.get("first_arrival", raw["call"])  # NaN compares false: unknown passes
+    bad = np.flatnonzero((scene < first - 1e-9) | (scene < raw["call"] - 1e-9))
+    if bad.size:
+        raise table.error(int(bad[0]), RECORDS_TIME, text)
 
 
 def _check_something_to_compare(
@@ -207,30 +261,34 @@ def read_replay_log(
         time that makes an interval to compare.
     """
     from scenarios.incident_log import MAX_LOG_SNAP_M, IncidentLog
+    from scenarios.incident_rows import minute_zero
     from scenarios.log_table import frame_table, read_csv_table
 
     if isinstance(source, str | os.PathLike):
         table = read_csv_table(Path(source))
     else:
         table = frame_table(source)
+    _check_columns(table)
     incidents_table, observed = _split(table)
-    t0 = _start(incidents_table, start)
     log = IncidentLog.from_table(
         incidents_table,
         network,
-        start=t0,
+        start=start,
         max_snap_m=MAX_LOG_SNAP_M if max_snap_m is None else max_snap_m,
     )
     if len(log) == 0:  # after the header's check: a wrong column is named first
         raise ConfigError(
             _("the table has no rows (no incidents); give at least one"), source=table.source
         )
+    t0 = minute_zero(incidents_table, start)  # the rows are checked: as the reader took it
     time_col = "time" if "time" in incidents_table.columns else "time_min"
     call = _minutes(incidents_table, time_col, t0)
     raw = {"call": call}
     for name, column in observed.items():
         raw[name] = _minutes(table, column, t0)
     _check_something_to_compare(raw, observed, table.source)
+    if RECORDS_TIME in table.columns:
+        _check_on_scene(table, t0, raw)
     # Each observed time follows the one before it (where both are known).
     chain = ["call", *[c for c in OBSERVED_COLUMNS if c in raw]]
     for before, after in zip(chain, chain[1:], strict=False):

@@ -43,6 +43,14 @@ def _ci(low: float, high: float) -> str:
     return f"[{_fmt(low)}, {_fmt(high)}]"
 
 
+def _cell(value: float, low: float, high: float, width: int) -> str:
+    """A value and its interval right-aligned in ``width + 16`` columns, a space before each.
+
+    The space is kept when a wide number fills its column (``1550.7 [1322.9, 1720.8]``).
+    """
+    return f"{' ' + _fmt(value):>{width}}{' ' + _ci(low, high):>16}"
+
+
 def ks_verdict(p_value: float) -> str:
     """The Kolmogorov-Smirnov verdict, naming the level it is read at (:data:`KS_LEVEL`).
 
@@ -158,9 +166,9 @@ def format_replay(
         lines.append(
             pad(interval_label(row.interval), 36)
             + pad("P" + str(round(row.q * 100)), 8, ">")
-            + f"{_fmt(row.observed):>10}{_ci(row.observed_low, row.observed_high):>16}"
-            f"{_fmt(row.simulated):>10}{_ci(row.simulated_low, row.simulated_high):>16}"
-            f"{_fmt(row.difference):>11}{_ci(row.difference_low, row.difference_high):>16}"
+            + _cell(row.observed, row.observed_low, row.observed_high, 10)
+            + _cell(row.simulated, row.simulated_low, row.simulated_high, 10)
+            + _cell(row.difference, row.difference_low, row.difference_high, 11)
         )
     lines.append(_("minutes; difference = simulated - observed, 95 % paired bootstrap intervals"))
     lines.append("")

@@ -229,7 +229,9 @@ def simulate_intervals(
 
     # The config replays the log: every replication the same incidents, the work
     # on scene the log leaves out drawn from the replication's incident seed.
-    source = IncidentSource(path=Path(log.source))
+    # Its minute 0 goes with it: rush hours and duty shifts run on the log's own clock.
+    start = None if log.start is None else log.start.isoformat()
+    source = IncidentSource(path=Path(log.source), start=start)
     cfg = dataclasses.replace(config, incidents=source)
     reg = dataclasses.replace(region, incidents=log.incidents)
     rows: dict[str, list[np.ndarray]] = {k: [] for k in INTERVALS}

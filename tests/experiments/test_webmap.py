@@ -274,3 +274,25 @@ def test_a_smaller_road_budget_gives_a_smaller_page(tmp_path):
     assert len(data["roads"]["cls"]) <= 300 < page_data(full)["roads"]["total"]
     assert small.stat().st_size < full.stat().st_size
     assert any("road segments drawn" in note for note in data["notes"])
+
+
+def test_a_dated_logs_map_runs_on_the_logs_clock(tmp_path):
+    """The first call of a log that starts at 07:09 is at day 1 07:09 on the map."""
+    lines = (REPO / "examples" / "replay" / "county_log.csv").read_text().splitlines()
+    cols = lines[0].split(",")[:5]
+    log = tmp_path / "log.csv"
+    log.write_text("\n".join(",".join(r.split(",")[:5]) for r in lines[:21]) + "\n")
+    first = min(r.split(",")[cols.index("time")] for r in lines[1:21])
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text(
+        '[network]\nsynthetic = "county"\n[facilities]\nstations = "default"\n'
+        'depots = "default"\n[scenario]\nname = "typical_week"\nincidents = "log.csv"\n'
+        "[run]\nseed = 1\nreplications = 1\n"
+    )
+    out = tmp_path / "out"
+    with i18n.language("en"):
+        assert main(["run", str(cfg), "--map", "--no-plots", "--quiet", "--out", str(out)]) == 0
+    data = page_data(out / "map.html")
+    clock = round(int(first[11:13]) * 60 + int(first[14:16]) + int(first[17:19]) / 60)
+    calls = [dict(p["popup"])["call"] for p in layer(data, "incidents")["points"]]
+    assert min(calls) == f"day 1 {clock // 60:02d}:{clock % 60:02d}"  # not the scenario's 00:00
