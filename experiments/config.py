@@ -430,12 +430,15 @@ class RunConfig:
                 if kind == "depots"
                 else _('expected "default" or a table file'),
             )
+        from experiments.geo_rows import table_file
+
         p = Path(ref)
         p = p if p.is_absolute() else base / p
-        if not p.is_file():
+        file, _layer = table_file(p)  # county.gpkg#stations_2025: a layer of county.gpkg
+        if not file.is_file():
             what = (
                 _("is a folder, not a table file: {path}")
-                if p.is_dir()
+                if file.is_dir()
                 else _("no such file: {path}")
             )
             raise fac.error(kind, what.format(path=p))

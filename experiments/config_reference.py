@@ -229,7 +229,10 @@ def _tables() -> FileKind:
         "数据表",
         "Table files (CSV with a header row; or GeoJSON, GeoPackage or Shapefile Point features, "
         "in any coordinate reference system, whose attributes are the columns) that configs "
-        "point to. Column names are English in every language.",
+        "point to. Column names are English in every language. A CSV may be UTF-8 or, as Excel "
+        "on Chinese Windows saves it, GBK (GB18030; read with a warning). Of a file with "
+        "several layers (a GeoPackage), the layer named after the table is read, or the one "
+        "given after # (county.gpkg#stations_2025).",
         (
             STATIONS_TABLE, DEPOTS_TABLE, SITING_TABLE, INCIDENT_LOG_TABLE, DISRUPTIONS_TABLE,
             HISTORY_TABLE, OBSERVATIONS_TABLE, OD_MATRIX_TABLE,

@@ -109,7 +109,8 @@ _FACILITY_ERROR = {
     "stations": N_("station {name!r}: {error}"),
     "depots": N_("depot {name!r}: {error}"),
 }
-_ELSEWHERE = {
+#: "One name, one place" refusals by table (also for siting fix tables, experiments.siting.places).
+ELSEWHERE = {
     "stations": N_(
         "station {name!r} is at another place on {where}; one name, one place (rename one of them)"
     ),
@@ -131,7 +132,7 @@ def table_facilities(
 
     src = str(path)
     cols = STATION_COLUMNS if kind == "stations" else DEPOT_COLUMNS
-    rows = read_rows(path, columns=(*cols, *LOCATION_COLUMNS))
+    rows = read_rows(path, columns=(*cols, *LOCATION_COLUMNS), table=kind)
     if not rows:
         raise ConfigError(_(_NO_ROWS[kind]), source=src)
     groups = _group_rows(rows, kind, network, source=src)
@@ -251,7 +252,7 @@ def _group_rows(
         loc = {k: v for k in LOCATION_COLUMNS if (v := cell(row, k)) is not None}
         for col, lo, hi in (
             ("lon", -180, 180),
-            ("lat", -90, 90),
+            ("lat", None, None),  # bounded where a swap with lon is named
             ("x", None, None),
             ("y", None, None),
         ):
@@ -279,7 +280,7 @@ def _group_rows(
             entry, first = hit
             if node != entry["node"]:
                 raise ConfigError(
-                    _(_ELSEWHERE[kind]).format(name=name, where=first.where),
+                    _(ELSEWHERE[kind]).format(name=name, where=first.where),
                     source=source,
                     key=row.key("name"),
                 )

@@ -2,21 +2,34 @@
 
 Each feature must be a Point; the file is reprojected to WGS84 (EPSG:4326) and each
 point becomes ``lon``/``lat`` cells beside its attributes, checked afterwards exactly
-as CSV cells are (:mod:`experiments.locations`).
+as CSV cells are (:mod:`experiments.locations`). Of a file with several layers (a
+GeoPackage, a zip of Shapefiles) the one named after the table is read
+(``stations``), or the one the path names (``county.gpkg#stations_2025``); with
+neither, the file is refused, its layers listed.
+
+Also here, for every location table and config: how a network's CRS is named to a
+user (:func:`crs_label`) and the message for a longitude and latitude that look
+swapped (:func:`swapped_lonlat`).
 """
 
 from __future__ import annotations
 
+import logging
 import math
+import warnings
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from experiments.locations import TableRow
 from networks.errors import ConfigError
 from networks.i18n import _
+
+if TYPE_CHECKING:
+    from experiments.locations import TableRow
+
+logger = logging.getLogger(__name__)
 
 #: Suffixes of files that may hold no coordinate reference system: GeoJSON is WGS84
 #: longitude and latitude unless it says otherwise (RFC 7946).
@@ -25,26 +38,73 @@ _WGS84_BY_DEFAULT = (".geojson", ".json")
 _DBF_NAME_LEN = 10
 
 
-def geo_rows(path: Path, *, columns: Collection[str] | None) -> list[TableRow]:
+def geo_rows(
+    path: Path,
+    *,
+    columns: Collection[str] | None,
+    layer: str | None = None,
+    table: str | None = None,
+    source: str | None = None,
+) -> list[TableRow]:
     """Rows of a table read with :func:`geopandas.read_file`, its points in WGS84.
 
     The file must say its coordinate reference system (a ``.prj`` beside a
     Shapefile), except GeoJSON, which is WGS84 when it does not; every feature must
     be one Point. A Shapefile column name cut to 10 characters stands for the one
     column of ``columns`` it begins (``turnout_mi`` for ``turnout_min``).
+
+    Parameters
+    ----------
+    path
+        The file.
+    columns
+        The columns a row may have, if known (for cut Shapefile names).
+    layer
+        The layer to read (``county.gpkg#stations_2025``); ``None``: the only one, or
+        the one named ``table`` of several.
+    table
+        What the table is (``stations``, ``depots``, ``demand``...): the layer read
+        from a file of several layers when none is named.
+    source
+        The table as the user named it, for messages (default ``path``).
+
+    Returns
+    -------
+    list of TableRow
+        One per feature, ``lon``/``lat`` in WGS84 beside the attributes.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Naming the file (and the feature): unreadable, several layers and none
+        chosen, no coordinate reference system, a feature that is not a Point or is
+        no place on Earth.
     """
     import geopandas  # osmnx needs it anyway; imported here, only for these tables
 
-    src = str(path)
+    from experiments.locations import TableRow  # which imports this module
+
+    src = source or str(path)
     suffix = path.suffix.lower()
     from shapely.errors import ShapelyError
 
-    try:
-        # pyogrio reads a broken geometry (a LineString of one point) as none: refused by row.
-        frame = geopandas.read_file(path, **_read_options())
-    except (RuntimeError, ValueError, OSError, ShapelyError) as exc:  # pyogrio's, fiona's
-        error = " ".join(str(exc).split())
-        raise ConfigError(_("unreadable table ({error})").format(error=error), source=src) from None
+    # pyogrio and GDAL speak through Python warnings (several layers, odd records): said
+    # as yingji's warnings, naming the file, never as raw lines with pyogrio's source.
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        try:
+            chosen = _layer(path, src, layer, table)
+            options = _read_options() | ({} if chosen is None else {"layer": chosen})
+            # pyogrio reads a broken geometry (a LineString of one point) as none: refused by row.
+            frame = geopandas.read_file(path, **options)
+        except (RuntimeError, ValueError, OSError, ShapelyError) as exc:  # pyogrio's, fiona's
+            error = " ".join(str(exc).split())
+            raise ConfigError(
+                _("unreadable table ({error})").format(error=error), source=src
+            ) from None
+    for w in said:
+        if issubclass(w.category, UserWarning | RuntimeWarning):
+            logger.warning("%s: %s", src, " ".join(str(w.message).split()))
     geoms = frame.geometry
     for i, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
@@ -82,8 +142,10 @@ def geo_rows(path: Path, *, columns: Collection[str] | None) -> list[TableRow]:
         if not (
             math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
         ):
+            # [lat, lon] written by hand is a likelier mistake than a missing CRS, when it fits.
             raise ConfigError(
-                _(
+                swapped_lonlat(lon, lat)
+                or _(
                     "lon {lon}, lat {lat} is no place on Earth: give the file's coordinate "
                     "reference system (a GeoJSON file without one is read as WGS84)"
                 ).format(lon=lon, lat=lat),
@@ -93,6 +155,122 @@ def geo_rows(path: Path, *, columns: Collection[str] | None) -> list[TableRow]:
         cells = {rename[c]: _geo_cell(v) for c, v in zip(names, values, strict=True)}
         rows.append(TableRow({**cells, "lon": lon, "lat": lat}, where))
     return rows
+
+
+def crs_label(crs: str) -> str:
+    """A network's CRS as a user can look it up: ``EPSG:32650 (WGS 84 / UTM zone 50N)``.
+
+    Parameters
+    ----------
+    crs
+        The CRS as the network holds it (``RoadNetwork.crs``).
+
+    Returns
+    -------
+    str
+        The CRS with its name; one without a name (the synthetic networks'
+        ``+proj=aeqd ...``) as given.
+    """
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        name = CRS.from_user_input(crs).name
+    except CRSError:
+        return crs
+    return f"{crs} ({name})" if name and name != "unknown" and name != crs else crs
+
+
+def swapped_lonlat(lon: float, lat: float) -> str | None:
+    """The message for a point whose longitude and latitude look swapped, else ``None``.
+
+    A latitude beyond ±90 with a longitude within it is a place once the two are
+    swapped (a hand-written ``[28.3, 117.2]`` for lon 117.2, lat 28.3).
+
+    Parameters
+    ----------
+    lon, lat
+        The point as given, degrees.
+
+    Returns
+    -------
+    str or None
+        The message (naming both values and the order to write them in), or
+        ``None`` if swapping would not make the point a place on Earth.
+    """
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None
+    if abs(lon) <= 90 < abs(lat) <= 180:
+        return _(
+            "lon {lon}, lat {lat} is no place on Earth: lon and lat swapped? "
+            "(longitude first: {lat}, {lon})"
+        ).format(lon=lon, lat=lat)
+    return None
+
+
+def table_file(path: Path) -> tuple[Path, str | None]:
+    """The file of a table path and the layer it names: ``county.gpkg#stations_2025``.
+
+    A path that exists as written is the file, ``#`` and all; otherwise text after
+    the last ``#`` of a GIS file's path (:data:`experiments.locations.GEO_SUFFIXES`)
+    names one of its layers. Callers that check a table exists check this file.
+
+    Parameters
+    ----------
+    path
+        The table as given (a config's value, a command-line argument).
+
+    Returns
+    -------
+    tuple of (Path, str or None)
+        The file, and the layer (``None`` when the path names none).
+    """
+    from experiments.locations import GEO_SUFFIXES
+
+    if path.exists() or "#" not in path.name:
+        return path, None
+    file, _mark, layer = str(path).rpartition("#")
+    if not layer or Path(file).suffix.lower() not in GEO_SUFFIXES:
+        return path, None
+    return Path(file), layer
+
+
+def _layer(path: Path, src: str, layer: str | None, table: str | None) -> str | None:
+    """The layer of ``path`` to read: ``layer``, else of several the one named ``table``.
+
+    ``None`` reads the file's only layer. With several and none chosen the file is
+    refused, its layers listed: reading the first, as GDAL does, would run on
+    whatever layer was saved first (last year's plan) without a word.
+    """
+    import pyogrio  # a dependency; lists layers whichever engine reads them
+
+    names = [str(name) for name, _kind in pyogrio.list_layers(path)]
+    listed = ", ".join(names)
+    if layer is not None:
+        if layer in names:
+            return layer
+        raise ConfigError(
+            _("no layer {layer!r} (the file has layers {layers})").format(
+                layer=layer, layers=listed
+            ),
+            source=src,
+        )
+    if len(names) <= 1:
+        return None
+    if table is not None:
+        # Case aside (Stations), as GIS tools often capitalise layer names.
+        named = [n for n in names if n == table] or [
+            n for n in names if n.casefold() == table.casefold()
+        ]
+        if len(named) == 1:
+            return named[0]
+    example = f"{path.name}#{names[-1]}"
+    message = (
+        _("has layers {layers} and none named {table}: name one, as in {example}")
+        if table is not None
+        else _("has layers {layers}: name one, as in {example}")
+    )
+    raise ConfigError(message.format(layers=listed, table=table, example=example), source=src)
 
 
 def _read_options() -> dict[str, Any]:

@@ -5,7 +5,7 @@ A location in a config or table is one of
 * ``{node = 12}`` — a node index of the compiled network;
 * ``{osmid = 123456}`` — an OpenStreetMap (or GraphML) node id;
 * ``{lon = 121.47, lat = 31.23}`` or ``[121.47, 31.23]`` — snapped to the nearest node;
-* ``{x = 5200.0, y = -800.0}`` — projected metres, snapped;
+* ``{x = 5200.0, y = -800.0}`` — metres in the network's projected CRS, snapped;
 * ``"landmark:Xiba Town"`` — a named place of the network.
 
 Snapping refuses points farther than ``max_snap_m`` from every node: a
@@ -17,6 +17,7 @@ node is refused too, however near the kept roads are.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,10 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from experiments.geo_rows import crs_label, geo_rows, swapped_lonlat, table_file
 from networks.errors import ConfigError
 from networks.i18n import _, both, get_language
 from networks.roadnet import RoadNetwork
-from scenarios.validate import check_int, check_num
+from scenarios.validate import check_int, check_num, read_table_text
 
 #: Farthest a snapped point may lie from its node, metres.
 MAX_SNAP_M = 500.0
@@ -41,8 +43,9 @@ LOCATION_HELP = {
     "osmid": "OpenStreetMap (or GraphML) node id.",
     "lon": "Longitude, snapped to the nearest node (with lat).",
     "lat": "Latitude, snapped to the nearest node (with lon).",
-    "x": "Projected metres east, snapped to the nearest node (with y).",
-    "y": "Projected metres north, snapped to the nearest node (with x).",
+    "x": "Metres east in the network's projected CRS (yingji network info shows it; UTM for "
+    "OpenStreetMap data), snapped to the nearest node (with y).",
+    "y": "Metres north in the network's projected CRS, snapped to the nearest node (with x).",
     "landmark": "A named place of the network.",
 }
 
@@ -142,11 +145,15 @@ def _snap(
             _("lon {a}, lat {b} is {km} km from the nearest road node (at most {m} m allowed): "
               "not on the network {network!r}")
             if lonlat
-            else _("x {a}, y {b} is {km} km from the nearest road node (at most {m} m allowed): "
-                   "not on the network {network!r}")
+            # x/y are read in the network's CRS, which the user cannot guess: named.
+            else _("x {a}, y {b}, read as metres in the network's CRS {crs}, is {km} km from "
+                   "the nearest road node (at most {m} m allowed): not on the network "
+                   "{network!r}; give coordinates in another system as lon and lat, or in a "
+                   "GeoPackage or Shapefile that names its CRS")
         )  # fmt: skip
+        km, m = f"{dist[0] / 1000:.2f}", f"{max_m:.0f}"
         raise ConfigError(
-            what.format(a=a, b=b, km=f"{dist[0] / 1000:.2f}", m=f"{max_m:.0f}", network=net.name),
+            what.format(a=a, b=b, km=km, m=m, network=net.name, crs=crs_label(net.crs)),
             source=source,
             key=key,
         )
@@ -301,9 +308,14 @@ def _node_of(
             raise ConfigError(str(exc), source=source, key=fkey("osmid")) from None
     a, b = cols
     bounds = {"lon": (-180, 180), "lat": (-90, 90), "x": (None, None), "y": (None, None)}
+    first = number(given[a], source=source, key=fkey(a), lo=bounds[a][0], hi=bounds[a][1])
+    if a == "lon":  # a latitude beyond ±90 beside a longitude within it: say they look swapped
+        swapped = swapped_lonlat(first, number(given[b], source=source, key=fkey(b)))
+        if swapped:
+            raise ConfigError(swapped, source=source, key=fkey(b))
     return _snap(
         net,
-        number(given[a], source=source, key=fkey(a), lo=bounds[a][0], hi=bounds[a][1]),
+        first,
         number(given[b], source=source, key=fkey(b), lo=bounds[b][0], hi=bounds[b][1]),
         lonlat=a == "lon",
         source=source,
@@ -343,7 +355,9 @@ class TableRow:
 GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 
 
-def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[TableRow]:
+def read_rows(
+    path: Path, *, columns: Collection[str] | None = None, table: str | None = None
+) -> list[TableRow]:
     """Rows of a CSV, GeoJSON, GeoPackage or Shapefile table, each with its line or feature.
 
     A CSV file is read as text. The others are read with :func:`geopandas.read_file`
@@ -351,15 +365,19 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
     ``lon``/``lat`` cells, and its attributes become the other cells (see
     :func:`experiments.geo_rows.geo_rows`). A CSV row with more non-empty cells than the header has
     columns, or fewer cells, is refused, as are duplicate or unnamed header columns;
-    blank lines are skipped.
+    blank lines are skipped. A CSV file is UTF-8, else GBK (GB18030) as Excel saves it
+    on Chinese Windows, said in a warning (:func:`scenarios.validate.read_table_text`).
 
     Parameters
     ----------
     path
         The table: ``.csv``, ``.geojson``/``.json``, ``.gpkg``, ``.shp`` or a ``.zip``
-        of a Shapefile.
+        of a Shapefile; ``county.gpkg#stations_2025`` names a layer of a file.
     columns
         If given, the columns a row may have; any other is refused.
+    table
+        What the table is (``stations``, ``depots``, ``demand``...): of a file with
+        several layers and none named, the layer of this name is read.
 
     Returns
     -------
@@ -372,6 +390,7 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
         Naming the file and the line (or feature) and column.
     """
     src = str(path)
+    path, layer = table_file(Path(path))
     if not path.exists():
         raise ConfigError(_("no such file"), source=src)
     if path.is_dir():
@@ -381,9 +400,7 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
         if suffix == ".csv":
             rows = _csv_rows(path)
         elif suffix in GEO_SUFFIXES:
-            from experiments.geo_rows import geo_rows
-
-            rows = geo_rows(path, columns=columns)
+            rows = geo_rows(path, columns=columns, layer=layer, table=table, source=src)
         else:
             raise ConfigError(
                 _(
@@ -415,7 +432,8 @@ def read_rows(path: Path, *, columns: Collection[str] | None = None) -> list[Tab
 
 def _csv_rows(path: Path) -> list[TableRow]:
     src = str(path)
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+    # newline="": line ends reach the reader as in the file (a quoted cell may hold one).
+    with io.StringIO(read_table_text(path), newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None:

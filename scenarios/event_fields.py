@@ -89,8 +89,9 @@ LOCATION = Section(
     "Location table",
     (
         Key("at", "string", "A place as a string (see above).", "位置", default="centre"),
-        Key("x", "number", "Projected metres east (with y)."),
-        Key("y", "number", "Projected metres north (with x)."),
+        Key("x", "number", "Metres east in the network's projected CRS (with y; "
+            "yingji network info shows it)."),
+        Key("y", "number", "Metres north in the network's projected CRS (with x)."),
         Key("lon", "number", "Longitude (with lat).", lo=-180, hi=180),
         Key("lat", "number", "Latitude (with lon).", lo=-90, hi=90),
         Key("dx", "number", "Metres east of the place.", default=0.0),

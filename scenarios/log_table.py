@@ -11,6 +11,7 @@ index label (for a plain mapping of columns: its position, from 0).
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from scenarios.validate import read_table_text
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,11 @@ def _row_name(n: object) -> str:
 
 
 def read_csv_table(path: str | Path) -> LogTable:
-    """The rows of a UTF-8 CSV file (a byte-order mark is allowed); blank lines are skipped.
+    """The rows of a CSV file; blank lines are skipped.
+
+    The file is UTF-8 (a byte-order mark is allowed) or, said in a warning, GBK
+    (GB18030) as Excel saves it on Chinese Windows
+    (:func:`scenarios.validate.read_table_text`).
 
     Raises
     ------
@@ -98,11 +104,10 @@ def read_csv_table(path: str | Path) -> LogTable:
         raise ConfigError(_("no such file"), source=src)
     if p.is_dir():
         raise ConfigError(_("is a folder, not a table"), source=src)
+    text = read_table_text(p)
     try:
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            return _rows(csv.reader(fh), src)
-    except UnicodeDecodeError:
-        raise ConfigError(_("not a UTF-8 text file"), source=src) from None
+        # newline="": line ends reach the reader as in the file (a quoted cell may hold one).
+        return _rows(csv.reader(io.StringIO(text, newline="")), src)
     except csv.Error as exc:
         raise ConfigError(_("unreadable table ({error})").format(error=exc), source=src) from None
 

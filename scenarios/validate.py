@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import tomllib
 from collections.abc import Mapping
@@ -10,6 +11,8 @@ from typing import Any
 
 from networks.errors import ConfigError
 from networks.i18n import _
+
+logger = logging.getLogger(__name__)
 
 #: Largest root seed: seeds are stored in int64 table columns (Parquet, numpy).
 MAX_SEED = 2**63 - 1
@@ -187,6 +190,69 @@ def shown(v: Any) -> Any:
     if len(text) > _SHOWN_CHARS:
         return _Shown(text[: _SHOWN_CHARS - 1] + "…")
     return v
+
+
+#: Files :func:`read_table_text` has said it read as GB18030: a command may read one table
+#: several times (checked with the config, then placed), and says so once.
+_GB18030_WARNED: set[str] = set()
+
+
+def read_table_text(path: str | Path) -> str:
+    """The text of a table file a user wrote: UTF-8, else GB18030 (GBK), said in a warning.
+
+    Excel on Chinese Windows saves "CSV (逗号分隔)" in GBK, the users' default, so
+    such a file is read rather than refused. UTF-8 is tried first and strictly (a
+    byte-order mark is dropped), so a UTF-8 file is never read another way; a file
+    that is not UTF-8 but decodes cleanly as GB18030 (a superset of GBK) is read so,
+    with one ``yingji: warning:`` naming the file and the encoding.
+
+    Parameters
+    ----------
+    path
+        The file (a CSV table, an incident log...).
+
+    Returns
+    -------
+    str
+        The file's text, newlines untranslated (for :func:`csv.reader`).
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        The file cannot be read, or is neither UTF-8 nor GB18030 text.
+    """
+    p = Path(path)
+    src = str(p)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            _("cannot read: {reason}").format(reason=exc.strerror), source=src
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ConfigError(
+            _(
+                'neither UTF-8 nor GBK (GB18030) text: save it again as "CSV UTF-8" '
+                "(in Excel: Save As, CSV UTF-8 (Comma delimited))"
+            ),
+            source=src,
+        ) from None
+    seen = str(p.resolve())  # the same file, named relative or absolute, is warned about once
+    if seen not in _GB18030_WARNED:
+        _GB18030_WARNED.add(seen)
+        logger.warning(
+            _(
+                '{source}: not UTF-8, read as GBK (GB18030), the encoding of Excel\'s "CSV" '
+                'on Chinese Windows; if its Chinese text looks wrong, save it as "CSV UTF-8"'
+            ).format(source=src)
+        )
+    return text.removeprefix("\ufeff")
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:

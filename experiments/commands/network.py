@@ -95,7 +95,9 @@ def cmd_network_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_network_info(summary: dict, extra: Sequence[tuple[str, str]] = ()) -> str:
+def format_network_info(
+    summary: dict, extra: Sequence[tuple[str, str]] = (), *, crs: bool = False
+) -> str:
     """Human-readable lines for :meth:`networks.RoadNetwork.summary`.
 
     Parameters
@@ -104,12 +106,15 @@ def format_network_info(summary: dict, extra: Sequence[tuple[str, str]] = ()) ->
         The network's summary.
     extra
         Further (label, value) lines, aligned with the rest.
+    crs
+        Also name the CRS that ``x``/``y`` location columns are read in.
 
     Returns
     -------
     str
         One line per figure, labels padded to one column by terminal width.
     """
+    from experiments.geo_rows import crs_label
     from networks.plot import road_class_label
 
     d = summary["dropped"]
@@ -148,6 +153,8 @@ def format_network_info(summary: dict, extra: Sequence[tuple[str, str]] = ()) ->
             _("bbox lon/lat"),
             f"{lon0:.5f}, {lat0:.5f} .. {lon1:.5f}, {lat1:.5f}",
         ),
+        # Tables' x/y columns are read in this CRS, which a user cannot guess otherwise.
+        *([(_("x/y CRS"), crs_label(summary["crs"]))] if crs else []),
         (_("landmarks"), str(summary["landmarks"])),
         (_("road classes"), _(", ").join(roads)),
         *extra,
@@ -171,7 +178,7 @@ def cmd_network_info(args: argparse.Namespace) -> int:
     finally:
         quiet.setLevel(level)
     s = net.summary()
-    print(json.dumps(s, indent=2) if args.json else format_network_info(s))
+    print(json.dumps(s, indent=2) if args.json else format_network_info(s, crs=True))
     return 0
 
 

@@ -8,6 +8,7 @@ What the rows say is checked by :func:`experiments.drill.observations.read_obser
 from __future__ import annotations
 
 import csv
+import io
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,16 +49,13 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
         finally:
             book.close()
     else:
+        from scenarios.validate import read_table_text
+
+        text = read_table_text(path)  # UTF-8, or GBK as Excel on Chinese Windows saves it
         try:
-            with open(path, newline="", encoding="utf-8-sig") as f:
-                values = list(csv.reader(f))
-        except OSError as exc:
-            raise ConfigError(
-                _("cannot read the observations ({reason})").format(reason=exc.strerror),
-                source=str(path),
-            ) from None
-        except (UnicodeDecodeError, csv.Error):
-            raise ConfigError(_("not a UTF-8 CSV file"), source=str(path)) from None
+            values = list(csv.reader(io.StringIO(text, newline="")))
+        except csv.Error:
+            raise ConfigError(_("not a CSV file"), source=str(path)) from None
     numbered = [
         (k + 1, line)
         for k, line in enumerate(values)

@@ -9,6 +9,17 @@ import numpy as np
 if TYPE_CHECKING:
     from experiments.siting.plan import SitingProblem
 
+#: Relative difference of two scores below which they tie, for models whose score adds up
+#: road times: those are float32 (about 7 significant digits), so two sitings equally good
+#: on the map (a chain via a township depot as long as the direct delivery) differ by
+#: their rounding, up to ~1e-7 of the total. 1e-6 of a mean drive is far below a real gain.
+TIME_RTOL = 1e-6
+#: The same for models whose score adds demand weights (MCLP, backup cover, LSCP): exact
+#: float64 sums, where a unit of demand is a real loss however large the total.
+WEIGHT_RTOL = 1e-9
+#: Models whose score is a sum (or maximum) of road times.
+TIME_MODELS = frozenset({"pmedian", "pcenter", "hierarchy"})
+
 
 def _score(problem: SitingProblem, model: Any) -> Any:
     """``score(positions)`` of a solved model: larger is better, feasibility included."""
@@ -69,7 +80,8 @@ def fewest_moves(problem: SitingProblem, model: Any, positions: np.ndarray) -> n
     current = {pos_of[int(n)] for n in problem.current if int(n) in pos_of}
     chosen = [int(k) for k in positions]
     best = score(np.asarray(chosen))
-    tol = 1e-9 * max(1.0, abs(best)) if np.isfinite(best) else 0.0
+    rtol = TIME_RTOL if problem.task.model in TIME_MODELS else WEIGHT_RTOL
+    tol = rtol * max(1.0, abs(best)) if np.isfinite(best) else 0.0
     changed = True
     while changed:
         changed = False

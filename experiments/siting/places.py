@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from experiments.config import Region, RunConfig
+from experiments.facility_tables import ELSEWHERE
 from experiments.locations import TableRow, number, read_rows, resolve_location
 from experiments.run_keys import location_keys
 from experiments.siting.task import SitingTask
-from networks.i18n import _
+from networks.errors import ConfigError
+from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 from scenarios.config_keys import Key, Section
+from scenarios.validate import read_table_text
 
 #: A table given as a siting task's ``candidates``, ``demand`` or ``fix`` (CSV or GIS file).
 SITING_TABLE = Section(
@@ -49,7 +54,7 @@ def table_nodes(
     not declare is refused, as the facility tables refuse one.
     """
     _refuse_own_output(path, task, name)
-    table = read_rows(path, columns=SITING_TABLE.ordered)
+    table = read_rows(path, columns=SITING_TABLE.ordered, table=name)
     if not table:
         raise task.error(name, _("the table {path} has no rows").format(path=path))
     nodes = [
@@ -57,6 +62,75 @@ def table_nodes(
         for r in table
     ]
     return np.asarray(nodes, dtype=np.int64), table
+
+
+#: A ``fix`` table's name that a facility of the region has at another place, by kind.
+_TAKEN = {
+    "stations": N_(
+        "the station {name!r} already stands at another place (node {node}); one name, "
+        "one place (rename this site)"
+    ),
+    "depots": N_(
+        "the depot {name!r} already stands at another place (node {node}); one name, "
+        "one place (rename this site)"
+    ),
+}
+
+
+def fix_names(
+    path: Path, nodes: np.ndarray, rows: list[TableRow], facilities: Sequence[Any], kind: str
+) -> dict[int, str]:
+    """The names a ``fix`` table gives its sites (node -> name), checked as a facilities table.
+
+    One name, one place (the message of the stations and depots tables); one name per
+    node; and no name a facility of the region (``facilities``, every tier) has at
+    another node. Rows without a name give none.
+
+    Parameters
+    ----------
+    path
+        The ``fix`` table, for the error.
+    nodes, rows
+        Its rows and their nodes (:func:`table_nodes`).
+    facilities
+        The region's stations or depots, of every tier.
+    kind
+        ``"stations"`` or ``"depots"``.
+
+    Returns
+    -------
+    dict
+        Node -> the name its rows give it.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Naming the table, the row and its ``name`` column.
+    """
+    names: dict[int, str] = {}
+    place: dict[str, tuple[int, TableRow]] = {}  # each name's node and first row
+    named: dict[int, TableRow] = {}  # each node's first named row
+    at = {f.name: f.node for f in facilities}
+    for node, row in zip(nodes.tolist(), rows, strict=True):
+        raw = row.cells.get("name")
+        if raw is None or not str(raw).strip():
+            continue
+        name = str(raw)
+        there, first = place.setdefault(name, (node, row))
+        if there != node:
+            message = _(ELSEWHERE[kind]).format(name=name, where=first.where)
+        elif names.setdefault(node, name) != name:
+            message = _(
+                "{name!r} is at the same place as {first!r} on {where}; one place, one name "
+                "(keep one of the rows)"
+            ).format(name=name, first=names[node], where=named[node].where)
+        elif at.get(name, node) != node:
+            message = _(_TAKEN[kind]).format(name=name, node=at[name])
+        else:
+            named.setdefault(node, row)
+            continue
+        raise ConfigError(message, source=str(path), key=row.key("name"))
+    return names
 
 
 def _refuse_own_output(path: Path, task: SitingTask, name: str) -> None:
@@ -68,9 +142,8 @@ def _refuse_own_output(path: Path, task: SitingTask, name: str) -> None:
     if Path(path).suffix.lower() != ".csv":
         return
     try:
-        with open(path, encoding="utf-8-sig") as fh:
-            head = {c.strip() for c in fh.readline().split(",")}
-    except (OSError, UnicodeDecodeError):
+        head = {c.strip() for c in read_table_text(path).split("\n", 1)[0].split(",")}
+    except ConfigError:
         return  # the table reader says what is wrong with the file
     if {"status", "tier"} <= head or "capability" in head:
         raise task.error(

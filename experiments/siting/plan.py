@@ -17,7 +17,7 @@ import numpy as np
 from experiments.config import Region, RunConfig
 from experiments.siting.errors import InfeasibleError, SitingError
 from experiments.siting.moves import fewest_moves
-from experiments.siting.places import candidate_nodes, demand_weights, table_nodes
+from experiments.siting.places import candidate_nodes, demand_weights, fix_names, table_nodes
 from experiments.siting.task import SitingTask, facilities_text
 from networks.errors import ConfigError
 from networks.i18n import _
@@ -165,11 +165,7 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         nodes, rows = table_nodes(task.fix, net, task, "fix")
         fixed = np.unique(nodes)
         # A fixed site that is not a facility yet keeps the name its table gives it.
-        names = {
-            int(n): str(r.cells["name"])
-            for n, r in zip(nodes, rows, strict=True)
-            if r.cells.get("name")
-        }
+        names = fix_names(task.fix, nodes, rows, facilities, task.facility)
     elif task.fix == "current":
         fixed, names = np.unique(current), {}
     else:

@@ -1,15 +1,20 @@
 """The proposed siting as facilities the simulator can run.
 
-Sites kept from the current siting keep their facility as it is. A new site
-gets the teams (stations) or the stock and lead time (depots) of the tier's
-first current facility, so current and proposed differ only in where they
-stand. New depots are restocked by the nearest depot of a higher tier, and
-depots of lower tiers whose parent was in the re-sited tier are re-parented to
-the nearest proposed one (all by road).
+Every facility keeps its place in the list of the region's facilities: a site
+kept stays where it was in the list, a new site takes the place (and the teams,
+or the stock and lead time) of a closed one, and sites beyond the closed ones
+are added at the end with the teams, or stock and lead time, of the tier's
+first current facility. The simulator gives each team its random stream by its
+position in that list (``sim/fleet.py``), so kept stations keep their turnout
+draws in ``--evaluate`` (common random numbers) and a proposal that moves
+nothing is the current siting exactly. New depots are restocked by the nearest
+depot of a higher tier; a lower-tier depot whose parent closed is re-parented
+to the nearest proposed one (all by road).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -36,30 +41,53 @@ def _name(
 ) -> tuple[str, str]:
     """A unique name and an area label for a new facility at ``node``.
 
-    The name a ``fix`` table gives the site, else the place's name plus ``(proposed)``.
+    The name a ``fix`` table gives the site (checked unique when the table was read,
+    :func:`experiments.siting.places.fix_names`), else the place's name plus ``(proposed)``.
     """
     given = result.problem.names.get(node)
     label = given or _label(network, node)
     name = given or f"{label} {kind} (proposed)"
-    name = name if name not in taken else f"{name} {node}"
+    if not given and name in taken:
+        name = f"{name} {node}"
     taken.add(name)
     return name, label
 
 
-def _place(selected: np.ndarray, current: list[Any], taken: set[str], make: Any) -> list[Any]:
-    """A facility per selected node: the current one standing there, or ``make(k, node)``.
+def _slots(
+    everyone: Sequence[Any], mine: Sequence[Any], selected: np.ndarray,
+    make: Callable[[int, int, Any], Any],
+) -> tuple[list[Any], list[Any]]:  # fmt: skip
+    """``everyone`` with the tier's facilities ``mine`` re-sited to ``selected``, slot by slot.
 
-    ``k`` is the node's position in ``selected``.
+    A facility of ``mine`` standing on a selected node stays in its slot; the other
+    selected nodes, in order, take the slots of the closed ones, then go at the end.
+    ``make(k, node, closed)`` builds the facility at ``selected[k]``, ``closed`` being the
+    facility whose slot it takes (``None`` at the end). Returns the new list and the
+    tier's proposed facilities in it.
     """
-    at = {f.node: f for f in current}
-    out = []
-    for k, node in enumerate(selected.tolist()):
-        if node in at:
-            out.append(at[node])
-            taken.add(at[node].name)
+    at = {f.node: f for f in mine}  # the facility kept on a node (the last one there)
+    nodes = selected.tolist()
+    kept = {id(at[n]) for n in nodes if n in at}
+    new = iter([(k, n) for k, n in enumerate(nodes) if n not in at])
+    ours = {id(f) for f in mine}
+    out, proposed = [], []
+    for f in everyone:
+        if id(f) not in ours:
+            out.append(f)
+            continue
+        if id(f) in kept:
+            g = f
+        elif (nxt := next(new, None)) is not None:
+            g = make(*nxt, f)
         else:
-            out.append(make(k, node))
-    return out
+            continue  # closed, and no new site left to take its slot
+        out.append(g)
+        proposed.append(g)
+    for k, n in new:
+        g = make(k, n, None)
+        out.append(g)
+        proposed.append(g)
+    return out, proposed
 
 
 def proposed_region(result: SitingResult, region: Region) -> Region:
@@ -75,7 +103,8 @@ def proposed_region(result: SitingResult, region: Region) -> Region:
     Returns
     -------
     Region
-        Same network and hazard sources; facilities of the task's kind replaced.
+        Same network and hazard sources; facilities of the task's kind replaced,
+        each kept facility in its place in the list (see the module docstring).
     """
     task = result.problem.task
     if task.facility == "stations":
@@ -89,15 +118,19 @@ def _stations(result: SitingResult, region: Region) -> tuple[Any, ...]:
 
     task, net = result.problem.task, region.network
     mine = [s for s in region.stations if s.tier == task.tier]
-    others = [s for s in region.stations if s.tier != task.tier]
     teams = mine[0].teams if mine else tuple(TeamSpec(c, n) for c, n in FALLBACK_TEAMS)
-    taken = {s.name for s in others}
+    kept = set(result.selected.tolist())
+    taken = {s.name for s in region.stations if s.tier != task.tier or s.node in kept}
+    taken |= set(result.problem.names.values())  # a generated name must not take a given one
 
-    def make(k: int, node: int) -> Any:
+    def make(k: int, node: int, closed: Any) -> Any:
         name, label = _name(result, net, node, "Station", taken)
-        return Station(name=name, node=node, tier=task.tier, teams=teams, area=label)
+        # A moved station takes its teams along: the same teams, in the same slot, draw
+        # the same turnouts, and every station after it keeps its own draws.
+        own = closed.teams if closed is not None else teams
+        return Station(name=name, node=node, tier=task.tier, teams=own, area=label)
 
-    return tuple(others + _place(result.selected, mine, taken, make))
+    return tuple(_slots(region.stations, mine, result.selected, make)[0])
 
 
 def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
@@ -108,7 +141,6 @@ def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
     rank = DEPOT_TIERS.index(task.tier)
     upper = [d for d in region.depots if DEPOT_TIERS.index(d.tier) < rank]
     mine = [d for d in region.depots if d.tier == task.tier]
-    lower = [d for d in region.depots if DEPOT_TIERS.index(d.tier) > rank]
     if mine:
         stock, lead = mine[0].stock, mine[0].lead_time_min
     else:
@@ -118,26 +150,29 @@ def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
     if upper:
         tt = net.travel_times([d.node for d in upper])[:, selected]
         parents = [upper[int(k)].name for k in np.argmin(tt, axis=0)]
-    taken = {d.name for d in upper + lower}
+    kept = set(selected.tolist())
+    taken = {d.name for d in region.depots if d.tier != task.tier or d.node in kept}
+    taken |= set(result.problem.names.values())  # a generated name must not take a given one
 
-    def make(k: int, node: int) -> Any:
+    def make(k: int, node: int, closed: Any) -> Any:
         # A village point is a store (物资储备点), as the built region names them.
         kind = "Store" if task.tier == "village" else "Depot"
         name = _name(result, net, node, kind, taken)[0]
-        return Depot(name, node, task.tier, stock, parent=parents[k], lead_time_min=lead)
+        # A moved depot takes its stock and lead time along, as a moved station its teams.
+        own, wait = (closed.stock, closed.lead_time_min) if closed is not None else (stock, lead)
+        return Depot(name, node, task.tier, own, parent=parents[k], lead_time_min=wait)
 
-    proposed = _place(selected, mine, taken, make)
-    # Lower tiers restocked from the old tier now look to the nearest proposed depot.
-    old = {d.name for d in mine}
-    if not proposed:
-        lower = [replace(d, parent=None) if d.parent in old else d for d in lower]
-    elif lower:
-        tt = net.travel_times([d.node for d in proposed])
-        moved = []
-        for d in lower:
-            if d.parent in old:
-                k = int(np.argmin(tt[:, d.node]))
-                d = replace(d, parent=proposed[k].name)
-            moved.append(d)
-        lower = moved
-    return tuple(upper + proposed + lower)
+    out, proposed = _slots(region.depots, mine, selected, make)
+    # Lower tiers restocked from a closed depot now look to the nearest proposed one; a
+    # depot whose parent stays keeps it (the proposal does not touch what it kept).
+    gone = {d.name for d in mine} - {d.name for d in proposed}
+    orphans = [i for i, d in enumerate(out) if d.tier != task.tier and d.parent in gone]
+    if orphans:
+        nodes = [out[i].node for i in orphans]
+        nearest: list[str | None] = [None] * len(orphans)
+        if proposed:
+            tt = net.travel_times([d.node for d in proposed])[:, nodes]
+            nearest = [proposed[int(k)].name for k in np.argmin(tt, axis=0)]
+        for i, parent in zip(orphans, nearest, strict=True):
+            out[i] = replace(out[i], parent=parent)
+    return tuple(out)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from experiments.geo_rows import table_file
 from networks.errors import ConfigError
 from networks.i18n import N_, _
 from scenarios.config_keys import Key, Section
@@ -173,7 +174,7 @@ class SitingTask:
                     ),
                 )
             path = Path(v) if Path(v).is_absolute() else base_dir / v
-            if not path.exists():
+            if not table_file(path)[0].exists():  # a GeoPackage's layer after '#'
                 raise r.error(name, _("no such file {path}").format(path=path))
             return path
 
