@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from experiments.design import DesignPoint, ExperimentSpec, package_version
 from experiments.executors import ExecutorPlan, open_executor, plan_executor
+from experiments.manifest import keeps_records, mark_records
 from experiments.store import (
     ResultStore,
     check_output_folder,
@@ -192,12 +193,8 @@ class Progress:
 def _clock(seconds: float) -> str:
     if seconds != seconds:  # nan
         return "--:--"
-    s = int(round(seconds))
-    return (
-        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-        if s >= 3600
-        else f"{s // 60:02d}:{s % 60:02d}"
-    )
+    h, rest = divmod(int(round(seconds)), 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -268,8 +265,8 @@ def run_experiment(
     executor
         An already open executor to use instead (``workers``/``dask`` then unused).
     records
-        Also keep the per-incident records of every replication. A folder that
-        already has ``records/`` (an earlier run with records) keeps recording
+        Also keep the per-incident records of every replication. A folder once
+        run with records (its manifest says ``"records": true``) keeps recording
         without it, so that its record tables cover every replication.
     table_format
         ``"auto"`` (Parquet when pyarrow is installed, else CSV), ``"parquet"`` or ``"csv"``.
@@ -322,8 +319,11 @@ def run_experiment(
             store: ResultStore = MemoryStore(spec, replicate=qualified_name(fn))
         else:
             stack.enter_context(folder_lock(Path(out)))
+            kept = keeps_records(Path(out))  # read before the manifest is rewritten
             store = ResultStore.create_or_resume(out, spec, replicate=qualified_name(fn))
-            if not records and (store.root / "records").is_dir():
+            if records or kept:  # recorded at once: a run killed early still keeps it
+                mark_records(store.root, store.manifest)
+            if not records and kept:
                 # Without its replications records/ would go stale next to a newer summary:
                 # the folder keeps recording, as it keeps its language.
                 records = True

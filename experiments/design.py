@@ -11,9 +11,10 @@ The code lives in sibling modules, each holding one concept:
 * :mod:`experiments.spec_base` -- the base run config (loading, merging,
   :func:`set_path`);
 * :mod:`experiments.hashing` -- :func:`canonical_json`, :func:`config_hash`,
-  :func:`package_version` and :func:`code_digest`;
+  :func:`package_version`, :func:`code_digest` and the identity of a design
+  point's input files (:func:`~experiments.hashing.identity_view`);
 * :mod:`experiments.metric_names` -- :data:`ID_METRICS`, :func:`simulation_metrics`
-  and the check of an experiment's metrics.
+  and the check of an experiment's metrics against its design.
 """
 
 from __future__ import annotations

@@ -2,19 +2,24 @@
 
 :class:`DesignPoint` carries its levels, run config and config hash;
 :func:`format_value` is the short text of a level; :func:`find_point` picks the
-point named by an id or by factor levels.
+point named by an id or by factor levels; :func:`repeated_point` is the error for
+two points that are one run config.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from experiments.config import RunConfig
 from experiments.hashing import canonical_json
 from networks.errors import ConfigError
 from networks.i18n import _
+
+if TYPE_CHECKING:
+    from experiments.factors import Factor
 
 
 def format_value(value: Any) -> str:
@@ -41,13 +46,17 @@ class DesignPoint:
     config
         The validated run config of this point.
     config_hash
-        :func:`config_hash` of ``config.to_dict()``.
+        :func:`config_hash` of the config's :func:`~experiments.hashing.identity_view`.
+    inputs
+        ``(path, sha256)`` of each file the config reads, paths relative to the
+        experiment's folder (empty for built-in parts only).
     """
 
     index: int
     values: tuple[tuple[str, Any], ...]
     config: RunConfig
     config_hash: str
+    inputs: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -112,3 +121,65 @@ def find_point(
             key="baseline",
         )
     return hits[0]
+
+
+def repeated_point(
+    first: DesignPoint,
+    second: DesignPoint,
+    factors: Sequence[Factor],
+    *,
+    lhs_samples: int,
+    source: str | None,
+) -> ConfigError:
+    """The error for two design points that are one run config (their runs would repeat).
+
+    Whole-number hypercube values can coincide (``lhs_samples`` above their
+    combinations, or two samples drawn in one whole number); listed levels can
+    mean the same (``1`` and ``1.0``). Refused, like listed levels that repeat:
+    the design keeps the size its file gives, and no run is a copy of another.
+
+    Parameters
+    ----------
+    first, second
+        The two points, in design order.
+    factors
+        The experiment's factors.
+    lhs_samples
+        The experiment's hypercube size.
+    source
+        The experiment file, for the message.
+
+    Returns
+    -------
+    ConfigError
+        Naming ``lhs_samples`` for a hypercube of whole numbers, else ``factors``.
+    """
+    lhs = [f for f in factors if f.is_lhs]
+    a, b = dict(first.values), dict(second.values)
+    same_grid = all(a[f.key] == b[f.key] for f in factors if not f.is_lhs)
+    if lhs and same_grid and all(f.integer for f in lhs):
+        combos = math.prod(int(f.high or 0) - int(f.low or 0) + 1 for f in lhs)
+        return ConfigError(
+            _(
+                "hypercube points {first} and {second} are the same design point ({label}): "
+                "the whole-number factors have {combos} combinations for lhs_samples = "
+                "{samples}; give fewer lhs_samples, another lhs_seed, or the levels as "
+                "range = [low, high]"
+            ).format(
+                first=first.id,
+                second=second.id,
+                label=first.label,
+                combos=combos,
+                samples=lhs_samples,
+            ),  # fmt: skip
+            source=source,
+            key="lhs_samples",
+        )
+    return ConfigError(
+        _(
+            "design points {first} ({label}) and {second} ({other}) are the same run "
+            "config, so their results would repeat; drop one of the levels"
+        ).format(first=first.id, label=first.label, second=second.id, other=second.label),
+        source=source,
+        key="factors",
+    )

@@ -1,20 +1,35 @@
 """Identity of results: canonical JSON, run-config hashes, package version and code digest.
 
-A design point is known by :func:`config_hash` of its run config together with
-the package version; the store also records :func:`code_digest` so results made
-by edited code of an editable install are told apart.
+A design point is known by :func:`config_hash` of its :func:`identity_view`
+together with the package version: the run config with every file it reads
+(road file, facility tables, scenario file and its catalogue, incident log,
+travel-time matrix, policy module) known by its path relative to the experiment
+folder and the sha256 of its contents. An edited input is then another
+experiment, and a copied project is the same one. The store also records
+:func:`code_digest` so results made by edited code of an editable install are
+told apart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 #: Keys of a run config that label it rather than change what runs (not hashed).
 _UNHASHED = frozenset({"name", "language"})
+#: Input files whose path the run config's plain data holds (``section.key``).
+_PATH_KEYS = frozenset({"network.file", "facilities.stations", "facilities.depots",
+                        "scenario.file", "scenario.incidents", "scenario.disruptions",
+                        "travel.matrix"})  # fmt: skip
+#: sha256 of files read in this process, by ``(path, size, mtime_ns)``: each read once per run.
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+#: The catalogue file a scenario file names, by the scenario file's path and digest.
+_CATALOGUES: dict[tuple[str, str], str] = {}
 
 
 def package_version() -> str:
@@ -71,3 +86,128 @@ def config_hash(config: Mapping[str, Any], *, version: str | None = None) -> str
     what = {k: v for k, v in config.items() if k not in _UNHASHED}
     text = canonical_json({"config": what, "version": version or package_version()})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def file_digest(path: str | Path) -> str:
+    """sha256 of a file's contents, read once per process while its size and mtime stay.
+
+    Every design point of an experiment may name the same 100 MB road file: it
+    is read once (a fraction of a second), and read again only when it changes.
+
+    Parameters
+    ----------
+    path
+        The file.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+    """
+    p = Path(path)
+    st = p.stat()
+    key = (os.path.abspath(p), st.st_size, st.st_mtime_ns)
+    hit = _DIGESTS.get(key)
+    if hit is None:
+        with p.open("rb") as f:
+            hit = _DIGESTS[key] = hashlib.file_digest(f, "sha256").hexdigest()
+    return hit
+
+
+def _scenario_catalogue(path: str) -> str:
+    """The catalogue file a scenario file names (``""``: none)."""
+    key = (path, file_digest(path))
+    if key not in _CATALOGUES:
+        from scenarios import load_scenario
+
+        _CATALOGUES[key] = load_scenario(path).catalogue
+    return _CATALOGUES[key]
+
+
+def input_files(config: Any) -> list[tuple[str, Path]]:
+    """The files a run config reads besides yingji's own, as ``(key, path)`` pairs.
+
+    Parameters
+    ----------
+    config
+        A :class:`experiments.config.RunConfig`.
+
+    Returns
+    -------
+    list of (str, Path)
+        The road file, station and depot tables, scenario file and the hazard
+        catalogue it names, incident log and its disruptions, travel-time matrix,
+        and the module of a policy named by import path (``policy.name``), in
+        that order. Empty for a config of built-in parts only.
+    """
+    files: list[tuple[str, Path]] = []
+    if config.network.file:
+        files.append(("network.file", Path(config.network.file)))
+    for kind in ("stations", "depots"):
+        if isinstance(getattr(config, kind), Path):
+            files.append((f"facilities.{kind}", getattr(config, kind)))
+    if Path(config.scenario).suffix == ".toml":  # a file, not a shipped scenario's name
+        files.append(("scenario.file", Path(config.scenario)))
+        if catalogue := _scenario_catalogue(config.scenario):
+            files.append(("scenario.catalogue", Path(catalogue)))
+    if config.incidents is not None:
+        files.append(("scenario.incidents", config.incidents.path))
+        if config.incidents.disruptions is not None:
+            files.append(("scenario.disruptions", config.incidents.disruptions))
+    if config.travel_matrix is not None:
+        files.append(("travel.matrix", config.travel_matrix))
+    name = dict(config.policy).get("name")
+    if isinstance(name, str) and ":" in name:  # imported when the config was read
+        module = getattr(sys.modules.get(name.partition(":")[0]), "__file__", None)
+        if module:
+            files.append(("policy.name", Path(module)))
+    return files
+
+
+def project_path(path: str | Path, base_dir: str | Path) -> str:
+    """``path`` relative to ``base_dir`` (``/``-separated), or its name alone when outside it.
+
+    A file outside the experiment's folder is known by its name and contents
+    only, so moving the project away from a shared data folder changes nothing.
+    """
+    p, base = os.path.abspath(path), os.path.abspath(base_dir)
+    try:
+        inside = os.path.commonpath([p, base]) == base
+    except ValueError:  # another drive
+        inside = False
+    return Path(os.path.relpath(p, base)).as_posix() if inside else Path(p).name
+
+
+def identity_view(config: Any, *, base_dir: str | Path) -> dict[str, Any]:
+    """The run config as its design point's identity: input files by place and contents.
+
+    Parameters
+    ----------
+    config
+        A :class:`experiments.config.RunConfig`.
+    base_dir
+        The experiment's folder; input paths are taken relative to it
+        (:func:`project_path`).
+
+    Returns
+    -------
+    dict
+        ``config.to_dict()`` with every input path relative, and ``input_files``,
+        ``{path: sha256}`` of every file :func:`input_files` lists. A config of
+        built-in parts only gives ``config.to_dict()`` itself, so its hash is the
+        one it always had.
+    """
+    from experiments.geo_rows import table_file
+
+    data = config.to_dict()
+    digests: dict[str, str] = {}
+    for key, path in input_files(config):
+        rel = project_path(path, base_dir)
+        if key in _PATH_KEYS:
+            section, name = key.split(".")
+            data[section][name] = rel
+        # A GIS table may name a layer (county.gpkg#stations_2025): its file's contents.
+        digests[rel] = file_digest(table_file(Path(path))[0])
+    if digests:
+        data["input_files"] = dict(sorted(digests.items()))
+    return data

@@ -3,8 +3,9 @@
 ``manifest.json`` names the experiment a folder holds (format tag, identity,
 package version, root seed, design points) and the language of the latest run.
 This module holds the identity of an experiment, the design point as the
-manifest records it, reading a manifest with its structure checked, and saying
-what makes two manifests different experiments (see :mod:`experiments.store`).
+manifest records it, reading a manifest with its structure checked, saying
+what makes two manifests different experiments (see :mod:`experiments.store`),
+and whether a folder keeps per-incident records (``records``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from experiments.design import (
     package_version,
 )
 from networks.errors import ConfigError
+from networks.files import atomic_write_text
 from networks.i18n import LANGUAGES, _, get_language
 
 #: Format tag of ``manifest.json``.
@@ -99,6 +101,10 @@ def new_manifest(
             for p in points
         ],  # fmt: skip
     }
+    # Input files by contents, to say which one changed (the config hashes hold them).
+    inputs = sorted({pair for p in points for pair in p.inputs})
+    if inputs:
+        manifest["inputs"] = [list(pair) for pair in inputs]
     # Chinese labels, when given: words only, like the language (not in the identity).
     manifest.update(
         {k: getattr(spec, k) for k in ("name_zh", "description_zh") if getattr(spec, k, "")}
@@ -190,9 +196,77 @@ def difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     b = [p["config_hash"] for p in new["points"]]
     if len(a) != len(b):
         return _("{there} design points there, {now} now").format(there=len(a), now=len(b))
+    changed = _input_change(old, new)
+    if changed:
+        return changed
     for pa, pb, hold in zip(a, b, old["points"], strict=True):
         if pa != pb:
             return _("design point {id} config hash {there} there, {now} now").format(
                 id=hold["id"], there=pa[:12], now=pb[:12]
             )
     return _("different identity")  # pragma: no cover
+
+
+def _input_change(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
+    """Which input file changed its contents between two manifests (``None``: none did)."""
+    now = {(str(p), str(d)) for p, d in new.get("inputs", [])}
+    if not now:
+        return None
+    listed = old.get("inputs")
+    if not isinstance(listed, list):
+        return _(
+            "no input files recorded there (another design, or results from before yingji "
+            "knew input files by their contents); {files} now"
+        ).format(files=", ".join(sorted({p for p, _d in now})))
+    there: dict[str, str] = {}
+    for pair in listed:
+        if isinstance(pair, list) and len(pair) == 2:
+            there.setdefault(str(pair[0]), str(pair[1]))
+    for path, digest in sorted(now):
+        if path in there and there[path] != digest and (path, there[path]) not in now:
+            return _(
+                "input file {path} changed since those results were made: "
+                "sha256 {there} there, {now} now"
+            ).format(path=path, there=there[path][:12], now=digest[:12])
+    return None
+
+
+def keeps_records(root: Path) -> bool:
+    """Whether an output folder keeps per-incident records: started with ``--records``.
+
+    Read before a run rewrites the manifest. Its ``records`` flag, written when
+    the folder first runs with ``--records``, says so even if that run was killed
+    before any replication finished; a folder from before the flag has
+    ``records/`` or a replication's records archive (``runs/*/r*.npz``).
+
+    Parameters
+    ----------
+    root
+        The output folder (it may not exist yet).
+
+    Returns
+    -------
+    bool
+    """
+    try:
+        if json.loads((root / "manifest.json").read_bytes()).get("records") is True:
+            return True
+    except (OSError, ValueError, AttributeError):
+        pass  # no manifest yet, or one the store itself refuses
+    return (root / "records").is_dir() or next(root.glob("runs/*/r*.npz"), None) is not None
+
+
+def mark_records(root: Path, manifest: dict[str, Any]) -> None:
+    """Write ``"records": true`` into a folder's manifest, so every later run keeps recording.
+
+    Parameters
+    ----------
+    root
+        The output folder.
+    manifest
+        Its manifest as the store holds it (updated in place).
+    """
+    if manifest.get("records") is not True:
+        manifest["records"] = True
+        text = json.dumps(manifest, indent=2, allow_nan=False) + "\n"
+        atomic_write_text(root / "manifest.json", text)

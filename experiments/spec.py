@@ -56,14 +56,14 @@ from pathlib import Path
 from typing import Any
 
 from experiments.config import RunConfig
-from experiments.design_points import DesignPoint, find_point, format_value
+from experiments.design_points import DesignPoint, find_point, format_value, repeated_point
 from experiments.factors import MAX_POINTS, Factor, lhs_table
-from experiments.hashing import config_hash
-from experiments.metric_names import ID_METRICS, check_metric_names
+from experiments.hashing import config_hash, identity_view
+from experiments.metric_names import ID_METRICS, check_metric_names, design_stations
 from experiments.region import check_township_stations
 from experiments.run_keys import RUN_FILE
 from experiments.seeding import check_root_seed
-from experiments.spec_base import bare, load_base, set_path
+from experiments.spec_base import bare, load_base, own_facilities, set_path
 from networks.errors import ConfigError
 from networks.i18n import LANGUAGES, _, both
 from scenarios.config_keys import REQUIRED, Key, Section
@@ -370,17 +370,22 @@ class ExperimentSpec:
         return out
 
     def check_metrics(self) -> None:
-        """Refuse a metric the simulation's summary never has, before any replication runs.
+        """Refuse a metric the design cannot give, before any replication runs.
 
-        Only for the simulation's own replication function: another one (a test's
-        fake) has its own summary keys.
+        A name the simulation's summary never has, a table it needs that no design
+        point has (``people_*`` without ``[people]``), or a station no point has
+        (``utilisation_<station>_*``). Only for the simulation's own replication
+        function: another one (a test's fake) has its own summary keys.
 
         Raises
         ------
         ConfigError
-            Naming the experiment file and ``metrics[i]``.
+            Naming the experiment file, ``metrics[i]`` and why.
         """
-        check_metric_names(self.metrics, source=self.source)
+        configs = [p.config for p in self.points()]
+        check_metric_names(self.metrics, source=self.source,
+                           configs=[c.to_dict() for c in configs],
+                           stations=lambda: design_stations(configs))  # fmt: skip
 
     # ---------------------------------------------------------------- design
     def lhs_table(self) -> list[tuple[Any, ...]]:
@@ -388,7 +393,14 @@ class ExperimentSpec:
         return lhs_table(self.factors, self.lhs_samples, self.root_seed, self.lhs_seed)
 
     def points(self) -> list[DesignPoint]:
-        """Every design point, validated, in design order (grid outer, hypercube inner)."""
+        """Every design point, validated, in design order (grid outer, hypercube inner).
+
+        Raises
+        ------
+        ConfigError
+            A level that is not a valid run config, or two points that are the
+            same run config (:func:`~experiments.design_points.repeated_point`).
+        """
         hit = self._cache.get("points")
         if hit is not None:
             return hit
@@ -396,20 +408,32 @@ class ExperimentSpec:
         lhs = [f for f in self.factors if f.is_lhs]
         order = {f.key: i for i, f in enumerate(self.factors)}
         combos = itertools.product(itertools.product(*(f.levels for f in grid)), self.lhs_table())
-        points = []
+        points: list[DesignPoint] = []
+        seen: dict[str, DesignPoint] = {}
         for index, (g, h) in enumerate(combos):
             chosen = dict(zip([f.key for f in grid], g, strict=True))
             chosen.update(zip([f.key for f in lhs], h, strict=True))
             values = tuple(sorted(chosen.items(), key=lambda kv: order[kv[0]]))
             config = self._point_config(values)
-            points.append(
-                DesignPoint(
-                    index=index,
-                    values=values,
-                    config=config,
-                    config_hash=config_hash(config.to_dict()),
-                )
+            # Input files by place in the project and contents, never by absolute path.
+            view = identity_view(config, base_dir=self.base_dir)
+            point = DesignPoint(
+                index=index,
+                values=values,
+                config=config,
+                config_hash=config_hash(view),
+                inputs=tuple(view.get("input_files", {}).items()),
             )
+            if point.config_hash in seen:
+                raise repeated_point(
+                    seen[point.config_hash],
+                    point,
+                    self.factors,
+                    lhs_samples=self.lhs_samples,
+                    source=self.source,
+                )
+            seen[point.config_hash] = point
+            points.append(point)
         self._cache["points"] = points
         return points
 
@@ -421,6 +445,7 @@ class ExperimentSpec:
             except ValueError as exc:
                 i = [f.key for f in self.factors].index(key)
                 raise ConfigError(str(exc), source=self.source, key=f"factors[{i}].key") from None
+        own_facilities(data, dict(values))
         # The experiment owns the seed tree; the run's own seed and count are fixed here.
         data.setdefault("run", {})
         data["run"]["seed"] = self.root_seed

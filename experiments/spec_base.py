@@ -1,7 +1,8 @@
 """The base run config of an experiment: loading it, merging inline tables, setting dotted keys.
 
 :func:`load_base` reads ``[base]`` (a run-config file, inline tables, or both)
-into validated plain data; :func:`set_path` sets one factor level in such data;
+into validated plain data; :func:`set_path` sets one factor level in such data and
+:func:`own_facilities` lets a level's stations or depots replace the base's;
 :func:`bare` is a ConfigError's message without its ``source: key:`` prefix.
 """
 
@@ -27,6 +28,32 @@ def set_path(data: dict[str, Any], key: str, value: Any) -> None:
             raise ValueError(_("{key} is not a table").format(key=".".join(parts[: i + 1])))
         node = nxt
     node[parts[-1]] = copy.deepcopy(value)
+
+
+def own_facilities(data: dict[str, Any], levels: Mapping[str, Any]) -> None:
+    """Let a design point's stations or depots replace the base's, however either gives them.
+
+    The base always holds a source (``facilities.stations = "default"`` when not
+    inline), so a factor giving the other form (inline ``stations`` over a file or
+    the default, or ``facilities.stations`` over inline ones) would otherwise be
+    refused as both. Two factors giving both forms are left for the run config to
+    refuse.
+
+    Parameters
+    ----------
+    data
+        The point's run config as plain data, levels already set (changed in place).
+    levels
+        The point's factor levels, by key.
+    """
+    whole = levels.get("facilities")
+    for kind in ("stations", "depots"):
+        inline = kind in levels
+        table = f"facilities.{kind}" in levels or (isinstance(whole, Mapping) and kind in whole)
+        if inline and not table:
+            data.get("facilities", {}).pop(kind, None)
+        elif table and not inline:
+            data.pop(kind, None)
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from unittest import mock
 
 import pytest
@@ -118,11 +119,16 @@ def test_a_folder_with_records_keeps_recording_without_the_option(tmp_path, capl
 
 
 def test_a_folder_with_records_redoes_replications_that_lack_them(tmp_path):
-    # A folder made before records were kept up: records/ of replication 0 only.
+    # A folder made before records were kept up: records/ of replication 0 only, and
+    # replication 1 without its archives, as a resume used to leave it.
+    out = tmp_path / "out"
     _run(tmp_path, 1, "A", records=True)
-    kept = (tmp_path / "out" / "records").rename(tmp_path / "records")
-    _run(tmp_path, 2, "A")  # replication 1 without records, as a resume used to leave it
-    kept.rename(tmp_path / "out" / "records")
+    kept = (out / "records").rename(tmp_path / "records")
+    _run(tmp_path, 2, "A")  # records replication 1 too: the folder keeps recording
+    for npz in out.glob("runs/*/r00001.npz"):
+        npz.unlink()
+    shutil.rmtree(out / "records")
+    kept.rename(out / "records")
     res = _run(tmp_path, 2, "A")
     assert res.ran == POINTS and _record_replications(tmp_path) == [0, 1]
 

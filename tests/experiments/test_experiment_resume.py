@@ -201,11 +201,17 @@ def test_a_corrupt_archive_is_one_line_for_the_report_and_dropped_when_redone(tm
 
     with pytest.raises(ConfigError, match="damaged records archive"):
         store.load_records("p000", 0)
-    # Redone without --records: the damaged archive goes, the summary is rewritten (in a
-    # folder without record tables: one with them keeps recording, and redoes it whole).
+    # Redone without --records: a folder started with records keeps recording (its
+    # manifest says so), so the archive is redone whole next to the rewritten summary.
     store.summary_path("p000", 0).unlink()
     shutil.rmtree(out / "records")
     run_experiment(spec, out, replicate=fake_replicate, progress=False)
+    assert records_ok(npz) and (out / "records").is_dir()
+    # Saved without records, as in a folder that does not record: the damaged
+    # archive goes, so it never sits next to a summary it does not belong to.
+    npz.write_bytes(b"PK\x03\x04 truncated")
+    summary = json.loads(store.summary_path("p000", 0).read_text())["summary"]
+    ResultStore.open(out).save(spec.points()[0], 0, summary=summary, records=None, elapsed_s=0.0)
     assert not npz.exists()
 
 
