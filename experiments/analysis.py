@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from networks.errors import ConfigError
-from networks.i18n import N_, _
+from networks.i18n import N_, _, get_language
 
 #: Summary keys that identify a row rather than measure it.
 ID_KEYS = frozenset({"replication", "root_seed", "point", "seed"})
@@ -155,9 +155,16 @@ def factor_text(key: str) -> str:
 
 
 def level_text(key: str, value: Any) -> str:
-    """A factor level as a person reads it: a shipped policy by its name, else as written."""
+    """A factor level as a person reads it: a shipped policy by its name, else as written.
+
+    A whole table (``key = "policy"``, levels ``{name = ..., reserve = 1}``) reads in
+    Chinese as its name and parameters in words (``就近调派（预留队伍数：1）``); in
+    English as written, as the design point's stored label.
+    """
     from experiments.design import format_value
 
+    if isinstance(value, Mapping) and value and get_language() == "zh":
+        return _table_text(key, value)
     if key == "policy.name" and isinstance(value, str):
         from experiments.outputs import policy_label
 
@@ -173,6 +180,23 @@ def level_text(key: str, value: Any) -> str:
     return format_value(value)
 
 
+def _table_text(key: str, table: Mapping[str, Any]) -> str:
+    """A table level in words: its ``name`` (a policy's label), then its other keys."""
+
+    def sub(k: str) -> str:  # a key the labels name (预留队伍数), else as written (area)
+        return factor_text(f"{key}.{k}") if f"{key}.{k}" in FACTOR_LABELS else k
+
+    pairs = _(", ").join(
+        _("{key}={value}").format(key=sub(k), value=level_text(f"{key}.{k}", v))
+        for k, v in sorted(table.items())
+        if k != "name"
+    )
+    if "name" not in table:
+        return pairs
+    name = level_text(f"{key}.name", table["name"])
+    return _("{name} ({parameters})").format(name=name, parameters=pairs) if pairs else name
+
+
 def point_text(values: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> str:
     """A design point's levels as a person reads them (in English: its label as stored)."""
     pairs = values.items() if isinstance(values, Mapping) else values
@@ -180,6 +204,22 @@ def point_text(values: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> str:
         _("{key}={value}").format(key=factor_text(k), value=level_text(k, v)) for k, v in pairs
     ]
     return _(", ").join(shown) or _("base")
+
+
+def level_percent(level: float) -> str:
+    """A confidence level as a percentage, as computed: 0.95 -> ``95%``, 0.999 -> ``99.9%``.
+
+    Parameters
+    ----------
+    level
+        Confidence level in (0, 1).
+
+    Returns
+    -------
+    str
+    """
+    # Ten significant digits: no float noise (0.57 -> 57%), and no rounding up to 100%.
+    return f"{level * 100:.10g}%"
 
 
 @dataclass(frozen=True)
@@ -261,8 +301,10 @@ def paired_ci(values: Any, baseline: Any, *, level: float = 0.95) -> PairedInter
     Returns
     -------
     PairedInterval
-        With the t statistic and two-sided p-value of ``mean difference = 0``
-        (``nan`` when the differences have no spread).
+        With the t statistic and two-sided p-value of ``mean difference = 0``, those of
+        ``scipy.stats.ttest_rel``: when every pair differs by the same amount ``d``, the
+        interval is ``[d, d]`` and t is ``±inf`` with p ``0`` (``nan`` for ``d = 0``, and
+        for fewer than two pairs).
     """
     from scipy import stats
 
@@ -277,6 +319,8 @@ def paired_ci(values: Any, baseline: Any, *, level: float = 0.95) -> PairedInter
     if iv.n >= 2 and iv.sd > 0:
         t = iv.mean / (iv.sd / math.sqrt(iv.n))
         p = float(2 * stats.t.sf(abs(t), iv.n - 1))
+    elif iv.n >= 2 and iv.mean != 0:  # every pair differs by the same amount, as ttest_rel
+        t, p = math.copysign(math.inf, iv.mean), 0.0
     return PairedInterval(iv.mean, iv.low, iv.high, iv.n, iv.sd, level, t=t, p_value=p)
 
 
@@ -371,13 +415,12 @@ def point_intervals(
     Returns
     -------
     dict
-        Columns ``point, point_id, label, metric, n, mean, sd, ci_low, ci_high``,
-        rows ordered by point then metric order.
+        Columns ``point, point_id, label, metric, n, mean, sd, level, ci_low, ci_high``
+        (``level``: the confidence level of the interval), rows ordered by point then
+        metric order.
     """
-    cols: dict[str, list[Any]] = {
-        k: []
-        for k in ("point", "point_id", "label", "metric", "n", "mean", "sd", "ci_low", "ci_high")
-    }
+    names = ("point", "point_id", "label", "metric", "n", "mean", "sd", "level", "ci_low")
+    cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_high")}
     per_metric = {m: _by_point(rows, m) for m in metrics}
     for p in points:
         for m in metrics:
@@ -385,7 +428,7 @@ def point_intervals(
             iv = mean_ci(values, level=level)
             for k, v in zip(
                 cols,
-                (p.index, p.id, p.label, m, iv.n, iv.mean, iv.sd, iv.low, iv.high),
+                (p.index, p.id, p.label, m, iv.n, iv.mean, iv.sd, level, iv.low, iv.high),
                 strict=True,
             ):
                 cols[k].append(v)
@@ -407,11 +450,11 @@ def paired_intervals(
     Returns
     -------
     dict
-        Columns ``point, point_id, label, metric, baseline, n, diff, ci_low, ci_high,
-        t, p_value``.
+        Columns ``point, point_id, label, metric, baseline, n, diff, level, ci_low,
+        ci_high, t, p_value`` (``level``: the confidence level of the interval).
     """
-    names = ("point", "point_id", "label", "metric", "baseline", "n", "diff", "ci_low", "ci_high")
-    cols: dict[str, list[Any]] = {k: [] for k in (*names, "t", "p_value")}
+    names = ("point", "point_id", "label", "metric", "baseline", "n", "diff", "level", "ci_low")
+    cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_high", "t", "p_value")}
     base_id = next(p.id for p in points if p.index == baseline)
     for m in metrics:
         by_point = _by_point(rows, m)
@@ -420,11 +463,10 @@ def paired_intervals(
             mine = by_point.get(p.index, {})
             common = sorted(set(mine) & set(base))
             iv = paired_ci([mine[r] for r in common], [base[r] for r in common], level=level)
-            values = (p.index, p.id, p.label, m, base_id, iv.n, iv.mean, iv.low, iv.high)
-            for k, v in zip(names, values, strict=True):
+            values = (p.index, p.id, p.label, m, base_id, iv.n, iv.mean, level, iv.low,
+                      iv.high, iv.t, iv.p_value)  # fmt: skip
+            for k, v in zip(cols, values, strict=True):
                 cols[k].append(v)
-            cols["t"].append(iv.t)
-            cols["p_value"].append(iv.p_value)
     return cols
 
 

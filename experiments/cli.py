@@ -55,6 +55,15 @@ class OneLineParser(argparse.ArgumentParser):
         sys.stderr.write(" ".join(line.split()) + "\n")
         sys.exit(2)
 
+    def format_help(self) -> str:
+        """The help, each section heading ending in the language's colon (选项：)."""
+        text = super().format_help()
+        for group in self._action_groups:
+            if group.title:  # argparse writes "TITLE:" itself, past the catalogue
+                heading = _("{heading}:").format(heading=group.title)
+                text = text.replace(f"\n{group.title}:\n", f"\n{heading}\n")
+        return text
+
 
 #: argparse's own messages, marked so that the catalogue carries their Chinese
 #: (argparse looks them up through its module's ``_`` at the moment it shows them).

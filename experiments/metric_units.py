@@ -220,14 +220,27 @@ def metric_axis_label(text: str, metric: str, *, difference: bool = False) -> st
     return with_unit(text, u.unit)
 
 
-def _number(value: float, spec: str) -> str:
-    """``value`` formatted by ``spec``, without the sign of a negative zero (``-0.0``)."""
+def _number(value: float, spec: str, *, nonzero: bool = False) -> str:
+    """``value`` formatted by ``spec``, without the sign of a negative zero (``-0.0``).
+
+    With ``nonzero``, a value that is not zero but would read as zero (``0.00``) is
+    written to three significant digits with its sign (``0.0012``, ``-0.004``).
+    """
     text = format(value, spec)
-    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+    if any(c in "123456789" for c in text):
+        return text
+    if nonzero and value != 0.0:
+        return format(value, ".3g")
+    return text[1:] if text.startswith("-") else text
 
 
 def format_metric(
-    value: float | None, metric: str, *, difference: bool = False, unit: bool = True
+    value: float | None,
+    metric: str,
+    *,
+    difference: bool = False,
+    unit: bool = True,
+    nonzero: bool = False,
 ) -> str:
     """A value of ``metric`` as a table cell shows it, in its unit (:func:`metric_unit`).
 
@@ -248,6 +261,11 @@ def format_metric(
     unit
         Whether to write the unit's sign or word ("%", percentage points);
         ``False`` for the bounds of an interval after a value that names it.
+    nonzero
+        Whether a value that is not zero must not read as zero: one that would
+        (``0.00``) is written to three significant digits with its sign
+        (``0.0012``, ``-0.004``), as a difference whose interval excludes zero,
+        or a bound below zero, must show.
 
     Returns
     -------
@@ -257,13 +275,13 @@ def format_metric(
         return "–"
     u = metric_unit(metric)
     if u.unit == "%":
-        text = _number(u.scale * value, ".1f")
+        text = _number(u.scale * value, ".1f", nonzero=nonzero)
         if not unit:
             return text
         return _("{value} pp").format(value=text) if difference else f"{text}%"
     if u.unit == "min":
-        return _number(value, ",.2f")
+        return _number(value, ",.2f", nonzero=nonzero)
     if u.unit:  # a count: whole when it is (a mean over replications may not be)
         whole = abs(value - round(value)) <= 1e-9 * max(1.0, abs(value))
-        return _number(value, ",.0f" if whole else ",.2f")
+        return _number(value, ",.0f" if whole else ",.2f", nonzero=nonzero)
     return _number(value, ".4g")

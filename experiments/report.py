@@ -30,6 +30,7 @@ from experiments.analysis import (
     choose_metrics,
     factor_text,
     known_metric,
+    level_percent,
     level_text,
     numeric_metrics,
     paired_intervals,
@@ -77,11 +78,13 @@ def _fmt(v: Any, digits: int = 4) -> str:
 
 
 def _cell(v: Any, metric: str, *, diff: bool = False, unit: bool = True) -> str:
-    """A number of ``metric`` in its unit (:func:`experiments.metric_units.format_metric`)."""
+    """A number of ``metric`` in its unit (:func:`experiments.metric_units.format_metric`).
+
+    A difference that is not zero never reads as zero (``0.0012``, not ``0.00``).
+    """
     if v is None or (isinstance(v, int | float) and not isinstance(v, bool)):
-        return html.escape(
-            format_metric(None if v is None else float(v), metric, difference=diff, unit=unit)
-        )
+        value = None if v is None else float(v)
+        return html.escape(format_metric(value, metric, difference=diff, unit=unit, nonzero=diff))
     return _fmt(v)
 
 
@@ -208,9 +211,10 @@ def write_report(
 
     figures: list[tuple[str, Path]] = []
     keys = [f["key"] for f in man["factors"]]
+    sampled = {f["key"] for f in man["factors"] if "lhs" in f}  # Latin-hypercube factors
     for m in metrics:
         for k in keys:
-            fig = plot_metric_by_factor(rows, points, k, m, level=level)
+            fig = plot_metric_by_factor(rows, points, k, m, level=level, sampled=sampled)
             figures.append(
                 (
                     _("{metric} by {factor}").format(metric=metric_name(m), factor=factor_text(k)),
@@ -231,6 +235,7 @@ def write_report(
     figures.append(
         (_("response-time CDF"), save_figure(fig, root / "figures" / "response_cdf.png"))
     )
+    _forget_old_figures(root / "figures", [path for _title, path in figures])
 
     page = _page(store, rows, points, metrics, per_point, paired, base, level, figures)
     return atomic_write_text(root / "report.html", page)
@@ -251,14 +256,14 @@ def _check_metrics(
     except ConfigError:
         available = numeric_metrics(rows)
         shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
+        from experiments.metric_names import metric_problem
+
         bad = next(m for m in metrics if not known_metric(m, available))
-        raise ConfigError(
-            _("no numeric metric {metric!r} in the results (available: {available})").format(
-                metric=bad, available=shown
-            ),
-            source=source,
-            key=key,
-        ) from None
+        text = _("no numeric metric {metric!r} in the results (available: {available})").format(
+            metric=bad, available=shown
+        )
+        why = metric_problem(bad)  # a name the simulation never writes: the closest one
+        raise ConfigError(f"{why}; {text}" if why else text, source=source, key=key) from None
 
 
 def _point(
@@ -273,6 +278,30 @@ def _point(
         raise ConfigError(
             text[len(prefix) :] if text.startswith(prefix) else text, source=source, key=key
         ) from None
+
+
+#: The figures the last report drew, by file name: a rerun removes those it no longer draws.
+FIGURE_INDEX = "report_figures.json"
+
+
+def _forget_old_figures(folder: Path, drawn: Sequence[Path]) -> None:
+    """Remove the figures an earlier report drew in ``folder`` that this one did not.
+
+    Only files listed in ``folder/report_figures.json`` (written here) go: a file the
+    report never wrote, such as one a user put there, is left alone.
+    """
+    index = folder / FIGURE_INDEX
+    names = [p.name for p in drawn]
+    try:
+        before = json.loads(index.read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        before = []  # no index (a report of an older yingji) or a damaged one: remove nothing
+    for name in before if isinstance(before, list) else []:
+        # Only a figure's plain file name: an edited index cannot reach outside the folder.
+        ours = isinstance(name, str) and name.endswith(".png") and Path(name).name == name
+        if ours and name not in names:
+            (folder / name).unlink(missing_ok=True)
+    atomic_write_text(index, json.dumps({"files": names}, indent=1) + "\n")
 
 
 def _subset(table: Mapping[str, Sequence[Any]], metrics: set[str]) -> dict[str, list[Any]]:
@@ -387,7 +416,7 @@ def _page(
         finished=str(len(rows)),
         function=f"<code>{html.escape(man['replicate'])}</code>",
     )
-    means_head = _html(_("Means and {level} confidence intervals"), level=f"{level:.0%}")
+    means_head = _html(_("Means and {level} confidence intervals"), level=level_percent(level))
     means_note = _html(_("Student-t interval over replications of each design point."))
     diffs_head = _html(
         _("Paired differences against {id} ({label})"),

@@ -1,7 +1,9 @@
 """Figures of the experiment report: metric by factor, paired differences, response-time CDFs.
 
 * :func:`plot_metric_by_factor`: each metric against each factor, with CI bars,
-  one line per combination of the other factors;
+  one line per combination of the other factors (against a Latin-hypercube
+  factor, one marker per design point, a colour per combination of the grid
+  factors);
 * :func:`plot_paired_differences`: the paired differences against the baseline,
   with CI bars;
 * :func:`response_cdfs` and :func:`plot_response_cdf`: response-time CDFs per
@@ -22,15 +24,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from experiments.analysis import factor_text, level_text, mean_ci, point_text
+from experiments.analysis import factor_text, level_percent, level_text, mean_ci, point_text
 from experiments.design import format_value
 from experiments.metric_labels import metric_name
-from experiments.metric_units import metric_axis_label, metric_unit, strip_unit, with_unit
+from experiments.metric_units import (
+    clip_to_unit,
+    metric_axis_label,
+    metric_unit,
+    strip_unit,
+    with_unit,
+)
 from experiments.store import ResultStore, StoredPoint
 from networks.i18n import N_, _
 from sim.summary import INTERVALS, replication_value
@@ -80,12 +88,20 @@ def plot_metric_by_factor(
     *,
     level: float = 0.95,
     ax: Any = None,
+    sampled: Collection[str] = (),
 ) -> Any:
     """Mean of ``metric`` against the levels of ``factor`` with CI bars.
 
     One series per combination of the other factors' levels. Numeric levels
     sit at their values, other levels at evenly spaced positions. A share is
-    shown in percent; the axis names the unit.
+    shown in percent; the axis names the unit. A bar ends where the metric
+    can (a share within 0-100%, a count or minutes not below 0), as the
+    report's table clips it.
+
+    Against a Latin-hypercube factor (in ``sampled``) every design point has
+    its own value: the points are markers without lines, one series per
+    combination of the grid factors (those not in ``sampled``), and the ticks
+    are the axis's own.
 
     Parameters
     ----------
@@ -99,13 +115,18 @@ def plot_metric_by_factor(
         Confidence level of the bars.
     ax
         Axes to draw on; a new figure if ``None``.
+    sampled
+        Keys of the design's Latin-hypercube factors.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     fig, ax = _axes(ax)
+    spread = factor in sampled  # no two points need share a level: no lines, no level ticks
     others = [k for k in points[0].values if k != factor] if points else []
+    if spread:
+        others = [k for k in others if k not in sampled]
     levels = list(dict.fromkeys(json.dumps(p.values[factor], sort_keys=True) for p in points))
     raw = [json.loads(t) for t in levels]
     numeric = _is_numeric(raw)
@@ -128,7 +149,7 @@ def plot_metric_by_factor(
     span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
     dodge = 0.02 * span if len(groups) > 1 else 0.0
     many = len(groups) > 8
-    scale = metric_unit(metric).scale
+    unit = metric_unit(metric)
     for g, (key, members) in enumerate(groups.items()):
         xs, ys, lo, hi = [], [], [], []
         for p in members:
@@ -136,9 +157,10 @@ def plot_metric_by_factor(
             xs.append(
                 pos[json.dumps(p.values[factor], sort_keys=True)] + dodge * (g - len(groups) / 2)
             )
-            ys.append(scale * iv.mean)
-            lo.append(scale * (iv.mean - iv.low) if iv.n > 1 else 0.0)
-            hi.append(scale * (iv.high - iv.mean) if iv.n > 1 else 0.0)
+            ys.append(unit.scale * iv.mean)
+            low, high = (clip_to_unit(b, unit.unit) for b in (iv.low, iv.high))
+            lo.append(unit.scale * (iv.mean - low) if iv.n > 1 else 0.0)
+            hi.append(unit.scale * (high - iv.mean) if iv.n > 1 else 0.0)
         order = np.argsort(xs)
         label = shown[key]
         ax.errorbar(
@@ -147,18 +169,22 @@ def plot_metric_by_factor(
             yerr=[np.asarray(lo)[order], np.asarray(hi)[order]],
             marker="o",
             capsize=3,
-            linestyle="-" if len(xs) <= 12 else "none",
+            linestyle="-" if len(xs) <= 12 and not spread else "none",
             label=None if many else label,
         )
     if not numeric:
         ax.set_xticks([pos[t] for t in levels], [level_text(factor, v) for v in raw])
+    elif spread:  # sampled values: the axis's own ticks, whole numbers for an integer factor
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=all(isinstance(v, int) for v in raw)))
     elif len(levels) <= 12:  # ticks at the levels run, not at values no point has
         ax.set_xticks([pos[t] for t in levels], [format_value(v) for v in raw])
     ax.set_xlabel(factor_text(factor))  # a factor's name says what its levels count
     ax.set_ylabel(metric_axis_label(metric_name(metric), metric))
     ax.set_title(
         _("{metric} by {factor} (mean, {level} CI)").format(
-            metric=metric_name(metric), factor=factor_text(factor), level=f"{level:.0%}"
+            metric=metric_name(metric), factor=factor_text(factor), level=level_percent(level)
         )
     )
     if len(groups) > 1 and not many:
@@ -176,7 +202,9 @@ def plot_paired_differences(
 ) -> Any:
     """Paired differences of ``metric`` against the baseline, one CI bar per design point.
 
-    Differences of a share are in percentage points; the axis names the unit.
+    Differences of a share are in percentage points; the axis names the unit. A bar
+    ends where a difference can (of shares within ±100 percentage points), as the
+    report's table clips it.
 
     Parameters
     ----------
@@ -197,10 +225,14 @@ def plot_paired_differences(
     rows = [i for i, m in enumerate(paired["metric"]) if m == metric]
     fig, ax = _axes(ax, (6.0, 0.5 + 0.35 * max(len(rows), 2)))
     y = np.arange(len(rows))
-    scale = metric_unit(metric).scale
-    d = scale * np.array([paired["diff"][i] for i in rows], dtype=float)
-    lo = scale * np.array([paired["ci_low"][i] for i in rows], dtype=float)
-    hi = scale * np.array([paired["ci_high"][i] for i in rows], dtype=float)
+    unit = metric_unit(metric)
+
+    def bound(column: str) -> np.ndarray:
+        ends = [clip_to_unit(float(paired[column][i]), unit.unit, difference=True) for i in rows]
+        return unit.scale * np.array(ends, dtype=float)
+
+    d = unit.scale * np.array([paired["diff"][i] for i in rows], dtype=float)
+    lo, hi = bound("ci_low"), bound("ci_high")
     err = np.nan_to_num(np.vstack([d - lo, hi - d]))
     ax.errorbar(d, y, xerr=err, fmt="o", capsize=3)
     ax.axvline(0.0, color="grey", linewidth=1)

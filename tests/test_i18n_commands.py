@@ -97,6 +97,9 @@ HELP = [
 def test_help_is_chinese(cmd):
     text = yingji_zh(*cmd, "--help")
     assert HAN.search(text) and leftovers(text) == []
+    # Section headings end in the full-width colon Chinese writes (选项：), not argparse's ":".
+    headings = [ln for ln in text.splitlines() if ln and not ln[0].isspace() and ln[-1] in ":："]
+    assert headings and all(h.endswith("：") for h in headings), headings
 
 
 @pytest.mark.parametrize(

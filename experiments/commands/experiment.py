@@ -69,7 +69,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    """``yingji experiment plan EXP.toml``: list the design points without running them."""
+    """``yingji experiment plan EXP.toml``: list the design points without running them.
+
+    Each point reads as the report shows it: in Chinese, factors and levels in words.
+    """
+    from experiments.analysis import point_text
     from experiments.config import adopt_file_language
     from experiments.design import ExperimentSpec
 
@@ -95,7 +99,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(spec.about())
     for p in points:
         mark = "  " + _("(baseline)") if base is not None and p.index == base.index else ""
-        print(f"{p.id}  {p.config_hash[:12]}  {p.label}{mark}")
+        print(f"{p.id}  {p.config_hash[:12]}  {point_text(p.values)}{mark}")
     return 0
 
 
