@@ -33,6 +33,7 @@ import numpy as np
 
 from experiments import webmap_layers as wl
 from experiments.store import atomic_write_text
+from networks.credit import OSM_CREDIT
 from networks.i18n import _, get_language, tag
 from networks.roadnet import RoadNetwork
 
@@ -54,10 +55,10 @@ STATUS_STYLE = {
 
 def osm_network(config: Any) -> bool:
     """Whether a run config's roads come from an OpenStreetMap file (the map then credits it)."""
-    from networks.filetypes import XML_SUFFIXES, file_suffix
+    from networks.credit import is_osm_file
 
     file = getattr(config.network, "file", None)
-    return file is not None and file_suffix(Path(file)) in (".osm.pbf", *XML_SUFFIXES)
+    return file is not None and is_osm_file(file)
 
 
 def _labels() -> dict[str, str]:
@@ -287,7 +288,7 @@ def page_common(
         "extent": extent,
         "network": network.name,
         "roads": roads,
-        "attribution": _("© OpenStreetMap contributors") if osm else None,
+        "attribution": _(OSM_CREDIT) if osm else None,
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from networks.credit import draw_credit, network_credit
 from networks.geometry import edge_lines
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
@@ -99,6 +100,11 @@ def plot_network(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Notes
+    -----
+    A network read from an OpenStreetMap file gets the credit its licence asks
+    for in the lower right corner (:func:`networks.credit.network_credit`).
     """
     import matplotlib.pyplot as plt
     from matplotlib.collections import LineCollection
@@ -174,6 +180,9 @@ def plot_network(
     ax.set_ylabel(_("y (km)"))
     ax.set_title(title if title is not None else network.name)
     ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85)
+    credit = network_credit(network)
+    if credit:  # ODbL: every map of OpenStreetMap roads names them (synthetic ones owe no one)
+        draw_credit(ax, credit)
     return fig
 
 

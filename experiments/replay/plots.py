@@ -139,6 +139,7 @@ def plot_area_map(result: Any, region: Any) -> Any:
     import matplotlib.pyplot as plt
     from matplotlib.colors import TwoSlopeNorm
 
+    from networks.credit import draw_credit, network_credit
     from networks.fonts import use_cjk_fonts
     from networks.names import facility_label
 
@@ -168,6 +169,9 @@ def plot_area_map(result: Any, region: Any) -> Any:
     ax.set_ylabel(_("y (m)"))
     ax.set_aspect("equal")
     ax.set_title(_("Where the model is too fast (blue) or too slow (red)"), fontsize=10)
+    credit = network_credit(net)  # OpenStreetMap roads: their credit takes the lower right
+    if credit:
+        draw_credit(ax, credit)
     if (~known).any():
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="lower left" if credit else "lower right")
     return fig

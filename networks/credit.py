@@ -1,0 +1,87 @@
+"""The credit a map owes its road data: OpenStreetMap's, under the ODbL.
+
+The ODbL (section 4.3) asks every picture made from OpenStreetMap data to say
+where the data came from. The interactive map (``map.html``) credits it in its
+corner; the PNG maps drawn by :func:`networks.plot.plot_network` credit it
+with :func:`draw_credit`. Synthetic networks owe no one, and their
+maps are drawn exactly as before.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from networks.filetypes import XML_SUFFIXES, file_suffix
+from networks.i18n import N_, _
+
+#: The credit OpenStreetMap asks for, in the web map's words ("© OpenStreetMap 贡献者" in Chinese).
+OSM_CREDIT = N_("© OpenStreetMap contributors")
+#: The ``gid`` of the drawn credit, so tests and later code can find it among a map's artists.
+CREDIT_GID = "map-credit"
+
+
+def is_osm_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is an OpenStreetMap file (XML, compressed or not, or PBF).
+
+    Parameters
+    ----------
+    path
+        A road network file; ``""`` (no file) is not one.
+
+    Returns
+    -------
+    bool
+        True for ``.osm``, ``.xml`` (also ``.bz2``/``.gz``) and ``.osm.pbf``.
+    """
+    return bool(str(path)) and file_suffix(Path(path)) in (".osm.pbf", *XML_SUFFIXES)
+
+
+def network_credit(network: Any) -> str | None:
+    """The credit a map of ``network`` must carry, in the language in use.
+
+    Parameters
+    ----------
+    network
+        A :class:`~networks.roadnet.RoadNetwork` (any state of it).
+
+    Returns
+    -------
+    str or None
+        The OpenStreetMap credit if the network was read from an OpenStreetMap
+        file (its recorded source, kept by its states); ``None`` otherwise.
+    """
+    return _(OSM_CREDIT) if is_osm_file(network.cleaning.source) else None
+
+
+def draw_credit(ax: Any, text: str) -> Any:
+    """Write a data credit small in the lower right corner of a map, over everything.
+
+    Parameters
+    ----------
+    ax
+        The map's axes.
+    text
+        The credit, as shown.
+
+    Returns
+    -------
+    matplotlib.text.Annotation
+        The text drawn (``gid`` :data:`CREDIT_GID`).
+    """
+    return ax.annotate(
+        text,
+        xy=(1.0, 0.0),
+        xycoords="axes fraction",
+        xytext=(-3.0, 3.0),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        fontsize=6,
+        color="0.3",
+        # Roads and incidents run under the corner: a pale box keeps the words readable.
+        bbox={"boxstyle": "square,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
+        zorder=9,
+        gid=CREDIT_GID,
+    )
