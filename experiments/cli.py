@@ -12,6 +12,7 @@ for information) and leaves logging as it found it afterwards.
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import importlib
 import logging
@@ -168,6 +169,37 @@ def show_log_messages(*, level: int = logging.INFO) -> Iterator[logging.Handler]
             lg.setLevel(old)
 
 
+@contextlib.contextmanager
+def tolerant_output() -> Iterator[None]:
+    """Let ``sys.stdout`` and ``sys.stderr`` replace what their encoding cannot write.
+
+    Python writes a redirected stream in the locale's code page, strictly: on Chinese
+    Windows that is GBK (cp936), which lacks some characters (the minus sign U+2212, a
+    superscript two, a place name in another script), and one of them in a printed line
+    would end a finished run with a traceback, its output folder thrown away. For the
+    length of the block, a stream in a non-UTF-8 encoding with strict errors writes ``?``
+    in their place; a UTF-8 stream is left exactly as it is.
+    """
+    changed = []
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if getattr(stream, "errors", None) != "strict" or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            utf8 = codecs.lookup(encoding or "").name == "utf-8"
+        except LookupError:
+            utf8 = False
+        if not utf8:
+            stream.reconfigure(errors="replace")
+            changed.append(stream)
+    try:
+        yield
+    finally:
+        for stream in changed:
+            with contextlib.suppress(ValueError, OSError):  # closed, or a broken pipe
+                stream.reconfigure(errors="strict")
+
+
 def _terminate(signum: int, frame: object) -> None:
     # SIGTERM unwinds like Ctrl-C, so staging folders and temporary files are removed.
     raise KeyboardInterrupt
@@ -212,6 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         Exit status: 0 on success, 2 on a user's mistake.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
+    with tolerant_output():
+        return _main_in_language(argv)
+
+
+def _main_in_language(argv: list[str]) -> int:
     try:
         lang, explicit = i18n.from_environment()
     except ValueError as exc:

@@ -53,10 +53,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from experiments.docsgen import Block, all_blocks, files
-from experiments.docsgen.regions import Region, find_regions, fit, replace, same
-from experiments.docsgen.workspace import DocsRunError, Run, Workspace
 from networks.errors import ConfigError, YingjiError
+
+try:
+    from experiments.docsgen import Block, all_blocks, files
+    from experiments.docsgen.regions import Region, find_regions, fit, replace, same
+    from experiments.docsgen.workspace import DocsRunError, Run, Workspace
+except ModuleNotFoundError as exc:  # an installed wheel: the generator stays in the repository
+    if exc.name != "experiments.docsgen":
+        raise
+    sys.exit("experiments.docs_numbers regenerates the repository's docs: run it in a clone")
 from networks.i18n import _
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,12 +12,13 @@ to the config file).
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from networks.errors import YingjiError
+from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
 
 #: The installed package holding the examples.
@@ -54,6 +55,29 @@ def _root() -> Traversable:
                 "reinstall yingji: pip install ."
             ).format(package=PACKAGE)
         ) from None
+
+
+def _refuse_an_earlier_copy(target: Path, option: str) -> None:
+    """Refuse, in its own words, a folder that holds an earlier copy of the examples.
+
+    :func:`experiments.outdir.staged_folder` would call it "an earlier run", which a new
+    user copying the examples a second time does not recognise.
+    """
+    from experiments.outdir import MARKER
+
+    try:
+        written = json.loads((target / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no marker, or not one yingji wrote: staged_folder says
+        return
+    if isinstance(written, dict) and written.get("command") == "examples":
+        raise ConfigError(
+            _(
+                "holds an earlier copy of the examples; add --overwrite to replace it whole "
+                "(files you edited there are replaced too), or use another {option} folder"
+            ).format(option=option),
+            source=str(target),
+            key=option,
+        )
 
 
 def example_files() -> list[str]:
@@ -95,7 +119,7 @@ def copy_examples(
     ------
     ConfigError
         If ``dest`` is a file, cannot be written, or is a non-empty folder that
-        may not be replaced.
+        may not be replaced (an earlier copy of the examples, without ``overwrite``).
     YingjiError
         If the examples are not installed.
     """
@@ -103,6 +127,8 @@ def copy_examples(
 
     files = _walk(_root())
     target = Path(dest)
+    if not overwrite:
+        _refuse_an_earlier_copy(target, option)
     with staged_folder(target, command="examples", option=option, overwrite=overwrite) as stage:
         for rel, item in files:
             out = stage / rel

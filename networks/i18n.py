@@ -14,6 +14,8 @@ How the language is chosen, first match wins:
 3. a ``language = "zh"`` key of the run, experiment, siting or drill config
    being read (:func:`adopt`);
 4. the locale: ``LC_ALL``, ``LC_MESSAGES`` or ``LANG`` starting with ``zh``;
+   on Windows, which usually sets none of them, the display language of the
+   user's Windows (:func:`windows_locale`);
 5. English.
 
 Code marks text with :func:`_` (translated now) or :func:`N_` (a constant,
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import gettext
+import locale
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -62,11 +65,51 @@ def normalise(value: str) -> str | None:
     return None
 
 
+def windows_locale() -> str | None:
+    """The locale of the Windows user's display language (``"zh_CN"``); None elsewhere.
+
+    Chinese Windows sets no ``LANG``: its language is the user's UI language
+    (``GetUserDefaultUILanguage``), else the locale Python reads from Windows
+    (:func:`locale.getlocale`, such as ``"Chinese (Simplified)_China"``).
+    """
+    if os.name != "nt":
+        return None
+    try:
+        import ctypes
+
+        langid = ctypes.windll.kernel32.GetUserDefaultUILanguage()  # type: ignore[attr-defined]
+        # The stdlib's table of Windows language ids: 0x0804 -> "zh_CN".
+        name = locale.windows_locale.get(int(langid))
+        if name:
+            return name
+    except (AttributeError, OSError, TypeError, ValueError):
+        pass
+    try:
+        found = locale.getlocale()[0]
+    except ValueError:  # a locale name Python cannot parse
+        return None
+    if found and found.lower().startswith("chinese"):
+        return "zh_CN"  # Windows spells it out, where gettext and normalise() want zh_CN
+    return found
+
+
 def from_environment(environ: Mapping[str, str] | None = None) -> tuple[str, bool]:
     """The language the environment asks for, and whether it asked explicitly.
 
     ``YINGJI_LANG`` is explicit; a Chinese locale (``LC_ALL``, ``LC_MESSAGES``,
-    ``LANG``, the first one set) gives ``zh``, any other ``en``.
+    ``LANG``, the first one set; on Windows with none of them set, the user's
+    display language) gives ``zh``, any other ``en``.
+
+    Parameters
+    ----------
+    environ
+        Variables to read instead of ``os.environ``; then they are all there is
+        (Windows is not asked).
+
+    Returns
+    -------
+    tuple of (str, bool)
+        The language and whether ``YINGJI_LANG`` chose it.
 
     Raises
     ------
@@ -84,6 +127,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> tuple[str, boo
         value = env.get(name, "")
         if value:
             return ("zh" if normalise(value) == "zh" else "en"), False
+    system = windows_locale() if environ is None else None
+    if system:
+        return ("zh" if normalise(system) == "zh" else "en"), False
     return "en", False
 
 

@@ -22,9 +22,14 @@ ended). The outcome is written into the table's ``sent``, ``wait`` and
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
-from collections.abc import Sequence
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -376,13 +381,60 @@ def _answer(arrive: np.ndarray, work: np.ndarray, desk: np.ndarray, order: np.nd
     return answered
 
 
+def cache_dir() -> Path:
+    """The user's folder for yingji's compiled code: ``yingji/numba`` in the user cache.
+
+    ``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on macOS, else
+    ``$XDG_CACHE_HOME`` or ``~/.cache``. Not beside the installed source, where
+    ``pip uninstall`` would leave it behind (a ``sim`` folder that still imports).
+    """
+    if os.name == "nt":
+        root = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        root = str(Path.home() / "Library" / "Caches")
+    else:
+        root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "yingji" / "numba"
+
+
+@contextlib.contextmanager
+def _numba_cache_dir() -> Iterator[bool]:
+    """Point numba's cache at :func:`cache_dir` while functions are compiled; yield usable.
+
+    A user's own ``NUMBA_CACHE_DIR`` is kept. numba picks a function's cache folder
+    when it is decorated, so the setting is put back afterwards and other numba code
+    in the process keeps its own.
+    """
+    from numba.core import config
+
+    if config.CACHE_DIR:
+        yield True
+        return
+    folder = cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Probed here: where it fails numba would fall back to the installed folder.
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError:  # no writable home (a service account): no disk cache at all
+        yield False
+        return
+    before, config.CACHE_DIR = config.CACHE_DIR, str(folder)
+    try:
+        yield True
+    finally:
+        config.CACHE_DIR = before
+
+
 def _compiled(fn: Any) -> Any:
-    """``fn`` compiled by numba (cached on disk where a cache folder can be written)."""
+    """``fn`` compiled by numba (cached in :func:`cache_dir` where it can be written)."""
     if njit is None:
         return fn
-    try:
-        return njit(cache=True, nogil=True)(fn)
-    except RuntimeError:  # no writable cache folder (a read-only install): compile per process
+    with _numba_cache_dir() as cache:
+        if cache:
+            try:
+                return njit(cache=True, nogil=True)(fn)
+            except RuntimeError:  # no writable cache folder: compile per process
+                pass
         return njit(nogil=True)(fn)
 
 

@@ -190,7 +190,7 @@ def format_replay(
         lines.append(
             _(
                 "calibrated: turnout x{t:.2f}, road speed {speeds}; quantile loss "
-                "{before:.2f} -> {after:.2f} min² ({n} simulations)"
+                "{before:.2f} -> {after:.2f} min^2 ({n} simulations)"
             ).format(
                 t=calibration.turnout,
                 speeds=speeds,
