@@ -33,7 +33,7 @@ import numpy as np
 
 from experiments import webmap_layers as wl
 from experiments.store import atomic_write_text
-from networks.credit import OSM_CREDIT
+from networks.credit import OSM_CREDIT, network_credit
 from networks.i18n import _, get_language, tag
 from networks.roadnet import RoadNetwork
 
@@ -54,7 +54,12 @@ STATUS_STYLE = {
 
 
 def osm_network(config: Any) -> bool:
-    """Whether a run config's roads come from an OpenStreetMap file (the map then credits it)."""
+    """Whether a run config's roads come from an OpenStreetMap file, by its suffix.
+
+    The page's credit follows the network's recorded attribution
+    (:func:`networks.credit.network_credit`), which also covers GraphML made
+    from OpenStreetMap and osmnx files; this only forces it for such a file.
+    """
     from networks.credit import is_osm_file
 
     file = getattr(config.network, "file", None)
@@ -272,23 +277,29 @@ def run_map_data(
         "notes": notes,
         "time": {"start": float(rec.start), "end": float(rec.end), "start_hour": start_hour,
                  "value": wl.busiest_time(items, float(rec.start))} if items else None,
-        **page_common(net, extent, roads_data, osm_network(config)),
+        **page_common(net, extent, roads_data),
         "layers": [{"id": "roads", "type": "roads", "label": _("roads by class"), "on": True},
                    *layers],
     }  # fmt: skip
 
 
 def page_common(
-    network: RoadNetwork, extent: list[int], roads: dict[str, Any], osm: bool
+    network: RoadNetwork, extent: list[int], roads: dict[str, Any], osm: bool = False
 ) -> dict[str, Any]:
-    """What the pages of a run and of a siting share: language, words, frame, roads, credit."""
+    """What the pages of a run and of a siting share: language, words, frame, roads, credit.
+
+    The credit is the network's data attribution (recorded from OpenStreetMap
+    files, osmnx graphs and the GraphML made of them, kept by every state);
+    ``osm`` credits OpenStreetMap even without one.
+    """
+    credit = network_credit(network) or (_(OSM_CREDIT) if osm else None)
     return {
         "lang": get_language(),
         "labels": _labels(),
         "extent": extent,
         "network": network.name,
         "roads": roads,
-        "attribution": _(OSM_CREDIT) if osm else None,
+        "attribution": credit,
     }
 
 
@@ -370,7 +381,8 @@ def write_site_map(
     path
         The HTML file to write.
     osm
-        Whether the roads come from OpenStreetMap (credited on the page).
+        Credit OpenStreetMap even if the roads record no attribution (those that
+        do are credited anyway).
     max_segments, max_points
         Most road segments and demand points drawn.
 

@@ -3,9 +3,10 @@
 Notes
 -----
 Holds :class:`CleaningReport` (what was dropped, with the dropped nodes in
-:class:`DroppedNodes`), :func:`largest_strongly_connected`, which every loader
-and generator uses, and :func:`note_source`, which loaders call to name the
-file and warn when much of it was dropped.
+:class:`DroppedNodes`, and where the data came from: the file and the data's
+attribution, kept by every state of the network), :func:`largest_strongly_connected`,
+which every loader and generator uses, and :func:`note_source`, which loaders
+call to name the file and warn when much of it was dropped.
 """
 
 from __future__ import annotations
@@ -116,6 +117,10 @@ class CleaningReport:
         The dropped nodes (``None`` for a network built without cleaning).
     source
         The file the network was loaded from (``""`` if none), for messages.
+    attribution
+        The credit its data's licence asks of every map of it, in English
+        (``"© OpenStreetMap contributors"`` for OpenStreetMap data; ``""``: none
+        owed, a synthetic network). See :mod:`networks.credit`.
     """
 
     nodes_in: int
@@ -125,6 +130,7 @@ class CleaningReport:
     components_dropped: int = 0
     dropped: DroppedNodes | None = field(default=None, repr=False, compare=False)
     source: str = field(default="", compare=False)
+    attribution: str = field(default="", compare=False)
 
     @property
     def share_dropped(self) -> float:

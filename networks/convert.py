@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from networks.credit import ATTRIBUTION_KEY, graph_attribution, network_attribution
 from networks.errors import NetworkError
 from networks.geometry import EdgeGeometry, linestrings, ragged_positions
 from networks.i18n import _
@@ -22,12 +23,6 @@ from networks.speeds import speed_for, speed_table
 
 #: Fastest speed an edge may carry, km/h (a typo must not make a road instant).
 MAX_SPEED_KPH = 1_000.0
-
-
-def _is_geographic(crs: str) -> bool:
-    from pyproj import CRS
-
-    return CRS.from_user_input(crs).is_geographic
 
 
 def utm_crs(lon: np.ndarray, lat: np.ndarray) -> str:
@@ -136,29 +131,74 @@ def _maxspeed_kph(value: Any) -> float | None:
     return max(found) if found else None
 
 
-def _node_column(graph: Any, ids: list[Any], name: str) -> np.ndarray:
-    """A finite numeric node attribute of every node, or :class:`NetworkError` naming the node."""
-    nd = graph.nodes
-    out = np.empty(len(ids))
-    for i, n in enumerate(ids):
-        value = nd[n].get(name)
-        if value is None:
-            raise NetworkError(_("node {node} has no {name} coordinate").format(node=n, name=name))
-        try:
-            out[i] = float(value)
-        except (TypeError, ValueError):
-            raise NetworkError(
-                _("node {node}: {name} {value!r} is not a number").format(
-                    node=n, name=name, value=value
-                )
-            ) from None
-        if not math.isfinite(out[i]):
-            raise NetworkError(
-                _("node {node}: {name} {value!r} is not a finite number").format(
-                    node=n, name=name, value=value
-                )
-            )
+def node_number(value: Any, node: Any, name: str) -> float:
+    """A node's coordinate ``name`` as a finite float, or :class:`NetworkError` naming the node."""
+    if value is None:
+        raise NetworkError(_("node {node} has no {name} coordinate").format(node=node, name=name))
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        message = _("node {node}: {name} {value!r} is not a number")
+        raise NetworkError(message.format(node=node, name=name, value=value)) from None
+    if not math.isfinite(out):
+        message = _("node {node}: {name} {value!r} is not a finite number")
+        raise NetworkError(message.format(node=node, name=name, value=value))
     return out
+
+
+def node_table(
+    ids: Sequence[Any], column: Callable[[str], np.ndarray], crs: str, *, lonlat: bool
+) -> tuple[NodeTable, str, Any]:
+    """The node table of a graph's node columns, in metres (degrees are projected to UTM).
+
+    Parameters
+    ----------
+    ids
+        The nodes' ids (integers are kept as ``osmid``, else the rows are numbered).
+    column
+        Reads a checked numeric attribute of every node: ``x``, ``y``, then (once
+        ``crs`` is checked, if ``lonlat``) ``lon`` and ``lat``, in that order.
+    crs, lonlat
+        The graph's ``crs`` attribute; whether the nodes have their own lon/lat.
+
+    Returns
+    -------
+    nodes, crs, project
+        The table, the network's crs and the transform of degrees to its metres
+        (``None`` if the nodes were in metres already).
+    """
+    from pyproj import CRS, Transformer
+
+    x, y = column("x"), column("y")
+    try:
+        geographic = CRS.from_user_input(crs).is_geographic
+    except Exception as exc:  # pyproj raises CRSError and others for a bad string
+        message = _("graph attribute crs {crs!r} is not a coordinate system")
+        raise NetworkError(message.format(crs=crs)) from exc
+    project: Any = None  # geographic degrees to the network's metres, where needed
+    if geographic:
+        for axis, col, lim, message in (
+            ("x", x, 180, _("node {node}: {name} {value} is not a longitude (crs {crs})")),
+            ("y", y, 90, _("node {node}: {name} {value} is not a latitude (crs {crs})")),
+        ):
+            bad = np.flatnonzero(np.abs(col) > lim)
+            if bad.size:
+                i = bad[0]
+                raise NetworkError(message.format(node=ids[i], name=axis, value=col[i], crs=crs))
+        lon, lat = x, y
+        crs = utm_crs(lon, lat)
+        project = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform
+        x, y = project(lon, lat)
+    elif lonlat:
+        lon, lat = column("lon"), column("lat")
+    else:
+        lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
+    try:
+        osmid = np.asarray([int(n) for n in ids], dtype=np.int64)
+    except (TypeError, ValueError):
+        osmid = np.arange(len(ids), dtype=np.int64)
+    xy = (np.asarray(x, float), np.asarray(y, float))
+    return NodeTable(osmid, *xy, np.asarray(lon), np.asarray(lat)), crs, project
 
 
 def _edge_number(
@@ -246,48 +286,15 @@ def from_networkx(
     if graph.number_of_nodes() == 0 or graph.number_of_edges() == 0:
         raise NetworkError(_("the network has no drivable roads"))
     table = speed_table(speeds)
-    crs = str(graph.graph.get("crs", "EPSG:4326"))
     ids = list(graph.nodes)
     index = {n: i for i, n in enumerate(ids)}
     nd = graph.nodes
-    x = _node_column(graph, ids, "x")
-    y = _node_column(graph, ids, "y")
-    try:
-        geographic = _is_geographic(crs)
-    except Exception as exc:  # pyproj raises CRSError and others for a bad string
-        raise NetworkError(
-            _("graph attribute crs {crs!r} is not a coordinate system").format(crs=crs)
-        ) from exc
-    project: Any = None  # geographic degrees to the network's metres, where needed
-    if geographic:
-        for axis, col, lim in (("x", x, 180), ("y", y, 90)):
-            bad = np.flatnonzero(np.abs(col) > lim)
-            if bad.size:
-                message = (
-                    _("node {node}: {name} {value} is not a longitude (crs {crs})")
-                    if axis == "x"
-                    else _("node {node}: {name} {value} is not a latitude (crs {crs})")
-                )
-                raise NetworkError(
-                    message.format(node=ids[bad[0]], name=axis, value=col[bad[0]], crs=crs)
-                )
-        lon, lat = x, y
-        crs = utm_crs(lon, lat)
-        from pyproj import Transformer
 
-        project = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform
-        x, y = project(lon, lat)
-    elif all("lon" in nd[n] for n in ids[:1]):
-        lon = _node_column(graph, ids, "lon")
-        lat = _node_column(graph, ids, "lat")
-    else:
-        from pyproj import Transformer
+    def column(k: str) -> np.ndarray:
+        return np.fromiter((node_number(nd[n].get(k), n, k) for n in ids), float, len(ids))
 
-        lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
-    try:
-        osmid = np.asarray([int(n) for n in ids], dtype=np.int64)
-    except (TypeError, ValueError):
-        osmid = np.arange(len(ids), dtype=np.int64)
+    crs = str(graph.graph.get("crs", "EPSG:4326"))
+    nodes, crs, project = node_table(ids, column, crs, lonlat="lon" in nd[ids[0]])
 
     items = _edges_in_order(graph)
     m = len(items)
@@ -325,13 +332,10 @@ def from_networkx(
         en, zh = names(d)
         names_en.append(en)
         names_zh.append(zh)
-    nodes = NodeTable(
-        osmid, np.asarray(x, float), np.asarray(y, float), np.asarray(lon), np.asarray(lat)
-    )
     given = ~np.isnan(time)
     if given.any():  # the graph's own seconds where it has them, length / speed elsewhere
         time[~given] = length[~given] / (speed[~given] / 3.6)
-    xy = np.column_stack([np.asarray(x, float), np.asarray(y, float)])
+    xy = np.column_stack([nodes.x, nodes.y])
     edges = EdgeTable(
         u,
         v,
@@ -345,6 +349,7 @@ def from_networkx(
         _geometry(items, bent, u, v, xy, project),
     )
     nodes, edges, report, kept = largest_strongly_connected(nodes, edges)
+    report.attribution = graph_attribution(graph.graph)  # osmnx's graphs are OpenStreetMap's
     new_index = {int(old): i for i, old in enumerate(kept)}
     landmarks = []
     for n in ids:
@@ -450,6 +455,8 @@ def to_networkx(network: RoadNetwork) -> Any:
     import networkx as nx
 
     g = nx.MultiDiGraph(crs=network.crs, name=network.name, created_by="yingji")
+    if credit := network_attribution(network):  # the licence's credit goes with the data
+        g.graph[ATTRIBUTION_KEY] = credit
     nd, e = network.nodes, network.edges
     marks = {lm.node: lm for lm in network.landmarks}
     for i in range(network.n_nodes):

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.cleaning import note_source
+from networks.credit import ATTRIBUTION_KEY, network_attribution
 from networks.errors import NetworkError
 from networks.files import atomic_path
 from networks.filetypes import check_readable
@@ -200,7 +201,11 @@ def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
         if key not in edge_keys and mask.any()
     ]
     edge_keys += [key for *_pos, key in sorted(later)]
-    graph_keys = ["crs", "name", "created_by"]
+    # The data's credit (OpenStreetMap's) goes with the file, and comes back when it is read.
+    graph_data = [("crs", network.crs), ("name", network.name), ("created_by", "yingji")]
+    if credit := network_attribution(network):
+        graph_data.append((ATTRIBUTION_KEY, credit))
+    graph_keys = [k for k, _v in graph_data]
     ids: dict[tuple[str, str], str] = {}
     for scope, keys in (("graph", graph_keys), ("node", node_keys), ("edge", edge_keys)):
         for k in keys:
@@ -218,8 +223,7 @@ def _graphml_chunks(network: RoadNetwork) -> Iterator[str]:
         f"{declared}\n"
         '<graph edgedefault="directed">'
         + "\n".join(
-            f'<data key="{ids[("graph", k)]}">{_xml_text(str(v))}</data>'
-            for k, v in (("crs", network.crs), ("name", network.name), ("created_by", "yingji"))
+            f'<data key="{ids[("graph", k)]}">{_xml_text(str(v))}</data>' for k, v in graph_data
         )
         + "\n"
     )

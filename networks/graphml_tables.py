@@ -20,7 +20,6 @@ import itertools
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -30,13 +29,13 @@ from networks.convert import (
     _edge_flag,
     _edge_number,
     _geometry,
-    _is_geographic,
     _maxspeed_kph,
-    _node_column,
     _road_class,
     names,
-    utm_crs,
+    node_number,
+    node_table,
 )
+from networks.credit import graph_attribution
 from networks.errors import NetworkError
 from networks.graphml_columns import (
     EDGE_FLOATS,
@@ -50,7 +49,7 @@ from networks.graphml_columns import (
 )
 from networks.i18n import _
 from networks.osmfile import _OSM_HIGHWAYS, _is_drivable
-from networks.roadnet import EdgeTable, Landmark, NodeTable, RoadNetwork, largest_strongly_connected
+from networks.roadnet import EdgeTable, Landmark, RoadNetwork, largest_strongly_connected
 from networks.speeds import speed_for, speed_table
 
 #: Edge attributes :func:`networks.convert.names` reads.
@@ -209,58 +208,8 @@ def _node_numbers(nodes: _Table, kept: np.ndarray, ids: list[str], name: str) ->
     bad = ~present | ~np.isfinite(values)
     if bad.any():
         i = int(np.argmax(bad))
-        attrs = {name: nodes.original(name, int(kept[i]))} if present[i] else {}
-        _node_column(SimpleNamespace(nodes={ids[i]: attrs}), [ids[i]], name)
+        node_number(nodes.original(name, int(kept[i])) if present[i] else None, ids[i], name)
     return values
-
-
-def _nodes(
-    t: GraphMLTables, nodes: _Table, kept: np.ndarray, ids: list[str]
-) -> tuple[NodeTable, str, Any]:
-    """The node table, the network's crs and the projection of geographic input (or ``None``)."""
-    crs = str(t.graph.get("crs", "EPSG:4326"))
-    x = _node_numbers(nodes, kept, ids, "x")
-    y = _node_numbers(nodes, kept, ids, "y")
-    try:
-        geographic = _is_geographic(crs)
-    except Exception as exc:  # pyproj raises CRSError and others for a bad string
-        raise NetworkError(
-            _("graph attribute crs {crs!r} is not a coordinate system").format(crs=crs)
-        ) from exc
-    project: Any = None  # geographic degrees to the network's metres, where needed
-    if geographic:
-        for axis, col, lim in (("x", x, 180), ("y", y, 90)):
-            bad = np.flatnonzero(np.abs(col) > lim)
-            if bad.size:
-                message = (
-                    _("node {node}: {name} {value} is not a longitude (crs {crs})")
-                    if axis == "x"
-                    else _("node {node}: {name} {value} is not a latitude (crs {crs})")
-                )
-                raise NetworkError(
-                    message.format(node=ids[bad[0]], name=axis, value=col[bad[0]], crs=crs)
-                )
-        lon, lat = x, y
-        crs = utm_crs(lon, lat)
-        from pyproj import Transformer
-
-        project = Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform
-        x, y = project(lon, lat)
-    elif nodes.where("lon")[0][kept[0]]:  # as from_networkx: when the first node has lon
-        lon = _node_numbers(nodes, kept, ids, "lon")
-        lat = _node_numbers(nodes, kept, ids, "lat")
-    else:
-        from pyproj import Transformer
-
-        lon, lat = Transformer.from_crs(crs, "EPSG:4326", always_xy=True).transform(x, y)
-    try:
-        osmid = np.asarray([int(n) for n in ids], dtype=np.int64)
-    except (TypeError, ValueError):
-        osmid = np.arange(len(ids), dtype=np.int64)
-    table = NodeTable(
-        osmid, np.asarray(x, float), np.asarray(y, float), np.asarray(lon), np.asarray(lat)
-    )
-    return table, crs, project
 
 
 def _edge_id_order(edges: _Table, idoc: np.ndarray) -> np.ndarray | None:
@@ -338,7 +287,12 @@ def _compile(
     """:func:`compile_graphml` once the drivable edges and their nodes are known."""
     table = speed_table(speeds)
     ids = [t.node_ids[i] for i in kept.tolist()]
-    node_table, crs, project = _nodes(t, nodes, kept, ids)
+    node_tab, crs, project = node_table(
+        ids,
+        lambda k: _node_numbers(nodes, kept, ids, k),
+        str(t.graph.get("crs", "EPSG:4326")),
+        lonlat=bool(nodes.where("lon")[0][kept[0]]),  # as from_networkx: the first node tells
+    )
     iu, iv, idoc = items
     order = _edge_id_order(edges, idoc)
     if order is not None:
@@ -368,7 +322,7 @@ def _compile(
     pairs, name_codes = _text(edges, idoc, _NAME_ATTRS, names)
     u, v = iu.astype(np.int32), iv.astype(np.int32)
     geometry = _geometries(edges, idoc)
-    xy = np.column_stack([node_table.x, node_table.y])
+    xy = np.column_stack([node_tab.x, node_tab.y])
     bent = sorted(geometry)
     edge_table = EdgeTable(
         u,
@@ -382,9 +336,10 @@ def _compile(
         closed if closed.any() else None,
         _geometry(_Items(ids, (iu, iv), geometry), bent, u, v, xy, project) if bent else None,
     )
-    node_table, edge_table, report, scc = largest_strongly_connected(node_table, edge_table)
+    node_tab, edge_table, report, scc = largest_strongly_connected(node_tab, edge_table)
+    report.attribution = graph_attribution(t.graph)  # as from_networkx records it
     return RoadNetwork(
-        node_table,
+        node_tab,
         edge_table,
         crs=crs,
         landmarks=_landmarks(nodes, kept, scc),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from networks.cleaning import note_source
 from networks.convert import from_networkx, pair_names
+from networks.credit import OSM_CREDIT
 from networks.errors import NetworkError
 from networks.filetypes import file_suffix
 from networks.graphml import load_graphml, read_graphml, save_graphml
@@ -42,7 +43,10 @@ __all__ = [
 
 
 def download_place(place: str, *, speeds: Mapping[str, float] | None = None) -> RoadNetwork:
-    """Download the drivable roads of a named place through osmnx (needs internet)."""
+    """Download the drivable roads of a named place through osmnx (needs internet).
+
+    The network records OpenStreetMap's attribution, which every map of it shows.
+    """
     import osmnx as ox
 
     try:
@@ -54,6 +58,7 @@ def download_place(place: str, *, speeds: Mapping[str, float] | None = None) -> 
     pair_names(graph)  # before merging ways: each way's two names stay together
     net = from_networkx(ox.simplify_graph(graph), speeds=speeds, name=place)
     note_source(net.cleaning, place, is_file=False)
+    net.cleaning.attribution = OSM_CREDIT  # downloaded from OpenStreetMap: the ODbL's credit
     return net
 
 

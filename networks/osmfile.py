@@ -22,6 +22,7 @@ from typing import Any
 
 from networks.cleaning import note_source
 from networks.convert import EN_NAME_KEYS, ZH_NAME_KEYS, from_networkx, pair_names
+from networks.credit import OSM_CREDIT
 from networks.errors import NetworkError
 from networks.filetypes import XML_SUFFIXES, check_readable, file_suffix
 from networks.i18n import _
@@ -233,4 +234,5 @@ def load_osm(
     except NetworkError as exc:
         raise NetworkError(f"{p}: {exc}") from exc
     note_source(net.cleaning, str(p))
+    net.cleaning.attribution = OSM_CREDIT  # the ODbL's credit, whatever osmnx records
     return with_places(net, places)

@@ -103,7 +103,8 @@ def plot_network(
 
     Notes
     -----
-    A network read from an OpenStreetMap file gets the credit its licence asks
+    A network of OpenStreetMap data (read from an OpenStreetMap file, from
+    osmnx, or from a GraphML made of either) gets the credit its licence asks
     for in the lower right corner (:func:`networks.credit.network_credit`).
     """
     import matplotlib.pyplot as plt
