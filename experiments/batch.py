@@ -35,6 +35,7 @@ from experiments.store import (
     plain_summary,
     plain_tables,
 )
+from experiments.task_inputs import shipper, submit
 from networks import i18n
 from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
@@ -296,11 +297,8 @@ def run_experiment(
     if replicate is None:
         spec.check_metrics()  # the simulation's metric names, before any work
     check_table_format(table_format)
-    plan = (
-        ExecutorPlan(kind="given")
-        if executor is not None
-        else plan_executor(workers=workers, dask=dask, start_method=start_method)
-    )
+    given = ExecutorPlan(kind="given") if executor is not None else None
+    plan = given or plan_executor(workers=workers, dask=dask, start_method=start_method)
     _refuse_inside_worker(plan)
     fn = replicate or default_replicate()
     points = spec.points()
@@ -410,6 +408,7 @@ def _drain(
     queue = iter(chunks)
     pending: dict[Future, list[tuple[int, DesignPoint]]] = {}
     language = i18n.get_language()
+    ship = shipper(pool, [p.config for _, p in todo])  # a Dask cluster gets the input files
 
     def top_up() -> None:
         while len(pending) < window:
@@ -418,7 +417,7 @@ def _drain(
                 return
             r = chunk[0][0]
             configs = [p.config for _, p in chunk]
-            fut = pool.submit(run_chunk, fn, configs, r, spec.root_seed, records, language)
+            fut = submit(pool, ship, run_chunk, fn, configs, r, spec.root_seed, records, language)
             pending[fut] = chunk
 
     top_up()

@@ -14,7 +14,10 @@ changes the speed, never the results.
   ``SIGTERM`` terminates its workers instead of waiting for their tasks;
 * Dask: ``distributed.Client(address).get_executor()`` for an existing
   cluster (``tcp://host:8786``; dask-jobqueue clusters on SLURM/PBS give such
-  an address), or a :class:`distributed.LocalCluster` for ``local:N``.
+  an address), or a :class:`distributed.LocalCluster` for ``local:N``. Its
+  workers are sent the run's input files with their tasks
+  (:mod:`experiments.task_inputs`): they need not share a file system with
+  this process.
 """
 
 from __future__ import annotations

@@ -3,11 +3,11 @@
 A design point is known by :func:`config_hash` of its :func:`identity_view`
 together with the package version: the run config with every file it reads
 (road file, facility tables, scenario file and its catalogue, incident log,
-travel-time matrix, policy module) known by its path relative to the experiment
-folder and the sha256 of its contents. An edited input is then another
-experiment, and a copied project is the same one. The store also records
-:func:`code_digest` so results made by edited code of an editable install are
-told apart.
+travel-time matrix, policy module and the other source files of its package)
+known by its path relative to the experiment folder and the sha256 of its
+contents. An edited input is then another experiment, and a copied project is
+the same one. The store also records :func:`code_digest` so results made by
+edited code of an editable install are told apart.
 """
 
 from __future__ import annotations
@@ -137,7 +137,8 @@ def input_files(config: Any) -> list[tuple[str, Path]]:
     list of (str, Path)
         The road file, station and depot tables, scenario file and the hazard
         catalogue it names, incident log and its disruptions, travel-time matrix,
-        and the module of a policy named by import path (``policy.name``), in
+        the module of a policy named by import path (``policy.name``) and the other
+        source files of its package (``policy.source``, :func:`policy_sources`), in
         that order. Empty for a config of built-in parts only.
     """
     files: list[tuple[str, Path]] = []
@@ -156,12 +157,90 @@ def input_files(config: Any) -> list[tuple[str, Path]]:
             files.append(("scenario.disruptions", config.incidents.disruptions))
     if config.travel_matrix is not None:
         files.append(("travel.matrix", config.travel_matrix))
+    module = _policy_module(config)
+    if module is not None:
+        files.append(("policy.name", module))
+        # The helpers it may import: an edited one is another experiment too.
+        here = os.path.abspath(module)
+        files.extend(("policy.source", f) for f in policy_sources(config) if str(f) != here)
+    return files
+
+
+def _policy_module(config: Any) -> Path | None:
+    """The file of the module a config's policy is imported from (``None``: no such module)."""
     name = dict(config.policy).get("name")
     if isinstance(name, str) and ":" in name:  # imported when the config was read
         module = getattr(sys.modules.get(name.partition(":")[0]), "__file__", None)
         if module:
-            files.append(("policy.name", Path(module)))
-    return files
+            return Path(module)
+    return None
+
+
+def policy_sources(config: Any) -> list[Path]:
+    """The source files of a config's own policy module: the module and what it may import.
+
+    A module of a package brings every ``.py`` file of its top package's folder;
+    a module alone in a folder brings the ``.py`` files beside it and the packages
+    (folders with ``__init__.py``) below it. A module installed (``site-packages``,
+    the Python installation) or of yingji itself brings nothing: its version, or
+    :func:`code_digest`, stands for it.
+
+    Parameters
+    ----------
+    config
+        A :class:`experiments.config.RunConfig`.
+
+    Returns
+    -------
+    list of Path
+        Absolute paths sorted by their ``/``-separated names below the folder
+        (the module among them); empty without a policy module of the user's.
+    """
+    module = _policy_module(config)
+    if module is None:
+        return []
+    module = Path(os.path.abspath(module))
+    module_name = dict(config.policy)["name"].partition(":")[0]
+    package = "." in module_name or module.stem == "__init__"
+    if package and config.policy_path:
+        folder = Path(config.policy_path) / module_name.split(".")[0]
+    else:
+        folder = module.parent
+    own = _own_folders()
+    if not _is_user_folder(folder, own):
+        return []
+    found = _python_files(folder, deep=package, skip=own)
+    return sorted(found, key=lambda f: f.relative_to(folder).as_posix())
+
+
+def _own_folders() -> set[Path]:
+    """The folders of yingji's own packages."""
+    import importlib
+
+    names = ("networks", "scenarios", "sim", "experiments")
+    return {Path(os.path.abspath(importlib.import_module(n).__file__ or "")).parent for n in names}
+
+
+def _is_user_folder(folder: Path, own: set[Path]) -> bool:
+    """Whether ``folder`` holds the user's code: not installed, not yingji's own."""
+    if {p.lower() for p in folder.parts} & {"site-packages", "dist-packages"}:
+        return False
+    installed = {Path(os.path.abspath(p)) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    return not any(f == folder or f in folder.parents for f in (*own, *installed))
+
+
+def _python_files(folder: Path, *, deep: bool, skip: set[Path]) -> list[Path]:
+    """``.py`` files in ``folder``; below it, every folder if ``deep``, else packages only."""
+    out: list[Path] = []
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") or entry.name == "__pycache__" or entry in skip:
+            continue
+        if entry.suffix == ".py" and entry.is_file():
+            out.append(entry)
+        elif entry.is_dir() and not entry.is_symlink():  # no loops through links
+            if deep or (entry / "__init__.py").is_file():
+                out.extend(_python_files(entry, deep=True, skip=skip))
+    return out
 
 
 def project_path(path: str | Path, base_dir: str | Path) -> str:
@@ -171,11 +250,15 @@ def project_path(path: str | Path, base_dir: str | Path) -> str:
     only, so moving the project away from a shared data folder changes nothing.
     """
     p, base = os.path.abspath(path), os.path.abspath(base_dir)
+    return Path(os.path.relpath(p, base)).as_posix() if _inside(p, base) else Path(p).name
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether absolute ``path`` lies in absolute ``folder``."""
     try:
-        inside = os.path.commonpath([p, base]) == base
+        return os.path.commonpath([path, folder]) == folder
     except ValueError:  # another drive
-        inside = False
-    return Path(os.path.relpath(p, base)).as_posix() if inside else Path(p).name
+        return False
 
 
 def identity_view(config: Any, *, base_dir: str | Path) -> dict[str, Any]:
@@ -203,6 +286,11 @@ def identity_view(config: Any, *, base_dir: str | Path) -> dict[str, Any]:
     digests: dict[str, str] = {}
     for key, path in input_files(config):
         rel = project_path(path, base_dir)
+        root = config.policy_path
+        if key == "policy.source" and root and not _inside(str(path), os.path.abspath(base_dir)):
+            # Outside the project a helper is known below its import root (``pkg/util.py``):
+            # by its name alone, two helpers of one name would be one input.
+            rel = Path(os.path.relpath(path, root)).as_posix()
         if key in _PATH_KEYS:
             section, name = key.split(".")
             data[section][name] = rel

@@ -8,7 +8,8 @@ process, in local worker processes, on a Dask cluster) and in which order it
 finishes never change what it returns; results are put back in replication
 order before they are returned. Workers send back each replication's full
 :class:`experiments.runner.ReplicationResult`, records included (picklable
-dataclasses of numpy arrays).
+dataclasses of numpy arrays). Dask workers get the config's input files from
+this process (:mod:`experiments.task_inputs`): they need not see its disk.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from experiments.batch import Progress, _clock
 from experiments.design import package_version
 from experiments.executors import DEFAULT_START_METHOD, ExecutorPlan, open_executor, plan_executor
 from experiments.runner import ReplicationResult
+from experiments.task_inputs import shipper, submit
 from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
@@ -200,6 +202,8 @@ def _drain(
     pending: dict[Future, tuple[int, int]] = {}
     language = i18n.get_language()
     here = package_version()
+    # A Dask cluster gets the input files; the road file only if a worker builds a region.
+    ship = shipper(pool, [config], network=any(region is None for region in regions))
 
     def top_up() -> None:
         while len(pending) < window:
@@ -207,7 +211,7 @@ def _drain(
             if item is None:
                 return
             r, i = item
-            fut = pool.submit(replicate_task, config, r, seed, regions[i], language)
+            fut = submit(pool, ship, replicate_task, config, r, seed, regions[i], language)
             pending[fut] = item
 
     top_up()
