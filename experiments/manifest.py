@@ -228,6 +228,15 @@ def _input_change(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
                 "input file {path} changed since those results were made: "
                 "sha256 {there} there, {now} now"
             ).format(path=path, there=there[path][:12], now=digest[:12])
+    # A file read now and not then (a helper added to a policy package, a catalogue named), or
+    # read then and not now: also another experiment, and the file says which.
+    paths = {p for p, _d in now}
+    added = sorted(paths - set(there))
+    if added:
+        return _("input file {path} is read now but was not by those results").format(path=added[0])
+    gone = sorted(set(there) - paths)
+    if gone:
+        return _("input file {path} was read by those results but is not now").format(path=gone[0])
     return None
 
 
