@@ -225,7 +225,11 @@ class Congestion:
             column = tuple(cols[n][h] for n in names)
             if column not in seen:
                 seen[column] = len(bands)
-                bands.append(tuple((n, m) for n, m in zip(names, column, strict=True) if m != 1))
+                # A class at 1 is left out only when the classes not named are at 1 too: a class
+                # left out takes their multiplier (band_disruptions).
+                other = column[-1]
+                bands.append(tuple((n, m) for n, m in zip(names, column, strict=True)
+                                   if m != 1 or (n and other != 1)))  # fmt: skip
             hour_band.append(seen[column])
         return BandPlan(tuple(hour_band), tuple(bands), float(self.start_hour or 0.0) % 24.0)
 
