@@ -263,7 +263,7 @@ class MoveUp(MexclpMoves):
             table = []
         best = model.greedy_best(int(bases.sum())) if spec.policy == "mexclp" else []
         nodes = self.station_nodes[posts]
-        minutes = np.asarray(tt[posts][:, nodes], dtype=np.float64) / 60.0
+        minutes = np.asarray(tt[np.ix_(posts, nodes)], dtype=np.float64) / 60.0  # one copy, not two
         return _Plan(model, posts, table, best, minutes, minutes <= spec.max_travel_min)
 
     # ------------------------------------------------------------ triggers

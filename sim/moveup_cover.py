@@ -69,7 +69,7 @@ class CoverModel:
             self.cover = np.zeros((0, len(self.posts)))
             self.weight = np.zeros(0)
         else:
-            reach = np.asarray(tt[self.posts][:, nodes] <= cover_s).T  # (nodes, posts)
+            reach = np.asarray(tt[np.ix_(self.posts, nodes)] <= cover_s).T  # (nodes, posts)
             pattern, inv = _patterns(reach)
             w = np.bincount(inv.ravel(), weights=weights[nodes], minlength=len(pattern)) / total
             keep = pattern.any(axis=1)  # demand no post covers never counts
@@ -214,8 +214,22 @@ def _patterns(reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         code = reach.astype(np.int64) @ (np.int64(1) << np.arange(reach.shape[1], dtype=np.int64))
         uniq, first, inv = np.unique(code, return_index=True, return_inverse=True)
         return reach[first], inv.ravel()
-    pattern, inv = np.unique(reach, axis=0, return_inverse=True)
-    return pattern, inv.ravel()
+    # Rows as big-endian words of their packed bits: they sort as the rows do (column 0
+    # first), so the groups come in np.unique(reach, axis=0)'s order, found by one lexsort of
+    # a few words per row instead of a sort of rows as long as there are posts (seconds on
+    # a city's 200,000 nodes and 100 posts, for every road state).
+    packed = np.packbits(reach, axis=1)
+    pad = -packed.shape[1] % 8
+    if pad:
+        packed = np.pad(packed, ((0, 0), (0, pad)))
+    words = np.ascontiguousarray(packed).view(">u8").astype(np.uint64)
+    order = np.lexsort(words.T[::-1])  # stable: each group's first row comes first
+    ranked = words[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
+    inv = np.empty(order.size, dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
+    return reach[order[new]], inv
 
 
 def coverage_series(
