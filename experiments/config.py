@@ -211,6 +211,10 @@ class RunConfig:
 
         scen = r.table("scenario", {})
         SCENARIO.allow(scen, (k.name for k in INCIDENT_KEYS))
+        if scen.has("incidents") and r.has("warnings"):  # nothing to warn: before reading the log
+            from sim.warnings import refused_with_a_log
+
+            raise refused_with_a_log(source)
         from scenarios import list_scenarios, load_scenario
 
         if scen.has("file"):

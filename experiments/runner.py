@@ -85,6 +85,10 @@ def draw_incidents(config: RunConfig, region: Region, *, rng: np.random.Generato
     from scenarios import generate_stream, load_scenario
 
     if config.incidents is not None:
+        if config.warnings is not None:  # a replay (yingji replay --config) warns nobody
+            from sim.warnings import refused_with_a_log
+
+            raise refused_with_a_log(config.source)
         log = getattr(region, "incidents", None)
         if log is None:  # a region built without the config's log (e.g. by hand)
             from experiments.incident_source import config_log

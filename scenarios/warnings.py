@@ -7,12 +7,14 @@ A rainstorm or typhoon event of a scenario may carry a warning::
     start_h = 12
     duration_h = 18
     warning = { level = "orange", lead_h = 24 }          # area: the event's footprint
-    # warning = { level = "II", lead_h = 6, area = "all" }
+    # warning = { level = "II", lead_h = 6, area = "all" }   # or "橙色", "橙", "Ⅱ"
     # warning = { level = "red", lead_h = 12,
     #             area = { at = "landmark:Xiba Town", radius_m = 8000 } }
 
 China's warnings have four levels, each a colour: 蓝 blue IV, 黄 yellow III,
-橙 orange II, 红 red I (the most severe). A warning is issued ``lead_h``
+橙 orange II, 红 red I (the most severe); a level is written as its colour, in
+English or as a bureau writes it (橙色 or 橙), or as its numeral (II or Ⅱ), and is
+kept as the English colour. A warning is issued ``lead_h``
 hours before its hazard starts and is lifted when the hazard ends. When the
 stream is drawn it becomes a :class:`ScheduledWarning` (minutes, the warned
 nodes), carried by :attr:`scenarios.stream.IncidentStream.warnings`; the
@@ -51,18 +53,44 @@ LEVELS = {"red": 1, "orange": 2, "yellow": 3, "blue": 4}
 LEVEL_COLOURS = ("red", "orange", "yellow", "blue")
 #: The Roman numeral of each level, 1-4 (I-IV).
 LEVEL_NUMERALS = ("I", "II", "III", "IV")
-#: What ``level`` accepts: a colour or a Roman numeral.
-LEVEL_CHOICES = ("blue", "yellow", "orange", "red", "IV", "III", "II", "I")
+#: Every way a level 1-4 is written: its colour, its numeral in ASCII and as Chinese
+#: documents print it (Ⅱ级: the Unicode numerals), and the Chinese colour in full and
+#: short, as in 橙色预警 (橙色, 橙).
+LEVEL_NAMES = tuple(
+    (colour, numeral, uni, zh + "色", zh)
+    for colour, numeral, uni, zh in zip(LEVEL_COLOURS, LEVEL_NUMERALS, "ⅠⅡⅢⅣ", "红橙黄蓝",
+                                        strict=True)
+)  # fmt: skip
+#: The level of each name in :data:`LEVEL_NAMES`.
+LEVEL_OF = {name: level for level, names in enumerate(LEVEL_NAMES, 1) for name in names}
+#: What ``level`` accepts, blue (IV) first within each form.
+LEVEL_CHOICES = tuple(
+    names[form] for form in range(len(LEVEL_NAMES[0])) for names in reversed(LEVEL_NAMES)
+)
 #: The CMA rainstorm warning signal (气象灾害预警信号, 2007): (level, hours, mm) - rain of
 #: at least ``mm`` within ``hours`` hours; the most severe level that applies is issued.
 RAIN_SIGNAL = ((1, 3.0, 100.0), (2, 3.0, 50.0), (3, 6.0, 50.0), (4, 12.0, 50.0))
 
 
 def level_of(text: str) -> int:
-    """A level 1-4 from a colour (``"orange"``) or a Roman numeral (``"II"``)."""
-    if text in LEVELS:
-        return LEVELS[text]
-    return LEVEL_NUMERALS.index(text) + 1
+    """A level 1-4 from one of :data:`LEVEL_CHOICES`.
+
+    Parameters
+    ----------
+    text
+        A colour (``"orange"``, ``"橙色"``, ``"橙"``) or a Roman numeral (``"II"``, ``"Ⅱ"``).
+
+    Returns
+    -------
+    int
+        1 (red, I) to 4 (blue, IV).
+
+    Raises
+    ------
+    KeyError
+        If ``text`` names no level.
+    """
+    return LEVEL_OF[text]
 
 
 def rain_level(intensity_mm_h: float, duration_h: float) -> int | None:
@@ -261,8 +289,9 @@ WARNING = Section(
     "events[].warning",
     "Warning",
     (
-        Key("level", "string", "Warning level: a colour or I-IV (red = I, the most severe).",
-            "预警级别", default=REQUIRED, choices=LEVEL_CHOICES),
+        Key("level", "string", "Warning level: its colour, in English or Chinese (orange, "
+            "橙色 or 橙), or its numeral (II or Ⅱ); red = I is the most severe. Records keep "
+            "the English colour.", "预警级别", default=REQUIRED, choices=LEVEL_CHOICES),
         Key("lead_h", "number", "Hours before the event starts that the warning is issued; "
             "0 is no advance warning.", "预警提前量", default=REQUIRED, lo=0, hi=MAX_DURATION_H),
         Key("area", "any", "The warned area.", "预警区域", default="footprint",

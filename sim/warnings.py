@@ -8,13 +8,19 @@ one place (:meth:`WarningPlan.from_dict`)::
     stand_down_h = 6            # hours after the hazard ends until forces stand down
     stage_from = ["provincial", "city", "county"]   # tiers whose teams are staged
     stage_capabilities = ["water_rescue", "technical_rescue", "general"]   # and which teams
-    [warnings.orange]           # levels left out keep their defaults (DEFAULT_LEVELS)
-    stage_share = 0.5           # share of each such station's teams of every capability
+    [warnings.orange]           # or [warnings.II], [warnings."橙色"]; levels left out keep
+                                #   their defaults (DEFAULT_LEVELS)
+    stage_share = 0.5           # share of each such station's teams of each stage_capability
     stage_delay_h = 2           # issue -> the teams leave for the staging points
     stock_share = 0.5           # township depots and village points in the area are
     stock_delay_h = 4           #   sent half their normal stock by their parent depots
     desk_officers = { township = 1, county = 1 }    # extra officers on every desk of a level
     desk_delay_h = 1
+
+A level's table may be named by any of its names in
+:data:`scenarios.warnings.LEVEL_NAMES` (its colour in English or Chinese, its
+numeral); the plan keeps the English colour, and two names of one level in the
+same ``[warnings]`` are refused.
 
 A warning (:class:`scenarios.warnings.ScheduledWarning`) triggers its level's
 actions, each ``delay`` after the issue; an action due at or after the
@@ -29,11 +35,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import Key, Section
 from scenarios.limits import MAX_DURATION_H
 from scenarios.validate import Reader
-from scenarios.warnings import LEVEL_COLOURS
+from scenarios.warnings import LEVEL_COLOURS, LEVEL_NAMES, LEVEL_OF
 from sim.duty import DESK_LEVELS, MAX_OFFICERS
 from sim.stations import CAPABILITIES, STATION_TIERS
 
@@ -48,8 +55,9 @@ class LevelPlan:
     Attributes
     ----------
     stage_share
-        Share of each staging-from station's teams of every capability moved
-        to the staging points in the area (rounded down per capability).
+        Share of each staging-from station's teams of each of the plan's
+        ``stage_capabilities`` moved to the staging points in the area (rounded
+        down per capability); teams of other capabilities stay.
     stage_delay_h
         Hours from the issue until those teams leave.
     stock_share
@@ -144,11 +152,12 @@ class WarningPlan:
         WARNINGS.allow(r)
         stage_from = _names(r, "stage_from", STATION_TIERS)
         capabilities = _names(r, "stage_capabilities", CAPABILITIES)
+        given = _level_tables(r)
         levels = []
         for colour in LEVEL_COLOURS:
             plan = DEFAULT_LEVELS[colour]
-            if r.has(colour):
-                plan = _read_level(r.table(colour), plan)
+            if colour in given:
+                plan = _read_level(r.table(given[colour]), plan)
             levels.append((colour, plan))
         return cls(
             levels=tuple(levels),
@@ -177,6 +186,39 @@ def plan_table(r: Reader) -> tuple[tuple[str, Any], ...] | None:
         return None
     WarningPlan.from_dict(r.get("warnings"), source=r.source)
     return tuple(r.table("warnings").data.items())
+
+
+def refused_with_a_log(source: str | None) -> ConfigError:
+    """The error for ``[warnings]`` with a replayed incident log, keyed ``warnings``.
+
+    A log holds incidents, not the weather events warnings are issued for, so
+    the plan would silently do nothing; ``yingji run`` refuses the pair before
+    reading the log, and a replay (``yingji replay --config``) before simulating.
+    """
+    return ConfigError(_(
+        "a replayed incident log carries no weather warnings, so [warnings] would change "
+        "nothing: leave out [warnings], or draw the scenario instead of replaying the log "
+        "(yingji run without scenario.incidents)"), source=source, key="warnings")  # fmt: skip
+
+
+def _level_tables(r: Reader) -> dict[str, str]:
+    """The ``[warnings.<level>]`` tables given, by colour: ``{"orange": "橙色"}``.
+
+    A level may be named by its colour, in English or Chinese, or its numeral
+    (``[warnings.II]``, ``[warnings."橙色"]``); two names of the same level would
+    leave one table unread, so the second is an error naming both.
+    """
+    given: dict[str, str] = {}
+    for name in r.data:
+        level = LEVEL_OF.get(name)
+        if level is None:  # lead_h, stage_from ...: not a level's table
+            continue
+        colour = LEVEL_COLOURS[level - 1]
+        if colour in given:
+            raise r.error(str(name), _("the same warning level as {other}; give each level "
+                                       "once").format(other=r.path(given[colour])))  # fmt: skip
+        given[colour] = name
+    return given
 
 
 def _names(r: Reader, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -236,24 +278,29 @@ WARNINGS = Section(
             allowed_text=", ".join(STATION_TIERS)),
         Key("stage_capabilities", "list", "Capabilities of the teams staged.", "前置队伍类型",
             default=list(DEFAULT_STAGE_CAPABILITIES), allowed_text=", ".join(CAPABILITIES)),
-        Key("<level>", "table", "What a warning of this level triggers.", "预警级别",
-            names=("red", "orange", "yellow", "blue")),
+        Key("<level>", "table", "What a warning of this level triggers. The level is named by "
+            'its colour, in English or Chinese, or its numeral: [warnings.orange], '
+            '[warnings."橙色"], [warnings."橙"], [warnings.II] and [warnings."Ⅱ"] are the same '
+            "table (Chinese names in quotes, as TOML requires), given once.", "预警级别",
+            names=tuple(n for form in zip(*LEVEL_NAMES, strict=True) for n in form)),
     ),
     zh="预警响应",
     help="With this table, the warnings of the scenario's events trigger the region's plan: "
     "teams staged at the township stations of the warned area, stock pushed down to its "
     "township depots and village points, and duty desks reinforced, each after its own "
     "delay from the issue. An action due at or after the hazard's start is not taken, so a "
-    "warning without lead time changes nothing. Without this table warnings change nothing.",
+    "warning without lead time changes nothing. Without this table warnings change nothing. "
+    "Refused with a replayed incident log ([scenario] incidents), which carries no warnings.",
 )  # fmt: skip
 #: One level's plan, ``[warnings.<level>]``.
 WARNINGS_LEVEL = Section(
     "warnings.<level>",
     "Plan of one warning level",
     (
-        Key("stage_share", "number", "Share of each staging-from station's teams of every "
-            "capability moved to the staging points (rounded down).", "前置队伍比例", lo=0,
-            hi=1, default_text=_by_level("stage_share")),
+        Key("stage_share", "number", "Share of each staging-from station's teams of each of "
+            "the stage_capabilities moved to the staging points (rounded down per "
+            "capability); teams of other capabilities stay.", "前置队伍比例", lo=0, hi=1,
+            default_text=_by_level("stage_share")),
         Key("stage_delay_h", "number", "Hours from the issue until the teams leave.",
             "队伍前置用时", lo=0, hi=MAX_DURATION_H, default_text=_by_level("stage_delay_h")),
         Key("stock_share", "number", "Extra stock at the area's township depots and village "

@@ -21,13 +21,20 @@ def files(repo: Path) -> list[Path]:
 
 def all_blocks() -> list[Block]:
     """Every generated region, in no particular order."""
-    from experiments.docsgen import drill_blocks, replay_blocks, sim_blocks, site_blocks
+    from experiments.docsgen import (
+        drill_blocks,
+        replay_blocks,
+        sim_blocks,
+        site_blocks,
+        warning_blocks,
+    )
 
     return [
         *sim_blocks.blocks(),
         *site_blocks.blocks(),
         *drill_blocks.blocks(),
         *replay_blocks.blocks(),
+        *warning_blocks.blocks(),
     ]
 
 
