@@ -35,7 +35,7 @@ from experiments.store import (
     plain_summary,
     plain_tables,
 )
-from experiments.task_inputs import shipper, submit
+from experiments.task_inputs import release, shipper, submit
 from networks import i18n
 from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
@@ -451,6 +451,7 @@ def _drain(
     finally:
         for fut in pending:
             fut.cancel()
+        release(pool, ship)  # the workers remove this run's input files
 
 
 def _refuse_inside_worker(plan: ExecutorPlan) -> None:

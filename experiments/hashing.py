@@ -26,6 +26,8 @@ _UNHASHED = frozenset({"name", "language"})
 _PATH_KEYS = frozenset({"network.file", "facilities.stations", "facilities.depots",
                         "scenario.file", "scenario.incidents", "scenario.disruptions",
                         "travel.matrix"})  # fmt: skip
+#: yingji's own packages.
+_OWN = ("networks", "scenarios", "sim", "experiments")
 #: sha256 of files read in this process, by ``(path, size, mtime_ns)``: each read once per run.
 _DIGESTS: dict[tuple[str, int, int], str] = {}
 #: The catalogue file a scenario file names, by the scenario file's path and digest.
@@ -168,21 +170,30 @@ def input_files(config: Any) -> list[tuple[str, Path]]:
 
 def _policy_module(config: Any) -> Path | None:
     """The file of the module a config's policy is imported from (``None``: no such module)."""
+    from sim.policy_import import module_file
+
     name = dict(config.policy).get("name")
     if isinstance(name, str) and ":" in name:  # imported when the config was read
-        module = getattr(sys.modules.get(name.partition(":")[0]), "__file__", None)
+        module_name = name.partition(":")[0]
+        # Where the config found it: ``sys.modules`` may hold another folder's module of the name.
+        module = module_file(module_name, config.policy_path) if config.policy_path else None
+        module = module or getattr(sys.modules.get(module_name), "__file__", None)
         if module:
             return Path(module)
     return None
 
 
 def policy_sources(config: Any) -> list[Path]:
-    """The source files of a config's own policy module: the module and what it may import.
+    """The source files of a config's own policy module: the module and what it imports.
 
-    A module of a package brings every ``.py`` file of its top package's folder;
-    a module alone in a folder brings the ``.py`` files beside it and the packages
-    (folders with ``__init__.py``) below it. A module installed (``site-packages``,
-    the Python installation) or of yingji itself brings nothing: its version, or
+    The modules it imports from the folder it was imported from (its import
+    root), and what those import from there, found by reading their code
+    (:class:`modulefinder.ModuleFinder`: an ``import`` anywhere in a file counts,
+    a name built at run time for ``importlib`` does not). A module of a package
+    also brings every ``.py`` file of its top package's folder, which Python may
+    load by name. Other files beside the module (scripts, notebooks' helpers) are
+    not its sources. A module installed (``site-packages``, the Python
+    installation) or of yingji itself brings nothing: its version, or
     :func:`code_digest`, stands for it.
 
     Parameters
@@ -202,23 +213,64 @@ def policy_sources(config: Any) -> list[Path]:
     module = Path(os.path.abspath(module))
     module_name = dict(config.policy)["name"].partition(":")[0]
     package = "." in module_name or module.stem == "__init__"
-    if package and config.policy_path:
-        folder = Path(config.policy_path) / module_name.split(".")[0]
-    else:
-        folder = module.parent
+    root = Path(os.path.abspath(config.policy_path or module.parent))
+    folder = root / module_name.split(".")[0] if package else module.parent
     own = _own_folders()
     if not _is_user_folder(folder, own):
         return []
-    found = _python_files(folder, deep=package, skip=own)
-    return sorted(found, key=lambda f: f.relative_to(folder).as_posix())
+    found = {module, *_imported(module_name, root, own)}
+    if package:  # the package as a whole: what it may load by name too
+        found.update(_python_files(folder, deep=True, skip=own))
+    return sorted(found, key=lambda f: Path(os.path.relpath(f, root)).as_posix())
+
+
+#: Files a policy module imports from its root, by (module, root), with the state of every
+#: file and folder read to find them: found again only when one of those changes.
+_IMPORTED: dict[tuple[str, Path], tuple[dict[Path, tuple[int, int] | None], list[Path]]] = {}
+
+
+def _imported(module_name: str, root: Path, own: set[Path]) -> list[Path]:
+    """The ``.py`` files of the user's that ``module_name`` imports from ``root``, itself included.
+
+    Read, not run (:class:`modulefinder.ModuleFinder`), with ``root`` as the only
+    place to look: installed packages and yingji's own are not followed.
+    """
+    from modulefinder import ModuleFinder
+
+    hit = _IMPORTED.get((module_name, root))
+    if hit is not None and all(_state(p) == s for p, s in hit[0].items()):
+        return hit[1]
+    finder = ModuleFinder(path=[str(root)], excludes=list(_OWN))
+    try:
+        finder.import_hook(module_name)
+    except (ImportError, SyntaxError, ValueError, OSError):  # edited since it was imported
+        return _python_files(root, deep=False, skip=own)  # everything it could import, as before
+    files = sorted(
+        Path(os.path.abspath(m.__file__))
+        for m in finder.modules.values()
+        if m.__file__ and m.__file__.endswith(".py")
+    )
+    files = [f for f in files if _inside(str(f), str(root)) and _is_user_folder(f.parent, own)]
+    # A file created in a folder searched could satisfy an import that found nothing before.
+    read = {root, *files, *(f.parent for f in files)}
+    _IMPORTED[(module_name, root)] = ({p: _state(p) for p in read}, files)
+    return files
+
+
+def _state(path: Path) -> tuple[int, int] | None:
+    """A file's or folder's modification time and size (``None``: gone)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
 
 
 def _own_folders() -> set[Path]:
     """The folders of yingji's own packages."""
     import importlib
 
-    names = ("networks", "scenarios", "sim", "experiments")
-    return {Path(os.path.abspath(importlib.import_module(n).__file__ or "")).parent for n in names}
+    return {Path(os.path.abspath(importlib.import_module(n).__file__ or "")).parent for n in _OWN}
 
 
 def _is_user_folder(folder: Path, own: set[Path]) -> bool:

@@ -24,7 +24,7 @@ from experiments.batch import Progress, _clock
 from experiments.design import package_version
 from experiments.executors import DEFAULT_START_METHOD, ExecutorPlan, open_executor, plan_executor
 from experiments.runner import ReplicationResult
-from experiments.task_inputs import shipper, submit
+from experiments.task_inputs import release, shipper, submit
 from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
@@ -243,3 +243,4 @@ def _drain(
     finally:
         for fut in pending:
             fut.cancel()
+        release(pool, ship)  # the workers remove this run's input files

@@ -3,17 +3,20 @@
 A run config names its input files by absolute path: the road file, the
 station and depot tables, the scenario file and its hazard catalogue, the
 incident log and its disruptions, the travel-time matrix, and a policy module
-of the user's with its package (:func:`experiments.hashing.input_files`,
+of the user's with its sources (:func:`experiments.hashing.input_files`,
 :func:`experiments.hashing.policy_sources`). A Dask worker on another machine
 has no such paths. So before a run's first task this process reads every file
 its configs read, once, and hands each to the cluster once
 (:meth:`distributed.Client.scatter`: a 100 MB road file travels to a worker at
 most once per run, however many tasks and replications use it). Each task
 carries the names of the files its configs need; the worker writes them into a
-private folder (in its Dask scratch space), laid out as they lie here, so that
-a scenario file finds its catalogue where it names it and a policy module finds
-its helpers. The task then runs on its configs with their paths pointing
-there, and its errors name the files by their paths here.
+private folder of the run (in its Dask scratch space), laid out as they lie
+here, so that a scenario file finds its catalogue where it names it and a policy
+module finds its helpers; a catalogue named by an absolute path or through a link
+is handed to the worker's scenario loader (:func:`scenarios.spec.catalogues_at`):
+no file is edited. The task then runs on its configs with their paths pointing
+there, and its errors name the files by their paths here. As the run ends, the
+workers remove its folder (:func:`release`); they keep :data:`KEEP_IDLE` at most.
 
 Every reader on the worker sees the bytes read here, so results are those of
 the files here, whatever the workers' own disks hold. The in-process and
@@ -23,17 +26,16 @@ local-process executors read the files where they are.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import copy
 import dataclasses
-import hashlib
-import json
 import os
-import posixpath
 import re
 import shutil
 import tempfile
 import threading
 import tomllib
+import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -42,14 +44,16 @@ from typing import Any
 from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
 
-__all__ = ["InputShipper", "dask_client", "run_shipped", "shipper", "submit"]
+__all__ = ["InputShipper", "dask_client", "release", "run_shipped", "shipper", "submit"]
 
 #: ``section.key`` of the run config fields that name an input file or folder.
 FIELDS = ("network.file", "facilities.stations", "facilities.depots", "scenario.file",
           "scenario.incidents", "scenario.disruptions", "travel.matrix", "policy.path")  # fmt: skip
-#: The ``catalogue = "..."`` line of a scenario file.
-_CATALOGUE_LINE = re.compile(r"""^([ \t]*catalogue[ \t]*=[ \t]*)("(?:[^"\\\n]|\\.)*"|'[^'\n]*')""",
-                             re.MULTILINE)  # fmt: skip
+#: What a Shapefile is read with: the files of its name with these endings (any case).
+SIDECARS = (".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".fbn", ".fbx", ".ain",
+            ".aih", ".atx", ".ixs", ".mxs", ".shp.xml")  # fmt: skip
+#: Folders of runs that ended without a word (a client stopped) a worker process keeps.
+KEEP_IDLE = 2
 
 
 def dask_client(pool: Executor) -> Any:
@@ -110,14 +114,27 @@ def submit(pool: Executor, ship: InputShipper | None, fn: Callable[..., Any], *a
     return pool.submit(run_shipped, ship.payload(args), fn, *args)
 
 
+def release(pool: Executor, ship: InputShipper | None) -> None:
+    """Have the Dask workers remove the folder of a run whose tasks are done or cancelled.
+
+    Best effort (a worker gone took its scratch space with it); a worker still
+    running one of the run's tasks removes it when that task ends.
+    """
+    client = dask_client(pool)
+    if ship is None or not ship.files or client is None:
+        return
+    with contextlib.suppress(Exception):
+        client.run(_forget, ship.token)
+
+
 @dataclasses.dataclass(frozen=True)
 class _Wants:
-    """The files one config reads: its fields' files, every file to send, scenario rewrites."""
+    """The files one config reads: its fields' files, every file to send, moved catalogues."""
 
     fields: dict[str, tuple[str, str]]  # field -> (absolute path, "#layer" or "")
     files: list[str]
     folders: list[str]
-    catalogue_of: dict[str, str]  # scenario file -> catalogue it names by a path to rewrite
+    catalogue_of: dict[str, str]  # scenario file -> catalogue it reads, not found as named
 
 
 class InputShipper:
@@ -138,7 +155,8 @@ class InputShipper:
     files
         What each file became through ``put``, by its ``/``-separated name in the layout.
     token
-        sha256 of the names and contents of every file: a worker's folder for them.
+        This run's name for its folder on the workers (each run its own: two runs
+        of one project on a shared cluster never remove each other's files).
     """
 
     def __init__(
@@ -152,8 +170,7 @@ class InputShipper:
         self._fields: dict[int, dict[str, str]] = {}
         self._needs: dict[int, list[str]] = {}
         self._back: dict[str, str] = {}
-        retarget = {s: c for w in wants.values() for s, c in w.catalogue_of.items()}
-        digests = []
+        self._catalogues: dict[int, dict[str, str]] = {}
         for path in sorted(paths):
             name = self.names[path]
             try:
@@ -165,16 +182,14 @@ class InputShipper:
                     ),
                     key="--dask",
                 ) from None
-            if path in retarget:  # named by an absolute path: name it where the worker puts it
-                ref = posixpath.relpath(self.names[retarget[path]], posixpath.dirname(name))
-                data = _with_catalogue(data, ref) or data
-            digests.append(f"{name}\0{hashlib.sha256(data).hexdigest()}")
-            self.files[name] = put(data)
+            self.files[name] = put(data)  # the bytes read here, unchanged
             self._back[name] = path
-        self.token = hashlib.sha256("\n".join(digests).encode()).hexdigest()
+        self.token = uuid.uuid4().hex
         for key, w in wants.items():
             self._fields[key] = {f: self.names[p] + suffix for f, (p, suffix) in w.fields.items()}
             self._needs[key] = sorted({self.names[p] for p in w.files})
+            moved = w.catalogue_of.items()
+            self._catalogues[key] = {self.names[s]: self.names[c] for s, c in moved}
 
     def payload(self, args: Sequence[Any]) -> dict[str, Any]:
         """What a task of ``args`` carries: its configs' files and where their fields point.
@@ -195,6 +210,7 @@ class InputShipper:
             "files": {n: self.files[n] for n in needed},
             "configs": [self._fields[id(c)] for c in configs],
             "back": sorted(back.items()),
+            "catalogues": sorted({i for c in configs for i in self._catalogues[id(c)].items()}),
         }
 
 
@@ -210,23 +226,25 @@ def _wants(config: Any, *, network: bool) -> _Wants:
     for key, path in input_files(config):
         if key.startswith("policy.") or (key == "network.file" and not network):
             continue
-        if key == "scenario.catalogue":
-            scenario = os.path.abspath(config.scenario)
-            ref = _catalogue_ref(scenario)
-            if ref is not None and _portable(ref):  # found beside the scenario file as named
-                files.append(os.path.normpath(os.path.join(os.path.dirname(scenario), ref)))
-            else:
-                files.append(os.path.abspath(path))
-                catalogue_of[scenario] = os.path.abspath(path)
+        if key == "scenario.catalogue":  # ``path``: the file the scenario loader read here
+            scenario, read = os.path.abspath(config.scenario), os.path.abspath(path)
+            ref = _catalogue_ref(scenario) or ""
+            named = os.path.normpath(os.path.join(os.path.dirname(scenario), ref))
+            if _portable(ref) and os.path.realpath(named) == os.path.realpath(read):
+                files.append(named)  # laid out as named: the worker finds it as named
+            else:  # an absolute path, or a relative one through a link: the loader is told
+                files.append(read)
+                catalogue_of[scenario] = read
             continue
         file, layer = table_file(Path(path))
         here = os.path.abspath(file)
         fields[key] = (here, "" if layer is None else f"#{layer}")
         files.append(here)
-        if here.lower().endswith(".shp"):  # a Shapefile is read with the files beside it
-            stem = Path(here).stem.lower() + "."
-            files.extend(str(f) for f in Path(here).parent.iterdir()
-                         if f.name.lower().startswith(stem) and f.is_file())  # fmt: skip
+        if here.lower().endswith(".shp"):  # a Shapefile is read with its sidecar files
+            stem = len(Path(here).stem)
+            files.extend(str(f) for f in Path(here).parent.iterdir() if f.is_file()
+                         and f.name[:stem].lower() == Path(here).stem.lower()
+                         and f.name[stem:].lower() in SIDECARS)  # fmt: skip
     sources = policy_sources(config)
     if sources and config.policy_path:  # installed code is the workers' own
         fields["policy.path"] = (os.path.abspath(config.policy_path), "")
@@ -272,28 +290,6 @@ def _portable(ref: str) -> bool:
     return not (PurePosixPath(ref).is_absolute() or PureWindowsPath(ref).anchor or "\\" in ref)
 
 
-def _with_catalogue(text: bytes, ref: str) -> bytes | None:
-    """A scenario file's bytes naming its catalogue ``ref`` instead (``None``: cannot say so).
-
-    Only the value of the top-level ``catalogue`` key changes, checked by reading
-    both texts: everything else the worker reads is these very bytes.
-    """
-    try:
-        old = text.decode("utf-8")
-        data = tomllib.loads(old)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return None
-    m = _CATALOGUE_LINE.search(old)
-    if m is None:
-        return None
-    new = old[: m.start(2)] + json.dumps(ref, ensure_ascii=False) + old[m.end(2) :]
-    try:
-        same = tomllib.loads(new) == {**data, "catalogue": ref}
-    except tomllib.TOMLDecodeError:
-        return None
-    return new.encode("utf-8") if same else None
-
-
 def _configs_in(args: Sequence[Any]) -> Iterator[Any]:
     """The run configs among a task's arguments (alone, or in a list), in order."""
     from experiments.config import RunConfig
@@ -307,26 +303,25 @@ def _configs_in(args: Sequence[Any]) -> Iterator[Any]:
 
 def _field_text(config: Any, field: str) -> str:
     """The text of a config's file field (the config's own path, as messages name it)."""
-    if field == "policy.path":
-        return str(config.policy_path)
-    value = {
-        "network.file": lambda: config.network.file,
-        "facilities.stations": lambda: config.stations,
-        "facilities.depots": lambda: config.depots,
-        "scenario.file": lambda: config.scenario,
-        "scenario.incidents": lambda: config.incidents.path,
-        "scenario.disruptions": lambda: config.incidents.disruptions,
-        "travel.matrix": lambda: config.travel_matrix,
-    }[field]()
     from experiments.geo_rows import table_file
 
+    if field == "policy.path":
+        return str(config.policy_path)
+    log = config.incidents
+    value = {"network.file": config.network.file, "facilities.stations": config.stations,
+             "facilities.depots": config.depots, "scenario.file": config.scenario,
+             "scenario.incidents": log and log.path, "travel.matrix": config.travel_matrix,
+             "scenario.disruptions": log and log.disruptions}[field]  # fmt: skip
     return str(table_file(Path(value))[0])
 
 
 # --------------------------------------------------------------------------- worker side
-#: This process's folder of input files, and the files written to it, by run token.
+#: This process's folder of input files; the files written to it by run token, the run
+#: used last at the end; tasks running, by token; runs ended while a task of theirs ran.
 _FOLDER: list[Path] = []
-_WRITTEN: set[tuple[str, str]] = set()
+_WRITTEN: dict[str, set[str]] = {}
+_BUSY: dict[str, int] = {}
+_ENDED: set[str] = set()
 _LOCK = threading.Lock()
 
 
@@ -350,15 +345,22 @@ def run_shipped(payload: Mapping[str, Any], fn: Callable[..., Any], *args: Any) 
     Any
         What ``fn`` returns.
     """
-    folder = _materialise(payload["token"], payload["files"])
-    fields = iter(payload["configs"])
-    args = tuple(_relocate_arg(a, fields, folder) for a in args)
-    back = [(str(_at(folder, n)), text) for n, text in payload["back"]]
-    back.sort(key=lambda pair: -len(pair[0]))  # a file before the folder holding it
+    from scenarios.spec import catalogues_at
+
+    token = payload["token"]
+    folder = _materialise(token, payload["files"])
     try:
-        out = fn(*args)
+        back = [(str(_at(folder, n)), text) for n, text in payload["back"]]
+        back.sort(key=lambda pair: -len(pair[0]))  # a file before the folder holding it
+        fields = iter(payload["configs"])
+        args = tuple(_relocate_arg(a, fields, folder) for a in args)
+        moved = {str(_at(folder, s)): str(_at(folder, c)) for s, c in payload["catalogues"]}
+        with catalogues_at(moved):
+            out = fn(*args)
     except YingjiError as exc:
         raise _named_here(exc, back) from None
+    finally:
+        _done(token)
     if isinstance(out, list):  # batch.run_chunk hands a user's error back in its list
         out = [
             {**o, "error": _named_here(o["error"], back)}
@@ -383,14 +385,43 @@ def _materialise(token: str, files: Mapping[str, bytes]) -> Path:
         if not _FOLDER:
             _FOLDER.append(_private_folder())
         folder = _FOLDER[0] / token[:16]
+        written = _WRITTEN.pop(token, set())
+        _WRITTEN[token] = written  # the run used last, last
         for name, data in files.items():
-            if (token, name) in _WRITTEN:
-                continue
-            target = _at(folder, name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            _WRITTEN.add((token, name))
+            if name not in written:
+                target = _at(folder, name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+                written.add(name)
+        _BUSY[token] = _BUSY.get(token, 0) + 1
     return folder
+
+
+def _done(token: str) -> None:
+    """A task of run ``token`` ended: remove ended runs' folders and idle ones past the bound."""
+    with _LOCK:
+        _BUSY[token] -= 1
+        if not _BUSY[token]:
+            del _BUSY[token]
+        idle = [t for t in _WRITTEN if t not in _BUSY]
+        for t in [t for t in idle if t in _ENDED] + idle[: max(len(idle) - KEEP_IDLE, 0)]:
+            _drop(t)
+
+
+def _forget(token: str) -> None:
+    """On a worker, as a run ends (:func:`release`): remove its folder, at once if no task runs."""
+    with _LOCK:
+        if token in _BUSY:
+            _ENDED.add(token)
+        elif token in _WRITTEN:
+            _drop(token)
+
+
+def _drop(token: str) -> None:
+    """Remove the folder of run ``token`` and forget what was written to it (lock held)."""
+    _WRITTEN.pop(token, None)
+    _ENDED.discard(token)
+    shutil.rmtree(_FOLDER[0] / token[:16], ignore_errors=True)
 
 
 def _private_folder() -> Path:

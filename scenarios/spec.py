@@ -31,6 +31,10 @@ Shipped scenarios live in ``scenarios/data/scenarios/`` and are loaded by name.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -357,6 +361,34 @@ def list_scenarios() -> list[str]:
     return sorted(p.stem for p in scenario_dir().glob("*.toml"))
 
 
+#: Catalogue files read in place of the ones scenario files name, by scenario file
+#: (:func:`catalogues_at`).
+_CATALOGUE_AT: ContextVar[Mapping[str, str] | None] = ContextVar("catalogue_at", default=None)
+
+
+@contextmanager
+def catalogues_at(where: Mapping[str, str]) -> Iterator[None]:
+    """Inside, the scenario file ``s`` reads its catalogue from ``where[s]``, whatever it names.
+
+    A Dask worker runs on copies of a run's files in a folder of its own
+    (:mod:`experiments.task_inputs`); a scenario file there that names its
+    catalogue by an absolute path on the machine that started the run, or by a
+    relative path through a link, reads the copy of the catalogue that machine
+    read. The scenario file is not edited: its bytes are those read there.
+
+    Parameters
+    ----------
+    where
+        Catalogue file by scenario file (paths; the scenario files as
+        :func:`load_scenario` is given them, made absolute).
+    """
+    token = _CATALOGUE_AT.set({os.path.abspath(k): v for k, v in where.items()})
+    try:
+        yield
+    finally:
+        _CATALOGUE_AT.reset(token)
+
+
 def load_scenario(name_or_path: str | Path) -> ScenarioSpec:
     """A shipped scenario by name (``"typical_week"``) or a scenario TOML file.
 
@@ -382,7 +414,10 @@ def load_scenario(name_or_path: str | Path) -> ScenarioSpec:
             )
         path = shipped
     spec = ScenarioSpec.from_dict(read_toml(path), source=str(path))
-    if spec.catalogue and not Path(spec.catalogue).is_absolute():
+    moved = (_CATALOGUE_AT.get() or {}).get(os.path.abspath(path))
+    if spec.catalogue and moved:
+        spec = _replace(spec, catalogue=moved)
+    elif spec.catalogue and not Path(spec.catalogue).is_absolute():
         spec = _replace(spec, catalogue=str((path.parent / spec.catalogue).resolve()))
     if spec.catalogue and not Path(spec.catalogue).is_file():
         message = (

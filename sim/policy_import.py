@@ -15,8 +15,12 @@ again, and no ``__pycache__`` is written beside the module, so reading a
 config changes neither the interpreter's path nor the user's folder.
 
 Naming a module runs its code: a config that names one is as trusted as a
-Python script. A module is imported once per process (``sys.modules``), so
-two policy modules of one program need distinct names.
+Python script. A module is kept once imported (``sys.modules``) and imported
+again, with the other modules of its package and the helpers it brought from
+its folder, when one of their files has changed since (a policy edited between
+two runs of one Python session) or when the search folder holds another module
+of that name (another project's ``policies``, or the next run's copy on a
+long-lived Dask worker): a run uses the code its files hold now.
 
 A policy built this way that is not a shipped one is checked while it runs
 (:class:`sim.policy_checks.CheckedPolicy`): a ``choose`` that raises or
@@ -32,9 +36,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import importlib.machinery
 import inspect
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -48,6 +54,13 @@ from sim.policy_checks import CheckedPolicy, one_line
 POLICY_METHODS = ("queue_key", "choose", "to_dict")
 #: Policies built by path that are used unwrapped: shipped, so the engine's own (exact types).
 _TRUSTED = (NearestAvailable, SeverityPriority)
+#: yingji's own packages: never imported again (the engine holds their classes).
+_OWN = frozenset({"networks", "scenarios", "sim", "experiments"})
+#: Files of the user's modules a policy module brought in, and their state then, by module
+#: name: ``{module: (file, (mtime_ns, size) or None)}``.
+_LOADED: dict[str, dict[str, tuple[str, tuple[int, int] | None]]] = {}
+#: Checking a cached module and importing it again is one step for a process's threads.
+_LOCK = threading.RLock()
 
 
 def is_import_path(name: Any) -> bool:
@@ -94,9 +107,10 @@ def _import(
     module_name: str, *, search_path: str | Path | None, source: str | None, key: str
 ) -> Any:
     """Import ``module_name`` from ``search_path`` first; failures as one-line ConfigErrors."""
+    before = set(sys.modules)
     with _importing_from(search_path):
         try:
-            return importlib.import_module(module_name)
+            module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
             missing = exc.name or ""
             if module_name == missing or module_name.startswith(missing + "."):
@@ -113,6 +127,14 @@ def _import(
             error = exc
         except Exception as exc:  # noqa: BLE001 - any failure of the user's module is theirs
             error = exc
+        else:
+            _record(module_name, set(sys.modules) - before)
+            return module
+    # Helpers the failed module did import would be kept, and stay stale once both are fixed.
+    for name in set(sys.modules) - before:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if search_path is not None and file and _below(file, search_path) and _users(name, file):
+            sys.modules.pop(name, None)
     raise ConfigError(
         _("importing {module!r} failed: {error}").format(module=module_name, error=one_line(error)),
         source=source,
@@ -152,9 +174,10 @@ def import_object(
             source=source,
             key=key,
         )
-    module = sys.modules.get(module_name)  # imported once per process
-    if module is None:
-        module = _import(module_name, search_path=search_path, source=source, key=key)
+    with _LOCK:
+        module = _cached(module_name, search_path)
+        if module is None:
+            module = _import(module_name, search_path=search_path, source=source, key=key)
     try:
         return functools.reduce(getattr, attribute.split("."), module)
     except AttributeError:
@@ -165,6 +188,92 @@ def import_object(
             source=source,
             key=key,
         ) from None
+
+
+def module_file(module_name: str, folder: str | Path) -> str | None:
+    """The file ``import module_name`` loads from ``folder`` first on the path (``None``: none).
+
+    Found without importing anything, so whatever ``sys.modules`` holds: the
+    module of that name in ``folder`` itself.
+    """
+    locations = [os.fspath(folder)]
+    spec = None
+    parts = module_name.split(".")
+    for i in range(len(parts)):
+        spec = importlib.machinery.PathFinder.find_spec(".".join(parts[: i + 1]), locations)
+        if spec is None:
+            return None
+        locations = list(spec.submodule_search_locations or ())  # a package's folders
+    return spec.origin if spec is not None and spec.has_location else None
+
+
+def _cached(module_name: str, search_path: str | Path | None) -> Any:
+    """``sys.modules[module_name]`` if importing it now would run the same code, else ``None``.
+
+    A module whose search folder holds another file of its name, or whose files
+    (or its helpers') changed since it was imported, is forgotten with its
+    package and helpers, so that importing it again reads them all anew.
+    """
+    module = sys.modules.get(module_name)
+    if module is None or module_name.partition(".")[0] in _OWN:
+        return module
+    there = None if search_path is None else module_file(module_name, search_path)
+    moved = there is not None and not _same_file(there, getattr(module, "__file__", None))
+    if not moved and module_name not in _LOADED:  # imported by other code: watched from now
+        _record(module_name, set())
+        return module
+    if moved or any(_stamp(f) != was for f, was in _LOADED[module_name].values()):
+        top = module_name.partition(".")[0]
+        names = set(_LOADED.pop(module_name, {})) | {module_name}
+        names |= {n for n in sys.modules if n == top or n.startswith(top + ".")}
+        for name in names:
+            if name.partition(".")[0] not in _OWN:
+                sys.modules.pop(name, None)
+        return None
+    return module
+
+
+def _record(module_name: str, new: set[str]) -> None:
+    """Note the files of the user's modules ``module_name`` brought in (``new``) and its package."""
+    root = import_root(f"{module_name}:")
+    top = module_name.partition(".")[0]
+    names = new | {n for n in sys.modules if n == top or n.startswith(top + ".")}
+    files = {}
+    for name in names:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file and root and _below(file, root) and _users(name, file):
+            files[name] = (file, _stamp(file))
+    _LOADED[module_name] = files
+
+
+def _stamp(file: str) -> tuple[int, int] | None:
+    """A file's modification time and size, as Python's own bytecode cache checks a source."""
+    try:
+        st = os.stat(file)
+    except OSError:  # gone: a Dask worker's copy of an earlier run
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _same_file(a: str, b: str | None) -> bool:
+    """Whether two paths name one file (links followed)."""
+    case = os.path.normcase
+    return b is not None and case(os.path.realpath(a)) == case(os.path.realpath(b))
+
+
+def _below(file: str, folder: str | Path) -> bool:
+    """Whether ``file`` lies in ``folder``."""
+    try:
+        base = os.path.abspath(folder)
+        return os.path.commonpath([os.path.abspath(file), base]) == base
+    except ValueError:  # another drive
+        return False
+
+
+def _users(name: str, file: str) -> bool:
+    """Whether a module is the user's code: not yingji's own, not installed."""
+    parts = {p.lower() for p in Path(file).parts}
+    return name.partition(".")[0] not in _OWN and not parts & {"site-packages", "dist-packages"}
 
 
 def import_root(path: str) -> str | None:

@@ -7,6 +7,7 @@ new one had made them.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,7 +17,8 @@ import pytest
 from experiments.batch import run_experiment
 from experiments.config import RunConfig
 from experiments.design import ExperimentSpec
-from experiments.hashing import policy_sources
+from experiments.hashing import config_hash, input_files, policy_sources
+from experiments.task_inputs import InputShipper
 from networks.errors import ConfigError
 from tests.conftest import REPO
 
@@ -48,7 +50,7 @@ def _experiment(folder: Path, name: str) -> Path:
 
 def _package(folder: Path) -> str:
     """A policy package ``pkg/seat.py`` importing ``pkg/helper.py``; returns ``pkg``."""
-    pkg = f"ph_{uuid.uuid4().hex[:10]}"  # imported once per process: a name of its own
+    pkg = f"ph_{uuid.uuid4().hex[:10]}"  # a name no other test imports
     (folder / pkg).mkdir(parents=True)
     (folder / pkg / "__init__.py").write_text("")
     (folder / pkg / "helper.py").write_text('SEAT = "County Seat"\n')
@@ -69,17 +71,20 @@ def test_an_edited_helper_of_the_policy_package_is_refused_on_resume(tmp_path):
     assert len(list(out.glob("runs/*/r*.json"))) == 2  # nothing mixed in
 
 
-def test_a_module_beside_its_helper_brings_that_folder_and_its_packages(tmp_path):
+def test_a_module_alone_in_a_folder_brings_only_what_it_imports_from_there(tmp_path):
     tag = uuid.uuid4().hex[:10]
     folder = tmp_path / "project"
-    (folder / f"lib_{tag}").mkdir(parents=True)
-    (folder / f"lib_{tag}" / "__init__.py").write_text("")
-    (folder / f"lib_{tag}" / "util.py").write_text("X = 1\n")
-    (folder / "scripts").mkdir()  # not a package: nothing the module could import from it
-    (folder / "scripts" / "plot.py").write_text("print('a plot')\n")
+    for lib in (f"lib_{tag}", f"unused_{tag}"):
+        (folder / lib).mkdir(parents=True)
+        (folder / lib / "__init__.py").write_text("")
+        (folder / lib / "util.py").write_text("X = 1\n")
     (folder / "__pycache__").mkdir()
     (folder / "__pycache__" / "stale.py").write_text("")
-    (folder / f"helper_{tag}.py").write_text('SEAT = "County Seat"\n')
+    (folder / "analysis.py").write_text("print('a plot')\n")  # a script beside it, not imported
+    # The helper imports a package beside it, inside a function: read, not run, it counts.
+    (folder / f"helper_{tag}.py").write_text(
+        f'SEAT = "County Seat"\n\ndef later():\n    from lib_{tag} import util\n\n    return util\n'
+    )
     _policy(folder / f"pol_{tag}.py", f"from helper_{tag} import SEAT")
     exp = _experiment(folder, f"pol_{tag}:SeatReserve")
     point = ExperimentSpec.from_file(exp).points()[1]
@@ -89,8 +94,47 @@ def test_a_module_beside_its_helper_brings_that_folder_and_its_packages(tmp_path
     (folder / f"lib_{tag}" / "util.py").write_text("X = 2\n")
     again = ExperimentSpec.from_file(exp).points()[1]
     assert again.config_hash != point.config_hash
-    (folder / "scripts" / "plot.py").write_text("print('another plot')\n")
+    # Scripts and packages it does not import: edited, added or removed, the same experiment.
+    (folder / "analysis.py").write_text("print('another plot')\n")
+    (folder / "make_log.py").write_text("print('a log')\n")
+    (folder / f"unused_{tag}" / "util.py").unlink()
     assert ExperimentSpec.from_file(exp).points()[1].config_hash == again.config_hash
+    # What is hashed is what a Dask worker is sent.
+    config = again.config
+    names = set(InputShipper([config], put=lambda data: data).payload((config,))["files"])
+    assert names == {name for name, _digest in again.inputs}
+
+
+def test_a_module_importing_nothing_beside_it_keeps_the_identity_it_had_before_helpers(tmp_path):
+    tag = uuid.uuid4().hex[:10]
+    folder = tmp_path / "project"
+    (folder / f"lib_{tag}").mkdir(parents=True)
+    (folder / f"lib_{tag}" / "__init__.py").write_text("")
+    (folder / "analysis.py").write_text("print('analysis')\n")
+    (folder / f"pol_{tag}.py").write_text(SEAT)  # imports only yingji's own code
+    exp = _experiment(folder, f"pol_{tag}:SeatReserve")
+    point = ExperimentSpec.from_file(exp).points()[1]
+    assert [key for key, _path in input_files(point.config)] == ["policy.name"]
+    # As 91637ba (before helpers were hashed) made it: the config and the module's digest.
+    digest = hashlib.sha256((folder / f"pol_{tag}.py").read_bytes()).hexdigest()
+    view = {**point.config.to_dict(), "input_files": {f"pol_{tag}.py": digest}}
+    assert point.config_hash == config_hash(view)
+
+
+def test_a_package_module_brings_its_package_and_what_it_imports_beside_it(tmp_path):
+    pkg = _package(tmp_path / "project")
+    (tmp_path / "project" / pkg / "unused.py").write_text("Y = 1\n")  # a package is whole
+    tag = uuid.uuid4().hex[:10]
+    (tmp_path / "project" / f"tuning_{tag}.py").write_text("K = 1\n")
+    (tmp_path / "project" / "analysis.py").write_text("print('analysis')\n")
+    seat = tmp_path / "project" / pkg / "seat.py"
+    seat.write_text(seat.read_text().replace(IMPORTS, f"{IMPORTS}import tuning_{tag}\n"))
+    exp = _experiment(tmp_path / "project", f"{pkg}.seat:SeatReserve")
+    names = [name for name, _digest in ExperimentSpec.from_file(exp).points()[1].inputs]
+    assert names == sorted(
+        [f"{pkg}/__init__.py", f"{pkg}/helper.py", f"{pkg}/seat.py", f"{pkg}/unused.py",
+         f"tuning_{tag}.py"]
+    )  # fmt: skip
 
 
 def test_a_package_outside_the_project_is_known_below_its_import_root(tmp_path, monkeypatch):
@@ -111,6 +155,4 @@ def test_installed_code_and_yingji_s_own_bring_no_helpers(tmp_path):
     )
     config = RunConfig.from_file(toml)
     assert policy_sources(config) == []
-    from experiments.hashing import input_files
-
     assert [key for key, _path in input_files(config)] == ["policy.name"]  # as before

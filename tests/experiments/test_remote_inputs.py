@@ -21,8 +21,9 @@ from experiments.config import RunConfig
 from experiments.design import ExperimentSpec
 from experiments.replicate_parallel import replicate_task, run_replications
 from experiments.runner import run_replication
-from experiments.task_inputs import InputShipper, _with_catalogue, run_shipped
+from experiments.task_inputs import InputShipper, run_shipped
 from networks.errors import ConfigError
+from scenarios import load_scenario
 from tests.conftest import REPO
 
 EXPERIMENT = """name = "remote"
@@ -69,7 +70,7 @@ def county_graphml(tmp_path_factory) -> Path:
 
 def make_project(root: Path, graphml: Path) -> tuple[Path, str]:
     """A project of every kind of input file; returns its folder and its policy package."""
-    pkg = f"rp_{uuid.uuid4().hex[:10]}"  # imported once per process: a name of its own
+    pkg = f"rp_{uuid.uuid4().hex[:10]}"  # a name no other test imports
     (root / "net").mkdir(parents=True)
     shutil.copy(graphml, root / "net" / "county.graphml")
     (root / "scen").mkdir()
@@ -208,20 +209,38 @@ def test_a_users_error_on_a_worker_names_the_file_here(tmp_path, county_graphml)
     assert str(table) in str(info.value) and "yingji-inputs" not in str(info.value)
 
 
-def test_a_catalogue_named_by_an_absolute_path_is_found_on_the_worker(tmp_path, county_graphml):
+#: Ways TOML lets a scenario file name its catalogue by an absolute path ``{a}``.
+ABSOLUTE = {
+    "basic": 'catalogue = "{a}"',
+    "literal": "catalogue = '{a}'",
+    "comment": 'catalogue = "{a}"   # our bureau\'s catalogue',
+    "multiline": 'catalogue = """{a}"""',
+    "multiline_literal": "catalogue = '''{a}'''",
+    "quoted_key": '"catalogue" = "{a}"',
+}
+
+
+@pytest.mark.parametrize("written", sorted(ABSOLUTE))
+def test_a_catalogue_named_by_an_absolute_path_is_found_on_the_worker(
+    tmp_path, county_graphml, written
+):
     project, _pkg = make_project(tmp_path / "proj", county_graphml)
     shared = tmp_path / "shared"
     shared.mkdir()
     (project / "scen" / "my_hazards.toml").rename(shared / "hazards.toml")
     scenario = project / "scen" / "drill.toml"
     text = scenario.read_text(encoding="utf-8")
-    absolute = text.replace('catalogue = "my_hazards.toml"', f"catalogue = '{shared}/hazards.toml'")
+    line = ABSOLUTE[written].format(a=(shared / "hazards.toml").as_posix())
+    absolute = text.replace('catalogue = "my_hazards.toml"', line)
     assert absolute != text
     scenario.write_text(absolute, encoding="utf-8")
     config = RunConfig.from_file(project / "run.toml")
     args = _chunk_args(config)
     from_disk = run_chunk(*args)
     payload = InputShipper([config], put=lambda data: data).payload(args)
+    # The worker reads the scenario file's own bytes: nothing is edited to point elsewhere.
+    [sent] = [data for name, data in payload["files"].items() if name.endswith("drill.toml")]
+    assert sent == absolute.encode("utf-8")
     shutil.move(project, tmp_path / "elsewhere")
     shutil.move(shared, tmp_path / "shared_elsewhere")
     shipped = run_shipped(payload, run_chunk, *args)
@@ -229,14 +248,49 @@ def test_a_catalogue_named_by_an_absolute_path_is_found_on_the_worker(tmp_path, 
     assert shipped[0]["summary"] == from_disk[0]["summary"]
 
 
-def test_only_the_catalogue_of_a_scenario_file_is_renamed():
-    text = b'name = "x"\n# catalogue = "not this"\ncatalogue = "C:\\\\data\\\\h.toml"\n[a]\nb = 1\n'
-    assert _with_catalogue(text, "../h.toml") == (
-        b'name = "x"\n# catalogue = "not this"\ncatalogue = "../h.toml"\n[a]\nb = 1\n'
-    )
-    # Not at the top level, or not found as written: left for the worker to report.
-    assert _with_catalogue(b'[a]\ncatalogue = "x"\n', "y") is None
-    assert _with_catalogue(b'"catalogue" = "x"\n', "y") is None
+def _linked_scenario(project: Path) -> Path:
+    """``link/s.toml`` -> ``real/s.toml`` naming ``../cat/h.toml``: two files by that text.
+
+    Read through the link the scenario file reads ``real/../cat``, not ``project/cat``.
+    """
+    (project / "real" / "scen").mkdir(parents=True)
+    (project / "real" / "cat").mkdir()
+    (project / "cat").mkdir()
+    hazards = (REPO / "examples/scenarios/my_hazards.toml").read_text(encoding="utf-8")
+    assert "fire = [16, 10, 5, 3]" in hazards
+    (project / "cat" / "h.toml").write_text(hazards, encoding="utf-8")
+    fewer = hazards.replace("fire = [16, 10, 5, 3]", "fire = [2, 2, 1, 1]")
+    (project / "real" / "cat" / "h.toml").write_text(fewer, encoding="utf-8")
+    drill = (project / "scen" / "drill.toml").read_text(encoding="utf-8")
+    drill = drill.replace('catalogue = "my_hazards.toml"', 'catalogue = "../cat/h.toml"')
+    (project / "real" / "scen" / "s.toml").write_text(drill, encoding="utf-8")
+    try:
+        (project / "link").symlink_to(project / "real" / "scen", target_is_directory=True)
+    except OSError:  # pragma: no cover - Windows without the right to make links
+        pytest.skip("cannot make a symbolic link here")
+    text = (project / "run.toml").read_text().replace("scen/drill.toml", "link/s.toml")
+    (project / "run.toml").write_text(text.replace('incidents = "log.csv"\n', ""))
+    return project / "run.toml"
+
+
+@pytest.mark.parametrize("named_copy", ["there", "gone"])
+def test_a_scenario_reached_through_a_link_gets_the_catalogue_read_here(
+    tmp_path, county_graphml, named_copy
+):
+    project, _pkg = make_project(tmp_path / "proj", county_graphml)
+    run = _linked_scenario(project)
+    config = RunConfig.from_file(run)
+    read_here = load_scenario(config.scenario).catalogue
+    assert Path(read_here) == (project / "real/cat/h.toml").resolve()
+    if named_copy == "gone":  # the file the text names beside the link is not needed
+        shutil.rmtree(project / "cat")
+    args = _chunk_args(config)
+    from_disk = run_chunk(*args)
+    payload = InputShipper([config], put=lambda data: data).payload(args)
+    shutil.move(project, tmp_path / "elsewhere")
+    shipped = run_shipped(payload, run_chunk, *args)
+    assert "error" not in shipped[0], shipped[0].get("error")
+    assert shipped[0]["summary"] == from_disk[0]["summary"]
 
 
 def test_a_shapefile_travels_with_the_files_beside_it(tmp_path, county_graphml):
@@ -254,14 +308,24 @@ def test_a_shapefile_travels_with_the_files_beside_it(tmp_path, county_graphml):
         geometry=[Point(lon, lat)] * 2, crs="EPSG:4326",
     )  # fmt: skip
     frame.to_file(project / "tables" / "st.shp")
+    (project / "tables" / "ST.SHP.XML").write_text("<metadata/>")  # a sidecar, in any case
+    # Files of its name that are no sidecar of it stay here, however large.
+    (project / "tables" / "st.2019-archive.zip").write_bytes(b"\0" * 100_000)
+    (project / "tables" / "st.csv").write_text("not, the table\n")
     (project / "run.toml").write_text(_run_toml(_pkg, stations="tables/st.shp"))
     config = RunConfig.from_file(project / "run.toml")
     args = _chunk_args(config)
     from_disk = run_chunk(*args)
     payload = InputShipper([config], put=lambda data: data).payload(args)
-    assert {"tables/st.shp", "tables/st.dbf", "tables/st.shx", "tables/st.prj"} <= set(
-        payload["files"]
-    )
+    tables = {n for n in payload["files"] if n.startswith("tables/")}
+    needed = {
+        "tables/st.shp",
+        "tables/st.dbf",
+        "tables/st.shx",
+        "tables/st.prj",
+        "tables/ST.SHP.XML",
+    }
+    assert needed <= tables <= needed | {"tables/st.cpg"}  # a .cpg if this GDAL writes one
     shutil.move(project, tmp_path / "elsewhere")
     assert run_shipped(payload, run_chunk, *args)[0]["summary"] == from_disk[0]["summary"]
 
