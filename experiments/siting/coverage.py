@@ -27,6 +27,19 @@ def _check_standard(standard: Any) -> float:
     return s
 
 
+def _standard_limit(kwargs: dict[str, Any]) -> float | None:
+    """How far a coverage model's searches must reach: the standard, as float32 times read it.
+
+    Travel times are float32: a node 480.00001 s away reads 480.0 s, within a
+    480 s standard, in every table the plan prints; a search cut at the
+    standard in float64 would drop it and the model would call it uncovered.
+    """
+    standard = kwargs.get("standard")
+    if standard is None:
+        return None
+    return float(np.nextafter(np.float32(standard), np.float32(np.inf)))
+
+
 def _minutes(seconds: float) -> str:
     """A standard in seconds as the minutes a planner sets it in (480 -> ``8``)."""
     return f"{round(seconds / 60, 2):g}"
@@ -167,7 +180,7 @@ class LSCP(LocationModel):
 
     @classmethod
     def _network_limit(cls, kwargs: dict[str, Any]) -> float | None:
-        return None if kwargs.get("standard") is None else float(kwargs["standard"])
+        return _standard_limit(kwargs)
 
     def _solve(self, t0: float) -> None:
         active = np.flatnonzero(self.weights > 0)
@@ -246,7 +259,7 @@ class MCLP(LocationModel):
 
     @classmethod
     def _network_limit(cls, kwargs: dict[str, Any]) -> float | None:
-        return None if kwargs.get("standard") is None else float(kwargs["standard"])
+        return _standard_limit(kwargs)
 
     def _solve(self, t0: float) -> None:
         m = self.n_candidates
@@ -379,7 +392,7 @@ class BackupCoverage(LocationModel):
 
     @classmethod
     def _network_limit(cls, kwargs: dict[str, Any]) -> float | None:
-        return None if kwargs.get("standard") is None else float(kwargs["standard"])
+        return _standard_limit(kwargs)
 
     def _solve(self, t0: float) -> None:
         m, beta = self.n_candidates, self.backup_weight
