@@ -36,7 +36,7 @@ class Recording:
         node = self.s_node[i]
         for cap in range(len(CAPABILITIES)):
             if self.waiting[cap].get(i) and (
-                not self.tables.order(cap, node)
+                not self._roads_now().order(cap, node)  # the roads at the end of the run
                 or (self.n_free[cap] and self.nearest(node, cap) is None)
             ):
                 return "unreachable"  # no station, or no free team, can get there

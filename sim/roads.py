@@ -2,8 +2,9 @@
 
 This is the engine's one door to :mod:`sim.travel`. The engine reads the
 current :class:`~sim.travel.TravelTables` as ``self.tables`` (set here only:
-at the start, at each disruption's start and end, :meth:`RoadStates._disruption`,
-and, with congestion, at each change of hour band, :meth:`RoadStates._run_roads`),
+at the start, after disruptions start or end, before the next event or call
+that may read them, :meth:`RoadStates._roads_now`, and, with congestion, at
+each change of hour band, :meth:`RoadStates._run_roads`),
 remembers the disruptions of every state by version (``_states``; each
 dispatch records the version it was made in; the states themselves are made
 again after the run, so a run through thousands of states does not hold them),
@@ -44,6 +45,10 @@ from sim.travel_routes import dispatch_lengths
 _INF = math.inf
 
 
+class _RoadChange(Timeout):
+    """A disruption's start or end: past it, the run loop may leave the tables to be switched."""
+
+
 class RoadStates:
     """The road state the engine sees now, the travel tables per state, and disruptions.
 
@@ -67,6 +72,8 @@ class RoadStates:
         # The disruptions of every state a dispatch may be made in, by version.
         self._states: dict[int, tuple[Disruption, ...]] = {}
         self._travel: Travel | None = None  # taken by _open_roads for the run
+        #: Whether disruptions came or went since the tables were last switched (see _run_roads).
+        self._roads_due = False
         # Hour bands (sim.congestion); None: no congestion, and no band event ever runs.
         self.congestion = congestion
         self._bands = None if congestion is None or congestion.flat else congestion.plan()
@@ -103,19 +110,31 @@ class RoadStates:
         return self._travel.at(state)
 
     def _switch_roads(self, k: int, on: bool) -> None:
-        """Put the stream's disruption ``k`` in force (or out): ``tables`` follows the state."""
+        """Put the stream's disruption ``k`` in force (or out); ``tables`` follows when next read.
+
+        The tables are switched by :meth:`_roads_now` before anything reads them:
+        disruptions that come and go with nothing in between (hundreds of roads
+        reopening one by one after an earthquake) cost the oracle one move, not one each.
+        """
         if on:
             self.active.add(k)
         else:
             self.active.discard(k)
-        if self._bands is not None:
-            self.tables = self._tables_for(self._state_now())
-            return
-        ds = self.stream.disruptions
-        state = self.network.under(
-            self.baseline + tuple(ds[j].disruption for j in sorted(self.active))
-        )
-        self.tables = self._tables_for(state)
+        self._roads_due = True
+
+    def _roads_now(self) -> TravelTables:
+        """The tables of the disruptions in force now (switched to them if they came or went)."""
+        if self._roads_due:
+            self._roads_due = False
+            if self._bands is not None:
+                self.tables = self._tables_for(self._state_now())
+            else:
+                ds = self.stream.disruptions
+                state = self.network.under(
+                    self.baseline + tuple(ds[j].disruption for j in sorted(self.active))
+                )
+                self.tables = self._tables_for(state)
+        return self.tables
 
     # ------------------------------------------------------------ hour bands
     def _state_now(self) -> RoadNetwork:
@@ -172,10 +191,14 @@ class RoadStates:
                     break
                 self._band = bands.band_at(t)  # type: ignore[union-attr]
                 self._band_since = t
+                self._roads_due = False  # the band's state has the disruptions in force
                 self.tables = self._tables_for(self._state_now())
                 due = bands.next_change(t)  # type: ignore[union-attr]
             if t >= stop:
                 break
+            # Anything but another disruption's start or end may read the tables: switch them.
+            if self._roads_due and (call or type(queue[0][3]) is not _RoadChange):
+                self._roads_now()
             if call:
                 env._now = at
                 self._call_taken()
@@ -202,30 +225,36 @@ class RoadStates:
         for k, d in enumerate(self.stream.disruptions):
             if horizon is not None and d.start >= horizon:
                 continue
-            on = Timeout(env, max(d.start, 0.0), (k, True))
+            on = _RoadChange(env, max(d.start, 0.0), (k, True))
             on.callbacks.append(self._disruption)
             if d.end < _INF:
-                off = Timeout(env, max(d.end, 0.0), (k, False))
+                off = _RoadChange(env, max(d.end, 0.0), (k, False))
                 off.callbacks.append(self._disruption)
 
     def _disruption(self, ev: Timeout) -> None:
-        """A disruption starts or ends: switch the tables, free stranded teams, serve queues."""
+        """A disruption starts or ends: switch the tables, free stranded teams, serve queues.
+
+        The tables are switched here only if stranded teams or waiting requests read them.
+        """
         k, on = ev._value
         self._switch_roads(k, on)
         if not on:
             self._home_again()
         for c in range(len(CAPABILITIES)):
             if self.queues[c]:
+                self._roads_now()
                 self._serve(c)
 
     def _home_again(self) -> None:
         """Teams stranded at a scene by a cut road set off home once a road reopens."""
         now = self.env._now
-        tb = self.tables
+        tb = None  # the tables, switched only if a team is stranded
         for cap in range(len(CAPABILITIES)):
             for team in self.returning[cap]:
                 if self.ret_end[team] < _INF:
                     continue
+                if tb is None:
+                    tb = self._roads_now()
                 back = float(tb.tt_back[self.team_station[team], self.ret_scene[team]]) / 60.0
                 if back == _INF:
                     continue  # still cut off
@@ -245,6 +274,8 @@ class RoadStates:
             if st != HOMEWARD or self.d_ret[self.last_row[team]] < _INF:
                 continue
             scene = self.s_node[self.d_fixed[self.last_row[team]][0]]
+            if tb is None:
+                tb = self._roads_now()
             back = float(tb.tt_back[self.team_station[team], scene]) / 60.0
             if back == _INF:
                 continue

@@ -41,6 +41,7 @@ class _Merged(RoadStates):
     def __init__(self, calls: list[tuple[float, list[float]]], until: float | None) -> None:
         self.env = simpy.Environment()
         self._bands = None
+        self._roads_due = False  # no disruptions: the tables never switch
         self.calls, self.log = calls, []
         self._next = 0
         env = self.env

@@ -1,0 +1,120 @@
+"""Disruptions that come and go with nothing in between switch the travel tables once.
+
+An earthquake on a city reopens hundreds of roads one by one, most of them
+while nothing else happens; each switch of the tables moves the travel oracle
+(seconds on a city). The tables now follow the disruptions in force only when
+something reads them: the next call or event, stranded teams, waiting
+requests, or the records' unserved reasons. The records must be exactly those
+of switching at every start and end.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import sim
+import sim.roads as roads
+from scenarios.distributions import Exponential, Fixed
+from scenarios.stream import Requirement
+from sim.facilities import Station, TeamSpec
+from tests.sim.helpers import grid_network, poisson_stream
+
+FIRE = Requirement("fire", 3, (("fire", 1),))
+ZERO = Fixed(0.0)
+
+
+def _grid():
+    return grid_network(6, 6, seconds=np.full(60, 45.0))
+
+
+def _stations():
+    return [Station("A", 0, "city", (TeamSpec("fire", 6, count=2, turnout=ZERO),)),
+            Station("B", 35, "county", (TeamSpec("fire", 6, count=1, turnout=ZERO),))]  # fmt: skip
+
+
+def _eager(monkeypatch):
+    """Switch the tables at every start and end, as before (the reference)."""
+    lazy = roads.RoadStates._switch_roads
+
+    def switch(self, k, on):
+        lazy(self, k, on)
+        self._roads_now()
+
+    monkeypatch.setattr(roads.RoadStates, "_switch_roads", switch)
+
+
+def _count(monkeypatch) -> list[int]:
+    made = [0]
+    real = roads.RoadStates._tables_for
+
+    def tables_for(self, state):
+        made[0] += 1
+        return real(self, state)
+
+    monkeypatch.setattr(roads.RoadStates, "_tables_for", tables_for)
+    return made
+
+
+def _run(net, stream, horizon=None):
+    return sim.run(net, _stations(), (), stream, rng=np.random.default_rng(3),
+                   travel_noise=0.2, horizon=horizon)  # fmt: skip
+
+
+def _same(a, b):
+    for name in ("incidents", "dispatches"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.keys() == y.keys()
+        for col in x:
+            assert np.array_equal(x[col], y[col], equal_nan=x[col].dtype.kind == "f"), (name, col)
+
+
+def test_closures_with_nothing_between_switch_the_tables_once(monkeypatch):
+    net = _grid()
+    # Two calls; between them 30 roads close and reopen one by one while nothing else happens.
+    cuts = [(100.0 + k, 200.0 + k, [k]) for k in range(30)]
+    stream = poisson_stream([7, 20], None, rate=0.004, n=2, rng=np.random.default_rng(1),
+                            requirements=[FIRE], control=Fixed(1.0), clear=Fixed(1.0),
+                            disruptions=cuts)  # fmt: skip
+    stream = type(stream).from_rows(
+        time=[0.0, 500.0], node=stream.node, hazard=["fire"] * 2, category=["accident"] * 2,
+        grade=stream.grade, requirement=stream.requirement, control_work=stream.control_work,
+        clear_work=stream.clear_work, requirements=[FIRE], disruptions=stream.disruptions,
+    )  # fmt: skip
+    made = _count(monkeypatch)
+    lazy = _run(net, stream)
+    assert made[0] <= 3  # the start, and the second call's roads (all open again)
+    made[0] = 0
+    _eager(monkeypatch)
+    eager = _run(net, stream)
+    assert made[0] >= 60
+    _same(lazy, eager)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    n_cuts=st.integers(1, 25),
+    horizon=st.sampled_from([None, 900.0]),
+)
+def test_records_are_those_of_switching_at_every_change(seed, n_cuts, horizon):
+    rng = np.random.default_rng(seed)
+    net = _grid()
+    starts = rng.uniform(0, 800, n_cuts)
+    # Some roads close for ever (teams stranded until the run ends), most reopen.
+    ends = np.where(rng.random(n_cuts) < 0.2, np.inf, starts + rng.uniform(1, 300, n_cuts))
+    edges = rng.integers(0, net.n_edges, (n_cuts, 3))
+    cuts = [
+        (float(s), float(e), edges[k].tolist())
+        for k, (s, e) in enumerate(zip(starts, ends, strict=True))
+    ]
+    stream = poisson_stream(np.arange(36), None, rate=0.05, n=40, rng=rng, requirements=[FIRE],
+                            control=Exponential(20.0), clear=Exponential(10.0),
+                            disruptions=cuts)  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:
+        lazy = _run(net, stream, horizon)
+        _eager(mp)
+        eager = _run(net, stream, horizon)
+    _same(lazy, eager)
