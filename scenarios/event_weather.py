@@ -115,7 +115,7 @@ def _rain(
         sel = ids[hour == hv]
         start = float(max(onset[sel].max(), 0.0))
         ctx.batch.disruptions.append(
-            ScheduledDisruption(start, end, Disruption(tuple(int(e) for e in sel), math.inf, label))
+            ScheduledDisruption(start, end, Disruption(tuple(sel.tolist()), math.inf, label))
         )
 
 
@@ -381,7 +381,7 @@ class Typhoon:
                             t0,
                             t1,
                             Disruption(
-                                tuple(int(e) for e in edges_in),
+                                tuple(edges_in.tolist()),  # Python ints, at C speed
                                 self.slow_factor,
                                 "typhoon: wind and debris",
                             ),

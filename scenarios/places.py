@@ -1,6 +1,8 @@
 """Where things happen on a road network: demand weights, hazard sources, road sets, locations.
 
-A :class:`Geography` is built once per stream from a network. It holds
+A :class:`Geography` is built once per stream from a network (what it derives
+from the network is shared by all its streams: :mod:`scenarios.geography_cache`).
+It holds
 
 * population weights per node: user-given, or a proxy (the number of nodes
   within 1 km, which tracks built-up density on both the synthetic county and
@@ -20,7 +22,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -30,11 +31,10 @@ from networks import geometry as road_geometry
 from networks.errors import ConfigError
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
+from scenarios.geography_cache import network_geography, within
 
 #: Hazard-source kinds known to the defaults.
 SOURCE_KINDS = ("river", "forest", "chemical_plant", "mine", "school", "venue")
-#: Radius of the population proxy (nodes counted within it).
-DENSITY_RADIUS_M = 1000.0
 #: Nodes within this distance of a river node are low-lying.
 LOW_LYING_M = 600.0
 #: Half-width of the river band (edges within it are ``river`` roads).
@@ -135,7 +135,7 @@ def centre_node(network: RoadNetwork) -> int:
 
 
 class Geography:
-    """Weights, sources and road sets of one network, computed once.
+    """Weights, sources and road sets of one network, computed once per network.
 
     Parameters
     ----------
@@ -158,11 +158,12 @@ class Geography:
     ) -> None:
         self.network = network
         n = network.n_nodes
-        self.xy = np.column_stack([network.nodes.x, network.nodes.y]).astype(float)
-        self.tree = cKDTree(self.xy)
+        # Derived once per network and shared by its streams (read-only arrays).
+        self._shared = shared = network_geography(network)
+        self.xy = shared.xy
+        self.tree = shared.tree
         if weights is None:
-            pop = self.tree.query_ball_point(self.xy, DENSITY_RADIUS_M, return_length=True)
-            pop = np.asarray(pop, dtype=np.float64)
+            self.population = shared.population
         else:
             pop = np.asarray(weights, dtype=np.float64)
             if pop.shape != (n,) or not np.all(np.isfinite(pop)) or pop.min() < 0 or pop.sum() <= 0:
@@ -170,11 +171,9 @@ class Geography:
                     _("weights must be {n} finite non-negative numbers, not all zero").format(n=n),
                     key="weights",
                 )
-        self.population = pop / pop.mean()
-        e = network.edges
-        road = np.bincount(e.u, weights=e.length * e.speed_kph, minlength=n).astype(float)
-        self.roads = road / road.mean() if road.sum() > 0 else np.ones(n)
-        self.centre = centre_node(network)
+            self.population = pop / pop.mean()
+        self.roads = shared.roads
+        self.centre: int = shared.memo("centre", lambda: centre_node(network))
         given = {k: np.asarray(v, dtype=np.int64).ravel() for k, v in (sources or {}).items()}
         for k, v in given.items():
             if v.size == 0 or v.min() < 0 or v.max() >= n:
@@ -182,7 +181,7 @@ class Geography:
                     _("source nodes must be indices 0..{last}").format(last=n - 1),
                     key=f"sources.{k}",
                 )
-        defaults = default_sources(network)
+        defaults = shared.memo("sources", lambda: default_sources(network))
         self.sources: dict[str, np.ndarray] = {
             **defaults,
             **{k: np.unique(v) for k, v in given.items()},
@@ -206,8 +205,13 @@ class Geography:
         key = (kind, -1.0)
         if key not in self._kernel_cache:
             src = self.source_nodes(kind)
-            d, _i = cKDTree(self.xy[src]).query(self.xy)
-            self._kernel_cache[key] = np.asarray(d, dtype=np.float64)
+
+            def make() -> np.ndarray:
+                d, _i = cKDTree(self.xy[src]).query(self.xy)
+                return np.asarray(d, dtype=np.float64)
+
+            # Keyed on the source nodes themselves: given sources equal to the defaults share.
+            self._kernel_cache[key] = self._shared.memo(("distance", src.tobytes()), make)
         return self._kernel_cache[key]
 
     def hazard_weights(
@@ -233,26 +237,14 @@ class Geography:
         return np.sort(np.asarray(self.tree.query_ball_point([x, y], radius), dtype=np.int64))
 
     # ------------------------------------------------------------------ edges
-    @cached_property
+    @property
     def _edge_geom(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, cKDTree, float]:
         # Ends, road midpoints, a KD-tree of the straight pieces and the longest half-piece.
-        e = self.network.edges
-        a, b = self.xy[e.u], self.xy[e.v]
-        mid = road_geometry.road_midpoints(a, b, e.geometry)
-        sa, sb, smid = a, b, mid
-        if e.geometry is not None:
-            sa, sb, _owner = self._segments
-            smid = (sa + sb) / 2
-        half = float(np.max(np.hypot(*(sb - sa).T)) / 2) if len(sa) else 0.0
-        return a, b, mid, cKDTree(smid), half
+        return self._shared.edge_geom
 
-    @cached_property
+    @property
     def _segments(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        e = self.network.edges
-        if e.geometry is None:  # the edges themselves: no copies
-            a, b, *_rest = self._edge_geom
-            return a, b, np.arange(len(a))
-        return road_geometry.edge_segments(self.xy[e.u], self.xy[e.v], e.geometry)
+        return self._shared.segments
 
     def segment_distance(self, x: float, y: float, edges: np.ndarray | None = None) -> np.ndarray:
         """Metres from (x, y) to each edge's road, its polyline (all edges if ``None``)."""
@@ -296,15 +288,17 @@ class Geography:
             return self._kernel_cache[key]
         _a, _b, mid, *_rest = self._edge_geom
         if name == "any":
-            mask = np.ones(len(mid), dtype=bool)
+            mask = self._shared.memo("road:any", lambda: np.ones(len(mid), dtype=bool))
         else:
             kind, lim = {
                 "low_lying": ("river", LOW_LYING_M),
                 "river": ("river", RIVER_BAND_M),
                 "forest": ("forest", FOREST_EDGE_M),
             }[name]
-            d, _i = cKDTree(self.xy[self.source_nodes(kind)]).query(mid)
-            mask = np.asarray(d) <= lim
+            src = self.source_nodes(kind)
+            mask = self._shared.memo(
+                ("road", lim, src.tobytes()), lambda: within(self.xy[src], mid, lim)
+            )
         self._kernel_cache[key] = mask
         return mask
 

@@ -139,9 +139,9 @@ class MoveUp(MexclpMoves):
             self._mu_on[c] = spec.policy != "none"
         pop = None
         if spec.demand == "population":  # one proxy for every capability (made once)
-            from scenarios.places import Geography
+            from scenarios.geography_cache import population_proxy
 
-            pop = np.asarray(Geography(self.network).population, dtype=np.float64)
+            pop = population_proxy(self.network)  # shared with the streams (read-only)
         self._mu_demand = {c: self._demand(spec, stream, c, pop) for c in have}
         self._mu_q = {c: self._busy(spec, stream, c) for c in have}
         # Teams of each capability built at each local station.

@@ -224,8 +224,11 @@ def plot_incident_map(
     t = inc["first_arrival"] - inc["call_taken"]
     ok = np.isfinite(t)
     norm = Normalize(0.0, max_minutes) if max_minutes else fitted_norm(t[ok], log_tail=10.0)
+    # A thin dark rim: the slowest incidents are plasma yellow, as the primary roads they
+    # sit on in a city centre are, and would vanish there without it.
     sc = ax.scatter(
         nx[ok], ny[ok], c=t[ok], s=8, cmap="plasma", norm=norm, zorder=5, alpha=0.85,
+        edgecolors="k", linewidths=0.35,
         label=_("incidents reached ({n})").format(n=int(ok.sum())),
     )  # fmt: skip
     bar = colour_bar(sc, t[ok], ax=ax, label=_("call taken -> first arrival (min)"))
