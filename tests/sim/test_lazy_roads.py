@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 
 import sim
 import sim.roads as roads
+from networks.roadnet import Disruption
 from scenarios.distributions import Exponential, Fixed
-from scenarios.stream import Requirement
+from scenarios.stream import Requirement, ScheduledDisruption
 from sim.facilities import Station, TeamSpec
-from tests.sim.helpers import grid_network, poisson_stream
+from tests.sim.helpers import grid_network, poisson_stream, stream_from
 
 FIRE = Requirement("fire", 3, (("fire", 1),))
 ZERO = Fixed(0.0)
@@ -74,15 +75,9 @@ def _same(a, b):
 def test_closures_with_nothing_between_switch_the_tables_once(monkeypatch):
     net = _grid()
     # Two calls; between them 30 roads close and reopen one by one while nothing else happens.
-    cuts = [(100.0 + k, 200.0 + k, [k]) for k in range(30)]
-    stream = poisson_stream([7, 20], None, rate=0.004, n=2, rng=np.random.default_rng(1),
-                            requirements=[FIRE], control=Fixed(1.0), clear=Fixed(1.0),
-                            disruptions=cuts)  # fmt: skip
-    stream = type(stream).from_rows(
-        time=[0.0, 500.0], node=stream.node, hazard=["fire"] * 2, category=["accident"] * 2,
-        grade=stream.grade, requirement=stream.requirement, control_work=stream.control_work,
-        clear_work=stream.clear_work, requirements=[FIRE], disruptions=stream.disruptions,
-    )  # fmt: skip
+    cuts = [ScheduledDisruption(100.0 + k, 200.0 + k, Disruption((k,))) for k in range(30)]
+    stream = stream_from([0.0, 500.0], [7, 20], requirements=[FIRE], control=[1.0, 1.0],
+                         clear=[1.0, 1.0], disruptions=cuts)  # fmt: skip
     made = _count(monkeypatch)
     lazy = _run(net, stream)
     assert made[0] <= 3  # the start, and the second call's roads (all open again)
