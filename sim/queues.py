@@ -20,6 +20,7 @@ from simpy.events import Timeout
 from sim.facilities import CAPABILITIES
 from sim.fleet import DIVERTED
 from sim.policies import Candidate, DispatchPolicy
+from sim.travel import FULL_TREE_NODES
 
 _INF = math.inf
 _NAN = math.nan
@@ -76,6 +77,10 @@ class Queues:
         key = self._key(i)
         node = self.s_node[i]
         tb = self.tables
+        # On a large network each team's own search from where it is would cover the
+        # network (thousands per earthquake): one reversed search to the scene serves all.
+        to_here = None
+        reverse = tb.state.n_nodes > FULL_TREE_NODES
         best: tuple[float, int, int] | None = None
         for r, y in self.staged[cap].items():
             if not key < self._key(y):
@@ -84,7 +89,12 @@ class Queues:
             if arr <= now:  # on scene and working: it stays
                 continue
             at = self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin
-            t = tb.scene_row(at)[node]
+            if reverse:
+                if to_here is None:
+                    to_here = tb.to_scene_row(node)
+                t = to_here[at]
+            else:
+                t = tb.scene_row(at)[node]
             if t < _INF and (best is None or t < best[0]):
                 best = (t, r, at)
         if best is None:

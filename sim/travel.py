@@ -187,6 +187,22 @@ def scene_row(state: RoadNetwork, node: int, limit: float = _INF) -> array:
     return hit[0]
 
 
+def to_scene_row(state: RoadNetwork, node: int) -> array:
+    """float32 seconds from every node to ``node`` in ``state``: one search on the reversed roads.
+
+    What :func:`scene_row` from each of many nodes would give at ``node``,
+    for the price of one search (sums are added in the other order, which
+    float32 rounding hides). Kept with the scene rows, under ``("to", node)``.
+    """
+    key = ("to", node)
+    hit = _SCENES.get(state, key)
+    if hit is None:
+        sec = csgraph.dijkstra(state_csr(state, reverse=True), indices=node)
+        hit = array("f", sec.astype(np.float32).tobytes())
+        _SCENES.put(state, key, hit, 4 * state.n_nodes)
+    return hit
+
+
 class _Prefix(list):
     """The nearest stations of a dispatch order as a list; iterating goes on to the rest.
 
@@ -256,6 +272,10 @@ class TravelTables:
     def scene_row(self, node: int, limit: float = _INF) -> array:
         """Seconds from a scene node to every node (``inf`` beyond ``limit``; kept)."""
         return scene_row(self.state, node, limit)
+
+    def to_scene_row(self, node: int) -> array:
+        """Seconds from every node to a scene node (one reversed search; kept)."""
+        return to_scene_row(self.state, node)
 
     def depot_first(self, node: int, wanted: np.ndarray) -> int:
         """The nearest depot with ``wanted[depot]`` that can reach ``node``; -1 if none."""
