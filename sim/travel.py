@@ -27,7 +27,9 @@ What is kept, and for how long (see also ``docs/simulation.md``):
   over all states;
 * depot searches (:mod:`sim.depot_search`) per layout, bounded in count;
 * route metres of station trees per (state, station), at most
-  :data:`LENGTH_BYTES`, and arc metres of the last few states.
+  :data:`LENGTH_BYTES`, and arc metres of the last few states;
+* the tables of the last :data:`_VIEWS_KEPT` states a run was in (each
+  holds its state, so states that come and go are not all kept).
 
 The engine uses this module only through :class:`sim.roads.RoadStates`.
 """
@@ -64,7 +66,7 @@ FULL_TREE_NODES = 50_000
 LENGTH_BYTES = 128 * 2**20
 #: Sources per Dijkstra call when measuring routes (bounds the float64 scratch).
 _CHUNK = 16
-#: Tables of states a run with hour bands keeps at hand (oldest first out).
+#: Tables of states a run keeps at hand (oldest first out).
 _VIEWS_KEPT = 64
 
 
@@ -386,6 +388,11 @@ class Travel:
             self.matrix.overlay(out, back)
         view = self._views.get(state.version)
         if view is None:
+            # Bounded: each view holds its state (an earthquake on the city makes hundreds,
+            # 2.6 MB of factors each, and their dispatch orders); a state that comes back
+            # after its view has gone gets a new one, with the same answers.
+            if len(self._views) >= _VIEWS_KEPT:
+                del self._views[next(iter(self._views))]
             view = self._views[state.version] = TravelTables(state, self)
         return view
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import sim
 import sim.roads as roads
+import sim.travel as travel
 from networks.roadnet import Disruption
 from scenarios.distributions import Exponential, Fixed
 from scenarios.stream import Requirement, ScheduledDisruption
@@ -113,3 +114,32 @@ def test_records_are_those_of_switching_at_every_change(seed, n_cuts, horizon):
         _eager(mp)
         eager = _run(net, stream, horizon)
     _same(lazy, eager)
+
+
+def test_a_run_keeps_a_bounded_number_of_road_states(monkeypatch):
+    # Each state's tables hold the state (its factors, its dispatch orders): an earthquake
+    # on the city made hundreds and kept them all (2.1 GB of factors alone).
+    net = _grid()
+    rng = np.random.default_rng(11)
+    starts = np.sort(rng.uniform(0, 800, 40))
+    cuts = [(float(s), float(s) + 5.0, [k]) for k, s in enumerate(starts)]
+    stream = poisson_stream(np.arange(36), None, rate=0.2, n=160, rng=rng, requirements=[FIRE],
+                            control=Exponential(20.0), clear=Exponential(10.0),
+                            disruptions=cuts)  # fmt: skip
+    made = _count(monkeypatch)
+    whole = _run(net, stream)
+    assert made[0] > 20  # many states were read
+
+    views: list[int] = []
+    real_at = travel.Travel.at
+
+    def at(self, state):
+        out = real_at(self, state)
+        views.append(len(self._views))
+        return out
+
+    monkeypatch.setattr(travel, "_VIEWS_KEPT", 3)
+    monkeypatch.setattr(travel.Travel, "at", at)
+    few = _run(net, stream)
+    assert max(views) <= 3
+    _same(whole, few)  # a state whose tables were dropped answers the same when it comes back
