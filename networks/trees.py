@@ -79,6 +79,7 @@ class ArcGraph:
         self._edge_arc = np.empty(uo.size, dtype=np.int64)
         self._edge_arc[self._edge_order] = np.cumsum(first) - 1
         self.n_nodes = n
+        self._codes: np.ndarray | None = None  # arc_u * n + arc_v, made when first asked
         self._time = e.travel_time[self._edge_order]
         self._length = e.length[self._edge_order]
         # Arcs with parallel edges: the only ones whose fastest edge can change.
@@ -113,7 +114,8 @@ class ArcGraph:
         for m in (self.forward, self.reverse):
             held += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
         extra = (self._rev_pos, self._rev_order, self.factor, self._base_length, self._multi_pos)
-        return held + sum(a.nbytes for a in extra)
+        codes = 0 if self._codes is None else self._codes.nbytes
+        return held + sum(a.nbytes for a in extra) + codes
 
     def weights_for(self, factor: np.ndarray) -> np.ndarray:
         """Travel seconds of every arc under edge factors ``factor`` (``inf`` if closed)."""
@@ -136,7 +138,9 @@ class ArcGraph:
 
     def arc_index(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """Index of arc ``u -> v`` for each pair (the pairs must be arcs)."""
-        codes = self.arc_u * self.n_nodes + self.arc_v  # sorted: arcs are in (u, v) order
+        codes = self._codes
+        if codes is None:  # made once: walks of route metres ask a few pairs at a time
+            codes = self._codes = self.arc_u * self.n_nodes + self.arc_v  # sorted: (u, v) order
         return np.searchsorted(codes, np.asarray(u, np.int64) * self.n_nodes + v)
 
     def csr_for(self, factor: np.ndarray, *, reverse: bool = False) -> sparse.csr_matrix:

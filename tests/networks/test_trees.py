@@ -159,3 +159,14 @@ def test_arc_graph_matches_state_csr(small):
         )
         np.testing.assert_array_equal(d1, d2)
         np.testing.assert_array_equal(p1, p2)
+
+
+def test_arc_index_finds_every_arc_on_every_ask(small):
+    """Arc indices by (u, v), asked in batches as the route-metre walks ask them."""
+    g = ArcGraph(small)
+    rng = np.random.default_rng(5)
+    before = g.nbytes
+    for _ in range(3):  # the first ask makes the sorted codes; later ones reuse them
+        k = rng.permutation(g.arc_u.size)[:500]
+        np.testing.assert_array_equal(g.arc_index(g.arc_u[k], g.arc_v[k]), k)
+    assert g.nbytes == before + 8 * g.arc_u.size  # the codes are counted once made
