@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 from simpy.events import Timeout
 
 from sim.facilities import CAPABILITIES
@@ -77,24 +78,31 @@ class Queues:
         key = self._key(i)
         node = self.s_node[i]
         tb = self.tables
-        # On a large network each team's own search from where it is would cover the
-        # network (thousands per earthquake): one reversed search to the scene serves all.
-        to_here = None
-        reverse = tb.state.n_nodes > FULL_TREE_NODES
-        best: tuple[float, int, int] | None = None
+        cands: list[tuple[int, int]] = []  # (row, where its team is taken to be), in order
         for r, y in self.staged[cap].items():
             if not key < self._key(y):
                 continue
             _, disp, _, _, arr, origin, _, _, _ = self.d_fixed[r]
             if arr <= now:  # on scene and working: it stays
                 continue
-            at = self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin
-            if reverse:
-                if to_here is None:
-                    to_here = tb.to_scene_row(node)
-                t = to_here[at]
-            else:
-                t = tb.scene_row(at)[node]
+            cands.append((r, self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin))
+        limit = _INF
+        if cands and tb.state.n_nodes > FULL_TREE_NODES:
+            # A whole-network search from each team would cost thousands per earthquake on a
+            # city: one reversed search to the scene ranks them all. Its float32 times may be
+            # one step off those searched from the teams (sums added in the other order), so
+            # the teams within two steps of the best are searched from, no farther than that.
+            to_here = tb.to_scene_row(node)
+            low = min(to_here[at] for _r, at in cands)
+            if low == _INF:
+                return None
+            up = np.nextafter(np.float32(low), np.float32(_INF))
+            cut = float(np.nextafter(up, np.float32(_INF)))
+            cands = [(r, at) for r, at in cands if to_here[at] <= cut]
+            limit = cut * 1.000001 + 1e-3  # a margin above float32 rounding, as in nearest()
+        best: tuple[float, int, int] | None = None
+        for r, at in cands:
+            t = tb.scene_row(at, limit)[node]
             if t < _INF and (best is None or t < best[0]):
                 best = (t, r, at)
         if best is None:

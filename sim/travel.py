@@ -5,7 +5,8 @@ view of the current road state that :class:`Travel` gives it: seconds from
 the stations (:attr:`~TravelTables.tt`) and back to them
 (:attr:`~TravelTables.tt_back`), stations per capability sorted by travel time
 to a node (:meth:`~TravelTables.order`), seconds from a scene node
-(:meth:`~TravelTables.scene_row`) and the depots nearest a node
+(:meth:`~TravelTables.scene_row`) and to one
+(:meth:`~TravelTables.to_scene_row`), and the depots nearest a node
 (:meth:`~TravelTables.depot_first`, :meth:`~TravelTables.depot_seconds`).
 After a run, :func:`sim.travel_routes.dispatch_lengths` turns the dispatches into
 route metres.
@@ -23,8 +24,9 @@ What is kept, and for how long (see also ``docs/simulation.md``):
   stations per node and capability (the rest worked out when a dispatch
   walks past them), at most :data:`ORDERS_KEPT` nodes per state and layout;
 * scene rows (seconds from an incident node, searched only as far as could
-  still beat the best team found) per state, at most :data:`SCENE_BYTES`
-  over all states;
+  still beat the best team found), and whole rows of seconds *to* a scene
+  (:func:`to_scene_row`, one reversed search, for diversion on large
+  networks) per state, at most :data:`SCENE_BYTES` over all states;
 * depot searches (:mod:`sim.depot_search`) per layout, bounded in count;
 * route metres of station trees per (state, station), at most
   :data:`LENGTH_BYTES`, and arc metres of the last few states;
@@ -193,8 +195,10 @@ def to_scene_row(state: RoadNetwork, node: int) -> array:
     """float32 seconds from every node to ``node`` in ``state``: one search on the reversed roads.
 
     What :func:`scene_row` from each of many nodes would give at ``node``,
-    for the price of one search (sums are added in the other order, which
-    float32 rounding hides). Kept with the scene rows, under ``("to", node)``.
+    for the price of one search, except that the sums are added in the other
+    order: a time may be one float32 step off (rarely; the caller that needs
+    the exact time searches forward from the few nearest). Kept with the
+    scene rows, under ``("to", node)``.
     """
     key = ("to", node)
     hit = _SCENES.get(state, key)

@@ -4,8 +4,10 @@ An earthquake on the city stages thousands of teams at incidents still short
 of their complement, and each diversion compared every one of them by its
 own whole-network search (23,032 searches for 1,193 diversions in the first
 ten minutes). Above :data:`sim.travel.FULL_TREE_NODES` nodes, ``_divert``
-now reads one search on the reversed roads from the waiting scene. It must
-give the same times, and so the same records.
+now ranks them by one search on the reversed roads from the waiting scene,
+and searches forward only from those within two float32 steps of the best
+(the other order of the sums may move a time by one step). It must choose
+the same team at the same time, and so give the same records.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import sim
 import sim.queues as queues
 from networks.oracle import state_csr
 from scenarios import generate_stream, load_scenario
+from sim.fleet import DIVERTED
 from sim.policies import SeverityPriority
+from sim.queues import Queues
 from sim.travel import scene_row, to_scene_row
 from tests.sim.helpers import road_network
 
@@ -43,6 +47,64 @@ def test_reversed_row_is_every_forward_row_read_at_the_scene(n, arcs, node):
     # The same shortest paths summed in the other order: float32 hides the difference.
     np.testing.assert_array_max_ulp(to_here[finite], forward[finite], maxulp=1)
     assert state_csr(net, reverse=True).shape == (n, n)
+
+
+def _one_step_apart():
+    """A one-way chain 0 -> 1 -> 2 -> 3 whose float32 seconds differ by direction of search."""
+    rng = np.random.default_rng(0)
+    top = np.nextafter(np.float32(700.0), np.float32(np.inf))
+    mid = (700.0 + float(top)) / 2  # float64 sums either side of it round apart
+    while True:
+        a, b = rng.uniform(1, 300, 2)
+        for k in range(-3, 4):
+            c = mid - a - b
+            c += k * np.spacing(c)
+            net = road_network(4, [(0, 1, a), (1, 2, b), (2, 3, c)], two_way=False)
+            forward = np.frombuffer(scene_row(net, 0), np.float32)[3]
+            back = np.frombuffer(to_scene_row(net, 3), np.float32)[0]
+            if forward < back:
+                return a, b, c, float(back)
+
+
+class _Staged(Queues):
+    """What ``_divert`` reads and writes: incident 0 waits at node 3; two teams are staged."""
+
+    def __init__(self, net, nodes):
+        self.env = type("Env", (), {"_now": 60.0})()
+        self.keys = {0: 0, 1: 1, 2: 1}  # incidents 1 and 2 are less urgent
+        self.s_node = [3, *nodes]
+        self.tables = type("Tables", (), {
+            "state": net,
+            "scene_row": staticmethod(lambda n, limit=np.inf: scene_row(net, n, limit)),
+            "to_scene_row": staticmethod(lambda n: to_scene_row(net, n)),
+        })()  # fmt: skip
+        # Rows 0 and 1 (teams 0 and 1) sent at 0 to arrive at 100: past half-way at 60.
+        self.staged = [{0: 1, 1: 2}]
+        self.d_fixed = [(1, 0.0, 0.0, 100.0, 100.0, 5, False, 0, 6000.0),
+                        (2, 0.0, 0.0, 100.0, 100.0, 5, False, 0, 6000.0)]  # fmt: skip
+        self.d_team, self.d_ret, self.d_avail = [0, 1], [np.nan] * 2, [np.nan] * 2
+        self.diverted, self.rows = {}, [None, [0], [1]]
+        self.last_arrival, self.first_arrival = [0.0] * 3, [0.0] * 3
+        self.need_left, self.waiting, self.queues, self.seq = [0] * 3, [{}], [[]], 0
+        self.status, self.n_free, self.free_area, self.team_area = [0, 0], [0], [[0]], [0, 0]
+
+    def _schedule(self, i):
+        pass
+
+
+def test_diversion_takes_the_team_a_forward_search_finds_first(monkeypatch):
+    a, b, c, back = _one_step_apart()
+    # Node 4 is ``back`` seconds from the scene in both directions (one arc); node 0 is a
+    # float32 step nearer searched forward, and ranks level with node 4 searched backward.
+    net = road_network(5, [(0, 1, a), (1, 2, b), (2, 3, c), (4, 3, back)], two_way=False)
+    assert np.frombuffer(scene_row(net, 4), np.float32)[3] == back
+    assert np.frombuffer(to_scene_row(net, 3), np.float32)[0] == back
+    monkeypatch.setattr(queues, "FULL_TREE_NODES", 0)  # the large network's path
+    staged = _Staged(net, nodes=[4, 0])  # the team at node 4 comes first
+    team, seconds, at, _ = staged._divert(0, 0)
+    assert (team, at) == (1, 0)  # not the first of two seemingly level: the nearer
+    assert seconds == np.frombuffer(scene_row(net, 0), np.float32)[3] < back
+    assert staged.status[1] == DIVERTED and staged.staged == [{0: 1}]
 
 
 def _run(county, stream):
