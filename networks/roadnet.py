@@ -235,9 +235,12 @@ class RoadNetwork:
         return np.asarray(found, dtype=np.int64)
 
     # ------------------------------------------------------------ disruptions
-    @staticmethod
-    def _state_key(factor: np.ndarray) -> bytes:
-        return hashlib.blake2b(np.ascontiguousarray(factor).tobytes(), digest_size=16).digest()
+    def _state_key(self, factor: np.ndarray) -> bytes:
+        # By the edges whose factor differs from the undisrupted state's (a few hundred of
+        # 330,000 on the city after an earthquake): hashing every factor took 5 ms a state.
+        idx = np.flatnonzero(factor != self.base.factor)
+        changed = np.ascontiguousarray(factor[idx]).tobytes()
+        return hashlib.blake2b(idx.tobytes() + changed, digest_size=16).digest()
 
     @property
     def base(self) -> RoadNetwork:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.sparse import csgraph
 
 from networks import Disruption, synthetic_county
+from tests.sim.helpers import road_network
 
 
 @pytest.fixture(scope="module")
@@ -143,3 +146,29 @@ def test_a_pickled_network_travels_the_same(county):
     np.testing.assert_array_equal(
         copy.under(cut).travel_times([3]), county.under(cut).travel_times([3])
     )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    sets=st.lists(
+        st.lists(
+            st.tuples(st.integers(0, 7), st.sampled_from([1.0, 2.0, 4.0, np.inf])), max_size=4
+        ),
+        min_size=2,
+        max_size=5,
+    )  # fmt: skip
+)
+def test_states_are_shared_exactly_when_their_factors_are_equal(sets):
+    """The registry key (the edges that differ from the undisrupted state) tells states apart."""
+    net = road_network(5, [(0, 1, 10.0), (1, 2, 10.0), (2, 3, 10.0), (3, 4, 10.0)])  # 8 arcs
+    states = [net.under([Disruption((e,), f) for e, f in ds]) for ds in sets]
+    wanted = []
+    for ds in sets:
+        w = np.ones(net.n_edges)
+        for e, f in ds:
+            w[e] *= f
+        wanted.append(w)
+    for a, wa in zip(states, wanted, strict=True):
+        assert np.array_equal(a.factor, wa)  # not a state of other disruptions
+        for b, wb in zip(states, wanted, strict=True):
+            assert (a is b) == bool(np.array_equal(wa, wb))
