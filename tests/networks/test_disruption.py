@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.sparse import csgraph
 
@@ -149,6 +149,7 @@ def test_a_pickled_network_travels_the_same(county):
 
 
 @settings(max_examples=60, deadline=None)
+@example(sets=[[(0, 2.0)], [(0, 4.0)]])  # the same edge, other factors: other states
 @given(
     sets=st.lists(
         st.lists(

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import sim
 import sim.queues as queues
+import sim.travel_routes
 from networks.oracle import state_csr
 from scenarios import generate_stream, load_scenario
 from sim.fleet import DIVERTED
@@ -44,16 +45,18 @@ def test_reversed_row_is_every_forward_row_read_at_the_scene(n, arcs, node):
     forward = np.array([np.frombuffer(scene_row(net, a), np.float32)[node] for a in range(n)])
     assert np.array_equal(np.isinf(to_here), np.isinf(forward))
     finite = np.isfinite(forward)
-    # The same shortest paths summed in the other order: float32 hides the difference.
+    # The same shortest paths summed in the other order: at most one float32 step apart.
     np.testing.assert_array_max_ulp(to_here[finite], forward[finite], maxulp=1)
     assert state_csr(net, reverse=True).shape == (n, n)
 
 
-def _one_step_apart():
-    """A one-way chain 0 -> 1 -> 2 -> 3 whose float32 seconds differ by direction of search."""
+def _chain(lower: bool) -> tuple[float, float, float, float]:
+    """Seconds (a, b, c) of a one-way chain 0 -> 1 -> 2 -> 3 read 700.0 searched forward and
+    one float32 step above it (``lower``: forward is lower) or below it searched backward;
+    and that backward time."""
     rng = np.random.default_rng(0)
-    top = np.nextafter(np.float32(700.0), np.float32(np.inf))
-    mid = (700.0 + float(top)) / 2  # float64 sums either side of it round apart
+    step = np.nextafter(np.float32(700.0), np.float32(np.inf if lower else 0.0))
+    mid = (700.0 + float(step)) / 2  # float64 sums either side of it round apart
     while True:
         a, b = rng.uniform(1, 300, 2)
         for k in range(-3, 4):
@@ -62,8 +65,14 @@ def _one_step_apart():
             net = road_network(4, [(0, 1, a), (1, 2, b), (2, 3, c)], two_way=False)
             forward = np.frombuffer(scene_row(net, 0), np.float32)[3]
             back = np.frombuffer(to_scene_row(net, 3), np.float32)[0]
-            if forward < back:
+            if forward == 700.0 and back == step:
                 return a, b, c, float(back)
+
+
+def _large(monkeypatch) -> None:
+    """The paths of a network above FULL_TREE_NODES: reversed ranking, bounded rows."""
+    monkeypatch.setattr(queues, "FULL_TREE_NODES", 0)
+    monkeypatch.setattr(sim.travel, "FULL_TREE_NODES", 0)
 
 
 class _Staged(Queues):
@@ -93,18 +102,32 @@ class _Staged(Queues):
 
 
 def test_diversion_takes_the_team_a_forward_search_finds_first(monkeypatch):
-    a, b, c, back = _one_step_apart()
+    a, b, c, back = _chain(lower=True)
     # Node 4 is ``back`` seconds from the scene in both directions (one arc); node 0 is a
     # float32 step nearer searched forward, and ranks level with node 4 searched backward.
     net = road_network(5, [(0, 1, a), (1, 2, b), (2, 3, c), (4, 3, back)], two_way=False)
     assert np.frombuffer(scene_row(net, 4), np.float32)[3] == back
     assert np.frombuffer(to_scene_row(net, 3), np.float32)[0] == back
-    monkeypatch.setattr(queues, "FULL_TREE_NODES", 0)  # the large network's path
+    _large(monkeypatch)
     staged = _Staged(net, nodes=[4, 0])  # the team at node 4 comes first
     team, seconds, at, _ = staged._divert(0, 0)
     assert (team, at) == (1, 0)  # not the first of two seemingly level: the nearer
     assert seconds == np.frombuffer(scene_row(net, 0), np.float32)[3] < back
     assert staged.status[1] == DIVERTED and staged.staged == [{0: 1}]
+
+
+def test_diversion_keeps_a_team_two_steps_behind_the_best_ranked(monkeypatch):
+    # Both teams are 700.0 s away searched forward (the first is taken, as before), but the
+    # first reads a step above that backward and the second a step below: two steps apart.
+    a1, b1, c1, back1 = _chain(lower=True)
+    a2, b2, c2, back2 = _chain(lower=False)
+    assert back1 > 700.0 > back2
+    net = road_network(7, [(0, 1, a1), (1, 2, b1), (2, 3, c1), (4, 5, a2), (5, 6, b2), (6, 3, c2)],
+                       two_way=False)  # fmt: skip
+    _large(monkeypatch)
+    staged = _Staged(net, nodes=[0, 4])
+    team, seconds, at, _ = staged._divert(0, 0)
+    assert (team, at, seconds) == (0, 0, 700.0)
 
 
 def _run(county, stream):
@@ -115,6 +138,10 @@ def _run(county, stream):
 
 
 def test_county_earthquake_records_equal_with_reversed_diversion(county, monkeypatch):
+    # Both runs search as on a large network (bounded rows, route metres from bounded trees);
+    # only the second diverts by the reversed ranking.
+    monkeypatch.setattr(sim.travel, "FULL_TREE_NODES", 0)
+    monkeypatch.setattr(sim.travel_routes, "FULL_TREE_NODES", 0)
     quake = load_scenario("earthquake_m6")
     streams = [generate_stream(quake, county, rng=np.random.default_rng(s)) for s in (3, 5, 7)]
     forward = [_run(county, s) for s in streams]
@@ -128,7 +155,7 @@ def test_county_earthquake_records_equal_with_reversed_diversion(county, monkeyp
         return real(self, node)
 
     monkeypatch.setattr(sim.travel.TravelTables, "to_scene_row", counted)
-    monkeypatch.setattr(queues, "FULL_TREE_NODES", 0)  # the county takes the city's path
+    monkeypatch.setattr(queues, "FULL_TREE_NODES", 0)  # the county takes the city's diversion
     for f, stream in zip(forward, streams, strict=True):
         r = _run(county, stream)
         for name in ("incidents", "dispatches"):
