@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from networks.credit import draw_credit, network_credit
-from networks.geometry import edge_lines
+from networks.geometry import edge_runs
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 
@@ -121,9 +121,7 @@ def plot_network(
         fig = ax.figure
     nd, e = network.nodes, network.edges
     # Each road as drawn: its OSM bends where kept, else the segment between its nodes.
-    segs = edge_lines(
-        np.column_stack([nd.x[e.u], nd.y[e.u]]), np.column_stack([nd.x[e.v], nd.y[e.v]]), e.geometry
-    )
+    ends = np.column_stack([nd.x[e.u], nd.y[e.u]]), np.column_stack([nd.x[e.v], nd.y[e.v]])
     classes = np.unique(e.highway)
     # Slow roads first so fast ones draw on top.
     order = sorted(classes, key=lambda c: _style(str(c))[1])
@@ -131,7 +129,8 @@ def plot_network(
     for cls in order:
         colour, width = _style(str(cls))
         sel = e.highway == cls
-        ax.add_collection(LineCollection(segs[sel], colors=colour, linewidths=width, zorder=1))
+        runs = edge_runs(*ends, e.geometry, sel)
+        ax.add_collection(LineCollection(runs, colors=colour, linewidths=width, zorder=1))
         if not str(cls).endswith("_link"):
             label = road_class_label(str(cls))
             handles.append(Line2D([], [], color=colour, lw=width + 0.5, label=label))
@@ -139,8 +138,12 @@ def plot_network(
     if show_closed and closed.any():
         ax.add_collection(
             LineCollection(
-                segs[closed], colors="#d00000", linewidths=2.5, linestyles="--", zorder=2
-            )
+                edge_runs(*ends, e.geometry, closed),
+                colors="#d00000",
+                linewidths=2.5,
+                linestyles="--",
+                zorder=2,
+            )  # fmt: skip
         )
         handles.append(Line2D([], [], color="#d00000", lw=2.5, ls="--", label=_("closed")))
     if node_values is not None:

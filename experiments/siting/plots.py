@@ -16,6 +16,7 @@ from experiments.metric_units import clip_to_unit, metric_unit, unit_text
 from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
 from experiments.siting.task import facilities_text, model_text
+from networks.geometry import edge_runs
 from networks.i18n import N_, _
 
 #: Legend names of the site layers (the statuses of ``sites.csv``, which stay as they are).
@@ -41,10 +42,10 @@ def _isochrone(ax: Any, network: Any, minutes: np.ndarray, level: float, colour:
 
     x, y, e = network.nodes.x, network.nodes.y, network.edges
     inside = (minutes[e.u] <= level) & (minutes[e.v] <= level)
-    segs = np.stack([np.column_stack([x[e.u], y[e.u]]), np.column_stack([x[e.v], y[e.v]])], axis=1)[
-        inside
-    ]
-    ax.add_collection(LineCollection(segs, colors=colour, linewidths=5, alpha=0.25, zorder=0))
+    ends = np.column_stack([x[e.u], y[e.u]]), np.column_stack([x[e.v], y[e.v]])
+    # Straight chords, as before (the band is wide); a run of links is one translucent stroke.
+    runs = edge_runs(*ends, None, inside)
+    ax.add_collection(LineCollection(runs, colors=colour, linewidths=5, alpha=0.25, zorder=0))
     return Line2D(
         [], [], color=colour, lw=5, alpha=0.4,
         label=_("within {minutes} min").format(minutes=f"{level:g}"),

@@ -13,7 +13,8 @@ from hypothesis.extra.numpy import arrays
 from networks import NetworkError, from_networkx, synthetic_county
 from networks.geometry import (
     EdgeGeometry,
-    edge_lines,
+    edge_polylines,
+    edge_runs,
     linestrings,
     polyline_distance,
     road_midpoints,
@@ -57,7 +58,35 @@ def test_every_polyline_is_as_long_as_its_osm_edge(shanghai):
 
 def test_straight_networks_hold_no_geometry(county):
     assert county.edges.geometry is None
-    assert edge_lines(*_ends(county), None).shape == (county.n_edges, 2, 2)
+    pts, owner = edge_polylines(*_ends(county), None)
+    np.testing.assert_array_equal(np.bincount(owner), np.full(county.n_edges, 2))
+
+
+def _pieces(runs: list[np.ndarray]) -> list[np.ndarray]:
+    """The polylines of :func:`edge_runs`' runs, cut at the NaN rows that lift the pen."""
+    out = []
+    for run in runs:
+        gap = np.flatnonzero(np.isnan(run[:, 0]))
+        assert gap.size and gap[-1] == len(run) - 1  # every run ends with the pen lifted
+        out += [p for p in np.split(run, gap + 1) if len(p)]
+    return [p[~np.isnan(p[:, 0])] for p in out]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), per=st.integers(1, 50), share=st.floats(0, 1))
+def test_edge_runs_draw_exactly_the_chosen_edges(shanghai, seed, per, share):
+    """Cut at the NaN rows, the runs are the chosen edges' polylines, in order, per to a run."""
+    rng = np.random.default_rng(seed)
+    geom = shanghai.edges.geometry
+    chosen = rng.random(shanghai.n_edges) < share
+    runs = edge_runs(*_ends(shanghai), geom, chosen, per=per)
+    assert all(np.isnan(r[:, 0]).sum() <= per for r in runs)
+    pieces = _pieces(runs)
+    want = np.flatnonzero(chosen)
+    assert len(pieces) == want.size
+    a, b = _ends(shanghai)
+    for k, piece in zip(want.tolist(), pieces, strict=True):
+        np.testing.assert_array_equal(piece, np.vstack([a[k], geom.points(k), b[k]]))
 
 
 # ---------------------------------------------------------------- a hand-made curve
