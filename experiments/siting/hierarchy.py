@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Self
 
 import numpy as np
 from scipy import sparse
 
+from experiments.siting import base
 from experiments.siting._milp import run_milp
-from experiments.siting.base import as_fixed, as_times, as_weights, check_p, relative_gap
+from experiments.siting.base import (
+    as_fixed,
+    as_times,
+    as_weights,
+    check_p,
+    columns_float64,
+    relative_gap,
+)
 from experiments.siting.errors import InfeasibleError, SitingError
 from networks.i18n import _
 
@@ -24,6 +32,13 @@ def _shape(arr: Any, rows: int, cols: int, name: str) -> np.ndarray:
             )
         )
     return t
+
+
+def _row_blocks(lead: np.ndarray, times: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
+    """``lead[:, None] + times`` a block of rows at a time: (first row, block)."""
+    step = max(1, base.BLOCK_ENTRIES // max(times.shape[1], 1))
+    for lo in range(0, times.shape[0], step):
+        yield lo, lead[lo : lo + step, None] + times[lo : lo + step]
 
 
 class SupplyHierarchy:
@@ -259,13 +274,13 @@ class SupplyHierarchy:
             extra = dict(
                 upper_to_village=tu[:, vn],
                 township_to_village=tt[:, vn],
-                village_to_demand=tv[:, dem],
+                village_to_demand=columns_float64(tv, dem),
                 fixed_villages=positions(fixed_villages, vn, "village"),
             )
         model = cls(
             tu[:, dem],
             tu[:, tn],
-            tt[:, dem],
+            columns_float64(tt, dem),
             weights=weights,
             fixed_townships=positions(fixed_townships, tn, "township"),
             **extra,
@@ -301,18 +316,39 @@ class SupplyHierarchy:
         return self.upstream_weight * seconds
 
     def _routes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every route worth having: demand, township (-1), village (-1), time."""
+        """Every route worth having: demand, township (-1), village (-1), time.
+
+        Worked out once per model (solving, evaluating and the search for the
+        fewest moves all ask), again only if a matrix or the weight is replaced.
+        """
+        key = (
+            id(self.upper_to_demand), id(self.upper_to_township), id(self.township_to_demand),
+            id(self.upper_to_village), id(self.township_to_village), id(self.village_to_demand),
+            self.upstream_weight,
+        )  # fmt: skip
+        hit = getattr(self, "_routes_kept", None)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        routes = self._all_routes()
+        for col in routes:
+            col.flags.writeable = False
+        self._routes_kept = (key, routes)
+        return routes
+
+    def _all_routes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         direct = self.upper_to_demand.min(axis=0)
         a = self.upper_to_township.min(axis=0)  # township restock
         b = self.upper_to_village.min(axis=0)  # village restock from the upper tier
         parts = []
-        t_town = self._restock(a)[:, None] + self.township_to_demand  # (J, I)
-        j, i = np.nonzero(t_town < direct[None, :])
-        parts.append((i, j, np.full(i.size, -1), t_town[j, i]))
+        # (J, I) and (V, I) a block of rows at a time: on a city's every node as demand the
+        # whole sum would be another 1.7 GB. Row-major blocks keep np.nonzero's order.
+        for j0, blk in _row_blocks(self._restock(a), self.township_to_demand):
+            j, i = np.nonzero(blk < direct[None, :])
+            parts.append((i, j + j0, np.full(i.size, -1), blk[j, i]))
         if self.n_village:
-            t_vu = self._restock(b)[:, None] + self.village_to_demand  # (V, I)
-            v, i = np.nonzero(t_vu < direct[None, :])
-            parts.append((i, np.full(i.size, -1), v, t_vu[v, i]))
+            for v0, blk in _row_blocks(self._restock(b), self.village_to_demand):
+                v, i = np.nonzero(blk < direct[None, :])
+                parts.append((i, np.full(i.size, -1), v + v0, blk[v, i]))
             stock = self._restock(a[:, None] + self.township_to_village)  # (J, V)
             useful_j, useful_v = np.nonzero(stock < self._restock(b)[None, :])
             for jj, vv in zip(useful_j.tolist(), useful_v.tolist(), strict=True):
