@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -204,10 +205,14 @@ class LSCP(LocationModel):
         self.coverage_ = 1.0
 
 
-def _pad(selected: np.ndarray, p: int, score: np.ndarray) -> np.ndarray:
-    """Add the best-scoring unselected candidates until ``p`` are open."""
+def _pad(selected: np.ndarray, p: int, scores: Callable[[], np.ndarray]) -> np.ndarray:
+    """Add the best-scoring unselected candidates until ``p`` are open.
+
+    ``scores`` gives a score per candidate; it is called only if sites are missing.
+    """
     if selected.size >= p:
         return np.sort(selected)
+    score = scores()
     rest = np.setdiff1d(np.arange(score.size), selected)
     order = rest[np.argsort(-score[rest], kind="stable")]
     return np.sort(np.concatenate([selected, order[: p - selected.size]]))
@@ -312,7 +317,9 @@ class MCLP(LocationModel):
                 pick = np.flatnonzero(out.x[:k] > 0.5)
             else:
                 pick = heur
-        score = self.weights @ cover_all  # demand each candidate reaches, for padding
+        # Demand each candidate reaches, to pad with; a float64 copy of cover_all (1.7 GB for a
+        # thousand candidates over a city's every node), so only worked out when padding.
+        score = lambda: self.weights @ cover_all  # noqa: E731
         selected = _pad(np.concatenate([self.fixed, cols[pick]]), self.p, score)
         covered = cover_all[:, selected].any(axis=1)
         objective = float(self.weights[covered].sum())

@@ -147,3 +147,22 @@ def test_bad_inputs_raise_siting_errors():
         LSCP.from_matrix(-times, standard=1)
     with pytest.raises(SitingError, match="one value per demand"):
         LSCP.from_matrix(times, standard=1, weights=[1, 2])
+
+
+def test_mclp_pads_only_when_sites_are_missing(monkeypatch):
+    """The padding scores (a float64 copy of the cover matrix) are worked out only when used."""
+    import experiments.siting.coverage as coverage
+
+    asked = []
+    pad = coverage._pad
+
+    def counting(selected, p, scores):
+        return pad(selected, p, lambda: asked.append(p) or scores())
+
+    monkeypatch.setattr(coverage, "_pad", counting)
+    times = np.array([[1.0, 9.0, 9.0], [9.0, 1.0, 9.0], [9.0, 9.0, 9.0]])
+    full = MCLP(times, weights=[1.0, 1.0, 1.0], standard=2.0, p=2).solve()
+    assert asked == [] and full.selected_.tolist() == [0, 1]
+    # p = 3: one site covers nothing and is added by score, the third candidate.
+    padded = MCLP(times, weights=[1.0, 1.0, 1.0], standard=2.0, p=3).solve()
+    assert asked == [3] and padded.selected_.tolist() == [0, 1, 2]
