@@ -175,18 +175,28 @@ def edge_runs(
     geometry
         The edges' bends, or ``None`` (all straight).
     mask
-        The edges to draw (all if ``None``).
+        The edges to draw, a boolean per edge (all if ``None``).
     per
-        Edges per polyline.
+        Edges per polyline (at least 1).
 
     Returns
     -------
     list of numpy.ndarray
         ``(n, 2)`` polylines (none if no edge is drawn).
+
+    Raises
+    ------
+    ValueError
+        If ``per`` is below 1 or ``mask`` is not one boolean per edge.
     """
+    if per < 1:
+        raise ValueError(f"edge_runs: per must be at least 1, got {per}")
     pts, owner = edge_polylines(a, b, geometry)
     if mask is not None:
-        keep = np.asarray(mask, dtype=bool)[owner]
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != (len(a),):
+            raise ValueError(f"edge_runs: mask must be {len(a)} booleans, one per edge")
+        keep = mask[owner]
         pts, owner = pts[keep], owner[keep]
     if not owner.size:
         return []

@@ -32,15 +32,31 @@ def as_times(times: Any, *, what: str = "times") -> np.ndarray:
 BLOCK_ENTRIES = 1 << 23
 
 
-def columns_float64(times: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """``times[:, cols]`` as a C-ordered float64 array, copied a block of rows at a time.
+def columns_float64(times: np.ndarray, cols: np.ndarray, *, order: str = "C") -> np.ndarray:
+    """``times[:, cols]`` as float64, copied a block of rows at a time.
 
-    Equal to ``np.asarray(times[:, cols], dtype=np.float64)`` without the
+    The values of ``np.asarray(times[:, cols], dtype=np.float64)`` without the
     full-size copy in ``times``' own dtype between (0.9 GB of float32 for a
     thousand candidates over a city's every node).
+
+    Parameters
+    ----------
+    times
+        ``(rows, n)`` matrix.
+    cols
+        Column indices.
+    order
+        Memory layout of the result, ``"C"`` or ``"F"`` (``times[:, cols]`` of a
+        C-ordered ``times`` is F-ordered: ask for ``"F"`` where later arithmetic,
+        a matrix product say, must see the layout it always saw).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 ``(rows, len(cols))``.
     """
     cols = np.asarray(cols, dtype=np.int64)
-    out = np.empty((times.shape[0], cols.size))
+    out = np.empty((times.shape[0], cols.size), order=order)
     step = max(1, BLOCK_ENTRIES // max(cols.size, 1))
     for lo in range(0, times.shape[0], step):
         out[lo : lo + step] = times[lo : lo + step][:, cols]
@@ -248,7 +264,8 @@ class LocationModel:
                 _("fixed sites {nodes} are not among candidate_nodes").format(nodes=missing[:10])
             )
         tt = network.travel_times(cand, limit=cls._network_limit(kwargs))
-        times = columns_float64(tt, dem).T
+        # F-ordered as tt[:, dem] always was, so that .T is C-ordered and products round alike.
+        times = columns_float64(tt, dem, order="F").T
         model = cls(times, weights=weights, fixed=[pos[int(v)] for v in fixed_nodes], **kwargs)
         model.demand_nodes = dem
         model.candidate_nodes = cand

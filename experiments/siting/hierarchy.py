@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, Self
 
 import numpy as np
 from scipy import sparse
 
-from experiments.siting import base
 from experiments.siting._milp import run_milp
 from experiments.siting.base import (
     as_fixed,
@@ -20,6 +19,7 @@ from experiments.siting.base import (
     relative_gap,
 )
 from experiments.siting.errors import InfeasibleError, SitingError
+from experiments.siting.supply_routes import Routes, supply_routes
 from networks.i18n import _
 
 
@@ -32,13 +32,6 @@ def _shape(arr: Any, rows: int, cols: int, name: str) -> np.ndarray:
             )
         )
     return t
-
-
-def _row_blocks(lead: np.ndarray, times: np.ndarray) -> Iterator[tuple[int, np.ndarray]]:
-    """``lead[:, None] + times`` a block of rows at a time: (first row, block)."""
-    step = max(1, base.BLOCK_ENTRIES // max(times.shape[1], 1))
-    for lo in range(0, times.shape[0], step):
-        yield lo, lead[lo : lo + step, None] + times[lo : lo + step]
 
 
 class SupplyHierarchy:
@@ -304,59 +297,31 @@ class SupplyHierarchy:
         return self.village_nodes[self.selected_villages_]
 
     # ----------------------------------------------------------------- routes
-    def _restock(self, seconds: np.ndarray) -> np.ndarray:
-        r"""Restocking legs weighted by :math:`\beta`, an unreachable leg costing 0 at 0.
-
-        At :math:`\beta = 0` stock is in place and only the last leg counts, so a
-        depot the upper tier cannot reach still delivers (IEEE 0 x inf would be NaN
-        and drop its routes); at :math:`\beta > 0` an unreachable leg stays infinite.
-        """
-        if self.upstream_weight == 0:
-            return np.zeros_like(seconds)
-        return self.upstream_weight * seconds
-
-    def _routes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every route worth having: demand, township (-1), village (-1), time.
+    def _routes(self) -> Routes:
+        """Every route worth having (:func:`~experiments.siting.supply_routes.supply_routes`).
 
         Worked out once per model (solving, evaluating and the search for the
-        fewest moves all ask), again only if a matrix or the weight is replaced.
+        fewest moves all ask), again when a matrix is replaced by another array
+        or the upstream weight changes. The matrices are read, not copied:
+        change one by assigning a new array, not by writing into it.
         """
-        key = (
-            id(self.upper_to_demand), id(self.upper_to_township), id(self.township_to_demand),
-            id(self.upper_to_village), id(self.township_to_village), id(self.village_to_demand),
-            self.upstream_weight,
+        mats = (
+            self.upper_to_demand, self.upper_to_township, self.township_to_demand,
+            self.upper_to_village, self.township_to_village, self.village_to_demand,
         )  # fmt: skip
         hit = getattr(self, "_routes_kept", None)
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        routes = self._all_routes()
+        if (
+            hit is not None
+            and hit[1] == self.upstream_weight
+            and all(x is y for x, y in zip(hit[0], mats, strict=True))
+        ):
+            return hit[2]
+        routes = supply_routes(self)
         for col in routes:
             col.flags.writeable = False
-        self._routes_kept = (key, routes)
+        # The arrays themselves are kept, so a new one can never come back under an old id.
+        self._routes_kept = (mats, self.upstream_weight, routes)
         return routes
-
-    def _all_routes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        direct = self.upper_to_demand.min(axis=0)
-        a = self.upper_to_township.min(axis=0)  # township restock
-        b = self.upper_to_village.min(axis=0)  # village restock from the upper tier
-        parts = []
-        # (J, I) and (V, I) a block of rows at a time: on a city's every node as demand the
-        # whole sum would be another 1.7 GB. Row-major blocks keep np.nonzero's order.
-        for j0, blk in _row_blocks(self._restock(a), self.township_to_demand):
-            j, i = np.nonzero(blk < direct[None, :])
-            parts.append((i, j + j0, np.full(i.size, -1), blk[j, i]))
-        if self.n_village:
-            for v0, blk in _row_blocks(self._restock(b), self.village_to_demand):
-                v, i = np.nonzero(blk < direct[None, :])
-                parts.append((i, np.full(i.size, -1), v + v0, blk[v, i]))
-            stock = self._restock(a[:, None] + self.township_to_village)  # (J, V)
-            useful_j, useful_v = np.nonzero(stock < self._restock(b)[None, :])
-            for jj, vv in zip(useful_j.tolist(), useful_v.tolist(), strict=True):
-                t = stock[jj, vv] + self.village_to_demand[vv]
-                ii = np.flatnonzero(t < direct)
-                parts.append((ii, np.full(ii.size, jj), np.full(ii.size, vv), t[ii]))
-        cols = [np.concatenate([p[k] for p in parts]) for k in range(4)]
-        return cols[0].astype(np.int64), cols[1].astype(np.int64), cols[2].astype(np.int64), cols[3]
 
     def evaluate(
         self, townships: np.ndarray, villages: np.ndarray = ()
@@ -448,12 +413,12 @@ class SupplyHierarchy:
             n_rows += k
         # Coverage within the standard.
         total = float(w.sum())
-        base = float(w[direct <= s_std].sum())
+        covered = float(w[direct <= s_std].sum())
         gain = w[ri] * ((rt <= s_std).astype(float) - (direct[ri] <= s_std))
         rows.append(np.full(n_r, n_rows))
         cols.append(n_x + np.arange(n_r))
         vals.append(gain)
-        lo.append(np.array([self.min_coverage * total - base - 1e-9 * max(total, 1.0)]))
+        lo.append(np.array([self.min_coverage * total - covered - 1e-9 * max(total, 1.0)]))
         hi.append(np.array([np.inf]))
         n_rows += 1
         # Budgets.

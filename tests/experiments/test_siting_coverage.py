@@ -160,9 +160,12 @@ def test_mclp_pads_only_when_sites_are_missing(monkeypatch):
         return pad(selected, p, lambda: asked.append(p) or scores())
 
     monkeypatch.setattr(coverage, "_pad", counting)
-    times = np.array([[1.0, 9.0, 9.0], [9.0, 1.0, 9.0], [9.0, 9.0, 9.0]])
-    full = MCLP(times, weights=[1.0, 1.0, 1.0], standard=2.0, p=2).solve()
-    assert asked == [] and full.selected_.tolist() == [0, 1]
-    # p = 3: one site covers nothing and is added by score, the third candidate.
-    padded = MCLP(times, weights=[1.0, 1.0, 1.0], standard=2.0, p=3).solve()
-    assert asked == [3] and padded.selected_.tolist() == [0, 1, 2]
+    # Candidate 0 covers all three points; the others cover some of them again, so they add
+    # nothing and padding takes them by demand reached: 1 reaches 5, 2 reaches 1, 3 reaches 7.
+    times = np.array([[1.0, 1.0, 9.0, 1.0], [1.0, 9.0, 1.0, 9.0], [1.0, 9.0, 9.0, 1.0]])
+    weights = [5.0, 1.0, 2.0]
+    alone = MCLP(times, weights=weights, standard=2.0, p=1).solve()
+    assert asked == [] and alone.selected_.tolist() == [0]
+    assert MCLP(times, weights=weights, standard=2.0, p=2).solve().selected_.tolist() == [0, 3]
+    assert MCLP(times, weights=weights, standard=2.0, p=3).solve().selected_.tolist() == [0, 1, 3]
+    assert asked == [2, 3]

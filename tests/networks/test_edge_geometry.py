@@ -72,21 +72,45 @@ def _pieces(runs: list[np.ndarray]) -> list[np.ndarray]:
     return [p[~np.isnan(p[:, 0])] for p in out]
 
 
+def _check_runs(net, chosen, per):
+    """Cut at the NaN rows, the runs are the chosen edges' polylines, in order, per to a run."""
+    geom = net.edges.geometry
+    runs = edge_runs(*_ends(net), geom, chosen, per=per)
+    assert all(np.isnan(r[:, 0]).sum() <= per for r in runs)
+    pieces = _pieces(runs)
+    want = np.arange(net.n_edges) if chosen is None else np.flatnonzero(chosen)
+    assert len(pieces) == want.size
+    a, b = _ends(net)
+    for k, piece in zip(want.tolist(), pieces, strict=True):
+        inner = geom.points(k) if geom is not None else np.zeros((0, 2))
+        np.testing.assert_array_equal(piece, np.vstack([a[k], inner, b[k]]))
+
+
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), per=st.integers(1, 50), share=st.floats(0, 1))
 def test_edge_runs_draw_exactly_the_chosen_edges(shanghai, seed, per, share):
-    """Cut at the NaN rows, the runs are the chosen edges' polylines, in order, per to a run."""
-    rng = np.random.default_rng(seed)
-    geom = shanghai.edges.geometry
-    chosen = rng.random(shanghai.n_edges) < share
-    runs = edge_runs(*_ends(shanghai), geom, chosen, per=per)
-    assert all(np.isnan(r[:, 0]).sum() <= per for r in runs)
-    pieces = _pieces(runs)
-    want = np.flatnonzero(chosen)
-    assert len(pieces) == want.size
-    a, b = _ends(shanghai)
-    for k, piece in zip(want.tolist(), pieces, strict=True):
-        np.testing.assert_array_equal(piece, np.vstack([a[k], geom.points(k), b[k]]))
+    """OSM roads with their bends."""
+    chosen = np.random.default_rng(seed).random(shanghai.n_edges) < share
+    _check_runs(shanghai, chosen, per)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), per=st.integers(1, 5000), every=st.booleans())
+def test_edge_runs_of_straight_roads(county, seed, per, every):
+    """Straight roads (no geometry), the whole network or a random share of it."""
+    chosen = None if every else np.random.default_rng(seed).random(county.n_edges) < 0.3
+    _check_runs(county, chosen, per)
+
+
+def test_edge_runs_refuse_a_mask_that_is_not_one_boolean_per_edge(county):
+    ends = _ends(county)
+    assert edge_runs(*ends, None, np.zeros(county.n_edges, bool)) == []
+    with pytest.raises(ValueError, match="one per edge"):
+        edge_runs(*ends, None, np.array([0, 1, 2]))  # indices, not a mask
+    with pytest.raises(ValueError, match="one per edge"):
+        edge_runs(*ends, None, np.ones(county.n_edges - 1, bool))
+    with pytest.raises(ValueError, match="at least 1"):
+        edge_runs(*ends, None, per=0)
 
 
 # ---------------------------------------------------------------- a hand-made curve
