@@ -48,6 +48,7 @@ from scipy.spatial import cKDTree
 
 from networks.errors import ConfigError
 from networks.i18n import N_, _
+from networks.nearest_first import NearestFirst
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import rehearsal, texts
@@ -240,11 +241,6 @@ class DrillDrawer:
         self.unit_times = (
             network.travel_times([u.node for u in self.units])
             if self.units
-            else np.zeros((0, network.n_nodes), np.float32)
-        )
-        self.store_times = (
-            network.travel_times([s.node for s in self.stores], reverse=False)
-            if self.stores
             else np.zeros((0, network.n_nodes), np.float32)
         )
 
@@ -452,7 +448,8 @@ class DrillDrawer:
             units=self.units,
             unit_times=self.unit_times,
             stores=self.stores,
-            store_times=self.store_times,
+            # Only the nearest few are read: searched as far as they are (a city has 1,100).
+            store_order=NearestFirst(self.network, [s.node for s in self.stores], node),
             near=self._near,
             reporting=dict(spec.reporting),
             follow_up_min=self.follow_up_min,

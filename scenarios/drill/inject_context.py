@@ -7,7 +7,7 @@ they share, so that they can live apart without importing one another.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,7 +135,9 @@ class InjectContext:
     units: Sequence[Unit]
     unit_times: np.ndarray
     stores: Sequence[Store]
-    store_times: np.ndarray
+    # The stores nearest to the scene first, as (index, seconds) pairs, ties by index; may be
+    # lazy (networks.nearest_first.NearestFirst) and is read from the start each time.
+    store_order: Iterable[tuple[int, float]]
     near: Callable[[int, float], np.ndarray]
     reporting: dict[str, tuple[float, float, float, float]]
     rng: np.random.Generator

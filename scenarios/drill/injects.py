@@ -248,9 +248,13 @@ def depot_short(ctx: InjectContext) -> Inject | None:
     if not req.supplies or not ctx.stores:
         return None
     share = float(ctx.rng.uniform(0.2, 0.6))
-    order = np.argsort(ctx.store_times[:, ctx.node], kind="stable")
     for item, need in sorted(req.supplies, key=lambda p: (-p[1], p[0])):
-        holders = [ctx.stores[i] for i in order if dict(ctx.stores[i].stock).get(item, 0) > 0]
+        holders: list[Store] = []  # the nearest two that hold it (the keeper and a fallback)
+        for i, _seconds in ctx.store_order:
+            if dict(ctx.stores[i].stock).get(item, 0) > 0:
+                holders.append(ctx.stores[i])
+                if len(holders) == 2:
+                    break
         if not holders:
             continue
         booked = dict(holders[0].stock)[item]

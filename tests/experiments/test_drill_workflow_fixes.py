@@ -496,7 +496,7 @@ def depot_context(booked: int, grade: int, seed: int):
         units=(),
         unit_times=np.zeros((0, 1)),
         stores=stores,
-        store_times=np.array([[60.0], [900.0]]),
+        store_order=((0, np.float32(60.0)), (1, np.float32(900.0))),
         near=None,
         reporting={},
         rng=generator_from_seed(seed_from_int(seed)),

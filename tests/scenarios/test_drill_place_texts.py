@@ -105,7 +105,7 @@ def cascade_context(hazard: str, node: int, seed: int, rules: int) -> InjectCont
         units=(),
         unit_times=np.zeros((0, net.n_nodes)),
         stores=(),
-        store_times=np.zeros((0, net.n_nodes)),
+        store_order=(),
         near=near,
         reporting={},
         rng=generator_from_seed(seed_from_int(seed)),

@@ -59,7 +59,7 @@ def _context(hazard, grade: int, seed: int) -> InjectContext:
         units=(),
         unit_times=np.zeros((0, 1)),
         stores=(),
-        store_times=np.zeros((0, 1)),
+        store_order=(),
         near=None,
         reporting={"first_phone": (15.0, 15.0, 30.0, 60.0)},
         rng=generator_from_seed(seed_from_int(seed)),
