@@ -17,6 +17,8 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from scipy.sparse import csgraph
 
+from networks.errors import NetworkError
+from networks.i18n import _
 from networks.roadnet import RoadNetwork
 
 #: Sources per forward search call (those nearest by the reversed search go together).
@@ -42,6 +44,11 @@ class NearestFirst:
     node
         The node they drive to.
 
+    Raises
+    ------
+    NetworkError
+        If ``node`` or a source is not a node index of ``network``.
+
     Notes
     -----
     One search from ``node`` on the reversed roads gives every source's
@@ -56,6 +63,13 @@ class NearestFirst:
         self.network = network
         self.node = int(node)
         self.sources = np.asarray(sources, dtype=np.int64).ravel()
+        last = network.n_nodes - 1
+        if not 0 <= self.node <= last or (
+            self.sources.size and (self.sources.min() < 0 or self.sources.max() > last)
+        ):
+            raise NetworkError(_("source node index out of range 0..{last}").format(last=last))
+        #: Chunks searched again without a bound (none: the margin is far above rounding).
+        self.unbounded = 0
         back = csgraph.dijkstra(network.csr_reverse, indices=self.node)[self.sources]
         finite = np.isfinite(back)
         self._back = back
@@ -100,6 +114,7 @@ class NearestFirst:
         graph = self.network.csr
         sec = csgraph.dijkstra(graph, indices=self.sources[chunk], limit=limit)[:, self.node]
         if not np.isfinite(sec).all():  # cannot happen (the margin is far above rounding)
+            self.unbounded += 1
             sec = csgraph.dijkstra(graph, indices=self.sources[chunk])[:, self.node]
         for i, s in zip(chunk.tolist(), sec.astype(np.float32), strict=True):
             heapq.heappush(self._heap, (s, i))

@@ -319,7 +319,8 @@ class SupplyHierarchy:
         routes = supply_routes(self)
         for col in routes:
             col.flags.writeable = False
-        # The arrays themselves are kept, so a new one can never come back under an old id.
+        # The arrays themselves are kept, so a new one can never come back under an old id
+        # (a replaced matrix stays in memory until the next ask).
         self._routes_kept = (mats, self.upstream_weight, routes)
         return routes
 

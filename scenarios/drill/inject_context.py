@@ -135,9 +135,10 @@ class InjectContext:
     units: Sequence[Unit]
     unit_times: np.ndarray
     stores: Sequence[Store]
-    # The stores nearest to the scene first, as (index, seconds) pairs, ties by index; may be
-    # lazy (networks.nearest_first.NearestFirst) and is read from the start each time.
-    store_order: Iterable[tuple[int, float]]
+    # The stores nearest to the scene first, as (index, float32 seconds) pairs, ties by index;
+    # re-iterable, as it is read from the start for each item (may be lazy:
+    # networks.nearest_first.NearestFirst).
+    store_order: Iterable[tuple[int, np.float32]]
     near: Callable[[int, float], np.ndarray]
     reporting: dict[str, tuple[float, float, float, float]]
     rng: np.random.Generator

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from networks import from_networkx
+from networks import NetworkError, from_networkx
 from networks.nearest_first import NearestFirst
 
 
 def _grid(side: int, seed: int):
-    """A street grid of equal blocks (ties everywhere), some one-way streets and an island."""
+    """A street grid of near-equal blocks (ties everywhere) and some one-way streets.
+
+    A network keeps its largest strongly connected part only: places cut off
+    come from closing roads (:func:`_cut`).
+    """
     rng = np.random.default_rng(seed)
     g = nx.MultiDiGraph(crs="EPSG:32650")
     for i in range(side):
@@ -31,12 +36,12 @@ def _grid(side: int, seed: int):
                 g.add_edge(a, b, length=length, highway="residential")
                 if rng.random() > 0.15:  # else one way
                     g.add_edge(b, a, length=length, highway="residential")
-    island = side * side
-    g.add_node(island, x=-500.0, y=-500.0)
-    g.add_node(island + 1, x=-600.0, y=-500.0)
-    g.add_edge(island, island + 1, length=100.0, highway="residential")
-    g.add_edge(island + 1, island, length=100.0, highway="residential")
     return from_networkx(g)
+
+
+def _cut(net, rng):
+    """The grid with some roads closed: corners and one-way pockets cut off, now and then."""
+    return net.with_closed(np.flatnonzero(rng.random(net.n_edges) < 0.25))
 
 
 @settings(max_examples=60, deadline=None)
@@ -45,12 +50,16 @@ def _grid(side: int, seed: int):
     seed=st.integers(0, 2**32 - 1),
     n_sources=st.integers(1, 70),
     read=st.integers(0, 80),
+    cut=st.booleans(),
 )
-@example(side=9, seed=0, n_sources=70, read=3)
-def test_nearest_first_is_a_stable_argsort_of_the_whole_rows(side, seed, n_sources, read):
-    net = _grid(side, seed)
+@example(side=9, seed=0, n_sources=70, read=3, cut=False)
+@example(side=9, seed=1, n_sources=70, read=3, cut=True)
+def test_nearest_first_is_a_stable_argsort_of_the_whole_rows(side, seed, n_sources, read, cut):
     rng = np.random.default_rng(seed)
-    sources = rng.integers(0, net.n_nodes, n_sources)  # repeats, the island, the node itself
+    net = _grid(side, seed)
+    if cut:
+        net = _cut(net, rng)
+    sources = rng.integers(0, net.n_nodes, n_sources)  # repeats, the node itself
     node = int(rng.integers(0, net.n_nodes))
     seconds = net.travel_times(sources)[:, node]
     order = np.argsort(seconds, kind="stable")
@@ -62,6 +71,30 @@ def test_nearest_first_is_a_stable_argsort_of_the_whole_rows(side, seed, n_sourc
     assert [i for i, _ in got] == order.tolist()
     np.testing.assert_array_equal(np.array([s for _, s in got], np.float32), seconds[order])
     assert all(isinstance(s, np.float32) for _, s in got)
+    assert nearest.unbounded == 0  # every forward search stayed within its bound
+
+
+def test_the_cut_off_come_last_by_index():
+    """Sources no road leads from to the node: inf, after the rest, in the order given."""
+    rng = np.random.default_rng(3)
+    net = _cut(_grid(8, 3), rng)
+    for node in range(net.n_nodes):
+        sources = np.arange(net.n_nodes)[::-1]
+        seconds = net.travel_times(sources)[:, node]
+        if np.isinf(seconds).sum() >= 3 and np.isfinite(seconds).sum() >= 3:
+            break
+    got = list(NearestFirst(net, sources, node))
+    cut_off = [i for i, s in got if np.isinf(s)]
+    assert cut_off == np.flatnonzero(np.isinf(seconds)).tolist()
+    assert [i for i, _ in got[-len(cut_off) :]] == cut_off
+
+
+def test_nodes_outside_the_network_are_refused(county):
+    with pytest.raises(NetworkError, match="out of range"):
+        NearestFirst(county, [0, county.n_nodes], 1)
+    with pytest.raises(NetworkError, match="out of range"):
+        NearestFirst(county, [0], -1)
+    assert list(NearestFirst(county, [], 5)) == []
 
 
 def test_only_the_nearest_are_searched(county):
