@@ -36,17 +36,58 @@ HOME, RETURNING, BUSY, HOMEWARD, DIVERTED, STANDBY = 0, 1, 2, 3, 4, 5
 CAP_INDEX = {c: k for k, c in enumerate(CAPABILITIES)}
 
 
-def draws(dist: Distribution, rng: np.random.Generator, block: int = 64) -> Iterator[float]:
+def draws(
+    dist: Distribution,
+    rng: np.random.Generator | Callable[[], np.random.Generator],
+    block: int = 64,
+) -> Iterator[float]:
     """Endless draws from one distribution and one generator, buffered in blocks.
 
     ``next()`` on the result is a C-level call, so a draw costs no numpy call.
+    ``rng`` may also be a function that makes the generator, called at the
+    first draw (a team never sent out then never makes one).
     """
     if isinstance(dist, Fixed):
         return itertools.repeat(float(dist.value))
+    if callable(rng):
+        made: list[np.random.Generator] = []
+
+        def sample(_: None) -> list[float]:
+            if not made:
+                made.append(rng())
+            return dist.sample(made[0], block).tolist()
+    else:
+
+        def sample(_: None) -> list[float]:
+            return dist.sample(rng, block).tolist()
+
     # Blocks made lazily, one after the other, and chained in C: a draw resumes no Python
     # generator frame (a third of a microsecond each, several per incident).
-    blocks = map(lambda _: dist.sample(rng, block).tolist(), itertools.repeat(None))
-    return itertools.chain.from_iterable(blocks)
+    return itertools.chain.from_iterable(map(sample, itertools.repeat(None)))
+
+
+def team_streams(root: np.random.Generator, n: int) -> list[tuple[Callable, Callable]]:
+    """Makers of each team's turnout and resupply generators, called only when needed.
+
+    Each makes the generator ``root.spawn(n)[t].spawn(2)[j]`` would (the same
+    seed sequence: the root's entropy, pool size and spawn key, then ``t``,
+    then ``j``), without spawning a generator per team up front: 440 teams
+    on the built-in city cost 25 ms of spawning at every run's start.
+    ``root`` must not be spawned from afterwards (its count of children is
+    not advanced).
+    """
+    bits = root.bit_generator
+    seq = bits.seed_seq
+    kind = type(bits)
+    first = seq.n_children_spawned
+
+    def maker(t: int, j: int) -> Callable[[], np.random.Generator]:
+        key = (*seq.spawn_key, first + t, j)
+        return lambda: np.random.Generator(
+            kind(np.random.SeedSequence(seq.entropy, spawn_key=key, pool_size=seq.pool_size))
+        )
+
+    return [(maker(t, 0), maker(t, 1)) for t in range(n)]
 
 
 class Fleet:
@@ -75,7 +116,7 @@ class Fleet:
         self.team_resupply: list[Iterator[float] | None] = []
         specs = [(si, ts) for si, s in enumerate(stations) for ts in s.teams]
         n_teams = sum(ts.count for _, ts in specs)
-        team_rngs = rng.spawn(n_teams)
+        streams = team_streams(rng, n_teams)
         self.free_home: list[list[list[int]]] = [[[] for _ in CAPABILITIES] for _ in stations]
         for si, ts in specs:
             for _copy in range(ts.count):
@@ -84,7 +125,7 @@ class Fleet:
                 self.team_cap.append(CAP_INDEX[ts.capability])
                 self.team_size.append(ts.size)
                 self.team_area.append(area_index[stations[si].area])
-                turnout_rng, resupply_rng = team_rngs[t].spawn(2)
+                turnout_rng, resupply_rng = streams[t]
                 self.team_turnout.append(draws(ts.turnout, turnout_rng))
                 no_resupply = isinstance(ts.resupply, Fixed) and ts.resupply.value == 0
                 self.team_resupply.append(None if no_resupply else draws(ts.resupply, resupply_rng))
