@@ -155,9 +155,7 @@ RUN_EDGES = 20_000
 
 
 def edge_runs(
-    a: np.ndarray,
-    b: np.ndarray,
-    geometry: EdgeGeometry | None,
+    polylines: tuple[np.ndarray, np.ndarray],
     mask: np.ndarray | None = None,
     *,
     per: int = RUN_EDGES,
@@ -170,10 +168,9 @@ def edge_runs(
 
     Parameters
     ----------
-    a, b
-        ``(n_edges, 2)`` coordinates of each edge's tail and head node.
-    geometry
-        The edges' bends, or ``None`` (all straight).
+    polylines
+        Every edge's points and their edge, as :func:`edge_polylines` gives them
+        (made once for a map that draws several selections).
     mask
         The edges to draw, a boolean per edge (all if ``None``).
     per
@@ -191,11 +188,12 @@ def edge_runs(
     """
     if per < 1:
         raise ValueError(f"edge_runs: per must be at least 1, got {per}")
-    pts, owner = edge_polylines(a, b, geometry)
+    pts, owner = polylines
     if mask is not None:
+        n_edges = int(owner[-1]) + 1 if owner.size else 0  # every edge has two points at least
         mask = np.asarray(mask)
-        if mask.dtype != bool or mask.shape != (len(a),):
-            raise ValueError(f"edge_runs: mask must be {len(a)} booleans, one per edge")
+        if mask.dtype != bool or mask.shape != (n_edges,):
+            raise ValueError(f"edge_runs: mask must be {n_edges} booleans, one per edge")
         keep = mask[owner]
         pts, owner = pts[keep], owner[keep]
     if not owner.size:

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from networks.credit import draw_credit, network_credit
-from networks.geometry import edge_runs
+from networks.geometry import edge_polylines, edge_runs
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 
@@ -122,6 +122,7 @@ def plot_network(
     nd, e = network.nodes, network.edges
     # Each road as drawn: its OSM bends where kept, else the segment between its nodes.
     ends = np.column_stack([nd.x[e.u], nd.y[e.u]]), np.column_stack([nd.x[e.v], nd.y[e.v]])
+    lines = edge_polylines(*ends, e.geometry)  # once: every class and the closed roads select
     classes = np.unique(e.highway)
     # Slow roads first so fast ones draw on top.
     order = sorted(classes, key=lambda c: _style(str(c))[1])
@@ -129,7 +130,7 @@ def plot_network(
     for cls in order:
         colour, width = _style(str(cls))
         sel = e.highway == cls
-        runs = edge_runs(*ends, e.geometry, sel)
+        runs = edge_runs(lines, sel)
         ax.add_collection(LineCollection(runs, colors=colour, linewidths=width, zorder=1))
         if not str(cls).endswith("_link"):
             label = road_class_label(str(cls))
@@ -138,7 +139,7 @@ def plot_network(
     if show_closed and closed.any():
         ax.add_collection(
             LineCollection(
-                edge_runs(*ends, e.geometry, closed),
+                edge_runs(lines, closed),
                 colors="#d00000",
                 linewidths=2.5,
                 linestyles="--",

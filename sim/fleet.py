@@ -49,17 +49,13 @@ def draws(
     """
     if isinstance(dist, Fixed):
         return itertools.repeat(float(dist.value))
-    if callable(rng):
-        made: list[np.random.Generator] = []
+    make = rng if callable(rng) else lambda: rng
+    made: list[np.random.Generator] = []
 
-        def sample(_: None) -> list[float]:
-            if not made:
-                made.append(rng())
-            return dist.sample(made[0], block).tolist()
-    else:
-
-        def sample(_: None) -> list[float]:
-            return dist.sample(rng, block).tolist()
+    def sample(_: None) -> list[float]:
+        if not made:  # once per stream, not per draw: a block holds 64
+            made.append(make())
+        return dist.sample(made[0], block).tolist()
 
     # Blocks made lazily, one after the other, and chained in C: a draw resumes no Python
     # generator frame (a third of a microsecond each, several per incident).

@@ -16,7 +16,7 @@ from experiments.metric_units import clip_to_unit, metric_unit, unit_text
 from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
 from experiments.siting.task import facilities_text, model_text
-from networks.geometry import edge_runs
+from networks.geometry import edge_polylines, edge_runs
 from networks.i18n import N_, _
 
 #: Legend names of the site layers (the statuses of ``sites.csv``, which stay as they are).
@@ -44,7 +44,7 @@ def _isochrone(ax: Any, network: Any, minutes: np.ndarray, level: float, colour:
     inside = (minutes[e.u] <= level) & (minutes[e.v] <= level)
     ends = np.column_stack([x[e.u], y[e.u]]), np.column_stack([x[e.v], y[e.v]])
     # Straight chords, as before (the band is wide); a run of links is one translucent stroke.
-    runs = edge_runs(*ends, None, inside)
+    runs = edge_runs(edge_polylines(*ends, None), inside)
     ax.add_collection(LineCollection(runs, colors=colour, linewidths=5, alpha=0.25, zorder=0))
     return Line2D(
         [], [], color=colour, lw=5, alpha=0.4,

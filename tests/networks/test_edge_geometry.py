@@ -75,7 +75,7 @@ def _pieces(runs: list[np.ndarray]) -> list[np.ndarray]:
 def _check_runs(net, chosen, per):
     """Cut at the NaN rows, the runs are the chosen edges' polylines, in order, per to a run."""
     geom = net.edges.geometry
-    runs = edge_runs(*_ends(net), geom, chosen, per=per)
+    runs = edge_runs(edge_polylines(*_ends(net), geom), chosen, per=per)
     assert all(np.isnan(r[:, 0]).sum() <= per for r in runs)
     pieces = _pieces(runs)
     want = np.arange(net.n_edges) if chosen is None else np.flatnonzero(chosen)
@@ -103,14 +103,14 @@ def test_edge_runs_of_straight_roads(county, seed, per, every):
 
 
 def test_edge_runs_refuse_a_mask_that_is_not_one_boolean_per_edge(county):
-    ends = _ends(county)
-    assert edge_runs(*ends, None, np.zeros(county.n_edges, bool)) == []
+    lines = edge_polylines(*_ends(county), None)
+    assert edge_runs(lines, np.zeros(county.n_edges, bool)) == []
     with pytest.raises(ValueError, match="one per edge"):
-        edge_runs(*ends, None, np.array([0, 1, 2]))  # indices, not a mask
+        edge_runs(lines, np.array([0, 1, 2]))  # indices, not a mask
     with pytest.raises(ValueError, match="one per edge"):
-        edge_runs(*ends, None, np.ones(county.n_edges - 1, bool))
+        edge_runs(lines, np.ones(county.n_edges - 1, bool))
     with pytest.raises(ValueError, match="at least 1"):
-        edge_runs(*ends, None, per=0)
+        edge_runs(lines, per=0)
 
 
 # ---------------------------------------------------------------- a hand-made curve
