@@ -163,6 +163,11 @@ class TravelOracle:
             self._drop_kept(next(iter(self._kept)))
         return out, inn
 
+    def keeps(self, state: RoadNetwork) -> bool:
+        """Whether :meth:`kept_times` would answer for ``state`` without moving."""
+        hit = self._kept.get(state.version)
+        return hit is not None and hit[0]() is state
+
     def _drop_kept(self, version: int) -> None:
         old = self._kept.pop(version, None)
         if old is not None:

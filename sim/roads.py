@@ -43,6 +43,9 @@ from sim.travel import Travel, TravelTables
 from sim.travel_routes import dispatch_lengths
 
 _INF = math.inf
+#: (disruptions in force, hour band) states a congested run keeps to come back to: those of
+#: the last few sets of disruptions in force, under every band.
+BAND_STATES_KEPT = 24
 
 
 class _RoadChange(Timeout):
@@ -147,7 +150,15 @@ class RoadStates:
             state = self.network.under(
                 self.baseline + tuple(ds[j].disruption for j in active) + self._band_dis[self._band]
             )
+            # Bounded: each state holds its factors and, for as long as it lives, its kept
+            # seconds and dispatch orders. An earthquake's closures reopening one by one make
+            # hundreds of sets of disruptions in force, and unbounded, a week of them under
+            # three bands held 12 GB on the city.
+            if len(self._band_states) >= BAND_STATES_KEPT:
+                del self._band_states[next(iter(self._band_states))]
             self._band_states[key] = state
+        else:
+            self._band_states[key] = self._band_states.pop(key)  # most recent last
         return state
 
     def _run_roads(self, until: float | None) -> None:

@@ -409,7 +409,13 @@ class Travel:
         if self.matrix is not None:  # the run's own copies: the kept ones are shared
             out, back = out.copy(), back.copy()
             self.matrix.overlay(out, back)
-        if len(self._views) >= _VIEWS_KEPT:  # with a matrix each holds arrays: bound them
+        # A view holds its state's seconds (160 MB on the city): once the oracle has let
+        # them go, the view must too, or a run through hundreds of states (an earthquake's
+        # reopenings under hour bands) keeps every one; it held 12 GB on the city.
+        gone = [v for v, view in self._views.items() if not self.oracle.keeps(view.state)]
+        for v in gone:
+            del self._views[v]
+        if len(self._views) >= _VIEWS_KEPT:
             del self._views[next(iter(self._views))]
         view = self._views[state.version] = TravelTables(state, self, (out, back))
         return view

@@ -149,3 +149,46 @@ def test_a_run_keeps_a_bounded_number_of_road_states(monkeypatch):
     assert max(views) <= 1
     assert max(len(v) for v in seen.values()) > 1  # some came back under a new version
     _same(whole, few)  # ... and answered as they did the first time
+
+
+def test_a_congested_run_holds_no_tables_its_oracle_let_go(monkeypatch):
+    # With hour bands each state's tables are seconds of its own. Views kept them after the
+    # oracle's budget let them go, and every (disruptions, band) state was kept: an earthquake
+    # under congestion on the city grew to 12 GB and more.
+    import networks.oracle as oracle_mod
+    from sim.congestion import Congestion
+
+    net = _grid()
+    rng = np.random.default_rng(5)
+    starts = np.sort(rng.uniform(0, 1400, 40))
+    cuts = [(float(s), float(s) + 30.0, [k % 7, 20 + k % 5]) for k, s in enumerate(starts)]
+    stream = poisson_stream(np.arange(36), None, rate=0.1, n=150, rng=rng, requirements=[FIRE],
+                            control=Exponential(20.0), clear=Exponential(10.0),
+                            disruptions=cuts)  # fmt: skip
+    cong = Congestion("china_city", start_hour=6.0)
+
+    def run():
+        oracle_mod._KEPT.clear()
+        return sim.run(net, _stations(), (), stream, rng=np.random.default_rng(3),
+                       travel_noise=0.2, congestion=cong)  # fmt: skip
+
+    whole = run()
+    seen = {"views": 0, "states": 0, "kept": 0}
+    real = roads.RoadStates._tables_for
+
+    def tables_for(self, state):
+        out = real(self, state)
+        o = self._travel.oracle
+        assert all(o.keeps(view.state) for view in self._travel._views.values())
+        seen["views"] = max(seen["views"], len(self._travel._views))
+        seen["states"] = max(seen["states"], len(self._band_states))
+        seen["kept"] = max(seen["kept"], len(o._kept))
+        return out
+
+    each = 2 * 2 * net.n_nodes * 4  # float32 both ways, two stations
+    monkeypatch.setattr(oracle_mod, "KEPT_TIMES_BYTES", 3 * each)
+    monkeypatch.setattr(roads, "BAND_STATES_KEPT", 4)
+    monkeypatch.setattr(roads.RoadStates, "_tables_for", tables_for)
+    few = run()
+    assert seen["kept"] == 3 and seen["views"] <= 3 and seen["states"] == 4
+    _same(whole, few)  # states made again answer as they did the first time
