@@ -58,7 +58,10 @@ __all__ = [
     "BandPlan",
     "Congestion",
     "band_disruptions",
+    "clock_hour",
+    "clock_hours",
     "congestion_table",
+    "hour_starts",
 ]
 
 #: Largest multiplier: ten times the free-flow time is gridlock (a closure is a disruption).
@@ -136,10 +139,8 @@ class BandPlan:
         return len(self.bands)
 
     def hour_at(self, minute: float) -> int:
-        """Clock hour (0-23) at ``minute`` of the run."""
-        # A hair over: a change of band computed from a fractional start hour may round to
-        # just below the hour it starts (3.6 microseconds is nothing to a drive).
-        return int(math.floor((self.start_hour * 60.0 + minute) / 60.0 + 1e-9)) % 24
+        """Clock hour (0-23) at ``minute`` of the run (see :func:`clock_hour`)."""
+        return clock_hour(minute, self.start_hour)
 
     def band_at(self, minute: float) -> int:
         """The band in force at ``minute`` of the run (a change at ``minute`` counts)."""
@@ -152,14 +153,8 @@ class BandPlan:
         Sorted, in ``[0, 1440)``; empty for a single band.
         """
         hb = self.hour_band
-        # Rounded to 1e-9 min: a fractional start hour leaves 8.6 * 60 = 515.9999999999999,
-        # and hour_at (a hair over) must read the new band from the same minute as here.
-        off = [
-            round(((h - self.start_hour) % 24.0) * 60.0, 9) % 1440.0
-            for h in range(24)
-            if hb[h] != hb[(h - 1) % 24]
-        ]
-        return tuple(sorted(off))
+        offsets, hours = hour_starts(self.start_hour)  # the minutes hour_at turns at
+        return tuple(t for t, h in zip(offsets, hours, strict=True) if hb[h] != hb[(h - 1) % 24])
 
     def next_change(self, minute: float) -> float:
         """The first minute after ``minute`` at which the band changes (``inf``: never)."""
@@ -169,9 +164,56 @@ class BandPlan:
         day = math.floor(minute / 1440.0)
         k = bisect.bisect_right(offsets, minute - day * 1440.0)
         if k == len(offsets):
-            return (day + 1) * 1440.0 + offsets[0]
-        t = day * 1440.0 + offsets[k]
-        return t if t > minute else (day + 1) * 1440.0 + offsets[0]
+            return _turn((day + 1) * 1440.0, offsets[0])
+        t = _turn(day * 1440.0, offsets[k])
+        return t if t > minute else _turn((day + 1) * 1440.0, offsets[0])
+
+
+@functools.lru_cache(maxsize=64)
+def hour_starts(start_hour: float) -> tuple[tuple[float, ...], tuple[int, ...]]:
+    """Minutes into each day of a run at which each clock hour starts, sorted, and the hours.
+
+    Rounded to 1e-9 min: a fractional start hour leaves 8.6 * 60 = 515.9999999999999,
+    and the hour must turn at the minute the run loop switches bands
+    (:meth:`BandPlan.next_change` reads the same numbers).
+    """
+    pairs = sorted((round(((h - start_hour) % 24.0) * 60.0, 9) % 1440.0, h) for h in range(24))
+    return tuple(t for t, _ in pairs), tuple(h for _, h in pairs)
+
+
+def _turn(day: float, offset: float) -> float:
+    """The first minute ``t`` of the run with ``t - day >= offset``: where the hour turns.
+
+    ``day + offset`` may round to a float that, less ``day`` again, falls a hair
+    short of ``offset`` (or a float before it may not): :func:`clock_hour` must
+    read the new hour exactly from the minute a change is said to come.
+    """
+    t = day + offset
+    while t - day < offset:
+        t = math.nextafter(t, math.inf)
+    while math.nextafter(t, -math.inf) - day >= offset:
+        t = math.nextafter(t, -math.inf)
+    return t
+
+
+def clock_hour(minute: float, start_hour: float) -> int:
+    """Clock hour (0-23) at ``minute`` of a run whose minute 0 is at ``start_hour``.
+
+    The hour turns exactly at the minutes of :func:`hour_starts`: a trip that
+    starts a hair before 09:00 is timed by 08:00's multipliers, one that starts
+    at the minute the band changes by the new band's.
+    """
+    offsets, hours = hour_starts(start_hour)
+    day = math.floor(minute / 1440.0)
+    return hours[bisect.bisect_right(offsets, minute - day * 1440.0) - 1]
+
+
+def clock_hours(minutes: np.ndarray, start_hour: float) -> np.ndarray:
+    """:func:`clock_hour` of every minute of ``minutes`` (int64)."""
+    offsets, hours = hour_starts(start_hour)
+    m = np.asarray(minutes, dtype=np.float64)
+    m = m - np.floor(m / 1440.0) * 1440.0
+    return np.asarray(hours, dtype=np.int64)[np.searchsorted(offsets, m, side="right") - 1]
 
 
 @dataclass(frozen=True)

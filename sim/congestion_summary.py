@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.congestion import RUSH_HOURS
+from sim.congestion import RUSH_HOURS, clock_hours
 from sim.records import RunRecords
 
 __all__ = ["rush_hour_summary"]
@@ -30,8 +30,7 @@ def _num(x: float) -> float | None:
 
 def call_hours(records: RunRecords, start_hour: float) -> np.ndarray:
     """Clock hour (0-23) of each incident's call, with minute 0 at ``start_hour``."""
-    call = records.incidents["call"]
-    return (np.floor((start_hour * 60.0 + call) / 60.0) % 24).astype(np.int64)
+    return clock_hours(records.incidents["call"], start_hour)
 
 
 def rush_hour_summary(

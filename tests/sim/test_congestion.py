@@ -11,13 +11,14 @@ from hypothesis import strategies as st
 
 import networks.oracle as oracle_mod
 import sim
+import sim.congestion as congestion_mod
 import sim.travel as travel
 import sim.travel_routes as travel_routes
 from networks.roadnet import Disruption, EdgeTable, NodeTable, RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
 from scenarios.distributions import Exponential, Fixed
 from scenarios.stream import Requirement, ScheduledDisruption
-from sim.congestion import CHINA_CITY, Congestion, tier_of
+from sim.congestion import CHINA_CITY, Congestion, clock_hour, clock_hours, hour_starts, tier_of
 from sim.facilities import Station, TeamSpec
 from sim.roads import RoadStates
 from tests.sim.helpers import poisson_stream, stream_from
@@ -144,6 +145,7 @@ def test_slowing_one_class_in_the_peak_hands_the_call_to_the_other_station():
     minute=st.one_of(st.floats(0.0, 3 * 1440.0), st.integers(0, 71).map(lambda k: 60.0 * k)),
     work=st.floats(0.0, 300.0),
 )
+@example(start=0.0, minute=539.9999999999991, work=0.0)  # a hair before 09:00 read as 09:00
 def test_a_trip_is_timed_by_the_hour_it_starts_in(start, minute, work):
     # A multiplier of its own in every hour: 24 bands.
     mult = tuple(1.0 + 0.1 * h for h in range(24))
@@ -294,6 +296,27 @@ def test_the_next_change_of_band_is_the_first_later_hour_in_another_band(start, 
     # Nothing changes in between (checked on a minute grid).
     grid = np.arange(math.floor(minute) + 1, t, 1.0)
     assert all(plan.band_at(x) == plan.band_at(minute) for x in grid.tolist())
+
+
+@given(start=st.floats(0, 23.99), minute=st.floats(0, 10 * 1440))
+@example(start=0.0, minute=539.9999999999991)
+@example(start=8.6, minute=24.0)  # 8.6 * 60 rounds below 516: 09:00 must still start at 24
+def test_the_clock_hour_turns_where_the_hours_start(start, minute):
+    offsets, hours = hour_starts(start)
+    h = clock_hour(minute, start)
+    assert clock_hours(np.array([minute]), start).tolist() == [h]
+    # The hour as a clock reads it, away from the turn of an hour (where rounding decides).
+    clock = start * 60.0 + minute
+    if abs(clock / 60.0 - round(clock / 60.0)) > 1e-9:
+        assert h == math.floor(clock / 60.0) % 24
+    # And exactly where the hours start: from the first float minute that reads as the turn.
+    day = math.floor(minute / 1440.0) * 1440.0
+    for t, hour in zip(offsets, hours, strict=True):
+        at = congestion_mod._turn(day, t)
+        assert abs(at - (day + t)) <= 4 * math.ulp(day + t)
+        assert clock_hour(at, start) == hour
+        before = math.nextafter(at, -math.inf)
+        assert before < 0 or clock_hour(before, start) == (hour - 1) % 24
 
 
 def test_a_link_follows_its_parent_unless_given():
