@@ -173,25 +173,34 @@ class BandPlan:
 def hour_starts(start_hour: float) -> tuple[tuple[float, ...], tuple[int, ...]]:
     """Minutes into each day of a run at which each clock hour starts, sorted, and the hours.
 
-    Rounded to 1e-9 min: a fractional start hour leaves 8.6 * 60 = 515.9999999999999,
-    and the hour must turn at the minute the run loop switches bands
-    (:meth:`BandPlan.next_change` reads the same numbers).
+    Rounded to 1e-9 min: with a fractional start hour the sums fall a hair either side
+    of the minute ((17 - 0.1) * 60 = 1013.9999999999999), and the hour must turn at the
+    minute itself, where the run loop switches bands (:meth:`BandPlan.next_change`
+    reads the same numbers).
+
+    Returns
+    -------
+    tuple
+        ``(minutes, hours)``: the minutes in ``[0, 1440)``, ascending, and the clock
+        hour (0-23) that starts at each.
     """
     pairs = sorted((round(((h - start_hour) % 24.0) * 60.0, 9) % 1440.0, h) for h in range(24))
     return tuple(t for t, _ in pairs), tuple(h for _, h in pairs)
 
 
-def _turn(day: float, offset: float) -> float:
-    """The first minute ``t`` of the run with ``t - day >= offset``: where the hour turns.
+def _turn(day_start: float, offset: float) -> float:
+    """The first minute ``t`` of the run with ``t - day_start >= offset``: where the hour turns.
 
-    ``day + offset`` may round to a float that, less ``day`` again, falls a hair
+    ``day_start`` is a day's first minute (a multiple of 1440). ``day_start +
+    offset`` may round to a float that, less ``day_start`` again, falls a hair
     short of ``offset`` (or a float before it may not): :func:`clock_hour` must
-    read the new hour exactly from the minute a change is said to come.
+    read the new hour exactly from the minute a change is said to come. For a
+    multiple of 1440 the subtraction is exact, so at most one step is taken.
     """
-    t = day + offset
-    while t - day < offset:
+    t = day_start + offset
+    while t - day_start < offset:
         t = math.nextafter(t, math.inf)
-    while math.nextafter(t, -math.inf) - day >= offset:
+    while math.nextafter(t, -math.inf) - day_start >= offset:
         t = math.nextafter(t, -math.inf)
     return t
 

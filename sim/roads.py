@@ -150,10 +150,9 @@ class RoadStates:
             state = self.network.under(
                 self.baseline + tuple(ds[j].disruption for j in active) + self._band_dis[self._band]
             )
-            # Bounded: each state holds its factors and, for as long as it lives, its kept
-            # seconds and dispatch orders. An earthquake's closures reopening one by one make
-            # hundreds of sets of disruptions in force, and unbounded, a week of them under
-            # three bands held 12 GB on the city.
+            # Bounded: each state holds its factors (5.5 MB on the city) and its dispatch
+            # orders for as long as it lives. An earthquake's closures reopening one by one
+            # make hundreds of sets of disruptions in force, each under every band.
             if len(self._band_states) >= BAND_STATES_KEPT:
                 del self._band_states[next(iter(self._band_states))]
             self._band_states[key] = state

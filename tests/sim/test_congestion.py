@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from networks.speeds import DRIVABLE_HIGHWAYS
 from scenarios.distributions import Exponential, Fixed
 from scenarios.stream import Requirement, ScheduledDisruption
 from sim.congestion import CHINA_CITY, Congestion, clock_hour, clock_hours, hour_starts, tier_of
+from sim.congestion_summary import call_hours
 from sim.facilities import Station, TeamSpec
 from sim.roads import RoadStates
 from tests.sim.helpers import poisson_stream, stream_from
@@ -288,7 +290,7 @@ def test_the_china_city_profile_is_free_at_night_and_slowest_on_major_roads_at_p
 
 
 @given(start=st.floats(0, 23.99), minute=st.floats(0, 10 * 1440))
-@example(start=0.4, minute=516.0)  # 8.6 * 60 rounds below 516: the 17:00 change was a hair late
+@example(start=0.4, minute=516.0)  # (17 - 0.4) * 60 = 996.0000000000001: 17:00 came a hair late
 def test_the_next_change_of_band_is_the_first_later_hour_in_another_band(start, minute):
     plan = Congestion(start_hour=start).plan()
     t = plan.next_change(minute)
@@ -300,7 +302,7 @@ def test_the_next_change_of_band_is_the_first_later_hour_in_another_band(start, 
 
 @given(start=st.floats(0, 23.99), minute=st.floats(0, 10 * 1440))
 @example(start=0.0, minute=539.9999999999991)
-@example(start=8.6, minute=24.0)  # 8.6 * 60 rounds below 516: 09:00 must still start at 24
+@example(start=0.1, minute=1014.0)  # (17 - 0.1) * 60 = 1013.9999999999999: 17:00 starts at 1014
 def test_the_clock_hour_turns_where_the_hours_start(start, minute):
     offsets, hours = hour_starts(start)
     h = clock_hour(minute, start)
@@ -314,9 +316,22 @@ def test_the_clock_hour_turns_where_the_hours_start(start, minute):
     for t, hour in zip(offsets, hours, strict=True):
         at = congestion_mod._turn(day, t)
         assert abs(at - (day + t)) <= 4 * math.ulp(day + t)
-        assert clock_hour(at, start) == hour
         before = math.nextafter(at, -math.inf)
-        assert before < 0 or clock_hour(before, start) == (hour - 1) % 24
+        want = [(hour - 1) % 24, hour] if before >= 0 else [hour]
+        minutes = [before, at] if before >= 0 else [at]
+        assert [clock_hour(m, start) for m in minutes] == want
+        assert clock_hours(np.array(minutes), start).tolist() == want
+        incidents = SimpleNamespace(incidents={"call": np.array(minutes)})
+        assert call_hours(incidents, start).tolist() == want  # the rush-hour rows' clock
+
+
+def test_an_hour_starts_at_the_minute_a_person_reads_off_the_clock():
+    # Sums of a fractional start hour fall a hair either side of the minute; the turn is the
+    # minute itself (rounded to 1e-9 min), not the float the sum gave.
+    for start, minute, hour in ((0.1, 1014.0, 17), (0.4, 996.0, 17), (8.6, 24.0, 9)):
+        assert clock_hour(minute, start) == hour
+        assert clock_hour(math.nextafter(minute, 0.0), start) == hour - 1
+        assert minute in hour_starts(start)[0]
 
 
 def test_a_link_follows_its_parent_unless_given():
