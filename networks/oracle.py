@@ -25,9 +25,11 @@ network) and, per source, 16 bytes per node in each direction (float64 and
 float32 seconds, int32 predecessors): 32 bytes per source per node. For 102
 sources on 198,000 nodes that is 0.68 GB; :data:`KEEP_BYTES` bounds what idle
 oracles may hold. Kept seconds take 8 bytes per source per node and state,
-but none for the state the trees stand in; at most :data:`KEPT_TIMES_BYTES`
-per oracle (counting that state's too); idle oracles give theirs up before any
-oracle is dropped.
+but none for a state a tree set stands in; at most :data:`KEPT_TIMES_BYTES`
+per oracle (counting those states' too). An oracle asked for kept seconds
+also keeps spare tree sets standing in other states (one per hour band),
+within :data:`SPARE_TREES_BYTES`. Idle oracles give up their spare sets,
+then their kept seconds, before any oracle is dropped.
 """
 
 from __future__ import annotations
@@ -53,10 +55,45 @@ KEPT_TIMES_BYTES = 1 << 30
 #: as growing the trees again, with 1.4 to 2.8 GB of scratch, and ended by growing every
 #: tree again anyway. A closure changes a few arcs and is repaired.
 REGROW_SHARE = 0.05
+#: Bytes of the tree sets an oracle keeps besides the one in use, each standing in the
+#: state it was last moved to (see ``TravelOracle._take_nearest``). Two of the built-in
+#: city's (0.7 GB each): with ``china_city``'s three bands, each band's closures are
+#: repaired from that band's own trees instead of growing every tree again.
+SPARE_TREES_BYTES = 3 << 29
 #: Sources per Dijkstra call when growing trees again (bounds the float64 scratch).
 _REGROW_CHUNK = 16
 #: Guards the pool (checkout and release may come from several threads).
 _LOCK = threading.Lock()
+
+
+class _Stand:
+    """A tree set of an oracle: its state, arcs, trees both ways and the versions it lends."""
+
+    __slots__ = ("state", "graph", "outward", "inward", "lent")
+
+    def __init__(
+        self,
+        state: RoadNetwork,
+        graph: ArcGraph,
+        outward: TreeSet,
+        inward: TreeSet,
+        lent: set[int],
+    ) -> None:
+        self.state, self.graph, self.outward, self.inward, self.lent = (
+            state, graph, outward, inward, lent,
+        )  # fmt: skip
+
+    @classmethod
+    def grown(cls, base: RoadNetwork, sources: np.ndarray, state: RoadNetwork) -> _Stand:
+        """A new set with its trees grown in ``state`` (a state of ``base``)."""
+        graph = ArcGraph(base)
+        graph.move_to(state.factor)
+        outward = TreeSet(graph, sources)
+        return cls(state, graph, outward, TreeSet(graph, sources, reverse=True), set())
+
+    @property
+    def nbytes(self) -> int:
+        return self.graph.nbytes + self.outward.nbytes + self.inward.nbytes
 
 
 class TravelOracle:
@@ -102,6 +139,9 @@ class TravelOracle:
         self._kept_bytes = 0
         #: Versions whose kept arrays are views of the trees' own (those of :attr:`state`).
         self._lent: set[int] = set()
+        #: Other tree sets :meth:`kept_times` keeps, each standing in a state of its own
+        #: (most recently used last; see :data:`SPARE_TREES_BYTES`).
+        self._spares: list[_Stand] = []
         #: States whose seconds :meth:`kept_times` worked out (not found kept).
         self.computed = 0
 
@@ -122,10 +162,14 @@ class TravelOracle:
     def nbytes(self) -> int:
         """Bytes held by the trees, the arcs and the kept seconds not lent by the trees."""
         trees = self.graph.nbytes + self.outward.nbytes + self.inward.nbytes
-        return trees + self._kept_bytes - self._lent_bytes()
+        return trees + self._spare_bytes() + self._kept_bytes - self._lent_bytes()
+
+    def _spare_bytes(self) -> int:
+        return sum(s.nbytes for s in self._spares)
 
     def _lent_bytes(self) -> int:
-        return sum(self._kept[v][1].nbytes + self._kept[v][2].nbytes for v in self._lent)
+        lent = set(self._lent).union(*(s.lent for s in self._spares))
+        return sum(self._kept[v][1].nbytes + self._kept[v][2].nbytes for v in lent)
 
     def kept_times(self, state: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from and to the sources in ``state``, read-only, kept per state.
@@ -151,6 +195,7 @@ class TravelOracle:
         if hit is not None and hit[0]() is state:
             self._kept.move_to_end(state.version)
             return hit[1], hit[2]
+        self._take_nearest(state)
         self.move_to(state)
         out, inn = self.out_times.view(), self.in_times.view()
         out.flags.writeable = inn.flags.writeable = False
@@ -163,6 +208,55 @@ class TravelOracle:
             self._drop_kept(next(iter(self._kept)))
         return out, inn
 
+    def _take_nearest(self, state: RoadNetwork) -> None:
+        """Stand the trees nearest ``state`` in, before :meth:`kept_times` moves them there.
+
+        The hour bands of a congestion profile each slow whole road classes, so
+        a move between bands grows every tree again, while a closure within a
+        band is repaired. A run that goes night -> day -> day with a closure
+        -> night with a closure would grow its trees at every step with one
+        set; with a set kept per band, each closure is a repair from its own
+        band. So: the set whose state differs from ``state`` in fewest roads is
+        taken; if even that one would be grown again, a new set is grown
+        instead while :data:`SPARE_TREES_BYTES` allows, and the one in use is
+        kept for later.
+        """
+        mine = [self._stand_here(), *self._spares]
+        differ = [int(np.count_nonzero(t.graph.factor != state.factor)) for t in mine]
+        best = int(np.argmin(differ))  # ties: the set in use
+        if differ[best] > REGROW_SHARE * self.graph.arc_u.size:
+            if self._spare_bytes() + mine[0].nbytes <= SPARE_TREES_BYTES:
+                grown = _Stand.grown(self.state.base, self.sources, state)
+                self._spares.append(mine[0])
+                self._stand_in(grown)
+                return
+            best = 1 if self._spares else 0  # grown again anyway: the set used least lately
+        if best:
+            self._spares.remove(mine[best])
+            self._spares.append(mine[0])
+            self._stand_in(mine[best])
+
+    def _stand_here(self) -> _Stand:
+        """The set in use, as a :class:`_Stand` (its lent versions with it)."""
+        return _Stand(self.state, self.graph, self.outward, self.inward, self._lent)
+
+    def _stand_in(self, stand: _Stand) -> None:
+        self.state, self.graph = stand.state, stand.graph
+        self.outward, self.inward, self._lent = stand.outward, stand.inward, stand.lent
+
+    def drop_spares(self) -> int:
+        """Give up the tree sets not in use; returns the bytes freed.
+
+        What they lent to kept states stays with those states, as plain kept copies.
+        """
+        freed = 0
+        for spare in self._spares:
+            freed += spare.nbytes - sum(
+                self._kept[v][1].nbytes + self._kept[v][2].nbytes for v in spare.lent
+            )
+        self._spares.clear()
+        return freed
+
     def keeps(self, state: RoadNetwork) -> bool:
         """Whether :meth:`kept_times` would answer for ``state`` without moving."""
         hit = self._kept.get(state.version)
@@ -173,12 +267,16 @@ class TravelOracle:
         if old is not None:
             self._kept_bytes -= old[1].nbytes + old[2].nbytes
             self._lent.discard(version)
+            for spare in self._spares:
+                spare.lent.discard(version)
 
     def drop_kept(self) -> int:
         """Give up every kept entry; returns the bytes freed (lent arrays stay the trees')."""
         freed = self._kept_bytes - self._lent_bytes()
         self._kept.clear()
         self._lent.clear()
+        for spare in self._spares:
+            spare.lent.clear()
         self._kept_bytes = 0
         return freed
 
@@ -345,7 +443,11 @@ def _trim() -> None:
         for key, pool in per_net.items():
             idle.extend((per_net, key, o) for o in pool if not o.in_use)
     held = sum(o.nbytes for _, _, o in idle)
-    for _per_net, _key, oracle in idle:  # kept copies are cheap to make again: they go first
+    for _per_net, _key, oracle in idle:  # spare tree sets, then kept copies, go first
+        if held <= KEEP_BYTES:
+            break
+        held -= oracle.drop_spares()
+    for _per_net, _key, oracle in idle:
         if held <= KEEP_BYTES:
             break
         held -= oracle.drop_kept()

@@ -27,7 +27,8 @@ def _assert_times(out, back, state, nodes):
     np.testing.assert_array_equal(back, state.travel_times(nodes, reverse=True))
 
 
-def test_the_state_the_trees_stand_in_keeps_no_copy_of_their_seconds(county):
+def test_the_state_the_trees_stand_in_keeps_no_copy_of_their_seconds(county, monkeypatch):
+    monkeypatch.setattr(oracle_mod, "SPARE_TREES_BYTES", 0)  # one tree set, moved
     nodes = _nodes(county)
     o = oracle_mod.TravelOracle(county, nodes)
     bare = o.nbytes
@@ -101,3 +102,90 @@ def test_a_run_without_kept_tables_after_one_with_them_reads_its_own_moves(count
     _assert_times(tb.tt, tb.tt_back, county, nodes)
     _assert_times(kept.tt, kept.tt_back, day, nodes)  # what the day lent is still the day's
     plain.close()
+
+
+# ------------------------------------------------------------------ a tree set per band
+def _grown_and_repaired(monkeypatch):
+    """Count tree sets grown (per direction) and repairs, wherever they happen."""
+    counts = {"grown": 0, "regrown": 0, "repaired": 0}
+    real_init, real_update, real_regrow = (
+        trees_mod.TreeSet.__init__, trees_mod.TreeSet.update, oracle_mod._regrow,
+    )  # fmt: skip
+
+    def init(self, *a, **k):
+        counts["grown"] += 1
+        real_init(self, *a, **k)
+
+    def update(self, *a):
+        counts["repaired"] += 1
+        return real_update(self, *a)
+
+    def regrow(trees):
+        counts["regrown"] += 1
+        return real_regrow(trees)
+
+    monkeypatch.setattr(trees_mod.TreeSet, "__init__", init)
+    monkeypatch.setattr(trees_mod.TreeSet, "update", update)
+    monkeypatch.setattr(oracle_mod, "_regrow", regrow)
+    return counts
+
+
+def test_each_band_keeps_its_own_trees_and_its_closures_are_repaired_from_them(county, monkeypatch):
+    counts = _grown_and_repaired(monkeypatch)
+    nodes = _nodes(county)
+    o = oracle_mod.TravelOracle(county, nodes)
+    one = o.nbytes
+    night, day, peak = _bands(county)
+    cut = range(0, 60)
+    kept = {}
+    for state in (day, peak, night):
+        kept[state.version] = o.kept_times(state)
+    assert counts == {"grown": 6, "regrown": 0, "repaired": 0}  # a set per band, no regrowth
+    assert o.nbytes == 3 * one  # and no copy: each band's seconds are its own set's
+    # A closure in each band, in an order that would grow every tree again with one set.
+    closed = [s.with_closed(cut) for s in (night, day, peak)]
+    closed.append(day.with_closed(range(60, 90)))  # another closure in the day
+    for state in (closed[1], closed[0], closed[2], closed[3]):
+        kept[state.version] = o.kept_times(state)
+        assert o.state is state
+    assert counts["grown"] == 6 and counts["regrown"] == 0 and counts["repaired"] == 8
+    for state in (night, day, peak, *closed):
+        _assert_times(*kept[state.version], state, nodes)
+        out, back = o.kept_times(state)  # all kept: no work
+        assert out is kept[state.version][0] and back is kept[state.version][1]
+    assert o.computed == 7
+
+
+def test_spare_sets_stay_within_their_budget_and_go_first_when_idle(county, monkeypatch):
+    counts = _grown_and_repaired(monkeypatch)
+    nodes = _nodes(county)
+    oracle_mod._KEPT.clear()
+    o = oracle_mod.checkout(county, nodes)
+    one = o.nbytes
+    monkeypatch.setattr(oracle_mod, "SPARE_TREES_BYTES", one)  # room for one spare set
+    night, day, peak = _bands(county)
+    kept = {s.version: o.kept_times(s) for s in (day, peak)}
+    # The day got a set of its own; the peak found no room for another, so the night's set
+    # (used least lately) was grown again there.
+    assert counts == {"grown": 4, "regrown": 2, "repaired": 0} and len(o._spares) == 1
+    # Back to the night: the day's set, used least lately now, is grown again; the peak's kept.
+    peak_trees = o.outward
+    kept[night.version] = o.kept_times(night)
+    assert counts == {"grown": 4, "regrown": 4, "repaired": 0}
+    assert o._spares[0].outward is peak_trees and o.outward is not peak_trees
+    # A closure at the peak is repaired from the peak's own set.
+    closed = peak.with_closed(range(0, 60))
+    kept[closed.version] = o.kept_times(closed)
+    assert counts["regrown"] == 4 and counts["repaired"] == 2
+    for state in (night, day, peak, closed):
+        _assert_times(*kept[state.version], state, nodes)
+    # Idle and over the pool's budget: the spare set goes first, the seconds it lent stay.
+    monkeypatch.setattr(oracle_mod, "KEEP_BYTES", o.nbytes - 1)
+    o.release()
+    assert not o._spares and o._kept_bytes > 0 and oracle_mod.checkout(county, nodes) is o
+    for state in (night, day, peak, closed):
+        out, back = o.kept_times(state)
+        assert out is kept[state.version][0]
+        _assert_times(out, back, state, nodes)
+    assert o.nbytes == one + o._kept_bytes - 2 * nodes.size * county.n_nodes * 4  # one lent
+    o.release()

@@ -61,7 +61,12 @@ def test_a_congested_run_grows_a_new_oracles_trees_in_the_start_band(county, mon
     rec = sim.run(county, stations, depots, stream, rng=np.random.default_rng(2), congestion=cong)
     start = county.under(band_disruptions(county, cong.plan())[cong.plan().band_at(0.0)])
     assert not np.array_equal(start.factor, county.base.factor)
-    assert len(grown) == 2  # outward and inward, once each
-    for factor in grown:
+    # Outward and inward first in the start band; later bands get sets of their own
+    # (SPARE_TREES_BYTES), each grown once, in its band.
+    assert len(grown) >= 2 and len(grown) % 2 == 0
+    for factor in grown[:2]:
         np.testing.assert_array_equal(factor, start.factor)
+    pairs = [grown[k] for k in range(0, len(grown), 2)]
+    assert all(np.array_equal(a, b) for a, b in zip(grown[::2], grown[1::2], strict=True))
+    assert len({f.tobytes() for f in pairs}) == len(pairs)
     assert len(rec.dispatches["team"]) > 0
