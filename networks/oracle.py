@@ -27,8 +27,8 @@ sources on 198,000 nodes that is 0.68 GB; :data:`KEEP_BYTES` bounds what idle
 oracles may hold. Kept seconds take 8 bytes per source per node and state,
 but none for a state a tree set stands in; at most :data:`KEPT_TIMES_BYTES`
 per oracle (counting those states' too). An oracle asked for kept seconds
-also keeps spare tree sets standing in other states (one per hour band),
-within :data:`SPARE_TREES_BYTES`. Idle oracles give up their spare sets,
+also keeps spare tree sets standing in other states (one per hour band,
+typically), within :data:`SPARE_TREES_BYTES`. Idle oracles give up their spare sets,
 then their kept seconds, before any oracle is dropped.
 """
 
@@ -67,9 +67,14 @@ _LOCK = threading.Lock()
 
 
 class _Stand:
-    """A tree set of an oracle: its state, arcs, trees both ways and the versions it lends."""
+    """A tree set of an oracle: its state, arcs and trees both ways.
 
-    __slots__ = ("state", "graph", "outward", "inward", "lent")
+    ``handed``: whether views of its float32 seconds were handed out (by
+    :meth:`TravelOracle.kept_times`) since they were last replaced; such
+    arrays must never be rewritten, so a move gives the trees new ones first.
+    """
+
+    __slots__ = ("state", "graph", "outward", "inward", "handed")
 
     def __init__(
         self,
@@ -77,10 +82,10 @@ class _Stand:
         graph: ArcGraph,
         outward: TreeSet,
         inward: TreeSet,
-        lent: set[int],
+        handed: bool,
     ) -> None:
-        self.state, self.graph, self.outward, self.inward, self.lent = (
-            state, graph, outward, inward, lent,
+        self.state, self.graph, self.outward, self.inward, self.handed = (
+            state, graph, outward, inward, handed,
         )  # fmt: skip
 
     @classmethod
@@ -89,7 +94,7 @@ class _Stand:
         graph = ArcGraph(base)
         graph.move_to(state.factor)
         outward = TreeSet(graph, sources)
-        return cls(state, graph, outward, TreeSet(graph, sources, reverse=True), set())
+        return cls(state, graph, outward, TreeSet(graph, sources, reverse=True), False)
 
     @property
     def nbytes(self) -> int:
@@ -137,8 +142,8 @@ class TravelOracle:
         )
         #: Bytes of every kept entry (the budget counts the lent ones too).
         self._kept_bytes = 0
-        #: Versions whose kept arrays are views of the trees' own (those of :attr:`state`).
-        self._lent: set[int] = set()
+        #: Whether views of the trees' own float32 seconds were handed out (see _Stand).
+        self._handed = False
         #: Other tree sets :meth:`kept_times` keeps, each standing in a state of its own
         #: (most recently used last; see :data:`SPARE_TREES_BYTES`).
         self._spares: list[_Stand] = []
@@ -160,28 +165,33 @@ class TravelOracle:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held by the trees, the arcs and the kept seconds not lent by the trees."""
+        """Bytes held: every tree set's trees and arcs, and the kept seconds no set lends."""
         trees = self.graph.nbytes + self.outward.nbytes + self.inward.nbytes
         return trees + self._spare_bytes() + self._kept_bytes - self._lent_bytes()
 
     def _spare_bytes(self) -> int:
         return sum(s.nbytes for s in self._spares)
 
-    def _lent_bytes(self) -> int:
-        lent = set(self._lent).union(*(s.lent for s in self._spares))
-        return sum(self._kept[v][1].nbytes + self._kept[v][2].nbytes for v in lent)
+    def _lent_bytes(self, stands: list[_Stand] | None = None) -> int:
+        """Bytes of kept entries that are views of the seconds of ``stands`` (default: all)."""
+        if stands is None:
+            stands = [self._stand_here(), *self._spares]
+        own = {id(s.outward.dist32) for s in stands}
+        return sum(out.nbytes + inn.nbytes for _, out, inn in self._kept.values()
+                   if id(out.base) in own)  # fmt: skip
 
     def kept_times(self, state: RoadNetwork) -> tuple[np.ndarray, np.ndarray]:
         """Seconds from and to the sources in ``state``, read-only, kept per state.
 
-        The first ask for a state moves the oracle there (repairing only what
-        differs from where it was, or growing the trees again when most
-        differs) and keeps read-only views of :attr:`out_times` and
-        :attr:`in_times`; when the trees move on, those arrays stay with the
-        state and the trees take new ones, so the views never change. Later
-        asks, in this run or a later one, return them without moving. At most
-        :data:`KEPT_TIMES_BYTES` are kept, the least recently asked for going
-        first.
+        The first ask for a state moves a tree set there (the one nearest it,
+        or a new one: see :meth:`_take_nearest`; repairing only what differs
+        from where it was, or growing the trees again when most differs) and
+        keeps read-only views of :attr:`out_times` and :attr:`in_times`; when
+        the set moves on, those arrays stay with the state (and with whoever
+        holds them) and the set takes new ones, so the views never change.
+        Later asks, in this run or a later one, return them without moving.
+        At most :data:`KEPT_TIMES_BYTES` are kept, the least recently asked
+        for going first.
 
         Returns
         -------
@@ -195,17 +205,22 @@ class TravelOracle:
         if hit is not None and hit[0]() is state:
             self._kept.move_to_end(state.version)
             return hit[1], hit[2]
-        self._take_nearest(state)
-        self.move_to(state)
-        out, inn = self.out_times.view(), self.in_times.view()
-        out.flags.writeable = inn.flags.writeable = False
-        self.computed += 1
-        self._drop_kept(state.version)
-        self._kept[state.version] = (weakref.ref(state), out, inn)
-        self._lent.add(state.version)
-        self._kept_bytes += out.nbytes + inn.nbytes
-        while self._kept_bytes > KEPT_TIMES_BYTES and len(self._kept) > 1:
-            self._drop_kept(next(iter(self._kept)))
+        try:
+            self._take_nearest(state)
+            self.move_to(state)
+            out, inn = self.out_times.view(), self.in_times.view()
+            out.flags.writeable = inn.flags.writeable = False
+            self._handed = True
+            self.computed += 1
+            self._drop_kept(state.version)
+            self._kept[state.version] = (weakref.ref(state), out, inn)
+            self._kept_bytes += out.nbytes + inn.nbytes
+            while self._kept_bytes > KEPT_TIMES_BYTES and len(self._kept) > 1:
+                self._drop_kept(next(iter(self._kept)))
+        except BaseException:
+            # Sets swapped half-way, or the books half-kept: never handed out again.
+            self.broken = True
+            raise
         return out, inn
 
     def _take_nearest(self, state: RoadNetwork) -> None:
@@ -213,18 +228,20 @@ class TravelOracle:
 
         The hour bands of a congestion profile each slow whole road classes, so
         a move between bands grows every tree again, while a closure within a
-        band is repaired. A run that goes night -> day -> day with a closure
-        -> night with a closure would grow its trees at every step with one
-        set; with a set kept per band, each closure is a repair from its own
-        band. So: the set whose state differs from ``state`` in fewest roads is
-        taken; if even that one would be grown again, a new set is grown
-        instead while :data:`SPARE_TREES_BYTES` allows, and the one in use is
-        kept for later.
+        band is repaired. With one set, a run whose bands are already kept
+        (the trees standing in the last band worked out) grows its trees again
+        for each closure in another band; with a set per band, each closure is
+        a repair from its own band. So: the set whose state differs from
+        ``state`` in fewest roads is taken; if even that one would be grown
+        again, a new set is grown instead while :data:`SPARE_TREES_BYTES`
+        allows, and the one in use is kept for later; else the set used least
+        lately is grown again.
         """
         mine = [self._stand_here(), *self._spares]
         differ = [int(np.count_nonzero(t.graph.factor != state.factor)) for t in mine]
         best = int(np.argmin(differ))  # ties: the set in use
-        if differ[best] > REGROW_SHARE * self.graph.arc_u.size:
+        # Roads, not arcs, as move_to counts (an estimate: more roads than arcs differ).
+        if differ[best] > REGROW_SHARE * state.factor.size:
             if self._spare_bytes() + mine[0].nbytes <= SPARE_TREES_BYTES:
                 grown = _Stand.grown(self.state.base, self.sources, state)
                 self._spares.append(mine[0])
@@ -237,23 +254,24 @@ class TravelOracle:
             self._stand_in(mine[best])
 
     def _stand_here(self) -> _Stand:
-        """The set in use, as a :class:`_Stand` (its lent versions with it)."""
-        return _Stand(self.state, self.graph, self.outward, self.inward, self._lent)
+        """The set in use, as a :class:`_Stand`."""
+        return _Stand(self.state, self.graph, self.outward, self.inward, self._handed)
 
     def _stand_in(self, stand: _Stand) -> None:
         self.state, self.graph = stand.state, stand.graph
-        self.outward, self.inward, self._lent = stand.outward, stand.inward, stand.lent
+        self.outward, self.inward, self._handed = stand.outward, stand.inward, stand.handed
 
     def drop_spares(self) -> int:
-        """Give up the tree sets not in use; returns the bytes freed.
+        """Give up the tree sets not in use.
 
         What they lent to kept states stays with those states, as plain kept copies.
+
+        Returns
+        -------
+        int
+            Bytes freed (the sets' own, less the seconds they lent, which stay).
         """
-        freed = 0
-        for spare in self._spares:
-            freed += spare.nbytes - sum(
-                self._kept[v][1].nbytes + self._kept[v][2].nbytes for v in spare.lent
-            )
+        freed = self._spare_bytes() - self._lent_bytes(self._spares)
         self._spares.clear()
         return freed
 
@@ -264,19 +282,13 @@ class TravelOracle:
 
     def _drop_kept(self, version: int) -> None:
         old = self._kept.pop(version, None)
-        if old is not None:
+        if old is not None:  # a set that lent it still replaces its arrays before a move
             self._kept_bytes -= old[1].nbytes + old[2].nbytes
-            self._lent.discard(version)
-            for spare in self._spares:
-                spare.lent.discard(version)
 
     def drop_kept(self) -> int:
         """Give up every kept entry; returns the bytes freed (lent arrays stay the trees')."""
         freed = self._kept_bytes - self._lent_bytes()
         self._kept.clear()
-        self._lent.clear()
-        for spare in self._spares:
-            spare.lent.clear()
         self._kept_bytes = 0
         return freed
 
@@ -284,19 +296,19 @@ class TravelOracle:
         """Make :attr:`out_times` and :attr:`in_times` the arrays :meth:`move_to` rewrites.
 
         For a user that holds on to them across moves instead of asking
-        :meth:`kept_times`: arrays lent to a kept state go to it (kept seconds
-        never change), and the trees take copies.
+        :meth:`kept_times`: arrays handed out as kept seconds stay with their
+        holders (kept seconds never change), and the trees take copies.
         """
         self._detach(fresh=False)
 
     def _detach(self, *, fresh: bool) -> None:
-        """Leave lent arrays to their kept states; the trees take copies (``fresh``: new arrays)."""
-        if not self._lent:
+        """Leave handed-out arrays to their holders; the trees take copies (``fresh``: new)."""
+        if not self._handed:
             return
         for trees in (self.outward, self.inward):
             lent = trees.dist32
             trees.dist32 = np.empty_like(lent) if fresh else lent.copy()
-        self._lent.clear()
+        self._handed = False
 
     def move_to(self, state: RoadNetwork) -> int:
         """Answer for ``state`` from now on (a state of the same network).

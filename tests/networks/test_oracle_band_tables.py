@@ -27,6 +27,16 @@ def _assert_times(out, back, state, nodes):
     np.testing.assert_array_equal(back, state.travel_times(nodes, reverse=True))
 
 
+def _held(o) -> int:
+    """Bytes of the distinct arrays an oracle holds: its sets, and kept seconds of no set."""
+    sets = [o._stand_here(), *o._spares]
+    own = {id(s.outward.dist32) for s in sets} | {id(s.inward.dist32) for s in sets}
+    total = sum(s.nbytes for s in sets)
+    for _ref, out, back in o._kept.values():
+        total += sum(a.nbytes for a in (out, back) if id(a.base) not in own)
+    return total
+
+
 def test_the_state_the_trees_stand_in_keeps_no_copy_of_their_seconds(county, monkeypatch):
     monkeypatch.setattr(oracle_mod, "SPARE_TREES_BYTES", 0)  # one tree set, moved
     nodes = _nodes(county)
@@ -149,11 +159,53 @@ def test_each_band_keeps_its_own_trees_and_its_closures_are_repaired_from_them(c
         kept[state.version] = o.kept_times(state)
         assert o.state is state
     assert counts["grown"] == 6 and counts["regrown"] == 0 and counts["repaired"] == 8
+    assert o.nbytes == _held(o) == 3 * one + 4 * 2 * nodes.size * county.n_nodes * 4  # 4 left
     for state in (night, day, peak, *closed):
         _assert_times(*kept[state.version], state, nodes)
         out, back = o.kept_times(state)  # all kept: no work
         assert out is kept[state.version][0] and back is kept[state.version][1]
     assert o.computed == 7
+    freed, before = o.drop_spares(), o.nbytes + 0
+    assert freed > 0 and o.nbytes == _held(o)
+    for state in (night, day, peak, *closed):  # what the dropped sets lent stays kept
+        assert o.kept_times(state)[0] is kept[state.version][0]
+    assert o.computed == 7 and before == o.nbytes
+
+
+def test_seconds_handed_out_never_change_even_after_they_leave_the_kept(county, monkeypatch):
+    nodes = _nodes(county)
+    o = oracle_mod.TravelOracle(county, nodes)
+    each = 2 * nodes.size * county.n_nodes * 4
+    monkeypatch.setattr(oracle_mod, "KEPT_TIMES_BYTES", 2 * each)  # two states kept
+    night, day, _peak = _bands(county)
+    handed = {}
+    for state in (night, day, day.with_closed(range(0, 60)), night.with_closed(range(0, 60))):
+        handed[state] = o.kept_times(state)
+        assert o.nbytes == _held(o)
+    # The night's seconds left the kept when the third state came; its set was then moved on
+    # to the night with a closure. What was handed out still reads the night.
+    assert not o.keeps(night)
+    for state, (out, back) in handed.items():
+        _assert_times(out, back, state, nodes)
+
+
+def test_an_oracle_interrupted_between_sets_is_never_handed_out_again(county, monkeypatch):
+    nodes = _nodes(county)
+    oracle_mod._KEPT.clear()
+    o = oracle_mod.checkout(county, nodes)
+    night, day, _peak = _bands(county)
+    o.kept_times(day)  # a set for the day, the night's kept spare
+
+    def interrupted(self, stand):
+        self.state = stand.state  # half-way: the state switched, the trees not
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(oracle_mod.TravelOracle, "_stand_in", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        o.kept_times(night.with_closed(range(0, 60)))
+    assert o.broken
+    o.release()
+    assert oracle_mod.checkout(county, nodes) is not o
 
 
 def test_spare_sets_stay_within_their_budget_and_go_first_when_idle(county, monkeypatch):
@@ -188,4 +240,25 @@ def test_spare_sets_stay_within_their_budget_and_go_first_when_idle(county, monk
         assert out is kept[state.version][0]
         _assert_times(out, back, state, nodes)
     assert o.nbytes == one + o._kept_bytes - 2 * nodes.size * county.n_nodes * 4  # one lent
+    assert o.nbytes == _held(o)
     o.release()
+
+
+def test_with_no_room_for_another_set_the_one_used_least_lately_is_grown_again(county, monkeypatch):
+    nodes = _nodes(county)
+    o = oracle_mod.TravelOracle(county, nodes)
+    monkeypatch.setattr(oracle_mod, "SPARE_TREES_BYTES", 2 * o.nbytes)  # two spare sets
+    night, day, peak = _bands(county)
+    trees = {}
+    for state in (night, day, peak):
+        o.kept_times(state)
+        trees[state] = o.outward
+    o.kept_times(day.with_closed(range(0, 60)))  # the day's set, used again (a repair)
+    assert o.outward is trees[day] and [s.outward for s in o._spares] == [trees[night], trees[peak]]
+    # Far from every set (a tenth of the roads closed): no room, so the night's set (used
+    # least lately) is grown again there; the peak's and the day's are kept.
+    far = night.with_closed(range(0, county.n_edges, 10))
+    o.kept_times(far)
+    assert o.outward is trees[night]
+    assert [s.outward for s in o._spares] == [trees[peak], trees[day]]
+    _assert_times(o.out_times, o.in_times, far, nodes)
