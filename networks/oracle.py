@@ -243,10 +243,14 @@ class TravelOracle:
         # Roads, not arcs, as move_to counts (an estimate: more roads than arcs differ).
         if differ[best] > REGROW_SHARE * state.factor.size:
             if self._spare_bytes() + mine[0].nbytes <= SPARE_TREES_BYTES:
-                grown = _Stand.grown(self.state.base, self.sources, state)
-                self._spares.append(mine[0])
-                self._stand_in(grown)
-                return
+                try:
+                    grown = _Stand.grown(self.state.base, self.sources, state)
+                except MemoryError:  # a smaller machine: the sets there are grown again
+                    grown = None
+                if grown is not None:
+                    self._spares.append(mine[0])
+                    self._stand_in(grown)
+                    return
             best = 1 if self._spares else 0  # grown again anyway: the set used least lately
         if best:
             self._spares.remove(mine[best])

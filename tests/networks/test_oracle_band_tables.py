@@ -262,3 +262,22 @@ def test_with_no_room_for_another_set_the_one_used_least_lately_is_grown_again(c
     assert o.outward is trees[night]
     assert [s.outward for s in o._spares] == [trees[peak], trees[day]]
     _assert_times(o.out_times, o.in_times, far, nodes)
+
+
+def test_a_set_that_cannot_be_grown_for_want_of_memory_leaves_the_sets_there_to_move(
+    county, monkeypatch
+):
+    nodes = _nodes(county)
+    o = oracle_mod.TravelOracle(county, nodes)
+    night, day, peak = _bands(county)
+    o.kept_times(day)  # a set of its own; the night's is the spare
+
+    def no_memory(*args):
+        raise MemoryError
+
+    monkeypatch.setattr(oracle_mod._Stand, "grown", no_memory)
+    spare = o._spares[0].outward
+    out, back = o.kept_times(peak)  # no new set: the night's (used least lately) moves there
+    assert not o.broken and len(o._spares) == 1 and o.outward is spare
+    _assert_times(out, back, peak, nodes)
+    _assert_times(*o.kept_times(day), day, nodes)
