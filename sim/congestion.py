@@ -191,18 +191,14 @@ def hour_starts(start_hour: float) -> tuple[tuple[float, ...], tuple[int, ...]]:
 def _turn(day_start: float, offset: float) -> float:
     """The first minute ``t`` of the run with ``t - day_start >= offset``: where the hour turns.
 
-    ``day_start`` is a day's first minute (a multiple of 1440). ``day_start +
-    offset`` may round to a float that, less ``day_start`` again, falls a hair
-    short of ``offset`` (or a float before it may not): :func:`clock_hour` must
-    read the new hour exactly from the minute a change is said to come. For a
-    multiple of 1440 the subtraction is exact, so at most one step is taken.
+    ``day_start`` is a day's first minute (a multiple of 1440, above any
+    ``offset``, so ``t - day_start`` is exact). ``day_start + offset`` may
+    round down to a float that, less ``day_start`` again, falls a hair short
+    of ``offset``: then the next float is the turn, as :func:`clock_hour`
+    reads it. Rounded up, the float before it is short of ``offset``.
     """
     t = day_start + offset
-    while t - day_start < offset:
-        t = math.nextafter(t, math.inf)
-    while math.nextafter(t, -math.inf) - day_start >= offset:
-        t = math.nextafter(t, -math.inf)
-    return t
+    return t if t - day_start >= offset else math.nextafter(t, math.inf)
 
 
 def clock_hour(minute: float, start_hour: float) -> int:

@@ -165,11 +165,13 @@ def test_each_band_keeps_its_own_trees_and_its_closures_are_repaired_from_them(c
         out, back = o.kept_times(state)  # all kept: no work
         assert out is kept[state.version][0] and back is kept[state.version][1]
     assert o.computed == 7
-    freed, before = o.drop_spares(), o.nbytes + 0
-    assert freed > 0 and o.nbytes == _held(o)
+    before = o.nbytes
+    freed = o.drop_spares()
+    after = o.nbytes
+    assert freed > 0 and freed == before - after and after == _held(o)
     for state in (night, day, peak, *closed):  # what the dropped sets lent stays kept
         assert o.kept_times(state)[0] is kept[state.version][0]
-    assert o.computed == 7 and before == o.nbytes
+    assert o.computed == 7 and o.nbytes == after
 
 
 def test_seconds_handed_out_never_change_even_after_they_leave_the_kept(county, monkeypatch):
