@@ -29,6 +29,17 @@ _INF = math.inf
 _NAN = math.nan
 
 
+class Clearing(Timeout):
+    """The moment incident ``i`` clears, as last scheduled: its value is ``(i, token)``.
+
+    An incident's clearing is scheduled again when a team arrives; the earlier
+    event stays in SimPy's queue with an old token. The run loop drops such an
+    event unrun (:meth:`sim.roads.RoadStates._run_roads`), so that it moves no
+    clock: one team's clearing time alone can lie weeks past the run's last
+    real event.
+    """
+
+
 def work_done_at(arrivals: list[float], work: float) -> float:
     """When ``work`` team-minutes are done by teams that each start at their arrival.
 
@@ -206,7 +217,7 @@ class Dispatch:
             clr = work_done_at(arrivals, n * (self.s_control[i] + self.s_clear[i]))
         self.under_control[i] = ctrl
         self.cleared[i] = clr
-        ev = Timeout(self.env, clr - self.env._now, (i, self.token[i]))
+        ev = Clearing(self.env, clr - self.env._now, (i, self.token[i]))
         ev.callbacks.append(self._cleared)
 
     def _call_taken(self) -> None:

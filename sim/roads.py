@@ -29,6 +29,7 @@ band that comes back costs a look-up. Without congestion none of this runs.
 from __future__ import annotations
 
 import math
+from heapq import heappop
 
 import numpy as np
 from simpy.events import Timeout
@@ -37,6 +38,7 @@ from networks.roadnet import RoadNetwork
 from networks.states import Disruption
 from scenarios.stream import IncidentStream
 from sim.congestion import Congestion, band_disruptions
+from sim.dispatch import Clearing
 from sim.facilities import CAPABILITIES
 from sim.fleet import HOMEWARD
 from sim.travel import Travel, TravelTables
@@ -176,7 +178,9 @@ class RoadStates:
         for it, so the run ends with its last real event, and code that asks
         whether anything else is still to happen (``env._queue``, and the next
         call) sees only real ones. Events at ``until`` or later are not run, as
-        with ``env.run(until=...)``, which leaves the clock at ``until``.
+        with ``env.run(until=...)``, which leaves the clock at ``until``. A
+        clearing scheduled again since (:class:`sim.dispatch.Clearing`) is
+        dropped unrun, so that the clock never stops at one.
         """
         env = self.env
         queue, step = env._queue, env.step
@@ -184,9 +188,14 @@ class RoadStates:
         due = bands.next_change(0.0) if bands is not None else _INF
         stop = _INF if until is None else until
         at, aid = self._arrival, self._arrival_eid
+        token = self.token
         while True:
             if queue:
                 head = queue[0]
+                ev = head[3]
+                if type(ev) is Clearing and ev._value[1] != token[ev._value[0]]:
+                    heappop(queue)  # a clearing scheduled again since: it would do nothing
+                    continue
                 t = head[0]
                 # The call first if SimPy would have popped its Timeout (priority NORMAL = 1) first.
                 call = at < t or (at == t and (head[1] > 1 or (head[1] == 1 and aid < head[2])))

@@ -22,6 +22,7 @@ from simpy.events import Timeout
 import sim
 from benchmarks.bench_sim import county_stream
 from networks import synthetic_county
+from sim.dispatch import Clearing, Dispatch
 from sim.roads import RoadStates
 
 # Per call: its minute (sorted below) and the delays of the events it schedules.
@@ -37,6 +38,8 @@ CALLS = st.lists(
 
 class _Merged(RoadStates):
     """The engine's run loop alone: calls from a sorted list, events on SimPy's queue."""
+
+    token: list[int] = []  # noqa: RUF012 (read only by clearings: see _Clearings)
 
     def __init__(self, calls: list[tuple[float, list[float]]], until: float | None) -> None:
         self.env = simpy.Environment()
@@ -134,3 +137,63 @@ def test_events_counts_the_simpy_events_only(monkeypatch, horizon) -> None:
     rec = sim.run(net, stations, depots, stream, rng=np.random.default_rng(1), horizon=horizon)
     assert rec.meta["events"] == len(scheduled)
     assert 0 < len(scheduled) < 2 * len(stream)  # one event per incident (clearing), not two
+
+
+class _Clearings(_Merged):
+    """Call 0 schedules incident 0's clearing at minute 50, then again at minute 10."""
+
+    def __init__(self) -> None:
+        self.token = [0]
+        super().__init__([(0.0, [5.0])], None)
+
+    def _call_taken(self) -> None:
+        super()._call_taken()
+        late = Clearing(self.env, 50.0, (0, self.token[0]))
+        late.callbacks.append(self._event)
+        self.token[0] += 1  # a team arrived: the work ends sooner
+        soon = Clearing(self.env, 10.0, (0, self.token[0]))
+        soon.callbacks.append(self._event)
+
+
+def test_a_clearing_scheduled_again_is_dropped_unrun() -> None:
+    merged = _Clearings()
+    assert merged.log == [("call", 0, 0.0), ("event", (0, 0), 5.0), ("event", (0, 1), 10.0)]
+    assert merged.env.now == 10.0  # not 50: the clock never stops at the stale clearing
+    assert not merged.env._queue
+
+
+def test_the_run_ends_at_its_last_clearing_not_at_a_stale_one(monkeypatch) -> None:
+    """Incidents whose clearing came sooner as teams arrived: the run runs no stale clearing.
+
+    One team alone would take as long as the complement together times its size: such a
+    clearing could stand weeks past the run's last real event and set ``records.end``.
+    """
+    net = synthetic_county()
+    stations, depots = sim.default_facilities(net)
+    stream = county_stream(net, 400, rate=0.12, rng=np.random.default_rng(3))
+    ran: list[tuple[float, bool]] = []
+    made, stepped = [], []
+    cleared, init, step = Dispatch._cleared, Clearing.__init__, simpy.Environment.step
+
+    def spy(self, ev):
+        i, token = ev._value
+        ran.append((self.env.now, token == self.token[i]))
+        return cleared(self, ev)
+
+    def count(self, env, delay, value):
+        made.append(value)
+        init(self, env, delay, value)
+
+    def steps(self):
+        step(self)
+        stepped.append(self.now)
+
+    monkeypatch.setattr(Dispatch, "_cleared", spy)
+    monkeypatch.setattr(Clearing, "__init__", count)
+    monkeypatch.setattr(simpy.Environment, "step", steps)
+    rec = sim.run(net, stations, depots, stream, rng=np.random.default_rng(4))
+    assert len(made) > len(ran)  # some clearings were scheduled again
+    assert all(live for _t, live in ran)
+    assert stepped == sorted(stepped)
+    last = max(np.nanmax(rec.incidents["cleared"]), np.nanmax(rec.dispatches["arrival"]))
+    assert rec.end == max(stepped[-1], last)
