@@ -205,7 +205,9 @@ class Engine(
 
         local = self.stations[:-1] if self.reinforcement is not None else self.stations
         tables = people_tables(
-            records, spec=self.people, network=self.network, stations=local,  # type: ignore[arg-type]
+            # The state the run started in (a what-if closure stays closed), at free flow:
+            # self.network is the undisrupted base the stream's disruptions are laid over.
+            records, spec=self.people, network=self._free_start, stations=local,  # type: ignore[arg-type]
             rng=self.people_rng,  # type: ignore[arg-type]
         )  # fmt: skip
         records.people, records.shelters = tables["people"], tables["shelters"]

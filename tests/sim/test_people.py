@@ -388,3 +388,29 @@ def test_from_python_a_shelter_stands_on_a_node_index():
         PeopleSpec.from_dict({"shelters": [{"name": "A", "location": "landmark:X", "capacity": 1}]},
                              source="s.toml")  # fmt: skip
     assert exc.value.key == "people.shelters[0].location" and "s.toml" in str(exc.value)
+
+
+def test_evacuation_drives_on_the_roads_the_run_started_on():
+    """A what-if state (every road five times slower) holds for the evacuation drives too."""
+    from networks import Disruption
+
+    county, (stations, depots) = _region()
+    slow = county.under([Disruption(tuple(range(len(county.edges.u))), 5.0)])
+    stream = county_stream(county, 400, rate=0.3, rng=np.random.default_rng(5))
+    runs = [
+        sim.run(net, stations, depots, stream, rng=np.random.default_rng(6), people=COUNTY_SPEC)
+        for net in (county, slow)
+    ]
+
+    def after_arrival(rec):  # evacuation minutes counted from the first team on scene
+        p, i = rec.people, rec.incidents
+        row = p["incident"]
+        return p["evacuation_min"] - (i["first_arrival"][row] - i["call"][row]), p["sheltered"]
+
+    (fast_t, fast_n), (slow_t, slow_n) = map(after_arrival, runs)
+    both = np.isfinite(fast_t) & np.isfinite(slow_t) & (fast_n == slow_n) & (fast_n > 0)
+    assert both.sum() >= 5
+    # Loading takes as long on either; the drives (none to a shelter at the scene) take
+    # five times as long.
+    assert np.all(slow_t[both] >= fast_t[both])
+    assert np.mean(slow_t[both] > fast_t[both]) > 0.5
