@@ -59,7 +59,7 @@ def run_demo(*, out: Path, seed: int = 2024, replications: int = 5, overwrite: b
     from networks.files import atomic_write_text
     from networks.plot import plot_network
 
-    check_folder_target(out, overwrite=overwrite)
+    check_folder_target(out, overwrite=overwrite, command="demo")
     cfg = demo_config(seed=seed, replications=replications)
     adopt(getattr(cfg, "language", None))  # the config's language, unless --lang chose one
     region = cfg.region()

@@ -185,7 +185,11 @@ def _is_empty_dir(p: Path) -> bool:
 
 
 def check_folder_target(
-    path: str | os.PathLike[str], *, option: str = "--out", overwrite: bool = False
+    path: str | os.PathLike[str],
+    *,
+    option: str = "--out",
+    overwrite: bool = False,
+    command: str | None = None,
 ) -> Path:
     """Check that a command may write its output folder at ``path``, before any work.
 
@@ -197,6 +201,10 @@ def check_folder_target(
         The option that named it.
     overwrite
         Whether an earlier yingji output there may be replaced (as a whole).
+    command
+        The command that would write it: a folder another command wrote
+        (``yingji examples``' copies, a drill's scores) is never replaced by it.
+        ``None``: not checked.
 
     Returns
     -------
@@ -207,7 +215,8 @@ def check_folder_target(
     ------
     ConfigError
         If ``path`` is a file, lies under a file, cannot be written, holds an
-        earlier output and ``overwrite`` is false, or holds files yingji did not write.
+        earlier output and ``overwrite`` is false, holds files yingji did not write,
+        or holds another command's output.
     """
     if not str(path).strip():
         raise ConfigError(_("is empty; name a folder"), source=repr(str(path)), key=option)
@@ -224,13 +233,24 @@ def check_folder_target(
         raise ConfigError(_("is a file; expected a folder"), source=str(p), key=option)
     check_parent_writable(p, option)
     if p.is_dir() and not _is_empty_dir(p):
-        written = _marked_files(p)
+        marker = _marker(p)
+        written = marker[0] if marker is not None else None
         if written is None:
             raise ConfigError(
                 _(
                     "is not empty and was not written by yingji; not replacing it "
                     "(use a new {option} folder)"
                 ).format(option=option),
+                source=str(p),
+                key=option,
+            )
+        made_by = marker[1] if marker is not None else None
+        if command is not None and made_by is not None and _kind(made_by) != _kind(command):
+            raise ConfigError(
+                _(
+                    "holds the output of 'yingji {other}', which 'yingji {command}' does not "
+                    "replace; use another {option} folder"
+                ).format(other=made_by, command=command, option=option),
                 source=str(p),
                 key=option,
             )
@@ -260,12 +280,24 @@ def _files(folder: Path) -> list[str]:
     return [str(f.relative_to(folder)) for f in folder.rglob("*") if not f.is_dir()]
 
 
-def _marked_files(folder: Path) -> set[str] | None:
-    """The files a yingji command wrote into ``folder`` (``None``: not a yingji folder)."""
+#: Commands whose folders are one kind of output (the demo is a run of the built-in county).
+_SAME_KIND = {"demo": "run"}
+
+
+def _kind(command: str) -> str:
+    return _SAME_KIND.get(command, command)
+
+
+def _marker(folder: Path) -> tuple[set[str], str | None] | None:
+    """The files a yingji command wrote into ``folder`` and the command (``None``: not yingji's).
+
+    The command is ``None`` in a marker that does not record one.
+    """
     try:
         data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-        return set(data["files"])
-    except (OSError, ValueError, KeyError, TypeError):
+        made_by = data.get("command")
+        return set(data["files"]), made_by if isinstance(made_by, str) else None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -358,7 +390,7 @@ def staged_folder(
     pathlib.Path
         The folder to write into.
     """
-    target = check_folder_target(path, option=option, overwrite=overwrite)
+    target = check_folder_target(path, option=option, overwrite=overwrite, command=command)
     sweep_stale(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     stage = target.with_name(f"{STAGE_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{target.name}")
@@ -376,7 +408,7 @@ def staged_folder(
         atomic_write_text(stage / MARKER, json.dumps(marker, indent=1) + "\n")
         fsync_dir(stage)
         # Something may have appeared at the target while we ran: check again.
-        check_folder_target(target, option=option, overwrite=overwrite)
+        check_folder_target(target, option=option, overwrite=overwrite, command=command)
         _swap_in(stage, target)
         fsync_dir(target.parent)
     finally:

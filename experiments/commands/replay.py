@@ -68,7 +68,7 @@ def replay_and_report(
     adopt_file_language(config_path)
     cfg = RunConfig.from_file(config_path)
     adopt(getattr(cfg, "language", None))
-    check_folder_target(out, overwrite=overwrite)
+    check_folder_target(out, overwrite=overwrite, command="replay")
     region = cfg.region()
     log = read_replay_log(log_path, region.network)
     if calibrate:  # refuse before any simulation when there is nothing to calibrate on

@@ -78,7 +78,7 @@ def run_and_report(
         adopt_file_language(config_path)  # the config's own errors in its language
     cfg = config if isinstance(config, RunConfig) else RunConfig.from_file(config_path)
     adopt(getattr(cfg, "language", None))  # the config's language, unless --lang chose one
-    check_folder_target(out, overwrite=overwrite)
+    check_folder_target(out, overwrite=overwrite, command=command)
     plan_executor(workers=workers, dask=dask)  # a bad --workers/--dask before any work
     region = cfg.region()  # validate placements before any work
     # The summary describes the run that produced it: overrides become the config's values.

@@ -322,7 +322,7 @@ def cmd_site(args: argparse.Namespace) -> int:
         data, source=str(path), base_dir=path.parent, overrides=overrides, only=args.task
     )
     out = Path(args.out)
-    check_folder_target(out, overwrite=args.overwrite)
+    check_folder_target(out, overwrite=args.overwrite, command="site")
     region = config.region()
     # Solve every task before writing anything: a mistake in the second task must not
     # leave the first one's folder half-replaced.

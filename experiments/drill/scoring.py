@@ -166,7 +166,7 @@ def _check_out(out: Path, folder: Path, overwrite: bool) -> Path:
             source=str(out),
             key="--out",
         )
-    return check_folder_target(out, option="--out", overwrite=overwrite)
+    return check_folder_target(out, option="--out", overwrite=overwrite, command="drill score")
 
 
 def score_folder(
