@@ -244,9 +244,13 @@ class Prepositioning:
         levels = duty.levels if duty is not None else ()
         plan = self.warning_plan
         assert plan is not None
+        layout = getattr(self, "desks", None)  # sim.duty.DeskLayout: the desks of each level
+        n_desks = dict(zip(layout.levels, map(len, layout.units), strict=True)) if layout else {}
         for i, level, a, _b, x in boost_windows(warned, plan):
             if level in levels:
-                reinforced[i], officers[i] = a, officers[i] + x
+                reinforced[i] = a
+                if a <= end:  # each desk of the level gets x more officers
+                    officers[i] += x * n_desks.get(level, 0)
 
         def times(values: list[float]) -> np.ndarray:
             out = np.asarray(values, dtype=np.float64)

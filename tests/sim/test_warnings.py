@@ -274,3 +274,20 @@ def test_the_warned_incidents_do_not_depend_on_the_lead_time():
     assert s0["warning"]["incidents"] == s8["warning"]["incidents"] == len(rows)
     assert s0["warning"]["teams_staged"] == 0 < s8["warning"]["teams_staged"]
     assert s8["warning"]["stock_units"] > 0 and s8["warning"]["issued"] == 1
+
+
+def test_officers_added_counts_every_desk_reinforced():
+    """``officers_added``: the level's extra officers on each of its desks, once reinforced."""
+    plan = WarningPlan()
+    extra = dict(plan.level(2).desk_officers)
+    duty = DutyDesks()
+    rec = _run(_stream(3, warnings=[_warning(3.0)]), plan, duty=duty)
+    desks = {lv: len(set(rec.duty["desk"][rec.duty["level"] == lv])) for lv in extra}
+    assert desks["township"] == 2  # East and Far
+    want = sum(x * desks[lv] for lv, x in extra.items())
+    assert want > sum(extra.values())  # more desks than levels: a sum per level falls short
+    assert rec.warnings["officers_added"].tolist() == [want]
+    # Reinforced after the run's horizon: not taken, no officer added.
+    late = _run(_stream(3, warnings=[_warning(3.0)]), plan, duty=duty, horizon=60.0)
+    assert math.isnan(late.warnings["reinforced"][0])
+    assert late.warnings["officers_added"].tolist() == [0]
