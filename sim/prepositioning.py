@@ -13,7 +13,10 @@ the plan of its level (:class:`sim.warnings.LevelPlan`) is carried out once:
   (reason ``warning``): the team is dispatchable on the way and serves from
   its staging point afterwards. ``stand_down_h`` after the hazard ends each
   staged team moves back to its own station (a team then busy goes once it
-  is free at its post). No staging point is added to the stations.
+  is free at its post). No staging point is added to the stations. Where
+  warnings overlap the stronger plan holds, not their sum: teams out under a
+  warning still in force count towards the next one's share, and stay out at
+  a stand-down while a warning in force would have staged them.
 * **Stock pushed down.** ``stock_delay_h`` after the issue, every township
   depot and village point in the area is sent ``stock_share`` times its
   normal stock of each item it carries (rounded down) along its regular
@@ -74,6 +77,10 @@ class Prepositioning:
         self.warned = warned
         n = len(warned)
         self.w_staged: list[list[int]] = [[] for _ in range(n)]
+        # Teams another warning staged, kept staged for this one at that one's stand-down.
+        self.w_held: list[list[int]] = [[] for _ in range(n)]
+        # Per warning: None, no stand-down scheduled (nothing staged); False, one is; True, done.
+        self.w_over: list[bool | None] = [None] * n
         self.w_log: dict[str, list[Any]] = {
             k: [math.nan] * n for k in ("staged", "pushed", "stand_down")
         }
@@ -122,6 +129,9 @@ class Prepositioning:
         donors = [
             s for s in self.w_local if self.stations[s].tier in plan.stage_from and s not in points
         ]
+        # Teams out under warnings still in force count towards this one's share: where
+        # warnings overlap, the stronger plan holds, not their sum (as for the desks).
+        out = self._staged_now()
         k = 0
         for d in donors:
             if not points:
@@ -130,20 +140,78 @@ class Prepositioning:
             order = sorted(points, key=lambda s: (-float(row[self.station_nodes_list[s]]), s))
             for cap, count in enumerate(self.base_count[d]):
                 n = math.floor(share * count + 1e-9) if cap in caps else 0
-                for team in sorted(self._free_at(d, cap))[:n]:
+                n -= out.get((d, cap), 0)
+                if n <= 0:
+                    continue
+                own = [t for t in self._free_at(d, cap) if self.team_base[t] == d]
+                for team in sorted(own)[:n]:
                     s = order[k % len(order)]
                     k += 1
                     if self._relocate(team, s, "warning") < _INF:
                         self.w_staged[i].append(team)
         self.w_log["staged"][i] = self.env._now
         if self.w_staged[i]:
-            back = Timeout(self.env, max(self.w_log["stand_down"][i] - self.env._now, 0.0), i)
-            back.callbacks.append(self._stand_down)
+            self._stand_down_at(i)
+
+    def _stand_down_at(self, i: int) -> None:
+        """Schedule warning ``i``'s stand-down (once: only a warning holding teams has one)."""
+        self.w_over[i] = False
+        back = Timeout(self.env, max(self.w_log["stand_down"][i] - self.env._now, 0.0), i)
+        back.callbacks.append(self._stand_down)
+
+    def _staged_now(self) -> dict[tuple[int, int], int]:
+        """Teams staged under warnings not yet stood down, by (own station, capability)."""
+        out: dict[tuple[int, int], int] = {}
+        for j, over in enumerate(self.w_over):
+            if over is False:
+                for team in (*self.w_staged[j], *self.w_held[j]):
+                    key = (self.team_base[team], self.team_cap[team])
+                    out[key] = out.get(key, 0) + 1
+        return out
 
     def _stand_down(self, ev: Timeout) -> None:
-        """The warning's forces stand down: every staged team goes back to its station."""
-        for team in self.w_staged[ev._value]:
-            self._send_home(team)
+        """The warning's forces stand down: its staged teams go back to their stations.
+
+        A team stays staged instead while a warning still in force has fewer of
+        its station's teams of its capability staged than its own share (the
+        stronger plan holds); that warning's stand-down sends it home.
+        """
+        i = ev._value
+        self.w_over[i] = True
+        plan = self.warning_plan
+        assert plan is not None
+        now, log = self.env._now, self.w_log
+        # Still in force: staged already (nan: not), standing down later.
+        later = [
+            j for j, over in enumerate(self.w_over)
+            if over is not True and log["staged"][j] <= now < log["stand_down"][j]
+        ]  # fmt: skip
+        out: dict[tuple[int, int], int] = {}  # teams kept staged so far, as in _staged_now
+        for j in later:
+            for team in (*self.w_staged[j], *self.w_held[j]):
+                key = (self.team_base[team], self.team_cap[team])
+                out[key] = out.get(key, 0) + 1
+        for team in (*self.w_staged[i], *self.w_held[i]):
+            d, cap = self.team_base[team], self.team_cap[team]
+            keep = next((j for j in later if self._wants(j, d, cap, out.get((d, cap), 0))), -1)
+            if keep >= 0:
+                self.w_held[keep].append(team)
+                out[(d, cap)] = out.get((d, cap), 0) + 1
+                if self.w_over[keep] is None:
+                    self._stand_down_at(keep)
+            else:
+                self._send_home(team)
+
+    def _wants(self, j: int, station: int, cap: int, out: int) -> bool:
+        """Whether warning ``j``'s plan would stage more than ``out`` of ``station``'s ``cap``."""
+        plan = self.warning_plan
+        assert plan is not None
+        if self.capabilities[cap] not in plan.stage_capabilities:
+            return False
+        if self.stations[station].tier not in plan.stage_from:
+            return False
+        share = plan.level(self.warned[j].level).stage_share
+        return out < math.floor(share * self.base_count[station][cap] + 1e-9)
 
     def _send_home(self, team: int) -> None:
         """Move a staged team back to its own station, now or once it is free at its post."""

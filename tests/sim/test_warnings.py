@@ -291,3 +291,36 @@ def test_officers_added_counts_every_desk_reinforced():
     late = _run(_stream(3, warnings=[_warning(3.0)]), plan, duty=duty, horizon=60.0)
     assert math.isnan(late.warnings["reinforced"][0])
     assert late.warnings["officers_added"].tolist() == [0]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), gap_h=st.floats(0.5, 3.0), long_h=st.floats(1.0, 6.0),
+       shares=st.sampled_from([(0.5, 1.0), (1.0, 0.5), (0.5, 0.5)]))  # fmt: skip
+def test_overlapping_warnings_stage_the_stronger_plan_not_the_sum(seed, gap_h, long_h, shares):
+    """Two warnings over one area: their staging does not add up, nor stand down early.
+
+    Teams staged under the first still count for the second; at the first's stand-down
+    those the second's share would keep stay staged until the second stands down.
+    """
+    a, b = (LevelPlan(stage_share=x, stage_delay_h=0.0) for x in shares)
+    plan = WarningPlan(levels=(("orange", a), ("red", b)), stand_down_h=0.5)
+    first = _warning(4.0, level=2)
+    second = _warning(4.0 - gap_h, start_h=6.0 + gap_h, hours=4.0 + long_h, level=1)
+    rec = _run(_stream(seed, 40, warnings=[first, second], span_h=16), plan)
+    mv, w = rec.moves, rec.warnings
+    caps = rec.teams["capability"][mv["team"]]
+    staged = (mv["reason"] == "warning") & (rec.stations["tier"][mv["from_station"]] == "city")
+    for cap in ("water_rescue", "technical_rescue"):
+        # The City's two teams of each: never more out than the stronger share asks for.
+        out = np.sort(mv["depart"][staged & (caps == cap)])
+        assert len(out) <= math.floor(max(shares) * 2)
+    # No team staged by either goes home before the second's stand-down if its share would
+    # have kept it (every team it asks for is one of the first's or its own).
+    keep = math.floor(shares[1] * 2)
+    home = (mv["reason"] == "warning") & (rec.stations["tier"][mv["to_station"]] == "city")
+    early = home & (mv["depart"] < w["stand_down"][1])
+    for cap in ("water_rescue", "technical_rescue"):
+        went = (mv["team"][staged & (caps == cap)]).tolist()
+        back_early = (mv["team"][early & (caps == cap)]).tolist()
+        assert len(went) - len(back_early) >= min(keep, len(went)) or not went
+    _moves_are_whole(rec)
