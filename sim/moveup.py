@@ -8,8 +8,8 @@ of every free team of that capability. A move-up policy moves free teams
 * ``compliance``: a compliance table says, for ``k`` free teams, at which
   stations they should stand. Whenever the number of free teams changes (a
   dispatch, a team released), the teams standing where the table has too
-  many move to the stations it has too few, nearest first (a team going back
-  to the station it was built at preferred). The table is the user's, or is
+  many move to the stations it has too few: a team going back to the station
+  it was built at first, then the nearest. The table is the user's, or is
   derived from the stations: all free means every team at its own station,
   and each team fewer leaves out the station whose loss costs least expected
   coverage (:meth:`sim.moveup_cover.CoverModel.drop_table`).
@@ -341,9 +341,9 @@ class MoveUp(MexclpMoves):
     def _comply(self, cap: int, plan: _Plan, have: list[int], want: list[int]) -> None:
         """Move teams from posts with more than the table's level to those with fewer.
 
-        Nearest first; a team going back to the station it was built at first
-        among equals (so that a hole left by a team filled in from elsewhere
-        closes the way it opened).
+        A team going back to the station it was built at first (so that a hole
+        left by a team filled in from elsewhere closes the way it opened), then
+        the nearest, then the lowest team number.
         """
         short, over = [], []
         need = 0  # teams the posts under the level lack
