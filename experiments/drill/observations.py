@@ -41,7 +41,8 @@ of an XLSX workbook, with these columns (English names; order free; only
 A ``time`` is an ISO 8601 time with its offset, a clock time (``HH:MM`` or
 ``HH:MM:SS``) on the day the drill started, in the drill's own offset (a
 clock time more than 12 hours before the alarm is read as the next day), or
-``+minutes`` after the alarm. Nothing may happen before the alarm. A row
+``+minutes`` after the alarm. Nothing may happen before the alarm, nor
+more than a week after it (:data:`LATEST_MIN`). A row
 may be given once (a second row of the same milestone, inject or indicator
 is a mistake). Blank rows, and comment rows whose first cell starts with
 ``#``, are skipped; the first other row is the header. Every mistake is one
@@ -79,6 +80,8 @@ __all__ = [
     "read_rows",
 ]
 
+#: Latest time an observation may give, minutes after the alarm (a week).
+LATEST_MIN = 7 * 1440.0
 #: Kinds of observation.
 KINDS = ("milestone", "report", "inject", "indicator")
 #: Moments a milestone row may name.
@@ -472,6 +475,13 @@ def _minute(text: str, alarm: datetime, fail: Any) -> float:
             "time",
             _("{minutes:.1f} min before the alarm ({alarm})").format(
                 minutes=-value, alarm=alarm.isoformat()
+            ),
+        )
+    if value > LATEST_MIN:  # a typo (+80 for +0.8 is in range; +1e308 or a wrong date is not)
+        raise fail(
+            "time",
+            _("{days:.1f} days after the alarm ({alarm}); a drill's play lasts hours").format(
+                days=value / 1440.0, alarm=alarm.isoformat()
             ),
         )
     return max(value, 0.0)
