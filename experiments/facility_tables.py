@@ -26,6 +26,7 @@ from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import SUPPLY_ITEMS
 from scenarios.config_keys import REQUIRED, Key, Section
+from scenarios.distributions import MAX_CV
 from scenarios.limits import MAX_DURATION_MIN
 from scenarios.validate import shown
 from sim.depots import DEPOT_TIERS, MAX_STOCK
@@ -63,7 +64,7 @@ STATIONS_TABLE = Section(
         Key("turnout_min", "number", "Mean turnout, minutes (a lognormal).", "出动用时",
             lo=0, lo_open=True, hi=MAX_DURATION_MIN, default_text="lognormal, mean 1.5, cv 0.3"),
         Key("turnout_cv", "number", "Coefficient of variation of the turnout.", default=0.3,
-            lo=0, hi=100),
+            lo=0, hi=MAX_CV),
         *_LOCATION_KEYS,
     ),
     zh="应急救援站",
@@ -343,7 +344,7 @@ def _group_rows(
                     lo=0, lo_open=True, hi=MAX_DURATION_MIN,
                 )  # fmt: skip
                 cv = cell(row, "turnout_cv")
-                cv = 0.3 if cv is None else num(row, "turnout_cv", hi=100)
+                cv = 0.3 if cv is None else num(row, "turnout_cv", hi=MAX_CV)
                 team["turnout"] = {"dist": "lognormal", "mean": mean, "cv": cv}
             entry["teams"].append(team)
         else:

@@ -30,6 +30,14 @@ from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.validate import Reader, check_num
 
+#: Largest coefficient of variation of a lognormal or gamma. Beyond it a gamma's draws are
+#: almost all zero and a lognormal's mean rests on rare huge draws; far beyond it the
+#: parameters overflow floats (cv = 1e200) and a run would crash mid-way.
+MAX_CV: float = 100
+#: A gamma with a smaller positive cv draws as one with this cv: its shape ``1 / cv**2`` must
+#: stay a float, and the draws are the mean to every digit a float holds either way.
+_TINY_CV = 1e-150
+
 #: Parameter names of each family as written in TOML, in constructor order.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "fixed": ("value",),
@@ -46,8 +54,10 @@ def _const(value: float, size: int | None) -> Any:
     return float(value) if size is None else np.full(size, float(value))
 
 
-def _param(family: str, name: str, value: float, *, positive: bool = False) -> None:
-    """Refuse a parameter that allows negative or infinite draws (``ValueError``).
+def _param(
+    family: str, name: str, value: float, *, positive: bool = False, hi: float | None = None
+) -> None:
+    """Refuse a parameter that allows negative or infinite draws, or exceeds ``hi`` (ValueError).
 
     A guard for code that builds distributions directly: files and configs go
     through :func:`from_dict`, which checks every parameter with the same
@@ -60,6 +70,7 @@ def _param(family: str, name: str, value: float, *, positive: bool = False) -> N
         ),
         lo=0,
         lo_open=positive,
+        hi=hi,
     )
 
 
@@ -171,7 +182,7 @@ class _MeanCV(Distribution):
 
     def __post_init__(self) -> None:
         _param(self.kind, "mean", self.mean_, positive=True)
-        _param(self.kind, "cv", self.cv)
+        _param(self.kind, "cv", self.cv, hi=MAX_CV)
 
     @property
     def mean(self) -> float:
@@ -211,7 +222,11 @@ class Lognormal(_MeanCV):
 
 @dataclass(frozen=True)
 class Gamma(_MeanCV):
-    """Gamma given by its mean and coefficient of variation (shape ``1 / cv**2``)."""
+    """Gamma given by its mean and coefficient of variation (shape ``1 / cv**2``).
+
+    A cv below ``1e-150`` draws as ``1e-150``, whose shape is still a float: the
+    draws are the mean either way.
+    """
 
     kind: ClassVar[str] = "gamma"
 
@@ -219,7 +234,7 @@ class Gamma(_MeanCV):
         """See :meth:`Distribution.sample`; ``cv == 0`` consumes no random numbers."""
         if self.cv == 0:
             return _const(self.mean_, size)
-        shape = 1.0 / self.cv**2
+        shape = 1.0 / max(self.cv, _TINY_CV) ** 2
         return rng.gamma(shape, self.mean_ / shape, size)
 
 
@@ -314,6 +329,7 @@ DISTRIBUTION = Section(
         *(
             Key(name, "number", _PARAM_HELP[name].capitalize() + ".", lo=0,
                 lo_open=all((f, name) in _POSITIVE for f, ns in FAMILIES.items() if name in ns),
+                hi=MAX_CV if name == "cv" else None,
                 default_text="required by those families",
                 allowed_text="in a graded distribution, one value or a list of four (I-IV)")
             for name in dict.fromkeys(n for names in FAMILIES.values() for n in names)
@@ -377,10 +393,11 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
             )
         vals = v if isinstance(v, list) else [v] * n
         positive = (kind, name) in _POSITIVE
+        hi = MAX_CV if name == "cv" else None
         col = []
         for j, x in enumerate(vals):
             sub = f"{name}[{j}]" if isinstance(v, list) else name
-            col.append(check_num(x, lambda m, s=sub: r.error(s, m), lo=0, lo_open=positive))
+            col.append(check_num(x, lambda m, s=sub: r.error(s, m), lo=0, lo_open=positive, hi=hi))
         cols.append(col)
     out = []
     for g in range(n):
@@ -413,7 +430,8 @@ def from_dict(data: Any, *, source: str | None = None, key: str = "") -> Distrib
     ------
     networks.errors.ConfigError
         Unknown family, missing or extra parameter, the old ``kind`` key, a list
-        per grade, or a value that would allow negative draws. The message names
+        per grade, a value that would allow negative draws, or a cv above
+        :data:`MAX_CV`. The message names
         ``source`` and the dotted key of the offending value.
     """
     return _read(data, source, key, graded=False)[0]

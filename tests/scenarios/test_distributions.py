@@ -13,6 +13,7 @@ from networks.errors import ConfigError
 from scenarios.distributions import (
     CLASSES,
     FAMILIES,
+    MAX_CV,
     Exponential,
     Fixed,
     Gamma,
@@ -194,6 +195,10 @@ def test_graded_parameters_go_to_their_grade():
         ({"dist": "triangular", "low": 0, "mode": 3, "high": 2}, "t.turnout", "mode <= high"),
         ({"dist": "exponential", "mean": 0}, "t.turnout.mean", "> 0"),
         ({"dist": "gamma", "mean": 2, "cv": -1}, "t.turnout.cv", ">= 0"),
+        # 1 / cv**2 and log1p(cv**2) overflowed mid-run: refused while reading.
+        ({"dist": "gamma", "mean": 2, "cv": 1e200}, "t.turnout.cv", "<= 100, got 1e+200"),
+        ({"dist": "lognormal", "mean": 2, "cv": 1e155}, "t.turnout.cv", "<= 100"),
+        ({"dist": "lognormal", "mean": 2, "cv": 100.5}, "t.turnout.cv", "<= 100"),
         ({"dist": "lognormal", "mean": 1}, "t.turnout.cv", "missing"),
         ({"dist": "lognormal", "mean": math.inf, "cv": 1}, "t.turnout.mean", "finite"),
         ({"dist": "normal", "mean": 1}, "t.turnout.dist", "not one of"),
@@ -230,6 +235,7 @@ def test_old_kind_key_is_refused_with_one_line_naming_dist():
         ({"dist": "lognormal", "mean": [1, 2], "cv": 1}, "h.work.mean", "list of 4"),
         ({"dist": "lognormal", "mean": [1, 2, 3, -4], "cv": 1}, "h.work.mean[3]", "> 0, got -4"),
         ({"dist": "uniform", "low": [1, 2, 3, 9], "high": 5}, "h.work", "grade IV"),
+        ({"dist": "gamma", "mean": 60, "cv": [0.5, 0.5, 1e200, 0.5]}, "h.work.cv[2]", "<= 100"),
         ({"kind": "fixed", "value": 1}, "h.work.kind", 'not "kind"'),
     ],
 )
@@ -246,8 +252,25 @@ def test_constructors_reject_values_that_allow_negative_draws():
         lambda: Lognormal(0, 0.5),
         lambda: Lognormal(1, -0.1),
         lambda: Gamma(1, math.nan),
+        lambda: Gamma(1, 1e200),
+        lambda: Lognormal(1, MAX_CV * 1.01),
         lambda: Uniform(2, 1),
         lambda: Triangular(0, 3, 2),
     ):
         with pytest.raises(ValueError):
             bad()
+
+
+@pytest.mark.parametrize("dist", [Gamma(3.0, 1e-170), Gamma(3.0, 5e-324), Lognormal(3.0, 1e-170)])
+def test_a_tiny_positive_cv_draws_the_mean(dist):
+    # cv**2 underflows to 0 here: the gamma's shape 1 / cv**2 raised ZeroDivisionError.
+    x = dist.sample(np.random.default_rng(3), 5)
+    assert np.allclose(x, 3.0, rtol=1e-12, atol=0)
+    assert math.isclose(dist.sample(np.random.default_rng(3)), 3.0, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["gamma", "lognormal"])
+def test_the_largest_cv_draws_finite_non_negative_values(kind):
+    d = from_dict({"dist": kind, "mean": 3, "cv": MAX_CV})
+    x = d.sample(np.random.default_rng(4), 10_000)
+    assert np.isfinite(x).all() and x.min() >= 0 and np.isfinite(d.variance)

@@ -1,0 +1,74 @@
+"""Values that were accepted and then crashed a run, or were read as something else.
+
+A coefficient of variation too big (or too small) for a float's arithmetic, in
+any distribution of a run config, a hazard catalogue or an experiment's levels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.bad_inputs.cases_experiments import TINY
+from tests.bad_inputs.cases_inputs import SCENARIO, config, run_case, scenario_file, with_files
+from tests.bad_inputs.harness import Case, write
+
+
+def writing(dist: str) -> str:
+    """A ``[reporting.writing]`` table timing phone-first reports by ``dist``."""
+    return f"[reporting.writing]\nphone_first = {dist}\n"
+
+
+def exp_cv_levels(tmp: Path) -> None:
+    """An experiment whose second factor's second level has a cv of 1e200."""
+    levels = '[{ dist = "gamma", mean = 3, cv = 0.3 }, { dist = "gamma", mean = 3, cv = 1e200 }]'
+    factor = f'[[factors]]\nkey = "reporting.writing.phone_first"\nlevels = {levels}\n'
+    write(tmp, "exp.toml", TINY + factor)
+
+
+#: A catalogue whose fires' clearing work has a cv of 1e200 in grade III.
+CLEAR_WORK_CV = (
+    "[hazards.building_fire.clear_work]\n"
+    'dist = "gamma"\nmean = [240, 120, 60, 30]\ncv = [0.5, 0.5, 1e200, 0.5]\n'
+)
+
+CASES = [
+    # 1 / cv**2 raised ZeroDivisionError (1e-170) or OverflowError (1e200) mid-run.
+    run_case(
+        "run-writing-gamma-cv-huge",
+        config(writing('{ dist = "gamma", mean = 3, cv = 1e200 }')),
+        "run.toml",
+        "reporting.writing.phone_first.cv",
+        "<= 100",
+    ),
+    # log1p(cv**2) overflows from about cv = 1e155.
+    run_case(
+        "run-writing-lognormal-cv-huge",
+        config(writing('{ dist = "lognormal", mean = 3, cv = 1e155 }')),
+        "run.toml",
+        "reporting.writing.phone_first.cv",
+        "<= 100",
+    ),
+    run_case(
+        "run-call-taking-cv-over-max",
+        config('[duty]\ncall_taking = { dist = "lognormal", mean = 0.75, cv = 101 }\n'),
+        "run.toml",
+        "duty.call_taking.cv",
+        "<= 100",
+    ),
+    run_case(
+        "run-catalogue-clear-work-cv-huge",
+        with_files(
+            scenario_file(SCENARIO + 'catalogue = "cat.toml"\n'), {"cat.toml": CLEAR_WORK_CV}
+        ),
+        "cat.toml",
+        "hazards.building_fire.clear_work.cv[2]",
+        "<= 100",
+    ),
+    # The experiment ran its first points, then crashed and left a partial folder.
+    Case(
+        "exp-run-factor-level-cv-huge",
+        ("experiment", "run", "exp.toml", "--out", "out"),
+        ("exp.toml", "factors[1]", "<= 100"),
+        exp_cv_levels,
+    ),
+]
