@@ -14,6 +14,7 @@ swapped (:func:`swapped_lonlat`).
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import warnings
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 _WGS84_BY_DEFAULT = (".geojson", ".json")
 #: Longest column name a Shapefile (dBase) keeps; longer names are cut to this.
 _DBF_NAME_LEN = 10
+#: Longest text of a list or object shown in a message.
+_SHOWN_CHARS = 60
 
 
 def geo_rows(
@@ -71,14 +74,16 @@ def geo_rows(
     Returns
     -------
     list of TableRow
-        One per feature, ``lon``/``lat`` in WGS84 beside the attributes.
+        One per feature, ``lon``/``lat`` in WGS84 beside the attributes. A GeoJSON
+        feature's attributes are its properties as written (:func:`_raw_properties`).
 
     Raises
     ------
     networks.errors.ConfigError
         Naming the file (and the feature): unreadable, several layers and none
         chosen, no coordinate reference system, a feature that is not a Point or is
-        no place on Earth.
+        no place on Earth, an attribute that is a list or an object (a cell holds
+        one value).
     """
     import geopandas  # osmnx needs it anyway; imported here, only for these tables
 
@@ -102,9 +107,13 @@ def geo_rows(
             raise ConfigError(
                 _("unreadable table ({error})").format(error=error), source=src
             ) from None
+    raw = _raw_properties(path, len(frame)) if suffix in _WGS84_BY_DEFAULT else None
     for w in said:
+        text = " ".join(str(w.message).split())
+        if raw is not None and text.endswith("as JSON; leaving as string"):
+            continue  # pyogrio's parse of a GDAL column, moot: the values as written are used
         if issubclass(w.category, UserWarning | RuntimeWarning):
-            logger.warning("%s: %s", src, " ".join(str(w.message).split()))
+            logger.warning("%s: %s", src, text)
     geoms = frame.geometry
     for i, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
@@ -152,7 +161,11 @@ def geo_rows(
                 source=src,
                 key=f"{where}.geometry",
             )
-        cells = {rename[c]: _geo_cell(v) for c, v in zip(names, values, strict=True)}
+        written = {} if raw is None else raw[i]
+        cells = {}
+        for c, v in zip(names, values, strict=True):
+            key = TableRow({}, where).key(rename[c])
+            cells[rename[c]] = _geo_cell(written.get(c, v), source=src, key=key)
         rows.append(TableRow({**cells, "lon": lon, "lat": lat}, where))
     return rows
 
@@ -290,21 +303,60 @@ def _read_options() -> dict[str, Any]:
     return {"engine": "pyogrio", "on_invalid": "ignore"}
 
 
-def _geo_cell(value: Any) -> Any:
-    """A cell as geopandas reads it, as a plain Python value (``None`` when empty).
+def _raw_properties(path: Path, count: int) -> list[dict[str, Any]] | None:
+    """Each feature's properties as the GeoJSON file writes them; ``None`` if not readable so.
+
+    GDAL gives a column one type: a list in one feature makes ``"county"`` in
+    another a list too (so an error would name the wrong feature), and ``true``
+    among integers becomes 1. The values as written are what the user can find
+    and fix. ``None`` when the file is not a feature collection (or one feature)
+    of ``count`` features that JSON reads, such as an Esri JSON file GDAL reads.
+    """
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    features = [data] if data.get("type") == "Feature" else data.get("features")
+    if data.get("type") not in ("Feature", "FeatureCollection") or not isinstance(features, list):
+        return None
+    if len(features) != count:
+        return None
+    out = []
+    for feature in features:
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if props is not None and not isinstance(props, dict):
+            return None
+        out.append(props or {})
+    return out
+
+
+def _geo_cell(value: Any, *, source: str, key: str) -> Any:
+    """A cell as read, as a plain Python value (``None`` when empty).
 
     A whole float becomes an int: a column of counts with an empty cell is read as
-    floats, and a CSV cell may say ``3.0`` for 3 too.
+    floats, and a CSV cell may say ``3.0`` for 3 too. A list or an object (a
+    GeoJSON array, a GDAL list column, a parsed JSON column) is refused: a cell
+    holds one value, and ``["county"]`` must not pass as the tier ``county``.
     """
     import pandas as pd
 
     if isinstance(value, np.generic):
         value = value.item()
-    try:
-        if value is None or bool(pd.isna(value)):
-            return None
-    except (TypeError, ValueError):  # a list or an array: not a missing value
-        return value
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, list | tuple | dict | set):
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if len(text) > _SHOWN_CHARS:
+            text = text[: _SHOWN_CHARS - 1] + "…"
+        raise ConfigError(
+            _("expected one value, not a list or an object: {value}").format(value=text),
+            source=source,
+            key=key,
+        )
+    if value is None or bool(pd.isna(value)):
+        return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

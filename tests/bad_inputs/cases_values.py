@@ -1,11 +1,14 @@
 """Values that were accepted and then crashed a run, or were read as something else.
 
 A coefficient of variation too big (or too small) for a float's arithmetic, in
-any distribution of a run config, a hazard catalogue or an experiment's levels.
+any distribution of a run config, a hazard catalogue or an experiment's levels;
+a list, or a boolean among numbers, as a property of a GeoJSON stations table.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.bad_inputs.cases_experiments import TINY
@@ -23,6 +26,22 @@ def exp_cv_levels(tmp: Path) -> None:
     levels = '[{ dist = "gamma", mean = 3, cv = 0.3 }, { dist = "gamma", mean = 3, cv = 1e200 }]'
     factor = f'[[factors]]\nkey = "reporting.writing.phone_first"\nlevels = {levels}\n'
     write(tmp, "exp.toml", TINY + factor)
+
+
+#: A county station's properties in a GeoJSON stations table.
+STATION = {"name": "Seat", "tier": "county", "capability": "fire", "size": 30}
+
+
+def stations_geojson(*changes: dict) -> Callable[[Path], None]:
+    """A run config reading ``stations.geojson``: one feature per change to :data:`STATION`."""
+    point = {"type": "Point", "coordinates": [117.2, 28.3]}
+    features = [
+        {"type": "Feature", "geometry": point, "properties": {**STATION, **c}} for c in changes
+    ]
+    text = json.dumps({"type": "FeatureCollection", "features": features})
+    return with_files(
+        config('[facilities]\nstations = "stations.geojson"\n'), {"stations.geojson": text}
+    )
 
 
 #: A catalogue whose fires' clearing work has a cv of 1e200 in grade III.
@@ -70,5 +89,35 @@ CASES = [
         ("experiment", "run", "exp.toml", "--out", "out"),
         ("exp.toml", "factors[1]", "<= 100"),
         exp_cv_levels,
+    ),
+    # TypeError: unhashable type: 'numpy.ndarray'.
+    run_case(
+        "run-stations-geojson-capability-list",
+        stations_geojson({}, {"capability": ["general"]}),
+        "stations.geojson",
+        "features[1].properties.capability",
+        '["general"]',
+    ),
+    # Accepted as the tier "county".
+    run_case(
+        "run-stations-geojson-tier-one-item-list",
+        stations_geojson({"tier": ["county"]}),
+        "stations.geojson",
+        "features[0].properties.tier",
+    ),
+    # GDAL reads the column as lists: the error named features[0], whose tier is "county".
+    run_case(
+        "run-stations-geojson-tier-list-in-second-feature",
+        stations_geojson({}, {"capability": "general", "tier": ["county", "township"]}),
+        "stations.geojson",
+        "features[1].properties.tier",
+    ),
+    # Read as 1 (GDAL makes the column integers): a team of one person.
+    run_case(
+        "run-stations-geojson-size-true-among-integers",
+        stations_geojson({}, {"capability": "general", "size": True}),
+        "stations.geojson",
+        "features[1].properties.size",
+        "expected an integer",
     ),
 ]

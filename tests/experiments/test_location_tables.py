@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 import zipfile
 
 import pytest
@@ -153,3 +156,94 @@ def test_an_unknown_suffix_names_the_formats(tmp_path):
     (tmp_path / "stations.xlsx").write_bytes(b"")
     with pytest.raises(ConfigError, match=r"\.gpkg, \.shp"):
         read_rows(tmp_path / "stations.xlsx")
+
+
+def _geojson(path, county, changes):
+    """The stations of :data:`TEAMS` as GeoJSON text, feature ``i``'s properties updated by
+    ``changes[i]``; written as JSON directly, so a property may be a list or a boolean."""
+    frame = _station_frame(county)
+    features = []
+    for i, (row, point) in enumerate(zip(frame.drop(columns="geometry").to_dict("records"),
+                                         frame.geometry, strict=True)):  # fmt: skip
+        props = {k: (None if v != v else v) for k, v in row.items()}  # NaN -> null
+        props.update(changes.get(i, {}))
+        geometry = {"type": "Point", "coordinates": [point.x, point.y]}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "value"),
+    [
+        # TypeError: unhashable type: 'numpy.ndarray'
+        ({1: {"capability": ["general"]}}, "features[1].properties.capability", '["general"]'),
+        # Both accepted: the tier "city", a station named "['Seat']".
+        ({0: {"tier": ["city"]}}, "features[0].properties.tier", '["city"]'),
+        ({0: {"name": ["Seat"]}}, "features[0].properties.name", '["Seat"]'),
+        ({3: {"size": {"people": 30}}}, "features[3].properties.size", '{"people": 30}'),
+    ],
+)
+def test_a_list_or_object_property_is_refused_naming_feature_and_property(
+    tmp_path, county, changes, key, value
+):
+    path = _geojson(tmp_path / "stations.geojson", county, changes)
+    with pytest.raises(ConfigError) as info:
+        table_facilities(path, "stations", county)
+    assert str(info.value) == (
+        f"{path}: {key}: expected one value, not a list or an object: {value}"
+    )
+
+
+def test_a_list_in_a_geopackage_json_column_is_refused_naming_its_feature(tmp_path, county):
+    # GDAL marks a column of JSON text (a list field saved by QGIS); geopandas parses it.
+    frame = _station_frame(county)
+    frame["capability"] = [json.dumps(c) for c in ("fire", ["medical"], "general", "general")]
+    path = tmp_path / "stations.gpkg"
+    frame.to_file(path, layer="stations", driver="GPKG")
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, "
+            "column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT, "
+            "mime_type TEXT, constraint_name TEXT, PRIMARY KEY (table_name, column_name))"
+        )
+        con.execute(
+            "INSERT INTO gpkg_data_columns (table_name, column_name, mime_type) "
+            "VALUES ('stations', 'capability', 'application/json')"
+        )
+    with pytest.raises(ConfigError) as info:
+        table_facilities(path, "stations", county)
+    assert str(info.value) == (
+        f"{path}: features[1].properties.capability: "
+        'expected one value, not a list or an object: ["medical"]'
+    )
+
+
+def test_a_list_is_refused_on_its_own_feature_when_gdal_widens_the_column(tmp_path, county):
+    # GDAL reads the whole column as lists, feature 0's "city" as ["city"]: it was named.
+    path = _geojson(tmp_path / "stations.geojson", county, {2: {"tier": ["township", "city"]}})
+    with pytest.raises(ConfigError) as info:
+        table_facilities(path, "stations", county)
+    assert str(info.value).startswith(f"{path}: features[2].properties.tier: expected one value")
+
+
+@pytest.mark.parametrize(
+    ("column", "words"),
+    [("size", "expected an integer"), ("count", "expected an integer"),
+     ("turnout_min", "expected a finite number")],
+)  # fmt: skip
+def test_a_boolean_among_numbers_is_refused_not_read_as_one(tmp_path, county, column, words):
+    # GDAL reads true among integers (or floats) as 1: a team of one, one team, a minute.
+    path = _geojson(tmp_path / "stations.geojson", county, {0: {column: True}})
+    with pytest.raises(ConfigError) as info:
+        table_facilities(path, "stations", county)
+    assert str(info.value).startswith(f"{path}: features[0].properties.{column}: {words}, got ")
+
+
+def test_mixed_texts_and_numbers_in_a_geojson_column_say_nothing(tmp_path, county, caplog):
+    # pyogrio's "Could not parse column ... as JSON" was passed on, though moot.
+    path = _geojson(tmp_path / "stations.geojson", county, {3: {"name_zh": 7}})
+    with caplog.at_level(logging.WARNING):
+        rows = read_rows(path)
+    assert rows[3].cells["name_zh"] == 7 and rows[2].cells["name_zh"] == "East站"
+    assert not caplog.records
