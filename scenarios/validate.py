@@ -176,10 +176,13 @@ def shown(v: Any) -> Any:
     """``v`` as a message should print it: huge numbers in short scientific form.
 
     An integer of more than 21 digits prints as ``1e+300`` rather than three
-    hundred digits, and a long value is cut to its first characters; anything
-    else is returned unchanged, so ``{value}`` and ``{value!r}`` read as before.
+    hundred digits, a boolean as TOML and JSON write it (``true``, not ``True``),
+    and a long value is cut to its first characters; anything else is returned
+    unchanged, so ``{value}`` and ``{value!r}`` read as before.
     """
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**21:
+    if isinstance(v, bool):
+        return _Shown("true" if v else "false")
+    if isinstance(v, int) and abs(v) >= 10**21:
         try:
             return _Shown(f"{float(v):.6g}")
         except OverflowError:

@@ -2,7 +2,8 @@
 
 A coefficient of variation too big (or too small) for a float's arithmetic, in
 any distribution of a run config, a hazard catalogue or an experiment's levels;
-a list, or a boolean among numbers, as a property of a GeoJSON stations table.
+a list, or a boolean among numbers, as a property of a GeoJSON stations table, and
+how a boolean is named.
 """
 
 from __future__ import annotations
@@ -118,6 +119,13 @@ CASES = [
         stations_geojson({}, {"capability": "general", "size": True}),
         "stations.geojson",
         "features[1].properties.size",
-        "expected an integer",
+        "expected an integer, got true",
+    ),
+    # A boolean is named as TOML writes it, not as Python prints it (True).
+    run_case(
+        "run-replications-true",
+        config(run="[run]\nseed = 1\nreplications = true\n"),
+        "run.toml",
+        "run.replications: expected an integer, got true",
     ),
 ]
