@@ -34,7 +34,6 @@ import re
 import shutil
 import tempfile
 import threading
-import tomllib
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future
@@ -43,6 +42,7 @@ from typing import Any
 
 from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
+from scenarios.validate import read_toml
 
 __all__ = ["InputShipper", "dask_client", "release", "run_shipped", "shipper", "submit"]
 
@@ -279,8 +279,8 @@ def _layout(paths: set[str], folders: set[str]) -> tuple[str, dict[str, str]]:
 def _catalogue_ref(scenario: str) -> str | None:
     """The ``catalogue`` a scenario file names, as written (``None``: unreadable)."""
     try:
-        ref = tomllib.loads(Path(scenario).read_text(encoding="utf-8")).get("catalogue")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        ref = read_toml(scenario).get("catalogue")
+    except ConfigError:
         return None
     return ref if isinstance(ref, str) else None
 

@@ -259,11 +259,14 @@ def read_table_text(path: str | Path) -> str:
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file; unreadable or malformed files raise :class:`ConfigError`."""
+    """Parse a TOML file; unreadable or malformed files raise :class:`ConfigError`.
+
+    A leading UTF-8 byte-order mark is dropped: Windows Notepad writes one, and
+    TOML does not allow it.
+    """
     p = Path(path)
     try:
-        with p.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(p.read_bytes().decode("utf-8").removeprefix("\ufeff"))
     except FileNotFoundError:
         raise ConfigError(_("file not found"), source=str(p)) from None
     except OSError as exc:

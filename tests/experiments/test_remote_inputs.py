@@ -349,3 +349,16 @@ def test_a_file_gone_before_it_is_sent_is_one_line_naming_it(tmp_path, county_gr
     (project / "od.csv").unlink()
     with pytest.raises(ConfigError, match="cannot read .*od.csv to send it to the Dask workers"):
         InputShipper([config], put=lambda data: data)
+
+
+def test_a_scenario_saved_with_a_byte_order_mark_ships_its_catalogue_as_named(
+    tmp_path, county_graphml
+):
+    # The scenario's catalogue is named relative to it: laid out as named, nothing handed over.
+    project, _pkg = make_project(tmp_path / "proj", county_graphml)
+    scenario = project / "scen" / "drill.toml"
+    scenario.write_bytes(b"\xef\xbb\xbf" + scenario.read_bytes())
+    config = RunConfig.from_file(project / "run.toml")
+    payload = InputShipper([config], put=lambda data: data).payload(_chunk_args(config))
+    assert payload["catalogues"] == []
+    assert any(name.endswith("scen/my_hazards.toml") for name in payload["files"])
