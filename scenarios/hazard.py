@@ -269,8 +269,14 @@ class HazardSpec:
             return tuple(out)
 
         teams = counts("teams", HAZARD_TEAMS, MAX_TEAMS_PER_INCIDENT)
-        if not teams:
-            raise r.error("teams", _("at least one capability with a count is needed"))
+        # Counts of zero are no teams: such an incident was recorded served, every time NaN.
+        # Every grade needs one, as cascades, logs and drills may give any grade.
+        none = [g for g in range(4) if not any(n[g] for _cap, n in teams)]
+        if none:
+            need = _("at least one capability with a count is needed")
+            if len(none) < 4:
+                need = _("grade {grade}: {error}").format(grade=_NUMERALS[none[0]], error=need)
+            raise r.error("teams", need)
         cascade = r.get("cascade", [])
         roads = r.get("roads", [])
         for name, v in (("cascade", cascade), ("roads", roads)):
@@ -416,8 +422,8 @@ HAZARD = Section(
             "Seriously injured (incl. poisoned) by grade I-IV, like deaths; a casualty "
             "update states no more injured than its grade's most.", "重伤人数分级",
             default=[], allowed_text=_BANDS),
-        Key("teams", "table", "Teams needed by capability (at least one).", "救援力量需求",
-            default=REQUIRED),
+        Key("teams", "table", "Teams needed by capability (at least one team in each grade).",
+            "救援力量需求", default=REQUIRED),
         Key("supplies", "table", "Supplies needed by item.", "物资需求", default={}),
         Key("control_work", "distribution",
             "On-scene minutes until under control (graded; team-minutes per team needed).",

@@ -2,8 +2,8 @@
 
 A coefficient of variation too big (or too small) for a float's arithmetic, in
 any distribution of a run config, a hazard catalogue or an experiment's levels;
-a list, or a boolean among numbers, as a property of a GeoJSON stations table, and
-how a boolean is named.
+a list, or a boolean among numbers, as a property of a GeoJSON stations table;
+how a boolean is named; a hazard whose team counts are all zero.
 """
 
 from __future__ import annotations
@@ -49,6 +49,15 @@ def stations_geojson(*changes: dict) -> Callable[[Path], None]:
 CLEAR_WORK_CV = (
     "[hazards.building_fire.clear_work]\n"
     'dist = "gamma"\nmean = [240, 120, 60, 30]\ncv = [0.5, 0.5, 1e200, 0.5]\n'
+)
+
+#: A new hazard needing no teams: its incidents were recorded served, every time NaN.
+NO_TEAMS = (
+    '[hazards.dam_break]\nname = "Dam break"\ncategory = "natural_disaster"\n'
+    'cap_category = "Met"\nunder_control = "Flow stopped"\ngrade_probs = [0, 0, 0.5, 0.5]\n'
+    'meaning = ["a", "b", "c", "d"]\nteams = { water_rescue = 0 }\n'
+    'control_work = { dist = "exponential", mean = 600 }\n'
+    'clear_work = { dist = "fixed", value = 60 }\n'
 )
 
 CASES = [
@@ -120,6 +129,16 @@ CASES = [
         "stations.geojson",
         "features[1].properties.size",
         "expected an integer, got true",
+    ),
+    run_case(
+        "run-catalogue-teams-all-zero",
+        with_files(
+            scenario_file(SCENARIO + 'catalogue = "cat.toml"\n[background.rates]\ndam_break = 5\n'),
+            {"cat.toml": NO_TEAMS},
+        ),
+        "cat.toml",
+        "hazards.dam_break.teams",
+        "at least one capability",
     ),
     # A boolean is named as TOML writes it, not as Python prints it (True).
     run_case(

@@ -101,6 +101,20 @@ cascade = [{ hazard = "flood", probability = 1.0, delay = { dist = "fixed", valu
     assert user.sources[-1] == str(f)
 
 
+#: A complete new hazard; ``{teams}`` is its teams table.
+DAM_BREAK = """[hazards.dam_break]
+name = "Dam break"
+category = "natural_disaster"
+cap_category = "Met"
+under_control = "Flow stopped"
+grade_probs = [0.0, 0.0, 0.5, 0.5]
+meaning = ["a", "b", "c", "d"]
+teams = {teams}
+control_work = {{ dist = "exponential", mean = 600 }}
+clear_work = {{ dist = "fixed", value = 60 }}
+"""
+
+
 @pytest.mark.parametrize(
     ("text", "key", "words"),
     [
@@ -142,6 +156,27 @@ cascade = [{ hazard = "flood", probability = 1.0, delay = { dist = "fixed", valu
             "no factor",
         ),
         ("[hazards.new_one]\nname = 'x'", "hazards.new_one.grade_probs", "missing"),
+        # Counts of zero were no teams, yet passed: incidents recorded served, every time NaN.
+        (
+            DAM_BREAK.format(teams="{ water_rescue = 0 }"),
+            "hazards.dam_break.teams",
+            "teams: at least one capability with a count is needed",
+        ),
+        (
+            DAM_BREAK.format(teams="{ water_rescue = 0, general = [0, 0, 0, 0] }"),
+            "hazards.dam_break.teams",
+            "teams: at least one capability with a count is needed",
+        ),
+        (
+            DAM_BREAK.format(teams="{ water_rescue = [2, 1, 1, 0], fire = [0, 0, 1, 0] }"),
+            "hazards.dam_break.teams",
+            "teams: grade IV: at least one capability",
+        ),
+        (
+            "[hazards.flood.teams]\nwater_rescue = 0\ngeneral = 0\nmedical = 0",
+            "hazards.flood.teams",
+            "at least one capability",
+        ),
         ("[profiles]\nnight = [1, 2]", "profiles.night", "24 hourly"),
         ("[hazards.flood]\nprofile = 'lunar'", "hazards.flood.profile", "unknown profile"),
         ("hazard = 1", "hazard", "unknown key"),
