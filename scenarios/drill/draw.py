@@ -90,10 +90,12 @@ __all__ = [
 #: them in Chinese), and ``audit`` records them so. /5 draws as /4 did; a casualty update
 #: states figures inside the hazard's own grade bands (:mod:`scenarios.drill.casualties`),
 #: a secondary incident at the first scene says so, and a road named after its village is
-#: not followed by the village (:mod:`scenarios.drill.drawing_rules`).
-GENERATOR_VERSION = "yingji-drill-draw/5"
+#: not followed by the village (:mod:`scenarios.drill.drawing_rules`). /6 closes a road that
+#: leaves the first team a way round (else none), called in while the team is on its way
+#: (counted from the alarm with the call taking).
+GENERATOR_VERSION = "yingji-drill-draw/6"
 #: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
-EARLIER_VERSIONS = ("yingji-drill-draw/4",)
+EARLIER_VERSIONS = ("yingji-drill-draw/4", "yingji-drill-draw/5")
 
 
 class DrillDrawer:
@@ -456,6 +458,7 @@ class DrillDrawer:
             rng=rng,
             jurisdiction_text=jurisdiction_t,
             rules=n_rules,
+            call_taking_min=spec.targets[0],
         )
         injects = build_injects(ctx, spec.injects)
         if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards

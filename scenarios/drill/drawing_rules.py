@@ -11,7 +11,11 @@ the earlier number. The builders take the number ``N`` (an ``int``):
 * /5 (:data:`PLAIN_RULES`): casualty figures inside the hazard's own grade
   bands (:mod:`scenarios.drill.casualties`); a secondary incident at the first
   scene says so (not "0 m from the first scene"), and a road named after its
-  village is not followed by the village ("老垅村路", not "老垅村老垅村路").
+  village is not followed by the village ("老垅村路", not "老垅村老垅村路");
+* /6 (:data:`DETOUR_RULES`): a road closure leaves the first team a way round
+  (and costs it time where one of the roads tried does), or no closure is
+  drawn; its call comes while the team is on the way to it, counted from the
+  alarm with the call-taking target.
 """
 
 from __future__ import annotations
@@ -24,8 +28,12 @@ PREFIX = "yingji-drill-draw/"
 DEFAULT_RULES = 4
 #: From these rules on: casualty figures in the hazard's grade bands, plain place texts.
 PLAIN_RULES = 5
+#: From these rules on: a road closure with a way round, called in while the team is en route.
+DETOUR_RULES = 6
 #: Rules these builders can draw by (and so re-draw scripts of).
-KNOWN_RULES = (4, 5)
+KNOWN_RULES = (4, 5, 6)
+#: The newest rules: what a new draw follows.
+LATEST_RULES = KNOWN_RULES[-1]
 
 
 def rules_number(version: str) -> int:

@@ -146,6 +146,8 @@ class InjectContext:
     # minutes by grade for a follow-up after a change, counted from it (empty: none given)
     follow_up_min: Sequence[float | None] = ()
     rules: int = DEFAULT_RULES
+    # minutes from the alarm to the call taken (the drill's target): teams leave after it
+    call_taking_min: float = 0.0
 
     def deadline(self, name: str, grade: int) -> float | None:
         """Reporting deadline ``name`` (minutes) for ``grade``, if the jurisdiction sets one."""

@@ -66,7 +66,7 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
         "field",
     )
     assert [(i["no"], i["kind"], i["offset_min"]) for i in s["injects"]] == [
-        (1, "road_closed", 7.9),
+        (1, "road_closed", 7.0),
         (2, "media_enquiry", 18.9),
         (3, "cascade", 28.1),
         (4, "depot_short", 32.5),
@@ -107,7 +107,7 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
 #   T5  video 38 > 30, <= 45                                     -> 0.5
 #   T6  phone first at 12 <= 60                                  -> 1
 #   T7  written first at 118 <= 360                              -> 1
-#   T8  follow-up at 36 after inject 1 (7.9): 28.1 <= 60         -> 1
+#   T8  follow-up at 36 after inject 1 (7.0): 29 <= 60           -> 1
 #   T9  ... after inject 3 (28.1): 36 - 28.1 = 7.9               -> 1
 #   T10 ... after inject 4 (32.5): 3.5                           -> 1
 #   T11 first follow-up after inject 5 (41.3) is at 125: 83.7 > 60, <= 90 -> 0.5

@@ -1,0 +1,66 @@
+"""Drawing rules /6 (road closures with a way round) re-draw the drills drawn by /5 as they were.
+
+``data/drill_rules5`` was sealed by the yingji before /6 with the test seed
+16: a forest fire whose road-closed inject cut the scene off ("no way round
+the closure"). Today's code must reveal it and re-draw it byte for byte by
+the /5 rules; the same seed drawn now (by /6) closes a road with a way round.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+from scenarios.drill import EARLIER_VERSIONS, GENERATOR_VERSION
+from tests.experiments.cli_calls import run
+
+#: A drill sealed by the code of 7db43d1 (rules /5): see tests/experiments/data/README.md.
+SEALED_BY_RULES_5 = Path(__file__).parent / "data" / "drill_rules5"
+
+
+def benchmark(folder: Path) -> dict[str, str]:
+    """The revealed benchmark.csv: detail by event (English columns)."""
+    with (folder / "revealed" / "evaluators" / "benchmark.csv").open(encoding="utf-8") as fh:
+        return {row[2]: row[3] for row in csv.reader(fh)}
+
+
+def injects(folder: Path) -> dict[str, dict]:
+    script = json.loads((folder / "revealed" / "script.json").read_bytes())
+    return {i["kind"]: i for i in script["injects"]}
+
+
+def test_a_drill_sealed_by_the_rules_5_reveals_and_redraws(tmp_path, capsys):
+    d, key = tmp_path / "drill", tmp_path / "drill.key"
+    d.mkdir()
+    for name in ("commitment.json", "script.sealed"):
+        shutil.copyfile(SEALED_BY_RULES_5 / name, d / name)
+    shutil.copyfile(SEALED_BY_RULES_5 / "drill.key", key)
+    key.chmod(0o600)
+    code, _, err = run(capsys, "drill", "reveal", d, "--key", key)
+    assert code == 0, err
+    script = json.loads((d / "revealed" / "script.json").read_bytes())
+    assert script["generator_version"] == "yingji-drill-draw/5" in EARLIER_VERSIONS
+    # what /5 drew and sealed, kept: the closure without a way round
+    rows = benchmark(d)
+    assert rows["Inject 1: first team re-routed"] == "Baiyun Station: no way round the closure"
+    code, out, err = run(capsys, "drill", "verify", d, "--redraw", SEALED_BY_RULES_5 / "drill.toml")
+    assert code == 0 and "re-drawing from the seed gives the same script" in out, err
+
+
+def test_the_same_seed_drawn_now_leaves_a_way_round(tmp_path, capsys):
+    d, key = tmp_path / "drill", tmp_path / "drill.key"
+    cfg = SEALED_BY_RULES_5 / "drill.toml"
+    code, _, err = run(capsys, "drill", "draw", cfg, "--out", d, "--key", key, "--seed", 16)
+    assert code == 0, err
+    code, _, err = run(capsys, "drill", "reveal", d, "--key", key)
+    assert code == 0, err
+    by = injects(d)
+    public = json.loads((d / "commitment.json").read_bytes())
+    assert public["generator_version"] == GENERATOR_VERSION
+    rows = benchmark(d)
+    rerouted = rows[f"Inject {by['road_closed']['no']}: first team re-routed"]
+    assert rerouted.startswith("Baiyun Station around the closure of"), rerouted
+    code, out, err = run(capsys, "drill", "verify", d, "--redraw", cfg)
+    assert code == 0 and "re-drawing from the seed gives the same script" in out, err
