@@ -13,8 +13,10 @@ teams of a capability supplies up to ``k`` of them, all leaving together).
 hazard's mean control work for the grade times the teams required (the
 simulator's shared-work rule, :func:`sim.model.work_done_at`). Supplies leave the
 nearest depots holding the item after a loading allowance and arrive after
-free-flow travel, depot by depot until the quantity is met. If the script
-closes a road, the first team's arrival is also given re-routed around it.
+free-flow travel, depot by depot until the quantity is met; a depot the
+script makes short (its depot-shortage inject, drawing rules /6 on) gives
+only what its shelf really holds. If the script closes a road, the first
+team's arrival is also given re-routed around it.
 
 If the participants cannot field the requirement, the full complement and
 control rows carry no time ("not reachable"), as ``sim.run`` reports
@@ -37,6 +39,7 @@ from networks.nearest_first import NearestFirst
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import texts
+from scenarios.drill.drawing_rules import DETOUR_RULES, LATEST_RULES
 from scenarios.drill.injects import Store, Unit
 from scenarios.drill.script import DrillScript
 from scenarios.drill.spec import iso
@@ -81,6 +84,7 @@ def benchmark_timeline(
     stores: Sequence[Store],
     call_taking_min: float = 1.0,
     loading_min: float = 30.0,
+    rules: int = LATEST_RULES,
 ) -> list[dict[str, Any]]:
     """Rows of the benchmark timeline, by minutes after the alarm.
 
@@ -96,6 +100,10 @@ def benchmark_timeline(
         Participating stations and all depots.
     call_taking_min, loading_min
         Allowances: call to call taken; supply order to departure.
+    rules
+        The drawing rules of the script (:mod:`scenarios.drill.drawing_rules`):
+        before /6 the supplies ignore a depot's shortage, as the timelines
+        sealed then did.
 
     Returns
     -------
@@ -220,8 +228,14 @@ def benchmark_timeline(
                 call + arrive + control,
             )
         )
+    # the shelf a depot-shortage inject reveals, by (depot, item): what the depot can release
+    shelf = {
+        (i.truth["depot"], i.truth["item"]): int(i.truth["available"])
+        for i in script.injects
+        if i.kind == "depot_short" and rules >= DETOUR_RULES
+    }
     rows += _supply_rows(
-        start, req.supplies, network, sc.node, stores, call_taking_min, loading_min
+        start, req.supplies, network, sc.node, stores, call_taking_min, loading_min, shelf
     )
     rows += _reroute_rows(start, script, network, part, call_taking_min)
     rows.sort(key=lambda r: (np.inf if np.isnan(r["at_min"]) else r["at_min"], r["event"]))
@@ -231,7 +245,7 @@ def benchmark_timeline(
     return rows
 
 
-def _supply_rows(start, supplies, network, node, stores, call_taking_min, loading_min):
+def _supply_rows(start, supplies, network, node, stores, call_taking_min, loading_min, shelf):
     if not supplies or not stores:
         return []
     # Nearest first, searched only as far as read (float32 seconds, as travel_times gives).
@@ -241,6 +255,7 @@ def _supply_rows(start, supplies, network, node, stores, call_taking_min, loadin
         got, used, t_last = 0, [], float("nan")
         for i, seconds in order:
             have = dict(stores[i].stock).get(item, 0)
+            have = min(have, shelf.get((stores[i].name, item), have))
             minutes = seconds / 60.0
             if have <= 0 or not np.isfinite(minutes):
                 continue

@@ -112,6 +112,7 @@ def compose(
         stores=stores,
         call_taking_min=cfg.benchmark.call_taking_min,
         loading_min=cfg.benchmark.loading_min,
+        rules=rules_number(rules),
     )
     evaluation: dict[str, Any] = {"benchmark": rows}
     if cfg.benchmark.replications:

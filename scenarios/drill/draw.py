@@ -92,7 +92,7 @@ __all__ = [
 #: a secondary incident at the first scene says so, and a road named after its village is
 #: not followed by the village (:mod:`scenarios.drill.drawing_rules`). /6 closes a road that
 #: leaves the first team a way round (else none), called in while the team is on its way
-#: (counted from the alarm with the call taking).
+#: (counted from the alarm with the call taking), and the benchmark counts a depot's shortage.
 GENERATOR_VERSION = "yingji-drill-draw/6"
 #: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
 EARLIER_VERSIONS = ("yingji-drill-draw/4", "yingji-drill-draw/5")

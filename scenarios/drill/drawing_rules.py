@@ -15,7 +15,8 @@ the earlier number. The builders take the number ``N`` (an ``int``):
 * /6 (:data:`DETOUR_RULES`): a road closure leaves the first team a way round
   (and costs it time where one of the roads tried does), or no closure is
   drawn; its call comes while the team is on the way to it, counted from the
-  alarm with the call-taking target.
+  alarm with the call-taking target; the evaluators' benchmark delivers the
+  supplies from what a short depot really holds.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ PREFIX = "yingji-drill-draw/"
 DEFAULT_RULES = 4
 #: From these rules on: casualty figures in the hazard's grade bands, plain place texts.
 PLAIN_RULES = 5
-#: From these rules on: a road closure with a way round, called in while the team is en route.
+#: From these rules on: a closure with a way round, called in en route; shortages benchmarked.
 DETOUR_RULES = 6
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6)

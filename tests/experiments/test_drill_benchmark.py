@@ -172,6 +172,28 @@ def test_missing_capability_and_short_supplies_are_reported(road, catalogue):
     assert by["30 of 50 blankets delivered"]["detail"] == "from 30 D1; short by 20"
 
 
+def short_depot(road: RoadNetwork, available: int) -> DrillScript:
+    """The script with D1's keeper calling: only ``available`` of its 30 blankets on the shelf."""
+    s = script(road, [])
+    truth = {"depot": "D1", "item": "blankets", "need": 50, "available": available, "booked": 30}
+    call = Inject(2, "depot_short", 20.0, "", "D1", "logistics", "phone", "m", "a", "c", truth)
+    return DrillScript(**{**s.__dict__, "injects": (*s.injects, call)})
+
+
+def test_the_supplies_come_from_what_a_short_depot_really_holds(road, catalogue):
+    def delivered(s: DrillScript, **kw) -> dict:
+        rows = benchmark_timeline(s, road, catalogue, units=UNITS, stores=STORES, **kw)
+        return next(r for r in rows if r["event"] == "50 of 50 blankets delivered")
+
+    # D1 can release none: all 50 from D2 (200 s away), not 30 from D1 as its books say
+    assert delivered(short_depot(road, 0))["detail"] == "from 50 D2"
+    assert delivered(short_depot(road, 0))["nodes"] == [0]
+    sup = delivered(short_depot(road, 12))
+    assert sup["detail"] == "from 12 D1, 38 D2" and sup["at_min"] == round(1 + 30 + 200 / 60, 1)
+    # the timelines sealed before rules /6 went by the books; a re-draw keeps them so
+    assert delivered(short_depot(road, 0), rules=5)["detail"] == "from 30 D1, 20 D2"
+
+
 def test_drill_map_draws_the_scene_and_the_facilities_used(road, catalogue):
     import matplotlib
 

@@ -1,9 +1,11 @@
-"""Drawing rules /6 (road closures with a way round) re-draw the drills drawn by /5 as they were.
+"""Rules /6 (closures with a way round, shortages benchmarked) re-draw /5 drills as they were.
 
 ``data/drill_rules5`` was sealed by the yingji before /6 with the test seed
 16: a forest fire whose road-closed inject cut the scene off ("no way round
-the closure"). Today's code must reveal it and re-draw it byte for byte by
-the /5 rules; the same seed drawn now (by /6) closes a road with a way round.
+the closure") and whose depot-shortage inject the benchmark ignored. Today's
+code must reveal it and re-draw it byte for byte by the /5 rules; the same
+seed drawn now (by /6) closes a road with a way round and delivers the water
+from what the short store really holds.
 """
 
 from __future__ import annotations
@@ -42,9 +44,10 @@ def test_a_drill_sealed_by_the_rules_5_reveals_and_redraws(tmp_path, capsys):
     assert code == 0, err
     script = json.loads((d / "revealed" / "script.json").read_bytes())
     assert script["generator_version"] == "yingji-drill-draw/5" in EARLIER_VERSIONS
-    # what /5 drew and sealed, kept: the closure without a way round
+    # what /5 drew and sealed, kept: the closure without a way round, water by the books
     rows = benchmark(d)
     assert rows["Inject 1: first team re-routed"] == "Baiyun Station: no way round the closure"
+    assert "100 Baiyun Village 1 Store" in rows["500 of 500 drinking water delivered"]
     code, out, err = run(capsys, "drill", "verify", d, "--redraw", SEALED_BY_RULES_5 / "drill.toml")
     assert code == 0 and "re-drawing from the seed gives the same script" in out, err
 
@@ -62,5 +65,12 @@ def test_the_same_seed_drawn_now_leaves_a_way_round(tmp_path, capsys):
     rows = benchmark(d)
     rerouted = rows[f"Inject {by['road_closed']['no']}: first team re-routed"]
     assert rerouted.startswith("Baiyun Station around the closure of"), rerouted
+    short = by["depot_short"]["truth"]
+    assert (short["depot"], short["item"], short["available"]) == (
+        "Baiyun Village 1 Store",
+        "drinking_water",
+        55,
+    )
+    assert "55 Baiyun Village 1 Store" in rows["500 of 500 drinking water delivered"]
     code, out, err = run(capsys, "drill", "verify", d, "--redraw", cfg)
     assert code == 0 and "re-drawing from the seed gives the same script" in out, err
