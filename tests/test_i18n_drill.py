@@ -368,6 +368,40 @@ def test_reveal_speaks_the_language_of_the_draw_unless_told(fast_example, tmp_pa
     assert (d / "revealed/script.json").read_bytes() == (copy / "revealed/script.json").read_bytes()
 
 
+def test_the_reveals_lines_about_the_start_speak_the_language_of_the_draw(
+    fast_example, tmp_path, monkeypatch, capsys
+):
+    """Drawn in Chinese, revealed in an English locale: no English line about the start."""
+    monkeypatch.delenv("YINGJI_LANG", raising=False)
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    double = tmp_path / "double.toml"
+    text = fast_example.read_text(encoding="utf-8")
+    double.write_text(text.replace('blind = "six-no"', 'blind = "double"'), "utf-8")
+    shutil.copy(fast_example.parent / "drill_history.csv", tmp_path)
+    for name, cfg in (("six", fast_example), ("double", double)):
+        code, _, err = run(capsys, "--lang", "zh", "drill", "draw", cfg, "--out",
+                           tmp_path / name, "--key", tmp_path / f"{name}.key")  # fmt: skip
+        assert code == 0, err
+    # a six-no drill before its start: refused, in Chinese
+    code, _, err = run(capsys, "drill", "reveal", tmp_path / "six", "--key", tmp_path / "six.key")
+    assert code == 2 and "--early" in err and "has not started" not in err and HAN.search(err)
+    # with --early: the warning, in Chinese
+    code, out, err = run(capsys, "drill", "reveal", "--early", tmp_path / "six", "--key",
+                         tmp_path / "six.key")  # fmt: skip
+    assert code == 0 and "已揭封" in out
+    (warning,) = [ln for ln in err.splitlines() if "--early" in ln]
+    assert "revealed before the drawn start" not in warning and HAN.search(warning), warning
+    # double blind: the reminder to keep the players' packets back, in Chinese
+    code, out, err = run(capsys, "drill", "reveal", tmp_path / "double", "--key",
+                         tmp_path / "double.key")  # fmt: skip
+    assert code == 0, err
+    (note,) = [ln for ln in out.splitlines() if "participants/" in ln]
+    assert "the drill starts" not in note and "give participants/" not in note, note
+    assert note.startswith("注意"), note
+
+
 def test_drill_file_language_key(fast_example, tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("YINGJI_LANG", raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")

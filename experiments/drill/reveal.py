@@ -289,9 +289,11 @@ def reveal_drill(
 
     The packets are written in the language the drill was drawn in, which
     the reveal adopts like a config's ``language`` key
-    (:func:`networks.i18n.adopt`): a language the user chose explicitly
-    (``yingji --lang``, ``YINGJI_LANG``, :func:`networks.i18n.set_language`)
-    wins. Drills sealed by earlier versions record none: the language in use.
+    (:func:`networks.i18n.adopt`) as soon as the seal is open, so that what it
+    says about the start (:attr:`RevealResult.early`, a refusal) speaks it too:
+    a language the user chose explicitly (``yingji --lang``, ``YINGJI_LANG``,
+    :func:`networks.i18n.set_language`) wins. Drills sealed by earlier
+    versions record none: the language in use.
 
     Parameters
     ----------
@@ -357,12 +359,13 @@ def reveal_drill(
     if history is not None:
         sweep_temp(history)
     script, body, salt, drawn_in = _open_sealed(folder, secret, public)
-    # Still nothing written: a six-no drill that has not started stays sealed.
-    early_note = _before_start(script, folder, now or datetime.now(UTC), early=early)
     # The packets speak the language the drill was drawn in, unless the user
     # chose one for this reveal (--lang, YINGJI_LANG): it is followed like a
-    # config's language key.
+    # config's language key, from here on, so the lines about the start (and a
+    # refusal) speak it as the rest of the reveal's output does.
     i18n.adopt(drawn_in)
+    # Still nothing written: a six-no drill that has not started stays sealed.
+    early_note = _before_start(script, folder, now or datetime.now(UTC), early=early)
     network, note = _rebuild_network(script)
     stage = stage_name(real)
     stage.mkdir(mode=0o700)
