@@ -149,13 +149,23 @@ def _check_sealed_digest(data: bytes, public: dict[str, Any], path: Path, folder
         )
 
 
-def _wrong_secret(path: Path, secret: Secret) -> SealError:
-    """The line for a key or passphrase that does not open an unchanged sealed file."""
+def _wrong_secret(path: Path, secret: Secret, public: Path) -> SealError:
+    """The line for a key or passphrase that does not open a sealed file of the published digest.
+
+    The digest was checked, so the secret is the likelier fault; but a file changed
+    together with ``sealed_sha256`` in ``public`` fails the same way, and the line says so.
+    """
     if secret.key is not None:
-        msg = _("{path}: wrong key: {key} does not open this drill")
+        msg = _(
+            "{path}: wrong key: {key} does not open this drill (or the file was changed since "
+            "the draw, and sealed_sha256 in {public} with it)"
+        )
     else:
-        msg = _("{path}: wrong passphrase: the one in {key} does not open this drill")
-    return SealError(msg.format(path=path, key=secret.source or "?"))
+        msg = _(
+            "{path}: wrong passphrase: the one in {key} does not open this drill (or the file "
+            "was changed since the draw, and sealed_sha256 in {public} with it)"
+        )
+    return SealError(msg.format(path=path, key=secret.source or "?", public=public))
 
 
 def _open_sealed(
@@ -170,8 +180,8 @@ def _open_sealed(
     _check_sealed_digest(data, public, path, folder)
     try:
         plain = unseal(data, secret)
-    except WrongSecret:  # the file is the one published: the secret is wrong
-        raise _wrong_secret(path, secret) from None
+    except WrongSecret:  # the file has the published digest: the secret, or both were changed
+        raise _wrong_secret(path, secret, folder / PUBLIC) from None
     except SealError as exc:
         raise SealError(f"{path}: {exc}") from None
     try:

@@ -137,6 +137,26 @@ def test_unseal_bounds_every_kdf_parameter_itself(good_seal, no_kdf):
             )
 
 
+def test_a_right_key_on_a_file_changed_with_its_digest_is_not_blamed_alone(
+    sealed, tmp_path, capsys
+):
+    """A byte after the header flipped, sealed_sha256 rewritten: the key may be right."""
+    for name, secret in (("k", ["--key", sealed / "k.key"]),
+                         ("p", ["--passphrase-file", sealed / "pw.txt"])):  # fmt: skip
+        d = tmp_path / name
+        shutil.copytree(sealed / name, d)
+        data = bytearray((d / "script.sealed").read_bytes())
+        data[-100] ^= 0x01
+        (d / "script.sealed").write_bytes(bytes(data))
+        public = json.loads((d / "commitment.json").read_text())
+        public["sealed_sha256"] = hashlib.sha256(bytes(data)).hexdigest()
+        (d / "commitment.json").write_text(json.dumps(public))
+        line = one_line(run(capsys, "drill", "reveal", "--early", d, *secret)[2])
+        assert str(d / "script.sealed") in line
+        assert "changed since the draw" in line and str(d / "commitment.json") in line, line
+        assert "sealed_sha256" in line and not (d / "revealed").exists()
+
+
 def test_a_wrong_key_or_passphrase_names_its_file(sealed, tmp_path, capsys):
     other = tmp_path / "other.key"
     other.write_text("ab" * 32)
