@@ -3,12 +3,13 @@
 Holds the names of the files in a drill folder (:data:`SEALED`,
 :data:`PUBLIC`, :data:`REVEALED`) and the formats of the public commitment
 and the sealed payload; :func:`read_json` for the JSON files of a drill;
-:func:`check_drill_folder`, :func:`check_header` and :func:`is_sha256_hex`, the
-checks a reveal and a verification share; the hidden staging folders built beside a drill folder
-(:func:`stage_name`) and the sweep that removes those a killed command left
-behind (:func:`sweep`, and :func:`sweep_temp` for a history file's temporary
-copies); :func:`yingji_version`, the version stamped on a draw; and the
-manifest of a revealed folder (:func:`manifest_bytes`, :func:`read_manifest`,
+:func:`check_drill_folder`, :func:`check_public`, :func:`check_header` and
+:func:`is_sha256_hex`, the checks a reveal and a verification share; the
+hidden staging folders built beside a drill folder (:func:`stage_name`) and
+the sweep that removes those a killed command left behind (:func:`sweep`,
+and :func:`sweep_temp` for a history file's temporary copies);
+:func:`yingji_version`, the version stamped on a draw; and the manifest of a
+revealed folder (:func:`manifest_bytes`, :func:`read_manifest`,
 :func:`revealed_files`).
 
 The manifest
@@ -45,6 +46,8 @@ PUBLIC = "commitment.json"
 REVEALED = "revealed"
 MANIFEST = "manifest.json"
 PUBLIC_FORMAT = "yingji-drill-commitment/1"
+#: How ``commitment.json`` states its commitment was computed (every version wrote this).
+PUBLIC_HASH = "sha256(salt || canonical_json(script))"
 PAYLOAD_FORMAT = "yingji-drill-payload/1"
 MANIFEST_FORMAT = "yingji-drill-manifest/1"
 #: The plaintext is padded with spaces to a multiple of this many bytes, so the
@@ -116,6 +119,29 @@ def check_drill_folder(folder: Path) -> None:
         raise SealError(_("{folder}: no such drill folder").format(folder=folder))
     if not folder.is_dir():
         raise SealError(_("{folder}: is a file, not a drill folder").format(folder=folder))
+
+
+def check_public(public: dict[str, Any], path: Path) -> None:
+    """Refuse a ``commitment.json`` whose fixed fields are not the ones every draw wrote.
+
+    ``format``, ``hash`` and ``sealed_file`` have had one value since the first
+    drill format; they are covered by no digest, so they are checked as the
+    constants they are (an edited one would mislead whoever checks the commitment
+    by hand). ``yingji_version`` is informational (docs/drills.md, "What
+    commitment.json binds").
+    """
+    for key, expected in (
+        ("format", PUBLIC_FORMAT),
+        ("hash", PUBLIC_HASH),
+        ("sealed_file", SEALED),
+    ):
+        if public.get(key) != expected:
+            raise SealError(
+                _(
+                    "{path}: {key}: expected {expected!r}, not {value!r} (changed since the "
+                    "draw, or not a yingji drill commitment)"
+                ).format(path=path, key=key, expected=expected, value=public.get(key))
+            )
 
 
 def check_header(public: dict[str, Any], script: DrillScript, path: Path) -> None:

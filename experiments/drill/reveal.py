@@ -50,6 +50,7 @@ from experiments.drill.folder import (
     SEALED,
     check_drill_folder,
     check_header,
+    check_public,
     is_sha256_hex,
     manifest_bytes,
     read_bytes,
@@ -353,6 +354,7 @@ def reveal_drill(
             )
         )
     public = read_json(folder / PUBLIC, PUBLIC_COMMITMENT)
+    check_public(public, folder / PUBLIC)
     history = history_target(history_file) if history_file is not None else None
     drill = (str(public.get("exercise_id", "")), str(public.get("drawn_at", "")))
     old_history = check_history_file(history, folder, drill=drill) if history is not None else ""

@@ -57,6 +57,7 @@ from experiments.drill.folder import (
     SEALED,
     check_drill_folder,
     check_header,
+    check_public,
     file_sha256,
     is_sha256_hex,
     read_bytes,
@@ -274,6 +275,7 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
     check_drill_folder(folder)
     sweep(folder.resolve())
     public = read_json(folder / PUBLIC, PUBLIC_COMMITMENT)
+    check_public(public, folder / PUBLIC)
     revealed = folder / REVEALED
     if not revealed.is_dir():
         raise SealError(_("{path}: not revealed yet").format(path=revealed / "script.json"))

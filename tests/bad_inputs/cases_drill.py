@@ -6,6 +6,7 @@ written by the setup, so each setup takes well under a second.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.bad_inputs.harness import Case, write
@@ -99,6 +100,18 @@ def truncate_commitment(tmp: Path) -> None:
 
 def garbage_commitment(tmp: Path) -> None:
     (tmp / "d" / "commitment.json").write_bytes(b"\xff\xfe\x00garbage")
+
+
+def public_field(key: str, value: object):
+    """Set ``key`` of ``d/commitment.json`` to ``value``: a field no digest covers."""
+
+    def change(tmp: Path) -> None:
+        p = tmp / "d" / "commitment.json"
+        public = json.loads(p.read_text())
+        public[key] = value
+        p.write_text(json.dumps(public, indent=2))
+
+    return change
 
 
 def revealed(tmp: Path) -> None:
@@ -486,6 +499,24 @@ CASES = [
         sealed_then(garbage_commitment),
     ),
     Case(
+        "drill-reveal-commitment-format-changed",
+        REVEAL,
+        ("d/commitment.json", "format", "yingji-drill-commitment/2"),
+        sealed_then(public_field("format", "yingji-drill-commitment/2")),
+    ),
+    Case(
+        "drill-reveal-commitment-hash-changed",
+        REVEAL,
+        ("d/commitment.json", "hash", "sha3"),
+        sealed_then(public_field("hash", "sha3(script)")),
+    ),
+    Case(
+        "drill-reveal-commitment-sealed-file-removed",
+        REVEAL,
+        ("d/commitment.json", "sealed_file", "None"),
+        sealed_then(public_field("sealed_file", None)),
+    ),
+    Case(
         "drill-reveal-folder-is-file",
         ("drill", "reveal", "--early", "afile", "--key", "k.key"),
         ("afile",),
@@ -507,6 +538,18 @@ CASES = [
         ("drill", "verify", "d"),
         ("d/commitment.json",),
         revealed_then(garbage_commitment),
+    ),
+    Case(
+        "drill-verify-commitment-sealed-file-changed",
+        ("drill", "verify", "d"),
+        ("d/commitment.json", "sealed_file", "other.sealed"),
+        revealed_then(public_field("sealed_file", "other.sealed")),
+    ),
+    Case(
+        "drill-verify-commitment-format-changed",
+        ("drill", "verify", "d"),
+        ("d/commitment.json", "format"),
+        revealed_then(public_field("format", "yingji-drill-commitment/0")),
     ),
     Case(
         "drill-verify-script-changed",
