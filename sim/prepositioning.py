@@ -14,9 +14,10 @@ the plan of its level (:class:`sim.warnings.LevelPlan`) is carried out once:
   its staging point afterwards. ``stand_down_h`` after the hazard ends each
   staged team moves back to its own station (a team then busy goes once it
   is free at its post). No staging point is added to the stations. Where
-  warnings overlap the stronger plan holds, not their sum: teams out under a
-  warning still in force count towards the next one's share, and stay out at
-  a stand-down while a warning in force would have staged them.
+  warnings overlap at the same staging points the stronger plan holds, not
+  their sum: teams another warning in force put at a warning's points count
+  towards its share, and stay at a stand-down while a warning in force there
+  would have staged them. Donors give only their own teams.
 * **Stock pushed down.** ``stock_delay_h`` after the issue, every township
   depot and village point in the area is sent ``stock_share`` times its
   normal stock of each item it carries (rounded down) along its regular
@@ -43,6 +44,7 @@ import numpy as np
 from simpy.events import Timeout
 
 from scenarios.warnings import ScheduledWarning
+from sim.dispatch import Clearing
 from sim.duty_boost import boost_windows
 from sim.fleet import HOME, RETURNING
 from sim.warnings import WarningPlan
@@ -81,6 +83,8 @@ class Prepositioning:
         self.w_held: list[list[int]] = [[] for _ in range(n)]
         # Per warning: None, no stand-down scheduled (nothing staged); False, one is; True, done.
         self.w_over: list[bool | None] = [None] * n
+        self.w_points: list[list[int] | None] = [None] * n  # staging points, once needed
+        self.w_stages = [False] * n  # whether its staging is planned (due before the hazard)
         self.w_log: dict[str, list[Any]] = {
             k: [math.nan] * n for k in ("staged", "pushed", "stand_down")
         }
@@ -96,6 +100,7 @@ class Prepositioning:
             self.w_log["stand_down"][i] = w.end + plan.stand_down_h * 60.0
             t = w.issue + lp.stage_delay_h * 60.0
             if lp.stage_share > 0 and t < w.start:
+                self.w_stages[i] = True
                 ev = Timeout(self.env, max(t, 0.0), i)
                 ev.callbacks.append(self._stage)
             t = w.issue + lp.stock_delay_h * 60.0
@@ -117,6 +122,13 @@ class Prepositioning:
         dist, _ = cKDTree(xy[w.nodes]).query(xy[self.station_nodes[town]])
         return [town[int(np.argmin(dist))]]
 
+    def _points(self, i: int) -> list[int]:
+        """Warning ``i``'s staging points (worked out once)."""
+        pts = self.w_points[i]
+        if pts is None:
+            pts = self.w_points[i] = self._staging_points(self.warned[i])
+        return pts
+
     def _stage(self, ev: Timeout) -> None:
         """Move the level's share of the donors' free teams to the staging points."""
         i = ev._value
@@ -124,14 +136,15 @@ class Prepositioning:
         plan = self.warning_plan
         assert plan is not None
         share = plan.level(w.level).stage_share
-        points = self._staging_points(w)
+        points = self._points(i)
         caps = {self.capabilities.index(c) for c in plan.stage_capabilities}
         donors = [
             s for s in self.w_local if self.stations[s].tier in plan.stage_from and s not in points
         ]
-        # Teams out under warnings still in force count towards this one's share: where
-        # warnings overlap, the stronger plan holds, not their sum (as for the desks).
-        out = self._staged_now()
+        # Teams another warning in force already put at these points count towards this
+        # one's share: where warnings overlap, the stronger plan holds, not their sum (as
+        # for the desks). Teams staged elsewhere, for another area, do not.
+        out = self._out_at(points)
         k = 0
         for d in donors:
             if not points:
@@ -150,7 +163,7 @@ class Prepositioning:
                     if self._relocate(team, s, "warning") < _INF:
                         self.w_staged[i].append(team)
         self.w_log["staged"][i] = self.env._now
-        if self.w_staged[i]:
+        if self.w_staged[i] and self.w_over[i] is None:  # (holding teams, it has one)
             self._stand_down_at(i)
 
     def _stand_down_at(self, i: int) -> None:
@@ -159,44 +172,45 @@ class Prepositioning:
         back = Timeout(self.env, max(self.w_log["stand_down"][i] - self.env._now, 0.0), i)
         back.callbacks.append(self._stand_down)
 
-    def _staged_now(self) -> dict[tuple[int, int], int]:
-        """Teams staged under warnings not yet stood down, by (own station, capability)."""
+    def _out_at(self, points: list[int]) -> dict[tuple[int, int], int]:
+        """Teams staged at ``points`` under warnings not yet stood down, by (own station, cap)."""
+        here = set(points)
         out: dict[tuple[int, int], int] = {}
         for j, over in enumerate(self.w_over):
             if over is False:
                 for team in (*self.w_staged[j], *self.w_held[j]):
-                    key = (self.team_base[team], self.team_cap[team])
-                    out[key] = out.get(key, 0) + 1
+                    if self.team_station[team] in here:
+                        key = (self.team_base[team], self.team_cap[team])
+                        out[key] = out.get(key, 0) + 1
         return out
 
     def _stand_down(self, ev: Timeout) -> None:
         """The warning's forces stand down: its staged teams go back to their stations.
 
-        A team stays staged instead while a warning still in force has fewer of
-        its station's teams of its capability staged than its own share (the
-        stronger plan holds); that warning's stand-down sends it home.
+        A team stays staged instead while a warning still in force (issued, its
+        staging planned, not yet standing down) has it at one of its own staging
+        points and fewer of its station's teams of its capability there than its
+        share (the stronger plan holds); that warning's stand-down sends it home.
         """
         i = ev._value
         self.w_over[i] = True
-        plan = self.warning_plan
-        assert plan is not None
         now, log = self.env._now, self.w_log
-        # Still in force: staged already (nan: not), standing down later.
         later = [
             j for j, over in enumerate(self.w_over)
-            if over is not True and log["staged"][j] <= now < log["stand_down"][j]
+            if over is not True and self.w_stages[j]
+            and self.warned[j].issue <= now < log["stand_down"][j]
         ]  # fmt: skip
-        out: dict[tuple[int, int], int] = {}  # teams kept staged so far, as in _staged_now
-        for j in later:
-            for team in (*self.w_staged[j], *self.w_held[j]):
-                key = (self.team_base[team], self.team_cap[team])
-                out[key] = out.get(key, 0) + 1
+        out = {j: self._out_at(self._points(j)) for j in later}  # kept at j's points so far
         for team in (*self.w_staged[i], *self.w_held[i]):
-            d, cap = self.team_base[team], self.team_cap[team]
-            keep = next((j for j in later if self._wants(j, d, cap, out.get((d, cap), 0))), -1)
+            d, cap, at = self.team_base[team], self.team_cap[team], self.team_station[team]
+            keep = next(
+                (j for j in later
+                 if at in self._points(j) and self._wants(j, d, cap, out[j].get((d, cap), 0))),
+                -1,
+            )  # fmt: skip
             if keep >= 0:
                 self.w_held[keep].append(team)
-                out[(d, cap)] = out.get((d, cap), 0) + 1
+                out[keep][(d, cap)] = out[keep].get((d, cap), 0) + 1
                 if self.w_over[keep] is None:
                     self._stand_down_at(keep)
             else:
@@ -225,7 +239,7 @@ class Prepositioning:
         back = self.ret_end[team] - self.env._now
         if self.status[team] == RETURNING and back < _INF:  # on its way to its post: on arrival
             wait = max(back, 1.0)
-        elif len(self.env._queue) + (self._arrival < _INF) > self.w_retries:
+        elif self._to_come() + (self._arrival < _INF) > self.w_retries:
             # Busy: try again while something other than these tries is still to happen (an
             # event, or a call to come: it is then freed; a road cut for good would otherwise
             # keep the run going).
@@ -235,6 +249,14 @@ class Prepositioning:
         self.w_retries += 1
         again = Timeout(self.env, wait, team)
         again.callbacks.append(self._retry_home)
+
+    def _to_come(self) -> int:
+        """Events still queued, without the clearings scheduled again since (never run)."""
+        token = self.token
+        return sum(
+            1 for *_, e in self.env._queue
+            if not (type(e) is Clearing and e._value[1] != token[e._value[0]])
+        )  # fmt: skip
 
     def _retry_home(self, ev: Timeout) -> None:
         self.w_retries -= 1
@@ -314,11 +336,15 @@ class Prepositioning:
         assert plan is not None
         layout = getattr(self, "desks", None)  # sim.duty.DeskLayout: the desks of each level
         n_desks = dict(zip(layout.levels, map(len, layout.units), strict=True)) if layout else {}
-        for i, level, a, _b, x in boost_windows(warned, plan):
-            if level in levels:
-                reinforced[i] = a
-                if a <= end:  # each desk of the level gets x more officers
-                    officers[i] += x * n_desks.get(level, 0)
+        windows = [win for win in boost_windows(warned, plan) if win[1] in levels]
+        for k, (i, level, a, _b, x) in enumerate(windows):
+            reinforced[i] = a
+            # The stronger reinforcement holds (sim.duty_boost): over one already in force
+            # at that level, a warning adds only its excess, so the sums count officers once.
+            held = max((y for j, (_, lv, aj, bj, y) in enumerate(windows)
+                        if lv == level and (aj, j) < (a, k) and bj > a), default=0)  # fmt: skip
+            if a <= end:  # each desk of the level gets that many more officers
+                officers[i] += max(x - held, 0) * n_desks.get(level, 0)
 
         def times(values: list[float]) -> np.ndarray:
             out = np.asarray(values, dtype=np.float64)

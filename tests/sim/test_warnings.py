@@ -324,3 +324,96 @@ def test_overlapping_warnings_stage_the_stronger_plan_not_the_sum(seed, gap_h, l
         back_early = (mv["team"][early & (caps == cap)]).tolist()
         assert len(went) - len(back_early) >= min(keep, len(went)) or not went
     _moves_are_whole(rec)
+
+
+def _two_areas(stage_from=("city",), share=0.5, mid_share=None):
+    """Warning 0 (orange) over the far end, staging at Far; 1 (red) over the middle, at East."""
+    orange = LevelPlan(stage_share=share, stage_delay_h=0.0)
+    red = LevelPlan(stage_share=share if mid_share is None else mid_share, stage_delay_h=0.0)
+    caps = ("water_rescue", "technical_rescue", "general")
+    plan = WarningPlan(levels=(("orange", orange), ("red", red)), stand_down_h=0.5,
+                       stage_from=stage_from, stage_capabilities=caps)  # fmt: skip
+    far = _warning(4.0, start_h=6.0, hours=4.0, nodes=[18, 19, 20], level=2)
+    mid = _warning(3.0, start_h=7.0, hours=5.0, nodes=[9, 10, 11], level=1)
+    late = stream_from([20 * 60.0], [0], requirements=[CRASH])  # after both: all teams free
+    return _run(dataclasses.replace(late, warnings=(far, mid)), plan)
+
+
+@pytest.mark.parametrize("mid_share", [0.5, 1.0])
+def test_warnings_over_different_areas_each_stage_their_own_teams(mid_share):
+    """Overlapping in time, not in area: the second area gets its share, the first's go home.
+
+    With the second's share the larger, it would take more of the City's teams than it has
+    at its own points: the first's, standing in the other area, still go home.
+    """
+    rec = _two_areas(mid_share=mid_share)
+    mv, w = rec.moves, rec.warnings
+    name = rec.stations["name"]
+    to_mid = (name[mv["to_station"]] == "East") & (mv["depart"] < w["stand_down"][1])
+    assert w["teams_staged"].tolist() == [2, 2]  # one of the City's two of each, per area
+    assert to_mid.sum() == 2 and set(name[mv["from_station"][to_mid]]) == {"City"}
+    # Far's teams go home at the first stand-down, not held for the other area's warning.
+    from_far = name[mv["from_station"]] == "Far"
+    assert np.allclose(mv["depart"][from_far], w["stand_down"][0])
+    _moves_are_whole(rec)
+
+
+def test_a_donor_gives_only_its_own_teams():
+    """Township stations give teams too: Far, holding City teams staged there, keeps them."""
+    rec = _two_areas(stage_from=("city", "township"), share=1.0)
+    mv, w = rec.moves, rec.warnings
+    name = rec.stations["name"]
+    during = mv["depart"] < w["stand_down"][0] - 1e-6
+    from_far = during & (name[mv["from_station"]] == "Far")
+    assert from_far.any()  # Far gave its own general team to the middle
+    assert set(name[rec.teams["station"][mv["team"][from_far]]]) == {"Far"}
+    _moves_are_whole(rec)
+
+
+def test_a_warning_whose_staging_is_still_to_come_keeps_the_teams_out():
+    """Issued before the first's stand-down, staging after it: its teams stay, not churned."""
+    orange = LevelPlan(stage_share=0.5, stage_delay_h=0.0)
+    red = LevelPlan(stage_share=0.5, stage_delay_h=3.0)
+    plan = WarningPlan(levels=(("orange", orange), ("red", red)), stand_down_h=0.5)
+    first = _warning(4.0, start_h=6.0, hours=4.0, level=2)  # stands down at 10.5 h
+    second = _warning(4.0, start_h=14.0, hours=2.0, level=1)  # issued 10 h, stages at 13 h
+    late = stream_from([20 * 60.0], [0], requirements=[CRASH])
+    rec = _run(dataclasses.replace(late, warnings=(first, second)), plan)
+    mv, w = rec.moves, rec.warnings
+    assert w["teams_staged"].tolist() == [2, 0]  # the second's share is out already
+    out_again = (rec.stations["tier"][mv["from_station"]] == "city") & (mv["depart"] > 120.0)
+    home = rec.stations["tier"][mv["to_station"]] == "city"
+    assert not (out_again & ~home).any()
+    assert np.allclose(mv["depart"][home], w["stand_down"][1])  # home at the second's
+    _moves_are_whole(rec)
+
+
+def test_officers_added_over_a_reinforcement_in_force_count_the_excess_only():
+    """An orange then a red warning over it: desks take the stronger, officers count once."""
+    plan = WarningPlan()
+    w = [_warning(4.0, level=2), _warning(3.0, start_h=6.0, hours=4.0, level=1)]
+    rec = _run(_stream(3, warnings=w), plan, duty=DutyDesks())
+    desks = {lv: len(set(rec.duty["desk"][rec.duty["level"] == lv])) for lv in rec.duty["level"]}
+    orange, red = (dict(plan.level(g).desk_officers) for g in (2, 1))
+    first = sum(x * desks[lv] for lv, x in orange.items())
+    peak = sum(max(orange.get(lv, 0), red.get(lv, 0)) * desks[lv] for lv in desks)
+    assert rec.warnings["officers_added"].tolist() == [first, peak - first]
+
+
+def test_a_stale_clearing_does_not_keep_a_staged_team_retrying():
+    """What is still to come, for a staged team's retries home, leaves out stale clearings."""
+    import simpy
+
+    from sim.dispatch import Clearing
+    from sim.prepositioning import Prepositioning
+
+    class Part(Prepositioning):
+        def __init__(self) -> None:
+            self.env = simpy.Environment()
+            self.token = [1, 0]
+            Clearing(self.env, 9e5, (0, 0))  # incident 0's clearing, scheduled again since
+            Clearing(self.env, 50.0, (0, 1))
+            Clearing(self.env, 60.0, (1, 0))
+
+    part = Part()
+    assert len(part.env._queue) == 3 and part._to_come() == 2
