@@ -480,7 +480,7 @@ def _minute(text: str, alarm: datetime, fail: Any) -> float:
     if value > LATEST_MIN:  # a typo (+80 for +0.8 is in range; +1e308 or a wrong date is not)
         raise fail(
             "time",
-            _("{days:.1f} days after the alarm ({alarm}); a drill's play lasts hours").format(
+            _("{days:.3g} days after the alarm ({alarm}); a drill's play lasts hours").format(
                 days=value / 1440.0, alarm=alarm.isoformat()
             ),
         )

@@ -222,7 +222,7 @@ MALFORMED = {
                      "row 5, column kind"),
     "bad time": (_edit(BASE, "dispatch,+3,", "dispatch,3 pm,"), "row 5, column time"),
     "time a week after the alarm": (_edit(BASE, "dispatch,+3,", "dispatch,+1e308,"),
-                                    "row 5, column time"),
+                                    "row 5, column time: 6.94e+304 days after the alarm"),
     "score above the maximum": (_edit(BASE, "S4,,,3,", "S4,,,5,"), "row 36, column score"),
     "unknown inject": (BASE + "inject,7,+80,yes,,,,\n", "row 37, column ref"),
     "missing call_taken": (_edit(BASE, "milestone,call_taken,+0.8,,,,信息报送评估员,\n", ""),
