@@ -84,6 +84,12 @@ def test_overwrite_replaces_its_own_kind_only(tmp_path, capsys):
     assert main(["run", str(cfg), "--out", str(scores), "--no-plots", "--overwrite"]) == 2
     assert "'yingji drill score'" in capsys.readouterr().err
     assert _tree(scores) == before
+    # The demo is a run of the built-in county: a run replaces it.
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    (demo / "summary.json").write_text("{}\n")
+    (demo / MARKER).write_text(json.dumps({"command": "demo", "files": ["summary.json"]}))
+    assert main(["run", str(cfg), "--out", str(demo), "--no-plots", "--overwrite", "--quiet"]) == 0
     # A marker from before the command was recorded: replaced as before.
     old = tmp_path / "old"
     old.mkdir()
