@@ -210,7 +210,9 @@ class Prepositioning:
             )  # fmt: skip
             if keep >= 0:
                 self.w_held[keep].append(team)
-                out[keep][(d, cap)] = out[keep].get((d, cap), 0) + 1
+                for j in later:  # it stands at every warning's points that include its post
+                    if at in self._points(j):
+                        out[j][(d, cap)] = out[j].get((d, cap), 0) + 1
                 if self.w_over[keep] is None:
                     self._stand_down_at(keep)
             else:
@@ -222,8 +224,8 @@ class Prepositioning:
         assert plan is not None
         if self.capabilities[cap] not in plan.stage_capabilities:
             return False
-        if self.stations[station].tier not in plan.stage_from:
-            return False
+        if self.stations[station].tier not in plan.stage_from or station in self._points(j):
+            return False  # (a staging point of j's is no donor of j's)
         share = plan.level(self.warned[j].level).stage_share
         return out < math.floor(share * self.base_count[station][cap] + 1e-9)
 
@@ -340,9 +342,9 @@ class Prepositioning:
         for k, (i, level, a, _b, x) in enumerate(windows):
             reinforced[i] = a
             # The stronger reinforcement holds (sim.duty_boost): over one already in force
-            # at that level, a warning adds only its excess, so the sums count officers once.
+            # at that level (or ending as it starts), a warning adds only its excess.
             held = max((y for j, (_, lv, aj, bj, y) in enumerate(windows)
-                        if lv == level and (aj, j) < (a, k) and bj > a), default=0)  # fmt: skip
+                        if lv == level and (aj, j) < (a, k) and bj >= a), default=0)  # fmt: skip
             if a <= end:  # each desk of the level gets that many more officers
                 officers[i] += max(x - held, 0) * n_desks.get(level, 0)
 

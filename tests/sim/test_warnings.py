@@ -417,3 +417,57 @@ def test_a_stale_clearing_does_not_keep_a_staged_team_retrying():
 
     part = Part()
     assert len(part.env._queue) == 3 and part._to_come() == 2
+
+
+def test_a_team_kept_counts_for_every_warning_in_force_at_its_point():
+    """Red (Far, all) stands down under orange (East and Far, half) and yellow (Far, half).
+
+    The teams it leaves at Far are one plan's: the stronger of orange and yellow keeps one
+    of the City's two of each there, not one for each of them.
+    """
+    full = LevelPlan(stage_share=1.0, stage_delay_h=0.0)
+    half = LevelPlan(stage_share=0.5, stage_delay_h=0.0)
+    plan = WarningPlan(levels=(("red", full), ("orange", half), ("yellow", half),
+                               ("blue", half)), stand_down_h=0.5)  # fmt: skip
+    ws = (_warning(4.0, start_h=6.0, hours=2.0, level=1, nodes=range(15, 21)),
+          _warning(3.0, start_h=6.0, hours=4.0, level=2),
+          _warning(3.0, start_h=6.0, hours=6.0, level=3, nodes=range(15, 21)))  # fmt: skip
+    late = stream_from([20 * 60.0], [0], requirements=[CRASH])
+    rec = _run(dataclasses.replace(late, warnings=ws), plan)
+    mv, w = rec.moves, rec.warnings
+    name = rec.stations["name"]
+    assert w["teams_staged"].tolist() == [4, 0, 0]
+    at_red = np.isclose(mv["depart"], w["stand_down"][0]) & (name[mv["from_station"]] == "Far")
+    caps = rec.teams["capability"][mv["team"][at_red]]
+    assert sorted(caps.tolist()) == ["technical_rescue", "water_rescue"]  # one of each home
+    _moves_are_whole(rec)
+
+
+def test_a_warning_keeps_no_team_of_its_own_staging_point_away():
+    """Red's points are East and Far: East's own teams, staged at Far, come home to East."""
+    lp = LevelPlan(stage_share=1.0, stage_delay_h=0.0)
+    plan = WarningPlan(levels=tuple((c, lp) for c in ("red", "orange", "yellow", "blue")),
+                       stand_down_h=0.0, stage_from=("city", "township"),
+                       stage_capabilities=("general", "water_rescue"))  # fmt: skip
+    orange = ScheduledWarning(0.0, 240.0, 360.0, 2, np.arange(18, 21), "rainstorm", "a")
+    red = ScheduledWarning(60.0, 300.0, 720.0, 1, np.asarray([10, 20]), "rainstorm", "b")
+    late = stream_from([20 * 60.0], [0], requirements=[CRASH])
+    rec = _run(dataclasses.replace(late, warnings=(orange, red)), plan)
+    mv = rec.moves
+    name = rec.stations["name"]
+    east_own = name[rec.teams["station"][mv["team"]]] == "East"
+    home = east_own & (name[mv["to_station"]] == "East")
+    assert home.any() and np.allclose(mv["depart"][home], 360.0)  # at orange's stand-down
+    _moves_are_whole(rec)
+
+
+def test_officers_added_back_to_back_count_once():
+    """+2 per township desk from 4 h to 9 h, then again from 9 h: no officer added at 9 h."""
+    lp = LevelPlan(desk_officers=(("township", 2),), desk_delay_h=1.0)
+    plan = WarningPlan(levels=tuple((c, lp) for c in ("red", "orange", "yellow", "blue")),
+                       stand_down_h=1.0)  # fmt: skip
+    a = _warning(3.0, start_h=6.0, hours=2.0)  # desks +2 from 4 h to 9 h
+    b = _warning(2.0, start_h=10.0, hours=2.0)  # issued at 8 h: +2 from 9 h to 13 h
+    rec = _run(_stream(3, warnings=[a, b], span_h=16), plan, duty=DutyDesks())
+    desks = len(set(rec.duty["desk"][rec.duty["level"] == "township"]))
+    assert rec.warnings["officers_added"].tolist() == [2 * desks, 0]
