@@ -12,7 +12,6 @@ to the config file).
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -63,13 +62,10 @@ def _refuse_an_earlier_copy(target: Path, option: str) -> None:
     :func:`experiments.outdir.staged_folder` would call it "an earlier run", which a new
     user copying the examples a second time does not recognise.
     """
-    from experiments.outdir import MARKER
+    from experiments.outdir import read_marker
 
-    try:
-        written = json.loads((target / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):  # no marker, or not one yingji wrote: staged_folder says
-        return
-    if isinstance(written, dict) and written.get("command") == "examples":
+    marker = read_marker(target)  # none, or not one yingji wrote: staged_folder says
+    if marker is not None and marker[1] == "examples":
         raise ConfigError(
             _(
                 "holds an earlier copy of the examples; add --overwrite to replace it whole "

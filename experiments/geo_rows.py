@@ -161,11 +161,10 @@ def geo_rows(
                 source=src,
                 key=f"{where}.geometry",
             )
-        written = {} if raw is None else raw[i]
+        written, keys = {} if raw is None else raw[i], TableRow({}, where)
         cells = {}
         for c, v in zip(names, values, strict=True):
-            key = TableRow({}, where).key(rename[c])
-            cells[rename[c]] = _geo_cell(written.get(c, v), source=src, key=key)
+            cells[rename[c]] = _geo_cell(written.get(c, v), source=src, key=keys.key(rename[c]))
         rows.append(TableRow({**cells, "lon": lon, "lat": lat}, where))
     return rows
 

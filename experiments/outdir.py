@@ -233,8 +233,7 @@ def check_folder_target(
         raise ConfigError(_("is a file; expected a folder"), source=str(p), key=option)
     check_parent_writable(p, option)
     if p.is_dir() and not _is_empty_dir(p):
-        marker = _marker(p)
-        written = marker[0] if marker is not None else None
+        written, made_by = read_marker(p) or (None, None)
         if written is None:
             raise ConfigError(
                 _(
@@ -244,7 +243,6 @@ def check_folder_target(
                 source=str(p),
                 key=option,
             )
-        made_by = marker[1] if marker is not None else None
         if command is not None and made_by is not None and _kind(made_by) != _kind(command):
             raise ConfigError(
                 _(
@@ -288,10 +286,19 @@ def _kind(command: str) -> str:
     return _SAME_KIND.get(command, command)
 
 
-def _marker(folder: Path) -> tuple[set[str], str | None] | None:
+def read_marker(folder: Path) -> tuple[set[str], str | None] | None:
     """The files a yingji command wrote into ``folder`` and the command (``None``: not yingji's).
 
-    The command is ``None`` in a marker that does not record one.
+    Parameters
+    ----------
+    folder
+        A folder that may hold a :data:`MARKER`.
+
+    Returns
+    -------
+    tuple or None
+        ``(files, command)``; the command is ``None`` in a marker that does not
+        record one (written before commands were recorded).
     """
     try:
         data = json.loads((folder / MARKER).read_text(encoding="utf-8"))

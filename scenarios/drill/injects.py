@@ -205,17 +205,18 @@ def road_closed(ctx: InjectContext) -> Inject | None:
         return None
     turnout = unit.turnout(cap) or 0.0
     if ctx.rules >= DETOUR_RULES:
-        picked = _closure(ctx, unit, path)
+        row = list(ctx.units).index(unit)
+        picked = _closure(ctx, row, path)
         if picked is None:
             return None
-        a, b, both = picked
-        to_road = float(ctx.unit_times[list(ctx.units).index(unit), a]) / 60.0
+        a, b = picked
+        to_road = float(ctx.unit_times[row, a]) / 60.0
         offset = ctx.call_taking_min + turnout + EN_ROUTE_SHARE * to_road
     else:
         k = len(path) // 2
         a, b = path[k - 1], path[k]
-        both = _edges_between(ctx, a, b)
         offset = turnout + 0.4 * (eta - turnout)
+    both = _edges_between(ctx, a, b)
     e = ctx.network.edges
     road = str(e.name[both[0]]) if both.size else ""
     road_t: Any = ctx.namer.edge_text(int(both[0])) if road else ""
@@ -269,8 +270,8 @@ def _edges_between(ctx: InjectContext, a: int, b: int) -> np.ndarray:
     return np.flatnonzero(((e.u == a) & (e.v == b)) | ((e.u == b) & (e.v == a)))
 
 
-def _closure(ctx: InjectContext, unit: Unit, path: list[int]) -> tuple[int, int, np.ndarray] | None:
-    """The road of ``path`` (the team's fastest route) to close under rules /6.
+def _closure(ctx: InjectContext, row: int, path: list[int]) -> tuple[int, int] | None:
+    """The road of ``path`` (the fastest route of unit ``row``) to close under rules /6.
 
     The roads are tried from the middle of the route outwards (towards the
     scene first on a tie), at most :data:`CLOSURE_TRIES` of them and never the
@@ -285,24 +286,23 @@ def _closure(ctx: InjectContext, unit: Unit, path: list[int]) -> tuple[int, int,
     Returns
     -------
     tuple or None
-        The nodes ``a``, ``b`` of the road (in the team's direction) and its edges.
+        The nodes ``a``, ``b`` of the road, in the team's direction.
     """
-    net, row = ctx.network, list(ctx.units).index(unit)
+    net, source = ctx.network, ctx.units[row].node
     before = float(ctx.unit_times[row, ctx.node])
     limit = before + MAX_DETOUR_MIN * 60.0
     middle = len(path) // 2 - 1  # the road the rules before /6 closed
     tries = sorted(range(1, len(path) - 1), key=lambda j: (abs(j - middle), -j))
-    best: tuple[float, int, int, np.ndarray] | None = None
+    best: tuple[float, int, int] | None = None
     for j in tries[:CLOSURE_TRIES]:
         a, b = path[j], path[j + 1]
-        both = _edges_between(ctx, a, b)
-        after = _seconds_without(net, a, b, unit.node, ctx.node, limit)
+        after = _seconds_without(net, a, b, source, ctx.node, limit)
         if not np.isfinite(after):
             continue  # no way round (within the bound): the scene would be cut off
         if after - before >= MIN_DETOUR_MIN * 60.0:
-            return a, b, both
+            return a, b
         if best is None or after - before > best[0]:
-            best = (after - before, a, b, both)
+            best = (after - before, a, b)
     return None if best is None else best[1:]
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from experiments.cli import main
 
 
@@ -17,3 +20,16 @@ def one_line(err: str) -> str:
     lines = [ln for ln in err.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("yingji: error: "), err
     return lines[0]
+
+
+def reveal_copy(sealed: Path, tmp_path: Path, capsys) -> Path:
+    """Reveal a copy of the drill sealed in ``sealed`` (its key beside it) under ``tmp_path``."""
+    d, key = tmp_path / "drill", tmp_path / "drill.key"
+    d.mkdir()
+    for name in ("commitment.json", "script.sealed"):
+        shutil.copyfile(sealed / name, d / name)
+    shutil.copyfile(sealed / "drill.key", key)
+    key.chmod(0o600)
+    code, _, err = run(capsys, "drill", "reveal", d, "--key", key)
+    assert code == 0, err
+    return d

@@ -6,33 +6,19 @@ import numpy as np
 import pytest
 
 from experiments.drill.benchmark import benchmark_timeline
-from networks.roadnet import EdgeTable, NodeTable, RoadNetwork
+from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import Alarm, DrillScript, Inject, Scene, Store, Unit
+from tests.sim.helpers import named_roads
 
 
 @pytest.fixture(scope="module")
 def road() -> RoadNetwork:
     """0-1-2-3-4 along x, 1 km apart at 36 km/h (100 s each); a detour 1-5-2 of 150 s + 150 s."""
-    x = np.array([0, 1000, 2000, 3000, 4000, 1500], float)
-    y = np.array([0, 0, 0, 0, 0, 1000], float)
+    x = [0, 1000, 2000, 3000, 4000, 1500]
+    y = [0, 0, 0, 0, 0, 1000]
     pairs = [(0, 1, 1000), (1, 2, 1000), (2, 3, 1000), (3, 4, 1000), (1, 5, 1500), (5, 2, 1500)]
-    u, v, length = [], [], []
-    for a, b, m in pairs:
-        u += [a, b]
-        v += [b, a]
-        length += [m, m]
-    n = len(u)
-    edges = EdgeTable(
-        np.array(u, np.int32),
-        np.array(v, np.int32),
-        np.array(length, float),
-        np.full(n, 36.0),
-        np.full(n, "residential", dtype=object),
-        np.array([f"Road {a}{b}" for a, b in zip(u, v, strict=True)], dtype=object),
-    )
-    nodes = NodeTable(np.arange(6), x, y, x / 1e5, y / 1e5)
-    return RoadNetwork(nodes, edges, crs="EPSG:3857", name="line")
+    return named_roads(x, y, pairs)
 
 
 @pytest.fixture(scope="module")

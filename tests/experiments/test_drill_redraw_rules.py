@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import functools
 import json
-import shutil
 from pathlib import Path
 
 import experiments.drill.draw as drawing
 from scenarios.catalogue import load_catalogue
 from scenarios.drill import EARLIER_VERSIONS, GENERATOR_VERSION
 from scenarios.drill.casualties import DEAD_BY_GRADE, grade_band
-from tests.experiments.cli_calls import run
+from tests.experiments.cli_calls import reveal_copy, run
 
 #: A small earthquake drill of grade II far ahead: a collapse at the first scene follows,
 #: and the casualty update states figures.
@@ -86,14 +85,7 @@ SEALED_BY_RULES_4 = Path(__file__).parent / "data" / "drill_rules4"
 
 
 def test_a_drill_sealed_by_the_yingji_before_rules_5_reveals_and_redraws(tmp_path, capsys):
-    d, key = tmp_path / "drill", tmp_path / "drill.key"
-    d.mkdir()
-    for name in ("commitment.json", "script.sealed"):
-        shutil.copyfile(SEALED_BY_RULES_4 / name, d / name)
-    shutil.copyfile(SEALED_BY_RULES_4 / "drill.key", key)
-    key.chmod(0o600)
-    code, _, err = run(capsys, "drill", "reveal", d, "--key", key)
-    assert code == 0, err
+    d = reveal_copy(SEALED_BY_RULES_4, tmp_path, capsys)
     script = json.loads((d / "revealed" / "script.json").read_bytes())
     assert script["generator_version"] == EARLIER_VERSIONS[0]
     kinds = {i["kind"] for i in script["injects"]}

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
 from scenarios.drill import EARLIER_VERSIONS, GENERATOR_VERSION
-from tests.experiments.cli_calls import run
+from tests.experiments.cli_calls import reveal_copy, run
 
 #: A drill sealed by the code of 7db43d1 (rules /5): see tests/experiments/data/README.md.
 SEALED_BY_RULES_5 = Path(__file__).parent / "data" / "drill_rules5"
@@ -34,14 +33,7 @@ def injects(folder: Path) -> dict[str, dict]:
 
 
 def test_a_drill_sealed_by_the_rules_5_reveals_and_redraws(tmp_path, capsys):
-    d, key = tmp_path / "drill", tmp_path / "drill.key"
-    d.mkdir()
-    for name in ("commitment.json", "script.sealed"):
-        shutil.copyfile(SEALED_BY_RULES_5 / name, d / name)
-    shutil.copyfile(SEALED_BY_RULES_5 / "drill.key", key)
-    key.chmod(0o600)
-    code, _, err = run(capsys, "drill", "reveal", d, "--key", key)
-    assert code == 0, err
+    d = reveal_copy(SEALED_BY_RULES_5, tmp_path, capsys)
     script = json.loads((d / "revealed" / "script.json").read_bytes())
     assert script["generator_version"] == "yingji-drill-draw/5" in EARLIER_VERSIONS
     # what /5 drew and sealed, kept: the closure without a way round, water by the books

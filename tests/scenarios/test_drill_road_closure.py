@@ -11,12 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from networks.roadnet import EdgeTable, NodeTable, RoadNetwork
+from networks.roadnet import RoadNetwork
 from scenarios.catalogue import load_catalogue
 from scenarios.drill import generator_from_seed, seed_from_int
 from scenarios.drill.drawing_rules import DETOUR_RULES, PLAIN_RULES
 from scenarios.drill.injects import MAX_DETOUR_MIN, InjectContext, Unit, road_closed
 from scenarios.drill.sites import Namer
+from tests.sim.helpers import named_roads
 
 #: Roads as (a, b, metres) at 36 km/h (10 m/s): the line 0-...-6, then the detours.
 LINE = [(k, k + 1, 1000.0) for k in range(6)]
@@ -27,24 +28,9 @@ FAR = [(1, 8, 1000.0), (8, 2, 1000.0 + (MAX_DETOUR_MIN + 1) * 600.0)]  # beyond 
 
 def network(extra: list[tuple[int, int, float]]) -> RoadNetwork:
     """The line plus ``extra`` roads, both ways (nodes 7 and 8 sit off the line)."""
-    x = np.array([0, 1000, 2000, 3000, 4000, 5000, 6000, 3500, 1500], float)
-    y = np.array([0, 0, 0, 0, 0, 0, 0, 400, -900], float)
-    u, v, length = [], [], []
-    for a, b, m in LINE + extra:
-        u += [a, b]
-        v += [b, a]
-        length += [m, m]
-    n = len(u)
-    edges = EdgeTable(
-        np.array(u, np.int32),
-        np.array(v, np.int32),
-        np.array(length),
-        np.full(n, 36.0),
-        np.full(n, "residential", dtype=object),
-        np.array([f"Road {min(a, b)}{max(a, b)}" for a, b in zip(u, v, strict=True)], object),
-    )
-    nodes = NodeTable(np.arange(9), x, y, x / 1e5, y / 1e5)
-    return RoadNetwork(nodes, edges, crs="EPSG:3857", name="line")
+    x = [0, 1000, 2000, 3000, 4000, 5000, 6000, 3500, 1500]
+    y = [0, 0, 0, 0, 0, 0, 0, 400, -900]
+    return named_roads(x, y, LINE + extra)
 
 
 #: The station: fire teams that turn out in 2 minutes.

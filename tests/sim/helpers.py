@@ -37,6 +37,30 @@ def road_network(n: int, arcs: Sequence[tuple[int, int, float]], *, two_way: boo
     return RoadNetwork(nodes, edges, crs="EPSG:3857", name="test")
 
 
+def named_roads(x, y, roads: Sequence[tuple[int, int, float]], *, name: str = "line"):
+    """Two-way roads ``(a, b, metres)`` at 36 km/h between nodes at ``x``, ``y`` (metres).
+
+    Each road is named ``Road ab`` after its nodes, lower first, in both directions.
+    """
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    u, v, length = [], [], []
+    for a, b, m in roads:
+        u += [a, b]
+        v += [b, a]
+        length += [m, m]
+    n = len(u)
+    edges = EdgeTable(
+        np.array(u, np.int32),
+        np.array(v, np.int32),
+        np.array(length, float),
+        np.full(n, 36.0),
+        np.full(n, "residential", dtype=object),
+        np.array([f"Road {min(a, b)}{max(a, b)}" for a, b in zip(u, v, strict=True)], object),
+    )
+    nodes = NodeTable(np.arange(len(x)), x, y, x / 1e5, y / 1e5)
+    return RoadNetwork(nodes, edges, crs="EPSG:3857", name=name)
+
+
 def grid_network(rows: int, cols: int, *, seconds: Sequence[float] | np.ndarray):
     """A two-way grid; ``seconds`` gives each undirected link's travel time in order."""
     arcs = []
