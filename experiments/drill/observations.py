@@ -42,7 +42,8 @@ A ``time`` is an ISO 8601 time with its offset, a clock time (``HH:MM`` or
 ``HH:MM:SS``) on the day the drill started, in the drill's own offset (a
 clock time more than 12 hours before the alarm is read as the next day), or
 ``+minutes`` after the alarm. Nothing may happen before the alarm, nor
-more than a week after it (:data:`LATEST_MIN`). A row
+more than a week after it (:data:`LATEST_MIN`), nor a milestone before one
+it follows (:data:`ORDER`: a dispatch before the call taken). A row
 may be given once (a second row of the same milestone, inject or indicator
 is a mistake). Blank rows, and comment rows whose first cell starts with
 ``#``, are skipped; the first other row is the header. Every mistake is one
@@ -88,6 +89,17 @@ KINDS = ("milestone", "report", "inject", "indicator")
 MILESTONES = (
     "call_taken", "dispatch", "first_arrival", "full_complement", "command_post",
     "under_control", "video", "end_of_play",
+)  # fmt: skip
+#: Milestones that cannot come before another, ``(earlier, later)``: nothing answers
+#: a call before it is taken, a team arrives after it is sent, the full complement
+#: after the first team, and play ends last. Live video is left out (a bystander's
+#: or a camera's may come first).
+ORDER = (
+    ("call_taken", "dispatch"), ("call_taken", "first_arrival"),
+    ("call_taken", "full_complement"), ("call_taken", "command_post"),
+    ("call_taken", "under_control"), ("dispatch", "first_arrival"),
+    ("first_arrival", "full_complement"),
+    *((m, "end_of_play") for m in MILESTONES if m != "end_of_play"),
 )  # fmt: skip
 #: Kinds of report a report row may name, and the template kind each is written on.
 REPORT_KINDS = {
@@ -396,6 +408,7 @@ def read_observations(
             evaluators.setdefault(row["evaluator"], None)
         if row.get("note"):
             notes.append(Note(kind, ref, row.get("evaluator", ""), row["note"], n))
+    _check_order(p, milestones, where)
     for m in needed:
         if m not in milestones:
             raise ConfigError(
@@ -422,6 +435,20 @@ def read_observations(
         notes=tuple(notes),
         evaluators=tuple(evaluators),
     )
+
+
+def _check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str, int]) -> None:
+    """Refuse two milestones in an impossible order (:data:`ORDER`), naming both rows."""
+    for first, then in ORDER:
+        a, b = minutes.get(first), minutes.get(then)
+        if a is not None and b is not None and b < a - 1e-9:
+            raise ConfigError(
+                _("{then} at +{b:.1f} min comes before {first} at +{a:.1f} min (row {row})").format(
+                    then=then, b=b, first=first, a=a, row=rows[first]
+                ),
+                source=str(p),
+                key=_("{where}, column {column}").format(where=_row_name(rows[then]), column="time"),
+            )
 
 
 def _share(text: str, weight: float, fail: Any) -> float:

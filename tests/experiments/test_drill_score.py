@@ -223,6 +223,12 @@ MALFORMED = {
     "bad time": (_edit(BASE, "dispatch,+3,", "dispatch,3 pm,"), "row 5, column time"),
     "time a week after the alarm": (_edit(BASE, "dispatch,+3,", "dispatch,+1e308,"),
                                     "row 5, column time: 6.94e+304 days after the alarm"),
+    "dispatch before the call taken": (_edit(BASE, "call_taken,+0.8,", "call_taken,+50,"),
+                                       "row 5, column time: dispatch at +3.0 min comes before "
+                                       "call_taken at +50.0 min (row 4)"),
+    "play ends before control": (_edit(BASE, "end_of_play,+150,", "end_of_play,+30,"),
+                                 "row 11, column time: end_of_play at +30.0 min comes before "
+                                 "under_control at +34.0 min (row 9)"),
     "score above the maximum": (_edit(BASE, "S4,,,3,", "S4,,,5,"), "row 36, column score"),
     "unknown inject": (BASE + "inject,7,+80,yes,,,,\n", "row 37, column ref"),
     "missing call_taken": (_edit(BASE, "milestone,call_taken,+0.8,,,,信息报送评估员,\n", ""),
