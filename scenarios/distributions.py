@@ -34,6 +34,10 @@ from scenarios.validate import Reader, check_num
 #: almost all zero and a lognormal's mean rests on rare huge draws; far beyond it the
 #: parameters overflow floats (cv = 1e200) and a run would crash mid-way.
 MAX_CV: float = 100
+#: Largest value any other parameter may take. No quantity drawn (minutes, metres, people,
+#: units) comes near it (1e9 minutes is 1,900 years); beyond it a typo (1e200) would
+#: overflow a variance or a clock and turn a run's figures into inf.
+MAX_VALUE: float = 1e9
 #: A gamma with a smaller positive cv draws as one with this cv: its shape ``1 / cv**2`` must
 #: stay a float, and the draws are the mean to every digit a float holds either way.
 _TINY_CV = 1e-150
@@ -55,7 +59,7 @@ def _const(value: float, size: int | None) -> Any:
 
 
 def _param(
-    family: str, name: str, value: float, *, positive: bool = False, hi: float | None = None
+    family: str, name: str, value: float, *, positive: bool = False, hi: float = MAX_VALUE
 ) -> None:
     """Refuse a parameter that allows negative or infinite draws, or exceeds ``hi`` (ValueError).
 
@@ -247,7 +251,7 @@ class Uniform(Distribution):
     kind: ClassVar[str] = "uniform"
 
     def __post_init__(self) -> None:
-        if not 0 <= self.low <= self.high < math.inf:
+        if not 0 <= self.low <= self.high <= MAX_VALUE:
             raise ValueError(
                 _("uniform: need 0 <= low <= high, got low {low}, high {high}").format(
                     low=self.low, high=self.high
@@ -279,7 +283,7 @@ class Triangular(Distribution):
     kind: ClassVar[str] = "triangular"
 
     def __post_init__(self) -> None:
-        if not 0 <= self.low <= self.mode <= self.high < math.inf:
+        if not 0 <= self.low <= self.mode <= self.high <= MAX_VALUE:
             raise ValueError(
                 _(
                     "triangular: need 0 <= low <= mode <= high, "
@@ -329,7 +333,7 @@ DISTRIBUTION = Section(
         *(
             Key(name, "number", _PARAM_HELP[name].capitalize() + ".", lo=0,
                 lo_open=all((f, name) in _POSITIVE for f, ns in FAMILIES.items() if name in ns),
-                hi=MAX_CV if name == "cv" else None,
+                hi=MAX_CV if name == "cv" else MAX_VALUE,
                 default_text="required by those families",
                 allowed_text="in a graded distribution, one value or a list of four (I-IV)")
             for name in dict.fromkeys(n for names in FAMILIES.values() for n in names)
@@ -352,7 +356,7 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
             key=key,
         )
     if isinstance(data, int | float):  # a bare number is a fixed value
-        v = check_num(data, lambda m: ConfigError(m, source=source, key=key), lo=0)
+        v = check_num(data, lambda m: ConfigError(m, source=source, key=key), lo=0, hi=MAX_VALUE)
         return [Fixed(v)] * n
     if not isinstance(data, Mapping):
         raise ConfigError(
@@ -393,7 +397,7 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
             )
         vals = v if isinstance(v, list) else [v] * n
         positive = (kind, name) in _POSITIVE
-        hi = MAX_CV if name == "cv" else None
+        hi = MAX_CV if name == "cv" else MAX_VALUE
         col = []
         for j, x in enumerate(vals):
             sub = f"{name}[{j}]" if isinstance(v, list) else name
@@ -430,8 +434,8 @@ def from_dict(data: Any, *, source: str | None = None, key: str = "") -> Distrib
     ------
     networks.errors.ConfigError
         Unknown family, missing or extra parameter, the old ``kind`` key, a list
-        per grade, a value that would allow negative draws, or a cv above
-        :data:`MAX_CV`. The message names
+        per grade, a value that would allow negative draws, a cv above
+        :data:`MAX_CV` or another parameter above :data:`MAX_VALUE`. The message names
         ``source`` and the dotted key of the offending value.
     """
     return _read(data, source, key, graded=False)[0]

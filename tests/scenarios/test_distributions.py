@@ -14,6 +14,7 @@ from scenarios.distributions import (
     CLASSES,
     FAMILIES,
     MAX_CV,
+    MAX_VALUE,
     Exponential,
     Fixed,
     Gamma,
@@ -200,6 +201,12 @@ def test_graded_parameters_go_to_their_grade():
         ({"dist": "lognormal", "mean": 2, "cv": 1e155}, "t.turnout.cv", "<= 100"),
         ({"dist": "lognormal", "mean": 2, "cv": 100.5}, "t.turnout.cv", "<= 100"),
         ({"dist": "lognormal", "mean": 1}, "t.turnout.cv", "missing"),
+        # (cv * mean)**2 overflowed to inf in the summaries: any other parameter <= MAX_VALUE.
+        ({"dist": "lognormal", "mean": 1e200, "cv": 1}, "t.turnout.mean", "<= 1000000000.0"),
+        ({"dist": "exponential", "mean": 2e9}, "t.turnout.mean", "<= 1000000000.0"),
+        ({"dist": "uniform", "low": 0, "high": 1e300}, "t.turnout.high", "<= 1000000000.0"),
+        ({"dist": "triangular", "low": 0, "mode": 1, "high": 1e10}, "t.turnout.high", "<= 1"),
+        (1e12, "t.turnout", "<= 1000000000.0, got 1000000000000.0"),
         ({"dist": "lognormal", "mean": math.inf, "cv": 1}, "t.turnout.mean", "finite"),
         ({"dist": "normal", "mean": 1}, "t.turnout.dist", "not one of"),
         ({"mean": 1}, "t.turnout.dist", "missing"),
@@ -256,6 +263,10 @@ def test_constructors_reject_values_that_allow_negative_draws():
         lambda: Lognormal(1, MAX_CV * 1.01),
         lambda: Uniform(2, 1),
         lambda: Triangular(0, 3, 2),
+        lambda: Fixed(MAX_VALUE * 2),
+        lambda: Exponential(1e200),
+        lambda: Uniform(0, math.inf),
+        lambda: Triangular(0, 1, MAX_VALUE * 1.5),
     ):
         with pytest.raises(ValueError):
             bad()
