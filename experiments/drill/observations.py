@@ -447,7 +447,9 @@ def _check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str
                     then=then, b=b, first=first, a=a, row=rows[first]
                 ),
                 source=str(p),
-                key=_("{where}, column {column}").format(where=_row_name(rows[then]), column="time"),
+                key=_("{where}, column {column}").format(
+                    where=_row_name(rows[then]), column="time"
+                ),
             )
 
 
