@@ -16,7 +16,7 @@ from experiments.seeding import design_rng
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
-from scenarios.validate import Reader, check_num
+from scenarios.validate import Reader, check_num, shown
 
 #: Keys a factor may not vary: the experiment owns seeds, replication counts and language.
 _RESERVED = {"run.seed", "run.replications", "run", "name", "language"}
@@ -180,7 +180,9 @@ def _range_levels(value: Any, source: str, key: str) -> tuple[Any, ...]:
     step = value[2] if len(value) == 3 else 1
     if step <= 0 or stop < start:
         raise ConfigError(
-            _("expected start <= stop and a positive step, got {value!r}").format(value=value),
+            _("expected start <= stop and a positive step, got {value!r}").format(
+                value=shown(value)
+            ),
             source=source,
             key=key,
         )

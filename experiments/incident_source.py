@@ -31,7 +31,7 @@ from scenarios.config_keys import Key
 from scenarios.incident_log import MAX_LOG_SNAP_M, IncidentLog
 from scenarios.incident_rows import read_log_rows
 from scenarios.log_table import read_csv_table
-from scenarios.validate import Reader
+from scenarios.validate import Reader, shown
 
 __all__ = ["INCIDENT_KEYS", "IncidentSource", "config_log"]
 
@@ -99,7 +99,9 @@ class IncidentSource:
             return None
         start = r.get("start", None)
         if start is not None and not isinstance(start, datetime | str):
-            raise r.error("start", _("expected a date-time, got {value!r}").format(value=start))
+            raise r.error(
+                "start", _("expected a date-time, got {value!r}").format(value=shown(start))
+            )
         if isinstance(start, str):
             try:
                 datetime.fromisoformat(start)

@@ -30,7 +30,7 @@ from experiments.geo_rows import crs_label, geo_rows, swapped_lonlat, table_file
 from networks.errors import ConfigError
 from networks.i18n import _, both, get_language
 from networks.roadnet import RoadNetwork
-from scenarios.validate import check_int, check_num, read_table_text
+from scenarios.validate import check_int, check_num, read_table_text, shown
 
 #: Farthest a snapped point may lie from its node, metres.
 MAX_SNAP_M = 500.0
@@ -221,7 +221,9 @@ def resolve_location(
                     return lm.node
             raise ConfigError(_unknown_landmark(name, net), source=source, key=key)
         raise ConfigError(
-            _("expected a location table or 'landmark:NAME', got {value!r}").format(value=value),
+            _("expected a location table or 'landmark:NAME', got {value!r}").format(
+                value=shown(value)
+            ),
             source=source,
             key=key,
         )
@@ -229,7 +231,9 @@ def resolve_location(
         value = {"lon": value[0], "lat": value[1]}
     if not isinstance(value, Mapping):
         raise ConfigError(
-            _("expected a location, got {value!r}").format(value=value), source=source, key=key
+            _("expected a location, got {value!r}").format(value=shown(value)),
+            source=source,
+            key=key,
         )
     given = {k: v for k, v in value.items() if k in LOCATION_COLUMNS and v not in (None, "")}
     forms = [cols for cols in _LOCATION_FORMS if all(c in given for c in cols)]

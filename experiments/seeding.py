@@ -14,7 +14,7 @@ import numpy as np
 
 from networks.errors import ConfigError
 from networks.i18n import _
-from scenarios.validate import MAX_SEED
+from scenarios.validate import MAX_SEED, shown
 
 __all__ = ["MAX_SEED", "check_root_seed", "design_rng", "replication_seed", "replication_seeds"]
 
@@ -36,7 +36,7 @@ def check_root_seed(value: object, *, source: str | None = None, key: str = "roo
     """
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEED:
         raise ConfigError(
-            _("expected an integer seed in 0..2**63-1, got {value!r}").format(value=value),
+            _("expected an integer seed in 0..2**63-1, got {value!r}").format(value=shown(value)),
             source=source,
             key=key,
         )

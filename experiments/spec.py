@@ -67,7 +67,7 @@ from experiments.spec_base import bare, load_base, own_facilities, set_path
 from networks.errors import ConfigError
 from networks.i18n import LANGUAGES, _, both
 from scenarios.config_keys import REQUIRED, Key, Section
-from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml
+from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml, shown
 
 #: Most runs (design points x replications) of one experiment.
 MAX_RUNS = 1_000_000
@@ -495,6 +495,6 @@ def _one_line(top: Reader, name: str) -> str:
     text = top.str(name, "")
     if text and not text.isprintable():
         raise top.error(
-            name, _("must be one line of printable text, got {value!r}").format(value=text)
+            name, _("must be one line of printable text, got {value!r}").format(value=shown(text))
         )
     return text

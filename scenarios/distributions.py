@@ -28,7 +28,7 @@ import numpy as np
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
-from scenarios.validate import Reader, check_num
+from scenarios.validate import Reader, check_num, shown
 
 #: Largest coefficient of variation of a lognormal or gamma. Beyond it a gamma's draws are
 #: almost all zero and a lognormal's mean rests on rare huge draws; far beyond it the
@@ -351,7 +351,9 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
     n = 4 if graded else 1
     if isinstance(data, bool):
         raise ConfigError(
-            _("expected a distribution (a table or a number), got {value!r}").format(value=data),
+            _("expected a distribution (a table or a number), got {value!r}").format(
+                value=shown(data)
+            ),
             source=source,
             key=key,
         )
@@ -388,12 +390,17 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
         v = r.get(name)
         if isinstance(v, list) and not graded:
             raise r.error(
-                name, _("expected one number here, not a list per grade: {value!r}").format(value=v)
+                name,
+                _("expected one number here, not a list per grade: {value!r}").format(
+                    value=shown(v)
+                ),
             )
         if isinstance(v, list) and len(v) != 4:
             raise r.error(
                 name,
-                _("expected a number or a list of 4 (grades I-IV), got {value!r}").format(value=v),
+                _("expected a number or a list of 4 (grades I-IV), got {value!r}").format(
+                    value=shown(v)
+                ),
             )
         vals = v if isinstance(v, list) else [v] * n
         positive = (kind, name) in _POSITIVE

@@ -14,7 +14,7 @@ from typing import Any
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.distributions import GradedDist
-from scenarios.validate import Reader, check_num
+from scenarios.validate import Reader, check_num, shown
 
 #: Road sets a road effect can be limited to (see :mod:`scenarios.places`).
 ROAD_SETS = ("any", "low_lying", "forest", "river")
@@ -28,7 +28,10 @@ def four(r: Reader, name: str, default: Any = ..., *, lo: float = 0, hi: float |
     vals = v if isinstance(v, list) else [v] * 4
     if len(vals) != 4:
         raise r.error(
-            name, _("expected a number or a list of 4 (grades I-IV), got {value!r}").format(value=v)
+            name,
+            _("expected a number or a list of 4 (grades I-IV), got {value!r}").format(
+                value=shown(v)
+            ),
         )
     out = []
     for j, x in enumerate(vals):

@@ -190,9 +190,23 @@ def shown(v: Any) -> Any:
 
             return _Shown(f"{Decimal(v).normalize():.6g}".lower())
     text = repr(v)
+    if isinstance(v, list | tuple | dict) and len(text) <= 4 * _SHOWN_CHARS:
+        text = _inner(v)  # [1, true] as written, not [1, True]
+        if text != repr(v) or len(text) > _SHOWN_CHARS:
+            v = _Shown(text)
     if len(text) > _SHOWN_CHARS:
         return _Shown(text[: _SHOWN_CHARS - 1] + "…")
     return v
+
+
+def _inner(v: Any) -> str:
+    """The text of a list or table whose items print as :func:`shown` prints them."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{_inner(k)}: {_inner(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list | tuple):
+        inner = ", ".join(_inner(x) for x in v)
+        return f"[{inner}]" if isinstance(v, list) else f"({inner}{',' if len(v) == 1 else ''})"
+    return repr(shown(v))
 
 
 #: Files :func:`read_table_text` has said it read as GB18030: a command may read one table

@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 from networks.i18n import _
 from scenarios.config_keys import Key, Section
 from scenarios.limits import MAX_DURATION_MIN
+from scenarios.validate import shown
 from sim.stations import CAPABILITIES
 
 #: ``(team, travel_seconds, from_node, from_scene)``: a free team and how it would get there.
@@ -270,7 +271,8 @@ def policy_from_dict(
         isinstance(g, int) and not isinstance(g, bool) and 1 <= g <= 4 for g in grades
     ):
         raise r.error(
-            "protected", _("expected a list of grades 1-4, got {value!r}").format(value=grades)
+            "protected",
+            _("expected a list of grades 1-4, got {value!r}").format(value=shown(grades)),
         )
     hold = r.get("max_hold", 15.0)
     if not (isinstance(hold, float) and math.isinf(hold) and hold > 0):

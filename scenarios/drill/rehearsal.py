@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from networks.errors import ConfigError
 from networks.i18n import N_, _
 from scenarios.log_table import _row_name
+from scenarios.validate import shown
 
 if TYPE_CHECKING:
     from networks.roadnet import RoadNetwork
@@ -132,7 +133,9 @@ def _check_moments(drill: PastDrill, position: int = 0, source: str | None = Non
         text = getattr(drill, column)
         if text and parse_moment(text) is None:
             raise ConfigError(
-                _("expected a date-time like 2026-12-01T08:00, got {value!r}").format(value=text),
+                _("expected a date-time like 2026-12-01T08:00, got {value!r}").format(
+                    value=shown(text)
+                ),
                 source=drill.source or source,
                 key=drill.cell(column, position),
             )

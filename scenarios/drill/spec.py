@@ -24,7 +24,7 @@ from networks.errors import ConfigError
 from networks.i18n import N_, _
 from scenarios.drill import rehearsal
 from scenarios.drill.rehearsal import BANDS, DEFAULT_REHEARSAL_DAYS, MAX_REHEARSAL_DAYS, clip
-from scenarios.validate import Reader, check_num
+from scenarios.validate import Reader, check_num, shown
 
 __all__ = [
     "BANDS",
@@ -100,7 +100,7 @@ def _parse_tz(value: str, fail: Any) -> timezone:
         return timezone(sign * timedelta(hours=int(hh), minutes=int(mm)))
     except (KeyError, ValueError, IndexError):
         raise fail(
-            _("expected a UTC offset like '+08:00', got {value!r}").format(value=value)
+            _("expected a UTC offset like '+08:00', got {value!r}").format(value=shown(value))
         ) from None
 
 
@@ -112,12 +112,15 @@ def _when(r: Reader, name: str, tz: timezone) -> datetime:
             v = datetime.fromisoformat(v)
         except ValueError:
             raise r.error(
-                name, _("expected a date-time like 2026-12-01T08:00, got {value!r}").format(value=v)
+                name,
+                _("expected a date-time like 2026-12-01T08:00, got {value!r}").format(
+                    value=shown(v)
+                ),
             ) from None
     elif isinstance(v, date) and not isinstance(v, datetime):
         v = datetime(v.year, v.month, v.day)
     if not isinstance(v, datetime):
-        raise r.error(name, _("expected a date-time, got {value!r}").format(value=v))
+        raise r.error(name, _("expected a date-time, got {value!r}").format(value=shown(v)))
     v = v.replace(microsecond=0)  # drills are drawn to the second
     if not YEARS[0] <= v.year <= YEARS[1]:
         raise r.error(
@@ -137,7 +140,9 @@ def _text(r: Reader, name: str, default: str) -> str:
     """A one-line text for headers and messages (it goes into XML, CSV and HTML)."""
     v = r.str(name, default)
     if any(ord(c) < 32 or ord(c) == 127 for c in v):
-        raise r.error(name, _("must be one line of printable text, got {value!r}").format(value=v))
+        raise r.error(
+            name, _("must be one line of printable text, got {value!r}").format(value=shown(v))
+        )
     if len(v) > 200:
         raise r.error(name, _("at most 200 characters, got {n}").format(n=len(v)))
     return v

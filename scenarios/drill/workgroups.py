@@ -71,7 +71,7 @@ from scenarios.drill.disclosure import (
     disclosed,
     known_at_alarm,
 )
-from scenarios.validate import Reader
+from scenarios.validate import Reader, shown
 
 #: Minutes after the call by which the command post should be set up (现场指挥部开设),
 #: when a drill file gives none. A design value: the first team is due at 1 + 10 = 11
@@ -423,7 +423,9 @@ def _line(r: Reader, name: str, default: Any = ...) -> str:
     """One line of printable text of at most 200 characters (it goes into HTML and CSV)."""
     v = r.str(name, default)
     if any(ord(c) < 32 or ord(c) == 127 for c in v):
-        raise r.error(name, _("must be one line of printable text, got {value!r}").format(value=v))
+        raise r.error(
+            name, _("must be one line of printable text, got {value!r}").format(value=shown(v))
+        )
     if len(v) > 200:
         raise r.error(name, _("at most 200 characters, got {n}").format(n=len(v)))
     return v

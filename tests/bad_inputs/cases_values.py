@@ -3,7 +3,7 @@
 A coefficient of variation too big (or too small) for a float's arithmetic, in
 any distribution of a run config, a hazard catalogue or an experiment's levels;
 a list, or a boolean among numbers, as a property of a GeoJSON stations table;
-how a boolean is named; a hazard whose team counts are all zero.
+how a boolean is named, alone or in a list; a hazard whose team counts are all zero.
 """
 
 from __future__ import annotations
@@ -146,5 +146,18 @@ CASES = [
         config(run="[run]\nseed = 1\nreplications = true\n"),
         "run.toml",
         "run.replications: expected an integer, got true",
+    ),
+    # The lists and tables of other messages printed [1, True] and {'x': False}.
+    run_case(
+        "run-policy-protected-true-in-list",
+        config('[policy]\nname = "severity_priority"\nprotected = [1, true]\n'),
+        "run.toml",
+        "policy.protected: expected a list of grades 1-4, got [1, true]",
+    ),
+    run_case(
+        "run-writing-boolean",
+        config(writing("false")),
+        "run.toml",
+        "reporting.writing.phone_first: expected a distribution (a table or a number), got false",
     ),
 ]
