@@ -17,8 +17,11 @@ state version, and the noiseless road seconds the choice was made on).
 from __future__ import annotations
 
 import math
+from heapq import heappush
+from typing import Any
 
-from simpy.events import Timeout
+from simpy.core import Environment
+from simpy.events import NORMAL, Timeout
 
 from scenarios.stream import IncidentStream
 from sim.facilities import CAPABILITIES
@@ -38,6 +41,24 @@ class Clearing(Timeout):
     clock: one team's clearing time alone can lie weeks past the run's last
     real event.
     """
+
+
+class At(Timeout):
+    """A timeout at the moment ``at`` itself, not at ``now + (at - now)``.
+
+    That sum can round a hair below ``at``: a stand-down set for minute
+    ``10000.5`` would then move teams before it. ``at`` before now is now.
+    """
+
+    def __init__(self, env: Environment, at: float, value: Any = None) -> None:
+        # Timeout.__init__ inlined, as SimPy inlines Event's, with the time pushed as given.
+        at = max(at, env._now)
+        self.env = env
+        self.callbacks = []
+        self._value = value
+        self._delay = at - env._now
+        self._ok = True
+        heappush(env._queue, (at, NORMAL, next(env._eid), self))
 
 
 def work_done_at(arrivals: list[float], work: float) -> float:
@@ -322,7 +343,7 @@ class Dispatch:
                 if end < _INF:
                     avail = end + next(res)
                     self.d_avail[r] = avail
-                    done = Timeout(self.env, avail - now, team)
+                    done = At(self.env, avail, team)
                     done.callbacks.append(self._resupplied)
         for cap in freed:
             if self.queues[cap]:

@@ -44,7 +44,7 @@ import numpy as np
 from simpy.events import Timeout
 
 from scenarios.warnings import ScheduledWarning
-from sim.dispatch import Clearing
+from sim.dispatch import At, Clearing
 from sim.duty_boost import boost_windows
 from sim.fleet import HOME, RETURNING
 from sim.warnings import WarningPlan
@@ -169,7 +169,7 @@ class Prepositioning:
     def _stand_down_at(self, i: int) -> None:
         """Schedule warning ``i``'s stand-down (once: only a warning holding teams has one)."""
         self.w_over[i] = False
-        back = Timeout(self.env, max(self.w_log["stand_down"][i] - self.env._now, 0.0), i)
+        back = At(self.env, self.w_log["stand_down"][i], i)
         back.callbacks.append(self._stand_down)
 
     def _out_at(self, points: list[int]) -> dict[tuple[int, int], int]:
@@ -307,7 +307,7 @@ class Prepositioning:
         self.on_order[d][item] = self.on_order[d].get(item, 0) + q
         arrive = max(arrive, now)
         self._movement(now, arrive, "preposition", item, q, src, d, -1)
-        ev = Timeout(self.env, arrive - now, (d, item, q))
+        ev = At(self.env, arrive, (d, item, q))
         ev.callbacks.append(self._replenished)
 
     # ------------------------------------------------------------ records

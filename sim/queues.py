@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from simpy.events import Timeout
 
+from sim.dispatch import At
 from sim.facilities import CAPABILITIES
 from sim.fleet import DIVERTED
 from sim.policies import Candidate, DispatchPolicy
@@ -56,7 +57,7 @@ class Queues:
         self.seq += 1
         heapq.heappush(self.queues[cap], (self.policy.queue_key(grade, since), self.seq, i))
         if self.recheck is not None:  # the policy may relent after a while: look again
-            ev = Timeout(self.env, max(since + self.recheck - self.env._now, 0.0), cap)
+            ev = At(self.env, since + self.recheck, cap)
             ev.callbacks.append(self._recheck)
 
     def _key(self, i: int) -> Any:

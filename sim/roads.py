@@ -38,7 +38,7 @@ from networks.roadnet import RoadNetwork
 from networks.states import Disruption
 from scenarios.stream import IncidentStream
 from sim.congestion import Congestion, band_disruptions
-from sim.dispatch import Clearing
+from sim.dispatch import At, Clearing
 from sim.facilities import CAPABILITIES
 from sim.fleet import HOMEWARD
 from sim.travel import Travel, TravelTables
@@ -303,7 +303,7 @@ class RoadStates:
             r = self.last_row[team]
             self.d_ret[r] = max(now, self.d_fixed[r][4]) + back
             self.d_avail[r] = avail = self.d_ret[r] + next(self.team_resupply[team])
-            done = Timeout(self.env, avail - now, team)
+            done = At(self.env, avail, team)
             done.callbacks.append(self._resupplied)
 
     def _stage_isolated(self, stream: IncidentStream, network: RoadNetwork) -> None:

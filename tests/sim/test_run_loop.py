@@ -22,7 +22,7 @@ from simpy.events import Timeout
 import sim
 from benchmarks.bench_sim import county_stream
 from networks import synthetic_county
-from sim.dispatch import Clearing, Dispatch
+from sim.dispatch import At, Clearing, Dispatch
 from sim.roads import RoadStates
 
 # Per call: its minute (sorted below) and the delays of the events it schedules.
@@ -197,3 +197,21 @@ def test_the_run_ends_at_its_last_clearing_not_at_a_stale_one(monkeypatch) -> No
     assert stepped == sorted(stepped)
     last = max(np.nanmax(rec.incidents["cleared"]), np.nanmax(rec.dispatches["arrival"]))
     assert rec.end == max(stepped[-1], last)
+
+
+@pytest.mark.parametrize(
+    ("now", "at"), [(2450.980038952486, 52337.38073673234), (9707.91725639766, 5276114.309422088)]
+)
+def test_an_event_set_for_a_moment_runs_at_that_moment(now, at):
+    """``sim.dispatch.At`` runs at ``at`` itself; ``now + (at - now)`` rounds off it here.
+
+    A stand-down or a restocked team recorded at ``at`` then moved a hair before
+    (or after) the time its row gives.
+    """
+    assert now + (at - now) != at  # the premise: a plain Timeout would miss
+    seen: list[float] = []
+    env = simpy.Environment(initial_time=now)
+    for ev in (At(env, at, "at"), At(env, now - 1.0, "late")):
+        ev.callbacks.append(lambda e: seen.append((e.value, env.now)))
+    env.run()
+    assert seen == [("late", now), ("at", at)]  # one set in the past runs now
