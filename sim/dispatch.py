@@ -161,8 +161,8 @@ class Dispatch:
                 # Still driving to the old scene: ``sec`` includes the rest of that drive
                 # (see nearest()), which is not re-drawn with travel noise.
                 ahead = self.ret_start[team] - now
-        elif status == DIVERTED:  # already out: no turnout, in no free list
-            turnout = 0.0
+        elif status == DIVERTED:  # in no free list; out already, or the rest of its turnout
+            turnout = self.turnout_left.pop(team, 0.0) if self.turnout_left else 0.0
         else:
             lst = self.free_home[self.team_station[team]][cap]
             if lst[-1] == team:

@@ -45,6 +45,8 @@ class Queues:
         # and the time each diverted row was diverted.
         self.staged: list[dict[int, int]] = [{} for _ in CAPABILITIES]
         self.diverted: dict[int, float] = {}
+        # Turnout a diverted team had still to do at its station (it had not left): team -> min.
+        self.turnout_left: dict[int, float] = {}
         self.keys: dict[int, Any] = {}
         self.queues: list[list[tuple[Any, int, int]]] = [[] for _ in CAPABILITIES]
         self.seq = 0
@@ -73,7 +75,8 @@ class Queues:
         Without this, two incidents each holding part of what the other needs
         would wait for ever (the more urgent one came later and the queue order
         puts it first). The team is taken to be at its origin while less than
-        half of its trip there has elapsed, else at that incident's scene.
+        half of its drive there has elapsed, else at that incident's scene; one
+        still turning out at its station finishes its turnout first.
         """
         now = self.env._now
         key = self._key(i)
@@ -83,10 +86,10 @@ class Queues:
         for r, y in self.staged[cap].items():
             if not key < self._key(y):
                 continue
-            _, disp, _, _, arr, origin, _, _, _ = self.d_fixed[r]
+            _, disp, turnout, travel, arr, origin, _, _, _ = self.d_fixed[r]
             if arr <= now:  # on scene and working: it stays
                 continue
-            cands.append((r, self.s_node[y] if (now - disp) * 2.0 >= arr - disp else origin))
+            cands.append((r, self.s_node[y] if (now - disp - turnout) * 2.0 >= travel else origin))
         limit = _INF
         if cands and tb.state.n_nodes > FULL_TREE_NODES:
             # A whole-network search from each team would cost thousands per earthquake on a
@@ -111,6 +114,10 @@ class Queues:
         t, r, at = best
         y = self.staged[cap].pop(r)
         team = self.d_team[r]
+        _, disp, turnout, _, _, origin, was_scene, _, _ = self.d_fixed[r]
+        left = disp + turnout - self.env._now
+        if left > 0.0:  # still at its station: the rest of its turnout, not drawn again
+            self.turnout_left[team] = left
         self.diverted[r] = now
         self.d_ret[r] = self.d_avail[r] = now
         rows = self.rows[y]
@@ -128,7 +135,8 @@ class Queues:
         self.status[team] = DIVERTED
         self.n_free[cap] += 1
         self.free_area[self.team_area[team]][cap] += 1
-        return (team, t, at, True)
+        # Sent on from a scene if taken to be at the old one, or if it had set out from one.
+        return (team, t, at, at != origin or bool(was_scene))
 
     def _recheck(self, ev: Timeout) -> None:
         """The policy may relent now: serve the queue again."""

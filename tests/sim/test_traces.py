@@ -292,6 +292,44 @@ def test_urgent_incident_diverts_a_team_still_on_its_way():
     assert not r2.dispatches["diverted"].any()
 
 
+@pytest.mark.parametrize(
+    ("b_call", "b_arrival", "turnout", "from_node"),
+    [
+        # B taken at 3: the fire team, sent to A at 2, is still turning out at its station
+        # until 4. It finishes that turnout (1 min left), then drives 0 -> 2: on scene at 6.
+        (2.0, 6.0, 1.0, 0),
+        # B taken at 5: it left at 4 on a 3-minute drive to A, less than half of it done
+        # (the turnout is not part of the drive): from the station, no turnout, at 7.
+        (4.0, 7.0, 0.0, 0),
+        # B taken at 6: more than half-way to A (node 3), on from there: 1 min, at 7.
+        (5.0, 7.0, 0.0, 3),
+    ],
+)
+def test_a_diverted_team_finishes_its_turnout_and_halves_its_drive(
+    b_call, b_arrival, turnout, from_node
+):
+    """The team of the test above with a 2-minute turnout, taken at three moments.
+
+    It used to lose the rest of its turnout (on scene a minute early, and marked
+    sent on from a scene it never reached), and the half-way point counted the
+    turnout as part of the drive.
+    """
+    both = [
+        Requirement("x", 4, (("medical", 1),)),
+        Requirement("fire", 3, (("fire", 1), ("medical", 1))),
+        Requirement("fire", 1, (("fire", 1), ("medical", 1))),
+    ]
+    st = [Station("S", 0, "city", (TeamSpec("fire", 6, turnout=Fixed(2.0)),
+                                   TeamSpec("medical", 4, turnout=ZERO)))]  # fmt: skip
+    s = stream_from([0.0, 1.0, b_call], [0, 3, 2], requirements=both, requirement=[0, 1, 2],
+                    grade=[4, 3, 1], control=[50.0, 10.0, 10.0], clear=[0.0, 0.0, 0.0])  # fmt: skip
+    d = go(line(), st, s, policy=sim.SeverityPriority(reserve=0)).dispatches
+    assert d["diverted"].tolist() == [False, True, False, False]
+    assert d["incident"][2] == 2 and d["arrival"][2] == pytest.approx(b_arrival)
+    assert d["turnout"][2] == pytest.approx(turnout) and d["from_node"][2] == from_node
+    assert d["from_scene"][2] == (from_node == 3)  # sent on from A's scene only if there
+
+
 def test_a_disrupted_network_state_is_the_baseline():
     # 0-1-2 one minute per link; detour 0-3-2 five minutes per link; 1->2 closed before the run.
     net = road_network(4, [(0, 1, 60), (1, 2, 60), (0, 3, 300), (3, 2, 300)])
