@@ -89,7 +89,8 @@ def site_map_data(
     notes += _thinned_note(_("candidate sites"), cand_cell, kept.size, cand.size)
     table = site_table(result, proposed)
     # sites.csv keeps the record names; people read them in the language in use.
-    shown = [facility_label(str(n), proposed.names_zh) for n in table["name"]]
+    names_zh = {**prob.current_names_zh, **proposed.names_zh}  # closed and merged sites too
+    shown = [facility_label(str(n), names_zh) for n in table["name"]]
     statuses = ("kept", "fixed", "new", "closed", "merged")
 
     def sites(wanted: tuple[str, ...]) -> dict[str, Any]:

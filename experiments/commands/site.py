@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from networks.i18n import N_, _
 #: Where the demand came from, for the keywords of ``demand`` (a table: its file name).
 DEMAND_SOURCES = {
     "scenario": N_("(scenario)"),
+    "log": N_("(incident log)"),
     "population": N_("(population)"),
     "nodes": N_("(nodes)"),
 }
@@ -50,6 +52,11 @@ def _num(v: float, unit: str = "") -> str:
     return "-" if v is None or not math.isfinite(v) else f"{v:.1f}{unit}"
 
 
+def _amount(v: float) -> str:
+    """A demand total as a planner reads it: census counts in full (3,625,923, not 3.62592e+06)."""
+    return f"{v:.6g}" if abs(v) < 1e6 else f"{v:,.0f}"
+
+
 def objective_text(result: Any) -> str:
     """The model's objective in the planner's units (minutes, shares, sites)."""
     prob, m = result.problem, result.model
@@ -57,11 +64,11 @@ def objective_text(result: Any) -> str:
     kind = prob.task.model
     if kind == "mclp":
         return _("objective {value} of {total} demand within the standard ({share})").format(
-            value=f"{obj:.6g}", total=f"{total:.6g}", share=f"{obj / total:.1%}"
+            value=_amount(obj), total=_amount(total), share=f"{obj / total:.1%}"
         )
     if kind == "backup":
         return _("objective {value} (demand covered, plus {weight} x demand covered twice)").format(
-            value=f"{obj:.6g}", weight=f"{prob.task.backup_weight:g}"
+            value=_amount(obj), weight=f"{prob.task.backup_weight:g}"
         )
     if kind == "lscp":
         bg = prob.background.size
@@ -121,7 +128,7 @@ def format_result(result: Any) -> str:
             demand=prob.demand_nodes.size,
             source=_("({file})").format(file=demand.name)
             if demand
-            else _word(DEMAND_SOURCES, t.demand, f"({t.demand})"),
+            else _word(DEMAND_SOURCES, "log" if prob.from_log else t.demand, f"({t.demand})"),
             candidates=prob.candidates.size - n_other,
             fixed=prob.fixed.size,
             others=prob.background.size,
@@ -323,6 +330,8 @@ def cmd_site(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     check_folder_target(out, overwrite=args.overwrite, command="site")
+    if args.seed is not None:  # the demand's samples and the evaluation's replications alike
+        config = dataclasses.replace(config, seed=args.seed)
     region = config.region()
     # Solve every task before writing anything: a mistake in the second task must not
     # leave the first one's folder half-replaced.
@@ -347,6 +356,12 @@ def cmd_site(args: argparse.Namespace) -> int:
             print(format_result(result))
             evaluation = None
             if args.evaluate:
+                if config.incidents is not None and task.demand == "scenario":
+                    fitted = _(
+                        "the evaluation replays the incident log the siting was fitted to: "
+                        "its differences are in-sample, not a test on other incidents"
+                    )
+                    print(_("yingji: warning: {message}").format(message=fitted), file=sys.stderr)
                 evaluation = evaluate_siting(
                     config, region, proposed, args.evaluate, facility=task.facility,
                     standard_min=result.problem.standard_min, seed=args.seed,

@@ -143,6 +143,16 @@ def coverage_summary(result: SitingResult, evaluation: Evaluation | None = None)
             "demand": str(prob.task.demand),
             "candidates": str(prob.task.candidates),
             "fix": str(prob.task.fix),
+            # What else shapes the answer: the sample (seed and streams) and the model's knobs.
+            "seed": prob.seed if prob.task.demand == "scenario" else None,
+            "demand_samples": (1 if prob.from_log else prob.task.demand_samples)
+            if prob.task.demand == "scenario"
+            else None,
+            "demand_from_log": prob.from_log,
+            "capacity": prob.task.capacity,
+            "backup_weight": prob.task.backup_weight,
+            "min_coverage": prob.task.min_coverage,
+            "upstream_weight": prob.task.upstream_weight,
         },
         "sizes": {
             "demand_points": int(prob.demand_nodes.size),
@@ -212,7 +222,8 @@ def write_siting_outputs(
         written.append(write_table(evaluation.table(), out / "evaluation", fmt="csv"))
     if plots:
         names = dict(zip(table["node"], table["name"], strict=True))
-        fig = plot_coverage_map(result, names=names, names_zh=proposed.names_zh)
+        names_zh = {**result.problem.current_names_zh, **proposed.names_zh}  # closed ones too
+        fig = plot_coverage_map(result, names=names, names_zh=names_zh)
         written.append(save_figure(fig, out / "coverage_map.png"))
         if evaluation is not None:
             title = _("{task}: proposed vs current siting").format(task=task.name)

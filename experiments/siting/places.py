@@ -188,7 +188,8 @@ def demand_weights(
 
     ``scenario`` counts incidents over ``demand_samples`` streams of the
     config's scenario (for depots, incidents that need supplies, if any do),
-    drawn from seeds the evaluation's replications never use.
+    drawn from seeds the evaluation's replications never use; a config that
+    replays an incident log counts the log's incidents once.
     """
     net = region.network
     n = net.n_nodes
@@ -214,7 +215,8 @@ def demand_weights(
         from experiments.runner import draw_incidents
 
         w = np.zeros(n)
-        for k in range(task.demand_samples):
+        # A log replays the same incidents whatever the seed: count them once, not 20 times.
+        for k in range(1 if config.incidents is not None else task.demand_samples):
             seed = np.random.SeedSequence(config.seed, spawn_key=(DEMAND_SPAWN_KEY, k))
             stream = draw_incidents(config, region, rng=np.random.default_rng(seed))
             nodes = np.asarray(stream.node, dtype=np.int64)

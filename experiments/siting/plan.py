@@ -8,6 +8,7 @@ as fixed sites that do not count towards ``p``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from experiments.siting.task import SitingTask, facilities_text
 from networks.errors import ConfigError
 from networks.i18n import _
 from networks.roadnet import RoadNetwork
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,6 +53,14 @@ class SitingProblem:
         Sites of this tier to open (``None`` for LSCP, which finds the fewest).
     names
         Names given to sites by the ``fix`` table (node -> name).
+    current_names_zh
+        Chinese names of the region's facilities now (closed and merged sites
+        keep theirs on the maps).
+    seed
+        The root seed the demand was sampled from (``demand = "scenario"``).
+    from_log
+        Whether the demand is the incidents of the config's log (``demand = "scenario"``
+        with ``[scenario] incidents``), counted once.
     """
 
     task: SitingTask
@@ -65,6 +76,9 @@ class SitingProblem:
     fixed: np.ndarray
     p: int | None
     names: dict[int, str] = field(default_factory=dict)
+    current_names_zh: dict[str, str] = field(default_factory=dict)
+    seed: int | None = None
+    from_log: bool = False
 
     @property
     def candidate_sites(self) -> np.ndarray:
@@ -166,6 +180,7 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         fixed = np.unique(nodes)
         # A fixed site that is not a facility yet keeps the name its table gives it.
         names = fix_names(task.fix, nodes, rows, facilities, task.facility)
+        _warn_fixed_on_others(task.fix, nodes, rows, others)
     elif task.fix == "current":
         fixed, names = np.unique(current), {}
     else:
@@ -212,6 +227,9 @@ def build_problem(task: SitingTask, config: RunConfig, region: Region) -> Siting
         fixed=fixed,
         p=p,
         names=names,
+        current_names_zh=region.names_zh,
+        seed=config.seed,
+        from_log=task.demand == "scenario" and config.incidents is not None,
     )
 
 
@@ -330,6 +348,23 @@ def solve_problem(problem: SitingProblem) -> SitingResult:
             t = model.evaluate(cols)[0]
             getattr(result, name)["chain_mean_min"] = float(w @ t / w.sum() / 60.0)
     return result
+
+
+def _warn_fixed_on_others(path: Path, nodes: np.ndarray, rows: list, others: list) -> None:
+    """Say which rows of a ``fix`` table stand where another tier's facility already serves.
+
+    Such a site is that facility's node: it serves there whatever this tier does, so
+    the row adds no fixed site. Said once per row, not refused (keeping it is moot).
+    """
+    at = {f.node: f.name for f in others}
+    for node, row in zip(nodes.tolist(), rows, strict=True):
+        if node in at:
+            logger.warning(
+                _(
+                    "{source}: {where}: {other} already stands there and serves as it is; "
+                    "the row adds no fixed site"
+                ).format(source=path, where=row.key(), other=at[node])
+            )
 
 
 def site(task: SitingTask, config: RunConfig, region: Region | None = None) -> SitingResult:
