@@ -40,7 +40,6 @@ from experiments.runner import ReplicationResult
 from experiments.store import atomic_write_text, write_table
 from experiments.summary_rows import (
     OPTIONAL_HEADLINE,
-    REPORTING_HEADLINE,
     congestion_line,
     count_text,
     metric_rows,
@@ -186,16 +185,17 @@ def replication_warning(
     *,
     half_width: float = SHARE_HALF_WIDTH,
 ) -> str | None:
-    """One warning line when a headline share's 95 % interval is wider than ``half_width``.
+    """One warning line when a share's 95 % interval in the summary is wider than ``half_width``.
 
     It names the widest share and how many replications would bring every
-    headline share within ``half_width`` (estimated from the replications'
-    standard deviations); ``None`` when every interval is narrow enough or
-    there are fewer than two replications.
+    share the summary shows (the standard's, and those of congestion,
+    reporting, people, move-up and warnings) within ``half_width``
+    (estimated from the replications' standard deviations); ``None`` when
+    every interval is narrow enough or there are fewer than two replications.
     """
     across = across_replications(results) if across is None else across
     wide = []
-    for key, label, unit in (*HEADLINE, *REPORTING_HEADLINE):
+    for key, label, unit in (*HEADLINE, *OPTIONAL_HEADLINE):  # every share the table shows
         a = across.get(key)
         if unit != "share" or a is None or not math.isfinite(a["ci_low"]):
             continue

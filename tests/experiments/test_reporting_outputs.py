@@ -11,7 +11,8 @@ import pytest
 
 from experiments.cli import main
 from experiments.metric_names import check_metric_names, simulation_metrics
-from experiments.outputs import HEADLINE, REPORTING_HEADLINE
+from experiments.outputs import HEADLINE
+from experiments.summary_rows import REPORTING_HEADLINE
 from experiments.tables import read_table
 from networks.errors import ConfigError
 from sim.reporting import DUTY_COLUMNS, REPORT_COLUMNS, SCENE_COLUMNS

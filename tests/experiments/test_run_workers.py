@@ -180,6 +180,29 @@ def test_summary_warns_when_the_share_interval_is_too_wide():
     assert "warning" not in narrow
 
 
+def test_the_warning_counts_every_share_the_summary_shows():
+    """A wide warned-area share needs more replications than the standard's (narrow) one.
+
+    The warning looked only at the standard's and the reporting shares, and said
+    "every share" while the warned area's interval was wider than the one it named.
+    """
+    from experiments.config import RunConfig
+    from experiments.demo import DEMO_CONFIG
+    from experiments.outputs import format_summary, replications_needed
+    from networks import i18n
+
+    cfg = RunConfig.from_dict(DEMO_CONFIG, source="<test>")
+    results = [_result(r, 0.5 + 0.04 * r) for r in range(3)]  # ±10 points or so
+    warned = [0.2, 0.9, 0.5]
+    for res, w in zip(results, warned, strict=True):
+        res.summary["warning_compliance_arrival"] = w
+    with i18n.language("en"):
+        text = format_summary(cfg, results)
+    line = next(ln for ln in text.splitlines() if ln.startswith("warning:"))
+    assert "(warned area: first team on scene within target)" in line
+    assert f"about {replications_needed(warned, half_width=0.05)} replications" in line
+
+
 def test_siting_evaluation_is_the_same_with_two_workers(config_path):
     # site --evaluate R --workers N: the paired replications of both sitings give the
     # same numbers whatever the worker count.
