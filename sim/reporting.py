@@ -20,10 +20,11 @@ After a run, each incident the desks learned of produces its reports
 
 Officers put a report down to answer a call (calls have pre-emptive priority
 and the report is resumed where it was left), so the reports change no other
-record of the run. Reports are worked first come first served on the
-officers calls leave free. A follow-up whose event has ended before an
-officer could start it is dropped: a missed report (漏报). A report sent after
-its limit is late (迟报).
+record of the run. Reports are worked first come first served on the officers
+calls leave free; a follow-up or final report finished before its link's
+written first report is sent waits for it. A follow-up whose event has ended
+before an officer could start it is dropped: a missed report (漏报). A report
+sent after its limit is late (迟报).
 
 Live video from the scene (可视化) is in :mod:`sim.desk_tables`; the queue of
 work at a desk in :mod:`sim.desk_queue`.
@@ -173,7 +174,10 @@ def report_chain(
         block = _relay(block, out, pos + 1, top, stop, layout, work)
     table = _finish(blocks, layout, rules, end, inc["call"], grade)
     missed = np.bincount(table["incident"][table["missed"]], minlength=n)[:n]
-    changes = np.bincount(ch_who, minlength=n)[:n] if n else np.zeros(0, np.int64)
+    # Only the changes an incident had to report: its call taken in the run, and found
+    # while it lasted (those the receiving desk follows up or misses).
+    live = _to_report(inc, taken, stop, top > base, end, ch_who, ch_when)
+    changes = np.bincount(ch_who[live], minlength=n)[:n] if n else np.zeros(0, np.int64)
     scene = scene_table(records, layout, answered, network, stations,
                         rules if reports else None, video_rng, changes, missed)  # fmt: skip
     duty = duty_table(desks, layout, answered, taken, written, end)
@@ -232,13 +236,9 @@ def _receiving(
         what.append(np.zeros(rep.size, np.int64))
     cw, ct, cc = changes
     if cw.size:
-        # A change from the call on is found at the latest when the call is taken (a
-        # depot short, a road cut at the scene) and reported in a follow-up after the
-        # first report.
-        at = np.maximum(ct, taken[cw])
-        live = ok[cw] & (ct >= inc["call"][cw]) & (at < stop[cw])
+        live = _to_report(inc, taken, stop, top > base, end, cw, ct)
         who.append(cw[live])
-        when.append(at[live])
+        when.append(np.maximum(ct, taken[cw])[live])
         what.append(cc[live])
     if who:
         fw, ft, fc = np.concatenate(who), np.concatenate(when), np.concatenate(what)
@@ -250,6 +250,29 @@ def _receiving(
         fin = i[inc["cleared"][i] <= end]
     f = rows(fin, _FINAL, inc["cleared"][fin], np.int64(base + 1))
     b.job(desk[fin], inc["cleared"][fin], work(_FINAL, fin.size), f)
+
+
+def _to_report(
+    inc: dict[str, np.ndarray],
+    taken: np.ndarray,
+    stop: np.ndarray,
+    up: np.ndarray,
+    end: float,
+    who: np.ndarray,
+    when: np.ndarray,
+) -> np.ndarray:
+    """Which changes ``(who, when)`` an incident must report in a follow-up.
+
+    Those of incidents whose call is taken within the run (``end``) and whose
+    reach is above the receiving level (``up``), from the call on, found while
+    the event lasts (``stop``): a change from the call on is found at the latest
+    when the call is taken (a depot short, a road cut at the scene).
+    """
+    if not who.size:
+        return np.zeros(0, bool)
+    with np.errstate(invalid="ignore"):
+        ok = (taken[who] <= end) & up[who]
+        return ok & (when >= inc["call"][who]) & (np.maximum(when, taken[who]) < stop[who])
 
 
 def _serve_level(
@@ -293,8 +316,37 @@ def _serve_level(
                     cls[lo:hi], times, free, end,
                     sent, wait, missed, True)  # fmt: skip
         written[(b.pos, d)] = got
+    _after_first(b, sent)
     b.cols["sent"], b.cols["wait"], b.cols["missed"] = [sent], [wait], [missed]
     return sent, wait, missed
+
+
+def _after_first(b: _Block, sent: np.ndarray) -> None:
+    """Hold a follow-up or final report written before its link's first report is sent.
+
+    With two officers, one can finish a follow-up (a change found at call
+    taking) while the other still writes the written first report: 续报 must
+    not reach the next level before 首报, so it is sent when the first report
+    is (and not at all if that is not sent within the run).
+    """
+    if not b.n:
+        return
+    kind, to = b.column("kind"), b.column("to").astype(np.int64)
+    who, direct = b.column("incident").astype(np.int64), b.column("direct").astype(bool)
+    first = np.flatnonzero((kind == _WRITTEN) & ~direct)
+    later = np.flatnonzero(((kind == _FOLLOW) | (kind == _FINAL)) & ~direct & ~np.isnan(sent))
+    if not first.size or not later.size:
+        return
+    # Each link (incident, level sent to) has one written first report at a level.
+    key = who * (len(LEVELS) + 2) + to
+    order = np.argsort(key[first], kind="stable")
+    keys, at = key[first][order], sent[first][order]
+    j = np.searchsorted(keys, key[later])
+    has = j < keys.size
+    has[has] = keys[j[has]] == key[later][has]
+    r, f = later[has], at[j[has]]
+    held = np.isnan(f) | (f > sent[r])
+    sent[r[held]] = f[held]
 
 
 def _relay(

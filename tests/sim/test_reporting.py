@@ -366,6 +366,15 @@ def test_chain_invariants(s):
         assert not np.any(rep["late"][unsent & (due > end)])
     assert not np.any(rep["late"] & np.isnan(due))
     assert not np.any(rep["late"] & rep["missed"])
+    # 首报 before 续报: no follow-up or final report reaches a level before that link's
+    # written first report (a second officer may finish one first: it is held).
+    link = list(zip(rep["incident"].tolist(), rep["from_level"], rep["to_level"], strict=True))
+    written_at = {
+        link[k]: sent[k]
+        for k in np.flatnonzero((rep["kind"] == "written_first") & ~rep["direct"])
+    }
+    for k in np.flatnonzero(np.isin(rep["kind"], ["follow_up", "final"]) & done):
+        assert sent[k] >= written_at[link[k]], (k, link[k])
 
     base = LEVELS.index(desks.receiving)
     _check_due(rep, inc, rules)
@@ -756,3 +765,21 @@ def test_every_change_an_incident_had_is_followed_up_or_missed():
         assert mine.sum() == 1, i
     kinds = set(rep["change"][first_link].tolist())
     assert {"supply_short", "road_cut"} <= kinds
+
+
+def test_the_scene_counts_only_the_changes_to_report():
+    """``scene.changes`` is the change follow-ups the receiving desk owed, sent or missed.
+
+    With a horizon, incidents whose call was never taken counted their changes
+    too (an after-horizon incident read ``changes = 1`` and had no report).
+    """
+    cfg = _config("earthquake_m6", run={"seed": 7, "horizon_min": 1500})
+    rec = run_replication(cfg, replication=0).records
+    rep, scene, inc = rec.reports, rec.scene, rec.incidents
+    assert np.isnan(inc["call_taken"]).any()  # the premise: calls left after the horizon
+    owed = (rep["kind"] == "follow_up") & (rep["change"] != "") & ~rep["direct"]
+    owed &= rep["from_level"] == "township"
+    per = np.bincount(rep["incident"][owed], minlength=len(inc["id"]))
+    assert np.array_equal(scene["changes"], per[scene["incident"]])
+    assert scene["changes"].sum() > 0
+    assert not scene["changes"][np.isnan(inc["call_taken"][scene["incident"]])].any()
