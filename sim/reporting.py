@@ -46,6 +46,7 @@ from sim.desk_queue import capacity, sweep
 from sim.desk_tables import DUTY_BIN, DUTY_COLUMNS, SCENE_COLUMNS, duty_table, scene_table
 from sim.duty import LEVELS, DeskLayout, DutyDesks
 from sim.records import RunRecords
+from sim.report_changes import CHANGES, changes_of, to_report
 from sim.reporting_rules import KINDS, ReportingRules
 
 __all__ = ["DUTY_BIN", "DUTY_COLUMNS", "REPORT_COLUMNS", "SCENE_COLUMNS", "report_chain"]
@@ -56,8 +57,6 @@ REPORT_COLUMNS = (
     "incident", "kind", "number", "from_level", "from_desk", "to_level", "direct", "change",
     "trigger", "due", "sent", "late", "missed", "wait",
 )  # fmt: skip
-#: What a follow-up reports (``""``: the interval's tick).
-CHANGES = ("", "more_forces", "supply_short", "cascade", "road_cut")
 _PHONE, _WRITTEN, _FOLLOW, _FINAL = range(4)
 
 
@@ -159,7 +158,7 @@ def report_chain(
     base = LEVELS.index(levels[0])
     top = np.asarray([LEVELS.index(x) for x in rules.reach], dtype=np.int64)[grade - 1]
     stop = np.where(np.isnan(cleared), end, cleared)
-    ch_who, ch_when, ch_what = _changes(records, parent, cuts)
+    ch_who, ch_when, ch_what = changes_of(records, parent, cuts)
     blocks: list[_Block] = []
     written: dict[tuple[int, int], np.ndarray] = {}
     block = _Block(0, base)
@@ -176,7 +175,7 @@ def report_chain(
     missed = np.bincount(table["incident"][table["missed"]], minlength=n)[:n]
     # Only the changes an incident had to report: its call taken in the run, and found
     # while it lasted (those the receiving desk follows up or misses).
-    live = _to_report(inc, taken, stop, top > base, end, ch_who, ch_when)
+    live = to_report(inc, taken, stop, top > base, end, ch_who, ch_when)
     changes = np.bincount(ch_who[live], minlength=n)[:n] if n else np.zeros(0, np.int64)
     scene = scene_table(records, layout, answered, network, stations,
                         rules if reports else None, video_rng, changes, missed)  # fmt: skip
@@ -236,7 +235,7 @@ def _receiving(
         what.append(np.zeros(rep.size, np.int64))
     cw, ct, cc = changes
     if cw.size:
-        live = _to_report(inc, taken, stop, top > base, end, cw, ct)
+        live = to_report(inc, taken, stop, top > base, end, cw, ct)
         who.append(cw[live])
         when.append(np.maximum(ct, taken[cw])[live])
         what.append(cc[live])
@@ -250,29 +249,6 @@ def _receiving(
         fin = i[inc["cleared"][i] <= end]
     f = rows(fin, _FINAL, inc["cleared"][fin], np.int64(base + 1))
     b.job(desk[fin], inc["cleared"][fin], work(_FINAL, fin.size), f)
-
-
-def _to_report(
-    inc: dict[str, np.ndarray],
-    taken: np.ndarray,
-    stop: np.ndarray,
-    up: np.ndarray,
-    end: float,
-    who: np.ndarray,
-    when: np.ndarray,
-) -> np.ndarray:
-    """Which changes ``(who, when)`` an incident must report in a follow-up.
-
-    Those of incidents whose call is taken within the run (``end``) and whose
-    reach is above the receiving level (``up``), from the call on, found while
-    the event lasts (``stop``): a change from the call on is found at the latest
-    when the call is taken (a depot short, a road cut at the scene).
-    """
-    if not who.size:
-        return np.zeros(0, bool)
-    with np.errstate(invalid="ignore"):
-        ok = (taken[who] <= end) & up[who]
-        return ok & (when >= inc["call"][who]) & (np.maximum(when, taken[who]) < stop[who])
 
 
 def _serve_level(
@@ -384,43 +360,6 @@ def _relay(
         else:
             nb.job(desk[i], s, work(k, i.size), new, drop=stop[i] if k == _FOLLOW else None)
     return nb
-
-
-def _changes(
-    records: RunRecords, parent: np.ndarray, cuts: tuple[np.ndarray, np.ndarray] | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The changes a follow-up must report: ``(incident, time, what)`` (codes of :data:`CHANGES`).
-
-    More forces (a team sent after the first dispatch: the first were not
-    enough), a depot short, a secondary event, a road cut at the scene; the
-    first of each kind per incident. Grade escalation and casualty updates are
-    not modelled yet.
-    """
-    inc, d, so = records.incidents, records.dispatches, records.stockouts
-    parts = []
-    if len(d["incident"]):
-        later = d["dispatched"] > inc["first_dispatch"][d["incident"]] + 1e-9
-        parts.append((*_firsts(d["incident"][later], d["dispatched"][later]), 1))
-    sel = (so["incident"] >= 0) & (so["kind"] == "issue")
-    parts.append((*_firsts(so["incident"][sel], so["time"][sel]), 2))
-    kids = np.flatnonzero(parent >= 0)
-    parts.append((*_firsts(parent[kids], inc["call"][kids]), 3))
-    if cuts is not None:
-        parts.append((*_firsts(np.asarray(cuts[0], np.int64), np.asarray(cuts[1], float)), 4))
-    who = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    when = np.concatenate([p[1] for p in parts]).astype(float)
-    what = np.concatenate([np.full(p[0].size, p[2], np.int64) for p in parts])
-    return who, when, what
-
-
-def _firsts(who: np.ndarray, when: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each distinct ``who`` with its earliest ``when``."""
-    if not who.size:
-        return np.zeros(0, np.int64), np.zeros(0)
-    order = np.lexsort((when, who))
-    who, when = who[order], when[order]
-    keep = np.r_[True, who[1:] != who[:-1]]
-    return who[keep], when[keep]
 
 
 def _finish(
