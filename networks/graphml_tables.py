@@ -50,7 +50,7 @@ from networks.graphml_columns import (
 from networks.i18n import _
 from networks.osmfile import _OSM_HIGHWAYS, _is_drivable
 from networks.roadnet import EdgeTable, Landmark, RoadNetwork, largest_strongly_connected
-from networks.speeds import speed_for, speed_table
+from networks.speeds import speed_for, speed_table, warn_unused_overrides
 
 #: Edge attributes :func:`networks.convert.names` reads.
 _NAME_ATTRS = (
@@ -197,7 +197,7 @@ def compile_graphml(
         kept = np.flatnonzero(node_keep)
         renumber = np.cumsum(node_keep) - 1
         iu, iv = renumber[iu], renumber[iv]
-        return _compile(t, nodes, edges, kept, (iu, iv, idoc), speeds=speeds, name=name)
+        return _compile(t, nodes, edges, kept, (iu, iv, idoc), speeds=speeds, name=name, path=path)
     except NetworkError as exc:
         raise NetworkError(f"{path}: {exc}") from exc
 
@@ -283,6 +283,7 @@ def _compile(
     *,
     speeds: Mapping[str, float] | None,
     name: str,
+    path: Path,
 ) -> RoadNetwork:
     """:func:`compile_graphml` once the drivable edges and their nodes are known."""
     table = speed_table(speeds)
@@ -317,6 +318,8 @@ def _compile(
     time = np.where(has_time & (own_time < math.inf), own_time, np.nan)
     closed = flag | (has_time & (own_time == math.inf))
     given = ~np.isnan(time)
+    own = has_speed | ~np.isnan(limit)
+    warn_unused_overrides(speeds, int((~given & ~own).sum()), len(own), str(path))
     if given.any():  # the graph's own seconds where it has them, length / speed elsewhere
         time[~given] = length[~given] / (speed[~given] / 3.6)
     pairs, name_codes = _text(edges, idoc, _NAME_ATTRS, names)

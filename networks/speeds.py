@@ -8,9 +8,12 @@ with ``speeds={"residential": 25, ...}``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from networks.i18n import _
+
+logger = logging.getLogger(__name__)
 
 #: km/h by ``highway`` value; ``*_link`` roads take 70 % of their parent.
 DEFAULT_SPEEDS_KPH: dict[str, float] = {
@@ -65,6 +68,34 @@ def speed_table(overrides: Mapping[str, float] | None = None) -> dict[str, float
     for k in ("motorway", "trunk", "primary", "secondary", "tertiary"):
         table.setdefault(f"{k}_link", round(0.7 * table[k], 1))
     return table
+
+
+def warn_unused_overrides(
+    overrides: Mapping[str, float] | None, from_table: int, edges: int, source: str
+) -> None:
+    """Say so when speed overrides reach no edge: each carries its own speed or time.
+
+    A GraphML that ``yingji network build`` or osmnx wrote gives every edge its
+    ``speed_kph`` and ``travel_time``, which win over the class table; the
+    overrides would then change nothing without a word.
+
+    Parameters
+    ----------
+    overrides
+        The user's ``speeds`` (``None`` or empty: nothing to say).
+    from_table, edges
+        Edges whose time comes from the class table, and all edges.
+    source
+        The file (or graph) read, for the message.
+    """
+    if overrides and edges and not from_table:
+        logger.warning(
+            _(
+                "{source}: every edge carries its own speed_kph, maxspeed or travel_time, so "
+                "the speed overrides change none of them; build the network from the "
+                "OpenStreetMap file to use them"
+            ).format(source=source)
+        )
 
 
 def speed_for(highway: object, table: Mapping[str, float]) -> float:

@@ -87,3 +87,46 @@ def test_an_absent_edge_speed_still_falls_back_to_maxspeed():
     g = _pair(1.0, maxspeed="20")
     del g[1][2][0]["speed_kph"]
     assert sorted(from_networkx(g).edges.speed_kph.tolist()) == [20.0, 40.0]
+
+
+@pytest.mark.parametrize("reader", ["graphml", "networkx"])
+def test_overrides_that_reach_no_edge_are_said(tmp_path, caplog, reader):
+    """A network yingji wrote carries every edge's speed and time: overrides change nothing.
+
+    ``[network.speeds]`` on a GraphML from ``yingji network build`` gave the same
+    times as without, with no word; a graph with class-table edges is silent.
+    """
+    from networks import load_graphml, save_graphml
+
+    net = synthetic_county(**COUNTY)
+    path = tmp_path / "county.graphml"
+    save_graphml(net, path)
+    if reader == "graphml":
+        slow = load_graphml(path, speeds=SLOW)
+        plain_read = lambda: load_graphml(path)  # noqa: E731
+    else:
+        g = nx.read_graphml(path)
+        for _u, _v, d in g.edges(data=True):
+            d["speed_kph"], d["travel_time"] = float(d["speed_kph"]), float(d["travel_time"])
+            d["length"] = float(d["length"])
+        for _n, d in g.nodes(data=True):
+            d["x"], d["y"] = float(d["x"]), float(d["y"])
+        g.graph["crs"] = net.crs
+        slow = from_networkx(g, speeds=SLOW, name="county")
+        plain_read = lambda: from_networkx(g, name="county")  # noqa: E731
+    said = [r.getMessage() for r in caplog.records if "speed overrides" in r.getMessage()]
+    assert len(said) == 1 and "change none of them" in said[0]
+    assert np.array_equal(slow.edge_time, net.edge_time)  # the premise: nothing changed
+    caplog.clear()
+    plain_read()
+    assert not [r for r in caplog.records if "speed overrides" in r.getMessage()]
+    # Edges left to the class table take the overrides, and nothing is said.
+    g = nx.MultiDiGraph(crs="EPSG:32650")
+    g.add_node(1, x=0.0, y=0.0)
+    g.add_node(2, x=1000.0, y=0.0)
+    g.add_edge(1, 2, length=1000.0, highway="residential")
+    g.add_edge(2, 1, length=1000.0, highway="residential")
+    caplog.clear()
+    two = from_networkx(g, speeds=SLOW)
+    assert two.edges.speed_kph.tolist() == [7.0, 7.0]
+    assert not [r for r in caplog.records if "speed overrides" in r.getMessage()]
