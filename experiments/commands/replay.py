@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from experiments.commands import argtypes
+from experiments.incident_source import MAX_SNAP_LIMIT_M
 from networks.i18n import _, adopt
 
 
@@ -21,6 +22,7 @@ def replay_and_report(
     calibrate_by: str = "group",
     plots: bool = True,
     overwrite: bool = False,
+    max_snap_m: float | None = None,
 ) -> int:
     """Replay a log, print observed against simulated, write the folder.
 
@@ -48,6 +50,8 @@ def replay_and_report(
         Whether to draw the figures.
     overwrite
         Whether an earlier yingji output in ``out`` may be replaced.
+    max_snap_m
+        Farthest a log's lon/lat may lie from a road node, metres (``None``: 500).
 
     Returns
     -------
@@ -70,7 +74,7 @@ def replay_and_report(
     adopt(getattr(cfg, "language", None))
     check_folder_target(out, overwrite=overwrite, command="replay")
     region = cfg.region()
-    log = read_replay_log(log_path, region.network)
+    log = read_replay_log(log_path, region.network, max_snap_m=max_snap_m)
     if calibrate:  # refuse before any simulation when there is nothing to calibrate on
         from experiments.replay.calibrate import check_observed
 
@@ -114,6 +118,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         calibrate_by=args.calibrate_by,
         plots=not args.no_plots,
         overwrite=args.overwrite,
+        max_snap_m=args.max_snap_m,
     )
 
 
@@ -146,6 +151,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=("group", "class"),
         default="group",
         help=_("one speed factor per road group (major, minor, local; default) or per road class"),
+    )
+    p.add_argument(
+        "--max-snap-m",
+        type=argtypes.number(0.0, MAX_SNAP_LIMIT_M),
+        default=None,
+        metavar="M",
+        help=_(
+            "farthest a log's lon/lat may lie from a road node, metres (default 500; raise it "
+            "where long rural or expressway edges have no node near the scene)"
+        ),
     )
     add_output_options(p, "yingji-replay")
     p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))

@@ -226,3 +226,39 @@ def test_calibration_by_road_class_fits_one_factor_per_class(county, short_log):
     np.testing.assert_allclose(ratio[cls != "residential"], 1.0)
     with pytest.raises(ConfigError):
         calibrate_replay(cfg, log, region=region, by="lane")
+
+
+def _far_from_every_node(network, lo=800.0, hi=2500.0):
+    """A (lon, lat) between ``lo`` and ``hi`` metres from the nearest road node."""
+    lon, lat = network.nodes.lon, network.nodes.lat
+    k = np.cos(np.radians(float(lat.mean())))
+    for i in range(0, len(lon), 7):
+        for step in np.arange(0.004, 0.03, 0.002):
+            x, y = float(lon[i]), float(lat[i]) + step
+            d = 111_320.0 * np.hypot((lon - x) * k, lat - y).min()
+            if lo < d < hi:
+                return x, y
+    raise AssertionError("no point so far from the roads")
+
+
+def test_replay_snaps_a_scene_far_from_a_node_when_told(county, short_log, tmp_path, capsys):
+    """Long rural edges have no node near a scene: ``--max-snap-m`` places it (as
+    ``[scenario] max_snap_m`` does for ``yingji run``); without it, one line, exit 2."""
+    from experiments.cli import main
+
+    _cfg, region = county
+    lon, lat = _far_from_every_node(region.network)
+    lines = short_log.read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[head.index("lon")], cells[head.index("lat")] = f"{lon:.6f}", f"{lat:.6f}"
+    lines[1] = ",".join(cells)
+    far = tmp_path / "far.csv"
+    far.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["--lang", "en", "replay", str(far), "--config", str(ROOT / "examples" / "county.toml"),
+            "--replications", "2", "--no-plots"]  # fmt: skip
+    assert main([*args, "--out", str(tmp_path / "no")]) == 2
+    err = capsys.readouterr().err
+    assert "row 2" in err and "at most 500 m" in err and not (tmp_path / "no").exists()
+    assert main([*args, "--out", str(tmp_path / "yes"), "--max-snap-m", "3000"]) == 0
+    assert (tmp_path / "yes" / "replay.json").exists()
