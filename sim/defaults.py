@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 import numpy as np
 
 from networks.errors import NetworkError
@@ -172,7 +175,8 @@ def default_facilities(
         raise ValueError(_("township_stations must be >= 0"))
     check_township_stations(network, township_stations)
     if marks["county"]:
-        return _city_facilities(network, marks, township_stations=township_stations)
+        return _chinese(*_city_facilities(network, marks, township_stations=township_stations),
+                        marks)  # fmt: skip
     seat = marks["city"][0]
     stations = [_seat_station("City Station", seat.node, "city", "County Seat")]
     for t in marks["township"][:township_stations]:
@@ -204,7 +208,52 @@ def default_facilities(
             k = int(np.argmin(to_town[:, v.node]))
             parent = f"{towns[k].name.removesuffix(' Town')} Depot"
             depots.append(_depot(f"{v.name} Store", v.node, "village", parent))
-    return tuple(stations), tuple(depots)
+    return _chinese(tuple(stations), tuple(depots), marks)
+
+
+#: What a facility is called in Chinese after its place's name, by (kind, tier).
+_ZH_SUFFIX = {
+    ("station", "township"): "应急救援站",
+    ("depot", "township"): "应急物资库",
+    ("depot", "village"): "物资储备点",
+}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _chinese(
+    stations: tuple[Station, ...], depots: tuple[Depot, ...], marks: dict[str, list[Landmark]]
+) -> tuple[tuple[Station, ...], tuple[Depot, ...]]:
+    """Give a Chinese name to each facility named after a place with one.
+
+    The built-in networks' pinyin names read in Chinese through
+    :func:`networks.names.facility_label`; a township or village of an
+    OpenStreetMap network (花园街道, 柏里村) has its ``name:zh`` (or a Chinese
+    ``name``) instead, which the facilities made there now carry as ``name_zh``.
+    """
+    from networks import i18n
+    from networks.names import facility_label
+
+    zh: dict[tuple[str, int], str] = {}
+    for kind in ("township", "village"):
+        for lm in marks[kind]:
+            name = lm.name_zh or (lm.name if _HAN.search(lm.name) else "")
+            if name:
+                zh.setdefault((kind, lm.node), name)
+
+    def named(f: Station | Depot, kind: str) -> Station | Depot:
+        suffix = _ZH_SUFFIX.get((kind, f.tier))
+        place = zh.get((f.tier, f.node)) if suffix else None
+        if place is None or f.name_zh:
+            return f
+        with i18n.language("zh"):
+            if facility_label(f.name) != f.name:  # a built-in network's name: read so already
+                return f
+        return dataclasses.replace(f, name_zh=place + suffix)
+
+    return (
+        tuple(named(s, "station") for s in stations),  # type: ignore[misc]
+        tuple(named(d, "depot") for d in depots),  # type: ignore[misc]
+    )
 
 
 def _city_facilities(
