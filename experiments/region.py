@@ -140,8 +140,11 @@ def _place(
     config: RunConfig, kind: str, network: RoadNetwork
 ) -> tuple[tuple[Any, ...], tuple[Where, ...]]:
     """The stations or depots on ``network``, and where each was given."""
+    from scenarios.validate import Reader
     from sim.defaults import TownshipCountError, default_facilities
+    from sim.depots import DEPOT
     from sim.facilities import Depot, Station
+    from sim.stations import STATION
 
     spec = getattr(config, kind)
     if spec == "default":
@@ -168,8 +171,22 @@ def _place(
         if not isinstance(entry, Mapping):
             raise ConfigError(_("expected a table"), source=config.source, key=key)
         entry = dict(entry)
+        # Every key a facility may have, its location keys included, before any is taken out.
+        section = (STATION if kind == "stations" else DEPOT).names
+        Reader(entry, source=config.source, key=key).allow(
+            {*section, *LOCATION_COLUMNS, "location"}
+        )
+        cols = [k for k in LOCATION_COLUMNS if k in entry]
+        if "location" in entry and cols:
+            raise ConfigError(
+                _("give the place once: location, or {keys}, not both").format(
+                    keys=", ".join(cols)
+                ),
+                source=config.source,
+                key=f"{key}.{cols[0]}",
+            )
         loc = entry.pop("location", None)
-        loc = loc if loc is not None else {k: entry.pop(k) for k in LOCATION_COLUMNS if k in entry}
+        loc = loc if loc is not None else {k: entry.pop(k) for k in cols}
         entry["node"] = resolve_location(loc, network, source=config.source, key=f"{key}.location")
         out.append(cls.from_dict(entry, source=config.source, key=key))
     return tuple(out), tuple(_inline_where(config, f"{kind}[{i}]") for i in range(len(out)))

@@ -1,7 +1,10 @@
 """Places and counts in run configs and siting tables: refused, never cut or ignored.
 
 A township station count above the network's townships, a misspelt column of a
-siting table and an unknown landmark in a siting table (named by row and column).
+siting table and an unknown landmark in a siting table (named by row and column);
+an inline station's misspelt key (its location keys were missing from the list of
+keys it may have, a misspelt ``lng`` read as "no location") and a place given
+twice (``location`` and ``lon``/``lat``: ``lon`` was called an unknown key).
 """
 
 from __future__ import annotations
@@ -21,7 +24,33 @@ def siting_demand(table: str):
     )
 
 
+def inline(extra: str):
+    """A run config with one inline station, ``extra`` keys before its teams."""
+    return config(
+        f'[[stations]]\nname = "S"\ntier = "city"\n{extra}'
+        '[[stations.teams]]\ncapability = "fire"\nsize = 6\n'
+    )
+
+
 CASES = [
+    run_case(
+        "run-inline-station-misspelt-key-lists-the-location-keys",
+        inline('location = "landmark:County Seat"\ntire = "county"\n'),
+        "run.toml",
+        "stations[0].tire: unknown key (expected one of area, landmark, lat, location, lon,",
+    ),
+    run_case(
+        "run-inline-station-misspelt-lng-is-named",
+        inline("lng = 117.2\nlat = 28.3\n"),
+        "run.toml",
+        "stations[0].lng: unknown key",
+    ),
+    run_case(
+        "run-inline-station-place-given-twice",
+        inline('location = "landmark:County Seat"\nlon = 117.2\nlat = 28.3\n'),
+        "run.toml",
+        "stations[0].lon: give the place once: location, or lon, lat, not both",
+    ),
     run_case(
         "run-township-stations-above-townships",
         TOO_MANY,
