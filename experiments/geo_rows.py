@@ -165,8 +165,41 @@ def geo_rows(
         cells = {}
         for c, v in zip(names, values, strict=True):
             cells[rename[c]] = _geo_cell(written.get(c, v), source=src, key=keys.key(rename[c]))
+        _same_place(cells, lon, lat, src, keys)
         rows.append(TableRow({**cells, "lon": lon, "lat": lat}, where))
     return rows
+
+
+def _same_place(cells: dict[str, Any], lon: float, lat: float, src: str, row: Any) -> None:
+    """Refuse ``lon``/``lat`` properties that put a row elsewhere than its geometry.
+
+    The geometry places the row; properties that disagree with it were dropped
+    without a word (a ``node`` beside it is checked where the row is placed).
+    """
+    given = [cells.get(k) for k in ("lon", "lat")]
+    if any(v is None or v == "" for v in given):
+        return
+    try:
+        plon, plat = (float(v) for v in given)
+    except (TypeError, ValueError):
+        raise ConfigError(_("expected a number"), source=src, key=row.key("lon")) from None
+    # Metres on the sphere, near enough to tell rounding from another place.
+    k = math.cos(math.radians(lat))
+    apart = 6_371_000.0 * math.radians(math.hypot((plon - lon) * k, plat - lat))
+    if apart > _SAME_PLACE_M:
+        raise ConfigError(
+            _(
+                "lon, lat {plon}, {plat} and the geometry ({lon:.6f}, {lat:.6f}) are {km} km "
+                "apart: give one place (or ones that agree)"
+            ).format(plon=plon, plat=plat, lon=lon, lat=lat, km=f"{apart / 1000:.2f}"),
+            source=src,
+            key=row.key("lon"),
+        )
+
+
+#: Properties and geometry this close (m) name one place: lon/lat rounded to three
+#: decimals lie up to about 60 m from the point.
+_SAME_PLACE_M = 100.0
 
 
 def crs_label(crs: str) -> str:

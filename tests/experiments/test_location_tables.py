@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import logging
 import sqlite3
 import zipfile
@@ -247,3 +248,22 @@ def test_mixed_texts_and_numbers_in_a_geojson_column_say_nothing(tmp_path, count
         rows = read_rows(path)
     assert rows[3].cells["name_zh"] == 7 and rows[2].cells["name_zh"] == "East站"
     assert not caplog.records
+
+
+def test_lon_lat_properties_must_name_the_geometrys_place(tmp_path, county):
+    """Properties 50 km off the point were dropped without a word; rounded ones agree."""
+    frame = _station_frame(county)
+    x, y = float(frame.geometry.iloc[1].x), float(frame.geometry.iloc[1].y)
+    agree = frame.assign(lon=frame.geometry.x.round(3), lat=frame.geometry.y.round(3))
+    agree.to_file(tmp_path / "agree.geojson", driver="GeoJSON")
+    rows = read_rows(tmp_path / "agree.geojson")
+    assert rows[1].cells["lon"] == pytest.approx(x) and rows[1].cells["lat"] == pytest.approx(y)
+    off = agree.copy()
+    off.loc[1, "lat"] = round(y - 0.45, 3)  # 50 km south
+    off.to_file(tmp_path / "off.geojson", driver="GeoJSON")
+    with pytest.raises(ConfigError, match="km apart") as info:
+        read_rows(tmp_path / "off.geojson")
+    text = str(info.value)
+    assert text.startswith(f"{tmp_path / 'off.geojson'}: features[1].properties.lon: ")
+    km = float(text.split(" km apart")[0].rsplit(" ", 1)[1])
+    assert km == pytest.approx(6371.0 * math.radians(0.45), abs=0.1)
