@@ -230,7 +230,9 @@ def _tables() -> FileKind:
         "Table files (CSV with a header row; or GeoJSON, GeoPackage or Shapefile Point features, "
         "in any coordinate reference system, whose attributes are the columns) that configs "
         "point to. Column names are English in every language. A CSV may be UTF-8 or, as Excel "
-        "on Chinese Windows saves it, GBK (GB18030; read with a warning). Of a file with "
+        "on Chinese Windows saves it, GBK (GB18030; read with a warning); so may a Shapefile "
+        "without a .cpg file naming its encoding (read as UTF-8, else GBK with a warning). "
+        "Of a file with "
         "several layers (a GeoPackage), the layer named after the table is read, or the one "
         "given after # (county.gpkg#stations_2025).",
         (

@@ -107,6 +107,17 @@ def geo_rows(
             raise ConfigError(
                 _("unreadable table ({error})").format(error=error), source=src
             ) from None
+    encoding = _dbf_encoding(path, frame) if suffix == ".shp" else None
+    if encoding is not None:  # text read as Latin-1 that is GBK (or UTF-8): read again so
+        frame = geopandas.read_file(path, **options, encoding=encoding)
+        if encoding == "gb18030" and str(path.resolve()) not in _GBK_WARNED:
+            _GBK_WARNED.add(str(path.resolve()))  # a command may read a table twice: said once
+            logger.warning(
+                _(
+                    "{source}: no .cpg file names its encoding, and its text is GBK (GB18030), "
+                    "as Chinese GIS tools write it: read so; a .cpg file holding GBK says it"
+                ).format(source=src)
+            )
     raw = _raw_properties(path, len(frame)) if suffix in _WGS84_BY_DEFAULT else None
     for w in said:
         text = " ".join(str(w.message).split())
@@ -195,6 +206,39 @@ def _same_place(cells: dict[str, Any], lon: float, lat: float, src: str, row: An
             source=src,
             key=row.key("lon"),
         )
+
+
+#: Shapefiles already said to be read as GBK.
+_GBK_WARNED: set[str] = set()
+
+
+def _dbf_encoding(path: Path, frame: Any) -> str | None:
+    """The encoding to read a Shapefile's text in again, if its own read was wrong.
+
+    Without a ``.cpg`` beside it (or an encoding in its header) GDAL reads a
+    ``.dbf`` as Latin-1; Chinese names written in GBK then read as mojibake
+    (»ÆÆÖ for 黄浦) without a word. If every text with a byte above 127 makes
+    UTF-8, or else GB18030, when written back as Latin-1, that is its encoding.
+    """
+    if any(path.with_suffix(ext).exists() for ext in (".cpg", ".CPG")):
+        return None
+    texts = [
+        v
+        for c in frame.columns
+        if c != frame.geometry.name
+        for v in frame[c].tolist()
+        if isinstance(v, str) and any("\x80" <= ch <= "\xff" for ch in v)
+    ]
+    if not texts or any(any(ch > "\xff" for ch in v) for v in texts):
+        return None  # nothing past ASCII, or already decoded as something else
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            for v in texts:
+                v.encode("latin-1").decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
 
 
 #: Properties and geometry this close (m) name one place: lon/lat rounded to three

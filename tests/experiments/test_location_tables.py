@@ -267,3 +267,17 @@ def test_lon_lat_properties_must_name_the_geometrys_place(tmp_path, county):
     assert text.startswith(f"{tmp_path / 'off.geojson'}: features[1].properties.lon: ")
     km = float(text.split(" km apart")[0].rsplit(" ", 1)[1])
     assert km == pytest.approx(6371.0 * math.radians(0.45), abs=0.1)
+
+
+@pytest.mark.parametrize(("encoding", "said"), [("gbk", True), ("utf-8", False)])
+def test_a_shapefile_without_cpg_reads_its_chinese_text(tmp_path, county, caplog, encoding, said):
+    """GDAL reads a .dbf without a .cpg as Latin-1: GBK names came out as mojibake, silently."""
+    frame = _station_frame(county).assign(name_zh=lambda f: f["name"] + "应急救援站")
+    path = tmp_path / f"{encoding}.shp"
+    frame.rename(columns={"turnout_min": "turnout_mi"}).to_file(path, encoding=encoding)
+    path.with_suffix(".cpg").unlink()  # as many Chinese GIS exports come
+    with caplog.at_level(logging.WARNING):
+        rows = read_rows(path)
+    assert [r.cells["name_zh"] for r in rows] == frame["name_zh"].tolist()
+    warned = [r.getMessage() for r in caplog.records if "GB18030" in r.getMessage()]
+    assert len(warned) == int(said)
