@@ -8,6 +8,7 @@ column. Also :data:`Where`, how a placed facility tells where it was given.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from scenarios.limits import MAX_DURATION_MIN
 from scenarios.validate import shown
 from sim.depots import DEPOT_TIERS, MAX_STOCK
 from sim.stations import CAPABILITIES, MAX_TEAM_COUNT, MAX_TEAM_SIZE, STATION_TIERS
+
+logger = logging.getLogger(__name__)
 
 #: Where a placed facility came from: ``where(field)`` gives the file and key of one of
 #: its fields, so a check across facilities names the right file and row.
@@ -123,6 +126,21 @@ _DIFFERS = {
     "stations": N_("{value!r} differs from {first!r} on {where} for the same station {name!r}"),
     "depots": N_("{value!r} differs from {first!r} on {where} for the same depot {name!r}"),
 }
+
+
+_EMPTY = {
+    "stations": N_("{value!r} is given here but left empty on {where} for the same station "
+                   "{name!r}: give it alike on every row, or on none"),
+    "depots": N_("{value!r} is given here but left empty on {where} for the same depot "
+                 "{name!r}: give it alike on every row, or on none"),
+}  # fmt: skip
+_CASE_WARNED: set[tuple[str, str]] = set()
+_CASE = {
+    "stations": N_("{source}: {where}: station {name!r} differs from {other!r} ({other_where}) "
+                   "only in case: they are two stations; spell them alike if they are one"),
+    "depots": N_("{source}: {where}: depot {name!r} differs from {other!r} ({other_where}) "
+                 "only in case: they are two depots; spell them alike if they are one"),
+}  # fmt: skip
 
 
 def table_facilities(
@@ -287,8 +305,10 @@ def _group_rows(
                 )
             for col in _SAME[kind]:
                 if cell(row, col) is not None and cell(row, col) != cell(first, col):
+                    # The first row may have left it empty: say so, not "None".
+                    message = _DIFFERS[kind] if cell(first, col) is not None else _EMPTY[kind]
                     raise ConfigError(
-                        _(_DIFFERS[kind]).format(
+                        _(message).format(
                             value=cell(row, col),
                             first=cell(first, col),
                             where=first.where,
@@ -366,4 +386,26 @@ def _group_rows(
                 )
             item_rows[name, item] = row
             entry["stock"][item] = whole(row, "quantity", lo=0, hi=MAX_STOCK)
+    _same_but_case(grouped, kind, source)
     return list(grouped.values())
+
+
+def _same_but_case(
+    grouped: dict[str, tuple[dict[str, Any], TableRow]], kind: str, source: str
+) -> None:
+    """Warn of names that differ only in case: two facilities, likely meant as one."""
+    seen: dict[str, tuple[str, TableRow]] = {}
+    for name, (_entry, first) in grouped.items():
+        other = seen.setdefault(name.casefold(), (name, first))
+        said = (str(Path(source).resolve()), name)
+        if other[0] != name and said not in _CASE_WARNED:  # a table may be read twice
+            _CASE_WARNED.add(said)
+            logger.warning(
+                _(_CASE[kind]).format(
+                    source=source,
+                    where=first.where,
+                    name=name,
+                    other=other[0],
+                    other_where=other[1].where,
+                )  # fmt: skip
+            )

@@ -9,7 +9,7 @@ twice (``location`` and ``lon``/``lat``: ``lon`` was called an unknown key).
 
 from __future__ import annotations
 
-from tests.bad_inputs.cases_inputs import config, run_case, with_files
+from tests.bad_inputs.cases_inputs import DEPOT_ROWS, config, depots, run_case, with_files
 from tests.bad_inputs.harness import Case
 
 #: The built-in county has 10 townships: 11 stations used to be cut to 10 silently.
@@ -33,6 +33,15 @@ def inline(extra: str):
 
 
 CASES = [
+    # The first row left the parent empty: the message read "... differs from None".
+    run_case(
+        "run-depots-parent-given-after-an-empty-first-row",
+        depots(DEPOT_ROWS + "Xiba Depot,township,Xiba Town,Seat Depot,,food,5\n"
+               "Seat Depot,city,County Seat,Xiba Depot,0,food,5\n"),  # fmt: skip
+        "depots.csv",
+        "line 5, column parent: 'Xiba Depot' is given here but left empty on line 2 for the "
+        "same depot 'Seat Depot'",
+    ),
     run_case(
         "run-inline-station-misspelt-key-lists-the-location-keys",
         inline('location = "landmark:County Seat"\ntire = "county"\n'),

@@ -281,3 +281,17 @@ def test_a_shapefile_without_cpg_reads_its_chinese_text(tmp_path, county, caplog
     assert [r.cells["name_zh"] for r in rows] == frame["name_zh"].tolist()
     warned = [r.getMessage() for r in caplog.records if "GB18030" in r.getMessage()]
     assert len(warned) == int(said)
+
+
+def test_station_names_that_differ_only_in_case_are_said(tmp_path, county, caplog):
+    """Two rows of one station spelt in two cases made two stations, without a word."""
+    frame = _station_frame(county)
+    frame.loc[1, "name"] = frame.loc[0, "name"].lower()
+    frame.loc[1, "geometry"] = frame.loc[0, "geometry"]
+    frame.to_file(tmp_path / "case.geojson", driver="GeoJSON")
+    with caplog.at_level(logging.WARNING):
+        for _read in range(2):  # a command reads its tables twice: said once
+            stations, _where = table_facilities(tmp_path / "case.geojson", "stations", county)
+    said = [r.getMessage() for r in caplog.records if "only in case" in r.getMessage()]
+    assert len(said) == 1 and "features[1]" in said[0] and "(features[0])" in said[0]
+    assert len(stations) == len({*frame["name"]})  # still two stations, as written
