@@ -342,3 +342,53 @@ def note_source(report: CleaningReport, source: str, *, is_file: bool = True) ->
             total=f"{report.nodes_in:,}",
         )
     )
+
+
+#: An edge shorter than this share of the straight line between its ends (less a metre of
+#: rounding) has a length in another unit, or none: no road is shorter than that line.
+SHORT_EDGE_SHARE = 0.5
+
+
+def check_lengths(network: Any, source: str) -> None:
+    """Warn if edges are far shorter than the straight line between their ends.
+
+    A GraphML whose ``length`` is in kilometres (0.111 for 111 m), or all 0,
+    was read as given: trips took a tenth of a second. Said once per source,
+    with the first such edge.
+
+    Parameters
+    ----------
+    network
+        The network read (:class:`networks.roadnet.RoadNetwork`).
+    source
+        The file, for the message.
+    """
+    e, nd = network.edges, network.nodes
+    if not len(e.u) or source in _SHORT_WARNED:
+        return
+    apart = np.hypot(nd.x[e.u] - nd.x[e.v], nd.y[e.u] - nd.y[e.v])
+    short = np.flatnonzero(e.length < SHORT_EDGE_SHARE * apart - 1.0)
+    if not short.size:
+        return
+    _SHORT_WARNED.add(source)
+    k = int(short[0])
+    _lengths_logger.warning(
+        _(
+            "{source}: {n} of {m} edges are much shorter than the straight line between their "
+            "ends (edge {u} -> {v}: length {length} m, its ends {apart} m apart): is length in "
+            "metres? Trips on them take too little time"
+        ).format(
+            source=source,
+            n=f"{short.size:,}",
+            m=f"{len(e.u):,}",
+            u=nd.osmid[e.u[k]],
+            v=nd.osmid[e.v[k]],
+            length=f"{float(e.length[k]):.3g}",
+            apart=f"{float(apart[k]):,.0f}",
+        )  # fmt: skip
+    )
+
+
+_SHORT_WARNED: set[str] = set()
+#: Not the cleaning logger, which ``yingji network info`` silences (it lists the drops itself).
+_lengths_logger = logging.getLogger("networks.lengths")

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from networks.cleaning import note_source
+from networks.cleaning import check_lengths, note_source
 from networks.credit import ATTRIBUTION_KEY, network_attribution
 from networks.errors import NetworkError
 from networks.files import atomic_path
@@ -130,6 +130,7 @@ def load_graphml(
     check_readable(p)
     net = compile_graphml(parse_graphml(p), p, speeds=speeds, name=p.name.split(".")[0])
     note_source(net.cleaning, str(p))
+    check_lengths(net, str(p))
     return net
 
 

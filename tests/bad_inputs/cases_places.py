@@ -36,8 +36,10 @@ CASES = [
     # The first row left the parent empty: the message read "... differs from None".
     run_case(
         "run-depots-parent-given-after-an-empty-first-row",
-        depots(DEPOT_ROWS + "Xiba Depot,township,Xiba Town,Seat Depot,,food,5\n"
-               "Seat Depot,city,County Seat,Xiba Depot,0,food,5\n"),  # fmt: skip
+        depots(
+            DEPOT_ROWS + "Xiba Depot,township,Xiba Town,Seat Depot,,food,5\n"
+            "Seat Depot,city,County Seat,Xiba Depot,0,food,5\n"
+        ),  # fmt: skip
         "depots.csv",
         "line 5, column parent: 'Xiba Depot' is given here but left empty on line 2 for the "
         "same depot 'Seat Depot'",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import logging
 from pathlib import Path
 
 import networkx as nx
@@ -113,3 +114,21 @@ def test_corrupt_gzip_is_one_network_error(tmp_path, data):
         load_network(path)
     assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["roads.osm.gz"]
+
+
+@pytest.mark.parametrize(("scale", "said"), [(1.0, False), (0.001, True), (0.0, True)])
+def test_lengths_far_below_the_straight_line_are_said(tmp_path, caplog, scale, said):
+    """Lengths in kilometres (or all 0) were read as metres: 0.1 s trips, without a word."""
+    g = _triangle()
+    for _u, _v, d in g.edges(data=True):
+        d["length"] *= scale
+    path = tmp_path / f"scaled_{scale}.graphml"
+    nx.write_graphml(g, path)
+    with caplog.at_level(logging.WARNING):
+        load_network(path)
+        load_network(path)  # every design point loads it: said once
+    lines = [r.getMessage() for r in caplog.records if "straight line" in r.getMessage()]
+    assert len(lines) == int(said)
+    if said:
+        assert lines[0].startswith(f"{path}: 6 of 6 edges are much shorter")
+        assert "1 -> 2" in lines[0]

@@ -370,8 +370,7 @@ def test_chain_invariants(s):
     # written first report (a second officer may finish one first: it is held).
     link = list(zip(rep["incident"].tolist(), rep["from_level"], rep["to_level"], strict=True))
     written_at = {
-        link[k]: sent[k]
-        for k in np.flatnonzero((rep["kind"] == "written_first") & ~rep["direct"])
+        link[k]: sent[k] for k in np.flatnonzero((rep["kind"] == "written_first") & ~rep["direct"])
     }
     for k in np.flatnonzero(np.isin(rep["kind"], ["follow_up", "final"]) & done):
         assert sent[k] >= written_at[link[k]], (k, link[k])
