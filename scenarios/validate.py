@@ -288,7 +288,10 @@ def read_toml(path: str | Path) -> dict[str, Any]:
             _("cannot read: {reason}").format(reason=exc.strerror), source=str(p)
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_("not valid TOML: {error}").format(error=exc), source=str(p)) from None
+        from scenarios.toml_errors import toml_error_text
+
+        error = toml_error_text(exc)
+        raise ConfigError(_("not valid TOML: {error}").format(error=error), source=str(p)) from None
     except UnicodeDecodeError:
         raise ConfigError(_("not a UTF-8 text file"), source=str(p)) from None
     except ValueError as exc:  # an integer of over 4,300 digits (Python's limit)
