@@ -100,8 +100,14 @@ def cmd_reveal(args: argparse.Namespace) -> int:
         early=args.early,
     )
     print(
-        _("revealed {exercise}: {n} files in {folder}").format(
-            exercise=res.script.exercise_id, n=len(res.files), folder=res.folder
+        # The manifest is one of them and lists the others, which verify counts.
+        _(
+            "revealed {exercise}: {n} files in {folder} (manifest.json and the {listed} it lists)"
+        ).format(
+            exercise=res.script.exercise_id,
+            n=len(res.files),
+            folder=res.folder,
+            listed=sum(p.name != "manifest.json" for p in res.files),
         )
     )
     for folder, role in _ROLES:

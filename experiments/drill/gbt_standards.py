@@ -98,15 +98,16 @@ PLAN_PARTS: dict[str, Pair] = {
 LABELS: dict[str, Pair] = {
     "to": ("{report} to {level}", "{report}（报{level}）"),
     "direct": ("{report}, direct to {level}", "{report}（直报{level}）"),
-    "upgrade": ("{report}, after the upgrade to grade {grade}", "升级为{grade}后：{report}"),
+    "upgrade": ("{report}, after the upgrade to grade {grade}", "升级为 {grade}后：{report}"),
     "deadline": ("{report} deadline", "{report}时限"),
     "inject": ("inject {no} ({kind})", "情景注入{no}（{kind}）"),
     "no_inject": ("no {kind} inject in this drill", "本次演练无{kind}情景注入"),
-    "file_key": ("drill file [reporting] {key}", "演练文件 [reporting] {key}"),
-    "file_reporting": ("drill file [reporting]", "演练文件 [reporting]"),
+    # Paper forms in Chinese name what the drill plan sets, not the file's keys.
+    "file_key": ("drill file [reporting] {key}", "演练方案设定的{report}时限"),
+    "file_reporting": ("drill file [reporting]", "演练方案的信息报送设定"),
     "post_source": ("drill file [workgroups] command_post_min (default 30)",
-                    "演练文件 [workgroups] command_post_min（默认30）"),
-    "response": ("response standard ([targets])", "响应标准（[targets]）"),
+                    "演练方案设定的现场指挥部开设时限（默认30分钟）"),
+    "response": ("response standard ([targets])", "演练方案设定的响应时限标准"),
     "video_source": ("live video within 30 minutes, as the reporting rules set it",
                      "“30分钟内处突现场可视化”要求（按信息报送规则设定）"),
     "post_set_up": ("On-site command post set up (commander named)",
@@ -261,7 +262,7 @@ def _source(row: Mapping[str, Any], rules: str) -> str:
             "follow_up": "follow_up_every",
         }
         key = row.get("key") or old.get(row["report"], row["report"])
-        return _f(LABELS["file_key"], key=key)
+        return _f(LABELS["file_key"], key=key, report=_report_item({**row, "to": ""}))
     return _rules_name(row["source"] or rules)
 
 
