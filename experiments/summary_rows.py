@@ -76,6 +76,12 @@ PEOPLE_HEADLINE = (
     ("people_shelter_overflow", N_("evacuees without shelter room"), "count"),
     ("people_evacuation_min_mean", N_("call -> evacuees in shelter, mean"), "min"),
 )
+#: When outside reinforcement (``[reinforcement]``, a provincial corps) was called and when
+#: it arrived; a run that never called it has no value, and is left out of the mean.
+REINFORCEMENT_HEADLINE = (
+    ("reinforcement_called_min", N_("run start -> reinforcement called"), "min"),
+    ("reinforcement_arrived_min", N_("run start -> reinforcement arrived"), "min"),
+)
 #: The optional rows after the standard's, in the order shown: (key, label, unit).
 OPTIONAL_HEADLINE = (
     *RUSH_HOUR_HEADLINE,
@@ -83,6 +89,7 @@ OPTIONAL_HEADLINE = (
     *PEOPLE_HEADLINE,
     *MOVEUP_HEADLINE,
     *WARNING_HEADLINE,
+    *REINFORCEMENT_HEADLINE,
 )
 
 

@@ -224,3 +224,26 @@ def test_siting_evaluation_is_the_same_with_two_workers(config_path):
         assert a.keys() == b.keys() and a
         for m in a:
             np.testing.assert_array_equal(a[m], b[m])
+
+
+def test_the_summary_says_when_the_reinforcement_was_called_and_arrived():
+    """README: with [reinforcement] "the summary says when they were called and when they
+    arrived"; the rows were only in summary.json. A run that never called it is left out."""
+    from experiments.config import RunConfig
+    from experiments.demo import DEMO_CONFIG
+    from experiments.outputs import format_summary
+    from networks import i18n
+
+    cfg = RunConfig.from_dict(DEMO_CONFIG, source="<test>")
+    results = [_result(r, 0.8) for r in range(3)]
+    for res, called, arrived in zip(results, (600.0, None, 900.0), (840.0, None, 1140.0),
+                                    strict=True):  # fmt: skip
+        res.summary["reinforcement_called_min"] = called
+        res.summary["reinforcement_arrived_min"] = arrived
+    with i18n.language("en"):
+        text = format_summary(cfg, results)
+        plain = format_summary(cfg, [_result(r, 0.8) for r in range(3)])
+    called = next(ln for ln in text.splitlines() if "reinforcement called" in ln)
+    arrived = next(ln for ln in text.splitlines() if "reinforcement arrived" in ln)
+    assert called.split()[-4] == "750.0" and arrived.split()[-4] == "990.0"  # of the two
+    assert "reinforcement" not in plain
