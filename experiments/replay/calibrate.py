@@ -52,6 +52,10 @@ class Calibration:
     converged
         Whether the search met its tolerance within its budget, having compared
         some simulated arrival with an observed one.
+    at_bound
+        The factors (``turnout``, ``speed.<group>``) that ended at a bound of the
+        search (within 1 %): the log asks for more than the search allows, or is
+        too small to say.
     """
 
     turnout: float
@@ -61,6 +65,7 @@ class Calibration:
     evaluations: int
     converged: bool
     history: list[tuple[float, ...]] = field(default_factory=list, repr=False)
+    at_bound: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (``calibration.json``)."""
@@ -71,6 +76,7 @@ class Calibration:
             "loss_after": self.loss_after,
             "evaluations": self.evaluations,
             "converged": self.converged,
+            "at_bound": list(self.at_bound),
         }
 
 
@@ -251,6 +257,11 @@ def calibrate(
         ftol=1e-3,
     )
     turnout, speed = factors(res.x)
+    edge = np.log(1.01)  # within 1 % of a bound
+    at_bound = tuple(
+        n for n, x in zip(names, res.x, strict=True)
+        if x <= np.log(lo) + edge or x >= np.log(hi) - edge
+    )  # fmt: skip
     return Calibration(
         turnout=turnout,
         speed=speed,
@@ -260,6 +271,7 @@ def calibrate(
         # A flat zero objective (no simulated arrival to compare) is no fit.
         converged=bool(res.status > 0) and compared,
         history=history,
+        at_bound=at_bound,
     )
 
 

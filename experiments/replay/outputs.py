@@ -199,6 +199,13 @@ def format_replay(
                 n=calibration.evaluations,
             )
         )
+        if getattr(calibration, "at_bound", ()):
+            lines.append(
+                _(
+                    "warning: {factors} ended at a limit of the search: the log is too small, "
+                    "or too far from the model, for the fit to mean much"
+                ).format(factors=", ".join(calibration.at_bound))
+            )
     return "\n".join(lines)
 
 

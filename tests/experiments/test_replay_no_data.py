@@ -175,3 +175,14 @@ def test_run_with_an_empty_incidents_file_exits_2_and_writes_nothing(tmp_path, c
     assert status == 2
     assert len(err) == 1 and "Traceback" not in captured.err and str(log) in err[0]
     assert snapshot(tmp_path) == before
+
+
+def test_a_fit_stopped_at_a_bound_says_so():
+    """A log asking for turnout x10 stopped at x4 and was reported as a fit, silently."""
+    observed = np.linspace(5.0, 15.0, 30)
+    strata = np.array(["a"] * 30)
+    far = calibrate(observed, lambda t, s: np.tile(observed / 10, (2, 1)) * t, strata, groups=())
+    assert far.turnout == pytest.approx(4.0, rel=0.01) and far.at_bound == ("turnout",)
+    assert far.to_dict()["at_bound"] == ["turnout"]
+    near = calibrate(observed, lambda t, s: np.tile(observed / 1.5, (2, 1)) * t, strata, groups=())
+    assert near.turnout == pytest.approx(1.5, rel=0.05) and near.at_bound == ()
