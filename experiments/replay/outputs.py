@@ -36,7 +36,10 @@ KS_LEVEL = 0.01
 
 
 def _fmt(x: float, digits: int = 1) -> str:
-    return "-" if not np.isfinite(x) else f"{x:.{digits}f}"
+    if not np.isfinite(x):
+        return "-"
+    text = f"{x:.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.0"
 
 
 def _ci(low: float, high: float) -> str:

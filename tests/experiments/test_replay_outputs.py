@@ -72,3 +72,12 @@ def test_a_model_too_fast_everywhere_says_no_area_is_too_slow():
 
 def test_no_areas_no_line():
     assert _area_line([], "en") is None
+
+
+def test_a_value_that_rounds_to_zero_prints_without_a_sign():
+    """The replay console read "-0.0 [-0.0, 0.0]" for differences a hair below zero."""
+    from experiments.replay.outputs import _ci, _fmt
+
+    assert [_fmt(x) for x in (-0.01, -0.0, 0.04, -0.06, -12.0)] == ["0.0", "0.0", "0.0",
+                                                                     "-0.1", "-12.0"]  # fmt: skip
+    assert _ci(-0.04, 0.02) == "[0.0, 0.0]" and _fmt(float("nan")) == "-"
