@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import warnings
 from collections.abc import Collection
 from pathlib import Path
@@ -102,14 +103,15 @@ def geo_rows(
             options = _read_options() | ({} if chosen is None else {"layer": chosen})
             # pyogrio reads a broken geometry (a LineString of one point) as none: refused by row.
             frame = geopandas.read_file(path, **options)
+            encoding = _dbf_encoding(path, frame) if suffix in (".shp", ".zip") else None
+            if encoding is not None:  # text read as Latin-1 that is GBK (or UTF-8): again so
+                frame = geopandas.read_file(path, **options, encoding=encoding)
         except (RuntimeError, ValueError, OSError, ShapelyError) as exc:  # pyogrio's, fiona's
             error = " ".join(str(exc).split())
             raise ConfigError(
                 _("unreadable table ({error})").format(error=error), source=src
             ) from None
-    encoding = _dbf_encoding(path, frame) if suffix == ".shp" else None
-    if encoding is not None:  # text read as Latin-1 that is GBK (or UTF-8): read again so
-        frame = geopandas.read_file(path, **options, encoding=encoding)
+    if encoding is not None:
         if encoding == "gb18030" and str(path.resolve()) not in _GBK_WARNED:
             _GBK_WARNED.add(str(path.resolve()))  # a command may read a table twice: said once
             logger.warning(
@@ -215,12 +217,21 @@ _GBK_WARNED: set[str] = set()
 def _dbf_encoding(path: Path, frame: Any) -> str | None:
     """The encoding to read a Shapefile's text in again, if its own read was wrong.
 
-    Without a ``.cpg`` beside it (or an encoding in its header) GDAL reads a
-    ``.dbf`` as Latin-1; Chinese names written in GBK then read as mojibake
-    (»ÆÆÖ for 黄浦) without a word. If every text with a byte above 127 makes
-    UTF-8, or else GB18030, when written back as Latin-1, that is its encoding.
+    Without a ``.cpg`` beside it (or in its ``.zip``, or an encoding in its
+    header) GDAL reads a ``.dbf`` as Latin-1; Chinese names written in GBK then
+    read as mojibake (»ÆÆÖ for 黄浦) without a word. If every text with a byte
+    above 127, written back as Latin-1, is UTF-8, that is its encoding; else if
+    every such byte pairs with another (GBK's two-byte characters) into Chinese
+    text, GB18030. Real Latin-1 text stays (Lüshun: ü before an ASCII letter is
+    no GBK pair).
     """
-    if any(path.with_suffix(ext).exists() for ext in (".cpg", ".CPG")):
+    if path.suffix.lower() == ".zip":
+        import zipfile
+
+        with zipfile.ZipFile(path) as z:
+            if any(n.lower().endswith(".cpg") for n in z.namelist()):
+                return None
+    elif any(path.with_suffix(ext).exists() for ext in (".cpg", ".CPG")):
         return None
     texts = [
         v
@@ -231,14 +242,36 @@ def _dbf_encoding(path: Path, frame: Any) -> str | None:
     ]
     if not texts or any(any(ch > "\xff" for ch in v) for v in texts):
         return None  # nothing past ASCII, or already decoded as something else
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            for v in texts:
-                v.encode("latin-1").decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return encoding
+    raw = [v.encode("latin-1") for v in texts]
+    try:
+        for b in raw:
+            b.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if all(_gbk_pairs(b) and _HAN.search(b.decode("gb18030")) for b in raw):
+        return "gb18030"
     return None
+
+
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _gbk_pairs(b: bytes) -> bool:
+    """Whether every byte above 127 is in a GBK two-byte pair (lead and trail both high).
+
+    Trail bytes 0x40-0x7E are GBK too, but Latin-1 text (ü then s) makes exactly
+    those; names in GBK are almost all in the high-high GB2312 range.
+    """
+    i = 0
+    while i < len(b):
+        if b[i] < 0x80:
+            i += 1
+        elif 0x81 <= b[i] <= 0xFE and i + 1 < len(b) and 0x80 <= b[i + 1] <= 0xFE:
+            i += 2
+        else:
+            return False
+    return True
 
 
 #: Properties and geometry this close (m) name one place: lon/lat rounded to three

@@ -295,3 +295,29 @@ def test_station_names_that_differ_only_in_case_are_said(tmp_path, county, caplo
     said = [r.getMessage() for r in caplog.records if "only in case" in r.getMessage()]
     assert len(said) == 1 and "features[1]" in said[0] and "(features[0])" in said[0]
     assert len(stations) == len({*frame["name"]})  # still two stations, as written
+
+
+def test_latin1_text_stays_latin1_and_a_zipped_gbk_shapefile_is_read(tmp_path, county, caplog):
+    """ü before an ASCII letter is a valid GB18030 pair: Lüshun read as L黶hun, warned as GBK.
+    And a zipped Shapefile without .cpg had no detection at all."""
+    frame = _station_frame(county)
+    places = ["Lüshun", "Nüjiang", "Ürümqi", "Zhangjiajie"]
+    latin = frame.assign(area=[places[k % len(places)] for k in range(len(frame))])
+    path = tmp_path / "latin.shp"
+    latin.rename(columns={"turnout_min": "turnout_mi"}).drop(columns="name_zh").to_file(
+        path, encoding="ISO-8859-1"
+    )
+    path.with_suffix(".cpg").unlink()
+    with caplog.at_level(logging.WARNING):
+        rows = read_rows(path)
+    assert [r.cells["area"] for r in rows] == latin["area"].tolist()
+    assert not [r for r in caplog.records if "GB18030" in r.getMessage()]
+    gbk = frame.assign(name_zh=lambda f: f["name"] + "应急救援站")
+    shp = tmp_path / "z" / "gbk.shp"
+    shp.parent.mkdir()
+    gbk.rename(columns={"turnout_min": "turnout_mi"}).to_file(shp, encoding="gbk")
+    shp.with_suffix(".cpg").unlink()
+    with zipfile.ZipFile(tmp_path / "gbk.zip", "w") as z:
+        for part in shp.parent.iterdir():
+            z.write(part, part.name)
+    assert [r.cells["name_zh"] for r in read_rows(tmp_path / "gbk.zip")] == gbk["name_zh"].tolist()
