@@ -19,7 +19,7 @@ from networks.roadnet import (
     RoadNetwork,
     largest_strongly_connected,
 )
-from networks.speeds import speed_for, speed_table, warn_unused_overrides
+from networks.speeds import speed_for, speed_table
 
 #: Fastest speed an edge may carry, km/h (a typo must not make a road instant).
 MAX_SPEED_KPH = 1_000.0
@@ -304,7 +304,6 @@ def from_networkx(
     speed = np.empty(m)
     time = np.full(m, np.nan)
     closed = np.zeros(m, dtype=bool)
-    own = np.zeros(m, dtype=bool)
     highway: list[str] = []
     names_en: list[str] = []
     names_zh: list[str] = []
@@ -320,7 +319,6 @@ def from_networkx(
             s = _edge_number(s, a, b, "speed_kph", "km/h", hi=MAX_SPEED_KPH, positive=True)
         else:
             s = _maxspeed_kph(d["maxspeed"]) if d.get("maxspeed") is not None else None
-        own[k] = bool(s)  # the edge's own speed or maxspeed, not the class table's
         speed[k] = float(s) if s else speed_for(hw, table)
         if d.get("travel_time") is not None:
             t = _edge_number(d["travel_time"], a, b, "travel_time", _("seconds"), inf_ok=True)
@@ -335,7 +333,6 @@ def from_networkx(
         names_en.append(en)
         names_zh.append(zh)
     given = ~np.isnan(time)
-    warn_unused_overrides(speeds, int((~given & ~own).sum()), m, name or _("the graph"))
     if given.any():  # the graph's own seconds where it has them, length / speed elsewhere
         time[~given] = length[~given] / (speed[~given] / 3.6)
     xy = np.column_stack([nodes.x, nodes.y])

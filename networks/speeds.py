@@ -73,11 +73,12 @@ def speed_table(overrides: Mapping[str, float] | None = None) -> dict[str, float
 def warn_unused_overrides(
     overrides: Mapping[str, float] | None, from_table: int, edges: int, source: str
 ) -> None:
-    """Say so when speed overrides reach no edge: each carries its own speed or time.
+    """Say so when speed overrides reach no edge of a GraphML: each has its own speed or time.
 
     A GraphML that ``yingji network build`` or osmnx wrote gives every edge its
     ``speed_kph`` and ``travel_time``, which win over the class table; the
-    overrides would then change nothing without a word.
+    overrides would then change nothing without a word. (An OpenStreetMap file
+    whose every way has ``maxspeed`` is no such case: the posted speed wins.)
 
     Parameters
     ----------
