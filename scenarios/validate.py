@@ -189,22 +189,27 @@ def shown(v: Any) -> Any:
             from decimal import Decimal
 
             return _Shown(f"{Decimal(v).normalize():.6g}".lower())
+    if isinstance(v, list | tuple | dict):  # [1, true] as written, not [1, True]
+        text = _inner(v)
+        return _Shown(text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…")
     text = repr(v)
-    if isinstance(v, list | tuple | dict) and len(text) <= 4 * _SHOWN_CHARS:
-        text = _inner(v)  # [1, true] as written, not [1, True]
-        if text != repr(v) or len(text) > _SHOWN_CHARS:
-            v = _Shown(text)
     if len(text) > _SHOWN_CHARS:
         return _Shown(text[: _SHOWN_CHARS - 1] + "…")
     return v
 
 
 def _inner(v: Any) -> str:
-    """The text of a list or table whose items print as :func:`shown` prints them."""
+    """The text of a list or table whose items print as :func:`shown` prints them.
+
+    Only the first :data:`_SHOWN_CHARS` items are written: no more can show
+    before the cut (a whole file pasted into a key costs nothing).
+    """
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{_inner(k)}: {_inner(x)}" for k, x in v.items()) + "}"
+        items = [f"{_inner(k)}: {_inner(x)}" for k, x in list(v.items())[:_SHOWN_CHARS]]
+        return "{" + ", ".join(items) + ("…" if len(v) > _SHOWN_CHARS else "") + "}"
     if isinstance(v, list | tuple):
-        inner = ", ".join(_inner(x) for x in v)
+        inner = ", ".join(_inner(x) for x in v[:_SHOWN_CHARS])
+        inner += "…" if len(v) > _SHOWN_CHARS else ""
         return f"[{inner}]" if isinstance(v, list) else f"({inner}{',' if len(v) == 1 else ''})"
     return repr(shown(v))
 
