@@ -200,11 +200,21 @@ def _same_place(cells: dict[str, Any], lon: float, lat: float, src: str, row: An
     k = math.cos(math.radians(lat))
     apart = 6_371_000.0 * math.radians(math.hypot((plon - lon) * k, plat - lat))
     if apart > _SAME_PLACE_M:
-        raise ConfigError(
+        # A few hundred metres is the shift of Chinese web maps' coordinates (GCJ-02, BD-09).
+        message = (
             _(
                 "lon, lat {plon}, {plat} and the geometry ({lon:.6f}, {lat:.6f}) are {km} km "
+                "apart: give one place (coordinates from Amap, Tencent or Baidu maps are GCJ-02 "
+                "or BD-09, shifted some hundreds of metres from WGS84)"
+            )
+            if apart < _WEB_MAP_SHIFT_M
+            else _(
+                "lon, lat {plon}, {plat} and the geometry ({lon:.6f}, {lat:.6f}) are {km} km "
                 "apart: give one place (or ones that agree)"
-            ).format(plon=plon, plat=plat, lon=lon, lat=lat, km=f"{apart / 1000:.2f}"),
+            )
+        )
+        raise ConfigError(
+            message.format(plon=plon, plat=plat, lon=lon, lat=lat, km=f"{apart / 1000:.2f}"),
             source=src,
             key=row.key("lon"),
         )
@@ -277,6 +287,8 @@ def _gbk_pairs(b: bytes) -> bool:
 #: Properties and geometry this close (m) name one place: lon/lat rounded to three
 #: decimals lie up to about 60 m from the point.
 _SAME_PLACE_M = 100.0
+#: Farther than the shift of GCJ-02 or BD-09 from WGS84 in China (under about 1 km).
+_WEB_MAP_SHIFT_M = 1500.0
 
 
 def crs_label(crs: str) -> str:

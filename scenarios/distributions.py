@@ -253,8 +253,8 @@ class Uniform(Distribution):
     def __post_init__(self) -> None:
         if not 0 <= self.low <= self.high <= MAX_VALUE:
             raise ValueError(
-                _("uniform: need 0 <= low <= high, got low {low}, high {high}").format(
-                    low=self.low, high=self.high
+                _("uniform: need 0 <= low <= high <= {top:g}, got low {low}, high {high}").format(
+                    low=self.low, high=self.high, top=MAX_VALUE
                 )
             )
 
@@ -286,9 +286,9 @@ class Triangular(Distribution):
         if not 0 <= self.low <= self.mode <= self.high <= MAX_VALUE:
             raise ValueError(
                 _(
-                    "triangular: need 0 <= low <= mode <= high, "
+                    "triangular: need 0 <= low <= mode <= high <= {top:g}, "
                     "got low {low}, mode {mode}, high {high}"
-                ).format(low=self.low, mode=self.mode, high=self.high)
+                ).format(low=self.low, mode=self.mode, high=self.high, top=MAX_VALUE)
             )
 
     def sample(self, rng: np.random.Generator, size: int | None = None) -> Any:

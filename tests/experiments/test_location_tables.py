@@ -321,3 +321,13 @@ def test_latin1_text_stays_latin1_and_a_zipped_gbk_shapefile_is_read(tmp_path, c
         for part in shp.parent.iterdir():
             z.write(part, part.name)
     assert [r.cells["name_zh"] for r in read_rows(tmp_path / "gbk.zip")] == gbk["name_zh"].tolist()
+
+
+def test_properties_a_web_maps_shift_away_name_gcj02(tmp_path, county):
+    """300-700 m between properties and geometry is what Amap or Baidu coordinates give."""
+    frame = _station_frame(county)
+    shifted = frame.assign(lon=frame.geometry.x + 0.005, lat=frame.geometry.y - 0.002)
+    shifted.to_file(tmp_path / "gcj.geojson", driver="GeoJSON")
+    with pytest.raises(ConfigError, match="GCJ-02") as info:
+        read_rows(tmp_path / "gcj.geojson")
+    assert "features[0].properties.lon" in str(info.value)
