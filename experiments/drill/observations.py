@@ -42,8 +42,8 @@ A ``time`` is an ISO 8601 time with its offset, a clock time (``HH:MM`` or
 ``HH:MM:SS``) on the day the drill started, in the drill's own offset (a
 clock time more than 12 hours before the alarm is read as the next day), or
 ``+minutes`` after the alarm. Nothing may happen before the alarm, nor
-more than a week after it (:data:`LATEST_MIN`), nor a milestone before one
-it follows (:data:`ORDER`: a dispatch before the call taken). A row
+more than a week after it, nor a milestone before one it follows (a
+dispatch before the call taken; :mod:`experiments.drill.observation_times`). A row
 may be given once (a second row of the same milestone, inject or indicator
 is a mistake). Blank rows, and comment rows whose first cell starts with
 ``#``, are skipped; the first other row is the header. Every mistake is one
@@ -56,11 +56,12 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from experiments.drill.observation_files import COLUMNS, read_rows
+from experiments.drill.observation_times import MILESTONES, check_order, minute_of
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
@@ -81,26 +82,8 @@ __all__ = [
     "read_rows",
 ]
 
-#: Latest time an observation may give, minutes after the alarm (a week).
-LATEST_MIN = 7 * 1440.0
 #: Kinds of observation.
 KINDS = ("milestone", "report", "inject", "indicator")
-#: Moments a milestone row may name.
-MILESTONES = (
-    "call_taken", "dispatch", "first_arrival", "full_complement", "command_post",
-    "under_control", "video", "end_of_play",
-)  # fmt: skip
-#: Milestones that cannot come before another, ``(earlier, later)``: nothing answers
-#: a call before it is taken, a team arrives after it is sent, the full complement
-#: after the first team, and play ends last. Live video is left out (a bystander's
-#: or a camera's may come first).
-ORDER = (
-    ("call_taken", "dispatch"), ("call_taken", "first_arrival"),
-    ("call_taken", "full_complement"), ("call_taken", "command_post"),
-    ("call_taken", "under_control"), ("dispatch", "first_arrival"),
-    ("first_arrival", "full_complement"),
-    *((m, "end_of_play") for m in MILESTONES if m != "end_of_play"),
-)  # fmt: skip
 #: Kinds of report a report row may name, and the template kind each is written on.
 REPORT_KINDS = {
     "phone_first": "first",
@@ -327,7 +310,7 @@ def read_observations(
         if not ref:
             raise fail("ref", _("missing"))
         text_time = row.get("time", "")
-        minute = _minute(text_time, alarm, fail) if text_time else None
+        minute = minute_of(text_time, alarm, fail) if text_time else None
         if kind == "milestone":
             if ref not in MILESTONES:
                 raise fail("ref", _("expected one of {names}").format(names=", ".join(MILESTONES)))
@@ -408,7 +391,7 @@ def read_observations(
             evaluators.setdefault(row["evaluator"], None)
         if row.get("note"):
             notes.append(Note(kind, ref, row.get("evaluator", ""), row["note"], n))
-    _check_order(p, milestones, where)
+    check_order(p, milestones, where)
     for m in needed:
         if m not in milestones:
             raise ConfigError(
@@ -437,22 +420,6 @@ def read_observations(
     )
 
 
-def _check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str, int]) -> None:
-    """Refuse two milestones in an impossible order (:data:`ORDER`), naming both rows."""
-    for first, then in ORDER:
-        a, b = minutes.get(first), minutes.get(then)
-        if a is not None and b is not None and b < a - 1e-9:
-            raise ConfigError(
-                _("{then} at +{b:.1f} min comes before {first} at +{a:.1f} min (row {row})").format(
-                    then=then, b=b, first=first, a=a, row=rows[first]
-                ),
-                source=str(p),
-                key=_("{where}, column {column}").format(
-                    where=_row_name(rows[then]), column="time"
-                ),
-            )
-
-
 def _share(text: str, weight: float, fail: Any) -> float:
     """The share of its weight a rating earns: a letter A-D, or points out of ``weight``."""
     from experiments.drill.gbt_indicators import rating_share
@@ -469,48 +436,3 @@ def _share(text: str, weight: float, fail: Any) -> float:
             _("expected 0 to {top:g} points, got {value}").format(top=weight, value=text),
         )
     return value / weight
-
-
-def _minute(text: str, alarm: datetime, fail: Any) -> float:
-    """Minutes after the alarm of an ISO time, a clock time that day, or ``+minutes``."""
-    bad = _("expected +minutes, a clock time or an ISO time")
-    if text.startswith("+"):
-        try:
-            value = float(text[1:])
-        except ValueError:
-            raise fail("time", bad) from None
-        if not math.isfinite(value):
-            raise fail("time", bad)
-    else:
-        try:
-            if len(text) <= 8 and ":" in text:
-                parts = [int(x) for x in text.split(":")]
-                if not 2 <= len(parts) <= 3 or not (0 <= parts[0] < 24 and 0 <= parts[1] < 60):
-                    raise ValueError
-                at = alarm.replace(hour=parts[0], minute=parts[1],
-                                   second=parts[2] if len(parts) == 3 else 0,
-                                   microsecond=0)  # fmt: skip
-                if at < alarm - timedelta(hours=12):  # past midnight
-                    at += timedelta(days=1)
-            else:
-                at = datetime.fromisoformat(text)
-                if at.tzinfo is None:
-                    at = at.replace(tzinfo=alarm.tzinfo)
-        except ValueError:
-            raise fail("time", bad) from None
-        value = (at - alarm).total_seconds() / 60.0
-    if value < -1e-9:
-        raise fail(
-            "time",
-            _("{minutes:.1f} min before the alarm ({alarm})").format(
-                minutes=-value, alarm=alarm.isoformat()
-            ),
-        )
-    if value > LATEST_MIN:  # a typo (+80 for +0.8 is in range; +1e308 or a wrong date is not)
-        raise fail(
-            "time",
-            _("{days:.3g} days after the alarm ({alarm}); a drill's play lasts hours").format(
-                days=value / 1440.0, alarm=alarm.isoformat()
-            ),
-        )
-    return max(value, 0.0)

@@ -1,0 +1,126 @@
+"""When an observation happened, and the order a drill's milestones must keep.
+
+A time cell is read as minutes after the alarm; milestones out of order are refused
+(both for :mod:`experiments.drill.observations`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from networks.errors import ConfigError
+from networks.i18n import _
+from scenarios.log_table import _row_name
+
+#: Latest time an observation may give, minutes after the alarm (a week).
+LATEST_MIN = 7 * 1440.0
+#: Moments a milestone row may name.
+MILESTONES = (
+    "call_taken", "dispatch", "first_arrival", "full_complement", "command_post",
+    "under_control", "video", "end_of_play",
+)  # fmt: skip
+#: Milestones that cannot come before another, ``(earlier, later)``: nothing answers
+#: a call before it is taken, a team arrives after it is sent, the full complement
+#: after the first team, and play ends last. Live video is left out (a bystander's
+#: or a camera's may come first).
+ORDER = (
+    ("call_taken", "dispatch"), ("call_taken", "first_arrival"),
+    ("call_taken", "full_complement"), ("call_taken", "command_post"),
+    ("call_taken", "under_control"), ("dispatch", "first_arrival"),
+    ("first_arrival", "full_complement"),
+    *((m, "end_of_play") for m in MILESTONES if m != "end_of_play"),
+)  # fmt: skip
+
+
+def check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str, int]) -> None:
+    """Refuse two milestones in an impossible order (:data:`ORDER`), naming both rows.
+
+    Parameters
+    ----------
+    p
+        The observations file.
+    minutes, rows
+        Per milestone observed, its minute after the alarm (``None``: it did not
+        happen) and its row.
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        Naming the file, the later milestone's row and its time column.
+    """
+    for first, then in ORDER:
+        a, b = minutes.get(first), minutes.get(then)
+        if a is not None and b is not None and b < a - 1e-9:
+            raise ConfigError(
+                _("{then} at +{b:.1f} min comes before {first} at +{a:.1f} min (row {row})").format(
+                    then=then, b=b, first=first, a=a, row=rows[first]
+                ),
+                source=str(p),
+                key=_("{where}, column {column}").format(
+                    where=_row_name(rows[then]), column="time"
+                ),
+            )
+
+
+def minute_of(text: str, alarm: datetime, fail: Any) -> float:
+    """Minutes after the alarm of an ISO time, a clock time that day, or ``+minutes``.
+
+    Parameters
+    ----------
+    text
+        The cell.
+    alarm
+        When the alarm was raised (its offset reads clock times).
+    fail
+        ``fail(column, message)`` builds the error naming the row.
+
+    Returns
+    -------
+    float
+        Minutes after the alarm, 0 to :data:`LATEST_MIN`.
+    """
+    bad = _("expected +minutes, a clock time or an ISO time")
+    if text.startswith("+"):
+        try:
+            value = float(text[1:])
+        except ValueError:
+            raise fail("time", bad) from None
+        if not math.isfinite(value):
+            raise fail("time", bad)
+    else:
+        try:
+            if len(text) <= 8 and ":" in text:
+                parts = [int(x) for x in text.split(":")]
+                if not 2 <= len(parts) <= 3 or not (0 <= parts[0] < 24 and 0 <= parts[1] < 60):
+                    raise ValueError
+                at = alarm.replace(hour=parts[0], minute=parts[1],
+                                   second=parts[2] if len(parts) == 3 else 0,
+                                   microsecond=0)  # fmt: skip
+                if at < alarm - timedelta(hours=12):  # past midnight
+                    at += timedelta(days=1)
+            else:
+                at = datetime.fromisoformat(text)
+                if at.tzinfo is None:
+                    at = at.replace(tzinfo=alarm.tzinfo)
+        except ValueError:
+            raise fail("time", bad) from None
+        value = (at - alarm).total_seconds() / 60.0
+    if value < -1e-9:
+        raise fail(
+            "time",
+            _("{minutes:.1f} min before the alarm ({alarm})").format(
+                minutes=-value, alarm=alarm.isoformat()
+            ),
+        )
+    if value > LATEST_MIN:  # a typo (+80 for +0.8 is in range; +1e308 or a wrong date is not)
+        raise fail(
+            "time",
+            _("{days:.3g} days after the alarm ({alarm}); a drill's play lasts hours").format(
+                days=value / 1440.0, alarm=alarm.isoformat()
+            ),
+        )
+    return max(value, 0.0)
