@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import re
 import warnings
 from collections.abc import Collection
 from pathlib import Path
@@ -27,6 +26,7 @@ import numpy as np
 
 from networks.errors import ConfigError
 from networks.i18n import _
+from networks.names import has_cjk
 
 if TYPE_CHECKING:
     from experiments.locations import TableRow
@@ -259,12 +259,9 @@ def _dbf_encoding(path: Path, frame: Any) -> str | None:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    if all(_gbk_pairs(b) and _HAN.search(b.decode("gb18030")) for b in raw):
+    if all(_gbk_pairs(b) and has_cjk(b.decode("gb18030")) for b in raw):
         return "gb18030"
     return None
-
-
-_HAN = re.compile("[\u4e00-\u9fff]")
 
 
 def _gbk_pairs(b: bytes) -> bool:

@@ -53,7 +53,7 @@ def site_map_data(
         JSON-ready data of :func:`experiments.webmap.render_page`.
     """
     from experiments.metric_units import unit_text
-    from experiments.siting.outputs import site_table
+    from experiments.siting.outputs import site_names_zh, site_table
     from experiments.siting.plan import nearest_minutes
     from experiments.siting.plots import LAYER_NAMES
     from experiments.siting.task import facilities_text, model_text
@@ -89,7 +89,7 @@ def site_map_data(
     notes += _thinned_note(_("candidate sites"), cand_cell, kept.size, cand.size)
     table = site_table(result, proposed)
     # sites.csv keeps the record names; people read them in the language in use.
-    names_zh = {**prob.current_names_zh, **proposed.names_zh}  # closed and merged sites too
+    names_zh = site_names_zh(result, proposed)  # closed and merged sites too
     shown = [facility_label(str(n), names_zh) for n in table["name"]]
     statuses = ("kept", "fixed", "new", "closed", "merged")
 

@@ -12,6 +12,7 @@ from networks.credit import ATTRIBUTION_KEY, graph_attribution, network_attribut
 from networks.errors import NetworkError
 from networks.geometry import EdgeGeometry, linestrings, ragged_positions
 from networks.i18n import _
+from networks.names import has_cjk
 from networks.roadnet import (
     EdgeTable,
     Landmark,
@@ -49,11 +50,6 @@ def _road_class(highway: Any, table: Mapping[str, float]) -> str:
     if not isinstance(highway, list | tuple) or not highway:
         return str(highway)
     return min(map(str, highway), key=lambda h: (h not in table, -table.get(h, 0.0), h))
-
-
-def _has_cjk(text: str) -> bool:
-    """Whether ``text`` holds Chinese characters (CJK unified ideographs)."""
-    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
 
 
 #: Tags of a Chinese name, best first (yingji's own attribute, then OpenStreetMap's).
@@ -109,7 +105,7 @@ def names(data: Mapping[str, Any], key: str = "name") -> tuple[str, str]:
         zh = next((text(k) for k in ZH_NAME_KEYS if text(k)), "")
     else:
         en, zh = "", text(f"{key}_zh")
-    if not zh and _has_cjk(plain):
+    if not zh and has_cjk(plain):
         zh = plain
     return en or plain, zh
 

@@ -159,6 +159,11 @@ def _road_zh(name: str) -> str | None:
     return f"{town}{last}号{'街' if kind == 'Street' else '巷'}"
 
 
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds Chinese characters (CJK unified ideographs)."""
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
 def chinese_place_name(name: str) -> str | None:
     """The Chinese name of a place of the built-in county, or ``None`` if it is not one.
 

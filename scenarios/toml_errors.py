@@ -13,31 +13,36 @@ import re
 
 from networks.i18n import N_, _
 
-#: tomllib's messages (Python 3.11-3.13): a pattern, and its text with ``{what}`` for the group.
-MESSAGES: tuple[tuple[str, str], ...] = (
-    (r"Expected '=' after a key in a key/value pair", N_("Expected '=' after a key in a key/value pair")),  # noqa: E501
-    (r"Expected '\]' at the end of a table declaration", N_("Expected ']' at the end of a table declaration")),  # noqa: E501
-    (r"Expected '\]\]' at the end of an array declaration", N_("Expected ']]' at the end of an array declaration")),  # noqa: E501
-    (r"Expected newline or end of document after a statement", N_("Expected newline or end of document after a statement")),  # noqa: E501
-    (r"Expected (.+)", N_("Expected {what}")),
-    (r"Invalid statement", N_("Invalid statement")),
-    (r"Found invalid character (.+)", N_("Found invalid character {what}")),
-    (r"Cannot declare (.+) twice", N_("Cannot declare {what} twice")),
-    (r"Cannot overwrite a value", N_("Cannot overwrite a value")),
-    (r"Cannot mutate immutable namespace (.+)", N_("Cannot mutate immutable namespace {what}")),
-    (r"Cannot redefine namespace (.+)", N_("Cannot redefine namespace {what}")),
-    (r"Invalid initial character for a key part", N_("Invalid initial character for a key part")),
-    (r"Unclosed array", N_("Unclosed array")),
-    (r"Duplicate inline table key (.+)", N_("Duplicate inline table key {what}")),
-    (r"Unclosed inline table", N_("Unclosed inline table")),
-    (r"Unescaped '\\' in a string", N_("Unescaped '\\' in a string")),
-    (r"Invalid hex value", N_("Invalid hex value")),
-    (r"Escaped character is not a Unicode scalar value", N_("Escaped character is not a Unicode scalar value")),  # noqa: E501
-    (r"Unterminated string", N_("Unterminated string")),
-    (r"Illegal character (.+)", N_("Illegal character {what}")),
-    (r"Invalid date or datetime", N_("Invalid date or datetime")),
-    (r"Invalid value", N_("Invalid value")),
-)  # fmt: skip
+#: tomllib's messages (Python 3.11-3.13), most specific first; ``{what}`` stands for the part
+#: it fills in (a key, a character).
+MESSAGES: tuple[str, ...] = (
+    N_("Expected '=' after a key in a key/value pair"),
+    N_("Expected ']' at the end of a table declaration"),
+    N_("Expected ']]' at the end of an array declaration"),
+    N_("Expected newline or end of document after a statement"),
+    N_("Expected {what}"),
+    N_("Invalid statement"),
+    N_("Found invalid character {what}"),
+    N_("Cannot declare {what} twice"),
+    N_("Cannot overwrite a value"),
+    N_("Cannot mutate immutable namespace {what}"),
+    N_("Cannot redefine namespace {what}"),
+    N_("Invalid initial character for a key part"),
+    N_("Unclosed array"),
+    N_("Duplicate inline table key {what}"),
+    N_("Unclosed inline table"),
+    N_("Unescaped '\\' in a string"),
+    N_("Invalid hex value"),
+    N_("Escaped character is not a Unicode scalar value"),
+    N_("Unterminated string"),
+    N_("Illegal character {what}"),
+    N_("Invalid date or datetime"),
+    N_("Invalid value"),
+)
+#: Each message as the pattern that matches tomllib's text of it.
+_PATTERNS = tuple(
+    (re.compile(re.escape(m).replace(re.escape("{what}"), "(.+)")), m) for m in MESSAGES
+)
 _AT = re.compile(r"(.*) \(at line (\d+), column (\d+)\)$", re.S)
 _AT_END = re.compile(r"(.*) \(at end of document\)$", re.S)
 
@@ -64,7 +69,7 @@ def toml_error_text(error: Exception) -> str:
         )
     elif m := _AT_END.match(text):
         text, where = m.group(1), _(" (at end of document)")
-    for pattern, message in MESSAGES:
-        if hit := re.fullmatch(pattern, text):
+    for pattern, message in _PATTERNS:
+        if hit := pattern.fullmatch(text):
             return _(message).format(what=hit.group(1) if hit.groups() else "") + where
     return text + where

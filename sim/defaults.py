@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import numpy as np
 
@@ -217,7 +216,6 @@ _ZH_SUFFIX = {
     ("depot", "township"): "应急物资库",
     ("depot", "village"): "物资储备点",
 }
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _chinese(
@@ -231,12 +229,12 @@ def _chinese(
     ``name``) instead, which the facilities made there now carry as ``name_zh``.
     """
     from networks import i18n
-    from networks.names import facility_label
+    from networks.names import facility_label, has_cjk
 
     zh: dict[tuple[str, int], str] = {}
     for kind in ("township", "village"):
         for lm in marks[kind]:
-            name = lm.name_zh or (lm.name if _HAN.search(lm.name) else "")
+            name = lm.name_zh or (lm.name if has_cjk(lm.name) else "")
             if name:
                 zh.setdefault((kind, lm.node), name)
 

@@ -159,6 +159,10 @@ def report_chain(
     top = np.asarray([LEVELS.index(x) for x in rules.reach], dtype=np.int64)[grade - 1]
     stop = np.where(np.isnan(cleared), end, cleared)
     ch_who, ch_when, ch_what = changes_of(records, parent, cuts)
+    # Only the changes an incident had to report: its call taken in the run, and found
+    # while it lasted (those the receiving desk follows up or misses).
+    live = to_report(inc, taken, stop, top > base, end, ch_who, ch_when)
+    ch_who, ch_when, ch_what = ch_who[live], ch_when[live], ch_what[live]
     blocks: list[_Block] = []
     written: dict[tuple[int, int], np.ndarray] = {}
     block = _Block(0, base)
@@ -173,10 +177,7 @@ def report_chain(
         block = _relay(block, out, pos + 1, top, stop, layout, work)
     table = _finish(blocks, layout, rules, end, inc["call"], grade)
     missed = np.bincount(table["incident"][table["missed"]], minlength=n)[:n]
-    # Only the changes an incident had to report: its call taken in the run, and found
-    # while it lasted (those the receiving desk follows up or misses).
-    live = to_report(inc, taken, stop, top > base, end, ch_who, ch_when)
-    changes = np.bincount(ch_who[live], minlength=n)[:n] if n else np.zeros(0, np.int64)
+    changes = np.bincount(ch_who, minlength=n)[:n] if n else np.zeros(0, np.int64)
     scene = scene_table(records, layout, answered, network, stations,
                         rules if reports else None, video_rng, changes, missed)  # fmt: skip
     duty = duty_table(desks, layout, answered, taken, written, end)
@@ -233,12 +234,11 @@ def _receiving(
         who.append(rep)
         when.append(taken[rep] + k * step)
         what.append(np.zeros(rep.size, np.int64))
-    cw, ct, cc = changes
+    cw, ct, cc = changes  # those owed (sim.report_changes.to_report)
     if cw.size:
-        live = to_report(inc, taken, stop, top > base, end, cw, ct)
-        who.append(cw[live])
-        when.append(np.maximum(ct, taken[cw])[live])
-        what.append(cc[live])
+        who.append(cw)
+        when.append(np.maximum(ct, taken[cw]))  # found at the latest when the call is taken
+        what.append(cc)
     if who:
         fw, ft, fc = np.concatenate(who), np.concatenate(when), np.concatenate(what)
         order = np.lexsort((ft, fw))
@@ -315,14 +315,11 @@ def _after_first(b: _Block, sent: np.ndarray) -> None:
         return
     # Each link (incident, level sent to) has one written first report at a level.
     key = who * (len(LEVELS) + 2) + to
-    order = np.argsort(key[first], kind="stable")
-    keys, at = key[first][order], sent[first][order]
-    j = np.searchsorted(keys, key[later])
-    has = j < keys.size
-    has[has] = keys[j[has]] == key[later][has]
-    r, f = later[has], at[j[has]]
-    held = np.isnan(f) | (f > sent[r])
-    sent[r[held]] = f[held]
+    at = np.full(int(key.max()) + 1, -np.inf)  # -inf: no written report on the link
+    at[key[first]] = sent[first]
+    f = at[key[later]]
+    held = np.isnan(f) | (f > sent[later])
+    sent[later[held]] = f[held]
 
 
 def _relay(

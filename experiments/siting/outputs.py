@@ -25,6 +25,24 @@ SITE_FILES = (
 )  # fmt: skip
 
 
+def site_names_zh(result: SitingResult, proposed: Region) -> dict[str, str]:
+    """Chinese names of the sites of :func:`site_table`, closed and merged ones included.
+
+    Parameters
+    ----------
+    result
+        The solved task (its problem holds the current region's names).
+    proposed
+        The proposed region.
+
+    Returns
+    -------
+    dict
+        ``name -> name_zh``.
+    """
+    return {**result.problem.current_names_zh, **proposed.names_zh}
+
+
 def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
     """One row per site of the tier, current or proposed.
 
@@ -222,8 +240,7 @@ def write_siting_outputs(
         written.append(write_table(evaluation.table(), out / "evaluation", fmt="csv"))
     if plots:
         names = dict(zip(table["node"], table["name"], strict=True))
-        names_zh = {**result.problem.current_names_zh, **proposed.names_zh}  # closed ones too
-        fig = plot_coverage_map(result, names=names, names_zh=names_zh)
+        fig = plot_coverage_map(result, names=names, names_zh=site_names_zh(result, proposed))
         written.append(save_figure(fig, out / "coverage_map.png"))
         if evaluation is not None:
             title = _("{task}: proposed vs current siting").format(task=task.name)
