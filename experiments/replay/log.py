@@ -215,15 +215,25 @@ def _check_something_to_compare(
             source=source,
         )
     steps = ("call", *OBSERVED_COLUMNS)
-    if not any(
-        (np.isfinite(raw[a]) & np.isfinite(raw[b])).any()
+    measured = [
+        int((np.isfinite(raw[a]) & np.isfinite(raw[b])).sum())
         for a, b in zip(steps, steps[1:], strict=False)
         if a in raw and b in raw
-    ):
+    ]
+    if not any(measured):
         raise ConfigError(
             _(
                 "no interval to compare: give call_taken, or first_arrival and "
                 "under_control of the same incidents"
+            ),
+            source=source,
+        )
+    if max(measured) < 2:  # a quantile, an interval for it and a KS test need two or more
+        raise ConfigError(
+            _(
+                "every interval is measured on one incident only: a replay compares "
+                "distributions, so at least one interval needs the times of two incidents "
+                "or more (a few dozen for a comparison that means much)"
             ),
             source=source,
         )

@@ -92,6 +92,40 @@ def test_one_measurable_interval_is_enough(network, tmp_path, keep):
         assert np.isfinite(log.times[c]).any()  # the example leaves some control empty
 
 
+def test_a_log_whose_intervals_are_each_measured_once_is_refused(network, tmp_path):
+    path = _log(tmp_path, "one.csv", rows=1)
+    with pytest.raises(ConfigError) as err, i18n.language("en"):
+        read_replay_log(path, network)
+    assert err.value.source == str(path)
+    assert "one incident only" in str(err.value)
+    # Two incidents make a distribution (wide, but a comparison): accepted.
+    assert len(read_replay_log(_log(tmp_path, "two.csv", rows=2), network)) == 2
+
+
+def test_an_interval_measured_twice_is_enough_when_another_is_measured_once(network, tmp_path):
+    # call_taken known for one incident: arrival -> under control, known for two, compares.
+    path = _log(tmp_path, "log.csv", rows=2)
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    rows[2][rows[0].index("call_taken")] = ""
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    assert np.isfinite(read_replay_log(path, network).times["call_taken"]).sum() == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_command_refuses_a_one_incident_log_in_one_line(tmp_path, capsys, lang):
+    path = _log(tmp_path, "one.csv", rows=1)
+    before = snapshot(tmp_path)
+    status = main(["--lang", lang, "replay", str(path), "--config", str(COUNTY),
+                   "--replications", "1", "--out", str(tmp_path / "out")])  # fmt: skip
+    captured = capsys.readouterr()
+    err = [x for x in captured.err.splitlines() if x.strip()]
+    assert status == 2
+    assert len(err) == 1 and str(path) in err[0]
+    assert snapshot(tmp_path) == before
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_command_refuses_an_empty_log_in_one_line_and_writes_nothing(tmp_path, capsys, lang):
     path = _log(tmp_path, "empty.csv", rows=0)
