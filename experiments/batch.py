@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import sys
 import time
 from collections import Counter
@@ -36,6 +35,7 @@ from experiments.store import (
     plain_tables,
 )
 from experiments.task_inputs import release, shipper, submit
+from experiments.worker_guard import refuse_inside_worker, refuse_unguarded
 from networks import i18n
 from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
@@ -299,7 +299,9 @@ def run_experiment(
     check_table_format(table_format)
     given = ExecutorPlan(kind="given") if executor is not None else None
     plan = given or plan_executor(workers=workers, dask=dask, start_method=start_method)
-    _refuse_inside_worker(plan)
+    if plan.kind == "processes":  # before any worker starts and re-runs this script
+        refuse_inside_worker()
+        refuse_unguarded(plan.start_method)
     fn = replicate or default_replicate()
     points = spec.points()
     _check_drones(points)
@@ -452,24 +454,6 @@ def _drain(
         for fut in pending:
             fut.cancel()
         release(pool, ship)  # the workers remove this run's input files
-
-
-def _refuse_inside_worker(plan: ExecutorPlan) -> None:
-    """Refuse worker processes while a spawned worker re-runs its parent's script.
-
-    Unguarded by ``if __name__ == "__main__":``, that script would start the whole run
-    again in every worker, on the same folder. ``parent_process()`` is still ``None``
-    there: this is multiprocessing's own test (``spawn._check_not_importing_main``).
-    """
-    if plan.kind == "processes" and getattr(multiprocessing.current_process(), "_inheriting", 0):
-        raise ConfigError(
-            _(
-                "asked for worker processes from inside a worker process: a script that "
-                "runs an experiment with workers > 1 must make that call under "
-                'if __name__ == "__main__": (each worker re-runs the script\'s top level)'
-            ),
-            key="workers",
-        )
 
 
 def _check_drones(points: Sequence[Any]) -> None:

@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from typing import NoReturn
 
+from experiments.worker_guard import WorkerLost
 from networks import __version__, i18n
 from networks.errors import YingjiError
 from networks.i18n import N_, _
@@ -241,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Exit status: 0 on success, 2 on a user's mistake.
+        Exit status: 0 on success, 2 on a user's mistake, 1 when a worker process was
+        lost (killed, out of memory: the run resumes).
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     with tolerant_output():
@@ -277,6 +279,9 @@ def _main(argv: list[str]) -> int:
     except YingjiError as exc:
         print(_error_line(str(exc)), file=sys.stderr)
         return 2
+    except WorkerLost as exc:  # not the user's input: status 1, and the run resumes
+        print(_error_line(str(exc)), file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -30,10 +30,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from experiments.worker_guard import WorkerLost, lost_message
 from networks.errors import ConfigError
 from networks.i18n import _
 
@@ -237,6 +239,9 @@ def open_executor(plan: ExecutorPlan) -> Iterator[tuple[Executor, int]]:
         )
         try:
             yield pool, plan.workers
+        except BrokenProcessPool:
+            _kill_workers(pool)
+            raise WorkerLost(lost_message()) from None
         except BaseException:
             # An error, Ctrl-C or SIGTERM: what the workers are doing is not wanted.
             _kill_workers(pool)
