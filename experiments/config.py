@@ -160,6 +160,8 @@ class RunConfig:
     #: ``[people]`` as given (checked; shelters are placed for each run).
     people: tuple[tuple[str, Any], ...] | None = None
     name: str = ""
+    #: Chinese name of the run (``name_zh``), shown in Chinese outputs.
+    name_zh: str = ""
     extras: tuple[tuple[str, Any], ...] = field(default=())
     language: str | None = None
     #: Your own incidents replayed instead of the scenario (``[scenario] incidents``).
@@ -296,6 +298,7 @@ class RunConfig:
         RUN.allow(run)
         travel_matrix = cls._travel_matrix(r, base)
         name = r.str("name", Path(source).stem)
+        name_zh = r.str("name_zh", "")
         r.str("description", "")
         language = RUN_FILE.read(r, "language")
         # [siting] (a table) or [[siting]] (a list of tables) is read by `yingji site`.
@@ -323,6 +326,7 @@ class RunConfig:
             reporting=reporting,
             people=people,
             name=name,
+            name_zh=name_zh,
             language=language,
             travel_matrix=travel_matrix,
             warnings=warnings,
@@ -456,6 +460,7 @@ class RunConfig:
 
         out: dict[str, Any] = {
             "name": self.name,
+            **({"name_zh": self.name_zh} if self.name_zh else {}),
             "network": self.network.to_dict(),
             "scenario": {
                 "file" if Path(self.scenario).suffix == ".toml" else "name": self.scenario,

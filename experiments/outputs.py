@@ -350,7 +350,7 @@ def format_summary(
     first_col = max([40, *(width(label) + 2 for label, _c, _i in rows)])
     lines = [
         head.format(
-            name=title or config.name or _("run"),
+            name=title or both(config.name, config.name_zh) or _("run"),
             scenario=(
                 config.incidents.path.name  # a replayed log: its file, not the catalogue
                 if getattr(config, "incidents", None) is not None

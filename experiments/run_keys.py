@@ -59,6 +59,8 @@ RUN_FILE = Section(
     (
         Key("name", "string", "Name of the run, in outputs and reports.", "名称",
             default_text="the file name without .toml"),
+        Key("name_zh", "string", "Chinese name of the run, in Chinese outputs and reports.",
+            "中文名称", default=""),
         Key("description", "string", "One sentence for listings and reports.", "说明",
             default=""),
         Key("language", "string", "The language the commands speak unless the user chose one.",

@@ -34,7 +34,7 @@ import numpy as np
 from experiments import webmap_layers as wl
 from experiments.store import atomic_write_text
 from networks.credit import OSM_CREDIT, network_credit
-from networks.i18n import _, get_language, tag
+from networks.i18n import _, both, get_language, tag
 from networks.roadnet import RoadNetwork
 
 #: Travel-time bands of a run's map, minutes.
@@ -263,7 +263,9 @@ def run_map_data(
     last = replications - 1
     return {
         "kind": "run",
-        "title": _("{name}: interactive map of a run").format(name=config.name or _("run")),
+        "title": _("{name}: interactive map of a run").format(
+            name=both(config.name, config.name_zh) or _("run")
+        ),
         "subtitle": _(
             "scenario {scenario}, policy {policy}; replication {replication} shown "
             "(of replications 0 to {last}), root seed {seed}"

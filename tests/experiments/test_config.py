@@ -43,7 +43,7 @@ def test_bad_locations_name_file_and_key(county, value, message):
 
 def _write(tmp_path, text, name="run.toml"):
     path = tmp_path / name
-    path.write_text(text)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -55,6 +55,31 @@ def test_minimal_config_round_trips(tmp_path):
     assert cfg.seed == 7 and cfg.travel_noise == 0.1 and cfg.stations == "default"
     again = RunConfig.from_dict(cfg.to_dict(), source=str(path), base_dir=tmp_path)
     assert again.to_dict() == cfg.to_dict()
+
+
+def test_a_chinese_run_name_round_trips_and_names_the_run_in_chinese_only(tmp_path):
+    from experiments.outputs import format_summary
+    from experiments.runner import run_replication
+    from networks import i18n
+
+    text = 'name = "county"\nname_zh = "县域示例"\n[network]\nsynthetic = "county"\n'
+    text += "[run]\nhorizon_min = 120\n"
+    cfg = RunConfig.from_file(_write(tmp_path, text))
+    assert cfg.name_zh == "县域示例" and cfg.to_dict()["name_zh"] == "县域示例"
+    again = RunConfig.from_dict(cfg.to_dict(), source="again.toml", base_dir=tmp_path)
+    assert again.name_zh == cfg.name_zh and again.to_dict() == cfg.to_dict()
+    # Without name_zh the plain data has no such key (earlier configs keep their hash).
+    plain = RunConfig.from_file(_write(tmp_path, text.replace('name_zh = "县域示例"\n', "")))
+    assert "name_zh" not in plain.to_dict()
+    results = [run_replication(cfg, replication=0)]
+    with i18n.language("zh"):
+        zh = format_summary(cfg, results).splitlines()[0]
+    with i18n.language("en"):
+        en = format_summary(cfg, results).splitlines()[0]
+    assert zh.startswith("县域示例") and en.startswith("county") and "县域示例" not in en
+    with pytest.raises(ConfigError, match="name_zh") as err:
+        RunConfig.from_file(_write(tmp_path, text.replace('"县域示例"', "3")))
+    assert err.value.key == "name_zh"
 
 
 @pytest.mark.parametrize(
