@@ -142,11 +142,16 @@ def row_cells(a: Mapping[str, float], unit: str) -> tuple[str, str]:
     if unit == "share":
         mean, lo, hi = 100 * mean, 100 * lo, 100 * hi
         cell = f"{mean:9.1f}%" if math.isfinite(mean) else f"{'-':>10}"
-        return cell, f"{lo:.1f} - {hi:.1f}%" if math.isfinite(lo) else "-"
+        if not math.isfinite(lo):
+            return cell, "-"
+        # A range of percentages; Chinese writes each with its sign and a wave dash (GB/T 15835).
+        return cell, _("{low} - {high}%").format(low=f"{lo:.1f}", high=f"{hi:.1f}")
     mean, lo, hi = (x + 0.0 for x in (mean, lo, hi))  # no "-0.0"
     text = count_text if unit == "count" else (lambda x: f"{x:.1f}")
     cell = f"{text(mean):>10}" if math.isfinite(mean) else f"{'-':>10}"
-    return cell, f"{text(lo)} - {text(hi)}" if math.isfinite(lo) else "-"
+    if not math.isfinite(lo):
+        return cell, "-"
+    return cell, _("{low} - {high}").format(low=text(lo), high=text(hi))
 
 
 def metric_rows(

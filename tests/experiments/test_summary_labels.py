@@ -54,7 +54,7 @@ def _line(text: str, start: str) -> str:
 def _row(text: str, label: str) -> list[str]:
     """The mean and interval cells of a table row."""
     line = _line(text, label + "  ")
-    return re.split(r"\s{2,}| - ", line[len(label) :].strip())
+    return re.split(r"\s{2,}| - |～", line[len(label) :].strip())
 
 
 # ------------------------------------------------------------------------ audit 7: counts

@@ -94,7 +94,7 @@ def _rows(text: str) -> dict[str, list[float]]:
     rows = {}
     for line in text.splitlines():
         parts = re.split(r"\s{2,}", line.strip(), maxsplit=1)
-        if len(parts) == 2 and re.fullmatch(r"[-\d.% ]+", parts[1]):
+        if len(parts) == 2 and re.fullmatch(r"[-\d.% ～]+", parts[1]):
             # Counts may print whole ("2 - 2"), anything else with one decimal.
             rows[parts[0]] = [float(x) for x in re.findall(r"\d+(?:\.\d)?", parts[1])]
     return rows
@@ -302,3 +302,15 @@ def test_hour_ranges_cover_exactly_the_hours_given(hours):
     ranges = _hour_ranges(hours)
     assert {h for a, b in ranges for h in range(a, b)} == hours
     assert all(b1 < a2 for (_a1, b1), (a2, _b2) in zip(ranges, ranges[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("lang", "share", "minutes"),
+    [("en", "12.4 - 15.6%", "4.2 - 6.1"), ("zh", "12.4%～15.6%", "4.2～6.1")],
+)
+def test_an_interval_is_written_as_each_language_writes_a_range(lang, share, minutes):
+    # Chinese: a wave dash, each percentage with its sign (GB/T 15835).
+    with language(lang):
+        assert row_cells({"mean": 0.14, "ci_low": 0.124, "ci_high": 0.156}, "share")[1] == share
+        _cell, ci = row_cells({"mean": 5.0, "ci_low": 4.2, "ci_high": 6.1}, "min")
+        assert ci == minutes
