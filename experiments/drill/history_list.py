@@ -43,16 +43,25 @@ def score_cells(total: float, conclusion: str, open_improvements: int) -> dict[s
 
 
 def updated_history(old: str, script: DrillScript, cells: Mapping[str, str]) -> bytes:
-    """The history file ``old`` with ``script``'s row carrying ``cells`` (added if missing)."""
+    """The history file ``old`` with ``script``'s row carrying ``cells`` (added if missing).
+
+    The row is the drill's own: same exercise id and ``drawn_at``. A drill file
+    keeps its exercise id from one draw to the next, so another row with the
+    same id is an earlier drill, never overwritten.
+    """
     records = list(csv.reader(io.StringIO(old.lstrip("\ufeff")))) if old.strip() else []
     records = [r for r in records if r]
     header = records[0] if records else list(HISTORY_COLUMNS)
     header = header + [c for c in (*HISTORY_COLUMNS, *HISTORY_SCORE_COLUMNS) if c not in header]
     rows = [r + [""] * (len(header) - len(r)) for r in records[1:]]
     col = {c: k for k, c in enumerate(header)}
-    mine = [k for k, r in enumerate(rows) if r[col["exercise_id"]] == script.exercise_id]
-    same = [k for k in mine if r_get(rows[k], col, "drawn_at") == script.drawn_at]
-    target = (same or mine or [None])[-1]
+    same = [
+        k
+        for k, r in enumerate(rows)
+        if r[col["exercise_id"]] == script.exercise_id
+        and r_get(r, col, "drawn_at") == script.drawn_at
+    ]
+    target = (same or [None])[-1]
     if target is None:
         line = history_row(script.to_dict(), header, dict(cells)).splitlines()[1]
         rows.append(next(csv.reader([line])))

@@ -326,6 +326,27 @@ def test_history_through_the_drill_file_updates_the_revealed_row(drill, tmp_path
     assert code == 0 and "76.7" in out and "OLD" in out
 
 
+def test_scoring_a_second_draw_of_the_same_drill_file_never_overwrites_the_first(
+    drill, tmp_path, capsys
+):
+    """Two draws of one drill file share the exercise id; each keeps its own history row."""
+    hist = tmp_path / "h.csv"
+    header, mine = (drill / "revealed" / "history_row.csv").read_text().splitlines()
+    first_drawn = "2026-01-02T00:00:00+00:00"
+    # The earlier draw: same exercise id, drawn another day, scored 83.0.
+    earlier = f"{first_drawn},SC-2026-Q4,building_fire,Xiba Town,,83.0,good,9"
+    hist.write_text(f"{header},score,conclusion,open_improvements\n{earlier}\n")
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
+                         "--append-history", hist)  # fmt: skip
+    assert code == 0, err
+    rows = read_csv(hist)
+    assert len(rows) == 2
+    assert [rows[0][k] for k in ("drawn_at", "hazard", "score")] == [
+        first_drawn, "building_fire", "83.0"
+    ]  # fmt: skip
+    assert rows[1]["drawn_at"] == mine.split(",")[0] and rows[1]["score"] == "76.7"
+
+
 def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
     import csv
 
