@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -262,6 +262,7 @@ def read_observations(
     indicators: Mapping[str, tuple[float, str]],
     fields: FieldNames | None = None,
     needed: Sequence[str] = ("call_taken",),
+    vetoes: Collection[str] = (),
 ) -> Observations:
     """Read and check a drill's observations.
 
@@ -280,6 +281,8 @@ def read_observations(
         The report template's fields (None: any field name is accepted).
     needed
         Milestones that must have a row (those the drill's time standards measure).
+    vetoes
+        Veto items: met or not, so rated by letter (D fails the drill), never in points.
 
     Raises
     ------
@@ -386,7 +389,16 @@ def read_observations(
             if ref in ratings:
                 raise fail("ref", _("{ref} is already scored in row {row}").format(
                     ref=ref, row=ratings[ref].row))  # fmt: skip
-            ratings[ref] = Rating(_share(row.get("score", ""), weight, fail), row["score"], n)
+            text = row.get("score", "")
+            if ref in vetoes and text.strip().upper() not in _RATINGS:
+                raise fail(
+                    "score",
+                    _(
+                        "{ref} is a veto item: rate it A-D (D fails the drill whatever the "
+                        "total), not in points"
+                    ).format(ref=ref),
+                )
+            ratings[ref] = Rating(_share(text, weight, fail), row["score"], n)
         if row.get("evaluator"):
             evaluators.setdefault(row["evaluator"], None)
         if row.get("note"):

@@ -218,6 +218,7 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
         indicators={i.id: (i.weight, i.rule) for i in indicators(script.drill_type)},
         fields=fields,
         needed=tuple(dict.fromkeys(needed)),
+        vetoes={i.id for i in indicators(script.drill_type) if i.veto},
     )
 
 

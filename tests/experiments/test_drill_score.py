@@ -347,6 +347,24 @@ def test_scoring_a_second_draw_of_the_same_drill_file_never_overwrites_the_first
     assert rows[1]["drawn_at"] == mine.split(",")[0] and rows[1]["score"] == "76.7"
 
 
+@pytest.mark.parametrize("points", ["0", "0.5", "6"])
+def test_a_veto_item_rated_in_points_is_refused_and_nothing_is_scored(
+    drill, tmp_path, capsys, points
+):
+    # 0.5 of 6 points escaped the veto (only a share of exactly 0 failed the drill).
+    obs = tmp_path / "obs.csv"
+    text = OBSERVATIONS.read_text(encoding="utf-8")
+    assert "indicator,O2,,,A," in text
+    obs.write_text(text.replace("indicator,O2,,,A,", f"indicator,O2,,,{points},"), "utf-8")
+    code, out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs)
+    assert code == 2 and not out
+    assert str(obs) in err and "O2 is a veto item" in err and "score" in err
+    assert not (drill / "scored").exists()
+    # Other rating indicators still take points.
+    obs.write_text(text.replace("indicator,O2,,,A,", "indicator,O2,,,D,"), "utf-8")
+    assert run(capsys, "drill", "score", drill, "--observations", obs)[0] == 0
+
+
 def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
     import csv
 
