@@ -323,6 +323,12 @@ def verify_drill(folder: str | Path, *, redraw: str | Path | None = None) -> Ver
         checks.append(_("sealed file unchanged since the draw"))
     elif os.path.lexists(sealed):
         raise SealError(_("{path}: not a file").format(path=sealed))
+    else:  # the evidence of what was sealed before the drill is gone: not a verified drill
+        raise SealError(
+            _("{path}: missing (the sealed file stays with the drill; verify checks it)").format(
+                path=sealed
+            )
+        )
     organisers = check_organisers(script, public, folder)
     if organisers is not None:
         checks.append(organisers)

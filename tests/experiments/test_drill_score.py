@@ -266,6 +266,14 @@ def test_a_changed_revealed_file_is_not_scored(drill, capsys):
     assert code == 2 and "indicators.csv" in err and not (drill / "scored").exists()
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_verify_refuses_a_drill_whose_sealed_file_is_gone(drill, capsys, lang):
+    assert run(capsys, "drill", "verify", drill)[0] == 0
+    (drill / "script.sealed").unlink()
+    code, out, err = run(capsys, "--lang", lang, "drill", "verify", drill)
+    assert code == 2 and "script.sealed" in err and len(err.strip().splitlines()) == 1
+
+
 def test_history_records_the_score_and_lists_past_drills(drill, tmp_path, capsys):
     hist = tmp_path / "history.csv"
     shutil.copy(REPO / "examples" / "drill_history.csv", hist)
