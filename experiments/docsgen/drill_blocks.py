@@ -122,10 +122,11 @@ DOCS = Session(
                 "--key",
                 "{home}/keys/drill-q4.key",
                 "--append-history",
-                "drill_history.csv",
+                DRILL,
             ),  # fmt: skip
+            # The drill file: its history is the one the next draw's no-repeat rules read.
             shown="yingji drill reveal drill-q4 --key ~/keys/drill-q4.key "
-            "--append-history drill_history.csv",
+            f"--append-history {DRILL}",
             hidden=EARLY,
             drop=EARLY,
         ),
