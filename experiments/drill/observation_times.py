@@ -25,19 +25,31 @@ MILESTONES = (
 )  # fmt: skip
 #: Milestones that cannot come before another, ``(earlier, later)``: nothing answers
 #: a call before it is taken, a team arrives after it is sent, the full complement
-#: after the first team, and play ends last. Live video is left out (a bystander's
-#: or a camera's may come first).
+#: after the first team, handling is under control after a team is there (the 15
+#: minutes count from its arrival), and play ends last. Live video is left out (a
+#: bystander's or a camera's may come first).
 ORDER = (
     ("call_taken", "dispatch"), ("call_taken", "first_arrival"),
     ("call_taken", "full_complement"), ("call_taken", "command_post"),
     ("call_taken", "under_control"), ("dispatch", "first_arrival"),
-    ("first_arrival", "full_complement"),
+    ("dispatch", "full_complement"), ("dispatch", "under_control"),
+    ("first_arrival", "full_complement"), ("first_arrival", "under_control"),
     *((m, "end_of_play") for m in MILESTONES if m != "end_of_play"),
+)  # fmt: skip
+#: Milestones that cannot happen unless another did, ``(needed, then)``: no team is
+#: sent on a call never taken, none arrives unsent, no full complement without a first
+#: team. (A fire may burn out before anyone arrives: under control needs no arrival.)
+NEEDS = (
+    ("call_taken", "dispatch"), ("call_taken", "first_arrival"),
+    ("call_taken", "full_complement"), ("dispatch", "first_arrival"),
+    ("dispatch", "full_complement"), ("first_arrival", "full_complement"),
 )  # fmt: skip
 
 
 def check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str, int]) -> None:
-    """Refuse two milestones in an impossible order (:data:`ORDER`), naming both rows.
+    """Refuse milestones out of order, or happening without one they need; name both rows.
+
+    The orders are :data:`ORDER`; a milestone that needs another is in :data:`NEEDS`.
 
     Parameters
     ----------
@@ -52,6 +64,17 @@ def check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str,
     networks.errors.ConfigError
         Naming the file, the later milestone's row and its time column.
     """
+    for first, then in NEEDS:
+        if first in rows and minutes[first] is None and minutes.get(then) is not None:
+            raise ConfigError(
+                _("{then} at +{b:.1f} min, but {first} did not happen (row {row})").format(
+                    then=then, b=minutes[then], first=first, row=rows[first]
+                ),
+                source=str(p),
+                key=_("{where}, column {column}").format(
+                    where=_row_name(rows[then]), column="time"
+                ),
+            )
     for first, then in ORDER:
         a, b = minutes.get(first), minutes.get(then)
         if a is not None and b is not None and b < a - 1e-9:

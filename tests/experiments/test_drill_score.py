@@ -229,6 +229,17 @@ MALFORMED = {
     "play ends before control": (_edit(BASE, "end_of_play,+150,", "end_of_play,+30,"),
                                  "row 11, column time: end_of_play at +30.0 min comes before "
                                  "under_control at +34.0 min (row 9)"),
+    "control before the first arrival": (_edit(BASE, "under_control,+34,", "under_control,+5,"),
+                                         "row 9, column time: under_control at +5.0 min comes "
+                                         "before first_arrival at +13.5 min (row 6)"),
+    "dispatch of a call never taken": (_edit(BASE, "call_taken,+0.8,,", "call_taken,,no,"),
+                                       "row 5, column time: dispatch at +3.0 min, but "
+                                       "call_taken did not happen (row 4)"),
+    "full complement without a first team": (
+        _edit(BASE, "first_arrival,+13.5,,", "first_arrival,,no,"),
+        "row 7, column time: full_complement at +13.5 min, but first_arrival did not happen "
+        "(row 6)",
+    ),
     "score above the maximum": (_edit(BASE, "S4,,,3,", "S4,,,5,"), "row 36, column score"),
     "unknown inject": (BASE + "inject,7,+80,yes,,,,\n", "row 37, column ref"),
     "missing call_taken": (_edit(BASE, "milestone,call_taken,+0.8,,,,信息报送评估员,\n", ""),
