@@ -23,13 +23,13 @@ from typing import Any
 from experiments.drill.benchmark import benchmark_timeline, simulated_spread
 from experiments.drill.config import DrillConfig, Region, network_fingerprint
 from experiments.drill.folder import (
-    PAD_BYTES,
     PAYLOAD_FORMAT,
     PUBLIC,
     PUBLIC_FORMAT,
     PUBLIC_HASH,
     REVEALED,
     SEALED,
+    padded,
     stage_name,
     sweep,
     yingji_version,
@@ -372,9 +372,7 @@ def draw_drill(
     payload = canonical_json(
         {"format": PAYLOAD_FORMAT, "salt": salt.hex(), "script": body, "language": lang}
     )
-    payload += b" " * (-len(payload) % PAD_BYTES)  # JSON allows trailing whitespace
-
-    sealed = seal(payload, secret, scrypt=scrypt or cfg.scrypt)
+    sealed = seal(padded(payload), secret, scrypt=scrypt or cfg.scrypt)
     public = {
         "format": PUBLIC_FORMAT,
         "exercise_id": exercise_id,

@@ -52,7 +52,17 @@ PAYLOAD_FORMAT = "yingji-drill-payload/1"
 MANIFEST_FORMAT = "yingji-drill-manifest/1"
 #: The plaintext is padded with spaces to a multiple of this many bytes, so the
 #: size of the sealed file does not hint at the hazard, the place or the injects.
-PAD_BYTES = 64 * 1024
+#: A drill file's scripts differ by tens of kilobytes with the draw (the hazard's
+#: report form above all): 64 KiB steps showed which hazard when a bureau's forms
+#: put the scripts near a step; 1 MiB steps hold every script of 20 KB to 1 MB.
+PAD_BYTES = 1024 * 1024
+
+
+def padded(payload: bytes) -> bytes:
+    """``payload`` with trailing spaces (JSON allows them) to a multiple of :data:`PAD_BYTES`."""
+    return payload + b" " * (-len(payload) % PAD_BYTES)
+
+
 #: Temporary reveal folders of older versions (inside the drill folder); swept.
 _LEGACY_TMP = ".revealed.tmp-"
 

@@ -90,3 +90,14 @@ def test_key_and_passphrase_files(tmp_path):
     p.write_bytes(b"short\n")
     with pytest.raises(SealError, match="shorter"):
         read_passphrase(p)
+
+
+def test_scripts_that_differ_by_their_hazards_form_seal_to_one_size():
+    from experiments.drill.folder import padded
+
+    # A bureau's own forms put one drill file's scripts at 65,692 and 131,228 bytes by
+    # hazard: 64 KiB steps sealed them to 128 KiB and 192 KiB, naming the hazard.
+    sizes = {len(padded(b"{}" + b" " * n)) for n in (20_000, 65_690, 131_226, 400_000)}
+    assert len(sizes) == 1
+    payload = b'{"script":1}'
+    assert padded(payload).rstrip(b" ") == payload  # spaces only, JSON reads it the same
