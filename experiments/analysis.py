@@ -133,6 +133,7 @@ def metric_text(metric: str) -> str:
 #: (乡镇应急救援站数量). Any other key is shown as written.
 FACTOR_LABELS = {
     "facilities.township_stations": N_("facilities.township_stations"),
+    "network.townships": N_("network.townships"),
     "run.travel_noise": N_("run.travel_noise"),
     "policy.name": N_("policy.name"),
     "policy.reserve": N_("policy.reserve"),
@@ -149,9 +150,33 @@ FACTOR_LABELS = {
 
 
 def factor_text(key: str) -> str:
-    """A factor key as a person reads it, in the language in use (the key when unknown)."""
+    """A factor key as a person reads it, in the language in use (the key when unknown).
+
+    In Chinese a key without a label of its own takes the run config's terms for
+    the key and its table (``到达现场（响应时限标准）`` for ``targets.arrival``), as
+    ``docs/config.md`` lists them.
+    """
     text = FACTOR_LABELS.get(key)
-    return _(text) if text else key
+    if text:
+        return _(text)
+    if get_language() == "zh":
+        return _config_term(key) or key
+    return key
+
+
+def _config_term(key: str) -> str | None:
+    """The run config's Chinese term for a dotted key, with its table's; ``None``: none."""
+    from experiments.config_reference import section
+
+    table, _dot, name = key.rpartition(".")
+    try:
+        sec = section(f"run:{table}")
+        term = sec[name].zh
+    except KeyError:
+        return None
+    if not term:
+        return None
+    return term if not sec.zh or sec.zh in term else f"{term}（{sec.zh}）"
 
 
 def level_text(key: str, value: Any) -> str:
@@ -173,6 +198,10 @@ def level_text(key: str, value: Any) -> str:
         from sim.moveup_spec import POLICY_LABELS
 
         return _(POLICY_LABELS[value]) if value in POLICY_LABELS else value
+    if key == "scenario.name" and isinstance(value, str):
+        from experiments.outputs import scenario_label
+
+        return scenario_label(value)
     if key == "congestion.profile" and isinstance(value, str):
         from sim.congestion import PROFILE_LABELS
 

@@ -88,6 +88,17 @@ def _cell(v: Any, metric: str, *, diff: bool = False, unit: bool = True) -> str:
     return _fmt(v)
 
 
+def incident_factors(points: Sequence[Any]) -> list[str]:
+    """Factors whose levels change the incidents (the map or the scenario), in key order.
+
+    Replication ``r`` of two design points then shares its seeds but not its
+    incidents (a redrawn county, another scenario, another log).
+    """
+    keys = {k for p in points for k in p.values}
+    varied = [k for k in sorted(keys) if len({repr(p.values.get(k)) for p in points}) > 1]
+    return [k for k in varied if k.split(".")[0] in ("network", "scenario")]
+
+
 def _clipped(metric: str, v: Any, *, diff: bool = False) -> Any:
     """An interval end within what ``metric`` can be, as the printed run summary shows it.
 
@@ -417,19 +428,35 @@ def _page(
         function=f"<code>{html.escape(man['replicate'])}</code>",
     )
     means_head = _html(_("Means and {level} confidence intervals"), level=level_percent(level))
-    means_note = _html(_("Student-t interval over replications of each design point."))
+    means_note = _html(
+        _(
+            "Student-t interval over replications of each design point, cut to what the "
+            "metric can be (a share within 0-100 %, a count or minutes not below 0; "
+            "analysis/points.csv keeps the uncut bounds)."
+        )
+    )
     diffs_head = _html(
         _("Paired differences against {id} ({label})"),
         id=html.escape(base.id),
         label=html.escape(point_text(base.values)),
     )
+    redrawn = incident_factors(points)
     diffs_note = _html(
         _(
             "Replication {r} of every design point sees the same incidents (common random "
             "numbers), so each difference is a paired t interval over the replications both "
             "points finished; bold when the interval excludes zero."
+        )
+        if not redrawn
+        else _(
+            "Replication {r} of every design point draws from the same random numbers, but "
+            "the design varies {keys}, which changes the incidents themselves: pairs share "
+            "seeds, not incidents, and pair less closely. Each difference is a paired t "
+            "interval over the replications both points finished; bold when the interval "
+            "excludes zero."
         ),
         r="<i>r</i>",
+        keys=html.escape(_(", ").join(factor_text(k) for k in redrawn)),
     )
     design_head = _html(_("Design"))
     figures_head = _html(_("Figures"))

@@ -48,3 +48,29 @@ def test_every_shipped_factor_reads_in_chinese(key):
         assert CJK.search(factor_text(key)) and key not in point_text({key: 1})
     with language("en"):
         assert factor_text(key) == key  # English shows the key, as --baseline takes it
+
+
+@pytest.mark.parametrize(
+    ("key", "zh"),
+    [
+        ("targets.arrival", "到达现场（响应时限标准）"),
+        ("run.horizon_min", "模拟时长（运行参数）"),
+        ("scenario.name", "情景名称"),  # the key's term already names its table
+    ],
+)
+def test_any_documented_run_key_reads_in_chinese_by_the_config_reference_terms(key, zh):
+    with language("zh"):
+        assert factor_text(key) == zh
+        assert factor_text("no_such.table_key") == "no_such.table_key"
+    with language("en"):
+        assert factor_text(key) == key
+
+
+def test_a_shipped_scenario_level_reads_by_its_chinese_name():
+    from experiments.analysis import level_text
+
+    with language("zh"):
+        assert level_text("scenario.name", "typical_week") == "典型一周"
+        assert level_text("scenario.name", "my_own.toml") == "my_own.toml"
+    with language("en"):
+        assert level_text("scenario.name", "typical_week") == "typical_week"

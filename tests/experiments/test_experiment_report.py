@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
 
-from experiments.analysis import mean_ci
+from experiments.analysis import factor_text, mean_ci
 from experiments.batch import run_experiment
 from experiments.report import (
     parse_baseline,
@@ -175,3 +177,27 @@ def test_hypercube_experiment_reports_numeric_factor_at_its_values(tmp_path):
     page = write_report(store.root, metrics=["arrival_mean"]).read_text()
     # 1 metric x (2 factors + paired) + CDF.
     assert page.count("data:image/png;base64,") == 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_says_pairs_share_incidents_only_when_the_design_keeps_them(tmp_path, lang):
+    # The fake design varies network.townships: a redrawn county, other incidents.
+    redrawn = make_spec(tmp_path, replications=2)
+    run_experiment(redrawn, tmp_path / "a", replicate=fake_replicate)
+    kept = make_spec(
+        tmp_path,
+        replications=2,
+        baseline={"policy.name": "nearest_available"},
+        factors=[{"key": "policy.name", "levels": ["nearest_available", "severity_priority"]}],
+    )
+    run_experiment(kept, tmp_path / "b", replicate=fake_replicate)
+    with language(lang):
+        page_a = write_report(tmp_path / "a", metrics=["arrival_mean"]).read_text("utf-8")
+        page_b = write_report(tmp_path / "b", metrics=["arrival_mean"]).read_text("utf-8")
+        townships = html.escape(factor_text("network.townships"))
+    words = {"en": "pairs share seeds, not incidents", "zh": "配对的是随机数而非警情"}[lang]
+    assert words in page_a and townships in page_a.split(words)[0]  # the note names it
+    assert words not in page_b
+    same = {"en": "sees the same incidents", "zh": "使用相同的警情"}[lang]
+    assert same in page_b and same not in page_a
+    assert "analysis/points.csv" in page_a  # the cut bounds are said to be cut
