@@ -77,7 +77,8 @@ BASE = RUN_FILE.replace(
     title="Base run config",
     keys=(
         Key("config", "path", "A run config file, relative to the experiment file; the inline "
-            "tables below override it.", "基准配置文件"),
+            "tables below override it. The file is checked as it is, so it must be a whole, "
+            "valid run config on its own.", "基准配置文件"),
         *RUN_FILE.keys,
     ),
     zh="基准配置",
