@@ -473,11 +473,18 @@ def _check_drones(points: Sequence[Any]) -> None:
 
 
 def _located(exc: YingjiError, point: DesignPoint, replication: int) -> YingjiError:
-    """The same error, saying which design point and replication raised it."""
+    """The same error, saying which design point and replication raised it.
+
+    The point reads as in the report (``point_text``): in English its stored label,
+    in Chinese its factors and levels in words, not JSON.
+    """
+    from experiments.analysis import point_text
+
+    label = point_text(point.values) if i18n.get_language() == "zh" else point.label
     try:
         return type(exc)(
             _("design point {id} ({label}), replication {replication}: {error}").format(
-                id=point.id, label=point.label, replication=replication, error=exc
+                id=point.id, label=label, replication=replication, error=exc
             )
         )
     except TypeError:  # pragma: no cover - a subclass with another constructor

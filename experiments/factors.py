@@ -78,6 +78,12 @@ class Factor:
         r = Reader(data, source=source, key=key)
         FACTOR.allow(r)
         path = data.get("key")
+        if path is None:
+            raise ConfigError(
+                _('missing: give the varied config key, such as key = "policy.name"'),
+                source=source,
+                key=f"{key}.key",
+            )
         if not isinstance(path, str) or not path or any(not p for p in path.split(".")):
             raise ConfigError(
                 _('expected a dotted config key such as "policy.name", got {value!r}').format(
@@ -107,6 +113,12 @@ class Factor:
             )
         kind = given[0]
         integer = FACTOR.read(r, "integer")
+        if "integer" in data and kind != "lhs":  # levels and ranges are as written
+            raise ConfigError(
+                _("integer applies to lhs factors only (levels and ranges are as written)"),
+                source=source,
+                key=f"{key}.integer",
+            )
         if kind == "levels":
             levels = data["levels"]
             if not isinstance(levels, list) or not levels:

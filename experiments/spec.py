@@ -65,7 +65,7 @@ from experiments.run_keys import RUN_FILE
 from experiments.seeding import check_root_seed
 from experiments.spec_base import bare, load_base, own_facilities, set_path
 from networks.errors import ConfigError
-from networks.i18n import LANGUAGES, _, both
+from networks.i18n import LANGUAGES, _, both, get_language
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml, shown
 
@@ -458,6 +458,10 @@ class ExperimentSpec:
             check_township_stations(config)
             return config
         except ConfigError as exc:
+            if get_language() == "zh":  # the point as the report reads it, not JSON
+                from experiments.analysis import point_text
+
+                label = point_text(values)
             raise ConfigError(
                 _("{error} (design point {label})").format(error=bare(exc), label=label),
                 source=self.source,

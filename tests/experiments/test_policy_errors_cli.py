@@ -131,6 +131,29 @@ def test_an_experiment_names_the_point_and_keeps_only_finished_replications(
     assert not [p for p in out.rglob("*") if p.name.endswith((".tmp", ".part"))]
 
 
+def test_in_chinese_the_failing_point_reads_in_words_not_json(
+    folder, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(folder)
+    text = (REPO / "examples" / "custom_policy_experiment.toml").read_text(encoding="utf-8")
+    level = '{ name = "policies.seat_reserve:SeatReserve", area = "County Seat", reserve = 1 }'
+    (folder / "expzh.toml").write_text(
+        text.replace(level, '{ name = "pe_cli_pol.p:NanTime", reserve = 1 }'), encoding="utf-8"
+    )
+    args = ["--lang", "zh", "experiment", "run", "expzh.toml", "--out", str(tmp_path / "o")]
+    assert main([*args, "--quiet"]) == 2  # refused at the plan: NanTime takes no reserve
+    line = _one_line(capsys)
+    assert "（设计点 调派策略" in line and "pe_cli_pol.p:NanTime" in line
+    assert '{"name"' not in line and '"reserve"' not in line
+    # A failure while it runs names the point the same way.
+    (folder / "expzh.toml").write_text(
+        text.replace(level, '{ name = "pe_cli_pol.p:NanTime" }'), encoding="utf-8"
+    )
+    assert main([*args, "--quiet"]) == 2
+    line = _one_line(capsys)
+    assert "设计点 p001（" in line and '{"name"' not in line
+
+
 def test_site_evaluate_refuses_a_failing_policy_and_writes_nothing(
     folder, tmp_path, capsys, monkeypatch
 ):
