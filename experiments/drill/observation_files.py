@@ -18,7 +18,9 @@ from networks.i18n import _
 from scenarios.log_table import _row_name
 
 #: Columns of an observations file.
-COLUMNS = ("kind", "ref", "time", "done", "score", "fields", "evaluator", "note")
+COLUMNS = (
+    "kind", "ref", "time", "done", "score", "fields", "evaluator", "note", "delivered",
+)  # fmt: skip
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:

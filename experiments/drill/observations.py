@@ -4,7 +4,7 @@ Evaluators fill in one row per observation, in a CSV file or the first sheet
 of an XLSX workbook, with these columns (English names; order free; only
 ``kind`` and ``ref`` must be there)::
 
-    kind,ref,time,done,score,fields,evaluator,note
+    kind,ref,time,done,score,fields,evaluator,note[,delivered]
     milestone,call_taken,2026-12-08T10:31:40+08:00,,,,,
     milestone,first_arrival,10:44,,,,,
     milestone,video,,no,,,,no drone on the first team
@@ -112,6 +112,9 @@ OBSERVATIONS_TABLE = Section(
             "填报要素"),
         Key("evaluator", "string", "Who observed it.", "评估人员"),
         Key("note", "string", "A remark.", "备注"),
+        Key("delivered", "string",
+            "inject: when the controllers delivered it, written as time is (default: its "
+            "planned offset); deadlines that count from the inject count from it.", "实际下达时间"),
     ),
     zh="评估记录",
     help="One row per observation; only kind and ref must be there, order free. Blank rows "
@@ -207,6 +210,9 @@ class Observations:
     milestone_rows: dict[str, int] = field(default_factory=dict)
     reports: tuple[Report, ...] = ()
     injects: dict[int, tuple[bool, float | None, int]] = field(default_factory=dict)
+    #: Minute each inject was delivered, where the ``delivered`` column says (a triggered
+    #: inject comes when the players' actions set it off, not at its planned offset).
+    delivered: dict[int, float] = field(default_factory=dict)
     ratings: dict[str, Rating] = field(default_factory=dict)
     notes: tuple[Note, ...] = ()
     evaluators: tuple[str, ...] = ()
@@ -298,6 +304,7 @@ def read_observations(
     where: dict[str, int] = {}
     reports: list[Report] = []
     done: dict[int, tuple[bool, float | None, int]] = {}
+    delivered: dict[int, float] = {}
     ratings: dict[str, Rating] = {}
     notes: list[Note] = []
     evaluators: dict[str, None] = {}
@@ -312,6 +319,8 @@ def read_observations(
             raise fail("kind", _("expected one of {names}").format(names=", ".join(KINDS)))
         if not ref:
             raise fail("ref", _("missing"))
+        if row.get("delivered") and kind != "inject":
+            raise fail("delivered", _("only an inject row has a delivery time"))
         text_time = row.get("time", "")
         minute = minute_of(text_time, alarm, fail) if text_time else None
         if kind == "milestone":
@@ -375,6 +384,17 @@ def read_observations(
             if flag not in _YES | _NO:
                 raise fail("done", _("expected yes or no"))
             done[number] = (flag in _YES, minute, n)
+            if row.get("delivered"):
+                given = minute_of(
+                    row["delivered"], alarm, lambda _c, message: fail("delivered", message)
+                )
+                if minute is not None and minute < given - 1e-9:
+                    raise fail(
+                        "time",
+                        _("done at +{done:.1f} min, before the inject was delivered at "
+                          "+{given:.1f} min").format(done=minute, given=given),
+                    )  # fmt: skip
+                delivered[number] = given
         else:
             if ref not in indicators:
                 raise fail("ref", _("no indicator {ref} on this drill's form").format(ref=ref))
@@ -426,6 +446,7 @@ def read_observations(
         milestone_rows=where,
         reports=tuple(reports),
         injects=done,
+        delivered=delivered,
         ratings=ratings,
         notes=tuple(notes),
         evaluators=tuple(evaluators),

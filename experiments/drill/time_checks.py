@@ -121,7 +121,9 @@ def _measure(
             key=lambda r: (r.minute, r.row),
         )
 
-    offsets = {i.no: i.offset_min for i in script.injects}
+    # An inject counts from when it was delivered, where the evaluators say (a triggered
+    # one comes when the players set it off), else from its planned offset.
+    offsets = {i.no: obs.delivered.get(i.no, i.offset_min) for i in script.injects}
     if basis == "change":
         return None, None, None, basis
     if basis == "previous":

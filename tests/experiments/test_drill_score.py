@@ -384,6 +384,57 @@ def test_a_veto_item_rated_in_points_is_refused_and_nothing_is_scored(
     assert run(capsys, "drill", "score", drill, "--observations", obs)[0] == 0
 
 
+def _delivered(inject4_time: str, delivered: str) -> str:
+    """The example with a ``delivered`` column, inject 4 (the depot short) done and delivered."""
+    text = _edit(BASE, "kind,ref,time,done,score,fields,evaluator,note",
+                 "kind,ref,time,done,score,fields,evaluator,note,delivered")  # fmt: skip
+    return _edit(text, "inject,4,+66,yes,,,保障评估员,从县级储备库补调排水泵，晚到约30分钟",
+                 f"inject,4,{inject4_time},yes,,,保障评估员,补调排水泵,{delivered}")  # fmt: skip
+
+
+def test_a_deadline_counts_from_when_the_inject_was_delivered(drill, tmp_path, capsys):
+    # The depot keeper's call (inject 4, planned +32.5) came at +90, when the players
+    # asked the depot: the follow-up due within 60 min counts from +90, met by +125.
+    obs = tmp_path / "obs.csv"
+    obs.write_text(_delivered("+110", "+90"), encoding="utf-8")
+    code, out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs)
+    assert code == 0, err
+    form = (drill / "scored" / "evaluation_form.csv").read_text(encoding="utf-8")
+    assert "T10 Follow-up report to city: 35 of 60 min (met)" in form
+    # Without the column it counts from the planned offset, as before.
+    shutil.rmtree(drill / "scored")
+    assert run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)[0] == 0
+    form = (drill / "scored" / "evaluation_form.csv").read_text(encoding="utf-8")
+    assert "T10 Follow-up report to city: 3.5 of 60 min (met)" in form
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        (
+            _delivered("+66", "+70"),
+            "row 20, column time: done at +66.0 min, before the inject was delivered at +70.0 min",
+        ),
+        (_delivered("+66", "soon"), "row 20, column delivered"),
+        (
+            _edit(
+                _delivered("+66", ""),
+                "milestone,dispatch,+3,,,,指挥协调评估员,",
+                "milestone,dispatch,+3,,,,指挥协调评估员,,+3",
+            ),
+            "row 5, column delivered",
+        ),
+    ],
+    ids=["done-before-delivered", "bad-time", "not-an-inject"],
+)
+def test_a_bad_delivery_time_is_one_line_naming_the_row(drill, tmp_path, capsys, text, where):
+    obs = tmp_path / "obs.csv"
+    obs.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs)
+    assert code == 2 and where in err and len(err.strip().splitlines()) == 1
+    assert not (drill / "scored").exists()
+
+
 def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
     import csv
 
