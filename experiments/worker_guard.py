@@ -70,6 +70,9 @@ def refuse_unguarded(start_method: str) -> None:
     if start_method == "fork":
         return
     main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return  # python -m package: spawn does not run a package's __main__ again
     path = getattr(main, "__file__", None)
     if not path or not Path(path).is_file():  # an interactive session, -c: nothing re-runs
         return
