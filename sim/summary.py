@@ -153,7 +153,11 @@ def utilisation(records: RunRecords) -> dict[str, dict[str, Any]]:
     ``committed`` counts dispatch -> released (en route and on scene);
     ``away`` also counts the way back and any resupply. Both are clipped to the
     run window and divided by teams x window length; for a reinforcement, the
-    window starts when it arrives (``None`` if it never did).
+    window starts when it arrives (``None`` if it never did). A station's share is
+    that of the teams built there (``teams.station``), wherever move-up or a
+    warning had posted them: a dispatch row's ``station`` is the post it was sent
+    from, and counting rows by post over the teams built there passed 100 %.
+    ``dispatches`` counts the rows sent from the station as their post.
     """
     d, teams, st = records.dispatches, records.teams, records.stations
     start, end = records.start, records.end
@@ -164,9 +168,10 @@ def utilisation(records: RunRecords) -> dict[str, dict[str, Any]]:
     committed = np.clip(rel, start, end) - t0
     away = np.clip(np.maximum(back, rel), start, end) - t0
     out: dict[str, dict[str, Any]] = {}
+    own = np.asarray(teams["station"])[d["team"]] if len(d["team"]) else d["station"]
     for s, name in enumerate(st["name"].tolist()):
         n_teams = int(np.sum(teams["station"] == s))
-        mine = d["station"] == s
+        mine = own == s
         span = max(end - start, 1e-12)
         if reinf is not None and name == reinf["name"]:
             # Standing by is not idle capacity: count from the arrival.
@@ -175,7 +180,7 @@ def utilisation(records: RunRecords) -> dict[str, dict[str, Any]]:
         ok = n_teams and span > 0
         out[name] = {
             "teams": n_teams,
-            "dispatches": int(mine.sum()),
+            "dispatches": int(np.sum(d["station"] == s)),
             "committed": _num(committed[mine].sum() / (n_teams * span)) if ok else None,
             "away": _num(away[mine].sum() / (n_teams * span)) if ok else None,
         }

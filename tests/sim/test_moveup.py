@@ -16,6 +16,7 @@ from sim.facilities import Station, TeamSpec
 from sim.moveup_cover import CoverModel, _series_dense, coverage_series, time_average
 from sim.moveup_records import COVERAGE_COLUMNS, incident_window, moveup_summary, post_events
 from sim.moveup_spec import MoveupSpec
+from sim.summary import utilisation
 from tests.sim.helpers import grid_network, road_network, stream_from
 from tests.sim.test_properties import scenario
 from tests.sim.test_relocate import check_fleet, check_move_records
@@ -165,6 +166,20 @@ def test_moves_keep_the_limits_and_the_fleet_consistent(case, spec):
     cov = rec.coverage
     assert np.all((cov["share"] >= 0) & (cov["share"] <= 1 + 1e-12))
     assert np.all(cov["free_at_posts"] >= 0)
+    # A station's share of team time is of its own teams, wherever they were posted: at
+    # most 1, and the shares add up to the time every row committed.
+    util = utilisation(rec)
+    span = rec.end - rec.start
+    total = 0.0
+    for name, u in util.items():
+        for key in ("committed", "away"):
+            assert u[key] is None or u[key] <= 1.0 + 1e-9, (name, key, u)
+        total += (u["committed"] or 0.0) * u["teams"] * span
+    rel = np.where(np.isnan(d["released"]), rec.end, d["released"])
+    spent = np.clip(rel, rec.start, rec.end) - np.clip(d["dispatched"], rec.start, rec.end)
+    teams = sum(u["teams"] for u in util.values())
+    # Each share is rounded to 4 decimals.
+    assert total == pytest.approx(float(spent.sum()), abs=0.5e-4 * teams * span + 1e-9)
     s = moveup_summary(rec)
     assert s["moves"] == len(mv["team"])
     for cap, avg in s["coverage"].items():
