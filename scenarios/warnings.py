@@ -193,7 +193,8 @@ class EarlyWarning:
         if self.area_at is None:
             nodes = np.asarray(footprint, dtype=np.int64)
         else:
-            node = self.area_at.resolve(ctx.geo, rng=rng, source=ctx.source, key=f"{key}.area")
+            where = f"{key}.warning.area.at"
+            node = self.area_at.resolve(ctx.geo, rng=rng, source=ctx.source, key=where)
             x, y = ctx.geo.xy[node]
             nodes = ctx.geo.nodes_within(float(x), float(y), self.area_radius_m)
         start = start_h * 60.0

@@ -86,6 +86,14 @@ def test_a_bad_warning_is_one_error_naming_the_file_and_key(warning, key):
     assert "\n" not in str(exc.value)
 
 
+def test_a_warning_area_at_an_unknown_landmark_names_the_warning_area_key(county):
+    warning = {"level": "red", "lead_h": 6, "area": {"at": "landmark:Nowhere", "radius_m": 100}}
+    with pytest.raises(ConfigError) as exc:
+        generate_stream(_spec({**RAIN, "warning": warning}), county, rng=1)
+    assert exc.value.key == "events[0].warning.area.at"
+    assert "Nowhere" in str(exc.value) and "w.toml" in str(exc.value)
+
+
 @pytest.mark.parametrize(
     ("mm_h", "hours", "level"),
     [
