@@ -170,8 +170,25 @@ class MoveupSpec:
             caps = tuple(dict.fromkeys(v))
         gap = MOVEUP.read(r, "min_minutes_between_moves")
         per_day = MOVEUP.read(r, "max_moves_per_day")
+        policy = MOVEUP.read(r, "policy")
+        tables = _tables(r, stations)
+        # A table nothing reads would change nothing, silently.
+        if tables and policy != "compliance":
+            raise r.error(
+                "tables",
+                _("compliance tables are read by policy = \"compliance\" only, not {policy!r}")
+                .format(policy=policy),
+            )  # fmt: skip
+        for cap, _levels in tables:
+            if caps is not None and cap not in caps:
+                raise r.table("tables").error(
+                    cap,
+                    _("{capability} is not among the capabilities that move ({names})").format(
+                        capability=cap, names=", ".join(caps)
+                    ),
+                )
         return cls(
-            policy=MOVEUP.read(r, "policy"),
+            policy=policy,
             capabilities=caps,
             demand=MOVEUP.read(r, "demand"),
             cover_min=MOVEUP.read(r, "cover_min"),
@@ -182,7 +199,7 @@ class MoveupSpec:
             threshold=float(MOVEUP.read(r, "threshold")),
             min_gain=float(MOVEUP.read(r, "min_gain")),
             posts=MOVEUP.read(r, "posts"),
-            tables=_tables(r, stations),
+            tables=tables,
             raw=dict(data),
         )
 

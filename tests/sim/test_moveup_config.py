@@ -51,6 +51,12 @@ def test_moveup_round_trips_and_stays_off_without_the_table():
         ({"demand": "everywhere"}, "moveup.demand"),
         ({"tables": {"fire": [["A", "B"]]}}, "moveup.tables.fire[0]"),
         ({"tables": {"unicorn": [["A"]]}}, "moveup.tables.unicorn"),
+        # Tables nothing would read: another policy, a capability that does not move.
+        ({"policy": "mexclp", "tables": {"fire": [["City Station"]]}}, "moveup.tables"),
+        (
+            {"capabilities": ["fire"], "tables": {"medical": [["City Station"]]}},
+            "moveup.tables.medical",
+        ),
     ],
 )
 def test_a_mistake_names_its_key(moveup, key):
