@@ -431,7 +431,7 @@ def _page(
     means_note = _html(
         _(
             "Student-t interval over replications of each design point, cut to what the "
-            "metric can be (a share within 0-100 %, a count or minutes not below 0; "
+            "metric can be (no share above 100% or below 0, no count or minutes below 0; "
             "analysis/points.csv keeps the uncut bounds)."
         )
     )

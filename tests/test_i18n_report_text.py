@@ -134,8 +134,9 @@ def test_point_labels_in_chinese_name_known_factors_and_policies():
             ("policy.reserve", "1"),
         ]:
             assert pair.format(key=factor_text(key), value=value) in shown
-        # Unknown keys (and a policy name under another key) stay as written.
-        assert pair.format(key="network.townships", value="10") in shown
+        # A key the config reference names reads by its terms; an unknown key (and a
+        # policy name under another key) stays as written.
+        assert pair.format(key="乡镇数量（重新生成县域路网）", value="10") in shown
         assert pair.format(key="policy.name.other", value="nearest_available") in shown
         assert level_text("policy.name", "my_policy") == "my_policy"
         assert factor_text("policy.name") == _("policy.name")
