@@ -101,6 +101,8 @@ class DepotSearch:
 
     def first(self, state: RoadNetwork, node: int, wanted: np.ndarray) -> int:
         """The nearest depot with ``wanted[depot]`` true that can reach ``node``; -1 if none."""
+        if not wanted.any():  # no depot will do (an item out everywhere): nothing to search
+            return -1
         r = self.reach(state, node)
         while True:
             ok = wanted[r.order]

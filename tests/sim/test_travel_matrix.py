@@ -160,3 +160,15 @@ def test_depot_pairs_replace_road_times_even_beyond_the_first_search():
     assert slow.seconds(net, 0, 1) == FIRST_LIMIT + 100.0
     assert slow.first(net, 1, np.array([True, False])) == 0
     assert search(1, 10.0).first(net, 1, both) == 1
+
+
+def test_no_depot_wanted_answers_none_without_a_search(monkeypatch):
+    # After a long run an item can be out at every depot: each stock-out searched the whole
+    # network (in every road state) to find none.
+    net = road_network(4, [(0, 1, 60.0), (1, 2, 60.0), (2, 3, 60.0)])
+    ds = DepotSearch(np.array([0, 3]))
+    calls = []
+    real = ds._search
+    monkeypatch.setattr(ds, "_search", lambda *a: calls.append(a) or real(*a))
+    assert ds.first(net, 1, np.array([False, False])) == -1 and calls == []
+    assert ds.first(net, 2, np.array([False, True])) == 1 and calls
