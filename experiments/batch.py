@@ -299,7 +299,8 @@ def run_experiment(
     check_table_format(table_format)
     given = ExecutorPlan(kind="given") if executor is not None else None
     plan = given or plan_executor(workers=workers, dask=dask, start_method=start_method)
-    if plan.kind == "processes":  # before any worker starts and re-runs this script
+    if plan.kind == "processes" or (plan.kind == "dask" and plan.address is None):
+        # Before the folder is made: local workers re-run this script first.
         refuse_inside_worker()
         refuse_unguarded(plan.start_method)
     fn = replicate or default_replicate()
@@ -372,7 +373,7 @@ def run_experiment(
                     if plan.kind == "processes" and len(todo) < plan.workers:
                         # No point starting workers that would get nothing to do.
                         plan = replace(plan, workers=len(todo))
-                    with open_executor(plan) as (pool, parallel):
+                    with open_executor(plan, resumable=out is not None) as (pool, parallel):
                         _drain(pool, parallel, todo, fn, spec, store, records, bar)
         finally:
             bar.close()

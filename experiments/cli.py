@@ -243,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     -------
     int
         Exit status: 0 on success, 2 on a user's mistake, 1 when a worker process was
-        lost (killed, out of memory: the run resumes).
+        lost (killed, out of memory).
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     with tolerant_output():

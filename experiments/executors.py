@@ -35,7 +35,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from experiments.worker_guard import WorkerLost, lost_message
+from experiments.worker_guard import (
+    WorkerLost,
+    lost_message,
+    refuse_inside_worker,
+    refuse_unguarded,
+)
 from networks.errors import ConfigError
 from networks.i18n import _
 
@@ -220,15 +225,23 @@ def plan_executor(
 
 
 @contextmanager
-def open_executor(plan: ExecutorPlan) -> Iterator[tuple[Executor, int]]:
+def open_executor(plan: ExecutorPlan, *, resumable: bool = False) -> Iterator[tuple[Executor, int]]:
     """Open the planned executor; yields ``(executor, parallelism)`` and shuts it down.
 
     ``parallelism`` is how many tasks can run at once (the runner keeps about
-    twice that many submitted, so results stream back to the store).
+    twice that many submitted, so results stream back to the store). Local worker
+    processes (``--workers``, ``--dask local:N``) re-run the calling script first:
+    an unguarded one is refused here, before any starts
+    (:func:`experiments.worker_guard.refuse_unguarded`). ``resumable``: whether the
+    caller stores each result as it comes (an experiment folder), which a lost
+    worker's message then says.
     """
     if plan.kind == "serial":
         yield SerialExecutor(), 1
         return
+    if plan.kind == "processes" or (plan.kind == "dask" and plan.address is None):
+        refuse_inside_worker()
+        refuse_unguarded(plan.start_method)
     if plan.kind == "processes":
         ctx = multiprocessing.get_context(plan.start_method)
         pool = ProcessPoolExecutor(
@@ -241,7 +254,7 @@ def open_executor(plan: ExecutorPlan) -> Iterator[tuple[Executor, int]]:
             yield pool, plan.workers
         except BrokenProcessPool:
             _kill_workers(pool)
-            raise WorkerLost(lost_message()) from None
+            raise WorkerLost(lost_message(resumable=resumable)) from None
         except BaseException:
             # An error, Ctrl-C or SIGTERM: what the workers are doing is not wanted.
             _kill_workers(pool)

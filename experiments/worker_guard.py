@@ -44,12 +44,22 @@ def guard_message() -> str:
     )
 
 
-def lost_message() -> str:
-    """What a broken pool means to the user (one line)."""
+def lost_message(*, resumable: bool = False) -> str:
+    """What a broken pool means to the user (one line).
+
+    ``resumable``: the caller stored each replication as it came (an experiment
+    folder), so the same command goes on; else nothing of the run was kept.
+    """
+    if resumable:
+        return _(
+            "a worker process stopped before returning its replications (killed, out of "
+            "memory, or the error it printed above); the replications already stored are "
+            "kept, and the same command runs the rest"
+        )
     return _(
         "a worker process stopped before returning its replications (killed, out of "
-        "memory, or the error it printed above); the replications already stored are "
-        "kept, and the same command runs the rest"
+        "memory, or the error it printed above); nothing of this run was written: run "
+        "the command again"
     )
 
 
@@ -89,17 +99,57 @@ def refuse_unguarded(start_method: str) -> None:
 
 @cache
 def _guarded_lines(path: str) -> frozenset[int]:
-    """Lines of a script that run only in its main process (an ``if __name__`` body)."""
+    """Lines of a script that may run only in its main process (under a ``__name__`` test).
+
+    ``if __name__ == "__main__":`` guards its body, ``!=`` its ``else``; any other
+    test that reads ``__name__`` (or a name assigned from it), and ``match
+    __name__``, count as guarding every branch: only a call plainly outside
+    every such test is refused here, and a worker refuses the rest itself.
+    """
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
     except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
         return frozenset(range(1, 10**7))  # unreadable here: leave it to the worker's check
-    lines: set[int] = set()
+    flags = {"__name__"}  # names that carry the test (MAIN = __name__ == "__main__")
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "__name__" in ast.unparse(node.test):
-            for child in node.body + node.orelse:
-                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+        if isinstance(node, ast.Assign) and _reads(node.value, flags):
+            flags.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    lines: set[int] = set()
+
+    def cover(nodes: list[ast.stmt]) -> None:
+        for child in nodes:
+            lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and _reads(node.test, flags):
+            side = _is_main(node.test)
+            cover(node.body if side is not False else [])
+            cover(node.orelse if side is not True else [])
+        elif isinstance(node, ast.Match) and _reads(node.subject, flags):
+            for case in node.cases:
+                cover(case.body)
     return frozenset(lines)
+
+
+def _reads(expr: ast.expr, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(expr))
+
+
+def _is_main(test: ast.expr) -> bool | None:
+    """``True`` for ``__name__ == "__main__"``, ``False`` for ``!=``; ``None``: other tests."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _is_main(test.operand)
+        return None if inner is None else not inner
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and {ast.unparse(test.left), ast.unparse(test.comparators[0])} == {"__name__", "'__main__'"}
+    ):
+        if isinstance(test.ops[0], ast.Eq):
+            return True
+        if isinstance(test.ops[0], ast.NotEq):
+            return False
+    return None
 
 
 def _guarded_line(path: str, line: int) -> bool:

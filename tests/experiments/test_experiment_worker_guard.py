@@ -168,3 +168,49 @@ def test_the_command_line_reports_a_lost_worker_in_one_line_with_status_1(
     err = [x for x in capsys.readouterr().err.splitlines() if x.strip()]
     assert status == 1
     assert len(err) == 1 and err[0].startswith("yingji：错误：") and "工作进程" in err[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "guarded", "open_"),
+    [
+        ('def main():\n    pass\nif __name__ == "__main__":\n    main()\n', {4}, set()),
+        ('MAIN = __name__ == "__main__"\nif MAIN:\n    run()\n', {3}, set()),
+        ('match __name__:\n    case "__main__":\n        run()\n', {3}, set()),
+        ('if __name__ != "__main__":\n    run()\nelse:\n    ok()\n', {4}, {2}),
+        ('if not __name__ != "__main__":\n    run()\n', {2}, set()),
+        ("run()\n", set(), {1}),
+    ],
+    ids=["guard", "flag", "match", "not-equal", "not-not-equal", "bare"],
+)
+def test_the_guard_is_read_from_the_tests_of_name(tmp_path, text, guarded, open_):
+    from experiments.worker_guard import _guarded_lines
+
+    path = tmp_path / "s.py"
+    path.write_text(text, encoding="utf-8")
+    lines = _guarded_lines(str(path))
+    assert guarded <= lines and not (open_ & lines)
+
+
+def test_run_replications_from_an_unguarded_script_is_refused_before_workers_start(tmp_path):
+    path = tmp_path / "rr.py"
+    path.write_text(
+        "from experiments.config import RunConfig\n"
+        "from experiments.replicate_parallel import run_replications\n"
+        f"cfg = RunConfig.from_file({str(REPO / 'examples' / 'county.toml')!r})\n"
+        "run_replications(cfg, replications=2, workers=2, progress=False)\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "YINGJI_LANG": "en"}
+    proc = subprocess.run([sys.executable, str(path)], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode != 0 and proc.stderr.count("Traceback") == 1, proc.stderr
+    assert "spawn" not in proc.stderr and GUARD_HINT in proc.stderr.strip().splitlines()[-1]
+
+
+def test_a_lost_worker_outside_an_experiment_says_nothing_was_kept():
+    from experiments.executors import open_executor, plan_executor
+
+    with pytest.raises(WorkerLost) as lost, i18n.language("en"):
+        with open_executor(plan_executor(workers=2)) as (pool, _n):
+            pool.submit(os._exit, 9).result()
+    assert "nothing of this run was written" in str(lost.value)
