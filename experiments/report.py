@@ -89,14 +89,14 @@ def _cell(v: Any, metric: str, *, diff: bool = False, unit: bool = True) -> str:
 
 
 def incident_factors(points: Sequence[Any]) -> list[str]:
-    """Factors whose levels change the incidents (the map or the scenario), in key order.
+    """Factors whose levels change the incidents (the map, the scenario, hazard sources).
 
     Replication ``r`` of two design points then shares its seeds but not its
     incidents (a redrawn county, another scenario, another log).
     """
     keys = {k for p in points for k in p.values}
     varied = [k for k in sorted(keys) if len({repr(p.values.get(k)) for p in points}) > 1]
-    return [k for k in varied if k.split(".")[0] in ("network", "scenario")]
+    return [k for k in varied if k.split(".")[0] in ("network", "scenario", "sources")]
 
 
 def _clipped(metric: str, v: Any, *, diff: bool = False) -> Any:

@@ -56,6 +56,7 @@ def test_every_shipped_factor_reads_in_chinese(key):
         ("targets.arrival", "到达现场（响应时限标准）"),
         ("run.horizon_min", "模拟时长（运行参数）"),
         ("scenario.name", "情景名称"),  # the key's term already names its table
+        ("moveup.capabilities", "调度力量类型（动态调度）"),  # no brackets in brackets
     ],
 )
 def test_any_documented_run_key_reads_in_chinese_by_the_config_reference_terms(key, zh):
@@ -74,3 +75,20 @@ def test_a_shipped_scenario_level_reads_by_its_chinese_name():
         assert level_text("scenario.name", "my_own.toml") == "my_own.toml"
     with language("en"):
         assert level_text("scenario.name", "typical_week") == "typical_week"
+
+
+def test_factors_that_change_the_incidents_are_the_map_scenario_and_sources_ones():
+    from types import SimpleNamespace
+
+    from experiments.report import incident_factors
+
+    def points(key, levels):
+        return [SimpleNamespace(values={"policy.name": "a", key: v}) for v in levels]
+
+    assert incident_factors(points("sources.chemical_plant", [[], ["landmark:X"]])) == [
+        "sources.chemical_plant"
+    ]
+    assert incident_factors(points("scenario.name", ["typical_week", "chemical_leak"]))
+    assert incident_factors(points("network.townships", [6, 10]))
+    assert incident_factors(points("facilities.township_stations", [6, 10])) == []
+    assert incident_factors(points("sources.chemical_plant", [[], []])) == []  # not varied
