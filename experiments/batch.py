@@ -476,12 +476,12 @@ def _check_drones(points: Sequence[Any]) -> None:
 def _located(exc: YingjiError, point: DesignPoint, replication: int) -> YingjiError:
     """The same error, saying which design point and replication raised it.
 
-    The point reads as in the report (``point_text``): in English its stored label,
-    in Chinese its factors and levels in words, not JSON.
+    The point reads as in the report: in English its label, in Chinese its factors
+    and levels in words, not JSON (:func:`experiments.design_labels.point_in_message`).
     """
-    from experiments.analysis import point_text
+    from experiments.design_labels import point_in_message
 
-    label = point_text(point.values) if i18n.get_language() == "zh" else point.label
+    label = point_in_message(point.values)
     try:
         return type(exc)(
             _("design point {id} ({label}), replication {replication}: {error}").format(

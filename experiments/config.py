@@ -58,14 +58,13 @@ the file and the dotted key. Paths inside it are relative to the file::
     replications = 1
     travel_noise = 0.1            # coefficient of variation of travel times
 
-A top-level ``language = "zh"`` (or ``"en"``) picks the language the commands
-speak when the user has not chosen one (``yingji --lang``, ``YINGJI_LANG``); it
-changes words only, never results.
+A top-level ``language = "zh"`` (or ``"en"``) picks the language the commands speak
+when the user has not chosen one (``--lang``, ``YINGJI_LANG``): words only, never
+results; ``name_zh`` names the run in Chinese output.
 
-This module holds :class:`RunConfig` (reading and checking the file) and the
-``language`` key. The ``[network]`` table is :mod:`experiments.network_spec`,
-facility table files :mod:`experiments.facility_tables`, and the placed region
-:mod:`experiments.region`; their public names are re-exported here.
+This module holds :class:`RunConfig`. The ``[network]`` table is
+:mod:`experiments.network_spec`, facility table files :mod:`experiments.facility_tables`,
+the placed region :mod:`experiments.region`; their public names are re-exported here.
 """
 
 from __future__ import annotations
@@ -157,11 +156,9 @@ class RunConfig:
     reinforcement: tuple[tuple[str, Any], ...] | None = None
     duty: tuple[tuple[str, Any], ...] | None = None
     reporting: tuple[tuple[str, Any], ...] | None = None
-    #: ``[people]`` as given (checked; shelters are placed for each run).
-    people: tuple[tuple[str, Any], ...] | None = None
+    people: tuple[tuple[str, Any], ...] | None = None  # as given; shelters placed per run
     name: str = ""
-    #: Chinese name of the run (``name_zh``), shown in Chinese outputs.
-    name_zh: str = ""
+    name_zh: str = ""  # shown in Chinese outputs
     extras: tuple[tuple[str, Any], ...] = field(default=())
     language: str | None = None
     #: Your own incidents replayed instead of the scenario (``[scenario] incidents``).

@@ -217,6 +217,15 @@ def _table_text(key: str, table: Mapping[str, Any]) -> str:
     return _("{name} ({parameters})").format(name=name, parameters=pairs) if pairs else name
 
 
+def point_in_message(values: Sequence[tuple[str, Any]]) -> str:
+    """A design point in an error line: its stored label in English, words in Chinese."""
+    if get_language() == "zh":
+        return point_text(values)
+    from experiments.design import format_value
+
+    return ", ".join(f"{k}={format_value(v)}" for k, v in values) or "base"
+
+
 def point_text(values: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> str:
     """A design point's levels as a person reads them (in English: its label as stored)."""
     pairs = values.items() if isinstance(values, Mapping) else values

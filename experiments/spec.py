@@ -31,9 +31,8 @@ give the title and description in Chinese: the Chinese report and ``experiment
 plan`` show them. Like ``name`` and ``description`` they are labels: recorded in
 the manifest, never part of a design point or its hash.
 
-A top-level ``language = "zh"`` (or the base run config's) picks the language
-the commands speak; it is recorded in the output folder's manifest but is not
-part of any design point: results do not depend on it.
+A top-level ``language = "zh"`` (or the base run config's) picks the language the
+commands speak: recorded in the manifest, part of no design point or result.
 
 A factor's ``key`` is a dotted path into the run config
 (:meth:`experiments.config.RunConfig.to_dict`). Listed and ranged factors are
@@ -56,7 +55,8 @@ from pathlib import Path
 from typing import Any
 
 from experiments.config import RunConfig
-from experiments.design_points import DesignPoint, find_point, format_value, repeated_point
+from experiments.design_labels import point_in_message
+from experiments.design_points import DesignPoint, find_point, repeated_point
 from experiments.factors import MAX_POINTS, Factor, lhs_table
 from experiments.hashing import config_hash, identity_view
 from experiments.metric_names import ID_METRICS, check_metric_names, design_stations
@@ -65,7 +65,7 @@ from experiments.run_keys import RUN_FILE
 from experiments.seeding import check_root_seed
 from experiments.spec_base import bare, load_base, own_facilities, set_path
 from networks.errors import ConfigError
-from networks.i18n import LANGUAGES, _, both, get_language
+from networks.i18n import LANGUAGES, _, both
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.validate import MAX_REPLICATIONS, MAX_SEED, Reader, read_toml, shown
 
@@ -76,9 +76,8 @@ BASE = RUN_FILE.replace(
     path="base",
     title="Base run config",
     keys=(
-        Key("config", "path", "A run config file, relative to the experiment file; the inline "
-            "tables below override it. The file is checked as it is, so it must be a whole, "
-            "valid run config on its own.", "基准配置文件"),
+        Key("config", "path", "A whole, valid run config file, relative to the experiment "
+            "file; the inline tables below override it.", "基准配置文件"),
         *RUN_FILE.keys,
     ),
     zh="基准配置",
@@ -451,17 +450,13 @@ class ExperimentSpec:
         data.setdefault("run", {})
         data["run"]["seed"] = self.root_seed
         data["run"]["replications"] = 1
-        label = ", ".join(f"{k}={format_value(v)}" for k, v in values) or "base"
         try:
             config = RunConfig.from_dict(data, source=self.source, base_dir=self.base_dir)
             # Needs the network, not only the file: before any point runs (cached network).
             check_township_stations(config)
             return config
         except ConfigError as exc:
-            if get_language() == "zh":  # the point as the report reads it, not JSON
-                from experiments.analysis import point_text
-
-                label = point_text(values)
+            label = point_in_message(values)
             raise ConfigError(
                 _("{error} (design point {label})").format(error=bare(exc), label=label),
                 source=self.source,
