@@ -172,21 +172,6 @@ class MoveupSpec:
         per_day = MOVEUP.read(r, "max_moves_per_day")
         policy = MOVEUP.read(r, "policy")
         tables = _tables(r, stations)
-        # A table nothing reads would change nothing, silently.
-        if tables and policy != "compliance":
-            raise r.error(
-                "tables",
-                _("compliance tables are read by policy = \"compliance\" only, not {policy!r}")
-                .format(policy=policy),
-            )  # fmt: skip
-        for cap, _levels in tables:
-            if caps is not None and cap not in caps:
-                raise r.table("tables").error(
-                    cap,
-                    _("{capability} is not among the capabilities that move ({names})").format(
-                        capability=cap, names=", ".join(caps)
-                    ),
-                )
         return cls(
             policy=policy,
             capabilities=caps,
@@ -202,6 +187,22 @@ class MoveupSpec:
             tables=tables,
             raw=dict(data),
         )
+
+    def unread_tables(self) -> list[tuple[str, str]]:
+        """``(capability, why)`` of each compliance table this spec would not read.
+
+        Allowed (an experiment may cross a bureau's table with other policies),
+        but ``yingji run`` warns: alone, such a table changes nothing.
+        """
+        if self.policy != "compliance":
+            why = _('read by policy = "compliance" only, not {policy!r}').format(policy=self.policy)
+            return [(cap, why) for cap, _levels in self.tables]
+        names = ", ".join(self.capabilities or ())
+        return [
+            (cap, _("not among the capabilities that move ({names})").format(names=names))
+            for cap, _levels in self.tables
+            if self.capabilities is not None and cap not in self.capabilities
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (the settings as used)."""

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from experiments.commands import argtypes
 from networks.i18n import _, adopt
+
+if TYPE_CHECKING:
+    from experiments.config import RunConfig
+
+logger = logging.getLogger(__name__)
 
 
 def run_and_report(
@@ -81,6 +88,7 @@ def run_and_report(
     check_folder_target(out, overwrite=overwrite, command=command)
     plan_executor(workers=workers, dask=dask)  # a bad --workers/--dask before any work
     region = cfg.region()  # validate placements before any work
+    _warn_unread_tables(cfg, region)
     # The summary describes the run that produced it: overrides become the config's values.
     changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
     cfg = dataclasses.replace(cfg, **changes)
@@ -177,3 +185,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-plots", action="store_true", help=_("skip the plots"))
     add_map_option(p, _("also write map.html, an interactive map of replication 0 (opens offline)"))
     p.set_defaults(func=cmd_run)
+
+
+def _warn_unread_tables(cfg: RunConfig, region: Any) -> None:
+    """Warn of ``[moveup.tables]`` entries the run would not read (they change nothing)."""
+    from experiments.runner import moveup_spec
+
+    spec = moveup_spec(cfg, region)
+    for cap, why in spec.unread_tables() if spec is not None else ():
+        logger.warning(
+            _("{source}: moveup.tables.{capability}: not read ({why})").format(
+                source=cfg.source, capability=cap, why=why
+            )
+        )

@@ -51,12 +51,6 @@ def test_moveup_round_trips_and_stays_off_without_the_table():
         ({"demand": "everywhere"}, "moveup.demand"),
         ({"tables": {"fire": [["A", "B"]]}}, "moveup.tables.fire[0]"),
         ({"tables": {"unicorn": [["A"]]}}, "moveup.tables.unicorn"),
-        # Tables nothing would read: another policy, a capability that does not move.
-        ({"policy": "mexclp", "tables": {"fire": [["City Station"]]}}, "moveup.tables"),
-        (
-            {"capabilities": ["fire"], "tables": {"medical": [["City Station"]]}},
-            "moveup.tables.medical",
-        ),
     ],
 )
 def test_a_mistake_names_its_key(moveup, key):
@@ -124,3 +118,31 @@ def test_the_example_compares_the_policies_on_the_same_incidents():
     np.testing.assert_array_equal(calls[0], calls[1])
     np.testing.assert_array_equal(calls[0], calls[2])
     assert runs[0].summary["moveup_moves"] == 0 and runs[1].summary["moveup_moves"] > 0
+
+
+@pytest.mark.parametrize(
+    ("moveup", "words"),
+    [
+        ('policy = "mexclp"\n', "moveup.tables.fire: not read (read by policy"),
+        ('capabilities = ["medical"]\n',
+         "moveup.tables.fire: not read (not among the capabilities that move (medical))"),
+    ],
+)  # fmt: skip
+def test_a_table_nothing_reads_is_allowed_but_yingji_run_warns(tmp_path, capsys, moveup, words):
+    # An experiment may cross a bureau's table with other policies; a run alone warns.
+    from experiments.cli import main
+
+    path = tmp_path / "run.toml"
+    path.write_text(
+        '[network]\nsynthetic = "county"\n[run]\nhorizon_min = 60\n'
+        f'[moveup]\n{moveup}[moveup.tables]\nfire = [["City Station"]]\n',
+        encoding="utf-8",
+    )
+    args = ["--lang", "en", "run", str(path), "--out", str(tmp_path / "o"), "--no-plots"]
+    assert main([*args, "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert words in err and str(path) in err
+    # Under the compliance policy the same table is read: no warning.
+    path.write_text(path.read_text("utf-8").replace(moveup, ""), encoding="utf-8")
+    assert main([*args, "--quiet", "--overwrite"]) == 0
+    assert "not read" not in capsys.readouterr().err
