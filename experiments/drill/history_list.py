@@ -2,9 +2,9 @@
 
 The history CSV (``[drill] history`` of a drill file) gets a row per drill at
 the reveal (:mod:`experiments.drill.reveal`). ``yingji drill score
---append-history`` records the score in that row (by exercise id; the row with
-the drill's own ``drawn_at`` if several share the id, else the last) or adds
-the row if the drill is not there yet: columns
+--append-history`` records the score in that row (the drill's exercise id and
+``drawn_at``, the same instant however its offset is written, as the reveal
+matches it) or adds the row if the drill is not there yet: columns
 :data:`~experiments.drill.config.HISTORY_SCORE_COLUMNS` (``score`` out of 100
 with one decimal, ``conclusion`` as a key of
 :data:`~experiments.drill.evaluation_gbt.CONCLUSIONS`, ``open_improvements`` as
@@ -30,6 +30,7 @@ from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.drill import texts
+from scenarios.drill.rehearsal import parse_moment
 from scenarios.drill.script import DrillScript
 
 
@@ -55,12 +56,14 @@ def updated_history(old: str, script: DrillScript, cells: Mapping[str, str]) -> 
     header = header + [c for c in (*HISTORY_COLUMNS, *HISTORY_SCORE_COLUMNS) if c not in header]
     rows = [r + [""] * (len(header) - len(r)) for r in records[1:]]
     col = {c: k for k, c in enumerate(header)}
+    when = parse_moment(script.drawn_at)
     same = [
         k
         for k, r in enumerate(rows)
         if r[col["exercise_id"]] == script.exercise_id
-        and r_get(r, col, "drawn_at") == script.drawn_at
-    ]
+        and when is not None
+        and parse_moment(r_get(r, col, "drawn_at"), when.tzinfo) == when
+    ]  # the same instant however its offset is written, as the reveal matches it
     target = (same or [None])[-1]
     if target is None:
         line = history_row(script.to_dict(), header, dict(cells)).splitlines()[1]

@@ -384,6 +384,23 @@ def test_a_veto_item_rated_in_points_is_refused_and_nothing_is_scored(
     assert run(capsys, "drill", "score", drill, "--observations", obs)[0] == 0
 
 
+def test_the_drills_row_is_found_at_its_instant_however_the_offset_is_written(
+    drill, tmp_path, capsys
+):
+    from datetime import datetime, timedelta, timezone
+
+    hist = tmp_path / "h.csv"
+    header, mine = (drill / "revealed" / "history_row.csv").read_text().splitlines()
+    drawn = mine.split(",")[0]
+    beijing = datetime.fromisoformat(drawn).astimezone(timezone(timedelta(hours=8)))
+    hist.write_text(f"{header}\n{mine.replace(drawn, beijing.isoformat(), 1)}\n")
+    code, _out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
+                          "--append-history", hist)  # fmt: skip
+    assert code == 0, err
+    rows = read_csv(hist)
+    assert len(rows) == 1 and rows[0]["score"] == "76.7"  # updated, not added again
+
+
 def _delivered(inject4_time: str, delivered: str) -> str:
     """The example with a ``delivered`` column, inject 4 (the depot short) done and delivered."""
     text = _edit(BASE, "kind,ref,time,done,score,fields,evaluator,note",
