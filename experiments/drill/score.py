@@ -273,7 +273,8 @@ def score_drill(script: DrillScript, obs: Observations) -> DrillScore:
     inject_indicator = {t: i.id for i in table for t in i.tests if t.startswith("inject:")}
     for inj in script.injects:
         done = obs.injects[inj.no][0]
-        if not done and inj.offset_min <= end + 1e-9:
+        came = obs.delivered.get(inj.no, inj.offset_min)  # a triggered one: when it came
+        if not done and came <= end + 1e-9:
             test = f"inject:{inj.kind}"
             ind = inject_indicator.get(test, "")
             shortfalls.append(Shortfall("inject", str(inj.no), ind, test, group(test, ind)))

@@ -128,14 +128,21 @@ def _overview(d: _Doc, score: DrillScore) -> None:
     rows = []
     for inj in script.injects:
         done, minute, row = obs.injects[inj.no]
-        if inj.offset_min > score.end_min + 1e-9:
+        came = obs.delivered.get(inj.no, inj.offset_min)
+        if came > score.end_min + 1e-9:
             state = _("after the end of play")
         else:
             state = _("yes") if done else _("no")
+        # Delivered at another time than planned (a triggered inject): both, planned second.
+        offset = f"+{inj.offset_min:g}"
+        if inj.no in obs.delivered and abs(came - inj.offset_min) > 1e-9:
+            offset = _("+{delivered} (planned {planned})").format(
+                delivered=mins(came), planned=offset
+            )
         rows.append(
             [
                 _inject_label(inj.no, inj.kind),
-                f"+{inj.offset_min:g}",
+                offset,
                 texts.text(inj, "expected_action"),
                 state,
                 "" if minute is None else f"+{mins(minute)}",

@@ -425,6 +425,22 @@ def test_a_deadline_counts_from_when_the_inject_was_delivered(drill, tmp_path, c
     assert "T10 Follow-up report to city: 3.5 of 60 min (met)" in form
 
 
+def test_an_inject_delivered_after_the_end_of_play_is_no_shortfall(drill, tmp_path, capsys):
+    # Inject 6 (planned inside play) came only at +160, after the end of play (+150).
+    text = _delivered("+66", "")
+    text = _edit(text, "inject,6,,no,,,现场处置评估员,未建立失联人员名单",
+                 "inject,6,,no,,,现场处置评估员,未建立失联人员名单,+160")  # fmt: skip
+    obs = tmp_path / "obs.csv"
+    obs.write_text(text, encoding="utf-8")
+    code, _out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs)
+    assert code == 0, err
+    rows = read_csv(drill / "scored" / "improvements.csv")
+    assert not [r for r in rows if r["kind"] == "inject" and r["ref"] == "6"]
+    report = (drill / "scored" / "evaluation_report.md").read_text(encoding="utf-8")
+    line = next(x for x in report.splitlines() if "+160 (planned +" in x)
+    assert "after the end of play" in line
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [
