@@ -113,7 +113,7 @@ class Factor:
             )
         kind = given[0]
         integer = FACTOR.read(r, "integer")
-        if "integer" in data and kind != "lhs":  # levels and ranges are as written
+        if integer and kind != "lhs":  # levels and ranges are as written
             raise ConfigError(
                 _("integer applies to lhs factors only (levels and ranges are as written)"),
                 source=source,

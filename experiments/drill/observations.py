@@ -410,7 +410,7 @@ def read_observations(
                 raise fail("ref", _("{ref} is already scored in row {row}").format(
                     ref=ref, row=ratings[ref].row))  # fmt: skip
             text = row.get("score", "")
-            if ref in vetoes and text.strip().upper() not in _RATINGS:
+            if ref in vetoes and text.strip() and text.strip().upper() not in _RATINGS:
                 raise fail(
                     "score",
                     _(

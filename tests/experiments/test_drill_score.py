@@ -382,6 +382,11 @@ def test_a_veto_item_rated_in_points_is_refused_and_nothing_is_scored(
     # Other rating indicators still take points.
     obs.write_text(text.replace("indicator,O2,,,A,", "indicator,O2,,,D,"), "utf-8")
     assert run(capsys, "drill", "score", drill, "--observations", obs)[0] == 0
+    # Left blank it is a missing rating, not one "in points".
+    shutil.rmtree(drill / "scored")
+    obs.write_text(text.replace("indicator,O2,,,A,", "indicator,O2,,,,"), "utf-8")
+    code, _out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs)
+    assert code == 2 and "not in points" not in err and "expected a rating A-D" in err
 
 
 def test_the_drills_row_is_found_at_its_instant_however_the_offset_is_written(

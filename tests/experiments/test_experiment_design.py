@@ -264,3 +264,8 @@ def test_seed_tree_matches_the_runner():
         mine = replication_seed(2024, r).spawn(2)
         assert np.array_equal(inc.generate_state(4), mine[0].generate_state(4))
         assert np.array_equal(resp.generate_state(4), mine[1].generate_state(4))
+
+
+def test_integer_false_on_a_levels_factor_is_accepted(tmp_path):
+    factors = [{"key": "policy.name", "levels": ["nearest_available"], "integer": False}]
+    assert len(spec_of(tmp_path, factors=factors).points()) == 1
