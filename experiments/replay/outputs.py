@@ -177,10 +177,11 @@ def format_replay(
     lines.append("")
     for t in result.tests:
         lines.append(
-            _("{interval}: Kolmogorov-Smirnov D = {d}, p = {p} ({verdict})").format(
+            _("{interval}: Kolmogorov-Smirnov D = {d}, p {p} ({verdict})").format(
                 interval=interval_label(t.interval),
                 d=_fmt(t.ks_statistic, 3),
-                p=_fmt(t.ks_p_value, 4),
+                # Four decimals; a smaller p is "< 0.0001", never "= 0.0000".
+                p="< 0.0001" if t.ks_p_value < 5e-5 else f"= {_fmt(t.ks_p_value, 4)}",
                 verdict=ks_verdict(t.ks_p_value),
             )
         )

@@ -220,3 +220,21 @@ def test_a_fit_stopped_at_a_bound_says_so():
     assert far.to_dict()["at_bound"] == ["turnout"]
     near = calibrate(observed, lambda t, s: np.tile(observed / 1.5, (2, 1)) * t, strata, groups=())
     assert near.turnout == pytest.approx(1.5, rel=0.05) and near.at_bound == ()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_p_value_below_the_printed_digits_reads_as_less_than_them(lang):
+    from types import SimpleNamespace
+
+    from experiments.replay.compare import TwoSampleRow
+    from experiments.replay.outputs import format_replay
+
+    tests = [TwoSampleRow("arrival", 0.9, 1e-12, 300, 6000),
+             TwoSampleRow("call_taking", 0.1, 0.31234, 300, 6000),
+             TwoSampleRow("control", math.nan, math.nan, 0, 0)]  # fmt: skip
+    result = SimpleNamespace(area=np.zeros(300), replications=20, seed=1, quantiles=[],
+                             tests=tests, areas=[])  # fmt: skip
+    with i18n.language(lang):
+        text = format_replay(result)
+    assert "p < 0.0001" in text and "p = 0.0000" not in text
+    assert "p = 0.3123" in text and "p = -" in text
