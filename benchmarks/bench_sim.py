@@ -9,7 +9,12 @@ reporting chain on (national rules; desks staffed for this load: 2 officers
 per township, 8 at the county, 6 at the city, so that no desk's queue grows
 without end) and its rate against the same bare SimPy.
 
-    python benchmarks/bench_sim.py [--incidents 100000] [--repeat 3] [--no-reporting]
+    python benchmarks/bench_sim.py [--incidents 100000] [--repeat 5] [--rate 0.12]
+                                   [--no-reporting] [--no-tracemalloc]
+
+``--rate``: incidents per minute; ``--no-tracemalloc``: skip the traced second run that
+measures peak Python memory. The verdicts read the best of the repeats; the median is
+printed beside it.
 
 ANCHORS.md: bare SimPy ~77,000/s; a naive SimPy dispatch prototype 0.45x bare.
 Targets: yingji within 3x of bare SimPy per incident; with the reporting chain

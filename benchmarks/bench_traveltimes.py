@@ -92,11 +92,16 @@ def main() -> None:
     print(f"{'yingji travel_times (cold)':<34}{t_yj:>10.3f}")
     print(f"{'yingji travel_times, 2 workers':<34}{t_yj2:>10.3f}")
     print(f"{'yingji travel_times, limit 30 min':<34}{t_lim:>10.3f}")
+    # A missed target says so (scipy alone is about 17-19x networkx here, so 20x on one
+    # core is bounded by scipy's own Dijkstra, not by yingji's overhead over it).
+    one, over = t_nx / t_yj, t_yj / t_sp
     print(
-        f"speed-up over networkx: {t_nx / t_yj:.1f}x on one core (target >= 20x); "
+        f"speed-up over networkx: {one:.1f}x on one core (target >= 20x"
+        f"{'' if one >= 20 else ': MISSED'}; scipy alone {t_nx / t_sp:.1f}x); "
         f"{t_nx / t_yj2:.1f}x with 2 workers"
     )
-    print(f"overhead over scipy:    {t_yj / t_sp:.2f}x (target <= 1.5x)")
+    missed = "" if over <= 1.5 else ": MISSED"
+    print(f"overhead over scipy:    {over:.2f}x (target <= 1.5x{missed})")
     print(f"max relative difference to networkx on one source: {err:.2e}")
 
 
