@@ -233,3 +233,18 @@ def test_scenario_show_json_is_unchanged(capsys):
     event = data["events"][0]
     assert event["at"] == {"at": "centre", "dx": 3000.0, "dy": 2500.0}
     assert event["aftershocks"] is True
+
+
+def test_a_metric_has_one_chinese_name_in_the_console_and_in_reports():
+    """The run summary's row and the experiment report's heading name a metric alike."""
+    from experiments.analysis import METRIC_LABELS
+    from experiments.outputs import HEADLINE
+    from experiments.summary_rows import OPTIONAL_HEADLINE
+
+    with i18n.language("zh"):
+        differ = {
+            key: (_(label), _(METRIC_LABELS[key]))
+            for key, label, _unit in (*HEADLINE, *OPTIONAL_HEADLINE)
+            if key in METRIC_LABELS and _(label) != _(METRIC_LABELS[key])
+        }
+    assert differ == {}
