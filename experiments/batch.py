@@ -24,7 +24,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from experiments.design import DesignPoint, ExperimentSpec, package_version
-from experiments.executors import ExecutorPlan, open_executor, plan_executor
+from experiments.executors import (
+    ExecutorPlan,
+    open_executor,
+    plan_executor,
+    refuse_unguarded_pool,
+)
 from experiments.manifest import keeps_records, mark_records
 from experiments.store import (
     ResultStore,
@@ -35,7 +40,6 @@ from experiments.store import (
     plain_tables,
 )
 from experiments.task_inputs import release, shipper, submit
-from experiments.worker_guard import refuse_inside_worker, refuse_unguarded
 from networks import i18n
 from networks.errors import ConfigError, YingjiError
 from networks.i18n import _
@@ -299,10 +303,7 @@ def run_experiment(
     check_table_format(table_format)
     given = ExecutorPlan(kind="given") if executor is not None else None
     plan = given or plan_executor(workers=workers, dask=dask, start_method=start_method)
-    if plan.kind == "processes" or (plan.kind == "dask" and plan.address is None):
-        # Before the folder is made: local workers re-run this script first.
-        refuse_inside_worker()
-        refuse_unguarded(plan.start_method)
+    refuse_unguarded_pool(plan)  # before the folder is made
     fn = replicate or default_replicate()
     points = spec.points()
     _check_drones(points)

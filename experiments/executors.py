@@ -224,6 +224,17 @@ def plan_executor(
     return ExecutorPlan(kind="dask", address=text, start_method=start_method)
 
 
+def refuse_unguarded_pool(plan: ExecutorPlan) -> None:
+    """Refuse an unguarded script before local workers start (``--workers``, ``local:N``).
+
+    Each such worker re-runs the calling script first (:mod:`experiments.worker_guard`);
+    a remote Dask cluster or one process re-runs nothing.
+    """
+    if plan.kind == "processes" or (plan.kind == "dask" and plan.address is None):
+        refuse_inside_worker()
+        refuse_unguarded(plan.start_method)
+
+
 @contextmanager
 def open_executor(plan: ExecutorPlan, *, resumable: bool = False) -> Iterator[tuple[Executor, int]]:
     """Open the planned executor; yields ``(executor, parallelism)`` and shuts it down.
@@ -239,9 +250,7 @@ def open_executor(plan: ExecutorPlan, *, resumable: bool = False) -> Iterator[tu
     if plan.kind == "serial":
         yield SerialExecutor(), 1
         return
-    if plan.kind == "processes" or (plan.kind == "dask" and plan.address is None):
-        refuse_inside_worker()
-        refuse_unguarded(plan.start_method)
+    refuse_unguarded_pool(plan)
     if plan.kind == "processes":
         ctx = multiprocessing.get_context(plan.start_method)
         pool = ProcessPoolExecutor(

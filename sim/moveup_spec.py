@@ -170,10 +170,8 @@ class MoveupSpec:
             caps = tuple(dict.fromkeys(v))
         gap = MOVEUP.read(r, "min_minutes_between_moves")
         per_day = MOVEUP.read(r, "max_moves_per_day")
-        policy = MOVEUP.read(r, "policy")
-        tables = _tables(r, stations)
         return cls(
-            policy=policy,
+            policy=MOVEUP.read(r, "policy"),
             capabilities=caps,
             demand=MOVEUP.read(r, "demand"),
             cover_min=MOVEUP.read(r, "cover_min"),
@@ -184,7 +182,7 @@ class MoveupSpec:
             threshold=float(MOVEUP.read(r, "threshold")),
             min_gain=float(MOVEUP.read(r, "min_gain")),
             posts=MOVEUP.read(r, "posts"),
-            tables=tables,
+            tables=_tables(r, stations),
             raw=dict(data),
         )
 

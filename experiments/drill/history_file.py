@@ -175,20 +175,21 @@ def read_history(
 
 
 def recorded_row(drills: Iterable[PastDrill], exercise_id: str, drawn_at: str) -> PastDrill | None:
-    """The first of ``drills`` that is the drill ``exercise_id`` drawn at ``drawn_at``, or None.
+    """The first of ``drills`` that is the drill ``exercise_id`` drawn at ``drawn_at``, or None."""
+    return next((d for d in drills if same_drill(d.exercise_id, d.drawn_at, exercise_id, drawn_at)),
+                None)  # fmt: skip
+
+
+def same_drill(row_id: str, row_drawn_at: str, exercise_id: str, drawn_at: str) -> bool:
+    """Whether a history row (``row_id``, ``row_drawn_at``) is the drill ``exercise_id``.
 
     A drill is known by its exercise id and the moment it was drawn (the same
     instant, however the offset is written); a row without either matches nothing.
     """
     when = parse_moment(drawn_at) if exercise_id and drawn_at else None
-    if when is None or when.tzinfo is None:
-        return None
-    for d in drills:
-        if d.exercise_id == exercise_id and d.drawn_at:
-            t = parse_moment(d.drawn_at, when.tzinfo)
-            if t is not None and t == when:
-                return d
-    return None
+    if when is None or when.tzinfo is None or row_id != exercise_id or not row_drawn_at:
+        return False
+    return parse_moment(row_drawn_at, when.tzinfo) == when
 
 
 def history_row(

@@ -26,11 +26,11 @@ from pathlib import Path
 
 from experiments.drill.config import HISTORY_COLUMNS, HISTORY_SCORE_COLUMNS, history_row
 from experiments.drill.gbt_indicators import CONCLUSIONS, _b
+from experiments.drill.history_file import same_drill
 from networks import i18n
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.drill import texts
-from scenarios.drill.rehearsal import parse_moment
 from scenarios.drill.script import DrillScript
 
 
@@ -56,14 +56,12 @@ def updated_history(old: str, script: DrillScript, cells: Mapping[str, str]) -> 
     header = header + [c for c in (*HISTORY_COLUMNS, *HISTORY_SCORE_COLUMNS) if c not in header]
     rows = [r + [""] * (len(header) - len(r)) for r in records[1:]]
     col = {c: k for k, c in enumerate(header)}
-    when = parse_moment(script.drawn_at)
     same = [
         k
         for k, r in enumerate(rows)
-        if r[col["exercise_id"]] == script.exercise_id
-        and when is not None
-        and parse_moment(r_get(r, col, "drawn_at"), when.tzinfo) == when
-    ]  # the same instant however its offset is written, as the reveal matches it
+        if same_drill(r[col["exercise_id"]], r_get(r, col, "drawn_at"), script.exercise_id,
+                      script.drawn_at)
+    ]  # fmt: skip
     target = (same or [None])[-1]
     if target is None:
         line = history_row(script.to_dict(), header, dict(cells)).splitlines()[1]

@@ -222,6 +222,10 @@ class Observations:
         """The file's name, for the documents."""
         return Path(self.source).name
 
+    def came(self, inject: Any) -> float:
+        """Minute ``inject`` (a script's inject) came: delivered, where given, else planned."""
+        return self.delivered.get(inject.no, inject.offset_min)
+
     def last_minute(self) -> float:
         """The latest minute observed (0 if none): the end of play when no row names it."""
         times = [m for m in self.milestones.values() if m is not None]

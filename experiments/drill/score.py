@@ -211,14 +211,15 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
     needed = ["call_taken"] + [
         STANDARD_MILESTONES[r.ref] for r in rows if r.ref in STANDARD_MILESTONES
     ]
+    form = indicators(script.drill_type)
     return read_observations(
         path,
         alarm=alarm_time(script),
         injects=[i.no for i in script.injects],
-        indicators={i.id: (i.weight, i.rule) for i in indicators(script.drill_type)},
+        indicators={i.id: (i.weight, i.rule) for i in form},
         fields=fields,
         needed=tuple(dict.fromkeys(needed)),
-        vetoes={i.id for i in indicators(script.drill_type) if i.veto},
+        vetoes={i.id for i in form if i.veto},
     )
 
 
@@ -273,8 +274,7 @@ def score_drill(script: DrillScript, obs: Observations) -> DrillScore:
     inject_indicator = {t: i.id for i in table for t in i.tests if t.startswith("inject:")}
     for inj in script.injects:
         done = obs.injects[inj.no][0]
-        came = obs.delivered.get(inj.no, inj.offset_min)  # a triggered one: when it came
-        if not done and came <= end + 1e-9:
+        if not done and obs.came(inj) <= end + 1e-9:  # a triggered one: when it came
             test = f"inject:{inj.kind}"
             ind = inject_indicator.get(test, "")
             shortfalls.append(Shortfall("inject", str(inj.no), ind, test, group(test, ind)))

@@ -128,7 +128,7 @@ def _overview(d: _Doc, score: DrillScore) -> None:
     rows = []
     for inj in script.injects:
         done, minute, row = obs.injects[inj.no]
-        came = obs.delivered.get(inj.no, inj.offset_min)
+        came = obs.came(inj)
         if came > score.end_min + 1e-9:
             state = _("after the end of play")
         else:

@@ -123,7 +123,7 @@ def _measure(
 
     # An inject counts from when it was delivered, where the evaluators say (a triggered
     # one comes when the players set it off), else from its planned offset.
-    offsets = {i.no: obs.delivered.get(i.no, i.offset_min) for i in script.injects}
+    offsets = {i.no: obs.came(i) for i in script.injects}
     if basis == "change":
         return None, None, None, basis
     if basis == "previous":
