@@ -83,7 +83,9 @@ def test_english_packets_name_categories_and_hazards_not_their_keys(scripts):
     assert cascades >= 5  # the drawn scripts did test a secondary incident's capability
 
 
-def test_chinese_supply_counts_come_before_the_noun_with_a_measure_word(scripts):
+def test_chinese_supply_counts_are_quantities_not_a_wrong_measure_word(scripts):
+    # The model counts supplies in its own units, with no measure word per item (a tent is
+    # 顶, a pump 台): the Chinese names the item, then its 数量, and puts no 件 before it.
     shorts = [i for s in scripts for i in s.injects if i.kind == "depot_short"]
     assert len(shorts) >= 5
     for inj in shorts:
@@ -92,11 +94,11 @@ def test_chinese_supply_counts_come_before_the_noun_with_a_measure_word(scripts)
             item = texts.word("item", inj.truth["item"])
             action = texts.text(inj, "expected_action")
             message = texts.text(inj, "message")
-        assert f"其余 {need} 件{item}" in action, action
-        assert f"{item} {need}" not in action
-        assert f"账面数量 {inj.truth['booked']} 件" in message
+        assert f"所缺{item}（数量 {need}）" in action, action
+        assert f"账面数量 {inj.truth['booked']}，" in message, message
+        assert "件" not in action + message.replace("事件", ""), message
         if inj.truth["available"]:
-            assert f"调出 {inj.truth['available']} 件{item}" in message
+            assert f"{item}可调出数量仅为 {inj.truth['available']}（" in message, message
 
 
 @pytest.mark.parametrize(
