@@ -212,7 +212,7 @@ def test_chinese_round_prints_chinese_lines(revealed_zh):
     for out in (draw, reveal, verify):
         lines = [ln for ln in out.splitlines() if ln.strip()]
         assert lines and all(HAN.search(ln) for ln in lines), out
-    assert "承诺值" in draw and "已揭封" in reveal and "通过" in verify
+    assert "承诺值" in draw and "已启封" in reveal and "通过" in verify
 
 
 def test_chinese_packets_hold_no_english_message(revealed_zh):
@@ -390,7 +390,7 @@ def test_the_reveals_lines_about_the_start_speak_the_language_of_the_draw(
     # with --early: the warning, in Chinese
     code, out, err = run(capsys, "drill", "reveal", "--early", tmp_path / "six", "--key",
                          tmp_path / "six.key")  # fmt: skip
-    assert code == 0 and "已揭封" in out
+    assert code == 0 and "已启封" in out
     (warning,) = [ln for ln in err.splitlines() if "--early" in ln]
     assert "revealed before the drawn start" not in warning and HAN.search(warning), warning
     # double blind: the reminder to keep the players' packets back, in Chinese
@@ -416,7 +416,7 @@ def test_drill_file_language_key(fast_example, tmp_path, monkeypatch, capsys):
     code, out, _ = run(
         capsys, "drill", "reveal", "--early", tmp_path / "d", "--key", tmp_path / "k"
     )
-    assert code == 0 and "已揭封" in out
+    assert code == 0 and "已启封" in out
     # a bad value is one line naming the file and the key
     bad = tmp_path / "bad.toml"
     bad.write_text('language = "fr"\n' + fast_example.read_text(encoding="utf-8"), "utf-8")

@@ -39,7 +39,7 @@ WHEN: dict[str, tuple[str, str]] = {
     "before": ("before the drill", "演练前"),
     "alarm": ("at the alarm", "接警时（演练开始）"),
     "play": ("during play, as it unfolds", "演练中逐步获知"),
-    "reveal": ("at the reveal (start of the drill)", "揭封时（演练开始）"),
+    "reveal": ("at the reveal (start of the drill)", "启封时（演练开始）"),
     "after": ("after the drill, at the debrief", "演练结束后讲评时"),
     "allowed": ("allowed (procedures only; the drawn scenario stays sealed)",
                 "可预演（仅限程序，抽定的情景保持密封）"),
