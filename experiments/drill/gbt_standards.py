@@ -372,6 +372,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
     )
     grade = rr["grade"]
     changes = [i for i in script.injects if i.kind in _CHANGES]
+    escalated = _upgrades(script, rr)
     for row in rr["limits"]:
         if row["grade"] != grade:
             continue
@@ -379,6 +380,8 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         tests = _f(LABELS["deadline"], report=_report_item(row))
         if row["from"] == "change" and changes:
             for inj in changes:
+                if (inj.no, row["to"]) in escalated:  # timed below, by the new grade's limit
+                    continue
                 add(
                     ref,
                     _report_item(row),
@@ -399,12 +402,38 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             _source(row, rr["rules"]),
             to=row["to"],
         )
+    for (no, to), row in escalated.items():
+        # A level told of the incident already hears of the upgrade in a follow-up, within
+        # the new grade's phone limit (what the escalation inject quotes); a second first
+        # report to it would be scored twice, and against the follow-up.
+        inj = next(i for i in script.injects if i.no == no)
+        new = GRADE_NAMES[int(inj.truth["grade"])]
+        add(
+            "report:follow_up",
+            _f(
+                LABELS["upgrade"],
+                report=_report_item({**row, "report": "follow_up"}),
+                grade=_grade_word(new),
+            ),  # fmt: skip
+            row["limit_min"],
+            _inject_label(no, inj.kind),
+            _inject_label(no, inj.kind),
+            _source(row, rr["rules"]),
+            inject=no,
+            to=to,
+        )
+    informed = _informed(rr)
     for inj in script.injects:
         if inj.kind != "escalation":
             continue
         new = GRADE_NAMES[int(inj.truth["grade"])]
         for row in rr["limits"]:
-            if row["grade"] == new and row["from"] in ("call", "phone"):
+            # Only a level the new grade adds gets first reports, counted from the upgrade.
+            if (
+                row["grade"] == new
+                and row["from"] in ("call", "phone")
+                and (row["to"] not in informed)
+            ):
                 item = _f(LABELS["upgrade"], report=_report_item(row), grade=_grade_word(new))
                 start = (
                     _inject_label(inj.no, inj.kind)
@@ -422,6 +451,36 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
                     to=row["to"],
                 )
     return [TimeStandard(id=f"T{k + 1}", **r) for k, r in enumerate(rows)]
+
+
+def _informed(rr: Mapping[str, Any]) -> set[str]:
+    """The levels the drawn grade sends first reports to."""
+    return {
+        r["to"]
+        for r in rr["limits"]
+        if r["grade"] == rr["grade"] and r["from"] in ("call", "phone")
+    }
+
+
+def _upgrades(script: DrillScript, rr: Mapping[str, Any]) -> dict[tuple[int, str], Any]:
+    """(escalation inject, level already informed) -> the new grade's phone first-report row."""
+    informed = _informed(rr)
+    out: dict[tuple[int, str], Any] = {}
+    for inj in script.injects:
+        if inj.kind != "escalation":
+            continue
+        new = GRADE_NAMES[int(inj.truth["grade"])]
+        for row in rr["limits"]:
+            if (
+                row["grade"] == new
+                and row["report"] == "phone_first"
+                and row["from"] == "call"
+                and row["to"] in informed
+            ):
+                key = (inj.no, row["to"])
+                if key not in out or row["limit_min"] < out[key]["limit_min"]:
+                    out[key] = row
+    return out
 
 
 def _applies(ind: Indicator, script: DrillScript, rows: list[TimeStandard]) -> bool:

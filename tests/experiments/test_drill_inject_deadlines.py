@@ -36,8 +36,25 @@ receiving = "{receiving}"
 {extra}
 """
 DRAWN_AT = "2026-06-01T00:00:00+00:00"
-#: The report an inject's stated deadline is for, as the sheet's rows name it.
+#: The report an inject's stated deadline is for, as the sheet's rows name it (an upgrade
+#: also goes as a follow-up to the levels told at the drawn grade, see upgrade_rows).
 REPORT_OF = {"casualty_update": "report:follow_up", "escalation": "report:phone_first"}
+FIRST = ("report:phone_first", "report:written_first")
+
+
+def upgrade_rows(rows, inj) -> list:
+    """The rows an escalation's stated deadline times: first reports to a level the new
+    grade adds, and the follow-up to each level the drawn grade's first reports went to."""
+    told = {r.to for r in rows if r.ref in FIRST and r.inject is None}
+    upgrade = {REPORT_OF["escalation"]}
+    return [
+        r
+        for r in rows
+        if r.inject == inj.no
+        and (r.ref in upgrade or (r.ref == "report:follow_up" and r.to in told))
+    ]
+
+
 #: The example's old keys over the Henan rules (the file the audit drew from).
 OLD_KEYS = "first_phone = [15, 15, 30, 60]\nfirst_written = [35, 35, 60, 360]"
 
@@ -95,7 +112,11 @@ def test_a_stated_deadline_counts_from_the_inject_as_the_sheet_times_it(
         if deadline is None:
             continue
         assert inj.kind in REPORT_OF, inj.kind
-        tied = [r for r in rows if r.inject == inj.no and r.ref == REPORT_OF[inj.kind]]
+        tied = (
+            upgrade_rows(rows, inj)
+            if inj.kind == "escalation"
+            else [r for r in rows if r.inject == inj.no and r.ref == REPORT_OF[inj.kind]]
+        )
         assert tied, (inj.kind, inj.expected_action)
         # the sheet measures these rows from the inject, so the deadline is still ahead
         # when the inject is delivered
@@ -133,3 +154,43 @@ def test_the_chinese_casualty_update_counts_from_the_update(composer):
         action = texts.text(up, "expected_action")
     assert f"收到本条伤亡信息后 {stated_deadline(up):g} 分钟内报送续报" in action
     assert "报警后" not in action
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rules=st.sampled_from(sorted(PRESETS)),
+    receiving=st.sampled_from(["township", "county", "city"]),
+    extra=st.sampled_from(["", OLD_KEYS]),
+    seed=st.integers(0, 10**6),
+)
+def test_an_upgrade_is_a_follow_up_to_levels_told_and_a_first_report_to_new_ones(
+    composer, rules, receiving, extra, seed
+):
+    script = composer(rules, receiving, extra, seed)
+    esc = next((i for i in script.injects if i.kind == "escalation"), None)
+    if esc is None:
+        return
+    with i18n.language("en"):
+        rows = gbt_standards.time_standards(script)
+    first = FIRST
+    told = {r.to for r in rows if r.ref in first and r.inject is None}
+    after = [r for r in rows if r.inject == esc.no]
+    # a level told at the drawn grade gets no second first report (scored twice under R2)
+    assert not [r for r in after if r.ref in first and r.to in told]
+    # it hears of the upgrade in one follow-up, by the new grade's phone limit
+    rr = script.evaluation["reporting_rules"]
+    new = {"I": 1, "II": 2, "III": 3, "IV": 4}
+    g = next(k for k, v in new.items() if v == int(esc.truth["grade"]))
+    phone = {
+        x["to"]: x["limit_min"]
+        for x in rr["limits"]
+        if x["grade"] == g and x["report"] == "phone_first" and x["from"] == "call"
+    }
+    ups = {r.to: r.target_min for r in after if r.ref == "report:follow_up"}
+    for level in told & set(phone):
+        assert ups[level] == phone[level], (level, ups, phone)
+    # a level the new grade adds gets its first reports, counted from the upgrade
+    assert {r.to for r in after if r.ref in first} == set(phone) - told | {
+        x["to"] for x in rr["limits"]
+        if x["grade"] == g and x["from"] in ("call", "phone") and x["to"] not in told
+    }  # fmt: skip

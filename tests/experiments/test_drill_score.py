@@ -88,11 +88,10 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
         ("T8", "report:follow_up", "60", "1"),
         ("T9", "report:follow_up", "60", "3"),
         ("T10", "report:follow_up", "60", "4"),
-        ("T11", "report:follow_up", "60", "5"),
-        ("T12", "report:follow_up", "60", "6"),
-        ("T13", "report:follow_up", "720", ""),
-        ("T14", "report:phone_first", "30", "5"),
-        ("T15", "report:written_first", "60", "5"),
+        ("T11", "report:follow_up", "60", "6"),
+        ("T12", "report:follow_up", "720", ""),
+        # the upgrade, to the city told already: a follow-up within grade III's phone limit
+        ("T13", "report:follow_up", "30", "5"),
     ]
 
 
@@ -110,33 +109,31 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
 #   T8  follow-up at 36 after inject 1 (7.0): 29 <= 60           -> 1
 #   T9  ... after inject 3 (28.1): 36 - 28.1 = 7.9               -> 1
 #   T10 ... after inject 4 (32.5): 3.5                           -> 1
-#   T11 first follow-up after inject 5 (41.3) is at 125: 83.7 > 60, <= 90 -> 0.5
-#   T12 ... after inject 6 (71.1): 125 - 71.1 = 53.9             -> 1
-#   T13 reports at 12, 36, 58, 118, 125, end of play 150: longest gap 58 -> 118 = 60 <= 720 -> 1
-#   T14 phone first after inject 5: 58 - 41.3 = 16.7 <= 30       -> 1
-#   T15 written first after inject 5: 118 - 41.3 = 76.7 > 60, <= 90 -> 0.5
+#   T11 ... after inject 6 (71.1): 125 - 71.1 = 53.9             -> 1
+#   T12 reports at 12, 36, 58, 118, 125, end of play 150: longest gap 58 -> 118 = 60 <= 720 -> 1
+#   T13 the upgrade's follow-up after inject 5 (41.3) at 58: 16.7 <= 30 -> 1
 #
-#   R1 4 x 1 = 4; R2 6 x min(T6, T7, T14, T15) = 6 x 0.5 = 3;
+#   R1 4 x 1 = 4; R2 6 x min(T6, T7) = 6;
 #   R3 3 x B: the written first report filled 16 of the 18 required fields (no "needs", no
 #      "contact"), 16/18 = 0.89 >= 0.8 -> B -> 3 x 0.8 = 2.4;
-#   R4 4 x min(T8..T13) = 4 x 0.5 = 2; R5 3 x B = 2.4; R6 4 x A = 4      reporting 17.8
+#   R4 4 x min(T8..T13) = 4; R5 3 x B = 2.4; R6 4 x A = 4                reporting 22.8
 #   C1 5; C2 5 x T4 = 5; C3 4 x B = 3.2; C4 4 x C = 2; C5 4 x T5 = 2; C6 4    command 21.2
 #   O1 6 x T2 = 3; O2 6 (A, veto item passed); O3 8 x T3 = 4; O4 4 x B = 3.2;
 #   O5 5; O6 5 x B = 4                                                    operations 25.2
 #   S1 5 x C = 2.5; S2 4; S3 3; S4 3 points of 4                             support 12.5
-#   every indicator applies: weight 100; total 17.8 + 21.2 + 25.2 + 12.5 = 76.7
-#   76.7 >= 60 and < 80 -> pass (合格).
+#   every indicator applies: weight 100; total 22.8 + 21.2 + 25.2 + 12.5 = 81.7
+#   81.7 >= 80 and < 90 -> good (良好).
 POINTS = {
-    "R1": 4, "R2": 3, "R3": 2.4, "R4": 2, "R5": 2.4, "R6": 4,
+    "R1": 4, "R2": 6, "R3": 2.4, "R4": 4, "R5": 2.4, "R6": 4,
     "C1": 5, "C2": 5, "C3": 3.2, "C4": 2, "C5": 2, "C6": 4,
     "O1": 3, "O2": 6, "O3": 4, "O4": 3.2, "O5": 5, "O6": 4,
     "S1": 2.5, "S2": 4, "S3": 3, "S4": 3,
 }  # fmt: skip
 TIME_SHARES = {
     "T1": 1, "T2": 0.5, "T3": 0.5, "T4": 1, "T5": 0.5, "T6": 1, "T7": 1, "T8": 1, "T9": 1,
-    "T10": 1, "T11": 0.5, "T12": 1, "T13": 1, "T14": 1, "T15": 0.5,
+    "T10": 1, "T11": 1, "T12": 1, "T13": 1,
 }  # fmt: skip
-# The improvement list: every time row below full (T2, T3, T5, T11, T15), every rating below
+# The improvement list: every time row below full (T2, T3, T5), every rating below
 # full (R5 B, C3 B, C4 C, O4 B, O6 B, S1 C, S4 3/4), inject 6 (no list of the missing), the
 # two reports with blank required fields (rows 15 and 16). Groups by what each tests: arrival,
 # control, cascade, muster -> rescue; video, reporting, information officers, work groups,
@@ -146,8 +143,6 @@ IMPROVEMENTS = [
     ("time", "T2", "O1", "rescue"),
     ("time", "T3", "O3", "rescue"),
     ("time", "T5", "C5", "coordination"),
-    ("time", "T11", "R4", "coordination"),
-    ("time", "T15", "R2", "coordination"),
     ("indicator", "R5", "R5", "coordination"),
     ("indicator", "C3", "C3", "coordination"),
     ("indicator", "C4", "C4", "coordination"),
@@ -164,7 +159,7 @@ IMPROVEMENTS = [
 def test_example_scores_as_computed_by_hand(drill, capsys):
     code, out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)
     assert code == 0, err
-    assert "76.7 out of 100, pass; 15 improvements open" in out
+    assert "81.7 out of 100, good; 13 improvements open" in out
     scored = drill / "scored"
     assert sorted(p.name for p in scored.iterdir()) == [
         ".yingji-output", "evaluation_form.csv", "evaluation_form.html", "evaluation_form.md",
@@ -177,11 +172,11 @@ def test_example_scores_as_computed_by_hand(drill, capsys):
     assert score["indicators"]["R3"]["how"] == "completeness"
     assert score["indicators"]["R3"]["given"] == "B"
     assert score["counted_weight"] == 100
-    assert score["total"] == pytest.approx(76.7)
-    assert (score["conclusion"], score["veto"]) == ("pass", False)
+    assert score["total"] == pytest.approx(81.7)
+    assert (score["conclusion"], score["veto"]) == ("good", False)
     form = read_csv(scored / "evaluation_form.csv")
     assert {r["id"]: float(r["points"]) for r in form[:-1]} == pytest.approx(POINTS)
-    assert (form[-1]["id"], form[-1]["given"], form[-1]["how"]) == ("total", "76.7", "pass")
+    assert (form[-1]["id"], form[-1]["given"], form[-1]["how"]) == ("total", "81.7", "good")
     rows = read_csv(scored / "improvements.csv")
     assert [(r["kind"], r["ref"], r["indicator_id"], r["group_key"]) for r in rows] == IMPROVEMENTS
     assert {(r["due"], r["status"]) for r in rows} == {("2027-07-26", "open")}
@@ -207,7 +202,7 @@ def test_scored_folder_is_replaced_only_with_overwrite(drill, capsys):
     code, _, err = run(capsys, "--lang", "zh", "drill", "score", drill, "--observations",
                        OBSERVATIONS, "--overwrite")  # fmt: skip
     assert code == 0, err
-    assert "合格" in (drill / "scored" / "evaluation_report.html").read_text()
+    assert "良好" in (drill / "scored" / "evaluation_report.html").read_text()
     assert run(capsys, "drill", "verify", drill)[0] == 0
 
 
@@ -299,7 +294,7 @@ def test_history_records_the_score_and_lists_past_drills(drill, tmp_path, capsys
     assert all(r["score"] == r["conclusion"] == r["open_improvements"] == "" for r in rows[:-1])
     last = rows[-1]
     got = [last[k] for k in ("exercise_id", "hazard", "score", "conclusion", "open_improvements")]
-    assert got == ["SC-2026-Q4", "waterlogging", "76.7", "pass", "15"]
+    assert got == ["SC-2026-Q4", "waterlogging", "81.7", "good", "13"]
     # scored again: the same row is updated, not a second one added
     last_rated_d = OBSERVATIONS.read_text(encoding="utf-8").replace("O2,,,A,", "O2,,,D,")
     obs = tmp_path / "obs.csv"
@@ -307,12 +302,12 @@ def test_history_records_the_score_and_lists_past_drills(drill, tmp_path, capsys
     code, out, err = run(capsys, "drill", "score", drill, "--observations", obs,
                          "--append-history", hist, "--overwrite")  # fmt: skip
     assert code == 0, err
-    # the veto item rated D: 76.7 - 6 = 70.7, and the drill fails whatever the total
-    assert "70.7 out of 100, fail; 16 improvements open" in out
+    # the veto item rated D: 81.7 - 6 = 75.7, and the drill fails whatever the total
+    assert "75.7 out of 100, fail; 14 improvements open" in out
     again = read_csv(hist)
     assert len(again) == len(rows) and again[:-1] == rows[:-1]
     assert (again[-1]["score"], again[-1]["conclusion"], again[-1]["open_improvements"]) == (
-        "70.7", "fail", "16",
+        "75.7", "fail", "14",
     )  # fmt: skip
     code, out, _ = run(capsys, "drill", "history", hist)
     assert code == 0
@@ -320,8 +315,8 @@ def test_history_records_the_score_and_lists_past_drills(drill, tmp_path, capsys
     assert lines[0].split() == ["Exercise", "Drawn", "Hazard", "Area", "Start", "Score",
                                 "Conclusion", "Open", "improvements"]  # fmt: skip
     assert "SC-2026-Q1" in lines[2] and "Building fire" in lines[2] and "County Seat" in lines[2]
-    assert "SC-2026-Q4" in lines[-1] and "70.7" in lines[-1] and "fail" in lines[-1]
-    assert lines[-1].rstrip().endswith("16")
+    assert "SC-2026-Q4" in lines[-1] and "75.7" in lines[-1] and "fail" in lines[-1]
+    assert lines[-1].rstrip().endswith("14")
     code, out, _ = run(capsys, "--lang", "zh", "drill", "history", hist)
     assert code == 0 and "县城" in out and "不合格" in out
 
@@ -340,9 +335,9 @@ def test_history_through_the_drill_file_updates_the_revealed_row(drill, tmp_path
     rows = read_csv(hist)
     assert list(rows[0]) == ["drawn_at", "exercise_id", "hazard", "area", "start", "score",
                              "conclusion", "open_improvements"]  # fmt: skip
-    assert [(r["exercise_id"], r["score"]) for r in rows] == [("OLD", ""), ("SC-2026-Q4", "76.7")]
+    assert [(r["exercise_id"], r["score"]) for r in rows] == [("OLD", ""), ("SC-2026-Q4", "81.7")]
     code, out, _ = run(capsys, "drill", "history", toml)
-    assert code == 0 and "76.7" in out and "OLD" in out
+    assert code == 0 and "81.7" in out and "OLD" in out
 
 
 def test_scoring_a_second_draw_of_the_same_drill_file_never_overwrites_the_first(
@@ -363,7 +358,7 @@ def test_scoring_a_second_draw_of_the_same_drill_file_never_overwrites_the_first
     assert [rows[0][k] for k in ("drawn_at", "hazard", "score")] == [
         first_drawn, "building_fire", "83.0"
     ]  # fmt: skip
-    assert rows[1]["drawn_at"] == mine.split(",")[0] and rows[1]["score"] == "76.7"
+    assert rows[1]["drawn_at"] == mine.split(",")[0] and rows[1]["score"] == "81.7"
 
 
 @pytest.mark.parametrize("points", ["0", "0.5", "6"])
@@ -403,7 +398,7 @@ def test_the_drills_row_is_found_at_its_instant_however_the_offset_is_written(
                           "--append-history", hist)  # fmt: skip
     assert code == 0, err
     rows = read_csv(hist)
-    assert len(rows) == 1 and rows[0]["score"] == "76.7"  # updated, not added again
+    assert len(rows) == 1 and rows[0]["score"] == "81.7"  # updated, not added again
 
 
 def _delivered(inject4_time: str, delivered: str) -> str:
@@ -486,18 +481,18 @@ def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
     book.save(path)
     code, out, err = run(capsys, "drill", "score", drill, "--observations", path)
     assert code == 0, err
-    assert "76.7 out of 100" in out
+    assert "81.7 out of 100" in out
     assert (drill / "scored" / "observations.xlsx").read_bytes() == path.read_bytes()
 
 
 def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(revealed, tmp_path):
     """Play ends at 100 min, before the written first report and the last follow-up were sent.
 
-    Left out (nothing observed, deadline after the end of play): T7 (360), T11 (41.3 + 60 =
-    101.3), T12 (71.1 + 60 = 131.1), T15 (41.3 + 60 = 101.3); R3 is left out too (no written
-    first report, none due). Now R2 = 6 x min(T6 1, T14 1) = 6, R4 = 4 x min(T8, T9, T10, T13:
-    gaps 24, 22, 100 - 58 = 42 <= 720) = 4. Points 76.7 - (3 + 2.4 + 2) + (6 + 4) = 79.3 over a
-    counted weight of 100 - 3 = 97: total 100 x 79.3 / 97 = 81.75..., good (良好).
+    Left out (nothing observed, deadline after the end of play): T7 (360), T11 (71.1 + 60 =
+    131.1); R3 is left out too (no written first report, none due). R2 = 6 x T6 = 6, R4 = 4 x
+    min(T8, T9, T10, T13 (the upgrade's follow-up at 58), T12: gaps 24, 22, 100 - 58 = 42 <=
+    720) = 4. Points 81.7 - 2.4 = 79.3 over a counted weight of 100 - 3 = 97: total
+    100 x 79.3 / 97 = 81.75..., good (良好).
     """
     from experiments.drill.score import read_drill_observations, score_drill
     from scenarios.drill import DrillScript
@@ -510,7 +505,7 @@ def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(rev
     script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
     score = score_drill(script, read_drill_observations(script, obs))
     shares = {c.id: c.share for c in score.checks}
-    assert [k for k, v in shares.items() if v is None] == ["T7", "T11", "T12", "T15"]
+    assert [k for k, v in shares.items() if v is None] == ["T7", "T11"]
     assert score.indicator("R3").share is None and score.indicator("R2").points == 6
     assert score.indicator("R4").points == 4
     assert score.counted_weight == 97
