@@ -58,7 +58,7 @@ REPORTING_HEADLINE = (
     ("reporting_on_time_written_first_share", N_("written first reports on time"), "share"),
     ("reporting_on_time_follow_up_share", N_("follow-up reports on time"), "share"),
     ("reporting_late", N_("late reports"), "count"),
-    ("reporting_missed", N_("missed reports"), "count"),
+    ("reporting_missed", N_("follow-ups not sent (event over)"), "count"),
     ("duty_call_wait_mean", N_("call wait for a duty officer, mean"), "min"),
     ("reporting_video_share", N_("live video from scene within target"), "share"),
     ("duty_utilisation_township", N_("township duty officers, time busy"), "share"),

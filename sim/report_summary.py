@@ -96,8 +96,10 @@ def reporting_summary(records: RunRecords) -> dict[str, Any]:
     """Timeliness of the reports, misses, and live video from the scene.
 
     A report is counted on time if it was sent by its limit; reports without a
-    limit, missed follow-ups and reports whose limit falls after the end of
-    the run while still unsent are left out of the shares.
+    limit, follow-ups dropped when their event ended before their limit, and
+    reports whose limit falls after the end of the run while still unsent are
+    left out of the shares (a follow-up dropped after its limit had passed is
+    late, and counted).
 
     Returns
     -------
@@ -113,7 +115,9 @@ def reporting_summary(records: RunRecords) -> dict[str, Any]:
     assert rep is not None and scene is not None
     end = records.end
     counted = (
-        ~rep["missed"] & ~np.isnan(rep["due"]) & (~np.isnan(rep["sent"]) | (rep["due"] <= end))
+        (~rep["missed"] | rep["late"])
+        & ~np.isnan(rep["due"])
+        & (~np.isnan(rep["sent"]) | (rep["due"] <= end))
     )
     on_time = counted & ~rep["late"]
     out: dict[str, Any] = {

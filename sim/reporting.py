@@ -23,8 +23,9 @@ and the report is resumed where it was left), so the reports change no other
 record of the run. Reports are worked first come first served on the officers
 calls leave free; a follow-up or final report finished before its link's
 written first report is sent waits for it. A follow-up whose event has ended
-before an officer could start it is dropped: a missed report (漏报). A report
-sent after its limit is late (迟报).
+before an officer could start it is dropped (``missed``: the final report
+covers it); it is also late if its limit passed before the event ended. A
+report sent after its limit is late (迟报).
 
 Live video from the scene (可视化) is in :mod:`sim.desk_tables`; the queue of
 work at a desk in :mod:`sim.desk_queue`.
@@ -175,7 +176,7 @@ def report_chain(
         if pos + 1 >= len(levels):
             break
         block = _relay(block, out, pos + 1, top, stop, layout, work)
-    table = _finish(blocks, layout, rules, end, inc["call"], grade)
+    table = _finish(blocks, layout, rules, end, inc["call"], grade, stop)
     missed = np.bincount(table["incident"][table["missed"]], minlength=n)[:n]
     changes = np.bincount(ch_who, minlength=n)[:n] if n else np.zeros(0, np.int64)
     scene = scene_table(records, layout, answered, network, stations,
@@ -361,9 +362,12 @@ def _relay(
 
 def _finish(
     blocks: list[_Block], layout: DeskLayout, rules: ReportingRules, end: float,
-    call: np.ndarray, grades: np.ndarray,
+    call: np.ndarray, grades: np.ndarray, stop: np.ndarray,
 ) -> dict[str, np.ndarray]:  # fmt: skip
-    """The ``reports`` table: due times, lateness and follow-up numbers of every report."""
+    """The ``reports`` table: due times, lateness and follow-up numbers of every report.
+
+    ``stop``: when each incident's event ended (a follow-up not begun by then is dropped).
+    """
     offset = np.cumsum([0] + [b.n for b in blocks])
 
     def col(name: str, dtype: Any) -> np.ndarray:
@@ -406,6 +410,9 @@ def _finish(
     due[sel] = np.fmin(due[sel], sent[pair[sel]] + wap[grade[sel] - 1])
     with np.errstate(invalid="ignore"):
         late = ~missed & ~np.isnan(due) & ((sent > due + 1e-9) | (np.isnan(sent) & (due <= end)))
+        # A follow-up dropped when its event ended was late already if its limit had passed
+        # by then: the final report covering it does not make it on time.
+        late |= missed & (due < (stop[who] if who.size else np.zeros(0)) - 1e-9)
     # Follow-ups are numbered 续报一, 二, ... per incident and link, in the order sent.
     number = np.zeros(who.size, dtype=np.int64)
     fu = np.flatnonzero((kind == _FOLLOW) & ~np.isnan(sent))

@@ -43,15 +43,20 @@ def run():
 def _expected(records) -> dict[tuple[str, int], tuple[int, float | None]]:
     """``(kind, grade) -> (reports counted, share on time)`` straight from the reports table.
 
-    Counted: a limit, not missed, and sent or due within the run; on time: sent by the
-    limit (the ``late`` column is not used).
+    Counted: a limit, and sent or due within the run; a missed follow-up only if its limit
+    passed before its event cleared (then not on time); on time: sent by the limit (the
+    ``late`` column is not used).
     """
     rep, inc = records.reports, records.incidents
     grade_of = dict(zip(inc["id"].tolist(), inc["grade"].tolist(), strict=True))
+    cleared = dict(zip(inc["id"].tolist(), inc["cleared"].tolist(), strict=True))
     counts: dict[tuple[str, int], list[int]] = {(k, g): [0, 0] for k in KINDS for g in GRADES}
     for i in range(len(rep["kind"])):
         due, sent = float(rep["due"][i]), float(rep["sent"][i])
-        if rep["missed"][i] or math.isnan(due) or (math.isnan(sent) and due > records.end):
+        if math.isnan(due) or (math.isnan(sent) and due > records.end):
+            continue
+        stop = cleared[int(rep["incident"][i])]
+        if rep["missed"][i] and not due < (records.end if math.isnan(stop) else stop) - 1e-9:
             continue
         c = counts[(str(rep["kind"][i]), int(grade_of[int(rep["incident"][i])]))]
         c[0] += 1

@@ -356,7 +356,8 @@ def test_chain_invariants(s):
     assert set(rep["kind"][rep["missed"]].tolist()) <= {"follow_up"}
     assert np.all(rep["wait"][~np.isnan(rep["wait"])] >= 0)
     # Late: sent after the limit, or still unsent when the limit passed within the run;
-    # never late when sent in time, nor without a limit, nor when missed.
+    # never late when sent in time, nor without a limit; a missed follow-up is late
+    # exactly when its limit passed before its event ended (and it was dropped).
     due = rep["due"]
     with np.errstate(invalid="ignore"):
         assert not np.any(rep["late"] & done & (sent <= due))
@@ -365,7 +366,10 @@ def test_chain_invariants(s):
         assert np.all(rep["late"][unsent & (due <= end)])
         assert not np.any(rep["late"][unsent & (due > end)])
     assert not np.any(rep["late"] & np.isnan(due))
-    assert not np.any(rep["late"] & rep["missed"])
+    miss = rep["missed"]
+    stop = np.where(np.isnan(inc["cleared"]), end, inc["cleared"])[rep["incident"][miss]]
+    with np.errstate(invalid="ignore"):
+        assert np.array_equal(rep["late"][miss], due[miss] < stop - 1e-9)
     # 首报 before 续报: no follow-up or final report reaches a level before that link's
     # written first report (a second officer may finish one first: it is held).
     link = list(zip(rep["incident"].tolist(), rep["from_level"], rep["to_level"], strict=True))
@@ -710,7 +714,7 @@ def test_summary_shares_sit_inside_their_intervals():
         assert s["low"] <= s["share"] <= s["high"]
     # The phone reports of grade III-IV have no limit in Henan: left out of the share.
     r = records.reports
-    counted = (r["kind"] == "phone_first") & ~np.isnan(r["due"]) & ~r["missed"]
+    counted = (r["kind"] == "phone_first") & ~np.isnan(r["due"]) & (~r["missed"] | r["late"])
     counted &= ~np.isnan(r["sent"]) | (r["due"] <= records.end)
     assert rep["on_time"]["phone_first"]["n"] == int(counted.sum())
     ok = counted & ~r["late"]
@@ -782,3 +786,23 @@ def test_the_scene_counts_only_the_changes_to_report():
     assert np.array_equal(scene["changes"], per[scene["incident"]])
     assert scene["changes"].sum() > 0
     assert not scene["changes"][np.isnan(inc["call_taken"][scene["incident"]])].any()
+
+
+def test_a_follow_up_dropped_after_its_limit_is_late_and_counted():
+    # One township officer in a rainstorm: follow-ups queue behind first reports, and some
+    # are still unstarted, long overdue, when their event clears.
+    cfg = _config("rainstorm_72h", duty={"township": {"officers": 1}})
+    records = run_replication(cfg, replication=0).records
+    r = records.reports
+    fu = r["kind"] == "follow_up"
+    overdue = r["missed"] & fu & r["late"]
+    assert overdue.any() and (r["missed"] & fu & ~r["late"]).any()
+    s = summarise(records)["reporting"]["on_time"]["follow_up"]
+    with np.errstate(invalid="ignore"):
+        sent = ~np.isnan(r["sent"])
+        counted = fu & ~np.isnan(r["due"]) & (sent | (r["due"] <= records.end))
+        counted &= ~r["missed"] | r["late"]
+    # the overdue dropped follow-ups are in the share, as not on time
+    assert s["n"] == int(counted.sum())
+    assert s["share"] == pytest.approx((counted & ~r["late"]).sum() / counted.sum(), abs=1e-6)
+    assert (counted & overdue).sum() == overdue.sum()
