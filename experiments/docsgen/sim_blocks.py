@@ -288,8 +288,12 @@ def blocks() -> list[Block]:
         Block("sim-county-tail", sim, (SIM_COUNTY,), _county_tail),
         Block("sim-county-median", sim, (SIM_COUNTY,), _county_median),
         Block("sim-reporting-table", sim, (REPORTING,), _reporting_table),
-        Block("sim-reporting-follow-ups", sim, (REPORTING,),
-              lambda runs: _reporting_table(runs, FOLLOW_UP_ROWS)),  # fmt: skip
+        Block(
+            "sim-reporting-follow-ups",
+            sim,
+            (REPORTING,),
+            lambda runs: _reporting_table(runs, FOLLOW_UP_ROWS),
+        ),  # fmt: skip
         Block("sim-reporting-busy", sim, (REPORTING,), _township_busy),
         Block("sim-reporting-township", sim, (REPORTING,), _late_township),
         Block("sim-reporting-county", sim, (REPORTING,), _late_county),
