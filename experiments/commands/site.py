@@ -236,10 +236,30 @@ def format_evaluation(evaluation: Any) -> str:
     if fewer:
         lines.append("  " + _("(n=…): the pairs with data; the other replications had nothing "
                               "to measure for that metric"))  # fmt: skip
-    warning = evaluation_warning(evaluation)
-    if warning:
-        lines.append("  " + warning)
+    for warning in (evaluation_warning(evaluation), served_warning(evaluation)):
+        if warning:
+            lines.append("  " + warning)
     return "\n".join(lines)
+
+
+def served_warning(evaluation: Any, least: float = 0.95) -> str | None:
+    """A warning when either siting served fewer than ``least`` of the incidents.
+
+    The time metrics are of the incidents served: a siting that leaves most of
+    them unserved (no team with the capability anywhere, say) can look better on
+    minutes while failing the county.
+    """
+    s = getattr(evaluation, "served", None)
+    if not s or not all(len(s.get(k, ())) for k in ("current", "proposed")):
+        return None
+    cur, new = (float(np.nanmean(s[k])) for k in ("current", "proposed"))
+    if not (cur < least or new < least):
+        return None
+    return _(
+        "warning: {current} of the incidents were served with the current siting and "
+        "{proposed} with the proposed one; the times above are of those served (yingji run "
+        "on the config says why the others were not)"
+    ).format(current=f"{100 * cur:.1f}%", proposed=f"{100 * new:.1f}%")
 
 
 def evaluation_warning(evaluation: Any) -> str | None:

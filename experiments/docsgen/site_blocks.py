@@ -229,8 +229,9 @@ def _sites_excerpt(runs: Runs) -> str:
         .splitlines()
     )
     picked, seen = [lines[0]], set()
+    at = lines[0].split(",").index("status")
     for line in lines[1:]:
-        status = line.split(",")[1]
+        status = line.split(",")[at]
         if status in ("kept", "closed", "new") and status not in seen:
             seen.add(status)
             picked.append(line)

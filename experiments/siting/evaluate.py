@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -132,6 +132,9 @@ class Evaluation:
         Number of replications.
     level
         Confidence level of the intervals.
+    served
+        ``"current"`` and ``"proposed"`` -> share of each replication's incidents that
+        were served (the time metrics describe those only); empty if not measured.
     """
 
     metrics: tuple[str, ...]
@@ -139,6 +142,30 @@ class Evaluation:
     proposed: dict[str, np.ndarray]
     replications: int
     level: float = 0.95
+    served: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def replication_table(self) -> dict[str, list[Any]]:
+        """One row per metric and replication: both values and their difference.
+
+        The numbers every interval of :meth:`table` is computed from, so that a
+        planner can check one by hand; replication ``r`` is the run ``yingji run``
+        makes as its replication ``r`` with the same config and seed.
+
+        Returns
+        -------
+        dict of lists
+            Columns ``metric, replication, current, proposed, diff`` (``nan`` where
+            the replication had nothing to measure).
+        """
+        cols: dict[str, list[Any]] = {
+            k: [] for k in ("metric", "replication", "current", "proposed", "diff")
+        }
+        for m in self.metrics:
+            a, b = np.asarray(self.current[m], float), np.asarray(self.proposed[m], float)
+            for r in range(a.size):
+                for k, v in zip(cols, (m, r, a[r], b[r], b[r] - a[r]), strict=True):
+                    cols[k].append(v)
+        return cols
 
     def table(self) -> dict[str, list[Any]]:
         """One row per metric: both means with intervals and the paired difference.
@@ -264,10 +291,13 @@ def evaluate_siting(
         config, [current, proposed], replications=replications, seed=seed, workers=workers,
         dask=dask, progress=progress,
     )  # fmt: skip
+    served: dict[str, list[float]] = {"current": [], "proposed": []}
     for r in range(replications):
         for which, done in (("current", runs[0]), ("proposed", runs[1])):
             res = done[r]
             row = {**res.summary, **supply_metrics(res.records, standard_min)}
+            n = res.summary.get("incidents", 0)
+            served[which].append(res.summary.get("served", 0) / n if n else math.nan)
             for m in metrics:
                 # nan: nothing to measure in this replication (no incidents); a count
                 # its summary leaves out for being 0 is 0.
@@ -277,4 +307,5 @@ def evaluate_siting(
         current={m: np.asarray(v) for m, v in values["current"].items()},
         proposed={m: np.asarray(v) for m, v in values["proposed"].items()},
         replications=replications,
+        served={k: np.asarray(v) for k, v in served.items()},
     )

@@ -16,12 +16,15 @@ from experiments.config import Region
 from experiments.siting.evaluate import Evaluation
 from experiments.siting.plan import SitingResult
 from experiments.store import atomic_write_text, write_table
+from networks import i18n
 from networks.i18n import _
+from networks.names import facility_label
 
 #: Every file ``yingji site`` may write into a task's folder.
 SITE_FILES = (
     "sites.csv", "sites.geojson", "coverage.json", "proposed_stations.csv",
-    "proposed_depots.csv", "coverage_map.png", "evaluation.csv", "evaluation.png",
+    "proposed_depots.csv", "coverage_map.png", "evaluation.csv", "evaluation_replications.csv",
+    "evaluation.png",
 )  # fmt: skip
 
 
@@ -46,7 +49,8 @@ def site_names_zh(result: SitingResult, proposed: Region) -> dict[str, str]:
 def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
     """One row per site of the tier, current or proposed.
 
-    Columns: ``name``; ``status`` (``kept``, ``new``, ``closed``, ``fixed`` for
+    Columns: ``name``, ``name_zh`` (its Chinese name, empty if it has none); ``status``
+    (``kept``, ``new``, ``closed``, ``fixed`` for
     sites fixed open, ``merged`` for a current site that shares its node with a
     facility of another tier, which serves there instead); ``tier``, ``node``,
     ``osmid``, ``lon``, ``lat``, ``x``, ``y``; ``demand_served`` (demand weight
@@ -73,8 +77,13 @@ def site_table(result: SitingResult, proposed: Region) -> dict[str, list[Any]]:
             within[k] = prob.weights[mine & (reach <= prob.budget_min)].sum()
     status_at = result.statuses()
     status = [status_at[int(n)] for n in nodes]
+    names = [name_at.get(int(n), f"Node {n}") for n in nodes]
+    zh = site_names_zh(result, proposed)
+    with i18n.language("zh"):  # as a Chinese map or report names it, in any language
+        shown = [facility_label(n, zh) for n in names]
     return {
-        "name": [name_at.get(int(n), f"Node {n}") for n in nodes],
+        "name": names,
+        "name_zh": [z if z != n else "" for n, z in zip(names, shown, strict=True)],
         "status": status,
         "tier": [task.tier] * nodes.size,
         "node": nodes.tolist(),
@@ -238,6 +247,9 @@ def write_siting_outputs(
     written.append(write_table(rows, out / f"proposed_{task.facility}", fmt="csv"))
     if evaluation is not None:
         written.append(write_table(evaluation.table(), out / "evaluation", fmt="csv"))
+        written.append(
+            write_table(evaluation.replication_table(), out / "evaluation_replications", fmt="csv")
+        )
     if plots:
         names = dict(zip(table["node"], table["name"], strict=True))
         fig = plot_coverage_map(result, names=names, names_zh=site_names_zh(result, proposed))

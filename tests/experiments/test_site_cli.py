@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from experiments.cli import main
@@ -27,7 +28,8 @@ def test_example_writes_every_file_of_both_tasks(sited):
         names = {p.name for p in (sited / task).iterdir() if not p.name.startswith(".")}
         assert names == {
             "sites.csv", "sites.geojson", "coverage.json", f"proposed_{facility}.csv",
-            "coverage_map.png", "evaluation.csv", "evaluation.png",
+            "coverage_map.png", "evaluation.csv", "evaluation_replications.csv",
+            "evaluation.png",
         }  # fmt: skip
         for png in ("coverage_map.png", "evaluation.png"):
             assert (sited / task / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -95,6 +97,35 @@ def test_evaluation_table_is_paired_and_consistent(sited):
     # Call taking does not depend on where stations stand: identical in both sitings.
     call = next(r for r in rows if r["metric"] == "compliance_call_taking")
     assert float(call["diff"]) == 0.0 and float(call["diff_low"]) == 0.0
+
+
+def test_every_interval_can_be_checked_from_the_replications_file(sited):
+    from scipy import stats
+
+    table = {r["metric"]: r for r in read_csv(sited / "stations" / "evaluation.csv")}
+    reps = read_csv(sited / "stations" / "evaluation_replications.csv")
+    assert {r["metric"] for r in reps} == set(table)
+    for metric, row in table.items():
+        mine = [r for r in reps if r["metric"] == metric]
+        assert [int(r["replication"]) for r in mine] == [0, 1, 2]
+        d = np.asarray([float(r["proposed"]) - float(r["current"]) for r in mine])
+        assert d == pytest.approx([float(r["diff"]) for r in mine], abs=1e-9)
+        assert d.mean() == pytest.approx(float(row["diff"]), abs=1e-6)
+        assert np.mean([float(r["current"]) for r in mine]) == pytest.approx(
+            float(row["current"]), abs=1e-6
+        )
+        # the paired t interval, by hand
+        half = stats.t.ppf(0.975, d.size - 1) * d.std(ddof=1) / np.sqrt(d.size)
+        assert float(row["diff_low"]) == pytest.approx(d.mean() - half, abs=1e-6)
+        assert float(row["diff_high"]) == pytest.approx(d.mean() + half, abs=1e-6)
+
+
+def test_sites_csv_names_the_sites_in_chinese_too(sited):
+    rows = read_csv(sited / "stations" / "sites.csv")
+    # the built-in county's stations by their Chinese names, a proposed one as 拟建
+    assert rows and all("应急救援站" in r["name_zh"] for r in rows)
+    new = [r for r in rows if r["status"] == "new"]
+    assert new and all(r["name_zh"].endswith("（拟建）") for r in new)
 
 
 def test_proposed_stations_read_back_as_a_run_config(sited, tmp_path):
@@ -313,3 +344,22 @@ def test_a_site_run_killed_after_its_first_task_leaves_the_old_folder(tmp_path):
     assert main(["site", str(EXAMPLE), "--task", "depots", "--no-plots", "--out", str(out),
                  "--overwrite"]) == 0  # fmt: skip
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_siting_that_serves_few_incidents_says_so():
+    import dataclasses
+
+    from experiments.commands.site import format_evaluation
+    from experiments.siting.evaluate import Evaluation
+
+    m = "intervals_arrival_mean"
+    few = {"current": np.array([0.03, 0.04, 0.03]), "proposed": np.array([0.03, 0.05, 0.03])}
+    ev = Evaluation((m,), {m: np.array([5.0, 6.0, 7.0])}, {m: np.array([4.0, 5.0, 5.5])}, 3,
+                    served=few)  # fmt: skip
+    text = format_evaluation(ev)
+    # the minutes look better; the line under them says they are of 3 % of the incidents
+    assert "better" in text
+    assert "3.3% of the incidents were served with the current siting and 3.7%" in text
+    for share in (np.ones(3), np.array([1.0, 0.96, 0.97])):
+        ok = dataclasses.replace(ev, served={"current": share, "proposed": share})
+        assert "were served" not in format_evaluation(ok)
