@@ -376,7 +376,8 @@ def staged_folder(
 ) -> Iterator[Path]:
     """Write a command's output folder as one unit.
 
-    Yields a hidden staging folder beside ``path``; when the block ends without
+    Yields a hidden staging folder beside ``path`` (beside the folder it points to, if
+    ``path`` is a symbolic link, which is kept); when the block ends without
     an exception the staging folder becomes ``path`` in one step (replacing an
     earlier output only with ``overwrite``). On an exception, or a kill, the
     staging folder is dropped and ``path`` is left exactly as it was.
@@ -397,6 +398,11 @@ def staged_folder(
     pathlib.Path
         The folder to write into.
     """
+    if Path(path).is_symlink():
+        # Write through the link: staged beside the folder it points to, swapped in there,
+        # and the link left as the user made it (renaming the link itself would move it
+        # aside and write a real folder in its place).
+        path = Path(path).resolve()
     target = check_folder_target(path, option=option, overwrite=overwrite, command=command)
     sweep_stale(target)
     target.parent.mkdir(parents=True, exist_ok=True)
