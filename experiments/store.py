@@ -120,6 +120,16 @@ def _point_dir(point_id: str) -> str:
     return f"runs/{point_id}"
 
 
+def _any_result(root: Path) -> bool:
+    """Whether ``root`` holds a finished replication of any design point."""
+    return any(
+        _RUN_FILE.match(f.name)
+        for d in (root / "runs").glob("*")
+        if d.is_dir()
+        for f in d.iterdir()
+    )
+
+
 def _run_name(replication: int) -> str:
     return f"r{replication:05d}"
 
@@ -168,8 +178,20 @@ class ResultStore:
         manifest = new_manifest(spec, points, replicate=replicate)
         identity = manifest["identity"]
         path = root / "manifest.json"
-        if path.exists():
-            old = read_manifest(root)
+        old = read_manifest(root) if path.exists() else None
+        if old is not None and old.get("identity") != identity and not _any_result(root):
+            # An earlier start that stored nothing (refused at its first replication, say,
+            # for input it only checks there): nothing to keep apart, so this one starts.
+            logger.warning(
+                _(
+                    "{folder}: held an earlier experiment ({difference}) without a finished "
+                    "replication; started again for this one"
+                ).format(folder=root, difference=difference(old, manifest))
+            )
+            for f in (root / "points").glob("*.json"):
+                f.unlink()
+            old = None
+        if old is not None:
             if old.get("identity") != identity:
                 raise ConfigError(
                     _(
@@ -192,7 +214,7 @@ class ResultStore:
                         "Use a new --out folder for results from one code state only."
                     ).format(folder=root)
                 )
-        else:
+        elif not path.exists():
             check_output_folder(root)
         # What a killed run was writing: never a result (only renamed files are).
         sweep_temp_files(root)

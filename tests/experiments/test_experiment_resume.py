@@ -396,3 +396,34 @@ def test_sigterm_of_the_parent_stops_the_workers_and_exits_cleanly(tmp_path):
     assert not [p for p in out.rglob(".yj-tmp-*")]
     found, damaged = ResultStore.open(out).scan()
     assert found and not damaged
+
+
+def test_a_folder_an_earlier_start_left_without_results_can_take_the_fixed_experiment(
+    tmp_path, caplog
+):
+    """Input checked only at the first replication (a node off the network, say) fails
+    after the folder is made; once fixed, the same --out must not be refused as holding
+    a different experiment: it holds no result. One with a result still is."""
+    out = tmp_path / "out"
+
+    def failing(config, *, replication, root_seed):
+        raise ValueError("events[0].at: node 999999 is not on the network")
+
+    with pytest.raises(ValueError):
+        run_experiment(make_spec(tmp_path, root_seed=1), out, replicate=failing, progress=False)
+    assert (out / "manifest.json").is_file()
+    fixed = make_spec(tmp_path, root_seed=2)  # another experiment by its identity
+    res = run_experiment(fixed, out, replicate=fake_replicate, progress=False)
+    assert (res.ran, res.skipped) == (12, 0)
+    assert "without a finished replication" in caplog.text
+    assert sorted(p.name for p in (out / "points").iterdir()) == [
+        f"{p.id}.json" for p in fixed.points()
+    ]
+    # now it holds results: a third experiment is refused, the results kept
+    before = result_files(out)
+    from networks.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="different experiment"):
+        run_experiment(make_spec(tmp_path, root_seed=3), out, replicate=fake_replicate,
+                       progress=False)  # fmt: skip
+    assert result_files(out) == before
