@@ -161,6 +161,12 @@ class ReportingRules:
             if not (isinstance(v, list) and len(v) == 4 and all(x in LEVELS[1:] for x in v)):
                 raise r.error("reach", _("expected four levels (grades I-IV) from {levels}")
                               .format(levels=", ".join(LEVELS[1:])))  # fmt: skip
+            up = [LEVELS.index(x) for x in v]
+            if any(a < b for a, b in zip(up, up[1:], strict=False)):
+                # A graver event is never reported less far than a milder one.
+                why = _("a graver grade must reach at least as high as a milder one "
+                        "(grades I-IV, got {reach})")  # fmt: skip
+                raise r.error("reach", why.format(reach=v))
             kw["reach"] = tuple(v)
         if r.has("deadlines"):
             d = r.table("deadlines")

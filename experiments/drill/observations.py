@@ -91,6 +91,8 @@ REPORT_KINDS = {
     "follow_up": "followup",
     "final": "final",
 }
+#: The drill file's names of the first reports (its ``[reporting]`` keys), read as these.
+REPORT_ALIASES = {"first_phone": "phone_first", "first_written": "written_first"}
 #: Levels a report may go to (``phone_first:city``).
 LEVELS = ("township", "county", "city", "province", "state")
 #: An observations file, CSV or the first sheet of an XLSX workbook (``--observations``).
@@ -344,6 +346,7 @@ def read_observations(
             milestones[ref], where[ref] = minute, n
         elif kind == "report":
             what, _sep, level = ref.partition(":")
+            what = REPORT_ALIASES.get(what, what)
             if what not in REPORT_KINDS:
                 raise fail(
                     "ref", _("expected one of {names}").format(names=", ".join(REPORT_KINDS))

@@ -413,13 +413,24 @@ class DrillSpec:
 
         rp = top.table("reporting", {})
         reporting = dict(DEFAULT_REPORTING)
+        from sim.reporting_rules import MIN_INTERVAL  # the run config's floor, one number
+
         for name in rp.data:
             v = rp.get(str(name))
             vals = v if isinstance(v, list) else [v] * 4
             if len(vals) != 4:
                 raise rp.error(str(name), _("expected minutes, or a list of 4 (grades I-IV)"))
+            # A deadline of 0 min cannot be met; a follow-up "every 0 min" is no rule (as in
+            # a run config's [reporting]).
+            every = str(name) == "follow_up_every"
             reporting[str(name)] = tuple(
-                check_num(x, lambda m, n=str(name): rp.error(n, m), lo=0, hi=MAX_MINUTES)
+                check_num(
+                    x,
+                    lambda m, n=str(name): rp.error(n, m),
+                    lo=MIN_INTERVAL if every else 0,
+                    lo_open=not every,
+                    hi=MAX_MINUTES,
+                )  # fmt: skip
                 for x in vals
             )  # type: ignore[assignment]
 

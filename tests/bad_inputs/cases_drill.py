@@ -323,6 +323,18 @@ CASES = [
         small_with(reporting="first_phone = [15, 15, 30, 1e300]"),
     ),
     Case(
+        "drill-draw-reporting-zero",
+        (*DRAW, "--out", "d", "--key", "k"),
+        ("drill.toml", "reporting.first_phone", "> 0"),
+        small_with(reporting="first_phone = 0"),
+    ),
+    Case(
+        "drill-draw-follow-up-every-5",
+        (*DRAW, "--out", "d", "--key", "k"),
+        ("drill.toml", "reporting.follow_up_every", ">= 10"),
+        small_with(reporting="follow_up_every = [720, 720, 720, 5]"),
+    ),
+    Case(
         "drill-draw-risk-huge",
         (*DRAW, "--out", "d", "--key", "k"),
         ("drill.toml", "risk.building_fire"),

@@ -517,3 +517,23 @@ def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(rev
         ("indicator", "C3"), ("indicator", "C4"), ("indicator", "O4"), ("indicator", "O6"),
         ("indicator", "S1"), ("indicator", "S4"), ("inject", "6"),
     ]  # fmt: skip
+
+
+def test_the_drill_files_names_of_first_reports_are_read_in_observations(revealed, tmp_path):
+    # [reporting] says first_phone and first_written; an evaluator who writes those in the
+    # observations means phone_first and written_first, and scores the same
+    from experiments.drill.score import read_drill_observations, score_drill
+    from scenarios.drill import DrillScript
+
+    script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+    text = OBSERVATIONS.read_text(encoding="utf-8")
+    renamed = text.replace("report,phone_first:", "report,first_phone:").replace(
+        "report,written_first:", "report,first_written:"
+    )
+    assert renamed != text
+    obs = tmp_path / "obs.csv"
+    obs.write_text(renamed, encoding="utf-8")
+    got = read_drill_observations(script, obs)
+    want = read_drill_observations(script, OBSERVATIONS)
+    assert [r.kind for r in got.reports] == [r.kind for r in want.reports]
+    assert score_drill(script, got).total == pytest.approx(score_drill(script, want).total)

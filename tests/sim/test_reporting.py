@@ -601,6 +601,7 @@ def test_rainstorm_reports_late_with_one_township_officer_fewer_with_three():
         ({"rules": "beijing"}, "reporting.rules"),
         ({"reach": ["city", "city", "city"]}, "reporting.reach"),
         ({"reach": ["city", "city", "city", "township"]}, "reporting.reach"),
+        ({"reach": ["city", "city", "state", "state"]}, "reporting.reach"),  # I below IV
         ({"deadlines": {"phone_first": -5}}, "reporting.deadlines.phone_first"),
         ({"deadlines": {"final": [60, 60, 60, -1]}}, "reporting.deadlines.final"),
         ({"deadlines": {"phone_first": [60, 60]}}, "reporting.deadlines.phone_first"),
