@@ -47,13 +47,43 @@ _AT = re.compile(r"(.*) \(at line (\d+), column (\d+)\)$", re.S)
 _AT_END = re.compile(r"(.*) \(at end of document\)$", re.S)
 
 
-def toml_error_text(error: Exception) -> str:
+_TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\" ]+?)\s*=")
+
+
+def repeated_key(source: str) -> tuple[str, int, int] | None:
+    """The first key a TOML text gives twice in one table: ``(dotted key, line, line)``.
+
+    A plain line scan (table headers and ``key =`` lines; arrays of tables start a
+    new table each), enough to name the key behind tomllib's "Cannot overwrite a
+    value", which names none (and at the end of a file, no line either).
+    """
+    seen: dict[str, int] = {}
+    table = ""
+    for n, line in enumerate(source.splitlines(), 1):
+        if m := _TABLE.match(line):
+            table = m.group(1).replace(" ", "")
+            if line.lstrip().startswith("[["):
+                seen = {k: v for k, v in seen.items() if not k.startswith(table + ".")}
+            continue
+        if m := _KEY.match(line):
+            key = ".".join(p.strip().strip('"') for p in m.group(1).split("."))
+            full = f"{table}.{key}" if table else key
+            if full in seen:
+                return full, seen[full], n
+            seen[full] = n
+    return None
+
+
+def toml_error_text(error: Exception, source: str | None = None) -> str:
     """``error`` (a :class:`tomllib.TOMLDecodeError`) in the language in use.
 
     Parameters
     ----------
     error
         The error tomllib raised.
+    source
+        The text parsed: "Cannot overwrite a value" then names the key given twice.
 
     Returns
     -------
@@ -61,6 +91,12 @@ def toml_error_text(error: Exception) -> str:
         Its message, with the line and column, translated where it is listed.
     """
     text = " ".join(str(error).split())
+    twice = repeated_key(source) if source and "Cannot overwrite a value" in text else None
+    if twice is not None:
+        key, first, second = twice
+        return _("{key} is given twice (lines {first} and {second})").format(
+            key=key, first=first, second=second
+        )
     where = ""
     if m := _AT.match(text):
         text, where = (

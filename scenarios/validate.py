@@ -284,8 +284,10 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     TOML does not allow it.
     """
     p = Path(path)
+    text = None
     try:
-        return tomllib.loads(p.read_bytes().decode("utf-8").removeprefix("\ufeff"))
+        text = p.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        return tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(_("file not found"), source=str(p)) from None
     except OSError as exc:
@@ -295,7 +297,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         from scenarios.toml_errors import toml_error_text
 
-        error = toml_error_text(exc)
+        error = toml_error_text(exc, text)
         raise ConfigError(_("not valid TOML: {error}").format(error=error), source=str(p)) from None
     except UnicodeDecodeError:
         raise ConfigError(_("not a UTF-8 text file"), source=str(p)) from None

@@ -8,7 +8,9 @@ import tomllib
 import pytest
 
 from networks import i18n
+from networks.errors import ConfigError
 from scenarios.toml_errors import toml_error_text
+from scenarios.validate import read_toml
 
 #: Malformed files, one per kind of tomllib error a config author makes.
 BAD = [
@@ -46,3 +48,22 @@ def test_an_unknown_message_passes_as_it_is():
     err = ValueError("Something new (at line 4, column 2)")
     with i18n.language("zh"):
         assert toml_error_text(err) == "Something new（第 4 行第 2 列）"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "lines"),
+    [
+        ("[run]\nseed = 1\nreplications = 2\nseed = 3", "run.seed", (2, 4)),  # no final newline
+        ("[run]\nseed = 1\nseed = 3\n", "run.seed", (2, 3)),
+        ("name = 'a'\n[x]\nname = 1\n[[t]]\nk = 1\n[[t]]\nk = 2\nk = 3\n", "t.k", (7, 8)),
+        ("[s]\nb.c = 2\n b . c = 3\n", "s.b.c", (2, 3)),
+    ],
+)
+def test_a_key_given_twice_is_named_with_both_lines(tmp_path, text, key, lines):
+    p = tmp_path / "dup.toml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        read_toml(p)
+    assert str(info.value).endswith(
+        f"not valid TOML: {key} is given twice (lines {lines[0]} and {lines[1]})"
+    )
