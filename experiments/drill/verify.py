@@ -196,6 +196,16 @@ def seed_warnings(script: DrillScript) -> tuple[str, ...]:
     )
 
 
+def _script_agrees(revealed: Path, manifest: dict) -> bool:
+    """Whether the revealed script and salt open the commitment ``manifest`` records."""
+    try:
+        body = (revealed / "script.json").read_bytes()
+        salt = bytes.fromhex(str(json.loads((revealed / "opening.json").read_bytes())["salt"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return matches(str(manifest.get("commitment", "")), salt, body)
+
+
 def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
     """Check every file of ``revealed`` against its manifest; its SHA-256 and the file count.
 
@@ -211,6 +221,20 @@ def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
     if body.get("commitment") != public.get("commitment") or body.get("exercise_id") != public.get(
         "exercise_id"
     ):
+        if _script_agrees(revealed, body):
+            # The revealed script opens the manifest's commitment: the manifest is the
+            # reveal's own, and the published commitment is what changed.
+            raise SealError(
+                _(
+                    "{path}: does not match the revealed drill (the revealed script opens "
+                    "commitment {theirs}, not {ours}): changed after the draw, or another "
+                    "drill's"
+                ).format(
+                    path=revealed.parent / PUBLIC,
+                    theirs=str(body.get("commitment"))[:8] + "…",
+                    ours=str(public.get("commitment"))[:8] + "…",
+                )
+            )
         raise SealError(
             _("{path}: the manifest belongs to another drill (its commitment differs)").format(
                 path=path

@@ -362,3 +362,24 @@ def test_reveal_without_the_network_file_still_writes_every_packet_but_the_map(
     assert not (ev / "map.png").exists() and "map.png" not in (ev / "evaluation.md").read_text()
     assert (ev / "benchmark.csv").exists()
     assert run(capsys, "drill", "verify", d)[0] == 0
+
+
+def test_a_changed_commitment_is_blamed_on_commitment_json_not_the_manifest(
+    drawn, tmp_path, capsys
+):
+    d = fresh_copy(drawn, tmp_path)
+    assert run(capsys, "drill", "reveal", "--early", d, "--key", drawn[1])[0] == 0
+    public = json.loads((d / "commitment.json").read_text())
+    c = public["commitment"]
+    public["commitment"] = ("1" if c[0] == "0" else "0") + c[1:]
+    (d / "commitment.json").write_text(json.dumps(public, indent=1) + "\n")
+    line = fails_cleanly(capsys, "drill", "verify", d)
+    assert str(d / "commitment.json") in line and "manifest" not in line
+    assert c[:8] in line  # the commitment the revealed script opens
+    # a manifest from another drill is still blamed on the manifest
+    public["commitment"] = c
+    (d / "commitment.json").write_text(json.dumps(public, indent=1) + "\n")
+    m = json.loads((d / "revealed" / "manifest.json").read_text())
+    m["commitment"] = "ab" * 32
+    (d / "revealed" / "manifest.json").write_text(json.dumps(m))
+    assert "manifest.json" in fails_cleanly(capsys, "drill", "verify", d)
