@@ -184,6 +184,16 @@ def _is_empty_dir(p: Path) -> bool:
     return p.is_dir() and not any(p.iterdir())
 
 
+def _experiment_folder(p: Path) -> bool:
+    """Whether ``p`` holds a ``yingji experiment run`` folder (its manifest says so)."""
+    from experiments.manifest import FORMAT
+
+    try:
+        return json.loads((p / "manifest.json").read_bytes()).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def check_folder_target(
     path: str | os.PathLike[str],
     *,
@@ -234,6 +244,16 @@ def check_folder_target(
     check_parent_writable(p, option)
     if p.is_dir() and not _is_empty_dir(p):
         written, made_by = read_marker(p) or (None, None)
+        if written is None and command is not None and _experiment_folder(p):
+            # An experiment folder has no marker (it is resumed, not swapped in): say whose.
+            raise ConfigError(
+                _(
+                    "holds the output of 'yingji {other}', which 'yingji {command}' does not "
+                    "replace; use another {option} folder"
+                ).format(other="experiment run", command=command, option=option),
+                source=str(p),
+                key=option,
+            )
         if written is None:
             raise ConfigError(
                 _(

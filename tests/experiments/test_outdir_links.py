@@ -26,3 +26,20 @@ def test_a_linked_output_folder_is_written_where_the_link_points(tmp_path, exist
     # nothing left beside the link or the folder (no link renamed aside, no staging)
     assert [p.name for p in (tmp_path / "lk").iterdir()] == ["out"]
     assert [p.name for p in real.parent.iterdir()] == ["res"]
+
+
+def test_an_experiment_folder_is_named_as_one_when_refused(tmp_path):
+    import json
+
+    from experiments.manifest import FORMAT
+    from experiments.outdir import check_folder_target
+    from networks.errors import ConfigError
+
+    exp = tmp_path / "exp1"
+    exp.mkdir()
+    (exp / "manifest.json").write_text(json.dumps({"format": FORMAT}))
+    with pytest.raises(ConfigError, match="output of 'yingji experiment run'"):
+        check_folder_target(exp, command="run", overwrite=True)
+    (exp / "manifest.json").write_text("{}")  # anybody's folder: not called yingji's
+    with pytest.raises(ConfigError, match="not written by yingji"):
+        check_folder_target(exp, command="run", overwrite=True)
