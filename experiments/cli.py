@@ -26,7 +26,7 @@ from typing import NoReturn
 from experiments.worker_guard import WorkerLost
 from networks import __version__, i18n
 from networks.errors import YingjiError
-from networks.i18n import N_, _
+from networks.i18n import N_, _, os_reason
 
 #: Modules with a ``register(subparsers)`` function, in help order.
 COMMANDS = (
@@ -291,7 +291,7 @@ def _main(argv: list[str]) -> int:
         # The machine refused a file (permissions, disk full, a file in a folder's
         # place): the user's to fix, so one line naming the file, not a traceback.
         where = exc.filename if exc.filename is not None else "yingji"
-        print(_error_line(f"{where}: {exc.strerror or exc}"), file=sys.stderr)
+        print(_error_line(f"{where}: {os_reason(exc)}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(_("yingji: interrupted"), file=sys.stderr)

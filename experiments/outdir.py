@@ -35,7 +35,7 @@ from pathlib import Path
 
 from networks.errors import ConfigError
 from networks.files import atomic_write_text, fsync_dir
-from networks.i18n import _
+from networks.i18n import _, os_reason
 
 #: Hidden file that marks a folder written by a yingji command.
 MARKER = ".yingji-output"
@@ -67,7 +67,7 @@ def check_parent_writable(path: Path, option: str, *, inside: bool = False) -> N
         probe = tempfile.mkdtemp(prefix=".yj-probe-", dir=base)
     except OSError as exc:
         raise ConfigError(
-            _("cannot write in {path} ({error})").format(path=base, error=exc.strerror),
+            _("cannot write in {path} ({error})").format(path=base, error=os_reason(exc)),
             source=str(path),
             key=option,
         ) from None
@@ -431,7 +431,7 @@ def staged_folder(
         stage.mkdir()
     except OSError as exc:
         raise ConfigError(
-            _("cannot write here ({error})").format(error=exc.strerror),
+            _("cannot write here ({error})").format(error=os_reason(exc)),
             source=str(target),
             key=option,
         ) from None

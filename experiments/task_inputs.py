@@ -41,7 +41,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from networks.errors import ConfigError, YingjiError
-from networks.i18n import _
+from networks.i18n import _, os_reason
 from scenarios.validate import read_toml
 
 __all__ = ["InputShipper", "dask_client", "release", "run_shipped", "shipper", "submit"]
@@ -178,7 +178,7 @@ class InputShipper:
             except OSError as exc:  # gone or unreadable since the config was read
                 raise ConfigError(
                     _("cannot read {path} to send it to the Dask workers ({error})").format(
-                        path=path, error=exc.strerror or exc
+                        path=path, error=os_reason(exc)
                     ),
                     key="--dask",
                 ) from None

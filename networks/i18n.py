@@ -28,6 +28,7 @@ carries both languages in its own files as ``name`` and ``name_zh``;
 from __future__ import annotations
 
 import contextlib
+import errno
 import gettext
 import locale
 import os
@@ -212,6 +213,33 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark a constant for translation without translating it now (see :func:`_`)."""
     return message
+
+
+#: The operating system's reasons a file could not be read or written, as Linux words
+#: them (the message ids), by error number.
+_OS_REASONS = {
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.ENOENT: N_("No such file or directory"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EDQUOT: N_("Disk quota exceeded"),
+    errno.EROFS: N_("Read-only file system"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOTEMPTY: N_("Directory not empty"),
+    errno.ENAMETOOLONG: N_("File name too long"),
+    errno.ELOOP: N_("Too many levels of symbolic links"),
+    errno.EIO: N_("Input/output error"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the operating system refused, in the language in use (its own words otherwise)."""
+    known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    if known is not None and get_language() == "zh":
+        return _(known)
+    return exc.strerror or str(exc)
 
 
 def pick(data: Mapping[str, Any], key: str, default: Any = None) -> Any:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from networks.errors import ConfigError
-from networks.i18n import _
+from networks.i18n import _, os_reason
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ def read_table_text(path: str | Path) -> str:
         data = p.read_bytes()
     except OSError as exc:
         raise ConfigError(
-            _("cannot read: {reason}").format(reason=exc.strerror), source=src
+            _("cannot read: {reason}").format(reason=os_reason(exc)), source=src
         ) from None
     try:
         return data.decode("utf-8-sig")
@@ -292,7 +292,7 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigError(_("file not found"), source=str(p)) from None
     except OSError as exc:
         raise ConfigError(
-            _("cannot read: {reason}").format(reason=exc.strerror), source=str(p)
+            _("cannot read: {reason}").format(reason=os_reason(exc)), source=str(p)
         ) from None
     except tomllib.TOMLDecodeError as exc:
         from scenarios.toml_errors import toml_error_text

@@ -48,7 +48,7 @@ from experiments.outdir import check_file_target, check_folder_target
 from networks import i18n
 from networks.errors import ConfigError
 from networks.files import atomic_write_bytes, fsync_dir
-from networks.i18n import _
+from networks.i18n import _, os_reason
 from networks.seeds import SeedLike, as_root_seed
 from scenarios.drill import (
     GENERATOR_VERSION,
@@ -218,7 +218,7 @@ def _write_drill(out: Path, files: dict[str, bytes], new_key: tuple[Path, bytes]
         stage.mkdir()
     except OSError as exc:
         raise ConfigError(
-            _("cannot write beside it ({reason})").format(reason=exc.strerror),
+            _("cannot write beside it ({reason})").format(reason=os_reason(exc)),
             source=str(out),
             key="--out",
         ) from None
@@ -235,7 +235,7 @@ def _write_drill(out: Path, files: dict[str, bytes], new_key: tuple[Path, bytes]
                     _("{folder} appeared during the draw; not overwriting it").format(folder=out)
                 ) from None
             raise ConfigError(
-                _("cannot create ({reason})").format(reason=exc.strerror),
+                _("cannot create ({reason})").format(reason=os_reason(exc)),
                 source=str(out),
                 key="--out",
             ) from None

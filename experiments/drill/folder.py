@@ -38,7 +38,7 @@ from typing import Any
 
 from experiments.outdir import STAGE_PREFIX, pid_alive, sweep_stale
 from networks.files import TMP_PREFIX
-from networks.i18n import N_, _
+from networks.i18n import N_, _, os_reason
 from scenarios.drill import DrillScript, SealError, canonical_json, is_canonical
 
 SEALED = "script.sealed"
@@ -89,7 +89,7 @@ def read_bytes(path: Path, *, missing: str, unreadable: str, **fields: Any) -> b
     except FileNotFoundError:
         raise SealError(missing.format(path=path, **fields)) from None
     except OSError as exc:
-        raise SealError(unreadable.format(path=path, reason=exc.strerror, **fields)) from None
+        raise SealError(unreadable.format(path=path, reason=os_reason(exc), **fields)) from None
 
 
 def read_json(path: Path, what: str) -> dict[str, Any]:

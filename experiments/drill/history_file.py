@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from experiments.outdir import check_file_target
 from networks.errors import ConfigError
-from networks.i18n import _
+from networks.i18n import _, os_reason
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.draw import PastDrill
 from scenarios.drill.rehearsal import canonical_history, parse_moment
@@ -127,7 +127,8 @@ def read_history(
         ) from None
     except OSError as exc:
         raise ConfigError(
-            _("cannot read the history file ({reason})").format(reason=exc.strerror), source=str(p)
+            _("cannot read the history file ({reason})").format(reason=os_reason(exc)),
+            source=str(p),
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(_("history file is not UTF-8 text"), source=str(p)) from None
@@ -303,7 +304,7 @@ def check_history_file(
         text = p.read_bytes().decode("utf-8")
     except OSError as exc:
         raise ConfigError(
-            _("cannot read: {reason}").format(reason=exc.strerror),
+            _("cannot read: {reason}").format(reason=os_reason(exc)),
             source=str(p),
             key="--append-history",
         ) from None

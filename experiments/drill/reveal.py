@@ -63,7 +63,7 @@ from experiments.drill.history_file import check_history_file, history_target, h
 from experiments.drill.seal import Secret, WrongSecret, unseal
 from networks import i18n
 from networks.files import atomic_path, atomic_write_bytes, fsync_dir
-from networks.i18n import _
+from networks.i18n import _, os_reason
 from networks.roadnet import RoadNetwork
 from scenarios.drill import DrillScript, SealError, canonical_json, commitment, matches
 
@@ -419,7 +419,7 @@ def reveal_drill(
                     _(
                         "{path}: revealed, but could not append to the history ({reason}); add "
                         "{row} by hand"
-                    ).format(path=history, reason=exc.strerror, row=target / "history_row.csv")
+                    ).format(path=history, reason=os_reason(exc), row=target / "history_row.csv")
                 ) from None
     finally:
         if stage.exists():
@@ -450,7 +450,7 @@ def _move_in(stage: Path, target: Path) -> None:
             ) from None
         raise SealError(
             _("{folder}: cannot move the revealed folder in ({reason})").format(
-                folder=target, reason=exc.strerror
+                folder=target, reason=os_reason(exc)
             )
         ) from None
     fsync_dir(target.parent)

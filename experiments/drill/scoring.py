@@ -48,7 +48,7 @@ from experiments.drill.verify import verify_drill
 from experiments.outdir import check_folder_target, staged_folder
 from networks.errors import ConfigError
 from networks.files import atomic_path
-from networks.i18n import _
+from networks.i18n import _, os_reason
 from scenarios.drill import DrillScript, SealError
 
 #: The scored folder's name inside the drill folder.
@@ -263,7 +263,7 @@ def score_folder(
                 raise
             raise ConfigError(
                 _("scored, but could not update the history ({reason}); run the score again "
-                  "with --overwrite").format(reason=exc.strerror),
+                  "with --overwrite").format(reason=os_reason(exc)),
                 source=str(history),
             ) from None  # fmt: skip
     written = tuple(sorted(target / name for name in files))

@@ -29,7 +29,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from networks.i18n import _
+from networks.i18n import _, os_reason
 from scenarios.drill.canonical import canonical_json
 from scenarios.drill.errors import SealError
 from scenarios.validate import shown
@@ -178,7 +178,7 @@ def read_key(path: str | Path) -> bytes:
         raw = p.read_bytes()
     except OSError as exc:
         raise SealError(
-            _("{path}: cannot read key file ({reason})").format(path=p, reason=exc.strerror)
+            _("{path}: cannot read key file ({reason})").format(path=p, reason=os_reason(exc))
         ) from None
     try:
         key = bytes.fromhex(raw.strip().decode("ascii"))
@@ -206,7 +206,9 @@ def read_passphrase(path: str | Path) -> bytes:
         raw = p.read_bytes()
     except OSError as exc:
         raise SealError(
-            _("{path}: cannot read passphrase file ({reason})").format(path=p, reason=exc.strerror)
+            _("{path}: cannot read passphrase file ({reason})").format(
+                path=p, reason=os_reason(exc)
+            )
         ) from None
     raw = raw[:-1] if raw.endswith(b"\n") else raw
     raw = raw[:-1] if raw.endswith(b"\r") else raw
@@ -272,7 +274,7 @@ def write_key_file(path: str | Path, key: bytes) -> Path:
         raise SealError(_("{path}: already exists; not overwriting a key").format(path=p)) from None
     except OSError as exc:
         raise SealError(
-            _("{path}: cannot create key file ({reason})").format(path=p, reason=exc.strerror)
+            _("{path}: cannot create key file ({reason})").format(path=p, reason=os_reason(exc))
         ) from None
     try:
         with os.fdopen(fd, "w") as fh:

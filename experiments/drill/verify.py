@@ -66,7 +66,7 @@ from experiments.drill.folder import (
     revealed_files,
     sweep,
 )
-from networks.i18n import N_, _
+from networks.i18n import N_, _, os_reason
 from scenarios.drill import (
     EARLIER_VERSIONS,
     GENERATOR_VERSION,
@@ -256,7 +256,7 @@ def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
             digest = file_sha256(p)
         except OSError as exc:
             raise SealError(
-                _("{path}: cannot read ({reason})").format(path=p, reason=exc.strerror)
+                _("{path}: cannot read ({reason})").format(path=p, reason=os_reason(exc))
             ) from None
         if digest != listed[rel]:
             raise SealError(
