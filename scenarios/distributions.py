@@ -324,6 +324,9 @@ _PARAM_HELP = {
     "mode": "triangular: the most likely value",
     "high": "uniform, triangular: the greatest value",
 }
+#: The parameters' Chinese terms.
+_PARAM_ZH = {"value": "取值", "mean": "均值", "cv": "变异系数", "low": "最小值", "mode": "众数",
+             "high": "最大值"}  # fmt: skip
 #: A distribution written as a table (:func:`from_dict`); its keys are :data:`FAMILIES`'.
 DISTRIBUTION = Section(
     "<distribution>",
@@ -331,7 +334,7 @@ DISTRIBUTION = Section(
     (
         Key("dist", "string", "The family.", "分布类型", default=REQUIRED, choices=tuple(FAMILIES)),
         *(
-            Key(name, "number", _PARAM_HELP[name].capitalize() + ".", lo=0,
+            Key(name, "number", _PARAM_HELP[name].capitalize() + ".", _PARAM_ZH[name], lo=0,
                 lo_open=all((f, name) in _POSITIVE for f, ns in FAMILIES.items() if name in ns),
                 hi=MAX_CV if name == "cv" else MAX_VALUE,
                 default_text="required by those families",

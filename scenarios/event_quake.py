@@ -301,19 +301,34 @@ def _mean1(w: np.ndarray) -> np.ndarray:
 
 _QUAKE_HELP = {
     "depth_km": ("Focal depth, km.", "震源深度"),
-    "footprint_g": ("The footprint is where the peak ground acceleration reaches this, g.", ""),
-    "collapse_per_node": ("Expected building collapses per node at full fragility.", "房屋倒塌"),
-    "collapse_median_g": ("Median PGA of the collapse fragility, g.", ""),
-    "collapse_beta": ("Log-standard deviation of the collapse fragility.", ""),
-    "fire_per_node": ("Scale of the fire ignitions per node (Scawthorn's equation).", "次生火灾"),
-    "landslide_per_node": ("Expected landslides per forest node at full fragility.", "滑坡"),
-    "road_median_g": ("Median PGA at which a road segment closes, g.", ""),
-    "road_beta": ("Log-standard deviation of the road fragility.", ""),
-    "repair_step_h": ("Repair times are rounded up to this, hours.", ""),
-    "aftershock_min_m": ("Smallest aftershock magnitude simulated.", "余震"),
-    "omori_b": ("Reasenberg-Jones b (Gutenberg-Richter).", ""),
-    "omori_p": ("Reasenberg-Jones p (Omori decay).", ""),
-    "omori_c_days": ("Reasenberg-Jones c, days.", ""),
+    "footprint_g": (
+        "The footprint is where the peak ground acceleration reaches this, g.",
+        "影响范围峰值加速度阈值",
+    ),
+    "collapse_per_node": (
+        "Expected building collapses per node at full fragility.",
+        "每节点房屋倒塌数",
+    ),
+    "collapse_median_g": ("Median PGA of the collapse fragility, g.", "房屋倒塌易损性中值"),
+    "collapse_beta": (
+        "Log-standard deviation of the collapse fragility.",
+        "房屋倒塌易损性对数标准差",
+    ),
+    "fire_per_node": (
+        "Scale of the fire ignitions per node (Scawthorn's equation).",
+        "每节点次生火灾系数",
+    ),
+    "landslide_per_node": (
+        "Expected landslides per forest node at full fragility.",
+        "每节点滑坡数",
+    ),
+    "road_median_g": ("Median PGA at which a road segment closes, g.", "道路中断易损性中值"),
+    "road_beta": ("Log-standard deviation of the road fragility.", "道路中断易损性对数标准差"),
+    "repair_step_h": ("Repair times are rounded up to this, hours.", "抢通时间取整步长"),
+    "aftershock_min_m": ("Smallest aftershock magnitude simulated.", "最小余震震级"),
+    "omori_b": ("Reasenberg-Jones b (Gutenberg-Richter).", "余震模型参数 b"),
+    "omori_p": ("Reasenberg-Jones p (Omori decay).", "余震模型参数 p"),
+    "omori_c_days": ("Reasenberg-Jones c, days.", "余震模型参数 c"),
 }
 _PER_NODE = ("collapse_per_node", "fire_per_node", "landslide_per_node")
 #: An ``[[events]]`` table of type ``earthquake``.
@@ -334,9 +349,10 @@ EARTHQUAKE = Section(
         ),
         Key("repair", "distribution", "Minutes until a closed road segment reopens.", "抢通时间",
             default=Earthquake.repair.to_dict()),
-        Key("aftershocks", "boolean", "Whether aftershocks are simulated.", "余震",
+        Key("aftershocks", "boolean", "Whether aftershocks are simulated.", "是否模拟余震",
             default=Earthquake.aftershocks),
-        Key("omori_a", "number", "Reasenberg-Jones a.", default=Earthquake.omori_a, lo=-10, hi=10),
+        Key("omori_a", "number", "Reasenberg-Jones a.", "余震模型参数 a",
+            default=Earthquake.omori_a, lo=-10, hi=10),
     ),
     zh="地震",
     help="Shaking by Joyner-Boore PGA; collapses, fires and landslides as Poisson counts per "

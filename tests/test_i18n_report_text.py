@@ -222,9 +222,13 @@ def test_scenario_show_event_settings_read_as_words(capsys):
             place=_("centre"),
             offsets="、".join([_("+{km} km E").format(km="3.0"), _("+{km} km N").format(km="2.5")]),
         )
-        assert _("{key}={value}").format(key=_("at"), value=place) in out
-        assert _("{key}={value}").format(key="aftershocks", value="是") in out
+        # settings by their terms in docs/config.md (震中, 是否模拟余震), not their keys
+        assert _("{key}={value}").format(key="震中", value=place) in out
+        assert _("{key}={value}").format(key="是否模拟余震", value="是") in out
+        assert _("{key}={value}").format(key="震级", value="6.0") in out
     assert "true" not in out
+    event = next(line for line in out.splitlines() if "震级" in line)
+    assert not re.search(r"[a-z]+_[a-z]+|magnitude|aftershocks|omori|mean|cv", event), event
 
 
 def test_scenario_show_json_is_unchanged(capsys):

@@ -83,18 +83,20 @@ def _place(value) -> str:  # noqa: ANN001 - a location as the scenario file give
     return _("{place} {offsets}").format(place=place, offsets=_enumerate(offsets))
 
 
-def _setting_value(value, catalogue) -> str:  # noqa: ANN001 - a setting's value, HazardCatalogue
+def _setting_value(value, catalogue, terms: dict[str, str] | None = None) -> str:  # noqa: ANN001
     """An event setting's value readably (booleans, lists and tables in words)."""
     if isinstance(value, bool):
         return both("true", _("yes")) if value else both("false", _("no"))
     if isinstance(value, list | tuple):
-        return _enumerate(_setting_value(v, catalogue) for v in value)
+        return _enumerate(_setting_value(v, catalogue, terms) for v in value)
     if isinstance(value, dict):
         # "；" in Chinese: a hazard's name may itself hold "、".
         inner = both(", ", "；").join(
             _("{key}={value}").format(
-                key=both(k, catalogue[k].label()) if k in catalogue else k,
-                value=_setting_value(v, catalogue),
+                key=both(k, catalogue[k].label())
+                if k in catalogue
+                else both(k, (terms or {}).get(k) or k),
+                value=_setting_value(v, catalogue, terms),
             )
             for k, v in value.items()
         )
@@ -102,11 +104,36 @@ def _setting_value(value, catalogue) -> str:  # noqa: ANN001 - a setting's value
     return str(value)
 
 
-def _setting(key: str, value, catalogue) -> str:  # noqa: ANN001 - a setting's value, HazardCatalogue
-    """One event setting, ``key=value``, readably in the language in use."""
+def _event_terms(kind: str) -> dict[str, str]:
+    """The Chinese terms of an event type's settings (docs/config.md's), by key."""
+    from scenarios.distributions import DISTRIBUTION
+    from scenarios.event_hazmat import CHEMICAL_LEAK
+    from scenarios.event_quake import EARTHQUAKE
+    from scenarios.event_weather import RAINSTORM, TYPHOON
+    from scenarios.events import SET_INCIDENT
+
+    out = {k.name: k.zh for k in DISTRIBUTION.keys if k.zh}  # inside a distribution's table
+    for section in (RAINSTORM, TYPHOON, EARTHQUAKE, CHEMICAL_LEAK, SET_INCIDENT):
+        if section.path.endswith(f'"{kind}"'):
+            out.update({n: k.zh for k in section.keys if k.zh for n in k.accepted})
+    return out
+
+
+def _setting(key: str, value, catalogue, terms: dict[str, str] | None = None) -> str:  # noqa: ANN001
+    """One event setting, ``key=value``, readably in the language in use.
+
+    In Chinese a setting is named by its term in docs/config.md (震级, 降雨强度) and
+    a hazard by its Chinese name; in English by its key, as a scenario file writes it.
+    """
     label = _SETTING_LABELS.get(key)
-    shown = _place(value) if key in _PLACE_KEYS else _setting_value(value, catalogue)
-    return _("{key}={value}").format(key=_(label) if label else key, value=shown)
+    if key in _PLACE_KEYS:
+        shown = _place(value)
+    elif key == "hazard" and isinstance(value, str) and value in catalogue:
+        shown = both(value, catalogue[value].label())
+    else:
+        shown = _setting_value(value, catalogue, terms)
+    name = both(key, (terms or {}).get(key) or (_(label) if label else key))
+    return _("{key}={value}").format(key=_(label) if label and not terms else name, value=shown)
 
 
 def _event_kind(kind: str, n: int) -> str:
@@ -212,7 +239,8 @@ def format_scenario(spec, catalogue) -> str:  # noqa: ANN001 - ScenarioSpec, Haz
             )
     for i, e in enumerate(spec.events):
         d = {k: v for k, v in e.to_dict().items() if k != "type"}
-        params = _listed(_setting(k, v, catalogue) for k, v in d.items())
+        terms = _event_terms(e.type)
+        params = _listed(_setting(k, v, catalogue, terms) for k, v in d.items())
         lines.append(
             _line(
                 _("event {i}").format(i=i),
