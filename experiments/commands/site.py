@@ -98,7 +98,7 @@ def _rows(rows: list[tuple[str, str, str]], label: int) -> list[str]:
 
 def format_result(result: Any) -> str:
     """The plain-text account of one solved task printed by ``yingji site``."""
-    from experiments.siting.task import facilities_text, model_text
+    from experiments.siting.task import facilities_text, model_text, task_label
 
     prob = result.problem
     t = prob.task
@@ -112,7 +112,7 @@ def format_result(result: Any) -> str:
             "{name}: {model} on the {facilities}, {p}, travel standard {budget} min "
             "({standard} min standard - {turnout} min turnout)"
         ).format(
-            name=t.name,
+            name=task_label(t),
             model=model_text(t.model),
             facilities=what,
             p=p,

@@ -255,7 +255,9 @@ def write_siting_outputs(
         fig = plot_coverage_map(result, names=names, names_zh=site_names_zh(result, proposed))
         written.append(save_figure(fig, out / "coverage_map.png"))
         if evaluation is not None:
-            title = _("{task}: proposed vs current siting").format(task=task.name)
+            from experiments.siting.task import task_label
+
+            title = _("{task}: proposed vs current siting").format(task=task_label(task))
             fig = plot_evaluation(evaluation, title=title)
             written.append(save_figure(fig, out / "evaluation.png"))
     # Files an earlier run left (an evaluation, plots, the other facility's table) would

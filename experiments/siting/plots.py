@@ -15,7 +15,7 @@ from experiments.analysis import metric_text
 from experiments.metric_units import clip_to_unit, metric_unit, unit_text
 from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
-from experiments.siting.task import facilities_text, model_text
+from experiments.siting.task import facilities_text, model_text, task_label
 from networks.geometry import edge_polylines, edge_runs
 from networks.i18n import N_, _
 
@@ -188,7 +188,7 @@ def plot_coverage_map(
     colour_bar(sc, pooled, ax=axes, label=_("travel from the nearest site (min)"))
     fig.suptitle(
         _("{task}: {model} siting, roads within {minutes} min of a site shaded blue").format(
-            task=prob.task.name, model=model_text(prob.task.model), minutes=f"{budget:g}"
+            task=task_label(prob.task), model=model_text(prob.task.model), minutes=f"{budget:g}"
         )
     )
     return fig

@@ -29,7 +29,7 @@ from typing import Any
 
 from experiments.geo_rows import table_file
 from networks.errors import ConfigError
-from networks.i18n import N_, _
+from networks.i18n import N_, _, both
 from scenarios.config_keys import Key, Section
 from scenarios.validate import MAX_REPLICATIONS
 
@@ -319,6 +319,16 @@ def facilities_text(facility: str, tier: str) -> str:
     """The facilities of one tier as a person names them: ``township stations`` (乡镇应急救援站)."""
     text = FACILITIES.get((facility, tier))
     return _(text) if text else f"{tier} {facility}"
+
+
+#: A task left unnamed is named after its facility (``stations``): how Chinese output says it.
+_DEFAULT_TASK_ZH = {"stations": "应急救援站", "depots": "应急物资库"}
+
+
+def task_label(task: SitingTask) -> str:
+    """A task's name in the language in use: an unnamed one (``stations``) reads 应急救援站."""
+    zh = _DEFAULT_TASK_ZH.get(task.name) if task.name == task.facility else None
+    return both(task.name, zh)
 
 
 def model_text(model: str) -> str:

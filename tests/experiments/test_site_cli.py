@@ -363,3 +363,12 @@ def test_a_siting_that_serves_few_incidents_says_so():
     for share in (np.ones(3), np.array([1.0, 0.96, 0.97])):
         ok = dataclasses.replace(ev, served={"current": share, "proposed": share})
         assert "were served" not in format_evaluation(ok)
+
+
+def test_an_unnamed_task_is_named_in_chinese_in_chinese_output(tmp_path, capsys):
+    out = tmp_path / "o"
+    assert main(["--lang", "zh", "site", str(EXAMPLE), "--task", "stations", "--out", str(out),
+                 "--no-plots"]) == 0  # fmt: skip
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("应急救援站：") and "stations" not in first
+    assert (out / "stations").is_dir()  # the folder keeps the task's name
