@@ -160,6 +160,32 @@ def format_result(result: Any) -> str:
     return "\n".join(lines)
 
 
+def turnout_note(task: Any, region: Any) -> str | None:
+    """A note when a station task counts the whole standard as driving (``turnout_min = 0``).
+
+    The arrival standard (10 分钟到场) counts from the alarm: a team's turnout comes
+    out of it. With ``turnout_min = 0`` the coverage is of the drive alone, above what
+    the stations' teams can meet; the note gives their mean turnout.
+    """
+    if task.facility != "stations" or task.turnout_min > 0:
+        return None
+    means = [ts.turnout.mean for st in region.stations if st.tier == task.tier for ts in st.teams
+             for _k in range(ts.count)]  # fmt: skip
+    if not means or float(np.mean(means)) <= 0:
+        return None
+    return _(
+        "note: turnout_min = 0 counts the whole standard as driving; the {facilities} take "
+        "{minutes} min on average to turn out (set turnout_min to count it, as the "
+        "simulation does)"
+    ).format(facilities=_facilities(task), minutes=f"{float(np.mean(means)):.1f}")
+
+
+def _facilities(task: Any) -> str:
+    from experiments.siting.task import facilities_text
+
+    return facilities_text(task.facility, task.tier)
+
+
 def _value_format(metric: str) -> tuple[bool, Any]:
     """Whether a metric is a share (percent, differences in points), and how its values print.
 
@@ -374,6 +400,9 @@ def cmd_site(args: argparse.Namespace) -> int:
         for task, result in solved:
             proposed = proposed_region(result, region)
             print(format_result(result))
+            note = turnout_note(task, region)
+            if note:
+                print("  " + note)
             evaluation = None
             if args.evaluate:
                 if config.incidents is not None and task.demand == "scenario":

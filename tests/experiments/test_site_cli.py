@@ -372,3 +372,17 @@ def test_an_unnamed_task_is_named_in_chinese_in_chinese_output(tmp_path, capsys)
     first = capsys.readouterr().out.splitlines()[0]
     assert first.startswith("应急救援站：") and "stations" not in first
     assert (out / "stations").is_dir()  # the folder keeps the task's name
+
+
+def test_a_zero_turnout_is_pointed_out_with_the_teams_own(tmp_path, capsys):
+    # county.toml sets no turnout_min: coverage of the drive alone, above what teams meet
+    county = REPO / "examples" / "county.toml"
+    assert main(["site", str(county), "--out", str(tmp_path / "a"), "--no-plots"]) == 0
+    note = [ln for ln in capsys.readouterr().out.splitlines() if "turnout_min = 0" in ln]
+    assert len(note) == 1 and "township stations take" in note[0]
+    minutes = float(note[0].split("take ")[1].split(" min")[0])
+    assert 0 < minutes < 10
+    # siting.toml counts a 2-minute turnout: no note
+    assert main(["site", str(EXAMPLE), "--task", "stations", "--out", str(tmp_path / "b"),
+                 "--no-plots"]) == 0  # fmt: skip
+    assert "turnout_min = 0" not in capsys.readouterr().out
