@@ -164,6 +164,10 @@ def reporting_summary(records: RunRecords) -> dict[str, Any]:
     return out
 
 
+#: Fewer reports than this (all replications together) behind a share: it is marked.
+FEW_REPORTS = 10
+
+
 def on_time_by_grade_lines(across: Mapping[str, Mapping[str, float]]) -> list[str]:
     """The on-time shares by kind of report and incident grade, as lines of a run's summary.
 
@@ -178,13 +182,24 @@ def on_time_by_grade_lines(across: Mapping[str, Mapping[str, float]]) -> list[st
     list of str
         A heading, a row of grades and one row per kind of report with a
         share in some grade (mean over replications, ``-`` where no report of
-        that grade had a limit); no lines without such shares.
+        that grade had a limit; ``*`` marks a share of fewer than
+        :data:`FEW_REPORTS` reports in all, explained under the rows); no lines
+        without such shares.
     """
+    few = False
 
     def cell(kind: str, g: int) -> str:
-        v = across.get(by_grade_key(kind, g), {}).get("mean")
+        nonlocal few
+        key = by_grade_key(kind, g)
+        v = across.get(key, {}).get("mean")
         if v is None or not math.isfinite(v):
             return "-"
+        # Reports counted in all replications together: a share of a handful is marked.
+        per_run = across.get(key.removesuffix("_share") + "_n", {})
+        total = float(per_run.get("mean", math.nan)) * float(per_run.get("n", 0))
+        if math.isfinite(total) and total < FEW_REPORTS:
+            few = True
+            return f"{100 * v:.1f}%*"
         return f"{100 * v:.1f}%"
 
     rows = []
@@ -204,4 +219,11 @@ def on_time_by_grade_lines(across: Mapping[str, Mapping[str, float]]) -> list[st
         pad(label, first) + "".join(pad(c, 9, ">") for c in cells)
         for label, (_l, cells) in zip(labels[1:], rows, strict=True)
     ]
+    if few:
+        lines.append(
+            "  "
+            + _("* fewer than {n} reports in all replications together: read with care").format(
+                n=FEW_REPORTS
+            )
+        )
     return lines
