@@ -24,6 +24,7 @@ before the one it follows.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,10 @@ from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.incident_rows import LOG_COLUMNS, RECORDS_TIME
 from sim.records import INCIDENT_COLUMNS as RECORDS_COLUMNS
+
+logger = logging.getLogger(__name__)
+#: Fewer incidents than this behind every interval of a log: a replay warns.
+FEW_MEASURED = 30
 
 __all__ = ["OBSERVED_COLUMNS", "RECORDS_ONLY", "ReplayLog", "read_replay_log"]
 
@@ -236,6 +241,14 @@ def _check_something_to_compare(
                 "or more (a few dozen for a comparison that means much)"
             ),
             source=source,
+        )
+    if max(measured) < FEW_MEASURED:
+        logger.warning(
+            _(
+                "{source}: the best-measured interval has the times of {n} incidents only: "
+                "the observed distributions, their intervals and the test of a difference "
+                "rest on few (a few dozen make a comparison that means much)"
+            ).format(source=source, n=max(measured))
         )
 
 

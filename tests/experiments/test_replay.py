@@ -262,3 +262,19 @@ def test_replay_snaps_a_scene_far_from_a_node_when_told(county, short_log, tmp_p
     assert "row 2" in err and "at most 500 m" in err and not (tmp_path / "no").exists()
     assert main([*args, "--out", str(tmp_path / "yes"), "--max-snap-m", "3000"]) == 0
     assert (tmp_path / "yes" / "replay.json").exists()
+
+
+def test_a_log_of_a_handful_of_incidents_is_read_with_a_warning(county, tmp_path, caplog):
+    from experiments.replay import read_replay_log
+
+    _cfg, region = county
+    lines = EXAMPLE_LOG.read_text(encoding="utf-8").splitlines()
+    tiny = tmp_path / "tiny.csv"
+    tiny.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")  # header and 4 incidents
+    caplog.clear()
+    read_replay_log(tiny, region.network)
+    warned = [r.getMessage() for r in caplog.records if "incidents only" in r.getMessage()]
+    assert len(warned) == 1 and "times of 4 incidents" in warned[0]
+    caplog.clear()
+    read_replay_log(EXAMPLE_LOG, region.network)  # hundreds: no warning
+    assert not [r for r in caplog.records if "incidents only" in r.getMessage()]
