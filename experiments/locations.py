@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ from scenarios.validate import check_int, check_num, read_table_text, shown
 
 #: Farthest a snapped point may lie from its node, metres.
 MAX_SNAP_M = 500.0
+#: A lon/lat point farther than this from its node is moved with a warning, metres: the
+#: offset of coordinates copied from a Chinese web map (GCJ-02) is some 300-700 m.
+FAR_SNAP_M = 300.0
+logger = logging.getLogger(__name__)
+_FAR_WARNED: set[tuple[str | None, float, float]] = set()  # once per file and point
 
 #: Columns of a facility table that give its location.
 LOCATION_COLUMNS = ("node", "osmid", "lon", "lat", "x", "y", "landmark")
@@ -156,6 +162,15 @@ def _snap(
             what.format(a=a, b=b, km=km, m=m, network=net.name, crs=crs_label(net.crs)),
             source=source,
             key=key,
+        )
+    if lonlat and dist[0] > FAR_SNAP_M and (source, a, b) not in _FAR_WARNED:
+        _FAR_WARNED.add((source, a, b))
+        logger.warning(
+            _(
+                "{source}: {key}: lon {a}, lat {b} is moved {m} m to the nearest road node; "
+                "coordinates copied from a Chinese web map (GCJ-02, BD-09) lie a few hundred "
+                "metres off WGS84: convert them first"
+            ).format(source=source, key=key, a=a, b=b, m=f"{dist[0]:.0f}")
         )
     return int(node[0])
 
