@@ -252,6 +252,15 @@ def resolve_location(
         )
     given = {k: v for k, v in value.items() if k in LOCATION_COLUMNS and v not in (None, "")}
     forms = [cols for cols in _LOCATION_FORMS if all(c in given for c in cols)]
+    half = [cols for cols in _LOCATION_FORMS if any(c in given for c in cols) and cols not in forms]
+    if not forms and half:  # lon without lat (an empty cell): name the cell, not "no location"
+        have = [c for c in half[0] if c in given]
+        missing = next(c for c in half[0] if c not in given)
+        raise ConfigError(
+            _("{given} is given without {missing}").format(given=have[0], missing=missing),
+            source=source,
+            key=fkey(missing),
+        )
     if not forms:
         raise ConfigError(
             _("no location: give node, osmid, lon+lat, x+y or landmark"), source=source, key=key

@@ -31,7 +31,8 @@ def test_every_location_form_finds_the_same_node(county):
         ({"node": -1}, "not on the network"),
         ({"lon": 0.0, "lat": 0.0}, "km from the nearest road node"),
         ("landmark:Atlantis", "no landmark 'Atlantis'"),
-        ({"lon": "east"}, "no location"),
+        ({"lon": "east"}, "lon is given without lat"),  # names the empty cell
+        ({"lat": 28.3, "lon": ""}, "lat is given without lon"),
         ({"x": "a", "y": 1}, "expected a finite number"),
     ],
 )
