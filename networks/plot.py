@@ -304,16 +304,24 @@ def label_nodes(
     if len(by_node) > limit:
         return []
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    return [
-        ax.annotate(
-            " / ".join(dict.fromkeys(names)),
-            (network.nodes.x[node], network.nodes.y[node]),
-            xytext=(5, 4),
-            textcoords="offset points",
-            fontsize=7,
-            zorder=7,
-            path_effects=halo,
-            gid="node-label",
+    x = network.nodes.x
+    # A name at the right edge of the map reads to the left of its node (else the frame
+    # and the colour bar beside it cut it off).
+    right = float(x.min()) + 0.75 * float(x.max() - x.min()) if x.size else 0.0
+    out = []
+    for node, names in by_node.items():
+        left = bool(x[node] > right)
+        out.append(
+            ax.annotate(
+                " / ".join(dict.fromkeys(names)),
+                (x[node], network.nodes.y[node]),
+                xytext=(-5 if left else 5, 4),
+                textcoords="offset points",
+                ha="right" if left else "left",
+                fontsize=7,
+                zorder=7,
+                path_effects=halo,
+                gid="node-label",
+            )
         )
-        for node, names in by_node.items()
-    ]
+    return out

@@ -100,3 +100,19 @@ def test_too_many_names_are_left_off_rather_than_piled_up(n, limit):
     drawn = label_nodes(ax, road_network(8, [(0, 1, 60)]), names, limit=limit)
     assert len(drawn) == (n if n <= limit else 0)
     plt.close(fig)
+
+
+def test_a_name_at_the_right_edge_reads_to_the_left_of_its_node():
+    # (the frame and a colour bar beside it cut off 北河镇应急救援站 at the county's east)
+    from networks import synthetic_county
+    from networks.plot import label_nodes
+
+    net = synthetic_county()
+    x = net.nodes.x
+    east, west = int(np.argmax(x)), int(np.argmin(x))
+    fig, ax = plt.subplots()
+    drawn = {t.get_text(): t for t in label_nodes(ax, net, {east: "East", west: "West"})}
+    assert drawn["East"].get_horizontalalignment() == "right"
+    assert drawn["East"].xyann[0] < 0
+    assert drawn["West"].get_horizontalalignment() == "left" and drawn["West"].xyann[0] > 0
+    plt.close(fig)
