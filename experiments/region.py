@@ -155,8 +155,15 @@ def _place(
         except TownshipCountError as exc:
             raise ConfigError(str(exc), source=config.source, key=TOWNSHIP_STATIONS) from None
         except NetworkError as exc:
+            # Depots play no part in a station siting or a run without supplies: say how to
+            # leave them out, not only how to list them.
+            text = (
+                _('{error}; list depots explicitly, or give depots = "none" to run without')
+                if kind == "depots"
+                else _("{error}; list {kind} explicitly")
+            )
             raise ConfigError(
-                _("{error}; list {kind} explicitly").format(error=exc, kind=kind),
+                text.format(error=exc, kind=kind),
                 source=config.source,
                 key=f"facilities.{kind}",
             ) from None

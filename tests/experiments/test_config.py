@@ -7,6 +7,7 @@ import pytest
 from experiments.config import RunConfig
 from experiments.locations import read_table, resolve_location
 from networks import ConfigError
+from tests.conftest import REPO
 
 
 def test_every_location_form_finds_the_same_node(county):
@@ -249,3 +250,23 @@ def test_reinforcement_mistakes_name_file_and_key(tmp_path, edit, key):
     with pytest.raises(ConfigError) as err:
         RunConfig.from_file(path).region()
     assert str(err.value).startswith(f"{path}: {key}")
+
+
+def test_default_depots_on_a_network_without_places_say_how_to_leave_them_out(tmp_path):
+    # a station siting on OSM roads needs no depots: the refusal says depots = "none" too
+    text = (REPO / "examples" / "shanghai" / "run.toml").read_text(encoding="utf-8")
+    text = text.replace('depots = "depots.csv"', 'depots = "default"')
+    cfg_path = tmp_path / "shanghai" / "run.toml"
+    cfg_path.parent.mkdir()
+    cfg_path.write_text(text.replace("../data/", f"{(REPO / 'examples' / 'data').as_posix()}/"),
+                        encoding="utf-8")  # fmt: skip
+    (tmp_path / "shanghai" / "stations.csv").write_bytes(
+        (REPO / "examples" / "shanghai" / "stations.csv").read_bytes()
+    )
+    with pytest.raises(ConfigError, match='depots = "none"') as info:
+        RunConfig.from_file(cfg_path).region()
+    assert "facilities.depots" in str(info.value)
+    ok = text.replace('depots = "default"', 'depots = "none"')
+    cfg_path.write_text(ok.replace("../data/", f"{(REPO / 'examples' / 'data').as_posix()}/"),
+                        encoding="utf-8")  # fmt: skip
+    assert RunConfig.from_file(cfg_path).region().depots == ()
