@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -55,6 +56,8 @@ from scenarios.drill import DrillScript, SealError
 SCORED = "scored"
 #: Format tag of ``score.json``.
 SCORE_FORMAT = "yingji-drill-score/1"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,29 @@ def _check_out(out: Path, folder: Path, overwrite: bool) -> Path:
     return check_folder_target(out, option="--out", overwrite=overwrite, command="drill score")
 
 
+def _check_rows(folder: Path, script: Any) -> None:
+    """Warn when this version's time standards differ from those revealed with the drill.
+
+    Scoring reads the rows from the script with the rules of this version; an
+    evaluator's sheet printed at the reveal numbers them as that version did.
+    """
+    from experiments.drill.evaluation_gbt import time_standards_csv
+
+    path = folder / REVEALED / "evaluators" / "time_standards.csv"
+    try:
+        revealed = path.read_bytes()
+    except OSError:
+        return
+    if revealed != time_standards_csv(script).encode():
+        logger.warning(
+            _(
+                "{path}: this version of yingji times the drill by other rows than the reveal "
+                "listed (a rule changed since); the score's T numbers are this version's, "
+                "not those of the evaluators' sheets"
+            ).format(path=path)
+        )
+
+
 def score_folder(
     folder: str | Path,
     observations: str | Path,
@@ -223,6 +249,7 @@ def score_folder(
     target = _check_out(Path(out) if out is not None else folder / SCORED, folder, overwrite)
     history = history_target(history_file) if history_file is not None else None
     old_history = _check_history(history, folder) if history is not None else ""
+    _check_rows(folder, script)
     src = Path(observations)
     obs = read_drill_observations(script, src)
     score = score_drill(script, obs)

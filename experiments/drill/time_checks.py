@@ -109,12 +109,21 @@ def _measure(
     kind = row.ref.partition(":")[2]
     levels = _levels(row)
 
+    # The follow-up reporting an upgrade to a level told already may go by phone first
+    # (电话报告后补书面): a phone report to that level after the escalation meets it too.
+    upgrade = (
+        kind == "follow_up"
+        and row.inject is not None
+        and any(i.no == row.inject and i.kind == "escalation" for i in script.injects)
+    )
+
     def sent(what: str | None, after: float) -> list[Report]:
+        kinds = {"follow_up", "phone_first"} if upgrade and what == "follow_up" else {what}
         return sorted(
             (
                 r
                 for r in obs.reports
-                if (what is None or r.kind == what)
+                if (what is None or r.kind in kinds)
                 and r.minute >= after - 1e-9
                 and (not r.level or not levels or r.level in levels)
             ),

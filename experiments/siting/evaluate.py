@@ -163,7 +163,9 @@ class Evaluation:
         for m in self.metrics:
             a, b = np.asarray(self.current[m], float), np.asarray(self.proposed[m], float)
             for r in range(a.size):
-                for k, v in zip(cols, (m, r, a[r], b[r], b[r] - a[r]), strict=True):
+                # Rounded as write_table rounds the values, so it reads as their difference.
+                d = round(float(b[r]) - float(a[r]), 6)
+                for k, v in zip(cols, (m, r, a[r], b[r], d), strict=True):
                     cols[k].append(v)
         return cols
 
@@ -296,7 +298,8 @@ def evaluate_siting(
         for which, done in (("current", runs[0]), ("proposed", runs[1])):
             res = done[r]
             row = {**res.summary, **supply_metrics(res.records, standard_min)}
-            n = res.summary.get("incidents", 0)
+            # Of the incidents called within the run (those after its horizon are no one's).
+            n = res.summary.get("incidents", 0) - res.summary.get("unserved_after_horizon", 0)
             served[which].append(res.summary.get("served", 0) / n if n else math.nan)
             for m in metrics:
                 # nan: nothing to measure in this replication (no incidents); a count

@@ -537,3 +537,42 @@ def test_the_drill_files_names_of_first_reports_are_read_in_observations(reveale
     want = read_drill_observations(script, OBSERVATIONS)
     assert [r.kind for r in got.reports] == [r.kind for r in want.reports]
     assert score_drill(script, got).total == pytest.approx(score_drill(script, want).total)
+
+
+def test_the_upgrade_reported_by_phone_meets_its_follow_up_row(revealed, tmp_path):
+    # 电话报告后补书面: the upgrade phoned to the city at +58 (16.7 min after inject 5)
+    # meets T13 as the follow-up filed at +58 does; the score is the same
+    from experiments.drill.score import read_drill_observations, score_drill
+    from scenarios.drill import DrillScript
+
+    script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+    text = OBSERVATIONS.read_text(encoding="utf-8")
+    phoned = tmp_path / "obs.csv"
+    phoned.write_text(text.replace("report,follow_up:city,+58,", "report,phone_first:city,+58,"),
+                      encoding="utf-8")  # fmt: skip
+    assert phoned.read_text(encoding="utf-8") != text
+    got = score_drill(script, read_drill_observations(script, phoned))
+    checks = {c.id: c for c in got.checks}
+    assert checks["T13"].minutes == pytest.approx(58 - 41.3) and checks["T13"].share == 1
+    assert got.indicator("R4").points == 4 and got.indicator("R2").points == 6
+    # a phone report before the upgrade does not stand for it
+    early = tmp_path / "early.csv"
+    early.write_text(text.replace("report,follow_up:city,+58,", "report,phone_first:city,+40,"),
+                     encoding="utf-8")  # fmt: skip
+    late = score_drill(script, read_drill_observations(script, early))
+    assert {c.id: c for c in late.checks}["T13"].minutes == pytest.approx(125 - 41.3)
+
+
+def test_rows_other_than_the_reveals_are_warned_of(drill, capsys, monkeypatch):
+    # revealed and scored by this version: no warning
+    code, _out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)
+    assert code == 0 and "other rows than the reveal" not in err
+    # a version whose rules time the drill otherwise (as the escalation rows changed)
+    from experiments.drill import evaluation_gbt
+
+    real = evaluation_gbt.time_standards_csv
+    monkeypatch.setattr(evaluation_gbt, "time_standards_csv", lambda s: real(s) + "T99,x\n")
+    code, _out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
+                          "--overwrite")  # fmt: skip
+    assert code == 0
+    assert "time_standards.csv: this version of yingji times the drill by other rows" in err

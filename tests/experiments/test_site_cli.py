@@ -386,3 +386,19 @@ def test_a_zero_turnout_is_pointed_out_with_the_teams_own(tmp_path, capsys):
     assert main(["site", str(EXAMPLE), "--task", "stations", "--out", str(tmp_path / "b"),
                  "--no-plots"]) == 0  # fmt: skip
     assert "turnout_min = 0" not in capsys.readouterr().out
+
+
+def test_calls_after_a_short_horizon_do_not_count_as_unserved_in_the_warning(tmp_path, capsys):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("[run]\n", "[run]\nhorizon_min = 5000\n", 1)
+    assert "horizon_min = 5000" in text
+    cfg = tmp_path / "siting.toml"
+    cfg.write_text(text, encoding="utf-8")
+    assert main(["site", str(cfg), "--task", "stations", "--evaluate", "2", "--out",
+                 str(tmp_path / "o"), "--no-plots"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    # half the typical week is called after minute 5000: not the siting's failing
+    assert "were served" not in out
+    rows = read_csv(tmp_path / "o" / "stations" / "evaluation_replications.csv")
+    for r in rows:  # the difference reads as the difference of the values shown, no float noise
+        assert float(r["diff"]) == pytest.approx(float(r["proposed"]) - float(r["current"]))
+        assert len(r["diff"].split(".")[-1]) <= 6, r["diff"]
