@@ -20,6 +20,7 @@ import csv
 import io
 import logging
 import math
+import multiprocessing
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,7 +164,14 @@ def _snap(
             source=source,
             key=key,
         )
-    if lonlat and dist[0] > FAR_SNAP_M and (source, a, b) not in _FAR_WARNED:
+    # Once per file and point, and in the process that reads the config first (a worker
+    # process places the same region again).
+    if (
+        lonlat
+        and dist[0] > FAR_SNAP_M
+        and (source, a, b) not in _FAR_WARNED
+        and multiprocessing.parent_process() is None
+    ):
         _FAR_WARNED.add((source, a, b))
         logger.warning(
             _(

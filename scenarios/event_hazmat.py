@@ -187,10 +187,10 @@ CHEMICAL_LEAK = Section(
         Key("protective_m", "number", "Reach of the downwind protective-action zone, metres.",
             "防护区距离", default=ChemicalLeak.protective_m, lo=0),
         Key("protective_half_angle_deg", "number", "Half-angle of the protective zone, degrees.",
-            default=ChemicalLeak.protective_half_angle_deg, lo=0, hi=180),
+            "防护区半张角", default=ChemicalLeak.protective_half_angle_deg, lo=0, hi=180),
         Key("protective_factor", "number",
             "Travel-time factor of roads in the protective zone (inf closes them).",
-            default=ChemicalLeak.protective_factor, lo=1),
+            "防护区通行时间倍数", default=ChemicalLeak.protective_factor, lo=1),
     ),
     zh="危险化学品泄漏",
     help="A hazmat_leak incident with an isolation zone closing every road within "

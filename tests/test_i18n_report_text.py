@@ -226,6 +226,9 @@ def test_scenario_show_event_settings_read_as_words(capsys):
         assert _("{key}={value}").format(key="震中", value=place) in out
         assert _("{key}={value}").format(key="是否模拟余震", value="是") in out
         assert _("{key}={value}").format(key="震级", value="6.0") in out
+        # with the unit its key names (time_h: hours; repair: minutes), none for a magnitude
+        assert _("{key}={value}").format(key="发生时间（小时）", value="2.0") in out
+        assert "抢通时间（分钟）" in out and "最小余震震级：" in out
     assert "true" not in out
     event = next(line for line in out.splitlines() if "震级" in line)
     assert not re.search(r"[a-z]+_[a-z]+|magnitude|aftershocks|omori|mean|cv", event), event

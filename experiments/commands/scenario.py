@@ -104,6 +104,24 @@ def _setting_value(value, catalogue, terms: dict[str, str] | None = None) -> str
     return str(value)
 
 
+#: The unit a setting's key ends in, as Chinese output gives it after the term.
+_UNITS_ZH = (
+    ("_mm_h", "毫米/小时"), ("_mm", "毫米"), ("_km", "公里"), ("_m", "米"), ("_h", "小时"),
+    ("_min", "分钟"), ("_days", "天"), ("_deg", "度"), ("_g", "g"),
+)  # fmt: skip
+#: Keys whose ending says no unit (a magnitude), or that hold one they do not end in.
+_UNIT_KEYS = {"aftershock_min_m": None, "repair": "分钟"}
+
+
+def _with_unit(key: str, term: str) -> str:
+    """``term`` with the unit ``key`` names (``time_h``: 发生时间（小时）)."""
+    if key in _UNIT_KEYS:
+        unit = _UNIT_KEYS[key]
+    else:
+        unit = next((u for end, u in _UNITS_ZH if key.endswith(end)), None)
+    return f"{term}（{unit}）" if unit else term
+
+
 def _event_terms(kind: str) -> dict[str, str]:
     """The Chinese terms of an event type's settings (docs/config.md's), by key."""
     from scenarios.distributions import DISTRIBUTION
@@ -115,7 +133,7 @@ def _event_terms(kind: str) -> dict[str, str]:
     out = {k.name: k.zh for k in DISTRIBUTION.keys if k.zh}  # inside a distribution's table
     for section in (RAINSTORM, TYPHOON, EARTHQUAKE, CHEMICAL_LEAK, SET_INCIDENT):
         if section.path.endswith(f'"{kind}"'):
-            out.update({n: k.zh for k in section.keys if k.zh for n in k.accepted})
+            out.update({n: _with_unit(n, k.zh) for k in section.keys if k.zh for n in k.accepted})
     return out
 
 
@@ -130,6 +148,8 @@ def _setting(key: str, value, catalogue, terms: dict[str, str] | None = None) ->
         shown = _place(value)
     elif key == "hazard" and isinstance(value, str) and value in catalogue:
         shown = both(value, catalogue[value].label())
+    elif key == "radius_m" and value == "all":
+        shown = both(value, "全部路网")
     else:
         shown = _setting_value(value, catalogue, terms)
     name = both(key, (terms or {}).get(key) or (_(label) if label else key))

@@ -221,7 +221,7 @@ def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
     if body.get("commitment") != public.get("commitment") or body.get("exercise_id") != public.get(
         "exercise_id"
     ):
-        if _script_agrees(revealed, body):
+        if body.get("commitment") != public.get("commitment") and _script_agrees(revealed, body):
             # The revealed script opens the manifest's commitment: the manifest is the
             # reveal's own, and the published commitment is what changed.
             raise SealError(
@@ -233,6 +233,19 @@ def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
                     path=revealed.parent / PUBLIC,
                     theirs=str(body.get("commitment"))[:8] + "…",
                     ours=str(public.get("commitment"))[:8] + "…",
+                )
+            )
+        if body.get("commitment") == public.get("commitment"):
+            # Same commitment (which binds the script, exercise id and all): the published
+            # copy's exercise id is what changed.
+            raise SealError(
+                _(
+                    "{path}: exercise_id: {ours!r}, but the revealed drill is {theirs!r} "
+                    "(changed after the draw)"
+                ).format(
+                    path=revealed.parent / PUBLIC,
+                    ours=public.get("exercise_id"),
+                    theirs=body.get("exercise_id"),
                 )
             )
         raise SealError(

@@ -370,14 +370,19 @@ def test_a_changed_commitment_is_blamed_on_commitment_json_not_the_manifest(
     d = fresh_copy(drawn, tmp_path)
     assert run(capsys, "drill", "reveal", "--early", d, "--key", drawn[1])[0] == 0
     public = json.loads((d / "commitment.json").read_text())
-    c = public["commitment"]
+    c, exercise = public["commitment"], public["exercise_id"]
     public["commitment"] = ("1" if c[0] == "0" else "0") + c[1:]
     (d / "commitment.json").write_text(json.dumps(public, indent=1) + "\n")
     line = fails_cleanly(capsys, "drill", "verify", d)
     assert str(d / "commitment.json") in line and "manifest" not in line
     assert c[:8] in line  # the commitment the revealed script opens
+    # only the exercise id changed: named as commitment.json's exercise_id
+    public["commitment"], public["exercise_id"] = c, "SC-2099-Q1"
+    (d / "commitment.json").write_text(json.dumps(public, indent=1) + "\n")
+    line = fails_cleanly(capsys, "drill", "verify", d)
+    assert "commitment.json: exercise_id: 'SC-2099-Q1'" in line and "manifest" not in line
     # a manifest from another drill is still blamed on the manifest
-    public["commitment"] = c
+    public["exercise_id"] = exercise
     (d / "commitment.json").write_text(json.dumps(public, indent=1) + "\n")
     m = json.loads((d / "revealed" / "manifest.json").read_text())
     m["commitment"] = "ab" * 32
