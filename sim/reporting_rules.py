@@ -332,7 +332,7 @@ REPORTING = Section(
             "报送规则", default="national", choices=(*PRESETS, "off")),
         Key("reach", "list", "The level each grade (I-IV) is reported up to.", "报送层级",
             default=list(PRESETS["national"].reach),
-            allowed_text="four of " + ", ".join(LEVELS[1:])),
+            allowed_text="four of " + ", ".join(LEVELS[1:]) + "; a graver grade never lower"),
         Key("deadlines", "table", "Time limits per report kind, and per receiving level.",
             "报送时限", default_text="the preset's"),
         Key("written_after_phone", "minutes by grade",

@@ -285,8 +285,10 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
     The response standard (call taking, first arrival, under control, from
     ``script.evaluation["targets"]``), the command post, live video, and every
     reporting deadline of the drawn grade; a follow-up after each inject that
-    changes the picture; after an escalation, the first reports of the new
-    grade counted from that inject. In the language in use.
+    changes the picture; after an escalation, counted from that inject, a
+    follow-up reporting it to each level the drawn grade's first reports went to
+    (within the new grade's phone limit) and the first reports to each level the
+    new grade adds. In the language in use.
     """
     call, arrive, control = _targets(script)
     post = command_post(script)

@@ -254,7 +254,9 @@ DRILL_REPORTING = Section(
         *(
             Key(old, "minutes by grade", f"{_OLD_HELP[old]} Overrides the preset's {new}.",
                 _OLD_ZH[old], default_text="from the rules",
-                allowed_text="minutes, or a list of four for grades I-IV")
+                allowed_text=("minutes (> 0), or a list of four for grades I-IV"
+                              if old != "follow_up_every"
+                              else "minutes (>= 10), or a list of four for grades I-IV"))
             for old, new in OLD_KEYS.items()
         ),
     ),
