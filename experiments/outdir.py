@@ -422,7 +422,12 @@ def staged_folder(
         # Write through the link: staged beside the folder it points to, swapped in there,
         # and the link left as the user made it (renaming the link itself would move it
         # aside and write a real folder in its place).
-        path = Path(path).resolve()
+        try:
+            path = Path(path).resolve(strict=False)
+        except (RuntimeError, OSError):  # a link round in a loop (RuntimeError on 3.11/3.12)
+            raise ConfigError(
+                _("is a symbolic link that leads round in a loop"), source=str(path), key=option
+            ) from None
     target = check_folder_target(path, option=option, overwrite=overwrite, command=command)
     sweep_stale(target)
     target.parent.mkdir(parents=True, exist_ok=True)

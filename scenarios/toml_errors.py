@@ -51,8 +51,10 @@ _TABLE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\" ]+?)\s*=")
 
 
-def repeated_key(source: str) -> tuple[str, int, int] | None:
+def repeated_key(source: str, line: int | None = None) -> tuple[str, int, int] | None:
     """The first key a TOML text gives twice in one table: ``(dotted key, line, line)``.
+
+    With ``line`` (where tomllib stopped), the repeat whose second line is that one.
 
     A plain line scan (table headers and ``key =`` lines; arrays of tables start a
     new table each), enough to name the key behind tomllib's "Cannot overwrite a
@@ -60,16 +62,16 @@ def repeated_key(source: str) -> tuple[str, int, int] | None:
     """
     seen: dict[str, int] = {}
     table = ""
-    for n, line in enumerate(source.splitlines(), 1):
-        if m := _TABLE.match(line):
+    for n, text in enumerate(source.splitlines(), 1):
+        if m := _TABLE.match(text):
             table = m.group(1).replace(" ", "")
-            if line.lstrip().startswith("[["):
+            if text.lstrip().startswith("[["):
                 seen = {k: v for k, v in seen.items() if not k.startswith(table + ".")}
             continue
-        if m := _KEY.match(line):
+        if m := _KEY.match(text):
             key = ".".join(p.strip().strip('"') for p in m.group(1).split("."))
             full = f"{table}.{key}" if table else key
-            if full in seen:
+            if full in seen and (line is None or n == line):
                 return full, seen[full], n
             seen[full] = n
     return None
@@ -91,7 +93,10 @@ def toml_error_text(error: Exception, source: str | None = None) -> str:
         Its message, with the line and column, translated where it is listed.
     """
     text = " ".join(str(error).split())
-    twice = repeated_key(source) if source and "Cannot overwrite a value" in text else None
+    twice = None
+    if source and "Cannot overwrite a value" in text:
+        at = _AT.match(text)  # the line tomllib stopped at, when it says (not at the end)
+        twice = repeated_key(source, int(at.group(2)) if at else None)
     if twice is not None:
         key, first, second = twice
         return _("{key} is given twice (lines {first} and {second})").format(

@@ -166,7 +166,7 @@ class ReportingRules:
                 # A graver event is never reported less far than a milder one.
                 why = _("a graver grade must reach at least as high as a milder one "
                         "(grades I-IV, got {reach})")  # fmt: skip
-                raise r.error("reach", why.format(reach=v))
+                raise r.error("reach", why.format(reach=", ".join(v)))
             kw["reach"] = tuple(v)
         if r.has("deadlines"):
             d = r.table("deadlines")

@@ -169,15 +169,14 @@ def turnout_note(task: Any, region: Any) -> str | None:
     """
     if task.facility != "stations" or task.turnout_min > 0:
         return None
-    means = [ts.turnout.mean for st in region.stations if st.tier == task.tier for ts in st.teams
-             for _k in range(ts.count)]  # fmt: skip
-    if not means or float(np.mean(means)) <= 0:
+    means = [ts.turnout.mean for st in region.stations if st.tier == task.tier for ts in st.teams]
+    if not means or max(means) <= 0:
         return None
     return _(
-        "note: turnout_min = 0 counts the whole standard as driving; the {facilities} take "
-        "{minutes} min on average to turn out (set turnout_min to count it, as the "
-        "simulation does)"
-    ).format(facilities=_facilities(task), minutes=f"{float(np.mean(means)):.1f}")
+        "note: turnout_min = 0 counts the whole standard as driving; the teams of the "
+        "{facilities} take {fastest} to {slowest} min on average to turn out (set turnout_min "
+        "to count it, as the simulation does)"
+    ).format(facilities=_facilities(task), fastest=f"{min(means):.1f}", slowest=f"{max(means):.1f}")
 
 
 def _facilities(task: Any) -> str:

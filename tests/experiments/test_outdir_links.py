@@ -43,3 +43,15 @@ def test_an_experiment_folder_is_named_as_one_when_refused(tmp_path):
     (exp / "manifest.json").write_text("{}")  # anybody's folder: not called yingji's
     with pytest.raises(ConfigError, match="not written by yingji"):
         check_folder_target(exp, command="run", overwrite=True)
+
+
+def test_a_link_round_in_a_loop_is_one_clear_refusal(tmp_path):
+    from networks.errors import ConfigError
+
+    loop = tmp_path / "out"
+    loop.symlink_to(loop)
+    with pytest.raises(ConfigError, match="loop") as info:
+        with staged_folder(loop, command="run"):
+            pass
+    assert str(info.value).startswith(str(loop))
+    assert loop.is_symlink() and [p.name for p in tmp_path.iterdir()] == ["out"]

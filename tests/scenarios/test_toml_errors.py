@@ -57,6 +57,9 @@ def test_an_unknown_message_passes_as_it_is():
         ("[run]\nseed = 1\nseed = 3\n", "run.seed", (2, 3)),
         ("name = 'a'\n[x]\nname = 1\n[[t]]\nk = 1\n[[t]]\nk = 2\nk = 3\n", "t.k", (7, 8)),
         ("[s]\nb.c = 2\n b . c = 3\n", "s.b.c", (2, 3)),
+        # a look-alike repeat inside a string is passed over for the line tomllib names
+        ('d = """\nseed = 1\nseed = 2\n"""\nx = 1\nx = 2\n', "x", (5, 6)),
+        ('"a.b" = 1\na.b = 2\na.b = 3\n', "a.b", (2, 3)),
     ],
 )
 def test_a_key_given_twice_is_named_with_both_lines(tmp_path, text, key, lines):
