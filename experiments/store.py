@@ -35,7 +35,6 @@ import json
 import logging
 import math
 import os
-import re
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
@@ -62,6 +61,14 @@ from experiments.manifest import (
     manifest_language,
     new_manifest,
     read_manifest,
+)
+from experiments.run_files import (
+    _RUN_FILE,
+    _any_result,
+    _code_states,
+    _point_dir,
+    _run_name,
+    _states_of,
 )
 from experiments.tables import (
     ID_COLUMNS,
@@ -90,48 +97,6 @@ logger = logging.getLogger(__name__)
 
 #: Wall-clock seconds per replication: not a result (see the module docstring).
 TIMINGS = "timings.csv"
-#: Name of a replication's files: ``r`` and the replication index, at least 5 digits.
-_RUN_FILE = re.compile(r"^r(\d{5,})\.json$")
-
-
-def _code_states(
-    states: Any, root: Path, points: Sequence[Any], now: str | None = None
-) -> list[dict[str, Any]]:
-    """``[{"code_digest", "replications"}, ...]``: states of the code, the folder's own first."""
-    # Files not yet counted (damaged ones too) are the latest state's; then ``now``, if new.
-    files = (f.name for p in points for f in (root / _point_dir(p.id)).glob("r*.json"))
-    finished = sum(1 for name in files if _RUN_FILE.match(name))
-    out = [{"code_digest": st["code_digest"], "replications": st["replications"]} for st in states]
-    out[-1]["replications"] += max(finished - sum(st["replications"] for st in out), 0)
-    new = now is not None and now != out[-1]["code_digest"]
-    return [*out, {"code_digest": now, "replications": 0}] if new else out
-
-
-def _states_of(old: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
-    """The code states a manifest lists (one, the folder's own, if it lists none or bad ones)."""
-    states = old.get("code_digests")
-    ok = isinstance(states, list) and bool(states) and all(
-        isinstance(st, dict) and type(st.get("code_digest")) is str
-        and type(st.get("replications")) is int for st in states)  # fmt: skip
-    return states if ok else [{"code_digest": old.get("code_digest", now), "replications": 0}]
-
-
-def _point_dir(point_id: str) -> str:
-    return f"runs/{point_id}"
-
-
-def _any_result(root: Path) -> bool:
-    """Whether ``root`` holds a finished replication of any design point."""
-    return any(
-        _RUN_FILE.match(f.name)
-        for d in (root / "runs").glob("*")
-        if d.is_dir()
-        for f in d.iterdir()
-    )
-
-
-def _run_name(replication: int) -> str:
-    return f"r{replication:05d}"
 
 
 class ResultStore:

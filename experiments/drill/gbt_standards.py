@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from experiments.drill.escalation_links import escalation_links
 from experiments.drill.gbt_indicators import Indicator, Pair, _b, indicators
 from networks.i18n import _
 from scenarios.drill import texts
@@ -374,7 +375,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
     )
     grade = rr["grade"]
     changes = [i for i in script.injects if i.kind in _CHANGES]
-    escalated = _upgrades(script, rr)
+    escalated, firsts = escalation_links(script.injects, rr)
     for row in rr["limits"]:
         if row["grade"] != grade:
             continue
@@ -424,65 +425,19 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             inject=no,
             to=to,
         )
-    informed = _informed(rr)
-    for inj in script.injects:
-        if inj.kind != "escalation":
-            continue
+    for inj, row in firsts:  # only a level the new grade adds: first reports from the upgrade
         new = GRADE_NAMES[int(inj.truth["grade"])]
-        for row in rr["limits"]:
-            # Only a level the new grade adds gets first reports, counted from the upgrade.
-            if (
-                row["grade"] == new
-                and row["from"] in ("call", "phone")
-                and (row["to"] not in informed)
-            ):
-                item = _f(LABELS["upgrade"], report=_report_item(row), grade=_grade_word(new))
-                start = (
-                    _inject_label(inj.no, inj.kind)
-                    if row["from"] == "call"
-                    else (_b(FROM_NAMES["phone"]))
-                )
-                add(
-                    f"report:{row['report']}",
-                    item,
-                    row["limit_min"],
-                    start,
-                    _inject_label(inj.no, inj.kind),
-                    _source(row, rr["rules"]),
-                    inject=inj.no,
-                    to=row["to"],
-                )
+        add(
+            f"report:{row['report']}",
+            _f(LABELS["upgrade"], report=_report_item(row), grade=_grade_word(new)),
+            row["limit_min"],
+            _inject_label(inj.no, inj.kind) if row["from"] == "call" else _b(FROM_NAMES["phone"]),
+            _inject_label(inj.no, inj.kind),
+            _source(row, rr["rules"]),
+            inject=inj.no,
+            to=row["to"],
+        )
     return [TimeStandard(id=f"T{k + 1}", **r) for k, r in enumerate(rows)]
-
-
-def _informed(rr: Mapping[str, Any]) -> set[str]:
-    """The levels the drawn grade sends first reports to."""
-    return {
-        r["to"]
-        for r in rr["limits"]
-        if r["grade"] == rr["grade"] and r["from"] in ("call", "phone")
-    }
-
-
-def _upgrades(script: DrillScript, rr: Mapping[str, Any]) -> dict[tuple[int, str], Any]:
-    """(escalation inject, level already informed) -> the new grade's phone first-report row."""
-    informed = _informed(rr)
-    out: dict[tuple[int, str], Any] = {}
-    for inj in script.injects:
-        if inj.kind != "escalation":
-            continue
-        new = GRADE_NAMES[int(inj.truth["grade"])]
-        for row in rr["limits"]:
-            if (
-                row["grade"] == new
-                and row["report"] == "phone_first"
-                and row["from"] == "call"
-                and row["to"] in informed
-            ):
-                key = (inj.no, row["to"])
-                if key not in out or row["limit_min"] < out[key]["limit_min"]:
-                    out[key] = row
-    return out
 
 
 def _applies(ind: Indicator, script: DrillScript, rows: list[TimeStandard]) -> bool:

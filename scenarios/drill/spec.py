@@ -420,16 +420,11 @@ class DrillSpec:
             vals = v if isinstance(v, list) else [v] * 4
             if len(vals) != 4:
                 raise rp.error(str(name), _("expected minutes, or a list of 4 (grades I-IV)"))
-            # A deadline of 0 min cannot be met; a follow-up "every 0 min" is no rule (as in
-            # a run config's [reporting]).
-            every = str(name) == "follow_up_every"
+            # A deadline of 0 min cannot be met; a follow-up "every 0 min" is no rule.
+            lo = MIN_INTERVAL if str(name) == "follow_up_every" else 0
             reporting[str(name)] = tuple(
                 check_num(
-                    x,
-                    lambda m, n=str(name): rp.error(n, m),
-                    lo=MIN_INTERVAL if every else 0,
-                    lo_open=not every,
-                    hi=MAX_MINUTES,
+                    x, lambda m, n=str(name): rp.error(n, m), lo=lo, lo_open=lo == 0, hi=MAX_MINUTES
                 )  # fmt: skip
                 for x in vals
             )  # type: ignore[assignment]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 
 def test_a_point_moved_far_to_its_node_is_warned_of_once(caplog):
-    from experiments import locations
-    from experiments.locations import FAR_SNAP_M, MAX_SNAP_M, resolve_location
+    from experiments import snapping
+    from experiments.locations import resolve_location
+    from experiments.snapping import FAR_SNAP_M, MAX_SNAP_M
     from networks import synthetic_county
 
     net = synthetic_county()
@@ -20,7 +21,7 @@ def test_a_point_moved_far_to_its_node_is_warned_of_once(caplog):
             break
     assert far is not None
     near = {"lon": float(lon[0]), "lat": float(lat[0])}
-    locations._FAR_WARNED.clear()  # whatever an earlier test in this process read
+    snapping._FAR_WARNED.clear()  # whatever an earlier test in this process read
     caplog.clear()
     for _ in range(2):  # the same point read again (a second region built) says nothing more
         resolve_location(near, net, source="t.csv", key="line 2")

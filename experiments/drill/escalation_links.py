@@ -1,0 +1,62 @@
+"""Which levels an escalation reaches, and by which report (the drill's time standards).
+
+After an upgrade the levels the drawn grade's first reports went to hear of it
+in a follow-up (续报仅在等级变化时填写), within the new grade's phone limit; a
+level the new grade adds (the State Council after an upgrade to grade II under
+the national rules) gets its first reports, counted from the escalation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scenarios.stream import GRADE_NAMES
+
+
+def informed(rr: Mapping[str, Any]) -> set[str]:
+    """The levels the drawn grade sends first reports to (``rr``: the resolved deadlines)."""
+    return {
+        r["to"]
+        for r in rr["limits"]
+        if r["grade"] == rr["grade"] and r["from"] in ("call", "phone")
+    }
+
+
+def escalation_links(
+    injects: Sequence[Any], rr: Mapping[str, Any]
+) -> tuple[dict[tuple[int, str], Mapping[str, Any]], list[tuple[Any, Mapping[str, Any]]]]:
+    """The report rows each escalation inject asks for.
+
+    Parameters
+    ----------
+    injects
+        The drill's injects (those of kind ``escalation`` are read).
+    rr
+        The resolved reporting deadlines of the script (``evaluation.reporting_rules``).
+
+    Returns
+    -------
+    tuple
+        ``(follow_ups, firsts)``: ``(inject no, level told already) -> the new
+        grade's phone first-report row to that level`` (the follow-up's limit), and
+        ``(inject, row)`` for every first-report row of the new grade to a level the
+        drawn grade did not report to.
+    """
+    told = informed(rr)
+    follow_ups: dict[tuple[int, str], Mapping[str, Any]] = {}
+    firsts: list[tuple[Any, Mapping[str, Any]]] = []
+    for inj in injects:
+        if inj.kind != "escalation":
+            continue
+        new = GRADE_NAMES[int(inj.truth["grade"])]
+        for row in rr["limits"]:
+            if row["grade"] != new or row["from"] not in ("call", "phone"):
+                continue
+            if row["to"] not in told:
+                firsts.append((inj, row))
+            elif row["report"] == "phone_first" and row["from"] == "call":
+                key = (inj.no, row["to"])
+                if key not in follow_ups or row["limit_min"] < follow_ups[key]["limit_min"]:
+                    follow_ups[key] = row
+    return follow_ups, firsts
