@@ -13,23 +13,23 @@ from pathlib import Path
 from typing import Any
 
 #: Name of a replication's files: ``r`` and the replication index, at least 5 digits.
-_RUN_FILE = re.compile(r"^r(\d{5,})\.json$")
+RUN_FILE = re.compile(r"^r(\d{5,})\.json$")
 
 
-def _code_states(
+def code_states(
     states: Any, root: Path, points: Sequence[Any], now: str | None = None
 ) -> list[dict[str, Any]]:
     """``[{"code_digest", "replications"}, ...]``: states of the code, the folder's own first."""
     # Files not yet counted (damaged ones too) are the latest state's; then ``now``, if new.
-    files = (f.name for p in points for f in (root / _point_dir(p.id)).glob("r*.json"))
-    finished = sum(1 for name in files if _RUN_FILE.match(name))
+    files = (f.name for p in points for f in (root / point_dir(p.id)).glob("r*.json"))
+    finished = sum(1 for name in files if RUN_FILE.match(name))
     out = [{"code_digest": st["code_digest"], "replications": st["replications"]} for st in states]
     out[-1]["replications"] += max(finished - sum(st["replications"] for st in out), 0)
     new = now is not None and now != out[-1]["code_digest"]
     return [*out, {"code_digest": now, "replications": 0}] if new else out
 
 
-def _states_of(old: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
+def states_of(old: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     """The code states a manifest lists (one, the folder's own, if it lists none or bad ones)."""
     states = old.get("code_digests")
     ok = isinstance(states, list) and bool(states) and all(
@@ -38,19 +38,18 @@ def _states_of(old: Mapping[str, Any], now: str) -> list[dict[str, Any]]:
     return states if ok else [{"code_digest": old.get("code_digest", now), "replications": 0}]
 
 
-def _point_dir(point_id: str) -> str:
+def point_dir(point_id: str) -> str:
+    """A design point's folder of replication files, relative to the experiment folder."""
     return f"runs/{point_id}"
 
 
-def _any_result(root: Path) -> bool:
+def any_result(root: Path) -> bool:
     """Whether ``root`` holds a finished replication of any design point."""
     return any(
-        _RUN_FILE.match(f.name)
-        for d in (root / "runs").glob("*")
-        if d.is_dir()
-        for f in d.iterdir()
+        RUN_FILE.match(f.name) for d in (root / "runs").glob("*") if d.is_dir() for f in d.iterdir()
     )
 
 
-def _run_name(replication: int) -> str:
+def run_name(replication: int) -> str:
+    """The name (without suffix) of replication ``replication``'s files: ``r00007``."""
     return f"r{replication:05d}"

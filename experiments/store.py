@@ -63,12 +63,12 @@ from experiments.manifest import (
     read_manifest,
 )
 from experiments.run_files import (
-    _RUN_FILE,
-    _any_result,
-    _code_states,
-    _point_dir,
-    _run_name,
-    _states_of,
+    RUN_FILE,
+    any_result,
+    code_states,
+    point_dir,
+    run_name,
+    states_of,
 )
 from experiments.tables import (
     ID_COLUMNS,
@@ -144,7 +144,7 @@ class ResultStore:
         identity = manifest["identity"]
         path = root / "manifest.json"
         old = read_manifest(root) if path.exists() else None
-        if old is not None and old.get("identity") != identity and not _any_result(root):
+        if old is not None and old.get("identity") != identity and not any_result(root):
             # An earlier start that stored nothing (refused at its first replication, say,
             # for input it only checks there): nothing to keep apart, so this one starts.
             logger.warning(
@@ -168,7 +168,7 @@ class ResultStore:
                 )
             # Same version, other code (an editable install): keep the first digest, count each.
             now = manifest["code_digest"]
-            states = _code_states(_states_of(old, now), root, points, now)
+            states = code_states(states_of(old, now), root, points, now)
             manifest["code_digest"] = states[0]["code_digest"]
             manifest.update({"code_digests": states} if len(states) > 1 else {})
             if any(st["code_digest"] != now and st["replications"] for st in states):
@@ -194,10 +194,10 @@ class ResultStore:
         return store
 
     def count_code_states(self) -> None:
-        """Credit the replications finished in this run to its code (see :func:`_code_states`)."""
+        """Credit the replications finished in this run to its code (see :func:`code_states`)."""
         # Only a folder of more than one code state counts; a killed run's count at the next open.
         states = self.manifest.get("code_digests")
-        counted = _code_states(states, self.root, self.points) if states else None
+        counted = code_states(states, self.root, self.points) if states else None
         if counted and counted != states:
             self.manifest["code_digests"] = counted
             text = json.dumps(self.manifest, indent=2, allow_nan=False) + "\n"
@@ -235,11 +235,11 @@ class ResultStore:
     # ------------------------------------------------------------------ paths
     def summary_path(self, point_id: str, replication: int) -> Path:
         """Where a replication's summary JSON lives."""
-        return self.root / _point_dir(point_id) / f"{_run_name(replication)}.json"
+        return self.root / point_dir(point_id) / f"{run_name(replication)}.json"
 
     def records_path(self, point_id: str, replication: int) -> Path:
         """Where a replication's records (``.npz``) live."""
-        return self.root / _point_dir(point_id) / f"{_run_name(replication)}.npz"
+        return self.root / point_dir(point_id) / f"{run_name(replication)}.npz"
 
     # ------------------------------------------------------------------ scan
     def scan(self, *, records: bool = False) -> tuple[dict[tuple[int, int], dict], list[Path]]:
@@ -264,11 +264,11 @@ class ResultStore:
         found: dict[tuple[int, int], dict] = {}
         damaged: list[Path] = []
         for p in self.points:
-            folder = self.root / _point_dir(p.id)
+            folder = self.root / point_dir(p.id)
             if not folder.is_dir():
                 continue
             for f in sorted(folder.iterdir()):
-                m = _RUN_FILE.match(f.name)
+                m = RUN_FILE.match(f.name)
                 if m is None:
                     continue
                 r = int(m.group(1))

@@ -216,21 +216,25 @@ def N_(message: str) -> str:
 
 
 #: The operating system's reasons a file could not be read or written, as Linux words
-#: them (the message ids), by error number.
+#: them (the message ids), by error number (a name the platform lacks is left out).
 _OS_REASONS = {
-    errno.EISDIR: N_("Is a directory"),
-    errno.ENOTDIR: N_("Not a directory"),
-    errno.EACCES: N_("Permission denied"),
-    errno.EPERM: N_("Operation not permitted"),
-    errno.ENOENT: N_("No such file or directory"),
-    errno.ENOSPC: N_("No space left on device"),
-    errno.EDQUOT: N_("Disk quota exceeded"),
-    errno.EROFS: N_("Read-only file system"),
-    errno.EEXIST: N_("File exists"),
-    errno.ENOTEMPTY: N_("Directory not empty"),
-    errno.ENAMETOOLONG: N_("File name too long"),
-    errno.ELOOP: N_("Too many levels of symbolic links"),
-    errno.EIO: N_("Input/output error"),
+    getattr(errno, name): text
+    for name, text in (
+        ("EISDIR", N_("Is a directory")),
+        ("ENOTDIR", N_("Not a directory")),
+        ("EACCES", N_("Permission denied")),
+        ("EPERM", N_("Operation not permitted")),
+        ("ENOENT", N_("No such file or directory")),
+        ("ENOSPC", N_("No space left on device")),
+        ("EDQUOT", N_("Disk quota exceeded")),
+        ("EROFS", N_("Read-only file system")),
+        ("EEXIST", N_("File exists")),
+        ("ENOTEMPTY", N_("Directory not empty")),
+        ("ENAMETOOLONG", N_("File name too long")),
+        ("ELOOP", N_("Too many levels of symbolic links")),
+        ("EIO", N_("Input/output error")),
+    )
+    if hasattr(errno, name)
 }
 
 

@@ -1,4 +1,4 @@
-"""Upper bounds of scenario quantities.
+"""Bounds of scenario and config quantities.
 
 Each bound is far beyond any real study yet small enough that a typo
 (``duration_h = 1e300``, a rate of ``1e9``) is refused while the file is read
@@ -26,3 +26,7 @@ MAX_TEAMS_PER_INCIDENT = 1_000
 MAX_SUPPLIES_PER_INCIDENT = 1_000_000
 #: Most generations of secondary incidents.
 MAX_CASCADE_DEPTH = 100
+#: Shortest follow-up report interval, minutes, in a run config's or a drill file's
+#: reporting rules (a shorter one is not a reporting rule, and would make millions of
+#: reports in a long event).
+MIN_FOLLOW_UP_INTERVAL = 10.0

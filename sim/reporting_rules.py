@@ -39,15 +39,12 @@ from networks.i18n import _
 from scenarios.config_keys import Key, Section, field_default
 from scenarios.distributions import Distribution, Lognormal
 from scenarios.distributions import from_dict as dist_from_dict
-from scenarios.limits import MAX_DURATION_MIN
+from scenarios.limits import MAX_DURATION_MIN, MIN_FOLLOW_UP_INTERVAL
 from scenarios.validate import Reader, check_num
 from sim.duty import LEVELS
 
 #: The kinds of report, in the order an incident produces them.
 KINDS = ("phone_first", "written_first", "follow_up", "final")
-#: Shortest follow-up interval, minutes (a shorter one is not a reporting rule, and would
-#: make millions of reports in a long event).
-MIN_INTERVAL = 10.0
 #: Limits by grade I..IV (``None``: no limit).
 Limits = tuple[float | None, float | None, float | None, float | None]
 _NONE: Limits = (None, None, None, None)
@@ -192,7 +189,7 @@ class ReportingRules:
         if r.has("direct_to"):
             kw["direct_to"] = REPORTING.read(r, "direct_to")
         if r.has("follow_up_interval"):
-            kw["follow_up_interval"] = _optional(r, "follow_up_interval", lo=MIN_INTERVAL)
+            kw["follow_up_interval"] = _optional(r, "follow_up_interval", lo=MIN_FOLLOW_UP_INTERVAL)
         if r.has("writing"):
             w = r.table("writing")
             REPORTING_WRITING.allow(w)
@@ -350,7 +347,7 @@ REPORTING = Section(
         Key("follow_up_interval", "number",
             "Minutes between follow-ups while an event lasts; false: on changes only.",
             "续报间隔", default_text="the preset's",
-            allowed_text=f">= {MIN_INTERVAL:g}, or false"),
+            allowed_text=f">= {MIN_FOLLOW_UP_INTERVAL:g}, or false"),
         Key("writing", "table", "Officer minutes to write each report kind (distributions).",
             "报告撰写用时", default_text="the preset's"),
         Key("video", "table", "Live video from the scene and drones.", "视频回传"),

@@ -152,8 +152,9 @@ def _setting(key: str, value, catalogue, terms: dict[str, str] | None = None) ->
         shown = both(value, "全部路网")
     else:
         shown = _setting_value(value, catalogue, terms)
-    name = both(key, (terms or {}).get(key) or (_(label) if label else key))
-    return _("{key}={value}").format(key=_(label) if label and not terms else name, value=shown)
+    zh = (terms or {}).get(key)
+    name = both(key, zh) if zh else (_(label) if label else key)
+    return _("{key}={value}").format(key=name, value=shown)
 
 
 def _event_kind(kind: str, n: int) -> str:

@@ -167,6 +167,8 @@ def turnout_note(task: Any, region: Any) -> str | None:
     out of it. With ``turnout_min = 0`` the coverage is of the drive alone, above what
     the stations' teams can meet; the note gives their mean turnout.
     """
+    from experiments.siting.task import facilities_text
+
     if task.facility != "stations" or task.turnout_min > 0:
         return None
     means = [ts.turnout.mean for st in region.stations if st.tier == task.tier for ts in st.teams]
@@ -176,13 +178,11 @@ def turnout_note(task: Any, region: Any) -> str | None:
         "note: turnout_min = 0 counts the whole standard as driving; the teams of the "
         "{facilities} take {fastest} to {slowest} min on average to turn out (set turnout_min "
         "to count it, as the simulation does)"
-    ).format(facilities=_facilities(task), fastest=f"{min(means):.1f}", slowest=f"{max(means):.1f}")
-
-
-def _facilities(task: Any) -> str:
-    from experiments.siting.task import facilities_text
-
-    return facilities_text(task.facility, task.tier)
+    ).format(
+        facilities=facilities_text(task.facility, task.tier),
+        fastest=f"{min(means):.1f}",
+        slowest=f"{max(means):.1f}",
+    )
 
 
 def _value_format(metric: str) -> tuple[bool, Any]:
@@ -274,8 +274,8 @@ def served_warning(evaluation: Any, least: float = 0.95) -> str | None:
     them unserved (no team with the capability anywhere, say) can look better on
     minutes while failing the county.
     """
-    s = getattr(evaluation, "served", None)
-    if not s or not all(len(s.get(k, ())) for k in ("current", "proposed")):
+    s = evaluation.served
+    if not all(len(s.get(k, ())) for k in ("current", "proposed")):
         return None
     cur, new = (float(np.nanmean(s[k])) for k in ("current", "proposed"))
     if not (cur < least or new < least):

@@ -13,6 +13,10 @@ from typing import Any
 
 from scenarios.stream import GRADE_NAMES
 
+#: The reports that tell a level already informed of an upgrade: a follow-up, or a phone
+#: report first (电话报告后补书面).
+UPGRADE_REPORTS = frozenset({"follow_up", "phone_first"})
+
 
 def informed(rr: Mapping[str, Any]) -> set[str]:
     """The levels the drawn grade sends first reports to (``rr``: the resolved deadlines)."""

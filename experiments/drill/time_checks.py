@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from experiments.drill.escalation_links import UPGRADE_REPORTS
 from experiments.drill.gbt_indicators import time_share
 from experiments.drill.gbt_standards import FROM_NAMES, TimeStandard, time_standards
 from experiments.drill.observations import Observations, Report
@@ -118,7 +119,7 @@ def _measure(
     )
 
     def sent(what: str | None, after: float) -> list[Report]:
-        kinds = {"follow_up", "phone_first"} if upgrade and what == "follow_up" else {what}
+        kinds = UPGRADE_REPORTS if upgrade and what == "follow_up" else {what}
         return sorted(
             (
                 r

@@ -218,10 +218,9 @@ def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
     """
     path = revealed / MANIFEST
     body = read_manifest(path)
-    if body.get("commitment") != public.get("commitment") or body.get("exercise_id") != public.get(
-        "exercise_id"
-    ):
-        if body.get("commitment") != public.get("commitment") and _script_agrees(revealed, body):
+    same = body.get("commitment") == public.get("commitment")
+    if not same or body.get("exercise_id") != public.get("exercise_id"):
+        if not same and _script_agrees(revealed, body):
             # The revealed script opens the manifest's commitment: the manifest is the
             # reveal's own, and the published commitment is what changed.
             raise SealError(
@@ -235,7 +234,7 @@ def check_manifest(revealed: Path, public: dict) -> tuple[str, int]:
                     ours=str(public.get("commitment"))[:8] + "…",
                 )
             )
-        if body.get("commitment") == public.get("commitment"):
+        if same:
             # Same commitment (which binds the script, exercise id and all): the published
             # copy's exercise id is what changed.
             raise SealError(

@@ -15,6 +15,7 @@ import numpy as np
 from experiments.config import Region
 from experiments.siting.evaluate import Evaluation
 from experiments.siting.plan import SitingResult
+from experiments.siting.task import task_label
 from experiments.store import atomic_write_text, write_table
 from networks import i18n
 from networks.i18n import _
@@ -255,8 +256,6 @@ def write_siting_outputs(
         fig = plot_coverage_map(result, names=names, names_zh=site_names_zh(result, proposed))
         written.append(save_figure(fig, out / "coverage_map.png"))
         if evaluation is not None:
-            from experiments.siting.task import task_label
-
             title = _("{task}: proposed vs current siting").format(task=task_label(task))
             fig = plot_evaluation(evaluation, title=title)
             written.append(save_figure(fig, out / "evaluation.png"))

@@ -24,6 +24,7 @@ from networks.errors import ConfigError
 from networks.i18n import N_, _
 from scenarios.drill import rehearsal
 from scenarios.drill.rehearsal import BANDS, DEFAULT_REHEARSAL_DAYS, MAX_REHEARSAL_DAYS, clip
+from scenarios.limits import MIN_FOLLOW_UP_INTERVAL
 from scenarios.validate import Reader, check_num, shown
 
 __all__ = [
@@ -413,15 +414,13 @@ class DrillSpec:
 
         rp = top.table("reporting", {})
         reporting = dict(DEFAULT_REPORTING)
-        from sim.reporting_rules import MIN_INTERVAL  # the run config's floor, one number
-
         for name in rp.data:
             v = rp.get(str(name))
             vals = v if isinstance(v, list) else [v] * 4
             if len(vals) != 4:
                 raise rp.error(str(name), _("expected minutes, or a list of 4 (grades I-IV)"))
             # A deadline of 0 min cannot be met; a follow-up "every 0 min" is no rule.
-            lo = MIN_INTERVAL if str(name) == "follow_up_every" else 0
+            lo = MIN_FOLLOW_UP_INTERVAL if str(name) == "follow_up_every" else 0
             reporting[str(name)] = tuple(
                 check_num(
                     x, lambda m, n=str(name): rp.error(n, m), lo=lo, lo_open=lo == 0, hi=MAX_MINUTES
