@@ -20,7 +20,7 @@ from experiments.archives import ReplicationRow
 from experiments.design import canonical_json
 from experiments.manifest import StoredPoint
 from networks.errors import ConfigError
-from networks.files import atomic_write_bytes, atomic_write_text
+from networks.files import CSV_ENCODING, atomic_write_bytes, atomic_write_csv
 from networks.i18n import _
 
 #: Leading columns of the summary table (factor columns follow ``point_id``).
@@ -158,7 +158,7 @@ def write_table(columns: Mapping[str, Any], stem: Path, *, fmt: str = "auto") ->
     writer.writerow(list(norm))
     for row in zip(*(_cells(kind, v) for kind, v in norm.values()), strict=True):
         writer.writerow(row)
-    return atomic_write_text(stem.with_suffix(".csv"), text.getvalue())
+    return atomic_write_csv(stem.with_suffix(".csv"), text.getvalue())
 
 
 def _cells(kind: str, values: Iterable[Any]) -> Iterator[str]:
@@ -181,7 +181,7 @@ def read_table(path: str | Path) -> dict[str, list[Any]]:
         if pa is None:
             raise ConfigError(_("reading Parquet needs pyarrow"), source=str(p))
         return pa[1].read_table(p).to_pydict()
-    with p.open(newline="", encoding="utf-8") as fh:
+    with p.open(newline="", encoding=CSV_ENCODING) as fh:
         rows = list(csv.reader(fh))
     header, body = rows[0], rows[1:]
     return {h: [r[i] for r in body] for i, h in enumerate(header)}

@@ -82,3 +82,21 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write UTF-8 ``text`` to ``path`` atomically; return the path."""
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+#: How yingji writes every CSV: UTF-8 with a byte-order mark. Excel on a Chinese
+#: Windows reads a CSV without one as GBK and garbles every Chinese cell; with it,
+#: Excel and WPS open the file as UTF-8, and pandas, readr, polars and Python's csv
+#: (``encoding="utf-8-sig"``) read it as before. Read CSVs with this encoding too:
+#: it also reads files without the mark.
+CSV_ENCODING = "utf-8-sig"
+
+
+def csv_bytes(text: str) -> bytes:
+    """The bytes of a CSV file holding ``text`` (UTF-8 with a byte-order mark, once)."""
+    return text.removeprefix("\ufeff").encode(CSV_ENCODING)
+
+
+def atomic_write_csv(path: str | os.PathLike[str], text: str) -> Path:
+    """Write CSV ``text`` to ``path`` atomically as :data:`CSV_ENCODING`; return the path."""
+    return atomic_write_bytes(path, csv_bytes(text))

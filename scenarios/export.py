@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from networks.files import atomic_path
+from networks.files import CSV_ENCODING, atomic_path
 from networks.roadnet import RoadNetwork
 from scenarios.stream import IncidentStream
 
@@ -70,7 +70,7 @@ def _fmt(v: object) -> str:
 
 
 def _write_csv(path: Path, table: dict[str, np.ndarray], columns: tuple[str, ...]) -> None:
-    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp, tmp.open("w", newline="", encoding=CSV_ENCODING) as fh:
         w = csv.writer(fh)
         w.writerow(columns)
         cols = [table[c] for c in columns]

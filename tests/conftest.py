@@ -19,8 +19,8 @@ SHANGHAI = OSM_DIR / "cn_shanghai_center_overpass2025.osm.bz2"
 
 
 def read_csv(path: str | os.PathLike[str]) -> list[dict[str, str]]:
-    """Rows of a CSV file as dicts (the tests read the files the commands write)."""
-    with open(path, newline="", encoding="utf-8") as fh:
+    """Rows of a CSV file as dicts (the tests read the files the commands write, BOM and all)."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
         return list(csv.DictReader(fh))
 
 

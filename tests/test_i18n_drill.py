@@ -230,7 +230,7 @@ def test_chinese_packets_hold_no_english_message(revealed_zh):
         "observation_sheets.md": "evaluators/observation_sheets.md",
     }
     for name, rel in written.items():
-        assert (folder / rel).read_text(encoding="utf-8") == zh[name], name
+        assert (folder / rel).read_text(encoding="utf-8-sig") == zh[name], name
     for name in ("alarm.txt", "injects.md", "evaluation.md", "observation_sheets.md"):
         assert HAN.search(zh[name])
         leaked = [p for p in _english_pieces(en[name], names) if p in zh[name]]
@@ -290,7 +290,7 @@ def test_machine_csvs_are_byte_identical_in_both_languages(fast_example, tmp_pat
     assert not HAN.search((en / "participants/alarm.txt").read_text(encoding="utf-8"))
     for rel in ("controllers/injects.csv", "evaluators/benchmark.csv"):
         assert (zh / rel).read_bytes() == (en / rel).read_bytes(), rel
-        rows = list(csv.DictReader(io.StringIO((en / rel).read_text(encoding="utf-8"))))
+        rows = list(csv.DictReader(io.StringIO((en / rel).read_text(encoding="utf-8-sig"))))
         assert rows and all(HAN.search(r[c]) for r in rows for c in r if c.endswith("_zh")
                             and c not in ("trigger_zh", "detail_zh")), rel  # fmt: skip
         assert not any(HAN.search(v) for r in rows for c, v in r.items() if not c.endswith("_zh"))

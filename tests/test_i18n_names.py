@@ -168,7 +168,7 @@ def test_proposed_stations_keep_the_chinese_names_and_read_back(tmp_path, runs):
         code = main(["site", str(cfg), "--p", "2", "--out", str(out), "--no-plots"])
     assert code == 0
     table = out / "stations" / "proposed_stations.csv"
-    header = table.read_text(encoding="utf-8").splitlines()[0].split(",")
+    header = table.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert header[:2] == ["name", "name_zh"]
     again = RunConfig.from_dict(
         {"network": {"synthetic": "county", "seed": 0, "townships": 4, "villages": 12, "grid": 8},

@@ -72,7 +72,7 @@ def write_log(out: Path, *, weeks: int = WEEKS, seed: int = 20260105) -> Path:
             return ""
         return (START + timedelta(seconds=round(minutes * 60))).isoformat()
 
-    with out.open("w", newline="", encoding="utf-8") as f:
+    with out.open("w", newline="", encoding="utf-8-sig") as f:
         w = csv.writer(f)
         w.writerow(
             ["time", "lon", "lat", "hazard", "grade", "call_taken", "first_arrival",

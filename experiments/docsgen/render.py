@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.docsgen.workspace import Run, Session
+from networks.files import CSV_ENCODING
 from networks.i18n import pad, width
 
 #: Runs by session name, as a block's renderer receives them.
@@ -134,7 +135,7 @@ def read_json(path: Path) -> Any:
 
 def read_rows(path: Path) -> list[dict[str, str]]:
     """Rows of a CSV file the run wrote."""
-    with path.open(newline="", encoding="utf-8") as fh:
+    with path.open(newline="", encoding=CSV_ENCODING) as fh:
         return list(csv.DictReader(fh))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from experiments.docsgen.configs import write_variant
 from experiments.docsgen.render import Block, Runs, console, fence, num, read_json, read_rows
 from experiments.docsgen.workspace import Command, Run, Session
+from networks.files import CSV_ENCODING
 
 EXAMPLE = "examples/siting.toml"
 P8 = ("--task", "stations", "--p", "8")
@@ -225,7 +226,7 @@ def _sites_excerpt(runs: Runs) -> str:
     lines = (
         runs[EVAL10.name]
         .path("yingji-out/siting8/stations/sites.csv")
-        .read_text(encoding="utf-8")
+        .read_text(encoding=CSV_ENCODING)
         .splitlines()
     )
     picked, seen = [lines[0]], set()

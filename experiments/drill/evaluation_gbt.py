@@ -93,6 +93,7 @@ from experiments.drill.gbt_standards import (
     time_standards,
 )
 from networks import i18n
+from networks.files import csv_bytes
 from scenarios.drill.script import DrillScript
 from scenarios.drill.workgroups import (
     POSITIONS,
@@ -256,8 +257,8 @@ def gbt_files(script: DrillScript, map_file: str | None = "map.png") -> dict[str
         "evaluation.html": gbt_html(script, map_file).encode(),
         "observation_sheets.md": observation_markdown(script).encode(),
         "observation_sheets.html": observation_html(script).encode(),
-        "indicators.csv": indicators_csv(script).encode(),
-        "time_standards.csv": time_standards_csv(script).encode(),
+        "indicators.csv": csv_bytes(indicators_csv(script)),
+        "time_standards.csv": csv_bytes(time_standards_csv(script)),
     }
 
 
@@ -276,4 +277,4 @@ def evaluator_files(script: DrillScript, map_file: str | None = "map.png") -> di
             "evaluation.md": evaluation_markdown(script, map_file).encode(),
             "evaluation.html": evaluation_html(script, map_file).encode(),
         }
-    return {**files, "benchmark.csv": benchmark_csv(script).encode()}
+    return {**files, "benchmark.csv": csv_bytes(benchmark_csv(script))}

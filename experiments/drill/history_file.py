@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from experiments.outdir import check_file_target
 from networks.errors import ConfigError
+from networks.files import csv_bytes
 from networks.i18n import _, os_reason
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.draw import PastDrill
@@ -353,4 +354,4 @@ def history_text(old: str, script_dict: Mapping[str, Any]) -> bytes:
     text = "".join(lines) if lines else head
     if not text.endswith("\n"):
         text += "\n"
-    return (text + row).encode("utf-8")
+    return csv_bytes(text + row)  # with a byte-order mark, for Excel (networks.files)

@@ -29,6 +29,7 @@ from experiments.drill.gbt_indicators import CONCLUSIONS, _b
 from experiments.drill.history_file import same_drill
 from networks import i18n
 from networks.errors import ConfigError
+from networks.files import csv_bytes
 from networks.i18n import _
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
@@ -73,7 +74,7 @@ def updated_history(old: str, script: DrillScript, cells: Mapping[str, str]) -> 
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     w.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    return csv_bytes(buf.getvalue())
 
 
 def r_get(row: list[str], col: Mapping[str, int], name: str) -> str:

@@ -62,7 +62,7 @@ from experiments.drill.folder import (
 from experiments.drill.history_file import check_history_file, history_target, history_text
 from experiments.drill.seal import Secret, WrongSecret, unseal
 from networks import i18n
-from networks.files import atomic_path, atomic_write_bytes, fsync_dir
+from networks.files import atomic_path, atomic_write_bytes, csv_bytes, fsync_dir
 from networks.i18n import _, os_reason
 from networks.roadnet import RoadNetwork
 from scenarios.drill import DrillScript, SealError, canonical_json, commitment, matches
@@ -255,7 +255,7 @@ def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None
     files: dict[str, bytes] = {
         "participants/alarm.cap.xml": packets.cap_alert(script),
         "participants/alarm.txt": packets.alarm_text(script).encode(),
-        "controllers/injects.csv": packets.injects_csv(script).encode(),
+        "controllers/injects.csv": csv_bytes(packets.injects_csv(script)),
         "controllers/injects.md": packets.injects_markdown(script).encode(),
         "controllers/injects.html": packets.injects_html(script).encode(),
     }
@@ -390,7 +390,7 @@ def reveal_drill(
             "language": i18n.get_language(),
         }
         atomic_write_bytes(stage / "opening.json", (json.dumps(opening, indent=2) + "\n").encode())
-        atomic_write_bytes(stage / "history_row.csv", history_row(script.to_dict()).encode())
+        atomic_write_bytes(stage / "history_row.csv", csv_bytes(history_row(script.to_dict())))
         written = write_packets(script, stage, network)
         # Last: the manifest of every file now in the staging folder (verify checks it).
         manifest = manifest_bytes(

@@ -48,7 +48,7 @@ from experiments.drill.score_report import report_html, report_markdown
 from experiments.drill.verify import verify_drill
 from experiments.outdir import check_folder_target, staged_folder
 from networks.errors import ConfigError
-from networks.files import atomic_path
+from networks.files import CSV_ENCODING, atomic_path, csv_bytes
 from networks.i18n import _, os_reason
 from scenarios.drill import DrillScript, SealError
 
@@ -185,7 +185,8 @@ def _check_rows(folder: Path, script: Any) -> None:
         revealed = path.read_bytes()
     except OSError:
         return
-    if revealed != time_standards_csv(script).encode():
+    # As text: a drill revealed before CSVs carried a byte-order mark has the same rows.
+    if revealed.decode(CSV_ENCODING, errors="replace") != time_standards_csv(script):
         logger.warning(
             _(
                 "{path}: this version of yingji times the drill by other rows than the reveal "
@@ -257,10 +258,10 @@ def score_folder(
     files: dict[str, bytes] = {
         "evaluation_form.html": form_html(score).encode(),
         "evaluation_form.md": form_markdown(score).encode(),
-        "evaluation_form.csv": form_csv(score).encode(),
+        "evaluation_form.csv": csv_bytes(form_csv(score)),
         "evaluation_report.html": report_html(score, report_date=report_date).encode(),
         "evaluation_report.md": report_markdown(score, report_date=report_date).encode(),
-        "improvements.csv": improvements_csv(score).encode(),
+        "improvements.csv": csv_bytes(improvements_csv(score)),
         "improvements.html": improvements_html(score).encode(),
         "score.json": score_json(
             score,

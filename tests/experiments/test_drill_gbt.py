@@ -20,6 +20,7 @@ from experiments.drill.config import DrillConfig, DrillReporting
 from experiments.drill.draw import compose
 from networks import i18n
 from networks.errors import ConfigError
+from networks.files import csv_bytes
 from scenarios.drill import seed_from_int
 from scenarios.drill.workgroups import (
     DEFAULT_GROUPS,
@@ -224,7 +225,7 @@ def test_hseep_standard_gives_the_old_sheet(draw):
     assert files == {
         "evaluation.md": packets.evaluation_markdown(s).encode(),
         "evaluation.html": packets.evaluation_html(s).encode(),
-        "benchmark.csv": packets.benchmark_csv(s).encode(),
+        "benchmark.csv": csv_bytes(packets.benchmark_csv(s)),
     }
     assert b"P: performed without challenges" in files["evaluation.md"]
     new = packets.evaluator_files(draw())

@@ -178,11 +178,11 @@ def test_a_failure_at_the_last_step_leaves_drill_and_history_as_they_were(
     assert (
         run(capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", hist)[0] == 0
     )
-    rows = hist.read_text().splitlines()
+    rows = hist.read_text("utf-8-sig").splitlines()
     # An older history (no start column) gains it in its header; its rows stay.
     old = HISTORY.splitlines()
     assert rows[0] == old[0] + ",start" and rows[1:2] == old[1:2] and len(rows) == 3
-    assert rows[2] == (d / "revealed" / "history_row.csv").read_text().splitlines()[1]
+    assert rows[2] == (d / "revealed" / "history_row.csv").read_text("utf-8-sig").splitlines()[1]
 
 
 def test_an_empty_history_file_gets_its_header(drill, tmp_path, capsys):
@@ -192,7 +192,7 @@ def test_an_empty_history_file_gets_its_header(drill, tmp_path, capsys):
     assert (
         run(capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", hist)[0] == 0
     )
-    assert hist.read_text().splitlines()[0] == "drawn_at,exercise_id,hazard,area,start"
+    assert hist.read_text("utf-8-sig").splitlines()[0] == "drawn_at,exercise_id,hazard,area,start"
 
 
 def test_draw_creates_the_key_only_with_the_drill(tmp_path, capsys, monkeypatch):

@@ -326,7 +326,7 @@ def test_history_through_the_drill_file_updates_the_revealed_row(drill, tmp_path
     toml = tmp_path / "drill.toml"
     toml.write_text(EXAMPLE.read_text().replace('"drill_history.csv"', '"h.csv"'))
     hist = tmp_path / "h.csv"
-    header, mine = (drill / "revealed" / "history_row.csv").read_text().splitlines()
+    header, mine = (drill / "revealed" / "history_row.csv").read_text("utf-8-sig").splitlines()
     hist.write_text(f"{header}\n2026-01-02T00:00:00+00:00,OLD,building_fire,Xiba Town,\n{mine}\n")
     code, out, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
                          "--append-history", toml)  # fmt: skip
@@ -345,7 +345,7 @@ def test_scoring_a_second_draw_of_the_same_drill_file_never_overwrites_the_first
 ):
     """Two draws of one drill file share the exercise id; each keeps its own history row."""
     hist = tmp_path / "h.csv"
-    header, mine = (drill / "revealed" / "history_row.csv").read_text().splitlines()
+    header, mine = (drill / "revealed" / "history_row.csv").read_text("utf-8-sig").splitlines()
     first_drawn = "2026-01-02T00:00:00+00:00"
     # The earlier draw: same exercise id, drawn another day, scored 83.0.
     earlier = f"{first_drawn},SC-2026-Q4,building_fire,Xiba Town,,83.0,good,9"
@@ -390,7 +390,7 @@ def test_the_drills_row_is_found_at_its_instant_however_the_offset_is_written(
     from datetime import datetime, timedelta, timezone
 
     hist = tmp_path / "h.csv"
-    header, mine = (drill / "revealed" / "history_row.csv").read_text().splitlines()
+    header, mine = (drill / "revealed" / "history_row.csv").read_text("utf-8-sig").splitlines()
     drawn = mine.split(",")[0]
     beijing = datetime.fromisoformat(drawn).astimezone(timezone(timedelta(hours=8)))
     hist.write_text(f"{header}\n{mine.replace(drawn, beijing.isoformat(), 1)}\n")
@@ -474,7 +474,7 @@ def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
-    with OBSERVATIONS.open(encoding="utf-8", newline="") as fh:
+    with OBSERVATIONS.open(encoding="utf-8-sig", newline="") as fh:
         for line in csv.reader(fh):
             sheet.append([float(c) if c in ("3",) else c for c in line])  # a number cell too
     path = tmp_path / "obs.xlsx"
@@ -576,3 +576,43 @@ def test_rows_other_than_the_reveals_are_warned_of(drill, capsys, monkeypatch):
                           "--overwrite")  # fmt: skip
     assert code == 0
     assert "time_standards.csv: this version of yingji times the drill by other rows" in err
+
+
+def test_every_csv_the_drill_writes_opens_in_excel(drill, tmp_path, capsys):
+    # Excel on Chinese Windows reads a CSV without a UTF-8 byte-order mark as GBK.
+    hist = tmp_path / "history.csv"
+    shutil.copy(REPO / "examples" / "drill_history.csv", hist)  # written without the mark
+    code, _, err = run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS,
+                       "--append-history", hist)  # fmt: skip
+    assert code == 0, err
+    written = [p for p in drill.rglob("*.csv") if p.name != "observations.csv"]
+    assert {p.name for p in written} >= {
+        "injects.csv", "benchmark.csv", "indicators.csv", "time_standards.csv",
+        "history_row.csv", "evaluation_form.csv", "improvements.csv",
+    }  # fmt: skip
+    for p in [*written, hist]:
+        data = p.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1, p
+    # the observations are the organiser's file, kept byte for byte
+    assert (drill / "scored" / "observations.csv").read_bytes() == OBSERVATIONS.read_bytes()
+
+
+def test_a_drill_revealed_before_csvs_had_the_mark_scores_without_a_warning(
+    tmp_path, capsys, monkeypatch
+):
+    # Revealed by an earlier version (its CSVs plain UTF-8): same rows, so no warning.
+    from experiments.drill import evaluation_gbt
+    from tests.experiments.test_drill_workflow_fixes import freeze_draw_clock
+
+    d, key = tmp_path / "d", tmp_path / "k.key"
+    with monkeypatch.context() as mp:
+        freeze_draw_clock(mp)
+        mp.setattr(evaluation_gbt, "csv_bytes", lambda text: text.encode("utf-8"))
+        assert main(["drill", "draw", str(EXAMPLE), "--out", str(d), "--key", str(key),
+                     "--seed", str(SEED)]) == 0  # fmt: skip
+        assert main(["--lang", "en", "drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
+    ts = d / "revealed" / "evaluators" / "time_standards.csv"
+    assert not ts.read_bytes().startswith(b"\xef\xbb\xbf")  # the premise
+    code, _out, err = run(capsys, "drill", "score", d, "--observations", OBSERVATIONS)
+    assert code == 0, err
+    assert "other rows than the reveal" not in err

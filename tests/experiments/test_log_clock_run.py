@@ -41,7 +41,7 @@ replications = 1
 
 
 def _rows(n: int = 60) -> list[dict[str, str]]:
-    with EXAMPLE_LOG.open(newline="", encoding="utf-8") as fh:
+    with EXAMPLE_LOG.open(newline="", encoding="utf-8-sig") as fh:
         return [r for _, r in zip(range(n), csv.DictReader(fh), strict=False)]
 
 

@@ -49,7 +49,7 @@ def written(tmp_path_factory):
 
 
 def _rewrite(src: Path, dst: Path, change) -> Path:
-    with src.open(newline="", encoding="utf-8") as fh:
+    with src.open(newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     rows = [change(dict(r)) for r in rows]
     with dst.open("w", newline="", encoding="utf-8") as fh:

@@ -25,7 +25,7 @@ def _log_config(tmp_path):
     """A run config replaying the first rows of the example county log."""
     src = REPO / "examples" / "replay" / "county_log.csv"
     keep = ("time", "lon", "lat", "hazard", "grade")  # what was called in, not how it went
-    with src.open(encoding="utf-8") as f:
+    with src.open(encoding="utf-8-sig") as f:
         rows = [[r[k] for k in keep] for r in list(csv.DictReader(f))[:LOG_ROWS]]
     with (tmp_path / "log.csv").open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([keep, *rows])

@@ -278,7 +278,7 @@ def test_a_smaller_road_budget_gives_a_smaller_page(tmp_path):
 
 def test_a_dated_logs_map_runs_on_the_logs_clock(tmp_path):
     """The first call of a log that starts at 07:09 is at day 1 07:09 on the map."""
-    lines = (REPO / "examples" / "replay" / "county_log.csv").read_text().splitlines()
+    lines = (REPO / "examples" / "replay" / "county_log.csv").read_text("utf-8-sig").splitlines()
     cols = lines[0].split(",")[:5]
     log = tmp_path / "log.csv"
     log.write_text("\n".join(",".join(r.split(",")[:5]) for r in lines[:21]) + "\n")

@@ -15,7 +15,7 @@ def test_sample_writes_the_stream_and_its_disruptions(tmp_path, county, capsys):
     out = tmp_path / "inc.csv"
     assert main(["scenario", "sample", "chemical_leak", "--seed", "5", "-o", str(out)]) == 0
     rows = read_csv(out)
-    with open(out, encoding="utf-8") as fh:
+    with open(out, encoding="utf-8-sig") as fh:
         assert tuple(fh.readline().strip().split(",")) == INCIDENT_COLUMNS
     st = generate_stream(load_scenario("chemical_leak"), county, rng=np.random.default_rng(5))
     assert len(rows) == len(st)
