@@ -156,8 +156,8 @@ def test_mclp_pads_only_when_sites_are_missing(monkeypatch):
     asked = []
     pad = coverage._pad
 
-    def counting(selected, p, scores):
-        return pad(selected, p, lambda: asked.append(p) or scores())
+    def counting(selected, p, scores, *rest):
+        return pad(selected, p, lambda: asked.append(p) or scores(), *rest)
 
     monkeypatch.setattr(coverage, "_pad", counting)
     # Candidate 0 covers all three points; the others cover some of them again, so they add
@@ -169,3 +169,46 @@ def test_mclp_pads_only_when_sites_are_missing(monkeypatch):
     assert MCLP(times, weights=weights, standard=2.0, p=2).solve().selected_.tolist() == [0, 3]
     assert MCLP(times, weights=weights, standard=2.0, p=3).solve().selected_.tolist() == [0, 1, 3]
     assert asked == [2, 3]
+
+
+def test_a_site_beyond_full_coverage_goes_where_it_cuts_travel_time():
+    # Site 0 or 2 covers all three points (standard 300 s). A second site cannot add
+    # coverage: it goes where it shortens trips most (1: 90 s off point 0's trip), not to
+    # the other site that reaches the most demand while cutting next to nothing (3 s).
+    times = np.array([[100.0, 10.0, 99.0], [100.0, 400.0, 99.0], [100.0, 400.0, 99.0]])
+    weights = [1.0, 1.0, 1.0]
+    model = MCLP(times, weights=weights, standard=300.0, p=2).solve()
+    assert model.coverage_ == 1.0
+    assert 1 in model.selected_.tolist()
+    # With a site fixed, the same: what is added must cut the trips of the demand.
+    fixed = MCLP(times, weights=weights, standard=300.0, p=2, fixed=[2]).solve()
+    assert fixed.selected_.tolist() == [1, 2]
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(), st.integers(1, 3))
+def test_each_padded_site_cuts_the_capped_travel_sum_most(inst, extra):
+    """A padded site is the one that most lowers the weighted trips (capped at the standard)."""
+    from experiments.siting.coverage import _pad
+
+    times, weights, _p, fixed, standard = inst
+    m = times.shape[1]
+    p = min(fixed.size + extra, m)
+    score = weights @ (times <= standard)
+    got = _pad(fixed, p, lambda: score, times, weights, standard).tolist()
+    assert len(got) == p and set(fixed.tolist()) <= set(got)
+    capped = np.minimum(times, standard)
+
+    def cost(sel):
+        return float(
+            weights @ (capped[:, sel].min(axis=1) if sel else np.full(len(times), standard))
+        )
+
+    # Replayed one step at a time: each addition is a best one (ties by score, then index).
+    chosen = fixed.tolist()
+    while len(chosen) < p:
+        rest = [j for j in range(m) if j not in chosen]
+        best = min(rest, key=lambda j: (round(cost([*chosen, j]), 9), -score[j], j))
+        assert best in got
+        chosen.append(best)
+    assert sorted(chosen) == got
