@@ -386,6 +386,28 @@ def _swap_in(stage: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def through_link(path: str | os.PathLike[str], *, option: str) -> Path:
+    """The folder an output path stands for: a symbolic link's target (dangling or not).
+
+    An output is written through the link: staged beside the folder it points
+    to and swapped in there, the link left as the user made it (renaming the
+    link itself would move it aside and write a real folder in its place).
+
+    Raises
+    ------
+    networks.errors.ConfigError
+        A link that leads round in a loop, named with ``option``.
+    """
+    if not Path(path).is_symlink():
+        return Path(path)
+    try:
+        return Path(path).resolve(strict=False)
+    except (RuntimeError, OSError):  # a link round in a loop (RuntimeError on 3.11/3.12)
+        raise ConfigError(
+            _("is a symbolic link that leads round in a loop"), source=str(path), key=option
+        ) from None
+
+
 @contextlib.contextmanager
 def staged_folder(
     path: str | os.PathLike[str],
@@ -418,16 +440,7 @@ def staged_folder(
     pathlib.Path
         The folder to write into.
     """
-    if Path(path).is_symlink():
-        # Write through the link: staged beside the folder it points to, swapped in there,
-        # and the link left as the user made it (renaming the link itself would move it
-        # aside and write a real folder in its place).
-        try:
-            path = Path(path).resolve(strict=False)
-        except (RuntimeError, OSError):  # a link round in a loop (RuntimeError on 3.11/3.12)
-            raise ConfigError(
-                _("is a symbolic link that leads round in a loop"), source=str(path), key=option
-            ) from None
+    path = through_link(path, option=option)
     target = check_folder_target(path, option=option, overwrite=overwrite, command=command)
     sweep_stale(target)
     target.parent.mkdir(parents=True, exist_ok=True)

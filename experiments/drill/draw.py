@@ -44,7 +44,7 @@ from experiments.drill.seal import (
     seal,
     write_key_file,
 )
-from experiments.outdir import check_file_target, check_folder_target
+from experiments.outdir import check_file_target, check_folder_target, through_link
 from networks import i18n
 from networks.errors import ConfigError
 from networks.files import atomic_write_bytes, fsync_dir
@@ -315,11 +315,12 @@ def draw_drill(
         raise ConfigError(
             _("must be between 0 and 2**63 - 1, got {seed}").format(seed=seed), key="--seed"
         )
-    _check_out(out)
+    folder = through_link(out, option="--out")  # a link: the drill goes where it points
+    _check_out(folder)
     new_key: tuple[Path, bytes] | None = None
     if key_file is not None:
         key_path = Path(key_file)
-        _check_key_target(key_path, out)
+        _check_key_target(key_path, folder)
         if os.path.lexists(key_path):
             secret = Secret(key=read_key(key_path))
         else:
@@ -389,5 +390,5 @@ def draw_drill(
         SEALED: sealed,
         PUBLIC: (json.dumps(public, indent=2, sort_keys=True) + "\n").encode(),
     }
-    _write_drill(out, files, new_key)
+    _write_drill(folder, files, new_key)
     return DrawResult(out, exercise_id, commit, new_key[0] if new_key else None)

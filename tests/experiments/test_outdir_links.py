@@ -55,3 +55,30 @@ def test_a_link_round_in_a_loop_is_one_clear_refusal(tmp_path):
             pass
     assert str(info.value).startswith(str(loop))
     assert loop.is_symlink() and [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+@pytest.mark.parametrize("exists", [True, False])
+def test_a_drill_drawn_into_a_link_lands_where_it_points(tmp_path, exists, capsys):
+    # drill draw said "cannot create (Not a directory)" for a link to a folder not yet made.
+    from experiments.cli import main
+    from tests.conftest import REPO
+
+    real = tmp_path / "big" / "drill"
+    real.mkdir(parents=True) if exists else real.parent.mkdir()
+    link = tmp_path / "d"
+    link.symlink_to(real, target_is_directory=True)
+    assert main(["drill", "draw", str(REPO / "examples" / "drill.toml"), "--out", str(link),
+                 "--key", str(tmp_path / "k.key"), "--seed", "5"]) == 0  # fmt: skip
+    assert link.is_symlink() and sorted(p.name for p in real.iterdir()) == [
+        "commitment.json", "script.sealed",
+    ]  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big", "d", "k.key"]
+    # revealed and verified through the link too
+    assert main(["drill", "reveal", "--early", str(link), "--key", str(tmp_path / "k.key")]) == 0
+    assert main(["drill", "verify", str(link)]) == 0 and (real / "revealed").is_dir()
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    capsys.readouterr()
+    assert main(["drill", "draw", str(REPO / "examples" / "drill.toml"), "--out", str(loop),
+                 "--key", str(tmp_path / "k.key"), "--seed", "5"]) == 2  # fmt: skip
+    assert "loop" in capsys.readouterr().err
