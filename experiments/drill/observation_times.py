@@ -7,6 +7,7 @@ A time cell is read as minutes after the alarm; milestones out of order are refu
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -89,8 +90,15 @@ def check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str,
             )
 
 
+#: A number of minutes without its "+" (no ISO date or clock time looks like one).
+_PLAIN_MINUTES = re.compile(r"\d+(\.\d*)?|\.\d+")
+
+
 def minute_of(text: str, alarm: datetime, fail: Any) -> float:
     """Minutes after the alarm of an ISO time, a clock time that day, or ``+minutes``.
+
+    ``minutes`` without the ``+`` (``13.5``) is read the same: a spreadsheet saves
+    ``+13.5`` as the number ``13.5``.
 
     Parameters
     ----------
@@ -106,10 +114,12 @@ def minute_of(text: str, alarm: datetime, fail: Any) -> float:
     float
         Minutes after the alarm, 0 to :data:`LATEST_MIN`.
     """
-    bad = _("expected +minutes, a clock time or an ISO time")
-    if text.startswith("+"):
+    bad = _("expected minutes after the alarm (+13.5 or 13.5), a clock time or an ISO time")
+    # A bare number is minutes too: Excel and WPS drop the "+" of "+13.5" on saving.
+    plain = _PLAIN_MINUTES.fullmatch(text) is not None
+    if text.startswith("+") or plain:
         try:
-            value = float(text[1:])
+            value = float(text[0 if plain else 1 :])
         except ValueError:
             raise fail("time", bad) from None
         if not math.isfinite(value):

@@ -41,7 +41,8 @@ of an XLSX workbook, with these columns (English names; order free; only
 A ``time`` is an ISO 8601 time with its offset, a clock time (``HH:MM`` or
 ``HH:MM:SS``) on the day the drill started, in the drill's own offset (a
 clock time more than 12 hours before the alarm is read as the next day), or
-``+minutes`` after the alarm. Nothing may happen before the alarm, nor
+``+minutes`` after the alarm (``minutes`` without the ``+`` too: a spreadsheet
+drops it). Nothing may happen before the alarm, nor
 more than a week after it, nor a milestone before one it follows (a
 dispatch before the call taken; :mod:`experiments.drill.observation_times`). A row
 may be given once (a second row of the same milestone, inject or indicator
@@ -107,7 +108,7 @@ OBSERVATIONS_TABLE = Section(
             "a rating indicator of the form.", "对象", default=REQUIRED),
         Key("time", "string",
             "When: an ISO 8601 time with offset, a clock time HH:MM on the drill's day, or "
-            "+minutes after the alarm.", "时间"),
+            "+minutes after the alarm (13.5 without the + too, as spreadsheets save it).", "时间"),
         Key("done", "string", "Whether it happened (yes/no, 是/否).", "是否完成"),
         Key("score", "string", "indicator: the rating A-D, or points.", "评分"),
         Key("fields", "string", "report: the template fields filled in, separated by ;.",

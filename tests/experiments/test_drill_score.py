@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -616,3 +617,53 @@ def test_a_drill_revealed_before_csvs_had_the_mark_scores_without_a_warning(
     code, _out, err = run(capsys, "drill", "score", d, "--observations", OBSERVATIONS)
     assert code == 0, err
     assert "other rows than the reveal" not in err
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_times_saved_by_a_spreadsheet_without_the_plus_score_the_same(drill, tmp_path, capsys,
+                                                                       kind):  # fmt: skip
+    # Excel and WPS save "+13.5" as the number 13.5 (and a typed "+13.5" becomes one too).
+    import csv
+
+    with OBSERVATIONS.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    head = next(k for k, r in enumerate(rows) if r and not r[0].startswith("#"))
+    col = rows[head].index("time")
+    changed = 0
+    for r in rows[head + 1 :]:
+        if len(r) > col and r[col].startswith("+"):
+            r[col] = float(r[col][1:]) if kind == "xlsx" else r[col][1:]
+            changed += 1
+    assert changed > 10  # the premise: the example writes its times as +minutes
+    if kind == "csv":
+        path = tmp_path / "obs.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows(rows)
+    else:
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        for r in rows:
+            book.active.append(r)
+        path = tmp_path / "obs.xlsx"
+        book.save(path)
+    code, out, err = run(capsys, "drill", "score", drill, "--observations", path)
+    assert code == 0, err
+    assert "81.7 out of 100" in out
+
+
+@pytest.mark.parametrize("text", ["20270626", "13.5.1", "1e3", "-3", "13,5"])
+def test_a_bare_number_is_minutes_only_when_it_is_a_plain_decimal(text):
+    from datetime import datetime
+
+    from experiments.drill.observation_times import minute_of
+
+    class Bad(Exception):
+        pass
+
+    alarm = datetime(2027, 6, 26, 18, 52, tzinfo=UTC)
+    assert minute_of("13.5", alarm, lambda c, m: Bad(m)) == 13.5
+    assert minute_of("0", alarm, lambda c, m: Bad(m)) == 0.0
+    # an 8-digit ISO date is no longer a date (it would be midnight, before the alarm): minutes,
+    # and more than a week of them; the others are no time at all
+    with pytest.raises(Bad):
+        minute_of(text, alarm, lambda c, m: Bad(m))
