@@ -17,6 +17,7 @@ written by an older version that took a drill twice still bars the last
 from __future__ import annotations
 
 import csv
+import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -25,11 +26,12 @@ from typing import TYPE_CHECKING, Any
 from experiments.outdir import check_file_target
 from networks.errors import ConfigError
 from networks.files import csv_bytes
-from networks.i18n import _, os_reason
+from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.drill.draw import PastDrill
 from scenarios.drill.rehearsal import canonical_history, parse_moment
 from scenarios.log_table import _row_name
+from scenarios.validate import read_table_text
 
 if TYPE_CHECKING:
     from networks.roadnet import RoadNetwork
@@ -109,30 +111,25 @@ def read_history(
         hazard or area): naming the file and ``row N, column X``.
     """
     p = Path(path)
-    try:
-        with p.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            header = [c.strip() for c in next(reader, [])]
-            rows = []
-            start = reader.line_num  # a quoted cell may span lines: name the line a row starts on
-            for cells in reader:
-                n, start = start + 1, reader.line_num
-                if any(c.strip() for c in cells):
-                    rows.append((n, dict(zip(header, (c.strip() for c in cells), strict=False))))
-    except FileNotFoundError:
+    if not p.exists():
         raise ConfigError(
             _("history file not found (create it with the header {header})").format(
                 header=",".join(HISTORY_COLUMNS)
             ),
             source=str(p),
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            _("cannot read the history file ({reason})").format(reason=os_reason(exc)),
-            source=str(p),
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(_("history file is not UTF-8 text"), source=str(p)) from None
+        )
+    # UTF-8, or GBK as Excel saves a CSV on Chinese Windows (with a warning); the next
+    # append writes it back as UTF-8 with a byte-order mark.
+    text = read_table_text(p)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = [c.strip() for c in next(reader, [])]
+        rows = []
+        start = reader.line_num  # a quoted cell may span lines: name the line a row starts on
+        for cells in reader:
+            n, start = start + 1, reader.line_num
+            if any(c.strip() for c in cells):
+                rows.append((n, dict(zip(header, (c.strip() for c in cells), strict=False))))
     except csv.Error as exc:
         raise ConfigError(
             _("history file is not a CSV file ({reason})").format(reason=exc), source=str(p)
@@ -302,17 +299,10 @@ def check_history_file(
             key="--append-history",
         )
     try:
-        text = p.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise ConfigError(
-            _("cannot read: {reason}").format(reason=os_reason(exc)),
-            source=str(p),
-            key="--append-history",
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(
-            _("not a UTF-8 text file"), source=str(p), key="--append-history"
-        ) from None
+        text = read_table_text(p)  # UTF-8, or GBK as Excel saves it (with a warning)
+    except ConfigError as exc:
+        raise ConfigError(str(exc).removeprefix(f"{p}: "), source=str(p),
+                          key="--append-history") from None  # fmt: skip
     if text.strip():
         head = text.lstrip("\ufeff").splitlines()[0].strip()
         # The first four columns name a drill history; later ones (start, scores) may vary.

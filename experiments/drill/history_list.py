@@ -33,6 +33,7 @@ from networks.files import csv_bytes
 from networks.i18n import _
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
+from scenarios.validate import read_table_text
 
 
 def score_cells(total: float, conclusion: str, open_improvements: int) -> dict[str, str]:
@@ -90,8 +91,7 @@ def read_history_table(path: str | Path) -> list[dict[str, str]]:
 
     p = Path(path)
     read_history(p)  # a missing, unreadable or malformed file is one line
-    with p.open(newline="", encoding="utf-8-sig") as fh:
-        return [dict(r) for r in csv.DictReader(fh)]
+    return [dict(r) for r in csv.DictReader(io.StringIO(read_table_text(p), newline=""))]
 
 
 def _hazard(key: str) -> str:

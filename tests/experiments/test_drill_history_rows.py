@@ -250,3 +250,18 @@ def test_drill_hazards_may_be_named_in_chinese_or_english(tmp_path):
     with pytest.raises(ConfigError) as exc:
         DrillConfig.from_file(write(tmp_path / "d.toml", dragon))
     assert exc.value.key == "drill.hazards" and "'火龙'" in str(exc.value)
+
+
+def test_a_history_saved_by_excel_in_gbk_is_read_with_a_warning(tmp_path, capsys):
+    # Excel on Chinese Windows saves "CSV (逗号分隔)" in GBK: the draw refused the file
+    # ("not UTF-8 text") with no way forward, while observations in GBK were read.
+    cfg = write(tmp_path / "drill.toml", SMALL)
+    (tmp_path / "h.csv").write_bytes((HEAD + "2026-09-01T09:00:00+00:00,Q3,建筑火灾,西坝镇\r\n")
+                                     .encode("gbk"))  # fmt: skip
+    code, out, err = run(capsys, "drill", "draw", cfg, "--out", tmp_path / "d",
+                         "--key", tmp_path / "k.key", "--seed", 5)  # fmt: skip
+    # read, Chinese names and all: the only hazard and area allowed were drilled last
+    assert code == 2 and "drilled recently" in err, err
+    assert "GB18030" in err
+    rows = read_history(tmp_path / "h.csv", catalogue=load_catalogue())
+    assert [(r.hazard, r.area) for r in rows] == [("building_fire", "西坝镇")]
