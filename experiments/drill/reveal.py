@@ -198,8 +198,13 @@ def _open_sealed(
             _("{path}: sealed payload has an unknown format").format(path=path)
         ) from None
     if not matches(str(public.get("commitment", "")), salt, body):
+        # The sealed file is the one the published sealed_sha256 names and opens with the
+        # key: what differs is the commitment beside it.
         raise SealError(
-            _("{path}: the sealed script does not match the public commitment").format(path=path)
+            _(
+                "{public}: commitment: not the commitment of {path} (which has the published "
+                "sealed_sha256 and opens with the key): {public} was changed since the draw"
+            ).format(public=folder / PUBLIC, path=path)
         )
     try:
         script = DrillScript.from_dict(payload["script"])

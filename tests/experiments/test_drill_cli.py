@@ -388,3 +388,15 @@ def test_a_changed_commitment_is_blamed_on_commitment_json_not_the_manifest(
     m["commitment"] = "ab" * 32
     (d / "revealed" / "manifest.json").write_text(json.dumps(m))
     assert "manifest.json" in fails_cleanly(capsys, "drill", "verify", d)
+
+
+def test_a_changed_commitment_stops_the_reveal_naming_commitment_json(drawn, tmp_path, capsys):
+    # The reveal blamed script.sealed, whose digest is the published one and which opens.
+    d = fresh_copy(drawn, tmp_path)
+    public = json.loads((d / "commitment.json").read_text())
+    c = public["commitment"]
+    public["commitment"] = ("1" if c[0] == "0" else "0") + c[1:]
+    (d / "commitment.json").write_text(json.dumps(public, indent=1) + "\n")
+    line = fails_cleanly(capsys, "drill", "reveal", "--early", d, "--key", drawn[1])
+    assert line.startswith(f"yingji: error: {d / 'commitment.json'}: commitment: "), line
+    assert not (d / "revealed").exists()
