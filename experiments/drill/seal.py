@@ -180,8 +180,10 @@ def read_key(path: str | Path) -> bytes:
         raise SealError(
             _("{path}: cannot read key file ({reason})").format(path=p, reason=os_reason(exc))
         ) from None
+    # A key file opened and saved again in Notepad gains a byte-order mark: not part of a key.
+    text = raw.removeprefix(b"\xef\xbb\xbf").strip()
     try:
-        key = bytes.fromhex(raw.strip().decode("ascii"))
+        key = bytes.fromhex(text.decode("ascii"))
     except (UnicodeDecodeError, ValueError):
         key = b""
     if len(key) != KEY_BYTES:
@@ -191,6 +193,16 @@ def read_key(path: str | Path) -> bytes:
             _("{path}: key file is empty (a key file holds 64 hex digits)").format(path=p)
         )
     if len(key) != KEY_BYTES:
+        digits = b"".join(text.split())
+        bad = next((chr(c) for c in digits if chr(c) not in "0123456789abcdefABCDEF"), None)
+        if len(digits) == 2 * KEY_BYTES and bad is not None:
+            # the right length, so the size says nothing: name the character at fault
+            raise SealError(
+                _(
+                    "{path}: not a key file (a key file holds 64 hex digits 0-9 and a-f; "
+                    "this one has {char!r} among its 64 characters)"
+                ).format(path=p, char=bad)
+            )
         raise SealError(
             _(
                 "{path}: not a key file (a key file holds 64 hex digits, this one {size} bytes)"

@@ -84,6 +84,16 @@ def test_key_and_passphrase_files(tmp_path):
         read_key(tmp_path / "short.key")
     with pytest.raises(SealError, match="cannot read"):
         read_key(tmp_path / "missing.key")
+    # saved again in Notepad (a byte-order mark, a CRLF): the same key
+    resaved = tmp_path / "resaved.key"
+    resaved.write_bytes(b"\xef\xbb\xbf" + k.read_bytes().strip() + b"\r\n")
+    assert read_key(resaved) == key
+    # 64 characters, one not a hex digit: named, not the file's size (65 bytes, as a good one)
+    typo = tmp_path / "typo.key"
+    typo.write_text(key.hex()[:10] + "g" + key.hex()[11:] + "\n")
+    assert typo.stat().st_size == k.stat().st_size
+    with pytest.raises(SealError, match="has 'g' among its 64 characters"):
+        read_key(typo)
     p = tmp_path / "pass.txt"
     p.write_bytes(b"a long passphrase\n")
     assert read_passphrase(p) == b"a long passphrase"
