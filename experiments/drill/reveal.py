@@ -383,6 +383,11 @@ def reveal_drill(
     i18n.adopt(drawn_in)
     # Still nothing written: a six-no drill that has not started stays sealed.
     early_note = _before_start(script, folder, now or datetime.now(UTC), early=early)
+    if early_note and history is not None:  # the history is often shared: it now tells
+        early_note = _(
+            "{note}; the history {history} now names the drill's hazard, area and start: keep "
+            "it from everyone who plays until then"
+        ).format(note=early_note, history=history)
     network, note = _rebuild_network(script)
     stage = stage_name(real)
     stage.mkdir(mode=0o700)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -260,3 +261,19 @@ def test_contribute_keeps_no_secret_when_publishing_fails(tmp_path, capsys, monk
     )
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_early_reveal_into_the_history_warns_that_the_history_now_tells(drill, tmp_path,
+                                                                          capsys):  # fmt: skip
+    # The history is often shared (the next draw reads it): before the start it gives the
+    # drill away as the packets do.
+    d, key = drill
+    plain = tmp_path / "copy"
+    shutil.copytree(d, plain)
+    code, err = run(capsys, "drill", "reveal", "--early", plain, "--key", key)
+    assert code == 0 and "--early" in err and "history" not in err
+    hist = tmp_path / "h.csv"
+    hist.write_text(HISTORY)
+    code, err = run(capsys, "drill", "reveal", "--early", d, "--key", key, "--append-history", hist)
+    assert code == 0
+    assert f"the history {hist} now names the drill's hazard, area and start" in err
