@@ -364,6 +364,8 @@ def run_experiment(
             stream=stream or sys.stderr,
             enabled=progress,
         )
+        if todo and out is not None:
+            store.drop_tables()  # stale until this run ends: gone, not read unawares
         try:
             if todo:
                 if executor is not None:

@@ -197,6 +197,34 @@ def test_more_replications_extend_without_rerunning(tmp_path):
     assert table_bytes(out) == table_bytes(fresh.out)
 
 
+def test_an_extension_killed_early_leaves_no_summary_of_the_smaller_experiment(tmp_path):
+    # A researcher reading summary.* after a killed extension got the 2-replication table
+    # beside a manifest of 3, without a word.
+    out = tmp_path / "out"
+    run_experiment(make_spec(tmp_path, replications=2), out, replicate=fake_replicate,
+                   records=True)  # fmt: skip
+    assert find_summary(out).exists() and any((out / "records").iterdir())
+
+    def dies(config, *, replication, root_seed):
+        if replication == 2:
+            raise KeyboardInterrupt  # the run is killed at its first new replication
+        return fake_replicate(config, replication=replication, root_seed=root_seed)
+
+    dies.__qualname__ = fake_replicate.__qualname__  # the same replication function
+    with pytest.raises(KeyboardInterrupt):
+        run_experiment(make_spec(tmp_path, replications=3), out, replicate=dies, records=True)
+    with pytest.raises(ConfigError, match="no summary table"):
+        find_summary(out)
+    assert not [p for p in (out / "records").iterdir() if p.suffix in (".csv", ".parquet")]
+    # the replication files stay: the rerun finishes as an uninterrupted run would
+    res = run_experiment(make_spec(tmp_path, replications=3), out, replicate=fake_replicate,
+                         records=True)  # fmt: skip
+    assert (res.ran, res.skipped) == (4, 8)
+    fresh = run_experiment(make_spec(tmp_path, replications=3), tmp_path / "fresh",
+                           replicate=fake_replicate, records=True)  # fmt: skip
+    assert table_bytes(out) == table_bytes(fresh.out)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
