@@ -149,6 +149,8 @@ def plot_metric_by_factor(
     span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
     dodge = 0.02 * span if len(groups) > 1 else 0.0
     many = len(groups) > 8
+    if many:
+        _distinct_colours(ax, len(groups))
     unit = metric_unit(metric)
     for g, (key, members) in enumerate(groups.items()):
         xs, ys, lo, hi = [], [], [], []
@@ -170,7 +172,7 @@ def plot_metric_by_factor(
             marker="o",
             capsize=3,
             linestyle="-" if len(xs) <= 12 and not spread else "none",
-            label=None if many else label,
+            label=label,
         )
     if not numeric:
         ax.set_xticks([pos[t] for t in levels], [level_text(factor, v) for v in raw])
@@ -187,10 +189,33 @@ def plot_metric_by_factor(
             metric=metric_name(metric), factor=factor_text(factor), level=level_percent(level)
         )
     )
-    if len(groups) > 1 and not many:
+    if many:
+        _legend_beside(ax, len(groups))
+    elif len(groups) > 1:
         ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
     return fig
+
+
+#: Lines a legend inside the axes holds before it hides them; more go beside the axes.
+_LEGEND_INSIDE = 12
+
+
+def _distinct_colours(ax: Any, n: int) -> None:
+    """``n`` colours none of which repeats (matplotlib's default cycle repeats after 10)."""
+    from matplotlib import colormaps
+
+    if n <= 20:
+        colours = [colormaps["tab20"](i) for i in range(n)]
+    else:
+        colours = list(colormaps["viridis"](np.linspace(0.0, 0.95, n)))
+    ax.set_prop_cycle(color=colours)
+
+
+def _legend_beside(ax: Any, n: int) -> None:
+    """A legend of ``n`` entries to the right of the axes (the figure is saved tight)."""
+    ax.legend(fontsize="xx-small", loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              ncol=1 if n <= 24 else 2 if n <= 48 else 3, frameon=False)  # fmt: skip
 
 
 def plot_paired_differences(
@@ -374,6 +399,8 @@ def plot_response_cdf(
     fig, ax = _axes(ax, (6.5, 4.2))
     how, curves = response_cdfs(store, rows, measure=measure)
     labels = {p.index: f"{p.id} {point_text(p.values)}" for p in store.points}
+    if len(curves) > _LEGEND_INSIDE:
+        _distinct_colours(ax, len(curves))
     for point, (x, prob) in curves.items():
         if how == "records":
             ax.step(x, prob, where="post", label=labels[point])
@@ -396,7 +423,9 @@ def plot_response_cdf(
     ax.set_title(
         _("Response-time CDF per design point ({source})").format(source=_(_CDF_SOURCES[how]))
     )
-    if curves and len(curves) <= 12:
+    if len(curves) > _LEGEND_INSIDE:  # every curve named, beside the axes
+        _legend_beside(ax, len(curves) + (target is not None))
+    elif curves:
         ax.legend(fontsize="x-small")
     ax.grid(alpha=0.3)
     return fig

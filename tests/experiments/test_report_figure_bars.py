@@ -145,3 +145,42 @@ def test_a_rerun_removes_the_figures_it_no_longer_draws_and_nothing_else(tmp_pat
     assert not any(n.startswith("arrival_mean__") for n in now)
     assert now == drawn | {"mine.png", "incidents__paired.png"}
     assert (figures / "notes.txt").exists() and (tmp_path / "outside.png").exists()
+
+
+# --------------------------------------------------------------------------- many lines
+def test_a_factor_plot_of_many_groups_names_every_line_in_its_own_colour():
+    # 11 groups: the legend was dropped and the 10-colour cycle repeated (blue twice).
+    points = [
+        SimpleNamespace(index=2 * g + k, id=f"p{2 * g + k:03d}", values={"x": x, "g": g})
+        for g in range(11)
+        for k, x in enumerate((1, 2))
+    ]
+    rows = [
+        SimpleNamespace(point=p.index, replication=r, summary={"arrival_mean": 5.0 + p.index + r})
+        for p in points
+        for r in range(2)
+    ]
+    fig = plot_metric_by_factor(rows, points, "x", "arrival_mean")
+    ax = fig.axes[0]
+    assert len(ax.containers) == 11
+    assert len(ax.get_legend().get_texts()) == 11
+    colours = {tuple(c.lines[0].get_color()) for c in ax.containers}
+    assert len(colours) == 11
+    plt.close(fig)
+
+
+def test_a_cdf_of_many_design_points_names_every_curve(monkeypatch):
+    import experiments.report_figures as rf
+
+    n = 22
+    curves = {i: (np.array([1.0, 2.0, 3.0]) + i, np.array([0.2, 0.6, 1.0])) for i in range(n)}
+    monkeypatch.setattr(rf, "response_cdfs", lambda store, rows, measure: ("quantiles", curves))
+    store = SimpleNamespace(
+        points=[SimpleNamespace(index=i, id=f"p{i:03d}", values={"k": i}) for i in range(n)]
+    )
+    fig = rf.plot_response_cdf(store, [], target=10.0)
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(texts) == n + 1 and all(f"p{i:03d}" in texts[i] for i in range(n))
+    assert len({tuple(line.get_color()) for line in ax.get_lines()[:n]}) == n
+    plt.close(fig)
