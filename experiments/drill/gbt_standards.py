@@ -75,6 +75,10 @@ STANDARD_NAMES: dict[str, Pair] = {
     "call_taking": ("{n:g}-minute call taking", "{n:g}分钟接警"),
     "arrival": ("{n:g}-minute arrival", "{n:g}分钟到场"),
     "control": ("{n:g}-minute handling", "{n:g}分钟处置"),
+    "control_work": (
+        "{n:g}-minute handling, held to this hazard's {w:g} min of control work at its grade",
+        "{n:g}分钟处置（本灾种该等级平均控制用时 {w:g} 分钟，按此计）",
+    ),
     "command_post": ("command post within {n:g} min", "{n:g}分钟内开设现场指挥部"),
     "video": ("live video within {n:g} min", "{n:g}分钟内现场可视化"),
     "safety_first": ("avoid danger first, then rescue", "先避险、再抢险"),
@@ -344,6 +348,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         response,
         plan=True,
     )
+    standard = script.evaluation.get("targets", {}).get("control_standard")
     add(
         "standard:control",
         _("Under control: {definition}").format(
@@ -351,7 +356,10 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         ),
         call + arrive + control,
         alarm,
-        std("control", control),
+        # /7: a hazard whose control work outlasts the standard is held to that work
+        std("control", control)
+        if standard is None
+        else _b(STANDARD_NAMES["control_work"]).format(n=float(standard), w=control),
         response,
         plan=True,
     )
@@ -473,7 +481,10 @@ def _tests_text(ind: Indicator, script: DrillScript) -> str:
     out = []
     for ref in ind.tests:
         what, _sep, key = ref.partition(":")
-        if what == "standard":
+        standard = script.evaluation.get("targets", {}).get("control_standard")
+        if what == "standard" and key == "control" and standard is not None:
+            out.append(_b(STANDARD_NAMES["control_work"]).format(n=float(standard), w=control))
+        elif what == "standard":
             out.append(_b(STANDARD_NAMES[key]).format(n=n.get(key, 0)))
         elif what == "plan":
             out.append(_b(PLAN_PARTS[key]))

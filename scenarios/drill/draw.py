@@ -54,7 +54,7 @@ from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import rehearsal, texts
 from scenarios.drill.alarm import build_alarm
 from scenarios.drill.aliases import aliases, area_zh, facility_zh, resolve
-from scenarios.drill.drawing_rules import rules_number
+from scenarios.drill.drawing_rules import CONTROL_RULES, rules_number
 from scenarios.drill.evaluation import SCALE_LEVELS, SIX_NO_ROLES, build_evaluation
 from scenarios.drill.injects import InjectContext, Store, Unit, build_injects
 from scenarios.drill.rehearsal import (
@@ -93,9 +93,11 @@ __all__ = [
 #: not followed by the village (:mod:`scenarios.drill.drawing_rules`). /6 closes a road that
 #: leaves the first team a way round (else none), called in while the team is on its way
 #: (counted from the alarm with the call taking), and the benchmark counts a depot's shortage.
-GENERATOR_VERSION = "yingji-drill-draw/6"
+#: /7 holds "under control" to the hazard's mean control work at the drawn grade where that
+#: is longer than the standard's control minutes.
+GENERATOR_VERSION = "yingji-drill-draw/7"
 #: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
-EARLIER_VERSIONS = ("yingji-drill-draw/4", "yingji-drill-draw/5")
+EARLIER_VERSIONS = ("yingji-drill-draw/4", "yingji-drill-draw/5", "yingji-drill-draw/6")
 
 
 class DrillDrawer:
@@ -463,8 +465,11 @@ class DrillDrawer:
         injects = build_injects(ctx, spec.injects)
         if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards
             injects = tuple(_as_card(i) for i in injects)
+        # /7: a hazard that takes longer than the standard to bring under control is held to
+        # its own mean control work at the grade (the plan cannot beat it).
+        work = float(h.control_work(grade).mean) if n_rules >= CONTROL_RULES else None
         evaluation = build_evaluation(
-            spec, grade=grade, under_control=under_control, injects=injects
+            spec, grade=grade, under_control=under_control, injects=injects, control_work=work
         )
         return DrillScript(
             exercise_id=exercise_id,

@@ -16,7 +16,12 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   (and costs it time where one of the roads tried does), or no closure is
   drawn; its call comes while the team is on the way to it, counted from the
   alarm with the call-taking target; the evaluators' benchmark delivers the
-  supplies from what a short depot really holds.
+  supplies from what a short depot really holds;
+* /7 (:data:`CONTROL_RULES`): the "under control" target is the hazard's own
+  mean control work at the drawn grade where that is longer than the
+  standard's control minutes ("15 分钟处置" is for what a township team can
+  handle in 15 minutes: a grade IV forest fire takes 120 of work, so the
+  target was out of reach of the plan itself), and the sheet says so.
 """
 
 from __future__ import annotations
@@ -31,8 +36,10 @@ DEFAULT_RULES = 4
 PLAIN_RULES = 5
 #: From these rules on: a closure with a way round, called in en route; shortages benchmarked.
 DETOUR_RULES = 6
+#: From these rules on: the control target is at least the hazard's mean control work.
+CONTROL_RULES = 7
 #: Rules these builders can draw by (and so re-draw scripts of).
-KNOWN_RULES = (4, 5, 6)
+KNOWN_RULES = (4, 5, 6, 7)
 #: The newest rules: what a new draw follows.
 LATEST_RULES = KNOWN_RULES[-1]
 

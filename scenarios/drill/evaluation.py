@@ -60,7 +60,12 @@ def standard_row(item: Any, target_min: float, capability: str) -> dict[str, Any
 
 
 def build_evaluation(
-    spec: DrillSpec, *, grade: int, under_control: Any, injects: Sequence[Inject]
+    spec: DrillSpec,
+    *,
+    grade: int,
+    under_control: Any,
+    injects: Sequence[Inject],
+    control_work: float | None = None,
 ) -> dict[str, Any]:
     """The evaluation sheet of a drill drawn under ``spec``.
 
@@ -74,12 +79,20 @@ def build_evaluation(
         When the incident counts as under control, as a text spec.
     injects
         The drill's injects (escalations bring their grade's deadlines).
+    control_work
+        The hazard's mean control work at the grade, minutes (drawing rules /7 on):
+        where it is longer than the standard's control minutes it is the control
+        target, and ``targets["control_standard"]`` keeps the standard's minutes.
     """
     reporting = {k: v[grade - 1] for k, v in spec.reporting}
     levels = SCALE_LEVELS[spec.scale]
     call, arrive, control = spec.targets
+    targets: dict[str, float] = {"call_taking": call, "arrival": arrive, "control": control}
+    if control_work is not None and control_work > control:
+        targets["control"] = control = control_work
+        targets["control_standard"] = spec.targets[2]
     return {
-        "targets": {"call_taking": call, "arrival": arrive, "control": control},
+        "targets": targets,
         "standard": [
             standard_row(texts.term(_CALL_TAKEN), call, CAPABILITY["alarm"]),
             standard_row(texts.term(_FIRST_ON_SCENE), call + arrive, CAPABILITY["escalation"]),

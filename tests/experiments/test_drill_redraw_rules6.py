@@ -66,3 +66,26 @@ def test_the_same_seed_drawn_now_leaves_a_way_round(tmp_path, capsys):
     assert "55 Baiyun Village 1 Store" in rows["500 of 500 drinking water delivered"]
     code, out, err = run(capsys, "drill", "verify", d, "--redraw", cfg)
     assert code == 0 and "re-drawing from the seed gives the same script" in out, err
+
+
+def _control_row(folder: Path) -> dict[str, str]:
+    path = folder / "revealed" / "evaluators" / "time_standards.csv"
+    with path.open(encoding="utf-8-sig") as fh:
+        return next(r for r in csv.DictReader(fh) if r["ref"] == "standard:control")
+
+
+def test_the_control_target_follows_the_rules_the_drill_was_drawn_by(tmp_path, capsys):
+    # A grade III forest fire (480 min of control work): sealed by /5, its sheet keeps the
+    # standard's 1 + 10 + 15; drawn now (/7), it is held to its control work.
+    (tmp_path / "old").mkdir()
+    old = reveal_copy(SEALED_BY_RULES_5, tmp_path / "old", capsys)
+    assert _control_row(old)["target_min"] == "26"
+    d, key = tmp_path / "drill", tmp_path / "drill.key"
+    cfg = SEALED_BY_RULES_5 / "drill.toml"
+    assert run(capsys, "drill", "draw", cfg, "--out", d, "--key", key, "--seed", 16)[0] == 0
+    assert run(capsys, "drill", "reveal", d, "--key", key)[0] == 0
+    row = _control_row(d)
+    assert row["target_min"] == str(1 + 10 + 480)
+    assert "held to this hazard's 480 min of control work" in row["tests"]
+    script = json.loads((d / "revealed" / "script.json").read_bytes())
+    assert script["evaluation"]["targets"]["control_standard"] == 15

@@ -81,7 +81,9 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
     assert [(r["id"], r["ref"], r["target_min"], r["inject"]) for r in ts] == [
         ("T1", "standard:call_taking", "1", ""),
         ("T2", "standard:arrival", "11", ""),
-        ("T3", "standard:control", "26", ""),
+        # 1 + 10 + 20: a grade IV waterlogging is 20 min of control work, more than the
+        # standard's 15 (drawing rules /7)
+        ("T3", "standard:control", "31", ""),
         ("T4", "standard:command_post", "30", ""),
         ("T5", "standard:video", "30", ""),
         ("T6", "report:phone_first", "60", ""),
@@ -667,3 +669,24 @@ def test_a_bare_number_is_minutes_only_when_it_is_a_plain_decimal(text):
     # and more than a week of them; the others are no time at all
     with pytest.raises(Bad):
         minute_of(text, alarm, lambda c, m: Bad(m))
+
+
+def test_the_control_target_is_the_hazards_control_work_where_that_outlasts_the_standard():
+    # 15 分钟处置 holds for what a township team can handle in 15 minutes; a grade IV forest
+    # fire is 120 min of control work, so the target was out of reach of the plan itself.
+    from scenarios.catalogue import load_catalogue
+    from scenarios.drill.evaluation import build_evaluation
+    from scenarios.drill.spec import DrillSpec
+
+    spec = DrillSpec.from_dict({"drill": {"start": "2026-12-01T08:00", "end": "2026-12-02T08:00"}})
+    cat = load_catalogue()
+    for hazard, grade in (("forest_fire", 4), ("building_fire", 4), ("waterlogging", 4)):
+        work = cat[hazard].control_work(grade).mean
+        ev = build_evaluation(spec, grade=grade, under_control="x", injects=(),
+                              control_work=work)  # fmt: skip
+        assert ev["targets"]["control"] == max(15.0, work)
+        assert ("control_standard" in ev["targets"]) == (work > 15.0)
+        assert ev["standard"][2]["target_min"] == 1 + 10 + max(15.0, work)
+    # scripts of earlier rules keep the standard's minutes (verify --redraw re-draws them)
+    ev = build_evaluation(spec, grade=4, under_control="x", injects=())
+    assert ev["targets"] == {"call_taking": 1.0, "arrival": 10.0, "control": 15.0}
