@@ -388,7 +388,8 @@ def draw_drill(
     }
     files = {
         SEALED: sealed,
-        PUBLIC: (json.dumps(public, indent=2, sort_keys=True) + "\n").encode(),
+        # ensure_ascii=False: organisers named in Chinese stay readable on a notice board
+        PUBLIC: (json.dumps(public, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode(),
     }
     _write_drill(folder, files, new_key)
     return DrawResult(out, exercise_id, commit, new_key[0] if new_key else None)

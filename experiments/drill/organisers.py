@@ -141,7 +141,8 @@ def contribute(party: str, *, secret_file: str | Path, commitments_file: str | P
             fh.flush()
             os.fsync(fh.fileno())
         published[party] = h
-        atomic_write_bytes(cpath, (json.dumps(published, indent=2, sort_keys=True) + "\n").encode())
+        text = json.dumps(published, indent=2, sort_keys=True, ensure_ascii=False)  # readable
+        atomic_write_bytes(cpath, (text + "\n").encode())
     except BaseException:  # no secret without its published commitment
         spath.unlink(missing_ok=True)
         raise

@@ -91,12 +91,15 @@ def test_a_multi_party_draw_by_chinese_bureaus_reveals_and_verifies(tmp_path, ca
         argv = ["drill", "contribute", "--party", who, "--secret", str(tmp_path / f"{k}.json")]
         assert main([*argv, "--commitments", str(pub)]) == 0
     assert sorted(json.loads(pub.read_text("utf-8"))) == sorted(parties)
+    # published files read on a notice board: the names as written, not \uXXXX escapes
+    assert parties[0] in pub.read_text("utf-8")
     d, key = tmp_path / "d", tmp_path / "k.key"
     given_ = [x for k in range(len(parties)) for x in ("--contribution", tmp_path / f"{k}.json")]
     with pytest.MonkeyPatch.context() as mp:
         freeze_draw_clock(mp)
         argv = ["drill", "draw", str(EXAMPLE), "--out", str(d), "--key", str(key)]
         assert main([*argv, "--commitments", str(pub), *map(str, given_)]) == 0
+    assert parties[0] in (d / "commitment.json").read_text("utf-8")
     assert main(["--lang", "en", "drill", "reveal", "--early", str(d), "--key", str(key)]) == 0
     capsys.readouterr()
     assert main(["--lang", "en", "drill", "verify", str(d), "--redraw", str(EXAMPLE)]) == 0
