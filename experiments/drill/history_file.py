@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -151,6 +152,7 @@ def read_history(
                     source=str(p),
                     key=_("{where}, column {column}").format(where=_row_name(n), column=column),
                 )
+        _check_score_cells(row, p, n)
         out.append(
             PastDrill(
                 row["hazard"],
@@ -171,6 +173,38 @@ def read_history(
         for k, d in enumerate(drills)
         if recorded_row(drills[:k], d.exercise_id, d.drawn_at) is None
     ]
+
+
+def _check_score_cells(row: Mapping[str, str], path: Path, n: int) -> None:
+    """The score columns of a history row, where filled: a score, a conclusion, a count.
+
+    ``drill history`` lists them as they stand: a score of ``8x.7`` or a count of
+    ``-1`` (a slip in Excel) would be listed as if it were one.
+    """
+    from experiments.drill.gbt_indicators import CONCLUSIONS
+
+    def fail(column: str, message: str) -> ConfigError:
+        where = _("{where}, column {column}").format(where=_row_name(n), column=column)
+        return ConfigError(message, source=str(path), key=where)
+
+    score = row.get("score") or ""
+    if score:
+        try:
+            value = float(score)
+        except ValueError:
+            value = math.nan
+        if not 0.0 <= value <= 100.0:
+            raise fail("score", _("expected a score from 0 to 100, got {value!r}").format(
+                value=score))  # fmt: skip
+    verdict = row.get("conclusion") or ""
+    names = {v for k, (_floor, pair) in CONCLUSIONS.items() for v in (k, *pair)}
+    if verdict and verdict not in names:
+        raise fail("conclusion", _("expected one of {names}, got {value!r}").format(
+            names=", ".join(CONCLUSIONS), value=verdict))  # fmt: skip
+    count = row.get("open_improvements") or ""
+    if count and not (count.isascii() and count.isdigit()):
+        raise fail("open_improvements", _("expected a count (0, 1, 2, ...), got {value!r}").format(
+            value=count))  # fmt: skip
 
 
 def recorded_row(drills: Iterable[PastDrill], exercise_id: str, drawn_at: str) -> PastDrill | None:

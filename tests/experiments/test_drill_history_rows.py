@@ -265,3 +265,25 @@ def test_a_history_saved_by_excel_in_gbk_is_read_with_a_warning(tmp_path, capsys
     assert "GB18030" in err
     rows = read_history(tmp_path / "h.csv", catalogue=load_catalogue())
     assert [(r.hazard, r.area) for r in rows] == [("building_fire", "西坝镇")]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [("8x.7,good,13", "score"), ("101,good,13", "score"), ("81.7,great,13", "conclusion"),
+     ("81.7,good,-1", "open_improvements"), ("81.7,good,1.5", "open_improvements")],
+)  # fmt: skip
+def test_a_slip_in_the_score_columns_is_named_not_listed(tmp_path, capsys, cells, column):
+    # drill history listed a score of 8x.7 as if it were one
+    h = write(tmp_path / "h.csv", "drawn_at,exercise_id,hazard,area,score,conclusion,"
+              f"open_improvements\n2026-09-01T09:00:00+00:00,Q3,building_fire,Xiba Town,{cells}\n")  # fmt: skip
+    with pytest.raises(ConfigError, match=rf"row 2, column {column}: expected"):
+        read_history(h)
+    code, out, err = run(capsys, "drill", "history", h)
+    assert code == 2 and f"column {column}" in err and out == ""
+
+
+def test_score_columns_as_scoring_writes_them_or_in_chinese_are_read(tmp_path):
+    h = write(tmp_path / "h.csv", "drawn_at,exercise_id,hazard,area,score,conclusion,"
+              "open_improvements\n2026-09-01T09:00:00+00:00,Q3,building_fire,Xiba Town,81.7,良好,"
+              "13\n2026-10-01T09:00:00+00:00,Q4,building_fire,Xiba Town,,,\n")  # fmt: skip
+    assert [d.exercise_id for d in read_history(h)] == ["Q3", "Q4"]
