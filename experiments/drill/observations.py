@@ -53,6 +53,7 @@ line naming the file, the row (as a spreadsheet numbers it) and the column.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -67,6 +68,8 @@ from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
 from scenarios.log_table import _row_name
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "COLUMNS",
@@ -276,6 +279,7 @@ def read_observations(
     fields: FieldNames | None = None,
     needed: Sequence[str] = ("call_taken",),
     vetoes: Collection[str] = (),
+    planned: Mapping[int, float] | None = None,
 ) -> Observations:
     """Read and check a drill's observations.
 
@@ -296,6 +300,10 @@ def read_observations(
         Milestones that must have a row (those the drill's time standards measure).
     vetoes
         Veto items: met or not, so rated by letter (D fails the drill), never in points.
+    planned
+        The planned minute of each timed inject (one no player sets off): an
+        inject done before it, with no ``delivered`` time, is warned of (the
+        controllers may have given it early; the ``delivered`` column says so).
 
     Raises
     ------
@@ -403,6 +411,14 @@ def read_observations(
                           "+{given:.1f} min").format(done=minute, given=given),
                     )  # fmt: skip
                 delivered[number] = given
+            elif minute is not None and planned and minute < planned.get(number, -1.0) - 1e-9:
+                logger.warning(
+                    _("{path}: {where}: inject {number} done at +{done:.1f} min, before its "
+                      "planned time +{plan:.1f} min; if the controllers gave it early, give "
+                      "the time in a delivered column").format(
+                        path=path, where=_row_name(n), number=number, done=minute,
+                        plan=planned[number])
+                )  # fmt: skip
         else:
             if ref not in indicators:
                 raise fail("ref", _("no indicator {ref} on this drill's form").format(ref=ref))

@@ -216,6 +216,8 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
         path,
         alarm=alarm_time(script),
         injects=[i.no for i in script.injects],
+        # timed injects (no trigger): given at their planned offset unless `delivered` says
+        planned={i.no: i.offset_min for i in script.injects if not i.trigger},
         indicators={i.id: (i.weight, i.rule) for i in form},
         fields=fields,
         needed=tuple(dict.fromkeys(needed)),

@@ -274,8 +274,10 @@ def test_a_history_saved_by_excel_in_gbk_is_read_with_a_warning(tmp_path, capsys
 )  # fmt: skip
 def test_a_slip_in_the_score_columns_is_named_not_listed(tmp_path, capsys, cells, column):
     # drill history listed a score of 8x.7 as if it were one
-    h = write(tmp_path / "h.csv", "drawn_at,exercise_id,hazard,area,score,conclusion,"
-              f"open_improvements\n2026-09-01T09:00:00+00:00,Q3,building_fire,Xiba Town,{cells}\n")  # fmt: skip
+    head = "drawn_at,exercise_id,hazard,area,score,conclusion,open_improvements\n"
+    h = write(
+        tmp_path / "h.csv", f"{head}2026-09-01T09:00:00+00:00,Q3,building_fire,Xiba Town,{cells}\n"
+    )
     with pytest.raises(ConfigError, match=rf"row 2, column {column}: expected"):
         read_history(h)
     code, out, err = run(capsys, "drill", "history", h)

@@ -690,3 +690,21 @@ def test_the_control_target_is_the_hazards_control_work_where_that_outlasts_the_
     # scripts of earlier rules keep the standard's minutes (verify --redraw re-draws them)
     ev = build_evaluation(spec, grade=4, under_control="x", injects=())
     assert ev["targets"] == {"call_taking": 1.0, "arrival": 10.0, "control": 15.0}
+
+
+def test_a_timed_inject_done_before_its_planned_time_is_warned_of(drill, tmp_path, capsys):
+    # Inject 3 (planned +28.1, set off by no player) marked done at +20, with no delivered
+    # time: accepted without a word before, while the same row with one was refused.
+    obs = tmp_path / "obs.csv"
+    obs.write_text(_edit(BASE, "inject,3,+35,yes", "inject,3,+20,yes"), encoding="utf-8")
+    code, _out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs)
+    assert code == 0, err
+    assert "inject 3 done at +20.0 min, before its planned time +28.1 min" in err
+    # given early, and said so: no warning
+    text = _edit(BASE, "kind,ref,time,done,score,fields,evaluator,note",
+                 "kind,ref,time,done,score,fields,evaluator,note,delivered")  # fmt: skip
+    obs.write_text(_edit(text, "inject,3,+35,yes,,,现场处置评估员,",
+                         "inject,3,+20,yes,,,现场处置评估员,,+18"), encoding="utf-8")  # fmt: skip
+    code, _out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs,
+                          "--overwrite")  # fmt: skip
+    assert code == 0 and "planned time" not in err, err
