@@ -11,6 +11,7 @@ and whether a folder keeps per-incident records (``records``).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,8 @@ def new_manifest(
 def read_manifest(root: Path) -> dict[str, Any]:
     """The manifest of an output folder, its structure checked (else :class:`ConfigError`)."""
     path = root / "manifest.json"
+    if not os.path.lexists(root):  # a mistyped folder: said as such, not as a folder of others
+        raise ConfigError(_("no such folder"), source=str(root))
     if not path.is_file():
         raise ConfigError(_("no manifest.json: not an experiment output folder"), source=str(root))
     try:

@@ -457,10 +457,14 @@ class ExperimentSpec:
             return config
         except ConfigError as exc:
             label = point_in_message(values)
+            blame = self._blame(exc.key)
+            error = bare(exc)
+            if blame.startswith("factors[") and exc.key:
+                error = f"{exc.key}: {error}"  # the run-config key: a misspelt factor key shows
             raise ConfigError(
-                _("{error} (design point {label})").format(error=bare(exc), label=label),
+                _("{error} (design point {label})").format(error=error, label=label),
                 source=self.source,
-                key=self._blame(exc.key),
+                key=blame,
             ) from None
 
     def _blame(self, key: str | None) -> str:

@@ -201,6 +201,11 @@ def test_table_valued_levels(tmp_path):
             "factors[0]",
             ">= 0",
         ),
+        (  # a misspelt factor key is shown, not only inside the point's label
+            {"factors": [{"key": "policy.nmae", "levels": ["nearest_available"]}]},
+            "factors[0]",
+            "^exp.toml: factors\\[0\\]: policy.nmae: unknown key",
+        ),
         (
             {"factors": [{"key": "network.townships", "levels": [4, 6]}],
              "baseline": {"policy.name": "x"}},
@@ -269,3 +274,12 @@ def test_seed_tree_matches_the_runner():
 def test_integer_false_on_a_levels_factor_is_accepted(tmp_path):
     factors = [{"key": "policy.name", "levels": ["nearest_available"], "integer": False}]
     assert len(spec_of(tmp_path, factors=factors).points()) == 1
+
+
+def test_a_report_of_a_folder_that_is_not_there_says_so(tmp_path):
+    from experiments.manifest import read_manifest
+
+    with pytest.raises(ConfigError, match="no such folder"):
+        read_manifest(tmp_path / "no_such_dir")
+    with pytest.raises(ConfigError, match="no manifest.json"):
+        read_manifest(tmp_path)  # there, but nobody's experiment
