@@ -335,7 +335,7 @@ CASES = [
     Case(
         "exp-report-missing-folder",
         ("experiment", "report", "nope"),
-        ("nope", "manifest.json"),
+        ("nope", "no such folder"),
     ),
     Case(
         "exp-report-not-experiment-folder",
