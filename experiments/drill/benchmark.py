@@ -225,7 +225,11 @@ def benchmark_timeline(
                     work=float(work),
                     definition=texts.hazard_text(h, "under_control"),
                 ),
-                call + arrive + control,
+                # rules /7: the hazard's control work counted from the full complement
+                # (no target where the complement cannot be fielded)
+                call + arrive + control
+                if "control_standard" not in script.evaluation["targets"]
+                else (complement + control if np.isfinite(complement) else None),
             )
         )
     # the shelf a depot-shortage inject reveals, by (depot, item): what the depot can release
@@ -409,9 +413,22 @@ def simulated_spread(
         "travel_noise": float(travel_noise),
         "served": round(served / max(replications, 1), 3),
     }
+    # rules /7: under control within the hazard's control work of the full complement on scene
+    from_full = "control_standard" in targets
     for k, vals in got.items():
         v = np.asarray(vals)
         ok = v[np.isfinite(v)]
+        if k == "under_control" and from_full:
+            bound = np.asarray(got["on_scene"]) + targets["control"]
+            within = np.nan_to_num(v, nan=np.inf) <= np.nan_to_num(bound, nan=-np.inf)
+            out[k] = {
+                "median": round(float(np.median(ok)), 1) if ok.size else None,
+                "p90": round(float(np.percentile(ok, 90)), 1) if ok.size else None,
+                "within_target": round(float(np.mean(within)), 3),
+                "target_min": None,
+                "target_after_full_min": float(targets["control"]),
+            }
+            continue
         out[k] = {
             "median": round(float(np.median(ok)), 1) if ok.size else None,
             "p90": round(float(np.percentile(ok, 90)), 1) if ok.size else None,

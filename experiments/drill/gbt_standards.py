@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from experiments.drill.control_target import _control_text, _targets, control_work
 from experiments.drill.escalation_links import escalation_links
 from experiments.drill.gbt_indicators import Indicator, Pair, _b, indicators
 from networks.i18n import _
@@ -44,6 +45,7 @@ FROM_NAMES: dict[str, Pair] = {
     "change": ("each change", "每次情况变化"),
     "previous": ("the previous report", "上次报告"),
     "end": ("the end of the event", "事件结束"),
+    "full": ("the full complement on scene", "全部救援力量到场"),
 }
 #: The shipped reporting rules, as the basis of an evaluation names them.
 RULES_NAMES: dict[str, Pair] = {
@@ -75,10 +77,6 @@ STANDARD_NAMES: dict[str, Pair] = {
     "call_taking": ("{n:g}-minute call taking", "{n:g}分钟接警"),
     "arrival": ("{n:g}-minute arrival", "{n:g}分钟到场"),
     "control": ("{n:g}-minute handling", "{n:g}分钟处置"),
-    "control_work": (
-        "{n:g}-minute handling, held to this hazard's {w:g} min of control work at its grade",
-        "{n:g}分钟处置（本灾种该等级平均控制用时 {w:g} 分钟，按此计）",
-    ),
     "command_post": ("command post within {n:g} min", "{n:g}分钟内开设现场指挥部"),
     "video": ("live video within {n:g} min", "{n:g}分钟内现场可视化"),
     "safety_first": ("avoid danger first, then rescue", "先避险、再抢险"),
@@ -275,15 +273,6 @@ def _inject_label(no: int, kind: str) -> str:
     return _f(LABELS["inject"], no=no, kind=_b(KIND_NAMES.get(kind, (kind, kind))))
 
 
-def _targets(script: DrillScript) -> tuple[float, float, float]:
-    t = script.evaluation.get("targets", {})
-    return (
-        float(t.get("call_taking", 1)),
-        float(t.get("arrival", 10)),
-        float(t.get("control", 15)),
-    )
-
-
 def time_standards(script: DrillScript) -> list[TimeStandard]:
     """The timed rows of the drill, each tied to the inject or the standard it tests.
 
@@ -348,18 +337,15 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         response,
         plan=True,
     )
-    standard = script.evaluation.get("targets", {}).get("control_standard")
+    work = control_work(script)  # /7: a hazard whose control work outlasts the standard
     add(
         "standard:control",
         _("Under control: {definition}").format(
             definition=texts.text(script.scene, "under_control")
         ),
-        call + arrive + control,
-        alarm,
-        # /7: a hazard whose control work outlasts the standard is held to that work
-        std("control", control)
-        if standard is None
-        else _b(STANDARD_NAMES["control_work"]).format(n=float(standard), w=control),
+        call + arrive + control if work is None else work,
+        alarm if work is None else _b(FROM_NAMES["full"]),
+        std("control", control) if work is None else _control_text(control, work),
         response,
         plan=True,
     )
@@ -481,9 +467,9 @@ def _tests_text(ind: Indicator, script: DrillScript) -> str:
     out = []
     for ref in ind.tests:
         what, _sep, key = ref.partition(":")
-        standard = script.evaluation.get("targets", {}).get("control_standard")
-        if what == "standard" and key == "control" and standard is not None:
-            out.append(_b(STANDARD_NAMES["control_work"]).format(n=float(standard), w=control))
+        work = control_work(script)
+        if what == "standard" and key == "control" and work is not None:
+            out.append(_control_text(control, work))
         elif what == "standard":
             out.append(_b(STANDARD_NAMES[key]).format(n=n.get(key, 0)))
         elif what == "plan":

@@ -57,7 +57,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from experiments.drill.gbt_indicators import conclusion, indicators, total_score
-from experiments.drill.gbt_standards import _applies, command_post
+from experiments.drill.gbt_standards import _applies, command_post, control_work
 from experiments.drill.indicator_scores import COMPLETENESS_STEPS, IndicatorScore, _score_indicator
 from experiments.drill.observations import FieldNames, Observations, read_observations
 from experiments.drill.report_checks import ReportCheck, _check_report, report_template
@@ -211,6 +211,8 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
     needed = ["call_taken"] + [
         STANDARD_MILESTONES[r.ref] for r in rows if r.ref in STANDARD_MILESTONES
     ]
+    if control_work(script) is not None:  # rules /7: control counts from the full complement
+        needed.append("full_complement")
     form = indicators(script.drill_type)
     return read_observations(
         path,

@@ -78,8 +78,8 @@ def _en_rows(script: DrillScript) -> list[TimeStandard]:
 
 def _basis(row: TimeStandard) -> str:
     """What an (English) time-standard row counts from."""
-    if row.ref.startswith("standard:"):
-        return "alarm"
+    if row.ref.startswith("standard:"):  # rules /7: control counts from the full complement
+        return "full" if row.start == FROM_NAMES["full"][0] else "alarm"
     by_text = {en: key for key, (en, _zh) in FROM_NAMES.items()}
     key = by_text.get(row.start)
     if key == "phone":
@@ -106,7 +106,14 @@ def _measure(
     basis = _basis(row)
     if row.ref in STANDARD_MILESTONES:
         name = STANDARD_MILESTONES[row.ref]
-        return 0.0, obs.milestones.get(name), obs.milestone_rows.get(name), basis
+        at = obs.milestones.get(name)
+        if basis == "full":  # from the full complement (else the first team) on scene
+            ms = obs.milestones
+            start = ms.get("full_complement", ms.get("first_arrival"))
+            if start is None or at is None:
+                return start, None, None, basis
+            return start, max(at - start, 0.0), obs.milestone_rows.get(name), basis
+        return 0.0, at, obs.milestone_rows.get(name), basis
     kind = row.ref.partition(":")[2]
     levels = _levels(row)
 

@@ -21,7 +21,8 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   mean control work at the drawn grade where that is longer than the
   standard's control minutes ("15 分钟处置" is for what a township team can
   handle in 15 minutes: a grade IV forest fire takes 120 of work, so the
-  target was out of reach of the plan itself), and the sheet says so.
+  target was out of reach of the plan itself), counted from the full complement
+  on scene, and the sheet says so.
 """
 
 from __future__ import annotations

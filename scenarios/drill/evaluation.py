@@ -100,6 +100,13 @@ def build_evaluation(
                 texts.msg("standard.control", definition=under_control),
                 call + arrive + control,
                 CAPABILITY["escalation"],
+            )
+            if "control_standard" not in targets
+            # /7: the hazard's control work, counted from the full complement on scene
+            else standard_row(
+                texts.msg("standard.control_full", definition=under_control),
+                control,
+                CAPABILITY["escalation"],
             ),
         ],
         "reporting": {

@@ -54,6 +54,9 @@ TEMPLATES: dict[str, str] = {
     "alarm.message": N_("THIS IS A DRILL. A caller reports a {hazard} at {place} ({area}). {says}"),
     "channel.card": N_("written card (as if by {channel})"),
     "standard.control": N_("Under control: {definition}"),
+    "standard.control_full": N_(
+        "Under control: {definition} (minutes from the full complement on scene)"
+    ),
     # injects (scenarios.drill.injects)
     "teams.count": N_("{n} {capability}"),
     "teams.more": N_("{n} more {capability}"),

@@ -85,7 +85,12 @@ def test_the_control_target_follows_the_rules_the_drill_was_drawn_by(tmp_path, c
     assert run(capsys, "drill", "draw", cfg, "--out", d, "--key", key, "--seed", 16)[0] == 0
     assert run(capsys, "drill", "reveal", d, "--key", key)[0] == 0
     row = _control_row(d)
-    assert row["target_min"] == str(1 + 10 + 480)
-    assert "held to this hazard's 480 min of control work" in row["tests"]
+    assert row["target_min"] == "480"  # from the full complement on scene
+    assert row["start"] == "the full complement on scene"
+    assert "this hazard's 480 min of control work at its grade" in row["tests"]
+    # the best-case plan meets it (the force at work from its arrival, all on scene)
+    with (d / "revealed" / "evaluators" / "benchmark.csv").open(encoding="utf-8-sig") as fh:
+        plan = next(r for r in csv.DictReader(fh) if r["event"] == "Under control (plan)")
+    assert plan["within_target"] == "True", plan
     script = json.loads((d / "revealed" / "script.json").read_bytes())
     assert script["evaluation"]["targets"]["control_standard"] == 15

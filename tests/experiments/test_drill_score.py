@@ -81,9 +81,9 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
     assert [(r["id"], r["ref"], r["target_min"], r["inject"]) for r in ts] == [
         ("T1", "standard:call_taking", "1", ""),
         ("T2", "standard:arrival", "11", ""),
-        # 1 + 10 + 20: a grade IV waterlogging is 20 min of control work, more than the
-        # standard's 15 (drawing rules /7)
-        ("T3", "standard:control", "31", ""),
+        # a grade IV waterlogging is 20 min of control work, more than the standard's 15:
+        # under control within 20 min of the full complement on scene (drawing rules /7)
+        ("T3", "standard:control", "20", ""),
         ("T4", "standard:command_post", "30", ""),
         ("T5", "standard:video", "30", ""),
         ("T6", "report:phone_first", "60", ""),
@@ -686,7 +686,8 @@ def test_the_control_target_is_the_hazards_control_work_where_that_outlasts_the_
                               control_work=work)  # fmt: skip
         assert ev["targets"]["control"] == max(15.0, work)
         assert ("control_standard" in ev["targets"]) == (work > 15.0)
-        assert ev["standard"][2]["target_min"] == 1 + 10 + max(15.0, work)
+        # the standard row: from the alarm, or the work from the full complement on scene
+        assert ev["standard"][2]["target_min"] == (work if work > 15.0 else 1 + 10 + 15)
     # scripts of earlier rules keep the standard's minutes (verify --redraw re-draws them)
     ev = build_evaluation(spec, grade=4, under_control="x", injects=())
     assert ev["targets"] == {"call_taking": 1.0, "arrival": 10.0, "control": 15.0}
