@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -11,7 +10,7 @@ from scipy import sparse
 from experiments.siting._milp import run_milp
 from experiments.siting.base import LocationModel, check_p
 from experiments.siting.errors import InfeasibleError, SitingError
-from experiments.siting.heuristics import cover_greedy_interchange
+from experiments.siting.heuristics import cover_greedy_interchange, pad_nearer
 from experiments.siting.reductions import dominated_columns, merge_rows
 from networks.i18n import _
 
@@ -205,52 +204,6 @@ class LSCP(LocationModel):
         self.coverage_ = 1.0
 
 
-#: Bytes of travel times compared at once when padding (chunks of candidates).
-_PAD_CHUNK_BYTES = 64 * 2**20
-
-
-def _pad(
-    selected: np.ndarray,
-    p: int,
-    scores: Callable[[], np.ndarray],
-    times: np.ndarray,
-    weights: np.ndarray,
-    cap: float,
-) -> np.ndarray:
-    """Add unselected candidates until ``p`` are open, each the one that most cuts travel time.
-
-    The sites added cannot change the coverage (every demand point a candidate
-    covers is covered already), so among them the one that most lowers the
-    demand-weighted travel time to the nearest open site is taken, one after the
-    other (a greedy p-median step); a point nobody reaches counts at ``cap``
-    seconds. Ties, and candidates that shorten no trip, go by ``scores`` (called
-    only if sites are missing), then by index.
-    """
-    if selected.size >= p:
-        return np.sort(selected)
-    score = scores()
-    chosen = [int(j) for j in selected]
-    open_ = np.zeros(score.size, dtype=bool)
-    open_[chosen] = True
-    n = times.shape[0]
-    best = np.full(n, cap)
-    if chosen:
-        best = np.minimum(times[:, chosen].min(axis=1), cap)
-    step = max(1, _PAD_CHUNK_BYTES // max(1, 8 * n))
-    while len(chosen) < p:
-        gain = np.zeros(score.size)
-        for c0 in range(0, score.size, step):
-            block = np.minimum(np.asarray(times[:, c0 : c0 + step], dtype=np.float64), cap)
-            gain[c0 : c0 + step] = weights @ np.maximum(best[:, None] - block, 0.0)
-        rest = np.flatnonzero(~open_)
-        # Largest gain, then largest score, then lowest index (lexsort: last key first).
-        j = int(rest[np.lexsort((rest, -score[rest], -gain[rest]))[0]])
-        chosen.append(j)
-        open_[j] = True
-        best = np.minimum(best, np.minimum(times[:, j], cap))
-    return np.sort(np.asarray(chosen, dtype=np.int64))
-
-
 class MCLP(LocationModel):
     r"""Maximal covering location problem: p sites covering the most demand.
 
@@ -358,7 +311,7 @@ class MCLP(LocationModel):
         # Demand each candidate reaches, to pad with; a float64 copy of cover_all (1.7 GB for a
         # thousand candidates over a city's every node), so only worked out when padding.
         score = lambda: self.weights @ cover_all  # noqa: E731
-        selected = _pad(np.concatenate([self.fixed, cols[pick]]), self.p, score, self.times,
+        selected = pad_nearer(np.concatenate([self.fixed, cols[pick]]), self.p, score, self.times,
                         self.weights, self.standard)  # fmt: skip
         covered = cover_all[:, selected].any(axis=1)
         objective = float(self.weights[covered].sum())

@@ -6,6 +6,8 @@ set the starting truncation of the p-median formulation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -131,3 +133,53 @@ def median_greedy_interchange(
                 movable[movable.index(j)] = k
                 improved = True
     return np.flatnonzero(is_open).astype(np.int64)
+
+
+#: Bytes of travel times compared at once when padding (chunks of candidates).
+_PAD_CHUNK_BYTES = 64 * 2**20
+
+
+def pad_nearer(
+    selected: np.ndarray,
+    p: int,
+    scores: Callable[[], np.ndarray],
+    times: np.ndarray,
+    weights: np.ndarray,
+    cap: float,
+) -> np.ndarray:
+    """Add unselected candidates until ``p`` are open: coverage first, then travel time.
+
+    Each site added is the one that covers the most demand weight not yet within
+    ``cap`` seconds of an open site (none, where the model's solution covers all a
+    candidate can: only a time-limited solve leaves any), then the one that most
+    lowers the demand-weighted travel time to the nearest open site (a greedy
+    p-median step, a point nobody reaches counting at ``cap``), then by ``scores``
+    (called only if sites are missing), then by index.
+    """
+    if selected.size >= p:
+        return np.sort(selected)
+    score = scores()
+    chosen = [int(j) for j in selected]
+    open_ = np.zeros(score.size, dtype=bool)
+    open_[chosen] = True
+    n = times.shape[0]
+    best = np.full(n, np.inf)
+    if chosen:
+        best = times[:, chosen].min(axis=1).astype(np.float64)
+    step = max(1, _PAD_CHUNK_BYTES // max(1, 8 * n))
+    while len(chosen) < p:
+        near = np.minimum(best, cap)
+        open_w = np.where(best <= cap, 0.0, weights)  # demand still outside the standard
+        cover = np.zeros(score.size)
+        gain = np.zeros(score.size)
+        for c0 in range(0, score.size, step):
+            block = np.asarray(times[:, c0 : c0 + step], dtype=np.float64)
+            cover[c0 : c0 + step] = open_w @ (block <= cap)
+            gain[c0 : c0 + step] = weights @ np.maximum(near[:, None] - np.minimum(block, cap), 0)
+        rest = np.flatnonzero(~open_)
+        # Most coverage, then most travel cut, then score, then lowest index (last key first).
+        j = int(rest[np.lexsort((rest, -score[rest], -gain[rest], -cover[rest]))[0]])
+        chosen.append(j)
+        open_[j] = True
+        best = np.minimum(best, times[:, j])
+    return np.sort(np.asarray(chosen, dtype=np.int64))

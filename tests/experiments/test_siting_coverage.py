@@ -154,12 +154,12 @@ def test_mclp_pads_only_when_sites_are_missing(monkeypatch):
     import experiments.siting.coverage as coverage
 
     asked = []
-    pad = coverage._pad
+    pad = coverage.pad_nearer
 
     def counting(selected, p, scores, *rest):
         return pad(selected, p, lambda: asked.append(p) or scores(), *rest)
 
-    monkeypatch.setattr(coverage, "_pad", counting)
+    monkeypatch.setattr(coverage, "pad_nearer", counting)
     # Candidate 0 covers all three points; the others cover some of them again, so they add
     # nothing and padding takes them by demand reached: 1 reaches 5, 2 reaches 1, 3 reaches 7.
     times = np.array([[1.0, 1.0, 9.0, 1.0], [1.0, 9.0, 1.0, 9.0], [1.0, 9.0, 9.0, 1.0]])
@@ -188,16 +188,19 @@ def test_a_site_beyond_full_coverage_goes_where_it_cuts_travel_time():
 @settings(max_examples=150, deadline=None)
 @given(instances(), st.integers(1, 3))
 def test_each_padded_site_cuts_the_capped_travel_sum_most(inst, extra):
-    """A padded site is the one that most lowers the weighted trips (capped at the standard)."""
-    from experiments.siting.coverage import _pad
+    """A padded site adds the most coverage, then most lowers the weighted trips (capped)."""
+    from experiments.siting.heuristics import pad_nearer
 
     times, weights, _p, fixed, standard = inst
     m = times.shape[1]
     p = min(fixed.size + extra, m)
     score = weights @ (times <= standard)
-    got = _pad(fixed, p, lambda: score, times, weights, standard).tolist()
+    got = pad_nearer(fixed, p, lambda: score, times, weights, standard).tolist()
     assert len(got) == p and set(fixed.tolist()) <= set(got)
     capped = np.minimum(times, standard)
+
+    def covered(sel):  # coverage first: a time-limited solve may leave some to add
+        return float(weights @ (times[:, sel] <= standard).any(axis=1))
 
     def cost(sel):
         return float(
@@ -208,7 +211,8 @@ def test_each_padded_site_cuts_the_capped_travel_sum_most(inst, extra):
     chosen = fixed.tolist()
     while len(chosen) < p:
         rest = [j for j in range(m) if j not in chosen]
-        best = min(rest, key=lambda j: (round(cost([*chosen, j]), 9), -score[j], j))
+        best = min(rest, key=lambda j: (-covered([*chosen, j]), round(cost([*chosen, j]), 9),
+                                        -score[j], j))  # fmt: skip
         assert best in got
         chosen.append(best)
     assert sorted(chosen) == got
