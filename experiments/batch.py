@@ -39,6 +39,7 @@ from experiments.store import (
     plain_summary,
     plain_tables,
 )
+from experiments.tables import drop_tables
 from experiments.task_inputs import release, shipper, submit
 from networks import i18n
 from networks.errors import ConfigError, YingjiError
@@ -365,7 +366,7 @@ def run_experiment(
             enabled=progress,
         )
         if todo and out is not None:
-            store.drop_tables()  # stale until this run ends: gone, not read unawares
+            drop_tables(store.root)  # stale until this run ends: gone, not read unawares
         try:
             if todo:
                 if executor is not None:

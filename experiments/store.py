@@ -9,10 +9,6 @@ Layout of an output folder::
     runs/p000/r00000.npz          its records (with ``--records``), numpy arrays, no pickles
     summary.parquet | .csv        tidy table: one row per (point, replication)
     records/incidents.parquet ... tidy record tables (with ``--records``)
-
-(the two tables are made from the replication files at the end of a run, and
-removed when a run starts that adds replications, so none is ever older than
-the files it stands for)
     timings.csv                   wall-clock seconds per replication (not a result)
 
 Every file is written to a temporary name and renamed into place, so a run
@@ -30,7 +26,10 @@ The result files hold no wall-clock times, so a resumed experiment's folder is
 byte-identical to an uninterrupted one. How long each replication took is
 appended to ``timings.csv`` (``point_id,replication,elapsed_s``; a redone
 replication appears again, the last line wins); it differs from run to run,
-is not part of the results and may be deleted.
+is not part of the results and may be deleted. The summary and record tables
+are made from the replication files at the end of a run, and removed when a
+run that adds replications starts (:func:`experiments.tables.drop_tables`), so
+none is ever older than the files it stands for.
 """
 
 from __future__ import annotations
@@ -455,22 +454,6 @@ class ResultStore:
             for m, name in names.items():  # a count left out when 0 is 0, else undefined
                 cols[name].append(row.summary.get(m, missing_value(m)))
         return cols
-
-    def drop_tables(self) -> None:
-        """Remove the summary and merged record tables before a run adds replications.
-
-        They are made from the replication files at the end of a run; one killed
-        before then would otherwise leave the tables of the smaller experiment
-        beside a manifest and files of the larger one, read without a word. The
-        replication files stay; the next run writes the tables again.
-        """
-        for suffix in (".parquet", ".csv"):
-            (self.root / "summary").with_suffix(suffix).unlink(missing_ok=True)
-        records = self.root / "records"
-        if records.is_dir():
-            for table in records.iterdir():
-                if table.suffix in (".parquet", ".csv") and table.is_file():
-                    table.unlink()
 
     def write_summary(self, *, fmt: str = "auto") -> Path:
         """Write the tidy summary table; returns its path.

@@ -194,3 +194,21 @@ def find_summary(root: str | Path) -> Path:
         if p.exists():
             return p
     raise ConfigError(_("no summary table (run the experiment first)"), source=str(root))
+
+
+def drop_tables(root: str | Path) -> None:
+    """Remove an experiment folder's summary and merged record tables (before a run adds to it).
+
+    They are made from the replication files at the end of a run; one killed
+    before then would otherwise leave the tables of the smaller experiment
+    beside a manifest and files of the larger one, read without a word. The
+    replication files stay; the next run writes the tables again.
+    """
+    folder = Path(root)
+    for suffix in (".parquet", ".csv"):
+        (folder / "summary").with_suffix(suffix).unlink(missing_ok=True)
+    records = folder / "records"
+    if records.is_dir():
+        for table in records.iterdir():
+            if table.suffix in (".parquet", ".csv") and table.is_file():
+                table.unlink()
