@@ -118,7 +118,12 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=300)
     ap.add_argument("--p", type=int, default=20)
     ap.add_argument("--standard", type=float, default=600.0)
-    ap.add_argument("--time-limit", type=float, default=120.0, help="p-median limit, seconds")
+    ap.add_argument(
+        "--time-limit",
+        type=float,
+        default=120.0,
+        help="time limit of the p-median and of the plain-MILP baseline, seconds",
+    )
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--no-spopt", action="store_true")
     ap.add_argument("--no-plain", action="store_true", help="skip the textbook-MILP baseline")

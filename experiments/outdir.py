@@ -393,6 +393,18 @@ def through_link(path: str | os.PathLike[str], *, option: str) -> Path:
     to and swapped in there, the link left as the user made it (renaming the
     link itself would move it aside and write a real folder in its place).
 
+    Parameters
+    ----------
+    path
+        The output path given (``--out``).
+    option
+        The option that named it, for the error message.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, or the folder the link at ``path`` points to.
+
     Raises
     ------
     networks.errors.ConfigError

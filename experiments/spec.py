@@ -456,16 +456,12 @@ class ExperimentSpec:
             check_township_stations(config)
             return config
         except ConfigError as exc:
-            label = point_in_message(values)
-            blame = self._blame(exc.key)
-            error = bare(exc)
-            if blame.startswith("factors[") and exc.key:
-                error = f"{exc.key}: {error}"  # the run-config key: a misspelt factor key shows
-            raise ConfigError(
-                _("{error} (design point {label})").format(error=error, label=label),
-                source=self.source,
-                key=blame,
-            ) from None
+            blame, error = self._blame(exc.key), bare(exc)
+            if blame.startswith("factors[") and exc.key:  # a misspelt factor key shows
+                error = f"{exc.key}: {error}"
+            text = _("{error} (design point {label})")
+            raise ConfigError(text.format(error=error, label=point_in_message(values)),
+                              source=self.source, key=blame) from None  # fmt: skip
 
     def _blame(self, key: str | None) -> str:
         """The experiment-file key to blame for a run-config error at ``key``."""

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from experiments.outdir import check_file_target
+from experiments.spec_base import bare
 from networks.errors import ConfigError
 from networks.files import csv_bytes
 from networks.i18n import _
@@ -335,7 +336,7 @@ def check_history_file(
     try:
         text = read_table_text(p)  # UTF-8, or GBK as Excel saves it (with a warning)
     except ConfigError as exc:
-        raise ConfigError(str(exc).removeprefix(f"{p}: "), source=str(p),
+        raise ConfigError(bare(exc), source=str(p),
                           key="--append-history") from None  # fmt: skip
     if text.strip():
         head = text.lstrip("\ufeff").splitlines()[0].strip()
