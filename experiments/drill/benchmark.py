@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from experiments.drill.control_target import control_work
 from networks.i18n import N_
 from networks.nearest_first import NearestFirst
 from networks.roadnet import RoadNetwork
@@ -228,7 +229,7 @@ def benchmark_timeline(
                 # rules /7: the hazard's control work counted from the full complement
                 # (no target where the complement cannot be fielded)
                 call + arrive + control
-                if "control_standard" not in script.evaluation["targets"]
+                if control_work(script) is None
                 else (complement + control if np.isfinite(complement) else None),
             )
         )
@@ -413,28 +414,23 @@ def simulated_spread(
         "travel_noise": float(travel_noise),
         "served": round(served / max(replications, 1), 3),
     }
-    # rules /7: under control within the hazard's control work of the full complement on scene
-    from_full = "control_standard" in targets
+    # rules /7: under control within the hazard's control work of each run's full complement
+    work = control_work(script)
+    bound: dict[str, Any] = dict(limit)
+    if work is not None:
+        limit["under_control"] = None
+        bound["under_control"] = np.asarray(got["on_scene"]) + work  # nan: never met
     for k, vals in got.items():
         v = np.asarray(vals)
         ok = v[np.isfinite(v)]
-        if k == "under_control" and from_full:
-            bound = np.asarray(got["on_scene"]) + targets["control"]
-            within = np.nan_to_num(v, nan=np.inf) <= np.nan_to_num(bound, nan=-np.inf)
-            out[k] = {
-                "median": round(float(np.median(ok)), 1) if ok.size else None,
-                "p90": round(float(np.percentile(ok, 90)), 1) if ok.size else None,
-                "within_target": round(float(np.mean(within)), 3),
-                "target_min": None,
-                "target_after_full_min": float(targets["control"]),
-            }
-            continue
         out[k] = {
             "median": round(float(np.median(ok)), 1) if ok.size else None,
             "p90": round(float(np.percentile(ok, 90)), 1) if ok.size else None,
             "within_target": None
-            if limit[k] is None
-            else round(float(np.mean(np.nan_to_num(v, nan=np.inf) <= limit[k])), 3),
+            if bound[k] is None
+            else round(float(np.mean(np.nan_to_num(v, nan=np.inf) <= bound[k])), 3),
             "target_min": limit[k],
         }
+        if k == "under_control" and work is not None:
+            out[k]["target_after_full_min"] = work
     return out

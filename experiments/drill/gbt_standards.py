@@ -465,9 +465,9 @@ def _tests_text(ind: Indicator, script: DrillScript) -> str:
         "video": float(_reporting(script).get("video_min", 30.0)),
     }
     out = []
+    work = control_work(script)
     for ref in ind.tests:
         what, _sep, key = ref.partition(":")
-        work = control_work(script)
         if what == "standard" and key == "control" and work is not None:
             out.append(_control_text(control, work))
         elif what == "standard":

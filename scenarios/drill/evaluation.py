@@ -88,8 +88,9 @@ def build_evaluation(
     levels = SCALE_LEVELS[spec.scale]
     call, arrive, control = spec.targets
     targets: dict[str, float] = {"call_taking": call, "arrival": arrive, "control": control}
-    if control_work is not None and control_work > control:
-        targets["control"] = control = control_work
+    held = control_work is not None and control_work > control
+    if held:
+        targets["control"] = control = control_work  # type: ignore[assignment]
         targets["control_standard"] = spec.targets[2]
     return {
         "targets": targets,
@@ -101,7 +102,7 @@ def build_evaluation(
                 call + arrive + control,
                 CAPABILITY["escalation"],
             )
-            if "control_standard" not in targets
+            if not held
             # /7: the hazard's control work, counted from the full complement on scene
             else standard_row(
                 texts.msg("standard.control_full", definition=under_control),
