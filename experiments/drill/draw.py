@@ -96,6 +96,7 @@ def compose(
         sources=dict(region.sources),
         source=cfg.source,
         follow_up_min=reporting.follow_up_on_change(),
+        upgrade_min=reporting.upgrade_on_escalation(),
     )
     audit = {**audit, "seed": seed.hex(), "recent": sorted([h, a] for h, a in drawer.recent)}
     script = drawer.draw(

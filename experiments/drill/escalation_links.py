@@ -64,3 +64,36 @@ def escalation_links(
                 if key not in follow_ups or row["limit_min"] < follow_ups[key]["limit_min"]:
                     follow_ups[key] = row
     return follow_ups, firsts
+
+
+def upgrade_deadline(rr: Mapping[str, Any], new: str) -> float | None:
+    """The first deadline an escalation to grade ``new`` sets, minutes from the inject.
+
+    What the evaluation sheet times from the escalation
+    (:func:`experiments.drill.gbt_standards.time_standards`): the new grade's
+    phone limit of each level (a follow-up to a level told already, a first report
+    to a level it adds), and the drawn grade's follow-up after a change to each
+    level whose upgrade follow-up is not timed by such a phone limit (Guizhou
+    times no phone report to the county: the county hears of the upgrade by its
+    60-minute follow-up while the province has 120). ``None``: no deadline.
+
+    Parameters
+    ----------
+    rr
+        The resolved reporting deadlines (:meth:`DrillReporting.record
+        <experiments.drill.reporting_deadlines.DrillReporting.record>` of the
+        drawn grade with ``new`` among the escalated ones).
+    new
+        The grade the escalation leads to (``"I"`` to ``"IV"``).
+    """
+    told = informed(rr)
+    phone = [
+        r for r in rr["limits"]
+        if r["grade"] == new and r["report"] == "phone_first" and r["from"] == "call"
+    ]  # fmt: skip
+    by_phone = {r["to"] for r in phone if r["to"] in told}
+    change = [
+        r for r in rr["limits"]
+        if r["grade"] == rr["grade"] and r["from"] == "change" and r["to"] not in by_phone
+    ]  # fmt: skip
+    return min((r["limit_min"] for r in phone + change), default=None)

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from experiments.drill.escalation_links import upgrade_deadline
 from networks.i18n import _
 from scenarios.config_keys import Key, Section
 from scenarios.drill.spec import DrillSpec
@@ -182,6 +183,18 @@ class DrillReporting:
                 if x["report"] == "follow_up" and x["from"] == "change"
             ]
             out.append(_least(*got))
+        return tuple(out)  # type: ignore[return-value]
+
+    def upgrade_on_escalation(self) -> Grades:
+        """Minutes by drawn grade (I-IV) to report an upgrade to the next grade up, from it.
+
+        The first deadline the evaluation sheet times from an escalation inject
+        (:func:`~experiments.drill.escalation_links.upgrade_deadline`), which the
+        inject states; None for grade I (nothing to upgrade to) or no deadline.
+        """
+        out: list[float | None] = [None]
+        for g in range(2, 5):
+            out.append(upgrade_deadline(self.record(g, (g - 1,)), GRADE_NAMES[g - 1]))
         return tuple(out)  # type: ignore[return-value]
 
     def record(self, grade: int, escalated: tuple[int, ...] = ()) -> dict[str, Any]:

@@ -94,10 +94,11 @@ __all__ = [
 #: leaves the first team a way round (else none), called in while the team is on its way
 #: (counted from the alarm with the call taking), and the benchmark counts a depot's shortage.
 #: /7 holds "under control" to the hazard's mean control work at the drawn grade where that
-#: is longer than the standard's control minutes.
-GENERATOR_VERSION = "yingji-drill-draw/7"
+#: is longer than the standard's control minutes. /8 has an escalation state the first
+#: deadline the sheet times from it (the follow-up after a change where that comes first).
+GENERATOR_VERSION = "yingji-drill-draw/8"
 #: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
-EARLIER_VERSIONS = ("yingji-drill-draw/4", "yingji-drill-draw/5", "yingji-drill-draw/6")
+EARLIER_VERSIONS = tuple(f"yingji-drill-draw/{n}" for n in range(4, 8))
 
 
 class DrillDrawer:
@@ -135,6 +136,11 @@ class DrillDrawer:
         Minutes by grade (I-IV) within which a follow-up report is due after a
         change, counted from it (the evaluation sheet's rule; None for a grade
         without one). The casualty update states it; left out, it states none.
+    upgrade_min
+        Minutes by drawn grade (I-IV) within which the upgrade to the next grade
+        up is first due, counted from the escalation (the sheet's first deadline
+        after it); the escalation inject states it from the drawing rules /8 on.
+        Left out, it states the new grade's first phone report deadline.
 
     Raises
     ------
@@ -157,10 +163,12 @@ class DrillDrawer:
         sources: dict[str, Sequence[int]] | None = None,
         source: str | None = None,
         follow_up_min: Sequence[float | None] = (),
+        upgrade_min: Sequence[float | None] = (),
     ) -> None:
         self.spec, self.network, self.catalogue = spec, network, catalogue
         self.source = source
         self.follow_up_min = tuple(follow_up_min)
+        self.upgrade_min = tuple(upgrade_min)
         self.areas = node_areas(network)
         areas = aliases({a: area_zh(network, a) for a in sorted(set(self.areas.tolist()))})
         chosen: dict[str, list[str]] = {}
@@ -457,6 +465,7 @@ class DrillDrawer:
             near=self._near,
             reporting=dict(spec.reporting),
             follow_up_min=self.follow_up_min,
+            upgrade_min=self.upgrade_min,
             rng=rng,
             jurisdiction_text=jurisdiction_t,
             rules=n_rules,

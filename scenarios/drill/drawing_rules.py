@@ -22,7 +22,11 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   standard's control minutes ("15 分钟处置" is for what a township team can
   handle in 15 minutes: a grade IV forest fire takes 120 of work, so the
   target was out of reach of the plan itself), counted from the full complement
-  on scene, and the sheet says so.
+  on scene, and the sheet says so;
+* /8 (:data:`UPGRADE_RULES`): an escalation states the first reporting deadline
+  the sheet times from it. It stated the new grade's phone report deadline,
+  while under rules that time no phone report to the next level (Guizhou) that
+  level's follow-up after the change is due first (60 minutes, not 120).
 """
 
 from __future__ import annotations
@@ -39,8 +43,10 @@ PLAIN_RULES = 5
 DETOUR_RULES = 6
 #: From these rules on: the control target is at least the hazard's mean control work.
 CONTROL_RULES = 7
+#: From these rules on: an escalation states the first deadline the sheet times from it.
+UPGRADE_RULES = 8
 #: Rules these builders can draw by (and so re-draw scripts of).
-KNOWN_RULES = (4, 5, 6, 7)
+KNOWN_RULES = (4, 5, 6, 7, 8)
 #: The newest rules: what a new draw follows.
 LATEST_RULES = KNOWN_RULES[-1]
 

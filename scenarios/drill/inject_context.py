@@ -17,7 +17,7 @@ from networks.i18n import N_
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue, HazardSpec
 from scenarios.drill import texts
-from scenarios.drill.drawing_rules import DEFAULT_RULES
+from scenarios.drill.drawing_rules import DEFAULT_RULES, UPGRADE_RULES
 from scenarios.drill.script import Inject
 from scenarios.drill.sites import Namer
 
@@ -145,6 +145,8 @@ class InjectContext:
     jurisdiction_text: Any = None  # the jurisdiction as a text spec (default: as it is)
     # minutes by grade for a follow-up after a change, counted from it (empty: none given)
     follow_up_min: Sequence[float | None] = ()
+    # minutes by drawn grade to report an upgrade, from the escalation (empty: not given)
+    upgrade_min: Sequence[float | None] = ()
     rules: int = DEFAULT_RULES
     # minutes from the alarm to the call taken (the drill's target): teams leave after it
     call_taking_min: float = 0.0
@@ -163,6 +165,20 @@ class InjectContext:
         if len(self.follow_up_min) < self.grade:
             return None
         return self.follow_up_min[self.grade - 1]
+
+    def upgrade_deadline(self) -> float | None:
+        """Minutes after an escalation within which the upgrade is first due, if any.
+
+        From the drawing rules /8 on, the first deadline the evaluation sheet
+        times from the escalation: the new grade's phone report, or the drawn
+        grade's follow-up after a change where that comes first (Guizhou: 60
+        minutes to the county, 120 to the province). Before /8 (or when the
+        drawer was not told), the new grade's first phone report deadline.
+        """
+        g2 = self.grade - 1
+        if self.rules >= UPGRADE_RULES and len(self.upgrade_min) >= self.grade:
+            return self.upgrade_min[self.grade - 1]
+        return self.deadline("first_phone", g2)
 
     def nearest_units(self, capability: str) -> list[tuple[float, Unit]]:
         """Participating units with ``capability``, by turnout + travel minutes to the scene."""

@@ -157,7 +157,7 @@ def escalation(ctx: InjectContext) -> Inject | None:
             need_more.append(
                 texts.msg("teams.more", n=extra, capability=texts.vocab("capability", c))
             )
-    deadline = ctx.deadline("first_phone", g2)
+    deadline = ctx.upgrade_deadline()
     more = texts.listing(need_more) if need_more else texts.term(N_("reinforcement"))
     action = (
         texts.msg(

@@ -20,7 +20,7 @@ from experiments.drill.config import DrillConfig
 from experiments.drill.draw import compose
 from experiments.drill.time_checks import _basis
 from networks import i18n
-from scenarios.drill import seed_from_int, texts
+from scenarios.drill import GENERATOR_VERSION, seed_from_int, texts
 from sim.reporting_rules import PRESETS
 
 BASE = """[drill]
@@ -44,14 +44,12 @@ FIRST = ("report:phone_first", "report:written_first")
 
 def upgrade_rows(rows, inj) -> list:
     """The rows an escalation's stated deadline times: first reports to a level the new
-    grade adds, and the follow-up to each level the drawn grade's first reports went to."""
-    told = {r.to for r in rows if r.ref in FIRST and r.inject is None}
-    upgrade = {REPORT_OF["escalation"]}
+    grade adds, and every follow-up timed from it (by the new grade's phone limit to a
+    level told at the drawn grade, else the follow-up after a change)."""
     return [
         r
         for r in rows
-        if r.inject == inj.no
-        and (r.ref in upgrade or (r.ref == "report:follow_up" and r.to in told))
+        if r.inject == inj.no and r.ref in {REPORT_OF["escalation"], "report:follow_up"}
     ]
 
 
@@ -65,7 +63,7 @@ def composer(tmp_path_factory):
     configs: dict[tuple[str, str, str], DrillConfig] = {}
     region = None
 
-    def make(rules: str, receiving: str, extra: str, seed: int):
+    def make(rules: str, receiving: str, extra: str, seed: int, version: str = GENERATOR_VERSION):
         nonlocal region
         key = (rules, receiving, extra)
         if key not in configs:
@@ -81,6 +79,7 @@ def composer(tmp_path_factory):
             drawn_at=DRAWN_AT,
             history=[],
             audit={},
+            rules=version,
         )
 
     return make
@@ -198,15 +197,25 @@ def test_an_upgrade_is_a_follow_up_to_levels_told_and_a_first_report_to_new_ones
     }  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known since session 20: under the Guizhou rules a grade II drill escalated to I "
-    "keeps the change's follow-up to the county (60 min) while the inject quotes the new "
-    "grade's phone limit (120); the two rules' limits have to be reconciled per level",
-)
-def test_the_known_guizhou_escalation_whose_inject_quotes_a_later_deadline(composer):
+def test_a_guizhou_escalation_states_the_county_follow_up_due_first(composer):
+    # Guizhou times no phone report to the county: at an upgrade from II to I the county
+    # hears of it by the follow-up after a change (60 min), the province by phone (120).
+    # Drawn by /7, the inject stated 120; the rows below time 60 for the county.
     script = composer("guizhou", "township", "", 79996)
     with i18n.language("en"):
         rows = gbt_standards.time_standards(script)
     inj = next(i for i in script.injects if i.kind == "escalation")
-    assert stated_deadline(inj) == min(r.target_min for r in upgrade_rows(rows, inj))
+    assert {(r.to, r.target_min) for r in upgrade_rows(rows, inj)} == {
+        ("county", 60.0),
+        ("province", 120.0),
+    }
+    assert stated_deadline(inj) == 60.0
+    assert "within 60 min" in inj.expected_action
+
+
+def test_a_guizhou_escalation_drawn_by_the_rules_7_redraws_as_it_was_sealed(composer):
+    # /7 stated the new grade's phone deadline (120 min); a re-draw must write it again
+    script = composer("guizhou", "township", "", 79996, "yingji-drill-draw/7")
+    inj = next(i for i in script.injects if i.kind == "escalation")
+    assert stated_deadline(inj) == 120.0
+    assert script.generator_version == "yingji-drill-draw/7"
