@@ -242,7 +242,8 @@ def point_intervals(
     rows
         Stored replications (:meth:`experiments.store.ResultStore.rows`).
     points
-        The design points (with ``index``, ``id``, ``label``).
+        The design points (with ``index``, ``id``, ``label`` and, if any factors,
+        ``values``: their levels).
     metrics
         Metrics to summarise.
     level
@@ -251,9 +252,9 @@ def point_intervals(
     Returns
     -------
     dict
-        Columns ``point, point_id, label, metric, n, mean, sd, level, ci_low, ci_high``
-        (``level``: the confidence level of the interval), rows ordered by point then
-        metric order.
+        Columns ``point, point_id, label``, one per factor (its level at the
+        point), then ``metric, n, mean, sd, level, ci_low, ci_high`` (``level``: the
+        confidence level of the interval), rows ordered by point then metric order.
     """
     names = ("point", "point_id", "label", "metric", "n", "mean", "sd", "level", "ci_low")
     cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_high")}
@@ -268,7 +269,7 @@ def point_intervals(
                 strict=True,
             ):
                 cols[k].append(v)
-    return cols
+    return _with_factors(cols, points, len(metrics))
 
 
 def paired_intervals(
@@ -286,8 +287,10 @@ def paired_intervals(
     Returns
     -------
     dict
-        Columns ``point, point_id, label, metric, baseline, n, diff, level, ci_low,
-        ci_high, t, p_value`` (``level``: the confidence level of the interval).
+        Columns ``point, point_id, label``, one per factor (its level at the
+        point), then ``metric, baseline, n, diff, level, ci_low, ci_high, t,
+        p_value`` (``level``: the confidence level of the interval), rows ordered
+        by metric then point.
     """
     names = ("point", "point_id", "label", "metric", "baseline", "n", "diff", "level", "ci_low")
     cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_high", "t", "p_value")}
@@ -303,7 +306,33 @@ def paired_intervals(
                       iv.high, iv.t, iv.p_value)  # fmt: skip
             for k, v in zip(cols, values, strict=True):
                 cols[k].append(v)
-    return cols
+    return _with_factors(cols, points, len(metrics), by_metric=True)
+
+
+def _with_factors(
+    cols: dict[str, list[Any]], points: Sequence[Any], n_metrics: int, *, by_metric: bool = False
+) -> dict[str, list[Any]]:
+    """``cols`` with one column per factor after ``label``: each row's level of it.
+
+    So that the table is tidy (filter or group by a factor without parsing
+    ``label``), as the summary table is. A factor named like a column of the
+    table is ``factor.<key>``. Rows are point-major (``by_metric``: metric-major).
+    """
+    per_point = [dict(getattr(p, "values", ())) for p in points]  # {key: level} or pairs
+    keys = list(dict.fromkeys(k for v in per_point for k in v))
+    if not keys:
+        return cols
+    if by_metric:
+        levels = [v for _m in range(n_metrics) for v in per_point]
+    else:
+        levels = [v for v in per_point for _m in range(n_metrics)]
+    out: dict[str, list[Any]] = {}
+    for name, column in cols.items():
+        out[name] = column
+        if name == "label":
+            for k in keys:
+                out[k if k not in cols else f"factor.{k}"] = [v.get(k) for v in levels]
+    return out
 
 
 def metric_matrix(

@@ -124,3 +124,17 @@ def test_tables_pair_only_common_replications():
     )
     with pytest.raises(ConfigError, match="no numeric metric 'tag'"):
         choose_metrics(rows, ["tag"], source="out")
+
+
+def test_a_factor_named_like_a_table_column_gets_a_prefix():
+    points = [
+        SimpleNamespace(index=i, id=f"p{i:03d}", label=f"level={i}", values={"level": i})
+        for i in range(2)
+    ]
+    rows = _rows({(p, r): {"m": float(p + r), "k": 1.0} for p in range(2) for r in range(3)})
+    per = point_intervals(rows, points, ["m", "k"], level=0.9)
+    assert per["level"] == [0.9] * 4  # the confidence level stays what it was
+    assert per["factor.level"] == [0, 0, 1, 1]  # point-major
+    pair = paired_intervals(rows, points, ["m", "k"], baseline=0)
+    assert pair["factor.level"] == [0, 1, 0, 1]  # metric-major
+    assert pair["point"] == [0, 1, 0, 1]

@@ -18,6 +18,7 @@ from experiments.report import (
 )
 from experiments.report_figures import plot_response_cdf
 from experiments.store import ResultStore, read_table
+from experiments.tables import find_summary
 from networks.errors import ConfigError
 from networks.i18n import _, language
 from tests.experiments.test_experiment_batch import fake_replicate, make_spec
@@ -201,3 +202,22 @@ def test_the_report_says_pairs_share_incidents_only_when_the_design_keeps_them(t
     same = {"en": "sees the same incidents", "zh": "使用相同的警情"}[lang]
     assert same in page_b and same not in page_a
     assert "analysis/points.csv" in page_a  # the cut bounds are said to be cut
+
+
+def test_analysis_tables_have_a_column_per_factor_as_the_summary_does(fake_run):
+    # Tidy: a researcher filters analysis/*.csv by a factor without parsing ``label``.
+    _spec, store = fake_run
+    write_report(store.root, baseline="p000", metrics=["share_arrival"])
+    summary = read_table(find_summary(store.root))  # Parquet where pyarrow is installed
+    keys = ["policy.name", "network.townships"]
+    level = {
+        pid: tuple(str(summary[k][i]) for k in keys) for i, pid in enumerate(summary["point_id"])
+    }
+    for name in ("points", "paired"):
+        table = read_table(store.root / "analysis" / f"{name}.csv")
+        cols = list(table)
+        assert cols[cols.index("label") + 1 : cols.index("label") + 3] == keys, cols
+        assert len(set(table["point_id"])) == 4
+        for i, pid in enumerate(table["point_id"]):
+            assert tuple(table[k][i] for k in keys) == level[pid]
+            assert all(f"{k}={table[k][i]}" in table["label"][i] for k in keys)
