@@ -93,7 +93,8 @@ def plot_metric_by_factor(
     """Mean of ``metric`` against the levels of ``factor`` with CI bars.
 
     One series per combination of the other factors' levels. Numeric levels
-    sit at their values, other levels at evenly spaced positions. A share is
+    sit at their values, joined by lines; other levels (policies, profiles) at
+    evenly spaced positions, markers without lines, the series side by side. A share is
     shown in percent; the axis names the unit. A bar ends where the metric
     can (a share within 0-100%, a count or minutes not below 0), as the
     report's table clips it.
@@ -148,6 +149,8 @@ def plot_metric_by_factor(
     }
     span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
     dodge = 0.02 * span if len(groups) > 1 else 0.0
+    if not numeric and len(groups) > 1:  # side by side within a category, a third of a step
+        dodge = min(0.1, 0.35 / len(groups))
     many = len(groups) > 8
     if many:
         _distinct_colours(ax, len(groups))
@@ -171,7 +174,9 @@ def plot_metric_by_factor(
             yerr=[np.asarray(lo)[order], np.asarray(hi)[order]],
             marker="o",
             capsize=3,
-            linestyle="-" if len(xs) <= 12 and not spread else "none",
+            # A line says the metric runs between the levels: not between categories
+            # (policies, profiles), nor between sampled points.
+            linestyle="-" if len(xs) <= 12 and numeric and not spread else "none",
             label=label,
         )
     if not numeric:

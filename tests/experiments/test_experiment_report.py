@@ -221,3 +221,20 @@ def test_analysis_tables_have_a_column_per_factor_as_the_summary_does(fake_run):
         for i, pid in enumerate(table["point_id"]):
             assert tuple(table[k][i] for k in keys) == level[pid]
             assert all(f"{k}={table[k][i]}" in table["label"][i] for k in keys)
+
+
+def test_categories_are_not_joined_by_lines(fake_run):
+    # Policies are categories: a line between them would read as a trend; levels of a
+    # number are joined, and series sit side by side within a category.
+    import matplotlib.pyplot as plt
+
+    _spec, store = fake_run
+    rows = store.rows()
+    by_policy = plot_metric_by_factor(rows, store.points, "policy.name", "arrival_mean")
+    lines = [c.lines[0] for c in by_policy.axes[0].containers]
+    assert len(lines) == 2 and all(line.get_linestyle() == "None" for line in lines)
+    xs = [tuple(line.get_xdata()) for line in lines]
+    assert xs[0] != xs[1] and all(abs(a - b) < 0.5 for a, b in zip(*xs, strict=True))
+    by_number = plot_metric_by_factor(rows, store.points, "network.townships", "arrival_mean")
+    assert all(c.lines[0].get_linestyle() == "-" for c in by_number.axes[0].containers)
+    plt.close("all")
