@@ -39,6 +39,7 @@ from experiments.drill.seal import (
     KEY_BYTES,
     ScryptParams,
     Secret,
+    passphrase_text,
     read_key,
     read_passphrase,
     seal,
@@ -328,7 +329,8 @@ def draw_drill(
             new_key = (key_path, secrets.token_bytes(KEY_BYTES))
             secret = Secret(key=new_key[1])
     else:
-        secret = Secret(passphrase=read_passphrase(passphrase_file))  # type: ignore[arg-type]
+        # Sealed as its text in UTF-8: a reveal from the same text saved otherwise opens it.
+        secret = Secret(passphrase=passphrase_text(read_passphrase(passphrase_file)))  # type: ignore[arg-type]
     cfg = DrillConfig.from_file(config)
     region = cfg.region()
     history = cfg.history()

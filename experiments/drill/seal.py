@@ -150,12 +150,21 @@ class ScryptParams:
 
 @dataclass(frozen=True)
 class Secret:
-    """What opens a seal: a 32-byte key, or a passphrase to stretch."""
+    """What opens a seal: a 32-byte key, or a passphrase to stretch.
+
+    A passphrase seals as its text in UTF-8 (:func:`passphrase_text`); to open,
+    the bytes of the other forms the same text takes in a file (``forms``: as
+    read, in GB18030, after a byte-order mark) are tried after it, so that a
+    passphrase file saved again in Notepad, or in the other encoding, still
+    opens a drill, and drills sealed from such a file's bytes before still open.
+    """
 
     key: bytes | None = None
     passphrase: bytes | None = None
     #: The file it was read from ("" if not read from a file), for messages; not compared.
     source: str = field(default="", compare=False, repr=False)
+    #: Other bytes of the same passphrase, tried in turn when ``passphrase`` does not open.
+    forms: tuple[bytes, ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def from_files(cls, *, key_file: str | Path | None, passphrase_file: str | Path | None):
@@ -164,7 +173,15 @@ class Secret:
             raise SealError(_("give exactly one of --key FILE or --passphrase-file FILE"))
         if key_file is not None:
             return cls(key=read_key(key_file), source=str(key_file))
-        return cls(passphrase=read_passphrase(passphrase_file), source=str(passphrase_file))  # type: ignore[arg-type]
+        raw = read_passphrase(passphrase_file)  # type: ignore[arg-type]
+        text = passphrase_text(raw)
+        return cls(passphrase=text, source=str(passphrase_file), forms=passphrase_forms(raw, text))
+
+    def attempts(self) -> list[bytes | None]:
+        """The passphrases to try in turn (the key alone for a key)."""
+        if self.passphrase is None:
+            return [None]
+        return list(dict.fromkeys((self.passphrase, *self.forms)))
 
 
 class WrongSecret(SealError):
@@ -231,6 +248,38 @@ def read_passphrase(path: str | Path) -> bytes:
             _("{path}: passphrase shorter than {n} characters").format(path=p, n=MIN_PASSPHRASE)
         )
     return raw
+
+
+def passphrase_text(raw: bytes) -> bytes:
+    """A passphrase file's bytes as the text they hold, in UTF-8 without a byte-order mark.
+
+    Notepad on a Chinese Windows saves a file as GBK (ANSI) or with a UTF-8
+    byte-order mark; bytes that are not UTF-8 are read as GB18030 (GBK's
+    superset). Bytes that are neither are kept as they are.
+    """
+    body = raw.removeprefix(b"\xef\xbb\xbf")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return body.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return raw  # pragma: no cover - gb18030 decodes nearly any bytes
+
+
+def passphrase_forms(raw: bytes, text: bytes) -> tuple[bytes, ...]:
+    """Other bytes ``text`` (UTF-8) may have been sealed as: ``raw``, GB18030, with a mark.
+
+    Drills sealed before the passphrase was read as text were sealed with the
+    file's bytes as they were (``raw``), perhaps from the same text saved in
+    another encoding or with a byte-order mark.
+    """
+    decoded = text.decode("utf-8", errors="replace")
+    forms = [raw, b"\xef\xbb\xbf" + text]
+    try:
+        forms.append(decoded.encode("gb18030"))
+    except UnicodeEncodeError:  # pragma: no cover - every Unicode text has a GB18030 form
+        pass
+    return tuple(f for f in dict.fromkeys(forms) if f != text)
 
 
 def new_key_file(path: str | Path) -> bytes:
@@ -381,14 +430,13 @@ def unseal(data: bytes, secret: Secret) -> bytes:
         raise
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         raise SealError(_("sealed file header is damaged")) from None
-    key = _derive(secret, kdf)
     aad = data[: start + n]
-    try:
-        return AESGCM(key).decrypt(nonce, data[start + n :], aad)
-    except (InvalidTag, ValueError):
-        raise WrongSecret(
-            _(
-                "cannot open the sealed drill: wrong key or passphrase, or the sealed file was "
-                "changed"
-            )
-        ) from None
+    for phrase in secret.attempts():  # a key, or the forms of a passphrase in turn
+        tried = secret if phrase is None else Secret(passphrase=phrase)
+        try:
+            return AESGCM(_derive(tried, kdf)).decrypt(nonce, data[start + n :], aad)
+        except (InvalidTag, ValueError):
+            continue
+    raise WrongSecret(
+        _("cannot open the sealed drill: wrong key or passphrase, or the sealed file was changed")
+    )

@@ -10,6 +10,7 @@ from experiments.drill.seal import (
     MAGIC,
     ScryptParams,
     Secret,
+    WrongSecret,
     new_key_file,
     read_key,
     read_passphrase,
@@ -111,3 +112,43 @@ def test_scripts_that_differ_by_their_hazards_form_seal_to_one_size():
     assert len(sizes) == 1
     payload = b'{"script":1}'
     assert padded(payload).rstrip(b" ") == payload  # spaces only, JSON reads it the same
+
+
+def _phrase_file(folder, name: str, data: bytes):
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def test_a_passphrase_opens_whatever_encoding_its_file_is_saved_in(tmp_path):
+    # Notepad on a Chinese Windows saves GBK (ANSI) or UTF-8 with a byte-order mark: the
+    # same words must open the drill whichever file the organiser brings to the reveal.
+    words = "应急演练口令 2026"
+    files = [
+        _phrase_file(tmp_path, "utf8.txt", words.encode("utf-8")),
+        _phrase_file(tmp_path, "bom.txt", b"\xef\xbb\xbf" + words.encode("utf-8") + b"\r\n"),
+        _phrase_file(tmp_path, "gbk.txt", words.encode("gbk")),
+    ]
+    for drawn in files:
+        # as the draw seals: the passphrase as its text in UTF-8
+        sealed = seal(b"payload", Secret.from_files(key_file=None, passphrase_file=drawn),
+                      scrypt=FAST)  # fmt: skip
+        for revealed in files:
+            secret = Secret.from_files(key_file=None, passphrase_file=revealed)
+            assert unseal(sealed, secret) == b"payload", (drawn.name, revealed.name)
+    other = _phrase_file(tmp_path, "other.txt", "应急演练口令 2027".encode("gbk"))
+    with pytest.raises(WrongSecret):
+        unseal(sealed, Secret.from_files(key_file=None, passphrase_file=other))
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_a_drill_sealed_with_the_files_own_bytes_still_opens(tmp_path, encoding):
+    # Before, the file's bytes were the passphrase as they were: a GBK file, or one with a
+    # byte-order mark, sealed with those bytes; that file, or the same words in UTF-8, opens.
+    words = "县应急管理局双盲演练"
+    raw = words.encode(encoding)
+    old = seal(b"payload", Secret(passphrase=raw), scrypt=FAST)
+    same = _phrase_file(tmp_path, "same.txt", raw)
+    plain = _phrase_file(tmp_path, "plain.txt", words.encode("utf-8"))
+    for path in (same, plain):
+        assert unseal(old, Secret.from_files(key_file=None, passphrase_file=path)) == b"payload"
