@@ -31,6 +31,7 @@ METRIC_LABELS = {
     "people_rescued_alive": N_("people_rescued_alive"),
     "people_delay_deaths": N_("people_delay_deaths"),
     "people_alive_share": N_("people_alive_share"),
+    "people_saved_share": N_("people_saved_share"),
     "people_rescue_min": N_("people_rescue_min"),
     "people_not_reached": N_("people_not_reached"),
     "people_shelter_overflow": N_("people_shelter_overflow"),

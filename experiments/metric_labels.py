@@ -56,6 +56,7 @@ _QUANTITIES = {
 _SINGLE = {
     "duty_waited_share": N_("calls that waited for a duty officer"),
     "people_died_waiting": N_("trapped people who died before rescue"),
+    "people_not_reached_dead": N_("trapped people not reached, dead by the end of the run"),
     "people_injured": N_("people injured"),
     "people_sheltered": N_("evacuees in shelters"),
     "people_not_moved": N_("evacuees not moved"),

@@ -43,8 +43,8 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     (r"^moveup_moves(_per_day)?$", "moves", 1.0),
     (r"^moveup_coverage_", "%", 100.0),
     (
-        r"^people_(trapped|rescued_alive|died_waiting|delay_deaths|not_reached|injured"
-        r"|evacuated|sheltered|shelter_overflow|not_moved|alive_n)$",
+        r"^people_(trapped|rescued_alive|died_waiting|delay_deaths|not_reached|not_reached_dead"
+        r"|injured|evacuated|sheltered|shelter_overflow|not_moved|alive_n|saved_n)$",
         "people",
         1.0,
     ),
@@ -56,7 +56,7 @@ _RULES: tuple[tuple[str, str, float], ...] = (
     (r"^warning_stock_units$", "supply units", 1.0),
     (r"^warning_(arrival|supply_delivery)_n$", "incidents", 1.0),
     (r"^warning_compliance_arrival$", "%", 100.0),
-    (r"^people_alive_(low|high)$|^people_shelter_use$", "%", 100.0),
+    (r"^people_(alive|saved)_(low|high)$|^people_shelter_use$", "%", 100.0),
     (r"^intervals_.*_n$|^duty_call_wait_n$|^reporting_video_n$", "incidents", 1.0),
     (r"^reporting_.*_n$|^reporting_(reports|late|missed)$", "reports", 1.0),
     (r"_dispatches$", "dispatches", 1.0),

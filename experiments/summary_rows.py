@@ -69,6 +69,7 @@ PEOPLE_HEADLINE = (
     ("people_trapped", N_("people trapped"), "count"),
     ("people_rescued_alive", N_("people rescued alive"), "count"),
     ("people_alive_share", N_("rescued people alive"), "share"),
+    ("people_saved_share", N_("trapped people rescued alive"), "share"),
     ("people_delay_deaths", N_("deaths due to delay"), "count"),
     ("people_not_reached", N_("trapped people not reached"), "count"),
     ("people_rescue_min", N_("call -> rescue, mean"), "min"),

@@ -22,17 +22,23 @@ own. With a :class:`~sim.people_spec.PeopleSpec`:
    trapped when the incident clears is out at clearing (medical teams treat
    rather than dig, rate 0 by default, but they see the rescue through too).
    An incident no team reached, or still being worked at the end of the
-   run, leaves its people ``not_reached``.
+   run, leaves its people ``not_reached``; those of them whose survival draw
+   says they are dead by the end of the run are ``not_reached_dead`` (the
+   others are alive then: the run does not say how they fare).
 3. **Delay.** The same teams, each on scene from the call until its release,
-   give the zero-delay rescue; ``delay_deaths`` are the people alive in it
-   and dead in the real one. By construction they are never negative.
+   give the zero-delay rescue (people no team could be on scene for, as none
+   was sent within the run, are out at the call in it: waiting for a free team
+   is delay too); ``delay_deaths`` are the people alive in it
+   and, in the real one, found dead or still trapped and dead by the end of
+   the run. By construction they are never negative, and a design that
+   leaves people trapped past the end does not gain from it.
 4. **Injured** wait for care until the first medical team is on scene
    (``care_min``).
 5. **Evacuation** to shelters, once the first team is on scene, in the
    vehicles of the teams sent (``evacuation_vehicles`` each): :mod:`sim.shelters`.
 
 Each trapped person is counted once: ``trapped = rescued_alive + died_waiting
-+ not_reached``.
++ not_reached``, and ``not_reached_dead <= not_reached``.
 """
 
 from __future__ import annotations
@@ -53,8 +59,8 @@ __all__ = ["PEOPLE_COLUMNS", "SHELTER_COLUMNS", "people_tables", "rescue_times"]
 #: to evacuate).
 PEOPLE_COLUMNS = (
     "incident", "trapped", "rescued_alive", "died_waiting", "delay_deaths", "not_reached",
-    "rescue_mean_min", "rescue_last_min", "injured", "care_min", "evacuated", "sheltered",
-    "shelter_overflow", "not_moved", "evacuation_min",
+    "not_reached_dead", "rescue_mean_min", "rescue_last_min", "injured", "care_min",
+    "evacuated", "sheltered", "shelter_overflow", "not_moved", "evacuation_min",
 )  # fmt: skip
 #: Rates below this (people per minute) are no rate: rounding, not a team at work.
 _TINY = 1e-12
@@ -203,7 +209,13 @@ def people_tables(
     reached = t <= end
     since, since0 = t - call[who], t0 - call[who]
     alive = reached & (luck < spec.survival(np.where(reached, since, 0.0)))
-    alive0 = np.isfinite(t0) & (luck < spec.survival(np.where(np.isfinite(t0), since0, 0.0)))
+    # Zero delay for people no team could be on scene for (none sent within the run, all
+    # busy; or none that digs, with the incident never cleared): out at the call itself.
+    alive0 = luck < spec.survival(np.where(np.isfinite(t0), since0, 0.0))
+    # Still trapped at the end: dead by then on their own draw (the curve only falls), else
+    # alive and censored. Counting the dead keeps a design that leaves people trapped past
+    # the end from looking better than one that reaches them late.
+    dead_by_end = ~reached & (luck >= spec.survival(np.maximum(end - call[who], 0.0)))
 
     def per(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(who[mask], weights=None if weights is None else weights[mask],
@@ -244,8 +256,9 @@ def people_tables(
         "trapped": trapped[rows],
         "rescued_alive": rescued_alive[rows],
         "died_waiting": (n_reached - rescued_alive)[rows],
-        "delay_deaths": per(reached & alive0 & ~alive).astype(np.int64)[rows],
+        "delay_deaths": per(alive0 & ~alive & (reached | dead_by_end)).astype(np.int64)[rows],
         "not_reached": (trapped - n_reached)[rows],
+        "not_reached_dead": per(dead_by_end).astype(np.int64)[rows],
         "rescue_mean_min": mean_min[rows],
         "rescue_last_min": last_min[rows],
         "injured": injured[rows],

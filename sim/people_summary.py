@@ -1,8 +1,9 @@
 """Summary of the people at the scene (see :mod:`sim.people`): lives, time to rescue, shelters.
 
-Counts are people per run; ``alive_share`` is a share of the people rescued
-(within the run), ``alive`` with its 95 % Wilson interval over those people; across
-replications, experiments add their own intervals.
+Counts are people per run; ``alive`` is the share alive of the people rescued
+(within the run) and ``saved`` the share rescued alive of everyone trapped, each with
+its 95 % Wilson interval over those people; across replications, experiments add
+their own intervals.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from sim.summary import _num, _stats
 
 #: Counts of people in the summary, summed over the run's incidents.
 COUNTS = (
-    "trapped", "rescued_alive", "died_waiting", "delay_deaths", "not_reached", "injured",
+    "trapped", "rescued_alive", "died_waiting", "delay_deaths", "not_reached",
+    "not_reached_dead", "injured",
     "evacuated", "sheltered", "shelter_overflow", "not_moved",
 )  # fmt: skip
 
@@ -34,7 +36,10 @@ def people_summary(records: RunRecords) -> dict[str, Any]:
     -------
     dict
         The counts of :data:`COUNTS` (people per run); ``alive`` (the share
-        alive of the people rescued, ``{n, share, low, high}``); ``rescue_min`` (minutes from
+        alive of the people rescued, ``{n, share, low, high}``); ``saved`` (the share
+        rescued alive of everyone trapped, the same four: people not reached within
+        the run count as not saved, so a design that reaches fewer does not look
+        better); ``rescue_min`` (minutes from
         the call to rescue, mean over people rescued); ``rescue_last_min`` (n /
         mean / median / p90 over incidents, to the last rescue); ``care_min``
         (minutes to the first medical team, over incidents with injured);
@@ -47,6 +52,9 @@ def people_summary(records: RunRecords) -> dict[str, Any]:
     out: dict[str, Any] = {k: int(np.sum(p[k])) for k in COUNTS}
     reached = p["rescued_alive"] + p["died_waiting"]
     out["alive"] = _share(np.repeat([True, False], [out["rescued_alive"], out["died_waiting"]]))
+    out["saved"] = _share(
+        np.repeat([True, False], [out["rescued_alive"], out["trapped"] - out["rescued_alive"]])
+    )
     got = reached > 0
     total = float(np.sum(reached))
     out["rescue_min"] = _num(np.sum(p["rescue_mean_min"][got] * reached[got]) / total) if total \

@@ -51,8 +51,8 @@ WARNING_METRICS = {
 HIGHER_IS_BETTER = frozenset({
     "compliance_call_taking", "compliance_arrival", "compliance_control",
     "compliance_all_three", "supply_within_standard", "people_rescued_alive",
-    "people_alive_share", "warning_compliance_arrival", "warning_teams_staged",
-    "warning_stock_units",
+    "people_alive_share", "people_saved_share", "warning_compliance_arrival",
+    "warning_teams_staged", "warning_stock_units",
 })  # fmt: skip
 
 #: The evaluation's verdicts (``evaluation.csv`` keeps the value itself).

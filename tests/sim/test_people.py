@@ -196,7 +196,9 @@ def incidents_and_teams(draw):
 def test_every_trapped_person_is_counted_once(case, seed):
     p = _people(_records(*case), seed=seed)
     assert np.array_equal(p["trapped"], p["rescued_alive"] + p["died_waiting"] + p["not_reached"])
-    assert np.all(p["delay_deaths"] >= 0) and np.all(p["delay_deaths"] <= p["died_waiting"])
+    assert np.all((0 <= p["not_reached_dead"]) & (p["not_reached_dead"] <= p["not_reached"]))
+    dead = p["died_waiting"] + p["not_reached_dead"]
+    assert np.all(p["delay_deaths"] >= 0) and np.all(p["delay_deaths"] <= dead)
 
 
 @_SETTINGS
@@ -215,6 +217,9 @@ def test_more_or_earlier_teams_never_rescue_fewer_alive(case, extra, seed):
     assert np.array_equal(before["trapped"], after["trapped"])
     assert np.all(after["rescued_alive"] >= before["rescued_alive"])
     assert np.all(after["not_reached"] <= before["not_reached"])
+    # nor leave more dead by the end, found or still trapped (the curve only falls)
+    dead = {k: v["died_waiting"] + v["not_reached_dead"] for k, v in (("b", before), ("a", after))}
+    assert np.all(dead["a"] <= dead["b"])
 
 
 def test_infinite_capacity_at_zero_delay_loses_nobody_to_delay():
@@ -238,6 +243,29 @@ def test_a_late_team_costs_lives_the_zero_delay_rescue_keeps():
     rec = _records([0.0], [10_000.0], [(0, "technical_rescue", 121.0, 10_000.0)])
     p = _people(rec, spec=spec)
     assert p["rescued_alive"][0] == 0 and p["delay_deaths"][0] == p["trapped"][0] > 0
+
+
+def test_people_still_trapped_at_the_end_count_as_dead_once_the_curve_says_so():
+    # Everyone alive for an hour, dead after two. The only team is on its way when the run
+    # ends: its people are not reached. Zero delay (on scene at the call) saves all.
+    spec = PeopleSpec.from_dict({"hazards": {"collapse": {"trapped": 50}},
+                                 "rescue_per_hour": {"technical_rescue": 1e4},
+                                 "survival": {"hours": [1, 2], "alive": [1.0, 0.0],
+                                              "shape": "steps"}})  # fmt: skip
+    for end, dead in ((300.0, True), (50.0, False)):
+        rec = _records([0.0], [np.nan], [(0, "technical_rescue", np.nan, np.nan)], end=end)
+        p = _people(rec, spec=spec)
+        n = p["trapped"][0]
+        assert n > 0 and p["not_reached"][0] == n and p["rescued_alive"][0] == 0
+        # dead by minute 300 on the curve: lost to delay as surely as if found dead; alive
+        # at minute 50, the run does not say how they fare (censored, not counted)
+        assert p["not_reached_dead"][0] == p["delay_deaths"][0] == (n if dead else 0)
+    # a team there late but within the run finds them dead: the same count, not fewer
+    late = _records([0.0], [10_000.0], [(0, "technical_rescue", 200.0, 10_000.0)], end=300.0)
+    assert _people(late, spec=spec)["delay_deaths"][0] == n
+    # no team sent at all within the run (every one busy): waiting for one is delay too
+    p = _people(_records([0.0], [np.nan], [], end=300.0), spec=spec)
+    assert p["not_reached_dead"][0] == p["delay_deaths"][0] == n
 
 
 def test_nobody_is_left_trapped_when_the_incident_clears():
@@ -372,6 +400,11 @@ def test_people_summary_counts_and_shares():
     )
     assert s["alive"]["n"] == s["rescued_alive"] + s["died_waiting"]
     assert s["alive"]["low"] <= s["alive"]["share"] <= s["alive"]["high"]
+    # saved: rescued alive over everyone trapped (not reached = not saved)
+    assert s["saved"]["n"] == s["trapped"]
+    assert s["saved"]["share"] == pytest.approx(s["rescued_alive"] / s["trapped"])
+    assert s["saved"]["low"] <= s["saved"]["share"] <= s["saved"]["high"]
+    assert s["not_reached_dead"] == p["not_reached_dead"].sum() <= s["not_reached"]
     assert np.all(rec.shelters["sheltered"] <= rec.shelters["capacity"])
     # Shelters default to the stations, a thousand people each.
     county, (stations, _d) = _region()
