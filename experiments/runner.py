@@ -244,13 +244,20 @@ def warning_plan(config: RunConfig) -> Any:
 def moveup_spec(config: RunConfig, region: Region) -> Any:
     """The config's ``[moveup]`` as a :class:`sim.moveup_spec.MoveupSpec` (``None``: none).
 
-    Compliance tables must name the region's stations (an error names the key).
+    Compliance tables must name the region's stations, by name or Chinese name (an error
+    names the key and lists the stations).
     """
     if config.moveup is None:
         return None
     from sim.moveup_spec import MoveupSpec
 
-    names = [s.name for s in region.stations]
+    from networks import i18n
+    from networks.names import facility_label
+
+    # A table may name a station by its Chinese name, as the Chinese outputs print it.
+    with i18n.language("zh"):
+        names = {facility_label(s.name, region.names_zh): s.name for s in region.stations}
+    names.update({s.name: s.name for s in region.stations})
     return MoveupSpec.from_dict(dict(config.moveup), source=config.source, stations=names)
 
 

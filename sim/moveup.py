@@ -200,7 +200,9 @@ class MoveUp(MexclpMoves):
 
     def _user_tables(self, spec: MoveupSpec) -> dict[int, list[list[int]]]:
         """The compliance tables given by name, as counts per local station by level."""
-        names = {s.name: k for k, s in enumerate(self.stations[: self._mu_local])}
+        local = self.stations[: self._mu_local]
+        names = {s.name_zh: k for k, s in enumerate(local) if s.name_zh}  # or by Chinese name
+        names.update({s.name: k for k, s in enumerate(local)})
         out = {}
         for cap, levels in spec.tables:
             rows = [[0] * self._mu_local]

@@ -130,7 +130,7 @@ class MoveupSpec:
         *,
         source: str | None = None,
         key: str = "moveup",
-        stations: Sequence[str] | None = None,
+        stations: Sequence[str] | Mapping[str, str] | None = None,
     ) -> MoveupSpec:
         """Validate a ``[moveup]`` table (see the module docstring).
 
@@ -141,8 +141,10 @@ class MoveupSpec:
         source, key
             File and dotted key, for error messages.
         stations
-            Names of the region's stations, which compliance tables must use;
-            ``None``: not checked yet (the region is placed later).
+            Names of the region's stations, which compliance tables must use,
+            or a mapping of each name a table may use (a Chinese name too) to the
+            station's own name; ``None``: not checked yet (the region is placed
+            later).
 
         Returns
         -------
@@ -230,12 +232,15 @@ def _opt_float(v: Any) -> float | None:
 
 
 def _tables(
-    r: Reader, stations: Sequence[str] | None
+    r: Reader, stations: Sequence[str] | Mapping[str, str] | None
 ) -> tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]:
     """``tables``: per capability, levels 1..n of station names."""
     t = r.table("tables", {})
     MOVEUP_TABLES.allow(t)
-    known = None if stations is None else set(stations)
+    # Name -> the station's own name: a Chinese name (name_zh) is read as the station.
+    known = None if stations is None else (
+        dict(stations) if isinstance(stations, Mapping) else {n: n for n in stations}
+    )  # fmt: skip
     out = []
     for cap in t.data:
         levels = t.get(str(cap))
@@ -253,8 +258,15 @@ def _tables(
                 if not isinstance(name, str):
                     raise t.error(f"{where}[{j}]", _("expected a station name"))
                 if known is not None and name not in known:
-                    raise t.error(f"{where}[{j}]", _("no station named {name!r}").format(name=name))
-            rows.append(tuple(level))
+                    names = sorted(dict.fromkeys(known.values()))
+                    shown = "、".join(names[:12]) + ("……" if len(names) > 12 else "")
+                    raise t.error(
+                        f"{where}[{j}]",
+                        _("no station named {name!r} (the region has: {names})").format(
+                            name=name, names=shown
+                        ),
+                    )
+            rows.append(tuple(level if known is None else (known[n] for n in level)))
         out.append((str(cap), tuple(rows)))
     return tuple(out)
 

@@ -13,7 +13,9 @@ import pytest
 from experiments.config import RunConfig
 from experiments.runner import moveup_spec, run_replication
 from experiments.spec import ExperimentSpec
+from networks import i18n
 from networks.errors import ConfigError
+from networks.names import facility_label
 from sim.moveup_spec import MoveupSpec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,6 +66,22 @@ def test_a_table_naming_no_station_of_the_region_is_refused_with_its_key():
     with pytest.raises(ConfigError) as exc:
         moveup_spec(cfg, cfg.region())
     assert exc.value.key == "moveup.tables.fire[1][1]"
+
+
+def test_a_table_may_name_stations_as_the_chinese_outputs_print_them():
+    # 西坝镇应急救援站 is what a Chinese run prints for Xiba Station: the same station
+    cfg = _config(
+        {"tables": {"fire": [["西坝镇应急救援站"], ["City Station", "西坝镇应急救援站"]]}}
+    )
+    with i18n.language("zh"):
+        assert facility_label("Xiba Station") == "西坝镇应急救援站"
+    spec = moveup_spec(cfg, cfg.region())
+    assert dict(spec.tables)["fire"] == (("Xiba Station",), ("City Station", "Xiba Station"))
+    cfg = _config({"tables": {"fire": [["西坝应急站"]]}})
+    with pytest.raises(ConfigError) as exc:
+        moveup_spec(cfg, cfg.region())
+    # the message lists the stations a table may name
+    assert exc.value.key == "moveup.tables.fire[0][0]" and "Xiba Station" in str(exc.value)
 
 
 def test_a_bad_moveup_table_exits_2_in_one_line(tmp_path):
