@@ -135,6 +135,38 @@ def interval(records: RunRecords, name: str, targets: ResponseTargets | None = N
     raise ValueError(_("unknown interval {name!r}").format(name=name))
 
 
+def target_checks(
+    records: RunRecords, targets: ResponseTargets
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per interval of the standard: ``(met, counted, minutes)`` per incident.
+
+    ``met``: within its target (a grade's own control target where one is
+    set); an interval that never happened (``nan``: an incident no team
+    reached) is a miss. ``counted``: the incidents its share is over, every
+    incident within the horizon for call taking, those needing teams for the
+    others. The one definition the summary's compliance and the response-time
+    figure share.
+    """
+    inc = records.incidents
+    within = inc["reason"] != "after_horizon"
+    needs = within & (inc["teams_needed"] > 0)
+    limits: dict[str, Any] = {
+        "call_taking": targets.call_taking,
+        "arrival": targets.arrival,
+        "control": targets.control,
+    }
+    if any(v is not None for v in targets.control_by_grade):
+        by_grade_limit = np.array([targets.control_limit(g) for g in range(1, 5)])
+        limits["control"] = by_grade_limit[np.clip(inc["grade"].astype(int), 1, 4) - 1]
+    out = {}
+    for name, limit in limits.items():
+        x = interval(records, name, targets)
+        with np.errstate(invalid="ignore"):
+            met = x <= limit + 1e-9  # nan compares false: a miss
+        out[name] = (met, within if name == "call_taking" else needs, x)
+    return out
+
+
 def _stats(x: np.ndarray) -> dict[str, Any]:
     x = x[~np.isnan(x)]
     if not x.size:
@@ -224,23 +256,12 @@ def summarise(records: RunRecords, targets: ResponseTargets | None = None) -> di
     inc = records.incidents
     within = inc["reason"] != "after_horizon"
     needs = within & (inc["teams_needed"] > 0)
-    limits: dict[str, Any] = {
-        "call_taking": targets.call_taking,
-        "arrival": targets.arrival,
-        "control": targets.control,
-    }
     ok: dict[str, np.ndarray] = {}
     compliance: dict[str, float | None] = {}
     intervals: dict[str, Any] = {}
-    if any(v is not None for v in targets.control_by_grade):
-        by_grade_limit = np.array([targets.control_limit(g) for g in range(1, 5)])
-        limits["control"] = by_grade_limit[np.clip(inc["grade"].astype(int), 1, 4) - 1]
-    for name, limit in limits.items():
-        x = interval(records, name, targets)
-        with np.errstate(invalid="ignore"):
-            ok[name] = x <= limit + 1e-9  # nan compares false: a miss
-        base = within if name == "call_taking" else needs
-        compliance[name] = _num(ok[name][base].mean()) if base.any() else None
+    for name, (met, base, x) in target_checks(records, targets).items():
+        ok[name] = met
+        compliance[name] = _num(met[base].mean()) if base.any() else None
         intervals[name] = _stats(x[base])
     all3 = ok["call_taking"] & ok["arrival"] & ok["control"]
     compliance["all_three"] = _num(all3[needs].mean()) if needs.any() else None

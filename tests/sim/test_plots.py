@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from networks import i18n
 from sim.plots import plot_incident_map, plot_response_times, plot_utilisation
 from sim.records import RunRecords
-from sim.summary import utilisation
+from sim.summary import target_checks, utilisation
+from sim.targets import ResponseTargets
 from tests.sim.helpers import road_network
 
 matplotlib.use("Agg")
@@ -50,6 +51,7 @@ def records(
             "served": np.ones(n, bool) if served is None else np.asarray(served),
             "reason": np.full(n, "", dtype=object),
             "grade": np.full(n, 4),
+            "teams_needed": np.ones(n, dtype=np.int64),
         },
         dispatches={
             "station": np.arange(k),
@@ -96,6 +98,18 @@ def test_no_response_time_is_dropped_without_saying_so(x):
     # The share within the target counts every value, shown or not.
     legend = ax.get_legend().get_texts()[0].get_text()
     assert legend.endswith(f"{np.mean(np.array(x) <= 10.0):.0%}")
+    plt.close(fig)
+
+
+def test_the_share_within_the_target_is_the_summarys_compliance():
+    # An incident no team reached has no time to draw, but it missed the standard: the
+    # figure's share is over every incident, as compliance_arrival is (2 of 4, not 2 of 3).
+    rec = records(np.array([3.0, 12.0, np.nan, 5.0]))
+    fig = plot_response_times(rec, intervals=("arrival",))
+    legend = fig.axes[0].get_legend().get_texts()[0].get_text()
+    assert legend.endswith("50%")
+    met, counted, _x = target_checks(rec, ResponseTargets())["arrival"]
+    assert met[counted].mean() == 0.5
     plt.close(fig)
 
 
