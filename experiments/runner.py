@@ -249,10 +249,9 @@ def moveup_spec(config: RunConfig, region: Region) -> Any:
     """
     if config.moveup is None:
         return None
-    from sim.moveup_spec import MoveupSpec
-
     from networks import i18n
     from networks.names import facility_label
+    from sim.moveup_spec import MoveupSpec
 
     # A table may name a station by its Chinese name, as the Chinese outputs print it.
     with i18n.language("zh"):
