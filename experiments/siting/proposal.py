@@ -22,6 +22,7 @@ import numpy as np
 
 from experiments.config import Region
 from experiments.siting.plan import SitingResult
+from networks.names import has_cjk
 from networks.roadnet import RoadNetwork
 
 #: Teams of a new station when its tier has no station to copy (a township station:
@@ -34,6 +35,14 @@ def _label(network: RoadNetwork, node: int) -> str:
         if lm.node == node:
             return lm.name.removesuffix(" Town").removesuffix(" Village")
     return f"Node {node}"
+
+
+def _place_zh(network: RoadNetwork, node: int) -> str:
+    """The Chinese name of the place at ``node`` (雄石社区), ``""`` if it has none."""
+    for lm in network.landmarks:
+        if lm.node == node:
+            return lm.name_zh or (lm.name if has_cjk(lm.name) else "")
+    return ""
 
 
 def _name(
@@ -51,6 +60,25 @@ def _name(
         name = f"{name} {node}"
     taken.add(name)
     return name, label
+
+
+#: A new site's kind in Chinese, after a Chinese place name (雄石社区应急救援站).
+_KIND_ZH = {"Station": "应急救援站", "Depot": "应急物资库", "Store": "物资储备点"}
+
+
+def _name_zh(network: RoadNetwork, node: int, name: str, label: str, kind: str) -> str:
+    """The Chinese name of a new site at a place with a Chinese name, else ``""``.
+
+    A real network's landmarks carry their Chinese names (雄石社区, or 雄石社区 beside
+    ``name:en``): the site reads 雄石社区应急救援站（拟建）, not 雄石社区 Station（拟建）.
+    A name the fix table gave, or a place without a Chinese name, gets none (it is
+    shown as given, or as :func:`networks.names.facility_label` reads it).
+    """
+    stem = f"{label} {kind} (proposed)"
+    place = _place_zh(network, node)
+    if not place or not name.startswith(stem):
+        return ""
+    return f"{place}{_KIND_ZH[kind]}（拟建）{name[len(stem):]}"
 
 
 def _slots(
@@ -128,7 +156,8 @@ def _stations(result: SitingResult, region: Region) -> tuple[Any, ...]:
         # A moved station takes its teams along: the same teams, in the same slot, draw
         # the same turnouts, and every station after it keeps its own draws.
         own = closed.teams if closed is not None else teams
-        return Station(name=name, node=node, tier=task.tier, teams=own, area=label)
+        zh = _name_zh(net, node, name, label, "Station")
+        return Station(name=name, node=node, tier=task.tier, teams=own, area=label, name_zh=zh)
 
     return tuple(_slots(region.stations, mine, result.selected, make)[0])
 
@@ -157,10 +186,11 @@ def _depots(result: SitingResult, region: Region) -> tuple[Any, ...]:
     def make(k: int, node: int, closed: Any) -> Any:
         # A village point is a store (物资储备点), as the built region names them.
         kind = "Store" if task.tier == "village" else "Depot"
-        name = _name(result, net, node, kind, taken)[0]
+        name, label = _name(result, net, node, kind, taken)
         # A moved depot takes its stock and lead time along, as a moved station its teams.
         own, wait = (closed.stock, closed.lead_time_min) if closed is not None else (stock, lead)
-        return Depot(name, node, task.tier, own, parent=parents[k], lead_time_min=wait)
+        return Depot(name, node, task.tier, own, parent=parents[k], lead_time_min=wait,
+                     name_zh=_name_zh(net, node, name, label, kind))  # fmt: skip
 
     out, proposed = _slots(region.depots, mine, selected, make)
     # Lower tiers restocked from a closed depot now look to the nearest proposed one; a

@@ -142,3 +142,40 @@ def test_a_moved_depot_keeps_its_slot_and_stock_and_only_its_stores_change_paren
     assert [d for k, d in enumerate(new.depots) if k not in (slot, 0)] == [
         d for k, d in enumerate(region.depots) if k not in (slot, 0)
     ]
+
+
+def test_a_new_site_at_a_place_with_a_chinese_name_is_named_in_chinese(setup):
+    # A real network's landmark names its place in Chinese (雄石社区, or beside name:en):
+    # the proposal reads 雄石社区应急救援站（拟建）, not 雄石社区 Station（拟建）.
+    from dataclasses import replace
+
+    from networks import i18n
+    from networks.names import facility_label
+    from networks.tables import Landmark
+
+    data, folder, config, region = setup
+    prob = build_problem(_task(data, folder, demand="nodes"), config, region)
+    baiyun = _node(region, "Baiyun Town")
+    for lm, want in (
+        (Landmark(baiyun, "雄石社区", "village"), ("雄石社区 Station (proposed)", "雄石社区")),
+        (Landmark(baiyun, "Xiongshi", "village", "雄石社区"),
+         ("Xiongshi Station (proposed)", "雄石社区")),
+    ):  # fmt: skip
+        marks = [lm if m.node == baiyun else m for m in region.network.landmarks]
+        here = replace(region, network=replace_network(region.network, marks))
+        moved = _node(region, "Dongcun Town")
+        chosen = np.sort(np.append(np.setdiff1d(prob.current, [moved]), baiyun))
+        new = proposed_region(SitingResult(problem=prob, model=None, selected=chosen), here)
+        site = next(s for s in new.stations if s.node == baiyun)
+        assert (site.name, site.name_zh) == (want[0], f"{want[1]}应急救援站（拟建）")
+        with i18n.language("zh"):
+            assert facility_label(site.name, new.names_zh) == f"{want[1]}应急救援站（拟建）"
+
+
+def replace_network(network, landmarks):
+    """``network`` with other landmarks (a copy; the module's region is shared)."""
+    import copy
+
+    net = copy.copy(network)
+    net.landmarks = tuple(landmarks)
+    return net
