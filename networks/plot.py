@@ -184,7 +184,11 @@ def plot_network(
     ax.set_xlabel(_("x (km)"))
     ax.set_ylabel(_("y (km)"))
     ax.set_title(title if title is not None else network.name)
-    ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85)
+    marked = [np.asarray(i, dtype=np.int64) for i in (layers or {}).values()]
+    marked += [np.asarray([int(n) for n, _name in _pairs(labels)], dtype=np.int64)]
+    idx = np.concatenate(marked) if marked else np.zeros(0, dtype=np.int64)
+    loc = legend_corner(ax, (nd.x[idx], nd.y[idx]))  # the corner hiding no facility
+    ax.legend(handles=handles, loc=loc, fontsize=7, framealpha=0.85)
     credit = network_credit(network)
     if credit:  # ODbL: every map of OpenStreetMap roads names them (synthetic ones owe no one)
         draw_credit(ax, credit)
@@ -267,6 +271,34 @@ def colour_bar(mappable: Any, values: np.ndarray, *, ax: Any, label: str) -> Any
     return fig.colorbar(mappable, ax=ax, shrink=0.7, extend=extend, label=label)
 
 
+#: Corners a map's legend may take, the first preferred on a tie.
+_CORNERS = ("upper right", "upper left", "lower left", "lower right")
+
+
+def legend_corner(ax: Any, marks: Any, points: Any = None, *, share: float = 0.4) -> str:
+    """The corner of a map where the legend covers the fewest stations and points.
+
+    Each corner's box is ``share`` of the axes' width and height. Stations and
+    the names beside them (``marks``: ``(x, y)`` arrays) count far more than
+    other points (``points``, such as incidents): the legend must not hide a
+    station. Ties go to the upper right.
+    """
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    w, h = (x1 - x0) * share, (y1 - y0) * share
+
+    def inside(xy: Any, corner: str) -> int:
+        if xy is None:
+            return 0
+        x, y = (np.asarray(v, dtype=float) for v in xy)
+        in_x = x >= x1 - w if "right" in corner else x <= x0 + w
+        in_y = y >= y1 - h if "upper" in corner else y <= y0 + h
+        return int(np.count_nonzero(in_x & in_y))
+
+    cost = {c: 1000 * inside(marks, c) + inside(points, c) for c in _CORNERS}
+    return min(_CORNERS, key=lambda c: (cost[c], _CORNERS.index(c)))
+
+
 def label_nodes(
     ax: Any,
     network: RoadNetwork,
@@ -298,8 +330,7 @@ def label_nodes(
     from matplotlib import patheffects
 
     by_node: dict[int, list[str]] = {}
-    pairs = labels.items() if isinstance(labels, Mapping) else labels
-    for node, name in pairs:
+    for node, name in _pairs(labels):
         by_node.setdefault(int(node), []).append(str(name))
     if len(by_node) > limit:
         return []
@@ -325,3 +356,10 @@ def label_nodes(
             )
         )
     return out
+
+
+def _pairs(labels: Mapping[int, str] | Sequence[tuple[int, str]] | None) -> list[tuple[int, str]]:
+    """``labels`` as ``(node, name)`` pairs (none for ``None``)."""
+    if not labels:
+        return []
+    return list(labels.items()) if isinstance(labels, Mapping) else list(labels)

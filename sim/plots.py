@@ -207,7 +207,7 @@ def plot_incident_map(
     from matplotlib.colors import Normalize
     from matplotlib.lines import Line2D
 
-    from networks.plot import plot_network
+    from networks.plot import legend_corner, plot_network
 
     st = records.stations
     names = [
@@ -249,7 +249,9 @@ def plot_incident_map(
             Line2D([], [], marker="x", ls="", color="#d00000",
                    label=_("unserved ({n})").format(n=int(bad.sum())))
         )  # fmt: skip
-    ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.85)
+    # The corner hiding no station, and as few incidents as can be.
+    loc = legend_corner(ax, (network.nodes.x[st["node"]], network.nodes.y[st["node"]]), (nx, ny))
+    ax.legend(handles=handles, loc=loc, fontsize=7, framealpha=0.85)
     return fig
 
 

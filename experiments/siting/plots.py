@@ -124,7 +124,7 @@ def plot_coverage_map(
     from matplotlib.colors import Normalize
 
     from networks.fonts import use_cjk_fonts
-    from networks.plot import colour_bar, fitted_norm, plot_network
+    from networks.plot import colour_bar, fitted_norm, legend_corner, plot_network
 
     use_cjk_fonts()
     prob = result.problem
@@ -181,9 +181,10 @@ def plot_coverage_map(
             ax.scatter(net.nodes.x[~ok], net.nodes.y[~ok], s=8, c="#d00000", marker="x", zorder=3)
         handle = _isochrone(ax, net, minutes, budget, "#0050a0")
         legend = ax.get_legend()
+        drawn = np.concatenate([np.asarray(v, dtype=np.int64) for v in shown.values()])
         ax.legend(
-            handles=[*legend.legend_handles, handle], loc="upper right", fontsize=7,
-            framealpha=0.85,
+            handles=[*legend.legend_handles, handle], fontsize=7, framealpha=0.85,
+            loc=legend_corner(ax, (net.nodes.x[drawn], net.nodes.y[drawn])),
         )  # fmt: skip
     colour_bar(sc, pooled, ax=axes, label=_("travel from the nearest site (min)"))
     fig.suptitle(

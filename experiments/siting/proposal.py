@@ -78,7 +78,7 @@ def _name_zh(network: RoadNetwork, node: int, name: str, label: str, kind: str) 
     place = _place_zh(network, node)
     if not place or not name.startswith(stem):
         return ""
-    return f"{place}{_KIND_ZH[kind]}（拟建）{name[len(stem):]}"
+    return f"{place}{_KIND_ZH[kind]}（拟建）{name[len(stem) :]}"
 
 
 def _slots(

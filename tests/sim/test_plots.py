@@ -16,7 +16,7 @@ from sim.plots import plot_incident_map, plot_response_times, plot_utilisation
 from sim.records import RunRecords
 from sim.summary import target_checks, utilisation
 from sim.targets import ResponseTargets
-from tests.sim.helpers import road_network
+from tests.sim.helpers import named_roads, road_network
 
 matplotlib.use("Agg")
 NET = road_network(5, [(0, 1, 240), (1, 2, 240), (2, 3, 240), (3, 4, 240)])
@@ -199,4 +199,33 @@ def test_utilisation_is_in_percent_busiest_first_on_a_fitted_scale():
     assert {f"{100 * use[n]['committed']:.1f}%" for n in names} <= {
         t.get_text().strip() for t in ax.texts
     }
+    plt.close(fig)
+
+
+def _covered(fig, x, y) -> int:
+    """How many of the points (data coordinates) the axes' legend box covers."""
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent().transformed(ax.transData.inverted())
+    return int(np.count_nonzero((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)))
+
+
+def test_the_map_legend_hides_no_station():
+    # A square town whose stations stand in its upper right, where the legend always
+    # stood: it moves to a corner free of them (a planner lost two of five stations under
+    # it). On a 10 x 10 grid of streets 1 km apart.
+    side = 10
+    c, r = np.meshgrid(np.arange(side), np.arange(side))
+    x, y = 1000.0 * c.ravel(), 1000.0 * r.ravel()
+    k = np.arange(side * side).reshape(side, side)
+    roads = [
+        (int(a), int(b), 1000.0) for a, b in zip(k[:, :-1].ravel(), k[:, 1:].ravel(), strict=True)
+    ]
+    roads += [(int(a), int(b), 1000.0) for a, b in zip(k[:-1].ravel(), k[1:].ravel(), strict=True)]
+    town = named_roads(x, y, roads, name="town")
+    corner = k[-3:, -3:].ravel()  # the nine nodes of the upper right
+    stations = tuple((f"Station {n}", int(n)) for n in corner)
+    rec = records(np.full(30, 5.0), nodes=np.arange(30) * 7 % town.n_nodes, stations=stations)
+    fig = plot_incident_map(town, rec)
+    assert _covered(fig, x[corner], y[corner]) == 0
     plt.close(fig)
