@@ -394,7 +394,7 @@ HAZARD = Section(
             choices=CAP_CATEGORIES),
         Key("description", "string", "What the hazard is.", "说明", default=""),
         Key("description_zh", "string", "Its Chinese description.", default=""),
-        Key("under_control", "string", "When an incident counts as under control.", "处置完成标志",
+        Key("under_control", "string", "When an incident counts as under control.", "得到控制标志",
             default=REQUIRED),
         Key("under_control_zh", "string", "The same in Chinese.", default=""),
         Key("weight", "string", "Spatial basis of background incidents.", "空间分布",

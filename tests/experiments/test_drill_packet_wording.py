@@ -114,7 +114,7 @@ def test_score_texts_join_and_label_in_the_language_in_use(lang, sep, text, mean
         assert score_texts.labelled(text, meaning) == label
         assert score_texts.labelled(text, "") == text
     # a quoted definition loses its full stop before a colon; the text stays
-    assert score_texts.item_text("处置完成：水位停止上涨。") == "处置完成：水位停止上涨"
+    assert score_texts.item_text("得到控制：水位停止上涨。") == "得到控制：水位停止上涨"
     assert score_texts.item_text("Under control: pumps are running.") == (
         "Under control: pumps are running"
     )

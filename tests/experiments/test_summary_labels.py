@@ -147,8 +147,15 @@ def test_chinese_rows_say_mean_and_minutes_alike():
 
 def test_chinese_uses_one_term_per_concept_across_outputs():
     with language("zh"):
-        # Under control (the map's popup) as the table's control rows say it: 处置完成.
+        # Under control (the map's popup) as the table's control rows say it: 得到控制, the
+        # law's words (突发事件应对法: 威胁和危害得到控制); 处置完成 read as "all done".
         assert _("first arrival -> under control").endswith(_("under control"))
+        assert _("under control") == "得到控制"
+        # Served, as the console counts it, the map's legend and the siting warning: 响应到位.
+        served = _("served").removesuffix("事件数")
+        assert served == "响应到位"
+        for text in (_("incidents reached ({n})"), _("unserved ({n})"), _("unserved")):
+            assert served in text, text
         # Stock moved forward before a warning as the teams are: 前置.
         teams = _("teams staged before warned hazards")
         stock = _("supply units pushed down before warned hazards")
