@@ -285,3 +285,42 @@ def format_metric(
         whole = abs(value - round(value)) <= 1e-9 * max(1.0, abs(value))
         return _number(value, ",.0f" if whole else ",.2f", nonzero=nonzero)
     return _number(value, ".4g")
+
+
+def format_interval(
+    value: float | None,
+    low: float | None,
+    high: float | None,
+    metric: str,
+    *,
+    difference: bool = False,
+) -> tuple[str, str, str]:
+    """An estimate and its interval's bounds, to one number of decimals.
+
+    :func:`format_metric` for each, except that shares and minutes share their
+    decimals: the unit's usual one (shares) or two (minutes), or, where one of
+    the three that is not zero would read as zero, as many as give that one
+    three significant digits (``-0.00646 [-0.00936, -0.00356]``, not ``-0.01
+    [-0.01, -0.00356]``), at most eight. A share and its
+    bounds carry the % sign; a difference names its unit (percentage points)
+    once, on the estimate.
+    """
+    u = metric_unit(metric)
+    if u.unit not in ("%", "min"):
+        return (
+            format_metric(value, metric, difference=difference, nonzero=difference),
+            *(format_metric(b, metric, difference=difference, unit=False, nonzero=difference)
+              for b in (low, high)),
+        )  # type: ignore[return-value]  # fmt: skip
+    scale = u.scale if u.unit == "%" else 1.0
+    xs = [None if v is None or not math.isfinite(v) else scale * v for v in (value, low, high)]
+    digits = 1 if u.unit == "%" else 2
+    tiny = [abs(x) for x in xs if x and not round(x, digits)]
+    if tiny:  # three significant digits of the smallest, for all three
+        digits = min(8, max(digits, 2 - math.floor(math.log10(min(tiny)))))
+    text = ["–" if x is None else _number(x, f",.{digits}f") for x in xs]
+    if u.unit == "%":  # a share's bounds keep their % sign; a difference's are in its pp
+        signed = [0] if difference else [0, 1, 2]
+        for k in (k for k in signed if xs[k] is not None):
+            text[k] = _("{value} pp").format(value=text[k]) if difference else f"{text[k]}%"
+    return text[0], text[1], text[2]

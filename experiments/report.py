@@ -40,7 +40,7 @@ from experiments.analysis import (
 from experiments.design import find_point
 from experiments.figures import save_figure
 from experiments.metric_labels import metric_heading, metric_name
-from experiments.metric_units import clip_to_unit, format_metric, metric_unit
+from experiments.metric_units import clip_to_unit, format_interval, format_metric, metric_unit
 from experiments.report_figures import (
     plot_metric_by_factor,
     plot_paired_differences,
@@ -371,9 +371,17 @@ def _page(
         [
             [baseline_mark.format(id=p.id) if p.index == base.index else p.id]
             + [
-                f"{_cell(per_point['mean'][i], m)} "
-                f"<small>[{_cell(_clipped(m, per_point['ci_low'][i]), m)}, "
-                f"{_cell(_clipped(m, per_point['ci_high'][i]), m)}]</small>"
+                "{} <small>[{}, {}]</small>".format(
+                    *map(
+                        html.escape,
+                        format_interval(
+                            per_point["mean"][i],
+                            _clipped(m, per_point["ci_low"][i]),
+                            _clipped(m, per_point["ci_high"][i]),
+                            m,
+                        ),
+                    )
+                )  # fmt: skip
                 for m, i in ((m, idx[(p.index, m)]) for m in metrics)
             ]
             for p in points
@@ -389,13 +397,13 @@ def _page(
             i = pidx[(p.index, m)]
             lo, hi = paired["ci_low"][i], paired["ci_high"][i]
             sig = math.isfinite(lo) and (lo > 0 or hi < 0)
-            # The value names its unit (percentage points); its bounds are in the same.
-            low, high = (_cell(_clipped(m, b, diff=True), m, diff=True, unit=False)
-                         for b in (lo, hi))  # fmt: skip
-            cell = (
-                f"{_cell(paired['diff'][i], m, diff=True)} <small>[{low}, {high}] "
-                f"n={paired['n'][i]}</small>"
-            )
+            # The value names its unit (percentage points); its bounds are in the same, to
+            # as many decimals as it.
+            diff, low, high = map(html.escape, format_interval(
+                paired["diff"][i], _clipped(m, lo, diff=True), _clipped(m, hi, diff=True), m,
+                difference=True,
+            ))  # fmt: skip
+            cell = f"{diff} <small>[{low}, {high}] n={paired['n'][i]}</small>"
             cells.append(f"<b>{cell}</b>" if sig else cell)
         diff_rows.append(cells)
     diffs = (

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from experiments.batch import run_experiment
-from experiments.metric_units import format_metric
+from experiments.metric_units import format_interval, format_metric
 from experiments.report import write_report
 from networks.i18n import _, language
 from tests.experiments.test_experiment_batch import make_spec
@@ -142,3 +142,26 @@ def test_interval_ends_are_clipped_to_what_the_metric_can_be(v, diff):
     assert minutes == (v if diff else max(v, 0.0))  # a difference of minutes may be < 0
     assert _clipped("incidents", v) == max(v, 0.0)
     assert _clipped("some_unknown_metric", v) == v
+
+
+def test_an_estimate_and_its_bounds_share_their_decimals():
+    # The report showed -0.01 [-0.01, -0.00356] for -0.00646 [-0.00936, -0.00356]: the
+    # estimate looked equal to its bound. All three now take the decimals that give the
+    # smallest three significant digits.
+    with language("en"):
+        assert format_interval(
+            -0.00646, -0.00936, -0.00356, "warning_call_taking_mean", difference=True
+        ) == ("-0.00646", "-0.00936", "-0.00356")
+        assert format_interval(-0.000399, -0.007, 0.006, "compliance_arrival", difference=True) == (
+            "-0.0399 pp", "-0.7000", "0.6000",
+        )  # fmt: skip
+        # the usual decimals where they do: a share one, minutes two; counts as before
+        assert format_interval(0.894, 0.866, 0.922, "compliance_arrival") == (
+            "89.4%", "86.6%", "92.2%",
+        )  # fmt: skip
+        assert format_interval(24.2, 16.8, 31.6, "intervals_arrival_mean") == (
+            "24.20", "16.80", "31.60",
+        )  # fmt: skip
+        assert format_interval(0.0, 0.0, 0.0, "intervals_arrival_mean", difference=True) == (
+            "0.00", "0.00", "0.00",
+        )  # fmt: skip
