@@ -24,7 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from experiments.metric_units import clip_to_unit
+from experiments.metric_units import clip_to_unit, with_unit
 from networks.i18n import N_, _
 from sim.moveup_records import MOVEUP_HEADLINE
 from sim.warning_summary import WARNING_HEADLINE
@@ -175,14 +175,23 @@ def metric_rows(
     Returns
     -------
     list of tuple of str
-        Labels in the language in use; a metric not in ``across`` has no row.
+        Labels in the language in use, a time's with its unit; a metric not in
+        ``across`` has no row.
     """
     relabel = relabel or {}
     rows = []
     for key, label, unit in shown:
         if key in across:
-            rows.append((_(relabel.get(key, label)), *row_cells(across[key], unit)))
+            rows.append((row_label(relabel.get(key, label), unit), *row_cells(across[key], unit)))
     return rows
+
+
+def row_label(label: str, unit: str) -> str:
+    """A row's label (untranslated) as the table shows it: a time's with its unit.
+
+    The Chinese labels end in （分钟）; the English ones get ``(min)`` the same way.
+    """
+    return with_unit(_(label), unit) if unit == "min" else _(label)
 
 
 def _clock(hour: float) -> str:

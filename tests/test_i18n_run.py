@@ -140,9 +140,12 @@ def test_the_english_table_is_the_one_the_code_always_printed(runs):
         "under control <= 15 min after arrival"
     )
     assert lines[2] == ""
-    assert lines[3] == f"{'metric':<40}{'mean':>10}{'95% CI':>22}"
+    # A time says its unit, as the Chinese table's （分钟） does: "..., mean (min)".
+    shown = [(k, f"{label} (min)" if unit == "min" else label, unit) for k, label, unit in HEADLINE]
+    w = max(40, *(len(label) + 2 for _k, label, _u in shown))
+    assert lines[3] == f"{'metric':<{w}}{'mean':>10}{'95% CI':>22}"
     across = summary["across_replications"]
-    for (key, label, unit), row in zip(HEADLINE, lines[4 : 4 + len(HEADLINE)], strict=True):
+    for (key, label, unit), row in zip(shown, lines[4 : 4 + len(HEADLINE)], strict=True):
         mean = across[key]["mean"]
         cell = (
             f"{100 * mean:9.1f}%"
@@ -151,8 +154,8 @@ def test_the_english_table_is_the_one_the_code_always_printed(runs):
             if unit == "count"
             else f"{mean:10.1f}"
         )
-        assert row.startswith(f"{label:<40}{cell}"), row
-        assert len(row) == 72
+        assert row.startswith(f"{label:<{w}}{cell}"), row
+        assert len(row) == w + 32
     n = sum(1 for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
     assert lines[-1] == f"wrote {n} files to {folder}/ (summary.json, records/)"  # --no-plots
     busiest = [line for line in lines if line.startswith("busiest stations")]

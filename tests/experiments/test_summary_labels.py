@@ -25,7 +25,7 @@ from experiments.outputs import (
 )
 from experiments.runner import ReplicationResult
 from experiments.siting.task import facilities_text
-from experiments.summary_rows import OPTIONAL_HEADLINE
+from experiments.summary_rows import OPTIONAL_HEADLINE, row_label
 from networks.i18n import _, language
 
 #: A config key or summary key: lower-case words joined by underscores.
@@ -72,7 +72,7 @@ def test_counts_print_whole_where_every_replication_counted_alike(lang):
     with language(lang):
         incidents, served = _(HEADLINE[-2][1]), _(HEADLINE[-1][1])
         staged = _(next(label for k, label, _u in OPTIONAL_HEADLINE if k == "warning_teams_staged"))
-        minutes = _(HEADLINE[5][1])
+        minutes = row_label(HEADLINE[5][1], HEADLINE[5][2])
         city, units = (_(STOCKOUT_LABELS[f"city_issue_{w}"]) for w in ("events", "units_short"))
         late = _(UNSERVED_LABELS["after_horizon"])
         stock_head = _("stock-outs (mean per run): {items}").split("{")[0]

@@ -29,6 +29,7 @@ from experiments.summary_rows import (
     _hour_ranges,
     count_text,
     row_cells,
+    row_label,
 )
 from networks.i18n import _, language
 from sim.targets import ResponseTargets
@@ -185,7 +186,7 @@ def test_the_feature_rows_show_the_records_mean_and_interval(runs, lang, headlin
     per_rep = [values(r.records, arrival) for r in results]
     rows = _rows(_table(cfg, results, lang))
     with language(lang):
-        labels = {key: _(label) for key, label, _unit in headline}
+        labels = {key: row_label(label, unit) for key, label, unit in headline}
     for key, _label, unit in headline:
         got = rows[labels[key]]
         want = _across([v[key] for v in per_rep], unit)
@@ -206,7 +207,7 @@ def test_without_the_features_there_are_no_rush_hour_or_warning_rows(runs, lang)
     on = _table(*runs["on"][1:], lang)
     off = _table(*runs["off"][1:], lang)
     with language(lang):
-        labels = [_(label) for _k, label, _u in (*RUSH_HOUR_HEADLINE, *WARNING_HEADLINE)]
+        labels = [row_label(lb, u) for _k, lb, u in (*RUSH_HOUR_HEADLINE, *WARNING_HEADLINE)]
         roads = _("roads by time of day: {profile}; rush hours are calls at {hours} "
                   "(the run's clock starts at {start})").split("{")[0]  # fmt: skip
     assert set(labels) <= set(_rows(on))
