@@ -40,6 +40,7 @@ from experiments.runner import ReplicationResult
 from experiments.store import atomic_write_text, write_table
 from experiments.summary_rows import (
     OPTIONAL_HEADLINE,
+    any_cut,
     congestion_line,
     count_text,
     metric_rows,
@@ -381,6 +382,11 @@ def format_summary(
         pad(_("metric"), first_col) + pad(_("mean"), 10, ">") + pad(_("95% CI"), 22, ">"),
     ]
     lines += [pad(label, first_col) + cell + pad(ci, 22, ">") for label, cell, ci in rows]
+    if any_cut(across, shown):  # say so, or a bound of 0 looks like a measurement
+        lines.append(
+            _("(an interval is cut at what its value can be: no share below 0 or above 100%, "
+              "no count or minutes below 0; summary.json keeps the uncut bounds)")
+        )  # fmt: skip
     warning = replication_warning(results, across)  # right under the intervals it is about
     if warning is not None:
         lines.append(warning)

@@ -70,6 +70,10 @@ DEFAULT_METRICS = (
 )  # fmt: skip
 
 
+#: The replication function of ``yingji experiment run``: the header names only another.
+DEFAULT_REPLICATE = "experiments.runner.run_replication"
+
+
 # --------------------------------------------------------------------------- report
 def _fmt(v: Any, digits: int = 4) -> str:
     if isinstance(v, float):
@@ -426,15 +430,19 @@ def _page(
     facts = _html(
         _(
             "yingji {version} · root seed {seed} · {points} design points × {replications} "
-            "replications ({finished} finished) · replication function {function}"
+            "replications ({finished} finished)"
         ),
         version=html.escape(man["package_version"]),
         seed=str(man["root_seed"]),
         points=str(len(points)),
         replications=str(store.replications),
         finished=str(len(rows)),
-        function=f"<code>{html.escape(man['replicate'])}</code>",
     )
+    if man["replicate"] != DEFAULT_REPLICATE:  # a researcher's own: part of what the data are
+        facts += " · " + _html(
+            _("replication function {function}"),
+            function=f"<code>{html.escape(man['replicate'])}</code>",
+        )
     means_head = _html(_("Means and {level} confidence intervals"), level=level_percent(level))
     means_note = _html(
         _(

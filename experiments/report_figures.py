@@ -180,7 +180,10 @@ def plot_metric_by_factor(
             label=label,
         )
     if not numeric:
-        ax.set_xticks([pos[t] for t in levels], [level_text(factor, v) for v in raw])
+        ticks = [level_text(factor, v) for v in raw]
+        # Long levels (a table's path, a policy with parameters) slant, or they run together.
+        slant = {"rotation": 20, "ha": "right"} if max(map(len, ticks)) > 12 else {}
+        ax.set_xticks([pos[t] for t in levels], ticks, **slant)
     elif spread:  # sampled values: the axis's own ticks, whole numbers for an integer factor
         from matplotlib.ticker import MaxNLocator
 
@@ -409,8 +412,8 @@ def plot_response_cdf(
     for point, (x, prob) in curves.items():
         if how == "records":
             ax.step(x, prob, where="post", label=labels[point])
-        else:
-            ax.plot(x, prob, marker="o", label=labels[point])
+        else:  # a few quantiles, not a distribution: markers, no line drawn between them
+            ax.plot(x, prob, marker="o", linestyle="none", label=labels[point])
     if target is not None:
         ax.axvline(
             target,
@@ -425,9 +428,13 @@ def plot_response_cdf(
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_ylabel(_("share of incidents (%)"))
     ax.set_ylim(0, 1.02)
-    ax.set_title(
-        _("Response-time CDF per design point ({source})").format(source=_(_CDF_SOURCES[how]))
-    )
+    title = (
+        _("Response-time CDF per design point ({source})")
+        if how != "quantiles"  # the summary's median and 90th percentile, averaged
+        else _("Response-time quantiles per design point ({source}; run with --records "
+               "for the whole distribution)")
+    )  # fmt: skip
+    ax.set_title(title.format(source=_(_CDF_SOURCES[how])))
     if len(curves) > _LEGEND_INSIDE:  # every curve named, beside the axes
         _legend_beside(ax, len(curves) + (target is not None))
     elif curves:

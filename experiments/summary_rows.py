@@ -186,6 +186,22 @@ def metric_rows(
     return rows
 
 
+def any_cut(
+    across: Mapping[str, Mapping[str, float]], shown: Iterable[tuple[str, str, str]]
+) -> bool:
+    """Whether a shown row's interval was cut to what its metric can be (:func:`row_cells`)."""
+    for key, _label, unit in shown:
+        a = across.get(key)
+        if a is None:
+            continue
+        u = "%" if unit == "share" else unit
+        for end in ("ci_low", "ci_high"):
+            v = a[end]
+            if math.isfinite(v) and clip_to_unit(v, u) != v:
+                return True
+    return False
+
+
 def row_label(label: str, unit: str) -> str:
     """A row's label (untranslated) as the table shows it: a time's with its unit.
 

@@ -104,6 +104,13 @@ def test_cdf_without_records_goes_through_mean_summary_quantiles(tmp_path):
     mine = [r for r in rows if r.point == 1]
     assert x[1] == pytest.approx(np.mean([r.summary["arrival_p90"] for r in mine]))
     assert response_cdfs(store, rows, measure="control")[0] == "none"
+    # two quantiles are not a distribution: markers without a line, and the title says so
+    fig = plot_response_cdf(store, rows)
+    assert all(line.get_linestyle() == "None" for line in fig.axes[0].lines if line.get_marker())
+    assert "quantiles" in fig.axes[0].get_title() and "CDF" not in fig.axes[0].get_title()
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 def test_report_on_a_partial_run_pairs_common_replications(fake_run):
@@ -238,3 +245,21 @@ def test_categories_are_not_joined_by_lines(fake_run):
     by_number = plot_metric_by_factor(rows, store.points, "network.townships", "arrival_mean")
     assert all(c.lines[0].get_linestyle() == "-" for c in by_number.axes[0].containers)
     plt.close("all")
+
+
+def test_the_header_names_the_replication_function_only_when_it_is_not_yingjis(fake_run):
+    # A planner read 重复运行函数 experiments.runner.run_replication as noise; a researcher's
+    # own function is part of what the data are.
+    _spec, store = fake_run
+    page = write_report(store.root).read_text(encoding="utf-8")
+    assert "taken_replicate" in page  # this fake's own
+    from experiments.report import DEFAULT_REPLICATE
+
+    man = store.root / "manifest.json"
+    import json
+
+    data = json.loads(man.read_text(encoding="utf-8"))
+    data["replicate"] = DEFAULT_REPLICATE
+    man.write_text(json.dumps(data), encoding="utf-8")
+    page = write_report(store.root).read_text(encoding="utf-8")
+    assert DEFAULT_REPLICATE not in page and "replication function" not in page

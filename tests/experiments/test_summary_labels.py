@@ -165,3 +165,20 @@ def test_chinese_uses_one_term_per_concept_across_outputs():
         # Minutes in the report's names of times, as every other time metric has them.
         for key in ("people_rescue_min", "people_evacuation_min_mean", "moveup_move_min_mean"):
             assert metric_text(key).endswith("（分钟）"), key
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_cut_interval_is_said_to_be_cut(lang):
+    # Two replications of 0 and 2 incidents left short: the t interval runs below 0, the
+    # table shows 0; a planner must not read that 0 as a measurement.
+    cut = [{"incidents": 96, "served": 96, "warning_supply_short_incidents": k} for k in (0, 2)]
+    kept = [{"incidents": 96, "served": 96, "warning_supply_short_incidents": k} for k in (2, 2)]
+    with language(lang):
+        note = _("(an interval is cut at what its value can be: no share below 0 or above 100%, "
+                 "no count or minutes below 0; summary.json keeps the uncut bounds)")  # fmt: skip
+        label = _(
+            next(lb for k, lb, _u in OPTIONAL_HEADLINE if k == "warning_supply_short_incidents")
+        )
+    text = _summary(cut, lang)
+    assert _row(text, label)[1] == "0" and note in text
+    assert note not in _summary(kept, lang)
