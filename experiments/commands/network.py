@@ -182,6 +182,12 @@ def cmd_network_info(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Landmark kinds a network plot draws as one "community" layer (社区 and smaller places).
+URBAN_KINDS = ("suburb", "quarter", "neighbourhood", "hamlet")
+#: Landmark kinds a network plot names on the map.
+NAMED_KINDS = ("city", "county", "township")
+
+
 def cmd_network_plot(args: argparse.Namespace) -> int:
     """``yingji network plot``: draw the network to an image file."""
     from experiments.figures import check_image_suffix, save_figure
@@ -200,10 +206,15 @@ def cmd_network_plot(args: argparse.Namespace) -> int:
         "township": _("township"),
         "village": _("village"),
     }
-    layers = {
-        label: [lm.node for lm in net.landmarks if lm.kind == kind] for kind, label in kinds.items()
-    }
-    fig = plot_network(net, layers={k: v for k, v in layers.items() if v})
+    layers: dict[str, list[int]] = {}
+    for kind, label in kinds.items():  # two kinds may read alike (city, county seat: 县城)
+        layers.setdefault(label, []).extend(lm.node for lm in net.landmarks if lm.kind == kind)
+    # A city's 社区 (OpenStreetMap suburb, quarter, neighbourhood) and hamlets: one layer.
+    urban = [lm.node for lm in net.landmarks if lm.kind in URBAN_KINDS]
+    layers[_("community")] = urban
+    # The larger places by name (villages and communities are too many to name).
+    named = [(lm.node, lm.label()) for lm in net.landmarks if lm.kind in NAMED_KINDS]
+    fig = plot_network(net, layers={k: v for k, v in layers.items() if v}, labels=named)
     print(_("wrote {path}").format(path=save_figure(fig, args.output)))
     return 0
 

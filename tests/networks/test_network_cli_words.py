@@ -132,3 +132,33 @@ def test_counts_are_singular_for_one() -> None:
     with language("en"):
         text = format_network_info(summary)
     assert "2 nodes, 0 edges in 2 parts not strongly connected" in text
+
+
+def test_a_real_citys_seat_and_communities_are_drawn_in_chinese(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Guixi (a county-level city): its place=city is 县城 in Chinese, as the county seat
+    # layer is named; the seat was dropped when the empty seat layer took its name. Its 14
+    # 社区 (place=quarter) were not drawn at all.
+    from networks.tables import Landmark
+
+    net = synthetic_county(townships=2, villages=4, grid=4)
+    marks = [
+        *net.landmarks,
+        Landmark(3, "Dongjie", "quarter", "东街社区"),
+        Landmark(5, "Xijie", "suburb", "西街社区"),
+    ]
+    path = tmp_path / "town.graphml"
+    save_graphml(_with_landmarks(net, marks), path)
+    layers = _plotted_layers(monkeypatch, tmp_path, "--lang", "zh", "network", "plot", str(path))
+    with language("zh"):
+        seat, community = _("city"), _("community")
+    assert layers[seat] == 1 and layers[community] == 2
+
+
+def _with_landmarks(net, marks):  # noqa: ANN001, ANN202
+    import copy
+
+    out = copy.copy(net)
+    out.landmarks = tuple(marks)
+    return out
