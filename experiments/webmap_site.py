@@ -56,7 +56,7 @@ def site_map_data(
     from experiments.siting.outputs import site_names_zh, site_table
     from experiments.siting.plan import nearest_minutes
     from experiments.siting.plots import LAYER_NAMES
-    from experiments.siting.task import facilities_text, model_text
+    from experiments.siting.task import facilities_text, model_text, task_label
     from experiments.webmap import STATUS_STYLE, page_common
     from networks.names import facility_label
 
@@ -116,6 +116,14 @@ def site_map_data(
             "points": points,
         }  # fmt: skip
 
+    # The other tiers' sites by name (贵溪市应急救援站), not only as "other tiers".
+    other = _(LAYER_NAMES["other tiers"])
+    pool = proposed.stations if task.facility == "stations" else proposed.depots
+    by_node: dict[int, list[str]] = {}
+    for f in pool:
+        if f.tier != task.tier:
+            by_node.setdefault(int(f.node), []).append(facility_label(f.name, proposed.names_zh))
+    others = {n: " / ".join(dict.fromkeys(names)) for n, names in by_node.items()}
     what = facilities_text(task.facility, task.tier)
     bands = (budget / 2, budget, 1.5 * budget)
     nearest = _("travel time from the nearest proposed site")
@@ -134,8 +142,9 @@ def site_map_data(
         {"id": "other_tiers", "type": "points", "label": _(LAYER_NAMES["other tiers"]),
          "on": True, "shape": "square", "size": 4.5,
          "groups": [{"label": None, "colour": "#555555"}],
-         "points": [{"x": int(x), "y": int(y), "name": _(LAYER_NAMES["other tiers"])}
-                    for x, y in wl.node_xy(net, prob.background, origin)]},
+         "points": [{"x": int(x), "y": int(y), "name": others.get(int(node), other)}
+                    for (x, y), node in zip(wl.node_xy(net, prob.background, origin),
+                                            prob.background, strict=True)]},
         {"id": "current", "type": "points", "label": _("current sites that close"), "on": True,
          "shape": "triangle", "size": 8, **sites(("closed", "merged"))},
         {"id": "proposed", "type": "points", "label": _("proposed sites"), "on": True,
@@ -144,7 +153,7 @@ def site_map_data(
     b, a = result.before, result.after
     return {
         "kind": "site",
-        "title": _("{task}: interactive map of a siting").format(task=task.name),
+        "title": _("{task}: interactive map of a siting").format(task=task_label(task)),
         "subtitle": _(
             "{model} on the {facilities}: {after} of demand within {minutes} min of travel "
             "(now {before})"

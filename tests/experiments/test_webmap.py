@@ -215,6 +215,11 @@ def test_site_map_shows_the_proposed_sites_and_the_demand(site_folder):
     worst = max(math.inf if p["v"] is None else p["v"] for p in demand)
     assert worst == pytest.approx(cov["after"]["max_min"], abs=1e-3)
     assert data["attribution"] is None  # the built-in county is not OpenStreetMap's
+    # The other tiers' sites by name (the city's station), not only "other tiers"; the
+    # title by the task's name as a person reads it.
+    others = {p["name"] for p in layer(data, "other_tiers")["points"]}
+    assert others and "other tiers" not in others and all("Station" in n for n in others)
+    assert data["title"].startswith("stations: ")
 
 
 def test_osm_roads_are_credited():
