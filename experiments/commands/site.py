@@ -277,7 +277,8 @@ def served_warning(evaluation: Any, least: float = 0.95) -> str | None:
     s = evaluation.served
     if not all(len(s.get(k, ())) for k in ("current", "proposed")):
         return None
-    cur, new = (float(np.nanmean(s[k])) for k in ("current", "proposed"))
+    # Pooled over the replications, as `yingji run` totals them (62.9 of 67.7 incidents).
+    cur, new = (evaluation.served_share(k) for k in ("current", "proposed"))
     if not (cur < least or new < least):
         return None
     return _(

@@ -135,6 +135,9 @@ class Evaluation:
     served
         ``"current"`` and ``"proposed"`` -> share of each replication's incidents that
         were served (the time metrics describe those only); empty if not measured.
+    called
+        ``"current"`` and ``"proposed"`` -> each replication's incidents (those
+        called within the run), which ``served`` is a share of.
     """
 
     metrics: tuple[str, ...]
@@ -143,6 +146,21 @@ class Evaluation:
     replications: int
     level: float = 0.95
     served: dict[str, np.ndarray] = field(default_factory=dict)
+    called: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def served_share(self, which: str) -> float:
+        """The share of all incidents served over the replications (``"current"``...).
+
+        Pooled, as ``yingji run`` counts them (mean served over mean incidents), not
+        a mean of the replications' shares; ``nan`` if nothing was measured.
+        """
+        s, n = self.served.get(which), self.called.get(which)
+        if s is None or not len(s):
+            return math.nan
+        if n is None or len(n) != len(s):  # an evaluation made without the counts
+            return float(np.nanmean(s))
+        ok = n > 0
+        return float(np.sum(s[ok] * n[ok]) / np.sum(n[ok])) if ok.any() else math.nan
 
     def replication_table(self) -> dict[str, list[Any]]:
         """One row per metric and replication: both values and their difference.
@@ -294,6 +312,7 @@ def evaluate_siting(
         dask=dask, progress=progress,
     )  # fmt: skip
     served: dict[str, list[float]] = {"current": [], "proposed": []}
+    called: dict[str, list[float]] = {"current": [], "proposed": []}
     for r in range(replications):
         for which, done in (("current", runs[0]), ("proposed", runs[1])):
             res = done[r]
@@ -301,6 +320,7 @@ def evaluate_siting(
             # Of the incidents called within the run (those after its horizon are no one's).
             n = res.summary.get("incidents", 0) - res.summary.get("unserved_after_horizon", 0)
             served[which].append(res.summary.get("served", 0) / n if n else math.nan)
+            called[which].append(float(n))
             for m in metrics:
                 # nan: nothing to measure in this replication (no incidents); a count
                 # its summary leaves out for being 0 is 0.
@@ -311,4 +331,5 @@ def evaluate_siting(
         proposed={m: np.asarray(v) for m, v in values["proposed"].items()},
         replications=replications,
         served={k: np.asarray(v) for k, v in served.items()},
+        called={k: np.asarray(v) for k, v in called.items()},
     )

@@ -363,6 +363,14 @@ def test_a_siting_that_serves_few_incidents_says_so():
     for share in (np.ones(3), np.array([1.0, 0.96, 0.97])):
         ok = dataclasses.replace(ev, served={"current": share, "proposed": share})
         assert "were served" not in format_evaluation(ok)
+    # Pooled as `yingji run` totals them: 20 of 60 and 20 of 20 incidents are 40/80 = 50 %,
+    # not the 66.7 % mean of the two replications' shares.
+    pooled = dataclasses.replace(
+        ev, served={"current": np.array([1 / 3, 1.0]), "proposed": np.array([1.0, 1.0])},
+        called={"current": np.array([60.0, 20.0]), "proposed": np.array([60.0, 20.0])},
+    )  # fmt: skip
+    assert pooled.served_share("current") == pytest.approx(0.5)
+    assert "50.0% of the incidents were served with the current siting" in format_evaluation(pooled)
 
 
 def test_an_unnamed_task_is_named_in_chinese_in_chinese_output(tmp_path, capsys):
