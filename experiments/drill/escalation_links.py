@@ -70,12 +70,13 @@ def upgrade_deadline(rr: Mapping[str, Any], new: str) -> float | None:
     """The first deadline an escalation to grade ``new`` sets, minutes from the inject.
 
     What the evaluation sheet times from the escalation
-    (:func:`experiments.drill.gbt_standards.time_standards`): the new grade's
-    phone limit of each level (a follow-up to a level told already, a first report
-    to a level it adds), and the drawn grade's follow-up after a change to each
-    level whose upgrade follow-up is not timed by such a phone limit (Guizhou
-    times no phone report to the county: the county hears of the upgrade by its
-    60-minute follow-up while the province has 120). ``None``: no deadline.
+    (:func:`experiments.drill.gbt_standards.time_standards`): to a level the
+    drawn grade told, a follow-up within the new grade's phone limit; to a level
+    the new grade adds, its first reports counted from the call (phone or
+    written); and the drawn grade's follow-up after a change to each level whose
+    upgrade is not timed by such a phone limit (Guizhou times no phone report to
+    the county: the county hears of the upgrade by its 60-minute follow-up while
+    the province has 120).
 
     Parameters
     ----------
@@ -85,15 +86,20 @@ def upgrade_deadline(rr: Mapping[str, Any], new: str) -> float | None:
         drawn grade with ``new`` among the escalated ones).
     new
         The grade the escalation leads to (``"I"`` to ``"IV"``).
+
+    Returns
+    -------
+    float or None
+        The earliest of those limits (minutes); ``None`` when the sheet times none.
     """
     told = informed(rr)
-    phone = [
-        r for r in rr["limits"]
-        if r["grade"] == new and r["report"] == "phone_first" and r["from"] == "call"
-    ]  # fmt: skip
-    by_phone = {r["to"] for r in phone if r["to"] in told}
-    change = [
-        r for r in rr["limits"]
+    grade_rows = [r for r in rr["limits"] if r["grade"] == new and r["from"] == "call"]
+    by_phone = {r["to"] for r in grade_rows if r["to"] in told and r["report"] == "phone_first"}
+    limits = [r["limit_min"] for r in grade_rows if r["to"] not in told]  # a level it adds
+    limits += [r["limit_min"] for r in grade_rows
+               if r["to"] in by_phone and r["report"] == "phone_first"]  # fmt: skip
+    limits += [
+        r["limit_min"] for r in rr["limits"]
         if r["grade"] == rr["grade"] and r["from"] == "change" and r["to"] not in by_phone
     ]  # fmt: skip
-    return min((r["limit_min"] for r in phone + change), default=None)
+    return min(limits, default=None)

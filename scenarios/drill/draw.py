@@ -79,23 +79,10 @@ __all__ = [
     "parse_moment",
 ]
 
-#: Version of the drawing rules; part of every script and commitment. /2 draws as /1
-#: did and adds the text specs (``texts``) that packets in any language are written from.
-#: /3 draws the start after the draw (plus ``lead_min``), applies the "no rehearsal"
-#: rule and raises a depot shortage only where the depot's shelf is short of the need.
-#: /4 draws as /3 did; the casualty update asks for the follow-up within the sheet's
-#: limit counted from the update (not the written first report's, counted from the call,
-#: which may have passed), and a secondary incident's capability names its hazard; the
-#: history's hazards and areas are compared as keys and recorded names (a row may name
-#: them in Chinese), and ``audit`` records them so. /5 draws as /4 did; a casualty update
-#: states figures inside the hazard's own grade bands (:mod:`scenarios.drill.casualties`),
-#: a secondary incident at the first scene says so, and a road named after its village is
-#: not followed by the village (:mod:`scenarios.drill.drawing_rules`). /6 closes a road that
-#: leaves the first team a way round (else none), called in while the team is on its way
-#: (counted from the alarm with the call taking), and the benchmark counts a depot's shortage.
-#: /7 holds "under control" to the hazard's mean control work at the drawn grade where that
-#: is longer than the standard's control minutes. /8 has an escalation state the first
-#: deadline the sheet times from it (the follow-up after a change where that comes first).
+#: Version of the drawing rules; part of every script and commitment. /1 to /3 are no
+#: longer drawn by; what /4 and each later number changed is told in
+#: :mod:`scenarios.drill.drawing_rules` (/8: an escalation states the first deadline the
+#: evaluation sheet times from it).
 GENERATOR_VERSION = "yingji-drill-draw/8"
 #: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
 EARLIER_VERSIONS = tuple(f"yingji-drill-draw/{n}" for n in range(4, 8))

@@ -5,9 +5,16 @@ A script records the rules it was drawn by (``generator_version``); ``verify
 writes comes with a new number, and the builders keep the earlier rule for
 the earlier number. The builders take the number ``N`` (an ``int``):
 
-* /4: casualty figures from one table of deaths for every hazard (30-45,
-  10-29, 3-9, 0-2 for grades I-IV, :data:`scenarios.drill.casualties.DEAD_BY_GRADE`);
-  places as the namer first wrote them;
+* /1 to /3 (no longer drawn by): /2 added the text specs (``texts``) packets in any
+  language are written from; /3 drew the start after the draw (plus ``lead_min``),
+  brought in the "no rehearsal" rule and raised a depot shortage only where the
+  shelf is short of the need;
+* /4: the casualty update asks for its follow-up within the sheet's limit counted
+  from the update, a secondary incident's capability names its hazard, and the
+  history is compared by keys and recorded names; casualty figures from one table
+  of deaths for every hazard (30-45, 10-29, 3-9, 0-2 for grades I-IV,
+  :data:`scenarios.drill.casualties.DEAD_BY_GRADE`); places as the namer first
+  wrote them;
 * /5 (:data:`PLAIN_RULES`): casualty figures inside the hazard's own grade
   bands (:mod:`scenarios.drill.casualties`); a secondary incident at the first
   scene says so (not "0 m from the first scene"), and a road named after its

@@ -43,14 +43,13 @@ FIRST = ("report:phone_first", "report:written_first")
 
 
 def upgrade_rows(rows, inj) -> list:
-    """The rows an escalation's stated deadline times: first reports to a level the new
-    grade adds, and every follow-up timed from it (by the new grade's phone limit to a
-    level told at the drawn grade, else the follow-up after a change)."""
+    """The rows an escalation's stated deadline times: every report the sheet counts from
+    it (first reports to a level the new grade adds, by phone or in writing; a follow-up
+    to a level told, or the follow-up after a change)."""
     return [
-        r
-        for r in rows
-        if r.inject == inj.no and r.ref in {REPORT_OF["escalation"], "report:follow_up"}
-    ]
+        r for r in rows
+        if r.inject == inj.no and r.ref.startswith("report:") and _basis(r) == "inject"
+    ]  # fmt: skip
 
 
 #: The example's old keys over the Henan rules (the file the audit drew from).
@@ -219,3 +218,22 @@ def test_a_guizhou_escalation_drawn_by_the_rules_7_redraws_as_it_was_sealed(comp
     inj = next(i for i in script.injects if i.kind == "escalation")
     assert stated_deadline(inj) == 120.0
     assert script.generator_version == "yingji-drill-draw/7"
+
+
+def test_an_escalation_states_a_written_first_report_to_a_level_it_adds(tmp_path):
+    # Henan, reports received by the city: a grade IV drill reports to no one above the
+    # city; upgraded to III it owes the province a written first report within 60 min of
+    # the escalation, which the inject must state (it stated no deadline at all).
+    path = tmp_path / "drill.toml"
+    text = BASE.format(rules="henan", receiving="city", extra="")
+    path.write_text(text.replace('grades = ["I", "II", "III", "IV"]', 'grades = ["IV"]'), "utf-8")
+    cfg = DrillConfig.from_file(path)
+    script = compose(cfg, cfg.region(), seed=seed_from_int(0), exercise_id="DL-1",
+                     drawn_at=DRAWN_AT, history=[], audit={})  # fmt: skip
+    inj = next(i for i in script.injects if i.kind == "escalation")
+    with i18n.language("en"):
+        rows = upgrade_rows(gbt_standards.time_standards(script), inj)
+    assert [(r.ref, r.to, r.target_min) for r in rows] == [
+        ("report:written_first", "province", 60.0)
+    ]
+    assert stated_deadline(inj) == 60.0
