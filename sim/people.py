@@ -209,13 +209,17 @@ def people_tables(
     reached = t <= end
     since, since0 = t - call[who], t0 - call[who]
     alive = reached & (luck < spec.survival(np.where(reached, since, 0.0)))
-    # Zero delay for people no team could be on scene for (none sent within the run, all
-    # busy; or none that digs, with the incident never cleared): out at the call itself.
-    alive0 = luck < spec.survival(np.where(np.isfinite(t0), since0, 0.0))
+    # Zero delay: the same teams on scene from the call. People they too leave trapped at
+    # the end fare as the real ones do then (no delay death); people of an incident no
+    # team was sent to within the run (every one busy) are out at the call itself.
+    at_end = np.maximum(end - call[who], 0.0)
+    alive0 = luck < spec.survival(
+        np.where(np.isfinite(t0), since0, np.where(there0[who], at_end, 0.0))
+    )
     # Still trapped at the end: dead by then on their own draw (the curve only falls), else
     # alive and censored. Counting the dead keeps a design that leaves people trapped past
     # the end from looking better than one that reaches them late.
-    dead_by_end = ~reached & (luck >= spec.survival(np.maximum(end - call[who], 0.0)))
+    dead_by_end = ~reached & (luck >= spec.survival(at_end))
 
     def per(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(who[mask], weights=None if weights is None else weights[mask],

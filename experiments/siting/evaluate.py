@@ -34,7 +34,7 @@ DEPOT_METRICS = (
 )  # fmt: skip
 #: Lives, added to a station siting's metrics when the config has ``[people]`` (so that
 #: sitings are compared by lives, not only minutes).
-PEOPLE_METRICS = ("people_rescued_alive", "people_delay_deaths", "people_rescue_min")
+PEOPLE_METRICS = ("people_rescued_alive", "people_delay_deaths", "people_saved_share")
 #: The warning plan's headline metrics (:data:`sim.warning_summary.WARNING_HEADLINE`) a
 #: siting can change, added when the config has ``[warnings]``, by facility: where the
 #: stations stand decides which teams are staged and how soon they reach the warned area's
@@ -152,7 +152,17 @@ class Evaluation:
         """The share of all incidents served over the replications (``"current"``...).
 
         Pooled, as ``yingji run`` counts them (mean served over mean incidents), not
-        a mean of the replications' shares; ``nan`` if nothing was measured.
+        a mean of the replications' shares.
+
+        Parameters
+        ----------
+        which
+            ``"current"`` or ``"proposed"``.
+
+        Returns
+        -------
+        float
+            The share; ``nan`` if nothing was measured.
         """
         s, n = self.served.get(which), self.called.get(which)
         if s is None or not len(s):

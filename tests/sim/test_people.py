@@ -186,7 +186,9 @@ def incidents_and_teams(draw):
         for _ in range(draw(st.integers(0, 3))):
             arrive = call[i] + draw(st.floats(0, 600))
             cap = draw(st.sampled_from(["technical_rescue", "general", "medical", "fire"]))
-            rows.append((i, cap, arrive, call[i] + work[i]))
+            # released, or still on scene when the run ends (no release time)
+            release = call[i] + work[i] if draw(st.booleans()) else np.nan
+            rows.append((i, cap, arrive, release))
     cleared = [c + w for c, w in zip(call, work, strict=True)]
     return call, cleared, rows
 
@@ -266,6 +268,13 @@ def test_people_still_trapped_at_the_end_count_as_dead_once_the_curve_says_so():
     # no team sent at all within the run (every one busy): waiting for one is delay too
     p = _people(_records([0.0], [np.nan], [], end=300.0), spec=spec)
     assert p["not_reached_dead"][0] == p["delay_deaths"][0] == n
+    # a team on scene at the call, digging too slowly to finish within the run: the rescue
+    # is the zero-delay one, so those it leaves trapped and dead are no delay's
+    slow = PeopleSpec.from_dict({**spec.to_dict(), "rescue_per_hour": {"technical_rescue": 6}})
+    p = _people(_records([0.0], [np.nan], [(0, "technical_rescue", 0.0, np.nan)], end=300.0),
+                spec=slow)  # fmt: skip
+    assert p["not_reached_dead"][0] > 0 and p["died_waiting"][0] > 0
+    assert p["delay_deaths"][0] == 0
 
 
 def test_nobody_is_left_trapped_when_the_incident_clears():
