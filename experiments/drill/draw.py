@@ -330,7 +330,7 @@ def draw_drill(
             secret = Secret(key=new_key[1])
     else:
         # Sealed as its text in UTF-8: a reveal from the same text saved otherwise opens it.
-        secret = Secret(passphrase=passphrase_text(read_passphrase(passphrase_file)))  # type: ignore[arg-type]
+        secret = Secret(passphrase=passphrase_text(read_passphrase(passphrase_file, drawing=True)))  # type: ignore[arg-type]
     cfg = DrillConfig.from_file(config)
     region = cfg.region()
     history = cfg.history()

@@ -228,8 +228,24 @@ def read_key(path: str | Path) -> bytes:
     return key
 
 
-def read_passphrase(path: str | Path) -> bytes:
-    """A passphrase from a file (one trailing newline ignored)."""
+def read_passphrase(path: str | Path, *, drawing: bool = False) -> bytes:
+    """A passphrase from a file (one trailing newline ignored), its bytes as they are.
+
+    Parameters
+    ----------
+    path
+        The passphrase file.
+    drawing
+        Whether a new drill is to be sealed with it: its length and emptiness are
+        then judged without a byte-order mark (a mark and five letters is not a
+        passphrase of eight). A reveal judges the bytes as earlier versions did,
+        so that every drill they sealed still opens.
+
+    Returns
+    -------
+    bytes
+        The file's bytes without the trailing line break.
+    """
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -241,9 +257,10 @@ def read_passphrase(path: str | Path) -> bytes:
         ) from None
     raw = raw[:-1] if raw.endswith(b"\n") else raw
     raw = raw[:-1] if raw.endswith(b"\r") else raw
-    if not raw.strip():
+    judged = raw.removeprefix(b"\xef\xbb\xbf") if drawing else raw
+    if not judged.strip():
         raise SealError(_("{path}: passphrase file is empty (or holds only spaces)").format(path=p))
-    if len(raw) < MIN_PASSPHRASE:
+    if len(judged) < MIN_PASSPHRASE:
         raise SealError(
             _("{path}: passphrase shorter than {n} characters").format(path=p, n=MIN_PASSPHRASE)
         )
@@ -255,7 +272,19 @@ def passphrase_text(raw: bytes) -> bytes:
 
     Notepad on a Chinese Windows saves a file as GBK (ANSI) or with a UTF-8
     byte-order mark; bytes that are not UTF-8 are read as GB18030 (GBK's
-    superset). Bytes that are neither are kept as they are.
+    superset). Bytes that are neither are kept as they are. (Some GBK text is
+    valid UTF-8 too, and reads as UTF-8 here: :func:`passphrase_forms` tries its
+    GB18030 reading when a seal is opened.)
+
+    Parameters
+    ----------
+    raw
+        The file's bytes (:func:`read_passphrase`).
+
+    Returns
+    -------
+    bytes
+        The text in UTF-8.
     """
     body = raw.removeprefix(b"\xef\xbb\xbf")
     for encoding in ("utf-8", "gb18030"):
@@ -271,10 +300,27 @@ def passphrase_forms(raw: bytes, text: bytes) -> tuple[bytes, ...]:
 
     Drills sealed before the passphrase was read as text were sealed with the
     file's bytes as they were (``raw``), perhaps from the same text saved in
-    another encoding or with a byte-order mark.
+    another encoding or with a byte-order mark; and a file of GBK bytes that
+    are valid UTF-8 too was read as UTF-8 (:func:`passphrase_text`).
+
+    Parameters
+    ----------
+    raw
+        The file's bytes.
+    text
+        Its text in UTF-8 (:func:`passphrase_text`).
+
+    Returns
+    -------
+    tuple of bytes
+        The other forms, each once, ``text`` left out.
     """
     decoded = text.decode("utf-8", errors="replace")
     forms = [raw, b"\xef\xbb\xbf" + text]
+    try:  # GBK bytes that are valid UTF-8 as well (录取 in GBK): their GB18030 reading
+        forms.append(raw.removeprefix(b"\xef\xbb\xbf").decode("gb18030").encode("utf-8"))
+    except UnicodeDecodeError:
+        pass
     try:
         forms.append(decoded.encode("gb18030"))
     except UnicodeEncodeError:  # pragma: no cover - every Unicode text has a GB18030 form

@@ -152,3 +152,26 @@ def test_a_drill_sealed_with_the_files_own_bytes_still_opens(tmp_path, encoding)
     plain = _phrase_file(tmp_path, "plain.txt", words.encode("utf-8"))
     for path in (same, plain):
         assert unseal(old, Secret.from_files(key_file=None, passphrase_file=path)) == b"payload"
+
+
+def test_gbk_bytes_that_are_valid_utf8_too_open_a_drill_sealed_from_the_utf8_file(tmp_path):
+    # 录取 in GBK is also valid UTF-8 (other characters): read as UTF-8 it is not the words.
+    words = "录取2026abc应"
+    raw = words.encode("gbk")
+    raw.decode("utf-8")  # the premise: these GBK bytes are UTF-8 as well
+    sealed = seal(b"payload", Secret.from_files(
+        key_file=None, passphrase_file=_phrase_file(tmp_path, "u.txt", words.encode("utf-8"))
+    ), scrypt=FAST)  # fmt: skip
+    gbk = Secret.from_files(key_file=None, passphrase_file=_phrase_file(tmp_path, "g.txt", raw))
+    assert unseal(sealed, gbk) == b"payload"
+
+
+def test_a_byte_order_mark_does_not_pass_for_a_passphrases_letters(tmp_path):
+    from scenarios.drill import SealError
+
+    for body in (b"abcde", b"     "):
+        path = _phrase_file(tmp_path, "bom.txt", b"\xef\xbb\xbf" + body)
+        with pytest.raises(SealError, match="shorter|empty"):
+            read_passphrase(path, drawing=True)
+        # a reveal reads the bytes as before: a drill sealed with them still opens
+        assert read_passphrase(path) == b"\xef\xbb\xbf" + body
