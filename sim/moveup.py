@@ -50,8 +50,10 @@ import math
 
 import numpy as np
 
+from networks import i18n
+from networks.names import facility_label
 from scenarios.stream import IncidentStream
-from sim.facilities import CAPABILITIES
+from sim.facilities import CAPABILITIES, chinese_names
 from sim.moveup_cover import CoverModel, busy_share
 from sim.moveup_mexclp import MIN_GAIN, MexclpMoves
 from sim.moveup_spec import MoveupSpec
@@ -201,7 +203,9 @@ class MoveUp(MexclpMoves):
     def _user_tables(self, spec: MoveupSpec) -> dict[int, list[list[int]]]:
         """The compliance tables given by name, as counts per local station by level."""
         local = self.stations[: self._mu_local]
-        names = {s.name_zh: k for k, s in enumerate(local) if s.name_zh}  # or by Chinese name
+        # or by its Chinese name, as the Chinese outputs print it (as the run config reads it)
+        with i18n.language("zh"):
+            names = {facility_label(s.name, chinese_names(local)): k for k, s in enumerate(local)}
         names.update({s.name: k for k, s in enumerate(local)})
         out = {}
         for cap, levels in spec.tables:

@@ -258,8 +258,8 @@ def _tables(
                 if not isinstance(name, str):
                     raise t.error(f"{where}[{j}]", _("expected a station name"))
                 if known is not None and name not in known:
-                    names = sorted(dict.fromkeys(known.values()))
-                    shown = "、".join(names[:12]) + ("……" if len(names) > 12 else "")
+                    names = list(dict.fromkeys(known.values()))  # the region's order
+                    shown = _(", ").join(names[:12]) + ("…" if len(names) > 12 else "")
                     raise t.error(
                         f"{where}[{j}]",
                         _("no station named {name!r} (the region has: {names})").format(

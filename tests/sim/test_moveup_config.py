@@ -164,3 +164,20 @@ def test_a_table_nothing_reads_is_allowed_but_yingji_run_warns(tmp_path, capsys,
     path.write_text(path.read_text("utf-8").replace(moveup, ""), encoding="utf-8")
     assert main([*args, "--quiet", "--overwrite"]) == 0
     assert "not read" not in capsys.readouterr().err
+
+
+def test_the_python_api_reads_a_stations_chinese_name_as_the_run_config_does():
+    import sim
+    from networks import synthetic_county
+    from scenarios import generate_stream, load_scenario
+
+    net = synthetic_county()
+    stations, depots = sim.default_facilities(net)
+    stream = generate_stream(load_scenario("typical_week"), net, rng=np.random.default_rng(1))
+
+    def run(name: str):
+        spec = MoveupSpec.from_dict({"policy": "compliance", "tables": {"fire": [[name]]}})
+        return sim.run(net, stations, depots, stream, rng=np.random.default_rng(2), moveup=spec,
+                       horizon=600)  # fmt: skip
+
+    assert run("西坝镇应急救援站").equals(run("Xiba Station"))
