@@ -49,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 #: ``replicate(config, *, replication, root_seed)`` -> an object with ``.summary`` and ``.records``.
 Replicate = Callable[..., Any]
+#: :func:`qualified_name` of :func:`default_replicate` (a report names only another).
+DEFAULT_REPLICATE = "experiments.runner.run_replication"
 
 
 def default_replicate() -> Replicate:

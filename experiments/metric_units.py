@@ -304,6 +304,21 @@ def format_interval(
     [-0.01, -0.00356]``), at most eight. A share and its
     bounds carry the % sign; a difference names its unit (percentage points)
     once, on the estimate.
+
+    Parameters
+    ----------
+    value, low, high
+        The estimate and its bounds as the summary holds them (a share as a
+        fraction); ``None`` or not finite: ``–``.
+    metric
+        Their summary key.
+    difference
+        Whether they are a difference of two values.
+
+    Returns
+    -------
+    tuple of str
+        The estimate, the low and the high bound.
     """
     u = metric_unit(metric)
     if u.unit not in ("%", "min"):

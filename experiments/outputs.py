@@ -40,9 +40,9 @@ from experiments.runner import ReplicationResult
 from experiments.store import atomic_write_text, write_table
 from experiments.summary_rows import (
     OPTIONAL_HEADLINE,
-    any_cut,
     congestion_line,
     count_text,
+    cut_note,
     metric_rows,
 )
 from networks.i18n import N_, _, both, get_language, pad, width
@@ -382,11 +382,7 @@ def format_summary(
         pad(_("metric"), first_col) + pad(_("mean"), 10, ">") + pad(_("95% CI"), 22, ">"),
     ]
     lines += [pad(label, first_col) + cell + pad(ci, 22, ">") for label, cell, ci in rows]
-    if any_cut(across, shown):  # say so, or a bound of 0 looks like a measurement
-        lines.append(
-            _("(an interval is cut at what its value can be: no share below 0 or above 100%, "
-              "no count or minutes below 0; summary.json keeps the uncut bounds)")
-        )  # fmt: skip
+    lines += cut_note(across, shown)  # else a bound of 0 cut from below reads as measured
     warning = replication_warning(results, across)  # right under the intervals it is about
     if warning is not None:
         lines.append(warning)

@@ -37,6 +37,7 @@ from experiments.analysis import (
     point_intervals,
     point_text,
 )
+from experiments.batch import DEFAULT_REPLICATE
 from experiments.design import find_point
 from experiments.figures import save_figure
 from experiments.metric_labels import metric_heading, metric_name
@@ -68,10 +69,6 @@ DEFAULT_METRICS = (
     "compliance_all_three", "intervals_arrival_mean", "intervals_arrival_p90", "served",
     "mutual_aid_share",
 )  # fmt: skip
-
-
-#: The replication function of ``yingji experiment run``: the header names only another.
-DEFAULT_REPLICATE = "experiments.runner.run_replication"
 
 
 # --------------------------------------------------------------------------- report
@@ -438,7 +435,7 @@ def _page(
         replications=str(store.replications),
         finished=str(len(rows)),
     )
-    if man["replicate"] != DEFAULT_REPLICATE:  # a researcher's own: part of what the data are
+    if man["replicate"] != DEFAULT_REPLICATE:  # a researcher's own: part of what data are
         facts += " · " + _html(
             _("replication function {function}"),
             function=f"<code>{html.escape(man['replicate'])}</code>",

@@ -30,14 +30,17 @@ from sim.moveup_records import MOVEUP_HEADLINE
 from sim.warning_summary import WARNING_HEADLINE
 
 __all__ = [
+    "CUT_NOTE",
     "OPTIONAL_HEADLINE",
     "PEOPLE_HEADLINE",
     "REPORTING_HEADLINE",
     "RUSH_HOUR_HEADLINE",
     "congestion_line",
     "count_text",
+    "cut_note",
     "metric_rows",
     "row_cells",
+    "row_label",
 ]
 
 #: Arrival in the rush hours and outside them (:mod:`sim.congestion_summary`), with
@@ -186,26 +189,57 @@ def metric_rows(
     return rows
 
 
-def any_cut(
+def cut_note(
     across: Mapping[str, Mapping[str, float]], shown: Iterable[tuple[str, str, str]]
-) -> bool:
-    """Whether a shown row's interval was cut to what its metric can be (:func:`row_cells`)."""
+) -> list[str]:
+    """The line saying a shown row's interval was cut to what its value can be, if one was.
+
+    Parameters
+    ----------
+    across
+        Per metric, its mean and interval over replications.
+    shown
+        ``(key, label, unit)`` of the rows shown (:func:`row_cells` cuts their intervals).
+
+    Returns
+    -------
+    list of str
+        The note in the language in use, or nothing when no bound was cut.
+    """
     for key, _label, unit in shown:
         a = across.get(key)
-        if a is None:
-            continue
         u = "%" if unit == "share" else unit
-        for end in ("ci_low", "ci_high"):
-            v = a[end]
-            if math.isfinite(v) and clip_to_unit(v, u) != v:
-                return True
-    return False
+        if a is not None and any(
+            math.isfinite(a[end]) and clip_to_unit(a[end], u) != a[end]
+            for end in ("ci_low", "ci_high")
+        ):
+            return [_(CUT_NOTE)]
+    return []
+
+
+#: Said under a table whose intervals were cut (a t interval of a count below 0).
+CUT_NOTE = N_(
+    "(an interval is cut at what its value can be: no share below 0 or above 100%, "
+    "no count or minutes below 0; summary.json keeps the uncut bounds)"
+)
 
 
 def row_label(label: str, unit: str) -> str:
     """A row's label (untranslated) as the table shows it: a time's with its unit.
 
     The Chinese labels end in （分钟）; the English ones get ``(min)`` the same way.
+
+    Parameters
+    ----------
+    label
+        The row's label, untranslated (``call taking, mean``).
+    unit
+        The row's unit (``share``, ``count`` or ``min``).
+
+    Returns
+    -------
+    str
+        The label in the language in use.
     """
     return with_unit(_(label), unit) if unit == "min" else _(label)
 

@@ -282,6 +282,22 @@ def legend_corner(ax: Any, marks: Any, points: Any = None, *, share: float = 0.4
     the names beside them (``marks``: ``(x, y)`` arrays) count far more than
     other points (``points``, such as incidents): the legend must not hide a
     station. Ties go to the upper right.
+
+    Parameters
+    ----------
+    ax
+        The map's axes, its limits set.
+    marks
+        ``(x, y)`` arrays of the stations and labelled nodes.
+    points
+        ``(x, y)`` arrays of other points, or ``None``.
+    share
+        A corner box's share of the axes' width and height.
+
+    Returns
+    -------
+    str
+        A matplotlib legend location (``"upper right"``...).
     """
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()

@@ -146,6 +146,19 @@ def target_checks(
     incident within the horizon for call taking, those needing teams for the
     others. The one definition the summary's compliance and the response-time
     figure share.
+
+    Parameters
+    ----------
+    records
+        A run's records.
+    targets
+        The response standard.
+
+    Returns
+    -------
+    dict
+        ``call_taking``, ``arrival``, ``control`` -> ``(met, counted, minutes)``,
+        boolean and float arrays over the incidents.
     """
     inc = records.incidents
     within = inc["reason"] != "after_horizon"

@@ -182,8 +182,9 @@ def cmd_network_info(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Landmark kinds a network plot draws as one "community" layer (社区 and smaller places).
-URBAN_KINDS = ("suburb", "quarter", "neighbourhood", "hamlet")
+#: Landmark kinds a network plot draws as one "community" layer (a city's 社区; a hamlet, a
+#: 自然村, is no 社区 and is left out).
+URBAN_KINDS = ("suburb", "quarter", "neighbourhood")
 #: Landmark kinds a network plot names on the map.
 NAMED_KINDS = ("city", "county", "township")
 
@@ -209,7 +210,7 @@ def cmd_network_plot(args: argparse.Namespace) -> int:
     layers: dict[str, list[int]] = {}
     for kind, label in kinds.items():  # two kinds may read alike (city, county seat: 县城)
         layers.setdefault(label, []).extend(lm.node for lm in net.landmarks if lm.kind == kind)
-    # A city's 社区 (OpenStreetMap suburb, quarter, neighbourhood) and hamlets: one layer.
+    # A city's 社区 (OpenStreetMap suburb, quarter, neighbourhood): one layer.
     urban = [lm.node for lm in net.landmarks if lm.kind in URBAN_KINDS]
     layers[_("community")] = urban
     # The larger places by name (villages and communities are too many to name).

@@ -253,7 +253,7 @@ def test_the_header_names_the_replication_function_only_when_it_is_not_yingjis(f
     _spec, store = fake_run
     page = write_report(store.root).read_text(encoding="utf-8")
     assert "taken_replicate" in page  # this fake's own
-    from experiments.report import DEFAULT_REPLICATE
+    from experiments.batch import DEFAULT_REPLICATE
 
     man = store.root / "manifest.json"
     import json

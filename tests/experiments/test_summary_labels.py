@@ -25,7 +25,7 @@ from experiments.outputs import (
 )
 from experiments.runner import ReplicationResult
 from experiments.siting.task import facilities_text
-from experiments.summary_rows import OPTIONAL_HEADLINE, row_label
+from experiments.summary_rows import CUT_NOTE, OPTIONAL_HEADLINE, row_label
 from networks.i18n import _, language
 
 #: A config key or summary key: lower-case words joined by underscores.
@@ -174,8 +174,7 @@ def test_a_cut_interval_is_said_to_be_cut(lang):
     cut = [{"incidents": 96, "served": 96, "warning_supply_short_incidents": k} for k in (0, 2)]
     kept = [{"incidents": 96, "served": 96, "warning_supply_short_incidents": k} for k in (2, 2)]
     with language(lang):
-        note = _("(an interval is cut at what its value can be: no share below 0 or above 100%, "
-                 "no count or minutes below 0; summary.json keeps the uncut bounds)")  # fmt: skip
+        note = _(CUT_NOTE)
         label = _(
             next(lb for k, lb, _u in OPTIONAL_HEADLINE if k == "warning_supply_short_incidents")
         )
