@@ -45,6 +45,7 @@ _GEO = (
     " A GeoJSON, GeoPackage or Shapefile table holds Point features with these attributes, "
     "in any coordinate reference system (reprojected to WGS84; a GeoJSON without one is WGS84). "
     "A Shapefile column name cut to 10 characters (turnout_mi) is read as the column it begins."
+    " A header may name a column by its Chinese term instead (名称, 层级, 经度, 纬度...)."
 )
 #: A stations table: one row per capability of a station (``facilities.stations``).
 STATIONS_TABLE = Section(
@@ -151,7 +152,8 @@ def table_facilities(
 
     src = str(path)
     cols = STATION_COLUMNS if kind == "stations" else DEPOT_COLUMNS
-    rows = read_rows(path, columns=(*cols, *LOCATION_COLUMNS), table=kind)
+    section = STATIONS_TABLE if kind == "stations" else DEPOTS_TABLE
+    rows = read_rows(path, columns=(*cols, *LOCATION_COLUMNS), table=kind, headers=section.chinese)
     if not rows:
         raise ConfigError(_(_NO_ROWS[kind]), source=src)
     groups = _group_rows(rows, kind, network, source=src)

@@ -46,6 +46,11 @@ LOCATION_HELP = {
     "y": "Metres north in the network's projected CRS, snapped to the nearest node (with x).",
     "landmark": "A named place of the network.",
 }
+#: The location columns' Chinese names (a table's header may use them).
+LOCATION_ZH = {
+    "node": "节点", "osmid": "OSM编号", "lon": "经度", "lat": "纬度", "x": "X坐标",
+    "y": "Y坐标", "landmark": "地标",
+}  # fmt: skip
 
 
 def _parsed(value: Any) -> Any:
@@ -331,7 +336,11 @@ GEO_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 
 
 def read_rows(
-    path: Path, *, columns: Collection[str] | None = None, table: str | None = None
+    path: Path,
+    *,
+    columns: Collection[str] | None = None,
+    table: str | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> list[TableRow]:
     """Rows of a CSV, GeoJSON, GeoPackage or Shapefile table, each with its line or feature.
 
@@ -353,6 +362,10 @@ def read_rows(
     table
         What the table is (``stations``, ``depots``, ``demand``...): of a file with
         several layers and none named, the layer of this name is read.
+    headers
+        Other names a column may go by in the header (the Chinese term, 名称 for
+        ``name``): such a column is read as the column it names; one given by both
+        names is refused.
 
     Returns
     -------
@@ -388,6 +401,8 @@ def read_rows(
         raise ConfigError(_("not a UTF-8 text file"), source=src) from None
     except csv.Error as exc:
         raise ConfigError(_("unreadable table ({error})").format(error=exc), source=src) from None
+    if headers:
+        rows = [_renamed(row, headers, suffix == ".csv", src) for row in rows]
     if columns is not None:
         allowed = set(columns)
         for row in rows:
@@ -403,6 +418,27 @@ def read_rows(
                         key=key,
                     )
     return rows
+
+
+def _renamed(row: TableRow, headers: Mapping[str, str], csv_file: bool, src: str) -> TableRow:
+    """``row`` with its cells under other names (名称) read as the columns they name."""
+    if not any(c in headers for c in row.cells):
+        return row
+    cells: dict[str, Any] = {}
+    for c, v in row.cells.items():
+        name = headers.get(c, c)
+        if name in cells:  # 名称 and name both: which one holds the name?
+            where = _("line {n}").format(n=1) if csv_file else row.where
+            raise ConfigError(
+                _("the column {name} is given twice (as {first} and {second})").format(
+                    name=name, first=next(k for k in row.cells if headers.get(k, k) == name),
+                    second=c,
+                ),
+                source=src,
+                key=TableRow({}, where).key(c),
+            )  # fmt: skip
+        cells[name] = v
+    return TableRow(cells, row.where)
 
 
 def _csv_rows(path: Path) -> list[TableRow]:

@@ -11,7 +11,7 @@ tables other modules validate declare their keys beside their validators
 from __future__ import annotations
 
 from experiments.incident_source import INCIDENT_KEYS
-from experiments.locations import LOCATION_COLUMNS, LOCATION_HELP
+from experiments.locations import LOCATION_COLUMNS, LOCATION_HELP, LOCATION_ZH
 from networks.i18n import LANGUAGES
 from networks.synthetic import MAX_TOWNSHIPS
 from scenarios.config_keys import REQUIRED, Key, Section
@@ -36,7 +36,8 @@ def location_keys(*, with_location: bool) -> tuple[Key, ...]:
             "位置"),
     )  # fmt: skip
     columns = tuple(
-        Key(n, _LOCATION_TYPES.get(n, "number"), LOCATION_HELP[n]) for n in LOCATION_COLUMNS
+        Key(n, _LOCATION_TYPES.get(n, "number"), LOCATION_HELP[n], LOCATION_ZH[n])
+        for n in LOCATION_COLUMNS
     )
     return (where if with_location else ()) + columns
 

@@ -186,6 +186,18 @@ class Section:
         """The key (or column) names in declared order."""
         return tuple(n for k in self.keys for n in k.accepted)
 
+    @property
+    def chinese(self) -> dict[str, str]:
+        """Each key's Chinese term -> the key (名称 -> ``name``), where one names one key.
+
+        A table file's header may use these terms (:data:`columns` sections).
+        """
+        by_zh: dict[str, list[str]] = {}
+        for k in self.keys:
+            if k.zh and not k.open:
+                by_zh.setdefault(k.zh, []).append(k.name)
+        return {zh: names[0] for zh, names in by_zh.items() if len(names) == 1}
+
     def __getitem__(self, name: str) -> Key:
         """The record that covers key ``name`` (an open placeholder covers any other name)."""
         for k in self.keys:

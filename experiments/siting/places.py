@@ -34,7 +34,8 @@ SITING_TABLE = Section(
     zh="选址表",
     help="One row per place, given by node; osmid; lon and lat; x and y; or landmark. Any "
     "other column is refused, as in the stations and depots tables: a misspelt weight "
-    "would otherwise give every row weight 1.",
+    "would otherwise give every row weight 1. A header may name a column by its Chinese term "
+    "instead (名称, 经度, 纬度, 需求权重...).",
     columns=True,
 )  # fmt: skip
 #: Above this many nodes, ``candidates = "nodes"`` keeps one node per grid cell.
@@ -54,7 +55,7 @@ def table_nodes(
     not declare is refused, as the facility tables refuse one.
     """
     _refuse_own_output(path, task, name)
-    table = read_rows(path, columns=SITING_TABLE.ordered, table=name)
+    table = read_rows(path, columns=SITING_TABLE.ordered, table=name, headers=SITING_TABLE.chinese)
     if not table:
         raise task.error(name, _("the table {path} has no rows").format(path=path))
     nodes = [
