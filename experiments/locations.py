@@ -46,11 +46,6 @@ LOCATION_HELP = {
     "y": "Metres north in the network's projected CRS, snapped to the nearest node (with x).",
     "landmark": "A named place of the network.",
 }
-#: The location columns' Chinese names (a table's header may use them).
-LOCATION_ZH = {
-    "node": "节点", "osmid": "OSM编号", "lon": "经度", "lat": "纬度", "x": "X坐标",
-    "y": "Y坐标", "landmark": "地标",
-}  # fmt: skip
 
 
 def _parsed(value: Any) -> Any:
@@ -428,15 +423,11 @@ def _renamed(row: TableRow, headers: Mapping[str, str], csv_file: bool, src: str
     for c, v in row.cells.items():
         name = headers.get(c, c)
         if name in cells:  # 名称 and name both: which one holds the name?
-            where = _("line {n}").format(n=1) if csv_file else row.where
-            raise ConfigError(
-                _("the column {name} is given twice (as {first} and {second})").format(
-                    name=name, first=next(k for k in row.cells if headers.get(k, k) == name),
-                    second=c,
-                ),
-                source=src,
-                key=TableRow({}, where).key(c),
-            )  # fmt: skip
+            first = next(k for k in row.cells if headers.get(k, k) == name)
+            text = _("the column {name} is given twice (as {first} and {second})")
+            where = TableRow({}, _("line {n}").format(n=1) if csv_file else row.where)
+            raise ConfigError(text.format(name=name, first=first, second=c), source=src,
+                              key=where.key(c))  # fmt: skip
         cells[name] = v
     return TableRow(cells, row.where)
 

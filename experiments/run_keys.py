@@ -11,7 +11,7 @@ tables other modules validate declare their keys beside their validators
 from __future__ import annotations
 
 from experiments.incident_source import INCIDENT_KEYS
-from experiments.locations import LOCATION_COLUMNS, LOCATION_HELP, LOCATION_ZH
+from experiments.locations import LOCATION_COLUMNS, LOCATION_HELP
 from networks.i18n import LANGUAGES
 from networks.synthetic import MAX_TOWNSHIPS
 from scenarios.config_keys import REQUIRED, Key, Section
@@ -26,6 +26,11 @@ from sim.stations import STATION
 MAX_TRAVEL_NOISE = 10.0
 
 _LOCATION_TYPES = {"node": "integer", "osmid": "integer", "landmark": "string"}
+#: The location columns' Chinese terms (a table's header may use them).
+LOCATION_ZH = {
+    "node": "节点", "osmid": "OSM编号", "lon": "经度", "lat": "纬度", "x": "X坐标",
+    "y": "Y坐标", "landmark": "地标",
+}  # fmt: skip
 
 
 def location_keys(*, with_location: bool) -> tuple[Key, ...]:
