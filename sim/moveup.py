@@ -204,8 +204,9 @@ class MoveUp(MexclpMoves):
         """The compliance tables given by name, as counts per local station by level."""
         local = self.stations[: self._mu_local]
         # or by its Chinese name, as the Chinese outputs print it (as the run config reads it)
+        zh = chinese_names(local)
         with i18n.language("zh"):
-            names = {facility_label(s.name, chinese_names(local)): k for k, s in enumerate(local)}
+            names = {facility_label(s.name, zh): k for k, s in enumerate(local)}
         names.update({s.name: k for k, s in enumerate(local)})
         out = {}
         for cap, levels in spec.tables:

@@ -28,7 +28,8 @@ own. With a :class:`~sim.people_spec.PeopleSpec`:
 3. **Delay.** The same teams, each on scene from the call until its release,
    give the zero-delay rescue (people no team could be on scene for, as none
    was sent within the run, are out at the call in it: waiting for a free team
-   is delay too); ``delay_deaths`` are the people alive in it
+   is delay too; people those teams would also leave trapped at the end fare
+   in it as in the run); ``delay_deaths`` are the people alive in it
    and, in the real one, found dead or still trapped and dead by the end of
    the run. By construction they are never negative, and a design that
    leaves people trapped past the end does not gain from it.

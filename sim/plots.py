@@ -150,7 +150,7 @@ def plot_response_times(
         if limit is not None:
             # The summary's share: over every incident it counts, one no team reached
             # (no bar in the histogram) a miss, a grade's own control target where set.
-            met, counted, _x = checks[name] if name in checks else (x <= limit, x == x, x)
+            met, counted, _x = checks[name]
             share = float(np.mean(met[counted])) if counted.any() else float("nan")
             label = _("{limit} min: {share}").format(limit=f"{limit:g}", share=f"{share:.0%}")
             ax.axvline(limit, color="#c0392b", lw=1.5, ls="--", label=label)

@@ -30,19 +30,20 @@ from networks.roadnet import RoadNetwork
 FALLBACK_TEAMS = (("general", 30), ("fire", 6), ("medical", 3))
 
 
+def _landmark(network: RoadNetwork, node: int) -> Any:
+    """The first landmark at ``node``, or ``None``."""
+    return next((lm for lm in network.landmarks if lm.node == node), None)
+
+
 def _label(network: RoadNetwork, node: int) -> str:
-    for lm in network.landmarks:
-        if lm.node == node:
-            return lm.name.removesuffix(" Town").removesuffix(" Village")
-    return f"Node {node}"
+    lm = _landmark(network, node)
+    return lm.name.removesuffix(" Town").removesuffix(" Village") if lm else f"Node {node}"
 
 
 def _place_zh(network: RoadNetwork, node: int) -> str:
     """The Chinese name of the place at ``node`` (雄石社区), ``""`` if it has none."""
-    for lm in network.landmarks:
-        if lm.node == node:
-            return lm.name_zh or (lm.name if has_cjk(lm.name) else "")
-    return ""
+    lm = _landmark(network, node)
+    return (lm.name_zh or (lm.name if has_cjk(lm.name) else "")) if lm else ""
 
 
 def _name(

@@ -33,7 +33,8 @@ the earlier number. The builders take the number ``N`` (an ``int``):
 * /8 (:data:`UPGRADE_RULES`): an escalation states the first reporting deadline
   the sheet times from it. It stated the new grade's phone report deadline,
   while under rules that time no phone report to the next level (Guizhou) that
-  level's follow-up after the change is due first (60 minutes, not 120).
+  level's follow-up after the change is due first (60 minutes, not 120), and a
+  written first report to a level the new grade adds went unstated.
 """
 
 from __future__ import annotations

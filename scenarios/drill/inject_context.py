@@ -170,10 +170,13 @@ class InjectContext:
         """Minutes after an escalation within which the upgrade is first due, if any.
 
         From the drawing rules /8 on, the first deadline the evaluation sheet
-        times from the escalation: the new grade's phone report, or the drawn
-        grade's follow-up after a change where that comes first (Guizhou: 60
-        minutes to the county, 120 to the province). Before /8 (or when the
-        drawer was not told), the new grade's first phone report deadline.
+        times from the escalation (the drawer is told it per drawn grade, see
+        :func:`experiments.drill.escalation_links.upgrade_deadline`): a phone or
+        written first report to a level the new grade adds, the new grade's phone
+        limit to a level told, or the drawn grade's follow-up after a change where
+        that comes first (Guizhou: 60 minutes to the county, 120 to the province).
+        Before /8 (or when the drawer was not told), the new grade's first phone
+        report deadline.
         """
         g2 = self.grade - 1
         if self.rules >= UPGRADE_RULES and len(self.upgrade_min) >= self.grade:
