@@ -156,6 +156,28 @@ def test_calibration_recovers_the_hidden_factors_of_a_known_model():
     assert fit.speed["local"] == pytest.approx(truth["local"], rel=0.1)
 
 
+def test_calibration_steps_see_the_slope_of_a_stepped_model():
+    # Simulated minutes rounded to a tenth, as discrete decisions and recorded seconds make
+    # them: steps of 1e-8 from factors of 1 see no slope at all, steps of 3 % do.
+    rng = np.random.default_rng(4)
+    n = 500
+    turn = rng.lognormal(np.log(1.5), 0.3, (1, n))  # one replication: the truth fits exactly
+    drive = rng.gamma(2.0, 3.0, n)
+
+    def simulate(turnout, speed):
+        return np.round(turnout * turn + (drive / speed["major"])[None, :], 1)
+
+    observed = simulate(1.4, {"major": 0.8})[0]
+    strata = np.where(drive > np.median(drive), "long", "short")
+    fit = calibrate(observed, simulate, strata, groups=("major",), max_evaluations=60)
+    # The first Jacobian tries each factor 3 % above 1, one at a time.
+    first = np.asarray(fit.history[1:3])[:, :2]
+    np.testing.assert_allclose(np.sort(first.max(axis=1)), np.exp(0.03))
+    assert fit.turnout == pytest.approx(1.4, rel=0.05)
+    assert fit.speed["major"] == pytest.approx(0.8, rel=0.05)
+    assert fit.evaluations <= 60 + 2  # the budget is of simulations
+
+
 def test_speed_factors_stretch_a_network_given_its_own_travel_times():
     import dataclasses
 
