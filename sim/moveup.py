@@ -82,12 +82,13 @@ class _Plan:
     list), ``goal`` (MEXCLP's threshold times ``best`` by number of free
     teams), ``blocked`` (moves out of reach, or to the same post), ``weighted``
     (whether any demand is covered at all) and ``expected`` (expected coverage
-    by placement).
+    by placement), and ``keep`` (free teams no move may take a post below:
+    1 at a base with ``keep_last_team``, else 0).
     """
 
     __slots__ = (
         "model", "posts", "index", "table", "best", "minutes", "reach", "minutes_l", "reach_l",
-        "expected", "version", "lists", "post_of", "goal", "blocked", "weighted",
+        "expected", "version", "lists", "post_of", "goal", "blocked", "weighted", "keep",
     )  # fmt: skip
 
     def __init__(
@@ -112,6 +113,7 @@ class _Plan:
         self.lists: list[list[int]] = []
         self.post_of: list[int] = []
         self.goal: list[float] = []
+        self.keep: list[int] = [0] * len(posts)
 
 
 class MoveUp(MexclpMoves):
@@ -271,7 +273,10 @@ class MoveUp(MexclpMoves):
         best = model.greedy_best(int(bases.sum())) if spec.policy == "mexclp" else []
         nodes = self.station_nodes[posts]
         minutes = np.asarray(tt[np.ix_(posts, nodes)], dtype=np.float64) / 60.0  # one copy, not two
-        return _Plan(model, posts, table, best, minutes, minutes <= spec.max_travel_min)
+        plan = _Plan(model, posts, table, best, minutes, minutes <= spec.max_travel_min)
+        if spec.keep_last_team:  # 乡镇站不抽空: a base keeps one free team of its own
+            plan.keep = [int(b > 0) for b in bases[posts].tolist()]
+        return plan
 
     # ------------------------------------------------------------ triggers
     # These run at every dispatch and release of a capability that may move (a few per
@@ -367,14 +372,14 @@ class MoveUp(MexclpMoves):
             return
         now = self.env._now
         base, last, gap, lists = self.team_base, self._mu_last, self._mu_gap, plan.lists
-        posts, minutes, reach = plan.posts, plan.minutes_l, plan.reach_l
+        posts, minutes, reach, keep = plan.posts, plan.minutes_l, plan.reach_l, plan.keep
         if need == 1 and len(short) == 1:  # one team short (the usual case): the best team
             q = short[0]
             target = posts[q]
             best = None
             for p in over:
                 lst = lists[p]
-                if lst and reach[p][q]:
+                if lst and reach[p][q] and have[p] > keep[p]:
                     m = minutes[p][q]
                     for team in lst:
                         if now - last[team] >= gap:
@@ -388,7 +393,7 @@ class MoveUp(MexclpMoves):
         pairs = []
         for p in over:
             lst = lists[p]
-            if lst:
+            if lst and have[p] > keep[p]:
                 rp, mp = reach[p], minutes[p]
                 for team in lst:
                     if now - last[team] >= gap:
@@ -403,7 +408,7 @@ class MoveUp(MexclpMoves):
         gone: set[int] = set()
         have = list(have)
         for _home, minutes_pq, team, p, q in pairs:
-            if team in gone or have[p] <= want[p] or have[q] >= want[q]:
+            if team in gone or have[p] <= want[p] or have[p] <= keep[p] or have[q] >= want[q]:
                 continue
             if per_day is not None and not self._budget():
                 continue

@@ -67,9 +67,10 @@ class MexclpMoves:
             counts = np.asarray(have, dtype=np.float64)
         least = self._mu_least
         now, last, gap = self.env._now, self._mu_last, self._mu_gap
+        keep = plan.keep  # a base keeps one free team with keep_last_team
         rested = {}  # post -> its rested free teams (posts without any left out)
         for p, lst in enumerate(plan.lists):
-            if lst:
+            if lst and have[p] > keep[p]:
                 if len(lst) == 1:  # most posts hold one team of a capability
                     if now - last[lst[0]] >= gap:
                         rested[p] = [lst[0]]
@@ -96,7 +97,7 @@ class MexclpMoves:
             p = sources[i]
             mine = rested[p]
             team = mine.pop()
-            if not mine:
+            if not mine or counts[p] - 1 <= keep[p]:
                 del rested[p]
                 sources = list(rested)
             self._move(team, plan.posts[q], plan.minutes_l[p][q])

@@ -20,6 +20,8 @@ one place (:meth:`MoveupSpec.from_dict`)::
     min_gain = 0.01                  # mexclp: least expected coverage one move must add
     posts = "bases"                  # mexclp: stations holding the capability at the start,
                                      # or "all" stations of the region
+    keep_last_team = false           # true: no move leaves a station that held the
+                                     # capability at the start without a free team of it
     [moveup.tables]                  # compliance: your own table per capability; level k
     fire = [["City Station"], ["City Station", "Xiba Station"]]  # lists k stations
 
@@ -100,6 +102,11 @@ class MoveupSpec:
         Least expected coverage (share of demand) one MEXCLP move must add.
     posts
         Stations a MEXCLP move may go to (:data:`POSTS`).
+    keep_last_team
+        No move takes the last free team of a capability from a station that
+        held the capability at the start (a team on its way back to it
+        counts as there): a township keeps its own team rather than being
+        emptied to cover the county seat (乡镇站不抽空).
     tables
         Compliance tables given by the user: ``(capability, levels)``, level
         ``k`` (from 1) listing the ``k`` station names (repeats allowed) where
@@ -120,6 +127,7 @@ class MoveupSpec:
     threshold: float = 0.9
     min_gain: float = 0.01
     posts: str = "bases"
+    keep_last_team: bool = False
     tables: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
@@ -184,6 +192,7 @@ class MoveupSpec:
             threshold=float(MOVEUP.read(r, "threshold")),
             min_gain=float(MOVEUP.read(r, "min_gain")),
             posts=MOVEUP.read(r, "posts"),
+            keep_last_team=bool(MOVEUP.read(r, "keep_last_team")),
             tables=_tables(r, stations),
             raw=dict(data),
         )
@@ -222,6 +231,8 @@ class MoveupSpec:
             out["cover_min"] = self.cover_min
         if self.max_moves_per_day is not None:
             out["max_moves_per_day"] = self.max_moves_per_day
+        if self.keep_last_team:
+            out["keep_last_team"] = True
         if self.tables:
             out["tables"] = {c: [list(level) for level in t] for c, t in self.tables}
         return out
@@ -312,6 +323,10 @@ MOVEUP = Section(
         Key("posts", "string", 'mexclp: stations a move may go to: "bases" (those holding the '
             'capability at the start) or "all" stations of the region.', "可调往站点",
             default="bases", choices=POSTS),
+        Key("keep_last_team", "boolean", "No move takes the last free team of a capability "
+            "from a station that held the capability at the start (a team on its way back "
+            "counts as there): townships are not emptied to cover others.",
+            "乡镇站不抽空（保留本站最后一支队伍）", default=False),
         Key("tables", "table", "compliance: your own table per capability.", "覆盖对照表",
             default={}),
     ),

@@ -27,11 +27,13 @@ def _config(moveup, **more):
 
 
 def test_moveup_round_trips_and_stays_off_without_the_table():
-    cfg = _config({"policy": "mexclp", "threshold": 0.8, "capabilities": ["fire"]})
+    cfg = _config({"policy": "mexclp", "threshold": 0.8, "capabilities": ["fire"],
+                   "keep_last_team": True})  # fmt: skip
     again = RunConfig.from_dict(cfg.to_dict(), source="run.toml")
     assert again == cfg and again.to_dict()["moveup"]["threshold"] == 0.8
     spec = moveup_spec(cfg, cfg.region())
-    assert spec.policy == "mexclp" and spec.capabilities == ("fire",)
+    assert spec.policy == "mexclp" and spec.capabilities == ("fire",) and spec.keep_last_team
+    assert not MoveupSpec.from_dict({}).keep_last_team
     assert MoveupSpec.from_dict(spec.to_dict() | {"busy_probability": 0.1}).threshold == 0.8
     plain = RunConfig.from_dict(BASE, source="run.toml")
     assert plain.moveup is None and "moveup" not in plain.to_dict()
@@ -51,6 +53,7 @@ def test_moveup_round_trips_and_stays_off_without_the_table():
         ({"max_moves_per_day": -1}, "moveup.max_moves_per_day"),
         ({"busy_probability": 1.5}, "moveup.busy_probability"),
         ({"demand": "everywhere"}, "moveup.demand"),
+        ({"keep_last_team": "yes"}, "moveup.keep_last_team"),
         ({"tables": {"fire": [["A", "B"]]}}, "moveup.tables.fire[0]"),
         ({"tables": {"unicorn": [["A"]]}}, "moveup.tables.unicorn"),
     ],
