@@ -17,7 +17,7 @@ import logging
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -31,6 +31,7 @@ from experiments.executors import (
     refuse_unguarded_pool,
 )
 from experiments.manifest import keeps_records, mark_records
+from experiments.point_errors import check_regions, located
 from experiments.store import (
     ResultStore,
     check_output_folder,
@@ -309,7 +310,7 @@ def run_experiment(
     refuse_unguarded_pool(plan)  # before the folder is made
     fn = replicate or default_replicate()
     points = spec.points()
-    _check_drones(points)
+    check_regions(points)
     if out is not None:
         check_output_folder(Path(out))  # before the lock file lands in someone's own folder
     with contextlib.ExitStack() as stack:
@@ -438,7 +439,7 @@ def _drain(
                 chunk = pending.pop(fut)
                 for (r, p), out in zip(chunk, fut.result(), strict=False):
                     if "error" in out:
-                        raise _located(out["error"], p, r) from None
+                        raise located(out["error"], p, r) from None
                     if out["version"] != store.manifest["package_version"]:
                         # A cluster worker with another install would mix versions.
                         raise ConfigError(
@@ -461,38 +462,3 @@ def _drain(
         for fut in pending:
             fut.cancel()
         release(pool, ship)  # the workers remove this run's input files
-
-
-def _check_drones(points: Sequence[Any]) -> None:
-    """Refuse a drone station a point's region does not have, before the folder is made.
-
-    Only points whose reporting chain flies drones need their region built for this.
-    """
-    from experiments.runner import desks_and_rules
-
-    seen: set[str] = set()
-    for p in points:
-        rep = dict(p.config.reporting or ())
-        if not dict(rep.get("video") or {}).get("drones") or p.config_hash in seen:
-            continue
-        seen.add(p.config_hash)
-        desks_and_rules(p.config, p.config.region())
-
-
-def _located(exc: YingjiError, point: DesignPoint, replication: int) -> YingjiError:
-    """The same error, saying which design point and replication raised it.
-
-    The point reads as in the report: in English its label, in Chinese its factors
-    and levels in words, not JSON (:func:`experiments.design_labels.point_in_message`).
-    """
-    from experiments.design_labels import point_in_message
-
-    label = point_in_message(point.values)
-    try:
-        return type(exc)(
-            _("design point {id} ({label}), replication {replication}: {error}").format(
-                id=point.id, label=label, replication=replication, error=exc
-            )
-        )
-    except TypeError:  # pragma: no cover - a subclass with another constructor
-        return exc

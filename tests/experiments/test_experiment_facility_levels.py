@@ -82,3 +82,39 @@ def test_two_factors_giving_stations_both_ways_are_still_refused(tmp_path):
             ],
             tmp_path,
         )
+
+
+@pytest.mark.parametrize("bad", ["far", "negative"])
+def test_a_bad_station_table_level_is_refused_before_the_folder_is_made(tmp_path, bad):
+    # docs/experiments.md: every design point is checked before anything runs. A table is
+    # read when its region is placed: p001's table must not stop the run after p000's
+    # results are written (the folder would then refuse the corrected file).
+    from experiments.batch import run_experiment
+
+    src = REPO / "examples" / "shanghai"
+    rows = (src / "stations.csv").read_text(encoding="utf-8").splitlines()
+    head = rows[0].split(",")
+    cells = rows[1].split(",")
+    if bad == "far":
+        cells[head.index("lon")], cells[head.index("lat")] = "116.4", "39.9"  # Beijing
+        col = "lon"
+    else:
+        col = next(c for c in head if c.startswith("turnout"))
+        cells[head.index(col)] = "-3"
+    rows[1] = ",".join(cells)
+    (tmp_path / "bad.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    shutil.copy(src / "stations.csv", tmp_path / "stations.csv")
+    data = {
+        "name": "sitings",
+        "base": {"network": {"file": str(REPO / "examples" / "data" / "shanghai_center.osm.bz2")},
+                 "facilities": {"depots": "none"}, "scenario": {"name": "typical_week"},
+                 "run": {"replications": 1}},
+        "factors": [{"key": "facilities.stations", "levels": ["stations.csv", "bad.csv"]}],
+    }  # fmt: skip
+    spec = ExperimentSpec.from_dict(data, source="sitings.toml", base_dir=tmp_path)
+    out = tmp_path / "out"
+    with pytest.raises(ConfigError) as exc:
+        run_experiment(spec, out)
+    text = str(exc.value)
+    assert "bad.csv" in text and "p001" in text and "line 2" in text and col in text
+    assert not out.exists()
