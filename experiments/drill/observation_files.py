@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -99,3 +101,37 @@ def _cell(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def split_fields(cell: str, known: Callable[[str], str | None]) -> list[str]:
+    """The field names of a report row's ``fields`` cell, in order.
+
+    Names are separated by ``;``, ``；`` or ``、``; a label that holds ``、``
+    itself (较上次报告的新情况、新变化) is read whole: the longest run of pieces
+    joined by ``、`` that ``known`` recognises is one name.
+
+    Parameters
+    ----------
+    cell
+        The cell's text.
+    known
+        Field key of a name, or ``None`` if the template has no such field.
+
+    Returns
+    -------
+    list of str
+        The names, stripped, empty ones left out.
+    """
+    out = []
+    for part in re.split(r"[;；]", cell):
+        pieces = [p.strip() for p in part.split("、")]
+        i = 0
+        while i < len(pieces):
+            j = len(pieces)
+            while j > i + 1 and known("、".join(pieces[i:j])) is None:
+                j -= 1
+            name = "、".join(pieces[i:j])
+            if name:
+                out.append(name)
+            i = j
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -92,10 +93,21 @@ def check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str,
 
 #: A number of minutes without its "+" (no ISO date or clock time looks like one).
 _PLAIN_MINUTES = re.compile(r"\d+(\.\d*)?|\.\d+")
+#: A date and clock time as spreadsheets and Chinese forms write them, after NFKC (full-width
+#: digits and colons made plain): 2027/9/6 17:21, 2027-9-6 17:21:05, 2027年9月6日17时21分,
+#: 2027.9.6 17:21, and a clock time alone: 17时21分, 17点21分30秒.
+_WRITTEN = re.compile(
+    r"(?:(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T\s]?\s*)?"
+    r"(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*(?:[:分]\s*(?:(\d{1,2})\s*秒?)?)?"
+)
 
 
 def minute_of(text: str, alarm: datetime, fail: Any) -> float:
-    """Minutes after the alarm of an ISO time, a clock time that day, or ``+minutes``.
+    """Minutes after the alarm of a date and time, a clock time that day, or ``+minutes``.
+
+    Dates and times are read as ISO (``2027-09-06T17:21:00+08:00``), as
+    spreadsheets save them (``2027/9/6 17:21``) or as Chinese forms write them
+    (``2027年9月6日17时21分``, ``17时21分``); full-width digits and colons count.
 
     ``minutes`` without the ``+`` (``13.5``) is read the same: a spreadsheet saves
     ``+13.5`` as the number ``13.5``.
@@ -114,7 +126,13 @@ def minute_of(text: str, alarm: datetime, fail: Any) -> float:
     float
         Minutes after the alarm, 0 to :data:`LATEST_MIN`.
     """
-    bad = _("expected minutes after the alarm (+13.5 or 13.5), a clock time or an ISO time")
+    given = text
+    # Full-width digits, colons and plus signs from a Chinese input method read as plain ones.
+    text = unicodedata.normalize("NFKC", text).strip()
+    bad = _(
+        "expected minutes after the alarm (+13.5 or 13.5), a clock time (17:21) or a date "
+        "and time (2027/9/6 17:21), not {text!r}"
+    ).format(text=given)
     # A bare number is minutes too: Excel and WPS drop the "+" of "+13.5" on saving.
     plain = _PLAIN_MINUTES.fullmatch(text) is not None
     if text.startswith("+") or plain:
@@ -126,19 +144,7 @@ def minute_of(text: str, alarm: datetime, fail: Any) -> float:
             raise fail("time", bad)
     else:
         try:
-            if len(text) <= 8 and ":" in text:
-                parts = [int(x) for x in text.split(":")]
-                if not 2 <= len(parts) <= 3 or not (0 <= parts[0] < 24 and 0 <= parts[1] < 60):
-                    raise ValueError
-                at = alarm.replace(hour=parts[0], minute=parts[1],
-                                   second=parts[2] if len(parts) == 3 else 0,
-                                   microsecond=0)  # fmt: skip
-                if at < alarm - timedelta(hours=12):  # past midnight
-                    at += timedelta(days=1)
-            else:
-                at = datetime.fromisoformat(text)
-                if at.tzinfo is None:
-                    at = at.replace(tzinfo=alarm.tzinfo)
+            at = _written_time(text, alarm)
         except ValueError:
             raise fail("time", bad) from None
         value = (at - alarm).total_seconds() / 60.0
@@ -157,3 +163,26 @@ def minute_of(text: str, alarm: datetime, fail: Any) -> float:
             ),
         )
     return max(value, 0.0)
+
+
+def _written_time(text: str, alarm: datetime) -> datetime:
+    """The instant of an ISO time, a written date and time, or a clock time on the alarm's day.
+
+    A clock time more than 12 h before the alarm is the next day's (play past midnight).
+    Raises ``ValueError`` if ``text`` is none of them.
+    """
+    written = _WRITTEN.fullmatch(text)
+    if written is None:
+        at = datetime.fromisoformat(text)
+        return at if at.tzinfo is not None else at.replace(tzinfo=alarm.tzinfo)
+    year, month, day, hour, minute, second = (
+        None if g is None else int(g) for g in written.groups()
+    )
+    if not (0 <= hour < 24 and 0 <= minute < 60 and (second or 0) < 60):  # type: ignore[operator]
+        raise ValueError(text)
+    at = alarm.replace(hour=hour, minute=minute, second=second or 0, microsecond=0)
+    if year is not None:
+        return at.replace(year=year, month=month, day=day)  # type: ignore[arg-type]
+    if at < alarm - timedelta(hours=12):  # past midnight
+        at += timedelta(days=1)
+    return at

@@ -28,7 +28,8 @@ of an XLSX workbook, with these columns (English names; order free; only
     ``:level`` it went to (``county``, ``city``, ``province``...); ``time``
     when it was sent; ``fields`` the fields of the report template it filled
     in, separated by ``;`` (or ``；``, ``、``): the field keys, or their labels
-    in English or Chinese. A report that was not sent has no row.
+    in English or Chinese (a label holding ``、`` itself is read whole). A
+    report that was not sent has no row.
 ``inject``
     ``ref`` the inject's number; ``done`` whether the expected action was
     taken (``yes``/``no``, ``是``/``否``); ``time`` when, if taken. Every
@@ -38,9 +39,12 @@ of an XLSX workbook, with these columns (English names; order free; only
     evaluators' rating ``A``-``D`` or their points (0 to the indicator's
     weight). Time indicators are scored from the times, not from a row.
 
-A ``time`` is an ISO 8601 time with its offset, a clock time (``HH:MM`` or
-``HH:MM:SS``) on the day the drill started, in the drill's own offset (a
-clock time more than 12 hours before the alarm is read as the next day), or
+A ``time`` is an ISO 8601 time with its offset, a date and time as a
+spreadsheet saves it (``2027/9/6 17:21``) or a Chinese form writes it
+(``2027年9月6日17时21分``), a clock time (``HH:MM``, ``HH:MM:SS``, ``17时21分``;
+full-width digits and colons too) on the day the drill started, in the
+drill's own offset (a clock time more than 12 hours before the alarm is read
+as the next day), or
 ``+minutes`` after the alarm (``minutes`` without the ``+`` too: a spreadsheet
 drops it). Nothing may happen before the alarm, nor
 more than a week after it, nor a milestone before one it follows (a
@@ -55,14 +59,13 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from experiments.drill.observation_files import COLUMNS, read_rows
+from experiments.drill.observation_files import COLUMNS, read_rows, split_fields
 from experiments.drill.observation_times import MILESTONES, check_order, minute_of
 from networks.errors import ConfigError
 from networks.i18n import _
@@ -110,7 +113,8 @@ OBSERVATIONS_TABLE = Section(
             + ", ".join(REPORT_KINDS) + "), optionally :level; inject: its number; indicator: "
             "a rating indicator of the form.", "对象", default=REQUIRED),
         Key("time", "string",
-            "When: an ISO 8601 time with offset, a clock time HH:MM on the drill's day, or "
+            "When: an ISO 8601 time with offset, a date and time (2027/9/6 17:21, "
+            "2027年9月6日17时21分), a clock time HH:MM (17时21分) on the drill's day, or "
             "+minutes after the alarm (13.5 without the + too, as spreadsheets save it).", "时间"),
         Key("done", "string", "Whether it happened (yes/no, 是/否).", "是否完成"),
         Key("score", "string", "indicator: the rating A-D, or points.", "评分"),
@@ -370,9 +374,7 @@ def read_observations(
             if minute is None:
                 raise fail("time", _("missing"))
             filled = []
-            for name in (f.strip() for f in re.split(r"[;；、]", row.get("fields", ""))):
-                if not name:
-                    continue
+            for name in split_fields(row.get("fields", ""), names.key):
                 key = names.key(name)
                 if key is None:
                     raise fail(

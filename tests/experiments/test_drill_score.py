@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -709,3 +710,29 @@ def test_a_timed_inject_done_before_its_planned_time_is_warned_of(drill, tmp_pat
     code, _out, err = run(capsys, "--lang", "en", "drill", "score", drill, "--observations", obs,
                           "--overwrite")  # fmt: skip
     assert code == 0 and "planned time" not in err, err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["17:21:30", "17：21：30", "１７：２１：３０", "2027-09-06T17:21:30+08:00", "2027/9/6 17:21:30",
+     "2027-9-6 17:21:30", "2027.9.6 17:21:30", "2027年9月6日17时21分30秒", "2027年9月6日 17:21:30",
+     "17时21分30秒", "17点21分30秒", "+17.2333333333", "＋17.2333333333"],
+)  # fmt: skip
+def test_times_as_evaluators_write_them_are_one_instant(text):
+    # A Chinese input method types full-width colons; WPS and Excel save a date-time cell
+    # as 2027/9/6 17:21; paper forms say 2027年9月6日17时21分.
+    from datetime import datetime, timedelta, timezone
+
+    from experiments.drill.observation_times import minute_of
+
+    alarm = datetime(2027, 9, 6, 17, 4, 16, tzinfo=timezone(timedelta(hours=8)))
+    assert minute_of(text, alarm, lambda c, m: ValueError(m)) == pytest.approx(17 + 14 / 60)
+
+
+@pytest.mark.parametrize("text", ["17;21", "25:10", "17时61分", "2027/13/6 17:21", "2027年9月"])
+def test_a_time_that_is_none_is_refused_quoting_the_cell(text):
+    from experiments.drill.observation_times import minute_of
+
+    alarm = datetime(2027, 9, 6, 17, 4, 16, tzinfo=UTC)
+    with pytest.raises(ValueError, match=re.escape(repr(text))):
+        minute_of(text, alarm, lambda c, m: ValueError(m))
