@@ -204,6 +204,8 @@ def check_line(c: TimeCheck, row: TimeStandard) -> str:
     """One measured row in words: ``T6 Phone first report to city: 12 of 60 min (met)``."""
     if c.minutes is None:
         what = check_minutes(c)
+        if c.share is None:  # "not due by the end of play" says its status already
+            return _("{id} {item}: {what}").format(id=c.id, item=item_text(row.item), what=what)
     else:
         what = _("{minutes} of {target} min").format(
             minutes=mins(c.minutes), target=mins(c.target_min)

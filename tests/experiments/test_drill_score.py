@@ -515,6 +515,13 @@ def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(rev
     assert score.counted_weight == 97
     assert score.total == pytest.approx(100 * 79.3 / 97)
     assert score.conclusion == "good"
+    # A row not due says so once, not "not due by the end of play (not due by the end of play)".
+    from experiments.drill.score_texts import check_line, rows_by_id
+
+    rows = rows_by_id(score)
+    for c in score.checks:
+        line = check_line(c, rows[c.id])
+        assert line.count("not due") == (c.share is None), line
     # T2, T3, T5; the seven ratings below full; inject 6
     assert [(s.kind, s.ref) for s in score.shortfalls] == [
         ("time", "T2"), ("time", "T3"), ("time", "T5"), ("indicator", "R5"),
