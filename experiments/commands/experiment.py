@@ -31,7 +31,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     print(
         _(
-            "{ran} replications run, {skipped} already done ({executor}, {seconds} s); "
+            "{ran} runs made (design point x replication), {skipped} already done "
+            "({executor}, {seconds} s); "
             "summary: {summary}"
         ).format(
             ran=res.ran,

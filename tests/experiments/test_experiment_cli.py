@@ -50,7 +50,7 @@ def test_example_runs_every_point_and_replication(serial_run):
 def test_rerun_resumes_with_nothing_left(serial_run, capsys):
     before = (serial_run / "summary.parquet").read_bytes()
     assert main(["experiment", "run", str(EXAMPLE), "--out", str(serial_run), "--quiet"]) == 0
-    assert "0 replications run, 12 already done" in capsys.readouterr().out
+    assert "0 runs made (design point x replication), 12 already done" in capsys.readouterr().out
     assert (serial_run / "summary.parquet").read_bytes() == before
 
 

@@ -132,7 +132,7 @@ def test_resume_through_the_cli_is_byte_identical_with_the_simulation(tmp_path, 
     (b / "runs" / "p000" / "r00000.json").write_text('{"point": 0, "point_id": "p0')  # cut
     assert main(["experiment", "run", str(exp), "--out", str(b), "--quiet", "--records"]) == 0
     out = capsys.readouterr()
-    assert "3 replications run, 1 already done" in out.out
+    assert "3 runs made (design point x replication), 1 already done" in out.out
     assert "damaged replication files (runs/p000/r00000.json)" in out.err
     assert_same_results(a, b)
 
@@ -248,7 +248,7 @@ def test_a_renamed_copy_of_the_experiment_file_resumes_the_same_folder(tmp_path,
     sim_out = tmp_path / "sim"
     assert main(["experiment", "run", str(first), "--out", str(sim_out), "--quiet"]) == 0
     assert main(["experiment", "run", str(copy), "--out", str(sim_out), "--quiet"]) == 0
-    assert "0 replications run, 2 already done" in capsys.readouterr().out
+    assert "0 runs made (design point x replication), 2 already done" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- metrics
