@@ -24,6 +24,7 @@ from networks.errors import ConfigError
 from networks.i18n import N_, _
 from scenarios.drill import rehearsal
 from scenarios.drill.rehearsal import BANDS, DEFAULT_REHEARSAL_DAYS, MAX_REHEARSAL_DAYS, clip
+from scenarios.incident_cells import CellError, grade_cell
 from scenarios.limits import MIN_FOLLOW_UP_INTERVAL
 from scenarios.validate import Reader, check_num, shown
 
@@ -77,7 +78,6 @@ DEFAULT_REPORTING: dict[str, tuple[float, float, float, float]] = {
     "first_written": (35.0, 35.0, 60.0, 360.0),
     "follow_up_every": (720.0, 720.0, 720.0, 720.0),
 }
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4}
 #: Longest time in minutes any deadline, target or allowance may take (a year).
 MAX_MINUTES = 366 * 24 * 60
 #: Largest relative risk of a hazard (weights are relative; this keeps their sum finite).
@@ -368,12 +368,14 @@ class DrillSpec:
             raise r.error("grades", _("expected a non-empty list of grades (1-4 or 'I'-'IV')"))
         grades = []
         for g in grades_raw:
-            g = _ROMAN.get(g, g) if isinstance(g, str) else g
-            if isinstance(g, bool) or g not in (1, 2, 3, 4):
+            try:  # I-IV, Ⅰ-Ⅳ (the numerals Chinese documents print), Ⅱ级, 重大, 1-4
+                if isinstance(g, bool):
+                    raise CellError("")
+                grades.append(grade_cell(g))
+            except CellError:
                 raise r.error(
                     "grades", _("unknown grade {grade!r} (use 1-4 or 'I'-'IV')").format(grade=g)
-                )
-            grades.append(int(g))
+                ) from None
         kinds = _strs(r, "injects") if r.has("injects") else INJECT_KINDS
         for k in kinds:
             if k not in INJECT_KINDS:

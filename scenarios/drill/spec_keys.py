@@ -61,7 +61,8 @@ DRILL = Section(
             "事件类型",
             default_text="the whole catalogue", allowed_text="hazards of the catalogue"),
         Key("grades", "list", "Grades that may be drawn.", "事件等级", default=[1, 2, 3, 4],
-            allowed_text='1-4 or "I"-"IV"'),
+            allowed_text='1-4, "I"-"IV", "Ⅰ"-"Ⅳ" (with or without 级) or '
+            "特别重大, 重大, 较大, 一般"),
         Key("include_areas", "list", "Areas (township or seat names) the scene must lie in.",
             "限定区域", default=[], allowed_text=_NAMES),
         Key("exclude_areas", "list", "Areas the scene must avoid.", "排除区域", default=[],

@@ -109,6 +109,10 @@ def test_spec_round_trips_and_defaults():
     assert spec.risk_of("flood") == 2 and spec.risk_of("earthquake") == DEFAULT_RISK["earthquake"]
     assert DrillSpec.from_dict(spec.to_dict()) == spec
     assert spec.window_minutes == 1440
+    # The numerals Chinese documents print (Ⅱ, one character), with 级, and the grade names.
+    zh = DrillSpec.from_dict({"drill": {**BASE["drill"], "grades": ["Ⅱ", "Ⅲ级", "一般", "I"]}})
+    assert zh.grades == (1, 2, 3, 4)
+    assert DrillSpec.from_dict({"drill": {**BASE["drill"], "grades": ["Ⅱ级"]}}).grades == (2,)
 
 
 def test_risk_can_come_from_a_scenarios_background_rates():
@@ -128,6 +132,8 @@ def test_risk_can_come_from_a_scenarios_background_rates():
     [
         ({"end": "2026-11-30T08:00"}, "drill.end"),
         ({"grades": ["V"]}, "drill.grades"),
+        ({"grades": [True]}, "drill.grades"),
+        ({"grades": ["Ⅴ"]}, "drill.grades"),
         ({"hazards": ["alien_invasion"]}, "drill.hazards"),
         ({"injects": ["earthquake"]}, "drill.injects"),
         ({"type": "musical"}, "drill.type"),
