@@ -187,8 +187,8 @@ def plot_network(
     marked = [np.asarray(i, dtype=np.int64) for i in (layers or {}).values()]
     marked += [np.asarray([int(n) for n, _name in _pairs(labels)], dtype=np.int64)]
     idx = np.concatenate(marked) if marked else np.zeros(0, dtype=np.int64)
-    loc = legend_corner(ax, (nd.x[idx], nd.y[idx]))  # the corner hiding no facility
-    ax.legend(handles=handles, loc=loc, fontsize=7, framealpha=0.85)
+    # the corner hiding no facility and no name
+    place_legend(ax, (nd.x[idx], nd.y[idx]), handles=handles, fontsize=7, framealpha=0.85)
     credit = network_credit(network)
     if credit:  # ODbL: every map of OpenStreetMap roads names them (synthetic ones owe no one)
         draw_credit(ax, credit)
@@ -313,6 +313,61 @@ def legend_corner(ax: Any, marks: Any, points: Any = None, *, share: float = 0.4
 
     cost = {c: 1000 * inside(marks, c) + inside(points, c) for c in _CORNERS}
     return min(_CORNERS, key=lambda c: (cost[c], _CORNERS.index(c)))
+
+
+def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
+    """Draw the legend in the corner of a map where it hides least.
+
+    Each corner is tried with the legend as it will be drawn (its real size,
+    not a guess): a station or other mark under it (``marks``) costs most,
+    then a text already on the axes it overlaps (a station's name, a place
+    name, the data credit), then another point (``points``, such as
+    incidents). Ties go to the upper right. Without a renderer to measure
+    with, :func:`legend_corner`'s fixed boxes decide.
+
+    Parameters
+    ----------
+    ax
+        The map's axes, its limits set and its names written.
+    marks
+        ``(x, y)`` arrays of the stations and labelled nodes.
+    points
+        ``(x, y)`` arrays of other points, or ``None``.
+    **kw
+        Passed to :meth:`matplotlib.axes.Axes.legend` (handles, font size...).
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+    """
+    fig = ax.figure
+    get = getattr(fig.canvas, "get_renderer", None)
+    renderer = get() if callable(get) else None
+    if renderer is None:
+        return ax.legend(loc=legend_corner(ax, marks, points), **kw)
+    ax.apply_aspect()  # the axes' final box, which an equal aspect sets only when drawn
+
+    def shown(xy: Any) -> np.ndarray:
+        if xy is None:
+            return np.zeros((0, 2))
+        x, y = (np.asarray(v, dtype=float).ravel() for v in xy)
+        return ax.transData.transform(np.column_stack([x, y])) if x.size else np.zeros((0, 2))
+
+    m, p = shown(marks), shown(points)
+    texts = [t.get_window_extent(renderer) for t in ax.texts if t.get_visible()]
+
+    def under(box: Any, xy: np.ndarray) -> int:
+        x, y = xy[:, 0], xy[:, 1]
+        return int(np.count_nonzero((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)))
+
+    best = None
+    for k, corner in enumerate(_CORNERS):
+        box = ax.legend(loc=corner, **kw).get_window_extent(renderer)
+        cost = 10_000 * under(box, m) + 1000 * sum(box.overlaps(t) for t in texts) + under(box, p)
+        if best is None or (cost, k) < best[0]:
+            best = ((cost, k), corner)
+    assert best is not None
+    return ax.legend(loc=best[1], **kw)
 
 
 def label_nodes(

@@ -207,7 +207,7 @@ def plot_incident_map(
     from matplotlib.colors import Normalize
     from matplotlib.lines import Line2D
 
-    from networks.plot import legend_corner, plot_network
+    from networks.plot import place_legend, plot_network
 
     st = records.stations
     names = [
@@ -250,8 +250,8 @@ def plot_incident_map(
                    label=_("unserved ({n})").format(n=int(bad.sum())))
         )  # fmt: skip
     # The corner hiding no station, and as few incidents as can be.
-    loc = legend_corner(ax, (network.nodes.x[st["node"]], network.nodes.y[st["node"]]), (nx, ny))
-    ax.legend(handles=handles, loc=loc, fontsize=7, framealpha=0.85)
+    place_legend(ax, (network.nodes.x[st["node"]], network.nodes.y[st["node"]]), (nx, ny),
+                 handles=handles, fontsize=7, framealpha=0.85)  # fmt: skip
     return fig
 
 

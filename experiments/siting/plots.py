@@ -124,7 +124,7 @@ def plot_coverage_map(
     from matplotlib.colors import Normalize
 
     from networks.fonts import use_cjk_fonts
-    from networks.plot import colour_bar, fitted_norm, legend_corner, plot_network
+    from networks.plot import colour_bar, fitted_norm, place_legend, plot_network
 
     use_cjk_fonts()
     prob = result.problem
@@ -182,10 +182,9 @@ def plot_coverage_map(
         handle = _isochrone(ax, net, minutes, budget, "#0050a0")
         legend = ax.get_legend()
         drawn = np.concatenate([np.asarray(v, dtype=np.int64) for v in shown.values()])
-        ax.legend(
-            handles=[*legend.legend_handles, handle], fontsize=7, framealpha=0.85,
-            loc=legend_corner(ax, (net.nodes.x[drawn], net.nodes.y[drawn])),
-        )  # fmt: skip
+        handles = [*legend.legend_handles, handle]
+        place_legend(ax, (net.nodes.x[drawn], net.nodes.y[drawn]),
+                     handles=handles, fontsize=7, framealpha=0.85)  # fmt: skip
     colour_bar(sc, pooled, ax=axes, label=_("travel from the nearest site (min)"))
     fig.suptitle(
         _("{task}: {model} siting, roads within {minutes} min of a site shaded blue").format(

@@ -229,3 +229,28 @@ def test_the_map_legend_hides_no_station():
     fig = plot_incident_map(town, rec)
     assert _covered(fig, x[corner], y[corner]) == 0
     plt.close(fig)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_demo_map_legend_covers_no_station_and_no_name(lang):
+    # A new user found "Nanshan Station" written over the legend of the demo's incident
+    # map: fixed boxes of 40 % of the axes tied at every corner, whatever the legend's size.
+    from experiments.demo import demo_config
+    from experiments.runner import run_replication
+
+    cfg = demo_config()
+    region = cfg.region()
+    net, stations = region.network, region.stations
+    rec = run_replication(cfg, replication=0, region=region).records
+    with i18n.language(lang):
+        fig = plot_incident_map(net, rec)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    names = [t for t in ax.texts if t.get_text().strip()]
+    assert len(names) >= len(stations)
+    hit = [t.get_text() for t in names if box.overlaps(t.get_window_extent())]
+    assert hit == []
+    x, y = net.nodes.x[rec.stations["node"]], net.nodes.y[rec.stations["node"]]
+    assert _covered(fig, x, y) == 0
+    plt.close(fig)
