@@ -22,6 +22,7 @@ from experiments.locations import (
     resolve_location,
 )
 from experiments.run_keys import location_keys
+from experiments.table_values import read_value
 from networks.errors import ConfigError
 from networks.i18n import N_, _
 from networks.roadnet import RoadNetwork
@@ -45,7 +46,9 @@ _GEO = (
     " A GeoJSON, GeoPackage or Shapefile table holds Point features with these attributes, "
     "in any coordinate reference system (reprojected to WGS84; a GeoJSON without one is WGS84). "
     "A Shapefile column name cut to 10 characters (turnout_mi) is read as the column it begins."
-    " A header may name a column by its Chinese term instead (名称, 层级, 经度, 纬度...)."
+    " A header may name a column by its Chinese term instead (名称, 层级, 经度, 纬度...), and"
+    " a tier, capability or item may be written in Chinese (乡镇, 县级; 综合, 消防; 帐篷);"
+    " an error names the column as the file heads it."
 )
 #: A stations table: one row per capability of a station (``facilities.stations``).
 STATIONS_TABLE = Section(
@@ -246,8 +249,8 @@ def _group_rows(
     def one_of(
         row: TableRow, col: str, choices: Sequence[str], message: Callable[[Any, str], str]
     ) -> Any:
-        """The cell ``col``, one of ``choices``; else ``message(value, choices listed)``."""
-        v = need(row, col)
+        """The cell ``col``, one of ``choices`` (or its Chinese term, 乡镇 for township)."""
+        v = read_value(need(row, col), col, choices)
         if v not in choices:
             raise ConfigError(message(v, ", ".join(choices)), source=source, key=row.key(col))
         return v

@@ -20,7 +20,7 @@ import csv
 import io
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -316,11 +316,14 @@ class TableRow:
 
     cells: dict[str, Any]
     where: str
+    #: Column -> the header the file gives it, where another (名称 for name).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def key(self, column: str | None = None) -> str:
-        """The error key of this row, or of one of its cells."""
+        """The error key of this row, or of one of its cells (as the file heads it)."""
         if column is None:
             return self.where
+        column = self.headers.get(column, column)
         if self.where.startswith("features["):
             return f"{self.where}.properties.{column}"
         return _("{where}, column {column}").format(where=self.where, column=column)
@@ -429,7 +432,8 @@ def _renamed(row: TableRow, headers: Mapping[str, str], csv_file: bool, src: str
             raise ConfigError(text.format(name=name, first=first, second=c), source=src,
                               key=where.key(c))  # fmt: skip
         cells[name] = v
-    return TableRow(cells, row.where)
+    given = {headers[c]: c for c in row.cells if headers.get(c, c) != c}  # errors name these
+    return TableRow(cells, row.where, given)
 
 
 def _csv_rows(path: Path) -> list[TableRow]:
@@ -490,9 +494,5 @@ def _csv_rows(path: Path) -> list[TableRow]:
 
 
 def read_table(path: Path) -> list[dict[str, Any]]:
-    """Rows of a CSV, GeoJSON, GeoPackage or Shapefile table as plain dicts.
-
-    Point geometry becomes ``lon``/``lat`` columns (in WGS84). See :func:`read_rows`
-    for what is read and what is refused.
-    """
+    """Rows of a table as plain dicts (:func:`read_rows`; a Point becomes ``lon``/``lat``)."""
     return [row.cells for row in read_rows(path)]

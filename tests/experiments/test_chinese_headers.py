@@ -52,3 +52,45 @@ def test_a_siting_table_reads_chinese_headers_and_still_refuses_unknown_ones(tmp
     path.write_text("名字,经度,纬度\n甲,121.47,31.23\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="名字"):
         read_rows(path, columns=SITING_TABLE.ordered, headers=SITING_TABLE.chinese)
+
+
+#: The same table as a county bureau fills it in: Chinese headers and Chinese values.
+STATIONS_ZH_VALUES = STATIONS_ZH.replace(",township,", ",乡镇,").replace(",city,", ",市级,")
+STATIONS_ZH_VALUES = (
+    STATIONS_ZH_VALUES.replace(",general,", ",综合,").replace(",fire,", ",消防,")
+    .replace(",medical,", ",医疗救护,")
+)  # fmt: skip
+
+
+def test_chinese_tiers_and_capabilities_read_as_the_english_ones(tmp_path, county):
+    en, zh = tmp_path / "en.csv", tmp_path / "zh.csv"
+    en.write_text(STATIONS_EN, encoding="utf-8")
+    zh.write_text(STATIONS_ZH_VALUES, encoding="utf-8")
+    assert "township" not in STATIONS_ZH_VALUES and "general" not in STATIONS_ZH_VALUES
+    assert (
+        table_facilities(zh, "stations", county)[0] == table_facilities(en, "stations", county)[0]
+    )
+
+
+def test_a_depots_item_in_chinese_reads_as_its_key(tmp_path, county):
+    en, zh = tmp_path / "en.csv", tmp_path / "zh.csv"
+    en.write_text("name,tier,landmark,item,quantity\nD,county,County Seat,tents,10\n"
+                  "D,county,County Seat,drinking_water,5\n", encoding="utf-8")  # fmt: skip
+    zh.write_text("名称,层级,地标,物资品类,储备数量\nD,县级,County Seat,帐篷,10\n"
+                  "D,县级,County Seat,饮用水,5\n", encoding="utf-8")  # fmt: skip
+    assert table_facilities(zh, "depots", county)[0] == table_facilities(en, "depots", county)[0]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [(("村委会", "综合", "2.0"), "层级"), (("乡镇", "挖掘", "2.0"), "专业类别"),
+     (("乡镇", "综合", "-1"), "出动用时")],
+)  # fmt: skip
+def test_an_error_names_the_column_as_the_file_heads_it(tmp_path, county, cells, column):
+    tier, cap, turnout = cells
+    path = tmp_path / "zh.csv"
+    path.write_text(f"名称,层级,地标,专业类别,队伍人数,出动用时\n甲,{tier},Xiba Town,{cap},30,"
+                    f"{turnout}\n", encoding="utf-8")  # fmt: skip
+    with pytest.raises(ConfigError) as exc:
+        table_facilities(path, "stations", county)
+    assert f"column {column}" in str(exc.value), str(exc.value)
