@@ -46,6 +46,7 @@ METRIC_LABELS = {
     "warning_teams_staged": N_("warning_teams_staged"),
     "warning_stock_units": N_("warning_stock_units"),
     "moveup_coverage_share": N_("moveup_coverage_share"),
+    "moveup_expected_coverage_share": N_("moveup_expected_coverage_share"),
     "moveup_moves_per_day": N_("moveup_moves_per_day"),
     "moveup_moves": N_("moveup_moves"),
     "moveup_move_min_mean": N_("moveup_move_min_mean"),

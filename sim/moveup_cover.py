@@ -299,6 +299,54 @@ def series_sorted(
     return _from_zero(time, free, share)
 
 
+def expected_sorted(
+    model: CoverModel, time: np.ndarray, post: np.ndarray, step: np.ndarray, *, chunk: int = 16384
+) -> np.ndarray:
+    """MEXCLP's expected coverage after each instant of :func:`series_sorted`'s events.
+
+    What the policies maximise (:meth:`CoverModel.expected`: a group covered by
+    ``n`` free teams counts ``1 - q**n`` of its demand), where the plain share
+    counts it whole once one team covers it; so after a burst of dispatches a
+    move can lower the plain share while it raises this one.
+
+    Parameters
+    ----------
+    model
+        The capability's coverage model (its ``q``).
+    time, post, step
+        As :func:`series_sorted` takes them (in time order, within the run).
+    chunk
+        Events whose counts per post are held at once (bounds the memory on
+        regions of many posts).
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per instant of :func:`series_sorted`'s ``time`` (the start
+        included), in its order.
+    """
+    n_posts = len(model.posts)
+    out = np.zeros(time.size)
+    if model.weight.size and time.size:
+        counts = np.zeros(n_posts)
+        for a in range(0, time.size, chunk):
+            b = min(a + chunk, time.size)
+            steps = np.zeros((b - a, n_posts))
+            steps[np.arange(b - a), post[a:b]] = step[a:b]
+            c = counts + np.cumsum(steps, axis=0)
+            # Within one instant a team may leave before it is counted in (a -1 before its +1):
+            # only each instant's last row is kept, and no count below 0 is raised to a power.
+            n = np.maximum(c, 0.0) @ model.cover.T
+            out[a:b] = (1.0 - model.q**n) @ model.weight
+            counts = c[-1]
+    last = np.ones(time.size, dtype=bool)
+    last[:-1] = time[1:] != time[:-1]
+    out = out[last]
+    if not time.size or time[0] > 0:  # nobody at a post before the first event
+        out = np.concatenate([[0.0], out])
+    return out
+
+
 def _series_dense(
     model: CoverModel, ev: np.ndarray, end: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -23,14 +23,25 @@ from typing import Any
 import numpy as np
 
 from networks.i18n import N_
-from sim.moveup_cover import CoverModel, coverage_series, series_sorted, time_average
+from sim.moveup_cover import (
+    CoverModel,
+    coverage_series,
+    expected_sorted,
+    series_sorted,
+    time_average,
+)
 from sim.records import RunRecords
 
 #: Columns of the ``coverage`` table.
-COVERAGE_COLUMNS = ("time", "capability", "free_at_posts", "share")
+COVERAGE_COLUMNS = ("time", "capability", "free_at_posts", "share", "expected_share")
 #: Move-up's metrics in a run's summary table: (key, label, unit kind).
 MOVEUP_HEADLINE = (
     ("moveup_coverage_share", N_("demand covered by a free team, time average"), "share"),
+    (
+        "moveup_expected_coverage_share",
+        N_("expected coverage (teams busy with probability q), time average"),
+        "share",
+    ),
     ("moveup_moves_per_day", N_("move-ups per day"), "count"),
     ("moveup_move_min_mean", N_("drive of a move-up, mean"), "min"),
 )
@@ -163,8 +174,10 @@ def coverage_table(
     -------
     dict
         Columns :data:`COVERAGE_COLUMNS`: ``time`` (minutes), ``capability``,
-        ``free_at_posts`` (free teams standing at candidate posts) and
-        ``share`` (of the capability's demand within reach of one of them).
+        ``free_at_posts`` (free teams standing at candidate posts), ``share``
+        (of the capability's demand within reach of one of them) and
+        ``expected_share`` (the expected coverage the policies maximise, each
+        team busy with probability ``q``: :func:`sim.moveup_cover.expected_sorted`).
     """
     team, time, station, step = post_events(
         records, team_base=team_base, arrive=arrive, move_seq=move_seq, way=way
@@ -200,12 +213,14 @@ def coverage_table(
         cols["time"].append(t)
         cols["free_at_posts"].append(free.astype(np.int64))
         cols["share"].append(share)
+        cols["expected_share"].append(expected_sorted(model, time[rows], p, step[rows]))
     if not models:
         return {
             "time": np.zeros(0),
             "capability": np.zeros(0, dtype=str),
             "free_at_posts": np.zeros(0, np.int64),
             "share": np.zeros(0),
+            "expected_share": np.zeros(0),
         }
     names = np.asarray(list(models), dtype=str)
     return {
@@ -213,6 +228,7 @@ def coverage_table(
         "capability": np.repeat(names, [t.size for t in cols["time"]]),
         "free_at_posts": np.concatenate(cols["free_at_posts"]),
         "share": np.concatenate(cols["share"]).astype(np.float64),
+        "expected_share": np.concatenate(cols["expected_share"]).astype(np.float64),
     }
 
 
@@ -260,7 +276,9 @@ def moveup_summary(records: RunRecords) -> dict[str, Any]:
         per move-up that arrived within the run), ``coverage_share``
         (time-averaged share of demand within ``cover_min`` of a free team at
         its station over the incident period, over the capabilities weighted
-        by their demand) and ``coverage`` (the same per capability).
+        by their demand), ``expected_coverage_share`` (the same average of the
+        expected coverage the policies maximise) and ``coverage`` (the plain
+        share per capability).
     """
     from sim.summary import _num
 
@@ -276,7 +294,8 @@ def moveup_summary(records: RunRecords) -> dict[str, Any]:
     minutes = minutes[~np.isnan(minutes)]
     weights = (records.meta.get("moveup") or {}).get("demand_weights", {})
     per_cap: dict[str, Any] = {}
-    total_w = acc = 0.0
+    total_w = acc = acc_e = 0.0
+    expected = cov.get("expected_share")  # records saved before it had the column: none
     for cap in dict.fromkeys(cov["capability"].tolist()):
         sel = cov["capability"] == cap
         avg = time_average(cov["time"][sel] - records.start, cov["share"][sel], span)
@@ -285,10 +304,15 @@ def moveup_summary(records: RunRecords) -> dict[str, Any]:
         if avg == avg and w > 0:
             total_w += w
             acc += w * avg
+            if expected is not None:
+                acc_e += w * time_average(cov["time"][sel] - records.start, expected[sel], span)
     return {
         "moves": n,
         "moves_per_day": _num(n_window / (span / 1440.0)) if span > 0 else None,
         "move_min_mean": _num(minutes.mean()) if minutes.size else None,
         "coverage_share": _num(acc / total_w) if total_w > 0 else None,
+        "expected_coverage_share": (
+            _num(acc_e / total_w) if total_w > 0 and expected is not None else None
+        ),
         "coverage": per_cap,
     }

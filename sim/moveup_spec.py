@@ -104,9 +104,10 @@ class MoveupSpec:
         Stations a MEXCLP move may go to (:data:`POSTS`).
     keep_last_team
         No move takes the last free team of a capability from a station that
-        held the capability at the start (a team on its way back to it
-        counts as there): a township keeps its own team rather than being
-        emptied to cover the county seat (乡镇站不抽空).
+        held the capability at the start (a team on its way back to it, or
+        moving in, counts as there, as every policy counts it): a township
+        keeps its own team rather than being emptied to cover the county seat
+        (乡镇站不抽空).
     tables
         Compliance tables given by the user: ``(capability, levels)``, level
         ``k`` (from 1) listing the ``k`` station names (repeats allowed) where
@@ -324,8 +325,8 @@ MOVEUP = Section(
             'capability at the start) or "all" stations of the region.', "可调往站点",
             default="bases", choices=POSTS),
         Key("keep_last_team", "boolean", "No move takes the last free team of a capability "
-            "from a station that held the capability at the start (a team on its way back "
-            "counts as there): townships are not emptied to cover others.",
+            "from a station that held the capability at the start (a team on its way back or "
+            "moving in counts as there): townships are not emptied to cover others.",
             "乡镇站不抽空（保留本站最后一支队伍）", default=False),
         Key("tables", "table", "compliance: your own table per capability.", "覆盖对照表",
             default={}),

@@ -13,7 +13,13 @@ import sim
 from scenarios.distributions import Fixed
 from scenarios.stream import Requirement
 from sim.facilities import Station, TeamSpec
-from sim.moveup_cover import CoverModel, _series_dense, coverage_series, time_average
+from sim.moveup_cover import (
+    CoverModel,
+    _series_dense,
+    coverage_series,
+    expected_sorted,
+    time_average,
+)
 from sim.moveup_records import COVERAGE_COLUMNS, incident_window, moveup_summary, post_events
 from sim.moveup_spec import MoveupSpec
 from sim.summary import utilisation
@@ -141,7 +147,7 @@ def test_moves_keep_the_limits_and_the_fleet_consistent(case, spec):
     check_move_records(eng, rec)
     for col, x in _coverage_by_definition(eng, rec).items():
         assert rec.coverage[col].dtype == x.dtype
-        if col == "share":  # summed in another order here
+        if col in ("share", "expected_share"):  # summed in another order here
             np.testing.assert_allclose(rec.coverage[col], x, rtol=0, atol=1e-12)
         else:
             np.testing.assert_array_equal(rec.coverage[col], x, err_msg=col)
@@ -182,6 +188,9 @@ def test_moves_keep_the_limits_and_the_fleet_consistent(case, spec):
     assert total == pytest.approx(float(spent.sum()), abs=0.5e-4 * teams * span + 1e-9)
     s = moveup_summary(rec)
     assert s["moves"] == len(mv["team"])
+    if s["expected_coverage_share"] is not None:
+        e = cov["expected_share"]
+        assert e.min() - 1e-6 <= s["expected_coverage_share"] <= e.max() + 1e-6
     for cap, avg in s["coverage"].items():
         if avg is not None:
             sel = cov["share"][cov["capability"] == cap]
@@ -334,13 +343,17 @@ def _series_by_definition(model, events, end):
     last = np.append(time[1:] != time[:-1], True) if len(time) else np.zeros(0, bool)
     time, counts = time[last], counts[last]
     share = np.zeros(len(time))
+    expected = np.zeros(len(time))
     for k, row in enumerate(counts > 0):  # a group is covered when a post covering it has a team
         if model.weight.size:
             share[k] = ((row.astype(np.float64) @ model.cover.T) > 0) @ model.weight
+            expected[k] = model.expected(np.maximum(counts[k], 0).astype(np.float64))
     free = counts.sum(axis=1).astype(np.float64)
     if not len(time) or time[0] > 0:
-        time, free, share = (np.concatenate([[0.0], x]) for x in (time, free, share))
-    return time, free, share
+        time, free, share, expected = (
+            np.concatenate([[0.0], x]) for x in (time, free, share, expected)
+        )
+    return time, free, share, expected
 
 
 def _coverage_by_definition(eng, rec):
@@ -356,11 +369,12 @@ def _coverage_by_definition(eng, rec):
         sel = [k for k in range(len(team)) if eng.team_cap[team[k]] == cap
                and station[k] in post_of]  # fmt: skip
         ev = np.asarray([(time[k], post_of[station[k]], step[k]) for k in sel]).reshape(-1, 3)
-        t, free, share = _series_by_definition(model, ev, rec.end)
+        t, free, share, expected = _series_by_definition(model, ev, rec.end)
         cols["time"].append(t)
         cols["capability"].append([name] * len(t))
         cols["free_at_posts"].append(free.astype(np.int64))
         cols["share"].append(share)
+        cols["expected_share"].append(expected)
     if not eng._mu_start:
         return {}
     return {
@@ -368,6 +382,7 @@ def _coverage_by_definition(eng, rec):
         "capability": np.asarray(sum(cols["capability"], []), dtype=str),
         "free_at_posts": np.concatenate(cols["free_at_posts"]),
         "share": np.concatenate(cols["share"]),
+        "expected_share": np.concatenate(cols["expected_share"]),
     }
 
 
@@ -397,6 +412,11 @@ def test_coverage_over_time_is_the_count_per_post_after_each_instant(seed, n_pos
     dense = _series_dense(model, kept[np.argsort(kept[:, 0], kind="stable")], end)
     for x, y in zip((time, free, share), dense, strict=True):
         np.testing.assert_array_equal(x, y)
+    # The expected coverage the policies maximise, at the same instants.
+    order = kept[np.argsort(kept[:, 0], kind="stable")]
+    got = expected_sorted(model, order[:, 0], order[:, 1].astype(np.int64),
+                          order[:, 2].astype(np.int64), chunk=7)  # several chunks  # fmt: skip
+    np.testing.assert_allclose(got, want[3], rtol=0, atol=1e-12)
 
 
 def test_coverage_over_time_matches_a_hand_count():
@@ -408,6 +428,11 @@ def test_coverage_over_time_matches_a_hand_count():
     assert t.tolist() == [0, 10, 30, 40] and free.tolist() == [2, 1, 2, 1]
     assert share.tolist() == [1.0, 0.5, 1.0, 0.5]
     assert time_average(t, share, 60.0) == pytest.approx((10 + 0.5 * 20 + 10 + 0.5 * 20) / 60)
+    # Teams busy half the time: two teams at post 0 cover its half 1 - 0.5^2, one 1 - 0.5.
+    busy = CoverModel(tt, [0, 1], np.array([1.0, 1.0, 2.0]), 600.0, 0.5)
+    ev = np.array([[0, 0, 1], [0, 0, 1], [10, 0, -1], [20, 1, 1]], float)
+    got = expected_sorted(busy, ev[:, 0], ev[:, 1].astype(np.int64), ev[:, 2].astype(np.int64))
+    assert got.tolist() == [0.375, 0.25, 0.5]
 
 
 @settings(max_examples=60, deadline=None)

@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,11 +26,12 @@ def _at_post(eng: Engine, station: int, cap: int) -> int:
     return len(eng.free_home[station][cap]) + back
 
 
-def test_a_township_keeps_its_only_team():
-    # B's only team is out for an hour; the derived table would move A's only team to B.
+@pytest.mark.parametrize("policy", ["compliance", "mexclp"])
+def test_a_township_keeps_its_only_team(policy):
+    # B's only team is out for an hour; either policy would move A's only team to B.
     net, stations = _line(a_teams=1)
     stream = stream_from([0.0, 30.0], [4, 4], requirements=FIRE, control=[60, 5], clear=[0, 0])
-    spec = MoveupSpec(demand=AT_B, busy_probability=0.0, min_gap_min=0.0)
+    spec = MoveupSpec(policy=policy, demand=AT_B, busy_probability=0.0, min_gap_min=0.0)
     moved = _run(net, stations, stream, moveup=spec)
     assert (moved.moves["from_station"] == 0).any()
     kept = _run(net, stations, stream, moveup=replace(spec, keep_last_team=True))
