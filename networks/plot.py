@@ -188,10 +188,10 @@ def plot_network(
     marked += [np.asarray([int(n) for n, _name in _pairs(labels)], dtype=np.int64)]
     idx = np.concatenate(marked) if marked else np.zeros(0, dtype=np.int64)
     # the corner hiding no facility and no name
-    place_legend(ax, (nd.x[idx], nd.y[idx]), handles=handles, fontsize=7, framealpha=0.85)
     credit = network_credit(network)
     if credit:  # ODbL: every map of OpenStreetMap roads names them (synthetic ones owe no one)
         draw_credit(ax, credit)
+    place_legend(ax, (nd.x[idx], nd.y[idx]), handles=handles, fontsize=7, framealpha=0.85)
     return fig
 
 
@@ -319,11 +319,13 @@ def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
     """Draw the legend in the corner of a map where it hides least.
 
     Each corner is tried with the legend as it will be drawn (its real size,
-    not a guess): a station or other mark under it (``marks``) costs most,
-    then a text already on the axes it overlaps (a station's name, a place
-    name, the data credit), then another point (``points``, such as
-    incidents). Ties go to the upper right. Without a renderer to measure
-    with, :func:`legend_corner`'s fixed boxes decide.
+    not a guess), judged in order: the fewest stations or other marks under
+    it (``marks``), then the fewest texts already on the axes it overlaps (a
+    station's name, a place name, the data credit), then the fewest other
+    points (``points``, such as incidents); ties go to the upper right. Call
+    it once the figure's other parts are drawn (its credit, colour bar and
+    title). On a canvas that cannot measure, :func:`legend_corner`'s fixed
+    boxes decide.
 
     Parameters
     ----------
@@ -341,10 +343,8 @@ def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
     matplotlib.legend.Legend
     """
     fig = ax.figure
-    get = getattr(fig.canvas, "get_renderer", None)
-    renderer = get() if callable(get) else None
-    if renderer is None:
-        return ax.legend(loc=legend_corner(ax, marks, points), **kw)
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()  # constrained layout: the axes' final place and size
     ax.apply_aspect()  # the axes' final box, which an equal aspect sets only when drawn
 
     def shown(xy: Any) -> np.ndarray:
@@ -353,21 +353,22 @@ def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
         x, y = (np.asarray(v, dtype=float).ravel() for v in xy)
         return ax.transData.transform(np.column_stack([x, y])) if x.size else np.zeros((0, 2))
 
-    m, p = shown(marks), shown(points)
-    texts = [t.get_window_extent(renderer) for t in ax.texts if t.get_visible()]
-
     def under(box: Any, xy: np.ndarray) -> int:
         x, y = xy[:, 0], xy[:, 1]
         return int(np.count_nonzero((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)))
 
-    best = None
-    for k, corner in enumerate(_CORNERS):
-        box = ax.legend(loc=corner, **kw).get_window_extent(renderer)
-        cost = 10_000 * under(box, m) + 1000 * sum(box.overlaps(t) for t in texts) + under(box, p)
-        if best is None or (cost, k) < best[0]:
-            best = ((cost, k), corner)
-    assert best is not None
-    return ax.legend(loc=best[1], **kw)
+    try:  # any canvas: without a renderer of its own, matplotlib measures with the figure's
+        m, p = shown(marks), shown(points)
+        texts = [t.get_window_extent() for t in ax.texts if t.get_visible()]
+        costs = []
+        for k, corner in enumerate(_CORNERS):
+            box = ax.legend(loc=corner, **kw).get_window_extent()
+            # In order: a station hidden, then a name or the credit, then other points.
+            costs.append((under(box, m), sum(box.overlaps(t) for t in texts), under(box, p), k))
+    except (AttributeError, RuntimeError):  # pragma: no cover - a canvas that cannot measure
+        return ax.legend(loc=legend_corner(ax, marks, points), **kw)
+    best = _CORNERS[min(costs)[3]]
+    return ax.legend(loc=best, **kw)
 
 
 def label_nodes(

@@ -160,6 +160,7 @@ def plot_coverage_map(
     # One scale for both panels, so a colour means the same minutes in each.
     norm = Normalize(0.0, max_minutes) if max_minutes else fitted_norm(pooled)
     labels = site_labels(result, names=names, names_zh=names_zh)
+    legends = []
     for ax, (label, sites, stats, layers), minutes in zip(axes, panels, minutes_of, strict=True):
         title = _("{siting}: {n} {facilities}, {share} of demand within {minutes} min").format(
             siting=label,
@@ -180,17 +181,18 @@ def plot_coverage_map(
         if (~ok).any():
             ax.scatter(net.nodes.x[~ok], net.nodes.y[~ok], s=8, c="#d00000", marker="x", zorder=3)
         handle = _isochrone(ax, net, minutes, budget, "#0050a0")
-        legend = ax.get_legend()
         drawn = np.concatenate([np.asarray(v, dtype=np.int64) for v in shown.values()])
-        handles = [*legend.legend_handles, handle]
-        place_legend(ax, (net.nodes.x[drawn], net.nodes.y[drawn]),
-                     handles=handles, fontsize=7, framealpha=0.85)  # fmt: skip
+        legends.append((ax, drawn, [*ax.get_legend().legend_handles, handle]))
     colour_bar(sc, pooled, ax=axes, label=_("travel from the nearest site (min)"))
     fig.suptitle(
         _("{task}: {model} siting, roads within {minutes} min of a site shaded blue").format(
             task=task_label(prob.task), model=model_text(prob.task.model), minutes=f"{budget:g}"
         )
     )
+    # Placed last: the colour bar and the title move the panels (constrained layout).
+    for ax, drawn, handles in legends:
+        place_legend(ax, (net.nodes.x[drawn], net.nodes.y[drawn]),
+                     handles=handles, fontsize=7, framealpha=0.85)  # fmt: skip
     return fig
 
 

@@ -116,3 +116,46 @@ def test_a_name_at_the_right_edge_reads_to_the_left_of_its_node():
     assert drawn["East"].xyann[0] < 0
     assert drawn["West"].get_horizontalalignment() == "left" and drawn["West"].xyann[0] > 0
     plt.close(fig)
+
+
+def test_a_name_under_the_legend_outweighs_any_number_of_points():
+    # Costs in order, not summed: 1001 incidents near each other corner must not push the
+    # legend over a station's name.
+    from matplotlib.lines import Line2D
+
+    from networks.plot import place_legend
+
+    fig, ax = plt.subplots(figsize=(8, 8))
+    ax.set_xlim(0, 10000)
+    ax.set_ylim(0, 10000)
+    ax.set_aspect("equal")
+    name = ax.text(300, 9700, "Nanshan Station", va="top")
+    rng = np.random.default_rng(0)
+    px = np.r_[rng.uniform(9000, 9500, 1001), rng.uniform(500, 1000, 2002)]
+    py = np.r_[rng.uniform(9000, 9500, 1001), rng.uniform(500, 1000, 2002)]
+    px[2002:] += 8500  # lower right
+    handles = [Line2D([], [], label=f"layer {i}") for i in range(4)]
+    legend = place_legend(ax, (np.array([]), np.array([])), (px, py), handles=handles)
+    fig.canvas.draw()
+    assert not legend.get_window_extent().overlaps(name.get_window_extent())
+    assert len([c for c in ax.get_children() if c is ax.get_legend()]) == 1
+    plt.close(fig)
+
+
+def test_the_legend_is_placed_with_the_osm_credit_already_drawn(monkeypatch):
+    # The legend must see the credit (ODbL) to keep clear of it: drawn first, then placed.
+    import networks.plot as plot
+
+    seen = []
+    place = plot.place_legend
+
+    def spy(ax, *args, **kw):
+        seen.append([t.get_text() for t in ax.texts])
+        return place(ax, *args, **kw)
+
+    monkeypatch.setattr(plot, "network_credit", lambda net: "© OpenStreetMap contributors")
+    monkeypatch.setattr(plot, "place_legend", spy)
+    net = road_network(3, [(0, 1, 60.0), (1, 2, 60.0)])
+    fig = plot.plot_network(net, layers={"stations": np.array([0])})
+    assert seen and "© OpenStreetMap contributors" in seen[-1]
+    plt.close(fig)
