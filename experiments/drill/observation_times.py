@@ -98,7 +98,7 @@ _PLAIN_MINUTES = re.compile(r"\d+(\.\d*)?|\.\d+")
 #: 2027.9.6 17:21, and a clock time alone: 17时21分, 17点21分30秒.
 _WRITTEN = re.compile(
     r"(?:(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T\s]?\s*)?"
-    r"(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*(?:[:分]\s*(?:(\d{1,2})\s*秒?)?)?"
+    r"(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*(?::\s*(\d{1,2})|分(?:\s*(\d{1,2})\s*秒)?)?"
 )
 
 
@@ -175,9 +175,10 @@ def _written_time(text: str, alarm: datetime) -> datetime:
     if written is None:
         at = datetime.fromisoformat(text)
         return at if at.tzinfo is not None else at.replace(tzinfo=alarm.tzinfo)
-    year, month, day, hour, minute, second = (
+    year, month, day, hour, minute, second, seconds_zh = (
         None if g is None else int(g) for g in written.groups()
     )
+    second = second if second is not None else seconds_zh
     if not (0 <= hour < 24 and 0 <= minute < 60 and (second or 0) < 60):  # type: ignore[operator]
         raise ValueError(text)
     at = alarm.replace(hour=hour, minute=minute, second=second or 0, microsecond=0)

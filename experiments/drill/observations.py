@@ -374,7 +374,9 @@ def read_observations(
             if minute is None:
                 raise fail("time", _("missing"))
             filled = []
-            for name in split_fields(row.get("fields", ""), names.key):
+            # Without a template any name is taken: no label is known to hold a 、 then.
+            known = names.key if names.known else (lambda _name: None)
+            for name in split_fields(row.get("fields", ""), known):
                 key = names.key(name)
                 if key is None:
                     raise fail(

@@ -53,3 +53,9 @@ def test_unknown_names_are_still_split_for_the_error_to_name_them():
     got = split_fields("伤亡人数、无此要素；较上次报告的新情况、新变化", LABELS.get)
     assert got[-1] == "较上次报告的新情况、新变化"
     assert "无此要素" in got
+
+
+def test_without_a_template_every_separator_splits():
+    # A drill without report templates takes any name: none is known to hold a 、.
+    got = split_fields("伤亡人数、死亡人数；地点", lambda _name: None)
+    assert got == ["伤亡人数", "死亡人数", "地点"]

@@ -736,7 +736,9 @@ def test_times_as_evaluators_write_them_are_one_instant(text):
     assert minute_of(text, alarm, lambda c, m: ValueError(m)) == pytest.approx(17 + 14 / 60)
 
 
-@pytest.mark.parametrize("text", ["17;21", "25:10", "17时61分", "2027/13/6 17:21", "2027年9月"])
+@pytest.mark.parametrize(
+    "text", ["17;21", "25:10", "17时61分", "2027/13/6 17:21", "2027年9月", "17:21:"]
+)
 def test_a_time_that_is_none_is_refused_quoting_the_cell(text):
     from experiments.drill.observation_times import minute_of
 
