@@ -8,7 +8,6 @@ design point (and replication) to an error, as the report names the point.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from experiments.design import DesignPoint
 from experiments.hashing import canonical_json
@@ -20,15 +19,26 @@ _REGION_PARTS = ("network", "facilities", "stations", "depots", "sources", "rein
                  "travel", "scenario")  # fmt: skip
 
 
-def check_regions(points: Sequence[Any]) -> None:
+def check_regions(points: Sequence[DesignPoint]) -> None:
     """Build every distinct region of the design before the folder is made.
 
     A level that is a stations or depots table is read only when its region is
     placed: a station off the map, or a negative turnout, in the table of
     point p001 would otherwise stop the run after p000's results were written,
     and the folder would refuse the corrected file. The network is cached per
-    spec, so a region costs its placement. A drone station the region does not
-    have is refused here too.
+    spec (the last few), so a region costs its placement, and its network's
+    load where the cache no longer holds it. A drone station the region does
+    not have is refused here too.
+
+    Parameters
+    ----------
+    points
+        The design's points.
+
+    Raises
+    ------
+    networks.errors.YingjiError
+        The first region's error, naming the design point (:func:`in_point`).
     """
     from experiments.runner import desks_and_rules
 
@@ -50,7 +60,20 @@ def check_regions(points: Sequence[Any]) -> None:
 
 
 def in_point(exc: YingjiError, point: DesignPoint) -> YingjiError:
-    """The same error, saying which design point raised it (as :func:`located` does)."""
+    """The same error, saying which design point raised it (as :func:`located` does).
+
+    Parameters
+    ----------
+    exc
+        The error.
+    point
+        The design point whose config raised it.
+
+    Returns
+    -------
+    networks.errors.YingjiError
+        An error of the same type; ``exc`` itself in a design without factors.
+    """
     from experiments.design_labels import point_in_message
 
     if len(point.values) == 0:  # a design without factors: the file says it all

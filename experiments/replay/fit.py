@@ -58,7 +58,8 @@ def calibrate_replay(
         few months of calls can tell apart; ``"class"``: one per OpenStreetMap road
         class, for long logs.
     max_evaluations
-        Budget of trials.
+        Budget of trials (simulations); each step of the search costs one per
+        factor fitted and one more, and at least one step is made.
 
     Returns
     -------
