@@ -123,6 +123,9 @@ def metric_text(metric: str) -> str:
 #: (乡镇应急救援站数量). Any other key is shown as written.
 FACTOR_LABELS = {
     "facilities.township_stations": N_("facilities.township_stations"),
+    # A siting compared as a factor: the stations or depots table (a file, or inline tables).
+    "facilities.stations": N_("facilities.stations"),
+    "facilities.depots": N_("facilities.depots"),
     "network.townships": N_("network.townships"),
     "network.counties": N_("network.counties"),
     "network.villages": N_("network.villages"),
