@@ -9,6 +9,7 @@ English in what yingji writes; this only reads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 from networks import i18n
@@ -34,7 +35,8 @@ CAPABILITY_TERMS = {
 }
 
 
-def value_terms(column: str) -> dict[str, str]:
+@functools.cache  # the same few dozen terms for every row of a table
+def value_terms(column: str) -> Mapping[str, str]:
     """Every Chinese term of ``column``'s values, mapped to the English value.
 
     Parameters

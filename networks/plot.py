@@ -187,10 +187,10 @@ def plot_network(
     marked = [np.asarray(i, dtype=np.int64) for i in (layers or {}).values()]
     marked += [np.asarray([int(n) for n, _name in _pairs(labels)], dtype=np.int64)]
     idx = np.concatenate(marked) if marked else np.zeros(0, dtype=np.int64)
-    # the corner hiding no facility and no name
     credit = network_credit(network)
     if credit:  # ODbL: every map of OpenStreetMap roads names them (synthetic ones owe no one)
         draw_credit(ax, credit)
+    # After the credit: the corner hiding no facility, no name and not the credit.
     place_legend(ax, (nd.x[idx], nd.y[idx]), handles=handles, fontsize=7, framealpha=0.85)
     return fig
 
@@ -275,46 +275,6 @@ def colour_bar(mappable: Any, values: np.ndarray, *, ax: Any, label: str) -> Any
 _CORNERS = ("upper right", "upper left", "lower left", "lower right")
 
 
-def legend_corner(ax: Any, marks: Any, points: Any = None, *, share: float = 0.4) -> str:
-    """The corner of a map where the legend covers the fewest stations and points.
-
-    Each corner's box is ``share`` of the axes' width and height. Stations and
-    the names beside them (``marks``: ``(x, y)`` arrays) count far more than
-    other points (``points``, such as incidents): the legend must not hide a
-    station. Ties go to the upper right.
-
-    Parameters
-    ----------
-    ax
-        The map's axes, its limits set.
-    marks
-        ``(x, y)`` arrays of the stations and labelled nodes.
-    points
-        ``(x, y)`` arrays of other points, or ``None``.
-    share
-        A corner box's share of the axes' width and height.
-
-    Returns
-    -------
-    str
-        A matplotlib legend location (``"upper right"``...).
-    """
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    w, h = (x1 - x0) * share, (y1 - y0) * share
-
-    def inside(xy: Any, corner: str) -> int:
-        if xy is None:
-            return 0
-        x, y = (np.asarray(v, dtype=float) for v in xy)
-        in_x = x >= x1 - w if "right" in corner else x <= x0 + w
-        in_y = y >= y1 - h if "upper" in corner else y <= y0 + h
-        return int(np.count_nonzero(in_x & in_y))
-
-    cost = {c: 1000 * inside(marks, c) + inside(points, c) for c in _CORNERS}
-    return min(_CORNERS, key=lambda c: (cost[c], _CORNERS.index(c)))
-
-
 def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
     """Draw the legend in the corner of a map where it hides least.
 
@@ -324,8 +284,8 @@ def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
     station's name, a place name, the data credit), then the fewest other
     points (``points``, such as incidents); ties go to the upper right. Call
     it once the figure's other parts are drawn (its credit, colour bar and
-    title). On a canvas that cannot measure, :func:`legend_corner`'s fixed
-    boxes decide.
+    title). Any canvas measures: without a renderer of its own, matplotlib
+    lends the figure's.
 
     Parameters
     ----------
@@ -357,16 +317,13 @@ def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
         x, y = xy[:, 0], xy[:, 1]
         return int(np.count_nonzero((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)))
 
-    try:  # any canvas: without a renderer of its own, matplotlib measures with the figure's
-        m, p = shown(marks), shown(points)
-        texts = [t.get_window_extent() for t in ax.texts if t.get_visible()]
-        costs = []
-        for k, corner in enumerate(_CORNERS):
-            box = ax.legend(loc=corner, **kw).get_window_extent()
-            # In order: a station hidden, then a name or the credit, then other points.
-            costs.append((under(box, m), sum(box.overlaps(t) for t in texts), under(box, p), k))
-    except (AttributeError, RuntimeError):  # pragma: no cover - a canvas that cannot measure
-        return ax.legend(loc=legend_corner(ax, marks, points), **kw)
+    m, p = shown(marks), shown(points)
+    texts = [t.get_window_extent() for t in ax.texts if t.get_visible()]
+    costs = []
+    for k, corner in enumerate(_CORNERS):
+        box = ax.legend(loc=corner, **kw).get_window_extent()
+        # In order: a station hidden, then a name or the credit, then other points.
+        costs.append((under(box, m), sum(box.overlaps(t) for t in texts), under(box, p), k))
     best = _CORNERS[min(costs)[3]]
     return ax.legend(loc=best, **kw)
 
