@@ -27,7 +27,8 @@ NOTES = {
         "participants": "(the alarm, CAP 1.2 status Exercise; {forms} blank report forms, "
         "HTML and .docx)",
         "controllers": "(the inject timeline: CSV, Markdown, HTML)",
-        "evaluators": "(GB/T 46792 evaluation plan, observation sheets, benchmark timeline, map)",
+        "evaluators": "(GB/T 46792 evaluation plan, observation sheets, the observations "
+        "file to fill in, benchmark timeline, map)",
         "form": "(the scored GB/T 46792 form)",
         "report": "(评估报告, with the plan against what happened)",
         "improvements": "(整改清单: shortfall, standard, unit, due date)",
@@ -36,7 +37,7 @@ NOTES = {
         "参演人员": "（警情：CAP 1.2 报警，先中文后英文；"
         "{forms} 种信息报告空白模板，HTML 和 .docx）",
         "导调人员": "（情景注入时间表：CSV、Markdown、HTML）",
-        "评估人员": "（GB/T 46792 评估方案、观察记录表、基准时间线、地图）",
+        "评估人员": "（GB/T 46792 评估方案、观察记录表、待填写的观察记录汇总表、基准时间线、地图）",
     },
 }
 #: The comments after the README's commands.

@@ -92,6 +92,7 @@ from experiments.drill.gbt_standards import (
     scheme,
     time_standards,
 )
+from experiments.drill.observation_template import observations_template
 from networks import i18n
 from networks.files import csv_bytes
 from scenarios.drill.script import DrillScript
@@ -259,6 +260,8 @@ def gbt_files(script: DrillScript, map_file: str | None = "map.png") -> dict[str
         "observation_sheets.html": observation_html(script).encode(),
         "indicators.csv": csv_bytes(indicators_csv(script)),
         "time_standards.csv": csv_bytes(time_standards_csv(script)),
+        # the observations file to fill in after the drill (yingji drill score reads it)
+        "observations_template.csv": csv_bytes(observations_template(script)),
     }
 
 

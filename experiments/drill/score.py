@@ -57,8 +57,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from experiments.drill.gbt_indicators import conclusion, indicators, total_score
-from experiments.drill.gbt_standards import _applies, command_post, control_work
+from experiments.drill.gbt_standards import _applies, command_post
 from experiments.drill.indicator_scores import COMPLETENESS_STEPS, IndicatorScore, _score_indicator
+from experiments.drill.observation_template import needed_milestones
 from experiments.drill.observations import FieldNames, Observations, read_observations
 from experiments.drill.report_checks import ReportCheck, _check_report, report_template
 from experiments.drill.responsibility import (
@@ -207,12 +208,6 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
         if template is not None
         else None
     )
-    rows = _en_rows(script)
-    needed = ["call_taken"] + [
-        STANDARD_MILESTONES[r.ref] for r in rows if r.ref in STANDARD_MILESTONES
-    ]
-    if control_work(script) is not None:  # rules /7: control counts from the full complement
-        needed.append("full_complement")
     form = indicators(script.drill_type)
     return read_observations(
         path,
@@ -222,7 +217,7 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
         planned={i.no: i.offset_min for i in script.injects if not i.trigger},
         indicators={i.id: (i.weight, i.rule) for i in form},
         fields=fields,
-        needed=tuple(dict.fromkeys(needed)),
+        needed=tuple(needed_milestones(script)),
         vetoes={i.id for i in form if i.veto},
     )
 

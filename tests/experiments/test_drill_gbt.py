@@ -239,6 +239,7 @@ def test_hseep_standard_gives_the_old_sheet(draw):
         "observation_sheets.html",
         "indicators.csv",
         "time_standards.csv",
+        "observations_template.csv",
         "benchmark.csv",
     }
     assert b"GB/T 46792-2025" in new["evaluation.md"]
