@@ -16,13 +16,16 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from experiments.cli import main
 from experiments.drill import packets
+from experiments.drill.observation_times import minute_of
 from networks import i18n
+from networks.moments import moment_text
 from scenarios.drill import DrillScript, canonical_json, texts
 from tests.conftest import REPO
 from tests.experiments.cli_calls import run
@@ -270,10 +273,21 @@ def test_numbers_and_times_are_the_same_in_both_languages(revealed_zh):
         ]
     catalogue = _catalogue_texts(json.loads((folder / "script.json").read_bytes()),
                                  {"en": [], "zh": []})  # fmt: skip
+    # the start is written as each language writes a date (checked below), not compared here
+    for lang in ("en", "zh"):
+        with i18n.language(lang):
+            catalogue[lang].append(moment_text(script.scene.start))
     for name in ("alarm.txt", "injects.md", "evaluation.md", "observation_sheets.md"):
         numbers_en = _numbers(_without(en[name], catalogue["en"]))
         assert numbers_en == _numbers(_without(zh[name], catalogue["zh"])), name
-    assert script.scene.start in zh["alarm.txt"] and script.scene.start in en["alarm.txt"]
+    # the start as each language writes it, and either reads back as the alarm's minute 0
+    alarm = datetime.fromisoformat(script.scene.start)
+    for lang, text in (("zh", zh["alarm.txt"]), ("en", en["alarm.txt"])):
+        with i18n.language(lang):
+            start = moment_text(script.scene.start)
+        assert start in text, lang
+        assert minute_of(start, alarm, lambda _c, m: ValueError(m)) == 0.0
+    assert "T" not in zh["alarm.txt"].split("\n")[2]  # not ISO 8601 in a document
 
 
 def test_machine_csvs_are_byte_identical_in_both_languages(fast_example, tmp_path):

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from networks import i18n
 from networks.i18n import _
+from networks.moments import moment_text
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
 from scenarios.drill.workgroups import CommandPost, known_at_alarm
@@ -181,7 +182,7 @@ def alarm_text(script: DrillScript) -> str:
     return (
         _("*** EXERCISE {exercise} - THIS IS A DRILL ***").format(exercise=script.exercise_id)
         + "\n\n"
-        + _("Time:    {time}").format(time=a.sent)
+        + _("Time:    {time}").format(time=moment_text(a.sent))
         + "\n"
         + _("From:    {sender}").format(sender=texts.text(a, "sender"))
         + "\n"

@@ -18,6 +18,7 @@ from experiments.drill.gbt_standards import time_standards
 from experiments.drill.packet_tables import html_page, html_table, md_table
 from experiments.drill.packet_text import grade, scene_html, scene_lines, zh
 from networks.i18n import N_, _
+from networks.moments import clock_text
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
 
@@ -36,7 +37,8 @@ def _bench_rows(script: DrillScript) -> list[list[Any]]:
         tgt = "" if r["target_min"] is None else f"{r['target_min']:g}"
         ok = {None: "", True: _("yes"), False: _("NO")}[r["within_target"]]
         at = "-" if r["at_min"] is None else f"{r['at_min']:g}"
-        out.append([at, r["clock"], texts.text(r, "event"), texts.text(r, "detail"), tgt, ok, ""])
+        clock = clock_text(r["clock"], script.scene.start) if r["clock"] else ""
+        out.append([at, clock, texts.text(r, "event"), texts.text(r, "detail"), tgt, ok, ""])
     return out
 
 

@@ -48,6 +48,7 @@ from experiments.drill.gbt_standards import (
 from experiments.drill.packet_doc import _Doc
 from experiments.drill.packet_text import kind_text, scene_html, scene_lines, units_text
 from networks.i18n import _
+from networks.moments import moment_text
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
 from scenarios.drill.workgroups import (
@@ -114,7 +115,7 @@ def _plan_doc(script: DrillScript, map_file: str | None) -> _Doc:
         [
             _("Drill: {kind}").format(kind=kind_text(script)),
             _("From the alarm at {start} to the end of play, and the debrief.").format(
-                start=script.scene.start
+                start=moment_text(script.scene.start)
             ),
             _("Participating units: {units}").format(units=units_text(script)),
             _("Other participating forces: {forces}").format(forces=forces or "-"),

@@ -25,6 +25,7 @@ from experiments.drill.packet_text import scene_html, scene_lines
 from experiments.drill.score import DrillScore
 from experiments.drill.score_texts import group_name, in_both, lead_unit, shortfall_texts
 from networks.i18n import N_, _
+from networks.moments import date_text
 
 #: Status of a new improvement.
 OPEN = "open"
@@ -100,7 +101,7 @@ def improvements_doc(score: DrillScore) -> _Doc:
         _(
             "{n} improvements, each due {due} ({days} days after the drill); the responsible "
             "unit is the lead unit of the work group."
-        ).format(n=len(score.shortfalls), due=score.due.isoformat(), days=_days(score))
+        ).format(n=len(score.shortfalls), due=date_text(score.due), days=_days(score))
     )
     d.table(*improvements_table(score))
     return d
@@ -130,7 +131,7 @@ def improvements_table(score: DrillScore) -> tuple[list[str], list[list[str]]]:
             t[4],
             t[5],
             t[6],
-            score.due.isoformat(),
+            date_text(score.due),
             _(STATUSES[OPEN]),
         ]  # fmt: skip
         for k, t in enumerate(_text_rows(score))

@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import html
 import io
+from datetime import datetime, timedelta
 
 from experiments.drill.packet_tables import html_page, html_table, md_table
 from experiments.drill.packet_text import scene_html, scene_lines, zh
 from networks.i18n import N_, _
+from networks.moments import clock_text, moment_text
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
 
@@ -31,11 +33,13 @@ _INJECT_COLS = (
 )
 
 
-def _clock(script: DrillScript, offset: float) -> str:
-    from datetime import datetime, timedelta
+def _clock_at(script: DrillScript, offset: float) -> datetime:
+    return datetime.fromisoformat(script.scene.start) + timedelta(minutes=offset)
 
-    t = datetime.fromisoformat(script.scene.start) + timedelta(minutes=offset)
-    return t.strftime("%Y-%m-%d %H:%M")
+
+def _clock(script: DrillScript, offset: float) -> str:
+    """The planned time of the CSV (a machine column: one form in every language)."""
+    return _clock_at(script, offset).strftime("%Y-%m-%d %H:%M")
 
 
 #: Text columns of the inject CSV; each has a ``<column>_zh`` companion.
@@ -73,7 +77,7 @@ def _inject_rows(script: DrillScript) -> list[list[object]]:
         [
             i.no,
             _("+{offset:g} min").format(offset=i.offset_min),
-            _clock(script, i.offset_min),
+            clock_text(_clock_at(script, i.offset_min), script.scene.start),
             texts.text(i, "trigger") or "-",
             f"{texts.text(i, 'sender')} → {texts.text(i, 'recipient')}",
             texts.text(i, "channel"),
@@ -102,7 +106,7 @@ def _inject_header() -> list[str]:
 def _alarm_line(script: DrillScript) -> dict[str, str]:
     a = script.alarm
     return {
-        "time": a.sent,
+        "time": moment_text(a.sent),
         "sender": texts.text(a, "sender"),
         "recipient": texts.text(a, "recipient"),
         "channel": texts.text(a, "channel"),

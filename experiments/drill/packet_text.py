@@ -14,6 +14,7 @@ from typing import Any
 from experiments.drill.packet_tables import html_table
 from networks import i18n
 from networks.i18n import N_, _
+from networks.moments import moment_text
 from scenarios.drill import texts
 from scenarios.drill.script import DrillScript
 
@@ -62,7 +63,7 @@ def _scene(script: DrillScript) -> dict[str, Any]:
         "exercise": script.exercise_id,
         "name": texts.text(script, "name"),
         "kind": _kind(script),
-        "start": sc.start,
+        "start": moment_text(sc.start),
         "hazard": texts.text(sc, "hazard_name"),
         "category": texts.word("category", sc.category),
         "grade": grade(sc.grade),

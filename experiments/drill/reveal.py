@@ -64,6 +64,7 @@ from experiments.drill.seal import Secret, WrongSecret, unseal
 from networks import i18n
 from networks.files import atomic_path, atomic_write_bytes, csv_bytes, fsync_dir
 from networks.i18n import _, os_reason
+from networks.moments import moment_text
 from networks.roadnet import RoadNetwork
 from scenarios.drill import DrillScript, SealError, canonical_json, commitment, matches
 
@@ -247,10 +248,10 @@ def _before_start(script: DrillScript, folder: Path, now: datetime, *, early: bo
         return _(
             "revealed before the drawn start {start} (--early): under six-no nobody may see "
             "these packets before the drill starts; keep all of them locked away until then"
-        ).format(start=script.scene.start)
+        ).format(start=moment_text(script.scene.start))
     return _(
         "the drill starts {start}: give participants/ to the players only with the alarm"
-    ).format(start=script.scene.start)
+    ).format(start=moment_text(script.scene.start))
 
 
 def write_packets(script: DrillScript, folder: Path, network: RoadNetwork | None) -> list[Path]:

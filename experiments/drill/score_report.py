@@ -49,6 +49,7 @@ from experiments.drill.score_texts import (
     shortfall_texts,
 )
 from networks.i18n import _
+from networks.moments import date_text, moment_text
 from scenarios.drill import texts
 
 #: Benchmark rows (their English event, as the script records it) and the milestone
@@ -94,7 +95,7 @@ def _cover(d: _Doc, score: DrillScore, report_date: date) -> None:
                 ),
             ],
             [_("Type"), kind_text(script)],
-            [_("Date of the drill"), alarm_time(script).date().isoformat()],
+            [_("Date of the drill"), date_text(alarm_time(script).date())],
             [_("Organiser"), organiser],
             [_("Evaluation group"), group],
             [
@@ -104,7 +105,7 @@ def _cover(d: _Doc, score: DrillScore, report_date: date) -> None:
                 ),
             ],
             [_("Observations"), score.observations.name],
-            [_("Date of this report"), report_date.isoformat()],
+            [_("Date of this report"), date_text(report_date)],
         ],
     )
 
@@ -117,7 +118,7 @@ def _overview(d: _Doc, score: DrillScore) -> None:
     d.raw("\n".join(scene_lines(script)), scene_html(script))
     d.p(
         _("Play ran {end} min from the alarm at {start}; {n} injects were scheduled.").format(
-            end=mins(score.end_min), start=script.scene.start, n=len(script.injects)
+            end=mins(score.end_min), start=moment_text(script.scene.start), n=len(script.injects)
         )
     )
     d.p(
@@ -340,7 +341,7 @@ def _advice(d: _Doc, score: DrillScore) -> None:
             _(
                 "The improvement list (improvements.csv, improvements.html) gives every "
                 "shortfall with its responsible unit; all are due {due}."
-            ).format(due=score.due.isoformat())
+            ).format(due=date_text(score.due))
         )
         d.table(*improvements_table(score))
 
@@ -359,7 +360,7 @@ def _conclusion(d: _Doc, score: DrillScore) -> None:
         d.p(_("Fully met: {items}.").format(items=texts.render(texts.listing(strong))))
     d.p(
         _("{n} shortfalls go to the improvement list, due {due}.").format(
-            n=len(score.shortfalls), due=score.due.isoformat()
+            n=len(score.shortfalls), due=date_text(score.due)
         )
     )
 

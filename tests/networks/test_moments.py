@@ -1,0 +1,56 @@
+"""Dates and times as documents print them (networks.moments).
+
+What a packet prints must be what an evaluator can copy into the observations
+file: the printed time reads back to the same minute.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from experiments.drill.observation_times import minute_of
+from networks import i18n
+from networks.moments import clock_text, date_text, moment_text
+
+BEIJING = timezone(timedelta(hours=8))
+ALARM = datetime(2027, 6, 26, 18, 52, 15, tzinfo=BEIJING)
+
+
+def refuse(column: str, message: str) -> ValueError:
+    return ValueError(f"{column}: {message}")
+
+
+@settings(max_examples=60, deadline=None)
+@given(seconds=st.integers(0, 7 * 86400 - 1), lang=st.sampled_from(["zh", "en"]))
+def test_a_printed_time_reads_back_to_the_same_moment(seconds, lang):
+    t = ALARM + timedelta(seconds=seconds)
+    with i18n.language(lang):
+        text = moment_text(t.isoformat())
+    assert minute_of(text, ALARM, refuse) == pytest.approx(seconds / 60.0)
+
+
+def test_the_chinese_form_is_the_bureaus_and_the_offset_shows_only_off_beijing_time():
+    with i18n.language("zh"):
+        assert moment_text("2027-06-26T18:52:15+08:00") == "2027年6月26日18时52分15秒"
+        assert moment_text("2027-06-26T08:05:00+08:00") == "2027年6月26日8时05分"
+        assert moment_text("2027-06-26T08:05:00+09:00") == "2027年6月26日8时05分（UTC+09:00）"
+        assert date_text(date(2027, 7, 26)) == "2027年7月26日"
+    with i18n.language("en"):
+        assert moment_text("2027-06-26T18:52:15+08:00") == "2027-06-26 18:52:15"
+        assert moment_text("2027-06-26T18:52:15-03:30") == "2027-06-26 18:52:15 (UTC-03:30)"
+        assert date_text("2027-07-26") == "2027-07-26"
+
+
+def test_a_table_prints_the_clock_and_the_day_only_when_it_changed():
+    start = ALARM.isoformat()
+    with i18n.language("zh"):
+        assert clock_text("2027-06-26T19:05:39+08:00", start) == "19:05:39"
+        assert clock_text("2027-06-27T01:05:39+08:00", start) == "6月27日 01:05:39"
+        # a time written in another offset is shown on the drill's clock
+        assert clock_text("2027-06-26T11:05:39+00:00", start) == "19:05:39"
+    with i18n.language("en"):
+        assert clock_text("2027-06-27T01:05:39+08:00", start) == "06-27 01:05:39"
