@@ -98,6 +98,7 @@ def compose(
         source=cfg.source,
         follow_up_min=reporting.follow_up_on_change(),
         upgrade_min=reporting.upgrade_on_escalation(),
+        receiving=reporting.receiving,
     )
     audit = {**audit, "seed": seed.hex(), "recent": sorted([h, a] for h, a in drawer.recent)}
     script = drawer.draw(

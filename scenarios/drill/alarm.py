@@ -14,9 +14,10 @@ from typing import Any
 from networks.i18n import N_
 from scenarios.catalogue import HazardSpec
 from scenarios.drill import texts
+from scenarios.drill.drawing_rules import ALARM_RULES, DEFAULT_RULES
 from scenarios.drill.script import Alarm
 
-__all__ = ["CALLER", "CALLER_SAYS", "INSTRUCTION", "NUMBER", "build_alarm"]
+__all__ = ["CALLER", "CALLER_SAYS", "HAZARD_NUMBER", "INSTRUCTION", "NUMBER", "build_alarm"]
 
 #: What a caller says about how bad it looks, by grade.
 CALLER_SAYS = {
@@ -32,6 +33,11 @@ NUMBER = {
     "public_health": "120",
     "social_safety": "110",
 }
+#: From the drawing rules /9: hazards with a line of their own (else the category's number).
+HAZARD_NUMBER = {
+    "traffic_accident": "122",  # the traffic police
+    "forest_fire": "12119",  # forest and grassland fires
+}
 #: Who sends the alarm.
 CALLER = N_("Caller, member of the public (simulated)")
 #: What the players are told to do with it.
@@ -42,7 +48,15 @@ INSTRUCTION = N_(
 
 
 def build_alarm(
-    h: HazardSpec, *, grade: int, sent: str, place: Any, area: Any, jurisdiction: Any
+    h: HazardSpec,
+    *,
+    grade: int,
+    sent: str,
+    place: Any,
+    area: Any,
+    jurisdiction: Any,
+    rules: int = DEFAULT_RULES,
+    receiving: str = "county",
 ) -> Alarm:
     """The alarm of a drill of hazard ``h`` at ``grade``, sent at ``sent`` (ISO 8601).
 
@@ -56,11 +70,23 @@ def build_alarm(
         When the call comes (the drill's start).
     place, area, jurisdiction
         The scene's place, its area and the jurisdiction, as text specs.
+    rules
+        The drawing rules (:mod:`scenarios.drill.drawing_rules`): before /9 every
+        call rang the category's number and reached the jurisdiction's centre.
+    receiving
+        The level whose desk takes the call: ``"township"`` (from /9) is the
+        duty room of the scene's area; any other, the jurisdiction's centre.
     """
+    number = NUMBER.get(h.category, "110")
+    recipient = texts.msg("alarm.recipient", jurisdiction=jurisdiction)
+    if rules >= ALARM_RULES:
+        number = HAZARD_NUMBER.get(h.key, number)
+        if receiving == "township":
+            recipient = texts.msg("alarm.recipient.township", area=area)
     specs = {
         "sender": texts.term(CALLER),
-        "recipient": texts.msg("alarm.recipient", jurisdiction=jurisdiction),
-        "channel": texts.msg("alarm.channel", number=NUMBER.get(h.category, "110")),
+        "recipient": recipient,
+        "channel": texts.msg("alarm.channel", number=number),
         "headline": texts.msg("alarm.headline", hazard=texts.hazard_text(h, "name"), place=place),
         "message": texts.msg(
             "alarm.message",

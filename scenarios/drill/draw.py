@@ -82,10 +82,10 @@ __all__ = [
 #: Version of the drawing rules; part of every script and commitment. /1 to /3 are no
 #: longer drawn by; what /4 and each later number changed is told in
 #: :mod:`scenarios.drill.drawing_rules` (/8: an escalation states the first deadline the
-#: evaluation sheet times from it).
-GENERATOR_VERSION = "yingji-drill-draw/8"
+#: evaluation sheet times from it; /9: the hazard's own emergency line, a township desk).
+GENERATOR_VERSION = "yingji-drill-draw/9"
 #: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
-EARLIER_VERSIONS = tuple(f"yingji-drill-draw/{n}" for n in range(4, 8))
+EARLIER_VERSIONS = tuple(f"yingji-drill-draw/{n}" for n in range(4, 9))
 
 
 class DrillDrawer:
@@ -128,6 +128,9 @@ class DrillDrawer:
         up is first due, counted from the escalation (the sheet's first deadline
         after it); the escalation inject states it from the drawing rules /8 on.
         Left out, it states the new grade's first phone report deadline.
+    receiving
+        The level whose desk takes the alarm (``[reporting] receiving``): from
+        the drawing rules /9 a ``"township"`` desk is the scene's township's.
 
     Raises
     ------
@@ -151,8 +154,10 @@ class DrillDrawer:
         source: str | None = None,
         follow_up_min: Sequence[float | None] = (),
         upgrade_min: Sequence[float | None] = (),
+        receiving: str = "county",
     ) -> None:
         self.spec, self.network, self.catalogue = spec, network, catalogue
+        self.receiving = receiving
         self.source = source
         self.follow_up_min = tuple(follow_up_min)
         self.upgrade_min = tuple(upgrade_min)
@@ -433,6 +438,8 @@ class DrillDrawer:
             place=name.spec,
             area=area_t,
             jurisdiction=jurisdiction_t,
+            rules=n_rules,
+            receiving=self.receiving,
         )
         ctx = InjectContext(
             network=self.network,

@@ -34,7 +34,13 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   the sheet times from it. It stated the new grade's phone report deadline,
   while under rules that time no phone report to the next level (Guizhou) that
   level's follow-up after the change is due first (60 minutes, not 120), and a
-  written first report to a level the new grade adds went unstated.
+  written first report to a level the new grade adds went unstated;
+* /9 (:data:`ALARM_RULES`): the caller rings the line for the hazard where it
+  has its own (a road traffic accident 122, the traffic police; a forest fire
+  12119, the forest and grassland fire line), not 119 for every accident and
+  natural disaster; and with ``[reporting] receiving = "township"`` the call
+  reaches the duty room of the township the scene lies in, not the county's
+  command centre.
 """
 
 from __future__ import annotations
@@ -53,8 +59,10 @@ DETOUR_RULES = 6
 CONTROL_RULES = 7
 #: From these rules on: an escalation states the first deadline the sheet times from it.
 UPGRADE_RULES = 8
+#: From these rules on: the hazard's own emergency line; a township desk takes the call.
+ALARM_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
-KNOWN_RULES = (4, 5, 6, 7, 8)
+KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.
 LATEST_RULES = KNOWN_RULES[-1]
 

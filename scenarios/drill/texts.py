@@ -49,6 +49,7 @@ TEMPLATES: dict[str, str] = {
     "place.node": N_("node {osmid} ({lat:.5f} N, {lon:.5f} E)"),
     # the alarm (scenarios.drill.draw)
     "alarm.recipient": N_("Duty officer, {jurisdiction} emergency command centre"),
+    "alarm.recipient.township": N_("Duty officer, {area} government duty room"),
     "alarm.channel": N_("phone ({number})"),
     "alarm.headline": N_("EXERCISE - {hazard} reported, {place}"),
     "alarm.message": N_("THIS IS A DRILL. A caller reports a {hazard} at {place} ({area}). {says}"),
