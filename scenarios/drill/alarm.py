@@ -47,6 +47,12 @@ INSTRUCTION = N_(
 )
 
 
+def _names_area(place: Any, area: Any) -> bool:
+    """Whether the place's text spec is told from a landmark that is its area."""
+    landmark = place.get("args", {}).get("landmark") if isinstance(place, dict) else None
+    return landmark is not None and texts.english(landmark) == texts.english(area)
+
+
 def build_alarm(
     h: HazardSpec,
     *,
@@ -72,14 +78,19 @@ def build_alarm(
         The scene's place, its area and the jurisdiction, as text specs.
     rules
         The drawing rules (:mod:`scenarios.drill.drawing_rules`): before /9 every
-        call rang the category's number and reached the jurisdiction's centre.
+        call rang the category's number and reached the jurisdiction's centre,
+        and the message named the area after a place already told from it.
     receiving
         The level whose desk takes the call: ``"township"`` (from /9) is the
         duty room of the scene's area; any other, the jurisdiction's centre.
     """
     number = NUMBER.get(h.category, "110")
     recipient = texts.msg("alarm.recipient", jurisdiction=jurisdiction)
+    message = "alarm.message"
     if rules >= ALARM_RULES:
+        # "... 3.7 km north-east of County Seat (County Seat)": the place names its area already
+        if _names_area(place, area):
+            message = "alarm.message.area_named"
         number = HAZARD_NUMBER.get(h.key, number)
         if receiving == "township":
             recipient = texts.msg("alarm.recipient.township", area=area)
@@ -89,7 +100,7 @@ def build_alarm(
         "channel": texts.msg("alarm.channel", number=number),
         "headline": texts.msg("alarm.headline", hazard=texts.hazard_text(h, "name"), place=place),
         "message": texts.msg(
-            "alarm.message",
+            message,
             hazard=texts.hazard_text(h, "name", lower=True),
             place=place,
             area=area,

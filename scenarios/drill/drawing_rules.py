@@ -40,7 +40,9 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   12119, the forest and grassland fire line), not 119 for every accident and
   natural disaster; and with ``[reporting] receiving = "township"`` the call
   reaches the duty room of the township the scene lies in, not the county's
-  command centre.
+  command centre; a caller who places the scene from the area's own centre
+  does not name the area again ("3.7 km north-east of County Seat", not
+  "... of County Seat (County Seat)").
 """
 
 from __future__ import annotations

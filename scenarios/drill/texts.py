@@ -53,6 +53,9 @@ TEMPLATES: dict[str, str] = {
     "alarm.channel": N_("phone ({number})"),
     "alarm.headline": N_("EXERCISE - {hazard} reported, {place}"),
     "alarm.message": N_("THIS IS A DRILL. A caller reports a {hazard} at {place} ({area}). {says}"),
+    "alarm.message.area_named": N_(
+        "THIS IS A DRILL. A caller reports a {hazard} at {place}. {says}"
+    ),
     "channel.card": N_("written card (as if by {channel})"),
     "standard.control": N_("Under control: {definition}"),
     "standard.control_full": N_(
