@@ -6,11 +6,18 @@ grade is longer than the standard's handling minutes is held to that work,
 counted from the full complement on scene
 (:mod:`scenarios.drill.drawing_rules`); the script keeps the standard's minutes
 as ``targets["control_standard"]``.
+
+From drawing rules /9 the arrival row also allows the minutes the drill's own
+road closure adds to the first team's drive (:func:`closure_allowance`): the
+closure is set off while that team is on its way, so the players cannot meet
+the standard's minutes by any route, and a late arrival it caused is not the
+brigade's shortfall.
 """
 
 from __future__ import annotations
 
 from experiments.drill.gbt_indicators import Pair, _b
+from scenarios.drill.drawing_rules import ARRIVAL_RULES, rules_number
 from scenarios.drill.script import DrillScript
 
 #: What a /7 control row tests, in both languages.
@@ -40,6 +47,42 @@ def control_work(script: DrillScript) -> float | None:
     """
     t = script.evaluation.get("targets", {})
     return float(t["control"]) if "control_standard" in t else None
+
+
+#: What a /9 arrival row tests when the drill's own closure lengthens the first team's drive.
+ARRIVAL_DETOUR: Pair = (
+    "{n:g}-minute arrival, plus the {d:.1f} min inject {no}'s road closure adds to the first "
+    "team's drive",
+    "{n:g}分钟到场（另加情景注入{no}道路封闭使首支队伍绕行增加的 {d:.1f} 分钟）",
+)
+
+
+def closure_allowance(script: DrillScript) -> tuple[int, float] | None:
+    """(inject number, minutes) the drill's road closure adds to the first team's drive.
+
+    From the drawing rules /9, read from the sealed benchmark timeline: the
+    re-route row of the unit the benchmark's first team on scene comes from,
+    and the minutes of its detour (to 0.1, as printed). ``None`` before /9, without a closure on
+    that team's way, or where the closure leaves no way round.
+    """
+    try:
+        if rules_number(script.generator_version) < ARRIVAL_RULES:
+            return None
+    except ValueError:  # rules this yingji does not draw by: as they were
+        return None
+    rows = script.evaluation.get("benchmark", [])
+    first = next((r for r in rows if r.get("event") == "First team on scene"), None)
+    if first is None:
+        return None
+    for r in rows:
+        spec = r.get("texts") or {}
+        event, detail = spec.get("event") or {}, spec.get("detail") or {}
+        if event.get("msg") != "bench.rerouted" or r.get("nodes") != first.get("nodes"):
+            continue
+        delay = (detail.get("args") or {}).get("delay")
+        if delay is not None and float(delay) > 0:
+            return int(event["args"]["no"]), round(float(delay), 1)  # as the sheet prints it
+    return None
 
 
 def _control_text(standard: float, work: float) -> str:

@@ -11,7 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from experiments.drill.control_target import _control_text, _targets, control_work
+from experiments.drill.control_target import (
+    ARRIVAL_DETOUR,
+    _control_text,
+    _targets,
+    closure_allowance,
+    control_work,
+)
 from experiments.drill.escalation_links import escalation_links
 from experiments.drill.gbt_indicators import Indicator, Pair, _b, indicators
 from networks.i18n import _
@@ -328,12 +334,15 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         return _b(STANDARD_NAMES[key]).format(n=n)
 
     add("standard:call_taking", _("Call taken"), call, alarm, std("call_taking", call), response)
+    detour = closure_allowance(script)  # /9: the drill's own closure lengthens the drive
     add(
         "standard:arrival",
         _("First team on scene"),
-        call + arrive,
+        call + arrive + (detour[1] if detour else 0.0),
         alarm,
-        std("arrival", arrive),
+        _b(ARRIVAL_DETOUR).format(n=arrive, d=detour[1], no=detour[0])
+        if detour
+        else std("arrival", arrive),
         response,
         plan=True,
     )
@@ -470,6 +479,8 @@ def _tests_text(ind: Indicator, script: DrillScript) -> str:
         what, _sep, key = ref.partition(":")
         if what == "standard" and key == "control" and work is not None:
             out.append(_control_text(control, work))
+        elif what == "standard" and key == "arrival" and (detour := closure_allowance(script)):
+            out.append(_b(ARRIVAL_DETOUR).format(n=arrive, d=detour[1], no=detour[0]))
         elif what == "standard":
             out.append(_b(STANDARD_NAMES[key]).format(n=n.get(key, 0)))
         elif what == "plan":

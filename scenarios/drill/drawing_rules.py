@@ -42,7 +42,9 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   reaches the duty room of the township the scene lies in, not the county's
   command centre; a caller who places the scene from the area's own centre
   does not name the area again ("3.7 km north-east of County Seat", not
-  "... of County Seat (County Seat)").
+  "... of County Seat (County Seat)"); and the evaluators' arrival standard
+  allows the minutes the drill's own road closure adds to the first team's
+  drive (the benchmark's re-route), which the players cannot avoid by any route.
 """
 
 from __future__ import annotations
@@ -63,6 +65,8 @@ CONTROL_RULES = 7
 UPGRADE_RULES = 8
 #: From these rules on: the hazard's own emergency line; a township desk takes the call.
 ALARM_RULES = 9
+#: From these rules on: the arrival standard allows the detour of the drill's own closure.
+ARRIVAL_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.

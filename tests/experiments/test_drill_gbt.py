@@ -17,6 +17,7 @@ import pytest
 from experiments.drill import evaluation_gbt as gbt
 from experiments.drill import gbt_standards, packets
 from experiments.drill.config import DrillConfig, DrillReporting
+from experiments.drill.control_target import closure_allowance
 from experiments.drill.draw import compose
 from networks import i18n
 from networks.errors import ConfigError
@@ -131,9 +132,12 @@ def test_every_time_standard_names_the_inject_or_standard_it_tests(draw, drill_t
     # work from the full complement on scene, else 1 + 10 + 15 from the alarm
     held = "control_standard" in t
     assert held == (control > 15)
+    # rules /9: the arrival row allows the detour of the drill's own closure (none without one)
+    detour = closure_allowance(s)
+    assert detour is None or injects[detour[0]].kind == "road_closed" and detour[1] > 0
     assert target == {
         "standard:call_taking": call,
-        "standard:arrival": call + arrive,
+        "standard:arrival": pytest.approx(call + arrive + (detour[1] if detour else 0.0)),
         "standard:control": control if held else call + arrive + control,
         "standard:command_post": 30,
         "standard:video": 30,

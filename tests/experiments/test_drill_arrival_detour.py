@@ -1,0 +1,77 @@
+"""Drawing rules /9: the arrival standard allows the detour of the drill's own road closure.
+
+The example drill (seed 5) closes a road on the first team's way (inject 1);
+the sealed benchmark re-routes Huangtu Station around it at 7.3 min more. The
+players cannot arrive within 1 + 10 minutes by any route, so from /9 the
+arrival row allows those minutes; a drill drawn by /8 keeps the row its sheet
+printed, and a drill without a closure on that team's way allows nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from experiments.drill.control_target import closure_allowance
+from experiments.drill.gbt_standards import time_standards
+from experiments.drill.observations import Observations
+from experiments.drill.time_checks import measure_time_standards
+from networks import i18n
+from scenarios.drill.script import DrillScript
+from tests.experiments.test_drill_score import revealed  # noqa: F401 - the fixture
+
+
+@pytest.fixture(scope="module")
+def script(revealed) -> DrillScript:  # noqa: F811 - the fixture of test_drill_score
+    return DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+
+
+def arrival_row(script: DrillScript, lang: str = "en"):
+    with i18n.language(lang):
+        return next(r for r in time_standards(script) if r.ref == "standard:arrival")
+
+
+def first_arrival_share(script: DrillScript, minute: float) -> float | None:
+    obs = Observations(
+        source="obs.csv", milestones={"call_taken": 0.5, "first_arrival": minute,
+                                      "end_of_play": 150.0},
+        milestone_rows={"call_taken": 2, "first_arrival": 3, "end_of_play": 4},
+        reports=(), injects={}, delivered={}, ratings={}, notes=(), evaluators=(),
+    )  # fmt: skip
+    checks = measure_time_standards(script, obs)
+    return next(c.share for c in checks if c.ref == "standard:arrival")
+
+
+def test_the_arrival_row_allows_the_closures_detour(script):
+    assert closure_allowance(script) == (1, 7.3)
+    row = arrival_row(script)
+    assert row.target_min == pytest.approx(1 + 10 + 7.3)
+    assert "inject 1" in row.tests and "7.3 min" in row.tests
+    assert "情景注入1" in arrival_row(script, "zh").tests
+    # 21 minutes: late on the allowed 18.3 (half), not missed as on the bare 11 (0)
+    assert first_arrival_share(script, 18.0) == 1.0
+    assert first_arrival_share(script, 21.0) == 0.5
+
+
+def test_a_drill_drawn_by_rules_8_keeps_the_bare_standard(script):
+    old = dataclasses.replace(script, generator_version="yingji-drill-draw/8")
+    assert closure_allowance(old) is None
+    row = arrival_row(old)
+    assert row.target_min == pytest.approx(11.0) and row.tests == "10-minute arrival"
+    assert first_arrival_share(old, 21.0) == 0.0
+
+
+def test_no_closure_on_the_first_teams_way_allows_nothing(script):
+    bench = script.evaluation["benchmark"]
+    others = [r for r in bench if (r.get("texts") or {}).get("event", {}).get("msg")
+              != "bench.rerouted"]  # fmt: skip
+    assert len(others) == len(bench) - 1
+    plain = dataclasses.replace(script, evaluation={**script.evaluation, "benchmark": others})
+    assert closure_allowance(plain) is None
+    assert arrival_row(plain).target_min == pytest.approx(11.0)
+    # a re-route of another unit than the first on scene allows nothing either
+    moved = [dict(r, nodes=[-1]) if r not in others else r for r in bench]
+    other = dataclasses.replace(script, evaluation={**script.evaluation, "benchmark": moved})
+    assert closure_allowance(other) is None
