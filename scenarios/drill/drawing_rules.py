@@ -44,7 +44,10 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   does not name the area again ("3.7 km north-east of County Seat", not
   "... of County Seat (County Seat)"); and the evaluators' arrival standard
   allows the minutes the drill's own road closure adds to the first team's
-  drive (the benchmark's re-route), which the players cannot avoid by any route.
+  drive (the benchmark's re-route), which the players cannot avoid by any route;
+  an escalation gives a figure, the least deaths of the new grade's band ("at
+  least 3 dead confirmed so far"), where it read out the regulation's band
+  ("3-9 dead or missing, or a neighbourhood flooded with people trapped").
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ UPGRADE_RULES = 8
 ALARM_RULES = 9
 #: From these rules on: the arrival standard allows the detour of the drill's own closure.
 ARRIVAL_RULES = 9
+#: From these rules on: an escalation gives the least deaths of the new grade, not its meaning.
+ESCALATION_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.

@@ -27,8 +27,8 @@ from networks.i18n import N_
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardSpec
 from scenarios.drill import texts
-from scenarios.drill.casualties import DEAD_BY_GRADE, casualty_update
-from scenarios.drill.drawing_rules import DETOUR_RULES, PLAIN_RULES
+from scenarios.drill.casualties import DEAD_BY_GRADE, casualty_update, grade_band
+from scenarios.drill.drawing_rules import DETOUR_RULES, ESCALATION_RULES, PLAIN_RULES
 from scenarios.drill.inject_context import (
     CAPABILITY,
     INCIDENT_COMMANDER,
@@ -146,7 +146,14 @@ def cascade(ctx: InjectContext) -> Inject | None:
 
 
 def escalation(ctx: InjectContext) -> Inject | None:
-    """The incident turns out worse: it now meets the next grade up."""
+    """The incident turns out worse: it now meets the next grade up.
+
+    From the drawing rules /9 the team leader gives a figure, the least deaths
+    of the new grade's band ("at least 3 dead confirmed"), as a later casualty
+    update inside that band agrees with; a band that starts at no deaths (the
+    grade is met by other criteria), and earlier rules, read out the grade's
+    meaning instead.
+    """
     if ctx.grade <= 1:
         return None
     g2 = ctx.grade - 1
@@ -175,12 +182,21 @@ def escalation(ctx: InjectContext) -> Inject | None:
         sender=texts.term(N_("Field team leader (simulated)")),
         recipient=texts.term(INCIDENT_COMMANDER),
         channel=texts.term(RADIO),
-        message=texts.msg(
-            "escalation.message", meaning=texts.hazard_text(ctx.hazard, "meaning", g2 - 1)
-        ),
+        message=_escalation_message(ctx, g2),
         expected_action=action,
         capability=texts.term(CAPABILITY["escalation"]),
         truth={"grade": g2},
+    )
+
+
+def _escalation_message(ctx: InjectContext, grade: int) -> dict[str, Any]:
+    """What the team leader reports on an escalation to ``grade`` (see :func:`escalation`)."""
+    if ctx.rules >= ESCALATION_RULES:
+        least = grade_band(ctx.hazard, grade).dead[0]
+        if least > 0:
+            return texts.msg("escalation.message_dead", dead=least)
+    return texts.msg(
+        "escalation.message", meaning=texts.hazard_text(ctx.hazard, "meaning", grade - 1)
     )
 
 

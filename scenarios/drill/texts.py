@@ -80,6 +80,10 @@ TEMPLATES: dict[str, str] = {
     "escalation.message": N_(
         "THIS IS A DRILL. The situation is worse than first reported: {meaning}."
     ),
+    "escalation.message_dead": N_(
+        "THIS IS A DRILL. The situation is worse than first reported: at least {dead} dead "
+        "confirmed so far, and the search goes on."
+    ),
     "escalation.action": N_(
         "Re-grade the incident as grade {grade}, raise the response level, request {more}."
     ),
