@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from networks import i18n
-from scenarios.drill import GENERATOR_VERSION, generator_from_seed, seed_from_int, texts
+from scenarios.drill import GENERATOR_VERSION, texts
 from scenarios.drill.script import DrillScript
-from tests.scenarios.test_drill_draw import DRAWN_AT, make_drawer
+from tests.scenarios.test_drill_draw import draws, make_drawer
 
 
 def landmark_is_area(script: DrillScript) -> bool:
@@ -20,21 +20,14 @@ def landmark_is_area(script: DrillScript) -> bool:
     return "landmark" in args and texts.english(args["landmark"]) == script.scene.area
 
 
+#: The rules before and the rules of this change.
+RULES = ("yingji-drill-draw/8", GENERATOR_VERSION)
+
+
 @pytest.fixture(scope="module")
 def scripts(county):
     drawer = make_drawer(county, injects=[])
-    out = {}
-    for rules in ("yingji-drill-draw/8", GENERATOR_VERSION):
-        out[rules] = [
-            drawer.draw(
-                rng=generator_from_seed(seed_from_int(i)),
-                exercise_id="T",
-                drawn_at=DRAWN_AT,
-                rules=rules,
-            )  # fmt: skip
-            for i in range(40)
-        ]
-    return out
+    return {rules: draws(drawer, 40, rules=rules) for rules in RULES}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -14,6 +14,7 @@ from scipy import stats
 from networks.errors import ConfigError
 from scenarios.catalogue import load_catalogue
 from scenarios.drill import (
+    GENERATOR_VERSION,
     DrillDrawer,
     DrillScript,
     DrillSpec,
@@ -51,9 +52,16 @@ def make_drawer(county, history=(), **drill) -> DrillDrawer:
     return DrillDrawer(spec, county, load_catalogue(), units=units, stores=stores, history=history)
 
 
-def draws(drawer: DrillDrawer, n: int, first: int = 0) -> list[DrillScript]:
+def draws(
+    drawer: DrillDrawer, n: int, first: int = 0, rules: str = GENERATOR_VERSION
+) -> list[DrillScript]:
     return [
-        drawer.draw(rng=generator_from_seed(seed_from_int(i)), exercise_id="T", drawn_at=DRAWN_AT)
+        drawer.draw(
+            rng=generator_from_seed(seed_from_int(i)),
+            exercise_id="T",
+            drawn_at=DRAWN_AT,
+            rules=rules,
+        )  # fmt: skip
         for i in range(first, first + n)
     ]
 

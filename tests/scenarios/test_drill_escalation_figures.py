@@ -13,29 +13,21 @@ import pytest
 
 from networks import i18n
 from scenarios.catalogue import load_catalogue
-from scenarios.drill import GENERATOR_VERSION, generator_from_seed, seed_from_int, texts
+from scenarios.drill import GENERATOR_VERSION, texts
 from scenarios.drill.casualties import grade_band
-from tests.scenarios.test_drill_draw import DRAWN_AT, make_drawer
+from tests.scenarios.test_drill_draw import draws, make_drawer
 
 HAZARDS = ["waterlogging", "building_collapse", "traffic_accident", "hazmat_leak"]
+
+#: The rules before and the rules of this change.
+RULES = ("yingji-drill-draw/8", GENERATOR_VERSION)
 
 
 @pytest.fixture(scope="module")
 def drawn(county):
     drawer = make_drawer(county, hazards=HAZARDS, grades=["III", "IV"],
                          injects=["escalation", "casualty_update"])  # fmt: skip
-    return {
-        rules: [
-            drawer.draw(
-                rng=generator_from_seed(seed_from_int(i)),
-                exercise_id="T",
-                drawn_at=DRAWN_AT,
-                rules=rules,
-            )  # fmt: skip
-            for i in range(30)
-        ]
-        for rules in ("yingji-drill-draw/8", GENERATOR_VERSION)
-    }
+    return {rules: draws(drawer, 30, rules=rules) for rules in RULES}
 
 
 def escalations(scripts):
