@@ -22,6 +22,7 @@ from scenarios.log_table import _row_name
 #: Columns of an observations file.
 COLUMNS = (
     "kind", "ref", "time", "done", "score", "fields", "evaluator", "note", "delivered",
+    "figures",
 )  # fmt: skip
 
 

@@ -59,7 +59,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -125,6 +126,10 @@ OBSERVATIONS_TABLE = Section(
         Key("delivered", "string",
             "inject: when the controllers delivered it, written as time is (default: its "
             "planned offset); deadlines that count from the inject count from it.", "实际下达时间"),
+        Key("figures", "string",
+            "report: the figures it gave, field=number separated by ; (dead=8; injured=27); "
+            "checked against the latest casualty update delivered before it (续报准).",
+            "报告数字"),
     ),
     zh="评估记录",
     help="One row per observation; only kind and ref must be there, order free. Blank rows "
@@ -152,6 +157,9 @@ class Report:
         Keys of the template fields it filled in.
     row
         Its row in the file.
+    figures
+        The figures it gave, ``(field key, number)``, as the evaluators recorded
+        them (``figures`` column); none if they did not.
     """
 
     kind: str
@@ -159,6 +167,7 @@ class Report:
     minute: float
     fields: tuple[str, ...]
     row: int
+    figures: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -340,6 +349,8 @@ def read_observations(
             raise fail("ref", _("missing"))
         if row.get("delivered") and kind != "inject":
             raise fail("delivered", _("only an inject row has a delivery time"))
+        if row.get("figures") and kind != "report":
+            raise fail("figures", _("only a report row gives figures"))
         text_time = row.get("time", "")
         minute = minute_of(text_time, alarm, fail) if text_time else None
         if kind == "milestone":
@@ -384,7 +395,8 @@ def read_observations(
                         _("no field {name!r} on the drill's report template").format(name=name),
                     )
                 filled.append(key)
-            reports.append(Report(what, level, minute, tuple(dict.fromkeys(filled)), n))
+            figures = read_figures(row.get("figures", ""), names, lambda m: fail("figures", m))
+            reports.append(Report(what, level, minute, tuple(dict.fromkeys(filled)), n, figures))
         elif kind == "inject":
             try:
                 number = int(ref)
@@ -479,6 +491,30 @@ def read_observations(
         notes=tuple(notes),
         evaluators=tuple(evaluators),
     )
+
+
+def read_figures(
+    cell: str, names: FieldNames, fail: Callable[[str], Exception]
+) -> tuple[tuple[str, int], ...]:
+    """The figures of a report row's ``figures`` cell: ``dead=8; injured=27`` -> pairs.
+
+    Each is a field (key or label, as in ``fields``) and a whole number, joined
+    by ``=`` or a colon (``死亡人数=8``, ``死亡人数：8``, a trailing 人 allowed),
+    separated by ``;``, ``；``, ``,``, ``，`` or ``、``; full-width digits count.
+    ``fail(message)`` builds the error naming the row and the column.
+    """
+    out: dict[str, int] = {}
+    for part in re.split(r"[;；,，、]", cell):
+        if not part.strip():
+            continue
+        # the name as written (a label may hold full-width brackets); the number in any digits
+        m = re.fullmatch(r"\s*(.+?)\s*[=:：＝]\s*(\d+)\s*人?\s*", part)
+        key = names.key(m.group(1)) if m else None
+        if m is None or key is None:
+            message = _("expected a report field and its number (dead=8; 死亡人数=8), not {text!r}")
+            raise fail(message.format(text=part.strip()))
+        out[key] = int(m.group(2))
+    return tuple(out.items())
 
 
 def _share(text: str, weight: float, fail: Any) -> float:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from experiments.drill.observations import REPORT_KINDS, Report
 from experiments.drill.time_checks import TimeCheck
@@ -26,12 +27,20 @@ class ReportCheck:
         Those it left blank.
     deadlines
         Ids of the time-standard rows it met or counted toward.
+    against
+        The casualty update (inject number) its figures were checked against:
+        the latest delivered before it was sent (None: none, or no figures).
+    wrong
+        ``(field, reported, given)`` for each figure that differs from that
+        update's (续报准).
     """
 
     report: Report
     required: tuple[str, ...]
     missing: tuple[str, ...]
     deadlines: tuple[str, ...]
+    against: int | None = None
+    wrong: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def filled(self) -> int:
@@ -46,12 +55,31 @@ def report_template(script: DrillScript) -> ReportTemplate | None:
     return forms.lookup(script.scene.hazard, script.scene.category)
 
 
+#: The figures of a casualty update a later report must repeat (续报准).
+FIGURE_KEYS = ("dead", "injured", "missing")
+
+
 def _check_report(
-    report: Report, template: ReportTemplate | None, checks: Sequence[TimeCheck]
+    report: Report,
+    template: ReportTemplate | None,
+    checks: Sequence[TimeCheck],
+    known: tuple[int, Mapping[str, Any]] | None = None,
 ) -> ReportCheck:
+    """A report against its template, and its figures against ``known``.
+
+    ``known`` is the latest casualty update delivered before the report was
+    sent, ``(inject number, its truth)``; its dead, injured and missing must be
+    the figures the report gave, where the evaluators recorded them.
+    """
     required: tuple[str, ...] = ()
     if template is not None and (report.fields or report.kind != "phone_first"):
         required = tuple(f.key for f in template.required_fields(REPORT_KINDS[report.kind]))
     missing = tuple(k for k in required if k not in report.fields)
     met = tuple(c.id for c in checks if c.row == report.row and c.ref.startswith("report:"))
-    return ReportCheck(report, required, missing, met)
+    if known is None or not report.figures:
+        return ReportCheck(report, required, missing, met)
+    no, truth = known
+    wrong = tuple(
+        (k, v, int(truth[k])) for k, v in report.figures if k in FIGURE_KEYS and v != truth[k]
+    )
+    return ReportCheck(report, required, missing, met, no, wrong)

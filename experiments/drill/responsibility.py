@@ -19,6 +19,7 @@ RESPONSIBLE: dict[str, tuple[str, ...]] = {
     "standard:command_post": ("coordination",),
     "standard:video": ("coordination", "logistics"),
     "standard:report_template": ("coordination",),
+    "standard:report_accuracy": ("coordination",),
     "report": ("coordination",),
     "inject:cascade": ("rescue", "experts"),
     "inject:escalation": ("coordination",),

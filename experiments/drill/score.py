@@ -27,6 +27,9 @@ How the score is computed (the rules of the evaluation plan,
   done (0).
 * **Time indicators** take the lowest share of their rows that count; with
   none, the indicator is left out of this drill's total.
+* **Report figures (续报准).** A report row that records the figures it gave
+  (``figures``) is checked against the latest casualty update delivered
+  before it was sent: its dead, injured and missing must be the update's.
 * **Rating indicators** take the evaluators' rating (A-D, or points out of the
   weight, from an ``indicator`` row). The first report's completeness
   (``standard:report_template``, R3/TR3) may be left to the tool: it is then
@@ -44,7 +47,8 @@ How the score is computed (the rules of the evaluation plan,
 and earned less than its full share; every rating indicator rated below full
 by the evaluators (a derived completeness rating is not listed again: its
 report is); every inject delivered before the end of play whose expected
-action was not taken; every report that left required template fields blank.
+action was not taken; every report that left required template fields blank;
+every report whose figures differ from the casualty update it followed.
 Each goes to the work group :func:`responsible_group` names, due
 :data:`IMPROVEMENT_DAYS` days after the drill.
 """
@@ -55,6 +59,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from experiments.drill.gbt_indicators import conclusion, indicators, total_score
 from experiments.drill.gbt_standards import _applies, command_post
@@ -109,7 +114,8 @@ class Shortfall:
     ----------
     kind
         ``time`` (a time-standard row), ``indicator`` (a rating), ``inject``
-        (an expected action not taken) or ``report`` (required fields blank).
+        (an expected action not taken), ``report`` (required fields blank) or
+        ``figures`` (figures other than the casualty update's).
     ref
         The row id (``T2``), indicator id (``C3``), inject number or the
         report's observation row.
@@ -222,6 +228,21 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
     )
 
 
+def _known_figures(
+    script: DrillScript, obs: Observations, minute: float
+) -> tuple[int, dict[str, Any]] | None:
+    """The latest casualty update delivered at or before ``minute``: (number, truth)."""
+    came = [
+        (obs.came(i), i.no, i.truth)
+        for i in script.injects
+        if i.kind == "casualty_update" and obs.came(i) <= minute + 1e-9
+    ]
+    if not came:
+        return None
+    _at, no, truth = max(came, key=lambda t: (t[0], t[1]))
+    return no, dict(truth)
+
+
 # ------------------------------------------------------------------ the score
 def score_drill(script: DrillScript, obs: Observations) -> DrillScore:
     """Score ``script`` from ``obs`` (see the module notes for the rules).
@@ -236,7 +257,10 @@ def score_drill(script: DrillScript, obs: Observations) -> DrillScore:
     rows = _en_rows(script)
     template = report_template(script)
     checks = measure_time_standards(script, obs)
-    reports = tuple(_check_report(r, template, checks) for r in obs.reports)
+    reports = tuple(
+        _check_report(r, template, checks, _known_figures(script, obs, r.minute))
+        for r in obs.reports
+    )
     scored = tuple(
         _score_indicator(
             ind,
@@ -282,6 +306,10 @@ def score_drill(script: DrillScript, obs: Observations) -> DrillScore:
             test = "standard:report_template"
             ind = _report_indicator(table, r.report.kind)
             shortfalls.append(Shortfall("report", str(r.report.row), ind, test, group(test, ind)))
+        if r.wrong:  # 续报准: figures other than the latest casualty update's
+            test = "standard:report_accuracy"
+            ind = _report_indicator(table, "follow_up")
+            shortfalls.append(Shortfall("figures", str(r.report.row), ind, test, group(test, ind)))
     return DrillScore(
         script=script,
         observations=obs,

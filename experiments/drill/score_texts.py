@@ -81,6 +81,10 @@ MEASURES = {
         "Fill in every required field of the report template; write 'unknown so far' rather "
         "than leave a blank."
     ),
+    "standard:report_accuracy": N_(
+        "Check every figure against the latest verified count before a report goes out, and "
+        "state the time the figures are as of."
+    ),
 }
 
 
@@ -232,12 +236,32 @@ def rating_label(s: IndicatorScore) -> str:
     return _b(RATINGS[letter][1]) if letter in RATINGS else ""
 
 
+def wrong_figures_text(score: DrillScore, r: ReportCheck) -> str:
+    """A report's figures that differ from the casualty update it followed, in words."""
+    t = score.template
+    parts = [
+        _("{field} {reported} (the update: {given})").format(
+            field=t.field(k).label_text() if t is not None and k in t.keys else k,
+            reported=v,
+            given=g,
+        )
+        for k, v, g in r.wrong
+    ]
+    inj = _inject(score, r.against) if r.against is not None else None
+    label = _inject_label(inj.no, inj.kind) if inj is not None else ""
+    return _("figures not those of {inject}: {figures}").format(
+        inject=label, figures=texts.render(texts.listing(parts))
+    )
+
+
 def report_check_line(score: DrillScore, r: ReportCheck) -> str:
     """A report against its template: ``Written first report at +52 min: 16 of 18 ...``."""
     rep = r.report
     head = _("{report} at +{minute} min").format(
         report=report_name(rep.kind, rep.level), minute=mins(rep.minute)
     )
+    if r.wrong:
+        head = _("{line}; {wrong}").format(line=head, wrong=wrong_figures_text(score, r))
     if not r.required:
         return head
     if not rep.fields:
@@ -368,6 +392,17 @@ def shortfall_texts(score: DrillScore, s: Shortfall) -> dict[str, str]:
     r = next(x for x in score.reports if str(x.report.row) == s.ref)
     form = score.template.title_text() if score.template is not None else ""
     kind = kind_name_of(r)
+    if s.kind == "figures":  # 续报准
+        head = _("{report} at +{minute} min").format(
+            report=report_name(r.report.kind, r.report.level), minute=mins(r.report.minute)
+        )
+        return {
+            "standard": _("Follow-up reports accurate: the figures of the latest verified count"),
+            "indicator": ind_name,
+            "shortfall": _("{line}; {wrong}").format(line=head, wrong=wrong_figures_text(score, r)),
+            "evidence": row_ref(score, r.report.row),
+            "measure": _(MEASURES["standard:report_accuracy"]),
+        }
     return {
         "standard": _("{form} ({kind})").format(form=form, kind=kind),
         "indicator": ind_name,

@@ -134,6 +134,8 @@ def score_json(score: DrillScore, *, manifest: str, observations_sha256: str) ->
                 "required": len(r.required),
                 "missing": list(r.missing),
                 "deadlines": list(r.deadlines),
+                "figures_checked_against": r.against,
+                "wrong_figures": [{"field": k, "reported": v, "given": g} for k, v, g in r.wrong],
             }
             for r in score.reports
         ],

@@ -95,12 +95,12 @@ def test_the_template_has_a_row_for_every_inject_milestone_and_rating(revealed):
     script = json.loads((revealed / "revealed/script.json").read_text())
     data = [r for r in rows if r and not r[0].startswith("#")]
     assert data[0] == ["kind", "ref", "time", "done", "score", "fields", "evaluator", "note",
-                       "delivered"]  # fmt: skip
+                       "delivered", "figures"]  # fmt: skip
     refs = {(r[0], r[1]) for r in data[1:]}
     assert {("inject", str(i["no"])) for i in script["injects"]} <= refs
     assert ("milestone", "end_of_play") in refs and ("milestone", "call_taken") in refs
     # every cell a player's action writes is blank: nothing is filled in for them
-    assert all(not any(r[2:6]) and not r[7] and not r[8] for r in data[1:])
+    assert all(not any(r[2:6]) and not any(r[7:]) for r in data[1:])
     assert all(r[6] for r in data[1:])  # an evaluator position on each row
     # the comments speak the language of the reveal; the keys stay English
     comments = " ".join(r[0] for r in rows if r and r[0].startswith("# ") and len(r) == 1)
