@@ -57,6 +57,13 @@ ARRIVAL_DETOUR: Pair = (
 )
 
 
+#: A row counted from the alarm past the arrival (control) with the closure's detour added.
+PLUS_DETOUR: Pair = (
+    "{standard}, plus the {d:.1f} min of inject {no}'s detour",
+    "{standard}（另加情景注入{no}绕行增加的 {d:.1f} 分钟）",
+)
+
+
 def closure_allowance(script: DrillScript) -> tuple[int, float] | None:
     """(inject number, minutes) the drill's road closure adds to the first team's drive.
 
@@ -80,7 +87,7 @@ def closure_allowance(script: DrillScript) -> tuple[int, float] | None:
         if event.get("msg") != "bench.rerouted" or r.get("nodes") != first.get("nodes"):
             continue
         delay = (detail.get("args") or {}).get("delay")
-        if delay is not None and float(delay) > 0:
+        if delay is not None and round(float(delay), 1) > 0:
             return int(event["args"]["no"]), round(float(delay), 1)  # as the sheet prints it
     return None
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from experiments.drill.control_target import (
     ARRIVAL_DETOUR,
+    PLUS_DETOUR,
     _control_text,
     _targets,
     closure_allowance,
@@ -352,9 +353,16 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         _("Under control: {definition}").format(
             definition=texts.text(script.scene, "under_control")
         ),
-        call + arrive + control if work is None else work,
+        # from the alarm, the closure's detour delays control as it delays the arrival
+        call + arrive + control + (detour[1] if detour else 0.0) if work is None else work,
         alarm if work is None else _b(FROM_NAMES["full"]),
-        std("control", control) if work is None else _control_text(control, work),
+        (
+            _b(PLUS_DETOUR).format(standard=std("control", control), d=detour[1], no=detour[0])
+            if detour
+            else std("control", control)
+        )
+        if work is None
+        else _control_text(control, work),
         response,
         plan=True,
     )

@@ -124,8 +124,9 @@ def observations_template(script: DrillScript) -> str:
     if levels:
         note(
             _("Reports: one row per report sent (copy the row without its #, once per report); "
-              "time: when it was sent; fields: the template fields it filled in, separated by ;; "
-              "figures: the casualty figures it gave (dead=8; injured=27; missing=0)")
+              "time: when it was sent; fields: the template fields it filled in, separated by ; "
+              "(the list of each kind follows its rows); figures: the casualty figures it "
+              "gave (dead=8; injured=27; missing=0)")
         )  # fmt: skip
         template = report_template(script)
         for kind in sorted(levels, key=lambda k: (_REPORT_ORDER + (k,)).index(k)):

@@ -493,6 +493,16 @@ def read_observations(
     )
 
 
+#: Names of the casualty figures a report gives, as the shipped templates label them (a
+#: drill without a template takes any name: these still reach the figures it is checked on).
+_FIGURE_NAMES = {
+    "dead": "dead", "死亡人数": "dead", "死亡": "dead",
+    "injured": "injured", "受伤人数": "injured", "受伤": "injured",
+    "missing": "missing", "失踪（失联）人数": "missing", "失踪人数": "missing",
+    "失联人数": "missing", "失踪": "missing", "unaccounted for": "missing",
+}  # fmt: skip
+
+
 def read_figures(
     cell: str, names: FieldNames, fail: Callable[[str], Exception]
 ) -> tuple[tuple[str, int], ...]:
@@ -510,6 +520,8 @@ def read_figures(
         # the name as written (a label may hold full-width brackets); the number in any digits
         m = re.fullmatch(r"\s*(.+?)\s*[=:：＝]\s*(\d+)\s*人?\s*", part)
         key = names.key(m.group(1)) if m else None
+        if m is not None and key is not None:  # without a template: the shipped names
+            key = _FIGURE_NAMES.get(key, _FIGURE_NAMES.get(key.lower(), key))
         if m is None or key is None:
             message = _("expected a report field and its number (dead=8; 死亡人数=8), not {text!r}")
             raise fail(message.format(text=part.strip()))

@@ -32,7 +32,9 @@ class ReportCheck:
         the latest delivered before it was sent (None: none, or no figures).
     wrong
         ``(field, reported, given)`` for each figure that differs from that
-        update's (续报准).
+        update's (续报准), or falls below an escalation's least dead.
+    at_least
+        Whether ``against`` is an escalation that gave the least dead.
     """
 
     report: Report
@@ -41,6 +43,7 @@ class ReportCheck:
     deadlines: tuple[str, ...]
     against: int | None = None
     wrong: tuple[tuple[str, int, int], ...] = ()
+    at_least: bool = False
 
     @property
     def filled(self) -> int:
@@ -63,13 +66,14 @@ def _check_report(
     report: Report,
     template: ReportTemplate | None,
     checks: Sequence[TimeCheck],
-    known: tuple[int, Mapping[str, Any]] | None = None,
+    known: tuple[int, Mapping[str, Any], bool] | None = None,
 ) -> ReportCheck:
     """A report against its template, and its figures against ``known``.
 
-    ``known`` is the latest casualty update delivered before the report was
-    sent, ``(inject number, its truth)``; its dead, injured and missing must be
-    the figures the report gave, where the evaluators recorded them.
+    ``known`` is the latest figures given before the report was sent,
+    ``(inject number, figures, at least)``: a casualty update's dead, injured
+    and missing must be the report's, where the evaluators recorded them; an
+    escalation's least dead (``at least``) must not be undercut.
     """
     required: tuple[str, ...] = ()
     if template is not None and (report.fields or report.kind != "phone_first"):
@@ -78,8 +82,14 @@ def _check_report(
     met = tuple(c.id for c in checks if c.row == report.row and c.ref.startswith("report:"))
     if known is None or not report.figures:
         return ReportCheck(report, required, missing, met)
-    no, truth = known
+    no, truth, at_least = known
+
+    def off(key: str, value: int) -> bool:
+        return value < truth[key] if at_least else value != truth[key]
+
     wrong = tuple(
-        (k, v, int(truth[k])) for k, v in report.figures if k in FIGURE_KEYS and v != truth[k]
+        (k, v, int(truth[k]))
+        for k, v in report.figures
+        if k in FIGURE_KEYS and k in truth and off(k, v)
     )
-    return ReportCheck(report, required, missing, met, no, wrong)
+    return ReportCheck(report, required, missing, met, no, wrong, at_least)

@@ -231,16 +231,25 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
 def _known_figures(
     script: DrillScript, obs: Observations, minute: float
 ) -> tuple[int, dict[str, Any]] | None:
-    """The latest casualty update delivered at or before ``minute``: (number, truth)."""
-    came = [
-        (obs.came(i), i.no, i.truth)
-        for i in script.injects
-        if i.kind == "casualty_update" and obs.came(i) <= minute + 1e-9
-    ]
+    """The latest figures given at or before ``minute``: (inject number, figures, at least).
+
+    A casualty update gives dead, injured and missing, to be repeated; an
+    escalation of the drawing rules /9 gives the least dead ("at least 3 dead
+    confirmed"), which a later report may exceed but not undercut.
+    """
+    came = []
+    for i in script.injects:
+        if obs.came(i) > minute + 1e-9:
+            continue
+        if i.kind == "casualty_update":
+            came.append((obs.came(i), i.no, dict(i.truth), False))
+        spec = (i.texts or {}).get("message") or {}
+        if i.kind == "escalation" and spec.get("msg") == "escalation.message_dead":
+            came.append((obs.came(i), i.no, {"dead": int(spec["args"]["dead"])}, True))
     if not came:
         return None
-    _at, no, truth = max(came, key=lambda t: (t[0], t[1]))
-    return no, dict(truth)
+    _at, no, figures, at_least = max(came, key=lambda t: (t[0], t[1]))
+    return no, figures, at_least
 
 
 # ------------------------------------------------------------------ the score

@@ -243,7 +243,7 @@ def wrong_figures_text(score: DrillScore, r: ReportCheck) -> str:
         _("{field} {reported} (the update: {given})").format(
             field=t.field(k).label_text() if t is not None and k in t.keys else k,
             reported=v,
-            given=g,
+            given=_("at least {n}").format(n=g) if r.at_least else g,
         )
         for k, v, g in r.wrong
     ]
@@ -260,8 +260,6 @@ def report_check_line(score: DrillScore, r: ReportCheck) -> str:
     head = _("{report} at +{minute} min").format(
         report=report_name(rep.kind, rep.level), minute=mins(rep.minute)
     )
-    if r.wrong:
-        head = _("{line}; {wrong}").format(line=head, wrong=wrong_figures_text(score, r))
     if not r.required:
         return head
     if not rep.fields:

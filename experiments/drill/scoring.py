@@ -135,6 +135,7 @@ def score_json(score: DrillScore, *, manifest: str, observations_sha256: str) ->
                 "missing": list(r.missing),
                 "deadlines": list(r.deadlines),
                 "figures_checked_against": r.against,
+                "figures_at_least": r.at_least,
                 "wrong_figures": [{"field": k, "reported": v, "given": g} for k, v, g in r.wrong],
             }
             for r in score.reports

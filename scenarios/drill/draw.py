@@ -158,6 +158,7 @@ class DrillDrawer:
     ) -> None:
         self.spec, self.network, self.catalogue = spec, network, catalogue
         self.receiving = receiving
+        self._townships = {lm.name for lm in network.landmarks if lm.kind == "township"}
         self.source = source
         self.follow_up_min = tuple(follow_up_min)
         self.upgrade_min = tuple(upgrade_min)
@@ -439,7 +440,8 @@ class DrillDrawer:
             area=area_t,
             jurisdiction=jurisdiction_t,
             rules=n_rules,
-            receiving=self.receiving,
+            # a township's duty room only where the scene lies in a township (not the seat)
+            receiving=self.receiving if area in self._townships else "county",
         )
         ctx = InjectContext(
             network=self.network,

@@ -27,7 +27,7 @@ from networks.i18n import N_
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardSpec
 from scenarios.drill import texts
-from scenarios.drill.casualties import DEAD_BY_GRADE, casualty_update, grade_band
+from scenarios.drill.casualties import DEAD_BY_GRADE, casualty_update
 from scenarios.drill.drawing_rules import DETOUR_RULES, ESCALATION_RULES, PLAIN_RULES
 from scenarios.drill.inject_context import (
     CAPABILITY,
@@ -149,10 +149,10 @@ def escalation(ctx: InjectContext) -> Inject | None:
     """The incident turns out worse: it now meets the next grade up.
 
     From the drawing rules /9 the team leader gives a figure, the least deaths
-    of the new grade's band ("at least 3 dead confirmed"), as a later casualty
-    update inside that band agrees with; a band that starts at no deaths (the
-    grade is met by other criteria), and earlier rules, read out the grade's
-    meaning instead.
+    the catalogue states for the new grade ("at least 3 dead confirmed"), as a
+    later casualty update inside that band agrees with; a grade deaths do not
+    set (an epidemic's, a mass gathering's grade III) or that starts at no
+    deaths, and earlier rules, read out the grade's meaning instead.
     """
     if ctx.grade <= 1:
         return None
@@ -191,10 +191,10 @@ def escalation(ctx: InjectContext) -> Inject | None:
 
 def _escalation_message(ctx: InjectContext, grade: int) -> dict[str, Any]:
     """What the team leader reports on an escalation to ``grade`` (see :func:`escalation`)."""
-    if ctx.rules >= ESCALATION_RULES:
-        least = grade_band(ctx.hazard, grade).dead[0]
-        if least > 0:
-            return texts.msg("escalation.message_dead", dead=least)
+    stated = ctx.hazard.deaths[grade - 1] if ctx.hazard.deaths is not None else None
+    if ctx.rules >= ESCALATION_RULES and stated is not None and stated[0] > 0:
+        # only where deaths set the grade: an epidemic's grade III is not "3 dead"
+        return texts.msg("escalation.message_dead", dead=stated[0])
     return texts.msg(
         "escalation.message", meaning=texts.hazard_text(ctx.hazard, "meaning", grade - 1)
     )

@@ -82,7 +82,7 @@ TEMPLATES: dict[str, str] = {
     ),
     "escalation.message_dead": N_(
         "THIS IS A DRILL. The situation is worse than first reported: at least {dead} dead "
-        "confirmed so far, and the search goes on."
+        "confirmed so far."
     ),
     "escalation.action": N_(
         "Re-grade the incident as grade {grade}, raise the response level, request {more}."

@@ -75,3 +75,20 @@ def test_no_closure_on_the_first_teams_way_allows_nothing(script):
     moved = [dict(r, nodes=[-1]) if r not in others else r for r in bench]
     other = dataclasses.replace(script, evaluation={**script.evaluation, "benchmark": moved})
     assert closure_allowance(other) is None
+
+
+def test_control_counted_from_the_alarm_allows_the_detour_too(script):
+    # a hazard held to the standard's 15 minutes (no /7 control work): 1 + 10 + 15 from the
+    # alarm, which the closure delays as it delays the arrival
+    plain = dataclasses.replace(
+        script,
+        evaluation={**script.evaluation, "targets": {"call_taking": 1.0, "arrival": 10.0,
+                                                     "control": 15.0}},
+    )  # fmt: skip
+    with i18n.language("zh"):
+        row = next(r for r in time_standards(plain) if r.ref == "standard:control")
+    assert row.target_min == pytest.approx(1 + 10 + 15 + 7.3)
+    assert "情景注入1" in row.tests and "7.3" in row.tests
+    old = dataclasses.replace(plain, generator_version="yingji-drill-draw/8")
+    row = next(r for r in time_standards(old) if r.ref == "standard:control")
+    assert row.target_min == pytest.approx(26.0)

@@ -93,3 +93,31 @@ def test_a_bad_figures_cell_is_one_line_naming_row_and_column(
     assert code == 2
     assert where in one_line(err)
     assert not (drill / "scored").exists()
+
+
+FOLLOW_UP_58 = "report,follow_up:city,+58,"
+
+
+@pytest.mark.parametrize(("cell", "wrong"), [("dead=2", [2]), ("dead=4; injured=1", [])])
+def test_after_an_escalation_a_report_may_not_give_fewer_dead_than_it(
+    drill, tmp_path, capsys, cell, wrong
+):
+    # inject 5 (+41.3, rules /9): "at least 3 dead confirmed so far"; the casualty update
+    # (inject 6) comes only at +71.1, so the report at +58 answers to the escalation
+    code, _out, err = score(drill, tmp_path, capsys, with_figures(BASE, {FOLLOW_UP_58: cell}))
+    assert code == 0, err
+    got = json.loads((drill / "scored/score.json").read_text())
+    report = {r["row"]: r for r in got["reports"]}[14]
+    assert report["figures_checked_against"] == 5 and report["figures_at_least"] is True
+    assert [w["reported"] for w in report["wrong_figures"]] == wrong
+    rows = [r for r in read_csv(drill / "scored/improvements.csv") if r["kind"] == "figures"]
+    assert len(rows) == len(wrong)
+    if wrong:
+        assert "Dead 2 (the update: at least 3)" in rows[0]["shortfall"]
+
+
+def test_figure_names_are_read_without_a_template():
+    from experiments.drill.observations import FieldNames, read_figures
+
+    got = read_figures("死亡人数=5；受伤=２人, missing: 1", FieldNames(None), ValueError)
+    assert got == (("dead", 5), ("injured", 2), ("missing", 1))

@@ -47,3 +47,18 @@ def test_the_area_is_named_once_when_the_place_is_told_from_it(scripts, lang):
 def test_rules_8_keep_the_area_after_every_place(scripts):
     for s in scripts["yingji-drill-draw/8"]:
         assert f"({s.scene.area})" in s.alarm.message
+
+
+def test_a_township_desk_takes_calls_from_its_township_and_the_county_the_rest(county):
+    drawer = make_drawer(county, injects=[])
+    drawer.receiving = "township"  # [reporting] receiving = "township"
+    townships = {lm.name for lm in county.landmarks if lm.kind == "township"}
+    kinds = set()
+    for s in draws(drawer, 40):
+        in_township = s.scene.area in townships
+        kinds.add(in_township)
+        if in_township:  # the duty room of the scene's own township
+            assert s.alarm.recipient == f"Duty officer, {s.scene.area} government duty room"
+        else:  # the county seat is no township: its calls reach the county's centre
+            assert "emergency command centre" in s.alarm.recipient
+    assert kinds == {True, False}
