@@ -69,8 +69,9 @@ def closure_allowance(script: DrillScript) -> tuple[int, float] | None:
 
     From the drawing rules /9, read from the sealed benchmark timeline: the
     re-route row of the unit the benchmark's first team on scene comes from,
-    and the minutes of its detour (to 0.1, as printed). ``None`` before /9, without a closure on
-    that team's way, or where the closure leaves no way round.
+    and the minutes of its detour (to 0.1, as printed). ``None`` before /9,
+    without a closure on that team's way, or where the closure leaves no way
+    round.
     """
     try:
         if rules_number(script.generator_version) < ARRIVAL_RULES:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 
+from experiments.drill.control_target import control_work
 from experiments.drill.gbt_indicators import _b, indicators
 from experiments.drill.gbt_standards import (
     _WATCHED_BY,
@@ -53,8 +54,6 @@ def needed_milestones(script: DrillScript) -> list[str]:
     The call taken, every milestone a time standard measures, and the full
     complement when control counts from it (drawing rules /7).
     """
-    from experiments.drill.gbt_standards import control_work
-
     rows = _en_rows(script)
     needed = ["call_taken"] + [
         STANDARD_MILESTONES[r.ref] for r in rows if r.ref in STANDARD_MILESTONES

@@ -28,8 +28,9 @@ class ReportCheck:
     deadlines
         Ids of the time-standard rows it met or counted toward.
     against
-        The casualty update (inject number) its figures were checked against:
-        the latest delivered before it was sent (None: none, or no figures).
+        The inject its figures were checked against (a casualty update, or a
+        /9 escalation): the latest delivered before it was sent (None: none,
+        or no figures recorded).
     wrong
         ``(field, reported, given)`` for each figure that differs from that
         update's (续报准), or falls below an escalation's least dead.

@@ -28,8 +28,9 @@ How the score is computed (the rules of the evaluation plan,
 * **Time indicators** take the lowest share of their rows that count; with
   none, the indicator is left out of this drill's total.
 * **Report figures (续报准).** A report row that records the figures it gave
-  (``figures``) is checked against the latest casualty update delivered
-  before it was sent: its dead, injured and missing must be the update's.
+  (``figures``) is checked against the latest figures the drill gave before it
+  was sent: a casualty update's dead, injured and missing must be repeated; a
+  /9 escalation's least dead ("at least 3 dead") must not be undercut.
 * **Rating indicators** take the evaluators' rating (A-D, or points out of the
   weight, from an ``indicator`` row). The first report's completeness
   (``standard:report_template``, R3/TR3) may be left to the tool: it is then
@@ -48,7 +49,7 @@ and earned less than its full share; every rating indicator rated below full
 by the evaluators (a derived completeness rating is not listed again: its
 report is); every inject delivered before the end of play whose expected
 action was not taken; every report that left required template fields blank;
-every report whose figures differ from the casualty update it followed.
+every report whose figures differ from those the drill gave before it.
 Each goes to the work group :func:`responsible_group` names, due
 :data:`IMPROVEMENT_DAYS` days after the drill.
 """
@@ -115,7 +116,7 @@ class Shortfall:
     kind
         ``time`` (a time-standard row), ``indicator`` (a rating), ``inject``
         (an expected action not taken), ``report`` (required fields blank) or
-        ``figures`` (figures other than the casualty update's).
+        ``figures`` (figures other than those the drill gave before it).
     ref
         The row id (``T2``), indicator id (``C3``), inject number or the
         report's observation row.
@@ -230,7 +231,7 @@ def read_drill_observations(script: DrillScript, path: str | Path) -> Observatio
 
 def _known_figures(
     script: DrillScript, obs: Observations, minute: float
-) -> tuple[int, dict[str, Any]] | None:
+) -> tuple[int, dict[str, Any], bool] | None:
     """The latest figures given at or before ``minute``: (inject number, figures, at least).
 
     A casualty update gives dead, injured and missing, to be repeated; an
@@ -315,7 +316,7 @@ def score_drill(script: DrillScript, obs: Observations) -> DrillScore:
             test = "standard:report_template"
             ind = _report_indicator(table, r.report.kind)
             shortfalls.append(Shortfall("report", str(r.report.row), ind, test, group(test, ind)))
-        if r.wrong:  # 续报准: figures other than the latest casualty update's
+        if r.wrong:  # 续报准: figures other than those the drill gave before the report
             test = "standard:report_accuracy"
             ind = _report_indicator(table, "follow_up")
             shortfalls.append(Shortfall("figures", str(r.report.row), ind, test, group(test, ind)))

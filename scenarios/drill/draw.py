@@ -82,7 +82,8 @@ __all__ = [
 #: Version of the drawing rules; part of every script and commitment. /1 to /3 are no
 #: longer drawn by; what /4 and each later number changed is told in
 #: :mod:`scenarios.drill.drawing_rules` (/8: an escalation states the first deadline the
-#: evaluation sheet times from it; /9: the hazard's own emergency line, a township desk).
+#: evaluation sheet times from it; /9: the hazard's own emergency line, a township desk, the
+#: area named once, the closure's detour allowed, a figure in the escalation).
 GENERATOR_VERSION = "yingji-drill-draw/9"
 #: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
 EARLIER_VERSIONS = tuple(f"yingji-drill-draw/{n}" for n in range(4, 9))

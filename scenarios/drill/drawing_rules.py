@@ -38,16 +38,17 @@ the earlier number. The builders take the number ``N`` (an ``int``):
 * /9 (:data:`ALARM_RULES`): the caller rings the line for the hazard where it
   has its own (a road traffic accident 122, the traffic police; a forest fire
   12119, the forest and grassland fire line), not 119 for every accident and
-  natural disaster; and with ``[reporting] receiving = "township"`` the call
-  reaches the duty room of the township the scene lies in, not the county's
-  command centre; a caller who places the scene from the area's own centre
-  does not name the area again ("3.7 km north-east of County Seat", not
+  natural disaster; and with ``[reporting] receiving = "township"`` a call
+  from a township reaches its duty room, not the county's command centre; a
+  caller who places the scene from the area's own centre does not name the
+  area again ("3.7 km north-east of County Seat", not
   "... of County Seat (County Seat)"); and the evaluators' arrival standard
   allows the minutes the drill's own road closure adds to the first team's
   drive (the benchmark's re-route), which the players cannot avoid by any route;
-  an escalation gives a figure, the least deaths of the new grade's band ("at
-  least 3 dead confirmed so far"), where it read out the regulation's band
-  ("3-9 dead or missing, or a neighbourhood flooded with people trapped").
+  an escalation gives a figure, the least deaths the catalogue states for the
+  new grade ("at least 3 dead confirmed so far"), where deaths set the grade,
+  instead of reading out the regulation's band ("3-9 dead or missing, or a
+  neighbourhood flooded with people trapped").
 """
 
 from __future__ import annotations
