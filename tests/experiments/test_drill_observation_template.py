@@ -6,6 +6,7 @@ without, and filled in with times inside every target and an A for every
 rating it scores 100. Left blank it is refused at its first milestone row.
 """
 
+# ruff: noqa: F811 - the fixtures of test_drill_gbt are imported and used by name
 from __future__ import annotations
 
 import csv
@@ -20,6 +21,7 @@ from experiments.cli import main
 from networks.files import CSV_ENCODING
 from tests.conftest import REPO
 from tests.experiments.cli_calls import one_line, run
+from tests.experiments.test_drill_gbt import draw, region  # noqa: F401 - fixtures
 
 EXAMPLE = REPO / "examples" / "drill.toml"
 TEMPLATE = "revealed/evaluators/observations_template.csv"
@@ -76,9 +78,9 @@ def fill(rows: list[list[str]], script: dict) -> str:
             r[col["done"]], r[col["time"]] = "yes", f"+{given + 2}"
         elif r[0] == "indicator":
             r[col["score"]] = "A"
-        elif r[0] == "# report":  # to copy once per report sent; its fields on the next line
+        elif r[0] == "# report":  # to copy once per report sent; its kind's fields follow
             r[0] = "report"
-            text = rows[k + 1][0]
+            text = next(x[0] for x in rows[k + 1 :] if len(x) == 1)
             r[col["fields"]] = re.split(r"：|: ", text, maxsplit=2)[-1]
             for t in REPORT_AT[r[col["ref"]].partition(":")[0]]:
                 out.append([*r[:2], f"+{t}", *r[3:]])
@@ -131,3 +133,18 @@ def test_the_template_filled_in_as_a_perfect_drill_scores_100(revealed, tmp_path
     assert score["total"] == pytest.approx(100.0)
     assert score["indicators"]["R3"]["how"] == "completeness"  # left to the tool, rated A
     assert score["indicators"]["R3"]["given"] == "A"
+
+
+@pytest.mark.parametrize(("drill_type", "seed"), [("tabletop", 2), ("field", 3), ("tabletop", 4)])
+def test_every_drawn_drill_scores_from_its_template_filled_in(draw, drill_type, seed, tmp_path):
+    """Tabletop and field drills of grades II-III: the filled template is a whole file."""
+    from experiments.drill.observation_template import observations_template
+    from experiments.drill.score import read_drill_observations, score_drill
+
+    script = draw(type=drill_type, seed=seed)
+    rows = [r for r in csv.reader(io.StringIO(observations_template(script))) if r]
+    obs = tmp_path / "obs.csv"
+    obs.write_text(fill(rows, script.to_dict()), encoding=CSV_ENCODING)
+    score = score_drill(script, read_drill_observations(script, obs))  # no row missing
+    rated = {s.id for s in score.indicators if s.how == "rating"}
+    assert rated and all(s.share is not None for s in score.indicators if s.id in rated)
