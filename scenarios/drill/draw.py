@@ -40,7 +40,6 @@ The rule itself is in :mod:`scenarios.drill.rehearsal`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -54,9 +53,14 @@ from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import rehearsal, texts
 from scenarios.drill.alarm import build_alarm
 from scenarios.drill.aliases import aliases, area_zh, facility_zh, resolve
-from scenarios.drill.drawing_rules import CONTROL_RULES, rules_number
+from scenarios.drill.drawing_rules import (
+    CONTROL_RULES,
+    EARLIER_VERSIONS,
+    GENERATOR_VERSION,
+    rules_number,
+)
 from scenarios.drill.evaluation import SCALE_LEVELS, SIX_NO_ROLES, build_evaluation
-from scenarios.drill.injects import InjectContext, Store, Unit, build_injects
+from scenarios.drill.injects import InjectContext, Store, Unit, as_card, build_injects
 from scenarios.drill.rehearsal import (
     ALL_BANDS,
     PastDrill,
@@ -64,7 +68,7 @@ from scenarios.drill.rehearsal import (
     clip,
     parse_moment,
 )
-from scenarios.drill.script import DrillScript, Inject, Scene
+from scenarios.drill.script import DrillScript, Scene
 from scenarios.drill.sites import Namer, node_areas
 from scenarios.drill.spec import DEFAULT_NAME, DrillSpec, iso
 
@@ -78,15 +82,6 @@ __all__ = [
     "PastDrill",
     "parse_moment",
 ]
-
-#: Version of the drawing rules; part of every script and commitment. /1 to /3 are no
-#: longer drawn by; what /4 and each later number changed is told in
-#: :mod:`scenarios.drill.drawing_rules` (/8: an escalation states the first deadline the
-#: evaluation sheet times from it; /9: the hazard's own emergency line, a township desk, the
-#: area named once, the closure's detour allowed, a figure in the escalation).
-GENERATOR_VERSION = "yingji-drill-draw/9"
-#: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
-EARLIER_VERSIONS = tuple(f"yingji-drill-draw/{n}" for n in range(4, 9))
 
 
 class DrillDrawer:
@@ -470,7 +465,7 @@ class DrillDrawer:
         )
         injects = build_injects(ctx, spec.injects)
         if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards
-            injects = tuple(_as_card(i) for i in injects)
+            injects = tuple(as_card(i) for i in injects)
         # /7: a hazard that takes longer than the standard to bring under control is held to
         # its own mean control work at the grade (the plan cannot beat it).
         work = float(h.control_work(grade).mean) if n_rules >= CONTROL_RULES else None
@@ -496,10 +491,3 @@ class DrillDrawer:
             },
             texts={"name": name_t, "jurisdiction": jurisdiction_t},
         )
-
-
-def _as_card(inject: Inject) -> Inject:
-    """An inject of a tabletop drill: it arrives as a written card."""
-    channel = inject.texts.get("channel", inject.channel)
-    card = texts.msg("channel.card", channel=channel)
-    return replace(inject, channel=texts.english(card), texts={**inject.texts, "channel": card})

@@ -96,3 +96,10 @@ def rules_number(version: str) -> int:
 def version_name(rules: int) -> str:
     """The version string of rules number ``rules`` (``yingji-drill-draw/5``)."""
     return f"{PREFIX}{rules}"
+
+
+#: Version of the drawing rules; part of every script and commitment (/1 to /3 are no
+#: longer drawn by; what each later number changed is told above).
+GENERATOR_VERSION = version_name(LATEST_RULES)
+#: Earlier rules this drawer still draws by, so that ``verify --redraw`` re-draws their scripts.
+EARLIER_VERSIONS = tuple(version_name(n) for n in KNOWN_RULES[:-1])

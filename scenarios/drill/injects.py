@@ -470,3 +470,10 @@ def build_injects(ctx: InjectContext, kinds: Sequence[str]) -> tuple[Inject, ...
 
 def _with(inj: Inject, **kw: Any) -> Inject:
     return replace(inj, **kw)
+
+
+def as_card(inject: Inject) -> Inject:
+    """An inject of a tabletop drill: it arrives as a written card."""
+    channel = inject.texts.get("channel", inject.channel)
+    card = texts.msg("channel.card", channel=channel)
+    return replace(inject, channel=texts.english(card), texts={**inject.texts, "channel": card})
