@@ -64,6 +64,10 @@ _INF = math.inf
 _MOVE_UP = REASONS.index("move_up")
 #: Plans kept per capability and road state (hour bands make many states; the latest stay).
 _PLANS_KEPT = 64
+#: Placements whose compliance gaps a plan keeps (cleared when full).
+_GAPS_KEPT = 1 << 16
+#: Compliance's gaps in a placement: ``()``, or (level, teams lacking, moves allowed, one short).
+_Gaps = tuple[()] | tuple[list[int], int, list[tuple[int, int, int, float]], bool]
 
 
 class _Plan:
@@ -88,7 +92,7 @@ class _Plan:
 
     __slots__ = (
         "model", "posts", "index", "table", "best", "minutes", "reach", "minutes_l", "reach_l",
-        "expected", "version", "lists", "post_of", "goal", "blocked", "weighted", "keep",
+        "expected", "version", "lists", "post_of", "goal", "blocked", "weighted", "keep", "gaps",
     )  # fmt: skip
 
     def __init__(
@@ -114,6 +118,39 @@ class _Plan:
         self.post_of: list[int] = []
         self.goal: list[float] = []
         self.keep: list[int] = [0] * len(posts)
+        # Compliance's gaps by placement (what it does depends on little else; see gaps_at).
+        self.gaps: dict[tuple[int, ...], _Gaps] = {}
+
+    def gaps_at(self, have: tuple[int, ...]) -> _Gaps:
+        """What compliance makes of the placement ``have`` (free teams per post), kept.
+
+        ``()`` if the placement is the table's (or beyond it), or no post over the
+        table's level may give a team to one under it; else ``(want, need, ways,
+        one)``: the table's level, the teams the posts under it lack, the moves
+        the limits allow as ``(from post, to post, to station, minutes)`` and
+        whether one team is short. Only which teams may move (their last move)
+        is left to decide at the time.
+        """
+        if len(self.gaps) >= _GAPS_KEPT:  # the placements a run visits are few; stay bounded
+            self.gaps.clear()
+        k = sum(have)
+        gaps: _Gaps = ()
+        if k < len(self.table) and list(have) != self.table[k]:
+            want = self.table[k]
+            short, over = [], []
+            need = 0
+            for q, (w, h) in enumerate(zip(want, have, strict=True)):
+                if w > h:
+                    short.append(q)
+                    need += w - h
+                elif w < h and h > self.keep[q]:  # a post at its last kept team gives none
+                    over.append(q)
+            reach, minutes, posts = self.reach_l, self.minutes_l, self.posts
+            ways = [(p, q, posts[q], minutes[p][q]) for p in over for q in short if reach[p][q]]
+            if ways:
+                gaps = (want, need, ways, need == 1 and len(short) == 1)
+        self.gaps[have] = gaps
+        return gaps
 
 
 class MoveUp(MexclpMoves):
@@ -328,10 +365,12 @@ class MoveUp(MexclpMoves):
         if now is None:
             return
         plan, have = now
-        k = sum(have)
-        table = plan.table
-        if k < len(table) and have != table[k]:
-            self._comply(cap, plan, have, table[k])
+        key = tuple(have)
+        gaps = plan.gaps.get(key)
+        if gaps is None:
+            gaps = plan.gaps_at(key)
+        if gaps:
+            self._comply(plan, have, gaps)
 
     def _budget(self) -> bool:
         """Whether today's moves leave room for one more."""
@@ -350,65 +389,41 @@ class MoveUp(MexclpMoves):
         self._mu_last[team] = self.env._now
         self._mu_today += 1
 
-    def _comply(self, cap: int, plan: _Plan, have: list[int], want: list[int]) -> None:
+    def _comply(self, plan: _Plan, have: list[int], gaps: _Gaps) -> None:
         """Move teams from posts with more than the table's level to those with fewer.
 
         A team going back to the station it was built at first (so that a hole
         left by a team filled in from elsewhere closes the way it opened), then
         the nearest, then the lowest team number.
         """
-        short, over = [], []
-        need = 0  # teams the posts under the level lack
-        q = 0
-        for w, h in zip(want, have, strict=True):
-            if w != h:
-                if w > h:
-                    short.append(q)
-                    need += w - h
-                else:
-                    over.append(q)
-            q += 1
-        if not short:
-            return
+        want, need, ways, one = gaps
         now = self.env._now
         base, last, gap, lists = self.team_base, self._mu_last, self._mu_gap, plan.lists
-        posts, minutes, reach, keep = plan.posts, plan.minutes_l, plan.reach_l, plan.keep
-        if need == 1 and len(short) == 1:  # one team short (the usual case): the best team
-            q = short[0]
-            target = posts[q]
+        if one:  # one team short (the usual case): the best team
             best = None
-            for p in over:
-                lst = lists[p]
-                if lst and reach[p][q] and have[p] > keep[p]:
-                    m = minutes[p][q]
-                    for team in lst:
-                        if now - last[team] >= gap:
-                            key = (base[team] != target, m, team)
-                            if best is None or key < best:
-                                best = key
+            for p, _q, target, m in ways:
+                for team in lists[p]:
+                    if now - last[team] >= gap:
+                        key = (base[team] != target, m, team)
+                        if best is None or key < best:
+                            best = key
             if best is not None and (self._mu_per_day is None or self._budget()):
-                self._move(best[2], target, best[1])
+                self._move(best[2], ways[0][2], best[1])  # ways all lead to the one post
             return
         # Every allowed (team, short post) pair, ranked: (not going home, minutes, team, p, q).
         pairs = []
-        for p in over:
-            lst = lists[p]
-            if lst and have[p] > keep[p]:
-                rp, mp = reach[p], minutes[p]
-                for team in lst:
-                    if now - last[team] >= gap:
-                        b = base[team]
-                        for q in short:
-                            if rp[q]:
-                                pairs.append((b != posts[q], mp[q], team, p, q))
+        for p, q, target, m in ways:
+            for team in lists[p]:
+                if now - last[team] >= gap:
+                    pairs.append((base[team] != target, m, team, p, q))
         if not pairs:
             return
-        per_day = self._mu_per_day
+        per_day, posts = self._mu_per_day, plan.posts
         pairs.sort()
         gone: set[int] = set()
         have = list(have)
         for _home, minutes_pq, team, p, q in pairs:
-            if team in gone or have[p] <= want[p] or have[p] <= keep[p] or have[q] >= want[q]:
+            if team in gone or have[p] <= want[p] or have[p] <= plan.keep[p] or have[q] >= want[q]:
                 continue
             if per_day is not None and not self._budget():
                 continue
