@@ -28,7 +28,7 @@ def informed(rr: Mapping[str, Any]) -> set[str]:
 
 
 def escalation_links(
-    injects: Sequence[Any], rr: Mapping[str, Any]
+    injects: Sequence[Any], rr: Mapping[str, Any], *, written: bool = True
 ) -> tuple[dict[tuple[int, str], Mapping[str, Any]], list[tuple[Any, Mapping[str, Any]]]]:
     """The report rows each escalation inject asks for.
 
@@ -45,9 +45,22 @@ def escalation_links(
         ``(follow_ups, firsts)``: ``(inject no, level told already) -> the new
         grade's phone first-report row to that level`` (the follow-up's limit), and
         ``(inject, row)`` for every first-report row of the new grade to a level the
-        drawn grade did not report to.
+        drawn grade did not report to, and (with ``written``) for the new grade's
+        written report after the phone report to a level the drawn grade told
+        without asking it for one (Guizhou: the province, told by phone at grade
+        III, owes a written report 30 minutes after the phone report of an
+        upgrade to II).
+    written
+        Whether to ask that written report (drawing rules /9 on; before, the
+        sheet asked none).
     """
     told = informed(rr)
+    # The levels the drawn grade already asks a written first report of.
+    wrote = {
+        r["to"]
+        for r in rr["limits"]
+        if r["grade"] == rr["grade"] and r["report"] == "written_first"
+    }
     follow_ups: dict[tuple[int, str], Mapping[str, Any]] = {}
     firsts: list[tuple[Any, Mapping[str, Any]]] = []
     for inj in injects:
@@ -63,6 +76,9 @@ def escalation_links(
                 key = (inj.no, row["to"])
                 if key not in follow_ups or row["limit_min"] < follow_ups[key]["limit_min"]:
                     follow_ups[key] = row
+            elif written and row["report"] == "written_first" and row["to"] not in wrote:
+                if row["from"] == "phone":  # counted from the phone report of the upgrade
+                    firsts.append((inj, row))
     return follow_ups, firsts
 
 

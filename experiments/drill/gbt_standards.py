@@ -36,6 +36,7 @@ from experiments.drill.gbt_names import (  # noqa: F401 - the names are read fro
 )
 from networks.i18n import _
 from scenarios.drill import texts
+from scenarios.drill.drawing_rules import UPGRADE_WRITTEN_RULES, rules_number
 from scenarios.drill.script import DrillScript
 from scenarios.drill.workgroups import (
     FORCE_KINDS,
@@ -292,7 +293,8 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
     )
     grade = rr["grade"]
     changes = [i for i in script.injects if i.kind in _CHANGES]
-    escalated, firsts = escalation_links(script.injects, rr)
+    written = rules_number(script.generator_version) >= UPGRADE_WRITTEN_RULES
+    escalated, firsts = escalation_links(script.injects, rr, written=written)
     for row in rr["limits"]:
         if row["grade"] != grade:
             continue

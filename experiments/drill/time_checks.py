@@ -16,6 +16,7 @@ from experiments.drill.gbt_indicators import time_share
 from experiments.drill.gbt_standards import FROM_NAMES, TimeStandard, time_standards
 from experiments.drill.observations import Observations, Report
 from networks import i18n
+from scenarios.drill.drawing_rules import UPGRADE_WRITTEN_RULES, rules_number
 from scenarios.drill.script import DrillScript
 
 #: The milestone a response-standard row is measured by.
@@ -119,11 +120,10 @@ def _measure(
 
     # The follow-up reporting an upgrade to a level told already may go by phone first
     # (电话报告后补书面): a phone report to that level after the escalation meets it too.
-    upgrade = (
-        kind == "follow_up"
-        and row.inject is not None
-        and any(i.no == row.inject and i.kind == "escalation" for i in script.injects)
+    upgraded = row.inject is not None and any(
+        i.no == row.inject and i.kind == "escalation" for i in script.injects
     )
+    upgrade = kind == "follow_up" and upgraded
 
     def sent(what: str | None, after: float) -> list[Report]:
         kinds = UPGRADE_REPORTS if upgrade and what == "follow_up" else {what}
@@ -159,7 +159,11 @@ def _measure(
         start = offsets[row.inject] if row.inject is not None else 0.0
     elif basis == "phone":
         after = offsets[row.inject] if row.inject is not None else 0.0
-        phone = sent("phone_first", after)
+        # After an upgrade (rules /9 on), the phone report of it to a level told already is
+        # recorded as the follow-up the sheet asks for: the written report counts from that.
+        by_follow_up = rules_number(script.generator_version) >= UPGRADE_WRITTEN_RULES
+        told_by = UPGRADE_REPORTS if upgraded and by_follow_up else {"phone_first"}
+        phone = [r for r in sent(None, after) if r.kind in told_by]
         start = phone[0].minute if phone else after
     else:
         start = 0.0

@@ -48,7 +48,12 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   an escalation gives a figure, the least deaths the catalogue states for the
   new grade ("at least 3 dead confirmed so far"), where deaths set the grade,
   instead of reading out the regulation's band ("3-9 dead or missing, or a
-  neighbourhood flooded with people trapped").
+  neighbourhood flooded with people trapped"); after an escalation, a level
+  told of the incident at the drawn grade without a written report (the
+  province under the Guizhou rules, told by phone at grade III) owes the
+  written report the new grade asks of it (30 minutes after the phone report
+  of the upgrade), as a drill drawn at that grade does; and that written report
+  counts from the phone report of the upgrade, a follow-up by phone or not.
 """
 
 from __future__ import annotations
@@ -73,6 +78,8 @@ ALARM_RULES = 9
 ARRIVAL_RULES = 9
 #: From these rules on: an escalation gives the least deaths of the new grade, not its meaning.
 ESCALATION_RULES = 9
+#: From these rules on: an upgrade asks the written report a level told without one now owes.
+UPGRADE_WRITTEN_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.
