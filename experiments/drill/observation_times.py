@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -94,11 +94,15 @@ def check_order(p: Path, minutes: Mapping[str, float | None], rows: Mapping[str,
 #: A number of minutes without its "+" (no ISO date or clock time looks like one).
 _PLAIN_MINUTES = re.compile(r"\d+(\.\d*)?|\.\d+")
 #: A date and clock time as spreadsheets and Chinese forms write them, after NFKC (full-width
-#: digits and colons made plain): 2027/9/6 17:21, 2027-9-6 17:21:05, 2027年9月6日17时21分,
-#: 2027.9.6 17:21, and a clock time alone: 17时21分, 17点21分30秒.
+#: digits, colons and brackets made plain): 2027/9/6 17:21, 2027-9-6 17:21:05,
+#: 2027年9月6日17时21分, 2027.9.6 17:21; a month and day without the year, as a drill's tables
+#: print a time past midnight: 6月27日 01:05:39, 06-27 01:05:39; a clock time alone: 17时21分,
+#: 17点21分30秒; any of them with the UTC offset the documents add off Beijing time:
+#: 2027-06-26 18:52:15 (UTC-03:30), 2027年6月26日8时05分(UTC+09:00).
 _WRITTEN = re.compile(
-    r"(?:(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T\s]?\s*)?"
+    r"(?:(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[T\s]?\s*)?"
     r"(\d{1,2})\s*[:时点]\s*(\d{1,2})\s*(?::\s*(\d{1,2})|分(?:\s*(\d{1,2})\s*秒)?)?"
+    r"(?:\s*\(\s*UTC\s*([+-])(\d{1,2}):?(\d{2})\s*\))?"
 )
 
 
@@ -176,14 +180,24 @@ def _written_time(text: str, alarm: datetime) -> datetime:
         at = datetime.fromisoformat(text)
         return at if at.tzinfo is not None else at.replace(tzinfo=alarm.tzinfo)
     year, month, day, hour, minute, second, seconds_zh = (
-        None if g is None else int(g) for g in written.groups()
+        None if g is None else int(g) for g in written.groups()[:7]
     )
+    sign, off_h, off_m = written.groups()[7:]
     second = second if second is not None else seconds_zh
     if not (0 <= hour < 24 and 0 <= minute < 60 and (second or 0) < 60):  # type: ignore[operator]
         raise ValueError(text)
-    at = alarm.replace(hour=hour, minute=minute, second=second or 0, microsecond=0)
-    if year is not None:
-        return at.replace(year=year, month=month, day=day)  # type: ignore[arg-type]
-    if at < alarm - timedelta(hours=12):  # past midnight
+    zone = alarm.tzinfo
+    if sign is not None:  # printed off Beijing time: the clock is in that offset
+        off = timedelta(hours=int(off_h), minutes=int(off_m))
+        zone = timezone(-off if sign == "-" else off)
+    # The clock on the alarm's day, where it was written (the alarm's own clock else).
+    local = alarm.astimezone(zone) if zone is not None else alarm
+    at = local.replace(hour=hour, minute=minute, second=second or 0, microsecond=0)
+    if month is not None:
+        at = at.replace(year=year or local.year, month=month, day=day)  # type: ignore[arg-type]
+        if year is None and at < local - timedelta(days=183):  # 1月1日 of a drill on 31 December
+            at = at.replace(year=at.year + 1)
+        return at
+    if at < local - timedelta(hours=12):  # past midnight
         at += timedelta(days=1)
     return at

@@ -54,3 +54,37 @@ def test_a_table_prints_the_clock_and_the_day_only_when_it_changed():
         assert clock_text("2027-06-26T11:05:39+00:00", start) == "19:05:39"
     with i18n.language("en"):
         assert clock_text("2027-06-27T01:05:39+08:00", start) == "06-27 01:05:39"
+
+
+@settings(max_examples=60, deadline=None)
+@given(seconds=st.integers(0, 7 * 86400 - 1), lang=st.sampled_from(["zh", "en"]))
+def test_a_table_time_reads_back_past_midnight_too(seconds, lang):
+    # 6月27日 01:05:39 / 06-27 01:05:39: the month and day a table prints after the drill's day
+    t = ALARM + timedelta(seconds=seconds)
+    with i18n.language(lang):
+        text = clock_text(t.isoformat(), ALARM.isoformat())
+    assert minute_of(text, ALARM, refuse) == pytest.approx(seconds / 60.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seconds=st.integers(0, 7 * 86400 - 1),
+    quarter_hours=st.integers(-12 * 4, 14 * 4).filter(lambda q: q != 32),
+    lang=st.sampled_from(["zh", "en"]),
+)
+def test_a_time_printed_off_beijing_time_reads_back_with_its_offset(seconds, quarter_hours, lang):
+    zone = timezone(timedelta(minutes=15 * quarter_hours))
+    t = (ALARM + timedelta(seconds=seconds)).astimezone(zone)
+    with i18n.language(lang):
+        text = moment_text(t.isoformat())
+    assert "UTC" in text
+    assert minute_of(text, ALARM, refuse) == pytest.approx(seconds / 60.0)
+
+
+def test_a_month_and_day_after_new_years_eve_is_the_next_year():
+    eve = datetime(2027, 12, 31, 23, 0, tzinfo=BEIJING)
+    assert minute_of("1月1日 00:30:00", eve, refuse) == pytest.approx(90.0)
+    assert minute_of("01-01 00:30:00", eve, refuse) == pytest.approx(90.0)
+    # a month and day before the alarm is refused, not read as a year later
+    with pytest.raises(ValueError, match="before the alarm"):
+        minute_of("6月25日 10:00:00", ALARM, refuse)
