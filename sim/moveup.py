@@ -21,12 +21,16 @@ of every free team of that capability. A move-up policy moves free teams
   model from where the teams stand; :mod:`sim.moveup_mexclp`).
 
 A team counts at its post when it is there, or is driving there (back from
-an incident, or on a move). A move must respect the limits: no team moves
-again within ``min_minutes_between_moves`` of its last move, no move drives
-longer than ``max_travel_min``, at most ``max_moves_per_day`` moves per day,
-and no move while requests of that capability wait for a team. A moved team
-stays dispatchable on the way, and after an incident returns to the station
-it was moved to (its post), from where the policy may move it on.
+an incident, or on a move). A team a warning has staged is the warning plan's
+until it stands down: no policy moves it, and both plan as if it were not there
+(an extra at its staging point: else the staging point's own team, counted
+surplus, was moved away and the plan's reinforcement undone). A move must
+respect the limits: no team moves again within ``min_minutes_between_moves``
+of its last move, no move drives longer than ``max_travel_min``, at most
+``max_moves_per_day`` moves per day, and no move while requests of that
+capability wait for a team. A moved team stays dispatchable on the way, and
+after an incident returns to the station it was moved to (its post), from
+where the policy may move it on.
 
 Decisions use the current road state; the coverage reported afterwards
 (:meth:`MoveUp._moveup_tables`) uses the roads as they were at the start, at
@@ -54,6 +58,7 @@ from networks import i18n
 from networks.names import facility_label
 from scenarios.stream import IncidentStream
 from sim.facilities import CAPABILITIES, chinese_names
+from sim.fleet import HOME, RETURNING
 from sim.moveup_cover import CoverModel, busy_share
 from sim.moveup_mexclp import MIN_GAIN, MexclpMoves
 from sim.moveup_spec import MoveupSpec
@@ -194,6 +199,8 @@ class MoveUp(MexclpMoves):
                     b[self.team_base[t]] += 1
             self._mu_bases[c] = b
         self._mu_last = [-_INF] * self.n_teams  # start of each team's last move
+        # Teams a warning has staged, per capability (the plan's until they stand down).
+        self._mu_staged: list[set[int]] = [set() for _ in CAPABILITIES]
         self._mu_gap = spec.min_gap_min
         self._mu_threshold = spec.threshold
         self._mu_comply = spec.policy == "compliance"
@@ -337,7 +344,9 @@ class MoveUp(MexclpMoves):
     def _placement_now(self, cap: int) -> tuple[_Plan, list[int]] | None:
         """The plan of ``cap`` and its free teams per post now; ``None``: no move may be made.
 
-        A team counts at its post while there or on its way there (back, or moving).
+        A team counts at its post while there or on its way there (back, or moving);
+        a team a warning has staged does not count (the plan holds it until it stands
+        down, and the table's slots are for the others).
         """
         if self.queues[cap]:  # requests wait: every free team is theirs
             return None
@@ -357,6 +366,19 @@ class MoveUp(MexclpMoves):
                 p = post_of[station[team]]
                 if p >= 0 and ret_end[team] < _INF:
                     have[p] += 1
+        staged = self._mu_staged[cap]
+        if staged:  # a staged team is an extra at its staging post: the policy plans without it
+            post_of, station, status, ret_end = (
+                plan.post_of,
+                self.team_station,
+                self.status,
+                self.ret_end,
+            )
+            for team in staged:
+                p = post_of[station[team]]
+                s = status[team]
+                if p >= 0 and (s == HOME or s == RETURNING and ret_end[team] < _INF):
+                    have[p] -= 1
         return plan, have
 
     def _react_comply(self, cap: int) -> None:

@@ -130,8 +130,15 @@ class Relocation:
         last = getattr(self, "_mu_last", None)  # move-up's clock of each team's last move
         if reason == "warning" and last is not None and arrive < _INF:
             # A staged team is the warning plan's until it stands down: move-up leaves it
-            # at its staging post (its last move never ends); home again, it may move it.
-            last[team] = _INF if station != self.team_base[team] else self.env._now
+            # at its staging post (its last move never ends) and plans without it (see
+            # MoveUp._placement_now); home again, it may move it.
+            staged = self._mu_staged[self.team_cap[team]]
+            if station != self.team_base[team]:
+                last[team] = _INF
+                staged.add(team)
+            else:
+                last[team] = self.env._now
+                staged.discard(team)
         return arrive
 
     def _relocate_home(

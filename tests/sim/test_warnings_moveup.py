@@ -58,3 +58,42 @@ def test_a_run_with_warning_and_move_up_moves_counts_only_the_move_ups(typhoon):
     # moves home: one of each per staged team.
     assert s["warning_teams_staged"] == int(np.sum(rec.warnings["teams_staged"]))
     assert warned.sum() == 2 * s["warning_teams_staged"]
+
+
+@pytest.fixture(scope="module")
+def red_multi_hazard() -> list[ReplicationResult]:
+    """The review's case: multi-hazard, red-level teams all staged 12 h ahead, compliance."""
+    cfg = RunConfig.from_dict(
+        {
+            "network": {"synthetic": "county"},
+            "scenario": {"name": "multi_hazard"},
+            "run": {"replications": 3},
+            "warnings": {"lead_h": 12, "red": {"stage_share": 1.0}},
+            "moveup": {"policy": "compliance"},
+        },
+        source="t.toml",
+    )
+    return [run_replication(cfg, replication=r) for r in range(3)]
+
+
+def test_move_up_keeps_the_staging_points_own_teams(red_multi_hazard):
+    # A staged team is an extra at its staging point: compliance counted it in the point's
+    # slot and moved the point's own team away as surplus, undoing the reinforcement.
+    seen = 0
+    for result in red_multi_hazard:
+        rec = result.records
+        mv, w = rec.moves, rec.warnings
+        cap, frm, to = mv["capability"], mv["from_station"], mv["to_station"]
+        warned = mv["reason"] == "warning"
+        down = float(w["stand_down"].max())
+        staging = warned & (mv["to_station"] != rec.teams["station"][mv["team"]])
+        points = {
+            (c, s, t)
+            for c, s, t in zip(cap[staging], to[staging], mv["depart"][staging], strict=True)
+        }
+        seen += len(points)
+        for c, s, t in points:
+            out = (mv["reason"] == "move_up") & (cap == c) & (frm == s)
+            during = out & (mv["depart"] >= t) & (mv["depart"] < down)
+            assert not during.any(), (c, s, mv["team"][during].tolist())
+    assert seen >= 3  # staging happened
