@@ -21,10 +21,9 @@ of every free team of that capability. A move-up policy moves free teams
   model from where the teams stand; :mod:`sim.moveup_mexclp`).
 
 A team counts at its post when it is there, or is driving there (back from
-an incident, or on a move). A team a warning has staged is the warning plan's
-until it stands down: no policy moves it, and both plan as if it were not there
-(an extra at its staging point: else the staging point's own team, counted
-surplus, was moved away and the plan's reinforcement undone). A move must
+an incident, or on a move); a team a warning staged is the plan's until it
+stands down: not moved, and left out of the placement (an extra at its staging
+point, whose own team is then not surplus). A move must
 respect the limits: no team moves again within ``min_minutes_between_moves``
 of its last move, no move drives longer than ``max_travel_min``, at most
 ``max_moves_per_day`` moves per day, and no move while requests of that
@@ -40,12 +39,10 @@ Cost: a policy looks at every dispatch (and compliance at every release) of a
 capability that may move, a few times per incident, so the look is plain
 Python on lists made once per capability and road state (:class:`_Plan`: the
 table, the minutes and reach between posts, and the fleet's own free lists of
-the posts, so a placement is a ``len`` per post). Compliance's moves follow
-from the few posts where the placement and the table differ; MEXCLP keeps
-the expected coverage of each placement seen, and its re-solve starts from
-the arithmetic of that check. Moves go through
-:meth:`sim.relocate.Relocation._relocate_home` (the checks of ``_relocate``
-are true by construction).
+the posts, so a placement is a ``len`` per post). Compliance keeps what it
+makes of each placement seen (:meth:`_Plan.gaps_at`), MEXCLP its expected
+coverage. Moves go through :meth:`sim.relocate.Relocation._relocate_home`
+(the checks of ``_relocate`` are true by construction).
 """
 
 from __future__ import annotations
@@ -291,14 +288,14 @@ class MoveUp(MexclpMoves):
         self._mu_cur[cap] = hit
         return hit
 
-    def _cover_model(self, cap: int, tt: np.ndarray) -> CoverModel:
+    def _cover_model(self, cap: int, tt: np.ndarray, posts: list[int] | None = None) -> CoverModel:
         """``cap``'s coverage model on the travel times ``tt`` (its posts: see the spec)."""
         spec = self.moveup
         assert spec is not None
         cover_min = spec.cover_min if spec.cover_min is not None else self.targets.arrival
-        if spec.policy == "mexclp" and spec.posts == "bases":
+        if posts is None and spec.policy == "mexclp" and spec.posts == "bases":
             posts = np.flatnonzero(self._mu_bases[cap] > 0).tolist()
-        else:
+        elif posts is None:
             posts = list(range(self._mu_local))
         return CoverModel(tt, posts, self._mu_demand[cap], cover_min * 60.0, self._mu_q[cap])
 
@@ -461,14 +458,19 @@ class MoveUp(MexclpMoves):
     def _moveup_start(self) -> None:
         """Coverage models of the roads at the start (what the records measure coverage on).
 
-        At free flow: with hour bands, the start state carries minute 0's band,
-        and the clock hour of the start must not set the yardstick of a run.
+        At free flow (the clock hour of the start must not set a run's yardstick),
+        on every local station whatever the policy (MEXCLP's bases would leave out
+        a team staged at a township station: two yardsticks in one paired difference).
         """
-        if self._bands is None:
-            self._mu_start = {cap: self._mu_plan(cap).model for cap in self._mu_caps}
-            return
-        tt = self._travel.at(self._free_start).tt
-        self._mu_start = {cap: self._cover_model(cap, tt) for cap in self._mu_caps}
+        every = list(range(self._mu_local))
+        free_flow = self._bands is None  # else the start state carries minute 0's band
+        tt = self.tables.tt if free_flow else self._travel.at(self._free_start).tt
+        self._mu_start = {}
+        for cap in self._mu_caps:
+            model = self._mu_plan(cap).model if free_flow else None  # made already
+            if model is None or model.posts != every:
+                model = self._cover_model(cap, tt, every)
+            self._mu_start[cap] = model
 
     def _moveup_tables(self, records: RunRecords) -> None:
         """Add the ``coverage`` table and the settings to the records (changes no other row)."""

@@ -97,3 +97,32 @@ def test_move_up_keeps_the_staging_points_own_teams(red_multi_hazard):
             during = out & (mv["depart"] >= t) & (mv["depart"] < down)
             assert not during.any(), (c, s, mv["team"][during].tolist())
     assert seen >= 3  # staging happened
+
+
+def test_coverage_is_measured_on_one_yardstick_whatever_the_policy():
+    # No move-up may be made (a day's budget of 0): the teams stand where the warning plan
+    # put them under every policy, so the coverage recorded must be the same. MEXCLP's
+    # posts are its bases, which left out the teams staged at township stations.
+    def coverage(policy: str) -> dict:
+        cfg = RunConfig.from_dict(
+            {
+                "network": {"synthetic": "county"},
+                "scenario": {"name": "multi_hazard"},
+                "warnings": {"lead_h": 12, "red": {"stage_share": 1.0}},
+                "moveup": {"policy": policy, "max_moves_per_day": 0},
+            },
+            source="t.toml",
+        )
+        result = run_replication(cfg, replication=0)
+        assert not (result.records.moves["reason"] == "move_up").any()
+        assert (result.records.moves["reason"] == "warning").any()
+        s = result.summary
+        return {k: v for k, v in s.items() if k.startswith("moveup_coverage")}
+
+    none = coverage("none")
+    assert len(none) > 2
+    for policy in ("compliance", "mexclp"):
+        got = coverage(policy)
+        assert got.keys() == none.keys()
+        for k, v in none.items():
+            assert got[k] == pytest.approx(v, abs=1e-9), (policy, k)
