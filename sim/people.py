@@ -272,7 +272,11 @@ def people_tables(
         "sheltered": moved["sheltered"][rows],
         "shelter_overflow": moved["shelter_overflow"][rows],
         "not_moved": moved["not_moved"][rows],
-        "evacuation_min": (moved["arrived"] - call)[rows],
+        # Only where every evacuee found shelter room: timing the people moved alone, a
+        # shortage of room made an evacuation look faster (fewer shelters looked better).
+        "evacuation_min": np.where(
+            moved["sheltered"] == counts["evacuated"], moved["arrived"] - call, np.nan
+        )[rows],
     }
     return {"people": out, "shelters": table}
 
