@@ -110,7 +110,11 @@ def _measure(
         at = obs.milestones.get(name)
         if basis == "full":  # from the full complement (else the first team) on scene
             ms = obs.milestones
-            start = ms.get("full_complement", ms.get("first_arrival"))
+            # A full complement that never came (done = no, as the benchmark may say it
+            # cannot) leaves the row to count from the first team: not out of the score.
+            start = ms.get("full_complement")
+            if start is None:
+                start = ms.get("first_arrival")
             if start is None or at is None:
                 return start, None, None, basis
             return start, max(at - start, 0.0), obs.milestone_rows.get(name), basis

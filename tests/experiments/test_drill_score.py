@@ -748,3 +748,24 @@ def test_a_time_that_is_none_is_refused_quoting_the_cell(text):
     alarm = datetime(2027, 9, 6, 17, 4, 16, tzinfo=UTC)
     with pytest.raises(ValueError, match=re.escape(repr(text))):
         minute_of(text, alarm, lambda c, m: ValueError(m))
+
+
+def test_a_full_complement_that_never_came_counts_control_from_the_first_team(revealed, tmp_path):
+    # T3 counts from the full complement on scene (rules /7). Recorded as never come (the
+    # benchmark may say the county cannot field it), the row was left out and the total
+    # rescaled upwards; it counts from the first team on scene instead.
+    from experiments.drill.score import read_drill_observations, score_drill
+    from scenarios.drill import DrillScript
+
+    script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+    text = OBSERVATIONS.read_text(encoding="utf-8")
+    assert "milestone,full_complement,+21," in text
+    obs = tmp_path / "obs.csv"
+    obs.write_text(text.replace("milestone,full_complement,+21,", "milestone,full_complement,,no"))
+    score = score_drill(script, read_drill_observations(script, obs))
+    (t3,) = [c for c in score.checks if c.id == "T3"]
+    # first team at 21, under control at 41.5: 20.5 min against 20 (as with the full
+    # complement at 21), half marks, and the total as the example's
+    assert t3.share == 0.5 and t3.minutes == pytest.approx(20.5)
+    assert score.counted_weight == 100
+    assert score.total == pytest.approx(81.7)
