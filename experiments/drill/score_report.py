@@ -355,9 +355,20 @@ def _conclusion(d: _Doc, score: DrillScore) -> None:
     )
     if score.veto:
         d.p(_veto_line(score))
-    strong = [f"{s.id} {_b(s.indicator.name)}" for s in score.indicators if s.share == 1.0]
+    # An indicator with items on the improvement list (a report's wrong figures, an
+    # incomplete final report: no points off) is not "fully met" beside them.
+    listed = {s.indicator for s in score.shortfalls}
+    full = [s for s in score.indicators if s.share == 1.0]
+    strong = [f"{s.id} {_b(s.indicator.name)}" for s in full if s.id not in listed]
     if strong:
         d.p(_("Fully met: {items}.").format(items=texts.render(texts.listing(strong))))
+    marked = [f"{s.id} {_b(s.indicator.name)}" for s in full if s.id in listed]
+    if marked:
+        d.p(
+            _("Full marks, with items on the improvement list: {items}.").format(
+                items=texts.render(texts.listing(marked))
+            )
+        )
     d.p(
         _("{n} shortfalls go to the improvement list, due {due}.").format(
             n=len(score.shortfalls), due=date_text(score.due)

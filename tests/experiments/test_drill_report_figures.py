@@ -71,6 +71,12 @@ def test_figures_other_than_the_updates_go_on_the_improvement_list(drill, tmp_pa
     assert "Dead 5 (the update: 8)" in rows[0]["shortfall"]
     # the score is the same: accuracy is an improvement, not points (the plan's weights)
     assert got["total"] == pytest.approx(81.7)
+    # and the conclusion does not call R4 fully met beside its improvement item
+    report = (drill / "scored/evaluation_report.md").read_text(encoding="utf-8")
+    (fully,) = [ln for ln in report.splitlines() if ln.startswith("完全达到：")]
+    assert "R4" not in fully and "R6" in fully
+    (marked,) = [ln for ln in report.splitlines() if ln.startswith("得满分但仍列入整改清单：")]
+    assert "R4" in marked
 
 
 @pytest.mark.parametrize(
