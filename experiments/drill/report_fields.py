@@ -66,6 +66,8 @@ def read_figures(
         key = names.key(m.group(1)) if m else None
         if m is not None and key is not None:  # without a template: the shipped names
             key = _FIGURE_NAMES.get(key, _FIGURE_NAMES.get(key.lower(), key))
+        elif m is not None:  # a casualty figure the drill gave, though its form has no field
+            key = _FIGURE_NAMES.get(m.group(1), _FIGURE_NAMES.get(m.group(1).lower()))
         if m is None or key is None:
             message = _("expected a report field and its number (dead=8; 死亡人数=8), not {text!r}")
             raise fail(message.format(text=part.strip()))

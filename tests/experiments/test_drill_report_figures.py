@@ -127,3 +127,17 @@ def test_figure_names_are_read_without_a_template():
 
     got = read_figures("死亡人数=5；受伤=２人, missing: 1", FieldNames(None), ValueError)
     assert got == (("dead", 5), ("injured", 2), ("missing", 1))
+
+
+def test_casualty_figures_are_read_where_the_form_has_no_such_field():
+    # Form 10 (public health) has 发病人数, 危重病例 and 死亡人数, no 受伤 or 失踪 field; the
+    # casualty update of such a drill still gives injured and missing, and the template's
+    # comment asks for them: they are read, and a field neither form nor update has is not.
+    from experiments.drill.observations import FieldNames, read_figures
+
+    form10 = FieldNames([("cases", "Cases", "发病人数"), ("dead", "Dead", "死亡人数")])
+    got = read_figures("死亡人数=15；受伤人数=31；失踪（失联）人数=5", form10, ValueError)
+    assert got == (("dead", 15), ("injured", 31), ("missing", 5))
+    assert read_figures("发病人数=40", form10, ValueError) == (("cases", 40),)
+    with pytest.raises(ValueError, match="cows"):
+        read_figures("cows=3", form10, ValueError)
