@@ -16,6 +16,8 @@ brigade's shortfall.
 
 from __future__ import annotations
 
+import math
+
 from experiments.drill.gbt_indicators import Pair, _b
 from scenarios.drill.drawing_rules import ARRIVAL_RULES, rules_number
 from scenarios.drill.script import DrillScript
@@ -65,13 +67,17 @@ PLUS_DETOUR: Pair = (
 
 
 def closure_allowance(script: DrillScript) -> tuple[int, float] | None:
-    """(inject number, minutes) the drill's road closure adds to the first team's drive.
+    """(inject number, minutes) the drill's road closure adds to the first arrival.
 
     From the drawing rules /9, read from the sealed benchmark timeline: the
-    re-route row of the unit the benchmark's first team on scene comes from,
-    and the minutes of its detour (to 0.1, as printed). ``None`` before /9,
-    without a closure on that team's way, or where the closure leaves no way
-    round.
+    closure's re-route row gives the detour of the unit it is called in to;
+    every team of that unit drives the same roads, so each capability's first
+    arrival from there is later by the detour, and the first arrival of all is
+    the earliest of them after it. The allowance is how much later that is
+    (to 0.1, as printed): none where a team of another unit is first anyway (a
+    closure on the fire engine's road delays no first arrival a medical team
+    from elsewhere makes). ``None`` before /9, without such a delay, or where
+    the closure leaves no way round.
     """
     try:
         if rules_number(script.generator_version) < ARRIVAL_RULES:
@@ -82,14 +88,25 @@ def closure_allowance(script: DrillScript) -> tuple[int, float] | None:
     first = next((r for r in rows if r.get("event") == "First team on scene"), None)
     if first is None:
         return None
+    firsts = [
+        (float(r["at_min"]), r.get("nodes"))
+        for r in rows
+        if ((r.get("texts") or {}).get("event") or {}).get("msg") == "bench.first_of"
+        and r.get("at_min") is not None
+        and math.isfinite(float(r["at_min"]))
+    ]
     for r in rows:
         spec = r.get("texts") or {}
         event, detail = spec.get("event") or {}, spec.get("detail") or {}
-        if event.get("msg") != "bench.rerouted" or r.get("nodes") != first.get("nodes"):
+        if event.get("msg") != "bench.rerouted":
             continue
         delay = (detail.get("args") or {}).get("delay")
-        if delay is not None and round(float(delay), 1) > 0:
-            return int(event["args"]["no"]), round(float(delay), 1)  # as the sheet prints it
+        if delay is None or not firsts:
+            continue
+        later = min(t + (float(delay) if nodes == r.get("nodes") else 0.0) for t, nodes in firsts)
+        allow = round(later - float(first["at_min"]), 1)
+        if allow > 0:
+            return int(event["args"]["no"]), allow  # as the sheet prints it
     return None
 
 

@@ -92,3 +92,27 @@ def test_control_counted_from_the_alarm_allows_the_detour_too(script):
     old = dataclasses.replace(plain, generator_version="yingji-drill-draw/8")
     row = next(r for r in time_standards(old) if r.ref == "standard:control")
     assert row.target_min == pytest.approx(26.0)
+
+
+def test_the_allowance_stops_at_the_first_team_of_another_unit(script):
+    # The closure delays every team of the unit it is called in to (same roads), but a
+    # team of another unit coming 3 minutes after the first sets the first arrival then:
+    # the allowance is 3 minutes, not the whole 7.3 min detour (review: a medical team from
+    # elsewhere at 7.7 min left a 29.5 min allowance on the fire engine's detour).
+    bench = script.evaluation["benchmark"]
+    first = next(r for r in bench if r.get("event") == "First team on scene")
+    firsts = [r for r in bench if (r.get("texts") or {}).get("event", {}).get("msg")
+              == "bench.first_of"]  # fmt: skip
+    assert any(r["nodes"] == first["nodes"] for r in firsts)
+    soon = dict(firsts[0], at_min=round(first["at_min"] + 3.0, 1), nodes=[-5])
+    near = dataclasses.replace(
+        script, evaluation={**script.evaluation, "benchmark": [*bench, soon]}
+    )
+    assert closure_allowance(near) == (1, 3.0)
+    assert arrival_row(near).target_min == pytest.approx(1 + 10 + 3.0)
+    # and one before the re-routed unit's own team: no allowance at all
+    before = dict(soon, at_min=first["at_min"])
+    same = dataclasses.replace(
+        script, evaluation={**script.evaluation, "benchmark": [*bench, before]}
+    )
+    assert closure_allowance(same) is None
