@@ -170,12 +170,19 @@ def _plan_doc(script: DrillScript, map_file: str | None) -> _Doc:
                     "GB/T 46792-2025《突发事件应急演练评估指南》",
                 )
             ),
-            _b(
-                (
-                    "AQ/T 9009-2015 Specification for the evaluation of production-safety accident "
-                    "emergency exercises",
-                    "AQ/T 9009-2015《生产安全事故应急演练评估规范》",
-                )
+            # The production-safety specification is for accidents (事故灾难) alone.
+            *(
+                [
+                    _b(
+                        (
+                            "AQ/T 9009-2015 Specification for the evaluation of "
+                            "production-safety accident emergency exercises",
+                            "AQ/T 9009-2015《生产安全事故应急演练评估规范》",
+                        )
+                    )
+                ]
+                if script.scene.category == "accident"
+                else []
             ),
             _(
                 "The emergency plans of {jurisdiction}: the general plan and the plan for {hazard}."

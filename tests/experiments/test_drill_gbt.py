@@ -501,3 +501,24 @@ def test_every_us_incident_command_role_has_its_chinese_counterpart():
 
     keys = {g.key for g in DEFAULT_GROUPS} | {"commander", ""}
     assert set(ICS_ROLES) == set(SIX_NO_ROLES) and set(ICS_ROLES.values()) <= keys
+
+
+@pytest.mark.parametrize(("hazard", "cited"), [("waterlogging", False), ("building_fire", True)])
+def test_the_production_safety_specification_is_cited_for_accidents_only(
+    region, tmp_path, hazard, cited
+):
+    # AQ/T 9009-2015 evaluates drills of production-safety accidents (事故灾难); a flood's
+    # or an epidemic's plan cited it as its basis (review)
+    p = write(tmp_path)
+    p.write_text(
+        p.read_text("utf-8").replace('grades = ["II", "III"]',
+                                     f'grades = ["II", "III"]\nhazards = ["{hazard}"]'),
+        "utf-8",
+    )  # fmt: skip
+    s = compose(DrillConfig.from_file(p), region, seed=seed_from_int(3), exercise_id="GBT-1",
+                drawn_at=DRAWN_AT, history=[], audit={})  # fmt: skip
+    assert s.scene.hazard == hazard
+    with i18n.language("zh"):
+        plan = packets.gbt_markdown(s)
+    assert "GB/T 46792-2025《突发事件应急演练评估指南》" in plan
+    assert ("AQ/T 9009-2015" in plan) == cited
