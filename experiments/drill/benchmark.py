@@ -40,7 +40,7 @@ from networks.nearest_first import NearestFirst
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import texts
-from scenarios.drill.drawing_rules import DETOUR_RULES, LATEST_RULES
+from scenarios.drill.drawing_rules import ARRIVAL_RULES, DETOUR_RULES, LATEST_RULES
 from scenarios.drill.injects import Store, Unit
 from scenarios.drill.script import DrillScript
 from scenarios.drill.spec import iso
@@ -135,6 +135,7 @@ def benchmark_timeline(
         else np.zeros(0)
     )
     first: tuple[float, str, int] | None = None
+    every: list[tuple[float, int]] = []  # (arrival, unit node) of every team the grade asks for
     complement = call_taking_min
     on_scene: list[float] = []  # arrival of every team counted toward the requirement
     missing: list[tuple[str, int]] = []
@@ -145,6 +146,7 @@ def benchmark_timeline(
                 if c == cap and np.isfinite(tt):
                     arrivals += [(call_taking_min + turnout + float(tt), u.name, u.node)] * count
         arrivals.sort()
+        every += [(a[0], a[2]) for a in arrivals]
         label = texts.vocab("capability", cap)
         if not arrivals:
             rows.append(
@@ -242,7 +244,9 @@ def benchmark_timeline(
     rows += _supply_rows(
         start, req.supplies, network, sc.node, stores, call_taking_min, loading_min, shelf
     )
-    rows += _reroute_rows(start, script, network, part, call_taking_min)
+    rows += _reroute_rows(
+        start, script, network, part, call_taking_min, every if rules >= ARRIVAL_RULES else None
+    )
     rows.sort(key=lambda r: (np.inf if np.isnan(r["at_min"]) else r["at_min"], r["event"]))
     for r in rows:
         if np.isnan(r["at_min"]):
@@ -291,7 +295,22 @@ def _supply_rows(start, supplies, network, node, stores, call_taking_min, loadin
     return rows
 
 
-def _reroute_rows(start, script, network, part, call_taking_min):
+def first_delay(every: Sequence[tuple[float, int]], node: int, detour: float) -> float:
+    """How much later the first arrival comes when the teams from ``node`` drive ``detour``.
+
+    ``every``: (arrival minute, unit node) of each team; to 0.1 min, as printed.
+    """
+    later = min(t + (detour if n == node else 0.0) for t, n in every)
+    return round(later - min(t for t, _n in every), 1)
+
+
+def _reroute_rows(start, script, network, part, call_taking_min, every=None):
+    """The closure's re-route rows of the unit it is called in to.
+
+    With ``every`` (rules /9: each team's arrival and unit node) the ``detail``
+    also gives ``first_delay``: how much later the first arrival of all comes
+    when every team of that unit drives the detour (another unit's may come first).
+    """
     rows = []
     for inj in script.injects:
         if inj.kind != "road_closed" or not inj.truth.get("edges"):
@@ -311,6 +330,8 @@ def _reroute_rows(start, script, network, part, call_taking_min):
             detail = texts.msg("bench.around", unit=name, road=road, delay=float(after - before))
         else:
             detail = texts.msg("bench.around_unnamed", unit=name, delay=float(after - before))
+        if every and np.isfinite(after) and isinstance(detail, dict):
+            detail["args"]["first_delay"] = first_delay(every, unit.node, float(after - before))
         rows.append(
             _row(
                 start,

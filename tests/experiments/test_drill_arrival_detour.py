@@ -71,8 +71,9 @@ def test_no_closure_on_the_first_teams_way_allows_nothing(script):
     plain = dataclasses.replace(script, evaluation={**script.evaluation, "benchmark": others})
     assert closure_allowance(plain) is None
     assert arrival_row(plain).target_min == pytest.approx(11.0)
-    # a re-route of another unit than the first on scene allows nothing either
-    moved = [dict(r, nodes=[-1]) if r not in others else r for r in bench]
+    # a re-route of another unit than the first on scene allows nothing either (read from
+    # the rows alone, as a timeline sealed without first_delay is)
+    moved = [_without_first_delay(dict(r, nodes=[-1])) if r not in others else r for r in bench]
     other = dataclasses.replace(script, evaluation={**script.evaluation, "benchmark": moved})
     assert closure_allowance(other) is None
 
@@ -104,6 +105,7 @@ def test_the_allowance_stops_at_the_first_team_of_another_unit(script):
     firsts = [r for r in bench if (r.get("texts") or {}).get("event", {}).get("msg")
               == "bench.first_of"]  # fmt: skip
     assert any(r["nodes"] == first["nodes"] for r in firsts)
+    bench = [_without_first_delay(r) for r in bench]  # the rows alone (sealed without it)
     soon = dict(firsts[0], at_min=round(first["at_min"] + 3.0, 1), nodes=[-5])
     near = dataclasses.replace(
         script, evaluation={**script.evaluation, "benchmark": [*bench, soon]}
@@ -116,3 +118,34 @@ def test_the_allowance_stops_at_the_first_team_of_another_unit(script):
         script, evaluation={**script.evaluation, "benchmark": [*bench, before]}
     )
     assert closure_allowance(same) is None
+
+
+def _without_first_delay(row: dict) -> dict:
+    """A benchmark row as a timeline sealed without ``first_delay`` holds it."""
+    detail = (row.get("texts") or {}).get("detail") or {}
+    if "first_delay" not in (detail.get("args") or {}):
+        return row
+    args = {k: v for k, v in detail["args"].items() if k != "first_delay"}
+    return {**row, "texts": {**row["texts"], "detail": {**detail, "args": args}}}
+
+
+def test_the_benchmark_works_the_delay_out_over_every_team(script):
+    # A second team of the same kind from another unit is in no row of the timeline: the
+    # benchmark works the delay out over every team when it is made (rules /9).
+    from experiments.drill.benchmark import first_delay
+
+    # the re-routed unit's fire team at 5, another unit's fire team at 6: 1.0, not 7.3
+    assert first_delay([(5.0, 1), (6.0, 2), (12.3, 3)], node=1, detour=7.3) == 1.0
+    assert first_delay([(5.0, 1), (5.5, 1), (20.0, 2)], node=1, detour=7.3) == 7.3
+    assert first_delay([(5.0, 2), (6.0, 1)], node=1, detour=7.3) == 0.0
+    # the example's re-route carries it, and the allowance reads it
+    rows = script.evaluation["benchmark"]
+    (re,) = [r for r in rows if r["texts"]["event"].get("msg") == "bench.rerouted"]
+    assert re["texts"]["detail"]["args"]["first_delay"] == 7.3
+    changed = [
+        {**r, "texts": {**r["texts"], "detail": {**r["texts"]["detail"],
+         "args": {**r["texts"]["detail"]["args"], "first_delay": 2.4}}}} if r is re else r
+        for r in rows
+    ]  # fmt: skip
+    other = dataclasses.replace(script, evaluation={**script.evaluation, "benchmark": changed})
+    assert closure_allowance(other) == (1, 2.4)

@@ -81,7 +81,7 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
     ts = read_csv(revealed / "revealed" / "evaluators" / "time_standards.csv")
     assert [(r["id"], r["ref"], r["target_min"], r["inject"]) for r in ts] == [
         ("T1", "standard:call_taking", "1", ""),
-        # 1 + 10, plus the 7.3 min inject 1's road closure adds to the first team's drive (the
+        # 1 + 10, plus the 7.3 min inject 1's road closure delays the first arrival by (the
         # benchmark's re-route of Huangtu Station: drawing rules /9)
         ("T2", "standard:arrival", "18.3", ""),
         # a grade IV waterlogging is 20 min of control work, more than the standard's 15:
@@ -107,7 +107,7 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
 #
 #   T1  call taken 0.8 <= 1                                      -> 1
 #   T2  first arrival 21 > 18.3, <= 27.45 (the target 1 + 10 plus the 7.3 min inject 1's
-#       closure adds to the first team's drive, rules /9; without it 21 > 16.5 -> 0) -> 0.5
+#       closure delays the first arrival by, rules /9; without it 21 > 16.5 -> 0) -> 0.5
 #   T3  under control 41.5, counted from the full complement at 21: 20.5 > 20, <= 30 -> 0.5
 #   T4  command post 24 <= 30                                    -> 1
 #   T5  video 38 > 30, <= 45                                     -> 0.5
