@@ -344,7 +344,9 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             inject=no,
             to=to,
         )
-    for inj, row in firsts:  # only a level the new grade adds: first reports from the upgrade
+    # First reports from the upgrade: to a level the new grade adds, and (rules /9) the
+    # written report a level told without one now owes.
+    for inj, row in firsts:
         new = GRADE_NAMES[int(inj.truth["grade"])]
         add(
             f"report:{row['report']}",
