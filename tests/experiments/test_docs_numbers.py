@@ -164,14 +164,37 @@ def test_rewriting_one_region_leaves_the_rest_of_the_files_alone(tmp_path):
             assert path.read_bytes() == (REPO / path.relative_to(tmp_path)).read_bytes()
 
 
+#: The simulation's blocks in two halves of about a minute each (their sessions share
+#: nothing), so that two workers run them side by side: the whole was the suite's longest
+#: test (146 s).
+_SIM_HALF = frozenset({"reporting", "sim-county"})
+
+
+def _in_part(block, part: str) -> bool:
+    """Whether ``block`` belongs to the test's ``part`` (``"all"``, ``"a"`` or ``"b"``)."""
+    if part == "all":
+        return True
+    return any(s.name in _SIM_HALF for s in block.sessions) == (part == "a")
+
+
+def test_the_simulations_halves_share_no_session_and_cover_every_block():
+    blocks = [b for b in sim_blocks.blocks() if not b.slow]
+    a = [b for b in blocks if _in_part(b, "a")]
+    b = [b for b in blocks if _in_part(b, "b")]
+    assert a and b and len(a) + len(b) == len(blocks)
+    assert not {s.name for x in a for s in x.sessions} & {s.name for x in b for s in x.sessions}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "module", [sim_blocks, site_blocks, drill_blocks], ids=["sim", "site", "drill"]
+    ("module", "part"),
+    [(sim_blocks, "a"), (sim_blocks, "b"), (site_blocks, "all"), (drill_blocks, "all")],
+    ids=["sim-reporting", "sim-demo", "site", "drill"],
 )
-def test_documented_output_is_current(module, tmp_path):
+def test_documented_output_is_current(module, part, tmp_path):
     # One group of blocks per test, so that pytest-xdist can share them out; within a
     # group each session (yingji commands) runs once for all the blocks that read it.
-    blocks = [b for b in module.blocks() if not b.slow]
+    blocks = [b for b in module.blocks() if not b.slow and _in_part(b, part)]
     runs = run_sessions(blocks, Workspace(tmp_path, repo=REPO), workers=1)
     stale = [s for s in compare(REPO, blocks, runs) if not s.volatile_only]
     assert not stale, (
