@@ -289,14 +289,15 @@ class Prepositioning:
             # Units are counted as they come into the area's lower tiers (from a county or city
             # depot, or a township outside it): a township's hand-on to its villages is already
             # in what its county sent it (counted twice, 60,935 for 39,605 new).
-            new = p not in relay
+            counted = p not in relay
             for it, q in ask[d].items():
                 give = min(self.stock[p].get(it, 0), q) if p >= 0 else 0
                 if give > 0:
                     self._transfer_down(p, d, it, give, planned + self.depots[d].lead_time_min)
-                    self.w_log["stock_units"][i] += give if new else 0
                     gave[(p, it)] = None
-                self.w_log["stock_short"][i] += q - give if new else 0
+                if counted:
+                    self.w_log["stock_units"][i] += give
+                    self.w_log["stock_short"][i] += q - give
         # A depot that sent stock down orders its deficit from its own parent, as after any
         # transfer (the county depots are refilled from the city's), once all is sent.
         for p, it in gave:

@@ -324,14 +324,14 @@ def _reroute_rows(start, script, network, part, call_taking_min, every=None):
         after = state.travel_time(unit.node, script.scene.node) / 60.0
         road = (inj.texts.get("message") or {}).get("args", {}).get("road") or inj.truth["road"]
         name = texts.facility(unit.name)
+        delay = float(after - before)
+        more = {"first_delay": first_delay(every, unit.node, delay)} if every else {}
         if not np.isfinite(after):
             detail: Any = texts.msg("bench.no_way", unit=name)
         elif inj.truth["road"]:
-            detail = texts.msg("bench.around", unit=name, road=road, delay=float(after - before))
+            detail = texts.msg("bench.around", unit=name, road=road, delay=delay, **more)
         else:
-            detail = texts.msg("bench.around_unnamed", unit=name, delay=float(after - before))
-        if every and np.isfinite(after) and isinstance(detail, dict):
-            detail["args"]["first_delay"] = first_delay(every, unit.node, float(after - before))
+            detail = texts.msg("bench.around_unnamed", unit=name, delay=delay, **more)
         rows.append(
             _row(
                 start,
