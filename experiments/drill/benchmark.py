@@ -20,8 +20,10 @@ team's arrival is also given re-routed around it.
 
 If the participants cannot field the requirement, the full complement and
 control rows carry no time ("not reachable"), as ``sim.run`` reports
-``no_capability``. This is a best case (every team free, no travel noise, no
-queueing), which is what a plan promises; it equals a one-incident
+``no_capability``. Every team is free, the roads free-flowing, nobody queues,
+at the allowances and mean times: what a plan promises, not a lower bound (a
+simulated first arrival, the earliest of several random ones, is often
+earlier). It equals a one-incident
 ``sim.run`` with fixed turnout and call-taking (tested), and the simulator
 gives the distribution under load.
 """
@@ -40,10 +42,17 @@ from networks.nearest_first import NearestFirst
 from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardCatalogue
 from scenarios.drill import texts
-from scenarios.drill.drawing_rules import ARRIVAL_RULES, DETOUR_RULES, LATEST_RULES
+from scenarios.drill.drawing_rules import (
+    ARRIVAL_RULES,
+    DETOUR_RULES,
+    FIELDED_RULES,
+    LATEST_RULES,
+)
 from scenarios.drill.injects import Store, Unit
 from scenarios.drill.script import DrillScript
 from scenarios.drill.spec import iso
+
+_NAN = float("nan")
 
 
 def _row(
@@ -355,13 +364,14 @@ def simulated_spread(
     travel_noise: float,
     rng: np.random.Generator,
     call_taking: Any = None,
+    rules: int = LATEST_RULES,
 ) -> dict[str, Any]:
     """The spread of the response to the drill's incident alone, by simulation.
 
     Each replication runs :func:`sim.run` on a one-incident stream (the scene,
     hazard and grade of the script; control and clearing work drawn from the
     catalogue) with the simulator's random call-taking and turnout times and
-    lognormal travel noise, so evaluators see not only the plan's best case
+    lognormal travel noise, so evaluators see not only the plan's times
     but how much a response of this region typically varies.
 
     Parameters
@@ -381,6 +391,14 @@ def simulated_spread(
     call_taking
         Call-taking time distribution (:mod:`scenarios.distributions`); the
         simulator's default if ``None``.
+    rules
+        The drawing rules of the script: from /9 (:data:`FIELDED_RULES`) a run
+        fields the full complement only if every team the grade asks for came
+        (the simulator caps a count above what the stations have, sends them
+        and records the incident on scene when they are there, ``teams_short``
+        the rest), and the ``on_scene`` and
+        ``under_control`` milestones are over the runs that fielded it; before,
+        as the simulator's ``served``.
 
     Returns
     -------
@@ -427,9 +445,13 @@ def simulated_spread(
             call_taking=call_taking,
         )
         inc = inc.incidents
-        served += bool(inc["served"][0])
+        fielded = bool(inc["served"][0])
+        if rules >= FIELDED_RULES:  # short of a capability: what came is not the complement
+            fielded = fielded and int(inc["teams_short"][0]) == 0
+        served += fielded
         for k in got:
-            got[k].append(float(inc[k][0]))
+            v = float(inc[k][0])
+            got[k].append(v if fielded or k == "first_arrival" or rules < FIELDED_RULES else _NAN)
     out: dict[str, Any] = {
         "replications": int(replications),
         "travel_noise": float(travel_noise),

@@ -130,6 +130,7 @@ def compose(
             replications=cfg.benchmark.replications,
             travel_noise=cfg.benchmark.travel_noise,
             rng=generator_from_seed(hashlib.sha256(b"yingji-drill-benchmark\0" + seed).digest()),
+            rules=rules_number(rules),
         )
     # How the drill is evaluated, the reporting deadlines resolved for the drawn grade (and
     # any grade an escalation leads to) and the command post: the packets read them here.

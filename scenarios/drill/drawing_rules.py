@@ -53,7 +53,11 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   province under the Guizhou rules, told by phone at grade III) owes the
   written report the new grade asks of it (30 minutes after the phone report
   of the upgrade), as a drill drawn at that grade does; and that written report
-  counts from the phone report of the upgrade, a follow-up by phone or not.
+  counts from the phone report of the upgrade, a follow-up by phone or not;
+  and the simulated spread counts the full complement on scene only in runs
+  where every team the grade asks for came (participants short of a
+  capability field what they have, which the simulator records as on scene),
+  and its complement and control rows are over those runs.
 """
 
 from __future__ import annotations
@@ -80,6 +84,8 @@ ARRIVAL_RULES = 9
 ESCALATION_RULES = 9
 #: From these rules on: an upgrade asks the written report a level told without one now owes.
 UPGRADE_WRITTEN_RULES = 9
+#: From these rules on: the simulated spread's full complement is every team the grade asks.
+FIELDED_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.

@@ -330,3 +330,41 @@ def test_simulated_spread_collapses_to_the_benchmark_without_randomness(road, ca
     )
     fa = noisy["first_arrival"]
     assert fa["median"] < fa["p90"] and noisy["served"] == 1.0
+
+
+def test_simulated_spread_does_not_count_a_short_complement_as_fielded(road, catalogue):
+    """Short of a fire team: the simulator records what came on scene; the spread does not."""
+    from experiments.drill.benchmark import simulated_spread
+    from scenarios.drill.drawing_rules import FIELDED_RULES
+    from sim import Depot, Fixed, Station, TeamSpec
+
+    # The scene asks 3 fire and 1 medical; the participants have 2 fire.
+    stations = [
+        Station(
+            "A",
+            0,
+            "county",
+            (
+                TeamSpec("fire", 6, 2, turnout=Fixed(2.0)),
+                TeamSpec("medical", 4, 1, turnout=Fixed(1.0)),
+            ),
+        ),
+    ]
+    depots = [Depot("D2", 0, "county", (("blankets", 100),))]
+    s = script(road, [])
+
+    def spread(rules: int) -> dict:
+        return simulated_spread(
+            s, road, catalogue, stations=stations, depots=depots, replications=6,
+            travel_noise=0.2, rng=np.random.default_rng(3), rules=rules,
+        )  # fmt: skip
+
+    now, before = spread(FIELDED_RULES), spread(FIELDED_RULES - 1)
+    assert before["served"] == 1.0 and before["on_scene"]["median"] is not None  # as sealed then
+    assert now["served"] == 0.0
+    for key in ("on_scene", "under_control"):
+        assert now[key]["median"] is None and now[key]["p90"] is None
+    assert now["under_control"]["within_target"] == 0.0
+    # The first team still comes, the same in both (same draws).
+    assert now["first_arrival"] == before["first_arrival"]
+    assert now["first_arrival"]["median"] is not None
