@@ -57,7 +57,12 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   and the simulated spread counts the full complement on scene only in runs
   where every team the grade asks for came (participants short of a
   capability field what they have, which the simulator records as on scene),
-  and its complement and control rows are over those runs.
+  and its complement and control rows are over those runs; a depot shortage
+  sends the logistics section to the depots that really hold the rest
+  (nearest first, as the benchmark delivers it, with what each gives), or
+  says what the region's depots cannot cover and must come from the next
+  level up, instead of one fallback that may hold far less than the
+  shortfall.
 """
 
 from __future__ import annotations
@@ -86,6 +91,8 @@ ESCALATION_RULES = 9
 UPGRADE_WRITTEN_RULES = 9
 #: From these rules on: the simulated spread's full complement is every team the grade asks.
 FIELDED_RULES = 9
+#: From these rules on: a depot shortage names every depot the rest comes from, and what not.
+SOURCES_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.

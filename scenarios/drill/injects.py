@@ -28,7 +28,11 @@ from networks.roadnet import RoadNetwork
 from scenarios.catalogue import HazardSpec
 from scenarios.drill import texts
 from scenarios.drill.casualties import DEAD_BY_GRADE, casualty_update
-from scenarios.drill.drawing_rules import DETOUR_RULES, ESCALATION_RULES, PLAIN_RULES
+from scenarios.drill.drawing_rules import (
+    DETOUR_RULES,
+    ESCALATION_RULES,
+    PLAIN_RULES,
+)
 from scenarios.drill.inject_context import (
     CAPABILITY,
     INCIDENT_COMMANDER,
@@ -41,6 +45,7 @@ from scenarios.drill.inject_context import (
     draw_offset,
     make_inject,
 )
+from scenarios.drill.inject_depot import depot_short
 from scenarios.drill.script import Inject
 from scenarios.drill.sites import compass
 
@@ -343,73 +348,6 @@ def _seconds_without(
         (np.delete(g.data, drop), np.delete(g.indices, drop), indptr), shape=g.shape
     )
     return float(dijkstra_float32(graph, np.array([source]), limit, 1)[0, target])
-
-
-def depot_short(ctx: InjectContext) -> Inject | None:
-    """The nearest depot holding a needed supply has far less on its shelf than its books say.
-
-    The shelf holds a drawn 20-60 % of the books (the rest damaged or already
-    out). The inject arises only where that is really short of the need: the
-    supplies are tried most-needed first, each at its nearest holding depot,
-    and the first whose shelf is below the need is the one the depot keeper
-    calls about. A depot whose shelf still covers the need (250 kits on the
-    books, 1 needed) raises no shortage; when no supply is short, no inject.
-    """
-    req = ctx.hazard.requirement(ctx.grade)
-    if not req.supplies or not ctx.stores:
-        return None
-    share = float(ctx.rng.uniform(0.2, 0.6))
-    for item, need in sorted(req.supplies, key=lambda p: (-p[1], p[0])):
-        holders: list[Store] = []  # the nearest two that hold it (the keeper and a fallback)
-        for i, _seconds in ctx.store_order:
-            if dict(ctx.stores[i].stock).get(item, 0) > 0:
-                holders.append(ctx.stores[i])
-                if len(holders) == 2:
-                    break
-        if not holders:
-            continue
-        booked = dict(holders[0].stock)[item]
-        available = int(np.floor(booked * share))
-        if available < need:
-            return _depot_inject(ctx, holders, item, need, booked, available)
-    return None
-
-
-def _depot_inject(
-    ctx: InjectContext, holders: list[Store], item: str, need: int, booked: int, available: int
-) -> Inject:
-    """The depot keeper's call: ``holders[0]`` can release ``available`` of ``need`` ``item``."""
-    depot = holders[0]
-    fallback = depot.parent or (holders[1].name if len(holders) > 1 else "")
-    item_t = texts.vocab("item", item)
-    depot_t = texts.facility(depot.name)
-    return make_inject(
-        kind="depot_short",
-        offset_min=draw_offset(ctx, 15.0, 40.0),
-        trigger=texts.term(N_("when supplies are requested from the nearest depot")),
-        sender=texts.msg("depot.sender", depot=depot_t),
-        recipient=texts.term(N_("Logistics section")),
-        channel=texts.term(PHONE),
-        message=texts.msg(
-            "depot.message", depot=depot_t, available=available, item=item_t, booked=booked
-        )
-        if available
-        else texts.msg("depot.message_none", depot=depot_t, item=item_t, booked=booked),
-        expected_action=texts.msg(
-            "depot.action_from", n=need - available, item=item_t, fallback=texts.facility(fallback)
-        )
-        if fallback
-        else texts.msg("depot.action", n=need - available, item=item_t),
-        capability=texts.term(CAPABILITY["depot_short"]),
-        truth={
-            "depot": depot.name,
-            "item": item,
-            "need": need,
-            "available": available,
-            "booked": booked,
-            "fallback": fallback,
-        },  # fmt: skip
-    )
 
 
 def media_enquiry(ctx: InjectContext) -> Inject:

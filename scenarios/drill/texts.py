@@ -118,6 +118,21 @@ TEMPLATES: dict[str, str] = {
         "Find the remaining {n} {item} from {fallback}, confirm the delivery time, record the "
         "shortfall for the after-action review."
     ),
+    "depot.take": N_("{n} from {depot}"),
+    "depot.take_others": N_("{n} from {k} other depots"),
+    "depot.action_sources": N_(
+        "Find the remaining {n} {item}: {sources}; confirm the delivery times, record the "
+        "shortfall for the after-action review."
+    ),
+    "depot.action_higher": N_(
+        "Find the remaining {n} {item}: {sources}; the other {rest} are more than the region's "
+        "depots hold: ask the next level up for them; confirm the delivery times, record the "
+        "shortfall for the after-action review."
+    ),
+    "depot.action_none": N_(
+        "No other depot of the region holds {item}: ask the next level up for the remaining "
+        "{n}; confirm the delivery time, record the shortfall for the after-action review."
+    ),
     "casualty.message": N_(
         "THIS IS A DRILL. Casualty count update: {dead} dead, {injured} injured, {missing} "
         "unaccounted for."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
@@ -275,6 +276,56 @@ def test_depot_short_names_a_real_shortfall(full):
             t = i.truth
             assert stock[t["depot"]][t["item"]] == t["booked"] > 0
             assert 0 <= t["available"] < t["need"]
+
+
+def _check_depot_sources(drawer, scripts, county) -> tuple[int, int]:
+    """Rules /9: the depots named hold what they give; what none holds goes to the level up."""
+    from scenarios.drill.inject_depot import NAMED_SOURCES
+
+    stock = {st.name: dict(st.stock) for st in drawer.stores}
+    seen = beyond = 0
+    for s in scripts:
+        for i in (i for i in s.injects if i.kind == "depot_short"):
+            seen += 1
+            t = i.truth
+            short = t["need"] - t["available"]
+            names = [name for name, _k in t["sources"]]
+            assert t["depot"] not in names and len(set(names)) == len(names)
+            assert all(0 < k <= stock[name][t["item"]] for name, k in t["sources"])
+            assert sum(k for _n, k in t["sources"]) + t["beyond_region"] == short
+            # Only what the other depots together lack goes up a level.
+            others = sum(v.get(t["item"], 0) for n, v in stock.items() if n != t["depot"])
+            assert t["beyond_region"] == max(0, short - others)
+            beyond += t["beyond_region"] > 0
+            # Nearest first: each source but the last gives all it holds.
+            assert all(k == stock[n][t["item"]] for n, k in t["sources"][:-1])
+            times = county.travel_times(
+                [next(st.node for st in drawer.stores if st.name == n) for n in names],
+                reverse=False,
+            )[:, s.scene.node]
+            assert list(times) == sorted(times)
+            assert t["fallback"] == (names[0] if names else "")
+            # The nearest by name (past three, two and the others summed).
+            named = names if len(names) <= NAMED_SOURCES else names[: NAMED_SOURCES - 1]
+            assert all(name in i.expected_action for name in named)
+            assert all(name not in i.expected_action for name in names[len(named) :])
+            assert ("next level up" in i.expected_action) == (t["beyond_region"] > 0)
+    return seen, beyond
+
+
+def test_depot_short_sends_players_where_the_rest_really_is(full, county):
+    seen, beyond = _check_depot_sources(*full, county)
+    assert seen > 20 and beyond < seen
+
+
+def test_depot_short_sends_what_the_region_lacks_up_a_level(county):
+    """Depots holding a hundredth of their stock: the region often cannot cover the rest."""
+    units, stores = county_facilities(county)
+    poor = [replace(st, stock=tuple((k, max(1, v // 100)) for k, v in st.stock)) for st in stores]
+    spec = DrillSpec.from_dict({"drill": {**WINDOW, "grades": [1, 2], "injects": ["depot_short"]}})
+    d = DrillDrawer(spec, county, load_catalogue(), units=units, stores=poor)
+    seen, beyond = _check_depot_sources(d, draws(d, 40), county)
+    assert seen > 20 and beyond > 5
 
 
 def test_script_round_trips_and_rejects_garbage(full):
