@@ -62,7 +62,12 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   (nearest first, as the benchmark delivers it, with what each gives), or
   says what the region's depots cannot cover and must come from the next
   level up, instead of one fallback that may hold far less than the
-  shortfall.
+  shortfall; and an escalation comes while the plan's teams work: after the
+  plan's first team on scene (the field team leader reports it) and before the
+  first team alone could have done the hazard's mean control work (the plan's
+  "under control" is no earlier), within 20-45 minutes where that leaves a
+  minute, where it came 20-45 minutes after the alarm whatever the incident
+  (a grade IV building fire under control at 25 minutes escalated at 40).
 """
 
 from __future__ import annotations
@@ -93,6 +98,8 @@ UPGRADE_WRITTEN_RULES = 9
 FIELDED_RULES = 9
 #: From these rules on: a depot shortage names every depot the rest comes from, and what not.
 SOURCES_RULES = 9
+#: From these rules on: an escalation comes between the first team on scene and control.
+ESCALATION_TIME_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.

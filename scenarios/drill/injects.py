@@ -31,6 +31,7 @@ from scenarios.drill.casualties import DEAD_BY_GRADE, casualty_update
 from scenarios.drill.drawing_rules import (
     DETOUR_RULES,
     ESCALATION_RULES,
+    ESCALATION_TIME_RULES,
     PLAIN_RULES,
 )
 from scenarios.drill.inject_context import (
@@ -181,9 +182,10 @@ def escalation(ctx: InjectContext) -> Inject | None:
         if deadline
         else texts.msg("escalation.action", grade=texts.vocab("grade", g2), more=more)
     )
+    lo, hi = _escalation_window(ctx) if ctx.rules >= ESCALATION_TIME_RULES else (20.0, 45.0)
     return make_inject(
         kind="escalation",
-        offset_min=draw_offset(ctx, 20.0, 45.0),
+        offset_min=draw_offset(ctx, lo, hi),
         sender=texts.term(N_("Field team leader (simulated)")),
         recipient=texts.term(INCIDENT_COMMANDER),
         channel=texts.term(RADIO),
@@ -192,6 +194,28 @@ def escalation(ctx: InjectContext) -> Inject | None:
         capability=texts.term(CAPABILITY["escalation"]),
         truth={"grade": g2},
     )
+
+
+def _escalation_window(ctx: InjectContext) -> tuple[float, float]:
+    """Minutes after the alarm an escalation is drawn in (rules /9), while the plan's teams work.
+
+    The field team leader reports it, so not before the plan's first team on
+    scene (call taken, then the nearest team's turnout and drive), and before
+    the first team alone could have done the hazard's mean control work: the
+    plan's "under control" comes no earlier (the teams share the work, each
+    from its arrival). Within that, 20-45 minutes after the alarm where the two
+    leave a minute of it; no team to arrive: 20-45.
+    """
+    caps = [c for c, n in ctx.hazard.teams if n[ctx.grade - 1] > 0]
+    first = [ctx.nearest_units(c)[:1] for c in caps]
+    eta = min((f[0][0] for f in first if f), default=None)
+    if eta is None:
+        return 20.0, 45.0
+    lo = ctx.call_taking_min + eta
+    hi = min(lo + float(ctx.hazard.control_work(ctx.grade).mean), MAX_OFFSET_MIN)
+    if min(hi, 45.0) - max(lo, 20.0) >= 1.0:
+        return max(lo, 20.0), min(hi, 45.0)
+    return lo, max(hi, lo + 0.1)
 
 
 def _escalation_message(ctx: InjectContext, grade: int) -> dict[str, Any]:

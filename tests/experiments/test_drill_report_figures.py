@@ -1,11 +1,13 @@
 """续报准: a report's figures are checked against the casualty update it followed.
 
-The example drill (seed 5) has a casualty update, inject 6 at +71.1 min:
-8 dead, 27 injured, none unaccounted for. The example observations send a
-follow-up to the city at +125 (row 16) and one at +36 (row 13), before the
-update. The evaluators record the figures a report gave in a ``figures``
-column; one that differs from the latest update delivered before the report
-goes on the improvement list, to the coordination group.
+The example drill (seed 5) has an escalation, inject 4 at +31.4 min ("at
+least 3 dead confirmed so far"), and a casualty update, inject 6 at +71.1 min:
+8 dead, 27 injured, none unaccounted for. The example observations send
+follow-ups to the city at +30 (row 13), before either, at +58 (row 14), after
+the escalation, and at +125 (row 16), after the update. The evaluators record
+the figures a report gave in a ``figures`` column; one that differs from the
+latest update delivered before the report goes on the improvement list, to
+the coordination group.
 """
 
 # ruff: noqa: F811 - the fixtures of test_drill_score are imported and used by name
@@ -20,7 +22,7 @@ from tests.experiments.cli_calls import one_line, run
 from tests.experiments.test_drill_score import BASE, _edit, drill, revealed  # noqa: F401
 
 FOLLOW_UP_125 = "report,follow_up:city,+125,"
-FOLLOW_UP_36 = "report,follow_up:city,+36,"
+FOLLOW_UP_30 = "report,follow_up:city,+30,"
 
 
 def with_figures(text: str, at: dict[str, str]) -> str:
@@ -44,13 +46,13 @@ def score(drill, tmp_path, capsys, text: str, lang: str = "en"):
 
 def test_figures_as_the_update_gave_them_pass(drill, tmp_path, capsys):
     text = with_figures(BASE, {FOLLOW_UP_125: "dead=8; injured=27; missing=0",
-                               FOLLOW_UP_36: "dead=1"})  # fmt: skip
+                               FOLLOW_UP_30: "dead=1"})  # fmt: skip
     code, _out, err = score(drill, tmp_path, capsys, text)
     assert code == 0, err
     got = json.loads((drill / "scored/score.json").read_text())
     reports = {r["row"]: r for r in got["reports"]}
     assert reports[16]["figures_checked_against"] == 6 and reports[16]["wrong_figures"] == []
-    # before the update nothing was given to check against
+    # before the escalation and the update nothing was given to check against
     assert reports[13]["figures_checked_against"] is None
     assert not [r for r in read_csv(drill / "scored/improvements.csv") if r["kind"] == "figures"]
 
@@ -108,13 +110,13 @@ FOLLOW_UP_58 = "report,follow_up:city,+58,"
 def test_after_an_escalation_a_report_may_not_give_fewer_dead_than_it(
     drill, tmp_path, capsys, cell, wrong
 ):
-    # inject 5 (+41.3, rules /9): "at least 3 dead confirmed so far"; the casualty update
+    # inject 4 (+31.4, rules /9): "at least 3 dead confirmed so far"; the casualty update
     # (inject 6) comes only at +71.1, so the report at +58 answers to the escalation
     code, _out, err = score(drill, tmp_path, capsys, with_figures(BASE, {FOLLOW_UP_58: cell}))
     assert code == 0, err
     got = json.loads((drill / "scored/score.json").read_text())
     report = {r["row"]: r for r in got["reports"]}[14]
-    assert report["figures_checked_against"] == 5 and report["figures_at_least"] is True
+    assert report["figures_checked_against"] == 4 and report["figures_at_least"] is True
     assert [w["reported"] for w in report["wrong_figures"]] == wrong
     rows = [r for r in read_csv(drill / "scored/improvements.csv") if r["kind"] == "figures"]
     assert len(rows) == len(wrong)

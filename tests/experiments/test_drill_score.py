@@ -71,8 +71,8 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
         (1, "road_closed", 7.0),
         (2, "media_enquiry", 18.9),
         (3, "cascade", 28.1),
-        (4, "depot_short", 32.5),
-        (5, "escalation", 41.3),
+        (4, "escalation", 31.4),
+        (5, "depot_short", 32.5),
         (6, "casualty_update", 71.1),
     ]
     assert s["scene"]["start"].startswith(
@@ -93,11 +93,11 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
         ("T7", "report:written_first", "360", ""),
         ("T8", "report:follow_up", "60", "1"),
         ("T9", "report:follow_up", "60", "3"),
-        ("T10", "report:follow_up", "60", "4"),
+        ("T10", "report:follow_up", "60", "5"),
         ("T11", "report:follow_up", "60", "6"),
         ("T12", "report:follow_up", "720", ""),
         # the upgrade, to the city told already: a follow-up within grade III's phone limit
-        ("T13", "report:follow_up", "30", "5"),
+        ("T13", "report:follow_up", "30", "4"),
     ]
 
 
@@ -113,12 +113,12 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
 #   T5  video 38 > 30, <= 45                                     -> 0.5
 #   T6  phone first at 12 <= 60                                  -> 1
 #   T7  written first at 118 <= 360                              -> 1
-#   T8  follow-up at 36 after inject 1 (7.0): 29 <= 60           -> 1
-#   T9  ... after inject 3 (28.1): 36 - 28.1 = 7.9               -> 1
-#   T10 ... after inject 4 (32.5): 3.5                           -> 1
+#   T8  follow-up at 30 after inject 1 (7.0): 23 <= 60           -> 1
+#   T9  ... after inject 3 (28.1): 30 - 28.1 = 1.9               -> 1
+#   T10 ... after inject 5 (32.5): 58 - 32.5 = 25.5              -> 1
 #   T11 ... after inject 6 (71.1): 125 - 71.1 = 53.9             -> 1
-#   T12 reports at 12, 36, 58, 118, 125, end of play 150: longest gap 58 -> 118 = 60 <= 720 -> 1
-#   T13 the upgrade's follow-up after inject 5 (41.3) at 58: 16.7 <= 30 -> 1
+#   T12 reports at 12, 30, 58, 118, 125, end of play 150: longest gap 58 -> 118 = 60 <= 720 -> 1
+#   T13 the upgrade's follow-up after inject 4 (31.4) at 58: 26.6 <= 30 -> 1
 #
 #   R1 4 x 1 = 4; R2 6 x min(T6, T7) = 6;
 #   R3 3 x B: the written first report filled 16 of the 18 required fields (no "needs", no
@@ -408,16 +408,16 @@ def test_the_drills_row_is_found_at_its_instant_however_the_offset_is_written(
     assert len(rows) == 1 and rows[0]["score"] == "81.7"  # updated, not added again
 
 
-def _delivered(inject4_time: str, delivered: str) -> str:
-    """The example with a ``delivered`` column, inject 4 (the depot short) done and delivered."""
+def _delivered(inject5_time: str, delivered: str) -> str:
+    """The example with a ``delivered`` column, inject 5 (the depot short) done and delivered."""
     text = _edit(BASE, "kind,ref,time,done,score,fields,evaluator,note",
                  "kind,ref,time,done,score,fields,evaluator,note,delivered")  # fmt: skip
-    return _edit(text, "inject,4,+66,yes,,,保障评估员,从县级储备库补调排水泵，晚到约30分钟",
-                 f"inject,4,{inject4_time},yes,,,保障评估员,补调排水泵,{delivered}")  # fmt: skip
+    return _edit(text, "inject,5,+66,yes,,,保障评估员,从县级储备库补调排水泵，晚到约30分钟",
+                 f"inject,5,{inject5_time},yes,,,保障评估员,补调排水泵,{delivered}")  # fmt: skip
 
 
 def test_a_deadline_counts_from_when_the_inject_was_delivered(drill, tmp_path, capsys):
-    # The depot keeper's call (inject 4, planned +32.5) came at +90, when the players
+    # The depot keeper's call (inject 5, planned +32.5) came at +90, when the players
     # asked the depot: the follow-up due within 60 min counts from +90, met by +125.
     obs = tmp_path / "obs.csv"
     obs.write_text(_delivered("+110", "+90"), encoding="utf-8")
@@ -429,7 +429,7 @@ def test_a_deadline_counts_from_when_the_inject_was_delivered(drill, tmp_path, c
     shutil.rmtree(drill / "scored")
     assert run(capsys, "drill", "score", drill, "--observations", OBSERVATIONS)[0] == 0
     form = (drill / "scored" / "evaluation_form.csv").read_text(encoding="utf-8")
-    assert "T10 Follow-up report to city: 3.5 of 60 min (met)" in form
+    assert "T10 Follow-up report to city: 25.5 of 60 min (met)" in form
 
 
 def test_an_inject_delivered_after_the_end_of_play_is_no_shortfall(drill, tmp_path, capsys):
@@ -453,9 +453,9 @@ def test_an_inject_delivered_after_the_end_of_play_is_no_shortfall(drill, tmp_pa
     [
         (
             _delivered("+66", "+70"),
-            "row 20, column time: done at +66.0 min, before the inject was delivered at +70.0 min",
+            "row 21, column time: done at +66.0 min, before the inject was delivered at +70.0 min",
         ),
-        (_delivered("+66", "soon"), "row 20, column delivered"),
+        (_delivered("+66", "soon"), "row 21, column delivered"),
         (
             _edit(
                 _delivered("+66", ""),
@@ -554,27 +554,29 @@ def test_the_drill_files_names_of_first_reports_are_read_in_observations(reveale
 
 
 def test_the_upgrade_reported_by_phone_meets_its_follow_up_row(revealed, tmp_path):
-    # 电话报告后补书面: the upgrade phoned to the city at +58 (16.7 min after inject 5)
-    # meets T13 as the follow-up filed at +58 does; the score is the same
+    # 电话报告后补书面: the upgrade phoned to the city at +50 (18.6 min after inject 4),
+    # before the written follow-up at +58, meets T13 from then; the score is the same
     from experiments.drill.score import read_drill_observations, score_drill
     from scenarios.drill import DrillScript
 
     script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
     text = OBSERVATIONS.read_text(encoding="utf-8")
     phoned = tmp_path / "obs.csv"
-    phoned.write_text(text.replace("report,follow_up:city,+58,", "report,phone_first:city,+58,"),
+    phoned.write_text(text.replace("report,follow_up:city,+58,",
+                                   "report,phone_first:city,+50,,,,信息报送评估员,电话报告升级\n"
+                                   "report,follow_up:city,+58,"),
                       encoding="utf-8")  # fmt: skip
     assert phoned.read_text(encoding="utf-8") != text
     got = score_drill(script, read_drill_observations(script, phoned))
     checks = {c.id: c for c in got.checks}
-    assert checks["T13"].minutes == pytest.approx(58 - 41.3) and checks["T13"].share == 1
+    assert checks["T13"].minutes == pytest.approx(50 - 31.4) and checks["T13"].share == 1
     assert got.indicator("R4").points == 4 and got.indicator("R2").points == 6
     # a phone report before the upgrade does not stand for it
     early = tmp_path / "early.csv"
-    early.write_text(text.replace("report,follow_up:city,+58,", "report,phone_first:city,+40,"),
+    early.write_text(text.replace("report,follow_up:city,+58,", "report,phone_first:city,+25,"),
                      encoding="utf-8")  # fmt: skip
     late = score_drill(script, read_drill_observations(script, early))
-    assert {c.id: c for c in late.checks}["T13"].minutes == pytest.approx(125 - 41.3)
+    assert {c.id: c for c in late.checks}["T13"].minutes == pytest.approx(125 - 31.4)
 
 
 def test_rows_other_than_the_reveals_are_warned_of(drill, capsys, monkeypatch):

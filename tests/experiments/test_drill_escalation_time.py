@@ -1,0 +1,49 @@
+"""Rules /9: an escalation comes while the plan's teams work, not after the plan's control."""
+
+from __future__ import annotations
+
+from experiments.drill.benchmark import benchmark_timeline
+from scenarios.catalogue import load_catalogue
+from scenarios.drill import DrillDrawer, DrillSpec
+from scenarios.drill.drawing_rules import ESCALATION_TIME_RULES, version_name
+from tests.scenarios.test_drill_draw import WINDOW, county_facilities, draws
+
+
+def _escalations(county, rules: int):
+    units, stores = county_facilities(county)
+    catalogue = load_catalogue()
+    spec = DrillSpec.from_dict(
+        {"drill": {**WINDOW, "grades": [2, 3, 4], "injects": ["escalation"]}}
+    )
+    d = DrillDrawer(spec, county, catalogue, units=units, stores=stores)
+    for s in draws(d, 60, rules=version_name(rules)):
+        esc = next(i for i in s.injects if i.kind == "escalation")
+        rows = benchmark_timeline(
+            s, county, catalogue, units=d.units, stores=stores,
+            call_taking_min=s.evaluation["targets"]["call_taking"], rules=rules,
+        )  # fmt: skip
+        at = {r["event"]: r["at_min"] for r in rows}
+        yield s, esc.offset_min, at["First team on scene"], at.get("Under control (plan)")
+
+
+def test_an_escalation_comes_after_the_first_team_and_before_the_plans_control(county):
+    seen = moved = 0
+    for s, offset, first, control in _escalations(county, ESCALATION_TIME_RULES):
+        seen += 1
+        assert offset >= first - 0.05, s.scene  # the field team leader is on scene
+        if control is not None:
+            assert offset < control, s.scene
+        moved += offset < 20  # a quick incident: before its control, not in minutes 20-45
+        # The old window where the first team's arrival and its work leave a minute of it.
+        work = load_catalogue()[s.scene.hazard].control_work(s.scene.grade).mean
+        if min(first + work, 45) - max(first, 20) >= 1.05:
+            assert 20 <= offset < 45
+    assert seen == 60 and moved > 0
+
+
+def test_earlier_rules_drew_it_in_minutes_20_to_45_even_after_control(county):
+    after = 0
+    for _s, offset, _first, control in _escalations(county, ESCALATION_TIME_RULES - 1):
+        assert 20 <= offset < 45
+        after += control is not None and offset >= control
+    assert after > 0  # what /9 fixes happened under /8
