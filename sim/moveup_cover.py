@@ -326,25 +326,48 @@ def expected_sorted(
         included), in its order.
     """
     n_posts = len(model.posts)
-    out = np.zeros(time.size)
+    last = np.ones(time.size, dtype=bool)
+    last[:-1] = time[1:] != time[:-1]
+    out = np.zeros(int(np.count_nonzero(last)))
     if model.weight.size and time.size:
+        # Counts per post after each instant (a cumulative sum per post, as series_sorted),
+        # chunked to bound the memory on regions of many posts.
+        kept = np.flatnonzero(last)
         counts = np.zeros(n_posts)
+        parts = []
         for a in range(0, time.size, chunk):
             b = min(a + chunk, time.size)
             steps = np.zeros((b - a, n_posts))
             steps[np.arange(b - a), post[a:b]] = step[a:b]
             c = counts + np.cumsum(steps, axis=0)
-            # Within one instant a team may leave before it is counted in (a -1 before its +1):
-            # only each instant's last row is kept, and no count below 0 is raised to a power.
-            n = np.maximum(c, 0.0) @ model.cover.T
-            out[a:b] = (1.0 - model.q**n) @ model.weight
             counts = c[-1]
-    last = np.ones(time.size, dtype=bool)
-    last[:-1] = time[1:] != time[:-1]
-    out = out[last]
+            # Within one instant a team may leave before it is counted in (a -1 before its
+            # +1): only each instant's last row is kept, and no count below 0 is raised to
+            # a power.
+            parts.append(
+                _expected_rows(model, np.maximum(c[kept[(kept >= a) & (kept < b)] - a], 0))
+            )
+        out = np.concatenate(parts)
     if not time.size or time[0] > 0:  # nobody at a post before the first event
         out = np.concatenate([[0.0], out])
     return out
+
+
+def _expected_rows(model: CoverModel, counts: np.ndarray) -> np.ndarray:
+    """Expected coverage of each placement (a row of counts per post).
+
+    Worked out once per placement where a placement fits in one integer (a run
+    visits few placements, many times).
+    """
+    uniq, inv = counts, np.arange(counts.shape[0])
+    radix = counts.max(axis=0) + 1 if counts.size else np.ones(counts.shape[1])
+    if counts.size and float(np.prod(radix)) < 2.0**62:  # mixed radix: counts are small
+        place = np.concatenate([[1], np.cumprod(radix[:-1])]).astype(np.int64)
+        _codes, first, inv = np.unique(
+            counts.astype(np.int64) @ place, return_index=True, return_inverse=True
+        )
+        uniq = counts[first]
+    return ((1.0 - model.q ** (uniq @ model.cover.T)) @ model.weight)[inv.ravel()]
 
 
 def _series_dense(
