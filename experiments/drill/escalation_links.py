@@ -28,8 +28,12 @@ def informed(rr: Mapping[str, Any]) -> set[str]:
 
 
 def escalation_links(
-    injects: Sequence[Any], rr: Mapping[str, Any], *, written: bool = True
-) -> tuple[dict[tuple[int, str], Mapping[str, Any]], list[tuple[Any, Mapping[str, Any]]]]:
+    injects: Sequence[Any], rr: Mapping[str, Any], *, written: bool = True, tighten: bool = True
+) -> tuple[
+    dict[tuple[int, str], Mapping[str, Any]],
+    list[tuple[Any, Mapping[str, Any]]],
+    dict[str, tuple[Any, Mapping[str, Any]]],
+]:
     """The report rows each escalation inject asks for.
 
     Parameters
@@ -42,17 +46,24 @@ def escalation_links(
     Returns
     -------
     tuple
-        ``(follow_ups, firsts)``: ``(inject no, level told already) -> the new
+        ``(follow_ups, firsts, tightened)``: ``(inject no, level told already) -> the new
         grade's phone first-report row to that level`` (the follow-up's limit), and
         ``(inject, row)`` for every first-report row of the new grade to a level the
         drawn grade did not report to, and (with ``written``) for the new grade's
         written report after the phone report to a level the drawn grade told
         without asking it for one (Guizhou: the province, told by phone at grade
         III, owes a written report 30 minutes after the phone report of an
-        upgrade to II).
+        upgrade to II); and ``level -> (inject, row)`` for a level the drawn
+        grade asks a written first report of whose deadline the new grade's
+        written limit, counted from the escalation, brings forward (Henan, grade
+        IV escalated to III at +31.4: the city's written report is due by
+        +91.4, not +360).
     written
         Whether to ask that written report (drawing rules /9 on; before, the
         sheet asked none).
+    tighten
+        Whether an upgrade brings a written report already owed forward (rules
+        /9 on; before, it kept the drawn grade's limit).
     """
     told = informed(rr)
     # The levels the drawn grade already asks a written first report of.
@@ -61,8 +72,15 @@ def escalation_links(
         for r in rr["limits"]
         if r["grade"] == rr["grade"] and r["report"] == "written_first"
     }
+    # The drawn grade's written deadline to each level, from the call.
+    owed = {
+        r["to"]: r["limit_min"]
+        for r in rr["limits"]
+        if r["grade"] == rr["grade"] and r["report"] == "written_first" and r["from"] == "call"
+    }
     follow_ups: dict[tuple[int, str], Mapping[str, Any]] = {}
     firsts: list[tuple[Any, Mapping[str, Any]]] = []
+    tightened: dict[str, tuple[Any, Mapping[str, Any]]] = {}
     for inj in injects:
         if inj.kind != "escalation":
             continue
@@ -70,6 +88,16 @@ def escalation_links(
         for row in rr["limits"]:
             if row["grade"] != new or row["from"] not in ("call", "phone"):
                 continue
+            to = row["to"]
+            if (
+                tighten
+                and row["report"] == "written_first"
+                and row["from"] == "call"
+                and to in owed
+                and to not in tightened
+                and inj.offset_min + row["limit_min"] < owed[to]
+            ):
+                tightened[to] = (inj, row)
             if row["to"] not in told:
                 firsts.append((inj, row))
             elif row["report"] == "phone_first" and row["from"] == "call":
@@ -79,7 +107,7 @@ def escalation_links(
             elif written and row["report"] == "written_first" and row["to"] not in wrote:
                 if row["from"] == "phone":  # counted from the phone report of the upgrade
                     firsts.append((inj, row))
-    return follow_ups, firsts
+    return follow_ups, firsts, tightened
 
 
 def upgrade_deadline(rr: Mapping[str, Any], new: str) -> float | None:

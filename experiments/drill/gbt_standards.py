@@ -36,7 +36,7 @@ from experiments.drill.gbt_names import (  # noqa: F401 - the names are read fro
 )
 from networks.i18n import _
 from scenarios.drill import texts
-from scenarios.drill.drawing_rules import UPGRADE_WRITTEN_RULES, rules_number
+from scenarios.drill.drawing_rules import TIGHTEN_RULES, UPGRADE_WRITTEN_RULES, rules_number
 from scenarios.drill.script import DrillScript
 from scenarios.drill.workgroups import (
     FORCE_KINDS,
@@ -293,13 +293,28 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
     )
     grade = rr["grade"]
     changes = [i for i in script.injects if i.kind in _CHANGES]
-    written = rules_number(script.generator_version) >= UPGRADE_WRITTEN_RULES
-    escalated, firsts = escalation_links(script.injects, rr, written=written)
+    rules = rules_number(script.generator_version)
+    escalated, firsts, tightened = escalation_links(
+        script.injects,
+        rr,
+        written=rules >= UPGRADE_WRITTEN_RULES,
+        tighten=rules >= TIGHTEN_RULES,
+    )
     for row in rr["limits"]:
         if row["grade"] != grade:
             continue
         ref = f"report:{row['report']}"
         tests = _f(LABELS["deadline"], report=_report_item(row))
+        hit = tightened.get(row["to"]) if row["report"] == "written_first" else None
+        if hit is not None and row["from"] == "call":
+            # (rules /9) the upgrade brings it forward: the new grade's limit from the inject
+            inj, new_row = hit
+            label = _inject_label(inj.no, inj.kind)
+            new = _grade_word(GRADE_NAMES[int(inj.truth["grade"])])
+            item = _f(LABELS["upgrade"], report=_report_item(new_row), grade=new)
+            add(ref, item, new_row["limit_min"], label, label, _source(new_row, rr["rules"]),
+                inject=inj.no, to=row["to"])  # fmt: skip
+            continue
         if row["from"] == "change" and changes:
             for inj in changes:
                 if (inj.no, row["to"]) in escalated:  # timed below, by the new grade's limit

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from experiments.drill.escalation_links import UPGRADE_REPORTS
+from experiments.drill.escalation_links import UPGRADE_REPORTS, escalation_links
 from experiments.drill.gbt_indicators import time_share
-from experiments.drill.gbt_standards import FROM_NAMES, TimeStandard, time_standards
+from experiments.drill.gbt_standards import FROM_NAMES, TimeStandard, _reporting, time_standards
 from experiments.drill.observations import Observations, Report
 from networks import i18n
-from scenarios.drill.drawing_rules import UPGRADE_WRITTEN_RULES, rules_number
+from scenarios.drill.drawing_rules import TIGHTEN_RULES, UPGRADE_WRITTEN_RULES, rules_number
 from scenarios.drill.script import DrillScript
 
 #: The milestone a response-standard row is measured by.
@@ -171,10 +171,25 @@ def _measure(
         start = phone[0].minute if phone else after
     else:
         start = 0.0
+    if basis == "inject" and kind == "written_first" and upgraded and _brought_forward(script, row):
+        # A written report owed before the upgrade and made before it meets the row too.
+        got = sent(kind, 0.0)
+        if not got:
+            return start, None, None, basis
+        return start, max(got[0].minute - start, 0.0), got[0].row, basis
     got = sent(kind, start)
     if not got:
         return start, None, None, basis
     return start, got[0].minute - start, got[0].row, basis
+
+
+def _brought_forward(script: DrillScript, row: TimeStandard) -> bool:
+    """Whether ``row`` is a written first report an upgrade brought forward (rules /9)."""
+    if rules_number(script.generator_version) < TIGHTEN_RULES:
+        return False
+    tightened = escalation_links(script.injects, _reporting(script), tighten=True)[2]
+    hit = tightened.get(row.to)
+    return hit is not None and hit[0].no == row.inject
 
 
 def measure_time_standards(script: DrillScript, obs: Observations) -> tuple[TimeCheck, ...]:

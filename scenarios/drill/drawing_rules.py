@@ -67,7 +67,12 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   first team alone could have done the hazard's mean control work (the plan's
   "under control" is no earlier), within 20-45 minutes where that leaves a
   minute, where it came 20-45 minutes after the alarm whatever the incident
-  (a grade IV building fire under control at 25 minutes escalated at 40).
+  (a grade IV building fire under control at 25 minutes escalated at 40);
+  and an upgrade brings forward a written first report already owed where the
+  new grade's written limit, counted from the escalation, ends sooner (Henan,
+  grade IV escalated to III at +31.4: the city's written report is due 60
+  minutes after the upgrade, not 360 after the call), and one written before
+  the upgrade meets it.
 """
 
 from __future__ import annotations
@@ -100,6 +105,8 @@ FIELDED_RULES = 9
 SOURCES_RULES = 9
 #: From these rules on: an escalation comes between the first team on scene and control.
 ESCALATION_TIME_RULES = 9
+#: From these rules on: an upgrade brings a written first report already owed forward.
+TIGHTEN_RULES = 9
 #: Rules these builders can draw by (and so re-draw scripts of).
 KNOWN_RULES = (4, 5, 6, 7, 8, 9)
 #: The newest rules: what a new draw follows.

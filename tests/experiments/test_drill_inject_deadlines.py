@@ -177,18 +177,42 @@ def test_an_upgrade_is_a_follow_up_to_levels_told_and_a_first_report_to_new_ones
     told = {r.to for r in rows if r.ref in first and r.inject is None}
     owed = {(r.ref, r.to) for r in rows if r.ref in first and r.inject is None}
     after = [r for r in rows if r.inject == esc.no]
+    rr = script.evaluation["reporting_rules"]
+    new = {"I": 1, "II": 2, "III": 3, "IV": 4}
+    g = next(k for k, v in new.items() if v == int(esc.truth["grade"]))
+    # a written report owed already, brought forward (rules /9) where the new grade's limit
+    # from the upgrade ends before the drawn grade's from the call: that row replaces it
+    drawn_written = {
+        x["to"]: x["limit_min"]
+        for x in rr["limits"]
+        if x["grade"] == rr["grade"] and x["report"] == "written_first" and x["from"] == "call"
+    }
+    new_written = {
+        x["to"]: x["limit_min"]
+        for x in rr["limits"]
+        if x["grade"] == g and x["report"] == "written_first" and x["from"] == "call"
+    }
+    brought = {
+        r.to: r.target_min for r in after
+        if r.ref == "report:written_first" and r.to in drawn_written
+        and r.start != "the phone report"
+    }  # fmt: skip
+    assert brought == {
+        to: new_written[to] for to, lim in drawn_written.items()
+        if to in new_written and esc.offset_min + new_written[to] < lim
+    }  # fmt: skip
+    assert not [r for r in rows if r.ref == "report:written_first" and r.inject is None
+                and r.to in brought and r.start != "the phone report"]  # fmt: skip
+    told |= set(brought)
     # a level told at the drawn grade gets no second first report of a kind it owed already
     # (scored twice under R2); a written report it did not owe may come (rules /9: Guizhou's
     # province, told by phone of a grade III incident, owes it after an upgrade to II)
-    assert not [r for r in after if (r.ref, r.to) in owed]
+    assert not [r for r in after if (r.ref, r.to) in owed and r.to not in brought]
     extra_written = {
         r.to for r in after
         if r.ref == "report:written_first" and r.to in told and r.start == "the phone report"
     }  # fmt: skip
     # it hears of the upgrade in one follow-up, by the new grade's phone limit
-    rr = script.evaluation["reporting_rules"]
-    new = {"I": 1, "II": 2, "III": 3, "IV": 4}
-    g = next(k for k, v in new.items() if v == int(esc.truth["grade"]))
     phone = {
         x["to"]: x["limit_min"]
         for x in rr["limits"]
@@ -201,7 +225,7 @@ def test_an_upgrade_is_a_follow_up_to_levels_told_and_a_first_report_to_new_ones
     assert {r.to for r in after if r.ref in first} == set(phone) - told | {
         x["to"] for x in rr["limits"]
         if x["grade"] == g and x["from"] in ("call", "phone") and x["to"] not in told
-    } | extra_written  # fmt: skip
+    } | extra_written | set(brought)  # fmt: skip
 
 
 def test_a_guizhou_escalation_states_the_county_follow_up_due_first(composer):

@@ -10,6 +10,7 @@ evaluation plan (``experiments.drill.evaluation_gbt``), not by running the code.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -90,7 +91,9 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
         ("T4", "standard:command_post", "30", ""),
         ("T5", "standard:video", "30", ""),
         ("T6", "report:phone_first", "60", ""),
-        ("T7", "report:written_first", "360", ""),
+        # grade IV's 360 from the call, brought forward by the upgrade to III (inject 4) to
+        # III's 60 from it (drawing rules /9)
+        ("T7", "report:written_first", "60", "4"),
         ("T8", "report:follow_up", "60", "1"),
         ("T9", "report:follow_up", "60", "3"),
         ("T10", "report:follow_up", "60", "5"),
@@ -112,12 +115,12 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
 #   T4  command post 24 <= 30                                    -> 1
 #   T5  video 38 > 30, <= 45                                     -> 0.5
 #   T6  phone first at 12 <= 60                                  -> 1
-#   T7  written first at 118 <= 360                              -> 1
+#   T7  written first at 88, 56.6 after the upgrade (inject 4, 31.4) <= 60 -> 1
 #   T8  follow-up at 30 after inject 1 (7.0): 23 <= 60           -> 1
 #   T9  ... after inject 3 (28.1): 30 - 28.1 = 1.9               -> 1
 #   T10 ... after inject 5 (32.5): 58 - 32.5 = 25.5              -> 1
 #   T11 ... after inject 6 (71.1): 125 - 71.1 = 53.9             -> 1
-#   T12 reports at 12, 30, 58, 118, 125, end of play 150: longest gap 58 -> 118 = 60 <= 720 -> 1
+#   T12 reports at 12, 30, 58, 88, 125, end of play 150: longest gap 88 -> 125 = 37 <= 720 -> 1
 #   T13 the upgrade's follow-up after inject 4 (31.4) at 58: 26.6 <= 30 -> 1
 #
 #   R1 4 x 1 = 4; R2 6 x min(T6, T7) = 6;
@@ -493,13 +496,13 @@ def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
 
 
 def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(revealed, tmp_path):
-    """Play ends at 100 min, before the written first report and the last follow-up were sent.
+    """Play ends at 90 min, before the written first report and the last follow-up were sent.
 
-    Left out (nothing observed, deadline after the end of play): T7 (360), T11 (71.1 + 60 =
-    131.1); R3 is left out too (no written first report, none due). R2 = 6 x T6 = 6, R4 = 4 x
-    min(T8, T9, T10, T13 (the upgrade's follow-up at 58), T12: gaps 24, 22, 100 - 58 = 42 <=
-    720) = 4. Points 81.7 - 2.4 = 79.3 over a counted weight of 100 - 3 = 97: total
-    100 x 79.3 / 97 = 81.75..., good (良好).
+    Left out (nothing observed, deadline after the end of play): T7 (31.4 + 60 = 91.4, the
+    upgrade's), T11 (71.1 + 60 = 131.1); R3 is left out too (no written first report, none
+    due). R2 = 6 x T6 = 6, R4 = 4 x min(T8, T9, T10, T13 (the upgrade's follow-up at 58),
+    T12: gaps 18, 28, 90 - 58 = 32 <= 720) = 4. Points 81.7 - 2.4 = 79.3 over a counted
+    weight of 100 - 3 = 97: total 100 x 79.3 / 97 = 81.75..., good (良好).
     """
     from experiments.drill.score import read_drill_observations, score_drill
     from scenarios.drill import DrillScript
@@ -508,7 +511,7 @@ def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(rev
     late = ("report,written_first", "report,follow_up:city,+125")
     lines = [ln for ln in text.splitlines() if not ln.startswith(late)]
     obs = tmp_path / "obs.csv"
-    obs.write_text("\n".join(lines).replace("end_of_play,+150", "end_of_play,+100") + "\n")
+    obs.write_text("\n".join(lines).replace("end_of_play,+150", "end_of_play,+90") + "\n")
     script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
     score = score_drill(script, read_drill_observations(script, obs))
     shares = {c.id: c.share for c in score.checks}
@@ -577,6 +580,47 @@ def test_the_upgrade_reported_by_phone_meets_its_follow_up_row(revealed, tmp_pat
                      encoding="utf-8")  # fmt: skip
     late = score_drill(script, read_drill_observations(script, early))
     assert {c.id: c for c in late.checks}["T13"].minutes == pytest.approx(125 - 31.4)
+
+
+def test_an_upgrade_brings_the_written_report_owed_forward(revealed, tmp_path):
+    # Henan: grade IV owes the city a written report 360 min after the call; the upgrade to
+    # III (inject 4, +31.4) brings it to III's 60 min from the upgrade (rules /9, T7).
+    from experiments.drill.score import read_drill_observations, score_drill
+    from scenarios.drill import DrillScript
+
+    script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+    text = OBSERVATIONS.read_text(encoding="utf-8")
+
+    def t7(written_at: str):
+        obs = tmp_path / "obs.csv"
+        obs.write_text(text.replace("report,written_first:city,+88,",
+                                    f"report,written_first:city,{written_at},"),
+                       encoding="utf-8")  # fmt: skip
+        return {c.id: c for c in score_drill(script, read_drill_observations(script, obs)).checks}[
+            "T7"
+        ]
+
+    assert t7("+88").minutes == pytest.approx(88 - 31.4) and t7("+88").share == 1
+    late = t7("+118")  # within grade IV's 360, but 86.6 after the upgrade: half
+    assert late.minutes == pytest.approx(118 - 31.4) and late.share == 0.5
+    # a written report made before the upgrade was on time: it meets the row
+    early = t7("+25")
+    assert early.minutes == 0 and early.share == 1
+
+
+def test_a_drill_drawn_before_rules_9_keeps_the_drawn_written_deadline(revealed):
+    from experiments.drill.gbt_standards import time_standards
+    from scenarios.drill import DrillScript
+    from scenarios.drill.drawing_rules import TIGHTEN_RULES, version_name
+
+    script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+    old = dataclasses.replace(script, generator_version=version_name(TIGHTEN_RULES - 1))
+    rows = {r.id: r for r in time_standards(old)}
+    assert (rows["T7"].ref, rows["T7"].target_min, rows["T7"].inject) == (
+        "report:written_first",
+        360.0,
+        None,
+    )
 
 
 def test_rows_other_than_the_reveals_are_warned_of(drill, capsys, monkeypatch):
