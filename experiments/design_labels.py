@@ -58,7 +58,7 @@ METRIC_LABELS = {
     "off_peak_arrival_mean": N_("off_peak_arrival_mean"),
     "off_peak_arrival_p90": N_("off_peak_arrival_p90"),
     "off_peak_incidents": N_("off_peak_incidents"),
-    # Duty desks and the reporting chain (II 级事件续报及时率 in Chinese).
+    # Duty desks and the reporting chain (Ⅱ级事件续报及时率 in Chinese).
     "reporting_late": N_("reporting_late"),
     "reporting_missed": N_("reporting_missed"),
     "reporting_video_share": N_("reporting_video_share"),

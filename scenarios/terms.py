@@ -7,7 +7,7 @@ bureaus use (the national master plan's four categories and four grades)::
     >>> from networks.i18n import language
     >>> with language("zh"):
     ...     grade_label(2), category_name("accident"), warning_name(1)
-    ('II 级（重大）', '事故灾难', '红色预警')
+    ('Ⅱ级（重大）', '事故灾难', '红色预警')
     >>> with language("en"):
     ...     grade_label(2), category_name("accident"), warning_name(1)
     ('grade II (major)', 'accident', 'red warning')
@@ -18,7 +18,7 @@ Hazard names, descriptions and grade meanings come from the catalogue
 
 from __future__ import annotations
 
-from networks.i18n import N_, _
+from networks.i18n import N_, _, pgettext
 from scenarios.stream import GRADE_NAMES
 
 #: Grade words (I-IV), English msgids; Chinese 特别重大 / 重大 / 较大 / 一般.
@@ -94,8 +94,18 @@ def _name(table: dict, key: object) -> str:
 
 
 def grade_numeral(grade: int) -> str:
-    """``"I"`` .. ``"IV"`` (the same in both languages)."""
-    return GRADE_NAMES[int(grade)]
+    """``"I"`` .. ``"IV"``; in Chinese the numeral characters Ⅰ .. Ⅳ.
+
+    As the national master plan writes the grades (Ⅰ级（特别重大）、Ⅱ级（重大）...);
+    machine-readable columns keep ``GRADE_NAMES``.
+    """
+    numerals = {
+        "I": pgettext("grade numeral", "I"),
+        "II": pgettext("grade numeral", "II"),
+        "III": pgettext("grade numeral", "III"),
+        "IV": pgettext("grade numeral", "IV"),
+    }
+    return numerals[GRADE_NAMES[int(grade)]]
 
 
 def grade_name(grade: int) -> str:
@@ -104,7 +114,7 @@ def grade_name(grade: int) -> str:
 
 
 def grade_label(grade: int) -> str:
-    """Numeral and word: ``"I 级（特别重大）"`` or ``"grade I (especially major)"``."""
+    """Numeral and word: ``"Ⅰ级（特别重大）"`` or ``"grade I (especially major)"``."""
     return _("grade {numeral} ({name})").format(
         numeral=grade_numeral(grade), name=grade_name(grade)
     )

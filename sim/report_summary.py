@@ -209,11 +209,13 @@ def on_time_by_grade_lines(across: Mapping[str, Mapping[str, float]]) -> list[st
             rows.append((_(KIND_LABELS[kind]), cells))
     if not rows:
         return []
-    from scenarios.terms import grade_numeral
+    from scenarios.stream import GRADE_NAMES
 
     labels = ["  " + _("incident grade"), *("  " + label for label, _c in rows)]
     first = max([24, *(width(label) + 2 for label in labels)])
-    head = pad(labels[0], first) + "".join(pad(grade_numeral(g), 9, ">") for g in GRADES)
+    # ASCII numerals in both languages: Ⅰ-Ⅳ are of ambiguous width, two columns in a
+    # Chinese terminal, and would push the head out of line with the cells.
+    head = pad(labels[0], first) + "".join(pad(GRADE_NAMES[g], 9, ">") for g in GRADES)
     lines = [_("reports on time by incident grade (mean over replications):"), head]
     lines += [
         pad(label, first) + "".join(pad(c, 9, ">") for c in cells)

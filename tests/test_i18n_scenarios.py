@@ -140,7 +140,7 @@ def test_environmental_and_geological_thresholds_follow_their_plans():
 def test_grade_category_and_warning_names():
     with language("zh"):
         assert [grade_name(g) for g in (1, 2, 3, 4)] == ["特别重大", "重大", "较大", "一般"]
-        assert grade_label(2) == "II 级（重大）"
+        assert grade_label(2) == "Ⅱ级（重大）"
         assert [
             category_name(c)
             for c in ("natural_disaster", "accident", "public_health", "social_safety")

@@ -47,7 +47,7 @@ def units_text(script: DrillScript) -> str:
 
 
 def grade(roman_or_number: Any) -> str:
-    """A grade (1-4 or ``"I"``-``"IV"``) as shown: ``IV`` (Chinese: ``IV 级（一般）``)."""
+    """A grade (1-4 or ``"I"``-``"IV"``) as shown: ``IV`` (Chinese: ``Ⅳ级（一般）``)."""
     g = _ROMAN.get(roman_or_number, roman_or_number)
     return texts.word("grade", g) if g in (1, 2, 3, 4) else str(roman_or_number)
 
