@@ -188,7 +188,9 @@ def _plan_doc(script: DrillScript, map_file: str | None) -> _Doc:
                 "The emergency plans of {jurisdiction}: the general plan and the plan for {hazard}."
             ).format(jurisdiction=jur, hazard=hazard),
             _("Reporting deadlines: {rules}, grade {grade}.").format(
-                rules=_rules_name(rules) if rules else _b(LABELS["file_reporting"]),
+                rules=_rules_name(rules, script.scene.category)
+                if rules
+                else _b(LABELS["file_reporting"]),
                 grade=_grade_word(rr["grade"]),
             ),
             _(

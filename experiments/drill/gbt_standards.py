@@ -148,8 +148,11 @@ def _level(key: str) -> str:
     return _b(LEVEL_NAMES[key]) if key in LEVEL_NAMES else key
 
 
-def _rules_name(name: str) -> str:
+def _rules_name(name: str, category: str = "accident") -> str:
+    """The rules as a basis names them; the national preset's decree is for accidents."""
     base = name.removesuffix("+custom")
+    if base == "national" and category != "accident":
+        base = "national_other"
     return _b(RULES_NAMES[base]) if base in RULES_NAMES else base
 
 
@@ -171,7 +174,7 @@ def _report_item(row: Mapping[str, Any]) -> str:
     return _f(LABELS["to"], report=name, level=level)
 
 
-def _source(row: Mapping[str, Any], rules: str) -> str:
+def _source(row: Mapping[str, Any], rules: str, category: str = "accident") -> str:
     if row["source"] == "config":
         old = {
             "phone_first": "first_phone",
@@ -180,7 +183,7 @@ def _source(row: Mapping[str, Any], rules: str) -> str:
         }
         key = row.get("key") or old.get(row["report"], row["report"])
         return _f(LABELS["file_key"], key=key, report=_report_item({**row, "to": ""}))
-    return _rules_name(row["source"] or rules)
+    return _rules_name(row["source"] or rules, category)
 
 
 def _inject_label(no: int, kind: str) -> str:
@@ -201,6 +204,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
     call, arrive, control = _targets(script)
     post = command_post(script)
     rr = _reporting(script)
+    category = script.scene.category
     tabletop = script.drill_type == "tabletop"
     table = {ref: i.id for i in indicators(script.drill_type) for ref in i.tests}
     response = _b(LABELS["response"])
@@ -312,8 +316,8 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             label = _inject_label(inj.no, inj.kind)
             new = _grade_word(GRADE_NAMES[int(inj.truth["grade"])])
             item = _f(LABELS["upgrade"], report=_report_item(new_row), grade=new)
-            add(ref, item, new_row["limit_min"], label, label, _source(new_row, rr["rules"]),
-                inject=inj.no, to=row["to"])  # fmt: skip
+            source = _source(new_row, rr["rules"], category)
+            add(ref, item, new_row["limit_min"], label, label, source, inject=inj.no, to=row["to"])
             continue
         if row["from"] == "change" and changes:
             for inj in changes:
@@ -325,7 +329,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
                     row["limit_min"],
                     _inject_label(inj.no, inj.kind),
                     _inject_label(inj.no, inj.kind),
-                    _source(row, rr["rules"]),
+                    _source(row, rr["rules"], category),
                     inject=inj.no,
                     to=row["to"],
                 )
@@ -336,7 +340,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             row["limit_min"],
             _b(FROM_NAMES.get(row["from"], (row["from"], row["from"]))),
             tests,
-            _source(row, rr["rules"]),
+            _source(row, rr["rules"], category),
             to=row["to"],
         )
     for (no, to), row in escalated.items():
@@ -355,7 +359,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             row["limit_min"],
             _inject_label(no, inj.kind),
             _inject_label(no, inj.kind),
-            _source(row, rr["rules"]),
+            _source(row, rr["rules"], category),
             inject=no,
             to=to,
         )
@@ -369,7 +373,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
             row["limit_min"],
             _inject_label(inj.no, inj.kind) if row["from"] == "call" else _b(FROM_NAMES["phone"]),
             _inject_label(inj.no, inj.kind),
-            _source(row, rr["rules"]),
+            _source(row, rr["rules"], category),
             inject=inj.no,
             to=row["to"],
         )

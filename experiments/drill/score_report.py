@@ -172,7 +172,9 @@ def _basis(d: _Doc, score: DrillScore) -> None:
                 "{control:g}-minute handling."
             ).format(call=call, arrive=arrive, control=control),
             _("Reporting deadlines: {rules}.").format(
-                rules=_rules_name(rr["rules"]) if rr.get("rules") else "-"
+                rules=_rules_name(rr["rules"], score.script.scene.category)
+                if rr.get("rules")
+                else "-"
             ),
             _("The report template of the hazard: {form}.").format(
                 form=score.template.title_text() if score.template is not None else "-"

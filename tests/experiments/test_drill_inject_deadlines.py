@@ -269,3 +269,19 @@ def test_an_escalation_states_a_written_first_report_to_a_level_it_adds(tmp_path
         ("report:written_first", "province", 60.0)
     ]
     assert stated_deadline(inj) == 60.0
+
+
+def test_the_national_rules_are_named_after_decree_493_only_for_accidents(composer):
+    # 国务院令第493号 is the production safety accident regulation: a natural disaster's or a
+    # public health event's sheet says it borrows its limits
+    seen = set()
+    for seed in range(40):
+        script = composer("national", "county", "", seed)
+        cat = script.scene.category
+        with i18n.language("zh"):
+            sources = {r.source for r in gbt_standards.time_standards(script)}
+        borrowed = "国家规定（参照国务院令第493号的报告时限）" in sources
+        assert borrowed == (cat != "accident"), (cat, sources)
+        assert ("国家规定（国务院令第493号）" in sources) == (cat == "accident")
+        seen.add(cat == "accident")
+    assert seen == {True, False}
