@@ -275,7 +275,11 @@ def width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Chinese characters take two."""
     import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    # Ⅰ-Ⅻ (grades Ⅰ级-Ⅳ级) are of ambiguous width: two columns in a Chinese terminal.
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" or "\u2160" <= c <= "\u216f" else 1
+        for c in text
+    )
 
 
 def pad(text: str, columns: int, align: str = "<") -> str:

@@ -315,7 +315,6 @@ CLASSES: dict[str, type[Distribution]] = {
 }
 #: Parameters that must be strictly positive (a constant is ``dist = "fixed"``).
 _POSITIVE = {("exponential", "mean"), ("lognormal", "mean"), ("gamma", "mean")}
-_GRADES = ("I", "II", "III", "IV")
 _PARAM_HELP = {
     "value": "fixed: the value",
     "mean": "exponential, lognormal, gamma: the mean",
@@ -420,7 +419,11 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
         except ValueError as exc:
             message = str(exc)
             if graded and any(len(set(c)) > 1 for c in cols):
-                message = _("grade {grade}: {error}").format(grade=_GRADES[g], error=message)
+                from scenarios.terms import grade_numeral  # (Ⅰ-Ⅳ in Chinese)
+
+                message = _("grade {grade}: {error}").format(
+                    grade=grade_numeral(g + 1), error=message
+                )
             raise ConfigError(message, source=source, key=key) from None
     return out
 

@@ -46,7 +46,14 @@ WEIGHT_BASES = ("population", "roads", "uniform")
 
 #: An inclusive range of a count at one grade: ``(fewest, most)``, most None when open above.
 Band = tuple[int, int | None]
-_NUMERALS = ("I", "II", "III", "IV")
+
+
+def _numeral(k: int) -> str:
+    """Grade ``k + 1``'s numeral as messages write it (Ⅰ-Ⅳ in Chinese)."""
+    from scenarios.terms import grade_numeral
+
+    return grade_numeral(k + 1)
+
 
 #: Texts with a Chinese twin ``<key>_zh`` (``meaning``: a list of four).
 TEXT_KEYS = ("name", "description", "under_control", "meaning")
@@ -102,9 +109,9 @@ def _bands(r: Reader, name: str) -> tuple[Band | None, ...]:
                     "grade {milder} {band} is not below grade {graver} {graver_band}: the "
                     "ranges must fall from grade I to grade IV without overlapping"
                 ).format(
-                    milder=_NUMERALS[m],
+                    milder=_numeral(m),
                     band=_band_text(milder),
-                    graver=_NUMERALS[g],
+                    graver=_numeral(g),
                     graver_band=_band_text(graver),
                 ),
             )
@@ -275,7 +282,7 @@ class HazardSpec:
         if none:
             need = _("at least one capability with a count is needed")
             if len(none) < 4:
-                need = _("grade {grade}: {error}").format(grade=_NUMERALS[none[0]], error=need)
+                need = _("grade {grade}: {error}").format(grade=_numeral(none[0]), error=need)
             raise r.error("teams", need)
         cascade = r.get("cascade", [])
         roads = r.get("roads", [])

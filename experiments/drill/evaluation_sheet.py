@@ -20,6 +20,7 @@ from experiments.drill.packet_text import grade, scene_html, scene_lines, zh
 from networks.i18n import N_, _
 from networks.moments import clock_text
 from scenarios.drill import texts
+from scenarios.drill.drawing_rules import FIELDED_RULES, rules_number
 from scenarios.drill.script import DrillScript
 
 
@@ -66,6 +67,14 @@ def _spread_rows(script: DrillScript) -> list[list[Any]]:
 
 def _spread_caption(script: DrillScript) -> str:
     sim = script.evaluation["simulated"]
+    if rules_number(script.generator_version) < FIELDED_RULES:  # its share is of every team
+        return _(  # the stations have, not of the complement (see simulated_spread)
+            "{replications} simulated responses to this incident alone (random call-taking, "
+            "turnout and work times, travel noise cv {noise:g}); every team the participants "
+            "have for it on scene in {served:.0f} % of them. Minutes after the call."
+        ).format(
+            replications=sim["replications"], noise=sim["travel_noise"], served=100 * sim["served"]
+        )
     return _(
         "{replications} simulated responses to this incident alone (random call-taking, "
         "turnout and work times, travel noise cv {noise:g}); full complement on scene in "

@@ -171,8 +171,11 @@ def _measure(
         start = phone[0].minute if phone else after
     else:
         start = 0.0
-    if basis == "inject" and kind == "written_first" and upgraded and _brought_forward(script, row):
-        # A written report owed before the upgrade and made before it meets the row too.
+    owed = _brought_forward(script, row) if basis == "inject" and upgraded else None
+    if kind == "written_first" and owed is not None:
+        # A written report owed before the upgrade and made before it meets the row too; an
+        # upgrade delivered late never moves the deadline past the one it brought forward.
+        start = min(start, owed - row.target_min)
         got = sent(kind, 0.0)
         if not got:
             return start, None, None, basis
@@ -183,13 +186,24 @@ def _measure(
     return start, got[0].minute - start, got[0].row, basis
 
 
-def _brought_forward(script: DrillScript, row: TimeStandard) -> bool:
-    """Whether ``row`` is a written first report an upgrade brought forward (rules /9)."""
+def _brought_forward(script: DrillScript, row: TimeStandard) -> float | None:
+    """The deadline an upgrade brought forward to ``row``, minutes from the alarm (rules /9).
+
+    The drawn grade's written first report deadline to the row's level; ``None``
+    if ``row`` is not such a row.
+    """
     if rules_number(script.generator_version) < TIGHTEN_RULES:
-        return False
-    tightened = escalation_links(script.injects, _reporting(script), tighten=True)[2]
-    hit = tightened.get(row.to)
-    return hit is not None and hit[0].no == row.inject
+        return None
+    rr = _reporting(script)
+    hit = escalation_links(script.injects, rr, tighten=True)[2].get(row.to)
+    if hit is None or hit[0].no != row.inject:
+        return None
+    return min(
+        r["limit_min"]
+        for r in rr["limits"]
+        if r["grade"] == rr["grade"] and r["report"] == "written_first"
+        and r["from"] == "call" and r["to"] == row.to
+    )  # fmt: skip
 
 
 def measure_time_standards(script: DrillScript, obs: Observations) -> tuple[TimeCheck, ...]:

@@ -58,15 +58,17 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   where every team the grade asks for came (participants short of a
   capability field what they have, which the simulator records as on scene),
   and its complement and control rows are over those runs; a depot shortage
-  sends the logistics section to the depots that really hold the rest
-  (nearest first, as the benchmark delivers it, with what each gives), or
+  comes from a depot the scene can be reached from, and sends the logistics
+  section to the depots that really hold the rest (nearest first, as the
+  benchmark delivers it, with what each gives), or
   says what the region's depots cannot cover and must come from the next
   level up, instead of one fallback that may hold far less than the
   shortfall; and an escalation comes while the plan's teams work: after the
   plan's first team on scene (the field team leader reports it) and before the
   first team alone could have done the hazard's mean control work (the plan's
   "under control" is no earlier), within 20-45 minutes where that leaves a
-  minute, where it came 20-45 minutes after the alarm whatever the incident
+  minute (20-45 when no team comes within the drill's first three hours),
+  where it came 20-45 minutes after the alarm whatever the incident
   (a grade IV building fire under control at 25 minutes escalated at 40);
   and an upgrade brings forward a written first report already owed where the
   new grade's written limit, counted from the escalation, ends sooner (Henan,

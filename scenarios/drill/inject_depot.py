@@ -43,7 +43,9 @@ def depot_short(ctx: InjectContext) -> Inject | None:
     share = float(ctx.rng.uniform(0.2, 0.6))
     for item, need in sorted(req.supplies, key=lambda p: (-p[1], p[0])):
         holders: list[Store] = []  # the nearest two that hold it (the keeper and a fallback)
-        for i, _seconds in ctx.store_order:
+        for i, seconds in ctx.store_order:
+            if ctx.rules >= SOURCES_RULES and not np.isfinite(seconds):
+                break  # (/9) cut off from the scene: as the benchmark, no depot further on
             if dict(ctx.stores[i].stock).get(item, 0) > 0:
                 holders.append(ctx.stores[i])
                 if len(holders) == 2:

@@ -15,6 +15,7 @@ update in :mod:`scenarios.drill.casualties`; both are re-exported here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -204,14 +205,17 @@ def _escalation_window(ctx: InjectContext) -> tuple[float, float]:
     the first team alone could have done the hazard's mean control work: the
     plan's "under control" comes no earlier (the teams share the work, each
     from its arrival). Within that, 20-45 minutes after the alarm where the two
-    leave a minute of it; no team to arrive: 20-45.
+    leave a minute of it; no team to arrive within the drill's first three
+    hours (:data:`MAX_OFFSET_MIN`): 20-45. The first arrival is rounded up to
+    the tenth of a minute offsets are drawn to. (The window does not see the
+    drill's own road closure, which may delay the first team further.)
     """
     caps = [c for c, n in ctx.hazard.teams if n[ctx.grade - 1] > 0]
     first = [ctx.nearest_units(c)[:1] for c in caps]
     eta = min((f[0][0] for f in first if f), default=None)
-    if eta is None:
+    if eta is None or ctx.call_taking_min + eta >= MAX_OFFSET_MIN - 0.1:
         return 20.0, 45.0
-    lo = ctx.call_taking_min + eta
+    lo = math.ceil(round((ctx.call_taking_min + eta) * 10.0, 6)) / 10.0
     hi = min(lo + float(ctx.hazard.control_work(ctx.grade).mean), MAX_OFFSET_MIN)
     if min(hi, 45.0) - max(lo, 20.0) >= 1.0:
         return max(lo, 20.0), min(hi, 45.0)

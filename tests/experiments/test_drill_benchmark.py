@@ -368,3 +368,13 @@ def test_simulated_spread_does_not_count_a_short_complement_as_fielded(road, cat
     # The first team still comes, the same in both (same draws).
     assert now["first_arrival"] == before["first_arrival"]
     assert now["first_arrival"]["median"] is not None
+    # The sheet's caption says what the share is of, by the script's rules.
+    from dataclasses import replace
+
+    from experiments.drill.evaluation_sheet import _spread_caption
+    from scenarios.drill.drawing_rules import version_name
+
+    new = replace(s.with_evaluation(simulated=now), generator_version=version_name(FIELDED_RULES))
+    old = replace(s.with_evaluation(simulated=before), generator_version=version_name(8))
+    assert "full complement on scene in 0 %" in _spread_caption(new)
+    assert "every team the participants have for it on scene in 100 %" in _spread_caption(old)

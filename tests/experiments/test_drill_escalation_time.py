@@ -30,7 +30,7 @@ def test_an_escalation_comes_after_the_first_team_and_before_the_plans_control(c
     seen = moved = 0
     for s, offset, first, control in _escalations(county, ESCALATION_TIME_RULES):
         seen += 1
-        assert offset >= first - 0.05, s.scene  # the field team leader is on scene
+        assert offset >= first, s.scene  # the field team leader is on scene
         if control is not None:
             assert offset < control, s.scene
         moved += offset < 20  # a quick incident: before its control, not in minutes 20-45
@@ -47,3 +47,24 @@ def test_earlier_rules_drew_it_in_minutes_20_to_45_even_after_control(county):
         assert 20 <= offset < 45
         after += control is not None and offset >= control
     assert after > 0  # what /9 fixes happened under /8
+
+
+def test_the_window_falls_back_to_minutes_20_to_45_beyond_the_drills_three_hours():
+    from types import SimpleNamespace
+
+    from scenarios.drill.injects import MAX_OFFSET_MIN, _escalation_window
+
+    def window(eta: float, work: float) -> tuple[float, float]:
+        hazard = SimpleNamespace(
+            teams=(("fire", (4, 3, 2, 1)),),
+            control_work=lambda g: SimpleNamespace(mean=work),
+        )
+        ctx = SimpleNamespace(hazard=hazard, grade=3, call_taking_min=1.0,
+                              nearest_units=lambda c: [(eta, None)])  # fmt: skip
+        return _escalation_window(ctx)
+
+    assert window(200.0, 60.0) == (20.0, 45.0)  # no team within the first three hours
+    assert window(178.0, 60.0) == (179.0, MAX_OFFSET_MIN)  # up to the three hours, no further
+    assert window(178.95, 60.0) == (20.0, 45.0)  # arriving within their last tenth of a minute
+    assert window(30.0, 60.0) == (31.0, 45.0)  # after the first team, in 20-45
+    assert window(5.0, 10.0) == (6.0, 16.0)  # before control: no room in 20-45

@@ -608,6 +608,29 @@ def test_an_upgrade_brings_the_written_report_owed_forward(revealed, tmp_path):
     assert early.minutes == 0 and early.share == 1
 
 
+def test_an_upgrade_delivered_late_does_not_push_the_written_deadline_past_its_own(
+    revealed, tmp_path
+):
+    # Inject 4 delivered at +330 instead of +31.4: 60 min from it would end at +390, after
+    # grade IV's own 360; the row counts from +300, so a written report at +375 is late.
+    from experiments.drill.score import read_drill_observations, score_drill
+    from scenarios.drill import DrillScript
+
+    script = DrillScript.from_dict(json.loads((revealed / "revealed/script.json").read_bytes()))
+    text = OBSERVATIONS.read_text(encoding="utf-8")
+    text = _edit(text, "kind,ref,time,done,score,fields,evaluator,note",
+                 "kind,ref,time,done,score,fields,evaluator,note,delivered")  # fmt: skip
+    text = _edit(text, "inject,4,+42.4,yes,,,指挥协调评估员,",
+                 "inject,4,+340,yes,,,指挥协调评估员,,+330")  # fmt: skip
+    text = text.replace("report,written_first:city,+88,", "report,written_first:city,+375,")
+    text = text.replace("end_of_play,+150", "end_of_play,+400")
+    obs = tmp_path / "obs.csv"
+    obs.write_text(text, encoding="utf-8")
+    checks = {c.id: c for c in score_drill(script, read_drill_observations(script, obs)).checks}
+    assert checks["T7"].start_min == pytest.approx(300)
+    assert checks["T7"].minutes == pytest.approx(75) and checks["T7"].share == 0.5
+
+
 def test_a_drill_drawn_before_rules_9_keeps_the_drawn_written_deadline(revealed):
     from experiments.drill.gbt_standards import time_standards
     from scenarios.drill import DrillScript
