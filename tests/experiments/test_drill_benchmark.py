@@ -278,23 +278,22 @@ def test_benchmark_equals_a_one_incident_simulation(county):
     assert 0 < short < 12
 
 
-def test_simulated_spread_collapses_to_the_benchmark_without_randomness(road, catalogue):
-    from experiments.drill.benchmark import simulated_spread
+def _sim_region(*, with_b: bool) -> tuple[list, list]:
+    """The simulator's stations (A: 2 fire and 1 medical; B: 1 fire) and depot of UNITS."""
     from sim import Depot, Fixed, Station, TeamSpec
 
-    stations = [
-        Station(
-            "A",
-            0,
-            "county",
-            (
-                TeamSpec("fire", 6, 2, turnout=Fixed(2.0)),
-                TeamSpec("medical", 4, 1, turnout=Fixed(1.0)),
-            ),
-        ),
-        Station("B", 4, "county", (TeamSpec("fire", 6, 1, turnout=Fixed(0.5)),)),
-    ]
-    depots = [Depot("D2", 0, "county", (("blankets", 100),))]
+    a = (TeamSpec("fire", 6, 2, turnout=Fixed(2.0)), TeamSpec("medical", 4, 1, turnout=Fixed(1.0)))
+    stations = [Station("A", 0, "county", a)]
+    if with_b:
+        stations.append(Station("B", 4, "county", (TeamSpec("fire", 6, 1, turnout=Fixed(0.5)),)))
+    return stations, [Depot("D2", 0, "county", (("blankets", 100),))]
+
+
+def test_simulated_spread_collapses_to_the_benchmark_without_randomness(road, catalogue):
+    from experiments.drill.benchmark import simulated_spread
+    from sim import Fixed
+
+    stations, depots = _sim_region(with_b=True)
     s = script(road, [])
     by = {r["event"]: r for r in benchmark_timeline(s, road, catalogue, units=UNITS, stores=STORES)}
     spread = simulated_spread(
@@ -336,21 +335,9 @@ def test_simulated_spread_does_not_count_a_short_complement_as_fielded(road, cat
     """Short of a fire team: the simulator records what came on scene; the spread does not."""
     from experiments.drill.benchmark import simulated_spread
     from scenarios.drill.drawing_rules import FIELDED_RULES
-    from sim import Depot, Fixed, Station, TeamSpec
 
     # The scene asks 3 fire and 1 medical; the participants have 2 fire.
-    stations = [
-        Station(
-            "A",
-            0,
-            "county",
-            (
-                TeamSpec("fire", 6, 2, turnout=Fixed(2.0)),
-                TeamSpec("medical", 4, 1, turnout=Fixed(1.0)),
-            ),
-        ),
-    ]
-    depots = [Depot("D2", 0, "county", (("blankets", 100),))]
+    stations, depots = _sim_region(with_b=False)
     s = script(road, [])
 
     def spread(rules: int) -> dict:
