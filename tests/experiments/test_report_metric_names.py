@@ -83,8 +83,8 @@ def test_names_are_the_consoles_where_it_prints_the_metric():
         assert county == _(STOCKOUT_LABELS["county_issue_events"])
         # Statistics of one quantity share its name; families name their member.
         assert metric_name("intervals_call_taking_p90").startswith(_("call taking"))
-        assert "III" in metric_name("reporting_on_time_by_grade_follow_up_3_n")
-        assert "III" in metric_name("by_grade_3_arrival_share")
+        assert "Ⅲ级" in metric_name("reporting_on_time_by_grade_follow_up_3_n")
+        assert "Ⅲ级" in metric_name("by_grade_3_arrival_share")
 
 
 def test_english_keeps_the_keys_and_adds_the_unit(choosable):
