@@ -28,6 +28,7 @@ import numpy as np
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import REQUIRED, Key, Section
+from scenarios.terms import grade_numeral  # Ⅰ-Ⅳ in Chinese messages
 from scenarios.validate import Reader, check_num, shown
 
 #: Largest coefficient of variation of a lognormal or gamma. Beyond it a gamma's draws are
@@ -419,8 +420,6 @@ def _read(data: Any, source: str | None, key: str, *, graded: bool) -> list[Dist
         except ValueError as exc:
             message = str(exc)
             if graded and any(len(set(c)) > 1 for c in cols):
-                from scenarios.terms import grade_numeral  # (Ⅰ-Ⅳ in Chinese)
-
                 message = _("grade {grade}: {error}").format(
                     grade=grade_numeral(g + 1), error=message
                 )

@@ -24,7 +24,10 @@ from scenarios.distributions import GradedDist
 from scenarios.hazard_effects import CascadeRule, RoadEffect, four, four_out
 from scenarios.limits import MAX_SUPPLIES_PER_INCIDENT, MAX_TEAMS_PER_INCIDENT
 from scenarios.stream import CATEGORIES, Requirement
-from scenarios.terms import category_name
+from scenarios.terms import (
+    category_name,
+    grade_numeral,  # Ⅰ-Ⅳ in Chinese messages
+)
 from scenarios.validate import Reader, check_int
 
 logger = logging.getLogger(__name__)
@@ -46,13 +49,6 @@ WEIGHT_BASES = ("population", "roads", "uniform")
 
 #: An inclusive range of a count at one grade: ``(fewest, most)``, most None when open above.
 Band = tuple[int, int | None]
-
-
-def _numeral(k: int) -> str:
-    """Grade ``k + 1``'s numeral as messages write it (Ⅰ-Ⅳ in Chinese)."""
-    from scenarios.terms import grade_numeral
-
-    return grade_numeral(k + 1)
 
 
 #: Texts with a Chinese twin ``<key>_zh`` (``meaning``: a list of four).
@@ -109,9 +105,9 @@ def _bands(r: Reader, name: str) -> tuple[Band | None, ...]:
                     "grade {milder} {band} is not below grade {graver} {graver_band}: the "
                     "ranges must fall from grade I to grade IV without overlapping"
                 ).format(
-                    milder=_numeral(m),
+                    milder=grade_numeral(m + 1),
                     band=_band_text(milder),
-                    graver=_numeral(g),
+                    graver=grade_numeral(g + 1),
                     graver_band=_band_text(graver),
                 ),
             )
@@ -282,7 +278,9 @@ class HazardSpec:
         if none:
             need = _("at least one capability with a count is needed")
             if len(none) < 4:
-                need = _("grade {grade}: {error}").format(grade=_numeral(none[0]), error=need)
+                need = _("grade {grade}: {error}").format(
+                    grade=grade_numeral(none[0] + 1), error=need
+                )
             raise r.error("teams", need)
         cascade = r.get("cascade", [])
         roads = r.get("roads", [])

@@ -344,9 +344,8 @@ def expected_sorted(
             # Within one instant a team may leave before it is counted in (a -1 before its
             # +1): only each instant's last row is kept, and no count below 0 is raised to
             # a power.
-            parts.append(
-                _expected_rows(model, np.maximum(c[kept[(kept >= a) & (kept < b)] - a], 0))
-            )
+            i, j = np.searchsorted(kept, (a, b))
+            parts.append(_expected_rows(model, np.maximum(c[kept[i:j] - a], 0)))
         out = np.concatenate(parts)
     if not time.size or time[0] > 0:  # nobody at a post before the first event
         out = np.concatenate([[0.0], out])

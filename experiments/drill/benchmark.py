@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.drill.control_target import control_work
+from experiments.drill.control_target import control_work, first_delay
 from networks.i18n import N_
 from networks.nearest_first import NearestFirst
 from networks.roadnet import RoadNetwork
@@ -302,15 +302,6 @@ def _supply_rows(start, supplies, network, node, stores, call_taking_min, loadin
             )
         )
     return rows
-
-
-def first_delay(every: Sequence[tuple[float, int]], node: int, detour: float) -> float:
-    """How much later the first arrival comes when the teams from ``node`` drive ``detour``.
-
-    ``every``: (arrival minute, unit node) of each team; to 0.1 min, as printed.
-    """
-    later = min(t + (detour if n == node else 0.0) for t, n in every)
-    return round(later - min(t for t, _n in every), 1)
 
 
 def _reroute_rows(start, script, network, part, call_taking_min, every=None):

@@ -17,6 +17,8 @@ the brigade's shortfall.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 from experiments.drill.gbt_indicators import Pair, _b
 from scenarios.drill.drawing_rules import ARRIVAL_RULES, rules_number
@@ -107,11 +109,19 @@ def closure_allowance(script: DrillScript) -> tuple[int, float] | None:
             delay = args.get("delay")
             if delay is None or not firsts:
                 continue
-            later = min(t + (float(delay) if n == r.get("nodes") else 0.0) for t, n in firsts)
-            allow = round(later - float(first["at_min"]), 1)
+            allow = first_delay(firsts, r.get("nodes"), float(delay))
         if allow > 0:
             return int(event["args"]["no"]), allow  # as the sheet prints it
     return None
+
+
+def first_delay(every: Sequence[tuple[float, Any]], node: Any, detour: float) -> float:
+    """How much later the first arrival comes when the teams from ``node`` drive ``detour``.
+
+    ``every``: (arrival minute, unit node) of each team; to 0.1 min, as printed.
+    """
+    later = min(t + (detour if n == node else 0.0) for t, n in every)
+    return round(later - min(t for t, _n in every), 1)
 
 
 def _control_text(standard: float, work: float) -> str:

@@ -32,7 +32,7 @@ def escalation_links(
 ) -> tuple[
     dict[tuple[int, str], Mapping[str, Any]],
     list[tuple[Any, Mapping[str, Any]]],
-    dict[str, tuple[Any, Mapping[str, Any]]],
+    dict[str, tuple[Any, Mapping[str, Any], float]],
 ]:
     """The report rows each escalation inject asks for.
 
@@ -53,7 +53,7 @@ def escalation_links(
         written report after the phone report to a level the drawn grade told
         without asking it for one (Guizhou: the province, told by phone at grade
         III, owes a written report 30 minutes after the phone report of an
-        upgrade to II); and ``level -> (inject, row)`` for a level the drawn
+        upgrade to II); and ``level -> (inject, row, drawn limit)`` for a level the drawn
         grade asks a written first report of whose deadline the new grade's
         written limit, counted from the escalation, brings forward (Henan, grade
         IV escalated to III at +31.4: the city's written report is due by
@@ -80,7 +80,7 @@ def escalation_links(
     }
     follow_ups: dict[tuple[int, str], Mapping[str, Any]] = {}
     firsts: list[tuple[Any, Mapping[str, Any]]] = []
-    tightened: dict[str, tuple[Any, Mapping[str, Any]]] = {}
+    tightened: dict[str, tuple[Any, Mapping[str, Any], float]] = {}
     for inj in injects:
         if inj.kind != "escalation":
             continue
@@ -97,7 +97,7 @@ def escalation_links(
                 and to not in tightened
                 and inj.offset_min + row["limit_min"] < owed[to]
             ):
-                tightened[to] = (inj, row)
+                tightened[to] = (inj, row, owed[to])
             if row["to"] not in told:
                 firsts.append((inj, row))
             elif row["report"] == "phone_first" and row["from"] == "call":

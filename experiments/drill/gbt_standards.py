@@ -312,7 +312,7 @@ def time_standards(script: DrillScript) -> list[TimeStandard]:
         hit = tightened.get(row["to"]) if row["report"] == "written_first" else None
         if hit is not None and row["from"] == "call":
             # (rules /9) the upgrade brings it forward: the new grade's limit from the inject
-            inj, new_row = hit
+            inj, new_row, _owed = hit
             label = _inject_label(inj.no, inj.kind)
             new = _grade_word(GRADE_NAMES[int(inj.truth["grade"])])
             item = _f(LABELS["upgrade"], report=_report_item(new_row), grade=new)

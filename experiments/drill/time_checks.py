@@ -194,16 +194,8 @@ def _brought_forward(script: DrillScript, row: TimeStandard) -> float | None:
     """
     if rules_number(script.generator_version) < TIGHTEN_RULES:
         return None
-    rr = _reporting(script)
-    hit = escalation_links(script.injects, rr, tighten=True)[2].get(row.to)
-    if hit is None or hit[0].no != row.inject:
-        return None
-    return min(
-        r["limit_min"]
-        for r in rr["limits"]
-        if r["grade"] == rr["grade"] and r["report"] == "written_first"
-        and r["from"] == "call" and r["to"] == row.to
-    )  # fmt: skip
+    hit = escalation_links(script.injects, _reporting(script), tighten=True)[2].get(row.to)
+    return hit[2] if hit is not None and hit[0].no == row.inject else None
 
 
 def measure_time_standards(script: DrillScript, obs: Observations) -> tuple[TimeCheck, ...]:
