@@ -56,8 +56,8 @@ def escalation_links(
         upgrade to II); and ``level -> (inject, row, drawn limit)`` for a level the drawn
         grade asks a written first report of whose deadline the new grade's
         written limit, counted from the escalation, brings forward (Henan, grade
-        IV escalated to III at +31.4: the city's written report is due by
-        +91.4, not +360).
+        IV escalated to III at +31.6: the city's written report is due by
+        +91.6, not +360).
     written
         Whether to ask that written report (drawing rules /9 on; before, the
         sheet asked none).

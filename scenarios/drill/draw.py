@@ -462,6 +462,7 @@ class DrillDrawer:
             jurisdiction_text=jurisdiction_t,
             rules=n_rules,
             call_taking_min=spec.targets[0],
+            kinds=tuple(spec.injects),
         )
         injects = build_injects(ctx, spec.injects)
         if spec.drill_type == "tabletop":  # players sit at a table: injects arrive as cards

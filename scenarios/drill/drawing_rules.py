@@ -72,7 +72,7 @@ the earlier number. The builders take the number ``N`` (an ``int``):
   (a grade IV building fire under control at 25 minutes escalated at 40);
   and an upgrade brings forward a written first report already owed where the
   new grade's written limit, counted from the escalation, ends sooner (Henan,
-  grade IV escalated to III at +31.4: the city's written report is due 60
+  grade IV escalated to III at +31.6: the city's written report is due 60
   minutes after the upgrade, not 360 after the call), and one written before
   the upgrade meets it.
 """

@@ -8,7 +8,7 @@ they share, so that they can live apart without importing one another.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -150,6 +150,10 @@ class InjectContext:
     rules: int = DEFAULT_RULES
     # minutes from the alarm to the call taken (the drill's target): teams leave after it
     call_taking_min: float = 0.0
+    # the inject kinds the script is to have (a builder may depend on another's inject)
+    kinds: tuple[str, ...] = ()
+    # what more than one builder works out, kept for the draw (e.g. the road closure)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def deadline(self, name: str, grade: int) -> float | None:
         """Reporting deadline ``name`` (minutes) for ``grade``, if the jurisdiction sets one."""

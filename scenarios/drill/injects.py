@@ -201,25 +201,36 @@ def _escalation_window(ctx: InjectContext) -> tuple[float, float]:
     """Minutes after the alarm an escalation is drawn in (rules /9), while the plan's teams work.
 
     The field team leader reports it, so not before the plan's first team on
-    scene (call taken, then the nearest team's turnout and drive), and before
-    the first team alone could have done the hazard's mean control work: the
-    plan's "under control" comes no earlier (the teams share the work, each
-    from its arrival). Within that, 20-45 minutes after the alarm where the two
-    leave a minute of it; no team to arrive within the drill's first three
-    hours (:data:`MAX_OFFSET_MIN`): 20-45. The first arrival is rounded up to
-    the tenth of a minute offsets are drawn to. (The window does not see the
-    drill's own road closure, which may delay the first team further.)
+    scene (call taken, then the nearest team's turnout and drive; a unit the
+    script's road closure re-routes arrives later by its detour, as the
+    benchmark's re-route row has it), and before the plan's first team alone
+    could have done the hazard's mean control work, on the open roads the
+    plan's "under control" is of: that comes no earlier (the teams share the
+    work, each from its arrival). Within that, 20-45 minutes after the alarm
+    where it leaves a minute; where the detour leaves no room, just after the
+    first arrival. No team to arrive within the drill's first three hours
+    (:data:`MAX_OFFSET_MIN`): 20-45. Arrivals are rounded up to the tenth of a
+    minute offsets are drawn to.
     """
     caps = [c for c, n in ctx.hazard.teams if n[ctx.grade - 1] > 0]
-    first = [ctx.nearest_units(c)[:1] for c in caps]
-    eta = min((f[0][0] for f in first if f), default=None)
-    if eta is None or ctx.call_taking_min + eta >= MAX_OFFSET_MIN - 0.1:
+    first = [(t, unit.name) for c in caps for t, unit in ctx.nearest_units(c)]
+    if not first:
         return 20.0, 45.0
-    lo = math.ceil(round((ctx.call_taking_min + eta) * 10.0, 6)) / 10.0
-    hi = min(lo + float(ctx.hazard.control_work(ctx.grade).mean), MAX_OFFSET_MIN)
+    detour = _closure_detour(ctx)  # it holds up every team of the unit it re-routes
+    held = min(t + (detour[1] if detour and name == detour[0] else 0.0) for t, name in first)
+    if ctx.call_taking_min + held >= MAX_OFFSET_MIN - 0.1:
+        return 20.0, 45.0
+    lo = _tenth_up(ctx.call_taking_min + held)
+    work = float(ctx.hazard.control_work(ctx.grade).mean)
+    hi = min(_tenth_up(ctx.call_taking_min + min(t for t, _ in first)) + work, MAX_OFFSET_MIN)
     if min(hi, 45.0) - max(lo, 20.0) >= 1.0:
         return max(lo, 20.0), min(hi, 45.0)
     return lo, max(hi, lo + 0.1)
+
+
+def _tenth_up(minutes: float) -> float:
+    """``minutes`` rounded up to the tenth (past float noise: 20.000000001 is 20.0)."""
+    return math.ceil(round(minutes * 10.0, 6)) / 10.0
 
 
 def _escalation_message(ctx: InjectContext, grade: int) -> dict[str, Any]:
@@ -244,21 +255,17 @@ def road_closed(ctx: InjectContext) -> Inject | None:
     rules closed the middle road of the route and called at 40 % of the turnout
     plus drive, counted without the call taking.
     """
-    cap = ctx.main_capability()
-    units = ctx.nearest_units(cap)
-    if not units:
+    site = _closure_site(ctx)
+    if site is None:
         return None
-    eta, unit = units[0]
-    path = ctx.network.route(unit.node, ctx.node)
-    if len(path) < 3:
-        return None
+    cap, eta, unit, path = site
     turnout = unit.turnout(cap) or 0.0
     if ctx.rules >= DETOUR_RULES:
         row = list(ctx.units).index(unit)
         picked = _closure(ctx, row, path)
         if picked is None:
             return None
-        a, b = picked
+        a, b, _extra = picked
         to_road = float(ctx.unit_times[row, a]) / 60.0
         offset = ctx.call_taking_min + turnout + EN_ROUTE_SHARE * to_road
     else:
@@ -313,13 +320,44 @@ def road_closed(ctx: InjectContext) -> Inject | None:
     )
 
 
+def _closure_site(ctx: InjectContext) -> tuple[str, float, Unit, list[int]] | None:
+    """The team a road closure is called in to: capability, minutes to the scene, unit, route.
+
+    The first team of the capability the hazard needs most, on its fastest
+    route; ``None`` if nobody has that capability or the route has no road
+    between two others to close.
+    """
+    cap = ctx.main_capability()
+    units = ctx.nearest_units(cap)
+    if not units:
+        return None
+    eta, unit = units[0]
+    path = ctx.network.route(unit.node, ctx.node)
+    return None if len(path) < 3 else (cap, eta, unit, path)
+
+
+def _closure_detour(ctx: InjectContext) -> tuple[str, float] | None:
+    """The unit the script's road closure (rules /6 on) re-routes, and the minutes it adds.
+
+    ``None`` if the script has no road closure, or its builder finds none.
+    """
+    if "road_closed" not in ctx.kinds or ctx.rules < DETOUR_RULES:
+        return None
+    site = _closure_site(ctx)
+    if site is None:
+        return None
+    unit = site[2]
+    picked = _closure(ctx, list(ctx.units).index(unit), site[3])
+    return None if picked is None else (unit.name, picked[2] / 60.0)
+
+
 def _edges_between(ctx: InjectContext, a: int, b: int) -> np.ndarray:
     """Every edge joining nodes ``a`` and ``b``, either way (a closed road is closed both ways)."""
     e = ctx.network.edges
     return np.flatnonzero(((e.u == a) & (e.v == b)) | ((e.u == b) & (e.v == a)))
 
 
-def _closure(ctx: InjectContext, row: int, path: list[int]) -> tuple[int, int] | None:
+def _closure(ctx: InjectContext, row: int, path: list[int]) -> tuple[int, int, float] | None:
     """The road of ``path`` (the fastest route of unit ``row``) to close under rules /6.
 
     The roads are tried from the middle of the route outwards (towards the
@@ -332,11 +370,21 @@ def _closure(ctx: InjectContext, row: int, path: list[int]) -> tuple[int, int] |
     search from the station stops there, so a try costs a bounded Dijkstra, not
     one over the whole network. ``None`` if no road tried leaves a way round.
 
+    Kept in ``ctx.memo``: the escalation's window (rules /9) reads the detour too.
+
     Returns
     -------
     tuple or None
-        The nodes ``a``, ``b`` of the road, in the team's direction.
+        The nodes ``a``, ``b`` of the road, in the team's direction, and the
+        seconds the way round adds to the team's drive.
     """
+    key = f"closure {row}"
+    if key not in ctx.memo:
+        ctx.memo[key] = _closure_search(ctx, row, path)
+    return ctx.memo[key]
+
+
+def _closure_search(ctx: InjectContext, row: int, path: list[int]) -> tuple[int, int, float] | None:
     net, source = ctx.network, ctx.units[row].node
     before = float(ctx.unit_times[row, ctx.node])
     limit = before + MAX_DETOUR_MIN * 60.0
@@ -349,10 +397,10 @@ def _closure(ctx: InjectContext, row: int, path: list[int]) -> tuple[int, int] |
         if not np.isfinite(after):
             continue  # no way round (within the bound): the scene would be cut off
         if after - before >= MIN_DETOUR_MIN * 60.0:
-            return a, b
+            return a, b, after - before
         if best is None or after - before > best[0]:
             best = (after - before, a, b)
-    return None if best is None else best[1:]
+    return None if best is None else (best[1], best[2], best[0])
 
 
 def _seconds_without(

@@ -9,12 +9,10 @@ from scenarios.drill.drawing_rules import ESCALATION_TIME_RULES, version_name
 from tests.scenarios.test_drill_draw import WINDOW, county_facilities, draws
 
 
-def _escalations(county, rules: int):
+def _escalations(county, rules: int, kinds: tuple[str, ...] = ("escalation",)):
     units, stores = county_facilities(county)
     catalogue = load_catalogue()
-    spec = DrillSpec.from_dict(
-        {"drill": {**WINDOW, "grades": [2, 3, 4], "injects": ["escalation"]}}
-    )
+    spec = DrillSpec.from_dict({"drill": {**WINDOW, "grades": [2, 3, 4], "injects": list(kinds)}})
     d = DrillDrawer(spec, county, catalogue, units=units, stores=stores)
     for s in draws(d, 60, rules=version_name(rules)):
         esc = next(i for i in s.injects if i.kind == "escalation")
@@ -23,7 +21,13 @@ def _escalations(county, rules: int):
             call_taking_min=s.evaluation["targets"]["call_taking"], rules=rules,
         )  # fmt: skip
         at = {r["event"]: r["at_min"] for r in rows}
-        yield s, esc.offset_min, at["First team on scene"], at.get("Under control (plan)")
+        first = at["First team on scene"]
+        # A road closure holds up the unit it re-routes: the benchmark gives by how much the
+        # first arrival of all comes later (printed to the tenth, as ``first``).
+        for r in rows:
+            if r["event"].endswith("first team re-routed"):
+                first += r["texts"]["detail"]["args"]["first_delay"]
+        yield s, esc.offset_min, first, at.get("Under control (plan)")
 
 
 def test_an_escalation_comes_after_the_first_team_and_before_the_plans_control(county):
@@ -59,8 +63,9 @@ def test_the_window_falls_back_to_minutes_20_to_45_beyond_the_drills_three_hours
             teams=(("fire", (4, 3, 2, 1)),),
             control_work=lambda g: SimpleNamespace(mean=work),
         )
-        ctx = SimpleNamespace(hazard=hazard, grade=3, call_taking_min=1.0,
-                              nearest_units=lambda c: [(eta, None)])  # fmt: skip
+        unit = SimpleNamespace(name="u")
+        ctx = SimpleNamespace(hazard=hazard, grade=3, call_taking_min=1.0, kinds=(),
+                              nearest_units=lambda c: [(eta, unit)])  # fmt: skip
         return _escalation_window(ctx)
 
     assert window(200.0, 60.0) == (20.0, 45.0)  # no team within the first three hours
@@ -68,3 +73,23 @@ def test_the_window_falls_back_to_minutes_20_to_45_beyond_the_drills_three_hours
     assert window(178.95, 60.0) == (20.0, 45.0)  # arriving within their last tenth of a minute
     assert window(30.0, 60.0) == (31.0, 45.0)  # after the first team, in 20-45
     assert window(5.0, 10.0) == (6.0, 16.0)  # before control: no room in 20-45
+
+
+def test_an_escalation_waits_for_the_first_team_held_up_by_the_scripts_road_closure(county):
+    seen = held = 0
+    for s, offset, first, control in _escalations(
+        county, ESCALATION_TIME_RULES, ("escalation", "road_closed")
+    ):
+        seen += 1
+        # Both rows are printed to the tenth: the bound may round a tenth above the draw's.
+        assert offset >= round(first - 0.1, 1), s.scene
+        if control is None:
+            continue
+        # The plan's control is on the open roads: the escalation comes before it, unless
+        # the detour leaves no time; then just after the first team arrives.
+        if first + 0.2 < control:
+            assert offset < control, s.scene
+        else:
+            assert offset <= first + 0.2, s.scene
+        held += any(i.kind == "road_closed" for i in s.injects) and offset < 20
+    assert seen == 60 and held > 0  # quick incidents with a closure, drawn before minute 20

@@ -1,6 +1,6 @@
 """续报准: a report's figures are checked against the casualty update it followed.
 
-The example drill (seed 5) has an escalation, inject 4 at +31.4 min ("at
+The example drill (seed 5) has an escalation, inject 4 at +31.6 min ("at
 least 3 dead confirmed so far"), and a casualty update, inject 6 at +71.1 min:
 8 dead, 27 injured, none unaccounted for. The example observations send
 follow-ups to the city at +30 (row 13), before either, at +58 (row 14), after
@@ -110,7 +110,7 @@ FOLLOW_UP_58 = "report,follow_up:city,+58,"
 def test_after_an_escalation_a_report_may_not_give_fewer_dead_than_it(
     drill, tmp_path, capsys, cell, wrong
 ):
-    # inject 4 (+31.4, rules /9): "at least 3 dead confirmed so far"; the casualty update
+    # inject 4 (+31.6, rules /9): "at least 3 dead confirmed so far"; the casualty update
     # (inject 6) comes only at +71.1, so the report at +58 answers to the escalation
     code, _out, err = score(drill, tmp_path, capsys, with_figures(BASE, {FOLLOW_UP_58: cell}))
     assert code == 0, err

@@ -72,7 +72,7 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
         (1, "road_closed", 7.0),
         (2, "media_enquiry", 18.9),
         (3, "cascade", 28.1),
-        (4, "escalation", 31.4),
+        (4, "escalation", 31.6),
         (5, "depot_short", 32.5),
         (6, "casualty_update", 71.1),
     ]
@@ -115,13 +115,13 @@ def test_the_example_pairs_with_the_seed_5_draw(revealed):
 #   T4  command post 24 <= 30                                    -> 1
 #   T5  video 38 > 30, <= 45                                     -> 0.5
 #   T6  phone first at 12 <= 60                                  -> 1
-#   T7  written first at 88, 56.6 after the upgrade (inject 4, 31.4) <= 60 -> 1
+#   T7  written first at 88, 56.4 after the upgrade (inject 4, 31.6) <= 60 -> 1
 #   T8  follow-up at 30 after inject 1 (7.0): 23 <= 60           -> 1
 #   T9  ... after inject 3 (28.1): 30 - 28.1 = 1.9               -> 1
 #   T10 ... after inject 5 (32.5): 58 - 32.5 = 25.5              -> 1
 #   T11 ... after inject 6 (71.1): 125 - 71.1 = 53.9             -> 1
 #   T12 reports at 12, 30, 58, 88, 125, end of play 150: longest gap 88 -> 125 = 37 <= 720 -> 1
-#   T13 the upgrade's follow-up after inject 4 (31.4) at 58: 26.6 <= 30 -> 1
+#   T13 the upgrade's follow-up after inject 4 (31.6) at 58: 26.4 <= 30 -> 1
 #
 #   R1 4 x 1 = 4; R2 6 x min(T6, T7) = 6;
 #   R3 3 x B: the written first report filled 16 of the 18 required fields (no "needs", no
@@ -498,7 +498,7 @@ def test_xlsx_observations_score_the_same(drill, tmp_path, capsys):
 def test_deadlines_after_the_end_of_play_are_left_out_and_the_total_rescaled(revealed, tmp_path):
     """Play ends at 90 min, before the written first report and the last follow-up were sent.
 
-    Left out (nothing observed, deadline after the end of play): T7 (31.4 + 60 = 91.4, the
+    Left out (nothing observed, deadline after the end of play): T7 (31.6 + 60 = 91.6, the
     upgrade's), T11 (71.1 + 60 = 131.1); R3 is left out too (no written first report, none
     due). R2 = 6 x T6 = 6, R4 = 4 x min(T8, T9, T10, T13 (the upgrade's follow-up at 58),
     T12: gaps 18, 28, 90 - 58 = 32 <= 720) = 4. Points 81.7 - 2.4 = 79.3 over a counted
@@ -557,7 +557,7 @@ def test_the_drill_files_names_of_first_reports_are_read_in_observations(reveale
 
 
 def test_the_upgrade_reported_by_phone_meets_its_follow_up_row(revealed, tmp_path):
-    # 电话报告后补书面: the upgrade phoned to the city at +50 (18.6 min after inject 4),
+    # 电话报告后补书面: the upgrade phoned to the city at +50 (18.4 min after inject 4),
     # before the written follow-up at +58, meets T13 from then; the score is the same
     from experiments.drill.score import read_drill_observations, score_drill
     from scenarios.drill import DrillScript
@@ -572,19 +572,19 @@ def test_the_upgrade_reported_by_phone_meets_its_follow_up_row(revealed, tmp_pat
     assert phoned.read_text(encoding="utf-8") != text
     got = score_drill(script, read_drill_observations(script, phoned))
     checks = {c.id: c for c in got.checks}
-    assert checks["T13"].minutes == pytest.approx(50 - 31.4) and checks["T13"].share == 1
+    assert checks["T13"].minutes == pytest.approx(50 - 31.6) and checks["T13"].share == 1
     assert got.indicator("R4").points == 4 and got.indicator("R2").points == 6
     # a phone report before the upgrade does not stand for it
     early = tmp_path / "early.csv"
     early.write_text(text.replace("report,follow_up:city,+58,", "report,phone_first:city,+25,"),
                      encoding="utf-8")  # fmt: skip
     late = score_drill(script, read_drill_observations(script, early))
-    assert {c.id: c for c in late.checks}["T13"].minutes == pytest.approx(125 - 31.4)
+    assert {c.id: c for c in late.checks}["T13"].minutes == pytest.approx(125 - 31.6)
 
 
 def test_an_upgrade_brings_the_written_report_owed_forward(revealed, tmp_path):
     # Henan: grade IV owes the city a written report 360 min after the call; the upgrade to
-    # III (inject 4, +31.4) brings it to III's 60 min from the upgrade (rules /9, T7).
+    # III (inject 4, +31.6) brings it to III's 60 min from the upgrade (rules /9, T7).
     from experiments.drill.score import read_drill_observations, score_drill
     from scenarios.drill import DrillScript
 
@@ -600,9 +600,9 @@ def test_an_upgrade_brings_the_written_report_owed_forward(revealed, tmp_path):
             "T7"
         ]
 
-    assert t7("+88").minutes == pytest.approx(88 - 31.4) and t7("+88").share == 1
-    late = t7("+118")  # within grade IV's 360, but 86.6 after the upgrade: half
-    assert late.minutes == pytest.approx(118 - 31.4) and late.share == 0.5
+    assert t7("+88").minutes == pytest.approx(88 - 31.6) and t7("+88").share == 1
+    late = t7("+118")  # within grade IV's 360, but 86.4 after the upgrade: half
+    assert late.minutes == pytest.approx(118 - 31.6) and late.share == 0.5
     # a written report made before the upgrade was on time: it meets the row
     early = t7("+25")
     assert early.minutes == 0 and early.share == 1
@@ -611,7 +611,7 @@ def test_an_upgrade_brings_the_written_report_owed_forward(revealed, tmp_path):
 def test_an_upgrade_delivered_late_does_not_push_the_written_deadline_past_its_own(
     revealed, tmp_path
 ):
-    # Inject 4 delivered at +330 instead of +31.4: 60 min from it would end at +390, after
+    # Inject 4 delivered at +330 instead of +31.6: 60 min from it would end at +390, after
     # grade IV's own 360; the row counts from +300, so a written report at +375 is late.
     from experiments.drill.score import read_drill_observations, score_drill
     from scenarios.drill import DrillScript
