@@ -70,7 +70,7 @@ _GRADE_NAMES = ("I", "II", "III", "IV")
 #: Tables of a replication written under ``records/`` when its records have them.
 RECORD_TABLES = (
     "incidents", "dispatches", "supplies", "reports", "duty", "scene", "people", "shelters",
-    "warnings", "warned", "moves", "coverage",
+    "warnings", "warned", "moves", "coverage", "disruptions",
 )  # fmt: skip
 
 #: The shipped dispatch policies as experiment tables show a factor level: the config

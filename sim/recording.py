@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from scenarios.export import disruption_table
 from sim.facilities import CAPABILITIES
 from sim.records import RunRecords
 
@@ -174,6 +175,8 @@ class Recording:
 
         return RunRecords(
             moves=self._move_table(end) if self.record_moves or self.mv_rows else None,
+            # The roads the incidents met, so that they replay with them (yingji replay).
+            disruptions=disruption_table(st) if st.disruptions else None,
             incidents=incidents,
             dispatches=dispatches,
             supplies=supplies,

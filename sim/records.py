@@ -106,6 +106,12 @@ class RunRecords:
         With a warning plan: the incidents called in a warned area from its
         hazard's start until the stand-down (``incident``, ``warning``), the
         same whatever the lead time (the ``warning_*`` metrics are over them).
+    disruptions
+        When the stream closed or slowed roads: its schedule, in the columns
+        ``yingji scenario sample`` writes and ``yingji replay --disruptions``
+        reads (:data:`scenarios.export.DISRUPTION_COLUMNS`; ``incident`` is the
+        ``id`` of the incident that brought it, ``-1`` for none), so that the
+        run's ``incidents`` replay with the roads they met.
     """
 
     incidents: dict[str, np.ndarray]
@@ -128,6 +134,7 @@ class RunRecords:
     warnings: dict[str, np.ndarray] | None = None
     warned: dict[str, np.ndarray] | None = None
     coverage: dict[str, np.ndarray] | None = None
+    disruptions: dict[str, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return len(self.incidents["id"])
@@ -146,7 +153,7 @@ class RunRecords:
                                  ("scene", self.scene), ("people", self.people),
                                  ("shelters", self.shelters), ("moves", self.moves),
                                  ("warnings", self.warnings), ("warned", self.warned),
-                                 ("coverage", self.coverage))
+                                 ("coverage", self.coverage), ("disruptions", self.disruptions))
                if v is not None},
         }  # fmt: skip
 

@@ -23,6 +23,7 @@ def replay_and_report(
     plots: bool = True,
     overwrite: bool = False,
     max_snap_m: float | None = None,
+    disruptions: str | Path | None = None,
 ) -> int:
     """Replay a log, print observed against simulated, write the folder.
 
@@ -52,6 +53,8 @@ def replay_and_report(
         Whether an earlier yingji output in ``out`` may be replaced.
     max_snap_m
         Farthest a log's lon/lat may lie from a road node, metres (``None``: 500).
+    disruptions
+        The roads closed or slowed while the log ran (CSV; ``None``: open roads).
 
     Returns
     -------
@@ -74,7 +77,7 @@ def replay_and_report(
     adopt(getattr(cfg, "language", None))
     check_folder_target(out, overwrite=overwrite, command="replay")
     region = cfg.region()
-    log = read_replay_log(log_path, region.network, max_snap_m=max_snap_m)
+    log = read_replay_log(log_path, region.network, max_snap_m=max_snap_m, disruptions=disruptions)
     if calibrate:  # refuse before any simulation when there is nothing to calibrate on
         from experiments.replay.calibrate import check_observed
 
@@ -119,6 +122,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         plots=not args.no_plots,
         overwrite=args.overwrite,
         max_snap_m=args.max_snap_m,
+        disruptions=args.disruptions,
     )
 
 
@@ -160,6 +164,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help=_(
             "farthest a log's lon/lat may lie from a road node, metres (default 500; raise it "
             "where long rural or expressway edges have no node near the scene)"
+        ),
+    )
+    p.add_argument(
+        "--disruptions",
+        metavar="CSV",
+        default=None,
+        help=_(
+            "roads closed or slowed while the log ran, as yingji scenario sample and a run's "
+            "records/rep-NNN/disruptions.csv write them (default: the roads stayed open)"
         ),
     )
     add_output_options(p, "yingji-replay")

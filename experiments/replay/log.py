@@ -75,12 +75,16 @@ class ReplayLog:
         The date-time of minute 0 (``None`` when the log counts minutes).
     source
         The log's file, for messages.
+    disruptions
+        The file of the roads closed or slowed while it ran (``None``: the
+        roads stayed open); its schedule is in ``incidents``.
     """
 
     incidents: Any
     times: dict[str, np.ndarray]
     start: datetime | None
     source: str
+    disruptions: str | None = None
 
     def __len__(self) -> int:
         return len(self.incidents)
@@ -258,6 +262,7 @@ def read_replay_log(
     *,
     start: datetime | str | None = None,
     max_snap_m: float | None = None,
+    disruptions: str | os.PathLike[str] | None = None,
 ) -> ReplayLog:
     """Read and check a replay log (a CSV file, a data frame or a mapping of columns).
 
@@ -271,6 +276,10 @@ def read_replay_log(
         Minute 0 for date-times (default: the earliest alarm).
     max_snap_m
         Farthest a ``lon``/``lat`` may lie from its road node, metres.
+    disruptions
+        A CSV of the roads closed or slowed while the log ran, as ``yingji
+        scenario sample`` and a run's records write it (``incident``: an
+        ``id`` of the log); ``None``: the roads stayed open.
 
     Returns
     -------
@@ -298,6 +307,7 @@ def read_replay_log(
         network,
         start=start,
         max_snap_m=MAX_LOG_SNAP_M if max_snap_m is None else max_snap_m,
+        disruptions=None if disruptions is None else read_csv_table(Path(disruptions)),
     )
     if len(log) == 0:  # after the header's check: a wrong column is named first
         raise ConfigError(
@@ -328,4 +338,6 @@ def read_replay_log(
         c: (raw[c][order] if c in raw else np.full(len(order), np.nan))
         for c in ("call", *OBSERVED_COLUMNS)
     }
-    return ReplayLog(log, times, t0, table.source)
+    return ReplayLog(
+        log, times, t0, table.source, None if disruptions is None else str(disruptions)
+    )

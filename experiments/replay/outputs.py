@@ -156,6 +156,14 @@ def format_replay(
             n=int(result.area.size), r=result.replications, seed=result.seed
         )
     )
+    # The roads are an assumption of the comparison: a flood day replayed on open roads
+    # reads as a model far too fast.
+    roads = getattr(result, "roads", None)
+    lines.append(
+        _("roads open throughout (no --disruptions given: closures the log met are not replayed)")
+        if roads is None
+        else _("{n} road closures and slowdowns replayed with the log").format(n=roads)
+    )
     lines.append("")
     head = (
         pad(_("interval"), 36)

@@ -231,7 +231,8 @@ def simulate_intervals(
     # on scene the log leaves out drawn from the replication's incident seed.
     # Its minute 0 goes with it: rush hours and duty shifts run on the log's own clock.
     start = None if log.start is None else log.start.isoformat()
-    source = IncidentSource(path=Path(log.source), start=start)
+    roads = None if log.disruptions is None else Path(log.disruptions)
+    source = IncidentSource(path=Path(log.source), start=start, disruptions=roads)
     cfg = dataclasses.replace(config, incidents=source)
     reg = dataclasses.replace(region, incidents=log.incidents)
     rows: dict[str, list[np.ndarray]] = {k: [] for k in INTERVALS}
@@ -258,6 +259,9 @@ class ReplayResult:
         The comparison tables.
     replications, seed
         What was run.
+    roads
+        The road closures and slowdowns replayed with the log (``None``: none
+        given, the roads stayed open).
     """
 
     observed: dict[str, np.ndarray]
@@ -270,6 +274,7 @@ class ReplayResult:
     replications: int
     seed: int
     nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    roads: int | None = None
 
     def to_frame(self) -> Any:
         """Observed and simulated intervals as one tidy :class:`pandas.DataFrame`.
@@ -374,4 +379,5 @@ def replay(
         replications=replications,
         seed=root,
         nodes=np.asarray(nodes, dtype=np.int64),
+        roads=None if log.disruptions is None else len(log.incidents.template.disruptions),
     )
