@@ -275,7 +275,12 @@ def format_metric(
         return "–"
     u = metric_unit(metric)
     if u.unit == "%":
-        text = _number(u.scale * value, ".1f", nonzero=nonzero)
+        # 100.0% only when it is all (share_text); differences and bounds as they are
+        text = (
+            share_text(value, sign=False)
+            if not difference and 0.0 < value < 1.0
+            else _number(u.scale * value, ".1f", nonzero=nonzero)
+        )
         if not unit:
             return text
         return _("{value} pp").format(value=text) if difference else f"{text}%"
@@ -339,3 +344,49 @@ def format_interval(
         for k in (k for k in signed if xs[k] is not None):
             text[k] = _("{value} pp").format(value=text[k]) if difference else f"{text[k]}%"
     return text[0], text[1], text[2]
+
+
+#: Hundredths of a percent in a whole (share_text) (a share of 1 is 10,000 of them).
+_WHOLE = 10_000
+
+
+def share_text(share: float | None, *, sign: bool = True) -> str:
+    """A share (a fraction) as a percentage, ``100.0%`` only when it is all.
+
+    With one decimal, 99.98 % of demand within the standard would read
+    ``100.0%``, which a planner reads as full coverage (全覆盖) while a demand
+    point lies beyond the standard; so a share below 1 that would read 100.0 %
+    is rounded *down* to two decimals, and one above 0 that would read 0.0 %
+    *up*: ``100.0%`` and ``0.0%`` mean exactly all and none.
+
+    Parameters
+    ----------
+    share
+        The share, a fraction in [0, 1]; ``None`` or not finite: ``-``.
+    sign
+        Whether to write the ``%`` sign.
+
+    Returns
+    -------
+    str
+        One decimal (``87.3%``); two, rounded away from the extreme, where one
+        would read 100.0 % or 0.0 % and the share is not (``99.98%``, ``0.01%``).
+
+    Examples
+    --------
+    >>> share_text(0.9998337), share_text(1.0), share_text(0.873), share_text(0.00002)
+    ('99.98%', '100.0%', '87.3%', '0.01%')
+    """
+    if share is None or not math.isfinite(share):
+        return "-"
+    text = f"{100 * share:.1f}"
+    if 0.0 < share < 1.0 and text in ("100.0", "0.0"):
+        # Hundredths of a percent, away from the extreme it is not at; the tolerance
+        # keeps float noise (0.9998 * 10000 = 9997.999...) from costing a hundredth.
+        hundredths = share * _WHOLE
+        if text == "100.0":
+            k = min(math.floor(hundredths + 1e-6), _WHOLE - 1)
+        else:
+            k = max(math.ceil(hundredths - 1e-6), 1)
+        text = f"{k / 100:.2f}"
+    return f"{text}%" if sign else text

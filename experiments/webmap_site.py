@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from experiments import webmap_layers as wl
+from experiments.metric_units import share_text
 from networks.i18n import _
 
 
@@ -159,7 +160,7 @@ def site_map_data(
             "(now {before})"
         ).format(
             model=model_text(task.model), facilities=what, minutes=f"{budget:g}",
-            after=f"{a['covered_share']:.1%}", before=f"{b['covered_share']:.1%}",
+            after=share_text(a["covered_share"]), before=share_text(b["covered_share"]),
         ),  # fmt: skip
         "notes": notes,
         "time": None,

@@ -45,7 +45,9 @@ def _word(table: dict[Any, str], key: Any, default: str) -> str:
 
 
 def _pct(v: float) -> str:
-    return "-" if not math.isfinite(v) else f"{v:.1%}"
+    from experiments.metric_units import share_text  # 100.0% only when it is all
+
+    return share_text(v)
 
 
 def _num(v: float, unit: str = "") -> str:
@@ -64,7 +66,7 @@ def objective_text(result: Any) -> str:
     kind = prob.task.model
     if kind == "mclp":
         return _("objective {value} of {total} demand within the standard ({share})").format(
-            value=_amount(obj), total=_amount(total), share=f"{obj / total:.1%}"
+            value=_amount(obj), total=_amount(total), share=_pct(obj / total)
         )
     if kind == "backup":
         return _("objective {value} (demand covered, plus {weight} x demand covered twice)").format(
@@ -188,19 +190,19 @@ def turnout_note(task: Any, region: Any) -> str | None:
 def _value_format(metric: str) -> tuple[bool, Any]:
     """Whether a metric is a share (percent, differences in points), and how its values print.
 
-    Shares print in percent with one decimal; counts (teams, people, incidents,
-    ...: means over replications) whole when they are, else like minutes and
-    anything else with two decimals (paired differences are often that small).
+    Shares print in percent with one decimal (a value below 100 % never as 100.0 %, see
+    :func:`_pct`); counts (teams, people, ...: means over replications) whole when they
+    are, else like minutes and anything else with two decimals (differences often are).
     """
     from experiments.metric_units import metric_unit
 
     unit = metric_unit(metric).unit
 
-    def fmt(v: float) -> str:
+    def fmt(v: float, difference: bool = False) -> str:
         if not math.isfinite(v):
             return "-"
         if unit == "%":
-            return f"{100 * v:.1f}%"
+            return f"{100 * v:.1f}%" if difference else _pct(v)
         if unit and unit != "min" and v == round(v):
             return f"{v:.0f}"
         return f"{v:.2f}"
@@ -228,7 +230,7 @@ def format_evaluation(evaluation: Any) -> str:
         share, f = _value_format(m)
         lo, hi = (clip_to_unit(t[c][i], metric_unit(m).unit, difference=True)
                   for c in ("diff_low", "diff_high"))  # fmt: skip
-        diff = f"{f(t['diff'][i])} [{f(lo)}, {f(hi)}]"
+        diff = f"{f(t['diff'][i], True)} [{f(lo, True)}, {f(hi, True)}]"
         if share:
             diff = _("{difference} pts").format(difference=diff.replace("%", ""))
         if 0 < t["n"][i] < evaluation.replications:
@@ -285,7 +287,7 @@ def served_warning(evaluation: Any, least: float = 0.95) -> str | None:
         "warning: {current} of the incidents were served with the current siting and "
         "{proposed} with the proposed one; the times above are of those served (yingji run "
         "on the config says why the others were not)"
-    ).format(current=f"{100 * cur:.1f}%", proposed=f"{100 * new:.1f}%")
+    ).format(current=_pct(cur), proposed=_pct(new))
 
 
 def evaluation_warning(evaluation: Any) -> str | None:
@@ -346,7 +348,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     from experiments.config import RunConfig, config_language
     from experiments.outdir import check_folder_target, staged_folder
     from experiments.siting.evaluate import evaluate_siting
-    from experiments.siting.outputs import write_siting_outputs
+    from experiments.siting.outputs import keep_other_tasks, write_siting_outputs
     from experiments.siting.plan import site
     from experiments.siting.proposal import proposed_region
     from experiments.siting.task import option_name, read_tasks
@@ -396,7 +398,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     # The whole --out is one unit: every task of this run, and the folders of other tasks
     # an earlier run left there (copied across), swapped in together or not at all.
     with staged_folder(out, command="site", overwrite=args.overwrite) as stage:
-        _keep_other_tasks(out, stage, {t.name for t in tasks})
+        keep_other_tasks(out, stage, {t.name for t in tasks})
         for task, result in solved:
             proposed = proposed_region(result, region)
             print(format_result(result))
@@ -432,23 +434,6 @@ def cmd_site(args: argparse.Namespace) -> int:
             line = _("wrote {n} files to {folder}/").format(n=len(written), folder=folder)
             print("  " + line + "\n")
     return 0
-
-
-def _keep_other_tasks(out: Path, stage: Path, names: set[str]) -> None:
-    """Copy an earlier run's task folders that this run does not write into ``stage``."""
-    import shutil
-
-    from experiments.outdir import MARKER
-
-    if not out.is_dir():
-        return
-    for entry in sorted(out.iterdir()):
-        if entry.name in names or entry.name == MARKER:
-            continue
-        if entry.is_dir():
-            shutil.copytree(entry, stage / entry.name)
-        else:
-            shutil.copy2(entry, stage / entry.name)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -181,6 +181,7 @@ class LocationModel:
         self.mip_rel_gap = float(mip_rel_gap)
         self.demand_nodes: np.ndarray | None = None
         self.candidate_nodes: np.ndarray | None = None
+        self.network: Any = None
 
     # ------------------------------------------------------------ construction
     @classmethod
@@ -242,7 +243,8 @@ class LocationModel:
         Returns
         -------
         LocationModel
-            The unsolved model; ``demand_nodes`` and ``candidate_nodes`` are kept.
+            The unsolved model; ``demand_nodes``, ``candidate_nodes`` and
+            ``network`` are kept.
         """
         dem = np.asarray(demand_nodes, dtype=np.int64).ravel()
         cand = np.asarray(candidate_nodes, dtype=np.int64).ravel()
@@ -269,6 +271,7 @@ class LocationModel:
         model = cls(times, weights=weights, fixed=[pos[int(v)] for v in fixed_nodes], **kwargs)
         model.demand_nodes = dem
         model.candidate_nodes = cand
+        model.network = network  # to name demand points as places in errors
         return model
 
     # ----------------------------------------------------------------- solving
@@ -330,21 +333,20 @@ class LocationModel:
         return self.candidate_nodes[self.selected_]
 
     def _describe_demand(self, idx: np.ndarray) -> str:
-        """Name up to ten demand points, by node when the model knows nodes."""
+        """Name demand points: as places on the network, else up to ten demand rows.
+
+        Node indices mean nothing to a planner, so a model built from a network
+        names the nearest landmarks and coordinates
+        (:func:`experiments.siting.demand_places.demand_places_text`).
+        """
         idx = np.asarray(idx, dtype=np.int64)
-        nodes = self.demand_nodes
-        by_node = nodes is not None
-        shown = (nodes[idx[:10]] if nodes is not None else idx[:10]).tolist()
-        if idx.size > 10:
-            text = (
-                _("{n} demand points (nodes {shown} and {more} more)")
-                if by_node
-                else _("{n} demand points (demand rows {shown} and {more} more)")
-            )
-        else:
-            text = (
-                _("{n} demand points (nodes {shown})")
-                if by_node
-                else _("{n} demand points (demand rows {shown})")
-            )
-        return text.format(n=idx.size, shown=shown, more=idx.size - 10)
+        if self.network is not None and self.demand_nodes is not None:
+            from experiments.siting.demand_places import demand_places_text
+
+            return demand_places_text(self.network, self.demand_nodes[idx])
+        text = (
+            _("{n} demand points (demand rows {shown} and {more} more)")
+            if idx.size > 10
+            else _("{n} demand points (demand rows {shown})")
+        )
+        return text.format(n=idx.size, shown=idx[:10].tolist(), more=idx.size - 10)

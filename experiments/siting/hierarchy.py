@@ -9,6 +9,7 @@ from typing import Any, Self
 import numpy as np
 from scipy import sparse
 
+from experiments.metric_units import share_text
 from experiments.siting._milp import run_milp
 from experiments.siting.base import (
     as_fixed,
@@ -460,11 +461,11 @@ class SupplyHierarchy:
                     "reached with {townships} township depots and {villages} village points "
                     "(with every candidate open: {best})"
                 ).format(
-                    share=f"{self.min_coverage:.1%}",
+                    share=share_text(self.min_coverage),
                     minutes=f"{round(s_std / 60.0, 2):g}",
                     townships=self.p_township,
                     villages=self.p_village,
-                    best=f"{best:.1%}",
+                    best=share_text(best),
                 )
             )
         if out.x is None:

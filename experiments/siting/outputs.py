@@ -264,3 +264,30 @@ def write_siting_outputs(
     for name in set(SITE_FILES) - {p.name for p in written}:
         (out / name).unlink(missing_ok=True)
     return written
+
+
+def keep_other_tasks(out: Path, stage: Path, names: set[str]) -> None:
+    """Copy an earlier run's task folders that this run does not write into ``stage``.
+
+    Parameters
+    ----------
+    out
+        The ``--out`` folder of ``yingji site`` (may not exist yet).
+    stage
+        The staged folder that replaces ``out`` as a whole.
+    names
+        The tasks this run writes (their earlier folders are not copied).
+    """
+    import shutil
+
+    from experiments.outdir import MARKER
+
+    if not out.is_dir():
+        return
+    for entry in sorted(out.iterdir()):
+        if entry.name in names or entry.name == MARKER:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, stage / entry.name)
+        else:
+            shutil.copy2(entry, stage / entry.name)

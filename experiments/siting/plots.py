@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from experiments.analysis import metric_text
-from experiments.metric_units import clip_to_unit, metric_unit, unit_text
+from experiments.metric_units import clip_to_unit, metric_unit, share_text, unit_text
 from experiments.siting.evaluate import Evaluation, verdict_text
 from experiments.siting.plan import SitingResult, nearest_minutes
 from experiments.siting.task import facilities_text, model_text, task_label
@@ -166,7 +166,7 @@ def plot_coverage_map(
             siting=label,
             n=stats["sites"],
             facilities=what,
-            share=f"{stats['covered_share']:.1%}",
+            share=share_text(stats["covered_share"]),  # 99.98%, never a false 100.0%
             minutes=f"{budget:g}",
         )
         shown = {"other tiers": prob.background, **{k: v for k, v in layers.items() if v.size}}
@@ -196,6 +196,37 @@ def plot_coverage_map(
     return fig
 
 
+def limit_axis(ax: Any, unit: str, *, difference: bool = False) -> None:
+    """Keep a value axis within what a metric in ``unit`` can be (axis in the plotted scale).
+
+    Autoscaling pads the data, so a delivery rate at 100 % would run the axis to
+    104 % and a count of 0 to -0.04: a share stays in [0, 100] %, its difference
+    in [-100, 100] points, and a count or minutes (any other unit) at or above
+    0; a difference of those, or a metric of no known unit, as autoscaled. A
+    marker on the edge is drawn whole (plot it with ``clip_on=False``).
+
+    Parameters
+    ----------
+    ax
+        The axes whose x axis holds the values.
+    unit
+        The metric's unit (:attr:`experiments.metric_units.MetricUnit.unit`).
+    difference
+        Whether the axis holds differences of two values.
+    """
+    if unit == "%":
+        least, most = (-100.0 if difference else 0.0), 100.0
+    elif unit and not difference:
+        least, most = 0.0, np.inf
+    else:
+        return
+    lo, hi = ax.get_xlim()
+    lo, hi = max(lo, least), min(hi, most)
+    if hi - lo <= 0:  # pragma: no cover - data lie within the bounds, so some range is left
+        return
+    ax.set_xlim(lo, hi)
+
+
 def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
     """Current vs proposed per metric, and the paired difference with its interval.
 
@@ -203,8 +234,9 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
     paired difference (proposed - current) with its interval; an interval that
     misses zero is a difference the replications support. Interval ends are
     clipped to what the unit allows (a share to [0, 100] %, its difference to
-    ±100 points); a metric measured in fewer pairs than the replications says
-    ``(n=…)`` under its name.
+    ±100 points), and so are the axes (:func:`limit_axis`: no 104 % delivery
+    rate, no negative count); a metric measured in fewer pairs than the
+    replications says ``(n=…)`` under its name.
 
     Parameters
     ----------
@@ -241,7 +273,7 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
             m, lo, hi = (ends[c] for c in (which, f"{which}_low", f"{which}_high"))
             left.errorbar(
                 [m], [k], xerr=np.nan_to_num([[m - lo], [hi - m]]), fmt="o", capsize=3,
-                color=colour,
+                color=colour, clip_on=False,
             )  # fmt: skip
         left.set_yticks([0, 1], [_("current"), _("proposed")], fontsize="small")
         left.set_ylim(1.6, -0.6)
@@ -250,7 +282,7 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
         d, lo, hi = (ends[c] for c in ("diff", "diff_low", "diff_high"))
         right.errorbar(
             [d], [0], xerr=np.nan_to_num([[d - lo], [hi - d]]), fmt="o", capsize=4,
-            color=colours.get(t["verdict"][i], "#555555"),
+            color=colours.get(t["verdict"][i], "#555555"), clip_on=False,
         )  # fmt: skip
         right.axvline(0.0, color="grey", linewidth=1)
         right.set_yticks([])
@@ -259,6 +291,7 @@ def plot_evaluation(evaluation: Evaluation, *, title: str = "") -> Any:
             verdict_text(t["verdict"][i]), rotation=0, ha="left", va="center", fontsize="small"
         )
         for ax, u in ((left, unit.unit), (right, unit.diff_unit)):
+            limit_axis(ax, unit.unit, difference=ax is right)
             ax.grid(alpha=0.3, axis="x")
             ax.tick_params(axis="x", labelsize="small")
             ax.set_xlabel(unit_text(u), fontsize="x-small")
