@@ -93,6 +93,7 @@ def run_and_report(
     changes = {k: v for k, v in (("seed", seed), ("replications", replications)) if v is not None}
     cfg = dataclasses.replace(cfg, **changes)
     results = run_replications(cfg, workers=workers, dask=dask, progress=progress)
+    _warn_idle_plan(cfg, results)
     print(format_summary(cfg, results, title=title, names_zh=region.names_zh))
     with staged_folder(out, command=command, overwrite=overwrite) as stage:
         written = list(extra(stage)) if extra is not None else []
@@ -198,3 +199,21 @@ def _warn_unread_tables(cfg: RunConfig, region: Any) -> None:
                 source=cfg.source, capability=cap, why=why
             )
         )
+
+
+def _warn_idle_plan(cfg: RunConfig, results: Any) -> None:
+    """Warn when ``[warnings]`` met no warning: its table of zeros would read as a result.
+
+    Warnings are issued for the scenario's rainstorms and typhoons; a scenario
+    without them (an earthquake) leaves the plan idle in every replication.
+    """
+    if cfg.warnings is None:
+        return
+    if any(r.records.warnings and len(r.records.warnings["warning"]) for r in results):
+        return
+    logger.warning(
+        _(
+            "{source}: warnings: no warning was issued in any replication (warnings are issued "
+            "for the scenario's rainstorms and typhoons), so the plan changed nothing"
+        ).format(source=cfg.source)
+    )
