@@ -253,6 +253,11 @@ def _shelters(r: Reader, place: Callable[[Any, str], int] | None) -> tuple[Shelt
         return None
     if not isinstance(v, list) or not 1 <= len(v) <= MAX_SHELTERS:
         raise r.error("shelters", _('expected "stations" or an array of shelter tables'))
+    if r.has("station_capacity"):  # a key that would change nothing is a mistake to name
+        raise r.error(
+            "station_capacity",
+            _('only with shelters = "stations" (a list of shelters gives each its capacity)'),
+        )
     out, names = [], set()
     for i, row in enumerate(v):
         t = Reader(row, source=r.source, key=r.path(f"shelters[{i}]"))

@@ -65,6 +65,11 @@ def test_shelters_are_placed_on_the_region_and_off_the_map_is_refused():
     with pytest.raises(ConfigError) as exc:
         people_spec(bad, region)
     assert exc.value.key == "people.shelters[0].location"
+    # A station capacity beside a list of shelters would change nothing: named, not ignored.
+    both = {"station_capacity": 1000, "shelters": [{"name": "A", "location": 3, "capacity": 800}]}
+    with pytest.raises(ConfigError) as exc:
+        people_spec(_config(both), region)
+    assert exc.value.key == "people.station_capacity" and '"stations"' in str(exc.value)
 
 
 def test_a_bad_people_table_exits_2_in_one_line(tmp_path):
