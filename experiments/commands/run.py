@@ -77,6 +77,7 @@ def run_and_report(
     """
     from experiments.config import RunConfig, adopt_file_language
     from experiments.executors import plan_executor
+    from experiments.facility_records import write_facility_tables
     from experiments.outdir import check_folder_target, staged_folder
     from experiments.outputs import format_summary, write_run_outputs
     from experiments.replicate_parallel import run_replications
@@ -98,6 +99,8 @@ def run_and_report(
     with staged_folder(out, command=command, overwrite=overwrite) as stage:
         written = list(extra(stage)) if extra is not None else []
         written += write_run_outputs(cfg, region, results, stage, plots=plots)
+        # what the records' station and depot indices are (the same in every replication)
+        written += write_facility_tables(results[0].records, region, stage / "records")
         if web_map:
             from experiments.webmap import write_run_map
 

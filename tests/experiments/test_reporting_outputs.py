@@ -96,8 +96,9 @@ def test_the_chain_tables_are_written_with_their_columns(runs):
 def test_without_the_chain_no_chain_tables_and_no_timeliness_plot(runs):
     folder, _text = runs["off"]
     names = {p.stem for p in (folder / "records").rglob("*") if p.is_file()}
-    # (and the roads its incidents met, where they closed or slowed some)
-    assert names - {"disruptions"} == {"incidents", "dispatches", "supplies"}
+    # (and the roads its incidents met, where they closed or slowed some; the run's
+    # station and depot lookup tables)
+    assert names - {"disruptions", "stations", "depots"} == {"incidents", "dispatches", "supplies"}
     assert not (folder / "report_timeliness.png").exists()
 
 
