@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from networks.i18n import _
+from networks.i18n import _, both
 from scenarios.catalogue import HazardCatalogue
 from scenarios.hazard import CAPABILITIES, SUPPLY_ITEMS
 from scenarios.limits import MAX_DURATION_MIN, MAX_SUPPLIES_PER_INCIDENT, MAX_TEAMS_PER_INCIDENT
@@ -141,10 +141,10 @@ def hazard_cell(value: Any, names: Mapping[str, str], catalogue: HazardCatalogue
         key = names.get(value) or names.get(value.casefold())
         if key is not None:
             return key
+    # The names a log may use, as a person reads them (建筑火灾、道路交通事故 in Chinese).
+    known = _(", ").join(both(h.key, h.name_zh) for h in catalogue)
     raise CellError(
-        _("unknown hazard {hazard!r} (known: {known})").format(
-            hazard=shown(value), known=", ".join(catalogue.keys)
-        )
+        _("unknown hazard {hazard!r} (known: {known})").format(hazard=shown(value), known=known)
     )
 
 

@@ -320,3 +320,17 @@ def test_a_log_with_all_its_work_draws_nothing(small):
     a, b = log.stream(rng=1), log.stream(rng=2)
     np.testing.assert_array_equal(a.control_work, [3, 4, 5])
     np.testing.assert_array_equal(a.clear_work, b.clear_work)
+
+
+def test_an_unknown_hazard_lists_the_names_a_log_may_use_in_the_language_in_use(small):
+    from networks.i18n import language
+
+    rows = base_rows(small, 2)
+    rows["hazard"][1] = "火山"
+    with language("zh"), pytest.raises(ConfigError) as exc:
+        IncidentLog.from_frame(rows, small, catalogue=CAT, source="f")
+    text = str(exc.value)
+    assert "建筑火灾" in text and "道路交通事故" in text and "building_fire" not in text
+    with language("en"), pytest.raises(ConfigError) as exc:
+        IncidentLog.from_frame(rows, small, catalogue=CAT, source="f")
+    assert "building_fire" in str(exc.value)
