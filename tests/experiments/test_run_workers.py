@@ -60,7 +60,11 @@ def test_two_workers_write_the_same_bytes_as_one(serial_and_parallel):
     one, two = serial_and_parallel[1], serial_and_parallel[2]
     assert (one / "summary.json").read_bytes() == (two / "summary.json").read_bytes()
     csvs = [p for p in _files(one) if p.parts[0] == "records"]
-    assert {p.parts[1] for p in csvs} == {f"rep-{r:03d}" for r in range(4)}
+    # one folder per replication, and the run's station and depot lookup tables
+    assert {p.parts[1] for p in csvs} == {f"rep-{r:03d}" for r in range(4)} | {
+        "stations.csv",
+        "depots.csv",
+    }
     assert [p for p in _files(two) if p.parts[0] == "records"] == csvs
     for rel in csvs:
         assert (one / rel).read_bytes() == (two / rel).read_bytes(), rel
