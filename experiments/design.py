@@ -6,8 +6,8 @@ The code lives in sibling modules, each holding one concept:
   and its validation;
 * :mod:`experiments.factors` -- :class:`Factor` (levels, ranges, Latin-hypercube
   bounds) and the hypercube draw;
-* :mod:`experiments.design_points` -- :class:`DesignPoint`, :func:`format_value`
-  and :func:`find_point`;
+* :mod:`experiments.design_points` -- :class:`DesignPoint`, :func:`format_value`,
+  :func:`factor_levels` and :func:`find_point`;
 * :mod:`experiments.spec_base` -- the base run config (loading, merging,
   :func:`set_path`);
 * :mod:`experiments.hashing` -- :func:`canonical_json`, :func:`config_hash`,
@@ -19,7 +19,7 @@ The code lives in sibling modules, each holding one concept:
 
 from __future__ import annotations
 
-from experiments.design_points import DesignPoint, find_point, format_value
+from experiments.design_points import DesignPoint, factor_levels, find_point, format_value
 from experiments.factors import MAX_POINTS, Factor
 from experiments.hashing import canonical_json, code_digest, config_hash, package_version
 from experiments.metric_names import ID_METRICS, simulation_metrics
@@ -36,6 +36,7 @@ __all__ = [
     "canonical_json",
     "code_digest",
     "config_hash",
+    "factor_levels",
     "find_point",
     "format_value",
     "package_version",

@@ -4,11 +4,14 @@ In English a metric or a factor is shown by its key (the name ``--metrics``,
 ``--baseline`` and the CSV columns use); in Chinese by the bureaus' name for it
 (到场达标率, 乡镇应急救援站数量), a documented run-config key by the config
 reference's terms, and a shipped policy, profile or scenario by its Chinese name.
+A siting level reads, in both languages, as the current layout or by its
+table's file name (the machine files keep the path).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import PurePosixPath
 from typing import Any
 
 from networks.i18n import N_, _, get_language
@@ -175,15 +178,27 @@ def _config_term(key: str) -> str | None:
     return term if not table_term or table_term in term else f"{term}（{table_term}）"
 
 
-def level_text(key: str, value: Any) -> str:
+#: The facility tables a factor can compare (sitings), and their words for the built-in
+#: siting and for none: ``default`` reads as the current layout, not as a file name.
+FACILITY_LEVELS = {
+    "facilities.stations": {"default": N_("current layout")},
+    "facilities.depots": {"default": N_("current layout"), "none": N_("no depots")},
+}
+
+
+def level_text(key: str, value: Any, *, among: Sequence[Any] = ()) -> str:
     """A factor level as a person reads it: a shipped policy by its name, else as written.
 
     A whole table (``key = "policy"``, levels ``{name = ..., reserve = 1}``) reads in
     Chinese as its name and parameters in words (``就近调派（预留队伍数：1）``); in
-    English as written, as the design point's stored label.
+    English as written, as the design point's stored label. A siting
+    (``facilities.stations``) reads as the current layout or by its table's file
+    name; by its path where another of the factor's levels, ``among``, has that name.
     """
     from experiments.design import format_value
 
+    if key in FACILITY_LEVELS and isinstance(value, str):
+        return _facility_text(value, FACILITY_LEVELS[key], among)
     if isinstance(value, Mapping) and value and get_language() == "zh":
         return _table_text(key, value)
     if key == "policy.name" and isinstance(value, str):
@@ -203,6 +218,28 @@ def level_text(key: str, value: Any) -> str:
 
         return _(PROFILE_LABELS[value]) if value in PROFILE_LABELS else value
     return format_value(value)
+
+
+def _facility_text(value: str, words: Mapping[str, str], among: Sequence[Any]) -> str:
+    """A siting level: its word (``default``), else its table file without folder or suffix.
+
+    Two tables of one name (``proposed_stations.csv`` of two ``yingji site`` runs)
+    keep their folders, so no two levels read the same.
+    """
+    if value in words:
+        return _(words[value])
+
+    def stem(path: str) -> str:
+        return PurePosixPath(path.replace("\\", "/")).stem or path
+
+    clash = any(
+        isinstance(v, str) and v != value and v not in words and stem(v) == stem(value)
+        for v in among
+    )
+    if clash:
+        path = PurePosixPath(value.replace("\\", "/"))
+        return path.with_suffix("").as_posix() if path.suffix else path.as_posix()
+    return stem(value)
 
 
 def _table_text(key: str, table: Mapping[str, Any]) -> str:
@@ -231,10 +268,32 @@ def point_in_message(values: Sequence[tuple[str, Any]]) -> str:
     return ", ".join(f"{k}={format_value(v)}" for k, v in values) or "base"
 
 
-def point_text(values: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> str:
-    """A design point's levels as a person reads them (in English: its label as stored)."""
+def point_text(
+    values: Mapping[str, Any] | Sequence[tuple[str, Any]],
+    *,
+    levels: Mapping[str, Sequence[Any]] | None = None,
+) -> str:
+    """A design point's levels as a person reads them (in English: its label as stored).
+
+    ``levels``: each factor's levels in the design
+    (:func:`~experiments.design_points.factor_levels`), so that two sitings of one
+    file name read apart (see :func:`level_text`); a siting's ``default`` reads as
+    the current layout in English too.
+    """
     pairs = values.items() if isinstance(values, Mapping) else values
+    levels = levels or {}
     shown = [
-        _("{key}={value}").format(key=factor_text(k), value=level_text(k, v)) for k, v in pairs
+        _("{key}={value}").format(
+            key=factor_text(k), value=level_text(k, v, among=levels.get(k, ()))
+        )
+        for k, v in pairs
     ]
     return _(", ").join(shown) or _("base")
+
+
+def point_labels(points: Sequence[Any]) -> dict[int, str]:
+    """Each design point's :func:`point_text` by index, its sitings read apart."""
+    from experiments.design_points import factor_levels
+
+    levels = factor_levels(points)
+    return {p.index: point_text(p.values, levels=levels) for p in points}

@@ -80,13 +80,27 @@ class DesignPoint:
         }
 
 
+def factor_levels(points: Sequence[Any]) -> dict[str, list[Any]]:
+    """The levels each factor takes in ``points``, in design order, each once.
+
+    ``points`` are :class:`DesignPoint` or stored points: anything whose ``values``
+    are ``(key, level)`` pairs or a mapping of them.
+    """
+    seen: dict[str, dict[str, Any]] = {}
+    for p in points:
+        for k, v in dict(p.values).items():
+            seen.setdefault(k, {}).setdefault(canonical_json(v), v)
+    return {k: list(levels.values()) for k, levels in seen.items()}
+
+
 def find_point(
     points: Sequence[DesignPoint], want: Mapping[str, Any], *, source: str | None = None
 ) -> DesignPoint:
     """The one design point matching ``want`` (``{"id": "p003"}`` or factor levels).
 
     Factor levels given as text (from the command line) match a point whose
-    level formats to the same text.
+    level formats to the same text. A key that is no factor, or levels no point
+    has, is refused naming the factors and the levels each has (as they are typed).
     """
     if set(want) == {"id"}:
         for p in points:
@@ -99,20 +113,28 @@ def find_point(
             source=source,
             key="baseline",
         )
+    levels = factor_levels(points)
+    for k in want:
+        if k not in levels:
+            raise ConfigError(
+                _("{key!r} is not a factor key (factors: {keys})").format(
+                    key=k, keys=_(", ").join(levels)
+                ),
+                source=source,
+                key=f"baseline.{k}",
+            )
     hits = [
         p
         for p in points
         if all(
-            k in dict(p.values)
-            and (
-                dict(p.values)[k] == v
-                or (isinstance(v, str) and format_value(dict(p.values)[k]) == v)
-            )
+            dict(p.values)[k] == v or (isinstance(v, str) and format_value(dict(p.values)[k]) == v)
             for k, v in want.items()
         )
     ]
-    if len(hits) != 1:
-        what = ", ".join(f"{k}={format_value(v)}" for k, v in want.items())
+    if len(hits) == 1:
+        return hits[0]
+    what = _(", ").join(f"{k}={format_value(v)}" for k, v in want.items())
+    if hits:
         raise ConfigError(
             _("{levels} matches {n} design points; name exactly one").format(
                 levels=what, n=len(hits)
@@ -120,7 +142,30 @@ def find_point(
             source=source,
             key="baseline",
         )
-    return hits[0]
+    raise ConfigError(
+        _("no design point has {levels} (the levels of each factor: {choices})").format(
+            levels=what, choices=_levels_text(levels)
+        ),
+        source=source,
+        key="baseline",
+    )
+
+
+#: Most levels of one factor an error lists (a hypercube factor has one per sample).
+_LISTED = 8
+
+
+def _levels_text(levels: Mapping[str, Sequence[Any]]) -> str:
+    """``key: a, b; key: c, d``, levels as typed, in the language's separators."""
+    return _("; ").join(
+        _("{key}: {levels}").format(
+            key=k,
+            levels=_(", ").join(
+                [format_value(v) for v in vs[:_LISTED]] + (["…"] if len(vs) > _LISTED else [])
+            ),
+        )
+        for k, vs in levels.items()
+    )
 
 
 def repeated_point(

@@ -35,10 +35,10 @@ from experiments.analysis import (
     numeric_metrics,
     paired_intervals,
     point_intervals,
-    point_text,
 )
 from experiments.batch import DEFAULT_REPLICATE
-from experiments.design import find_point
+from experiments.design import factor_levels, find_point
+from experiments.design_labels import point_labels
 from experiments.figures import save_figure
 from experiments.metric_labels import metric_heading, metric_name
 from experiments.metric_units import clip_to_unit, format_interval, format_metric, metric_unit
@@ -224,6 +224,7 @@ def write_report(
     figures: list[tuple[str, Path]] = []
     keys = [f["key"] for f in man["factors"]]
     sampled = {f["key"] for f in man["factors"] if "lhs" in f}  # Latin-hypercube factors
+    labels = point_labels(points)  # two plans of one file name read apart
     for m in metrics:
         for k in keys:
             fig = plot_metric_by_factor(rows, points, k, m, level=level, sampled=sampled)
@@ -234,9 +235,7 @@ def write_report(
                 )
             )
         if len(points) > 1:
-            fig = plot_paired_differences(
-                paired, m, labels={p.index: point_text(p.values) for p in points}
-            )
+            fig = plot_paired_differences(paired, m, labels=labels)
             figures.append(
                 (
                     _("{metric}: paired differences").format(metric=metric_name(m)),
@@ -267,29 +266,27 @@ def _check_metrics(
         return choose_metrics(rows, metrics, source=source)
     except ConfigError:
         available = numeric_metrics(rows)
-        shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
+        shown = _(", ").join(available[:12] + (["…"] if len(available) > 12 else []))
         from experiments.metric_names import metric_problem
 
         bad = next(m for m in metrics if not known_metric(m, available))
         text = _("no numeric metric {metric!r} in the results (available: {available})").format(
             metric=bad, available=shown
         )
-        why = metric_problem(bad)  # a name the simulation never writes: the closest one
-        raise ConfigError(f"{why}; {text}" if why else text, source=source, key=key) from None
+        # A name the simulation never writes: its own error (the closest name) says it all.
+        raise ConfigError(metric_problem(bad) or text, source=source, key=key) from None
 
 
 def _point(
     points: Sequence[StoredPoint], want: Mapping[str, Any], *, source: str, key: str
 ) -> StoredPoint:
     """The baseline design point, or one error naming ``key`` (an option or manifest key)."""
+    from experiments.spec_base import bare
+
     try:
         return find_point(points, want, source=source)  # type: ignore[arg-type]
     except ConfigError as exc:
-        text = str(exc)
-        prefix = f"{source}: baseline: "
-        raise ConfigError(
-            text[len(prefix) :] if text.startswith(prefix) else text, source=source, key=key
-        ) from None
+        raise ConfigError(bare(exc), source=source, key=key) from None
 
 
 #: The figures the last report drew, by file name: a rerun removes those it no longer draws.
@@ -343,6 +340,7 @@ def _page(
 ) -> str:
     man = store.manifest
     keys = [f["key"] for f in man["factors"]]
+    levels, texts = factor_levels(points), point_labels(points)
     done = {p.index: 0 for p in points}
     for row in rows:
         done[row.point] += 1
@@ -358,7 +356,7 @@ def _page(
     design = _table_html(
         [point, *(factor_text(k) for k in keys), _("replications"), _("config hash")],
         [
-            [p.id, *(_fmt(level_text(k, p.values[k])) for k in keys),
+            [p.id, *(_fmt(level_text(k, p.values[k], among=levels[k])) for k in keys),
              f"{done[p.index]}/{store.replications}", f"<code>{p.config_hash[:12]}</code>"]
             for p in points
         ],
@@ -419,7 +417,7 @@ def _page(
         for title, path in figures
     )
     labels = _table_html(
-        [point, _("design point")], [[p.id, html.escape(point_text(p.values))] for p in points]
+        [point, _("design point")], [[p.id, html.escape(texts[p.index])] for p in points]
     )
     title = html.escape(str(both(man.get("experiment", "experiment"), man.get("name_zh"))))
     about = html.escape(str(both(man.get("description", ""), man.get("description_zh"))))
@@ -451,7 +449,7 @@ def _page(
     diffs_head = _html(
         _("Paired differences against {id} ({label})"),
         id=html.escape(base.id),
-        label=html.escape(point_text(base.values)),
+        label=html.escape(texts[base.index]),
     )
     redrawn = incident_factors(points)
     diffs_note = _html(

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from experiments.analysis import factor_text, level_percent, level_text, mean_ci, point_text
-from experiments.design import format_value
+from experiments.design import factor_levels, format_value
+from experiments.design_labels import point_labels
 from experiments.metric_labels import metric_name
 from experiments.metric_units import (
     clip_to_unit,
@@ -143,8 +144,11 @@ def plot_metric_by_factor(
     for p in points:
         groups.setdefault(tuple(format_value(p.values[k]) for k in others), []).append(p)
     # What a person reads: factor names and levels in the language in use.
+    among = factor_levels(points)  # two plans of one file name read apart
     shown = {
-        key: point_text([(k, members[0].values[k]) for k in others]) if others else None
+        key: point_text([(k, members[0].values[k]) for k in others], levels=among)
+        if others
+        else None
         for key, members in groups.items()
     }
     span = (max(pos.values()) - min(pos.values())) if len(pos) > 1 else 1.0
@@ -180,7 +184,7 @@ def plot_metric_by_factor(
             label=label,
         )
     if not numeric:
-        ticks = [level_text(factor, v) for v in raw]
+        ticks = [level_text(factor, v, among=raw) for v in raw]
         # Long levels (a table's path, a policy with parameters) slant, or they run together.
         slant = {"rotation": 20, "ha": "right"} if max(map(len, ticks)) > 12 else {}
         ax.set_xticks([pos[t] for t in levels], ticks, **slant)
@@ -406,7 +410,8 @@ def plot_response_cdf(
 
     fig, ax = _axes(ax, (6.5, 4.2))
     how, curves = response_cdfs(store, rows, measure=measure)
-    labels = {p.index: f"{p.id} {point_text(p.values)}" for p in store.points}
+    texts = point_labels(store.points)
+    labels = {p.index: f"{p.id} {texts[p.index]}" for p in store.points}
     if len(curves) > _LEGEND_INSIDE:
         _distinct_colours(ax, len(curves))
     for point, (x, prob) in curves.items():

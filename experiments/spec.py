@@ -306,13 +306,8 @@ class ExperimentSpec:
         if isinstance(baseline, str):
             baseline_items: tuple[tuple[str, Any], ...] = (("id", baseline),)
         elif isinstance(baseline, Mapping):
-            for k in baseline:
-                if k not in keys:
-                    raise ConfigError(
-                        _("{key!r} is not a factor key (factors: {keys})").format(key=k, keys=keys),
-                        source=source,
-                        key=f"baseline.{k}",
-                    )
+            # Its keys are checked after the design points: a misspelt factor key is the
+            # factor's error, not the (correct) baseline's.
             baseline_items = tuple(baseline.items())
         else:
             raise ConfigError(

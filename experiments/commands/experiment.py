@@ -74,9 +74,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     Each point reads as the report shows it: in Chinese, factors and levels in words.
     """
-    from experiments.analysis import point_text
     from experiments.config import adopt_file_language
     from experiments.design import ExperimentSpec
+    from experiments.design_labels import point_labels
 
     adopt_file_language(args.experiment)  # the file's own errors in its language
     spec = ExperimentSpec.from_file(args.experiment)
@@ -98,9 +98,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     )
     if spec.about():
         print(spec.about())
+    labels = point_labels(points)
     for p in points:
         mark = "  " + _("(baseline)") if base is not None and p.index == base.index else ""
-        print(f"{p.id}  {p.config_hash[:12]}  {point_text(p.values)}{mark}")
+        print(f"{p.id}  {p.config_hash[:12]}  {labels[p.index]}{mark}")
     return 0
 
 

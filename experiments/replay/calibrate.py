@@ -82,6 +82,26 @@ class Calibration:
             "at_bound": list(self.at_bound),
         }
 
+    def result_line(self) -> str:
+        """The fit in one line for people: every factor as ``×1.47``, in the language's separators.
+
+        The headline a report quotes: one multiplication sign throughout, and the
+        road groups joined as the language joins a list (``，`` in Chinese).
+        """
+        from experiments.replay.adjust import road_group_label
+
+        speeds = _(", ").join(f"{road_group_label(g)} ×{f:.2f}" for g, f in self.speed.items())
+        return _(
+            "calibrated: turnout ×{t:.2f}, road speed {speeds}; quantile loss "
+            "{before:.2f} -> {after:.2f} min^2 ({n} simulations)"
+        ).format(
+            t=self.turnout,
+            speeds=speeds,
+            before=self.loss_before,
+            after=self.loss_after,
+            n=self.evaluations,
+        )
+
 
 def _strata_masks(
     observed: np.ndarray, strata: Any, min_count: int

@@ -26,7 +26,6 @@ from typing import Any
 
 import numpy as np
 
-from experiments.replay.adjust import road_group_label
 from experiments.replay.compare import INTERVALS, interval_label
 from networks.i18n import _, pad
 from networks.names import facility_label
@@ -198,25 +197,13 @@ def format_replay(
         lines.append(area_line)
     if calibration is not None:
         lines.append("")
-        speeds = ", ".join(f"{road_group_label(g)} x{f:.2f}" for g, f in calibration.speed.items())
-        lines.append(
-            _(
-                "calibrated: turnout x{t:.2f}, road speed {speeds}; quantile loss "
-                "{before:.2f} -> {after:.2f} min^2 ({n} simulations)"
-            ).format(
-                t=calibration.turnout,
-                speeds=speeds,
-                before=calibration.loss_before,
-                after=calibration.loss_after,
-                n=calibration.evaluations,
-            )
-        )
+        lines.append(calibration.result_line())  # × throughout, the language's separators
         if getattr(calibration, "at_bound", ()):
             lines.append(
                 _(
                     "warning: {factors} ended at a limit of the search: the log is too small, "
                     "or too far from the model, for the fit to mean much"
-                ).format(factors=", ".join(calibration.at_bound))
+                ).format(factors=_(", ").join(calibration.at_bound))
             )
     return "\n".join(lines)
 

@@ -216,7 +216,7 @@ def test_table_valued_levels(tmp_path):
             {"factors": [{"key": "network.townships", "levels": [4, 6]}],
              "baseline": {"network.townships": 5}},
             "baseline",
-            "matches 0 design points",
+            "no design point has network.townships=5 .*network.townships: 4, 6",
         ),
         ({"baseline": "p009"}, "baseline", "no design point 'p009'"),
         ({"factors": [{"key": "name", "levels": [1]}]}, "factors[0].key", "set by the experiment"),
