@@ -201,12 +201,13 @@ def _check_on_scene(table: Any, start: datetime | None, raw: dict[str, np.ndarra
 
 def _check_something_to_compare(
     raw: dict[str, np.ndarray], observed: dict[str, str], source: str
-) -> None:
+) -> int:
     """Refuse a log from which no interval can be measured (nothing would be compared).
 
     The intervals run from each time to the next: alarm -> call_taken ->
     first_arrival -> under_control, as
     :func:`experiments.replay.simulate.intervals_from_times` measures them.
+    Returns the incidents the best-measured interval has.
     """
     if not observed:
         raise ConfigError(
@@ -246,13 +247,18 @@ def _check_something_to_compare(
             ),
             source=source,
         )
-    if max(measured) < FEW_MEASURED:
+    return max(measured)
+
+
+def _warn_few(source: str, n: int) -> None:
+    """Warn that the comparison rests on few incidents (after every check has passed)."""
+    if n < FEW_MEASURED:
         logger.warning(
             _(
                 "{source}: the best-measured interval has the times of {n} incidents only: "
                 "the observed distributions, their intervals and the test of a difference "
                 "rest on few (a few dozen make a comparison that means much)"
-            ).format(source=source, n=max(measured))
+            ).format(source=source, n=n)
         )
 
 
@@ -319,7 +325,7 @@ def read_replay_log(
     raw = {"call": call}
     for name, column in observed.items():
         raw[name] = _minutes(table, column, t0)
-    _check_something_to_compare(raw, observed, table.source)
+    most = _check_something_to_compare(raw, observed, table.source)
     if RECORDS_TIME in table.columns:
         _check_on_scene(table, t0, raw)
     # Each observed time follows the one before it (where both are known).
@@ -333,6 +339,8 @@ def read_replay_log(
                 observed[after],
                 _("{after} comes before {before}").format(after=after, before=before),
             )
+    # Only a log that passed every check is warned about (a bad row is its one line).
+    _warn_few(table.source, most)
     order = np.argsort(call, kind="stable")  # the order the incident log sorts by
     times = {
         c: (raw[c][order] if c in raw else np.full(len(order), np.nan))
