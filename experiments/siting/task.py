@@ -194,9 +194,10 @@ class SitingTask:
         ):
             raise r.error(
                 "name",
-                _("{name!r} cannot name an output sub-folder: use letters, digits, - or _").format(
-                    name=name
-                ),
+                _(
+                    "{name!r} cannot name an output sub-folder: give a plain folder name, "
+                    "without /, \\ or :, not starting with a dot"
+                ).format(name=name),
             )
         return cls(
             name=name,

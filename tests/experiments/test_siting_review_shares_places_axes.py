@@ -198,3 +198,11 @@ def test_experiment_tables_never_print_a_share_short_of_all_as_100_percent():
     assert format_metric(0.4567, "compliance_arrival") == "45.7%"
     # a difference of shares keeps its points (0.9998 of a share is 99.98 points)
     assert format_metric(0.9998, "compliance_arrival", difference=True).startswith("100.0")
+
+
+def test_the_chinese_task_header_says_how_many_sites_in_words_not_the_solvers_p(pcenter):
+    with i18n.language("zh"):
+        head = format_result(pcenter).splitlines()[0]
+    assert f"拟设 {pcenter.problem.p} 处" in head and "p =" not in head
+    with i18n.language("en"):
+        assert f"p = {pcenter.problem.p}" in format_result(pcenter).splitlines()[0]
