@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from experiments.commands import argtypes
+from experiments.metric_units import share_text  # 100.0% only when it is all
 from networks import i18n
 from networks.i18n import N_, _
 
@@ -44,12 +45,6 @@ def _word(table: dict[Any, str], key: Any, default: str) -> str:
     return _(text) if text else default
 
 
-def _pct(v: float) -> str:
-    from experiments.metric_units import share_text  # 100.0% only when it is all
-
-    return share_text(v)
-
-
 def _num(v: float, unit: str = "") -> str:
     return "-" if v is None or not math.isfinite(v) else f"{v:.1f}{unit}"
 
@@ -66,7 +61,7 @@ def objective_text(result: Any) -> str:
     kind = prob.task.model
     if kind == "mclp":
         return _("objective {value} of {total} demand within the standard ({share})").format(
-            value=_amount(obj), total=_amount(total), share=_pct(obj / total)
+            value=_amount(obj), total=_amount(total), share=share_text(obj / total)
         )
     if kind == "backup":
         return _("objective {value} (demand covered, plus {weight} x demand covered twice)").format(
@@ -148,7 +143,7 @@ def format_result(result: Any) -> str:
         (_word(TIER_SITES, t.tier, f"{t.tier} sites"), str(b["sites"]), str(a["sites"])),
         (_("of them new (moved or added)"), "-", str(a["new_sites"])),
         (_("demand within {minutes} min").format(minutes=f"{prob.budget_min:g}"),
-         _pct(b["covered_share"]), _pct(a["covered_share"])),
+         share_text(b["covered_share"]), share_text(a["covered_share"])),
         (_("mean travel to demand (min)"), _num(b.get("mean_min")), _num(a.get("mean_min"))),
         (_("90th percentile (min)"), _num(b.get("p90_min")), _num(a.get("p90_min"))),
         (_("worst demand point (min)"), _num(b.get("max_min")), _num(a.get("max_min"))),
@@ -191,8 +186,9 @@ def _value_format(metric: str) -> tuple[bool, Any]:
     """Whether a metric is a share (percent, differences in points), and how its values print.
 
     Shares print in percent with one decimal (a value below 100 % never as 100.0 %, see
-    :func:`_pct`); counts (teams, people, ...: means over replications) whole when they
-    are, else like minutes and anything else with two decimals (differences often are).
+    :func:`~experiments.metric_units.share_text`); counts (teams, people, ...: means over
+    replications) whole when they are, else like minutes and anything else with two
+    decimals (differences often are).
     """
     from experiments.metric_units import metric_unit
 
@@ -202,7 +198,7 @@ def _value_format(metric: str) -> tuple[bool, Any]:
         if not math.isfinite(v):
             return "-"
         if unit == "%":
-            return f"{100 * v:.1f}%" if difference else _pct(v)
+            return f"{100 * v:.1f}%" if difference else share_text(v)
         if unit and unit != "min" and v == round(v):
             return f"{v:.0f}"
         return f"{v:.2f}"
@@ -287,7 +283,7 @@ def served_warning(evaluation: Any, least: float = 0.95) -> str | None:
         "warning: {current} of the incidents were served with the current siting and "
         "{proposed} with the proposed one; the times above are of those served (yingji run "
         "on the config says why the others were not)"
-    ).format(current=_pct(cur), proposed=_pct(new))
+    ).format(current=share_text(cur), proposed=share_text(new))
 
 
 def evaluation_warning(evaluation: Any) -> str | None:

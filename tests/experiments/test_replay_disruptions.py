@@ -13,28 +13,21 @@ import numpy as np
 import pytest
 
 from experiments.cli import main
-from experiments.config import RunConfig
 from experiments.replay import read_replay_log
 from experiments.runner import draw_incidents, replication_seeds, run_replication
-from experiments.tables import write_table
 from networks.seeds import as_root_seed
 from scenarios.export import DISRUPTION_COLUMNS
-from tests.experiments.test_replay_records_table import CONFIG
+from tests.experiments.test_replay_records_table import run_records
 
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
     """A multi-hazard run's records as yingji writes them, its config, stream and region."""
     folder = tmp_path_factory.mktemp("roads")
-    (folder / "run.toml").write_text(CONFIG, encoding="utf-8")
-    cfg = RunConfig.from_file(folder / "run.toml")
-    region = cfg.region()
-    res = run_replication(cfg, replication=0, region=region)
-    tables = res.records.tables()
-    paths = {k: write_table(tables[k], folder / k, fmt="csv") for k in ("incidents", "disruptions")}
+    cfg, region, records, paths = run_records(folder, ("incidents", "disruptions"))
     inc_seed, _ = replication_seeds(as_root_seed(None, default=cfg.seed), 0)
     stream = draw_incidents(cfg, region, rng=np.random.default_rng(inc_seed))
-    return folder, paths, cfg, region, stream, res.records
+    return folder, paths, cfg, region, stream, records
 
 
 def _run_on(stream, cfg, region):

@@ -36,16 +36,25 @@ horizon_min = 2880
 """
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
-    """A run's records as yingji writes them (records/rep-000/incidents.csv), and the run."""
-    folder = tmp_path_factory.mktemp("records")
+def run_records(folder: Path, names: tuple[str, ...] = ("incidents",)):
+    """Replication 0 of :data:`CONFIG` in ``folder`` and the tables ``names`` as yingji writes them.
+
+    Returns the config, its region, the run's records and the written paths by name.
+    """
     (folder / "run.toml").write_text(CONFIG, encoding="utf-8")
     cfg = RunConfig.from_file(folder / "run.toml")
     region = cfg.region()
-    res = run_replication(cfg, replication=0, region=region)
-    path = write_table(res.records.tables()["incidents"], folder / "incidents", fmt="csv")
-    return path, res.records.incidents, region
+    records = run_replication(cfg, replication=0, region=region).records
+    tables = records.tables()
+    paths = {k: write_table(tables[k], folder / k, fmt="csv") for k in names}
+    return cfg, region, records, paths
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    """A run's records as yingji writes them (records/rep-000/incidents.csv), and the run."""
+    _cfg, region, records, paths = run_records(tmp_path_factory.mktemp("records"))
+    return paths["incidents"], records.incidents, region
 
 
 def _rewrite(src: Path, dst: Path, change) -> Path:
