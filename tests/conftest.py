@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 # English unless a test asks for Chinese (--lang zh): results must not hang on the machine's locale.
 os.environ["YINGJI_LANG"] = "en"
+# The commands the tests start in child processes (docs sessions, experiment workers, hash
+# seeds) import a few hundred of yingji's modules each: where the machine asks Python not
+# to write bytecode beside the sources, they would compile every one each time (a tenth of
+# such a test). Their bytecode goes to a cache outside the checkout instead.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    user = getattr(os, "getuid", lambda: "")()  # one cache per user (none on Windows)
+    cache = Path(tempfile.gettempdir()) / f"yingji-tests-pyc{user}"
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(cache))
 
 REPO = Path(__file__).resolve().parents[1]
 #: Real OpenStreetMap extracts (ODbL), kept outside the repository; CI has ../shared beside it.
@@ -54,3 +63,12 @@ def shanghai():
     from networks import load_network
 
     return load_network(osm_file(SHANGHAI.name))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tests first, so that the workers of ``pytest -n 2`` end together.
+
+    Left in file order, the documentation's end-to-end runs (a minute each) came
+    late and one worker ran the last of them alone.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
