@@ -8,12 +8,15 @@ process, so that its peak memory (peak RSS, imports included) is its own:
 
 * ``built-in``: building the network itself (what a run on it loads);
 * ``write``: building it and ``save_graphml``;
-* ``stream``: ``load_graphml``, the streamed reader;
+* ``stream``: ``load_graphml``, the streamed reader (the network cache off);
+* ``to cache``: the same, the network cache on and empty (parse, then write the entry);
+* ``cached``: the same again, read from that entry (``networks.network_cache``);
 * ``networkx`` (with ``--old``): ``from_networkx(read_graphml(path))``, the reader
   before the streamed one (on the city about a minute and over 5 GB).
 
-With ``--old`` the two readers' networks are compared array by array (a digest
-of every node and edge array). Check ``uptime`` first: two cores are shared.
+The cached network is compared with the streamed one, and with ``--old`` the
+two readers' networks, array by array (a digest of every node and edge array).
+Check ``uptime`` first: two cores are shared.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def measure(mode: str, network: str, path: Path) -> dict:
     elif mode == "write":
         net = build()
         networks.save_graphml(net, path)
-    elif mode == "stream":
+    elif mode in ("stream", "to cache", "cached"):
         net = networks.load_graphml(path)
     else:
         net = networks.from_networkx(read_graphml(path), name=path.name.split(".")[0])
@@ -75,20 +78,25 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp:
         path = args.file or Path(tmp) / f"{args.network}.graphml"
-        modes = ["built-in"] + ([] if args.file else ["write"]) + ["stream"]
+        modes = ["built-in"] + ([] if args.file else ["write"]) + ["stream", "to cache", "cached"]
         modes += ["networkx"] if args.old else []
         rows = {}
         for mode in modes:
             cmd = [sys.executable, __file__, "--mode", mode, "--network", args.network]
+            cache = str(Path(tmp) / "cache") if mode in ("to cache", "cached") else "off"
             out = subprocess.run(
-                [*cmd, "--file", str(path)], check=True, capture_output=True, text=True
-            ).stdout
+                [*cmd, "--file", str(path)], check=True, capture_output=True, text=True,
+                env={**os.environ, "YINGJI_CACHE_DIR": cache},
+            ).stdout  # fmt: skip
             rows[mode] = row = json.loads(out.strip().splitlines()[-1])
             size = f", file {path.stat().st_size / 2**20:.0f} MB" if mode == "write" else ""
             print(
                 f"{mode:9s} {row['wall']:7.2f} s  peak RSS {row['rss'] / 2**30:5.2f} GB  "
                 f"({row['edges']:,} edges{size})"
             )
+    ratio = rows["cached"]["wall"] / rows["stream"]["wall"]
+    same = rows["cached"]["digest"] == rows["stream"]["digest"]
+    print(f"cached / stream: {ratio:.3f}; networks", "identical" if same else "DIFFERENT")
     if args.old:
         same = rows["stream"]["digest"] == rows["networkx"]["digest"]
         print("stream and networkx networks:", "identical" if same else "DIFFERENT")

@@ -28,6 +28,7 @@ from networks.graphml_columns import EDGE_FLOATS, NODE_FLOATS, typed_number, unt
 from networks.graphml_read import parse_graphml
 from networks.graphml_tables import compile_graphml
 from networks.i18n import _
+from networks.network_cache import cached_load
 from networks.roadnet import RoadNetwork
 
 
@@ -128,7 +129,12 @@ def load_graphml(
     """
     p = Path(path)
     check_readable(p)
-    net = compile_graphml(parse_graphml(p), p, speeds=speeds, name=p.name.split(".")[0])
+    name = p.name.split(".")[0]
+    if speeds:  # overrides may go unused, which the parse says: parse, and say it
+        net = compile_graphml(parse_graphml(p), p, speeds=speeds, name=name)
+    else:  # parsed once while the file stays the same (networks.network_cache)
+        net, _cached = cached_load(p, "graphml", None, lambda: compile_graphml(parse_graphml(p), p))
+        net.name = name or net.name
     note_source(net.cleaning, str(p))
     check_lengths(net, str(p))
     return net

@@ -26,6 +26,7 @@ from networks.credit import OSM_CREDIT
 from networks.errors import NetworkError
 from networks.filetypes import XML_SUFFIXES, check_readable, file_suffix
 from networks.i18n import _
+from networks.network_cache import cached_load
 from networks.places import PLACE_KINDS, places_from_xml, with_places
 from networks.roadnet import RoadNetwork
 from networks.speeds import DRIVABLE_HIGHWAYS
@@ -215,24 +216,32 @@ def load_osm(
     p = Path(path)
     check_readable(p)
     suffix = file_suffix(p)
-    places: list[dict[str, Any]] = []
-    if suffix == ".osm.pbf":
-        with tempfile.TemporaryDirectory() as tmp:
-            xml = Path(tmp) / "roads.osm"
-            _pbf_to_xml(p, xml)
-            graph = _graph_from_osm_xml(xml, places)
-    elif suffix in XML_SUFFIXES:
-        graph = _graph_from_osm_xml(p, places)
-    else:
+    if suffix != ".osm.pbf" and suffix not in XML_SUFFIXES:
         raise NetworkError(
             _("{path}: unknown road file type (expected .osm, .osm.bz2, .osm.gz, .osm.pbf)").format(
                 path=p
             )
         )
-    try:
-        net = from_networkx(graph, speeds=speeds, name=p.name.split(".")[0])
-    except NetworkError as exc:
-        raise NetworkError(f"{p}: {exc}") from exc
+
+    def parse() -> RoadNetwork:
+        places: list[dict[str, Any]] = []
+        if suffix == ".osm.pbf":
+            with tempfile.TemporaryDirectory() as tmp:
+                xml = Path(tmp) / "roads.osm"
+                _pbf_to_xml(p, xml)
+                graph = _graph_from_osm_xml(xml, places)
+        else:
+            graph = _graph_from_osm_xml(p, places)
+        try:
+            net = from_networkx(graph, speeds=speeds)
+        except NetworkError as exc:
+            raise NetworkError(f"{p}: {exc}") from exc
+        net.cleaning.attribution = OSM_CREDIT  # the ODbL's credit, whatever osmnx records
+        return with_places(net, places)
+
+    # Parsed once while the file stays the same (networks.network_cache); the name and the
+    # source its messages quote are this load's.
+    net, _cached = cached_load(p, "osm", speeds, parse)
+    net.name = p.name.split(".")[0] or net.name
     note_source(net.cleaning, str(p))
-    net.cleaning.attribution = OSM_CREDIT  # the ODbL's credit, whatever osmnx records
-    return with_places(net, places)
+    return net
