@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import csv
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -20,6 +22,17 @@ if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
     user = getattr(os, "getuid", lambda: "")()  # one cache per user (none on Windows)
     cache = Path(tempfile.gettempdir()) / f"yingji-tests-pyc{user}"
     os.environ.setdefault("PYTHONPYCACHEPREFIX", str(cache))
+# Loaded road networks (networks.network_cache) are kept for this run only, in a folder the
+# process that made it removes at exit (pytest-xdist's workers and the commands the tests
+# start share it): each file is parsed afresh once per run, never read from an older one.
+_NET_CACHE = "yingji-tests-networks-"
+_given = os.environ.get("YINGJI_CACHE_DIR", "")
+if _given.lower() not in ("off", "0") and not (
+    Path(_given).name.startswith(_NET_CACHE) and Path(_given).is_dir()
+):
+    _made = tempfile.mkdtemp(prefix=_NET_CACHE)
+    os.environ["YINGJI_CACHE_DIR"] = _made
+    atexit.register(shutil.rmtree, _made, ignore_errors=True)
 
 REPO = Path(__file__).resolve().parents[1]
 #: Real OpenStreetMap extracts (ODbL), kept outside the repository; CI has ../shared beside it.
