@@ -235,7 +235,7 @@ def write_report(
                 )
             )
         if len(points) > 1:
-            fig = plot_paired_differences(paired, m, labels=labels)
+            fig = plot_paired_differences(paired, m, labels=labels, baseline=labels[base.index])
             figures.append(
                 (
                     _("{metric}: paired differences").format(metric=metric_name(m)),
@@ -354,21 +354,24 @@ def _page(
         for m in metrics
     ]
     design = _table_html(
-        [point, *(factor_text(k) for k in keys), _("replications"), _("config hash")],
+        [point, *(factor_text(k) for k in keys), _("replications")],
         [
             [p.id, *(_fmt(level_text(k, p.values[k], among=levels[k])) for k in keys),
-             f"{done[p.index]}/{store.replications}", f"<code>{p.config_hash[:12]}</code>"]
+             f"{done[p.index]}/{store.replications}"]
             for p in points
         ],
     )  # fmt: skip
-    idx = {
-        (per_point["point"][i], per_point["metric"][i]): i for i in range(len(per_point["point"]))
-    }
-    baseline_mark = html.escape(_("{id} (baseline)"))
+    idx = {k: i for i, k in enumerate(zip(per_point["point"], per_point["metric"], strict=True))}
+
+    def row_head(p: StoredPoint) -> str:  # what the point is; under it the id files go by
+        text = texts[p.index]
+        text = _("{id} (baseline)").format(id=text) if p.index == base.index else text
+        return f"{html.escape(text)}<br><small>{html.escape(p.id)}</small>"
+
     means = _table_html(
         [point, *heads],
         [
-            [baseline_mark.format(id=p.id) if p.index == base.index else p.id]
+            [row_head(p)]
             + [
                 "{} <small>[{}, {}]</small>".format(
                     *map(
@@ -391,7 +394,7 @@ def _page(
     for p in points:
         if p.index == base.index:
             continue
-        cells = [p.id]
+        cells = [row_head(p)]
         for m in metrics:
             i = pidx[(p.index, m)]
             lo, hi = paired["ci_low"][i], paired["ci_high"][i]
@@ -417,7 +420,8 @@ def _page(
         for title, path in figures
     )
     labels = _table_html(
-        [point, _("design point")], [[p.id, html.escape(texts[p.index])] for p in points]
+        [point, _("design point"), _("config hash")],
+        [[p.id, html.escape(texts[p.index]), f"<code>{p.config_hash[:12]}</code>"] for p in points],
     )
     title = html.escape(str(both(man.get("experiment", "experiment"), man.get("name_zh"))))
     about = html.escape(str(both(man.get("description", ""), man.get("description_zh"))))
@@ -447,9 +451,7 @@ def _page(
         )
     )
     diffs_head = _html(
-        _("Paired differences against {id} ({label})"),
-        id=html.escape(base.id),
-        label=html.escape(texts[base.index]),
+        _("Paired differences against the baseline, {label}"), label=html.escape(texts[base.index])
     )
     redrawn = incident_factors(points)
     diffs_note = _html(

@@ -236,6 +236,7 @@ def plot_paired_differences(
     *,
     ax: Any = None,
     labels: Mapping[int, str] | None = None,
+    baseline: str | None = None,
 ) -> Any:
     """Paired differences of ``metric`` against the baseline, one CI bar per design point.
 
@@ -254,6 +255,9 @@ def plot_paired_differences(
     labels
         Design point (``point`` column) -> the text on its tick; the table's
         ``label`` where not given.
+    baseline
+        What the baseline is, for the title (its id, the table's ``baseline``,
+        where not given).
 
     Returns
     -------
@@ -280,15 +284,17 @@ def plot_paired_differences(
     ]
     ax.set_yticks(y, ticks, fontsize="small")
     ax.invert_yaxis()
-    base = paired["baseline"][rows[0]] if rows else ""
-    ax.set_xlabel(paired_axis_label(metric, base))
-    ax.set_title(_("Paired differences in {metric}").format(metric=metric_name(metric)))
+    if baseline is None:
+        baseline = str(paired["baseline"][rows[0]]) if rows else ""
+    ax.set_xlabel(paired_axis_label(metric))
+    title = _("Paired differences in {metric}").format(metric=metric_name(metric))
+    ax.set_title(f"{title}\n" + _("baseline: {label}").format(label=baseline), fontsize="medium")
     ax.grid(alpha=0.3, axis="x")
     return fig
 
 
-def paired_axis_label(metric: str, baseline: str) -> str:
-    """The axis label of the paired differences of ``metric`` against ``baseline``.
+def paired_axis_label(metric: str) -> str:
+    """The axis label of the paired differences of ``metric`` against the baseline.
 
     The unit comes last and once: a Chinese metric name that ends in its unit
     (``平均到场用时（分钟）``) loses it inside the sentence.
@@ -297,15 +303,13 @@ def paired_axis_label(metric: str, baseline: str) -> str:
     ----------
     metric
         The summary key.
-    baseline
-        The baseline point's id.
 
     Returns
     -------
     str
     """
     name = strip_unit(metric_name(metric), metric_unit(metric).unit)
-    text = _("{metric}: point - baseline {baseline}").format(metric=name, baseline=baseline)
+    text = _("{metric}: point - baseline").format(metric=name)
     return metric_axis_label(text, metric, difference=True)
 
 
@@ -411,7 +415,7 @@ def plot_response_cdf(
     fig, ax = _axes(ax, (6.5, 4.2))
     how, curves = response_cdfs(store, rows, measure=measure)
     texts = point_labels(store.points)
-    labels = {p.index: f"{p.id} {texts[p.index]}" for p in store.points}
+    labels = {p.index: texts[p.index] for p in store.points}  # read apart (design_labels)
     if len(curves) > _LEGEND_INSIDE:
         _distinct_colours(ax, len(curves))
     for point, (x, prob) in curves.items():

@@ -74,7 +74,7 @@ def test_report_is_self_contained_html(serial_run, capsys):
     # 2 metrics x (2 factors + paired differences) + the response-time CDF.
     assert page.count('src="data:image/png;base64,') == 7
     assert not re.search(r"""(src|href)=["'](?!data:)""", page)
-    assert "Paired differences against p001" in page
+    assert "Paired differences against the baseline, " in page
     per_point = read_table(serial_run / "analysis" / "points.csv")
     assert set(per_point["metric"]) >= {"compliance_arrival", "intervals_arrival_p90"}
     assert (serial_run / "figures" / "response_cdf.png").stat().st_size > 1000

@@ -98,7 +98,7 @@ def test_the_report_names_plans_by_file_and_keeps_the_paths_in_the_tables(plans,
         labels = point_labels(ResultStore.open(out).points)
         want = _shown()
         base = _("{key}={value}").format(key=factor_text("facilities.stations"), value=want[0])
-        head = _("Paired differences against {id} ({label})").format(id="p000", label=base)
+        head = _("Paired differences against the baseline, {label}").format(label=base)
     for text in want:
         assert text in page
     assert "proposed_stations.csv" not in page and "county_draft.csv" not in page
@@ -109,6 +109,40 @@ def test_the_report_names_plans_by_file_and_keeps_the_paths_in_the_tables(plans,
     points_csv = (out / "analysis" / "points.csv").read_text(encoding="utf-8")
     for plan in PLANS:
         assert f"facilities.stations={plan}" in points_csv
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_rows_read_by_plan_and_the_hash_is_in_the_appendix(plans, lang):
+    """A bureau quotes the tables: each row names its plan, its id under it; the config
+    hash is with the point labels at the end, not in the design table at the top."""
+    import html
+    import re
+
+    from experiments.design_labels import point_labels
+    from experiments.report_figures import plot_paired_differences
+    from experiments.tables import read_table
+
+    _spec, out = plans
+    with i18n.language(lang):
+        page = write_report(out).read_text(encoding="utf-8")
+        store = ResultStore.open(out)
+        labels = point_labels(store.points)
+        base = _("{id} (baseline)").format(id=labels[0])
+        hash_head, design_head = _("config hash"), _("Design")
+        fig = plot_paired_differences(
+            read_table(out / "analysis" / "paired.csv"), "arrival_mean",
+            labels=labels, baseline=labels[0],
+        )  # fmt: skip
+        axis, title = fig.axes[0].get_xlabel(), fig.axes[0].get_title()
+    sections = dict(re.findall(r"<h2>(.*?)</h2>(.*?)(?=<h2>|</body>)", page, re.S))
+    assert hash_head not in sections[design_head]
+    assert page.count(hash_head) == 1 and store.points[0].config_hash[:12] in page
+    # The means table and the paired table: every plan by name, then its id.
+    for p in store.points:
+        text = html.escape(base if p.index == 0 else labels[p.index])
+        cell = f"<td>{text}<br><small>{p.id}</small></td>"
+        assert page.count(cell) == (1 if p.index == 0 else 2), cell
+    assert "p000" not in axis and labels[0] in title
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

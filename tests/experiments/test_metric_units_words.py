@@ -26,7 +26,7 @@ def _labels(metric: str) -> list[tuple[str, str]]:
     return [
         (metric_axis_label(text, metric), u.unit),
         (metric_axis_label(text, metric, difference=True), u.diff_unit),
-        (paired_axis_label(metric, "p000"), u.diff_unit),
+        (paired_axis_label(metric), u.diff_unit),
     ]
 
 
