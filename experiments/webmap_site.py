@@ -19,6 +19,12 @@ from experiments.metric_units import share_text
 from networks.i18n import _
 
 
+def _weight(w: float) -> str:
+    """A demand weight as people read it: relative weights to 3 digits, counts whole."""
+    w = float(w)
+    return f"{w:,.0f}" if abs(w) >= 100 else f"{w:.3g}"
+
+
 def _thinned_note(kind: str, cell: float, shown: int, total: int) -> list[str]:
     if not cell:
         return []
@@ -78,7 +84,7 @@ def site_map_data(
     demand = [
         {"x": int(x), "y": int(y), "c": c, "v": round(float(m), 3) if np.isfinite(m) else None,
          "name": f"{m:.1f} {minute}" if np.isfinite(m) else "-",
-         "popup": [[_("demand"), f"{w:g}"],
+         "popup": [[_("demand"), _weight(w)],
                    [_("minutes to the nearest proposed site"),
                     f"{m:.1f}" if np.isfinite(m) else _("unreachable")]]}
         for (x, y), c, m, w in zip(xy, fill, minutes[rows], prob.weights[rows], strict=True)
@@ -107,7 +113,7 @@ def site_map_data(
                 {"x": int(x), "y": int(y), "g": groups.index(st), "name": shown[i],
                  "node": int(node), "status": st,
                  "popup": [[_("name"), shown[i]], [_("status"), _(LAYER_NAMES[st])],
-                           [_("demand served"), f"{table['demand_served'][i]:.6g}"],
+                           [_("demand served"), _weight(table["demand_served"][i])],
                            [_("of it within {minutes} min").format(minutes=f"{budget:g}"),
                             f"{table['demand_within_standard'][i]:.6g}"]]}
             )  # fmt: skip

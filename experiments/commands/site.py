@@ -20,7 +20,7 @@ from networks.i18n import N_, _
 DEMAND_SOURCES = {
     "scenario": N_("(scenario)"),
     "log": N_("(incident log)"),
-    "population": N_("(population)"),
+    "population": N_("(population proxy, relative weights)"),
     "nodes": N_("(nodes)"),
 }
 #: The sites of one tier, whatever the facility (a row of the account).

@@ -301,3 +301,15 @@ def test_a_dated_logs_map_runs_on_the_logs_clock(tmp_path):
     clock = round(int(first[11:13]) * 60 + int(first[14:16]) + int(first[17:19]) / 60)
     calls = [dict(p["popup"])["call"] for p in layer(data, "incidents")["points"]]
     assert min(calls) == f"day 1 {clock // 60:02d}:{clock % 60:02d}"  # not the scenario's 00:00
+
+
+@pytest.mark.parametrize(
+    ("weight", "shown"),
+    [(0.947359, "0.947"), (1.0, "1"), (110.22312523088289, "110"), (12345.6, "12,346"),
+     (0.0, "0")],
+)  # fmt: skip
+def test_demand_weights_read_as_people_read_them(weight, shown):
+    """A relative weight to three digits (not 0.947359), a head count whole (not 1.23e+04)."""
+    from experiments.webmap_site import _weight
+
+    assert _weight(weight) == shown
