@@ -33,6 +33,7 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib import metadata
@@ -232,15 +233,24 @@ def _network(data: Any) -> RoadNetwork:
     return RoadNetwork(nodes, edges, crs=meta["crs"], landmarks=marks, cleaning=cleaning)
 
 
+#: A temporary file older than this (seconds) was left by a load killed while writing.
+STALE_TMP_S = 3600.0
+
+
 def trim(folder: Path, max_bytes: int = MAX_BYTES) -> None:
-    """Remove the entries least recently used until the folder holds ``max_bytes`` or less."""
+    """Remove the entries least recently used until the folder holds ``max_bytes`` or less.
+
+    Temporary files a killed load left behind go too, once they are an hour old.
+    """
     entries = []
+    now = time.time()
     for p in folder.glob("*.npz"):
-        if p.name.startswith(TMP_PREFIX):
-            continue
         with contextlib.suppress(OSError):
             st = p.stat()
-            entries.append((st.st_mtime, st.st_size, p))
+            if not p.name.startswith(TMP_PREFIX):
+                entries.append((st.st_mtime, st.st_size, p))
+            elif now - st.st_mtime > STALE_TMP_S:
+                p.unlink()
     total = sum(size for _t, size, _p in entries)
     for _t, size, p in sorted(entries):
         if total <= max_bytes:

@@ -234,3 +234,14 @@ def test_trim_removes_the_least_recently_used_first(tmp_path):
     assert entries(tmp_path) == ["a.npz", "c.npz"]
     trim(tmp_path, max_bytes=10_000)
     assert entries(tmp_path) == ["a.npz", "c.npz"]
+
+
+def test_trim_removes_what_a_killed_load_left_once_it_is_old(tmp_path):
+    from networks.files import TMP_PREFIX
+
+    old, fresh = tmp_path / f"{TMP_PREFIX}1-ab-x.npz", tmp_path / f"{TMP_PREFIX}2-cd-y.npz"
+    for p in (old, fresh):
+        p.write_bytes(b"half")
+    os.utime(old, (1000, 1000))
+    trim(tmp_path)
+    assert not old.exists() and fresh.exists()  # one may still be being written
