@@ -133,7 +133,7 @@ def load_graphml(
     if speeds:  # overrides may go unused, which the parse says: parse, and say it
         net = compile_graphml(parse_graphml(p), p, speeds=speeds, name=name)
     else:  # parsed once while the file stays the same (networks.network_cache)
-        net, _cached = cached_load(p, "graphml", None, lambda: compile_graphml(parse_graphml(p), p))
+        net = cached_load(p, "graphml", None, lambda: compile_graphml(parse_graphml(p), p))
         net.name = name or net.name
     note_source(net.cleaning, str(p))
     check_lengths(net, str(p))

@@ -107,7 +107,7 @@ def cached_load(
     kind: str,
     speeds: Mapping[str, float] | None,
     load: Callable[[], RoadNetwork],
-) -> tuple[RoadNetwork, bool]:
+) -> RoadNetwork:
     """``load()``'s network for ``path``, from the cache if there, kept there if not.
 
     Parameters
@@ -123,27 +123,27 @@ def cached_load(
 
     Returns
     -------
-    tuple
-        The network and whether it came from the cache (the caller then sets
-        what depends on the file's name, and gives the load's warnings).
+    RoadNetwork
+        The network as the file gives it: the caller sets what depends on the
+        file's name and gives the load's warnings, whichever way it came.
     """
     folder = cache_dir()
     if folder is None:
-        return load(), False
+        return load()
     try:
         entry = folder / f"{entry_key(path, kind, speeds)}.npz"
     except OSError:  # unreadable now: the loader names the file in its error
-        return load(), False
+        return load()
     net = read_entry(entry)
     if net is not None:
         with contextlib.suppress(OSError):
             os.utime(entry)  # recently used: kept longest
-        return net, True
+        return net
     net = load()
     with contextlib.suppress(OSError):
         write_entry(entry, net)
         trim(folder)
-    return net, False
+    return net
 
 
 def _texts(arrays: dict[str, np.ndarray], key: str, values: np.ndarray) -> None:

@@ -241,7 +241,7 @@ def load_osm(
 
     # Parsed once while the file stays the same (networks.network_cache); the name and the
     # source its messages quote are this load's.
-    net, _cached = cached_load(p, "osm", speeds, parse)
+    net = cached_load(p, "osm", speeds, parse)
     net.name = p.name.split(".")[0] or net.name
     note_source(net.cleaning, str(p))
     return net
