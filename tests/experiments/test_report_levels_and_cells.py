@@ -93,7 +93,9 @@ def test_a_significant_tiny_difference_is_bold_with_its_digits(tmp_path):
         if pid == "p000":
             continue
         csv = [float(paired[k][i]) for k in ("diff", "ci_low", "ci_high")]
-        row = re.search(rf"<tr><td>{pid}</td>(.*?)</tr>", page.split("<h2>")[3]).group(1)
+        # A row leads with the point's label, its id under it.
+        head = rf"<tr><td>[^<]*<br><small>{pid}</small></td>"
+        row = re.search(rf"{head}(.*?)</tr>", page.split("<h2>")[3]).group(1)
         cell = re.sub(r"n=\d+", "", html.unescape(re.sub(r"<[^>]+>", " ", row)))
         shown = _numbers(cell)
         assert len(shown) == 3
