@@ -115,7 +115,7 @@ def site_map_data(
                  "popup": [[_("name"), shown[i]], [_("status"), _(LAYER_NAMES[st])],
                            [_("demand served"), _weight(table["demand_served"][i])],
                            [_("of it within {minutes} min").format(minutes=f"{budget:g}"),
-                            f"{table['demand_within_standard'][i]:.6g}"]]}
+                            _weight(table["demand_within_standard"][i])]]}
             )  # fmt: skip
         return {
             "groups": [{"label": _(LAYER_NAMES[s]), "colour": STATUS_STYLE[s][0],

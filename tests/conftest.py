@@ -19,9 +19,9 @@ os.environ["YINGJI_LANG"] = "en"
 # to write bytecode beside the sources, they would compile every one each time (a tenth of
 # such a test). Their bytecode goes to a cache outside the checkout instead.
 if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
-    user = getattr(os, "getuid", lambda: "")()  # one cache per user (none on Windows)
-    cache = Path(tempfile.gettempdir()) / f"yingji-tests-pyc{user}"
-    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(cache))
+    _user = getattr(os, "getuid", lambda: "")()  # one cache per user (none on Windows)
+    _pyc = Path(tempfile.gettempdir()) / f"yingji-tests-pyc{_user}"
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(_pyc))
 # Loaded road networks (networks.network_cache) are kept for this run only, in a folder the
 # process that made it removes at exit (pytest-xdist's workers and the commands the tests
 # start share it): each file is parsed afresh once per run, never read from an older one.
