@@ -30,6 +30,7 @@ The folder is ``YINGJI_CACHE_DIR`` if set (``off`` turns the cache off), else
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -55,11 +56,6 @@ MAX_BYTES = 2 * 1024**3
 #: Bumped when the layout of an entry changes.
 FORMAT = 1
 _OFF = {"", "0", "off", "no", "false", "none"}
-_NODE_COLUMNS = ("osmid", "x", "y", "lon", "lat")
-_EDGE_NUMBERS = ("u", "v", "length", "speed_kph")
-_EDGE_OPTIONAL = ("time_s", "closed")
-_TEXT_COLUMNS = ("highway", "name", "name_zh")
-_DROPPED_COLUMNS = ("osmid", "x", "y", "lon", "lat", "part", "sizes")
 
 
 def cache_dir() -> Path | None:
@@ -94,12 +90,10 @@ def loader_fingerprint() -> str:
 
 def entry_key(path: Path, kind: str, speeds: Mapping[str, float] | None) -> str:
     """The digest naming ``path``'s entry, loaded as ``kind`` with ``speeds``."""
-    h = hashlib.sha256(loader_fingerprint().encode())
-    h.update(json.dumps([kind, sorted((speeds or {}).items())]).encode())
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        content = hashlib.file_digest(fh, "sha256").hexdigest()
+    what = [loader_fingerprint(), kind, sorted((speeds or {}).items()), content]
+    return hashlib.sha256(json.dumps(what).encode()).hexdigest()
 
 
 def cached_load(
@@ -146,41 +140,52 @@ def cached_load(
     return net
 
 
-def _texts(arrays: dict[str, np.ndarray], key: str, values: np.ndarray) -> None:
-    """A text column as its distinct values and an index into them (a tenth of the bytes)."""
-    uniq, index = np.unique(np.asarray(values, dtype=str), return_inverse=True)
-    arrays[f"{key}.values"] = uniq
-    arrays[f"{key}.index"] = index.astype(np.int32)
+def _put(arrays: dict[str, np.ndarray], prefix: str, table: Any) -> None:
+    """Every column of a node, edge or dropped-node table that is there, by field name.
+
+    Text columns go as their distinct values and an index into them (a tenth of the
+    bytes); the edges' bends as their two arrays.
+    """
+    for f in dataclasses.fields(table):
+        value = getattr(table, f.name)
+        key = f"{prefix}.{f.name}"
+        if value is None:
+            continue
+        if isinstance(value, EdgeGeometry):
+            arrays[f"{key}.offsets"], arrays[f"{key}.xy"] = value.offsets, value.xy
+        elif value.dtype.kind == "U":
+            uniq, index = np.unique(value, return_inverse=True)
+            arrays[f"{key}.values"], arrays[f"{key}.index"] = uniq, index.astype(np.int32)
+        else:
+            arrays[key] = value
 
 
-def _untexts(data: Any, key: str) -> np.ndarray:
-    return data[f"{key}.values"][data[f"{key}.index"]]
+def _get(data: Any, prefix: str, cls: type) -> Any:
+    """The table of class ``cls`` that :func:`_put` wrote under ``prefix``."""
+    columns = {}
+    for f in dataclasses.fields(cls):
+        key = f"{prefix}.{f.name}"
+        if f"{key}.offsets" in data:
+            columns[f.name] = EdgeGeometry(data[f"{key}.offsets"], data[f"{key}.xy"])
+        elif f"{key}.index" in data:
+            columns[f.name] = data[f"{key}.values"][data[f"{key}.index"]]
+        elif key in data:
+            columns[f.name] = data[key]
+    return cls(**columns)
 
 
 def write_entry(entry: Path, net: RoadNetwork) -> None:
     """Write ``net`` (a network as loaded, undisrupted) to ``entry``, atomically."""
-    nodes, edges, clean = net.nodes, net.edges, net.cleaning
+    clean = net.cleaning
     arrays: dict[str, np.ndarray] = {}
-    for col in _NODE_COLUMNS:
-        arrays[f"nodes.{col}"] = getattr(nodes, col)
-    for col in _EDGE_NUMBERS:
-        arrays[f"edges.{col}"] = getattr(edges, col)
-    for col in _EDGE_OPTIONAL:
-        if getattr(edges, col) is not None:
-            arrays[f"edges.{col}"] = getattr(edges, col)
-    for col in _TEXT_COLUMNS:
-        if getattr(edges, col) is not None:
-            _texts(arrays, f"edges.{col}", getattr(edges, col))
-    if edges.geometry is not None:
-        arrays["geometry.offsets"] = edges.geometry.offsets
-        arrays["geometry.xy"] = edges.geometry.xy
+    _put(arrays, "nodes", net.nodes)
+    _put(arrays, "edges", net.edges)
+    if clean.dropped is not None:
+        _put(arrays, "dropped", clean.dropped)
     marks = net.landmarks
     arrays["landmarks.node"] = np.asarray([m.node for m in marks], dtype=np.int64)
     for col in ("name", "kind", "name_zh"):
         arrays[f"landmarks.{col}"] = np.asarray([getattr(m, col) for m in marks], dtype=str)
-    if clean.dropped is not None:
-        for col in _DROPPED_COLUMNS:
-            arrays[f"dropped.{col}"] = getattr(clean.dropped, col)
     meta = {
         "format": FORMAT,
         "crs": net.crs,
@@ -207,15 +212,6 @@ def _network(data: Any) -> RoadNetwork:
     meta = json.loads(str(data["meta"]))
     if meta["format"] != FORMAT:
         raise ValueError("another format")
-    nodes = NodeTable(*(data[f"nodes.{col}"] for col in _NODE_COLUMNS))
-    optional = {c: data[f"edges.{c}"] for c in _EDGE_OPTIONAL if f"edges.{c}" in data}
-    texts = {c: _untexts(data, f"edges.{c}") for c in _TEXT_COLUMNS if f"edges.{c}.index" in data}
-    geometry = None
-    if "geometry.offsets" in data:
-        geometry = EdgeGeometry(data["geometry.offsets"], data["geometry.xy"])
-    edges = EdgeTable(
-        *(data[f"edges.{col}"] for col in _EDGE_NUMBERS), **texts, **optional, geometry=geometry
-    )
     marks = [
         Landmark(int(n), str(name), str(kind), str(zh))
         for n, name, kind, zh in zip(
@@ -226,11 +222,12 @@ def _network(data: Any) -> RoadNetwork:
             strict=True,
         )  # fmt: skip
     ]
-    dropped = None
-    if "dropped.osmid" in data:
-        dropped = DroppedNodes(*(data[f"dropped.{col}"] for col in _DROPPED_COLUMNS))
+    dropped = _get(data, "dropped", DroppedNodes) if "dropped.osmid" in data else None
     cleaning = CleaningReport(*meta["cleaning"], dropped=dropped, attribution=meta["attribution"])
-    return RoadNetwork(nodes, edges, crs=meta["crs"], landmarks=marks, cleaning=cleaning)
+    return RoadNetwork(
+        _get(data, "nodes", NodeTable), _get(data, "edges", EdgeTable), crs=meta["crs"],
+        landmarks=marks, cleaning=cleaning,
+    )  # fmt: skip
 
 
 #: A temporary file older than this (seconds) was left by a load killed while writing.
