@@ -12,6 +12,7 @@ from experiments.commands import argtypes
 from networks.errors import ConfigError
 from networks.i18n import _, pad, width
 from networks.synthetic import MAX_GRID, MAX_TOWNSHIPS, MAX_VILLAGES, synthetic_county
+from networks.synthetic_city import MAX_COUNTIES, MAX_COUNTY_GRID
 
 #: ``yingji demo``'s root seed and replications unless the command line changes them.
 DEMO_SEED = 2024
@@ -24,8 +25,17 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
     if getattr(args, "synthetic", None):
         # Sizes not given keep the generator's own defaults (the city's are not the county's).
         sizes = {k: getattr(args, k) for k in ("townships", "villages", "grid")}
+        city_only = {k: getattr(args, k, None) for k in ("counties", "county_grid")}
         if args.synthetic == "city":
+            sizes.update(city_only)
             _check_city_sizes(sizes)
+        elif any(v is not None for v in city_only.values()):
+            given = next(k for k, v in city_only.items() if v is not None)
+            raise ConfigError(
+                _(
+                    "argument --{option}: only the synthetic city has counties (--synthetic city)"
+                ).format(option=given.replace("_", "-"))
+            )
         make = synthetic_city if args.synthetic == "city" else synthetic_county
         return make(seed=args.seed, **{k: v for k, v in sizes.items() if v is not None})
     if getattr(args, "osm", None):
@@ -38,21 +48,21 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
 def _check_city_sizes(sizes: dict[str, int | None]) -> None:
     """Refuse a size outside the city's bounds, naming the option (argparse checks the county's).
 
-    The bounds are the generator's own: its grid limit, and at least one township
-    for each of its default counties (the command line has no ``--counties``).
+    The bounds are the generator's own: its grid limits, and at least one township
+    for each county (the counties given, or the generator's default).
     """
     from networks.synthetic_city import MAX_CITY_GRID
     from scenarios.validate import check_int
 
-    counties = _generator_defaults()["city"]["counties"]
+    counties = sizes.get("counties") or _generator_defaults()["city"]["counties"]
     bounds = {"townships": (counties, MAX_TOWNSHIPS), "grid": (2, MAX_CITY_GRID)}
     for name, (lo, hi) in bounds.items():
-        if sizes[name] is not None:
+        if sizes.get(name) is not None:
             check_int(
                 sizes[name],
                 lambda message, name=name: ConfigError(
                     _("argument --{option} of the synthetic city: {message}").format(
-                        option=name, message=message
+                        option=name.replace("_", "-"), message=message
                     )
                 ),
                 lo=lo,
@@ -295,6 +305,18 @@ def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None
         help=_("streets per side of the county seat's grid, of the city centre's in the city "
                "(default: {county} in the county, {city} in the city)"
                ).format(county=county["grid"], city=city["grid"]),
+    )  # fmt: skip
+    # The city's own sizes (refused for the county, which has none).
+    p.add_argument(
+        "--counties",
+        type=argtypes.integer(1, MAX_COUNTIES),
+        help=_("counties of the synthetic city (default {city})").format(city=city["counties"]),
+    )
+    p.add_argument(
+        "--county-grid",
+        type=argtypes.integer(2, MAX_COUNTY_GRID),
+        help=_("streets per side of each county seat's grid in the synthetic city "
+               "(default {city})").format(city=city["county_grid"]),
     )  # fmt: skip
 
 

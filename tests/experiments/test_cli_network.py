@@ -31,12 +31,18 @@ def test_network_build_synthetic_city_keeps_its_counties(tmp_path, capsys):
     from networks import load_network
 
     out = tmp_path / "city.graphml"
-    assert main(["network", "build", "--synthetic", "city", "--townships", "12",
-                 "--villages", "30", "--grid", "20", "-o", str(out)]) == 0  # fmt: skip
+    assert main(["network", "build", "--synthetic", "city", "--counties", "3", "--townships",
+                 "5", "--villages", "30", "--grid", "20", "--county-grid", "8",
+                 "-o", str(out)]) == 0  # fmt: skip
     net = load_network(out)
     kinds = [lm.kind for lm in net.landmarks]
-    assert kinds.count("city") == 1 and kinds.count("county") == 10
-    assert kinds.count("township") == 12 and kinds.count("village") == 30
+    assert kinds.count("city") == 1 and kinds.count("county") == 3
+    assert kinds.count("township") == 5 and kinds.count("village") == 30
+    # The city's sizes given on the command line are the ones built (the grids by node count).
+    from networks import synthetic_city
+
+    small = synthetic_city(counties=3, townships=5, villages=30, grid=20, county_grid=8)
+    assert net.n_nodes == small.n_nodes
     # Sizes not given keep the county's own defaults, not the city's.
     county = tmp_path / "county.graphml"
     assert main(["network", "build", "--synthetic", "county", "-o", str(county)]) == 0

@@ -30,25 +30,33 @@ def _run(*argv: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(
-    ("option", "value"),
+    ("kind", "option", "value", "more"),
     [
-        ("--grid", str(MAX_CITY_GRID + 1)),  # within the county's bounds, not the city's
-        ("--townships", "5"),  # fewer than the city's ten counties
+        ("city", "--grid", str(MAX_CITY_GRID + 1), ()),  # the county's bounds, not the city's
+        ("city", "--townships", "5", ()),  # fewer than the city's ten counties
+        ("city", "--townships", "3", ("--counties", "4")),  # fewer than the counties given
+        ("county", "--counties", "3", ()),  # the county has no counties
+        ("county", "--county-grid", "8", ()),
     ],
 )
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_city_size_out_of_bounds_is_one_line_exit_2(
-    tmp_path: Path, option: str, value: str, lang: str
+    tmp_path: Path, kind: str, option: str, value: str, more: tuple[str, ...], lang: str
 ) -> None:
     assert MAX_CITY_GRID < MAX_GRID  # otherwise argparse's county bounds already catch it
     out = tmp_path / "c.graphml"
     code, _out, err = _run(
-        "--lang", lang, "network", "build", "--synthetic", "city", option, value, "-o", str(out)
-    )
+        "--lang", lang, "network", "build", "--synthetic", kind, option, value, *more,
+        "-o", str(out),
+    )  # fmt: skip
     assert code == 2
     assert "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
-    assert option in err and value in err
+    assert option in err
+    if kind == "city":
+        assert value in err
+    if lang == "zh":
+        assert HAN.search(err)
     assert not out.exists()
 
 
