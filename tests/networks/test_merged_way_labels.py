@@ -44,8 +44,10 @@ def test_a_merged_ways_class_is_the_one_its_speed_came_from_whatever_the_order()
 
 @pytest.mark.skipif(not EXTRACT.exists(), reason="the shipped extract is not in this checkout")
 def test_the_shipped_extract_reads_the_same_labels_under_any_hash_seed():
+    # Two seeds: the extract merges hundreds of ways, so a label that followed set or
+    # dict order would differ between any two of them.
     digests = set()
-    for seed in ("1", "2", "3"):
+    for seed in ("1", "2"):
         # Parsed each time: an entry of the network cache would give the first seed's labels.
         env = {**os.environ, "PYTHONHASHSEED": seed, "YINGJI_CACHE_DIR": "off"}
         out = subprocess.run(
