@@ -224,9 +224,13 @@ def _level_tables(r: Reader) -> dict[str, str]:
 def _names(r: Reader, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     """A list of names from ``allowed`` (its record's default when left out)."""
     v = r.get(key, WARNINGS[key].default)
-    if not isinstance(v, list) or any(not isinstance(x, str) or x not in allowed for x in v):
-        raise r.error(key, _("expected a list of names from: {names}").format(
-            names=", ".join(allowed)))  # fmt: skip
+    if not isinstance(v, list):
+        raise r.error(key, _("expected a list of names from: {names}, got {value!r}").format(
+            names=", ".join(allowed), value=v))  # fmt: skip
+    for x in v:  # the name that is wrong, not only the list it is in
+        if not isinstance(x, str) or x not in allowed:
+            raise r.error(key, _("{value!r} is not one of {choices}").format(
+                value=x, choices=", ".join(allowed)))  # fmt: skip
     return tuple(v)
 
 

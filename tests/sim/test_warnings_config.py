@@ -72,6 +72,18 @@ def test_a_mistake_names_its_key(warnings, key):
 
 
 @pytest.mark.parametrize(
+    ("value", "shown"),
+    [(["county", "village"], "'village'"), (["county", 3], "3"), ("county", "'county'")],
+)
+def test_a_bad_tier_list_names_the_entry_that_is_wrong(value, shown):
+    with pytest.raises(ConfigError) as exc:
+        _config({"stage_from": value})
+    text = str(exc.value)
+    assert shown in text and "township" in text  # what is wrong, and what would do
+    assert "'county'," not in text  # not the whole list echoed back when one entry is wrong
+
+
+@pytest.mark.parametrize(
     ("table", "key"),
     [("[warnings]\nlead_h = -6\n", "warnings.lead_h"),
      ("[warnings.amber]\nstage_share = 0.5\n", "warnings.amber")],
