@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,8 +181,17 @@ def _manifest_problem(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
-    """Say what makes two manifests different experiments."""
+def difference(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    configs: Callable[[str], tuple[Any, Any]] | None = None,
+) -> str:
+    """Say what makes two manifests different experiments.
+
+    ``configs(id)``, if given, returns a design point's run config as stored there
+    and as it is now (plain data; ``None`` where unreadable), so that a changed
+    point is named by the first config key that differs, not by its hash alone.
+    """
     if old.get("package_version") != new["package_version"]:
         return _("package version {there} there, {now} now").format(
             there=old.get("package_version"), now=new["package_version"]
@@ -204,10 +213,44 @@ def difference(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
         return changed
     for pa, pb, hold in zip(a, b, old["points"], strict=True):
         if pa != pb:
+            changed = changed_key(*configs(hold["id"])) if configs is not None else None
+            if changed is not None:
+                key, there, now = changed
+                return _("design point {id}: {key} is {there} there, {now} now").format(
+                    id=hold["id"], key=key, there=there, now=now
+                )
             return _("design point {id} config hash {there} there, {now} now").format(
                 id=hold["id"], there=pa[:12], now=pb[:12]
             )
     return _("different identity")  # pragma: no cover
+
+
+def changed_key(there: Any, now: Any, at: str = "") -> tuple[str, str, str] | None:
+    """The first dotted key whose value differs between two configs, with both values.
+
+    Values as JSON (a key set on one side only reads "not set"); ``None`` if the
+    two are equal or either is not a table.
+    """
+    if not (isinstance(there, Mapping) and isinstance(now, Mapping)):
+        return None
+    for key in sorted(set(there) | set(now), key=str):
+        name = f"{at}.{key}" if at else str(key)
+        a, b = there.get(key, _UNSET), now.get(key, _UNSET)
+        if a == b:
+            continue
+        inner = changed_key(a, b, name)
+        if inner is not None:
+            return inner
+        return name, _shown(a), _shown(b)
+    return None
+
+
+#: A key one config sets and the other does not.
+_UNSET = object()
+
+
+def _shown(value: Any) -> str:
+    return _("not set") if value is _UNSET else json.dumps(value, ensure_ascii=False)
 
 
 def _input_change(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:

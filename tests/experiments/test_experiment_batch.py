@@ -237,7 +237,7 @@ def test_an_extension_killed_early_leaves_no_summary_of_the_smaller_experiment(t
         (
             {"base": {"network": {"synthetic": "county", "seed": 3},
                       "policy": {"name": "nearest_available"}}},
-            "design point p000 config hash",
+            "design point p000: network.seed is 0 there, 3 now",  # the key, not a hash
         ),
     ],
 )  # fmt: skip
@@ -249,6 +249,28 @@ def test_a_different_experiment_in_the_same_folder_is_refused(tmp_path, change, 
         run_experiment(make_spec(tmp_path, replications=1, **change), out, replicate=fake_replicate)
     assert "never mixed" in str(info.value)
     assert sorted(p.name for p in (out / "runs").rglob("*")) == before
+
+
+def test_a_changed_point_without_its_stored_config_is_named_by_its_hash(tmp_path):
+    out = tmp_path / "out"
+    run_experiment(make_spec(tmp_path, replications=1), out, replicate=fake_replicate)
+    (out / "points" / "p000.json").write_text("{", encoding="utf-8")  # damaged by hand
+    change = {"base": {"network": {"synthetic": "county", "seed": 3},
+                       "policy": {"name": "nearest_available"}}}  # fmt: skip
+    with pytest.raises(ConfigError, match="design point p000 config hash [0-9a-f]{12} there"):
+        run_experiment(make_spec(tmp_path, replications=1, **change), out, replicate=fake_replicate)
+
+
+def test_changed_key_names_the_first_differing_leaf():
+    from experiments.manifest import changed_key
+
+    there = {"run": {"travel_noise": 0.1, "seed": 1}, "policy": {"name": "a"}}
+    assert changed_key(there, there) is None
+    assert changed_key(there, {**there, "run": {"travel_noise": 0.2, "seed": 1}}) == (
+        "run.travel_noise", "0.1", "0.2")  # fmt: skip
+    assert changed_key(there, {**there, "duty": {"receiving": "county"}}) == (
+        "duty", "not set", '{"receiving": "county"}')  # fmt: skip
+    assert changed_key(there, {**there, "policy": {"name": "甲"}})[2] == '"甲"'  # as written
 
 
 def test_another_replication_function_is_another_experiment(tmp_path):
