@@ -215,11 +215,16 @@ def format_evaluation(evaluation: Any) -> str:
     ±100 points).
     """
     from experiments.analysis import metric_text
-    from experiments.metric_units import clip_to_unit, metric_unit
-    from experiments.siting.evaluate import verdict_text
+    from experiments.metric_units import clip_to_unit, metric_unit, with_unit
+    from experiments.siting.evaluate import verdict_text, waiting_note
 
     t = evaluation.table()
-    names = [metric_text(m) for m in t["metric"]]
+    # Each name with its unit (minutes, teams, ...); a share's values carry their "%".
+    names = [
+        metric_text(m) if metric_unit(m).unit == "%" else with_unit(metric_text(m),
+                                                                    metric_unit(m).unit)
+        for m in t["metric"]
+    ]  # fmt: skip
     rows = []
     fewer = False
     for i, m in enumerate(t["metric"]):
@@ -259,7 +264,11 @@ def format_evaluation(evaluation: Any) -> str:
     if fewer:
         lines.append("  " + _("(n=…): the pairs with data; the other replications had nothing "
                               "to measure for that metric"))  # fmt: skip
-    for warning in (evaluation_warning(evaluation), served_warning(evaluation)):
+    for warning in (
+        evaluation_warning(evaluation),
+        served_warning(evaluation),
+        waiting_note(evaluation),
+    ):
         if warning:
             lines.append("  " + warning)
     return "\n".join(lines)

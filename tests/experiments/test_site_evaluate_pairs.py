@@ -16,7 +16,7 @@ import pytest
 
 from experiments.commands.site import evaluation_warning, format_evaluation
 from experiments.outputs import replications_needed
-from experiments.siting.evaluate import Evaluation, supply_metrics
+from experiments.siting.evaluate import Evaluation, first_drive, supply_metrics, waiting_note
 from experiments.siting.plots import plot_evaluation
 from sim.warning_summary import supply_delivery, warning_summary
 
@@ -141,3 +141,49 @@ def test_the_plot_names_the_pairs_of_a_metric_with_fewer(evaluation):
     assert "(n=" not in fig.axes[2].get_ylabel()
     assert "up to 6" in fig.axes[0].get_title()
     plt.close(fig)
+
+
+def test_the_first_drive_is_the_drive_of_the_team_that_arrived_first():
+    # Incident 0: team A (drive 30) arrives at 40, team B (drive 5) at 20: B's 5 counts.
+    # Incident 1: one team, drive 12. Incident 2: nobody arrived.
+    rec = SimpleNamespace(
+        incidents={"first_arrival": np.array([20.0, 15.0, nan])},
+        dispatches={
+            "incident": np.array([0, 0, 1, 2]),
+            "arrival": np.array([40.0, 20.0, 15.0, nan]),
+            "travel": np.array([30.0, 5.0, 12.0, 50.0]),
+        },
+    )
+    assert first_drive(rec) == pytest.approx((5.0 + 12.0) / 2)
+    rec.incidents["first_arrival"][:] = nan
+    assert math.isnan(first_drive(rec))
+
+
+def _waits(arrival: float, drive: float) -> Evaluation:
+    a = np.full(R, arrival)
+    return Evaluation(
+        metrics=("intervals_arrival_mean",),
+        current={"intervals_arrival_mean": a},
+        proposed={"intervals_arrival_mean": a * 0.5},
+        replications=R,
+        drive={"current": np.full(R, drive), "proposed": np.full(R, drive)},
+    )
+
+
+@pytest.mark.parametrize(
+    ("arrival", "drive", "said"),
+    [(1345.0, 17.0, True), (45.0, 5.0, False), (200.0, 90.0, False)],
+    ids=["waiting", "within-an-hour", "mostly-driving"],
+)
+def test_the_table_says_where_an_arrival_of_hours_goes(arrival, drive, said):
+    text = format_evaluation(_waits(arrival, drive))
+    note = waiting_note(_waits(arrival, drive))
+    assert (note is not None) == said
+    if said:
+        assert note in text and f"{arrival:.0f}" in note and f"{drive:.0f}" in note
+
+
+def test_time_and_count_metrics_are_named_with_their_unit(evaluation):
+    text = format_evaluation(evaluation)
+    assert "intervals_arrival_mean (min)" in _row(text, "intervals_arrival_mean")
+    assert "compliance_arrival (" not in text  # a share's values carry their %

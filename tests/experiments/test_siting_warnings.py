@@ -160,6 +160,7 @@ def test_format_evaluation_shows_shares_in_percent_minutes_and_counts_plainly():
     assert "55.12" in lines[3] and "%" not in lines[3]
     # Teams are counted: a count every replication agrees on prints whole, a mean with two
     # decimals; so does the difference 1.5 [-4.85, 7.85] of two pairs.
-    cells = lines[4].split()
-    assert cells[1:4] == ["2", "3.50", "1.50"]
+    name, rest = lines[4].split(")", 1)
+    assert name.split() == ["warning_teams_staged", "(teams"]  # named with its unit
+    assert rest.split()[:3] == ["2", "3.50", "1.50"]
     assert "2.00" not in lines[4]
