@@ -306,6 +306,7 @@ def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
     if fig.get_layout_engine() is not None:
         fig.draw_without_rendering()  # constrained layout: the axes' final place and size
     ax.apply_aspect()  # the axes' final box, which an equal aspect sets only when drawn
+    spread_labels(ax)  # the names where they will stay, before a corner is judged by them
 
     def shown(xy: Any) -> np.ndarray:
         if xy is None:
@@ -385,6 +386,56 @@ def label_nodes(
             )
         )
     return out
+
+
+#: Where a node's name may stand, in points from the node, nearest first: beside it,
+#: then below, then further above and below (the side the label began on is tried first).
+_OFFSETS = ((5, 4), (5, -12), (5, 14), (5, -22), (5, 24), (5, -32), (5, 34), (5, -42))
+
+
+def spread_labels(ax: Any) -> None:
+    """Move the names :func:`label_nodes` wrote so that no two cover each other.
+
+    Greedy, top of the map first: each name takes the first place beside its node
+    (:data:`_OFFSETS`, on its own side, then the other) that overlaps no name
+    already placed and stays inside the axes; where every place overlaps, the
+    one that overlaps least. Call it when the axes have their final size (the
+    boxes are measured as drawn): :func:`place_legend` does.
+    """
+    names = [t for t in ax.texts if t.get_gid() == "node-label" and t.get_visible()]
+    if len(names) < 2:
+        return
+    frame = ax.get_window_extent()
+    names.sort(key=lambda t: (-t.xy[1], t.xy[0]))  # data coordinates: top, then left
+    placed: list[Any] = []
+    for text in names:
+        side = -1 if text.get_ha() == "right" else 1
+        tries = [(side * dx, dy) for dx, dy in _OFFSETS] + [(-side * dx, dy) for dx, dy in _OFFSETS]
+        best = None
+        for k, (dx, dy) in enumerate(tries):
+            text.xyann = (dx, dy)
+            text.set_ha("left" if dx > 0 else "right")
+            box = text.get_window_extent()
+            covered = sum(_area(box, other) for other in placed)
+            outside = not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+                           and box.y1 <= frame.y1)  # fmt: skip
+            cost = (covered > 0 or outside, covered, outside, k)
+            if best is None or cost < best[0]:
+                best = (cost, (dx, dy), box)
+            if not cost[0]:
+                break
+        assert best is not None
+        (dx, dy), box = best[1], best[2]
+        text.xyann = (dx, dy)
+        text.set_ha("left" if dx > 0 else "right")
+        placed.append(box)
+
+
+def _area(a: Any, b: Any) -> float:
+    """The area two boxes share (display units)."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
 
 
 def _pairs(labels: Mapping[int, str] | Sequence[tuple[int, str]] | None) -> list[tuple[int, str]]:

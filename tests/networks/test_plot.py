@@ -159,3 +159,30 @@ def test_the_legend_is_placed_with_the_osm_credit_already_drawn(monkeypatch):
     fig = plot.plot_network(net, layers={"stations": np.array([0])})
     assert seen and "© OpenStreetMap contributors" in seen[-1]
     plt.close(fig)
+
+
+def _crowded_names(monkeypatch=None):
+    """A county map with six long names on nodes a few hundred metres apart; their boxes."""
+    from networks import synthetic_county
+
+    net = synthetic_county()
+    town = next(lm.node for lm in net.landmarks if lm.kind == "township")
+    d = np.hypot(net.nodes.x - net.nodes.x[town], net.nodes.y - net.nodes.y[town])
+    near = [int(n) for n in np.argsort(d)[:6]]
+    assert d[near[-1]] < 600  # crowded at the scale of a county map
+    names = {n: f"Township Station No. {k}" for k, n in enumerate(near)}
+    fig = plot_network(net, layers={"stations": near}, labels=names)
+    fig.canvas.draw()
+    boxes = [t.get_window_extent() for t in fig.axes[0].texts if t.get_gid() == "node-label"]
+    plt.close(fig)
+    return boxes
+
+
+def test_names_of_nearby_stations_do_not_cover_each_other(monkeypatch):
+    boxes = _crowded_names()
+    assert len(boxes) == 6
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    # Without spreading them they would: the test is of the spreading.
+    monkeypatch.setattr("networks.plot.spread_labels", lambda ax: None)
+    piled = _crowded_names()
+    assert any(a.overlaps(b) for i, a in enumerate(piled) for b in piled[i + 1 :])
