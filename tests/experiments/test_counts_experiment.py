@@ -122,6 +122,7 @@ def test_site_evaluation_counts_a_left_out_count_as_zero(monkeypatch):
     runs = [[_Result(s) for s in siting] for siting in per_siting]
     monkeypatch.setattr(rp, "run_paired", lambda *a, **k: runs)
     monkeypatch.setattr(ev, "supply_metrics", lambda *a, **k: {})
+    monkeypatch.setattr(ev, "first_drive", lambda *a: float("nan"))  # no records here
     out = ev.evaluate_siting(
         None, None, None, facility="depots", replications=3, metrics=(COUNT, SHARE)
     )
