@@ -28,6 +28,7 @@ from experiments.design_labels import (
     metric_text,
     point_text,
 )
+from experiments.metric_units import table_unit
 from networks.errors import ConfigError
 from networks.i18n import _
 
@@ -253,21 +254,20 @@ def point_intervals(
     -------
     dict
         Columns ``point, point_id, label``, one per factor (its level at the
-        point), then ``metric, n, mean, sd, level, ci_low, ci_high`` (``level``: the
-        confidence level of the interval), rows ordered by point then metric order.
+        point), then ``metric, unit, n, mean, sd, level, ci_low, ci_high`` (``unit``:
+        :func:`~experiments.metric_units.table_unit`; ``level``: the confidence level
+        of the interval), rows ordered by point then metric order.
     """
-    names = ("point", "point_id", "label", "metric", "n", "mean", "sd", "level", "ci_low")
-    cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_high")}
+    names = ("point", "point_id", "label", "metric", "unit", "n", "mean", "sd", "level")
+    cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_low", "ci_high")}
     per_metric = {m: _by_point(rows, m) for m in metrics}
     for p in points:
         for m in metrics:
             values = list(per_metric[m].get(p.index, {}).values())
             iv = mean_ci(values, level=level)
-            for k, v in zip(
-                cols,
-                (p.index, p.id, p.label, m, iv.n, iv.mean, iv.sd, level, iv.low, iv.high),
-                strict=True,
-            ):
+            row = (p.index, p.id, p.label, m, table_unit(m), iv.n, iv.mean, iv.sd, level,
+                   iv.low, iv.high)  # fmt: skip
+            for k, v in zip(cols, row, strict=True):
                 cols[k].append(v)
     return _with_factors(cols, points, len(metrics))
 
@@ -288,12 +288,13 @@ def paired_intervals(
     -------
     dict
         Columns ``point, point_id, label``, one per factor (its level at the
-        point), then ``metric, baseline, n, diff, level, ci_low, ci_high, t,
-        p_value`` (``level``: the confidence level of the interval), rows ordered
-        by metric then point.
+        point), then ``metric, unit, baseline, n, diff, level, ci_low, ci_high, t,
+        p_value`` (``unit`` as in :func:`point_intervals`, the difference's too;
+        ``level``: the confidence level of the interval), rows ordered by metric
+        then point.
     """
-    names = ("point", "point_id", "label", "metric", "baseline", "n", "diff", "level", "ci_low")
-    cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_high", "t", "p_value")}
+    names = ("point", "point_id", "label", "metric", "unit", "baseline", "n", "diff", "level")
+    cols: dict[str, list[Any]] = {k: [] for k in (*names, "ci_low", "ci_high", "t", "p_value")}
     base_id = next(p.id for p in points if p.index == baseline)
     for m in metrics:
         by_point = _by_point(rows, m)
@@ -302,8 +303,8 @@ def paired_intervals(
             mine = by_point.get(p.index, {})
             common = sorted(set(mine) & set(base))
             iv = paired_ci([mine[r] for r in common], [base[r] for r in common], level=level)
-            values = (p.index, p.id, p.label, m, base_id, iv.n, iv.mean, level, iv.low,
-                      iv.high, iv.t, iv.p_value)  # fmt: skip
+            values = (p.index, p.id, p.label, m, table_unit(m), base_id, iv.n, iv.mean, level,
+                      iv.low, iv.high, iv.t, iv.p_value)  # fmt: skip
             for k, v in zip(cols, values, strict=True):
                 cols[k].append(v)
     return _with_factors(cols, points, len(metrics), by_metric=True)

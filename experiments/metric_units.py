@@ -125,6 +125,17 @@ def metric_unit(metric: str) -> MetricUnit:
     return MetricUnit()
 
 
+def table_unit(metric: str) -> str:
+    """The unit of a metric's values in a machine table (a ``unit`` column).
+
+    ``share`` for a share, which the tables keep as a fraction (0.9, not 90 %; a
+    difference of shares is a difference of fractions), else the metric's unit
+    (``min``, ``incidents``, ``teams``...), or ``""`` when its key says none.
+    """
+    unit = metric_unit(metric).unit
+    return "share" if unit == "%" else unit
+
+
 def unit_text(unit: str) -> str:
     """A unit (``MetricUnit.unit``) as a person reads it after a number, in the language in use.
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from experiments.analysis import mean_ci, paired_ci
 from experiments.config import Region, RunConfig
+from experiments.metric_units import table_unit
 from networks.i18n import N_, _
 from networks.seeds import SeedLike
 
@@ -208,9 +209,10 @@ class Evaluation:
         Returns
         -------
         dict of lists
-            Columns ``metric, n, current, current_low, current_high, proposed,
+            Columns ``metric, unit, n, current, current_low, current_high, proposed,
             proposed_low, proposed_high, diff, diff_low, diff_high, p_value,
-            verdict``: ``n`` is the pairs the difference rests on (replications
+            verdict``: ``unit`` is :func:`~experiments.metric_units.table_unit`
+            (``share``: a fraction), ``n`` is the pairs the difference rests on (replications
             where the metric was measured under both sitings; fewer than
             :attr:`replications` when some had nothing to measure), ``verdict``
             ``better``, ``worse`` or ``no clear difference`` (the interval of the
@@ -220,7 +222,7 @@ class Evaluation:
         cols: dict[str, list[Any]] = {
             k: []
             for k in (
-                "metric", "n", "current", "current_low", "current_high", "proposed",
+                "metric", "unit", "n", "current", "current_low", "current_high", "proposed",
                 "proposed_low", "proposed_high", "diff", "diff_low", "diff_high",
                 "p_value", "verdict",
             )
@@ -236,7 +238,7 @@ class Evaluation:
                 up = d.low > 0
                 verdict = "better" if up == (m in HIGHER_IS_BETTER) else "worse"
             row = (
-                m, d.n, a.mean, a.low, a.high, b.mean, b.low, b.high,
+                m, table_unit(m), d.n, a.mean, a.low, a.high, b.mean, b.low, b.high,
                 d.mean, d.low, d.high, d.p_value, verdict,
             )  # fmt: skip
             for k, v in zip(cols, row, strict=True):

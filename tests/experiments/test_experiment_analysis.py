@@ -138,3 +138,18 @@ def test_a_factor_named_like_a_table_column_gets_a_prefix():
     pair = paired_intervals(rows, points, ["m", "k"], baseline=0)
     assert pair["factor.level"] == [0, 1, 0, 1]  # metric-major
     assert pair["point"] == [0, 1, 0, 1]
+
+
+def test_each_row_names_the_unit_its_values_are_in():
+    points = [
+        SimpleNamespace(index=i, id=f"p{i:03d}", label=f"x={i}", values={"unit": i})
+        for i in range(2)
+    ]
+    metrics = ["compliance_arrival", "intervals_arrival_mean", "warning_teams_staged", "m"]
+    rows = _rows({(p, r): dict.fromkeys(metrics, 0.5) for p in range(2) for r in range(2)})
+    per = point_intervals(rows, points, metrics)
+    # A share is a fraction in the tables (0.5, not 50 %); a key without a unit gets none.
+    assert per["unit"] == ["share", "min", "teams", ""] * 2
+    assert per["factor.unit"] == [0] * 4 + [1] * 4  # a factor named "unit" keeps its levels
+    pair = paired_intervals(rows, points, metrics, baseline=0)
+    assert pair["unit"] == ["share", "share", "min", "min", "teams", "teams", "", ""]

@@ -88,6 +88,7 @@ def evaluation():
 def test_the_table_gives_the_pairs_each_metric_rests_on(evaluation):
     t = evaluation.table()
     assert t["n"] == [4, R]
+    assert t["unit"] == ["share", "min"]  # the share stays a fraction in the CSV
     assert t["diff_high"][0] > 1.0  # the CSV keeps the interval as computed
 
 
