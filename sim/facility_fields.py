@@ -67,5 +67,5 @@ def read_placed(
             "station": _("unknown station tier {tier!r}; expected one of {tiers}"),
             "depot": _("unknown depot tier {tier!r}; expected one of {tiers}"),
         }[kind]
-        raise r.error("tier", message.format(tier=tier, tiers=list(tiers)))
+        raise r.error("tier", message.format(tier=tier, tiers=", ".join(tiers)))
     return r, name, node, tier

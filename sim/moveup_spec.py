@@ -176,7 +176,7 @@ class MoveupSpec:
                     raise r.error(
                         f"capabilities[{i}]",
                         _("unknown capability {capability!r}; expected one of {known}")
-                        .format(capability=c, known=list(CAPABILITIES)),
+                        .format(capability=c, known=", ".join(CAPABILITIES)),
                     )  # fmt: skip
             caps = tuple(dict.fromkeys(v))
         gap = MOVEUP.read(r, "min_minutes_between_moves")

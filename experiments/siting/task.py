@@ -387,8 +387,11 @@ def read_tasks(
     ]
     names = [t.name for t in tasks]
     if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})  # the names given twice
         raise ConfigError(
-            _("task names repeat: {names}").format(names=names), source=source, key="siting"
+            _("task names repeat: {names}").format(names=", ".join(twice)),
+            source=source,
+            key="siting",
         )
     if only:
         missing = [n for n in only if n not in names]
