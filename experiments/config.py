@@ -228,7 +228,7 @@ class RunConfig:
                 raise scen.error(
                     "name",
                     _("no shipped scenario {name!r}; expected one of {names} or scenario.file")
-                    .format(name=scenario, names=list_scenarios()),
+                    .format(name=scenario, names=", ".join(list_scenarios())),
                 )  # fmt: skip
             spec = load_scenario(scenario)
         cat = spec.hazard_catalogue()

@@ -91,7 +91,7 @@ class Depot:
                 raise stock.error(
                     str(k),
                     _("unknown supply item {item!r}; expected one of {known}").format(
-                        item=k, known=list(SUPPLY_ITEMS)
+                        item=k, known=", ".join(SUPPLY_ITEMS)
                     ),
                 )
         items = {str(k): stock.int(str(k), lo=0, hi=MAX_STOCK) for k in stock.data}

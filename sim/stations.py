@@ -83,7 +83,7 @@ class TeamSpec:
             raise r.error(
                 "capability",
                 _("unknown capability {capability!r}; expected one of {known}").format(
-                    capability=cap, known=list(CAPABILITIES)
+                    capability=cap, known=", ".join(CAPABILITIES)
                 ),
             )
         kw: dict[str, Any] = {

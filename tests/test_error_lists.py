@@ -51,3 +51,25 @@ def test_repeated_siting_task_names_are_named_once_each(tmp_path):
     text = _error(lambda: read_tasks({"siting": tasks}, source="site.toml", base_dir=tmp_path))
     assert text.endswith("task names repeat: a"), text
     assert not PY_LIST.search(text), text
+
+
+def test_an_unknown_team_capability_supply_item_or_scenario_lists_them_plainly():
+    from experiments.config import RunConfig
+    from sim.depots import Depot
+    from sim.stations import Station
+
+    team = _error(lambda: Station.from_dict(
+        {"name": "A", "node": 0, "tier": "township", "teams": [{"capability": "boats"}]},
+        source="s.csv"))  # fmt: skip
+    item = _error(
+        lambda: Depot.from_dict(
+            {"name": "B", "node": 0, "tier": "township", "stock": {"gold": 1}}, source="d.csv"
+        )
+    )
+    scenario = _error(lambda: RunConfig.from_dict(
+        {"network": {"synthetic": "county"}, "scenario": {"name": "typical_weak"}},
+        source="run.toml"))  # fmt: skip
+    for text, wrong, right in ((team, "'boats'", "water_rescue"), (item, "'gold'", "water"),
+                               (scenario, "'typical_weak'", "typical_week")):  # fmt: skip
+        assert wrong in text and right in text, text
+        assert not PY_LIST.search(text), text
