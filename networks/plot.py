@@ -433,9 +433,10 @@ def spread_labels(ax: Any) -> None:
 
 def _area(a: Any, b: Any) -> float:
     """The area two boxes share (display units)."""
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
+    from matplotlib.transforms import Bbox
+
+    both = Bbox.intersection(a, b)
+    return 0.0 if both is None else float(both.width * both.height)
 
 
 def _pairs(labels: Mapping[int, str] | Sequence[tuple[int, str]] | None) -> list[tuple[int, str]]:

@@ -220,11 +220,9 @@ def format_evaluation(evaluation: Any) -> str:
 
     t = evaluation.table()
     # Each name with its unit (minutes, teams, ...); a share's values carry their "%".
-    names = [
-        metric_text(m) if metric_unit(m).unit == "%" else with_unit(metric_text(m),
-                                                                    metric_unit(m).unit)
-        for m in t["metric"]
-    ]  # fmt: skip
+    units = [metric_unit(m).unit for m in t["metric"]]
+    names = [with_unit(metric_text(m), "" if u == "%" else u)
+             for m, u in zip(t["metric"], units, strict=True)]  # fmt: skip
     rows = []
     fewer = False
     for i, m in enumerate(t["metric"]):

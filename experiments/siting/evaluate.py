@@ -387,12 +387,13 @@ def waiting_note(evaluation: Evaluation, beyond: float = WAITING_MIN) -> str | N
     key = "intervals_arrival_mean"
     if key not in evaluation.metrics or not evaluation.drive:
         return None
-    arrive, drive = [], []
-    for which in ("current", "proposed"):
-        a = np.asarray(getattr(evaluation, which)[key], dtype=np.float64)
-        d = np.asarray(evaluation.drive[which], dtype=np.float64)
-        arrive.append(float(np.mean(a[np.isfinite(a)])) if np.isfinite(a).any() else math.nan)
-        drive.append(float(np.mean(d[np.isfinite(d)])) if np.isfinite(d).any() else math.nan)
+
+    def mean(values: Any) -> float:  # over the replications that measured it
+        v = np.asarray(values, dtype=np.float64)
+        return float(np.mean(v[np.isfinite(v)])) if np.isfinite(v).any() else math.nan
+
+    arrive = [mean(getattr(evaluation, w)[key]) for w in ("current", "proposed")]
+    drive = [mean(evaluation.drive[w]) for w in ("current", "proposed")]
     if not any(a > beyond and a > 3 * d for a, d in zip(arrive, drive, strict=True)):
         return None
     return _(
