@@ -71,6 +71,13 @@ def _completeness_rating(share: float) -> str:
     return "D"
 
 
+def _due_by_end(checks: Sequence[TimeCheck], obs: Observations) -> bool:
+    """Whether a written first report was due by the end of play (any deadline of it)."""
+    end = obs.end_of_play()
+    rows = [c for c in checks if c.ref == "report:written_first" and c.start_min is not None]
+    return not rows or any(c.start_min + c.target_min <= end for c in rows)
+
+
 def _score_indicator(
     ind: Indicator,
     *,
@@ -102,6 +109,11 @@ def _score_indicator(
             r = first[0]
             share = r.filled / len(r.required) if r.required else 1.0
             letter = _completeness_rating(share)
+            # Not due by the end of play, a missing report is left out: an incomplete one
+            # sent early is left out too (its blanks stay on the improvement list), so that
+            # sending early never scores below not sending. A complete one earns its A.
+            if letter != "A" and not _due_by_end(checks, obs):
+                return IndicatorScore(ind, True, None, "completeness", letter, r.report.row)
             return IndicatorScore(
                 ind, True, rating_share(letter), "completeness", letter, r.report.row
             )

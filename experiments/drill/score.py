@@ -37,7 +37,10 @@ How the score is computed (the rules of the evaluation plan,
   rated from the share of required template fields the first written first
   report filled in (:data:`COMPLETENESS_STEPS`: all A, at least 80 % B, at
   least 50 % C, else D; with no written first report sent, D, or left out if
-  it was not yet due). An indicator that does not apply to the drill
+  it was not yet due; one sent before it was due, when it was not due by the
+  end of play, is rated only if complete (A), else left out like a missing one,
+  so that sending early never scores below not sending: its blank fields stay
+  on the improvement list). An indicator that does not apply to the drill
   (:func:`~experiments.drill.evaluation_gbt._applies`) is left out and may
   not be rated; one that applies must be rated.
 * **Total and conclusion** by :func:`~experiments.drill.evaluation_gbt.total_score`

@@ -283,6 +283,11 @@ def indicator_evidence(score: DrillScore, s: IndicatorScore) -> str:
         return joined(check_line(c, rows[c.id]) for c in score.checks if c.indicator == s.id)
     if s.how == "completeness":
         first = [r for r in score.reports if r.report.row == s.row]
+        if first and s.share is None:  # sent early and incomplete: not rated (see score)
+            return _(
+                "from the template fields: {line}; sent before it was due (after the end of "
+                "play) and not rated, so that sending early costs nothing"
+            ).format(line=report_check_line(score, first[0]))
         if first:
             return _("from the template fields: {line}").format(
                 line=report_check_line(score, first[0])

@@ -838,3 +838,43 @@ def test_a_full_complement_that_never_came_counts_control_from_the_first_team(re
     assert t3.share == 0.5 and t3.minutes == pytest.approx(20.5)
     assert score.counted_weight == 100
     assert score.total == pytest.approx(81.7)
+
+
+def _early_end(drill: Path, tmp_path: Path, written: str | None) -> dict:
+    """Score the example with play ending at +80, before the written first report is due
+    (+91.6: 60 min after the upgrade, inject 4 at 31.6), with ``written`` as its fields
+    sent at +70 (``None``: not sent). Returns score.json."""
+    rows = OBSERVATIONS.read_text(encoding="utf-8-sig").splitlines()
+    kept = []
+    for row in rows:
+        cells = row.split(",")
+        if len(cells) > 2 and cells[2].startswith("+") and float(cells[2][1:]) > 80:
+            continue  # after the end of play
+        if row.startswith("report,written_first"):
+            continue
+        kept.append(row.replace("milestone,end_of_play,+150", "milestone,end_of_play,+80"))
+    if written is not None:
+        kept.append(f"report,written_first:city,+70,,,{written},信息报送评估员,")
+    obs = tmp_path / f"obs-{written is not None}-{len(written or '')}.csv"
+    obs.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    d = tmp_path / f"d-{obs.stem}"
+    shutil.copytree(drill, d)
+    assert main(["--lang", "en", "drill", "score", str(d), "--observations", str(obs)]) == 0
+    return json.loads((d / "scored" / "score.json").read_text())
+
+
+def test_a_written_first_report_sent_early_never_scores_below_none_sent(drill, tmp_path):
+    full = ("report_unit;report_time;time;place;event_type;grade;dead;injured;missing;"
+            "trapped;evacuated;damage;trend;actions;forces;needs;reporter;contact")  # fmt: skip
+    none = _early_end(drill, tmp_path, None)
+    partial = _early_end(drill, tmp_path, "report_unit;report_time;time;place")
+    complete = _early_end(drill, tmp_path, full)
+    assert none["time_standards"]["T7"]["share"] is None  # not due by the end of play
+    assert none["indicators"]["R3"]["share"] is None
+    # Incomplete and early: left out like the missing one, not rated D.
+    assert partial["indicators"]["R3"]["share"] is None
+    assert partial["indicators"]["R3"]["given"] == "D"  # what it would have been, recorded
+    assert partial["total"] >= none["total"]
+    # Complete and early: its A counts.
+    assert complete["indicators"]["R3"]["share"] == 1.0
+    assert complete["total"] >= none["total"]
