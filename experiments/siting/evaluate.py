@@ -358,8 +358,18 @@ def evaluate_siting(
 def first_drive(records: Any) -> float:
     """Mean drive (minutes) of the first team to reach each incident a team reached.
 
-    ``nan`` when no team arrived anywhere. The rest of an arrival time is call
-    taking, turnout and waiting: for a free team, or for a road to reopen.
+    The rest of an arrival time is call taking, turnout and waiting: for a free
+    team, or for a road to reopen.
+
+    Parameters
+    ----------
+    records
+        A run's :class:`sim.RunRecords` (its ``incidents`` and ``dispatches``).
+
+    Returns
+    -------
+    float
+        Minutes; ``nan`` when no team arrived anywhere.
     """
     inc, d = records.incidents, records.dispatches
     team_inc = np.asarray(d["incident"], dtype=np.int64)
@@ -383,6 +393,18 @@ def waiting_note(evaluation: Evaluation, beyond: float = WAITING_MIN) -> str | N
     over three times the first team's drive (:func:`first_drive`): a typhoon that
     overwhelms the teams gives means of a day beside a 10-minute standard, which
     read like a mistake unless the table says where the time goes.
+
+    Parameters
+    ----------
+    evaluation
+        The paired evaluation (with :attr:`Evaluation.drive`).
+    beyond
+        Minutes of mean arrival below which nothing is said.
+
+    Returns
+    -------
+    str or None
+        The note in the language in use, or ``None``.
     """
     key = "intervals_arrival_mean"
     if key not in evaluation.metrics or not evaluation.drive:
@@ -400,10 +422,15 @@ def waiting_note(evaluation: Evaluation, beyond: float = WAITING_MIN) -> str | N
         "note: arrivals take {current} min on average with the current siting and {proposed} "
         "min with the proposed one, of which the first team drives {drive_current} and "
         "{drive_proposed} min: the rest is mostly incidents waiting for a free team or for a "
-        "road to reopen. A siting moves teams; it adds none."
+        "road to reopen"
     ).format(
-        current=f"{arrive[0]:.0f}",
-        proposed=f"{arrive[1]:.0f}",
-        drive_current=f"{drive[0]:.0f}",
-        drive_proposed=f"{drive[1]:.0f}",
+        current=_minutes(arrive[0]),
+        proposed=_minutes(arrive[1]),
+        drive_current=_minutes(drive[0]),
+        drive_proposed=_minutes(drive[1]),
     )
+
+
+def _minutes(value: float) -> str:
+    """Whole minutes, or a dash where nothing was measured."""
+    return f"{value:.0f}" if math.isfinite(value) else "-"

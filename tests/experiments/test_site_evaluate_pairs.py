@@ -188,3 +188,10 @@ def test_time_and_count_metrics_are_named_with_their_unit(evaluation):
     text = format_evaluation(evaluation)
     assert "intervals_arrival_mean (min)" in _row(text, "intervals_arrival_mean")
     assert "compliance_arrival (" not in text  # a share's values carry their %
+
+
+def test_a_drive_not_measured_under_one_siting_reads_as_a_dash():
+    ev = _waits(1345.0, 17.0)
+    ev.drive["proposed"][:] = nan  # no team arrived anywhere under the proposal
+    note = waiting_note(ev)
+    assert note is not None and "nan" not in note and "17 and - min" in note
