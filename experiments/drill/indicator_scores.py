@@ -71,11 +71,20 @@ def _completeness_rating(share: float) -> str:
     return "D"
 
 
-def _due_by_end(checks: Sequence[TimeCheck], obs: Observations) -> bool:
-    """Whether a written first report was due by the end of play (any deadline of it)."""
-    end = obs.end_of_play()
-    rows = [c for c in checks if c.ref == "report:written_first" and c.start_min is not None]
-    return not rows or any(c.start_min + c.target_min <= end for c in rows)
+def _due_by_end(checks: Sequence[TimeCheck], end: float) -> bool:
+    """Whether a written first report was due by the end of play (minute ``end``).
+
+    Due when a deadline of it (a ``report:written_first`` time-standard row with
+    something to count from) falls at or before ``end``, with the tolerance
+    :mod:`experiments.drill.time_checks` uses. A drill with no such row (an event
+    that stays at the receiving level) never makes it due, as it never makes a
+    missing one count.
+    """
+    return any(
+        c.start_min + c.target_min <= end + 1e-9
+        for c in checks
+        if c.ref == "report:written_first" and c.start_min is not None
+    )
 
 
 def _score_indicator(
@@ -112,7 +121,7 @@ def _score_indicator(
             # Not due by the end of play, a missing report is left out: an incomplete one
             # sent early is left out too (its blanks stay on the improvement list), so that
             # sending early never scores below not sending. A complete one earns its A.
-            if letter != "A" and not _due_by_end(checks, obs):
+            if letter != "A" and not _due_by_end(checks, obs.end_of_play()):
                 return IndicatorScore(ind, True, None, "completeness", letter, r.report.row)
             return IndicatorScore(
                 ind, True, rating_share(letter), "completeness", letter, r.report.row

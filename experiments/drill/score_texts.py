@@ -285,8 +285,8 @@ def indicator_evidence(score: DrillScore, s: IndicatorScore) -> str:
         first = [r for r in score.reports if r.report.row == s.row]
         if first and s.share is None:  # sent early and incomplete: not rated (see score)
             return _(
-                "from the template fields: {line}; sent before it was due (after the end of "
-                "play) and not rated, so that sending early costs nothing"
+                "from the template fields: {line}; sent early (not due by the end of play) and "
+                "incomplete, so not rated"
             ).format(line=report_check_line(score, first[0]))
         if first:
             return _("from the template fields: {line}").format(

@@ -860,7 +860,10 @@ def _early_end(drill: Path, tmp_path: Path, written: str | None) -> dict:
     d = tmp_path / f"d-{obs.stem}"
     shutil.copytree(drill, d)
     assert main(["--lang", "en", "drill", "score", str(d), "--observations", str(obs)]) == 0
-    return json.loads((d / "scored" / "score.json").read_text())
+    score = json.loads((d / "scored" / "score.json").read_text())
+    form = {r["id"]: r for r in read_csv(d / "scored" / "evaluation_form.csv")}
+    score["form_R3"] = form["R3"]
+    return score
 
 
 def test_a_written_first_report_sent_early_never_scores_below_none_sent(drill, tmp_path):
@@ -874,7 +877,28 @@ def test_a_written_first_report_sent_early_never_scores_below_none_sent(drill, t
     # Incomplete and early: left out like the missing one, not rated D.
     assert partial["indicators"]["R3"]["share"] is None
     assert partial["indicators"]["R3"]["given"] == "D"  # what it would have been, recorded
+    # The machine form keeps it too, with no share and no points: the total leaves it out.
+    r3 = partial["form_R3"]
+    assert (r3["given"], r3["share"], r3["points"]) == ("D", "", "")
     assert partial["total"] >= none["total"]
     # Complete and early: its A counts.
     assert complete["indicators"]["R3"]["share"] == 1.0
     assert complete["total"] >= none["total"]
+
+
+def test_a_written_first_report_is_due_only_by_a_deadline_within_play():
+    from types import SimpleNamespace
+
+    from experiments.drill.indicator_scores import _due_by_end
+
+    def row(ref, start, target):  # noqa: ANN001, ANN202
+        return SimpleNamespace(ref=ref, start_min=start, target_min=target)
+
+    written = row("report:written_first", 31.6, 60.0)  # due at 91.6
+    assert _due_by_end([written], 91.6) and not _due_by_end([written], 91.5)
+    # No row (an event that stays at the receiving level), or nothing to count from: never
+    # due, as a missing report is then never counted.
+    assert not _due_by_end([row("report:phone_first", 0.0, 1.0)], 500.0)
+    assert not _due_by_end([row("report:written_first", None, 60.0)], 500.0)
+    # Any of its deadlines (to two levels) within play makes it due.
+    assert _due_by_end([written, row("report:written_first", 0.0, 20.0)], 80.0)
