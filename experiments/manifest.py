@@ -188,9 +188,19 @@ def difference(
 ) -> str:
     """Say what makes two manifests different experiments.
 
-    ``configs(id)``, if given, returns a design point's run config as stored there
-    and as it is now (plain data; ``None`` where unreadable), so that a changed
-    point is named by the first config key that differs, not by its hash alone.
+    Parameters
+    ----------
+    old, new
+        The folder's manifest and the one the experiment would write now.
+    configs
+        Point id -> its run config as stored there and as it is now (plain data;
+        ``None`` where unreadable; :func:`stored_configs`), so that a changed point
+        is named by the first config key that differs, not by its hash alone.
+
+    Returns
+    -------
+    str
+        One clause, in the language in use.
     """
     if old.get("package_version") != new["package_version"]:
         return _("package version {there} there, {now} now").format(
@@ -225,11 +235,52 @@ def difference(
     return _("different identity")  # pragma: no cover
 
 
+def stored_configs(root: Path, points: Sequence[DesignPoint]) -> Callable[[str], tuple[Any, Any]]:
+    """For :func:`difference`: a design point's run config as ``root`` stored it, and now.
+
+    Parameters
+    ----------
+    root
+        The output folder (its ``points/<id>.json``).
+    points
+        The design points as they are now.
+
+    Returns
+    -------
+    callable
+        Point id -> ``(stored, now)`` as plain data; ``None`` for a side that cannot
+        be read (the point file damaged or missing, or no such point now).
+    """
+    now = {p.id: p for p in points}
+
+    def configs(point_id: str) -> tuple[Any, Any]:
+        try:
+            there = json.loads((root / "points" / f"{point_id}.json").read_text("utf-8"))
+        except (OSError, ValueError):  # unreadable: the hash says it instead
+            return None, None
+        p = now.get(point_id)
+        stored = there.get("config") if isinstance(there, dict) else None
+        return stored, (p.config.to_dict() if p is not None else None)
+
+    return configs
+
+
 def changed_key(there: Any, now: Any, at: str = "") -> tuple[str, str, str] | None:
     """The first dotted key whose value differs between two configs, with both values.
 
-    Values as JSON (a key set on one side only reads "not set"); ``None`` if the
-    two are equal or either is not a table.
+    Parameters
+    ----------
+    there, now
+        Two run configs as plain data (tables of tables).
+    at
+        The dotted key of the tables given (``""`` at the top).
+
+    Returns
+    -------
+    tuple of str, or None
+        ``(key, value there, value now)``, values as JSON cut to :data:`_SHOWN`
+        characters (a key set on one side only reads "not set"); ``None`` if the
+        two are equal or either is not a table.
     """
     if not (isinstance(there, Mapping) and isinstance(now, Mapping)):
         return None
@@ -249,8 +300,15 @@ def changed_key(there: Any, now: Any, at: str = "") -> tuple[str, str, str] | No
 _UNSET = object()
 
 
+#: Characters of a value an error shows (a changed list of tables would fill the line).
+_SHOWN = 80
+
+
 def _shown(value: Any) -> str:
-    return _("not set") if value is _UNSET else json.dumps(value, ensure_ascii=False)
+    if value is _UNSET:
+        return _("not set")
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def _input_change(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:

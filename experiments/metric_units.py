@@ -128,9 +128,17 @@ def metric_unit(metric: str) -> MetricUnit:
 def table_unit(metric: str) -> str:
     """The unit of a metric's values in a machine table (a ``unit`` column).
 
-    ``share`` for a share, which the tables keep as a fraction (0.9, not 90 %; a
-    difference of shares is a difference of fractions), else the metric's unit
-    (``min``, ``incidents``, ``teams``...), or ``""`` when its key says none.
+    Parameters
+    ----------
+    metric
+        A summary key, such as ``compliance_arrival``.
+
+    Returns
+    -------
+    str
+        ``share`` for a share, which the tables keep as a fraction (0.9, not 90 %;
+        a difference of shares is a difference of fractions), else the metric's
+        unit (``min``, ``incidents``, ``teams``...), or ``""`` when its key says none.
     """
     unit = metric_unit(metric).unit
     return "share" if unit == "%" else unit

@@ -64,6 +64,7 @@ from experiments.manifest import (
     manifest_language,
     new_manifest,
     read_manifest,
+    stored_configs,
 )
 from experiments.run_files import (
     RUN_FILE,
@@ -100,22 +101,6 @@ logger = logging.getLogger(__name__)
 
 #: Wall-clock seconds per replication: not a result (see the module docstring).
 TIMINGS = "timings.csv"
-
-
-def _configs(root: Path, points: Sequence[DesignPoint]) -> Any:
-    """A design point's run config as ``root`` stored it and as it is now (for the error)."""
-    now = {p.id: p for p in points}
-
-    def configs(point_id: str) -> tuple[Any, Any]:
-        try:
-            there = json.loads((root / "points" / f"{point_id}.json").read_text("utf-8"))
-        except (OSError, ValueError):  # unreadable: the hash says it instead
-            return None, None
-        p = now.get(point_id)
-        stored = there.get("config") if isinstance(there, dict) else None
-        return stored, (p.config.to_dict() if p is not None else None)
-
-    return configs
 
 
 class ResultStore:
@@ -181,7 +166,7 @@ class ResultStore:
                     _(
                         "holds results of a different experiment ({difference}); "
                         "results are never mixed: use another --out folder or remove this one"
-                    ).format(difference=difference(old, manifest, _configs(root, points))),
+                    ).format(difference=difference(old, manifest, stored_configs(root, points))),
                     source=str(root),
                     key="--out",
                 )

@@ -285,7 +285,8 @@ def place_legend(ax: Any, marks: Any, points: Any = None, **kw: Any) -> Any:
     points (``points``, such as incidents); ties go to the upper right. Call
     it once the figure's other parts are drawn (its credit, colour bar and
     title). Any canvas measures: without a renderer of its own, matplotlib
-    lends the figure's.
+    lends the figure's. The names :func:`label_nodes` wrote are first moved
+    apart (:func:`spread_labels`), where the figure's final layout shows them.
 
     Parameters
     ----------
@@ -399,11 +400,22 @@ def spread_labels(ax: Any) -> None:
     Greedy, top of the map first: each name takes the first place beside its node
     (:data:`_OFFSETS`, on its own side, then the other) that overlaps no name
     already placed and stays inside the axes; where every place overlaps, the
-    one that overlaps least. Call it when the axes have their final size (the
+    one that overlaps least. Names of nodes outside the axes' limits are not
+    drawn and take no place. Call it when the axes have their final size (the
     boxes are measured as drawn): :func:`place_legend` does.
+
+    Parameters
+    ----------
+    ax
+        A map's axes, with its limits set and its names written.
     """
-    names = [t for t in ax.texts if t.get_gid() == "node-label" and t.get_visible()]
-    if len(names) < 2:
+    (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+    names = [
+        t for t in ax.texts
+        if t.get_gid() == "node-label" and t.get_visible()
+        and x0 <= t.xy[0] <= x1 and y0 <= t.xy[1] <= y1
+    ]  # fmt: skip
+    if not names:
         return
     frame = ax.get_window_extent()
     names.sort(key=lambda t: (-t.xy[1], t.xy[0]))  # data coordinates: top, then left

@@ -271,6 +271,9 @@ def test_changed_key_names_the_first_differing_leaf():
     assert changed_key(there, {**there, "duty": {"receiving": "county"}}) == (
         "duty", "not set", '{"receiving": "county"}')  # fmt: skip
     assert changed_key(there, {**there, "policy": {"name": "甲"}})[2] == '"甲"'  # as written
+    long = {**there, "stations": [{"name": f"Station {k}", "node": k} for k in range(20)]}
+    shown = changed_key(there, long)[2]  # a whole table list would fill the error line
+    assert len(shown) == 80 and shown.endswith("…") and shown.startswith('[{"name": "Station 0"')
 
 
 def test_another_replication_function_is_another_experiment(tmp_path):
