@@ -39,7 +39,7 @@ from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.config_keys import Key, Section
 from scenarios.limits import MAX_DURATION_H
-from scenarios.validate import Reader
+from scenarios.validate import Reader, shown
 from scenarios.warnings import LEVEL_COLOURS, LEVEL_NAMES, LEVEL_OF
 from sim.duty import DESK_LEVELS, MAX_OFFICERS
 from sim.stations import CAPABILITIES, STATION_TIERS
@@ -226,11 +226,11 @@ def _names(r: Reader, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
     v = r.get(key, WARNINGS[key].default)
     if not isinstance(v, list):
         raise r.error(key, _("expected a list of names from: {names}, got {value!r}").format(
-            names=", ".join(allowed), value=v))  # fmt: skip
+            names=", ".join(allowed), value=shown(v)))  # fmt: skip
     for x in v:  # the name that is wrong, not only the list it is in
         if not isinstance(x, str) or x not in allowed:
             raise r.error(key, _("{value!r} is not one of {choices}").format(
-                value=x, choices=", ".join(allowed)))  # fmt: skip
+                value=shown(x), choices=", ".join(allowed)))  # fmt: skip
     return tuple(v)
 
 

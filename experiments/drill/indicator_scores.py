@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from experiments.drill.gbt_indicators import Indicator, rating_share
 from experiments.drill.observations import Observations
 from experiments.drill.report_checks import ReportCheck
-from experiments.drill.time_checks import TimeCheck
+from experiments.drill.time_checks import TimeCheck, due_within
 from networks.errors import ConfigError
 from networks.i18n import _
 from scenarios.drill.report_templates import ReportTemplate
@@ -74,16 +74,15 @@ def _completeness_rating(share: float) -> str:
 def _due_by_end(checks: Sequence[TimeCheck], end: float) -> bool:
     """Whether a written first report was due by the end of play (minute ``end``).
 
-    Due when a deadline of it (a ``report:written_first`` time-standard row with
-    something to count from) falls at or before ``end``, with the tolerance
-    :mod:`experiments.drill.time_checks` uses. A drill with no such row (an event
-    that stays at the receiving level) never makes it due, as it never makes a
-    missing one count.
+    Due when a deadline of it (a ``report:written_first`` time-standard row) is,
+    by the rule that leaves a missing one out
+    (:func:`~experiments.drill.time_checks.due_within`). A drill with no such row
+    (an event that stays at the receiving level) never makes it due.
     """
     return any(
-        c.start_min + c.target_min <= end + 1e-9
+        due_within(c.start_min, c.target_min, end)
         for c in checks
-        if c.ref == "report:written_first" and c.start_min is not None
+        if c.ref == "report:written_first"
     )
 
 

@@ -198,6 +198,14 @@ def _brought_forward(script: DrillScript, row: TimeStandard) -> float | None:
     return hit[2] if hit is not None and hit[0].no == row.inject else None
 
 
+def due_within(start: float | None, target: float, end: float) -> bool:
+    """Whether a deadline ``target`` minutes after ``start`` falls by minute ``end`` of play.
+
+    ``False`` with nothing to count from (``start`` ``None``): such a row is not due.
+    """
+    return start is not None and start + target <= end + 1e-9
+
+
 def measure_time_standards(script: DrillScript, obs: Observations) -> tuple[TimeCheck, ...]:
     """Every time-standard row of the drill, measured from the observations."""
     end = obs.end_of_play()
@@ -206,7 +214,7 @@ def measure_time_standards(script: DrillScript, obs: Observations) -> tuple[Time
         start, minutes, at_row, basis = _measure(script, row, obs, end)
         if minutes is not None:
             share: float | None = time_share(minutes, row.target_min)
-        elif start is None or start + row.target_min > end + 1e-9:
+        elif not due_within(start, row.target_min, end):
             share = None  # nothing to measure, or the deadline falls after the end of play
         else:
             share = 0.0
