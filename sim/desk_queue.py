@@ -7,8 +7,9 @@ desk's jobs on it, first reports before the others.
 
 The sweep (:func:`_sweep`) is plain Python written so that numba can
 compile it (arrays, no closures or deques): it walks job by job, which no
-numpy or scipy routine does for a queue with pre-emption. Tests check that the
-compiled and the plain function agree.
+numpy or scipy routine does for a queue with pre-emption. It runs as plain
+Python for a process's first jobs and compiled once there are enough of them
+(:class:`sim.compiled.Kernel`); tests check that both agree.
 
 A job is one officer's piece of work: one report, or two written straight
 one after the other (a phone report and then the written first report). Jobs
@@ -22,29 +23,13 @@ ended). The outcome is written into the table's ``sent``, ``wait`` and
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
-import os
-import sys
-import tempfile
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from networks.i18n import _
-
-try:  # the sweep compiled: a desk's jobs cost ~0.1 us each instead of ~1.5 us in Python
-    from numba import njit
-except ImportError as exc:  # pragma: no cover - numba is a dependency; kept runnable without it
-    njit = None
-    if not (isinstance(exc, ModuleNotFoundError) and exc.name == "numba"):  # there, but broken
-        logging.getLogger(__name__).warning(
-            _("numba failed to import ({error}): the duty desks run as plain Python, slower"
-              ).format(error=exc)
-        )  # fmt: skip
+from sim.compiled import Kernel
 
 
 def capacity(
@@ -129,9 +114,10 @@ def sweep(
     array if ``keep``, else an empty one.
     """
     rows = 3 * arrive.size + cap_times.size + 2 if keep else 0
+    run = SWEEP.pick(arrive.size)
     while True:
         pieces = np.zeros((rows, 3))
-        m = _SWEEP(arrive, w1, w2, r1, r2, drop, cls, cap_times, cap_free, end, sent, wait,
+        m = run(arrive, w1, w2, r1, r2, drop, cls, cap_times, cap_free, end, sent, wait,
                    missed, pieces)  # fmt: skip
         if m <= rows or not keep:
             return pieces[:m]
@@ -381,68 +367,7 @@ def _answer(arrive: np.ndarray, work: np.ndarray, desk: np.ndarray, order: np.nd
     return answered
 
 
-def cache_dir() -> Path:
-    """The user's folder for yingji's compiled code: ``yingji/numba`` in the user cache.
-
-    ``%LOCALAPPDATA%`` on Windows, ``~/Library/Caches`` on macOS, else
-    ``$XDG_CACHE_HOME`` or ``~/.cache``. Not beside the installed source, where
-    ``pip uninstall`` would leave it behind (a ``sim`` folder that still imports).
-    """
-    if os.name == "nt":
-        root = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        root = str(Path.home() / "Library" / "Caches")
-    else:
-        root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "yingji" / "numba"
-
-
-@contextlib.contextmanager
-def _numba_cache_dir() -> Iterator[bool]:
-    """Point numba's cache at :func:`cache_dir` while functions are compiled; yield usable.
-
-    A user's own ``NUMBA_CACHE_DIR`` is kept. numba picks a function's cache folder
-    when it is decorated, so the setting is put back afterwards and other numba code
-    in the process keeps its own.
-    """
-    from numba.core import config
-
-    if config.CACHE_DIR:
-        yield True
-        return
-    folder = cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # Probed here: where it fails numba would fall back to the installed folder.
-        tempfile.TemporaryFile(dir=folder).close()
-    except OSError:  # no writable home (a service account): no disk cache at all
-        yield False
-        return
-    before, config.CACHE_DIR = config.CACHE_DIR, str(folder)
-    try:
-        yield True
-    finally:
-        config.CACHE_DIR = before
-
-
-def _compiled(fn: Any) -> Any:
-    """``fn`` compiled by numba (cached in :func:`cache_dir` where it can be written)."""
-    if njit is None:
-        return fn
-    with _numba_cache_dir() as cache:
-        if cache:
-            try:
-                return njit(cache=True, nogil=True)(fn)
-            except RuntimeError:  # no writable cache folder: compile per process
-                pass
-        return njit(nogil=True)(fn)
-
-
-# The heap helpers first: the compiled sweep calls them compiled.
-_heap_push = _compiled(_heap_push)
-_heap_pop = _compiled(_heap_pop)
-_grown = _compiled(_grown)
-#: The sweep as run: compiled where numba is installed.
-_SWEEP = _compiled(_sweep)
-#: Calls answered at desks of a fixed number of officers, compiled likewise.
-ANSWER = _compiled(_answer)
+#: The sweep and the call answering as run: plain Python, compiled by numba once a
+#: process has put enough jobs or calls through them (sim.compiled).
+SWEEP = Kernel(_sweep, (_heap_push, _heap_pop, _grown))
+ANSWER = Kernel(_answer)

@@ -318,11 +318,12 @@ def take_calls(
     """
     n = len(arrive)
     order_a = np.lexsort((np.arange(n), arrive, desk))
-    if staff.constant:  # the same officers all day: the compiled c-server queue
+    if staff.constant:  # the same officers all day: the c-server queue of sim.desk_queue
         from sim.desk_queue import ANSWER
 
         a = np.asarray(arrive, np.float64)
-        answered = ANSWER(a, np.asarray(work, np.float64), np.asarray(desk, np.int64), order_a,
+        answer = ANSWER.pick(n)  # plain Python, or compiled once a process has many calls
+        answered = answer(a, np.asarray(work, np.float64), np.asarray(desk, np.int64), order_a,
                           int(staff.most))  # fmt: skip
         return answered, answered + work
     answered = np.empty(n)

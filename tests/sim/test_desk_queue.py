@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import desk_queue
+from sim import compiled, desk_queue
 from sim.desk_queue import capacity
 from sim.duty import DeskStaff, take_calls
 
@@ -42,24 +42,23 @@ def _both_sweeps(jobs, times, free, end):
     """The compiled sweep's outputs, and the same code's run as plain Python throughout."""
     n = jobs[0].size
     results = []
-    helpers = ("_heap_push", "_heap_pop", "_grown")
-    for plain in (False, True):
+    # The plain sweep calls the plain heap helpers; the compiled one, their compiled copies.
+    for fn in (desk_queue.SWEEP.compiled(), desk_queue._sweep):
         sent, wait, missed = np.full(2 * n, np.nan), np.full(2 * n, np.nan), np.zeros(2 * n, bool)
         pieces = np.zeros((4 * n + times.size + 8, 3))
-        with pytest.MonkeyPatch.context() as mp:
-            if plain:  # the heap helpers as Python too, not their compiled versions
-                for name in helpers:
-                    mp.setattr(desk_queue, name, getattr(desk_queue, name).py_func)
-            fn = desk_queue._sweep if plain else desk_queue._SWEEP
-            m = fn(*jobs, times, free, end, sent, wait, missed, pieces)
+        m = fn(*jobs, times, free, end, sent, wait, missed, pieces)
         results.append((sent, wait, missed, pieces[:m]))
     return results
+
+
+def _no_numba() -> bool:
+    return compiled._njit() is None
 
 
 @settings(max_examples=150, deadline=None)
 @given(data=st.data(), end=st.floats(50, 1000))
 def test_compiled_sweep_equals_the_plain_python_sweep(data, end):
-    if desk_queue.njit is None:  # pragma: no cover - numba is a dependency
+    if _no_numba():  # pragma: no cover - numba is a dependency
         pytest.skip("numba is not installed: only the plain sweep runs")
     jobs, (times, free) = _inputs(data)
     n = jobs[0].size
@@ -85,9 +84,9 @@ def test_the_sweep_counts_pieces_past_a_buffer_too_small():
             np.ones(3, np.int8))  # fmt: skip
     times, free = capacity(np.array([2.0]), np.array([3.0]), [(0.0, 1)])
     out = np.full(3, np.nan), np.full(3, np.nan), np.zeros(3, bool)
-    small = np.zeros((1, 3))
-    m = desk_queue._SWEEP(*jobs, times, free, 100.0, *out, small)
-    assert m > 1
+    for fn in (desk_queue._sweep, desk_queue.SWEEP.compiled()):
+        m = fn(*jobs, times, free, 100.0, *out, np.zeros((1, 3)))
+        assert m > 1
     got = desk_queue.sweep(*jobs, times, free, 100.0, *out, True)
     assert len(got) == m
     assert np.isclose(((got[:, 1] - got[:, 0]) * got[:, 2]).sum(), w1.sum())
@@ -140,12 +139,12 @@ def test_a_crowded_desk_grows_the_heap_and_agrees_with_plain_python():
     officers=st.integers(1, 6),
 )  # fmt: skip
 def test_compiled_call_answering_equals_the_plain_python(calls, officers):
-    if desk_queue.njit is None:  # pragma: no cover - numba is a dependency
+    if _no_numba():  # pragma: no cover - numba is a dependency
         pytest.skip("numba is not installed")
     arrive, work, desk = (np.asarray([c[k] for c in calls]) for k in range(3))
     desk = desk.astype(np.int64)
     order = np.lexsort((np.arange(arrive.size), arrive, desk))
-    got = desk_queue.ANSWER(arrive, work, desk, order, officers)
+    got = desk_queue.ANSWER.compiled()(arrive, work, desk, order, officers)
     np.testing.assert_array_equal(got, desk_queue._answer(arrive, work, desk, order, officers))
 
 
@@ -159,8 +158,8 @@ def test_a_read_only_install_compiles_without_a_disk_cache(monkeypatch):
             raise RuntimeError("cannot cache function: no locator available")
         return lambda fn: ("compiled", fn)
 
-    monkeypatch.setattr(desk_queue, "njit", njit)
-    assert desk_queue._compiled(len) == ("compiled", len)
+    monkeypatch.setattr(compiled, "_njit", lambda: njit)
+    assert compiled.compile_function(len) == ("compiled", len)
     assert asked == [{"cache": True, "nogil": True}, {"nogil": True}]
 
 

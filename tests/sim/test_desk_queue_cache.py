@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim import desk_queue
+from sim import compiled
 
 numba_config = pytest.importorskip("numba.core.config")
 
@@ -25,17 +25,17 @@ def _cache_files(folder: Path) -> set[str]:
 
 
 def test_compiled_code_is_cached_in_the_user_cache(tmp_path, monkeypatch, no_user_cache_dir):
-    if desk_queue.njit is None:  # pragma: no cover - numba is a dependency
+    if compiled._njit() is None:  # pragma: no cover - numba is a dependency
         pytest.skip("numba is not installed")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "cache"))
     beside = Path(__file__).parent / "__pycache__"
     before = _cache_files(beside) if beside.is_dir() else set()
-    fn = desk_queue._compiled(_triple)
+    fn = compiled.compile_function(_triple)
     assert fn(2) == 6  # compiles, and writes the cache
     assert numba_config.CACHE_DIR == ""  # other numba code keeps its own setting
-    assert desk_queue.cache_dir().is_relative_to(tmp_path / "cache")
-    written = _cache_files(desk_queue.cache_dir())
+    assert compiled.cache_dir().is_relative_to(tmp_path / "cache")
+    written = _cache_files(compiled.cache_dir())
     assert any(name.startswith("test_desk_queue_cache._triple") for name in written), written
     after = _cache_files(beside) if beside.is_dir() else set()
     assert not {n for n in after - before if "_triple" in n}
@@ -50,8 +50,8 @@ def test_a_user_numba_cache_dir_is_kept(tmp_path, monkeypatch):
         asked.append((kw, numba_config.CACHE_DIR))
         return lambda fn: fn
 
-    monkeypatch.setattr(desk_queue, "njit", njit)
-    desk_queue._compiled(_triple)
+    monkeypatch.setattr(compiled, "_njit", lambda: njit)
+    compiled.compile_function(_triple)
     assert asked == [({"cache": True, "nogil": True}, str(tmp_path / "mine"))]
     assert not (tmp_path / "cache").exists()
 
@@ -69,6 +69,6 @@ def test_an_unwritable_user_cache_compiles_without_a_disk_cache(
         asked.append(kw)
         return lambda fn: ("compiled", fn)
 
-    monkeypatch.setattr(desk_queue, "njit", njit)
-    assert desk_queue._compiled(_triple) == ("compiled", _triple)
+    monkeypatch.setattr(compiled, "_njit", lambda: njit)
+    assert compiled.compile_function(_triple) == ("compiled", _triple)
     assert asked == [{"nogil": True}]
