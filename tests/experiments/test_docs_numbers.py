@@ -164,23 +164,27 @@ def test_rewriting_one_region_leaves_the_rest_of_the_files_alone(tmp_path):
             assert path.read_bytes() == (REPO / path.relative_to(tmp_path)).read_bytes()
 
 
-#: The simulation's blocks in two halves of about a minute each (their sessions share
-#: nothing), so that two workers run them side by side: the whole was the suite's longest
-#: test (146 s).
-_SIM_HALF = frozenset({"reporting", "sim-county"})
+#: Each module's blocks in two halves of half a minute or so (the sessions named here, and
+#: the rest; no block reads sessions of both), so that two workers run them side by side:
+#: a whole module was the suite's longest test (65 s for the siting's, 146 s once for the
+#: simulation's).
+_HALVES = {
+    sim_blocks: frozenset({"reporting"}),
+    site_blocks: frozenset({"site-storm10", "site-eval10", "site-keep6"}),
+    drill_blocks: frozenset({"drill-docs", "drill-old"}),
+}
 
 
-def _in_part(block, part: str) -> bool:
-    """Whether ``block`` belongs to the test's ``part`` (``"all"``, ``"a"`` or ``"b"``)."""
-    if part == "all":
-        return True
-    return any(s.name in _SIM_HALF for s in block.sessions) == (part == "a")
+def _in_part(module, block, part: str) -> bool:
+    """Whether ``block`` of ``module`` belongs to the test's ``part`` (``"a"`` or ``"b"``)."""
+    return any(s.name in _HALVES[module] for s in block.sessions) == (part == "a")
 
 
-def test_the_simulations_halves_share_no_session_and_cover_every_block():
-    blocks = [b for b in sim_blocks.blocks() if not b.slow]
-    a = [b for b in blocks if _in_part(b, "a")]
-    b = [b for b in blocks if _in_part(b, "b")]
+@pytest.mark.parametrize("module", list(_HALVES), ids=["sim", "site", "drill"])
+def test_the_halves_share_no_session_and_cover_every_block(module):
+    blocks = [b for b in module.blocks() if not b.slow]
+    a = [b for b in blocks if _in_part(module, b, "a")]
+    b = [b for b in blocks if _in_part(module, b, "b")]
     assert a and b and len(a) + len(b) == len(blocks)
     assert not {s.name for x in a for s in x.sessions} & {s.name for x in b for s in x.sessions}
 
@@ -188,13 +192,13 @@ def test_the_simulations_halves_share_no_session_and_cover_every_block():
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("module", "part"),
-    [(sim_blocks, "a"), (sim_blocks, "b"), (site_blocks, "all"), (drill_blocks, "all")],
-    ids=["sim-reporting", "sim-demo", "site", "drill"],
+    [(m, part) for m in _HALVES for part in "ab"],
+    ids=["sim-reporting", "sim-demo", "site-a", "site-b", "drill-a", "drill-b"],
 )
 def test_documented_output_is_current(module, part, tmp_path):
     # One group of blocks per test, so that pytest-xdist can share them out; within a
     # group each session (yingji commands) runs once for all the blocks that read it.
-    blocks = [b for b in module.blocks() if not b.slow and _in_part(b, part)]
+    blocks = [b for b in module.blocks() if not b.slow and _in_part(module, b, part)]
     runs = run_sessions(blocks, Workspace(tmp_path, repo=REPO), workers=1)
     stale = [s for s in compare(REPO, blocks, runs) if not s.volatile_only]
     assert not stale, (
