@@ -19,6 +19,10 @@ DEMO_SEED = 2024
 DEMO_REPLICATIONS = 5
 
 
+#: The options that size a synthetic network (``--townships`` ... ``--county-grid``).
+_SIZES = ("townships", "villages", "grid", "counties", "county_grid")
+
+
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
     from networks import download_place, load_network, synthetic_city, synthetic_county
 
@@ -38,6 +42,14 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
             )
         make = synthetic_city if args.synthetic == "city" else synthetic_county
         return make(seed=args.seed, **{k: v for k, v in sizes.items() if v is not None})
+    # Sizes shape a generated network only: one read from a file or downloaded is as it is.
+    given = [k for k in _SIZES if getattr(args, k, None) is not None]
+    if given:
+        raise ConfigError(
+            _("argument --{option}: only a synthetic network has sizes (--synthetic county or "
+              "city); a network read or downloaded is used as it is"
+              ).format(option=given[0].replace("_", "-"))
+        )  # fmt: skip
     if getattr(args, "osm", None):
         return load_network(args.osm)
     if getattr(args, "place", None):
@@ -57,17 +69,22 @@ def _check_city_sizes(sizes: dict[str, int | None]) -> None:
     counties = sizes.get("counties") or _generator_defaults()["city"]["counties"]
     bounds = {"townships": (counties, MAX_TOWNSHIPS), "grid": (2, MAX_CITY_GRID)}
     for name, (lo, hi) in bounds.items():
-        if sizes.get(name) is not None:
-            check_int(
-                sizes[name],
-                lambda message, name=name: ConfigError(
-                    _("argument --{option} of the synthetic city: {message}").format(
-                        option=name.replace("_", "-"), message=message
-                    )
-                ),
-                lo=lo,
-                hi=hi,
-            )
+        value = sizes.get(name)
+        if value is None:
+            continue
+        if name == "townships" and value < lo:  # the bound is the counties': say so
+            text = _("argument --townships of the synthetic city: {message} (one for each of "
+                     "its {counties} counties)")  # fmt: skip
+        else:
+            text = _("argument --{option} of the synthetic city: {message}")
+        check_int(
+            value,
+            lambda message, text=text, name=name: ConfigError(
+                text.format(option=name.replace("_", "-"), message=message, counties=counties)
+            ),
+            lo=lo,
+            hi=hi,
+        )
 
 
 def format_counts(nodes: int, edges: int) -> str:

@@ -60,6 +60,34 @@ def test_city_size_out_of_bounds_is_one_line_exit_2(
     assert not out.exists()
 
 
+def test_too_few_townships_for_the_city_says_each_county_needs_one(tmp_path: Path) -> None:
+    code, _out, err = _run("network", "build", "--synthetic", "city", "--counties", "4",
+                           "--townships", "3", "-o", str(tmp_path / "c.graphml"))  # fmt: skip
+    assert code == 2
+    assert "one for each of its 4 counties" in err
+
+
+EXTRACT = Path(__file__).resolve().parents[2] / "examples" / "data" / "shanghai_center.osm.bz2"
+
+
+@pytest.mark.parametrize(
+    "option", ["--townships", "--villages", "--grid", "--counties", "--county-grid"]
+)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_size_for_a_network_read_from_a_file_is_refused(
+    tmp_path: Path, option: str, lang: str
+) -> None:
+    # It used to be ignored without a word: the network read is as the file has it.
+    out = tmp_path / "n.graphml"
+    code, _out, err = _run("--lang", lang, "network", "build", "--osm", str(EXTRACT), option, "4",
+                           "-o", str(out))  # fmt: skip
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and option in err and "--synthetic" in err
+    if lang == "zh":
+        assert HAN.search(err)
+    assert not out.exists()
+
+
 @pytest.fixture(scope="module")
 def small_city(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("city") / "smallcity.graphml"
