@@ -46,7 +46,7 @@ def _njit() -> Any:
     if _NJIT is False:
         try:
             from numba import njit
-        except ImportError as exc:  # pragma: no cover - numba is a dependency
+        except Exception as exc:  # noqa: BLE001 - a broken numba (llvmlite's OSError...)
             njit = None
             if not (isinstance(exc, ModuleNotFoundError) and exc.name == "numba"):  # broken
                 logging.getLogger(__name__).warning(
@@ -127,7 +127,8 @@ class Kernel:
         The function, written so that numba can compile it.
     helpers
         The module-level functions ``fn`` calls, by the names it calls them by:
-        compiled with it (the plain ``fn`` keeps calling the plain ones).
+        compiled with it (the plain ``fn`` keeps calling the plain ones). They
+        must call no other helper (each is compiled as it is).
     after
         Items to run as plain Python before compiling (:data:`COMPILE_AFTER`).
     """
@@ -138,7 +139,7 @@ class Kernel:
         self.plain = fn
         self.helpers = helpers
         self.after = after
-        #: Items run so far as plain Python.
+        #: Items asked for before compiling (the batch that crossed ``after`` included).
         self.done = 0
         self._fast: Callable | None = None
 
@@ -171,6 +172,6 @@ class Kernel:
             copy = types.FunctionType(fn.__code__, g, fn.__name__, fn.__defaults__,
                                       fn.__closure__)  # fmt: skip
             copy.__qualname__, copy.__module__ = fn.__qualname__, fn.__module__
-            copy.__doc__ = fn.__doc__
+            copy.__doc__, copy.__kwdefaults__ = fn.__doc__, fn.__kwdefaults__
             fn = copy
         return compile_function(fn)

@@ -370,4 +370,6 @@ def _answer(arrive: np.ndarray, work: np.ndarray, desk: np.ndarray, order: np.nd
 #: The sweep and the call answering as run: plain Python, compiled by numba once a
 #: process has put enough jobs or calls through them (sim.compiled).
 SWEEP = Kernel(_sweep, (_heap_push, _heap_pop, _grown))
-ANSWER = Kernel(_answer)
+# A call costs the plain answering about 1.1 us (a job the sweep 16): its compiling
+# (0.5 s on a new install) pays only after some 500,000 calls.
+ANSWER = Kernel(_answer, after=500_000)

@@ -45,11 +45,13 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
     # Sizes shape a generated network only: one read from a file or downloaded is as it is.
     given = [k for k in _SIZES if getattr(args, k, None) is not None]
     if given:
-        raise ConfigError(
-            _("argument --{option}: only a synthetic network has sizes (--synthetic county or "
-              "city); a network read or downloaded is used as it is"
-              ).format(option=given[0].replace("_", "-"))
-        )  # fmt: skip
+        option = given[0].replace("_", "-")
+        if given[0] in ("counties", "county_grid"):
+            text = _("argument --{option}: only the synthetic city has counties (--synthetic city)")
+        else:
+            text = _("argument --{option}: only a synthetic network has sizes (--synthetic "
+                     "county or city); a network read or downloaded is used as it is")  # fmt: skip
+        raise ConfigError(text.format(option=option))
     if getattr(args, "osm", None):
         return load_network(args.osm)
     if getattr(args, "place", None):
@@ -73,8 +75,8 @@ def _check_city_sizes(sizes: dict[str, int | None]) -> None:
         if value is None:
             continue
         if name == "townships" and value < lo:  # the bound is the counties': say so
-            text = _("argument --townships of the synthetic city: {message} (one for each of "
-                     "its {counties} counties)")  # fmt: skip
+            text = _("argument --townships of the synthetic city: {message} (each county "
+                     "needs one, and the city has {counties})")  # fmt: skip
         else:
             text = _("argument --{option} of the synthetic city: {message}")
         check_int(

@@ -60,11 +60,15 @@ def test_city_size_out_of_bounds_is_one_line_exit_2(
     assert not out.exists()
 
 
-def test_too_few_townships_for_the_city_says_each_county_needs_one(tmp_path: Path) -> None:
-    code, _out, err = _run("network", "build", "--synthetic", "city", "--counties", "4",
-                           "--townships", "3", "-o", str(tmp_path / "c.graphml"))  # fmt: skip
+@pytest.mark.parametrize(("lang", "says"), [("en", "the city has 4)"), ("zh", "共 4 个县")])
+def test_too_few_townships_for_the_city_says_each_county_needs_one(
+    tmp_path: Path, lang: str, says: str
+) -> None:
+    code, _out, err = _run("--lang", lang, "network", "build", "--synthetic", "city",
+                           "--counties", "4", "--townships", "3",
+                           "-o", str(tmp_path / "c.graphml"))  # fmt: skip
     assert code == 2
-    assert "one for each of its 4 counties" in err
+    assert says in err and "--townships" in err
 
 
 EXTRACT = Path(__file__).resolve().parents[2] / "examples" / "data" / "shanghai_center.osm.bz2"
@@ -83,6 +87,8 @@ def test_a_size_for_a_network_read_from_a_file_is_refused(
                            "-o", str(out))  # fmt: skip
     assert code == 2
     assert len(err.strip().splitlines()) == 1 and option in err and "--synthetic" in err
+    if option.startswith("--count"):  # the county has none either
+        assert "--synthetic city" in err and "county or city" not in err
     if lang == "zh":
         assert HAN.search(err)
     assert not out.exists()

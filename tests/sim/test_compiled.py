@@ -48,6 +48,34 @@ def test_without_numba_a_kernel_stays_plain(monkeypatch):
     assert kernel.pick(5) is _scaled and kernel.compiled() is _scaled
 
 
+def test_a_run_gives_the_same_reports_and_duty_tables_compiled_as_plain(monkeypatch):
+    # The switch comes mid-run in a long one: both paths must agree on what a real run
+    # feeds them (the property tests feed hand-made arrays), to the last bit.
+    import sim
+    from benchmarks.bench_sim import county_stream
+    from networks import synthetic_county
+    from sim import desk_queue
+    from sim.duty import DutyDesks
+    from sim.reporting_rules import PRESETS
+
+    county = synthetic_county()
+    stations, depots = sim.default_facilities(county)
+    stream = county_stream(county, 400, rate=0.12, rng=np.random.default_rng(3))
+    tables = []
+    for fast in (False, True):
+        for kernel in (desk_queue.SWEEP, desk_queue.ANSWER):
+            monkeypatch.setattr(kernel, "_fast", kernel.compiled() if fast else None)
+            monkeypatch.setattr(kernel, "after", 10**12)  # plain: never compiled
+        rec = sim.run(county, stations, depots, stream, rng=np.random.default_rng(4),
+                      duty=DutyDesks(), reporting=PRESETS["henan"])  # fmt: skip
+        tables.append((rec.reports, rec.duty, rec.scene))
+    for plain, compiled_ in zip(*tables, strict=True):
+        assert plain.keys() == compiled_.keys()
+        for key in plain:
+            np.testing.assert_array_equal(plain[key], compiled_[key], err_msg=key)
+    assert np.isfinite(tables[0][0]["wait"]).sum() > 1000 and np.any(tables[0][0]["wait"] > 0)
+
+
 _WEEK = """
 import sys
 import numpy as np

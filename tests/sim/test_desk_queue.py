@@ -99,9 +99,10 @@ def test_the_sweep_counts_pieces_past_a_buffer_too_small():
                    min_size=1, max_size=60),
     officers=st.integers(1, 4),
 )  # fmt: skip
-def test_compiled_call_answering_equals_the_officer_slots_of_a_shift_desk(calls, officers):
-    # A desk whose two shifts keep the same officers is answered by the slot-by-slot path in
-    # Python; one shift by the compiled queue. Same officers, same calls: same pick-up times.
+def test_call_answering_by_the_heap_equals_the_officer_slots_of_a_shift_desk(calls, officers):
+    # A desk whose two shifts keep the same officers is answered by the slot-by-slot path;
+    # one shift by the c-server heap (ANSWER, plain or compiled: the next test compares
+    # those). Same officers, same calls: same pick-up times.
     arrive, work, desk = (np.asarray([c[k] for c in calls]) for k in range(3))
     one = DeskStaff(((0.0, officers),))
     two = DeskStaff(((0.0, officers), (720.0, officers)))
