@@ -19,8 +19,8 @@ DEMO_SEED = 2024
 DEMO_REPLICATIONS = 5
 
 
-#: The options that size a synthetic network (``--townships`` ... ``--county-grid``).
-_SIZES = ("townships", "villages", "grid", "counties", "county_grid")
+#: The options that shape a synthetic network (``--townships`` ... ``--county-grid``, ``--seed``).
+_SIZES = ("townships", "villages", "grid", "counties", "county_grid", "seed")
 
 
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
@@ -41,16 +41,18 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
                 ).format(option=given.replace("_", "-"))
             )
         make = synthetic_city if args.synthetic == "city" else synthetic_county
-        return make(seed=args.seed, **{k: v for k, v in sizes.items() if v is not None})
-    # Sizes shape a generated network only: one read from a file or downloaded is as it is.
+        seed = 0 if args.seed is None else args.seed
+        return make(seed=seed, **{k: v for k, v in sizes.items() if v is not None})
+    # Sizes and the layout seed shape a generated network only: one read or downloaded is as
+    # it is.
     given = [k for k in _SIZES if getattr(args, k, None) is not None]
     if given:
         option = given[0].replace("_", "-")
         if given[0] in ("counties", "county_grid"):
             text = _("argument --{option}: only the synthetic city has counties (--synthetic city)")
         else:
-            text = _("argument --{option}: only a synthetic network has sizes (--synthetic "
-                     "county or city); a network read or downloaded is used as it is")  # fmt: skip
+            text = _("argument --{option}: for a synthetic network only (--synthetic county "
+                     "or city); a network read or downloaded is used as it is")  # fmt: skip
         raise ConfigError(text.format(option=option))
     if getattr(args, "osm", None):
         return load_network(args.osm)
@@ -302,7 +304,7 @@ def _add_network_source(p: argparse.ArgumentParser, *, positional: bool) -> None
     p.add_argument(
         "--seed",
         type=argtypes.seed,
-        default=0,
+        default=None,  # 0 for a synthetic network; refused for one read or downloaded
         help=_("layout seed of the synthetic network (default 0)"),
     )
     # The generator's own bounds: a typo must not ask for more roads than a machine holds.

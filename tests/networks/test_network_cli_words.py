@@ -75,7 +75,7 @@ EXTRACT = Path(__file__).resolve().parents[2] / "examples" / "data" / "shanghai_
 
 
 @pytest.mark.parametrize(
-    "option", ["--townships", "--villages", "--grid", "--counties", "--county-grid"]
+    "option", ["--townships", "--villages", "--grid", "--counties", "--county-grid", "--seed"]
 )
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_size_for_a_network_read_from_a_file_is_refused(
