@@ -118,7 +118,7 @@ def sweep(
     while True:
         pieces = np.zeros((rows, 3))
         m = run(arrive, w1, w2, r1, r2, drop, cls, cap_times, cap_free, end, sent, wait,
-                   missed, pieces)  # fmt: skip
+                missed, pieces)  # fmt: skip
         if m <= rows or not keep:
             return pieces[:m]
         rows = m  # more pieces than the bound guessed: once more with room for all

@@ -20,7 +20,7 @@ DEMO_REPLICATIONS = 5
 
 
 #: The options that shape a synthetic network (``--townships`` ... ``--county-grid``, ``--seed``).
-_SIZES = ("townships", "villages", "grid", "counties", "county_grid", "seed")
+_SYNTHETIC_ONLY = ("townships", "villages", "grid", "counties", "county_grid", "seed")
 
 
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
@@ -45,7 +45,7 @@ def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork,
         return make(seed=seed, **{k: v for k, v in sizes.items() if v is not None})
     # Sizes and the layout seed shape a generated network only: one read or downloaded is as
     # it is.
-    given = [k for k in _SIZES if getattr(args, k, None) is not None]
+    given = [k for k in _SYNTHETIC_ONLY if getattr(args, k, None) is not None]
     if given:
         option = given[0].replace("_", "-")
         if given[0] in ("counties", "county_grid"):
