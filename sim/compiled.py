@@ -3,7 +3,7 @@
 A kernel (:class:`Kernel`) is a function written on arrays so that numba can
 compile it, such as the duty desks' queue (:mod:`sim.desk_queue`). Compiled,
 it saves some 14 us an item (a report); but loading the compiled code costs a
-process about 0.7 s (numba's import and its disk cache), and compiling it the
+process 0.7 to 3 s (numba's import and its disk cache), and compiling it the
 first time after installing 6 to 15 s. A typical week puts a few thousand
 items through it: plain Python does them in a few hundredths of a second.
 So a process runs a kernel as plain Python until :data:`COMPILE_AFTER` items
@@ -32,8 +32,9 @@ from typing import Any
 from networks.i18n import _
 
 #: Items (jobs, calls) a process puts through a kernel as plain Python before it compiles
-#: it: about 0.7 s of Python at some 14 us an item, what loading the compiled code costs.
-COMPILE_AFTER = 50_000
+#: it: about 3 s of Python at some 16 us a job, what loading the compiled code cost a
+#: process in benchmarks/bench_first_run.py (0.7 s on a faster machine).
+COMPILE_AFTER = 200_000
 
 _LOCK = threading.Lock()
 #: numba's ``njit`` once imported; ``False`` until then (``None``: numba unusable).
