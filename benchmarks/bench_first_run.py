@@ -1,6 +1,6 @@
 """Benchmark: ``yingji demo`` on a new install and on the next runs, compiled desks or not.
 
-The duty desks' queue runs as plain Python until a process has put 50,000 jobs
+The duty desks' queue runs as plain Python until a process has put 200,000 jobs
 through it (:mod:`sim.compiled`). The baseline, measured in the same run, is
 the same demo with the desk code compiled from its first job, as yingji did
 before: numba's import and disk cache on every run, and its compile on the
