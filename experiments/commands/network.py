@@ -21,39 +21,33 @@ DEMO_REPLICATIONS = 5
 
 #: The options that shape a synthetic network (``--townships`` ... ``--county-grid``, ``--seed``).
 _SYNTHETIC_ONLY = ("townships", "villages", "grid", "counties", "county_grid", "seed")
+#: Those of them the synthetic county has not (it has no counties).
+_CITY_ONLY = ("counties", "county_grid")
 
 
 def _network_from_args(args: argparse.Namespace):  # noqa: ANN202 - RoadNetwork, imported lazily
     from networks import download_place, load_network, synthetic_city, synthetic_county
 
-    if getattr(args, "synthetic", None):
-        # Sizes not given keep the generator's own defaults (the city's are not the county's).
-        sizes = {k: getattr(args, k) for k in ("townships", "villages", "grid")}
-        city_only = {k: getattr(args, k, None) for k in ("counties", "county_grid")}
-        if args.synthetic == "city":
-            sizes.update(city_only)
-            _check_city_sizes(sizes)
-        elif any(v is not None for v in city_only.values()):
-            given = next(k for k, v in city_only.items() if v is not None)
-            raise ConfigError(
-                _(
-                    "argument --{option}: only the synthetic city has counties (--synthetic city)"
-                ).format(option=given.replace("_", "-"))
-            )
-        make = synthetic_city if args.synthetic == "city" else synthetic_county
-        seed = 0 if args.seed is None else args.seed
-        return make(seed=seed, **{k: v for k, v in sizes.items() if v is not None})
-    # Sizes and the layout seed shape a generated network only: one read or downloaded is as
-    # it is.
-    given = [k for k in _SYNTHETIC_ONLY if getattr(args, k, None) is not None]
-    if given:
-        option = given[0].replace("_", "-")
-        if given[0] in ("counties", "county_grid"):
+    # The options the source takes: all for the city, no counties for the county, none for a
+    # network read or downloaded (it is as it is). One given beyond them is refused.
+    synthetic = getattr(args, "synthetic", None)
+    takes = [k for k in _SYNTHETIC_ONLY if synthetic == "city" or synthetic and k not in _CITY_ONLY]
+    wrong = [k for k in _SYNTHETIC_ONLY if k not in takes and getattr(args, k, None) is not None]
+    if wrong:
+        if wrong[0] in _CITY_ONLY:
             text = _("argument --{option}: only the synthetic city has counties (--synthetic city)")
         else:
             text = _("argument --{option}: for a synthetic network only (--synthetic county "
                      "or city); a network read or downloaded is used as it is")  # fmt: skip
-        raise ConfigError(text.format(option=option))
+        raise ConfigError(text.format(option=wrong[0].replace("_", "-")))
+    if synthetic:
+        # Sizes not given keep the generator's own defaults (the city's are not the county's).
+        sizes = {k: getattr(args, k) for k in takes if k != "seed"}
+        if synthetic == "city":
+            _check_city_sizes(sizes)
+        make = synthetic_city if synthetic == "city" else synthetic_county
+        seed = 0 if args.seed is None else args.seed
+        return make(seed=seed, **{k: v for k, v in sizes.items() if v is not None})
     if getattr(args, "osm", None):
         return load_network(args.osm)
     if getattr(args, "place", None):
